@@ -1,0 +1,7 @@
+//! Support code the generated modules share. Written by hand (in the generator's
+//! `codegen/runtime/`) and copied into every generated crate.
+
+pub(crate) mod double_option;
+pub mod file;
+pub(crate) mod open_enum;
+pub(crate) mod untagged;

@@ -1,0 +1,341 @@
+//! Doc comments from the document's Markdown, made safe for rustdoc.
+//!
+//! Descriptions are written for a web page: rustdoc would warn about bare URLs, read `[x]` as
+//! an intra-doc link, take `<field>` for an HTML tag and unlabelled code fences for Rust.
+//! [`markdown`] fixes exactly those, leaving the text otherwise as written.
+
+use serde_json::Value;
+
+use crate::model::{Constraints, Docs};
+
+/// HTML tags that rustdoc renders and that descriptions use; any other `<` is escaped.
+const ALLOWED_TAGS: &[&str] = &[
+    "<sup>", "</sup>", "<sub>", "</sub>", "<br>", "<br/>", "<br />",
+];
+
+/// Lines of rustdoc-safe Markdown.
+pub fn markdown(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut fence: Option<String> = None;
+    for line in text.trim_end().lines() {
+        let trimmed = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+        match (&fence, marker) {
+            (None, Some(marker)) => {
+                let info = trimmed.trim_start_matches(marker).trim();
+                let indent = &line[..line.len() - trimmed.len()];
+                fence = Some(marker.to_owned());
+                let label = if info.is_empty() || info == "rust" {
+                    "text"
+                } else {
+                    info
+                };
+                lines.push(format!("{indent}{marker}{label}"));
+            }
+            (Some(open), Some(marker)) if open == marker => {
+                fence = None;
+                lines.push(line.to_owned());
+            }
+            (Some(_), _) => lines.push(line.to_owned()),
+            (None, None) => lines.push(inline(line)),
+        }
+    }
+    if let Some(open) = fence {
+        lines.push(open);
+    }
+    // An indented line after a blank one would be a Rust code block to rustdoc.
+    let mut previous_blank = true;
+    for line in &mut lines {
+        let is_blank = line.trim().is_empty();
+        if previous_blank && line.starts_with("    ") && !line.trim_start().starts_with(['-', '*'])
+        {
+            *line = line.trim_start().to_owned();
+        }
+        previous_blank = is_blank;
+    }
+    while lines.first().is_some_and(|l| l.trim().is_empty()) {
+        lines.remove(0);
+    }
+    lines
+}
+
+/// One line outside code fences: code spans are kept, the rest is escaped where needed.
+fn inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let mut rest = line;
+    while !rest.is_empty() {
+        if in_code {
+            match rest.find('`') {
+                Some(end) => {
+                    out.push_str(&rest[..=end]);
+                    rest = &rest[end + 1..];
+                    in_code = false;
+                }
+                None => {
+                    out.push_str(rest);
+                    rest = "";
+                }
+            }
+            continue;
+        }
+        let end = rest.find('`').unwrap_or(rest.len());
+        out.push_str(&prose(&rest[..end]));
+        if end < rest.len() {
+            out.push('`');
+            in_code = true;
+            rest = &rest[end + 1..];
+        } else {
+            rest = "";
+        }
+    }
+    out
+}
+
+/// Text outside code: bare URLs become `<url>`, stray brackets and `<` are escaped.
+fn prose(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        let previous = if i == 0 { b' ' } else { bytes[i - 1] };
+        if (rest.starts_with("http://") || rest.starts_with("https://"))
+            && !b"(<[\"'=".contains(&previous)
+        {
+            let mut end = rest
+                .find(|c: char| {
+                    c.is_whitespace() || matches!(c, ')' | '>' | ']' | '"' | '\'' | '<')
+                })
+                .unwrap_or(rest.len());
+            while end > 0 && rest[..end].ends_with(['.', ',', ';', ':', '!', '?']) {
+                end -= 1;
+            }
+            out.push('<');
+            out.push_str(&rest[..end]);
+            out.push('>');
+            i += end;
+            continue;
+        }
+        if rest.starts_with('[') {
+            // A link `[text](url)` or reference `[text][ref]` stays; a lone `[x]` is escaped
+            // so rustdoc does not read it as an intra-doc link.
+            if let Some(close) = rest.find(']') {
+                let after = rest[close + 1..].chars().next();
+                if matches!(after, Some('(' | '[' | ':')) {
+                    out.push('[');
+                    i += 1;
+                    continue;
+                }
+                out.push_str("\\[");
+                out.push_str(&prose(&rest[1..close]));
+                out.push_str("\\]");
+                i += close + 1;
+                continue;
+            }
+            out.push_str("\\[");
+            i += 1;
+            continue;
+        }
+        if rest.starts_with('<') {
+            if let Some(tag) = ALLOWED_TAGS.iter().find(|t| rest.starts_with(**t)) {
+                out.push_str(tag);
+                i += tag.len();
+                continue;
+            }
+            if rest.starts_with("<http://") || rest.starts_with("<https://") {
+                let end = rest.find('>').map(|e| e + 1).unwrap_or(rest.len());
+                out.push_str(&rest[..end]);
+                i += end;
+                continue;
+            }
+            out.push_str("&lt;");
+            i += 1;
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// The doc comment of a type, field or parameter: description, then constraints, default
+/// and example.
+pub fn doc_lines(docs: &Docs) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(title) = docs.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        lines.extend(markdown(title));
+    }
+    if let Some(description) = docs.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(markdown(description));
+    }
+    let facts = facts(&docs.constraints, docs.default.as_ref());
+    if !facts.is_empty() {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(facts.join(" "));
+    }
+    if let Some(example) = &docs.example {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(example_lines(example));
+    }
+    lines
+}
+
+fn facts(constraints: &Constraints, default: Option<&Value>) -> Vec<String> {
+    let mut facts = Vec::new();
+    if let Some(format) = &constraints.format
+        && !matches!(
+            format.as_str(),
+            "date-time" | "uuid" | "binary" | "int64" | "int32"
+        )
+    {
+        facts.push(format!("Format: `{format}`."));
+    }
+    let characters = |n: u64| if n == 1 { "character" } else { "characters" };
+    match (constraints.min_length, constraints.max_length) {
+        (Some(min), Some(max)) if min == max => {
+            facts.push(format!("Length: {min} {}.", characters(min)))
+        }
+        (Some(min), Some(max)) => facts.push(format!("Length: {min} to {max} characters.")),
+        (Some(min), None) => facts.push(format!("Length: at least {min} {}.", characters(min))),
+        (None, Some(max)) => facts.push(format!("Length: at most {max} {}.", characters(max))),
+        (None, None) => {}
+    }
+    match (&constraints.minimum, &constraints.maximum) {
+        (Some(min), Some(max)) => facts.push(format!("Range: {min} to {max}.")),
+        (Some(min), None) => facts.push(format!("Minimum: {min}.")),
+        (None, Some(max)) => facts.push(format!("Maximum: {max}.")),
+        (None, None) => {}
+    }
+    match (constraints.min_items, constraints.max_items) {
+        (Some(min), Some(max)) => facts.push(format!("Items: {min} to {max}.")),
+        (Some(min), None) => facts.push(format!("Items: at least {min}.")),
+        (None, Some(max)) => facts.push(format!("Items: at most {max}.")),
+        (None, None) => {}
+    }
+    if let Some(pattern) = &constraints.pattern {
+        facts.push(format!("Pattern: {}.", code_span(pattern)));
+    }
+    if let Some(default) = default {
+        facts.push(format!("Defaults to {}.", code_span(&default.to_string())));
+    }
+    facts
+}
+
+fn example_lines(example: &Value) -> Vec<String> {
+    let compact = example.to_string();
+    if compact.len() <= 80 && !compact.contains('\n') {
+        return vec![format!("Example: {}", code_span(&compact))];
+    }
+    let pretty = serde_json::to_string_pretty(example).unwrap_or(compact);
+    let mut lines = vec!["Example:".to_owned(), "```json".to_owned()];
+    lines.extend(pretty.lines().map(str::to_owned));
+    lines.push("```".to_owned());
+    lines
+}
+
+/// A Markdown code span that holds `text` whatever backticks it contains.
+pub fn code_span(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    if longest == 0 {
+        format!("`{text}`")
+    } else {
+        format!("{fence} {text} {fence}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_urls_become_autolinks() {
+        assert_eq!(
+            markdown(
+                "see https://joinpeertube.org. And [docs](https://docs.joinpeertube.org) or <https://x.org>"
+            ),
+            [
+                "see <https://joinpeertube.org>. And [docs](https://docs.joinpeertube.org) or <https://x.org>"
+            ]
+        );
+    }
+
+    #[test]
+    fn stray_brackets_and_tags_are_escaped() {
+        assert_eq!(
+            markdown("click [Generate] then []"),
+            ["click \\[Generate\\] then \\[\\]"]
+        );
+        assert_eq!(
+            markdown("a <field> in x<sup>2</sup>"),
+            ["a &lt;field> in x<sup>2</sup>"]
+        );
+        assert_eq!(markdown("`<kept>` and `[kept]`"), ["`<kept>` and `[kept]`"]);
+    }
+
+    #[test]
+    fn unlabelled_fences_are_text() {
+        assert_eq!(
+            markdown("Example:\n```\nHTTP 1.1 404\n[x] <y>\n```\nafter [z]"),
+            [
+                "Example:",
+                "```text",
+                "HTTP 1.1 404",
+                "[x] <y>",
+                "```",
+                "after \\[z\\]"
+            ]
+        );
+        assert_eq!(markdown("```json\n{}\n```"), ["```json", "{}", "```"]);
+        assert_eq!(markdown("```\nunclosed"), ["```text", "unclosed", "```"]);
+    }
+
+    #[test]
+    fn indented_blocks_are_not_rust_code() {
+        assert_eq!(
+            markdown("text\n\n    not code\n- list\n    - nested"),
+            ["text", "", "not code", "- list", "    - nested"]
+        );
+    }
+
+    #[test]
+    fn doc_lines_gather_facts_and_examples() {
+        let docs = Docs {
+            description: Some("The name.".into()),
+            example: Some(Value::from("chocobozzz")),
+            default: Some(Value::from(15)),
+            constraints: Constraints {
+                pattern: Some("/^[a-z0-9._]+$/".into()),
+                min_length: Some(1),
+                max_length: Some(50),
+                ..Constraints::default()
+            },
+            ..Docs::default()
+        };
+        assert_eq!(
+            doc_lines(&docs),
+            [
+                "The name.",
+                "",
+                "Length: 1 to 50 characters. Pattern: `/^[a-z0-9._]+$/`. Defaults to `15`.",
+                "",
+                "Example: `\"chocobozzz\"`"
+            ]
+        );
+    }
+
+    #[test]
+    fn code_spans_hold_backticks() {
+        assert_eq!(code_span("a`b"), "`` a`b ``");
+        assert_eq!(code_span("plain"), "`plain`");
+    }
+}

@@ -1,0 +1,206 @@
+//! Stage 4, emit: the model into the files of a client crate. The only stage that builds Rust
+//! tokens (with `quote!`); formatting is the next stage's job.
+
+pub mod docs;
+mod types;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+use crate::Config;
+use crate::model::Model;
+
+/// A file of the generated crate, before formatting.
+pub struct EmittedFile {
+    /// Relative to the crate's root, `/`-separated.
+    pub path: String,
+    pub content: Content,
+}
+
+pub enum Content {
+    /// Rust code, to be formatted.
+    Rust(TokenStream),
+    /// Rust code written by hand in `codegen/runtime/`, copied as it is.
+    RustSource(&'static str),
+    /// Any other text (`Cargo.toml`, `README.md`).
+    Text(String),
+}
+
+/// The runtime: hand-written modules every generated crate contains, compiled and tested as
+/// part of it.
+const RUNTIME: &[(&str, &str)] = &[
+    ("src/runtime/mod.rs", include_str!("../../runtime/mod.rs")),
+    (
+        "src/runtime/double_option.rs",
+        include_str!("../../runtime/double_option.rs"),
+    ),
+    ("src/runtime/file.rs", include_str!("../../runtime/file.rs")),
+    (
+        "src/runtime/open_enum.rs",
+        include_str!("../../runtime/open_enum.rs"),
+    ),
+    (
+        "src/runtime/untagged.rs",
+        include_str!("../../runtime/untagged.rs"),
+    ),
+];
+
+/// The dependencies of a generated crate, with the features it uses.
+const DEPENDENCIES: &[(&str, &str)] = &[
+    (
+        "chrono",
+        r#"{ version = "0.4.42", default-features = false, features = ["std", "serde"] }"#,
+    ),
+    ("serde", r#"{ version = "1.0.228", features = ["derive"] }"#),
+    ("serde_ignored", r#""0.1.14""#),
+    ("serde_json", r#""1.0.145""#),
+    ("uuid", r#"{ version = "1.18", features = ["serde"] }"#),
+];
+
+pub fn emit(model: &Model, config: &Config) -> Vec<EmittedFile> {
+    let mut files = vec![
+        EmittedFile {
+            path: "Cargo.toml".to_owned(),
+            content: Content::Text(cargo_toml(model, config)),
+        },
+        EmittedFile {
+            path: "README.md".to_owned(),
+            content: Content::Text(readme(model, config)),
+        },
+        EmittedFile {
+            path: "src/lib.rs".to_owned(),
+            content: Content::Rust(lib_rs(model)),
+        },
+        EmittedFile {
+            path: "src/types.rs".to_owned(),
+            content: Content::Rust(types::types_module(model)),
+        },
+    ];
+    files.extend(RUNTIME.iter().map(|(path, source)| EmittedFile {
+        path: (*path).to_owned(),
+        content: Content::RustSource(source),
+    }));
+    files
+}
+
+/// An identifier, raw (`r#type`) where the name says so.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// An unsuffixed integer literal.
+pub fn literal(value: i64) -> Literal {
+    Literal::i64_unsuffixed(value)
+}
+
+/// `#[doc]` attributes for lines of Markdown.
+pub fn doc_attrs(lines: &[String]) -> TokenStream {
+    let attrs = lines.iter().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#attrs)*)
+}
+
+fn lib_rs(model: &Model) -> TokenStream {
+    let api = &model.api;
+    let mut lines = vec![format!(
+        "A typed client for the {} API {}.",
+        api.title, api.version
+    )];
+    if let Some(description) = &api.description {
+        lines.push(String::new());
+        lines.extend(docs::markdown(description));
+    }
+    lines.push(String::new());
+    lines.push(format!(
+        "Generated from the {} API document {} (OpenAPI {}) by `cargo xtask codegen`; the document's content has SHA-256 `{}`.",
+        api.title, api.version, api.openapi_version, api.content_sha256
+    ));
+    let crate_docs = lines.iter().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#![doc = #line])
+    });
+    let title = &api.title;
+    let version = &api.version;
+    let digest = &api.content_sha256;
+    // rustfmt checks this file (it is the crate root), so it stays short and in rustfmt's
+    // order; the generated modules are marked `#[rustfmt::skip]`: prettyplease formats them.
+    quote! {
+        #(#crate_docs)*
+
+        mod runtime;
+        #[rustfmt::skip]
+        pub mod types;
+
+        pub use runtime::file::FilePart;
+
+        /// The title of the API document this crate was generated from.
+        pub const API_TITLE: &str = #title;
+
+        /// The version of the API document this crate was generated from.
+        pub const API_VERSION: &str = #version;
+
+        /// SHA-256 of the document's content (canonical JSON) this crate was generated from.
+        pub const API_SHA256: &str = #digest;
+    }
+}
+
+fn cargo_toml(model: &Model, config: &Config) -> String {
+    let mut out = String::new();
+    out.push_str("# @generated by `cargo xtask codegen`. Do not edit by hand.\n");
+    out.push_str("[package]\n");
+    out.push_str(&format!("name = {}\n", toml_string(&config.crate_name)));
+    out.push_str(&format!(
+        "version = {}\n",
+        toml_string(&config.crate_version)
+    ));
+    out.push_str(&format!(
+        "description = {}\n",
+        toml_string(&format!(
+            "A typed client for the {} API {}",
+            model.api.title, model.api.version
+        ))
+    ));
+    out.push_str("edition = \"2024\"\nrust-version = \"1.88\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n");
+    out.push_str("\n[lib]\n# Doc comments come from the API document: its examples are not Rust tests.\ndoctest = false\n");
+    out.push_str("\n[dependencies]\n");
+    for (name, spec) in DEPENDENCIES {
+        out.push_str(&format!("{name} = {spec}\n"));
+    }
+    out
+}
+
+fn readme(model: &Model, config: &Config) -> String {
+    let api = &model.api;
+    format!(
+        "<!-- @generated by `cargo xtask codegen`. Do not edit by hand. -->\n\
+         # {name}\n\n\
+         A typed Rust client for the {title} API {version}, generated from its OpenAPI {openapi} document\n\
+         (content SHA-256 `{digest}`).\n\n\
+         - `{lib}::types`: every schema of the document as a Rust type ({types} types).\n\n\
+         This crate is written by `cargo xtask codegen`; change the generator or the document, not these files.\n",
+        name = config.crate_name,
+        title = api.title,
+        version = api.version,
+        openapi = api.openapi_version,
+        digest = api.content_sha256,
+        lib = config.crate_name.replace('-', "_"),
+        types = model.types.len(),
+    )
+}
+
+fn toml_string(value: &str) -> String {
+    serde_json::Value::String(value.to_owned()).to_string()
+}

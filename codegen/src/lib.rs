@@ -1,0 +1,99 @@
+//! A generator of Rust API clients from OpenAPI 3.0 documents, built for PeerTube's.
+//!
+//! The pipeline is the architecture; each stage is a module with one job:
+//!
+//! 1. [`load`]: bytes (JSON or YAML) into a JSON value, and the document's digests;
+//! 2. [`resolve`]: the OpenAPI skeleton, and schemas normalized into a graph (refs checked,
+//!    `allOf` merged);
+//! 3. [`model`]: plain data about the Rust items to generate (names from [`naming`]);
+//! 4. [`emit`]: the model into tokens (the only user of `quote!`);
+//! 5. [`format`]: tokens into text with `prettyplease`;
+//! 6. [`write`]: text onto disk, only where it changed, or a comparison (`--check`).
+//!
+//! [`generate`] runs stages 1 to 5; the caller decides whether to write or to check.
+
+pub mod diagnostic;
+pub mod emit;
+pub mod format;
+pub mod load;
+pub mod model;
+pub mod naming;
+pub mod pointer;
+pub mod resolve;
+pub mod write;
+
+use std::time::{Duration, Instant};
+
+pub use diagnostic::{Diagnostic, Diagnostics, Failure};
+pub use format::OutputFile;
+
+/// What to generate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The package name of the generated crate.
+    pub crate_name: String,
+    /// The package version of the generated crate.
+    pub crate_version: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            crate_name: "peertube-client".to_owned(),
+            crate_version: "0.1.0".to_owned(),
+        }
+    }
+}
+
+/// The generated crate and what is worth reporting about it.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub files: Vec<OutputFile>,
+    pub api: model::ApiInfo,
+    pub format: load::Format,
+    /// SHA-256 of the input file's bytes.
+    pub file_sha256: String,
+    pub type_count: usize,
+    pub operation_count: usize,
+    pub warnings: Diagnostics,
+    /// Wall time of each stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Runs the pipeline up to formatted files. `origin` names the document in messages.
+pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated, Failure> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |stage: &'static str| {
+        let now = Instant::now();
+        timings.push((stage, now - clock));
+        clock = now;
+    };
+
+    let document = load::load(bytes, origin)?;
+    lap("load");
+    let resolved = resolve::resolve(document.value)?;
+    lap("resolve");
+    let (model, warnings) = model::build(&resolved, &document.content_sha256)?;
+    lap("model");
+    let emitted = emit::emit(&model, config);
+    lap("emit");
+    let preamble = format::preamble(
+        &model.api.title,
+        &model.api.version,
+        &model.api.content_sha256,
+    );
+    let files = format::format(emitted, &preamble)?;
+    lap("format");
+
+    Ok(Generated {
+        files,
+        type_count: model.types.len(),
+        operation_count: model.operations.len(),
+        api: model.api,
+        format: document.format,
+        file_sha256: document.file_sha256,
+        warnings,
+        timings,
+    })
+}

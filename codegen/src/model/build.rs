@@ -1,0 +1,431 @@
+//! The model stage's driver: types, then operations, then the decisions that need the whole
+//! picture (where values travel, which `Option`s nest, which fields need a `Box`, the order).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use super::operations::{convert, skeletons};
+use super::types::TypeBuilder;
+use super::{ApiInfo, FieldRepr, Model, TypeDef, TypeExpr, TypeId, TypeKind, Usage};
+use crate::diagnostic::{Diagnostics, Failure};
+use crate::pointer::Pointer;
+use crate::resolve::Resolved;
+
+/// Builds the model. Warnings come back with it; errors (all of them, up to the limit) fail it.
+pub fn build(resolved: &Resolved, content_sha256: &str) -> Result<(Model, Diagnostics), Failure> {
+    let mut diagnostics = Diagnostics::default();
+    let (skeletons, stems) = skeletons(resolved, &mut diagnostics);
+
+    let component_names: Vec<String> = resolved
+        .api
+        .components
+        .as_ref()
+        .map(|c| c.schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut types = TypeBuilder::new(resolved, &stems, tag_only_variants(resolved));
+    types.declare_components(&component_names);
+    for name in &component_names {
+        if types.diagnostics.is_full() {
+            break;
+        }
+        types.component(
+            &Pointer::root()
+                .push("components")
+                .push("schemas")
+                .push(name),
+        );
+    }
+    let mut operations = Vec::with_capacity(skeletons.len());
+    for skeleton in &skeletons {
+        if types.diagnostics.is_full() {
+            break;
+        }
+        operations.push(convert(skeleton, &mut types, resolved));
+    }
+    let (mut defs, type_diagnostics) = types.finish();
+    diagnostics.extend(resolved.take_warnings());
+    diagnostics.extend(type_diagnostics);
+    if diagnostics.has_errors() {
+        return Err(diagnostics.into());
+    }
+
+    mark_usage(&mut defs, &operations);
+    settle_nullable_fields(&mut defs);
+    box_cycles(&mut defs);
+    let order = output_order(&defs, &component_names, &skeletons);
+    let (defs, operations) = reorder(defs, operations, &order);
+
+    let info = &resolved.api.info;
+    let api = ApiInfo {
+        title: info.title.clone(),
+        version: info.version.clone(),
+        openapi_version: resolved.api.openapi.clone(),
+        description: info.description.clone(),
+        content_sha256: content_sha256.to_owned(),
+        servers: resolved.api.servers.iter().map(|s| s.url.clone()).collect(),
+    };
+    Ok((
+        Model {
+            api,
+            types: defs,
+            operations,
+        },
+        diagnostics,
+    ))
+}
+
+/// Component schemas that are variants of a discriminated `oneOf`/`anyOf` and used nowhere
+/// else: their Rust type leaves out the tag property, so a value cannot disagree with its tag.
+/// Those also used on their own keep it (the union gets a copy without it).
+fn tag_only_variants(resolved: &Resolved) -> HashMap<Pointer, String> {
+    let mut variants: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut refs: BTreeMap<String, usize> = BTreeMap::new();
+    let Some(root) = resolved.raw_at(&Pointer::root()) else {
+        return HashMap::new();
+    };
+    collect_refs(root, &mut variants, &mut refs);
+    variants
+        .into_iter()
+        .filter(|(target, (_, as_variant))| refs.get(target).copied().unwrap_or(0) <= *as_variant)
+        .filter_map(|(target, (tag, _))| Pointer::from_ref(&target).map(|p| (p, tag)))
+        .collect()
+}
+
+fn collect_refs(
+    value: &Value,
+    variants: &mut BTreeMap<String, (String, usize)>,
+    refs: &mut BTreeMap<String, usize>,
+) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(reference)) = object.get("$ref") {
+                *refs.entry(reference.clone()).or_default() += 1;
+            }
+            let discriminator = object.get("discriminator");
+            if let Some(tag) = discriminator
+                .and_then(|d| d.get("propertyName"))
+                .and_then(Value::as_str)
+            {
+                let members = object
+                    .get("oneOf")
+                    .or_else(|| object.get("anyOf"))
+                    .and_then(Value::as_array);
+                for target in members
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|m| m.get("$ref").and_then(Value::as_str))
+                {
+                    variants
+                        .entry(target.to_owned())
+                        .or_insert((tag.to_owned(), 0))
+                        .1 += 1;
+                }
+                let mapping = discriminator
+                    .and_then(|d| d.get("mapping"))
+                    .and_then(Value::as_object);
+                for target in mapping
+                    .into_iter()
+                    .flat_map(|m| m.values())
+                    .filter_map(Value::as_str)
+                {
+                    variants
+                        .entry(target.to_owned())
+                        .or_insert((tag.to_owned(), 0));
+                }
+            }
+            for child in object.values() {
+                collect_refs(child, variants, refs);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                collect_refs(item, variants, refs);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The named types an item refers to directly or inside a list, map or option.
+fn references(def: &TypeDef, f: &mut impl FnMut(TypeId)) {
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().for_each(|field| field.ty.visit_named(f)),
+        TypeKind::Tagged(t) => t
+            .variants
+            .iter()
+            .filter_map(|v| v.payload)
+            .for_each(&mut *f),
+        TypeKind::Untagged(variants) => variants.iter().for_each(|v| v.ty.visit_named(f)),
+        TypeKind::Alias(expr) => expr.visit_named(f),
+        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_) => {}
+    }
+}
+
+fn mark_usage(defs: &mut [TypeDef], operations: &[super::Operation]) {
+    let mut request: Vec<TypeId> = Vec::new();
+    let mut response: Vec<TypeId> = Vec::new();
+    for operation in operations {
+        for parameter in &operation.parameters {
+            parameter.ty.visit_named(&mut |id| request.push(id));
+        }
+        if let Some(ty) = operation.body.as_ref().and_then(|b| b.ty.as_ref()) {
+            ty.visit_named(&mut |id| request.push(id));
+        }
+        for r in &operation.responses {
+            if let Some(ty) = r.body.as_ref().and_then(|b| b.ty.as_ref()) {
+                ty.visit_named(&mut |id| response.push(id));
+            }
+        }
+    }
+    let spread =
+        |defs: &mut [TypeDef], mut stack: Vec<TypeId>, set: fn(&mut Usage) -> &mut bool| {
+            while let Some(id) = stack.pop() {
+                let flag = set(&mut defs[id.0].usage);
+                if *flag {
+                    continue;
+                }
+                *flag = true;
+                references(&defs[id.0], &mut |next| stack.push(next));
+            }
+        };
+    spread(defs, request, |u| &mut u.request);
+    spread(defs, response, |u| &mut u.response);
+}
+
+/// Optional and nullable fields nest `Option`s only in types the client sends, where `null`
+/// (clear the value) and an absent field (leave it alone) mean different things.
+fn settle_nullable_fields(defs: &mut [TypeDef]) {
+    for def in defs {
+        let sent = def.usage.request;
+        if let TypeKind::Struct(s) = &mut def.kind {
+            for field in &mut s.fields {
+                if field.repr == FieldRepr::OptionalNullable && !sent {
+                    field.repr = FieldRepr::Optional;
+                }
+            }
+        }
+    }
+}
+
+/// Marks the fields and variants that hold a type of their own cycle by value: those need a
+/// `Box` (a list, a map or another heap type already breaks the cycle).
+fn box_cycles(defs: &mut [TypeDef]) {
+    let edges: Vec<Vec<TypeId>> = defs
+        .iter()
+        .map(|def| {
+            let mut direct = Vec::new();
+            by_value(def, &mut |id| direct.push(id));
+            direct
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let cyclic = |from: usize, to: TypeId| {
+        component[from] == component[to.0] && (from != to.0 || edges[from].contains(&to))
+    };
+    for (index, def) in defs.iter_mut().enumerate() {
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    if let Some(id) = by_value_target(&field.ty) {
+                        field.boxed = cyclic(index, id);
+                    }
+                }
+            }
+            TypeKind::Tagged(t) => {
+                for variant in &mut t.variants {
+                    if let Some(id) = variant.payload {
+                        variant.boxed = cyclic(index, id);
+                    }
+                }
+            }
+            TypeKind::Untagged(variants) => {
+                for variant in variants {
+                    if let Some(id) = by_value_target(&variant.ty) {
+                        variant.boxed = cyclic(index, id);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The named type stored inline (by value) by this expression, if any.
+fn by_value_target(expr: &TypeExpr) -> Option<TypeId> {
+    match expr {
+        TypeExpr::Named(id) => Some(*id),
+        TypeExpr::Option(inner) => by_value_target(inner),
+        _ => None,
+    }
+}
+
+fn by_value(def: &TypeDef, f: &mut impl FnMut(TypeId)) {
+    match &def.kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .filter_map(|x| by_value_target(&x.ty))
+            .for_each(&mut *f),
+        TypeKind::Tagged(t) => t
+            .variants
+            .iter()
+            .filter_map(|v| v.payload)
+            .for_each(&mut *f),
+        TypeKind::Untagged(variants) => variants
+            .iter()
+            .filter_map(|v| by_value_target(&v.ty))
+            .for_each(&mut *f),
+        TypeKind::Alias(expr) => {
+            if let Some(id) = by_value_target(expr) {
+                f(id)
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Tarjan's algorithm, iteratively: the strongly connected component of every node.
+fn strongly_connected(edges: &[Vec<TypeId>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut component = vec![usize::MAX; n];
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        while let Some(&mut (node, ref mut edge)) = work.last_mut() {
+            if *edge == 0 && index[node] == usize::MAX {
+                index[node] = next_index;
+                low[node] = next_index;
+                next_index += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            }
+            if let Some(next) = edges[node].get(*edge).map(|t| t.0) {
+                *edge += 1;
+                if index[next] == usize::MAX {
+                    work.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+/// Output order: each component schema followed by the inline types written inside it, then
+/// the shared parameter types, then each operation's types, all in document order.
+fn output_order(
+    defs: &[TypeDef],
+    component_names: &[String],
+    skeletons: &[super::operations::Skeleton<'_>],
+) -> Vec<TypeId> {
+    let components: HashMap<&str, usize> = component_names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let operations: HashMap<(String, String), usize> = skeletons
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ((s.path.clone(), s.method.clone()), i))
+        .collect();
+    let group = |origin: &Pointer| -> (usize, usize) {
+        let tokens: Vec<String> = origin.tokens().take(3).collect();
+        match tokens.as_slice() {
+            [c, s, name] if c == "components" && s == "schemas" => (
+                0,
+                components.get(name.as_str()).copied().unwrap_or(usize::MAX),
+            ),
+            [c, p, _] if c == "components" && p == "parameters" => (1, 0),
+            [p, path, method] if p == "paths" => (
+                2,
+                operations
+                    .get(&(path.clone(), method.clone()))
+                    .copied()
+                    .unwrap_or(usize::MAX),
+            ),
+            _ => (3, 0),
+        }
+    };
+    let mut order: Vec<TypeId> = defs.iter().map(|d| d.id).collect();
+    order.sort_by_key(|id| (group(&defs[id.0].origin), *id));
+    order
+}
+
+fn reorder(
+    defs: Vec<TypeDef>,
+    mut operations: Vec<super::Operation>,
+    order: &[TypeId],
+) -> (Vec<TypeDef>, Vec<super::Operation>) {
+    let mut new_id = vec![TypeId(0); defs.len()];
+    for (position, old) in order.iter().enumerate() {
+        new_id[old.0] = TypeId(position);
+    }
+    let map = |expr: &mut TypeExpr| remap(expr, &new_id);
+    let mut slots: Vec<Option<TypeDef>> = defs.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(order.len());
+    for old in order {
+        let Some(mut def) = slots[old.0].take() else {
+            continue;
+        };
+        def.id = new_id[old.0];
+        match &mut def.kind {
+            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| map(&mut f.ty)),
+            TypeKind::Tagged(t) => t.variants.iter_mut().for_each(|v| {
+                if let Some(p) = &mut v.payload {
+                    *p = new_id[p.0];
+                }
+            }),
+            TypeKind::Untagged(variants) => variants.iter_mut().for_each(|v| map(&mut v.ty)),
+            TypeKind::Alias(expr) => map(expr),
+            TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_) => {}
+        }
+        out.push(def);
+    }
+    for operation in &mut operations {
+        operation.parameters.iter_mut().for_each(|p| map(&mut p.ty));
+        if let Some(ty) = operation.body.as_mut().and_then(|b| b.ty.as_mut()) {
+            map(ty);
+        }
+        for response in &mut operation.responses {
+            if let Some(ty) = response.body.as_mut().and_then(|b| b.ty.as_mut()) {
+                map(ty);
+            }
+        }
+    }
+    (out, operations)
+}
+
+fn remap(expr: &mut TypeExpr, new_id: &[TypeId]) {
+    match expr {
+        TypeExpr::Named(id) => *id = new_id[id.0],
+        TypeExpr::List(inner) | TypeExpr::Map(inner) | TypeExpr::Option(inner) => {
+            remap(inner, new_id)
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,302 @@
+//! Stage 3, model: the resolved document as plain data about Rust items: named types with
+//! their fields and variants, and operations with their inputs and outputs.
+//!
+//! The model holds no `syn` or `proc_macro2` values; every name in it is final (see
+//! [`crate::naming`]), and every decision about representation (which enum, where an `Option`,
+//! where a `Box`) is made here so the emit stage only prints.
+
+mod build;
+mod enums;
+mod operations;
+mod types;
+
+use serde_json::Value;
+
+use crate::pointer::Pointer;
+pub use build::build;
+
+/// Everything the emit stage needs.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub api: ApiInfo,
+    /// Every named type; a [`TypeId`] indexes this list. In output order.
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+}
+
+impl Model {
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiInfo {
+    pub title: String,
+    pub version: String,
+    pub openapi_version: String,
+    pub description: Option<String>,
+    /// SHA-256 of the document's canonical JSON form (see [`crate::load::content_digest`]).
+    pub content_sha256: String,
+    pub servers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub id: TypeId,
+    pub name: String,
+    /// Where the schema is written.
+    pub origin: Pointer,
+    pub docs: Docs,
+    /// Where the schema is written, in a sentence: the doc comment when `docs` has none.
+    pub about: String,
+    pub kind: TypeKind,
+    pub usage: Usage,
+}
+
+/// Where values of a type travel.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Part of a request the client sends.
+    pub request: bool,
+    /// Part of a response the client reads.
+    pub response: bool,
+}
+
+/// Documentation taken from the schema.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub example: Option<Value>,
+    pub default: Option<Value>,
+    pub deprecated: bool,
+    /// Validation keywords, kept as documentation only: real servers break them (see
+    /// `../shared/corpus`), so the client never rejects a response over them.
+    pub constraints: Constraints,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub format: Option<String>,
+    pub pattern: Option<String>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub minimum: Option<String>,
+    pub maximum: Option<String>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum that also holds values the document does not list.
+    StringEnum(OpenEnum<String>),
+    /// An integer enum that also holds values the document does not list.
+    IntEnum(OpenEnum<i64>),
+    /// Integer bit flags: named values that combine with `|`.
+    Flags(Vec<EnumVariant<i64>>),
+    /// `oneOf`/`anyOf` told apart by a tag property.
+    Tagged(Tagged),
+    /// `oneOf`/`anyOf` told apart by shape; variants in the order they are tried.
+    Untagged(Vec<UntaggedVariant>),
+    /// A name for another type (a component schema that is a primitive, an array or a `$ref`).
+    Alias(TypeExpr),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    /// The JSON property name (empty for [`FieldRepr::Flatten`]).
+    pub wire_name: String,
+    /// The field's type without the `Option` that [`FieldRepr`] adds.
+    pub ty: TypeExpr,
+    pub repr: FieldRepr,
+    pub docs: Docs,
+    /// Boxed because the field closes a cycle of types.
+    pub boxed: bool,
+}
+
+/// How presence and `null` map onto the field's Rust type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldRepr {
+    /// Required, never null: `T`.
+    Required,
+    /// Required but nullable: `Option<T>`, always sent (as `null` when `None`).
+    Nullable,
+    /// Optional (and, in types only read from responses, possibly null): `Option<T>`,
+    /// omitted when `None`.
+    Optional,
+    /// Optional and nullable in a type the client sends: `Option<Option<T>>`, where `None`
+    /// omits the field (the server leaves the value alone) and `Some(None)` sends `null`
+    /// (the server clears it).
+    OptionalNullable,
+    /// The properties of `ty` (a `oneOf` group or a map of extra properties) sit inline.
+    Flatten,
+}
+
+/// An enum whose last variant, `other`, holds any value not listed (a newer server's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenEnum<T> {
+    pub variants: Vec<EnumVariant<T>>,
+    /// The name of the variant for unlisted values (`Other`, unless a listed value has it).
+    pub other: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant<T> {
+    pub name: String,
+    pub value: T,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tagged {
+    /// The tag property (`grant_type`).
+    pub tag: String,
+    pub variants: Vec<TaggedVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaggedVariant {
+    pub name: String,
+    pub tag_value: String,
+    /// The variant's other properties; `None` when the tag is all it has.
+    pub payload: Option<TypeId>,
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct UntaggedVariant {
+    pub name: String,
+    pub ty: TypeExpr,
+    pub boxed: bool,
+}
+
+/// The type of a field, variant, parameter or body.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeExpr {
+    Named(TypeId),
+    String,
+    Boolean,
+    /// `integer` without format, or `int64`: `i64` (PeerTube's counts can be negative in
+    /// real data even where the document says `minimum: 0`).
+    Integer,
+    /// `integer` with `format: int32`.
+    Int32,
+    /// `number`: `f64`.
+    Number,
+    /// `string` with `format: date-time`.
+    DateTime,
+    /// `string` with `format: uuid`.
+    Uuid,
+    /// `string` with `format: binary`: a file part.
+    Binary,
+    /// No type information: any JSON value.
+    Json,
+    /// An object with no declared properties: any JSON object.
+    JsonObject,
+    List(Box<TypeExpr>),
+    /// An object whose properties all have one schema (`additionalProperties`).
+    Map(Box<TypeExpr>),
+    Option(Box<TypeExpr>),
+}
+
+impl TypeExpr {
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            TypeExpr::Named(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// Every named type this expression mentions.
+    pub fn visit_named(&self, f: &mut impl FnMut(TypeId)) {
+        match self {
+            TypeExpr::Named(id) => f(*id),
+            TypeExpr::List(inner) | TypeExpr::Map(inner) | TypeExpr::Option(inner) => {
+                inner.visit_named(f)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// An HTTP operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The method name (snake_case).
+    pub name: String,
+    pub operation_id: Option<String>,
+    pub method: String,
+    pub path: String,
+    pub pointer: Pointer,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub tags: Vec<String>,
+    pub parameters: Vec<Parameter>,
+    pub body: Option<Body>,
+    pub responses: Vec<Response>,
+    /// OAuth2 scopes when the operation requires authentication (empty: any signed-in user).
+    pub security: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// The Rust name (snake_case).
+    pub name: String,
+    pub wire_name: String,
+    pub location: ParamLocation,
+    pub ty: TypeExpr,
+    pub required: bool,
+    /// `explode` for arrays in the query (`true`: `a=1&a=2`; `false`: `a=1,2`).
+    pub explode: bool,
+    pub docs: Docs,
+    /// Where the parameter is declared (a component parameter when shared).
+    pub pointer: Pointer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFormat {
+    Json,
+    Form,
+    Multipart,
+    Binary,
+    Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub content_type: String,
+    pub format: BodyFormat,
+    /// The body's type; `None` for binary bodies.
+    pub ty: Option<TypeExpr>,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: String,
+    pub description: String,
+    /// The body, if the response has one.
+    pub body: Option<Body>,
+}

@@ -1,0 +1,180 @@
+//! Stage 6, write: files onto disk, only where their content changed, or a comparison with
+//! what is on disk (`--check`).
+//!
+//! Everything under the crate's `src/` belongs to the generator: a file there that the
+//! generator no longer writes is stale, and writing removes it.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::format::OutputFile;
+
+/// What writing did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WriteReport {
+    pub written: Vec<String>,
+    pub unchanged: usize,
+    pub removed: Vec<String>,
+}
+
+/// How a file on disk differs from the generator's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stale {
+    Differs(String),
+    Missing(String),
+    /// On disk under `src/`, but no longer generated.
+    Extra(String),
+}
+
+impl std::fmt::Display for Stale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stale::Differs(path) => write!(f, "{path} differs from what the generator writes"),
+            Stale::Missing(path) => write!(f, "{path} is missing"),
+            Stale::Extra(path) => write!(f, "{path} is not written by the generator"),
+        }
+    }
+}
+
+/// Writes `files` under `root`, skipping files whose content is already right.
+pub fn write(root: &Path, files: &[OutputFile]) -> io::Result<WriteReport> {
+    let mut report = WriteReport::default();
+    for file in files {
+        let path = root.join(&file.path);
+        if fs::read(&path).is_ok_and(|existing| existing == file.contents.as_bytes()) {
+            report.unchanged += 1;
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, &file.contents)?;
+        report.written.push(file.path.clone());
+    }
+    for extra in extra_files(root, files)? {
+        fs::remove_file(root.join(&extra))?;
+        report.removed.push(extra);
+    }
+    Ok(report)
+}
+
+/// Every way the crate under `root` differs from `files`; empty when it is up to date.
+pub fn check(root: &Path, files: &[OutputFile]) -> io::Result<Vec<Stale>> {
+    let mut stale = Vec::new();
+    for file in files {
+        match fs::read(root.join(&file.path)) {
+            Ok(existing) if existing == file.contents.as_bytes() => {}
+            Ok(_) => stale.push(Stale::Differs(file.path.clone())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                stale.push(Stale::Missing(file.path.clone()))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    stale.extend(extra_files(root, files)?.into_iter().map(Stale::Extra));
+    Ok(stale)
+}
+
+/// Files under `root/src` that are not among `files`, sorted.
+fn extra_files(root: &Path, files: &[OutputFile]) -> io::Result<Vec<String>> {
+    let generated: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut found = Vec::new();
+    let src = root.join("src");
+    if src.is_dir() {
+        walk(&src, &mut found)?;
+    }
+    let mut extra: Vec<String> = found
+        .into_iter()
+        .filter_map(|path| {
+            let relative = path.strip_prefix(root).ok()?;
+            let relative = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            (!generated.contains(relative.as_str())).then_some(relative)
+        })
+        .collect();
+    extra.sort();
+    Ok(extra)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, found)?;
+        } else {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("codegen-write-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn writes_only_changes_and_removes_stale_sources() {
+        let root = scratch("changes");
+        let first = [
+            file("Cargo.toml", "a"),
+            file("src/lib.rs", "b"),
+            file("src/old.rs", "c"),
+        ];
+        let report = write(&root, &first).unwrap();
+        assert_eq!(report.written.len(), 3);
+
+        let second = [file("Cargo.toml", "a"), file("src/lib.rs", "B")];
+        let report = write(&root, &second).unwrap();
+        assert_eq!(report.written, ["src/lib.rs"]);
+        assert_eq!(report.unchanged, 1);
+        assert_eq!(report.removed, ["src/old.rs"]);
+        assert!(check(&root, &second).unwrap().is_empty());
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn check_names_every_stale_file() {
+        let root = scratch("check");
+        write(
+            &root,
+            &[file("src/lib.rs", "old"), file("src/gone.rs", "x")],
+        )
+        .unwrap();
+        let wanted = [
+            file("src/lib.rs", "new"),
+            file("src/gone.rs", "x"),
+            file("README.md", "r"),
+        ];
+        fs::remove_file(root.join("src/gone.rs")).unwrap();
+        fs::write(root.join("src/extra.rs"), "e").unwrap();
+        let stale = check(&root, &wanted).unwrap();
+        assert_eq!(
+            stale,
+            [
+                Stale::Differs("src/lib.rs".into()),
+                Stale::Missing("src/gone.rs".into()),
+                Stale::Missing("README.md".into()),
+                Stale::Extra("src/extra.rs".into()),
+            ]
+        );
+        fs::remove_dir_all(&root).unwrap();
+    }
+}

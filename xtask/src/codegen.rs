@@ -1,0 +1,156 @@
+//! `cargo xtask codegen`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use codegen::{Config, Generated, write};
+
+use crate::pin::{self, Pin};
+use crate::{Args, root, spec_path};
+
+/// How many warnings the summary lists before it only counts them.
+const WARNINGS_SHOWN: usize = 12;
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let args = Args::parse(args, &["--spec", "--out"], &["--check"])?;
+    let spec = spec_path(args.value("--spec"))?;
+    let default_out = args.value("--out").is_none();
+    let out = args
+        .value("--out")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("generated"));
+    let check = args.has("--check");
+
+    let started = Instant::now();
+    let bytes = std::fs::read(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let origin = spec.display().to_string();
+    let generated = codegen::generate(&bytes, &origin, &Config::default()).map_err(|failure| {
+        let errors = failure.diagnostics.error_count();
+        format!("{failure}\n\ncodegen failed: {errors} error(s) in {origin}")
+    })?;
+    let file_name = spec
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let new_pin = Pin {
+        title: generated.api.title.clone(),
+        api_version: generated.api.version.clone(),
+        openapi_version: generated.api.openapi_version.clone(),
+        file: file_name,
+        file_sha256: generated.file_sha256.clone(),
+        content_sha256: generated.api.content_sha256.clone(),
+    };
+
+    if check {
+        return check_crate(&generated, &new_pin, &out, default_out);
+    }
+
+    let write_started = Instant::now();
+    let report = write::write(&out, &generated.files)
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    if default_out {
+        let pin_path = pin::path();
+        if pin::read(&pin_path)?.as_ref() != Some(&new_pin) {
+            std::fs::write(&pin_path, pin::to_text(&new_pin))
+                .map_err(|e| format!("cannot write {}: {e}", pin_path.display()))?;
+        }
+    }
+    let mut timings = generated.timings.clone();
+    timings.push(("write", write_started.elapsed()));
+    print_summary(&generated, &out, &report, &timings, started.elapsed());
+    Ok(())
+}
+
+fn check_crate(
+    generated: &Generated,
+    new_pin: &Pin,
+    out: &std::path::Path,
+    default_out: bool,
+) -> Result<(), String> {
+    if default_out
+        && let Some(pinned) = pin::read(&pin::path())?
+        && pinned.content_sha256 != new_pin.content_sha256
+    {
+        return Err(format!(
+            "generated/ was generated from {}\nbut this document is {}.\n\
+             Run `cargo xtask codegen --spec <that document>` to regenerate, or check with the pinned document.",
+            pinned.describe(),
+            new_pin.describe()
+        ));
+    }
+    let stale = write::check(out, &generated.files)
+        .map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+    if stale.is_empty() {
+        println!(
+            "{} is up to date with {} {} ({} files)",
+            out.display(),
+            generated.api.title,
+            generated.api.version,
+            generated.files.len()
+        );
+        return Ok(());
+    }
+    let mut message = format!("{} is stale:\n", out.display());
+    for file in &stale {
+        message.push_str(&format!("  {file}\n"));
+    }
+    message.push_str("Run `cargo xtask codegen` (with the same --spec) and commit the result.");
+    Err(message)
+}
+
+fn print_summary(
+    generated: &Generated,
+    out: &std::path::Path,
+    report: &write::WriteReport,
+    timings: &[(&str, Duration)],
+    total: Duration,
+) {
+    let api = &generated.api;
+    let format = match generated.format {
+        codegen::load::Format::Json => "JSON",
+        codegen::load::Format::Yaml => "YAML",
+    };
+    println!(
+        "{} {} (OpenAPI {}, {format}, content SHA-256 {}…)",
+        api.title,
+        api.version,
+        api.openapi_version,
+        &api.content_sha256[..12.min(api.content_sha256.len())]
+    );
+    let warnings: Vec<_> = generated.warnings.warnings().collect();
+    println!(
+        "  {} types, {} operations, {} warnings",
+        generated.type_count,
+        generated.operation_count,
+        warnings.len()
+    );
+    let mut wrote = format!(
+        "  {}: {} written, {} unchanged",
+        out.display(),
+        report.written.len(),
+        report.unchanged
+    );
+    if !report.removed.is_empty() {
+        wrote.push_str(&format!(
+            ", {} removed ({})",
+            report.removed.len(),
+            report.removed.join(", ")
+        ));
+    }
+    println!("{wrote}");
+    let stages: Vec<String> = timings
+        .iter()
+        .map(|(stage, time)| format!("{stage} {}", millis(*time)))
+        .collect();
+    println!("  {} · total {}", stages.join(" · "), millis(total));
+    for warning in warnings.iter().take(WARNINGS_SHOWN) {
+        println!("{warning}");
+    }
+    if warnings.len() > WARNINGS_SHOWN {
+        println!("… and {} more warnings", warnings.len() - WARNINGS_SHOWN);
+    }
+}
+
+fn millis(duration: Duration) -> String {
+    format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
+}

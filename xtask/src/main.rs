@@ -1,0 +1,118 @@
+//! Maintainer commands, run as `cargo xtask <command>`:
+//!
+//! - `codegen [--spec PATH] [--out DIR] [--check]`: generate the client crate (see README.md);
+//! - `test [--spec PATH]`: every check CI runs.
+
+mod codegen;
+mod pin;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  codegen [--spec PATH] [--out DIR] [--check]
+      Generate the client crate from an OpenAPI document (JSON or YAML).
+      --spec PATH  the document (default: spec/upstream/openapi.yaml or .json)
+      --out DIR    write the crate there instead of generated/ (and nothing else)
+      --check      write nothing; fail if the crate on disk is not what the generator writes
+  test [--spec PATH]
+      Run every check CI runs: formatting, codegen --check, clippy, docs, tests.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::run(&args[1..]),
+        Some("test") => test::run(&args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository's root directory.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Where a maintainer puts the upstream document (git-ignored); the first that exists is used.
+pub const DEFAULT_SPECS: &[&str] = &["spec/upstream/openapi.yaml", "spec/upstream/openapi.json"];
+
+/// The document to read: `--spec`, else the default place.
+pub fn spec_path(given: Option<&str>) -> Result<PathBuf, String> {
+    if let Some(path) = given {
+        return Ok(PathBuf::from(path));
+    }
+    DEFAULT_SPECS
+        .iter()
+        .map(|p| root().join(p))
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            format!(
+                "no API document given and none at the default place ({}).\n\
+                 Put PeerTube's support/doc/api/openapi.yaml there, or pass --spec PATH.",
+                DEFAULT_SPECS.join(" or ")
+            )
+        })
+}
+
+/// Parses `--flag value` and `--switch` arguments.
+pub struct Args {
+    values: Vec<(String, Option<String>)>,
+}
+
+impl Args {
+    pub fn parse(args: &[String], with_value: &[&str], switches: &[&str]) -> Result<Args, String> {
+        let mut values = Vec::new();
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((flag, value)) => (flag, Some(value.to_owned())),
+                None => (arg.as_str(), None),
+            };
+            if with_value.contains(&flag) {
+                let value = match inline {
+                    Some(value) => value,
+                    None => iter
+                        .next()
+                        .cloned()
+                        .ok_or_else(|| format!("{flag} needs a value"))?,
+                };
+                values.push((flag.to_owned(), Some(value)));
+            } else if switches.contains(&flag) && inline.is_none() {
+                values.push((flag.to_owned(), None));
+            } else {
+                return Err(format!("unexpected argument `{arg}`\n\n{USAGE}"));
+            }
+        }
+        Ok(Args { values })
+    }
+
+    pub fn value(&self, flag: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .rev()
+            .find(|(f, _)| f == flag)
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    pub fn has(&self, flag: &str) -> bool {
+        self.values.iter().any(|(f, _)| f == flag)
+    }
+}
