@@ -363,7 +363,7 @@ pub struct BlockStatus {
     pub hosts: Option<std::collections::BTreeMap<String, BlockStatusHostsValue>>,
 }
 
-/// The `accounts{}` property of the `BlockStatus` schema.
+/// A value of the `accounts` property of [`BlockStatus`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BlockStatusAccountsValue {
@@ -375,7 +375,7 @@ pub struct BlockStatusAccountsValue {
     pub blocked_by_user: Option<bool>,
 }
 
-/// The `hosts{}` property of the `BlockStatus` schema.
+/// A value of the `hosts` property of [`BlockStatus`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BlockStatusHostsValue {
@@ -1148,7 +1148,7 @@ pub struct AbuseStateConstant {
 /// Example: `["spamOrMisleading"]`
 pub type AbusePredefinedReasons = Vec<AbusePredefinedReasonsItem>;
 
-/// The `[]` property of the `AbusePredefinedReasons` schema.
+/// An item of [`AbusePredefinedReasons`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AbusePredefinedReasonsItem {
     /// `violentOrAbusive`
@@ -1508,7 +1508,7 @@ pub struct VideoStreamingPlaylistsHLS {
     pub redundancies: Option<Vec<VideoStreamingPlaylistsHLSRedundanciesItem>>,
 }
 
-/// The `redundancies[]` property of the `VideoStreamingPlaylists-HLS` schema.
+/// An item of the `redundancies` property of [`VideoStreamingPlaylistsHLS`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStreamingPlaylistsHLSRedundanciesItem {
@@ -1671,7 +1671,7 @@ pub struct Video {
     pub user_history: Option<VideoUserHistory>,
 }
 
-/// The `userHistory` property of the `Video` schema.
+/// The `userHistory` property of [`Video`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoUserHistory {
@@ -1906,7 +1906,7 @@ pub struct FileRedundancyInformation {
     pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The `strategy` property of the `FileRedundancyInformation` schema.
+/// The `strategy` property of [`FileRedundancyInformation`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileRedundancyInformationStrategy {
     /// `manual`
@@ -1983,7 +1983,7 @@ pub struct VideoRedundancy {
     pub redundancies: Option<VideoRedundancyRedundancies>,
 }
 
-/// The `redundancies` property of the `VideoRedundancy` schema.
+/// The `redundancies` property of [`VideoRedundancy`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoRedundancyRedundancies {
@@ -2019,7 +2019,7 @@ pub struct ServerBlock {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The `blockedServer` property of the `ServerBlock` schema.
+/// The `blockedServer` property of [`ServerBlock`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerBlockBlockedServer {
     /// Format: `hostname`.
@@ -2078,7 +2078,7 @@ pub struct BlocklistLog {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The `action` property of the `BlocklistLog` schema.
+/// The `action` property of [`BlocklistLog`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BlocklistLogAction {
     /// `add`
@@ -2140,7 +2140,7 @@ pub struct AutoMuteList {
     pub actions: Option<Vec<AutoMuteListActionsItem>>,
 }
 
-/// The `actions[]` property of the `AutoMuteList` schema.
+/// An item of the `actions` property of [`AutoMuteList`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AutoMuteListActionsItem {
@@ -2152,7 +2152,7 @@ pub struct AutoMuteListActionsItem {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The `actions[].type` property of the `AutoMuteList` schema.
+/// The `type` property of [`AutoMuteListActionsItem`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AutoMuteListActionsItemType {
     /// `block`
@@ -2230,7 +2230,7 @@ pub struct AutomaticTagAvailable {
     pub available: Option<Vec<AutomaticTagAvailableAvailableItem>>,
 }
 
-/// The `available[]` property of the `AutomaticTagAvailable` schema.
+/// An item of the `available` property of [`AutomaticTagAvailable`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AutomaticTagAvailableAvailableItem {
     /// tag name
@@ -2240,7 +2240,7 @@ pub struct AutomaticTagAvailableAvailableItem {
     pub r#type: Option<AutomaticTagAvailableAvailableItemType>,
 }
 
-/// The `available[].type` property of the `AutomaticTagAvailable` schema.
+/// The `type` property of [`AutomaticTagAvailableAvailableItem`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AutomaticTagAvailableAvailableItemType {
     /// `core`
@@ -2441,7 +2441,7 @@ pub struct VideoCreateImport {
     pub one_of: VideoCreateImportOneOf,
 }
 
-/// The `VideoCreateImport` schema.
+/// [`VideoCreateImport`].
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -2471,7 +2471,7 @@ impl<'de> serde::Deserialize<'de> for VideoCreateImportOneOf {
     }
 }
 
-/// Variant 1 of the `VideoCreateImport` schema.
+/// Variant 1 of [`VideoCreateImportOneOf`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoCreateImportOneOfTargetUrl {
@@ -2483,7 +2483,7 @@ pub struct VideoCreateImportOneOfTargetUrl {
     pub target_url: String,
 }
 
-/// Variant 2 of the `VideoCreateImport` schema.
+/// Variant 2 of [`VideoCreateImportOneOf`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoCreateImportOneOfMagnetUri {
@@ -2493,7 +2493,7 @@ pub struct VideoCreateImportOneOfMagnetUri {
     pub magnet_uri: String,
 }
 
-/// Variant 3 of the `VideoCreateImport` schema.
+/// Variant 3 of [`VideoCreateImportOneOf`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoCreateImportOneOfTorrentfile {
     /// Torrent file containing only the video file
@@ -2574,7 +2574,7 @@ pub struct Abuse {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The `video` property of the `Abuse` schema.
+/// The `video` property of [`Abuse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AbuseVideo {
@@ -2696,7 +2696,7 @@ pub struct ChangeOwnership {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The `state` property of the `ChangeOwnership` schema.
+/// The `state` property of [`ChangeOwnership`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChangeOwnershipState2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2890,7 +2890,7 @@ pub struct VideoChapters {
     pub chapters: Option<VideoChaptersChapters>,
 }
 
-/// The `chapters` property of the `VideoChapters` schema.
+/// The `chapters` property of [`VideoChapters`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoChaptersChapters {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3152,7 +3152,7 @@ pub struct VideoStatsOverall {
     pub subdivisions: Option<Vec<VideoStatsOverallSubdivisionsItem>>,
 }
 
-/// The `countries[]` property of the `VideoStatsOverall` schema.
+/// An item of the `countries` property of [`VideoStatsOverall`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStatsOverallCountriesItem {
@@ -3162,7 +3162,7 @@ pub struct VideoStatsOverallCountriesItem {
     pub viewers: Option<f64>,
 }
 
-/// The `subdivisions[]` property of the `VideoStatsOverall` schema.
+/// An item of the `subdivisions` property of [`VideoStatsOverall`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoStatsOverallSubdivisionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3260,7 +3260,7 @@ pub struct VideoStatsUserAgent {
     pub operating_system: Option<Vec<VideoStatsUserAgentOperatingSystemItem>>,
 }
 
-/// The `clients[]` property of the `VideoStatsUserAgent` schema.
+/// An item of the `clients` property of [`VideoStatsUserAgent`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoStatsUserAgentClientsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3269,7 +3269,7 @@ pub struct VideoStatsUserAgentClientsItem {
     pub viewers: Option<f64>,
 }
 
-/// The `devices[]` property of the `VideoStatsUserAgent` schema.
+/// An item of the `devices` property of [`VideoStatsUserAgent`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoStatsUserAgentDevicesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3278,7 +3278,7 @@ pub struct VideoStatsUserAgentDevicesItem {
     pub viewers: Option<f64>,
 }
 
-/// The `operatingSystem[]` property of the `VideoStatsUserAgent` schema.
+/// An item of the `operatingSystem` property of [`VideoStatsUserAgent`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoStatsUserAgentOperatingSystemItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3294,7 +3294,7 @@ pub struct VideoStatsRetention {
     pub data: Option<Vec<VideoStatsRetentionDataItem>>,
 }
 
-/// The `data[]` property of the `VideoStatsRetention` schema.
+/// An item of the `data` property of [`VideoStatsRetention`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStatsRetentionDataItem {
@@ -3311,7 +3311,7 @@ pub struct VideoStatsTimeserie {
     pub data: Option<Vec<VideoStatsTimeserieDataItem>>,
 }
 
-/// The `data[]` property of the `VideoStatsTimeserie` schema.
+/// An item of the `data` property of [`VideoStatsTimeserie`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoStatsTimeserieDataItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3378,7 +3378,7 @@ pub struct ServerConfig {
     pub views: Option<ServerConfigViews>,
 }
 
-/// The `instance` property of the `ServerConfig` schema.
+/// The `instance` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigInstance {
@@ -3412,14 +3412,14 @@ pub struct ServerConfigInstance {
     pub banners: Option<Vec<ActorImage>>,
 }
 
-/// The `instance.support` property of the `ServerConfig` schema.
+/// The `support` property of [`ServerConfigInstance`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigInstanceSupport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
-/// The `instance.social` property of the `ServerConfig` schema.
+/// The `social` property of [`ServerConfigInstance`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigInstanceSocial {
@@ -3433,7 +3433,7 @@ pub struct ServerConfigInstanceSocial {
     pub x_link: Option<String>,
 }
 
-/// The `instance.customizations` property of the `ServerConfig` schema.
+/// The `customizations` property of [`ServerConfigInstance`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigInstanceCustomizations {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3442,7 +3442,7 @@ pub struct ServerConfigInstanceCustomizations {
     pub css: Option<String>,
 }
 
-/// The `search` property of the `ServerConfig` schema.
+/// The `search` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigSearch {
@@ -3450,7 +3450,7 @@ pub struct ServerConfigSearch {
     pub remote_uri: Option<ServerConfigSearchRemoteUri>,
 }
 
-/// The `search.remoteUri` property of the `ServerConfig` schema.
+/// The `remoteUri` property of [`ServerConfigSearch`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigSearchRemoteUri {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3459,35 +3459,35 @@ pub struct ServerConfigSearchRemoteUri {
     pub anonymous: Option<bool>,
 }
 
-/// The `plugin` property of the `ServerConfig` schema.
+/// The `plugin` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigPlugin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered: Option<Vec<String>>,
 }
 
-/// The `theme` property of the `ServerConfig` schema.
+/// The `theme` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTheme {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered: Option<Vec<String>>,
 }
 
-/// The `email` property of the `ServerConfig` schema.
+/// The `email` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigEmail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `contactForm` property of the `ServerConfig` schema.
+/// The `contactForm` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigContactForm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `signup` property of the `ServerConfig` schema.
+/// The `signup` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigSignup {
@@ -3503,7 +3503,7 @@ pub struct ServerConfigSignup {
     pub requires_email_verification: Option<bool>,
 }
 
-/// The `transcoding` property of the `ServerConfig` schema.
+/// The `transcoding` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTranscoding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3518,21 +3518,21 @@ pub struct ServerConfigTranscoding {
     pub enabled_resolutions: Option<Vec<VideoResolutionSet>>,
 }
 
-/// The `transcoding.hls` property of the `ServerConfig` schema.
+/// The `hls` property of [`ServerConfigTranscoding`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTranscodingHls {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `transcoding.web_videos` property of the `ServerConfig` schema.
+/// The `web_videos` property of [`ServerConfigTranscoding`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTranscodingWebVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `import` property of the `ServerConfig` schema.
+/// The `import` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigImport {
@@ -3546,7 +3546,7 @@ pub struct ServerConfigImport {
     pub users: Option<ServerConfigImportUsers>,
 }
 
-/// The `import.videos` property of the `ServerConfig` schema.
+/// The `videos` property of [`ServerConfigImport`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3555,42 +3555,42 @@ pub struct ServerConfigImportVideos {
     pub torrent: Option<ServerConfigImportVideosTorrent>,
 }
 
-/// The `import.videos.http` property of the `ServerConfig` schema.
+/// The `http` property of [`ServerConfigImportVideos`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportVideosHttp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `import.videos.torrent` property of the `ServerConfig` schema.
+/// The `torrent` property of [`ServerConfigImportVideos`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportVideosTorrent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `import.videoChannelSynchronization` property of the `ServerConfig` schema.
+/// The `videoChannelSynchronization` property of [`ServerConfigImport`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportVideoChannelSynchronization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `import.users` property of the `ServerConfig` schema.
+/// The `users` property of [`ServerConfigImport`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportUsers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `export` property of the `ServerConfig` schema.
+/// The `export` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigExport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<ServerConfigExportUsers>,
 }
 
-/// The `export.users` property of the `ServerConfig` schema.
+/// The `users` property of [`ServerConfigExport`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigExportUsers {
@@ -3604,14 +3604,14 @@ pub struct ServerConfigExportUsers {
     pub max_user_video_quota: Option<f64>,
 }
 
-/// The `autoBlacklist` property of the `ServerConfig` schema.
+/// The `autoBlacklist` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAutoBlacklist {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos: Option<ServerConfigAutoBlacklistVideos>,
 }
 
-/// The `autoBlacklist.videos` property of the `ServerConfig` schema.
+/// The `videos` property of [`ServerConfigAutoBlacklist`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigAutoBlacklistVideos {
@@ -3619,14 +3619,14 @@ pub struct ServerConfigAutoBlacklistVideos {
     pub of_users: Option<ServerConfigAutoBlacklistVideosOfUsers>,
 }
 
-/// The `autoBlacklist.videos.ofUsers` property of the `ServerConfig` schema.
+/// The `ofUsers` property of [`ServerConfigAutoBlacklistVideos`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAutoBlacklistVideosOfUsers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `blocklist` property of the `ServerConfig` schema.
+/// The `blocklist` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigBlocklist {
@@ -3634,14 +3634,14 @@ pub struct ServerConfigBlocklist {
     pub public_log: Option<ServerConfigBlocklistPublicLog>,
 }
 
-/// The `blocklist.publicLog` property of the `ServerConfig` schema.
+/// The `publicLog` property of [`ServerConfigBlocklist`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigBlocklistPublicLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `avatar` property of the `ServerConfig` schema.
+/// The `avatar` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAvatar {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3650,21 +3650,21 @@ pub struct ServerConfigAvatar {
     pub extensions: Option<Vec<String>>,
 }
 
-/// The `avatar.file` property of the `ServerConfig` schema.
+/// The `file` property of [`ServerConfigAvatar`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAvatarFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<ServerConfigAvatarFileSize>,
 }
 
-/// The `avatar.file.size` property of the `ServerConfig` schema.
+/// The `size` property of [`ServerConfigAvatarFile`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAvatarFileSize {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
 }
 
-/// The `video` property of the `ServerConfig` schema.
+/// The `video` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3673,7 +3673,7 @@ pub struct ServerConfigVideo {
     pub file: Option<ServerConfigVideoFile>,
 }
 
-/// The `video.image` property of the `ServerConfig` schema.
+/// The `image` property of [`ServerConfigVideo`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoImage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3682,28 +3682,28 @@ pub struct ServerConfigVideoImage {
     pub size: Option<ServerConfigVideoImageSize>,
 }
 
-/// The `video.image.size` property of the `ServerConfig` schema.
+/// The `size` property of [`ServerConfigVideoImage`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoImageSize {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
 }
 
-/// The `video.file` property of the `ServerConfig` schema.
+/// The `file` property of [`ServerConfigVideo`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Vec<String>>,
 }
 
-/// The `videoCaption` property of the `ServerConfig` schema.
+/// The `videoCaption` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoCaption {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<ServerConfigVideoCaptionFile>,
 }
 
-/// The `videoCaption.file` property of the `ServerConfig` schema.
+/// The `file` property of [`ServerConfigVideoCaption`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoCaptionFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3712,14 +3712,14 @@ pub struct ServerConfigVideoCaptionFile {
     pub extensions: Option<Vec<String>>,
 }
 
-/// The `videoCaption.file.size` property of the `ServerConfig` schema.
+/// The `size` property of [`ServerConfigVideoCaptionFile`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoCaptionFileSize {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
 }
 
-/// The `user` property of the `ServerConfig` schema.
+/// The `user` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigUser {
@@ -3735,14 +3735,14 @@ pub struct ServerConfigUser {
     pub video_quota_daily: Option<i64>,
 }
 
-/// The `trending` property of the `ServerConfig` schema.
+/// The `trending` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTrending {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos: Option<ServerConfigTrendingVideos>,
 }
 
-/// The `trending.videos` property of the `ServerConfig` schema.
+/// The `videos` property of [`ServerConfigTrending`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigTrendingVideos {
@@ -3750,21 +3750,21 @@ pub struct ServerConfigTrendingVideos {
     pub interval_days: Option<i64>,
 }
 
-/// The `tracker` property of the `ServerConfig` schema.
+/// The `tracker` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTracker {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `followings` property of the `ServerConfig` schema.
+/// The `followings` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigFollowings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<ServerConfigFollowingsInstance>,
 }
 
-/// The `followings.instance` property of the `ServerConfig` schema.
+/// The `instance` property of [`ServerConfigFollowings`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigFollowingsInstance {
@@ -3772,7 +3772,7 @@ pub struct ServerConfigFollowingsInstance {
     pub auto_follow_index: Option<ServerConfigFollowingsInstanceAutoFollowIndex>,
 }
 
-/// The `followings.instance.autoFollowIndex` property of the `ServerConfig` schema.
+/// The `autoFollowIndex` property of [`ServerConfigFollowingsInstance`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigFollowingsInstanceAutoFollowIndex {
@@ -3781,14 +3781,14 @@ pub struct ServerConfigFollowingsInstanceAutoFollowIndex {
     pub index_url: Option<String>,
 }
 
-/// The `federation` property of the `ServerConfig` schema.
+/// The `federation` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigFederation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `homepage` property of the `ServerConfig` schema.
+/// The `homepage` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigHomepage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3802,7 +3802,7 @@ pub struct ServerConfigOpenTelemetry {
     pub metrics: Option<ServerConfigOpenTelemetryMetrics>,
 }
 
-/// The `openTelemetry.metrics` property of the `ServerConfig` schema.
+/// The `metrics` property of [`ServerConfigOpenTelemetry`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigOpenTelemetryMetrics {
@@ -3820,7 +3820,7 @@ pub struct ServerConfigViews {
     pub views: Option<ServerConfigViewsViews>,
 }
 
-/// The `views.views` property of the `ServerConfig` schema.
+/// The `views` property of [`ServerConfigViews`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigViewsViews {
@@ -3828,7 +3828,7 @@ pub struct ServerConfigViewsViews {
     pub watching_interval: Option<ServerConfigViewsViewsWatchingInterval>,
 }
 
-/// The `views.views.watchingInterval` property of the `ServerConfig` schema.
+/// The `watchingInterval` property of [`ServerConfigViewsViews`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigViewsViewsWatchingInterval {
     /// Milliseconds
@@ -3858,7 +3858,7 @@ pub struct SendClientLog {
     pub meta: Option<String>,
 }
 
-/// The `level` property of the `SendClientLog` schema.
+/// The `level` property of [`SendClientLog`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SendClientLogLevel {
     /// `error`
@@ -3992,7 +3992,7 @@ pub struct ServerStats {
     pub total_abuses: Option<f64>,
 }
 
-/// The `videosRedundancy[]` property of the `ServerStats` schema.
+/// An item of the `videosRedundancy` property of [`ServerStats`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerStatsVideosRedundancyItem {
@@ -4015,7 +4015,7 @@ pub struct ServerConfigAbout {
     pub instance: Option<ServerConfigAboutInstance>,
 }
 
-/// The `instance` property of the `ServerConfigAbout` schema.
+/// The `instance` property of [`ServerConfigAbout`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigAboutInstance {
@@ -4089,7 +4089,7 @@ pub struct ServerConfigCustom {
     pub defaults: Option<ServerConfigCustomDefaults>,
 }
 
-/// The `instance` property of the `ServerConfigCustom` schema.
+/// The `instance` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomInstance {
@@ -4139,14 +4139,14 @@ pub struct ServerConfigCustomInstance {
     pub customizations: Option<ServerConfigCustomInstanceCustomizations>,
 }
 
-/// The `instance.support` property of the `ServerConfigCustom` schema.
+/// The `support` property of [`ServerConfigCustomInstance`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomInstanceSupport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
-/// The `instance.social` property of the `ServerConfigCustom` schema.
+/// The `social` property of [`ServerConfigCustomInstance`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomInstanceSocial {
@@ -4160,7 +4160,7 @@ pub struct ServerConfigCustomInstanceSocial {
     pub x_link: Option<String>,
 }
 
-/// The `instance.customizations` property of the `ServerConfigCustom` schema.
+/// The `customizations` property of [`ServerConfigCustomInstance`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomInstanceCustomizations {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4169,28 +4169,28 @@ pub struct ServerConfigCustomInstanceCustomizations {
     pub css: Option<String>,
 }
 
-/// The `theme` property of the `ServerConfigCustom` schema.
+/// The `theme` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomTheme {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
 }
 
-/// The `services` property of the `ServerConfigCustom` schema.
+/// The `services` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomServices {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twitter: Option<ServerConfigCustomServicesTwitter>,
 }
 
-/// The `services.twitter` property of the `ServerConfigCustom` schema.
+/// The `twitter` property of [`ServerConfigCustomServices`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomServicesTwitter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 
-/// The `cache` property of the `ServerConfigCustom` schema.
+/// The `cache` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomCache {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4199,21 +4199,21 @@ pub struct ServerConfigCustomCache {
     pub captions: Option<ServerConfigCustomCacheCaptions>,
 }
 
-/// The `cache.previews` property of the `ServerConfigCustom` schema.
+/// The `previews` property of [`ServerConfigCustomCache`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomCachePreviews {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
-/// The `cache.captions` property of the `ServerConfigCustom` schema.
+/// The `captions` property of [`ServerConfigCustomCache`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomCacheCaptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
-/// The `signup` property of the `ServerConfigCustom` schema.
+/// The `signup` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomSignup {
@@ -4225,7 +4225,7 @@ pub struct ServerConfigCustomSignup {
     pub requires_email_verification: Option<bool>,
 }
 
-/// The `admin` property of the `ServerConfigCustom` schema.
+/// The `admin` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomAdmin {
     /// Format: `email`.
@@ -4233,7 +4233,7 @@ pub struct ServerConfigCustomAdmin {
     pub email: Option<String>,
 }
 
-/// The `contactForm` property of the `ServerConfigCustom` schema.
+/// The `contactForm` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomContactForm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4286,7 +4286,7 @@ pub struct ServerConfigCustomTranscoding {
     pub hls: Option<ServerConfigCustomTranscodingHls>,
 }
 
-/// The `transcoding.originalFile` property of the `ServerConfigCustom` schema.
+/// The `originalFile` property of [`ServerConfigCustomTranscoding`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomTranscodingOriginalFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4383,7 +4383,7 @@ pub struct ServerConfigCustomTranscodingHls {
     pub split_audio_and_video: Option<bool>,
 }
 
-/// The `import` property of the `ServerConfigCustom` schema.
+/// The `import` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomImport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4394,7 +4394,7 @@ pub struct ServerConfigCustomImport {
     >,
 }
 
-/// The `import.videos` property of the `ServerConfigCustom` schema.
+/// The `videos` property of [`ServerConfigCustomImport`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomImportVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4403,35 +4403,35 @@ pub struct ServerConfigCustomImportVideos {
     pub torrent: Option<ServerConfigCustomImportVideosTorrent>,
 }
 
-/// The `import.videos.http` property of the `ServerConfigCustom` schema.
+/// The `http` property of [`ServerConfigCustomImportVideos`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomImportVideosHttp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `import.videos.torrent` property of the `ServerConfigCustom` schema.
+/// The `torrent` property of [`ServerConfigCustomImportVideos`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomImportVideosTorrent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `import.video_channel_synchronization` property of the `ServerConfigCustom` schema.
+/// The `video_channel_synchronization` property of [`ServerConfigCustomImport`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomImportVideoChannelSynchronization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `autoBlacklist` property of the `ServerConfigCustom` schema.
+/// The `autoBlacklist` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomAutoBlacklist {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos: Option<ServerConfigCustomAutoBlacklistVideos>,
 }
 
-/// The `autoBlacklist.videos` property of the `ServerConfigCustom` schema.
+/// The `videos` property of [`ServerConfigCustomAutoBlacklist`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomAutoBlacklistVideos {
@@ -4439,14 +4439,14 @@ pub struct ServerConfigCustomAutoBlacklistVideos {
     pub of_users: Option<ServerConfigCustomAutoBlacklistVideosOfUsers>,
 }
 
-/// The `autoBlacklist.videos.ofUsers` property of the `ServerConfigCustom` schema.
+/// The `ofUsers` property of [`ServerConfigCustomAutoBlacklistVideos`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomAutoBlacklistVideosOfUsers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `blocklist` property of the `ServerConfigCustom` schema.
+/// The `blocklist` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomBlocklist {
@@ -4454,21 +4454,21 @@ pub struct ServerConfigCustomBlocklist {
     pub public_log: Option<ServerConfigCustomBlocklistPublicLog>,
 }
 
-/// The `blocklist.publicLog` property of the `ServerConfigCustom` schema.
+/// The `publicLog` property of [`ServerConfigCustomBlocklist`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomBlocklistPublicLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `followers` property of the `ServerConfigCustom` schema.
+/// The `followers` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomFollowers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<ServerConfigCustomFollowersInstance>,
 }
 
-/// The `followers.instance` property of the `ServerConfigCustom` schema.
+/// The `instance` property of [`ServerConfigCustomFollowers`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomFollowersInstance {
@@ -4478,14 +4478,14 @@ pub struct ServerConfigCustomFollowersInstance {
     pub manual_approval: Option<bool>,
 }
 
-/// The `storyboard` property of the `ServerConfigCustom` schema.
+/// The `storyboard` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomStoryboard {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `defaults` property of the `ServerConfigCustom` schema.
+/// The `defaults` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomDefaults {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4496,7 +4496,7 @@ pub struct ServerConfigCustomDefaults {
     pub player: Option<ServerConfigCustomDefaultsPlayer>,
 }
 
-/// The `defaults.publish` property of the `ServerConfigCustom` schema.
+/// The `publish` property of [`ServerConfigCustomDefaults`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomDefaultsPublish {
@@ -4510,7 +4510,7 @@ pub struct ServerConfigCustomDefaultsPublish {
     pub licence: Option<VideoLicenceSet>,
 }
 
-/// The `defaults.p2p` property of the `ServerConfigCustom` schema.
+/// The `p2p` property of [`ServerConfigCustomDefaults`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomDefaultsP2p {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4519,21 +4519,21 @@ pub struct ServerConfigCustomDefaultsP2p {
     pub embed: Option<ServerConfigCustomDefaultsP2pEmbed>,
 }
 
-/// The `defaults.p2p.webapp` property of the `ServerConfigCustom` schema.
+/// The `webapp` property of [`ServerConfigCustomDefaultsP2p`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomDefaultsP2pWebapp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `defaults.p2p.embed` property of the `ServerConfigCustom` schema.
+/// The `embed` property of [`ServerConfigCustomDefaultsP2p`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomDefaultsP2pEmbed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `defaults.player` property of the `ServerConfigCustom` schema.
+/// The `player` property of [`ServerConfigCustomDefaults`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomDefaultsPlayer {
@@ -4569,7 +4569,7 @@ pub struct Follow {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The `state` property of the `Follow` schema.
+/// The `state` property of [`Follow`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FollowState {
     /// `pending`
@@ -4627,7 +4627,7 @@ impl<'de> serde::Deserialize<'de> for FollowState {
 /// Items: at most 8.
 pub type PredefinedAbuseReasons = Vec<PredefinedAbuseReasonsItem>;
 
-/// The `[]` property of the `PredefinedAbuseReasons` schema.
+/// An item of [`PredefinedAbuseReasons`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PredefinedAbuseReasonsItem {
     /// `violentOrAbusive`
@@ -4894,7 +4894,7 @@ pub struct Job {
     pub can_cancel: Option<bool>,
 }
 
-/// The `state` property of the `Job` schema.
+/// The `state` property of [`Job`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JobState {
     /// `active`
@@ -4966,7 +4966,7 @@ pub struct AddUserResponse {
     pub user: Option<AddUserResponseUser>,
 }
 
-/// The `user` property of the `AddUserResponse` schema.
+/// The `user` property of [`AddUserResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddUserResponseUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4975,7 +4975,7 @@ pub struct AddUserResponseUser {
     pub account: Option<AddUserResponseUserAccount>,
 }
 
-/// The `user.account` property of the `AddUserResponse` schema.
+/// The `account` property of [`AddUserResponseUser`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddUserResponseUserAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5234,7 +5234,7 @@ pub struct VideoUploadResponse {
     pub video: Option<VideoUploadResponseVideo>,
 }
 
-/// The `video` property of the `VideoUploadResponse` schema.
+/// The `video` property of [`VideoUploadResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoUploadResponseVideo {
     /// object id for the video
@@ -5300,7 +5300,7 @@ pub struct VideoTokenResponse {
     pub files: Option<VideoTokenResponseFiles>,
 }
 
-/// The `files` property of the `VideoTokenResponse` schema.
+/// The `files` property of [`VideoTokenResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoTokenResponseFiles {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5330,7 +5330,7 @@ pub struct ChannelActivityListResponse {
     pub data: Option<Vec<ChannelActivityListResponseDataItem>>,
 }
 
-/// The `data[]` property of the `ChannelActivityListResponse` schema.
+/// An item of the `data` property of [`ChannelActivityListResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItem {
@@ -5359,7 +5359,7 @@ pub struct ChannelActivityListResponseDataItem {
     pub channel_sync: Option<ChannelActivityListResponseDataItemChannelSync>,
 }
 
-/// The `data[].action` property of the `ChannelActivityListResponse` schema.
+/// The `action` property of [`ChannelActivityListResponseDataItem`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChannelActivityListResponseDataItemAction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5368,7 +5368,7 @@ pub struct ChannelActivityListResponseDataItemAction {
     pub label: Option<String>,
 }
 
-/// The `data[].targetType` property of the `ChannelActivityListResponse` schema.
+/// The `targetType` property of [`ChannelActivityListResponseDataItem`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChannelActivityListResponseDataItemTargetType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5377,7 +5377,7 @@ pub struct ChannelActivityListResponseDataItemTargetType {
     pub label: Option<String>,
 }
 
-/// The `data[].channel` property of the `ChannelActivityListResponse` schema.
+/// The `channel` property of [`ChannelActivityListResponseDataItem`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItemChannel {
@@ -5392,7 +5392,7 @@ pub struct ChannelActivityListResponseDataItemChannel {
     pub url: Option<String>,
 }
 
-/// The `data[].video` property of the `ChannelActivityListResponse` schema.
+/// The `video` property of [`ChannelActivityListResponseDataItem`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItemVideo {
@@ -5411,7 +5411,7 @@ pub struct ChannelActivityListResponseDataItemVideo {
     pub is_live: Option<bool>,
 }
 
-/// The `data[].videoImport` property of the `ChannelActivityListResponse` schema.
+/// The `videoImport` property of [`ChannelActivityListResponseDataItem`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItemVideoImport {
@@ -5431,7 +5431,7 @@ pub struct ChannelActivityListResponseDataItemVideoImport {
     pub target_url: Option<String>,
 }
 
-/// The `data[].playlist` property of the `ChannelActivityListResponse` schema.
+/// The `playlist` property of [`ChannelActivityListResponseDataItem`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChannelActivityListResponseDataItemPlaylist {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5447,7 +5447,7 @@ pub struct ChannelActivityListResponseDataItemPlaylist {
     pub url: Option<String>,
 }
 
-/// The `data[].channelSync` property of the `ChannelActivityListResponse` schema.
+/// The `channelSync` property of [`ChannelActivityListResponseDataItem`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItemChannelSync {
@@ -5595,18 +5595,18 @@ pub struct User {
     pub new_features_info_read: Option<f64>,
 }
 
-/// The `role` property of the `User` schema.
+/// The `role` property of [`User`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserRole2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<UserRole>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<UserRoleLabel>,
+    pub label: Option<UserRole2Label>,
 }
 
-/// The `role.label` property of the `User` schema.
+/// The `label` property of [`UserRole2`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserRoleLabel {
+pub enum UserRole2Label {
     /// `User`
     User,
     /// `Moderator`
@@ -5617,7 +5617,7 @@ pub enum UserRoleLabel {
     Other(String),
 }
 
-impl UserRoleLabel {
+impl UserRole2Label {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5629,7 +5629,7 @@ impl UserRoleLabel {
     }
 }
 
-impl From<&str> for UserRoleLabel {
+impl From<&str> for UserRole2Label {
     fn from(value: &str) -> Self {
         match value {
             "User" => Self::User,
@@ -5640,19 +5640,19 @@ impl From<&str> for UserRoleLabel {
     }
 }
 
-impl std::fmt::Display for UserRoleLabel {
+impl std::fmt::Display for UserRole2Label {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for UserRoleLabel {
+impl serde::Serialize for UserRole2Label {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UserRoleLabel {
+impl<'de> serde::Deserialize<'de> for UserRole2Label {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6289,7 +6289,7 @@ pub struct UserRegistration {
     pub user: Option<UserRegistrationUser>,
 }
 
-/// The `state` property of the `UserRegistration` schema.
+/// The `state` property of [`UserRegistration`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserRegistrationState2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6512,7 +6512,7 @@ pub struct VideoChannelList {
     pub data: Option<Vec<VideoChannelListDataItem>>,
 }
 
-/// The `data[]` property of the `VideoChannelList` schema.
+/// An item of the `data` property of [`VideoChannelList`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannelListDataItem {
@@ -6610,7 +6610,7 @@ pub struct VideoChannelSync {
     pub channel: Option<VideoChannel>,
 }
 
-/// The `state` property of the `VideoChannelSync` schema.
+/// The `state` property of [`VideoChannelSync`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoChannelSyncState {
     /// Example: `2`
@@ -6651,7 +6651,7 @@ pub struct MRSSPeerLink {
     pub r#type: Option<MRSSPeerLinkType>,
 }
 
-/// The `type` property of the `MRSSPeerLink` schema.
+/// The `type` property of [`MRSSPeerLink`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MRSSPeerLinkType {
     /// `application/x-bittorrent`
@@ -6724,7 +6724,7 @@ pub struct MRSSGroupContent {
 /// The `VideoCommentsForXML` schema.
 pub type VideoCommentsForXML = Vec<VideoCommentsForXMLItem>;
 
-/// The `[]` property of the `VideoCommentsForXML` schema.
+/// An item of [`VideoCommentsForXML`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoCommentsForXMLItem {
@@ -6748,7 +6748,7 @@ pub struct VideoCommentsForXMLItem {
 /// The `VideosForXML` schema.
 pub type VideosForXML = Vec<VideosForXMLItem>;
 
-/// The `[]` property of the `VideosForXML` schema.
+/// An item of [`VideosForXML`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideosForXMLItem {
@@ -6827,14 +6827,14 @@ pub struct VideosForXMLItemMediaCommunity {
     pub media_statistics: Option<VideosForXMLItemMediaCommunityMediaStatistics>,
 }
 
-/// The `[].media:community.media:statistics` property of the `VideosForXML` schema.
+/// The `media:statistics` property of [`VideosForXMLItemMediaCommunity`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideosForXMLItemMediaCommunityMediaStatistics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<i64>,
 }
 
-/// The `[].media:embed` property of the `VideosForXML` schema.
+/// The `media:embed` property of [`VideosForXMLItem`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideosForXMLItemMediaEmbed {
     /// video embed path, relative to the canonical URL domain (MRSS)
@@ -6844,7 +6844,7 @@ pub struct VideosForXMLItemMediaEmbed {
     pub url: Option<String>,
 }
 
-/// The `[].media:player` property of the `VideosForXML` schema.
+/// The `media:player` property of [`VideosForXMLItem`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideosForXMLItemMediaPlayer {
     /// video watch path, relative to the canonical URL domain (MRSS)
@@ -6854,7 +6854,7 @@ pub struct VideosForXMLItemMediaPlayer {
     pub url: Option<String>,
 }
 
-/// The `[].media:thumbnail` property of the `VideosForXML` schema.
+/// The `media:thumbnail` property of [`VideosForXMLItem`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideosForXMLItemMediaThumbnail {
     /// Format: `url`.
@@ -6931,7 +6931,7 @@ pub struct VideosForXMLItemEnclosure {
     pub length: Option<i64>,
 }
 
-/// The `[].enclosure.type` property of the `VideosForXML` schema.
+/// The `type` property of [`VideosForXMLItemEnclosure`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VideosForXMLItemEnclosureType {
     /// `application/x-bittorrent`
@@ -6980,7 +6980,7 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemEnclosureType {
     }
 }
 
-/// The `[].media:group[]` property of the `VideosForXML` schema.
+/// An item of the `media:group` property of [`VideosForXMLItem`].
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -7335,7 +7335,7 @@ pub struct Notification {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The `video` property of the `Notification` schema.
+/// The `video` property of [`Notification`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationVideo {
     /// object id for the video
@@ -7358,7 +7358,7 @@ pub struct NotificationVideo {
     pub channel: Option<ActorInfo>,
 }
 
-/// The `videoImport` property of the `Notification` schema.
+/// The `videoImport` property of [`Notification`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationVideoImport {
@@ -7378,7 +7378,7 @@ pub struct NotificationVideoImport {
     pub target_uri: Option<String>,
 }
 
-/// The `comment` property of the `Notification` schema.
+/// The `comment` property of [`Notification`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationComment {
@@ -7394,7 +7394,7 @@ pub struct NotificationComment {
     pub held_for_review: Option<bool>,
 }
 
-/// The `videoAbuse` property of the `Notification` schema.
+/// The `videoAbuse` property of [`Notification`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationVideoAbuse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7403,7 +7403,7 @@ pub struct NotificationVideoAbuse {
     pub video: Option<VideoInfo>,
 }
 
-/// The `videoBlacklist` property of the `Notification` schema.
+/// The `videoBlacklist` property of [`Notification`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationVideoBlacklist {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7412,7 +7412,7 @@ pub struct NotificationVideoBlacklist {
     pub video: Option<VideoInfo>,
 }
 
-/// The `actorFollow` property of the `Notification` schema.
+/// The `actorFollow` property of [`Notification`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationActorFollow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7425,7 +7425,7 @@ pub struct NotificationActorFollow {
     pub following: Option<NotificationActorFollowFollowing>,
 }
 
-/// The `actorFollow.state` property of the `Notification` schema.
+/// The `state` property of [`NotificationActorFollow`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NotificationActorFollowState {
     /// `pending`
@@ -7478,7 +7478,7 @@ impl<'de> serde::Deserialize<'de> for NotificationActorFollowState {
     }
 }
 
-/// The `actorFollow.following` property of the `Notification` schema.
+/// The `following` property of [`NotificationActorFollow`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationActorFollowFollowing {
@@ -7493,7 +7493,7 @@ pub struct NotificationActorFollowFollowing {
     pub host: Option<String>,
 }
 
-/// The `actorFollow.following.type` property of the `Notification` schema.
+/// The `type` property of [`NotificationActorFollowFollowing`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NotificationActorFollowFollowingType {
     /// `account`
@@ -7760,7 +7760,7 @@ pub struct RequestTwoFactorResponse {
     pub otp_request: Option<RequestTwoFactorResponseOtpRequest>,
 }
 
-/// The `otpRequest` property of the `RequestTwoFactorResponse` schema.
+/// The `otpRequest` property of [`RequestTwoFactorResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestTwoFactorResponseOtpRequest {
@@ -7778,7 +7778,7 @@ pub struct RequestTwoFactorResponseOtpRequest {
 /// The `VideoStudioCreateTask` schema.
 pub type VideoStudioCreateTask = Vec<VideoStudioCreateTaskItem>;
 
-/// The `[]` property of the `VideoStudioCreateTask` schema.
+/// An item of [`VideoStudioCreateTask`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "name")]
 pub enum VideoStudioCreateTaskItem {
@@ -7803,12 +7803,12 @@ pub enum VideoStudioCreateTaskItem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoStudioCreateTaskItemCut {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<VideoStudioCreateTaskItemVariant1Options>,
+    pub options: Option<VideoStudioCreateTaskItemCutOptions>,
 }
 
-/// Variant 1 of the `[].options` property of the `VideoStudioCreateTask` schema.
+/// The `options` property of [`VideoStudioCreateTaskItemCut`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct VideoStudioCreateTaskItemVariant1Options {
+pub struct VideoStudioCreateTaskItemCutOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7819,12 +7819,12 @@ pub struct VideoStudioCreateTaskItemVariant1Options {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoStudioCreateTaskItemAddIntro {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<VideoStudioCreateTaskItemVariant2Options>,
+    pub options: Option<VideoStudioCreateTaskItemAddIntroOptions>,
 }
 
-/// Variant 2 of the `[].options` property of the `VideoStudioCreateTask` schema.
+/// The `options` property of [`VideoStudioCreateTaskItemAddIntro`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct VideoStudioCreateTaskItemVariant2Options {
+pub struct VideoStudioCreateTaskItemAddIntroOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::FilePart>,
 }
@@ -7833,12 +7833,12 @@ pub struct VideoStudioCreateTaskItemVariant2Options {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoStudioCreateTaskItemAddOutro {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<VideoStudioCreateTaskItemVariant3Options>,
+    pub options: Option<VideoStudioCreateTaskItemAddOutroOptions>,
 }
 
-/// Variant 3 of the `[].options` property of the `VideoStudioCreateTask` schema.
+/// The `options` property of [`VideoStudioCreateTaskItemAddOutro`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct VideoStudioCreateTaskItemVariant3Options {
+pub struct VideoStudioCreateTaskItemAddOutroOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::FilePart>,
 }
@@ -7847,12 +7847,12 @@ pub struct VideoStudioCreateTaskItemVariant3Options {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoStudioCreateTaskItemAddWatermark {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<VideoStudioCreateTaskItemVariant4Options>,
+    pub options: Option<VideoStudioCreateTaskItemAddWatermarkOptions>,
 }
 
-/// Variant 4 of the `[].options` property of the `VideoStudioCreateTask` schema.
+/// The `options` property of [`VideoStudioCreateTaskItemAddWatermark`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct VideoStudioCreateTaskItemVariant4Options {
+pub struct VideoStudioCreateTaskItemAddWatermarkOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::FilePart>,
 }
@@ -7861,19 +7861,19 @@ pub struct VideoStudioCreateTaskItemVariant4Options {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoStudioCreateTaskItemRemoveSegments {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<VideoStudioCreateTaskItemVariant5Options>,
+    pub options: Option<VideoStudioCreateTaskItemRemoveSegmentsOptions>,
 }
 
-/// Variant 5 of the `[].options` property of the `VideoStudioCreateTask` schema.
+/// The `options` property of [`VideoStudioCreateTaskItemRemoveSegments`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct VideoStudioCreateTaskItemVariant5Options {
+pub struct VideoStudioCreateTaskItemRemoveSegmentsOptions {
     /// Items: at least 1.
-    pub segments: Vec<VideoStudioCreateTaskItemVariant5OptionsSegmentsItem>,
+    pub segments: Vec<VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem>,
 }
 
-/// Variant 5 of the `[].options.segments[]` property of the `VideoStudioCreateTask` schema.
+/// An item of the `segments` property of [`VideoStudioCreateTaskItemRemoveSegmentsOptions`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct VideoStudioCreateTaskItemVariant5OptionsSegmentsItem {
+pub struct VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem {
     /// Minimum: 0.
     pub start: i64,
     /// Minimum: 1.
@@ -8019,7 +8019,7 @@ pub struct PlaybackMetricCreate {
     pub video_id: PlaybackMetricCreateVideoId,
 }
 
-/// The `playerMode` property of the `PlaybackMetricCreate` schema.
+/// The `playerMode` property of [`PlaybackMetricCreate`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PlaybackMetricCreatePlayerMode {
     /// `p2p-media-loader`
@@ -8072,7 +8072,7 @@ impl<'de> serde::Deserialize<'de> for PlaybackMetricCreatePlayerMode {
     }
 }
 
-/// The `videoId` property of the `PlaybackMetricCreate` schema.
+/// The `videoId` property of [`PlaybackMetricCreate`].
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -8329,22 +8329,22 @@ impl<'de> serde::Deserialize<'de> for RunnerJobPayload {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RunnerJobPayloadVodWebVideoTranscoding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input: Option<RunnerJobPayloadVariant1Input>,
+    pub input: Option<RunnerJobPayloadVodWebVideoTranscodingInput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output: Option<RunnerJobPayloadVariant1Output>,
+    pub output: Option<RunnerJobPayloadVodWebVideoTranscodingOutput>,
 }
 
-/// Variant 1 of the `input` property of the `RunnerJobPayload` schema.
+/// The `input` property of [`RunnerJobPayloadVodWebVideoTranscoding`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RunnerJobPayloadVariant1Input {
+pub struct RunnerJobPayloadVodWebVideoTranscodingInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_file_url: Option<String>,
 }
 
-/// Variant 1 of the `output` property of the `RunnerJobPayload` schema.
+/// The `output` property of [`RunnerJobPayloadVodWebVideoTranscoding`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct RunnerJobPayloadVariant1Output {
+pub struct RunnerJobPayloadVodWebVideoTranscodingOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8355,22 +8355,22 @@ pub struct RunnerJobPayloadVariant1Output {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RunnerJobPayloadVodHlsTranscoding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input: Option<RunnerJobPayloadVariant2Input>,
+    pub input: Option<RunnerJobPayloadVodHlsTranscodingInput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output: Option<RunnerJobPayloadVariant2Output>,
+    pub output: Option<RunnerJobPayloadVodHlsTranscodingOutput>,
 }
 
-/// Variant 2 of the `input` property of the `RunnerJobPayload` schema.
+/// The `input` property of [`RunnerJobPayloadVodHlsTranscoding`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RunnerJobPayloadVariant2Input {
+pub struct RunnerJobPayloadVodHlsTranscodingInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_file_url: Option<String>,
 }
 
-/// Variant 2 of the `output` property of the `RunnerJobPayload` schema.
+/// The `output` property of [`RunnerJobPayloadVodHlsTranscoding`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct RunnerJobPayloadVariant2Output {
+pub struct RunnerJobPayloadVodHlsTranscodingOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8381,24 +8381,24 @@ pub struct RunnerJobPayloadVariant2Output {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RunnerJobPayloadVodAudioMergeTranscoding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input: Option<RunnerJobPayloadVariant3Input>,
+    pub input: Option<RunnerJobPayloadVodAudioMergeTranscodingInput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output: Option<RunnerJobPayloadVariant3Output>,
+    pub output: Option<RunnerJobPayloadVodAudioMergeTranscodingOutput>,
 }
 
-/// Variant 3 of the `input` property of the `RunnerJobPayload` schema.
+/// The `input` property of [`RunnerJobPayloadVodAudioMergeTranscoding`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RunnerJobPayloadVariant3Input {
+pub struct RunnerJobPayloadVodAudioMergeTranscodingInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_file_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_file_url: Option<String>,
 }
 
-/// Variant 3 of the `output` property of the `RunnerJobPayload` schema.
+/// The `output` property of [`RunnerJobPayloadVodAudioMergeTranscoding`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct RunnerJobPayloadVariant3Output {
+pub struct RunnerJobPayloadVodAudioMergeTranscodingOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8557,7 +8557,7 @@ pub struct WatchedWordsSubscription {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The `state` property of the `WatchedWordsSubscription` schema.
+/// The `state` property of [`WatchedWordsSubscription`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WatchedWordsSubscriptionState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8566,7 +8566,7 @@ pub struct WatchedWordsSubscriptionState {
     pub label: Option<String>,
 }
 
-/// The `state.id` property of the `WatchedWordsSubscription` schema.
+/// The `id` property of [`WatchedWordsSubscriptionState`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WatchedWordsSubscriptionStateId {
     /// `1`
@@ -8985,7 +8985,7 @@ pub struct VideoChannelCollaborator {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The `state` property of the `VideoChannelCollaborator` schema.
+/// The `state` property of [`VideoChannelCollaborator`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoChannelCollaboratorState2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11009,7 +11009,7 @@ pub struct GetLatestUserImportResponse {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The `state` property of the response of `GET /api/v1/users/{userId}/imports/latest` (status 200).
+/// The `state` property of [`GetLatestUserImportResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetLatestUserImportResponseState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11034,7 +11034,7 @@ pub struct RequestUserExportResponse {
     pub export: Option<RequestUserExportResponseExport>,
 }
 
-/// The `export` property of the response of `POST /api/v1/users/{userId}/exports/request` (status 200).
+/// The `export` property of [`RequestUserExportResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RequestUserExportResponseExport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11061,7 +11061,7 @@ pub struct ListUserExportsResponse {
     pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The `state` property of the response of `GET /api/v1/users/{userId}/exports` (status 200).
+/// The `state` property of [`ListUserExportsResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListUserExportsResponseState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11149,7 +11149,7 @@ pub struct RegisterUserResponse {
     pub state: Option<RegisterUserResponseState>,
 }
 
-/// The `state` property of the response of `POST /api/v1/users/register` (status 200).
+/// The `state` property of [`RegisterUserResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RegisterUserResponseState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11165,7 +11165,7 @@ pub struct RequestRegistrationResponse {
     pub state: Option<RequestRegistrationResponseState>,
 }
 
-/// The `state` property of the response of `POST /api/v1/users/registrations/request` (status 200).
+/// The `state` property of [`RequestRegistrationResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RequestRegistrationResponseState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11913,7 +11913,7 @@ pub struct PostAbusesBody {
     pub account: Option<PostAbusesBodyAccount>,
 }
 
-/// The `video` property of the request body of `POST /api/v1/abuses`.
+/// The `video` property of [`PostAbusesBody`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostAbusesBodyVideo {
@@ -11932,7 +11932,7 @@ pub struct PostAbusesBodyVideo {
     pub end_at: Option<i64>,
 }
 
-/// The `comment` property of the request body of `POST /api/v1/abuses`.
+/// The `comment` property of [`PostAbusesBody`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PostAbusesBodyComment {
     /// Comment id to report
@@ -11940,7 +11940,7 @@ pub struct PostAbusesBodyComment {
     pub id: Option<Id>,
 }
 
-/// The `account` property of the request body of `POST /api/v1/abuses`.
+/// The `account` property of [`PostAbusesBody`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PostAbusesBodyAccount {
     /// Account id to report
@@ -11955,7 +11955,7 @@ pub struct PostAbusesResponse {
     pub abuse: Option<PostAbusesResponseAbuse>,
 }
 
-/// The `abuse` property of the response of `POST /api/v1/abuses` (status 200).
+/// The `abuse` property of [`PostAbusesResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PostAbusesResponseAbuse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12097,7 +12097,7 @@ pub struct ReplaceVideoChaptersBody {
     pub chapters: Option<Vec<ReplaceVideoChaptersBodyChaptersItem>>,
 }
 
-/// The `chapters[]` property of the request body of `PUT /api/v1/videos/{id}/chapters`.
+/// An item of the `chapters` property of [`ReplaceVideoChaptersBody`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReplaceVideoChaptersBodyChaptersItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12115,7 +12115,7 @@ pub struct GetVideoEmbedPrivacyResponse {
     pub domains: Option<Vec<String>>,
 }
 
-/// The `policy` property of the response of `GET /api/v1/videos/{id}/embed-privacy` (status 200).
+/// The `policy` property of [`GetVideoEmbedPrivacyResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetVideoEmbedPrivacyResponsePolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12167,7 +12167,7 @@ pub struct AddVideoChannelResponse {
     pub video_channel: Option<AddVideoChannelResponseVideoChannel>,
 }
 
-/// The `videoChannel` property of the response of `POST /api/v1/video-channels` (status 200).
+/// The `videoChannel` property of [`AddVideoChannelResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddVideoChannelResponseVideoChannel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12292,7 +12292,7 @@ pub struct AddPlaylistResponse {
     pub video_playlist: Option<AddPlaylistResponseVideoPlaylist>,
 }
 
-/// The `videoPlaylist` property of the response of `POST /api/v1/video-playlists` (status 200).
+/// The `videoPlaylist` property of [`AddPlaylistResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddPlaylistResponseVideoPlaylist {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12336,7 +12336,7 @@ pub struct GetVideoPlaylistVideosResponse {
     pub data: Option<Vec<GetVideoPlaylistVideosResponseDataItem>>,
 }
 
-/// The `data[]` property of the response of `GET /api/v1/video-playlists/{playlistId}/videos` (status 200).
+/// An item of the `data` property of [`GetVideoPlaylistVideosResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetVideoPlaylistVideosResponseDataItem {
@@ -12417,7 +12417,7 @@ pub struct AddVideoPlaylistVideoResponse {
     >,
 }
 
-/// The `videoPlaylistElement` property of the response of `POST /api/v1/video-playlists/{playlistId}/videos` (status 200).
+/// The `videoPlaylistElement` property of [`AddVideoPlaylistVideoResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddVideoPlaylistVideoResponseVideoPlaylistElement {
     /// Example: `2`
@@ -12468,7 +12468,7 @@ pub struct GetUsersMeVideoPlaylistsVideosExistResponse {
     pub video_id: Option<Vec<GetUsersMeVideoPlaylistsVideosExistResponseVideoIdItem>>,
 }
 
-/// The `videoId[]` property of the response of `GET /api/v1/users/me/video-playlists/videos-exist` (status 200).
+/// An item of the `videoId` property of [`GetUsersMeVideoPlaylistsVideosExistResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetUsersMeVideoPlaylistsVideosExistResponseVideoIdItem {
@@ -12614,7 +12614,7 @@ pub struct PutVideosByIdRateBody {
     pub rating: PutVideosByIdRateBodyRating,
 }
 
-/// The `rating` property of the request body of `PUT /api/v1/videos/{id}/rate`.
+/// The `rating` property of [`PutVideosByIdRateBody`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PutVideosByIdRateBodyRating {
     /// `like`
@@ -12679,7 +12679,7 @@ pub struct CreateVideoTranscodingBody {
     pub force_transcoding: Option<bool>,
 }
 
-/// The `transcodingType` property of the request body of `POST /api/v1/videos/{id}/transcoding`.
+/// The `transcodingType` property of [`CreateVideoTranscodingBody`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateVideoTranscodingBodyTranscodingType {
     /// `hls`
@@ -12961,15 +12961,15 @@ impl<'de> serde::Deserialize<'de> for RunDebugCommandBody {
     }
 }
 
-/// Variant 1 of the request body of `POST /api/v1/server/debug/run-command`.
+/// Variant 1 of [`RunDebugCommandBody`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunDebugCommandBodyCommand {
-    pub command: RunDebugCommandBodyVariant1Command,
+    pub command: RunDebugCommandBodyCommandCommand,
 }
 
-/// Variant 1 of the `command` property of the request body of `POST /api/v1/server/debug/run-command`.
+/// The `command` property of [`RunDebugCommandBodyCommand`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RunDebugCommandBodyVariant1Command {
+pub enum RunDebugCommandBodyCommandCommand {
     /// `remove-dandling-resumable-uploads`
     RemoveDandlingResumableUploads,
     /// `remove-expired-user-exports`
@@ -12988,7 +12988,7 @@ pub enum RunDebugCommandBodyVariant1Command {
     Other(String),
 }
 
-impl RunDebugCommandBodyVariant1Command {
+impl RunDebugCommandBodyCommandCommand {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13004,7 +13004,7 @@ impl RunDebugCommandBodyVariant1Command {
     }
 }
 
-impl From<&str> for RunDebugCommandBodyVariant1Command {
+impl From<&str> for RunDebugCommandBodyCommandCommand {
     fn from(value: &str) -> Self {
         match value {
             "remove-dandling-resumable-uploads" => Self::RemoveDandlingResumableUploads,
@@ -13019,19 +13019,19 @@ impl From<&str> for RunDebugCommandBodyVariant1Command {
     }
 }
 
-impl std::fmt::Display for RunDebugCommandBodyVariant1Command {
+impl std::fmt::Display for RunDebugCommandBodyCommandCommand {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for RunDebugCommandBodyVariant1Command {
+impl serde::Serialize for RunDebugCommandBodyCommandCommand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyVariant1Command {
+impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyCommandCommand {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13040,24 +13040,24 @@ impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyVariant1Command {
     }
 }
 
-/// Variant 2 of the request body of `POST /api/v1/server/debug/run-command`.
+/// Variant 2 of [`RunDebugCommandBody`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunDebugCommandBodyCommandEmail {
-    pub command: RunDebugCommandBodyVariant2Command,
+    pub command: RunDebugCommandBodyCommandEmailCommand,
     /// Format: `email`.
     pub email: String,
 }
 
-/// Variant 2 of the `command` property of the request body of `POST /api/v1/server/debug/run-command`.
+/// The `command` property of [`RunDebugCommandBodyCommandEmail`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RunDebugCommandBodyVariant2Command {
+pub enum RunDebugCommandBodyCommandEmailCommand {
     /// `test-emails`
     TestEmails,
     /// A value this version of the API document does not list.
     Other(String),
 }
 
-impl RunDebugCommandBodyVariant2Command {
+impl RunDebugCommandBodyCommandEmailCommand {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13067,7 +13067,7 @@ impl RunDebugCommandBodyVariant2Command {
     }
 }
 
-impl From<&str> for RunDebugCommandBodyVariant2Command {
+impl From<&str> for RunDebugCommandBodyCommandEmailCommand {
     fn from(value: &str) -> Self {
         match value {
             "test-emails" => Self::TestEmails,
@@ -13076,19 +13076,19 @@ impl From<&str> for RunDebugCommandBodyVariant2Command {
     }
 }
 
-impl std::fmt::Display for RunDebugCommandBodyVariant2Command {
+impl std::fmt::Display for RunDebugCommandBodyCommandEmailCommand {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for RunDebugCommandBodyVariant2Command {
+impl serde::Serialize for RunDebugCommandBodyCommandEmailCommand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyVariant2Command {
+impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyCommandEmailCommand {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13123,7 +13123,7 @@ impl<'de> serde::Deserialize<'de> for AddPluginBody {
     }
 }
 
-/// Variant 1 of the request body of `POST /api/v1/plugins/install`.
+/// Variant 1 of [`AddPluginBody`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddPluginBodyNpmName {
@@ -13131,7 +13131,7 @@ pub struct AddPluginBodyNpmName {
     pub npm_name: String,
 }
 
-/// Variant 2 of the request body of `POST /api/v1/plugins/install`.
+/// Variant 2 of [`AddPluginBody`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddPluginBodyPath {
     pub path: String,
@@ -13163,7 +13163,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePluginBody {
     }
 }
 
-/// Variant 1 of the request body of `POST /api/v1/plugins/update`.
+/// Variant 1 of [`UpdatePluginBody`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdatePluginBodyNpmName {
@@ -13171,7 +13171,7 @@ pub struct UpdatePluginBodyNpmName {
     pub npm_name: String,
 }
 
-/// Variant 2 of the request body of `POST /api/v1/plugins/update`.
+/// Variant 2 of [`UpdatePluginBody`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePluginBodyPath {
     pub path: String,
@@ -13267,7 +13267,7 @@ pub struct PostRunnersJobsRequestResponse {
     pub available_jobs: Option<Vec<PostRunnersJobsRequestResponseAvailableJobsItem>>,
 }
 
-/// The `availableJobs[]` property of the response of `POST /api/v1/runners/jobs/request` (status 200).
+/// An item of the `availableJobs` property of [`PostRunnersJobsRequestResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PostRunnersJobsRequestResponseAvailableJobsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13292,7 +13292,7 @@ pub struct PostRunnersJobsByJobUuidAcceptResponse {
     pub job: Option<PostRunnersJobsByJobUuidAcceptResponseJob>,
 }
 
-/// The `job` property of the response of `POST /api/v1/runners/jobs/{jobUUID}/accept` (status 200).
+/// The `job` property of [`PostRunnersJobsByJobUuidAcceptResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidAcceptResponseJob {
@@ -13357,7 +13357,7 @@ pub struct PostRunnersJobsByJobUuidUpdateBody {
     pub payload: Option<PostRunnersJobsByJobUuidUpdateBodyPayload>,
 }
 
-/// The `payload` property of the request body of `POST /api/v1/runners/jobs/{jobUUID}/update`.
+/// The `payload` property of [`PostRunnersJobsByJobUuidUpdateBody`].
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -13391,7 +13391,7 @@ impl<'de> serde::Deserialize<'de> for PostRunnersJobsByJobUuidUpdateBodyPayload 
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidUpdateBodyPayloadObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<PostRunnersJobsByJobUuidUpdateBodyPayloadVariant1Type>,
+    pub r#type: Option<PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_playlist_file: Option<crate::FilePart>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13404,9 +13404,9 @@ pub struct PostRunnersJobsByJobUuidUpdateBodyPayloadObject {
     pub video_chunk_filename: Option<String>,
 }
 
-/// Variant 1 of the `payload.type` property of the request body of `POST /api/v1/runners/jobs/{jobUUID}/update`.
+/// The `type` property of [`PostRunnersJobsByJobUuidUpdateBodyPayloadObject`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PostRunnersJobsByJobUuidUpdateBodyPayloadVariant1Type {
+pub enum PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
     /// `add-chunk`
     AddChunk,
     /// `remove-chunk`
@@ -13415,7 +13415,7 @@ pub enum PostRunnersJobsByJobUuidUpdateBodyPayloadVariant1Type {
     Other(String),
 }
 
-impl PostRunnersJobsByJobUuidUpdateBodyPayloadVariant1Type {
+impl PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13426,7 +13426,7 @@ impl PostRunnersJobsByJobUuidUpdateBodyPayloadVariant1Type {
     }
 }
 
-impl From<&str> for PostRunnersJobsByJobUuidUpdateBodyPayloadVariant1Type {
+impl From<&str> for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
     fn from(value: &str) -> Self {
         match value {
             "add-chunk" => Self::AddChunk,
@@ -13436,20 +13436,20 @@ impl From<&str> for PostRunnersJobsByJobUuidUpdateBodyPayloadVariant1Type {
     }
 }
 
-impl std::fmt::Display for PostRunnersJobsByJobUuidUpdateBodyPayloadVariant1Type {
+impl std::fmt::Display for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for PostRunnersJobsByJobUuidUpdateBodyPayloadVariant1Type {
+impl serde::Serialize for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de>
-for PostRunnersJobsByJobUuidUpdateBodyPayloadVariant1Type {
+for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13477,7 +13477,7 @@ pub struct PostRunnersJobsByJobUuidSuccessBody {
     pub payload: PostRunnersJobsByJobUuidSuccessBodyPayload,
 }
 
-/// The `payload` property of the request body of `POST /api/v1/runners/jobs/{jobUUID}/success`.
+/// The `payload` property of [`PostRunnersJobsByJobUuidSuccessBody`].
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -13651,7 +13651,7 @@ pub struct PostWatchedWordsAccountsByAccountNameListsResponse {
     >,
 }
 
-/// The `watchedWordsList` property of the response of `POST /api/v1/watched-words/accounts/{accountName}/lists` (status 200).
+/// The `watchedWordsList` property of [`PostWatchedWordsAccountsByAccountNameListsResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PostWatchedWordsAccountsByAccountNameListsResponseWatchedWordsList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13696,7 +13696,7 @@ pub struct PostWatchedWordsServerListsResponse {
     pub watched_words_list: Option<PostWatchedWordsServerListsResponseWatchedWordsList>,
 }
 
-/// The `watchedWordsList` property of the response of `POST /api/v1/watched-words/server/lists` (status 200).
+/// The `watchedWordsList` property of [`PostWatchedWordsServerListsResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PostWatchedWordsServerListsResponseWatchedWordsList {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use codegen::{Config, Generated, write};
 
 use crate::pin::{self, Pin};
-use crate::{Args, root, spec_path};
+use crate::{Args, root, say, spec_path};
 
 /// How many warnings the summary lists before it only counts them.
 const WARNINGS_SHOWN: usize = 12;
@@ -81,7 +81,7 @@ fn check_crate(
     let stale = write::check(out, &generated.files)
         .map_err(|e| format!("cannot read {}: {e}", out.display()))?;
     if stale.is_empty() {
-        println!(
+        say!(
             "{} is up to date with {} {} ({} files)",
             out.display(),
             generated.api.title,
@@ -110,7 +110,7 @@ fn print_summary(
         codegen::load::Format::Json => "JSON",
         codegen::load::Format::Yaml => "YAML",
     };
-    println!(
+    say!(
         "{} {} (OpenAPI {}, {format}, content SHA-256 {}…)",
         api.title,
         api.version,
@@ -118,7 +118,7 @@ fn print_summary(
         &api.content_sha256[..12.min(api.content_sha256.len())]
     );
     let warnings: Vec<_> = generated.warnings.warnings().collect();
-    println!(
+    say!(
         "  {} types, {} operations, {} warnings",
         generated.type_count,
         generated.operation_count,
@@ -137,17 +137,17 @@ fn print_summary(
             report.removed.join(", ")
         ));
     }
-    println!("{wrote}");
+    say!("{wrote}");
     let stages: Vec<String> = timings
         .iter()
         .map(|(stage, time)| format!("{stage} {}", millis(*time)))
         .collect();
-    println!("  {} · total {}", stages.join(" · "), millis(total));
+    say!("  {} · total {}", stages.join(" · "), millis(total));
     for warning in warnings.iter().take(WARNINGS_SHOWN) {
-        println!("{warning}");
+        say!("{warning}");
     }
     if warnings.len() > WARNINGS_SHOWN {
-        println!("… and {} more warnings", warnings.len() - WARNINGS_SHOWN);
+        say!("… and {} more warnings", warnings.len() - WARNINGS_SHOWN);
     }
 }
 

@@ -3,6 +3,15 @@
 //! - `codegen [--spec PATH] [--out DIR] [--check]`: generate the client crate (see README.md);
 //! - `test [--spec PATH]`: every check CI runs.
 
+/// `println!` that ignores a closed stdout (`cargo xtask codegen | head`) instead of panicking.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod codegen;
 mod pin;
 mod test;
@@ -29,7 +38,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
-            print!("{USAGE}");
+            say!("{USAGE}");
             return ExitCode::SUCCESS;
         }
         Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),

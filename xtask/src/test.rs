@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::{Args, root, spec_path};
+use crate::{Args, root, say, spec_path};
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let args = Args::parse(args, &["--spec"], &[])?;
@@ -42,12 +42,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .current_dir(root());
         status(command)
     })?;
-    println!("all checks passed");
+    say!("all checks passed");
     Ok(())
 }
 
 fn step(name: &str, result: Result<(), String>) -> Result<(), String> {
-    println!("==> {name}");
+    say!("==> {name}");
     result.map_err(|e| format!("check failed: {name}\n{e}"))
 }
 

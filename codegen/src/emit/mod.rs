@@ -26,23 +26,24 @@ pub enum Content {
     Text(String),
 }
 
+macro_rules! runtime_file {
+    ($name:literal) => {
+        (
+            concat!("src/runtime/", $name),
+            include_str!(concat!("../../runtime/", $name)),
+        )
+    };
+}
+
 /// The runtime: hand-written modules every generated crate contains, compiled and tested as
 /// part of it.
 const RUNTIME: &[(&str, &str)] = &[
-    ("src/runtime/mod.rs", include_str!("../../runtime/mod.rs")),
-    (
-        "src/runtime/double_option.rs",
-        include_str!("../../runtime/double_option.rs"),
-    ),
-    ("src/runtime/file.rs", include_str!("../../runtime/file.rs")),
-    (
-        "src/runtime/open_enum.rs",
-        include_str!("../../runtime/open_enum.rs"),
-    ),
-    (
-        "src/runtime/untagged.rs",
-        include_str!("../../runtime/untagged.rs"),
-    ),
+    runtime_file!("mod.rs"),
+    runtime_file!("double_option.rs"),
+    runtime_file!("examples.rs"),
+    runtime_file!("file.rs"),
+    runtime_file!("open_enum.rs"),
+    runtime_file!("untagged.rs"),
 ];
 
 /// The dependencies of a generated crate, with the features it uses.
@@ -76,6 +77,12 @@ pub fn emit(model: &Model, config: &Config) -> Vec<EmittedFile> {
             content: Content::Rust(types::types_module(model)),
         },
     ];
+    if !model.examples.is_empty() {
+        files.push(EmittedFile {
+            path: "src/document_examples.rs".to_owned(),
+            content: Content::Rust(types::examples_module(model)),
+        });
+    }
     files.extend(RUNTIME.iter().map(|(path, source)| EmittedFile {
         path: (*path).to_owned(),
         content: Content::RustSource(source),
@@ -135,11 +142,19 @@ fn lib_rs(model: &Model) -> TokenStream {
     let title = &api.title;
     let version = &api.version;
     let digest = &api.content_sha256;
+    let examples = (!model.examples.is_empty()).then(|| {
+        quote! {
+            #[cfg(test)]
+            #[rustfmt::skip]
+            mod document_examples;
+        }
+    });
     // rustfmt checks this file (it is the crate root), so it stays short and in rustfmt's
     // order; the generated modules are marked `#[rustfmt::skip]`: prettyplease formats them.
     quote! {
         #(#crate_docs)*
 
+        #examples
         mod runtime;
         #[rustfmt::skip]
         pub mod types;

@@ -52,6 +52,32 @@ fn type_item(model: &Model, def: &TypeDef) -> TokenStream {
     }
 }
 
+/// The test that every example of the document's component schemas decodes into the type
+/// generated for its schema and encodes back to an equal value.
+pub fn examples_module(model: &Model) -> TokenStream {
+    let checks = model.examples.iter().map(|example| {
+        let pointer = example.pointer.as_str();
+        let ty = type_tokens(model, &example.ty);
+        let json = example.value.to_string();
+        quote!((#pointer, round_trip::<#ty>, #json),)
+    });
+    quote! {
+        //! The API document's examples, checked against the generated types.
+
+        use crate::runtime::examples::{Check, check_all, round_trip};
+        #[allow(unused_imports)]
+        use crate::types::*;
+
+        #[test]
+        fn every_component_example_round_trips() {
+            let checks: &[Check] = &[
+                #(#checks)*
+            ];
+            check_all(checks);
+        }
+    }
+}
+
 /// The Rust type for a type expression, as written inside the `types` module.
 pub fn type_tokens(model: &Model, expr: &TypeExpr) -> TokenStream {
     match expr {

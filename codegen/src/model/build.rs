@@ -43,7 +43,7 @@ pub fn build(resolved: &Resolved, content_sha256: &str) -> Result<(Model, Diagno
         }
         operations.push(convert(skeleton, &mut types, resolved));
     }
-    let (mut defs, type_diagnostics) = types.finish();
+    let (mut defs, mut examples, type_diagnostics) = types.finish();
     diagnostics.extend(resolved.take_warnings());
     diagnostics.extend(type_diagnostics);
     if diagnostics.has_errors() {
@@ -54,7 +54,7 @@ pub fn build(resolved: &Resolved, content_sha256: &str) -> Result<(Model, Diagno
     settle_nullable_fields(&mut defs);
     box_cycles(&mut defs);
     let order = output_order(&defs, &component_names, &skeletons);
-    let (defs, operations) = reorder(defs, operations, &order);
+    let (defs, operations) = reorder(defs, operations, &order, &mut examples);
 
     let info = &resolved.api.info;
     let api = ApiInfo {
@@ -70,6 +70,7 @@ pub fn build(resolved: &Resolved, content_sha256: &str) -> Result<(Model, Diagno
             api,
             types: defs,
             operations,
+            examples,
         },
         diagnostics,
     ))
@@ -380,6 +381,7 @@ fn reorder(
     defs: Vec<TypeDef>,
     mut operations: Vec<super::Operation>,
     order: &[TypeId],
+    examples: &mut [super::Example],
 ) -> (Vec<TypeDef>, Vec<super::Operation>) {
     let mut new_id = vec![TypeId(0); defs.len()];
     for (position, old) in order.iter().enumerate() {
@@ -405,6 +407,9 @@ fn reorder(
             TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_) => {}
         }
         out.push(def);
+    }
+    for example in examples {
+        map(&mut example.ty);
     }
     for operation in &mut operations {
         operation.parameters.iter_mut().for_each(|p| map(&mut p.ty));

@@ -22,6 +22,16 @@ pub struct Model {
     /// Every named type; a [`TypeId`] indexes this list. In output order.
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+    /// Every `example` written in a component schema, with the type of its schema: the
+    /// generated crate checks that each one decodes and encodes back unchanged.
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub pointer: Pointer,
+    pub value: Value,
+    pub ty: TypeExpr,
 }
 
 impl Model {

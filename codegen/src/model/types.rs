@@ -11,8 +11,8 @@ use std::rc::Rc;
 
 use super::enums::{is_bit_flags, labels_from_description};
 use super::{
-    Constraints, Docs, EnumVariant, Field, FieldRepr, OpenEnum, Struct, Tagged, TaggedVariant,
-    TypeDef, TypeExpr, TypeId, TypeKind, UntaggedVariant, Usage,
+    Constraints, Docs, EnumVariant, Example, Field, FieldRepr, OpenEnum, Struct, Tagged,
+    TaggedVariant, TypeDef, TypeExpr, TypeId, TypeKind, UntaggedVariant, Usage,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::naming::{self, Scope};
@@ -48,6 +48,8 @@ pub struct TypeBuilder<'a> {
     strip_tag: HashMap<Pointer, String>,
     /// Type aliases being converted (a type alias cannot refer to itself).
     alias_stack: Vec<Pointer>,
+    /// Examples in component schemas, with the type of the schema they sit on.
+    examples: BTreeMap<Pointer, (serde_json::Value, TypeExpr)>,
 }
 
 impl<'a> TypeBuilder<'a> {
@@ -65,6 +67,7 @@ impl<'a> TypeBuilder<'a> {
             diagnostics: Diagnostics::default(),
             strip_tag,
             alias_stack: Vec::new(),
+            examples: BTreeMap::new(),
         }
     }
 
@@ -116,11 +119,29 @@ impl<'a> TypeBuilder<'a> {
         id
     }
 
-    pub fn finish(self) -> (Vec<TypeDef>, Diagnostics) {
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<Example>, Diagnostics) {
+        let examples = self
+            .examples
+            .into_iter()
+            .map(|(pointer, (value, ty))| Example { pointer, value, ty })
+            .collect();
         (
             self.slots.into_iter().map(|s| s.def).collect(),
+            examples,
             self.diagnostics,
         )
+    }
+
+    /// Records the example of a component schema's node, with the node's (non-null) type.
+    fn record_example(&mut self, node: &Node, expr: &TypeExpr) {
+        if let Some(example) = &node.docs.example
+            && node.pointer.as_str().starts_with("#/components/schemas/")
+            && !self.examples.contains_key(&node.pointer)
+        {
+            let (ty, _) = split_option(expr.clone());
+            self.examples
+                .insert(node.pointer.clone(), (example.clone(), ty));
+        }
     }
 
     fn error(&mut self, diagnostic: Diagnostic) -> TypeExpr {
@@ -160,6 +181,11 @@ impl<'a> TypeBuilder<'a> {
             self.alias_stack.pop();
             TypeKind::Alias(expr)
         };
+        if let Some(example) = &node.docs.example {
+            // Checked against the component's own type (an alias included).
+            self.examples
+                .insert(pointer.clone(), (example.clone(), TypeExpr::Named(id)));
+        }
         let about = self.describe_origin(pointer);
         let slot = &mut self.slots[id.0];
         slot.def.docs = docs_of(&node.docs);
@@ -174,7 +200,9 @@ impl<'a> TypeBuilder<'a> {
         let expr = match &node.kind {
             NodeKind::Ref(target) => {
                 let target = target.clone();
-                return self.type_at(&target, node);
+                let expr = self.type_at(&target, node);
+                self.record_example(node, &expr);
+                return expr;
             }
             NodeKind::Any => TypeExpr::Json,
             NodeKind::Boolean => TypeExpr::Boolean,
@@ -208,6 +236,7 @@ impl<'a> TypeBuilder<'a> {
             }
             NodeKind::Object(_) | NodeKind::Union(_) => TypeExpr::Named(self.named(node, None)),
         };
+        self.record_example(node, &expr);
         if node.nullable { optional(expr) } else { expr }
     }
 
@@ -264,6 +293,7 @@ impl<'a> TypeBuilder<'a> {
             );
         }
         let id = self.allocate(node.pointer.clone(), claimed.name);
+        self.record_example(node, &TypeExpr::Named(id));
         self.slots[id.0].state = State::Building;
         let aliases = std::mem::take(&mut self.alias_stack);
         let kind = self.kind_of(node, id);
@@ -745,55 +775,61 @@ impl<'a> TypeBuilder<'a> {
     /// The name of a schema written inline, from where it is written.
     fn name_for(&self, pointer: &Pointer) -> String {
         let tokens: Vec<String> = pointer.tokens().collect();
-        let (stem, rest): (String, &[String]) = match tokens.as_slice() {
-            [c, s, name, rest @ ..] if c == "components" && s == "schemas" => {
-                (naming::type_name(name), rest)
-            }
-            [c, p, name, s, rest @ ..]
-                if c == "components" && p == "parameters" && s == "schema" =>
-            {
-                (naming::type_name(name), rest)
-            }
-            [p, path, kind, i, s, rest @ ..]
-                if p == "paths" && kind == "parameters" && s == "schema" =>
-            {
-                let param = self.param_name(pointer, path, None, i);
-                (naming::type_name(&param), rest)
-            }
-            [p, path, method, kind, rest @ ..] if p == "paths" => {
-                let stem = self
-                    .stems
-                    .stems
-                    .get(&(path.clone(), method.clone()))
-                    .cloned()
-                    .unwrap_or_else(|| naming::type_name(&format!("{method} {path}")));
-                match (kind.as_str(), rest) {
-                    ("parameters", [i, s, rest @ ..]) if s == "schema" => {
-                        let param = self.param_name(pointer, path, Some(method), i);
-                        (format!("{stem}{}", naming::type_name(&param)), rest)
-                    }
-                    ("requestBody", [c, _, s, rest @ ..]) if c == "content" && s == "schema" => {
-                        (format!("{stem}Body"), rest)
-                    }
-                    ("responses", [code, c, _, s, rest @ ..])
-                        if c == "content" && s == "schema" =>
-                    {
-                        let suffix = if code.starts_with('2') {
-                            "Response".to_owned()
-                        } else {
-                            format!("Response{code}")
-                        };
-                        (format!("{stem}{suffix}"), rest)
-                    }
-                    ("responses", [_, h, header, s, rest @ ..])
-                        if h == "headers" && s == "schema" =>
-                    {
-                        (format!("{stem}{}Header", naming::type_name(header)), rest)
-                    }
-                    (_, rest) => (stem, rest),
+        let ancestor = self.named_ancestor(&tokens);
+        let (stem, rest): (String, &[String]) = match (ancestor, tokens.as_slice()) {
+            (Some((depth, id)), _) => (self.type_name(id), &tokens[depth..]),
+            (None, tokens) => match tokens {
+                [c, s, name, rest @ ..] if c == "components" && s == "schemas" => {
+                    (naming::type_name(name), rest)
                 }
-            }
-            _ => ("Inline".to_owned(), &tokens[..]),
+                [c, p, name, s, rest @ ..]
+                    if c == "components" && p == "parameters" && s == "schema" =>
+                {
+                    (naming::type_name(name), rest)
+                }
+                [p, path, kind, i, s, rest @ ..]
+                    if p == "paths" && kind == "parameters" && s == "schema" =>
+                {
+                    let param = self.param_name(pointer, path, None, i);
+                    (naming::type_name(&param), rest)
+                }
+                [p, path, method, kind, rest @ ..] if p == "paths" => {
+                    let stem = self
+                        .stems
+                        .stems
+                        .get(&(path.clone(), method.clone()))
+                        .cloned()
+                        .unwrap_or_else(|| naming::type_name(&format!("{method} {path}")));
+                    match (kind.as_str(), rest) {
+                        ("parameters", [i, s, rest @ ..]) if s == "schema" => {
+                            let param = self.param_name(pointer, path, Some(method), i);
+                            (format!("{stem}{}", naming::type_name(&param)), rest)
+                        }
+                        ("requestBody", [c, _, s, rest @ ..])
+                            if c == "content" && s == "schema" =>
+                        {
+                            (format!("{stem}Body"), rest)
+                        }
+                        ("responses", [code, c, _, s, rest @ ..])
+                            if c == "content" && s == "schema" =>
+                        {
+                            let suffix = if code.starts_with('2') {
+                                "Response".to_owned()
+                            } else {
+                                format!("Response{code}")
+                            };
+                            (format!("{stem}{suffix}"), rest)
+                        }
+                        ("responses", [_, h, header, s, rest @ ..])
+                            if h == "headers" && s == "schema" =>
+                        {
+                            (format!("{stem}{}Header", naming::type_name(header)), rest)
+                        }
+                        (_, rest) => (stem, rest),
+                    }
+                }
+                _ => ("Inline".to_owned(), tokens),
+            },
         };
         let mut name = stem;
         let mut rest = rest.iter();
@@ -822,53 +858,59 @@ impl<'a> TypeBuilder<'a> {
     /// A sentence saying where a schema is written, for types the document does not describe.
     fn describe_origin(&self, pointer: &Pointer) -> String {
         let tokens: Vec<String> = pointer.tokens().collect();
-        let (base, rest): (String, &[String]) = match tokens.as_slice() {
-            [c, s, name, rest @ ..] if c == "components" && s == "schemas" => {
-                (format!("the `{name}` schema"), rest)
-            }
-            [c, p, name, s, rest @ ..]
-                if c == "components" && p == "parameters" && s == "schema" =>
-            {
-                (format!("the shared parameter `{name}`"), rest)
-            }
-            [p, path, kind, i, s, rest @ ..]
-                if p == "paths" && kind == "parameters" && s == "schema" =>
-            {
-                let param = self.param_name(pointer, path, None, i);
-                (
-                    format!("the parameter `{param}` of the operations on `{path}`"),
-                    rest,
-                )
-            }
-            [p, path, method, kind, rest @ ..] if p == "paths" => {
-                let operation = format!("`{} {path}`", method.to_ascii_uppercase());
-                match (kind.as_str(), rest) {
-                    ("parameters", [i, s, rest @ ..]) if s == "schema" => {
-                        let param = self.param_name(pointer, path, Some(method), i);
-                        (format!("the parameter `{param}` of {operation}"), rest)
-                    }
-                    ("requestBody", [c, _, s, rest @ ..]) if c == "content" && s == "schema" => {
-                        (format!("the request body of {operation}"), rest)
-                    }
-                    ("responses", [code, c, _, s, rest @ ..])
-                        if c == "content" && s == "schema" =>
-                    {
-                        (format!("the response of {operation} (status {code})"), rest)
-                    }
-                    ("responses", [code, h, header, s, rest @ ..])
-                        if h == "headers" && s == "schema" =>
-                    {
-                        (
-                            format!(
-                                "the `{header}` header of the response of {operation} (status {code})"
-                            ),
-                            rest,
-                        )
-                    }
-                    (_, rest) => (operation, rest),
+        let ancestor = self.named_ancestor(&tokens);
+        let (base, rest): (String, &[String]) = match (ancestor, tokens.as_slice()) {
+            (Some((depth, id)), _) => (format!("[`{}`]", self.type_name(id)), &tokens[depth..]),
+            (None, tokens) => match tokens {
+                [c, s, name, rest @ ..] if c == "components" && s == "schemas" => {
+                    (format!("the `{name}` schema"), rest)
                 }
-            }
-            _ => (format!("the schema at `{pointer}`"), &[]),
+                [c, p, name, s, rest @ ..]
+                    if c == "components" && p == "parameters" && s == "schema" =>
+                {
+                    (format!("the shared parameter `{name}`"), rest)
+                }
+                [p, path, kind, i, s, rest @ ..]
+                    if p == "paths" && kind == "parameters" && s == "schema" =>
+                {
+                    let param = self.param_name(pointer, path, None, i);
+                    (
+                        format!("the parameter `{param}` of the operations on `{path}`"),
+                        rest,
+                    )
+                }
+                [p, path, method, kind, rest @ ..] if p == "paths" => {
+                    let operation = format!("`{} {path}`", method.to_ascii_uppercase());
+                    match (kind.as_str(), rest) {
+                        ("parameters", [i, s, rest @ ..]) if s == "schema" => {
+                            let param = self.param_name(pointer, path, Some(method), i);
+                            (format!("the parameter `{param}` of {operation}"), rest)
+                        }
+                        ("requestBody", [c, _, s, rest @ ..])
+                            if c == "content" && s == "schema" =>
+                        {
+                            (format!("the request body of {operation}"), rest)
+                        }
+                        ("responses", [code, c, _, s, rest @ ..])
+                            if c == "content" && s == "schema" =>
+                        {
+                            (format!("the response of {operation} (status {code})"), rest)
+                        }
+                        ("responses", [code, h, header, s, rest @ ..])
+                            if h == "headers" && s == "schema" =>
+                        {
+                            (
+                                format!(
+                                    "the `{header}` header of the response of {operation} (status {code})"
+                                ),
+                                rest,
+                            )
+                        }
+                        (_, rest) => (operation, rest),
+                    }
+                }
+                _ => (format!("the schema at `{pointer}`"), &[]),
+            },
         };
         let mut property = String::new();
         let mut variant = None;
@@ -889,10 +931,19 @@ impl<'a> TypeBuilder<'a> {
                 _ => {}
             }
         }
-        let described = if property.is_empty() {
+        let (element, property) = match (property.strip_suffix("[]"), property.strip_suffix("{}")) {
+            (Some(rest), _) => (Some("an item of"), rest.to_owned()),
+            (_, Some(rest)) => (Some("a value of"), rest.to_owned()),
+            _ => (None, property),
+        };
+        let owner = if property.is_empty() {
             base
         } else {
             format!("the `{property}` property of {base}")
+        };
+        let described = match element {
+            Some(element) => format!("{element} {owner}"),
+            None => owner,
         };
         let sentence = match variant {
             Some(i) => format!("variant {} of {described}", i + 1),
@@ -903,6 +954,22 @@ impl<'a> TypeBuilder<'a> {
             Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
             None => String::new(),
         }
+    }
+
+    /// The closest enclosing schema (not `tokens` itself) that already has a named type, and
+    /// how many tokens lead to it: inline types inside it are named after it.
+    fn named_ancestor(&self, tokens: &[String]) -> Option<(usize, TypeId)> {
+        let mut prefixes = Vec::with_capacity(tokens.len());
+        let mut pointer = Pointer::root();
+        for token in tokens.iter().take(tokens.len().saturating_sub(1)) {
+            pointer = pointer.push(token);
+            prefixes.push(pointer.clone());
+        }
+        prefixes
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, prefix)| self.by_pointer.get(prefix).map(|id| (i + 1, *id)))
     }
 
     fn param_name(
