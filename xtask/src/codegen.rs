@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use codegen::{Config, Generated, write};
 
 use crate::pin::{self, Pin};
-use crate::{Args, root, say, spec_path};
+use crate::{Args, root, spec_path};
 
 /// How many warnings the summary lists before it only counts them.
 const WARNINGS_SHOWN: usize = 12;

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::{Args, root, say, spec_path};
+use crate::{Args, root, spec_path};
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let args = Args::parse(args, &["--spec"], &[])?;
