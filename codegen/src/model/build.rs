@@ -209,47 +209,116 @@ fn settle_nullable_fields(defs: &mut [TypeDef]) {
     }
 }
 
-/// Marks the fields and variants that hold a type of their own cycle by value: those need a
-/// `Box` (a list, a map or another heap type already breaks the cycle).
+/// Marks the fields and variants that need a `Box`: the fewest by-value edges whose removal
+/// leaves no cycle of types holding each other by value (the back edges of a depth-first walk
+/// in document order). A list or a map already breaks a cycle, so it needs none.
 fn box_cycles(defs: &mut [TypeDef]) {
+    // Aliases are transparent: a field of an alias type holds the aliased type.
+    let target = |defs: &[TypeDef], id: TypeId| -> TypeId {
+        let mut id = id;
+        for _ in 0..defs.len() {
+            match &defs[id.0].kind {
+                TypeKind::Alias(expr) => match by_value_target(expr) {
+                    Some(next) => id = next,
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        id
+    };
     let edges: Vec<Vec<TypeId>> = defs
         .iter()
         .map(|def| {
             let mut direct = Vec::new();
-            by_value(def, &mut |id| direct.push(id));
+            if !matches!(def.kind, TypeKind::Alias(_)) {
+                by_value(def, &mut |id| direct.push(target(defs, id)));
+            }
             direct
         })
         .collect();
-    let component = strongly_connected(&edges);
-    let cyclic = |from: usize, to: TypeId| {
-        component[from] == component[to.0] && (from != to.0 || edges[from].contains(&to))
-    };
-    for (index, def) in defs.iter_mut().enumerate() {
+    let back = back_edges(&edges);
+    let boxed = |from: usize, to: TypeId| back.contains(&(from, target(defs, to).0));
+    let decisions: Vec<Vec<bool>> = defs
+        .iter()
+        .enumerate()
+        .map(|(index, def)| match &def.kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| by_value_target(&f.ty).is_some_and(|id| boxed(index, id)))
+                .collect(),
+            TypeKind::Tagged(t) => t
+                .variants
+                .iter()
+                .map(|v| v.payload.is_some_and(|id| boxed(index, id)))
+                .collect(),
+            TypeKind::Untagged(variants) => variants
+                .iter()
+                .map(|v| by_value_target(&v.ty).is_some_and(|id| boxed(index, id)))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    for (def, decisions) in defs.iter_mut().zip(decisions) {
         match &mut def.kind {
-            TypeKind::Struct(s) => {
-                for field in &mut s.fields {
-                    if let Some(id) = by_value_target(&field.ty) {
-                        field.boxed = cyclic(index, id);
-                    }
-                }
-            }
-            TypeKind::Tagged(t) => {
-                for variant in &mut t.variants {
-                    if let Some(id) = variant.payload {
-                        variant.boxed = cyclic(index, id);
-                    }
-                }
-            }
-            TypeKind::Untagged(variants) => {
-                for variant in variants {
-                    if let Some(id) = by_value_target(&variant.ty) {
-                        variant.boxed = cyclic(index, id);
-                    }
-                }
-            }
+            TypeKind::Struct(s) => s
+                .fields
+                .iter_mut()
+                .zip(decisions)
+                .for_each(|(f, b)| f.boxed = b),
+            TypeKind::Tagged(t) => t
+                .variants
+                .iter_mut()
+                .zip(decisions)
+                .for_each(|(v, b)| v.boxed = b),
+            TypeKind::Untagged(variants) => variants
+                .iter_mut()
+                .zip(decisions)
+                .for_each(|(v, b)| v.boxed = b),
             _ => {}
         }
     }
+}
+
+/// The back edges of a depth-first walk from every node in order: removing them breaks every
+/// cycle.
+fn back_edges(edges: &[Vec<TypeId>]) -> std::collections::HashSet<(usize, usize)> {
+    const UNSEEN: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![UNSEEN; edges.len()];
+    let mut back = std::collections::HashSet::new();
+    for root in 0..edges.len() {
+        if state[root] != UNSEEN {
+            continue;
+        }
+        state[root] = ON_PATH;
+        let mut path = vec![(root, 0usize)];
+        while let Some((node, next_edge)) = path.last_mut() {
+            let node = *node;
+            match edges[node].get(*next_edge) {
+                Some(next) => {
+                    *next_edge += 1;
+                    match state[next.0] {
+                        UNSEEN => {
+                            state[next.0] = ON_PATH;
+                            path.push((next.0, 0));
+                        }
+                        ON_PATH => {
+                            back.insert((node, next.0));
+                        }
+                        _ => {}
+                    }
+                }
+                None => {
+                    state[node] = DONE;
+                    path.pop();
+                }
+            }
+        }
+    }
+    back
 }
 
 /// The named type stored inline (by value) by this expression, if any.
@@ -284,57 +353,6 @@ fn by_value(def: &TypeDef, f: &mut impl FnMut(TypeId)) {
         }
         _ => {}
     }
-}
-
-/// Tarjan's algorithm, iteratively: the strongly connected component of every node.
-fn strongly_connected(edges: &[Vec<TypeId>]) -> Vec<usize> {
-    let n = edges.len();
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut component = vec![usize::MAX; n];
-    let mut next_index = 0;
-    let mut next_component = 0;
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut work = vec![(root, 0usize)];
-        while let Some(&mut (node, ref mut edge)) = work.last_mut() {
-            if *edge == 0 && index[node] == usize::MAX {
-                index[node] = next_index;
-                low[node] = next_index;
-                next_index += 1;
-                stack.push(node);
-                on_stack[node] = true;
-            }
-            if let Some(next) = edges[node].get(*edge).map(|t| t.0) {
-                *edge += 1;
-                if index[next] == usize::MAX {
-                    work.push((next, 0));
-                } else if on_stack[next] {
-                    low[node] = low[node].min(index[next]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[node]);
-            }
-            if low[node] == index[node] {
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    component[member] = next_component;
-                    if member == node {
-                        break;
-                    }
-                }
-                next_component += 1;
-            }
-        }
-    }
-    component
 }
 
 /// Output order: each component schema followed by the inline types written inside it, then

@@ -1,0 +1,180 @@
+//! Tests against the real PeerTube document: `PEERTUBE_SPEC`, or the default place a
+//! maintainer fills (`spec/upstream/openapi.yaml` or `.json`). `cargo xtask test --spec PATH`
+//! sets `PEERTUBE_SPEC`.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use codegen::{Config, Generated, OutputFile};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn spec_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("PEERTUBE_SPEC") {
+        return PathBuf::from(path);
+    }
+    ["spec/upstream/openapi.yaml", "spec/upstream/openapi.json"]
+        .iter()
+        .map(|p| root().join(p))
+        .find(|p| p.is_file())
+        .expect(
+            "these tests need the PeerTube document: set PEERTUBE_SPEC=path/to/openapi.json \
+             (or run `cargo xtask test --spec PATH`), or put it in spec/upstream/",
+        )
+}
+
+fn generate(bytes: &[u8], origin: &str) -> Generated {
+    codegen::generate(bytes, origin, &Config::default())
+        .unwrap_or_else(|failure| panic!("{failure}"))
+}
+
+/// The real document, generated once for all tests of this file.
+fn real() -> &'static Generated {
+    static GENERATED: OnceLock<Generated> = OnceLock::new();
+    GENERATED.get_or_init(|| {
+        let path = spec_path();
+        let bytes =
+            std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        generate(&bytes, &path.display().to_string())
+    })
+}
+
+fn file<'a>(generated: &'a Generated, path: &str) -> &'a OutputFile {
+    generated
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no {path}"))
+}
+
+#[test]
+fn generated_crate_is_up_to_date() {
+    let stale = codegen::write::check(&root().join("generated"), &real().files).unwrap();
+    let stale: Vec<String> = stale.iter().map(ToString::to_string).collect();
+    assert!(
+        stale.is_empty(),
+        "generated/ is stale; run `cargo xtask codegen --spec <document>`:\n{}",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn json_and_yaml_forms_give_the_same_crate() {
+    let path = spec_path();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let value = codegen::load::load(text.as_bytes(), "x").unwrap().value;
+    let as_json = serde_json::to_string_pretty(&value).unwrap();
+    let as_yaml = serde_yaml::to_string(&value).unwrap();
+    let from_json = generate(as_json.as_bytes(), "document.json");
+    let from_yaml = generate(as_yaml.as_bytes(), "document.yaml");
+    assert_eq!(from_json.format, codegen::load::Format::Json);
+    assert_eq!(from_yaml.format, codegen::load::Format::Yaml);
+    assert!(
+        from_json.files == real().files,
+        "the JSON rendering generates a different crate"
+    );
+    assert!(
+        from_yaml.files == real().files,
+        "the YAML rendering generates a different crate"
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let path = spec_path();
+    let bytes = std::fs::read(&path).unwrap();
+    let again = generate(&bytes, &path.display().to_string());
+    assert!(again.files == real().files, "two runs gave different files");
+}
+
+fn types_module() -> syn::File {
+    syn::parse_file(&file(real(), "src/types.rs").contents).expect("types.rs parses")
+}
+
+fn item_name(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Type(t) => Some(t.ident.to_string()),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_component_schema_is_a_type() {
+    let path = spec_path();
+    let value = codegen::load::load(&std::fs::read(&path).unwrap(), "x")
+        .unwrap()
+        .value;
+    let schemas = value["components"]["schemas"]
+        .as_object()
+        .expect("component schemas");
+    let declared: Vec<String> = types_module().items.iter().filter_map(item_name).collect();
+    let missing: Vec<String> = schemas
+        .keys()
+        .map(|name| codegen::naming::type_name(name))
+        .filter(|name| !declared.contains(name))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "component schemas without a type: {missing:?}"
+    );
+    assert_eq!(
+        schemas.len(),
+        180,
+        "PeerTube 8.1.0 has 180 component schemas"
+    );
+    assert!(declared.contains(&"OAuthTokenPassword".to_owned()));
+    assert!(declared.contains(&"VideoDetails".to_owned()));
+}
+
+/// The items (with their impls) that make up the named types, formatted.
+fn items_named(names: &[&str]) -> String {
+    let items: Vec<syn::Item> = types_module()
+        .items
+        .into_iter()
+        .filter(|item| {
+            let name = match item {
+                syn::Item::Impl(i) => match &*i.self_ty {
+                    syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                    _ => None,
+                },
+                other => item_name(other),
+            };
+            name.is_some_and(|n| names.contains(&n.as_str()))
+        })
+        .collect();
+    let found: std::collections::BTreeSet<String> = items.iter().filter_map(item_name).collect();
+    for name in names {
+        assert!(found.contains(*name), "no type {name}");
+    }
+    prettyplease::unparse(&syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items,
+    })
+}
+
+#[test]
+fn oauth_token_types() {
+    insta::assert_snapshot!(items_named(&[
+        "OAuthClient",
+        "OAuthTokenPassword",
+        "OAuthTokenRefreshToken",
+        "GetOAuthTokenBody",
+        "GetOAuthTokenResponse",
+    ]));
+}
+
+#[test]
+fn key_video_types() {
+    insta::assert_snapshot!(items_named(&[
+        "VideoStateConstant",
+        "VideoStateConstantId",
+        "NSFWFlag",
+        "GetUserResponse"
+    ]));
+}
