@@ -1,0 +1,118 @@
+//! The generated types against values a real server may send or a client must send.
+
+use peertube_client::types::{
+    GetOAuthTokenBody, GetUserResponse, NSFWFlag, OAuthTokenPassword, OAuthTokenRefreshToken,
+    VideoDetails, VideoStateConstant, VideoStateConstantId, VideosSort,
+};
+use serde_json::json;
+
+#[test]
+fn integer_enums_keep_values_the_document_does_not_list() {
+    let state: VideoStateConstant =
+        serde_json::from_value(json!({"id": 99, "label": "Future"})).unwrap();
+    assert_eq!(state.id, Some(VideoStateConstantId::Other(99)));
+    assert_eq!(
+        serde_json::to_value(&state).unwrap(),
+        json!({"id": 99, "label": "Future"})
+    );
+
+    let published: VideoStateConstant = serde_json::from_value(json!({"id": 1})).unwrap();
+    assert_eq!(published.id, Some(VideoStateConstantId::Published));
+    assert_eq!(
+        VideoStateConstantId::from(7),
+        VideoStateConstantId::TranscodingFailed
+    );
+    assert_eq!(i64::from(VideoStateConstantId::TranscodingFailed), 7);
+}
+
+#[test]
+fn string_enums_keep_values_the_document_does_not_list() {
+    let sort: VideosSort = serde_json::from_value(json!("-trending")).unwrap();
+    assert_eq!(sort, VideosSort::TrendingDesc);
+    assert_eq!(sort.as_str(), "-trending");
+    let unknown: VideosSort = serde_json::from_value(json!("-hotness")).unwrap();
+    assert_eq!(unknown, VideosSort::Other("-hotness".to_owned()));
+    assert_eq!(serde_json::to_value(&unknown).unwrap(), json!("-hotness"));
+}
+
+#[test]
+fn bit_flags_combine_and_round_trip() {
+    let flags = NSFWFlag::VIOLENT | NSFWFlag::EXPLICIT_SEX;
+    assert_eq!(flags.bits(), 3);
+    assert!(flags.contains(NSFWFlag::VIOLENT));
+    assert!(!flags.contains(NSFWFlag::FLAG_4));
+    let decoded: NSFWFlag = serde_json::from_value(json!(3)).unwrap();
+    assert_eq!(decoded, flags);
+    assert_eq!(serde_json::to_value(decoded).unwrap(), json!(3));
+}
+
+#[test]
+fn untagged_unions_reach_every_variant() {
+    let user = json!({"id": 1, "username": "alice"});
+    let decoded: GetUserResponse = serde_json::from_value(user).unwrap();
+    assert!(matches!(decoded, GetUserResponse::User(_)), "{decoded:?}");
+
+    let with_stats = json!({"id": 1, "username": "alice", "videosCount": 3, "abusesCount": 0});
+    let decoded: GetUserResponse = serde_json::from_value(with_stats).unwrap();
+    match decoded {
+        GetUserResponse::UserWithStats(user) => assert_eq!(user.videos_count, Some(3)),
+        other => panic!("expected the variant with statistics, got {other:?}"),
+    }
+
+    let error = serde_json::from_value::<GetUserResponse>(json!(["not", "a", "user"])).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("matches no variant of `GetUserResponse`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn unknown_fields_are_ignored() {
+    let video: VideoDetails = serde_json::from_value(json!({
+        "id": 8,
+        "uuid": "9c9de5e8-0a1e-484a-b099-e80766180a6d",
+        "name": "What is PeerTube?",
+        "fieldFromTheFuture": {"nested": true},
+        "state": {"id": 1, "label": "Published"}
+    }))
+    .unwrap();
+    assert_eq!(video.name.as_deref(), Some("What is PeerTube?"));
+    assert_eq!(
+        video.state.and_then(|s| s.id),
+        Some(VideoStateConstantId::Published)
+    );
+}
+
+#[test]
+fn the_token_body_is_one_enum_that_writes_the_exact_form() {
+    let password = GetOAuthTokenBody::Password(OAuthTokenPassword {
+        client_id: "v1ikx5hnfop4mdpnci8nsqh93c45rldf".to_owned(),
+        client_secret: "AjWiOapPltI6EnsWQwlFarRtLh4u8tDt".to_owned(),
+        username: "chocobozzz".to_owned(),
+        password: Some("s3cret p&ss=word".to_owned()),
+        external_auth_token: None,
+    });
+    assert_eq!(
+        serde_urlencoded::to_string(&password).unwrap(),
+        "grant_type=password&client_id=v1ikx5hnfop4mdpnci8nsqh93c45rldf\
+         &client_secret=AjWiOapPltI6EnsWQwlFarRtLh4u8tDt&username=chocobozzz&password=s3cret+p%26ss%3Dword"
+    );
+
+    let refresh = GetOAuthTokenBody::RefreshToken(OAuthTokenRefreshToken {
+        client_id: "id".to_owned(),
+        client_secret: "secret".to_owned(),
+        refresh_token: "2e0d675df9fc96d2e4ec8a3ebbbf45eca9137bb7".to_owned(),
+    });
+    assert_eq!(
+        serde_urlencoded::to_string(&refresh).unwrap(),
+        "grant_type=refresh_token&client_id=id&client_secret=secret&refresh_token=2e0d675df9fc96d2e4ec8a3ebbbf45eca9137bb7"
+    );
+
+    let decoded: GetOAuthTokenBody = serde_urlencoded::from_str(
+        "grant_type=refresh_token&client_id=a&client_secret=b&refresh_token=c",
+    )
+    .unwrap();
+    assert!(matches!(decoded, GetOAuthTokenBody::RefreshToken(ref r) if r.refresh_token == "c"));
+}
