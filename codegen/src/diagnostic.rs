@@ -101,8 +101,11 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// Adds a diagnostic, unless the same one is already there or the error limit is reached.
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        if diagnostic.is_error() && self.error_count() >= ERROR_LIMIT {
+        if diagnostic.is_error() && self.error_count() >= ERROR_LIMIT
+            || self.items.contains(&diagnostic)
+        {
             return;
         }
         self.items.push(diagnostic);

@@ -144,6 +144,28 @@ pub fn operation_type_stem(method_name: &str, operation_id: Option<&str>) -> Str
     }
 }
 
+/// What an inline type is, for the suffix that tells it apart when its name is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeRole {
+    Parameter,
+    Object,
+    Enum,
+    Union,
+}
+
+/// The name to try when `wanted` is taken by another type: `wanted` with a suffix saying
+/// what this type is (`ChangeOwnershipState` is a component; the `state` object of
+/// `ChangeOwnership` becomes `ChangeOwnershipStateObject`).
+pub fn alternative_type_name(wanted: &str, role: TypeRole) -> String {
+    let suffix = match role {
+        TypeRole::Parameter => "Param",
+        TypeRole::Object => "Object",
+        TypeRole::Enum => "Enum",
+        TypeRole::Union => "Choice",
+    };
+    format!("{wanted}{suffix}")
+}
+
 /// Names in one scope. Claiming a taken name returns it with the smallest free numeric suffix.
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
@@ -170,6 +192,18 @@ impl Scope {
     /// Reserves a name that must not be claimed (a name the surrounding code uses).
     pub fn reserve(&mut self, name: &str) {
         self.taken.insert(name.to_owned());
+    }
+
+    /// Claims `wanted`, else `alternative`, else `wanted` with a numeric suffix.
+    pub fn claim_or(&mut self, wanted: &str, alternative: &str) -> Claimed {
+        if !self.is_taken(wanted) || self.is_taken(alternative) {
+            return self.claim(wanted);
+        }
+        self.taken.insert(alternative.to_owned());
+        Claimed {
+            name: alternative.to_owned(),
+            collided_with: Some(wanted.to_owned()),
+        }
     }
 
     pub fn claim(&mut self, wanted: &str) -> Claimed {
@@ -368,6 +402,17 @@ mod tests {
         assert_eq!(scope.claim("Client").name, "Client2");
         assert_eq!(scope.claim("V144").name, "V144");
         assert_eq!(scope.claim("V144").name, "V144_2");
+        assert_eq!(scope.claim_or("Video", "VideoObject").name, "VideoObject");
+        assert_eq!(scope.claim_or("Video", "VideoObject").name, "Video4");
+        assert_eq!(scope.claim_or("Fresh", "FreshObject").name, "Fresh");
+        assert_eq!(
+            alternative_type_name("UserRole", TypeRole::Object),
+            "UserRoleObject"
+        );
+        assert_eq!(
+            alternative_type_name("FollowState", TypeRole::Parameter),
+            "FollowStateParam"
+        );
         let mut fields = Scope::new();
         fields.claim("r#type");
         assert_eq!(fields.claim("r#type").name, "type2");

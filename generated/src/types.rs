@@ -2683,7 +2683,7 @@ pub struct ChangeOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<ChangeOwnershipState2>,
+    pub state: Option<ChangeOwnershipStateObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator_account: Option<Account>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2698,7 +2698,7 @@ pub struct ChangeOwnership {
 
 /// The `state` property of [`ChangeOwnership`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ChangeOwnershipState2 {
+pub struct ChangeOwnershipStateObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ChangeOwnershipState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5560,7 +5560,7 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota_daily: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<UserRole2>,
+    pub role: Option<UserRoleObject>,
     /// Theme enabled by this user
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
@@ -5597,16 +5597,16 @@ pub struct User {
 
 /// The `role` property of [`User`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserRole2 {
+pub struct UserRoleObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<UserRole>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<UserRole2Label>,
+    pub label: Option<UserRoleObjectLabel>,
 }
 
-/// The `label` property of [`UserRole2`].
+/// The `label` property of [`UserRoleObject`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserRole2Label {
+pub enum UserRoleObjectLabel {
     /// `User`
     User,
     /// `Moderator`
@@ -5617,7 +5617,7 @@ pub enum UserRole2Label {
     Other(String),
 }
 
-impl UserRole2Label {
+impl UserRoleObjectLabel {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5629,7 +5629,7 @@ impl UserRole2Label {
     }
 }
 
-impl From<&str> for UserRole2Label {
+impl From<&str> for UserRoleObjectLabel {
     fn from(value: &str) -> Self {
         match value {
             "User" => Self::User,
@@ -5640,19 +5640,19 @@ impl From<&str> for UserRole2Label {
     }
 }
 
-impl std::fmt::Display for UserRole2Label {
+impl std::fmt::Display for UserRoleObjectLabel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for UserRole2Label {
+impl serde::Serialize for UserRoleObjectLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UserRole2Label {
+impl<'de> serde::Deserialize<'de> for UserRoleObjectLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5721,7 +5721,7 @@ pub struct UserWithStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota_daily: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<UserRole2>,
+    pub role: Option<UserRoleObject>,
     /// Theme enabled by this user
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
@@ -6262,7 +6262,7 @@ pub struct UserRegistration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<UserRegistrationState2>,
+    pub state: Option<UserRegistrationStateObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6291,7 +6291,7 @@ pub struct UserRegistration {
 
 /// The `state` property of [`UserRegistration`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UserRegistrationState2 {
+pub struct UserRegistrationStateObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<UserRegistrationState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8978,7 +8978,7 @@ pub struct VideoChannelCollaborator {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<AccountSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<VideoChannelCollaboratorState2>,
+    pub state: Option<VideoChannelCollaboratorStateObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8987,7 +8987,7 @@ pub struct VideoChannelCollaborator {
 
 /// The `state` property of [`VideoChannelCollaborator`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct VideoChannelCollaboratorState2 {
+pub struct VideoChannelCollaboratorStateObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoChannelCollaboratorState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9048,7 +9048,7 @@ impl<'de> serde::Deserialize<'de> for VideoChannelCollaboratorState {
     }
 }
 
-/// The shared parameter `videoIdOrUUID`.
+/// Video id or UUID
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -9076,7 +9076,7 @@ impl<'de> serde::Deserialize<'de> for VideoIdOrUUID {
     }
 }
 
-/// The shared parameter `nsfw`.
+/// whether to include nsfw videos, if any
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Nsfw {
     /// `true`
@@ -9129,7 +9129,16 @@ impl<'de> serde::Deserialize<'de> for Nsfw {
     }
 }
 
-/// The shared parameter `include`.
+/// **Only administrators and moderators can use this parameter**
+///
+/// Include additional videos in results (can be combined using bitwise or operator)
+/// - `0` NONE
+/// - `1` NOT_PUBLISHED_STATE
+/// - `2` BLACKLISTED
+/// - `4` BLOCKED_OWNER
+/// - `8` FILES
+/// - `16` CAPTIONS
+/// - `32` VIDEO SOURCE
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Include {
     /// `0`
@@ -9201,7 +9210,7 @@ impl<'de> serde::Deserialize<'de> for Include {
     }
 }
 
-/// The shared parameter `skipCount`.
+/// if you don't need the `total` in the response
 ///
 /// Defaults to `"false"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -9346,7 +9355,7 @@ impl<'de> serde::Deserialize<'de> for VideosSort {
     }
 }
 
-/// The shared parameter `categoryOneOf`.
+/// category id of the video (see [/videos/categories](#operation/getCategories))
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -9372,7 +9381,7 @@ impl<'de> serde::Deserialize<'de> for CategoryOneOf {
     }
 }
 
-/// The shared parameter `licenceOneOf`.
+/// licence id of the video (see [/videos/licences](#operation/getLicences))
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -9398,7 +9407,7 @@ impl<'de> serde::Deserialize<'de> for LicenceOneOf {
     }
 }
 
-/// The shared parameter `languageOneOf`.
+/// language id of the video (see [/videos/languages](#operation/getLanguages)). Use `_unknown` to filter on videos that don't have a video language
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -9424,7 +9433,7 @@ impl<'de> serde::Deserialize<'de> for LanguageOneOf {
     }
 }
 
-/// The shared parameter `tagsOneOf`.
+/// tag(s) of the video
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -9450,7 +9459,7 @@ impl<'de> serde::Deserialize<'de> for TagsOneOf {
     }
 }
 
-/// The shared parameter `tagsAllOf`.
+/// tag(s) of the video, where all should be present in the video
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -9476,7 +9485,7 @@ impl<'de> serde::Deserialize<'de> for TagsAllOf {
     }
 }
 
-/// The shared parameter `autoTagOneOfVideo`.
+/// **PeerTube >= 6.2** **Admins and moderators only** filter on videos that contain one of these automatic tags
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -9502,7 +9511,7 @@ impl<'de> serde::Deserialize<'de> for AutoTagOneOfVideo {
     }
 }
 
-/// The shared parameter `stateOneOfVideo`.
+/// **PeerTube >= 8.2** **Admins and moderators only** filter on videos that have one of these states
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -9528,7 +9537,7 @@ impl<'de> serde::Deserialize<'de> for StateOneOfVideo {
     }
 }
 
-/// The shared parameter `followersSort`.
+/// Sort followers by criteria
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FollowersSort {
     /// `createdAt`
@@ -9640,7 +9649,7 @@ impl<'de> serde::Deserialize<'de> for LogoTypeParam {
 
 /// The shared parameter `followState`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FollowState2 {
+pub enum FollowStateParam {
     /// `pending`
     Pending,
     /// `accepted`
@@ -9649,7 +9658,7 @@ pub enum FollowState2 {
     Other(String),
 }
 
-impl FollowState2 {
+impl FollowStateParam {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9660,7 +9669,7 @@ impl FollowState2 {
     }
 }
 
-impl From<&str> for FollowState2 {
+impl From<&str> for FollowStateParam {
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -9670,19 +9679,19 @@ impl From<&str> for FollowState2 {
     }
 }
 
-impl std::fmt::Display for FollowState2 {
+impl std::fmt::Display for FollowStateParam {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for FollowState2 {
+impl serde::Serialize for FollowStateParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for FollowState2 {
+impl<'de> serde::Deserialize<'de> for FollowStateParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9756,7 +9765,7 @@ impl<'de> serde::Deserialize<'de> for ActorType {
     }
 }
 
-/// The shared parameter `usersSort`.
+/// Sort users by criteria
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UsersSort {
     /// `-id`
@@ -9813,7 +9822,7 @@ impl<'de> serde::Deserialize<'de> for UsersSort {
     }
 }
 
-/// The shared parameter `autoTagOneOfComment`.
+/// **PeerTube >= 6.2** filter on comments that contain one of these automatic tags
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -9839,7 +9848,7 @@ impl<'de> serde::Deserialize<'de> for AutoTagOneOfComment {
     }
 }
 
-/// The shared parameter `channelNameOneOf`.
+/// **PeerTube >= 7.2** Filter on videos that are published by a channel with one of these names
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -9922,7 +9931,7 @@ impl<'de> serde::Deserialize<'de> for MySubscriptionSort {
     }
 }
 
-/// The shared parameter `idOrUUID`.
+/// The object id, uuid or short uuid
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -9950,7 +9959,7 @@ impl<'de> serde::Deserialize<'de> for IdOrUUID {
     }
 }
 
-/// The shared parameter `abusesSort`.
+/// Sort abuses by criteria
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AbusesSort {
     /// `-id`
@@ -10007,7 +10016,7 @@ impl<'de> serde::Deserialize<'de> for AbusesSort {
     }
 }
 
-/// The shared parameter `blacklistsSort`.
+/// Sort blocklists by criteria
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BlacklistsSort {
     /// `-id`
@@ -10084,7 +10093,7 @@ impl<'de> serde::Deserialize<'de> for BlacklistsSort {
     }
 }
 
-/// The shared parameter `commentsSort`.
+/// Sort comments by criteria
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommentsSort {
     /// `-createdAt`
@@ -10137,7 +10146,14 @@ impl<'de> serde::Deserialize<'de> for CommentsSort {
     }
 }
 
-/// The shared parameter `searchTarget`.
+/// If the administrator enabled search index support, you can override the default search target.
+///
+/// **Warning**: If you choose to make an index search, PeerTube will get results from a third party service. It means the instance may not yet know the objects you fetched. If you want to load video/channel information:
+///   * If the current user has the ability to make a remote URI search (this information is available in the config endpoint),
+///   then reuse the search API to make a search using the object URI so PeerTube instance fetches the remote object and fill its database.
+///   After that, you can use the classic REST API endpoints to fetch the complete object or interact with it
+///   * If the current user doesn't have the ability to make a remote URI search, then redirect the user on the origin instance or fetch
+///   the data from the origin instance API
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SearchTarget {
     /// `local`
@@ -10190,7 +10206,7 @@ impl<'de> serde::Deserialize<'de> for SearchTarget {
     }
 }
 
-/// The shared parameter `videoRedundanciesSort`.
+/// Sort abuses by criteria
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VideoRedundanciesSort {
     /// `name`
@@ -10239,7 +10255,7 @@ impl<'de> serde::Deserialize<'de> for VideoRedundanciesSort {
     }
 }
 
-/// The shared parameter `registrationTokenSort`.
+/// Sort registration tokens by criteria
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RegistrationTokenSort {
     /// `createdAt`
@@ -10288,7 +10304,7 @@ impl<'de> serde::Deserialize<'de> for RegistrationTokenSort {
     }
 }
 
-/// The shared parameter `runnerSort`.
+/// Sort runners by criteria
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RunnerSort {
     /// `createdAt`
@@ -10337,7 +10353,7 @@ impl<'de> serde::Deserialize<'de> for RunnerSort {
     }
 }
 
-/// The shared parameter `runnerJobSort`.
+/// Sort runner jobs by criteria
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RunnerJobSort {
     /// `updatedAt`
@@ -10402,7 +10418,7 @@ impl<'de> serde::Deserialize<'de> for RunnerJobSort {
     }
 }
 
-/// The parameter `format` of `GET /feeds/video-comments.{format}`.
+/// format expected (we focus on making `rss` the most feature-rich ; it serves [Media RSS](https://www.rssboard.org/media-rss))
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetSyndicatedCommentsFormat {
     /// `xml`
@@ -10475,7 +10491,7 @@ impl<'de> serde::Deserialize<'de> for GetSyndicatedCommentsFormat {
     }
 }
 
-/// The parameter `format` of `GET /feeds/videos.{format}`.
+/// format expected (we focus on making `rss` the most feature-rich ; it serves [Media RSS](https://www.rssboard.org/media-rss))
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetSyndicatedVideosFormat {
     /// `xml`
@@ -10548,7 +10564,7 @@ impl<'de> serde::Deserialize<'de> for GetSyndicatedVideosFormat {
     }
 }
 
-/// The parameter `format` of `GET /feeds/subscriptions.{format}`.
+/// format expected (we focus on making `rss` the most feature-rich ; it serves [Media RSS](https://www.rssboard.org/media-rss))
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetSyndicatedSubscriptionVideosFormat {
     /// `xml`
@@ -10621,7 +10637,7 @@ impl<'de> serde::Deserialize<'de> for GetSyndicatedSubscriptionVideosFormat {
     }
 }
 
-/// The parameter `enclosurePreference` of `GET /feeds/podcast/videos.xml`.
+/// Filter enclosures by type (video-only or audio-only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetVideosPodcastFeedEnclosurePreference {
     /// `video-only`
@@ -10726,7 +10742,7 @@ pub struct PutCustomPagesHomepageInstanceBody {
     pub content: Option<String>,
 }
 
-/// The parameter `state` of `GET /api/v1/jobs/{state}`.
+/// The state of the job ('' for for no filter)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetJobsState {
     /// ``
@@ -11517,7 +11533,7 @@ pub struct PostVideoChannelsByChannelHandleGiveOwnershipBody {
     pub username: String,
 }
 
-/// The parameter `scope` of `GET /api/v1/videos/languages`.
+/// **PeerTube >= 8.2** Filter languages by scope. Use `subtitle` to exclude sign languages and other languages that don't make sense for subtitles.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetLanguagesScope {
     /// `subtitle`
@@ -11637,7 +11653,7 @@ pub struct PutVideoBody {
     pub video_passwords: Option<AddVideoPasswords>,
 }
 
-/// The parameter `metric` of `GET /api/v1/videos/{id}/stats/timeseries/{metric}`.
+/// The metric to get
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetVideosByIdStatsTimeseriesByMetricMetric {
     /// `viewers`
@@ -11775,7 +11791,7 @@ pub struct GetMyAbusesResponse {
     pub data: Option<Vec<Abuse>>,
 }
 
-/// The parameter `videoIs` of `GET /api/v1/abuses`.
+/// only list deleted or blocklisted videos
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetAbusesVideoIs {
     /// `deleted`
@@ -11828,7 +11844,7 @@ impl<'de> serde::Deserialize<'de> for GetAbusesVideoIs {
     }
 }
 
-/// The parameter `filter` of `GET /api/v1/abuses`.
+/// only list account, comment or video reports
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetAbusesFilter {
     /// `video`
@@ -11994,7 +12010,9 @@ pub struct PostAbusesByAbuseIdMessagesBody {
     pub message: String,
 }
 
-/// The parameter `type` of `GET /api/v1/videos/blacklist`.
+/// list only blocks that match this type:
+/// - `1`: manual block
+/// - `2`: automatic block that needs review
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GetVideoBlocksType {
     /// `1`
@@ -12484,7 +12502,7 @@ pub struct GetUsersMeVideoPlaylistsVideosExistResponseVideoIdItem {
     pub stop_timestamp: Option<i64>,
 }
 
-/// The parameter `channelNameOneOf` of `GET /api/v1/accounts/{name}/video-playlists`.
+/// **PeerTube >= 8.0** Filter on playlists that are published on a channel with one of these names
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
@@ -12523,7 +12541,7 @@ pub struct GetAccountsByNameVideoPlaylistsResponse {
     pub data: Option<Vec<VideoPlaylist>>,
 }
 
-/// The parameter `rating` of `GET /api/v1/accounts/{name}/ratings`.
+/// Optionally filter which ratings to retrieve
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetAccountsByNameRatingsRating {
     /// `like`
@@ -12845,7 +12863,7 @@ pub struct PutServerRedundancyByHostBody {
     pub redundancy_allowed: bool,
 }
 
-/// The parameter `target` of `GET /api/v1/server/redundancy/videos`.
+/// direction of the mirror
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetMirroredVideosTarget {
     /// `my-videos`

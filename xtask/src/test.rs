@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
 
 use std::process::Command;
+use std::time::Instant;
 
 use crate::{Args, root, spec_path};
 
@@ -11,12 +12,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         std::fs::canonicalize(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let spec_arg = spec.display().to_string();
 
-    step("formatting", cargo(&["fmt", "--all", "--", "--check"]))?;
-    step("generated crate is up to date", {
+    step("formatting", || cargo(&["fmt", "--all", "--", "--check"]))?;
+    step("generated crate is up to date", || {
         crate::codegen::run(&["--check".to_owned(), "--spec".to_owned(), spec_arg.clone()])
     })?;
-    step(
-        "clippy",
+    step("clippy", || {
         cargo(&[
             "clippy",
             "--workspace",
@@ -24,41 +24,39 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--",
             "-D",
             "warnings",
-        ]),
-    )?;
-    step("docs", {
-        let mut command = Command::new(cargo_bin());
-        command
-            .args(["doc", "--no-deps", "-p", "peertube-client"])
-            .env("RUSTDOCFLAGS", "-D warnings")
-            .current_dir(root());
+        ])
+    })?;
+    step("docs", || {
+        let mut command = cargo_command(&["doc", "--no-deps", "-p", "peertube-client"]);
+        command.env("RUSTDOCFLAGS", "-D warnings");
         status(command)
     })?;
-    step("tests", {
-        let mut command = Command::new(cargo_bin());
-        command
-            .args(["nextest", "run", "--workspace", "--no-fail-fast"])
-            .env("PEERTUBE_SPEC", &spec_arg)
-            .current_dir(root());
+    step("tests", || {
+        let mut command = cargo_command(&["nextest", "run", "--workspace", "--no-fail-fast"]);
+        command.env("PEERTUBE_SPEC", &spec_arg);
         status(command)
     })?;
     say!("all checks passed");
     Ok(())
 }
 
-fn step(name: &str, result: Result<(), String>) -> Result<(), String> {
+fn step(name: &str, check: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
     say!("==> {name}");
-    result.map_err(|e| format!("check failed: {name}\n{e}"))
+    let started = Instant::now();
+    check().map_err(|e| format!("check failed: {name}\n{e}"))?;
+    say!("    {name}: ok ({:.1} s)", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
-fn cargo_bin() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+fn cargo_command(args: &[&str]) -> Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command.args(args).current_dir(root());
+    command
 }
 
 fn cargo(args: &[&str]) -> Result<(), String> {
-    let mut command = Command::new(cargo_bin());
-    command.args(args).current_dir(root());
-    status(command)
+    status(cargo_command(args))
 }
 
 fn status(mut command: Command) -> Result<(), String> {

@@ -280,8 +280,28 @@ impl<'a> TypeBuilder<'a> {
         if let Some(id) = self.by_pointer.get(&node.pointer) {
             return *id;
         }
-        let wanted = name.unwrap_or_else(|| self.name_for(&node.pointer));
-        let claimed = self.names.claim(&wanted);
+        // A `title` names an inline schema's type; otherwise, where it is written does.
+        let titled = node
+            .docs
+            .title
+            .as_deref()
+            .map(naming::type_name)
+            .filter(|t| naming::is_identifier(t));
+        let wanted = name
+            .or(titled)
+            .unwrap_or_else(|| self.name_for(&node.pointer));
+        let role = if self.is_parameter_schema(&node.pointer) {
+            naming::TypeRole::Parameter
+        } else {
+            match &node.kind {
+                NodeKind::Union(_) => naming::TypeRole::Union,
+                NodeKind::String { .. } | NodeKind::Integer { .. } => naming::TypeRole::Enum,
+                _ => naming::TypeRole::Object,
+            }
+        };
+        let claimed = self
+            .names
+            .claim_or(&wanted, &naming::alternative_type_name(&wanted, role));
         if let Some(collided) = &claimed.collided_with {
             self.diagnostics.push(
                 Diagnostic::warning(format!(
@@ -299,8 +319,12 @@ impl<'a> TypeBuilder<'a> {
         let kind = self.kind_of(node, id);
         self.alias_stack = aliases;
         let about = self.describe_origin(&node.pointer);
+        let mut docs = docs_of(&node.docs);
+        if docs.description.is_none() {
+            docs.description = self.parameter_description(&node.pointer);
+        }
         let slot = &mut self.slots[id.0];
-        slot.def.docs = docs_of(&node.docs);
+        slot.def.docs = docs;
         slot.def.about = about;
         slot.def.kind = kind;
         slot.state = State::Built;
@@ -692,6 +716,7 @@ impl<'a> TypeBuilder<'a> {
     fn untagged(&mut self, node: &Rc<Node>, union: &UnionNode, type_name: &str) -> TypeKind {
         let mut scope = Scope::new();
         let mut variants = Vec::new();
+        let mut shapes: Vec<(String, String)> = Vec::new();
         for member in &union.members {
             let resolved = self
                 .resolved
@@ -714,6 +739,17 @@ impl<'a> TypeBuilder<'a> {
                 _ => self.type_of(member),
             };
             let rank = specificity(&resolved);
+            let shape = self.shape(&resolved, 4);
+            if let Some((_, first)) = shapes.iter().find(|(other, _)| *other == shape) {
+                self.diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "variants `{first}` and `{name}` of `{type_name}` have the same shape, so a value decodes as `{first}`"
+                    ))
+                    .at(&member.pointer)
+                    .hint("give the variants a property that tells them apart, or a discriminator"),
+                );
+            }
+            shapes.push((shape, name.clone()));
             variants.push((
                 rank,
                 UntaggedVariant {
@@ -729,6 +765,61 @@ impl<'a> TypeBuilder<'a> {
         // Most specific first, so a value that fits several variants lands in the narrowest.
         variants.sort_by_key(|(rank, _)| *rank);
         TypeKind::Untagged(variants.into_iter().map(|(_, v)| v).collect())
+    }
+
+    /// What values a schema accepts, as text: two schemas with one shape cannot be told apart.
+    fn shape(&self, node: &Rc<Node>, depth: usize) -> String {
+        let node = self.resolved.deref(node).unwrap_or_else(|_| node.clone());
+        if depth == 0 {
+            return "…".to_owned();
+        }
+        match &node.kind {
+            NodeKind::Object(object) => {
+                let mut properties: Vec<String> = object
+                    .properties
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{}{}:{}",
+                            p.name,
+                            if p.required { "!" } else { "" },
+                            self.shape(&p.node, depth - 1)
+                        )
+                    })
+                    .collect();
+                properties.sort();
+                let unions: Vec<String> = object
+                    .unions
+                    .iter()
+                    .map(|u| self.shape(u, depth - 1))
+                    .collect();
+                format!("{{{}|{}}}", properties.join(","), unions.join(","))
+            }
+            NodeKind::Array(items) => format!("[{}]", self.shape(items, depth - 1)),
+            NodeKind::Union(union) => {
+                let members: Vec<String> = union
+                    .members
+                    .iter()
+                    .map(|m| self.shape(m, depth - 1))
+                    .collect();
+                format!("({})", members.join("|"))
+            }
+            NodeKind::String {
+                format,
+                enumeration,
+            } => {
+                format!(
+                    "string {format:?} {:?}",
+                    enumeration.as_ref().map(|e| &e.values)
+                )
+            }
+            NodeKind::Integer { enumeration, .. } => {
+                format!("integer {:?}", enumeration.as_ref().map(|e| &e.values))
+            }
+            NodeKind::Number { .. } => "number".to_owned(),
+            NodeKind::Boolean => "boolean".to_owned(),
+            NodeKind::Any | NodeKind::Ref(_) => "any".to_owned(),
+        }
     }
 
     fn variant_name_for(&self, member: &Rc<Node>, resolved: &Rc<Node>) -> String {
@@ -954,6 +1045,26 @@ impl<'a> TypeBuilder<'a> {
             Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
             None => String::new(),
         }
+    }
+
+    /// Whether `pointer` is the `schema` of a parameter.
+    fn is_parameter_schema(&self, pointer: &Pointer) -> bool {
+        pointer.last().as_deref() == Some("schema")
+            && pointer
+                .parent()
+                .and_then(|parameter| self.resolved.raw_at(&parameter))
+                .is_some_and(|parameter| parameter.get("in").is_some())
+    }
+
+    /// The description of the parameter whose `schema` is at `pointer`: a parameter's schema
+    /// rarely has one of its own, and its enum values are named in the parameter's.
+    fn parameter_description(&self, pointer: &Pointer) -> Option<String> {
+        if pointer.last().as_deref() != Some("schema") {
+            return None;
+        }
+        let parameter = self.resolved.raw_at(&pointer.parent()?)?;
+        parameter.get("in")?;
+        parameter.get("description")?.as_str().map(str::to_owned)
     }
 
     /// The closest enclosing schema (not `tokens` itself) that already has a named type, and

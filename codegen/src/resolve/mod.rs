@@ -10,7 +10,7 @@
 mod raw;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -131,6 +131,8 @@ pub struct Resolved {
     /// Pointers whose `allOf` is being merged: meeting one again is a cycle no type can hold.
     merging: RefCell<Vec<Pointer>>,
     warnings: RefCell<Diagnostics>,
+    /// Where `xml` is used (reported once per schema).
+    xml: RefCell<BTreeSet<Pointer>>,
 }
 
 /// The OpenAPI versions this generator reads.
@@ -159,6 +161,7 @@ pub fn resolve(raw: Value) -> Result<Resolved, Diagnostic> {
         nodes: RefCell::default(),
         merging: RefCell::default(),
         warnings: RefCell::default(),
+        xml: RefCell::default(),
     })
 }
 
@@ -223,7 +226,29 @@ impl Resolved {
 
     /// Warnings found while resolving (taken once, by the model stage).
     pub fn take_warnings(&self) -> Diagnostics {
-        std::mem::take(&mut *self.warnings.borrow_mut())
+        let mut warnings = std::mem::take(&mut *self.warnings.borrow_mut());
+        // One warning per schema that uses `xml`, not one per property.
+        let xml = std::mem::take(&mut *self.xml.borrow_mut());
+        let mut by_schema: BTreeMap<Vec<String>, Vec<Pointer>> = BTreeMap::new();
+        for pointer in xml {
+            let schema: Vec<String> = pointer.tokens().take(3).collect();
+            by_schema.entry(schema).or_default().push(pointer);
+        }
+        for mut pointers in by_schema.into_values() {
+            pointers.sort_by_key(|p| p.tokens().count());
+            let more = match pointers.len() - 1 {
+                0 => String::new(),
+                1 => " (here and in 1 more place in this schema)".to_owned(),
+                n => format!(" (here and in {n} more places in this schema)"),
+            };
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "`xml` is ignored{more}: the generated client reads and writes JSON"
+                ))
+                .at(&pointers[0]),
+            );
+        }
+        warnings
     }
 
     fn warn(&self, diagnostic: Diagnostic) {
@@ -323,10 +348,7 @@ impl Resolved {
             );
         }
         if raw.xml.is_some() {
-            self.warn(
-                Diagnostic::warning("`xml` is ignored: the generated client reads and writes JSON")
-                    .at(&at.push("xml")),
-            );
+            self.xml.borrow_mut().insert(at.push("xml"));
         }
     }
 
