@@ -10150,10 +10150,10 @@ impl<'de> serde::Deserialize<'de> for CommentsSort {
 ///
 /// **Warning**: If you choose to make an index search, PeerTube will get results from a third party service. It means the instance may not yet know the objects you fetched. If you want to load video/channel information:
 ///   * If the current user has the ability to make a remote URI search (this information is available in the config endpoint),
-///   then reuse the search API to make a search using the object URI so PeerTube instance fetches the remote object and fill its database.
-///   After that, you can use the classic REST API endpoints to fetch the complete object or interact with it
+///     then reuse the search API to make a search using the object URI so PeerTube instance fetches the remote object and fill its database.
+///     After that, you can use the classic REST API endpoints to fetch the complete object or interact with it
 ///   * If the current user doesn't have the ability to make a remote URI search, then redirect the user on the origin instance or fetch
-///   the data from the origin instance API
+///     the data from the origin instance API
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SearchTarget {
     /// `local`

@@ -43,6 +43,7 @@ pub fn markdown(text: &str) -> Vec<String> {
     if let Some(open) = fence {
         lines.push(open);
     }
+    indent_list_continuations(&mut lines);
     // An indented line after a blank one would be a Rust code block to rustdoc.
     let mut previous_blank = true;
     for line in &mut lines {
@@ -57,6 +58,34 @@ pub fn markdown(text: &str) -> Vec<String> {
         lines.remove(0);
     }
     lines
+}
+
+/// A line that continues a list item is indented to the item's text, as rustdoc expects
+/// (Markdown reads it the same way; rustdoc's linter does not).
+fn indent_list_continuations(lines: &mut [String]) {
+    let mut item_text_column: Option<usize> = None;
+    let mut in_fence = false;
+    for line in lines.iter_mut() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            item_text_column = None;
+            continue;
+        }
+        if in_fence || trimmed.is_empty() {
+            item_text_column = None;
+            continue;
+        }
+        let marker = ["- ", "* ", "+ "].iter().find(|m| trimmed.starts_with(**m));
+        match (marker, item_text_column) {
+            (Some(marker), _) => item_text_column = Some(indent + marker.len()),
+            (None, Some(column)) if indent < column => {
+                *line = format!("{}{trimmed}", " ".repeat(column))
+            }
+            _ => {}
+        }
+    }
 }
 
 /// One line outside code fences: code spans are kept, the rest is escaped where needed.
@@ -304,6 +333,21 @@ mod tests {
         assert_eq!(
             markdown("text\n\n    not code\n- list\n    - nested"),
             ["text", "", "not code", "- list", "    - nested"]
+        );
+    }
+
+    #[test]
+    fn list_continuations_are_indented_to_the_item() {
+        assert_eq!(
+            markdown("- first item\ncontinued\n  * nested\n  more\n\nparagraph"),
+            [
+                "- first item",
+                "  continued",
+                "  * nested",
+                "    more",
+                "",
+                "paragraph"
+            ]
         );
     }
 
