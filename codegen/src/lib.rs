@@ -22,6 +22,7 @@ pub mod pointer;
 pub mod resolve;
 pub mod write;
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Failure};
@@ -34,6 +35,9 @@ pub struct Config {
     pub crate_name: String,
     /// The package version of the generated crate.
     pub crate_version: String,
+    /// Method names that override the generated ones, keyed by `METHOD /path`
+    /// (`GET /api/v1/videos/{id}/captions`): see [`read_names`].
+    pub operation_names: BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -41,8 +45,30 @@ impl Default for Config {
         Config {
             crate_name: "peertube-client".to_owned(),
             crate_version: "0.1.0".to_owned(),
+            operation_names: BTreeMap::new(),
         }
     }
+}
+
+/// Reads a names file (YAML or JSON): method names for operations, pinned or overridden.
+///
+/// ```yaml
+/// operations:
+///   GET /api/v1/videos/{id}/captions: get_video_captions
+/// ```
+pub fn read_names(bytes: &[u8], origin: &str) -> Result<BTreeMap<String, String>, Diagnostic> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct NamesFile {
+        #[serde(default)]
+        operations: BTreeMap<String, String>,
+    }
+    let value = load::load(bytes, origin)?.value;
+    let file: NamesFile = serde_json::from_value(value).map_err(|e| {
+        Diagnostic::error(format!("{origin} is not a valid names file: {e}"))
+            .hint("it holds `operations:`, a map from `METHOD /path` to a snake_case method name")
+    })?;
+    Ok(file.operations)
 }
 
 /// The generated crate and what is worth reporting about it.
@@ -74,7 +100,8 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
     lap("load");
     let resolved = resolve::resolve(document.value)?;
     lap("resolve");
-    let (model, warnings) = model::build(&resolved, &document.content_sha256)?;
+    let (model, warnings) =
+        model::build(&resolved, &document.content_sha256, &config.operation_names)?;
     lap("model");
     let emitted = emit::emit(&model, config);
     lap("emit");

@@ -138,11 +138,22 @@
 #[cfg(test)]
 #[rustfmt::skip]
 mod document_examples;
+
+#[rustfmt::skip]
+mod error_code;
+
+#[rustfmt::skip]
+pub mod operations;
 mod runtime;
 
 #[rustfmt::skip]
 pub mod types;
+pub use error_code::ErrorCode;
+pub use runtime::client::{Client, ClientBuilder};
+pub use runtime::download::Download;
+pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
 pub use runtime::file::FilePart;
+pub use runtime::secret::Secret;
 
 /// The title of the API document this crate was generated from.
 pub const API_TITLE: &str = "PeerTube";

@@ -146,6 +146,12 @@ impl<'de> serde::Deserialize<'de> for VideoPlaylistPrivacySet {
     }
 }
 
+impl crate::runtime::call::ToParam for VideoPlaylistPrivacySet {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// The `VideoPlaylistPrivacyConstant` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoPlaylistPrivacyConstant {
@@ -204,6 +210,12 @@ impl<'de> serde::Deserialize<'de> for VideoPlaylistTypeSet {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for VideoPlaylistTypeSet {
+    fn to_param(&self) -> String {
+        self.value().to_string()
     }
 }
 
@@ -280,6 +292,12 @@ impl<'de> serde::Deserialize<'de> for VideoPrivacySet {
     }
 }
 
+impl crate::runtime::call::ToParam for VideoPrivacySet {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// The `VideoPrivacyConstant` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoPrivacyConstant {
@@ -342,6 +360,12 @@ impl<'de> serde::Deserialize<'de> for VideoCommentsPolicySet {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for VideoCommentsPolicySet {
+    fn to_param(&self) -> String {
+        self.value().to_string()
     }
 }
 
@@ -444,6 +468,12 @@ impl<'de> serde::Deserialize<'de> for NSFWPolicy {
     }
 }
 
+impl crate::runtime::call::ToParam for NSFWPolicy {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// NSFW flags (can be combined using bitwise or operator)
 /// - `0` NONE
 /// - `1` VIOLENT
@@ -499,6 +529,12 @@ impl std::ops::BitOr for NSFWFlag {
 impl std::ops::BitOrAssign for NSFWFlag {
     fn bitor_assign(&mut self, other: Self) {
         self.0 |= other.0;
+    }
+}
+
+impl crate::runtime::call::ToParam for NSFWFlag {
+    fn to_param(&self) -> String {
+        self.0.to_string()
     }
 }
 
@@ -560,6 +596,12 @@ impl<'de> serde::Deserialize<'de> for UserRole {
     }
 }
 
+impl crate::runtime::call::ToParam for UserRole {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// Admin flags for the user (None = `0`, Bypass video blocklist = `1`)
 ///
 /// Example: `1`
@@ -608,6 +650,12 @@ impl std::ops::BitOr for UserAdminFlags {
 impl std::ops::BitOrAssign for UserAdminFlags {
     fn bitor_assign(&mut self, other: Self) {
         self.0 |= other.0;
+    }
+}
+
+impl crate::runtime::call::ToParam for UserAdminFlags {
+    fn to_param(&self) -> String {
+        self.0.to_string()
     }
 }
 
@@ -664,6 +712,12 @@ impl<'de> serde::Deserialize<'de> for LiveVideoLatencyMode {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for LiveVideoLatencyMode {
+    fn to_param(&self) -> String {
+        self.value().to_string()
     }
 }
 
@@ -773,6 +827,12 @@ impl<'de> serde::Deserialize<'de> for VideoChannelActivityAction {
     }
 }
 
+impl crate::runtime::call::ToParam for VideoChannelActivityAction {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// The activity target:
 ///   - VIDEO: 1,
 ///   - PLAYLIST: 2,
@@ -839,6 +899,12 @@ impl<'de> serde::Deserialize<'de> for VideoChannelActivityTarget {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for VideoChannelActivityTarget {
+    fn to_param(&self) -> String {
+        self.value().to_string()
     }
 }
 
@@ -950,6 +1016,12 @@ impl<'de> serde::Deserialize<'de> for VideoStateConstantId {
     }
 }
 
+impl crate::runtime::call::ToParam for VideoStateConstantId {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// The user export state:
 ///   - `1`: Pending
 ///   - `2`: Processing
@@ -1011,6 +1083,12 @@ impl<'de> serde::Deserialize<'de> for UserExportState {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for UserExportState {
+    fn to_param(&self) -> String {
+        self.value().to_string()
     }
 }
 
@@ -1078,6 +1156,12 @@ impl<'de> serde::Deserialize<'de> for UserImportState {
     }
 }
 
+impl crate::runtime::call::ToParam for UserImportState {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// The abuse state (Pending = `1`, Rejected = `2`, Accepted = `3`)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AbuseStateSet {
@@ -1131,6 +1215,12 @@ impl<'de> serde::Deserialize<'de> for AbuseStateSet {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for AbuseStateSet {
+    fn to_param(&self) -> String {
+        self.value().to_string()
     }
 }
 
@@ -1222,6 +1312,12 @@ impl<'de> serde::Deserialize<'de> for AbusePredefinedReasonsItem {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for AbusePredefinedReasonsItem {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -1486,6 +1582,12 @@ impl<'de> serde::Deserialize<'de> for VideoStreamingPlaylistsType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for VideoStreamingPlaylistsType {
+    fn to_param(&self) -> String {
+        self.value().to_string()
     }
 }
 
@@ -1967,6 +2069,12 @@ impl<'de> serde::Deserialize<'de> for FileRedundancyInformationStrategy {
     }
 }
 
+impl crate::runtime::call::ToParam for FileRedundancyInformationStrategy {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `VideoRedundancy` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoRedundancy {
@@ -2131,6 +2239,12 @@ impl<'de> serde::Deserialize<'de> for BlocklistLogAction {
     }
 }
 
+impl crate::runtime::call::ToParam for BlocklistLogAction {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `AutoMuteList` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AutoMuteList {
@@ -2202,6 +2316,12 @@ impl<'de> serde::Deserialize<'de> for AutoMuteListActionsItemType {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for AutoMuteListActionsItemType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -2293,6 +2413,12 @@ impl<'de> serde::Deserialize<'de> for AutomaticTagAvailableAvailableItemType {
     }
 }
 
+impl crate::runtime::call::ToParam for AutomaticTagAvailableAvailableItemType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `VideoImportStateConstant` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoImportStateConstant {
@@ -2357,6 +2483,12 @@ impl<'de> serde::Deserialize<'de> for VideoImportStateConstantId {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for VideoImportStateConstantId {
+    fn to_param(&self) -> String {
+        self.value().to_string()
     }
 }
 
@@ -2468,6 +2600,24 @@ impl<'de> serde::Deserialize<'de> for VideoCreateImportOneOf {
             >("Torrentfile", Self::Torrentfile)
             .finish()
             .map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<VideoCreateImportOneOfTargetUrl> for VideoCreateImportOneOf {
+    fn from(value: VideoCreateImportOneOfTargetUrl) -> Self {
+        Self::TargetUrl(value)
+    }
+}
+
+impl From<VideoCreateImportOneOfMagnetUri> for VideoCreateImportOneOf {
+    fn from(value: VideoCreateImportOneOfMagnetUri) -> Self {
+        Self::MagnetUri(value)
+    }
+}
+
+impl From<VideoCreateImportOneOfTorrentfile> for VideoCreateImportOneOf {
+    fn from(value: VideoCreateImportOneOfTorrentfile) -> Self {
+        Self::Torrentfile(value)
     }
 }
 
@@ -3132,6 +3282,12 @@ impl<'de> serde::Deserialize<'de> for UserViewingVideoViewEvent {
     }
 }
 
+impl crate::runtime::call::ToParam for UserViewingVideoViewEvent {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `VideoStatsOverall` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3245,6 +3401,12 @@ impl<'de> serde::Deserialize<'de> for VideoStatsUserAgentDevice {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for VideoStatsUserAgentDevice {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -3911,6 +4073,12 @@ impl<'de> serde::Deserialize<'de> for SendClientLogLevel {
     }
 }
 
+impl crate::runtime::call::ToParam for SendClientLogLevel {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `ServerStats` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4342,6 +4510,12 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingProfile {
     }
 }
 
+impl crate::runtime::call::ToParam for ServerConfigCustomTranscodingProfile {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// Resolutions to transcode _new videos_ to
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4622,6 +4796,12 @@ impl<'de> serde::Deserialize<'de> for FollowState {
     }
 }
 
+impl crate::runtime::call::ToParam for FollowState {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// Reason categories that help triage reports
 ///
 /// Items: at most 8.
@@ -4701,6 +4881,12 @@ impl<'de> serde::Deserialize<'de> for PredefinedAbuseReasonsItem {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for PredefinedAbuseReasonsItem {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -4869,6 +5055,12 @@ impl<'de> serde::Deserialize<'de> for JobType {
     }
 }
 
+impl crate::runtime::call::ToParam for JobType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `Job` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4956,6 +5148,12 @@ impl<'de> serde::Deserialize<'de> for JobState {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for JobState {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -5661,6 +5859,12 @@ impl<'de> serde::Deserialize<'de> for UserRoleObjectLabel {
     }
 }
 
+impl crate::runtime::call::ToParam for UserRoleObjectLabel {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `UserWithStats` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5948,6 +6152,12 @@ impl<'de> serde::Deserialize<'de> for UpdateMeNsfwPolicy {
     }
 }
 
+impl crate::runtime::call::ToParam for UpdateMeNsfwPolicy {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `GetMeVideoRating` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetMeVideoRating {
@@ -6013,6 +6223,12 @@ impl<'de> serde::Deserialize<'de> for GetMeVideoRatingRating {
     }
 }
 
+impl crate::runtime::call::ToParam for GetMeVideoRatingRating {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `VideoRating` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoRating {
@@ -6075,6 +6291,12 @@ impl<'de> serde::Deserialize<'de> for VideoRatingRating {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for VideoRatingRating {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -6199,6 +6421,12 @@ impl<'de> serde::Deserialize<'de> for UserRegistrationState {
     }
 }
 
+impl crate::runtime::call::ToParam for UserRegistrationState {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// The ownership change state (Pending = `1`, Rejected = `2`, Accepted = `3`)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeOwnershipState {
@@ -6252,6 +6480,12 @@ impl<'de> serde::Deserialize<'de> for ChangeOwnershipState {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for ChangeOwnershipState {
+    fn to_param(&self) -> String {
+        self.value().to_string()
     }
 }
 
@@ -6700,6 +6934,12 @@ impl<'de> serde::Deserialize<'de> for MRSSPeerLinkType {
     }
 }
 
+impl crate::runtime::call::ToParam for MRSSPeerLinkType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `MRSSGroupContent` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6919,6 +7159,12 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaRating {
     }
 }
 
+impl crate::runtime::call::ToParam for VideosForXMLItemMediaRating {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// main streamable file for the video
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideosForXMLItemEnclosure {
@@ -6980,6 +7226,12 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemEnclosureType {
     }
 }
 
+impl crate::runtime::call::ToParam for VideosForXMLItemEnclosureType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// An item of the `media:group` property of [`VideosForXMLItem`].
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
@@ -7006,6 +7258,18 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaGroupItem {
             .variant::<MRSSGroupContent>("MRSSGroupContent", Self::MRSSGroupContent)
             .finish()
             .map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<MRSSPeerLink> for VideosForXMLItemMediaGroupItem {
+    fn from(value: MRSSPeerLink) -> Self {
+        Self::MRSSPeerLink(value)
+    }
+}
+
+impl From<MRSSGroupContent> for VideosForXMLItemMediaGroupItem {
+    fn from(value: MRSSGroupContent) -> Self {
+        Self::MRSSGroupContent(value)
     }
 }
 
@@ -7255,6 +7519,12 @@ impl<'de> serde::Deserialize<'de> for NotificationType {
     }
 }
 
+impl crate::runtime::call::ToParam for NotificationType {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// Represent a new feature that can be displayed to inform users. One of the following values:
 ///
 ///   - `1` CHANNEL_COLLABORATION
@@ -7302,6 +7572,12 @@ impl<'de> serde::Deserialize<'de> for NewFeatureInfoType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for NewFeatureInfoType {
+    fn to_param(&self) -> String {
+        self.value().to_string()
     }
 }
 
@@ -7478,6 +7754,12 @@ impl<'de> serde::Deserialize<'de> for NotificationActorFollowState {
     }
 }
 
+impl crate::runtime::call::ToParam for NotificationActorFollowState {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `following` property of [`NotificationActorFollow`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7547,6 +7829,12 @@ impl<'de> serde::Deserialize<'de> for NotificationActorFollowFollowingType {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for NotificationActorFollowFollowingType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -7653,6 +7941,12 @@ impl<'de> serde::Deserialize<'de> for PluginType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for PluginType {
+    fn to_param(&self) -> String {
+        self.value().to_string()
     }
 }
 
@@ -7974,6 +8268,12 @@ impl<'de> serde::Deserialize<'de> for LiveVideoSessionResponseError {
     }
 }
 
+impl crate::runtime::call::ToParam for LiveVideoSessionResponseError {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// Video replay information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LiveVideoSessionResponseReplayVideo {
@@ -8072,6 +8372,12 @@ impl<'de> serde::Deserialize<'de> for PlaybackMetricCreatePlayerMode {
     }
 }
 
+impl crate::runtime::call::ToParam for PlaybackMetricCreatePlayerMode {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `videoId` property of [`PlaybackMetricCreate`].
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
@@ -8097,6 +8403,40 @@ impl<'de> serde::Deserialize<'de> for PlaybackMetricCreateVideoId {
             .variant::<ShortUUID>("ShortUUID", Self::ShortUUID)
             .finish()
             .map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<Id> for PlaybackMetricCreateVideoId {
+    fn from(value: Id) -> Self {
+        Self::Id(value)
+    }
+}
+
+impl From<UUIDv4> for PlaybackMetricCreateVideoId {
+    fn from(value: UUIDv4) -> Self {
+        Self::UUIDv4(value)
+    }
+}
+
+impl From<ShortUUID> for PlaybackMetricCreateVideoId {
+    fn from(value: ShortUUID) -> Self {
+        Self::ShortUUID(value)
+    }
+}
+
+impl From<&str> for PlaybackMetricCreateVideoId {
+    fn from(value: &str) -> Self {
+        Self::ShortUUID(value.to_owned())
+    }
+}
+
+impl crate::runtime::call::ToParam for PlaybackMetricCreateVideoId {
+    fn to_param(&self) -> String {
+        match self {
+            Self::Id(value) => value.to_param(),
+            Self::UUIDv4(value) => value.to_param(),
+            Self::ShortUUID(value) => value.to_param(),
+        }
     }
 }
 
@@ -8197,6 +8537,12 @@ impl<'de> serde::Deserialize<'de> for RunnerJobType {
     }
 }
 
+impl crate::runtime::call::ToParam for RunnerJobType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The runner job state:
 ///   - `1` Pending
 ///   - `2` Processing
@@ -8281,6 +8627,12 @@ impl<'de> serde::Deserialize<'de> for RunnerJobState {
     }
 }
 
+impl crate::runtime::call::ToParam for RunnerJobState {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// The `RunnerJobStateConstant` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RunnerJobStateConstant {
@@ -8322,6 +8674,24 @@ impl<'de> serde::Deserialize<'de> for RunnerJobPayload {
             >("VodAudioMergeTranscoding", Self::VodAudioMergeTranscoding)
             .finish()
             .map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<RunnerJobPayloadVodWebVideoTranscoding> for RunnerJobPayload {
+    fn from(value: RunnerJobPayloadVodWebVideoTranscoding) -> Self {
+        Self::VodWebVideoTranscoding(value)
+    }
+}
+
+impl From<RunnerJobPayloadVodHlsTranscoding> for RunnerJobPayload {
+    fn from(value: RunnerJobPayloadVodHlsTranscoding) -> Self {
+        Self::VodHlsTranscoding(value)
+    }
+}
+
+impl From<RunnerJobPayloadVodAudioMergeTranscoding> for RunnerJobPayload {
+    fn from(value: RunnerJobPayloadVodAudioMergeTranscoding) -> Self {
+        Self::VodAudioMergeTranscoding(value)
     }
 }
 
@@ -8626,6 +8996,12 @@ impl<'de> serde::Deserialize<'de> for WatchedWordsSubscriptionStateId {
     }
 }
 
+impl crate::runtime::call::ToParam for WatchedWordsSubscriptionStateId {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// The `VideoPassword` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8711,6 +9087,12 @@ impl<'de> serde::Deserialize<'de> for VideoEmbedPrivacy {
     }
 }
 
+impl crate::runtime::call::ToParam for VideoEmbedPrivacy {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// The player theme to use
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PlayerTheme {
@@ -8761,6 +9143,12 @@ impl<'de> serde::Deserialize<'de> for PlayerTheme {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for PlayerTheme {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -8821,6 +9209,12 @@ impl<'de> serde::Deserialize<'de> for PlayerThemeChannelSetting {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for PlayerThemeChannelSetting {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -8886,6 +9280,12 @@ impl<'de> serde::Deserialize<'de> for PlayerThemeVideoSetting {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for PlayerThemeVideoSetting {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -8969,6 +9369,12 @@ impl<'de> serde::Deserialize<'de> for FileStorage {
     }
 }
 
+impl crate::runtime::call::ToParam for FileStorage {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// Representation of a channel collaboration
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9048,6 +9454,12 @@ impl<'de> serde::Deserialize<'de> for VideoChannelCollaboratorState {
     }
 }
 
+impl crate::runtime::call::ToParam for VideoChannelCollaboratorState {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// Video id or UUID
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
@@ -9073,6 +9485,40 @@ impl<'de> serde::Deserialize<'de> for VideoIdOrUUID {
             .variant::<ShortUUID>("ShortUUID", Self::ShortUUID)
             .finish()
             .map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<Id> for VideoIdOrUUID {
+    fn from(value: Id) -> Self {
+        Self::Id(value)
+    }
+}
+
+impl From<UUIDv4> for VideoIdOrUUID {
+    fn from(value: UUIDv4) -> Self {
+        Self::UUIDv4(value)
+    }
+}
+
+impl From<ShortUUID> for VideoIdOrUUID {
+    fn from(value: ShortUUID) -> Self {
+        Self::ShortUUID(value)
+    }
+}
+
+impl From<&str> for VideoIdOrUUID {
+    fn from(value: &str) -> Self {
+        Self::ShortUUID(value.to_owned())
+    }
+}
+
+impl crate::runtime::call::ToParam for VideoIdOrUUID {
+    fn to_param(&self) -> String {
+        match self {
+            Self::Id(value) => value.to_param(),
+            Self::UUIDv4(value) => value.to_param(),
+            Self::ShortUUID(value) => value.to_param(),
+        }
     }
 }
 
@@ -9126,6 +9572,12 @@ impl<'de> serde::Deserialize<'de> for Nsfw {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for Nsfw {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -9210,6 +9662,12 @@ impl<'de> serde::Deserialize<'de> for Include {
     }
 }
 
+impl crate::runtime::call::ToParam for Include {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
 /// if you don't need the `total` in the response
 ///
 /// Defaults to `"false"`.
@@ -9262,6 +9720,12 @@ impl<'de> serde::Deserialize<'de> for SkipCount {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for SkipCount {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -9355,185 +9819,9 @@ impl<'de> serde::Deserialize<'de> for VideosSort {
     }
 }
 
-/// category id of the video (see [/videos/categories](#operation/getCategories))
-///
-/// Decoding tries each variant and keeps the one that fits the value best (the fewest
-/// properties it would ignore); on a tie, the one listed first.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum CategoryOneOf {
-    VideoCategorySet(VideoCategorySet),
-    List(Vec<VideoCategorySet>),
-}
-
-impl<'de> serde::Deserialize<'de> for CategoryOneOf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new("CategoryOneOf", &value)
-            .variant::<VideoCategorySet>("VideoCategorySet", Self::VideoCategorySet)
-            .variant::<Vec<VideoCategorySet>>("List", Self::List)
-            .finish()
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-/// licence id of the video (see [/videos/licences](#operation/getLicences))
-///
-/// Decoding tries each variant and keeps the one that fits the value best (the fewest
-/// properties it would ignore); on a tie, the one listed first.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum LicenceOneOf {
-    VideoLicenceSet(VideoLicenceSet),
-    List(Vec<VideoLicenceSet>),
-}
-
-impl<'de> serde::Deserialize<'de> for LicenceOneOf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new("LicenceOneOf", &value)
-            .variant::<VideoLicenceSet>("VideoLicenceSet", Self::VideoLicenceSet)
-            .variant::<Vec<VideoLicenceSet>>("List", Self::List)
-            .finish()
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-/// language id of the video (see [/videos/languages](#operation/getLanguages)). Use `_unknown` to filter on videos that don't have a video language
-///
-/// Decoding tries each variant and keeps the one that fits the value best (the fewest
-/// properties it would ignore); on a tie, the one listed first.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum LanguageOneOf {
-    VideoLanguageSet(VideoLanguageSet),
-    List(Vec<VideoLanguageSet>),
-}
-
-impl<'de> serde::Deserialize<'de> for LanguageOneOf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new("LanguageOneOf", &value)
-            .variant::<VideoLanguageSet>("VideoLanguageSet", Self::VideoLanguageSet)
-            .variant::<Vec<VideoLanguageSet>>("List", Self::List)
-            .finish()
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-/// tag(s) of the video
-///
-/// Decoding tries each variant and keeps the one that fits the value best (the fewest
-/// properties it would ignore); on a tie, the one listed first.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum TagsOneOf {
-    String(String),
-    List(Vec<String>),
-}
-
-impl<'de> serde::Deserialize<'de> for TagsOneOf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new("TagsOneOf", &value)
-            .variant::<String>("String", Self::String)
-            .variant::<Vec<String>>("List", Self::List)
-            .finish()
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-/// tag(s) of the video, where all should be present in the video
-///
-/// Decoding tries each variant and keeps the one that fits the value best (the fewest
-/// properties it would ignore); on a tie, the one listed first.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum TagsAllOf {
-    String(String),
-    List(Vec<String>),
-}
-
-impl<'de> serde::Deserialize<'de> for TagsAllOf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new("TagsAllOf", &value)
-            .variant::<String>("String", Self::String)
-            .variant::<Vec<String>>("List", Self::List)
-            .finish()
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-/// **PeerTube >= 6.2** **Admins and moderators only** filter on videos that contain one of these automatic tags
-///
-/// Decoding tries each variant and keeps the one that fits the value best (the fewest
-/// properties it would ignore); on a tie, the one listed first.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum AutoTagOneOfVideo {
-    String(String),
-    List(Vec<String>),
-}
-
-impl<'de> serde::Deserialize<'de> for AutoTagOneOfVideo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new("AutoTagOneOfVideo", &value)
-            .variant::<String>("String", Self::String)
-            .variant::<Vec<String>>("List", Self::List)
-            .finish()
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-/// **PeerTube >= 8.2** **Admins and moderators only** filter on videos that have one of these states
-///
-/// Decoding tries each variant and keeps the one that fits the value best (the fewest
-/// properties it would ignore); on a tie, the one listed first.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum StateOneOfVideo {
-    Id(VideoStateConstantId),
-    List(Vec<VideoStateConstantId>),
-}
-
-impl<'de> serde::Deserialize<'de> for StateOneOfVideo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new("StateOneOfVideo", &value)
-            .variant::<VideoStateConstantId>("Id", Self::Id)
-            .variant::<Vec<VideoStateConstantId>>("List", Self::List)
-            .finish()
-            .map_err(serde::de::Error::custom)
+impl crate::runtime::call::ToParam for VideosSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -9583,6 +9871,12 @@ impl<'de> serde::Deserialize<'de> for FollowersSort {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for FollowersSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -9647,6 +9941,12 @@ impl<'de> serde::Deserialize<'de> for LogoTypeParam {
     }
 }
 
+impl crate::runtime::call::ToParam for LogoTypeParam {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The shared parameter `followState`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FollowStateParam {
@@ -9697,6 +9997,12 @@ impl<'de> serde::Deserialize<'de> for FollowStateParam {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for FollowStateParam {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -9765,6 +10071,12 @@ impl<'de> serde::Deserialize<'de> for ActorType {
     }
 }
 
+impl crate::runtime::call::ToParam for ActorType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// Sort users by criteria
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UsersSort {
@@ -9822,55 +10134,9 @@ impl<'de> serde::Deserialize<'de> for UsersSort {
     }
 }
 
-/// **PeerTube >= 6.2** filter on comments that contain one of these automatic tags
-///
-/// Decoding tries each variant and keeps the one that fits the value best (the fewest
-/// properties it would ignore); on a tie, the one listed first.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum AutoTagOneOfComment {
-    String(String),
-    List(Vec<String>),
-}
-
-impl<'de> serde::Deserialize<'de> for AutoTagOneOfComment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new("AutoTagOneOfComment", &value)
-            .variant::<String>("String", Self::String)
-            .variant::<Vec<String>>("List", Self::List)
-            .finish()
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-/// **PeerTube >= 7.2** Filter on videos that are published by a channel with one of these names
-///
-/// Decoding tries each variant and keeps the one that fits the value best (the fewest
-/// properties it would ignore); on a tie, the one listed first.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum ChannelNameOneOf {
-    String(String),
-    List(Vec<String>),
-}
-
-impl<'de> serde::Deserialize<'de> for ChannelNameOneOf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new("ChannelNameOneOf", &value)
-            .variant::<String>("String", Self::String)
-            .variant::<Vec<String>>("List", Self::List)
-            .finish()
-            .map_err(serde::de::Error::custom)
+impl crate::runtime::call::ToParam for UsersSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -9931,6 +10197,12 @@ impl<'de> serde::Deserialize<'de> for MySubscriptionSort {
     }
 }
 
+impl crate::runtime::call::ToParam for MySubscriptionSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The object id, uuid or short uuid
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
@@ -9956,6 +10228,40 @@ impl<'de> serde::Deserialize<'de> for IdOrUUID {
             .variant::<ShortUUID>("ShortUUID", Self::ShortUUID)
             .finish()
             .map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<Id> for IdOrUUID {
+    fn from(value: Id) -> Self {
+        Self::Id(value)
+    }
+}
+
+impl From<UUIDv4> for IdOrUUID {
+    fn from(value: UUIDv4) -> Self {
+        Self::UUIDv4(value)
+    }
+}
+
+impl From<ShortUUID> for IdOrUUID {
+    fn from(value: ShortUUID) -> Self {
+        Self::ShortUUID(value)
+    }
+}
+
+impl From<&str> for IdOrUUID {
+    fn from(value: &str) -> Self {
+        Self::ShortUUID(value.to_owned())
+    }
+}
+
+impl crate::runtime::call::ToParam for IdOrUUID {
+    fn to_param(&self) -> String {
+        match self {
+            Self::Id(value) => value.to_param(),
+            Self::UUIDv4(value) => value.to_param(),
+            Self::ShortUUID(value) => value.to_param(),
+        }
     }
 }
 
@@ -10013,6 +10319,12 @@ impl<'de> serde::Deserialize<'de> for AbusesSort {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for AbusesSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -10093,6 +10405,12 @@ impl<'de> serde::Deserialize<'de> for BlacklistsSort {
     }
 }
 
+impl crate::runtime::call::ToParam for BlacklistsSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// Sort comments by criteria
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommentsSort {
@@ -10143,6 +10461,12 @@ impl<'de> serde::Deserialize<'de> for CommentsSort {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for CommentsSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -10206,6 +10530,12 @@ impl<'de> serde::Deserialize<'de> for SearchTarget {
     }
 }
 
+impl crate::runtime::call::ToParam for SearchTarget {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// Sort abuses by criteria
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VideoRedundanciesSort {
@@ -10252,6 +10582,12 @@ impl<'de> serde::Deserialize<'de> for VideoRedundanciesSort {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for VideoRedundanciesSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -10304,6 +10640,12 @@ impl<'de> serde::Deserialize<'de> for RegistrationTokenSort {
     }
 }
 
+impl crate::runtime::call::ToParam for RegistrationTokenSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// Sort runners by criteria
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RunnerSort {
@@ -10350,6 +10692,12 @@ impl<'de> serde::Deserialize<'de> for RunnerSort {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for RunnerSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -10415,6 +10763,12 @@ impl<'de> serde::Deserialize<'de> for RunnerJobSort {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for RunnerJobSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -10491,6 +10845,12 @@ impl<'de> serde::Deserialize<'de> for GetSyndicatedCommentsFormat {
     }
 }
 
+impl crate::runtime::call::ToParam for GetSyndicatedCommentsFormat {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// format expected (we focus on making `rss` the most feature-rich ; it serves [Media RSS](https://www.rssboard.org/media-rss))
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetSyndicatedVideosFormat {
@@ -10561,6 +10921,12 @@ impl<'de> serde::Deserialize<'de> for GetSyndicatedVideosFormat {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for GetSyndicatedVideosFormat {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -10637,6 +11003,12 @@ impl<'de> serde::Deserialize<'de> for GetSyndicatedSubscriptionVideosFormat {
     }
 }
 
+impl crate::runtime::call::ToParam for GetSyndicatedSubscriptionVideosFormat {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// Filter enclosures by type (video-only or audio-only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetVideosPodcastFeedEnclosurePreference {
@@ -10687,6 +11059,12 @@ impl<'de> serde::Deserialize<'de> for GetVideosPodcastFeedEnclosurePreference {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for GetVideosPodcastFeedEnclosurePreference {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -10811,6 +11189,12 @@ impl<'de> serde::Deserialize<'de> for GetJobsState {
     }
 }
 
+impl crate::runtime::call::ToParam for GetJobsState {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The response of `GET /api/v1/jobs/{state}` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetJobsResponse {
@@ -10874,6 +11258,18 @@ impl<'de> serde::Deserialize<'de> for GetUserResponse {
             .variant::<UserWithStats>("UserWithStats", Self::UserWithStats)
             .finish()
             .map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<User> for GetUserResponse {
+    fn from(value: User) -> Self {
+        Self::User(value)
+    }
+}
+
+impl From<UserWithStats> for GetUserResponse {
+    fn from(value: UserWithStats) -> Self {
+        Self::UserWithStats(value)
     }
 }
 
@@ -11251,6 +11647,12 @@ impl<'de> serde::Deserialize<'de> for ListRegistrationsSort {
     }
 }
 
+impl crate::runtime::call::ToParam for ListRegistrationsSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The response of `GET /api/v1/users/registrations` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListRegistrationsResponse {
@@ -11311,6 +11713,12 @@ impl<'de> serde::Deserialize<'de> for GetVideosOwnershipSort {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for GetVideosOwnershipSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -11385,6 +11793,12 @@ impl<'de> serde::Deserialize<'de> for GetVideosByVideoIdOrUuidOwnershipSort {
     }
 }
 
+impl crate::runtime::call::ToParam for GetVideosByVideoIdOrUuidOwnershipSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The response of `GET /api/v1/videos/{videoIdOrUUID}/ownership` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetVideosByVideoIdOrUuidOwnershipResponse {
@@ -11454,6 +11868,12 @@ impl<'de> serde::Deserialize<'de> for GetVideoChannelsOwnershipSort {
     }
 }
 
+impl crate::runtime::call::ToParam for GetVideoChannelsOwnershipSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The response of `GET /api/v1/video-channels/ownership` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetVideoChannelsOwnershipResponse {
@@ -11514,6 +11934,12 @@ impl<'de> serde::Deserialize<'de> for GetVideoChannelsByChannelHandleOwnershipSo
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for GetVideoChannelsByChannelHandleOwnershipSort {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -11579,6 +12005,12 @@ impl<'de> serde::Deserialize<'de> for GetLanguagesScope {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for GetLanguagesScope {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -11703,6 +12135,12 @@ impl<'de> serde::Deserialize<'de> for GetVideosByIdStatsTimeseriesByMetricMetric
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for GetVideosByIdStatsTimeseriesByMetricMetric {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -11844,6 +12282,12 @@ impl<'de> serde::Deserialize<'de> for GetAbusesVideoIs {
     }
 }
 
+impl crate::runtime::call::ToParam for GetAbusesVideoIs {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// only list account, comment or video reports
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetAbusesFilter {
@@ -11898,6 +12342,12 @@ impl<'de> serde::Deserialize<'de> for GetAbusesFilter {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for GetAbusesFilter {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -12061,6 +12511,12 @@ impl<'de> serde::Deserialize<'de> for GetVideoBlocksType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for GetVideoBlocksType {
+    fn to_param(&self) -> String {
+        self.value().to_string()
     }
 }
 
@@ -12425,6 +12881,27 @@ impl<'de> serde::Deserialize<'de> for AddVideoPlaylistVideoBodyVideoId {
     }
 }
 
+impl From<Id> for AddVideoPlaylistVideoBodyVideoId {
+    fn from(value: Id) -> Self {
+        Self::Id(value)
+    }
+}
+
+impl From<UUIDv4> for AddVideoPlaylistVideoBodyVideoId {
+    fn from(value: UUIDv4) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl crate::runtime::call::ToParam for AddVideoPlaylistVideoBodyVideoId {
+    fn to_param(&self) -> String {
+        match self {
+            Self::Id(value) => value.to_param(),
+            Self::Uuid(value) => value.to_param(),
+        }
+    }
+}
+
 /// The response of `POST /api/v1/video-playlists/{playlistId}/videos` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -12502,35 +12979,6 @@ pub struct GetUsersMeVideoPlaylistsVideosExistResponseVideoIdItem {
     pub stop_timestamp: Option<i64>,
 }
 
-/// **PeerTube >= 8.0** Filter on playlists that are published on a channel with one of these names
-///
-/// Decoding tries each variant and keeps the one that fits the value best (the fewest
-/// properties it would ignore); on a tie, the one listed first.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum GetAccountsByNameVideoPlaylistsChannelNameOneOf {
-    String(String),
-    List(Vec<String>),
-}
-
-impl<'de> serde::Deserialize<'de> for GetAccountsByNameVideoPlaylistsChannelNameOneOf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new(
-                "GetAccountsByNameVideoPlaylistsChannelNameOneOf",
-                &value,
-            )
-            .variant::<String>("String", Self::String)
-            .variant::<Vec<String>>("List", Self::List)
-            .finish()
-            .map_err(serde::de::Error::custom)
-    }
-}
-
 /// The response of `GET /api/v1/accounts/{name}/video-playlists` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetAccountsByNameVideoPlaylistsResponse {
@@ -12591,6 +13039,12 @@ impl<'de> serde::Deserialize<'de> for GetAccountsByNameRatingsRating {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for GetAccountsByNameRatingsRating {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -12685,6 +13139,12 @@ impl<'de> serde::Deserialize<'de> for PutVideosByIdRateBodyRating {
     }
 }
 
+impl crate::runtime::call::ToParam for PutVideosByIdRateBodyRating {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The request body of `POST /api/v1/videos/{id}/transcoding`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -12747,6 +13207,12 @@ impl<'de> serde::Deserialize<'de> for CreateVideoTranscodingBodyTranscodingType 
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for CreateVideoTranscodingBodyTranscodingType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 
@@ -12916,6 +13382,12 @@ impl<'de> serde::Deserialize<'de> for GetMirroredVideosTarget {
     }
 }
 
+impl crate::runtime::call::ToParam for GetMirroredVideosTarget {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The request body of `POST /api/v1/server/redundancy/videos`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -12976,6 +13448,18 @@ impl<'de> serde::Deserialize<'de> for RunDebugCommandBody {
             .variant::<RunDebugCommandBodyCommand>("Command", Self::Command)
             .finish()
             .map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<RunDebugCommandBodyCommandEmail> for RunDebugCommandBody {
+    fn from(value: RunDebugCommandBodyCommandEmail) -> Self {
+        Self::CommandEmail(value)
+    }
+}
+
+impl From<RunDebugCommandBodyCommand> for RunDebugCommandBody {
+    fn from(value: RunDebugCommandBodyCommand) -> Self {
+        Self::Command(value)
     }
 }
 
@@ -13058,6 +13542,12 @@ impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyCommandCommand {
     }
 }
 
+impl crate::runtime::call::ToParam for RunDebugCommandBodyCommandCommand {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// Variant 2 of [`RunDebugCommandBody`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunDebugCommandBodyCommandEmail {
@@ -13115,6 +13605,12 @@ impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyCommandEmailCommand {
     }
 }
 
+impl crate::runtime::call::ToParam for RunDebugCommandBodyCommandEmailCommand {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The request body of `POST /api/v1/plugins/install`.
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
@@ -13138,6 +13634,18 @@ impl<'de> serde::Deserialize<'de> for AddPluginBody {
             .variant::<AddPluginBodyPath>("Path", Self::Path)
             .finish()
             .map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<AddPluginBodyNpmName> for AddPluginBody {
+    fn from(value: AddPluginBodyNpmName) -> Self {
+        Self::NpmName(value)
+    }
+}
+
+impl From<AddPluginBodyPath> for AddPluginBody {
+    fn from(value: AddPluginBodyPath) -> Self {
+        Self::Path(value)
     }
 }
 
@@ -13178,6 +13686,18 @@ impl<'de> serde::Deserialize<'de> for UpdatePluginBody {
             .variant::<UpdatePluginBodyPath>("Path", Self::Path)
             .finish()
             .map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<UpdatePluginBodyNpmName> for UpdatePluginBody {
+    fn from(value: UpdatePluginBodyNpmName) -> Self {
+        Self::NpmName(value)
+    }
+}
+
+impl From<UpdatePluginBodyPath> for UpdatePluginBody {
+    fn from(value: UpdatePluginBodyPath) -> Self {
+        Self::Path(value)
     }
 }
 
@@ -13404,6 +13924,13 @@ impl<'de> serde::Deserialize<'de> for PostRunnersJobsByJobUuidUpdateBodyPayload 
     }
 }
 
+impl From<PostRunnersJobsByJobUuidUpdateBodyPayloadObject>
+for PostRunnersJobsByJobUuidUpdateBodyPayload {
+    fn from(value: PostRunnersJobsByJobUuidUpdateBodyPayloadObject) -> Self {
+        Self::Object(value)
+    }
+}
+
 /// Provide live transcoding chunks update
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13476,6 +14003,13 @@ for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
     }
 }
 
+impl crate::runtime::call::ToParam
+for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/error`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13539,6 +14073,40 @@ impl<'de> serde::Deserialize<'de> for PostRunnersJobsByJobUuidSuccessBodyPayload
             >("VodHlsTranscoding", Self::VodHlsTranscoding)
             .finish()
             .map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<PostRunnersJobsByJobUuidSuccessBodyPayloadLiveRtmpToHlsTranscoding>
+for PostRunnersJobsByJobUuidSuccessBodyPayload {
+    fn from(
+        value: PostRunnersJobsByJobUuidSuccessBodyPayloadLiveRtmpToHlsTranscoding,
+    ) -> Self {
+        Self::LiveRtmpToHlsTranscoding(value)
+    }
+}
+
+impl From<PostRunnersJobsByJobUuidSuccessBodyPayloadVodWebVideoTranscoding>
+for PostRunnersJobsByJobUuidSuccessBodyPayload {
+    fn from(
+        value: PostRunnersJobsByJobUuidSuccessBodyPayloadVodWebVideoTranscoding,
+    ) -> Self {
+        Self::VodWebVideoTranscoding(value)
+    }
+}
+
+impl From<PostRunnersJobsByJobUuidSuccessBodyPayloadVodAudioMergeTranscoding>
+for PostRunnersJobsByJobUuidSuccessBodyPayload {
+    fn from(
+        value: PostRunnersJobsByJobUuidSuccessBodyPayloadVodAudioMergeTranscoding,
+    ) -> Self {
+        Self::VodAudioMergeTranscoding(value)
+    }
+}
+
+impl From<PostRunnersJobsByJobUuidSuccessBodyPayloadVodHlsTranscoding>
+for PostRunnersJobsByJobUuidSuccessBodyPayload {
+    fn from(value: PostRunnersJobsByJobUuidSuccessBodyPayloadVodHlsTranscoding) -> Self {
+        Self::VodHlsTranscoding(value)
     }
 }
 

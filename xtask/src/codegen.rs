@@ -12,7 +12,7 @@ use crate::{Args, root, spec_path};
 const WARNINGS_SHOWN: usize = 12;
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let args = Args::parse(args, &["--spec", "--out"], &["--check"])?;
+    let args = Args::parse(args, &["--spec", "--out", "--names"], &["--check"])?;
     let spec = spec_path(args.value("--spec"))?;
     let default_out = args.value("--out").is_none();
     let out = args
@@ -24,7 +24,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let bytes = std::fs::read(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let origin = spec.display().to_string();
-    let generated = codegen::generate(&bytes, &origin, &Config::default()).map_err(|failure| {
+    let config = Config {
+        operation_names: read_names(args.value("--names"))?,
+        ..Config::default()
+    };
+    let generated = codegen::generate(&bytes, &origin, &config).map_err(|failure| {
         let errors = failure.diagnostics.error_count();
         format!("{failure}\n\ncodegen failed: {errors} error(s) in {origin}")
     })?;
@@ -59,6 +63,22 @@ pub fn run(args: &[String]) -> Result<(), String> {
     timings.push(("write", write_started.elapsed()));
     print_summary(&generated, &out, &report, &timings, started.elapsed());
     Ok(())
+}
+
+/// The names file: `--names PATH`, else `spec/names.yaml` when it exists.
+fn read_names(given: Option<&str>) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let path = match given {
+        Some(path) => PathBuf::from(path),
+        None => {
+            let default = root().join("spec/names.yaml");
+            if !default.is_file() {
+                return Ok(Default::default());
+            }
+            default
+        }
+    };
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    codegen::read_names(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
 }
 
 fn check_crate(

@@ -23,11 +23,12 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  codegen [--spec PATH] [--out DIR] [--check]
+  codegen [--spec PATH] [--out DIR] [--names PATH] [--check]
       Generate the client crate from an OpenAPI document (JSON or YAML).
-      --spec PATH  the document (default: spec/upstream/openapi.yaml or .json)
-      --out DIR    write the crate there instead of generated/ (and nothing else)
-      --check      write nothing; fail if the crate on disk is not what the generator writes
+      --spec PATH   the document (default: spec/upstream/openapi.yaml or .json)
+      --out DIR     write the crate there instead of generated/ (and nothing else)
+      --names PATH  method names to pin or override (default: spec/names.yaml)
+      --check       write nothing; fail if the crate on disk is not what the generator writes
   test [--spec PATH]
       Run every check CI runs: formatting, codegen --check, clippy, docs, tests.
 ";

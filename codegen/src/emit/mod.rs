@@ -2,6 +2,7 @@
 //! tokens (with `quote!`); formatting is the next stage's job.
 
 pub mod docs;
+mod operations;
 mod types;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -39,24 +40,64 @@ macro_rules! runtime_file {
 /// part of it.
 const RUNTIME: &[(&str, &str)] = &[
     runtime_file!("mod.rs"),
+    runtime_file!("call.rs"),
+    runtime_file!("client.rs"),
     runtime_file!("double_option.rs"),
+    runtime_file!("download.rs"),
+    runtime_file!("error.rs"),
     runtime_file!("examples.rs"),
     runtime_file!("file.rs"),
+    runtime_file!("multipart.rs"),
     runtime_file!("open_enum.rs"),
+    runtime_file!("pagination.rs"),
+    runtime_file!("response.rs"),
+    runtime_file!("secret.rs"),
+    runtime_file!("session.rs"),
     runtime_file!("untagged.rs"),
 ];
 
 /// The dependencies of a generated crate, with the features it uses.
 const DEPENDENCIES: &[(&str, &str)] = &[
+    ("bytes", r#""1.10""#),
     (
         "chrono",
         r#"{ version = "0.4.42", default-features = false, features = ["std", "serde"] }"#,
     ),
+    ("futures-core", r#""0.3.31""#),
+    (
+        "futures-util",
+        r#"{ version = "0.3.31", default-features = false, features = ["std"] }"#,
+    ),
+    ("mime_guess", r#""2.0.5""#),
+    (
+        "reqwest",
+        r#"{ version = "0.13.1", default-features = false, features = ["rustls-no-provider", "multipart", "stream"] }"#,
+    ),
+    (
+        "rustls",
+        r#"{ version = "0.23.35", default-features = false, features = ["ring", "std", "tls12"] }"#,
+    ),
     ("serde", r#"{ version = "1.0.228", features = ["derive"] }"#),
     ("serde_ignored", r#""0.1.14""#),
-    ("serde_json", r#""1.0.145""#),
+    (
+        "serde_json",
+        r#"{ version = "1.0.145", features = ["preserve_order"] }"#,
+    ),
+    ("serde_path_to_error", r#""0.1.20""#),
+    ("serde_urlencoded", r#""0.7.1""#),
+    ("tokio", r#"{ version = "1.48", features = ["fs"] }"#),
+    (
+        "tokio-util",
+        r#"{ version = "0.7.17", default-features = false, features = ["io"] }"#,
+    ),
     ("uuid", r#"{ version = "1.18", features = ["serde"] }"#),
 ];
+
+/// What the generated crate's own tests use.
+const DEV_DEPENDENCIES: &[(&str, &str)] = &[(
+    "tokio",
+    r#"{ version = "1.48", features = ["macros", "rt"] }"#,
+)];
 
 pub fn emit(model: &Model, config: &Config) -> Vec<EmittedFile> {
     let mut files = vec![
@@ -75,6 +116,14 @@ pub fn emit(model: &Model, config: &Config) -> Vec<EmittedFile> {
         EmittedFile {
             path: "src/types.rs".to_owned(),
             content: Content::Rust(types::types_module(model)),
+        },
+        EmittedFile {
+            path: "src/operations.rs".to_owned(),
+            content: Content::Rust(operations::operations_module(model)),
+        },
+        EmittedFile {
+            path: "src/error_code.rs".to_owned(),
+            content: Content::Rust(types::error_code_module(model)),
         },
     ];
     if !model.examples.is_empty() {
@@ -155,11 +204,20 @@ fn lib_rs(model: &Model) -> TokenStream {
         #(#crate_docs)*
 
         #examples
+        #[rustfmt::skip]
+        mod error_code;
+        #[rustfmt::skip]
+        pub mod operations;
         mod runtime;
         #[rustfmt::skip]
         pub mod types;
 
+        pub use error_code::ErrorCode;
+        pub use runtime::client::{Client, ClientBuilder};
+        pub use runtime::download::Download;
+        pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
         pub use runtime::file::FilePart;
+        pub use runtime::secret::Secret;
 
         /// The title of the API document this crate was generated from.
         pub const API_TITLE: &str = #title;
@@ -192,6 +250,10 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
     out.push_str("\n[lib]\n# Doc comments come from the API document: its examples are not Rust tests.\ndoctest = false\n");
     out.push_str("\n[dependencies]\n");
     for (name, spec) in DEPENDENCIES {
+        out.push_str(&format!("{name} = {spec}\n"));
+    }
+    out.push_str("\n[dev-dependencies]\n");
+    for (name, spec) in DEV_DEPENDENCIES {
         out.push_str(&format!("{name} = {spec}\n"));
     }
     out

@@ -52,6 +52,32 @@ fn type_item(model: &Model, def: &TypeDef) -> TokenStream {
     }
 }
 
+/// `ErrorCode`: the codes the document says PeerTube puts in error responses.
+pub fn error_code_module(model: &Model) -> TokenStream {
+    let name = ident("ErrorCode");
+    let codes = OpenEnum {
+        variants: model.error_codes.clone(),
+        other: if model.error_codes.iter().any(|c| c.name == "Other") {
+            "Unknown"
+        } else {
+            "Other"
+        }
+        .to_owned(),
+    };
+    let docs = doc_attrs(&[
+        "The `code` of an error response: what tells apart errors with one status.".to_owned(),
+        String::new(),
+        "The variants are the codes the API document lists; any other code is kept as it came."
+            .to_owned(),
+    ]);
+    let item = string_enum(&name, &codes, docs, None);
+    quote! {
+        //! The codes of PeerTube's error responses.
+
+        #item
+    }
+}
+
 /// The test that every example of the document's component schemas decodes into the type
 /// generated for its schema and encodes back to an equal value.
 pub fn examples_module(model: &Model) -> TokenStream {
@@ -80,10 +106,23 @@ pub fn examples_module(model: &Model) -> TokenStream {
 
 /// The Rust type for a type expression, as written inside the `types` module.
 pub fn type_tokens(model: &Model, expr: &TypeExpr) -> TokenStream {
+    tokens_for(model, expr, false)
+}
+
+/// The Rust type for a type expression, as written outside the `types` module (`types::X`).
+pub fn qualified_type_tokens(model: &Model, expr: &TypeExpr) -> TokenStream {
+    tokens_for(model, expr, true)
+}
+
+fn tokens_for(model: &Model, expr: &TypeExpr, qualify: bool) -> TokenStream {
     match expr {
         TypeExpr::Named(id) => {
             let name = ident(&model.ty(*id).name);
-            quote!(#name)
+            if qualify {
+                quote!(types::#name)
+            } else {
+                quote!(#name)
+            }
         }
         TypeExpr::String => quote!(String),
         TypeExpr::Boolean => quote!(bool),
@@ -96,18 +135,60 @@ pub fn type_tokens(model: &Model, expr: &TypeExpr) -> TokenStream {
         TypeExpr::Json => quote!(serde_json::Value),
         TypeExpr::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         TypeExpr::List(inner) => {
-            let inner = type_tokens(model, inner);
+            let inner = tokens_for(model, inner, qualify);
             quote!(Vec<#inner>)
         }
         TypeExpr::Map(inner) => {
-            let inner = type_tokens(model, inner);
+            let inner = tokens_for(model, inner, qualify);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
         TypeExpr::Option(inner) => {
-            let inner = type_tokens(model, inner);
+            let inner = tokens_for(model, inner, qualify);
             quote!(Option<#inner>)
         }
     }
+}
+
+/// The type an expression stands for once aliases are followed.
+pub fn resolved_type(model: &Model, expr: &TypeExpr) -> TypeExpr {
+    let mut expr = expr.clone();
+    for _ in 0..model.types.len() {
+        match &expr {
+            TypeExpr::Named(id) => match &model.ty(*id).kind {
+                TypeKind::Alias(target) => expr = target.clone(),
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    expr
+}
+
+/// Whether values of the type can be written in a path, query or header (`ToParam`).
+pub fn is_param_value(model: &Model, expr: &TypeExpr) -> bool {
+    fn check(model: &Model, expr: &TypeExpr, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        match resolved_type(model, expr) {
+            TypeExpr::String
+            | TypeExpr::Boolean
+            | TypeExpr::Integer
+            | TypeExpr::Int32
+            | TypeExpr::Number
+            | TypeExpr::Uuid
+            | TypeExpr::DateTime => true,
+            TypeExpr::Named(id) => match &model.ty(id).kind {
+                TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_) => true,
+                TypeKind::Untagged(variants) => {
+                    variants.iter().all(|v| check(model, &v.ty, depth + 1))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    check(model, expr, 0)
 }
 
 /// `T`, or `Box<T>` (inside any `Option`) when the field closes a cycle of types.
@@ -309,6 +390,12 @@ fn string_enum(
                 crate::runtime::open_enum::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
             }
         }
+
+        impl crate::runtime::call::ToParam for #name {
+            fn to_param(&self) -> String {
+                self.as_str().to_owned()
+            }
+        }
     }
 }
 
@@ -380,6 +467,12 @@ fn int_enum(
                 <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
+
+        impl crate::runtime::call::ToParam for #name {
+            fn to_param(&self) -> String {
+                self.value().to_string()
+            }
+        }
     }
 }
 
@@ -432,6 +525,12 @@ fn flags_item(
         impl std::ops::BitOrAssign for #name {
             fn bitor_assign(&mut self, other: Self) {
                 self.0 |= other.0;
+            }
+        }
+
+        impl crate::runtime::call::ToParam for #name {
+            fn to_param(&self) -> String {
+                self.0.to_string()
             }
         }
     }
@@ -490,6 +589,63 @@ fn untagged(
         let ty = boxed_tokens(model, &v.ty, v.boxed);
         quote!(#variant(#ty),)
     });
+    // `From` each variant's type, where no other variant holds the same type.
+    let resolved: Vec<TypeExpr> = variants
+        .iter()
+        .map(|v| resolved_type(model, &v.ty))
+        .collect();
+    let unique = |i: usize| resolved.iter().filter(|r| **r == resolved[i]).count() == 1;
+    let conversions = variants
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| unique(*i))
+        .map(|(i, v)| {
+            let variant = ident(&v.name);
+            let ty = type_tokens(model, &v.ty);
+            let wrap = if v.boxed {
+                quote!(Box::new(value))
+            } else {
+                quote!(value)
+            };
+            let from_str = (resolved[i] == TypeExpr::String).then(|| {
+                let wrap = if v.boxed {
+                    quote!(Box::new(value.to_owned()))
+                } else {
+                    quote!(value.to_owned())
+                };
+                quote! {
+                    impl From<&str> for #name {
+                        fn from(value: &str) -> Self {
+                            Self::#variant(#wrap)
+                        }
+                    }
+                }
+            });
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#variant(#wrap)
+                    }
+                }
+
+                #from_str
+            }
+        });
+    let to_param = is_param_value(model, &TypeExpr::Named(def.id)).then(|| {
+        let arms = variants.iter().map(|v| {
+            let variant = ident(&v.name);
+            quote!(Self::#variant(value) => value.to_param(),)
+        });
+        quote! {
+            impl crate::runtime::call::ToParam for #name {
+                fn to_param(&self) -> String {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    });
     let attempts = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let variant_name = &v.name;
@@ -521,5 +677,9 @@ fn untagged(
                     .map_err(serde::de::Error::custom)
             }
         }
+
+        #(#conversions)*
+
+        #to_param
     }
 }

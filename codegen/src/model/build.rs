@@ -13,9 +13,13 @@ use crate::pointer::Pointer;
 use crate::resolve::Resolved;
 
 /// Builds the model. Warnings come back with it; errors (all of them, up to the limit) fail it.
-pub fn build(resolved: &Resolved, content_sha256: &str) -> Result<(Model, Diagnostics), Failure> {
+pub fn build(
+    resolved: &Resolved,
+    content_sha256: &str,
+    operation_names: &BTreeMap<String, String>,
+) -> Result<(Model, Diagnostics), Failure> {
     let mut diagnostics = Diagnostics::default();
-    let (skeletons, stems) = skeletons(resolved, &mut diagnostics);
+    let (skeletons, stems) = skeletons(resolved, operation_names, &mut diagnostics);
 
     let component_names: Vec<String> = resolved
         .api
@@ -50,7 +54,10 @@ pub fn build(resolved: &Resolved, content_sha256: &str) -> Result<(Model, Diagno
         return Err(diagnostics.into());
     }
 
-    mark_usage(&mut defs, &operations);
+    mark_usage(&mut defs, &mut operations);
+    for operation in &mut operations {
+        operation.pagination = super::operations::pagination(operation, &defs);
+    }
     settle_nullable_fields(&mut defs);
     box_cycles(&mut defs);
     let order = output_order(&defs, &component_names, &skeletons);
@@ -69,6 +76,7 @@ pub fn build(resolved: &Resolved, content_sha256: &str) -> Result<(Model, Diagno
         Model {
             api,
             types: defs,
+            error_codes: super::operations::error_codes(&operations),
             operations,
             examples,
         },
@@ -163,20 +171,15 @@ fn references(def: &TypeDef, f: &mut impl FnMut(TypeId)) {
     }
 }
 
-fn mark_usage(defs: &mut [TypeDef], operations: &[super::Operation]) {
+fn mark_usage(defs: &mut [TypeDef], operations: &mut [super::Operation]) {
     let mut request: Vec<TypeId> = Vec::new();
     let mut response: Vec<TypeId> = Vec::new();
-    for operation in operations {
-        for parameter in &operation.parameters {
-            parameter.ty.visit_named(&mut |id| request.push(id));
-        }
-        if let Some(ty) = operation.body.as_ref().and_then(|b| b.ty.as_ref()) {
+    for operation in operations.iter_mut() {
+        for ty in operation.request_types_mut() {
             ty.visit_named(&mut |id| request.push(id));
         }
-        for r in &operation.responses {
-            if let Some(ty) = r.body.as_ref().and_then(|b| b.ty.as_ref()) {
-                ty.visit_named(&mut |id| response.push(id));
-            }
+        for ty in operation.response_types_mut() {
+            ty.visit_named(&mut |id| response.push(id));
         }
     }
     let spread =
@@ -430,15 +433,8 @@ fn reorder(
         map(&mut example.ty);
     }
     for operation in &mut operations {
-        operation.parameters.iter_mut().for_each(|p| map(&mut p.ty));
-        if let Some(ty) = operation.body.as_mut().and_then(|b| b.ty.as_mut()) {
-            map(ty);
-        }
-        for response in &mut operation.responses {
-            if let Some(ty) = response.body.as_mut().and_then(|b| b.ty.as_mut()) {
-                map(ty);
-            }
-        }
+        operation.request_types_mut().for_each(map);
+        operation.response_types_mut().for_each(map);
     }
     (out, operations)
 }

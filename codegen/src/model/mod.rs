@@ -22,6 +22,8 @@ pub struct Model {
     /// Every named type; a [`TypeId`] indexes this list. In output order.
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+    /// The codes the document says PeerTube puts in error responses (`invalid_token`, ...).
+    pub error_codes: Vec<EnumVariant<String>>,
     /// Every `example` written in a component schema, with the type of its schema: the
     /// generated crate checks that each one decodes and encodes back unchanged.
     pub examples: Vec<Example>,
@@ -246,9 +248,14 @@ impl TypeExpr {
 pub struct Operation {
     /// The method name (snake_case).
     pub name: String,
+    /// The PascalCase stem of the operation's types: its request builder (when it has
+    /// optional inputs) and its outcome type.
+    pub stem: String,
     pub operation_id: Option<String>,
     pub method: String,
     pub path: String,
+    /// The path, split into segments (each made of literal text and parameters).
+    pub segments: Vec<Vec<SegmentPart>>,
     pub pointer: Pointer,
     pub summary: Option<String>,
     pub description: Option<String>,
@@ -256,9 +263,65 @@ pub struct Operation {
     pub tags: Vec<String>,
     pub parameters: Vec<Parameter>,
     pub body: Option<Body>,
+    /// Every documented response, in the document's order.
     pub responses: Vec<Response>,
+    /// What the method returns on success.
+    pub returns: Returns,
+    /// The media types the client accepts (the `Accept` header).
+    pub accept: String,
+    /// For lists answered page by page: how to read a page.
+    pub pagination: Option<Pagination>,
     /// OAuth2 scopes when the operation requires authentication (empty: any signed-in user).
     pub security: Option<Vec<String>>,
+}
+
+impl Operation {
+    /// Whether the method returns a request builder (it has inputs that may be left out).
+    pub fn has_builder(&self) -> bool {
+        self.parameters.iter().any(|p| p.role == ParamRole::Setter)
+    }
+
+    /// Every type the request mentions (parameters, body).
+    pub fn request_types_mut(&mut self) -> impl Iterator<Item = &mut TypeExpr> {
+        self.parameters
+            .iter_mut()
+            .map(|p| &mut p.ty)
+            .chain(self.body.iter_mut().filter_map(|b| b.ty.as_mut()))
+    }
+
+    /// Every type the responses mention (bodies, headers, the outcome, the page items).
+    pub fn response_types_mut(&mut self) -> impl Iterator<Item = &mut TypeExpr> {
+        let responses = self.responses.iter_mut().flat_map(|r| {
+            let body = match &mut r.body {
+                Some(ResponseBody::Json(ty)) => Some(ty),
+                _ => None,
+            };
+            body.into_iter()
+                .chain(r.headers.iter_mut().map(|h| &mut h.ty))
+        });
+        let returns: Box<dyn Iterator<Item = &mut TypeExpr>> = match &mut self.returns {
+            Returns::Json(ty) => Box::new(std::iter::once(ty)),
+            Returns::Outcome(outcome) => Box::new(outcome.variants.iter_mut().flat_map(|v| {
+                let body = match &mut v.body {
+                    Some(ResponseBody::Json(ty)) => Some(ty),
+                    _ => None,
+                };
+                body.into_iter()
+                    .chain(v.headers.iter_mut().map(|h| &mut h.ty))
+            })),
+            Returns::Unit | Returns::Text | Returns::Binary => Box::new(std::iter::empty()),
+        };
+        responses
+            .chain(returns)
+            .chain(self.pagination.iter_mut().map(|p| &mut p.item))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SegmentPart {
+    Literal(String),
+    /// The parameter at this index of [`Operation::parameters`].
+    Parameter(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -269,6 +332,17 @@ pub enum ParamLocation {
     Cookie,
 }
 
+/// How the caller gives a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamRole {
+    /// An argument of the method (path parameters and other required ones).
+    Argument,
+    /// A setter of the request builder (optional parameters).
+    Setter,
+    /// Not given by the caller: `Content-Length` is the body's own length.
+    Hidden,
+}
+
 #[derive(Debug, Clone)]
 pub struct Parameter {
     /// The Rust name (snake_case).
@@ -277,6 +351,7 @@ pub struct Parameter {
     pub location: ParamLocation,
     pub ty: TypeExpr,
     pub required: bool,
+    pub role: ParamRole,
     /// `explode` for arrays in the query (`true`: `a=1&a=2`; `false`: `a=1,2`).
     pub explode: bool,
     pub docs: Docs,
@@ -305,8 +380,77 @@ pub struct Body {
 
 #[derive(Debug, Clone)]
 pub struct Response {
+    /// `200`, `4XX` or `default`.
     pub status: String,
+    /// What the status means for this operation, in a few words.
+    pub meaning: String,
     pub description: String,
-    /// The body, if the response has one.
-    pub body: Option<Body>,
+    pub body: Option<ResponseBody>,
+    pub headers: Vec<HeaderField>,
+}
+
+impl Response {
+    /// The status as a number, when it is one.
+    pub fn code(&self) -> Option<u16> {
+        self.status.parse().ok()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    Json(TypeExpr),
+    /// Text (feeds in XML, RSS, Atom, or a choice of media types).
+    Text,
+    /// Bytes (files, downloads).
+    Binary,
+}
+
+/// A documented response header.
+#[derive(Debug, Clone)]
+pub struct HeaderField {
+    pub name: String,
+    pub wire_name: String,
+    pub ty: TypeExpr,
+    pub docs: Docs,
+}
+
+/// What a method returns on success.
+#[derive(Debug, Clone)]
+pub enum Returns {
+    /// Nothing the document describes: `()`; any 2xx status is a success.
+    Unit,
+    Json(TypeExpr),
+    Text,
+    Binary,
+    /// Several documented outcomes, or headers worth returning: a type of its own.
+    Outcome(Outcome),
+}
+
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The type's name (in the `operations` module).
+    pub name: String,
+    /// One variant: a struct; several: an enum.
+    pub variants: Vec<OutcomeVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutcomeVariant {
+    pub name: String,
+    pub status: u16,
+    pub description: String,
+    pub headers: Vec<HeaderField>,
+    pub body: Option<ResponseBody>,
+}
+
+/// How to read a page of a list: `{ total, data: [...] }`.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    pub item: TypeExpr,
+    /// The field holding the number of items in the whole list, and whether it is an `Option`.
+    pub total: (String, bool),
+    /// Whether `total` is an `i32` (else an `i64`).
+    pub total_int32: bool,
+    /// The field holding the page's items, and whether it is an `Option`.
+    pub data: (String, bool),
 }

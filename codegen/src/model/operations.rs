@@ -1,19 +1,25 @@
-//! Operations: names, parameters, bodies and responses.
+//! Operations: names, parameters, bodies, responses, and what each method returns.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use openapiv3::{Parameter as ApiParameter, ParameterSchemaOrContent, PathItem, ReferenceOr};
 
 use super::types::{OperationStems, TypeBuilder, docs_of};
-use super::{Body, BodyFormat, Docs, Operation, ParamLocation, Parameter, Response, TypeExpr};
+use super::{
+    Body, BodyFormat, Docs, EnumVariant, FieldRepr, HeaderField, Operation, Outcome,
+    OutcomeVariant, Pagination, ParamLocation, ParamRole, Parameter, Response, ResponseBody,
+    Returns, SegmentPart, TypeDef, TypeExpr, TypeKind,
+};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::naming::{self, Scope};
 use crate::pointer::Pointer;
-use crate::resolve::Resolved;
+use crate::resolve::{Node, NodeKind, Resolved};
 
 /// An operation before its types are converted: where it is and what it is called.
 pub struct Skeleton<'a> {
     pub name: String,
+    pub stem: String,
     pub method: String,
     pub path: String,
     pub pointer: Pointer,
@@ -28,11 +34,32 @@ const METHODS: &[&str] = &[
 /// Every operation in document order, named, with the stems for its inline types.
 pub fn skeletons<'a>(
     resolved: &'a Resolved,
+    overrides: &BTreeMap<String, String>,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Skeleton<'a>>, OperationStems) {
     let mut list = Vec::new();
     let mut stems = OperationStems::default();
+    let mut unused_overrides: BTreeSet<&String> = overrides.keys().collect();
+    // Names a maintainer pinned are taken first, so no generated name can take them.
+    let mut pinned = Scope::new();
+    for (key, name) in overrides {
+        if !naming::is_identifier(name) || naming::snake_name(name) != *name {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the method name `{name}` given for `{key}` is not a snake_case identifier"
+                ))
+                .hint("names look like `get_video_captions`"),
+            );
+        } else if pinned.claim(name).collided_with.is_some() {
+            diagnostics.push(Diagnostic::error(format!(
+                "the method name `{name}` is given to two operations"
+            )));
+        }
+    }
     let mut methods = Scope::new();
+    for name in overrides.values() {
+        methods.reserve(name);
+    }
     let mut operation_ids: BTreeMap<String, Pointer> = BTreeMap::new();
     for (path, item) in &resolved.api.paths.paths {
         let path_at = Pointer::root().push("paths").push(path);
@@ -75,8 +102,16 @@ pub fn skeletons<'a>(
                 }
                 operation_ids.insert(id.to_owned(), pointer.clone());
             }
-            let wanted = naming::operation_name(&method, path, operation_id);
-            let claimed = methods.claim(&wanted);
+            let key = format!("{} {path}", method.to_ascii_uppercase());
+            let pinned_name = overrides.get(&key);
+            unused_overrides.remove(&key);
+            let claimed = match pinned_name {
+                Some(name) => naming::Claimed {
+                    name: name.clone(),
+                    collided_with: None,
+                },
+                None => methods.claim(&naming::operation_name(&method, path, operation_id)),
+            };
             if let Some(collided) = claimed.collided_with {
                 diagnostics.push(
                     Diagnostic::warning(format!(
@@ -87,10 +122,16 @@ pub fn skeletons<'a>(
                     .hint("give the operation an operationId"),
                 );
             }
-            let stem = naming::operation_type_stem(&claimed.name, operation_id);
-            stems.stems.insert((path.clone(), method.clone()), stem);
+            let stem = match pinned_name {
+                Some(name) => naming::operation_type_stem(name, None),
+                None => naming::operation_type_stem(&claimed.name, operation_id),
+            };
+            stems
+                .stems
+                .insert((path.clone(), method.clone()), stem.clone());
             list.push(Skeleton {
                 name: claimed.name,
+                stem,
                 method,
                 path: path.clone(),
                 pointer,
@@ -99,8 +140,16 @@ pub fn skeletons<'a>(
             });
         }
     }
+    for key in unused_overrides {
+        diagnostics.push(
+            Diagnostic::error(format!("a method name is given for `{key}`, but the document has no such operation"))
+                .hint("the operation moved or was removed upstream: update or remove the entry in the names file"),
+        );
+    }
     (list, stems)
 }
+
+/// Converts one operation, creating the types its parameters and bodies need.
 
 /// Converts one operation, creating the types its parameters and bodies need.
 pub fn convert(
@@ -110,9 +159,13 @@ pub fn convert(
 ) -> Operation {
     let operation = skeleton.operation;
     let path_at = skeleton.pointer.parent().unwrap_or_default();
-    let mut parameters = Vec::new();
+    let mut parameters: Vec<Parameter> = Vec::new();
     let mut seen: HashMap<(String, ParamLocation), usize> = HashMap::new();
     let mut scope = Scope::new();
+    // Names the method and its builder use for themselves.
+    for reserved in ["body", "client", "send", "stream"] {
+        scope.reserve(reserved);
+    }
     let declared = skeleton
         .path_item
         .parameters
@@ -146,7 +199,42 @@ pub fn convert(
             }
         }
     }
-    check_path_template(skeleton, &parameters, &mut types.diagnostics);
+    let segments = path_segments(skeleton, &parameters, &mut types.diagnostics);
+    // Arguments in the order a caller reads them: path parameters as the path has them,
+    // then the other required ones.
+    let mut order: Vec<usize> = Vec::new();
+    for part in segments.iter().flatten() {
+        if let SegmentPart::Parameter(index) = part
+            && !order.contains(index)
+        {
+            order.push(*index);
+        }
+    }
+    let rest: Vec<usize> = (0..parameters.len())
+        .filter(|i| !order.contains(i))
+        .collect();
+    order.extend(rest);
+    let remap: Vec<usize> = {
+        let mut remap = vec![0; parameters.len()];
+        for (new, old) in order.iter().enumerate() {
+            remap[*old] = new;
+        }
+        remap
+    };
+    let mut slots: Vec<Option<Parameter>> = parameters.into_iter().map(Some).collect();
+    let parameters: Vec<Parameter> = order.iter().filter_map(|old| slots[*old].take()).collect();
+    let segments: Vec<Vec<SegmentPart>> = segments
+        .into_iter()
+        .map(|segment| {
+            segment
+                .into_iter()
+                .map(|part| match part {
+                    SegmentPart::Parameter(old) => SegmentPart::Parameter(remap[old]),
+                    literal => literal,
+                })
+                .collect()
+        })
+        .collect();
 
     let body = operation.request_body.as_ref().and_then(|body| {
         convert_request_body(body, &skeleton.pointer.push("requestBody"), types, resolved)
@@ -186,23 +274,26 @@ pub fn convert(
         .filter(|requirements| {
             !requirements.is_empty() && requirements.iter().all(|r| !r.is_empty())
         })
-        .map(|requirements| {
-            let scopes: BTreeSet<String> = requirements
-                .iter()
-                .flat_map(|r| r.values().flatten().cloned())
-                .collect();
+        .map(|requirements| match requirements.as_slice() {
             // The document's own order of scopes where there is one requirement.
-            match requirements.as_slice() {
-                [single] => single.values().flatten().cloned().collect(),
-                _ => scopes.into_iter().collect(),
+            [single] => single.values().flatten().cloned().collect(),
+            _ => {
+                let scopes: BTreeSet<String> = requirements
+                    .iter()
+                    .flat_map(|r| r.values().flatten().cloned())
+                    .collect();
+                scopes.into_iter().collect()
             }
         });
 
+    let (returns, accept) = returns(skeleton, &responses);
     Operation {
         name: skeleton.name.clone(),
+        stem: skeleton.stem.clone(),
         operation_id: operation.operation_id.clone(),
         method: skeleton.method.clone(),
         path: skeleton.path.clone(),
+        segments,
         pointer: skeleton.pointer.clone(),
         summary: operation.summary.clone(),
         description: operation.description.clone(),
@@ -211,6 +302,9 @@ pub fn convert(
         parameters,
         body,
         responses,
+        returns,
+        accept,
+        pagination: None,
         security,
     }
 }
@@ -297,13 +391,27 @@ fn convert_parameter(
             (ParamLocation::Query, data.explode.unwrap_or(true))
         }
     };
-    let ty = match &data.format {
+    if location == ParamLocation::Cookie {
+        types.diagnostics.push(
+            Diagnostic::warning(format!(
+                "cookie parameter `{}` is not sent: the client sends no cookies",
+                data.name
+            ))
+            .at(declared_at),
+        );
+        return None;
+    }
+    let schema_at = declared_at.push("schema");
+    let (ty, schema_node) = match &data.format {
         ParameterSchemaOrContent::Schema(_) => {
-            let schema_at = declared_at.push("schema");
-            match types_node(types, &schema_at) {
-                Some(node) => types.type_of(&node),
-                None => return None,
-            }
+            let node = types_node(types, &schema_at)?;
+            let ty = match one_or_many(types, &node) {
+                // `oneOf: [T, array of T]` in the query: a list, which the query writes the
+                // same way (one value is `name=value` either way).
+                Some(item) if location == ParamLocation::Query => TypeExpr::List(Box::new(item)),
+                _ => types.type_of(&node),
+            };
+            (ty, Some(node))
         }
         ParameterSchemaOrContent::Content(content) => {
             types.diagnostics.push(
@@ -314,7 +422,7 @@ fn convert_parameter(
                 ))
                 .at(&declared_at.push("content")),
             );
-            TypeExpr::String
+            (TypeExpr::String, None)
         }
     };
     let mut docs = Docs {
@@ -323,9 +431,7 @@ fn convert_parameter(
         example: data.example.clone(),
         ..Docs::default()
     };
-    if let ParameterSchemaOrContent::Schema(_) = &data.format
-        && let Some(node) = types_node(types, &declared_at.push("schema"))
-    {
+    if let Some(node) = &schema_node {
         let schema_docs = docs_of(&node.docs);
         docs.default = schema_docs.default;
         docs.constraints = schema_docs.constraints;
@@ -333,6 +439,15 @@ fn convert_parameter(
             docs.description = schema_docs.description;
         }
     }
+    let required = data.required || location == ParamLocation::Path;
+    let role =
+        if location == ParamLocation::Header && data.name.eq_ignore_ascii_case("content-length") {
+            ParamRole::Hidden
+        } else if required {
+            ParamRole::Argument
+        } else {
+            ParamRole::Setter
+        };
     let wanted = naming::snake_name(&data.name);
     let claimed = scope.claim(&wanted);
     if let Some(collided) = &claimed.collided_with {
@@ -348,18 +463,55 @@ fn convert_parameter(
         name: claimed.name,
         wire_name: data.name.clone(),
         location,
-        ty,
-        required: data.required || location == ParamLocation::Path,
+        ty: match (&ty, location) {
+            // A header's value is one line of text; a list becomes `a,b` there.
+            (TypeExpr::Option(inner), _) => (**inner).clone(),
+            _ => ty,
+        },
+        required,
+        role,
         explode,
         docs,
         pointer: declared_at.clone(),
     })
 }
 
-fn types_node(
-    types: &mut TypeBuilder<'_>,
-    at: &Pointer,
-) -> Option<std::rc::Rc<crate::resolve::Node>> {
+/// For `oneOf`/`anyOf` of a value and an array of the same values: the value's type.
+fn one_or_many(types: &mut TypeBuilder<'_>, node: &Rc<Node>) -> Option<TypeExpr> {
+    let NodeKind::Union(union) = &node.kind else {
+        return None;
+    };
+    let [a, b] = union.members.as_slice() else {
+        return None;
+    };
+    let resolved = types.resolved();
+    let (a, b) = (resolved.deref(a).ok()?, resolved.deref(b).ok()?);
+    let (single, items) = match (&a.kind, &b.kind) {
+        (NodeKind::Array(items), _) => (b.clone(), items.clone()),
+        (_, NodeKind::Array(items)) => (a.clone(), items.clone()),
+        _ => return None,
+    };
+    let items = resolved.deref(&items).ok()?;
+    let same = single.pointer == items.pointer
+        || std::mem::discriminant(&single.kind) == std::mem::discriminant(&items.kind)
+            && !matches!(
+                single.kind,
+                NodeKind::Object(_) | NodeKind::Union(_) | NodeKind::Array(_)
+            );
+    if !same {
+        return None;
+    }
+    // The member as written (a `$ref` keeps its named type).
+    let single_written =
+        if union.members[0].pointer == single.pointer || matches!(&b.kind, NodeKind::Array(_)) {
+            union.members[0].clone()
+        } else {
+            union.members[1].clone()
+        };
+    Some(types.type_of(&single_written))
+}
+
+fn types_node(types: &mut TypeBuilder<'_>, at: &Pointer) -> Option<Rc<Node>> {
     match types.resolved().node(at) {
         Ok(node) => Some(node),
         Err(e) => {
@@ -369,36 +521,67 @@ fn types_node(
     }
 }
 
-/// Every `{name}` in the path must be a declared path parameter.
-fn check_path_template(
+/// The path split into segments; every `{name}` must be a declared path parameter.
+fn path_segments(
     skeleton: &Skeleton<'_>,
     parameters: &[Parameter],
     diagnostics: &mut Diagnostics,
-) {
-    let mut rest = skeleton.path.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
+) -> Vec<Vec<SegmentPart>> {
+    let mut segments = Vec::new();
+    for segment in skeleton.path.split('/').filter(|s| !s.is_empty()) {
+        let mut parts = Vec::new();
+        let mut rest = segment;
+        while !rest.is_empty() {
+            let Some(open) = rest.find('{') else {
+                parts.push(SegmentPart::Literal(rest.to_owned()));
+                break;
+            };
+            if open > 0 {
+                parts.push(SegmentPart::Literal(rest[..open].to_owned()));
+            }
+            let Some(close) = rest[open..].find('}') else {
+                diagnostics.push(
+                    Diagnostic::error(format!("path `{}` has an unclosed `{{`", skeleton.path))
+                        .at(&skeleton.pointer),
+                );
+                return segments;
+            };
+            let name = &rest[open + 1..open + close];
+            let index = parameters
+                .iter()
+                .position(|p| p.location == ParamLocation::Path && p.wire_name == name);
+            match index {
+                Some(index) => parts.push(SegmentPart::Parameter(index)),
+                None => diagnostics.push(
+                    Diagnostic::error(format!("path parameter `{{{name}}}` is not declared"))
+                        .at(&skeleton.pointer.push("parameters"))
+                        .hint(format!(
+                            "declare a parameter with `name: {name}` and `in: path`"
+                        )),
+                ),
+            }
+            rest = &rest[open + close + 1..];
+        }
+        segments.push(parts);
+    }
+    for parameter in parameters
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+    {
+        let used = segments.iter().flatten().any(|part| {
+            matches!(part, SegmentPart::Parameter(i) if parameters[*i].wire_name == parameter.wire_name)
+        });
+        if !used {
             diagnostics.push(
-                Diagnostic::error(format!("path `{}` has an unclosed `{{`", skeleton.path))
-                    .at(&skeleton.pointer),
-            );
-            return;
-        };
-        let name = &rest[open + 1..open + close];
-        let declared = parameters
-            .iter()
-            .any(|p| p.location == ParamLocation::Path && p.wire_name == name);
-        if !declared {
-            diagnostics.push(
-                Diagnostic::error(format!("path parameter `{{{name}}}` is not declared"))
-                    .at(&skeleton.pointer.push("parameters"))
-                    .hint(format!(
-                        "declare a parameter with `name: {name}` and `in: path`"
-                    )),
+                Diagnostic::error(format!(
+                    "path parameter `{}` is not in the path `{}`",
+                    parameter.wire_name, skeleton.path
+                ))
+                .at(&parameter.pointer),
             );
         }
-        rest = &rest[open + close + 1..];
     }
+    segments
 }
 
 /// The format a media type is read or written in.
@@ -419,7 +602,7 @@ pub fn body_format(content_type: &str) -> BodyFormat {
     }
 }
 
-/// Among a body's media types, the one the client uses: JSON first, then forms, text, binary.
+/// Among a request body's media types, the one the client sends: JSON first, then forms.
 fn preferred<T>(content: &indexmap::IndexMap<String, T>) -> Option<(&String, &T)> {
     let rank = |ct: &str| match body_format(ct) {
         BodyFormat::Json => 0,
@@ -460,8 +643,10 @@ fn convert_request_body(
                 ),
                 _ => {
                     types.diagnostics.push(
-                        Diagnostic::error(format!("request body `$ref` `{reference}` does not name a component request body"))
-                            .at(at),
+                        Diagnostic::error(format!(
+                            "request body `$ref` `{reference}` does not name a component request body"
+                        ))
+                        .at(at),
                     );
                     return None;
                 }
@@ -470,29 +655,22 @@ fn convert_request_body(
     };
     let (content_type, media) = preferred(&body.content)?;
     let media_at = at.push("content").push(content_type);
-    Some(Body {
-        content_type: content_type.clone(),
-        format: body_format(content_type),
-        ty: media_type(content_type, media.schema.is_some(), &media_at, types),
-        required: body.required,
-        description: body.description.clone(),
-    })
-}
-
-fn media_type(
-    content_type: &str,
-    has_schema: bool,
-    at: &Pointer,
-    types: &mut TypeBuilder<'_>,
-) -> Option<TypeExpr> {
-    match body_format(content_type) {
+    let format = body_format(content_type);
+    let ty = match format {
         BodyFormat::Binary | BodyFormat::Text => None,
-        BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart if has_schema => {
-            let node = types_node(types, &at.push("schema"))?;
+        _ if media.schema.is_some() => {
+            let node = types_node(types, &media_at.push("schema"))?;
             Some(types.type_of(&node))
         }
         _ => Some(TypeExpr::Json),
-    }
+    };
+    Some(Body {
+        content_type: content_type.clone(),
+        format,
+        ty,
+        required: body.required,
+        description: body.description.clone(),
+    })
 }
 
 fn convert_response(
@@ -540,19 +718,292 @@ fn convert_response(
             .diagnostics
             .push(Diagnostic::warning("response `links` are not generated").at(&at.push("links")));
     }
-    let body = preferred(&response.content).map(|(content_type, media)| {
-        let media_at = at.push("content").push(content_type);
-        Body {
-            content_type: content_type.clone(),
-            format: body_format(content_type),
-            ty: media_type(content_type, media.schema.is_some(), &media_at, types),
-            required: true,
-            description: None,
+    let formats: BTreeSet<_> = response
+        .content
+        .keys()
+        .map(|ct| body_format(ct) as u8)
+        .collect();
+    let body = if response.content.is_empty() {
+        None
+    } else if formats.len() > 1 {
+        // A choice of media types (PeerTube's feeds): the server picks, the client reads text.
+        Some(ResponseBody::Text)
+    } else {
+        let (content_type, media) = response.content.first()?;
+        match body_format(content_type) {
+            BodyFormat::Text => Some(ResponseBody::Text),
+            BodyFormat::Binary => Some(ResponseBody::Binary),
+            _ if media.schema.is_some() => {
+                let node =
+                    types_node(types, &at.push("content").push(content_type).push("schema"))?;
+                Some(ResponseBody::Json(types.type_of(&node)))
+            }
+            _ => Some(ResponseBody::Json(TypeExpr::Json)),
         }
+    };
+    let mut headers = Vec::new();
+    let mut scope = Scope::new();
+    for (name, header) in &response.headers {
+        let header_at = at.push("headers").push(name);
+        let ReferenceOr::Item(header) = header else {
+            types.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "response header `{name}` is a `$ref`; it is not returned"
+                ))
+                .at(&header_at),
+            );
+            continue;
+        };
+        let ty = match &header.format {
+            ParameterSchemaOrContent::Schema(_) => {
+                let node = types_node(types, &header_at.push("schema"))?;
+                match types.type_of(&node) {
+                    TypeExpr::Option(inner) => *inner,
+                    ty => ty,
+                }
+            }
+            ParameterSchemaOrContent::Content(_) => TypeExpr::String,
+        };
+        let claimed = scope.claim(&naming::snake_name(name));
+        headers.push(HeaderField {
+            name: claimed.name,
+            wire_name: name.clone(),
+            ty,
+            docs: Docs {
+                description: header.description.clone(),
+                ..Docs::default()
+            },
+        });
+    }
+    let summary = response
+        .extensions
+        .get("x-summary")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    let meaning = summary.unwrap_or_else(|| {
+        response
+            .description
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
     });
     Some(Response {
         status: status.to_owned(),
+        meaning,
         description: response.description.clone(),
         body,
+        headers,
     })
+}
+
+/// Headers that describe the transport, not the operation's result.
+fn is_transport_header(name: &str) -> bool {
+    name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("cache-control")
+}
+
+/// What the method returns, and the media types it accepts. A 2xx without `content` on a
+/// GET is a file the document does not describe (static files, downloads): its bytes.
+fn returns(skeleton: &Skeleton<'_>, responses: &[Response]) -> (Returns, String) {
+    let successes: Vec<&Response> = responses
+        .iter()
+        .filter(|r| r.code().is_some_and(|c| (200..400).contains(&c)))
+        .collect();
+    let body_of = |response: &Response| -> Option<ResponseBody> {
+        match (&response.body, response.code()) {
+            (Some(body), _) => Some(body.clone()),
+            (None, Some(204)) => None,
+            (None, _) if skeleton.method == "get" => Some(ResponseBody::Binary),
+            (None, _) => None,
+        }
+    };
+    let accept = accept(skeleton, &successes);
+    let exposed = |response: &Response| -> Vec<HeaderField> {
+        response
+            .headers
+            .iter()
+            .filter(|h| !is_transport_header(&h.wire_name))
+            .cloned()
+            .collect()
+    };
+    match successes.as_slice() {
+        [] => (Returns::Unit, accept),
+        [single] if exposed(single).is_empty() => {
+            let returns = match body_of(single) {
+                None => Returns::Unit,
+                Some(ResponseBody::Json(ty)) => Returns::Json(ty),
+                Some(ResponseBody::Text) => Returns::Text,
+                Some(ResponseBody::Binary) => Returns::Binary,
+            };
+            (returns, accept)
+        }
+        several => {
+            let mut scope = Scope::new();
+            let variants = several
+                .iter()
+                .map(|response| {
+                    let status = response.code().unwrap_or_default();
+                    OutcomeVariant {
+                        name: scope
+                            .claim(&outcome_variant_name(status, &response.description))
+                            .name,
+                        status,
+                        description: response.description.clone(),
+                        headers: exposed(response),
+                        body: body_of(response),
+                    }
+                })
+                .collect();
+            let outcome = Outcome {
+                name: format!("{}Outcome", skeleton.stem),
+                variants,
+            };
+            (Returns::Outcome(outcome), accept)
+        }
+    }
+}
+
+fn accept(skeleton: &Skeleton<'_>, successes: &[&Response]) -> String {
+    let mut types: Vec<String> = Vec::new();
+    for response in successes {
+        let at = successes
+            .iter()
+            .position(|r| std::ptr::eq(*r, *response))
+            .unwrap_or_default();
+        let _ = at;
+        let content = skeleton
+            .operation
+            .responses
+            .responses
+            .iter()
+            .find(|(status, _)| status.to_string() == response.status)
+            .and_then(|(_, r)| match r {
+                ReferenceOr::Item(r) => Some(r.content.keys().cloned().collect::<Vec<_>>()),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .unwrap_or_default();
+        for content_type in content {
+            if !types.contains(&content_type) {
+                types.push(content_type);
+            }
+        }
+    }
+    if types.is_empty() {
+        // No documented body: accept anything (a file), JSON first for problem documents.
+        return "application/json, */*;q=0.8".to_owned();
+    }
+    if !types.iter().any(|t| body_format(t) == BodyFormat::Json) {
+        types.push("application/problem+json;q=0.5".to_owned());
+    }
+    types.join(", ")
+}
+
+/// An outcome's variant: the response's description when it is a short name for it
+/// (`resume incomplete`), else the status's reason phrase.
+fn outcome_variant_name(status: u16, description: &str) -> String {
+    let description = description.trim().trim_end_matches('.');
+    let generic = ["successful operation", "success", "ok", "done"];
+    let words = description.split_whitespace().count();
+    if (1..=4).contains(&words)
+        && !generic.contains(&description.to_ascii_lowercase().as_str())
+        && description
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+    {
+        return naming::variant_name(description);
+    }
+    let reason = match status {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "NoContent",
+        206 => "PartialContent",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        _ => return format!("Status{status}"),
+    };
+    reason.to_owned()
+}
+
+/// Lists answered page by page: optional `start` and `count` query parameters, and a body
+/// with `total` and `data` (an array).
+pub fn pagination(operation: &Operation, defs: &[TypeDef]) -> Option<Pagination> {
+    let has = |wire: &str| {
+        operation.parameters.iter().any(|p| {
+            p.wire_name == wire
+                && p.location == ParamLocation::Query
+                && p.role == ParamRole::Setter
+                && matches!(p.ty, TypeExpr::Integer | TypeExpr::Int32)
+        })
+    };
+    if !has("start") || !has("count") {
+        return None;
+    }
+    let Returns::Json(TypeExpr::Named(id)) = &operation.returns else {
+        return None;
+    };
+    let TypeKind::Struct(list) = &defs.get(id.0)?.kind else {
+        return None;
+    };
+    let total = list
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "total" && matches!(f.ty, TypeExpr::Integer | TypeExpr::Int32))?;
+    let data = list.fields.iter().find(|f| f.wire_name == "data")?;
+    let TypeExpr::List(item) = &data.ty else {
+        return None;
+    };
+    let optional = |repr: FieldRepr| repr != FieldRepr::Required;
+    Some(Pagination {
+        item: (**item).clone(),
+        total: (total.name.clone(), optional(total.repr)),
+        total_int32: total.ty == TypeExpr::Int32,
+        data: (data.name.clone(), optional(data.repr)),
+    })
+}
+
+/// The codes the document says PeerTube puts in its error responses, from descriptions that
+/// say to "disambiguate via `code`" and list them (`- `invalid_token` for an expired token`).
+pub fn error_codes(operations: &[Operation]) -> Vec<EnumVariant<String>> {
+    let mut codes: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for response in operations.iter().flat_map(|o| &o.responses) {
+        if !response.description.contains("`code`") || response.code().is_none_or(|c| c < 400) {
+            continue;
+        }
+        for line in response.description.lines() {
+            let Some(item) = line.trim().strip_prefix("- `") else {
+                continue;
+            };
+            let Some((code, rest)) = item.split_once('`') else {
+                continue;
+            };
+            if code.is_empty()
+                || !code
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                continue;
+            }
+            if !codes.contains_key(code) {
+                order.push(code.to_owned());
+                let rest = rest.trim();
+                codes.insert(code.to_owned(), (!rest.is_empty()).then(|| rest.to_owned()));
+            }
+        }
+    }
+    let mut scope = Scope::new();
+    order
+        .into_iter()
+        .map(|code| EnumVariant {
+            name: scope.claim(&naming::variant_name(&code)).name,
+            description: codes.get(&code).cloned().flatten(),
+            value: code,
+        })
+        .collect()
 }

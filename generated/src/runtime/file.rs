@@ -7,8 +7,10 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// A file for a `format: binary` property: bytes in memory, or a path read when the request
-/// is sent.
+use bytes::Bytes;
+
+/// A file for a `format: binary` property: bytes in memory, or a file on disk that is read
+/// (streamed, not loaded whole) when the request is sent.
 #[derive(Clone, PartialEq, Eq)]
 pub struct FilePart {
     source: Source,
@@ -18,13 +20,13 @@ pub struct FilePart {
 
 #[derive(Clone, PartialEq, Eq)]
 enum Source {
-    Bytes(Vec<u8>),
+    Bytes(Bytes),
     Path(PathBuf),
 }
 
 impl FilePart {
     /// A file held in memory.
-    pub fn from_bytes(bytes: impl Into<Vec<u8>>) -> Self {
+    pub fn from_bytes(bytes: impl Into<Bytes>) -> Self {
         FilePart {
             source: Source::Bytes(bytes.into()),
             file_name: None,
@@ -33,7 +35,7 @@ impl FilePart {
     }
 
     /// A file on disk, named after the path's last component unless [`FilePart::file_name`]
-    /// says otherwise.
+    /// says otherwise. It is opened when the request is sent.
     pub fn from_path(path: impl Into<PathBuf>) -> Self {
         let path = path.into();
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -50,7 +52,8 @@ impl FilePart {
         self
     }
 
-    /// Sets the part's media type (`video/mp4`, `image/jpeg`, ...).
+    /// Sets the part's media type (`video/mp4`, `image/jpeg`, ...). Without one, it is guessed
+    /// from the file name's extension.
     pub fn mime(mut self, mime: impl Into<String>) -> Self {
         self.mime = Some(mime.into());
         self
@@ -61,9 +64,38 @@ impl FilePart {
         self.file_name.as_deref()
     }
 
-    /// The media type sent with the part, if set.
-    pub fn media_type(&self) -> Option<&str> {
-        self.mime.as_deref()
+    /// The media type sent with the part: the one set, or one guessed from the file name.
+    pub fn media_type(&self) -> String {
+        if let Some(mime) = &self.mime {
+            return mime.clone();
+        }
+        self.file_name
+            .as_deref()
+            .and_then(|name| mime_guess::from_path(name).first_raw())
+            .unwrap_or("application/octet-stream")
+            .to_owned()
+    }
+
+    /// The part, ready to send: a file on disk is opened and streamed.
+    pub(crate) async fn to_part(&self) -> std::io::Result<reqwest::multipart::Part> {
+        let part = match &self.source {
+            Source::Bytes(bytes) => reqwest::multipart::Part::stream_with_length(
+                reqwest::Body::from(bytes.clone()),
+                bytes.len() as u64,
+            ),
+            Source::Path(path) => {
+                let file = tokio::fs::File::open(path).await?;
+                let length = file.metadata().await?.len();
+                let stream = tokio_util::io::ReaderStream::new(file);
+                reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), length)
+            }
+        };
+        let part = match &self.file_name {
+            Some(name) => part.file_name(name.clone()),
+            None => part,
+        };
+        part.mime_str(&self.media_type())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
     }
 }
 
@@ -84,16 +116,17 @@ const NOT_JSON: &str =
     "a file part cannot be written as JSON: send it in a multipart/form-data request";
 
 impl serde::Serialize for FilePart {
-    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
-        Err(serde::ser::Error::custom(NOT_JSON))
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match super::multipart::set_aside(self) {
+            Some(placeholder) => serializer.serialize_str(&placeholder),
+            None => Err(serde::ser::Error::custom(NOT_JSON)),
+        }
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FilePart {
     fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
-        Err(serde::de::Error::custom(
-            "a file part cannot be read from JSON",
-        ))
+        Err(serde::de::Error::custom("a file part cannot be read from JSON"))
     }
 }
 
@@ -114,6 +147,13 @@ mod tests {
             FilePart::from_path("/tmp/x/clip.webm").name(),
             Some("clip.webm")
         );
+    }
+
+    #[test]
+    fn media_type_is_guessed_from_the_name() {
+        assert_eq!(FilePart::from_path("/x/a.jpg").media_type(), "image/jpeg");
+        assert_eq!(FilePart::from_bytes(vec![]).media_type(), "application/octet-stream");
+        assert_eq!(FilePart::from_bytes(vec![]).file_name("a.mp4").mime("video/x").media_type(), "video/x");
     }
 
     #[test]

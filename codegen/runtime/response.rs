@@ -1,0 +1,185 @@
+//! Reading responses: bodies in the documented format, or errors that say what came instead.
+
+use std::str::FromStr;
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+
+use super::error::{ApiError, DecodeError, Error, OperationInfo, Problem, excerpt};
+
+const EXCERPT: usize = 2048;
+
+fn content_type(response: &reqwest::Response) -> Option<String> {
+    let value = response.headers().get(reqwest::header::CONTENT_TYPE)?;
+    Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
+}
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+async fn body(operation: &'static OperationInfo, response: reqwest::Response) -> Result<Bytes, Error> {
+    response
+        .bytes()
+        .await
+        .map_err(|source| Error::Transport { operation, source })
+}
+
+/// A JSON body of type `T`.
+pub(crate) async fn json<T: DeserializeOwned>(
+    operation: &'static OperationInfo,
+    response: reqwest::Response,
+) -> Result<T, Error> {
+    let status = response.status().as_u16();
+    let found = content_type(&response);
+    if !found.as_deref().is_some_and(is_json) {
+        return Err(Error::UnexpectedContentType {
+            operation,
+            status,
+            expected: "application/json",
+            found,
+        });
+    }
+    let bytes = body(operation, response).await?;
+    decode(operation, status, &bytes)
+}
+
+/// Decodes a JSON body, saying where it does not fit `T`.
+pub(crate) fn decode<T: DeserializeOwned>(
+    operation: &'static OperationInfo,
+    status: u16,
+    bytes: &[u8],
+) -> Result<T, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        Error::Decode(Box::new(DecodeError {
+            operation,
+            status,
+            expected: type_name::<T>(),
+            path,
+            message: e.into_inner().to_string(),
+            body: excerpt(&String::from_utf8_lossy(bytes), EXCERPT),
+        }))
+    })
+}
+
+/// `peertube_client::types::Video` as `Video`, `Vec<peertube_client::types::Video>` as `Vec<Video>`.
+fn type_name<T>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    full.rsplit("::").next().filter(|_| !full.contains('<')).unwrap_or(full)
+}
+
+/// A text body (feeds).
+pub(crate) async fn text(operation: &'static OperationInfo, response: reqwest::Response) -> Result<String, Error> {
+    response
+        .text()
+        .await
+        .map_err(|source| Error::Transport { operation, source })
+}
+
+/// A response whose body, if any, carries nothing the document describes.
+pub(crate) async fn empty(operation: &'static OperationInfo, response: reqwest::Response) -> Result<(), Error> {
+    body(operation, response).await.map(drop)
+}
+
+/// A documented response header, parsed.
+pub(crate) fn header<T: FromStr>(
+    operation: &'static OperationInfo,
+    response: &reqwest::Response,
+    name: &'static str,
+) -> Result<Option<T>, Error>
+where
+    T::Err: std::fmt::Display,
+{
+    let Some(value) = response.headers().get(name) else {
+        return Ok(None);
+    };
+    let text = value.to_str().map_err(|_| Error::Header {
+        operation,
+        name,
+        message: "the value is not text".to_owned(),
+    })?;
+    text.parse().map(Some).map_err(|e: T::Err| Error::Header {
+        operation,
+        name,
+        message: format!("`{text}`: {e}"),
+    })
+}
+
+/// The error for a response whose status is not the operation's success.
+pub(crate) async fn error(operation: &'static OperationInfo, response: reqwest::Response) -> Error {
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.unwrap_or_default();
+    api_error(operation, status, &bytes)
+}
+
+pub(crate) fn api_error(operation: &'static OperationInfo, status: u16, bytes: &[u8]) -> Error {
+    let problem: Option<Problem> = serde_json::from_slice(bytes).ok();
+    let body = match problem {
+        Some(_) => None,
+        None => Some(excerpt(&String::from_utf8_lossy(bytes), EXCERPT)),
+    };
+    let error = Box::new(ApiError {
+        operation,
+        status,
+        problem,
+        body,
+    });
+    if status >= 400 && operation.meaning(status).is_some() {
+        Error::Api(error)
+    } else {
+        Error::UnexpectedStatus(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static OP: OperationInfo = OperationInfo {
+        name: "get_video",
+        method: "GET",
+        path: "/api/v1/videos/{id}",
+        responses: &[(200, "ok"), (404, "not found")],
+    };
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Video {
+        id: i64,
+        channel: Channel,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Channel {
+        id: i64,
+    }
+
+    #[test]
+    fn decode_errors_carry_the_json_path_and_the_type() {
+        let err = decode::<Vec<Video>>(&OP, 200, br#"[{"id":1,"channel":{"id":2}},{"id":2,"channel":{"id":"x"}}]"#)
+            .unwrap_err();
+        let Error::Decode(e) = &err else { panic!("{err}") };
+        assert_eq!(e.path, "[1].channel.id");
+        assert!(e.message.starts_with("invalid type: string \"x\", expected i64"), "{}", e.message);
+        assert!(err.to_string().contains("at `[1].channel.id`"), "{err}");
+    }
+
+    #[test]
+    fn documented_and_undocumented_statuses_differ() {
+        let documented = api_error(&OP, 404, br#"{"status":404,"detail":"Video not found"}"#);
+        assert!(matches!(documented, Error::Api(ref e) if e.problem.as_ref().unwrap().detail.as_deref() == Some("Video not found")));
+        let undocumented = api_error(&OP, 500, b"<html>oops</html>");
+        assert!(matches!(undocumented, Error::UnexpectedStatus(ref e) if e.body.as_deref() == Some("<html>oops</html>")));
+    }
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(is_json("application/problem+json"));
+        assert!(!is_json("text/html"));
+    }
+}

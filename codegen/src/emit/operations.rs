@@ -1,0 +1,633 @@
+//! The `operations` module: one method of `Client` per operation, request builders for
+//! operations with optional inputs, and outcome types for operations with several results.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{code_span, doc_lines, markdown};
+use super::types::{qualified_type_tokens, resolved_type};
+use super::{doc_attrs, ident};
+use crate::model::{
+    BodyFormat, Model, Operation, Outcome, ParamLocation, ParamRole, Parameter, ResponseBody,
+    Returns, SegmentPart, TypeExpr,
+};
+
+pub fn operations_module(model: &Model) -> TokenStream {
+    let infos = model.operations.iter().map(operation_info);
+    let methods = model.operations.iter().map(|op| method(model, op));
+    let builders = model
+        .operations
+        .iter()
+        .filter(|op| op.has_builder())
+        .map(|op| builder(model, op));
+    let outcomes = model.operations.iter().filter_map(|op| match &op.returns {
+        Returns::Outcome(outcome) => Some(outcome_type(model, op, outcome)),
+        _ => None,
+    });
+    quote! {
+        //! One method of [`Client`] per operation of the API document.
+        //!
+        //! Methods whose operation has optional parameters return a request builder: set the
+        //! parameters you need, then `.await` it. Lists read page by page also have a `_stream`
+        //! method that yields every item, fetching pages as they are needed.
+
+        use crate::runtime::call::ToParam as _;
+        use crate::runtime::error::OperationInfo;
+        use crate::runtime::response;
+        use crate::{Client, Error, types};
+
+        impl Client {
+            #(#methods)*
+        }
+
+        #(#builders)*
+
+        #(#outcomes)*
+
+        #(#infos)*
+    }
+}
+
+fn info_ident(op: &Operation) -> Ident {
+    format_ident!("{}", op.name.trim_start_matches("r#").to_ascii_uppercase())
+}
+
+/// `static GET_VIDEO: OperationInfo`: what errors say about the operation.
+fn operation_info(op: &Operation) -> TokenStream {
+    let name = info_ident(op);
+    let method_name = op.name.trim_start_matches("r#");
+    let method = op.method.to_ascii_uppercase();
+    let path = &op.path;
+    let responses = op.responses.iter().filter_map(|r| {
+        let status = r.code()?;
+        let meaning = r.meaning.trim();
+        Some(quote!((#status, #meaning),))
+    });
+    quote! {
+        static #name: OperationInfo = OperationInfo {
+            name: #method_name,
+            method: #method,
+            path: #path,
+            responses: &[#(#responses)*],
+        };
+    }
+}
+
+fn method_docs(op: &Operation) -> TokenStream {
+    let mut lines = Vec::new();
+    if let Some(summary) = op.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+        lines.extend(markdown(summary));
+        lines.push(String::new());
+    }
+    lines.push(format!("`{} {}`", op.method.to_ascii_uppercase(), op.path));
+    if let Some(description) = op.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        lines.push(String::new());
+        lines.extend(markdown(description));
+    }
+    if let Some(scopes) = &op.security {
+        lines.push(String::new());
+        if scopes.is_empty() {
+            lines.push("Requires authentication.".to_owned());
+        } else {
+            let roles: Vec<String> = scopes.iter().map(|s| format!("`{s}`")).collect();
+            lines.push(format!(
+                "Requires authentication, with the role {}.",
+                roles.join(" or ")
+            ));
+        }
+    }
+    let arguments: Vec<&Parameter> = op
+        .parameters
+        .iter()
+        .filter(|p| p.role == ParamRole::Argument)
+        .collect();
+    if !arguments.is_empty() {
+        lines.push(String::new());
+        lines.push("Arguments:".to_owned());
+        for parameter in arguments {
+            let mut text = format!("- `{}`", parameter.name.trim_start_matches("r#"));
+            let described = doc_lines(&parameter.docs);
+            if let Some(first) = described.first().filter(|l| !l.is_empty()) {
+                text.push_str(": ");
+                text.push_str(first);
+            }
+            lines.push(text);
+        }
+    }
+    if op.has_builder() {
+        lines.push(String::new());
+        lines.push(format!(
+            "Returns a request builder: set optional parameters with its methods, then `.await` it (see [`{}`]).",
+            op.stem
+        ));
+    }
+    doc_attrs(&lines)
+}
+
+/// The type of a method argument or setter for a parameter, and how to turn it into the
+/// stored value.
+fn input(model: &Model, ty: &TypeExpr, name: &Ident) -> (TokenStream, TokenStream) {
+    let stored = qualified_type_tokens(model, ty);
+    match resolved_type(model, ty) {
+        TypeExpr::Integer
+        | TypeExpr::Int32
+        | TypeExpr::Number
+        | TypeExpr::Boolean
+        | TypeExpr::Uuid
+        | TypeExpr::DateTime => (stored, quote!(#name)),
+        TypeExpr::List(item) => {
+            let item = qualified_type_tokens(model, &item);
+            (
+                quote!(impl IntoIterator<Item = impl Into<#item>>),
+                quote!(#name.into_iter().map(Into::into).collect::<Vec<_>>()),
+            )
+        }
+        _ => (quote!(impl Into<#stored>), quote!(#name.into())),
+    }
+}
+
+/// The body argument: its type and how the call encodes it.
+fn body_input(model: &Model, op: &Operation) -> Option<(TokenStream, TokenStream)> {
+    let body = op.body.as_ref()?;
+    Some(match (body.format, &body.ty) {
+        (BodyFormat::Binary | BodyFormat::Text, _) | (_, None) => {
+            (quote!(impl Into<bytes::Bytes>), quote!(binary))
+        }
+        (format, Some(ty)) => {
+            let ty = qualified_type_tokens(model, ty);
+            let encode = match format {
+                BodyFormat::Form => quote!(form),
+                BodyFormat::Multipart => quote!(multipart),
+                _ => quote!(json),
+            };
+            (ty, encode)
+        }
+    })
+}
+
+/// What the method returns.
+fn return_type(model: &Model, op: &Operation) -> TokenStream {
+    match &op.returns {
+        Returns::Unit => quote!(()),
+        Returns::Json(ty) => qualified_type_tokens(model, ty),
+        Returns::Text => quote!(String),
+        Returns::Binary => quote!(crate::Download),
+        Returns::Outcome(outcome) => {
+            let name = ident(&outcome.name);
+            quote!(#name)
+        }
+    }
+}
+
+/// The statements that build, send and read the request. `value(p)` is how the code reaches
+/// parameter `p`'s value; `client` is the client expression; `body` the body's, if any.
+fn send_body(
+    model: &Model,
+    op: &Operation,
+    client: TokenStream,
+    value: impl Fn(&Parameter) -> TokenStream,
+    body: Option<TokenStream>,
+) -> TokenStream {
+    let info = info_ident(op);
+    let segments = op.segments.iter().map(|segment| match segment.as_slice() {
+        [SegmentPart::Literal(text)] => quote!(#text),
+        [SegmentPart::Parameter(i)] => {
+            let v = value(&op.parameters[*i]);
+            quote!(&#v.to_param())
+        }
+        parts => {
+            let mut template = String::new();
+            let mut args = Vec::new();
+            for part in parts {
+                match part {
+                    SegmentPart::Literal(text) => {
+                        template.push_str(&text.replace('{', "{{").replace('}', "}}"))
+                    }
+                    SegmentPart::Parameter(i) => {
+                        template.push_str("{}");
+                        let v = value(&op.parameters[*i]);
+                        args.push(quote!(#v.to_param()));
+                    }
+                }
+            }
+            quote!(&format!(#template, #(#args),*))
+        }
+    });
+    let mut statements = Vec::new();
+    for parameter in &op.parameters {
+        if parameter.location == ParamLocation::Path || parameter.role == ParamRole::Hidden {
+            continue;
+        }
+        let wire = &parameter.wire_name;
+        let v = value(parameter);
+        let is_list = matches!(resolved_type(model, &parameter.ty), TypeExpr::List(_));
+        let explode = parameter.explode;
+        let header = wire.to_ascii_lowercase();
+        let optional = parameter.role == ParamRole::Setter;
+        statements.push(match (parameter.location, is_list, optional) {
+            (ParamLocation::Query, true, true) => {
+                quote!(call.query_list_opt(#wire, &#v, #explode);)
+            }
+            (ParamLocation::Query, true, false) => quote!(call.query_list(#wire, &#v, #explode);),
+            (ParamLocation::Query, false, true) => quote!(call.query_opt(#wire, &#v);),
+            (ParamLocation::Query, false, false) => quote!(call.query(#wire, &#v);),
+            (_, true, true) => quote! {
+                if let Some(values) = &#v {
+                    call.header_list(#header, values);
+                }
+            },
+            (_, true, false) => quote!(call.header_list(#header, &#v);),
+            (_, false, true) => quote!(call.header_opt(#header, &#v);),
+            (_, false, false) => quote!(call.header(#header, &#v);),
+        });
+    }
+    if let Some((_, encode)) = body_input(model, op)
+        && let Some(body) = body
+    {
+        statements.push(match encode.to_string().as_str() {
+            "binary" => quote!(call.binary(#body);),
+            _ => quote!(call.#encode(&#body);),
+        });
+    }
+    let accept = &op.accept;
+    let read = read_response(model, op);
+    quote! {
+        let mut call = #client.call(&#info, &[#(#segments),*]);
+        call.accept(#accept);
+        #(#statements)*
+        let response = #client.send(call).await?;
+        #read
+    }
+}
+
+fn read_body(model: &Model, info: &Ident, body: &Option<ResponseBody>) -> TokenStream {
+    match body {
+        None => quote!(response::empty(&#info, response).await?),
+        Some(ResponseBody::Json(ty)) => {
+            let ty = qualified_type_tokens(model, ty);
+            quote!(response::json::<#ty>(&#info, response).await?)
+        }
+        Some(ResponseBody::Text) => quote!(response::text(&#info, response).await?),
+        Some(ResponseBody::Binary) => quote!(crate::Download::new(&#info, response)),
+    }
+}
+
+fn read_response(model: &Model, op: &Operation) -> TokenStream {
+    let info = info_ident(op);
+    match &op.returns {
+        Returns::Outcome(outcome) => {
+            let name = ident(&outcome.name);
+            let single = outcome.variants.len() == 1;
+            let arms = outcome.variants.iter().map(|variant| {
+                let status = variant.status;
+                // Headers are read first: reading the body consumes the response.
+                let header_names: Vec<Ident> =
+                    variant.headers.iter().map(|h| ident(&h.name)).collect();
+                let header_reads = variant.headers.iter().map(|h| {
+                    let field = ident(&h.name);
+                    let wire = h.wire_name.to_ascii_lowercase();
+                    let ty = qualified_type_tokens(model, &h.ty);
+                    quote!(let #field = response::header::<#ty>(&#info, &response, #wire)?;)
+                });
+                let path = if single {
+                    quote!(#name)
+                } else {
+                    let variant_name = ident(&variant.name);
+                    quote!(#name::#variant_name)
+                };
+                let read = variant
+                    .body
+                    .as_ref()
+                    .map(|_| read_body(model, &info, &variant.body));
+                let construct = match (header_names.is_empty() && !single, read) {
+                    (true, None) => quote!(#path),
+                    (true, Some(read)) => quote!(#path(#read)),
+                    (false, None) => quote!(#path { #(#header_names),* }),
+                    (false, Some(read)) => quote!(#path { #(#header_names,)* body: #read }),
+                };
+                quote! {
+                    #status => {
+                        #(#header_reads)*
+                        Ok(#construct)
+                    }
+                }
+            });
+            quote! {
+                match response.status().as_u16() {
+                    #(#arms)*
+                    _ => Err(response::error(&#info, response).await),
+                }
+            }
+        }
+        returns => {
+            let read = match returns {
+                Returns::Unit => quote!(response::empty(&#info, response).await),
+                Returns::Json(ty) => {
+                    let ty = qualified_type_tokens(model, ty);
+                    quote!(response::json::<#ty>(&#info, response).await)
+                }
+                Returns::Text => quote!(response::text(&#info, response).await),
+                _ => quote!(Ok(crate::Download::new(&#info, response))),
+            };
+            quote! {
+                match response.status().as_u16() {
+                    200..=299 => #read,
+                    _ => Err(response::error(&#info, response).await),
+                }
+            }
+        }
+    }
+}
+
+fn method(model: &Model, op: &Operation) -> TokenStream {
+    let docs = method_docs(op);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&op.name);
+    let arguments: Vec<&Parameter> = op
+        .parameters
+        .iter()
+        .filter(|p| p.role == ParamRole::Argument)
+        .collect();
+    let mut signature = Vec::new();
+    let mut conversions = Vec::new();
+    for parameter in &arguments {
+        let arg = ident(&parameter.name);
+        let (ty, convert) = input(model, &parameter.ty, &arg);
+        signature.push(quote!(#arg: #ty));
+        if convert.to_string() != arg.to_string() {
+            conversions.push(quote!(let #arg = #convert;));
+        }
+    }
+    let body = body_input(model, op);
+    if let Some((ty, _)) = &body {
+        signature.push(quote!(body: #ty));
+    }
+    let returns = return_type(model, op);
+    let stream = op.pagination.as_ref().map(|pagination| {
+        let stream_name = format_ident!("{}_stream", op.name.trim_start_matches("r#"));
+        let item = qualified_type_tokens(model, &pagination.item);
+        let args = arguments.iter().map(|p| ident(&p.name));
+        let body_arg = body.as_ref().map(|_| quote!(body));
+        let all_args: Vec<TokenStream> = args.map(|a| quote!(#a)).chain(body_arg).collect();
+        let method_name = op.name.trim_start_matches("r#");
+        let stream_docs = doc_attrs(&[
+            format!("Every item of [`Client::{method_name}`], page after page, fetched as the stream is read."),
+            String::new(),
+            format!("To set filters, use [`{}::stream`] on the request builder.", op.stem),
+        ]);
+        quote! {
+            #stream_docs
+            #deprecated
+            pub fn #stream_name(&self, #(#signature),*) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + 'static {
+                self.#name(#(#all_args),*).stream()
+            }
+        }
+    });
+    if op.has_builder() {
+        let builder = ident(&op.stem);
+        let fields = arguments.iter().map(|p| ident(&p.name));
+        let setters = op
+            .parameters
+            .iter()
+            .filter(|p| p.role == ParamRole::Setter)
+            .map(|p| ident(&p.name));
+        let body_field = body
+            .as_ref()
+            .map(|(_, encode)| match encode.to_string().as_str() {
+                "binary" => quote!(body: body.into(),),
+                _ => quote!(body,),
+            });
+        quote! {
+            #docs
+            #deprecated
+            pub fn #name(&self, #(#signature),*) -> #builder {
+                #(#conversions)*
+                #builder {
+                    client: self.clone(),
+                    #(#fields,)*
+                    #body_field
+                    #(#setters: None,)*
+                }
+            }
+
+            #stream
+        }
+    } else {
+        let body_value = body.as_ref().map(|_| quote!(body));
+        let send = send_body(
+            model,
+            op,
+            quote!(self),
+            |p| {
+                let name = ident(&p.name);
+                quote!(#name)
+            },
+            body_value,
+        );
+        quote! {
+            #docs
+            #deprecated
+            pub async fn #name(&self, #(#signature),*) -> Result<#returns, Error> {
+                #(#conversions)*
+                #send
+            }
+
+            #stream
+        }
+    }
+}
+
+fn builder(model: &Model, op: &Operation) -> TokenStream {
+    let name = ident(&op.stem);
+    let method_name = op.name.trim_start_matches("r#");
+    let returns = return_type(model, op);
+    let body = body_input(model, op);
+    let docs = doc_attrs(&[format!(
+        "The request of [`Client::{method_name}`]: set the optional parameters it needs, then `.await` it."
+    )]);
+    let mut fields = Vec::new();
+    for parameter in &op.parameters {
+        let field = ident(&parameter.name);
+        let ty = qualified_type_tokens(model, &parameter.ty);
+        match parameter.role {
+            ParamRole::Argument => fields.push(quote!(#field: #ty,)),
+            ParamRole::Setter => fields.push(quote!(#field: Option<#ty>,)),
+            ParamRole::Hidden => {}
+        }
+    }
+    let body_field = body
+        .as_ref()
+        .map(|(ty, encode)| match encode.to_string().as_str() {
+            "binary" => quote!(body: bytes::Bytes,),
+            _ => quote!(body: #ty,),
+        });
+    let setters = op
+        .parameters
+        .iter()
+        .filter(|p| p.role == ParamRole::Setter)
+        .map(|parameter| {
+            let field = ident(&parameter.name);
+            let (ty, convert) = input(model, &parameter.ty, &format_ident!("value"));
+            let mut lines = doc_lines(&parameter.docs);
+            if lines.is_empty() {
+                lines.push(format!("The `{}` parameter.", parameter.wire_name));
+            }
+            let where_ = match parameter.location {
+                ParamLocation::Query => "query",
+                ParamLocation::Header => "header",
+                _ => "parameter",
+            };
+            lines.push(String::new());
+            lines.push(format!(
+                "Sent as the {} {where_}.",
+                code_span(&parameter.wire_name)
+            ));
+            let docs = doc_attrs(&lines);
+            let deprecated = parameter.docs.deprecated.then(|| quote!(#[deprecated]));
+            quote! {
+                #docs
+                #deprecated
+                pub fn #field(mut self, value: #ty) -> Self {
+                    self.#field = Some(#convert);
+                    self
+                }
+            }
+        });
+    let body_value = body.as_ref().map(|_| quote!(self.body));
+    let send = send_body(
+        model,
+        op,
+        quote!(self.client),
+        |p| {
+            let field = ident(&p.name);
+            quote!(self.#field)
+        },
+        body_value,
+    );
+    let stream = op.pagination.as_ref().map(|pagination| {
+        let item = qualified_type_tokens(model, &pagination.item);
+        let (total, total_optional) = (&pagination.total.0, pagination.total.1);
+        let (data, data_optional) = (&pagination.data.0, pagination.data.1);
+        let total = ident(total);
+        let data = ident(data);
+        let widen = pagination.total_int32.then(|| quote!(.map(i64::from)));
+        let total = if total_optional { quote!(page.#total #widen) } else { quote!(Some(page.#total) #widen) };
+        let data = if data_optional { quote!(page.#data.unwrap_or_default()) } else { quote!(page.#data) };
+        let start = op.parameters.iter().find(|p| p.wire_name == "start").map(|p| ident(&p.name));
+        quote! {
+            /// Every item of the list, page after page from `start` (pages of `count` items,
+            /// or the server's default), fetched as the stream is read. The stream ends after
+            /// the last item, or after an error.
+            pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + 'static {
+                let start = self.#start.unwrap_or(0);
+                crate::runtime::pagination::paginate(start, move |start| {
+                    let mut request = self.clone();
+                    request.#start = Some(start);
+                    async move {
+                        let page = request.send().await?;
+                        Ok((#total, #data))
+                    }
+                })
+            }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone)]
+        #[must_use = "a request is sent when it is awaited"]
+        pub struct #name {
+            client: Client,
+            #(#fields)*
+            #body_field
+        }
+
+        impl #name {
+            #(#setters)*
+
+            /// Sends the request.
+            pub async fn send(self) -> Result<#returns, Error> {
+                #send
+            }
+
+            #stream
+        }
+
+        impl std::future::IntoFuture for #name {
+            type Output = Result<#returns, Error>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn outcome_type(model: &Model, op: &Operation, outcome: &Outcome) -> TokenStream {
+    let name = ident(&outcome.name);
+    let method_name = op.name.trim_start_matches("r#");
+    let docs = doc_attrs(&[format!(
+        "What [`Client::{method_name}`] got back: the documented outcomes."
+    )]);
+    let header_fields =
+        |variant: &crate::model::OutcomeVariant, public: bool| -> Vec<TokenStream> {
+            variant
+                .headers
+                .iter()
+                .map(|h| {
+                    let field = ident(&h.name);
+                    let ty = qualified_type_tokens(model, &h.ty);
+                    let mut lines = doc_lines(&h.docs);
+                    if !lines.is_empty() {
+                        lines.push(String::new());
+                    }
+                    lines.push(format!("The {} response header.", code_span(&h.wire_name)));
+                    let docs = doc_attrs(&lines);
+                    let public = public.then(|| quote!(pub));
+                    quote!(#docs #public #field: Option<#ty>,)
+                })
+                .collect()
+        };
+    let body_type = |body: &Option<ResponseBody>| -> Option<TokenStream> {
+        body.as_ref().map(|b| match b {
+            ResponseBody::Json(ty) => qualified_type_tokens(model, ty),
+            ResponseBody::Text => quote!(String),
+            ResponseBody::Binary => quote!(crate::Download),
+        })
+    };
+    if let [variant] = outcome.variants.as_slice() {
+        let headers = header_fields(variant, true);
+        let body = body_type(&variant.body).map(|ty| quote!(pub body: #ty,));
+        return quote! {
+            #docs
+            #[derive(Debug)]
+            pub struct #name {
+                #(#headers)*
+                #body
+            }
+        };
+    }
+    let variants = outcome.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let docs = doc_attrs(&[format!(
+            "`{}`: {}",
+            variant.status,
+            variant.description.trim()
+        )]);
+        let headers = header_fields(variant, false);
+        let body = body_type(&variant.body);
+        match (headers.is_empty(), body) {
+            (true, None) => quote!(#docs #variant_name,),
+            (true, Some(ty)) => quote!(#docs #variant_name(#ty),),
+            (false, None) => quote!(#docs #variant_name { #(#headers)* },),
+            (false, Some(ty)) => quote!(#docs #variant_name { #(#headers)* body: #ty },),
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
