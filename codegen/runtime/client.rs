@@ -74,7 +74,11 @@ impl Client {
     }
 
     /// Sends a call once, with `token` as its bearer token.
-    pub(crate) async fn execute(&self, call: &Call, token: Option<&str>) -> Result<reqwest::Response, Error> {
+    pub(crate) async fn execute(
+        &self,
+        call: &Call,
+        token: Option<&str>,
+    ) -> Result<reqwest::Response, Error> {
         let request = self.build(call, token).await?;
         self.shared
             .http
@@ -114,7 +118,10 @@ impl Client {
                 )
                 .body(text.clone()),
             Payload::Binary(bytes) => builder
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"))
+                .header(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/octet-stream"),
+                )
                 .body(bytes.clone()),
             Payload::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();
@@ -239,7 +246,12 @@ mod tests {
     fn base_urls_are_checked() {
         assert!(Client::new("https://tube.example/").is_ok());
         assert!(Client::new("https://tube.example/peertube").is_ok());
-        for bad in ["tube.example", "ftp://tube.example", "https://tube.example/?a=1", "mailto:x@y"] {
+        for bad in [
+            "tube.example",
+            "ftp://tube.example",
+            "https://tube.example/?a=1",
+            "mailto:x@y",
+        ] {
             let err = Client::new(bad).unwrap_err();
             assert!(matches!(err, Error::InvalidBaseUrl { .. }), "{bad}: {err}");
         }

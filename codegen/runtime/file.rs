@@ -83,7 +83,10 @@ impl FilePart {
                 let file = tokio::fs::File::open(path).await?;
                 let length = file.metadata().await?.len();
                 let stream = tokio_util::io::ReaderStream::new(file);
-                reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), length)
+                reqwest::multipart::Part::stream_with_length(
+                    reqwest::Body::wrap_stream(stream),
+                    length,
+                )
             }
         };
         let part = match &self.file_name {
@@ -122,7 +125,9 @@ impl serde::Serialize for FilePart {
 
 impl<'de> serde::Deserialize<'de> for FilePart {
     fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
-        Err(serde::de::Error::custom("a file part cannot be read from JSON"))
+        Err(serde::de::Error::custom(
+            "a file part cannot be read from JSON",
+        ))
     }
 }
 
@@ -148,8 +153,17 @@ mod tests {
     #[test]
     fn media_type_is_guessed_from_the_name() {
         assert_eq!(FilePart::from_path("/x/a.jpg").media_type(), "image/jpeg");
-        assert_eq!(FilePart::from_bytes(vec![]).media_type(), "application/octet-stream");
-        assert_eq!(FilePart::from_bytes(vec![]).file_name("a.mp4").mime("video/x").media_type(), "video/x");
+        assert_eq!(
+            FilePart::from_bytes(vec![]).media_type(),
+            "application/octet-stream"
+        );
+        assert_eq!(
+            FilePart::from_bytes(vec![])
+                .file_name("a.mp4")
+                .mime("video/x")
+                .media_type(),
+            "video/x"
+        );
     }
 
     #[test]

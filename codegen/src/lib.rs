@@ -22,6 +22,13 @@ pub mod pointer;
 pub mod resolve;
 pub mod write;
 
+// The runtime is compiled as part of each generated crate, not here; this declaration only
+// lets `cargo fmt` format its sources (rustfmt follows module declarations, whatever their
+// `cfg`).
+#[cfg(any())]
+#[path = "../runtime/mod.rs"]
+mod runtime;
+
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 

@@ -58,11 +58,19 @@ fixtures!(
     keywords_and_collisions,
 );
 
-fn generate_with_names(fixture: &str, names: &[(&str, &str)]) -> Result<codegen::Generated, codegen::Failure> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fixtures").join(format!("{fixture}.yaml"));
+fn generate_with_names(
+    fixture: &str,
+    names: &[(&str, &str)],
+) -> Result<codegen::Generated, codegen::Failure> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../spec/fixtures")
+        .join(format!("{fixture}.yaml"));
     let bytes = std::fs::read(&path).unwrap();
     let config = codegen::Config {
-        operation_names: names.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        operation_names: names
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
         ..codegen::Config::default()
     };
     codegen::generate(&bytes, fixture, &config)
@@ -71,8 +79,16 @@ fn generate_with_names(fixture: &str, names: &[(&str, &str)]) -> Result<codegen:
 #[test]
 fn a_names_file_pins_method_names() {
     let generated = generate_with_names("nullable", &[("PUT /videos/{id}", "save_video")]).unwrap();
-    let operations = &generated.files.iter().find(|f| f.path == "src/operations.rs").unwrap().contents;
-    assert!(operations.contains("pub async fn save_video("), "{operations}");
+    let operations = &generated
+        .files
+        .iter()
+        .find(|f| f.path == "src/operations.rs")
+        .unwrap()
+        .contents;
+    assert!(
+        operations.contains("pub async fn save_video("),
+        "{operations}"
+    );
     assert!(!operations.contains("fn update_video("));
     assert!(operations.contains("pub async fn get_video("));
 }
@@ -80,7 +96,16 @@ fn a_names_file_pins_method_names() {
 #[test]
 fn a_names_file_entry_without_an_operation_is_an_error() {
     let failure = generate_with_names("nullable", &[("GET /gone", "gone")]).unwrap_err();
-    assert!(failure.to_string().contains("`GET /gone`, but the document has no such operation"), "{failure}");
-    let failure = generate_with_names("nullable", &[("GET /videos/{id}", "Not-Snake")]).unwrap_err();
-    assert!(failure.to_string().contains("not a snake_case identifier"), "{failure}");
+    assert!(
+        failure
+            .to_string()
+            .contains("`GET /gone`, but the document has no such operation"),
+        "{failure}"
+    );
+    let failure =
+        generate_with_names("nullable", &[("GET /videos/{id}", "Not-Snake")]).unwrap_err();
+    assert!(
+        failure.to_string().contains("not a snake_case identifier"),
+        "{failure}"
+    );
 }

@@ -178,3 +178,174 @@ fn key_video_types() {
         "GetUserResponse"
     ]));
 }
+
+fn operations_module() -> syn::File {
+    syn::parse_file(&file(real(), "src/operations.rs").contents).expect("operations.rs parses")
+}
+
+/// The `impl Client` methods of the operations module, by name.
+fn client_methods() -> Vec<syn::ImplItemFn> {
+    operations_module()
+        .items
+        .into_iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(i) if matches!(&*i.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) => Some(i),
+            _ => None,
+        })
+        .flat_map(|i| i.items)
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) => Some(f),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `(method, path, name)` of every `static X: OperationInfo` in the operations module.
+fn operation_infos() -> Vec<(String, String, String)> {
+    operations_module()
+        .items
+        .into_iter()
+        .filter_map(|item| match item {
+            syn::Item::Static(s) => Some(s),
+            _ => None,
+        })
+        .map(|s| {
+            let syn::Expr::Struct(init) = *s.expr else {
+                panic!("OperationInfo is a struct literal")
+            };
+            let field = |name: &str| {
+                init.fields
+                    .iter()
+                    .find(|f| matches!(&f.member, syn::Member::Named(i) if i == name))
+                    .map(|f| match &f.expr {
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(s),
+                            ..
+                        }) => s.value(),
+                        _ => panic!("{name} is not a string literal"),
+                    })
+                    .unwrap_or_else(|| panic!("no {name}"))
+            };
+            (field("method"), field("path"), field("name"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_operation_of_the_document_has_exactly_one_method() {
+    let path = spec_path();
+    let value = codegen::load::load(&std::fs::read(&path).unwrap(), "x")
+        .unwrap()
+        .value;
+    let mut documented: Vec<(String, String)> = Vec::new();
+    for (path, item) in value["paths"].as_object().unwrap() {
+        for method in [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ] {
+            if item.get(method).is_some() {
+                documented.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    documented.sort();
+    assert_eq!(documented.len(), 304, "PeerTube 8.1.0 has 304 operations");
+
+    let infos = operation_infos();
+    let mut generated: Vec<(String, String)> = infos
+        .iter()
+        .map(|(m, p, _)| (m.clone(), p.clone()))
+        .collect();
+    generated.sort();
+    assert_eq!(generated, documented, "one operation info per operation");
+
+    let methods: Vec<String> = client_methods()
+        .iter()
+        .map(|f| f.sig.ident.to_string())
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = methods.iter().collect();
+    assert_eq!(unique.len(), methods.len(), "method names are unique");
+    for (method, path, name) in &infos {
+        assert!(
+            methods.contains(name),
+            "{method} {path} has no method `{name}`"
+        );
+    }
+    // Beside the 304, only the `_stream` variants of paginated lists.
+    let extra: Vec<&String> = methods
+        .iter()
+        .filter(|m| !infos.iter().any(|(_, _, n)| n == *m))
+        .collect();
+    assert!(
+        extra.iter().all(|m| m.ends_with("_stream")),
+        "unexpected methods: {extra:?}"
+    );
+}
+
+/// A method of `Client`, and the request builder and outcome type it returns, formatted.
+fn operation_items(method: &str) -> String {
+    let module = operations_module();
+    let function = client_methods()
+        .into_iter()
+        .find(|f| f.sig.ident == method)
+        .unwrap_or_else(|| panic!("no method {method}"));
+    let output = match &function.sig.output {
+        syn::ReturnType::Type(_, ty) => quote::ToTokens::to_token_stream(ty).to_string(),
+        syn::ReturnType::Default => String::new(),
+    };
+    let related: Vec<syn::Item> = module
+        .items
+        .into_iter()
+        .filter(|item| {
+            let name = match item {
+                syn::Item::Struct(s) => s.ident.to_string(),
+                syn::Item::Enum(e) => e.ident.to_string(),
+                syn::Item::Impl(i) => match &*i.self_ty {
+                    syn::Type::Path(p) => p
+                        .path
+                        .segments
+                        .last()
+                        .map(|s| s.ident.to_string())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                },
+                _ => return false,
+            };
+            name != "Client"
+                && output
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|word| word == name)
+        })
+        .collect();
+    let mut items = vec![syn::Item::Impl(syn::parse_quote! {
+        impl Client {
+            #function
+        }
+    })];
+    items.extend(related);
+    prettyplease::unparse(&syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items,
+    })
+}
+
+#[test]
+fn operation_video_list() {
+    insta::assert_snapshot!(operation_items("get_videos"));
+}
+
+#[test]
+fn operation_upload() {
+    insta::assert_snapshot!(operation_items("upload_legacy"));
+}
+
+#[test]
+fn operation_resumable_upload_chunk() {
+    insta::assert_snapshot!(operation_items("upload_resumable"));
+}
+
+#[test]
+fn operation_token() {
+    insta::assert_snapshot!(operation_items("get_oauth_token"));
+}

@@ -1140,7 +1140,7 @@ impl Client {
     ///
     /// `GET /api/v1/oauth-clients/local`
     ///
-    /// You need to retrieve a client id and secret before [logging in](#operation/getOAuthToken).
+    /// You need to retrieve a client id and secret before [logging in](crate::Client::get_oauth_token).
     pub async fn get_oauth_client(&self) -> Result<types::OAuthClient, Error> {
         let mut call = self
             .call(&GET_OAUTH_CLIENT, &["api", "v1", "oauth-clients", "local"]);
@@ -1158,7 +1158,7 @@ impl Client {
     ///
     /// `POST /api/v1/users/token`
     ///
-    /// With your [client id and secret](#operation/getOAuthClient), you can retrieve an access and refresh tokens.
+    /// With your [client id and secret](crate::Client::get_oauth_client), you can retrieve an access and refresh tokens.
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetOAuthToken`]).
     pub fn get_oauth_token(&self, body: types::GetOAuthTokenBody) -> GetOAuthToken {
@@ -1556,7 +1556,7 @@ impl Client {
         call.json(&body);
         let response = self.send(call).await?;
         match response.status().as_u16() {
-            201u16 => {
+            201 => {
                 let location = response::header::<
                     String,
                 >(&USER_IMPORT_RESUMABLE_INIT, &response, "location")?;
@@ -1578,7 +1578,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `user_id`: User id
-    /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is
+    /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
     /// - `content_range`: Specifies the bytes in the file that the request is uploading.
     pub async fn user_import_resumable(
         &self,
@@ -1607,8 +1607,8 @@ impl Client {
         call.binary(body);
         let response = self.send(call).await?;
         match response.status().as_u16() {
-            204u16 => Ok(UserImportResumableOutcome::NoContent),
-            308u16 => {
+            204 => Ok(UserImportResumableOutcome::NoContent),
+            308 => {
                 let range = response::header::<
                     String,
                 >(&USER_IMPORT_RESUMABLE, &response, "range")?;
@@ -1630,7 +1630,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `user_id`: User id
-    /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is
+    /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
     pub async fn user_import_resumable_cancel(
         &self,
         user_id: types::Id,
@@ -3508,8 +3508,8 @@ impl Client {
         call.json(&body);
         let response = self.send(call).await?;
         match response.status().as_u16() {
-            200u16 => Ok(UploadResumableInitOutcome::Ok),
-            201u16 => {
+            200 => Ok(UploadResumableInitOutcome::Ok),
+            201 => {
                 let location = response::header::<
                     String,
                 >(&UPLOAD_RESUMABLE_INIT, &response, "location")?;
@@ -3530,7 +3530,7 @@ impl Client {
     /// Requires authentication.
     ///
     /// Arguments:
-    /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is
+    /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
     /// - `content_range`: Specifies the bytes in the file that the request is uploading.
     pub async fn upload_resumable(
         &self,
@@ -3548,7 +3548,7 @@ impl Client {
         call.binary(body);
         let response = self.send(call).await?;
         match response.status().as_u16() {
-            200u16 => {
+            200 => {
                 Ok(
                     UploadResumableOutcome::LastChunkReceived(
                         response::json::<
@@ -3558,7 +3558,7 @@ impl Client {
                     ),
                 )
             }
-            308u16 => {
+            308 => {
                 let range = response::header::<
                     String,
                 >(&UPLOAD_RESUMABLE, &response, "range")?;
@@ -3579,7 +3579,7 @@ impl Client {
     /// Requires authentication.
     ///
     /// Arguments:
-    /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is
+    /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
     pub async fn upload_resumable_cancel(
         &self,
         upload_id: impl Into<String>,
@@ -3909,8 +3909,8 @@ impl Client {
         call.json(&body);
         let response = self.send(call).await?;
         match response.status().as_u16() {
-            200u16 => Ok(ReplaceVideoSourceResumableInitOutcome::Ok),
-            201u16 => {
+            200 => Ok(ReplaceVideoSourceResumableInitOutcome::Ok),
+            201 => {
                 let location = response::header::<
                     String,
                 >(&REPLACE_VIDEO_SOURCE_RESUMABLE_INIT, &response, "location")?;
@@ -3936,7 +3936,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is
+    /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
     /// - `content_range`: Specifies the bytes in the file that the request is uploading.
     pub async fn replace_video_source_resumable(
         &self,
@@ -3959,8 +3959,8 @@ impl Client {
         call.binary(body);
         let response = self.send(call).await?;
         match response.status().as_u16() {
-            204u16 => Ok(ReplaceVideoSourceResumableOutcome::NoContent),
-            308u16 => {
+            204 => Ok(ReplaceVideoSourceResumableOutcome::NoContent),
+            308 => {
                 let range = response::header::<
                     String,
                 >(&REPLACE_VIDEO_SOURCE_RESUMABLE, &response, "range")?;
@@ -3982,7 +3982,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is
+    /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
     pub async fn replace_video_source_resumable_cancel(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -9384,7 +9384,7 @@ pub struct GetStaticWebVideosPrivateByFilename {
 }
 
 impl GetStaticWebVideosPrivateByFilename {
-    /// Video file token [generated](#operation/requestVideoToken) by PeerTube so you don't need to provide an OAuth token in the request header.
+    /// Video file token [generated](crate::Client::request_video_token) by PeerTube so you don't need to provide an OAuth token in the request header.
     ///
     /// Sent as the `videoFileToken` query.
     pub fn video_file_token(mut self, value: impl Into<String>) -> Self {
@@ -9445,7 +9445,7 @@ pub struct GetStaticStreamingPlaylistsHlsPrivateByFilename {
 }
 
 impl GetStaticStreamingPlaylistsHlsPrivateByFilename {
-    /// Video file token [generated](#operation/requestVideoToken) by PeerTube so you don't need to provide an OAuth token in the request header.
+    /// Video file token [generated](crate::Client::request_video_token) by PeerTube so you don't need to provide an OAuth token in the request header.
     ///
     /// Sent as the `videoFileToken` query.
     pub fn video_file_token(mut self, value: impl Into<String>) -> Self {
@@ -9524,7 +9524,7 @@ pub struct GetDownloadVideosGenerateByVideoIdOrUuid {
 }
 
 impl GetDownloadVideosGenerateByVideoIdOrUuid {
-    /// Video file token [generated](#operation/requestVideoToken) by PeerTube so you don't need to provide an OAuth token in the request header.
+    /// Video file token [generated](crate::Client::request_video_token) by PeerTube so you don't need to provide an OAuth token in the request header.
     ///
     /// Sent as the `videoFileToken` query.
     pub fn video_file_token(mut self, value: impl Into<String>) -> Self {
@@ -10137,7 +10137,7 @@ impl GetAccountVideos {
         self
     }
 
-    /// category id of the video (see [/videos/categories](#operation/getCategories))
+    /// category id of the video (see [/videos/categories](crate::Client::get_categories))
     ///
     /// Sent as the `categoryOneOf` query.
     pub fn category_one_of(
@@ -10150,7 +10150,7 @@ impl GetAccountVideos {
         self
     }
 
-    /// licence id of the video (see [/videos/licences](#operation/getLicences))
+    /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
     ///
     /// Sent as the `licenceOneOf` query.
     pub fn licence_one_of(
@@ -10163,7 +10163,7 @@ impl GetAccountVideos {
         self
     }
 
-    /// language id of the video (see [/videos/languages](#operation/getLanguages)). Use `_unknown` to filter on videos that don't have a video language
+    /// language id of the video (see [/videos/languages](crate::Client::get_languages)). Use `_unknown` to filter on videos that don't have a video language
     ///
     /// Sent as the `languageOneOf` query.
     pub fn language_one_of(
@@ -11501,7 +11501,7 @@ impl GetUsersMeVideos {
         self
     }
 
-    /// category id of the video (see [/videos/categories](#operation/getCategories))
+    /// category id of the video (see [/videos/categories](crate::Client::get_categories))
     ///
     /// Sent as the `categoryOneOf` query.
     pub fn category_one_of(
@@ -11514,7 +11514,7 @@ impl GetUsersMeVideos {
         self
     }
 
-    /// licence id of the video (see [/videos/licences](#operation/getLicences))
+    /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
     ///
     /// Sent as the `licenceOneOf` query.
     pub fn licence_one_of(
@@ -11527,7 +11527,7 @@ impl GetUsersMeVideos {
         self
     }
 
-    /// language id of the video (see [/videos/languages](#operation/getLanguages)). Use `_unknown` to filter on videos that don't have a video language
+    /// language id of the video (see [/videos/languages](crate::Client::get_languages)). Use `_unknown` to filter on videos that don't have a video language
     ///
     /// Sent as the `languageOneOf` query.
     pub fn language_one_of(
@@ -11957,7 +11957,7 @@ impl GetUsersMeSubscriptionsVideos {
         self
     }
 
-    /// category id of the video (see [/videos/categories](#operation/getCategories))
+    /// category id of the video (see [/videos/categories](crate::Client::get_categories))
     ///
     /// Sent as the `categoryOneOf` query.
     pub fn category_one_of(
@@ -11970,7 +11970,7 @@ impl GetUsersMeSubscriptionsVideos {
         self
     }
 
-    /// licence id of the video (see [/videos/licences](#operation/getLicences))
+    /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
     ///
     /// Sent as the `licenceOneOf` query.
     pub fn licence_one_of(
@@ -11983,7 +11983,7 @@ impl GetUsersMeSubscriptionsVideos {
         self
     }
 
-    /// language id of the video (see [/videos/languages](#operation/getLanguages)). Use `_unknown` to filter on videos that don't have a video language
+    /// language id of the video (see [/videos/languages](crate::Client::get_languages)). Use `_unknown` to filter on videos that don't have a video language
     ///
     /// Sent as the `languageOneOf` query.
     pub fn language_one_of(
@@ -13139,7 +13139,7 @@ impl GetVideos {
         self
     }
 
-    /// category id of the video (see [/videos/categories](#operation/getCategories))
+    /// category id of the video (see [/videos/categories](crate::Client::get_categories))
     ///
     /// Sent as the `categoryOneOf` query.
     pub fn category_one_of(
@@ -13152,7 +13152,7 @@ impl GetVideos {
         self
     }
 
-    /// licence id of the video (see [/videos/licences](#operation/getLicences))
+    /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
     ///
     /// Sent as the `licenceOneOf` query.
     pub fn licence_one_of(
@@ -13165,7 +13165,7 @@ impl GetVideos {
         self
     }
 
-    /// language id of the video (see [/videos/languages](#operation/getLanguages)). Use `_unknown` to filter on videos that don't have a video language
+    /// language id of the video (see [/videos/languages](crate::Client::get_languages)). Use `_unknown` to filter on videos that don't have a video language
     ///
     /// Sent as the `languageOneOf` query.
     pub fn language_one_of(
@@ -14603,7 +14603,7 @@ impl GetVideoChannelVideos {
         self
     }
 
-    /// category id of the video (see [/videos/categories](#operation/getCategories))
+    /// category id of the video (see [/videos/categories](crate::Client::get_categories))
     ///
     /// Sent as the `categoryOneOf` query.
     pub fn category_one_of(
@@ -14616,7 +14616,7 @@ impl GetVideoChannelVideos {
         self
     }
 
-    /// licence id of the video (see [/videos/licences](#operation/getLicences))
+    /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
     ///
     /// Sent as the `licenceOneOf` query.
     pub fn licence_one_of(
@@ -14629,7 +14629,7 @@ impl GetVideoChannelVideos {
         self
     }
 
-    /// language id of the video (see [/videos/languages](#operation/getLanguages)). Use `_unknown` to filter on videos that don't have a video language
+    /// language id of the video (see [/videos/languages](crate::Client::get_languages)). Use `_unknown` to filter on videos that don't have a video language
     ///
     /// Sent as the `languageOneOf` query.
     pub fn language_one_of(
@@ -16574,7 +16574,7 @@ impl SearchVideos {
         self
     }
 
-    /// category id of the video (see [/videos/categories](#operation/getCategories))
+    /// category id of the video (see [/videos/categories](crate::Client::get_categories))
     ///
     /// Sent as the `categoryOneOf` query.
     pub fn category_one_of(
@@ -16587,7 +16587,7 @@ impl SearchVideos {
         self
     }
 
-    /// licence id of the video (see [/videos/licences](#operation/getLicences))
+    /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
     ///
     /// Sent as the `licenceOneOf` query.
     pub fn licence_one_of(
@@ -16600,7 +16600,7 @@ impl SearchVideos {
         self
     }
 
-    /// language id of the video (see [/videos/languages](#operation/getLanguages)). Use `_unknown` to filter on videos that don't have a video language
+    /// language id of the video (see [/videos/languages](crate::Client::get_languages)). Use `_unknown` to filter on videos that don't have a video language
     ///
     /// Sent as the `languageOneOf` query.
     pub fn language_one_of(
@@ -18691,16 +18691,16 @@ static GET_STATIC_WEB_VIDEOS_BY_FILENAME: OperationInfo = OperationInfo {
     name: "get_static_web_videos_by_filename",
     method: "GET",
     path: "/static/web-videos/{filename}",
-    responses: &[(200u16, "successful operation"), (404u16, "not found")],
+    responses: &[(200, "successful operation"), (404, "not found")],
 };
 static GET_STATIC_WEB_VIDEOS_PRIVATE_BY_FILENAME: OperationInfo = OperationInfo {
     name: "get_static_web_videos_private_by_filename",
     method: "GET",
     path: "/static/web-videos/private/{filename}",
     responses: &[
-        (200u16, "successful operation"),
-        (403u16, "invalid auth"),
-        (404u16, "not found"),
+        (200, "successful operation"),
+        (403, "invalid auth"),
+        (404, "not found"),
     ],
 };
 static GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME: OperationInfo = OperationInfo {
@@ -18708,9 +18708,9 @@ static GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME: OperationInfo = Operation
     method: "GET",
     path: "/static/streaming-playlists/hls/{filename}",
     responses: &[
-        (200u16, "successful operation"),
-        (403u16, "invalid auth"),
-        (404u16, "not found"),
+        (200, "successful operation"),
+        (403, "invalid auth"),
+        (404, "not found"),
     ],
 };
 static GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME: OperationInfo = OperationInfo {
@@ -18718,26 +18718,26 @@ static GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME: OperationInfo = O
     method: "GET",
     path: "/static/streaming-playlists/hls/private/{filename}",
     responses: &[
-        (200u16, "successful operation"),
-        (403u16, "invalid auth"),
-        (404u16, "not found"),
+        (200, "successful operation"),
+        (403, "invalid auth"),
+        (404, "not found"),
     ],
 };
 static GET_DOWNLOAD_VIDEOS_GENERATE_BY_VIDEO_ID_OR_UUID: OperationInfo = OperationInfo {
     name: "get_download_videos_generate_by_video_id_or_uuid",
     method: "GET",
     path: "/download/videos/generate/{videoIdOrUUID}",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_SYNDICATED_COMMENTS: OperationInfo = OperationInfo {
     name: "get_syndicated_comments",
     method: "GET",
     path: "/feeds/video-comments.{format}",
     responses: &[
-        (200u16, "successful operation"),
-        (400u16, "field inconsistencies"),
-        (404u16, "video, video channel or account not found"),
-        (406u16, "accept header unsupported"),
+        (200, "successful operation"),
+        (400, "field inconsistencies"),
+        (404, "video, video channel or account not found"),
+        (406, "accept header unsupported"),
     ],
 };
 static GET_SYNDICATED_VIDEOS: OperationInfo = OperationInfo {
@@ -18745,243 +18745,243 @@ static GET_SYNDICATED_VIDEOS: OperationInfo = OperationInfo {
     method: "GET",
     path: "/feeds/videos.{format}",
     responses: &[
-        (200u16, "successful operation"),
-        (404u16, "video channel or account not found"),
-        (406u16, "accept header unsupported"),
+        (200, "successful operation"),
+        (404, "video channel or account not found"),
+        (406, "accept header unsupported"),
     ],
 };
 static GET_SYNDICATED_SUBSCRIPTION_VIDEOS: OperationInfo = OperationInfo {
     name: "get_syndicated_subscription_videos",
     method: "GET",
     path: "/feeds/subscriptions.{format}",
-    responses: &[(200u16, "successful operation"), (406u16, "accept header unsupported")],
+    responses: &[(200, "successful operation"), (406, "accept header unsupported")],
 };
 static GET_VIDEOS_PODCAST_FEED: OperationInfo = OperationInfo {
     name: "get_videos_podcast_feed",
     method: "GET",
     path: "/feeds/podcast/videos.xml",
     responses: &[
-        (200u16, "successful operation"),
-        (404u16, "video channel or playlist not found"),
+        (200, "successful operation"),
+        (404, "video channel or playlist not found"),
     ],
 };
 static GET_ACCOUNT: OperationInfo = OperationInfo {
     name: "get_account",
     method: "GET",
     path: "/api/v1/accounts/{name}",
-    responses: &[(200u16, "successful operation"), (404u16, "account not found")],
+    responses: &[(200, "successful operation"), (404, "account not found")],
 };
 static GET_ACCOUNT_VIDEOS: OperationInfo = OperationInfo {
     name: "get_account_videos",
     method: "GET",
     path: "/api/v1/accounts/{name}/videos",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_ACCOUNT_FOLLOWERS: OperationInfo = OperationInfo {
     name: "get_account_followers",
     method: "GET",
     path: "/api/v1/accounts/{name}/followers",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_ACCOUNTS: OperationInfo = OperationInfo {
     name: "get_accounts",
     method: "GET",
     path: "/api/v1/accounts",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_CONFIG: OperationInfo = OperationInfo {
     name: "get_config",
     method: "GET",
     path: "/api/v1/config",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_ABOUT: OperationInfo = OperationInfo {
     name: "get_about",
     method: "GET",
     path: "/api/v1/config/about",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     name: "get_custom_config",
     method: "GET",
     path: "/api/v1/config/custom",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static PUT_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     name: "put_custom_config",
     method: "PUT",
     path: "/api/v1/config/custom",
-    responses: &[(200u16, "successful operation"), (400u16, "field inconsistencies")],
+    responses: &[(200, "successful operation"), (400, "field inconsistencies")],
 };
 static DEL_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     name: "del_custom_config",
     method: "DELETE",
     path: "/api/v1/config/custom",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_CONFIG_INSTANCE_BANNER_PICK: OperationInfo = OperationInfo {
     name: "post_config_instance_banner_pick",
     method: "POST",
     path: "/api/v1/config/instance-banner/pick",
-    responses: &[(204u16, "successful operation"), (413u16, "image file too large")],
+    responses: &[(204, "successful operation"), (413, "image file too large")],
 };
 static DELETE_CONFIG_INSTANCE_BANNER: OperationInfo = OperationInfo {
     name: "delete_config_instance_banner",
     method: "DELETE",
     path: "/api/v1/config/instance-banner",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_CONFIG_INSTANCE_AVATAR_PICK: OperationInfo = OperationInfo {
     name: "post_config_instance_avatar_pick",
     method: "POST",
     path: "/api/v1/config/instance-avatar/pick",
-    responses: &[(204u16, "successful operation"), (413u16, "image file too large")],
+    responses: &[(204, "successful operation"), (413, "image file too large")],
 };
 static DELETE_CONFIG_INSTANCE_AVATAR: OperationInfo = OperationInfo {
     name: "delete_config_instance_avatar",
     method: "DELETE",
     path: "/api/v1/config/instance-avatar",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE_PICK: OperationInfo = OperationInfo {
     name: "post_config_instance_logo_by_logo_type_pick",
     method: "POST",
     path: "/api/v1/config/instance-logo/{logoType}/pick",
-    responses: &[(204u16, "successful operation"), (413u16, "image file too large")],
+    responses: &[(204, "successful operation"), (413, "image file too large")],
 };
 static DELETE_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE: OperationInfo = OperationInfo {
     name: "delete_config_instance_logo_by_logo_type",
     method: "DELETE",
     path: "/api/v1/config/instance-logo/{logoType}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_CUSTOM_PAGES_HOMEPAGE_INSTANCE: OperationInfo = OperationInfo {
     name: "get_custom_pages_homepage_instance",
     method: "GET",
     path: "/api/v1/custom-pages/homepage/instance",
-    responses: &[(200u16, "successful operation"), (404u16, "No homepage set")],
+    responses: &[(200, "successful operation"), (404, "No homepage set")],
 };
 static PUT_CUSTOM_PAGES_HOMEPAGE_INSTANCE: OperationInfo = OperationInfo {
     name: "put_custom_pages_homepage_instance",
     method: "PUT",
     path: "/api/v1/custom-pages/homepage/instance",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_JOBS_PAUSE: OperationInfo = OperationInfo {
     name: "post_jobs_pause",
     method: "POST",
     path: "/api/v1/jobs/pause",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_JOBS_RESUME: OperationInfo = OperationInfo {
     name: "post_jobs_resume",
     method: "POST",
     path: "/api/v1/jobs/resume",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_JOBS: OperationInfo = OperationInfo {
     name: "get_jobs",
     method: "GET",
     path: "/api/v1/jobs/{state}",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static CANCEL_JOB: OperationInfo = OperationInfo {
     name: "cancel_job",
     method: "POST",
     path: "/api/v1/jobs/{jobType}/{jobId}/cancel",
     responses: &[
-        (204u16, "successful operation"),
-        (404u16, "job not found"),
-        (409u16, "job cannot be cancelled (not active or not cancellable)"),
+        (204, "successful operation"),
+        (404, "job not found"),
+        (409, "job cannot be cancelled (not active or not cancellable)"),
     ],
 };
 static GET_SERVER_FOLLOWERS: OperationInfo = OperationInfo {
     name: "get_server_followers",
     method: "GET",
     path: "/api/v1/server/followers",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static DELETE_SERVER_FOLLOWERS_BY_HANDLE: OperationInfo = OperationInfo {
     name: "delete_server_followers_by_handle",
     method: "DELETE",
     path: "/api/v1/server/followers/{handle}",
-    responses: &[(204u16, "successful operation"), (404u16, "follower not found")],
+    responses: &[(204, "successful operation"), (404, "follower not found")],
 };
 static POST_SERVER_FOLLOWERS_BY_HANDLE_REJECT: OperationInfo = OperationInfo {
     name: "post_server_followers_by_handle_reject",
     method: "POST",
     path: "/api/v1/server/followers/{handle}/reject",
-    responses: &[(204u16, "successful operation"), (404u16, "follower not found")],
+    responses: &[(204, "successful operation"), (404, "follower not found")],
 };
 static POST_SERVER_FOLLOWERS_BY_HANDLE_ACCEPT: OperationInfo = OperationInfo {
     name: "post_server_followers_by_handle_accept",
     method: "POST",
     path: "/api/v1/server/followers/{handle}/accept",
-    responses: &[(204u16, "successful operation"), (404u16, "follower not found")],
+    responses: &[(204, "successful operation"), (404, "follower not found")],
 };
 static GET_SERVER_FOLLOWING: OperationInfo = OperationInfo {
     name: "get_server_following",
     method: "GET",
     path: "/api/v1/server/following",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_SERVER_FOLLOWING: OperationInfo = OperationInfo {
     name: "post_server_following",
     method: "POST",
     path: "/api/v1/server/following",
     responses: &[
-        (204u16, "successful operation"),
-        (500u16, "cannot follow a non-HTTPS server"),
+        (204, "successful operation"),
+        (500, "cannot follow a non-HTTPS server"),
     ],
 };
 static DELETE_SERVER_FOLLOWING_BY_HOST_OR_HANDLE: OperationInfo = OperationInfo {
     name: "delete_server_following_by_host_or_handle",
     method: "DELETE",
     path: "/api/v1/server/following/{hostOrHandle}",
-    responses: &[(204u16, "successful operation"), (404u16, "host or handle not found")],
+    responses: &[(204, "successful operation"), (404, "host or handle not found")],
 };
 static ADD_USER: OperationInfo = OperationInfo {
     name: "add_user",
     method: "POST",
     path: "/api/v1/users",
     responses: &[
-        (200u16, "user created"),
-        (403u16, "insufficient authority to create an admin or moderator"),
+        (200, "user created"),
+        (403, "insufficient authority to create an admin or moderator"),
     ],
 };
 static GET_USERS: OperationInfo = OperationInfo {
     name: "get_users",
     method: "GET",
     path: "/api/v1/users",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static DEL_USER: OperationInfo = OperationInfo {
     name: "del_user",
     method: "DELETE",
     path: "/api/v1/users/{id}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_USER: OperationInfo = OperationInfo {
     name: "get_user",
     method: "GET",
     path: "/api/v1/users/{id}",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static PUT_USER: OperationInfo = OperationInfo {
     name: "put_user",
     method: "PUT",
     path: "/api/v1/users/{id}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_USERS_BY_ID_BLOCK: OperationInfo = OperationInfo {
     name: "post_users_by_id_block",
     method: "POST",
     path: "/api/v1/users/{id}/block",
     responses: &[
-        (204u16, "successful operation"),
-        (400u16, "invalid user id"),
-        (403u16, "insufficient permissions to block users"),
-        (404u16, "user not found"),
+        (204, "successful operation"),
+        (400, "invalid user id"),
+        (403, "insufficient permissions to block users"),
+        (404, "user not found"),
     ],
 };
 static POST_USERS_BY_ID_UNBLOCK: OperationInfo = OperationInfo {
@@ -18989,66 +18989,66 @@ static POST_USERS_BY_ID_UNBLOCK: OperationInfo = OperationInfo {
     method: "POST",
     path: "/api/v1/users/{id}/unblock",
     responses: &[
-        (204u16, "successful operation"),
-        (400u16, "invalid user id"),
-        (403u16, "insufficient permissions to unblock users"),
-        (404u16, "user not found"),
+        (204, "successful operation"),
+        (400, "invalid user id"),
+        (403, "insufficient permissions to unblock users"),
+        (404, "user not found"),
     ],
 };
 static GET_OAUTH_CLIENT: OperationInfo = OperationInfo {
     name: "get_oauth_client",
     method: "GET",
     path: "/api/v1/oauth-clients/local",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_OAUTH_TOKEN: OperationInfo = OperationInfo {
     name: "get_oauth_token",
     method: "POST",
     path: "/api/v1/users/token",
     responses: &[
-        (200u16, "successful operation"),
-        (400u16, "client or credentials are invalid"),
-        (401u16, "token expired or two factor header is missing"),
+        (200, "successful operation"),
+        (400, "client or credentials are invalid"),
+        (401, "token expired or two factor header is missing"),
     ],
 };
 static REVOKE_OAUTH_TOKEN: OperationInfo = OperationInfo {
     name: "revoke_oauth_token",
     method: "POST",
     path: "/api/v1/users/revoke-token",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_USERS_BY_ID_TOKEN_SESSIONS: OperationInfo = OperationInfo {
     name: "get_users_by_id_token_sessions",
     method: "GET",
     path: "/api/v1/users/{id}/token-sessions",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE: OperationInfo = OperationInfo {
     name: "get_users_by_id_token_sessions_by_token_session_id_revoke",
     method: "GET",
     path: "/api/v1/users/{id}/token-sessions/{tokenSessionId}/revoke",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static RESEND_EMAIL_TO_VERIFY_USER: OperationInfo = OperationInfo {
     name: "resend_email_to_verify_user",
     method: "POST",
     path: "/api/v1/users/ask-send-verify-email",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static RESEND_EMAIL_TO_VERIFY_REGISTRATION: OperationInfo = OperationInfo {
     name: "resend_email_to_verify_registration",
     method: "POST",
     path: "/api/v1/users/registrations/ask-send-verify-email",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static VERIFY_USER: OperationInfo = OperationInfo {
     name: "verify_user",
     method: "POST",
     path: "/api/v1/users/{id}/verify-email",
     responses: &[
-        (204u16, "successful operation"),
-        (403u16, "invalid verification string"),
-        (404u16, "user not found"),
+        (204, "successful operation"),
+        (403, "invalid verification string"),
+        (404, "user not found"),
     ],
 };
 static VERIFY_REGISTRATION_EMAIL: OperationInfo = OperationInfo {
@@ -19056,25 +19056,25 @@ static VERIFY_REGISTRATION_EMAIL: OperationInfo = OperationInfo {
     method: "POST",
     path: "/api/v1/users/registrations/{registrationId}/verify-email",
     responses: &[
-        (204u16, "successful operation"),
-        (403u16, "invalid verification string"),
-        (404u16, "registration not found"),
+        (204, "successful operation"),
+        (403, "invalid verification string"),
+        (404, "registration not found"),
     ],
 };
 static POST_USERS_ASK_RESET_PASSWORD: OperationInfo = OperationInfo {
     name: "post_users_ask_reset_password",
     method: "POST",
     path: "/api/v1/users/ask-reset-password",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_USERS_BY_ID_RESET_PASSWORD: OperationInfo = OperationInfo {
     name: "post_users_by_id_reset_password",
     method: "POST",
     path: "/api/v1/users/{id}/reset-password",
     responses: &[
-        (204u16, "successful operation"),
-        (403u16, "invalid verification string"),
-        (404u16, "user not found"),
+        (204, "successful operation"),
+        (403, "invalid verification string"),
+        (404, "user not found"),
     ],
 };
 static REQUEST_TWO_FACTOR: OperationInfo = OperationInfo {
@@ -19082,9 +19082,9 @@ static REQUEST_TWO_FACTOR: OperationInfo = OperationInfo {
     method: "POST",
     path: "/api/v1/users/{id}/two-factor/request",
     responses: &[
-        (200u16, "successful operation"),
-        (403u16, "invalid password"),
-        (404u16, "user not found"),
+        (200, "successful operation"),
+        (403, "invalid password"),
+        (404, "user not found"),
     ],
 };
 static CONFIRM_TWO_FACTOR_REQUEST: OperationInfo = OperationInfo {
@@ -19092,9 +19092,9 @@ static CONFIRM_TWO_FACTOR_REQUEST: OperationInfo = OperationInfo {
     method: "POST",
     path: "/api/v1/users/{id}/two-factor/confirm-request",
     responses: &[
-        (204u16, "successful operation"),
-        (403u16, "invalid request token or OTP token"),
-        (404u16, "user not found"),
+        (204, "successful operation"),
+        (403, "invalid request token or OTP token"),
+        (404, "user not found"),
     ],
 };
 static DISABLE_TWO_FACTOR: OperationInfo = OperationInfo {
@@ -19102,216 +19102,216 @@ static DISABLE_TWO_FACTOR: OperationInfo = OperationInfo {
     method: "POST",
     path: "/api/v1/users/{id}/two-factor/disable",
     responses: &[
-        (204u16, "successful operation"),
-        (403u16, "invalid password"),
-        (404u16, "user not found"),
+        (204, "successful operation"),
+        (403, "invalid password"),
+        (404, "user not found"),
     ],
 };
 static USER_IMPORT_RESUMABLE_INIT: OperationInfo = OperationInfo {
     name: "user_import_resumable_init",
     method: "POST",
     path: "/api/v1/users/{userId}/imports/import-resumable",
-    responses: &[(201u16, "created")],
+    responses: &[(201, "created")],
 };
 static USER_IMPORT_RESUMABLE: OperationInfo = OperationInfo {
     name: "user_import_resumable",
     method: "PUT",
     path: "/api/v1/users/{userId}/imports/import-resumable",
     responses: &[
-        (204u16, "last chunk received: successful operation"),
-        (308u16, "resume incomplete"),
+        (204, "last chunk received: successful operation"),
+        (308, "resume incomplete"),
     ],
 };
 static USER_IMPORT_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
     name: "user_import_resumable_cancel",
     method: "DELETE",
     path: "/api/v1/users/{userId}/imports/import-resumable",
-    responses: &[(204u16, "import cancelled")],
+    responses: &[(204, "import cancelled")],
 };
 static GET_LATEST_USER_IMPORT: OperationInfo = OperationInfo {
     name: "get_latest_user_import",
     method: "GET",
     path: "/api/v1/users/{userId}/imports/latest",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static REQUEST_USER_EXPORT: OperationInfo = OperationInfo {
     name: "request_user_export",
     method: "POST",
     path: "/api/v1/users/{userId}/exports/request",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static LIST_USER_EXPORTS: OperationInfo = OperationInfo {
     name: "list_user_exports",
     method: "GET",
     path: "/api/v1/users/{userId}/exports",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static DELETE_USER_EXPORT: OperationInfo = OperationInfo {
     name: "delete_user_export",
     method: "DELETE",
     path: "/api/v1/users/{userId}/exports/{id}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_USER_INFO: OperationInfo = OperationInfo {
     name: "get_user_info",
     method: "GET",
     path: "/api/v1/users/me",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static PUT_USER_INFO: OperationInfo = OperationInfo {
     name: "put_user_info",
     method: "PUT",
     path: "/api/v1/users/me",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static DELETE_ME: OperationInfo = OperationInfo {
     name: "delete_me",
     method: "DELETE",
     path: "/api/v1/users/me",
     responses: &[
-        (204u16, "successful operation - account deleted"),
-        (400u16, "invalid request parameters"),
-        (401u16, "authentication required"),
+        (204, "successful operation - account deleted"),
+        (400, "invalid request parameters"),
+        (401, "authentication required"),
     ],
 };
 static GET_USERS_ME_VIDEOS_COMMENTS: OperationInfo = OperationInfo {
     name: "get_users_me_videos_comments",
     method: "GET",
     path: "/api/v1/users/me/videos/comments",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_USERS_ME_VIDEOS_IMPORTS: OperationInfo = OperationInfo {
     name: "get_users_me_videos_imports",
     method: "GET",
     path: "/api/v1/users/me/videos/imports",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_USERS_ME_VIDEO_QUOTA_USED: OperationInfo = OperationInfo {
     name: "get_users_me_video_quota_used",
     method: "GET",
     path: "/api/v1/users/me/video-quota-used",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_USERS_ME_VIDEOS_BY_VIDEO_ID_OR_UUID_RATING: OperationInfo = OperationInfo {
     name: "get_users_me_videos_by_video_id_or_uuid_rating",
     method: "GET",
     path: "/api/v1/users/me/videos/{videoIdOrUUID}/rating",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_USERS_ME_VIDEOS: OperationInfo = OperationInfo {
     name: "get_users_me_videos",
     method: "GET",
     path: "/api/v1/users/me/videos",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_USERS_ME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "get_users_me_subscriptions",
     method: "GET",
     path: "/api/v1/users/me/subscriptions",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_USERS_ME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "post_users_me_subscriptions",
     method: "POST",
     path: "/api/v1/users/me/subscriptions",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_USERS_ME_SUBSCRIPTIONS_EXIST: OperationInfo = OperationInfo {
     name: "get_users_me_subscriptions_exist",
     method: "GET",
     path: "/api/v1/users/me/subscriptions/exist",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_USERS_ME_SUBSCRIPTIONS_VIDEOS: OperationInfo = OperationInfo {
     name: "get_users_me_subscriptions_videos",
     method: "GET",
     path: "/api/v1/users/me/subscriptions/videos",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE: OperationInfo = OperationInfo {
     name: "get_users_me_subscriptions_by_subscription_handle",
     method: "GET",
     path: "/api/v1/users/me/subscriptions/{subscriptionHandle}",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static DELETE_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE: OperationInfo = OperationInfo {
     name: "delete_users_me_subscriptions_by_subscription_handle",
     method: "DELETE",
     path: "/api/v1/users/me/subscriptions/{subscriptionHandle}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_USERS_ME_NOTIFICATIONS: OperationInfo = OperationInfo {
     name: "get_users_me_notifications",
     method: "GET",
     path: "/api/v1/users/me/notifications",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_USERS_ME_NOTIFICATIONS_READ: OperationInfo = OperationInfo {
     name: "post_users_me_notifications_read",
     method: "POST",
     path: "/api/v1/users/me/notifications/read",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_USERS_ME_NOTIFICATIONS_READ_ALL: OperationInfo = OperationInfo {
     name: "post_users_me_notifications_read_all",
     method: "POST",
     path: "/api/v1/users/me/notifications/read-all",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static PUT_USERS_ME_NOTIFICATION_SETTINGS: OperationInfo = OperationInfo {
     name: "put_users_me_notification_settings",
     method: "PUT",
     path: "/api/v1/users/me/notification-settings",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_USERS_ME_NEW_FEATURE_INFO_READ: OperationInfo = OperationInfo {
     name: "post_users_me_new_feature_info_read",
     method: "POST",
     path: "/api/v1/users/me/new-feature-info/read",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_USERS_ME_HISTORY_VIDEOS: OperationInfo = OperationInfo {
     name: "get_users_me_history_videos",
     method: "GET",
     path: "/api/v1/users/me/history/videos",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static DELETE_USERS_ME_HISTORY_VIDEOS_BY_VIDEO_ID_OR_UUID: OperationInfo = OperationInfo {
     name: "delete_users_me_history_videos_by_video_id_or_uuid",
     method: "DELETE",
     path: "/api/v1/users/me/history/videos/{videoIdOrUUID}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_USERS_ME_HISTORY_VIDEOS_REMOVE: OperationInfo = OperationInfo {
     name: "post_users_me_history_videos_remove",
     method: "POST",
     path: "/api/v1/users/me/history/videos/remove",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_USERS_ME_AVATAR_PICK: OperationInfo = OperationInfo {
     name: "post_users_me_avatar_pick",
     method: "POST",
     path: "/api/v1/users/me/avatar/pick",
-    responses: &[(200u16, "successful operation"), (413u16, "image file too large")],
+    responses: &[(200, "successful operation"), (413, "image file too large")],
 };
 static DELETE_USERS_ME_AVATAR: OperationInfo = OperationInfo {
     name: "delete_users_me_avatar",
     method: "DELETE",
     path: "/api/v1/users/me/avatar",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static REGISTER_USER: OperationInfo = OperationInfo {
     name: "register_user",
     method: "POST",
     path: "/api/v1/users/register",
     responses: &[
-        (200u16, "successful operation"),
-        (400u16, "request error"),
+        (200, "successful operation"),
+        (400, "request error"),
         (
-            403u16,
+            403,
             "user registration is not enabled, user limit is reached, registration is not allowed for the ip, requires approval or blocked by a plugin",
         ),
-        (409u16, "a user with this username, channel name or email already exists"),
+        (409, "a user with this username, channel name or email already exists"),
     ],
 };
 static REQUEST_REGISTRATION: OperationInfo = OperationInfo {
@@ -19319,14 +19319,14 @@ static REQUEST_REGISTRATION: OperationInfo = OperationInfo {
     method: "POST",
     path: "/api/v1/users/registrations/request",
     responses: &[
-        (200u16, "successful operation"),
-        (400u16, "request error or signup approval is not enabled on the instance"),
+        (200, "successful operation"),
+        (400, "request error or signup approval is not enabled on the instance"),
         (
-            403u16,
+            403,
             "user registration is not enabled, user limit is reached, registration is not allowed for the ip or blocked by a plugin",
         ),
         (
-            409u16,
+            409,
             "a user or registration with this username, channel name or email already exists",
         ),
     ],
@@ -19335,45 +19335,45 @@ static ACCEPT_REGISTRATION: OperationInfo = OperationInfo {
     name: "accept_registration",
     method: "POST",
     path: "/api/v1/users/registrations/{registrationId}/accept",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static REJECT_REGISTRATION: OperationInfo = OperationInfo {
     name: "reject_registration",
     method: "POST",
     path: "/api/v1/users/registrations/{registrationId}/reject",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static DELETE_REGISTRATION: OperationInfo = OperationInfo {
     name: "delete_registration",
     method: "DELETE",
     path: "/api/v1/users/registrations/{registrationId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static LIST_REGISTRATIONS: OperationInfo = OperationInfo {
     name: "list_registrations",
     method: "GET",
     path: "/api/v1/users/registrations",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_VIDEOS_OWNERSHIP: OperationInfo = OperationInfo {
     name: "get_videos_ownership",
     method: "GET",
     path: "/api/v1/videos/ownership",
-    responses: &[(200u16, "successful operation"), (401u16, "authentication required")],
+    responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 static POST_VIDEOS_OWNERSHIP_BY_ID_ACCEPT: OperationInfo = OperationInfo {
     name: "post_videos_ownership_by_id_accept",
     method: "POST",
     path: "/api/v1/videos/ownership/{id}/accept",
     responses: &[
-        (204u16, "successful operation"),
+        (204, "successful operation"),
         (
-            400u16,
+            400,
             "ownership change request already accepted/refused or invalid target channel id",
         ),
-        (403u16, "cannot terminate an ownership change of another user"),
-        (404u16, "video ownership change not found"),
-        (413u16, "quota exceeded for the target account/channel"),
+        (403, "cannot terminate an ownership change of another user"),
+        (404, "video ownership change not found"),
+        (413, "quota exceeded for the target account/channel"),
     ],
 };
 static POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = OperationInfo {
@@ -19381,10 +19381,10 @@ static POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = OperationInfo {
     method: "POST",
     path: "/api/v1/videos/ownership/{id}/refuse",
     responses: &[
-        (204u16, "successful operation"),
-        (400u16, "ownership change request already accepted/refused"),
-        (403u16, "cannot terminate an ownership change of another user"),
-        (404u16, "video ownership change not found"),
+        (204, "successful operation"),
+        (400, "ownership change request already accepted/refused"),
+        (403, "cannot terminate an ownership change of another user"),
+        (404, "video ownership change not found"),
     ],
 };
 static DELETE_VIDEOS_OWNERSHIP_BY_ID: OperationInfo = OperationInfo {
@@ -19392,13 +19392,13 @@ static DELETE_VIDEOS_OWNERSHIP_BY_ID: OperationInfo = OperationInfo {
     method: "DELETE",
     path: "/api/v1/videos/ownership/{id}",
     responses: &[
-        (204u16, "successful operation"),
-        (400u16, "ownership request already accepted or refused"),
+        (204, "successful operation"),
+        (400, "ownership request already accepted or refused"),
         (
-            403u16,
+            403,
             "only users who can manage the video can delete an ownership change request",
         ),
-        (404u16, "video ownership change not found"),
+        (404, "video ownership change not found"),
     ],
 };
 static GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP: OperationInfo = OperationInfo {
@@ -19406,9 +19406,9 @@ static GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP: OperationInfo = OperationInfo {
     method: "GET",
     path: "/api/v1/videos/{videoIdOrUUID}/ownership",
     responses: &[
-        (200u16, "successful operation"),
-        (403u16, "cannot manage the video"),
-        (404u16, "video not found"),
+        (200, "successful operation"),
+        (403, "cannot manage the video"),
+        (404, "video not found"),
     ],
 };
 static POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP: OperationInfo = OperationInfo {
@@ -19416,35 +19416,35 @@ static POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP: OperationInfo = Operation
     method: "POST",
     path: "/api/v1/videos/{videoIdOrUUID}/give-ownership",
     responses: &[
-        (204u16, "successful operation"),
+        (204, "successful operation"),
         (
-            400u16,
+            400,
             "changing video ownership to a remote account is not supported yet or there is already a pending ownership request",
         ),
-        (403u16, "cannot change ownership of this video"),
-        (404u16, "video not found"),
+        (403, "cannot change ownership of this video"),
+        (404, "video not found"),
     ],
 };
 static GET_VIDEO_CHANNELS_OWNERSHIP: OperationInfo = OperationInfo {
     name: "get_video_channels_ownership",
     method: "GET",
     path: "/api/v1/video-channels/ownership",
-    responses: &[(200u16, "successful operation"), (401u16, "authentication required")],
+    responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 static POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_ACCEPT: OperationInfo = OperationInfo {
     name: "post_video_channels_ownership_by_id_accept",
     method: "POST",
     path: "/api/v1/video-channels/ownership/{id}/accept",
     responses: &[
-        (204u16, "successful operation"),
+        (204, "successful operation"),
         (
-            400u16,
+            400,
             "ownership change request already accepted/refused or request type mismatch",
         ),
-        (403u16, "cannot terminate an ownership change of another user"),
-        (404u16, "channel ownership change not found"),
-        (409u16, "cannot accept transferring the last channel of the initiator account"),
-        (413u16, "quota exceeded for the target account"),
+        (403, "cannot terminate an ownership change of another user"),
+        (404, "channel ownership change not found"),
+        (409, "cannot accept transferring the last channel of the initiator account"),
+        (413, "quota exceeded for the target account"),
     ],
 };
 static POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = OperationInfo {
@@ -19452,13 +19452,13 @@ static POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = OperationInfo
     method: "POST",
     path: "/api/v1/video-channels/ownership/{id}/refuse",
     responses: &[
-        (204u16, "successful operation"),
+        (204, "successful operation"),
         (
-            400u16,
+            400,
             "ownership change request already accepted/refused or request type mismatch",
         ),
-        (403u16, "cannot terminate an ownership change of another user"),
-        (404u16, "channel ownership change not found"),
+        (403, "cannot terminate an ownership change of another user"),
+        (404, "channel ownership change not found"),
     ],
 };
 static DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID: OperationInfo = OperationInfo {
@@ -19466,10 +19466,10 @@ static DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID: OperationInfo = OperationInfo {
     method: "DELETE",
     path: "/api/v1/video-channels/ownership/{id}",
     responses: &[
-        (204u16, "successful operation"),
-        (400u16, "ownership request already accepted/refused or request type mismatch"),
-        (403u16, "only channel owners can delete a channel ownership change request"),
-        (404u16, "channel ownership change not found"),
+        (204, "successful operation"),
+        (400, "ownership request already accepted/refused or request type mismatch"),
+        (403, "only channel owners can delete a channel ownership change request"),
+        (404, "channel ownership change not found"),
     ],
 };
 static GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP: OperationInfo = OperationInfo {
@@ -19477,10 +19477,10 @@ static GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP: OperationInfo = Operation
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}/ownership",
     responses: &[
-        (200u16, "successful operation"),
-        (400u16, "invalid parameters"),
-        (403u16, "cannot manage the channel"),
-        (404u16, "channel not found"),
+        (200, "successful operation"),
+        (400, "invalid parameters"),
+        (403, "cannot manage the channel"),
+        (404, "channel not found"),
     ],
 };
 static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_GIVE_OWNERSHIP: OperationInfo = OperationInfo {
@@ -19488,13 +19488,13 @@ static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_GIVE_OWNERSHIP: OperationInfo = Ope
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/give-ownership",
     responses: &[
-        (204u16, "successful operation"),
+        (204, "successful operation"),
         (
-            400u16,
+            400,
             "changing channel ownership to this target is invalid or there is already a pending ownership request",
         ),
-        (403u16, "cannot change ownership of this channel"),
-        (404u16, "channel not found"),
+        (403, "cannot change ownership of this channel"),
+        (404, "channel not found"),
     ],
 };
 static REQUEST_VIDEO_TOKEN: OperationInfo = OperationInfo {
@@ -19502,9 +19502,9 @@ static REQUEST_VIDEO_TOKEN: OperationInfo = OperationInfo {
     method: "POST",
     path: "/api/v1/videos/{id}/token",
     responses: &[
-        (200u16, "successful operation"),
-        (400u16, "incorrect parameters"),
-        (404u16, "video not found"),
+        (200, "successful operation"),
+        (400, "incorrect parameters"),
+        (404, "video not found"),
     ],
 };
 static POST_VIDEOS_BY_ID_STUDIO_EDIT: OperationInfo = OperationInfo {
@@ -19512,107 +19512,107 @@ static POST_VIDEOS_BY_ID_STUDIO_EDIT: OperationInfo = OperationInfo {
     method: "POST",
     path: "/api/v1/videos/{id}/studio/edit",
     responses: &[
-        (204u16, "successful operation"),
-        (400u16, "incorrect parameters"),
-        (404u16, "video not found"),
+        (204, "successful operation"),
+        (400, "incorrect parameters"),
+        (404, "video not found"),
     ],
 };
 static GET_VIDEOS: OperationInfo = OperationInfo {
     name: "get_videos",
     method: "GET",
     path: "/api/v1/videos",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_CATEGORIES: OperationInfo = OperationInfo {
     name: "get_categories",
     method: "GET",
     path: "/api/v1/videos/categories",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_LICENCES: OperationInfo = OperationInfo {
     name: "get_licences",
     method: "GET",
     path: "/api/v1/videos/licences",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_LANGUAGES: OperationInfo = OperationInfo {
     name: "get_languages",
     method: "GET",
     path: "/api/v1/videos/languages",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_VIDEO_PRIVACY_POLICIES: OperationInfo = OperationInfo {
     name: "get_video_privacy_policies",
     method: "GET",
     path: "/api/v1/videos/privacies",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static PUT_VIDEO: OperationInfo = OperationInfo {
     name: "put_video",
     method: "PUT",
     path: "/api/v1/videos/{id}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_VIDEO: OperationInfo = OperationInfo {
     name: "get_video",
     method: "GET",
     path: "/api/v1/videos/{id}",
     responses: &[
-        (200u16, "successful operation"),
-        (401u16, "Requires authentication or the video requires a password"),
-        (403u16, "Invalid authentication or the video requires a password"),
+        (200, "successful operation"),
+        (401, "Requires authentication or the video requires a password"),
+        (403, "Invalid authentication or the video requires a password"),
     ],
 };
 static DEL_VIDEO: OperationInfo = OperationInfo {
     name: "del_video",
     method: "DELETE",
     path: "/api/v1/videos/{id}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static ADD_VIEW: OperationInfo = OperationInfo {
     name: "add_view",
     method: "POST",
     path: "/api/v1/videos/{id}/views",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_VIDEOS_BY_ID_STATS_OVERALL: OperationInfo = OperationInfo {
     name: "get_videos_by_id_stats_overall",
     method: "GET",
     path: "/api/v1/videos/{id}/stats/overall",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_VIDEOS_BY_ID_STATS_USER_AGENT: OperationInfo = OperationInfo {
     name: "get_videos_by_id_stats_user_agent",
     method: "GET",
     path: "/api/v1/videos/{id}/stats/user-agent",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_VIDEOS_BY_ID_STATS_RETENTION: OperationInfo = OperationInfo {
     name: "get_videos_by_id_stats_retention",
     method: "GET",
     path: "/api/v1/videos/{id}/stats/retention",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_VIDEOS_BY_ID_STATS_TIMESERIES_BY_METRIC: OperationInfo = OperationInfo {
     name: "get_videos_by_id_stats_timeseries_by_metric",
     method: "GET",
     path: "/api/v1/videos/{id}/stats/timeseries/{metric}",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static UPLOAD_LEGACY: OperationInfo = OperationInfo {
     name: "upload_legacy",
     method: "POST",
     path: "/api/v1/videos/upload",
     responses: &[
-        (200u16, "successful operation"),
-        (403u16, "video didn't pass upload filter"),
-        (408u16, "upload has timed out"),
+        (200, "successful operation"),
+        (403, "video didn't pass upload filter"),
+        (408, "upload has timed out"),
         (
-            413u16,
+            413,
             "video file too large, due to quota or max body size limit set by the reverse-proxy",
         ),
-        (415u16, "video type unsupported"),
-        (422u16, "video unreadable"),
+        (415, "video type unsupported"),
+        (422, "video unreadable"),
     ],
 };
 static UPLOAD_RESUMABLE_INIT: OperationInfo = OperationInfo {
@@ -19621,15 +19621,15 @@ static UPLOAD_RESUMABLE_INIT: OperationInfo = OperationInfo {
     path: "/api/v1/videos/upload-resumable",
     responses: &[
         (
-            200u16,
+            200,
             "file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead",
         ),
-        (201u16, "created"),
+        (201, "created"),
         (
-            413u16,
+            413,
             "video file too large, due to quota, absolute max file size or concurrent partial upload limit",
         ),
-        (415u16, "video type unsupported"),
+        (415, "video type unsupported"),
     ],
 };
 static UPLOAD_RESUMABLE: OperationInfo = OperationInfo {
@@ -19637,63 +19637,63 @@ static UPLOAD_RESUMABLE: OperationInfo = OperationInfo {
     method: "PUT",
     path: "/api/v1/videos/upload-resumable",
     responses: &[
-        (200u16, "last chunk received"),
-        (308u16, "resume incomplete"),
-        (403u16, "video didn't pass upload filter"),
-        (404u16, "upload not found"),
-        (409u16, "chunk doesn't match range"),
-        (422u16, "video unreadable"),
-        (429u16, "too many concurrent requests"),
-        (503u16, "upload is already being processed"),
+        (200, "last chunk received"),
+        (308, "resume incomplete"),
+        (403, "video didn't pass upload filter"),
+        (404, "upload not found"),
+        (409, "chunk doesn't match range"),
+        (422, "video unreadable"),
+        (429, "too many concurrent requests"),
+        (503, "upload is already being processed"),
     ],
 };
 static UPLOAD_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
     name: "upload_resumable_cancel",
     method: "DELETE",
     path: "/api/v1/videos/upload-resumable",
-    responses: &[(204u16, "upload cancelled"), (404u16, "upload not found")],
+    responses: &[(204, "upload cancelled"), (404, "upload not found")],
 };
 static IMPORT_VIDEO: OperationInfo = OperationInfo {
     name: "import_video",
     method: "POST",
     path: "/api/v1/videos/imports",
     responses: &[
-        (200u16, "successful operation"),
-        (400u16, "`magnetUri` or `targetUrl` or a torrent file missing"),
-        (403u16, "video didn't pass pre-import filter"),
-        (409u16, "HTTP or Torrent/magnetURI import not enabled"),
+        (200, "successful operation"),
+        (400, "`magnetUri` or `targetUrl` or a torrent file missing"),
+        (403, "video didn't pass pre-import filter"),
+        (409, "HTTP or Torrent/magnetURI import not enabled"),
     ],
 };
 static POST_VIDEOS_IMPORTS_BY_ID_CANCEL: OperationInfo = OperationInfo {
     name: "post_videos_imports_by_id_cancel",
     method: "POST",
     path: "/api/v1/videos/imports/{id}/cancel",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_VIDEOS_IMPORTS_BY_ID_RETRY: OperationInfo = OperationInfo {
     name: "post_videos_imports_by_id_retry",
     method: "POST",
     path: "/api/v1/videos/imports/{id}/retry",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static DELETE_VIDEOS_IMPORTS_BY_ID: OperationInfo = OperationInfo {
     name: "delete_videos_imports_by_id",
     method: "DELETE",
     path: "/api/v1/videos/imports/{id}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static ADD_LIVE: OperationInfo = OperationInfo {
     name: "add_live",
     method: "POST",
     path: "/api/v1/videos/live",
     responses: &[
-        (200u16, "successful operation"),
+        (200, "successful operation"),
         (
-            400u16,
+            400,
             "validation error, or conflicting `saveReplay` and `permanentLive` parameter set",
         ),
         (
-            403u16,
+            403,
             "live is not enabled, allow replay is not enabled, or max instance/user live videos limit is exceeded",
         ),
     ],
@@ -19702,17 +19702,17 @@ static GET_LIVE_ID: OperationInfo = OperationInfo {
     name: "get_live_id",
     method: "GET",
     path: "/api/v1/videos/live/{id}",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static UPDATE_LIVE_ID: OperationInfo = OperationInfo {
     name: "update_live_id",
     method: "PUT",
     path: "/api/v1/videos/live/{id}",
     responses: &[
-        (204u16, "successful operation"),
-        (400u16, "bad parameters or trying to update a live that has already started"),
+        (204, "successful operation"),
+        (400, "bad parameters or trying to update a live that has already started"),
         (
-            403u16,
+            403,
             "trying to save replay of the live but saving replay is not enabled on the instance",
         ),
     ],
@@ -19721,25 +19721,25 @@ static GET_VIDEOS_LIVE_BY_ID_SESSIONS: OperationInfo = OperationInfo {
     name: "get_videos_live_by_id_sessions",
     method: "GET",
     path: "/api/v1/videos/live/{id}/sessions",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_VIDEOS_BY_ID_LIVE_SESSION: OperationInfo = OperationInfo {
     name: "get_videos_by_id_live_session",
     method: "GET",
     path: "/api/v1/videos/{id}/live-session",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_VIDEO_SOURCE: OperationInfo = OperationInfo {
     name: "get_video_source",
     method: "GET",
     path: "/api/v1/videos/{id}/source",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static DELETE_VIDEO_SOURCE_FILE: OperationInfo = OperationInfo {
     name: "delete_video_source_file",
     method: "DELETE",
     path: "/api/v1/videos/{id}/source/file",
-    responses: &[(204u16, "successful operation"), (404u16, "video source not found")],
+    responses: &[(204, "successful operation"), (404, "video source not found")],
 };
 static REPLACE_VIDEO_SOURCE_RESUMABLE_INIT: OperationInfo = OperationInfo {
     name: "replace_video_source_resumable_init",
@@ -19747,15 +19747,15 @@ static REPLACE_VIDEO_SOURCE_RESUMABLE_INIT: OperationInfo = OperationInfo {
     path: "/api/v1/videos/{id}/source/replace-resumable",
     responses: &[
         (
-            200u16,
+            200,
             "file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead",
         ),
-        (201u16, "created"),
+        (201, "created"),
         (
-            413u16,
+            413,
             "video file too large, due to quota, absolute max file size or concurrent partial upload limit",
         ),
-        (415u16, "video type unsupported"),
+        (415, "video type unsupported"),
     ],
 };
 static REPLACE_VIDEO_SOURCE_RESUMABLE: OperationInfo = OperationInfo {
@@ -19763,14 +19763,14 @@ static REPLACE_VIDEO_SOURCE_RESUMABLE: OperationInfo = OperationInfo {
     method: "PUT",
     path: "/api/v1/videos/{id}/source/replace-resumable",
     responses: &[
-        (204u16, "last chunk received: successful operation"),
-        (308u16, "resume incomplete"),
-        (403u16, "video didn't pass file replacement filter"),
-        (404u16, "replace upload not found"),
-        (409u16, "chunk doesn't match range"),
-        (422u16, "video unreadable"),
-        (429u16, "too many concurrent requests"),
-        (503u16, "upload is already being processed"),
+        (204, "last chunk received: successful operation"),
+        (308, "resume incomplete"),
+        (403, "video didn't pass file replacement filter"),
+        (404, "replace upload not found"),
+        (409, "chunk doesn't match range"),
+        (422, "video unreadable"),
+        (429, "too many concurrent requests"),
+        (503, "upload is already being processed"),
     ],
 };
 static REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
@@ -19778,532 +19778,511 @@ static REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
     method: "DELETE",
     path: "/api/v1/videos/{id}/source/replace-resumable",
     responses: &[
-        (204u16, "source file replacement cancelled"),
-        (404u16, "source file replacement not found"),
+        (204, "source file replacement cancelled"),
+        (404, "source file replacement not found"),
     ],
 };
 static GET_MY_ABUSES: OperationInfo = OperationInfo {
     name: "get_my_abuses",
     method: "GET",
     path: "/api/v1/users/me/abuses",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_ABUSES: OperationInfo = OperationInfo {
     name: "get_abuses",
     method: "GET",
     path: "/api/v1/abuses",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_ABUSES: OperationInfo = OperationInfo {
     name: "post_abuses",
     method: "POST",
     path: "/api/v1/abuses",
-    responses: &[
-        (200u16, "successful operation"),
-        (400u16, "incorrect request parameters"),
-    ],
+    responses: &[(200, "successful operation"), (400, "incorrect request parameters")],
 };
 static PUT_ABUSES_BY_ABUSE_ID: OperationInfo = OperationInfo {
     name: "put_abuses_by_abuse_id",
     method: "PUT",
     path: "/api/v1/abuses/{abuseId}",
-    responses: &[(204u16, "successful operation"), (404u16, "abuse not found")],
+    responses: &[(204, "successful operation"), (404, "abuse not found")],
 };
 static DELETE_ABUSES_BY_ABUSE_ID: OperationInfo = OperationInfo {
     name: "delete_abuses_by_abuse_id",
     method: "DELETE",
     path: "/api/v1/abuses/{abuseId}",
-    responses: &[(204u16, "successful operation"), (404u16, "block not found")],
+    responses: &[(204, "successful operation"), (404, "block not found")],
 };
 static GET_ABUSES_BY_ABUSE_ID_MESSAGES: OperationInfo = OperationInfo {
     name: "get_abuses_by_abuse_id_messages",
     method: "GET",
     path: "/api/v1/abuses/{abuseId}/messages",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_ABUSES_BY_ABUSE_ID_MESSAGES: OperationInfo = OperationInfo {
     name: "post_abuses_by_abuse_id_messages",
     method: "POST",
     path: "/api/v1/abuses/{abuseId}/messages",
-    responses: &[
-        (200u16, "successful operation"),
-        (400u16, "incorrect request parameters"),
-    ],
+    responses: &[(200, "successful operation"), (400, "incorrect request parameters")],
 };
 static DELETE_ABUSES_BY_ABUSE_ID_MESSAGES_BY_ABUSE_MESSAGE_ID: OperationInfo = OperationInfo {
     name: "delete_abuses_by_abuse_id_messages_by_abuse_message_id",
     method: "DELETE",
     path: "/api/v1/abuses/{abuseId}/messages/{abuseMessageId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static ADD_VIDEO_BLOCK: OperationInfo = OperationInfo {
     name: "add_video_block",
     method: "POST",
     path: "/api/v1/videos/{id}/blacklist",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static UPDATE_VIDEO_BLOCK: OperationInfo = OperationInfo {
     name: "update_video_block",
     method: "PUT",
     path: "/api/v1/videos/{id}/blacklist",
-    responses: &[(204u16, "successful operation"), (404u16, "block not found")],
+    responses: &[(204, "successful operation"), (404, "block not found")],
 };
 static DEL_VIDEO_BLOCK: OperationInfo = OperationInfo {
     name: "del_video_block",
     method: "DELETE",
     path: "/api/v1/videos/{id}/blacklist",
-    responses: &[(204u16, "successful operation"), (404u16, "block not found")],
+    responses: &[(204, "successful operation"), (404, "block not found")],
 };
 static GET_VIDEO_BLOCKS: OperationInfo = OperationInfo {
     name: "get_video_blocks",
     method: "GET",
     path: "/api/v1/videos/blacklist",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static LIST_VIDEO_STORYBOARDS: OperationInfo = OperationInfo {
     name: "list_video_storyboards",
     method: "GET",
     path: "/api/v1/videos/{id}/storyboards",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_VIDEO_CAPTIONS: OperationInfo = OperationInfo {
     name: "get_video_captions",
     method: "GET",
     path: "/api/v1/videos/{id}/captions",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GENERATE_VIDEO_CAPTION: OperationInfo = OperationInfo {
     name: "generate_video_caption",
     method: "POST",
     path: "/api/v1/videos/{id}/captions/generate",
-    responses: &[(204u16, "successful operation"), (404u16, "video not found")],
+    responses: &[(204, "successful operation"), (404, "video not found")],
 };
 static ADD_VIDEO_CAPTION: OperationInfo = OperationInfo {
     name: "add_video_caption",
     method: "PUT",
     path: "/api/v1/videos/{id}/captions/{captionLanguage}",
-    responses: &[
-        (204u16, "successful operation"),
-        (404u16, "video or language not found"),
-    ],
+    responses: &[(204, "successful operation"), (404, "video or language not found")],
 };
 static DEL_VIDEO_CAPTION: OperationInfo = OperationInfo {
     name: "del_video_caption",
     method: "DELETE",
     path: "/api/v1/videos/{id}/captions/{captionLanguage}",
     responses: &[
-        (204u16, "successful operation"),
-        (404u16, "video or language or caption for that language not found"),
+        (204, "successful operation"),
+        (404, "video or language or caption for that language not found"),
     ],
 };
 static GET_VIDEO_CHAPTERS: OperationInfo = OperationInfo {
     name: "get_video_chapters",
     method: "GET",
     path: "/api/v1/videos/{id}/chapters",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static REPLACE_VIDEO_CHAPTERS: OperationInfo = OperationInfo {
     name: "replace_video_chapters",
     method: "PUT",
     path: "/api/v1/videos/{id}/chapters",
-    responses: &[(204u16, "successful operation"), (404u16, "video not found")],
+    responses: &[(204, "successful operation"), (404, "video not found")],
 };
 static GET_VIDEO_EMBED_PRIVACY: OperationInfo = OperationInfo {
     name: "get_video_embed_privacy",
     method: "GET",
     path: "/api/v1/videos/{id}/embed-privacy",
-    responses: &[(200u16, "successful operation"), (400u16, "invalid request")],
+    responses: &[(200, "successful operation"), (400, "invalid request")],
 };
 static UPDATE_VIDEO_EMBED_PRIVACY: OperationInfo = OperationInfo {
     name: "update_video_embed_privacy",
     method: "PUT",
     path: "/api/v1/videos/{id}/embed-privacy",
-    responses: &[(204u16, "successful operation"), (400u16, "invalid request")],
+    responses: &[(204, "successful operation"), (400, "invalid request")],
 };
 static IS_VIDEO_EMBED_ON_DOMAIN_ALLOWED: OperationInfo = OperationInfo {
     name: "is_video_embed_on_domain_allowed",
     method: "GET",
     path: "/api/v1/videos/{id}/embed-privacy/allowed",
-    responses: &[(200u16, "successful operation"), (400u16, "invalid request")],
+    responses: &[(200, "successful operation"), (400, "invalid request")],
 };
 static LIST_VIDEO_PASSWORDS: OperationInfo = OperationInfo {
     name: "list_video_passwords",
     method: "GET",
     path: "/api/v1/videos/{id}/passwords",
-    responses: &[
-        (200u16, "successful operation"),
-        (400u16, "video is not password protected"),
-    ],
+    responses: &[(200, "successful operation"), (400, "video is not password protected")],
 };
 static UPDATE_VIDEO_PASSWORD_LIST: OperationInfo = OperationInfo {
     name: "update_video_password_list",
     method: "PUT",
     path: "/api/v1/videos/{id}/passwords",
-    responses: &[
-        (204u16, "successful operation"),
-        (400u16, "video is not password protected"),
-    ],
+    responses: &[(204, "successful operation"), (400, "video is not password protected")],
 };
 static ADD_VIDEO_PASSWORD: OperationInfo = OperationInfo {
     name: "add_video_password",
     method: "POST",
     path: "/api/v1/videos/{id}/passwords",
-    responses: &[
-        (204u16, "successful operation"),
-        (400u16, "video is not password protected"),
-    ],
+    responses: &[(204, "successful operation"), (400, "video is not password protected")],
 };
 static REMOVE_VIDEO_PASSWORD: OperationInfo = OperationInfo {
     name: "remove_video_password",
     method: "DELETE",
     path: "/api/v1/videos/{id}/passwords/{passwordId}",
     responses: &[
-        (204u16, "successful operation"),
-        (400u16, "video is not password protected"),
-        (403u16, "cannot delete the last password of the protected video"),
+        (204, "successful operation"),
+        (400, "video is not password protected"),
+        (403, "cannot delete the last password of the protected video"),
     ],
 };
 static GET_VIDEO_CHANNELS: OperationInfo = OperationInfo {
     name: "get_video_channels",
     method: "GET",
     path: "/api/v1/video-channels",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static ADD_VIDEO_CHANNEL: OperationInfo = OperationInfo {
     name: "add_video_channel",
     method: "POST",
     path: "/api/v1/video-channels",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_VIDEO_CHANNEL: OperationInfo = OperationInfo {
     name: "get_video_channel",
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static PUT_VIDEO_CHANNEL: OperationInfo = OperationInfo {
     name: "put_video_channel",
     method: "PUT",
     path: "/api/v1/video-channels/{channelHandle}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static DEL_VIDEO_CHANNEL: OperationInfo = OperationInfo {
     name: "del_video_channel",
     method: "DELETE",
     path: "/api/v1/video-channels/{channelHandle}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_VIDEO_CHANNEL_VIDEOS: OperationInfo = OperationInfo {
     name: "get_video_channel_videos",
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}/videos",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static LIST_VIDEO_CHANNEL_ACTIVITIES: OperationInfo = OperationInfo {
     name: "list_video_channel_activities",
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}/activities",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS: OperationInfo = OperationInfo {
     name: "get_video_channels_by_channel_handle_video_playlists",
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}/video-playlists",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static REORDER_VIDEO_PLAYLISTS_OF_CHANNEL: OperationInfo = OperationInfo {
     name: "reorder_video_playlists_of_channel",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/video-playlists/reorder",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_VIDEO_CHANNEL_FOLLOWERS: OperationInfo = OperationInfo {
     name: "get_video_channel_followers",
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}/followers",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR_PICK: OperationInfo = OperationInfo {
     name: "post_video_channels_by_channel_handle_avatar_pick",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/avatar/pick",
-    responses: &[(200u16, "successful operation"), (413u16, "image file too large")],
+    responses: &[(200, "successful operation"), (413, "image file too large")],
 };
 static DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR: OperationInfo = OperationInfo {
     name: "delete_video_channels_by_channel_handle_avatar",
     method: "DELETE",
     path: "/api/v1/video-channels/{channelHandle}/avatar",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER_PICK: OperationInfo = OperationInfo {
     name: "post_video_channels_by_channel_handle_banner_pick",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/banner/pick",
-    responses: &[(200u16, "successful operation"), (413u16, "image file too large")],
+    responses: &[(200, "successful operation"), (413, "image file too large")],
 };
 static DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER: OperationInfo = OperationInfo {
     name: "delete_video_channels_by_channel_handle_banner",
     method: "DELETE",
     path: "/api/v1/video-channels/{channelHandle}/banner",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_IMPORT_VIDEOS: OperationInfo = OperationInfo {
     name: "post_video_channels_by_channel_handle_import_videos",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/import-videos",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static ADD_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
     name: "add_video_channel_sync",
     method: "POST",
     path: "/api/v1/video-channel-syncs",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static DEL_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
     name: "del_video_channel_sync",
     method: "DELETE",
     path: "/api/v1/video-channel-syncs/{channelSyncId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static TRIGGER_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
     name: "trigger_video_channel_sync",
     method: "POST",
     path: "/api/v1/video-channel-syncs/{channelSyncId}/sync",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_VIDEO_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     name: "get_video_player_settings",
     method: "GET",
     path: "/api/v1/player-settings/videos/{id}",
-    responses: &[(200u16, "successful operation"), (404u16, "video not found")],
+    responses: &[(200, "successful operation"), (404, "video not found")],
 };
 static UPDATE_VIDEO_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     name: "update_video_player_settings",
     method: "PUT",
     path: "/api/v1/player-settings/videos/{id}",
-    responses: &[(200u16, "successful operation"), (404u16, "video not found")],
+    responses: &[(200, "successful operation"), (404, "video not found")],
 };
 static GET_CHANNEL_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     name: "get_channel_player_settings",
     method: "GET",
     path: "/api/v1/player-settings/video-channels/{channelHandle}",
-    responses: &[(200u16, "successful operation"), (404u16, "video channel not found")],
+    responses: &[(200, "successful operation"), (404, "video channel not found")],
 };
 static UPDATE_CHANNEL_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     name: "update_channel_player_settings",
     method: "PUT",
     path: "/api/v1/player-settings/video-channels/{channelHandle}",
-    responses: &[(200u16, "successful operation"), (404u16, "video channel not found")],
+    responses: &[(200, "successful operation"), (404, "video channel not found")],
 };
 static GET_PLAYLIST_PRIVACY_POLICIES: OperationInfo = OperationInfo {
     name: "get_playlist_privacy_policies",
     method: "GET",
     path: "/api/v1/video-playlists/privacies",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_PLAYLISTS: OperationInfo = OperationInfo {
     name: "get_playlists",
     method: "GET",
     path: "/api/v1/video-playlists",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static ADD_PLAYLIST: OperationInfo = OperationInfo {
     name: "add_playlist",
     method: "POST",
     path: "/api/v1/video-playlists",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationInfo {
     name: "get_video_playlists_by_playlist_id",
     method: "GET",
     path: "/api/v1/video-playlists/{playlistId}",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static PUT_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationInfo {
     name: "put_video_playlists_by_playlist_id",
     method: "PUT",
     path: "/api/v1/video-playlists/{playlistId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static DELETE_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationInfo {
     name: "delete_video_playlists_by_playlist_id",
     method: "DELETE",
     path: "/api/v1/video-playlists/{playlistId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_VIDEO_PLAYLIST_VIDEOS: OperationInfo = OperationInfo {
     name: "get_video_playlist_videos",
     method: "GET",
     path: "/api/v1/video-playlists/{playlistId}/videos",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static ADD_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     name: "add_video_playlist_video",
     method: "POST",
     path: "/api/v1/video-playlists/{playlistId}/videos",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static REORDER_VIDEO_PLAYLIST: OperationInfo = OperationInfo {
     name: "reorder_video_playlist",
     method: "POST",
     path: "/api/v1/video-playlists/{playlistId}/videos/reorder",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static PUT_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     name: "put_video_playlist_video",
     method: "PUT",
     path: "/api/v1/video-playlists/{playlistId}/videos/{playlistElementId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static DEL_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     name: "del_video_playlist_video",
     method: "DELETE",
     path: "/api/v1/video-playlists/{playlistId}/videos/{playlistElementId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_USERS_ME_VIDEO_PLAYLISTS_VIDEOS_EXIST: OperationInfo = OperationInfo {
     name: "get_users_me_video_playlists_videos_exist",
     method: "GET",
     path: "/api/v1/users/me/video-playlists/videos-exist",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS: OperationInfo = OperationInfo {
     name: "get_accounts_by_name_video_playlists",
     method: "GET",
     path: "/api/v1/accounts/{name}/video-playlists",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS: OperationInfo = OperationInfo {
     name: "get_accounts_by_name_video_channels",
     method: "GET",
     path: "/api/v1/accounts/{name}/video-channels",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS: OperationInfo = OperationInfo {
     name: "get_accounts_by_name_video_channel_syncs",
     method: "GET",
     path: "/api/v1/accounts/{name}/video-channel-syncs",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_ACCOUNTS_BY_NAME_RATINGS: OperationInfo = OperationInfo {
     name: "get_accounts_by_name_ratings",
     method: "GET",
     path: "/api/v1/accounts/{name}/ratings",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_VIDEOS_BY_ID_COMMENT_THREADS: OperationInfo = OperationInfo {
     name: "get_videos_by_id_comment_threads",
     method: "GET",
     path: "/api/v1/videos/{id}/comment-threads",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_VIDEOS_BY_ID_COMMENT_THREADS: OperationInfo = OperationInfo {
     name: "post_videos_by_id_comment_threads",
     method: "POST",
     path: "/api/v1/videos/{id}/comment-threads",
-    responses: &[(200u16, "successful operation"), (404u16, "video does not exist")],
+    responses: &[(200, "successful operation"), (404, "video does not exist")],
 };
 static GET_VIDEOS_BY_ID_COMMENT_THREADS_BY_THREAD_ID: OperationInfo = OperationInfo {
     name: "get_videos_by_id_comment_threads_by_thread_id",
     method: "GET",
     path: "/api/v1/videos/{id}/comment-threads/{threadId}",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_VIDEOS_COMMENTS: OperationInfo = OperationInfo {
     name: "get_videos_comments",
     method: "GET",
     path: "/api/v1/videos/comments",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID: OperationInfo = OperationInfo {
     name: "post_videos_by_id_comments_by_comment_id",
     method: "POST",
     path: "/api/v1/videos/{id}/comments/{commentId}",
-    responses: &[
-        (200u16, "successful operation"),
-        (404u16, "thread or video does not exist"),
-    ],
+    responses: &[(200, "successful operation"), (404, "thread or video does not exist")],
 };
 static DELETE_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID: OperationInfo = OperationInfo {
     name: "delete_videos_by_id_comments_by_comment_id",
     method: "DELETE",
     path: "/api/v1/videos/{id}/comments/{commentId}",
     responses: &[
-        (204u16, "successful operation"),
-        (403u16, "cannot remove comment of another user"),
-        (404u16, "comment or video does not exist"),
-        (409u16, "comment is already deleted"),
+        (204, "successful operation"),
+        (403, "cannot remove comment of another user"),
+        (404, "comment or video does not exist"),
+        (409, "comment is already deleted"),
     ],
 };
 static POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID_APPROVE: OperationInfo = OperationInfo {
     name: "post_videos_by_id_comments_by_comment_id_approve",
     method: "POST",
     path: "/api/v1/videos/{id}/comments/{commentId}/approve",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static PUT_VIDEOS_BY_ID_RATE: OperationInfo = OperationInfo {
     name: "put_videos_by_id_rate",
     method: "PUT",
     path: "/api/v1/videos/{id}/rate",
-    responses: &[(204u16, "successful operation"), (404u16, "video does not exist")],
+    responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 static DEL_VIDEO_HLS: OperationInfo = OperationInfo {
     name: "del_video_hls",
     method: "DELETE",
     path: "/api/v1/videos/{id}/hls",
-    responses: &[(204u16, "successful operation"), (404u16, "video does not exist")],
+    responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 static DEL_VIDEO_WEB_VIDEOS: OperationInfo = OperationInfo {
     name: "del_video_web_videos",
     method: "DELETE",
     path: "/api/v1/videos/{id}/web-videos",
-    responses: &[(204u16, "successful operation"), (404u16, "video does not exist")],
+    responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 static CREATE_VIDEO_TRANSCODING: OperationInfo = OperationInfo {
     name: "create_video_transcoding",
     method: "POST",
     path: "/api/v1/videos/{id}/transcoding",
-    responses: &[(204u16, "successful operation"), (404u16, "video does not exist")],
+    responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 static SEARCH_VIDEOS: OperationInfo = OperationInfo {
     name: "search_videos",
     method: "GET",
     path: "/api/v1/search/videos",
-    responses: &[(200u16, "successful operation"), (500u16, "search index unavailable")],
+    responses: &[(200, "successful operation"), (500, "search index unavailable")],
 };
 static SEARCH_CHANNELS: OperationInfo = OperationInfo {
     name: "search_channels",
     method: "GET",
     path: "/api/v1/search/video-channels",
-    responses: &[(200u16, "successful operation"), (500u16, "search index unavailable")],
+    responses: &[(200, "successful operation"), (500, "search index unavailable")],
 };
 static SEARCH_PLAYLISTS: OperationInfo = OperationInfo {
     name: "search_playlists",
     method: "GET",
     path: "/api/v1/search/video-playlists",
-    responses: &[(200u16, "successful operation"), (500u16, "search index unavailable")],
+    responses: &[(200, "successful operation"), (500, "search index unavailable")],
 };
 static GET_BLOCKLIST_STATUS: OperationInfo = OperationInfo {
     name: "get_blocklist_status",
     method: "GET",
     path: "/api/v1/blocklist/status",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_MY_BLOCKED_ACCOUNTS: OperationInfo = OperationInfo {
     name: "get_my_blocked_accounts",
     method: "GET",
     path: "/api/v1/users/me/blocklist/accounts",
-    responses: &[(200u16, "successful operation"), (401u16, "authentication required")],
+    responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 static BLOCK_ACCOUNT: OperationInfo = OperationInfo {
     name: "block_account",
     method: "POST",
     path: "/api/v1/users/me/blocklist/accounts",
     responses: &[
-        (204u16, "successful operation - account blocked"),
-        (400u16, "invalid account name"),
-        (401u16, "authentication required"),
-        (404u16, "account not found"),
+        (204, "successful operation - account blocked"),
+        (400, "invalid account name"),
+        (401, "authentication required"),
+        (404, "account not found"),
     ],
 };
 static UNBLOCK_ACCOUNT: OperationInfo = OperationInfo {
@@ -20311,27 +20290,27 @@ static UNBLOCK_ACCOUNT: OperationInfo = OperationInfo {
     method: "DELETE",
     path: "/api/v1/users/me/blocklist/accounts/{accountName}",
     responses: &[
-        (204u16, "successful operation - account unblocked"),
-        (400u16, "invalid account name"),
-        (401u16, "authentication required"),
-        (404u16, "account block not found"),
+        (204, "successful operation - account unblocked"),
+        (400, "invalid account name"),
+        (401, "authentication required"),
+        (404, "account block not found"),
     ],
 };
 static GET_MY_BLOCKED_SERVERS: OperationInfo = OperationInfo {
     name: "get_my_blocked_servers",
     method: "GET",
     path: "/api/v1/users/me/blocklist/servers",
-    responses: &[(200u16, "successful operation"), (401u16, "authentication required")],
+    responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 static BLOCK_SERVER: OperationInfo = OperationInfo {
     name: "block_server",
     method: "POST",
     path: "/api/v1/users/me/blocklist/servers",
     responses: &[
-        (204u16, "successful operation - server blocked"),
-        (400u16, "invalid server host"),
-        (401u16, "authentication required"),
-        (404u16, "server not found"),
+        (204, "successful operation - server blocked"),
+        (400, "invalid server host"),
+        (401, "authentication required"),
+        (404, "server not found"),
     ],
 };
 static UNBLOCK_SERVER: OperationInfo = OperationInfo {
@@ -20339,187 +20318,172 @@ static UNBLOCK_SERVER: OperationInfo = OperationInfo {
     method: "DELETE",
     path: "/api/v1/users/me/blocklist/servers/{host}",
     responses: &[
-        (204u16, "successful operation - server unblocked"),
-        (400u16, "invalid server host"),
-        (401u16, "authentication required"),
-        (404u16, "server block not found"),
+        (204, "successful operation - server unblocked"),
+        (400, "invalid server host"),
+        (401, "authentication required"),
+        (404, "server block not found"),
     ],
 };
 static GET_SERVER_BLOCKLIST_ACCOUNTS: OperationInfo = OperationInfo {
     name: "get_server_blocklist_accounts",
     method: "GET",
     path: "/api/v1/server/blocklist/accounts",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_SERVER_BLOCKLIST_ACCOUNTS: OperationInfo = OperationInfo {
     name: "post_server_blocklist_accounts",
     method: "POST",
     path: "/api/v1/server/blocklist/accounts",
-    responses: &[(200u16, "successful operation"), (409u16, "self-blocking forbidden")],
+    responses: &[(200, "successful operation"), (409, "self-blocking forbidden")],
 };
 static DELETE_SERVER_BLOCKLIST_ACCOUNTS_BY_ACCOUNT_NAME: OperationInfo = OperationInfo {
     name: "delete_server_blocklist_accounts_by_account_name",
     method: "DELETE",
     path: "/api/v1/server/blocklist/accounts/{accountName}",
     responses: &[
-        (201u16, "successful operation"),
-        (404u16, "account or account block does not exist"),
+        (201, "successful operation"),
+        (404, "account or account block does not exist"),
     ],
 };
 static GET_SERVER_BLOCKLIST_SERVERS: OperationInfo = OperationInfo {
     name: "get_server_blocklist_servers",
     method: "GET",
     path: "/api/v1/server/blocklist/servers",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_SERVER_BLOCKLIST_SERVERS: OperationInfo = OperationInfo {
     name: "post_server_blocklist_servers",
     method: "POST",
     path: "/api/v1/server/blocklist/servers",
-    responses: &[(204u16, "successful operation"), (409u16, "self-blocking forbidden")],
+    responses: &[(204, "successful operation"), (409, "self-blocking forbidden")],
 };
 static DELETE_SERVER_BLOCKLIST_SERVERS_BY_HOST: OperationInfo = OperationInfo {
     name: "delete_server_blocklist_servers_by_host",
     method: "DELETE",
     path: "/api/v1/server/blocklist/servers/{host}",
-    responses: &[
-        (204u16, "successful operation"),
-        (404u16, "server block does not exist"),
-    ],
+    responses: &[(204, "successful operation"), (404, "server block does not exist")],
 };
 static GET_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "get_server_blocklist_subscriptions",
     method: "GET",
     path: "/api/v1/server/blocklist/subscriptions",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "post_server_blocklist_subscriptions",
     method: "POST",
     path: "/api/v1/server/blocklist/subscriptions",
-    responses: &[
-        (200u16, "successful operation"),
-        (409u16, "subscription already exists"),
-    ],
+    responses: &[(200, "successful operation"), (409, "subscription already exists")],
 };
 static DELETE_SERVER_BLOCKLIST_SUBSCRIPTIONS_BY_ID: OperationInfo = OperationInfo {
     name: "delete_server_blocklist_subscriptions_by_id",
     method: "DELETE",
     path: "/api/v1/server/blocklist/subscriptions/{id}",
-    responses: &[
-        (204u16, "successful operation"),
-        (404u16, "subscription does not exist"),
-    ],
+    responses: &[(204, "successful operation"), (404, "subscription does not exist")],
 };
 static GET_SERVER_BLOCKLIST_PUBLIC_LOG: OperationInfo = OperationInfo {
     name: "get_server_blocklist_public_log",
     method: "GET",
     path: "/api/v1/server/blocklist/public-log",
-    responses: &[(200u16, "successful operation"), (403u16, "public log is disabled")],
+    responses: &[(200, "successful operation"), (403, "public log is disabled")],
 };
 static PUT_SERVER_REDUNDANCY_BY_HOST: OperationInfo = OperationInfo {
     name: "put_server_redundancy_by_host",
     method: "PUT",
     path: "/api/v1/server/redundancy/{host}",
-    responses: &[
-        (204u16, "successful operation"),
-        (404u16, "server is not already known"),
-    ],
+    responses: &[(204, "successful operation"), (404, "server is not already known")],
 };
 static GET_MIRRORED_VIDEOS: OperationInfo = OperationInfo {
     name: "get_mirrored_videos",
     method: "GET",
     path: "/api/v1/server/redundancy/videos",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static PUT_MIRRORED_VIDEO: OperationInfo = OperationInfo {
     name: "put_mirrored_video",
     method: "POST",
     path: "/api/v1/server/redundancy/videos",
     responses: &[
-        (204u16, "successful operation"),
-        (400u16, "cannot mirror a local video"),
-        (404u16, "video does not exist"),
-        (409u16, "video is already mirrored"),
+        (204, "successful operation"),
+        (400, "cannot mirror a local video"),
+        (404, "video does not exist"),
+        (409, "video is already mirrored"),
     ],
 };
 static DEL_MIRRORED_VIDEO: OperationInfo = OperationInfo {
     name: "del_mirrored_video",
     method: "DELETE",
     path: "/api/v1/server/redundancy/videos/{redundancyId}",
-    responses: &[
-        (204u16, "successful operation"),
-        (404u16, "video redundancy not found"),
-    ],
+    responses: &[(204, "successful operation"), (404, "video redundancy not found")],
 };
 static GET_INSTANCE_STATS: OperationInfo = OperationInfo {
     name: "get_instance_stats",
     method: "GET",
     path: "/api/v1/server/stats",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static CONTACT_ADMINISTRATOR: OperationInfo = OperationInfo {
     name: "contact_administrator",
     method: "POST",
     path: "/api/v1/server/contact",
     responses: &[
-        (204u16, "successful operation"),
-        (403u16, "a contact form was already sent recently from this IP address"),
-        (409u16, "contact form or SMTP is not configured on this instance"),
+        (204, "successful operation"),
+        (403, "a contact form was already sent recently from this IP address"),
+        (409, "contact form or SMTP is not configured on this instance"),
     ],
 };
 static GET_DEBUG: OperationInfo = OperationInfo {
     name: "get_debug",
     method: "GET",
     path: "/api/v1/server/debug",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static RUN_DEBUG_COMMAND: OperationInfo = OperationInfo {
     name: "run_debug_command",
     method: "POST",
     path: "/api/v1/server/debug/run-command",
     responses: &[
-        (204u16, "successful operation"),
-        (400u16, "invalid command or invalid email"),
+        (204, "successful operation"),
+        (400, "invalid command or invalid email"),
     ],
 };
 static SEND_CLIENT_LOG: OperationInfo = OperationInfo {
     name: "send_client_log",
     method: "POST",
     path: "/api/v1/server/logs/client",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_INSTANCE_LOGS: OperationInfo = OperationInfo {
     name: "get_instance_logs",
     method: "GET",
     path: "/api/v1/server/logs",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_INSTANCE_AUDIT_LOGS: OperationInfo = OperationInfo {
     name: "get_instance_audit_logs",
     method: "GET",
     path: "/api/v1/server/audit-logs",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_PLUGINS: OperationInfo = OperationInfo {
     name: "get_plugins",
     method: "GET",
     path: "/api/v1/plugins",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_AVAILABLE_PLUGINS: OperationInfo = OperationInfo {
     name: "get_available_plugins",
     method: "GET",
     path: "/api/v1/plugins/available",
-    responses: &[(200u16, "successful operation"), (503u16, "plugin index unavailable")],
+    responses: &[(200, "successful operation"), (503, "plugin index unavailable")],
 };
 static ADD_PLUGIN: OperationInfo = OperationInfo {
     name: "add_plugin",
     method: "POST",
     path: "/api/v1/plugins/install",
     responses: &[
-        (204u16, "successful operation"),
-        (400u16, "should have either `npmName` or `path` set"),
+        (204, "successful operation"),
+        (400, "should have either `npmName` or `path` set"),
     ],
 };
 static UPDATE_PLUGIN: OperationInfo = OperationInfo {
@@ -20527,132 +20491,132 @@ static UPDATE_PLUGIN: OperationInfo = OperationInfo {
     method: "POST",
     path: "/api/v1/plugins/update",
     responses: &[
-        (204u16, "successful operation"),
-        (400u16, "should have either `npmName` or `path` set"),
-        (404u16, "existing plugin not found"),
+        (204, "successful operation"),
+        (400, "should have either `npmName` or `path` set"),
+        (404, "existing plugin not found"),
     ],
 };
 static UNINSTALL_PLUGIN: OperationInfo = OperationInfo {
     name: "uninstall_plugin",
     method: "POST",
     path: "/api/v1/plugins/uninstall",
-    responses: &[(204u16, "successful operation"), (404u16, "existing plugin not found")],
+    responses: &[(204, "successful operation"), (404, "existing plugin not found")],
 };
 static GET_PLUGIN: OperationInfo = OperationInfo {
     name: "get_plugin",
     method: "GET",
     path: "/api/v1/plugins/{npmName}",
-    responses: &[(200u16, "successful operation"), (404u16, "plugin not found")],
+    responses: &[(200, "successful operation"), (404, "plugin not found")],
 };
 static PUT_PLUGINS_BY_NPM_NAME_SETTINGS: OperationInfo = OperationInfo {
     name: "put_plugins_by_npm_name_settings",
     method: "PUT",
     path: "/api/v1/plugins/{npmName}/settings",
-    responses: &[(204u16, "successful operation"), (404u16, "plugin not found")],
+    responses: &[(204, "successful operation"), (404, "plugin not found")],
 };
 static GET_PLUGINS_BY_NPM_NAME_PUBLIC_SETTINGS: OperationInfo = OperationInfo {
     name: "get_plugins_by_npm_name_public_settings",
     method: "GET",
     path: "/api/v1/plugins/{npmName}/public-settings",
-    responses: &[(200u16, "successful operation"), (404u16, "plugin not found")],
+    responses: &[(200, "successful operation"), (404, "plugin not found")],
 };
 static GET_PLUGINS_BY_NPM_NAME_REGISTERED_SETTINGS: OperationInfo = OperationInfo {
     name: "get_plugins_by_npm_name_registered_settings",
     method: "GET",
     path: "/api/v1/plugins/{npmName}/registered-settings",
-    responses: &[(200u16, "successful operation"), (404u16, "plugin not found")],
+    responses: &[(200, "successful operation"), (404, "plugin not found")],
 };
 static POST_METRICS_PLAYBACK: OperationInfo = OperationInfo {
     name: "post_metrics_playback",
     method: "POST",
     path: "/api/v1/metrics/playback",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_RUNNERS_REGISTRATION_TOKENS_GENERATE: OperationInfo = OperationInfo {
     name: "post_runners_registration_tokens_generate",
     method: "POST",
     path: "/api/v1/runners/registration-tokens/generate",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static DELETE_RUNNERS_REGISTRATION_TOKENS_BY_REGISTRATION_TOKEN_ID: OperationInfo = OperationInfo {
     name: "delete_runners_registration_tokens_by_registration_token_id",
     method: "DELETE",
     path: "/api/v1/runners/registration-tokens/{registrationTokenId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_RUNNERS_REGISTRATION_TOKENS: OperationInfo = OperationInfo {
     name: "get_runners_registration_tokens",
     method: "GET",
     path: "/api/v1/runners/registration-tokens",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_RUNNERS_REGISTER: OperationInfo = OperationInfo {
     name: "post_runners_register",
     method: "POST",
     path: "/api/v1/runners/register",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_RUNNERS_UNREGISTER: OperationInfo = OperationInfo {
     name: "post_runners_unregister",
     method: "POST",
     path: "/api/v1/runners/unregister",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static DELETE_RUNNERS_BY_RUNNER_ID: OperationInfo = OperationInfo {
     name: "delete_runners_by_runner_id",
     method: "DELETE",
     path: "/api/v1/runners/{runnerId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_RUNNERS: OperationInfo = OperationInfo {
     name: "get_runners",
     method: "GET",
     path: "/api/v1/runners",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_RUNNERS_JOBS_REQUEST: OperationInfo = OperationInfo {
     name: "post_runners_jobs_request",
     method: "POST",
     path: "/api/v1/runners/jobs/request",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_RUNNERS_JOBS_BY_JOB_UUID_ACCEPT: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_accept",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/accept",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_RUNNERS_JOBS_BY_JOB_UUID_ABORT: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_abort",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/abort",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_RUNNERS_JOBS_BY_JOB_UUID_UPDATE: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_update",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/update",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_RUNNERS_JOBS_BY_JOB_UUID_ERROR: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_error",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/error",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_RUNNERS_JOBS_BY_JOB_UUID_SUCCESS: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_success",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/success",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY_AUDIO: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality_audio",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality/audio",
     responses: &[
-        (200u16, "successful operation"),
-        (403u16, "the job is not associated with this video"),
+        (200, "successful operation"),
+        (403, "the job is not associated with this video"),
     ],
 };
 static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY: OperationInfo = OperationInfo {
@@ -20660,8 +20624,8 @@ static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALIT
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality",
     responses: &[
-        (200u16, "successful operation"),
-        (403u16, "the job is not associated with this video"),
+        (200, "successful operation"),
+        (403, "the job is not associated with this video"),
     ],
 };
 static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_THUMBNAILS_MAX_QUALITY: OperationInfo = OperationInfo {
@@ -20669,8 +20633,8 @@ static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_THUMBNAILS
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/thumbnails/max-quality",
     responses: &[
-        (200u16, "successful operation"),
-        (403u16, "the job is not associated with this video"),
+        (200, "successful operation"),
+        (403, "the job is not associated with this video"),
     ],
 };
 static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_PREVIEWS_MAX_QUALITY: OperationInfo = OperationInfo {
@@ -20678,8 +20642,8 @@ static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_PREVIEWS_M
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/previews/max-quality",
     responses: &[
-        (200u16, "successful operation"),
-        (403u16, "the job is not associated with this video"),
+        (200, "successful operation"),
+        (403, "the job is not associated with this video"),
     ],
 };
 static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_STUDIO_TASK_FILES_BY_FILENAME: OperationInfo = OperationInfo {
@@ -20687,128 +20651,128 @@ static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_STUDIO_TAS
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/studio/task-files/{filename}",
     responses: &[
-        (200u16, "successful operation"),
-        (400u16, "the file is not associated with this edition task"),
-        (403u16, "the job is not associated with this video"),
+        (200, "successful operation"),
+        (400, "the file is not associated with this edition task"),
+        (403, "the job is not associated with this video"),
     ],
 };
 static POST_RUNNERS_JOBS_BY_JOB_UUID_CANCEL: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_cancel",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/cancel",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static DELETE_RUNNERS_JOBS_BY_JOB_UUID: OperationInfo = OperationInfo {
     name: "delete_runners_jobs_by_job_uuid",
     method: "DELETE",
     path: "/api/v1/runners/jobs/{jobUUID}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_RUNNERS_JOBS: OperationInfo = OperationInfo {
     name: "get_runners_jobs",
     method: "GET",
     path: "/api/v1/runners/jobs",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS: OperationInfo = OperationInfo {
     name: "get_automatic_tags_policies_accounts_by_account_name_comments",
     method: "GET",
     path: "/api/v1/automatic-tags/policies/accounts/{accountName}/comments",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static PUT_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS: OperationInfo = OperationInfo {
     name: "put_automatic_tags_policies_accounts_by_account_name_comments",
     method: "PUT",
     path: "/api/v1/automatic-tags/policies/accounts/{accountName}/comments",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_AUTOMATIC_TAGS_ACCOUNTS_BY_ACCOUNT_NAME_AVAILABLE: OperationInfo = OperationInfo {
     name: "get_automatic_tags_accounts_by_account_name_available",
     method: "GET",
     path: "/api/v1/automatic-tags/accounts/{accountName}/available",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_AUTOMATIC_TAGS_SERVER_AVAILABLE: OperationInfo = OperationInfo {
     name: "get_automatic_tags_server_available",
     method: "GET",
     path: "/api/v1/automatic-tags/server/available",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static GET_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS: OperationInfo = OperationInfo {
     name: "get_automatic_tags_policies_server_videos",
     method: "GET",
     path: "/api/v1/automatic-tags/policies/server/videos",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static PUT_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS: OperationInfo = OperationInfo {
     name: "put_automatic_tags_policies_server_videos",
     method: "PUT",
     path: "/api/v1/automatic-tags/policies/server/videos",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS: OperationInfo = OperationInfo {
     name: "get_watched_words_accounts_by_account_name_lists",
     method: "GET",
     path: "/api/v1/watched-words/accounts/{accountName}/lists",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS: OperationInfo = OperationInfo {
     name: "post_watched_words_accounts_by_account_name_lists",
     method: "POST",
     path: "/api/v1/watched-words/accounts/{accountName}/lists",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static PUT_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
     name: "put_watched_words_accounts_by_account_name_lists_by_list_id",
     method: "PUT",
     path: "/api/v1/watched-words/accounts/{accountName}/lists/{listId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
     name: "delete_watched_words_accounts_by_account_name_lists_by_list_id",
     method: "DELETE",
     path: "/api/v1/watched-words/accounts/{accountName}/lists/{listId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_WATCHED_WORDS_SERVER_LISTS: OperationInfo = OperationInfo {
     name: "get_watched_words_server_lists",
     method: "GET",
     path: "/api/v1/watched-words/server/lists",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_WATCHED_WORDS_SERVER_LISTS: OperationInfo = OperationInfo {
     name: "post_watched_words_server_lists",
     method: "POST",
     path: "/api/v1/watched-words/server/lists",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static PUT_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
     name: "put_watched_words_server_lists_by_list_id",
     method: "PUT",
     path: "/api/v1/watched-words/server/lists/{listId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static DELETE_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
     name: "delete_watched_words_server_lists_by_list_id",
     method: "DELETE",
     path: "/api/v1/watched-words/server/lists/{listId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "get_watched_words_accounts_by_account_name_subscriptions",
     method: "GET",
     path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "post_watched_words_accounts_by_account_name_subscriptions",
     method: "POST",
     path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
     responses: &[
-        (200u16, "successful operation"),
-        (400u16, "cannot fetch or parse watched words URL"),
+        (200, "successful operation"),
+        (400, "cannot fetch or parse watched words URL"),
         (
-            409u16,
+            409,
             "subscription already exists or watched words list with fetched name already exists",
         ),
     ],
@@ -20818,25 +20782,25 @@ static DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS_BY_ID: Operat
     method: "DELETE",
     path: "/api/v1/watched-words/accounts/{accountName}/subscriptions/{id}",
     responses: &[
-        (204u16, "successful operation"),
-        (404u16, "watched words subscription does not exist"),
+        (204, "successful operation"),
+        (404, "watched words subscription does not exist"),
     ],
 };
 static GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "get_watched_words_server_subscriptions",
     method: "GET",
     path: "/api/v1/watched-words/server/subscriptions",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static POST_WATCHED_WORDS_SERVER_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "post_watched_words_server_subscriptions",
     method: "POST",
     path: "/api/v1/watched-words/server/subscriptions",
     responses: &[
-        (200u16, "successful operation"),
-        (400u16, "cannot fetch or parse watched words URL"),
+        (200, "successful operation"),
+        (400, "cannot fetch or parse watched words URL"),
         (
-            409u16,
+            409,
             "subscription already exists or watched words list with fetched name already exists",
         ),
     ],
@@ -20846,49 +20810,49 @@ static DELETE_WATCHED_WORDS_SERVER_SUBSCRIPTIONS_BY_ID: OperationInfo = Operatio
     method: "DELETE",
     path: "/api/v1/watched-words/server/subscriptions/{id}",
     responses: &[
-        (204u16, "successful operation"),
-        (404u16, "watched words subscription does not exist"),
+        (204, "successful operation"),
+        (404, "watched words subscription does not exist"),
     ],
 };
 static UPDATE_CLIENT_LANGUAGE: OperationInfo = OperationInfo {
     name: "update_client_language",
     method: "POST",
     path: "/api/v1/client-config/update-language",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static UPDATE_CLIENT_INTERFACE_LANGUAGE: OperationInfo = OperationInfo {
     name: "update_client_interface_language",
     method: "POST",
     path: "/api/v1/client-config/update-interface-language",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };
 static LIST_VIDEO_CHANNEL_COLLABORATORS: OperationInfo = OperationInfo {
     name: "list_video_channel_collaborators",
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}/collaborators",
-    responses: &[(200u16, "successful operation")],
+    responses: &[(200, "successful operation")],
 };
 static INVITE_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     name: "invite_video_channel_collaborator",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/collaborators/invite",
-    responses: &[(200u16, "Collaborator invited")],
+    responses: &[(200, "Collaborator invited")],
 };
 static ACCEPT_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     name: "accept_video_channel_collaborator",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/accept",
-    responses: &[(204u16, "Collaboration accepted")],
+    responses: &[(204, "Collaboration accepted")],
 };
 static REJECT_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     name: "reject_video_channel_collaborator",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/reject",
-    responses: &[(204u16, "Collaboration rejected")],
+    responses: &[(204, "Collaboration rejected")],
 };
 static REMOVE_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     name: "remove_video_channel_collaborator",
     method: "DELETE",
     path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}",
-    responses: &[(204u16, "successful operation")],
+    responses: &[(204, "successful operation")],
 };

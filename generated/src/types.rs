@@ -45,7 +45,7 @@ pub type UsernameChannel = String;
 /// Format: `password`. Length: 6 to 50 characters.
 pub type Password = String;
 
-/// category id of the video (see [/videos/categories](#operation/getCategories))
+/// category id of the video (see [/videos/categories](crate::Client::get_categories))
 ///
 /// Example: `15`
 pub type VideoCategorySet = i64;
@@ -60,7 +60,7 @@ pub struct VideoConstantNumberCategory {
     pub label: Option<String>,
 }
 
-/// licence id of the video (see [/videos/licences](#operation/getLicences))
+/// licence id of the video (see [/videos/licences](crate::Client::get_licences))
 ///
 /// Example: `2`
 pub type VideoLicenceSet = i64;
@@ -75,7 +75,7 @@ pub struct VideoConstantNumberLicence {
     pub label: Option<String>,
 }
 
-/// language id of the video (see [/videos/languages](#operation/getLanguages))
+/// language id of the video (see [/videos/languages](crate::Client::get_languages))
 ///
 /// Example: `"en"`
 pub type VideoLanguageSet = String;
@@ -90,7 +90,7 @@ pub struct VideoConstantStringLanguage {
     pub label: Option<String>,
 }
 
-/// Video playlist privacy policy (see [/video-playlists/privacies](#operation/getPlaylistPrivacyPolicies))
+/// Video playlist privacy policy (see [/video-playlists/privacies](crate::Client::get_playlist_privacy_policies))
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoPlaylistPrivacySet {
     /// `1`
@@ -228,7 +228,7 @@ pub struct VideoPlaylistTypeConstant {
     pub label: Option<String>,
 }
 
-/// privacy id of the video (see [/videos/privacies](#operation/getVideoPrivacyPolicies))
+/// privacy id of the video (see [/videos/privacies](crate::Client::get_video_privacy_policies))
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoPrivacySet {
     /// `1`
@@ -1346,6 +1346,16 @@ pub struct VideoScheduledUpdate {
     pub privacy: Option<VideoPrivacySet>,
     /// When to update the video
     pub update_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl VideoScheduledUpdate {
+    /// A value with `update_at`, and every optional field `None`.
+    pub fn new(update_at: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
+        Self {
+            privacy: None,
+            update_at: update_at.into(),
+        }
+    }
 }
 
 /// The `AccountSummary` schema.
@@ -2573,6 +2583,41 @@ pub struct VideoCreateImport {
     pub one_of: VideoCreateImportOneOf,
 }
 
+impl VideoCreateImport {
+    /// A value with `name`, `channel_id`, `one_of`, and every optional field `None`.
+    #[allow(deprecated)]
+    pub fn new(
+        name: impl Into<String>,
+        channel_id: i64,
+        one_of: impl Into<VideoCreateImportOneOf>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            channel_id,
+            privacy: None,
+            category: None,
+            licence: None,
+            language: None,
+            description: None,
+            wait_transcoding: None,
+            generate_transcription: None,
+            support: None,
+            nsfw: None,
+            nsfw_summary: None,
+            nsfw_flags: None,
+            tags: None,
+            comments_policy: None,
+            download_enabled: None,
+            originally_published_at: None,
+            schedule_update: None,
+            thumbnailfile: None,
+            previewfile: None,
+            video_passwords: None,
+            one_of: one_of.into(),
+        }
+    }
+}
+
 /// [`VideoCreateImport`].
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
@@ -2633,6 +2678,15 @@ pub struct VideoCreateImportOneOfTargetUrl {
     pub target_url: String,
 }
 
+impl VideoCreateImportOneOfTargetUrl {
+    /// A value with `target_url`, and every optional field `None`.
+    pub fn new(target_url: impl Into<String>) -> Self {
+        Self {
+            target_url: target_url.into(),
+        }
+    }
+}
+
 /// Variant 2 of [`VideoCreateImportOneOf`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2643,11 +2697,29 @@ pub struct VideoCreateImportOneOfMagnetUri {
     pub magnet_uri: String,
 }
 
+impl VideoCreateImportOneOfMagnetUri {
+    /// A value with `magnet_uri`, and every optional field `None`.
+    pub fn new(magnet_uri: impl Into<String>) -> Self {
+        Self {
+            magnet_uri: magnet_uri.into(),
+        }
+    }
+}
+
 /// Variant 3 of [`VideoCreateImportOneOf`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoCreateImportOneOfTorrentfile {
     /// Torrent file containing only the video file
     pub torrentfile: crate::FilePart,
+}
+
+impl VideoCreateImportOneOfTorrentfile {
+    /// A value with `torrentfile`, and every optional field `None`.
+    pub fn new(torrentfile: impl Into<crate::FilePart>) -> Self {
+        Self {
+            torrentfile: torrentfile.into(),
+        }
+    }
 }
 
 /// The `VideoImport` schema.
@@ -3230,6 +3302,20 @@ pub struct UserViewingVideo {
     /// Operating system used to watch the video. For example "Windows", "Ubuntu", etc.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operating_system: Option<String>,
+}
+
+impl UserViewingVideo {
+    /// A value with `current_time`, and every optional field `None`.
+    pub fn new(current_time: i64) -> Self {
+        Self {
+            current_time,
+            view_event: None,
+            session_id: None,
+            client: None,
+            device: None,
+            operating_system: None,
+        }
+    }
 }
 
 /// Event since last viewing call:
@@ -4018,6 +4104,24 @@ pub struct SendClientLog {
     /// Additional information regarding this log
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<String>,
+}
+
+impl SendClientLog {
+    /// A value with `message`, `url`, `level`, and every optional field `None`.
+    pub fn new(
+        message: impl Into<String>,
+        url: impl Into<String>,
+        level: impl Into<SendClientLogLevel>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            url: url.into(),
+            level: level.into(),
+            stack_trace: None,
+            user_agent: None,
+            meta: None,
+        }
+    }
 }
 
 /// The `level` property of [`SendClientLog`].
@@ -5340,6 +5444,41 @@ pub struct VideoUploadRequestLegacy {
     pub videofile: crate::FilePart,
 }
 
+impl VideoUploadRequestLegacy {
+    /// A value with `name`, `channel_id`, `videofile`, and every optional field `None`.
+    #[allow(deprecated)]
+    pub fn new(
+        name: impl Into<String>,
+        channel_id: i64,
+        videofile: impl Into<crate::FilePart>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            channel_id,
+            privacy: None,
+            category: None,
+            licence: None,
+            language: None,
+            description: None,
+            wait_transcoding: None,
+            generate_transcription: None,
+            support: None,
+            nsfw: None,
+            nsfw_summary: None,
+            nsfw_flags: None,
+            tags: None,
+            comments_policy: None,
+            download_enabled: None,
+            originally_published_at: None,
+            schedule_update: None,
+            thumbnailfile: None,
+            previewfile: None,
+            video_passwords: None,
+            videofile: videofile.into(),
+        }
+    }
+}
+
 /// The `VideoUploadRequestResumable` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5423,6 +5562,41 @@ pub struct VideoUploadRequestResumable {
     ///
     /// Example: `"what_is_peertube.mp4"`
     pub filename: String,
+}
+
+impl VideoUploadRequestResumable {
+    /// A value with `name`, `channel_id`, `filename`, and every optional field `None`.
+    #[allow(deprecated)]
+    pub fn new(
+        name: impl Into<String>,
+        channel_id: i64,
+        filename: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            channel_id,
+            privacy: None,
+            category: None,
+            licence: None,
+            language: None,
+            description: None,
+            wait_transcoding: None,
+            generate_transcription: None,
+            support: None,
+            nsfw: None,
+            nsfw_summary: None,
+            nsfw_flags: None,
+            tags: None,
+            comments_policy: None,
+            download_enabled: None,
+            originally_published_at: None,
+            schedule_update: None,
+            thumbnailfile: None,
+            previewfile: None,
+            video_passwords: None,
+            filename: filename.into(),
+        }
+    }
 }
 
 /// The `VideoUploadResponse` schema.
@@ -6002,6 +6176,27 @@ pub struct AddUser {
     pub admin_flags: Option<UserAdminFlags>,
 }
 
+impl AddUser {
+    /// A value with `username`, `password`, `email`, `role`, and every optional field `None`.
+    pub fn new(
+        username: impl Into<Username>,
+        password: impl Into<Password>,
+        email: impl Into<String>,
+        role: impl Into<UserRole>,
+    ) -> Self {
+        Self {
+            username: username.into(),
+            password: password.into(),
+            email: email.into(),
+            video_quota: None,
+            video_quota_daily: None,
+            channel_name: None,
+            role: role.into(),
+            admin_flags: None,
+        }
+    }
+}
+
 /// The `UpdateUser` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6321,6 +6516,23 @@ pub struct RegisterUser {
     pub channel: Option<RegisterUserChannel>,
 }
 
+impl RegisterUser {
+    /// A value with `username`, `password`, `email`, and every optional field `None`.
+    pub fn new(
+        username: impl Into<Username>,
+        password: impl Into<Password>,
+        email: impl Into<String>,
+    ) -> Self {
+        Self {
+            username: username.into(),
+            password: password.into(),
+            email: email.into(),
+            display_name: None,
+            channel: None,
+        }
+    }
+}
+
 /// channel base information used to create the first channel of the user
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6354,6 +6566,25 @@ pub struct UserRegistrationRequest {
     pub registration_reason: String,
 }
 
+impl UserRegistrationRequest {
+    /// A value with `username`, `password`, `email`, `registration_reason`, and every optional field `None`.
+    pub fn new(
+        username: impl Into<Username>,
+        password: impl Into<Password>,
+        email: impl Into<String>,
+        registration_reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            username: username.into(),
+            password: password.into(),
+            email: email.into(),
+            display_name: None,
+            channel: None,
+            registration_reason: registration_reason.into(),
+        }
+    }
+}
+
 /// The `UserRegistrationAcceptOrReject` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6363,6 +6594,16 @@ pub struct UserRegistrationAcceptOrReject {
     /// Set it to true if you don't want PeerTube to send an email to the user
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prevent_email_delivery: Option<bool>,
+}
+
+impl UserRegistrationAcceptOrReject {
+    /// A value with `moderation_response`, and every optional field `None`.
+    pub fn new(moderation_response: impl Into<String>) -> Self {
+        Self {
+            moderation_response: moderation_response.into(),
+            prevent_email_delivery: None,
+        }
+    }
 }
 
 /// The registration state (Pending = `1`, Rejected = `2`, Accepted = `3`)
@@ -6577,6 +6818,23 @@ pub struct OAuthTokenPassword {
     pub external_auth_token: Option<String>,
 }
 
+impl OAuthTokenPassword {
+    /// A value with `client_id`, `client_secret`, `username`, and every optional field `None`.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        username: impl Into<Username>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            username: username.into(),
+            password: None,
+            external_auth_token: None,
+        }
+    }
+}
+
 /// The `OAuthToken-refresh_token` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthTokenRefreshToken {
@@ -6590,6 +6848,21 @@ pub struct OAuthTokenRefreshToken {
     pub client_secret: String,
     /// Example: `"2e0d675df9fc96d2e4ec8a3ebbbf45eca9137bb7"`
     pub refresh_token: String,
+}
+
+impl OAuthTokenRefreshToken {
+    /// A value with `client_id`, `client_secret`, `refresh_token`, and every optional field `None`.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        refresh_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            refresh_token: refresh_token.into(),
+        }
+    }
 }
 
 /// The `VideoChannel` schema.
@@ -6705,6 +6978,22 @@ pub struct VideoChannelCreate {
     pub public_email: Option<Option<String>>,
     /// username of the channel to create
     pub name: UsernameChannel,
+}
+
+impl VideoChannelCreate {
+    /// A value with `display_name`, `name`, and every optional field `None`.
+    pub fn new(
+        display_name: impl Into<serde_json::Value>,
+        name: impl Into<UsernameChannel>,
+    ) -> Self {
+        Self {
+            display_name: display_name.into(),
+            description: None,
+            support: None,
+            public_email: None,
+            name: name.into(),
+        }
+    }
 }
 
 /// The `VideoChannelUpdate` schema.
@@ -6823,6 +7112,16 @@ pub struct ImportVideosInChannelCreate {
     /// If part of a channel sync process, specify its id to assign video imports to this channel synchronization
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_sync_id: Option<i64>,
+}
+
+impl ImportVideosInChannelCreate {
+    /// A value with `external_channel_url`, and every optional field `None`.
+    pub fn new(external_channel_url: impl Into<String>) -> Self {
+        Self {
+            external_channel_url: external_channel_url.into(),
+            video_channel_sync_id: None,
+        }
+    }
 }
 
 /// The `VideoChannelSync` schema.
@@ -8165,6 +8464,17 @@ pub struct VideoStudioCreateTaskItemRemoveSegmentsOptions {
     pub segments: Vec<VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem>,
 }
 
+impl VideoStudioCreateTaskItemRemoveSegmentsOptions {
+    /// A value with `segments`, and every optional field `None`.
+    pub fn new(
+        segments: impl Into<
+            Vec<VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem>,
+        >,
+    ) -> Self {
+        Self { segments: segments.into() }
+    }
+}
+
 /// An item of the `segments` property of [`VideoStudioCreateTaskItemRemoveSegmentsOptions`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem {
@@ -8172,6 +8482,13 @@ pub struct VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem {
     pub start: i64,
     /// Minimum: 1.
     pub end: i64,
+}
+
+impl VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem {
+    /// A value with `start`, `end`, and every optional field `None`.
+    pub fn new(start: i64, end: i64) -> Self {
+        Self { start, end }
+    }
 }
 
 /// The `LiveVideoSessionResponse` schema.
@@ -9309,10 +9626,24 @@ pub struct PlayerVideoSettingsUpdate {
     pub theme: PlayerThemeVideoSetting,
 }
 
+impl PlayerVideoSettingsUpdate {
+    /// A value with `theme`, and every optional field `None`.
+    pub fn new(theme: impl Into<PlayerThemeVideoSetting>) -> Self {
+        Self { theme: theme.into() }
+    }
+}
+
 /// Player settings update for a channel
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlayerChannelSettingsUpdate {
     pub theme: PlayerThemeChannelSetting,
+}
+
+impl PlayerChannelSettingsUpdate {
+    /// A value with `theme`, and every optional field `None`.
+    pub fn new(theme: impl Into<PlayerThemeChannelSetting>) -> Self {
+        Self { theme: theme.into() }
+    }
 }
 
 /// The file storage type:
@@ -11340,11 +11671,25 @@ pub struct ResendEmailToVerifyUserBody {
     pub email: String,
 }
 
+impl ResendEmailToVerifyUserBody {
+    /// A value with `email`, and every optional field `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
+    }
+}
+
 /// The request body of `POST /api/v1/users/registrations/ask-send-verify-email`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResendEmailToVerifyRegistrationBody {
     /// Registration email
     pub email: String,
+}
+
+impl ResendEmailToVerifyRegistrationBody {
+    /// A value with `email`, and every optional field `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
+    }
 }
 
 /// The request body of `POST /api/v1/users/{id}/verify-email`.
@@ -11357,12 +11702,31 @@ pub struct VerifyUserBody {
     pub is_pending_email: Option<bool>,
 }
 
+impl VerifyUserBody {
+    /// A value with `verification_string`, and every optional field `None`.
+    pub fn new(verification_string: impl Into<String>) -> Self {
+        Self {
+            verification_string: verification_string.into(),
+            is_pending_email: None,
+        }
+    }
+}
+
 /// The request body of `POST /api/v1/users/registrations/{registrationId}/verify-email`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyRegistrationEmailBody {
     /// Format: `url`.
     pub verification_string: String,
+}
+
+impl VerifyRegistrationEmailBody {
+    /// A value with `verification_string`, and every optional field `None`.
+    pub fn new(verification_string: impl Into<String>) -> Self {
+        Self {
+            verification_string: verification_string.into(),
+        }
+    }
 }
 
 /// The request body of `POST /api/v1/users/ask-reset-password`.
@@ -11372,6 +11736,13 @@ pub struct PostUsersAskResetPasswordBody {
     pub email: String,
 }
 
+impl PostUsersAskResetPasswordBody {
+    /// A value with `email`, and every optional field `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
+    }
+}
+
 /// The request body of `POST /api/v1/users/{id}/reset-password`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11379,6 +11750,19 @@ pub struct PostUsersByIdResetPasswordBody {
     /// Format: `url`.
     pub verification_string: String,
     pub password: String,
+}
+
+impl PostUsersByIdResetPasswordBody {
+    /// A value with `verification_string`, `password`, and every optional field `None`.
+    pub fn new(
+        verification_string: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        Self {
+            verification_string: verification_string.into(),
+            password: password.into(),
+        }
+    }
 }
 
 /// The request body of `POST /api/v1/users/{id}/two-factor/request`.
@@ -11398,6 +11782,16 @@ pub struct ConfirmTwoFactorRequestBody {
     pub request_token: String,
     /// OTP token generated by the app
     pub otp_token: String,
+}
+
+impl ConfirmTwoFactorRequestBody {
+    /// A value with `request_token`, `otp_token`, and every optional field `None`.
+    pub fn new(request_token: impl Into<String>, otp_token: impl Into<String>) -> Self {
+        Self {
+            request_token: request_token.into(),
+            otp_token: otp_token.into(),
+        }
+    }
 }
 
 /// The request body of `POST /api/v1/users/{id}/two-factor/disable`.
@@ -11517,6 +11911,13 @@ pub struct PostUsersMeSubscriptionsBody {
     pub uri: String,
 }
 
+impl PostUsersMeSubscriptionsBody {
+    /// A value with `uri`, and every optional field `None`.
+    pub fn new(uri: impl Into<String>) -> Self {
+        Self { uri: uri.into() }
+    }
+}
+
 /// The request body of `POST /api/v1/users/me/notifications/read`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostUsersMeNotificationsReadBody {
@@ -11524,10 +11925,24 @@ pub struct PostUsersMeNotificationsReadBody {
     pub ids: Vec<i64>,
 }
 
+impl PostUsersMeNotificationsReadBody {
+    /// A value with `ids`, and every optional field `None`.
+    pub fn new(ids: impl Into<Vec<i64>>) -> Self {
+        Self { ids: ids.into() }
+    }
+}
+
 /// The request body of `POST /api/v1/users/me/new-feature-info/read`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostUsersMeNewFeatureInfoReadBody {
     pub feature: NewFeatureInfoType,
+}
+
+impl PostUsersMeNewFeatureInfoReadBody {
+    /// A value with `feature`, and every optional field `None`.
+    pub fn new(feature: impl Into<NewFeatureInfoType>) -> Self {
+        Self { feature: feature.into() }
+    }
 }
 
 /// The request body of `POST /api/v1/users/me/history/videos/remove`.
@@ -11740,6 +12155,13 @@ pub struct PostVideosOwnershipByIdAcceptBody {
     pub channel_id: i64,
 }
 
+impl PostVideosOwnershipByIdAcceptBody {
+    /// A value with `channel_id`, and every optional field `None`.
+    pub fn new(channel_id: i64) -> Self {
+        Self { channel_id }
+    }
+}
+
 /// The parameter `sort` of `GET /api/v1/videos/{videoIdOrUUID}/ownership`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetVideosByVideoIdOrUuidOwnershipSort {
@@ -11813,6 +12235,13 @@ pub struct GetVideosByVideoIdOrUuidOwnershipResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostVideosByVideoIdOrUuidGiveOwnershipBody {
     pub username: String,
+}
+
+impl PostVideosByVideoIdOrUuidGiveOwnershipBody {
+    /// A value with `username`, and every optional field `None`.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self { username: username.into() }
+    }
 }
 
 /// The parameter `sort` of `GET /api/v1/video-channels/ownership`.
@@ -11957,6 +12386,13 @@ pub struct GetVideoChannelsByChannelHandleOwnershipResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostVideoChannelsByChannelHandleGiveOwnershipBody {
     pub username: String,
+}
+
+impl PostVideoChannelsByChannelHandleGiveOwnershipBody {
+    /// A value with `username`, and every optional field `None`.
+    pub fn new(username: impl Into<String>) -> Self {
+        Self { username: username.into() }
+    }
 }
 
 /// **PeerTube >= 8.2** Filter languages by scope. Use `subtitle` to exclude sign languages and other languages that don't make sense for subtitles.
@@ -12209,6 +12645,36 @@ pub struct AddLiveBody {
     pub schedules: Option<Vec<LiveSchedule>>,
 }
 
+impl AddLiveBody {
+    /// A value with `channel_id`, `name`, and every optional field `None`.
+    #[allow(deprecated)]
+    pub fn new(channel_id: i64, name: impl Into<String>) -> Self {
+        Self {
+            channel_id,
+            save_replay: None,
+            replay_settings: None,
+            permanent_live: None,
+            latency_mode: None,
+            thumbnailfile: None,
+            previewfile: None,
+            privacy: None,
+            category: None,
+            licence: None,
+            language: None,
+            description: None,
+            support: None,
+            nsfw: None,
+            nsfw_summary: None,
+            nsfw_flags: None,
+            name: name.into(),
+            tags: None,
+            comments_policy: None,
+            download_enabled: None,
+            schedules: None,
+        }
+    }
+}
+
 /// The response of `GET /api/v1/videos/live/{id}/sessions` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetVideosLiveByIdSessionsResponse {
@@ -12379,6 +12845,19 @@ pub struct PostAbusesBody {
     pub account: Option<PostAbusesBodyAccount>,
 }
 
+impl PostAbusesBody {
+    /// A value with `reason`, and every optional field `None`.
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            predefined_reasons: None,
+            video: None,
+            comment: None,
+            account: None,
+        }
+    }
+}
+
 /// The `video` property of [`PostAbusesBody`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -12458,6 +12937,13 @@ pub struct PostAbusesByAbuseIdMessagesBody {
     ///
     /// Length: 2 to 3000 characters.
     pub message: String,
+}
+
+impl PostAbusesByAbuseIdMessagesBody {
+    /// A value with `message`, and every optional field `None`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
 }
 
 /// list only blocks that match this type:
@@ -12677,6 +13163,17 @@ pub struct ReorderVideoPlaylistsOfChannelBody {
     pub reorder_length: Option<i64>,
 }
 
+impl ReorderVideoPlaylistsOfChannelBody {
+    /// A value with `start_position`, `insert_after_position`, and every optional field `None`.
+    pub fn new(start_position: i64, insert_after_position: i64) -> Self {
+        Self {
+            start_position,
+            insert_after_position,
+            reorder_length: None,
+        }
+    }
+}
+
 /// The response of `GET /api/v1/video-channels/{channelHandle}/followers` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetVideoChannelFollowersResponse {
@@ -12756,6 +13253,19 @@ pub struct AddPlaylistBody {
     /// Video channel in which the playlist will be published
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_id: Option<Id>,
+}
+
+impl AddPlaylistBody {
+    /// A value with `display_name`, and every optional field `None`.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        Self {
+            display_name: display_name.into(),
+            thumbnailfile: None,
+            privacy: None,
+            description: None,
+            video_channel_id: None,
+        }
+    }
 }
 
 /// The response of `POST /api/v1/video-playlists` (status 200).
@@ -12852,6 +13362,17 @@ pub struct AddVideoPlaylistVideoBody {
     pub stop_timestamp: Option<i64>,
 }
 
+impl AddVideoPlaylistVideoBody {
+    /// A value with `video_id`, and every optional field `None`.
+    pub fn new(video_id: impl Into<AddVideoPlaylistVideoBodyVideoId>) -> Self {
+        Self {
+            video_id: video_id.into(),
+            start_timestamp: None,
+            stop_timestamp: None,
+        }
+    }
+}
+
 /// Video to add in the playlist
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
@@ -12937,6 +13458,17 @@ pub struct ReorderVideoPlaylistBody {
     /// Minimum: 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reorder_length: Option<i64>,
+}
+
+impl ReorderVideoPlaylistBody {
+    /// A value with `start_position`, `insert_after_position`, and every optional field `None`.
+    pub fn new(start_position: i64, insert_after_position: i64) -> Self {
+        Self {
+            start_position,
+            insert_after_position,
+            reorder_length: None,
+        }
+    }
 }
 
 /// The request body of `PUT /api/v1/video-playlists/{playlistId}/videos/{playlistElementId}`.
@@ -13059,6 +13591,13 @@ pub struct PostVideosByIdCommentThreadsBody {
     pub text: String,
 }
 
+impl PostVideosByIdCommentThreadsBody {
+    /// A value with `text`, and every optional field `None`.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into() }
+    }
+}
+
 /// The response of `GET /api/v1/videos/comments` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetVideosCommentsResponse {
@@ -13080,10 +13619,24 @@ pub struct PostVideosByIdCommentsByCommentIdBody {
     pub text: String,
 }
 
+impl PostVideosByIdCommentsByCommentIdBody {
+    /// A value with `text`, and every optional field `None`.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into() }
+    }
+}
+
 /// The request body of `PUT /api/v1/videos/{id}/rate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PutVideosByIdRateBody {
     pub rating: PutVideosByIdRateBodyRating,
+}
+
+impl PutVideosByIdRateBody {
+    /// A value with `rating`, and every optional field `None`.
+    pub fn new(rating: impl Into<PutVideosByIdRateBodyRating>) -> Self {
+        Self { rating: rating.into() }
+    }
 }
 
 /// The `rating` property of [`PutVideosByIdRateBody`].
@@ -13155,6 +13708,18 @@ pub struct CreateVideoTranscodingBody {
     /// Defaults to `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_transcoding: Option<bool>,
+}
+
+impl CreateVideoTranscodingBody {
+    /// A value with `transcoding_type`, and every optional field `None`.
+    pub fn new(
+        transcoding_type: impl Into<CreateVideoTranscodingBodyTranscodingType>,
+    ) -> Self {
+        Self {
+            transcoding_type: transcoding_type.into(),
+            force_transcoding: None,
+        }
+    }
 }
 
 /// The `transcodingType` property of [`CreateVideoTranscodingBody`].
@@ -13246,6 +13811,15 @@ pub struct BlockAccountBody {
     pub account_name: String,
 }
 
+impl BlockAccountBody {
+    /// A value with `account_name`, and every optional field `None`.
+    pub fn new(account_name: impl Into<String>) -> Self {
+        Self {
+            account_name: account_name.into(),
+        }
+    }
+}
+
 /// The response of `GET /api/v1/users/me/blocklist/servers` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetMyBlockedServersResponse {
@@ -13263,6 +13837,13 @@ pub struct BlockServerBody {
     ///
     /// Example: `"example.com"`
     pub host: String,
+}
+
+impl BlockServerBody {
+    /// A value with `host`, and every optional field `None`.
+    pub fn new(host: impl Into<String>) -> Self {
+        Self { host: host.into() }
+    }
 }
 
 /// The response of `GET /api/v1/server/blocklist/accounts` (status 200).
@@ -13285,6 +13866,15 @@ pub struct PostServerBlocklistAccountsBody {
     pub account_name: String,
 }
 
+impl PostServerBlocklistAccountsBody {
+    /// A value with `account_name`, and every optional field `None`.
+    pub fn new(account_name: impl Into<String>) -> Self {
+        Self {
+            account_name: account_name.into(),
+        }
+    }
+}
+
 /// The response of `GET /api/v1/server/blocklist/servers` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetServerBlocklistServersResponse {
@@ -13304,6 +13894,13 @@ pub struct PostServerBlocklistServersBody {
     pub host: String,
 }
 
+impl PostServerBlocklistServersBody {
+    /// A value with `host`, and every optional field `None`.
+    pub fn new(host: impl Into<String>) -> Self {
+        Self { host: host.into() }
+    }
+}
+
 /// The response of `GET /api/v1/server/blocklist/subscriptions` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetServerBlocklistSubscriptionsResponse {
@@ -13321,12 +13918,26 @@ pub struct PostServerBlocklistSubscriptionsBody {
     pub url: String,
 }
 
+impl PostServerBlocklistSubscriptionsBody {
+    /// A value with `url`, and every optional field `None`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into() }
+    }
+}
+
 /// The request body of `PUT /api/v1/server/redundancy/{host}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PutServerRedundancyByHostBody {
     /// allow mirroring of the host's local videos
     pub redundancy_allowed: bool,
+}
+
+impl PutServerRedundancyByHostBody {
+    /// A value with `redundancy_allowed`, and every optional field `None`.
+    pub fn new(redundancy_allowed: bool) -> Self {
+        Self { redundancy_allowed }
+    }
 }
 
 /// direction of the mirror
@@ -13396,6 +14007,13 @@ pub struct PutMirroredVideoBody {
     pub video_id: Id,
 }
 
+impl PutMirroredVideoBody {
+    /// A value with `video_id`, and every optional field `None`.
+    pub fn new(video_id: Id) -> Self {
+        Self { video_id }
+    }
+}
+
 /// The request body of `POST /api/v1/server/contact`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13411,6 +14029,22 @@ pub struct ContactAdministratorBody {
     pub subject: Option<String>,
     /// Message body
     pub body: String,
+}
+
+impl ContactAdministratorBody {
+    /// A value with `from_name`, `from_email`, `body`, and every optional field `None`.
+    pub fn new(
+        from_name: impl Into<String>,
+        from_email: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Self {
+        Self {
+            from_name: from_name.into(),
+            from_email: from_email.into(),
+            subject: None,
+            body: body.into(),
+        }
+    }
 }
 
 /// The response of `GET /api/v1/server/debug` (status 200).
@@ -13467,6 +14101,13 @@ impl From<RunDebugCommandBodyCommand> for RunDebugCommandBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunDebugCommandBodyCommand {
     pub command: RunDebugCommandBodyCommandCommand,
+}
+
+impl RunDebugCommandBodyCommand {
+    /// A value with `command`, and every optional field `None`.
+    pub fn new(command: impl Into<RunDebugCommandBodyCommandCommand>) -> Self {
+        Self { command: command.into() }
+    }
 }
 
 /// The `command` property of [`RunDebugCommandBodyCommand`].
@@ -13554,6 +14195,19 @@ pub struct RunDebugCommandBodyCommandEmail {
     pub command: RunDebugCommandBodyCommandEmailCommand,
     /// Format: `email`.
     pub email: String,
+}
+
+impl RunDebugCommandBodyCommandEmail {
+    /// A value with `command`, `email`, and every optional field `None`.
+    pub fn new(
+        command: impl Into<RunDebugCommandBodyCommandEmailCommand>,
+        email: impl Into<String>,
+    ) -> Self {
+        Self {
+            command: command.into(),
+            email: email.into(),
+        }
+    }
 }
 
 /// The `command` property of [`RunDebugCommandBodyCommandEmail`].
@@ -13657,10 +14311,24 @@ pub struct AddPluginBodyNpmName {
     pub npm_name: String,
 }
 
+impl AddPluginBodyNpmName {
+    /// A value with `npm_name`, and every optional field `None`.
+    pub fn new(npm_name: impl Into<String>) -> Self {
+        Self { npm_name: npm_name.into() }
+    }
+}
+
 /// Variant 2 of [`AddPluginBody`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddPluginBodyPath {
     pub path: String,
+}
+
+impl AddPluginBodyPath {
+    /// A value with `path`, and every optional field `None`.
+    pub fn new(path: impl Into<String>) -> Self {
+        Self { path: path.into() }
+    }
 }
 
 /// The request body of `POST /api/v1/plugins/update`.
@@ -13709,10 +14377,24 @@ pub struct UpdatePluginBodyNpmName {
     pub npm_name: String,
 }
 
+impl UpdatePluginBodyNpmName {
+    /// A value with `npm_name`, and every optional field `None`.
+    pub fn new(npm_name: impl Into<String>) -> Self {
+        Self { npm_name: npm_name.into() }
+    }
+}
+
 /// Variant 2 of [`UpdatePluginBody`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePluginBodyPath {
     pub path: String,
+}
+
+impl UpdatePluginBodyPath {
+    /// A value with `path`, and every optional field `None`.
+    pub fn new(path: impl Into<String>) -> Self {
+        Self { path: path.into() }
+    }
 }
 
 /// The request body of `POST /api/v1/plugins/uninstall`.
@@ -13723,6 +14405,13 @@ pub struct UninstallPluginBody {
     ///
     /// Example: `"peertube-plugin-auth-ldap"`
     pub npm_name: String,
+}
+
+impl UninstallPluginBody {
+    /// A value with `npm_name`, and every optional field `None`.
+    pub fn new(npm_name: impl Into<String>) -> Self {
+        Self { npm_name: npm_name.into() }
+    }
 }
 
 /// The request body of `PUT /api/v1/plugins/{npmName}/settings`.
@@ -13752,6 +14441,17 @@ pub struct PostRunnersRegisterBody {
     pub description: Option<String>,
 }
 
+impl PostRunnersRegisterBody {
+    /// A value with `registration_token`, `name`, and every optional field `None`.
+    pub fn new(registration_token: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            registration_token: registration_token.into(),
+            name: name.into(),
+            description: None,
+        }
+    }
+}
+
 /// The response of `POST /api/v1/runners/register` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13770,11 +14470,29 @@ pub struct PostRunnersUnregisterBody {
     pub runner_token: String,
 }
 
+impl PostRunnersUnregisterBody {
+    /// A value with `runner_token`, and every optional field `None`.
+    pub fn new(runner_token: impl Into<String>) -> Self {
+        Self {
+            runner_token: runner_token.into(),
+        }
+    }
+}
+
 /// The request body of `DELETE /api/v1/runners/{runnerId}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteRunnersByRunnerIdBody {
     pub runner_token: String,
+}
+
+impl DeleteRunnersByRunnerIdBody {
+    /// A value with `runner_token`, and every optional field `None`.
+    pub fn new(runner_token: impl Into<String>) -> Self {
+        Self {
+            runner_token: runner_token.into(),
+        }
+    }
 }
 
 /// The response of `GET /api/v1/runners` (status 200).
@@ -13795,6 +14513,16 @@ pub struct PostRunnersJobsRequestBody {
     /// Filter jobs depending on their types
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_types: Option<Vec<String>>,
+}
+
+impl PostRunnersJobsRequestBody {
+    /// A value with `runner_token`, and every optional field `None`.
+    pub fn new(runner_token: impl Into<String>) -> Self {
+        Self {
+            runner_token: runner_token.into(),
+            job_types: None,
+        }
+    }
 }
 
 /// The response of `POST /api/v1/runners/jobs/request` (status 200).
@@ -13821,6 +14549,15 @@ pub struct PostRunnersJobsRequestResponseAvailableJobsItem {
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidAcceptBody {
     pub runner_token: String,
+}
+
+impl PostRunnersJobsByJobUuidAcceptBody {
+    /// A value with `runner_token`, and every optional field `None`.
+    pub fn new(runner_token: impl Into<String>) -> Self {
+        Self {
+            runner_token: runner_token.into(),
+        }
+    }
 }
 
 /// The response of `POST /api/v1/runners/jobs/{jobUUID}/accept` (status 200).
@@ -13882,6 +14619,21 @@ pub struct PostRunnersJobsByJobUuidAbortBody {
     pub reason: String,
 }
 
+impl PostRunnersJobsByJobUuidAbortBody {
+    /// A value with `runner_token`, `job_token`, `reason`, and every optional field `None`.
+    pub fn new(
+        runner_token: impl Into<String>,
+        job_token: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            runner_token: runner_token.into(),
+            job_token: job_token.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/update`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13893,6 +14645,18 @@ pub struct PostRunnersJobsByJobUuidUpdateBody {
     pub progress: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<PostRunnersJobsByJobUuidUpdateBodyPayload>,
+}
+
+impl PostRunnersJobsByJobUuidUpdateBody {
+    /// A value with `runner_token`, `job_token`, and every optional field `None`.
+    pub fn new(runner_token: impl Into<String>, job_token: impl Into<String>) -> Self {
+        Self {
+            runner_token: runner_token.into(),
+            job_token: job_token.into(),
+            progress: None,
+            payload: None,
+        }
+    }
 }
 
 /// The `payload` property of [`PostRunnersJobsByJobUuidUpdateBody`].
@@ -14020,6 +14784,21 @@ pub struct PostRunnersJobsByJobUuidErrorBody {
     pub message: String,
 }
 
+impl PostRunnersJobsByJobUuidErrorBody {
+    /// A value with `runner_token`, `job_token`, `message`, and every optional field `None`.
+    pub fn new(
+        runner_token: impl Into<String>,
+        job_token: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            runner_token: runner_token.into(),
+            job_token: job_token.into(),
+            message: message.into(),
+        }
+    }
+}
+
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/success`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14027,6 +14806,21 @@ pub struct PostRunnersJobsByJobUuidSuccessBody {
     pub runner_token: String,
     pub job_token: String,
     pub payload: PostRunnersJobsByJobUuidSuccessBodyPayload,
+}
+
+impl PostRunnersJobsByJobUuidSuccessBody {
+    /// A value with `runner_token`, `job_token`, `payload`, and every optional field `None`.
+    pub fn new(
+        runner_token: impl Into<String>,
+        job_token: impl Into<String>,
+        payload: impl Into<PostRunnersJobsByJobUuidSuccessBodyPayload>,
+    ) -> Self {
+        Self {
+            runner_token: runner_token.into(),
+            job_token: job_token.into(),
+            payload: payload.into(),
+        }
+    }
 }
 
 /// The `payload` property of [`PostRunnersJobsByJobUuidSuccessBody`].
@@ -14148,12 +14942,32 @@ pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityAudioBody
     pub job_token: String,
 }
 
+impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityAudioBody {
+    /// A value with `runner_token`, `job_token`, and every optional field `None`.
+    pub fn new(runner_token: impl Into<String>, job_token: impl Into<String>) -> Self {
+        Self {
+            runner_token: runner_token.into(),
+            job_token: job_token.into(),
+        }
+    }
+}
+
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityBody {
     pub runner_token: String,
     pub job_token: String,
+}
+
+impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityBody {
+    /// A value with `runner_token`, `job_token`, and every optional field `None`.
+    pub fn new(runner_token: impl Into<String>, job_token: impl Into<String>) -> Self {
+        Self {
+            runner_token: runner_token.into(),
+            job_token: job_token.into(),
+        }
+    }
 }
 
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/thumbnails/max-quality`.
@@ -14164,6 +14978,16 @@ pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidThumbnailsMaxQualit
     pub job_token: String,
 }
 
+impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidThumbnailsMaxQualityBody {
+    /// A value with `runner_token`, `job_token`, and every optional field `None`.
+    pub fn new(runner_token: impl Into<String>, job_token: impl Into<String>) -> Self {
+        Self {
+            runner_token: runner_token.into(),
+            job_token: job_token.into(),
+        }
+    }
+}
+
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/previews/max-quality`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14172,12 +14996,32 @@ pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidPreviewsMaxQualityB
     pub job_token: String,
 }
 
+impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidPreviewsMaxQualityBody {
+    /// A value with `runner_token`, `job_token`, and every optional field `None`.
+    pub fn new(runner_token: impl Into<String>, job_token: impl Into<String>) -> Self {
+        Self {
+            runner_token: runner_token.into(),
+            job_token: job_token.into(),
+        }
+    }
+}
+
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/studio/task-files/{filename}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidStudioTaskFilesByFilenameBody {
     pub runner_token: String,
     pub job_token: String,
+}
+
+impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidStudioTaskFilesByFilenameBody {
+    /// A value with `runner_token`, `job_token`, and every optional field `None`.
+    pub fn new(runner_token: impl Into<String>, job_token: impl Into<String>) -> Self {
+        Self {
+            runner_token: runner_token.into(),
+            job_token: job_token.into(),
+        }
+    }
 }
 
 /// The response of `GET /api/v1/runners/jobs` (status 200).
@@ -14316,6 +15160,13 @@ pub struct PostWatchedWordsAccountsByAccountNameSubscriptionsBody {
     pub url: String,
 }
 
+impl PostWatchedWordsAccountsByAccountNameSubscriptionsBody {
+    /// A value with `url`, and every optional field `None`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into() }
+    }
+}
+
 /// The response of `GET /api/v1/watched-words/server/subscriptions` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetWatchedWordsServerSubscriptionsResponse {
@@ -14331,6 +15182,13 @@ pub struct GetWatchedWordsServerSubscriptionsResponse {
 pub struct PostWatchedWordsServerSubscriptionsBody {
     /// Format: `url`.
     pub url: String,
+}
+
+impl PostWatchedWordsServerSubscriptionsBody {
+    /// A value with `url`, and every optional field `None`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into() }
+    }
 }
 
 /// The request body of `POST /api/v1/client-config/update-language`.

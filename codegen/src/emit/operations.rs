@@ -59,7 +59,7 @@ fn operation_info(op: &Operation) -> TokenStream {
     let method = op.method.to_ascii_uppercase();
     let path = &op.path;
     let responses = op.responses.iter().filter_map(|r| {
-        let status = r.code()?;
+        let status = proc_macro2::Literal::u16_unsuffixed(r.code()?);
         let meaning = r.meaning.trim();
         Some(quote!((#status, #meaning),))
     });
@@ -106,10 +106,16 @@ fn method_docs(op: &Operation) -> TokenStream {
         lines.push("Arguments:".to_owned());
         for parameter in arguments {
             let mut text = format!("- `{}`", parameter.name.trim_start_matches("r#"));
+            // The first paragraph of its description, on one line.
             let described = doc_lines(&parameter.docs);
-            if let Some(first) = described.first().filter(|l| !l.is_empty()) {
+            let paragraph: Vec<&str> = described
+                .iter()
+                .map(|l| l.trim())
+                .take_while(|l| !l.is_empty())
+                .collect();
+            if !paragraph.is_empty() {
                 text.push_str(": ");
-                text.push_str(first);
+                text.push_str(&paragraph.join(" "));
             }
             lines.push(text);
         }
@@ -279,7 +285,7 @@ fn read_response(model: &Model, op: &Operation) -> TokenStream {
             let name = ident(&outcome.name);
             let single = outcome.variants.len() == 1;
             let arms = outcome.variants.iter().map(|variant| {
-                let status = variant.status;
+                let status = proc_macro2::Literal::u16_unsuffixed(variant.status);
                 // Headers are read first: reading the body consumes the response.
                 let header_names: Vec<Ident> =
                     variant.headers.iter().map(|h| ident(&h.name)).collect();

@@ -293,6 +293,14 @@ fn struct_item(
             pub #field_name: #ty,
         }
     });
+    // Past a handful of arguments a constructor reads worse than the struct literal.
+    let required = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.repr, FieldRepr::Required | FieldRepr::Flatten))
+        .count();
+    let constructor = (def.usage.request && default.is_none() && required <= 6)
+        .then(|| constructor(model, &name, s));
     quote! {
         #docs
         #deprecated
@@ -300,6 +308,60 @@ fn struct_item(
         #container
         pub struct #name {
             #(#fields)*
+        }
+
+        #constructor
+    }
+}
+
+/// `new(required fields)` for a type the client sends that has required fields: the others
+/// start out `None`, so building a body takes one call and the fields that matter.
+fn constructor(model: &Model, type_name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let mut arguments = Vec::new();
+    let mut values = Vec::new();
+    let mut names = Vec::new();
+    for field in &s.fields {
+        let name = ident(&field.name);
+        match field.repr {
+            FieldRepr::Required | FieldRepr::Flatten => {
+                let ty = boxed_tokens(model, &field.ty, field.boxed);
+                let copy = matches!(
+                    resolved_type(model, &field.ty),
+                    TypeExpr::Integer | TypeExpr::Int32 | TypeExpr::Number | TypeExpr::Boolean
+                );
+                if copy || field.boxed {
+                    arguments.push(quote!(#name: #ty));
+                    values.push(quote!(#name));
+                } else {
+                    arguments.push(quote!(#name: impl Into<#ty>));
+                    values.push(quote!(#name: #name.into()));
+                }
+                names.push(format!("`{}`", field.name.trim_start_matches("r#")));
+            }
+            FieldRepr::Nullable | FieldRepr::Optional | FieldRepr::OptionalNullable => {
+                values.push(quote!(#name: None))
+            }
+        }
+    }
+    let docs = doc_attrs(&[format!(
+        "A value with {}, and every optional field `None`.",
+        names.join(", ")
+    )]);
+    // Setting a deprecated field to `None` is no use of it.
+    let allow = s
+        .fields
+        .iter()
+        .any(|f| f.docs.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        impl #type_name {
+            #docs
+            #allow
+            pub fn new(#(#arguments),*) -> Self {
+                Self {
+                    #(#values,)*
+                }
+            }
         }
     }
 }

@@ -63,6 +63,11 @@ pub fn build(
     let order = output_order(&defs, &component_names, &skeletons);
     let (defs, operations) = reorder(defs, operations, &order, &mut examples);
 
+    let external_docs = resolved.api.external_docs.as_ref().map(|d| d.url.as_str());
+    let mut operations = operations;
+    let mut defs = defs;
+    link_documentation(&mut defs, &mut operations, external_docs);
+
     let info = &resolved.api.info;
     let api = ApiInfo {
         title: info.title.clone(),
@@ -82,6 +87,93 @@ pub fn build(
         },
         diagnostics,
     ))
+}
+
+/// Rewrites the document's links to its own rendered pages (Redoc anchors such as
+/// `#operation/getVideo`): an operation becomes an intra-doc link to its method
+/// (`crate::Client::get_video`); other anchors point into the document's `externalDocs` page.
+fn link_documentation(
+    defs: &mut [TypeDef],
+    operations: &mut [super::Operation],
+    external_docs: Option<&str>,
+) {
+    let methods: HashMap<String, String> = operations
+        .iter()
+        .filter_map(|o| {
+            Some((
+                o.operation_id.clone()?,
+                o.name.trim_start_matches("r#").to_owned(),
+            ))
+        })
+        .collect();
+    let rewrite = |text: &mut String| {
+        if !text.contains("](#") {
+            return;
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("](#") {
+            out.push_str(&rest[..at + 2]);
+            rest = &rest[at + 2..];
+            let end = rest.find(')').unwrap_or(rest.len());
+            let anchor = &rest[1..end];
+            match anchor
+                .strip_prefix("operation/")
+                .and_then(|id| methods.get(id))
+            {
+                Some(method) => out.push_str(&format!("crate::Client::{method}")),
+                None => match external_docs {
+                    Some(base) => out.push_str(&format!("{base}#{anchor}")),
+                    None => out.push_str(&rest[..end]),
+                },
+            }
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        *text = out;
+    };
+    let docs = |docs: &mut super::Docs| {
+        if let Some(d) = &mut docs.description {
+            rewrite(d);
+        }
+    };
+    for def in defs.iter_mut() {
+        docs(&mut def.docs);
+        match &mut def.kind {
+            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| docs(&mut f.docs)),
+            TypeKind::StringEnum(e) => e
+                .variants
+                .iter_mut()
+                .filter_map(|v| v.description.as_mut())
+                .for_each(rewrite),
+            TypeKind::IntEnum(e) => e
+                .variants
+                .iter_mut()
+                .filter_map(|v| v.description.as_mut())
+                .for_each(rewrite),
+            TypeKind::Flags(f) => f
+                .iter_mut()
+                .filter_map(|v| v.description.as_mut())
+                .for_each(rewrite),
+            _ => {}
+        }
+    }
+    for operation in operations.iter_mut() {
+        operation.description.iter_mut().for_each(rewrite);
+        operation
+            .parameters
+            .iter_mut()
+            .for_each(|p| docs(&mut p.docs));
+        for response in &mut operation.responses {
+            rewrite(&mut response.description);
+        }
+        if let super::Returns::Outcome(outcome) = &mut operation.returns {
+            outcome
+                .variants
+                .iter_mut()
+                .for_each(|v| rewrite(&mut v.description));
+        }
+    }
 }
 
 /// Component schemas that are variants of a discriminated `oneOf`/`anyOf` and used nowhere

@@ -391,7 +391,19 @@ impl Resolved {
         if let Some(union) = union {
             return Ok(union);
         }
-        let ty = raw.ty.or_else(|| infer_type(raw));
+        let ty = raw.ty.or_else(|| infer_type(raw)).or_else(|| {
+            // No type at all, but an example (PeerTube's `displayName`): its JSON type is the
+            // best evidence there is, and "any JSON value" would help no one.
+            let inferred = example_type(raw)?;
+            self.warn(
+                Diagnostic::warning(format!(
+                    "the schema has no `type`; it is taken as `{inferred:?}` from its example"
+                ))
+                .at(at)
+                .hint("give the schema a `type` (an overlay can)"),
+            );
+            Some(inferred)
+        });
         Ok(match ty {
             None => NodeKind::Any,
             Some(SchemaType::Boolean) => NodeKind::Boolean,
@@ -815,6 +827,26 @@ fn infer_type(raw: &RawSchema) -> Option<SchemaType> {
         Some(SchemaType::Integer)
     } else {
         None
+    }
+}
+
+/// The type of a typeless schema's scalar example.
+fn example_type(raw: &RawSchema) -> Option<SchemaType> {
+    let structural = !raw.properties.is_empty()
+        || raw.items.is_some()
+        || raw.additional_properties.is_some()
+        || !raw.one_of.is_empty()
+        || !raw.any_of.is_empty()
+        || !raw.all_of.is_empty();
+    if structural {
+        return None;
+    }
+    match raw.example.as_ref()? {
+        Value::String(_) => Some(SchemaType::String),
+        Value::Bool(_) => Some(SchemaType::Boolean),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(SchemaType::Integer),
+        Value::Number(_) => Some(SchemaType::Number),
+        _ => None,
     }
 }
 

@@ -76,8 +76,13 @@ pub(crate) struct Call {
 }
 
 impl Call {
-    pub(crate) fn new(operation: &'static OperationInfo, base: &reqwest::Url, segments: &[&str]) -> Call {
-        let method = reqwest::Method::from_bytes(operation.method.as_bytes()).unwrap_or(reqwest::Method::GET);
+    pub(crate) fn new(
+        operation: &'static OperationInfo,
+        base: &reqwest::Url,
+        segments: &[&str],
+    ) -> Call {
+        let method = reqwest::Method::from_bytes(operation.method.as_bytes())
+            .unwrap_or(reqwest::Method::GET);
         let mut url = base.clone();
         let mut error = None;
         match url.path_segments_mut() {
@@ -104,7 +109,9 @@ impl Call {
 
     /// Adds `name=value` to the query.
     pub(crate) fn query(&mut self, name: &str, value: &impl ToParam) {
-        self.url.query_pairs_mut().append_pair(name, &value.to_param());
+        self.url
+            .query_pairs_mut()
+            .append_pair(name, &value.to_param());
     }
 
     /// Adds `name=value` to the query if there is a value.
@@ -115,7 +122,12 @@ impl Call {
     }
 
     /// Adds a list to the query if there is one (see [`Call::query_list`]).
-    pub(crate) fn query_list_opt<T: ToParam>(&mut self, name: &str, values: &Option<Vec<T>>, explode: bool) {
+    pub(crate) fn query_list_opt<T: ToParam>(
+        &mut self,
+        name: &str,
+        values: &Option<Vec<T>>,
+        explode: bool,
+    ) {
         if let Some(values) = values {
             self.query_list(name, values, explode);
         }
@@ -133,7 +145,9 @@ impl Call {
             }
         } else {
             let joined: Vec<String> = values.iter().map(ToParam::to_param).collect();
-            self.url.query_pairs_mut().append_pair(name, &joined.join(","));
+            self.url
+                .query_pairs_mut()
+                .append_pair(name, &joined.join(","));
         }
     }
 
@@ -198,13 +212,19 @@ impl Call {
 
 /// Headers whose values are secrets: reqwest keeps them out of its `Debug` output.
 fn is_sensitive(name: &str) -> bool {
-    matches!(name, "authorization" | "x-peertube-otp" | "x-peertube-video-password")
+    matches!(
+        name,
+        "authorization" | "x-peertube-otp" | "x-peertube-video-password"
+    )
 }
 
 /// Parameter values in the query, as a test sees them.
 #[cfg(test)]
 pub(crate) fn query_of(call: &Call) -> Vec<(String, String)> {
-    call.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    call.url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -222,7 +242,10 @@ mod tests {
     fn path_segments_are_percent_encoded_under_the_base_path() {
         let base = reqwest::Url::parse("https://tube.example/peertube/").unwrap();
         let call = Call::new(&OP, &base, &["api", "v1", "things", "a b/c?d#e"]);
-        assert_eq!(call.url.as_str(), "https://tube.example/peertube/api/v1/things/a%20b%2Fc%3Fd%23e");
+        assert_eq!(
+            call.url.as_str(),
+            "https://tube.example/peertube/api/v1/things/a%20b%2Fc%3Fd%23e"
+        );
     }
 
     #[test]
@@ -232,7 +255,10 @@ mod tests {
         call.query_list("tagsOneOf", &["a b", "c&d"], true);
         call.query_list("ids", &[1i64, 2], false);
         call.query("nsfw", &"false");
-        assert_eq!(call.url.query(), Some("tagsOneOf=a+b&tagsOneOf=c%26d&ids=1%2C2&nsfw=false"));
+        assert_eq!(
+            call.url.query(),
+            Some("tagsOneOf=a+b&tagsOneOf=c%26d&ids=1%2C2&nsfw=false")
+        );
     }
 
     #[test]
@@ -240,12 +266,18 @@ mod tests {
         let base = reqwest::Url::parse("https://tube.example").unwrap();
         let mut call = Call::new(&OP, &base, &["x"]);
         call.header("x-peertube-otp", &"12\n34");
-        assert!(call.error.as_deref().is_some_and(|e| e.contains("x-peertube-otp")));
+        assert!(
+            call.error
+                .as_deref()
+                .is_some_and(|e| e.contains("x-peertube-otp"))
+        );
     }
 
     #[test]
     fn dates_are_rfc3339() {
-        let date = chrono::DateTime::parse_from_rfc3339("2024-05-01T10:00:00.500Z").unwrap().to_utc();
+        let date = chrono::DateTime::parse_from_rfc3339("2024-05-01T10:00:00.500Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(date.to_param(), "2024-05-01T10:00:00.500Z");
     }
 }

@@ -18,7 +18,10 @@ pub struct Download {
 
 impl Download {
     pub(crate) fn new(operation: &'static OperationInfo, response: reqwest::Response) -> Download {
-        Download { operation, response }
+        Download {
+            operation,
+            response,
+        }
     }
 
     /// The HTTP status.
@@ -28,7 +31,11 @@ impl Download {
 
     /// The body's media type, as the server gave it.
     pub fn content_type(&self) -> Option<&str> {
-        self.response.headers().get(reqwest::header::CONTENT_TYPE)?.to_str().ok()
+        self.response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)?
+            .to_str()
+            .ok()
     }
 
     /// The body's length, when the server gave it.
@@ -44,13 +51,19 @@ impl Download {
     /// Reads the whole body.
     pub async fn bytes(self) -> Result<Bytes, Error> {
         let operation = self.operation;
-        self.response.bytes().await.map_err(|source| Error::Transport { operation, source })
+        self.response
+            .bytes()
+            .await
+            .map_err(|source| Error::Transport { operation, source })
     }
 
     /// Reads the whole body as text.
     pub async fn text(self) -> Result<String, Error> {
         let operation = self.operation;
-        self.response.text().await.map_err(|source| Error::Transport { operation, source })
+        self.response
+            .text()
+            .await
+            .map_err(|source| Error::Transport { operation, source })
     }
 
     /// The body as a stream of chunks, read as they arrive.

@@ -30,7 +30,10 @@ impl OperationInfo {
 
     /// What the document says `status` means for this operation.
     pub fn meaning(&self, status: u16) -> Option<&'static str> {
-        self.responses.iter().find(|(s, _)| *s == status).map(|(_, meaning)| *meaning)
+        self.responses
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map(|(_, meaning)| *meaning)
     }
 }
 
@@ -168,7 +171,10 @@ impl Error {
 }
 
 fn write_statuses(f: &mut fmt::Formatter<'_>, operation: &OperationInfo) -> fmt::Result {
-    let statuses: Vec<String> = operation.documented_statuses().map(|s| s.to_string()).collect();
+    let statuses: Vec<String> = operation
+        .documented_statuses()
+        .map(|s| s.to_string())
+        .collect();
     if statuses.is_empty() {
         f.write_str("no status listed")
     } else {
@@ -204,7 +210,9 @@ impl fmt::Display for ApiError {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
+            Error::InvalidBaseUrl { url, reason } => {
+                write!(f, "invalid base URL `{url}`: {reason}")
+            }
             Error::Api(e) => write!(f, "{} failed with {e}", e.operation),
             Error::UnexpectedStatus(e) => {
                 write!(f, "{}: expected ", e.operation)?;
@@ -219,7 +227,9 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "{operation}: expected a `{expected}` body with status {status}, got {}",
-                found.as_deref().map_or("no Content-Type".to_owned(), |ct| format!("`{ct}`"))
+                found
+                    .as_deref()
+                    .map_or("no Content-Type".to_owned(), |ct| format!("`{ct}`"))
             ),
             Error::Decode(e) => write!(
                 f,
@@ -231,7 +241,9 @@ impl fmt::Display for Error {
                 name,
                 message,
             } => write!(f, "{operation}: response header `{name}`: {message}"),
-            Error::Request { operation, message } => write!(f, "{operation}: cannot build the request: {message}"),
+            Error::Request { operation, message } => {
+                write!(f, "{operation}: cannot build the request: {message}")
+            }
             Error::Transport { operation, source } => write!(f, "{operation}: {source}"),
         }
     }

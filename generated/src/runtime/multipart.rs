@@ -48,7 +48,9 @@ pub(crate) fn set_aside(file: &FilePart) -> Option<String> {
 pub(crate) fn parts<T: Serialize>(body: &T) -> Result<Vec<(String, PartValue)>, String> {
     FILES.with(|files| *files.borrow_mut() = Some(Vec::new()));
     let value = serde_json::to_value(body);
-    let files = FILES.with(|files| files.borrow_mut().take()).unwrap_or_default();
+    let files = FILES
+        .with(|files| files.borrow_mut().take())
+        .unwrap_or_default();
     let value = value.map_err(|e| e.to_string())?;
     let Value::Object(fields) = value else {
         return Err("a multipart body must be an object".to_owned());
@@ -140,7 +142,10 @@ mod tests {
                 ("channelId".into(), "3".into()),
                 ("tags[0]".into(), "x".into()),
                 ("tags[1]".into(), "y".into()),
-                ("scheduleUpdate[updateAt]".into(), "2024-01-01T00:00:00Z".into()),
+                (
+                    "scheduleUpdate[updateAt]".into(),
+                    "2024-01-01T00:00:00Z".into()
+                ),
                 ("videofile".into(), "file clip.mp4".into()),
             ]
         );

@@ -14,7 +14,10 @@ use super::error::Error;
 /// A stream of the items of every page, fetched lazily from `start`: the next page is
 /// requested when the items of the previous one are used up. It ends after the item numbered
 /// `total`, on an empty page, or after an error (which it yields).
-pub(crate) fn paginate<T, F, Fut>(start: i64, fetch: F) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+pub(crate) fn paginate<T, F, Fut>(
+    start: i64,
+    fetch: F,
+) -> impl Stream<Item = Result<T, Error>> + Send + 'static
 where
     T: Send + 'static,
     F: FnMut(i64) -> Fut + Send + 'static,

@@ -19,11 +19,19 @@ fn content_type(response: &reqwest::Response) -> Option<String> {
 }
 
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 
-async fn body(operation: &'static OperationInfo, response: reqwest::Response) -> Result<Bytes, Error> {
+async fn body(
+    operation: &'static OperationInfo,
+    response: reqwest::Response,
+) -> Result<Bytes, Error> {
     response
         .bytes()
         .await
@@ -72,11 +80,17 @@ pub(crate) fn decode<T: DeserializeOwned>(
 /// `peertube_client::types::Video` as `Video`, `Vec<peertube_client::types::Video>` as `Vec<Video>`.
 fn type_name<T>() -> &'static str {
     let full = std::any::type_name::<T>();
-    full.rsplit("::").next().filter(|_| !full.contains('<')).unwrap_or(full)
+    full.rsplit("::")
+        .next()
+        .filter(|_| !full.contains('<'))
+        .unwrap_or(full)
 }
 
 /// A text body (feeds).
-pub(crate) async fn text(operation: &'static OperationInfo, response: reqwest::Response) -> Result<String, Error> {
+pub(crate) async fn text(
+    operation: &'static OperationInfo,
+    response: reqwest::Response,
+) -> Result<String, Error> {
     response
         .text()
         .await
@@ -84,7 +98,10 @@ pub(crate) async fn text(operation: &'static OperationInfo, response: reqwest::R
 }
 
 /// A response whose body, if any, carries nothing the document describes.
-pub(crate) async fn empty(operation: &'static OperationInfo, response: reqwest::Response) -> Result<(), Error> {
+pub(crate) async fn empty(
+    operation: &'static OperationInfo,
+    response: reqwest::Response,
+) -> Result<(), Error> {
     body(operation, response).await.map(drop)
 }
 
@@ -164,20 +181,35 @@ mod tests {
 
     #[test]
     fn decode_errors_carry_the_json_path_and_the_type() {
-        let err = decode::<Vec<Video>>(&OP, 200, br#"[{"id":1,"channel":{"id":2}},{"id":2,"channel":{"id":"x"}}]"#)
-            .unwrap_err();
-        let Error::Decode(e) = &err else { panic!("{err}") };
+        let err = decode::<Vec<Video>>(
+            &OP,
+            200,
+            br#"[{"id":1,"channel":{"id":2}},{"id":2,"channel":{"id":"x"}}]"#,
+        )
+        .unwrap_err();
+        let Error::Decode(e) = &err else {
+            panic!("{err}")
+        };
         assert_eq!(e.path, "[1].channel.id");
-        assert!(e.message.starts_with("invalid type: string \"x\", expected i64"), "{}", e.message);
+        assert!(
+            e.message
+                .starts_with("invalid type: string \"x\", expected i64"),
+            "{}",
+            e.message
+        );
         assert!(err.to_string().contains("at `[1].channel.id`"), "{err}");
     }
 
     #[test]
     fn documented_and_undocumented_statuses_differ() {
         let documented = api_error(&OP, 404, br#"{"status":404,"detail":"Video not found"}"#);
-        assert!(matches!(documented, Error::Api(ref e) if e.problem.as_ref().unwrap().detail.as_deref() == Some("Video not found")));
+        assert!(
+            matches!(documented, Error::Api(ref e) if e.problem.as_ref().unwrap().detail.as_deref() == Some("Video not found"))
+        );
         let undocumented = api_error(&OP, 500, b"<html>oops</html>");
-        assert!(matches!(undocumented, Error::UnexpectedStatus(ref e) if e.body.as_deref() == Some("<html>oops</html>")));
+        assert!(
+            matches!(undocumented, Error::UnexpectedStatus(ref e) if e.body.as_deref() == Some("<html>oops</html>"))
+        );
     }
 
     #[test]

@@ -55,6 +55,9 @@ mod tests {
         let secret = Secret::new("hunter2");
         assert_eq!(format!("{secret:?}"), "Secret(***)");
         assert_eq!(serde_json::to_string(&secret).unwrap(), "\"hunter2\"");
-        assert_eq!(serde_urlencoded::to_string([("password", &secret)]).unwrap(), "password=hunter2");
+        assert_eq!(
+            serde_urlencoded::to_string([("password", &secret)]).unwrap(),
+            "password=hunter2"
+        );
     }
 }

@@ -22,9 +22,15 @@ impl Session {
         self.access_token.read().ok()?.clone()
     }
 
-    pub(crate) async fn send(&self, client: &Client, call: Call) -> Result<reqwest::Response, Error> {
+    pub(crate) async fn send(
+        &self,
+        client: &Client,
+        call: Call,
+    ) -> Result<reqwest::Response, Error> {
         let token = self.access_token();
-        client.execute(&call, token.as_ref().map(Secret::expose)).await
+        client
+            .execute(&call, token.as_ref().map(Secret::expose))
+            .await
     }
 }
 

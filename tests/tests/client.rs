@@ -1,0 +1,500 @@
+//! The generated client against an in-process HTTP server: the exact requests it sends, and
+//! what it makes of the responses it gets.
+
+mod support;
+
+use futures_util::StreamExt;
+use peertube_client::types::{
+    GetOAuthTokenBody, GetSyndicatedVideosFormat, OAuthTokenPassword, UpdateMe,
+    VideoUploadRequestLegacy, VideosSort,
+};
+use peertube_client::{Error, ErrorCode, FilePart};
+use serde_json::json;
+use support::{header, multipart, only_request, server};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, ResponseTemplate};
+
+fn video(id: i64) -> serde_json::Value {
+    json!({"id": id, "uuid": "9c9de5e8-0a1e-484a-b099-e80766180a6d", "name": format!("video {id}")})
+}
+
+#[tokio::test]
+async fn the_video_list_sends_filters_and_arrays_in_the_query() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/videos"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"total": 1, "data": [video(1)]})),
+        )
+        .mount(&server)
+        .await;
+
+    let list = client
+        .get_videos()
+        .count(5)
+        .sort(VideosSort::CreatedAtDesc)
+        .tags_one_of(["a b", "c&d"])
+        .category_one_of([1, 2])
+        .is_local(true)
+        .await
+        .unwrap();
+
+    assert_eq!(list.total, Some(1));
+    assert_eq!(list.data.unwrap()[0].name.as_deref(), Some("video 1"));
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "GET");
+    assert_eq!(request.url.path(), "/api/v1/videos");
+    assert_eq!(
+        request.url.query(),
+        Some(
+            "count=5&sort=-createdAt&categoryOneOf=1&categoryOneOf=2&tagsOneOf=a+b&tagsOneOf=c%26d&isLocal=true"
+        )
+    );
+    assert_eq!(header(&request, "accept"), Some("application/json"));
+    assert_eq!(header(&request, "authorization"), None);
+}
+
+#[tokio::test]
+async fn path_parameters_are_percent_encoded() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": 3, "name": "my channel"})),
+        )
+        .mount(&server)
+        .await;
+
+    let channel = client
+        .get_video_channel("my channel@tube.example/x?y#z%")
+        .await
+        .unwrap();
+
+    assert_eq!(channel.name.as_deref(), Some("my channel"));
+    let request = only_request(&server).await;
+    assert_eq!(
+        request.url.path(),
+        "/api/v1/video-channels/my%20channel@tube.example%2Fx%3Fy%23z%25"
+    );
+    assert_eq!(request.url.query(), None);
+}
+
+#[tokio::test]
+async fn id_or_uuid_parameters_take_numbers_and_strings() {
+    let (server, client) = server().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+
+    client.del_video(42).await.unwrap();
+    client.del_video("2y84q2MQUMWPbiEcxNXMgC").await.unwrap();
+
+    let paths: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        ["/api/v1/videos/42", "/api/v1/videos/2y84q2MQUMWPbiEcxNXMgC"]
+    );
+}
+
+#[tokio::test]
+async fn a_json_body_is_sent_as_json_with_the_token() {
+    let (server, client) = server().await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v1/users/me"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    client.set_access_token("90286a0bdf0f7315d9d3fe8dabf9e1d2be9c97d0");
+
+    let update = UpdateMe {
+        display_name: Some("Alice".to_owned()),
+        auto_play_video: Some(false),
+        ..UpdateMe::default()
+    };
+    client.put_user_info(update).await.unwrap();
+
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "PUT");
+    assert_eq!(header(&request, "content-type"), Some("application/json"));
+    assert_eq!(
+        header(&request, "authorization"),
+        Some("Bearer 90286a0bdf0f7315d9d3fe8dabf9e1d2be9c97d0")
+    );
+    let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(
+        body,
+        json!({"displayName": "Alice", "autoPlayVideo": false})
+    );
+}
+
+#[tokio::test]
+async fn the_token_body_is_form_encoded_and_the_otp_is_a_header() {
+    let (server, client) = server().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/users/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "token_type": "Bearer",
+            "access_token": "a",
+            "refresh_token": "r",
+            "expires_in": 86400,
+            "refresh_token_expires_in": 1209600
+        })))
+        .mount(&server)
+        .await;
+
+    let body = GetOAuthTokenBody::Password(OAuthTokenPassword {
+        password: Some("s3cret p&ss=word".into()),
+        ..OAuthTokenPassword::new("client", "secret", "alice")
+    });
+    let token = client
+        .get_oauth_token(body)
+        .x_peertube_otp("123456")
+        .await
+        .unwrap();
+
+    assert_eq!(token.access_token.as_deref(), Some("a"));
+    let request = only_request(&server).await;
+    assert_eq!(
+        header(&request, "content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(header(&request, "x-peertube-otp"), Some("123456"));
+    assert_eq!(
+        String::from_utf8(request.body).unwrap(),
+        "grant_type=password&client_id=client&client_secret=secret&username=alice&password=s3cret+p%26ss%3Dword"
+    );
+}
+
+#[tokio::test]
+async fn a_multipart_upload_streams_the_file_and_writes_typed_fields() {
+    let (server, client) = server().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/videos/upload"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "video": {"id": 12, "uuid": "9c9de5e8-0a1e-484a-b099-e80766180a6d", "shortUUID": "2y84q2MQUMWPbiEcxNXMgC"}
+        })))
+        .mount(&server)
+        .await;
+    let dir = std::env::temp_dir().join(format!("peertube-client-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("clip.mp4");
+    let content: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&file, &content).unwrap();
+
+    let upload = VideoUploadRequestLegacy {
+        tags: Some(vec!["cats".into(), "music & art".into()]),
+        nsfw: Some(false),
+        thumbnailfile: Some(FilePart::from_bytes(vec![0xff, 0xd8, 0xff]).file_name("thumb.jpg")),
+        ..VideoUploadRequestLegacy::new("My video", 3, FilePart::from_path(&file))
+    };
+    let uploaded = client.upload_legacy(upload).await.unwrap();
+
+    assert_eq!(uploaded.video.and_then(|v| v.id), Some(12));
+    let request = only_request(&server).await;
+    assert!(
+        header(&request, "content-type")
+            .unwrap()
+            .starts_with("multipart/form-data; boundary=")
+    );
+    let parts = multipart(&request);
+    let summary: Vec<(&str, Option<&str>, Option<&str>)> = parts
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.file_name.as_deref(),
+                p.content_type.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("name", None, None),
+            ("channelId", None, None),
+            ("nsfw", None, None),
+            ("tags[0]", None, None),
+            ("tags[1]", None, None),
+            ("thumbnailfile", Some("thumb.jpg"), Some("image/jpeg")),
+            ("videofile", Some("clip.mp4"), Some("video/mp4")),
+        ]
+    );
+    let text = |name: &str| {
+        String::from_utf8(parts.iter().find(|p| p.name == name).unwrap().body.clone()).unwrap()
+    };
+    assert_eq!(text("name"), "My video");
+    assert_eq!(text("channelId"), "3");
+    assert_eq!(text("nsfw"), "false");
+    assert_eq!(text("tags[1]"), "music & art");
+    assert_eq!(parts.last().unwrap().body, content);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_missing_file_is_an_error_before_anything_is_sent() {
+    let (server, client) = server().await;
+    let upload =
+        VideoUploadRequestLegacy::new("x", 1, FilePart::from_path("/nonexistent/clip.mp4"));
+    let error = client.upload_legacy(upload).await.unwrap_err();
+    assert!(matches!(error, Error::Request { .. }), "{error}");
+    assert!(
+        error.to_string().contains("/nonexistent/clip.mp4"),
+        "{error}"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_download_is_read_whole_or_streamed() {
+    let (server, client) = server().await;
+    let file: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    Mock::given(method("GET"))
+        .and(path("/static/web-videos/clip%201.mp4"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(file.clone(), "video/mp4"))
+        .mount(&server)
+        .await;
+
+    let download = client
+        .get_static_web_videos_by_filename("clip 1.mp4")
+        .await
+        .unwrap();
+    assert_eq!(download.content_type(), Some("video/mp4"));
+    assert_eq!(download.bytes().await.unwrap(), file);
+
+    let mut stream = client
+        .get_static_web_videos_by_filename("clip 1.mp4")
+        .await
+        .unwrap()
+        .stream();
+    let mut streamed = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        streamed.extend_from_slice(&chunk.unwrap());
+    }
+    assert_eq!(streamed, file);
+}
+
+#[tokio::test]
+async fn a_no_content_operation_returns_unit() {
+    let (server, client) = server().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/users/7/block"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client
+        .post_users_by_id_block(7, Default::default())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_feed_is_text() {
+    let (server, client) = server().await;
+    let rss = r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Videos</title></channel></rss>"#;
+    Mock::given(method("GET"))
+        .and(path("/feeds/videos.rss"))
+        .and(query_param("sort", "-publishedAt"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(rss, "application/rss+xml"))
+        .mount(&server)
+        .await;
+
+    let feed = client
+        .get_syndicated_videos(GetSyndicatedVideosFormat::Rss)
+        .sort("-publishedAt")
+        .await
+        .unwrap();
+
+    assert_eq!(feed, rss);
+    let request = only_request(&server).await;
+    assert!(
+        header(&request, "accept")
+            .unwrap()
+            .contains("application/rss+xml")
+    );
+}
+
+#[tokio::test]
+async fn a_problem_document_gives_a_typed_code() {
+    let (server, client) = server().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("content-type", "application/problem+json; charset=utf-8")
+                .set_body_string(
+                    json!({
+                        "type": "https://docs.joinpeertube.org/api-rest-reference.html#section/Errors/invalid_grant",
+                        "title": "Bad Request",
+                        "detail": "Invalid grant: user credentials are invalid",
+                        "status": 400,
+                        "code": "invalid_grant"
+                    })
+                    .to_string(),
+                ),
+        )
+        .mount(&server)
+        .await;
+
+    let body = GetOAuthTokenBody::Password(OAuthTokenPassword::new("c", "s", "alice"));
+    let error = client.get_oauth_token(body).await.unwrap_err();
+
+    let Error::Api(api) = &error else {
+        panic!("expected a documented error, got {error}")
+    };
+    assert_eq!(api.status, 400);
+    assert_eq!(api.code(), Some(&ErrorCode::InvalidGrant));
+    assert_eq!(api.meaning(), Some("client or credentials are invalid"));
+    assert_eq!(error.code(), Some(&ErrorCode::InvalidGrant));
+    assert_eq!(
+        error.to_string(),
+        "get_oauth_token (POST /api/v1/users/token) failed with status 400 (client or credentials are invalid) \
+         [invalid_grant]: Invalid grant: user credentials are invalid"
+    );
+}
+
+#[tokio::test]
+async fn an_undocumented_status_says_what_was_expected() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(418).set_body_string("I'm a teapot"))
+        .mount(&server)
+        .await;
+
+    let error = client.get_video(1).await.unwrap_err();
+
+    assert!(
+        matches!(error, Error::UnexpectedStatus(ref e) if e.status == 418),
+        "{error}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "get_video (GET /api/v1/videos/{id}): expected one of 200, 401, 403, got status 418: I'm a teapot"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_content_type_is_an_error() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
+        )
+        .mount(&server)
+        .await;
+
+    let error = client.get_video(1).await.unwrap_err();
+
+    match &error {
+        Error::UnexpectedContentType {
+            expected,
+            found,
+            status,
+            ..
+        } => {
+            assert_eq!(*expected, "application/json");
+            assert_eq!(found.as_deref(), Some("text/html"));
+            assert_eq!(*status, 200);
+        }
+        other => panic!("expected a content type error, got {other}"),
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_body_names_the_json_path() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total": 2,
+            "data": [video(1), {"id": 2, "name": "two", "channel": {"id": "three"}}]
+        })))
+        .mount(&server)
+        .await;
+
+    let error = client.get_videos().await.unwrap_err();
+
+    let Error::Decode(decode) = &error else {
+        panic!("expected a decode error, got {error}")
+    };
+    assert_eq!(decode.path, "data[1].channel.id");
+    assert_eq!(decode.expected, "VideoListResponse");
+    assert!(
+        decode.message.contains("expected i64"),
+        "{}",
+        decode.message
+    );
+    assert!(
+        error.to_string().contains("at `data[1].channel.id`"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn the_video_stream_fetches_pages_until_total() {
+    let (server, client) = server().await;
+    for (start, ids) in [("0", vec![1, 2]), ("2", vec![3, 4]), ("4", vec![5])] {
+        Mock::given(method("GET"))
+            .and(path("/api/v1/videos"))
+            .and(query_param("start", start))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "total": 5,
+                "data": ids.into_iter().map(video).collect::<Vec<_>>()
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+
+    let ids: Vec<i64> = client
+        .get_videos()
+        .count(2)
+        .sort(VideosSort::PublishedAtDesc)
+        .stream()
+        .map(|video| video.unwrap().id.unwrap())
+        .collect()
+        .await;
+
+    assert_eq!(ids, [1, 2, 3, 4, 5]);
+    let queries: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.query().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            "start=0&count=2&sort=-publishedAt",
+            "start=2&count=2&sort=-publishedAt",
+            "start=4&count=2&sort=-publishedAt"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_stream_method_reads_lazily() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/videos"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total": 1000,
+            "data": [video(1), video(2)]
+        })))
+        .mount(&server)
+        .await;
+
+    let first: Vec<_> = client.get_videos_stream().take(3).collect().await;
+
+    assert_eq!(first.len(), 3);
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        2,
+        "two pages for three items"
+    );
+}
