@@ -360,7 +360,7 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
         let arg = ident(&parameter.name);
         let (ty, convert) = input(model, &parameter.ty, &arg);
         signature.push(quote!(#arg: #ty));
-        if convert.to_string() != arg.to_string() {
+        if arg != convert.to_string() {
             conversions.push(quote!(let #arg = #convert;));
         }
     }

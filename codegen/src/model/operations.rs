@@ -150,8 +150,6 @@ pub fn skeletons<'a>(
 }
 
 /// Converts one operation, creating the types its parameters and bodies need.
-
-/// Converts one operation, creating the types its parameters and bodies need.
 pub fn convert(
     skeleton: &Skeleton<'_>,
     types: &mut TypeBuilder<'_>,
@@ -867,25 +865,17 @@ fn returns(skeleton: &Skeleton<'_>, responses: &[Response]) -> (Returns, String)
 fn accept(skeleton: &Skeleton<'_>, successes: &[&Response]) -> String {
     let mut types: Vec<String> = Vec::new();
     for response in successes {
-        let at = successes
-            .iter()
-            .position(|r| std::ptr::eq(*r, *response))
-            .unwrap_or_default();
-        let _ = at;
-        let content = skeleton
+        let documented = skeleton
             .operation
             .responses
             .responses
             .iter()
-            .find(|(status, _)| status.to_string() == response.status)
-            .and_then(|(_, r)| match r {
-                ReferenceOr::Item(r) => Some(r.content.keys().cloned().collect::<Vec<_>>()),
-                ReferenceOr::Reference { .. } => None,
-            })
-            .unwrap_or_default();
-        for content_type in content {
-            if !types.contains(&content_type) {
-                types.push(content_type);
+            .find(|(status, _)| status.to_string() == response.status);
+        if let Some((_, ReferenceOr::Item(documented))) = documented {
+            for content_type in documented.content.keys() {
+                if !types.contains(content_type) {
+                    types.push(content_type.clone());
+                }
             }
         }
     }
