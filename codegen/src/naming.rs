@@ -144,6 +144,19 @@ pub fn operation_type_stem(method_name: &str, operation_id: Option<&str>) -> Str
     }
 }
 
+/// Whether a property or parameter with this name holds a credential, to keep out of `Debug`
+/// output and logs: a name that contains `password`, `secret` or `otp` as a word, or that
+/// ends with `token` (OAuth 2.0's `access_token`, `refresh_token`, `client_secret`;
+/// PeerTube's `externalAuthToken`, `feedToken`, `x-peertube-otp`, ...).
+pub fn is_secret_name(name: &str) -> bool {
+    let snake = join_compounds(name).to_snake_case();
+    let words: Vec<&str> = snake.split('_').collect();
+    words
+        .iter()
+        .any(|w| matches!(*w, "password" | "passwords" | "secret" | "otp"))
+        || words.last().is_some_and(|w| *w == "token")
+}
+
 /// What an inline type is, for the suffix that tells it apart when its name is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TypeRole {
@@ -308,6 +321,36 @@ mod tests {
         ];
         for (raw, expected) in table {
             assert_eq!(variant_name(raw), expected, "variant_name({raw:?})");
+        }
+    }
+
+    #[test]
+    fn secret_names() {
+        for secret in [
+            "password",
+            "currentPassword",
+            "client_secret",
+            "access_token",
+            "refresh_token",
+            "externalAuthToken",
+            "x-peertube-otp",
+            "x-peertube-video-password",
+            "videoPasswords",
+            "feedToken",
+            "secret",
+            "token",
+        ] {
+            assert!(is_secret_name(secret), "{secret} is a secret");
+        }
+        for plain in [
+            "token_type",
+            "passwordId",
+            "tokenSessionId",
+            "reinjectVideoFileToken2",
+            "username",
+            "tokens",
+        ] {
+            assert!(!is_secret_name(plain), "{plain} is not a secret");
         }
     }
 

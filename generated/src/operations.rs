@@ -226,7 +226,7 @@ impl Client {
         &self,
         format: impl Into<types::GetSyndicatedSubscriptionVideosFormat>,
         account_id: impl Into<String>,
-        token: impl Into<String>,
+        token: impl Into<crate::Secret>,
     ) -> GetSyndicatedSubscriptionVideos {
         let format = format.into();
         let account_id = account_id.into();
@@ -9380,14 +9380,14 @@ impl Client {
 pub struct GetStaticWebVideosPrivateByFilename {
     client: Client,
     filename: String,
-    video_file_token: Option<String>,
+    video_file_token: Option<crate::Secret>,
 }
 
 impl GetStaticWebVideosPrivateByFilename {
     /// Video file token [generated](crate::Client::request_video_token) by PeerTube so you don't need to provide an OAuth token in the request header.
     ///
     /// Sent as the `videoFileToken` query.
-    pub fn video_file_token(mut self, value: impl Into<String>) -> Self {
+    pub fn video_file_token(mut self, value: impl Into<crate::Secret>) -> Self {
         self.video_file_token = Some(value.into());
         self
     }
@@ -9440,7 +9440,7 @@ impl std::future::IntoFuture for GetStaticWebVideosPrivateByFilename {
 pub struct GetStaticStreamingPlaylistsHlsPrivateByFilename {
     client: Client,
     filename: String,
-    video_file_token: Option<String>,
+    video_file_token: Option<crate::Secret>,
     reinject_video_file_token: Option<bool>,
 }
 
@@ -9448,7 +9448,7 @@ impl GetStaticStreamingPlaylistsHlsPrivateByFilename {
     /// Video file token [generated](crate::Client::request_video_token) by PeerTube so you don't need to provide an OAuth token in the request header.
     ///
     /// Sent as the `videoFileToken` query.
-    pub fn video_file_token(mut self, value: impl Into<String>) -> Self {
+    pub fn video_file_token(mut self, value: impl Into<crate::Secret>) -> Self {
         self.video_file_token = Some(value.into());
         self
     }
@@ -9520,14 +9520,14 @@ pub struct GetDownloadVideosGenerateByVideoIdOrUuid {
     client: Client,
     video_id_or_uuid: types::VideoIdOrUUID,
     video_file_ids: Vec<i64>,
-    video_file_token: Option<String>,
+    video_file_token: Option<crate::Secret>,
 }
 
 impl GetDownloadVideosGenerateByVideoIdOrUuid {
     /// Video file token [generated](crate::Client::request_video_token) by PeerTube so you don't need to provide an OAuth token in the request header.
     ///
     /// Sent as the `videoFileToken` query.
-    pub fn video_file_token(mut self, value: impl Into<String>) -> Self {
+    pub fn video_file_token(mut self, value: impl Into<crate::Secret>) -> Self {
         self.video_file_token = Some(value.into());
         self
     }
@@ -9834,7 +9834,7 @@ pub struct GetSyndicatedSubscriptionVideos {
     client: Client,
     format: types::GetSyndicatedSubscriptionVideosFormat,
     account_id: String,
-    token: String,
+    token: crate::Secret,
     sort: Option<String>,
     nsfw: Option<types::Nsfw>,
     is_local: Option<bool>,
@@ -11050,7 +11050,7 @@ impl std::future::IntoFuture for GetUser {
 #[must_use = "a request is sent when it is awaited"]
 pub struct GetOAuthToken {
     client: Client,
-    x_peertube_otp: Option<String>,
+    x_peertube_otp: Option<crate::Secret>,
     body: types::GetOAuthTokenBody,
 }
 
@@ -11058,7 +11058,7 @@ impl GetOAuthToken {
     /// If the user enabled two factor authentication, you need to provide the OTP code in this header
     ///
     /// Sent as the `x-peertube-otp` header.
-    pub fn x_peertube_otp(mut self, value: impl Into<String>) -> Self {
+    pub fn x_peertube_otp(mut self, value: impl Into<crate::Secret>) -> Self {
         self.x_peertube_otp = Some(value.into());
         self
     }
@@ -12977,14 +12977,14 @@ impl std::future::IntoFuture for GetVideoChannelsByChannelHandleOwnership {
 pub struct RequestVideoToken {
     client: Client,
     id: types::IdOrUUID,
-    x_peertube_video_password: Option<String>,
+    x_peertube_video_password: Option<crate::Secret>,
 }
 
 impl RequestVideoToken {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
-    pub fn x_peertube_video_password(mut self, value: impl Into<String>) -> Self {
+    pub fn x_peertube_video_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.x_peertube_video_password = Some(value.into());
         self
     }
@@ -13417,14 +13417,14 @@ impl std::future::IntoFuture for GetLanguages {
 pub struct GetVideo {
     client: Client,
     id: types::IdOrUUID,
-    x_peertube_video_password: Option<String>,
+    x_peertube_video_password: Option<crate::Secret>,
 }
 
 impl GetVideo {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
-    pub fn x_peertube_video_password(mut self, value: impl Into<String>) -> Self {
+    pub fn x_peertube_video_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.x_peertube_video_password = Some(value.into());
         self
     }
@@ -13723,14 +13723,14 @@ impl std::future::IntoFuture for GetVideosLiveByIdSessions {
 pub struct GetVideosByIdLiveSession {
     client: Client,
     id: types::IdOrUUID,
-    x_peertube_video_password: Option<String>,
+    x_peertube_video_password: Option<crate::Secret>,
 }
 
 impl GetVideosByIdLiveSession {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
-    pub fn x_peertube_video_password(mut self, value: impl Into<String>) -> Self {
+    pub fn x_peertube_video_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.x_peertube_video_password = Some(value.into());
         self
     }
@@ -14197,14 +14197,14 @@ impl std::future::IntoFuture for GetVideoBlocks {
 pub struct GetVideoCaptions {
     client: Client,
     id: types::IdOrUUID,
-    x_peertube_video_password: Option<String>,
+    x_peertube_video_password: Option<crate::Secret>,
 }
 
 impl GetVideoCaptions {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
-    pub fn x_peertube_video_password(mut self, value: impl Into<String>) -> Self {
+    pub fn x_peertube_video_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.x_peertube_video_password = Some(value.into());
         self
     }
@@ -14250,14 +14250,14 @@ impl std::future::IntoFuture for GetVideoCaptions {
 pub struct GetVideoChapters {
     client: Client,
     id: types::IdOrUUID,
-    x_peertube_video_password: Option<String>,
+    x_peertube_video_password: Option<crate::Secret>,
 }
 
 impl GetVideoChapters {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
-    pub fn x_peertube_video_password(mut self, value: impl Into<String>) -> Self {
+    pub fn x_peertube_video_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.x_peertube_video_password = Some(value.into());
         self
     }
@@ -16007,7 +16007,7 @@ pub struct GetVideosByIdCommentThreads {
     start: Option<i64>,
     count: Option<i64>,
     sort: Option<types::CommentsSort>,
-    x_peertube_video_password: Option<String>,
+    x_peertube_video_password: Option<crate::Secret>,
 }
 
 impl GetVideosByIdCommentThreads {
@@ -16042,7 +16042,7 @@ impl GetVideosByIdCommentThreads {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
-    pub fn x_peertube_video_password(mut self, value: impl Into<String>) -> Self {
+    pub fn x_peertube_video_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.x_peertube_video_password = Some(value.into());
         self
     }
@@ -16114,14 +16114,14 @@ pub struct GetVideosByIdCommentThreadsByThreadId {
     client: Client,
     id: types::IdOrUUID,
     thread_id: i64,
-    x_peertube_video_password: Option<String>,
+    x_peertube_video_password: Option<crate::Secret>,
 }
 
 impl GetVideosByIdCommentThreadsByThreadId {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
-    pub fn x_peertube_video_password(mut self, value: impl Into<String>) -> Self {
+    pub fn x_peertube_video_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.x_peertube_video_password = Some(value.into());
         self
     }
@@ -16317,7 +16317,7 @@ pub struct PostVideosByIdCommentsByCommentId {
     client: Client,
     id: types::IdOrUUID,
     comment_id: types::Id,
-    x_peertube_video_password: Option<String>,
+    x_peertube_video_password: Option<crate::Secret>,
     body: types::PostVideosByIdCommentsByCommentIdBody,
 }
 
@@ -16325,7 +16325,7 @@ impl PostVideosByIdCommentsByCommentId {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
-    pub fn x_peertube_video_password(mut self, value: impl Into<String>) -> Self {
+    pub fn x_peertube_video_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.x_peertube_video_password = Some(value.into());
         self
     }
@@ -16384,7 +16384,7 @@ impl std::future::IntoFuture for PostVideosByIdCommentsByCommentId {
 pub struct PutVideosByIdRate {
     client: Client,
     id: types::IdOrUUID,
-    x_peertube_video_password: Option<String>,
+    x_peertube_video_password: Option<crate::Secret>,
     body: types::PutVideosByIdRateBody,
 }
 
@@ -16392,7 +16392,7 @@ impl PutVideosByIdRate {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
-    pub fn x_peertube_video_password(mut self, value: impl Into<String>) -> Self {
+    pub fn x_peertube_video_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.x_peertube_video_password = Some(value.into());
         self
     }
@@ -18687,6 +18687,13 @@ pub enum ReplaceVideoSourceResumableOutcome {
         range: Option<String>,
     },
 }
+
+/// The document's OAuth 2.0 password flow, for [`Client::login`].
+pub(crate) static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = Some(crate::runtime::session::OAuthEndpoints {
+    token: (&GET_OAUTH_TOKEN, &["api", "v1", "users", "token"]),
+    local_client: Some((&GET_OAUTH_CLIENT, &["api", "v1", "oauth-clients", "local"])),
+    otp_header: Some("x-peertube-otp"),
+});
 static GET_STATIC_WEB_VIDEOS_BY_FILENAME: OperationInfo = OperationInfo {
     name: "get_static_web_videos_by_filename",
     method: "GET",

@@ -43,7 +43,7 @@ pub type UsernameChannel = String;
 /// The `password` schema.
 ///
 /// Format: `password`. Length: 6 to 50 characters.
-pub type Password = String;
+pub type Password = crate::Secret;
 
 /// category id of the video (see [/videos/categories](crate::Client::get_categories))
 ///
@@ -5676,7 +5676,7 @@ pub struct VideoTokenResponse {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoTokenResponseFiles {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    pub token: Option<crate::Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -6792,7 +6792,7 @@ pub struct OAuthClient {
     ///
     /// Example: `"AjWiOapPltI6EnsWQwlFarRtLh4u8tDt"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
+    pub client_secret: Option<crate::Secret>,
 }
 
 /// The `OAuthToken-password` schema.
@@ -6805,7 +6805,7 @@ pub struct OAuthTokenPassword {
     /// Length: 32 characters. Pattern: `/^[a-zA-Z0-9]$/`.
     ///
     /// Example: `"AjWiOapPltI6EnsWQwlFarRtLh4u8tDt"`
-    pub client_secret: String,
+    pub client_secret: crate::Secret,
     pub username: Username,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<Password>,
@@ -6815,14 +6815,14 @@ pub struct OAuthTokenPassword {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub external_auth_token: Option<String>,
+    pub external_auth_token: Option<crate::Secret>,
 }
 
 impl OAuthTokenPassword {
     /// A value with `client_id`, `client_secret`, `username`, and every optional field `None`.
     pub fn new(
         client_id: impl Into<String>,
-        client_secret: impl Into<String>,
+        client_secret: impl Into<crate::Secret>,
         username: impl Into<Username>,
     ) -> Self {
         Self {
@@ -6845,17 +6845,17 @@ pub struct OAuthTokenRefreshToken {
     /// Length: 32 characters. Pattern: `/^[a-zA-Z0-9]$/`.
     ///
     /// Example: `"AjWiOapPltI6EnsWQwlFarRtLh4u8tDt"`
-    pub client_secret: String,
+    pub client_secret: crate::Secret,
     /// Example: `"2e0d675df9fc96d2e4ec8a3ebbbf45eca9137bb7"`
-    pub refresh_token: String,
+    pub refresh_token: crate::Secret,
 }
 
 impl OAuthTokenRefreshToken {
     /// A value with `client_id`, `client_secret`, `refresh_token`, and every optional field `None`.
     pub fn new(
         client_id: impl Into<String>,
-        client_secret: impl Into<String>,
-        refresh_token: impl Into<String>,
+        client_secret: impl Into<crate::Secret>,
+        refresh_token: impl Into<crate::Secret>,
     ) -> Self {
         Self {
             client_id: client_id.into(),
@@ -8359,10 +8359,10 @@ pub struct RequestTwoFactorResponse {
 pub struct RequestTwoFactorResponseOtpRequest {
     /// The token to send to confirm this request
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_token: Option<String>,
+    pub request_token: Option<crate::Secret>,
     /// The OTP secret
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
+    pub secret: Option<crate::Secret>,
     /// The OTP URI
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
@@ -8764,7 +8764,7 @@ pub struct RunnerRegistrationToken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registration_token: Option<String>,
+    pub registration_token: Option<crate::Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9327,7 +9327,7 @@ pub struct VideoPassword {
     pub id: Option<Id>,
     /// Length: at least 2 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<crate::Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_id: Option<Id>,
 }
@@ -11636,12 +11636,12 @@ pub struct GetOAuthTokenResponse {
     ///
     /// Example: `"90286a0bdf0f7315d9d3fe8dabf9e1d2be9c97d0"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<String>,
+    pub access_token: Option<crate::Secret>,
     /// valid for 2 weeks
     ///
     /// Example: `"2e0d675df9fc96d2e4ec8a3ebbbf45eca9137bb7"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<crate::Secret>,
     /// Minimum: 0.
     ///
     /// Example: `14399`
@@ -11749,14 +11749,14 @@ impl PostUsersAskResetPasswordBody {
 pub struct PostUsersByIdResetPasswordBody {
     /// Format: `url`.
     pub verification_string: String,
-    pub password: String,
+    pub password: crate::Secret,
 }
 
 impl PostUsersByIdResetPasswordBody {
     /// A value with `verification_string`, `password`, and every optional field `None`.
     pub fn new(
         verification_string: impl Into<String>,
-        password: impl Into<String>,
+        password: impl Into<crate::Secret>,
     ) -> Self {
         Self {
             verification_string: verification_string.into(),
@@ -11771,7 +11771,7 @@ impl PostUsersByIdResetPasswordBody {
 pub struct RequestTwoFactorBody {
     /// Password of the currently authenticated user
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_password: Option<String>,
+    pub current_password: Option<crate::Secret>,
 }
 
 /// The request body of `POST /api/v1/users/{id}/two-factor/confirm-request`.
@@ -11779,14 +11779,17 @@ pub struct RequestTwoFactorBody {
 #[serde(rename_all = "camelCase")]
 pub struct ConfirmTwoFactorRequestBody {
     /// Token to identify the two factor request
-    pub request_token: String,
+    pub request_token: crate::Secret,
     /// OTP token generated by the app
-    pub otp_token: String,
+    pub otp_token: crate::Secret,
 }
 
 impl ConfirmTwoFactorRequestBody {
     /// A value with `request_token`, `otp_token`, and every optional field `None`.
-    pub fn new(request_token: impl Into<String>, otp_token: impl Into<String>) -> Self {
+    pub fn new(
+        request_token: impl Into<crate::Secret>,
+        otp_token: impl Into<crate::Secret>,
+    ) -> Self {
         Self {
             request_token: request_token.into(),
             otp_token: otp_token.into(),
@@ -11800,7 +11803,7 @@ impl ConfirmTwoFactorRequestBody {
 pub struct DisableTwoFactorBody {
     /// Password of the currently authenticated user
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_password: Option<String>,
+    pub current_password: Option<crate::Secret>,
 }
 
 /// The response of `GET /api/v1/users/{userId}/imports/latest` (status 200).
@@ -13116,7 +13119,7 @@ pub struct UpdateVideoPasswordListBody {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddVideoPasswordBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<crate::Secret>,
 }
 
 /// The response of `POST /api/v1/video-channels` (status 200).
@@ -14435,7 +14438,7 @@ pub struct GetRunnersRegistrationTokensResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersRegisterBody {
-    pub registration_token: String,
+    pub registration_token: crate::Secret,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -14443,7 +14446,10 @@ pub struct PostRunnersRegisterBody {
 
 impl PostRunnersRegisterBody {
     /// A value with `registration_token`, `name`, and every optional field `None`.
-    pub fn new(registration_token: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn new(
+        registration_token: impl Into<crate::Secret>,
+        name: impl Into<String>,
+    ) -> Self {
         Self {
             registration_token: registration_token.into(),
             name: name.into(),
@@ -14460,19 +14466,19 @@ pub struct PostRunnersRegisterResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runner_token: Option<String>,
+    pub runner_token: Option<crate::Secret>,
 }
 
 /// The request body of `POST /api/v1/runners/unregister`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersUnregisterBody {
-    pub runner_token: String,
+    pub runner_token: crate::Secret,
 }
 
 impl PostRunnersUnregisterBody {
     /// A value with `runner_token`, and every optional field `None`.
-    pub fn new(runner_token: impl Into<String>) -> Self {
+    pub fn new(runner_token: impl Into<crate::Secret>) -> Self {
         Self {
             runner_token: runner_token.into(),
         }
@@ -14483,12 +14489,12 @@ impl PostRunnersUnregisterBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteRunnersByRunnerIdBody {
-    pub runner_token: String,
+    pub runner_token: crate::Secret,
 }
 
 impl DeleteRunnersByRunnerIdBody {
     /// A value with `runner_token`, and every optional field `None`.
-    pub fn new(runner_token: impl Into<String>) -> Self {
+    pub fn new(runner_token: impl Into<crate::Secret>) -> Self {
         Self {
             runner_token: runner_token.into(),
         }
@@ -14509,7 +14515,7 @@ pub struct GetRunnersResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsRequestBody {
-    pub runner_token: String,
+    pub runner_token: crate::Secret,
     /// Filter jobs depending on their types
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_types: Option<Vec<String>>,
@@ -14517,7 +14523,7 @@ pub struct PostRunnersJobsRequestBody {
 
 impl PostRunnersJobsRequestBody {
     /// A value with `runner_token`, and every optional field `None`.
-    pub fn new(runner_token: impl Into<String>) -> Self {
+    pub fn new(runner_token: impl Into<crate::Secret>) -> Self {
         Self {
             runner_token: runner_token.into(),
             job_types: None,
@@ -14548,12 +14554,12 @@ pub struct PostRunnersJobsRequestResponseAvailableJobsItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidAcceptBody {
-    pub runner_token: String,
+    pub runner_token: crate::Secret,
 }
 
 impl PostRunnersJobsByJobUuidAcceptBody {
     /// A value with `runner_token`, and every optional field `None`.
-    pub fn new(runner_token: impl Into<String>) -> Self {
+    pub fn new(runner_token: impl Into<crate::Secret>) -> Self {
         Self {
             runner_token: runner_token.into(),
         }
@@ -14606,15 +14612,15 @@ pub struct PostRunnersJobsByJobUuidAcceptResponseJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runner: Option<RunnerJobRunner>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_token: Option<String>,
+    pub job_token: Option<crate::Secret>,
 }
 
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/abort`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidAbortBody {
-    pub runner_token: String,
-    pub job_token: String,
+    pub runner_token: crate::Secret,
+    pub job_token: crate::Secret,
     /// Why the runner aborts this job
     pub reason: String,
 }
@@ -14622,8 +14628,8 @@ pub struct PostRunnersJobsByJobUuidAbortBody {
 impl PostRunnersJobsByJobUuidAbortBody {
     /// A value with `runner_token`, `job_token`, `reason`, and every optional field `None`.
     pub fn new(
-        runner_token: impl Into<String>,
-        job_token: impl Into<String>,
+        runner_token: impl Into<crate::Secret>,
+        job_token: impl Into<crate::Secret>,
         reason: impl Into<String>,
     ) -> Self {
         Self {
@@ -14638,8 +14644,8 @@ impl PostRunnersJobsByJobUuidAbortBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidUpdateBody {
-    pub runner_token: String,
-    pub job_token: String,
+    pub runner_token: crate::Secret,
+    pub job_token: crate::Secret,
     /// Update job progression percentage (optional)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<i64>,
@@ -14649,7 +14655,10 @@ pub struct PostRunnersJobsByJobUuidUpdateBody {
 
 impl PostRunnersJobsByJobUuidUpdateBody {
     /// A value with `runner_token`, `job_token`, and every optional field `None`.
-    pub fn new(runner_token: impl Into<String>, job_token: impl Into<String>) -> Self {
+    pub fn new(
+        runner_token: impl Into<crate::Secret>,
+        job_token: impl Into<crate::Secret>,
+    ) -> Self {
         Self {
             runner_token: runner_token.into(),
             job_token: job_token.into(),
@@ -14778,8 +14787,8 @@ for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidErrorBody {
-    pub runner_token: String,
-    pub job_token: String,
+    pub runner_token: crate::Secret,
+    pub job_token: crate::Secret,
     /// Why the runner failed to process this job
     pub message: String,
 }
@@ -14787,8 +14796,8 @@ pub struct PostRunnersJobsByJobUuidErrorBody {
 impl PostRunnersJobsByJobUuidErrorBody {
     /// A value with `runner_token`, `job_token`, `message`, and every optional field `None`.
     pub fn new(
-        runner_token: impl Into<String>,
-        job_token: impl Into<String>,
+        runner_token: impl Into<crate::Secret>,
+        job_token: impl Into<crate::Secret>,
         message: impl Into<String>,
     ) -> Self {
         Self {
@@ -14803,16 +14812,16 @@ impl PostRunnersJobsByJobUuidErrorBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidSuccessBody {
-    pub runner_token: String,
-    pub job_token: String,
+    pub runner_token: crate::Secret,
+    pub job_token: crate::Secret,
     pub payload: PostRunnersJobsByJobUuidSuccessBodyPayload,
 }
 
 impl PostRunnersJobsByJobUuidSuccessBody {
     /// A value with `runner_token`, `job_token`, `payload`, and every optional field `None`.
     pub fn new(
-        runner_token: impl Into<String>,
-        job_token: impl Into<String>,
+        runner_token: impl Into<crate::Secret>,
+        job_token: impl Into<crate::Secret>,
         payload: impl Into<PostRunnersJobsByJobUuidSuccessBodyPayload>,
     ) -> Self {
         Self {
@@ -14938,13 +14947,16 @@ pub struct PostRunnersJobsByJobUuidSuccessBodyPayloadLiveRtmpToHlsTranscoding {}
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityAudioBody {
-    pub runner_token: String,
-    pub job_token: String,
+    pub runner_token: crate::Secret,
+    pub job_token: crate::Secret,
 }
 
 impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityAudioBody {
     /// A value with `runner_token`, `job_token`, and every optional field `None`.
-    pub fn new(runner_token: impl Into<String>, job_token: impl Into<String>) -> Self {
+    pub fn new(
+        runner_token: impl Into<crate::Secret>,
+        job_token: impl Into<crate::Secret>,
+    ) -> Self {
         Self {
             runner_token: runner_token.into(),
             job_token: job_token.into(),
@@ -14956,13 +14968,16 @@ impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityAudioBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityBody {
-    pub runner_token: String,
-    pub job_token: String,
+    pub runner_token: crate::Secret,
+    pub job_token: crate::Secret,
 }
 
 impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityBody {
     /// A value with `runner_token`, `job_token`, and every optional field `None`.
-    pub fn new(runner_token: impl Into<String>, job_token: impl Into<String>) -> Self {
+    pub fn new(
+        runner_token: impl Into<crate::Secret>,
+        job_token: impl Into<crate::Secret>,
+    ) -> Self {
         Self {
             runner_token: runner_token.into(),
             job_token: job_token.into(),
@@ -14974,13 +14989,16 @@ impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidThumbnailsMaxQualityBody {
-    pub runner_token: String,
-    pub job_token: String,
+    pub runner_token: crate::Secret,
+    pub job_token: crate::Secret,
 }
 
 impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidThumbnailsMaxQualityBody {
     /// A value with `runner_token`, `job_token`, and every optional field `None`.
-    pub fn new(runner_token: impl Into<String>, job_token: impl Into<String>) -> Self {
+    pub fn new(
+        runner_token: impl Into<crate::Secret>,
+        job_token: impl Into<crate::Secret>,
+    ) -> Self {
         Self {
             runner_token: runner_token.into(),
             job_token: job_token.into(),
@@ -14992,13 +15010,16 @@ impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidThumbnailsMaxQualityBody 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidPreviewsMaxQualityBody {
-    pub runner_token: String,
-    pub job_token: String,
+    pub runner_token: crate::Secret,
+    pub job_token: crate::Secret,
 }
 
 impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidPreviewsMaxQualityBody {
     /// A value with `runner_token`, `job_token`, and every optional field `None`.
-    pub fn new(runner_token: impl Into<String>, job_token: impl Into<String>) -> Self {
+    pub fn new(
+        runner_token: impl Into<crate::Secret>,
+        job_token: impl Into<crate::Secret>,
+    ) -> Self {
         Self {
             runner_token: runner_token.into(),
             job_token: job_token.into(),
@@ -15010,13 +15031,16 @@ impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidPreviewsMaxQualityBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidStudioTaskFilesByFilenameBody {
-    pub runner_token: String,
-    pub job_token: String,
+    pub runner_token: crate::Secret,
+    pub job_token: crate::Secret,
 }
 
 impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidStudioTaskFilesByFilenameBody {
     /// A value with `runner_token`, `job_token`, and every optional field `None`.
-    pub fn new(runner_token: impl Into<String>, job_token: impl Into<String>) -> Self {
+    pub fn new(
+        runner_token: impl Into<crate::Secret>,
+        job_token: impl Into<crate::Secret>,
+    ) -> Self {
         Self {
             runner_token: runner_token.into(),
             job_token: job_token.into(),

@@ -88,11 +88,12 @@ fn unknown_fields_are_ignored() {
 #[test]
 fn the_token_body_is_one_enum_that_writes_the_exact_form() {
     let password = GetOAuthTokenBody::Password(OAuthTokenPassword {
-        client_id: "v1ikx5hnfop4mdpnci8nsqh93c45rldf".to_owned(),
-        client_secret: "AjWiOapPltI6EnsWQwlFarRtLh4u8tDt".to_owned(),
-        username: "chocobozzz".to_owned(),
-        password: Some("s3cret p&ss=word".to_owned()),
-        external_auth_token: None,
+        password: Some("s3cret p&ss=word".into()),
+        ..OAuthTokenPassword::new(
+            "v1ikx5hnfop4mdpnci8nsqh93c45rldf",
+            "AjWiOapPltI6EnsWQwlFarRtLh4u8tDt",
+            "chocobozzz",
+        )
     });
     assert_eq!(
         serde_urlencoded::to_string(&password).unwrap(),
@@ -100,11 +101,21 @@ fn the_token_body_is_one_enum_that_writes_the_exact_form() {
          &client_secret=AjWiOapPltI6EnsWQwlFarRtLh4u8tDt&username=chocobozzz&password=s3cret+p%26ss%3Dword"
     );
 
-    let refresh = GetOAuthTokenBody::RefreshToken(OAuthTokenRefreshToken {
-        client_id: "id".to_owned(),
-        client_secret: "secret".to_owned(),
-        refresh_token: "2e0d675df9fc96d2e4ec8a3ebbbf45eca9137bb7".to_owned(),
+    // `+`, `=`, `&`, spaces and non-ASCII are all percent-encoded; `grant_type` comes once.
+    let tricky = GetOAuthTokenBody::Password(OAuthTokenPassword {
+        password: Some("a+b=c&d e/é€".into()),
+        ..OAuthTokenPassword::new("id", "se=cret", "zoé")
     });
+    assert_eq!(
+        serde_urlencoded::to_string(&tricky).unwrap(),
+        "grant_type=password&client_id=id&client_secret=se%3Dcret&username=zo%C3%A9&password=a%2Bb%3Dc%26d+e%2F%C3%A9%E2%82%AC"
+    );
+
+    let refresh = GetOAuthTokenBody::RefreshToken(OAuthTokenRefreshToken::new(
+        "id",
+        "secret",
+        "2e0d675df9fc96d2e4ec8a3ebbbf45eca9137bb7",
+    ));
     assert_eq!(
         serde_urlencoded::to_string(&refresh).unwrap(),
         "grant_type=refresh_token&client_id=id&client_secret=secret&refresh_token=2e0d675df9fc96d2e4ec8a3ebbbf45eca9137bb7"
@@ -114,5 +125,7 @@ fn the_token_body_is_one_enum_that_writes_the_exact_form() {
         "grant_type=refresh_token&client_id=a&client_secret=b&refresh_token=c",
     )
     .unwrap();
-    assert!(matches!(decoded, GetOAuthTokenBody::RefreshToken(ref r) if r.refresh_token == "c"));
+    assert!(
+        matches!(decoded, GetOAuthTokenBody::RefreshToken(ref r) if r.refresh_token.expose() == "c")
+    );
 }

@@ -64,6 +64,7 @@ const DEPENDENCIES: &[(&str, &str)] = &[
         r#"{ version = "0.4.42", default-features = false, features = ["std", "serde"] }"#,
     ),
     ("futures-core", r#""0.3.31""#),
+    ("http", r#""1.3""#),
     (
         "futures-util",
         r#"{ version = "0.3.31", default-features = false, features = ["std"] }"#,
@@ -218,6 +219,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
         pub use runtime::file::FilePart;
         pub use runtime::secret::Secret;
+        pub use runtime::session::{OAuthClient, Tokens};
 
         /// The title of the API document this crate was generated from.
         pub const API_TITLE: &str = #title;

@@ -24,6 +24,7 @@ pub fn operations_module(model: &Model) -> TokenStream {
         Returns::Outcome(outcome) => Some(outcome_type(model, op, outcome)),
         _ => None,
     });
+    let oauth = oauth_endpoints(model);
     quote! {
         //! One method of [`Client`] per operation of the API document.
         //!
@@ -44,7 +45,56 @@ pub fn operations_module(model: &Model) -> TokenStream {
 
         #(#outcomes)*
 
+        #oauth
+
         #(#infos)*
+    }
+}
+
+/// `OAUTH`: where the session logs in and refreshes its tokens.
+fn oauth_endpoints(model: &Model) -> TokenStream {
+    let literal_path = |op: &Operation| -> Option<Vec<String>> {
+        op.segments
+            .iter()
+            .map(|segment| match segment.as_slice() {
+                [SegmentPart::Literal(text)] => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let endpoints = model.oauth.as_ref().and_then(|oauth| {
+        let token = &model.operations[oauth.token_operation];
+        let token_path = literal_path(token)?;
+        let token_info = info_ident(token);
+        let local_client = match oauth.client_operation.map(|i| &model.operations[i]) {
+            Some(op) => match literal_path(op) {
+                Some(path) => {
+                    let info = info_ident(op);
+                    quote!(Some((&#info, &[#(#path),*])))
+                }
+                None => quote!(None),
+            },
+            None => quote!(None),
+        };
+        let otp = match &oauth.otp_header {
+            Some(header) => {
+                let header = header.to_ascii_lowercase();
+                quote!(Some(#header))
+            }
+            None => quote!(None),
+        };
+        Some(quote! {
+            Some(crate::runtime::session::OAuthEndpoints {
+                token: (&#token_info, &[#(#token_path),*]),
+                local_client: #local_client,
+                otp_header: #otp,
+            })
+        })
+    });
+    let endpoints = endpoints.unwrap_or_else(|| quote!(None));
+    quote! {
+        /// The document's OAuth 2.0 password flow, for [`Client::login`].
+        pub(crate) static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = #endpoints;
     }
 }
 

@@ -132,6 +132,7 @@ fn tokens_for(model: &Model, expr: &TypeExpr, qualify: bool) -> TokenStream {
         TypeExpr::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         TypeExpr::Uuid => quote!(uuid::Uuid),
         TypeExpr::Binary => quote!(crate::FilePart),
+        TypeExpr::Secret => quote!(crate::Secret),
         TypeExpr::Json => quote!(serde_json::Value),
         TypeExpr::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         TypeExpr::List(inner) => {
@@ -177,6 +178,7 @@ pub fn is_param_value(model: &Model, expr: &TypeExpr) -> bool {
             | TypeExpr::Int32
             | TypeExpr::Number
             | TypeExpr::Uuid
+            | TypeExpr::Secret
             | TypeExpr::DateTime => true,
             TypeExpr::Named(id) => match &model.ty(id).kind {
                 TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_) => true,

@@ -68,6 +68,7 @@ pub fn build(
     let mut defs = defs;
     link_documentation(&mut defs, &mut operations, external_docs);
 
+    let oauth = super::operations::oauth_login(resolved, &operations, &defs);
     let info = &resolved.api.info;
     let api = ApiInfo {
         title: info.title.clone(),
@@ -82,6 +83,7 @@ pub fn build(
             api,
             types: defs,
             error_codes: super::operations::error_codes(&operations),
+            oauth,
             operations,
             examples,
         },

@@ -24,6 +24,8 @@ pub struct Model {
     pub operations: Vec<Operation>,
     /// The codes the document says PeerTube puts in error responses (`invalid_token`, ...).
     pub error_codes: Vec<EnumVariant<String>>,
+    /// How to log in, when the document declares an OAuth 2.0 password flow.
+    pub oauth: Option<OAuthLogin>,
     /// Every `example` written in a component schema, with the type of its schema: the
     /// generated crate checks that each one decodes and encodes back unchanged.
     pub examples: Vec<Example>,
@@ -213,6 +215,9 @@ pub enum TypeExpr {
     Uuid,
     /// `string` with `format: binary`: a file part.
     Binary,
+    /// A string that is a credential (see [`crate::naming::is_secret_name`]): its `Debug`
+    /// output hides it.
+    Secret,
     /// No type information: any JSON value.
     Json,
     /// An object with no declared properties: any JSON object.
@@ -273,6 +278,18 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// OAuth2 scopes when the operation requires authentication (empty: any signed-in user).
     pub security: Option<Vec<String>>,
+}
+
+/// The document's OAuth 2.0 password flow, for the client's `login`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthLogin {
+    /// The operation at the flow's `tokenUrl` (an index of [`Model::operations`]).
+    pub token_operation: usize,
+    /// The operation that hands out the server's own OAuth client (`client_id` and
+    /// `client_secret`), if the document has one.
+    pub client_operation: Option<usize>,
+    /// The token operation's optional header (PeerTube's one-time password), if it has one.
+    pub otp_header: Option<String>,
 }
 
 impl Operation {

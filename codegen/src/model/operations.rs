@@ -457,15 +457,20 @@ fn convert_parameter(
             .at(used_at),
         );
     }
+    let ty = match ty {
+        TypeExpr::Option(inner) => *inner,
+        ty => ty,
+    };
+    let ty = if naming::is_secret_name(&data.name) {
+        super::types::secret(ty)
+    } else {
+        ty
+    };
     Some(Parameter {
         name: claimed.name,
         wire_name: data.name.clone(),
         location,
-        ty: match (&ty, location) {
-            // A header's value is one line of text; a list becomes `a,b` there.
-            (TypeExpr::Option(inner), _) => (**inner).clone(),
-            _ => ty,
-        },
+        ty,
         required,
         role,
         explode,
@@ -954,6 +959,50 @@ pub fn pagination(operation: &Operation, defs: &[TypeDef]) -> Option<Pagination>
         total: (total.name.clone(), optional(total.repr)),
         total_int32: total.ty == TypeExpr::Int32,
         data: (data.name.clone(), optional(data.repr)),
+    })
+}
+
+/// The document's OAuth 2.0 password flow: the operation at its `tokenUrl`, and the operation
+/// that hands out the server's own OAuth client (a `GET` answering `client_id` and
+/// `client_secret`, PeerTube's `/api/v1/oauth-clients/local`).
+pub fn oauth_login(
+    resolved: &Resolved,
+    operations: &[Operation],
+    defs: &[TypeDef],
+) -> Option<super::OAuthLogin> {
+    let schemes = &resolved.api.components.as_ref()?.security_schemes;
+    let token_url = schemes.values().find_map(|scheme| match scheme {
+        ReferenceOr::Item(openapiv3::SecurityScheme::OAuth2 { flows, .. }) => {
+            flows.password.as_ref().map(|flow| flow.token_url.clone())
+        }
+        _ => None,
+    })?;
+    let token_operation = operations
+        .iter()
+        .position(|o| o.method == "post" && o.path == token_url)?;
+    let has_fields = |ty: &TypeExpr, names: &[&str]| match ty {
+        TypeExpr::Named(id) => match &defs[id.0].kind {
+            TypeKind::Struct(s) => names
+                .iter()
+                .all(|n| s.fields.iter().any(|f| f.wire_name == *n)),
+            _ => false,
+        },
+        _ => false,
+    };
+    let client_operation = operations.iter().position(|o| {
+        o.method == "get"
+            && !o.parameters.iter().any(|p| p.role == ParamRole::Argument)
+            && matches!(&o.returns, Returns::Json(ty) if has_fields(ty, &["client_id", "client_secret"]))
+    });
+    let otp_header = operations[token_operation]
+        .parameters
+        .iter()
+        .find(|p| p.location == ParamLocation::Header && p.role == ParamRole::Setter)
+        .map(|p| p.wire_name.clone());
+    Some(super::OAuthLogin {
+        token_operation,
+        client_operation,
+        otp_header,
     })
 }
 

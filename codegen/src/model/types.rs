@@ -223,6 +223,7 @@ impl<'a> TypeBuilder<'a> {
                 Some("date-time") => TypeExpr::DateTime,
                 Some("uuid") => TypeExpr::Uuid,
                 Some("binary") => TypeExpr::Binary,
+                Some("password") => TypeExpr::Secret,
                 _ => TypeExpr::String,
             },
             NodeKind::Array(items) => TypeExpr::List(Box::new(self.type_of(items))),
@@ -435,6 +436,11 @@ impl<'a> TypeBuilder<'a> {
                 continue;
             }
             let (ty, nullable) = split_option(self.type_of(&property.node));
+            let ty = if naming::is_secret_name(&property.name) {
+                secret(ty)
+            } else {
+                ty
+            };
             let repr = match (property.required, nullable) {
                 (true, false) => FieldRepr::Required,
                 (true, true) => FieldRepr::Nullable,
@@ -1145,6 +1151,16 @@ fn specificity(node: &Node) -> (u8, i64, i64) {
         }
         NodeKind::Union(_) => (5, 0, 0),
         NodeKind::Any | NodeKind::Ref(_) => (6, 0, 0),
+    }
+}
+
+/// A credential's type: strings (and lists of strings) become `Secret`s.
+pub fn secret(ty: TypeExpr) -> TypeExpr {
+    match ty {
+        TypeExpr::String => TypeExpr::Secret,
+        TypeExpr::List(inner) => TypeExpr::List(Box::new(secret(*inner))),
+        TypeExpr::Option(inner) => TypeExpr::Option(Box::new(secret(*inner))),
+        other => other,
     }
 }
 

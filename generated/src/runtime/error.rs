@@ -74,6 +74,8 @@ pub enum Error {
         operation: &'static OperationInfo,
         message: String,
     },
+    /// Logging in or refreshing the session is not possible (no refresh token, no OAuth flow).
+    Auth { message: String },
     /// The request could not be sent, or the response could not be received (connection,
     /// TLS, timeout).
     Transport {
@@ -244,6 +246,7 @@ impl fmt::Display for Error {
             Error::Request { operation, message } => {
                 write!(f, "{operation}: cannot build the request: {message}")
             }
+            Error::Auth { message } => write!(f, "cannot authenticate: {message}"),
             Error::Transport { operation, source } => write!(f, "{operation}: {source}"),
         }
     }
