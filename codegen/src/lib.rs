@@ -22,9 +22,15 @@ pub mod pointer;
 pub mod resolve;
 pub mod write;
 
-// The runtime is compiled as part of each generated crate, not here; this declaration only
-// lets `cargo fmt` format its sources (rustfmt follows module declarations, whatever their
-// `cfg`).
+// The runtime and the examples are compiled as part of each generated crate, not here; these
+// declarations only let `cargo fmt` format their sources (rustfmt follows module
+// declarations, whatever their `cfg`).
+#[cfg(any())]
+#[path = "../examples/login.rs"]
+mod example_login;
+#[cfg(any())]
+#[path = "../examples/resume.rs"]
+mod example_resume;
 #[cfg(any())]
 #[path = "../runtime/mod.rs"]
 mod runtime;

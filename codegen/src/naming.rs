@@ -145,16 +145,15 @@ pub fn operation_type_stem(method_name: &str, operation_id: Option<&str>) -> Str
 }
 
 /// Whether a property or parameter with this name holds a credential, to keep out of `Debug`
-/// output and logs: a name that contains `password`, `secret` or `otp` as a word, or that
-/// ends with `token` (OAuth 2.0's `access_token`, `refresh_token`, `client_secret`;
-/// PeerTube's `externalAuthToken`, `feedToken`, `x-peertube-otp`, ...).
+/// output and logs: a name whose last word is `password`, `secret`, `otp` or `token`
+/// (OAuth 2.0's `access_token`, `refresh_token`, `client_secret`; PeerTube's
+/// `currentPassword`, `externalAuthToken`, `x-peertube-otp`, ...). `passwordId` names an id.
 pub fn is_secret_name(name: &str) -> bool {
     let snake = join_compounds(name).to_snake_case();
-    let words: Vec<&str> = snake.split('_').collect();
-    words
-        .iter()
-        .any(|w| matches!(*w, "password" | "passwords" | "secret" | "otp"))
-        || words.last().is_some_and(|w| *w == "token")
+    snake
+        .rsplit('_')
+        .next()
+        .is_some_and(|last| matches!(last, "password" | "passwords" | "secret" | "otp" | "token"))
 }
 
 /// What an inline type is, for the suffix that tells it apart when its name is taken.

@@ -1,8 +1,8 @@
 //! Stage 6, write: files onto disk, only where their content changed, or a comparison with
 //! what is on disk (`--check`).
 //!
-//! Everything under the crate's `src/` belongs to the generator: a file there that the
-//! generator no longer writes is stale, and writing removes it.
+//! Everything under the crate's `src/` and `examples/` belongs to the generator: a file there
+//! that the generator no longer writes is stale, and writing removes it.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -77,13 +77,18 @@ pub fn check(root: &Path, files: &[OutputFile]) -> io::Result<Vec<Stale>> {
     Ok(stale)
 }
 
-/// Files under `root/src` that are not among `files`, sorted.
+/// The folders of a generated crate that hold nothing but generated files.
+const GENERATED_FOLDERS: &[&str] = &["src", "examples"];
+
+/// Files under the generated folders of `root` that are not among `files`, sorted.
 fn extra_files(root: &Path, files: &[OutputFile]) -> io::Result<Vec<String>> {
     let generated: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut found = Vec::new();
-    let src = root.join("src");
-    if src.is_dir() {
-        walk(&src, &mut found)?;
+    for folder in GENERATED_FOLDERS {
+        let folder = root.join(folder);
+        if folder.is_dir() {
+            walk(&folder, &mut found)?;
+        }
     }
     let mut extra: Vec<String> = found
         .into_iter()

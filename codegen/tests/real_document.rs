@@ -206,7 +206,7 @@ fn operation_infos() -> Vec<(String, String, String)> {
         .items
         .into_iter()
         .filter_map(|item| match item {
-            syn::Item::Static(s) => Some(s),
+            syn::Item::Static(s) if matches!(&*s.ty, syn::Type::Path(p) if p.path.is_ident("OperationInfo")) => Some(s),
             _ => None,
         })
         .map(|s| {

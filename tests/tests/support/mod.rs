@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod peertube;
+
 use peertube_client::Client;
 use wiremock::MockServer;
 use wiremock::Request;

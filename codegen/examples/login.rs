@@ -1,0 +1,64 @@
+//! Logs in to a PeerTube server and lists its latest videos: PeerTube's REST quick start.
+//!
+//! ```sh
+//! PEERTUBE_URL=https://peertube.example.com PEERTUBE_USERNAME=alice PEERTUBE_PASSWORD='...' \
+//!     cargo run --example login
+//! ```
+//!
+//! A user with two-factor authentication also sets `PEERTUBE_OTP`. With
+//! `PEERTUBE_TOKEN_FILE=path`, the refresh token is saved there for the `resume` example.
+
+use peertube_client::types::VideosSort;
+use peertube_client::{Client, ErrorCode};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::new(&var("PEERTUBE_URL")?)?;
+    let (username, password) = (var("PEERTUBE_USERNAME")?, var("PEERTUBE_PASSWORD")?);
+
+    // Gets the server's OAuth client, then a token; later requests carry it, and it is
+    // refreshed when it expires.
+    match client.login(&username, &password).await {
+        Ok(_) => {}
+        Err(error) if error.code() == Some(&ErrorCode::MissingTwoFactor) => {
+            client
+                .login_with_otp(&username, &password, &var("PEERTUBE_OTP")?)
+                .await?;
+        }
+        Err(error) => return Err(error.into()),
+    }
+
+    let latest = client
+        .get_videos()
+        .sort(VideosSort::PublishedAtDesc)
+        .count(10)
+        .await?;
+    for video in latest.data.unwrap_or_default() {
+        let name = video.name.unwrap_or_default();
+        let published = video
+            .published_at
+            .map(|at| at.format("%Y-%m-%d").to_string());
+        println!("{}  {name}", published.unwrap_or_default());
+    }
+
+    if let (Ok(path), Some(tokens)) = (std::env::var("PEERTUBE_TOKEN_FILE"), client.tokens())
+        && let Some(refresh_token) = tokens.refresh_token
+    {
+        save_secret(&path, refresh_token.expose())?;
+        eprintln!("refresh token saved to {path}");
+    }
+    Ok(())
+}
+
+fn var(name: &str) -> Result<String, String> {
+    std::env::var(name).map_err(|_| format!("set {name}"))
+}
+
+/// Writes a secret to a file only its owner can read.
+fn save_secret(path: &str, secret: &str) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(&mut options.open(path)?, secret.as_bytes())
+}
