@@ -12,6 +12,22 @@
 //!
 //! [`generate`] runs stages 1 to 5; the caller decides whether to write or to check.
 
+// Document data must never make the generator panic: a bad document gets an error naming the
+// place. Tests may unwrap.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::string_slice
+    )
+)]
+
 pub mod diagnostic;
 pub mod emit;
 pub mod format;

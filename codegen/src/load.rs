@@ -146,8 +146,8 @@ fn yaml_to_json(yaml: serde_yaml::Value, origin: &str) -> Result<Value, Diagnost
 
 /// serde_json and serde_yaml append " at line X column Y"; the location is reported separately.
 fn strip_position(message: &str) -> &str {
-    match message.find(" at line ") {
-        Some(cut) => &message[..cut],
+    match message.split_once(" at line ") {
+        Some((before, _)) => before,
         None => message,
     }
 }

@@ -52,8 +52,8 @@ impl Pointer {
 
     /// The pointer without its last token (`None` at the root).
     pub fn parent(&self) -> Option<Pointer> {
-        let cut = self.0.rfind('/')?;
-        Some(Pointer(self.0[..cut].to_owned()))
+        let (parent, _) = self.0.rsplit_once('/')?;
+        Some(Pointer(parent.to_owned()))
     }
 
     /// Whether this pointer names a component schema itself: `#/components/schemas/{name}`.

@@ -23,7 +23,7 @@ pub fn markdown(text: &str) -> Vec<String> {
         match (&fence, marker) {
             (None, Some(marker)) => {
                 let info = trimmed.trim_start_matches(marker).trim();
-                let indent = &line[..line.len() - trimmed.len()];
+                let indent = line.strip_suffix(trimmed).unwrap_or_default();
                 fence = Some(marker.to_owned());
                 let label = if info.is_empty() || info == "rust" {
                     "text"
@@ -91,31 +91,15 @@ fn indent_list_continuations(lines: &mut [String]) {
 /// One line outside code fences: code spans are kept, the rest is escaped where needed.
 fn inline(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
-    let mut in_code = false;
-    let mut rest = line;
-    while !rest.is_empty() {
-        if in_code {
-            match rest.find('`') {
-                Some(end) => {
-                    out.push_str(&rest[..=end]);
-                    rest = &rest[end + 1..];
-                    in_code = false;
-                }
-                None => {
-                    out.push_str(rest);
-                    rest = "";
-                }
-            }
-            continue;
-        }
-        let end = rest.find('`').unwrap_or(rest.len());
-        out.push_str(&prose(&rest[..end]));
-        if end < rest.len() {
+    // Split on backticks: odd pieces are inside code spans.
+    for (i, piece) in line.split('`').enumerate() {
+        if i > 0 {
             out.push('`');
-            in_code = true;
-            rest = &rest[end + 1..];
+        }
+        if i % 2 == 1 {
+            out.push_str(piece);
         } else {
-            rest = "";
+            out.push_str(&prose(piece));
         }
     }
     out
@@ -124,69 +108,81 @@ fn inline(line: &str) -> String {
 /// Text outside code: bare URLs become `<url>`, stray brackets and `<` are escaped.
 fn prose(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < text.len() {
-        let rest = &text[i..];
-        let previous = if i == 0 { b' ' } else { bytes[i - 1] };
-        if (rest.starts_with("http://") || rest.starts_with("https://"))
-            && !b"(<[\"'=".contains(&previous)
+    let mut rest = text;
+    let mut previous = ' ';
+    while let Some(c) = rest.chars().next() {
+        let consumed = if (rest.starts_with("http://") || rest.starts_with("https://"))
+            && !"(<[\"'=".contains(previous)
         {
-            let mut end = rest
+            let end = rest
                 .find(|c: char| {
                     c.is_whitespace() || matches!(c, ')' | '>' | ']' | '"' | '\'' | '<')
                 })
                 .unwrap_or(rest.len());
-            while end > 0 && rest[..end].ends_with(['.', ',', ';', ':', '!', '?']) {
-                end -= 1;
-            }
+            let (url, _) = rest.split_at_checked(end).unwrap_or((rest, ""));
+            let url = url.trim_end_matches(['.', ',', ';', ':', '!', '?']);
             out.push('<');
-            out.push_str(&rest[..end]);
+            out.push_str(url);
             out.push('>');
-            i += end;
-            continue;
-        }
-        if rest.starts_with('[') {
-            // A link `[text](url)` or reference `[text][ref]` stays; a lone `[x]` is escaped
-            // so rustdoc does not read it as an intra-doc link.
-            if let Some(close) = rest.find(']') {
-                let after = rest[close + 1..].chars().next();
-                if matches!(after, Some('(' | '[' | ':')) {
-                    out.push('[');
-                    i += 1;
-                    continue;
-                }
-                out.push_str("\\[");
-                out.push_str(&prose(&rest[1..close]));
-                out.push_str("\\]");
-                i += close + 1;
-                continue;
-            }
-            out.push_str("\\[");
-            i += 1;
-            continue;
-        }
-        if rest.starts_with('<') {
-            if let Some(tag) = ALLOWED_TAGS.iter().find(|t| rest.starts_with(**t)) {
-                out.push_str(tag);
-                i += tag.len();
-                continue;
-            }
-            if rest.starts_with("<http://") || rest.starts_with("<https://") {
-                let end = rest.find('>').map(|e| e + 1).unwrap_or(rest.len());
-                out.push_str(&rest[..end]);
-                i += end;
-                continue;
-            }
-            out.push_str("&lt;");
-            i += 1;
-            continue;
-        }
-        let c = rest.chars().next().unwrap_or(' ');
-        out.push(c);
-        i += c.len_utf8();
+            url.len()
+        } else if c == '[' {
+            bracket(rest, &mut out)
+        } else if c == '<' {
+            angle(rest, &mut out)
+        } else {
+            out.push(c);
+            c.len_utf8()
+        };
+        let (done, left) = rest.split_at_checked(consumed.max(1)).unwrap_or((rest, ""));
+        previous = done.chars().last().unwrap_or(previous);
+        rest = left;
     }
     out
+}
+
+/// At a `[`: a link `[text](url)` or reference `[text][ref]` stays; a lone `[x]` is escaped so
+/// rustdoc does not read it as an intra-doc link. Returns the bytes consumed.
+fn bracket(rest: &str, out: &mut String) -> usize {
+    let inner = rest.get(1..).unwrap_or_default();
+    match inner.split_once(']') {
+        Some((_, after)) if after.starts_with(['(', '[', ':']) => {
+            out.push('[');
+            1
+        }
+        Some((text, _)) => {
+            out.push_str("\\[");
+            out.push_str(&prose(text));
+            out.push_str("\\]");
+            text.len() + 2
+        }
+        None => {
+            out.push_str("\\[");
+            1
+        }
+    }
+}
+
+/// At a `<`: allowed tags and autolinks stay; any other `<` is escaped. Returns the bytes
+/// consumed.
+fn angle(rest: &str, out: &mut String) -> usize {
+    if let Some(tag) = ALLOWED_TAGS.iter().find(|t| rest.starts_with(**t)) {
+        out.push_str(tag);
+        return tag.len();
+    }
+    if rest.starts_with("<http://") || rest.starts_with("<https://") {
+        let link = match rest.split_once('>') {
+            Some((link, _)) => link,
+            None => rest,
+        };
+        out.push_str(link);
+        if link.len() < rest.len() {
+            out.push('>');
+            return link.len() + 1;
+        }
+        return link.len();
+    }
+    out.push_str("&lt;");
+    1
 }
 
 /// The doc comment of a type, field or parameter: description, then constraints, default

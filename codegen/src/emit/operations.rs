@@ -63,10 +63,10 @@ fn oauth_endpoints(model: &Model) -> TokenStream {
             .collect()
     };
     let endpoints = model.oauth.as_ref().and_then(|oauth| {
-        let token = &model.operations[oauth.token_operation];
+        let token = model.operations.get(oauth.token_operation)?;
         let token_path = literal_path(token)?;
         let token_info = info_ident(token);
-        let local_client = match oauth.client_operation.map(|i| &model.operations[i]) {
+        let local_client = match oauth.client_operation.and_then(|i| model.operations.get(i)) {
             Some(op) => match literal_path(op) {
                 Some(path) => {
                     let info = info_ident(op);
@@ -247,10 +247,13 @@ fn send_body(
     let info = info_ident(op);
     let segments = op.segments.iter().map(|segment| match segment.as_slice() {
         [SegmentPart::Literal(text)] => quote!(#text),
-        [SegmentPart::Parameter(i)] => {
-            let v = value(&op.parameters[*i]);
-            quote!(&#v.to_param())
-        }
+        [SegmentPart::Parameter(i)] => match op.parameters.get(*i) {
+            Some(parameter) => {
+                let v = value(parameter);
+                quote!(&#v.to_param())
+            }
+            None => quote!(""),
+        },
         parts => {
             let mut template = String::new();
             let mut args = Vec::new();
@@ -260,9 +263,11 @@ fn send_body(
                         template.push_str(&text.replace('{', "{{").replace('}', "}}"))
                     }
                     SegmentPart::Parameter(i) => {
-                        template.push_str("{}");
-                        let v = value(&op.parameters[*i]);
-                        args.push(quote!(#v.to_param()));
+                        if let Some(parameter) = op.parameters.get(*i) {
+                            template.push_str("{}");
+                            let v = value(parameter);
+                            args.push(quote!(#v.to_param()));
+                        }
                     }
                 }
             }

@@ -117,7 +117,10 @@ pub fn qualified_type_tokens(model: &Model, expr: &TypeExpr) -> TokenStream {
 fn tokens_for(model: &Model, expr: &TypeExpr, qualify: bool) -> TokenStream {
     match expr {
         TypeExpr::Named(id) => {
-            let name = ident(&model.ty(*id).name);
+            let Some(def) = model.ty(*id) else {
+                return quote!(serde_json::Value);
+            };
+            let name = ident(&def.name);
             if qualify {
                 quote!(types::#name)
             } else {
@@ -155,8 +158,8 @@ pub fn resolved_type(model: &Model, expr: &TypeExpr) -> TypeExpr {
     let mut expr = expr.clone();
     for _ in 0..model.types.len() {
         match &expr {
-            TypeExpr::Named(id) => match &model.ty(*id).kind {
-                TypeKind::Alias(target) => expr = target.clone(),
+            TypeExpr::Named(id) => match model.ty(*id).map(|def| &def.kind) {
+                Some(TypeKind::Alias(target)) => expr = target.clone(),
                 _ => break,
             },
             _ => break,
@@ -180,7 +183,11 @@ pub fn is_param_value(model: &Model, expr: &TypeExpr) -> bool {
             | TypeExpr::Uuid
             | TypeExpr::Secret
             | TypeExpr::DateTime => true,
-            TypeExpr::Named(id) => match &model.ty(id).kind {
+            TypeExpr::Named(id) => match model
+                .ty(id)
+                .map(|def| &def.kind)
+                .unwrap_or(&TypeKind::Alias(TypeExpr::Json))
+            {
                 TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_) => true,
                 TypeKind::Untagged(variants) => {
                     variants.iter().all(|v| check(model, &v.ty, depth + 1))
@@ -369,20 +376,19 @@ fn constructor(model: &Model, type_name: &proc_macro2::Ident, s: &Struct) -> Tok
 }
 
 fn variant_docs<T>(variant: &EnumVariant<T>, wire: &str) -> TokenStream {
-    let mut lines = vec![code_span(wire)];
+    let mut first = code_span(wire);
+    let mut rest = Vec::new();
     if let Some(description) = variant
         .description
         .as_deref()
         .filter(|d| !d.trim().is_empty())
     {
-        lines[0].push_str(": ");
-        let mut described = super::docs::markdown(description);
-        if let Some(first) = described.first_mut() {
-            lines[0].push_str(first);
-            described.remove(0);
-        }
-        lines.extend(described);
+        first.push_str(": ");
+        let mut described = super::docs::markdown(description).into_iter();
+        first.push_str(&described.next().unwrap_or_default());
+        rest.extend(described);
     }
+    let lines: Vec<String> = std::iter::once(first).chain(rest).collect();
     doc_attrs(&lines)
 }
 
@@ -658,12 +664,12 @@ fn untagged(
         .iter()
         .map(|v| resolved_type(model, &v.ty))
         .collect();
-    let unique = |i: usize| resolved.iter().filter(|r| **r == resolved[i]).count() == 1;
+    let unique = |ty: &TypeExpr| resolved.iter().filter(|r| *r == ty).count() == 1;
     let conversions = variants
         .iter()
-        .enumerate()
-        .filter(|(i, _)| unique(*i))
-        .map(|(i, v)| {
+        .zip(&resolved)
+        .filter(|(_, ty)| unique(ty))
+        .map(|(v, resolved)| {
             let variant = ident(&v.name);
             let ty = type_tokens(model, &v.ty);
             let wrap = if v.boxed {
@@ -671,7 +677,7 @@ fn untagged(
             } else {
                 quote!(value)
             };
-            let from_str = (resolved[i] == TypeExpr::String).then(|| {
+            let from_str = (*resolved == TypeExpr::String).then(|| {
                 let wrap = if v.boxed {
                     quote!(Box::new(value.to_owned()))
                 } else {

@@ -114,11 +114,10 @@ fn link_documentation(
         }
         let mut out = String::with_capacity(text.len());
         let mut rest = text.as_str();
-        while let Some(at) = rest.find("](#") {
-            out.push_str(&rest[..at + 2]);
-            rest = &rest[at + 2..];
-            let end = rest.find(')').unwrap_or(rest.len());
-            let anchor = &rest[1..end];
+        while let Some((before, after)) = rest.split_once("](#") {
+            out.push_str(before);
+            out.push_str("](");
+            let (anchor, after) = after.split_once(')').unwrap_or((after, ""));
             match anchor
                 .strip_prefix("operation/")
                 .and_then(|id| methods.get(id))
@@ -126,10 +125,11 @@ fn link_documentation(
                 Some(method) => out.push_str(&format!("crate::Client::{method}")),
                 None => match external_docs {
                     Some(base) => out.push_str(&format!("{base}#{anchor}")),
-                    None => out.push_str(&rest[..end]),
+                    None => out.push_str(&format!("#{anchor}")),
                 },
             }
-            rest = &rest[end..];
+            out.push(')');
+            rest = after;
         }
         out.push_str(rest);
         *text = out;
@@ -279,12 +279,15 @@ fn mark_usage(defs: &mut [TypeDef], operations: &mut [super::Operation]) {
     let spread =
         |defs: &mut [TypeDef], mut stack: Vec<TypeId>, set: fn(&mut Usage) -> &mut bool| {
             while let Some(id) = stack.pop() {
-                let flag = set(&mut defs[id.0].usage);
+                let Some(def) = defs.get_mut(id.0) else {
+                    continue;
+                };
+                let flag = set(&mut def.usage);
                 if *flag {
                     continue;
                 }
                 *flag = true;
-                references(&defs[id.0], &mut |next| stack.push(next));
+                references(def, &mut |next| stack.push(next));
             }
         };
     spread(defs, request, |u| &mut u.request);
@@ -314,8 +317,8 @@ fn box_cycles(defs: &mut [TypeDef]) {
     let target = |defs: &[TypeDef], id: TypeId| -> TypeId {
         let mut id = id;
         for _ in 0..defs.len() {
-            match &defs[id.0].kind {
-                TypeKind::Alias(expr) => match by_value_target(expr) {
+            match defs.get(id.0).map(|def| &def.kind) {
+                Some(TypeKind::Alias(expr)) => match by_value_target(expr) {
                     Some(next) => id = next,
                     None => break,
                 },
@@ -381,35 +384,43 @@ fn box_cycles(defs: &mut [TypeDef]) {
 /// The back edges of a depth-first walk from every node in order: removing them breaks every
 /// cycle.
 fn back_edges(edges: &[Vec<TypeId>]) -> std::collections::HashSet<(usize, usize)> {
-    const UNSEEN: u8 = 0;
-    const ON_PATH: u8 = 1;
-    const DONE: u8 = 2;
-    let mut state = vec![UNSEEN; edges.len()];
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Mark {
+        Unseen,
+        OnPath,
+        Done,
+    }
+    let mut marks = vec![Mark::Unseen; edges.len()];
+    let mark = |marks: &mut Vec<Mark>, node: usize, value: Mark| {
+        if let Some(slot) = marks.get_mut(node) {
+            *slot = value;
+        }
+    };
     let mut back = std::collections::HashSet::new();
     for root in 0..edges.len() {
-        if state[root] != UNSEEN {
+        if marks.get(root) != Some(&Mark::Unseen) {
             continue;
         }
-        state[root] = ON_PATH;
+        mark(&mut marks, root, Mark::OnPath);
         let mut path = vec![(root, 0usize)];
         while let Some((node, next_edge)) = path.last_mut() {
             let node = *node;
-            match edges[node].get(*next_edge) {
+            match edges.get(node).and_then(|out| out.get(*next_edge)) {
                 Some(next) => {
                     *next_edge += 1;
-                    match state[next.0] {
-                        UNSEEN => {
-                            state[next.0] = ON_PATH;
+                    match marks.get(next.0) {
+                        Some(Mark::Unseen) => {
+                            mark(&mut marks, next.0, Mark::OnPath);
                             path.push((next.0, 0));
                         }
-                        ON_PATH => {
+                        Some(Mark::OnPath) => {
                             back.insert((node, next.0));
                         }
                         _ => {}
                     }
                 }
                 None => {
-                    state[node] = DONE;
+                    mark(&mut marks, node, Mark::Done);
                     path.pop();
                 }
             }
@@ -487,9 +498,10 @@ fn output_order(
             _ => (3, 0),
         }
     };
-    let mut order: Vec<TypeId> = defs.iter().map(|d| d.id).collect();
-    order.sort_by_key(|id| (group(&defs[id.0].origin), *id));
-    order
+    let mut order: Vec<(TypeId, (usize, usize))> =
+        defs.iter().map(|d| (d.id, group(&d.origin))).collect();
+    order.sort_by_key(|(id, group)| (*group, *id));
+    order.into_iter().map(|(id, _)| id).collect()
 }
 
 fn reorder(
@@ -498,25 +510,28 @@ fn reorder(
     order: &[TypeId],
     examples: &mut [super::Example],
 ) -> (Vec<TypeDef>, Vec<super::Operation>) {
-    let mut new_id = vec![TypeId(0); defs.len()];
+    let mut new_id: Vec<TypeId> = (0..defs.len()).map(TypeId).collect();
     for (position, old) in order.iter().enumerate() {
-        new_id[old.0] = TypeId(position);
+        if let Some(slot) = new_id.get_mut(old.0) {
+            *slot = TypeId(position);
+        }
     }
-    let map = |expr: &mut TypeExpr| remap(expr, &new_id);
+    let renumber = |id: &mut TypeId| *id = new_id.get(id.0).copied().unwrap_or(*id);
+    let map = |expr: &mut TypeExpr| remap(expr, &renumber);
     let mut slots: Vec<Option<TypeDef>> = defs.into_iter().map(Some).collect();
     let mut out = Vec::with_capacity(order.len());
     for old in order {
-        let Some(mut def) = slots[old.0].take() else {
+        let Some(mut def) = slots.get_mut(old.0).and_then(Option::take) else {
             continue;
         };
-        def.id = new_id[old.0];
+        renumber(&mut def.id);
         match &mut def.kind {
             TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| map(&mut f.ty)),
-            TypeKind::Tagged(t) => t.variants.iter_mut().for_each(|v| {
-                if let Some(p) = &mut v.payload {
-                    *p = new_id[p.0];
-                }
-            }),
+            TypeKind::Tagged(t) => t
+                .variants
+                .iter_mut()
+                .filter_map(|v| v.payload.as_mut())
+                .for_each(renumber),
             TypeKind::Untagged(variants) => variants.iter_mut().for_each(|v| map(&mut v.ty)),
             TypeKind::Alias(expr) => map(expr),
             TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_) => {}
@@ -533,11 +548,11 @@ fn reorder(
     (out, operations)
 }
 
-fn remap(expr: &mut TypeExpr, new_id: &[TypeId]) {
+fn remap(expr: &mut TypeExpr, renumber: &impl Fn(&mut TypeId)) {
     match expr {
-        TypeExpr::Named(id) => *id = new_id[id.0],
+        TypeExpr::Named(id) => renumber(id),
         TypeExpr::List(inner) | TypeExpr::Map(inner) | TypeExpr::Option(inner) => {
-            remap(inner, new_id)
+            remap(inner, renumber)
         }
         _ => {}
     }

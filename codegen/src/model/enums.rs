@@ -17,10 +17,13 @@ pub fn labels_from_description(description: &str, values: &[i64]) -> Vec<Option<
         if label.is_empty() {
             return;
         }
-        if let Some(i) = values.iter().position(|v| *v == value)
-            && labels[i].is_none()
+        if let Some(slot) = values
+            .iter()
+            .position(|v| *v == value)
+            .and_then(|i| labels.get_mut(i))
+            && slot.is_none()
         {
-            labels[i] = Some(label);
+            *slot = Some(label);
         }
     };
     for line in description.lines() {
@@ -42,29 +45,30 @@ pub fn labels_from_description(description: &str, values: &[i64]) -> Vec<Option<
     }
     // "Label = `N`", typically inside parentheses and separated by commas.
     let mut rest = description;
-    while let Some(at) = rest.find("= `") {
-        let before = &rest[..at];
-        let label_start = before.rfind(['(', ',', '\n']).map(|i| i + 1).unwrap_or(0);
-        if let Some((value, _)) = backticked_number(&rest[at + 2..]) {
-            set(value, &before[label_start..]);
+    while let Some((before, after)) = rest.split_once("= `") {
+        let label = before.rsplit(['(', ',', '\n']).next().unwrap_or(before);
+        let number = after.split_once('`').map(|(number, _)| number.trim());
+        if let Some(value) = number.and_then(|n| n.parse::<i64>().ok()) {
+            set(value, label);
         }
-        rest = &rest[at + 3..];
+        rest = after;
     }
     labels
 }
 
 /// Parses a leading `` `N` `` and returns N and the text after it.
 fn backticked_number(text: &str) -> Option<(i64, &str)> {
-    let inner = text.strip_prefix('`')?;
-    let end = inner.find('`')?;
-    let value = inner[..end].trim().parse().ok()?;
-    Some((value, &inner[end + 1..]))
+    let (number, rest) = text.strip_prefix('`')?.split_once('`')?;
+    let value = number.trim().parse().ok()?;
+    Some((value, rest))
 }
 
 fn clean_label(label: &str) -> String {
     let label = label.trim();
-    let end = label.find([':', '(']).unwrap_or(label.len());
-    label[..end]
+    label
+        .split([':', '('])
+        .next()
+        .unwrap_or_default()
         .trim()
         .trim_end_matches([',', '.'])
         .trim()

@@ -39,8 +39,9 @@ pub struct Example {
 }
 
 impl Model {
-    pub fn ty(&self, id: TypeId) -> &TypeDef {
-        &self.types[id.0]
+    /// The type with this id (every id the model hands out has one).
+    pub fn ty(&self, id: TypeId) -> Option<&TypeDef> {
+        self.types.get(id.0)
     }
 }
 

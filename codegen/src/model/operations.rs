@@ -189,50 +189,27 @@ pub fn convert(
         };
         // An operation's parameter overrides the path's parameter of the same name and place.
         let key = (converted.wire_name.clone(), converted.location);
-        match seen.get(&key) {
-            Some(&index) => parameters[index] = converted,
+        match seen.get(&key).and_then(|&index| parameters.get_mut(index)) {
+            Some(slot) => *slot = converted,
             None => {
                 seen.insert(key, parameters.len());
                 parameters.push(converted);
             }
         }
     }
-    let segments = path_segments(skeleton, &parameters, &mut types.diagnostics);
     // Arguments in the order a caller reads them: path parameters as the path has them,
-    // then the other required ones.
-    let mut order: Vec<usize> = Vec::new();
-    for part in segments.iter().flatten() {
-        if let SegmentPart::Parameter(index) = part
-            && !order.contains(index)
-        {
-            order.push(*index);
-        }
-    }
-    let rest: Vec<usize> = (0..parameters.len())
-        .filter(|i| !order.contains(i))
-        .collect();
-    order.extend(rest);
-    let remap: Vec<usize> = {
-        let mut remap = vec![0; parameters.len()];
-        for (new, old) in order.iter().enumerate() {
-            remap[*old] = new;
-        }
-        remap
-    };
-    let mut slots: Vec<Option<Parameter>> = parameters.into_iter().map(Some).collect();
-    let parameters: Vec<Parameter> = order.iter().filter_map(|old| slots[*old].take()).collect();
-    let segments: Vec<Vec<SegmentPart>> = segments
-        .into_iter()
-        .map(|segment| {
-            segment
-                .into_iter()
-                .map(|part| match part {
-                    SegmentPart::Parameter(old) => SegmentPart::Parameter(remap[old]),
-                    literal => literal,
-                })
-                .collect()
-        })
-        .collect();
+    // then the others as the document lists them.
+    parameters.sort_by_key(|p| match p.location {
+        ParamLocation::Path => (
+            0,
+            skeleton
+                .path
+                .find(&format!("{{{}}}", p.wire_name))
+                .unwrap_or(usize::MAX),
+        ),
+        _ => (1, 0),
+    });
+    let segments = path_segments(skeleton, &parameters, &mut types.diagnostics);
 
     let body = operation.request_body.as_ref().and_then(|body| {
         convert_request_body(body, &skeleton.pointer.push("requestBody"), types, resolved)
@@ -484,14 +461,15 @@ fn one_or_many(types: &mut TypeBuilder<'_>, node: &Rc<Node>) -> Option<TypeExpr>
     let NodeKind::Union(union) = &node.kind else {
         return None;
     };
-    let [a, b] = union.members.as_slice() else {
+    let [first, second] = union.members.as_slice() else {
         return None;
     };
     let resolved = types.resolved();
-    let (a, b) = (resolved.deref(a).ok()?, resolved.deref(b).ok()?);
-    let (single, items) = match (&a.kind, &b.kind) {
-        (NodeKind::Array(items), _) => (b.clone(), items.clone()),
-        (_, NodeKind::Array(items)) => (a.clone(), items.clone()),
+    let (a, b) = (resolved.deref(first).ok()?, resolved.deref(second).ok()?);
+    // `single_written` is the member as written: a `$ref` keeps its named type.
+    let (single, single_written, items) = match (&a.kind, &b.kind) {
+        (NodeKind::Array(items), _) => (b.clone(), second.clone(), items.clone()),
+        (_, NodeKind::Array(items)) => (a.clone(), first.clone(), items.clone()),
         _ => return None,
     };
     let items = resolved.deref(&items).ok()?;
@@ -504,13 +482,6 @@ fn one_or_many(types: &mut TypeBuilder<'_>, node: &Rc<Node>) -> Option<TypeExpr>
     if !same {
         return None;
     }
-    // The member as written (a `$ref` keeps its named type).
-    let single_written =
-        if union.members[0].pointer == single.pointer || matches!(&b.kind, NodeKind::Array(_)) {
-            union.members[0].clone()
-        } else {
-            union.members[1].clone()
-        };
     Some(types.type_of(&single_written))
 }
 
@@ -535,21 +506,20 @@ fn path_segments(
         let mut parts = Vec::new();
         let mut rest = segment;
         while !rest.is_empty() {
-            let Some(open) = rest.find('{') else {
+            let Some((literal, template)) = rest.split_once('{') else {
                 parts.push(SegmentPart::Literal(rest.to_owned()));
                 break;
             };
-            if open > 0 {
-                parts.push(SegmentPart::Literal(rest[..open].to_owned()));
+            if !literal.is_empty() {
+                parts.push(SegmentPart::Literal(literal.to_owned()));
             }
-            let Some(close) = rest[open..].find('}') else {
+            let Some((name, after)) = template.split_once('}') else {
                 diagnostics.push(
                     Diagnostic::error(format!("path `{}` has an unclosed `{{`", skeleton.path))
                         .at(&skeleton.pointer),
                 );
                 return segments;
             };
-            let name = &rest[open + 1..open + close];
             let index = parameters
                 .iter()
                 .position(|p| p.location == ParamLocation::Path && p.wire_name == name);
@@ -563,7 +533,7 @@ fn path_segments(
                         )),
                 ),
             }
-            rest = &rest[open + close + 1..];
+            rest = after;
         }
         segments.push(parts);
     }
@@ -572,7 +542,8 @@ fn path_segments(
         .filter(|p| p.location == ParamLocation::Path)
     {
         let used = segments.iter().flatten().any(|part| {
-            matches!(part, SegmentPart::Parameter(i) if parameters[*i].wire_name == parameter.wire_name)
+            matches!(part, SegmentPart::Parameter(i)
+                if parameters.get(*i).is_some_and(|p| p.wire_name == parameter.wire_name))
         });
         if !used {
             diagnostics.push(
@@ -981,8 +952,8 @@ pub fn oauth_login(
         .iter()
         .position(|o| o.method == "post" && o.path == token_url)?;
     let has_fields = |ty: &TypeExpr, names: &[&str]| match ty {
-        TypeExpr::Named(id) => match &defs[id.0].kind {
-            TypeKind::Struct(s) => names
+        TypeExpr::Named(id) => match defs.get(id.0).map(|def| &def.kind) {
+            Some(TypeKind::Struct(s)) => names
                 .iter()
                 .all(|n| s.fields.iter().any(|f| f.wire_name == *n)),
             _ => false,
@@ -994,7 +965,8 @@ pub fn oauth_login(
             && !o.parameters.iter().any(|p| p.role == ParamRole::Argument)
             && matches!(&o.returns, Returns::Json(ty) if has_fields(ty, &["client_id", "client_secret"]))
     });
-    let otp_header = operations[token_operation]
+    let otp_header = operations
+        .get(token_operation)?
         .parameters
         .iter()
         .find(|p| p.location == ParamLocation::Header && p.role == ParamRole::Setter)

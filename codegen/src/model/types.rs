@@ -162,11 +162,15 @@ impl<'a> TypeBuilder<'a> {
     /// The Rust type of a component schema, converting it if that has not happened yet.
     pub fn component(&mut self, pointer: &Pointer) -> Option<TypeId> {
         let id = *self.by_pointer.get(pointer)?;
-        if self.slots[id.0].state != State::Pending {
+        if self
+            .slots
+            .get(id.0)
+            .is_none_or(|slot| slot.state != State::Pending)
+        {
             return Some(id);
         }
         let node = self.node(pointer)?;
-        self.slots[id.0].state = State::Building;
+        self.set_state(id, State::Building);
         let kind = if needs_name(&node) {
             // A named type breaks any chain of aliases: it may refer to them freely.
             let aliases = std::mem::take(&mut self.alias_stack);
@@ -187,11 +191,7 @@ impl<'a> TypeBuilder<'a> {
                 .insert(pointer.clone(), (example.clone(), TypeExpr::Named(id)));
         }
         let about = self.describe_origin(pointer);
-        let slot = &mut self.slots[id.0];
-        slot.def.docs = docs_of(&node.docs);
-        slot.def.about = about;
-        slot.def.kind = kind;
-        slot.state = State::Built;
+        self.complete(id, docs_of(&node.docs), about, kind);
         Some(id)
     }
 
@@ -315,7 +315,7 @@ impl<'a> TypeBuilder<'a> {
         }
         let id = self.allocate(node.pointer.clone(), claimed.name);
         self.record_example(node, &TypeExpr::Named(id));
-        self.slots[id.0].state = State::Building;
+        self.set_state(id, State::Building);
         let aliases = std::mem::take(&mut self.alias_stack);
         let kind = self.kind_of(node, id);
         self.alias_stack = aliases;
@@ -324,16 +324,31 @@ impl<'a> TypeBuilder<'a> {
         if docs.description.is_none() {
             docs.description = self.parameter_description(&node.pointer);
         }
-        let slot = &mut self.slots[id.0];
-        slot.def.docs = docs;
-        slot.def.about = about;
-        slot.def.kind = kind;
-        slot.state = State::Built;
+        self.complete(id, docs, about, kind);
         id
     }
 
+    fn set_state(&mut self, id: TypeId, state: State) {
+        if let Some(slot) = self.slots.get_mut(id.0) {
+            slot.state = state;
+        }
+    }
+
+    /// Fills in a type whose conversion is done.
+    fn complete(&mut self, id: TypeId, docs: Docs, about: String, kind: TypeKind) {
+        if let Some(slot) = self.slots.get_mut(id.0) {
+            slot.def.docs = docs;
+            slot.def.about = about;
+            slot.def.kind = kind;
+            slot.state = State::Built;
+        }
+    }
+
     fn type_name(&self, id: TypeId) -> String {
-        self.slots[id.0].def.name.clone()
+        self.slots
+            .get(id.0)
+            .map(|slot| slot.def.name.clone())
+            .unwrap_or_default()
     }
 
     fn kind_of(&mut self, node: &Rc<Node>, id: TypeId) -> TypeKind {
@@ -351,7 +366,7 @@ impl<'a> TypeBuilder<'a> {
                     .enumerate()
                     .map(|(i, value)| {
                         let wanted = match &e.names {
-                            Some(names) => naming::variant_name(&names[i]),
+                            Some(names) => naming::variant_name(names.get(i).unwrap_or(value)),
                             None => naming::variant_name(value),
                         };
                         let wanted = if wanted.is_empty() {
@@ -626,8 +641,10 @@ impl<'a> TypeBuilder<'a> {
             Some(previous) => self.strip_tag.insert(node.pointer.clone(), previous),
             None => self.strip_tag.remove(&node.pointer),
         };
-        self.slots[id.0].def.kind = kind;
-        self.slots[id.0].state = State::Built;
+        if let Some(slot) = self.slots.get_mut(id.0) {
+            slot.def.kind = kind;
+            slot.state = State::Built;
+        }
         id
     }
 
@@ -654,11 +671,15 @@ impl<'a> TypeBuilder<'a> {
                 NodeKind::String {
                     enumeration: Some(e),
                     ..
-                } if e.values.len() == 1 => Some(e.values[0].clone()),
+                } => match e.values.as_slice() {
+                    [only] => Some(only.clone()),
+                    _ => None,
+                },
                 _ => None,
             }
         };
-        objects[0]
+        objects
+            .first()?
             .properties
             .iter()
             .map(|p| p.name.clone())
@@ -874,7 +895,7 @@ impl<'a> TypeBuilder<'a> {
         let tokens: Vec<String> = pointer.tokens().collect();
         let ancestor = self.named_ancestor(&tokens);
         let (stem, rest): (String, &[String]) = match (ancestor, tokens.as_slice()) {
-            (Some((depth, id)), _) => (self.type_name(id), &tokens[depth..]),
+            (Some((depth, id)), _) => (self.type_name(id), tokens.get(depth..).unwrap_or_default()),
             (None, tokens) => match tokens {
                 [c, s, name, rest @ ..] if c == "components" && s == "schemas" => {
                     (naming::type_name(name), rest)
@@ -957,7 +978,10 @@ impl<'a> TypeBuilder<'a> {
         let tokens: Vec<String> = pointer.tokens().collect();
         let ancestor = self.named_ancestor(&tokens);
         let (base, rest): (String, &[String]) = match (ancestor, tokens.as_slice()) {
-            (Some((depth, id)), _) => (format!("[`{}`]", self.type_name(id)), &tokens[depth..]),
+            (Some((depth, id)), _) => (
+                format!("[`{}`]", self.type_name(id)),
+                tokens.get(depth..).unwrap_or_default(),
+            ),
             (None, tokens) => match tokens {
                 [c, s, name, rest @ ..] if c == "components" && s == "schemas" => {
                     (format!("the `{name}` schema"), rest)

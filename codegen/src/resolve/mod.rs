@@ -234,8 +234,11 @@ impl Resolved {
             let schema: Vec<String> = pointer.tokens().take(3).collect();
             by_schema.entry(schema).or_default().push(pointer);
         }
-        for mut pointers in by_schema.into_values() {
-            pointers.sort_by_key(|p| p.tokens().count());
+        for pointers in by_schema.into_values() {
+            // The outermost place: the schema itself when it has `xml`.
+            let Some(first) = pointers.iter().min_by_key(|p| p.tokens().count()).cloned() else {
+                continue;
+            };
             let more = match pointers.len() - 1 {
                 0 => String::new(),
                 1 => " (here and in 1 more place in this schema)".to_owned(),
@@ -245,7 +248,7 @@ impl Resolved {
                 Diagnostic::warning(format!(
                     "`xml` is ignored{more}: the generated client reads and writes JSON"
                 ))
-                .at(&pointers[0]),
+                .at(&first),
             );
         }
         warnings
@@ -589,8 +592,10 @@ impl Resolved {
         }
         // `allOf: [$ref]` only attaches a description or `nullable` to a reference: keep the
         // reference, so the named type is reused rather than copied.
-        if members.len() == 1 && !own_structure && raw.required.is_empty() {
-            let member = &members[0];
+        if let [member] = members.as_slice()
+            && !own_structure
+            && raw.required.is_empty()
+        {
             let mut docs = member.docs.clone();
             let outer = docs_of(raw);
             if outer.description.is_some() {
@@ -661,8 +666,9 @@ impl Resolved {
     fn merge_cycle(&self, at: &Pointer) -> Diagnostic {
         let stack = self.merging.borrow();
         let start = stack.iter().position(|p| p == at).unwrap_or(0);
-        let cycle: Vec<&str> = stack[start..]
+        let cycle: Vec<&str> = stack
             .iter()
+            .skip(start)
             .chain([at])
             .map(Pointer::as_str)
             .collect();
