@@ -29,9 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let me = client.get_user_info().await?;
-    let user = me.into_iter().next();
-    let username = user.and_then(|u| u.username).unwrap_or_default();
-    println!("logged in as {username}");
+    println!("logged in as {}", me.username.unwrap_or_default());
     Ok(())
 }
 

@@ -34,6 +34,7 @@ pub mod format;
 pub mod load;
 pub mod model;
 pub mod naming;
+pub mod overlay;
 pub mod pointer;
 pub mod resolve;
 pub mod write;
@@ -58,7 +59,7 @@ pub use diagnostic::{Diagnostic, Diagnostics, Failure};
 pub use format::OutputFile;
 
 /// What to generate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// The package name of the generated crate.
     pub crate_name: String,
@@ -67,6 +68,8 @@ pub struct Config {
     /// Method names that override the generated ones, keyed by `METHOD /path`
     /// (`GET /api/v1/videos/{id}/captions`): see [`read_names`].
     pub operation_names: BTreeMap<String, String>,
+    /// Corrections to apply to the document before it is read (see [`overlay`]).
+    pub overlay: Option<overlay::Overlay>,
 }
 
 impl Default for Config {
@@ -75,6 +78,7 @@ impl Default for Config {
             crate_name: "peertube-client".to_owned(),
             crate_version: "0.1.0".to_owned(),
             operation_names: BTreeMap::new(),
+            overlay: None,
         }
     }
 }
@@ -111,6 +115,8 @@ pub struct Generated {
     pub type_count: usize,
     pub operation_count: usize,
     pub warnings: Diagnostics,
+    /// What the overlay did, if there was one.
+    pub overlay: Option<overlay::Applied>,
     /// Wall time of each stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -125,8 +131,13 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
         clock = now;
     };
 
-    let document = load::load(bytes, origin)?;
+    let mut document = load::load(bytes, origin)?;
     lap("load");
+    let overlay = match &config.overlay {
+        Some(overlay) => Some(overlay::apply(&mut document.value, overlay)?),
+        None => None,
+    };
+    lap("overlay");
     let resolved = resolve::resolve(document.value)?;
     lap("resolve");
     let (model, warnings) =
@@ -150,6 +161,7 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
         format: document.format,
         file_sha256: document.file_sha256,
         warnings,
+        overlay,
         timings,
     })
 }

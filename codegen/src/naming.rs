@@ -46,6 +46,12 @@ fn join_compounds(raw: &str) -> String {
 
 /// Escapes a snake_case or PascalCase name that is a keyword or starts with a digit.
 fn escape(name: String, digit_prefix: &str) -> String {
+    // Identifiers stay ASCII: Rust accepts some other letters, but not every character that
+    // casing keeps (`²`), and an ASCII name is one every reader can type.
+    let name: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     if name.is_empty() {
         return format!("{digit_prefix}empty");
     }
@@ -295,6 +301,9 @@ mod tests {
             ("144p", "_144p"),
             ("x-peertube-otp", "x_peertube_otp"),
             ("videoIdOrUUID", "video_id_or_uuid"),
+            ("a²b", "ab"),
+            ("名前", "_empty"),
+            ("_", "_empty"),
         ];
         for (raw, expected) in table {
             assert_eq!(snake_name(raw), expected, "snake_name({raw:?})");

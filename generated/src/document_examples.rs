@@ -205,6 +205,11 @@ fn every_component_example_round_trips() {
             round_trip::<chrono::DateTime<chrono::Utc>>,
             "\"2021-05-04T08:01:01.502Z\"",
         ),
+        (
+            "#/components/schemas/Video/properties/url",
+            round_trip::<String>,
+            "\"https://framatube.org/videos/watch/9c9de5e8-0a1e-484a-b099-e80766180a6d\"",
+        ),
         ("#/components/schemas/Video/properties/views", round_trip::<i64>, "1337"),
         ("#/components/schemas/VideoCategorySet", round_trip::<VideoCategorySet>, "15"),
         (

@@ -1217,23 +1217,23 @@ impl Client {
         }
     }
 
-    /// List token sessions
+    /// Revoke a token session
     ///
-    /// `GET /api/v1/users/{id}/token-sessions/{tokenSessionId}/revoke`
+    /// `POST /api/v1/users/{id}/token-sessions/{tokenSessionId}/revoke`
     ///
     /// Requires authentication.
     ///
     /// Arguments:
     /// - `id`: Entity id
     /// - `token_session_id`: Token session Id
-    pub async fn get_users_by_id_token_sessions_by_token_session_id_revoke(
+    pub async fn post_users_by_id_token_sessions_by_token_session_id_revoke(
         &self,
         id: types::Id,
         token_session_id: types::Id,
-    ) -> Result<crate::Download, Error> {
+    ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &GET_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE,
+                &POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE,
                 &[
                     "api",
                     "v1",
@@ -1248,17 +1248,16 @@ impl Client {
         let response = self.send(call).await?;
         match response.status().as_u16() {
             200..=299 => {
-                Ok(
-                    crate::Download::new(
-                        &GET_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE,
+                response::empty(
+                        &POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE,
                         response,
-                    ),
-                )
+                    )
+                    .await
             }
             _ => {
                 Err(
                     response::error(
-                            &GET_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE,
+                            &POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE,
                             response,
                         )
                         .await,
@@ -1790,14 +1789,12 @@ impl Client {
     /// `GET /api/v1/users/me`
     ///
     /// Requires authentication, with the role `user`.
-    pub async fn get_user_info(&self) -> Result<Vec<types::User>, Error> {
+    pub async fn get_user_info(&self) -> Result<types::User, Error> {
         let mut call = self.call(&GET_USER_INFO, &["api", "v1", "users", "me"]);
         call.accept("application/json");
         let response = self.send(call).await?;
         match response.status().as_u16() {
-            200..=299 => {
-                response::json::<Vec<types::User>>(&GET_USER_INFO, response).await
-            }
+            200..=299 => response::json::<types::User>(&GET_USER_INFO, response).await,
             _ => Err(response::error(&GET_USER_INFO, response).await),
         }
     }
@@ -3152,7 +3149,7 @@ impl Client {
     pub async fn post_videos_by_id_studio_edit(
         &self,
         id: impl Into<types::IdOrUUID>,
-        body: types::VideoStudioCreateTask,
+        body: types::PostVideosByIdStudioEditBody,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
@@ -19030,9 +19027,9 @@ static GET_USERS_BY_ID_TOKEN_SESSIONS: OperationInfo = OperationInfo {
     path: "/api/v1/users/{id}/token-sessions",
     responses: &[(200, "successful operation")],
 };
-static GET_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE: OperationInfo = OperationInfo {
-    name: "get_users_by_id_token_sessions_by_token_session_id_revoke",
-    method: "GET",
+static POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE: OperationInfo = OperationInfo {
+    name: "post_users_by_id_token_sessions_by_token_session_id_revoke",
+    method: "POST",
     path: "/api/v1/users/{id}/token-sessions/{tokenSessionId}/revoke",
     responses: &[(200, "successful operation")],
 };

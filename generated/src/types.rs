@@ -93,12 +93,12 @@ pub struct VideoConstantStringLanguage {
 /// Video playlist privacy policy (see [/video-playlists/privacies](crate::Client::get_playlist_privacy_policies))
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoPlaylistPrivacySet {
-    /// `1`
-    V1,
-    /// `2`
-    V2,
-    /// `3`
-    V3,
+    /// `1`: Public
+    Public,
+    /// `2`: Unlisted
+    Unlisted,
+    /// `3`: Private
+    Private,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -107,9 +107,9 @@ impl VideoPlaylistPrivacySet {
     /// The value as the API writes it.
     pub fn value(self) -> i64 {
         match self {
-            Self::V1 => 1,
-            Self::V2 => 2,
-            Self::V3 => 3,
+            Self::Public => 1,
+            Self::Unlisted => 2,
+            Self::Private => 3,
             Self::Other(value) => value,
         }
     }
@@ -118,9 +118,9 @@ impl VideoPlaylistPrivacySet {
 impl From<i64> for VideoPlaylistPrivacySet {
     fn from(value: i64) -> Self {
         match value {
-            1 => Self::V1,
-            2 => Self::V2,
-            3 => Self::V3,
+            1 => Self::Public,
+            2 => Self::Unlisted,
+            3 => Self::Private,
             other => Self::Other(other),
         }
     }
@@ -231,16 +231,16 @@ pub struct VideoPlaylistTypeConstant {
 /// privacy id of the video (see [/videos/privacies](crate::Client::get_video_privacy_policies))
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoPrivacySet {
-    /// `1`
-    V1,
-    /// `2`
-    V2,
-    /// `3`
-    V3,
-    /// `4`
-    V4,
-    /// `5`
-    V5,
+    /// `1`: Public
+    Public,
+    /// `2`: Unlisted
+    Unlisted,
+    /// `3`: Private
+    Private,
+    /// `4`: Internal
+    Internal,
+    /// `5`: PasswordProtected
+    PasswordProtected,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -249,11 +249,11 @@ impl VideoPrivacySet {
     /// The value as the API writes it.
     pub fn value(self) -> i64 {
         match self {
-            Self::V1 => 1,
-            Self::V2 => 2,
-            Self::V3 => 3,
-            Self::V4 => 4,
-            Self::V5 => 5,
+            Self::Public => 1,
+            Self::Unlisted => 2,
+            Self::Private => 3,
+            Self::Internal => 4,
+            Self::PasswordProtected => 5,
             Self::Other(value) => value,
         }
     }
@@ -262,11 +262,11 @@ impl VideoPrivacySet {
 impl From<i64> for VideoPrivacySet {
     fn from(value: i64) -> Self {
         match value {
-            1 => Self::V1,
-            2 => Self::V2,
-            3 => Self::V3,
-            4 => Self::V4,
-            5 => Self::V5,
+            1 => Self::Public,
+            2 => Self::Unlisted,
+            3 => Self::Private,
+            4 => Self::Internal,
+            5 => Self::PasswordProtected,
             other => Self::Other(other),
         }
     }
@@ -1376,6 +1376,14 @@ pub struct AccountSummary {
     pub host: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
+    /// The avatar (servers before PeerTube 4; see `avatars`).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ActorImage>,
+    /// The actor's UUID (PeerTube 1).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<UUIDv4>,
 }
 
 /// The `VideoSummary` schema.
@@ -1423,6 +1431,14 @@ pub struct VideoChannelSummary {
     pub host: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
+    /// The avatar (servers before PeerTube 4; see `avatars`).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ActorImage>,
+    /// The actor's UUID (PeerTube 1).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<UUIDv4>,
 }
 
 /// The `PlaylistElement` schema.
@@ -1781,6 +1797,40 @@ pub struct Video {
     pub channel: Option<VideoChannelSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_history: Option<VideoUserHistory>,
+    /// The video's URL on its origin server.
+    ///
+    /// Format: `url`.
+    ///
+    /// Example: `"https://framatube.org/videos/watch/9c9de5e8-0a1e-484a-b099-e80766180a6d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The description of the video (in lists, servers send it whole or truncated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// For a live, the number of current viewers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub viewers: Option<i64>,
+    /// Relevance of the video to the search (search index results only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Absolute URL of the embed player (search index results only).
+    ///
+    /// Format: `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_url: Option<String>,
+    /// Absolute URL of the thumbnail (search index results only).
+    ///
+    /// Format: `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    /// Absolute URL of the preview image (search index results only).
+    ///
+    /// Format: `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_url: Option<String>,
+    /// The video's tags (search index results only; see VideoDetails otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
 }
 
 /// The `userHistory` property of [`Video`].
@@ -1937,14 +1987,18 @@ pub struct VideoDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blacklisted_reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<Account>,
+    pub account: Option<VideoDetailsAccount>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<VideoChannel>,
+    pub channel: Option<VideoDetailsChannel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_history: Option<VideoUserHistory>,
-    /// If the video is a live, you have the amount of current viewers
+    /// The video's URL on its origin server.
+    ///
+    /// Format: `url`.
+    ///
+    /// Example: `"https://framatube.org/videos/watch/9c9de5e8-0a1e-484a-b099-e80766180a6d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewers: Option<i64>,
+    pub url: Option<String>,
     /// full description of the video, written in Markdown.
     ///
     /// Length: 3 to 1000 characters.
@@ -1955,6 +2009,32 @@ pub struct VideoDetails {
     /// ```
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// If the video is a live, you have the amount of current viewers
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub viewers: Option<i64>,
+    /// Relevance of the video to the search (search index results only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Absolute URL of the embed player (search index results only).
+    ///
+    /// Format: `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_url: Option<String>,
+    /// Absolute URL of the thumbnail (search index results only).
+    ///
+    /// Format: `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    /// Absolute URL of the preview image (search index results only).
+    ///
+    /// Format: `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_url: Option<String>,
+    /// Items: 1 to 5.
+    ///
+    /// Example: `["flowers","gardening"]`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
     /// A text tell the audience how to support the video creator
     ///
     /// Length: 3 to 1000 characters.
@@ -1962,11 +2042,6 @@ pub struct VideoDetails {
     /// Example: `"Please support our work on https://soutenir.framasoft.org/en/ <3"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<String>,
-    /// Items: 1 to 5.
-    ///
-    /// Example: `["flowers","gardening"]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_policy: Option<VideoCommentsPolicyConstant>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1995,6 +2070,154 @@ pub struct VideoDetails {
     /// - video files will be found in `files` field
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub streaming_playlists: Option<Vec<VideoStreamingPlaylists>>,
+    /// Data plugins attach to the video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Whether comments are enabled (servers before PeerTube 7; see `commentsPolicy`).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments_enabled: Option<bool>,
+    /// Path of the full description (servers before PeerTube 6).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_path: Option<String>,
+}
+
+/// The `account` property of [`VideoDetails`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoDetailsAccount {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Id>,
+    /// immutable name of the actor, used to find or mention it
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Username>,
+    /// editable name of the account, displayed in its representations
+    ///
+    /// Length: 3 to 120 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Format: `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// server on which the actor is resident
+    ///
+    /// Format: `hostname`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatars: Option<Vec<ActorImage>>,
+    /// The avatar (servers before PeerTube 4; see `avatars`).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ActorImage>,
+    /// The actor's UUID (PeerTube 1).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<UUIDv4>,
+    /// whether this actor's host allows redundancy of its videos
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_redundancy_allowed: Option<bool>,
+    /// number of actors subscribed to by this actor, as seen by this instance
+    ///
+    /// Minimum: 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub following_count: Option<i64>,
+    /// number of followers of this actor, as seen by this instance
+    ///
+    /// Minimum: 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followers_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// object id for the user tied to this account
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<Id>,
+    /// text or bio displayed on the account's profile
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Banners of the account (servers before PeerTube 6.1).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banners: Option<Vec<ActorImage>>,
+}
+
+/// The `channel` property of [`VideoDetails`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoDetailsChannel {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Id>,
+    /// immutable name of the actor, used to find or mention it
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Username>,
+    /// editable name of the channel, displayed in its representations
+    ///
+    /// Length: 1 to 120 characters.
+    ///
+    /// Example: `"Videos of Framasoft"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Format: `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// server on which the actor is resident
+    ///
+    /// Format: `hostname`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatars: Option<Vec<ActorImage>>,
+    /// The avatar (servers before PeerTube 4; see `avatars`).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ActorImage>,
+    /// The actor's UUID (PeerTube 1).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<UUIDv4>,
+    /// whether this actor's host allows redundancy of its videos
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_redundancy_allowed: Option<bool>,
+    /// number of actors subscribed to by this actor, as seen by this instance
+    ///
+    /// Minimum: 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub following_count: Option<i64>,
+    /// number of followers of this actor, as seen by this instance
+    ///
+    /// Minimum: 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followers_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Length: 3 to 1000 characters.
+    ///
+    /// Example: `"Videos made with <3 by Framasoft"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// text shown by default on all videos of this channel, to tell the audience how to support it
+    ///
+    /// Length: 3 to 1000 characters.
+    ///
+    /// Example: `"Please support our work on https://soutenir.framasoft.org/en/ <3"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support: Option<String>,
+    /// Public email visible in podcast RSS feeds
+    ///
+    /// Format: `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_local: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banners: Option<Vec<ActorImage>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_account: Option<Account>,
 }
 
 /// The `FileRedundancyInformation` schema.
@@ -2949,9 +3172,6 @@ pub struct VideoPlaylist {
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_local: Option<bool>,
-    /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_length: Option<i64>,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2972,6 +3192,19 @@ pub struct VideoPlaylist {
     /// Minimum: 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_position: Option<i64>,
+    /// Number of videos in the playlist.
+    ///
+    /// Minimum: 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos_length: Option<i64>,
+    /// The playlist's URL on its origin server.
+    ///
+    /// Format: `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Path of the playlist's embed player.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_path: Option<String>,
 }
 
 /// The `VideoComment` schema.
@@ -3170,6 +3403,11 @@ pub struct ActorImage {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Absolute URL of the image (search index results).
+    ///
+    /// Format: `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// The `ActorInfo` schema.
@@ -3225,6 +3463,10 @@ pub struct Actor {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The avatar (servers before PeerTube 4; see `avatars`).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ActorImage>,
 }
 
 /// The `Account` schema.
@@ -3263,6 +3505,10 @@ pub struct Account {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The avatar (servers before PeerTube 4; see `avatars`).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ActorImage>,
     /// object id for the user tied to this account
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<Id>,
@@ -3274,6 +3520,10 @@ pub struct Account {
     /// text or bio displayed on the account's profile
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Banners of the account (servers before PeerTube 6.1).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banners: Option<Vec<ActorImage>>,
 }
 
 /// The `UserViewingVideo` schema.
@@ -6901,6 +7151,10 @@ pub struct VideoChannel {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The avatar (servers before PeerTube 4; see `avatars`).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ActorImage>,
     /// editable name of the channel, displayed in its representations
     ///
     /// Length: 1 to 120 characters.
@@ -6939,13 +7193,13 @@ pub struct VideoChannel {
 pub struct VideoChannelEdit {
     /// Channel display name
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<serde_json::Value>,
+    pub display_name: Option<String>,
     /// Channel description
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<serde_json::Value>,
+    pub description: Option<String>,
     /// How to support/fund the channel
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support: Option<serde_json::Value>,
+    pub support: Option<String>,
     /// Public email visible in podcast RSS feeds
     ///
     /// Format: `email`.
@@ -6958,13 +7212,13 @@ pub struct VideoChannelEdit {
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannelCreate {
     /// Channel display name
-    pub display_name: serde_json::Value,
+    pub display_name: String,
     /// Channel description
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<serde_json::Value>,
+    pub description: Option<String>,
     /// How to support/fund the channel
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support: Option<serde_json::Value>,
+    pub support: Option<String>,
     /// Public email visible in podcast RSS feeds
     ///
     /// Format: `email`.
@@ -6983,7 +7237,7 @@ pub struct VideoChannelCreate {
 impl VideoChannelCreate {
     /// A value with `display_name`, `name`, and every optional field `None`.
     pub fn new(
-        display_name: impl Into<serde_json::Value>,
+        display_name: impl Into<String>,
         name: impl Into<UsernameChannel>,
     ) -> Self {
         Self {
@@ -7002,13 +7256,13 @@ impl VideoChannelCreate {
 pub struct VideoChannelUpdate {
     /// Channel display name
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<serde_json::Value>,
+    pub display_name: Option<String>,
     /// Channel description
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<serde_json::Value>,
+    pub description: Option<String>,
     /// How to support/fund the channel
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support: Option<serde_json::Value>,
+    pub support: Option<String>,
     /// Public email visible in podcast RSS feeds
     ///
     /// Format: `email`.
@@ -7071,6 +7325,10 @@ pub struct VideoChannelListDataItem {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The avatar (servers before PeerTube 4; see `avatars`).
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ActorImage>,
     /// editable name of the channel, displayed in its representations
     ///
     /// Length: 1 to 120 characters.
@@ -12395,6 +12653,19 @@ impl PostVideoChannelsByChannelHandleGiveOwnershipBody {
     /// A value with `username`, and every optional field `None`.
     pub fn new(username: impl Into<String>) -> Self {
         Self { username: username.into() }
+    }
+}
+
+/// The request body of `POST /api/v1/videos/{id}/studio/edit`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PostVideosByIdStudioEditBody {
+    pub tasks: VideoStudioCreateTask,
+}
+
+impl PostVideosByIdStudioEditBody {
+    /// A value with `tasks`, and every optional field `None`.
+    pub fn new(tasks: impl Into<VideoStudioCreateTask>) -> Self {
+        Self { tasks: tasks.into() }
     }
 }
 

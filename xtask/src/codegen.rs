@@ -12,7 +12,11 @@ use crate::{Args, root, spec_path};
 const WARNINGS_SHOWN: usize = 12;
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let args = Args::parse(args, &["--spec", "--out", "--names"], &["--check"])?;
+    let args = Args::parse(
+        args,
+        &["--spec", "--out", "--names", "--overlay"],
+        &["--check"],
+    )?;
     let spec = spec_path(args.value("--spec"))?;
     let default_out = args.value("--out").is_none();
     let out = args
@@ -26,6 +30,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let origin = spec.display().to_string();
     let config = Config {
         operation_names: read_names(args.value("--names"))?,
+        overlay: read_overlay(args.value("--overlay"))?,
         ..Config::default()
     };
     let generated = codegen::generate(&bytes, &origin, &config).map_err(|failure| {
@@ -61,8 +66,41 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let mut timings = generated.timings.clone();
     timings.push(("write", write_started.elapsed()));
-    print_summary(&generated, &out, &report, &timings, started.elapsed());
+    let overlay = config.overlay.as_ref().map(|o| o.origin.as_str());
+    print_summary(
+        &generated,
+        overlay,
+        &out,
+        &report,
+        &timings,
+        started.elapsed(),
+    );
     Ok(())
+}
+
+/// The overlay: `--overlay PATH` (`none` for no overlay), else `spec/overlay.yaml` when it
+/// exists.
+fn read_overlay(given: Option<&str>) -> Result<Option<codegen::overlay::Overlay>, String> {
+    let path = match given {
+        Some("none") => return Ok(None),
+        Some(path) => PathBuf::from(path),
+        None => {
+            let default = root().join("spec/overlay.yaml");
+            if !default.is_file() {
+                return Ok(None);
+            }
+            default
+        }
+    };
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let origin = path
+        .strip_prefix(root())
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    codegen::overlay::parse(&bytes, &origin)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 /// The names file: `--names PATH`, else `spec/names.yaml` when it exists.
@@ -120,6 +158,7 @@ fn check_crate(
 
 fn print_summary(
     generated: &Generated,
+    overlay: Option<&str>,
     out: &std::path::Path,
     report: &write::WriteReport,
     timings: &[(&str, Duration)],
@@ -144,6 +183,14 @@ fn print_summary(
         generated.operation_count,
         warnings.len()
     );
+    if let (Some(applied), Some(overlay)) = (generated.overlay, overlay) {
+        say!(
+            "  overlay {}: {} actions applied, {} nodes changed",
+            overlay,
+            applied.actions,
+            applied.nodes
+        );
+    }
     let mut wrote = format!(
         "  {}: {} written, {} unchanged",
         out.display(),
