@@ -3,6 +3,7 @@
 //! The pipeline is the architecture; each stage is a module with one job:
 //!
 //! 1. [`load`]: bytes (JSON or YAML) into a JSON value, and the document's digests;
+//!    then [`overlay`]: the maintainers' corrections, applied to that value;
 //! 2. [`resolve`]: the OpenAPI skeleton, and schemas normalized into a graph (refs checked,
 //!    `allOf` merged);
 //! 3. [`model`]: plain data about the Rust items to generate (names from [`naming`]);
