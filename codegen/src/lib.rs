@@ -8,8 +8,8 @@
 //!    `allOf` merged);
 //! 3. [`model`]: plain data about the Rust items to generate (names from [`naming`]);
 //! 4. [`emit`]: the model into tokens (the only user of `quote!`);
-//! 5. [`format`]: tokens into text with `prettyplease`;
-//! 6. [`write`]: text onto disk, only where it changed, or a comparison (`--check`).
+//! 5. [`format`](mod@format): tokens into text with `prettyplease`;
+//! 6. [`write`](mod@write): text onto disk, only where it changed, or a comparison (`--check`).
 //!
 //! [`generate`] runs stages 1 to 5; the caller decides whether to write or to check.
 
