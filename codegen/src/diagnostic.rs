@@ -147,6 +147,14 @@ impl Diagnostics {
     }
 }
 
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(diagnostic);
+        diagnostics
+    }
+}
+
 /// Generation failed: the errors (and the warnings found along the way).
 #[derive(Debug, Clone)]
 pub struct Failure {

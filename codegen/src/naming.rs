@@ -184,6 +184,28 @@ pub fn alternative_type_name(wanted: &str, role: TypeRole) -> String {
     format!("{wanted}{suffix}")
 }
 
+/// The methods the runtime defines on `Client`, and `clone`: no operation's method may take
+/// these names. A test below keeps the list in step with `codegen/runtime/`.
+pub const CLIENT_METHODS: &[&str] = &[
+    "base_url",
+    "build",
+    "builder",
+    "call",
+    "clone",
+    "execute",
+    "is_authenticated",
+    "login",
+    "login_with_otp",
+    "login_with_refresh_token",
+    "logout",
+    "new",
+    "send",
+    "set_access_token",
+    "set_oauth_client",
+    "set_tokens",
+    "tokens",
+];
+
 /// Names in one scope. Claiming a taken name returns it with the smallest free numeric suffix.
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
@@ -425,6 +447,42 @@ mod tests {
                 operation_name(method, path, id),
                 expected,
                 "{method} {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn client_methods_list_every_method_of_the_runtime_client() {
+        let sources = [
+            include_str!("../runtime/client.rs"),
+            include_str!("../runtime/session.rs"),
+        ];
+        let mut found = Vec::new();
+        for source in sources {
+            let file = syn::parse_file(source).unwrap();
+            for item in file.items {
+                let syn::Item::Impl(block) = item else {
+                    continue;
+                };
+                let is_client = block.trait_.is_none()
+                    && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+                if !is_client {
+                    continue;
+                }
+                for item in block.items {
+                    if let syn::ImplItem::Fn(method) = item {
+                        found.push(method.sig.ident.to_string());
+                    }
+                }
+            }
+        }
+        assert!(found.len() >= 10, "{found:?}");
+        for method in &found {
+            // Private helpers (`fn build`) are listed too: an inherent method of the same
+            // name would not compile.
+            assert!(
+                CLIENT_METHODS.contains(&method.as_str()),
+                "`{method}` is missing from CLIENT_METHODS"
             );
         }
     }

@@ -35,7 +35,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let generated = codegen::generate(&bytes, &origin, &config).map_err(|failure| {
         let errors = failure.diagnostics.error_count();
-        format!("{failure}\n\ncodegen failed: {errors} error(s) in {origin}")
+        let overlay_failed = failure.diagnostics.errors().any(|e| e.message.starts_with("overlay "));
+        let note = if overlay_failed && args.value("--overlay").is_none() {
+            "\nspec/overlay.yaml corrects PeerTube's document: for another document, pass `--overlay none`."
+        } else {
+            ""
+        };
+        format!("{failure}\n\ncodegen failed: {errors} error(s) in {origin}{note}")
     })?;
     let file_name = spec
         .file_name()
@@ -103,9 +109,10 @@ fn read_overlay(given: Option<&str>) -> Result<Option<codegen::overlay::Overlay>
         .map_err(|e| e.to_string())
 }
 
-/// The names file: `--names PATH`, else `spec/names.yaml` when it exists.
+/// The names file: `--names PATH` (`none` for none), else `spec/names.yaml` when it exists.
 fn read_names(given: Option<&str>) -> Result<std::collections::BTreeMap<String, String>, String> {
     let path = match given {
+        Some("none") => return Ok(Default::default()),
         Some(path) => PathBuf::from(path),
         None => {
             let default = root().join("spec/names.yaml");

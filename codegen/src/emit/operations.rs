@@ -25,6 +25,17 @@ pub fn operations_module(model: &Model) -> TokenStream {
         _ => None,
     });
     let oauth = oauth_endpoints(model);
+    // Path parameters are the only values written with `to_param` in this module.
+    let to_param = model
+        .operations
+        .iter()
+        .flat_map(|op| op.segments.iter().flatten())
+        .any(|part| matches!(part, SegmentPart::Parameter(_)))
+        .then(|| {
+            quote!(
+                use crate::runtime::call::ToParam as _;
+            )
+        });
     quote! {
         //! One method of [`Client`] per operation of the API document.
         //!
@@ -32,7 +43,7 @@ pub fn operations_module(model: &Model) -> TokenStream {
         //! parameters you need, then `.await` it. Lists read page by page also have a `_stream`
         //! method that yields every item, fetching pages as they are needed.
 
-        use crate::runtime::call::ToParam as _;
+        #to_param
         use crate::runtime::error::OperationInfo;
         use crate::runtime::response;
         use crate::{Client, Error, types};

@@ -43,7 +43,14 @@ pub fn skeletons<'a>(
     // Names a maintainer pinned are taken first, so no generated name can take them.
     let mut pinned = Scope::new();
     for (key, name) in overrides {
-        if !naming::is_identifier(name) || naming::snake_name(name) != *name {
+        if naming::CLIENT_METHODS.contains(&name.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the method name `{name}` given for `{key}` is a method `Client` already has"
+                ))
+                .hint(format!("pick another, such as `{name}_operation`")),
+            );
+        } else if !naming::is_identifier(name) || naming::snake_name(name) != *name {
             diagnostics.push(
                 Diagnostic::error(format!(
                     "the method name `{name}` given for `{key}` is not a snake_case identifier"
@@ -57,6 +64,9 @@ pub fn skeletons<'a>(
         }
     }
     let mut methods = Scope::new();
+    for name in naming::CLIENT_METHODS.iter().copied() {
+        methods.reserve(name);
+    }
     for name in overrides.values() {
         methods.reserve(name);
     }
@@ -110,16 +120,31 @@ pub fn skeletons<'a>(
                     name: name.clone(),
                     collided_with: None,
                 },
-                None => methods.claim(&naming::operation_name(&method, path, operation_id)),
+                // On a collision, the name built from the method and path is the next best.
+                None => methods.claim_or(
+                    &naming::operation_name(&method, path, operation_id),
+                    &naming::operation_name(&method, path, None),
+                ),
             };
-            if let Some(collided) = claimed.collided_with {
+            if let Some(collided) = &claimed.collided_with {
+                let (message, hint) = if naming::CLIENT_METHODS.contains(&collided.as_str()) {
+                    (
+                        "is a method `Client` already has",
+                        "pin another name in the names file",
+                    )
+                } else {
+                    (
+                        "is the name of another operation",
+                        "give the operation an operationId",
+                    )
+                };
                 diagnostics.push(
                     Diagnostic::warning(format!(
-                        "two operations are named `{collided}` in Rust; this one is `{}`",
+                        "`{collided}` {message}; this operation's method is `{}`",
                         claimed.name
                     ))
                     .at(&pointer)
-                    .hint("give the operation an operationId"),
+                    .hint(hint),
                 );
             }
             let stem = match pinned_name {

@@ -8,6 +8,7 @@
 //! are the model stage's job.
 
 mod raw;
+mod structure;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -138,22 +139,41 @@ pub struct Resolved {
 /// The OpenAPI versions this generator reads.
 pub const SUPPORTED_VERSIONS: &str = "OpenAPI 3.0.0 to 3.0.4";
 
-pub fn resolve(raw: Value) -> Result<Resolved, Diagnostic> {
+pub fn resolve(raw: Value) -> Result<Resolved, Diagnostics> {
     check_version(&raw)?;
-    let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
-        Diagnostic::error(format!(
-            "the document is not a valid OpenAPI 3.0 document: {}",
-            e.inner()
-        ))
-        .at(&pointer)
-    })?;
+    if raw.get("paths").is_none() {
+        return Err(Diagnostic::error(
+            "the document has no `paths`, so there is nothing to generate",
+        )
+        .at(&Pointer::root())
+        .hint("an OpenAPI document for a client needs at least one operation under `paths`")
+        .into());
+    }
+    let api: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&raw) {
+        Ok(api) => api,
+        Err(e) => {
+            // serde loses track of where it was inside flattened and untagged types: look
+            // for the culprits part by part, and report each one where it is.
+            let found = structure::locate(&raw);
+            if found.has_errors() {
+                return Err(found);
+            }
+            let pointer = path_to_pointer(e.path());
+            return Err(Diagnostic::error(format!(
+                "the document is not a valid OpenAPI 3.0 document: {}",
+                e.inner()
+            ))
+            .at(&pointer)
+            .into());
+        }
+    };
     if api.paths.paths.is_empty() {
         return Err(Diagnostic::error(
             "the document has no paths, so there is nothing to generate",
         )
         .at(&Pointer::root().push("paths"))
-        .hint("an OpenAPI document for a client needs at least one operation under `paths`"));
+        .hint("an OpenAPI document for a client needs at least one operation under `paths`")
+        .into());
     }
     Ok(Resolved {
         api,
@@ -208,7 +228,7 @@ fn check_version(raw: &Value) -> Result<(), Diagnostic> {
 }
 
 /// A `serde_path_to_error` path as a JSON pointer.
-fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
+pub(crate) fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
     use serde_path_to_error::Segment;
     path.iter()
         .fold(Pointer::root(), |pointer, segment| match segment {

@@ -2,6 +2,10 @@ use serde_json::json;
 
 use super::*;
 
+fn first_error(diagnostics: Diagnostics) -> Diagnostic {
+    diagnostics.errors().next().cloned().expect("an error")
+}
+
 fn document(schemas: Value) -> Value {
     json!({
         "openapi": "3.0.3",
@@ -199,7 +203,7 @@ fn versions_other_than_3_0_are_refused() {
         (json!([1]), "not a JSON/YAML object"),
     ];
     for (doc, expected) in cases {
-        let error = resolve(doc).err().expect("refused");
+        let error = first_error(resolve(doc).err().expect("refused"));
         assert!(
             error.message.contains(expected),
             "{} should contain {expected}",
@@ -210,10 +214,11 @@ fn versions_other_than_3_0_are_refused() {
 
 #[test]
 fn a_document_without_paths_is_refused() {
-    let error =
+    let error = first_error(
         resolve(json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}}))
             .err()
-            .expect("refused");
+            .expect("refused"),
+    );
     assert_eq!(error.pointer, Some(Pointer::root().push("paths")));
 }
 
@@ -226,8 +231,9 @@ fn structural_errors_point_into_the_document() {
     }))
     .err()
     .expect("refused");
+    let error = first_error(error);
     assert!(
-        error.message.contains("not a valid OpenAPI 3.0 document"),
+        error.message.contains("invalid response"),
         "{}",
         error.message
     );

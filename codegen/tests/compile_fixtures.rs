@@ -1,0 +1,66 @@
+//! The crate generated for every fixture document compiles, with its tests, without a
+//! warning. All the crates build in one cargo invocation, in one workspace and target
+//! directory, with the project's lock file (no new downloads).
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn every_fixture_crate_compiles_without_warnings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates");
+    let _ = std::fs::remove_dir_all(workspace.join("crates"));
+    std::fs::create_dir_all(&workspace).unwrap();
+
+    let mut fixtures: Vec<String> = std::fs::read_dir(root.join("spec/fixtures"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    fixtures.sort();
+    assert!(fixtures.len() >= 9, "{fixtures:?}");
+
+    let mut members = Vec::new();
+    for fixture in &fixtures {
+        let bytes =
+            std::fs::read(root.join("spec/fixtures").join(format!("{fixture}.yaml"))).unwrap();
+        let config = codegen::Config {
+            crate_name: format!("fixture-{}", fixture.replace('_', "-")),
+            ..codegen::Config::default()
+        };
+        let generated = codegen::generate(&bytes, fixture, &config)
+            .unwrap_or_else(|f| panic!("{fixture}: {f}"));
+        let dir = workspace.join("crates").join(fixture);
+        codegen::write::write(&dir, &generated.files).unwrap();
+        members.push(format!("\"crates/{fixture}\""));
+    }
+    std::fs::write(
+        workspace.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .unwrap();
+    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args([
+            "check",
+            "--workspace",
+            "--all-targets",
+            "--offline",
+            "--message-format=short",
+        ])
+        .env("RUSTFLAGS", "-D warnings")
+        .current_dir(&workspace)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the fixture crates do not compile:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
