@@ -145,6 +145,16 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+
+    /// The same diagnostics with every warning made an error (`--deny-warnings`).
+    pub fn denied(self) -> Diagnostics {
+        let mut denied = Diagnostics::default();
+        for mut diagnostic in self.items {
+            diagnostic.severity = Severity::Error;
+            denied.push(diagnostic);
+        }
+        denied
+    }
 }
 
 impl From<Diagnostic> for Diagnostics {

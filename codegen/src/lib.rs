@@ -71,6 +71,8 @@ pub struct Config {
     pub operation_names: BTreeMap<String, String>,
     /// Corrections to apply to the document before it is read (see [`overlay`]).
     pub overlay: Option<overlay::Overlay>,
+    /// Fail, before emitting anything, when the document gives any warning.
+    pub deny_warnings: bool,
 }
 
 impl Default for Config {
@@ -80,6 +82,7 @@ impl Default for Config {
             crate_version: "0.1.0".to_owned(),
             operation_names: BTreeMap::new(),
             overlay: None,
+            deny_warnings: false,
         }
     }
 }
@@ -144,6 +147,9 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
     let (model, warnings) =
         model::build(&resolved, &document.content_sha256, &config.operation_names)?;
     lap("model");
+    if config.deny_warnings && !warnings.is_empty() {
+        return Err(Failure::from(warnings.denied()));
+    }
     let emitted = emit::emit(&model, config);
     lap("emit");
     let preamble = format::preamble(

@@ -16,6 +16,28 @@ fn message(file: &str) -> String {
     }
 }
 
+/// `--deny-warnings`: a document that generates with warnings fails, each warning an error.
+#[test]
+fn deny_warnings_makes_warnings_errors() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fixtures/partly_supported.yaml");
+    let bytes = std::fs::read(path).unwrap();
+    let generated =
+        codegen::generate(&bytes, "partly_supported.yaml", &codegen::Config::default()).unwrap();
+    let warnings = generated.warnings.warnings().count();
+    assert!(warnings >= 6, "{warnings} warnings");
+    let config = codegen::Config {
+        deny_warnings: true,
+        ..codegen::Config::default()
+    };
+    let failure = match codegen::generate(&bytes, "partly_supported.yaml", &config) {
+        Ok(_) => panic!("generated despite deny_warnings"),
+        Err(failure) => failure,
+    };
+    assert_eq!(failure.diagnostics.error_count(), warnings);
+    assert_eq!(failure.diagnostics.warnings().count(), 0);
+    insta::assert_snapshot!(failure.to_string());
+}
+
 macro_rules! bad_documents {
     ($($name:ident: $file:literal,)*) => {
         $(
@@ -58,4 +80,5 @@ bad_documents! {
     empty_paths: "empty_paths.yaml",
     missing_paths: "missing_paths.yaml",
     several_errors: "several_errors.yaml",
+    object_in_path: "object_in_path.yaml",
 }

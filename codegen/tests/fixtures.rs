@@ -56,6 +56,7 @@ fixtures!(
     ref_into_properties,
     recursion,
     keywords_and_collisions,
+    partly_supported,
 );
 
 fn generate_with_names(

@@ -8,6 +8,7 @@
 //! parameters you need, then `.await` it. Lists read page by page also have a `_stream`
 //! method that yields every item, fetching pages as they are needed.
 use crate::runtime::call::ToParam as _;
+use crate::runtime::call::QueryStyle;
 use crate::runtime::error::OperationInfo;
 use crate::runtime::response;
 use crate::{Client, Error, types};
@@ -2077,7 +2078,7 @@ impl Client {
                 &["api", "v1", "users", "me", "subscriptions", "exist"],
             );
         call.accept("application/json");
-        call.query_list("uris", &uris, true);
+        call.query_list("uris", &uris, QueryStyle::Exploded);
         let response = self.send(call).await?;
         match response.status().as_u16() {
             200..=299 => {
@@ -5912,7 +5913,7 @@ impl Client {
                 &["api", "v1", "users", "me", "video-playlists", "videos-exist"],
             );
         call.accept("application/json");
-        call.query_list("videoIds", &video_ids, true);
+        call.query_list("videoIds", &video_ids, QueryStyle::Exploded);
         let response = self.send(call).await?;
         match response.status().as_u16() {
             200..=299 => {
@@ -9538,7 +9539,7 @@ impl GetDownloadVideosGenerateByVideoIdOrUuid {
                 &["download", "videos", "generate", &self.video_id_or_uuid.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        call.query_list("videoFileIds", &self.video_file_ids, true);
+        call.query_list("videoFileIds", &self.video_file_ids, QueryStyle::Exploded);
         call.query_opt("videoFileToken", &self.video_file_token);
         let response = self.client.send(call).await?;
         match response.status().as_u16() {
@@ -10310,18 +10311,26 @@ impl GetAccountVideos {
         call.query_opt("nsfwFlagsExcluded", &self.nsfw_flags_excluded);
         call.query_opt("isLive", &self.is_live);
         call.query_opt("includeScheduledLive", &self.include_scheduled_live);
-        call.query_list_opt("categoryOneOf", &self.category_one_of, true);
-        call.query_list_opt("licenceOneOf", &self.licence_one_of, true);
-        call.query_list_opt("languageOneOf", &self.language_one_of, true);
-        call.query_list_opt("tagsOneOf", &self.tags_one_of, true);
-        call.query_list_opt("tagsAllOf", &self.tags_all_of, true);
+        call.query_list_opt(
+            "categoryOneOf",
+            &self.category_one_of,
+            QueryStyle::Exploded,
+        );
+        call.query_list_opt("licenceOneOf", &self.licence_one_of, QueryStyle::Exploded);
+        call.query_list_opt(
+            "languageOneOf",
+            &self.language_one_of,
+            QueryStyle::Exploded,
+        );
+        call.query_list_opt("tagsOneOf", &self.tags_one_of, QueryStyle::Exploded);
+        call.query_list_opt("tagsAllOf", &self.tags_all_of, QueryStyle::Exploded);
         call.query_opt("isLocal", &self.is_local);
         call.query_opt("include", &self.include);
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
         call.query_opt("host", &self.host);
-        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, true);
-        call.query_list_opt("stateOneOf", &self.state_one_of, true);
+        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
+        call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
         call.query_opt("privacyOneOf", &self.privacy_one_of);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
@@ -11192,7 +11201,7 @@ impl GetUsersMeVideosComments {
         call.query_opt("searchVideo", &self.search_video);
         call.query_opt("videoId", &self.video_id);
         call.query_opt("videoChannelId", &self.video_channel_id);
-        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, true);
+        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
         call.query_opt("isHeldForReview", &self.is_held_for_review);
         call.query_opt("includeCollaborations", &self.include_collaborations);
         let response = self.client.send(call).await?;
@@ -11670,7 +11679,11 @@ impl GetUsersMeVideos {
             .client
             .call(&GET_USERS_ME_VIDEOS, &["api", "v1", "users", "me", "videos"]);
         call.accept("application/json");
-        call.query_list_opt("channelNameOneOf", &self.channel_name_one_of, true);
+        call.query_list_opt(
+            "channelNameOneOf",
+            &self.channel_name_one_of,
+            QueryStyle::Exploded,
+        );
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("skipCount", &self.skip_count);
@@ -11680,18 +11693,26 @@ impl GetUsersMeVideos {
         call.query_opt("nsfwFlagsExcluded", &self.nsfw_flags_excluded);
         call.query_opt("isLive", &self.is_live);
         call.query_opt("includeScheduledLive", &self.include_scheduled_live);
-        call.query_list_opt("categoryOneOf", &self.category_one_of, true);
-        call.query_list_opt("licenceOneOf", &self.licence_one_of, true);
-        call.query_list_opt("languageOneOf", &self.language_one_of, true);
-        call.query_list_opt("tagsOneOf", &self.tags_one_of, true);
-        call.query_list_opt("tagsAllOf", &self.tags_all_of, true);
+        call.query_list_opt(
+            "categoryOneOf",
+            &self.category_one_of,
+            QueryStyle::Exploded,
+        );
+        call.query_list_opt("licenceOneOf", &self.licence_one_of, QueryStyle::Exploded);
+        call.query_list_opt(
+            "languageOneOf",
+            &self.language_one_of,
+            QueryStyle::Exploded,
+        );
+        call.query_list_opt("tagsOneOf", &self.tags_one_of, QueryStyle::Exploded);
+        call.query_list_opt("tagsAllOf", &self.tags_all_of, QueryStyle::Exploded);
         call.query_opt("isLocal", &self.is_local);
         call.query_opt("include", &self.include);
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
         call.query_opt("host", &self.host);
-        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, true);
-        call.query_list_opt("stateOneOf", &self.state_one_of, true);
+        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
+        call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
         call.query_opt("privacyOneOf", &self.privacy_one_of);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
@@ -12130,18 +12151,26 @@ impl GetUsersMeSubscriptionsVideos {
         call.query_opt("nsfwFlagsExcluded", &self.nsfw_flags_excluded);
         call.query_opt("isLive", &self.is_live);
         call.query_opt("includeScheduledLive", &self.include_scheduled_live);
-        call.query_list_opt("categoryOneOf", &self.category_one_of, true);
-        call.query_list_opt("licenceOneOf", &self.licence_one_of, true);
-        call.query_list_opt("languageOneOf", &self.language_one_of, true);
-        call.query_list_opt("tagsOneOf", &self.tags_one_of, true);
-        call.query_list_opt("tagsAllOf", &self.tags_all_of, true);
+        call.query_list_opt(
+            "categoryOneOf",
+            &self.category_one_of,
+            QueryStyle::Exploded,
+        );
+        call.query_list_opt("licenceOneOf", &self.licence_one_of, QueryStyle::Exploded);
+        call.query_list_opt(
+            "languageOneOf",
+            &self.language_one_of,
+            QueryStyle::Exploded,
+        );
+        call.query_list_opt("tagsOneOf", &self.tags_one_of, QueryStyle::Exploded);
+        call.query_list_opt("tagsAllOf", &self.tags_all_of, QueryStyle::Exploded);
         call.query_opt("isLocal", &self.is_local);
         call.query_opt("include", &self.include);
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
         call.query_opt("host", &self.host);
-        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, true);
-        call.query_list_opt("stateOneOf", &self.state_one_of, true);
+        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
+        call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
         call.query_opt("privacyOneOf", &self.privacy_one_of);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
@@ -12259,7 +12288,7 @@ impl GetUsersMeNotifications {
                 &["api", "v1", "users", "me", "notifications"],
             );
         call.accept("application/json");
-        call.query_list_opt("typeOneOf", &self.type_one_of, true);
+        call.query_list_opt("typeOneOf", &self.type_one_of, QueryStyle::Exploded);
         call.query_opt("unread", &self.unread);
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
@@ -12477,7 +12506,7 @@ impl ListRegistrations {
         call.query_opt("count", &self.count);
         call.query_opt("search", &self.search);
         call.query_opt("sort", &self.sort);
-        call.query_list_opt("stateOneOf", &self.state_one_of, true);
+        call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
         let response = self.client.send(call).await?;
         match response.status().as_u16() {
             200..=299 => {
@@ -13307,18 +13336,26 @@ impl GetVideos {
         call.query_opt("nsfwFlagsExcluded", &self.nsfw_flags_excluded);
         call.query_opt("isLive", &self.is_live);
         call.query_opt("includeScheduledLive", &self.include_scheduled_live);
-        call.query_list_opt("categoryOneOf", &self.category_one_of, true);
-        call.query_list_opt("licenceOneOf", &self.licence_one_of, true);
-        call.query_list_opt("languageOneOf", &self.language_one_of, true);
-        call.query_list_opt("tagsOneOf", &self.tags_one_of, true);
-        call.query_list_opt("tagsAllOf", &self.tags_all_of, true);
+        call.query_list_opt(
+            "categoryOneOf",
+            &self.category_one_of,
+            QueryStyle::Exploded,
+        );
+        call.query_list_opt("licenceOneOf", &self.licence_one_of, QueryStyle::Exploded);
+        call.query_list_opt(
+            "languageOneOf",
+            &self.language_one_of,
+            QueryStyle::Exploded,
+        );
+        call.query_list_opt("tagsOneOf", &self.tags_one_of, QueryStyle::Exploded);
+        call.query_list_opt("tagsAllOf", &self.tags_all_of, QueryStyle::Exploded);
         call.query_opt("isLocal", &self.is_local);
         call.query_opt("include", &self.include);
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
         call.query_opt("host", &self.host);
-        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, true);
-        call.query_list_opt("stateOneOf", &self.state_one_of, true);
+        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
+        call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
         call.query_opt("privacyOneOf", &self.privacy_one_of);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
@@ -14017,7 +14054,11 @@ impl GetAbuses {
         let mut call = self.client.call(&GET_ABUSES, &["api", "v1", "abuses"]);
         call.accept("application/json");
         call.query_opt("id", &self.id);
-        call.query_list_opt("predefinedReason", &self.predefined_reason, true);
+        call.query_list_opt(
+            "predefinedReason",
+            &self.predefined_reason,
+            QueryStyle::Exploded,
+        );
         call.query_opt("search", &self.search);
         call.query_opt("state", &self.state);
         call.query_opt("searchReporter", &self.search_reporter);
@@ -14782,18 +14823,26 @@ impl GetVideoChannelVideos {
         call.query_opt("nsfwFlagsExcluded", &self.nsfw_flags_excluded);
         call.query_opt("isLive", &self.is_live);
         call.query_opt("includeScheduledLive", &self.include_scheduled_live);
-        call.query_list_opt("categoryOneOf", &self.category_one_of, true);
-        call.query_list_opt("licenceOneOf", &self.licence_one_of, true);
-        call.query_list_opt("languageOneOf", &self.language_one_of, true);
-        call.query_list_opt("tagsOneOf", &self.tags_one_of, true);
-        call.query_list_opt("tagsAllOf", &self.tags_all_of, true);
+        call.query_list_opt(
+            "categoryOneOf",
+            &self.category_one_of,
+            QueryStyle::Exploded,
+        );
+        call.query_list_opt("licenceOneOf", &self.licence_one_of, QueryStyle::Exploded);
+        call.query_list_opt(
+            "languageOneOf",
+            &self.language_one_of,
+            QueryStyle::Exploded,
+        );
+        call.query_list_opt("tagsOneOf", &self.tags_one_of, QueryStyle::Exploded);
+        call.query_list_opt("tagsAllOf", &self.tags_all_of, QueryStyle::Exploded);
         call.query_opt("isLocal", &self.is_local);
         call.query_opt("include", &self.include);
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
         call.query_opt("host", &self.host);
-        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, true);
-        call.query_list_opt("stateOneOf", &self.state_one_of, true);
+        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
+        call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
         call.query_opt("privacyOneOf", &self.privacy_one_of);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
@@ -15605,7 +15654,11 @@ impl GetAccountsByNameVideoPlaylists {
         call.query_opt("search", &self.search);
         call.query_opt("playlistType", &self.playlist_type);
         call.query_opt("includeCollaborations", &self.include_collaborations);
-        call.query_list_opt("channelNameOneOf", &self.channel_name_one_of, true);
+        call.query_list_opt(
+            "channelNameOneOf",
+            &self.channel_name_one_of,
+            QueryStyle::Exploded,
+        );
         let response = self.client.send(call).await?;
         match response.status().as_u16() {
             200..=299 => {
@@ -16278,7 +16331,7 @@ impl GetVideosComments {
         call.query_opt("searchVideo", &self.search_video);
         call.query_opt("videoId", &self.video_id);
         call.query_opt("videoChannelId", &self.video_channel_id);
-        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, true);
+        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
         call.query_opt("isLocal", &self.is_local);
         call.query_opt("onLocalVideo", &self.on_local_video);
         call.query_opt("includeMuted", &self.include_muted);
@@ -16782,7 +16835,7 @@ impl SearchVideos {
             .call(&SEARCH_VIDEOS, &["api", "v1", "search", "videos"]);
         call.accept("application/json");
         call.query("search", &self.search);
-        call.query_list_opt("uuids", &self.uuids, true);
+        call.query_list_opt("uuids", &self.uuids, QueryStyle::Exploded);
         call.query_opt("searchTarget", &self.search_target);
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
@@ -16793,18 +16846,26 @@ impl SearchVideos {
         call.query_opt("nsfwFlagsExcluded", &self.nsfw_flags_excluded);
         call.query_opt("isLive", &self.is_live);
         call.query_opt("includeScheduledLive", &self.include_scheduled_live);
-        call.query_list_opt("categoryOneOf", &self.category_one_of, true);
-        call.query_list_opt("licenceOneOf", &self.licence_one_of, true);
-        call.query_list_opt("languageOneOf", &self.language_one_of, true);
-        call.query_list_opt("tagsOneOf", &self.tags_one_of, true);
-        call.query_list_opt("tagsAllOf", &self.tags_all_of, true);
+        call.query_list_opt(
+            "categoryOneOf",
+            &self.category_one_of,
+            QueryStyle::Exploded,
+        );
+        call.query_list_opt("licenceOneOf", &self.licence_one_of, QueryStyle::Exploded);
+        call.query_list_opt(
+            "languageOneOf",
+            &self.language_one_of,
+            QueryStyle::Exploded,
+        );
+        call.query_list_opt("tagsOneOf", &self.tags_one_of, QueryStyle::Exploded);
+        call.query_list_opt("tagsAllOf", &self.tags_all_of, QueryStyle::Exploded);
         call.query_opt("isLocal", &self.is_local);
         call.query_opt("include", &self.include);
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
         call.query_opt("host", &self.host);
-        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, true);
-        call.query_list_opt("stateOneOf", &self.state_one_of, true);
+        call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
+        call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
         call.query_opt("privacyOneOf", &self.privacy_one_of);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("startDate", &self.start_date);
@@ -16951,7 +17012,7 @@ impl SearchChannels {
         call.query_opt("searchTarget", &self.search_target);
         call.query_opt("sort", &self.sort);
         call.query_opt("host", &self.host);
-        call.query_list_opt("handles", &self.handles, true);
+        call.query_list_opt("handles", &self.handles, QueryStyle::Exploded);
         let response = self.client.send(call).await?;
         match response.status().as_u16() {
             200..=299 => {
@@ -17083,7 +17144,7 @@ impl SearchPlaylists {
         call.query_opt("searchTarget", &self.search_target);
         call.query_opt("sort", &self.sort);
         call.query_opt("host", &self.host);
-        call.query_list_opt("uuids", &self.uuids, true);
+        call.query_list_opt("uuids", &self.uuids, QueryStyle::Exploded);
         let response = self.client.send(call).await?;
         match response.status().as_u16() {
             200..=299 => {
@@ -17170,8 +17231,8 @@ impl GetBlocklistStatus {
             .client
             .call(&GET_BLOCKLIST_STATUS, &["api", "v1", "blocklist", "status"]);
         call.accept("application/json");
-        call.query_list_opt("accounts", &self.accounts, true);
-        call.query_list_opt("hosts", &self.hosts, true);
+        call.query_list_opt("accounts", &self.accounts, QueryStyle::Exploded);
+        call.query_list_opt("hosts", &self.hosts, QueryStyle::Exploded);
         let response = self.client.send(call).await?;
         match response.status().as_u16() {
             200..=299 => {
@@ -18322,8 +18383,8 @@ impl GetRunnersJobs {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
-        call.query_list_opt("stateOneOf", &self.state_one_of, true);
-        call.query_list_opt("typeOneOf", &self.type_one_of, true);
+        call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
+        call.query_list_opt("typeOneOf", &self.type_one_of, QueryStyle::Exploded);
         let response = self.client.send(call).await?;
         match response.status().as_u16() {
             200..=299 => {

@@ -15,7 +15,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let args = Args::parse(
         args,
         &["--spec", "--out", "--names", "--overlay"],
-        &["--check"],
+        &["--check", "--deny-warnings"],
     )?;
     let spec = spec_path(args.value("--spec"))?;
     let default_out = args.value("--out").is_none();
@@ -31,6 +31,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let config = Config {
         operation_names: read_names(args.value("--names"))?,
         overlay: read_overlay(args.value("--overlay"))?,
+        deny_warnings: args.has("--deny-warnings"),
         ..Config::default()
     };
     let generated = codegen::generate(&bytes, &origin, &config).map_err(|failure| {
@@ -38,6 +39,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let overlay_failed = failure.diagnostics.errors().any(|e| e.message.starts_with("overlay "));
         let note = if overlay_failed && args.value("--overlay").is_none() {
             "\nspec/overlay.yaml corrects PeerTube's document: for another document, pass `--overlay none`."
+        } else if config.deny_warnings {
+            "\n(warnings are errors under --deny-warnings)"
         } else {
             ""
         };

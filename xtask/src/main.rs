@@ -1,6 +1,6 @@
 //! Maintainer commands, run as `cargo xtask <command>`:
 //!
-//! - `codegen [--spec PATH] [--out DIR] [--check]`: generate the client crate (see README.md);
+//! - `codegen [--spec PATH] [--out DIR] [--check] ...`: generate the client crate (see README.md);
 //! - `test [--spec PATH]`: every check CI runs.
 
 /// `println!` that ignores a closed stdout (`cargo xtask codegen | head`) instead of panicking.
@@ -23,12 +23,14 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  codegen [--spec PATH] [--out DIR] [--names PATH] [--check]
+  codegen [--spec PATH] [--out DIR] [--names PATH] [--overlay PATH] [--check] [--deny-warnings]
       Generate the client crate from an OpenAPI document (JSON or YAML).
-      --spec PATH   the document (default: spec/upstream/openapi.yaml or .json)
-      --out DIR     write the crate there instead of generated/ (and nothing else)
-      --names PATH  method names to pin or override (default: spec/names.yaml)
-      --check       write nothing; fail if the crate on disk is not what the generator writes
+      --spec PATH       the document (default: spec/upstream/openapi.yaml or .json)
+      --out DIR         write the crate there instead of generated/ (and nothing else)
+      --names PATH      method names to pin or override (default: spec/names.yaml; `none`)
+      --overlay PATH    corrections applied first (default: spec/overlay.yaml; `none`)
+      --check           write nothing; fail if the crate on disk is not what the generator writes
+      --deny-warnings   fail when the document gives any warning
   test [--spec PATH]
       Run every check CI runs: formatting, codegen --check, clippy, docs, tests.
 ";

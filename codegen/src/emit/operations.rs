@@ -8,8 +8,8 @@ use super::docs::{code_span, doc_lines, markdown};
 use super::types::{qualified_type_tokens, resolved_type};
 use super::{doc_attrs, ident};
 use crate::model::{
-    BodyFormat, Model, Operation, Outcome, ParamLocation, ParamRole, Parameter, ResponseBody,
-    Returns, SegmentPart, TypeExpr,
+    BodyFormat, Model, Operation, Outcome, ParamLocation, ParamRole, ParamShape, Parameter,
+    QueryStyle, ResponseBody, Returns, SegmentPart, TypeExpr,
 };
 
 pub fn operations_module(model: &Model) -> TokenStream {
@@ -36,6 +36,16 @@ pub fn operations_module(model: &Model) -> TokenStream {
                 use crate::runtime::call::ToParam as _;
             )
         });
+    let query_style = model
+        .operations
+        .iter()
+        .flat_map(|op| &op.parameters)
+        .any(|p| p.location == ParamLocation::Query && p.shape != ParamShape::Single)
+        .then(|| {
+            quote!(
+                use crate::runtime::call::QueryStyle;
+            )
+        });
     quote! {
         //! One method of [`Client`] per operation of the API document.
         //!
@@ -44,6 +54,7 @@ pub fn operations_module(model: &Model) -> TokenStream {
         //! method that yields every item, fetching pages as they are needed.
 
         #to_param
+        #query_style
         use crate::runtime::error::OperationInfo;
         use crate::runtime::response;
         use crate::{Client, Error, types};
@@ -246,6 +257,14 @@ fn return_type(model: &Model, op: &Operation) -> TokenStream {
     }
 }
 
+fn query_style(style: QueryStyle) -> TokenStream {
+    match style {
+        QueryStyle::Exploded => quote!(QueryStyle::Exploded),
+        QueryStyle::Delimited(separator) => quote!(QueryStyle::Delimited(#separator)),
+        QueryStyle::Deep => quote!(QueryStyle::Deep),
+    }
+}
+
 /// The statements that build, send and read the request. `value(p)` is how the code reaches
 /// parameter `p`'s value; `client` is the client expression; `body` the body's, if any.
 fn send_body(
@@ -292,25 +311,29 @@ fn send_body(
         }
         let wire = &parameter.wire_name;
         let v = value(parameter);
-        let is_list = matches!(resolved_type(model, &parameter.ty), TypeExpr::List(_));
-        let explode = parameter.explode;
+        let style = query_style(parameter.style);
         let header = wire.to_ascii_lowercase();
         let optional = parameter.role == ParamRole::Setter;
-        statements.push(match (parameter.location, is_list, optional) {
-            (ParamLocation::Query, true, true) => {
-                quote!(call.query_list_opt(#wire, &#v, #explode);)
+        statements.push(match (parameter.location, parameter.shape, optional) {
+            (ParamLocation::Query, ParamShape::List, true) => {
+                quote!(call.query_list_opt(#wire, &#v, #style);)
             }
-            (ParamLocation::Query, true, false) => quote!(call.query_list(#wire, &#v, #explode);),
-            (ParamLocation::Query, false, true) => quote!(call.query_opt(#wire, &#v);),
-            (ParamLocation::Query, false, false) => quote!(call.query(#wire, &#v);),
-            (_, true, true) => quote! {
+            (ParamLocation::Query, ParamShape::List, false) => {
+                quote!(call.query_list(#wire, &#v, #style);)
+            }
+            (ParamLocation::Query, ParamShape::Single, true) => quote!(call.query_opt(#wire, &#v);),
+            (ParamLocation::Query, ParamShape::Single, false) => quote!(call.query(#wire, &#v);),
+            (ParamLocation::Query, ParamShape::Serialized, _) => {
+                quote!(call.query_value(#wire, &#v, #style);)
+            }
+            (_, ParamShape::List, true) => quote! {
                 if let Some(values) = &#v {
                     call.header_list(#header, values);
                 }
             },
-            (_, true, false) => quote!(call.header_list(#header, &#v);),
-            (_, false, true) => quote!(call.header_opt(#header, &#v);),
-            (_, false, false) => quote!(call.header(#header, &#v);),
+            (_, ParamShape::List, false) => quote!(call.header_list(#header, &#v);),
+            (_, _, true) => quote!(call.header_opt(#header, &#v);),
+            (_, _, false) => quote!(call.header(#header, &#v);),
         });
     }
     if let Some((_, encode)) = body_input(model, op)

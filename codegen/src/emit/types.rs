@@ -170,34 +170,7 @@ pub fn resolved_type(model: &Model, expr: &TypeExpr) -> TypeExpr {
 
 /// Whether values of the type can be written in a path, query or header (`ToParam`).
 pub fn is_param_value(model: &Model, expr: &TypeExpr) -> bool {
-    fn check(model: &Model, expr: &TypeExpr, depth: usize) -> bool {
-        if depth > 8 {
-            return false;
-        }
-        match resolved_type(model, expr) {
-            TypeExpr::String
-            | TypeExpr::Boolean
-            | TypeExpr::Integer
-            | TypeExpr::Int32
-            | TypeExpr::Number
-            | TypeExpr::Uuid
-            | TypeExpr::Secret
-            | TypeExpr::DateTime => true,
-            TypeExpr::Named(id) => match model
-                .ty(id)
-                .map(|def| &def.kind)
-                .unwrap_or(&TypeKind::Alias(TypeExpr::Json))
-            {
-                TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_) => true,
-                TypeKind::Untagged(variants) => {
-                    variants.iter().all(|v| check(model, &v.ty, depth + 1))
-                }
-                _ => false,
-            },
-            _ => false,
-        }
-    }
-    check(model, expr, 0)
+    crate::model::is_single_value(&model.types, expr)
 }
 
 /// `T`, or `Box<T>` (inside any `Option`) when the field closes a cycle of types.

@@ -50,6 +50,9 @@ pub fn build(
     let (mut defs, mut examples, type_diagnostics) = types.finish();
     diagnostics.extend(resolved.take_warnings());
     diagnostics.extend(type_diagnostics);
+    for operation in &mut operations {
+        super::operations::shape_parameters(operation, &defs, &mut diagnostics);
+    }
     if diagnostics.has_errors() {
         return Err(diagnostics.into());
     }

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::pointer::Pointer;
 pub use build::build;
+pub use operations::is_single_value;
 
 /// Everything the emit stage needs.
 #[derive(Debug, Clone)]
@@ -361,6 +362,29 @@ pub enum ParamRole {
     Hidden,
 }
 
+/// How a list or an object is written in the query: the parameter's `style` and `explode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `name=a&name=b`; an object's properties as `key=value` (`form`, exploded: the default).
+    Exploded,
+    /// `name=a,b`: `,` for `form`, ` ` for `spaceDelimited`, `|` for `pipeDelimited`; an
+    /// object as `name=key,value,key,value`.
+    Delimited(char),
+    /// An object's properties as `name[key]=value` (`deepObject`).
+    Deep,
+}
+
+/// What a parameter's value is, for writing it in a path, query or header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamShape {
+    /// One value written as text: a string, number, boolean, date, or enum.
+    Single,
+    /// A list of single values.
+    List,
+    /// Anything else (objects, nested lists): serialized into the query as its style says.
+    Serialized,
+}
+
 #[derive(Debug, Clone)]
 pub struct Parameter {
     /// The Rust name (snake_case).
@@ -370,8 +394,10 @@ pub struct Parameter {
     pub ty: TypeExpr,
     pub required: bool,
     pub role: ParamRole,
-    /// `explode` for arrays in the query (`true`: `a=1&a=2`; `false`: `a=1,2`).
-    pub explode: bool,
+    /// How a list or an object is written in the query.
+    pub style: QueryStyle,
+    /// What the value is, for writing it (settled once every type is known).
+    pub shape: ParamShape,
     pub docs: Docs,
     /// Where the parameter is declared (a component parameter when shared).
     pub pointer: Pointer,

@@ -8,8 +8,8 @@ use openapiv3::{Parameter as ApiParameter, ParameterSchemaOrContent, PathItem, R
 use super::types::{OperationStems, TypeBuilder, docs_of};
 use super::{
     Body, BodyFormat, Docs, EnumVariant, FieldRepr, HeaderField, Operation, Outcome,
-    OutcomeVariant, Pagination, ParamLocation, ParamRole, Parameter, Response, ResponseBody,
-    Returns, SegmentPart, TypeDef, TypeExpr, TypeKind,
+    OutcomeVariant, Pagination, ParamLocation, ParamRole, ParamShape, Parameter, QueryStyle,
+    Response, ResponseBody, Returns, SegmentPart, TypeDef, TypeExpr, TypeKind,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::naming::{self, Scope};
@@ -361,24 +361,26 @@ fn convert_parameter(
     scope: &mut Scope,
 ) -> Option<Parameter> {
     let data = parameter.parameter_data_ref();
-    let (location, explode) = match parameter {
-        ApiParameter::Path { .. } => (ParamLocation::Path, false),
-        ApiParameter::Header { .. } => (ParamLocation::Header, false),
-        ApiParameter::Cookie { .. } => (ParamLocation::Cookie, data.explode.unwrap_or(true)),
+    let (location, style) = match parameter {
+        ApiParameter::Path { .. } => (ParamLocation::Path, QueryStyle::Delimited(',')),
+        ApiParameter::Header { .. } => (ParamLocation::Header, QueryStyle::Delimited(',')),
+        ApiParameter::Cookie { .. } => (ParamLocation::Cookie, QueryStyle::Exploded),
         ApiParameter::Query {
             style,
             allow_reserved,
             ..
         } => {
-            if !matches!(style, openapiv3::QueryStyle::Form) {
-                types.diagnostics.push(
-                    Diagnostic::warning(format!(
-                        "query parameter `{}` has style `{style:?}`; it is sent in the default `form` style",
-                        data.name
-                    ))
-                    .at(declared_at),
-                );
-            }
+            // `explode` defaults to true for `form` only.
+            let explode = data
+                .explode
+                .unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
+            let style = match style {
+                openapiv3::QueryStyle::DeepObject => QueryStyle::Deep,
+                _ if explode => QueryStyle::Exploded,
+                openapiv3::QueryStyle::Form => QueryStyle::Delimited(','),
+                openapiv3::QueryStyle::SpaceDelimited => QueryStyle::Delimited(' '),
+                openapiv3::QueryStyle::PipeDelimited => QueryStyle::Delimited('|'),
+            };
             if *allow_reserved {
                 types.diagnostics.push(
                     Diagnostic::warning(format!(
@@ -388,7 +390,7 @@ fn convert_parameter(
                     .at(declared_at),
                 );
             }
-            (ParamLocation::Query, data.explode.unwrap_or(true))
+            (ParamLocation::Query, style)
         }
     };
     if location == ParamLocation::Cookie {
@@ -475,7 +477,8 @@ fn convert_parameter(
         ty,
         required,
         role,
-        explode,
+        style,
+        shape: ParamShape::Single,
         docs,
         pointer: declared_at.clone(),
     })
@@ -923,6 +926,85 @@ fn outcome_variant_name(status: u16, description: &str) -> String {
 
 /// Lists answered page by page: optional `start` and `count` query parameters, and a body
 /// with `total` and `data` (an array).
+/// Settles what each parameter's value is, now that every type is known. A value the path
+/// or a header cannot hold (an object, a list in a path) is an error.
+pub fn shape_parameters(
+    operation: &mut Operation,
+    defs: &[TypeDef],
+    diagnostics: &mut Diagnostics,
+) {
+    for parameter in &mut operation.parameters {
+        let ty = follow_aliases(defs, &parameter.ty);
+        parameter.shape = if is_single_value(defs, &ty) {
+            ParamShape::Single
+        } else if matches!(&ty, TypeExpr::List(item) if is_single_value(defs, item)) {
+            ParamShape::List
+        } else {
+            ParamShape::Serialized
+        };
+        let allowed = match parameter.location {
+            ParamLocation::Query | ParamLocation::Cookie => true,
+            ParamLocation::Header => parameter.shape != ParamShape::Serialized,
+            ParamLocation::Path => parameter.shape == ParamShape::Single,
+        };
+        if !allowed {
+            let (place, what) = match parameter.location {
+                ParamLocation::Path => ("a path", "a single value"),
+                _ => ("a header", "a single value or a list of them"),
+            };
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "parameter `{}` cannot be written in {place}: the generator writes {what} there",
+                    parameter.wire_name
+                ))
+                .at(&parameter.pointer.push("schema"))
+                .hint("give it a string, number, boolean or enum schema, or send it in the query"),
+            );
+        }
+    }
+}
+
+/// The type an expression stands for once aliases are followed.
+fn follow_aliases(defs: &[TypeDef], expr: &TypeExpr) -> TypeExpr {
+    let mut expr = expr.clone();
+    for _ in 0..defs.len() {
+        match &expr {
+            TypeExpr::Named(id) => match defs.get(id.0).map(|def| &def.kind) {
+                Some(TypeKind::Alias(target)) => expr = target.clone(),
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    expr
+}
+
+/// Whether values of the type are written as one piece of text in a path, query or header:
+/// strings, numbers, booleans, dates, enums, and unions of those.
+pub fn is_single_value(defs: &[TypeDef], expr: &TypeExpr) -> bool {
+    fn check(defs: &[TypeDef], expr: &TypeExpr, depth: usize) -> bool {
+        match follow_aliases(defs, expr) {
+            TypeExpr::String
+            | TypeExpr::Boolean
+            | TypeExpr::Integer
+            | TypeExpr::Int32
+            | TypeExpr::Number
+            | TypeExpr::Uuid
+            | TypeExpr::Secret
+            | TypeExpr::DateTime => true,
+            TypeExpr::Named(id) => match defs.get(id.0).map(|def| &def.kind) {
+                Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_)) => true,
+                Some(TypeKind::Untagged(variants)) if depth < 8 => {
+                    variants.iter().all(|v| check(defs, &v.ty, depth + 1))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    check(defs, expr, 0)
+}
+
 pub fn pagination(operation: &Operation, defs: &[TypeDef]) -> Option<Pagination> {
     let has = |wire: &str| {
         operation.parameters.iter().any(|p| {

@@ -53,6 +53,17 @@ impl ToParam for chrono::DateTime<chrono::Utc> {
     }
 }
 
+/// How a list or an object is written in the query: the parameter's `style` and `explode`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum QueryStyle {
+    /// `name=a&name=b`; an object's properties as `key=value`.
+    Exploded,
+    /// `name=a,b` (with `,`, ` ` or `|`); an object as `name=key,value,key,value`.
+    Delimited(char),
+    /// An object's properties as `name[key]=value`, and `name[key][inner]=value` deeper down.
+    Deep,
+}
+
 /// A body, kept so that it can be sent more than once.
 #[derive(Clone)]
 pub(crate) enum Payload {
@@ -126,28 +137,44 @@ impl Call {
         &mut self,
         name: &str,
         values: &Option<Vec<T>>,
-        explode: bool,
+        style: QueryStyle,
     ) {
         if let Some(values) = values {
-            self.query_list(name, values, explode);
+            self.query_list(name, values, style);
         }
     }
 
-    /// Adds a list to the query: `name=a&name=b` when `explode`, else `name=a,b`.
-    pub(crate) fn query_list<T: ToParam>(&mut self, name: &str, values: &[T], explode: bool) {
+    /// Adds a list to the query: `name=a&name=b`, or `name=a,b` when delimited.
+    pub(crate) fn query_list<T: ToParam>(&mut self, name: &str, values: &[T], style: QueryStyle) {
         if values.is_empty() {
             return;
         }
-        if explode {
-            let mut pairs = self.url.query_pairs_mut();
-            for value in values {
-                pairs.append_pair(name, &value.to_param());
+        match style {
+            QueryStyle::Delimited(separator) => {
+                let joined: Vec<String> = values.iter().map(ToParam::to_param).collect();
+                self.url
+                    .query_pairs_mut()
+                    .append_pair(name, &joined.join(&separator.to_string()));
             }
-        } else {
-            let joined: Vec<String> = values.iter().map(ToParam::to_param).collect();
-            self.url
-                .query_pairs_mut()
-                .append_pair(name, &joined.join(","));
+            QueryStyle::Exploded | QueryStyle::Deep => {
+                let mut pairs = self.url.query_pairs_mut();
+                for value in values {
+                    pairs.append_pair(name, &value.to_param());
+                }
+            }
+        }
+    }
+
+    /// Adds any other value (an object, a list of objects) to the query, as `style` says.
+    /// `None` and `null` add nothing.
+    pub(crate) fn query_value<T: Serialize>(&mut self, name: &str, value: &T, style: QueryStyle) {
+        match serde_json::to_value(value) {
+            Ok(value) => {
+                let mut pairs = Vec::new();
+                query_pairs(name, &value, style, &mut pairs);
+                self.url.query_pairs_mut().extend_pairs(pairs);
+            }
+            Err(e) => self.fail(format!("query parameter `{name}` cannot be written: {e}")),
         }
     }
 
@@ -210,6 +237,57 @@ impl Call {
     }
 }
 
+/// The query pairs of a serialized value. What OpenAPI leaves undefined (an object inside an
+/// exploded or delimited object) is written as JSON text.
+fn query_pairs(
+    name: &str,
+    value: &serde_json::Value,
+    style: QueryStyle,
+    pairs: &mut Vec<(String, String)>,
+) {
+    use serde_json::Value;
+    match (value, style) {
+        (Value::Null, _) => {}
+        (Value::Array(items), QueryStyle::Delimited(separator)) => {
+            let texts: Vec<String> = items.iter().map(query_text).collect();
+            pairs.push((name.to_owned(), texts.join(&separator.to_string())));
+        }
+        (Value::Array(items), _) => {
+            pairs.extend(items.iter().map(|item| (name.to_owned(), query_text(item))));
+        }
+        (Value::Object(map), QueryStyle::Exploded) => {
+            for (key, value) in map {
+                match value {
+                    Value::Object(_) => pairs.push((key.clone(), query_text(value))),
+                    _ => query_pairs(key, value, style, pairs),
+                }
+            }
+        }
+        (Value::Object(map), QueryStyle::Delimited(separator)) => {
+            let texts: Vec<String> = map
+                .iter()
+                .filter(|(_, value)| !value.is_null())
+                .flat_map(|(key, value)| [key.clone(), query_text(value)])
+                .collect();
+            pairs.push((name.to_owned(), texts.join(&separator.to_string())));
+        }
+        (Value::Object(map), QueryStyle::Deep) => {
+            for (key, value) in map {
+                query_pairs(&format!("{name}[{key}]"), value, style, pairs);
+            }
+        }
+        (scalar, _) => pairs.push((name.to_owned(), query_text(scalar))),
+    }
+}
+
+/// A JSON value as query text: strings as they are, anything else as JSON.
+fn query_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// Headers whose values are secrets: reqwest keeps them out of its `Debug` output.
 fn is_sensitive(name: &str) -> bool {
     matches!(
@@ -252,12 +330,58 @@ mod tests {
     fn lists_are_exploded_or_joined() {
         let base = reqwest::Url::parse("https://tube.example").unwrap();
         let mut call = Call::new(&OP, &base, &["x"]);
-        call.query_list("tagsOneOf", &["a b", "c&d"], true);
-        call.query_list("ids", &[1i64, 2], false);
+        call.query_list("tagsOneOf", &["a b", "c&d"], QueryStyle::Exploded);
+        call.query_list("ids", &[1i64, 2], QueryStyle::Delimited(','));
+        call.query_list("tags", &["a", "b"], QueryStyle::Delimited('|'));
+        call.query_list("names", &["a", "b"], QueryStyle::Delimited(' '));
         call.query("nsfw", &"false");
         assert_eq!(
             call.url.query(),
-            Some("tagsOneOf=a+b&tagsOneOf=c%26d&ids=1%2C2&nsfw=false")
+            Some("tagsOneOf=a+b&tagsOneOf=c%26d&ids=1%2C2&tags=a%7Cb&names=a+b&nsfw=false")
+        );
+    }
+
+    #[test]
+    fn objects_are_written_as_their_style_says() {
+        let base = reqwest::Url::parse("https://tube.example").unwrap();
+        let filter = serde_json::json!({
+            "language": "fr",
+            "tags": ["a", "b"],
+            "range": {"min": 1},
+            "gone": null,
+        });
+        let written = |style| {
+            let mut call = Call::new(&OP, &base, &["x"]);
+            call.query_value("filter", &filter, style);
+            call.query_value("absent", &None::<serde_json::Value>, style);
+            query_of(&call)
+        };
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            written(QueryStyle::Exploded),
+            pairs(&[
+                ("language", "fr"),
+                ("tags", "a"),
+                ("tags", "b"),
+                ("range", r#"{"min":1}"#),
+            ])
+        );
+        assert_eq!(
+            written(QueryStyle::Delimited(',')),
+            pairs(&[("filter", r#"language,fr,tags,["a","b"],range,{"min":1}"#)])
+        );
+        assert_eq!(
+            written(QueryStyle::Deep),
+            pairs(&[
+                ("filter[language]", "fr"),
+                ("filter[tags]", "a"),
+                ("filter[tags]", "b"),
+                ("filter[range][min]", "1"),
+            ])
         );
     }
 
