@@ -16,30 +16,30 @@ pub struct OutputFile {
 pub fn format(files: Vec<EmittedFile>, preamble: &str) -> Result<Vec<OutputFile>, Diagnostic> {
     files
         .into_iter()
-        .map(|file| {
-            let contents = match file.content {
-                Content::Rust(tokens) => {
-                    let syntax: syn::File = syn::parse2(tokens).map_err(|e| {
-                        Diagnostic::error(format!(
-                            "the generated `{}` does not parse: {e}",
-                            file.path
-                        ))
-                        .hint("this is a bug in the generator; please report it with the document")
-                    })?;
-                    format!(
-                        "{preamble}\n{}",
-                        separate_items(&prettyplease::unparse(&syntax))
-                    )
-                }
-                Content::RustSource(source) => format!("{preamble}\n{source}"),
-                Content::Text(text) => text,
-            };
-            Ok(OutputFile {
-                path: file.path,
-                contents,
-            })
-        })
+        .map(|file| format_file(file, preamble))
         .collect()
+}
+
+/// Formats one file.
+pub fn format_file(file: EmittedFile, preamble: &str) -> Result<OutputFile, Diagnostic> {
+    let contents = match file.content {
+        Content::Rust(tokens) => {
+            let syntax: syn::File = syn::parse2(tokens).map_err(|e| {
+                Diagnostic::error(format!("the generated `{}` does not parse: {e}", file.path))
+                    .hint("this is a bug in the generator; please report it with the document")
+            })?;
+            format!(
+                "{preamble}\n{}",
+                separate_items(&prettyplease::unparse(&syntax))
+            )
+        }
+        Content::RustSource(source) => format!("{preamble}\n{source}"),
+        Content::Text(text) => text,
+    };
+    Ok(OutputFile {
+        path: file.path,
+        contents,
+    })
 }
 
 /// Puts a blank line between items (prettyplease writes them back to back), except between

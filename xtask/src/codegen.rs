@@ -89,7 +89,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// The overlay: `--overlay PATH` (`none` for no overlay), else `spec/overlay.yaml` when it
 /// exists.
-fn read_overlay(given: Option<&str>) -> Result<Option<codegen::overlay::Overlay>, String> {
+pub(crate) fn read_overlay(
+    given: Option<&str>,
+) -> Result<Option<codegen::overlay::Overlay>, String> {
     let path = match given {
         Some("none") => return Ok(None),
         Some(path) => PathBuf::from(path),
@@ -113,7 +115,9 @@ fn read_overlay(given: Option<&str>) -> Result<Option<codegen::overlay::Overlay>
 }
 
 /// The names file: `--names PATH` (`none` for none), else `spec/names.yaml` when it exists.
-fn read_names(given: Option<&str>) -> Result<std::collections::BTreeMap<String, String>, String> {
+pub(crate) fn read_names(
+    given: Option<&str>,
+) -> Result<std::collections::BTreeMap<String, String>, String> {
     let path = match given {
         Some("none") => return Ok(Default::default()),
         Some(path) => PathBuf::from(path),

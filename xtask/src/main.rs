@@ -1,7 +1,9 @@
 //! Maintainer commands, run as `cargo xtask <command>`:
 //!
 //! - `codegen [--spec PATH] [--out DIR] [--check] ...`: generate the client crate (see README.md);
-//! - `test [--spec PATH]`: every check CI runs.
+//! - `test [--spec PATH]`: every check CI runs;
+//! - `bench [--spec PATH] [--runs N] [--release]`: generation time, stage by stage;
+//! - `build-cost [--cold] [--timings]`: the generated crate's size and compile times.
 
 /// `println!` that ignores a closed stdout (`cargo xtask codegen | head`) instead of panicking.
 #[macro_export]
@@ -12,6 +14,8 @@ macro_rules! say {
     }};
 }
 
+mod bench;
+mod build_cost;
 mod codegen;
 mod pin;
 mod test;
@@ -33,6 +37,15 @@ commands:
       --deny-warnings   fail when the document gives any warning
   test [--spec PATH]
       Run every check CI runs: formatting, codegen --check, clippy, docs, tests.
+  bench [--spec PATH] [--runs N] [--release]
+      Time each stage of generation (min and median of N runs, default 20) for the document
+      and its JSON/YAML twin beside it, against the floor: parsing it into serde_json::Value.
+      --release     build the generator with optimisations first (default: the dev profile)
+  build-cost [--cold] [--timings]
+      The generated crate's size, and how long cargo takes to build and check it (alone,
+      and after touching one file), in target/build-cost.
+      --cold        start from an empty target directory and time that build too
+      --timings     pass --timings to cargo (HTML reports in target/build-cost/cargo-timings)
 ";
 
 fn main() -> ExitCode {
@@ -40,6 +53,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("build-cost") => build_cost::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             say!("{USAGE}");
             return ExitCode::SUCCESS;

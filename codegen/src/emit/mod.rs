@@ -100,7 +100,6 @@ const DEPENDENCIES: &[(&str, &str)] = &[
         "serde_json",
         r#"{ version = "1.0.145", features = ["preserve_order"] }"#,
     ),
-    ("serde_path_to_error", r#""0.1.20""#),
     ("serde_urlencoded", r#""0.7.1""#),
     ("tokio", r#"{ version = "1.48", features = ["fs"] }"#),
     (
@@ -117,55 +116,87 @@ const DEV_DEPENDENCIES: &[(&str, &str)] = &[(
 )];
 
 pub fn emit(model: &Model, config: &Config) -> Vec<EmittedFile> {
+    files(model)
+        .into_iter()
+        .map(|file| emit_file(model, config, file))
+        .collect()
+}
+
+/// A file of the generated crate. Each is emitted on its own ([`emit_file`]), on any thread:
+/// tokens cannot move between threads, so a file is emitted where it is formatted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Manifest,
+    Readme,
+    Lib,
+    Types,
+    Operations,
+    ErrorCodes,
+    DocumentExamples,
+    /// One of [`EXAMPLES`].
+    Example(usize),
+    /// One of [`RUNTIME`].
+    Runtime(usize),
+}
+
+/// The files the model's crate has, in the order they are written.
+pub fn files(model: &Model) -> Vec<FileKind> {
     let mut files = vec![
-        EmittedFile {
-            path: "Cargo.toml".to_owned(),
-            content: Content::Text(cargo_toml(model, config)),
-        },
-        EmittedFile {
-            path: "README.md".to_owned(),
-            content: Content::Text(readme(model, config)),
-        },
-        EmittedFile {
-            path: "src/lib.rs".to_owned(),
-            content: Content::Rust(lib_rs(model)),
-        },
-        EmittedFile {
-            path: "src/types.rs".to_owned(),
-            content: Content::Rust(types::types_module(model)),
-        },
-        EmittedFile {
-            path: "src/operations.rs".to_owned(),
-            content: Content::Rust(operations::operations_module(model)),
-        },
-        EmittedFile {
-            path: "src/error_code.rs".to_owned(),
-            content: Content::Rust(types::error_code_module(model)),
-        },
+        FileKind::Manifest,
+        FileKind::Readme,
+        FileKind::Lib,
+        FileKind::Types,
+        FileKind::Operations,
+        FileKind::ErrorCodes,
     ];
     if !model.examples.is_empty() {
-        files.push(EmittedFile {
-            path: "src/document_examples.rs".to_owned(),
-            content: Content::Rust(types::examples_module(model)),
-        });
+        files.push(FileKind::DocumentExamples);
     }
     if model.oauth.is_some() {
         let methods: Vec<&str> = model.operations.iter().map(|o| o.name.as_str()).collect();
         files.extend(
             EXAMPLES
                 .iter()
-                .filter(|(_, _, needs)| needs.iter().all(|m| methods.contains(m)))
-                .map(|(path, source, _)| EmittedFile {
-                    path: (*path).to_owned(),
-                    content: Content::RustSource(source),
-                }),
+                .enumerate()
+                .filter(|(_, (_, _, needs))| needs.iter().all(|m| methods.contains(m)))
+                .map(|(i, _)| FileKind::Example(i)),
         );
     }
-    files.extend(RUNTIME.iter().map(|(path, source)| EmittedFile {
-        path: (*path).to_owned(),
-        content: Content::RustSource(source),
-    }));
+    files.extend((0..RUNTIME.len()).map(FileKind::Runtime));
     files
+}
+
+pub fn emit_file(model: &Model, config: &Config, file: FileKind) -> EmittedFile {
+    let (path, content) = match file {
+        FileKind::Manifest => ("Cargo.toml", Content::Text(cargo_toml(model, config))),
+        FileKind::Readme => ("README.md", Content::Text(readme(model, config))),
+        FileKind::Lib => ("src/lib.rs", Content::Rust(lib_rs(model))),
+        FileKind::Types => ("src/types.rs", Content::Rust(types::types_module(model))),
+        FileKind::Operations => (
+            "src/operations.rs",
+            Content::Rust(operations::operations_module(model)),
+        ),
+        FileKind::ErrorCodes => (
+            "src/error_code.rs",
+            Content::Rust(types::error_code_module(model)),
+        ),
+        FileKind::DocumentExamples => (
+            "src/document_examples.rs",
+            Content::Rust(types::examples_module(model)),
+        ),
+        FileKind::Example(i) => match EXAMPLES.get(i) {
+            Some((path, source, _)) => (*path, Content::RustSource(source)),
+            None => ("", Content::Text(String::new())),
+        },
+        FileKind::Runtime(i) => match RUNTIME.get(i) {
+            Some((path, source)) => (*path, Content::RustSource(source)),
+            None => ("", Content::Text(String::new())),
+        },
+    };
+    EmittedFile {
+        path: path.to_owned(),
+        content,
+    }
 }
 
 /// An identifier, raw (`r#type`) where the name says so.
