@@ -34,11 +34,24 @@ async fn body(
         .map_err(|source| Error::Transport { operation, source })
 }
 
-/// A JSON body of type `T`.
+/// The response itself when its status is a success, else the error it carries.
+async fn success(
+    operation: &'static OperationInfo,
+    response: reqwest::Response,
+) -> Result<reqwest::Response, Error> {
+    if response.status().is_success() {
+        Ok(response)
+    } else {
+        Err(error(operation, response).await)
+    }
+}
+
+/// A JSON body of type `T`, from a successful response.
 pub(crate) async fn json<T: DeserializeOwned>(
     operation: &'static OperationInfo,
     response: reqwest::Response,
 ) -> Result<T, Error> {
+    let response = success(operation, response).await?;
     let status = response.status().as_u16();
     let found = content_type(&response);
     if !found.as_deref().is_some_and(is_json) {
@@ -187,23 +200,35 @@ fn type_name<T>() -> &'static str {
         .unwrap_or(full)
 }
 
-/// A text body (feeds).
+/// A text body (feeds), from a successful response.
 pub(crate) async fn text(
     operation: &'static OperationInfo,
     response: reqwest::Response,
 ) -> Result<String, Error> {
-    response
+    success(operation, response)
+        .await?
         .text()
         .await
         .map_err(|source| Error::Transport { operation, source })
 }
 
-/// A response whose body, if any, carries nothing the document describes.
+/// A successful response whose body, if any, carries nothing the document describes.
 pub(crate) async fn empty(
     operation: &'static OperationInfo,
     response: reqwest::Response,
 ) -> Result<(), Error> {
+    let response = success(operation, response).await?;
     body(operation, response).await.map(drop)
+}
+
+/// A successful response's body, to be read by the caller.
+pub(crate) async fn download(
+    operation: &'static OperationInfo,
+    response: reqwest::Response,
+) -> Result<crate::Download, Error> {
+    success(operation, response)
+        .await
+        .map(|response| crate::Download::new(operation, response))
 }
 
 /// A documented response header, parsed.

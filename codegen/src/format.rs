@@ -61,10 +61,12 @@ fn separate_items(source: &str) -> String {
                 let l = l.trim_start_matches("pub ");
                 (l.starts_with("use ") || l.starts_with("mod ")) && l.ends_with(';')
             };
-            if ends_item
-                && starts_item
-                && indent(prev) == indent(line)
-                && !(declaration(p) && declaration(c))
+            let ends_inner_docs = p.starts_with("//!") && !c.starts_with("//!");
+            if ends_inner_docs
+                || ends_item
+                    && starts_item
+                    && indent(prev) == indent(line)
+                    && !(declaration(p) && declaration(c))
             {
                 out.push('\n');
             }

@@ -155,39 +155,47 @@ fn strip_position(message: &str) -> &str {
 /// SHA-256 of the canonical JSON form of `value`: keys sorted, no insignificant whitespace.
 pub fn content_digest(value: &Value) -> String {
     let mut hasher = Sha256::new();
-    write_canonical(value, &mut hasher);
+    let mut buffer = Vec::with_capacity(1 << 16);
+    write_canonical(value, &mut buffer, &mut hasher);
+    hasher.update(&buffer);
     hex(&hasher.finalize())
 }
 
-fn write_canonical(value: &Value, hasher: &mut Sha256) {
+/// Writes `value` in canonical form into `buffer`, handing full buffers to the hasher.
+fn write_canonical(value: &Value, buffer: &mut Vec<u8>, hasher: &mut Sha256) {
+    if buffer.len() >= 1 << 16 {
+        hasher.update(&buffer);
+        buffer.clear();
+    }
     match value {
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            hasher.update(b"{");
-            for (i, key) in keys.into_iter().enumerate() {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            buffer.push(b'{');
+            for (i, (key, value)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    hasher.update(b",");
+                    buffer.push(b',');
                 }
-                hasher.update(Value::String(key.clone()).to_string().as_bytes());
-                hasher.update(b":");
-                if let Some(v) = map.get(key) {
-                    write_canonical(v, hasher);
-                }
+                // Writing a string or a scalar into a `Vec` cannot fail.
+                let _ = serde_json::to_writer(&mut *buffer, key);
+                buffer.push(b':');
+                write_canonical(value, buffer, hasher);
             }
-            hasher.update(b"}");
+            buffer.push(b'}');
         }
         Value::Array(items) => {
-            hasher.update(b"[");
+            buffer.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    hasher.update(b",");
+                    buffer.push(b',');
                 }
-                write_canonical(item, hasher);
+                write_canonical(item, buffer, hasher);
             }
-            hasher.update(b"]");
+            buffer.push(b']');
         }
-        scalar => hasher.update(scalar.to_string().as_bytes()),
+        scalar => {
+            let _ = serde_json::to_writer(&mut *buffer, scalar);
+        }
     }
 }
 

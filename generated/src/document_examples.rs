@@ -3,6 +3,7 @@
 // Do not edit by hand: change the generator or the document, then regenerate.
 
 //! The API document's examples, checked against the generated types.
+
 use crate::runtime::examples::{Check, check_all, round_trip};
 
 #[allow(unused_imports)]

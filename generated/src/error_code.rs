@@ -3,6 +3,7 @@
 // Do not edit by hand: change the generator or the document, then regenerate.
 
 //! The codes of PeerTube's error responses.
+
 /// The `code` of an error response: what tells apart errors with one status.
 ///
 /// The variants are the codes the API document lists; any other code is kept as it came.

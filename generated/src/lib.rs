@@ -135,12 +135,16 @@
 //! In addition, all routes serving ActivityPub are CORS-enabled for all origins.
 //!
 //! Generated from the PeerTube API document 8.1.0 (OpenAPI 3.0.3) by `cargo xtask codegen`; the document's content has SHA-256 `2ab1919a08118e887f71237adc237e2d2e977f342559241ad56b69e168739323`.
+
 #[cfg(test)]
 #[rustfmt::skip]
 mod document_examples;
 
 #[rustfmt::skip]
 mod error_code;
+
+#[rustfmt::skip]
+mod operation_info;
 
 #[rustfmt::skip]
 pub mod operations;

@@ -7,9 +7,12 @@
 //! Methods whose operation has optional parameters return a request builder: set the
 //! parameters you need, then `.await` it. Lists read page by page also have a `_stream`
 //! method that yields every item, fetching pages as they are needed.
+
+use std::future::IntoFuture;
+use crate::runtime::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::call::QueryStyle;
-use crate::runtime::error::OperationInfo;
+use crate::operation_info as info;
 use crate::runtime::response;
 use crate::{Client, Error, types};
 
@@ -29,17 +32,12 @@ impl Client {
         let filename = filename.into();
         let mut call = self
             .call(
-                &GET_STATIC_WEB_VIDEOS_BY_FILENAME,
+                &info::GET_STATIC_WEB_VIDEOS_BY_FILENAME,
                 &["static", "web-videos", &filename.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                Ok(crate::Download::new(&GET_STATIC_WEB_VIDEOS_BY_FILENAME, response))
-            }
-            _ => Err(response::error(&GET_STATIC_WEB_VIDEOS_BY_FILENAME, response).await),
-        }
+        response::download(&info::GET_STATIC_WEB_VIDEOS_BY_FILENAME, response).await
     }
 
     /// Get private Web Video file
@@ -81,30 +79,16 @@ impl Client {
         let filename = filename.into();
         let mut call = self
             .call(
-                &GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME,
+                &info::GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME,
                 &["static", "streaming-playlists", "hls", &filename.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                Ok(
-                    crate::Download::new(
-                        &GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME,
-                        response,
-                    ),
-                )
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::download(
+                &info::GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME,
+                response,
+            )
+            .await
     }
 
     /// Get private HLS video file
@@ -273,13 +257,10 @@ impl Client {
     ) -> Result<types::Account, Error> {
         let name = name.into();
         let mut call = self
-            .call(&GET_ACCOUNT, &["api", "v1", "accounts", &name.to_param()]);
+            .call(&info::GET_ACCOUNT, &["api", "v1", "accounts", &name.to_param()]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::json::<types::Account>(&GET_ACCOUNT, response).await,
-            _ => Err(response::error(&GET_ACCOUNT, response).await),
-        }
+        response::json::<types::Account>(&info::GET_ACCOUNT, response).await
     }
 
     /// List videos of an account
@@ -395,30 +376,20 @@ impl Client {
     ///
     /// `GET /api/v1/config`
     pub async fn get_config(&self) -> Result<types::ServerConfig, Error> {
-        let mut call = self.call(&GET_CONFIG, &["api", "v1", "config"]);
+        let mut call = self.call(&info::GET_CONFIG, &["api", "v1", "config"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::ServerConfig>(&GET_CONFIG, response).await
-            }
-            _ => Err(response::error(&GET_CONFIG, response).await),
-        }
+        response::json::<types::ServerConfig>(&info::GET_CONFIG, response).await
     }
 
     /// Get instance "About" information
     ///
     /// `GET /api/v1/config/about`
     pub async fn get_about(&self) -> Result<types::ServerConfigAbout, Error> {
-        let mut call = self.call(&GET_ABOUT, &["api", "v1", "config", "about"]);
+        let mut call = self.call(&info::GET_ABOUT, &["api", "v1", "config", "about"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::ServerConfigAbout>(&GET_ABOUT, response).await
-            }
-            _ => Err(response::error(&GET_ABOUT, response).await),
-        }
+        response::json::<types::ServerConfigAbout>(&info::GET_ABOUT, response).await
     }
 
     /// Get instance runtime configuration
@@ -427,16 +398,12 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     pub async fn get_custom_config(&self) -> Result<types::ServerConfigCustom, Error> {
-        let mut call = self.call(&GET_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
+        let mut call = self
+            .call(&info::GET_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::ServerConfigCustom>(&GET_CUSTOM_CONFIG, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_CUSTOM_CONFIG, response).await),
-        }
+        response::json::<types::ServerConfigCustom>(&info::GET_CUSTOM_CONFIG, response)
+            .await
     }
 
     /// Set instance runtime configuration
@@ -445,13 +412,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     pub async fn put_custom_config(&self) -> Result<(), Error> {
-        let mut call = self.call(&PUT_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
+        let mut call = self
+            .call(&info::PUT_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&PUT_CUSTOM_CONFIG, response).await,
-            _ => Err(response::error(&PUT_CUSTOM_CONFIG, response).await),
-        }
+        response::empty(&info::PUT_CUSTOM_CONFIG, response).await
     }
 
     /// Delete instance runtime configuration
@@ -460,13 +425,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     pub async fn del_custom_config(&self) -> Result<(), Error> {
-        let mut call = self.call(&DEL_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
+        let mut call = self
+            .call(&info::DEL_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DEL_CUSTOM_CONFIG, response).await,
-            _ => Err(response::error(&DEL_CUSTOM_CONFIG, response).await),
-        }
+        response::empty(&info::DEL_CUSTOM_CONFIG, response).await
     }
 
     /// Update instance banner
@@ -480,18 +443,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_CONFIG_INSTANCE_BANNER_PICK,
+                &info::POST_CONFIG_INSTANCE_BANNER_PICK,
                 &["api", "v1", "config", "instance-banner", "pick"],
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_CONFIG_INSTANCE_BANNER_PICK, response).await
-            }
-            _ => Err(response::error(&POST_CONFIG_INSTANCE_BANNER_PICK, response).await),
-        }
+        response::empty(&info::POST_CONFIG_INSTANCE_BANNER_PICK, response).await
     }
 
     /// Delete instance banner
@@ -502,15 +460,12 @@ impl Client {
     pub async fn delete_config_instance_banner(&self) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DELETE_CONFIG_INSTANCE_BANNER,
+                &info::DELETE_CONFIG_INSTANCE_BANNER,
                 &["api", "v1", "config", "instance-banner"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DELETE_CONFIG_INSTANCE_BANNER, response).await,
-            _ => Err(response::error(&DELETE_CONFIG_INSTANCE_BANNER, response).await),
-        }
+        response::empty(&info::DELETE_CONFIG_INSTANCE_BANNER, response).await
     }
 
     /// Update instance avatar
@@ -524,18 +479,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_CONFIG_INSTANCE_AVATAR_PICK,
+                &info::POST_CONFIG_INSTANCE_AVATAR_PICK,
                 &["api", "v1", "config", "instance-avatar", "pick"],
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_CONFIG_INSTANCE_AVATAR_PICK, response).await
-            }
-            _ => Err(response::error(&POST_CONFIG_INSTANCE_AVATAR_PICK, response).await),
-        }
+        response::empty(&info::POST_CONFIG_INSTANCE_AVATAR_PICK, response).await
     }
 
     /// Delete instance avatar
@@ -546,15 +496,12 @@ impl Client {
     pub async fn delete_config_instance_avatar(&self) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DELETE_CONFIG_INSTANCE_AVATAR,
+                &info::DELETE_CONFIG_INSTANCE_AVATAR,
                 &["api", "v1", "config", "instance-avatar"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DELETE_CONFIG_INSTANCE_AVATAR, response).await,
-            _ => Err(response::error(&DELETE_CONFIG_INSTANCE_AVATAR, response).await),
-        }
+        response::empty(&info::DELETE_CONFIG_INSTANCE_AVATAR, response).await
     }
 
     /// Update instance logo
@@ -573,27 +520,14 @@ impl Client {
         let logo_type = logo_type.into();
         let mut call = self
             .call(
-                &POST_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE_PICK,
+                &info::POST_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE_PICK,
                 &["api", "v1", "config", "instance-logo", &logo_type.to_param(), "pick"],
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE_PICK, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE_PICK,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::POST_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE_PICK, response)
+            .await
     }
 
     /// Delete instance logo
@@ -611,23 +545,12 @@ impl Client {
         let logo_type = logo_type.into();
         let mut call = self
             .call(
-                &DELETE_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE,
+                &info::DELETE_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE,
                 &["api", "v1", "config", "instance-logo", &logo_type.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&DELETE_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&DELETE_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::DELETE_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE, response).await
     }
 
     /// Get instance custom homepage
@@ -638,22 +561,15 @@ impl Client {
     ) -> Result<types::CustomHomepage, Error> {
         let mut call = self
             .call(
-                &GET_CUSTOM_PAGES_HOMEPAGE_INSTANCE,
+                &info::GET_CUSTOM_PAGES_HOMEPAGE_INSTANCE,
                 &["api", "v1", "custom-pages", "homepage", "instance"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::CustomHomepage,
-                >(&GET_CUSTOM_PAGES_HOMEPAGE_INSTANCE, response)
-                    .await
-            }
-            _ => {
-                Err(response::error(&GET_CUSTOM_PAGES_HOMEPAGE_INSTANCE, response).await)
-            }
-        }
+        response::json::<
+            types::CustomHomepage,
+        >(&info::GET_CUSTOM_PAGES_HOMEPAGE_INSTANCE, response)
+            .await
     }
 
     /// Set instance custom homepage
@@ -667,20 +583,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &PUT_CUSTOM_PAGES_HOMEPAGE_INSTANCE,
+                &info::PUT_CUSTOM_PAGES_HOMEPAGE_INSTANCE,
                 &["api", "v1", "custom-pages", "homepage", "instance"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&PUT_CUSTOM_PAGES_HOMEPAGE_INSTANCE, response).await
-            }
-            _ => {
-                Err(response::error(&PUT_CUSTOM_PAGES_HOMEPAGE_INSTANCE, response).await)
-            }
-        }
+        response::empty(&info::PUT_CUSTOM_PAGES_HOMEPAGE_INSTANCE, response).await
     }
 
     /// Pause job queue
@@ -689,13 +598,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     pub async fn post_jobs_pause(&self) -> Result<(), Error> {
-        let mut call = self.call(&POST_JOBS_PAUSE, &["api", "v1", "jobs", "pause"]);
+        let mut call = self
+            .call(&info::POST_JOBS_PAUSE, &["api", "v1", "jobs", "pause"]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&POST_JOBS_PAUSE, response).await,
-            _ => Err(response::error(&POST_JOBS_PAUSE, response).await),
-        }
+        response::empty(&info::POST_JOBS_PAUSE, response).await
     }
 
     /// Resume job queue
@@ -704,13 +611,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     pub async fn post_jobs_resume(&self) -> Result<(), Error> {
-        let mut call = self.call(&POST_JOBS_RESUME, &["api", "v1", "jobs", "resume"]);
+        let mut call = self
+            .call(&info::POST_JOBS_RESUME, &["api", "v1", "jobs", "resume"]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&POST_JOBS_RESUME, response).await,
-            _ => Err(response::error(&POST_JOBS_RESUME, response).await),
-        }
+        response::empty(&info::POST_JOBS_RESUME, response).await
     }
 
     /// List instance jobs
@@ -765,7 +670,7 @@ impl Client {
         let job_id = job_id.into();
         let mut call = self
             .call(
-                &CANCEL_JOB,
+                &info::CANCEL_JOB,
                 &[
                     "api",
                     "v1",
@@ -777,10 +682,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&CANCEL_JOB, response).await,
-            _ => Err(response::error(&CANCEL_JOB, response).await),
-        }
+        response::empty(&info::CANCEL_JOB, response).await
     }
 
     /// List instances following the server
@@ -825,17 +727,12 @@ impl Client {
         let handle = handle.into();
         let mut call = self
             .call(
-                &DELETE_SERVER_FOLLOWERS_BY_HANDLE,
+                &info::DELETE_SERVER_FOLLOWERS_BY_HANDLE,
                 &["api", "v1", "server", "followers", &handle.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&DELETE_SERVER_FOLLOWERS_BY_HANDLE, response).await
-            }
-            _ => Err(response::error(&DELETE_SERVER_FOLLOWERS_BY_HANDLE, response).await),
-        }
+        response::empty(&info::DELETE_SERVER_FOLLOWERS_BY_HANDLE, response).await
     }
 
     /// Reject a pending follower to your server
@@ -853,22 +750,12 @@ impl Client {
         let handle = handle.into();
         let mut call = self
             .call(
-                &POST_SERVER_FOLLOWERS_BY_HANDLE_REJECT,
+                &info::POST_SERVER_FOLLOWERS_BY_HANDLE_REJECT,
                 &["api", "v1", "server", "followers", &handle.to_param(), "reject"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_SERVER_FOLLOWERS_BY_HANDLE_REJECT, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_SERVER_FOLLOWERS_BY_HANDLE_REJECT, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::POST_SERVER_FOLLOWERS_BY_HANDLE_REJECT, response).await
     }
 
     /// Accept a pending follower to your server
@@ -886,22 +773,12 @@ impl Client {
         let handle = handle.into();
         let mut call = self
             .call(
-                &POST_SERVER_FOLLOWERS_BY_HANDLE_ACCEPT,
+                &info::POST_SERVER_FOLLOWERS_BY_HANDLE_ACCEPT,
                 &["api", "v1", "server", "followers", &handle.to_param(), "accept"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_SERVER_FOLLOWERS_BY_HANDLE_ACCEPT, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_SERVER_FOLLOWERS_BY_HANDLE_ACCEPT, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::POST_SERVER_FOLLOWERS_BY_HANDLE_ACCEPT, response).await
     }
 
     /// List instances followed by the server
@@ -941,14 +818,11 @@ impl Client {
         body: types::PostServerFollowingBody,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(&POST_SERVER_FOLLOWING, &["api", "v1", "server", "following"]);
+            .call(&info::POST_SERVER_FOLLOWING, &["api", "v1", "server", "following"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&POST_SERVER_FOLLOWING, response).await,
-            _ => Err(response::error(&POST_SERVER_FOLLOWING, response).await),
-        }
+        response::empty(&info::POST_SERVER_FOLLOWING, response).await
     }
 
     /// Unfollow an actor (PeerTube instance, channel or account)
@@ -966,23 +840,12 @@ impl Client {
         let host_or_handle = host_or_handle.into();
         let mut call = self
             .call(
-                &DELETE_SERVER_FOLLOWING_BY_HOST_OR_HANDLE,
+                &info::DELETE_SERVER_FOLLOWING_BY_HOST_OR_HANDLE,
                 &["api", "v1", "server", "following", &host_or_handle.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&DELETE_SERVER_FOLLOWING_BY_HOST_OR_HANDLE, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&DELETE_SERVER_FOLLOWING_BY_HOST_OR_HANDLE, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::DELETE_SERVER_FOLLOWING_BY_HOST_OR_HANDLE, response).await
     }
 
     /// Create a user
@@ -994,16 +857,11 @@ impl Client {
         &self,
         body: types::AddUser,
     ) -> Result<types::AddUserResponse, Error> {
-        let mut call = self.call(&ADD_USER, &["api", "v1", "users"]);
+        let mut call = self.call(&info::ADD_USER, &["api", "v1", "users"]);
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::AddUserResponse>(&ADD_USER, response).await
-            }
-            _ => Err(response::error(&ADD_USER, response).await),
-        }
+        response::json::<types::AddUserResponse>(&info::ADD_USER, response).await
     }
 
     /// List users
@@ -1034,13 +892,11 @@ impl Client {
     /// Arguments:
     /// - `id`: Entity id
     pub async fn del_user(&self, id: types::Id) -> Result<(), Error> {
-        let mut call = self.call(&DEL_USER, &["api", "v1", "users", &id.to_param()]);
+        let mut call = self
+            .call(&info::DEL_USER, &["api", "v1", "users", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DEL_USER, response).await,
-            _ => Err(response::error(&DEL_USER, response).await),
-        }
+        response::empty(&info::DEL_USER, response).await
     }
 
     /// Get a user
@@ -1074,14 +930,12 @@ impl Client {
         id: types::Id,
         body: types::UpdateUser,
     ) -> Result<(), Error> {
-        let mut call = self.call(&PUT_USER, &["api", "v1", "users", &id.to_param()]);
+        let mut call = self
+            .call(&info::PUT_USER, &["api", "v1", "users", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&PUT_USER, response).await,
-            _ => Err(response::error(&PUT_USER, response).await),
-        }
+        response::empty(&info::PUT_USER, response).await
     }
 
     /// Block a user
@@ -1101,16 +955,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_USERS_BY_ID_BLOCK,
+                &info::POST_USERS_BY_ID_BLOCK,
                 &["api", "v1", "users", &id.to_param(), "block"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&POST_USERS_BY_ID_BLOCK, response).await,
-            _ => Err(response::error(&POST_USERS_BY_ID_BLOCK, response).await),
-        }
+        response::empty(&info::POST_USERS_BY_ID_BLOCK, response).await
     }
 
     /// Unblock a user
@@ -1126,15 +977,12 @@ impl Client {
     pub async fn post_users_by_id_unblock(&self, id: types::Id) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_USERS_BY_ID_UNBLOCK,
+                &info::POST_USERS_BY_ID_UNBLOCK,
                 &["api", "v1", "users", &id.to_param(), "unblock"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&POST_USERS_BY_ID_UNBLOCK, response).await,
-            _ => Err(response::error(&POST_USERS_BY_ID_UNBLOCK, response).await),
-        }
+        response::empty(&info::POST_USERS_BY_ID_UNBLOCK, response).await
     }
 
     /// Login prerequisite
@@ -1144,15 +992,10 @@ impl Client {
     /// You need to retrieve a client id and secret before [logging in](crate::Client::get_oauth_token).
     pub async fn get_oauth_client(&self) -> Result<types::OAuthClient, Error> {
         let mut call = self
-            .call(&GET_OAUTH_CLIENT, &["api", "v1", "oauth-clients", "local"]);
+            .call(&info::GET_OAUTH_CLIENT, &["api", "v1", "oauth-clients", "local"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::OAuthClient>(&GET_OAUTH_CLIENT, response).await
-            }
-            _ => Err(response::error(&GET_OAUTH_CLIENT, response).await),
-        }
+        response::json::<types::OAuthClient>(&info::GET_OAUTH_CLIENT, response).await
     }
 
     /// Login
@@ -1179,13 +1022,10 @@ impl Client {
     /// Requires authentication.
     pub async fn revoke_oauth_token(&self) -> Result<(), Error> {
         let mut call = self
-            .call(&REVOKE_OAUTH_TOKEN, &["api", "v1", "users", "revoke-token"]);
+            .call(&info::REVOKE_OAUTH_TOKEN, &["api", "v1", "users", "revoke-token"]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&REVOKE_OAUTH_TOKEN, response).await,
-            _ => Err(response::error(&REVOKE_OAUTH_TOKEN, response).await),
-        }
+        response::empty(&info::REVOKE_OAUTH_TOKEN, response).await
     }
 
     /// List token sessions
@@ -1202,20 +1042,15 @@ impl Client {
     ) -> Result<types::GetUsersByIdTokenSessionsResponse, Error> {
         let mut call = self
             .call(
-                &GET_USERS_BY_ID_TOKEN_SESSIONS,
+                &info::GET_USERS_BY_ID_TOKEN_SESSIONS,
                 &["api", "v1", "users", &id.to_param(), "token-sessions"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetUsersByIdTokenSessionsResponse,
-                >(&GET_USERS_BY_ID_TOKEN_SESSIONS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_USERS_BY_ID_TOKEN_SESSIONS, response).await),
-        }
+        response::json::<
+            types::GetUsersByIdTokenSessionsResponse,
+        >(&info::GET_USERS_BY_ID_TOKEN_SESSIONS, response)
+            .await
     }
 
     /// Revoke a token session
@@ -1234,7 +1069,7 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE,
+                &info::POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE,
                 &[
                     "api",
                     "v1",
@@ -1247,24 +1082,11 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(
+                &info::POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE,
+                response,
+            )
+            .await
     }
 
     /// Resend user verification link
@@ -1276,16 +1098,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &RESEND_EMAIL_TO_VERIFY_USER,
+                &info::RESEND_EMAIL_TO_VERIFY_USER,
                 &["api", "v1", "users", "ask-send-verify-email"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&RESEND_EMAIL_TO_VERIFY_USER, response).await,
-            _ => Err(response::error(&RESEND_EMAIL_TO_VERIFY_USER, response).await),
-        }
+        response::empty(&info::RESEND_EMAIL_TO_VERIFY_USER, response).await
     }
 
     /// Resend verification link to registration request email
@@ -1297,22 +1116,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &RESEND_EMAIL_TO_VERIFY_REGISTRATION,
+                &info::RESEND_EMAIL_TO_VERIFY_REGISTRATION,
                 &["api", "v1", "users", "registrations", "ask-send-verify-email"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&RESEND_EMAIL_TO_VERIFY_REGISTRATION, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&RESEND_EMAIL_TO_VERIFY_REGISTRATION, response).await,
-                )
-            }
-        }
+        response::empty(&info::RESEND_EMAIL_TO_VERIFY_REGISTRATION, response).await
     }
 
     /// Verify a user
@@ -1331,14 +1141,14 @@ impl Client {
         body: types::VerifyUserBody,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(&VERIFY_USER, &["api", "v1", "users", &id.to_param(), "verify-email"]);
+            .call(
+                &info::VERIFY_USER,
+                &["api", "v1", "users", &id.to_param(), "verify-email"],
+            );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&VERIFY_USER, response).await,
-            _ => Err(response::error(&VERIFY_USER, response).await),
-        }
+        response::empty(&info::VERIFY_USER, response).await
     }
 
     /// Verify a registration email
@@ -1357,7 +1167,7 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &VERIFY_REGISTRATION_EMAIL,
+                &info::VERIFY_REGISTRATION_EMAIL,
                 &[
                     "api",
                     "v1",
@@ -1370,10 +1180,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&VERIFY_REGISTRATION_EMAIL, response).await,
-            _ => Err(response::error(&VERIFY_REGISTRATION_EMAIL, response).await),
-        }
+        response::empty(&info::VERIFY_REGISTRATION_EMAIL, response).await
     }
 
     /// Ask to reset password
@@ -1387,16 +1194,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_USERS_ASK_RESET_PASSWORD,
+                &info::POST_USERS_ASK_RESET_PASSWORD,
                 &["api", "v1", "users", "ask-reset-password"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&POST_USERS_ASK_RESET_PASSWORD, response).await,
-            _ => Err(response::error(&POST_USERS_ASK_RESET_PASSWORD, response).await),
-        }
+        response::empty(&info::POST_USERS_ASK_RESET_PASSWORD, response).await
     }
 
     /// Reset password
@@ -1412,18 +1216,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_USERS_BY_ID_RESET_PASSWORD,
+                &info::POST_USERS_BY_ID_RESET_PASSWORD,
                 &["api", "v1", "users", &id.to_param(), "reset-password"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_USERS_BY_ID_RESET_PASSWORD, response).await
-            }
-            _ => Err(response::error(&POST_USERS_BY_ID_RESET_PASSWORD, response).await),
-        }
+        response::empty(&info::POST_USERS_BY_ID_RESET_PASSWORD, response).await
     }
 
     /// Request two factor auth
@@ -1443,21 +1242,16 @@ impl Client {
     ) -> Result<Vec<types::RequestTwoFactorResponse>, Error> {
         let mut call = self
             .call(
-                &REQUEST_TWO_FACTOR,
+                &info::REQUEST_TWO_FACTOR,
                 &["api", "v1", "users", &id.to_param(), "two-factor", "request"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    Vec<types::RequestTwoFactorResponse>,
-                >(&REQUEST_TWO_FACTOR, response)
-                    .await
-            }
-            _ => Err(response::error(&REQUEST_TWO_FACTOR, response).await),
-        }
+        response::json::<
+            Vec<types::RequestTwoFactorResponse>,
+        >(&info::REQUEST_TWO_FACTOR, response)
+            .await
     }
 
     /// Confirm two factor auth
@@ -1477,16 +1271,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &CONFIRM_TWO_FACTOR_REQUEST,
+                &info::CONFIRM_TWO_FACTOR_REQUEST,
                 &["api", "v1", "users", &id.to_param(), "two-factor", "confirm-request"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&CONFIRM_TWO_FACTOR_REQUEST, response).await,
-            _ => Err(response::error(&CONFIRM_TWO_FACTOR_REQUEST, response).await),
-        }
+        response::empty(&info::CONFIRM_TWO_FACTOR_REQUEST, response).await
     }
 
     /// Disable two factor auth
@@ -1506,16 +1297,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DISABLE_TWO_FACTOR,
+                &info::DISABLE_TWO_FACTOR,
                 &["api", "v1", "users", &id.to_param(), "two-factor", "disable"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DISABLE_TWO_FACTOR, response).await,
-            _ => Err(response::error(&DISABLE_TWO_FACTOR, response).await),
-        }
+        response::empty(&info::DISABLE_TWO_FACTOR, response).await
     }
 
     /// Initialize the resumable user import
@@ -1540,7 +1328,7 @@ impl Client {
         let x_upload_content_type = x_upload_content_type.into();
         let mut call = self
             .call(
-                &USER_IMPORT_RESUMABLE_INIT,
+                &info::USER_IMPORT_RESUMABLE_INIT,
                 &[
                     "api",
                     "v1",
@@ -1559,12 +1347,12 @@ impl Client {
             201 => {
                 let location = response::header::<
                     String,
-                >(&USER_IMPORT_RESUMABLE_INIT, &response, "location")?;
+                >(&info::USER_IMPORT_RESUMABLE_INIT, &response, "location")?;
                 Ok(UserImportResumableInitOutcome {
                     location,
                 })
             }
-            _ => Err(response::error(&USER_IMPORT_RESUMABLE_INIT, response).await),
+            _ => Err(response::error(&info::USER_IMPORT_RESUMABLE_INIT, response).await),
         }
     }
 
@@ -1591,7 +1379,7 @@ impl Client {
         let content_range = content_range.into();
         let mut call = self
             .call(
-                &USER_IMPORT_RESUMABLE,
+                &info::USER_IMPORT_RESUMABLE,
                 &[
                     "api",
                     "v1",
@@ -1611,12 +1399,12 @@ impl Client {
             308 => {
                 let range = response::header::<
                     String,
-                >(&USER_IMPORT_RESUMABLE, &response, "range")?;
+                >(&info::USER_IMPORT_RESUMABLE, &response, "range")?;
                 Ok(UserImportResumableOutcome::ResumeIncomplete {
                     range,
                 })
             }
-            _ => Err(response::error(&USER_IMPORT_RESUMABLE, response).await),
+            _ => Err(response::error(&info::USER_IMPORT_RESUMABLE, response).await),
         }
     }
 
@@ -1639,7 +1427,7 @@ impl Client {
         let upload_id = upload_id.into();
         let mut call = self
             .call(
-                &USER_IMPORT_RESUMABLE_CANCEL,
+                &info::USER_IMPORT_RESUMABLE_CANCEL,
                 &[
                     "api",
                     "v1",
@@ -1652,10 +1440,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.query("upload_id", &upload_id);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&USER_IMPORT_RESUMABLE_CANCEL, response).await,
-            _ => Err(response::error(&USER_IMPORT_RESUMABLE_CANCEL, response).await),
-        }
+        response::empty(&info::USER_IMPORT_RESUMABLE_CANCEL, response).await
     }
 
     /// Get latest user import
@@ -1674,20 +1459,15 @@ impl Client {
     ) -> Result<types::GetLatestUserImportResponse, Error> {
         let mut call = self
             .call(
-                &GET_LATEST_USER_IMPORT,
+                &info::GET_LATEST_USER_IMPORT,
                 &["api", "v1", "users", &user_id.to_param(), "imports", "latest"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetLatestUserImportResponse,
-                >(&GET_LATEST_USER_IMPORT, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_LATEST_USER_IMPORT, response).await),
-        }
+        response::json::<
+            types::GetLatestUserImportResponse,
+        >(&info::GET_LATEST_USER_IMPORT, response)
+            .await
     }
 
     /// Request user export
@@ -1707,21 +1487,16 @@ impl Client {
     ) -> Result<types::RequestUserExportResponse, Error> {
         let mut call = self
             .call(
-                &REQUEST_USER_EXPORT,
+                &info::REQUEST_USER_EXPORT,
                 &["api", "v1", "users", &user_id.to_param(), "exports", "request"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::RequestUserExportResponse,
-                >(&REQUEST_USER_EXPORT, response)
-                    .await
-            }
-            _ => Err(response::error(&REQUEST_USER_EXPORT, response).await),
-        }
+        response::json::<
+            types::RequestUserExportResponse,
+        >(&info::REQUEST_USER_EXPORT, response)
+            .await
     }
 
     /// List user exports
@@ -1740,20 +1515,15 @@ impl Client {
     ) -> Result<types::ListUserExportsResponse, Error> {
         let mut call = self
             .call(
-                &LIST_USER_EXPORTS,
+                &info::LIST_USER_EXPORTS,
                 &["api", "v1", "users", &user_id.to_param(), "exports"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::ListUserExportsResponse,
-                >(&LIST_USER_EXPORTS, response)
-                    .await
-            }
-            _ => Err(response::error(&LIST_USER_EXPORTS, response).await),
-        }
+        response::json::<
+            types::ListUserExportsResponse,
+        >(&info::LIST_USER_EXPORTS, response)
+            .await
     }
 
     /// Delete a user export
@@ -1774,15 +1544,12 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DELETE_USER_EXPORT,
+                &info::DELETE_USER_EXPORT,
                 &["api", "v1", "users", &user_id.to_param(), "exports", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DELETE_USER_EXPORT, response).await,
-            _ => Err(response::error(&DELETE_USER_EXPORT, response).await),
-        }
+        response::empty(&info::DELETE_USER_EXPORT, response).await
     }
 
     /// Get my user information
@@ -1791,13 +1558,10 @@ impl Client {
     ///
     /// Requires authentication, with the role `user`.
     pub async fn get_user_info(&self) -> Result<types::User, Error> {
-        let mut call = self.call(&GET_USER_INFO, &["api", "v1", "users", "me"]);
+        let mut call = self.call(&info::GET_USER_INFO, &["api", "v1", "users", "me"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::json::<types::User>(&GET_USER_INFO, response).await,
-            _ => Err(response::error(&GET_USER_INFO, response).await),
-        }
+        response::json::<types::User>(&info::GET_USER_INFO, response).await
     }
 
     /// Update my user information
@@ -1806,14 +1570,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `user`.
     pub async fn put_user_info(&self, body: types::UpdateMe) -> Result<(), Error> {
-        let mut call = self.call(&PUT_USER_INFO, &["api", "v1", "users", "me"]);
+        let mut call = self.call(&info::PUT_USER_INFO, &["api", "v1", "users", "me"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&PUT_USER_INFO, response).await,
-            _ => Err(response::error(&PUT_USER_INFO, response).await),
-        }
+        response::empty(&info::PUT_USER_INFO, response).await
     }
 
     /// Delete my account
@@ -1824,13 +1585,10 @@ impl Client {
     ///
     /// Requires authentication, with the role `user`.
     pub async fn delete_me(&self) -> Result<(), Error> {
-        let mut call = self.call(&DELETE_ME, &["api", "v1", "users", "me"]);
+        let mut call = self.call(&info::DELETE_ME, &["api", "v1", "users", "me"]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DELETE_ME, response).await,
-            _ => Err(response::error(&DELETE_ME, response).await),
-        }
+        response::empty(&info::DELETE_ME, response).await
     }
 
     /// List comments on user's videos
@@ -1898,20 +1656,15 @@ impl Client {
     ) -> Result<types::GetUsersMeVideoQuotaUsedResponse, Error> {
         let mut call = self
             .call(
-                &GET_USERS_ME_VIDEO_QUOTA_USED,
+                &info::GET_USERS_ME_VIDEO_QUOTA_USED,
                 &["api", "v1", "users", "me", "video-quota-used"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetUsersMeVideoQuotaUsedResponse,
-                >(&GET_USERS_ME_VIDEO_QUOTA_USED, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_USERS_ME_VIDEO_QUOTA_USED, response).await),
-        }
+        response::json::<
+            types::GetUsersMeVideoQuotaUsedResponse,
+        >(&info::GET_USERS_ME_VIDEO_QUOTA_USED, response)
+            .await
     }
 
     /// Get rate of my user for a video
@@ -1929,7 +1682,7 @@ impl Client {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &GET_USERS_ME_VIDEOS_BY_VIDEO_ID_OR_UUID_RATING,
+                &info::GET_USERS_ME_VIDEOS_BY_VIDEO_ID_OR_UUID_RATING,
                 &[
                     "api",
                     "v1",
@@ -1942,23 +1695,10 @@ impl Client {
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetMeVideoRating,
-                >(&GET_USERS_ME_VIDEOS_BY_VIDEO_ID_OR_UUID_RATING, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_USERS_ME_VIDEOS_BY_VIDEO_ID_OR_UUID_RATING,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::GetMeVideoRating,
+        >(&info::GET_USERS_ME_VIDEOS_BY_VIDEO_ID_OR_UUID_RATING, response)
+            .await
     }
 
     /// List videos of my user
@@ -2047,16 +1787,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_USERS_ME_SUBSCRIPTIONS,
+                &info::POST_USERS_ME_SUBSCRIPTIONS,
                 &["api", "v1", "users", "me", "subscriptions"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&POST_USERS_ME_SUBSCRIPTIONS, response).await,
-            _ => Err(response::error(&POST_USERS_ME_SUBSCRIPTIONS, response).await),
-        }
+        response::empty(&info::POST_USERS_ME_SUBSCRIPTIONS, response).await
     }
 
     /// Get if subscriptions exist for my user
@@ -2074,21 +1811,16 @@ impl Client {
         let uris = uris.into_iter().map(Into::into).collect::<Vec<_>>();
         let mut call = self
             .call(
-                &GET_USERS_ME_SUBSCRIPTIONS_EXIST,
+                &info::GET_USERS_ME_SUBSCRIPTIONS_EXIST,
                 &["api", "v1", "users", "me", "subscriptions", "exist"],
             );
         call.accept("application/json");
         call.query_list("uris", &uris, QueryStyle::Exploded);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    serde_json::Map<String, serde_json::Value>,
-                >(&GET_USERS_ME_SUBSCRIPTIONS_EXIST, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_USERS_ME_SUBSCRIPTIONS_EXIST, response).await),
-        }
+        response::json::<
+            serde_json::Map<String, serde_json::Value>,
+        >(&info::GET_USERS_ME_SUBSCRIPTIONS_EXIST, response)
+            .await
     }
 
     /// List videos of subscriptions of my user
@@ -2152,7 +1884,7 @@ impl Client {
         let subscription_handle = subscription_handle.into();
         let mut call = self
             .call(
-                &GET_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE,
+                &info::GET_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE,
                 &[
                     "api",
                     "v1",
@@ -2164,23 +1896,10 @@ impl Client {
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoChannel,
-                >(&GET_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::VideoChannel,
+        >(&info::GET_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE, response)
+            .await
     }
 
     /// Delete subscription of my user
@@ -2198,7 +1917,7 @@ impl Client {
         let subscription_handle = subscription_handle.into();
         let mut call = self
             .call(
-                &DELETE_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE,
+                &info::DELETE_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE,
                 &[
                     "api",
                     "v1",
@@ -2210,24 +1929,11 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &DELETE_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &DELETE_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(
+                &info::DELETE_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE,
+                response,
+            )
+            .await
     }
 
     /// List my notifications
@@ -2270,18 +1976,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_USERS_ME_NOTIFICATIONS_READ,
+                &info::POST_USERS_ME_NOTIFICATIONS_READ,
                 &["api", "v1", "users", "me", "notifications", "read"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_USERS_ME_NOTIFICATIONS_READ, response).await
-            }
-            _ => Err(response::error(&POST_USERS_ME_NOTIFICATIONS_READ, response).await),
-        }
+        response::empty(&info::POST_USERS_ME_NOTIFICATIONS_READ, response).await
     }
 
     /// Mark all my notification as read
@@ -2292,22 +1993,12 @@ impl Client {
     pub async fn post_users_me_notifications_read_all(&self) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_USERS_ME_NOTIFICATIONS_READ_ALL,
+                &info::POST_USERS_ME_NOTIFICATIONS_READ_ALL,
                 &["api", "v1", "users", "me", "notifications", "read-all"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_USERS_ME_NOTIFICATIONS_READ_ALL, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_USERS_ME_NOTIFICATIONS_READ_ALL, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::POST_USERS_ME_NOTIFICATIONS_READ_ALL, response).await
     }
 
     /// Update my notification settings
@@ -2321,20 +2012,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &PUT_USERS_ME_NOTIFICATION_SETTINGS,
+                &info::PUT_USERS_ME_NOTIFICATION_SETTINGS,
                 &["api", "v1", "users", "me", "notification-settings"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&PUT_USERS_ME_NOTIFICATION_SETTINGS, response).await
-            }
-            _ => {
-                Err(response::error(&PUT_USERS_ME_NOTIFICATION_SETTINGS, response).await)
-            }
-        }
+        response::empty(&info::PUT_USERS_ME_NOTIFICATION_SETTINGS, response).await
     }
 
     /// Mark feature info as read
@@ -2350,22 +2034,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_USERS_ME_NEW_FEATURE_INFO_READ,
+                &info::POST_USERS_ME_NEW_FEATURE_INFO_READ,
                 &["api", "v1", "users", "me", "new-feature-info", "read"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_USERS_ME_NEW_FEATURE_INFO_READ, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_USERS_ME_NEW_FEATURE_INFO_READ, response).await,
-                )
-            }
-        }
+        response::empty(&info::POST_USERS_ME_NEW_FEATURE_INFO_READ, response).await
     }
 
     /// List watched videos history
@@ -2408,7 +2083,7 @@ impl Client {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &DELETE_USERS_ME_HISTORY_VIDEOS_BY_VIDEO_ID_OR_UUID,
+                &info::DELETE_USERS_ME_HISTORY_VIDEOS_BY_VIDEO_ID_OR_UUID,
                 &[
                     "api",
                     "v1",
@@ -2421,24 +2096,11 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &DELETE_USERS_ME_HISTORY_VIDEOS_BY_VIDEO_ID_OR_UUID,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &DELETE_USERS_ME_HISTORY_VIDEOS_BY_VIDEO_ID_OR_UUID,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(
+                &info::DELETE_USERS_ME_HISTORY_VIDEOS_BY_VIDEO_ID_OR_UUID,
+                response,
+            )
+            .await
     }
 
     /// Clear video history
@@ -2452,22 +2114,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_USERS_ME_HISTORY_VIDEOS_REMOVE,
+                &info::POST_USERS_ME_HISTORY_VIDEOS_REMOVE,
                 &["api", "v1", "users", "me", "history", "videos", "remove"],
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_USERS_ME_HISTORY_VIDEOS_REMOVE, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_USERS_ME_HISTORY_VIDEOS_REMOVE, response).await,
-                )
-            }
-        }
+        response::empty(&info::POST_USERS_ME_HISTORY_VIDEOS_REMOVE, response).await
     }
 
     /// Update my user avatar
@@ -2481,21 +2134,16 @@ impl Client {
     ) -> Result<types::PostUsersMeAvatarPickResponse, Error> {
         let mut call = self
             .call(
-                &POST_USERS_ME_AVATAR_PICK,
+                &info::POST_USERS_ME_AVATAR_PICK,
                 &["api", "v1", "users", "me", "avatar", "pick"],
             );
         call.accept("application/json");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::PostUsersMeAvatarPickResponse,
-                >(&POST_USERS_ME_AVATAR_PICK, response)
-                    .await
-            }
-            _ => Err(response::error(&POST_USERS_ME_AVATAR_PICK, response).await),
-        }
+        response::json::<
+            types::PostUsersMeAvatarPickResponse,
+        >(&info::POST_USERS_ME_AVATAR_PICK, response)
+            .await
     }
 
     /// Delete my avatar
@@ -2505,13 +2153,13 @@ impl Client {
     /// Requires authentication.
     pub async fn delete_users_me_avatar(&self) -> Result<(), Error> {
         let mut call = self
-            .call(&DELETE_USERS_ME_AVATAR, &["api", "v1", "users", "me", "avatar"]);
+            .call(
+                &info::DELETE_USERS_ME_AVATAR,
+                &["api", "v1", "users", "me", "avatar"],
+            );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DELETE_USERS_ME_AVATAR, response).await,
-            _ => Err(response::error(&DELETE_USERS_ME_AVATAR, response).await),
-        }
+        response::empty(&info::DELETE_USERS_ME_AVATAR, response).await
     }
 
     /// Register a user
@@ -2523,17 +2171,13 @@ impl Client {
         &self,
         body: types::RegisterUser,
     ) -> Result<types::RegisterUserResponse, Error> {
-        let mut call = self.call(&REGISTER_USER, &["api", "v1", "users", "register"]);
+        let mut call = self
+            .call(&info::REGISTER_USER, &["api", "v1", "users", "register"]);
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::RegisterUserResponse>(&REGISTER_USER, response)
-                    .await
-            }
-            _ => Err(response::error(&REGISTER_USER, response).await),
-        }
+        response::json::<types::RegisterUserResponse>(&info::REGISTER_USER, response)
+            .await
     }
 
     /// Request registration
@@ -2547,21 +2191,16 @@ impl Client {
     ) -> Result<types::RequestRegistrationResponse, Error> {
         let mut call = self
             .call(
-                &REQUEST_REGISTRATION,
+                &info::REQUEST_REGISTRATION,
                 &["api", "v1", "users", "registrations", "request"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::RequestRegistrationResponse,
-                >(&REQUEST_REGISTRATION, response)
-                    .await
-            }
-            _ => Err(response::error(&REQUEST_REGISTRATION, response).await),
-        }
+        response::json::<
+            types::RequestRegistrationResponse,
+        >(&info::REQUEST_REGISTRATION, response)
+            .await
     }
 
     /// Accept registration
@@ -2579,7 +2218,7 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &ACCEPT_REGISTRATION,
+                &info::ACCEPT_REGISTRATION,
                 &[
                     "api",
                     "v1",
@@ -2592,10 +2231,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&ACCEPT_REGISTRATION, response).await,
-            _ => Err(response::error(&ACCEPT_REGISTRATION, response).await),
-        }
+        response::empty(&info::ACCEPT_REGISTRATION, response).await
     }
 
     /// Reject registration
@@ -2613,7 +2249,7 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &REJECT_REGISTRATION,
+                &info::REJECT_REGISTRATION,
                 &[
                     "api",
                     "v1",
@@ -2626,10 +2262,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&REJECT_REGISTRATION, response).await,
-            _ => Err(response::error(&REJECT_REGISTRATION, response).await),
-        }
+        response::empty(&info::REJECT_REGISTRATION, response).await
     }
 
     /// Delete registration
@@ -2648,15 +2281,12 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DELETE_REGISTRATION,
+                &info::DELETE_REGISTRATION,
                 &["api", "v1", "users", "registrations", &registration_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DELETE_REGISTRATION, response).await,
-            _ => Err(response::error(&DELETE_REGISTRATION, response).await),
-        }
+        response::empty(&info::DELETE_REGISTRATION, response).await
     }
 
     /// List registrations
@@ -2733,20 +2363,13 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &POST_VIDEOS_OWNERSHIP_BY_ID_ACCEPT,
+                &info::POST_VIDEOS_OWNERSHIP_BY_ID_ACCEPT,
                 &["api", "v1", "videos", "ownership", &id.to_param(), "accept"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_VIDEOS_OWNERSHIP_BY_ID_ACCEPT, response).await
-            }
-            _ => {
-                Err(response::error(&POST_VIDEOS_OWNERSHIP_BY_ID_ACCEPT, response).await)
-            }
-        }
+        response::empty(&info::POST_VIDEOS_OWNERSHIP_BY_ID_ACCEPT, response).await
     }
 
     /// Refuse ownership change request
@@ -2764,19 +2387,12 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE,
+                &info::POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE,
                 &["api", "v1", "videos", "ownership", &id.to_param(), "refuse"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE, response).await
-            }
-            _ => {
-                Err(response::error(&POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE, response).await)
-            }
-        }
+        response::empty(&info::POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE, response).await
     }
 
     /// Delete ownership change request
@@ -2796,15 +2412,12 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &DELETE_VIDEOS_OWNERSHIP_BY_ID,
+                &info::DELETE_VIDEOS_OWNERSHIP_BY_ID,
                 &["api", "v1", "videos", "ownership", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DELETE_VIDEOS_OWNERSHIP_BY_ID, response).await,
-            _ => Err(response::error(&DELETE_VIDEOS_OWNERSHIP_BY_ID, response).await),
-        }
+        response::empty(&info::DELETE_VIDEOS_OWNERSHIP_BY_ID, response).await
     }
 
     /// List ownership change requests for a video
@@ -2862,30 +2475,14 @@ impl Client {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP,
+                &info::POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP,
                 &["api", "v1", "videos", &video_id_or_uuid.to_param(), "give-ownership"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP, response)
+            .await
     }
 
     /// List channel ownership changes
@@ -2932,26 +2529,13 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_ACCEPT,
+                &info::POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_ACCEPT,
                 &["api", "v1", "video-channels", "ownership", &id.to_param(), "accept"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_ACCEPT, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_ACCEPT,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_ACCEPT, response)
+            .await
     }
 
     /// Refuse channel ownership change request
@@ -2969,26 +2553,13 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE,
+                &info::POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE,
                 &["api", "v1", "video-channels", "ownership", &id.to_param(), "refuse"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE, response)
+            .await
     }
 
     /// Delete channel ownership change request
@@ -3008,22 +2579,12 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID,
+                &info::DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID,
                 &["api", "v1", "video-channels", "ownership", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID, response).await
     }
 
     /// List ownership change requests for a channel
@@ -3081,7 +2642,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_GIVE_OWNERSHIP,
+                &info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_GIVE_OWNERSHIP,
                 &[
                     "api",
                     "v1",
@@ -3093,24 +2654,11 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_GIVE_OWNERSHIP,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_GIVE_OWNERSHIP,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(
+                &info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_GIVE_OWNERSHIP,
+                response,
+            )
+            .await
     }
 
     /// Request video token
@@ -3155,16 +2703,13 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &POST_VIDEOS_BY_ID_STUDIO_EDIT,
+                &info::POST_VIDEOS_BY_ID_STUDIO_EDIT,
                 &["api", "v1", "videos", &id.to_param(), "studio", "edit"],
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&POST_VIDEOS_BY_ID_STUDIO_EDIT, response).await,
-            _ => Err(response::error(&POST_VIDEOS_BY_ID_STUDIO_EDIT, response).await),
-        }
+        response::empty(&info::POST_VIDEOS_BY_ID_STUDIO_EDIT, response).await
     }
 
     /// List videos
@@ -3216,26 +2761,21 @@ impl Client {
     /// `GET /api/v1/videos/categories`
     pub async fn get_categories(&self) -> Result<Vec<String>, Error> {
         let mut call = self
-            .call(&GET_CATEGORIES, &["api", "v1", "videos", "categories"]);
+            .call(&info::GET_CATEGORIES, &["api", "v1", "videos", "categories"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::json::<Vec<String>>(&GET_CATEGORIES, response).await,
-            _ => Err(response::error(&GET_CATEGORIES, response).await),
-        }
+        response::json::<Vec<String>>(&info::GET_CATEGORIES, response).await
     }
 
     /// List available video licences
     ///
     /// `GET /api/v1/videos/licences`
     pub async fn get_licences(&self) -> Result<Vec<String>, Error> {
-        let mut call = self.call(&GET_LICENCES, &["api", "v1", "videos", "licences"]);
+        let mut call = self
+            .call(&info::GET_LICENCES, &["api", "v1", "videos", "licences"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::json::<Vec<String>>(&GET_LICENCES, response).await,
-            _ => Err(response::error(&GET_LICENCES, response).await),
-        }
+        response::json::<Vec<String>>(&info::GET_LICENCES, response).await
     }
 
     /// List available video languages
@@ -3255,16 +2795,13 @@ impl Client {
     /// `GET /api/v1/videos/privacies`
     pub async fn get_video_privacy_policies(&self) -> Result<Vec<String>, Error> {
         let mut call = self
-            .call(&GET_VIDEO_PRIVACY_POLICIES, &["api", "v1", "videos", "privacies"]);
+            .call(
+                &info::GET_VIDEO_PRIVACY_POLICIES,
+                &["api", "v1", "videos", "privacies"],
+            );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<Vec<String>>(&GET_VIDEO_PRIVACY_POLICIES, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEO_PRIVACY_POLICIES, response).await),
-        }
+        response::json::<Vec<String>>(&info::GET_VIDEO_PRIVACY_POLICIES, response).await
     }
 
     /// Update a video
@@ -3281,14 +2818,12 @@ impl Client {
         body: types::PutVideoBody,
     ) -> Result<(), Error> {
         let id = id.into();
-        let mut call = self.call(&PUT_VIDEO, &["api", "v1", "videos", &id.to_param()]);
+        let mut call = self
+            .call(&info::PUT_VIDEO, &["api", "v1", "videos", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&PUT_VIDEO, response).await,
-            _ => Err(response::error(&PUT_VIDEO, response).await),
-        }
+        response::empty(&info::PUT_VIDEO, response).await
     }
 
     /// Get a video
@@ -3318,13 +2853,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     pub async fn del_video(&self, id: impl Into<types::IdOrUUID>) -> Result<(), Error> {
         let id = id.into();
-        let mut call = self.call(&DEL_VIDEO, &["api", "v1", "videos", &id.to_param()]);
+        let mut call = self
+            .call(&info::DEL_VIDEO, &["api", "v1", "videos", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DEL_VIDEO, response).await,
-            _ => Err(response::error(&DEL_VIDEO, response).await),
-        }
+        response::empty(&info::DEL_VIDEO, response).await
     }
 
     /// Notify user is watching a video
@@ -3342,14 +2875,11 @@ impl Client {
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
-            .call(&ADD_VIEW, &["api", "v1", "videos", &id.to_param(), "views"]);
+            .call(&info::ADD_VIEW, &["api", "v1", "videos", &id.to_param(), "views"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&ADD_VIEW, response).await,
-            _ => Err(response::error(&ADD_VIEW, response).await),
-        }
+        response::empty(&info::ADD_VIEW, response).await
     }
 
     /// Get overall stats of a video
@@ -3413,20 +2943,15 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &GET_VIDEOS_BY_ID_STATS_RETENTION,
+                &info::GET_VIDEOS_BY_ID_STATS_RETENTION,
                 &["api", "v1", "videos", &id.to_param(), "stats", "retention"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoStatsRetention,
-                >(&GET_VIDEOS_BY_ID_STATS_RETENTION, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEOS_BY_ID_STATS_RETENTION, response).await),
-        }
+        response::json::<
+            types::VideoStatsRetention,
+        >(&info::GET_VIDEOS_BY_ID_STATS_RETENTION, response)
+            .await
     }
 
     /// Get timeserie stats of a video
@@ -3467,17 +2992,13 @@ impl Client {
         &self,
         body: types::VideoUploadRequestLegacy,
     ) -> Result<types::VideoUploadResponse, Error> {
-        let mut call = self.call(&UPLOAD_LEGACY, &["api", "v1", "videos", "upload"]);
+        let mut call = self
+            .call(&info::UPLOAD_LEGACY, &["api", "v1", "videos", "upload"]);
         call.accept("application/json");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::VideoUploadResponse>(&UPLOAD_LEGACY, response)
-                    .await
-            }
-            _ => Err(response::error(&UPLOAD_LEGACY, response).await),
-        }
+        response::json::<types::VideoUploadResponse>(&info::UPLOAD_LEGACY, response)
+            .await
     }
 
     /// Initialize the resumable upload of a video
@@ -3499,7 +3020,10 @@ impl Client {
     ) -> Result<UploadResumableInitOutcome, Error> {
         let x_upload_content_type = x_upload_content_type.into();
         let mut call = self
-            .call(&UPLOAD_RESUMABLE_INIT, &["api", "v1", "videos", "upload-resumable"]);
+            .call(
+                &info::UPLOAD_RESUMABLE_INIT,
+                &["api", "v1", "videos", "upload-resumable"],
+            );
         call.accept("application/json, */*;q=0.8");
         call.header("x-upload-content-length", &x_upload_content_length);
         call.header("x-upload-content-type", &x_upload_content_type);
@@ -3510,12 +3034,12 @@ impl Client {
             201 => {
                 let location = response::header::<
                     String,
-                >(&UPLOAD_RESUMABLE_INIT, &response, "location")?;
+                >(&info::UPLOAD_RESUMABLE_INIT, &response, "location")?;
                 Ok(UploadResumableInitOutcome::Created {
                     location,
                 })
             }
-            _ => Err(response::error(&UPLOAD_RESUMABLE_INIT, response).await),
+            _ => Err(response::error(&info::UPLOAD_RESUMABLE_INIT, response).await),
         }
     }
 
@@ -3539,7 +3063,7 @@ impl Client {
         let upload_id = upload_id.into();
         let content_range = content_range.into();
         let mut call = self
-            .call(&UPLOAD_RESUMABLE, &["api", "v1", "videos", "upload-resumable"]);
+            .call(&info::UPLOAD_RESUMABLE, &["api", "v1", "videos", "upload-resumable"]);
         call.accept("application/json");
         call.query("upload_id", &upload_id);
         call.header("content-range", &content_range);
@@ -3551,7 +3075,7 @@ impl Client {
                     UploadResumableOutcome::LastChunkReceived(
                         response::json::<
                             types::VideoUploadResponse,
-                        >(&UPLOAD_RESUMABLE, response)
+                        >(&info::UPLOAD_RESUMABLE, response)
                             .await?,
                     ),
                 )
@@ -3559,12 +3083,12 @@ impl Client {
             308 => {
                 let range = response::header::<
                     String,
-                >(&UPLOAD_RESUMABLE, &response, "range")?;
+                >(&info::UPLOAD_RESUMABLE, &response, "range")?;
                 Ok(UploadResumableOutcome::ResumeIncomplete {
                     range,
                 })
             }
-            _ => Err(response::error(&UPLOAD_RESUMABLE, response).await),
+            _ => Err(response::error(&info::UPLOAD_RESUMABLE, response).await),
         }
     }
 
@@ -3585,16 +3109,13 @@ impl Client {
         let upload_id = upload_id.into();
         let mut call = self
             .call(
-                &UPLOAD_RESUMABLE_CANCEL,
+                &info::UPLOAD_RESUMABLE_CANCEL,
                 &["api", "v1", "videos", "upload-resumable"],
             );
         call.accept("application/json, */*;q=0.8");
         call.query("upload_id", &upload_id);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&UPLOAD_RESUMABLE_CANCEL, response).await,
-            _ => Err(response::error(&UPLOAD_RESUMABLE_CANCEL, response).await),
-        }
+        response::empty(&info::UPLOAD_RESUMABLE_CANCEL, response).await
     }
 
     /// Import a video
@@ -3608,17 +3129,12 @@ impl Client {
         &self,
         body: types::VideoCreateImport,
     ) -> Result<types::VideoUploadResponse, Error> {
-        let mut call = self.call(&IMPORT_VIDEO, &["api", "v1", "videos", "imports"]);
+        let mut call = self
+            .call(&info::IMPORT_VIDEO, &["api", "v1", "videos", "imports"]);
         call.accept("application/json");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::VideoUploadResponse>(&IMPORT_VIDEO, response)
-                    .await
-            }
-            _ => Err(response::error(&IMPORT_VIDEO, response).await),
-        }
+        response::json::<types::VideoUploadResponse>(&info::IMPORT_VIDEO, response).await
     }
 
     /// Cancel video import
@@ -3637,17 +3153,12 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_VIDEOS_IMPORTS_BY_ID_CANCEL,
+                &info::POST_VIDEOS_IMPORTS_BY_ID_CANCEL,
                 &["api", "v1", "videos", "imports", &id.to_param(), "cancel"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_VIDEOS_IMPORTS_BY_ID_CANCEL, response).await
-            }
-            _ => Err(response::error(&POST_VIDEOS_IMPORTS_BY_ID_CANCEL, response).await),
-        }
+        response::empty(&info::POST_VIDEOS_IMPORTS_BY_ID_CANCEL, response).await
     }
 
     /// Retry video import
@@ -3666,17 +3177,12 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_VIDEOS_IMPORTS_BY_ID_RETRY,
+                &info::POST_VIDEOS_IMPORTS_BY_ID_RETRY,
                 &["api", "v1", "videos", "imports", &id.to_param(), "retry"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_VIDEOS_IMPORTS_BY_ID_RETRY, response).await
-            }
-            _ => Err(response::error(&POST_VIDEOS_IMPORTS_BY_ID_RETRY, response).await),
-        }
+        response::empty(&info::POST_VIDEOS_IMPORTS_BY_ID_RETRY, response).await
     }
 
     /// Delete video import
@@ -3692,15 +3198,12 @@ impl Client {
     pub async fn delete_videos_imports_by_id(&self, id: types::Id) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DELETE_VIDEOS_IMPORTS_BY_ID,
+                &info::DELETE_VIDEOS_IMPORTS_BY_ID,
                 &["api", "v1", "videos", "imports", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DELETE_VIDEOS_IMPORTS_BY_ID, response).await,
-            _ => Err(response::error(&DELETE_VIDEOS_IMPORTS_BY_ID, response).await),
-        }
+        response::empty(&info::DELETE_VIDEOS_IMPORTS_BY_ID, response).await
     }
 
     /// Create a live
@@ -3712,16 +3215,11 @@ impl Client {
         &self,
         body: types::AddLiveBody,
     ) -> Result<types::VideoUploadResponse, Error> {
-        let mut call = self.call(&ADD_LIVE, &["api", "v1", "videos", "live"]);
+        let mut call = self.call(&info::ADD_LIVE, &["api", "v1", "videos", "live"]);
         call.accept("application/json");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::VideoUploadResponse>(&ADD_LIVE, response).await
-            }
-            _ => Err(response::error(&ADD_LIVE, response).await),
-        }
+        response::json::<types::VideoUploadResponse>(&info::ADD_LIVE, response).await
     }
 
     /// Get information about a live
@@ -3738,15 +3236,10 @@ impl Client {
     ) -> Result<types::LiveVideoResponse, Error> {
         let id = id.into();
         let mut call = self
-            .call(&GET_LIVE_ID, &["api", "v1", "videos", "live", &id.to_param()]);
+            .call(&info::GET_LIVE_ID, &["api", "v1", "videos", "live", &id.to_param()]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::LiveVideoResponse>(&GET_LIVE_ID, response).await
-            }
-            _ => Err(response::error(&GET_LIVE_ID, response).await),
-        }
+        response::json::<types::LiveVideoResponse>(&info::GET_LIVE_ID, response).await
     }
 
     /// Update information about a live
@@ -3764,14 +3257,14 @@ impl Client {
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
-            .call(&UPDATE_LIVE_ID, &["api", "v1", "videos", "live", &id.to_param()]);
+            .call(
+                &info::UPDATE_LIVE_ID,
+                &["api", "v1", "videos", "live", &id.to_param()],
+            );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&UPDATE_LIVE_ID, response).await,
-            _ => Err(response::error(&UPDATE_LIVE_ID, response).await),
-        }
+        response::empty(&info::UPDATE_LIVE_ID, response).await
     }
 
     /// List live sessions
@@ -3838,15 +3331,13 @@ impl Client {
     ) -> Result<types::VideoSource, Error> {
         let id = id.into();
         let mut call = self
-            .call(&GET_VIDEO_SOURCE, &["api", "v1", "videos", &id.to_param(), "source"]);
+            .call(
+                &info::GET_VIDEO_SOURCE,
+                &["api", "v1", "videos", &id.to_param(), "source"],
+            );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::VideoSource>(&GET_VIDEO_SOURCE, response).await
-            }
-            _ => Err(response::error(&GET_VIDEO_SOURCE, response).await),
-        }
+        response::json::<types::VideoSource>(&info::GET_VIDEO_SOURCE, response).await
     }
 
     /// Delete video source file
@@ -3864,15 +3355,12 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &DELETE_VIDEO_SOURCE_FILE,
+                &info::DELETE_VIDEO_SOURCE_FILE,
                 &["api", "v1", "videos", &id.to_param(), "source", "file"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DELETE_VIDEO_SOURCE_FILE, response).await,
-            _ => Err(response::error(&DELETE_VIDEO_SOURCE_FILE, response).await),
-        }
+        response::empty(&info::DELETE_VIDEO_SOURCE_FILE, response).await
     }
 
     /// Initialize the resumable replacement of a video
@@ -3898,7 +3386,7 @@ impl Client {
         let x_upload_content_type = x_upload_content_type.into();
         let mut call = self
             .call(
-                &REPLACE_VIDEO_SOURCE_RESUMABLE_INIT,
+                &info::REPLACE_VIDEO_SOURCE_RESUMABLE_INIT,
                 &["api", "v1", "videos", &id.to_param(), "source", "replace-resumable"],
             );
         call.accept("application/json, */*;q=0.8");
@@ -3911,14 +3399,15 @@ impl Client {
             201 => {
                 let location = response::header::<
                     String,
-                >(&REPLACE_VIDEO_SOURCE_RESUMABLE_INIT, &response, "location")?;
+                >(&info::REPLACE_VIDEO_SOURCE_RESUMABLE_INIT, &response, "location")?;
                 Ok(ReplaceVideoSourceResumableInitOutcome::Created {
                     location,
                 })
             }
             _ => {
                 Err(
-                    response::error(&REPLACE_VIDEO_SOURCE_RESUMABLE_INIT, response).await,
+                    response::error(&info::REPLACE_VIDEO_SOURCE_RESUMABLE_INIT, response)
+                        .await,
                 )
             }
         }
@@ -3948,7 +3437,7 @@ impl Client {
         let content_range = content_range.into();
         let mut call = self
             .call(
-                &REPLACE_VIDEO_SOURCE_RESUMABLE,
+                &info::REPLACE_VIDEO_SOURCE_RESUMABLE,
                 &["api", "v1", "videos", &id.to_param(), "source", "replace-resumable"],
             );
         call.accept("application/json, */*;q=0.8");
@@ -3961,12 +3450,17 @@ impl Client {
             308 => {
                 let range = response::header::<
                     String,
-                >(&REPLACE_VIDEO_SOURCE_RESUMABLE, &response, "range")?;
+                >(&info::REPLACE_VIDEO_SOURCE_RESUMABLE, &response, "range")?;
                 Ok(ReplaceVideoSourceResumableOutcome::ResumeIncomplete {
                     range,
                 })
             }
-            _ => Err(response::error(&REPLACE_VIDEO_SOURCE_RESUMABLE, response).await),
+            _ => {
+                Err(
+                    response::error(&info::REPLACE_VIDEO_SOURCE_RESUMABLE, response)
+                        .await,
+                )
+            }
         }
     }
 
@@ -3990,23 +3484,13 @@ impl Client {
         let upload_id = upload_id.into();
         let mut call = self
             .call(
-                &REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL,
+                &info::REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL,
                 &["api", "v1", "videos", &id.to_param(), "source", "replace-resumable"],
             );
         call.accept("application/json, */*;q=0.8");
         call.query("upload_id", &upload_id);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL, response).await
     }
 
     /// List my abuses
@@ -4080,16 +3564,11 @@ impl Client {
         &self,
         body: types::PostAbusesBody,
     ) -> Result<types::PostAbusesResponse, Error> {
-        let mut call = self.call(&POST_ABUSES, &["api", "v1", "abuses"]);
+        let mut call = self.call(&info::POST_ABUSES, &["api", "v1", "abuses"]);
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::PostAbusesResponse>(&POST_ABUSES, response).await
-            }
-            _ => Err(response::error(&POST_ABUSES, response).await),
-        }
+        response::json::<types::PostAbusesResponse>(&info::POST_ABUSES, response).await
     }
 
     /// Update an abuse
@@ -4107,16 +3586,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &PUT_ABUSES_BY_ABUSE_ID,
+                &info::PUT_ABUSES_BY_ABUSE_ID,
                 &["api", "v1", "abuses", &abuse_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&PUT_ABUSES_BY_ABUSE_ID, response).await,
-            _ => Err(response::error(&PUT_ABUSES_BY_ABUSE_ID, response).await),
-        }
+        response::empty(&info::PUT_ABUSES_BY_ABUSE_ID, response).await
     }
 
     /// Delete an abuse
@@ -4133,15 +3609,12 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DELETE_ABUSES_BY_ABUSE_ID,
+                &info::DELETE_ABUSES_BY_ABUSE_ID,
                 &["api", "v1", "abuses", &abuse_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DELETE_ABUSES_BY_ABUSE_ID, response).await,
-            _ => Err(response::error(&DELETE_ABUSES_BY_ABUSE_ID, response).await),
-        }
+        response::empty(&info::DELETE_ABUSES_BY_ABUSE_ID, response).await
     }
 
     /// List messages of an abuse
@@ -4158,20 +3631,15 @@ impl Client {
     ) -> Result<types::GetAbusesByAbuseIdMessagesResponse, Error> {
         let mut call = self
             .call(
-                &GET_ABUSES_BY_ABUSE_ID_MESSAGES,
+                &info::GET_ABUSES_BY_ABUSE_ID_MESSAGES,
                 &["api", "v1", "abuses", &abuse_id.to_param(), "messages"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetAbusesByAbuseIdMessagesResponse,
-                >(&GET_ABUSES_BY_ABUSE_ID_MESSAGES, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_ABUSES_BY_ABUSE_ID_MESSAGES, response).await),
-        }
+        response::json::<
+            types::GetAbusesByAbuseIdMessagesResponse,
+        >(&info::GET_ABUSES_BY_ABUSE_ID_MESSAGES, response)
+            .await
     }
 
     /// Add message to an abuse
@@ -4189,18 +3657,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_ABUSES_BY_ABUSE_ID_MESSAGES,
+                &info::POST_ABUSES_BY_ABUSE_ID_MESSAGES,
                 &["api", "v1", "abuses", &abuse_id.to_param(), "messages"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_ABUSES_BY_ABUSE_ID_MESSAGES, response).await
-            }
-            _ => Err(response::error(&POST_ABUSES_BY_ABUSE_ID_MESSAGES, response).await),
-        }
+        response::empty(&info::POST_ABUSES_BY_ABUSE_ID_MESSAGES, response).await
     }
 
     /// Delete an abuse message
@@ -4219,7 +3682,7 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DELETE_ABUSES_BY_ABUSE_ID_MESSAGES_BY_ABUSE_MESSAGE_ID,
+                &info::DELETE_ABUSES_BY_ABUSE_ID_MESSAGES_BY_ABUSE_MESSAGE_ID,
                 &[
                     "api",
                     "v1",
@@ -4231,24 +3694,11 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &DELETE_ABUSES_BY_ABUSE_ID_MESSAGES_BY_ABUSE_MESSAGE_ID,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &DELETE_ABUSES_BY_ABUSE_ID_MESSAGES_BY_ABUSE_MESSAGE_ID,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(
+                &info::DELETE_ABUSES_BY_ABUSE_ID_MESSAGES_BY_ABUSE_MESSAGE_ID,
+                response,
+            )
+            .await
     }
 
     /// Block a video
@@ -4267,16 +3717,13 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &ADD_VIDEO_BLOCK,
+                &info::ADD_VIDEO_BLOCK,
                 &["api", "v1", "videos", &id.to_param(), "blacklist"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&ADD_VIDEO_BLOCK, response).await,
-            _ => Err(response::error(&ADD_VIDEO_BLOCK, response).await),
-        }
+        response::empty(&info::ADD_VIDEO_BLOCK, response).await
     }
 
     /// Update a video block
@@ -4295,16 +3742,13 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &UPDATE_VIDEO_BLOCK,
+                &info::UPDATE_VIDEO_BLOCK,
                 &["api", "v1", "videos", &id.to_param(), "blacklist"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&UPDATE_VIDEO_BLOCK, response).await,
-            _ => Err(response::error(&UPDATE_VIDEO_BLOCK, response).await),
-        }
+        response::empty(&info::UPDATE_VIDEO_BLOCK, response).await
     }
 
     /// Unblock a video by its id
@@ -4322,15 +3766,12 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &DEL_VIDEO_BLOCK,
+                &info::DEL_VIDEO_BLOCK,
                 &["api", "v1", "videos", &id.to_param(), "blacklist"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DEL_VIDEO_BLOCK, response).await,
-            _ => Err(response::error(&DEL_VIDEO_BLOCK, response).await),
-        }
+        response::empty(&info::DEL_VIDEO_BLOCK, response).await
     }
 
     /// List video blocks
@@ -4377,20 +3818,15 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &LIST_VIDEO_STORYBOARDS,
+                &info::LIST_VIDEO_STORYBOARDS,
                 &["api", "v1", "videos", &id.to_param(), "storyboards"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::ListVideoStoryboardsResponse,
-                >(&LIST_VIDEO_STORYBOARDS, response)
-                    .await
-            }
-            _ => Err(response::error(&LIST_VIDEO_STORYBOARDS, response).await),
-        }
+        response::json::<
+            types::ListVideoStoryboardsResponse,
+        >(&info::LIST_VIDEO_STORYBOARDS, response)
+            .await
     }
 
     /// List captions of a video
@@ -4431,16 +3867,13 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &GENERATE_VIDEO_CAPTION,
+                &info::GENERATE_VIDEO_CAPTION,
                 &["api", "v1", "videos", &id.to_param(), "captions", "generate"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&GENERATE_VIDEO_CAPTION, response).await,
-            _ => Err(response::error(&GENERATE_VIDEO_CAPTION, response).await),
-        }
+        response::empty(&info::GENERATE_VIDEO_CAPTION, response).await
     }
 
     /// Add or replace a video caption
@@ -4462,7 +3895,7 @@ impl Client {
         let caption_language = caption_language.into();
         let mut call = self
             .call(
-                &ADD_VIDEO_CAPTION,
+                &info::ADD_VIDEO_CAPTION,
                 &[
                     "api",
                     "v1",
@@ -4475,10 +3908,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&ADD_VIDEO_CAPTION, response).await,
-            _ => Err(response::error(&ADD_VIDEO_CAPTION, response).await),
-        }
+        response::empty(&info::ADD_VIDEO_CAPTION, response).await
     }
 
     /// Delete a video caption
@@ -4499,7 +3929,7 @@ impl Client {
         let caption_language = caption_language.into();
         let mut call = self
             .call(
-                &DEL_VIDEO_CAPTION,
+                &info::DEL_VIDEO_CAPTION,
                 &[
                     "api",
                     "v1",
@@ -4511,10 +3941,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DEL_VIDEO_CAPTION, response).await,
-            _ => Err(response::error(&DEL_VIDEO_CAPTION, response).await),
-        }
+        response::empty(&info::DEL_VIDEO_CAPTION, response).await
     }
 
     /// Get chapters of a video
@@ -4557,16 +3984,13 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &REPLACE_VIDEO_CHAPTERS,
+                &info::REPLACE_VIDEO_CHAPTERS,
                 &["api", "v1", "videos", &id.to_param(), "chapters"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&REPLACE_VIDEO_CHAPTERS, response).await,
-            _ => Err(response::error(&REPLACE_VIDEO_CHAPTERS, response).await),
-        }
+        response::empty(&info::REPLACE_VIDEO_CHAPTERS, response).await
     }
 
     /// Get video embed privacy
@@ -4586,20 +4010,15 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &GET_VIDEO_EMBED_PRIVACY,
+                &info::GET_VIDEO_EMBED_PRIVACY,
                 &["api", "v1", "videos", &id.to_param(), "embed-privacy"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetVideoEmbedPrivacyResponse,
-                >(&GET_VIDEO_EMBED_PRIVACY, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEO_EMBED_PRIVACY, response).await),
-        }
+        response::json::<
+            types::GetVideoEmbedPrivacyResponse,
+        >(&info::GET_VIDEO_EMBED_PRIVACY, response)
+            .await
     }
 
     /// Update video embed privacy
@@ -4620,16 +4039,13 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &UPDATE_VIDEO_EMBED_PRIVACY,
+                &info::UPDATE_VIDEO_EMBED_PRIVACY,
                 &["api", "v1", "videos", &id.to_param(), "embed-privacy"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&UPDATE_VIDEO_EMBED_PRIVACY, response).await,
-            _ => Err(response::error(&UPDATE_VIDEO_EMBED_PRIVACY, response).await),
-        }
+        response::empty(&info::UPDATE_VIDEO_EMBED_PRIVACY, response).await
     }
 
     /// Check if embed is allowed
@@ -4652,21 +4068,16 @@ impl Client {
         let domain = domain.into();
         let mut call = self
             .call(
-                &IS_VIDEO_EMBED_ON_DOMAIN_ALLOWED,
+                &info::IS_VIDEO_EMBED_ON_DOMAIN_ALLOWED,
                 &["api", "v1", "videos", &id.to_param(), "embed-privacy", "allowed"],
             );
         call.accept("application/json");
         call.query("domain", &domain);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::IsVideoEmbedOnDomainAllowedResponse,
-                >(&IS_VIDEO_EMBED_ON_DOMAIN_ALLOWED, response)
-                    .await
-            }
-            _ => Err(response::error(&IS_VIDEO_EMBED_ON_DOMAIN_ALLOWED, response).await),
-        }
+        response::json::<
+            types::IsVideoEmbedOnDomainAllowedResponse,
+        >(&info::IS_VIDEO_EMBED_ON_DOMAIN_ALLOWED, response)
+            .await
     }
 
     /// List video passwords
@@ -4725,16 +4136,13 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &UPDATE_VIDEO_PASSWORD_LIST,
+                &info::UPDATE_VIDEO_PASSWORD_LIST,
                 &["api", "v1", "videos", &id.to_param(), "passwords"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&UPDATE_VIDEO_PASSWORD_LIST, response).await,
-            _ => Err(response::error(&UPDATE_VIDEO_PASSWORD_LIST, response).await),
-        }
+        response::empty(&info::UPDATE_VIDEO_PASSWORD_LIST, response).await
     }
 
     /// Add a video password
@@ -4755,16 +4163,13 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &ADD_VIDEO_PASSWORD,
+                &info::ADD_VIDEO_PASSWORD,
                 &["api", "v1", "videos", &id.to_param(), "passwords"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&ADD_VIDEO_PASSWORD, response).await,
-            _ => Err(response::error(&ADD_VIDEO_PASSWORD, response).await),
-        }
+        response::empty(&info::ADD_VIDEO_PASSWORD, response).await
     }
 
     /// Delete a video password
@@ -4786,7 +4191,7 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &REMOVE_VIDEO_PASSWORD,
+                &info::REMOVE_VIDEO_PASSWORD,
                 &[
                     "api",
                     "v1",
@@ -4798,10 +4203,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&REMOVE_VIDEO_PASSWORD, response).await,
-            _ => Err(response::error(&REMOVE_VIDEO_PASSWORD, response).await),
-        }
+        response::empty(&info::REMOVE_VIDEO_PASSWORD, response).await
     }
 
     /// List video channels
@@ -4838,19 +4240,15 @@ impl Client {
         &self,
         body: types::VideoChannelCreate,
     ) -> Result<types::AddVideoChannelResponse, Error> {
-        let mut call = self.call(&ADD_VIDEO_CHANNEL, &["api", "v1", "video-channels"]);
+        let mut call = self
+            .call(&info::ADD_VIDEO_CHANNEL, &["api", "v1", "video-channels"]);
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::AddVideoChannelResponse,
-                >(&ADD_VIDEO_CHANNEL, response)
-                    .await
-            }
-            _ => Err(response::error(&ADD_VIDEO_CHANNEL, response).await),
-        }
+        response::json::<
+            types::AddVideoChannelResponse,
+        >(&info::ADD_VIDEO_CHANNEL, response)
+            .await
     }
 
     /// Get a video channel
@@ -4866,17 +4264,12 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &GET_VIDEO_CHANNEL,
+                &info::GET_VIDEO_CHANNEL,
                 &["api", "v1", "video-channels", &channel_handle.to_param()],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::VideoChannel>(&GET_VIDEO_CHANNEL, response).await
-            }
-            _ => Err(response::error(&GET_VIDEO_CHANNEL, response).await),
-        }
+        response::json::<types::VideoChannel>(&info::GET_VIDEO_CHANNEL, response).await
     }
 
     /// Update a video channel
@@ -4895,16 +4288,13 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &PUT_VIDEO_CHANNEL,
+                &info::PUT_VIDEO_CHANNEL,
                 &["api", "v1", "video-channels", &channel_handle.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&PUT_VIDEO_CHANNEL, response).await,
-            _ => Err(response::error(&PUT_VIDEO_CHANNEL, response).await),
-        }
+        response::empty(&info::PUT_VIDEO_CHANNEL, response).await
     }
 
     /// Delete a video channel
@@ -4922,15 +4312,12 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &DEL_VIDEO_CHANNEL,
+                &info::DEL_VIDEO_CHANNEL,
                 &["api", "v1", "video-channels", &channel_handle.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DEL_VIDEO_CHANNEL, response).await,
-            _ => Err(response::error(&DEL_VIDEO_CHANNEL, response).await),
-        }
+        response::empty(&info::DEL_VIDEO_CHANNEL, response).await
     }
 
     /// List videos of a video channel
@@ -5074,7 +4461,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &REORDER_VIDEO_PLAYLISTS_OF_CHANNEL,
+                &info::REORDER_VIDEO_PLAYLISTS_OF_CHANNEL,
                 &[
                     "api",
                     "v1",
@@ -5087,14 +4474,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&REORDER_VIDEO_PLAYLISTS_OF_CHANNEL, response).await
-            }
-            _ => {
-                Err(response::error(&REORDER_VIDEO_PLAYLISTS_OF_CHANNEL, response).await)
-            }
-        }
+        response::empty(&info::REORDER_VIDEO_PLAYLISTS_OF_CHANNEL, response).await
     }
 
     /// List followers of a video channel
@@ -5150,7 +4530,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR_PICK,
+                &info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR_PICK,
                 &[
                     "api",
                     "v1",
@@ -5163,23 +4543,10 @@ impl Client {
         call.accept("application/json");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::PostVideoChannelsByChannelHandleAvatarPickResponse,
-                >(&POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR_PICK, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR_PICK,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::PostVideoChannelsByChannelHandleAvatarPickResponse,
+        >(&info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR_PICK, response)
+            .await
     }
 
     /// Delete channel avatar
@@ -5197,29 +4564,13 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR,
+                &info::DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR,
                 &["api", "v1", "video-channels", &channel_handle.to_param(), "avatar"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR, response)
+            .await
     }
 
     /// Update channel banner
@@ -5238,7 +4589,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER_PICK,
+                &info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER_PICK,
                 &[
                     "api",
                     "v1",
@@ -5251,23 +4602,10 @@ impl Client {
         call.accept("application/json");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::PostVideoChannelsByChannelHandleBannerPickResponse,
-                >(&POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER_PICK, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER_PICK,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::PostVideoChannelsByChannelHandleBannerPickResponse,
+        >(&info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER_PICK, response)
+            .await
     }
 
     /// Delete channel banner
@@ -5285,29 +4623,13 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER,
+                &info::DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER,
                 &["api", "v1", "video-channels", &channel_handle.to_param(), "banner"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER, response)
+            .await
     }
 
     /// Import videos in channel
@@ -5328,7 +4650,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_IMPORT_VIDEOS,
+                &info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_IMPORT_VIDEOS,
                 &[
                     "api",
                     "v1",
@@ -5340,24 +4662,11 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_IMPORT_VIDEOS,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_IMPORT_VIDEOS,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(
+                &info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_IMPORT_VIDEOS,
+                response,
+            )
+            .await
     }
 
     /// Create a synchronization for a video channel
@@ -5370,19 +4679,14 @@ impl Client {
         body: types::VideoChannelSyncCreate,
     ) -> Result<types::AddVideoChannelSyncResponse, Error> {
         let mut call = self
-            .call(&ADD_VIDEO_CHANNEL_SYNC, &["api", "v1", "video-channel-syncs"]);
+            .call(&info::ADD_VIDEO_CHANNEL_SYNC, &["api", "v1", "video-channel-syncs"]);
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::AddVideoChannelSyncResponse,
-                >(&ADD_VIDEO_CHANNEL_SYNC, response)
-                    .await
-            }
-            _ => Err(response::error(&ADD_VIDEO_CHANNEL_SYNC, response).await),
-        }
+        response::json::<
+            types::AddVideoChannelSyncResponse,
+        >(&info::ADD_VIDEO_CHANNEL_SYNC, response)
+            .await
     }
 
     /// Delete a video channel synchronization
@@ -5399,15 +4703,12 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DEL_VIDEO_CHANNEL_SYNC,
+                &info::DEL_VIDEO_CHANNEL_SYNC,
                 &["api", "v1", "video-channel-syncs", &channel_sync_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DEL_VIDEO_CHANNEL_SYNC, response).await,
-            _ => Err(response::error(&DEL_VIDEO_CHANNEL_SYNC, response).await),
-        }
+        response::empty(&info::DEL_VIDEO_CHANNEL_SYNC, response).await
     }
 
     /// Triggers the channel synchronization job, fetching all the videos from the remote channel
@@ -5424,7 +4725,7 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &TRIGGER_VIDEO_CHANNEL_SYNC,
+                &info::TRIGGER_VIDEO_CHANNEL_SYNC,
                 &[
                     "api",
                     "v1",
@@ -5435,10 +4736,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&TRIGGER_VIDEO_CHANNEL_SYNC, response).await,
-            _ => Err(response::error(&TRIGGER_VIDEO_CHANNEL_SYNC, response).await),
-        }
+        response::empty(&info::TRIGGER_VIDEO_CHANNEL_SYNC, response).await
     }
 
     /// Get video player settings
@@ -5481,21 +4779,16 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &UPDATE_VIDEO_PLAYER_SETTINGS,
+                &info::UPDATE_VIDEO_PLAYER_SETTINGS,
                 &["api", "v1", "player-settings", "videos", &id.to_param()],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::PlayerVideoSettings,
-                >(&UPDATE_VIDEO_PLAYER_SETTINGS, response)
-                    .await
-            }
-            _ => Err(response::error(&UPDATE_VIDEO_PLAYER_SETTINGS, response).await),
-        }
+        response::json::<
+            types::PlayerVideoSettings,
+        >(&info::UPDATE_VIDEO_PLAYER_SETTINGS, response)
+            .await
     }
 
     /// Get channel player settings
@@ -5538,7 +4831,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &UPDATE_CHANNEL_PLAYER_SETTINGS,
+                &info::UPDATE_CHANNEL_PLAYER_SETTINGS,
                 &[
                     "api",
                     "v1",
@@ -5550,15 +4843,10 @@ impl Client {
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::PlayerChannelSettings,
-                >(&UPDATE_CHANNEL_PLAYER_SETTINGS, response)
-                    .await
-            }
-            _ => Err(response::error(&UPDATE_CHANNEL_PLAYER_SETTINGS, response).await),
-        }
+        response::json::<
+            types::PlayerChannelSettings,
+        >(&info::UPDATE_CHANNEL_PLAYER_SETTINGS, response)
+            .await
     }
 
     /// List available playlist privacy policies
@@ -5567,18 +4855,13 @@ impl Client {
     pub async fn get_playlist_privacy_policies(&self) -> Result<Vec<String>, Error> {
         let mut call = self
             .call(
-                &GET_PLAYLIST_PRIVACY_POLICIES,
+                &info::GET_PLAYLIST_PRIVACY_POLICIES,
                 &["api", "v1", "video-playlists", "privacies"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<Vec<String>>(&GET_PLAYLIST_PRIVACY_POLICIES, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_PLAYLIST_PRIVACY_POLICIES, response).await),
-        }
+        response::json::<Vec<String>>(&info::GET_PLAYLIST_PRIVACY_POLICIES, response)
+            .await
     }
 
     /// List video playlists
@@ -5618,17 +4901,11 @@ impl Client {
         &self,
         body: types::AddPlaylistBody,
     ) -> Result<types::AddPlaylistResponse, Error> {
-        let mut call = self.call(&ADD_PLAYLIST, &["api", "v1", "video-playlists"]);
+        let mut call = self.call(&info::ADD_PLAYLIST, &["api", "v1", "video-playlists"]);
         call.accept("application/json");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::AddPlaylistResponse>(&ADD_PLAYLIST, response)
-                    .await
-            }
-            _ => Err(response::error(&ADD_PLAYLIST, response).await),
-        }
+        response::json::<types::AddPlaylistResponse>(&info::ADD_PLAYLIST, response).await
     }
 
     /// Get a video playlist
@@ -5643,22 +4920,15 @@ impl Client {
     ) -> Result<types::VideoPlaylist, Error> {
         let mut call = self
             .call(
-                &GET_VIDEO_PLAYLISTS_BY_PLAYLIST_ID,
+                &info::GET_VIDEO_PLAYLISTS_BY_PLAYLIST_ID,
                 &["api", "v1", "video-playlists", &playlist_id.to_param()],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoPlaylist,
-                >(&GET_VIDEO_PLAYLISTS_BY_PLAYLIST_ID, response)
-                    .await
-            }
-            _ => {
-                Err(response::error(&GET_VIDEO_PLAYLISTS_BY_PLAYLIST_ID, response).await)
-            }
-        }
+        response::json::<
+            types::VideoPlaylist,
+        >(&info::GET_VIDEO_PLAYLISTS_BY_PLAYLIST_ID, response)
+            .await
     }
 
     /// Update a video playlist
@@ -5678,20 +4948,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &PUT_VIDEO_PLAYLISTS_BY_PLAYLIST_ID,
+                &info::PUT_VIDEO_PLAYLISTS_BY_PLAYLIST_ID,
                 &["api", "v1", "video-playlists", &playlist_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&PUT_VIDEO_PLAYLISTS_BY_PLAYLIST_ID, response).await
-            }
-            _ => {
-                Err(response::error(&PUT_VIDEO_PLAYLISTS_BY_PLAYLIST_ID, response).await)
-            }
-        }
+        response::empty(&info::PUT_VIDEO_PLAYLISTS_BY_PLAYLIST_ID, response).await
     }
 
     /// Delete a video playlist
@@ -5708,22 +4971,12 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DELETE_VIDEO_PLAYLISTS_BY_PLAYLIST_ID,
+                &info::DELETE_VIDEO_PLAYLISTS_BY_PLAYLIST_ID,
                 &["api", "v1", "video-playlists", &playlist_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&DELETE_VIDEO_PLAYLISTS_BY_PLAYLIST_ID, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&DELETE_VIDEO_PLAYLISTS_BY_PLAYLIST_ID, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::DELETE_VIDEO_PLAYLISTS_BY_PLAYLIST_ID, response).await
     }
 
     /// List videos of a playlist
@@ -5773,21 +5026,16 @@ impl Client {
     ) -> Result<types::AddVideoPlaylistVideoResponse, Error> {
         let mut call = self
             .call(
-                &ADD_VIDEO_PLAYLIST_VIDEO,
+                &info::ADD_VIDEO_PLAYLIST_VIDEO,
                 &["api", "v1", "video-playlists", &playlist_id.to_param(), "videos"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::AddVideoPlaylistVideoResponse,
-                >(&ADD_VIDEO_PLAYLIST_VIDEO, response)
-                    .await
-            }
-            _ => Err(response::error(&ADD_VIDEO_PLAYLIST_VIDEO, response).await),
-        }
+        response::json::<
+            types::AddVideoPlaylistVideoResponse,
+        >(&info::ADD_VIDEO_PLAYLIST_VIDEO, response)
+            .await
     }
 
     /// Reorder playlist elements
@@ -5805,7 +5053,7 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &REORDER_VIDEO_PLAYLIST,
+                &info::REORDER_VIDEO_PLAYLIST,
                 &[
                     "api",
                     "v1",
@@ -5818,10 +5066,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&REORDER_VIDEO_PLAYLIST, response).await,
-            _ => Err(response::error(&REORDER_VIDEO_PLAYLIST, response).await),
-        }
+        response::empty(&info::REORDER_VIDEO_PLAYLIST, response).await
     }
 
     /// Update a playlist element
@@ -5841,7 +5086,7 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &PUT_VIDEO_PLAYLIST_VIDEO,
+                &info::PUT_VIDEO_PLAYLIST_VIDEO,
                 &[
                     "api",
                     "v1",
@@ -5854,10 +5099,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&PUT_VIDEO_PLAYLIST_VIDEO, response).await,
-            _ => Err(response::error(&PUT_VIDEO_PLAYLIST_VIDEO, response).await),
-        }
+        response::empty(&info::PUT_VIDEO_PLAYLIST_VIDEO, response).await
     }
 
     /// Delete an element from a playlist
@@ -5876,7 +5118,7 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DEL_VIDEO_PLAYLIST_VIDEO,
+                &info::DEL_VIDEO_PLAYLIST_VIDEO,
                 &[
                     "api",
                     "v1",
@@ -5888,10 +5130,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DEL_VIDEO_PLAYLIST_VIDEO, response).await,
-            _ => Err(response::error(&DEL_VIDEO_PLAYLIST_VIDEO, response).await),
-        }
+        response::empty(&info::DEL_VIDEO_PLAYLIST_VIDEO, response).await
     }
 
     /// Check video exists in my playlists
@@ -5909,26 +5148,16 @@ impl Client {
         let video_ids = video_ids.into_iter().map(Into::into).collect::<Vec<_>>();
         let mut call = self
             .call(
-                &GET_USERS_ME_VIDEO_PLAYLISTS_VIDEOS_EXIST,
+                &info::GET_USERS_ME_VIDEO_PLAYLISTS_VIDEOS_EXIST,
                 &["api", "v1", "users", "me", "video-playlists", "videos-exist"],
             );
         call.accept("application/json");
         call.query_list("videoIds", &video_ids, QueryStyle::Exploded);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetUsersMeVideoPlaylistsVideosExistResponse,
-                >(&GET_USERS_ME_VIDEO_PLAYLISTS_VIDEOS_EXIST, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&GET_USERS_ME_VIDEO_PLAYLISTS_VIDEOS_EXIST, response)
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::GetUsersMeVideoPlaylistsVideosExistResponse,
+        >(&info::GET_USERS_ME_VIDEO_PLAYLISTS_VIDEOS_EXIST, response)
+            .await
     }
 
     /// List playlists of an account
@@ -6117,21 +5346,16 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &POST_VIDEOS_BY_ID_COMMENT_THREADS,
+                &info::POST_VIDEOS_BY_ID_COMMENT_THREADS,
                 &["api", "v1", "videos", &id.to_param(), "comment-threads"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::CommentThreadPostResponse,
-                >(&POST_VIDEOS_BY_ID_COMMENT_THREADS, response)
-                    .await
-            }
-            _ => Err(response::error(&POST_VIDEOS_BY_ID_COMMENT_THREADS, response).await),
-        }
+        response::json::<
+            types::CommentThreadPostResponse,
+        >(&info::POST_VIDEOS_BY_ID_COMMENT_THREADS, response)
+            .await
     }
 
     /// Get a thread
@@ -6223,7 +5447,7 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &DELETE_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID,
+                &info::DELETE_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID,
                 &[
                     "api",
                     "v1",
@@ -6235,21 +5459,8 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&DELETE_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &DELETE_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::DELETE_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID, response)
+            .await
     }
 
     /// Approve a comment
@@ -6271,7 +5482,7 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID_APPROVE,
+                &info::POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID_APPROVE,
                 &[
                     "api",
                     "v1",
@@ -6284,24 +5495,11 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID_APPROVE,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID_APPROVE,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(
+                &info::POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID_APPROVE,
+                response,
+            )
+            .await
     }
 
     /// Like/dislike a video
@@ -6342,13 +5540,10 @@ impl Client {
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
-            .call(&DEL_VIDEO_HLS, &["api", "v1", "videos", &id.to_param(), "hls"]);
+            .call(&info::DEL_VIDEO_HLS, &["api", "v1", "videos", &id.to_param(), "hls"]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DEL_VIDEO_HLS, response).await,
-            _ => Err(response::error(&DEL_VIDEO_HLS, response).await),
-        }
+        response::empty(&info::DEL_VIDEO_HLS, response).await
     }
 
     /// Delete video Web Video files
@@ -6368,15 +5563,12 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &DEL_VIDEO_WEB_VIDEOS,
+                &info::DEL_VIDEO_WEB_VIDEOS,
                 &["api", "v1", "videos", &id.to_param(), "web-videos"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DEL_VIDEO_WEB_VIDEOS, response).await,
-            _ => Err(response::error(&DEL_VIDEO_WEB_VIDEOS, response).await),
-        }
+        response::empty(&info::DEL_VIDEO_WEB_VIDEOS, response).await
     }
 
     /// Create a transcoding job
@@ -6395,16 +5587,13 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &CREATE_VIDEO_TRANSCODING,
+                &info::CREATE_VIDEO_TRANSCODING,
                 &["api", "v1", "videos", &id.to_param(), "transcoding"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&CREATE_VIDEO_TRANSCODING, response).await,
-            _ => Err(response::error(&CREATE_VIDEO_TRANSCODING, response).await),
-        }
+        response::empty(&info::CREATE_VIDEO_TRANSCODING, response).await
     }
 
     /// Search videos
@@ -6588,16 +5777,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &BLOCK_ACCOUNT,
+                &info::BLOCK_ACCOUNT,
                 &["api", "v1", "users", "me", "blocklist", "accounts"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&BLOCK_ACCOUNT, response).await,
-            _ => Err(response::error(&BLOCK_ACCOUNT, response).await),
-        }
+        response::empty(&info::BLOCK_ACCOUNT, response).await
     }
 
     /// Unblock an account by my account
@@ -6617,7 +5803,7 @@ impl Client {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &UNBLOCK_ACCOUNT,
+                &info::UNBLOCK_ACCOUNT,
                 &[
                     "api",
                     "v1",
@@ -6630,10 +5816,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&UNBLOCK_ACCOUNT, response).await,
-            _ => Err(response::error(&UNBLOCK_ACCOUNT, response).await),
-        }
+        response::empty(&info::UNBLOCK_ACCOUNT, response).await
     }
 
     /// List servers blocked by my account
@@ -6675,14 +5858,14 @@ impl Client {
     /// Requires authentication, with the role `user`.
     pub async fn block_server(&self, body: types::BlockServerBody) -> Result<(), Error> {
         let mut call = self
-            .call(&BLOCK_SERVER, &["api", "v1", "users", "me", "blocklist", "servers"]);
+            .call(
+                &info::BLOCK_SERVER,
+                &["api", "v1", "users", "me", "blocklist", "servers"],
+            );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&BLOCK_SERVER, response).await,
-            _ => Err(response::error(&BLOCK_SERVER, response).await),
-        }
+        response::empty(&info::BLOCK_SERVER, response).await
     }
 
     /// Unblock a server by my account
@@ -6699,15 +5882,12 @@ impl Client {
         let host = host.into();
         let mut call = self
             .call(
-                &UNBLOCK_SERVER,
+                &info::UNBLOCK_SERVER,
                 &["api", "v1", "users", "me", "blocklist", "servers", &host.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&UNBLOCK_SERVER, response).await,
-            _ => Err(response::error(&UNBLOCK_SERVER, response).await),
-        }
+        response::empty(&info::UNBLOCK_SERVER, response).await
     }
 
     /// List blocked accounts by server
@@ -6749,16 +5929,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_SERVER_BLOCKLIST_ACCOUNTS,
+                &info::POST_SERVER_BLOCKLIST_ACCOUNTS,
                 &["api", "v1", "server", "blocklist", "accounts"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&POST_SERVER_BLOCKLIST_ACCOUNTS, response).await,
-            _ => Err(response::error(&POST_SERVER_BLOCKLIST_ACCOUNTS, response).await),
-        }
+        response::empty(&info::POST_SERVER_BLOCKLIST_ACCOUNTS, response).await
     }
 
     /// Unblock an account by server
@@ -6776,7 +5953,7 @@ impl Client {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &DELETE_SERVER_BLOCKLIST_ACCOUNTS_BY_ACCOUNT_NAME,
+                &info::DELETE_SERVER_BLOCKLIST_ACCOUNTS_BY_ACCOUNT_NAME,
                 &[
                     "api",
                     "v1",
@@ -6788,24 +5965,11 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &DELETE_SERVER_BLOCKLIST_ACCOUNTS_BY_ACCOUNT_NAME,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &DELETE_SERVER_BLOCKLIST_ACCOUNTS_BY_ACCOUNT_NAME,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(
+                &info::DELETE_SERVER_BLOCKLIST_ACCOUNTS_BY_ACCOUNT_NAME,
+                response,
+            )
+            .await
     }
 
     /// List blocked servers by server
@@ -6847,16 +6011,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_SERVER_BLOCKLIST_SERVERS,
+                &info::POST_SERVER_BLOCKLIST_SERVERS,
                 &["api", "v1", "server", "blocklist", "servers"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&POST_SERVER_BLOCKLIST_SERVERS, response).await,
-            _ => Err(response::error(&POST_SERVER_BLOCKLIST_SERVERS, response).await),
-        }
+        response::empty(&info::POST_SERVER_BLOCKLIST_SERVERS, response).await
     }
 
     /// Unblock a server by server
@@ -6874,22 +6035,12 @@ impl Client {
         let host = host.into();
         let mut call = self
             .call(
-                &DELETE_SERVER_BLOCKLIST_SERVERS_BY_HOST,
+                &info::DELETE_SERVER_BLOCKLIST_SERVERS_BY_HOST,
                 &["api", "v1", "server", "blocklist", "servers", &host.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&DELETE_SERVER_BLOCKLIST_SERVERS_BY_HOST, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&DELETE_SERVER_BLOCKLIST_SERVERS_BY_HOST, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::DELETE_SERVER_BLOCKLIST_SERVERS_BY_HOST, response).await
     }
 
     /// List server blocklist subscriptions
@@ -6931,25 +6082,16 @@ impl Client {
     ) -> Result<types::BlocklistSubscription, Error> {
         let mut call = self
             .call(
-                &POST_SERVER_BLOCKLIST_SUBSCRIPTIONS,
+                &info::POST_SERVER_BLOCKLIST_SUBSCRIPTIONS,
                 &["api", "v1", "server", "blocklist", "subscriptions"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::BlocklistSubscription,
-                >(&POST_SERVER_BLOCKLIST_SUBSCRIPTIONS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_SERVER_BLOCKLIST_SUBSCRIPTIONS, response).await,
-                )
-            }
-        }
+        response::json::<
+            types::BlocklistSubscription,
+        >(&info::POST_SERVER_BLOCKLIST_SUBSCRIPTIONS, response)
+            .await
     }
 
     /// Delete a server blocklist subscription
@@ -6966,26 +6108,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DELETE_SERVER_BLOCKLIST_SUBSCRIPTIONS_BY_ID,
+                &info::DELETE_SERVER_BLOCKLIST_SUBSCRIPTIONS_BY_ID,
                 &["api", "v1", "server", "blocklist", "subscriptions", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&DELETE_SERVER_BLOCKLIST_SUBSCRIPTIONS_BY_ID, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &DELETE_SERVER_BLOCKLIST_SUBSCRIPTIONS_BY_ID,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::DELETE_SERVER_BLOCKLIST_SUBSCRIPTIONS_BY_ID, response)
+            .await
     }
 
     /// List publicly shared server blocklist log entries
@@ -7000,21 +6129,16 @@ impl Client {
     ) -> Result<types::AutoMuteList, Error> {
         let mut call = self
             .call(
-                &GET_SERVER_BLOCKLIST_PUBLIC_LOG,
+                &info::GET_SERVER_BLOCKLIST_PUBLIC_LOG,
                 &["api", "v1", "server", "blocklist", "public-log"],
             );
         call.accept("application/json");
         call.query("startDate", &start_date);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::AutoMuteList,
-                >(&GET_SERVER_BLOCKLIST_PUBLIC_LOG, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_SERVER_BLOCKLIST_PUBLIC_LOG, response).await),
-        }
+        response::json::<
+            types::AutoMuteList,
+        >(&info::GET_SERVER_BLOCKLIST_PUBLIC_LOG, response)
+            .await
     }
 
     /// Update a server redundancy policy
@@ -7033,16 +6157,13 @@ impl Client {
         let host = host.into();
         let mut call = self
             .call(
-                &PUT_SERVER_REDUNDANCY_BY_HOST,
+                &info::PUT_SERVER_REDUNDANCY_BY_HOST,
                 &["api", "v1", "server", "redundancy", &host.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&PUT_SERVER_REDUNDANCY_BY_HOST, response).await,
-            _ => Err(response::error(&PUT_SERVER_REDUNDANCY_BY_HOST, response).await),
-        }
+        response::empty(&info::PUT_SERVER_REDUNDANCY_BY_HOST, response).await
     }
 
     /// List videos being mirrored
@@ -7079,14 +6200,14 @@ impl Client {
         body: types::PutMirroredVideoBody,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(&PUT_MIRRORED_VIDEO, &["api", "v1", "server", "redundancy", "videos"]);
+            .call(
+                &info::PUT_MIRRORED_VIDEO,
+                &["api", "v1", "server", "redundancy", "videos"],
+            );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&PUT_MIRRORED_VIDEO, response).await,
-            _ => Err(response::error(&PUT_MIRRORED_VIDEO, response).await),
-        }
+        response::empty(&info::PUT_MIRRORED_VIDEO, response).await
     }
 
     /// Delete a mirror done on a video
@@ -7104,7 +6225,7 @@ impl Client {
         let redundancy_id = redundancy_id.into();
         let mut call = self
             .call(
-                &DEL_MIRRORED_VIDEO,
+                &info::DEL_MIRRORED_VIDEO,
                 &[
                     "api",
                     "v1",
@@ -7116,10 +6237,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DEL_MIRRORED_VIDEO, response).await,
-            _ => Err(response::error(&DEL_MIRRORED_VIDEO, response).await),
-        }
+        response::empty(&info::DEL_MIRRORED_VIDEO, response).await
     }
 
     /// Get instance stats
@@ -7128,15 +6246,11 @@ impl Client {
     ///
     /// Get instance public statistics. This endpoint is cached.
     pub async fn get_instance_stats(&self) -> Result<types::ServerStats, Error> {
-        let mut call = self.call(&GET_INSTANCE_STATS, &["api", "v1", "server", "stats"]);
+        let mut call = self
+            .call(&info::GET_INSTANCE_STATS, &["api", "v1", "server", "stats"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::ServerStats>(&GET_INSTANCE_STATS, response).await
-            }
-            _ => Err(response::error(&GET_INSTANCE_STATS, response).await),
-        }
+        response::json::<types::ServerStats>(&info::GET_INSTANCE_STATS, response).await
     }
 
     /// Contact the instance administrators
@@ -7147,14 +6261,11 @@ impl Client {
         body: types::ContactAdministratorBody,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(&CONTACT_ADMINISTRATOR, &["api", "v1", "server", "contact"]);
+            .call(&info::CONTACT_ADMINISTRATOR, &["api", "v1", "server", "contact"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&CONTACT_ADMINISTRATOR, response).await,
-            _ => Err(response::error(&CONTACT_ADMINISTRATOR, response).await),
-        }
+        response::empty(&info::CONTACT_ADMINISTRATOR, response).await
     }
 
     /// Get debug information
@@ -7165,15 +6276,10 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     pub async fn get_debug(&self) -> Result<types::GetDebugResponse, Error> {
-        let mut call = self.call(&GET_DEBUG, &["api", "v1", "server", "debug"]);
+        let mut call = self.call(&info::GET_DEBUG, &["api", "v1", "server", "debug"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::GetDebugResponse>(&GET_DEBUG, response).await
-            }
-            _ => Err(response::error(&GET_DEBUG, response).await),
-        }
+        response::json::<types::GetDebugResponse>(&info::GET_DEBUG, response).await
     }
 
     /// Run a debug command
@@ -7188,14 +6294,14 @@ impl Client {
         body: types::RunDebugCommandBody,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(&RUN_DEBUG_COMMAND, &["api", "v1", "server", "debug", "run-command"]);
+            .call(
+                &info::RUN_DEBUG_COMMAND,
+                &["api", "v1", "server", "debug", "run-command"],
+            );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&RUN_DEBUG_COMMAND, response).await,
-            _ => Err(response::error(&RUN_DEBUG_COMMAND, response).await),
-        }
+        response::empty(&info::RUN_DEBUG_COMMAND, response).await
     }
 
     /// Send client log
@@ -7206,14 +6312,11 @@ impl Client {
         body: types::SendClientLog,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(&SEND_CLIENT_LOG, &["api", "v1", "server", "logs", "client"]);
+            .call(&info::SEND_CLIENT_LOG, &["api", "v1", "server", "logs", "client"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&SEND_CLIENT_LOG, response).await,
-            _ => Err(response::error(&SEND_CLIENT_LOG, response).await),
-        }
+        response::empty(&info::SEND_CLIENT_LOG, response).await
     }
 
     /// Get instance logs
@@ -7222,15 +6325,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     pub async fn get_instance_logs(&self) -> Result<Vec<String>, Error> {
-        let mut call = self.call(&GET_INSTANCE_LOGS, &["api", "v1", "server", "logs"]);
+        let mut call = self
+            .call(&info::GET_INSTANCE_LOGS, &["api", "v1", "server", "logs"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<Vec<String>>(&GET_INSTANCE_LOGS, response).await
-            }
-            _ => Err(response::error(&GET_INSTANCE_LOGS, response).await),
-        }
+        response::json::<Vec<String>>(&info::GET_INSTANCE_LOGS, response).await
     }
 
     /// Get instance audit logs
@@ -7240,15 +6339,13 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     pub async fn get_instance_audit_logs(&self) -> Result<Vec<String>, Error> {
         let mut call = self
-            .call(&GET_INSTANCE_AUDIT_LOGS, &["api", "v1", "server", "audit-logs"]);
+            .call(
+                &info::GET_INSTANCE_AUDIT_LOGS,
+                &["api", "v1", "server", "audit-logs"],
+            );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<Vec<String>>(&GET_INSTANCE_AUDIT_LOGS, response).await
-            }
-            _ => Err(response::error(&GET_INSTANCE_AUDIT_LOGS, response).await),
-        }
+        response::json::<Vec<String>>(&info::GET_INSTANCE_AUDIT_LOGS, response).await
     }
 
     /// List plugins
@@ -7316,14 +6413,12 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     pub async fn add_plugin(&self, body: types::AddPluginBody) -> Result<(), Error> {
-        let mut call = self.call(&ADD_PLUGIN, &["api", "v1", "plugins", "install"]);
+        let mut call = self
+            .call(&info::ADD_PLUGIN, &["api", "v1", "plugins", "install"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&ADD_PLUGIN, response).await,
-            _ => Err(response::error(&ADD_PLUGIN, response).await),
-        }
+        response::empty(&info::ADD_PLUGIN, response).await
     }
 
     /// Update a plugin
@@ -7335,14 +6430,12 @@ impl Client {
         &self,
         body: types::UpdatePluginBody,
     ) -> Result<(), Error> {
-        let mut call = self.call(&UPDATE_PLUGIN, &["api", "v1", "plugins", "update"]);
+        let mut call = self
+            .call(&info::UPDATE_PLUGIN, &["api", "v1", "plugins", "update"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&UPDATE_PLUGIN, response).await,
-            _ => Err(response::error(&UPDATE_PLUGIN, response).await),
-        }
+        response::empty(&info::UPDATE_PLUGIN, response).await
     }
 
     /// Uninstall a plugin
@@ -7355,14 +6448,11 @@ impl Client {
         body: types::UninstallPluginBody,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(&UNINSTALL_PLUGIN, &["api", "v1", "plugins", "uninstall"]);
+            .call(&info::UNINSTALL_PLUGIN, &["api", "v1", "plugins", "uninstall"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&UNINSTALL_PLUGIN, response).await,
-            _ => Err(response::error(&UNINSTALL_PLUGIN, response).await),
-        }
+        response::empty(&info::UNINSTALL_PLUGIN, response).await
     }
 
     /// Get a plugin
@@ -7379,13 +6469,10 @@ impl Client {
     ) -> Result<types::Plugin, Error> {
         let npm_name = npm_name.into();
         let mut call = self
-            .call(&GET_PLUGIN, &["api", "v1", "plugins", &npm_name.to_param()]);
+            .call(&info::GET_PLUGIN, &["api", "v1", "plugins", &npm_name.to_param()]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::json::<types::Plugin>(&GET_PLUGIN, response).await,
-            _ => Err(response::error(&GET_PLUGIN, response).await),
-        }
+        response::json::<types::Plugin>(&info::GET_PLUGIN, response).await
     }
 
     /// Set a plugin's settings
@@ -7404,18 +6491,13 @@ impl Client {
         let npm_name = npm_name.into();
         let mut call = self
             .call(
-                &PUT_PLUGINS_BY_NPM_NAME_SETTINGS,
+                &info::PUT_PLUGINS_BY_NPM_NAME_SETTINGS,
                 &["api", "v1", "plugins", &npm_name.to_param(), "settings"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&PUT_PLUGINS_BY_NPM_NAME_SETTINGS, response).await
-            }
-            _ => Err(response::error(&PUT_PLUGINS_BY_NPM_NAME_SETTINGS, response).await),
-        }
+        response::empty(&info::PUT_PLUGINS_BY_NPM_NAME_SETTINGS, response).await
     }
 
     /// Get a plugin's public settings
@@ -7431,25 +6513,15 @@ impl Client {
         let npm_name = npm_name.into();
         let mut call = self
             .call(
-                &GET_PLUGINS_BY_NPM_NAME_PUBLIC_SETTINGS,
+                &info::GET_PLUGINS_BY_NPM_NAME_PUBLIC_SETTINGS,
                 &["api", "v1", "plugins", &npm_name.to_param(), "public-settings"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    serde_json::Map<String, serde_json::Value>,
-                >(&GET_PLUGINS_BY_NPM_NAME_PUBLIC_SETTINGS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&GET_PLUGINS_BY_NPM_NAME_PUBLIC_SETTINGS, response)
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            serde_json::Map<String, serde_json::Value>,
+        >(&info::GET_PLUGINS_BY_NPM_NAME_PUBLIC_SETTINGS, response)
+            .await
     }
 
     /// Get a plugin's registered settings
@@ -7467,28 +6539,15 @@ impl Client {
         let npm_name = npm_name.into();
         let mut call = self
             .call(
-                &GET_PLUGINS_BY_NPM_NAME_REGISTERED_SETTINGS,
+                &info::GET_PLUGINS_BY_NPM_NAME_REGISTERED_SETTINGS,
                 &["api", "v1", "plugins", &npm_name.to_param(), "registered-settings"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    serde_json::Map<String, serde_json::Value>,
-                >(&GET_PLUGINS_BY_NPM_NAME_REGISTERED_SETTINGS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_PLUGINS_BY_NPM_NAME_REGISTERED_SETTINGS,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            serde_json::Map<String, serde_json::Value>,
+        >(&info::GET_PLUGINS_BY_NPM_NAME_REGISTERED_SETTINGS, response)
+            .await
     }
 
     /// Create playback metrics
@@ -7501,14 +6560,11 @@ impl Client {
         body: types::PlaybackMetricCreate,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(&POST_METRICS_PLAYBACK, &["api", "v1", "metrics", "playback"]);
+            .call(&info::POST_METRICS_PLAYBACK, &["api", "v1", "metrics", "playback"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&POST_METRICS_PLAYBACK, response).await,
-            _ => Err(response::error(&POST_METRICS_PLAYBACK, response).await),
-        }
+        response::empty(&info::POST_METRICS_PLAYBACK, response).await
     }
 
     /// Generate registration token
@@ -7521,23 +6577,12 @@ impl Client {
     pub async fn post_runners_registration_tokens_generate(&self) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_RUNNERS_REGISTRATION_TOKENS_GENERATE,
+                &info::POST_RUNNERS_REGISTRATION_TOKENS_GENERATE,
                 &["api", "v1", "runners", "registration-tokens", "generate"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_RUNNERS_REGISTRATION_TOKENS_GENERATE, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_RUNNERS_REGISTRATION_TOKENS_GENERATE, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::POST_RUNNERS_REGISTRATION_TOKENS_GENERATE, response).await
     }
 
     /// Remove registration token
@@ -7556,7 +6601,7 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DELETE_RUNNERS_REGISTRATION_TOKENS_BY_REGISTRATION_TOKEN_ID,
+                &info::DELETE_RUNNERS_REGISTRATION_TOKENS_BY_REGISTRATION_TOKEN_ID,
                 &[
                     "api",
                     "v1",
@@ -7567,24 +6612,11 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &DELETE_RUNNERS_REGISTRATION_TOKENS_BY_REGISTRATION_TOKEN_ID,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &DELETE_RUNNERS_REGISTRATION_TOKENS_BY_REGISTRATION_TOKEN_ID,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(
+                &info::DELETE_RUNNERS_REGISTRATION_TOKENS_BY_REGISTRATION_TOKEN_ID,
+                response,
+            )
+            .await
     }
 
     /// List registration tokens
@@ -7624,19 +6656,14 @@ impl Client {
         body: types::PostRunnersRegisterBody,
     ) -> Result<types::PostRunnersRegisterResponse, Error> {
         let mut call = self
-            .call(&POST_RUNNERS_REGISTER, &["api", "v1", "runners", "register"]);
+            .call(&info::POST_RUNNERS_REGISTER, &["api", "v1", "runners", "register"]);
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::PostRunnersRegisterResponse,
-                >(&POST_RUNNERS_REGISTER, response)
-                    .await
-            }
-            _ => Err(response::error(&POST_RUNNERS_REGISTER, response).await),
-        }
+        response::json::<
+            types::PostRunnersRegisterResponse,
+        >(&info::POST_RUNNERS_REGISTER, response)
+            .await
     }
 
     /// Unregister a runner
@@ -7649,14 +6676,14 @@ impl Client {
         body: types::PostRunnersUnregisterBody,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(&POST_RUNNERS_UNREGISTER, &["api", "v1", "runners", "unregister"]);
+            .call(
+                &info::POST_RUNNERS_UNREGISTER,
+                &["api", "v1", "runners", "unregister"],
+            );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&POST_RUNNERS_UNREGISTER, response).await,
-            _ => Err(response::error(&POST_RUNNERS_UNREGISTER, response).await),
-        }
+        response::empty(&info::POST_RUNNERS_UNREGISTER, response).await
     }
 
     /// Delete a runner
@@ -7674,16 +6701,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DELETE_RUNNERS_BY_RUNNER_ID,
+                &info::DELETE_RUNNERS_BY_RUNNER_ID,
                 &["api", "v1", "runners", &runner_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&DELETE_RUNNERS_BY_RUNNER_ID, response).await,
-            _ => Err(response::error(&DELETE_RUNNERS_BY_RUNNER_ID, response).await),
-        }
+        response::empty(&info::DELETE_RUNNERS_BY_RUNNER_ID, response).await
     }
 
     /// List runners
@@ -7724,21 +6748,16 @@ impl Client {
     ) -> Result<types::PostRunnersJobsRequestResponse, Error> {
         let mut call = self
             .call(
-                &POST_RUNNERS_JOBS_REQUEST,
+                &info::POST_RUNNERS_JOBS_REQUEST,
                 &["api", "v1", "runners", "jobs", "request"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::PostRunnersJobsRequestResponse,
-                >(&POST_RUNNERS_JOBS_REQUEST, response)
-                    .await
-            }
-            _ => Err(response::error(&POST_RUNNERS_JOBS_REQUEST, response).await),
-        }
+        response::json::<
+            types::PostRunnersJobsRequestResponse,
+        >(&info::POST_RUNNERS_JOBS_REQUEST, response)
+            .await
     }
 
     /// Accept job
@@ -7756,26 +6775,16 @@ impl Client {
     ) -> Result<types::PostRunnersJobsByJobUuidAcceptResponse, Error> {
         let mut call = self
             .call(
-                &POST_RUNNERS_JOBS_BY_JOB_UUID_ACCEPT,
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_ACCEPT,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param(), "accept"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::PostRunnersJobsByJobUuidAcceptResponse,
-                >(&POST_RUNNERS_JOBS_BY_JOB_UUID_ACCEPT, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_RUNNERS_JOBS_BY_JOB_UUID_ACCEPT, response)
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::PostRunnersJobsByJobUuidAcceptResponse,
+        >(&info::POST_RUNNERS_JOBS_BY_JOB_UUID_ACCEPT, response)
+            .await
     }
 
     /// Abort job
@@ -7793,22 +6802,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_RUNNERS_JOBS_BY_JOB_UUID_ABORT,
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_ABORT,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param(), "abort"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_RUNNERS_JOBS_BY_JOB_UUID_ABORT, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_RUNNERS_JOBS_BY_JOB_UUID_ABORT, response).await,
-                )
-            }
-        }
+        response::empty(&info::POST_RUNNERS_JOBS_BY_JOB_UUID_ABORT, response).await
     }
 
     /// Update job
@@ -7826,23 +6826,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_RUNNERS_JOBS_BY_JOB_UUID_UPDATE,
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_UPDATE,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param(), "update"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_RUNNERS_JOBS_BY_JOB_UUID_UPDATE, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_RUNNERS_JOBS_BY_JOB_UUID_UPDATE, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::POST_RUNNERS_JOBS_BY_JOB_UUID_UPDATE, response).await
     }
 
     /// Post job error
@@ -7860,22 +6850,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_RUNNERS_JOBS_BY_JOB_UUID_ERROR,
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_ERROR,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param(), "error"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_RUNNERS_JOBS_BY_JOB_UUID_ERROR, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_RUNNERS_JOBS_BY_JOB_UUID_ERROR, response).await,
-                )
-            }
-        }
+        response::empty(&info::POST_RUNNERS_JOBS_BY_JOB_UUID_ERROR, response).await
     }
 
     /// Post job success
@@ -7893,23 +6874,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_RUNNERS_JOBS_BY_JOB_UUID_SUCCESS,
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_SUCCESS,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param(), "success"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_RUNNERS_JOBS_BY_JOB_UUID_SUCCESS, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_RUNNERS_JOBS_BY_JOB_UUID_SUCCESS, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::POST_RUNNERS_JOBS_BY_JOB_UUID_SUCCESS, response).await
     }
 
     /// Download the max-quality audio file for a job video
@@ -7930,7 +6901,7 @@ impl Client {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY_AUDIO,
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY_AUDIO,
                 &[
                     "api",
                     "v1",
@@ -7947,25 +6918,11 @@ impl Client {
         call.accept("application/octet-stream, application/problem+json;q=0.5");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                Ok(
-                    crate::Download::new(
-                        &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY_AUDIO,
-                        response,
-                    ),
-                )
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY_AUDIO,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::download(
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY_AUDIO,
+                response,
+            )
+            .await
     }
 
     /// Download the max-quality video file for a job video
@@ -7986,7 +6943,7 @@ impl Client {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY,
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY,
                 &[
                     "api",
                     "v1",
@@ -8002,25 +6959,11 @@ impl Client {
         call.accept("application/octet-stream, application/problem+json;q=0.5");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                Ok(
-                    crate::Download::new(
-                        &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY,
-                        response,
-                    ),
-                )
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::download(
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY,
+                response,
+            )
+            .await
     }
 
     /// Download the max-quality thumbnail for a job video
@@ -8041,7 +6984,7 @@ impl Client {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_THUMBNAILS_MAX_QUALITY,
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_THUMBNAILS_MAX_QUALITY,
                 &[
                     "api",
                     "v1",
@@ -8058,25 +7001,11 @@ impl Client {
         call.accept("application/octet-stream, application/problem+json;q=0.5");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                Ok(
-                    crate::Download::new(
-                        &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_THUMBNAILS_MAX_QUALITY,
-                        response,
-                    ),
-                )
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_THUMBNAILS_MAX_QUALITY,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::download(
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_THUMBNAILS_MAX_QUALITY,
+                response,
+            )
+            .await
     }
 
     /// Download the max-quality preview for a job video
@@ -8097,7 +7026,7 @@ impl Client {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_PREVIEWS_MAX_QUALITY,
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_PREVIEWS_MAX_QUALITY,
                 &[
                     "api",
                     "v1",
@@ -8114,25 +7043,11 @@ impl Client {
         call.accept("application/octet-stream, application/problem+json;q=0.5");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                Ok(
-                    crate::Download::new(
-                        &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_PREVIEWS_MAX_QUALITY,
-                        response,
-                    ),
-                )
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_PREVIEWS_MAX_QUALITY,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::download(
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_PREVIEWS_MAX_QUALITY,
+                response,
+            )
+            .await
     }
 
     /// Download a video studio task file for a job video
@@ -8156,7 +7071,7 @@ impl Client {
         let filename = filename.into();
         let mut call = self
             .call(
-                &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_STUDIO_TASK_FILES_BY_FILENAME,
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_STUDIO_TASK_FILES_BY_FILENAME,
                 &[
                     "api",
                     "v1",
@@ -8174,25 +7089,11 @@ impl Client {
         call.accept("application/octet-stream, application/problem+json;q=0.5");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                Ok(
-                    crate::Download::new(
-                        &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_STUDIO_TASK_FILES_BY_FILENAME,
-                        response,
-                    ),
-                )
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_STUDIO_TASK_FILES_BY_FILENAME,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::download(
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_STUDIO_TASK_FILES_BY_FILENAME,
+                response,
+            )
+            .await
     }
 
     /// Cancel a job
@@ -8209,22 +7110,12 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &POST_RUNNERS_JOBS_BY_JOB_UUID_CANCEL,
+                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_CANCEL,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param(), "cancel"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&POST_RUNNERS_JOBS_BY_JOB_UUID_CANCEL, response).await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_RUNNERS_JOBS_BY_JOB_UUID_CANCEL, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::POST_RUNNERS_JOBS_BY_JOB_UUID_CANCEL, response).await
     }
 
     /// Delete a job
@@ -8243,17 +7134,12 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DELETE_RUNNERS_JOBS_BY_JOB_UUID,
+                &info::DELETE_RUNNERS_JOBS_BY_JOB_UUID,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&DELETE_RUNNERS_JOBS_BY_JOB_UUID, response).await
-            }
-            _ => Err(response::error(&DELETE_RUNNERS_JOBS_BY_JOB_UUID, response).await),
-        }
+        response::empty(&info::DELETE_RUNNERS_JOBS_BY_JOB_UUID, response).await
     }
 
     /// List jobs
@@ -8303,7 +7189,7 @@ impl Client {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &GET_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS,
+                &info::GET_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS,
                 &[
                     "api",
                     "v1",
@@ -8316,26 +7202,10 @@ impl Client {
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::CommentAutoTagPolicies,
-                >(
-                        &GET_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::CommentAutoTagPolicies,
+        >(&info::GET_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS, response)
+            .await
     }
 
     /// Update account auto tag policies on comments
@@ -8356,7 +7226,7 @@ impl Client {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &PUT_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS,
+                &info::PUT_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS,
                 &[
                     "api",
                     "v1",
@@ -8370,24 +7240,11 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &PUT_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &PUT_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(
+                &info::PUT_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS,
+                response,
+            )
+            .await
     }
 
     /// Get account available auto tags
@@ -8407,7 +7264,7 @@ impl Client {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &GET_AUTOMATIC_TAGS_ACCOUNTS_BY_ACCOUNT_NAME_AVAILABLE,
+                &info::GET_AUTOMATIC_TAGS_ACCOUNTS_BY_ACCOUNT_NAME_AVAILABLE,
                 &[
                     "api",
                     "v1",
@@ -8419,23 +7276,10 @@ impl Client {
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::AutomaticTagAvailable,
-                >(&GET_AUTOMATIC_TAGS_ACCOUNTS_BY_ACCOUNT_NAME_AVAILABLE, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_AUTOMATIC_TAGS_ACCOUNTS_BY_ACCOUNT_NAME_AVAILABLE,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::AutomaticTagAvailable,
+        >(&info::GET_AUTOMATIC_TAGS_ACCOUNTS_BY_ACCOUNT_NAME_AVAILABLE, response)
+            .await
     }
 
     /// Get server available auto tags
@@ -8450,24 +7294,15 @@ impl Client {
     ) -> Result<types::AutomaticTagAvailable, Error> {
         let mut call = self
             .call(
-                &GET_AUTOMATIC_TAGS_SERVER_AVAILABLE,
+                &info::GET_AUTOMATIC_TAGS_SERVER_AVAILABLE,
                 &["api", "v1", "automatic-tags", "server", "available"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::AutomaticTagAvailable,
-                >(&GET_AUTOMATIC_TAGS_SERVER_AVAILABLE, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&GET_AUTOMATIC_TAGS_SERVER_AVAILABLE, response).await,
-                )
-            }
-        }
+        response::json::<
+            types::AutomaticTagAvailable,
+        >(&info::GET_AUTOMATIC_TAGS_SERVER_AVAILABLE, response)
+            .await
     }
 
     /// Get server auto tag policies for videos
@@ -8482,25 +7317,15 @@ impl Client {
     ) -> Result<types::VideoAutoTagPolicies, Error> {
         let mut call = self
             .call(
-                &GET_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS,
+                &info::GET_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS,
                 &["api", "v1", "automatic-tags", "policies", "server", "videos"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoAutoTagPolicies,
-                >(&GET_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&GET_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS, response)
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::VideoAutoTagPolicies,
+        >(&info::GET_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS, response)
+            .await
     }
 
     /// Update server auto tag policies for videos
@@ -8516,24 +7341,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &PUT_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS,
+                &info::PUT_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS,
                 &["api", "v1", "automatic-tags", "policies", "server", "videos"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&PUT_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&PUT_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::PUT_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS, response).await
     }
 
     /// List account watched words
@@ -8553,7 +7367,7 @@ impl Client {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS,
+                &info::GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS,
                 &[
                     "api",
                     "v1",
@@ -8565,23 +7379,10 @@ impl Client {
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetWatchedWordsAccountsByAccountNameListsResponse,
-                >(&GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::GetWatchedWordsAccountsByAccountNameListsResponse,
+        >(&info::GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS, response)
+            .await
     }
 
     /// Add account watched words
@@ -8602,7 +7403,7 @@ impl Client {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS,
+                &info::POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS,
                 &[
                     "api",
                     "v1",
@@ -8615,23 +7416,10 @@ impl Client {
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::PostWatchedWordsAccountsByAccountNameListsResponse,
-                >(&POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::PostWatchedWordsAccountsByAccountNameListsResponse,
+        >(&info::POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS, response)
+            .await
     }
 
     /// Update account watched words
@@ -8655,7 +7443,7 @@ impl Client {
         let list_id = list_id.into();
         let mut call = self
             .call(
-                &PUT_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
+                &info::PUT_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
                 &[
                     "api",
                     "v1",
@@ -8669,24 +7457,11 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &PUT_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &PUT_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(
+                &info::PUT_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
+                response,
+            )
+            .await
     }
 
     /// Delete account watched words
@@ -8709,7 +7484,7 @@ impl Client {
         let list_id = list_id.into();
         let mut call = self
             .call(
-                &DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
+                &info::DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
                 &[
                     "api",
                     "v1",
@@ -8722,24 +7497,11 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(
+                &info::DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
+                response,
+            )
+            .await
     }
 
     /// List server watched words
@@ -8754,20 +7516,15 @@ impl Client {
     ) -> Result<types::GetWatchedWordsServerListsResponse, Error> {
         let mut call = self
             .call(
-                &GET_WATCHED_WORDS_SERVER_LISTS,
+                &info::GET_WATCHED_WORDS_SERVER_LISTS,
                 &["api", "v1", "watched-words", "server", "lists"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetWatchedWordsServerListsResponse,
-                >(&GET_WATCHED_WORDS_SERVER_LISTS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_WATCHED_WORDS_SERVER_LISTS, response).await),
-        }
+        response::json::<
+            types::GetWatchedWordsServerListsResponse,
+        >(&info::GET_WATCHED_WORDS_SERVER_LISTS, response)
+            .await
     }
 
     /// Add server watched words
@@ -8783,21 +7540,16 @@ impl Client {
     ) -> Result<types::PostWatchedWordsServerListsResponse, Error> {
         let mut call = self
             .call(
-                &POST_WATCHED_WORDS_SERVER_LISTS,
+                &info::POST_WATCHED_WORDS_SERVER_LISTS,
                 &["api", "v1", "watched-words", "server", "lists"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::PostWatchedWordsServerListsResponse,
-                >(&POST_WATCHED_WORDS_SERVER_LISTS, response)
-                    .await
-            }
-            _ => Err(response::error(&POST_WATCHED_WORDS_SERVER_LISTS, response).await),
-        }
+        response::json::<
+            types::PostWatchedWordsServerListsResponse,
+        >(&info::POST_WATCHED_WORDS_SERVER_LISTS, response)
+            .await
     }
 
     /// Update server watched words
@@ -8818,24 +7570,13 @@ impl Client {
         let list_id = list_id.into();
         let mut call = self
             .call(
-                &PUT_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID,
+                &info::PUT_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID,
                 &["api", "v1", "watched-words", "server", "lists", &list_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&PUT_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&PUT_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID, response)
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::PUT_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID, response).await
     }
 
     /// Delete server watched words
@@ -8855,26 +7596,13 @@ impl Client {
         let list_id = list_id.into();
         let mut call = self
             .call(
-                &DELETE_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID,
+                &info::DELETE_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID,
                 &["api", "v1", "watched-words", "server", "lists", &list_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&DELETE_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &DELETE_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::DELETE_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID, response)
+            .await
     }
 
     /// List account watched words subscriptions
@@ -8931,7 +7659,7 @@ impl Client {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS,
+                &info::POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS,
                 &[
                     "api",
                     "v1",
@@ -8944,23 +7672,10 @@ impl Client {
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::WatchedWordsSubscription,
-                >(&POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::WatchedWordsSubscription,
+        >(&info::POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS, response)
+            .await
     }
 
     /// Delete account watched words subscription
@@ -8980,7 +7695,7 @@ impl Client {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS_BY_ID,
+                &info::DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS_BY_ID,
                 &[
                     "api",
                     "v1",
@@ -8993,24 +7708,11 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS_BY_ID,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS_BY_ID,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(
+                &info::DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS_BY_ID,
+                response,
+            )
+            .await
     }
 
     /// List server watched words subscriptions
@@ -9054,26 +7756,16 @@ impl Client {
     ) -> Result<types::WatchedWordsSubscription, Error> {
         let mut call = self
             .call(
-                &POST_WATCHED_WORDS_SERVER_SUBSCRIPTIONS,
+                &info::POST_WATCHED_WORDS_SERVER_SUBSCRIPTIONS,
                 &["api", "v1", "watched-words", "server", "subscriptions"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::WatchedWordsSubscription,
-                >(&POST_WATCHED_WORDS_SERVER_SUBSCRIPTIONS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_WATCHED_WORDS_SERVER_SUBSCRIPTIONS, response)
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::WatchedWordsSubscription,
+        >(&info::POST_WATCHED_WORDS_SERVER_SUBSCRIPTIONS, response)
+            .await
     }
 
     /// Delete server watched words subscription
@@ -9090,7 +7782,7 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &DELETE_WATCHED_WORDS_SERVER_SUBSCRIPTIONS_BY_ID,
+                &info::DELETE_WATCHED_WORDS_SERVER_SUBSCRIPTIONS_BY_ID,
                 &[
                     "api",
                     "v1",
@@ -9102,24 +7794,8 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(
-                        &DELETE_WATCHED_WORDS_SERVER_SUBSCRIPTIONS_BY_ID,
-                        response,
-                    )
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &DELETE_WATCHED_WORDS_SERVER_SUBSCRIPTIONS_BY_ID,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::empty(&info::DELETE_WATCHED_WORDS_SERVER_SUBSCRIPTIONS_BY_ID, response)
+            .await
     }
 
     /// Update client language
@@ -9134,16 +7810,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &UPDATE_CLIENT_LANGUAGE,
+                &info::UPDATE_CLIENT_LANGUAGE,
                 &["api", "v1", "client-config", "update-language"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&UPDATE_CLIENT_LANGUAGE, response).await,
-            _ => Err(response::error(&UPDATE_CLIENT_LANGUAGE, response).await),
-        }
+        response::empty(&info::UPDATE_CLIENT_LANGUAGE, response).await
     }
 
     /// Update client language
@@ -9157,18 +7830,13 @@ impl Client {
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &UPDATE_CLIENT_INTERFACE_LANGUAGE,
+                &info::UPDATE_CLIENT_INTERFACE_LANGUAGE,
                 &["api", "v1", "client-config", "update-interface-language"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&UPDATE_CLIENT_INTERFACE_LANGUAGE, response).await
-            }
-            _ => Err(response::error(&UPDATE_CLIENT_INTERFACE_LANGUAGE, response).await),
-        }
+        response::empty(&info::UPDATE_CLIENT_INTERFACE_LANGUAGE, response).await
     }
 
     /// List channel collaborators
@@ -9188,7 +7856,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &LIST_VIDEO_CHANNEL_COLLABORATORS,
+                &info::LIST_VIDEO_CHANNEL_COLLABORATORS,
                 &[
                     "api",
                     "v1",
@@ -9199,15 +7867,10 @@ impl Client {
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::ListVideoChannelCollaboratorsResponse,
-                >(&LIST_VIDEO_CHANNEL_COLLABORATORS, response)
-                    .await
-            }
-            _ => Err(response::error(&LIST_VIDEO_CHANNEL_COLLABORATORS, response).await),
-        }
+        response::json::<
+            types::ListVideoChannelCollaboratorsResponse,
+        >(&info::LIST_VIDEO_CHANNEL_COLLABORATORS, response)
+            .await
     }
 
     /// Invite a collaborator
@@ -9228,7 +7891,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &INVITE_VIDEO_CHANNEL_COLLABORATOR,
+                &info::INVITE_VIDEO_CHANNEL_COLLABORATOR,
                 &[
                     "api",
                     "v1",
@@ -9241,15 +7904,10 @@ impl Client {
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::InviteVideoChannelCollaboratorResponse,
-                >(&INVITE_VIDEO_CHANNEL_COLLABORATOR, response)
-                    .await
-            }
-            _ => Err(response::error(&INVITE_VIDEO_CHANNEL_COLLABORATOR, response).await),
-        }
+        response::json::<
+            types::InviteVideoChannelCollaboratorResponse,
+        >(&info::INVITE_VIDEO_CHANNEL_COLLABORATOR, response)
+            .await
     }
 
     /// Accept a collaboration invitation
@@ -9271,7 +7929,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &ACCEPT_VIDEO_CHANNEL_COLLABORATOR,
+                &info::ACCEPT_VIDEO_CHANNEL_COLLABORATOR,
                 &[
                     "api",
                     "v1",
@@ -9284,12 +7942,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&ACCEPT_VIDEO_CHANNEL_COLLABORATOR, response).await
-            }
-            _ => Err(response::error(&ACCEPT_VIDEO_CHANNEL_COLLABORATOR, response).await),
-        }
+        response::empty(&info::ACCEPT_VIDEO_CHANNEL_COLLABORATOR, response).await
     }
 
     /// Reject a collaboration invitation
@@ -9311,7 +7964,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &REJECT_VIDEO_CHANNEL_COLLABORATOR,
+                &info::REJECT_VIDEO_CHANNEL_COLLABORATOR,
                 &[
                     "api",
                     "v1",
@@ -9324,12 +7977,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&REJECT_VIDEO_CHANNEL_COLLABORATOR, response).await
-            }
-            _ => Err(response::error(&REJECT_VIDEO_CHANNEL_COLLABORATOR, response).await),
-        }
+        response::empty(&info::REJECT_VIDEO_CHANNEL_COLLABORATOR, response).await
     }
 
     /// Remove a channel collaborator
@@ -9351,7 +7999,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &REMOVE_VIDEO_CHANNEL_COLLABORATOR,
+                &info::REMOVE_VIDEO_CHANNEL_COLLABORATOR,
                 &[
                     "api",
                     "v1",
@@ -9363,12 +8011,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::empty(&REMOVE_VIDEO_CHANNEL_COLLABORATOR, response).await
-            }
-            _ => Err(response::error(&REMOVE_VIDEO_CHANNEL_COLLABORATOR, response).await),
-        }
+        response::empty(&info::REMOVE_VIDEO_CHANNEL_COLLABORATOR, response).await
     }
 }
 
@@ -9395,37 +8038,21 @@ impl GetStaticWebVideosPrivateByFilename {
         let mut call = self
             .client
             .call(
-                &GET_STATIC_WEB_VIDEOS_PRIVATE_BY_FILENAME,
+                &info::GET_STATIC_WEB_VIDEOS_PRIVATE_BY_FILENAME,
                 &["static", "web-videos", "private", &self.filename.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.query_opt("videoFileToken", &self.video_file_token);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                Ok(
-                    crate::Download::new(
-                        &GET_STATIC_WEB_VIDEOS_PRIVATE_BY_FILENAME,
-                        response,
-                    ),
-                )
-            }
-            _ => {
-                Err(
-                    response::error(&GET_STATIC_WEB_VIDEOS_PRIVATE_BY_FILENAME, response)
-                        .await,
-                )
-            }
-        }
+        response::download(&info::GET_STATIC_WEB_VIDEOS_PRIVATE_BY_FILENAME, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetStaticWebVideosPrivateByFilename {
+impl IntoFuture for GetStaticWebVideosPrivateByFilename {
     type Output = Result<crate::Download, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<crate::Download>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -9464,7 +8091,7 @@ impl GetStaticStreamingPlaylistsHlsPrivateByFilename {
         let mut call = self
             .client
             .call(
-                &GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME,
+                &info::GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME,
                 &[
                     "static",
                     "streaming-playlists",
@@ -9477,34 +8104,18 @@ impl GetStaticStreamingPlaylistsHlsPrivateByFilename {
         call.query_opt("videoFileToken", &self.video_file_token);
         call.query_opt("reinjectVideoFileToken", &self.reinject_video_file_token);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                Ok(
-                    crate::Download::new(
-                        &GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME,
-                        response,
-                    ),
-                )
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::download(
+                &info::GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME,
+                response,
+            )
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetStaticStreamingPlaylistsHlsPrivateByFilename {
+impl IntoFuture for GetStaticStreamingPlaylistsHlsPrivateByFilename {
     type Output = Result<crate::Download, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<crate::Download>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -9535,41 +8146,25 @@ impl GetDownloadVideosGenerateByVideoIdOrUuid {
         let mut call = self
             .client
             .call(
-                &GET_DOWNLOAD_VIDEOS_GENERATE_BY_VIDEO_ID_OR_UUID,
+                &info::GET_DOWNLOAD_VIDEOS_GENERATE_BY_VIDEO_ID_OR_UUID,
                 &["download", "videos", "generate", &self.video_id_or_uuid.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.query_list("videoFileIds", &self.video_file_ids, QueryStyle::Exploded);
         call.query_opt("videoFileToken", &self.video_file_token);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                Ok(
-                    crate::Download::new(
-                        &GET_DOWNLOAD_VIDEOS_GENERATE_BY_VIDEO_ID_OR_UUID,
-                        response,
-                    ),
-                )
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_DOWNLOAD_VIDEOS_GENERATE_BY_VIDEO_ID_OR_UUID,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::download(
+                &info::GET_DOWNLOAD_VIDEOS_GENERATE_BY_VIDEO_ID_OR_UUID,
+                response,
+            )
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetDownloadVideosGenerateByVideoIdOrUuid {
+impl IntoFuture for GetDownloadVideosGenerateByVideoIdOrUuid {
     type Output = Result<crate::Download, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<crate::Download>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -9635,7 +8230,7 @@ impl GetSyndicatedComments {
         let mut call = self
             .client
             .call(
-                &GET_SYNDICATED_COMMENTS,
+                &info::GET_SYNDICATED_COMMENTS,
                 &["feeds", &format!("video-comments.{}", self.format.to_param())],
             );
         call.accept(
@@ -9647,19 +8242,14 @@ impl GetSyndicatedComments {
         call.query_opt("videoChannelId", &self.video_channel_id);
         call.query_opt("videoChannelName", &self.video_channel_name);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::text(&GET_SYNDICATED_COMMENTS, response).await,
-            _ => Err(response::error(&GET_SYNDICATED_COMMENTS, response).await),
-        }
+        response::text(&info::GET_SYNDICATED_COMMENTS, response).await
     }
 }
 
-impl std::future::IntoFuture for GetSyndicatedComments {
+impl IntoFuture for GetSyndicatedComments {
     type Output = Result<String, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<String>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -9788,7 +8378,7 @@ impl GetSyndicatedVideos {
         let mut call = self
             .client
             .call(
-                &GET_SYNDICATED_VIDEOS,
+                &info::GET_SYNDICATED_VIDEOS,
                 &["feeds", &format!("videos.{}", self.format.to_param())],
             );
         call.accept(
@@ -9806,19 +8396,14 @@ impl GetSyndicatedVideos {
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::text(&GET_SYNDICATED_VIDEOS, response).await,
-            _ => Err(response::error(&GET_SYNDICATED_VIDEOS, response).await),
-        }
+        response::text(&info::GET_SYNDICATED_VIDEOS, response).await
     }
 }
 
-impl std::future::IntoFuture for GetSyndicatedVideos {
+impl IntoFuture for GetSyndicatedVideos {
     type Output = Result<String, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<String>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -9913,7 +8498,7 @@ impl GetSyndicatedSubscriptionVideos {
         let mut call = self
             .client
             .call(
-                &GET_SYNDICATED_SUBSCRIPTION_VIDEOS,
+                &info::GET_SYNDICATED_SUBSCRIPTION_VIDEOS,
                 &["feeds", &format!("subscriptions.{}", self.format.to_param())],
             );
         call.accept(
@@ -9929,23 +8514,14 @@ impl GetSyndicatedSubscriptionVideos {
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::text(&GET_SYNDICATED_SUBSCRIPTION_VIDEOS, response).await
-            }
-            _ => {
-                Err(response::error(&GET_SYNDICATED_SUBSCRIPTION_VIDEOS, response).await)
-            }
-        }
+        response::text(&info::GET_SYNDICATED_SUBSCRIPTION_VIDEOS, response).await
     }
 }
 
-impl std::future::IntoFuture for GetSyndicatedSubscriptionVideos {
+impl IntoFuture for GetSyndicatedSubscriptionVideos {
     type Output = Result<String, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<String>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -9994,25 +8570,20 @@ impl GetVideosPodcastFeed {
     pub async fn send(self) -> Result<crate::Download, Error> {
         let mut call = self
             .client
-            .call(&GET_VIDEOS_PODCAST_FEED, &["feeds", "podcast", "videos.xml"]);
+            .call(&info::GET_VIDEOS_PODCAST_FEED, &["feeds", "podcast", "videos.xml"]);
         call.accept("application/json, */*;q=0.8");
         call.query_opt("videoChannelId", &self.video_channel_id);
         call.query_opt("playlistId", &self.playlist_id);
         call.query_opt("enclosurePreference", &self.enclosure_preference);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => Ok(crate::Download::new(&GET_VIDEOS_PODCAST_FEED, response)),
-            _ => Err(response::error(&GET_VIDEOS_PODCAST_FEED, response).await),
-        }
+        response::download(&info::GET_VIDEOS_PODCAST_FEED, response).await
     }
 }
 
-impl std::future::IntoFuture for GetVideosPodcastFeed {
+impl IntoFuture for GetVideosPodcastFeed {
     type Output = Result<crate::Download, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<crate::Download>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -10298,7 +8869,7 @@ impl GetAccountVideos {
         let mut call = self
             .client
             .call(
-                &GET_ACCOUNT_VIDEOS,
+                &info::GET_ACCOUNT_VIDEOS,
                 &["api", "v1", "accounts", &self.name.to_param(), "videos"],
             );
         call.accept("application/json");
@@ -10335,13 +8906,8 @@ impl GetAccountVideos {
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::VideoListResponse>(&GET_ACCOUNT_VIDEOS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_ACCOUNT_VIDEOS, response).await),
-        }
+        response::json::<types::VideoListResponse>(&info::GET_ACCOUNT_VIDEOS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -10365,12 +8931,10 @@ impl GetAccountVideos {
     }
 }
 
-impl std::future::IntoFuture for GetAccountVideos {
+impl IntoFuture for GetAccountVideos {
     type Output = Result<types::VideoListResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -10431,7 +8995,7 @@ impl GetAccountFollowers {
         let mut call = self
             .client
             .call(
-                &GET_ACCOUNT_FOLLOWERS,
+                &info::GET_ACCOUNT_FOLLOWERS,
                 &["api", "v1", "accounts", &self.name.to_param(), "followers"],
             );
         call.accept("application/json");
@@ -10440,15 +9004,10 @@ impl GetAccountFollowers {
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetAccountFollowersResponse,
-                >(&GET_ACCOUNT_FOLLOWERS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_ACCOUNT_FOLLOWERS, response).await),
-        }
+        response::json::<
+            types::GetAccountFollowersResponse,
+        >(&info::GET_ACCOUNT_FOLLOWERS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -10474,12 +9033,10 @@ impl GetAccountFollowers {
     }
 }
 
-impl std::future::IntoFuture for GetAccountFollowers {
+impl IntoFuture for GetAccountFollowers {
     type Output = Result<types::GetAccountFollowersResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetAccountFollowersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -10527,19 +9084,13 @@ impl GetAccounts {
 
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetAccountsResponse, Error> {
-        let mut call = self.client.call(&GET_ACCOUNTS, &["api", "v1", "accounts"]);
+        let mut call = self.client.call(&info::GET_ACCOUNTS, &["api", "v1", "accounts"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::GetAccountsResponse>(&GET_ACCOUNTS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_ACCOUNTS, response).await),
-        }
+        response::json::<types::GetAccountsResponse>(&info::GET_ACCOUNTS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -10565,12 +9116,10 @@ impl GetAccounts {
     }
 }
 
-impl std::future::IntoFuture for GetAccounts {
+impl IntoFuture for GetAccounts {
     type Output = Result<types::GetAccountsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetAccountsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -10630,19 +9179,14 @@ impl GetJobs {
     pub async fn send(self) -> Result<types::GetJobsResponse, Error> {
         let mut call = self
             .client
-            .call(&GET_JOBS, &["api", "v1", "jobs", &self.state.to_param()]);
+            .call(&info::GET_JOBS, &["api", "v1", "jobs", &self.state.to_param()]);
         call.accept("application/json");
         call.query_opt("jobType", &self.job_type);
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::GetJobsResponse>(&GET_JOBS, response).await
-            }
-            _ => Err(response::error(&GET_JOBS, response).await),
-        }
+        response::json::<types::GetJobsResponse>(&info::GET_JOBS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -10666,12 +9210,10 @@ impl GetJobs {
     }
 }
 
-impl std::future::IntoFuture for GetJobs {
+impl IntoFuture for GetJobs {
     type Output = Result<types::GetJobsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetJobsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -10739,7 +9281,7 @@ impl GetServerFollowers {
     pub async fn send(self) -> Result<types::GetServerFollowersResponse, Error> {
         let mut call = self
             .client
-            .call(&GET_SERVER_FOLLOWERS, &["api", "v1", "server", "followers"]);
+            .call(&info::GET_SERVER_FOLLOWERS, &["api", "v1", "server", "followers"]);
         call.accept("application/json");
         call.query_opt("state", &self.state);
         call.query_opt("actorType", &self.actor_type);
@@ -10747,15 +9289,10 @@ impl GetServerFollowers {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetServerFollowersResponse,
-                >(&GET_SERVER_FOLLOWERS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_SERVER_FOLLOWERS, response).await),
-        }
+        response::json::<
+            types::GetServerFollowersResponse,
+        >(&info::GET_SERVER_FOLLOWERS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -10781,12 +9318,10 @@ impl GetServerFollowers {
     }
 }
 
-impl std::future::IntoFuture for GetServerFollowers {
+impl IntoFuture for GetServerFollowers {
     type Output = Result<types::GetServerFollowersResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetServerFollowersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -10854,7 +9389,7 @@ impl GetServerFollowing {
     pub async fn send(self) -> Result<types::GetServerFollowingResponse, Error> {
         let mut call = self
             .client
-            .call(&GET_SERVER_FOLLOWING, &["api", "v1", "server", "following"]);
+            .call(&info::GET_SERVER_FOLLOWING, &["api", "v1", "server", "following"]);
         call.accept("application/json");
         call.query_opt("state", &self.state);
         call.query_opt("actorType", &self.actor_type);
@@ -10862,15 +9397,10 @@ impl GetServerFollowing {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetServerFollowingResponse,
-                >(&GET_SERVER_FOLLOWING, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_SERVER_FOLLOWING, response).await),
-        }
+        response::json::<
+            types::GetServerFollowingResponse,
+        >(&info::GET_SERVER_FOLLOWING, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -10896,12 +9426,10 @@ impl GetServerFollowing {
     }
 }
 
-impl std::future::IntoFuture for GetServerFollowing {
+impl IntoFuture for GetServerFollowing {
     type Output = Result<types::GetServerFollowingResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetServerFollowingResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -10976,7 +9504,7 @@ impl GetUsers {
 
     /// Sends the request.
     pub async fn send(self) -> Result<Vec<types::User>, Error> {
-        let mut call = self.client.call(&GET_USERS, &["api", "v1", "users"]);
+        let mut call = self.client.call(&info::GET_USERS, &["api", "v1", "users"]);
         call.accept("application/json");
         call.query_opt("search", &self.search);
         call.query_opt("blocked", &self.blocked);
@@ -10985,19 +9513,14 @@ impl GetUsers {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::json::<Vec<types::User>>(&GET_USERS, response).await,
-            _ => Err(response::error(&GET_USERS, response).await),
-        }
+        response::json::<Vec<types::User>>(&info::GET_USERS, response).await
     }
 }
 
-impl std::future::IntoFuture for GetUsers {
+impl IntoFuture for GetUsers {
     type Output = Result<Vec<types::User>, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<Vec<types::User>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -11026,25 +9549,18 @@ impl GetUser {
     pub async fn send(self) -> Result<types::GetUserResponse, Error> {
         let mut call = self
             .client
-            .call(&GET_USER, &["api", "v1", "users", &self.id.to_param()]);
+            .call(&info::GET_USER, &["api", "v1", "users", &self.id.to_param()]);
         call.accept("application/json");
         call.query_opt("withStats", &self.with_stats);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::GetUserResponse>(&GET_USER, response).await
-            }
-            _ => Err(response::error(&GET_USER, response).await),
-        }
+        response::json::<types::GetUserResponse>(&info::GET_USER, response).await
     }
 }
 
-impl std::future::IntoFuture for GetUser {
+impl IntoFuture for GetUser {
     type Output = Result<types::GetUserResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetUserResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -11073,29 +9589,20 @@ impl GetOAuthToken {
     pub async fn send(self) -> Result<types::GetOAuthTokenResponse, Error> {
         let mut call = self
             .client
-            .call(&GET_OAUTH_TOKEN, &["api", "v1", "users", "token"]);
+            .call(&info::GET_OAUTH_TOKEN, &["api", "v1", "users", "token"]);
         call.accept("application/json");
         call.header_opt("x-peertube-otp", &self.x_peertube_otp);
         call.form(&self.body);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetOAuthTokenResponse,
-                >(&GET_OAUTH_TOKEN, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_OAUTH_TOKEN, response).await),
-        }
+        response::json::<types::GetOAuthTokenResponse>(&info::GET_OAUTH_TOKEN, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetOAuthToken {
+impl IntoFuture for GetOAuthToken {
     type Output = Result<types::GetOAuthTokenResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetOAuthTokenResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -11192,7 +9699,7 @@ impl GetUsersMeVideosComments {
         let mut call = self
             .client
             .call(
-                &GET_USERS_ME_VIDEOS_COMMENTS,
+                &info::GET_USERS_ME_VIDEOS_COMMENTS,
                 &["api", "v1", "users", "me", "videos", "comments"],
             );
         call.accept("application/json");
@@ -11205,24 +9712,17 @@ impl GetUsersMeVideosComments {
         call.query_opt("isHeldForReview", &self.is_held_for_review);
         call.query_opt("includeCollaborations", &self.include_collaborations);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetUsersMeVideosCommentsResponse,
-                >(&GET_USERS_ME_VIDEOS_COMMENTS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_USERS_ME_VIDEOS_COMMENTS, response).await),
-        }
+        response::json::<
+            types::GetUsersMeVideosCommentsResponse,
+        >(&info::GET_USERS_ME_VIDEOS_COMMENTS, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetUsersMeVideosComments {
+impl IntoFuture for GetUsersMeVideosComments {
     type Output = Result<types::GetUsersMeVideosCommentsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetUsersMeVideosCommentsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -11318,7 +9818,7 @@ impl GetUsersMeVideosImports {
         let mut call = self
             .client
             .call(
-                &GET_USERS_ME_VIDEOS_IMPORTS,
+                &info::GET_USERS_ME_VIDEOS_IMPORTS,
                 &["api", "v1", "users", "me", "videos", "imports"],
             );
         call.accept("application/json");
@@ -11331,15 +9831,10 @@ impl GetUsersMeVideosImports {
         call.query_opt("videoChannelSyncId", &self.video_channel_sync_id);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoImportsList,
-                >(&GET_USERS_ME_VIDEOS_IMPORTS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_USERS_ME_VIDEOS_IMPORTS, response).await),
-        }
+        response::json::<
+            types::VideoImportsList,
+        >(&info::GET_USERS_ME_VIDEOS_IMPORTS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -11365,12 +9860,10 @@ impl GetUsersMeVideosImports {
     }
 }
 
-impl std::future::IntoFuture for GetUsersMeVideosImports {
+impl IntoFuture for GetUsersMeVideosImports {
     type Output = Result<types::VideoImportsList, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoImportsList>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -11677,7 +10170,7 @@ impl GetUsersMeVideos {
     pub async fn send(self) -> Result<types::VideoListResponse, Error> {
         let mut call = self
             .client
-            .call(&GET_USERS_ME_VIDEOS, &["api", "v1", "users", "me", "videos"]);
+            .call(&info::GET_USERS_ME_VIDEOS, &["api", "v1", "users", "me", "videos"]);
         call.accept("application/json");
         call.query_list_opt(
             "channelNameOneOf",
@@ -11718,15 +10211,8 @@ impl GetUsersMeVideos {
         call.query_opt("search", &self.search);
         call.query_opt("includeCollaborations", &self.include_collaborations);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoListResponse,
-                >(&GET_USERS_ME_VIDEOS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_USERS_ME_VIDEOS, response).await),
-        }
+        response::json::<types::VideoListResponse>(&info::GET_USERS_ME_VIDEOS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -11750,12 +10236,10 @@ impl GetUsersMeVideos {
     }
 }
 
-impl std::future::IntoFuture for GetUsersMeVideos {
+impl IntoFuture for GetUsersMeVideos {
     type Output = Result<types::VideoListResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -11806,7 +10290,7 @@ impl GetUsersMeSubscriptions {
         let mut call = self
             .client
             .call(
-                &GET_USERS_ME_SUBSCRIPTIONS,
+                &info::GET_USERS_ME_SUBSCRIPTIONS,
                 &["api", "v1", "users", "me", "subscriptions"],
             );
         call.accept("application/json");
@@ -11814,15 +10298,10 @@ impl GetUsersMeSubscriptions {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoChannelList,
-                >(&GET_USERS_ME_SUBSCRIPTIONS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_USERS_ME_SUBSCRIPTIONS, response).await),
-        }
+        response::json::<
+            types::VideoChannelList,
+        >(&info::GET_USERS_ME_SUBSCRIPTIONS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -11848,12 +10327,10 @@ impl GetUsersMeSubscriptions {
     }
 }
 
-impl std::future::IntoFuture for GetUsersMeSubscriptions {
+impl IntoFuture for GetUsersMeSubscriptions {
     type Output = Result<types::VideoChannelList, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoChannelList>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -12138,7 +10615,7 @@ impl GetUsersMeSubscriptionsVideos {
         let mut call = self
             .client
             .call(
-                &GET_USERS_ME_SUBSCRIPTIONS_VIDEOS,
+                &info::GET_USERS_ME_SUBSCRIPTIONS_VIDEOS,
                 &["api", "v1", "users", "me", "subscriptions", "videos"],
             );
         call.accept("application/json");
@@ -12175,15 +10652,10 @@ impl GetUsersMeSubscriptionsVideos {
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoListResponse,
-                >(&GET_USERS_ME_SUBSCRIPTIONS_VIDEOS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_USERS_ME_SUBSCRIPTIONS_VIDEOS, response).await),
-        }
+        response::json::<
+            types::VideoListResponse,
+        >(&info::GET_USERS_ME_SUBSCRIPTIONS_VIDEOS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -12207,12 +10679,10 @@ impl GetUsersMeSubscriptionsVideos {
     }
 }
 
-impl std::future::IntoFuture for GetUsersMeSubscriptionsVideos {
+impl IntoFuture for GetUsersMeSubscriptionsVideos {
     type Output = Result<types::VideoListResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -12284,7 +10754,7 @@ impl GetUsersMeNotifications {
         let mut call = self
             .client
             .call(
-                &GET_USERS_ME_NOTIFICATIONS,
+                &info::GET_USERS_ME_NOTIFICATIONS,
                 &["api", "v1", "users", "me", "notifications"],
             );
         call.accept("application/json");
@@ -12294,15 +10764,10 @@ impl GetUsersMeNotifications {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::NotificationListResponse,
-                >(&GET_USERS_ME_NOTIFICATIONS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_USERS_ME_NOTIFICATIONS, response).await),
-        }
+        response::json::<
+            types::NotificationListResponse,
+        >(&info::GET_USERS_ME_NOTIFICATIONS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -12328,12 +10793,10 @@ impl GetUsersMeNotifications {
     }
 }
 
-impl std::future::IntoFuture for GetUsersMeNotifications {
+impl IntoFuture for GetUsersMeNotifications {
     type Output = Result<types::NotificationListResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::NotificationListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -12384,7 +10847,7 @@ impl GetUsersMeHistoryVideos {
         let mut call = self
             .client
             .call(
-                &GET_USERS_ME_HISTORY_VIDEOS,
+                &info::GET_USERS_ME_HISTORY_VIDEOS,
                 &["api", "v1", "users", "me", "history", "videos"],
             );
         call.accept("application/json");
@@ -12392,15 +10855,10 @@ impl GetUsersMeHistoryVideos {
         call.query_opt("count", &self.count);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoListResponse,
-                >(&GET_USERS_ME_HISTORY_VIDEOS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_USERS_ME_HISTORY_VIDEOS, response).await),
-        }
+        response::json::<
+            types::VideoListResponse,
+        >(&info::GET_USERS_ME_HISTORY_VIDEOS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -12424,12 +10882,10 @@ impl GetUsersMeHistoryVideos {
     }
 }
 
-impl std::future::IntoFuture for GetUsersMeHistoryVideos {
+impl IntoFuture for GetUsersMeHistoryVideos {
     type Output = Result<types::VideoListResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -12500,7 +10956,7 @@ impl ListRegistrations {
     pub async fn send(self) -> Result<types::ListRegistrationsResponse, Error> {
         let mut call = self
             .client
-            .call(&LIST_REGISTRATIONS, &["api", "v1", "users", "registrations"]);
+            .call(&info::LIST_REGISTRATIONS, &["api", "v1", "users", "registrations"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
@@ -12508,15 +10964,10 @@ impl ListRegistrations {
         call.query_opt("sort", &self.sort);
         call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::ListRegistrationsResponse,
-                >(&LIST_REGISTRATIONS, response)
-                    .await
-            }
-            _ => Err(response::error(&LIST_REGISTRATIONS, response).await),
-        }
+        response::json::<
+            types::ListRegistrationsResponse,
+        >(&info::LIST_REGISTRATIONS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -12542,12 +10993,10 @@ impl ListRegistrations {
     }
 }
 
-impl std::future::IntoFuture for ListRegistrations {
+impl IntoFuture for ListRegistrations {
     type Output = Result<types::ListRegistrationsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::ListRegistrationsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -12597,21 +11046,16 @@ impl GetVideosOwnership {
     pub async fn send(self) -> Result<types::GetVideosOwnershipResponse, Error> {
         let mut call = self
             .client
-            .call(&GET_VIDEOS_OWNERSHIP, &["api", "v1", "videos", "ownership"]);
+            .call(&info::GET_VIDEOS_OWNERSHIP, &["api", "v1", "videos", "ownership"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetVideosOwnershipResponse,
-                >(&GET_VIDEOS_OWNERSHIP, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEOS_OWNERSHIP, response).await),
-        }
+        response::json::<
+            types::GetVideosOwnershipResponse,
+        >(&info::GET_VIDEOS_OWNERSHIP, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -12637,12 +11081,10 @@ impl GetVideosOwnership {
     }
 }
 
-impl std::future::IntoFuture for GetVideosOwnership {
+impl IntoFuture for GetVideosOwnership {
     type Output = Result<types::GetVideosOwnershipResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetVideosOwnershipResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -12708,7 +11150,7 @@ impl GetVideosByVideoIdOrUuidOwnership {
         let mut call = self
             .client
             .call(
-                &GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP,
+                &info::GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP,
                 &["api", "v1", "videos", &self.video_id_or_uuid.to_param(), "ownership"],
             );
         call.accept("application/json");
@@ -12717,20 +11159,10 @@ impl GetVideosByVideoIdOrUuidOwnership {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetVideosByVideoIdOrUuidOwnershipResponse,
-                >(&GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP, response)
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::GetVideosByVideoIdOrUuidOwnershipResponse,
+        >(&info::GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -12756,12 +11188,10 @@ impl GetVideosByVideoIdOrUuidOwnership {
     }
 }
 
-impl std::future::IntoFuture for GetVideosByVideoIdOrUuidOwnership {
+impl IntoFuture for GetVideosByVideoIdOrUuidOwnership {
     type Output = Result<types::GetVideosByVideoIdOrUuidOwnershipResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetVideosByVideoIdOrUuidOwnershipResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -12815,7 +11245,7 @@ impl GetVideoChannelsOwnership {
         let mut call = self
             .client
             .call(
-                &GET_VIDEO_CHANNELS_OWNERSHIP,
+                &info::GET_VIDEO_CHANNELS_OWNERSHIP,
                 &["api", "v1", "video-channels", "ownership"],
             );
         call.accept("application/json");
@@ -12823,15 +11253,10 @@ impl GetVideoChannelsOwnership {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetVideoChannelsOwnershipResponse,
-                >(&GET_VIDEO_CHANNELS_OWNERSHIP, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEO_CHANNELS_OWNERSHIP, response).await),
-        }
+        response::json::<
+            types::GetVideoChannelsOwnershipResponse,
+        >(&info::GET_VIDEO_CHANNELS_OWNERSHIP, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -12857,12 +11282,10 @@ impl GetVideoChannelsOwnership {
     }
 }
 
-impl std::future::IntoFuture for GetVideoChannelsOwnership {
+impl IntoFuture for GetVideoChannelsOwnership {
     type Output = Result<types::GetVideoChannelsOwnershipResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetVideoChannelsOwnershipResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -12928,7 +11351,7 @@ impl GetVideoChannelsByChannelHandleOwnership {
         let mut call = self
             .client
             .call(
-                &GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP,
+                &info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP,
                 &[
                     "api",
                     "v1",
@@ -12943,23 +11366,10 @@ impl GetVideoChannelsByChannelHandleOwnership {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetVideoChannelsByChannelHandleOwnershipResponse,
-                >(&GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::GetVideoChannelsByChannelHandleOwnershipResponse,
+        >(&info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -12985,12 +11395,10 @@ impl GetVideoChannelsByChannelHandleOwnership {
     }
 }
 
-impl std::future::IntoFuture for GetVideoChannelsByChannelHandleOwnership {
+impl IntoFuture for GetVideoChannelsByChannelHandleOwnership {
     type Output = Result<types::GetVideoChannelsByChannelHandleOwnershipResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetVideoChannelsByChannelHandleOwnershipResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -13020,30 +11428,21 @@ impl RequestVideoToken {
         let mut call = self
             .client
             .call(
-                &REQUEST_VIDEO_TOKEN,
+                &info::REQUEST_VIDEO_TOKEN,
                 &["api", "v1", "videos", &self.id.to_param(), "token"],
             );
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoTokenResponse,
-                >(&REQUEST_VIDEO_TOKEN, response)
-                    .await
-            }
-            _ => Err(response::error(&REQUEST_VIDEO_TOKEN, response).await),
-        }
+        response::json::<types::VideoTokenResponse>(&info::REQUEST_VIDEO_TOKEN, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for RequestVideoToken {
+impl IntoFuture for RequestVideoToken {
     type Output = Result<types::VideoTokenResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoTokenResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -13325,7 +11724,7 @@ impl GetVideos {
 
     /// Sends the request.
     pub async fn send(self) -> Result<types::VideoListResponse, Error> {
-        let mut call = self.client.call(&GET_VIDEOS, &["api", "v1", "videos"]);
+        let mut call = self.client.call(&info::GET_VIDEOS, &["api", "v1", "videos"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
@@ -13360,12 +11759,7 @@ impl GetVideos {
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::VideoListResponse>(&GET_VIDEOS, response).await
-            }
-            _ => Err(response::error(&GET_VIDEOS, response).await),
-        }
+        response::json::<types::VideoListResponse>(&info::GET_VIDEOS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -13389,12 +11783,10 @@ impl GetVideos {
     }
 }
 
-impl std::future::IntoFuture for GetVideos {
+impl IntoFuture for GetVideos {
     type Output = Result<types::VideoListResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -13422,23 +11814,18 @@ impl GetLanguages {
     pub async fn send(self) -> Result<Vec<String>, Error> {
         let mut call = self
             .client
-            .call(&GET_LANGUAGES, &["api", "v1", "videos", "languages"]);
+            .call(&info::GET_LANGUAGES, &["api", "v1", "videos", "languages"]);
         call.accept("application/json");
         call.query_opt("scope", &self.scope);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::json::<Vec<String>>(&GET_LANGUAGES, response).await,
-            _ => Err(response::error(&GET_LANGUAGES, response).await),
-        }
+        response::json::<Vec<String>>(&info::GET_LANGUAGES, response).await
     }
 }
 
-impl std::future::IntoFuture for GetLanguages {
+impl IntoFuture for GetLanguages {
     type Output = Result<Vec<String>, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<Vec<String>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -13467,25 +11854,18 @@ impl GetVideo {
     pub async fn send(self) -> Result<types::VideoDetails, Error> {
         let mut call = self
             .client
-            .call(&GET_VIDEO, &["api", "v1", "videos", &self.id.to_param()]);
+            .call(&info::GET_VIDEO, &["api", "v1", "videos", &self.id.to_param()]);
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::VideoDetails>(&GET_VIDEO, response).await
-            }
-            _ => Err(response::error(&GET_VIDEO, response).await),
-        }
+        response::json::<types::VideoDetails>(&info::GET_VIDEO, response).await
     }
 }
 
-impl std::future::IntoFuture for GetVideo {
+impl IntoFuture for GetVideo {
     type Output = Result<types::VideoDetails, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoDetails>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -13524,31 +11904,24 @@ impl GetVideosByIdStatsOverall {
         let mut call = self
             .client
             .call(
-                &GET_VIDEOS_BY_ID_STATS_OVERALL,
+                &info::GET_VIDEOS_BY_ID_STATS_OVERALL,
                 &["api", "v1", "videos", &self.id.to_param(), "stats", "overall"],
             );
         call.accept("application/json");
         call.query_opt("startDate", &self.start_date);
         call.query_opt("endDate", &self.end_date);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoStatsOverall,
-                >(&GET_VIDEOS_BY_ID_STATS_OVERALL, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEOS_BY_ID_STATS_OVERALL, response).await),
-        }
+        response::json::<
+            types::VideoStatsOverall,
+        >(&info::GET_VIDEOS_BY_ID_STATS_OVERALL, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetVideosByIdStatsOverall {
+impl IntoFuture for GetVideosByIdStatsOverall {
     type Output = Result<types::VideoStatsOverall, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoStatsOverall>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -13587,31 +11960,24 @@ impl GetVideosByIdStatsUserAgent {
         let mut call = self
             .client
             .call(
-                &GET_VIDEOS_BY_ID_STATS_USER_AGENT,
+                &info::GET_VIDEOS_BY_ID_STATS_USER_AGENT,
                 &["api", "v1", "videos", &self.id.to_param(), "stats", "user-agent"],
             );
         call.accept("application/json");
         call.query_opt("startDate", &self.start_date);
         call.query_opt("endDate", &self.end_date);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoStatsUserAgent,
-                >(&GET_VIDEOS_BY_ID_STATS_USER_AGENT, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEOS_BY_ID_STATS_USER_AGENT, response).await),
-        }
+        response::json::<
+            types::VideoStatsUserAgent,
+        >(&info::GET_VIDEOS_BY_ID_STATS_USER_AGENT, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetVideosByIdStatsUserAgent {
+impl IntoFuture for GetVideosByIdStatsUserAgent {
     type Output = Result<types::VideoStatsUserAgent, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoStatsUserAgent>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -13651,7 +12017,7 @@ impl GetVideosByIdStatsTimeseriesByMetric {
         let mut call = self
             .client
             .call(
-                &GET_VIDEOS_BY_ID_STATS_TIMESERIES_BY_METRIC,
+                &info::GET_VIDEOS_BY_ID_STATS_TIMESERIES_BY_METRIC,
                 &[
                     "api",
                     "v1",
@@ -13666,32 +12032,17 @@ impl GetVideosByIdStatsTimeseriesByMetric {
         call.query_opt("startDate", &self.start_date);
         call.query_opt("endDate", &self.end_date);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoStatsTimeserie,
-                >(&GET_VIDEOS_BY_ID_STATS_TIMESERIES_BY_METRIC, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_VIDEOS_BY_ID_STATS_TIMESERIES_BY_METRIC,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::VideoStatsTimeserie,
+        >(&info::GET_VIDEOS_BY_ID_STATS_TIMESERIES_BY_METRIC, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetVideosByIdStatsTimeseriesByMetric {
+impl IntoFuture for GetVideosByIdStatsTimeseriesByMetric {
     type Output = Result<types::VideoStatsTimeserie, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoStatsTimeserie>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -13721,30 +12072,23 @@ impl GetVideosLiveByIdSessions {
         let mut call = self
             .client
             .call(
-                &GET_VIDEOS_LIVE_BY_ID_SESSIONS,
+                &info::GET_VIDEOS_LIVE_BY_ID_SESSIONS,
                 &["api", "v1", "videos", "live", &self.id.to_param(), "sessions"],
             );
         call.accept("application/json");
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetVideosLiveByIdSessionsResponse,
-                >(&GET_VIDEOS_LIVE_BY_ID_SESSIONS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEOS_LIVE_BY_ID_SESSIONS, response).await),
-        }
+        response::json::<
+            types::GetVideosLiveByIdSessionsResponse,
+        >(&info::GET_VIDEOS_LIVE_BY_ID_SESSIONS, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetVideosLiveByIdSessions {
+impl IntoFuture for GetVideosLiveByIdSessions {
     type Output = Result<types::GetVideosLiveByIdSessionsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetVideosLiveByIdSessionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -13774,30 +12118,23 @@ impl GetVideosByIdLiveSession {
         let mut call = self
             .client
             .call(
-                &GET_VIDEOS_BY_ID_LIVE_SESSION,
+                &info::GET_VIDEOS_BY_ID_LIVE_SESSION,
                 &["api", "v1", "videos", &self.id.to_param(), "live-session"],
             );
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::LiveVideoSessionResponse,
-                >(&GET_VIDEOS_BY_ID_LIVE_SESSION, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEOS_BY_ID_LIVE_SESSION, response).await),
-        }
+        response::json::<
+            types::LiveVideoSessionResponse,
+        >(&info::GET_VIDEOS_BY_ID_LIVE_SESSION, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetVideosByIdLiveSession {
+impl IntoFuture for GetVideosByIdLiveSession {
     type Output = Result<types::LiveVideoSessionResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::LiveVideoSessionResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -13865,7 +12202,7 @@ impl GetMyAbuses {
     pub async fn send(self) -> Result<types::GetMyAbusesResponse, Error> {
         let mut call = self
             .client
-            .call(&GET_MY_ABUSES, &["api", "v1", "users", "me", "abuses"]);
+            .call(&info::GET_MY_ABUSES, &["api", "v1", "users", "me", "abuses"]);
         call.accept("application/json");
         call.query_opt("id", &self.id);
         call.query_opt("state", &self.state);
@@ -13873,13 +12210,8 @@ impl GetMyAbuses {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::GetMyAbusesResponse>(&GET_MY_ABUSES, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_MY_ABUSES, response).await),
-        }
+        response::json::<types::GetMyAbusesResponse>(&info::GET_MY_ABUSES, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -13903,12 +12235,10 @@ impl GetMyAbuses {
     }
 }
 
-impl std::future::IntoFuture for GetMyAbuses {
+impl IntoFuture for GetMyAbuses {
     type Output = Result<types::GetMyAbusesResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetMyAbusesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -14051,7 +12381,7 @@ impl GetAbuses {
 
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetAbusesResponse, Error> {
-        let mut call = self.client.call(&GET_ABUSES, &["api", "v1", "abuses"]);
+        let mut call = self.client.call(&info::GET_ABUSES, &["api", "v1", "abuses"]);
         call.accept("application/json");
         call.query_opt("id", &self.id);
         call.query_list_opt(
@@ -14071,12 +12401,7 @@ impl GetAbuses {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::GetAbusesResponse>(&GET_ABUSES, response).await
-            }
-            _ => Err(response::error(&GET_ABUSES, response).await),
-        }
+        response::json::<types::GetAbusesResponse>(&info::GET_ABUSES, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -14100,12 +12425,10 @@ impl GetAbuses {
     }
 }
 
-impl std::future::IntoFuture for GetAbuses {
+impl IntoFuture for GetAbuses {
     type Output = Result<types::GetAbusesResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetAbusesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -14175,7 +12498,7 @@ impl GetVideoBlocks {
     pub async fn send(self) -> Result<types::GetVideoBlocksResponse, Error> {
         let mut call = self
             .client
-            .call(&GET_VIDEO_BLOCKS, &["api", "v1", "videos", "blacklist"]);
+            .call(&info::GET_VIDEO_BLOCKS, &["api", "v1", "videos", "blacklist"]);
         call.accept("application/json");
         call.query_opt("type", &self.r#type);
         call.query_opt("search", &self.search);
@@ -14183,15 +12506,10 @@ impl GetVideoBlocks {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetVideoBlocksResponse,
-                >(&GET_VIDEO_BLOCKS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEO_BLOCKS, response).await),
-        }
+        response::json::<
+            types::GetVideoBlocksResponse,
+        >(&info::GET_VIDEO_BLOCKS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -14217,12 +12535,10 @@ impl GetVideoBlocks {
     }
 }
 
-impl std::future::IntoFuture for GetVideoBlocks {
+impl IntoFuture for GetVideoBlocks {
     type Output = Result<types::GetVideoBlocksResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetVideoBlocksResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -14252,30 +12568,23 @@ impl GetVideoCaptions {
         let mut call = self
             .client
             .call(
-                &GET_VIDEO_CAPTIONS,
+                &info::GET_VIDEO_CAPTIONS,
                 &["api", "v1", "videos", &self.id.to_param(), "captions"],
             );
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetVideoCaptionsResponse,
-                >(&GET_VIDEO_CAPTIONS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEO_CAPTIONS, response).await),
-        }
+        response::json::<
+            types::GetVideoCaptionsResponse,
+        >(&info::GET_VIDEO_CAPTIONS, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetVideoCaptions {
+impl IntoFuture for GetVideoCaptions {
     type Output = Result<types::GetVideoCaptionsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetVideoCaptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -14305,28 +12614,20 @@ impl GetVideoChapters {
         let mut call = self
             .client
             .call(
-                &GET_VIDEO_CHAPTERS,
+                &info::GET_VIDEO_CHAPTERS,
                 &["api", "v1", "videos", &self.id.to_param(), "chapters"],
             );
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::VideoChapters>(&GET_VIDEO_CHAPTERS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEO_CHAPTERS, response).await),
-        }
+        response::json::<types::VideoChapters>(&info::GET_VIDEO_CHAPTERS, response).await
     }
 }
 
-impl std::future::IntoFuture for GetVideoChapters {
+impl IntoFuture for GetVideoChapters {
     type Output = Result<types::VideoChapters, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoChapters>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -14378,7 +12679,7 @@ impl ListVideoPasswords {
         let mut call = self
             .client
             .call(
-                &LIST_VIDEO_PASSWORDS,
+                &info::LIST_VIDEO_PASSWORDS,
                 &["api", "v1", "videos", &self.id.to_param(), "passwords"],
             );
         call.accept("application/json");
@@ -14386,15 +12687,8 @@ impl ListVideoPasswords {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoPasswordList,
-                >(&LIST_VIDEO_PASSWORDS, response)
-                    .await
-            }
-            _ => Err(response::error(&LIST_VIDEO_PASSWORDS, response).await),
-        }
+        response::json::<types::VideoPasswordList>(&info::LIST_VIDEO_PASSWORDS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -14420,12 +12714,10 @@ impl ListVideoPasswords {
     }
 }
 
-impl std::future::IntoFuture for ListVideoPasswords {
+impl IntoFuture for ListVideoPasswords {
     type Output = Result<types::VideoPasswordList, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoPasswordList>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -14475,19 +12767,14 @@ impl GetVideoChannels {
     pub async fn send(self) -> Result<types::VideoChannelList, Error> {
         let mut call = self
             .client
-            .call(&GET_VIDEO_CHANNELS, &["api", "v1", "video-channels"]);
+            .call(&info::GET_VIDEO_CHANNELS, &["api", "v1", "video-channels"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::VideoChannelList>(&GET_VIDEO_CHANNELS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEO_CHANNELS, response).await),
-        }
+        response::json::<types::VideoChannelList>(&info::GET_VIDEO_CHANNELS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -14513,12 +12800,10 @@ impl GetVideoChannels {
     }
 }
 
-impl std::future::IntoFuture for GetVideoChannels {
+impl IntoFuture for GetVideoChannels {
     type Output = Result<types::VideoChannelList, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoChannelList>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -14804,7 +13089,7 @@ impl GetVideoChannelVideos {
         let mut call = self
             .client
             .call(
-                &GET_VIDEO_CHANNEL_VIDEOS,
+                &info::GET_VIDEO_CHANNEL_VIDEOS,
                 &[
                     "api",
                     "v1",
@@ -14847,15 +13132,10 @@ impl GetVideoChannelVideos {
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoListResponse,
-                >(&GET_VIDEO_CHANNEL_VIDEOS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEO_CHANNEL_VIDEOS, response).await),
-        }
+        response::json::<
+            types::VideoListResponse,
+        >(&info::GET_VIDEO_CHANNEL_VIDEOS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -14879,12 +13159,10 @@ impl GetVideoChannelVideos {
     }
 }
 
-impl std::future::IntoFuture for GetVideoChannelVideos {
+impl IntoFuture for GetVideoChannelVideos {
     type Output = Result<types::VideoListResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -14936,7 +13214,7 @@ impl ListVideoChannelActivities {
         let mut call = self
             .client
             .call(
-                &LIST_VIDEO_CHANNEL_ACTIVITIES,
+                &info::LIST_VIDEO_CHANNEL_ACTIVITIES,
                 &[
                     "api",
                     "v1",
@@ -14950,15 +13228,10 @@ impl ListVideoChannelActivities {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::ChannelActivityListResponse,
-                >(&LIST_VIDEO_CHANNEL_ACTIVITIES, response)
-                    .await
-            }
-            _ => Err(response::error(&LIST_VIDEO_CHANNEL_ACTIVITIES, response).await),
-        }
+        response::json::<
+            types::ChannelActivityListResponse,
+        >(&info::LIST_VIDEO_CHANNEL_ACTIVITIES, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -14984,12 +13257,10 @@ impl ListVideoChannelActivities {
     }
 }
 
-impl std::future::IntoFuture for ListVideoChannelActivities {
+impl IntoFuture for ListVideoChannelActivities {
     type Output = Result<types::ChannelActivityListResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::ChannelActivityListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -15055,7 +13326,7 @@ impl GetVideoChannelsByChannelHandleVideoPlaylists {
         let mut call = self
             .client
             .call(
-                &GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS,
+                &info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS,
                 &[
                     "api",
                     "v1",
@@ -15070,23 +13341,10 @@ impl GetVideoChannelsByChannelHandleVideoPlaylists {
         call.query_opt("sort", &self.sort);
         call.query_opt("playlistType", &self.playlist_type);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetVideoChannelsByChannelHandleVideoPlaylistsResponse,
-                >(&GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::GetVideoChannelsByChannelHandleVideoPlaylistsResponse,
+        >(&info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -15112,14 +13370,14 @@ impl GetVideoChannelsByChannelHandleVideoPlaylists {
     }
 }
 
-impl std::future::IntoFuture for GetVideoChannelsByChannelHandleVideoPlaylists {
+impl IntoFuture for GetVideoChannelsByChannelHandleVideoPlaylists {
     type Output = Result<
         types::GetVideoChannelsByChannelHandleVideoPlaylistsResponse,
         Error,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = Pending<
+        types::GetVideoChannelsByChannelHandleVideoPlaylistsResponse,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -15181,7 +13439,7 @@ impl GetVideoChannelFollowers {
         let mut call = self
             .client
             .call(
-                &GET_VIDEO_CHANNEL_FOLLOWERS,
+                &info::GET_VIDEO_CHANNEL_FOLLOWERS,
                 &[
                     "api",
                     "v1",
@@ -15196,15 +13454,10 @@ impl GetVideoChannelFollowers {
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetVideoChannelFollowersResponse,
-                >(&GET_VIDEO_CHANNEL_FOLLOWERS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEO_CHANNEL_FOLLOWERS, response).await),
-        }
+        response::json::<
+            types::GetVideoChannelFollowersResponse,
+        >(&info::GET_VIDEO_CHANNEL_FOLLOWERS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -15230,12 +13483,10 @@ impl GetVideoChannelFollowers {
     }
 }
 
-impl std::future::IntoFuture for GetVideoChannelFollowers {
+impl IntoFuture for GetVideoChannelFollowers {
     type Output = Result<types::GetVideoChannelFollowersResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetVideoChannelFollowersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -15267,30 +13518,23 @@ impl GetVideoPlayerSettings {
         let mut call = self
             .client
             .call(
-                &GET_VIDEO_PLAYER_SETTINGS,
+                &info::GET_VIDEO_PLAYER_SETTINGS,
                 &["api", "v1", "player-settings", "videos", &self.id.to_param()],
             );
         call.accept("application/json");
         call.query_opt("raw", &self.raw);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::PlayerVideoSettings,
-                >(&GET_VIDEO_PLAYER_SETTINGS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEO_PLAYER_SETTINGS, response).await),
-        }
+        response::json::<
+            types::PlayerVideoSettings,
+        >(&info::GET_VIDEO_PLAYER_SETTINGS, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetVideoPlayerSettings {
+impl IntoFuture for GetVideoPlayerSettings {
     type Output = Result<types::PlayerVideoSettings, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::PlayerVideoSettings>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -15322,7 +13566,7 @@ impl GetChannelPlayerSettings {
         let mut call = self
             .client
             .call(
-                &GET_CHANNEL_PLAYER_SETTINGS,
+                &info::GET_CHANNEL_PLAYER_SETTINGS,
                 &[
                     "api",
                     "v1",
@@ -15334,24 +13578,17 @@ impl GetChannelPlayerSettings {
         call.accept("application/json");
         call.query_opt("raw", &self.raw);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::PlayerChannelSettings,
-                >(&GET_CHANNEL_PLAYER_SETTINGS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_CHANNEL_PLAYER_SETTINGS, response).await),
-        }
+        response::json::<
+            types::PlayerChannelSettings,
+        >(&info::GET_CHANNEL_PLAYER_SETTINGS, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetChannelPlayerSettings {
+impl IntoFuture for GetChannelPlayerSettings {
     type Output = Result<types::PlayerChannelSettings, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::PlayerChannelSettings>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -15413,20 +13650,15 @@ impl GetPlaylists {
     pub async fn send(self) -> Result<types::GetPlaylistsResponse, Error> {
         let mut call = self
             .client
-            .call(&GET_PLAYLISTS, &["api", "v1", "video-playlists"]);
+            .call(&info::GET_PLAYLISTS, &["api", "v1", "video-playlists"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("playlistType", &self.playlist_type);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::GetPlaylistsResponse>(&GET_PLAYLISTS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_PLAYLISTS, response).await),
-        }
+        response::json::<types::GetPlaylistsResponse>(&info::GET_PLAYLISTS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -15452,12 +13684,10 @@ impl GetPlaylists {
     }
 }
 
-impl std::future::IntoFuture for GetPlaylists {
+impl IntoFuture for GetPlaylists {
     type Output = Result<types::GetPlaylistsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetPlaylistsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -15500,22 +13730,17 @@ impl GetVideoPlaylistVideos {
         let mut call = self
             .client
             .call(
-                &GET_VIDEO_PLAYLIST_VIDEOS,
+                &info::GET_VIDEO_PLAYLIST_VIDEOS,
                 &["api", "v1", "video-playlists", &self.playlist_id.to_param(), "videos"],
             );
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetVideoPlaylistVideosResponse,
-                >(&GET_VIDEO_PLAYLIST_VIDEOS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEO_PLAYLIST_VIDEOS, response).await),
-        }
+        response::json::<
+            types::GetVideoPlaylistVideosResponse,
+        >(&info::GET_VIDEO_PLAYLIST_VIDEOS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -15541,12 +13766,10 @@ impl GetVideoPlaylistVideos {
     }
 }
 
-impl std::future::IntoFuture for GetVideoPlaylistVideos {
+impl IntoFuture for GetVideoPlaylistVideos {
     type Output = Result<types::GetVideoPlaylistVideosResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetVideoPlaylistVideosResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -15644,7 +13867,7 @@ impl GetAccountsByNameVideoPlaylists {
         let mut call = self
             .client
             .call(
-                &GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS,
+                &info::GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS,
                 &["api", "v1", "accounts", &self.name.to_param(), "video-playlists"],
             );
         call.accept("application/json");
@@ -15660,20 +13883,10 @@ impl GetAccountsByNameVideoPlaylists {
             QueryStyle::Exploded,
         );
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetAccountsByNameVideoPlaylistsResponse,
-                >(&GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS, response)
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::GetAccountsByNameVideoPlaylistsResponse,
+        >(&info::GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -15699,12 +13912,10 @@ impl GetAccountsByNameVideoPlaylists {
     }
 }
 
-impl std::future::IntoFuture for GetAccountsByNameVideoPlaylists {
+impl IntoFuture for GetAccountsByNameVideoPlaylists {
     type Output = Result<types::GetAccountsByNameVideoPlaylistsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetAccountsByNameVideoPlaylistsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -15783,7 +13994,7 @@ impl GetAccountsByNameVideoChannels {
         let mut call = self
             .client
             .call(
-                &GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS,
+                &info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS,
                 &["api", "v1", "accounts", &self.name.to_param(), "video-channels"],
             );
         call.accept("application/json");
@@ -15794,19 +14005,10 @@ impl GetAccountsByNameVideoChannels {
         call.query_opt("sort", &self.sort);
         call.query_opt("includeCollaborations", &self.include_collaborations);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoChannelList,
-                >(&GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS, response).await,
-                )
-            }
-        }
+        response::json::<
+            types::VideoChannelList,
+        >(&info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -15832,12 +14034,10 @@ impl GetAccountsByNameVideoChannels {
     }
 }
 
-impl std::future::IntoFuture for GetAccountsByNameVideoChannels {
+impl IntoFuture for GetAccountsByNameVideoChannels {
     type Output = Result<types::VideoChannelList, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoChannelList>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -15898,7 +14098,7 @@ impl GetAccountsByNameVideoChannelSyncs {
         let mut call = self
             .client
             .call(
-                &GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS,
+                &info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS,
                 &["api", "v1", "accounts", &self.name.to_param(), "video-channel-syncs"],
             );
         call.accept("application/json");
@@ -15907,20 +14107,10 @@ impl GetAccountsByNameVideoChannelSyncs {
         call.query_opt("sort", &self.sort);
         call.query_opt("includeCollaborations", &self.include_collaborations);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoChannelSyncList,
-                >(&GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS, response)
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::VideoChannelSyncList,
+        >(&info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -15946,12 +14136,10 @@ impl GetAccountsByNameVideoChannelSyncs {
     }
 }
 
-impl std::future::IntoFuture for GetAccountsByNameVideoChannelSyncs {
+impl IntoFuture for GetAccountsByNameVideoChannelSyncs {
     type Output = Result<types::VideoChannelSyncList, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoChannelSyncList>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -16015,7 +14203,7 @@ impl GetAccountsByNameRatings {
         let mut call = self
             .client
             .call(
-                &GET_ACCOUNTS_BY_NAME_RATINGS,
+                &info::GET_ACCOUNTS_BY_NAME_RATINGS,
                 &["api", "v1", "accounts", &self.name.to_param(), "ratings"],
             );
         call.accept("application/json");
@@ -16024,24 +14212,17 @@ impl GetAccountsByNameRatings {
         call.query_opt("sort", &self.sort);
         call.query_opt("rating", &self.rating);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    Vec<types::VideoRating>,
-                >(&GET_ACCOUNTS_BY_NAME_RATINGS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_ACCOUNTS_BY_NAME_RATINGS, response).await),
-        }
+        response::json::<
+            Vec<types::VideoRating>,
+        >(&info::GET_ACCOUNTS_BY_NAME_RATINGS, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetAccountsByNameRatings {
+impl IntoFuture for GetAccountsByNameRatings {
     type Output = Result<Vec<types::VideoRating>, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<Vec<types::VideoRating>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -16102,7 +14283,7 @@ impl GetVideosByIdCommentThreads {
         let mut call = self
             .client
             .call(
-                &GET_VIDEOS_BY_ID_COMMENT_THREADS,
+                &info::GET_VIDEOS_BY_ID_COMMENT_THREADS,
                 &["api", "v1", "videos", &self.id.to_param(), "comment-threads"],
             );
         call.accept("application/json");
@@ -16111,15 +14292,10 @@ impl GetVideosByIdCommentThreads {
         call.query_opt("sort", &self.sort);
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::CommentThreadResponse,
-                >(&GET_VIDEOS_BY_ID_COMMENT_THREADS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEOS_BY_ID_COMMENT_THREADS, response).await),
-        }
+        response::json::<
+            types::CommentThreadResponse,
+        >(&info::GET_VIDEOS_BY_ID_COMMENT_THREADS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -16145,12 +14321,10 @@ impl GetVideosByIdCommentThreads {
     }
 }
 
-impl std::future::IntoFuture for GetVideosByIdCommentThreads {
+impl IntoFuture for GetVideosByIdCommentThreads {
     type Output = Result<types::CommentThreadResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::CommentThreadResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -16181,7 +14355,7 @@ impl GetVideosByIdCommentThreadsByThreadId {
         let mut call = self
             .client
             .call(
-                &GET_VIDEOS_BY_ID_COMMENT_THREADS_BY_THREAD_ID,
+                &info::GET_VIDEOS_BY_ID_COMMENT_THREADS_BY_THREAD_ID,
                 &[
                     "api",
                     "v1",
@@ -16194,32 +14368,17 @@ impl GetVideosByIdCommentThreadsByThreadId {
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::VideoCommentThreadTree,
-                >(&GET_VIDEOS_BY_ID_COMMENT_THREADS_BY_THREAD_ID, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_VIDEOS_BY_ID_COMMENT_THREADS_BY_THREAD_ID,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::VideoCommentThreadTree,
+        >(&info::GET_VIDEOS_BY_ID_COMMENT_THREADS_BY_THREAD_ID, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetVideosByIdCommentThreadsByThreadId {
+impl IntoFuture for GetVideosByIdCommentThreadsByThreadId {
     type Output = Result<types::VideoCommentThreadTree, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoCommentThreadTree>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -16324,7 +14483,7 @@ impl GetVideosComments {
     pub async fn send(self) -> Result<types::GetVideosCommentsResponse, Error> {
         let mut call = self
             .client
-            .call(&GET_VIDEOS_COMMENTS, &["api", "v1", "videos", "comments"]);
+            .call(&info::GET_VIDEOS_COMMENTS, &["api", "v1", "videos", "comments"]);
         call.accept("application/json");
         call.query_opt("search", &self.search);
         call.query_opt("searchAccount", &self.search_account);
@@ -16336,24 +14495,17 @@ impl GetVideosComments {
         call.query_opt("onLocalVideo", &self.on_local_video);
         call.query_opt("includeMuted", &self.include_muted);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetVideosCommentsResponse,
-                >(&GET_VIDEOS_COMMENTS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_VIDEOS_COMMENTS, response).await),
-        }
+        response::json::<
+            types::GetVideosCommentsResponse,
+        >(&info::GET_VIDEOS_COMMENTS, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetVideosComments {
+impl IntoFuture for GetVideosComments {
     type Output = Result<types::GetVideosCommentsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetVideosCommentsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -16385,7 +14537,7 @@ impl PostVideosByIdCommentsByCommentId {
         let mut call = self
             .client
             .call(
-                &POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID,
+                &info::POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID,
                 &[
                     "api",
                     "v1",
@@ -16399,29 +14551,17 @@ impl PostVideosByIdCommentsByCommentId {
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
         call.json(&self.body);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::CommentThreadPostResponse,
-                >(&POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID, response)
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::CommentThreadPostResponse,
+        >(&info::POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for PostVideosByIdCommentsByCommentId {
+impl IntoFuture for PostVideosByIdCommentsByCommentId {
     type Output = Result<types::CommentThreadPostResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::CommentThreadPostResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -16452,26 +14592,21 @@ impl PutVideosByIdRate {
         let mut call = self
             .client
             .call(
-                &PUT_VIDEOS_BY_ID_RATE,
+                &info::PUT_VIDEOS_BY_ID_RATE,
                 &["api", "v1", "videos", &self.id.to_param(), "rate"],
             );
         call.accept("application/json, */*;q=0.8");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
         call.json(&self.body);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => response::empty(&PUT_VIDEOS_BY_ID_RATE, response).await,
-            _ => Err(response::error(&PUT_VIDEOS_BY_ID_RATE, response).await),
-        }
+        response::empty(&info::PUT_VIDEOS_BY_ID_RATE, response).await
     }
 }
 
-impl std::future::IntoFuture for PutVideosByIdRate {
+impl IntoFuture for PutVideosByIdRate {
     type Output = Result<(), Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<()>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -16832,7 +14967,7 @@ impl SearchVideos {
     pub async fn send(self) -> Result<types::VideoListResponse, Error> {
         let mut call = self
             .client
-            .call(&SEARCH_VIDEOS, &["api", "v1", "search", "videos"]);
+            .call(&info::SEARCH_VIDEOS, &["api", "v1", "search", "videos"]);
         call.accept("application/json");
         call.query("search", &self.search);
         call.query_list_opt("uuids", &self.uuids, QueryStyle::Exploded);
@@ -16881,13 +15016,7 @@ impl SearchVideos {
         call.query_opt("durationMin", &self.duration_min);
         call.query_opt("durationMax", &self.duration_max);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::VideoListResponse>(&SEARCH_VIDEOS, response)
-                    .await
-            }
-            _ => Err(response::error(&SEARCH_VIDEOS, response).await),
-        }
+        response::json::<types::VideoListResponse>(&info::SEARCH_VIDEOS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -16911,12 +15040,10 @@ impl SearchVideos {
     }
 }
 
-impl std::future::IntoFuture for SearchVideos {
+impl IntoFuture for SearchVideos {
     type Output = Result<types::VideoListResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -17004,7 +15131,7 @@ impl SearchChannels {
     pub async fn send(self) -> Result<types::VideoChannelList, Error> {
         let mut call = self
             .client
-            .call(&SEARCH_CHANNELS, &["api", "v1", "search", "video-channels"]);
+            .call(&info::SEARCH_CHANNELS, &["api", "v1", "search", "video-channels"]);
         call.accept("application/json");
         call.query("search", &self.search);
         call.query_opt("start", &self.start);
@@ -17014,13 +15141,7 @@ impl SearchChannels {
         call.query_opt("host", &self.host);
         call.query_list_opt("handles", &self.handles, QueryStyle::Exploded);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::VideoChannelList>(&SEARCH_CHANNELS, response)
-                    .await
-            }
-            _ => Err(response::error(&SEARCH_CHANNELS, response).await),
-        }
+        response::json::<types::VideoChannelList>(&info::SEARCH_CHANNELS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -17046,12 +15167,10 @@ impl SearchChannels {
     }
 }
 
-impl std::future::IntoFuture for SearchChannels {
+impl IntoFuture for SearchChannels {
     type Output = Result<types::VideoChannelList, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::VideoChannelList>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -17136,7 +15255,7 @@ impl SearchPlaylists {
     pub async fn send(self) -> Result<types::SearchPlaylistsResponse, Error> {
         let mut call = self
             .client
-            .call(&SEARCH_PLAYLISTS, &["api", "v1", "search", "video-playlists"]);
+            .call(&info::SEARCH_PLAYLISTS, &["api", "v1", "search", "video-playlists"]);
         call.accept("application/json");
         call.query("search", &self.search);
         call.query_opt("start", &self.start);
@@ -17146,15 +15265,10 @@ impl SearchPlaylists {
         call.query_opt("host", &self.host);
         call.query_list_opt("uuids", &self.uuids, QueryStyle::Exploded);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::SearchPlaylistsResponse,
-                >(&SEARCH_PLAYLISTS, response)
-                    .await
-            }
-            _ => Err(response::error(&SEARCH_PLAYLISTS, response).await),
-        }
+        response::json::<
+            types::SearchPlaylistsResponse,
+        >(&info::SEARCH_PLAYLISTS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -17180,12 +15294,10 @@ impl SearchPlaylists {
     }
 }
 
-impl std::future::IntoFuture for SearchPlaylists {
+impl IntoFuture for SearchPlaylists {
     type Output = Result<types::SearchPlaylistsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::SearchPlaylistsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -17229,27 +15341,19 @@ impl GetBlocklistStatus {
     pub async fn send(self) -> Result<types::BlockStatus, Error> {
         let mut call = self
             .client
-            .call(&GET_BLOCKLIST_STATUS, &["api", "v1", "blocklist", "status"]);
+            .call(&info::GET_BLOCKLIST_STATUS, &["api", "v1", "blocklist", "status"]);
         call.accept("application/json");
         call.query_list_opt("accounts", &self.accounts, QueryStyle::Exploded);
         call.query_list_opt("hosts", &self.hosts, QueryStyle::Exploded);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::BlockStatus>(&GET_BLOCKLIST_STATUS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_BLOCKLIST_STATUS, response).await),
-        }
+        response::json::<types::BlockStatus>(&info::GET_BLOCKLIST_STATUS, response).await
     }
 }
 
-impl std::future::IntoFuture for GetBlocklistStatus {
+impl IntoFuture for GetBlocklistStatus {
     type Output = Result<types::BlockStatus, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::BlockStatus>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -17309,7 +15413,7 @@ impl GetMyBlockedAccounts {
         let mut call = self
             .client
             .call(
-                &GET_MY_BLOCKED_ACCOUNTS,
+                &info::GET_MY_BLOCKED_ACCOUNTS,
                 &["api", "v1", "users", "me", "blocklist", "accounts"],
             );
         call.accept("application/json");
@@ -17318,15 +15422,10 @@ impl GetMyBlockedAccounts {
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetMyBlockedAccountsResponse,
-                >(&GET_MY_BLOCKED_ACCOUNTS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_MY_BLOCKED_ACCOUNTS, response).await),
-        }
+        response::json::<
+            types::GetMyBlockedAccountsResponse,
+        >(&info::GET_MY_BLOCKED_ACCOUNTS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -17352,12 +15451,10 @@ impl GetMyBlockedAccounts {
     }
 }
 
-impl std::future::IntoFuture for GetMyBlockedAccounts {
+impl IntoFuture for GetMyBlockedAccounts {
     type Output = Result<types::GetMyBlockedAccountsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetMyBlockedAccountsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -17417,7 +15514,7 @@ impl GetMyBlockedServers {
         let mut call = self
             .client
             .call(
-                &GET_MY_BLOCKED_SERVERS,
+                &info::GET_MY_BLOCKED_SERVERS,
                 &["api", "v1", "users", "me", "blocklist", "servers"],
             );
         call.accept("application/json");
@@ -17426,15 +15523,10 @@ impl GetMyBlockedServers {
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetMyBlockedServersResponse,
-                >(&GET_MY_BLOCKED_SERVERS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_MY_BLOCKED_SERVERS, response).await),
-        }
+        response::json::<
+            types::GetMyBlockedServersResponse,
+        >(&info::GET_MY_BLOCKED_SERVERS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -17460,12 +15552,10 @@ impl GetMyBlockedServers {
     }
 }
 
-impl std::future::IntoFuture for GetMyBlockedServers {
+impl IntoFuture for GetMyBlockedServers {
     type Output = Result<types::GetMyBlockedServersResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetMyBlockedServersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -17525,7 +15615,7 @@ impl GetServerBlocklistAccounts {
         let mut call = self
             .client
             .call(
-                &GET_SERVER_BLOCKLIST_ACCOUNTS,
+                &info::GET_SERVER_BLOCKLIST_ACCOUNTS,
                 &["api", "v1", "server", "blocklist", "accounts"],
             );
         call.accept("application/json");
@@ -17534,15 +15624,10 @@ impl GetServerBlocklistAccounts {
         call.query_opt("sort", &self.sort);
         call.query_opt("subscriptionName", &self.subscription_name);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetServerBlocklistAccountsResponse,
-                >(&GET_SERVER_BLOCKLIST_ACCOUNTS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_SERVER_BLOCKLIST_ACCOUNTS, response).await),
-        }
+        response::json::<
+            types::GetServerBlocklistAccountsResponse,
+        >(&info::GET_SERVER_BLOCKLIST_ACCOUNTS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -17568,12 +15653,10 @@ impl GetServerBlocklistAccounts {
     }
 }
 
-impl std::future::IntoFuture for GetServerBlocklistAccounts {
+impl IntoFuture for GetServerBlocklistAccounts {
     type Output = Result<types::GetServerBlocklistAccountsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetServerBlocklistAccountsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -17633,7 +15716,7 @@ impl GetServerBlocklistServers {
         let mut call = self
             .client
             .call(
-                &GET_SERVER_BLOCKLIST_SERVERS,
+                &info::GET_SERVER_BLOCKLIST_SERVERS,
                 &["api", "v1", "server", "blocklist", "servers"],
             );
         call.accept("application/json");
@@ -17642,15 +15725,10 @@ impl GetServerBlocklistServers {
         call.query_opt("sort", &self.sort);
         call.query_opt("subscriptionName", &self.subscription_name);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetServerBlocklistServersResponse,
-                >(&GET_SERVER_BLOCKLIST_SERVERS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_SERVER_BLOCKLIST_SERVERS, response).await),
-        }
+        response::json::<
+            types::GetServerBlocklistServersResponse,
+        >(&info::GET_SERVER_BLOCKLIST_SERVERS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -17676,12 +15754,10 @@ impl GetServerBlocklistServers {
     }
 }
 
-impl std::future::IntoFuture for GetServerBlocklistServers {
+impl IntoFuture for GetServerBlocklistServers {
     type Output = Result<types::GetServerBlocklistServersResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetServerBlocklistServersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -17743,7 +15819,7 @@ impl GetServerBlocklistSubscriptions {
         let mut call = self
             .client
             .call(
-                &GET_SERVER_BLOCKLIST_SUBSCRIPTIONS,
+                &info::GET_SERVER_BLOCKLIST_SUBSCRIPTIONS,
                 &["api", "v1", "server", "blocklist", "subscriptions"],
             );
         call.accept("application/json");
@@ -17752,17 +15828,10 @@ impl GetServerBlocklistSubscriptions {
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetServerBlocklistSubscriptionsResponse,
-                >(&GET_SERVER_BLOCKLIST_SUBSCRIPTIONS, response)
-                    .await
-            }
-            _ => {
-                Err(response::error(&GET_SERVER_BLOCKLIST_SUBSCRIPTIONS, response).await)
-            }
-        }
+        response::json::<
+            types::GetServerBlocklistSubscriptionsResponse,
+        >(&info::GET_SERVER_BLOCKLIST_SUBSCRIPTIONS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -17788,12 +15857,10 @@ impl GetServerBlocklistSubscriptions {
     }
 }
 
-impl std::future::IntoFuture for GetServerBlocklistSubscriptions {
+impl IntoFuture for GetServerBlocklistSubscriptions {
     type Output = Result<types::GetServerBlocklistSubscriptionsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetServerBlocklistSubscriptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -17845,7 +15912,7 @@ impl GetMirroredVideos {
         let mut call = self
             .client
             .call(
-                &GET_MIRRORED_VIDEOS,
+                &info::GET_MIRRORED_VIDEOS,
                 &["api", "v1", "server", "redundancy", "videos"],
             );
         call.accept("application/json");
@@ -17854,24 +15921,17 @@ impl GetMirroredVideos {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    Vec<types::VideoRedundancy>,
-                >(&GET_MIRRORED_VIDEOS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_MIRRORED_VIDEOS, response).await),
-        }
+        response::json::<
+            Vec<types::VideoRedundancy>,
+        >(&info::GET_MIRRORED_VIDEOS, response)
+            .await
     }
 }
 
-impl std::future::IntoFuture for GetMirroredVideos {
+impl IntoFuture for GetMirroredVideos {
     type Output = Result<Vec<types::VideoRedundancy>, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<Vec<types::VideoRedundancy>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -17937,7 +15997,7 @@ impl GetPlugins {
 
     /// Sends the request.
     pub async fn send(self) -> Result<types::PluginResponse, Error> {
-        let mut call = self.client.call(&GET_PLUGINS, &["api", "v1", "plugins"]);
+        let mut call = self.client.call(&info::GET_PLUGINS, &["api", "v1", "plugins"]);
         call.accept("application/json");
         call.query_opt("pluginType", &self.plugin_type);
         call.query_opt("uninstalled", &self.uninstalled);
@@ -17945,12 +16005,7 @@ impl GetPlugins {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::PluginResponse>(&GET_PLUGINS, response).await
-            }
-            _ => Err(response::error(&GET_PLUGINS, response).await),
-        }
+        response::json::<types::PluginResponse>(&info::GET_PLUGINS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -17976,12 +16031,10 @@ impl GetPlugins {
     }
 }
 
-impl std::future::IntoFuture for GetPlugins {
+impl IntoFuture for GetPlugins {
     type Output = Result<types::PluginResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::PluginResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -18058,7 +16111,7 @@ impl GetAvailablePlugins {
     pub async fn send(self) -> Result<types::PluginResponse, Error> {
         let mut call = self
             .client
-            .call(&GET_AVAILABLE_PLUGINS, &["api", "v1", "plugins", "available"]);
+            .call(&info::GET_AVAILABLE_PLUGINS, &["api", "v1", "plugins", "available"]);
         call.accept("application/json");
         call.query_opt("search", &self.search);
         call.query_opt("pluginType", &self.plugin_type);
@@ -18067,13 +16120,8 @@ impl GetAvailablePlugins {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::PluginResponse>(&GET_AVAILABLE_PLUGINS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_AVAILABLE_PLUGINS, response).await),
-        }
+        response::json::<types::PluginResponse>(&info::GET_AVAILABLE_PLUGINS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -18099,12 +16147,10 @@ impl GetAvailablePlugins {
     }
 }
 
-impl std::future::IntoFuture for GetAvailablePlugins {
+impl IntoFuture for GetAvailablePlugins {
     type Output = Result<types::PluginResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::PluginResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -18157,7 +16203,7 @@ impl GetRunnersRegistrationTokens {
         let mut call = self
             .client
             .call(
-                &GET_RUNNERS_REGISTRATION_TOKENS,
+                &info::GET_RUNNERS_REGISTRATION_TOKENS,
                 &["api", "v1", "runners", "registration-tokens"],
             );
         call.accept("application/json");
@@ -18165,15 +16211,10 @@ impl GetRunnersRegistrationTokens {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetRunnersRegistrationTokensResponse,
-                >(&GET_RUNNERS_REGISTRATION_TOKENS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_RUNNERS_REGISTRATION_TOKENS, response).await),
-        }
+        response::json::<
+            types::GetRunnersRegistrationTokensResponse,
+        >(&info::GET_RUNNERS_REGISTRATION_TOKENS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -18199,12 +16240,10 @@ impl GetRunnersRegistrationTokens {
     }
 }
 
-impl std::future::IntoFuture for GetRunnersRegistrationTokens {
+impl IntoFuture for GetRunnersRegistrationTokens {
     type Output = Result<types::GetRunnersRegistrationTokensResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetRunnersRegistrationTokensResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -18252,18 +16291,13 @@ impl GetRunners {
 
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetRunnersResponse, Error> {
-        let mut call = self.client.call(&GET_RUNNERS, &["api", "v1", "runners"]);
+        let mut call = self.client.call(&info::GET_RUNNERS, &["api", "v1", "runners"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<types::GetRunnersResponse>(&GET_RUNNERS, response).await
-            }
-            _ => Err(response::error(&GET_RUNNERS, response).await),
-        }
+        response::json::<types::GetRunnersResponse>(&info::GET_RUNNERS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -18289,12 +16323,10 @@ impl GetRunners {
     }
 }
 
-impl std::future::IntoFuture for GetRunners {
+impl IntoFuture for GetRunners {
     type Output = Result<types::GetRunnersResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetRunnersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -18377,7 +16409,7 @@ impl GetRunnersJobs {
     pub async fn send(self) -> Result<types::GetRunnersJobsResponse, Error> {
         let mut call = self
             .client
-            .call(&GET_RUNNERS_JOBS, &["api", "v1", "runners", "jobs"]);
+            .call(&info::GET_RUNNERS_JOBS, &["api", "v1", "runners", "jobs"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
@@ -18386,15 +16418,10 @@ impl GetRunnersJobs {
         call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
         call.query_list_opt("typeOneOf", &self.type_one_of, QueryStyle::Exploded);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetRunnersJobsResponse,
-                >(&GET_RUNNERS_JOBS, response)
-                    .await
-            }
-            _ => Err(response::error(&GET_RUNNERS_JOBS, response).await),
-        }
+        response::json::<
+            types::GetRunnersJobsResponse,
+        >(&info::GET_RUNNERS_JOBS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -18420,12 +16447,10 @@ impl GetRunnersJobs {
     }
 }
 
-impl std::future::IntoFuture for GetRunnersJobs {
+impl IntoFuture for GetRunnersJobs {
     type Output = Result<types::GetRunnersJobsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetRunnersJobsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -18491,7 +16516,7 @@ impl GetWatchedWordsAccountsByAccountNameSubscriptions {
         let mut call = self
             .client
             .call(
-                &GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS,
+                &info::GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS,
                 &[
                     "api",
                     "v1",
@@ -18507,23 +16532,10 @@ impl GetWatchedWordsAccountsByAccountNameSubscriptions {
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetWatchedWordsAccountsByAccountNameSubscriptionsResponse,
-                >(&GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(
-                            &GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS,
-                            response,
-                        )
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::GetWatchedWordsAccountsByAccountNameSubscriptionsResponse,
+        >(&info::GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -18549,14 +16561,14 @@ impl GetWatchedWordsAccountsByAccountNameSubscriptions {
     }
 }
 
-impl std::future::IntoFuture for GetWatchedWordsAccountsByAccountNameSubscriptions {
+impl IntoFuture for GetWatchedWordsAccountsByAccountNameSubscriptions {
     type Output = Result<
         types::GetWatchedWordsAccountsByAccountNameSubscriptionsResponse,
         Error,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
+    type IntoFuture = Pending<
+        types::GetWatchedWordsAccountsByAccountNameSubscriptionsResponse,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -18619,7 +16631,7 @@ impl GetWatchedWordsServerSubscriptions {
         let mut call = self
             .client
             .call(
-                &GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS,
+                &info::GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS,
                 &["api", "v1", "watched-words", "server", "subscriptions"],
             );
         call.accept("application/json");
@@ -18628,20 +16640,10 @@ impl GetWatchedWordsServerSubscriptions {
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        match response.status().as_u16() {
-            200..=299 => {
-                response::json::<
-                    types::GetWatchedWordsServerSubscriptionsResponse,
-                >(&GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS, response)
-                    .await
-            }
-            _ => {
-                Err(
-                    response::error(&GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS, response)
-                        .await,
-                )
-            }
-        }
+        response::json::<
+            types::GetWatchedWordsServerSubscriptionsResponse,
+        >(&info::GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -18667,12 +16669,10 @@ impl GetWatchedWordsServerSubscriptions {
     }
 }
 
-impl std::future::IntoFuture for GetWatchedWordsServerSubscriptions {
+impl IntoFuture for GetWatchedWordsServerSubscriptions {
     type Output = Result<types::GetWatchedWordsServerSubscriptionsResponse, Error>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
+    type IntoFuture = Pending<types::GetWatchedWordsServerSubscriptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -18748,2176 +16748,10 @@ pub enum ReplaceVideoSourceResumableOutcome {
 
 /// The document's OAuth 2.0 password flow, for [`Client::login`].
 pub(crate) static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = Some(crate::runtime::session::OAuthEndpoints {
-    token: (&GET_OAUTH_TOKEN, &["api", "v1", "users", "token"]),
-    local_client: Some((&GET_OAUTH_CLIENT, &["api", "v1", "oauth-clients", "local"])),
+    token: (&info::GET_OAUTH_TOKEN, &["api", "v1", "users", "token"]),
+    local_client: Some((
+        &info::GET_OAUTH_CLIENT,
+        &["api", "v1", "oauth-clients", "local"],
+    )),
     otp_header: Some("x-peertube-otp"),
 });
-static GET_STATIC_WEB_VIDEOS_BY_FILENAME: OperationInfo = OperationInfo {
-    name: "get_static_web_videos_by_filename",
-    method: "GET",
-    path: "/static/web-videos/{filename}",
-    responses: &[(200, "successful operation"), (404, "not found")],
-};
-static GET_STATIC_WEB_VIDEOS_PRIVATE_BY_FILENAME: OperationInfo = OperationInfo {
-    name: "get_static_web_videos_private_by_filename",
-    method: "GET",
-    path: "/static/web-videos/private/{filename}",
-    responses: &[
-        (200, "successful operation"),
-        (403, "invalid auth"),
-        (404, "not found"),
-    ],
-};
-static GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME: OperationInfo = OperationInfo {
-    name: "get_static_streaming_playlists_hls_by_filename",
-    method: "GET",
-    path: "/static/streaming-playlists/hls/{filename}",
-    responses: &[
-        (200, "successful operation"),
-        (403, "invalid auth"),
-        (404, "not found"),
-    ],
-};
-static GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME: OperationInfo = OperationInfo {
-    name: "get_static_streaming_playlists_hls_private_by_filename",
-    method: "GET",
-    path: "/static/streaming-playlists/hls/private/{filename}",
-    responses: &[
-        (200, "successful operation"),
-        (403, "invalid auth"),
-        (404, "not found"),
-    ],
-};
-static GET_DOWNLOAD_VIDEOS_GENERATE_BY_VIDEO_ID_OR_UUID: OperationInfo = OperationInfo {
-    name: "get_download_videos_generate_by_video_id_or_uuid",
-    method: "GET",
-    path: "/download/videos/generate/{videoIdOrUUID}",
-    responses: &[(200, "successful operation")],
-};
-static GET_SYNDICATED_COMMENTS: OperationInfo = OperationInfo {
-    name: "get_syndicated_comments",
-    method: "GET",
-    path: "/feeds/video-comments.{format}",
-    responses: &[
-        (200, "successful operation"),
-        (400, "field inconsistencies"),
-        (404, "video, video channel or account not found"),
-        (406, "accept header unsupported"),
-    ],
-};
-static GET_SYNDICATED_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_syndicated_videos",
-    method: "GET",
-    path: "/feeds/videos.{format}",
-    responses: &[
-        (200, "successful operation"),
-        (404, "video channel or account not found"),
-        (406, "accept header unsupported"),
-    ],
-};
-static GET_SYNDICATED_SUBSCRIPTION_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_syndicated_subscription_videos",
-    method: "GET",
-    path: "/feeds/subscriptions.{format}",
-    responses: &[(200, "successful operation"), (406, "accept header unsupported")],
-};
-static GET_VIDEOS_PODCAST_FEED: OperationInfo = OperationInfo {
-    name: "get_videos_podcast_feed",
-    method: "GET",
-    path: "/feeds/podcast/videos.xml",
-    responses: &[
-        (200, "successful operation"),
-        (404, "video channel or playlist not found"),
-    ],
-};
-static GET_ACCOUNT: OperationInfo = OperationInfo {
-    name: "get_account",
-    method: "GET",
-    path: "/api/v1/accounts/{name}",
-    responses: &[(200, "successful operation"), (404, "account not found")],
-};
-static GET_ACCOUNT_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_account_videos",
-    method: "GET",
-    path: "/api/v1/accounts/{name}/videos",
-    responses: &[(200, "successful operation")],
-};
-static GET_ACCOUNT_FOLLOWERS: OperationInfo = OperationInfo {
-    name: "get_account_followers",
-    method: "GET",
-    path: "/api/v1/accounts/{name}/followers",
-    responses: &[(200, "successful operation")],
-};
-static GET_ACCOUNTS: OperationInfo = OperationInfo {
-    name: "get_accounts",
-    method: "GET",
-    path: "/api/v1/accounts",
-    responses: &[(200, "successful operation")],
-};
-static GET_CONFIG: OperationInfo = OperationInfo {
-    name: "get_config",
-    method: "GET",
-    path: "/api/v1/config",
-    responses: &[(200, "successful operation")],
-};
-static GET_ABOUT: OperationInfo = OperationInfo {
-    name: "get_about",
-    method: "GET",
-    path: "/api/v1/config/about",
-    responses: &[(200, "successful operation")],
-};
-static GET_CUSTOM_CONFIG: OperationInfo = OperationInfo {
-    name: "get_custom_config",
-    method: "GET",
-    path: "/api/v1/config/custom",
-    responses: &[(200, "successful operation")],
-};
-static PUT_CUSTOM_CONFIG: OperationInfo = OperationInfo {
-    name: "put_custom_config",
-    method: "PUT",
-    path: "/api/v1/config/custom",
-    responses: &[(200, "successful operation"), (400, "field inconsistencies")],
-};
-static DEL_CUSTOM_CONFIG: OperationInfo = OperationInfo {
-    name: "del_custom_config",
-    method: "DELETE",
-    path: "/api/v1/config/custom",
-    responses: &[(200, "successful operation")],
-};
-static POST_CONFIG_INSTANCE_BANNER_PICK: OperationInfo = OperationInfo {
-    name: "post_config_instance_banner_pick",
-    method: "POST",
-    path: "/api/v1/config/instance-banner/pick",
-    responses: &[(204, "successful operation"), (413, "image file too large")],
-};
-static DELETE_CONFIG_INSTANCE_BANNER: OperationInfo = OperationInfo {
-    name: "delete_config_instance_banner",
-    method: "DELETE",
-    path: "/api/v1/config/instance-banner",
-    responses: &[(204, "successful operation")],
-};
-static POST_CONFIG_INSTANCE_AVATAR_PICK: OperationInfo = OperationInfo {
-    name: "post_config_instance_avatar_pick",
-    method: "POST",
-    path: "/api/v1/config/instance-avatar/pick",
-    responses: &[(204, "successful operation"), (413, "image file too large")],
-};
-static DELETE_CONFIG_INSTANCE_AVATAR: OperationInfo = OperationInfo {
-    name: "delete_config_instance_avatar",
-    method: "DELETE",
-    path: "/api/v1/config/instance-avatar",
-    responses: &[(204, "successful operation")],
-};
-static POST_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE_PICK: OperationInfo = OperationInfo {
-    name: "post_config_instance_logo_by_logo_type_pick",
-    method: "POST",
-    path: "/api/v1/config/instance-logo/{logoType}/pick",
-    responses: &[(204, "successful operation"), (413, "image file too large")],
-};
-static DELETE_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE: OperationInfo = OperationInfo {
-    name: "delete_config_instance_logo_by_logo_type",
-    method: "DELETE",
-    path: "/api/v1/config/instance-logo/{logoType}",
-    responses: &[(204, "successful operation")],
-};
-static GET_CUSTOM_PAGES_HOMEPAGE_INSTANCE: OperationInfo = OperationInfo {
-    name: "get_custom_pages_homepage_instance",
-    method: "GET",
-    path: "/api/v1/custom-pages/homepage/instance",
-    responses: &[(200, "successful operation"), (404, "No homepage set")],
-};
-static PUT_CUSTOM_PAGES_HOMEPAGE_INSTANCE: OperationInfo = OperationInfo {
-    name: "put_custom_pages_homepage_instance",
-    method: "PUT",
-    path: "/api/v1/custom-pages/homepage/instance",
-    responses: &[(204, "successful operation")],
-};
-static POST_JOBS_PAUSE: OperationInfo = OperationInfo {
-    name: "post_jobs_pause",
-    method: "POST",
-    path: "/api/v1/jobs/pause",
-    responses: &[(204, "successful operation")],
-};
-static POST_JOBS_RESUME: OperationInfo = OperationInfo {
-    name: "post_jobs_resume",
-    method: "POST",
-    path: "/api/v1/jobs/resume",
-    responses: &[(204, "successful operation")],
-};
-static GET_JOBS: OperationInfo = OperationInfo {
-    name: "get_jobs",
-    method: "GET",
-    path: "/api/v1/jobs/{state}",
-    responses: &[(200, "successful operation")],
-};
-static CANCEL_JOB: OperationInfo = OperationInfo {
-    name: "cancel_job",
-    method: "POST",
-    path: "/api/v1/jobs/{jobType}/{jobId}/cancel",
-    responses: &[
-        (204, "successful operation"),
-        (404, "job not found"),
-        (409, "job cannot be cancelled (not active or not cancellable)"),
-    ],
-};
-static GET_SERVER_FOLLOWERS: OperationInfo = OperationInfo {
-    name: "get_server_followers",
-    method: "GET",
-    path: "/api/v1/server/followers",
-    responses: &[(200, "successful operation")],
-};
-static DELETE_SERVER_FOLLOWERS_BY_HANDLE: OperationInfo = OperationInfo {
-    name: "delete_server_followers_by_handle",
-    method: "DELETE",
-    path: "/api/v1/server/followers/{handle}",
-    responses: &[(204, "successful operation"), (404, "follower not found")],
-};
-static POST_SERVER_FOLLOWERS_BY_HANDLE_REJECT: OperationInfo = OperationInfo {
-    name: "post_server_followers_by_handle_reject",
-    method: "POST",
-    path: "/api/v1/server/followers/{handle}/reject",
-    responses: &[(204, "successful operation"), (404, "follower not found")],
-};
-static POST_SERVER_FOLLOWERS_BY_HANDLE_ACCEPT: OperationInfo = OperationInfo {
-    name: "post_server_followers_by_handle_accept",
-    method: "POST",
-    path: "/api/v1/server/followers/{handle}/accept",
-    responses: &[(204, "successful operation"), (404, "follower not found")],
-};
-static GET_SERVER_FOLLOWING: OperationInfo = OperationInfo {
-    name: "get_server_following",
-    method: "GET",
-    path: "/api/v1/server/following",
-    responses: &[(200, "successful operation")],
-};
-static POST_SERVER_FOLLOWING: OperationInfo = OperationInfo {
-    name: "post_server_following",
-    method: "POST",
-    path: "/api/v1/server/following",
-    responses: &[
-        (204, "successful operation"),
-        (500, "cannot follow a non-HTTPS server"),
-    ],
-};
-static DELETE_SERVER_FOLLOWING_BY_HOST_OR_HANDLE: OperationInfo = OperationInfo {
-    name: "delete_server_following_by_host_or_handle",
-    method: "DELETE",
-    path: "/api/v1/server/following/{hostOrHandle}",
-    responses: &[(204, "successful operation"), (404, "host or handle not found")],
-};
-static ADD_USER: OperationInfo = OperationInfo {
-    name: "add_user",
-    method: "POST",
-    path: "/api/v1/users",
-    responses: &[
-        (200, "user created"),
-        (403, "insufficient authority to create an admin or moderator"),
-    ],
-};
-static GET_USERS: OperationInfo = OperationInfo {
-    name: "get_users",
-    method: "GET",
-    path: "/api/v1/users",
-    responses: &[(200, "successful operation")],
-};
-static DEL_USER: OperationInfo = OperationInfo {
-    name: "del_user",
-    method: "DELETE",
-    path: "/api/v1/users/{id}",
-    responses: &[(204, "successful operation")],
-};
-static GET_USER: OperationInfo = OperationInfo {
-    name: "get_user",
-    method: "GET",
-    path: "/api/v1/users/{id}",
-    responses: &[(200, "successful operation")],
-};
-static PUT_USER: OperationInfo = OperationInfo {
-    name: "put_user",
-    method: "PUT",
-    path: "/api/v1/users/{id}",
-    responses: &[(204, "successful operation")],
-};
-static POST_USERS_BY_ID_BLOCK: OperationInfo = OperationInfo {
-    name: "post_users_by_id_block",
-    method: "POST",
-    path: "/api/v1/users/{id}/block",
-    responses: &[
-        (204, "successful operation"),
-        (400, "invalid user id"),
-        (403, "insufficient permissions to block users"),
-        (404, "user not found"),
-    ],
-};
-static POST_USERS_BY_ID_UNBLOCK: OperationInfo = OperationInfo {
-    name: "post_users_by_id_unblock",
-    method: "POST",
-    path: "/api/v1/users/{id}/unblock",
-    responses: &[
-        (204, "successful operation"),
-        (400, "invalid user id"),
-        (403, "insufficient permissions to unblock users"),
-        (404, "user not found"),
-    ],
-};
-static GET_OAUTH_CLIENT: OperationInfo = OperationInfo {
-    name: "get_oauth_client",
-    method: "GET",
-    path: "/api/v1/oauth-clients/local",
-    responses: &[(200, "successful operation")],
-};
-static GET_OAUTH_TOKEN: OperationInfo = OperationInfo {
-    name: "get_oauth_token",
-    method: "POST",
-    path: "/api/v1/users/token",
-    responses: &[
-        (200, "successful operation"),
-        (400, "client or credentials are invalid"),
-        (401, "token expired or two factor header is missing"),
-    ],
-};
-static REVOKE_OAUTH_TOKEN: OperationInfo = OperationInfo {
-    name: "revoke_oauth_token",
-    method: "POST",
-    path: "/api/v1/users/revoke-token",
-    responses: &[(200, "successful operation")],
-};
-static GET_USERS_BY_ID_TOKEN_SESSIONS: OperationInfo = OperationInfo {
-    name: "get_users_by_id_token_sessions",
-    method: "GET",
-    path: "/api/v1/users/{id}/token-sessions",
-    responses: &[(200, "successful operation")],
-};
-static POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE: OperationInfo = OperationInfo {
-    name: "post_users_by_id_token_sessions_by_token_session_id_revoke",
-    method: "POST",
-    path: "/api/v1/users/{id}/token-sessions/{tokenSessionId}/revoke",
-    responses: &[(200, "successful operation")],
-};
-static RESEND_EMAIL_TO_VERIFY_USER: OperationInfo = OperationInfo {
-    name: "resend_email_to_verify_user",
-    method: "POST",
-    path: "/api/v1/users/ask-send-verify-email",
-    responses: &[(204, "successful operation")],
-};
-static RESEND_EMAIL_TO_VERIFY_REGISTRATION: OperationInfo = OperationInfo {
-    name: "resend_email_to_verify_registration",
-    method: "POST",
-    path: "/api/v1/users/registrations/ask-send-verify-email",
-    responses: &[(204, "successful operation")],
-};
-static VERIFY_USER: OperationInfo = OperationInfo {
-    name: "verify_user",
-    method: "POST",
-    path: "/api/v1/users/{id}/verify-email",
-    responses: &[
-        (204, "successful operation"),
-        (403, "invalid verification string"),
-        (404, "user not found"),
-    ],
-};
-static VERIFY_REGISTRATION_EMAIL: OperationInfo = OperationInfo {
-    name: "verify_registration_email",
-    method: "POST",
-    path: "/api/v1/users/registrations/{registrationId}/verify-email",
-    responses: &[
-        (204, "successful operation"),
-        (403, "invalid verification string"),
-        (404, "registration not found"),
-    ],
-};
-static POST_USERS_ASK_RESET_PASSWORD: OperationInfo = OperationInfo {
-    name: "post_users_ask_reset_password",
-    method: "POST",
-    path: "/api/v1/users/ask-reset-password",
-    responses: &[(204, "successful operation")],
-};
-static POST_USERS_BY_ID_RESET_PASSWORD: OperationInfo = OperationInfo {
-    name: "post_users_by_id_reset_password",
-    method: "POST",
-    path: "/api/v1/users/{id}/reset-password",
-    responses: &[
-        (204, "successful operation"),
-        (403, "invalid verification string"),
-        (404, "user not found"),
-    ],
-};
-static REQUEST_TWO_FACTOR: OperationInfo = OperationInfo {
-    name: "request_two_factor",
-    method: "POST",
-    path: "/api/v1/users/{id}/two-factor/request",
-    responses: &[
-        (200, "successful operation"),
-        (403, "invalid password"),
-        (404, "user not found"),
-    ],
-};
-static CONFIRM_TWO_FACTOR_REQUEST: OperationInfo = OperationInfo {
-    name: "confirm_two_factor_request",
-    method: "POST",
-    path: "/api/v1/users/{id}/two-factor/confirm-request",
-    responses: &[
-        (204, "successful operation"),
-        (403, "invalid request token or OTP token"),
-        (404, "user not found"),
-    ],
-};
-static DISABLE_TWO_FACTOR: OperationInfo = OperationInfo {
-    name: "disable_two_factor",
-    method: "POST",
-    path: "/api/v1/users/{id}/two-factor/disable",
-    responses: &[
-        (204, "successful operation"),
-        (403, "invalid password"),
-        (404, "user not found"),
-    ],
-};
-static USER_IMPORT_RESUMABLE_INIT: OperationInfo = OperationInfo {
-    name: "user_import_resumable_init",
-    method: "POST",
-    path: "/api/v1/users/{userId}/imports/import-resumable",
-    responses: &[(201, "created")],
-};
-static USER_IMPORT_RESUMABLE: OperationInfo = OperationInfo {
-    name: "user_import_resumable",
-    method: "PUT",
-    path: "/api/v1/users/{userId}/imports/import-resumable",
-    responses: &[
-        (204, "last chunk received: successful operation"),
-        (308, "resume incomplete"),
-    ],
-};
-static USER_IMPORT_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
-    name: "user_import_resumable_cancel",
-    method: "DELETE",
-    path: "/api/v1/users/{userId}/imports/import-resumable",
-    responses: &[(204, "import cancelled")],
-};
-static GET_LATEST_USER_IMPORT: OperationInfo = OperationInfo {
-    name: "get_latest_user_import",
-    method: "GET",
-    path: "/api/v1/users/{userId}/imports/latest",
-    responses: &[(200, "successful operation")],
-};
-static REQUEST_USER_EXPORT: OperationInfo = OperationInfo {
-    name: "request_user_export",
-    method: "POST",
-    path: "/api/v1/users/{userId}/exports/request",
-    responses: &[(200, "successful operation")],
-};
-static LIST_USER_EXPORTS: OperationInfo = OperationInfo {
-    name: "list_user_exports",
-    method: "GET",
-    path: "/api/v1/users/{userId}/exports",
-    responses: &[(200, "successful operation")],
-};
-static DELETE_USER_EXPORT: OperationInfo = OperationInfo {
-    name: "delete_user_export",
-    method: "DELETE",
-    path: "/api/v1/users/{userId}/exports/{id}",
-    responses: &[(204, "successful operation")],
-};
-static GET_USER_INFO: OperationInfo = OperationInfo {
-    name: "get_user_info",
-    method: "GET",
-    path: "/api/v1/users/me",
-    responses: &[(200, "successful operation")],
-};
-static PUT_USER_INFO: OperationInfo = OperationInfo {
-    name: "put_user_info",
-    method: "PUT",
-    path: "/api/v1/users/me",
-    responses: &[(204, "successful operation")],
-};
-static DELETE_ME: OperationInfo = OperationInfo {
-    name: "delete_me",
-    method: "DELETE",
-    path: "/api/v1/users/me",
-    responses: &[
-        (204, "successful operation - account deleted"),
-        (400, "invalid request parameters"),
-        (401, "authentication required"),
-    ],
-};
-static GET_USERS_ME_VIDEOS_COMMENTS: OperationInfo = OperationInfo {
-    name: "get_users_me_videos_comments",
-    method: "GET",
-    path: "/api/v1/users/me/videos/comments",
-    responses: &[(200, "successful operation")],
-};
-static GET_USERS_ME_VIDEOS_IMPORTS: OperationInfo = OperationInfo {
-    name: "get_users_me_videos_imports",
-    method: "GET",
-    path: "/api/v1/users/me/videos/imports",
-    responses: &[(200, "successful operation")],
-};
-static GET_USERS_ME_VIDEO_QUOTA_USED: OperationInfo = OperationInfo {
-    name: "get_users_me_video_quota_used",
-    method: "GET",
-    path: "/api/v1/users/me/video-quota-used",
-    responses: &[(200, "successful operation")],
-};
-static GET_USERS_ME_VIDEOS_BY_VIDEO_ID_OR_UUID_RATING: OperationInfo = OperationInfo {
-    name: "get_users_me_videos_by_video_id_or_uuid_rating",
-    method: "GET",
-    path: "/api/v1/users/me/videos/{videoIdOrUUID}/rating",
-    responses: &[(200, "successful operation")],
-};
-static GET_USERS_ME_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_users_me_videos",
-    method: "GET",
-    path: "/api/v1/users/me/videos",
-    responses: &[(200, "successful operation")],
-};
-static GET_USERS_ME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "get_users_me_subscriptions",
-    method: "GET",
-    path: "/api/v1/users/me/subscriptions",
-    responses: &[(200, "successful operation")],
-};
-static POST_USERS_ME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "post_users_me_subscriptions",
-    method: "POST",
-    path: "/api/v1/users/me/subscriptions",
-    responses: &[(204, "successful operation")],
-};
-static GET_USERS_ME_SUBSCRIPTIONS_EXIST: OperationInfo = OperationInfo {
-    name: "get_users_me_subscriptions_exist",
-    method: "GET",
-    path: "/api/v1/users/me/subscriptions/exist",
-    responses: &[(200, "successful operation")],
-};
-static GET_USERS_ME_SUBSCRIPTIONS_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_users_me_subscriptions_videos",
-    method: "GET",
-    path: "/api/v1/users/me/subscriptions/videos",
-    responses: &[(200, "successful operation")],
-};
-static GET_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE: OperationInfo = OperationInfo {
-    name: "get_users_me_subscriptions_by_subscription_handle",
-    method: "GET",
-    path: "/api/v1/users/me/subscriptions/{subscriptionHandle}",
-    responses: &[(200, "successful operation")],
-};
-static DELETE_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE: OperationInfo = OperationInfo {
-    name: "delete_users_me_subscriptions_by_subscription_handle",
-    method: "DELETE",
-    path: "/api/v1/users/me/subscriptions/{subscriptionHandle}",
-    responses: &[(204, "successful operation")],
-};
-static GET_USERS_ME_NOTIFICATIONS: OperationInfo = OperationInfo {
-    name: "get_users_me_notifications",
-    method: "GET",
-    path: "/api/v1/users/me/notifications",
-    responses: &[(200, "successful operation")],
-};
-static POST_USERS_ME_NOTIFICATIONS_READ: OperationInfo = OperationInfo {
-    name: "post_users_me_notifications_read",
-    method: "POST",
-    path: "/api/v1/users/me/notifications/read",
-    responses: &[(204, "successful operation")],
-};
-static POST_USERS_ME_NOTIFICATIONS_READ_ALL: OperationInfo = OperationInfo {
-    name: "post_users_me_notifications_read_all",
-    method: "POST",
-    path: "/api/v1/users/me/notifications/read-all",
-    responses: &[(204, "successful operation")],
-};
-static PUT_USERS_ME_NOTIFICATION_SETTINGS: OperationInfo = OperationInfo {
-    name: "put_users_me_notification_settings",
-    method: "PUT",
-    path: "/api/v1/users/me/notification-settings",
-    responses: &[(204, "successful operation")],
-};
-static POST_USERS_ME_NEW_FEATURE_INFO_READ: OperationInfo = OperationInfo {
-    name: "post_users_me_new_feature_info_read",
-    method: "POST",
-    path: "/api/v1/users/me/new-feature-info/read",
-    responses: &[(204, "successful operation")],
-};
-static GET_USERS_ME_HISTORY_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_users_me_history_videos",
-    method: "GET",
-    path: "/api/v1/users/me/history/videos",
-    responses: &[(200, "successful operation")],
-};
-static DELETE_USERS_ME_HISTORY_VIDEOS_BY_VIDEO_ID_OR_UUID: OperationInfo = OperationInfo {
-    name: "delete_users_me_history_videos_by_video_id_or_uuid",
-    method: "DELETE",
-    path: "/api/v1/users/me/history/videos/{videoIdOrUUID}",
-    responses: &[(204, "successful operation")],
-};
-static POST_USERS_ME_HISTORY_VIDEOS_REMOVE: OperationInfo = OperationInfo {
-    name: "post_users_me_history_videos_remove",
-    method: "POST",
-    path: "/api/v1/users/me/history/videos/remove",
-    responses: &[(204, "successful operation")],
-};
-static POST_USERS_ME_AVATAR_PICK: OperationInfo = OperationInfo {
-    name: "post_users_me_avatar_pick",
-    method: "POST",
-    path: "/api/v1/users/me/avatar/pick",
-    responses: &[(200, "successful operation"), (413, "image file too large")],
-};
-static DELETE_USERS_ME_AVATAR: OperationInfo = OperationInfo {
-    name: "delete_users_me_avatar",
-    method: "DELETE",
-    path: "/api/v1/users/me/avatar",
-    responses: &[(204, "successful operation")],
-};
-static REGISTER_USER: OperationInfo = OperationInfo {
-    name: "register_user",
-    method: "POST",
-    path: "/api/v1/users/register",
-    responses: &[
-        (200, "successful operation"),
-        (400, "request error"),
-        (
-            403,
-            "user registration is not enabled, user limit is reached, registration is not allowed for the ip, requires approval or blocked by a plugin",
-        ),
-        (409, "a user with this username, channel name or email already exists"),
-    ],
-};
-static REQUEST_REGISTRATION: OperationInfo = OperationInfo {
-    name: "request_registration",
-    method: "POST",
-    path: "/api/v1/users/registrations/request",
-    responses: &[
-        (200, "successful operation"),
-        (400, "request error or signup approval is not enabled on the instance"),
-        (
-            403,
-            "user registration is not enabled, user limit is reached, registration is not allowed for the ip or blocked by a plugin",
-        ),
-        (
-            409,
-            "a user or registration with this username, channel name or email already exists",
-        ),
-    ],
-};
-static ACCEPT_REGISTRATION: OperationInfo = OperationInfo {
-    name: "accept_registration",
-    method: "POST",
-    path: "/api/v1/users/registrations/{registrationId}/accept",
-    responses: &[(204, "successful operation")],
-};
-static REJECT_REGISTRATION: OperationInfo = OperationInfo {
-    name: "reject_registration",
-    method: "POST",
-    path: "/api/v1/users/registrations/{registrationId}/reject",
-    responses: &[(204, "successful operation")],
-};
-static DELETE_REGISTRATION: OperationInfo = OperationInfo {
-    name: "delete_registration",
-    method: "DELETE",
-    path: "/api/v1/users/registrations/{registrationId}",
-    responses: &[(204, "successful operation")],
-};
-static LIST_REGISTRATIONS: OperationInfo = OperationInfo {
-    name: "list_registrations",
-    method: "GET",
-    path: "/api/v1/users/registrations",
-    responses: &[(200, "successful operation")],
-};
-static GET_VIDEOS_OWNERSHIP: OperationInfo = OperationInfo {
-    name: "get_videos_ownership",
-    method: "GET",
-    path: "/api/v1/videos/ownership",
-    responses: &[(200, "successful operation"), (401, "authentication required")],
-};
-static POST_VIDEOS_OWNERSHIP_BY_ID_ACCEPT: OperationInfo = OperationInfo {
-    name: "post_videos_ownership_by_id_accept",
-    method: "POST",
-    path: "/api/v1/videos/ownership/{id}/accept",
-    responses: &[
-        (204, "successful operation"),
-        (
-            400,
-            "ownership change request already accepted/refused or invalid target channel id",
-        ),
-        (403, "cannot terminate an ownership change of another user"),
-        (404, "video ownership change not found"),
-        (413, "quota exceeded for the target account/channel"),
-    ],
-};
-static POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = OperationInfo {
-    name: "post_videos_ownership_by_id_refuse",
-    method: "POST",
-    path: "/api/v1/videos/ownership/{id}/refuse",
-    responses: &[
-        (204, "successful operation"),
-        (400, "ownership change request already accepted/refused"),
-        (403, "cannot terminate an ownership change of another user"),
-        (404, "video ownership change not found"),
-    ],
-};
-static DELETE_VIDEOS_OWNERSHIP_BY_ID: OperationInfo = OperationInfo {
-    name: "delete_videos_ownership_by_id",
-    method: "DELETE",
-    path: "/api/v1/videos/ownership/{id}",
-    responses: &[
-        (204, "successful operation"),
-        (400, "ownership request already accepted or refused"),
-        (
-            403,
-            "only users who can manage the video can delete an ownership change request",
-        ),
-        (404, "video ownership change not found"),
-    ],
-};
-static GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP: OperationInfo = OperationInfo {
-    name: "get_videos_by_video_id_or_uuid_ownership",
-    method: "GET",
-    path: "/api/v1/videos/{videoIdOrUUID}/ownership",
-    responses: &[
-        (200, "successful operation"),
-        (403, "cannot manage the video"),
-        (404, "video not found"),
-    ],
-};
-static POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP: OperationInfo = OperationInfo {
-    name: "post_videos_by_video_id_or_uuid_give_ownership",
-    method: "POST",
-    path: "/api/v1/videos/{videoIdOrUUID}/give-ownership",
-    responses: &[
-        (204, "successful operation"),
-        (
-            400,
-            "changing video ownership to a remote account is not supported yet or there is already a pending ownership request",
-        ),
-        (403, "cannot change ownership of this video"),
-        (404, "video not found"),
-    ],
-};
-static GET_VIDEO_CHANNELS_OWNERSHIP: OperationInfo = OperationInfo {
-    name: "get_video_channels_ownership",
-    method: "GET",
-    path: "/api/v1/video-channels/ownership",
-    responses: &[(200, "successful operation"), (401, "authentication required")],
-};
-static POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_ACCEPT: OperationInfo = OperationInfo {
-    name: "post_video_channels_ownership_by_id_accept",
-    method: "POST",
-    path: "/api/v1/video-channels/ownership/{id}/accept",
-    responses: &[
-        (204, "successful operation"),
-        (
-            400,
-            "ownership change request already accepted/refused or request type mismatch",
-        ),
-        (403, "cannot terminate an ownership change of another user"),
-        (404, "channel ownership change not found"),
-        (409, "cannot accept transferring the last channel of the initiator account"),
-        (413, "quota exceeded for the target account"),
-    ],
-};
-static POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = OperationInfo {
-    name: "post_video_channels_ownership_by_id_refuse",
-    method: "POST",
-    path: "/api/v1/video-channels/ownership/{id}/refuse",
-    responses: &[
-        (204, "successful operation"),
-        (
-            400,
-            "ownership change request already accepted/refused or request type mismatch",
-        ),
-        (403, "cannot terminate an ownership change of another user"),
-        (404, "channel ownership change not found"),
-    ],
-};
-static DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID: OperationInfo = OperationInfo {
-    name: "delete_video_channels_ownership_by_id",
-    method: "DELETE",
-    path: "/api/v1/video-channels/ownership/{id}",
-    responses: &[
-        (204, "successful operation"),
-        (400, "ownership request already accepted/refused or request type mismatch"),
-        (403, "only channel owners can delete a channel ownership change request"),
-        (404, "channel ownership change not found"),
-    ],
-};
-static GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP: OperationInfo = OperationInfo {
-    name: "get_video_channels_by_channel_handle_ownership",
-    method: "GET",
-    path: "/api/v1/video-channels/{channelHandle}/ownership",
-    responses: &[
-        (200, "successful operation"),
-        (400, "invalid parameters"),
-        (403, "cannot manage the channel"),
-        (404, "channel not found"),
-    ],
-};
-static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_GIVE_OWNERSHIP: OperationInfo = OperationInfo {
-    name: "post_video_channels_by_channel_handle_give_ownership",
-    method: "POST",
-    path: "/api/v1/video-channels/{channelHandle}/give-ownership",
-    responses: &[
-        (204, "successful operation"),
-        (
-            400,
-            "changing channel ownership to this target is invalid or there is already a pending ownership request",
-        ),
-        (403, "cannot change ownership of this channel"),
-        (404, "channel not found"),
-    ],
-};
-static REQUEST_VIDEO_TOKEN: OperationInfo = OperationInfo {
-    name: "request_video_token",
-    method: "POST",
-    path: "/api/v1/videos/{id}/token",
-    responses: &[
-        (200, "successful operation"),
-        (400, "incorrect parameters"),
-        (404, "video not found"),
-    ],
-};
-static POST_VIDEOS_BY_ID_STUDIO_EDIT: OperationInfo = OperationInfo {
-    name: "post_videos_by_id_studio_edit",
-    method: "POST",
-    path: "/api/v1/videos/{id}/studio/edit",
-    responses: &[
-        (204, "successful operation"),
-        (400, "incorrect parameters"),
-        (404, "video not found"),
-    ],
-};
-static GET_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_videos",
-    method: "GET",
-    path: "/api/v1/videos",
-    responses: &[(200, "successful operation")],
-};
-static GET_CATEGORIES: OperationInfo = OperationInfo {
-    name: "get_categories",
-    method: "GET",
-    path: "/api/v1/videos/categories",
-    responses: &[(200, "successful operation")],
-};
-static GET_LICENCES: OperationInfo = OperationInfo {
-    name: "get_licences",
-    method: "GET",
-    path: "/api/v1/videos/licences",
-    responses: &[(200, "successful operation")],
-};
-static GET_LANGUAGES: OperationInfo = OperationInfo {
-    name: "get_languages",
-    method: "GET",
-    path: "/api/v1/videos/languages",
-    responses: &[(200, "successful operation")],
-};
-static GET_VIDEO_PRIVACY_POLICIES: OperationInfo = OperationInfo {
-    name: "get_video_privacy_policies",
-    method: "GET",
-    path: "/api/v1/videos/privacies",
-    responses: &[(200, "successful operation")],
-};
-static PUT_VIDEO: OperationInfo = OperationInfo {
-    name: "put_video",
-    method: "PUT",
-    path: "/api/v1/videos/{id}",
-    responses: &[(204, "successful operation")],
-};
-static GET_VIDEO: OperationInfo = OperationInfo {
-    name: "get_video",
-    method: "GET",
-    path: "/api/v1/videos/{id}",
-    responses: &[
-        (200, "successful operation"),
-        (401, "Requires authentication or the video requires a password"),
-        (403, "Invalid authentication or the video requires a password"),
-    ],
-};
-static DEL_VIDEO: OperationInfo = OperationInfo {
-    name: "del_video",
-    method: "DELETE",
-    path: "/api/v1/videos/{id}",
-    responses: &[(204, "successful operation")],
-};
-static ADD_VIEW: OperationInfo = OperationInfo {
-    name: "add_view",
-    method: "POST",
-    path: "/api/v1/videos/{id}/views",
-    responses: &[(204, "successful operation")],
-};
-static GET_VIDEOS_BY_ID_STATS_OVERALL: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_stats_overall",
-    method: "GET",
-    path: "/api/v1/videos/{id}/stats/overall",
-    responses: &[(200, "successful operation")],
-};
-static GET_VIDEOS_BY_ID_STATS_USER_AGENT: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_stats_user_agent",
-    method: "GET",
-    path: "/api/v1/videos/{id}/stats/user-agent",
-    responses: &[(200, "successful operation")],
-};
-static GET_VIDEOS_BY_ID_STATS_RETENTION: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_stats_retention",
-    method: "GET",
-    path: "/api/v1/videos/{id}/stats/retention",
-    responses: &[(200, "successful operation")],
-};
-static GET_VIDEOS_BY_ID_STATS_TIMESERIES_BY_METRIC: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_stats_timeseries_by_metric",
-    method: "GET",
-    path: "/api/v1/videos/{id}/stats/timeseries/{metric}",
-    responses: &[(200, "successful operation")],
-};
-static UPLOAD_LEGACY: OperationInfo = OperationInfo {
-    name: "upload_legacy",
-    method: "POST",
-    path: "/api/v1/videos/upload",
-    responses: &[
-        (200, "successful operation"),
-        (403, "video didn't pass upload filter"),
-        (408, "upload has timed out"),
-        (
-            413,
-            "video file too large, due to quota or max body size limit set by the reverse-proxy",
-        ),
-        (415, "video type unsupported"),
-        (422, "video unreadable"),
-    ],
-};
-static UPLOAD_RESUMABLE_INIT: OperationInfo = OperationInfo {
-    name: "upload_resumable_init",
-    method: "POST",
-    path: "/api/v1/videos/upload-resumable",
-    responses: &[
-        (
-            200,
-            "file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead",
-        ),
-        (201, "created"),
-        (
-            413,
-            "video file too large, due to quota, absolute max file size or concurrent partial upload limit",
-        ),
-        (415, "video type unsupported"),
-    ],
-};
-static UPLOAD_RESUMABLE: OperationInfo = OperationInfo {
-    name: "upload_resumable",
-    method: "PUT",
-    path: "/api/v1/videos/upload-resumable",
-    responses: &[
-        (200, "last chunk received"),
-        (308, "resume incomplete"),
-        (403, "video didn't pass upload filter"),
-        (404, "upload not found"),
-        (409, "chunk doesn't match range"),
-        (422, "video unreadable"),
-        (429, "too many concurrent requests"),
-        (503, "upload is already being processed"),
-    ],
-};
-static UPLOAD_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
-    name: "upload_resumable_cancel",
-    method: "DELETE",
-    path: "/api/v1/videos/upload-resumable",
-    responses: &[(204, "upload cancelled"), (404, "upload not found")],
-};
-static IMPORT_VIDEO: OperationInfo = OperationInfo {
-    name: "import_video",
-    method: "POST",
-    path: "/api/v1/videos/imports",
-    responses: &[
-        (200, "successful operation"),
-        (400, "`magnetUri` or `targetUrl` or a torrent file missing"),
-        (403, "video didn't pass pre-import filter"),
-        (409, "HTTP or Torrent/magnetURI import not enabled"),
-    ],
-};
-static POST_VIDEOS_IMPORTS_BY_ID_CANCEL: OperationInfo = OperationInfo {
-    name: "post_videos_imports_by_id_cancel",
-    method: "POST",
-    path: "/api/v1/videos/imports/{id}/cancel",
-    responses: &[(204, "successful operation")],
-};
-static POST_VIDEOS_IMPORTS_BY_ID_RETRY: OperationInfo = OperationInfo {
-    name: "post_videos_imports_by_id_retry",
-    method: "POST",
-    path: "/api/v1/videos/imports/{id}/retry",
-    responses: &[(204, "successful operation")],
-};
-static DELETE_VIDEOS_IMPORTS_BY_ID: OperationInfo = OperationInfo {
-    name: "delete_videos_imports_by_id",
-    method: "DELETE",
-    path: "/api/v1/videos/imports/{id}",
-    responses: &[(204, "successful operation")],
-};
-static ADD_LIVE: OperationInfo = OperationInfo {
-    name: "add_live",
-    method: "POST",
-    path: "/api/v1/videos/live",
-    responses: &[
-        (200, "successful operation"),
-        (
-            400,
-            "validation error, or conflicting `saveReplay` and `permanentLive` parameter set",
-        ),
-        (
-            403,
-            "live is not enabled, allow replay is not enabled, or max instance/user live videos limit is exceeded",
-        ),
-    ],
-};
-static GET_LIVE_ID: OperationInfo = OperationInfo {
-    name: "get_live_id",
-    method: "GET",
-    path: "/api/v1/videos/live/{id}",
-    responses: &[(200, "successful operation")],
-};
-static UPDATE_LIVE_ID: OperationInfo = OperationInfo {
-    name: "update_live_id",
-    method: "PUT",
-    path: "/api/v1/videos/live/{id}",
-    responses: &[
-        (204, "successful operation"),
-        (400, "bad parameters or trying to update a live that has already started"),
-        (
-            403,
-            "trying to save replay of the live but saving replay is not enabled on the instance",
-        ),
-    ],
-};
-static GET_VIDEOS_LIVE_BY_ID_SESSIONS: OperationInfo = OperationInfo {
-    name: "get_videos_live_by_id_sessions",
-    method: "GET",
-    path: "/api/v1/videos/live/{id}/sessions",
-    responses: &[(200, "successful operation")],
-};
-static GET_VIDEOS_BY_ID_LIVE_SESSION: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_live_session",
-    method: "GET",
-    path: "/api/v1/videos/{id}/live-session",
-    responses: &[(200, "successful operation")],
-};
-static GET_VIDEO_SOURCE: OperationInfo = OperationInfo {
-    name: "get_video_source",
-    method: "GET",
-    path: "/api/v1/videos/{id}/source",
-    responses: &[(200, "successful operation")],
-};
-static DELETE_VIDEO_SOURCE_FILE: OperationInfo = OperationInfo {
-    name: "delete_video_source_file",
-    method: "DELETE",
-    path: "/api/v1/videos/{id}/source/file",
-    responses: &[(204, "successful operation"), (404, "video source not found")],
-};
-static REPLACE_VIDEO_SOURCE_RESUMABLE_INIT: OperationInfo = OperationInfo {
-    name: "replace_video_source_resumable_init",
-    method: "POST",
-    path: "/api/v1/videos/{id}/source/replace-resumable",
-    responses: &[
-        (
-            200,
-            "file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead",
-        ),
-        (201, "created"),
-        (
-            413,
-            "video file too large, due to quota, absolute max file size or concurrent partial upload limit",
-        ),
-        (415, "video type unsupported"),
-    ],
-};
-static REPLACE_VIDEO_SOURCE_RESUMABLE: OperationInfo = OperationInfo {
-    name: "replace_video_source_resumable",
-    method: "PUT",
-    path: "/api/v1/videos/{id}/source/replace-resumable",
-    responses: &[
-        (204, "last chunk received: successful operation"),
-        (308, "resume incomplete"),
-        (403, "video didn't pass file replacement filter"),
-        (404, "replace upload not found"),
-        (409, "chunk doesn't match range"),
-        (422, "video unreadable"),
-        (429, "too many concurrent requests"),
-        (503, "upload is already being processed"),
-    ],
-};
-static REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
-    name: "replace_video_source_resumable_cancel",
-    method: "DELETE",
-    path: "/api/v1/videos/{id}/source/replace-resumable",
-    responses: &[
-        (204, "source file replacement cancelled"),
-        (404, "source file replacement not found"),
-    ],
-};
-static GET_MY_ABUSES: OperationInfo = OperationInfo {
-    name: "get_my_abuses",
-    method: "GET",
-    path: "/api/v1/users/me/abuses",
-    responses: &[(200, "successful operation")],
-};
-static GET_ABUSES: OperationInfo = OperationInfo {
-    name: "get_abuses",
-    method: "GET",
-    path: "/api/v1/abuses",
-    responses: &[(200, "successful operation")],
-};
-static POST_ABUSES: OperationInfo = OperationInfo {
-    name: "post_abuses",
-    method: "POST",
-    path: "/api/v1/abuses",
-    responses: &[(200, "successful operation"), (400, "incorrect request parameters")],
-};
-static PUT_ABUSES_BY_ABUSE_ID: OperationInfo = OperationInfo {
-    name: "put_abuses_by_abuse_id",
-    method: "PUT",
-    path: "/api/v1/abuses/{abuseId}",
-    responses: &[(204, "successful operation"), (404, "abuse not found")],
-};
-static DELETE_ABUSES_BY_ABUSE_ID: OperationInfo = OperationInfo {
-    name: "delete_abuses_by_abuse_id",
-    method: "DELETE",
-    path: "/api/v1/abuses/{abuseId}",
-    responses: &[(204, "successful operation"), (404, "block not found")],
-};
-static GET_ABUSES_BY_ABUSE_ID_MESSAGES: OperationInfo = OperationInfo {
-    name: "get_abuses_by_abuse_id_messages",
-    method: "GET",
-    path: "/api/v1/abuses/{abuseId}/messages",
-    responses: &[(200, "successful operation")],
-};
-static POST_ABUSES_BY_ABUSE_ID_MESSAGES: OperationInfo = OperationInfo {
-    name: "post_abuses_by_abuse_id_messages",
-    method: "POST",
-    path: "/api/v1/abuses/{abuseId}/messages",
-    responses: &[(200, "successful operation"), (400, "incorrect request parameters")],
-};
-static DELETE_ABUSES_BY_ABUSE_ID_MESSAGES_BY_ABUSE_MESSAGE_ID: OperationInfo = OperationInfo {
-    name: "delete_abuses_by_abuse_id_messages_by_abuse_message_id",
-    method: "DELETE",
-    path: "/api/v1/abuses/{abuseId}/messages/{abuseMessageId}",
-    responses: &[(204, "successful operation")],
-};
-static ADD_VIDEO_BLOCK: OperationInfo = OperationInfo {
-    name: "add_video_block",
-    method: "POST",
-    path: "/api/v1/videos/{id}/blacklist",
-    responses: &[(204, "successful operation")],
-};
-static UPDATE_VIDEO_BLOCK: OperationInfo = OperationInfo {
-    name: "update_video_block",
-    method: "PUT",
-    path: "/api/v1/videos/{id}/blacklist",
-    responses: &[(204, "successful operation"), (404, "block not found")],
-};
-static DEL_VIDEO_BLOCK: OperationInfo = OperationInfo {
-    name: "del_video_block",
-    method: "DELETE",
-    path: "/api/v1/videos/{id}/blacklist",
-    responses: &[(204, "successful operation"), (404, "block not found")],
-};
-static GET_VIDEO_BLOCKS: OperationInfo = OperationInfo {
-    name: "get_video_blocks",
-    method: "GET",
-    path: "/api/v1/videos/blacklist",
-    responses: &[(200, "successful operation")],
-};
-static LIST_VIDEO_STORYBOARDS: OperationInfo = OperationInfo {
-    name: "list_video_storyboards",
-    method: "GET",
-    path: "/api/v1/videos/{id}/storyboards",
-    responses: &[(200, "successful operation")],
-};
-static GET_VIDEO_CAPTIONS: OperationInfo = OperationInfo {
-    name: "get_video_captions",
-    method: "GET",
-    path: "/api/v1/videos/{id}/captions",
-    responses: &[(200, "successful operation")],
-};
-static GENERATE_VIDEO_CAPTION: OperationInfo = OperationInfo {
-    name: "generate_video_caption",
-    method: "POST",
-    path: "/api/v1/videos/{id}/captions/generate",
-    responses: &[(204, "successful operation"), (404, "video not found")],
-};
-static ADD_VIDEO_CAPTION: OperationInfo = OperationInfo {
-    name: "add_video_caption",
-    method: "PUT",
-    path: "/api/v1/videos/{id}/captions/{captionLanguage}",
-    responses: &[(204, "successful operation"), (404, "video or language not found")],
-};
-static DEL_VIDEO_CAPTION: OperationInfo = OperationInfo {
-    name: "del_video_caption",
-    method: "DELETE",
-    path: "/api/v1/videos/{id}/captions/{captionLanguage}",
-    responses: &[
-        (204, "successful operation"),
-        (404, "video or language or caption for that language not found"),
-    ],
-};
-static GET_VIDEO_CHAPTERS: OperationInfo = OperationInfo {
-    name: "get_video_chapters",
-    method: "GET",
-    path: "/api/v1/videos/{id}/chapters",
-    responses: &[(200, "successful operation")],
-};
-static REPLACE_VIDEO_CHAPTERS: OperationInfo = OperationInfo {
-    name: "replace_video_chapters",
-    method: "PUT",
-    path: "/api/v1/videos/{id}/chapters",
-    responses: &[(204, "successful operation"), (404, "video not found")],
-};
-static GET_VIDEO_EMBED_PRIVACY: OperationInfo = OperationInfo {
-    name: "get_video_embed_privacy",
-    method: "GET",
-    path: "/api/v1/videos/{id}/embed-privacy",
-    responses: &[(200, "successful operation"), (400, "invalid request")],
-};
-static UPDATE_VIDEO_EMBED_PRIVACY: OperationInfo = OperationInfo {
-    name: "update_video_embed_privacy",
-    method: "PUT",
-    path: "/api/v1/videos/{id}/embed-privacy",
-    responses: &[(204, "successful operation"), (400, "invalid request")],
-};
-static IS_VIDEO_EMBED_ON_DOMAIN_ALLOWED: OperationInfo = OperationInfo {
-    name: "is_video_embed_on_domain_allowed",
-    method: "GET",
-    path: "/api/v1/videos/{id}/embed-privacy/allowed",
-    responses: &[(200, "successful operation"), (400, "invalid request")],
-};
-static LIST_VIDEO_PASSWORDS: OperationInfo = OperationInfo {
-    name: "list_video_passwords",
-    method: "GET",
-    path: "/api/v1/videos/{id}/passwords",
-    responses: &[(200, "successful operation"), (400, "video is not password protected")],
-};
-static UPDATE_VIDEO_PASSWORD_LIST: OperationInfo = OperationInfo {
-    name: "update_video_password_list",
-    method: "PUT",
-    path: "/api/v1/videos/{id}/passwords",
-    responses: &[(204, "successful operation"), (400, "video is not password protected")],
-};
-static ADD_VIDEO_PASSWORD: OperationInfo = OperationInfo {
-    name: "add_video_password",
-    method: "POST",
-    path: "/api/v1/videos/{id}/passwords",
-    responses: &[(204, "successful operation"), (400, "video is not password protected")],
-};
-static REMOVE_VIDEO_PASSWORD: OperationInfo = OperationInfo {
-    name: "remove_video_password",
-    method: "DELETE",
-    path: "/api/v1/videos/{id}/passwords/{passwordId}",
-    responses: &[
-        (204, "successful operation"),
-        (400, "video is not password protected"),
-        (403, "cannot delete the last password of the protected video"),
-    ],
-};
-static GET_VIDEO_CHANNELS: OperationInfo = OperationInfo {
-    name: "get_video_channels",
-    method: "GET",
-    path: "/api/v1/video-channels",
-    responses: &[(200, "successful operation")],
-};
-static ADD_VIDEO_CHANNEL: OperationInfo = OperationInfo {
-    name: "add_video_channel",
-    method: "POST",
-    path: "/api/v1/video-channels",
-    responses: &[(200, "successful operation")],
-};
-static GET_VIDEO_CHANNEL: OperationInfo = OperationInfo {
-    name: "get_video_channel",
-    method: "GET",
-    path: "/api/v1/video-channels/{channelHandle}",
-    responses: &[(200, "successful operation")],
-};
-static PUT_VIDEO_CHANNEL: OperationInfo = OperationInfo {
-    name: "put_video_channel",
-    method: "PUT",
-    path: "/api/v1/video-channels/{channelHandle}",
-    responses: &[(204, "successful operation")],
-};
-static DEL_VIDEO_CHANNEL: OperationInfo = OperationInfo {
-    name: "del_video_channel",
-    method: "DELETE",
-    path: "/api/v1/video-channels/{channelHandle}",
-    responses: &[(204, "successful operation")],
-};
-static GET_VIDEO_CHANNEL_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_video_channel_videos",
-    method: "GET",
-    path: "/api/v1/video-channels/{channelHandle}/videos",
-    responses: &[(200, "successful operation")],
-};
-static LIST_VIDEO_CHANNEL_ACTIVITIES: OperationInfo = OperationInfo {
-    name: "list_video_channel_activities",
-    method: "GET",
-    path: "/api/v1/video-channels/{channelHandle}/activities",
-    responses: &[(200, "successful operation")],
-};
-static GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS: OperationInfo = OperationInfo {
-    name: "get_video_channels_by_channel_handle_video_playlists",
-    method: "GET",
-    path: "/api/v1/video-channels/{channelHandle}/video-playlists",
-    responses: &[(200, "successful operation")],
-};
-static REORDER_VIDEO_PLAYLISTS_OF_CHANNEL: OperationInfo = OperationInfo {
-    name: "reorder_video_playlists_of_channel",
-    method: "POST",
-    path: "/api/v1/video-channels/{channelHandle}/video-playlists/reorder",
-    responses: &[(204, "successful operation")],
-};
-static GET_VIDEO_CHANNEL_FOLLOWERS: OperationInfo = OperationInfo {
-    name: "get_video_channel_followers",
-    method: "GET",
-    path: "/api/v1/video-channels/{channelHandle}/followers",
-    responses: &[(200, "successful operation")],
-};
-static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR_PICK: OperationInfo = OperationInfo {
-    name: "post_video_channels_by_channel_handle_avatar_pick",
-    method: "POST",
-    path: "/api/v1/video-channels/{channelHandle}/avatar/pick",
-    responses: &[(200, "successful operation"), (413, "image file too large")],
-};
-static DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR: OperationInfo = OperationInfo {
-    name: "delete_video_channels_by_channel_handle_avatar",
-    method: "DELETE",
-    path: "/api/v1/video-channels/{channelHandle}/avatar",
-    responses: &[(204, "successful operation")],
-};
-static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER_PICK: OperationInfo = OperationInfo {
-    name: "post_video_channels_by_channel_handle_banner_pick",
-    method: "POST",
-    path: "/api/v1/video-channels/{channelHandle}/banner/pick",
-    responses: &[(200, "successful operation"), (413, "image file too large")],
-};
-static DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER: OperationInfo = OperationInfo {
-    name: "delete_video_channels_by_channel_handle_banner",
-    method: "DELETE",
-    path: "/api/v1/video-channels/{channelHandle}/banner",
-    responses: &[(204, "successful operation")],
-};
-static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_IMPORT_VIDEOS: OperationInfo = OperationInfo {
-    name: "post_video_channels_by_channel_handle_import_videos",
-    method: "POST",
-    path: "/api/v1/video-channels/{channelHandle}/import-videos",
-    responses: &[(204, "successful operation")],
-};
-static ADD_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
-    name: "add_video_channel_sync",
-    method: "POST",
-    path: "/api/v1/video-channel-syncs",
-    responses: &[(200, "successful operation")],
-};
-static DEL_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
-    name: "del_video_channel_sync",
-    method: "DELETE",
-    path: "/api/v1/video-channel-syncs/{channelSyncId}",
-    responses: &[(204, "successful operation")],
-};
-static TRIGGER_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
-    name: "trigger_video_channel_sync",
-    method: "POST",
-    path: "/api/v1/video-channel-syncs/{channelSyncId}/sync",
-    responses: &[(204, "successful operation")],
-};
-static GET_VIDEO_PLAYER_SETTINGS: OperationInfo = OperationInfo {
-    name: "get_video_player_settings",
-    method: "GET",
-    path: "/api/v1/player-settings/videos/{id}",
-    responses: &[(200, "successful operation"), (404, "video not found")],
-};
-static UPDATE_VIDEO_PLAYER_SETTINGS: OperationInfo = OperationInfo {
-    name: "update_video_player_settings",
-    method: "PUT",
-    path: "/api/v1/player-settings/videos/{id}",
-    responses: &[(200, "successful operation"), (404, "video not found")],
-};
-static GET_CHANNEL_PLAYER_SETTINGS: OperationInfo = OperationInfo {
-    name: "get_channel_player_settings",
-    method: "GET",
-    path: "/api/v1/player-settings/video-channels/{channelHandle}",
-    responses: &[(200, "successful operation"), (404, "video channel not found")],
-};
-static UPDATE_CHANNEL_PLAYER_SETTINGS: OperationInfo = OperationInfo {
-    name: "update_channel_player_settings",
-    method: "PUT",
-    path: "/api/v1/player-settings/video-channels/{channelHandle}",
-    responses: &[(200, "successful operation"), (404, "video channel not found")],
-};
-static GET_PLAYLIST_PRIVACY_POLICIES: OperationInfo = OperationInfo {
-    name: "get_playlist_privacy_policies",
-    method: "GET",
-    path: "/api/v1/video-playlists/privacies",
-    responses: &[(200, "successful operation")],
-};
-static GET_PLAYLISTS: OperationInfo = OperationInfo {
-    name: "get_playlists",
-    method: "GET",
-    path: "/api/v1/video-playlists",
-    responses: &[(200, "successful operation")],
-};
-static ADD_PLAYLIST: OperationInfo = OperationInfo {
-    name: "add_playlist",
-    method: "POST",
-    path: "/api/v1/video-playlists",
-    responses: &[(200, "successful operation")],
-};
-static GET_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationInfo {
-    name: "get_video_playlists_by_playlist_id",
-    method: "GET",
-    path: "/api/v1/video-playlists/{playlistId}",
-    responses: &[(200, "successful operation")],
-};
-static PUT_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationInfo {
-    name: "put_video_playlists_by_playlist_id",
-    method: "PUT",
-    path: "/api/v1/video-playlists/{playlistId}",
-    responses: &[(204, "successful operation")],
-};
-static DELETE_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationInfo {
-    name: "delete_video_playlists_by_playlist_id",
-    method: "DELETE",
-    path: "/api/v1/video-playlists/{playlistId}",
-    responses: &[(204, "successful operation")],
-};
-static GET_VIDEO_PLAYLIST_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_video_playlist_videos",
-    method: "GET",
-    path: "/api/v1/video-playlists/{playlistId}/videos",
-    responses: &[(200, "successful operation")],
-};
-static ADD_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
-    name: "add_video_playlist_video",
-    method: "POST",
-    path: "/api/v1/video-playlists/{playlistId}/videos",
-    responses: &[(200, "successful operation")],
-};
-static REORDER_VIDEO_PLAYLIST: OperationInfo = OperationInfo {
-    name: "reorder_video_playlist",
-    method: "POST",
-    path: "/api/v1/video-playlists/{playlistId}/videos/reorder",
-    responses: &[(204, "successful operation")],
-};
-static PUT_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
-    name: "put_video_playlist_video",
-    method: "PUT",
-    path: "/api/v1/video-playlists/{playlistId}/videos/{playlistElementId}",
-    responses: &[(204, "successful operation")],
-};
-static DEL_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
-    name: "del_video_playlist_video",
-    method: "DELETE",
-    path: "/api/v1/video-playlists/{playlistId}/videos/{playlistElementId}",
-    responses: &[(204, "successful operation")],
-};
-static GET_USERS_ME_VIDEO_PLAYLISTS_VIDEOS_EXIST: OperationInfo = OperationInfo {
-    name: "get_users_me_video_playlists_videos_exist",
-    method: "GET",
-    path: "/api/v1/users/me/video-playlists/videos-exist",
-    responses: &[(200, "successful operation")],
-};
-static GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS: OperationInfo = OperationInfo {
-    name: "get_accounts_by_name_video_playlists",
-    method: "GET",
-    path: "/api/v1/accounts/{name}/video-playlists",
-    responses: &[(200, "successful operation")],
-};
-static GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS: OperationInfo = OperationInfo {
-    name: "get_accounts_by_name_video_channels",
-    method: "GET",
-    path: "/api/v1/accounts/{name}/video-channels",
-    responses: &[(200, "successful operation")],
-};
-static GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS: OperationInfo = OperationInfo {
-    name: "get_accounts_by_name_video_channel_syncs",
-    method: "GET",
-    path: "/api/v1/accounts/{name}/video-channel-syncs",
-    responses: &[(200, "successful operation")],
-};
-static GET_ACCOUNTS_BY_NAME_RATINGS: OperationInfo = OperationInfo {
-    name: "get_accounts_by_name_ratings",
-    method: "GET",
-    path: "/api/v1/accounts/{name}/ratings",
-    responses: &[(200, "successful operation")],
-};
-static GET_VIDEOS_BY_ID_COMMENT_THREADS: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_comment_threads",
-    method: "GET",
-    path: "/api/v1/videos/{id}/comment-threads",
-    responses: &[(200, "successful operation")],
-};
-static POST_VIDEOS_BY_ID_COMMENT_THREADS: OperationInfo = OperationInfo {
-    name: "post_videos_by_id_comment_threads",
-    method: "POST",
-    path: "/api/v1/videos/{id}/comment-threads",
-    responses: &[(200, "successful operation"), (404, "video does not exist")],
-};
-static GET_VIDEOS_BY_ID_COMMENT_THREADS_BY_THREAD_ID: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_comment_threads_by_thread_id",
-    method: "GET",
-    path: "/api/v1/videos/{id}/comment-threads/{threadId}",
-    responses: &[(200, "successful operation")],
-};
-static GET_VIDEOS_COMMENTS: OperationInfo = OperationInfo {
-    name: "get_videos_comments",
-    method: "GET",
-    path: "/api/v1/videos/comments",
-    responses: &[(200, "successful operation")],
-};
-static POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID: OperationInfo = OperationInfo {
-    name: "post_videos_by_id_comments_by_comment_id",
-    method: "POST",
-    path: "/api/v1/videos/{id}/comments/{commentId}",
-    responses: &[(200, "successful operation"), (404, "thread or video does not exist")],
-};
-static DELETE_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID: OperationInfo = OperationInfo {
-    name: "delete_videos_by_id_comments_by_comment_id",
-    method: "DELETE",
-    path: "/api/v1/videos/{id}/comments/{commentId}",
-    responses: &[
-        (204, "successful operation"),
-        (403, "cannot remove comment of another user"),
-        (404, "comment or video does not exist"),
-        (409, "comment is already deleted"),
-    ],
-};
-static POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID_APPROVE: OperationInfo = OperationInfo {
-    name: "post_videos_by_id_comments_by_comment_id_approve",
-    method: "POST",
-    path: "/api/v1/videos/{id}/comments/{commentId}/approve",
-    responses: &[(204, "successful operation")],
-};
-static PUT_VIDEOS_BY_ID_RATE: OperationInfo = OperationInfo {
-    name: "put_videos_by_id_rate",
-    method: "PUT",
-    path: "/api/v1/videos/{id}/rate",
-    responses: &[(204, "successful operation"), (404, "video does not exist")],
-};
-static DEL_VIDEO_HLS: OperationInfo = OperationInfo {
-    name: "del_video_hls",
-    method: "DELETE",
-    path: "/api/v1/videos/{id}/hls",
-    responses: &[(204, "successful operation"), (404, "video does not exist")],
-};
-static DEL_VIDEO_WEB_VIDEOS: OperationInfo = OperationInfo {
-    name: "del_video_web_videos",
-    method: "DELETE",
-    path: "/api/v1/videos/{id}/web-videos",
-    responses: &[(204, "successful operation"), (404, "video does not exist")],
-};
-static CREATE_VIDEO_TRANSCODING: OperationInfo = OperationInfo {
-    name: "create_video_transcoding",
-    method: "POST",
-    path: "/api/v1/videos/{id}/transcoding",
-    responses: &[(204, "successful operation"), (404, "video does not exist")],
-};
-static SEARCH_VIDEOS: OperationInfo = OperationInfo {
-    name: "search_videos",
-    method: "GET",
-    path: "/api/v1/search/videos",
-    responses: &[(200, "successful operation"), (500, "search index unavailable")],
-};
-static SEARCH_CHANNELS: OperationInfo = OperationInfo {
-    name: "search_channels",
-    method: "GET",
-    path: "/api/v1/search/video-channels",
-    responses: &[(200, "successful operation"), (500, "search index unavailable")],
-};
-static SEARCH_PLAYLISTS: OperationInfo = OperationInfo {
-    name: "search_playlists",
-    method: "GET",
-    path: "/api/v1/search/video-playlists",
-    responses: &[(200, "successful operation"), (500, "search index unavailable")],
-};
-static GET_BLOCKLIST_STATUS: OperationInfo = OperationInfo {
-    name: "get_blocklist_status",
-    method: "GET",
-    path: "/api/v1/blocklist/status",
-    responses: &[(200, "successful operation")],
-};
-static GET_MY_BLOCKED_ACCOUNTS: OperationInfo = OperationInfo {
-    name: "get_my_blocked_accounts",
-    method: "GET",
-    path: "/api/v1/users/me/blocklist/accounts",
-    responses: &[(200, "successful operation"), (401, "authentication required")],
-};
-static BLOCK_ACCOUNT: OperationInfo = OperationInfo {
-    name: "block_account",
-    method: "POST",
-    path: "/api/v1/users/me/blocklist/accounts",
-    responses: &[
-        (204, "successful operation - account blocked"),
-        (400, "invalid account name"),
-        (401, "authentication required"),
-        (404, "account not found"),
-    ],
-};
-static UNBLOCK_ACCOUNT: OperationInfo = OperationInfo {
-    name: "unblock_account",
-    method: "DELETE",
-    path: "/api/v1/users/me/blocklist/accounts/{accountName}",
-    responses: &[
-        (204, "successful operation - account unblocked"),
-        (400, "invalid account name"),
-        (401, "authentication required"),
-        (404, "account block not found"),
-    ],
-};
-static GET_MY_BLOCKED_SERVERS: OperationInfo = OperationInfo {
-    name: "get_my_blocked_servers",
-    method: "GET",
-    path: "/api/v1/users/me/blocklist/servers",
-    responses: &[(200, "successful operation"), (401, "authentication required")],
-};
-static BLOCK_SERVER: OperationInfo = OperationInfo {
-    name: "block_server",
-    method: "POST",
-    path: "/api/v1/users/me/blocklist/servers",
-    responses: &[
-        (204, "successful operation - server blocked"),
-        (400, "invalid server host"),
-        (401, "authentication required"),
-        (404, "server not found"),
-    ],
-};
-static UNBLOCK_SERVER: OperationInfo = OperationInfo {
-    name: "unblock_server",
-    method: "DELETE",
-    path: "/api/v1/users/me/blocklist/servers/{host}",
-    responses: &[
-        (204, "successful operation - server unblocked"),
-        (400, "invalid server host"),
-        (401, "authentication required"),
-        (404, "server block not found"),
-    ],
-};
-static GET_SERVER_BLOCKLIST_ACCOUNTS: OperationInfo = OperationInfo {
-    name: "get_server_blocklist_accounts",
-    method: "GET",
-    path: "/api/v1/server/blocklist/accounts",
-    responses: &[(200, "successful operation")],
-};
-static POST_SERVER_BLOCKLIST_ACCOUNTS: OperationInfo = OperationInfo {
-    name: "post_server_blocklist_accounts",
-    method: "POST",
-    path: "/api/v1/server/blocklist/accounts",
-    responses: &[(200, "successful operation"), (409, "self-blocking forbidden")],
-};
-static DELETE_SERVER_BLOCKLIST_ACCOUNTS_BY_ACCOUNT_NAME: OperationInfo = OperationInfo {
-    name: "delete_server_blocklist_accounts_by_account_name",
-    method: "DELETE",
-    path: "/api/v1/server/blocklist/accounts/{accountName}",
-    responses: &[
-        (201, "successful operation"),
-        (404, "account or account block does not exist"),
-    ],
-};
-static GET_SERVER_BLOCKLIST_SERVERS: OperationInfo = OperationInfo {
-    name: "get_server_blocklist_servers",
-    method: "GET",
-    path: "/api/v1/server/blocklist/servers",
-    responses: &[(200, "successful operation")],
-};
-static POST_SERVER_BLOCKLIST_SERVERS: OperationInfo = OperationInfo {
-    name: "post_server_blocklist_servers",
-    method: "POST",
-    path: "/api/v1/server/blocklist/servers",
-    responses: &[(204, "successful operation"), (409, "self-blocking forbidden")],
-};
-static DELETE_SERVER_BLOCKLIST_SERVERS_BY_HOST: OperationInfo = OperationInfo {
-    name: "delete_server_blocklist_servers_by_host",
-    method: "DELETE",
-    path: "/api/v1/server/blocklist/servers/{host}",
-    responses: &[(204, "successful operation"), (404, "server block does not exist")],
-};
-static GET_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "get_server_blocklist_subscriptions",
-    method: "GET",
-    path: "/api/v1/server/blocklist/subscriptions",
-    responses: &[(200, "successful operation")],
-};
-static POST_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "post_server_blocklist_subscriptions",
-    method: "POST",
-    path: "/api/v1/server/blocklist/subscriptions",
-    responses: &[(200, "successful operation"), (409, "subscription already exists")],
-};
-static DELETE_SERVER_BLOCKLIST_SUBSCRIPTIONS_BY_ID: OperationInfo = OperationInfo {
-    name: "delete_server_blocklist_subscriptions_by_id",
-    method: "DELETE",
-    path: "/api/v1/server/blocklist/subscriptions/{id}",
-    responses: &[(204, "successful operation"), (404, "subscription does not exist")],
-};
-static GET_SERVER_BLOCKLIST_PUBLIC_LOG: OperationInfo = OperationInfo {
-    name: "get_server_blocklist_public_log",
-    method: "GET",
-    path: "/api/v1/server/blocklist/public-log",
-    responses: &[(200, "successful operation"), (403, "public log is disabled")],
-};
-static PUT_SERVER_REDUNDANCY_BY_HOST: OperationInfo = OperationInfo {
-    name: "put_server_redundancy_by_host",
-    method: "PUT",
-    path: "/api/v1/server/redundancy/{host}",
-    responses: &[(204, "successful operation"), (404, "server is not already known")],
-};
-static GET_MIRRORED_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_mirrored_videos",
-    method: "GET",
-    path: "/api/v1/server/redundancy/videos",
-    responses: &[(200, "successful operation")],
-};
-static PUT_MIRRORED_VIDEO: OperationInfo = OperationInfo {
-    name: "put_mirrored_video",
-    method: "POST",
-    path: "/api/v1/server/redundancy/videos",
-    responses: &[
-        (204, "successful operation"),
-        (400, "cannot mirror a local video"),
-        (404, "video does not exist"),
-        (409, "video is already mirrored"),
-    ],
-};
-static DEL_MIRRORED_VIDEO: OperationInfo = OperationInfo {
-    name: "del_mirrored_video",
-    method: "DELETE",
-    path: "/api/v1/server/redundancy/videos/{redundancyId}",
-    responses: &[(204, "successful operation"), (404, "video redundancy not found")],
-};
-static GET_INSTANCE_STATS: OperationInfo = OperationInfo {
-    name: "get_instance_stats",
-    method: "GET",
-    path: "/api/v1/server/stats",
-    responses: &[(200, "successful operation")],
-};
-static CONTACT_ADMINISTRATOR: OperationInfo = OperationInfo {
-    name: "contact_administrator",
-    method: "POST",
-    path: "/api/v1/server/contact",
-    responses: &[
-        (204, "successful operation"),
-        (403, "a contact form was already sent recently from this IP address"),
-        (409, "contact form or SMTP is not configured on this instance"),
-    ],
-};
-static GET_DEBUG: OperationInfo = OperationInfo {
-    name: "get_debug",
-    method: "GET",
-    path: "/api/v1/server/debug",
-    responses: &[(200, "successful operation")],
-};
-static RUN_DEBUG_COMMAND: OperationInfo = OperationInfo {
-    name: "run_debug_command",
-    method: "POST",
-    path: "/api/v1/server/debug/run-command",
-    responses: &[
-        (204, "successful operation"),
-        (400, "invalid command or invalid email"),
-    ],
-};
-static SEND_CLIENT_LOG: OperationInfo = OperationInfo {
-    name: "send_client_log",
-    method: "POST",
-    path: "/api/v1/server/logs/client",
-    responses: &[(204, "successful operation")],
-};
-static GET_INSTANCE_LOGS: OperationInfo = OperationInfo {
-    name: "get_instance_logs",
-    method: "GET",
-    path: "/api/v1/server/logs",
-    responses: &[(200, "successful operation")],
-};
-static GET_INSTANCE_AUDIT_LOGS: OperationInfo = OperationInfo {
-    name: "get_instance_audit_logs",
-    method: "GET",
-    path: "/api/v1/server/audit-logs",
-    responses: &[(200, "successful operation")],
-};
-static GET_PLUGINS: OperationInfo = OperationInfo {
-    name: "get_plugins",
-    method: "GET",
-    path: "/api/v1/plugins",
-    responses: &[(200, "successful operation")],
-};
-static GET_AVAILABLE_PLUGINS: OperationInfo = OperationInfo {
-    name: "get_available_plugins",
-    method: "GET",
-    path: "/api/v1/plugins/available",
-    responses: &[(200, "successful operation"), (503, "plugin index unavailable")],
-};
-static ADD_PLUGIN: OperationInfo = OperationInfo {
-    name: "add_plugin",
-    method: "POST",
-    path: "/api/v1/plugins/install",
-    responses: &[
-        (204, "successful operation"),
-        (400, "should have either `npmName` or `path` set"),
-    ],
-};
-static UPDATE_PLUGIN: OperationInfo = OperationInfo {
-    name: "update_plugin",
-    method: "POST",
-    path: "/api/v1/plugins/update",
-    responses: &[
-        (204, "successful operation"),
-        (400, "should have either `npmName` or `path` set"),
-        (404, "existing plugin not found"),
-    ],
-};
-static UNINSTALL_PLUGIN: OperationInfo = OperationInfo {
-    name: "uninstall_plugin",
-    method: "POST",
-    path: "/api/v1/plugins/uninstall",
-    responses: &[(204, "successful operation"), (404, "existing plugin not found")],
-};
-static GET_PLUGIN: OperationInfo = OperationInfo {
-    name: "get_plugin",
-    method: "GET",
-    path: "/api/v1/plugins/{npmName}",
-    responses: &[(200, "successful operation"), (404, "plugin not found")],
-};
-static PUT_PLUGINS_BY_NPM_NAME_SETTINGS: OperationInfo = OperationInfo {
-    name: "put_plugins_by_npm_name_settings",
-    method: "PUT",
-    path: "/api/v1/plugins/{npmName}/settings",
-    responses: &[(204, "successful operation"), (404, "plugin not found")],
-};
-static GET_PLUGINS_BY_NPM_NAME_PUBLIC_SETTINGS: OperationInfo = OperationInfo {
-    name: "get_plugins_by_npm_name_public_settings",
-    method: "GET",
-    path: "/api/v1/plugins/{npmName}/public-settings",
-    responses: &[(200, "successful operation"), (404, "plugin not found")],
-};
-static GET_PLUGINS_BY_NPM_NAME_REGISTERED_SETTINGS: OperationInfo = OperationInfo {
-    name: "get_plugins_by_npm_name_registered_settings",
-    method: "GET",
-    path: "/api/v1/plugins/{npmName}/registered-settings",
-    responses: &[(200, "successful operation"), (404, "plugin not found")],
-};
-static POST_METRICS_PLAYBACK: OperationInfo = OperationInfo {
-    name: "post_metrics_playback",
-    method: "POST",
-    path: "/api/v1/metrics/playback",
-    responses: &[(204, "successful operation")],
-};
-static POST_RUNNERS_REGISTRATION_TOKENS_GENERATE: OperationInfo = OperationInfo {
-    name: "post_runners_registration_tokens_generate",
-    method: "POST",
-    path: "/api/v1/runners/registration-tokens/generate",
-    responses: &[(204, "successful operation")],
-};
-static DELETE_RUNNERS_REGISTRATION_TOKENS_BY_REGISTRATION_TOKEN_ID: OperationInfo = OperationInfo {
-    name: "delete_runners_registration_tokens_by_registration_token_id",
-    method: "DELETE",
-    path: "/api/v1/runners/registration-tokens/{registrationTokenId}",
-    responses: &[(204, "successful operation")],
-};
-static GET_RUNNERS_REGISTRATION_TOKENS: OperationInfo = OperationInfo {
-    name: "get_runners_registration_tokens",
-    method: "GET",
-    path: "/api/v1/runners/registration-tokens",
-    responses: &[(200, "successful operation")],
-};
-static POST_RUNNERS_REGISTER: OperationInfo = OperationInfo {
-    name: "post_runners_register",
-    method: "POST",
-    path: "/api/v1/runners/register",
-    responses: &[(200, "successful operation")],
-};
-static POST_RUNNERS_UNREGISTER: OperationInfo = OperationInfo {
-    name: "post_runners_unregister",
-    method: "POST",
-    path: "/api/v1/runners/unregister",
-    responses: &[(204, "successful operation")],
-};
-static DELETE_RUNNERS_BY_RUNNER_ID: OperationInfo = OperationInfo {
-    name: "delete_runners_by_runner_id",
-    method: "DELETE",
-    path: "/api/v1/runners/{runnerId}",
-    responses: &[(204, "successful operation")],
-};
-static GET_RUNNERS: OperationInfo = OperationInfo {
-    name: "get_runners",
-    method: "GET",
-    path: "/api/v1/runners",
-    responses: &[(200, "successful operation")],
-};
-static POST_RUNNERS_JOBS_REQUEST: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_request",
-    method: "POST",
-    path: "/api/v1/runners/jobs/request",
-    responses: &[(200, "successful operation")],
-};
-static POST_RUNNERS_JOBS_BY_JOB_UUID_ACCEPT: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_accept",
-    method: "POST",
-    path: "/api/v1/runners/jobs/{jobUUID}/accept",
-    responses: &[(200, "successful operation")],
-};
-static POST_RUNNERS_JOBS_BY_JOB_UUID_ABORT: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_abort",
-    method: "POST",
-    path: "/api/v1/runners/jobs/{jobUUID}/abort",
-    responses: &[(204, "successful operation")],
-};
-static POST_RUNNERS_JOBS_BY_JOB_UUID_UPDATE: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_update",
-    method: "POST",
-    path: "/api/v1/runners/jobs/{jobUUID}/update",
-    responses: &[(204, "successful operation")],
-};
-static POST_RUNNERS_JOBS_BY_JOB_UUID_ERROR: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_error",
-    method: "POST",
-    path: "/api/v1/runners/jobs/{jobUUID}/error",
-    responses: &[(204, "successful operation")],
-};
-static POST_RUNNERS_JOBS_BY_JOB_UUID_SUCCESS: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_success",
-    method: "POST",
-    path: "/api/v1/runners/jobs/{jobUUID}/success",
-    responses: &[(204, "successful operation")],
-};
-static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY_AUDIO: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality_audio",
-    method: "POST",
-    path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality/audio",
-    responses: &[
-        (200, "successful operation"),
-        (403, "the job is not associated with this video"),
-    ],
-};
-static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality",
-    method: "POST",
-    path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality",
-    responses: &[
-        (200, "successful operation"),
-        (403, "the job is not associated with this video"),
-    ],
-};
-static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_THUMBNAILS_MAX_QUALITY: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_thumbnails_max_quality",
-    method: "POST",
-    path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/thumbnails/max-quality",
-    responses: &[
-        (200, "successful operation"),
-        (403, "the job is not associated with this video"),
-    ],
-};
-static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_PREVIEWS_MAX_QUALITY: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_previews_max_quality",
-    method: "POST",
-    path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/previews/max-quality",
-    responses: &[
-        (200, "successful operation"),
-        (403, "the job is not associated with this video"),
-    ],
-};
-static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_STUDIO_TASK_FILES_BY_FILENAME: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_studio_task_files_by_filename",
-    method: "POST",
-    path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/studio/task-files/{filename}",
-    responses: &[
-        (200, "successful operation"),
-        (400, "the file is not associated with this edition task"),
-        (403, "the job is not associated with this video"),
-    ],
-};
-static POST_RUNNERS_JOBS_BY_JOB_UUID_CANCEL: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_cancel",
-    method: "POST",
-    path: "/api/v1/runners/jobs/{jobUUID}/cancel",
-    responses: &[(204, "successful operation")],
-};
-static DELETE_RUNNERS_JOBS_BY_JOB_UUID: OperationInfo = OperationInfo {
-    name: "delete_runners_jobs_by_job_uuid",
-    method: "DELETE",
-    path: "/api/v1/runners/jobs/{jobUUID}",
-    responses: &[(204, "successful operation")],
-};
-static GET_RUNNERS_JOBS: OperationInfo = OperationInfo {
-    name: "get_runners_jobs",
-    method: "GET",
-    path: "/api/v1/runners/jobs",
-    responses: &[(200, "successful operation")],
-};
-static GET_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS: OperationInfo = OperationInfo {
-    name: "get_automatic_tags_policies_accounts_by_account_name_comments",
-    method: "GET",
-    path: "/api/v1/automatic-tags/policies/accounts/{accountName}/comments",
-    responses: &[(200, "successful operation")],
-};
-static PUT_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS: OperationInfo = OperationInfo {
-    name: "put_automatic_tags_policies_accounts_by_account_name_comments",
-    method: "PUT",
-    path: "/api/v1/automatic-tags/policies/accounts/{accountName}/comments",
-    responses: &[(204, "successful operation")],
-};
-static GET_AUTOMATIC_TAGS_ACCOUNTS_BY_ACCOUNT_NAME_AVAILABLE: OperationInfo = OperationInfo {
-    name: "get_automatic_tags_accounts_by_account_name_available",
-    method: "GET",
-    path: "/api/v1/automatic-tags/accounts/{accountName}/available",
-    responses: &[(200, "successful operation")],
-};
-static GET_AUTOMATIC_TAGS_SERVER_AVAILABLE: OperationInfo = OperationInfo {
-    name: "get_automatic_tags_server_available",
-    method: "GET",
-    path: "/api/v1/automatic-tags/server/available",
-    responses: &[(200, "successful operation")],
-};
-static GET_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_automatic_tags_policies_server_videos",
-    method: "GET",
-    path: "/api/v1/automatic-tags/policies/server/videos",
-    responses: &[(200, "successful operation")],
-};
-static PUT_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS: OperationInfo = OperationInfo {
-    name: "put_automatic_tags_policies_server_videos",
-    method: "PUT",
-    path: "/api/v1/automatic-tags/policies/server/videos",
-    responses: &[(204, "successful operation")],
-};
-static GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS: OperationInfo = OperationInfo {
-    name: "get_watched_words_accounts_by_account_name_lists",
-    method: "GET",
-    path: "/api/v1/watched-words/accounts/{accountName}/lists",
-    responses: &[(200, "successful operation")],
-};
-static POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS: OperationInfo = OperationInfo {
-    name: "post_watched_words_accounts_by_account_name_lists",
-    method: "POST",
-    path: "/api/v1/watched-words/accounts/{accountName}/lists",
-    responses: &[(200, "successful operation")],
-};
-static PUT_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
-    name: "put_watched_words_accounts_by_account_name_lists_by_list_id",
-    method: "PUT",
-    path: "/api/v1/watched-words/accounts/{accountName}/lists/{listId}",
-    responses: &[(204, "successful operation")],
-};
-static DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
-    name: "delete_watched_words_accounts_by_account_name_lists_by_list_id",
-    method: "DELETE",
-    path: "/api/v1/watched-words/accounts/{accountName}/lists/{listId}",
-    responses: &[(204, "successful operation")],
-};
-static GET_WATCHED_WORDS_SERVER_LISTS: OperationInfo = OperationInfo {
-    name: "get_watched_words_server_lists",
-    method: "GET",
-    path: "/api/v1/watched-words/server/lists",
-    responses: &[(200, "successful operation")],
-};
-static POST_WATCHED_WORDS_SERVER_LISTS: OperationInfo = OperationInfo {
-    name: "post_watched_words_server_lists",
-    method: "POST",
-    path: "/api/v1/watched-words/server/lists",
-    responses: &[(200, "successful operation")],
-};
-static PUT_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
-    name: "put_watched_words_server_lists_by_list_id",
-    method: "PUT",
-    path: "/api/v1/watched-words/server/lists/{listId}",
-    responses: &[(204, "successful operation")],
-};
-static DELETE_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
-    name: "delete_watched_words_server_lists_by_list_id",
-    method: "DELETE",
-    path: "/api/v1/watched-words/server/lists/{listId}",
-    responses: &[(204, "successful operation")],
-};
-static GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "get_watched_words_accounts_by_account_name_subscriptions",
-    method: "GET",
-    path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
-    responses: &[(200, "successful operation")],
-};
-static POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "post_watched_words_accounts_by_account_name_subscriptions",
-    method: "POST",
-    path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
-    responses: &[
-        (200, "successful operation"),
-        (400, "cannot fetch or parse watched words URL"),
-        (
-            409,
-            "subscription already exists or watched words list with fetched name already exists",
-        ),
-    ],
-};
-static DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS_BY_ID: OperationInfo = OperationInfo {
-    name: "delete_watched_words_accounts_by_account_name_subscriptions_by_id",
-    method: "DELETE",
-    path: "/api/v1/watched-words/accounts/{accountName}/subscriptions/{id}",
-    responses: &[
-        (204, "successful operation"),
-        (404, "watched words subscription does not exist"),
-    ],
-};
-static GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "get_watched_words_server_subscriptions",
-    method: "GET",
-    path: "/api/v1/watched-words/server/subscriptions",
-    responses: &[(200, "successful operation")],
-};
-static POST_WATCHED_WORDS_SERVER_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "post_watched_words_server_subscriptions",
-    method: "POST",
-    path: "/api/v1/watched-words/server/subscriptions",
-    responses: &[
-        (200, "successful operation"),
-        (400, "cannot fetch or parse watched words URL"),
-        (
-            409,
-            "subscription already exists or watched words list with fetched name already exists",
-        ),
-    ],
-};
-static DELETE_WATCHED_WORDS_SERVER_SUBSCRIPTIONS_BY_ID: OperationInfo = OperationInfo {
-    name: "delete_watched_words_server_subscriptions_by_id",
-    method: "DELETE",
-    path: "/api/v1/watched-words/server/subscriptions/{id}",
-    responses: &[
-        (204, "successful operation"),
-        (404, "watched words subscription does not exist"),
-    ],
-};
-static UPDATE_CLIENT_LANGUAGE: OperationInfo = OperationInfo {
-    name: "update_client_language",
-    method: "POST",
-    path: "/api/v1/client-config/update-language",
-    responses: &[(204, "successful operation")],
-};
-static UPDATE_CLIENT_INTERFACE_LANGUAGE: OperationInfo = OperationInfo {
-    name: "update_client_interface_language",
-    method: "POST",
-    path: "/api/v1/client-config/update-interface-language",
-    responses: &[(204, "successful operation")],
-};
-static LIST_VIDEO_CHANNEL_COLLABORATORS: OperationInfo = OperationInfo {
-    name: "list_video_channel_collaborators",
-    method: "GET",
-    path: "/api/v1/video-channels/{channelHandle}/collaborators",
-    responses: &[(200, "successful operation")],
-};
-static INVITE_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
-    name: "invite_video_channel_collaborator",
-    method: "POST",
-    path: "/api/v1/video-channels/{channelHandle}/collaborators/invite",
-    responses: &[(200, "Collaborator invited")],
-};
-static ACCEPT_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
-    name: "accept_video_channel_collaborator",
-    method: "POST",
-    path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/accept",
-    responses: &[(204, "Collaboration accepted")],
-};
-static REJECT_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
-    name: "reject_video_channel_collaborator",
-    method: "POST",
-    path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/reject",
-    responses: &[(204, "Collaboration rejected")],
-};
-static REMOVE_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
-    name: "remove_video_channel_collaborator",
-    method: "DELETE",
-    path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}",
-    responses: &[(204, "successful operation")],
-};

@@ -7,6 +7,7 @@
 //! Fields the document marks optional are `Option`s; values a server sends that the
 //! document does not list still decode (enums keep them in their `Other` variant),
 //! and unknown properties are ignored.
+
 /// The `id` schema.
 ///
 /// Minimum: 1.

@@ -131,6 +131,7 @@ pub enum FileKind {
     Lib,
     Types,
     Operations,
+    OperationInfo,
     ErrorCodes,
     DocumentExamples,
     /// One of [`EXAMPLES`].
@@ -147,6 +148,7 @@ pub fn files(model: &Model) -> Vec<FileKind> {
         FileKind::Lib,
         FileKind::Types,
         FileKind::Operations,
+        FileKind::OperationInfo,
         FileKind::ErrorCodes,
     ];
     if !model.examples.is_empty() {
@@ -175,6 +177,10 @@ pub fn emit_file(model: &Model, config: &Config, file: FileKind) -> EmittedFile 
         FileKind::Operations => (
             "src/operations.rs",
             Content::Rust(operations::operations_module(model)),
+        ),
+        FileKind::OperationInfo => (
+            "src/operation_info.rs",
+            Content::Rust(operations::operation_info_module(model)),
         ),
         FileKind::ErrorCodes => (
             "src/error_code.rs",
@@ -266,6 +272,8 @@ fn lib_rs(model: &Model) -> TokenStream {
         #examples
         #[rustfmt::skip]
         mod error_code;
+        #[rustfmt::skip]
+        mod operation_info;
         #[rustfmt::skip]
         pub mod operations;
         mod runtime;

@@ -13,7 +13,6 @@ use crate::model::{
 };
 
 pub fn operations_module(model: &Model) -> TokenStream {
-    let infos = model.operations.iter().map(operation_info);
     let methods = model.operations.iter().map(|op| method(model, op));
     let builders = model
         .operations
@@ -46,6 +45,17 @@ pub fn operations_module(model: &Model) -> TokenStream {
                 use crate::runtime::call::QueryStyle;
             )
         });
+    let into_future = model
+        .operations
+        .iter()
+        .any(Operation::has_builder)
+        .then(|| {
+            quote! {
+                use std::future::IntoFuture;
+
+                use crate::runtime::Pending;
+            }
+        });
     quote! {
         //! One method of [`Client`] per operation of the API document.
         //!
@@ -53,9 +63,10 @@ pub fn operations_module(model: &Model) -> TokenStream {
         //! parameters you need, then `.await` it. Lists read page by page also have a `_stream`
         //! method that yields every item, fetching pages as they are needed.
 
+        #into_future
         #to_param
         #query_style
-        use crate::runtime::error::OperationInfo;
+        use crate::operation_info as info;
         use crate::runtime::response;
         use crate::{Client, Error, types};
 
@@ -68,6 +79,18 @@ pub fn operations_module(model: &Model) -> TokenStream {
         #(#outcomes)*
 
         #oauth
+    }
+}
+
+/// The `operation_info` module: what errors say about each operation. Apart from the
+/// operations module, which is big enough as it is (and formatted on another thread).
+pub fn operation_info_module(model: &Model) -> TokenStream {
+    let infos = model.operations.iter().map(operation_info);
+    quote! {
+        //! What errors say about each operation: its name, method, path and documented
+        //! statuses.
+
+        use crate::runtime::error::OperationInfo;
 
         #(#infos)*
     }
@@ -87,11 +110,11 @@ fn oauth_endpoints(model: &Model) -> TokenStream {
     let endpoints = model.oauth.as_ref().and_then(|oauth| {
         let token = model.operations.get(oauth.token_operation)?;
         let token_path = literal_path(token)?;
-        let token_info = info_ident(token);
+        let token_info = info_path(token);
         let local_client = match oauth.client_operation.and_then(|i| model.operations.get(i)) {
             Some(op) => match literal_path(op) {
                 Some(path) => {
-                    let info = info_ident(op);
+                    let info = info_path(op);
                     quote!(Some((&#info, &[#(#path),*])))
                 }
                 None => quote!(None),
@@ -124,6 +147,12 @@ fn info_ident(op: &Operation) -> Ident {
     format_ident!("{}", op.name.trim_start_matches("r#").to_ascii_uppercase())
 }
 
+/// `info::GET_VIDEO`, from the operations module.
+fn info_path(op: &Operation) -> TokenStream {
+    let name = info_ident(op);
+    quote!(info::#name)
+}
+
 /// `static GET_VIDEO: OperationInfo`: what errors say about the operation.
 fn operation_info(op: &Operation) -> TokenStream {
     let name = info_ident(op);
@@ -136,7 +165,7 @@ fn operation_info(op: &Operation) -> TokenStream {
         Some(quote!((#status, #meaning),))
     });
     quote! {
-        static #name: OperationInfo = OperationInfo {
+        pub(crate) static #name: OperationInfo = OperationInfo {
             name: #method_name,
             method: #method,
             path: #path,
@@ -274,7 +303,7 @@ fn send_body(
     value: impl Fn(&Parameter) -> TokenStream,
     body: Option<TokenStream>,
 ) -> TokenStream {
-    let info = info_ident(op);
+    let info = info_path(op);
     let segments = op.segments.iter().map(|segment| match segment.as_slice() {
         [SegmentPart::Literal(text)] => quote!(#text),
         [SegmentPart::Parameter(i)] => match op.parameters.get(*i) {
@@ -355,7 +384,7 @@ fn send_body(
     }
 }
 
-fn read_body(model: &Model, info: &Ident, body: &Option<ResponseBody>) -> TokenStream {
+fn read_body(model: &Model, info: &TokenStream, body: &Option<ResponseBody>) -> TokenStream {
     match body {
         None => quote!(response::empty(&#info, response).await?),
         Some(ResponseBody::Json(ty)) => {
@@ -368,7 +397,7 @@ fn read_body(model: &Model, info: &Ident, body: &Option<ResponseBody>) -> TokenS
 }
 
 fn read_response(model: &Model, op: &Operation) -> TokenStream {
-    let info = info_ident(op);
+    let info = info_path(op);
     match &op.returns {
         Returns::Outcome(outcome) => {
             let name = ident(&outcome.name);
@@ -414,23 +443,14 @@ fn read_response(model: &Model, op: &Operation) -> TokenStream {
                 }
             }
         }
-        returns => {
-            let read = match returns {
-                Returns::Unit => quote!(response::empty(&#info, response).await),
-                Returns::Json(ty) => {
-                    let ty = qualified_type_tokens(model, ty);
-                    quote!(response::json::<#ty>(&#info, response).await)
-                }
-                Returns::Text => quote!(response::text(&#info, response).await),
-                _ => quote!(Ok(crate::Download::new(&#info, response))),
-            };
-            quote! {
-                match response.status().as_u16() {
-                    200..=299 => #read,
-                    _ => Err(response::error(&#info, response).await),
-                }
-            }
+        // Any success status: the runtime checks it, and reads an error otherwise.
+        Returns::Unit => quote!(response::empty(&#info, response).await),
+        Returns::Json(ty) => {
+            let ty = qualified_type_tokens(model, ty);
+            quote!(response::json::<#ty>(&#info, response).await)
         }
+        Returns::Text => quote!(response::text(&#info, response).await),
+        Returns::Binary => quote!(response::download(&#info, response).await),
     }
 }
 
@@ -647,9 +667,9 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
             #stream
         }
 
-        impl std::future::IntoFuture for #name {
+        impl IntoFuture for #name {
             type Output = Result<#returns, Error>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send>>;
+            type IntoFuture = Pending<#returns>;
 
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())

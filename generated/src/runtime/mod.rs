@@ -24,3 +24,7 @@ pub(crate) mod response;
 pub(crate) mod secret;
 pub(crate) mod session;
 pub(crate) mod untagged;
+
+/// What awaiting a request builder gives: the request, sent and read.
+pub(crate) type Pending<T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, crate::Error>> + Send>>;
