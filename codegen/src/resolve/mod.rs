@@ -693,17 +693,29 @@ impl Resolved {
     fn merge_cycle(&self, at: &Pointer) -> Diagnostic {
         let stack = self.merging.borrow();
         let start = stack.iter().position(|p| p == at).unwrap_or(0);
-        let cycle: Vec<&str> = stack
+        let mut members: Vec<&Pointer> = stack.iter().skip(start).collect();
+        if members.is_empty() {
+            members.push(at);
+        }
+        // The same cycle met from any of its members reads the same, and is reported once.
+        let first = members
             .iter()
-            .skip(start)
-            .chain([at])
+            .enumerate()
+            .min_by_key(|(_, p)| p.as_str())
+            .map_or(0, |(i, _)| i);
+        members.rotate_left(first);
+        let head = members.first().copied().unwrap_or(at);
+        let cycle: Vec<&str> = members
+            .iter()
+            .copied()
+            .chain([head])
             .map(Pointer::as_str)
             .collect();
         Diagnostic::error(format!(
             "`allOf` includes itself ({}): no Rust type can contain itself by value",
             cycle.join(" -> ")
         ))
-        .at(at)
+        .at(head)
         .hint("break the cycle with a property (an object can refer to itself through a property)")
     }
 
