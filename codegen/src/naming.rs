@@ -107,9 +107,13 @@ pub fn variant_name(value: &str) -> String {
     escape(name, "V")
 }
 
-/// A constant name (SCREAMING_SNAKE_CASE) for a flag value's label.
+/// A constant name (SCREAMING_SNAKE_CASE) for a flag value's label; empty when the label has
+/// nothing to name it by (`"!!"`), as with [`variant_name`].
 pub fn const_name(label: &str) -> String {
     let name = heck::ToShoutySnakeCase::to_shouty_snake_case(join_compounds(label).as_str());
+    if !name.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return String::new();
+    }
     escape(name, "V")
 }
 
@@ -246,7 +250,11 @@ impl Scope {
         }
     }
 
+    /// Claims `wanted`, else `wanted` with a numeric suffix. An empty `wanted` (a value with
+    /// nothing to name it by, such as `"!"`) claims `Unnamed`: callers should pass a better
+    /// fallback, but the result is always an identifier.
     pub fn claim(&mut self, wanted: &str) -> Claimed {
+        let wanted = if wanted.is_empty() { "Unnamed" } else { wanted };
         if self.taken.insert(wanted.to_owned()) {
             return Claimed {
                 name: wanted.to_owned(),
@@ -387,6 +395,7 @@ mod tests {
     #[test]
     fn const_names() {
         assert_eq!(const_name("EXPLICIT_SEX"), "EXPLICIT_SEX");
+        assert_eq!(const_name("!!"), "");
         assert_eq!(
             const_name("Bypass video blocklist"),
             "BYPASS_VIDEO_BLOCKLIST"
@@ -525,5 +534,8 @@ mod tests {
         let mut fields = Scope::new();
         fields.claim("r#type");
         assert_eq!(fields.claim("r#type").name, "type2");
+        let mut variants = Scope::new();
+        assert_eq!(variants.claim("").name, "Unnamed");
+        assert_eq!(variants.claim("").name, "Unnamed2");
     }
 }

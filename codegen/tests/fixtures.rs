@@ -57,6 +57,7 @@ fixtures!(
     recursion,
     keywords_and_collisions,
     partly_supported,
+    unnamable_values,
 );
 
 fn generate_with_names(

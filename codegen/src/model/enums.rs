@@ -14,7 +14,8 @@ pub fn labels_from_description(description: &str, values: &[i64]) -> Vec<Option<
     let mut labels: Vec<Option<String>> = vec![None; values.len()];
     let mut set = |value: i64, label: &str| {
         let label = clean_label(label);
-        if label.is_empty() {
+        // "`2`]: ..." leaves `]`: punctuation alone is no label.
+        if !label.chars().any(char::is_alphanumeric) {
             return;
         }
         if let Some(slot) = values
@@ -156,6 +157,16 @@ mod tests {
         let d =
             "privacy id of the video (see [/videos/privacies](#operation/getVideoPrivacyPolicies))";
         assert_eq!(labels(d, &[1, 2]), vec![None, None]);
+    }
+
+    #[test]
+    fn punctuation_alone_is_no_label() {
+        // Found by the fuzzer: `]` became a label, and an empty variant name.
+        let d = "- `1`: Published\n- `2`]: To transcode\n- `3`: ?\n";
+        assert_eq!(
+            labels(d, &[1, 2, 3]),
+            vec![Some("Published".into()), None, None]
+        );
     }
 
     #[test]

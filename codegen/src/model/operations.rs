@@ -904,6 +904,7 @@ fn outcome_variant_name(status: u16, description: &str) -> String {
         && description
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+        && description.chars().any(|c| c.is_ascii_alphanumeric())
     {
         return naming::variant_name(description);
     }

@@ -400,11 +400,15 @@ impl<'a> TypeBuilder<'a> {
                     .zip(labels)
                     .enumerate()
                     .map(|(i, (value, label))| {
-                        let wanted = match (&label, flags) {
-                            (Some(label), true) => naming::const_name(label),
-                            (Some(label), false) => naming::variant_name(label),
-                            (None, true) => format!("FLAG_{value}"),
-                            (None, false) => format!("V{value}").replace('-', "Minus"),
+                        let named = label.as_deref().map(|label| match flags {
+                            true => naming::const_name(label),
+                            false => naming::variant_name(label),
+                        });
+                        // A label of punctuation alone names nothing: name by value.
+                        let wanted = match named.filter(|n| !n.is_empty()) {
+                            Some(name) => name,
+                            None if flags => format!("FLAG_{value}"),
+                            None => format!("V{value}").replace('-', "Minus"),
                         };
                         EnumVariant {
                             name: self.claim_in(&mut scope, &wanted, &node.pointer, "enum variant"),
@@ -579,12 +583,15 @@ impl<'a> TypeBuilder<'a> {
                 );
                 continue;
             }
-            let name = self.claim_in(
-                &mut scope,
-                &naming::variant_name(value),
-                &node.pointer,
-                "variant",
-            );
+            // A value of punctuation alone (`"+"`) names nothing: use the variant's schema.
+            let wanted = match naming::variant_name(value) {
+                name if name.is_empty() => target
+                    .component_schema_name()
+                    .map(|schema| naming::type_name(&schema))
+                    .unwrap_or_default(),
+                name => name,
+            };
+            let name = self.claim_in(&mut scope, &wanted, &node.pointer, "variant");
             let others = object
                 .properties
                 .iter()
