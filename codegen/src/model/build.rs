@@ -81,17 +81,20 @@ pub fn build(
         content_sha256: content_sha256.to_owned(),
         servers: resolved.api.servers.iter().map(|s| s.url.clone()).collect(),
     };
-    Ok((
-        Model {
-            api,
-            types: defs,
-            error_codes: super::operations::error_codes(&operations),
-            oauth,
-            operations,
-            examples,
-        },
-        diagnostics,
-    ))
+    let model = Model {
+        api,
+        types: defs,
+        error_codes: super::operations::error_codes(&operations),
+        oauth,
+        operations,
+        examples,
+    };
+    let invalid = super::check::identifiers(&model);
+    if invalid.has_errors() {
+        diagnostics.extend(invalid);
+        return Err(diagnostics.into());
+    }
+    Ok((model, diagnostics))
 }
 
 /// Rewrites the document's links to its own rendered pages (Redoc anchors such as

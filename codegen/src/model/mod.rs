@@ -6,6 +6,7 @@
 //! where a `Box`) is made here so the emit stage only prints.
 
 mod build;
+mod check;
 mod enums;
 mod operations;
 mod types;
@@ -46,7 +47,7 @@ impl Model {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApiInfo {
     pub title: String,
     pub version: String,
