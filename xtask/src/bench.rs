@@ -2,13 +2,12 @@
 //! to parse the document into `serde_json::Value` and nothing more).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use codegen::{Config, write};
 
 use crate::codegen::{read_names, read_overlay};
-use crate::{Args, root, spec_path};
+use crate::{Args, spec_path};
 
 /// The stages `codegen::generate` times, then `write`.
 const STAGES: &[&str] = &[
@@ -48,9 +47,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// Builds the xtask in release and runs the benchmark there.
 fn rerun_in_release(args: &Args) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = Command::new(cargo);
-    command.current_dir(root()).args([
+    let mut command = crate::cargo();
+    command.args([
         "run",
         "--quiet",
         "--release",
@@ -64,14 +62,7 @@ fn rerun_in_release(args: &Args) -> Result<(), String> {
             command.args([flag, value]);
         }
     }
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err("the release benchmark failed".to_owned())
-    }
+    crate::run_command(command)
 }
 
 /// The document given, and its JSON or YAML twin beside it (`x.json` and `x.yaml`).

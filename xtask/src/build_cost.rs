@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::{Args, root};
+use crate::{Args, root, run_command};
 
 const PACKAGE: &str = "peertube-client";
 
@@ -95,33 +95,20 @@ impl Cargo {
             cmd.arg("--timings");
         }
         let started = Instant::now();
-        let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
-        let elapsed = started.elapsed();
-        if !status.success() {
-            return Err(format!("`cargo {}` failed", command.join(" ")));
-        }
-        Ok(elapsed)
+        run_command(cmd)?;
+        Ok(started.elapsed())
     }
 
     /// Removes the crate's own artifacts, keeping its dependencies'.
     fn clean(&self) -> Result<(), String> {
-        let status = self
-            .command()
-            .args(["clean", "--package", PACKAGE, "--quiet"])
-            .status()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err("`cargo clean` failed".to_owned())
-        }
+        let mut cmd = self.command();
+        cmd.args(["clean", "--package", PACKAGE, "--quiet"]);
+        run_command(cmd)
     }
 
     fn command(&self) -> Command {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let mut cmd = Command::new(cargo);
-        cmd.current_dir(root())
-            .env("CARGO_TARGET_DIR", &self.target)
+        let mut cmd = crate::cargo();
+        cmd.env("CARGO_TARGET_DIR", &self.target)
             // The figures are the crate's, not those of flags set for this shell.
             .env_remove("RUSTFLAGS");
         cmd

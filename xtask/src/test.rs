@@ -1,9 +1,8 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
 
-use std::process::Command;
 use std::time::Instant;
 
-use crate::{Args, root, spec_path};
+use crate::{Args, run_command, spec_path};
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let args = Args::parse(args, &["--spec"], &[])?;
@@ -27,14 +26,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ])
     })?;
     step("docs", || {
-        let mut command = cargo_command(&["doc", "--no-deps", "-p", "peertube-client"]);
-        command.env("RUSTDOCFLAGS", "-D warnings");
-        status(command)
+        let mut command = crate::cargo();
+        command
+            .args(["doc", "--no-deps", "-p", "peertube-client"])
+            .env("RUSTDOCFLAGS", "-D warnings");
+        run_command(command)
     })?;
     step("tests", || {
-        let mut command = cargo_command(&["nextest", "run", "--workspace", "--no-fail-fast"]);
-        command.env("PEERTUBE_SPEC", &spec_arg);
-        status(command)
+        let mut command = crate::cargo();
+        command
+            .args(["nextest", "run", "--workspace", "--no-fail-fast"])
+            .env("PEERTUBE_SPEC", &spec_arg);
+        run_command(command)
     })?;
     say!("all checks passed");
     Ok(())
@@ -48,25 +51,8 @@ fn step(name: &str, check: impl FnOnce() -> Result<(), String>) -> Result<(), St
     Ok(())
 }
 
-fn cargo_command(args: &[&str]) -> Command {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = Command::new(cargo);
-    command.args(args).current_dir(root());
-    command
-}
-
 fn cargo(args: &[&str]) -> Result<(), String> {
-    status(cargo_command(args))
-}
-
-fn status(mut command: Command) -> Result<(), String> {
-    let shown = format!("{command:?}");
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run {shown}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{shown} exited with {status}"))
-    }
+    let mut command = crate::cargo();
+    command.args(args);
+    run_command(command)
 }
