@@ -74,7 +74,7 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Overlay, Diagnostic> {
             "{origin} is not an Overlay 1.0 document: {}",
             e.inner()
         ))
-        .at(&path_pointer(e.path()))
+        .at(&Pointer::root().join_serde_path(e.path()))
     })?;
     if !raw.overlay.starts_with("1.0.") {
         return Err(Diagnostic::error(format!(
@@ -99,16 +99,6 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Overlay, Diagnostic> {
         version: raw.info.version,
         actions,
     })
-}
-
-fn path_pointer(path: &serde_path_to_error::Path) -> Pointer {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .fold(Pointer::root(), |pointer, segment| match segment {
-            Segment::Seq { index } => pointer.push(index),
-            Segment::Map { key } => pointer.push(key),
-            Segment::Enum { .. } | Segment::Unknown => pointer,
-        })
 }
 
 /// Applies every action in order. Errors name the action (`#/actions/3` in the overlay) and

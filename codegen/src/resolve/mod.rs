@@ -163,7 +163,7 @@ pub fn resolve(raw: Value) -> Result<Resolved, Diagnostics> {
             if found.has_errors() {
                 return Err(found);
             }
-            let pointer = path_to_pointer(e.path());
+            let pointer = Pointer::root().join_serde_path(e.path());
             return Err(Diagnostic::error(format!(
                 "the document is not a valid OpenAPI 3.0 document: {}",
                 e.inner()
@@ -232,17 +232,6 @@ fn check_version(raw: &Value) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// A `serde_path_to_error` path as a JSON pointer.
-pub(crate) fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .fold(Pointer::root(), |pointer, segment| match segment {
-            Segment::Seq { index } => pointer.push(index),
-            Segment::Map { key } => pointer.push(key),
-            Segment::Enum { .. } | Segment::Unknown => pointer,
-        })
-}
-
 impl Resolved {
     /// The raw JSON value at `pointer`, if there is one.
     pub fn raw_at(&self, pointer: &Pointer) -> Option<&Value> {
@@ -294,11 +283,8 @@ impl Resolved {
         let parsed = RawSchema::deserialize(value)
             .or_else(|_| serde_path_to_error::deserialize::<_, RawSchema>(value));
         let raw: RawSchema = parsed.map_err(|e| {
-            let mut at = pointer.clone();
-            for token in path_to_pointer(e.path()).tokens() {
-                at = at.push(token);
-            }
-            Diagnostic::error(format!("invalid schema: {}", e.inner())).at(&at)
+            Diagnostic::error(format!("invalid schema: {}", e.inner()))
+                .at(&pointer.join_serde_path(e.path()))
         })?;
         self.build(&raw, pointer)
     }
