@@ -132,7 +132,7 @@ pub struct Generated {
 /// summed over the threads.
 fn emit_and_format(
     model: &model::Model,
-    config: &Config,
+    package: emit::Package<'_>,
     preamble: &str,
 ) -> Result<(Vec<OutputFile>, Duration, Duration), Diagnostic> {
     let mut kinds: Vec<(usize, emit::FileKind)> =
@@ -147,7 +147,7 @@ fn emit_and_format(
         let (mut emit_time, mut format_time) = (Duration::ZERO, Duration::ZERO);
         while let Some(&(index, kind)) = kinds.get(next.fetch_add(1, Ordering::Relaxed)) {
             let started = Instant::now();
-            let emitted = emit::emit_file(model, config, kind);
+            let emitted = emit::emit_file(model, package, kind);
             let emitted_at = Instant::now();
             let formatted = format::format_file(emitted, preamble);
             emit_time += emitted_at - started;
@@ -202,7 +202,11 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
         &model.api.version,
         &model.api.content_sha256,
     );
-    let (files, emit_time, format_time) = emit_and_format(&model, config, &preamble)?;
+    let package = emit::Package {
+        name: &config.crate_name,
+        version: &config.crate_version,
+    };
+    let (files, emit_time, format_time) = emit_and_format(&model, package, &preamble)?;
     timings.push(("emit", emit_time));
     timings.push(("format", format_time));
 

@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{code_span, doc_lines, markdown};
-use super::types::{qualified_type_tokens, resolved_type};
+use super::types::qualified_type_tokens;
 use super::{doc_attrs, ident};
 use crate::model::{
     BodyFormat, Model, Operation, Outcome, ParamLocation, ParamRole, ParamShape, Parameter,
@@ -235,7 +235,7 @@ fn method_docs(op: &Operation) -> TokenStream {
 /// stored value.
 fn input(model: &Model, ty: &TypeExpr, name: &Ident) -> (TokenStream, TokenStream) {
     let stored = qualified_type_tokens(model, ty);
-    match resolved_type(model, ty) {
+    match model.follow_aliases(ty) {
         TypeExpr::Integer
         | TypeExpr::Int32
         | TypeExpr::Number
@@ -253,23 +253,21 @@ fn input(model: &Model, ty: &TypeExpr, name: &Ident) -> (TokenStream, TokenStrea
     }
 }
 
-/// The body argument: its type and how the call encodes it.
-fn body_input(model: &Model, op: &Operation) -> Option<(TokenStream, TokenStream)> {
+/// The body argument: its type, and the format the call sends it in (text and files go as
+/// they are, as bytes).
+fn body_input(model: &Model, op: &Operation) -> Option<(TokenStream, BodyFormat)> {
     let body = op.body.as_ref()?;
     Some(match (body.format, &body.ty) {
-        (BodyFormat::Binary | BodyFormat::Text, _) | (_, None) => {
-            (quote!(impl Into<bytes::Bytes>), quote!(binary))
+        (format @ (BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart), Some(ty)) => {
+            (qualified_type_tokens(model, ty), format)
         }
-        (format, Some(ty)) => {
-            let ty = qualified_type_tokens(model, ty);
-            let encode = match format {
-                BodyFormat::Form => quote!(form),
-                BodyFormat::Multipart => quote!(multipart),
-                _ => quote!(json),
-            };
-            (ty, encode)
-        }
+        _ => (quote!(impl Into<bytes::Bytes>), BodyFormat::Binary),
     })
+}
+
+/// Whether a body in this format is sent as bytes, as it is.
+fn as_bytes(format: BodyFormat) -> bool {
+    matches!(format, BodyFormat::Binary | BodyFormat::Text)
 }
 
 /// What the method returns.
@@ -365,12 +363,14 @@ fn send_body(
             (_, _, false) => quote!(call.header(#header, &#v);),
         });
     }
-    if let Some((_, encode)) = body_input(model, op)
+    if let Some((_, format)) = body_input(model, op)
         && let Some(body) = body
     {
-        statements.push(match encode.to_string().as_str() {
-            "binary" => quote!(call.binary(#body);),
-            _ => quote!(call.#encode(&#body);),
+        statements.push(match format {
+            BodyFormat::Binary | BodyFormat::Text => quote!(call.binary(#body);),
+            BodyFormat::Json => quote!(call.json(&#body);),
+            BodyFormat::Form => quote!(call.form(&#body);),
+            BodyFormat::Multipart => quote!(call.multipart(&#body);),
         });
     }
     let accept = &op.accept;
@@ -506,12 +506,10 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
             .iter()
             .filter(|p| p.role == ParamRole::Setter)
             .map(|p| ident(&p.name));
-        let body_field = body
-            .as_ref()
-            .map(|(_, encode)| match encode.to_string().as_str() {
-                "binary" => quote!(body: body.into(),),
-                _ => quote!(body,),
-            });
+        let body_field = body.as_ref().map(|(_, format)| match as_bytes(*format) {
+            true => quote!(body: body.into(),),
+            false => quote!(body,),
+        });
         quote! {
             #docs
             #deprecated
@@ -570,12 +568,10 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
             ParamRole::Hidden => {}
         }
     }
-    let body_field = body
-        .as_ref()
-        .map(|(ty, encode)| match encode.to_string().as_str() {
-            "binary" => quote!(body: bytes::Bytes,),
-            _ => quote!(body: #ty,),
-        });
+    let body_field = body.as_ref().map(|(ty, format)| match as_bytes(*format) {
+        true => quote!(body: bytes::Bytes,),
+        false => quote!(body: #ty,),
+    });
     let setters = op
         .parameters
         .iter()

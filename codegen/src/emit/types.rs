@@ -153,26 +153,6 @@ fn tokens_for(model: &Model, expr: &TypeExpr, qualify: bool) -> TokenStream {
     }
 }
 
-/// The type an expression stands for once aliases are followed.
-pub fn resolved_type(model: &Model, expr: &TypeExpr) -> TypeExpr {
-    let mut expr = expr.clone();
-    for _ in 0..model.types.len() {
-        match &expr {
-            TypeExpr::Named(id) => match model.ty(*id).map(|def| &def.kind) {
-                Some(TypeKind::Alias(target)) => expr = target.clone(),
-                _ => break,
-            },
-            _ => break,
-        }
-    }
-    expr
-}
-
-/// Whether values of the type can be written in a path, query or header (`ToParam`).
-pub fn is_param_value(model: &Model, expr: &TypeExpr) -> bool {
-    crate::model::is_single_value(&model.types, expr)
-}
-
 /// `T`, or `Box<T>` (inside any `Option`) when the field closes a cycle of types.
 fn boxed_tokens(model: &Model, expr: &TypeExpr, boxed: bool) -> TokenStream {
     match (expr, boxed) {
@@ -308,7 +288,7 @@ fn constructor(model: &Model, type_name: &proc_macro2::Ident, s: &Struct) -> Tok
             FieldRepr::Required | FieldRepr::Flatten => {
                 let ty = boxed_tokens(model, &field.ty, field.boxed);
                 let copy = matches!(
-                    resolved_type(model, &field.ty),
+                    model.follow_aliases(&field.ty),
                     TypeExpr::Integer | TypeExpr::Int32 | TypeExpr::Number | TypeExpr::Boolean
                 );
                 if copy || field.boxed {
@@ -635,7 +615,7 @@ fn untagged(
     // `From` each variant's type, where no other variant holds the same type.
     let resolved: Vec<TypeExpr> = variants
         .iter()
-        .map(|v| resolved_type(model, &v.ty))
+        .map(|v| model.follow_aliases(&v.ty))
         .collect();
     let unique = |ty: &TypeExpr| resolved.iter().filter(|r| *r == ty).count() == 1;
     let conversions = variants
@@ -674,7 +654,7 @@ fn untagged(
                 #from_str
             }
         });
-    let to_param = is_param_value(model, &TypeExpr::Named(def.id)).then(|| {
+    let to_param = model.is_single_value(&TypeExpr::Named(def.id)).then(|| {
         let arms = variants.iter().map(|v| {
             let variant = ident(&v.name);
             quote!(Self::#variant(value) => value.to_param(),)

@@ -15,7 +15,6 @@ use serde_json::Value;
 
 use crate::pointer::Pointer;
 pub use build::build;
-pub use operations::is_single_value;
 
 /// Everything the emit stage needs.
 #[derive(Debug, Clone)]
@@ -45,6 +44,57 @@ impl Model {
     pub fn ty(&self, id: TypeId) -> Option<&TypeDef> {
         self.types.get(id.0)
     }
+
+    /// The type an expression stands for once aliases are followed.
+    pub fn follow_aliases(&self, expr: &TypeExpr) -> TypeExpr {
+        follow_aliases(&self.types, expr)
+    }
+
+    /// Whether values of the type are written as one piece of text (see [`is_single_value`]).
+    pub fn is_single_value(&self, expr: &TypeExpr) -> bool {
+        is_single_value(&self.types, expr)
+    }
+}
+
+/// The type an expression stands for once aliases are followed.
+pub fn follow_aliases(defs: &[TypeDef], expr: &TypeExpr) -> TypeExpr {
+    let mut expr = expr.clone();
+    for _ in 0..defs.len() {
+        match &expr {
+            TypeExpr::Named(id) => match defs.get(id.0).map(|def| &def.kind) {
+                Some(TypeKind::Alias(target)) => expr = target.clone(),
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    expr
+}
+
+/// Whether values of the type are written as one piece of text in a path, query or header:
+/// strings, numbers, booleans, dates, enums, and unions of those.
+pub fn is_single_value(defs: &[TypeDef], expr: &TypeExpr) -> bool {
+    fn check(defs: &[TypeDef], expr: &TypeExpr, depth: usize) -> bool {
+        match follow_aliases(defs, expr) {
+            TypeExpr::String
+            | TypeExpr::Boolean
+            | TypeExpr::Integer
+            | TypeExpr::Int32
+            | TypeExpr::Number
+            | TypeExpr::Uuid
+            | TypeExpr::Secret
+            | TypeExpr::DateTime => true,
+            TypeExpr::Named(id) => match defs.get(id.0).map(|def| &def.kind) {
+                Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_)) => true,
+                Some(TypeKind::Untagged(variants)) if depth < 8 => {
+                    variants.iter().all(|v| check(defs, &v.ty, depth + 1))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    check(defs, expr, 0)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

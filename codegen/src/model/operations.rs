@@ -935,10 +935,10 @@ pub fn shape_parameters(
     diagnostics: &mut Diagnostics,
 ) {
     for parameter in &mut operation.parameters {
-        let ty = follow_aliases(defs, &parameter.ty);
-        parameter.shape = if is_single_value(defs, &ty) {
+        let ty = super::follow_aliases(defs, &parameter.ty);
+        parameter.shape = if super::is_single_value(defs, &ty) {
             ParamShape::Single
-        } else if matches!(&ty, TypeExpr::List(item) if is_single_value(defs, item)) {
+        } else if matches!(&ty, TypeExpr::List(item) if super::is_single_value(defs, item)) {
             ParamShape::List
         } else {
             ParamShape::Serialized
@@ -963,47 +963,6 @@ pub fn shape_parameters(
             );
         }
     }
-}
-
-/// The type an expression stands for once aliases are followed.
-fn follow_aliases(defs: &[TypeDef], expr: &TypeExpr) -> TypeExpr {
-    let mut expr = expr.clone();
-    for _ in 0..defs.len() {
-        match &expr {
-            TypeExpr::Named(id) => match defs.get(id.0).map(|def| &def.kind) {
-                Some(TypeKind::Alias(target)) => expr = target.clone(),
-                _ => break,
-            },
-            _ => break,
-        }
-    }
-    expr
-}
-
-/// Whether values of the type are written as one piece of text in a path, query or header:
-/// strings, numbers, booleans, dates, enums, and unions of those.
-pub fn is_single_value(defs: &[TypeDef], expr: &TypeExpr) -> bool {
-    fn check(defs: &[TypeDef], expr: &TypeExpr, depth: usize) -> bool {
-        match follow_aliases(defs, expr) {
-            TypeExpr::String
-            | TypeExpr::Boolean
-            | TypeExpr::Integer
-            | TypeExpr::Int32
-            | TypeExpr::Number
-            | TypeExpr::Uuid
-            | TypeExpr::Secret
-            | TypeExpr::DateTime => true,
-            TypeExpr::Named(id) => match defs.get(id.0).map(|def| &def.kind) {
-                Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_)) => true,
-                Some(TypeKind::Untagged(variants)) if depth < 8 => {
-                    variants.iter().all(|v| check(defs, &v.ty, depth + 1))
-                }
-                _ => false,
-            },
-            _ => false,
-        }
-    }
-    check(defs, expr, 0)
 }
 
 pub fn pagination(operation: &Operation, defs: &[TypeDef]) -> Option<Pagination> {
