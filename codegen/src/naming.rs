@@ -7,7 +7,8 @@
 //! - Field, parameter and method names are snake_case: `externalAuthToken` ->
 //!   `external_auth_token`, `media:group` -> `media_group`, `getOAuthToken` -> `get_oauth_token`
 //!   (words in [`COMPOUND_WORDS`] stay whole). Keywords become raw identifiers (`r#type`);
-//!   the few that cannot be raw get a trailing underscore (`self_`).
+//!   the few that cannot be raw get a trailing underscore (`self_`). A [`RustName`] carries
+//!   the difference, so no one else handles `r#`.
 //! - Enum variants come from the wire value: `most-views` -> `MostViews`; a leading `-` (a
 //!   descending sort) becomes a `Desc` suffix: `-createdAt` -> `CreatedAtDesc`; `""` -> `Empty`.
 //! - Names that would start with a digit get a prefix: `_` for snake_case, `V` for PascalCase.
@@ -18,6 +19,7 @@
 //!   taken gets a numeric suffix (`Name2`), and the caller reports it; no two items share a name.
 
 use std::collections::BTreeSet;
+use std::fmt;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -44,7 +46,82 @@ fn join_compounds(raw: &str) -> String {
         })
 }
 
-/// Escapes a snake_case or PascalCase name that is a keyword or starts with a digit.
+/// A Rust identifier as generated code writes it. A keyword is raw (`r#type`), and displays
+/// so; [`RustName::as_str`] is the name without `r#`, as serde, documentation and the names
+/// derived from it (`TYPE`, `type_stream`, `type2`) spell it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RustName {
+    name: String,
+    raw: bool,
+}
+
+impl RustName {
+    /// `name` as an identifier: a keyword becomes raw (`type` is `r#type`), and the few that
+    /// cannot be raw get a trailing underscore (`self` is `self_`).
+    pub fn new(name: impl Into<String>) -> Self {
+        let name = name.into();
+        if NOT_RAW.contains(&name.as_str()) {
+            return RustName {
+                name: format!("{name}_"),
+                raw: false,
+            };
+        }
+        let raw = KEYWORDS.contains(&name.as_str());
+        RustName { name, raw }
+    }
+
+    /// The name without `r#`.
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether the name is written `r#name` (it is a keyword).
+    pub fn is_raw(&self) -> bool {
+        self.raw
+    }
+
+    /// Whether the name is a valid Rust identifier.
+    pub fn is_identifier(&self) -> bool {
+        is_identifier(&self.name)
+    }
+}
+
+impl fmt::Display for RustName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.raw {
+            f.write_str("r#")?;
+        }
+        f.write_str(&self.name)
+    }
+}
+
+impl From<&str> for RustName {
+    fn from(name: &str) -> Self {
+        RustName::new(name)
+    }
+}
+
+impl From<String> for RustName {
+    fn from(name: String) -> Self {
+        RustName::new(name)
+    }
+}
+
+impl From<&String> for RustName {
+    fn from(name: &String) -> Self {
+        RustName::new(name.as_str())
+    }
+}
+
+impl From<&RustName> for RustName {
+    fn from(name: &RustName) -> Self {
+        name.clone()
+    }
+}
+
+/// Makes a snake_case or PascalCase name an identifier: ASCII only, a prefix before a leading
+/// digit, and `_` after a keyword that cannot be raw. (Other keywords are made raw by
+/// [`RustName::new`]; PascalCase and SCREAMING_CASE names never are one.)
 fn escape(name: String, digit_prefix: &str) -> String {
     // Identifiers stay ASCII: Rust accepts some other letters, but not every character that
     // casing keeps (`²`), and an ASCII name is one every reader can type.
@@ -60,9 +137,6 @@ fn escape(name: String, digit_prefix: &str) -> String {
     }
     if NOT_RAW.contains(&name.as_str()) {
         return format!("{name}_");
-    }
-    if KEYWORDS.contains(&name.as_str()) {
-        return format!("r#{name}");
     }
     name
 }
@@ -81,8 +155,8 @@ pub fn type_name(raw: &str) -> String {
 }
 
 /// A snake_case name for a field, parameter, method or module.
-pub fn snake_name(raw: &str) -> String {
-    escape(join_compounds(raw).to_snake_case(), "_")
+pub fn snake_name(raw: &str) -> RustName {
+    RustName::new(escape(join_compounds(raw).to_snake_case(), "_"))
 }
 
 /// A variant name for an enum value (string enums), or for a label found in documentation.
@@ -119,7 +193,7 @@ pub fn const_name(label: &str) -> String {
 
 /// The method name of an operation: its `operationId` in snake_case, or, without one, the name
 /// derived from the HTTP method and the path.
-pub fn operation_name(method: &str, path: &str, operation_id: Option<&str>) -> String {
+pub fn operation_name(method: &str, path: &str, operation_id: Option<&str>) -> RustName {
     if let Some(id) = operation_id.filter(|id| !id.trim().is_empty()) {
         return snake_name(id);
     }
@@ -135,23 +209,23 @@ pub fn operation_name(method: &str, path: &str, operation_id: Option<&str>) -> S
             None => words.push(join_compounds(&segment.replace(['{', '}'], " ")).to_snake_case()),
         }
     }
-    escape(
+    RustName::new(escape(
         words
             .into_iter()
             .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
             .join("_"),
         "_",
-    )
+    ))
 }
 
 /// The PascalCase stem of an operation, for the names of its inline types
 /// (`getOAuthToken` -> `GetOAuthToken`, `post_users_by_id_block` -> `PostUsersByIdBlock`).
-pub fn operation_type_stem(method_name: &str, operation_id: Option<&str>) -> String {
-    match operation_id.filter(|id| !id.trim().is_empty()) {
+pub fn operation_type_stem(method_name: &RustName, operation_id: Option<&str>) -> RustName {
+    RustName::new(match operation_id.filter(|id| !id.trim().is_empty()) {
         Some(id) => type_name(id),
-        None => type_name(&method_name.trim_start_matches("r#").to_upper_camel_case()),
-    }
+        None => type_name(&method_name.as_str().to_upper_camel_case()),
+    })
 }
 
 /// Whether a property or parameter with this name holds a credential, to keep out of `Debug`
@@ -219,9 +293,9 @@ pub struct Scope {
 /// The result of claiming a name in a [`Scope`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claimed {
-    pub name: String,
+    pub name: RustName,
     /// The name wanted, when it was taken and `name` had to differ.
-    pub collided_with: Option<String>,
+    pub collided_with: Option<RustName>,
 }
 
 impl Scope {
@@ -229,40 +303,51 @@ impl Scope {
         Scope::default()
     }
 
-    pub fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(name)
+    /// Whether `name` is taken (raw or not: `r#type` and `type` are one name).
+    pub fn is_taken(&self, name: &RustName) -> bool {
+        self.taken.contains(name.as_str())
     }
 
     /// Reserves a name that must not be claimed (a name the surrounding code uses).
-    pub fn reserve(&mut self, name: &str) {
-        self.taken.insert(name.to_owned());
+    pub fn reserve(&mut self, name: impl Into<RustName>) {
+        self.taken.insert(name.into().as_str().to_owned());
     }
 
     /// Claims `wanted`, else `alternative`, else `wanted` with a numeric suffix.
-    pub fn claim_or(&mut self, wanted: &str, alternative: &str) -> Claimed {
-        if !self.is_taken(wanted) || self.is_taken(alternative) {
+    pub fn claim_or(
+        &mut self,
+        wanted: impl Into<RustName>,
+        alternative: impl Into<RustName>,
+    ) -> Claimed {
+        let (wanted, alternative) = (wanted.into(), alternative.into());
+        if !self.is_taken(&wanted) || self.is_taken(&alternative) {
             return self.claim(wanted);
         }
-        self.taken.insert(alternative.to_owned());
+        self.taken.insert(alternative.as_str().to_owned());
         Claimed {
-            name: alternative.to_owned(),
-            collided_with: Some(wanted.to_owned()),
+            name: alternative,
+            collided_with: Some(wanted),
         }
     }
 
     /// Claims `wanted`, else `wanted` with a numeric suffix. An empty `wanted` (a value with
     /// nothing to name it by, such as `"!"`) claims `Unnamed`: callers should pass a better
     /// fallback, but the result is always an identifier.
-    pub fn claim(&mut self, wanted: &str) -> Claimed {
-        let wanted = if wanted.is_empty() { "Unnamed" } else { wanted };
-        if self.taken.insert(wanted.to_owned()) {
+    pub fn claim(&mut self, wanted: impl Into<RustName>) -> Claimed {
+        let wanted = wanted.into();
+        let wanted = if wanted.as_str().is_empty() {
+            RustName::new("Unnamed")
+        } else {
+            wanted
+        };
+        if self.taken.insert(wanted.as_str().to_owned()) {
             return Claimed {
-                name: wanted.to_owned(),
+                name: wanted,
                 collided_with: None,
             };
         }
         // `r#type` + suffix is `type2`, which needs no escaping.
-        let stem = wanted.trim_start_matches("r#");
+        let stem = wanted.as_str();
         let separator = if stem.ends_with(|c: char| c.is_ascii_digit()) {
             "_"
         } else {
@@ -273,8 +358,8 @@ impl Scope {
             let candidate = format!("{stem}{separator}{n}");
             if self.taken.insert(candidate.clone()) {
                 return Claimed {
-                    name: candidate,
-                    collided_with: Some(wanted.to_owned()),
+                    name: RustName::new(candidate),
+                    collided_with: Some(wanted),
                 };
             }
             n += 1;
@@ -282,13 +367,12 @@ impl Scope {
     }
 }
 
-/// Whether `name` (as produced above) is a valid Rust identifier, raw identifiers included.
+/// Whether `name` (as produced above, without `r#`) is a valid Rust identifier.
 pub fn is_identifier(name: &str) -> bool {
-    let bare = name.strip_prefix("r#").unwrap_or(name);
-    let mut chars = bare.chars();
+    let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
         && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
-        && bare != "_"
+        && name != "_"
 }
 
 #[cfg(test)]
@@ -336,8 +420,27 @@ mod tests {
             ("_", "_empty"),
         ];
         for (raw, expected) in table {
-            assert_eq!(snake_name(raw), expected, "snake_name({raw:?})");
-            assert!(is_identifier(expected), "{expected} is an identifier");
+            let name = snake_name(raw);
+            assert_eq!(name.to_string(), expected, "snake_name({raw:?})");
+            assert!(name.is_identifier(), "{expected} is an identifier");
+        }
+    }
+
+    #[test]
+    fn rust_names_know_when_they_are_raw() {
+        let table = [
+            ("type", "r#type", "type", true),
+            ("gen", "r#gen", "gen", true),
+            ("self", "self_", "self_", false),
+            ("Self", "Self_", "Self_", false),
+            ("video_id", "video_id", "video_id", false),
+        ];
+        for (name, written, bare, raw) in table {
+            let name = RustName::new(name);
+            assert_eq!(
+                (name.to_string().as_str(), name.as_str(), name.is_raw()),
+                (written, bare, raw)
+            );
         }
     }
 
@@ -453,7 +556,7 @@ mod tests {
         ];
         for (method, path, id, expected) in table {
             assert_eq!(
-                operation_name(method, path, id),
+                operation_name(method, path, id).to_string(),
                 expected,
                 "{method} {path}"
             );
@@ -499,12 +602,16 @@ mod tests {
     #[test]
     fn operation_type_stems() {
         assert_eq!(
-            operation_type_stem("get_oauth_token", Some("getOAuthToken")),
+            operation_type_stem(&"get_oauth_token".into(), Some("getOAuthToken")).as_str(),
             "GetOAuthToken"
         );
         assert_eq!(
-            operation_type_stem("post_users_by_id_block", None),
+            operation_type_stem(&"post_users_by_id_block".into(), None).as_str(),
             "PostUsersByIdBlock"
+        );
+        assert_eq!(
+            operation_type_stem(&snake_name("match"), None).as_str(),
+            "Match"
         );
     }
 
@@ -512,17 +619,21 @@ mod tests {
     fn scope_suffixes_collisions_and_reports_them() {
         let mut scope = Scope::new();
         scope.reserve("Client");
+        let claim = |scope: &mut Scope, wanted: &str| scope.claim(wanted).name.to_string();
         assert_eq!(scope.claim("Video").collided_with, None);
         let second = scope.claim("Video");
-        assert_eq!(second.name, "Video2");
-        assert_eq!(second.collided_with.as_deref(), Some("Video"));
-        assert_eq!(scope.claim("Video").name, "Video3");
-        assert_eq!(scope.claim("Client").name, "Client2");
-        assert_eq!(scope.claim("V144").name, "V144");
-        assert_eq!(scope.claim("V144").name, "V144_2");
-        assert_eq!(scope.claim_or("Video", "VideoObject").name, "VideoObject");
-        assert_eq!(scope.claim_or("Video", "VideoObject").name, "Video4");
-        assert_eq!(scope.claim_or("Fresh", "FreshObject").name, "Fresh");
+        assert_eq!(second.name.as_str(), "Video2");
+        assert_eq!(second.collided_with, Some("Video".into()));
+        assert_eq!(claim(&mut scope, "Video"), "Video3");
+        assert_eq!(claim(&mut scope, "Client"), "Client2");
+        assert_eq!(claim(&mut scope, "V144"), "V144");
+        assert_eq!(claim(&mut scope, "V144"), "V144_2");
+        let claim_or = |scope: &mut Scope, wanted: &str, alternative: &str| {
+            scope.claim_or(wanted, alternative).name.to_string()
+        };
+        assert_eq!(claim_or(&mut scope, "Video", "VideoObject"), "VideoObject");
+        assert_eq!(claim_or(&mut scope, "Video", "VideoObject"), "Video4");
+        assert_eq!(claim_or(&mut scope, "Fresh", "FreshObject"), "Fresh");
         assert_eq!(
             alternative_type_name("UserRole", TypeRole::Object),
             "UserRoleObject"
@@ -532,10 +643,10 @@ mod tests {
             "FollowStateParam"
         );
         let mut fields = Scope::new();
-        fields.claim("r#type");
-        assert_eq!(fields.claim("r#type").name, "type2");
+        assert_eq!(fields.claim(snake_name("type")).name.to_string(), "r#type");
+        assert_eq!(fields.claim(snake_name("type")).name.to_string(), "type2");
         let mut variants = Scope::new();
-        assert_eq!(variants.claim("").name, "Unnamed");
-        assert_eq!(variants.claim("").name, "Unnamed2");
+        assert_eq!(variants.claim("").name.as_str(), "Unnamed");
+        assert_eq!(variants.claim("").name.as_str(), "Unnamed2");
     }
 }

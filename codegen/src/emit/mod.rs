@@ -9,6 +9,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use crate::model::Model;
+use crate::naming::RustName;
 
 /// What the generated crate's manifest and README say about its package.
 #[derive(Debug, Clone, Copy)]
@@ -204,11 +205,12 @@ pub fn emit_file(model: &Model, package: Package<'_>, file: FileKind) -> Emitted
     }
 }
 
-/// An identifier, raw (`r#type`) where the name says so.
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
+/// An identifier, raw (`r#type`) where the name is a keyword.
+pub fn ident(name: &RustName) -> Ident {
+    if name.is_raw() {
+        Ident::new_raw(name.as_str(), Span::call_site())
+    } else {
+        Ident::new(name.as_str(), Span::call_site())
     }
 }
 

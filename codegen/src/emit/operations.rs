@@ -144,7 +144,7 @@ fn oauth_endpoints(model: &Model) -> TokenStream {
 }
 
 fn info_ident(op: &Operation) -> Ident {
-    format_ident!("{}", op.name.trim_start_matches("r#").to_ascii_uppercase())
+    format_ident!("{}", op.name.as_str().to_ascii_uppercase())
 }
 
 /// `info::GET_VIDEO`, from the operations module.
@@ -156,7 +156,7 @@ fn info_path(op: &Operation) -> TokenStream {
 /// `static GET_VIDEO: OperationInfo`: what errors say about the operation.
 fn operation_info(op: &Operation) -> TokenStream {
     let name = info_ident(op);
-    let method_name = op.name.trim_start_matches("r#");
+    let method_name = op.name.as_str();
     let method = op.method.to_ascii_uppercase();
     let path = &op.path;
     let responses = op.responses.iter().filter_map(|r| {
@@ -206,7 +206,7 @@ fn method_docs(op: &Operation) -> TokenStream {
         lines.push(String::new());
         lines.push("Arguments:".to_owned());
         for parameter in arguments {
-            let mut text = format!("- `{}`", parameter.name.trim_start_matches("r#"));
+            let mut text = format!("- `{}`", parameter.name.as_str());
             // The first paragraph of its description, on one line.
             let described = doc_lines(&parameter.docs);
             let paragraph: Vec<&str> = described
@@ -479,12 +479,12 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
     }
     let returns = return_type(model, op);
     let stream = op.pagination.as_ref().map(|pagination| {
-        let stream_name = format_ident!("{}_stream", op.name.trim_start_matches("r#"));
+        let stream_name = format_ident!("{}_stream", op.name.as_str());
         let item = qualified_type_tokens(model, &pagination.item);
         let args = arguments.iter().map(|p| ident(&p.name));
         let body_arg = body.as_ref().map(|_| quote!(body));
         let all_args: Vec<TokenStream> = args.map(|a| quote!(#a)).chain(body_arg).collect();
-        let method_name = op.name.trim_start_matches("r#");
+        let method_name = op.name.as_str();
         let stream_docs = doc_attrs(&[
             format!("Every item of [`Client::{method_name}`], page after page, fetched as the stream is read."),
             String::new(),
@@ -552,7 +552,7 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
 
 fn builder(model: &Model, op: &Operation) -> TokenStream {
     let name = ident(&op.stem);
-    let method_name = op.name.trim_start_matches("r#");
+    let method_name = op.name.as_str();
     let returns = return_type(model, op);
     let body = body_input(model, op);
     let docs = doc_attrs(&[format!(
@@ -676,7 +676,7 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
 
 fn outcome_type(model: &Model, op: &Operation, outcome: &Outcome) -> TokenStream {
     let name = ident(&outcome.name);
-    let method_name = op.name.trim_start_matches("r#");
+    let method_name = op.name.as_str();
     let docs = doc_attrs(&[format!(
         "What [`Client::{method_name}`] got back: the documented outcomes."
     )]);

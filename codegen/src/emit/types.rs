@@ -9,6 +9,7 @@ use crate::model::{
     EnumVariant, Field, FieldRepr, Model, OpenEnum, Struct, Tagged, TypeDef, TypeExpr, TypeKind,
     UntaggedVariant,
 };
+use crate::naming::RustName;
 
 pub fn types_module(model: &Model) -> TokenStream {
     let items = model.types.iter().map(|def| type_item(model, def));
@@ -54,15 +55,16 @@ fn type_item(model: &Model, def: &TypeDef) -> TokenStream {
 
 /// `ErrorCode`: the codes the document says PeerTube puts in error responses.
 pub fn error_code_module(model: &Model) -> TokenStream {
-    let name = ident("ErrorCode");
+    let name = ident(&RustName::new("ErrorCode"));
     let codes = OpenEnum {
         variants: model.error_codes.clone(),
-        other: if model.error_codes.iter().any(|c| c.name == "Other") {
-            "Unknown"
-        } else {
-            "Other"
-        }
-        .to_owned(),
+        other: RustName::new(
+            if model.error_codes.iter().any(|c| c.name.as_str() == "Other") {
+                "Unknown"
+            } else {
+                "Other"
+            },
+        ),
     };
     let docs = doc_attrs(&[
         "The `code` of an error response: what tells apart errors with one status.".to_owned(),
@@ -169,8 +171,8 @@ fn boxed_tokens(model: &Model, expr: &TypeExpr, boxed: bool) -> TokenStream {
 }
 
 /// serde's `rename_all = "camelCase"` rule, to know which fields it covers.
-fn serde_camel_case(field: &str) -> String {
-    let field = field.trim_start_matches("r#");
+fn serde_camel_case(field: &RustName) -> String {
+    let field = field.as_str();
     let mut out = String::with_capacity(field.len());
     let mut capitalize = false;
     for (i, c) in field.chars().enumerate() {
@@ -203,7 +205,7 @@ fn struct_item(
         .collect();
     let as_is = named_fields
         .iter()
-        .filter(|f| f.name.trim_start_matches("r#") == f.wire_name)
+        .filter(|f| f.name.as_str() == f.wire_name)
         .count();
     let camel = named_fields
         .iter()
@@ -219,7 +221,7 @@ fn struct_item(
     });
     let default = all_optional.then(|| quote!(Default,));
     let fields = s.fields.iter().map(|field| {
-        let expected = if rename_all { serde_camel_case(&field.name) } else { field.name.trim_start_matches("r#").to_owned() };
+        let expected = if rename_all { serde_camel_case(&field.name) } else { field.name.as_str().to_owned() };
         let rename = (field.repr != FieldRepr::Flatten && expected != field.wire_name).then(|| {
             let wire = &field.wire_name;
             quote!(rename = #wire,)
@@ -298,7 +300,7 @@ fn constructor(model: &Model, type_name: &proc_macro2::Ident, s: &Struct) -> Tok
                     arguments.push(quote!(#name: impl Into<#ty>));
                     values.push(quote!(#name: #name.into()));
                 }
-                names.push(format!("`{}`", field.name.trim_start_matches("r#")));
+                names.push(format!("`{}`", field.name.as_str()));
             }
             FieldRepr::Nullable | FieldRepr::Optional | FieldRepr::OptionalNullable => {
                 values.push(quote!(#name: None))
@@ -606,7 +608,7 @@ fn untagged(
     deprecated: Option<TokenStream>,
 ) -> TokenStream {
     let name = ident(&def.name);
-    let type_name = &def.name;
+    let type_name = def.name.as_str();
     let declarations = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = boxed_tokens(model, &v.ty, v.boxed);
@@ -671,7 +673,7 @@ fn untagged(
     });
     let attempts = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let variant_name = &v.name;
+        let variant_name = v.name.as_str();
         let ty = type_tokens(model, &v.ty);
         if v.boxed {
             quote!(.variant::<#ty>(#variant_name, |value| Self::#variant(Box::new(value))))

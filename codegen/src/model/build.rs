@@ -107,12 +107,7 @@ fn link_documentation(
 ) {
     let methods: HashMap<String, String> = operations
         .iter()
-        .filter_map(|o| {
-            Some((
-                o.operation_id.clone()?,
-                o.name.trim_start_matches("r#").to_owned(),
-            ))
-        })
+        .filter_map(|o| Some((o.operation_id.clone()?, o.name.as_str().to_owned())))
         .collect();
     let rewrite = |text: &mut String| {
         if !text.contains("](#") {

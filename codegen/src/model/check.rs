@@ -4,13 +4,13 @@
 
 use super::{Model, Returns, TypeKind};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::naming;
+use crate::naming::RustName;
 use crate::pointer::Pointer;
 
 pub fn identifiers(model: &Model) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
-    let mut check = |name: &str, what: &str, at: &Pointer| {
-        if !naming::is_identifier(name) {
+    let mut check = |name: &RustName, what: &str, at: &Pointer| {
+        if !name.is_identifier() {
             diagnostics.push(
                 Diagnostic::error(format!(
                     "the {what} here would be named `{name}`, which is not a Rust identifier"
@@ -114,7 +114,7 @@ mod tests {
             identifiers(&model_with_variant("Published")).error_count(),
             0
         );
-        for bad in ["", "2", "a-b", "_"] {
+        for bad in ["", "2", "a-b", "é"] {
             let diagnostics = identifiers(&model_with_variant(bad));
             let message = diagnostics.errors().next().map(ToString::to_string);
             assert!(

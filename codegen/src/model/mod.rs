@@ -13,6 +13,7 @@ mod types;
 
 use serde_json::Value;
 
+use crate::naming::RustName;
 use crate::pointer::Pointer;
 pub use build::build;
 
@@ -114,7 +115,7 @@ pub struct TypeId(pub usize);
 #[derive(Debug, Clone)]
 pub struct TypeDef {
     pub id: TypeId,
-    pub name: String,
+    pub name: RustName,
     /// Where the schema is written.
     pub origin: Pointer,
     pub docs: Docs,
@@ -182,7 +183,7 @@ pub struct Struct {
 
 #[derive(Debug, Clone)]
 pub struct Field {
-    pub name: String,
+    pub name: RustName,
     /// The JSON property name (empty for [`FieldRepr::Flatten`]).
     pub wire_name: String,
     /// The field's type without the `Option` that [`FieldRepr`] adds.
@@ -216,12 +217,12 @@ pub enum FieldRepr {
 pub struct OpenEnum<T> {
     pub variants: Vec<EnumVariant<T>>,
     /// The name of the variant for unlisted values (`Other`, unless a listed value has it).
-    pub other: String,
+    pub other: RustName,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumVariant<T> {
-    pub name: String,
+    pub name: RustName,
     pub value: T,
     pub description: Option<String>,
 }
@@ -235,7 +236,7 @@ pub struct Tagged {
 
 #[derive(Debug, Clone)]
 pub struct TaggedVariant {
-    pub name: String,
+    pub name: RustName,
     pub tag_value: String,
     /// The variant's other properties; `None` when the tag is all it has.
     pub payload: Option<TypeId>,
@@ -244,7 +245,7 @@ pub struct TaggedVariant {
 
 #[derive(Debug, Clone)]
 pub struct UntaggedVariant {
-    pub name: String,
+    pub name: RustName,
     pub ty: TypeExpr,
     pub boxed: bool,
 }
@@ -305,10 +306,10 @@ impl TypeExpr {
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// The method name (snake_case).
-    pub name: String,
+    pub name: RustName,
     /// The PascalCase stem of the operation's types: its request builder (when it has
     /// optional inputs) and its outcome type.
-    pub stem: String,
+    pub stem: RustName,
     pub operation_id: Option<String>,
     pub method: String,
     pub path: String,
@@ -439,7 +440,7 @@ pub enum ParamShape {
 #[derive(Debug, Clone)]
 pub struct Parameter {
     /// The Rust name (snake_case).
-    pub name: String,
+    pub name: RustName,
     pub wire_name: String,
     pub location: ParamLocation,
     pub ty: TypeExpr,
@@ -503,7 +504,7 @@ pub enum ResponseBody {
 /// A documented response header.
 #[derive(Debug, Clone)]
 pub struct HeaderField {
-    pub name: String,
+    pub name: RustName,
     pub wire_name: String,
     pub ty: TypeExpr,
     pub docs: Docs,
@@ -524,14 +525,14 @@ pub enum Returns {
 #[derive(Debug, Clone)]
 pub struct Outcome {
     /// The type's name (in the `operations` module).
-    pub name: String,
+    pub name: RustName,
     /// One variant: a struct; several: an enum.
     pub variants: Vec<OutcomeVariant>,
 }
 
 #[derive(Debug, Clone)]
 pub struct OutcomeVariant {
-    pub name: String,
+    pub name: RustName,
     pub status: u16,
     pub description: String,
     pub headers: Vec<HeaderField>,
@@ -543,9 +544,9 @@ pub struct OutcomeVariant {
 pub struct Pagination {
     pub item: TypeExpr,
     /// The field holding the number of items in the whole list, and whether it is an `Option`.
-    pub total: (String, bool),
+    pub total: (RustName, bool),
     /// Whether `total` is an `i32` (else an `i64`).
     pub total_int32: bool,
     /// The field holding the page's items, and whether it is an `Option`.
-    pub data: (String, bool),
+    pub data: (RustName, bool),
 }

@@ -12,14 +12,14 @@ use super::{
     Response, ResponseBody, Returns, SegmentPart, TypeDef, TypeExpr, TypeKind,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::naming::{self, Scope};
+use crate::naming::{self, RustName, Scope};
 use crate::pointer::Pointer;
 use crate::resolve::{Node, NodeKind, Resolved};
 
 /// An operation before its types are converted: where it is and what it is called.
 pub struct Skeleton<'a> {
-    pub name: String,
-    pub stem: String,
+    pub name: RustName,
+    pub stem: RustName,
     pub method: String,
     pub path: String,
     pub pointer: Pointer,
@@ -50,7 +50,7 @@ pub fn skeletons<'a>(
                 ))
                 .hint(format!("pick another, such as `{name}_operation`")),
             );
-        } else if !naming::is_identifier(name) || naming::snake_name(name) != *name {
+        } else if !naming::is_identifier(name) || naming::snake_name(name).to_string() != *name {
             diagnostics.push(
                 Diagnostic::error(format!(
                     "the method name `{name}` given for `{key}` is not a snake_case identifier"
@@ -117,13 +117,13 @@ pub fn skeletons<'a>(
             unused_overrides.remove(&key);
             let claimed = match pinned_name {
                 Some(name) => naming::Claimed {
-                    name: name.clone(),
+                    name: RustName::new(name.as_str()),
                     collided_with: None,
                 },
                 // On a collision, the name built from the method and path is the next best.
                 None => methods.claim_or(
-                    &naming::operation_name(&method, path, operation_id),
-                    &naming::operation_name(&method, path, None),
+                    naming::operation_name(&method, path, operation_id),
+                    naming::operation_name(&method, path, None),
                 ),
             };
             if let Some(collided) = &claimed.collided_with {
@@ -148,12 +148,12 @@ pub fn skeletons<'a>(
                 );
             }
             let stem = match pinned_name {
-                Some(name) => naming::operation_type_stem(name, None),
+                Some(name) => naming::operation_type_stem(&RustName::new(name.as_str()), None),
                 None => naming::operation_type_stem(&claimed.name, operation_id),
             };
             stems
                 .stems
-                .insert((path.clone(), method.clone()), stem.clone());
+                .insert((path.clone(), method.clone()), stem.to_string());
             list.push(Skeleton {
                 name: claimed.name,
                 stem,
@@ -451,7 +451,7 @@ fn convert_parameter(
             ParamRole::Setter
         };
     let wanted = naming::snake_name(&data.name);
-    let claimed = scope.claim(&wanted);
+    let claimed = scope.claim(wanted);
     if let Some(collided) = &claimed.collided_with {
         types.diagnostics.push(
             Diagnostic::warning(format!(
@@ -766,7 +766,7 @@ fn convert_response(
             }
             ParameterSchemaOrContent::Content(_) => TypeExpr::String,
         };
-        let claimed = scope.claim(&naming::snake_name(name));
+        let claimed = scope.claim(naming::snake_name(name));
         headers.push(HeaderField {
             name: claimed.name,
             wire_name: name.clone(),
@@ -848,7 +848,7 @@ fn returns(skeleton: &Skeleton<'_>, responses: &[Response]) -> (Returns, String)
                     let status = response.code().unwrap_or_default();
                     OutcomeVariant {
                         name: scope
-                            .claim(&outcome_variant_name(status, &response.description))
+                            .claim(outcome_variant_name(status, &response.description))
                             .name,
                         status,
                         description: response.description.clone(),
@@ -858,7 +858,7 @@ fn returns(skeleton: &Skeleton<'_>, responses: &[Response]) -> (Returns, String)
                 })
                 .collect();
             let outcome = Outcome {
-                name: format!("{}Outcome", skeleton.stem),
+                name: RustName::new(format!("{}Outcome", skeleton.stem.as_str())),
                 variants,
             };
             (Returns::Outcome(outcome), accept)
@@ -1079,7 +1079,7 @@ pub fn error_codes(operations: &[Operation]) -> Vec<EnumVariant<String>> {
     order
         .into_iter()
         .map(|code| EnumVariant {
-            name: scope.claim(&naming::variant_name(&code)).name,
+            name: scope.claim(naming::variant_name(&code)).name,
             description: codes.get(&code).cloned().flatten(),
             value: code,
         })

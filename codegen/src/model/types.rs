@@ -15,7 +15,7 @@ use super::{
     TaggedVariant, TypeDef, TypeExpr, TypeId, TypeKind, UntaggedVariant, Usage,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::naming::{self, Scope};
+use crate::naming::{self, RustName, Scope};
 use crate::pointer::Pointer;
 use crate::resolve::{Additional, Node, NodeDocs, NodeKind, ObjectNode, Resolved, UnionNode};
 
@@ -97,11 +97,11 @@ impl<'a> TypeBuilder<'a> {
             }
             first_claim.insert(rust_name.clone(), pointer.clone());
             self.names.claim(&rust_name);
-            self.allocate(pointer, rust_name);
+            self.allocate(pointer, RustName::new(rust_name));
         }
     }
 
-    fn allocate(&mut self, origin: Pointer, name: String) -> TypeId {
+    fn allocate(&mut self, origin: Pointer, name: RustName) -> TypeId {
         let id = TypeId(self.slots.len());
         self.by_pointer.insert(origin.clone(), id);
         self.slots.push(Slot {
@@ -302,7 +302,7 @@ impl<'a> TypeBuilder<'a> {
         };
         let claimed = self
             .names
-            .claim_or(&wanted, &naming::alternative_type_name(&wanted, role));
+            .claim_or(&wanted, naming::alternative_type_name(&wanted, role));
         if let Some(collided) = &claimed.collided_with {
             self.diagnostics.push(
                 Diagnostic::warning(format!(
@@ -347,7 +347,7 @@ impl<'a> TypeBuilder<'a> {
     fn type_name(&self, id: TypeId) -> String {
         self.slots
             .get(id.0)
-            .map(|slot| slot.def.name.clone())
+            .map(|slot| slot.def.name.as_str().to_owned())
             .unwrap_or_default()
     }
 
@@ -432,7 +432,13 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn claim_in(&mut self, scope: &mut Scope, wanted: &str, at: &Pointer, what: &str) -> String {
+    fn claim_in(
+        &mut self,
+        scope: &mut Scope,
+        wanted: impl Into<RustName>,
+        at: &Pointer,
+        what: &str,
+    ) -> RustName {
         let claimed = scope.claim(wanted);
         if let Some(collided) = &claimed.collided_with {
             self.diagnostics.push(
@@ -641,7 +647,9 @@ impl<'a> TypeBuilder<'a> {
         });
         let previous = self.strip_tag.insert(node.pointer.clone(), tag.to_owned());
         let kind = match &node.kind {
-            NodeKind::Object(object) => TypeKind::Struct(self.object(node, object, &claimed)),
+            NodeKind::Object(object) => {
+                TypeKind::Struct(self.object(node, object, claimed.as_str()))
+            }
             _ => TypeKind::Alias(TypeExpr::Json),
         };
         match previous {
@@ -723,7 +731,7 @@ impl<'a> TypeBuilder<'a> {
                 .unwrap_or_default();
             let name = self.claim_in(
                 &mut scope,
-                &naming::variant_name(&value),
+                naming::variant_name(&value),
                 &member.pointer,
                 "variant",
             );
@@ -783,7 +791,7 @@ impl<'a> TypeBuilder<'a> {
                     .hint("give the variants a property that tells them apart, or a discriminator"),
                 );
             }
-            shapes.push((shape, name.clone()));
+            shapes.push((shape, name.to_string()));
             variants.push((
                 rank,
                 UntaggedVariant {
@@ -1199,10 +1207,12 @@ pub fn secret(ty: TypeExpr) -> TypeExpr {
 fn open_enum<T>(variants: Vec<EnumVariant<T>>) -> OpenEnum<T> {
     let other = ["Other", "Unknown", "OtherValue"]
         .into_iter()
-        .find(|candidate| variants.iter().all(|v| v.name != *candidate))
-        .unwrap_or("UnlistedValue")
-        .to_owned();
-    OpenEnum { variants, other }
+        .find(|candidate| variants.iter().all(|v| v.name.as_str() != *candidate))
+        .unwrap_or("UnlistedValue");
+    OpenEnum {
+        variants,
+        other: RustName::new(other),
+    }
 }
 
 fn optional(expr: TypeExpr) -> TypeExpr {
