@@ -12,7 +12,7 @@ use crate::model::{
 use crate::naming::RustName;
 
 pub fn types_module(model: &Model) -> TokenStream {
-    let items = model.types.iter().map(|def| type_item(model, def));
+    let items = model.types_in_order().map(|def| type_item(model, def));
     quote! {
         //! Every schema of the API document as a Rust type.
         //!
@@ -573,9 +573,9 @@ fn tagged(
         let variant = ident(&v.name);
         let value = &v.tag_value;
         let docs = doc_attrs(&[format!("`{tag}` is {}.", code_span(value))]);
-        match v.payload {
+        match &v.payload {
             Some(payload) => {
-                let ty = boxed_tokens(model, &TypeExpr::Named(payload), v.boxed);
+                let ty = boxed_tokens(model, payload, v.boxed);
                 quote! {
                     #docs
                     #[serde(rename = #value)]

@@ -1,13 +1,16 @@
 //! The model stage's driver: types, then operations, then the decisions that need the whole
 //! picture (where values travel, which `Option`s nest, which fields need a `Box`, the order).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
 use super::operations::{convert, skeletons};
 use super::types::TypeBuilder;
-use super::{ApiInfo, FieldRepr, Model, TypeDef, TypeExpr, TypeId, TypeKind, Usage};
+use super::visit::{self, VisitMut};
+use super::{
+    ApiInfo, Docs, FieldRepr, Model, Operation, TypeDef, TypeExpr, TypeId, TypeKind, Usage,
+};
 use crate::diagnostic::{Diagnostics, Failure};
 use crate::pointer::Pointer;
 use crate::resolve::Resolved;
@@ -47,7 +50,7 @@ pub fn build(
         }
         operations.push(convert(skeleton, &mut types, resolved));
     }
-    let (mut defs, mut examples, type_diagnostics) = types.finish();
+    let (mut defs, examples, type_diagnostics) = types.finish();
     diagnostics.extend(resolved.take_warnings());
     diagnostics.extend(type_diagnostics);
     for operation in &mut operations {
@@ -57,18 +60,15 @@ pub fn build(
         return Err(diagnostics.into());
     }
 
-    mark_usage(&mut defs, &mut operations);
+    mark_usage(&mut defs, &operations);
     for operation in &mut operations {
         operation.pagination = super::operations::pagination(operation, &defs);
     }
     settle_nullable_fields(&mut defs);
     box_cycles(&mut defs);
     let order = output_order(&defs, &component_names, &skeletons);
-    let (defs, operations) = reorder(defs, operations, &order, &mut examples);
 
     let external_docs = resolved.api.external_docs.as_ref().map(|d| d.url.as_str());
-    let mut operations = operations;
-    let mut defs = defs;
     link_documentation(&mut defs, &mut operations, external_docs);
 
     let oauth = super::operations::oauth_login(resolved, &operations, &defs);
@@ -84,6 +84,7 @@ pub fn build(
     let model = Model {
         api,
         types: defs,
+        order,
         error_codes: super::operations::error_codes(&operations),
         oauth,
         operations,
@@ -102,7 +103,7 @@ pub fn build(
 /// (`crate::Client::get_video`); other anchors point into the document's `externalDocs` page.
 fn link_documentation(
     defs: &mut [TypeDef],
-    operations: &mut [super::Operation],
+    operations: &mut [Operation],
     external_docs: Option<&str>,
 ) {
     let methods: HashMap<String, String> = operations
@@ -135,34 +136,23 @@ fn link_documentation(
         out.push_str(rest);
         *text = out;
     };
-    let docs = |docs: &mut super::Docs| {
-        if let Some(d) = &mut docs.description {
-            rewrite(d);
+    /// Rewrites the descriptions of a type and of its fields and values.
+    struct Links<F>(F);
+    impl<F: FnMut(&mut String)> VisitMut for Links<F> {
+        fn docs(&mut self, docs: &mut Docs) {
+            docs.description.iter_mut().for_each(&mut self.0);
         }
-    };
-    for def in defs.iter_mut() {
-        docs(&mut def.docs);
-        match &mut def.kind {
-            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| docs(&mut f.docs)),
-            TypeKind::StringEnum(e) => e
-                .variants
-                .iter_mut()
-                .filter_map(|v| v.description.as_mut())
-                .for_each(rewrite),
-            TypeKind::IntEnum(e) => e
-                .variants
-                .iter_mut()
-                .filter_map(|v| v.description.as_mut())
-                .for_each(rewrite),
-            TypeKind::Flags(f) => f
-                .iter_mut()
-                .filter_map(|v| v.description.as_mut())
-                .for_each(rewrite),
-            _ => {}
+        fn description(&mut self, description: &mut Option<String>) {
+            description.iter_mut().for_each(&mut self.0);
         }
     }
+    let mut links = Links(&rewrite);
+    for def in defs.iter_mut() {
+        visit::walk_mut(def, &mut links);
+    }
+    let docs = |docs: &mut Docs| docs.description.iter_mut().for_each(&rewrite);
     for operation in operations.iter_mut() {
-        operation.description.iter_mut().for_each(rewrite);
+        operation.description.iter_mut().for_each(&rewrite);
         operation
             .parameters
             .iter_mut()
@@ -251,29 +241,14 @@ fn collect_refs(
     }
 }
 
-/// The named types an item refers to directly or inside a list, map or option.
-fn references(def: &TypeDef, f: &mut impl FnMut(TypeId)) {
-    match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().for_each(|field| field.ty.visit_named(f)),
-        TypeKind::Tagged(t) => t
-            .variants
-            .iter()
-            .filter_map(|v| v.payload)
-            .for_each(&mut *f),
-        TypeKind::Untagged(variants) => variants.iter().for_each(|v| v.ty.visit_named(f)),
-        TypeKind::Alias(expr) => expr.visit_named(f),
-        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_) => {}
-    }
-}
-
-fn mark_usage(defs: &mut [TypeDef], operations: &mut [super::Operation]) {
+fn mark_usage(defs: &mut [TypeDef], operations: &[Operation]) {
     let mut request: Vec<TypeId> = Vec::new();
     let mut response: Vec<TypeId> = Vec::new();
-    for operation in operations.iter_mut() {
-        for ty in operation.request_types_mut() {
+    for operation in operations {
+        for ty in operation.request_types() {
             ty.visit_named(&mut |id| request.push(id));
         }
-        for ty in operation.response_types_mut() {
+        for ty in operation.response_types() {
             ty.visit_named(&mut |id| response.push(id));
         }
     }
@@ -288,7 +263,7 @@ fn mark_usage(defs: &mut [TypeDef], operations: &mut [super::Operation]) {
                     continue;
                 }
                 *flag = true;
-                references(def, &mut |next| stack.push(next));
+                visit::for_each_value(def, |ty, _| ty.visit_named(&mut |next| stack.push(next)));
             }
         };
     spread(defs, request, |u| &mut u.request);
@@ -315,76 +290,58 @@ fn settle_nullable_fields(defs: &mut [TypeDef]) {
 /// in document order). A list or a map already breaks a cycle, so it needs none.
 fn box_cycles(defs: &mut [TypeDef]) {
     // Aliases are transparent: a field of an alias type holds the aliased type.
-    let target = |defs: &[TypeDef], id: TypeId| -> TypeId {
-        let mut id = id;
-        for _ in 0..defs.len() {
-            match defs.get(id.0).map(|def| &def.kind) {
-                Some(TypeKind::Alias(expr)) => match by_value_target(expr) {
-                    Some(next) => id = next,
-                    None => break,
-                },
-                _ => break,
+    let through_aliases: Vec<TypeId> = (0..defs.len())
+        .map(|index| {
+            let mut id = TypeId(index);
+            for _ in 0..defs.len() {
+                match defs.get(id.0).map(|def| &def.kind) {
+                    Some(TypeKind::Alias(expr)) => match by_value_target(expr) {
+                        Some(next) => id = next,
+                        None => break,
+                    },
+                    _ => break,
+                }
             }
-        }
-        id
-    };
+            id
+        })
+        .collect();
+    let target = |id: TypeId| through_aliases.get(id.0).copied().unwrap_or(id);
     let edges: Vec<Vec<TypeId>> = defs
         .iter()
         .map(|def| {
             let mut direct = Vec::new();
-            if !matches!(def.kind, TypeKind::Alias(_)) {
-                by_value(def, &mut |id| direct.push(target(defs, id)));
-            }
+            visit::for_each_value(def, |ty, boxable| {
+                if let Some(id) = by_value_target(ty).filter(|_| boxable) {
+                    direct.push(target(id));
+                }
+            });
             direct
         })
         .collect();
     let back = back_edges(&edges);
-    let boxed = |from: usize, to: TypeId| back.contains(&(from, target(defs, to).0));
-    let decisions: Vec<Vec<bool>> = defs
-        .iter()
-        .enumerate()
-        .map(|(index, def)| match &def.kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .map(|f| by_value_target(&f.ty).is_some_and(|id| boxed(index, id)))
-                .collect(),
-            TypeKind::Tagged(t) => t
-                .variants
-                .iter()
-                .map(|v| v.payload.is_some_and(|id| boxed(index, id)))
-                .collect(),
-            TypeKind::Untagged(variants) => variants
-                .iter()
-                .map(|v| by_value_target(&v.ty).is_some_and(|id| boxed(index, id)))
-                .collect(),
-            _ => Vec::new(),
-        })
-        .collect();
-    for (def, decisions) in defs.iter_mut().zip(decisions) {
-        match &mut def.kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter_mut()
-                .zip(decisions)
-                .for_each(|(f, b)| f.boxed = b),
-            TypeKind::Tagged(t) => t
-                .variants
-                .iter_mut()
-                .zip(decisions)
-                .for_each(|(v, b)| v.boxed = b),
-            TypeKind::Untagged(variants) => variants
-                .iter_mut()
-                .zip(decisions)
-                .for_each(|(v, b)| v.boxed = b),
-            _ => {}
+
+    struct Boxer<'a, T> {
+        from: usize,
+        back: &'a HashSet<(usize, usize)>,
+        target: T,
+    }
+    impl<T: Fn(TypeId) -> TypeId> VisitMut for Boxer<'_, T> {
+        fn value(&mut self, ty: &mut TypeExpr, boxed: Option<&mut bool>) {
+            if let Some(boxed) = boxed {
+                *boxed = by_value_target(ty)
+                    .is_some_and(|to| self.back.contains(&(self.from, (self.target)(to).0)));
+            }
         }
+    }
+    for (from, def) in defs.iter_mut().enumerate() {
+        let back = &back;
+        visit::walk_mut(def, &mut Boxer { from, back, target });
     }
 }
 
 /// The back edges of a depth-first walk from every node in order: removing them breaks every
 /// cycle.
-fn back_edges(edges: &[Vec<TypeId>]) -> std::collections::HashSet<(usize, usize)> {
+fn back_edges(edges: &[Vec<TypeId>]) -> HashSet<(usize, usize)> {
     #[derive(Clone, Copy, PartialEq, Eq)]
     enum Mark {
         Unseen,
@@ -397,7 +354,7 @@ fn back_edges(edges: &[Vec<TypeId>]) -> std::collections::HashSet<(usize, usize)
             *slot = value;
         }
     };
-    let mut back = std::collections::HashSet::new();
+    let mut back = HashSet::new();
     for root in 0..edges.len() {
         if marks.get(root) != Some(&Mark::Unseen) {
             continue;
@@ -436,31 +393,6 @@ fn by_value_target(expr: &TypeExpr) -> Option<TypeId> {
         TypeExpr::Named(id) => Some(*id),
         TypeExpr::Option(inner) => by_value_target(inner),
         _ => None,
-    }
-}
-
-fn by_value(def: &TypeDef, f: &mut impl FnMut(TypeId)) {
-    match &def.kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .filter_map(|x| by_value_target(&x.ty))
-            .for_each(&mut *f),
-        TypeKind::Tagged(t) => t
-            .variants
-            .iter()
-            .filter_map(|v| v.payload)
-            .for_each(&mut *f),
-        TypeKind::Untagged(variants) => variants
-            .iter()
-            .filter_map(|v| by_value_target(&v.ty))
-            .for_each(&mut *f),
-        TypeKind::Alias(expr) => {
-            if let Some(id) = by_value_target(expr) {
-                f(id)
-            }
-        }
-        _ => {}
     }
 }
 
@@ -503,58 +435,4 @@ fn output_order(
         defs.iter().map(|d| (d.id, group(&d.origin))).collect();
     order.sort_by_key(|(id, group)| (*group, *id));
     order.into_iter().map(|(id, _)| id).collect()
-}
-
-fn reorder(
-    defs: Vec<TypeDef>,
-    mut operations: Vec<super::Operation>,
-    order: &[TypeId],
-    examples: &mut [super::Example],
-) -> (Vec<TypeDef>, Vec<super::Operation>) {
-    let mut new_id: Vec<TypeId> = (0..defs.len()).map(TypeId).collect();
-    for (position, old) in order.iter().enumerate() {
-        if let Some(slot) = new_id.get_mut(old.0) {
-            *slot = TypeId(position);
-        }
-    }
-    let renumber = |id: &mut TypeId| *id = new_id.get(id.0).copied().unwrap_or(*id);
-    let map = |expr: &mut TypeExpr| remap(expr, &renumber);
-    let mut slots: Vec<Option<TypeDef>> = defs.into_iter().map(Some).collect();
-    let mut out = Vec::with_capacity(order.len());
-    for old in order {
-        let Some(mut def) = slots.get_mut(old.0).and_then(Option::take) else {
-            continue;
-        };
-        renumber(&mut def.id);
-        match &mut def.kind {
-            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| map(&mut f.ty)),
-            TypeKind::Tagged(t) => t
-                .variants
-                .iter_mut()
-                .filter_map(|v| v.payload.as_mut())
-                .for_each(renumber),
-            TypeKind::Untagged(variants) => variants.iter_mut().for_each(|v| map(&mut v.ty)),
-            TypeKind::Alias(expr) => map(expr),
-            TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_) => {}
-        }
-        out.push(def);
-    }
-    for example in examples {
-        map(&mut example.ty);
-    }
-    for operation in &mut operations {
-        operation.request_types_mut().for_each(map);
-        operation.response_types_mut().for_each(map);
-    }
-    (out, operations)
-}
-
-fn remap(expr: &mut TypeExpr, renumber: &impl Fn(&mut TypeId)) {
-    match expr {
-        TypeExpr::Named(id) => renumber(id),
-        TypeExpr::List(inner) | TypeExpr::Map(inner) | TypeExpr::Option(inner) => {
-            remap(inner, renumber)
-        }
-        _ => {}
-    }
 }

@@ -2,7 +2,8 @@
 //! guarantee it; if a document finds a gap in them, the maintainer gets an error that names the
 //! place instead of a panic in the emit stage.
 
-use super::{Model, Returns, TypeKind};
+use super::visit;
+use super::{Model, Returns};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::naming::RustName;
 use crate::pointer::Pointer;
@@ -23,31 +24,8 @@ pub fn identifiers(model: &Model) -> Diagnostics {
             );
         }
     };
-    for def in &model.types {
-        let at = &def.origin;
-        check(&def.name, "type", at);
-        match &def.kind {
-            TypeKind::Struct(s) => s.fields.iter().for_each(|f| check(&f.name, "field", at)),
-            TypeKind::StringEnum(e) => {
-                e.variants
-                    .iter()
-                    .for_each(|v| check(&v.name, "variant", at));
-                check(&e.other, "variant", at);
-            }
-            TypeKind::IntEnum(e) => {
-                e.variants
-                    .iter()
-                    .for_each(|v| check(&v.name, "variant", at));
-                check(&e.other, "variant", at);
-            }
-            TypeKind::Flags(flags) => flags.iter().for_each(|v| check(&v.name, "constant", at)),
-            TypeKind::Tagged(t) => t
-                .variants
-                .iter()
-                .for_each(|v| check(&v.name, "variant", at)),
-            TypeKind::Untagged(u) => u.iter().for_each(|v| check(&v.name, "variant", at)),
-            TypeKind::Alias(_) => {}
-        }
+    for def in model.types_in_order() {
+        visit::for_each_name(def, |name, what| check(name, what, &def.origin));
     }
     for operation in &model.operations {
         let at = &operation.pointer;
@@ -77,7 +55,7 @@ pub fn identifiers(model: &Model) -> Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ApiInfo, Docs, EnumVariant, OpenEnum, TypeDef, TypeId, Usage};
+    use crate::model::{ApiInfo, Docs, EnumVariant, OpenEnum, TypeDef, TypeId, TypeKind, Usage};
 
     fn model_with_variant(name: &str) -> Model {
         Model {
@@ -101,6 +79,7 @@ mod tests {
                 }),
                 usage: Usage::default(),
             }],
+            order: vec![TypeId(0)],
             operations: vec![],
             error_codes: vec![],
             oauth: None,

@@ -10,6 +10,7 @@ mod check;
 mod enums;
 mod operations;
 mod types;
+mod visit;
 
 use serde_json::Value;
 
@@ -21,8 +22,11 @@ pub use build::build;
 #[derive(Debug, Clone)]
 pub struct Model {
     pub api: ApiInfo,
-    /// Every named type; a [`TypeId`] indexes this list. In output order.
+    /// Every named type; a [`TypeId`] indexes this list (ids are handed out as types are met,
+    /// and never change).
     pub types: Vec<TypeDef>,
+    /// The order the types are written in (see [`Model::types_in_order`]).
+    pub order: Vec<TypeId>,
     pub operations: Vec<Operation>,
     /// The codes the document says PeerTube puts in error responses (`invalid_token`, ...).
     pub error_codes: Vec<EnumVariant<String>>,
@@ -44,6 +48,12 @@ impl Model {
     /// The type with this id (every id the model hands out has one).
     pub fn ty(&self, id: TypeId) -> Option<&TypeDef> {
         self.types.get(id.0)
+    }
+
+    /// Every type in the order the `types` module lists them: each component schema followed
+    /// by the types written inside it, then those of shared parameters, then each operation's.
+    pub fn types_in_order(&self) -> impl Iterator<Item = &TypeDef> {
+        self.order.iter().filter_map(|id| self.ty(*id))
     }
 
     /// The type an expression stands for once aliases are followed.
@@ -238,8 +248,8 @@ pub struct Tagged {
 pub struct TaggedVariant {
     pub name: RustName,
     pub tag_value: String,
-    /// The variant's other properties; `None` when the tag is all it has.
-    pub payload: Option<TypeId>,
+    /// The variant's other properties (a named struct); `None` when the tag is all it has.
+    pub payload: Option<TypeExpr>,
     pub boxed: bool,
 }
 
@@ -353,38 +363,38 @@ impl Operation {
     }
 
     /// Every type the request mentions (parameters, body).
-    pub fn request_types_mut(&mut self) -> impl Iterator<Item = &mut TypeExpr> {
+    pub fn request_types(&self) -> impl Iterator<Item = &TypeExpr> {
         self.parameters
-            .iter_mut()
-            .map(|p| &mut p.ty)
-            .chain(self.body.iter_mut().filter_map(|b| b.ty.as_mut()))
+            .iter()
+            .map(|p| &p.ty)
+            .chain(self.body.iter().filter_map(|b| b.ty.as_ref()))
     }
 
     /// Every type the responses mention (bodies, headers, the outcome, the page items).
-    pub fn response_types_mut(&mut self) -> impl Iterator<Item = &mut TypeExpr> {
-        let responses = self.responses.iter_mut().flat_map(|r| {
-            let body = match &mut r.body {
+    pub fn response_types(&self) -> impl Iterator<Item = &TypeExpr> {
+        fn json(body: &Option<ResponseBody>) -> Option<&TypeExpr> {
+            match body {
                 Some(ResponseBody::Json(ty)) => Some(ty),
                 _ => None,
-            };
-            body.into_iter()
-                .chain(r.headers.iter_mut().map(|h| &mut h.ty))
+            }
+        }
+        let responses = self.responses.iter().flat_map(move |r| {
+            json(&r.body)
+                .into_iter()
+                .chain(r.headers.iter().map(|h| &h.ty))
         });
-        let returns: Box<dyn Iterator<Item = &mut TypeExpr>> = match &mut self.returns {
+        let returns: Box<dyn Iterator<Item = &TypeExpr>> = match &self.returns {
             Returns::Json(ty) => Box::new(std::iter::once(ty)),
-            Returns::Outcome(outcome) => Box::new(outcome.variants.iter_mut().flat_map(|v| {
-                let body = match &mut v.body {
-                    Some(ResponseBody::Json(ty)) => Some(ty),
-                    _ => None,
-                };
-                body.into_iter()
-                    .chain(v.headers.iter_mut().map(|h| &mut h.ty))
+            Returns::Outcome(outcome) => Box::new(outcome.variants.iter().flat_map(|v| {
+                json(&v.body)
+                    .into_iter()
+                    .chain(v.headers.iter().map(|h| &h.ty))
             })),
             Returns::Unit | Returns::Text | Returns::Binary => Box::new(std::iter::empty()),
         };
         responses
             .chain(returns)
-            .chain(self.pagination.iter_mut().map(|p| &mut p.item))
+            .chain(self.pagination.iter().map(|p| &p.item))
     }
 }
 

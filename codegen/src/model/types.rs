@@ -620,7 +620,7 @@ impl<'a> TypeBuilder<'a> {
             variants.push(TaggedVariant {
                 name,
                 tag_value: value.clone(),
-                payload,
+                payload: payload.map(TypeExpr::Named),
                 boxed: false,
             });
         }
@@ -745,7 +745,7 @@ impl<'a> TypeBuilder<'a> {
             variants.push(TaggedVariant {
                 name,
                 tag_value: value,
-                payload,
+                payload: payload.map(TypeExpr::Named),
                 boxed: false,
             });
         }
