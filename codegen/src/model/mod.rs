@@ -16,6 +16,8 @@ use serde_json::Value;
 
 use crate::naming::RustName;
 use crate::pointer::Pointer;
+/// Documentation is the schema's, as resolved: one type from the document to the doc comments.
+pub use crate::resolve::{Constraints, Docs};
 pub use build::build;
 
 /// Everything the emit stage needs.
@@ -142,31 +144,6 @@ pub struct Usage {
     pub request: bool,
     /// Part of a response the client reads.
     pub response: bool,
-}
-
-/// Documentation taken from the schema.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Docs {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub example: Option<Value>,
-    pub default: Option<Value>,
-    pub deprecated: bool,
-    /// Validation keywords, kept as documentation only: real servers break them (see
-    /// `../shared/corpus`), so the client never rejects a response over them.
-    pub constraints: Constraints,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Constraints {
-    pub format: Option<String>,
-    pub pattern: Option<String>,
-    pub min_length: Option<u64>,
-    pub max_length: Option<u64>,
-    pub minimum: Option<String>,
-    pub maximum: Option<String>,
-    pub min_items: Option<u64>,
-    pub max_items: Option<u64>,
 }
 
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use openapiv3::{Parameter as ApiParameter, ParameterSchemaOrContent, PathItem, ReferenceOr};
 
-use super::types::{OperationStems, TypeBuilder, docs_of};
+use super::types::{OperationStems, TypeBuilder};
 use super::{
     Body, BodyFormat, Docs, EnumVariant, FieldRepr, HeaderField, Operation, Outcome,
     OutcomeVariant, Pagination, ParamLocation, ParamRole, ParamShape, Parameter, QueryStyle,
@@ -434,7 +434,7 @@ fn convert_parameter(
         ..Docs::default()
     };
     if let Some(node) = &schema_node {
-        let schema_docs = docs_of(&node.docs);
+        let schema_docs = node.docs.clone();
         docs.default = schema_docs.default;
         docs.constraints = schema_docs.constraints;
         if docs.description.is_none() {

@@ -11,13 +11,13 @@ use std::rc::Rc;
 
 use super::enums::{is_bit_flags, labels_from_description};
 use super::{
-    Constraints, Docs, EnumVariant, Example, Field, FieldRepr, OpenEnum, Struct, Tagged,
-    TaggedVariant, TypeDef, TypeExpr, TypeId, TypeKind, UntaggedVariant, Usage,
+    Docs, EnumVariant, Example, Field, FieldRepr, OpenEnum, Struct, Tagged, TaggedVariant, TypeDef,
+    TypeExpr, TypeId, TypeKind, UntaggedVariant, Usage,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::naming::{self, RustName, Scope};
 use crate::pointer::Pointer;
-use crate::resolve::{Additional, Node, NodeDocs, NodeKind, ObjectNode, Resolved, UnionNode};
+use crate::resolve::{Additional, Node, NodeKind, ObjectNode, Resolved, UnionNode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -191,7 +191,7 @@ impl<'a> TypeBuilder<'a> {
                 .insert(pointer.clone(), (example.clone(), TypeExpr::Named(id)));
         }
         let about = self.describe_origin(pointer);
-        self.complete(id, docs_of(&node.docs), about, kind);
+        self.complete(id, node.docs.clone(), about, kind);
         Some(id)
     }
 
@@ -320,7 +320,7 @@ impl<'a> TypeBuilder<'a> {
         let kind = self.kind_of(node, id);
         self.alias_stack = aliases;
         let about = self.describe_origin(&node.pointer);
-        let mut docs = docs_of(&node.docs);
+        let mut docs = node.docs.clone();
         if docs.description.is_none() {
             docs.description = self.parameter_description(&node.pointer);
         }
@@ -514,7 +514,7 @@ impl<'a> TypeBuilder<'a> {
                 wire_name: String::new(),
                 ty,
                 repr: FieldRepr::Flatten,
-                docs: docs_of(&values.docs),
+                docs: values.docs.clone(),
                 boxed: false,
             });
         }
@@ -524,7 +524,7 @@ impl<'a> TypeBuilder<'a> {
     /// A field's documentation: its own, or, for a reference into another schema's
     /// properties, the documentation written there.
     fn field_docs(&mut self, node: &Rc<Node>) -> Docs {
-        let own = docs_of(&node.docs);
+        let own = node.docs.clone();
         if own.description.is_some() {
             return own;
         }
@@ -532,7 +532,7 @@ impl<'a> TypeBuilder<'a> {
             && target.component_schema_name().is_none()
             && let Ok(target_node) = self.resolved.node(target)
         {
-            let mut docs = docs_of(&target_node.docs);
+            let mut docs = target_node.docs.clone();
             docs.deprecated |= own.deprecated;
             return docs;
         }
@@ -638,7 +638,7 @@ impl<'a> TypeBuilder<'a> {
                 id,
                 name: claimed.clone(),
                 origin: node.pointer.clone(),
-                docs: docs_of(&node.docs),
+                docs: node.docs.clone(),
                 about: self.describe_origin(&node.pointer),
                 kind: TypeKind::Struct(Struct::default()),
                 usage: Usage::default(),
@@ -1226,25 +1226,5 @@ fn split_option(expr: TypeExpr) -> (TypeExpr, bool) {
     match expr {
         TypeExpr::Option(inner) => (*inner, true),
         other => (other, false),
-    }
-}
-
-pub fn docs_of(docs: &NodeDocs) -> Docs {
-    Docs {
-        title: docs.title.clone(),
-        description: docs.description.clone(),
-        example: docs.example.clone(),
-        default: docs.default.clone(),
-        deprecated: docs.deprecated,
-        constraints: Constraints {
-            format: docs.format.clone(),
-            pattern: docs.pattern.clone(),
-            min_length: docs.min_length,
-            max_length: docs.max_length,
-            minimum: docs.minimum.as_ref().map(ToString::to_string),
-            maximum: docs.maximum.as_ref().map(ToString::to_string),
-            min_items: docs.min_items,
-            max_items: docs.max_items,
-        },
     }
 }

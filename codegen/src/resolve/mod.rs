@@ -26,19 +26,28 @@ pub use raw::{AdditionalProperties, RawSchema, SchemaType};
 pub struct Node {
     /// Where the schema is written. Two nodes at one pointer are one type.
     pub pointer: Pointer,
-    pub docs: NodeDocs,
+    pub docs: Docs,
     pub nullable: bool,
     pub kind: NodeKind,
 }
 
-/// The documentation keywords of a schema.
+/// What a schema says about its values beyond their type: the documentation keywords,
+/// read once here and carried unchanged to the generated doc comments.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct NodeDocs {
+pub struct Docs {
     pub title: Option<String>,
     pub description: Option<String>,
     pub example: Option<Value>,
     pub default: Option<Value>,
     pub deprecated: bool,
+    /// Validation keywords, kept as documentation only: real servers break them (see
+    /// `../shared/corpus`), so the client never rejects a response over them.
+    pub constraints: Constraints,
+}
+
+/// A schema's validation keywords (and `format`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
     pub format: Option<String>,
     pub pattern: Option<String>,
     pub min_length: Option<u64>,
@@ -397,7 +406,7 @@ impl Resolved {
                 let union_at = union_pointer(raw, at);
                 object.unions.push(Rc::new(Node {
                     pointer: union_at,
-                    docs: NodeDocs::default(),
+                    docs: Docs::default(),
                     nullable: false,
                     kind: union,
                 }));
@@ -451,7 +460,7 @@ impl Resolved {
                         );
                         Rc::new(Node {
                             pointer: at.push("items"),
-                            docs: NodeDocs::default(),
+                            docs: Docs::default(),
                             nullable: false,
                             kind: NodeKind::Any,
                         })
@@ -631,7 +640,7 @@ impl Resolved {
             own.description = None;
             members.push(Rc::new(Node {
                 pointer: at.clone(),
-                docs: NodeDocs::default(),
+                docs: Docs::default(),
                 nullable: false,
                 kind: self.kind_of(&own, at)?,
             }));
@@ -904,21 +913,23 @@ fn same_shape(a: &Node, b: &Node) -> bool {
         )
 }
 
-fn docs_of(raw: &RawSchema) -> NodeDocs {
-    NodeDocs {
+fn docs_of(raw: &RawSchema) -> Docs {
+    Docs {
         title: raw.title.clone(),
         description: raw.description.clone(),
         example: raw.example.clone(),
         default: raw.default.clone(),
         deprecated: raw.deprecated,
-        format: raw.format.clone(),
-        pattern: raw.pattern.clone(),
-        min_length: raw.min_length,
-        max_length: raw.max_length,
-        minimum: raw.minimum.clone(),
-        maximum: raw.maximum.clone(),
-        min_items: raw.min_items,
-        max_items: raw.max_items,
+        constraints: Constraints {
+            format: raw.format.clone(),
+            pattern: raw.pattern.clone(),
+            min_length: raw.min_length,
+            max_length: raw.max_length,
+            minimum: raw.minimum.clone(),
+            maximum: raw.maximum.clone(),
+            min_items: raw.min_items,
+            max_items: raw.max_items,
+        },
     }
 }
 
