@@ -3,8 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde_json::Value;
-
 use super::operations::{convert, skeletons};
 use super::types::TypeBuilder;
 use super::visit::{self, VisitMut};
@@ -24,15 +22,10 @@ pub fn build(
     let mut diagnostics = Diagnostics::default();
     let (skeletons, stems) = skeletons(resolved, operation_names, &mut diagnostics);
 
-    let component_names: Vec<String> = resolved
-        .api
-        .components
-        .as_ref()
-        .map(|c| c.schemas.keys().cloned().collect())
-        .unwrap_or_default();
-    let mut types = TypeBuilder::new(resolved, &stems, tag_only_variants(resolved));
-    types.declare_components(&component_names);
-    for name in &component_names {
+    let component_names = &resolved.component_schemas;
+    let mut types = TypeBuilder::new(resolved, &stems, resolved.variant_only_schemas.clone());
+    types.declare_components(component_names);
+    for name in component_names {
         if types.diagnostics.is_full() {
             break;
         }
@@ -48,10 +41,10 @@ pub fn build(
         if types.diagnostics.is_full() {
             break;
         }
-        operations.push(convert(skeleton, &mut types, resolved));
+        operations.push(convert(skeleton, &mut types));
     }
     let (mut defs, examples, type_diagnostics) = types.finish();
-    diagnostics.extend(resolved.take_warnings());
+    diagnostics.extend(resolved.warnings.clone());
     diagnostics.extend(type_diagnostics);
     for operation in &mut operations {
         super::operations::shape_parameters(operation, &defs, &mut diagnostics);
@@ -66,20 +59,20 @@ pub fn build(
     }
     settle_nullable_fields(&mut defs);
     box_cycles(&mut defs);
-    let order = output_order(&defs, &component_names, &skeletons);
+    let order = output_order(&defs, component_names, &skeletons);
 
-    let external_docs = resolved.api.external_docs.as_ref().map(|d| d.url.as_str());
+    let external_docs = resolved.info.external_docs.as_deref();
     link_documentation(&mut defs, &mut operations, external_docs);
 
     let oauth = super::operations::oauth_login(resolved, &operations, &defs);
-    let info = &resolved.api.info;
+    let info = &resolved.info;
     let api = ApiInfo {
         title: info.title.clone(),
         version: info.version.clone(),
-        openapi_version: resolved.api.openapi.clone(),
+        openapi_version: info.openapi.clone(),
         description: info.description.clone(),
         content_sha256: content_sha256.to_owned(),
-        servers: resolved.api.servers.iter().map(|s| s.url.clone()).collect(),
+        servers: info.servers.clone(),
     };
     let model = Model {
         api,
@@ -166,78 +159,6 @@ fn link_documentation(
                 .iter_mut()
                 .for_each(|v| rewrite(&mut v.description));
         }
-    }
-}
-
-/// Component schemas that are variants of a discriminated `oneOf`/`anyOf` and used nowhere
-/// else: their Rust type leaves out the tag property, so a value cannot disagree with its tag.
-/// Those also used on their own keep it (the union gets a copy without it).
-fn tag_only_variants(resolved: &Resolved) -> HashMap<Pointer, String> {
-    let mut variants: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    let mut refs: BTreeMap<String, usize> = BTreeMap::new();
-    let Some(root) = resolved.raw_at(&Pointer::root()) else {
-        return HashMap::new();
-    };
-    collect_refs(root, &mut variants, &mut refs);
-    variants
-        .into_iter()
-        .filter(|(target, (_, as_variant))| refs.get(target).copied().unwrap_or(0) <= *as_variant)
-        .filter_map(|(target, (tag, _))| Pointer::from_ref(&target).map(|p| (p, tag)))
-        .collect()
-}
-
-fn collect_refs(
-    value: &Value,
-    variants: &mut BTreeMap<String, (String, usize)>,
-    refs: &mut BTreeMap<String, usize>,
-) {
-    match value {
-        Value::Object(object) => {
-            if let Some(Value::String(reference)) = object.get("$ref") {
-                *refs.entry(reference.clone()).or_default() += 1;
-            }
-            let discriminator = object.get("discriminator");
-            if let Some(tag) = discriminator
-                .and_then(|d| d.get("propertyName"))
-                .and_then(Value::as_str)
-            {
-                let members = object
-                    .get("oneOf")
-                    .or_else(|| object.get("anyOf"))
-                    .and_then(Value::as_array);
-                for target in members
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|m| m.get("$ref").and_then(Value::as_str))
-                {
-                    variants
-                        .entry(target.to_owned())
-                        .or_insert((tag.to_owned(), 0))
-                        .1 += 1;
-                }
-                let mapping = discriminator
-                    .and_then(|d| d.get("mapping"))
-                    .and_then(Value::as_object);
-                for target in mapping
-                    .into_iter()
-                    .flat_map(|m| m.values())
-                    .filter_map(Value::as_str)
-                {
-                    variants
-                        .entry(target.to_owned())
-                        .or_insert((tag.to_owned(), 0));
-                }
-            }
-            for child in object.values() {
-                collect_refs(child, variants, refs);
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                collect_refs(item, variants, refs);
-            }
-        }
-        _ => {}
     }
 }
 

@@ -3,8 +3,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
-use openapiv3::{Parameter as ApiParameter, ParameterSchemaOrContent, PathItem, ReferenceOr};
-
 use super::types::{OperationStems, TypeBuilder};
 use super::{
     Body, BodyFormat, Docs, EnumVariant, FieldRepr, HeaderField, Operation, Outcome,
@@ -14,7 +12,7 @@ use super::{
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::naming::{self, RustName, Scope};
 use crate::pointer::Pointer;
-use crate::resolve::{Node, NodeKind, Resolved};
+use crate::resolve::{self, Node, NodeKind, Resolved, SchemaOrContent, TemplatePart};
 
 /// An operation before its types are converted: where it is and what it is called.
 pub struct Skeleton<'a> {
@@ -23,13 +21,8 @@ pub struct Skeleton<'a> {
     pub method: String,
     pub path: String,
     pub pointer: Pointer,
-    pub path_item: &'a PathItem,
-    pub operation: &'a openapiv3::Operation,
+    pub operation: &'a resolve::Operation,
 }
-
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// Every operation in document order, named, with the stems for its inline types.
 pub fn skeletons<'a>(
@@ -71,33 +64,18 @@ pub fn skeletons<'a>(
         methods.reserve(name);
     }
     let mut operation_ids: BTreeMap<String, Pointer> = BTreeMap::new();
-    for (path, item) in &resolved.api.paths.paths {
-        let path_at = Pointer::root().push("paths").push(path);
-        let item = match item {
-            ReferenceOr::Item(item) => item,
-            ReferenceOr::Reference { reference } => {
-                diagnostics.push(
-                    Diagnostic::error(format!("path item `$ref` `{reference}` is not supported"))
-                        .at(&path_at)
-                        .hint("write the operations under the path itself"),
-                );
+    for item in &resolved.paths {
+        let operations = match &item.operations {
+            Ok(operations) => operations,
+            Err(error) => {
+                diagnostics.push(error.clone());
                 continue;
             }
         };
-        // The document's own order of methods (openapiv3 keeps a fixed one).
-        let order: Vec<String> = match resolved.raw_at(&path_at).and_then(|v| v.as_object()) {
-            Some(object) => object
-                .keys()
-                .filter(|k| METHODS.contains(&k.as_str()))
-                .cloned()
-                .collect(),
-            None => Vec::new(),
-        };
-        for method in order {
-            let Some((_, operation)) = item.iter().find(|(m, _)| *m == method) else {
-                continue;
-            };
-            let pointer = path_at.push(&method);
+        let path = &item.path;
+        for operation in operations {
+            let method = &operation.method;
+            let pointer = operation.pointer.clone();
             let operation_id = operation.operation_id.as_deref();
             if let Some(id) = operation_id {
                 if let Some(previous) = operation_ids.get(id) {
@@ -122,8 +100,8 @@ pub fn skeletons<'a>(
                 },
                 // On a collision, the name built from the method and path is the next best.
                 None => methods.claim_or(
-                    naming::operation_name(&method, path, operation_id),
-                    naming::operation_name(&method, path, None),
+                    naming::operation_name(method, path, operation_id),
+                    naming::operation_name(method, path, None),
                 ),
             };
             if let Some(collided) = &claimed.collided_with {
@@ -157,10 +135,9 @@ pub fn skeletons<'a>(
             list.push(Skeleton {
                 name: claimed.name,
                 stem,
-                method,
+                method: method.clone(),
                 path: path.clone(),
                 pointer,
-                path_item: item,
                 operation,
             });
         }
@@ -175,13 +152,8 @@ pub fn skeletons<'a>(
 }
 
 /// Converts one operation, creating the types its parameters and bodies need.
-pub fn convert(
-    skeleton: &Skeleton<'_>,
-    types: &mut TypeBuilder<'_>,
-    resolved: &Resolved,
-) -> Operation {
+pub fn convert(skeleton: &Skeleton<'_>, types: &mut TypeBuilder<'_>) -> Operation {
     let operation = skeleton.operation;
-    let path_at = skeleton.pointer.parent().unwrap_or_default();
     let mut parameters: Vec<Parameter> = Vec::new();
     let mut seen: HashMap<(String, ParamLocation), usize> = HashMap::new();
     let mut scope = Scope::new();
@@ -189,27 +161,11 @@ pub fn convert(
     for reserved in ["body", "client", "send", "stream"] {
         scope.reserve(reserved);
     }
-    let declared = skeleton
-        .path_item
-        .parameters
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p, path_at.push("parameters").push(i)))
-        .chain(
-            operation
-                .parameters
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p, skeleton.pointer.push("parameters").push(i))),
-        );
-    for (parameter, at) in declared {
-        let Some((declared_at, parameter)) =
-            deref_parameter(resolved, parameter, &at, &mut types.diagnostics)
-        else {
+    for parameter in &operation.parameters {
+        let Some(parameter) = types.reported(parameter) else {
             continue;
         };
-        let Some(converted) = convert_parameter(parameter, &declared_at, &at, types, &mut scope)
-        else {
+        let Some(converted) = convert_parameter(parameter, types, &mut scope) else {
             continue;
         };
         // An operation's parameter overrides the path's parameter of the same name and place.
@@ -234,33 +190,27 @@ pub fn convert(
         ),
         _ => (1, 0),
     });
-    let segments = path_segments(skeleton, &parameters, &mut types.diagnostics);
+    for problem in &operation.template_problems {
+        types.diagnostics.push(problem.clone());
+    }
+    let segments = path_segments(&operation.template, &parameters);
 
-    let body = operation.request_body.as_ref().and_then(|body| {
-        convert_request_body(body, &skeleton.pointer.push("requestBody"), types, resolved)
-    });
+    let body = match &operation.request_body {
+        Some(body) => types
+            .reported(body)
+            .and_then(|body| convert_request_body(body, types)),
+        None => None,
+    };
 
     let mut responses = Vec::new();
-    let responses_at = skeleton.pointer.push("responses");
-    for (status, response) in &operation.responses.responses {
-        let status = status.to_string();
-        let at = responses_at.push(&status);
-        if let Some(response) = convert_response(&status, response, &at, types, resolved) {
+    for response in &operation.responses {
+        if let Some(response) = types.reported(response)
+            && let Some(response) = convert_response(response, types)
+        {
             responses.push(response);
         }
     }
-    if let Some(default) = &operation.responses.default
-        && let Some(response) = convert_response(
-            "default",
-            default,
-            &responses_at.push("default"),
-            types,
-            resolved,
-        )
-    {
-        responses.push(response);
-    }
-    if !operation.callbacks.is_empty() {
+    if operation.has_callbacks {
         types.diagnostics.push(
             Diagnostic::warning("`callbacks` are not generated: the client only makes requests")
                 .at(&skeleton.pointer.push("callbacks")),
@@ -270,17 +220,16 @@ pub fn convert(
     let security = operation
         .security
         .as_ref()
-        .or(resolved.api.security.as_ref())
         .filter(|requirements| {
             !requirements.is_empty() && requirements.iter().all(|r| !r.is_empty())
         })
         .map(|requirements| match requirements.as_slice() {
             // The document's own order of scopes where there is one requirement.
-            [single] => single.values().flatten().cloned().collect(),
+            [single] => single.iter().flat_map(|(_, s)| s).cloned().collect(),
             _ => {
                 let scopes: BTreeSet<String> = requirements
                     .iter()
-                    .flat_map(|r| r.values().flatten().cloned())
+                    .flat_map(|r| r.iter().flat_map(|(_, s)| s).cloned())
                     .collect();
                 scopes.into_iter().collect()
             }
@@ -309,83 +258,36 @@ pub fn convert(
     }
 }
 
-fn deref_parameter<'a>(
-    resolved: &'a Resolved,
-    parameter: &'a ReferenceOr<ApiParameter>,
-    at: &Pointer,
-    diagnostics: &mut Diagnostics,
-) -> Option<(Pointer, &'a ApiParameter)> {
-    match parameter {
-        ReferenceOr::Item(item) => Some((at.clone(), item)),
-        ReferenceOr::Reference { reference } => {
-            let found = reference
-                .strip_prefix("#/components/parameters/")
-                .and_then(|name| {
-                    resolved
-                        .api
-                        .components
-                        .as_ref()?
-                        .parameters
-                        .get_key_value(name)
-                });
-            match found {
-                Some((name, ReferenceOr::Item(item))) => Some((
-                    Pointer::root()
-                        .push("components")
-                        .push("parameters")
-                        .push(name),
-                    item,
-                )),
-                _ => {
-                    diagnostics.push(
-                        Diagnostic::error(format!(
-                            "parameter `$ref` `{reference}` does not name a component parameter"
-                        ))
-                        .at(at)
-                        .hint(
-                            "refer to `#/components/parameters/{name}`, and define that parameter",
-                        ),
-                    );
-                    None
-                }
-            }
-        }
-    }
-}
-
 fn convert_parameter(
-    parameter: &ApiParameter,
-    declared_at: &Pointer,
-    used_at: &Pointer,
+    parameter: &resolve::Parameter,
     types: &mut TypeBuilder<'_>,
     scope: &mut Scope,
 ) -> Option<Parameter> {
-    let data = parameter.parameter_data_ref();
-    let (location, style) = match parameter {
-        ApiParameter::Path { .. } => (ParamLocation::Path, QueryStyle::Delimited(',')),
-        ApiParameter::Header { .. } => (ParamLocation::Header, QueryStyle::Delimited(',')),
-        ApiParameter::Cookie { .. } => (ParamLocation::Cookie, QueryStyle::Exploded),
-        ApiParameter::Query {
+    let declared_at = &parameter.declared_at;
+    let (location, style) = match parameter.location {
+        resolve::ParameterLocation::Path => (ParamLocation::Path, QueryStyle::Delimited(',')),
+        resolve::ParameterLocation::Header => (ParamLocation::Header, QueryStyle::Delimited(',')),
+        resolve::ParameterLocation::Cookie => (ParamLocation::Cookie, QueryStyle::Exploded),
+        resolve::ParameterLocation::Query {
             style,
             allow_reserved,
-            ..
         } => {
             // `explode` defaults to true for `form` only.
-            let explode = data
+            let explode = parameter
                 .explode
-                .unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
+                .unwrap_or(style == resolve::QueryStyle::Form);
             let style = match style {
-                openapiv3::QueryStyle::DeepObject => QueryStyle::Deep,
+                resolve::QueryStyle::DeepObject => QueryStyle::Deep,
                 _ if explode => QueryStyle::Exploded,
-                openapiv3::QueryStyle::Form => QueryStyle::Delimited(','),
-                openapiv3::QueryStyle::SpaceDelimited => QueryStyle::Delimited(' '),
-                openapiv3::QueryStyle::PipeDelimited => QueryStyle::Delimited('|'),
+                resolve::QueryStyle::Form => QueryStyle::Delimited(','),
+                resolve::QueryStyle::SpaceDelimited => QueryStyle::Delimited(' '),
+                resolve::QueryStyle::PipeDelimited => QueryStyle::Delimited('|'),
             };
-            if *allow_reserved {
+            if allow_reserved {
                 types.diagnostics.push(
                     Diagnostic::warning(format!(
                         "`allowReserved` on `{}` is ignored: reserved characters are percent-encoded",
-                        data.name
+                        parameter.name
                     ))
                     .at(declared_at),
                 );
@@ -397,16 +299,15 @@ fn convert_parameter(
         types.diagnostics.push(
             Diagnostic::warning(format!(
                 "cookie parameter `{}` is not sent: the client sends no cookies",
-                data.name
+                parameter.name
             ))
             .at(declared_at),
         );
         return None;
     }
-    let schema_at = declared_at.push("schema");
-    let (ty, schema_node) = match &data.format {
-        ParameterSchemaOrContent::Schema(_) => {
-            let node = types_node(types, &schema_at)?;
+    let (ty, schema_node) = match &parameter.value {
+        SchemaOrContent::Schema(schema) => {
+            let node = types.reported(schema)?.clone();
             let ty = match one_or_many(types, &node) {
                 // `oneOf: [T, array of T]` in the query: a list, which the query writes the
                 // same way (one value is `name=value` either way).
@@ -415,12 +316,12 @@ fn convert_parameter(
             };
             (ty, Some(node))
         }
-        ParameterSchemaOrContent::Content(content) => {
+        SchemaOrContent::Content(media_types) => {
             types.diagnostics.push(
                 Diagnostic::warning(format!(
                     "parameter `{}` is described by `content` ({}); it is sent as a string",
-                    data.name,
-                    content.keys().cloned().collect::<Vec<_>>().join(", ")
+                    parameter.name,
+                    media_types.join(", ")
                 ))
                 .at(&declared_at.push("content")),
             );
@@ -428,9 +329,9 @@ fn convert_parameter(
         }
     };
     let mut docs = Docs {
-        description: data.description.clone(),
-        deprecated: data.deprecated.unwrap_or(false),
-        example: data.example.clone(),
+        description: parameter.description.clone(),
+        deprecated: parameter.deprecated,
+        example: parameter.example.clone(),
         ..Docs::default()
     };
     if let Some(node) = &schema_node {
@@ -441,16 +342,17 @@ fn convert_parameter(
             docs.description = schema_docs.description;
         }
     }
-    let required = data.required || location == ParamLocation::Path;
-    let role =
-        if location == ParamLocation::Header && data.name.eq_ignore_ascii_case("content-length") {
-            ParamRole::Hidden
-        } else if required {
-            ParamRole::Argument
-        } else {
-            ParamRole::Setter
-        };
-    let wanted = naming::snake_name(&data.name);
+    let required = parameter.required || location == ParamLocation::Path;
+    let role = if location == ParamLocation::Header
+        && parameter.name.eq_ignore_ascii_case("content-length")
+    {
+        ParamRole::Hidden
+    } else if required {
+        ParamRole::Argument
+    } else {
+        ParamRole::Setter
+    };
+    let wanted = naming::snake_name(&parameter.name);
     let claimed = scope.claim(wanted);
     if let Some(collided) = &claimed.collided_with {
         types.diagnostics.push(
@@ -458,21 +360,21 @@ fn convert_parameter(
                 "two parameters are named `{collided}` in Rust; this one is `{}`",
                 claimed.name
             ))
-            .at(used_at),
+            .at(&parameter.used_at),
         );
     }
     let ty = match ty {
         TypeExpr::Option(inner) => *inner,
         ty => ty,
     };
-    let ty = if naming::is_secret_name(&data.name) {
+    let ty = if naming::is_secret_name(&parameter.name) {
         super::types::secret(ty)
     } else {
         ty
     };
     Some(Parameter {
         name: claimed.name,
-        wire_name: data.name.clone(),
+        wire_name: parameter.name.clone(),
         location,
         ty,
         required,
@@ -492,15 +394,15 @@ fn one_or_many(types: &mut TypeBuilder<'_>, node: &Rc<Node>) -> Option<TypeExpr>
     let [first, second] = union.members.as_slice() else {
         return None;
     };
-    let resolved = types.resolved();
-    let (a, b) = (resolved.deref(first).ok()?, resolved.deref(second).ok()?);
+    let schemas = &types.resolved().schemas;
+    let (a, b) = (schemas.deref(first).ok()?, schemas.deref(second).ok()?);
     // `single_written` is the member as written: a `$ref` keeps its named type.
     let (single, single_written, items) = match (&a.kind, &b.kind) {
         (NodeKind::Array(items), _) => (b.clone(), second.clone(), items.clone()),
         (_, NodeKind::Array(items)) => (a.clone(), first.clone(), items.clone()),
         _ => return None,
     };
-    let items = resolved.deref(&items).ok()?;
+    let items = schemas.deref(&items).ok()?;
     let same = single.pointer == items.pointer
         || std::mem::discriminant(&single.kind) == std::mem::discriminant(&items.kind)
             && !matches!(
@@ -513,77 +415,27 @@ fn one_or_many(types: &mut TypeBuilder<'_>, node: &Rc<Node>) -> Option<TypeExpr>
     Some(types.type_of(&single_written))
 }
 
-fn types_node(types: &mut TypeBuilder<'_>, at: &Pointer) -> Option<Rc<Node>> {
-    match types.resolved().node(at) {
-        Ok(node) => Some(node),
-        Err(e) => {
-            types.diagnostics.push(e);
-            None
-        }
-    }
-}
-
-/// The path split into segments; every `{name}` must be a declared path parameter.
+/// The path's segments, each parameter as its index in `parameters`. A `{name}` with no
+/// parameter is left out (resolve reported it, or the parameter did not convert).
 fn path_segments(
-    skeleton: &Skeleton<'_>,
+    template: &[Vec<TemplatePart>],
     parameters: &[Parameter],
-    diagnostics: &mut Diagnostics,
 ) -> Vec<Vec<SegmentPart>> {
-    let mut segments = Vec::new();
-    for segment in skeleton.path.split('/').filter(|s| !s.is_empty()) {
-        let mut parts = Vec::new();
-        let mut rest = segment;
-        while !rest.is_empty() {
-            let Some((literal, template)) = rest.split_once('{') else {
-                parts.push(SegmentPart::Literal(rest.to_owned()));
-                break;
-            };
-            if !literal.is_empty() {
-                parts.push(SegmentPart::Literal(literal.to_owned()));
-            }
-            let Some((name, after)) = template.split_once('}') else {
-                diagnostics.push(
-                    Diagnostic::error(format!("path `{}` has an unclosed `{{`", skeleton.path))
-                        .at(&skeleton.pointer),
-                );
-                return segments;
-            };
-            let index = parameters
-                .iter()
-                .position(|p| p.location == ParamLocation::Path && p.wire_name == name);
-            match index {
-                Some(index) => parts.push(SegmentPart::Parameter(index)),
-                None => diagnostics.push(
-                    Diagnostic::error(format!("path parameter `{{{name}}}` is not declared"))
-                        .at(&skeleton.pointer.push("parameters"))
-                        .hint(format!(
-                            "declare a parameter with `name: {name}` and `in: path`"
-                        )),
-                ),
-            }
-            rest = after;
-        }
-        segments.push(parts);
-    }
-    for parameter in parameters
+    template
         .iter()
-        .filter(|p| p.location == ParamLocation::Path)
-    {
-        let used = segments.iter().flatten().any(|part| {
-            matches!(part, SegmentPart::Parameter(i)
-                if parameters.get(*i).is_some_and(|p| p.wire_name == parameter.wire_name))
-        });
-        if !used {
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "path parameter `{}` is not in the path `{}`",
-                    parameter.wire_name, skeleton.path
-                ))
-                .at(&parameter.pointer),
-            );
-        }
-    }
-    segments
+        .map(|segment| {
+            segment
+                .iter()
+                .filter_map(|part| match part {
+                    TemplatePart::Literal(text) => Some(SegmentPart::Literal(text.clone())),
+                    TemplatePart::Parameter(name) => parameters
+                        .iter()
+                        .position(|p| p.location == ParamLocation::Path && p.wire_name == *name)
+                        .map(SegmentPart::Parameter),
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The format a media type is read or written in.
@@ -605,7 +457,7 @@ pub fn body_format(content_type: &str) -> BodyFormat {
 }
 
 /// Among a request body's media types, the one the client sends: JSON first, then forms.
-fn preferred<T>(content: &indexmap::IndexMap<String, T>) -> Option<(&String, &T)> {
+fn preferred(content: &[resolve::Content]) -> Option<&resolve::Content> {
     let rank = |ct: &str| match body_format(ct) {
         BodyFormat::Json => 0,
         BodyFormat::Form => 1,
@@ -613,61 +465,22 @@ fn preferred<T>(content: &indexmap::IndexMap<String, T>) -> Option<(&String, &T)
         BodyFormat::Text => 3,
         BodyFormat::Binary => 4,
     };
-    content.iter().min_by_key(|(ct, _)| rank(ct))
+    content.iter().min_by_key(|c| rank(&c.media_type))
 }
 
-fn convert_request_body(
-    body: &ReferenceOr<openapiv3::RequestBody>,
-    at: &Pointer,
-    types: &mut TypeBuilder<'_>,
-    resolved: &Resolved,
-) -> Option<Body> {
-    let (at, body) = match body {
-        ReferenceOr::Item(body) => (at.clone(), body),
-        ReferenceOr::Reference { reference } => {
-            let found = reference
-                .strip_prefix("#/components/requestBodies/")
-                .and_then(|name| {
-                    resolved
-                        .api
-                        .components
-                        .as_ref()?
-                        .request_bodies
-                        .get_key_value(name)
-                });
-            match found {
-                Some((name, ReferenceOr::Item(body))) => (
-                    Pointer::root()
-                        .push("components")
-                        .push("requestBodies")
-                        .push(name),
-                    body,
-                ),
-                _ => {
-                    types.diagnostics.push(
-                        Diagnostic::error(format!(
-                            "request body `$ref` `{reference}` does not name a component request body"
-                        ))
-                        .at(at),
-                    );
-                    return None;
-                }
-            }
-        }
-    };
-    let (content_type, media) = preferred(&body.content)?;
-    let media_at = at.push("content").push(content_type);
-    let format = body_format(content_type);
-    let ty = match format {
-        BodyFormat::Binary | BodyFormat::Text => None,
-        _ if media.schema.is_some() => {
-            let node = types_node(types, &media_at.push("schema"))?;
+fn convert_request_body(body: &resolve::RequestBody, types: &mut TypeBuilder<'_>) -> Option<Body> {
+    let content = preferred(&body.content)?;
+    let format = body_format(&content.media_type);
+    let ty = match (format, &content.schema) {
+        (BodyFormat::Binary | BodyFormat::Text, _) => None,
+        (_, Some(schema)) => {
+            let node = types.reported(schema)?.clone();
             Some(types.type_of(&node))
         }
-        _ => Some(TypeExpr::Json),
+        (_, None) => Some(TypeExpr::Json),
     };
     Some(Body {
-        content_type: content_type.clone(),
+        content_type: content.media_type.clone(),
         format,
         ty,
         required: body.required,
@@ -675,55 +488,17 @@ fn convert_request_body(
     })
 }
 
-fn convert_response(
-    status: &str,
-    response: &ReferenceOr<openapiv3::Response>,
-    at: &Pointer,
-    types: &mut TypeBuilder<'_>,
-    resolved: &Resolved,
-) -> Option<Response> {
-    let (at, response) = match response {
-        ReferenceOr::Item(response) => (at.clone(), response),
-        ReferenceOr::Reference { reference } => {
-            let found = reference
-                .strip_prefix("#/components/responses/")
-                .and_then(|name| {
-                    resolved
-                        .api
-                        .components
-                        .as_ref()?
-                        .responses
-                        .get_key_value(name)
-                });
-            match found {
-                Some((name, ReferenceOr::Item(response))) => (
-                    Pointer::root()
-                        .push("components")
-                        .push("responses")
-                        .push(name),
-                    response,
-                ),
-                _ => {
-                    types.diagnostics.push(
-                        Diagnostic::error(format!(
-                            "response `$ref` `{reference}` does not name a component response"
-                        ))
-                        .at(at),
-                    );
-                    return None;
-                }
-            }
-        }
-    };
-    if !response.links.is_empty() {
-        types
-            .diagnostics
-            .push(Diagnostic::warning("response `links` are not generated").at(&at.push("links")));
+fn convert_response(response: &resolve::Response, types: &mut TypeBuilder<'_>) -> Option<Response> {
+    if response.has_links {
+        types.diagnostics.push(
+            Diagnostic::warning("response `links` are not generated")
+                .at(&response.pointer.push("links")),
+        );
     }
     let formats: BTreeSet<_> = response
         .content
-        .keys()
-        .map(|ct| body_format(ct) as u8)
+        .iter()
+        .map(|c| body_format(&c.media_type) as u8)
         .collect();
     let body = if response.content.is_empty() {
         None
@@ -731,45 +506,37 @@ fn convert_response(
         // A choice of media types (PeerTube's feeds): the server picks, the client reads text.
         Some(ResponseBody::Text)
     } else {
-        let (content_type, media) = response.content.first()?;
-        match body_format(content_type) {
-            BodyFormat::Text => Some(ResponseBody::Text),
-            BodyFormat::Binary => Some(ResponseBody::Binary),
-            _ if media.schema.is_some() => {
-                let node =
-                    types_node(types, &at.push("content").push(content_type).push("schema"))?;
+        let content = response.content.first()?;
+        match (body_format(&content.media_type), &content.schema) {
+            (BodyFormat::Text, _) => Some(ResponseBody::Text),
+            (BodyFormat::Binary, _) => Some(ResponseBody::Binary),
+            (_, Some(schema)) => {
+                let node = types.reported(schema)?.clone();
                 Some(ResponseBody::Json(types.type_of(&node)))
             }
-            _ => Some(ResponseBody::Json(TypeExpr::Json)),
+            (_, None) => Some(ResponseBody::Json(TypeExpr::Json)),
         }
     };
     let mut headers = Vec::new();
     let mut scope = Scope::new();
-    for (name, header) in &response.headers {
-        let header_at = at.push("headers").push(name);
-        let ReferenceOr::Item(header) = header else {
-            types.diagnostics.push(
-                Diagnostic::warning(format!(
-                    "response header `{name}` is a `$ref`; it is not returned"
-                ))
-                .at(&header_at),
-            );
+    for header in &response.headers {
+        let Some(header) = types.reported(header) else {
             continue;
         };
-        let ty = match &header.format {
-            ParameterSchemaOrContent::Schema(_) => {
-                let node = types_node(types, &header_at.push("schema"))?;
+        let ty = match &header.value {
+            SchemaOrContent::Schema(schema) => {
+                let node = types.reported(schema)?.clone();
                 match types.type_of(&node) {
                     TypeExpr::Option(inner) => *inner,
                     ty => ty,
                 }
             }
-            ParameterSchemaOrContent::Content(_) => TypeExpr::String,
+            SchemaOrContent::Content(_) => TypeExpr::String,
         };
-        let claimed = scope.claim(naming::snake_name(name));
+        let claimed = scope.claim(naming::snake_name(&header.name));
         headers.push(HeaderField {
             name: claimed.name,
-            wire_name: name.clone(),
+            wire_name: header.name.clone(),
             ty,
             docs: Docs {
                 description: header.description.clone(),
@@ -777,12 +544,7 @@ fn convert_response(
             },
         });
     }
-    let summary = response
-        .extensions
-        .get("x-summary")
-        .and_then(|v| v.as_str())
-        .map(str::to_owned);
-    let meaning = summary.unwrap_or_else(|| {
+    let meaning = response.summary.clone().unwrap_or_else(|| {
         response
             .description
             .lines()
@@ -792,7 +554,7 @@ fn convert_response(
             .to_owned()
     });
     Some(Response {
-        status: status.to_owned(),
+        status: response.status.clone(),
         meaning,
         description: response.description.clone(),
         body,
@@ -869,17 +631,11 @@ fn returns(skeleton: &Skeleton<'_>, responses: &[Response]) -> (Returns, String)
 fn accept(skeleton: &Skeleton<'_>, successes: &[&Response]) -> String {
     let mut types: Vec<String> = Vec::new();
     for response in successes {
-        let documented = skeleton
-            .operation
-            .responses
-            .responses
-            .iter()
-            .find(|(status, _)| status.to_string() == response.status);
-        if let Some((_, ReferenceOr::Item(documented))) = documented {
-            for content_type in documented.content.keys() {
-                if !types.contains(content_type) {
-                    types.push(content_type.clone());
-                }
+        let documented = (skeleton.operation.responses.iter().flatten())
+            .find(|documented| documented.status == response.status);
+        for content in documented.iter().flat_map(|d| &d.content) {
+            if !types.contains(&content.media_type) {
+                types.push(content.media_type.clone());
             }
         }
     }
@@ -1008,16 +764,10 @@ pub fn oauth_login(
     operations: &[Operation],
     defs: &[TypeDef],
 ) -> Option<super::OAuthLogin> {
-    let schemes = &resolved.api.components.as_ref()?.security_schemes;
-    let token_url = schemes.values().find_map(|scheme| match scheme {
-        ReferenceOr::Item(openapiv3::SecurityScheme::OAuth2 { flows, .. }) => {
-            flows.password.as_ref().map(|flow| flow.token_url.clone())
-        }
-        _ => None,
-    })?;
+    let token_url = resolved.password_token_url.as_ref()?;
     let token_operation = operations
         .iter()
-        .position(|o| o.method == "post" && o.path == token_url)?;
+        .position(|o| o.method == "post" && o.path == *token_url)?;
     let has_fields = |ty: &TypeExpr, names: &[&str]| match ty {
         TypeExpr::Named(id) => match defs.get(id.0).map(|def| &def.kind) {
             Some(TypeKind::Struct(s)) => names

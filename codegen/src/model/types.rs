@@ -17,7 +17,9 @@ use super::{
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::naming::{self, RustName, Scope};
 use crate::pointer::Pointer;
-use crate::resolve::{Additional, Node, NodeKind, ObjectNode, Resolved, UnionNode};
+use crate::resolve::{
+    Additional, DeclaredParameter, Node, NodeKind, ObjectNode, Resolved, UnionNode,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -149,8 +151,19 @@ impl<'a> TypeBuilder<'a> {
         TypeExpr::Json
     }
 
+    /// The part of the resolved document, or `None` once its error is reported.
+    pub fn reported<'x, T>(&mut self, part: &'x Result<T, Diagnostic>) -> Option<&'x T> {
+        match part {
+            Ok(part) => Some(part),
+            Err(error) => {
+                self.diagnostics.push(error.clone());
+                None
+            }
+        }
+    }
+
     fn node(&mut self, pointer: &Pointer) -> Option<Rc<Node>> {
-        match self.resolved.node(pointer) {
+        match self.resolved.schemas.get(pointer) {
             Ok(node) => Some(node),
             Err(e) => {
                 self.diagnostics.push(e);
@@ -530,7 +543,7 @@ impl<'a> TypeBuilder<'a> {
         }
         if let NodeKind::Ref(target) = &node.kind
             && target.component_schema_name().is_none()
-            && let Ok(target_node) = self.resolved.node(target)
+            && let Ok(target_node) = self.resolved.schemas.get(target)
         {
             let mut docs = target_node.docs.clone();
             docs.deprecated |= own.deprecated;
@@ -561,7 +574,7 @@ impl<'a> TypeBuilder<'a> {
             let Some(target_node) = self.node(target) else {
                 continue;
             };
-            let Ok(target_node) = self.resolved.deref(&target_node) else {
+            let Ok(target_node) = self.resolved.schemas.deref(&target_node) else {
                 continue;
             };
             let NodeKind::Object(object) = &target_node.kind else {
@@ -762,6 +775,7 @@ impl<'a> TypeBuilder<'a> {
         for member in &union.members {
             let resolved = self
                 .resolved
+                .schemas
                 .deref(member)
                 .unwrap_or_else(|_| member.clone());
             let wanted = self.variant_name_for(member, &resolved);
@@ -811,7 +825,11 @@ impl<'a> TypeBuilder<'a> {
 
     /// What values a schema accepts, as text: two schemas with one shape cannot be told apart.
     fn shape(&self, node: &Rc<Node>, depth: usize) -> String {
-        let node = self.resolved.deref(node).unwrap_or_else(|_| node.clone());
+        let node = self
+            .resolved
+            .schemas
+            .deref(node)
+            .unwrap_or_else(|_| node.clone());
         if depth == 0 {
             return "…".to_owned();
         }
@@ -1092,24 +1110,23 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
+    /// The parameter whose `schema` is at `pointer`, if it is one.
+    fn parameter_of(&self, pointer: &Pointer) -> Option<&'a DeclaredParameter> {
+        if pointer.last().as_deref() != Some("schema") {
+            return None;
+        }
+        self.resolved.declared_parameters.get(&pointer.parent()?)
+    }
+
     /// Whether `pointer` is the `schema` of a parameter.
     fn is_parameter_schema(&self, pointer: &Pointer) -> bool {
-        pointer.last().as_deref() == Some("schema")
-            && pointer
-                .parent()
-                .and_then(|parameter| self.resolved.raw_at(&parameter))
-                .is_some_and(|parameter| parameter.get("in").is_some())
+        self.parameter_of(pointer).is_some()
     }
 
     /// The description of the parameter whose `schema` is at `pointer`: a parameter's schema
     /// rarely has one of its own, and its enum values are named in the parameter's.
     fn parameter_description(&self, pointer: &Pointer) -> Option<String> {
-        if pointer.last().as_deref() != Some("schema") {
-            return None;
-        }
-        let parameter = self.resolved.raw_at(&pointer.parent()?)?;
-        parameter.get("in")?;
-        parameter.get("description")?.as_str().map(str::to_owned)
+        self.parameter_of(pointer)?.description.clone()
     }
 
     /// The closest enclosing schema (not `tokens` itself) that already has a named type, and
@@ -1140,16 +1157,10 @@ impl<'a> TypeBuilder<'a> {
             at = at.push(method);
         }
         let at = at.push("parameters").push(index);
-        let raw = self.resolved.raw_at(&at);
-        let declared = match raw.and_then(|v| v.get("$ref")).and_then(|r| r.as_str()) {
-            Some(reference) => Pointer::from_ref(reference).and_then(|p| self.resolved.raw_at(&p)),
-            None => raw,
-        };
-        declared
-            .and_then(|v| v.get("name"))
-            .and_then(|n| n.as_str())
-            .map(str::to_owned)
-            .unwrap_or_else(|| pointer.last().unwrap_or_default())
+        match self.resolved.declared_parameters.get(&at) {
+            Some(parameter) => parameter.name.clone(),
+            None => pointer.last().unwrap_or_default(),
+        }
     }
 }
 

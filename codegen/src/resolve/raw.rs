@@ -49,10 +49,6 @@ pub struct RawSchema {
     pub nullable: bool,
     #[serde(default)]
     pub deprecated: bool,
-    #[serde(default)]
-    pub read_only: bool,
-    #[serde(default)]
-    pub write_only: bool,
     pub example: Option<Value>,
     pub default: Option<Value>,
     #[serde(rename = "enum")]
