@@ -9,6 +9,7 @@ mod build;
 mod check;
 mod enums;
 mod operations;
+mod site;
 mod types;
 mod visit;
 

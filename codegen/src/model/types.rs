@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use super::enums::{is_bit_flags, labels_from_description};
+use super::site::{self, Located, Site, Step};
 use super::{
     Docs, EnumVariant, Example, Field, FieldRepr, OpenEnum, Struct, Tagged, TaggedVariant, TypeDef,
     TypeExpr, TypeId, TypeKind, UntaggedVariant, Usage,
@@ -923,84 +924,71 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
+    /// Where the schema with these pointer tokens is written: inside the closest enclosing
+    /// schema that has a named type already (inline types are named after it), else at its
+    /// site in the document; and the tokens from there to the schema.
+    fn origin<'t>(&self, tokens: &'t [String]) -> (Origin<'t>, &'t [String]) {
+        if let Some((depth, id)) = self.named_ancestor(tokens) {
+            return (Origin::Inside(id), tokens.get(depth..).unwrap_or_default());
+        }
+        let Located { site, rest } = site::locate(tokens);
+        (Origin::Site(site), rest)
+    }
+
     /// The name of a schema written inline, from where it is written.
     fn name_for(&self, pointer: &Pointer) -> String {
         let tokens: Vec<String> = pointer.tokens().collect();
-        let ancestor = self.named_ancestor(&tokens);
-        let (stem, rest): (String, &[String]) = match (ancestor, tokens.as_slice()) {
-            (Some((depth, id)), _) => (self.type_name(id), tokens.get(depth..).unwrap_or_default()),
-            (None, tokens) => match tokens {
-                [c, s, name, rest @ ..] if c == "components" && s == "schemas" => {
-                    (naming::type_name(name), rest)
+        let (origin, rest) = self.origin(&tokens);
+        let stem = |path: &str, method: &str| {
+            let key = (path.to_owned(), method.to_owned());
+            (self.stems.stems.get(&key).cloned())
+                .unwrap_or_else(|| naming::type_name(&format!("{method} {path}")))
+        };
+        let parameter =
+            |path, method, index| naming::type_name(&self.param_name(pointer, path, method, index));
+        let mut name = match origin {
+            Origin::Inside(id) => self.type_name(id),
+            Origin::Site(site) => match site {
+                Site::ComponentSchema(name) | Site::ComponentParameter(name) => {
+                    naming::type_name(name)
                 }
-                [c, p, name, s, rest @ ..]
-                    if c == "components" && p == "parameters" && s == "schema" =>
-                {
-                    (naming::type_name(name), rest)
-                }
-                [p, path, kind, i, s, rest @ ..]
-                    if p == "paths" && kind == "parameters" && s == "schema" =>
-                {
-                    let param = self.param_name(pointer, path, None, i);
-                    (naming::type_name(&param), rest)
-                }
-                [p, path, method, kind, rest @ ..] if p == "paths" => {
-                    let stem = self
-                        .stems
-                        .stems
-                        .get(&(path.clone(), method.clone()))
-                        .cloned()
-                        .unwrap_or_else(|| naming::type_name(&format!("{method} {path}")));
-                    match (kind.as_str(), rest) {
-                        ("parameters", [i, s, rest @ ..]) if s == "schema" => {
-                            let param = self.param_name(pointer, path, Some(method), i);
-                            (format!("{stem}{}", naming::type_name(&param)), rest)
-                        }
-                        ("requestBody", [c, _, s, rest @ ..])
-                            if c == "content" && s == "schema" =>
-                        {
-                            (format!("{stem}Body"), rest)
-                        }
-                        ("responses", [code, c, _, s, rest @ ..])
-                            if c == "content" && s == "schema" =>
-                        {
-                            let suffix = if code.starts_with('2') {
-                                "Response".to_owned()
-                            } else {
-                                format!("Response{code}")
-                            };
-                            (format!("{stem}{suffix}"), rest)
-                        }
-                        ("responses", [_, h, header, s, rest @ ..])
-                            if h == "headers" && s == "schema" =>
-                        {
-                            (format!("{stem}{}Header", naming::type_name(header)), rest)
-                        }
-                        (_, rest) => (stem, rest),
-                    }
-                }
-                _ => ("Inline".to_owned(), tokens),
+                Site::PathParameter { path, index } => parameter(path, None, index),
+                Site::OperationParameter {
+                    path,
+                    method,
+                    index,
+                } => stem(path, method) + &parameter(path, Some(method), index),
+                Site::RequestBody { path, method } => stem(path, method) + "Body",
+                Site::Response {
+                    path,
+                    method,
+                    status,
+                } if status.starts_with('2') => stem(path, method) + "Response",
+                Site::Response {
+                    path,
+                    method,
+                    status,
+                } => format!("{}Response{status}", stem(path, method)),
+                Site::ResponseHeader {
+                    path,
+                    method,
+                    header,
+                    ..
+                } => format!("{}{}Header", stem(path, method), naming::type_name(header)),
+                Site::Operation { path, method } => stem(path, method),
+                Site::Elsewhere => "Inline".to_owned(),
             },
         };
-        let mut name = stem;
-        let mut rest = rest.iter();
-        while let Some(token) = rest.next() {
-            match token.as_str() {
-                "properties" => {
-                    if let Some(property) = rest.next() {
-                        name.push_str(&naming::type_name(property));
-                    }
+        for step in site::steps(rest) {
+            match step {
+                Step::Property(property) => name.push_str(&naming::type_name(property)),
+                Step::Item => name.push_str("Item"),
+                Step::Value => name.push_str("Value"),
+                Step::Variant { index: Some(i), .. } => name.push_str(&format!("Variant{}", i + 1)),
+                Step::Variant { exclusive, .. } => {
+                    name.push_str(if exclusive { "OneOf" } else { "AnyOf" })
                 }
-                "items" => name.push_str("Item"),
-                "additionalProperties" => name.push_str("Value"),
-                "allOf" => {
-                    rest.next();
-                }
-                "oneOf" | "anyOf" => match rest.next().and_then(|i| i.parse::<usize>().ok()) {
-                    Some(i) => name.push_str(&format!("Variant{}", i + 1)),
-                    None => name.push_str(if token == "oneOf" { "OneOf" } else { "AnyOf" }),
-                },
-                other => name.push_str(&naming::type_name(other)),
+                Step::Other(token) => name.push_str(&naming::type_name(token)),
             }
         }
         name
@@ -1009,80 +997,67 @@ impl<'a> TypeBuilder<'a> {
     /// A sentence saying where a schema is written, for types the document does not describe.
     fn describe_origin(&self, pointer: &Pointer) -> String {
         let tokens: Vec<String> = pointer.tokens().collect();
-        let ancestor = self.named_ancestor(&tokens);
-        let (base, rest): (String, &[String]) = match (ancestor, tokens.as_slice()) {
-            (Some((depth, id)), _) => (
-                format!("[`{}`]", self.type_name(id)),
-                tokens.get(depth..).unwrap_or_default(),
-            ),
-            (None, tokens) => match tokens {
-                [c, s, name, rest @ ..] if c == "components" && s == "schemas" => {
-                    (format!("the `{name}` schema"), rest)
+        let (origin, mut rest) = self.origin(&tokens);
+        let operation =
+            |path: &str, method: &str| format!("`{} {path}`", method.to_ascii_uppercase());
+        let base = match origin {
+            Origin::Inside(id) => format!("[`{}`]", self.type_name(id)),
+            Origin::Site(site) => match site {
+                Site::ComponentSchema(name) => format!("the `{name}` schema"),
+                Site::ComponentParameter(name) => format!("the shared parameter `{name}`"),
+                Site::PathParameter { path, index } => {
+                    let parameter = self.param_name(pointer, path, None, index);
+                    format!("the parameter `{parameter}` of the operations on `{path}`")
                 }
-                [c, p, name, s, rest @ ..]
-                    if c == "components" && p == "parameters" && s == "schema" =>
-                {
-                    (format!("the shared parameter `{name}`"), rest)
+                Site::OperationParameter {
+                    path,
+                    method,
+                    index,
+                } => {
+                    let parameter = self.param_name(pointer, path, Some(method), index);
+                    format!("the parameter `{parameter}` of {}", operation(path, method))
                 }
-                [p, path, kind, i, s, rest @ ..]
-                    if p == "paths" && kind == "parameters" && s == "schema" =>
-                {
-                    let param = self.param_name(pointer, path, None, i);
-                    (
-                        format!("the parameter `{param}` of the operations on `{path}`"),
-                        rest,
-                    )
+                Site::RequestBody { path, method } => {
+                    format!("the request body of {}", operation(path, method))
                 }
-                [p, path, method, kind, rest @ ..] if p == "paths" => {
-                    let operation = format!("`{} {path}`", method.to_ascii_uppercase());
-                    match (kind.as_str(), rest) {
-                        ("parameters", [i, s, rest @ ..]) if s == "schema" => {
-                            let param = self.param_name(pointer, path, Some(method), i);
-                            (format!("the parameter `{param}` of {operation}"), rest)
-                        }
-                        ("requestBody", [c, _, s, rest @ ..])
-                            if c == "content" && s == "schema" =>
-                        {
-                            (format!("the request body of {operation}"), rest)
-                        }
-                        ("responses", [code, c, _, s, rest @ ..])
-                            if c == "content" && s == "schema" =>
-                        {
-                            (format!("the response of {operation} (status {code})"), rest)
-                        }
-                        ("responses", [code, h, header, s, rest @ ..])
-                            if h == "headers" && s == "schema" =>
-                        {
-                            (
-                                format!(
-                                    "the `{header}` header of the response of {operation} (status {code})"
-                                ),
-                                rest,
-                            )
-                        }
-                        (_, rest) => (operation, rest),
-                    }
+                Site::Response {
+                    path,
+                    method,
+                    status,
+                } => format!(
+                    "the response of {} (status {status})",
+                    operation(path, method)
+                ),
+                Site::ResponseHeader {
+                    path,
+                    method,
+                    status,
+                    header,
+                } => format!(
+                    "the `{header}` header of the response of {} (status {status})",
+                    operation(path, method)
+                ),
+                Site::Operation { path, method } => operation(path, method),
+                Site::Elsewhere => {
+                    rest = &[];
+                    format!("the schema at `{pointer}`")
                 }
-                _ => (format!("the schema at `{pointer}`"), &[]),
             },
         };
         let mut property = String::new();
         let mut variant = None;
-        let mut rest = rest.iter();
-        while let Some(token) = rest.next() {
-            match token.as_str() {
-                "properties" => {
-                    if let Some(name) = rest.next() {
-                        if !property.is_empty() {
-                            property.push('.');
-                        }
-                        property.push_str(name);
+        for step in site::steps(rest) {
+            match step {
+                Step::Property(name) => {
+                    if !property.is_empty() {
+                        property.push('.');
                     }
+                    property.push_str(name);
                 }
-                "items" => property.push_str("[]"),
-                "additionalProperties" => property.push_str("{}"),
-                "oneOf" | "anyOf" => variant = rest.next().and_then(|i| i.parse::<usize>().ok()),
-                _ => {}
+                Step::Item => property.push_str("[]"),
+                Step::Value => property.push_str("{}"),
+                Step::Variant { index, .. } => variant = index,
+                Step::Other(_) => {}
             }
         }
         let (element, property) = match (property.strip_suffix("[]"), property.strip_suffix("{}")) {
@@ -1145,11 +1120,12 @@ impl<'a> TypeBuilder<'a> {
             .find_map(|(i, prefix)| self.by_pointer.get(prefix).map(|id| (i + 1, *id)))
     }
 
+    /// The name of the parameter at `index` of a path item or operation.
     fn param_name(
         &self,
         pointer: &Pointer,
         path: &str,
-        method: Option<&String>,
+        method: Option<&str>,
         index: &str,
     ) -> String {
         let mut at = Pointer::root().push("paths").push(path);
@@ -1162,6 +1138,13 @@ impl<'a> TypeBuilder<'a> {
             None => pointer.last().unwrap_or_default(),
         }
     }
+}
+
+/// What an inline schema is named and described after.
+enum Origin<'t> {
+    /// The closest enclosing schema with a named type.
+    Inside(TypeId),
+    Site(Site<'t>),
 }
 
 /// Whether a component schema becomes a type of its own (rather than an alias).
