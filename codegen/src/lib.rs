@@ -59,6 +59,7 @@ use std::time::{Duration, Instant};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Failure};
 pub use format::OutputFile;
+pub use model::Conventions;
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +75,8 @@ pub struct Config {
     pub overlay: Option<overlay::Overlay>,
     /// Fail, before emitting anything, when the document gives any warning.
     pub deny_warnings: bool,
+    /// Which of PeerTube's conventions to follow (all, by default).
+    pub conventions: Conventions,
 }
 
 impl Default for Config {
@@ -84,6 +87,7 @@ impl Default for Config {
             operation_names: BTreeMap::new(),
             overlay: None,
             deny_warnings: false,
+            conventions: Conventions::default(),
         }
     }
 }
@@ -191,8 +195,12 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
     lap("overlay");
     let resolved = resolve::resolve(document.value)?;
     lap("resolve");
-    let (model, warnings) =
-        model::build(&resolved, &document.content_sha256, &config.operation_names)?;
+    let (model, warnings) = model::build(
+        &resolved,
+        &document.content_sha256,
+        &config.operation_names,
+        &config.conventions,
+    )?;
     lap("model");
     if config.deny_warnings && !warnings.is_empty() {
         return Err(Failure::from(warnings.denied()));

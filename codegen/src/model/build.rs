@@ -3,12 +3,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::conventions::Conventions;
 use super::operations::{convert, skeletons};
 use super::types::TypeBuilder;
 use super::visit::{self, VisitMut};
-use super::{
-    ApiInfo, Docs, FieldRepr, Model, Operation, TypeDef, TypeExpr, TypeId, TypeKind, Usage,
-};
+use super::{ApiInfo, FieldRepr, Model, Operation, TypeDef, TypeExpr, TypeId, TypeKind, Usage};
 use crate::diagnostic::{Diagnostics, Failure};
 use crate::pointer::Pointer;
 use crate::resolve::Resolved;
@@ -18,12 +17,13 @@ pub fn build(
     resolved: &Resolved,
     content_sha256: &str,
     operation_names: &BTreeMap<String, String>,
+    conventions: &Conventions,
 ) -> Result<(Model, Diagnostics), Failure> {
     let mut diagnostics = Diagnostics::default();
     let (skeletons, stems) = skeletons(resolved, operation_names, &mut diagnostics);
 
     let component_names = &resolved.component_schemas;
-    let mut types = TypeBuilder::new(resolved, &stems, resolved.variant_only_schemas.clone());
+    let mut types = TypeBuilder::new(resolved, conventions, &stems);
     types.declare_components(component_names);
     for name in component_names {
         if types.diagnostics.is_full() {
@@ -55,16 +55,16 @@ pub fn build(
 
     mark_usage(&mut defs, &operations);
     for operation in &mut operations {
-        operation.pagination = super::operations::pagination(operation, &defs);
+        operation.pagination = conventions.pagination(operation, &defs);
     }
     settle_nullable_fields(&mut defs);
     box_cycles(&mut defs);
     let order = output_order(&defs, component_names, &skeletons);
 
     let external_docs = resolved.info.external_docs.as_deref();
-    link_documentation(&mut defs, &mut operations, external_docs);
+    conventions.link_documentation(&mut defs, &mut operations, external_docs);
 
-    let oauth = super::operations::oauth_login(resolved, &operations, &defs);
+    let oauth = conventions.login(resolved.password_token_url.as_deref(), &operations, &defs);
     let info = &resolved.info;
     let api = ApiInfo {
         title: info.title.clone(),
@@ -78,7 +78,7 @@ pub fn build(
         api,
         types: defs,
         order,
-        error_codes: super::operations::error_codes(&operations),
+        error_codes: conventions.error_codes(&operations),
         oauth,
         operations,
         examples,
@@ -89,77 +89,6 @@ pub fn build(
         return Err(diagnostics.into());
     }
     Ok((model, diagnostics))
-}
-
-/// Rewrites the document's links to its own rendered pages (Redoc anchors such as
-/// `#operation/getVideo`): an operation becomes an intra-doc link to its method
-/// (`crate::Client::get_video`); other anchors point into the document's `externalDocs` page.
-fn link_documentation(
-    defs: &mut [TypeDef],
-    operations: &mut [Operation],
-    external_docs: Option<&str>,
-) {
-    let methods: HashMap<String, String> = operations
-        .iter()
-        .filter_map(|o| Some((o.operation_id.clone()?, o.name.as_str().to_owned())))
-        .collect();
-    let rewrite = |text: &mut String| {
-        if !text.contains("](#") {
-            return;
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text.as_str();
-        while let Some((before, after)) = rest.split_once("](#") {
-            out.push_str(before);
-            out.push_str("](");
-            let (anchor, after) = after.split_once(')').unwrap_or((after, ""));
-            match anchor
-                .strip_prefix("operation/")
-                .and_then(|id| methods.get(id))
-            {
-                Some(method) => out.push_str(&format!("crate::Client::{method}")),
-                None => match external_docs {
-                    Some(base) => out.push_str(&format!("{base}#{anchor}")),
-                    None => out.push_str(&format!("#{anchor}")),
-                },
-            }
-            out.push(')');
-            rest = after;
-        }
-        out.push_str(rest);
-        *text = out;
-    };
-    /// Rewrites the descriptions of a type and of its fields and values.
-    struct Links<F>(F);
-    impl<F: FnMut(&mut String)> VisitMut for Links<F> {
-        fn docs(&mut self, docs: &mut Docs) {
-            docs.description.iter_mut().for_each(&mut self.0);
-        }
-        fn description(&mut self, description: &mut Option<String>) {
-            description.iter_mut().for_each(&mut self.0);
-        }
-    }
-    let mut links = Links(&rewrite);
-    for def in defs.iter_mut() {
-        visit::walk_mut(def, &mut links);
-    }
-    let docs = |docs: &mut Docs| docs.description.iter_mut().for_each(&rewrite);
-    for operation in operations.iter_mut() {
-        operation.description.iter_mut().for_each(&rewrite);
-        operation
-            .parameters
-            .iter_mut()
-            .for_each(|p| docs(&mut p.docs));
-        for response in &mut operation.responses {
-            rewrite(&mut response.description);
-        }
-        if let super::Returns::Outcome(outcome) = &mut operation.returns {
-            outcome
-                .variants
-                .iter_mut()
-                .for_each(|v| rewrite(&mut v.description));
-        }
-    }
 }
 
 fn mark_usage(defs: &mut [TypeDef], operations: &[Operation]) {

@@ -7,10 +7,13 @@
 
 mod build;
 mod check;
+mod conventions;
 mod enums;
 mod operations;
+mod origin;
 mod site;
 mod types;
+mod unions;
 mod visit;
 
 use serde_json::Value;
@@ -20,6 +23,7 @@ use crate::pointer::Pointer;
 /// Documentation is the schema's, as resolved: one type from the document to the doc comments.
 pub use crate::resolve::{Constraints, Docs};
 pub use build::build;
+pub use conventions::Conventions;
 
 /// Everything the emit stage needs.
 #[derive(Debug, Clone)]

@@ -1,18 +1,17 @@
 //! Operations: names, parameters, bodies, responses, and what each method returns.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::rc::Rc;
 
 use super::types::{OperationStems, TypeBuilder};
 use super::{
-    Body, BodyFormat, Docs, EnumVariant, FieldRepr, HeaderField, Operation, Outcome,
-    OutcomeVariant, Pagination, ParamLocation, ParamRole, ParamShape, Parameter, QueryStyle,
-    Response, ResponseBody, Returns, SegmentPart, TypeDef, TypeExpr, TypeKind,
+    Body, BodyFormat, Docs, HeaderField, Operation, Outcome, OutcomeVariant, ParamLocation,
+    ParamRole, ParamShape, Parameter, QueryStyle, Response, ResponseBody, Returns, SegmentPart,
+    TypeDef, TypeExpr,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::naming::{self, RustName, Scope};
 use crate::pointer::Pointer;
-use crate::resolve::{self, Node, NodeKind, Resolved, SchemaOrContent, TemplatePart};
+use crate::resolve::{self, Resolved, SchemaOrContent, TemplatePart};
 
 /// An operation before its types are converted: where it is and what it is called.
 pub struct Skeleton<'a> {
@@ -308,7 +307,9 @@ fn convert_parameter(
     let (ty, schema_node) = match &parameter.value {
         SchemaOrContent::Schema(schema) => {
             let node = types.reported(schema)?.clone();
-            let ty = match one_or_many(types, &node) {
+            let (conventions, schemas) = (types.conventions, &types.resolved.schemas);
+            let single = (conventions.one_or_many(schemas, &node)).map(|one| types.type_of(&one));
+            let ty = match single {
                 // `oneOf: [T, array of T]` in the query: a list, which the query writes the
                 // same way (one value is `name=value` either way).
                 Some(item) if location == ParamLocation::Query => TypeExpr::List(Box::new(item)),
@@ -384,35 +385,6 @@ fn convert_parameter(
         docs,
         pointer: declared_at.clone(),
     })
-}
-
-/// For `oneOf`/`anyOf` of a value and an array of the same values: the value's type.
-fn one_or_many(types: &mut TypeBuilder<'_>, node: &Rc<Node>) -> Option<TypeExpr> {
-    let NodeKind::Union(union) = &node.kind else {
-        return None;
-    };
-    let [first, second] = union.members.as_slice() else {
-        return None;
-    };
-    let schemas = &types.resolved().schemas;
-    let (a, b) = (schemas.deref(first).ok()?, schemas.deref(second).ok()?);
-    // `single_written` is the member as written: a `$ref` keeps its named type.
-    let (single, single_written, items) = match (&a.kind, &b.kind) {
-        (NodeKind::Array(items), _) => (b.clone(), second.clone(), items.clone()),
-        (_, NodeKind::Array(items)) => (a.clone(), first.clone(), items.clone()),
-        _ => return None,
-    };
-    let items = schemas.deref(&items).ok()?;
-    let same = single.pointer == items.pointer
-        || std::mem::discriminant(&single.kind) == std::mem::discriminant(&items.kind)
-            && !matches!(
-                single.kind,
-                NodeKind::Object(_) | NodeKind::Union(_) | NodeKind::Array(_)
-            );
-    if !same {
-        return None;
-    }
-    Some(types.type_of(&single_written))
 }
 
 /// The path's segments, each parameter as its index in `parameters`. A `{name}` with no
@@ -681,8 +653,6 @@ fn outcome_variant_name(status: u16, description: &str) -> String {
     reason.to_owned()
 }
 
-/// Lists answered page by page: optional `start` and `count` query parameters, and a body
-/// with `total` and `data` (an array).
 /// Settles what each parameter's value is, now that every type is known. A value the path
 /// or a header cannot hold (an object, a list in a path) is an error.
 pub fn shape_parameters(
@@ -719,119 +689,4 @@ pub fn shape_parameters(
             );
         }
     }
-}
-
-pub fn pagination(operation: &Operation, defs: &[TypeDef]) -> Option<Pagination> {
-    let has = |wire: &str| {
-        operation.parameters.iter().any(|p| {
-            p.wire_name == wire
-                && p.location == ParamLocation::Query
-                && p.role == ParamRole::Setter
-                && matches!(p.ty, TypeExpr::Integer | TypeExpr::Int32)
-        })
-    };
-    if !has("start") || !has("count") {
-        return None;
-    }
-    let Returns::Json(TypeExpr::Named(id)) = &operation.returns else {
-        return None;
-    };
-    let TypeKind::Struct(list) = &defs.get(id.0)?.kind else {
-        return None;
-    };
-    let total = list
-        .fields
-        .iter()
-        .find(|f| f.wire_name == "total" && matches!(f.ty, TypeExpr::Integer | TypeExpr::Int32))?;
-    let data = list.fields.iter().find(|f| f.wire_name == "data")?;
-    let TypeExpr::List(item) = &data.ty else {
-        return None;
-    };
-    let optional = |repr: FieldRepr| repr != FieldRepr::Required;
-    Some(Pagination {
-        item: (**item).clone(),
-        total: (total.name.clone(), optional(total.repr)),
-        total_int32: total.ty == TypeExpr::Int32,
-        data: (data.name.clone(), optional(data.repr)),
-    })
-}
-
-/// The document's OAuth 2.0 password flow: the operation at its `tokenUrl`, and the operation
-/// that hands out the server's own OAuth client (a `GET` answering `client_id` and
-/// `client_secret`, PeerTube's `/api/v1/oauth-clients/local`).
-pub fn oauth_login(
-    resolved: &Resolved,
-    operations: &[Operation],
-    defs: &[TypeDef],
-) -> Option<super::OAuthLogin> {
-    let token_url = resolved.password_token_url.as_ref()?;
-    let token_operation = operations
-        .iter()
-        .position(|o| o.method == "post" && o.path == *token_url)?;
-    let has_fields = |ty: &TypeExpr, names: &[&str]| match ty {
-        TypeExpr::Named(id) => match defs.get(id.0).map(|def| &def.kind) {
-            Some(TypeKind::Struct(s)) => names
-                .iter()
-                .all(|n| s.fields.iter().any(|f| f.wire_name == *n)),
-            _ => false,
-        },
-        _ => false,
-    };
-    let client_operation = operations.iter().position(|o| {
-        o.method == "get"
-            && !o.parameters.iter().any(|p| p.role == ParamRole::Argument)
-            && matches!(&o.returns, Returns::Json(ty) if has_fields(ty, &["client_id", "client_secret"]))
-    });
-    let otp_header = operations
-        .get(token_operation)?
-        .parameters
-        .iter()
-        .find(|p| p.location == ParamLocation::Header && p.role == ParamRole::Setter)
-        .map(|p| p.wire_name.clone());
-    Some(super::OAuthLogin {
-        token_operation,
-        client_operation,
-        otp_header,
-    })
-}
-
-/// The codes the document says PeerTube puts in its error responses, from descriptions that
-/// say to "disambiguate via `code`" and list them (`- `invalid_token` for an expired token`).
-pub fn error_codes(operations: &[Operation]) -> Vec<EnumVariant<String>> {
-    let mut codes: BTreeMap<String, Option<String>> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    for response in operations.iter().flat_map(|o| &o.responses) {
-        if !response.description.contains("`code`") || response.code().is_none_or(|c| c < 400) {
-            continue;
-        }
-        for line in response.description.lines() {
-            let Some(item) = line.trim().strip_prefix("- `") else {
-                continue;
-            };
-            let Some((code, rest)) = item.split_once('`') else {
-                continue;
-            };
-            if code.is_empty()
-                || !code
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
-                continue;
-            }
-            if !codes.contains_key(code) {
-                order.push(code.to_owned());
-                let rest = rest.trim();
-                codes.insert(code.to_owned(), (!rest.is_empty()).then(|| rest.to_owned()));
-            }
-        }
-    }
-    let mut scope = Scope::new();
-    order
-        .into_iter()
-        .map(|code| EnumVariant {
-            name: scope.claim(naming::variant_name(&code)).name,
-            description: codes.get(&code).cloned().flatten(),
-            value: code,
-        })
-        .collect()
 }

@@ -9,18 +9,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
-use super::enums::{is_bit_flags, labels_from_description};
-use super::site::{self, Located, Site, Step};
-use super::{
-    Docs, EnumVariant, Example, Field, FieldRepr, OpenEnum, Struct, Tagged, TaggedVariant, TypeDef,
-    TypeExpr, TypeId, TypeKind, UntaggedVariant, Usage,
-};
+use super::conventions::Conventions;
+use super::{Docs, Example, Field, FieldRepr, Struct, TypeDef, TypeExpr, TypeId, TypeKind, Usage};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::naming::{self, RustName, Scope};
 use crate::pointer::Pointer;
-use crate::resolve::{
-    Additional, DeclaredParameter, Node, NodeKind, ObjectNode, Resolved, UnionNode,
-};
+use crate::resolve::{Additional, Node, NodeKind, ObjectNode, Resolved};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -40,15 +34,19 @@ pub struct OperationStems {
     pub stems: HashMap<(String, String), String>,
 }
 
+/// The types of the model as they are met: ids, names, and the conversion of schemas.
 pub struct TypeBuilder<'a> {
-    resolved: &'a Resolved,
-    stems: &'a OperationStems,
+    pub(super) resolved: &'a Resolved,
+    pub(super) conventions: &'a Conventions,
+    pub(super) stems: &'a OperationStems,
     slots: Vec<Slot>,
-    by_pointer: HashMap<Pointer, TypeId>,
-    names: Scope,
+    /// The type of the schema at each pointer that has one.
+    pub(super) by_pointer: HashMap<Pointer, TypeId>,
+    /// The names of all types.
+    pub(super) names: Scope,
     pub diagnostics: Diagnostics,
     /// Schemas used only as variants of a tagged union: their tag property is left out.
-    strip_tag: HashMap<Pointer, String>,
+    pub(super) strip_tag: HashMap<Pointer, String>,
     /// Type aliases being converted (a type alias cannot refer to itself).
     alias_stack: Vec<Pointer>,
     /// Examples in component schemas, with the type of the schema they sit on.
@@ -58,24 +56,21 @@ pub struct TypeBuilder<'a> {
 impl<'a> TypeBuilder<'a> {
     pub fn new(
         resolved: &'a Resolved,
+        conventions: &'a Conventions,
         stems: &'a OperationStems,
-        strip_tag: HashMap<Pointer, String>,
     ) -> Self {
         TypeBuilder {
             resolved,
+            conventions,
             stems,
             slots: Vec::new(),
             by_pointer: HashMap::new(),
             names: Scope::new(),
             diagnostics: Diagnostics::default(),
-            strip_tag,
+            strip_tag: resolved.variant_only_schemas.clone(),
             alias_stack: Vec::new(),
             examples: BTreeMap::new(),
         }
-    }
-
-    pub fn resolved(&self) -> &'a Resolved {
-        self.resolved
     }
 
     /// Reserves ids and names for all component schemas, in document order.
@@ -104,9 +99,16 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
+    /// A new type for the schema at `origin`, which that pointer leads to from now on.
     fn allocate(&mut self, origin: Pointer, name: RustName) -> TypeId {
+        let id = self.add_type(origin.clone(), name);
+        self.by_pointer.insert(origin, id);
+        id
+    }
+
+    /// A new type, to be completed.
+    pub(super) fn add_type(&mut self, origin: Pointer, name: RustName) -> TypeId {
         let id = TypeId(self.slots.len());
-        self.by_pointer.insert(origin.clone(), id);
         self.slots.push(Slot {
             def: TypeDef {
                 id,
@@ -147,7 +149,7 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn error(&mut self, diagnostic: Diagnostic) -> TypeExpr {
+    pub(super) fn error(&mut self, diagnostic: Diagnostic) -> TypeExpr {
         self.diagnostics.push(diagnostic);
         TypeExpr::Json
     }
@@ -163,7 +165,7 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn node(&mut self, pointer: &Pointer) -> Option<Rc<Node>> {
+    pub(super) fn node(&mut self, pointer: &Pointer) -> Option<Rc<Node>> {
         match self.resolved.schemas.get(pointer) {
             Ok(node) => Some(node),
             Err(e) => {
@@ -291,7 +293,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The named type for a node that needs one, created on first use.
-    fn named(&mut self, node: &Rc<Node>, name: Option<String>) -> TypeId {
+    pub(super) fn named(&mut self, node: &Rc<Node>, name: Option<String>) -> TypeId {
         if let Some(id) = self.by_pointer.get(&node.pointer) {
             return *id;
         }
@@ -349,7 +351,7 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Fills in a type whose conversion is done.
-    fn complete(&mut self, id: TypeId, docs: Docs, about: String, kind: TypeKind) {
+    pub(super) fn complete(&mut self, id: TypeId, docs: Docs, about: String, kind: TypeKind) {
         if let Some(slot) = self.slots.get_mut(id.0) {
             slot.def.docs = docs;
             slot.def.about = about;
@@ -358,7 +360,7 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn type_name(&self, id: TypeId) -> String {
+    pub(super) fn type_name(&self, id: TypeId) -> String {
         self.slots
             .get(id.0)
             .map(|slot| slot.def.name.as_str().to_owned())
@@ -372,81 +374,17 @@ impl<'a> TypeBuilder<'a> {
             NodeKind::String {
                 enumeration: Some(e),
                 ..
-            } => {
-                let mut scope = Scope::new();
-                let variants = e
-                    .values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, value)| {
-                        let wanted = match &e.names {
-                            Some(names) => naming::variant_name(names.get(i).unwrap_or(value)),
-                            None => naming::variant_name(value),
-                        };
-                        let wanted = if wanted.is_empty() {
-                            format!("Value{}", i + 1)
-                        } else {
-                            wanted
-                        };
-                        EnumVariant {
-                            name: self.claim_in(&mut scope, &wanted, &node.pointer, "enum variant"),
-                            value: value.clone(),
-                            description: e.descriptions.as_ref().and_then(|d| d.get(i).cloned()),
-                        }
-                    })
-                    .collect();
-                TypeKind::StringEnum(open_enum(variants))
-            }
+            } => self.string_enum(node, e),
             NodeKind::Integer {
                 enumeration: Some(e),
                 ..
-            } => {
-                let description = node.docs.description.as_deref();
-                let labels = match &e.names {
-                    Some(names) => names.iter().cloned().map(Some).collect(),
-                    None => labels_from_description(description.unwrap_or_default(), &e.values),
-                };
-                let flags = is_bit_flags(&name, description, &e.values);
-                let mut scope = Scope::new();
-                let variants = e
-                    .values
-                    .iter()
-                    .zip(labels)
-                    .enumerate()
-                    .map(|(i, (value, label))| {
-                        let named = label.as_deref().map(|label| match flags {
-                            true => naming::const_name(label),
-                            false => naming::variant_name(label),
-                        });
-                        // A label of punctuation alone names nothing: name by value.
-                        let wanted = match named.filter(|n| !n.is_empty()) {
-                            Some(name) => name,
-                            None if flags => format!("FLAG_{value}"),
-                            None => format!("V{value}").replace('-', "Minus"),
-                        };
-                        EnumVariant {
-                            name: self.claim_in(&mut scope, &wanted, &node.pointer, "enum variant"),
-                            value: *value,
-                            description: e
-                                .descriptions
-                                .as_ref()
-                                .and_then(|d| d.get(i).cloned())
-                                .or(label),
-                        }
-                    })
-                    .collect();
-                if flags {
-                    TypeKind::Flags(variants)
-                } else {
-                    TypeKind::IntEnum(open_enum(variants))
-                }
-            }
+            } => self.int_enum(node, e, &name),
             NodeKind::Union(union) => self.union(node, union, &name),
             _ => TypeKind::Alias(TypeExpr::Json),
         }
     }
 
-    fn claim_in(
+    pub(super) fn claim_in(
         &mut self,
         scope: &mut Scope,
         wanted: impl Into<RustName>,
@@ -466,7 +404,12 @@ impl<'a> TypeBuilder<'a> {
         claimed.name
     }
 
-    fn object(&mut self, node: &Rc<Node>, object: &ObjectNode, type_name: &str) -> Struct {
+    pub(super) fn object(
+        &mut self,
+        node: &Rc<Node>,
+        object: &ObjectNode,
+        type_name: &str,
+    ) -> Struct {
         let strip = self.strip_tag.get(&node.pointer).cloned();
         let mut scope = Scope::new();
         let mut fields = Vec::with_capacity(object.properties.len());
@@ -552,599 +495,6 @@ impl<'a> TypeBuilder<'a> {
         }
         own
     }
-
-    fn union(&mut self, node: &Rc<Node>, union: &UnionNode, type_name: &str) -> TypeKind {
-        if let Some(discriminator) = &union.discriminator {
-            return self.tagged_explicit(node, discriminator, type_name);
-        }
-        if let Some(tag) = self.implicit_tag(union) {
-            return self.tagged_implicit(union, &tag, type_name);
-        }
-        self.untagged(node, union, type_name)
-    }
-
-    fn tagged_explicit(
-        &mut self,
-        node: &Rc<Node>,
-        discriminator: &crate::resolve::Discriminator,
-        type_name: &str,
-    ) -> TypeKind {
-        let mut scope = Scope::new();
-        let mut variants = Vec::new();
-        for (value, target) in &discriminator.mapping {
-            let Some(target_node) = self.node(target) else {
-                continue;
-            };
-            let Ok(target_node) = self.resolved.schemas.deref(&target_node) else {
-                continue;
-            };
-            let NodeKind::Object(object) = &target_node.kind else {
-                self.error(
-                    Diagnostic::error(format!(
-                        "discriminator value `{value}` maps to `{target}`, which is not an object"
-                    ))
-                    .at(&node.pointer),
-                );
-                continue;
-            };
-            let has_tag = object
-                .properties
-                .iter()
-                .any(|p| p.name == discriminator.property)
-                || object.extra_required.contains(&discriminator.property);
-            if !has_tag {
-                self.error(
-                    Diagnostic::error(format!(
-                        "discriminator property `{}` is not a property of `{target}`",
-                        discriminator.property
-                    ))
-                    .at(&node.pointer)
-                    .hint("every schema a discriminator selects must define the tag property"),
-                );
-                continue;
-            }
-            // A value of punctuation alone (`"+"`) names nothing: use the variant's schema.
-            let wanted = match naming::variant_name(value) {
-                name if name.is_empty() => target
-                    .component_schema_name()
-                    .map(|schema| naming::type_name(&schema))
-                    .unwrap_or_default(),
-                name => name,
-            };
-            let name = self.claim_in(&mut scope, &wanted, &node.pointer, "variant");
-            let others = object
-                .properties
-                .iter()
-                .filter(|p| p.name != discriminator.property)
-                .count();
-            let payload = if others == 0 && object.unions.is_empty() {
-                None
-            } else if self.strip_tag.get(target) == Some(&discriminator.property) {
-                self.component(target)
-                    .or_else(|| Some(self.named(&target_node, None)))
-            } else {
-                // The schema is also used on its own, with its tag: the variant gets a copy
-                // without it.
-                Some(self.stripped_copy(
-                    &target_node,
-                    &discriminator.property,
-                    format!("{type_name}{name}"),
-                ))
-            };
-            variants.push(TaggedVariant {
-                name,
-                tag_value: value.clone(),
-                payload: payload.map(TypeExpr::Named),
-                boxed: false,
-            });
-        }
-        TypeKind::Tagged(Tagged {
-            tag: discriminator.property.clone(),
-            variants,
-        })
-    }
-
-    fn stripped_copy(&mut self, node: &Rc<Node>, tag: &str, name: String) -> TypeId {
-        let claimed = self.names.claim(&name).name;
-        let id = TypeId(self.slots.len());
-        self.slots.push(Slot {
-            def: TypeDef {
-                id,
-                name: claimed.clone(),
-                origin: node.pointer.clone(),
-                docs: node.docs.clone(),
-                about: self.describe_origin(&node.pointer),
-                kind: TypeKind::Struct(Struct::default()),
-                usage: Usage::default(),
-            },
-            state: State::Building,
-        });
-        let previous = self.strip_tag.insert(node.pointer.clone(), tag.to_owned());
-        let kind = match &node.kind {
-            NodeKind::Object(object) => {
-                TypeKind::Struct(self.object(node, object, claimed.as_str()))
-            }
-            _ => TypeKind::Alias(TypeExpr::Json),
-        };
-        match previous {
-            Some(previous) => self.strip_tag.insert(node.pointer.clone(), previous),
-            None => self.strip_tag.remove(&node.pointer),
-        };
-        if let Some(slot) = self.slots.get_mut(id.0) {
-            slot.def.kind = kind;
-            slot.state = State::Built;
-        }
-        id
-    }
-
-    /// A property every member has with a single string value, different in each member: a
-    /// discriminator the document does not declare (PeerTube's studio tasks are told apart
-    /// by `name`).
-    fn implicit_tag(&mut self, union: &UnionNode) -> Option<String> {
-        if union.members.len() < 2 {
-            return None;
-        }
-        let objects: Vec<&ObjectNode> = union
-            .members
-            .iter()
-            .map(|m| match &m.kind {
-                NodeKind::Object(object) if object.unions.is_empty() => Some(object),
-                _ => None,
-            })
-            .collect::<Option<_>>()?;
-        // Required or not: a property whose only allowed value differs in every member is
-        // what tells the members apart (studio tasks do not mark `name` required).
-        let single_value = |object: &ObjectNode, name: &str| -> Option<String> {
-            let property = object.properties.iter().find(|p| p.name == name)?;
-            match &property.node.kind {
-                NodeKind::String {
-                    enumeration: Some(e),
-                    ..
-                } => match e.values.as_slice() {
-                    [only] => Some(only.clone()),
-                    _ => None,
-                },
-                _ => None,
-            }
-        };
-        objects
-            .first()?
-            .properties
-            .iter()
-            .map(|p| p.name.clone())
-            .find(|candidate| {
-                let values: Option<Vec<String>> =
-                    objects.iter().map(|o| single_value(o, candidate)).collect();
-                values.is_some_and(|values| {
-                    let mut unique = values.clone();
-                    unique.sort();
-                    unique.dedup();
-                    unique.len() == values.len()
-                })
-            })
-    }
-
-    fn tagged_implicit(&mut self, union: &UnionNode, tag: &str, type_name: &str) -> TypeKind {
-        let mut scope = Scope::new();
-        let mut variants = Vec::new();
-        for member in &union.members {
-            let NodeKind::Object(object) = &member.kind else {
-                continue;
-            };
-            let value = object
-                .properties
-                .iter()
-                .find(|p| p.name == tag)
-                .and_then(|p| match &p.node.kind {
-                    NodeKind::String {
-                        enumeration: Some(e),
-                        ..
-                    } => e.values.first().cloned(),
-                    _ => None,
-                })
-                .unwrap_or_default();
-            let name = self.claim_in(
-                &mut scope,
-                naming::variant_name(&value),
-                &member.pointer,
-                "variant",
-            );
-            let payload = if object.properties.len() == 1 {
-                None
-            } else {
-                self.strip_tag
-                    .insert(member.pointer.clone(), tag.to_owned());
-                Some(self.named(member, Some(format!("{type_name}{name}"))))
-            };
-            variants.push(TaggedVariant {
-                name,
-                tag_value: value,
-                payload: payload.map(TypeExpr::Named),
-                boxed: false,
-            });
-        }
-        TypeKind::Tagged(Tagged {
-            tag: tag.to_owned(),
-            variants,
-        })
-    }
-
-    fn untagged(&mut self, node: &Rc<Node>, union: &UnionNode, type_name: &str) -> TypeKind {
-        let mut scope = Scope::new();
-        let mut variants = Vec::new();
-        let mut shapes: Vec<(String, String)> = Vec::new();
-        for member in &union.members {
-            let resolved = self
-                .resolved
-                .schemas
-                .deref(member)
-                .unwrap_or_else(|_| member.clone());
-            let wanted = self.variant_name_for(member, &resolved);
-            let name = self.claim_in(&mut scope, &wanted, &member.pointer, "variant");
-            let ty = match &member.kind {
-                NodeKind::Object(_) | NodeKind::Union(_) => {
-                    TypeExpr::Named(self.named(member, Some(format!("{type_name}{name}"))))
-                }
-                NodeKind::String {
-                    enumeration: Some(_),
-                    ..
-                }
-                | NodeKind::Integer {
-                    enumeration: Some(_),
-                    ..
-                } => TypeExpr::Named(self.named(member, Some(format!("{type_name}{name}")))),
-                _ => self.type_of(member),
-            };
-            let rank = specificity(&resolved);
-            let shape = self.shape(&resolved, 4);
-            if let Some((_, first)) = shapes.iter().find(|(other, _)| *other == shape) {
-                self.diagnostics.push(
-                    Diagnostic::warning(format!(
-                        "variants `{first}` and `{name}` of `{type_name}` have the same shape, so a value decodes as `{first}`"
-                    ))
-                    .at(&member.pointer)
-                    .hint("give the variants a property that tells them apart, or a discriminator"),
-                );
-            }
-            shapes.push((shape, name.to_string()));
-            variants.push((
-                rank,
-                UntaggedVariant {
-                    name,
-                    ty,
-                    boxed: false,
-                },
-            ));
-        }
-        if variants.is_empty() {
-            self.error(Diagnostic::error("`oneOf`/`anyOf` without members").at(&node.pointer));
-        }
-        // Most specific first, so a value that fits several variants lands in the narrowest.
-        variants.sort_by_key(|(rank, _)| *rank);
-        TypeKind::Untagged(variants.into_iter().map(|(_, v)| v).collect())
-    }
-
-    /// What values a schema accepts, as text: two schemas with one shape cannot be told apart.
-    fn shape(&self, node: &Rc<Node>, depth: usize) -> String {
-        let node = self
-            .resolved
-            .schemas
-            .deref(node)
-            .unwrap_or_else(|_| node.clone());
-        if depth == 0 {
-            return "…".to_owned();
-        }
-        match &node.kind {
-            NodeKind::Object(object) => {
-                let mut properties: Vec<String> = object
-                    .properties
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            "{}{}:{}",
-                            p.name,
-                            if p.required { "!" } else { "" },
-                            self.shape(&p.node, depth - 1)
-                        )
-                    })
-                    .collect();
-                properties.sort();
-                let unions: Vec<String> = object
-                    .unions
-                    .iter()
-                    .map(|u| self.shape(u, depth - 1))
-                    .collect();
-                format!("{{{}|{}}}", properties.join(","), unions.join(","))
-            }
-            NodeKind::Array(items) => format!("[{}]", self.shape(items, depth - 1)),
-            NodeKind::Union(union) => {
-                let members: Vec<String> = union
-                    .members
-                    .iter()
-                    .map(|m| self.shape(m, depth - 1))
-                    .collect();
-                format!("({})", members.join("|"))
-            }
-            NodeKind::String {
-                format,
-                enumeration,
-            } => {
-                format!(
-                    "string {format:?} {:?}",
-                    enumeration.as_ref().map(|e| &e.values)
-                )
-            }
-            NodeKind::Integer { enumeration, .. } => {
-                format!("integer {:?}", enumeration.as_ref().map(|e| &e.values))
-            }
-            NodeKind::Number { .. } => "number".to_owned(),
-            NodeKind::Boolean => "boolean".to_owned(),
-            NodeKind::Any | NodeKind::Ref(_) => "any".to_owned(),
-        }
-    }
-
-    fn variant_name_for(&self, member: &Rc<Node>, resolved: &Rc<Node>) -> String {
-        if let NodeKind::Ref(target) = &member.kind {
-            return match target.component_schema_name() {
-                Some(name) => naming::type_name(&name),
-                None => naming::type_name(&target.last().unwrap_or_default()),
-            };
-        }
-        if let Some(title) = &member.docs.title {
-            let name = naming::variant_name(title);
-            if !name.is_empty() {
-                return name;
-            }
-        }
-        match &resolved.kind {
-            NodeKind::Object(object) => {
-                let required: Vec<&str> = object
-                    .properties
-                    .iter()
-                    .filter(|p| p.required)
-                    .map(|p| p.name.as_str())
-                    .collect();
-                match required.as_slice() {
-                    [] => "Object".to_owned(),
-                    [single] => naming::type_name(single),
-                    several => several.iter().map(|n| naming::type_name(n)).collect(),
-                }
-            }
-            NodeKind::Array(_) => "List".to_owned(),
-            NodeKind::String { format, .. } => match format.as_deref() {
-                Some("uuid") => "Uuid".to_owned(),
-                Some("date-time") => "DateTime".to_owned(),
-                _ => "String".to_owned(),
-            },
-            NodeKind::Integer { .. } => "Integer".to_owned(),
-            NodeKind::Number { .. } => "Number".to_owned(),
-            NodeKind::Boolean => "Boolean".to_owned(),
-            NodeKind::Union(_) => "Union".to_owned(),
-            NodeKind::Any | NodeKind::Ref(_) => "Value".to_owned(),
-        }
-    }
-
-    /// Where the schema with these pointer tokens is written: inside the closest enclosing
-    /// schema that has a named type already (inline types are named after it), else at its
-    /// site in the document; and the tokens from there to the schema.
-    fn origin<'t>(&self, tokens: &'t [String]) -> (Origin<'t>, &'t [String]) {
-        if let Some((depth, id)) = self.named_ancestor(tokens) {
-            return (Origin::Inside(id), tokens.get(depth..).unwrap_or_default());
-        }
-        let Located { site, rest } = site::locate(tokens);
-        (Origin::Site(site), rest)
-    }
-
-    /// The name of a schema written inline, from where it is written.
-    fn name_for(&self, pointer: &Pointer) -> String {
-        let tokens: Vec<String> = pointer.tokens().collect();
-        let (origin, rest) = self.origin(&tokens);
-        let stem = |path: &str, method: &str| {
-            let key = (path.to_owned(), method.to_owned());
-            (self.stems.stems.get(&key).cloned())
-                .unwrap_or_else(|| naming::type_name(&format!("{method} {path}")))
-        };
-        let parameter =
-            |path, method, index| naming::type_name(&self.param_name(pointer, path, method, index));
-        let mut name = match origin {
-            Origin::Inside(id) => self.type_name(id),
-            Origin::Site(site) => match site {
-                Site::ComponentSchema(name) | Site::ComponentParameter(name) => {
-                    naming::type_name(name)
-                }
-                Site::PathParameter { path, index } => parameter(path, None, index),
-                Site::OperationParameter {
-                    path,
-                    method,
-                    index,
-                } => stem(path, method) + &parameter(path, Some(method), index),
-                Site::RequestBody { path, method } => stem(path, method) + "Body",
-                Site::Response {
-                    path,
-                    method,
-                    status,
-                } if status.starts_with('2') => stem(path, method) + "Response",
-                Site::Response {
-                    path,
-                    method,
-                    status,
-                } => format!("{}Response{status}", stem(path, method)),
-                Site::ResponseHeader {
-                    path,
-                    method,
-                    header,
-                    ..
-                } => format!("{}{}Header", stem(path, method), naming::type_name(header)),
-                Site::Operation { path, method } => stem(path, method),
-                Site::Elsewhere => "Inline".to_owned(),
-            },
-        };
-        for step in site::steps(rest) {
-            match step {
-                Step::Property(property) => name.push_str(&naming::type_name(property)),
-                Step::Item => name.push_str("Item"),
-                Step::Value => name.push_str("Value"),
-                Step::Variant { index: Some(i), .. } => name.push_str(&format!("Variant{}", i + 1)),
-                Step::Variant { exclusive, .. } => {
-                    name.push_str(if exclusive { "OneOf" } else { "AnyOf" })
-                }
-                Step::Other(token) => name.push_str(&naming::type_name(token)),
-            }
-        }
-        name
-    }
-
-    /// A sentence saying where a schema is written, for types the document does not describe.
-    fn describe_origin(&self, pointer: &Pointer) -> String {
-        let tokens: Vec<String> = pointer.tokens().collect();
-        let (origin, mut rest) = self.origin(&tokens);
-        let operation =
-            |path: &str, method: &str| format!("`{} {path}`", method.to_ascii_uppercase());
-        let base = match origin {
-            Origin::Inside(id) => format!("[`{}`]", self.type_name(id)),
-            Origin::Site(site) => match site {
-                Site::ComponentSchema(name) => format!("the `{name}` schema"),
-                Site::ComponentParameter(name) => format!("the shared parameter `{name}`"),
-                Site::PathParameter { path, index } => {
-                    let parameter = self.param_name(pointer, path, None, index);
-                    format!("the parameter `{parameter}` of the operations on `{path}`")
-                }
-                Site::OperationParameter {
-                    path,
-                    method,
-                    index,
-                } => {
-                    let parameter = self.param_name(pointer, path, Some(method), index);
-                    format!("the parameter `{parameter}` of {}", operation(path, method))
-                }
-                Site::RequestBody { path, method } => {
-                    format!("the request body of {}", operation(path, method))
-                }
-                Site::Response {
-                    path,
-                    method,
-                    status,
-                } => format!(
-                    "the response of {} (status {status})",
-                    operation(path, method)
-                ),
-                Site::ResponseHeader {
-                    path,
-                    method,
-                    status,
-                    header,
-                } => format!(
-                    "the `{header}` header of the response of {} (status {status})",
-                    operation(path, method)
-                ),
-                Site::Operation { path, method } => operation(path, method),
-                Site::Elsewhere => {
-                    rest = &[];
-                    format!("the schema at `{pointer}`")
-                }
-            },
-        };
-        let mut property = String::new();
-        let mut variant = None;
-        for step in site::steps(rest) {
-            match step {
-                Step::Property(name) => {
-                    if !property.is_empty() {
-                        property.push('.');
-                    }
-                    property.push_str(name);
-                }
-                Step::Item => property.push_str("[]"),
-                Step::Value => property.push_str("{}"),
-                Step::Variant { index, .. } => variant = index,
-                Step::Other(_) => {}
-            }
-        }
-        let (element, property) = match (property.strip_suffix("[]"), property.strip_suffix("{}")) {
-            (Some(rest), _) => (Some("an item of"), rest.to_owned()),
-            (_, Some(rest)) => (Some("a value of"), rest.to_owned()),
-            _ => (None, property),
-        };
-        let owner = if property.is_empty() {
-            base
-        } else {
-            format!("the `{property}` property of {base}")
-        };
-        let described = match element {
-            Some(element) => format!("{element} {owner}"),
-            None => owner,
-        };
-        let sentence = match variant {
-            Some(i) => format!("variant {} of {described}", i + 1),
-            None => described,
-        };
-        let mut chars = sentence.chars();
-        match chars.next() {
-            Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-            None => String::new(),
-        }
-    }
-
-    /// The parameter whose `schema` is at `pointer`, if it is one.
-    fn parameter_of(&self, pointer: &Pointer) -> Option<&'a DeclaredParameter> {
-        if pointer.last().as_deref() != Some("schema") {
-            return None;
-        }
-        self.resolved.declared_parameters.get(&pointer.parent()?)
-    }
-
-    /// Whether `pointer` is the `schema` of a parameter.
-    fn is_parameter_schema(&self, pointer: &Pointer) -> bool {
-        self.parameter_of(pointer).is_some()
-    }
-
-    /// The description of the parameter whose `schema` is at `pointer`: a parameter's schema
-    /// rarely has one of its own, and its enum values are named in the parameter's.
-    fn parameter_description(&self, pointer: &Pointer) -> Option<String> {
-        self.parameter_of(pointer)?.description.clone()
-    }
-
-    /// The closest enclosing schema (not `tokens` itself) that already has a named type, and
-    /// how many tokens lead to it: inline types inside it are named after it.
-    fn named_ancestor(&self, tokens: &[String]) -> Option<(usize, TypeId)> {
-        let mut prefixes = Vec::with_capacity(tokens.len());
-        let mut pointer = Pointer::root();
-        for token in tokens.iter().take(tokens.len().saturating_sub(1)) {
-            pointer = pointer.push(token);
-            prefixes.push(pointer.clone());
-        }
-        prefixes
-            .iter()
-            .enumerate()
-            .rev()
-            .find_map(|(i, prefix)| self.by_pointer.get(prefix).map(|id| (i + 1, *id)))
-    }
-
-    /// The name of the parameter at `index` of a path item or operation.
-    fn param_name(
-        &self,
-        pointer: &Pointer,
-        path: &str,
-        method: Option<&str>,
-        index: &str,
-    ) -> String {
-        let mut at = Pointer::root().push("paths").push(path);
-        if let Some(method) = method {
-            at = at.push(method);
-        }
-        let at = at.push("parameters").push(index);
-        match self.resolved.declared_parameters.get(&at) {
-            Some(parameter) => parameter.name.clone(),
-            None => pointer.last().unwrap_or_default(),
-        }
-    }
-}
-
-/// What an inline schema is named and described after.
-enum Origin<'t> {
-    /// The closest enclosing schema with a named type.
-    Inside(TypeId),
-    Site(Site<'t>),
 }
 
 /// Whether a component schema becomes a type of its own (rather than an alias).
@@ -1158,35 +508,6 @@ fn needs_name(node: &Node) -> bool {
     }
 }
 
-/// Sort key for untagged variants: JSON kinds never overlap, so only the order within one
-/// kind matters: UUIDs and dates before other strings, integers before numbers, objects with
-/// more required properties first and, among those, smaller objects first.
-fn specificity(node: &Node) -> (u8, i64, i64) {
-    match &node.kind {
-        NodeKind::Boolean => (0, 0, 0),
-        NodeKind::Integer { .. } => (1, 0, 0),
-        NodeKind::Number { .. } => (1, 1, 0),
-        NodeKind::String {
-            format,
-            enumeration,
-        } => {
-            let rank = match (format.as_deref(), enumeration) {
-                (Some("uuid" | "date-time"), _) => 0,
-                (_, Some(_)) => 1,
-                _ => 2,
-            };
-            (2, rank, 0)
-        }
-        NodeKind::Array(_) => (3, 0, 0),
-        NodeKind::Object(object) => {
-            let required = object.properties.iter().filter(|p| p.required).count() as i64;
-            (4, -required, object.properties.len() as i64)
-        }
-        NodeKind::Union(_) => (5, 0, 0),
-        NodeKind::Any | NodeKind::Ref(_) => (6, 0, 0),
-    }
-}
-
 /// A credential's type: strings (and lists of strings) become `Secret`s.
 pub fn secret(ty: TypeExpr) -> TypeExpr {
     match ty {
@@ -1194,18 +515,6 @@ pub fn secret(ty: TypeExpr) -> TypeExpr {
         TypeExpr::List(inner) => TypeExpr::List(Box::new(secret(*inner))),
         TypeExpr::Option(inner) => TypeExpr::Option(Box::new(secret(*inner))),
         other => other,
-    }
-}
-
-/// Names the catch-all variant `Other`, or, if a listed value took that name, `Unknown`.
-fn open_enum<T>(variants: Vec<EnumVariant<T>>) -> OpenEnum<T> {
-    let other = ["Other", "Unknown", "OtherValue"]
-        .into_iter()
-        .find(|candidate| variants.iter().all(|v| v.name.as_str() != *candidate))
-        .unwrap_or("UnlistedValue");
-    OpenEnum {
-        variants,
-        other: RustName::new(other),
     }
 }
 
