@@ -11,6 +11,7 @@ mod conventions;
 mod enums;
 mod operations;
 mod origin;
+mod responses;
 mod site;
 mod types;
 mod unions;
