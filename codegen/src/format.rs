@@ -9,6 +9,7 @@ use crate::emit::{Content, EmittedFile};
 pub struct OutputFile {
     /// Relative to the crate's root, `/`-separated.
     pub path: String,
+    /// The file's text.
     pub contents: String,
 }
 

@@ -1,18 +1,21 @@
 //! A generator of Rust API clients from OpenAPI 3.0 documents, built for PeerTube's.
 //!
-//! The pipeline is the architecture; each stage is a module with one job:
+//! The pipeline is the architecture (`ARCHITECTURE.md` at the repository's root walks through
+//! it); each stage is a module with one job:
 //!
 //! 1. [`load`]: bytes (JSON or YAML) into a JSON value, and the document's digests;
 //!    then [`overlay`]: the maintainers' corrections, applied to that value;
-//! 2. [`resolve`]: the OpenAPI skeleton, and schemas normalized into a graph (refs checked,
-//!    `allOf` merged);
-//! 3. [`model`]: plain data about the Rust items to generate (names from [`naming`]);
-//! 4. [`emit`]: the model into tokens (the only user of `quote!`);
-//! 5. [`format`](mod@format): tokens into text with `prettyplease`;
+//! 2. `resolve`: the resolved document: operations with their `$ref`s followed, and every
+//!    schema they reach normalized (refs checked, `allOf` merged);
+//! 3. `model`: plain data about the Rust items to generate (names from [`naming`]);
+//! 4. `emit`: the model into tokens (the only user of `quote!`);
+//! 5. `format`: tokens into text with `prettyplease`;
 //! 6. [`write`](mod@write): text onto disk, only where it changed, or a comparison (`--check`).
 //!
-//! [`generate`] runs stages 1 to 5; the caller decides whether to write or to check.
+//! [`generate`] runs stages 1 to 5; the caller decides whether to write or to check. The
+//! stages in between are private: [`generate`] is their interface.
 
+#![deny(missing_docs)]
 // Document data must never make the generator panic: a bad document gets an error naming the
 // place. Tests may unwrap.
 #![cfg_attr(
@@ -30,14 +33,14 @@
 )]
 
 pub mod diagnostic;
-pub mod emit;
-pub mod format;
+mod emit;
+mod format;
 pub mod load;
-pub mod model;
+mod model;
 pub mod naming;
 pub mod overlay;
 pub mod pointer;
-pub mod resolve;
+mod resolve;
 pub mod write;
 
 // The runtime and the examples are compiled as part of each generated crate, not here; these
@@ -59,7 +62,7 @@ use std::time::{Duration, Instant};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Failure};
 pub use format::OutputFile;
-pub use model::Conventions;
+pub use model::{ApiInfo, Conventions};
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,13 +119,19 @@ pub fn read_names(bytes: &[u8], origin: &str) -> Result<BTreeMap<String, String>
 /// The generated crate and what is worth reporting about it.
 #[derive(Debug, Clone)]
 pub struct Generated {
+    /// Every file of the crate.
     pub files: Vec<OutputFile>,
-    pub api: model::ApiInfo,
+    /// What the document says about the API.
+    pub api: ApiInfo,
+    /// The form the document was written in.
     pub format: load::Format,
     /// SHA-256 of the input file's bytes.
     pub file_sha256: String,
+    /// How many types the crate has.
     pub type_count: usize,
+    /// How many operations (methods of `Client`) the crate has.
     pub operation_count: usize,
+    /// What the generator supports only partly in this document.
     pub warnings: Diagnostics,
     /// What the overlay did, if there was one.
     pub overlay: Option<overlay::Applied>,

@@ -9,16 +9,21 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Location};
 
+/// The form a document is written in (told apart by content, not by file name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// JSON.
     Json,
+    /// YAML.
     Yaml,
 }
 
 /// A parsed document and what identifies it.
 #[derive(Debug, Clone)]
 pub struct Document {
+    /// The document as a JSON value (a YAML document too).
     pub value: Value,
+    /// The form it was written in.
     pub format: Format,
     /// SHA-256 of the file's bytes, lowercase hex.
     pub file_sha256: String,

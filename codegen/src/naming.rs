@@ -6,7 +6,7 @@
 //!   `OAuthToken-password` -> `OAuthTokenPassword`, `UUIDv4` -> `UUIDv4`, `id` -> `Id`.
 //! - Field, parameter and method names are snake_case: `externalAuthToken` ->
 //!   `external_auth_token`, `media:group` -> `media_group`, `getOAuthToken` -> `get_oauth_token`
-//!   (words in [`COMPOUND_WORDS`] stay whole). Keywords become raw identifiers (`r#type`);
+//!   (compound words such as `OAuth` stay whole). Keywords become raw identifiers (`r#type`);
 //!   the few that cannot be raw get a trailing underscore (`self_`). A [`RustName`] carries
 //!   the difference, so no one else handles `r#`.
 //! - Enum variants come from the wire value: `most-views` -> `MostViews`; a leading `-` (a
@@ -24,7 +24,7 @@ use std::fmt;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words written with inner capitals that are one word, not two (`OAuth` is not `O` + `Auth`).
-pub const COMPOUND_WORDS: &[(&str, &str)] = &[("OAuth", "Oauth")];
+pub(crate) const COMPOUND_WORDS: &[(&str, &str)] = &[("OAuth", "Oauth")];
 
 /// Rust keywords (strict, reserved, and edition 2024's `gen`), all of which need escaping.
 const KEYWORDS: &[&str] = &[
@@ -221,7 +221,7 @@ pub fn operation_name(method: &str, path: &str, operation_id: Option<&str>) -> R
 
 /// The PascalCase stem of an operation, for the names of its inline types
 /// (`getOAuthToken` -> `GetOAuthToken`, `post_users_by_id_block` -> `PostUsersByIdBlock`).
-pub fn operation_type_stem(method_name: &RustName, operation_id: Option<&str>) -> RustName {
+pub(crate) fn operation_type_stem(method_name: &RustName, operation_id: Option<&str>) -> RustName {
     RustName::new(match operation_id.filter(|id| !id.trim().is_empty()) {
         Some(id) => type_name(id),
         None => type_name(&method_name.as_str().to_upper_camel_case()),
@@ -242,7 +242,7 @@ pub fn is_secret_name(name: &str) -> bool {
 
 /// What an inline type is, for the suffix that tells it apart when its name is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TypeRole {
+pub(crate) enum TypeRole {
     Parameter,
     Object,
     Enum,
@@ -252,7 +252,7 @@ pub enum TypeRole {
 /// The name to try when `wanted` is taken by another type: `wanted` with a suffix saying
 /// what this type is (`ChangeOwnershipState` is a component; the `state` object of
 /// `ChangeOwnership` becomes `ChangeOwnershipStateObject`).
-pub fn alternative_type_name(wanted: &str, role: TypeRole) -> String {
+pub(crate) fn alternative_type_name(wanted: &str, role: TypeRole) -> String {
     let suffix = match role {
         TypeRole::Parameter => "Param",
         TypeRole::Object => "Object",
@@ -264,7 +264,7 @@ pub fn alternative_type_name(wanted: &str, role: TypeRole) -> String {
 
 /// The methods the runtime defines on `Client`, and `clone`: no operation's method may take
 /// these names. A test below keeps the list in step with `codegen/runtime/`.
-pub const CLIENT_METHODS: &[&str] = &[
+pub(crate) const CLIENT_METHODS: &[&str] = &[
     "base_url",
     "build",
     "builder",
@@ -286,13 +286,13 @@ pub const CLIENT_METHODS: &[&str] = &[
 
 /// Names in one scope. Claiming a taken name returns it with the smallest free numeric suffix.
 #[derive(Debug, Default, Clone)]
-pub struct Scope {
+pub(crate) struct Scope {
     taken: BTreeSet<String>,
 }
 
 /// The result of claiming a name in a [`Scope`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Claimed {
+pub(crate) struct Claimed {
     pub name: RustName,
     /// The name wanted, when it was taken and `name` had to differ.
     pub collided_with: Option<RustName>,
@@ -368,7 +368,7 @@ impl Scope {
 }
 
 /// Whether `name` (as produced above, without `r#`) is a valid Rust identifier.
-pub fn is_identifier(name: &str) -> bool {
+pub(crate) fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
         && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())

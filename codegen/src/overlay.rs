@@ -20,16 +20,24 @@ use crate::pointer::Pointer;
 pub struct Overlay {
     /// Where the overlay came from (for messages).
     pub origin: String,
+    /// Its `info.title`.
     pub title: String,
+    /// Its `info.version`.
     pub version: String,
+    /// Its actions, applied in order.
     pub actions: Vec<Action>,
 }
 
+/// One correction: nodes selected by a JSONPath, updated or removed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Action {
+    /// The JSONPath (RFC 9535) that selects the nodes.
     pub target: String,
+    /// What the action corrects, and the evidence for it.
     pub description: Option<String>,
+    /// What to merge into each node.
     pub update: Option<Value>,
+    /// Whether to remove the nodes instead.
     pub remove: bool,
 }
 
@@ -61,6 +69,7 @@ struct RawAction {
 /// What applying an overlay did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Applied {
+    /// Actions applied.
     pub actions: usize,
     /// Nodes updated or removed, over all actions.
     pub nodes: usize,

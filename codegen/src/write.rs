@@ -17,15 +17,20 @@ use crate::format::OutputFile;
 /// What writing did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteReport {
+    /// Files written (new or changed), relative to the crate's root.
     pub written: Vec<String>,
+    /// How many files were right already.
     pub unchanged: usize,
+    /// Files removed: under the generated folders, but no longer generated.
     pub removed: Vec<String>,
 }
 
 /// How a file on disk differs from the generator's output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stale {
+    /// On disk, with other content.
     Differs(String),
+    /// Not on disk.
     Missing(String),
     /// On disk under `src/`, but no longer generated.
     Extra(String),

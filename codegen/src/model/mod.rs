@@ -116,14 +116,20 @@ pub fn is_single_value(defs: &[TypeDef], expr: &TypeExpr) -> bool {
     check(defs, expr, 0)
 }
 
+/// What the document says about the API, and which document it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApiInfo {
+    /// `info.title`.
     pub title: String,
+    /// `info.version`.
     pub version: String,
+    /// The OpenAPI version the document is written in.
     pub openapi_version: String,
+    /// `info.description`.
     pub description: Option<String>,
     /// SHA-256 of the document's canonical JSON form (see [`crate::load::content_digest`]).
     pub content_sha256: String,
+    /// The URLs of `servers`.
     pub servers: Vec<String>,
 }
 

@@ -31,12 +31,12 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::pointer::Pointer;
 use normalize::SchemaResolver;
 pub use operations::{
-    Content, DeclaredParameter, Header, Operation, Parameter, ParameterLocation, PathItem,
-    QueryStyle, RequestBody, Response, SchemaOrContent, SecurityRequirement, TemplatePart,
+    Content, DeclaredParameter, Operation, Parameter, ParameterLocation, PathItem, QueryStyle,
+    RequestBody, Response, SchemaOrContent, TemplatePart,
 };
 pub use schema::{
-    Additional, Constraints, Discriminator, Docs, Enumeration, Node, NodeKind, ObjectNode,
-    Property, Schemas, UnionNode,
+    Additional, Constraints, Discriminator, Docs, Enumeration, Node, NodeKind, ObjectNode, Schemas,
+    UnionNode,
 };
 
 /// The resolved document.

@@ -24,7 +24,6 @@ pub const METHODS: &[&str] = &[
 #[derive(Debug)]
 pub struct PathItem {
     pub path: String,
-    pub pointer: Pointer,
     /// Its operations, in the document's order of methods; an error for a path item that is
     /// a `$ref`.
     pub operations: Result<Vec<Operation>, Diagnostic>,
@@ -35,7 +34,6 @@ pub struct PathItem {
 pub struct Operation {
     /// The method, lowercase as the document writes it (`get`).
     pub method: String,
-    pub path: String,
     pub pointer: Pointer,
     pub operation_id: Option<String>,
     pub summary: Option<String>,
@@ -117,8 +115,6 @@ pub enum SchemaOrContent {
 
 #[derive(Debug)]
 pub struct RequestBody {
-    /// Where it is written (a component request body when the operation refers to one).
-    pub pointer: Pointer,
     pub description: Option<String>,
     pub required: bool,
     pub content: Vec<Content>,
@@ -149,7 +145,6 @@ pub struct Response {
 #[derive(Debug)]
 pub struct Header {
     pub name: String,
-    pub pointer: Pointer,
     pub description: Option<String>,
     pub value: SchemaOrContent,
 }
@@ -236,7 +231,6 @@ impl Reader<'_, '_> {
                 };
                 PathItem {
                     path: path.clone(),
-                    pointer,
                     operations,
                 }
             })
@@ -317,7 +311,6 @@ impl Reader<'_, '_> {
             });
         Operation {
             method: method.to_owned(),
-            path: path.to_owned(),
             pointer,
             operation_id: operation.operation_id.clone(),
             summary: operation.summary.clone(),
@@ -417,7 +410,6 @@ impl Reader<'_, '_> {
         let (pointer, body) = follow(body, &at, &REQUEST_BODIES, components)?;
         Ok(RequestBody {
             content: self.content(&body.content, &pointer),
-            pointer,
             description: body.description.clone(),
             required: body.required,
         })
@@ -439,7 +431,6 @@ impl Reader<'_, '_> {
                         name: name.clone(),
                         description: header.description.clone(),
                         value: self.schema_or_content(&header.format, &header_at),
-                        pointer: header_at,
                     }),
                     ReferenceOr::Reference { .. } => Err(Diagnostic::warning(format!(
                         "response header `{name}` is a `$ref`; it is not returned"
