@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::normalize::{SchemaResolver, docs_of};
+use super::normalize::SchemaResolver;
 use super::raw::{RawSchema, SchemaType};
 use super::schema::{Additional, Docs, Node, NodeKind, ObjectNode};
 use crate::diagnostic::Diagnostic;
@@ -32,7 +32,7 @@ impl SchemaResolver<'_> {
             && raw.required.is_empty()
         {
             let mut docs = member.docs.clone();
-            let outer = docs_of(raw);
+            let outer = raw.docs.clone();
             if outer.description.is_some() {
                 docs.description = outer.description;
             }
@@ -50,7 +50,7 @@ impl SchemaResolver<'_> {
             let mut own = raw.clone();
             own.all_of.clear();
             own.required.clear();
-            own.description = None;
+            own.docs.description = None;
             members.push(Rc::new(Node {
                 pointer: at.clone(),
                 docs: Docs::default(),
@@ -81,14 +81,14 @@ impl SchemaResolver<'_> {
                 }
             }
         }
-        let mut docs = docs_of(raw);
+        let mut docs = raw.docs.clone();
         if docs.description.is_none() {
             // Only an inline member describes this schema; a referenced one describes itself.
             docs.description = raw
                 .all_of
                 .iter()
                 .filter(|m| m.reference.is_none())
-                .find_map(|m| m.description.clone());
+                .find_map(|m| m.docs.description.clone());
         }
         Ok(Node {
             pointer: at.clone(),

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::raw::{self, AdditionalProperties, RawSchema, SchemaType};
 use super::schema::{
-    self, Additional, Constraints, Discriminator, Docs, Enumeration, Node, NodeKind, ObjectNode,
-    Property, Schemas, UnionNode,
+    self, Additional, Discriminator, Docs, Enumeration, Node, NodeKind, ObjectNode, Property,
+    Schemas, UnionNode,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::pointer::Pointer;
@@ -181,7 +181,7 @@ impl<'a> SchemaResolver<'a> {
             // beside a `$ref` say what the author meant, and real servers send the nulls.
             Node {
                 pointer: at.clone(),
-                docs: docs_of(raw),
+                docs: raw.docs.clone(),
                 nullable: raw.nullable,
                 kind: NodeKind::Ref(self.ref_target(reference, at)?),
             }
@@ -190,7 +190,7 @@ impl<'a> SchemaResolver<'a> {
         } else {
             Node {
                 pointer: at.clone(),
-                docs: docs_of(raw),
+                docs: raw.docs.clone(),
                 nullable: raw.nullable,
                 kind: self.kind_of(raw, at)?,
             }
@@ -274,14 +274,14 @@ impl<'a> SchemaResolver<'a> {
             None => NodeKind::Any,
             Some(SchemaType::Boolean) => NodeKind::Boolean,
             Some(SchemaType::Number) => NodeKind::Number {
-                format: raw.format.clone(),
+                format: raw.docs.constraints.format.clone(),
             },
             Some(SchemaType::Integer) => NodeKind::Integer {
-                format: raw.format.clone(),
+                format: raw.docs.constraints.format.clone(),
                 enumeration: self.enumeration(raw, at, |v| v.as_i64(), "integer")?,
             },
             Some(SchemaType::String) => NodeKind::String {
-                format: raw.format.clone(),
+                format: raw.docs.constraints.format.clone(),
                 enumeration: self.enumeration(
                     raw,
                     at,
@@ -478,31 +478,11 @@ fn example_type(raw: &RawSchema) -> Option<SchemaType> {
     if structural {
         return None;
     }
-    match raw.example.as_ref()? {
+    match raw.docs.example.as_ref()? {
         Value::String(_) => Some(SchemaType::String),
         Value::Bool(_) => Some(SchemaType::Boolean),
         Value::Number(n) if n.is_i64() || n.is_u64() => Some(SchemaType::Integer),
         Value::Number(_) => Some(SchemaType::Number),
         _ => None,
-    }
-}
-
-pub(super) fn docs_of(raw: &RawSchema) -> Docs {
-    Docs {
-        title: raw.title.clone(),
-        description: raw.description.clone(),
-        example: raw.example.clone(),
-        default: raw.default.clone(),
-        deprecated: raw.deprecated,
-        constraints: Constraints {
-            format: raw.format.clone(),
-            pattern: raw.pattern.clone(),
-            min_length: raw.min_length,
-            max_length: raw.max_length,
-            minimum: raw.minimum.clone(),
-            maximum: raw.maximum.clone(),
-            min_items: raw.min_items,
-            max_items: raw.max_items,
-        },
     }
 }

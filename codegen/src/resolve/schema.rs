@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
@@ -19,22 +20,25 @@ pub struct Node {
     pub kind: NodeKind,
 }
 
-/// What a schema says about its values beyond their type: the documentation keywords,
-/// read once here and carried unchanged to the generated doc comments.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What a schema says about its values beyond their type: the documentation keywords, the
+/// one place they are named. Read with the schema, carried unchanged to the doc comments.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Docs {
     pub title: Option<String>,
     pub description: Option<String>,
     pub example: Option<Value>,
     pub default: Option<Value>,
+    #[serde(default)]
     pub deprecated: bool,
     /// Validation keywords, kept as documentation only: real servers break them (see
     /// `../shared/corpus`), so the client never rejects a response over them.
+    #[serde(flatten)]
     pub constraints: Constraints,
 }
 
 /// A schema's validation keywords (and `format`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Constraints {
     pub format: Option<String>,
     pub pattern: Option<String>,
