@@ -220,22 +220,16 @@ impl<'a> SchemaResolver<'a> {
         raw: &RawSchema,
         at: &Pointer,
     ) -> Result<NodeKind, Diagnostic> {
-        let union = if !raw.one_of.is_empty() {
-            Some(self.union(
-                &raw.one_of,
-                true,
-                raw.discriminator.as_ref(),
-                &at.push("oneOf"),
-            )?)
-        } else if !raw.any_of.is_empty() {
-            Some(self.union(
-                &raw.any_of,
-                false,
-                raw.discriminator.as_ref(),
-                &at.push("anyOf"),
-            )?)
-        } else {
-            None
+        let (members, exclusive) = match raw.one_of.is_empty() {
+            false => (&raw.one_of, true),
+            true => (&raw.any_of, false),
+        };
+        let union = match members.is_empty() {
+            true => None,
+            false => {
+                let members_at = union_pointer(raw, at);
+                Some(self.union(members, exclusive, raw.discriminator.as_ref(), &members_at)?)
+            }
         };
         let is_object = raw.ty == Some(SchemaType::Object)
             || !raw.properties.is_empty()

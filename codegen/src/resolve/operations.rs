@@ -150,28 +150,33 @@ pub struct Header {
 }
 
 /// A kind of component an operation may refer to with a `$ref`.
-struct ComponentKind {
+struct ComponentKind<T: 'static> {
     /// The key under `components`.
     key: &'static str,
     /// What it is, in messages.
     what: &'static str,
     hint: Option<&'static str>,
+    /// The components of this kind.
+    all: fn(&openapiv3::Components) -> &IndexMap<String, ReferenceOr<T>>,
 }
 
-const PARAMETERS: ComponentKind = ComponentKind {
+const PARAMETERS: ComponentKind<openapiv3::Parameter> = ComponentKind {
     key: "parameters",
     what: "parameter",
     hint: Some("refer to `#/components/parameters/{name}`, and define that parameter"),
+    all: |components| &components.parameters,
 };
-const REQUEST_BODIES: ComponentKind = ComponentKind {
+const REQUEST_BODIES: ComponentKind<openapiv3::RequestBody> = ComponentKind {
     key: "requestBodies",
     what: "request body",
     hint: None,
+    all: |components| &components.request_bodies,
 };
-const RESPONSES: ComponentKind = ComponentKind {
+const RESPONSES: ComponentKind<openapiv3::Response> = ComponentKind {
     key: "responses",
     what: "response",
     hint: None,
+    all: |components| &components.responses,
 };
 
 /// A parameter object as written, for naming and describing the schema inside it.
@@ -332,8 +337,7 @@ impl Reader<'_, '_> {
         parameter: &ReferenceOr<openapiv3::Parameter>,
         used_at: Pointer,
     ) -> Result<Parameter, Diagnostic> {
-        let components = self.api.components.as_ref().map(|c| &c.parameters);
-        let (declared_at, parameter) = follow(parameter, &used_at, &PARAMETERS, components)?;
+        let (declared_at, parameter) = follow(self.api, parameter, &used_at, &PARAMETERS)?;
         let data = parameter.parameter_data_ref();
         self.declare(declared_at.clone(), data);
         let location = match parameter {
@@ -406,8 +410,7 @@ impl Reader<'_, '_> {
         body: &ReferenceOr<openapiv3::RequestBody>,
         at: Pointer,
     ) -> Result<RequestBody, Diagnostic> {
-        let components = self.api.components.as_ref().map(|c| &c.request_bodies);
-        let (pointer, body) = follow(body, &at, &REQUEST_BODIES, components)?;
+        let (pointer, body) = follow(self.api, body, &at, &REQUEST_BODIES)?;
         Ok(RequestBody {
             content: self.content(&body.content, &pointer),
             description: body.description.clone(),
@@ -421,8 +424,7 @@ impl Reader<'_, '_> {
         response: &ReferenceOr<openapiv3::Response>,
         at: Pointer,
     ) -> Result<Response, Diagnostic> {
-        let components = self.api.components.as_ref().map(|c| &c.responses);
-        let (pointer, response) = follow(response, &at, &RESPONSES, components)?;
+        let (pointer, response) = follow(self.api, response, &at, &RESPONSES)?;
         let headers = (response.headers.iter())
             .map(|(name, header)| {
                 let header_at = pointer.push("headers").push(name);
@@ -456,10 +458,10 @@ impl Reader<'_, '_> {
 /// The part of the document `item` is: itself, or the component its `$ref` names (which must
 /// be written in place, under `#/components/{kind}/`), with where it is written.
 fn follow<'a, T>(
+    api: &'a openapiv3::OpenAPI,
     item: &'a ReferenceOr<T>,
     at: &Pointer,
-    kind: &ComponentKind,
-    components: Option<&'a IndexMap<String, ReferenceOr<T>>>,
+    kind: &ComponentKind<T>,
 ) -> Result<(Pointer, &'a T), Diagnostic> {
     let reference = match item {
         ReferenceOr::Item(item) => return Ok((at.clone(), item)),
@@ -469,7 +471,7 @@ fn follow<'a, T>(
         .strip_prefix("#/components/")
         .and_then(|rest| rest.strip_prefix(kind.key))
         .and_then(|rest| rest.strip_prefix('/'))
-        .and_then(|name| components?.get_key_value(name));
+        .and_then(|name| (kind.all)(api.components.as_ref()?).get_key_value(name));
     match found {
         Some((name, ReferenceOr::Item(item))) => Ok((
             Pointer::root().push("components").push(kind.key).push(name),
