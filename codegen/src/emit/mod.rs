@@ -1,7 +1,8 @@
 //! Stage 4, emit: the model into the files of a client crate. The only stage that builds Rust
 //! tokens (with `quote!`); formatting is the next stage's job.
 
-pub mod docs;
+mod calls;
+mod docs;
 mod operations;
 mod types;
 
