@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::conventions::Conventions;
-use super::operations::{convert, skeletons};
+use super::methods::skeletons;
+use super::operations::convert;
 use super::types::TypeBuilder;
 use super::visit::{self, VisitMut};
 use super::{ApiInfo, FieldRepr, Model, Operation, TypeDef, TypeExpr, TypeId, TypeKind, Usage};
@@ -251,7 +252,7 @@ fn by_value_target(expr: &TypeExpr) -> Option<TypeId> {
 fn output_order(
     defs: &[TypeDef],
     component_names: &[String],
-    skeletons: &[super::operations::Skeleton<'_>],
+    skeletons: &[super::methods::Skeleton<'_>],
 ) -> Vec<TypeId> {
     let components: HashMap<&str, usize> = component_names
         .iter()

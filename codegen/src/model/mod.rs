@@ -9,6 +9,7 @@ mod build;
 mod check;
 mod conventions;
 mod enums;
+mod methods;
 mod operations;
 mod origin;
 mod responses;

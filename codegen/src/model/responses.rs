@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::operations::Skeleton;
+use super::methods::Skeleton;
 use super::types::TypeBuilder;
 use super::{
     Body, BodyFormat, Docs, HeaderField, Outcome, OutcomeVariant, Response, ResponseBody, Returns,

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use super::conventions::Conventions;
+use super::methods::OperationStems;
 use super::{Docs, Example, Field, FieldRepr, Struct, TypeDef, TypeExpr, TypeId, TypeKind, Usage};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::naming::{self, RustName, Scope};
@@ -26,12 +27,6 @@ enum State {
 struct Slot {
     def: TypeDef,
     state: State,
-}
-
-/// Names for schemas written inside operations, keyed by (path, method).
-#[derive(Debug, Default)]
-pub struct OperationStems {
-    pub stems: HashMap<(String, String), String>,
 }
 
 /// The types of the model as they are met: ids, names, and the conversion of schemas.
