@@ -48,7 +48,12 @@ impl<'a> SchemaResolver<'a> {
     /// The schema at `pointer`, after resolving it and every schema it refers to (through
     /// `$ref`s and discriminator mappings, transitively). A failure is kept in the table too.
     pub(super) fn resolve(&mut self, pointer: &Pointer) -> Result<Rc<Node>, Diagnostic> {
-        self.followed.insert(pointer.clone());
+        if !self.followed.insert(pointer.clone())
+            && let Some(node) = self.nodes.get(pointer)
+        {
+            // Resolved already (a path item's parameter, met again in its next operation).
+            return Ok(node.clone());
+        }
         let resolved = self.node(pointer);
         match &resolved {
             Ok(node) => self.follow_references(node.clone()),
