@@ -104,3 +104,17 @@ impl crate::runtime::call::ToParam for ErrorCode {
         self.as_str().to_owned()
     }
 }
+
+impl crate::ApiError {
+    /// The code of the server's problem document (`invalid_token`, ...), if any.
+    pub fn code(&self) -> Option<ErrorCode> {
+        self.raw_code().map(ErrorCode::from)
+    }
+}
+
+impl crate::Error {
+    /// The code of the server's problem document (`invalid_token`, ...), if any.
+    pub fn code(&self) -> Option<ErrorCode> {
+        self.api_error()?.code()
+    }
+}

@@ -158,7 +158,7 @@ pub use runtime::download::Download;
 pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
 pub use runtime::file::FilePart;
 pub use runtime::secret::Secret;
-pub use runtime::session::{OAuthClient, Tokens};
+pub use runtime::session::{OAuthClient, SavedSession, Tokens};
 
 /// The title of the API document this crate was generated from.
 pub const API_TITLE: &str = "PeerTube";

@@ -67,7 +67,7 @@ async fn a_wrong_password_is_invalid_grant() {
         .await
         .unwrap_err();
 
-    assert_eq!(error.code(), Some(&ErrorCode::InvalidGrant), "{error}");
+    assert_eq!(error.code(), Some(ErrorCode::InvalidGrant), "{error}");
     assert!(!client.is_authenticated());
 }
 
@@ -83,7 +83,7 @@ async fn a_wrong_client_secret_is_invalid_client() {
         matches!(error, Error::Api(ref e) if e.status == 400),
         "{error}"
     );
-    assert_eq!(error.code(), Some(&ErrorCode::InvalidClient));
+    assert_eq!(error.code(), Some(ErrorCode::InvalidClient));
 }
 
 #[tokio::test]
@@ -92,14 +92,14 @@ async fn two_factor_users_need_the_otp_header() {
     let client = Client::new(&server.uri()).unwrap();
 
     let error = client.login("bob", "b0b pässword+1").await.unwrap_err();
-    assert_eq!(error.code(), Some(&ErrorCode::MissingTwoFactor), "{error}");
+    assert_eq!(error.code(), Some(ErrorCode::MissingTwoFactor), "{error}");
     assert_eq!(error.status(), Some(401));
 
     let error = client
         .login_with_otp("bob", "b0b pässword+1", "000000")
         .await
         .unwrap_err();
-    assert_eq!(error.code(), Some(&ErrorCode::InvalidGrant), "{error}");
+    assert_eq!(error.code(), Some(ErrorCode::InvalidGrant), "{error}");
 
     client
         .login_with_otp("bob", "b0b pässword+1", "123456")
@@ -205,7 +205,7 @@ async fn a_session_resumes_from_a_refresh_token() {
     let error = later.login_with_refresh_token(kept).await.unwrap_err();
     assert_eq!(
         error.code(),
-        Some(&ErrorCode::InvalidGrant),
+        Some(ErrorCode::InvalidGrant),
         "a used refresh token is spent"
     );
 }

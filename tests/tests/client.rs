@@ -348,9 +348,9 @@ async fn a_problem_document_gives_a_typed_code() {
         panic!("expected a documented error, got {error}")
     };
     assert_eq!(api.status, 400);
-    assert_eq!(api.code(), Some(&ErrorCode::InvalidGrant));
+    assert_eq!(api.code(), Some(ErrorCode::InvalidGrant));
     assert_eq!(api.meaning(), Some("client or credentials are invalid"));
-    assert_eq!(error.code(), Some(&ErrorCode::InvalidGrant));
+    assert_eq!(error.code(), Some(ErrorCode::InvalidGrant));
     assert_eq!(
         error.to_string(),
         "get_oauth_token (POST /api/v1/users/token) failed with status 400 (client or credentials are invalid) \

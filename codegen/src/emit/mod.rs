@@ -47,6 +47,7 @@ const RUNTIME: &[(&str, &str)] = &[
     runtime_file!("error.rs"),
     runtime_file!("examples.rs"),
     runtime_file!("file.rs"),
+    runtime_file!("http.rs"),
     runtime_file!("multipart.rs"),
     runtime_file!("open_enum.rs"),
     runtime_file!("pagination.rs"),
@@ -101,7 +102,10 @@ const DEPENDENCIES: &[(&str, &str)] = &[
         r#"{ version = "1.0.145", features = ["preserve_order"] }"#,
     ),
     ("serde_urlencoded", r#""0.7.1""#),
-    ("tokio", r#"{ version = "1.48", features = ["fs"] }"#),
+    (
+        "tokio",
+        r#"{ version = "1.48", features = ["fs", "time"] }"#,
+    ),
     (
         "tokio-util",
         r#"{ version = "0.7.17", default-features = false, features = ["io"] }"#,
@@ -112,7 +116,7 @@ const DEPENDENCIES: &[(&str, &str)] = &[
 /// What the generated crate's own tests use.
 const DEV_DEPENDENCIES: &[(&str, &str)] = &[(
     "tokio",
-    r#"{ version = "1.48", features = ["macros", "rt-multi-thread"] }"#,
+    r#"{ version = "1.48", features = ["macros", "rt-multi-thread", "test-util"] }"#,
 )];
 
 pub fn emit(model: &Model, config: &Config) -> Vec<EmittedFile> {
@@ -286,7 +290,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
         pub use runtime::file::FilePart;
         pub use runtime::secret::Secret;
-        pub use runtime::session::{OAuthClient, Tokens};
+        pub use runtime::session::{OAuthClient, SavedSession, Tokens};
 
         /// The title of the API document this crate was generated from.
         pub const API_TITLE: &str = #title;

@@ -139,7 +139,13 @@ fn oauth_endpoints(model: &Model) -> TokenStream {
     let endpoints = endpoints.unwrap_or_else(|| quote!(None));
     quote! {
         /// The document's OAuth 2.0 password flow, for [`Client::login`].
-        pub(crate) static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = #endpoints;
+        static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = #endpoints;
+
+        impl crate::runtime::client::ApiDocument for Client {
+            fn oauth_endpoints() -> Option<&'static crate::runtime::session::OAuthEndpoints> {
+                OAUTH.as_ref()
+            }
+        }
     }
 }
 
@@ -629,13 +635,14 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
         let total = if total_optional { quote!(page.#total #widen) } else { quote!(Some(page.#total) #widen) };
         let data = if data_optional { quote!(page.#data.unwrap_or_default()) } else { quote!(page.#data) };
         let start = op.parameters.iter().find(|p| p.wire_name == "start").map(|p| ident(&p.name));
+        let info = info_path(op);
         quote! {
             /// Every item of the list, page after page from `start` (pages of `count` items,
             /// or the server's default), fetched as the stream is read. The stream ends after
             /// the last item, or after an error.
             pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + 'static {
                 let start = self.#start.unwrap_or(0);
-                crate::runtime::pagination::paginate(start, move |start| {
+                crate::runtime::pagination::paginate(&#info, start, move |start| {
                     let mut request = self.clone();
                     request.#start = Some(start);
                     async move {
