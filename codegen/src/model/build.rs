@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::operations::{convert, skeletons};
 use super::types::TypeBuilder;
 use super::{ApiInfo, FieldRepr, Model, TypeDef, TypeExpr, TypeId, TypeKind, Usage};
-use crate::diagnostic::{Diagnostics, Failure};
+use crate::diagnostic::{Diagnostic, Diagnostics, Failure};
 use crate::pointer::Pointer;
 use crate::resolve::Resolved;
 
@@ -81,10 +81,21 @@ pub fn build(
         content_sha256: content_sha256.to_owned(),
         servers: resolved.api.servers.iter().map(|s| s.url.clone()).collect(),
     };
+    let declared_codes = resolved.api.extensions.get("x-error-codes");
+    if declared_codes.is_some_and(|codes| {
+        !codes
+            .as_object()
+            .is_some_and(|codes| codes.values().all(Value::is_string))
+    }) {
+        diagnostics.push(
+            Diagnostic::warning("`x-error-codes` is not a map of codes to descriptions: ignored")
+                .at(&Pointer::root().push("x-error-codes")),
+        );
+    }
     let model = Model {
         api,
         types: defs,
-        error_codes: super::operations::error_codes(&operations),
+        error_codes: super::operations::error_codes(&operations, declared_codes),
         oauth,
         operations,
         examples,

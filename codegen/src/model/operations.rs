@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 use openapiv3::{Parameter as ApiParameter, ParameterSchemaOrContent, PathItem, ReferenceOr};
+use serde_json::Value;
 
 use super::types::{OperationStems, TypeBuilder, docs_of};
 use super::{
@@ -1087,8 +1088,10 @@ pub fn oauth_login(
 }
 
 /// The codes the document says PeerTube puts in its error responses, from descriptions that
-/// say to "disambiguate via `code`" and list them (`- `invalid_token` for an expired token`).
-pub fn error_codes(operations: &[Operation]) -> Vec<EnumVariant<String>> {
+/// say to "disambiguate via `code`" and list them (`- `invalid_token` for an expired token`),
+/// then from `declared`: the document's `x-error-codes` (code → description), which lists
+/// every code the server declares.
+pub fn error_codes(operations: &[Operation], declared: Option<&Value>) -> Vec<EnumVariant<String>> {
     let mut codes: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     for response in operations.iter().flat_map(|o| &o.responses) {
@@ -1102,11 +1105,7 @@ pub fn error_codes(operations: &[Operation]) -> Vec<EnumVariant<String>> {
             let Some((code, rest)) = item.split_once('`') else {
                 continue;
             };
-            if code.is_empty()
-                || !code
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
+            if !is_error_code(code) {
                 continue;
             }
             if !codes.contains_key(code) {
@@ -1114,6 +1113,12 @@ pub fn error_codes(operations: &[Operation]) -> Vec<EnumVariant<String>> {
                 let rest = rest.trim();
                 codes.insert(code.to_owned(), (!rest.is_empty()).then(|| rest.to_owned()));
             }
+        }
+    }
+    for (code, description) in declared.and_then(Value::as_object).into_iter().flatten() {
+        if is_error_code(code) && !codes.contains_key(code) {
+            order.push(code.clone());
+            codes.insert(code.clone(), description.as_str().map(str::to_owned));
         }
     }
     let mut scope = Scope::new();
@@ -1125,4 +1130,11 @@ pub fn error_codes(operations: &[Operation]) -> Vec<EnumVariant<String>> {
             value: code,
         })
         .collect()
+}
+
+fn is_error_code(code: &str) -> bool {
+    !code.is_empty()
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
