@@ -480,18 +480,26 @@ async fn the_video_stream_fetches_pages_until_total() {
 #[tokio::test]
 async fn the_stream_method_reads_lazily() {
     let (server, client) = server().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/videos"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "total": 1000,
-            "data": [video(1), video(2)]
-        })))
-        .mount(&server)
+    for (start, ids) in [("0", [1, 2]), ("2", [3, 4]), ("4", [5, 6])] {
+        Mock::given(method("GET"))
+            .and(path("/api/v1/videos"))
+            .and(query_param("start", start))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "total": 1000,
+                "data": ids.map(video)
+            })))
+            .mount(&server)
+            .await;
+    }
+
+    let first: Vec<i64> = client
+        .get_videos_stream()
+        .take(3)
+        .map(|video| video.unwrap().id.unwrap())
+        .collect()
         .await;
 
-    let first: Vec<_> = client.get_videos_stream().take(3).collect().await;
-
-    assert_eq!(first.len(), 3);
+    assert_eq!(first, [1, 2, 3]);
     assert_eq!(
         server.received_requests().await.unwrap().len(),
         2,

@@ -178,6 +178,13 @@ struct Inner {
     attempts: AtomicU64,
 }
 
+/// The session's tokens, as a request starts.
+struct Current {
+    token: Option<Secret>,
+    generation: u64,
+    refreshable: bool,
+}
+
 /// One refresh, awaited by every request that needs it.
 struct Flight {
     generation: u64,
@@ -255,22 +262,20 @@ impl Session {
         }
     }
 
-    /// The access token and its generation; an error when the session ended.
-    fn current(&self) -> Result<(Option<Secret>, u64), Error> {
+    /// The access token, its generation, and whether it can be refreshed; an error when the
+    /// session ended.
+    fn current(&self) -> Result<Current, Error> {
         self.read(|s| match &s.ended {
             Some(cause) => Err(Error::SessionExpired {
                 cause: cause.clone(),
             }),
-            None => Ok((
-                s.tokens.as_ref().map(|t| t.access_token.clone()),
-                s.generation,
-            )),
+            None => Ok(Current {
+                token: s.tokens.as_ref().map(|t| t.access_token.clone()),
+                generation: s.generation,
+                refreshable: self.inner.oauth.is_some()
+                    && s.tokens.as_ref().is_some_and(|t| t.refresh_token.is_some()),
+            }),
         })
-    }
-
-    fn can_refresh(&self) -> bool {
-        self.inner.oauth.is_some()
-            && self.read(|s| s.tokens.as_ref().is_some_and(|t| t.refresh_token.is_some()))
     }
 
     fn expires_soon(&self) -> bool {
@@ -312,13 +317,13 @@ impl Session {
     /// once more if the server says it did), and returns the response, whatever its status.
     pub(crate) async fn send(&self, http: &Http, call: &Call) -> Result<Response, Error> {
         call.check()?;
-        let (mut token, mut generation) = self.current()?;
-        if token.is_some() && self.expires_soon() && self.can_refresh() {
-            self.refresh(http, generation).await?;
-            (token, generation) = self.current()?;
+        let mut current = self.current()?;
+        if current.token.is_some() && current.refreshable && self.expires_soon() {
+            self.refresh(http, current.generation).await?;
+            current = self.current()?;
         }
-        let mut response = http.send(call, token.as_ref()).await?;
-        if response.status() != StatusCode::UNAUTHORIZED || token.is_none() || !self.can_refresh() {
+        let mut response = http.send(call, current.token.as_ref()).await?;
+        if response.status() != StatusCode::UNAUTHORIZED || !current.refreshable {
             return Ok(response);
         }
         // A 401 may say the token expired: read its body, which stays for the caller if not.
@@ -326,9 +331,14 @@ impl Session {
         if code.as_deref() != Some("invalid_token") {
             return Ok(response);
         }
-        self.refresh(http, generation).await?;
-        let (token, _) = self.current()?;
-        http.send(call, token.as_ref()).await
+        // Refreshes the token sent, or waits for the refresh under way, or finds it done (or
+        // the session ended) meanwhile.
+        self.refresh(http, current.generation).await?;
+        match self.current()?.token {
+            Some(token) => http.send(call, Some(&token)).await,
+            // Logged out meanwhile.
+            None => Ok(response),
+        }
     }
 
     /// Refreshes the tokens of `generation`, once however many requests ask at the same time
