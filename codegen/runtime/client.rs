@@ -22,6 +22,10 @@ use super::session::{Grant, OAuthClient, OAuthEndpoints, SavedSession, Session, 
 pub(crate) trait ApiDocument {
     /// Where the document's OAuth 2.0 password flow lives, if it has one.
     fn oauth_endpoints() -> Option<&'static OAuthEndpoints>;
+
+    /// The JSON names of the fields that hold credentials: errors mask their values in the
+    /// bodies they quote.
+    fn secret_fields() -> &'static [&'static str];
 }
 
 /// A client of one PeerTube server.
@@ -378,6 +382,7 @@ impl ClientBuilder {
             max_body_size: self.max_body_size,
             max_error_body_size: self.max_error_body_size,
             user_agent,
+            secret_fields: <Client as ApiDocument>::secret_fields(),
         };
         Ok(Client {
             shared: Arc::new(Shared {

@@ -404,6 +404,52 @@ impl std::error::Error for Error {
     }
 }
 
+/// `text` with the string values of the JSON members named in `fields` replaced by `***`,
+/// whether or not the text is valid JSON (it may be cut, or be what did not decode).
+pub(crate) fn mask_secrets(text: &str, fields: &[&str]) -> String {
+    let mut masked = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('"') {
+        let (before, from_quote) = rest.split_at(start);
+        masked.push_str(before);
+        let end = string_end(from_quote);
+        let (string, after) = from_quote.split_at(end);
+        masked.push_str(string);
+        rest = after;
+        let name = string.trim_start_matches('"').trim_end_matches('"');
+        let value = after.trim_start();
+        let is_secret = fields.contains(&name) && value.starts_with(':');
+        if !is_secret {
+            continue;
+        }
+        let value = value[1..].trim_start();
+        if !value.starts_with('"') {
+            continue;
+        }
+        let skipped = after.len() - value.len();
+        masked.push_str(&after[..skipped]);
+        masked.push_str("\"***\"");
+        rest = &value[string_end(value)..];
+    }
+    masked.push_str(rest);
+    masked
+}
+
+/// The length of the JSON string at the start of `text` (which starts with `"`), closing
+/// quote included; the whole text if it is not closed.
+fn string_end(text: &str) -> usize {
+    let mut escaped = false;
+    for (at, c) in text.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return at + 1,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
 /// At most `limit` bytes of `text`, cut at a character boundary.
 pub(crate) fn excerpt(text: &str, limit: usize) -> String {
     if text.len() <= limit {
@@ -493,6 +539,27 @@ mod tests {
         assert_eq!(seconds(Duration::from_millis(250)), "250 ms");
         assert_eq!(seconds(Duration::from_secs(30)), "30 s");
         assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
+    }
+
+    #[test]
+    fn secret_values_are_masked_in_quoted_bodies() {
+        let fields = ["streamKey", "password"];
+        assert_eq!(
+            mask_secrets(
+                r#"{"streamKey": "k\"ey", "name":"password","password" :"pw","id":1}"#,
+                &fields
+            ),
+            r#"{"streamKey": "***", "name":"password","password" :"***","id":1}"#
+        );
+        assert_eq!(
+            mask_secrets(r#"{"streamKey":"cut off"#, &fields),
+            r#"{"streamKey":"***""#
+        );
+        assert_eq!(
+            mask_secrets(r#"{"password":null}"#, &fields),
+            r#"{"password":null}"#
+        );
+        assert_eq!(mask_secrets("not json \"", &fields), "not json \"");
     }
 
     #[test]

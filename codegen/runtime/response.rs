@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use serde::de::DeserializeOwned;
 
 use super::download::Download;
-use super::error::{ApiError, DecodeError, Error, OperationInfo, Problem, excerpt};
+use super::error::{ApiError, DecodeError, Error, OperationInfo, Problem, excerpt, mask_secrets};
 use super::http::Response;
 
 const EXCERPT: usize = 2048;
@@ -51,15 +51,18 @@ pub(crate) async fn json<T: DeserializeOwned>(
             found,
         });
     }
+    let secret_fields = response.secret_fields();
     let bytes = response.bytes().await?;
-    decode(operation, status, &bytes)
+    decode(operation, status, &bytes, secret_fields)
 }
 
-/// Decodes a JSON body, saying where it does not fit `T`.
+/// Decodes a JSON body, saying where it does not fit `T` (and quoting its start, the values of
+/// `secret_fields` masked).
 pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static OperationInfo,
     status: u16,
     bytes: &[u8],
+    secret_fields: &[&str],
 ) -> Result<T, Error> {
     serde_json::from_slice(bytes).map_err(|e| {
         Error::Decode(Box::new(DecodeError {
@@ -68,9 +71,15 @@ pub(crate) fn decode<T: DeserializeOwned>(
             expected: type_name::<T>(),
             path: path_at(bytes, e.line(), e.column()),
             message: e.to_string(),
-            body: excerpt(&String::from_utf8_lossy(bytes), EXCERPT),
+            body: quote(bytes, secret_fields),
         }))
     })
+}
+
+/// The start of a body, to quote in an error: at most 2 KiB, secrets masked.
+fn quote(bytes: &[u8], secret_fields: &[&str]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    excerpt(&mask_secrets(&text, secret_fields), EXCERPT)
 }
 
 /// The JSON path (`data[3].channel.id`) of the value at a position serde_json reports (1-based
@@ -248,8 +257,9 @@ pub(crate) async fn error(operation: &'static OperationInfo, response: Response)
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| retry_after(value, SystemTime::now()));
+    let secret_fields = response.secret_fields();
     let (bytes, cut) = response.error_bytes().await;
-    let mut error = api_error(operation, status, &bytes);
+    let mut error = api_error(operation, status, &bytes, secret_fields);
     if let Error::Api(e) | Error::UnexpectedStatus(e) = &mut error {
         e.retry_after = retry_after;
         if cut && let Some(body) = &mut e.body {
@@ -261,11 +271,16 @@ pub(crate) async fn error(operation: &'static OperationInfo, response: Response)
 
 /// An error status response: [`Error::Api`] when the body is a problem document or the
 /// document lists the status, else [`Error::UnexpectedStatus`].
-pub(crate) fn api_error(operation: &'static OperationInfo, status: u16, bytes: &[u8]) -> Error {
+pub(crate) fn api_error(
+    operation: &'static OperationInfo,
+    status: u16,
+    bytes: &[u8],
+    secret_fields: &[&str],
+) -> Error {
     let problem = Problem::parse(bytes);
     let body = match problem {
         Some(_) => None,
-        None => Some(excerpt(&String::from_utf8_lossy(bytes), EXCERPT)),
+        None => Some(quote(bytes, secret_fields)),
     };
     let documented = status >= 400 && operation.meaning(status).is_some();
     let is_problem = problem.is_some();
@@ -324,6 +339,7 @@ mod tests {
             &OP,
             200,
             br#"[{"id":1,"channel":{"id":2}},{"id":2,"channel":{"id":"x"}}]"#,
+            &[],
         )
         .unwrap_err();
         let Error::Decode(e) = &err else {
@@ -341,11 +357,16 @@ mod tests {
 
     #[test]
     fn documented_and_undocumented_statuses_differ() {
-        let documented = api_error(&OP, 404, br#"{"status":404,"detail":"Video not found"}"#);
+        let documented = api_error(
+            &OP,
+            404,
+            br#"{"status":404,"detail":"Video not found"}"#,
+            &[],
+        );
         assert!(
             matches!(documented, Error::Api(ref e) if e.problem.as_ref().unwrap().detail.as_deref() == Some("Video not found"))
         );
-        let undocumented = api_error(&OP, 500, b"<html>oops</html>");
+        let undocumented = api_error(&OP, 500, b"<html>oops</html>", &[]);
         assert!(
             matches!(undocumented, Error::UnexpectedStatus(ref e) if e.body.as_deref() == Some("<html>oops</html>"))
         );
@@ -379,7 +400,7 @@ mod tests {
             (r#"[]"#, "."),
         ];
         for (body, expected) in cases {
-            let err = decode::<Page>(&OP, 200, body.as_bytes()).unwrap_err();
+            let err = decode::<Page>(&OP, 200, body.as_bytes(), &[]).unwrap_err();
             let Error::Decode(e) = &err else {
                 panic!("{err}")
             };
@@ -389,13 +410,13 @@ mod tests {
 
     #[test]
     fn problem_documents_are_api_errors_whatever_the_status() {
-        let undocumented = api_error(&OP, 403, br#"{"status":403,"code":"video_requires_password","detail":"Video requires a password"}"#);
+        let undocumented = api_error(&OP, 403, br#"{"status":403,"code":"video_requires_password","detail":"Video requires a password"}"#, &[]);
         let Error::Api(e) = &undocumented else {
             panic!("{undocumented}")
         };
         assert_eq!(e.raw_code(), Some("video_requires_password"));
         assert_eq!(e.status, 403);
-        let other_json = api_error(&OP, 409, br#"{"id":3}"#);
+        let other_json = api_error(&OP, 409, br#"{"id":3}"#, &[]);
         assert!(
             matches!(other_json, Error::UnexpectedStatus(_)),
             "{other_json}"
@@ -416,6 +437,20 @@ mod tests {
             "a date in the past means now"
         );
         assert_eq!(retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn quoted_bodies_mask_secrets() {
+        let err = decode::<Video>(
+            &OP,
+            200,
+            br#"{"id":"x","streamKey":"stream-key-secret"}"#,
+            &["streamKey"],
+        )
+        .unwrap_err();
+        assert!(!format!("{err:?}").contains("stream-key-secret"), "{err:?}");
+        let err = api_error(&OP, 500, br#"{"password":"pw-secret"}"#, &["password"]);
+        assert!(!format!("{err:?}").contains("pw-secret"), "{err:?}");
     }
 
     #[test]

@@ -16808,4 +16808,27 @@ impl crate::runtime::client::ApiDocument for Client {
     fn oauth_endpoints() -> Option<&'static crate::runtime::session::OAuthEndpoints> {
         OAUTH.as_ref()
     }
+
+    fn secret_fields() -> &'static [&'static str] {
+        &[
+            "access_token",
+            "client_secret",
+            "currentPassword",
+            "externalAuthToken",
+            "jobToken",
+            "otpToken",
+            "password",
+            "passwords",
+            "privateDownloadUrl",
+            "refresh_token",
+            "registrationToken",
+            "requestToken",
+            "runnerToken",
+            "secret",
+            "streamKey",
+            "token",
+            "uri",
+            "videoPasswords",
+        ]
+    }
 }

@@ -718,22 +718,37 @@ async fn no_error_or_debug_output_shows_a_credential() {
             400,
             json!({"status": 400, "code": "invalid_grant", "detail": "Invalid grant"}),
         ),
-        _ => Reply::json(200, json!({"id": "not a number"})),
+        "/api/v1/videos/live/1" => Reply::json(
+            200,
+            json!({"streamKey": "stream-key-secret", "permanentLive": "not a boolean"}),
+        ),
+        _ => Reply::json(
+            500,
+            json!({"error": "oops", "streamKey": "stream-key-secret"}),
+        ),
     })
     .await;
     let client = client(&server.url("/"));
     client.set_access_token("access-token-secret");
 
     let login = client.login("alice", PASSWORD).await.unwrap_err();
-    let decode = client.get_video(1).await.unwrap_err();
+    let decode = client.get_live_id(1).await.unwrap_err();
+    let failed = client.get_video(1).await.unwrap_err();
     let video: VideoDetails = serde_json::from_value(video()).unwrap();
 
+    assert!(matches!(decode, Error::Decode(_)), "{decode}");
     for shown in [
         format!("{login} {login:?}"),
         format!("{decode} {decode:?}"),
+        format!("{failed} {failed:?}"),
         format!("{client:?} {video:?}"),
     ] {
-        for secret in [PASSWORD, CLIENT_SECRET, "access-token-secret"] {
+        for secret in [
+            PASSWORD,
+            CLIENT_SECRET,
+            "access-token-secret",
+            "stream-key-secret",
+        ] {
             assert!(!shown.contains(secret), "`{secret}` shows in {shown}");
         }
     }

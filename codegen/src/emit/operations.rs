@@ -9,7 +9,7 @@ use super::types::{qualified_type_tokens, resolved_type};
 use super::{doc_attrs, ident};
 use crate::model::{
     BodyFormat, Model, Operation, Outcome, ParamLocation, ParamRole, ParamShape, Parameter,
-    QueryStyle, ResponseBody, Returns, SegmentPart, TypeExpr,
+    QueryStyle, ResponseBody, Returns, SegmentPart, TypeExpr, TypeKind,
 };
 
 pub fn operations_module(model: &Model) -> TokenStream {
@@ -137,6 +137,7 @@ fn oauth_endpoints(model: &Model) -> TokenStream {
         })
     });
     let endpoints = endpoints.unwrap_or_else(|| quote!(None));
+    let secret_fields = secret_fields(model);
     quote! {
         /// The document's OAuth 2.0 password flow, for [`Client::login`].
         static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = #endpoints;
@@ -145,8 +146,44 @@ fn oauth_endpoints(model: &Model) -> TokenStream {
             fn oauth_endpoints() -> Option<&'static crate::runtime::session::OAuthEndpoints> {
                 OAUTH.as_ref()
             }
+
+            fn secret_fields() -> &'static [&'static str] {
+                &[#(#secret_fields),*]
+            }
         }
     }
+}
+
+/// The JSON names of the fields that hold `Secret`s: error messages mask their values in the
+/// bodies they quote.
+fn secret_fields(model: &Model) -> Vec<String> {
+    fn holds_secret(model: &Model, ty: &TypeExpr, depth: usize) -> bool {
+        match ty {
+            TypeExpr::Secret => true,
+            TypeExpr::List(inner) | TypeExpr::Map(inner) | TypeExpr::Option(inner) => {
+                holds_secret(model, inner, depth)
+            }
+            TypeExpr::Named(id) => {
+                depth < 8
+                    && matches!(model.ty(*id).map(|t| &t.kind), Some(TypeKind::Alias(inner)) if holds_secret(model, inner, depth + 1))
+            }
+            _ => false,
+        }
+    }
+    let mut names: Vec<String> = model
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some(&s.fields),
+            _ => None,
+        })
+        .flatten()
+        .filter(|f| !f.wire_name.is_empty() && holds_secret(model, &f.ty, 0))
+        .map(|f| f.wire_name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 fn info_ident(op: &Operation) -> Ident {

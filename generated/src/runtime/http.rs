@@ -60,6 +60,8 @@ pub(crate) struct Settings {
     pub(crate) max_body_size: u64,
     pub(crate) max_error_body_size: u64,
     pub(crate) user_agent: HeaderValue,
+    /// The JSON names of the fields that hold credentials.
+    pub(crate) secret_fields: &'static [&'static str],
 }
 
 /// The HTTP side of a client: the connection pool, the server's base URL and the settings.
@@ -426,6 +428,11 @@ impl Response {
     /// The URL that answered (after redirects).
     pub(crate) fn url(&self) -> &Url {
         self.inner.url()
+    }
+
+    /// The JSON names of the fields that hold credentials, to mask in quoted bodies.
+    pub(crate) fn secret_fields(&self) -> &'static [&'static str] {
+        self.settings.secret_fields
     }
 
     pub(crate) fn content_length(&self) -> Option<u64> {
