@@ -4,6 +4,7 @@
 mod support;
 
 use futures_util::StreamExt;
+use peertube_client::operations::UploadResumableOutcome;
 use peertube_client::types::{
     GetOAuthTokenBody, GetSyndicatedVideosFormat, OAuthTokenPassword, UpdateMe,
     VideoUploadRequestLegacy, VideosSort,
@@ -505,4 +506,33 @@ async fn the_stream_method_reads_lazily() {
         2,
         "two pages for three items"
     );
+}
+
+#[tokio::test]
+async fn a_large_chunk_goes_out_in_pieces_with_its_length_and_308_is_an_outcome() {
+    let (server, client) = server().await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v1/videos/upload-resumable"))
+        .and(query_param("upload_id", "abc"))
+        .respond_with(ResponseTemplate::new(308).insert_header("range", "bytes=0-199999"))
+        .mount(&server)
+        .await;
+    let chunk: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
+
+    let outcome = client
+        .upload_resumable("abc", "bytes 0-199999/1000000", chunk.clone())
+        .await
+        .unwrap();
+
+    assert!(
+        matches!(&outcome, UploadResumableOutcome::ResumeIncomplete { range } if range.as_deref() == Some("bytes=0-199999")),
+        "{outcome:?}"
+    );
+    let request = only_request(&server).await;
+    assert_eq!(header(&request, "content-length"), Some("200000"));
+    assert_eq!(
+        header(&request, "content-range"),
+        Some("bytes 0-199999/1000000")
+    );
+    assert_eq!(request.body, chunk);
 }

@@ -235,12 +235,26 @@ pub fn doc_attrs(lines: &[String]) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
+/// The crate's front page, before the document's own description: where the client's
+/// behaviour is documented (with the runtime's `Client`).
+const USING_THE_CLIENT: &str = "
+[`Client::new`] makes a client of one server. [`Client::login`] logs in; later requests \
+carry the access token, refreshed when it expires. [`Client::session`] gives the session to \
+save and [`Client::restore_session`] resumes it in another process (see the example there).
+
+How the client deals with slow, broken or hostile servers is described with [`Client`]: its \
+[timeouts](Client#timeouts) (none waits forever, none cuts a download that makes progress), \
+its [redirect policy](Client#redirects) (credentials never reach another origin) and its \
+[size limits](Client#limits). Every failure is an [`Error`] that says what was expected and \
+what came, and no error or `Debug` output shows a secret.";
+
 fn lib_rs(model: &Model) -> TokenStream {
     let api = &model.api;
     let mut lines = vec![format!(
         "A typed client for the {} API {}.",
         api.title, api.version
     )];
+    lines.extend(USING_THE_CLIENT.lines().map(str::to_owned));
     if let Some(description) = &api.description {
         lines.push(String::new());
         lines.extend(docs::markdown(description));
