@@ -42,8 +42,8 @@ const EXPIRY_MARGIN: Duration = Duration::from_secs(10);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tokens {
     pub access_token: Secret,
-    /// What refreshes the access token when it expires (PeerTube's last two weeks, and are
-    /// replaced by every refresh).
+    /// What refreshes the access token when it expires. PeerTube's last two weeks, and each
+    /// refresh replaces it.
     pub refresh_token: Option<Secret>,
     /// When the access token expires, as the server said.
     pub expires_at: Option<SystemTime>,
@@ -74,16 +74,7 @@ pub struct SavedSession {
 
 impl SavedSession {
     /// The session, secrets included, to serialize: keep what it writes where only its
-    /// owner can read it.
-    ///
-    /// ```no_run
-    /// # fn save(client: &peertube_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// if let Some(session) = client.session() {
-    ///     std::fs::write("session.json", serde_json::to_vec(&session.with_secrets())?)?;
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
+    /// owner can read it (see [`Client::session`](crate::Client::session) for an example).
     pub fn with_secrets(&self) -> impl Serialize + '_ {
         SessionForm::from(self)
     }

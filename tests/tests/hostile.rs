@@ -67,7 +67,7 @@ async fn elsewhere() -> Faulty {
 
 #[tokio::test]
 async fn login_does_not_follow_a_token_redirect_to_another_origin() {
-    for status in [307, 308] {
+    for status in [302, 303, 307, 308] {
         let other = elsewhere().await;
         let target = other.url(TOKEN_PATH);
         let server = Faulty::start(move |request| match request.path() {

@@ -221,11 +221,14 @@ impl Client {
     /// let client = Client::new("https://peertube.example.com")?;
     /// match std::fs::read("session.json") {
     ///     Ok(saved) => client.restore_session(serde_json::from_slice::<SavedSession>(&saved)?)?,
-    ///     Err(_) => drop(client.login("alice", "password").await?),
+    ///     Err(_) => {
+    ///         client.login("alice", "password").await?;
+    ///     }
     /// }
     /// let me = client.get_user_info().await?;
+    /// // Later, and before the process ends: the tokens may have been refreshed.
     /// if let Some(session) = client.session() {
-    ///     // Secrets are written only through this explicit call.
+    ///     // Secrets are written only through this explicit call; keep the file private.
     ///     std::fs::write("session.json", serde_json::to_vec(&session.with_secrets())?)?;
     /// }
     /// # Ok(())

@@ -15,7 +15,8 @@
 //! Redirects are followed here, not by reqwest (its policy strips only `Authorization` and
 //! cookies, and would send a body and other credentials to any host): a redirect within the
 //! configured server's origin is followed as HTTP says; one to another origin only by a call
-//! without a body and without credentials of its own, and without the session's token.
+//! without a body and without credentials of its own, and then without the session's token
+//! and the call's headers.
 //!
 //! The read timeout is the client's own rather than reqwest's, whose timer for the response
 //! head starts with the request and so cuts any upload longer than the timeout: here the
@@ -135,16 +136,15 @@ impl Http {
                 }
                 _ => hop.method.clone(),
             };
-            let keeps_body = hop.whole && method == hop.method && !call.payload.is_empty();
             if !self.is_own(&next) {
-                if keeps_body {
+                if !call.payload.is_empty() {
                     return Err(refuse(
-                        "the request has a body, which is only sent to the configured server",
+                        "the request has a body, which goes to the configured server only",
                     ));
                 }
                 if call.has_credentials() {
                     return Err(refuse(
-                        "the request carries credentials, which are only sent to the configured server",
+                        "the request carries credentials, which go to the configured server only",
                     ));
                 }
             }
