@@ -5,12 +5,14 @@
 
 mod support;
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use peertube_client::types::{GetOAuthTokenBody, OAuthTokenPassword, VideoDetails};
 use peertube_client::{Client, Error, ErrorCode, SavedSession, Tokens};
 use serde_json::json;
+use support::concurrently;
 use support::faulty::{Faulty, Reply, Request, closed_port};
 use support::peertube::{self, CLIENT_ID, CLIENT_SECRET, User};
 
@@ -56,6 +58,16 @@ fn plain_reqwest(server: &Faulty) -> reqwest::Client {
     // reqwest is built without a TLS provider: building a client of ours installs one.
     Client::new(&server.url("/")).unwrap();
     reqwest::Client::new()
+}
+
+/// A server that behaves like PeerTube for logging in, with one user, alice.
+async fn peertube_with_alice() -> (wiremock::MockServer, Arc<Mutex<peertube::State>>) {
+    let alice = User {
+        username: "alice",
+        password: PASSWORD,
+        otp: None,
+    };
+    peertube::start(vec![alice], json!({"total": 1, "data": [video()]})).await
 }
 
 /// A server of another origin, which records whatever reaches it.
@@ -310,13 +322,7 @@ async fn a_base_url_with_user_info_is_refused_without_showing_it() {
 
 #[tokio::test]
 async fn a_refused_refresh_is_tried_once_for_fifty_waiters_and_never_again() {
-    let alice = User {
-        username: "alice",
-        password: PASSWORD,
-        otp: None,
-    };
-    let (server, state) =
-        peertube::start(vec![alice], json!({"total": 1, "data": [video()]})).await;
+    let (server, state) = peertube_with_alice().await;
     let client = client(&server.uri());
     client.login("alice", PASSWORD).await.unwrap();
     {
@@ -325,18 +331,13 @@ async fn a_refused_refresh_is_tried_once_for_fifty_waiters_and_never_again() {
         state.refuse_refresh = true;
     }
 
-    let tasks: Vec<_> = (0..50)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.get_videos().await })
-        })
-        .collect();
-    let mut errors = Vec::new();
-    for task in tasks {
-        errors.push(task.await.unwrap().unwrap_err());
-    }
+    let outcomes = concurrently(50, || {
+        let client = client.clone();
+        async move { client.get_videos().await }
+    })
+    .await;
 
-    for error in &errors {
+    for error in outcomes.iter().map(|outcome| outcome.as_ref().unwrap_err()) {
         assert!(matches!(error, Error::SessionExpired { .. }), "{error}");
         assert_eq!(error.code(), Some(ErrorCode::InvalidGrant), "{error}");
         assert!(error.to_string().contains("log in again"), "{error}");
@@ -385,14 +386,12 @@ async fn a_hanging_token_endpoint_fails_every_waiter_at_once_and_keeps_the_sessi
         expires_at: Some(std::time::SystemTime::now()),
     });
 
-    let tasks: Vec<_> = (0..50)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.get_videos().await })
-        })
-        .collect();
-    for task in tasks {
-        let error = task.await.unwrap().unwrap_err();
+    let outcomes = concurrently(50, || {
+        let client = client.clone();
+        async move { client.get_videos().await }
+    })
+    .await;
+    for error in outcomes.into_iter().map(Result::unwrap_err) {
         assert!(matches!(error, Error::Refresh { .. }), "{error}");
         assert!(error.is_timeout(), "{error}");
     }
@@ -513,13 +512,7 @@ async fn the_user_agent_survives_a_custom_reqwest_client() {
 
 #[tokio::test]
 async fn a_restored_session_refreshes() {
-    let alice = User {
-        username: "alice",
-        password: PASSWORD,
-        otp: None,
-    };
-    let (server, state) =
-        peertube::start(vec![alice], json!({"total": 1, "data": [video()]})).await;
+    let (server, state) = peertube_with_alice().await;
     let first = client(&server.uri());
     first.login("alice", PASSWORD).await.unwrap();
     let written = serde_json::to_string(&first.session().unwrap().with_secrets()).unwrap();

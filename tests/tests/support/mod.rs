@@ -16,6 +16,21 @@ pub async fn server() -> (MockServer, Client) {
     (server, client)
 }
 
+/// Runs `n` calls at once, each in a task of its own, and returns their outcomes in order.
+pub async fn concurrently<T, F, Fut>(n: usize, call: F) -> Vec<T>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let tasks: Vec<_> = (0..n).map(|_| tokio::spawn(call())).collect();
+    let mut outcomes = Vec::with_capacity(n);
+    for task in tasks {
+        outcomes.push(task.await.expect("the task ends"));
+    }
+    outcomes
+}
+
 /// The only request the server received.
 pub async fn only_request(server: &MockServer) -> Request {
     let mut requests = server.received_requests().await.expect("recording is on");
