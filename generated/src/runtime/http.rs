@@ -116,9 +116,10 @@ impl Http {
             method: call.method.clone(),
             whole: true,
         };
+        let mut status = StatusCode::OK;
         for _ in 0..=MAX_REDIRECTS {
             let response = self.send_once(call, &hop, token).await?;
-            let status = response.status();
+            status = response.status();
             let Some(next) = redirect_target(&response) else {
                 return Ok(self.response(call, response));
             };
@@ -156,7 +157,7 @@ impl Http {
         }
         Err(Error::Redirect {
             operation: call.operation,
-            status: StatusCode::TEMPORARY_REDIRECT.as_u16(),
+            status: status.as_u16(),
             location: redact(&hop.url, &call.secret_query).to_string(),
             reason: "more than 10 redirects",
         })
@@ -172,6 +173,7 @@ impl Http {
     ) -> Result<reqwest::Response, Error> {
         let activity = Arc::new(Activity::new());
         let request = self.build(call, hop, token, &activity).await?;
+        activity.touch();
         let sent = self.client.execute(request);
         let watchdog = activity.idle(self.settings.read_timeout);
         match future::select(pin!(sent), pin!(watchdog)).await {
@@ -439,20 +441,26 @@ impl Response {
         self.inner.content_length()
     }
 
-    /// The whole body, at most the client's `max_body_size`.
+    /// The whole body, at most the client's `max_body_size` (a longer one is not read, past
+    /// the limit or at all when its announced length is longer).
     pub(crate) async fn bytes(self) -> Result<Bytes, Error> {
         let limit = self.settings.max_body_size;
-        let status = self.status().as_u16();
-        let operation = self.operation;
-        let (body, cut) = self.read(limit).await?;
-        if cut {
-            return Err(Error::BodyTooLarge {
-                operation,
-                status,
-                limit,
-            });
+        let too_large = Error::BodyTooLarge {
+            operation: self.operation,
+            status: self.status().as_u16(),
+            limit,
+        };
+        if self
+            .inner
+            .content_length()
+            .is_some_and(|length| length > limit)
+        {
+            return Err(too_large);
         }
-        Ok(body)
+        match self.read(limit).await? {
+            (body, false) => Ok(body),
+            (_, true) => Err(too_large),
+        }
     }
 
     /// At most the client's `max_error_body_size` bytes of an error response's body, and
@@ -483,13 +491,6 @@ impl Response {
     }
 
     async fn read_body(&mut self, limit: u64) -> Result<(Bytes, bool), Error> {
-        if self
-            .inner
-            .content_length()
-            .is_some_and(|length| length > limit)
-        {
-            return Ok((Bytes::new(), true));
-        }
         let mut body = Vec::new();
         while let Some(chunk) = self.chunk().await? {
             if (body.len() + chunk.len()) as u64 > limit {
