@@ -231,13 +231,53 @@ pub(crate) fn operation_type_stem(method_name: &RustName, operation_id: Option<&
 /// Whether a property or parameter with this name holds a credential, to keep out of `Debug`
 /// output and logs: a name whose last word is `password`, `secret`, `otp` or `token`
 /// (OAuth 2.0's `access_token`, `refresh_token`, `client_secret`; PeerTube's
-/// `currentPassword`, `externalAuthToken`, `x-peertube-otp`, ...). `passwordId` names an id.
+/// `currentPassword`, `externalAuthToken`, `x-peertube-otp`, ...), or that ends with a key
+/// that grants access (`streamKey`: anyone who has it can broadcast). `passwordId` names an
+/// id, `publicKey` nothing secret.
 pub fn is_secret_name(name: &str) -> bool {
     let snake = join_compounds(name).to_snake_case();
-    snake
-        .rsplit('_')
-        .next()
-        .is_some_and(|last| matches!(last, "password" | "passwords" | "secret" | "otp" | "token"))
+    let mut words = snake.rsplit('_');
+    matches!(
+        (words.next(), words.next()),
+        (
+            Some("password" | "passwords" | "secret" | "otp" | "token"),
+            _
+        ) | (
+            Some("key"),
+            Some("stream" | "api" | "private" | "secret" | "access")
+        )
+    )
+}
+
+/// Whether a property or schema holds a credential, by its name ([`is_secret_name`]) or by
+/// its description: one that speaks of a one-time password (`The OTP URI`: it carries the
+/// OTP secret) or of a stream key, or says the value contains a token, secret, password or
+/// credentials (`This URL already contains the JWT token`). Only strings (and lists of
+/// strings) become `Secret`s: a flag such as `twoFactorEnabled` stays what it is.
+pub fn is_credential(name: &str, description: Option<&str>) -> bool {
+    is_secret_name(name) || description.is_some_and(describes_credential)
+}
+
+fn describes_credential(description: &str) -> bool {
+    let lower = description.to_lowercase();
+    lower.split(['.', ';', ':', '\n']).any(|sentence| {
+        let words: Vec<&str> = sentence
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let credential = |w: &&str| {
+            matches!(
+                *w,
+                "token" | "tokens" | "secret" | "password" | "credential" | "credentials"
+            )
+        };
+        words.contains(&"otp")
+            || words.windows(2).any(|pair| pair == ["stream", "key"])
+            || words
+                .iter()
+                .skip_while(|w| !matches!(**w, "contains" | "contain"))
+                .any(credential)
+    })
 }
 
 /// What an inline type is, for the suffix that tells it apart when its name is taken.
@@ -277,7 +317,10 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "login_with_refresh_token",
     "logout",
     "new",
+    "oauth_client",
+    "restore_session",
     "send",
+    "session",
     "set_access_token",
     "set_oauth_client",
     "set_tokens",
@@ -490,8 +533,68 @@ mod tests {
             "reinjectVideoFileToken2",
             "username",
             "tokens",
+            "key",
+            "publicKey",
+            "sortKey",
+            "streamKeyId",
         ] {
             assert!(!is_secret_name(plain), "{plain} is not a secret");
+        }
+    }
+
+    #[test]
+    fn credentials_by_name_or_description() {
+        let table: &[(&str, Option<&str>, bool)] = &[
+            ("streamKey", None, true),
+            ("stream_key", None, true),
+            ("apiKey", None, true),
+            ("videoPasswords", None, true),
+            ("AddVideoPasswords", None, true),
+            ("password", None, true),
+            (
+                "privateDownloadUrl",
+                Some(
+                    "This URL already contains the JWT token, so no additional authentication \
+                     credentials are required",
+                ),
+                true,
+            ),
+            ("uri", Some("The OTP URI"), true),
+            ("secret", Some("The OTP secret"), true),
+            (
+                "key",
+                Some("RTMP stream key to use to stream into this live video"),
+                true,
+            ),
+            (
+                "rtmpUrl",
+                Some("Included in the response if an appropriate token is provided"),
+                false,
+            ),
+            (
+                "twoFactorEnabled",
+                Some("Whether the user has enabled two-factor authentication or not"),
+                false,
+            ),
+            ("fileUrl", Some("Direct URL of the file"), false),
+            (
+                "autoTagOneOf",
+                Some("filter on videos that contain one of these automatic tags"),
+                false,
+            ),
+            (
+                "description",
+                Some("Contains the video's description. A token of appreciation"),
+                false,
+            ),
+            ("uri", None, false),
+        ];
+        for (name, description, expected) in table {
+            assert_eq!(
+                is_credential(name, *description),
+                *expected,
+                "{name}: {description:?}"
+            );
         }
     }
 

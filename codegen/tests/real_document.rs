@@ -200,7 +200,12 @@ fn client_methods() -> Vec<syn::ImplItemFn> {
         .items
         .into_iter()
         .filter_map(|item| match item {
-            syn::Item::Impl(i) if matches!(&*i.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) => Some(i),
+            syn::Item::Impl(i)
+                if i.trait_.is_none()
+                    && matches!(&*i.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
+            {
+                Some(i)
+            }
             _ => None,
         })
         .flat_map(|i| i.items)

@@ -8918,6 +8918,7 @@ impl GetAccountVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ACCOUNT_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9020,6 +9021,7 @@ impl GetAccountFollowers {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ACCOUNT_FOLLOWERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9103,6 +9105,7 @@ impl GetAccounts {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ACCOUNTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9197,6 +9200,7 @@ impl GetJobs {
     ) -> impl futures_core::Stream<Item = Result<types::Job, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_JOBS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9305,6 +9309,7 @@ impl GetServerFollowers {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_SERVER_FOLLOWERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9413,6 +9418,7 @@ impl GetServerFollowing {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_SERVER_FOLLOWING,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9847,6 +9853,7 @@ impl GetUsersMeVideosImports {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_USERS_ME_VIDEOS_IMPORTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10223,6 +10230,7 @@ impl GetUsersMeVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_USERS_ME_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10314,6 +10322,7 @@ impl GetUsersMeSubscriptions {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_USERS_ME_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10666,6 +10675,7 @@ impl GetUsersMeSubscriptionsVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_USERS_ME_SUBSCRIPTIONS_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10780,6 +10790,7 @@ impl GetUsersMeNotifications {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_USERS_ME_NOTIFICATIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10869,6 +10880,7 @@ impl GetUsersMeHistoryVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_USERS_ME_HISTORY_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10980,6 +10992,7 @@ impl ListRegistrations {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::LIST_REGISTRATIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11068,6 +11081,7 @@ impl GetVideosOwnership {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEOS_OWNERSHIP,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11175,6 +11189,7 @@ impl GetVideosByVideoIdOrUuidOwnership {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11269,6 +11284,7 @@ impl GetVideoChannelsOwnership {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_CHANNELS_OWNERSHIP,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11382,6 +11398,7 @@ impl GetVideoChannelsByChannelHandleOwnership {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11770,6 +11787,7 @@ impl GetVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12222,6 +12240,7 @@ impl GetMyAbuses {
     ) -> impl futures_core::Stream<Item = Result<types::Abuse, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_MY_ABUSES,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12412,6 +12431,7 @@ impl GetAbuses {
     ) -> impl futures_core::Stream<Item = Result<types::Abuse, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ABUSES,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12522,6 +12542,7 @@ impl GetVideoBlocks {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_BLOCKS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12701,6 +12722,7 @@ impl ListVideoPasswords {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::LIST_VIDEO_PASSWORDS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12787,6 +12809,7 @@ impl GetVideoChannels {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_CHANNELS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13146,6 +13169,7 @@ impl GetVideoChannelVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_CHANNEL_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13244,6 +13268,7 @@ impl ListVideoChannelActivities {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::LIST_VIDEO_CHANNEL_ACTIVITIES,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13357,6 +13382,7 @@ impl GetVideoChannelsByChannelHandleVideoPlaylists {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13470,6 +13496,7 @@ impl GetVideoChannelFollowers {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_CHANNEL_FOLLOWERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13671,6 +13698,7 @@ impl GetPlaylists {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13753,6 +13781,7 @@ impl GetVideoPlaylistVideos {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_PLAYLIST_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13899,6 +13928,7 @@ impl GetAccountsByNameVideoPlaylists {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -14021,6 +14051,7 @@ impl GetAccountsByNameVideoChannels {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -14123,6 +14154,7 @@ impl GetAccountsByNameVideoChannelSyncs {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -14308,6 +14340,7 @@ impl GetVideosByIdCommentThreads {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEOS_BY_ID_COMMENT_THREADS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15027,6 +15060,7 @@ impl SearchVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::SEARCH_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15154,6 +15188,7 @@ impl SearchChannels {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::SEARCH_CHANNELS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15281,6 +15316,7 @@ impl SearchPlaylists {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::SEARCH_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15438,6 +15474,7 @@ impl GetMyBlockedAccounts {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_MY_BLOCKED_ACCOUNTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15539,6 +15576,7 @@ impl GetMyBlockedServers {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_MY_BLOCKED_SERVERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15640,6 +15678,7 @@ impl GetServerBlocklistAccounts {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_SERVER_BLOCKLIST_ACCOUNTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15741,6 +15780,7 @@ impl GetServerBlocklistServers {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_SERVER_BLOCKLIST_SERVERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15844,6 +15884,7 @@ impl GetServerBlocklistSubscriptions {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_SERVER_BLOCKLIST_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16018,6 +16059,7 @@ impl GetPlugins {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_PLUGINS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16134,6 +16176,7 @@ impl GetAvailablePlugins {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_AVAILABLE_PLUGINS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16227,6 +16270,7 @@ impl GetRunnersRegistrationTokens {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_RUNNERS_REGISTRATION_TOKENS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16310,6 +16354,7 @@ impl GetRunners {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_RUNNERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16434,6 +16479,7 @@ impl GetRunnersJobs {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_RUNNERS_JOBS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16548,6 +16594,7 @@ impl GetWatchedWordsAccountsByAccountNameSubscriptions {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16656,6 +16703,7 @@ impl GetWatchedWordsServerSubscriptions {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16747,7 +16795,7 @@ pub enum ReplaceVideoSourceResumableOutcome {
 }
 
 /// The document's OAuth 2.0 password flow, for [`Client::login`].
-pub(crate) static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = Some(crate::runtime::session::OAuthEndpoints {
+static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = Some(crate::runtime::session::OAuthEndpoints {
     token: (&info::GET_OAUTH_TOKEN, &["api", "v1", "users", "token"]),
     local_client: Some((
         &info::GET_OAUTH_CLIENT,
@@ -16755,3 +16803,32 @@ pub(crate) static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = Some(
     )),
     otp_header: Some("x-peertube-otp"),
 });
+
+impl crate::runtime::client::ApiDocument for Client {
+    fn oauth_endpoints() -> Option<&'static crate::runtime::session::OAuthEndpoints> {
+        OAUTH.as_ref()
+    }
+
+    fn secret_fields() -> &'static [&'static str] {
+        &[
+            "access_token",
+            "client_secret",
+            "currentPassword",
+            "externalAuthToken",
+            "jobToken",
+            "otpToken",
+            "password",
+            "passwords",
+            "privateDownloadUrl",
+            "refresh_token",
+            "registrationToken",
+            "requestToken",
+            "runnerToken",
+            "secret",
+            "streamKey",
+            "token",
+            "uri",
+            "videoPasswords",
+        ]
+    }
+}

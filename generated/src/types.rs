@@ -8549,7 +8549,7 @@ pub struct LiveVideoResponse {
     pub rtmps_url: Option<String>,
     /// RTMP stream key to use to stream into this live video. Included in the response if an appropriate token is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stream_key: Option<String>,
+    pub stream_key: Option<crate::Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub save_replay: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8624,7 +8624,7 @@ pub struct RequestTwoFactorResponseOtpRequest {
     pub secret: Option<crate::Secret>,
     /// The OTP URI
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uri: Option<String>,
+    pub uri: Option<crate::Secret>,
 }
 
 /// The `VideoStudioCreateTask` schema.
@@ -9602,7 +9602,7 @@ pub struct VideoPasswordList {
 }
 
 /// The `AddVideoPasswords` schema.
-pub type AddVideoPasswords = Vec<String>;
+pub type AddVideoPasswords = Vec<crate::Secret>;
 
 /// The video embed privacy level:
 ///   - `1` All allowed: anyone can embed the video
@@ -12122,7 +12122,7 @@ pub struct ListUserExportsResponse {
     pub size: Option<i64>,
     /// This URL already contains the JWT token, so no additional authentication credentials are required
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_download_url: Option<String>,
+    pub private_download_url: Option<crate::Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

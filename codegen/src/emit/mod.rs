@@ -55,6 +55,7 @@ const RUNTIME: &[(&str, &str)] = &[
     runtime_file!("error.rs"),
     runtime_file!("examples.rs"),
     runtime_file!("file.rs"),
+    runtime_file!("http.rs"),
     runtime_file!("multipart.rs"),
     runtime_file!("open_enum.rs"),
     runtime_file!("pagination.rs"),
@@ -109,7 +110,10 @@ const DEPENDENCIES: &[(&str, &str)] = &[
         r#"{ version = "1.0.145", features = ["preserve_order"] }"#,
     ),
     ("serde_urlencoded", r#""0.7.1""#),
-    ("tokio", r#"{ version = "1.48", features = ["fs"] }"#),
+    (
+        "tokio",
+        r#"{ version = "1.48", features = ["fs", "time"] }"#,
+    ),
     (
         "tokio-util",
         r#"{ version = "0.7.17", default-features = false, features = ["io"] }"#,
@@ -120,7 +124,7 @@ const DEPENDENCIES: &[(&str, &str)] = &[
 /// What the generated crate's own tests use.
 const DEV_DEPENDENCIES: &[(&str, &str)] = &[(
     "tokio",
-    r#"{ version = "1.48", features = ["macros", "rt-multi-thread"] }"#,
+    r#"{ version = "1.48", features = ["macros", "rt-multi-thread", "test-util"] }"#,
 )];
 
 /// A file of the generated crate. Each is emitted on its own ([`emit_file`]), on any thread:
@@ -233,12 +237,26 @@ pub fn doc_attrs(lines: &[String]) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
+/// The crate's front page, before the document's own description: where the client's
+/// behaviour is documented (with the runtime's `Client`).
+const USING_THE_CLIENT: &str = "
+[`Client::new`] makes a client of one server. [`Client::login`] logs in; later requests \
+carry the access token, refreshed when it expires. [`Client::session`] gives the session to \
+save and [`Client::restore_session`] resumes it in another process (see the example there).
+
+How the client deals with slow, broken or hostile servers is described with [`Client`]: its \
+[timeouts](Client#timeouts) (none waits forever, none cuts a download that makes progress), \
+its [redirect policy](Client#redirects) (credentials never reach another origin) and its \
+[size limits](Client#limits). Every failure is an [`Error`] that says what was expected and \
+what came, and no error or `Debug` output shows a secret.";
+
 fn lib_rs(model: &Model) -> TokenStream {
     let api = &model.api;
     let mut lines = vec![format!(
         "A typed client for the {} API {}.",
         api.title, api.version
     )];
+    lines.extend(USING_THE_CLIENT.lines().map(str::to_owned));
     if let Some(description) = &api.description {
         lines.push(String::new());
         lines.extend(docs::markdown(description));
@@ -288,7 +306,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
         pub use runtime::file::FilePart;
         pub use runtime::secret::Secret;
-        pub use runtime::session::{OAuthClient, Tokens};
+        pub use runtime::session::{OAuthClient, SavedSession, Tokens};
 
         /// The title of the API document this crate was generated from.
         pub const API_TITLE: &str = #title;

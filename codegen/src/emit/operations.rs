@@ -10,7 +10,7 @@ use super::types::qualified_type_tokens;
 use super::{doc_attrs, ident};
 use crate::model::{
     Model, Operation, Outcome, ParamLocation, ParamRole, ParamShape, Parameter, ResponseBody,
-    Returns, SegmentPart, TypeExpr,
+    Returns, SegmentPart, TypeExpr, TypeKind,
 };
 
 pub fn operations_module(model: &Model) -> TokenStream {
@@ -138,10 +138,53 @@ fn oauth_endpoints(model: &Model) -> TokenStream {
         })
     });
     let endpoints = endpoints.unwrap_or_else(|| quote!(None));
+    let secret_fields = secret_fields(model);
     quote! {
         /// The document's OAuth 2.0 password flow, for [`Client::login`].
-        pub(crate) static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = #endpoints;
+        static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = #endpoints;
+
+        impl crate::runtime::client::ApiDocument for Client {
+            fn oauth_endpoints() -> Option<&'static crate::runtime::session::OAuthEndpoints> {
+                OAUTH.as_ref()
+            }
+
+            fn secret_fields() -> &'static [&'static str] {
+                &[#(#secret_fields),*]
+            }
+        }
     }
+}
+
+/// The JSON names of the fields that hold `Secret`s: error messages mask their values in the
+/// bodies they quote.
+fn secret_fields(model: &Model) -> Vec<String> {
+    fn holds_secret(model: &Model, ty: &TypeExpr, depth: usize) -> bool {
+        match ty {
+            TypeExpr::Secret => true,
+            TypeExpr::List(inner) | TypeExpr::Map(inner) | TypeExpr::Option(inner) => {
+                holds_secret(model, inner, depth)
+            }
+            TypeExpr::Named(id) => {
+                depth < 8
+                    && matches!(model.ty(*id).map(|t| &t.kind), Some(TypeKind::Alias(inner)) if holds_secret(model, inner, depth + 1))
+            }
+            _ => false,
+        }
+    }
+    let mut names: Vec<String> = model
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some(&s.fields),
+            _ => None,
+        })
+        .flatten()
+        .filter(|f| !f.wire_name.is_empty() && holds_secret(model, &f.ty, 0))
+        .map(|f| f.wire_name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 fn info_ident(op: &Operation) -> Ident {
@@ -439,13 +482,14 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
         let total = if total_optional { quote!(page.#total #widen) } else { quote!(Some(page.#total) #widen) };
         let data = if data_optional { quote!(page.#data.unwrap_or_default()) } else { quote!(page.#data) };
         let start = op.parameters.iter().find(|p| p.wire_name == "start").map(|p| ident(&p.name));
+        let info = info_path(op);
         quote! {
             /// Every item of the list, page after page from `start` (pages of `count` items,
             /// or the server's default), fetched as the stream is read. The stream ends after
             /// the last item, or after an error.
             pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + 'static {
                 let start = self.#start.unwrap_or(0);
-                crate::runtime::pagination::paginate(start, move |start| {
+                crate::runtime::pagination::paginate(&#info, start, move |start| {
                     let mut request = self.clone();
                     request.#start = Some(start);
                     async move {

@@ -77,6 +77,20 @@ pub fn error_code_module(model: &Model) -> TokenStream {
         //! The codes of PeerTube's error responses.
 
         #item
+
+        impl crate::ApiError {
+            /// The code of the server's problem document (`invalid_token`, ...), if any.
+            pub fn code(&self) -> Option<#name> {
+                self.raw_code().map(#name::from)
+            }
+        }
+
+        impl crate::Error {
+            /// The code of the server's problem document (`invalid_token`, ...), if any.
+            pub fn code(&self) -> Option<#name> {
+                self.api_error()?.code()
+            }
+        }
     }
 }
 

@@ -79,7 +79,7 @@ pub fn build(
         api,
         types: defs,
         order,
-        error_codes: conventions.error_codes(&operations),
+        error_codes: conventions.error_codes(&operations, &resolved.info.error_codes),
         oauth,
         operations,
         examples,

@@ -194,7 +194,12 @@ impl<'a> TypeBuilder<'a> {
             non_null.nullable = false;
             let expr = self.type_of(&Rc::new(non_null));
             self.alias_stack.pop();
-            TypeKind::Alias(expr)
+            let name = pointer.component_schema_name().unwrap_or_default();
+            if naming::is_credential(&name, node.docs.description.as_deref()) {
+                TypeKind::Alias(secret(expr))
+            } else {
+                TypeKind::Alias(expr)
+            }
         };
         if let Some(example) = &node.docs.example {
             // Checked against the component's own type (an alias included).
@@ -413,11 +418,13 @@ impl<'a> TypeBuilder<'a> {
                 continue;
             }
             let (ty, nullable) = split_option(self.type_of(&property.node));
-            let ty = if naming::is_secret_name(&property.name) {
-                secret(ty)
-            } else {
-                ty
-            };
+            let ty =
+                if naming::is_credential(&property.name, property.node.docs.description.as_deref())
+                {
+                    secret(ty)
+                } else {
+                    ty
+                };
             let repr = match (property.required, nullable) {
                 (true, false) => FieldRepr::Required,
                 (true, true) => FieldRepr::Nullable,

@@ -73,6 +73,8 @@ pub struct Info {
     pub servers: Vec<String>,
     /// The URL of its `externalDocs` (where its anchors point).
     pub external_docs: Option<String>,
+    /// The error codes its `x-error-codes` declares (code, description), in document order.
+    pub error_codes: Vec<(String, String)>,
 }
 
 /// The OpenAPI versions this generator reads.
@@ -159,7 +161,8 @@ fn read(api: &openapiv3::OpenAPI, raw: &Value) -> Resolved {
                 _ => None,
             })
     });
-    let (schemas, warnings) = schemas.finish();
+    let (schemas, mut warnings) = schemas.finish();
+    let error_codes = declared_error_codes(api, &mut warnings);
     Resolved {
         info: Info {
             title: api.info.title.clone(),
@@ -168,6 +171,7 @@ fn read(api: &openapiv3::OpenAPI, raw: &Value) -> Resolved {
             openapi: api.openapi.clone(),
             servers: api.servers.iter().map(|s| s.url.clone()).collect(),
             external_docs: api.external_docs.as_ref().map(|d| d.url.clone()),
+            error_codes,
         },
         component_schemas,
         paths,
@@ -223,3 +227,27 @@ fn check_version(raw: &Value) -> Result<(), Diagnostic> {
 
 #[cfg(test)]
 mod tests;
+
+/// The document's `x-error-codes`: a map of every error code the server declares to its
+/// description (an overlay adds it; PeerTube's document lists only some codes in prose).
+fn declared_error_codes(
+    api: &openapiv3::OpenAPI,
+    warnings: &mut Diagnostics,
+) -> Vec<(String, String)> {
+    let Some(declared) = api.extensions.get("x-error-codes") else {
+        return Vec::new();
+    };
+    let codes = declared.as_object().and_then(|codes| {
+        codes
+            .iter()
+            .map(|(code, description)| Some((code.clone(), description.as_str()?.to_owned())))
+            .collect::<Option<Vec<_>>>()
+    });
+    codes.unwrap_or_else(|| {
+        warnings.push(
+            Diagnostic::warning("`x-error-codes` is not a map of codes to descriptions: ignored")
+                .at(&Pointer::root().push("x-error-codes")),
+        );
+        Vec::new()
+    })
+}

@@ -17,6 +17,7 @@ pub(crate) mod error;
 #[cfg(test)]
 pub(crate) mod examples;
 pub(crate) mod file;
+pub(crate) mod http;
 pub(crate) mod multipart;
 pub(crate) mod open_enum;
 pub(crate) mod pagination;
@@ -27,4 +28,4 @@ pub(crate) mod untagged;
 
 /// What awaiting a request builder gives: the request, sent and read.
 pub(crate) type Pending<T> =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, crate::Error>> + Send>>;
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, error::Error>> + Send>>;

@@ -264,8 +264,13 @@ impl Conventions {
     }
 
     /// The codes the document says PeerTube puts in its error responses, from descriptions that
-    /// say to "disambiguate via `code`" and list them (`- `invalid_token` for an expired token`).
-    pub fn error_codes(&self, operations: &[Operation]) -> Vec<EnumVariant<String>> {
+    /// say to "disambiguate via `code`" and list them (`- `invalid_token` for an expired token`),
+    /// then from `declared` (the document's `x-error-codes`, every code the server declares).
+    pub fn error_codes(
+        &self,
+        operations: &[Operation],
+        declared: &[(String, String)],
+    ) -> Vec<EnumVariant<String>> {
         if !self.error_codes {
             return Vec::new();
         }
@@ -282,11 +287,7 @@ impl Conventions {
                 let Some((code, rest)) = item.split_once('`') else {
                     continue;
                 };
-                if code.is_empty()
-                    || !code
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                {
+                if !is_error_code(code) {
                     continue;
                 }
                 if !codes.contains_key(code) {
@@ -294,6 +295,15 @@ impl Conventions {
                     let rest = rest.trim();
                     codes.insert(code.to_owned(), (!rest.is_empty()).then(|| rest.to_owned()));
                 }
+            }
+        }
+        for (code, description) in declared {
+            if is_error_code(code) && !codes.contains_key(code) {
+                order.push(code.clone());
+                codes.insert(
+                    code.clone(),
+                    (!description.is_empty()).then(|| description.clone()),
+                );
             }
         }
         let mut scope = Scope::new();
@@ -381,6 +391,14 @@ impl Conventions {
             }
         }
     }
+}
+
+/// A code as PeerTube writes them: letters, digits, `_` and `-`.
+fn is_error_code(code: &str) -> bool {
+    !code.is_empty()
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 #[cfg(test)]
