@@ -222,16 +222,45 @@ fn compare_methods(old: &[Method], new: &[Method], changes: &mut Vec<Change>) {
     }
 }
 
-fn compare_method(old: &Method, new: &Method, changes: &mut Vec<Change>) {
-    let item = Item::Method(new.name.clone());
-    let mut push = |member: Option<Member>, kind: Kind, text: String, breaking: bool| {
-        changes.push(Change {
-            item: item.clone(),
+/// Records the changes to one item.
+struct Changes<'a> {
+    item: Item,
+    list: &'a mut Vec<Change>,
+}
+
+impl Changes<'_> {
+    fn push(&mut self, member: Option<Member>, kind: Kind, text: String, breaking: bool) {
+        self.list.push(Change {
+            item: self.item.clone(),
             member,
             kind,
             text,
             breaking,
         });
+    }
+
+    /// Deprecating is an addition (a minor change); the reverse is not breaking either.
+    fn deprecation(&mut self, was: bool, now: bool) {
+        match (was, now) {
+            (false, true) => self.push(None, Kind::Deprecated, "deprecated".to_owned(), false),
+            (true, false) => self.push(
+                None,
+                Kind::Changed,
+                "no longer deprecated".to_owned(),
+                false,
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn compare_method(old: &Method, new: &Method, changes: &mut Vec<Change>) {
+    let mut changes = Changes {
+        item: Item::Method(new.name.clone()),
+        list: changes,
+    };
+    let mut push = |member: Option<Member>, kind: Kind, text: String, breaking: bool| {
+        changes.push(member, kind, text, breaking)
     };
     if old.name != new.name {
         push(
@@ -348,16 +377,7 @@ fn compare_method(old: &Method, new: &Method, changes: &mut Vec<Change>) {
             false,
         );
     }
-    match (old.deprecated, new.deprecated) {
-        (false, true) => push(None, Kind::Deprecated, "deprecated".to_owned(), false),
-        (true, false) => push(
-            None,
-            Kind::Changed,
-            "no longer deprecated".to_owned(),
-            false,
-        ),
-        _ => {}
-    }
+    changes.deprecation(old.deprecated, new.deprecated);
 }
 
 fn signature(arguments: &[(String, String)]) -> String {
@@ -442,26 +462,14 @@ fn compare_types(
 }
 
 fn compare_type(name: &str, old: &Type, new: &Type, changes: &mut Vec<Change>) {
-    let item = Item::Type(name.to_owned());
-    let mut push = |member: Option<Member>, kind: Kind, text: String, breaking: bool| {
-        changes.push(Change {
-            item: item.clone(),
-            member,
-            kind,
-            text,
-            breaking,
-        });
+    let mut changes = Changes {
+        item: Item::Type(name.to_owned()),
+        list: changes,
     };
-    match (old.deprecated, new.deprecated) {
-        (false, true) => push(None, Kind::Deprecated, "deprecated".to_owned(), false),
-        (true, false) => push(
-            None,
-            Kind::Changed,
-            "no longer deprecated".to_owned(),
-            false,
-        ),
-        _ => {}
-    }
+    changes.deprecation(old.deprecated, new.deprecated);
+    let mut push = |member: Option<Member>, kind: Kind, text: String, breaking: bool| {
+        changes.push(member, kind, text, breaking)
+    };
     let (old_members, new_members) = match (&old.shape, &new.shape) {
         (Shape::Alias(was), Shape::Alias(now)) => {
             if was != now {

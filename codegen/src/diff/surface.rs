@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    FieldRepr, Model, Operation, ParamRole, ResponseBody, Returns, TypeDef, TypeExpr, TypeKind,
+    FieldRepr, Model, OpenEnum, Operation, ParamRole, ResponseBody, Returns, TypeDef, TypeExpr,
+    TypeKind,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -246,20 +247,8 @@ fn type_surface(model: &Model, def: &TypeDef) -> Type {
                 })
                 .collect(),
         ),
-        TypeKind::StringEnum(e) => Shape::Enum(
-            e.variants
-                .iter()
-                .map(|v| (v.name.clone(), format!("`{:?}`", v.value)))
-                .chain(std::iter::once((e.other.clone(), "any other".to_owned())))
-                .collect(),
-        ),
-        TypeKind::IntEnum(e) => Shape::Enum(
-            e.variants
-                .iter()
-                .map(|v| (v.name.clone(), format!("`{}`", v.value)))
-                .chain(std::iter::once((e.other.clone(), "any other".to_owned())))
-                .collect(),
-        ),
+        TypeKind::StringEnum(e) => open_enum(e, |value| format!("`{value:?}`")),
+        TypeKind::IntEnum(e) => open_enum(e, |value| format!("`{value}`")),
         TypeKind::Flags(flags) => Shape::Flags(
             flags
                 .iter()
@@ -296,6 +285,17 @@ fn type_surface(model: &Model, def: &TypeDef) -> Type {
         deprecated: def.docs.deprecated,
         shape,
     }
+}
+
+/// An enum's values, and the variant that holds the values it does not list.
+fn open_enum<T>(e: &OpenEnum<T>, show: impl Fn(&T) -> String) -> Shape {
+    Shape::Enum(
+        e.variants
+            .iter()
+            .map(|v| (v.name.clone(), show(&v.value)))
+            .chain(std::iter::once((e.other.clone(), "any other".to_owned())))
+            .collect(),
+    )
 }
 
 fn response_body(model: &Model, body: &ResponseBody) -> String {
