@@ -33,6 +33,7 @@
 )]
 
 pub mod diagnostic;
+pub mod diff;
 mod emit;
 mod format;
 pub mod load;
@@ -183,6 +184,24 @@ fn emit_and_format(
         .map(|(_, file)| file)
         .collect::<Result<_, _>>()?;
     Ok((files, mine.1 + theirs.1, mine.2 + theirs.2))
+}
+
+/// Runs the pipeline up to the model on a loaded document: `config`'s overlay, then resolve
+/// and model. Warnings come back with the model.
+pub(crate) fn build_model(
+    mut document: load::Document,
+    config: &Config,
+) -> Result<(model::Model, Diagnostics), Failure> {
+    if let Some(overlay) = &config.overlay {
+        overlay::apply(&mut document.value, overlay)?;
+    }
+    let resolved = resolve::resolve(document.value)?;
+    model::build(
+        &resolved,
+        &document.content_sha256,
+        &config.operation_names,
+        &config.conventions,
+    )
 }
 
 /// Runs the pipeline up to formatted files. `origin` names the document in messages.
