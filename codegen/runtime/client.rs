@@ -143,6 +143,28 @@ impl Client {
     }
 }
 
+/// Sends `call` once with `body` in place of its payload and `token` as its bearer token: an
+/// upload's chunk, streamed from disk, which cannot be kept to be sent again (the caller deals
+/// with a `401`).
+pub(crate) async fn execute_streamed(
+    client: &Client,
+    call: &Call,
+    token: Option<&str>,
+    body: reqwest::Body,
+) -> Result<reqwest::Response, Error> {
+    let mut request = client.build(call, token).await?;
+    *request.body_mut() = Some(body);
+    client
+        .shared
+        .http
+        .execute(request)
+        .await
+        .map_err(|source| Error::Transport {
+            operation: call.operation,
+            source,
+        })
+}
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")

@@ -195,19 +195,24 @@ pub const CLIENT_METHODS: &[&str] = &[
     "build",
     "builder",
     "call",
+    "cancel_upload",
     "clone",
     "execute",
+    "import_user_archive",
     "is_authenticated",
     "login",
     "login_with_otp",
     "login_with_refresh_token",
     "logout",
     "new",
+    "replace_video_source",
+    "resume_upload",
     "send",
     "set_access_token",
     "set_oauth_client",
     "set_tokens",
     "tokens",
+    "upload_video",
 ];
 
 /// Names in one scope. Claiming a taken name returns it with the smallest free numeric suffix.
@@ -465,6 +470,7 @@ mod tests {
         let sources = [
             include_str!("../runtime/client.rs"),
             include_str!("../runtime/session.rs"),
+            include_str!("../runtime/upload/families.rs"),
         ];
         let mut found = Vec::new();
         for source in sources {

@@ -48,7 +48,9 @@ impl Download {
         self.response.headers().get(name)?.to_str().ok()
     }
 
-    /// Reads the whole body.
+    /// Reads the whole body into memory: as much memory as the file is large (a 4 GiB video
+    /// takes 4 GiB), and nothing to show until the last byte. For a video or any file of
+    /// unknown size, use [`Download::stream`] and write each chunk where it goes.
     pub async fn bytes(self) -> Result<Bytes, Error> {
         let operation = self.operation;
         self.response
@@ -57,7 +59,7 @@ impl Download {
             .map_err(|source| Error::Transport { operation, source })
     }
 
-    /// Reads the whole body as text.
+    /// Reads the whole body as text, into memory (see [`Download::bytes`]).
     pub async fn text(self) -> Result<String, Error> {
         let operation = self.operation;
         self.response
@@ -66,7 +68,8 @@ impl Download {
             .map_err(|source| Error::Transport { operation, source })
     }
 
-    /// The body as a stream of chunks, read as they arrive.
+    /// The body as a stream of chunks, read as they arrive: memory stays that of one chunk,
+    /// whatever the file's size.
     pub fn stream(self) -> impl futures_core::Stream<Item = Result<Bytes, Error>> + Send + 'static {
         let operation = self.operation;
         self.response
