@@ -19,8 +19,49 @@ use peertube_client::{
 };
 use upload_server::{Fault, Seen, UploadServer, sha256_file};
 
+/// A file in the temporary directory, removed when dropped.
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TempFile {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl AsRef<std::path::Path> for TempFile {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for TempFile {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.0
+    }
+}
+
+/// A server, a client of it, and a file of `size` bytes to upload.
+async fn setup(size: usize) -> (UploadServer, Client, TempFile) {
+    let server = UploadServer::start().await;
+    let client = Client::new(&server.url).unwrap();
+    (server, client, file_of(size))
+}
+
+/// The server's first finished upload is `file`, byte for byte.
+fn assert_arrived(server: &UploadServer, file: &TempFile) {
+    let finished = server.finished();
+    assert_eq!(sha256_file(&finished[0].file), sha256_file(file));
+}
+
 /// A file of `size` bytes that differ from one another (a shifted chunk would not match).
-fn file_of(size: usize) -> PathBuf {
+fn file_of(size: usize) -> TempFile {
     static FILES: AtomicU64 = AtomicU64::new(0);
     let path = std::env::temp_dir().join(format!(
         "peertube-upload-test-{}-{}.mp4",
@@ -37,7 +78,7 @@ fn file_of(size: usize) -> PathBuf {
         })
         .collect();
     std::fs::write(&path, bytes).unwrap();
-    path
+    TempFile(path)
 }
 
 /// Retries in quick succession: tests stay fast.
@@ -95,9 +136,7 @@ fn recorder() -> (
 
 #[tokio::test]
 async fn a_file_of_several_chunks_arrives_byte_identical() {
-    let server = UploadServer::start().await;
-    let client = Client::new(&server.url).unwrap();
-    let file = file_of(10_000);
+    let (server, client, file) = setup(10_000).await;
 
     let answer = client
         .upload_video(UploadSource::path(&file), metadata())
@@ -126,14 +165,11 @@ async fn a_file_of_several_chunks_arrives_byte_identical() {
     );
     // An explicit chunk size needs no look at the server's configuration.
     assert!(requests.iter().all(|r| r.path != "/api/v1/config"));
-    std::fs::remove_file(file).unwrap();
 }
 
 #[tokio::test]
 async fn a_dropped_connection_and_a_503_are_survived_from_the_servers_offset() {
-    let server = UploadServer::start().await;
-    let client = Client::new(&server.url).unwrap();
-    let file = file_of(5000);
+    let (server, client, file) = setup(5000).await;
     // The first chunk is cut after 300 bytes (which the server keeps); the chunk sent from
     // there gets a 503.
     server.inject(&[Fault::DropAfter(300), Fault::Status(503)]);
@@ -148,7 +184,7 @@ async fn a_dropped_connection_and_a_503_are_survived_from_the_servers_offset() {
         .unwrap();
 
     assert!(answer.video.is_some());
-    assert_eq!(sha256_file(&server.finished()[0].file), sha256_file(&file));
+    assert_arrived(&server, &file);
     let requests = server.requests();
     // Resumed at 300, where the server stopped, not from zero; twice, after asking.
     assert_eq!(
@@ -182,14 +218,11 @@ async fn a_dropped_connection_and_a_503_are_survived_from_the_servers_offset() {
         .collect();
     assert_eq!(reasons.len(), 2, "{reasons:?}");
     assert!(reasons[1].contains("503"), "{reasons:?}");
-    std::fs::remove_file(file).unwrap();
 }
 
 #[tokio::test]
 async fn a_stalled_chunk_is_given_up_and_sent_again() {
-    let server = UploadServer::start().await;
-    let client = Client::new(&server.url).unwrap();
-    let file = file_of(3000);
+    let (server, client, file) = setup(3000).await;
     server.inject(&[Fault::Pass, Fault::Stall(Duration::from_secs(30))]);
 
     let started = std::time::Instant::now();
@@ -206,15 +239,12 @@ async fn a_stalled_chunk_is_given_up_and_sent_again() {
         chunks(&server.requests()),
         [(0, 1000), (1000, 1000), (1000, 1000), (2000, 1000)]
     );
-    assert_eq!(sha256_file(&server.finished()[0].file), sha256_file(&file));
-    std::fs::remove_file(file).unwrap();
+    assert_arrived(&server, &file);
 }
 
 #[tokio::test]
 async fn a_server_that_keeps_failing_gives_a_clear_error_after_the_retry_budget() {
-    let server = UploadServer::start().await;
-    let client = Client::new(&server.url).unwrap();
-    let file = file_of(3000);
+    let (server, client, file) = setup(3000).await;
     server.always_fail(503);
 
     let error = client
@@ -245,14 +275,11 @@ async fn a_server_that_keeps_failing_gives_a_clear_error_after_the_retry_budget(
     assert!(message.contains(session.upload_id()), "{message}");
     // One try and three retries.
     assert_eq!(chunks(&server.requests()).len(), 4);
-    std::fs::remove_file(file).unwrap();
 }
 
 #[tokio::test]
 async fn cancel_deletes_the_session() {
-    let server = UploadServer::start().await;
-    let client = Client::new(&server.url).unwrap();
-    let file = file_of(10_000);
+    let (server, client, file) = setup(10_000).await;
     let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
     let mut cancel = Some(cancel);
 
@@ -285,14 +312,11 @@ async fn cancel_deletes_the_session() {
     assert!(!server.is_open(&upload_id));
     assert!(chunks(&requests).len() < 10);
     assert!(server.finished().is_empty());
-    std::fs::remove_file(file).unwrap();
 }
 
 #[tokio::test]
 async fn progress_is_monotonic_and_ends_at_the_file_size() {
-    let server = UploadServer::start().await;
-    let client = Client::new(&server.url).unwrap();
-    let file = file_of(200_000);
+    let (server, client, file) = setup(200_000).await;
     server.inject(&[Fault::Pass, Fault::DropAfter(10_000), Fault::Status(500)]);
     let (events, on_event) = recorder();
 
@@ -320,7 +344,6 @@ async fn progress_is_monotonic_and_ends_at_the_file_size() {
     assert!(progress.windows(2).all(|w| w[0].0 < w[1].0), "{progress:?}");
     assert!(progress.iter().all(|(_, total)| *total == 200_000));
     assert_eq!(progress.last().unwrap().0, 200_000);
-    std::fs::remove_file(file).unwrap();
 }
 
 #[tokio::test]
@@ -373,7 +396,6 @@ async fn a_saved_session_resumes_in_another_client_and_skips_what_the_server_has
         events.lock().unwrap()[0],
         UploadEvent::Started { offset: 3000, .. }
     ));
-    std::fs::remove_file(file).unwrap();
 }
 
 #[tokio::test]
@@ -396,8 +418,7 @@ async fn a_reader_resumes_a_saved_session_by_skipping_what_the_server_has() {
         .chunk_size(1000)
         .await
         .unwrap();
-    assert_eq!(sha256_file(&server.finished()[0].file), sha256_file(&file));
-    std::fs::remove_file(file).unwrap();
+    assert_arrived(&server, &file);
 }
 
 #[tokio::test]
@@ -434,7 +455,6 @@ async fn a_session_of_another_kind_is_refused_before_any_request() {
         .unwrap();
     let last = server.requests().pop().unwrap();
     assert_eq!(last.method, "DELETE");
-    std::fs::remove_file(file).unwrap();
 }
 
 #[tokio::test]
@@ -452,7 +472,6 @@ async fn the_default_chunk_size_is_the_servers_largest() {
     let requests = server.requests();
     assert_eq!(requests[0].path, "/api/v1/config");
     assert_eq!(chunks(&requests), [(0, 4096), (4096, 4096), (8192, 1808)]);
-    std::fs::remove_file(file).unwrap();
 }
 
 #[tokio::test]
@@ -475,7 +494,7 @@ async fn an_expired_token_is_refreshed_and_the_upload_goes_on() {
         .await
         .unwrap();
 
-    assert_eq!(sha256_file(&server.finished()[0].file), sha256_file(&file));
+    assert_arrived(&server, &file);
     let requests = server.requests();
     let refused: Vec<&Seen> = requests.iter().filter(|r| r.status == 401).collect();
     assert!(!refused.is_empty());
@@ -484,14 +503,11 @@ async fn an_expired_token_is_refreshed_and_the_upload_goes_on() {
         .rfind(|r| r.method == "PUT" && r.content_length.unwrap_or(0) > 0)
         .unwrap();
     assert_eq!(last_chunk.authorization.as_deref(), Some("Bearer token-2"));
-    std::fs::remove_file(file).unwrap();
 }
 
 #[tokio::test]
 async fn an_answer_lost_after_the_last_byte_is_told_apart() {
-    let server = UploadServer::start().await;
-    let client = Client::new(&server.url).unwrap();
-    let file = file_of(2000);
+    let (server, client, file) = setup(2000).await;
     // The last chunk arrives whole, the server takes the upload in, the answer is lost.
     server.inject(&[Fault::Pass, Fault::DropAfter(1000)]);
 
@@ -511,14 +527,11 @@ async fn an_answer_lost_after_the_last_byte_is_told_apart() {
         "{error}"
     );
     assert_eq!(server.finished().len(), 1);
-    std::fs::remove_file(file).unwrap();
 }
 
 #[tokio::test]
 async fn replace_and_import_answer_their_own_types() {
-    let server = UploadServer::start().await;
-    let client = Client::new(&server.url).unwrap();
-    let file = file_of(2500);
+    let (server, client, file) = setup(2500).await;
 
     let source: VideoSource = client
         .replace_video_source(
@@ -559,7 +572,6 @@ async fn replace_and_import_answer_their_own_types() {
             "/api/v1/users/7/imports/import-resumable"
         ]
     );
-    std::fs::remove_file(file).unwrap();
 }
 
 #[tokio::test]

@@ -81,14 +81,7 @@ impl UploadSource {
     /// The media type: the one set, else one guessed from the file name, else
     /// `application/octet-stream`.
     pub fn media_type(&self) -> String {
-        if let Some(mime) = &self.mime {
-            return mime.clone();
-        }
-        self.file_name
-            .as_deref()
-            .and_then(|name| mime_guess::from_path(name).first_raw())
-            .unwrap_or("application/octet-stream")
-            .to_owned()
+        crate::runtime::file::media_type(self.mime.as_deref(), self.file_name.as_deref())
     }
 
     pub(super) fn is_reader(&self) -> bool {

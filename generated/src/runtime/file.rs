@@ -66,14 +66,7 @@ impl FilePart {
 
     /// The media type sent with the part: the one set, or one guessed from the file name.
     pub fn media_type(&self) -> String {
-        if let Some(mime) = &self.mime {
-            return mime.clone();
-        }
-        self.file_name
-            .as_deref()
-            .and_then(|name| mime_guess::from_path(name).first_raw())
-            .unwrap_or("application/octet-stream")
-            .to_owned()
+        media_type(self.mime.as_deref(), self.file_name.as_deref())
     }
 
     /// The part, ready to send: a file on disk is opened and streamed.
@@ -100,6 +93,14 @@ impl FilePart {
         part.mime_str(&self.media_type())
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
     }
+}
+
+/// A media type: the one given, else one guessed from the file name's extension, else
+/// `application/octet-stream`.
+pub(crate) fn media_type(mime: Option<&str>, file_name: Option<&str>) -> String {
+    mime.or_else(|| file_name.and_then(|name| mime_guess::from_path(name).first_raw()))
+        .unwrap_or("application/octet-stream")
+        .to_owned()
 }
 
 impl fmt::Debug for FilePart {
