@@ -119,6 +119,8 @@ impl UploadServer {
             let (state, dir) = (state.clone(), dir.clone());
             tokio::spawn(async move {
                 while let Ok((stream, _)) = listener.accept().await {
+                    // As Node answers: no Nagle delay on small answers.
+                    let _ = stream.set_nodelay(true);
                     let (state, dir) = (state.clone(), dir.clone());
                     tokio::spawn(async move {
                         let _ = serve(stream, state, dir).await;
