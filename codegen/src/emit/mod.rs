@@ -94,7 +94,7 @@ const EXAMPLES: &[(&str, &str, &[&str])] = &[
     (
         "examples/upload.rs",
         include_str!("../../examples/upload.rs"),
-        &["upload_resumable_init", "get_config"],
+        UPLOAD_FAMILIES.2,
     ),
 ];
 
