@@ -271,6 +271,21 @@ impl Client {
     }
 }
 
+/// Sends `call` once with `body` in place of its payload, with the session's access token as
+/// it is: an upload's chunk, streamed from its source, which cannot be kept to be sent again
+/// (the caller deals with a `401`). See [`Http::send_stream`](super::http::Http::send_stream).
+pub(crate) async fn send_stream<S>(client: &Client, call: &Call, body: S) -> Result<Response, Error>
+where
+    S: futures_core::Stream<Item = std::io::Result<bytes::Bytes>> + Send + 'static,
+{
+    let token = client.tokens().map(|tokens| tokens.access_token);
+    client
+        .shared
+        .http
+        .send_stream(call, token.as_ref(), body)
+        .await
+}
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")

@@ -46,7 +46,9 @@ impl Download {
         self.response.headers().get(name)?.to_str().ok()
     }
 
-    /// Reads the whole body into memory (no size limit applies: it is the file asked for).
+    /// Reads the whole body into memory (no size limit applies: it is the file asked for): as much memory as the file is large (a 4 GiB video
+    /// takes 4 GiB), and nothing to show until the last byte. For a video or any file of
+    /// unknown size, use [`Download::stream`] and write each chunk where it goes.
     pub async fn bytes(self) -> Result<Bytes, Error> {
         let mut stream = self.stream();
         let mut body = Vec::new();
@@ -56,13 +58,14 @@ impl Download {
         Ok(Bytes::from(body))
     }
 
-    /// Reads the whole body as text (invalid UTF-8 is replaced).
+    /// Reads the whole body as text, into memory (see [`Download::bytes`]).
     pub async fn text(self) -> Result<String, Error> {
         let bytes = self.bytes().await?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
-    /// The body as a stream of chunks, read as they arrive.
+    /// The body as a stream of chunks, read as they arrive: memory stays that of one chunk,
+    /// whatever the file's size.
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<Item = Result<Bytes, Error>> + Send + Unpin + 'static {

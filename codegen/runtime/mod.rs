@@ -21,6 +21,7 @@ pub(crate) mod response;
 pub(crate) mod secret;
 pub(crate) mod session;
 pub(crate) mod untagged;
+pub(crate) mod upload;
 
 /// What awaiting a request builder gives: the request, sent and read.
 pub(crate) type Pending<T> =

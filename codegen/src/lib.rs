@@ -54,8 +54,14 @@ mod example_login;
 #[path = "../examples/resume.rs"]
 mod example_resume;
 #[cfg(any())]
+#[path = "../examples/upload.rs"]
+mod example_upload;
+#[cfg(any())]
 #[path = "../runtime/mod.rs"]
 mod runtime;
+#[cfg(any())]
+#[path = "../runtime/upload/families.rs"]
+mod runtime_upload_families;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

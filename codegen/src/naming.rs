@@ -309,8 +309,10 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "build",
     "builder",
     "call",
+    "cancel_upload",
     "clone",
     "execute",
+    "import_user_archive",
     "is_authenticated",
     "login",
     "login_with_otp",
@@ -318,13 +320,16 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "logout",
     "new",
     "oauth_client",
+    "replace_video_source",
     "restore_session",
+    "resume_upload",
     "send",
     "session",
     "set_access_token",
     "set_oauth_client",
     "set_tokens",
     "tokens",
+    "upload_video",
 ];
 
 /// Names in one scope. Claiming a taken name returns it with the smallest free numeric suffix.
@@ -671,6 +676,7 @@ mod tests {
         let sources = [
             include_str!("../runtime/client.rs"),
             include_str!("../runtime/session.rs"),
+            include_str!("../runtime/upload/families.rs"),
         ];
         let mut found = Vec::new();
         for source in sources {

@@ -156,6 +156,9 @@ mod runtime;
 
 #[rustfmt::skip]
 pub mod types;
+
+#[path = "runtime/upload/families.rs"]
+mod upload_families;
 pub use error_code::ErrorCode;
 pub use runtime::client::{Client, ClientBuilder};
 pub use runtime::download::Download;
@@ -163,6 +166,9 @@ pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
 pub use runtime::file::FilePart;
 pub use runtime::secret::Secret;
 pub use runtime::session::{OAuthClient, SavedSession, Tokens};
+pub use runtime::upload::{RetryPolicy, Upload, UploadError, UploadErrorKind};
+pub use runtime::upload::{UploadEvent, UploadKind, UploadResponse};
+pub use runtime::upload::{UploadSession, UploadSource};
 
 /// The title of the API document this crate was generated from.
 pub const API_TITLE: &str = "PeerTube";

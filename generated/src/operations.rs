@@ -1321,7 +1321,7 @@ impl Client {
     pub async fn user_import_resumable_init(
         &self,
         user_id: types::Id,
-        x_upload_content_length: f64,
+        x_upload_content_length: i64,
         x_upload_content_type: impl Into<String>,
         body: types::UserImportResumable,
     ) -> Result<UserImportResumableInitOutcome, Error> {
@@ -1348,8 +1348,20 @@ impl Client {
                 let location = response::header::<
                     String,
                 >(&info::USER_IMPORT_RESUMABLE_INIT, &response, "location")?;
-                Ok(UserImportResumableInitOutcome {
+                Ok(UserImportResumableInitOutcome::Created {
                     location,
+                })
+            }
+            200 => {
+                let location = response::header::<
+                    String,
+                >(&info::USER_IMPORT_RESUMABLE_INIT, &response, "location")?;
+                let range = response::header::<
+                    String,
+                >(&info::USER_IMPORT_RESUMABLE_INIT, &response, "range")?;
+                Ok(UserImportResumableInitOutcome::Ok {
+                    location,
+                    range,
                 })
             }
             _ => Err(response::error(&info::USER_IMPORT_RESUMABLE_INIT, response).await),
@@ -1389,7 +1401,7 @@ impl Client {
                     "import-resumable",
                 ],
             );
-        call.accept("application/json, */*;q=0.8");
+        call.accept("application/json");
         call.query("upload_id", &upload_id);
         call.header("content-range", &content_range);
         call.binary(body);
@@ -1403,6 +1415,16 @@ impl Client {
                 Ok(UserImportResumableOutcome::ResumeIncomplete {
                     range,
                 })
+            }
+            200 => {
+                Ok(
+                    UserImportResumableOutcome::Ok(
+                        response::json::<
+                            types::UserImportUploadResult,
+                        >(&info::USER_IMPORT_RESUMABLE, response)
+                            .await?,
+                    ),
+                )
             }
             _ => Err(response::error(&info::USER_IMPORT_RESUMABLE, response).await),
         }
@@ -3014,7 +3036,7 @@ impl Client {
     /// - `x_upload_content_type`: MIME type of the file that you are uploading. Depending on your instance settings, acceptable values might vary.
     pub async fn upload_resumable_init(
         &self,
-        x_upload_content_length: f64,
+        x_upload_content_length: i64,
         x_upload_content_type: impl Into<String>,
         body: types::VideoUploadRequestResumable,
     ) -> Result<UploadResumableInitOutcome, Error> {
@@ -3030,7 +3052,18 @@ impl Client {
         call.json(&body);
         let response = self.send(call).await?;
         match response.status().as_u16() {
-            200 => Ok(UploadResumableInitOutcome::Ok),
+            200 => {
+                let location = response::header::<
+                    String,
+                >(&info::UPLOAD_RESUMABLE_INIT, &response, "location")?;
+                let range = response::header::<
+                    String,
+                >(&info::UPLOAD_RESUMABLE_INIT, &response, "range")?;
+                Ok(UploadResumableInitOutcome::Ok {
+                    location,
+                    range,
+                })
+            }
             201 => {
                 let location = response::header::<
                     String,
@@ -3378,7 +3411,7 @@ impl Client {
     pub async fn replace_video_source_resumable_init(
         &self,
         id: impl Into<types::IdOrUUID>,
-        x_upload_content_length: f64,
+        x_upload_content_length: i64,
         x_upload_content_type: impl Into<String>,
         body: types::VideoReplaceSourceRequestResumable,
     ) -> Result<ReplaceVideoSourceResumableInitOutcome, Error> {
@@ -3395,7 +3428,18 @@ impl Client {
         call.json(&body);
         let response = self.send(call).await?;
         match response.status().as_u16() {
-            200 => Ok(ReplaceVideoSourceResumableInitOutcome::Ok),
+            200 => {
+                let location = response::header::<
+                    String,
+                >(&info::REPLACE_VIDEO_SOURCE_RESUMABLE_INIT, &response, "location")?;
+                let range = response::header::<
+                    String,
+                >(&info::REPLACE_VIDEO_SOURCE_RESUMABLE_INIT, &response, "range")?;
+                Ok(ReplaceVideoSourceResumableInitOutcome::Ok {
+                    location,
+                    range,
+                })
+            }
             201 => {
                 let location = response::header::<
                     String,
@@ -3440,7 +3484,7 @@ impl Client {
                 &info::REPLACE_VIDEO_SOURCE_RESUMABLE,
                 &["api", "v1", "videos", &id.to_param(), "source", "replace-resumable"],
             );
-        call.accept("application/json, */*;q=0.8");
+        call.accept("application/json");
         call.query("upload_id", &upload_id);
         call.header("content-range", &content_range);
         call.binary(body);
@@ -3454,6 +3498,16 @@ impl Client {
                 Ok(ReplaceVideoSourceResumableOutcome::ResumeIncomplete {
                     range,
                 })
+            }
+            200 => {
+                Ok(
+                    ReplaceVideoSourceResumableOutcome::Ok(
+                        response::json::<
+                            types::VideoSource,
+                        >(&info::REPLACE_VIDEO_SOURCE_RESUMABLE, response)
+                            .await?,
+                    ),
+                )
             }
             _ => {
                 Err(
@@ -16729,9 +16783,19 @@ impl IntoFuture for GetWatchedWordsServerSubscriptions {
 
 /// What [`Client::user_import_resumable_init`] got back: the documented outcomes.
 #[derive(Debug)]
-pub struct UserImportResumableInitOutcome {
-    /// The `Location` response header.
-    pub location: Option<String>,
+pub enum UserImportResumableInitOutcome {
+    /// `201`: created
+    Created {
+        /// The `Location` response header.
+        location: Option<String>,
+    },
+    /// `200`: file already exists, send a resume request instead
+    Ok {
+        /// The `Location` response header.
+        location: Option<String>,
+        /// The `Range` response header.
+        range: Option<String>,
+    },
 }
 
 /// What [`Client::user_import_resumable`] got back: the documented outcomes.
@@ -16744,13 +16808,20 @@ pub enum UserImportResumableOutcome {
         /// The `Range` response header.
         range: Option<String>,
     },
+    /// `200`: last chunk received, the import created
+    Ok(types::UserImportUploadResult),
 }
 
 /// What [`Client::upload_resumable_init`] got back: the documented outcomes.
 #[derive(Debug)]
 pub enum UploadResumableInitOutcome {
     /// `200`: file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead
-    Ok,
+    Ok {
+        /// The `Location` response header.
+        location: Option<String>,
+        /// The `Range` response header.
+        range: Option<String>,
+    },
     /// `201`: created
     Created {
         /// The `Location` response header.
@@ -16774,7 +16845,12 @@ pub enum UploadResumableOutcome {
 #[derive(Debug)]
 pub enum ReplaceVideoSourceResumableInitOutcome {
     /// `200`: file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead
-    Ok,
+    Ok {
+        /// The `Location` response header.
+        location: Option<String>,
+        /// The `Range` response header.
+        range: Option<String>,
+    },
     /// `201`: created
     Created {
         /// The `Location` response header.
@@ -16792,6 +16868,8 @@ pub enum ReplaceVideoSourceResumableOutcome {
         /// The `Range` response header.
         range: Option<String>,
     },
+    /// `200`: last chunk received, the new source
+    Ok(types::VideoSource),
 }
 
 /// The document's OAuth 2.0 password flow, for [`Client::login`].

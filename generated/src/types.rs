@@ -3875,6 +3875,8 @@ pub struct ServerConfig {
     /// PeerTube >= 6.1
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<ServerConfigViews>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ServerConfigClient>,
 }
 
 /// The `instance` property of [`ServerConfig`].
@@ -4336,6 +4338,32 @@ pub struct ServerConfigViewsViewsWatchingInterval {
     /// Milliseconds
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<f64>,
+}
+
+/// The `client` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigClient {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigClientVideos>,
+}
+
+/// The `videos` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumable_upload: Option<ServerConfigClientVideosResumableUpload>,
+}
+
+/// The `resumableUpload` property of [`ServerConfigClientVideos`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientVideosResumableUpload {
+    /// The largest chunk, in bytes, a resumable upload may send (a proxy in front of the server may refuse larger ones); 0 when none is set.
+    ///
+    /// Minimum: 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_chunk_size: Option<i64>,
 }
 
 /// The `SendClientLog` schema.
@@ -10048,6 +10076,22 @@ impl crate::runtime::call::ToParam for VideoChannelCollaboratorState {
     fn to_param(&self) -> String {
         self.value().to_string()
     }
+}
+
+/// The `UserImportUploadResult` schema.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserImportUploadResult {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_import: Option<UserImportUploadResultUserImport>,
+}
+
+/// The `userImport` property of [`UserImportUploadResult`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserImportUploadResultUserImport {
+    /// The id of the user import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
 }
 
 /// Video id or UUID

@@ -63,7 +63,28 @@ const RUNTIME: &[(&str, &str)] = &[
     runtime_file!("secret.rs"),
     runtime_file!("session.rs"),
     runtime_file!("untagged.rs"),
+    runtime_file!("upload.rs"),
+    runtime_file!("upload/source.rs"),
 ];
+
+/// PeerTube's resumable uploads as methods of `Client`: runtime code written (and declared in
+/// `lib.rs`) only for a document that has every method it calls.
+const UPLOAD_FAMILIES: (&str, &str, &[&str]) = (
+    "src/runtime/upload/families.rs",
+    include_str!("../../runtime/upload/families.rs"),
+    &[
+        "get_config",
+        "upload_resumable_init",
+        "upload_resumable",
+        "upload_resumable_cancel",
+        "replace_video_source_resumable_init",
+        "replace_video_source_resumable",
+        "replace_video_source_resumable_cancel",
+        "user_import_resumable_init",
+        "user_import_resumable",
+        "user_import_resumable_cancel",
+    ],
+);
 
 /// Examples shipped with the crate (compiled by `cargo build --examples` and CI's clippy),
 /// with the methods each calls: an example is written only for a document that has them all,
@@ -78,6 +99,11 @@ const EXAMPLES: &[(&str, &str, &[&str])] = &[
         "examples/resume.rs",
         include_str!("../../examples/resume.rs"),
         &["get_user_info"],
+    ),
+    (
+        "examples/upload.rs",
+        include_str!("../../examples/upload.rs"),
+        UPLOAD_FAMILIES.2,
     ),
 ];
 
@@ -112,7 +138,7 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("serde_urlencoded", r#""0.7.1""#),
     (
         "tokio",
-        r#"{ version = "1.48", features = ["fs", "time"] }"#,
+        r#"{ version = "1.48", features = ["fs", "io-util", "time"] }"#,
     ),
     (
         "tokio-util",
@@ -121,11 +147,18 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("uuid", r#"{ version = "1.18", features = ["serde"] }"#),
 ];
 
-/// What the generated crate's own tests use.
-const DEV_DEPENDENCIES: &[(&str, &str)] = &[(
-    "tokio",
-    r#"{ version = "1.48", features = ["macros", "rt-multi-thread", "test-util"] }"#,
-)];
+/// What the generated crate's own tests and examples use (`indicatif`: the upload example's
+/// progress bar).
+const DEV_DEPENDENCIES: &[(&str, &str)] = &[
+    (
+        "indicatif",
+        r#"{ version = "0.18.6", default-features = false, features = ["unicode-width"] }"#,
+    ),
+    (
+        "tokio",
+        r#"{ version = "1.48", features = ["macros", "rt-multi-thread", "test-util"] }"#,
+    ),
+];
 
 /// A file of the generated crate. Each is emitted on its own ([`emit_file`]), on any thread:
 /// tokens cannot move between threads, so a file is emitted where it is formatted.
@@ -143,6 +176,8 @@ pub enum FileKind {
     Example(usize),
     /// One of [`RUNTIME`].
     Runtime(usize),
+    /// [`UPLOAD_FAMILIES`].
+    UploadFamilies,
 }
 
 /// The files the model's crate has, in the order they are written.
@@ -160,17 +195,26 @@ pub fn files(model: &Model) -> Vec<FileKind> {
         files.push(FileKind::DocumentExamples);
     }
     if model.oauth.is_some() {
-        let methods: Vec<&str> = model.operations.iter().map(|o| o.name.as_str()).collect();
         files.extend(
             EXAMPLES
                 .iter()
                 .enumerate()
-                .filter(|(_, (_, _, needs))| needs.iter().all(|m| methods.contains(m)))
+                .filter(|(_, (_, _, needs))| has_methods(model, needs))
                 .map(|(i, _)| FileKind::Example(i)),
         );
     }
     files.extend((0..RUNTIME.len()).map(FileKind::Runtime));
+    if has_methods(model, UPLOAD_FAMILIES.2) {
+        files.push(FileKind::UploadFamilies);
+    }
     files
+}
+
+/// Whether the model has an operation method of each name.
+fn has_methods(model: &Model, names: &[&str]) -> bool {
+    names
+        .iter()
+        .all(|name| model.operations.iter().any(|o| o.name.as_str() == *name))
 }
 
 pub fn emit_file(model: &Model, package: Package<'_>, file: FileKind) -> EmittedFile {
@@ -203,6 +247,7 @@ pub fn emit_file(model: &Model, package: Package<'_>, file: FileKind) -> Emitted
             Some((path, source)) => (*path, Content::RustSource(source)),
             None => ("", Content::Text(String::new())),
         },
+        FileKind::UploadFamilies => (UPLOAD_FAMILIES.0, Content::RustSource(UPLOAD_FAMILIES.1)),
     };
     EmittedFile {
         path: path.to_owned(),
@@ -284,6 +329,12 @@ fn lib_rs(model: &Model) -> TokenStream {
             mod document_examples;
         }
     });
+    let upload_families = has_methods(model, UPLOAD_FAMILIES.2).then(|| {
+        quote! {
+            #[path = "runtime/upload/families.rs"]
+            mod upload_families;
+        }
+    });
     // rustfmt checks this file (it is the crate root), so it stays short and in rustfmt's
     // order; the generated modules are marked `#[rustfmt::skip]`: prettyplease formats them.
     quote! {
@@ -299,6 +350,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         mod runtime;
         #[rustfmt::skip]
         pub mod types;
+        #upload_families
 
         pub use error_code::ErrorCode;
         pub use runtime::client::{Client, ClientBuilder};
@@ -307,6 +359,9 @@ fn lib_rs(model: &Model) -> TokenStream {
         pub use runtime::file::FilePart;
         pub use runtime::secret::Secret;
         pub use runtime::session::{OAuthClient, SavedSession, Tokens};
+        pub use runtime::upload::{RetryPolicy, Upload, UploadError, UploadErrorKind};
+        pub use runtime::upload::{UploadEvent, UploadKind, UploadResponse};
+        pub use runtime::upload::{UploadSession, UploadSource};
 
         /// The title of the API document this crate was generated from.
         pub const API_TITLE: &str = #title;

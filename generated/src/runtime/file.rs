@@ -67,14 +67,7 @@ impl FilePart {
 
     /// The media type sent with the part: the one set, or one guessed from the file name.
     pub fn media_type(&self) -> String {
-        if let Some(mime) = &self.mime {
-            return mime.clone();
-        }
-        self.file_name
-            .as_deref()
-            .and_then(|name| mime_guess::from_path(name).first_raw())
-            .unwrap_or("application/octet-stream")
-            .to_owned()
+        media_type(self.mime.as_deref(), self.file_name.as_deref())
     }
 
     /// The bytes of a file held in memory (`None` for a file on disk).
@@ -107,6 +100,14 @@ impl FilePart {
 pub(crate) type FileStream = std::pin::Pin<
     Box<dyn futures_core::Stream<Item = std::io::Result<Bytes>> + Send + Sync + 'static>,
 >;
+
+/// A media type: the one given, else one guessed from the file name's extension, else
+/// `application/octet-stream`.
+pub(crate) fn media_type(mime: Option<&str>, file_name: Option<&str>) -> String {
+    mime.or_else(|| file_name.and_then(|name| mime_guess::from_path(name).first_raw()))
+        .unwrap_or("application/octet-stream")
+        .to_owned()
+}
 
 impl fmt::Debug for FilePart {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -173,6 +173,43 @@ impl Http {
     ) -> Result<reqwest::Response, Error> {
         let activity = Arc::new(Activity::new());
         let request = self.build(call, hop, token, &activity).await?;
+        self.execute(call, request, &activity).await
+    }
+
+    /// Sends `call` once with `body` in place of its payload: an upload's chunk, read from its
+    /// source as it goes out, which cannot be sent again. A redirect is not followed (the
+    /// caller reads a `308` as the upload protocol's answer); the read timeout restarts as the
+    /// body goes out, as for any call.
+    pub(crate) async fn send_stream<S>(
+        &self,
+        call: &Call,
+        token: Option<&Secret>,
+        body: S,
+    ) -> Result<Response, Error>
+    where
+        S: Stream<Item = std::io::Result<Bytes>> + Send + 'static,
+    {
+        call.check()?;
+        let hop = Hop {
+            url: call.url.clone(),
+            method: call.method.clone(),
+            whole: true,
+        };
+        let activity = Arc::new(Activity::new());
+        let mut request = self.build(call, &hop, token, &activity).await?;
+        *request.body_mut() = Some(tracked(body, &activity));
+        let response = self.execute(call, request, &activity).await?;
+        Ok(self.response(call, response))
+    }
+
+    /// Executes a built request and waits for the response's head under the read timeout,
+    /// which restarts with each piece of the request's body that goes out.
+    async fn execute(
+        &self,
+        call: &Call,
+        request: reqwest::Request,
+        activity: &Arc<Activity>,
+    ) -> Result<reqwest::Response, Error> {
         activity.touch();
         let sent = self.client.execute(request);
         let watchdog = activity.idle(self.settings.read_timeout);
