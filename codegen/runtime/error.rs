@@ -378,9 +378,27 @@ impl fmt::Display for Error {
             Error::Refresh { cause } => {
                 write!(f, "the session could not be refreshed: {cause}")
             }
-            Error::Transport { operation, source } => write!(f, "{operation}: {source}"),
+            Error::Transport { operation, source } => {
+                write!(f, "{operation}: {source}")?;
+                // reqwest's message is "error sending request"; why (connection refused, a
+                // certificate, DNS) sits several sources down.
+                let shown = source.to_string();
+                match root_cause(source) {
+                    Some(root) if !shown.contains(&root) => write!(f, ": {root}"),
+                    _ => Ok(()),
+                }
+            }
         }
     }
+}
+
+/// The message of the last error in `error`'s chain of sources, if it has sources.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut root = error.source()?;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    Some(root.to_string())
 }
 
 /// `1.5 s`, `30 s`, `250 ms`.

@@ -164,11 +164,14 @@ pub use runtime::client::{Client, ClientBuilder};
 pub use runtime::download::Download;
 pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
 pub use runtime::file::FilePart;
+pub use runtime::pagination::ItemStream;
 pub use runtime::secret::Secret;
 pub use runtime::session::{OAuthClient, SavedSession, Tokens};
 pub use runtime::upload::{RetryPolicy, Upload, UploadError, UploadErrorKind};
 pub use runtime::upload::{UploadEvent, UploadKind, UploadResponse};
 pub use runtime::upload::{UploadSession, UploadSource};
+pub use futures_util::StreamExt;
+pub use {bytes, chrono, futures_core, futures_util, reqwest, serde_json, uuid};
 
 /// The title of the API document this crate was generated from.
 pub const API_TITLE: &str = "PeerTube";

@@ -8966,10 +8966,9 @@ impl GetAccountVideos {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_ACCOUNT_VIDEOS,
@@ -9067,12 +9066,9 @@ impl GetAccountFollowers {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::Follow, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Follow> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_ACCOUNT_FOLLOWERS,
@@ -9151,12 +9147,9 @@ impl GetAccounts {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::Account, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Account> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_ACCOUNTS,
@@ -9248,10 +9241,9 @@ impl GetJobs {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<Item = Result<types::Job, Error>> + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Job> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_JOBS,
@@ -9355,12 +9347,9 @@ impl GetServerFollowers {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::Follow, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Follow> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_SERVER_FOLLOWERS,
@@ -9464,12 +9453,9 @@ impl GetServerFollowing {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::Follow, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Follow> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_SERVER_FOLLOWING,
@@ -9899,12 +9885,9 @@ impl GetUsersMeVideosImports {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::VideoImport, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoImport> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_USERS_ME_VIDEOS_IMPORTS,
@@ -10278,10 +10261,9 @@ impl GetUsersMeVideos {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_USERS_ME_VIDEOS,
@@ -10368,12 +10350,9 @@ impl GetUsersMeSubscriptions {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::VideoChannelListDataItem, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoChannelListDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_USERS_ME_SUBSCRIPTIONS,
@@ -10723,10 +10702,9 @@ impl GetUsersMeSubscriptionsVideos {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_USERS_ME_SUBSCRIPTIONS_VIDEOS,
@@ -10836,12 +10814,9 @@ impl GetUsersMeNotifications {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::Notification, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Notification> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_USERS_ME_NOTIFICATIONS,
@@ -10928,10 +10903,9 @@ impl GetUsersMeHistoryVideos {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_USERS_ME_HISTORY_VIDEOS,
@@ -11038,12 +11012,9 @@ impl ListRegistrations {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::UserRegistration, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::UserRegistration> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::LIST_REGISTRATIONS,
@@ -11127,12 +11098,9 @@ impl GetVideosOwnership {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::ChangeOwnership, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::ChangeOwnership> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_VIDEOS_OWNERSHIP,
@@ -11235,12 +11203,9 @@ impl GetVideosByVideoIdOrUuidOwnership {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::ChangeOwnership, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::ChangeOwnership> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP,
@@ -11330,12 +11295,9 @@ impl GetVideoChannelsOwnership {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::ChangeOwnership, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::ChangeOwnership> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_VIDEO_CHANNELS_OWNERSHIP,
@@ -11444,12 +11406,9 @@ impl GetVideoChannelsByChannelHandleOwnership {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::ChangeOwnership, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::ChangeOwnership> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP,
@@ -11835,10 +11794,9 @@ impl GetVideos {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_VIDEOS,
@@ -12288,10 +12246,9 @@ impl GetMyAbuses {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<Item = Result<types::Abuse, Error>> + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Abuse> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_MY_ABUSES,
@@ -12479,10 +12436,9 @@ impl GetAbuses {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<Item = Result<types::Abuse, Error>> + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Abuse> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_ABUSES,
@@ -12588,12 +12544,9 @@ impl GetVideoBlocks {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::VideoBlacklist, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoBlacklist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_VIDEO_BLOCKS,
@@ -12768,12 +12721,9 @@ impl ListVideoPasswords {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::VideoPassword, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoPassword> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::LIST_VIDEO_PASSWORDS,
@@ -12855,12 +12805,9 @@ impl GetVideoChannels {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::VideoChannelListDataItem, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoChannelListDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_VIDEO_CHANNELS,
@@ -13217,10 +13164,9 @@ impl GetVideoChannelVideos {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_VIDEO_CHANNEL_VIDEOS,
@@ -13314,12 +13260,11 @@ impl ListVideoChannelActivities {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::ChannelActivityListResponseDataItem, Error>,
-    > + Send + 'static {
+    ) -> crate::ItemStream<types::ChannelActivityListResponseDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::LIST_VIDEO_CHANNEL_ACTIVITIES,
@@ -13428,12 +13373,9 @@ impl GetVideoChannelsByChannelHandleVideoPlaylists {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::VideoPlaylist, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoPlaylist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS,
@@ -13542,12 +13484,9 @@ impl GetVideoChannelFollowers {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::Follow, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Follow> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_VIDEO_CHANNEL_FOLLOWERS,
@@ -13744,12 +13683,9 @@ impl GetPlaylists {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::VideoPlaylist, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoPlaylist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_PLAYLISTS,
@@ -13827,12 +13763,11 @@ impl GetVideoPlaylistVideos {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
     pub fn stream(
         self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::GetVideoPlaylistVideosResponseDataItem, Error>,
-    > + Send + 'static {
+    ) -> crate::ItemStream<types::GetVideoPlaylistVideosResponseDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_VIDEO_PLAYLIST_VIDEOS,
@@ -13974,12 +13909,9 @@ impl GetAccountsByNameVideoPlaylists {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::VideoPlaylist, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoPlaylist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS,
@@ -14097,12 +14029,9 @@ impl GetAccountsByNameVideoChannels {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::VideoChannelListDataItem, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoChannelListDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS,
@@ -14200,12 +14129,9 @@ impl GetAccountsByNameVideoChannelSyncs {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::VideoChannelSync, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoChannelSync> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS,
@@ -14386,12 +14312,9 @@ impl GetVideosByIdCommentThreads {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::VideoComment, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoComment> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_VIDEOS_BY_ID_COMMENT_THREADS,
@@ -15108,10 +15031,9 @@ impl SearchVideos {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::SEARCH_VIDEOS,
@@ -15234,12 +15156,9 @@ impl SearchChannels {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::VideoChannelListDataItem, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoChannelListDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::SEARCH_CHANNELS,
@@ -15362,12 +15281,9 @@ impl SearchPlaylists {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::VideoPlaylist, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoPlaylist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::SEARCH_PLAYLISTS,
@@ -15520,12 +15436,9 @@ impl GetMyBlockedAccounts {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::AccountBlock, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::AccountBlock> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_MY_BLOCKED_ACCOUNTS,
@@ -15622,12 +15535,9 @@ impl GetMyBlockedServers {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::ServerBlock, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::ServerBlock> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_MY_BLOCKED_SERVERS,
@@ -15724,12 +15634,9 @@ impl GetServerBlocklistAccounts {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::AccountBlock, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::AccountBlock> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_SERVER_BLOCKLIST_ACCOUNTS,
@@ -15826,12 +15733,9 @@ impl GetServerBlocklistServers {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::ServerBlock, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::ServerBlock> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_SERVER_BLOCKLIST_SERVERS,
@@ -15930,12 +15834,9 @@ impl GetServerBlocklistSubscriptions {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::BlocklistSubscription, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::BlocklistSubscription> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_SERVER_BLOCKLIST_SUBSCRIPTIONS,
@@ -16105,12 +16006,9 @@ impl GetPlugins {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::Plugin, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Plugin> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_PLUGINS,
@@ -16222,12 +16120,9 @@ impl GetAvailablePlugins {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::Plugin, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Plugin> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_AVAILABLE_PLUGINS,
@@ -16316,12 +16211,9 @@ impl GetRunnersRegistrationTokens {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::RunnerRegistrationToken, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::RunnerRegistrationToken> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_RUNNERS_REGISTRATION_TOKENS,
@@ -16400,12 +16292,9 @@ impl GetRunners {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::Runner, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::Runner> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_RUNNERS,
@@ -16525,12 +16414,9 @@ impl GetRunnersJobs {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::RunnerJobAdmin, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::RunnerJobAdmin> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_RUNNERS_JOBS,
@@ -16640,12 +16526,9 @@ impl GetWatchedWordsAccountsByAccountNameSubscriptions {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::WatchedWordsSubscription, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::WatchedWordsSubscription> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS,
@@ -16749,12 +16632,9 @@ impl GetWatchedWordsServerSubscriptions {
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
     /// or the server's default), fetched as the stream is read. The stream ends after
-    /// the last item, or after an error.
-    pub fn stream(
-        self,
-    ) -> impl futures_core::Stream<
-        Item = Result<types::WatchedWordsSubscription, Error>,
-    > + Send + 'static {
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::WatchedWordsSubscription> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
             &info::GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS,

@@ -10167,6 +10167,12 @@ pub enum Nsfw {
     Other(String),
 }
 
+impl From<bool> for Nsfw {
+    fn from(value: bool) -> Self {
+        if value { Self::True } else { Self::False }
+    }
+}
+
 impl Nsfw {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
@@ -10313,6 +10319,12 @@ pub enum SkipCount {
     False,
     /// A value this version of the API document does not list.
     Other(String),
+}
+
+impl From<bool> for SkipCount {
+    fn from(value: bool) -> Self {
+        if value { Self::True } else { Self::False }
+    }
 }
 
 impl SkipCount {

@@ -536,3 +536,64 @@ async fn a_large_chunk_goes_out_in_pieces_with_its_length_and_308_is_an_outcome(
     );
     assert_eq!(request.body, chunk);
 }
+
+#[tokio::test]
+async fn a_true_or_false_query_enum_takes_a_bool() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/videos"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"total": 0, "data": []})))
+        .mount(&server)
+        .await;
+
+    client
+        .get_videos()
+        .nsfw(false)
+        .skip_count(true)
+        .await
+        .unwrap();
+
+    let request = only_request(&server).await;
+    assert_eq!(request.url.query(), Some("skipCount=true&nsfw=false"));
+}
+
+#[tokio::test]
+async fn a_list_stream_is_read_with_next_without_pinning() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/videos"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"total": 2, "data": [video(1), video(2)]})),
+        )
+        .mount(&server)
+        .await;
+
+    let mut videos = client.get_videos().stream();
+    let mut read = 0;
+    while let Some(video) = videos.next().await {
+        video.unwrap();
+        read += 1;
+    }
+
+    assert_eq!(read, 2);
+}
+
+#[tokio::test]
+async fn a_refused_connection_says_so_in_the_message() {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = peertube_client::Client::new(&format!("http://127.0.0.1:{port}")).unwrap();
+
+    let error = client.get_videos().await.unwrap_err();
+
+    assert!(matches!(error, Error::Transport { .. }), "{error}");
+    assert!(
+        error.to_string().to_lowercase().contains("refused"),
+        "the root cause is in the message: {error}"
+    );
+}

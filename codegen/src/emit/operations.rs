@@ -479,15 +479,28 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
         let total = ident(total);
         let data = ident(data);
         let widen = pagination.total_int32.then(|| quote!(.map(i64::from)));
-        let total = if total_optional { quote!(page.#total #widen) } else { quote!(Some(page.#total) #widen) };
-        let data = if data_optional { quote!(page.#data.unwrap_or_default()) } else { quote!(page.#data) };
-        let start = op.parameters.iter().find(|p| p.wire_name == "start").map(|p| ident(&p.name));
+        let total = if total_optional {
+            quote!(page.#total #widen)
+        } else {
+            quote!(Some(page.#total) #widen)
+        };
+        let data = if data_optional {
+            quote!(page.#data.unwrap_or_default())
+        } else {
+            quote!(page.#data)
+        };
+        let start = op
+            .parameters
+            .iter()
+            .find(|p| p.wire_name == "start")
+            .map(|p| ident(&p.name));
         let info = info_path(op);
         quote! {
             /// Every item of the list, page after page from `start` (pages of `count` items,
             /// or the server's default), fetched as the stream is read. The stream ends after
-            /// the last item, or after an error.
-            pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + 'static {
+            /// the last item, or after an error. The stream is `Unpin`: read it with
+            /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+            pub fn stream(self) -> crate::ItemStream<#item> {
                 let start = self.#start.unwrap_or(0);
                 crate::runtime::pagination::paginate(&#info, start, move |start| {
                     let mut request = self.clone();

@@ -383,6 +383,16 @@ fn string_enum(
         let value = &v.value;
         quote!(#value => Self::#variant,)
     });
+    let from_bool = e.boolean_variants().map(|(yes, no)| {
+        let (yes, no) = (ident(yes), ident(no));
+        quote! {
+            impl From<bool> for #name {
+                fn from(value: bool) -> Self {
+                    if value { Self::#yes } else { Self::#no }
+                }
+            }
+        }
+    });
     quote! {
         #docs
         #deprecated
@@ -392,6 +402,8 @@ fn string_enum(
             /// A value this version of the API document does not list.
             #other(String),
         }
+
+        #from_bool
 
         impl #name {
             /// The value as the API writes it.

@@ -220,6 +220,24 @@ pub struct OpenEnum<T> {
     pub other: RustName,
 }
 
+impl OpenEnum<String> {
+    /// The variants of `true` and `false`, when they are the only values listed: such an
+    /// enum is a boolean that the document spells as a string (a query's `nsfw`), and takes a
+    /// `bool`.
+    pub fn boolean_variants(&self) -> Option<(&RustName, &RustName)> {
+        let named = |value: &str| {
+            self.variants
+                .iter()
+                .find(|v| v.value == value)
+                .map(|v| &v.name)
+        };
+        match self.variants.len() {
+            2 => Some((named("true")?, named("false")?)),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumVariant<T> {
     pub name: RustName,

@@ -5,11 +5,17 @@
 //! Lists answered page by page (`start`, `count` → `{ total, data }`) as one stream of items.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use futures_util::StreamExt;
 use futures_util::stream::{self, Stream};
 
 use super::error::{Error, OperationInfo};
+
+/// The items of a paginated list, page after page, as the `stream` method of its request
+/// gives them. Boxed, so it is `Unpin`: `while let Some(item) = items.next().await` works as
+/// it is, with [`StreamExt`](futures_util::StreamExt) in scope (re-exported by this crate).
+pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>;
 
 /// A stream of the items of every page, fetched lazily from `start`: the next page is
 /// requested when the items of the previous one are used up. It ends after the item numbered
@@ -20,7 +26,7 @@ pub(crate) fn paginate<T, F, Fut>(
     operation: &'static OperationInfo,
     start: i64,
     fetch: F,
-) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+) -> ItemStream<T>
 where
     T: Clone + PartialEq + Send + 'static,
     F: FnMut(i64) -> Fut + Send + 'static,
@@ -64,6 +70,7 @@ where
         Some((stream::iter(page), state))
     })
     .flatten()
+    .boxed()
 }
 
 #[cfg(test)]
