@@ -68,6 +68,36 @@ impl Pointer {
         Some(Pointer(parent.to_owned()))
     }
 
+    /// The pointer as an RFC 9535 JSONPath (`$.paths['/videos/{id}'].get.parameters[0]`),
+    /// the form an overlay action's `target` takes; `document` tells array items from keys.
+    pub fn to_json_path(&self, document: &serde_json::Value) -> String {
+        let mut path = "$".to_owned();
+        let mut value = Some(document);
+        for token in self.tokens() {
+            match value {
+                Some(serde_json::Value::Array(items)) => {
+                    path.push_str(&format!("[{token}]"));
+                    value = token.parse::<usize>().ok().and_then(|i| items.get(i));
+                }
+                _ => {
+                    let mut chars = token.chars();
+                    let plain = chars
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+                    if plain {
+                        path.push_str(&format!(".{token}"));
+                    } else {
+                        let quoted = token.replace('\\', "\\\\").replace('\'', "\\'");
+                        path.push_str(&format!("['{quoted}']"));
+                    }
+                    value = value.and_then(|v| v.get(&token));
+                }
+            }
+        }
+        path
+    }
+
     /// Whether this pointer names a component schema itself: `#/components/schemas/{name}`.
     pub fn component_schema_name(&self) -> Option<String> {
         let mut tokens = self.tokens();
@@ -133,6 +163,23 @@ mod tests {
             .push("components")
             .join_serde_path(error.path());
         assert_eq!(at.as_str(), "#/components/a~1b/1/n");
+    }
+
+    #[test]
+    fn json_paths_quote_keys_and_index_arrays() {
+        let document = serde_json::json!({"paths": {"/v/{id}": {"get": {"parameters": [{}]}}}});
+        let p = Pointer::root()
+            .push("paths")
+            .push("/v/{id}")
+            .push("get")
+            .push("parameters")
+            .push(0);
+        assert_eq!(
+            p.to_json_path(&document),
+            "$.paths['/v/{id}'].get.parameters[0]"
+        );
+        let odd = Pointer::root().push("it's").push("200").push("a\\b");
+        assert_eq!(odd.to_json_path(&document), r"$['it\'s']['200']['a\\b']");
     }
 
     #[test]

@@ -4,6 +4,11 @@
 use std::path::Path;
 
 fn render(fixture: &str) -> String {
+    render_file(fixture, "src/types.rs")
+}
+
+/// The generated `file` of the fixture, then its warnings.
+fn render_file(fixture: &str, file: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../spec/fixtures")
         .join(format!("{fixture}.yaml"));
@@ -18,8 +23,8 @@ fn render(fixture: &str) -> String {
     let types = generated
         .files
         .iter()
-        .find(|f| f.path == "src/types.rs")
-        .expect("a types module");
+        .find(|f| f.path == file)
+        .unwrap_or_else(|| panic!("no {file}"));
     // Skip the preamble: it holds the document's digest, which is not what these tests are about.
     let body = types
         .contents
@@ -58,6 +63,25 @@ fixtures!(
     keywords_and_collisions,
     partly_supported,
     unnamable_values,
+    callback_ref,
+);
+
+/// Fixtures about operations: their methods are the snapshot.
+macro_rules! operation_fixtures {
+    ($($name:ident: $fixture:literal),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                insta::assert_snapshot!(render_file($fixture, "src/operations.rs"));
+            }
+        )*
+    };
+}
+
+operation_fixtures!(
+    ref_anywhere: "ref_anywhere",
+    undeclared_path_parameter: "undeclared_path_parameter",
+    unused_path_parameter: "unused_path_parameter",
 );
 
 fn generate_with_names(

@@ -3,6 +3,7 @@
 //! - `codegen [--spec PATH] [--out DIR] [--check] ...`: generate the client crate (see README.md);
 //! - `test [--spec PATH]`: every check CI runs;
 //! - `diff [OLD] NEW [--markdown] [--changelog]`: what a new document changes for users;
+//! - `history --dir DIR [--no-check]`: does every document in DIR generate and compile;
 //! - `bench [--spec PATH] [--runs N] [--release]`: generation time, stage by stage;
 //! - `build-cost [--cold] [--timings]`: the generated crate's size and compile times.
 
@@ -25,6 +26,7 @@ mod bench;
 mod build_cost;
 mod codegen;
 mod diff;
+mod history;
 mod pin;
 mod test;
 
@@ -50,6 +52,11 @@ commands:
       overlay's drift (actions that no longer match, or that upstream made redundant).
       --markdown        print the changelog entry instead of the summary
       --changelog       also put the entry at the top of generated/CHANGELOG.md
+  history --dir DIR [--no-check]
+      Generate a crate from every document in DIR (say, each release's document) with no
+      overlay and no names file, check them all in one workspace (target/history), and print
+      one line per document: operations, warnings, whether it compiles, the first error.
+      --no-check        generate only
   test [--spec PATH]
       Run every check CI runs: formatting, codegen --check, clippy, docs, tests.
   bench [--spec PATH] [--runs N] [--release]
@@ -69,6 +76,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("diff") => diff::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("history") => history::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("build-cost") => build_cost::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {

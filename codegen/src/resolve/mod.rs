@@ -18,10 +18,11 @@ mod normalize;
 mod operations;
 mod raw;
 mod references;
+mod refs;
 mod schema;
 mod structure;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use openapiv3::ReferenceOr;
 use serde::Deserialize as _;
@@ -82,7 +83,7 @@ pub const SUPPORTED_VERSIONS: &str = "OpenAPI 3.0.0 to 3.0.4";
 
 /// Reads the document: an error for a document that is not OpenAPI 3.0, or whose structure
 /// does not read.
-pub fn resolve(raw: Value) -> Result<Resolved, Diagnostics> {
+pub fn resolve(mut raw: Value) -> Result<Resolved, Diagnostics> {
     check_version(&raw)?;
     if raw.get("paths").is_none() {
         return Err(Diagnostic::error(
@@ -91,6 +92,10 @@ pub fn resolve(raw: Value) -> Result<Resolved, Diagnostics> {
         .at(&Pointer::root())
         .hint("an OpenAPI document for a client needs at least one operation under `paths`")
         .into());
+    }
+    let callback_errors = refs::inline_callbacks(&mut raw);
+    if callback_errors.has_errors() {
+        return Err(callback_errors);
     }
     // Plain serde first: tracking the path costs a quarter of the time, and only a failure
     // needs it.
@@ -146,6 +151,7 @@ fn read(api: &openapiv3::OpenAPI, raw: &Value) -> Resolved {
         raw,
         schemas: &mut schemas,
         declared: HashMap::new(),
+        reported: HashSet::new(),
     };
     reader.component_parameters();
     let paths = reader.paths();

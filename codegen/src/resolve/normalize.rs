@@ -9,6 +9,7 @@ use serde::Deserialize as _;
 use serde_json::Value;
 
 use super::raw::{self, AdditionalProperties, RawSchema, SchemaType};
+use super::refs;
 use super::schema::{
     self, Additional, Discriminator, Docs, Enumeration, Node, NodeKind, ObjectNode, Property,
     Schemas, UnionNode,
@@ -160,23 +161,9 @@ impl<'a> SchemaResolver<'a> {
         schema::deref(node, |target| self.node(target))
     }
 
-    /// The pointer a local `$ref` names, checked to exist.
+    /// Where the schema a local `$ref` names is written, checked to exist.
     fn ref_target(&self, reference: &str, at: &Pointer) -> Result<Pointer, Diagnostic> {
-        let target = Pointer::from_ref(reference).ok_or_else(|| {
-            Diagnostic::error(format!(
-                "external `$ref` `{reference}`: only references inside the document (`#/...`) are supported"
-            ))
-            .at(at)
-            .hint("bundle the document into one file first (for example with `redocly bundle`)")
-        })?;
-        if self.raw.pointer(target.as_value_pointer()).is_none() {
-            return Err(Diagnostic::error(format!(
-                "`$ref` `{reference}` points to nothing in the document"
-            ))
-            .at(at)
-            .hint("define the schema it names, or correct the reference"));
-        }
-        Ok(target)
+        refs::target(self.raw, reference, at, "schema")
     }
 
     pub(super) fn build(&mut self, raw: &RawSchema, at: &Pointer) -> Result<Rc<Node>, Diagnostic> {

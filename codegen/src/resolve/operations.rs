@@ -3,15 +3,18 @@
 //! resolved. A reference that cannot be followed stays in its place as an error, for the
 //! model stage to report where it meets it.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use indexmap::IndexMap;
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::normalize::SchemaResolver;
-use super::schema::Node;
+use super::refs;
+use super::schema::{Node, NodeKind};
 use crate::diagnostic::Diagnostic;
 use crate::pointer::Pointer;
 
@@ -40,13 +43,15 @@ pub struct Operation {
     pub description: Option<String>,
     pub deprecated: bool,
     pub tags: Vec<String>,
-    /// The path item's parameters, then the operation's own, as listed; an error for a `$ref`
-    /// that names no component parameter.
+    /// The path item's parameters, then the operation's own, as listed (less those the path
+    /// does not use, plus those it uses undeclared); an error for a `$ref` that leads to no
+    /// parameter.
     pub parameters: Vec<Result<Parameter, Diagnostic>>,
     /// The path, split at `/` into segments of literal text and `{parameter}` names.
     pub template: Vec<Vec<TemplatePart>>,
-    /// What is wrong with the path template: an unclosed `{`, a `{name}` that no path
-    /// parameter declares, a path parameter the path does not use.
+    /// What is wrong with the path template: an unclosed `{` (an error); a `{name}` that no
+    /// path parameter declares (a warning: it is added to `parameters`); a path parameter the
+    /// path does not use (a warning: it is left out of `parameters`).
     pub template_problems: Vec<Diagnostic>,
     pub request_body: Option<Result<RequestBody, Diagnostic>>,
     /// The documented responses by status, in the document's order, then `default`.
@@ -155,7 +160,6 @@ struct ComponentKind<T: 'static> {
     key: &'static str,
     /// What it is, in messages.
     what: &'static str,
-    hint: Option<&'static str>,
     /// The components of this kind.
     all: fn(&openapiv3::Components) -> &IndexMap<String, ReferenceOr<T>>,
 }
@@ -163,19 +167,16 @@ struct ComponentKind<T: 'static> {
 const PARAMETERS: ComponentKind<openapiv3::Parameter> = ComponentKind {
     key: "parameters",
     what: "parameter",
-    hint: Some("refer to `#/components/parameters/{name}`, and define that parameter"),
     all: |components| &components.parameters,
 };
 const REQUEST_BODIES: ComponentKind<openapiv3::RequestBody> = ComponentKind {
     key: "requestBodies",
     what: "request body",
-    hint: None,
     all: |components| &components.request_bodies,
 };
 const RESPONSES: ComponentKind<openapiv3::Response> = ComponentKind {
     key: "responses",
     what: "response",
-    hint: None,
     all: |components| &components.responses,
 };
 
@@ -193,6 +194,8 @@ pub(super) struct Reader<'a, 'r> {
     pub schemas: &'a mut SchemaResolver<'r>,
     /// Every parameter object met (and every component parameter), where it is written.
     pub declared: HashMap<Pointer, DeclaredParameter>,
+    /// The path template problems reported so far, as printed.
+    pub reported: HashSet<String>,
 }
 
 impl Reader<'_, '_> {
@@ -281,10 +284,12 @@ impl Reader<'_, '_> {
                 (operation.parameters.iter().enumerate())
                     .map(|(i, p)| (p, pointer.push("parameters").push(i))),
             );
-        let parameters: Vec<Result<Parameter, Diagnostic>> = listed
+        let mut parameters: Vec<Result<Parameter, Diagnostic>> = listed
             .map(|(parameter, used_at)| self.parameter(parameter, used_at))
             .collect();
-        let (template, template_problems) = template(path, &pointer, &parameters);
+        let (template, mut template_problems) = template(path, &pointer, &mut parameters, self.raw);
+        // A path item's parameter is reported once, not in each of its operations.
+        template_problems.retain(|problem| self.reported.insert(problem.to_string()));
         let request_body = operation
             .request_body
             .as_ref()
@@ -337,10 +342,11 @@ impl Reader<'_, '_> {
         parameter: &ReferenceOr<openapiv3::Parameter>,
         used_at: Pointer,
     ) -> Result<Parameter, Diagnostic> {
-        let (declared_at, parameter) = follow(self.api, parameter, &used_at, &PARAMETERS)?;
+        let (declared_at, parameter) =
+            follow(self.api, self.raw, parameter, &used_at, &PARAMETERS)?;
         let data = parameter.parameter_data_ref();
         self.declare(declared_at.clone(), data);
-        let location = match parameter {
+        let location = match parameter.as_ref() {
             openapiv3::Parameter::Path { .. } => ParameterLocation::Path,
             openapiv3::Parameter::Header { .. } => ParameterLocation::Header,
             openapiv3::Parameter::Cookie { .. } => ParameterLocation::Cookie,
@@ -410,7 +416,7 @@ impl Reader<'_, '_> {
         body: &ReferenceOr<openapiv3::RequestBody>,
         at: Pointer,
     ) -> Result<RequestBody, Diagnostic> {
-        let (pointer, body) = follow(self.api, body, &at, &REQUEST_BODIES)?;
+        let (pointer, body) = follow(self.api, self.raw, body, &at, &REQUEST_BODIES)?;
         Ok(RequestBody {
             content: self.content(&body.content, &pointer),
             description: body.description.clone(),
@@ -424,7 +430,7 @@ impl Reader<'_, '_> {
         response: &ReferenceOr<openapiv3::Response>,
         at: Pointer,
     ) -> Result<Response, Diagnostic> {
-        let (pointer, response) = follow(self.api, response, &at, &RESPONSES)?;
+        let (pointer, response) = follow(self.api, self.raw, response, &at, &RESPONSES)?;
         let headers = (response.headers.iter())
             .map(|(name, header)| {
                 let header_at = pointer.push("headers").push(name);
@@ -455,68 +461,53 @@ impl Reader<'_, '_> {
     }
 }
 
-/// The part of the document `item` is: itself, or the component its `$ref` names (which must
-/// be written in place, under `#/components/{kind}/`), with where it is written.
-fn follow<'a, T>(
+/// The part of the document `item` is: itself, or what its `$ref` names, with where that is
+/// written. A component written in place is read already; any other place in the document
+/// (another operation's response, a component that is a `$ref` itself) is read here.
+fn follow<'a, T: Clone + DeserializeOwned>(
     api: &'a openapiv3::OpenAPI,
+    raw: &Value,
     item: &'a ReferenceOr<T>,
     at: &Pointer,
     kind: &ComponentKind<T>,
-) -> Result<(Pointer, &'a T), Diagnostic> {
+) -> Result<(Pointer, Cow<'a, T>), Diagnostic> {
     let reference = match item {
-        ReferenceOr::Item(item) => return Ok((at.clone(), item)),
+        ReferenceOr::Item(item) => return Ok((at.clone(), Cow::Borrowed(item))),
         ReferenceOr::Reference { reference } => reference,
     };
-    let found = reference
+    let component = reference
         .strip_prefix("#/components/")
         .and_then(|rest| rest.strip_prefix(kind.key))
         .and_then(|rest| rest.strip_prefix('/'))
         .and_then(|name| (kind.all)(api.components.as_ref()?).get_key_value(name));
-    match found {
-        Some((name, ReferenceOr::Item(item))) => Ok((
-            Pointer::root().push("components").push(kind.key).push(name),
-            item,
-        )),
-        _ => {
-            let what = kind.what;
-            let error = Diagnostic::error(format!(
-                "{what} `$ref` `{reference}` does not name a component {what}"
-            ))
-            .at(at);
-            Err(match kind.hint {
-                Some(hint) => error.hint(hint),
-                None => error,
-            })
-        }
+    if let Some((name, ReferenceOr::Item(item))) = component {
+        let pointer = Pointer::root().push("components").push(kind.key).push(name);
+        return Ok((pointer, Cow::Borrowed(item)));
+    }
+    let (pointer, value) = refs::follow_chain(raw, reference, at, kind.what)?;
+    let parsed = T::deserialize(value).or_else(|_| serde_path_to_error::deserialize::<_, T>(value));
+    match parsed {
+        Ok(item) => Ok((pointer, Cow::Owned(item))),
+        Err(e) => Err(Diagnostic::error(format!(
+            "`$ref` `{reference}` names no valid {}: {}",
+            kind.what,
+            e.inner()
+        ))
+        .at(&pointer.join_serde_path(e.path()))),
     }
 }
 
-/// The path split into segments, and what is wrong with it: every `{name}` must be a declared
-/// path parameter, and every path parameter must be in the path.
+/// The path split into segments, and what is wrong with it. Where the meaning is clear the
+/// path wins, with a warning: a `{name}` no path parameter declares becomes a required string
+/// parameter (added to `parameters`), and a path parameter the path does not use is dropped.
+/// Each warning names the overlay action that would silence it; `raw` is the document, for
+/// the action's target.
 fn template(
     path: &str,
     operation: &Pointer,
-    parameters: &[Result<Parameter, Diagnostic>],
+    parameters: &mut Vec<Result<Parameter, Diagnostic>>,
+    raw: &Value,
 ) -> (Vec<Vec<TemplatePart>>, Vec<Diagnostic>) {
-    // An operation's parameter overrides the path item's of the same name.
-    let mut declared: Vec<&Parameter> = Vec::new();
-    let mut by_name: HashMap<&str, usize> = HashMap::new();
-    for parameter in parameters.iter().flatten() {
-        if parameter.location != ParameterLocation::Path {
-            continue;
-        }
-        match by_name.get(parameter.name.as_str()) {
-            Some(&index) => {
-                if let Some(slot) = declared.get_mut(index) {
-                    *slot = parameter;
-                }
-            }
-            None => {
-                by_name.insert(&parameter.name, declared.len());
-                declared.push(parameter);
-            }
-        }
-    }
     let mut segments = Vec::new();
     let mut problems = Vec::new();
     for segment in path.split('/').filter(|s| !s.is_empty()) {
@@ -530,40 +521,100 @@ fn template(
             if !literal.is_empty() {
                 parts.push(TemplatePart::Literal(literal.to_owned()));
             }
-            let Some((name, after)) = template.split_once('}') else {
+            let name = template
+                .split_once('}')
+                .filter(|(name, _)| !name.is_empty());
+            let Some((name, after)) = name else {
                 problems.push(
-                    Diagnostic::error(format!("path `{path}` has an unclosed `{{`")).at(operation),
+                    Diagnostic::error(format!("path `{path}` has an unclosed or empty `{{}}`"))
+                        .at(operation),
                 );
                 return (segments, problems);
             };
-            if !by_name.contains_key(name) {
-                problems.push(
-                    Diagnostic::error(format!("path parameter `{{{name}}}` is not declared"))
-                        .at(&operation.push("parameters"))
-                        .hint(format!(
-                            "declare a parameter with `name: {name}` and `in: path`"
-                        )),
-                );
-            }
             parts.push(TemplatePart::Parameter(name.to_owned()));
             rest = after;
         }
         segments.push(parts);
     }
-    for parameter in declared {
-        let used = segments
+    let in_template = |name: &str| {
+        segments
             .iter()
             .flatten()
-            .any(|part| matches!(part, TemplatePart::Parameter(name) if *name == parameter.name));
-        if !used {
-            problems.push(
-                Diagnostic::error(format!(
-                    "path parameter `{}` is not in the path `{path}`",
-                    parameter.name
-                ))
-                .at(&parameter.declared_at),
-            );
+            .any(|part| matches!(part, TemplatePart::Parameter(used) if used == name))
+    };
+
+    parameters.retain(|parameter| {
+        let Ok(parameter) = parameter else {
+            return true;
+        };
+        if parameter.location != ParameterLocation::Path || in_template(&parameter.name) {
+            return true;
+        }
+        let target = parameter.used_at.to_json_path(raw);
+        problems.push(
+            Diagnostic::warning(format!(
+                "path parameter `{}` is not in the path `{path}`: ignored",
+                parameter.name
+            ))
+            .at(&parameter.used_at)
+            .hint(format!(
+                "to silence this, an overlay action with `target: \"{target}\"` and `remove: true` (or a path that has `{{{}}}`)",
+                parameter.name
+            )),
+        );
+        false
+    });
+
+    let mut undeclared: Vec<&str> = Vec::new();
+    for part in segments.iter().flatten() {
+        let TemplatePart::Parameter(name) = part else {
+            continue;
+        };
+        let declared = parameters.iter().flatten().any(|parameter| {
+            parameter.location == ParameterLocation::Path && parameter.name == *name
+        });
+        if !declared && !undeclared.contains(&name.as_str()) {
+            undeclared.push(name);
         }
     }
+    for name in undeclared {
+        let target = operation.to_json_path(raw);
+        problems.push(
+            Diagnostic::warning(format!(
+                "path parameter `{{{name}}}` is not declared: it is a required string"
+            ))
+            .at(operation)
+            .hint(format!(
+                "to silence this, an overlay action with `target: \"{target}\"` and `update: {{parameters: [{{name: {name}, in: path, required: true, schema: {{type: string}}}}]}}`"
+            )),
+        );
+        parameters.push(Ok(undeclared_parameter(name, operation)));
+    }
     (segments, problems)
+}
+
+/// What a `{name}` of the path that no parameter declares is taken to be: a required string.
+fn undeclared_parameter(name: &str, operation: &Pointer) -> Parameter {
+    let at = operation.push("parameters");
+    let schema = Node {
+        pointer: at.clone(),
+        docs: Default::default(),
+        nullable: false,
+        kind: NodeKind::String {
+            format: None,
+            enumeration: None,
+        },
+    };
+    Parameter {
+        name: name.to_owned(),
+        used_at: at.clone(),
+        declared_at: at,
+        location: ParameterLocation::Path,
+        explode: None,
+        description: None,
+        required: true,
+        deprecated: false,
+        example: None,
+        value: SchemaOrContent::Schema(Ok(Rc::new(schema))),
+    }
 }

@@ -299,7 +299,7 @@ fn operations_follow_their_refs_to_components() {
     assert_eq!(schema.pointer.as_str(), "#/components/parameters/id/schema");
     assert_eq!(
         gone.message,
-        "parameter `$ref` `#/components/parameters/gone` does not name a component parameter"
+        "`$ref` `#/components/parameters/gone` points to nothing in the document"
     );
     assert_eq!(
         gone.pointer.as_ref().map(Pointer::as_str),
@@ -343,7 +343,7 @@ fn operations_follow_their_refs_to_components() {
 }
 
 #[test]
-fn path_templates_name_declared_path_parameters_only() {
+fn the_path_template_wins_over_the_declared_path_parameters() {
     let resolved = with_paths(
         json!({"/a/{id}/b{format}": {"get": {
             "parameters": [
@@ -363,10 +363,112 @@ fn path_templates_name_declared_path_parameters_only() {
     assert_eq!(
         problems,
         [
-            "error: path parameter `{id}` is not declared\n  at #/paths/~1a~1{id}~1b{format}/get/parameters\n  help: declare a parameter with `name: id` and `in: path`",
-            "error: path parameter `{format}` is not declared\n  at #/paths/~1a~1{id}~1b{format}/get/parameters\n  help: declare a parameter with `name: format` and `in: path`",
-            "error: path parameter `other` is not in the path `/a/{id}/b{format}`\n  at #/paths/~1a~1{id}~1b{format}/get/parameters/1",
+            "warning: path parameter `other` is not in the path `/a/{id}/b{format}`: ignored\n  at #/paths/~1a~1{id}~1b{format}/get/parameters/1\n  help: to silence this, an overlay action with `target: \"$.paths['/a/{id}/b{format}'].get.parameters[1]\"` and `remove: true` (or a path that has `{other}`)",
+            "warning: path parameter `{id}` is not declared: it is a required string\n  at #/paths/~1a~1{id}~1b{format}/get\n  help: to silence this, an overlay action with `target: \"$.paths['/a/{id}/b{format}'].get\"` and `update: {parameters: [{name: id, in: path, required: true, schema: {type: string}}]}`",
+            "warning: path parameter `{format}` is not declared: it is a required string\n  at #/paths/~1a~1{id}~1b{format}/get\n  help: to silence this, an overlay action with `target: \"$.paths['/a/{id}/b{format}'].get\"` and `update: {parameters: [{name: format, in: path, required: true, schema: {type: string}}]}`",
         ]
+    );
+    let parameters: Vec<(&str, ParameterLocation, bool)> = operation
+        .parameters
+        .iter()
+        .flatten()
+        .map(|p| (p.name.as_str(), p.location, p.required))
+        .collect();
+    let query = ParameterLocation::Query {
+        style: QueryStyle::Form,
+        allow_reserved: false,
+    };
+    assert_eq!(
+        parameters,
+        [
+            ("format", query, false),
+            ("id", ParameterLocation::Path, true),
+            ("format", ParameterLocation::Path, true),
+        ]
+    );
+}
+
+#[test]
+fn an_unclosed_or_empty_template_parameter_is_an_error() {
+    for path in ["/a/{id", "/a/{}/b"] {
+        let resolved = with_paths(
+            json!({path: {"get": {"responses": {"200": {"description": "ok"}}}}}),
+            json!({}),
+        );
+        let operation = only_operation(&resolved);
+        let [problem] = operation.template_problems.as_slice() else {
+            panic!("{:?}", operation.template_problems)
+        };
+        assert_eq!(problem.severity, crate::diagnostic::Severity::Error);
+        assert!(problem.message.contains("unclosed or empty"), "{problem}");
+    }
+}
+
+#[test]
+fn a_path_item_parameter_the_path_does_not_use_is_reported_once() {
+    let resolved = with_paths(
+        json!({"/a/:id": {
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "get": {"responses": {"200": {"description": "ok"}}},
+            "delete": {"responses": {"204": {"description": "done"}}}
+        }}),
+        json!({}),
+    );
+    let Ok(operations) = &resolved.paths[0].operations else {
+        panic!()
+    };
+    let counts: Vec<usize> = operations
+        .iter()
+        .map(|o| o.template_problems.len())
+        .collect();
+    assert_eq!(counts, [1, 0]);
+    assert!(operations.iter().all(|o| o.parameters.is_empty()));
+}
+
+#[test]
+fn operations_follow_refs_to_any_place_in_the_document() {
+    let resolved = with_paths(
+        json!({
+            "/me": {"put": {"responses": {"204": {"description": "done"}}}},
+            "/other": {"put": {
+                "parameters": [{"$ref": "#/components/parameters/alias"}],
+                "responses": {"204": {"$ref": "#/paths/~1me/put/responses/204"}}
+            }},
+            "/loop": {"get": {"responses": {"200": {"$ref": "#/components/responses/A"}}}}
+        }),
+        json!({
+            "parameters": {
+                "alias": {"$ref": "#/components/parameters/q"},
+                "q": {"name": "q", "in": "query", "schema": {"type": "string"}}
+            },
+            "responses": {
+                "A": {"$ref": "#/components/responses/B"},
+                "B": {"$ref": "#/components/responses/A"}
+            }
+        }),
+    );
+    let Ok(other) = &resolved.paths[1].operations else {
+        panic!()
+    };
+    let [Ok(response)] = other[0].responses.as_slice() else {
+        panic!("{:?}", other[0].responses)
+    };
+    assert_eq!(response.pointer.as_str(), "#/paths/~1me/put/responses/204");
+    assert_eq!(response.description, "done");
+    let [Ok(q)] = other[0].parameters.as_slice() else {
+        panic!("{:?}", other[0].parameters)
+    };
+    assert_eq!(q.declared_at.as_str(), "#/components/parameters/q");
+    let Ok(looping) = &resolved.paths[2].operations else {
+        panic!()
+    };
+    let [Err(cycle)] = looping[0].responses.as_slice() else {
+        panic!("{:?}", looping[0].responses)
+    };
+    assert!(cycle.message.contains("cycle"), "{cycle}");
+    assert_eq!(
+        cycle.pointer.as_ref().map(Pointer::as_str),
+        Some("#/paths/~1loop/get/responses/200")
     );
 }
 
