@@ -3,7 +3,8 @@
 //! - `codegen [--spec PATH] [--out DIR] [--check] ...`: generate the client crate (see README.md);
 //! - `test [--spec PATH]`: every check CI runs;
 //! - `bench [--spec PATH] [--runs N] [--release]`: generation time, stage by stage;
-//! - `build-cost [--cold] [--timings]`: the generated crate's size and compile times.
+//! - `build-cost [--cold] [--timings]`: the generated crate's size and compile times;
+//! - `audit [--spec PATH] [--version V] [--evidence]`: the document against PeerTube's own models.
 
 /// `println!` that ignores a closed stdout (`cargo xtask codegen | head`) instead of panicking.
 #[macro_export]
@@ -20,6 +21,7 @@ macro_rules! say {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod audit;
 mod bench;
 mod build_cost;
 mod codegen;
@@ -52,6 +54,14 @@ commands:
       and after touching one file), in target/build-cost.
       --cold        start from an empty target directory and time that build too
       --timings     pass --timings to cargo (HTML reports in target/build-cost/cargo-timings)
+  audit [--spec PATH] [--overlay PATH] [--version V] [--corpus DIR] [--all] [--evidence]
+      Compare the document's schemas with PeerTube's TypeScript models (@peertube/peertube-types,
+      read with the TypeScript type checker; needs Node.js 20 and npm). Fails on findings that
+      spec/overlay.yaml does not correct and spec/server-models.yaml does not review.
+      --version V   the models' release (default: the one spec/server-models.yaml pins)
+      --corpus DIR  the recorded bodies (default: ../shared/corpus)
+      --all         list reviewed findings too
+      --evidence    write spec/always-sent.yaml from every release since the floor version
 ";
 
 fn main() -> ExitCode {
@@ -61,6 +71,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("build-cost") => build_cost::run(&args[1..]),
+        Some("audit") => audit::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             say!("{USAGE}");
             return ExitCode::SUCCESS;
