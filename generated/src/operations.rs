@@ -2759,23 +2759,33 @@ impl Client {
     /// List available video categories
     ///
     /// `GET /api/v1/videos/categories`
-    pub async fn get_categories(&self) -> Result<Vec<String>, Error> {
+    pub async fn get_categories(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
             .call(&info::GET_CATEGORIES, &["api", "v1", "videos", "categories"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_CATEGORIES, response).await
+        response::json::<
+            std::collections::BTreeMap<String, String>,
+        >(&info::GET_CATEGORIES, response)
+            .await
     }
 
     /// List available video licences
     ///
     /// `GET /api/v1/videos/licences`
-    pub async fn get_licences(&self) -> Result<Vec<String>, Error> {
+    pub async fn get_licences(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
             .call(&info::GET_LICENCES, &["api", "v1", "videos", "licences"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_LICENCES, response).await
+        response::json::<
+            std::collections::BTreeMap<String, String>,
+        >(&info::GET_LICENCES, response)
+            .await
     }
 
     /// List available video languages
@@ -2793,7 +2803,9 @@ impl Client {
     /// List available video privacy policies
     ///
     /// `GET /api/v1/videos/privacies`
-    pub async fn get_video_privacy_policies(&self) -> Result<Vec<String>, Error> {
+    pub async fn get_video_privacy_policies(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
             .call(
                 &info::GET_VIDEO_PRIVACY_POLICIES,
@@ -2801,7 +2813,10 @@ impl Client {
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_VIDEO_PRIVACY_POLICIES, response).await
+        response::json::<
+            std::collections::BTreeMap<String, String>,
+        >(&info::GET_VIDEO_PRIVACY_POLICIES, response)
+            .await
     }
 
     /// Update a video
@@ -4852,7 +4867,9 @@ impl Client {
     /// List available playlist privacy policies
     ///
     /// `GET /api/v1/video-playlists/privacies`
-    pub async fn get_playlist_privacy_policies(&self) -> Result<Vec<String>, Error> {
+    pub async fn get_playlist_privacy_policies(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
             .call(
                 &info::GET_PLAYLIST_PRIVACY_POLICIES,
@@ -4860,7 +4877,9 @@ impl Client {
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_PLAYLIST_PRIVACY_POLICIES, response)
+        response::json::<
+            std::collections::BTreeMap<String, String>,
+        >(&info::GET_PLAYLIST_PRIVACY_POLICIES, response)
             .await
     }
 
@@ -11811,21 +11830,26 @@ impl GetLanguages {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<String>, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
             .client
             .call(&info::GET_LANGUAGES, &["api", "v1", "videos", "languages"]);
         call.accept("application/json");
         call.query_opt("scope", &self.scope);
         let response = self.client.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_LANGUAGES, response).await
+        response::json::<
+            std::collections::BTreeMap<String, String>,
+        >(&info::GET_LANGUAGES, response)
+            .await
     }
 }
 
 impl IntoFuture for GetLanguages {
-    type Output = Result<Vec<String>, Error>;
+    type Output = Result<std::collections::BTreeMap<String, String>, Error>;
 
-    type IntoFuture = Pending<Vec<String>>;
+    type IntoFuture = Pending<std::collections::BTreeMap<String, String>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

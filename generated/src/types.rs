@@ -59,6 +59,8 @@ pub struct VideoConstantNumberCategory {
     /// Example: `"Science & Technology"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
@@ -74,6 +76,8 @@ pub struct VideoConstantNumberLicence {
     /// Example: `"Attribution - Share Alike"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// language id of the video (see [/videos/languages](crate::Client::get_languages))
@@ -89,6 +93,8 @@ pub struct VideoConstantStringLanguage {
     /// Example: `"English"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Video playlist privacy policy (see [/video-playlists/privacies](crate::Client::get_playlist_privacy_policies))
@@ -160,6 +166,8 @@ pub struct VideoPlaylistPrivacyConstant {
     pub id: Option<VideoPlaylistPrivacySet>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The video playlist type (Regular = `1`, Watch Later = `2`)
@@ -227,6 +235,8 @@ pub struct VideoPlaylistTypeConstant {
     pub id: Option<VideoPlaylistTypeSet>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// privacy id of the video (see [/videos/privacies](crate::Client::get_video_privacy_policies))
@@ -306,6 +316,8 @@ pub struct VideoPrivacyConstant {
     pub id: Option<VideoPrivacySet>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Comments policy of the video (Enabled = `1`, Disabled = `2`, Requires Approval = `3`)
@@ -377,6 +389,8 @@ pub struct VideoCommentsPolicyConstant {
     pub id: Option<VideoCommentsPolicySet>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The `BlockStatus` schema.
@@ -421,6 +435,8 @@ pub enum NSFWPolicy {
     Warn,
     /// `do_not_list`
     DoNotList,
+    /// `blur`
+    Blur,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -432,6 +448,7 @@ impl NSFWPolicy {
             Self::Display => "display",
             Self::Warn => "warn",
             Self::DoNotList => "do_not_list",
+            Self::Blur => "blur",
             Self::Other(value) => value,
         }
     }
@@ -443,6 +460,7 @@ impl From<&str> for NSFWPolicy {
             "display" => Self::Display,
             "warn" => Self::Warn,
             "do_not_list" => Self::DoNotList,
+            "blur" => Self::Blur,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -741,6 +759,10 @@ pub struct LiveVideoReplaySettings {
 ///   - UPDATE_ELEMENTS: 9
 ///   - REMOVE_CHANNEL_OWNERSHIP: 10
 ///   - CREATE_CHANNEL_OWNERSHIP: 11
+///   - SEND_OWNERSHIP_REQUEST: 12
+///   - ACCEPT_OWNERSHIP_REQUEST: 13
+///   - REFUSE_OWNERSHIP_REQUEST: 14
+///   - UPDATE_EMBED_POLICY: 15
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoChannelActivityAction {
     /// `1`: CREATE
@@ -765,6 +787,14 @@ pub enum VideoChannelActivityAction {
     RemoveChannelOwnership,
     /// `11`: CREATE_CHANNEL_OWNERSHIP
     CreateChannelOwnership,
+    /// `12`: SEND_OWNERSHIP_REQUEST
+    SendOwnershipRequest,
+    /// `13`: ACCEPT_OWNERSHIP_REQUEST
+    AcceptOwnershipRequest,
+    /// `14`: REFUSE_OWNERSHIP_REQUEST
+    RefuseOwnershipRequest,
+    /// `15`: UPDATE_EMBED_POLICY
+    UpdateEmbedPolicy,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -784,6 +814,10 @@ impl VideoChannelActivityAction {
             Self::UpdateElements => 9,
             Self::RemoveChannelOwnership => 10,
             Self::CreateChannelOwnership => 11,
+            Self::SendOwnershipRequest => 12,
+            Self::AcceptOwnershipRequest => 13,
+            Self::RefuseOwnershipRequest => 14,
+            Self::UpdateEmbedPolicy => 15,
             Self::Other(value) => value,
         }
     }
@@ -803,6 +837,10 @@ impl From<i64> for VideoChannelActivityAction {
             9 => Self::UpdateElements,
             10 => Self::RemoveChannelOwnership,
             11 => Self::CreateChannelOwnership,
+            12 => Self::SendOwnershipRequest,
+            13 => Self::AcceptOwnershipRequest,
+            14 => Self::RefuseOwnershipRequest,
+            15 => Self::UpdateEmbedPolicy,
             other => Self::Other(other),
         }
     }
@@ -922,10 +960,15 @@ pub struct VideoStateConstant {
     /// - `7`: Transcoding failed
     /// - `8`: Moving to an external storage failed
     /// - `9`: To edit using studio edition feature
+    /// - `10`: To move to the file system
+    /// - `11`: Moving to the file system failed
+    /// - `12`: Import failed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoStateConstantId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The video state:
@@ -938,6 +981,9 @@ pub struct VideoStateConstant {
 /// - `7`: Transcoding failed
 /// - `8`: Moving to an external storage failed
 /// - `9`: To edit using studio edition feature
+/// - `10`: To move to the file system
+/// - `11`: Moving to the file system failed
+/// - `12`: Import failed
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoStateConstantId {
     /// `1`: Published
@@ -958,6 +1004,12 @@ pub enum VideoStateConstantId {
     MovingToAnExternalStorageFailed,
     /// `9`: To edit using studio edition feature
     ToEditUsingStudioEditionFeature,
+    /// `10`: To move to the file system
+    ToMoveToTheFileSystem,
+    /// `11`: Moving to the file system failed
+    MovingToTheFileSystemFailed,
+    /// `12`: Import failed
+    ImportFailed,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -975,6 +1027,9 @@ impl VideoStateConstantId {
             Self::TranscodingFailed => 7,
             Self::MovingToAnExternalStorageFailed => 8,
             Self::ToEditUsingStudioEditionFeature => 9,
+            Self::ToMoveToTheFileSystem => 10,
+            Self::MovingToTheFileSystemFailed => 11,
+            Self::ImportFailed => 12,
             Self::Other(value) => value,
         }
     }
@@ -992,6 +1047,9 @@ impl From<i64> for VideoStateConstantId {
             7 => Self::TranscodingFailed,
             8 => Self::MovingToAnExternalStorageFailed,
             9 => Self::ToEditUsingStudioEditionFeature,
+            10 => Self::ToMoveToTheFileSystem,
+            11 => Self::MovingToTheFileSystemFailed,
+            12 => Self::ImportFailed,
             other => Self::Other(other),
         }
     }
@@ -1232,6 +1290,8 @@ pub struct AbuseStateConstant {
     pub id: Option<AbuseStateSet>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The `AbusePredefinedReasons` schema.
@@ -1242,8 +1302,6 @@ pub type AbusePredefinedReasons = Vec<AbusePredefinedReasonsItem>;
 /// An item of [`AbusePredefinedReasons`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AbusePredefinedReasonsItem {
-    /// `violentOrAbusive`
-    ViolentOrAbusive,
     /// `hatefulOrAbusive`
     HatefulOrAbusive,
     /// `spamOrMisleading`
@@ -1258,6 +1316,8 @@ pub enum AbusePredefinedReasonsItem {
     Thumbnails,
     /// `captions`
     Captions,
+    /// `violentOrRepulsive`
+    ViolentOrRepulsive,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -1266,7 +1326,6 @@ impl AbusePredefinedReasonsItem {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ViolentOrAbusive => "violentOrAbusive",
             Self::HatefulOrAbusive => "hatefulOrAbusive",
             Self::SpamOrMisleading => "spamOrMisleading",
             Self::Privacy => "privacy",
@@ -1274,6 +1333,7 @@ impl AbusePredefinedReasonsItem {
             Self::ServerRules => "serverRules",
             Self::Thumbnails => "thumbnails",
             Self::Captions => "captions",
+            Self::ViolentOrRepulsive => "violentOrRepulsive",
             Self::Other(value) => value,
         }
     }
@@ -1282,7 +1342,6 @@ impl AbusePredefinedReasonsItem {
 impl From<&str> for AbusePredefinedReasonsItem {
     fn from(value: &str) -> Self {
         match value {
-            "violentOrAbusive" => Self::ViolentOrAbusive,
             "hatefulOrAbusive" => Self::HatefulOrAbusive,
             "spamOrMisleading" => Self::SpamOrMisleading,
             "privacy" => Self::Privacy,
@@ -1290,6 +1349,7 @@ impl From<&str> for AbusePredefinedReasonsItem {
             "serverRules" => Self::ServerRules,
             "thumbnails" => Self::Thumbnails,
             "captions" => Self::Captions,
+            "violentOrRepulsive" => Self::ViolentOrRepulsive,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -1337,6 +1397,8 @@ pub struct VideoResolutionConstant {
     /// Example: `"240p"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The `VideoScheduledUpdate` schema.
@@ -1456,6 +1518,76 @@ pub struct PlaylistElement {
     pub stop_timestamp: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<Video>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PlaylistElementType>,
+}
+
+/// The `type` property of [`PlaylistElement`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlaylistElementType {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// `3`
+    V3,
+    /// A value this version of the API document does not list.
+    Other(i64),
+}
+
+impl PlaylistElementType {
+    /// The value as the API writes it.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::V0 => 0,
+            Self::V1 => 1,
+            Self::V2 => 2,
+            Self::V3 => 3,
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<i64> for PlaylistElementType {
+    fn from(value: i64) -> Self {
+        match value {
+            0 => Self::V0,
+            1 => Self::V1,
+            2 => Self::V2,
+            3 => Self::V3,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl From<PlaylistElementType> for i64 {
+    fn from(value: PlaylistElementType) -> Self {
+        value.value()
+    }
+}
+
+impl serde::Serialize for PlaylistElementType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlaylistElementType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for PlaylistElementType {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
 }
 
 /// The `Thumbnail` schema.
@@ -1536,6 +1668,19 @@ pub struct VideoFile {
     pub has_video: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<FileStorage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<VideoFileMetadata>,
+}
+
+/// The `metadata` property of [`VideoFile`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct VideoFileMetadata {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streams: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapters: Option<Vec<serde_json::Value>>,
 }
 
 /// The `VideoStreamingPlaylists` schema.
@@ -1543,11 +1688,9 @@ pub struct VideoFile {
 #[serde(rename_all = "camelCase")]
 pub struct VideoStreamingPlaylists {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    /// Playlist type:
-    /// - `1`: HLS
+    pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<VideoStreamingPlaylistsType>,
+    pub r#type: Option<VideoStreamingPlaylistsHLSType>,
     /// Format: `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub playlist_url: Option<String>,
@@ -1561,61 +1704,6 @@ pub struct VideoStreamingPlaylists {
     pub files: Option<Vec<VideoFile>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redundancies: Option<Vec<VideoStreamingPlaylistsHLSRedundanciesItem>>,
-}
-
-/// Playlist type:
-/// - `1`: HLS
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum VideoStreamingPlaylistsType {
-    /// `1`: HLS
-    Hls,
-    /// A value this version of the API document does not list.
-    Other(i64),
-}
-
-impl VideoStreamingPlaylistsType {
-    /// The value as the API writes it.
-    pub fn value(self) -> i64 {
-        match self {
-            Self::Hls => 1,
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<i64> for VideoStreamingPlaylistsType {
-    fn from(value: i64) -> Self {
-        match value {
-            1 => Self::Hls,
-            other => Self::Other(other),
-        }
-    }
-}
-
-impl From<VideoStreamingPlaylistsType> for i64 {
-    fn from(value: VideoStreamingPlaylistsType) -> Self {
-        value.value()
-    }
-}
-
-impl serde::Serialize for VideoStreamingPlaylistsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VideoStreamingPlaylistsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-
-impl crate::runtime::call::ToParam for VideoStreamingPlaylistsType {
-    fn to_param(&self) -> String {
-        self.value().to_string()
-    }
 }
 
 /// The `VideoStreamingPlaylists-HLS` schema.
@@ -1635,6 +1723,10 @@ pub struct VideoStreamingPlaylistsHLS {
     pub files: Option<Vec<VideoFile>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redundancies: Option<Vec<VideoStreamingPlaylistsHLSRedundanciesItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<VideoStreamingPlaylistsHLSType>,
 }
 
 /// An item of the `redundancies` property of [`VideoStreamingPlaylistsHLS`].
@@ -1644,6 +1736,60 @@ pub struct VideoStreamingPlaylistsHLSRedundanciesItem {
     /// Format: `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
+}
+
+/// The `type` property of [`VideoStreamingPlaylistsHLS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VideoStreamingPlaylistsHLSType {
+    /// `1`
+    V1,
+    /// A value this version of the API document does not list.
+    Other(i64),
+}
+
+impl VideoStreamingPlaylistsHLSType {
+    /// The value as the API writes it.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::V1 => 1,
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<i64> for VideoStreamingPlaylistsHLSType {
+    fn from(value: i64) -> Self {
+        match value {
+            1 => Self::V1,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl From<VideoStreamingPlaylistsHLSType> for i64 {
+    fn from(value: VideoStreamingPlaylistsHLSType) -> Self {
+        value.value()
+    }
+}
+
+impl serde::Serialize for VideoStreamingPlaylistsHLSType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStreamingPlaylistsHLSType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for VideoStreamingPlaylistsHLSType {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
 }
 
 /// The `VideoInfo` schema.
@@ -1665,6 +1811,8 @@ pub struct VideoInfo {
     /// represents the internal state of the video processing within the PeerTube instance
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<VideoStateConstant>,
+    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
+    pub short_uuid: Option<String>,
 }
 
 /// The `Video` schema.
@@ -1832,6 +1980,20 @@ pub struct Video {
     /// The video's tags (search index results only; see VideoDetails otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automatic_tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_owner: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_server: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<VideoFile>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin_data: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streaming_playlists: Option<Vec<VideoStreamingPlaylistsHLS>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_source: Option<VideoSource>,
 }
 
 /// The `userHistory` property of [`Video`].
@@ -1844,6 +2006,7 @@ pub struct VideoUserHistory {
 
 /// The `ServerError` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerError {
     /// Example:
     /// ```json
@@ -1860,6 +2023,24 @@ pub struct ServerError {
     /// Example: `"video_requires_password"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(rename = "invalid-params", default, skip_serializing_if = "Option::is_none")]
+    pub invalid_params: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// The `VideoDetails` schema.
@@ -2036,6 +2217,29 @@ pub struct VideoDetails {
     /// Example: `["flowers","gardening"]`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automatic_tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_owner: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_server: Option<bool>,
+    /// Web compatible video files. If Web Video is disabled on the server:
+    ///
+    /// - field will be empty
+    /// - video files will be found in `streamingPlaylists[].files` field
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<VideoFile>>,
+    /// Data plugins attach to the video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// HLS playlists/manifest files. If HLS is disabled on the server:
+    ///
+    /// - field will be empty
+    /// - video files will be found in `files` field
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streaming_playlists: Option<Vec<VideoStreamingPlaylists>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_source: Option<VideoSource>,
     /// A text tell the audience how to support the video creator
     ///
     /// Length: 3 to 1000 characters.
@@ -2059,21 +2263,6 @@ pub struct VideoDetails {
     /// ```
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker_urls: Option<Vec<String>>,
-    /// Web compatible video files. If Web Video is disabled on the server:
-    ///
-    /// - field will be empty
-    /// - video files will be found in `streamingPlaylists[].files` field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<VideoFile>>,
-    /// HLS playlists/manifest files. If HLS is disabled on the server:
-    ///
-    /// - field will be empty
-    /// - video files will be found in `files` field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub streaming_playlists: Option<Vec<VideoStreamingPlaylists>>,
-    /// Data plugins attach to the video.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plugin_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// Whether comments are enabled (servers before PeerTube 7; see `commentsPolicy`).
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2082,6 +2271,8 @@ pub struct VideoDetails {
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_privacy_policy: Option<VideoDetailsEmbedPrivacyPolicy>,
 }
 
 /// The `account` property of [`VideoDetails`].
@@ -2219,6 +2410,23 @@ pub struct VideoDetailsChannel {
     pub banners: Option<Vec<ActorImage>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<Account>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_views: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub views_per_day: Option<Vec<VideoChannelViewsPerDayItem>>,
+}
+
+/// The `embedPrivacyPolicy` property of [`VideoDetails`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct VideoDetailsEmbedPrivacyPolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<VideoEmbedPrivacy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The `FileRedundancyInformation` schema.
@@ -2656,15 +2864,29 @@ impl crate::runtime::call::ToParam for AutomaticTagAvailableAvailableItemType {
 /// The `VideoImportStateConstant` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoImportStateConstant {
-    /// The video import state (Pending = `1`, Success = `2`, Failed = `3`)
+    /// The video import state:
+    ///   - `1`: Pending
+    ///   - `2`: Success
+    ///   - `3`: Failed
+    ///   - `4`: Rejected
+    ///   - `5`: Cancelled
+    ///   - `6`: Processing
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoImportStateConstantId>,
     /// Example: `"Pending"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
-/// The video import state (Pending = `1`, Success = `2`, Failed = `3`)
+/// The video import state:
+///   - `1`: Pending
+///   - `2`: Success
+///   - `3`: Failed
+///   - `4`: Rejected
+///   - `5`: Cancelled
+///   - `6`: Processing
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoImportStateConstantId {
     /// `1`: Pending
@@ -2673,6 +2895,12 @@ pub enum VideoImportStateConstantId {
     Success,
     /// `3`: Failed
     Failed,
+    /// `4`: Rejected
+    Rejected,
+    /// `5`: Cancelled
+    Cancelled,
+    /// `6`: Processing
+    Processing,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -2684,6 +2912,9 @@ impl VideoImportStateConstantId {
             Self::Pending => 1,
             Self::Success => 2,
             Self::Failed => 3,
+            Self::Rejected => 4,
+            Self::Cancelled => 5,
+            Self::Processing => 6,
             Self::Other(value) => value,
         }
     }
@@ -2695,6 +2926,9 @@ impl From<i64> for VideoImportStateConstantId {
             1 => Self::Pending,
             2 => Self::Success,
             3 => Self::Failed,
+            4 => Self::Rejected,
+            5 => Self::Cancelled,
+            6 => Self::Processing,
             other => Self::Other(other),
         }
     }
@@ -2979,6 +3213,22 @@ pub struct VideoImport {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<Video>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub originally_published_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_channel_sync: Option<VideoImportVideoChannelSync>,
+}
+
+/// The `videoChannelSync` property of [`VideoImport`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoImportVideoChannelSync {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_channel_url: Option<String>,
 }
 
 /// The `VideoImportsList` schema.
@@ -3018,6 +3268,18 @@ pub struct Abuse {
     pub video: Option<AbuseVideo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<AbuseComment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_messages: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_reports_for_reportee: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_reports_for_reporter: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flagged_account: Option<Account>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The `video` property of [`Abuse`].
@@ -3035,10 +3297,6 @@ pub struct AbuseVideo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blacklisted: Option<bool>,
@@ -3051,6 +3309,43 @@ pub struct AbuseVideo {
     pub thumbnails: Option<Vec<Thumbnail>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<VideoChannel>,
+    /// Where the reported part of the video starts, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<i64>,
+    /// Where the reported part of the video ends, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_reports: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nth_report: Option<i64>,
+}
+
+/// The `comment` property of [`Abuse`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AbuseComment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<AbuseCommentVideo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+}
+
+/// The `video` property of [`AbuseComment`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AbuseCommentVideo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
 }
 
 /// The `AbuseMessage` schema.
@@ -3129,26 +3424,15 @@ pub struct ChangeOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<ChangeOwnershipStateObject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator_account: Option<Account>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_owner_account: Option<Account>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_channel: Option<VideoChannelSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-/// The `state` property of [`ChangeOwnership`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ChangeOwnershipStateObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ChangeOwnershipState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub status: Option<ChangeOwnershipState>,
 }
 
 /// The `VideoPlaylist` schema.
@@ -3206,6 +3490,10 @@ pub struct VideoPlaylist {
     /// Path of the playlist's embed player.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
 }
 
 /// The `VideoComment` schema.
@@ -3343,14 +3631,15 @@ pub struct VideoCaption {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoChapters {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chapters: Option<VideoChaptersChapters>,
+    pub chapters: Option<Vec<VideoChaptersChaptersItem>>,
 }
 
-/// The `chapters` property of [`VideoChapters`].
+/// An item of the `chapters` property of [`VideoChapters`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct VideoChaptersChapters {
+pub struct VideoChaptersChaptersItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Start of the chapter, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timecode: Option<i64>,
 }
@@ -3382,6 +3671,19 @@ pub struct VideoSource {
     pub height: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<VideoSourceMetadata>,
+}
+
+/// The `metadata` property of [`VideoSource`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct VideoSourceMetadata {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streams: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapters: Option<Vec<serde_json::Value>>,
 }
 
 /// The `ActorImage` schema.
@@ -3426,6 +3728,18 @@ pub struct ActorInfo {
     pub host: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ActorInfoAvatar>,
+}
+
+/// The `avatar` property of [`ActorInfo`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActorInfoAvatar {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_url: Option<String>,
 }
 
 /// The `Actor` schema.
@@ -3756,7 +4070,7 @@ pub struct VideoStatsUserAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<VideoStatsUserAgentDevicesItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operating_system: Option<Vec<VideoStatsUserAgentOperatingSystemItem>>,
+    pub operating_systems: Option<Vec<VideoStatsUserAgentOperatingSystemsItem>>,
 }
 
 /// An item of the `clients` property of [`VideoStatsUserAgent`].
@@ -3777,9 +4091,9 @@ pub struct VideoStatsUserAgentDevicesItem {
     pub viewers: Option<f64>,
 }
 
-/// An item of the `operatingSystem` property of [`VideoStatsUserAgent`].
+/// An item of the `operatingSystems` property of [`VideoStatsUserAgent`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct VideoStatsUserAgentOperatingSystemItem {
+pub struct VideoStatsUserAgentOperatingSystemsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3805,9 +4119,12 @@ pub struct VideoStatsRetentionDataItem {
 
 /// The `VideoStatsTimeserie` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct VideoStatsTimeserie {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VideoStatsTimeserieDataItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_interval: Option<String>,
 }
 
 /// An item of the `data` property of [`VideoStatsTimeserie`].
@@ -3875,6 +4192,37 @@ pub struct ServerConfig {
     /// PeerTube >= 6.1
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<ServerConfigViews>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banner: Option<ServerConfigBanner>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast_message: Option<ServerConfigBroadcastMessage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ServerConfigClient>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<ServerConfigDefaults>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields_constraints: Option<ServerConfigFieldsConstraints>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<ServerConfigLive>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<ServerConfigLogo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nsfw_flags_settings: Option<ServerConfigNsfwFlagsSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storyboards: Option<ServerConfigStoryboards>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_channels: Option<ServerConfigVideoChannels>,
+    /// ServerConfigVideoFileReplacement
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_file: Option<ServerConfigVideoFileReplacement>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_studio: Option<ServerConfigVideoStudio>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_transcription: Option<ServerConfigVideoTranscription>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webadmin: Option<ServerConfigWebadmin>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webrtc: Option<ServerConfigWebrtc>,
 }
 
 /// The `instance` property of [`ServerConfig`].
@@ -3909,6 +4257,8 @@ pub struct ServerConfigInstance {
     pub avatars: Option<Vec<ActorImage>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banners: Option<Vec<ActorImage>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<Vec<ServerConfigInstanceLogoItem>>,
 }
 
 /// The `support` property of [`ServerConfigInstance`].
@@ -3941,12 +4291,97 @@ pub struct ServerConfigInstanceCustomizations {
     pub css: Option<String>,
 }
 
+/// An item of the `logo` property of [`ServerConfigInstance`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigInstanceLogoItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ServerConfigInstanceLogoItemType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_fallback: Option<bool>,
+}
+
+/// The `type` property of [`ServerConfigInstanceLogoItem`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ServerConfigInstanceLogoItemType {
+    /// `favicon`
+    Favicon,
+    /// `header-wide`
+    HeaderWide,
+    /// `header-square`
+    HeaderSquare,
+    /// `opengraph`
+    Opengraph,
+    /// A value this version of the API document does not list.
+    Other(String),
+}
+
+impl ServerConfigInstanceLogoItemType {
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Favicon => "favicon",
+            Self::HeaderWide => "header-wide",
+            Self::HeaderSquare => "header-square",
+            Self::Opengraph => "opengraph",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ServerConfigInstanceLogoItemType {
+    fn from(value: &str) -> Self {
+        match value {
+            "favicon" => Self::Favicon,
+            "header-wide" => Self::HeaderWide,
+            "header-square" => Self::HeaderSquare,
+            "opengraph" => Self::Opengraph,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ServerConfigInstanceLogoItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ServerConfigInstanceLogoItemType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigInstanceLogoItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize_str(deserializer)
+            .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for ServerConfigInstanceLogoItemType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `search` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigSearch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_uri: Option<ServerConfigSearchRemoteUri>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_index: Option<ServerConfigSearchSearchIndex>,
 }
 
 /// The `remoteUri` property of [`ServerConfigSearch`].
@@ -3958,18 +4393,138 @@ pub struct ServerConfigSearchRemoteUri {
     pub anonymous: Option<bool>,
 }
 
+/// The `searchIndex` property of [`ServerConfigSearch`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigSearchSearchIndex {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_local_search: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default_search: Option<bool>,
+}
+
 /// The `plugin` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerConfigPlugin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registered: Option<Vec<String>>,
+    pub registered: Option<Vec<RegisteredPlugin>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_external_auths: Option<Vec<RegisteredExternalAuthConfig>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_id_and_pass_auths: Option<Vec<RegisteredIdAndPassAuthConfig>>,
 }
 
 /// The `theme` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerConfigTheme {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registered: Option<Vec<String>>,
+    pub registered: Option<Vec<RegisteredTheme>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub built_in: Option<Vec<ServerConfigThemeBuiltInItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customization: Option<ServerConfigThemeCustomization>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+/// An item of the `builtIn` property of [`ServerConfigTheme`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigThemeBuiltInItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<ServerConfigThemeBuiltInItemName>,
+}
+
+/// The `name` property of [`ServerConfigThemeBuiltInItem`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ServerConfigThemeBuiltInItemName {
+    /// `peertube-core-light-beige`
+    PeertubeCoreLightBeige,
+    /// `peertube-core-dark-brown`
+    PeertubeCoreDarkBrown,
+    /// A value this version of the API document does not list.
+    Other(String),
+}
+
+impl ServerConfigThemeBuiltInItemName {
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PeertubeCoreLightBeige => "peertube-core-light-beige",
+            Self::PeertubeCoreDarkBrown => "peertube-core-dark-brown",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ServerConfigThemeBuiltInItemName {
+    fn from(value: &str) -> Self {
+        match value {
+            "peertube-core-light-beige" => Self::PeertubeCoreLightBeige,
+            "peertube-core-dark-brown" => Self::PeertubeCoreDarkBrown,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ServerConfigThemeBuiltInItemName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ServerConfigThemeBuiltInItemName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigThemeBuiltInItemName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize_str(deserializer)
+            .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for ServerConfigThemeBuiltInItemName {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The `customization` property of [`ServerConfigTheme`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigThemeCustomization {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_primary_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreground_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background_secondary_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu_foreground_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu_background_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu_border_radius: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_foreground_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_background_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_border_radius: Option<String>,
 }
 
 /// The `email` property of [`ServerConfig`].
@@ -4000,33 +4555,54 @@ pub struct ServerConfigSignup {
     pub allowed_for_current_ip: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_email_verification: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_age: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_approval: Option<bool>,
 }
 
 /// The `transcoding` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerConfigTranscoding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hls: Option<ServerConfigTranscodingHls>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "web_videos", default, skip_serializing_if = "Option::is_none")]
     pub web_videos: Option<ServerConfigTranscodingWebVideos>,
-    #[serde(
-        rename = "enabledResolutions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_resolutions: Option<Vec<VideoResolutionSet>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_profiles: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigTranscodingRemoteRunners>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_original_resolution: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_podcast_optimized_audio: Option<bool>,
 }
 
 /// The `hls` property of [`ServerConfigTranscoding`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerConfigTranscodingHls {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_audio_and_video: Option<bool>,
 }
 
 /// The `web_videos` property of [`ServerConfigTranscoding`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTranscodingWebVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigTranscodingRemoteRunners {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
@@ -4145,8 +4721,6 @@ pub struct ServerConfigBlocklistPublicLog {
 pub struct ServerConfigAvatar {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<ServerConfigAvatarFile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extensions: Option<Vec<String>>,
 }
 
 /// The `file` property of [`ServerConfigAvatar`].
@@ -4154,6 +4728,8 @@ pub struct ServerConfigAvatar {
 pub struct ServerConfigAvatarFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<ServerConfigAvatarFileSize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Vec<String>>,
 }
 
 /// The `size` property of [`ServerConfigAvatarFile`].
@@ -4247,6 +4823,17 @@ pub struct ServerConfigTrending {
 pub struct ServerConfigTrendingVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval_days: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithms: Option<ServerConfigTrendingVideosAlgorithms>,
+}
+
+/// The `algorithms` property of [`ServerConfigTrendingVideos`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigTrendingVideosAlgorithms {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
 }
 
 /// The `tracker` property of [`ServerConfig`].
@@ -4316,26 +4903,558 @@ pub struct ServerConfigOpenTelemetryMetrics {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigViews {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub views: Option<ServerConfigViewsViews>,
+    pub videos: Option<ServerConfigViewsVideos>,
 }
 
-/// The `views` property of [`ServerConfigViews`].
+/// The `videos` property of [`ServerConfigViews`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ServerConfigViewsViews {
+pub struct ServerConfigViewsVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub watching_interval: Option<ServerConfigViewsViewsWatchingInterval>,
+    pub remote: Option<ServerConfigViewsVideosRemote>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<ServerConfigViewsVideosLocal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watching_interval: Option<ServerConfigViewsVideosWatchingInterval>,
 }
 
-/// The `watchingInterval` property of [`ServerConfigViewsViews`].
+/// The `remote` property of [`ServerConfigViewsVideos`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigViewsViewsWatchingInterval {
-    /// Milliseconds
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigViewsVideosRemote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anonymous: Option<f64>,
-    /// Milliseconds
+    pub max_age: Option<i64>,
+}
+
+/// The `local` property of [`ServerConfigViewsVideos`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigViewsVideosLocal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<f64>,
+    pub max_age: Option<i64>,
+}
+
+/// The `watchingInterval` property of [`ServerConfigViewsVideos`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigViewsVideosWatchingInterval {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<i64>,
+}
+
+/// The `banner` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigBanner {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<ServerConfigBannerFile>,
+}
+
+/// The `file` property of [`ServerConfigBanner`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigBannerFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<ServerConfigBannerFileSize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Vec<String>>,
+}
+
+/// The `size` property of [`ServerConfigBannerFile`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigBannerFileSize {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+/// The `broadcastMessage` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigBroadcastMessage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<ServerConfigBroadcastMessageLevel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dismissable: Option<bool>,
+}
+
+/// The `level` property of [`ServerConfigBroadcastMessage`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ServerConfigBroadcastMessageLevel {
+    /// `info`
+    Info,
+    /// `warning`
+    Warning,
+    /// `error`
+    Error,
+    /// A value this version of the API document does not list.
+    Other(String),
+}
+
+impl ServerConfigBroadcastMessageLevel {
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ServerConfigBroadcastMessageLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "info" => Self::Info,
+            "warning" => Self::Warning,
+            "error" => Self::Error,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ServerConfigBroadcastMessageLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ServerConfigBroadcastMessageLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigBroadcastMessageLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize_str(deserializer)
+            .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for ServerConfigBroadcastMessageLevel {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The `client` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClient {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_features_info: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<ServerConfigClientHeader>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigClientVideos>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browse_videos: Option<ServerConfigClientBrowseVideos>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu: Option<ServerConfigClientMenu>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_in_app: Option<ServerConfigClientOpenInApp>,
+}
+
+/// The `header` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientHeader {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hide_instance_name: Option<bool>,
+}
+
+/// The `videos` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub miniature: Option<ServerConfigClientVideosMiniature>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumable_upload: Option<ServerConfigClientVideosResumableUpload>,
+}
+
+/// The `miniature` property of [`ServerConfigClientVideos`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientVideosMiniature {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefer_author_display_name: Option<bool>,
+}
+
+/// The `resumableUpload` property of [`ServerConfigClientVideos`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientVideosResumableUpload {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_chunk_size: Option<i64>,
+}
+
+/// The `browseVideos` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientBrowseVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_sort: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_scope: Option<String>,
+}
+
+/// The `menu` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigClientMenu {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<ServerConfigClientMenuLogin>,
+}
+
+/// The `login` property of [`ServerConfigClientMenu`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientMenuLogin {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_on_single_external_auth: Option<bool>,
+}
+
+/// The `openInApp` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigClientOpenInApp {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub android: Option<ServerConfigClientOpenInAppAndroid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ios: Option<ServerConfigClientOpenInAppIos>,
+}
+
+/// The `android` property of [`ServerConfigClientOpenInApp`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigClientOpenInAppAndroid {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<ServerConfigClientOpenInAppAndroidIntent>,
+}
+
+/// The `intent` property of [`ServerConfigClientOpenInAppAndroid`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientOpenInAppAndroidIntent {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_url: Option<String>,
+}
+
+/// The `ios` property of [`ServerConfigClientOpenInApp`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientOpenInAppIos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_url: Option<String>,
+}
+
+/// The `defaults` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigDefaults {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish: Option<ServerConfigDefaultsPublish>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p2p: Option<ServerConfigDefaultsP2p>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub player: Option<ServerConfigDefaultsPlayer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<ServerConfigDefaultsLive>,
+}
+
+/// The `publish` property of [`ServerConfigDefaults`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigDefaultsPublish {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments_policy: Option<VideoCommentsPolicySet>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<VideoPrivacySet>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<i64>,
+}
+
+/// The `p2p` property of [`ServerConfigDefaults`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigDefaultsP2p {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webapp: Option<ServerConfigDefaultsP2pWebapp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed: Option<ServerConfigDefaultsP2pEmbed>,
+}
+
+/// The `webapp` property of [`ServerConfigDefaultsP2p`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigDefaultsP2pWebapp {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `embed` property of [`ServerConfigDefaultsP2p`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigDefaultsP2pEmbed {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `player` property of [`ServerConfigDefaults`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigDefaultsPlayer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<PlayerTheme>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_play: Option<bool>,
+}
+
+/// The `live` property of [`ServerConfigDefaults`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigDefaultsLive {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_replay: Option<bool>,
+}
+
+/// The `fieldsConstraints` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigFieldsConstraints {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<ServerConfigFieldsConstraintsUsers>,
+}
+
+/// The `users` property of [`ServerConfigFieldsConstraints`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigFieldsConstraintsUsers {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<ServerConfigFieldsConstraintsUsersPassword>,
+}
+
+/// The `password` property of [`ServerConfigFieldsConstraintsUsers`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigFieldsConstraintsUsersPassword {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<i64>,
+}
+
+/// The `live` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigLive {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_replay: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_setting: Option<ServerConfigLiveLatencySetting>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_instance_lives: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_user_lives: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcoding: Option<ServerConfigLiveTranscoding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rtmp: Option<ServerConfigLiveRtmp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dvr: Option<ServerConfigLiveDvr>,
+}
+
+/// The `latencySetting` property of [`ServerConfigLive`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigLiveLatencySetting {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `transcoding` property of [`ServerConfigLive`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigLiveTranscoding {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigLiveTranscodingRemoteRunners>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_resolutions: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_profiles: Option<Vec<String>>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigLiveTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigLiveTranscodingRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `rtmp` property of [`ServerConfigLive`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigLiveRtmp {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+}
+
+/// The `dvr` property of [`ServerConfigLive`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigLiveDvr {
+    /// Seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_window: Option<i64>,
+}
+
+/// The `logo` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigLogo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<ServerConfigLogoFile>,
+}
+
+/// The `file` property of [`ServerConfigLogo`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigLogoFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<ServerConfigLogoFileSize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Vec<String>>,
+}
+
+/// The `size` property of [`ServerConfigLogoFile`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigLogoFileSize {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+/// The `nsfwFlagsSettings` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigNsfwFlagsSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `storyboards` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigStoryboards {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigStoryboardsRemoteRunners>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigStoryboards`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigStoryboardsRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `videoChannels` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigVideoChannels {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_user: Option<i64>,
+}
+
+/// ServerConfigVideoFileReplacement
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigVideoFileReplacement {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<ServerConfigVideoFileReplacementUpdate>,
+}
+
+/// The `update` property of [`ServerConfigVideoFileReplacement`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigVideoFileReplacementUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `videoStudio` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigVideoStudio {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigVideoStudioRemoteRunners>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigVideoStudio`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigVideoStudioRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `videoTranscription` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigVideoTranscription {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigVideoTranscriptionRemoteRunners>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigVideoTranscription`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigVideoTranscriptionRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `webadmin` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigWebadmin {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<ServerConfigWebadminConfiguration>,
+}
+
+/// The `configuration` property of [`ServerConfigWebadmin`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigWebadminConfiguration {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<ServerConfigWebadminConfigurationEdition>,
+}
+
+/// The `edition` property of [`ServerConfigWebadminConfiguration`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigWebadminConfigurationEdition {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<bool>,
+}
+
+/// The `webrtc` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigWebrtc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stun_servers: Option<Vec<String>>,
 }
 
 /// The `SendClientLog` schema.
@@ -4513,6 +5632,62 @@ pub struct ServerStats {
     /// **PeerTube >= 6.1** Value is null if the admin disabled abuses stats
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_abuses: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_accept_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_accept_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_announce_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_announce_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_approve_reply_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_approve_reply_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_create_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_create_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_delete_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_delete_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_dislike_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_dislike_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_flag_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_flag_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_follow_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_follow_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_like_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_like_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_reject_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_reject_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_reject_reply_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_reject_reply_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_undo_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_undo_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_update_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_update_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_view_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_view_messages_successes: Option<i64>,
 }
 
 /// An item of the `videosRedundancy` property of [`ServerStats`].
@@ -4607,9 +5782,35 @@ pub struct ServerConfigCustom {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followers: Option<ServerConfigCustomFollowers>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storyboard: Option<ServerConfigCustomStoryboard>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<ServerConfigCustomDefaults>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast_message: Option<ServerConfigCustomBroadcastMessage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ServerConfigCustomClient>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<ServerConfigCustomEmail>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export: Option<ServerConfigCustomExport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followings: Option<ServerConfigCustomFollowings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<ServerConfigCustomLive>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<ServerConfigCustomSearch>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storyboards: Option<ServerConfigCustomStoryboards>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trending: Option<ServerConfigCustomTrending>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_channels: Option<ServerConfigCustomVideoChannels>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_comments: Option<ServerConfigCustomVideoComments>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_file: Option<ServerConfigCustomVideoFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_studio: Option<ServerConfigCustomVideoStudio>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_transcription: Option<ServerConfigCustomVideoTranscription>,
 }
 
 /// The `instance` property of [`ServerConfigCustom`].
@@ -4660,6 +5861,8 @@ pub struct ServerConfigCustomInstance {
     pub default_client_route: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customizations: Option<ServerConfigCustomInstanceCustomizations>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_language: Option<String>,
 }
 
 /// The `support` property of [`ServerConfigCustomInstance`].
@@ -4697,6 +5900,36 @@ pub struct ServerConfigCustomInstanceCustomizations {
 pub struct ServerConfigCustomTheme {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customization: Option<ServerConfigCustomThemeCustomization>,
+}
+
+/// The `customization` property of [`ServerConfigCustomTheme`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomThemeCustomization {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_primary_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreground_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background_secondary_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu_foreground_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu_background_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu_border_radius: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_foreground_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_background_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_border_radius: Option<String>,
 }
 
 /// The `services` property of [`ServerConfigCustom`].
@@ -4746,6 +5979,10 @@ pub struct ServerConfigCustomSignup {
     pub limit: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_email_verification: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_age: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_approval: Option<bool>,
 }
 
 /// The `admin` property of [`ServerConfigCustom`].
@@ -4773,6 +6010,24 @@ pub struct ServerConfigCustomUser {
     /// Example: `1681014151`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota_daily: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_channel_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<ServerConfigCustomUserHistory>,
+}
+
+/// The `history` property of [`ServerConfigCustomUser`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomUserHistory {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomUserHistoryVideos>,
+}
+
+/// The `videos` property of [`ServerConfigCustomUserHistory`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomUserHistoryVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
 }
 
 /// Settings pertaining to transcoding jobs
@@ -4801,12 +6056,19 @@ pub struct ServerConfigCustomTranscoding {
     /// Resolutions to transcode _new videos_ to
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolutions: Option<ServerConfigCustomTranscodingResolutions>,
-    /// Web Video specific settings
-    #[serde(rename = "web_videos", default, skip_serializing_if = "Option::is_none")]
-    pub web_videos: Option<ServerConfigCustomTranscodingWebVideos>,
     /// HLS specific settings
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hls: Option<ServerConfigCustomTranscodingHls>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_original_resolution: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_podcast_optimized_audio: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps: Option<ServerConfigCustomTranscodingFps>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomTranscodingRemoteRunners>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_videos: Option<ServerConfigCustomTranscodingWebVideos>,
 }
 
 /// The `originalFile` property of [`ServerConfigCustomTranscoding`].
@@ -4895,13 +6157,6 @@ pub struct ServerConfigCustomTranscodingResolutions {
     pub _2160p: Option<bool>,
 }
 
-/// Web Video specific settings
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomTranscodingWebVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-}
-
 /// HLS specific settings
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4912,11 +6167,35 @@ pub struct ServerConfigCustomTranscodingHls {
     pub split_audio_and_video: Option<bool>,
 }
 
+/// The `fps` property of [`ServerConfigCustomTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTranscodingFps {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTranscodingRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `webVideos` property of [`ServerConfigCustomTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTranscodingWebVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
 /// The `import` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomImport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos: Option<ServerConfigCustomImportVideos>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<ServerConfigCustomImportUsers>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_synchronization: Option<
         ServerConfigCustomImportVideoChannelSynchronization,
@@ -4930,6 +6209,8 @@ pub struct ServerConfigCustomImportVideos {
     pub http: Option<ServerConfigCustomImportVideosHttp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub torrent: Option<ServerConfigCustomImportVideosTorrent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<i64>,
 }
 
 /// The `http` property of [`ServerConfigCustomImportVideos`].
@@ -4946,11 +6227,21 @@ pub struct ServerConfigCustomImportVideosTorrent {
     pub enabled: Option<bool>,
 }
 
-/// The `video_channel_synchronization` property of [`ServerConfigCustomImport`].
+/// The `users` property of [`ServerConfigCustomImport`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomImportUsers {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `videoChannelSynchronization` property of [`ServerConfigCustomImport`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomImportVideoChannelSynchronization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_user: Option<i64>,
 }
 
 /// The `autoBlacklist` property of [`ServerConfigCustom`].
@@ -4995,6 +6286,8 @@ pub struct ServerConfigCustomBlocklistPublicLog {
 pub struct ServerConfigCustomFollowers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<ServerConfigCustomFollowersInstance>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<ServerConfigCustomFollowersChannels>,
 }
 
 /// The `instance` property of [`ServerConfigCustomFollowers`].
@@ -5007,9 +6300,9 @@ pub struct ServerConfigCustomFollowersInstance {
     pub manual_approval: Option<bool>,
 }
 
-/// The `storyboard` property of [`ServerConfigCustom`].
+/// The `channels` property of [`ServerConfigCustomFollowers`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomStoryboard {
+pub struct ServerConfigCustomFollowersChannels {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
@@ -5068,6 +6361,444 @@ pub struct ServerConfigCustomDefaultsP2pEmbed {
 pub struct ServerConfigCustomDefaultsPlayer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_play: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<PlayerTheme>,
+}
+
+/// The `broadcastMessage` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomBroadcastMessage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<ServerConfigCustomBroadcastMessageLevel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dismissable: Option<bool>,
+}
+
+/// The `level` property of [`ServerConfigCustomBroadcastMessage`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ServerConfigCustomBroadcastMessageLevel {
+    /// `info`
+    Info,
+    /// `warning`
+    Warning,
+    /// `error`
+    Error,
+    /// A value this version of the API document does not list.
+    Other(String),
+}
+
+impl ServerConfigCustomBroadcastMessageLevel {
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ServerConfigCustomBroadcastMessageLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "info" => Self::Info,
+            "warning" => Self::Warning,
+            "error" => Self::Error,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ServerConfigCustomBroadcastMessageLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ServerConfigCustomBroadcastMessageLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomBroadcastMessageLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize_str(deserializer)
+            .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for ServerConfigCustomBroadcastMessageLevel {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The `client` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClient {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<ServerConfigCustomClientHeader>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomClientVideos>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browse_videos: Option<ServerConfigCustomClientBrowseVideos>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu: Option<ServerConfigCustomClientMenu>,
+}
+
+/// The `header` property of [`ServerConfigCustomClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientHeader {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hide_instance_name: Option<bool>,
+}
+
+/// The `videos` property of [`ServerConfigCustomClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomClientVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub miniature: Option<ServerConfigCustomClientVideosMiniature>,
+}
+
+/// The `miniature` property of [`ServerConfigCustomClientVideos`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientVideosMiniature {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefer_author_display_name: Option<bool>,
+}
+
+/// The `browseVideos` property of [`ServerConfigCustomClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientBrowseVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_sort: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_scope: Option<String>,
+}
+
+/// The `menu` property of [`ServerConfigCustomClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomClientMenu {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<ServerConfigCustomClientMenuLogin>,
+}
+
+/// The `login` property of [`ServerConfigCustomClientMenu`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientMenuLogin {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_on_single_external_auth: Option<bool>,
+}
+
+/// The `email` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomEmail {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<ServerConfigCustomEmailBody>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<ServerConfigCustomEmailSubject>,
+}
+
+/// The `body` property of [`ServerConfigCustomEmail`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomEmailBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+/// The `subject` property of [`ServerConfigCustomEmail`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomEmailSubject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+}
+
+/// The `export` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomExport {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<ServerConfigCustomExportUsers>,
+}
+
+/// The `users` property of [`ServerConfigCustomExport`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomExportUsers {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_user_video_quota: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_expiration: Option<i64>,
+}
+
+/// The `followings` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomFollowings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<ServerConfigCustomFollowingsInstance>,
+}
+
+/// The `instance` property of [`ServerConfigCustomFollowings`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomFollowingsInstance {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_follow_back: Option<ServerConfigCustomFollowingsInstanceAutoFollowBack>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_follow_index: Option<ServerConfigCustomFollowingsInstanceAutoFollowIndex>,
+}
+
+/// The `autoFollowBack` property of [`ServerConfigCustomFollowingsInstance`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomFollowingsInstanceAutoFollowBack {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `autoFollowIndex` property of [`ServerConfigCustomFollowingsInstance`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomFollowingsInstanceAutoFollowIndex {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_url: Option<String>,
+}
+
+/// The `live` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomLive {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_replay: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_setting: Option<ServerConfigCustomLiveLatencySetting>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_instance_lives: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_user_lives: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcoding: Option<ServerConfigCustomLiveTranscoding>,
+}
+
+/// The `latencySetting` property of [`ServerConfigCustomLive`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomLiveLatencySetting {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `transcoding` property of [`ServerConfigCustomLive`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomLiveTranscoding {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomLiveTranscodingRemoteRunners>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolutions: Option<ServerConfigCustomLiveTranscodingResolutions>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_original_resolution: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps: Option<ServerConfigCustomLiveTranscodingFps>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomLiveTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomLiveTranscodingRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `resolutions` property of [`ServerConfigCustomLiveTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomLiveTranscodingResolutions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _0p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _144p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _240p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _360p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _480p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _720p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _1080p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _1440p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _2160p: Option<bool>,
+}
+
+/// The `fps` property of [`ServerConfigCustomLiveTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomLiveTranscodingFps {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+/// The `search` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomSearch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_uri: Option<ServerConfigCustomSearchRemoteUri>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_index: Option<ServerConfigCustomSearchSearchIndex>,
+}
+
+/// The `remoteUri` property of [`ServerConfigCustomSearch`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomSearchRemoteUri {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous: Option<bool>,
+}
+
+/// The `searchIndex` property of [`ServerConfigCustomSearch`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomSearchSearchIndex {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_local_search: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default_search: Option<bool>,
+}
+
+/// The `storyboards` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomStoryboards {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomStoryboardsRemoteRunners>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomStoryboards`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomStoryboardsRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `trending` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTrending {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomTrendingVideos>,
+}
+
+/// The `videos` property of [`ServerConfigCustomTrending`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTrendingVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithms: Option<ServerConfigCustomTrendingVideosAlgorithms>,
+}
+
+/// The `algorithms` property of [`ServerConfigCustomTrendingVideos`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTrendingVideosAlgorithms {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+/// The `videoChannels` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoChannels {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_user: Option<i64>,
+}
+
+/// The `videoComments` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoComments {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_remote_comments: Option<bool>,
+}
+
+/// The `videoFile` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomVideoFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<ServerConfigCustomVideoFileUpdate>,
+}
+
+/// The `update` property of [`ServerConfigCustomVideoFile`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomVideoFileUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `videoStudio` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoStudio {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomVideoStudioRemoteRunners>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomVideoStudio`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomVideoStudioRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `videoTranscription` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoTranscription {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomVideoTranscriptionRemoteRunners>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomVideoTranscription`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomVideoTranscriptionRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
 }
 
 /// The `CustomHomepage` schema.
@@ -5105,6 +6836,8 @@ pub enum FollowState {
     Pending,
     /// `accepted`
     Accepted,
+    /// `rejected`
+    Rejected,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -5115,6 +6848,7 @@ impl FollowState {
         match self {
             Self::Pending => "pending",
             Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
             Self::Other(value) => value,
         }
     }
@@ -5125,6 +6859,7 @@ impl From<&str> for FollowState {
         match value {
             "pending" => Self::Pending,
             "accepted" => Self::Accepted,
+            "rejected" => Self::Rejected,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -5165,8 +6900,6 @@ pub type PredefinedAbuseReasons = Vec<PredefinedAbuseReasonsItem>;
 /// An item of [`PredefinedAbuseReasons`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PredefinedAbuseReasonsItem {
-    /// `violentOrAbusive`
-    ViolentOrAbusive,
     /// `hatefulOrAbusive`
     HatefulOrAbusive,
     /// `spamOrMisleading`
@@ -5181,6 +6914,8 @@ pub enum PredefinedAbuseReasonsItem {
     Thumbnails,
     /// `captions`
     Captions,
+    /// `violentOrRepulsive`
+    ViolentOrRepulsive,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -5189,7 +6924,6 @@ impl PredefinedAbuseReasonsItem {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ViolentOrAbusive => "violentOrAbusive",
             Self::HatefulOrAbusive => "hatefulOrAbusive",
             Self::SpamOrMisleading => "spamOrMisleading",
             Self::Privacy => "privacy",
@@ -5197,6 +6931,7 @@ impl PredefinedAbuseReasonsItem {
             Self::ServerRules => "serverRules",
             Self::Thumbnails => "thumbnails",
             Self::Captions => "captions",
+            Self::ViolentOrRepulsive => "violentOrRepulsive",
             Self::Other(value) => value,
         }
     }
@@ -5205,7 +6940,6 @@ impl PredefinedAbuseReasonsItem {
 impl From<&str> for PredefinedAbuseReasonsItem {
     fn from(value: &str) -> Self {
         match value {
-            "violentOrAbusive" => Self::ViolentOrAbusive,
             "hatefulOrAbusive" => Self::HatefulOrAbusive,
             "spamOrMisleading" => Self::SpamOrMisleading,
             "privacy" => Self::Privacy,
@@ -5213,6 +6947,7 @@ impl From<&str> for PredefinedAbuseReasonsItem {
             "serverRules" => Self::ServerRules,
             "thumbnails" => Self::Thumbnails,
             "captions" => Self::Captions,
+            "violentOrRepulsive" => Self::ViolentOrRepulsive,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -5306,6 +7041,8 @@ pub enum JobType {
     VideoTranscription,
     /// `videos-stats`
     VideosStats,
+    /// `videos-views-stats`
+    VideosViewsStats,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -5345,6 +7082,7 @@ impl JobType {
             Self::VideoTranscoding => "video-transcoding",
             Self::VideoTranscription => "video-transcription",
             Self::VideosStats => "videos-stats",
+            Self::VideosViewsStats => "videos-views-stats",
             Self::Other(value) => value,
         }
     }
@@ -5384,6 +7122,7 @@ impl From<&str> for JobType {
             "video-transcoding" => Self::VideoTranscoding,
             "video-transcription" => Self::VideoTranscription,
             "videos-stats" => Self::VideosStats,
+            "videos-views-stats" => Self::VideosViewsStats,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -5421,8 +7160,6 @@ impl crate::runtime::call::ToParam for JobType {
 #[serde(rename_all = "camelCase")]
 pub struct Job {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<JobState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<JobType>,
@@ -5439,6 +7176,15 @@ pub struct Job {
     /// Whether this job is currently running and supports cancellation
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_cancel: Option<bool>,
+    /// The job's id in the job queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<JobId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<JobParent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<f64>,
 }
 
 /// The `state` property of [`Job`].
@@ -5454,6 +7200,14 @@ pub enum JobState {
     Waiting,
     /// `delayed`
     Delayed,
+    /// `paused`
+    Paused,
+    /// `waiting-children`
+    WaitingChildren,
+    /// `prioritized`
+    Prioritized,
+    /// `unknown`
+    Unknown,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -5467,6 +7221,10 @@ impl JobState {
             Self::Failed => "failed",
             Self::Waiting => "waiting",
             Self::Delayed => "delayed",
+            Self::Paused => "paused",
+            Self::WaitingChildren => "waiting-children",
+            Self::Prioritized => "prioritized",
+            Self::Unknown => "unknown",
             Self::Other(value) => value,
         }
     }
@@ -5480,6 +7238,10 @@ impl From<&str> for JobState {
             "failed" => Self::Failed,
             "waiting" => Self::Waiting,
             "delayed" => Self::Delayed,
+            "paused" => Self::Paused,
+            "waiting-children" => Self::WaitingChildren,
+            "prioritized" => Self::Prioritized,
+            "unknown" => Self::Unknown,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -5510,6 +7272,66 @@ impl crate::runtime::call::ToParam for JobState {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
+}
+
+/// The job's id in the job queue.
+///
+/// Decoding tries each variant and keeps the one that fits the value best (the fewest
+/// properties it would ignore); on a tie, the one listed first.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum JobId {
+    Integer(i64),
+    String(String),
+}
+
+impl<'de> serde::Deserialize<'de> for JobId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        crate::runtime::untagged::BestMatch::new("JobId", &value)
+            .variant::<i64>("Integer", Self::Integer)
+            .variant::<String>("String", Self::String)
+            .finish()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<i64> for JobId {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<String> for JobId {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for JobId {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+
+impl crate::runtime::call::ToParam for JobId {
+    fn to_param(&self) -> String {
+        match self {
+            Self::Integer(value) => value.to_param(),
+            Self::String(value) => value.to_param(),
+        }
+    }
+}
+
+/// The `parent` property of [`Job`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct JobParent {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 /// The `AddUserResponse` schema.
@@ -5980,6 +7802,8 @@ pub struct ChannelActivityListResponseDataItem {
     pub playlist: Option<ChannelActivityListResponseDataItemPlaylist>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_sync: Option<ChannelActivityListResponseDataItemChannelSync>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_account: Option<ChannelActivityListResponseDataItemTargetAccount>,
 }
 
 /// The `action` property of [`ChannelActivityListResponseDataItem`].
@@ -6079,6 +7903,18 @@ pub struct ChannelActivityListResponseDataItemChannelSync {
     /// Format: `uri`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_channel_url: Option<String>,
+}
+
+/// The `targetAccount` property of [`ChannelActivityListResponseDataItem`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelActivityListResponseDataItemTargetAccount {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// The `UserNotificationSettings` schema.
@@ -6216,6 +8052,10 @@ pub struct User {
     /// New features information the user has read
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_features_info_read: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_public: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_email: Option<String>,
 }
 
 /// The `role` property of [`User`].
@@ -6383,6 +8223,10 @@ pub struct UserWithStats {
     /// New features information the user has read
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_features_info_read: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_public: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_email: Option<String>,
     /// Count of videos published
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos_count: Option<i64>,
@@ -6398,6 +8242,12 @@ pub struct UserWithStats {
     /// Count of comments published
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_comments_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_video_file_size: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_quota_used: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_quota_used_daily: Option<i64>,
 }
 
 /// The `AddUser` schema.
@@ -6499,9 +8349,6 @@ pub struct UpdateMe {
     /// Length: 3 to 120 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// new NSFW display policy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsfw_policy: Option<UpdateMeNsfwPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_displayed: Option<NSFWFlag>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6539,77 +8386,21 @@ pub struct UpdateMe {
     pub no_account_setup_warning_modal: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_welcome_modal: Option<bool>,
-}
-
-/// new NSFW display policy
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateMeNsfwPolicy {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// `both`
-    Both,
-    /// A value this version of the API document does not list.
-    Other(String),
-}
-
-impl UpdateMeNsfwPolicy {
-    /// The value as the API writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Both => "both",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<&str> for UpdateMeNsfwPolicy {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            "both" => Self::Both,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateMeNsfwPolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for UpdateMeNsfwPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateMeNsfwPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize_str(deserializer)
-            .map(|value| Self::from(value.as_ref()))
-    }
-}
-
-impl crate::runtime::call::ToParam for UpdateMeNsfwPolicy {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nsfw_policy: Option<NSFWPolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_public: Option<bool>,
 }
 
 /// The `GetMeVideoRating` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct GetMeVideoRating {
-    pub id: Id,
     /// Rating of the video
     pub rating: GetMeVideoRatingRating,
+    pub video_id: Id,
 }
 
 /// Rating of the video
@@ -6919,51 +8710,51 @@ impl crate::runtime::call::ToParam for UserRegistrationState {
     }
 }
 
-/// The ownership change state (Pending = `1`, Rejected = `2`, Accepted = `3`)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The status of an ownership change.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ChangeOwnershipState {
-    /// `1`: Pending
-    Pending,
-    /// `2`: Rejected
-    Rejected,
-    /// `3`: Accepted
+    /// `WAITING`
+    Waiting,
+    /// `ACCEPTED`
     Accepted,
+    /// `REFUSED`
+    Refused,
     /// A value this version of the API document does not list.
-    Other(i64),
+    Other(String),
 }
 
 impl ChangeOwnershipState {
     /// The value as the API writes it.
-    pub fn value(self) -> i64 {
+    pub fn as_str(&self) -> &str {
         match self {
-            Self::Pending => 1,
-            Self::Rejected => 2,
-            Self::Accepted => 3,
+            Self::Waiting => "WAITING",
+            Self::Accepted => "ACCEPTED",
+            Self::Refused => "REFUSED",
             Self::Other(value) => value,
         }
     }
 }
 
-impl From<i64> for ChangeOwnershipState {
-    fn from(value: i64) -> Self {
+impl From<&str> for ChangeOwnershipState {
+    fn from(value: &str) -> Self {
         match value {
-            1 => Self::Pending,
-            2 => Self::Rejected,
-            3 => Self::Accepted,
-            other => Self::Other(other),
+            "WAITING" => Self::Waiting,
+            "ACCEPTED" => Self::Accepted,
+            "REFUSED" => Self::Refused,
+            other => Self::Other(other.to_owned()),
         }
     }
 }
 
-impl From<ChangeOwnershipState> for i64 {
-    fn from(value: ChangeOwnershipState) -> Self {
-        value.value()
+impl std::fmt::Display for ChangeOwnershipState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
 impl serde::Serialize for ChangeOwnershipState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -6971,13 +8762,14 @@ impl<'de> serde::Deserialize<'de> for ChangeOwnershipState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+        crate::runtime::open_enum::deserialize_str(deserializer)
+            .map(|value| Self::from(value.as_ref()))
     }
 }
 
 impl crate::runtime::call::ToParam for ChangeOwnershipState {
     fn to_param(&self) -> String {
-        self.value().to_string()
+        self.as_str().to_owned()
     }
 }
 
@@ -7186,6 +8978,21 @@ pub struct VideoChannel {
     pub banners: Option<Vec<ActorImage>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<Account>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_views: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub views_per_day: Option<Vec<VideoChannelViewsPerDayItem>>,
+}
+
+/// An item of the `viewsPerDay` property of [`VideoChannel`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct VideoChannelViewsPerDayItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub views: Option<i64>,
 }
 
 /// The `VideoChannelEdit` schema.
@@ -7360,6 +9167,12 @@ pub struct VideoChannelListDataItem {
     pub banners: Option<Vec<ActorImage>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<Account>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_views: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub views_per_day: Option<Vec<VideoChannelViewsPerDayItem>>,
 }
 
 /// The `ImportVideosInChannelCreate` schema.
@@ -7411,6 +9224,8 @@ pub struct VideoChannelSyncState {
     /// Example: `"PROCESSING"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The `VideoChannelSyncList` schema.
@@ -8156,8 +9971,6 @@ pub struct Notification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<NotificationComment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_abuse: Option<NotificationVideoAbuse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_blacklist: Option<NotificationVideoBlacklist>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<ActorInfo>,
@@ -8167,6 +9980,20 @@ pub struct Notification {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abuse: Option<NotificationAbuse>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peertube: Option<NotificationPeertube>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin: Option<NotificationPlugin>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<NotificationRegistration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_caption: Option<NotificationVideoCaption>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_channel_collaborator: Option<NotificationVideoChannelCollaborator>,
 }
 
 /// The `video` property of [`Notification`].
@@ -8188,6 +10015,8 @@ pub struct NotificationVideo {
     /// represents the internal state of the video processing within the PeerTube instance
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<VideoStateConstant>,
+    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
+    pub short_uuid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<ActorInfo>,
 }
@@ -8207,9 +10036,8 @@ pub struct NotificationVideoImport {
     /// Format: `uri`. Pattern: `/magnet:\?xt=urn:[a-z0-9]+:[a-z0-9]{32}/i`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub magnet_uri: Option<String>,
-    /// Format: `uri`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_uri: Option<String>,
+    pub target_url: Option<String>,
 }
 
 /// The `comment` property of [`Notification`].
@@ -8226,15 +10054,6 @@ pub struct NotificationComment {
     pub account: Option<ActorInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held_for_review: Option<bool>,
-}
-
-/// The `videoAbuse` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct NotificationVideoAbuse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<VideoInfo>,
 }
 
 /// The `videoBlacklist` property of [`Notification`].
@@ -8266,6 +10085,8 @@ pub enum NotificationActorFollowState {
     Pending,
     /// `accepted`
     Accepted,
+    /// `rejected`
+    Rejected,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -8276,6 +10097,7 @@ impl NotificationActorFollowState {
         match self {
             Self::Pending => "pending",
             Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
             Self::Other(value) => value,
         }
     }
@@ -8286,6 +10108,7 @@ impl From<&str> for NotificationActorFollowState {
         match value {
             "pending" => Self::Pending,
             "accepted" => Self::Accepted,
+            "rejected" => Self::Rejected,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -8394,6 +10217,167 @@ impl crate::runtime::call::ToParam for NotificationActorFollowFollowingType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
+}
+
+/// The `abuse` property of [`Notification`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationAbuse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<AbuseStateSet>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<NotificationAbuseComment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<ActorInfo>,
+}
+
+/// The `comment` property of [`NotificationAbuse`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationAbuseComment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoInfo>,
+}
+
+/// The `peertube` property of [`Notification`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationPeertube {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_version: Option<String>,
+}
+
+/// The `plugin` property of [`Notification`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationPlugin {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<NotificationPluginType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_version: Option<String>,
+}
+
+/// The `type` property of [`NotificationPlugin`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NotificationPluginType {
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// A value this version of the API document does not list.
+    Other(i64),
+}
+
+impl NotificationPluginType {
+    /// The value as the API writes it.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::V1 => 1,
+            Self::V2 => 2,
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<i64> for NotificationPluginType {
+    fn from(value: i64) -> Self {
+        match value {
+            1 => Self::V1,
+            2 => Self::V2,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl From<NotificationPluginType> for i64 {
+    fn from(value: NotificationPluginType) -> Self {
+        value.value()
+    }
+}
+
+impl serde::Serialize for NotificationPluginType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationPluginType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for NotificationPluginType {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
+/// The `registration` property of [`Notification`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationRegistration {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+/// The `videoCaption` property of [`Notification`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationVideoCaption {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<NotificationVideoCaptionLanguage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoInfo>,
+}
+
+/// The `language` property of [`NotificationVideoCaption`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationVideoCaptionLanguage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The `videoChannelCollaborator` property of [`Notification`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationVideoChannelCollaborator {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<NotificationVideoChannelCollaboratorState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ActorInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_owner: Option<ActorInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<ActorInfo>,
+}
+
+/// The `state` property of [`NotificationVideoChannelCollaborator`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationVideoChannelCollaboratorState {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<VideoChannelCollaboratorState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The `NotificationListResponse` schema.
@@ -8768,11 +10752,21 @@ pub struct LiveVideoSessionResponse {
     ///   - `3`: Quota exceeded
     ///   - `4`: Quota FFmpeg error
     ///   - `5`: Video has been blacklisted during the live
+    ///   - `6`: Runner job error
+    ///   - `7`: Runner job cancelled
+    ///   - `8`: Unknown error
+    ///   - `9`: Invalid input video stream
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<LiveVideoSessionResponseError>,
     /// Video replay information
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_video: Option<LiveVideoSessionResponseReplayVideo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_processed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay_settings: Option<LiveVideoSessionResponseReplaySettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_replay: Option<bool>,
 }
 
 /// Error type if an error occurred during the live session:
@@ -8781,6 +10775,10 @@ pub struct LiveVideoSessionResponse {
 ///   - `3`: Quota exceeded
 ///   - `4`: Quota FFmpeg error
 ///   - `5`: Video has been blacklisted during the live
+///   - `6`: Runner job error
+///   - `7`: Runner job cancelled
+///   - `8`: Unknown error
+///   - `9`: Invalid input video stream
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LiveVideoSessionResponseError {
     /// `1`: Bad socket health
@@ -8793,6 +10791,14 @@ pub enum LiveVideoSessionResponseError {
     QuotaFFmpegError,
     /// `5`: Video has been blacklisted during the live
     VideoHasBeenBlacklistedDuringTheLive,
+    /// `6`: Runner job error
+    RunnerJobError,
+    /// `7`: Runner job cancelled
+    RunnerJobCancelled,
+    /// `8`: Unknown error
+    UnknownError,
+    /// `9`: Invalid input video stream
+    InvalidInputVideoStream,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -8806,6 +10812,10 @@ impl LiveVideoSessionResponseError {
             Self::QuotaExceeded => 3,
             Self::QuotaFFmpegError => 4,
             Self::VideoHasBeenBlacklistedDuringTheLive => 5,
+            Self::RunnerJobError => 6,
+            Self::RunnerJobCancelled => 7,
+            Self::UnknownError => 8,
+            Self::InvalidInputVideoStream => 9,
             Self::Other(value) => value,
         }
     }
@@ -8819,6 +10829,10 @@ impl From<i64> for LiveVideoSessionResponseError {
             3 => Self::QuotaExceeded,
             4 => Self::QuotaFFmpegError,
             5 => Self::VideoHasBeenBlacklistedDuringTheLive,
+            6 => Self::RunnerJobError,
+            7 => Self::RunnerJobCancelled,
+            8 => Self::UnknownError,
+            9 => Self::InvalidInputVideoStream,
             other => Self::Other(other),
         }
     }
@@ -8859,6 +10873,13 @@ pub struct LiveVideoSessionResponseReplayVideo {
     pub uuid: Option<UUIDv4>,
     #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
     pub short_uuid: Option<ShortUUID>,
+}
+
+/// The `replaySettings` property of [`LiveVideoSessionResponse`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LiveVideoSessionResponseReplaySettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<VideoPrivacySet>,
 }
 
 /// The `PlaybackMetricCreate` schema.
@@ -9050,6 +11071,8 @@ pub struct Runner {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_contact: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// The `RunnerJobType` schema.
@@ -9063,6 +11086,12 @@ pub enum RunnerJobType {
     VodAudioMergeTranscoding,
     /// `live-rtmp-hls-transcoding`
     LiveRtmpHlsTranscoding,
+    /// `video-studio-transcoding`
+    VideoStudioTranscoding,
+    /// `video-transcription`
+    VideoTranscription,
+    /// `generate-video-storyboard`
+    GenerateVideoStoryboard,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -9075,6 +11104,9 @@ impl RunnerJobType {
             Self::VodHlsTranscoding => "vod-hls-transcoding",
             Self::VodAudioMergeTranscoding => "vod-audio-merge-transcoding",
             Self::LiveRtmpHlsTranscoding => "live-rtmp-hls-transcoding",
+            Self::VideoStudioTranscoding => "video-studio-transcoding",
+            Self::VideoTranscription => "video-transcription",
+            Self::GenerateVideoStoryboard => "generate-video-storyboard",
             Self::Other(value) => value,
         }
     }
@@ -9087,6 +11119,9 @@ impl From<&str> for RunnerJobType {
             "vod-hls-transcoding" => Self::VodHlsTranscoding,
             "vod-audio-merge-transcoding" => Self::VodAudioMergeTranscoding,
             "live-rtmp-hls-transcoding" => Self::LiveRtmpHlsTranscoding,
+            "video-studio-transcoding" => Self::VideoStudioTranscoding,
+            "video-transcription" => Self::VideoTranscription,
+            "generate-video-storyboard" => Self::GenerateVideoStoryboard,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -9128,6 +11163,7 @@ impl crate::runtime::call::ToParam for RunnerJobType {
 ///   - `6` Cancelled
 ///   - `7` Parent had an error
 ///   - `8` Parent has been cancelled
+///   - `9` Completing
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RunnerJobState {
     /// `1`: Pending
@@ -9146,6 +11182,8 @@ pub enum RunnerJobState {
     ParentHadAnError,
     /// `8`: Parent has been cancelled
     ParentHasBeenCancelled,
+    /// `9`: Completing
+    Completing,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -9162,6 +11200,7 @@ impl RunnerJobState {
             Self::Cancelled => 6,
             Self::ParentHadAnError => 7,
             Self::ParentHasBeenCancelled => 8,
+            Self::Completing => 9,
             Self::Other(value) => value,
         }
     }
@@ -9178,6 +11217,7 @@ impl From<i64> for RunnerJobState {
             6 => Self::Cancelled,
             7 => Self::ParentHadAnError,
             8 => Self::ParentHasBeenCancelled,
+            9 => Self::Completing,
             other => Self::Other(other),
         }
     }
@@ -9217,6 +11257,8 @@ pub struct RunnerJobStateConstant {
     /// Example: `"Processing"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The `RunnerJobPayload` schema.
@@ -9589,6 +11631,10 @@ pub struct VideoPassword {
     pub password: Option<crate::Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_id: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The `VideoPasswordList` schema.
@@ -9990,15 +12036,18 @@ pub struct VideoChannelCollaboratorStateObject {
     pub label: Option<String>,
 }
 
-/// The user import state:
+/// The collaborator's state:
 ///   - `1`: Pending
 ///   - `2`: Accepted
+///   - `3`: Rejected
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoChannelCollaboratorState {
     /// `1`: Pending
     Pending,
     /// `2`: Accepted
     Accepted,
+    /// `3`: Rejected
+    Rejected,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -10009,6 +12058,7 @@ impl VideoChannelCollaboratorState {
         match self {
             Self::Pending => 1,
             Self::Accepted => 2,
+            Self::Rejected => 3,
             Self::Other(value) => value,
         }
     }
@@ -10019,6 +12069,7 @@ impl From<i64> for VideoChannelCollaboratorState {
         match value {
             1 => Self::Pending,
             2 => Self::Accepted,
+            3 => Self::Rejected,
             other => Self::Other(other),
         }
     }
@@ -10048,6 +12099,85 @@ impl crate::runtime::call::ToParam for VideoChannelCollaboratorState {
     fn to_param(&self) -> String {
         self.value().to_string()
     }
+}
+
+/// A plugin installed on the server.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredPlugin {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npm_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The plugin's client scripts, by path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_scripts: Option<std::collections::BTreeMap<String, ClientScriptJSON>>,
+}
+
+/// A theme installed on the server.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredTheme {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npm_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The plugin's client scripts, by path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_scripts: Option<std::collections::BTreeMap<String, ClientScriptJSON>>,
+    /// The theme's style sheets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub css: Option<Vec<String>>,
+}
+
+/// A client script of a plugin or theme.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ClientScriptJSON {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    /// Where in the web client the script runs (`common`, `video-watch`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+}
+
+/// An authentication plugin that logs users in on an external page.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredExternalAuthConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npm_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_display_name: Option<String>,
+}
+
+/// An authentication plugin that checks a username and password.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredIdAndPassAuthConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npm_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
 }
 
 /// Video id or UUID

@@ -173,6 +173,16 @@ function extract(checker, entryFile, probeFile, failed, request) {
     if (f & (F.Number | F.BigInt | F.BigIntLiteral)) return { kind: 'number' };
     if (f & F.Boolean) return { kind: 'boolean' };
     if (f & F.TypeParameter) return { kind: 'any' };
+    // An enum (a named union of literals) is a reference, so that its name shows.
+    if (!expand && type.isUnion() && type.aliasSymbol && exported.has(type.aliasSymbol) && !(type.aliasTypeArguments?.length > 0) &&
+        type.types.every((t) => t.flags & (F.StringLiteral | F.NumberLiteral))) {
+      const name = exported.get(type.aliasSymbol);
+      if (!queued.has(name)) {
+        queued.set(name, type);
+        pending.push(name);
+      }
+      return { kind: 'ref', name };
+    }
     if (type.isUnion()) {
       let members = type.types.map((t) => describe(t));
       const isBool = (m, v) => m.kind === 'literal' && m.value === v;
@@ -187,6 +197,8 @@ function extract(checker, entryFile, probeFile, failed, request) {
     if (checker.isTupleType(type)) return { kind: 'tuple', items: checker.getTypeArguments(type).map((t) => describe(t)) };
     const symbolName = type.symbol?.name;
     if (symbolName === 'Date') return { kind: 'date' };
+    // Files a client uploads: the document writes them as binary strings.
+    if (symbolName === 'Blob' || symbolName === 'File' || symbolName === 'Buffer') return { kind: 'any' };
     if (isFunction(type)) return { kind: 'function' };
     const name = nameOf(type);
     if (name && !expand) {

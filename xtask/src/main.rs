@@ -44,7 +44,7 @@ commands:
       --check           write nothing; fail if the crate on disk is not what the generator writes
       --deny-warnings   fail when the document gives any warning
   test [--spec PATH]
-      Run every check CI runs: formatting, codegen --check, clippy, docs, tests.
+      Run every check CI runs: formatting, codegen --check, the audit, clippy, docs, tests.
   bench [--spec PATH] [--runs N] [--release]
       Time each stage of generation (min and median of N runs, default 20) for the document
       and its JSON/YAML twin beside it, against the floor: parsing it into serde_json::Value.
@@ -59,7 +59,7 @@ commands:
       read with the TypeScript type checker; needs Node.js 20 and npm). Fails on findings that
       spec/overlay.yaml does not correct and spec/server-models.yaml does not review.
       --version V   the models' release (default: the one spec/server-models.yaml pins)
-      --corpus DIR  the recorded bodies (default: ../shared/corpus)
+      --corpus DIR  the recorded bodies (default: $PEERTUBE_CORPUS, else ../shared/corpus)
       --all         list reviewed findings too
       --evidence    write spec/always-sent.yaml from every release since the floor version
 ";

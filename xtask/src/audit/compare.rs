@@ -1,7 +1,7 @@
 //! The document's schemas side by side with the server's models: what differs, and, for
 //! every property both have, whether each says it is always there.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use codegen::pointer::Pointer;
@@ -24,16 +24,22 @@ pub enum FindingKind {
     Required,
     /// The model allows `null` where the schema does not.
     Nullable,
+    /// A recorded body has a property the schema lacks.
+    Recorded,
+    /// A recorded body has a value of another kind than the schema says.
+    RecordedType,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 6] = [
+    pub const ALL: [FindingKind; 8] = [
         FindingKind::Missing,
         FindingKind::Extra,
         FindingKind::Type,
         FindingKind::Enum,
         FindingKind::Required,
         FindingKind::Nullable,
+        FindingKind::Recorded,
+        FindingKind::RecordedType,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,6 +50,8 @@ impl FindingKind {
             FindingKind::Enum => "enum",
             FindingKind::Required => "required",
             FindingKind::Nullable => "nullable",
+            FindingKind::Recorded => "recorded",
+            FindingKind::RecordedType => "recorded-type",
         }
     }
 
@@ -97,12 +105,14 @@ impl Pair {
 pub struct Comparison {
     pub findings: Vec<Finding>,
     pub pairs: Vec<Pair>,
+    /// The model's type of each missing property, by where it belongs.
+    pub missing: BTreeMap<Pointer, Ts>,
     seen: BTreeSet<(FindingKind, Pointer)>,
     visited: BTreeSet<(Pointer, String)>,
 }
 
 impl Comparison {
-    fn find(&mut self, kind: FindingKind, at: Pointer, model: &str, detail: String) {
+    pub fn find(&mut self, kind: FindingKind, at: Pointer, model: &str, detail: String) {
         if self.seen.insert((kind, at.clone())) {
             self.findings.push(Finding {
                 kind,
@@ -161,14 +171,18 @@ impl<'a> Comparer<'a> {
                     self.value(&items, &shape, model_items, &format!("{path}[]"), false);
                 }
             }
+            // A shared enum used where the model allows fewer of its values is fine: only
+            // values the enum lacks are worth a line there.
             (Kind::String { values }, Shape::Strings(model_values)) => {
                 if let Some(values) = values {
-                    self.enum_values(schema, values, model_values, path);
+                    let narrower_use = !top && schema.component.is_some();
+                    self.enum_values(schema, values, model_values, path, narrower_use);
                 }
             }
             (Kind::Integer { values }, Shape::Numbers(model_values)) => {
                 if let Some(values) = values {
-                    self.enum_values(schema, values, model_values, path);
+                    let narrower_use = !top && schema.component.is_some();
+                    self.enum_values(schema, values, model_values, path, narrower_use);
                 }
             }
             (Kind::String { .. }, Shape::String)
@@ -205,6 +219,7 @@ impl<'a> Comparer<'a> {
                     "always sent"
                 };
                 let detail = format!("{} ({optional})", describe(&property.ty));
+                self.out.missing.insert(at.clone(), property.ty.clone());
                 self.out.find(FindingKind::Missing, at, &here, detail);
                 continue;
             };
@@ -272,6 +287,7 @@ impl<'a> Comparer<'a> {
         values: &[T],
         model_values: &[T],
         path: &str,
+        narrower_use: bool,
     ) {
         let lacking: Vec<String> = model_values
             .iter()
@@ -287,7 +303,7 @@ impl<'a> Comparer<'a> {
         if !lacking.is_empty() {
             detail.push(format!("the document lacks {}", lacking.join(", ")));
         }
-        if !unknown.is_empty() {
+        if !unknown.is_empty() && !narrower_use {
             detail.push(format!(
                 "the server's model does not have {}",
                 unknown.join(", ")

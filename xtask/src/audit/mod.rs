@@ -19,6 +19,7 @@ mod models;
 mod node;
 mod recorded;
 mod schema;
+mod suggest;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -85,7 +86,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let args = Args::parse(
         args,
         &["--spec", "--overlay", "--version", "--corpus", "--floor"],
-        &["--all", "--evidence"],
+        &["--all", "--evidence", "--suggest"],
     )?;
     let started = Instant::now();
     let mut config = read_config()?;
@@ -111,10 +112,28 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let corpus = args
         .value("--corpus")
         .map(PathBuf::from)
+        .or_else(|| std::env::var_os("PEERTUBE_CORPUS").map(PathBuf::from))
         .unwrap_or_else(|| root().join("../shared/corpus"));
 
     let models = read_models(&config, &document, &version)?;
-    let comparison = compare_all(&config, &document, &models);
+    let mut comparison = compare_all(&config, &document, &models);
+    let recorded = Recorded::read(&document, &root_value, &corpus)?;
+    for ((owner, name), (value, source)) in &recorded.unmodeled {
+        comparison.1.find(
+            FindingKind::Recorded,
+            owner.push("properties").push(name),
+            source,
+            format!("a recorded body has `{name}`: {value}"),
+        );
+    }
+    for (at, (value, source)) in &recorded.mismatched {
+        comparison.1.find(
+            FindingKind::RecordedType,
+            at.clone(),
+            source,
+            format!("a recorded body has {value}"),
+        );
+    }
     say!(
         "audit: {} {} ({}) against {}@{} (TypeScript {})",
         root_value
@@ -177,6 +196,25 @@ pub fn run(args: &[String]) -> Result<(), String> {
             say!("         reviewed: {}", review.reason.trim());
         }
     }
+    if args.has("--suggest") {
+        let components: BTreeMap<String, String> = model_names(&config, &document)
+            .into_iter()
+            .filter_map(|(schema, models)| match models.first() {
+                Some(model) if is_plain_name(model) => Some((model.clone(), schema)),
+                _ => None,
+            })
+            .collect();
+        let drafts: Vec<(&Finding, Value)> = new
+            .iter()
+            .filter_map(|finding| {
+                let ty = comparison.1.missing.get(&finding.at)?;
+                let name = finding.at.last().unwrap_or_default();
+                let schema = suggest::schema_for(&models, ty, &components, &name, 0);
+                Some((*finding, schema))
+            })
+            .collect();
+        say!("{}", suggest::actions(&document, &drafts, &models.version));
+    }
     if !new.is_empty() {
         problems.push(format!(
             "{} finding(s) neither corrected (spec/overlay.yaml) nor reviewed ({CONFIG}); \
@@ -197,7 +235,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
 
-    let recorded = Recorded::read(&document, &root_value, &corpus)?;
     let responses = document.reachable(Direction::Response);
     let requests = document.reachable(Direction::Request);
     let evidence_path = root().join(EVIDENCE);

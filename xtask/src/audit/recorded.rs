@@ -25,6 +25,11 @@ pub struct Recorded {
     pub first_miss: BTreeMap<(Pointer, String), String>,
     pub bodies: usize,
     pub examples: usize,
+    /// What recorded bodies hold that the schema does not describe: (a value, its source),
+    /// by (object schema, property).
+    pub unmodeled: BTreeMap<(Pointer, String), (String, String)>,
+    /// Values of another kind than their schema says: (the value, its source), by schema.
+    pub mismatched: BTreeMap<Pointer, (String, String)>,
 }
 
 impl Recorded {
@@ -102,8 +107,27 @@ impl Recorded {
         let Some(schema) = document.schema(at) else {
             return;
         };
+        // Items of a list without the list around them (a corpus body trimmed so) are read below.
+        let trimmed_list = matches!(
+            (&schema.kind, value),
+            (Kind::Object(object), Value::Array(_)) if object.property("data").is_some()
+        );
+        if !value.is_null() && !trimmed_list && !fits(&schema.kind, value) {
+            self.mismatched
+                .entry(schema.at.clone())
+                .or_insert_with(|| (truncate(value), source.to_owned()));
+        }
         match (&schema.kind, value) {
             (Kind::Object(object), Value::Object(fields)) => {
+                if object.additional.is_none() && !object.properties.is_empty() {
+                    for (name, inner) in fields {
+                        if object.property(name).is_none() {
+                            self.unmodeled
+                                .entry((schema.at.clone(), name.clone()))
+                                .or_insert_with(|| (truncate(inner), source.to_owned()));
+                        }
+                    }
+                }
                 for property in &object.properties {
                     let key = (schema.at.clone(), property.name.clone());
                     let seen = self.seen.entry(key.clone()).or_default();
@@ -129,7 +153,6 @@ impl Recorded {
                     }
                 }
             }
-            // Items of a list without the list around them (a corpus body trimmed so).
             (Kind::Object(object), Value::Array(items)) => {
                 if let Some(data) = object.property("data")
                     && let Some(list) = document.schema(&data.at)
@@ -147,6 +170,29 @@ impl Recorded {
             }
             _ => {}
         }
+    }
+}
+
+/// Whether a (non-null) value is of the kind its schema says.
+fn fits(kind: &Kind, value: &Value) -> bool {
+    match (kind, value) {
+        (_, Value::Null) => false,
+        (Kind::Any | Kind::Union(_), _) => true,
+        (Kind::Object(_), Value::Object(_))
+        | (Kind::Array(_), Value::Array(_))
+        | (Kind::String { .. }, Value::String(_))
+        | (Kind::Number, Value::Number(_))
+        | (Kind::Boolean, Value::Bool(_)) => true,
+        (Kind::Integer { .. }, Value::Number(n)) => n.is_i64() || n.is_u64(),
+        _ => false,
+    }
+}
+
+fn truncate(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(60) {
+        Some((end, _)) => format!("{}…", text.get(..end).unwrap_or_default()),
+        None => text,
     }
 }
 

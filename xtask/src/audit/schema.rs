@@ -109,6 +109,34 @@ impl<'a> Document<'a> {
             return self.merge(at, value, members.len(), nullable, depth);
         }
         for union in ["oneOf", "anyOf"] {
+            let is_object = value.get("type").and_then(Value::as_str) == Some("object")
+                || value.get("properties").is_some();
+            if let Some(members) = value.get(union).and_then(Value::as_array)
+                && is_object
+            {
+                // An object with a choice of groups of properties: each group's properties may
+                // be there.
+                let mut object = own_object(at, value);
+                for i in 0..members.len() {
+                    let member = self.read(&at.push(union).push(i), depth + 1);
+                    if let Some(Schema {
+                        kind: Kind::Object(member),
+                        ..
+                    }) = member
+                    {
+                        for mut property in member.properties {
+                            property.required = false;
+                            merge_property(&mut object.properties, property);
+                        }
+                    }
+                }
+                return Some(Schema {
+                    at: at.clone(),
+                    component: None,
+                    nullable,
+                    kind: Kind::Object(object),
+                });
+            }
             if let Some(members) = value.get(union).and_then(Value::as_array) {
                 let members = (0..members.len()).map(|i| at.push(union).push(i)).collect();
                 return Some(Schema {
@@ -155,6 +183,13 @@ impl<'a> Document<'a> {
     ) -> Option<Schema> {
         let mut merged = own_object(at, value);
         let own = std::mem::take(&mut merged.properties);
+        // `allOf` of one member and nothing else (a `$ref` with `nullable` beside it): that
+        // member.
+        if members == 1 && own.is_empty() {
+            let mut schema = self.read(&at.push("allOf").push(0), depth + 1)?;
+            schema.nullable |= nullable;
+            return Some(schema);
+        }
         let mut add_at = None;
         let mut objects = 0;
         let mut last = None;
@@ -180,7 +215,7 @@ impl<'a> Document<'a> {
             }
             last = Some(member);
         }
-        // `allOf` of one non-object member (a `$ref` with `nullable` beside it): that member.
+        // Members that are not objects: the last one says what the value is.
         if objects == 0 && own.is_empty() {
             let mut schema = last?;
             schema.nullable |= nullable;
