@@ -513,6 +513,47 @@ fn one_or_many(types: &mut TypeBuilder<'_>, node: &Rc<Node>) -> Option<TypeExpr>
     Some(types.type_of(&single_written))
 }
 
+/// The examples of a response's JSON bodies (recordings from a running server, in PeerTube's
+/// document), each with the type of its body: the generated crate checks that they decode.
+fn record_response_examples(
+    response: &openapiv3::Response,
+    at: &Pointer,
+    types: &mut TypeBuilder<'_>,
+) {
+    for (content_type, media) in &response.content {
+        if body_format(content_type) != BodyFormat::Json || media.schema.is_none() {
+            continue;
+        }
+        let content_at = at.push("content").push(content_type);
+        let named = media
+            .examples
+            .iter()
+            .filter_map(|(name, example)| match example {
+                ReferenceOr::Item(example) => Some((
+                    content_at.push("examples").push(name).push("value"),
+                    example.value.as_ref()?,
+                )),
+                ReferenceOr::Reference { .. } => None,
+            });
+        let examples: Vec<(Pointer, &serde_json::Value)> = media
+            .example
+            .iter()
+            .map(|value| (content_at.push("example"), value))
+            .chain(named)
+            .collect();
+        if examples.is_empty() {
+            continue;
+        }
+        let Some(node) = types_node(types, &content_at.push("schema")) else {
+            continue;
+        };
+        let ty = types.type_of(&node);
+        for (pointer, value) in examples {
+            types.add_example(pointer, value.clone(), ty.clone());
+        }
+    }
+}
+
 fn types_node(types: &mut TypeBuilder<'_>, at: &Pointer) -> Option<Rc<Node>> {
     match types.resolved().node(at) {
         Ok(node) => Some(node),
@@ -743,6 +784,7 @@ fn convert_response(
             _ => Some(ResponseBody::Json(TypeExpr::Json)),
         }
     };
+    record_response_examples(response, &at, types);
     let mut headers = Vec::new();
     let mut scope = Scope::new();
     for (name, header) in &response.headers {
