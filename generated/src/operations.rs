@@ -411,10 +411,14 @@ impl Client {
     /// `PUT /api/v1/config/custom`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn put_custom_config(&self) -> Result<(), Error> {
+    pub async fn put_custom_config(
+        &self,
+        body: types::ServerConfigCustom,
+    ) -> Result<(), Error> {
         let mut call = self
             .call(&info::PUT_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
         call.accept("application/json, */*;q=0.8");
+        call.json(&body);
         let response = self.send(call).await?;
         response::empty(&info::PUT_CUSTOM_CONFIG, response).await
     }

@@ -3424,15 +3424,92 @@ pub struct ChangeOwnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ChangeOwnershipStateObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator_account: Option<Account>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_owner_account: Option<Account>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub video_channel: Option<VideoChannelSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ChangeOwnershipState>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The status of the ownership change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ChangeOwnershipStatus>,
+}
+
+/// The `state` property of [`ChangeOwnership`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ChangeOwnershipStateObject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<ChangeOwnershipState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// The status of the ownership change.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChangeOwnershipStatus {
+    /// `WAITING`
+    Waiting,
+    /// `ACCEPTED`
+    Accepted,
+    /// `REFUSED`
+    Refused,
+    /// A value this version of the API document does not list.
+    Other(String),
+}
+
+impl ChangeOwnershipStatus {
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Waiting => "WAITING",
+            Self::Accepted => "ACCEPTED",
+            Self::Refused => "REFUSED",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ChangeOwnershipStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "WAITING" => Self::Waiting,
+            "ACCEPTED" => Self::Accepted,
+            "REFUSED" => Self::Refused,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ChangeOwnershipStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ChangeOwnershipStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChangeOwnershipStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize_str(deserializer)
+            .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for ChangeOwnershipStatus {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
 }
 
 /// The `VideoPlaylist` schema.
@@ -5908,28 +5985,83 @@ pub struct ServerConfigCustomTheme {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomThemeCustomization {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_primary_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub foreground_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub background_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub background_secondary_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menu_foreground_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menu_background_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menu_border_radius: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_foreground_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_background_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_border_radius: Option<String>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub primary_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub on_primary_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub foreground_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub background_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub background_secondary_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub menu_foreground_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub menu_background_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub menu_border_radius: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub header_foreground_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub header_background_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub input_border_radius: Option<Option<String>>,
 }
 
 /// The `services` property of [`ServerConfigCustom`].
@@ -8710,51 +8842,51 @@ impl crate::runtime::call::ToParam for UserRegistrationState {
     }
 }
 
-/// The status of an ownership change.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// The ownership change state (Pending = `1`, Rejected = `2`, Accepted = `3`)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeOwnershipState {
-    /// `WAITING`
-    Waiting,
-    /// `ACCEPTED`
+    /// `1`: Pending
+    Pending,
+    /// `2`: Rejected
+    Rejected,
+    /// `3`: Accepted
     Accepted,
-    /// `REFUSED`
-    Refused,
     /// A value this version of the API document does not list.
-    Other(String),
+    Other(i64),
 }
 
 impl ChangeOwnershipState {
     /// The value as the API writes it.
-    pub fn as_str(&self) -> &str {
+    pub fn value(self) -> i64 {
         match self {
-            Self::Waiting => "WAITING",
-            Self::Accepted => "ACCEPTED",
-            Self::Refused => "REFUSED",
+            Self::Pending => 1,
+            Self::Rejected => 2,
+            Self::Accepted => 3,
             Self::Other(value) => value,
         }
     }
 }
 
-impl From<&str> for ChangeOwnershipState {
-    fn from(value: &str) -> Self {
+impl From<i64> for ChangeOwnershipState {
+    fn from(value: i64) -> Self {
         match value {
-            "WAITING" => Self::Waiting,
-            "ACCEPTED" => Self::Accepted,
-            "REFUSED" => Self::Refused,
-            other => Self::Other(other.to_owned()),
+            1 => Self::Pending,
+            2 => Self::Rejected,
+            3 => Self::Accepted,
+            other => Self::Other(other),
         }
     }
 }
 
-impl std::fmt::Display for ChangeOwnershipState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+impl From<ChangeOwnershipState> for i64 {
+    fn from(value: ChangeOwnershipState) -> Self {
+        value.value()
     }
 }
 
 impl serde::Serialize for ChangeOwnershipState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        serializer.serialize_i64(self.value())
     }
 }
 
@@ -8762,14 +8894,13 @@ impl<'de> serde::Deserialize<'de> for ChangeOwnershipState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize_str(deserializer)
-            .map(|value| Self::from(value.as_ref()))
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
 
 impl crate::runtime::call::ToParam for ChangeOwnershipState {
     fn to_param(&self) -> String {
-        self.as_str().to_owned()
+        self.value().to_string()
     }
 }
 
