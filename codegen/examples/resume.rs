@@ -29,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let me = client.get_user_info().await?;
-    println!("logged in as {}", me.username.unwrap_or_default());
+    println!("logged in as {}", me.username);
     Ok(())
 }
 

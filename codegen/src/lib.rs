@@ -53,7 +53,7 @@ mod example_resume;
 #[path = "../runtime/mod.rs"]
 mod runtime;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -72,6 +72,10 @@ pub struct Config {
     pub operation_names: BTreeMap<String, String>,
     /// Corrections to apply to the document before it is read (see [`overlay`]).
     pub overlay: Option<overlay::Overlay>,
+    /// Response properties the server always sends, which become plain fields (not `Option`):
+    /// by the pointer of the object schema a type comes from, the property names. See
+    /// [`read_always_sent`].
+    pub always_sent: BTreeMap<String, BTreeSet<String>>,
     /// Fail, before emitting anything, when the document gives any warning.
     pub deny_warnings: bool,
 }
@@ -83,6 +87,7 @@ impl Default for Config {
             crate_version: "0.1.0".to_owned(),
             operation_names: BTreeMap::new(),
             overlay: None,
+            always_sent: BTreeMap::new(),
             deny_warnings: false,
         }
     }
@@ -107,6 +112,31 @@ pub fn read_names(bytes: &[u8], origin: &str) -> Result<BTreeMap<String, String>
             .hint("it holds `operations:`, a map from `METHOD /path` to a snake_case method name")
     })?;
     Ok(file.operations)
+}
+
+/// Reads the evidence of response properties the server always sends (YAML or JSON, written
+/// by `cargo xtask audit --evidence`): its `types` map, from the pointer of an object schema to
+/// the properties every supported server sends, never `null`.
+///
+/// ```yaml
+/// types:
+///   '#/components/schemas/Video': [id, uuid, name]
+/// ```
+pub fn read_always_sent(
+    bytes: &[u8],
+    origin: &str,
+) -> Result<BTreeMap<String, BTreeSet<String>>, Diagnostic> {
+    #[derive(serde::Deserialize)]
+    struct Evidence {
+        #[serde(default)]
+        types: BTreeMap<String, BTreeSet<String>>,
+    }
+    let value = load::load(bytes, origin)?.value;
+    let evidence: Evidence = serde_json::from_value(value).map_err(|e| {
+        Diagnostic::error(format!("{origin} is not a valid evidence file: {e}"))
+            .hint("it holds `types:`, a map from an object schema's pointer to property names")
+    })?;
+    Ok(evidence.types)
 }
 
 /// The generated crate and what is worth reporting about it.
@@ -191,8 +221,7 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
     lap("overlay");
     let resolved = resolve::resolve(document.value)?;
     lap("resolve");
-    let (model, warnings) =
-        model::build(&resolved, &document.content_sha256, &config.operation_names)?;
+    let (model, warnings) = model::build(&resolved, &document.content_sha256, config)?;
     lap("model");
     if config.deny_warnings && !warnings.is_empty() {
         return Err(Failure::from(warnings.denied()));

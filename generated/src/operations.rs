@@ -8947,7 +8947,7 @@ impl GetAccountVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -10252,7 +10252,7 @@ impl GetUsersMeVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -10343,7 +10343,7 @@ impl GetUsersMeSubscriptions {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -10695,7 +10695,7 @@ impl GetUsersMeSubscriptionsVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -10898,7 +10898,7 @@ impl GetUsersMeHistoryVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -11799,7 +11799,7 @@ impl GetVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -12821,7 +12821,7 @@ impl GetVideoChannels {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -13180,7 +13180,7 @@ impl GetVideoChannelVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -14055,7 +14055,7 @@ impl GetAccountsByNameVideoChannels {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -14342,7 +14342,7 @@ impl GetVideosByIdCommentThreads {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -15061,7 +15061,7 @@ impl SearchVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -15188,7 +15188,7 @@ impl SearchChannels {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )

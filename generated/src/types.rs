@@ -52,13 +52,12 @@ pub type Password = crate::Secret;
 pub type VideoCategorySet = i64;
 
 /// The `VideoConstantNumber-Category` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoConstantNumberCategory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoCategorySet>,
     /// Example: `"Science & Technology"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -69,13 +68,12 @@ pub struct VideoConstantNumberCategory {
 pub type VideoLicenceSet = i64;
 
 /// The `VideoConstantNumber-Licence` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoConstantNumberLicence {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoLicenceSet>,
     /// Example: `"Attribution - Share Alike"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -86,13 +84,12 @@ pub struct VideoConstantNumberLicence {
 pub type VideoLanguageSet = String;
 
 /// The `VideoConstantString-Language` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoConstantStringLanguage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoLanguageSet>,
     /// Example: `"English"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -160,12 +157,10 @@ impl crate::runtime::call::ToParam for VideoPlaylistPrivacySet {
 }
 
 /// The `VideoPlaylistPrivacyConstant` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoPlaylistPrivacyConstant {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoPlaylistPrivacySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub id: VideoPlaylistPrivacySet,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -229,12 +224,10 @@ impl crate::runtime::call::ToParam for VideoPlaylistTypeSet {
 }
 
 /// The `VideoPlaylistTypeConstant` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoPlaylistTypeConstant {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoPlaylistTypeSet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub id: VideoPlaylistTypeSet,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -310,12 +303,10 @@ impl crate::runtime::call::ToParam for VideoPrivacySet {
 }
 
 /// The `VideoPrivacyConstant` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoPrivacyConstant {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoPrivacySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub id: VideoPrivacySet,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -383,12 +374,10 @@ impl crate::runtime::call::ToParam for VideoCommentsPolicySet {
 }
 
 /// The `VideoCommentsPolicyConstant` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoCommentsPolicyConstant {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoCommentsPolicySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub id: VideoCommentsPolicySet,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -948,7 +937,7 @@ impl crate::runtime::call::ToParam for VideoChannelActivityTarget {
 }
 
 /// The `VideoStateConstant` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoStateConstant {
     /// The video state:
     /// - `1`: Published
@@ -963,10 +952,8 @@ pub struct VideoStateConstant {
     /// - `10`: To move to the file system
     /// - `11`: Moving to the file system failed
     /// - `12`: Import failed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoStateConstantId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub id: VideoStateConstantId,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -1390,13 +1377,11 @@ impl crate::runtime::call::ToParam for AbusePredefinedReasonsItem {
 pub type VideoResolutionSet = i64;
 
 /// resolutions and their labels for the video
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoResolutionConstant {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoResolutionSet>,
+    pub id: VideoResolutionSet,
     /// Example: `"240p"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -1422,21 +1407,16 @@ impl VideoScheduledUpdate {
 }
 
 /// The `AccountSummary` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountSummary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub id: i64,
+    pub name: String,
+    pub display_name: String,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
@@ -1477,21 +1457,16 @@ pub struct VideoSummary {
 }
 
 /// The `VideoChannelSummary` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannelSummary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub id: Id,
+    pub name: String,
+    pub display_name: String,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
@@ -1606,36 +1581,30 @@ pub struct Thumbnail {
 }
 
 /// The `VideoFile` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// magnet URI allowing to resolve the video via BitTorrent without a metainfo file
     ///
     /// Format: `uri`. Pattern: `/magnet:\?xt=urn:[a-z0-9]+:[a-z0-9]{32}/i`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub magnet_uri: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<VideoResolutionConstant>,
+    pub resolution: VideoResolutionConstant,
     /// Video file size in bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
+    pub size: i64,
     /// Direct URL of the torrent file
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub torrent_url: Option<String>,
+    pub torrent_url: String,
     /// URL endpoint that transfers the torrent file as an attachment (so that the browser opens a download dialog)
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub torrent_download_url: Option<String>,
+    pub torrent_download_url: String,
     /// Direct URL of the video
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_url: Option<String>,
+    pub file_url: String,
     /// Playlist URL of the file if it is owned by a playlist
     ///
     /// Format: `url`.
@@ -1644,11 +1613,9 @@ pub struct VideoFile {
     /// URL endpoint that transfers the video file as an attachment (so that the browser opens a download dialog)
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_download_url: Option<String>,
+    pub file_download_url: String,
     /// Frames per second of the video file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fps: Option<f64>,
+    pub fps: f64,
     /// **PeerTube >= 6.1** Video stream width
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
@@ -1684,26 +1651,20 @@ pub struct VideoFileMetadata {
 }
 
 /// The `VideoStreamingPlaylists` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStreamingPlaylists {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<VideoStreamingPlaylistsHLSType>,
+    pub id: i64,
+    pub r#type: VideoStreamingPlaylistsHLSType,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub playlist_url: Option<String>,
+    pub playlist_url: String,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub segments_sha256_url: Option<String>,
+    pub segments_sha256_url: String,
     /// Video files associated to this playlist.
     ///
     /// The difference with the root `files` property is that these files are fragmented, so they can be used in this streaming playlist (HLS, etc.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<VideoFile>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redundancies: Option<Vec<VideoStreamingPlaylistsHLSRedundanciesItem>>,
+    pub files: Vec<VideoFile>,
+    pub redundancies: Vec<VideoStreamingPlaylistsHLSRedundanciesItem>,
 }
 
 /// The `VideoStreamingPlaylists-HLS` schema.
@@ -1730,12 +1691,11 @@ pub struct VideoStreamingPlaylistsHLS {
 }
 
 /// An item of the `redundancies` property of [`VideoStreamingPlaylistsHLS`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStreamingPlaylistsHLSRedundanciesItem {
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_url: Option<String>,
+    pub base_url: String,
 }
 
 /// The `type` property of [`VideoStreamingPlaylistsHLS`].
@@ -1816,15 +1776,14 @@ pub struct VideoInfo {
 }
 
 /// The `Video` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Video {
     /// object id for the video
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     /// universal identifier for the video, that can be used across instances
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
+    pub uuid: UUIDv4,
     #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
     pub short_uuid: Option<ShortUUID>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1852,8 +1811,7 @@ pub struct Video {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originally_published_at: Option<chrono::DateTime<chrono::Utc>>,
     /// category in which the video is classified
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<VideoConstantNumberCategory>,
+    pub category: VideoConstantNumberCategory,
     /// licence under which the video is distributed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<VideoConstantNumberLicence>,
@@ -1894,16 +1852,14 @@ pub struct Video {
     /// Length: 3 to 120 characters.
     ///
     /// Example: `"What is PeerTube?"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_path: Option<String>,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preview_path: Option<String>,
+    pub preview_path: String,
     /// **PeerTube >= 8.1** Array of thumbnails for the video
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<Thumbnail>>,
@@ -2044,53 +2000,43 @@ pub struct ServerError {
 }
 
 /// The `VideoDetails` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoDetails {
     /// object id for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// universal identifier for the video, that can be used across instances
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
-    pub short_uuid: Option<ShortUUID>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_live: Option<bool>,
+    pub uuid: UUIDv4,
+    #[serde(rename = "shortUUID")]
+    pub short_uuid: ShortUUID,
+    pub is_live: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_schedules: Option<Vec<LiveSchedule>>,
     /// time at which the video object was first drafted
     ///
     /// Example: `"2017-10-01T10:52:46.396Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     /// time at which the video was marked as ready for playback (with restrictions depending on `privacy`). Usually set after a `state` evolution.
     ///
     /// Example: `"2018-10-01T10:52:46.396Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub published_at: chrono::DateTime<chrono::Utc>,
     /// last time the video's metadata was modified
     ///
     /// Example: `"2021-05-04T08:01:01.502Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// used to represent a date of first publication, prior to the practical publication date of `publishedAt`
     ///
     /// Example: `"2010-10-01T10:52:46.396Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originally_published_at: Option<chrono::DateTime<chrono::Utc>>,
     /// category in which the video is classified
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<VideoConstantNumberCategory>,
+    pub category: VideoConstantNumberCategory,
     /// licence under which the video is distributed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub licence: Option<VideoConstantNumberLicence>,
+    pub licence: VideoConstantNumberLicence,
     /// main language used in the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<VideoConstantStringLanguage>,
+    pub language: VideoConstantStringLanguage,
     /// privacy policy used to distribute the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy: Option<VideoPrivacyConstant>,
+    pub privacy: VideoPrivacyConstant,
     /// truncated description of the video, written in Markdown.
     ///
     /// Length: 3 to 250 characters.
@@ -2106,8 +2052,7 @@ pub struct VideoDetails {
     /// Format: `seconds`.
     ///
     /// Example: `1419`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
+    pub duration: i64,
     /// **PeerTube >= 6.1** Aspect ratio of the video stream
     ///
     /// Format: `float`.
@@ -2115,43 +2060,34 @@ pub struct VideoDetails {
     /// Example: `1.778`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_local: Option<bool>,
+    pub is_local: bool,
     /// title of the video
     ///
     /// Length: 3 to 120 characters.
     ///
     /// Example: `"What is PeerTube?"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbnail_path: Option<String>,
+    pub thumbnail_path: String,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preview_path: Option<String>,
+    pub preview_path: String,
     /// **PeerTube >= 8.1** Array of thumbnails for the video
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<Thumbnail>>,
     /// Example: `"/videos/embed/a65bc12f-9383-462e-81ae-8207e8b434ee"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed_path: Option<String>,
+    pub embed_path: String,
     /// Example: `1337`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub views: Option<i64>,
+    pub views: i64,
     /// Example: `42`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub likes: Option<i64>,
+    pub likes: i64,
     /// Example: `7`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dislikes: Option<i64>,
+    pub dislikes: i64,
     /// **PeerTube >= 7.2** Number of comments on the video
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsfw: Option<bool>,
+    pub nsfw: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags: Option<NSFWFlag>,
     /// **PeerTube >= 7.2** More information about the sensitive content of the video
@@ -2160,18 +2096,15 @@ pub struct VideoDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_transcoding: Option<bool>,
     /// represents the internal state of the video processing within the PeerTube instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<VideoStateConstant>,
+    pub state: VideoStateConstant,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_update: Option<VideoScheduledUpdate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blacklisted: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blacklisted_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<VideoDetailsAccount>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<VideoDetailsChannel>,
+    pub account: VideoDetailsAccount,
+    pub channel: VideoDetailsChannel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_history: Option<VideoUserHistory>,
     /// The video's URL on its origin server.
@@ -2179,8 +2112,7 @@ pub struct VideoDetails {
     /// Format: `url`.
     ///
     /// Example: `"https://framatube.org/videos/watch/9c9de5e8-0a1e-484a-b099-e80766180a6d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// full description of the video, written in Markdown.
     ///
     /// Length: 3 to 1000 characters.
@@ -2192,8 +2124,7 @@ pub struct VideoDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// If the video is a live, you have the amount of current viewers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewers: Option<i64>,
+    pub viewers: i64,
     /// Relevance of the video to the search (search index results only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
@@ -2215,8 +2146,7 @@ pub struct VideoDetails {
     /// Items: 1 to 5.
     ///
     /// Example: `["flowers","gardening"]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_tags: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2227,8 +2157,7 @@ pub struct VideoDetails {
     ///
     /// - field will be empty
     /// - video files will be found in `streamingPlaylists[].files` field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<VideoFile>>,
+    pub files: Vec<VideoFile>,
     /// Data plugins attach to the video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_data: Option<serde_json::Map<String, serde_json::Value>>,
@@ -2236,8 +2165,7 @@ pub struct VideoDetails {
     ///
     /// - field will be empty
     /// - video files will be found in `files` field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub streaming_playlists: Option<Vec<VideoStreamingPlaylists>>,
+    pub streaming_playlists: Vec<VideoStreamingPlaylists>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_source: Option<VideoSource>,
     /// A text tell the audience how to support the video creator
@@ -2249,8 +2177,7 @@ pub struct VideoDetails {
     pub support: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_policy: Option<VideoCommentsPolicyConstant>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub download_enabled: Option<bool>,
+    pub download_enabled: bool,
     /// Latest input file update. Null if the file has never been replaced since the original upload
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_file_updated_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -2261,8 +2188,7 @@ pub struct VideoDetails {
     ///   "wss://peertube2.cpy.re/tracker/socket"
     /// ]
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tracker_urls: Option<Vec<String>>,
+    pub tracker_urls: Vec<String>,
     /// Whether comments are enabled (servers before PeerTube 7; see `commentsPolicy`).
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3181,11 +3107,10 @@ impl VideoCreateImportOneOfTorrentfile {
 }
 
 /// The `VideoImport` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoImport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// remote URL where to find the import's source video
     ///
     /// Format: `url`.
@@ -3203,14 +3128,11 @@ pub struct VideoImport {
     pub torrentfile: Option<crate::FilePart>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub torrent_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<VideoImportStateConstant>,
+    pub state: VideoImportStateConstant,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<Video>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3418,26 +3340,20 @@ pub struct VideoBlacklistUpdate {
 }
 
 /// Representation of a ownership change
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeOwnership {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ChangeOwnershipStateObject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initiator_account: Option<Account>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_owner_account: Option<Account>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<VideoSummary>,
+    pub initiator_account: Account,
+    pub next_owner_account: Account,
+    pub video: VideoSummary,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel: Option<VideoChannelSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     /// The status of the ownership change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ChangeOwnershipStatus>,
+    pub status: ChangeOwnershipStatus,
 }
 
 /// The `state` property of [`ChangeOwnership`].
@@ -3513,40 +3429,29 @@ impl crate::runtime::call::ToParam for ChangeOwnershipStatus {
 }
 
 /// The `VideoPlaylist` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoPlaylist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
-    pub short_uuid: Option<ShortUUID>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub id: Id,
+    pub uuid: UUIDv4,
+    #[serde(rename = "shortUUID")]
+    pub short_uuid: ShortUUID,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Length: 3 to 1000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: String,
     /// Length: 1 to 120 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_local: Option<bool>,
+    pub display_name: String,
+    pub is_local: bool,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbnail_path: Option<String>,
+    pub thumbnail_path: String,
     /// **PeerTube >= 8.1** Array of thumbnails for the playlist
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<Thumbnail>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy: Option<VideoPlaylistPrivacyConstant>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<VideoPlaylistTypeConstant>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_account: Option<AccountSummary>,
+    pub privacy: VideoPlaylistPrivacyConstant,
+    pub r#type: VideoPlaylistTypeConstant,
+    pub owner_account: AccountSummary,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel: Option<VideoChannelSummary>,
     /// Position of the playlist in the channel
@@ -3557,16 +3462,13 @@ pub struct VideoPlaylist {
     /// Number of videos in the playlist.
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos_length: Option<i64>,
+    pub videos_length: i64,
     /// The playlist's URL on its origin server.
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// Path of the playlist's embed player.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed_path: Option<String>,
+    pub embed_path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3574,56 +3476,43 @@ pub struct VideoPlaylist {
 }
 
 /// The `VideoComment` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoComment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// Text of the comment
     ///
     /// Format: `html`. Length: at least 1 character.
     ///
     /// Example: `"This video is wonderful!"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thread_id: Option<Id>,
+    pub text: String,
+    pub thread_id: Id,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_reply_to_comment_id: Option<Id>,
     /// object id for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub video_id: Id,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub held_for_review: Option<bool>,
+    pub is_deleted: bool,
+    pub held_for_review: bool,
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_replies_from_video_author: Option<i64>,
+    pub total_replies_from_video_author: i64,
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_replies: Option<i64>,
+    pub total_replies: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<Account>,
 }
 
 /// The `VideoCommentThreadTree` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoCommentThreadTree {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<VideoComment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub children: Option<Vec<VideoCommentThreadTree>>,
+    pub comment: VideoComment,
+    pub children: Vec<VideoCommentThreadTree>,
 }
 
 /// The `VideoCommentForOwnerOrAdmin` schema.
@@ -3661,47 +3550,35 @@ pub struct VideoCommentForOwnerOrAdmin {
 }
 
 /// The `Storyboard` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Storyboard {
     /// Deprecated in PeerTube v8.0, use fileUrl instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storyboard_path: Option<String>,
+    pub storyboard_path: String,
     /// **PeerTube >= 7.1**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_height: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_width: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sprite_height: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sprite_width: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sprite_duration: Option<i64>,
+    pub file_url: String,
+    pub total_height: i64,
+    pub total_width: i64,
+    pub sprite_height: i64,
+    pub sprite_width: i64,
+    pub sprite_duration: i64,
 }
 
 /// The `VideoCaption` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoCaption {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<VideoConstantStringLanguage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub automatically_generated: Option<bool>,
+    pub language: VideoConstantStringLanguage,
+    pub automatically_generated: bool,
     /// Deprecated in PeerTube v8.0, use fileUrl instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub caption_path: Option<String>,
+    pub caption_path: String,
     /// **PeerTube >= 7.1**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_url: Option<String>,
+    pub file_url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub m3u8_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The `VideoChapters` schema.
@@ -3764,13 +3641,12 @@ pub struct VideoSourceMetadata {
 }
 
 /// The `ActorImage` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActorImage {
     /// Deprecated in PeerTube v8.0, use fileUrl instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: String,
     /// **PeerTube >= 7.1**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
@@ -3779,10 +3655,8 @@ pub struct ActorImage {
     /// **PeerTube >= 7.3**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Absolute URL of the image (search index results).
     ///
     /// Format: `url`.
@@ -3862,41 +3736,32 @@ pub struct Actor {
 }
 
 /// The `Account` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// immutable name of the actor, used to find or mention it
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Username>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatars: Option<Vec<ActorImage>>,
+    pub name: Username,
+    pub avatars: Vec<ActorImage>,
     /// server on which the actor is resident
     ///
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: String,
     /// whether this actor's host allows redundancy of its videos
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_redundancy_allowed: Option<bool>,
     /// number of actors subscribed to by this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub following_count: Option<i64>,
+    pub following_count: i64,
     /// number of followers of this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub followers_count: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3907,8 +3772,7 @@ pub struct Account {
     /// editable name of the account, displayed in its representations
     ///
     /// Length: 3 to 120 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: String,
     /// text or bio displayed on the account's profile
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -4214,158 +4078,104 @@ pub struct VideoStatsTimeserieDataItem {
 }
 
 /// The `ServerConfig` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance: Option<ServerConfigInstance>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search: Option<ServerConfigSearch>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plugin: Option<ServerConfigPlugin>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme: Option<ServerConfigTheme>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<ServerConfigEmail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_form: Option<ServerConfigContactForm>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_version: Option<String>,
+    pub instance: ServerConfigInstance,
+    pub search: ServerConfigSearch,
+    pub plugin: ServerConfigPlugin,
+    pub theme: ServerConfigTheme,
+    pub email: ServerConfigEmail,
+    pub contact_form: ServerConfigContactForm,
+    pub server_version: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_commit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signup: Option<ServerConfigSignup>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcoding: Option<ServerConfigTranscoding>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import: Option<ServerConfigImport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export: Option<ServerConfigExport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_blacklist: Option<ServerConfigAutoBlacklist>,
+    pub signup: ServerConfigSignup,
+    pub transcoding: ServerConfigTranscoding,
+    pub import: ServerConfigImport,
+    pub export: ServerConfigExport,
+    pub auto_blacklist: ServerConfigAutoBlacklist,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<ServerConfigBlocklist>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<ServerConfigAvatar>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<ServerConfigVideo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_caption: Option<ServerConfigVideoCaption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<ServerConfigUser>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trending: Option<ServerConfigTrending>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tracker: Option<ServerConfigTracker>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followings: Option<ServerConfigFollowings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub federation: Option<ServerConfigFederation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub homepage: Option<ServerConfigHomepage>,
+    pub avatar: ServerConfigAvatar,
+    pub video: ServerConfigVideo,
+    pub video_caption: ServerConfigVideoCaption,
+    pub user: ServerConfigUser,
+    pub trending: ServerConfigTrending,
+    pub tracker: ServerConfigTracker,
+    pub followings: ServerConfigFollowings,
+    pub federation: ServerConfigFederation,
+    pub homepage: ServerConfigHomepage,
     /// PeerTube >= 6.1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open_telemetry: Option<ServerConfigOpenTelemetry>,
+    pub open_telemetry: ServerConfigOpenTelemetry,
     /// PeerTube >= 6.1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub views: Option<ServerConfigViews>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub banner: Option<ServerConfigBanner>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub broadcast_message: Option<ServerConfigBroadcastMessage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client: Option<ServerConfigClient>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub defaults: Option<ServerConfigDefaults>,
+    pub views: ServerConfigViews,
+    pub banner: ServerConfigBanner,
+    pub broadcast_message: ServerConfigBroadcastMessage,
+    pub client: ServerConfigClient,
+    pub defaults: ServerConfigDefaults,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields_constraints: Option<ServerConfigFieldsConstraints>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub live: Option<ServerConfigLive>,
+    pub live: ServerConfigLive,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<ServerConfigLogo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_settings: Option<ServerConfigNsfwFlagsSettings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storyboards: Option<ServerConfigStoryboards>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_channels: Option<ServerConfigVideoChannels>,
+    pub storyboards: ServerConfigStoryboards,
+    pub video_channels: ServerConfigVideoChannels,
     /// ServerConfigVideoFileReplacement
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_file: Option<ServerConfigVideoFileReplacement>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_studio: Option<ServerConfigVideoStudio>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_transcription: Option<ServerConfigVideoTranscription>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webadmin: Option<ServerConfigWebadmin>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webrtc: Option<ServerConfigWebrtc>,
+    pub video_file: ServerConfigVideoFileReplacement,
+    pub video_studio: ServerConfigVideoStudio,
+    pub video_transcription: ServerConfigVideoTranscription,
+    pub webadmin: ServerConfigWebadmin,
+    pub webrtc: ServerConfigWebrtc,
 }
 
 /// The `instance` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigInstance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub short_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_client_route: Option<String>,
-    #[serde(rename = "isNSFW", default, skip_serializing_if = "Option::is_none")]
-    pub is_nsfw: Option<bool>,
-    #[serde(
-        rename = "defaultNSFWPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_nsfw_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_country: Option<String>,
+    pub name: String,
+    pub short_description: String,
+    pub default_client_route: String,
+    #[serde(rename = "isNSFW")]
+    pub is_nsfw: bool,
+    #[serde(rename = "defaultNSFWPolicy")]
+    pub default_nsfw_policy: String,
+    pub server_country: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support: Option<ServerConfigInstanceSupport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub social: Option<ServerConfigInstanceSocial>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customizations: Option<ServerConfigInstanceCustomizations>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatars: Option<Vec<ActorImage>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub banners: Option<Vec<ActorImage>>,
+    pub support: ServerConfigInstanceSupport,
+    pub social: ServerConfigInstanceSocial,
+    pub customizations: ServerConfigInstanceCustomizations,
+    pub avatars: Vec<ActorImage>,
+    pub banners: Vec<ActorImage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<Vec<ServerConfigInstanceLogoItem>>,
 }
 
 /// The `support` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigInstanceSupport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: String,
 }
 
 /// The `social` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigInstanceSocial {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mastodon_link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bluesky_link: Option<String>,
+    pub external_link: String,
+    pub mastodon_link: String,
+    pub bluesky_link: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_link: Option<String>,
 }
 
 /// The `customizations` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigInstanceCustomizations {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub javascript: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub css: Option<String>,
+    pub javascript: String,
+    pub css: String,
 }
 
 /// An item of the `logo` property of [`ServerConfigInstance`].
@@ -4452,69 +4262,54 @@ impl crate::runtime::call::ToParam for ServerConfigInstanceLogoItemType {
 }
 
 /// The `search` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigSearch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_uri: Option<ServerConfigSearchRemoteUri>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search_index: Option<ServerConfigSearchSearchIndex>,
+    pub remote_uri: ServerConfigSearchRemoteUri,
+    pub search_index: ServerConfigSearchSearchIndex,
 }
 
 /// The `remoteUri` property of [`ServerConfigSearch`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigSearchRemoteUri {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anonymous: Option<bool>,
+    pub users: bool,
+    pub anonymous: bool,
 }
 
 /// The `searchIndex` property of [`ServerConfigSearch`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigSearchSearchIndex {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_local_search: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_default_search: Option<bool>,
+    pub enabled: bool,
+    pub url: String,
+    pub disable_local_search: bool,
+    pub is_default_search: bool,
 }
 
 /// The `plugin` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigPlugin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registered: Option<Vec<RegisteredPlugin>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registered_external_auths: Option<Vec<RegisteredExternalAuthConfig>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registered_id_and_pass_auths: Option<Vec<RegisteredIdAndPassAuthConfig>>,
+    pub registered: Vec<RegisteredPlugin>,
+    pub registered_external_auths: Vec<RegisteredExternalAuthConfig>,
+    pub registered_id_and_pass_auths: Vec<RegisteredIdAndPassAuthConfig>,
 }
 
 /// The `theme` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigTheme {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registered: Option<Vec<RegisteredTheme>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub built_in: Option<Vec<ServerConfigThemeBuiltInItem>>,
+    pub registered: Vec<RegisteredTheme>,
+    pub built_in: Vec<ServerConfigThemeBuiltInItem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customization: Option<ServerConfigThemeCustomization>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
+    pub default: String,
 }
 
 /// An item of the `builtIn` property of [`ServerConfigTheme`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigThemeBuiltInItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ServerConfigThemeBuiltInItemName>,
+    pub name: ServerConfigThemeBuiltInItemName,
 }
 
 /// The `name` property of [`ServerConfigThemeBuiltInItem`].
@@ -4605,55 +4400,40 @@ pub struct ServerConfigThemeCustomization {
 }
 
 /// The `email` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigEmail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `contactForm` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigContactForm {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `signup` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigSignup {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed: Option<bool>,
-    #[serde(
-        rename = "allowedForCurrentIP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_for_current_ip: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requires_email_verification: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum_age: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requires_approval: Option<bool>,
+    pub allowed: bool,
+    #[serde(rename = "allowedForCurrentIP")]
+    pub allowed_for_current_ip: bool,
+    pub requires_email_verification: bool,
+    pub minimum_age: i64,
+    pub requires_approval: bool,
 }
 
 /// The `transcoding` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigTranscoding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hls: Option<ServerConfigTranscodingHls>,
-    #[serde(rename = "web_videos", default, skip_serializing_if = "Option::is_none")]
-    pub web_videos: Option<ServerConfigTranscodingWebVideos>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_resolutions: Option<Vec<VideoResolutionSet>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available_profiles: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_runners: Option<ServerConfigTranscodingRemoteRunners>,
+    pub hls: ServerConfigTranscodingHls,
+    #[serde(rename = "web_videos")]
+    pub web_videos: ServerConfigTranscodingWebVideos,
+    pub enabled_resolutions: Vec<VideoResolutionSet>,
+    pub available_profiles: Vec<String>,
+    pub profile: String,
+    pub remote_runners: ServerConfigTranscodingRemoteRunners,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_transcode_original_resolution: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4661,121 +4441,100 @@ pub struct ServerConfigTranscoding {
 }
 
 /// The `hls` property of [`ServerConfigTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigTranscodingHls {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_audio_and_video: Option<bool>,
 }
 
 /// The `web_videos` property of [`ServerConfigTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTranscodingWebVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `remoteRunners` property of [`ServerConfigTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTranscodingRemoteRunners {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `import` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigImport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigImportVideos>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_channel_synchronization: Option<
-        ServerConfigImportVideoChannelSynchronization,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<ServerConfigImportUsers>,
+    pub videos: ServerConfigImportVideos,
+    pub video_channel_synchronization: ServerConfigImportVideoChannelSynchronization,
+    pub users: ServerConfigImportUsers,
 }
 
 /// The `videos` property of [`ServerConfigImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http: Option<ServerConfigImportVideosHttp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub torrent: Option<ServerConfigImportVideosTorrent>,
+    pub http: ServerConfigImportVideosHttp,
+    pub torrent: ServerConfigImportVideosTorrent,
 }
 
 /// The `http` property of [`ServerConfigImportVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportVideosHttp {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `torrent` property of [`ServerConfigImportVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportVideosTorrent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `videoChannelSynchronization` property of [`ServerConfigImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportVideoChannelSynchronization {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `users` property of [`ServerConfigImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportUsers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `export` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigExport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<ServerConfigExportUsers>,
+    pub users: ServerConfigExportUsers,
 }
 
 /// The `users` property of [`ServerConfigExport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigExportUsers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
     /// In milliseconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_expiration: Option<f64>,
+    pub export_expiration: f64,
     /// In bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_user_video_quota: Option<f64>,
+    pub max_user_video_quota: f64,
 }
 
 /// The `autoBlacklist` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAutoBlacklist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigAutoBlacklistVideos>,
+    pub videos: ServerConfigAutoBlacklistVideos,
 }
 
 /// The `videos` property of [`ServerConfigAutoBlacklist`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigAutoBlacklistVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub of_users: Option<ServerConfigAutoBlacklistVideosOfUsers>,
+    pub of_users: ServerConfigAutoBlacklistVideosOfUsers,
 }
 
 /// The `ofUsers` property of [`ServerConfigAutoBlacklistVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAutoBlacklistVideosOfUsers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `blocklist` property of [`ServerConfig`].
@@ -4794,205 +4553,173 @@ pub struct ServerConfigBlocklistPublicLog {
 }
 
 /// The `avatar` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAvatar {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<ServerConfigAvatarFile>,
+    pub file: ServerConfigAvatarFile,
 }
 
 /// The `file` property of [`ServerConfigAvatar`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAvatarFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<ServerConfigAvatarFileSize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extensions: Option<Vec<String>>,
+    pub size: ServerConfigAvatarFileSize,
+    pub extensions: Vec<String>,
 }
 
 /// The `size` property of [`ServerConfigAvatarFile`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAvatarFileSize {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
+    pub max: i64,
 }
 
 /// The `video` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<ServerConfigVideoImage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<ServerConfigVideoFile>,
+    pub image: ServerConfigVideoImage,
+    pub file: ServerConfigVideoFile,
 }
 
 /// The `image` property of [`ServerConfigVideo`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoImage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extensions: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<ServerConfigVideoImageSize>,
+    pub extensions: Vec<String>,
+    pub size: ServerConfigVideoImageSize,
 }
 
 /// The `size` property of [`ServerConfigVideoImage`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoImageSize {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
+    pub max: i64,
 }
 
 /// The `file` property of [`ServerConfigVideo`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extensions: Option<Vec<String>>,
+    pub extensions: Vec<String>,
 }
 
 /// The `videoCaption` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoCaption {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<ServerConfigVideoCaptionFile>,
+    pub file: ServerConfigVideoCaptionFile,
 }
 
 /// The `file` property of [`ServerConfigVideoCaption`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoCaptionFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<ServerConfigVideoCaptionFileSize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extensions: Option<Vec<String>>,
+    pub size: ServerConfigVideoCaptionFileSize,
+    pub extensions: Vec<String>,
 }
 
 /// The `size` property of [`ServerConfigVideoCaptionFile`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoCaptionFileSize {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
+    pub max: i64,
 }
 
 /// The `user` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigUser {
     /// In bytes
     ///
     /// Example: `16810141515`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota: Option<i64>,
+    pub video_quota: i64,
     /// In bytes
     ///
     /// Example: `1681014151`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota_daily: Option<i64>,
+    pub video_quota_daily: i64,
 }
 
 /// The `trending` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTrending {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigTrendingVideos>,
+    pub videos: ServerConfigTrendingVideos,
 }
 
 /// The `videos` property of [`ServerConfigTrending`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigTrendingVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval_days: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub algorithms: Option<ServerConfigTrendingVideosAlgorithms>,
+    pub interval_days: i64,
+    pub algorithms: ServerConfigTrendingVideosAlgorithms,
 }
 
 /// The `algorithms` property of [`ServerConfigTrendingVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTrendingVideosAlgorithms {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
+    pub enabled: Vec<String>,
+    pub default: String,
 }
 
 /// The `tracker` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTracker {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `followings` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigFollowings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance: Option<ServerConfigFollowingsInstance>,
+    pub instance: ServerConfigFollowingsInstance,
 }
 
 /// The `instance` property of [`ServerConfigFollowings`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigFollowingsInstance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_follow_index: Option<ServerConfigFollowingsInstanceAutoFollowIndex>,
+    pub auto_follow_index: ServerConfigFollowingsInstanceAutoFollowIndex,
 }
 
 /// The `autoFollowIndex` property of [`ServerConfigFollowingsInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigFollowingsInstanceAutoFollowIndex {
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub index_url: Option<String>,
+    pub index_url: String,
 }
 
 /// The `federation` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigFederation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `homepage` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigHomepage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// PeerTube >= 6.1
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigOpenTelemetry {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<ServerConfigOpenTelemetryMetrics>,
+    pub metrics: ServerConfigOpenTelemetryMetrics,
 }
 
 /// The `metrics` property of [`ServerConfigOpenTelemetry`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigOpenTelemetryMetrics {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
     /// Milliseconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub playback_stats_interval: Option<f64>,
+    pub playback_stats_interval: f64,
 }
 
 /// PeerTube >= 6.1
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigViews {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigViewsVideos>,
+    pub videos: ServerConfigViewsVideos,
 }
 
 /// The `videos` property of [`ServerConfigViews`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigViewsVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote: Option<ServerConfigViewsVideosRemote>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local: Option<ServerConfigViewsVideosLocal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub watching_interval: Option<ServerConfigViewsVideosWatchingInterval>,
+    pub watching_interval: ServerConfigViewsVideosWatchingInterval,
 }
 
 /// The `remote` property of [`ServerConfigViewsVideos`].
@@ -5012,48 +4739,38 @@ pub struct ServerConfigViewsVideosLocal {
 }
 
 /// The `watchingInterval` property of [`ServerConfigViewsVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigViewsVideosWatchingInterval {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anonymous: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<i64>,
+    pub anonymous: i64,
+    pub users: i64,
 }
 
 /// The `banner` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigBanner {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<ServerConfigBannerFile>,
+    pub file: ServerConfigBannerFile,
 }
 
 /// The `file` property of [`ServerConfigBanner`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigBannerFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<ServerConfigBannerFileSize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extensions: Option<Vec<String>>,
+    pub size: ServerConfigBannerFileSize,
+    pub extensions: Vec<String>,
 }
 
 /// The `size` property of [`ServerConfigBannerFile`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigBannerFileSize {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
+    pub max: i64,
 }
 
 /// The `broadcastMessage` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigBroadcastMessage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<ServerConfigBroadcastMessageLevel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dismissable: Option<bool>,
+    pub enabled: bool,
+    pub message: String,
+    pub level: ServerConfigBroadcastMessageLevel,
+    pub dismissable: bool,
 }
 
 /// The `level` property of [`ServerConfigBroadcastMessage`].
@@ -5120,21 +4837,18 @@ impl crate::runtime::call::ToParam for ServerConfigBroadcastMessageLevel {
 }
 
 /// The `client` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClient {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_features_info: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<ServerConfigClientHeader>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigClientVideos>,
+    pub videos: ServerConfigClientVideos,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browse_videos: Option<ServerConfigClientBrowseVideos>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menu: Option<ServerConfigClientMenu>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open_in_app: Option<ServerConfigClientOpenInApp>,
+    pub menu: ServerConfigClientMenu,
+    pub open_in_app: ServerConfigClientOpenInApp,
 }
 
 /// The `header` property of [`ServerConfigClient`].
@@ -5146,29 +4860,25 @@ pub struct ServerConfigClientHeader {
 }
 
 /// The `videos` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub miniature: Option<ServerConfigClientVideosMiniature>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resumable_upload: Option<ServerConfigClientVideosResumableUpload>,
+    pub miniature: ServerConfigClientVideosMiniature,
+    pub resumable_upload: ServerConfigClientVideosResumableUpload,
 }
 
 /// The `miniature` property of [`ServerConfigClientVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientVideosMiniature {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefer_author_display_name: Option<bool>,
+    pub prefer_author_display_name: bool,
 }
 
 /// The `resumableUpload` property of [`ServerConfigClientVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientVideosResumableUpload {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_chunk_size: Option<i64>,
+    pub max_chunk_size: i64,
 }
 
 /// The `browseVideos` property of [`ServerConfigClient`].
@@ -5182,122 +4892,98 @@ pub struct ServerConfigClientBrowseVideos {
 }
 
 /// The `menu` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigClientMenu {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login: Option<ServerConfigClientMenuLogin>,
+    pub login: ServerConfigClientMenuLogin,
 }
 
 /// The `login` property of [`ServerConfigClientMenu`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientMenuLogin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect_on_single_external_auth: Option<bool>,
+    pub redirect_on_single_external_auth: bool,
 }
 
 /// The `openInApp` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigClientOpenInApp {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub android: Option<ServerConfigClientOpenInAppAndroid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ios: Option<ServerConfigClientOpenInAppIos>,
+    pub android: ServerConfigClientOpenInAppAndroid,
+    pub ios: ServerConfigClientOpenInAppIos,
 }
 
 /// The `android` property of [`ServerConfigClientOpenInApp`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigClientOpenInAppAndroid {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub intent: Option<ServerConfigClientOpenInAppAndroidIntent>,
+    pub intent: ServerConfigClientOpenInAppAndroidIntent,
 }
 
 /// The `intent` property of [`ServerConfigClientOpenInAppAndroid`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientOpenInAppAndroidIntent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheme: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fallback_url: Option<String>,
+    pub enabled: bool,
+    pub host: String,
+    pub scheme: String,
+    pub fallback_url: String,
 }
 
 /// The `ios` property of [`ServerConfigClientOpenInApp`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientOpenInAppIos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheme: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fallback_url: Option<String>,
+    pub enabled: bool,
+    pub host: String,
+    pub scheme: String,
+    pub fallback_url: String,
 }
 
 /// The `defaults` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigDefaults {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publish: Option<ServerConfigDefaultsPublish>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub p2p: Option<ServerConfigDefaultsP2p>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub player: Option<ServerConfigDefaultsPlayer>,
+    pub publish: ServerConfigDefaultsPublish,
+    pub p2p: ServerConfigDefaultsP2p,
+    pub player: ServerConfigDefaultsPlayer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live: Option<ServerConfigDefaultsLive>,
 }
 
 /// The `publish` property of [`ServerConfigDefaults`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigDefaultsPublish {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub download_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comments_policy: Option<VideoCommentsPolicySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy: Option<VideoPrivacySet>,
+    pub download_enabled: bool,
+    pub comments_policy: VideoCommentsPolicySet,
+    pub privacy: VideoPrivacySet,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<i64>,
 }
 
 /// The `p2p` property of [`ServerConfigDefaults`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigDefaultsP2p {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webapp: Option<ServerConfigDefaultsP2pWebapp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed: Option<ServerConfigDefaultsP2pEmbed>,
+    pub webapp: ServerConfigDefaultsP2pWebapp,
+    pub embed: ServerConfigDefaultsP2pEmbed,
 }
 
 /// The `webapp` property of [`ServerConfigDefaultsP2p`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigDefaultsP2pWebapp {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `embed` property of [`ServerConfigDefaultsP2p`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigDefaultsP2pEmbed {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `player` property of [`ServerConfigDefaults`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigDefaultsPlayer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<PlayerTheme>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_play: Option<bool>,
+    pub auto_play: bool,
 }
 
 /// The `live` property of [`ServerConfigDefaults`].
@@ -5333,64 +5019,48 @@ pub struct ServerConfigFieldsConstraintsUsersPassword {
 }
 
 /// The `live` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigLive {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_replay: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_setting: Option<ServerConfigLiveLatencySetting>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_duration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_instance_lives: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_user_lives: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcoding: Option<ServerConfigLiveTranscoding>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rtmp: Option<ServerConfigLiveRtmp>,
+    pub enabled: bool,
+    pub allow_replay: bool,
+    pub latency_setting: ServerConfigLiveLatencySetting,
+    pub max_duration: i64,
+    pub max_instance_lives: i64,
+    pub max_user_lives: i64,
+    pub transcoding: ServerConfigLiveTranscoding,
+    pub rtmp: ServerConfigLiveRtmp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dvr: Option<ServerConfigLiveDvr>,
 }
 
 /// The `latencySetting` property of [`ServerConfigLive`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigLiveLatencySetting {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `transcoding` property of [`ServerConfigLive`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigLiveTranscoding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_runners: Option<ServerConfigLiveTranscodingRemoteRunners>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_resolutions: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available_profiles: Option<Vec<String>>,
+    pub enabled: bool,
+    pub remote_runners: ServerConfigLiveTranscodingRemoteRunners,
+    pub enabled_resolutions: Vec<i64>,
+    pub profile: String,
+    pub available_profiles: Vec<String>,
 }
 
 /// The `remoteRunners` property of [`ServerConfigLiveTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigLiveTranscodingRemoteRunners {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `rtmp` property of [`ServerConfigLive`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigLiveRtmp {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
+    pub port: i64,
 }
 
 /// The `dvr` property of [`ServerConfigLive`].
@@ -5433,11 +5103,10 @@ pub struct ServerConfigNsfwFlagsSettings {
 }
 
 /// The `storyboards` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigStoryboards {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_runners: Option<ServerConfigStoryboardsRemoteRunners>,
 }
@@ -5450,88 +5119,75 @@ pub struct ServerConfigStoryboardsRemoteRunners {
 }
 
 /// The `videoChannels` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigVideoChannels {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_per_user: Option<i64>,
+    pub max_per_user: i64,
 }
 
 /// ServerConfigVideoFileReplacement
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoFileReplacement {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update: Option<ServerConfigVideoFileReplacementUpdate>,
+    pub update: ServerConfigVideoFileReplacementUpdate,
 }
 
 /// The `update` property of [`ServerConfigVideoFileReplacement`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoFileReplacementUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `videoStudio` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigVideoStudio {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_runners: Option<ServerConfigVideoStudioRemoteRunners>,
+    pub enabled: bool,
+    pub remote_runners: ServerConfigVideoStudioRemoteRunners,
 }
 
 /// The `remoteRunners` property of [`ServerConfigVideoStudio`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoStudioRemoteRunners {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `videoTranscription` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigVideoTranscription {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_runners: Option<ServerConfigVideoTranscriptionRemoteRunners>,
+    pub enabled: bool,
+    pub remote_runners: ServerConfigVideoTranscriptionRemoteRunners,
 }
 
 /// The `remoteRunners` property of [`ServerConfigVideoTranscription`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoTranscriptionRemoteRunners {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `webadmin` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigWebadmin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<ServerConfigWebadminConfiguration>,
+    pub configuration: ServerConfigWebadminConfiguration,
 }
 
 /// The `configuration` property of [`ServerConfigWebadmin`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigWebadminConfiguration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edition: Option<ServerConfigWebadminConfigurationEdition>,
+    pub edition: ServerConfigWebadminConfigurationEdition,
 }
 
 /// The `edition` property of [`ServerConfigWebadminConfiguration`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigWebadminConfigurationEdition {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed: Option<bool>,
+    pub allowed: bool,
 }
 
 /// The `webrtc` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigWebrtc {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stun_servers: Option<Vec<String>>,
+    pub stun_servers: Vec<String>,
 }
 
 /// The `SendClientLog` schema.
@@ -5784,46 +5440,30 @@ pub struct ServerStatsVideosRedundancyItem {
 }
 
 /// The `ServerConfigAbout` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAbout {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance: Option<ServerConfigAboutInstance>,
+    pub instance: ServerConfigAboutInstance,
 }
 
 /// The `instance` property of [`ServerConfigAbout`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigAboutInstance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub short_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terms: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_of_conduct: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hardware_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub moderation_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub administrator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maintenance_lifetime: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_model: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub languages: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub categories: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatars: Option<Vec<ActorImage>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub banners: Option<Vec<ActorImage>>,
+    pub name: String,
+    pub short_description: String,
+    pub description: String,
+    pub terms: String,
+    pub code_of_conduct: String,
+    pub hardware_information: String,
+    pub creation_reason: String,
+    pub moderation_information: String,
+    pub administrator: String,
+    pub maintenance_lifetime: String,
+    pub business_model: String,
+    pub languages: Vec<String>,
+    pub categories: Vec<i64>,
+    pub avatars: Vec<ActorImage>,
+    pub banners: Vec<ActorImage>,
 }
 
 /// The `ServerConfigCustom` schema.
@@ -7288,19 +6928,14 @@ impl crate::runtime::call::ToParam for JobType {
 }
 
 /// The `Job` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Job {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<JobState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<JobType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub state: JobState,
+    pub r#type: JobType,
+    pub data: serde_json::Map<String, serde_json::Value>,
+    pub error: serde_json::Map<String, serde_json::Value>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_on: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7309,14 +6944,12 @@ pub struct Job {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_cancel: Option<bool>,
     /// The job's id in the job queue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<JobId>,
+    pub id: JobId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<JobParent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<f64>,
+    pub progress: f64,
 }
 
 /// The `state` property of [`Job`].
@@ -7849,18 +7482,15 @@ pub struct UserImportResumable {
 }
 
 /// The `CommentThreadResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommentThreadResponse {
     /// Total threads (included deleted ones) on this video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
+    pub total: i64,
     /// Total not-deleted threads (included deleted ones) on this video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_not_deleted_comments: Option<i64>,
+    pub total_not_deleted_comments: i64,
     /// Items: at most 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoComment>>,
+    pub data: Vec<VideoComment>,
 }
 
 /// The `CommentThreadPostResponse` schema.
@@ -7887,14 +7517,12 @@ pub struct VideoTokenResponseFiles {
 }
 
 /// The `VideoListResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoListResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
+    pub total: i64,
     /// Items: at most 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Video>>,
+    pub data: Vec<Video>,
 }
 
 /// The `ChannelActivityListResponse` schema.
@@ -8092,23 +7720,19 @@ pub struct UserNotificationSettings {
 }
 
 /// The `User` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<Username>,
+    pub id: Id,
+    pub username: Username,
     /// The user email
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: String,
     /// Has the user confirmed their email address?
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsfw_policy: Option<NSFWPolicy>,
+    pub nsfw_policy: NSFWPolicy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_displayed: Option<NSFWFlag>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8120,20 +7744,15 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_flags: Option<UserAdminFlags>,
     /// Automatically start playing the upcoming video after the currently playing video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_play_next_video: Option<bool>,
+    pub auto_play_next_video: bool,
     /// Automatically start playing the video on the playlist after the currently playing video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_play_next_video_playlist: Option<bool>,
+    pub auto_play_next_video_playlist: bool,
     /// Automatically start playing the video on the watch page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_play_video: Option<bool>,
+    pub auto_play_video: bool,
     /// whether to enable P2P in the player or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub p2p_enabled: Option<bool>,
+    pub p2p_enabled: bool,
     /// whether to keep track of watched history or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos_history_enabled: Option<bool>,
+    pub videos_history_enabled: bool,
     /// list of languages to filter videos down to
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_languages: Option<Vec<String>>,
@@ -8143,60 +7762,46 @@ pub struct User {
     /// The user video quota in bytes
     ///
     /// Example: `-1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota: Option<i64>,
+    pub video_quota: i64,
     /// The user daily video quota in bytes
     ///
     /// Example: `-1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota_daily: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<UserRoleObject>,
+    pub video_quota_daily: i64,
+    pub role: UserRoleObject,
     /// Theme enabled by this user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<Account>,
+    pub theme: String,
+    pub account: Account,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_settings: Option<UserNotificationSettings>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channels: Option<Vec<VideoChannel>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<bool>,
+    pub blocked: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_instance_config_warning_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_account_setup_warning_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_welcome_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub no_instance_config_warning_modal: bool,
+    pub no_account_setup_warning_modal: bool,
+    pub no_welcome_modal: bool,
+    pub created_at: String,
     /// Auth plugin to use to authenticate the user
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_auth: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_login_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Whether the user has enabled two-factor authentication or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub two_factor_enabled: Option<bool>,
+    pub two_factor_enabled: bool,
     /// New features information the user has read
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_features_info_read: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_public: Option<bool>,
+    pub email_public: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_email: Option<String>,
 }
 
 /// The `role` property of [`User`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserRoleObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<UserRole>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<UserRoleObjectLabel>,
+    pub id: UserRole,
+    pub label: UserRoleObjectLabel,
 }
 
 /// The `label` property of [`UserRoleObject`].
@@ -8263,23 +7868,19 @@ impl crate::runtime::call::ToParam for UserRoleObjectLabel {
 }
 
 /// The `UserWithStats` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserWithStats {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<Username>,
+    pub id: Id,
+    pub username: Username,
     /// The user email
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: String,
     /// Has the user confirmed their email address?
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsfw_policy: Option<NSFWPolicy>,
+    pub nsfw_policy: NSFWPolicy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_displayed: Option<NSFWFlag>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8291,20 +7892,15 @@ pub struct UserWithStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_flags: Option<UserAdminFlags>,
     /// Automatically start playing the upcoming video after the currently playing video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_play_next_video: Option<bool>,
+    pub auto_play_next_video: bool,
     /// Automatically start playing the video on the playlist after the currently playing video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_play_next_video_playlist: Option<bool>,
+    pub auto_play_next_video_playlist: bool,
     /// Automatically start playing the video on the watch page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_play_video: Option<bool>,
+    pub auto_play_video: bool,
     /// whether to enable P2P in the player or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub p2p_enabled: Option<bool>,
+    pub p2p_enabled: bool,
     /// whether to keep track of watched history or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos_history_enabled: Option<bool>,
+    pub videos_history_enabled: bool,
     /// list of languages to filter videos down to
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_languages: Option<Vec<String>>,
@@ -8314,49 +7910,37 @@ pub struct UserWithStats {
     /// The user video quota in bytes
     ///
     /// Example: `-1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota: Option<i64>,
+    pub video_quota: i64,
     /// The user daily video quota in bytes
     ///
     /// Example: `-1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota_daily: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<UserRoleObject>,
+    pub video_quota_daily: i64,
+    pub role: UserRoleObject,
     /// Theme enabled by this user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<Account>,
+    pub theme: String,
+    pub account: Account,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_settings: Option<UserNotificationSettings>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channels: Option<Vec<VideoChannel>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<bool>,
+    pub blocked: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_instance_config_warning_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_account_setup_warning_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_welcome_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub no_instance_config_warning_modal: bool,
+    pub no_account_setup_warning_modal: bool,
+    pub no_welcome_modal: bool,
+    pub created_at: String,
     /// Auth plugin to use to authenticate the user
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_auth: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_login_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Whether the user has enabled two-factor authentication or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub two_factor_enabled: Option<bool>,
+    pub two_factor_enabled: bool,
     /// New features information the user has read
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_features_info_read: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_public: Option<bool>,
+    pub email_public: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_email: Option<String>,
     /// Count of videos published
@@ -8955,18 +8539,16 @@ pub struct UserRegistrationUser {
 }
 
 /// The `OAuthClient` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthClient {
     /// Length: 32 characters. Pattern: `/^[a-z0-9]$/`.
     ///
     /// Example: `"v1ikx5hnfop4mdpnci8nsqh93c45rldf"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    pub client_id: String,
     /// Length: 32 characters. Pattern: `/^[a-zA-Z0-9]$/`.
     ///
     /// Example: `"AjWiOapPltI6EnsWQwlFarRtLh4u8tDt"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<crate::Secret>,
+    pub client_secret: crate::Secret,
 }
 
 /// The `OAuthToken-password` schema.
@@ -9040,41 +8622,32 @@ impl OAuthTokenRefreshToken {
 }
 
 /// The `VideoChannel` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// immutable name of the actor, used to find or mention it
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Username>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatars: Option<Vec<ActorImage>>,
+    pub name: Username,
+    pub avatars: Vec<ActorImage>,
     /// server on which the actor is resident
     ///
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: String,
     /// whether this actor's host allows redundancy of its videos
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_redundancy_allowed: Option<bool>,
     /// number of actors subscribed to by this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub following_count: Option<i64>,
+    pub following_count: i64,
     /// number of followers of this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub followers_count: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9084,8 +8657,7 @@ pub struct VideoChannel {
     /// Length: 1 to 120 characters.
     ///
     /// Example: `"Videos of Framasoft"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: String,
     /// Length: 3 to 1000 characters.
     ///
     /// Example: `"Videos made with <3 by Framasoft"`
@@ -9103,10 +8675,8 @@ pub struct VideoChannel {
     /// Format: `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_local: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub banners: Option<Vec<ActorImage>>,
+    pub is_local: bool,
+    pub banners: Vec<ActorImage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<Account>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9219,51 +8789,40 @@ pub struct VideoChannelUpdate {
 }
 
 /// The `VideoChannelList` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoChannelList {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoChannelListDataItem>>,
+    pub total: i64,
+    pub data: Vec<VideoChannelListDataItem>,
 }
 
 /// An item of the `data` property of [`VideoChannelList`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannelListDataItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// immutable name of the actor, used to find or mention it
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Username>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatars: Option<Vec<ActorImage>>,
+    pub name: Username,
+    pub avatars: Vec<ActorImage>,
     /// server on which the actor is resident
     ///
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: String,
     /// whether this actor's host allows redundancy of its videos
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_redundancy_allowed: Option<bool>,
     /// number of actors subscribed to by this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub following_count: Option<i64>,
+    pub following_count: i64,
     /// number of followers of this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub followers_count: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9273,8 +8832,7 @@ pub struct VideoChannelListDataItem {
     /// Length: 1 to 120 characters.
     ///
     /// Example: `"Videos of Framasoft"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: String,
     /// Length: 3 to 1000 characters.
     ///
     /// Example: `"Videos made with <3 by Framasoft"`
@@ -9292,10 +8850,8 @@ pub struct VideoChannelListDataItem {
     /// Format: `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_local: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub banners: Option<Vec<ActorImage>>,
+    pub is_local: bool,
+    pub banners: Vec<ActorImage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<Account>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11185,23 +10741,17 @@ pub struct RunnerRegistrationToken {
 }
 
 /// The `Runner` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Runner {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub id: i64,
+    pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_contact: Option<chrono::DateTime<chrono::Utc>>,
+    pub ip: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_contact: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
@@ -11576,31 +11126,24 @@ pub struct RunnerJobParent {
 }
 
 /// If job is associated to a runner
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunnerJobRunner {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub id: f64,
+    pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 /// The `RunnerJobAdmin` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunnerJobAdmin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<RunnerJobType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<RunnerJobStateConstant>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<RunnerJobPayload>,
+    pub uuid: UUIDv4,
+    pub r#type: RunnerJobType,
+    pub state: RunnerJobStateConstant,
+    pub payload: RunnerJobPayload,
     /// Number of times a remote runner failed to process this job. After too many failures, the job in "error" state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failures: Option<i64>,
+    pub failures: i64,
     /// Error message if the job is errored
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -11608,12 +11151,9 @@ pub struct RunnerJobAdmin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<i64>,
     /// Job priority (less has more priority)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub priority: i64,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11624,8 +11164,7 @@ pub struct RunnerJobAdmin {
     /// If job is associated to a runner
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runner: Option<RunnerJobRunner>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_payload: Option<serde_json::Map<String, serde_json::Value>>,
+    pub private_payload: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `WatchedWordsLists` schema.
@@ -12233,50 +11772,37 @@ impl crate::runtime::call::ToParam for VideoChannelCollaboratorState {
 }
 
 /// A plugin installed on the server.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisteredPlugin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub npm_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub name: String,
+    pub npm_name: String,
+    pub version: String,
+    pub description: String,
     /// The plugin's client scripts, by path.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_scripts: Option<std::collections::BTreeMap<String, ClientScriptJSON>>,
+    pub client_scripts: std::collections::BTreeMap<String, ClientScriptJSON>,
 }
 
 /// A theme installed on the server.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisteredTheme {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub npm_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub name: String,
+    pub npm_name: String,
+    pub version: String,
+    pub description: String,
     /// The plugin's client scripts, by path.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_scripts: Option<std::collections::BTreeMap<String, ClientScriptJSON>>,
+    pub client_scripts: std::collections::BTreeMap<String, ClientScriptJSON>,
     /// The theme's style sheets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub css: Option<Vec<String>>,
+    pub css: Vec<String>,
 }
 
 /// A client script of a plugin or theme.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClientScriptJSON {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub script: Option<String>,
+    pub script: String,
     /// Where in the web client the script runs (`common`, `video-watch`, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<String>>,
+    pub scopes: Vec<String>,
 }
 
 /// An authentication plugin that logs users in on an external page.
@@ -12296,19 +11822,14 @@ pub struct RegisteredExternalAuthConfig {
 }
 
 /// An authentication plugin that checks a username and password.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisteredIdAndPassAuthConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub npm_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weight: Option<i64>,
+    pub npm_name: String,
+    pub name: String,
+    pub version: String,
+    pub auth_name: String,
+    pub weight: i64,
 }
 
 /// Video id or UUID

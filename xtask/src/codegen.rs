@@ -14,7 +14,7 @@ const WARNINGS_SHOWN: usize = 12;
 pub fn run(args: &[String]) -> Result<(), String> {
     let args = Args::parse(
         args,
-        &["--spec", "--out", "--names", "--overlay"],
+        &["--spec", "--out", "--names", "--overlay", "--always-sent"],
         &["--check", "--deny-warnings"],
     )?;
     let spec = spec_path(args.value("--spec"))?;
@@ -31,14 +31,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let config = Config {
         operation_names: read_names(args.value("--names"))?,
         overlay: read_overlay(args.value("--overlay"))?,
+        always_sent: read_always_sent(args.value("--always-sent"))?,
         deny_warnings: args.has("--deny-warnings"),
         ..Config::default()
     };
     let generated = codegen::generate(&bytes, &origin, &config).map_err(|failure| {
         let errors = failure.diagnostics.error_count();
         let overlay_failed = failure.diagnostics.errors().any(|e| e.message.starts_with("overlay "));
+        let evidence_failed = failure.diagnostics.errors().any(|e| e.message.starts_with("the evidence "));
         let note = if overlay_failed && args.value("--overlay").is_none() {
             "\nspec/overlay.yaml corrects PeerTube's document: for another document, pass `--overlay none`."
+        } else if evidence_failed && args.value("--always-sent").is_none() {
+            "\nspec/always-sent.yaml is about PeerTube's document: for another document, pass `--always-sent none`."
         } else if config.deny_warnings {
             "\n(warnings are errors under --deny-warnings)"
         } else {
@@ -112,6 +116,26 @@ pub(crate) fn read_overlay(
     codegen::overlay::parse(&bytes, &origin)
         .map(Some)
         .map_err(|e| e.to_string())
+}
+
+/// The evidence of response properties servers always send: `--always-sent PATH` (`none` for
+/// none), else `spec/always-sent.yaml` (written by `cargo xtask audit --evidence`) when it exists.
+pub(crate) fn read_always_sent(
+    given: Option<&str>,
+) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<String>>, String> {
+    let path = match given {
+        Some("none") => return Ok(Default::default()),
+        Some(path) => PathBuf::from(path),
+        None => {
+            let default = root().join(crate::audit::EVIDENCE);
+            if !default.is_file() {
+                return Ok(Default::default());
+            }
+            default
+        }
+    };
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    codegen::read_always_sent(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
 }
 
 /// The names file: `--names PATH` (`none` for none), else `spec/names.yaml` when it exists.

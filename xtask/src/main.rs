@@ -35,12 +35,13 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  codegen [--spec PATH] [--out DIR] [--names PATH] [--overlay PATH] [--check] [--deny-warnings]
+  codegen [--spec PATH] [--out DIR] [--names PATH] [--overlay PATH] [--always-sent PATH] [--check] [--deny-warnings]
       Generate the client crate from an OpenAPI document (JSON or YAML).
       --spec PATH       the document (default: spec/upstream/openapi.yaml or .json)
       --out DIR         write the crate there instead of generated/ (and nothing else)
       --names PATH      method names to pin or override (default: spec/names.yaml; `none`)
       --overlay PATH    corrections applied first (default: spec/overlay.yaml; `none`)
+      --always-sent PATH  response properties made plain fields (default: spec/always-sent.yaml; `none`)
       --check           write nothing; fail if the crate on disk is not what the generator writes
       --deny-warnings   fail when the document gives any warning
   test [--spec PATH]

@@ -1,14 +1,14 @@
 //! The model stage's driver: types, then operations, then the decisions that need the whole
 //! picture (where values travel, which `Option`s nest, which fields need a `Box`, the order).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
 use super::operations::{convert, skeletons};
 use super::types::TypeBuilder;
 use super::{ApiInfo, FieldRepr, Model, TypeDef, TypeExpr, TypeId, TypeKind, Usage};
-use crate::diagnostic::{Diagnostics, Failure};
+use crate::diagnostic::{Diagnostic, Diagnostics, Failure};
 use crate::pointer::Pointer;
 use crate::resolve::Resolved;
 
@@ -16,10 +16,10 @@ use crate::resolve::Resolved;
 pub fn build(
     resolved: &Resolved,
     content_sha256: &str,
-    operation_names: &BTreeMap<String, String>,
+    config: &crate::Config,
 ) -> Result<(Model, Diagnostics), Failure> {
     let mut diagnostics = Diagnostics::default();
-    let (skeletons, stems) = skeletons(resolved, operation_names, &mut diagnostics);
+    let (skeletons, stems) = skeletons(resolved, &config.operation_names, &mut diagnostics);
 
     let component_names: Vec<String> = resolved
         .api
@@ -58,6 +58,10 @@ pub fn build(
     }
 
     mark_usage(&mut defs, &mut operations);
+    diagnostics.extend(require_always_sent(&mut defs, &config.always_sent));
+    if diagnostics.has_errors() {
+        return Err(diagnostics.into());
+    }
     for operation in &mut operations {
         operation.pagination = super::operations::pagination(operation, &defs);
     }
@@ -298,6 +302,46 @@ fn mark_usage(defs: &mut [TypeDef], operations: &mut [super::Operation]) {
         };
     spread(defs, request, |u| &mut u.request);
     spread(defs, response, |u| &mut u.response);
+}
+
+/// A response property every supported server always sends, never `null` (the evidence, see
+/// [`crate::read_always_sent`]), is a plain field: in a type only read from responses, a field
+/// the document leaves optional becomes required. Types the client sends keep the document's
+/// `required` lists. Evidence that names no field is an error: it was gathered from another
+/// document.
+fn require_always_sent(
+    defs: &mut [TypeDef],
+    always_sent: &BTreeMap<String, BTreeSet<String>>,
+) -> Diagnostics {
+    let mut unmatched: BTreeSet<(&str, &str)> = always_sent
+        .iter()
+        .flat_map(|(owner, names)| names.iter().map(move |n| (owner.as_str(), n.as_str())))
+        .collect();
+    for def in defs.iter_mut() {
+        let Some(names) = always_sent.get(def.origin.as_str()) else {
+            continue;
+        };
+        let only_read = def.usage.response && !def.usage.request;
+        let TypeKind::Struct(s) = &mut def.kind else {
+            continue;
+        };
+        for field in s.fields.iter_mut().filter(|f| names.contains(&f.wire_name)) {
+            unmatched.remove(&(def.origin.as_str(), field.wire_name.as_str()));
+            if only_read && field.repr == FieldRepr::Optional {
+                field.repr = FieldRepr::Required;
+            }
+        }
+    }
+    let mut diagnostics = Diagnostics::default();
+    for (owner, name) in unmatched {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "the evidence of properties always sent names `{name}` of `{owner}`, which is no property of an object schema"
+            ))
+            .hint("the document changed: run `cargo xtask audit --evidence`; for another document, pass `--always-sent none`"),
+        );
+    }
+    diagnostics
 }
 
 /// Optional and nullable fields nest `Option`s only in types the client sends, where `null`
@@ -561,5 +605,111 @@ fn remap(expr: &mut TypeExpr, renumber: &impl Fn(&mut TypeId)) {
             remap(inner, renumber)
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Docs, Field, Struct};
+
+    fn field(name: &str, repr: FieldRepr) -> Field {
+        Field {
+            name: name.into(),
+            wire_name: name.into(),
+            ty: TypeExpr::String,
+            repr,
+            docs: Docs::default(),
+            boxed: false,
+        }
+    }
+
+    fn def(name: &str, usage: Usage, fields: Vec<Field>) -> TypeDef {
+        TypeDef {
+            id: TypeId(0),
+            name: name.into(),
+            origin: Pointer::root()
+                .push("components")
+                .push("schemas")
+                .push(name),
+            docs: Docs::default(),
+            about: String::new(),
+            kind: TypeKind::Struct(Struct { fields }),
+            usage,
+        }
+    }
+
+    fn reprs(def: &TypeDef) -> Vec<FieldRepr> {
+        match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| f.repr).collect(),
+            _ => vec![],
+        }
+    }
+
+    #[test]
+    fn always_sent_fields_of_response_types_become_required() {
+        let read = Usage {
+            request: false,
+            response: true,
+        };
+        let both = Usage {
+            request: true,
+            response: true,
+        };
+        let fields = || {
+            vec![
+                field("name", FieldRepr::Optional),
+                field("nickname", FieldRepr::Optional),
+                field("support", FieldRepr::Nullable),
+            ]
+        };
+        let mut defs = vec![def("Video", read, fields()), def("Channel", both, fields())];
+        let names = |list: &[&str]| list.iter().map(|n| (*n).to_owned()).collect();
+        let evidence = BTreeMap::from([
+            (
+                "#/components/schemas/Video".to_owned(),
+                names(&["name", "support"]),
+            ),
+            ("#/components/schemas/Channel".to_owned(), names(&["name"])),
+        ]);
+        assert!(require_always_sent(&mut defs, &evidence).is_empty());
+        // Only the optional field of the type only read from responses changes; a nullable
+        // field and the fields of a type the client sends keep the document's rule.
+        let [video, channel] = &defs[..] else {
+            panic!("two types")
+        };
+        assert_eq!(
+            reprs(video),
+            [
+                FieldRepr::Required,
+                FieldRepr::Optional,
+                FieldRepr::Nullable
+            ]
+        );
+        assert_eq!(
+            reprs(channel),
+            [
+                FieldRepr::Optional,
+                FieldRepr::Optional,
+                FieldRepr::Nullable
+            ]
+        );
+    }
+
+    #[test]
+    fn evidence_that_names_no_field_is_an_error() {
+        let mut defs = vec![def("Video", Usage::default(), vec![])];
+        let evidence = BTreeMap::from([(
+            "#/components/schemas/Video".to_owned(),
+            BTreeSet::from(["name".to_owned()]),
+        )]);
+        let diagnostics = require_always_sent(&mut defs, &evidence);
+        let message = diagnostics.errors().next().map(ToString::to_string);
+        assert!(
+            message
+                .as_deref()
+                .is_some_and(|m| m.contains("`name` of `#/components/schemas/Video`")),
+            "{message:?}"
+        );
     }
 }

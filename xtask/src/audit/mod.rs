@@ -56,6 +56,53 @@ struct Config {
     names: IndexMap<String, Option<ModelNames>>,
     #[serde(default)]
     reviewed: Vec<Reviewed>,
+    /// Response properties the server leaves out or sends as `null` whatever its models say
+    /// (seen in its code): never made plain fields.
+    #[serde(default, rename = "not-always-sent")]
+    not_always_sent: Vec<NotAlwaysSent>,
+    /// Object schemas whose server code (what writes them) was read: their models count as
+    /// evidence even where no recorded body has the property.
+    #[serde(default, rename = "read-in-server-code")]
+    read_in_server_code: Vec<ReadInServerCode>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotAlwaysSent {
+    /// The object schema (the Rust type's origin).
+    at: String,
+    property: String,
+    reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReadInServerCode {
+    at: String,
+    code: String,
+}
+
+/// What maintainers know beyond the models and the recorded bodies.
+struct Review<'c> {
+    not_always_sent: BTreeMap<(&'c str, &'c str), &'c str>,
+    read: BTreeSet<&'c str>,
+}
+
+impl Config {
+    fn review(&self) -> Review<'_> {
+        Review {
+            not_always_sent: self
+                .not_always_sent
+                .iter()
+                .map(|e| ((e.at.as_str(), e.property.as_str()), e.reason.as_str()))
+                .collect(),
+            read: self
+                .read_in_server_code
+                .iter()
+                .map(|r| r.at.as_str())
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -252,17 +299,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
         say!("  wrote {EVIDENCE}: review the change, then commit it");
     } else if pinned {
         let evidence = read_evidence(&evidence_path)?;
+        let review = config.review();
         problems.extend(check_evidence(
             &evidence,
             &comparison.1,
             &recorded,
             &requests,
+            &review,
         ));
         figures(
             &evidence,
             &comparison.1,
             &recorded,
             (&responses, &requests),
+            &review,
             args.has("--all"),
         );
     }
@@ -394,7 +444,12 @@ fn summarize(coverage: &Coverage, comparison: &Comparison) {
 
 /// Why a property the pinned model always sends is (still) an `Option`, or `None` when the
 /// pinned release and the recorded bodies allow a plain field.
-fn objection(pair: &Pair, recorded: &Recorded, requests: &BTreeSet<Pointer>) -> Option<String> {
+fn objection(
+    pair: &Pair,
+    recorded: &Recorded,
+    requests: &BTreeSet<Pointer>,
+    review: &Review,
+) -> Option<String> {
     if requests.contains(&pair.owner) {
         return Some("the client also sends this type".to_owned());
     }
@@ -413,6 +468,23 @@ fn objection(pair: &Pair, recorded: &Recorded, requests: &BTreeSet<Pointer>) -> 
     if seen.absent > 0 {
         return Some(format!("absent from a recorded body ({source})"));
     }
+    if let Some(reason) = review
+        .not_always_sent
+        .get(&(pair.owner.as_str(), pair.name.as_str()))
+    {
+        return Some(format!(
+            "left out or null in the server's code ({})",
+            reason.trim()
+        ));
+    }
+    // PeerTube's server compiles without strict null checks: a property its models declare
+    // non-optional may still be `null` or left out. A recorded body, or the server code read
+    // for the type, shows it is not.
+    if seen.present == 0 && !review.read.contains(pair.owner.as_str()) {
+        return Some(
+            "in no recorded body, and the server code that writes it not reviewed".to_owned(),
+        );
+    }
     None
 }
 
@@ -421,11 +493,13 @@ fn option_where_always_sent<'c>(
     comparison: &'c Comparison,
     responses: &BTreeSet<Pointer>,
 ) -> Vec<&'c Pair> {
+    let mut seen = BTreeSet::new();
     comparison
         .pairs
         .iter()
         .filter(|p| responses.contains(&p.owner))
         .filter(|p| p.always_sent() && (!p.required || p.nullable))
+        .filter(|p| seen.insert((&p.owner, &p.name)))
         .collect()
 }
 
@@ -437,6 +511,7 @@ fn gather_evidence(
     (responses, requests): (&BTreeSet<Pointer>, &BTreeSet<Pointer>),
     list: bool,
 ) -> Result<String, String> {
+    let review = &config.review();
     let releases: Vec<String> = node::published_versions()?
         .into_iter()
         .filter(|v| version_key(v) >= version_key(&config.floor))
@@ -488,7 +563,8 @@ fn gather_evidence(
     let candidates = option_where_always_sent(pinned, responses);
     for pair in &candidates {
         let key = (pair.owner.clone(), pair.name.clone());
-        let reason = objection(pair, recorded, requests).or_else(|| broken.get(&key).cloned());
+        let reason =
+            objection(pair, recorded, requests, review).or_else(|| broken.get(&key).cloned());
         match reason {
             Some(reason) => {
                 if list {
@@ -502,10 +578,12 @@ fn gather_evidence(
                 };
                 *reasons.entry(short.to_owned()).or_default() += 1;
             }
-            None => types
-                .entry(pair.owner.to_string())
-                .or_default()
-                .push(pair.name.clone()),
+            None => {
+                let names = types.entry(pair.owner.to_string()).or_default();
+                if !names.contains(&pair.name) {
+                    names.push(pair.name.clone());
+                }
+            }
         }
     }
     let required: usize = types.values().map(Vec::len).sum();
@@ -526,8 +604,10 @@ fn gather_evidence(
          # A property is here when every release of @peertube/peertube-types from the floor on declares\n\
          # it non-optional and never `null`, no recorded body (../shared/corpus and the document's\n\
          # response examples) leaves it out or sends `null`, the document does not declare it\n\
-         # nullable, and the client never sends the type. Keys are the object schemas the Rust types\n\
-         # come from.\n",
+         # nullable, and the client never sends the type. PeerTube's server compiles without strict\n\
+         # null checks, so its models alone prove nothing: a recorded body must have the property,\n\
+         # or the server code that writes the type must have been read (spec/server-models.yaml).\n\
+         # Keys are the object schemas the Rust types come from.\n",
     );
     text.push_str(&format!("floor: {}\n", yaml_string(&config.floor)));
     text.push_str(&format!(
@@ -557,6 +637,14 @@ fn gather_evidence(
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+    }
+    if !config.read_in_server_code.is_empty() {
+        text.push_str(
+            "# Types whose server code was read, so their models count without a recorded body:\n",
+        );
+        for read in &config.read_in_server_code {
+            text.push_str(&format!("#   {} ({})\n", read.at, read.code.trim()));
+        }
     }
     text.push_str("types:\n");
     for (owner, names) in &types {
@@ -604,6 +692,7 @@ fn check_evidence(
     pinned: &Comparison,
     recorded: &Recorded,
     requests: &BTreeSet<Pointer>,
+    review: &Review,
 ) -> Vec<String> {
     let pairs: BTreeMap<(String, &str), &Pair> = pinned
         .pairs
@@ -618,7 +707,7 @@ fn check_evidence(
                 Some(pair) if pair.required && !pair.nullable => {
                     Some("the document requires it now".to_owned())
                 }
-                Some(pair) => objection(pair, recorded, requests),
+                Some(pair) => objection(pair, recorded, requests, review),
             };
             if let Some(why) = why {
                 problems.push(format!(
@@ -635,6 +724,7 @@ fn figures(
     pinned: &Comparison,
     recorded: &Recorded,
     (responses, requests): (&BTreeSet<Pointer>, &BTreeSet<Pointer>),
+    review: &Review,
     list: bool,
 ) {
     let candidates = option_where_always_sent(pinned, responses);
@@ -647,7 +737,7 @@ fn figures(
     let required = candidates.iter().filter(|p| in_evidence(p)).count();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for pair in candidates.iter().filter(|p| !in_evidence(p)) {
-        let reason = objection(pair, recorded, requests).unwrap_or_else(|| {
+        let reason = objection(pair, recorded, requests, review).unwrap_or_else(|| {
             "optional, nullable or absent in another release (see --evidence)".to_owned()
         });
         if list {
