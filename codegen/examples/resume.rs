@@ -1,35 +1,35 @@
-//! Starts a session from a refresh token saved earlier (by the `login` example), without the
-//! password, and shows who is logged in.
+//! Resumes a session saved earlier (by the `login` example), without the password, and shows
+//! who is logged in.
 //!
 //! ```sh
-//! PEERTUBE_URL=https://peertube.example.com PEERTUBE_TOKEN_FILE=token cargo run --example resume
+//! PEERTUBE_URL=https://peertube.example.com PEERTUBE_SESSION_FILE=session.json \
+//!     cargo run --example resume
 //! ```
 //!
-//! Refresh tokens are used once: the new one is saved back to the file.
+//! The session's tokens are refreshed when they expire, and PeerTube replaces the refresh
+//! token each time: the session is saved back to the file.
 
-use peertube_client::{Client, ErrorCode};
+use peertube_client::{Client, Error, SavedSession};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(&var("PEERTUBE_URL")?)?;
-    let path = var("PEERTUBE_TOKEN_FILE")?;
-    let saved = std::fs::read_to_string(&path)?;
+    let path = var("PEERTUBE_SESSION_FILE")?;
+    let saved: SavedSession = serde_json::from_slice(&std::fs::read(&path)?)?;
+    client.restore_session(saved)?;
 
-    let tokens = match client.login_with_refresh_token(saved.trim()).await {
-        Ok(tokens) => tokens,
-        Err(error) if error.code() == Some(&ErrorCode::InvalidGrant) => {
-            return Err(
-                "the saved refresh token expired or was used: run the `login` example again".into(),
-            );
+    let me = match client.get_user_info().await {
+        Ok(me) => me,
+        Err(Error::SessionExpired { .. }) => {
+            return Err("the saved session expired: run the `login` example again".into());
         }
         Err(error) => return Err(error.into()),
     };
-    if let Some(refresh_token) = &tokens.refresh_token {
-        std::fs::write(&path, refresh_token.expose())?;
-    }
-
-    let me = client.get_user_info().await?;
     println!("logged in as {}", me.username);
+
+    if let Some(session) = client.session() {
+        std::fs::write(&path, serde_json::to_vec(&session.with_secrets())?)?;
+    }
     Ok(())
 }
 

@@ -7,14 +7,13 @@
 //! indexed even where the API document asks for `style: form`.
 //!
 //! Files cannot be encoded through serde; while a body is encoded here, each [`FilePart`] is
-//! set aside and stands in the encoded value as a placeholder, which becomes a file part.
-
-use std::cell::RefCell;
+//! set aside (see [`file::setting_aside`]) and stands in the encoded value as a placeholder,
+//! which becomes a file part.
 
 use serde::Serialize;
 use serde_json::Value;
 
-use super::file::FilePart;
+use super::file::{self, FilePart};
 
 /// A part's value.
 #[derive(Clone, Debug)]
@@ -23,30 +22,9 @@ pub(crate) enum PartValue {
     File(FilePart),
 }
 
-thread_local! {
-    /// The files set aside while a multipart body is encoded (`None` outside of that).
-    static FILES: RefCell<Option<Vec<FilePart>>> = const { RefCell::new(None) };
-}
-
-const PLACEHOLDER: &str = "\u{0}peertube-client-file-part:";
-
-/// Sets `file` aside if a multipart body is being encoded, returning its placeholder.
-pub(crate) fn set_aside(file: &FilePart) -> Option<String> {
-    FILES.with(|files| {
-        let mut files = files.borrow_mut();
-        let files = files.as_mut()?;
-        files.push(file.clone());
-        Some(format!("{PLACEHOLDER}{}", files.len() - 1))
-    })
-}
-
 /// The parts of a multipart body, in the order of its fields.
 pub(crate) fn parts<T: Serialize>(body: &T) -> Result<Vec<(String, PartValue)>, String> {
-    FILES.with(|files| *files.borrow_mut() = Some(Vec::new()));
-    let value = serde_json::to_value(body);
-    let files = FILES
-        .with(|files| files.borrow_mut().take())
-        .unwrap_or_default();
+    let (value, files) = file::setting_aside(|| serde_json::to_value(body));
     let value = value.map_err(|e| e.to_string())?;
     let Value::Object(fields) = value else {
         return Err("a multipart body must be an object".to_owned());
@@ -64,10 +42,7 @@ fn flatten(name: String, value: Value, files: &[FilePart], parts: &mut Vec<(Stri
         Value::Bool(b) => parts.push((name, PartValue::Text(b.to_string()))),
         Value::Number(n) => parts.push((name, PartValue::Text(n.to_string()))),
         Value::String(s) => {
-            let file = s
-                .strip_prefix(PLACEHOLDER)
-                .and_then(|index| index.parse::<usize>().ok())
-                .and_then(|index| files.get(index));
+            let file = file::set_aside_index(&s).and_then(|index| files.get(index));
             match file {
                 Some(file) => parts.push((name, PartValue::File(file.clone()))),
                 None => parts.push((name, PartValue::Text(s))),
@@ -148,8 +123,7 @@ mod tests {
     }
 
     #[test]
-    fn files_are_not_set_aside_outside_multipart_bodies() {
-        assert_eq!(set_aside(&FilePart::from_bytes(vec![1])), None);
+    fn only_objects_are_multipart_bodies() {
         assert!(parts(&vec![1, 2]).is_err());
     }
 }

@@ -3,6 +3,9 @@
 use std::fmt;
 
 /// A secret string. `Debug` prints `Secret(***)`; [`Secret::expose`] gives the value.
+///
+/// It serializes as the plain string (request bodies carry it): a type that holds one and
+/// is serializable writes the secret.
 #[derive(Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
@@ -39,6 +42,10 @@ impl From<&str> for Secret {
 impl super::call::ToParam for Secret {
     fn to_param(&self) -> String {
         self.0.clone()
+    }
+
+    fn is_secret(&self) -> bool {
+        true
     }
 }
 

@@ -10,29 +10,41 @@ use crate::pointer::Pointer;
 /// How many errors one run collects before it stops looking for more.
 pub const ERROR_LIMIT: usize = 50;
 
+/// Whether a diagnostic stops generation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Something the generator supports only partly; the client is still generated.
     Warning,
+    /// Something that stops generation.
     Error,
 }
 
 /// A line and column in the document's text, both starting at 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Location {
+    /// The line, from 1.
     pub line: usize,
+    /// The column, from 1.
     pub column: usize,
 }
 
+/// One thing the generator reports about the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether it stops generation.
     pub severity: Severity,
+    /// What is wrong, in a sentence.
     pub message: String,
+    /// Where in the document (or in the overlay or names file, for their own errors).
     pub pointer: Option<Pointer>,
+    /// Where in the text, for a document that does not parse.
     pub location: Option<Location>,
+    /// What to do about it.
     pub hint: Option<String>,
 }
 
 impl Diagnostic {
+    /// An error saying `message`.
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -43,6 +55,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning saying `message`.
     pub fn warning(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -50,21 +63,25 @@ impl Diagnostic {
         }
     }
 
+    /// The diagnostic, at `pointer`.
     pub fn at(mut self, pointer: &Pointer) -> Self {
         self.pointer = Some(pointer.clone());
         self
     }
 
+    /// The diagnostic, at a line and column of the text.
     pub fn at_location(mut self, location: Location) -> Self {
         self.location = Some(location);
         self
     }
 
+    /// The diagnostic, with what to do about it.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
+    /// Whether it stops generation.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -111,16 +128,19 @@ impl Diagnostics {
         self.items.push(diagnostic);
     }
 
+    /// Adds every diagnostic of `other`, as [`Diagnostics::push`] does.
     pub fn extend(&mut self, other: Diagnostics) {
         for diagnostic in other.items {
             self.push(diagnostic);
         }
     }
 
+    /// How many errors there are.
     pub fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
+    /// Whether there is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
@@ -130,18 +150,22 @@ impl Diagnostics {
         self.error_count() >= ERROR_LIMIT
     }
 
+    /// The warnings, in order.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter().filter(|d| !d.is_error())
     }
 
+    /// The errors, in order.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter().filter(|d| d.is_error())
     }
 
+    /// Every diagnostic, in order.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
 
+    /// Whether there is none.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -168,6 +192,7 @@ impl From<Diagnostic> for Diagnostics {
 /// Generation failed: the errors (and the warnings found along the way).
 #[derive(Debug, Clone)]
 pub struct Failure {
+    /// The errors, and the warnings found along the way.
     pub diagnostics: Diagnostics,
 }
 

@@ -9,18 +9,11 @@ use crate::emit::{Content, EmittedFile};
 pub struct OutputFile {
     /// Relative to the crate's root, `/`-separated.
     pub path: String,
+    /// The file's text.
     pub contents: String,
 }
 
-/// Formats every file. `preamble` is the comment that opens each Rust file.
-pub fn format(files: Vec<EmittedFile>, preamble: &str) -> Result<Vec<OutputFile>, Diagnostic> {
-    files
-        .into_iter()
-        .map(|file| format_file(file, preamble))
-        .collect()
-}
-
-/// Formats one file.
+/// Formats one file. `preamble` is the comment that opens each Rust file.
 pub fn format_file(file: EmittedFile, preamble: &str) -> Result<OutputFile, Diagnostic> {
     let contents = match file.content {
         Content::Rust(tokens) => {
@@ -91,6 +84,13 @@ pub fn preamble(title: &str, version: &str, content_sha256: &str) -> String {
 mod tests {
     use super::*;
     use quote::quote;
+
+    fn format(files: Vec<EmittedFile>, preamble: &str) -> Result<Vec<OutputFile>, Diagnostic> {
+        files
+            .into_iter()
+            .map(|file| format_file(file, preamble))
+            .collect()
+    }
 
     #[test]
     fn rust_is_formatted_under_the_preamble() {

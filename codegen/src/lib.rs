@@ -1,18 +1,21 @@
 //! A generator of Rust API clients from OpenAPI 3.0 documents, built for PeerTube's.
 //!
-//! The pipeline is the architecture; each stage is a module with one job:
+//! The pipeline is the architecture (`ARCHITECTURE.md` at the repository's root walks through
+//! it); each stage is a module with one job:
 //!
 //! 1. [`load`]: bytes (JSON or YAML) into a JSON value, and the document's digests;
 //!    then [`overlay`]: the maintainers' corrections, applied to that value;
-//! 2. [`resolve`]: the OpenAPI skeleton, and schemas normalized into a graph (refs checked,
-//!    `allOf` merged);
-//! 3. [`model`]: plain data about the Rust items to generate (names from [`naming`]);
-//! 4. [`emit`]: the model into tokens (the only user of `quote!`);
-//! 5. [`format`](mod@format): tokens into text with `prettyplease`;
+//! 2. `resolve`: the resolved document: operations with their `$ref`s followed, and every
+//!    schema they reach normalized (refs checked, `allOf` merged);
+//! 3. `model`: plain data about the Rust items to generate (names from [`naming`]);
+//! 4. `emit`: the model into tokens (the only user of `quote!`);
+//! 5. `format`: tokens into text with `prettyplease`;
 //! 6. [`write`](mod@write): text onto disk, only where it changed, or a comparison (`--check`).
 //!
-//! [`generate`] runs stages 1 to 5; the caller decides whether to write or to check.
+//! [`generate`] runs stages 1 to 5; the caller decides whether to write or to check. The
+//! stages in between are private: [`generate`] is their interface.
 
+#![deny(missing_docs)]
 // Document data must never make the generator panic: a bad document gets an error naming the
 // place. Tests may unwrap.
 #![cfg_attr(
@@ -30,14 +33,15 @@
 )]
 
 pub mod diagnostic;
-pub mod emit;
-pub mod format;
+pub mod diff;
+mod emit;
+mod format;
 pub mod load;
-pub mod model;
+mod model;
 pub mod naming;
 pub mod overlay;
 pub mod pointer;
-pub mod resolve;
+mod resolve;
 pub mod write;
 
 // The runtime and the examples are compiled as part of each generated crate, not here; these
@@ -50,8 +54,14 @@ mod example_login;
 #[path = "../examples/resume.rs"]
 mod example_resume;
 #[cfg(any())]
+#[path = "../examples/upload.rs"]
+mod example_upload;
+#[cfg(any())]
 #[path = "../runtime/mod.rs"]
 mod runtime;
+#[cfg(any())]
+#[path = "../runtime/upload/families.rs"]
+mod runtime_upload_families;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -59,6 +69,7 @@ use std::time::{Duration, Instant};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Failure};
 pub use format::OutputFile;
+pub use model::{ApiInfo, Conventions};
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +89,18 @@ pub struct Config {
     pub always_sent: BTreeMap<String, BTreeSet<String>>,
     /// Fail, before emitting anything, when the document gives any warning.
     pub deny_warnings: bool,
+    /// Which of PeerTube's conventions to follow (all, by default).
+    pub conventions: Conventions,
+}
+
+impl Config {
+    fn model_inputs(&self) -> model::Inputs<'_> {
+        model::Inputs {
+            operation_names: &self.operation_names,
+            conventions: &self.conventions,
+            always_sent: &self.always_sent,
+        }
+    }
 }
 
 impl Default for Config {
@@ -89,6 +112,7 @@ impl Default for Config {
             overlay: None,
             always_sent: BTreeMap::new(),
             deny_warnings: false,
+            conventions: Conventions::default(),
         }
     }
 }
@@ -142,13 +166,19 @@ pub fn read_always_sent(
 /// The generated crate and what is worth reporting about it.
 #[derive(Debug, Clone)]
 pub struct Generated {
+    /// Every file of the crate.
     pub files: Vec<OutputFile>,
-    pub api: model::ApiInfo,
+    /// What the document says about the API.
+    pub api: ApiInfo,
+    /// The form the document was written in.
     pub format: load::Format,
     /// SHA-256 of the input file's bytes.
     pub file_sha256: String,
+    /// How many types the crate has.
     pub type_count: usize,
+    /// How many operations (methods of `Client`) the crate has.
     pub operation_count: usize,
+    /// What the generator supports only partly in this document.
     pub warnings: Diagnostics,
     /// What the overlay did, if there was one.
     pub overlay: Option<overlay::Applied>,
@@ -162,7 +192,7 @@ pub struct Generated {
 /// summed over the threads.
 fn emit_and_format(
     model: &model::Model,
-    config: &Config,
+    package: emit::Package<'_>,
     preamble: &str,
 ) -> Result<(Vec<OutputFile>, Duration, Duration), Diagnostic> {
     let mut kinds: Vec<(usize, emit::FileKind)> =
@@ -177,7 +207,7 @@ fn emit_and_format(
         let (mut emit_time, mut format_time) = (Duration::ZERO, Duration::ZERO);
         while let Some(&(index, kind)) = kinds.get(next.fetch_add(1, Ordering::Relaxed)) {
             let started = Instant::now();
-            let emitted = emit::emit_file(model, config, kind);
+            let emitted = emit::emit_file(model, package, kind);
             let emitted_at = Instant::now();
             let formatted = format::format_file(emitted, preamble);
             emit_time += emitted_at - started;
@@ -202,6 +232,19 @@ fn emit_and_format(
     Ok((files, mine.1 + theirs.1, mine.2 + theirs.2))
 }
 
+/// Runs the pipeline up to the model on a loaded document: `config`'s overlay, then resolve
+/// and model. Warnings come back with the model.
+pub(crate) fn build_model(
+    mut document: load::Document,
+    config: &Config,
+) -> Result<(model::Model, Diagnostics), Failure> {
+    if let Some(overlay) = &config.overlay {
+        overlay::apply(&mut document.value, overlay)?;
+    }
+    let resolved = resolve::resolve(document.value)?;
+    model::build(&resolved, &document.content_sha256, &config.model_inputs())
+}
+
 /// Runs the pipeline up to formatted files. `origin` names the document in messages.
 pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated, Failure> {
     let mut timings = Vec::new();
@@ -221,7 +264,8 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
     lap("overlay");
     let resolved = resolve::resolve(document.value)?;
     lap("resolve");
-    let (model, warnings) = model::build(&resolved, &document.content_sha256, config)?;
+    let (model, warnings) =
+        model::build(&resolved, &document.content_sha256, &config.model_inputs())?;
     lap("model");
     if config.deny_warnings && !warnings.is_empty() {
         return Err(Failure::from(warnings.denied()));
@@ -231,7 +275,11 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
         &model.api.version,
         &model.api.content_sha256,
     );
-    let (files, emit_time, format_time) = emit_and_format(&model, config, &preamble)?;
+    let package = emit::Package {
+        name: &config.crate_name,
+        version: &config.crate_version,
+    };
+    let (files, emit_time, format_time) = emit_and_format(&model, package, &preamble)?;
     timings.push(("emit", emit_time));
     timings.push(("format", format_time));
 

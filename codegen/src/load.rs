@@ -2,23 +2,28 @@
 //! digests that identify the document.
 //!
 //! The format is detected from the content, not the file name. YAML parsing stays behind
-//! [`parse_yaml`] alone, since `serde_yaml` is archived upstream and may have to be replaced.
+//! [`parse_yaml`] alone.
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Location};
 
+/// The form a document is written in (told apart by content, not by file name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// JSON.
     Json,
+    /// YAML.
     Yaml,
 }
 
 /// A parsed document and what identifies it.
 #[derive(Debug, Clone)]
 pub struct Document {
+    /// The document as a JSON value (a YAML document too).
     pub value: Value,
+    /// The form it was written in.
     pub format: Format,
     /// SHA-256 of the file's bytes, lowercase hex.
     pub file_sha256: String,
@@ -71,80 +76,158 @@ fn parse_json(text: &str, origin: &str) -> Result<Value, Diagnostic> {
     })
 }
 
-/// The only place that parses YAML. Mapping keys that are not strings (`200:` unquoted) become
-/// their string form, as JSON needs; anchors and `<<` merge keys are applied.
+/// The only place that parses YAML, as YAML 1.2 (what PeerTube's own tooling, js-yaml, reads).
+///
+/// Mapping keys that are not strings (`200:` unquoted) become their string form, as JSON needs;
+/// anchors and `<<` merge keys are applied (a key written in the mapping wins over a merged one).
+/// Errors give the line and column.
 pub fn parse_yaml(text: &str, origin: &str) -> Result<Value, Diagnostic> {
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let message = format!(
-            "{origin} is not valid YAML: {}",
-            strip_position(&e.to_string())
-        );
-        let diagnostic = Diagnostic::error(message);
-        match e.location() {
-            Some(loc) => diagnostic.at_location(Location {
-                line: loc.line(),
-                column: loc.column(),
-            }),
-            None => diagnostic,
+    use saphyr::{LoadableYamlNode, MarkedYaml};
+
+    let documents = MarkedYaml::load_from_str(text).map_err(|e| {
+        let marker = e.marker();
+        let diagnostic = Diagnostic::error(format!("{origin} is not valid YAML: {}", e.info()))
+            .at_location(Location {
+                line: marker.line(),
+                column: marker.col() + 1,
+            });
+        // The scanner says "invalid indentation" where the cause is often further up.
+        if e.info().contains("indentation") {
+            diagnostic.hint(
+                "look above this place too: a `{`, `[` or quote left open, or a line indented less than its block",
+            )
+        } else {
+            diagnostic
         }
     })?;
-    yaml.apply_merge()
-        .map_err(|e| Diagnostic::error(format!("{origin}: cannot apply YAML merge keys: {e}")))?;
-    yaml_to_json(yaml, origin)
+    let mut documents = documents.into_iter();
+    let document = documents.next();
+    if let Some(second) = documents.next() {
+        return Err(Diagnostic::error(format!(
+            "{origin} holds more than one YAML document"
+        ))
+        .at_location(location(&second))
+        .hint("an OpenAPI document is one YAML document: remove the `---` that starts another"));
+    }
+    match document {
+        Some(document) => yaml_to_json(document, origin),
+        None => Ok(Value::Null),
+    }
 }
 
-fn yaml_to_json(yaml: serde_yaml::Value, origin: &str) -> Result<Value, Diagnostic> {
-    use serde_yaml::Value as Y;
-    Ok(match yaml {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| {
-                        Diagnostic::error(format!(
-                            "{origin} contains the number `{n}`, which JSON cannot represent"
-                        ))
-                    })?
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
+fn location(node: &saphyr::MarkedYaml) -> Location {
+    Location {
+        line: node.span.start.line(),
+        column: node.span.start.col() + 1,
+    }
+}
+
+fn yaml_to_json(node: saphyr::MarkedYaml, origin: &str) -> Result<Value, Diagnostic> {
+    use saphyr::{Scalar, YamlData};
+
+    let at = location(&node);
+    let fail = |what: String| Diagnostic::error(format!("{origin}: {what}")).at_location(at);
+    Ok(match node.data {
+        YamlData::Value(Scalar::Null) => Value::Null,
+        YamlData::Value(Scalar::Boolean(b)) => Value::Bool(b),
+        YamlData::Value(Scalar::Integer(i)) => Value::from(i),
+        YamlData::Value(Scalar::FloatingPoint(f)) => serde_json::Number::from_f64(f.into_inner())
+            .map(Value::Number)
+            .ok_or_else(|| fail(format!("the number `{f}` cannot be written in JSON")))?,
+        YamlData::Value(Scalar::String(s)) => Value::String(s.into_owned()),
+        // Only produced for scalars left unparsed, which loading does not do; their text is
+        // the safe reading.
+        YamlData::Representation(text, ..) => Value::String(text.into_owned()),
+        YamlData::Sequence(items) => Value::Array(
             items
                 .into_iter()
                 .map(|item| yaml_to_json(item, origin))
                 .collect::<Result<_, _>>()?,
         ),
-        Y::Mapping(map) => {
-            let mut object = serde_json::Map::with_capacity(map.len());
-            for (key, value) in map {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    other => {
-                        return Err(Diagnostic::error(format!(
-                            "{origin} uses a YAML mapping key that is not a scalar ({other:?})"
-                        ))
-                        .hint("OpenAPI documents only use string keys"));
-                    }
-                };
-                object.insert(key, yaml_to_json(value, origin)?);
+        YamlData::Mapping(entries) => {
+            let explicit: Vec<(String, saphyr::MarkedYaml)> = entries
+                .into_iter()
+                .map(|(key, value)| Ok((mapping_key(key, origin)?, value)))
+                .collect::<Result<_, Diagnostic>>()?;
+            let mut object = serde_json::Map::with_capacity(explicit.len());
+            let written: std::collections::HashSet<String> = explicit
+                .iter()
+                .filter(|(key, _)| key != MERGE_KEY)
+                .map(|(key, _)| key.clone())
+                .collect();
+            for (key, value) in explicit {
+                if key == MERGE_KEY {
+                    merge_into(&mut object, &written, value, origin)?;
+                } else {
+                    object.insert(key, yaml_to_json(value, origin)?);
+                }
             }
             Value::Object(object)
         }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, origin)?,
+        YamlData::Tagged(_, inner) => yaml_to_json(*inner, origin)?,
+        YamlData::Alias(_) => return Err(fail("an alias to an unknown anchor".to_owned())),
+        YamlData::BadValue => {
+            return Err(fail(
+                "a value its tag cannot hold (like `!!int abc`)".to_owned(),
+            ));
+        }
     })
 }
 
-/// serde_json and serde_yaml append " at line X column Y"; the location is reported separately.
+/// The YAML 1.1 merge key, which js-yaml applies too.
+const MERGE_KEY: &str = "<<";
+
+/// Applies `<<: *anchor` (or a list of anchors, earlier ones first): the merged mappings' keys
+/// that the mapping does not write itself.
+fn merge_into(
+    object: &mut serde_json::Map<String, Value>,
+    written: &std::collections::HashSet<String>,
+    merged: saphyr::MarkedYaml,
+    origin: &str,
+) -> Result<(), Diagnostic> {
+    let at = location(&merged);
+    let sources = match yaml_to_json(merged, origin)? {
+        Value::Array(items) => items,
+        single => vec![single],
+    };
+    for source in sources {
+        let Value::Object(source) = source else {
+            return Err(Diagnostic::error(format!(
+                "{origin}: a `<<` merge key takes a mapping or a list of mappings"
+            ))
+            .at_location(at));
+        };
+        for (key, value) in source {
+            if !written.contains(&key) && !object.contains_key(&key) {
+                object.insert(key, value);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A mapping key as JSON needs it: a string, or a scalar's string form.
+fn mapping_key(key: saphyr::MarkedYaml, origin: &str) -> Result<String, Diagnostic> {
+    use saphyr::{Scalar, YamlData};
+
+    let at = location(&key);
+    match key.data {
+        YamlData::Tagged(_, inner) => mapping_key(*inner, origin),
+        YamlData::Value(Scalar::String(s)) => Ok(s.into_owned()),
+        YamlData::Value(Scalar::Integer(i)) => Ok(i.to_string()),
+        YamlData::Value(Scalar::FloatingPoint(f)) => Ok(f.to_string()),
+        YamlData::Value(Scalar::Boolean(b)) => Ok(b.to_string()),
+        YamlData::Value(Scalar::Null) => Ok("null".to_owned()),
+        YamlData::Representation(text, ..) => Ok(text.into_owned()),
+        _ => Err(Diagnostic::error(format!(
+            "{origin} uses a YAML mapping key that is not a scalar"
+        ))
+        .at_location(at)
+        .hint("OpenAPI documents only use string keys")),
+    }
+}
+
+/// serde_json appends " at line X column Y"; the location is reported separately.
 fn strip_position(message: &str) -> &str {
     match message.split_once(" at line ") {
         Some((before, _)) => before,
@@ -252,6 +335,73 @@ mod tests {
         .unwrap();
         assert_eq!(doc.value["use"]["type"], "string");
         assert_eq!(doc.value["use"]["format"], "uuid");
+    }
+
+    #[test]
+    fn a_tab_after_the_indentation_of_a_block_scalar_is_content() {
+        // libyaml (serde_yaml) rejects this file; js-yaml reads it as below.
+        let text = include_str!("../../spec/fixtures/yaml/tab_in_block_scalar.yaml");
+        let doc = load(text.as_bytes(), "tab_in_block_scalar.yaml").unwrap();
+        assert_eq!(
+            doc.value["components"]["schemas"]["Video"]["properties"]["description"]["example"],
+            "\t\"**Take back the control of your videos!**\\r\\n\n **A decentralized video hosting network**\n"
+        );
+    }
+
+    #[test]
+    fn yaml_1_2_scalars_read_as_js_yaml_reads_them() {
+        let doc = load(
+            b"a: yes\nb: 0o17\nc: 3.0\nd: ~\ne: '200'\nf: !!str 12\ng: 012\n",
+            "x",
+        )
+        .unwrap();
+        assert_eq!(
+            doc.value,
+            serde_json::json!({"a": "yes", "b": 15, "c": 3.0, "d": null, "e": "200", "f": "12", "g": 12})
+        );
+    }
+
+    #[test]
+    fn explicit_keys_win_over_merged_ones() {
+        let doc = load(
+            b"a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nc:\n  x: 0\n  <<: [*a, *b]\n",
+            "x",
+        )
+        .unwrap();
+        assert_eq!(doc.value["c"], serde_json::json!({"x": 0, "y": 1, "z": 2}));
+    }
+
+    #[test]
+    fn values_json_cannot_hold_are_errors_at_their_place() {
+        let err = load(b"a:\n  b: !!int abc\n", "x.yaml").unwrap_err();
+        assert_eq!(err.location, Some(Location { line: 2, column: 6 }));
+        let err = load(b"a: .inf\n", "x.yaml").unwrap_err();
+        assert!(
+            err.message.contains("cannot be written in JSON"),
+            "{}",
+            err.message
+        );
+        let err = load(b"? [a, b]\n: c\n", "x.yaml").unwrap_err();
+        assert!(err.message.contains("not a scalar"), "{}", err.message);
+        let err = load(b"a: 1\n---\nb: 2\n", "x.yaml").unwrap_err();
+        assert!(
+            err.message.contains("more than one YAML document"),
+            "{}",
+            err.message
+        );
+        let err = load(b"a: 1\na: 2\n", "x.yaml").unwrap_err();
+        assert_eq!(err.location.map(|l| l.line), Some(2));
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let err = load(text.as_bytes(), "bomb.yaml").unwrap_err();
+        assert!(err.message.contains("alias"), "{}", err.message);
     }
 
     #[test]

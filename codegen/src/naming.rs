@@ -6,8 +6,9 @@
 //!   `OAuthToken-password` -> `OAuthTokenPassword`, `UUIDv4` -> `UUIDv4`, `id` -> `Id`.
 //! - Field, parameter and method names are snake_case: `externalAuthToken` ->
 //!   `external_auth_token`, `media:group` -> `media_group`, `getOAuthToken` -> `get_oauth_token`
-//!   (words in [`COMPOUND_WORDS`] stay whole). Keywords become raw identifiers (`r#type`);
-//!   the few that cannot be raw get a trailing underscore (`self_`).
+//!   (compound words such as `OAuth` stay whole). Keywords become raw identifiers (`r#type`);
+//!   the few that cannot be raw get a trailing underscore (`self_`). A [`RustName`] carries
+//!   the difference, so no one else handles `r#`.
 //! - Enum variants come from the wire value: `most-views` -> `MostViews`; a leading `-` (a
 //!   descending sort) becomes a `Desc` suffix: `-createdAt` -> `CreatedAtDesc`; `""` -> `Empty`.
 //! - Names that would start with a digit get a prefix: `_` for snake_case, `V` for PascalCase.
@@ -18,11 +19,12 @@
 //!   taken gets a numeric suffix (`Name2`), and the caller reports it; no two items share a name.
 
 use std::collections::BTreeSet;
+use std::fmt;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words written with inner capitals that are one word, not two (`OAuth` is not `O` + `Auth`).
-pub const COMPOUND_WORDS: &[(&str, &str)] = &[("OAuth", "Oauth")];
+pub(crate) const COMPOUND_WORDS: &[(&str, &str)] = &[("OAuth", "Oauth")];
 
 /// Rust keywords (strict, reserved, and edition 2024's `gen`), all of which need escaping.
 const KEYWORDS: &[&str] = &[
@@ -44,7 +46,82 @@ fn join_compounds(raw: &str) -> String {
         })
 }
 
-/// Escapes a snake_case or PascalCase name that is a keyword or starts with a digit.
+/// A Rust identifier as generated code writes it. A keyword is raw (`r#type`), and displays
+/// so; [`RustName::as_str`] is the name without `r#`, as serde, documentation and the names
+/// derived from it (`TYPE`, `type_stream`, `type2`) spell it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RustName {
+    name: String,
+    raw: bool,
+}
+
+impl RustName {
+    /// `name` as an identifier: a keyword becomes raw (`type` is `r#type`), and the few that
+    /// cannot be raw get a trailing underscore (`self` is `self_`).
+    pub fn new(name: impl Into<String>) -> Self {
+        let name = name.into();
+        if NOT_RAW.contains(&name.as_str()) {
+            return RustName {
+                name: format!("{name}_"),
+                raw: false,
+            };
+        }
+        let raw = KEYWORDS.contains(&name.as_str());
+        RustName { name, raw }
+    }
+
+    /// The name without `r#`.
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether the name is written `r#name` (it is a keyword).
+    pub fn is_raw(&self) -> bool {
+        self.raw
+    }
+
+    /// Whether the name is a valid Rust identifier.
+    pub fn is_identifier(&self) -> bool {
+        is_identifier(&self.name)
+    }
+}
+
+impl fmt::Display for RustName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.raw {
+            f.write_str("r#")?;
+        }
+        f.write_str(&self.name)
+    }
+}
+
+impl From<&str> for RustName {
+    fn from(name: &str) -> Self {
+        RustName::new(name)
+    }
+}
+
+impl From<String> for RustName {
+    fn from(name: String) -> Self {
+        RustName::new(name)
+    }
+}
+
+impl From<&String> for RustName {
+    fn from(name: &String) -> Self {
+        RustName::new(name.as_str())
+    }
+}
+
+impl From<&RustName> for RustName {
+    fn from(name: &RustName) -> Self {
+        name.clone()
+    }
+}
+
+/// Makes a snake_case or PascalCase name an identifier: ASCII only, a prefix before a leading
+/// digit, and `_` after a keyword that cannot be raw. (Other keywords are made raw by
+/// [`RustName::new`]; PascalCase and SCREAMING_CASE names never are one.)
 fn escape(name: String, digit_prefix: &str) -> String {
     // Identifiers stay ASCII: Rust accepts some other letters, but not every character that
     // casing keeps (`²`), and an ASCII name is one every reader can type.
@@ -60,9 +137,6 @@ fn escape(name: String, digit_prefix: &str) -> String {
     }
     if NOT_RAW.contains(&name.as_str()) {
         return format!("{name}_");
-    }
-    if KEYWORDS.contains(&name.as_str()) {
-        return format!("r#{name}");
     }
     name
 }
@@ -81,8 +155,8 @@ pub fn type_name(raw: &str) -> String {
 }
 
 /// A snake_case name for a field, parameter, method or module.
-pub fn snake_name(raw: &str) -> String {
-    escape(join_compounds(raw).to_snake_case(), "_")
+pub fn snake_name(raw: &str) -> RustName {
+    RustName::new(escape(join_compounds(raw).to_snake_case(), "_"))
 }
 
 /// A variant name for an enum value (string enums), or for a label found in documentation.
@@ -119,7 +193,7 @@ pub fn const_name(label: &str) -> String {
 
 /// The method name of an operation: its `operationId` in snake_case, or, without one, the name
 /// derived from the HTTP method and the path.
-pub fn operation_name(method: &str, path: &str, operation_id: Option<&str>) -> String {
+pub fn operation_name(method: &str, path: &str, operation_id: Option<&str>) -> RustName {
     if let Some(id) = operation_id.filter(|id| !id.trim().is_empty()) {
         return snake_name(id);
     }
@@ -135,40 +209,80 @@ pub fn operation_name(method: &str, path: &str, operation_id: Option<&str>) -> S
             None => words.push(join_compounds(&segment.replace(['{', '}'], " ")).to_snake_case()),
         }
     }
-    escape(
+    RustName::new(escape(
         words
             .into_iter()
             .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
             .join("_"),
         "_",
-    )
+    ))
 }
 
 /// The PascalCase stem of an operation, for the names of its inline types
 /// (`getOAuthToken` -> `GetOAuthToken`, `post_users_by_id_block` -> `PostUsersByIdBlock`).
-pub fn operation_type_stem(method_name: &str, operation_id: Option<&str>) -> String {
-    match operation_id.filter(|id| !id.trim().is_empty()) {
+pub(crate) fn operation_type_stem(method_name: &RustName, operation_id: Option<&str>) -> RustName {
+    RustName::new(match operation_id.filter(|id| !id.trim().is_empty()) {
         Some(id) => type_name(id),
-        None => type_name(&method_name.trim_start_matches("r#").to_upper_camel_case()),
-    }
+        None => type_name(&method_name.as_str().to_upper_camel_case()),
+    })
 }
 
 /// Whether a property or parameter with this name holds a credential, to keep out of `Debug`
 /// output and logs: a name whose last word is `password`, `secret`, `otp` or `token`
 /// (OAuth 2.0's `access_token`, `refresh_token`, `client_secret`; PeerTube's
-/// `currentPassword`, `externalAuthToken`, `x-peertube-otp`, ...). `passwordId` names an id.
+/// `currentPassword`, `externalAuthToken`, `x-peertube-otp`, ...), or that ends with a key
+/// that grants access (`streamKey`: anyone who has it can broadcast). `passwordId` names an
+/// id, `publicKey` nothing secret.
 pub fn is_secret_name(name: &str) -> bool {
     let snake = join_compounds(name).to_snake_case();
-    snake
-        .rsplit('_')
-        .next()
-        .is_some_and(|last| matches!(last, "password" | "passwords" | "secret" | "otp" | "token"))
+    let mut words = snake.rsplit('_');
+    matches!(
+        (words.next(), words.next()),
+        (
+            Some("password" | "passwords" | "secret" | "otp" | "token"),
+            _
+        ) | (
+            Some("key"),
+            Some("stream" | "api" | "private" | "secret" | "access")
+        )
+    )
+}
+
+/// Whether a property or schema holds a credential, by its name ([`is_secret_name`]) or by
+/// its description: one that speaks of a one-time password (`The OTP URI`: it carries the
+/// OTP secret) or of a stream key, or says the value contains a token, secret, password or
+/// credentials (`This URL already contains the JWT token`). Only strings (and lists of
+/// strings) become `Secret`s: a flag such as `twoFactorEnabled` stays what it is.
+pub fn is_credential(name: &str, description: Option<&str>) -> bool {
+    is_secret_name(name) || description.is_some_and(describes_credential)
+}
+
+fn describes_credential(description: &str) -> bool {
+    let lower = description.to_lowercase();
+    lower.split(['.', ';', ':', '\n']).any(|sentence| {
+        let words: Vec<&str> = sentence
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let credential = |w: &&str| {
+            matches!(
+                *w,
+                "token" | "tokens" | "secret" | "password" | "credential" | "credentials"
+            )
+        };
+        words.contains(&"otp")
+            || words.windows(2).any(|pair| pair == ["stream", "key"])
+            || words
+                .iter()
+                .skip_while(|w| !matches!(**w, "contains" | "contain"))
+                .any(credential)
+    })
 }
 
 /// What an inline type is, for the suffix that tells it apart when its name is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TypeRole {
+pub(crate) enum TypeRole {
     Parameter,
     Object,
     Enum,
@@ -178,7 +292,7 @@ pub enum TypeRole {
 /// The name to try when `wanted` is taken by another type: `wanted` with a suffix saying
 /// what this type is (`ChangeOwnershipState` is a component; the `state` object of
 /// `ChangeOwnership` becomes `ChangeOwnershipStateObject`).
-pub fn alternative_type_name(wanted: &str, role: TypeRole) -> String {
+pub(crate) fn alternative_type_name(wanted: &str, role: TypeRole) -> String {
     let suffix = match role {
         TypeRole::Parameter => "Param",
         TypeRole::Object => "Object",
@@ -190,38 +304,46 @@ pub fn alternative_type_name(wanted: &str, role: TypeRole) -> String {
 
 /// The methods the runtime defines on `Client`, and `clone`: no operation's method may take
 /// these names. A test below keeps the list in step with `codegen/runtime/`.
-pub const CLIENT_METHODS: &[&str] = &[
+pub(crate) const CLIENT_METHODS: &[&str] = &[
     "base_url",
     "build",
     "builder",
     "call",
+    "cancel_upload",
     "clone",
     "execute",
+    "import_user_archive",
     "is_authenticated",
     "login",
     "login_with_otp",
     "login_with_refresh_token",
     "logout",
     "new",
+    "oauth_client",
+    "replace_video_source",
+    "restore_session",
+    "resume_upload",
     "send",
+    "session",
     "set_access_token",
     "set_oauth_client",
     "set_tokens",
     "tokens",
+    "upload_video",
 ];
 
 /// Names in one scope. Claiming a taken name returns it with the smallest free numeric suffix.
 #[derive(Debug, Default, Clone)]
-pub struct Scope {
+pub(crate) struct Scope {
     taken: BTreeSet<String>,
 }
 
 /// The result of claiming a name in a [`Scope`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Claimed {
-    pub name: String,
+pub(crate) struct Claimed {
+    pub name: RustName,
     /// The name wanted, when it was taken and `name` had to differ.
-    pub collided_with: Option<String>,
+    pub collided_with: Option<RustName>,
 }
 
 impl Scope {
@@ -229,40 +351,51 @@ impl Scope {
         Scope::default()
     }
 
-    pub fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(name)
+    /// Whether `name` is taken (raw or not: `r#type` and `type` are one name).
+    pub fn is_taken(&self, name: &RustName) -> bool {
+        self.taken.contains(name.as_str())
     }
 
     /// Reserves a name that must not be claimed (a name the surrounding code uses).
-    pub fn reserve(&mut self, name: &str) {
-        self.taken.insert(name.to_owned());
+    pub fn reserve(&mut self, name: impl Into<RustName>) {
+        self.taken.insert(name.into().as_str().to_owned());
     }
 
     /// Claims `wanted`, else `alternative`, else `wanted` with a numeric suffix.
-    pub fn claim_or(&mut self, wanted: &str, alternative: &str) -> Claimed {
-        if !self.is_taken(wanted) || self.is_taken(alternative) {
+    pub fn claim_or(
+        &mut self,
+        wanted: impl Into<RustName>,
+        alternative: impl Into<RustName>,
+    ) -> Claimed {
+        let (wanted, alternative) = (wanted.into(), alternative.into());
+        if !self.is_taken(&wanted) || self.is_taken(&alternative) {
             return self.claim(wanted);
         }
-        self.taken.insert(alternative.to_owned());
+        self.taken.insert(alternative.as_str().to_owned());
         Claimed {
-            name: alternative.to_owned(),
-            collided_with: Some(wanted.to_owned()),
+            name: alternative,
+            collided_with: Some(wanted),
         }
     }
 
     /// Claims `wanted`, else `wanted` with a numeric suffix. An empty `wanted` (a value with
     /// nothing to name it by, such as `"!"`) claims `Unnamed`: callers should pass a better
     /// fallback, but the result is always an identifier.
-    pub fn claim(&mut self, wanted: &str) -> Claimed {
-        let wanted = if wanted.is_empty() { "Unnamed" } else { wanted };
-        if self.taken.insert(wanted.to_owned()) {
+    pub fn claim(&mut self, wanted: impl Into<RustName>) -> Claimed {
+        let wanted = wanted.into();
+        let wanted = if wanted.as_str().is_empty() {
+            RustName::new("Unnamed")
+        } else {
+            wanted
+        };
+        if self.taken.insert(wanted.as_str().to_owned()) {
             return Claimed {
-                name: wanted.to_owned(),
+                name: wanted,
                 collided_with: None,
             };
         }
         // `r#type` + suffix is `type2`, which needs no escaping.
-        let stem = wanted.trim_start_matches("r#");
+        let stem = wanted.as_str();
         let separator = if stem.ends_with(|c: char| c.is_ascii_digit()) {
             "_"
         } else {
@@ -273,8 +406,8 @@ impl Scope {
             let candidate = format!("{stem}{separator}{n}");
             if self.taken.insert(candidate.clone()) {
                 return Claimed {
-                    name: candidate,
-                    collided_with: Some(wanted.to_owned()),
+                    name: RustName::new(candidate),
+                    collided_with: Some(wanted),
                 };
             }
             n += 1;
@@ -282,13 +415,12 @@ impl Scope {
     }
 }
 
-/// Whether `name` (as produced above) is a valid Rust identifier, raw identifiers included.
-pub fn is_identifier(name: &str) -> bool {
-    let bare = name.strip_prefix("r#").unwrap_or(name);
-    let mut chars = bare.chars();
+/// Whether `name` (as produced above, without `r#`) is a valid Rust identifier.
+pub(crate) fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
         && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
-        && bare != "_"
+        && name != "_"
 }
 
 #[cfg(test)]
@@ -336,8 +468,27 @@ mod tests {
             ("_", "_empty"),
         ];
         for (raw, expected) in table {
-            assert_eq!(snake_name(raw), expected, "snake_name({raw:?})");
-            assert!(is_identifier(expected), "{expected} is an identifier");
+            let name = snake_name(raw);
+            assert_eq!(name.to_string(), expected, "snake_name({raw:?})");
+            assert!(name.is_identifier(), "{expected} is an identifier");
+        }
+    }
+
+    #[test]
+    fn rust_names_know_when_they_are_raw() {
+        let table = [
+            ("type", "r#type", "type", true),
+            ("gen", "r#gen", "gen", true),
+            ("self", "self_", "self_", false),
+            ("Self", "Self_", "Self_", false),
+            ("video_id", "video_id", "video_id", false),
+        ];
+        for (name, written, bare, raw) in table {
+            let name = RustName::new(name);
+            assert_eq!(
+                (name.to_string().as_str(), name.as_str(), name.is_raw()),
+                (written, bare, raw)
+            );
         }
     }
 
@@ -387,8 +538,68 @@ mod tests {
             "reinjectVideoFileToken2",
             "username",
             "tokens",
+            "key",
+            "publicKey",
+            "sortKey",
+            "streamKeyId",
         ] {
             assert!(!is_secret_name(plain), "{plain} is not a secret");
+        }
+    }
+
+    #[test]
+    fn credentials_by_name_or_description() {
+        let table: &[(&str, Option<&str>, bool)] = &[
+            ("streamKey", None, true),
+            ("stream_key", None, true),
+            ("apiKey", None, true),
+            ("videoPasswords", None, true),
+            ("AddVideoPasswords", None, true),
+            ("password", None, true),
+            (
+                "privateDownloadUrl",
+                Some(
+                    "This URL already contains the JWT token, so no additional authentication \
+                     credentials are required",
+                ),
+                true,
+            ),
+            ("uri", Some("The OTP URI"), true),
+            ("secret", Some("The OTP secret"), true),
+            (
+                "key",
+                Some("RTMP stream key to use to stream into this live video"),
+                true,
+            ),
+            (
+                "rtmpUrl",
+                Some("Included in the response if an appropriate token is provided"),
+                false,
+            ),
+            (
+                "twoFactorEnabled",
+                Some("Whether the user has enabled two-factor authentication or not"),
+                false,
+            ),
+            ("fileUrl", Some("Direct URL of the file"), false),
+            (
+                "autoTagOneOf",
+                Some("filter on videos that contain one of these automatic tags"),
+                false,
+            ),
+            (
+                "description",
+                Some("Contains the video's description. A token of appreciation"),
+                false,
+            ),
+            ("uri", None, false),
+        ];
+        for (name, description, expected) in table {
+            assert_eq!(
+                is_credential(name, *description),
+                *expected,
+                "{name}: {description:?}"
+            );
         }
     }
 
@@ -453,7 +664,7 @@ mod tests {
         ];
         for (method, path, id, expected) in table {
             assert_eq!(
-                operation_name(method, path, id),
+                operation_name(method, path, id).to_string(),
                 expected,
                 "{method} {path}"
             );
@@ -465,6 +676,7 @@ mod tests {
         let sources = [
             include_str!("../runtime/client.rs"),
             include_str!("../runtime/session.rs"),
+            include_str!("../runtime/upload/families.rs"),
         ];
         let mut found = Vec::new();
         for source in sources {
@@ -499,12 +711,16 @@ mod tests {
     #[test]
     fn operation_type_stems() {
         assert_eq!(
-            operation_type_stem("get_oauth_token", Some("getOAuthToken")),
+            operation_type_stem(&"get_oauth_token".into(), Some("getOAuthToken")).as_str(),
             "GetOAuthToken"
         );
         assert_eq!(
-            operation_type_stem("post_users_by_id_block", None),
+            operation_type_stem(&"post_users_by_id_block".into(), None).as_str(),
             "PostUsersByIdBlock"
+        );
+        assert_eq!(
+            operation_type_stem(&snake_name("match"), None).as_str(),
+            "Match"
         );
     }
 
@@ -512,17 +728,21 @@ mod tests {
     fn scope_suffixes_collisions_and_reports_them() {
         let mut scope = Scope::new();
         scope.reserve("Client");
+        let claim = |scope: &mut Scope, wanted: &str| scope.claim(wanted).name.to_string();
         assert_eq!(scope.claim("Video").collided_with, None);
         let second = scope.claim("Video");
-        assert_eq!(second.name, "Video2");
-        assert_eq!(second.collided_with.as_deref(), Some("Video"));
-        assert_eq!(scope.claim("Video").name, "Video3");
-        assert_eq!(scope.claim("Client").name, "Client2");
-        assert_eq!(scope.claim("V144").name, "V144");
-        assert_eq!(scope.claim("V144").name, "V144_2");
-        assert_eq!(scope.claim_or("Video", "VideoObject").name, "VideoObject");
-        assert_eq!(scope.claim_or("Video", "VideoObject").name, "Video4");
-        assert_eq!(scope.claim_or("Fresh", "FreshObject").name, "Fresh");
+        assert_eq!(second.name.as_str(), "Video2");
+        assert_eq!(second.collided_with, Some("Video".into()));
+        assert_eq!(claim(&mut scope, "Video"), "Video3");
+        assert_eq!(claim(&mut scope, "Client"), "Client2");
+        assert_eq!(claim(&mut scope, "V144"), "V144");
+        assert_eq!(claim(&mut scope, "V144"), "V144_2");
+        let claim_or = |scope: &mut Scope, wanted: &str, alternative: &str| {
+            scope.claim_or(wanted, alternative).name.to_string()
+        };
+        assert_eq!(claim_or(&mut scope, "Video", "VideoObject"), "VideoObject");
+        assert_eq!(claim_or(&mut scope, "Video", "VideoObject"), "Video4");
+        assert_eq!(claim_or(&mut scope, "Fresh", "FreshObject"), "Fresh");
         assert_eq!(
             alternative_type_name("UserRole", TypeRole::Object),
             "UserRoleObject"
@@ -532,10 +752,10 @@ mod tests {
             "FollowStateParam"
         );
         let mut fields = Scope::new();
-        fields.claim("r#type");
-        assert_eq!(fields.claim("r#type").name, "type2");
+        assert_eq!(fields.claim(snake_name("type")).name.to_string(), "r#type");
+        assert_eq!(fields.claim(snake_name("type")).name.to_string(), "type2");
         let mut variants = Scope::new();
-        assert_eq!(variants.claim("").name, "Unnamed");
-        assert_eq!(variants.claim("").name, "Unnamed2");
+        assert_eq!(variants.claim("").name.as_str(), "Unnamed");
+        assert_eq!(variants.claim("").name.as_str(), "Unnamed2");
     }
 }

@@ -20,16 +20,24 @@ use crate::pointer::Pointer;
 pub struct Overlay {
     /// Where the overlay came from (for messages).
     pub origin: String,
+    /// Its `info.title`.
     pub title: String,
+    /// Its `info.version`.
     pub version: String,
+    /// Its actions, applied in order.
     pub actions: Vec<Action>,
 }
 
+/// One correction: nodes selected by a JSONPath, updated or removed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Action {
+    /// The JSONPath (RFC 9535) that selects the nodes.
     pub target: String,
+    /// What the action corrects, and the evidence for it.
     pub description: Option<String>,
+    /// What to merge into each node.
     pub update: Option<Value>,
+    /// Whether to remove the nodes instead.
     pub remove: bool,
 }
 
@@ -61,6 +69,7 @@ struct RawAction {
 /// What applying an overlay did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Applied {
+    /// Actions applied.
     pub actions: usize,
     /// Nodes updated or removed, over all actions.
     pub nodes: usize,
@@ -74,7 +83,7 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Overlay, Diagnostic> {
             "{origin} is not an Overlay 1.0 document: {}",
             e.inner()
         ))
-        .at(&path_pointer(e.path()))
+        .at(&Pointer::root().join_serde_path(e.path()))
     })?;
     if !raw.overlay.starts_with("1.0.") {
         return Err(Diagnostic::error(format!(
@@ -99,16 +108,6 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<Overlay, Diagnostic> {
         version: raw.info.version,
         actions,
     })
-}
-
-fn path_pointer(path: &serde_path_to_error::Path) -> Pointer {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .fold(Pointer::root(), |pointer, segment| match segment {
-            Segment::Seq { index } => pointer.push(index),
-            Segment::Map { key } => pointer.push(key),
-            Segment::Enum { .. } | Segment::Unknown => pointer,
-        })
 }
 
 /// Applies every action in order. Errors name the action (`#/actions/3` in the overlay) and

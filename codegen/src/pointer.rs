@@ -26,6 +26,18 @@ impl Pointer {
         Pointer(format!("{}/{}", self.0, token))
     }
 
+    /// This pointer extended by the path at which serde stopped reading (as
+    /// `serde_path_to_error` reports it): where in the document a value does not read.
+    pub fn join_serde_path(&self, path: &serde_path_to_error::Path) -> Self {
+        use serde_path_to_error::Segment;
+        path.iter()
+            .fold(self.clone(), |pointer, segment| match segment {
+                Segment::Seq { index } => pointer.push(index),
+                Segment::Map { key } => pointer.push(key),
+                Segment::Enum { .. } | Segment::Unknown => pointer,
+            })
+    }
+
     /// The pointer as written in a `$ref`: `#/a/b`.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -109,6 +121,18 @@ mod tests {
         assert_eq!(p.component_schema_name().as_deref(), Some("User"));
         let deep = p.push("properties").push("username");
         assert_eq!(deep.component_schema_name(), None);
+    }
+
+    #[test]
+    fn serde_paths_extend_a_pointer() {
+        let value = serde_json::json!({"a/b": [{"n": 1}, {"n": "two"}]});
+        type Shape =
+            std::collections::BTreeMap<String, Vec<std::collections::BTreeMap<String, u8>>>;
+        let error = serde_path_to_error::deserialize::<_, Shape>(&value).unwrap_err();
+        let at = Pointer::root()
+            .push("components")
+            .join_serde_path(error.path());
+        assert_eq!(at.as_str(), "#/components/a~1b/1/n");
     }
 
     #[test]

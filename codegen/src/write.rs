@@ -3,6 +3,9 @@
 //!
 //! Everything under the crate's `src/` and `examples/` belongs to the generator: a file there
 //! that the generator no longer writes is stale, and writing removes it.
+//!
+//! Line endings do not count: a checkout that turned `\n` into `\r\n` (git's `autocrlf` on
+//! Windows) holds the same crate, and is neither stale nor rewritten.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -14,15 +17,20 @@ use crate::format::OutputFile;
 /// What writing did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteReport {
+    /// Files written (new or changed), relative to the crate's root.
     pub written: Vec<String>,
+    /// How many files were right already.
     pub unchanged: usize,
+    /// Files removed: under the generated folders, but no longer generated.
     pub removed: Vec<String>,
 }
 
 /// How a file on disk differs from the generator's output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stale {
+    /// On disk, with other content.
     Differs(String),
+    /// Not on disk.
     Missing(String),
     /// On disk under `src/`, but no longer generated.
     Extra(String),
@@ -43,7 +51,7 @@ pub fn write(root: &Path, files: &[OutputFile]) -> io::Result<WriteReport> {
     let mut report = WriteReport::default();
     for file in files {
         let path = root.join(&file.path);
-        if fs::read(&path).is_ok_and(|existing| existing == file.contents.as_bytes()) {
+        if fs::read(&path).is_ok_and(|existing| same_text(&existing, &file.contents)) {
             report.unchanged += 1;
             continue;
         }
@@ -65,7 +73,7 @@ pub fn check(root: &Path, files: &[OutputFile]) -> io::Result<Vec<Stale>> {
     let mut stale = Vec::new();
     for file in files {
         match fs::read(root.join(&file.path)) {
-            Ok(existing) if existing == file.contents.as_bytes() => {}
+            Ok(existing) if same_text(&existing, &file.contents) => {}
             Ok(_) => stale.push(Stale::Differs(file.path.clone())),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 stale.push(Stale::Missing(file.path.clone()))
@@ -75,6 +83,21 @@ pub fn check(root: &Path, files: &[OutputFile]) -> io::Result<Vec<Stale>> {
     }
     stale.extend(extra_files(root, files)?.into_iter().map(Stale::Extra));
     Ok(stale)
+}
+
+/// Whether the bytes on disk hold `expected`, line endings aside.
+fn same_text(existing: &[u8], expected: &str) -> bool {
+    let expected = expected.as_bytes();
+    existing == expected
+        || without_carriage_returns(existing).eq(without_carriage_returns(expected))
+}
+
+/// The bytes with every `\r\n` read as `\n`.
+fn without_carriage_returns(bytes: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    bytes.iter().enumerate().filter_map(|(i, &byte)| {
+        let line_end = byte == b'\r' && bytes.get(i + 1) == Some(&b'\n');
+        (!line_end).then_some(byte)
+    })
 }
 
 /// The folders of a generated crate that hold nothing but generated files.
@@ -152,6 +175,26 @@ mod tests {
         assert_eq!(report.unchanged, 1);
         assert_eq!(report.removed, ["src/old.rs"]);
         assert!(check(&root, &second).unwrap().is_empty());
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn crlf_line_endings_are_not_a_difference() {
+        let root = scratch("crlf");
+        let wanted = [file("src/lib.rs", "//! A\n\npub fn a() {}\n")];
+        fs::create_dir_all(root.join("src")).unwrap();
+        fs::write(root.join("src/lib.rs"), "//! A\r\n\r\npub fn a() {}\r\n").unwrap();
+        assert!(check(&root, &wanted).unwrap().is_empty());
+        let report = write(&root, &wanted).unwrap();
+        assert_eq!((report.written.len(), report.unchanged), (0, 1));
+        // Other differences still count, and a lone `\r` is one.
+        fs::write(root.join("src/lib.rs"), "//! A\r\n\r\npub fn b() {}\r\n").unwrap();
+        assert_eq!(
+            check(&root, &wanted).unwrap(),
+            [Stale::Differs("src/lib.rs".into())]
+        );
+        fs::write(root.join("src/lib.rs"), "//! A\r\rpub fn a() {}\n").unwrap();
+        assert_eq!(check(&root, &wanted).unwrap().len(), 1);
         fs::remove_dir_all(&root).unwrap();
     }
 

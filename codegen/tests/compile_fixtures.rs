@@ -12,19 +12,26 @@ fn every_fixture_crate_compiles_without_warnings() {
     let _ = std::fs::remove_dir_all(workspace.join("crates"));
     std::fs::create_dir_all(&workspace).unwrap();
 
-    let mut fixtures: Vec<String> = std::fs::read_dir(root.join("spec/fixtures"))
-        .unwrap()
+    // The fixtures, and the two sides of the diff fixture (`diff/old`, `diff/new`).
+    let mut fixtures: Vec<String> = ["spec/fixtures", "spec/fixtures/diff"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap())
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
-        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .filter(|path| path.file_stem().is_some_and(|s| s != "overlay"))
+        .map(|path| {
+            let relative = path.strip_prefix(root.join("spec/fixtures")).unwrap();
+            relative.with_extension("").to_string_lossy().into_owned()
+        })
         .collect();
     fixtures.sort();
-    assert!(fixtures.len() >= 9, "{fixtures:?}");
+    assert!(fixtures.len() >= 11, "{fixtures:?}");
 
     let mut members = Vec::new();
     for fixture in &fixtures {
         let bytes =
             std::fs::read(root.join("spec/fixtures").join(format!("{fixture}.yaml"))).unwrap();
+        let fixture = &fixture.replace('/', "_");
         let config = codegen::Config {
             crate_name: format!("fixture-{}", fixture.replace('_', "-")),
             ..codegen::Config::default()

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! A user with two-factor authentication also sets `PEERTUBE_OTP`. With
-//! `PEERTUBE_TOKEN_FILE=path`, the refresh token is saved there for the `resume` example.
+//! `PEERTUBE_SESSION_FILE=path`, the session is saved there for the `resume` example.
 
 use peertube_client::types::VideosSort;
 use peertube_client::{Client, ErrorCode};
@@ -24,9 +24,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // refreshed when it expires.
     match client.login(&username, &password).await {
         Ok(_) => {}
-        Err(error) if error.code() == Some(&ErrorCode::MissingTwoFactor) => {
+        Err(error) if error.code() == Some(ErrorCode::MissingTwoFactor) => {
+            let otp = var("PEERTUBE_OTP")?;
             client
-                .login_with_otp(&username, &password, &var("PEERTUBE_OTP")?)
+                .login_with_otp(&username, &password, otp.trim())
                 .await?;
         }
         Err(error) => return Err(error.into()),
@@ -44,11 +45,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{}  {}", published.unwrap_or_default(), video.name);
     }
 
-    if let (Ok(path), Some(tokens)) = (std::env::var("PEERTUBE_TOKEN_FILE"), client.tokens())
-        && let Some(refresh_token) = tokens.refresh_token
-    {
-        save_secret(&path, refresh_token.expose())?;
-        eprintln!("refresh token saved to {path}");
+    if let (Ok(path), Some(session)) = (std::env::var("PEERTUBE_SESSION_FILE"), client.session()) {
+        save_secret(&path, &serde_json::to_vec(&session.with_secrets())?)?;
+        eprintln!("session saved to {path}");
     }
     Ok(())
 }
@@ -58,10 +57,10 @@ fn var(name: &str) -> Result<String, String> {
 }
 
 /// Writes a secret to a file only its owner can read.
-fn save_secret(path: &str, secret: &str) -> std::io::Result<()> {
+fn save_secret(path: &str, secret: &[u8]) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    std::io::Write::write_all(&mut options.open(path)?, secret.as_bytes())
+    std::io::Write::write_all(&mut options.open(path)?, secret)
 }

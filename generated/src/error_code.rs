@@ -31,6 +31,52 @@ pub enum ErrorCode {
     MaxInstanceLivesLimitReached,
     /// `max_user_lives_limit_reached`: for the user concurrent live limit
     MaxUserLivesLimitReached,
+    /// `does_not_respect_follow_constraints`: for a video of a server this one does not follow, when it does not allow access to unknown servers
+    DoesNotRespectFollowConstraints,
+    /// `incorrect_files_in_torrent`: for a torrent without exactly one video file
+    IncorrectFilesInTorrent,
+    /// `comment_not_associated_to_video`: for a comment that is not one of the video's
+    CommentNotAssociatedToVideo,
+    /// `too_long_password`: for a password longer than the server accepts
+    TooLongPassword,
+    /// `invalid_two_factor`: for a wrong one-time password
+    InvalidTwoFactor,
+    /// `account_blocked`: for a blocked account
+    AccountBlocked,
+    /// `email_not_verified`: for an account whose email address is not verified yet
+    EmailNotVerified,
+    /// `account_waiting_for_approval`: for an account whose registration awaits approval
+    AccountWaitingForApproval,
+    /// `account_approval_rejected`: for an account whose registration was rejected
+    AccountApprovalRejected,
+    /// `runner_job_not_in_processing_state`: for a runner job that is not being processed
+    RunnerJobNotInProcessingState,
+    /// `runner_job_not_in_pending_state`: for a runner job that is not waiting for a runner
+    RunnerJobNotInPendingState,
+    /// `unknown_runner_token`: for a runner token the server does not know
+    UnknownRunnerToken,
+    /// `video_requires_password`: for a password-protected video requested without `x-peertube-video-password`
+    VideoRequiresPassword,
+    /// `incorrect_video_password`: for a wrong video password
+    IncorrectVideoPassword,
+    /// `video_already_being_transcoded`: for a video that is being transcoded already
+    VideoAlreadyBeingTranscoded,
+    /// `video_already_being_transcribed`: for a video that is being transcribed already
+    VideoAlreadyBeingTranscribed,
+    /// `video_already_has_captions`: for a video that has captions already
+    VideoAlreadyHasCaptions,
+    /// `max_user_video_quota_exceeded_for_user_export`: for an account export whose videos exceed the user's video quota
+    MaxUserVideoQuotaExceededForUserExport,
+    /// `current_password_is_invalid`: for a wrong current password
+    CurrentPasswordIsInvalid,
+    /// `invalid_request`: for a token request with a missing or repeated parameter
+    InvalidRequest,
+    /// `unauthorized_client`: for an OAuth client that may not use this grant type
+    UnauthorizedClient,
+    /// `unsupported_grant_type`: for a grant type the server does not support
+    UnsupportedGrantType,
+    /// `invalid_scope`: for a scope the server does not grant
+    InvalidScope,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -52,6 +98,33 @@ impl ErrorCode {
             Self::LiveNotAllowingReplay => "live_not_allowing_replay",
             Self::MaxInstanceLivesLimitReached => "max_instance_lives_limit_reached",
             Self::MaxUserLivesLimitReached => "max_user_lives_limit_reached",
+            Self::DoesNotRespectFollowConstraints => {
+                "does_not_respect_follow_constraints"
+            }
+            Self::IncorrectFilesInTorrent => "incorrect_files_in_torrent",
+            Self::CommentNotAssociatedToVideo => "comment_not_associated_to_video",
+            Self::TooLongPassword => "too_long_password",
+            Self::InvalidTwoFactor => "invalid_two_factor",
+            Self::AccountBlocked => "account_blocked",
+            Self::EmailNotVerified => "email_not_verified",
+            Self::AccountWaitingForApproval => "account_waiting_for_approval",
+            Self::AccountApprovalRejected => "account_approval_rejected",
+            Self::RunnerJobNotInProcessingState => "runner_job_not_in_processing_state",
+            Self::RunnerJobNotInPendingState => "runner_job_not_in_pending_state",
+            Self::UnknownRunnerToken => "unknown_runner_token",
+            Self::VideoRequiresPassword => "video_requires_password",
+            Self::IncorrectVideoPassword => "incorrect_video_password",
+            Self::VideoAlreadyBeingTranscoded => "video_already_being_transcoded",
+            Self::VideoAlreadyBeingTranscribed => "video_already_being_transcribed",
+            Self::VideoAlreadyHasCaptions => "video_already_has_captions",
+            Self::MaxUserVideoQuotaExceededForUserExport => {
+                "max_user_video_quota_exceeded_for_user_export"
+            }
+            Self::CurrentPasswordIsInvalid => "current_password_is_invalid",
+            Self::InvalidRequest => "invalid_request",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::InvalidScope => "invalid_scope",
             Self::Other(value) => value,
         }
     }
@@ -73,6 +146,33 @@ impl From<&str> for ErrorCode {
             "live_not_allowing_replay" => Self::LiveNotAllowingReplay,
             "max_instance_lives_limit_reached" => Self::MaxInstanceLivesLimitReached,
             "max_user_lives_limit_reached" => Self::MaxUserLivesLimitReached,
+            "does_not_respect_follow_constraints" => {
+                Self::DoesNotRespectFollowConstraints
+            }
+            "incorrect_files_in_torrent" => Self::IncorrectFilesInTorrent,
+            "comment_not_associated_to_video" => Self::CommentNotAssociatedToVideo,
+            "too_long_password" => Self::TooLongPassword,
+            "invalid_two_factor" => Self::InvalidTwoFactor,
+            "account_blocked" => Self::AccountBlocked,
+            "email_not_verified" => Self::EmailNotVerified,
+            "account_waiting_for_approval" => Self::AccountWaitingForApproval,
+            "account_approval_rejected" => Self::AccountApprovalRejected,
+            "runner_job_not_in_processing_state" => Self::RunnerJobNotInProcessingState,
+            "runner_job_not_in_pending_state" => Self::RunnerJobNotInPendingState,
+            "unknown_runner_token" => Self::UnknownRunnerToken,
+            "video_requires_password" => Self::VideoRequiresPassword,
+            "incorrect_video_password" => Self::IncorrectVideoPassword,
+            "video_already_being_transcoded" => Self::VideoAlreadyBeingTranscoded,
+            "video_already_being_transcribed" => Self::VideoAlreadyBeingTranscribed,
+            "video_already_has_captions" => Self::VideoAlreadyHasCaptions,
+            "max_user_video_quota_exceeded_for_user_export" => {
+                Self::MaxUserVideoQuotaExceededForUserExport
+            }
+            "current_password_is_invalid" => Self::CurrentPasswordIsInvalid,
+            "invalid_request" => Self::InvalidRequest,
+            "unauthorized_client" => Self::UnauthorizedClient,
+            "unsupported_grant_type" => Self::UnsupportedGrantType,
+            "invalid_scope" => Self::InvalidScope,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -102,5 +202,19 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
 impl crate::runtime::call::ToParam for ErrorCode {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
+    }
+}
+
+impl crate::ApiError {
+    /// The code of the server's problem document (`invalid_token`, ...), if any.
+    pub fn code(&self) -> Option<ErrorCode> {
+        self.raw_code().map(ErrorCode::from)
+    }
+}
+
+impl crate::Error {
+    /// The code of the server's problem document (`invalid_token`, ...), if any.
+    pub fn code(&self) -> Option<ErrorCode> {
+        self.api_error()?.code()
     }
 }

@@ -4,6 +4,10 @@
 
 //! A typed client for the PeerTube API 8.1.0.
 //!
+//! [`Client::new`] makes a client of one server. [`Client::login`] logs in; later requests carry the access token, refreshed when it expires. [`Client::session`] gives the session to save and [`Client::restore_session`] resumes it in another process (see the example there).
+//!
+//! How the client deals with slow, broken or hostile servers is described with [`Client`]: its [timeouts](Client#timeouts) (none waits forever, none cuts a download that makes progress), its [redirect policy](Client#redirects) (credentials never reach another origin) and its [size limits](Client#limits). Every failure is an [`Error`] that says what was expected and what came, and no error or `Debug` output shows a secret.
+//!
 //! The PeerTube API is built on HTTP(S) and is RESTful. You can use your favorite
 //! HTTP/REST library for your programming language to use PeerTube.
 //!
@@ -152,13 +156,19 @@ mod runtime;
 
 #[rustfmt::skip]
 pub mod types;
+
+#[path = "runtime/upload/families.rs"]
+mod upload_families;
 pub use error_code::ErrorCode;
 pub use runtime::client::{Client, ClientBuilder};
 pub use runtime::download::Download;
 pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
 pub use runtime::file::FilePart;
 pub use runtime::secret::Secret;
-pub use runtime::session::{OAuthClient, Tokens};
+pub use runtime::session::{OAuthClient, SavedSession, Tokens};
+pub use runtime::upload::{RetryPolicy, Upload, UploadError, UploadErrorKind};
+pub use runtime::upload::{UploadEvent, UploadKind, UploadResponse};
+pub use runtime::upload::{UploadSession, UploadSource};
 
 /// The title of the API document this crate was generated from.
 pub const API_TITLE: &str = "PeerTube";

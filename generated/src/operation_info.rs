@@ -489,7 +489,10 @@ pub(crate) static USER_IMPORT_RESUMABLE_INIT: OperationInfo = OperationInfo {
     name: "user_import_resumable_init",
     method: "POST",
     path: "/api/v1/users/{userId}/imports/import-resumable",
-    responses: &[(201, "created")],
+    responses: &[
+        (201, "created"),
+        (200, "file already exists, send a resume request instead"),
+    ],
 };
 
 pub(crate) static USER_IMPORT_RESUMABLE: OperationInfo = OperationInfo {
@@ -499,6 +502,7 @@ pub(crate) static USER_IMPORT_RESUMABLE: OperationInfo = OperationInfo {
     responses: &[
         (204, "last chunk received: successful operation"),
         (308, "resume incomplete"),
+        (200, "last chunk received, the import created"),
     ],
 };
 
@@ -1229,6 +1233,7 @@ pub(crate) static REPLACE_VIDEO_SOURCE_RESUMABLE: OperationInfo = OperationInfo 
         (422, "video unreadable"),
         (429, "too many concurrent requests"),
         (503, "upload is already being processed"),
+        (200, "last chunk received, the new source"),
     ],
 };
 

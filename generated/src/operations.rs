@@ -1325,7 +1325,7 @@ impl Client {
     pub async fn user_import_resumable_init(
         &self,
         user_id: types::Id,
-        x_upload_content_length: f64,
+        x_upload_content_length: i64,
         x_upload_content_type: impl Into<String>,
         body: types::UserImportResumable,
     ) -> Result<UserImportResumableInitOutcome, Error> {
@@ -1352,8 +1352,20 @@ impl Client {
                 let location = response::header::<
                     String,
                 >(&info::USER_IMPORT_RESUMABLE_INIT, &response, "location")?;
-                Ok(UserImportResumableInitOutcome {
+                Ok(UserImportResumableInitOutcome::Created {
                     location,
+                })
+            }
+            200 => {
+                let location = response::header::<
+                    String,
+                >(&info::USER_IMPORT_RESUMABLE_INIT, &response, "location")?;
+                let range = response::header::<
+                    String,
+                >(&info::USER_IMPORT_RESUMABLE_INIT, &response, "range")?;
+                Ok(UserImportResumableInitOutcome::Ok {
+                    location,
+                    range,
                 })
             }
             _ => Err(response::error(&info::USER_IMPORT_RESUMABLE_INIT, response).await),
@@ -1393,7 +1405,7 @@ impl Client {
                     "import-resumable",
                 ],
             );
-        call.accept("application/json, */*;q=0.8");
+        call.accept("application/json");
         call.query("upload_id", &upload_id);
         call.header("content-range", &content_range);
         call.binary(body);
@@ -1407,6 +1419,16 @@ impl Client {
                 Ok(UserImportResumableOutcome::ResumeIncomplete {
                     range,
                 })
+            }
+            200 => {
+                Ok(
+                    UserImportResumableOutcome::Ok(
+                        response::json::<
+                            types::UserImportUploadResult,
+                        >(&info::USER_IMPORT_RESUMABLE, response)
+                            .await?,
+                    ),
+                )
             }
             _ => Err(response::error(&info::USER_IMPORT_RESUMABLE, response).await),
         }
@@ -3033,7 +3055,7 @@ impl Client {
     /// - `x_upload_content_type`: MIME type of the file that you are uploading. Depending on your instance settings, acceptable values might vary.
     pub async fn upload_resumable_init(
         &self,
-        x_upload_content_length: f64,
+        x_upload_content_length: i64,
         x_upload_content_type: impl Into<String>,
         body: types::VideoUploadRequestResumable,
     ) -> Result<UploadResumableInitOutcome, Error> {
@@ -3049,7 +3071,18 @@ impl Client {
         call.json(&body);
         let response = self.send(call).await?;
         match response.status().as_u16() {
-            200 => Ok(UploadResumableInitOutcome::Ok),
+            200 => {
+                let location = response::header::<
+                    String,
+                >(&info::UPLOAD_RESUMABLE_INIT, &response, "location")?;
+                let range = response::header::<
+                    String,
+                >(&info::UPLOAD_RESUMABLE_INIT, &response, "range")?;
+                Ok(UploadResumableInitOutcome::Ok {
+                    location,
+                    range,
+                })
+            }
             201 => {
                 let location = response::header::<
                     String,
@@ -3397,7 +3430,7 @@ impl Client {
     pub async fn replace_video_source_resumable_init(
         &self,
         id: impl Into<types::IdOrUUID>,
-        x_upload_content_length: f64,
+        x_upload_content_length: i64,
         x_upload_content_type: impl Into<String>,
         body: types::VideoReplaceSourceRequestResumable,
     ) -> Result<ReplaceVideoSourceResumableInitOutcome, Error> {
@@ -3414,7 +3447,18 @@ impl Client {
         call.json(&body);
         let response = self.send(call).await?;
         match response.status().as_u16() {
-            200 => Ok(ReplaceVideoSourceResumableInitOutcome::Ok),
+            200 => {
+                let location = response::header::<
+                    String,
+                >(&info::REPLACE_VIDEO_SOURCE_RESUMABLE_INIT, &response, "location")?;
+                let range = response::header::<
+                    String,
+                >(&info::REPLACE_VIDEO_SOURCE_RESUMABLE_INIT, &response, "range")?;
+                Ok(ReplaceVideoSourceResumableInitOutcome::Ok {
+                    location,
+                    range,
+                })
+            }
             201 => {
                 let location = response::header::<
                     String,
@@ -3459,7 +3503,7 @@ impl Client {
                 &info::REPLACE_VIDEO_SOURCE_RESUMABLE,
                 &["api", "v1", "videos", &id.to_param(), "source", "replace-resumable"],
             );
-        call.accept("application/json, */*;q=0.8");
+        call.accept("application/json");
         call.query("upload_id", &upload_id);
         call.header("content-range", &content_range);
         call.binary(body);
@@ -3473,6 +3517,16 @@ impl Client {
                 Ok(ReplaceVideoSourceResumableOutcome::ResumeIncomplete {
                     range,
                 })
+            }
+            200 => {
+                Ok(
+                    ReplaceVideoSourceResumableOutcome::Ok(
+                        response::json::<
+                            types::VideoSource,
+                        >(&info::REPLACE_VIDEO_SOURCE_RESUMABLE, response)
+                            .await?,
+                    ),
+                )
             }
             _ => {
                 Err(
@@ -8941,6 +8995,7 @@ impl GetAccountVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ACCOUNT_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9043,6 +9098,7 @@ impl GetAccountFollowers {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ACCOUNT_FOLLOWERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9126,6 +9182,7 @@ impl GetAccounts {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ACCOUNTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9220,6 +9277,7 @@ impl GetJobs {
     ) -> impl futures_core::Stream<Item = Result<types::Job, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_JOBS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9328,6 +9386,7 @@ impl GetServerFollowers {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_SERVER_FOLLOWERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9436,6 +9495,7 @@ impl GetServerFollowing {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_SERVER_FOLLOWING,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9870,6 +9930,7 @@ impl GetUsersMeVideosImports {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_USERS_ME_VIDEOS_IMPORTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10246,6 +10307,7 @@ impl GetUsersMeVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_USERS_ME_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10337,6 +10399,7 @@ impl GetUsersMeSubscriptions {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_USERS_ME_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10689,6 +10752,7 @@ impl GetUsersMeSubscriptionsVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_USERS_ME_SUBSCRIPTIONS_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10803,6 +10867,7 @@ impl GetUsersMeNotifications {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_USERS_ME_NOTIFICATIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10892,6 +10957,7 @@ impl GetUsersMeHistoryVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_USERS_ME_HISTORY_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11003,6 +11069,7 @@ impl ListRegistrations {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::LIST_REGISTRATIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11091,6 +11158,7 @@ impl GetVideosOwnership {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEOS_OWNERSHIP,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11198,6 +11266,7 @@ impl GetVideosByVideoIdOrUuidOwnership {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11292,6 +11361,7 @@ impl GetVideoChannelsOwnership {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_CHANNELS_OWNERSHIP,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11405,6 +11475,7 @@ impl GetVideoChannelsByChannelHandleOwnership {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11793,6 +11864,7 @@ impl GetVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12250,6 +12322,7 @@ impl GetMyAbuses {
     ) -> impl futures_core::Stream<Item = Result<types::Abuse, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_MY_ABUSES,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12440,6 +12513,7 @@ impl GetAbuses {
     ) -> impl futures_core::Stream<Item = Result<types::Abuse, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ABUSES,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12550,6 +12624,7 @@ impl GetVideoBlocks {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_BLOCKS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12729,6 +12804,7 @@ impl ListVideoPasswords {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::LIST_VIDEO_PASSWORDS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12815,6 +12891,7 @@ impl GetVideoChannels {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_CHANNELS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13174,6 +13251,7 @@ impl GetVideoChannelVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_CHANNEL_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13272,6 +13350,7 @@ impl ListVideoChannelActivities {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::LIST_VIDEO_CHANNEL_ACTIVITIES,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13385,6 +13464,7 @@ impl GetVideoChannelsByChannelHandleVideoPlaylists {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13498,6 +13578,7 @@ impl GetVideoChannelFollowers {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_CHANNEL_FOLLOWERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13699,6 +13780,7 @@ impl GetPlaylists {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13781,6 +13863,7 @@ impl GetVideoPlaylistVideos {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEO_PLAYLIST_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13927,6 +14010,7 @@ impl GetAccountsByNameVideoPlaylists {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -14049,6 +14133,7 @@ impl GetAccountsByNameVideoChannels {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -14151,6 +14236,7 @@ impl GetAccountsByNameVideoChannelSyncs {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -14336,6 +14422,7 @@ impl GetVideosByIdCommentThreads {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_VIDEOS_BY_ID_COMMENT_THREADS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15055,6 +15142,7 @@ impl SearchVideos {
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::SEARCH_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15182,6 +15270,7 @@ impl SearchChannels {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::SEARCH_CHANNELS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15309,6 +15398,7 @@ impl SearchPlaylists {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::SEARCH_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15466,6 +15556,7 @@ impl GetMyBlockedAccounts {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_MY_BLOCKED_ACCOUNTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15567,6 +15658,7 @@ impl GetMyBlockedServers {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_MY_BLOCKED_SERVERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15668,6 +15760,7 @@ impl GetServerBlocklistAccounts {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_SERVER_BLOCKLIST_ACCOUNTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15769,6 +15862,7 @@ impl GetServerBlocklistServers {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_SERVER_BLOCKLIST_SERVERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15872,6 +15966,7 @@ impl GetServerBlocklistSubscriptions {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_SERVER_BLOCKLIST_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16046,6 +16141,7 @@ impl GetPlugins {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_PLUGINS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16162,6 +16258,7 @@ impl GetAvailablePlugins {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_AVAILABLE_PLUGINS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16255,6 +16352,7 @@ impl GetRunnersRegistrationTokens {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_RUNNERS_REGISTRATION_TOKENS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16338,6 +16436,7 @@ impl GetRunners {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_RUNNERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16462,6 +16561,7 @@ impl GetRunnersJobs {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_RUNNERS_JOBS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16576,6 +16676,7 @@ impl GetWatchedWordsAccountsByAccountNameSubscriptions {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16684,6 +16785,7 @@ impl GetWatchedWordsServerSubscriptions {
     > + Send + 'static {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
+            &info::GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16709,9 +16811,19 @@ impl IntoFuture for GetWatchedWordsServerSubscriptions {
 
 /// What [`Client::user_import_resumable_init`] got back: the documented outcomes.
 #[derive(Debug)]
-pub struct UserImportResumableInitOutcome {
-    /// The `Location` response header.
-    pub location: Option<String>,
+pub enum UserImportResumableInitOutcome {
+    /// `201`: created
+    Created {
+        /// The `Location` response header.
+        location: Option<String>,
+    },
+    /// `200`: file already exists, send a resume request instead
+    Ok {
+        /// The `Location` response header.
+        location: Option<String>,
+        /// The `Range` response header.
+        range: Option<String>,
+    },
 }
 
 /// What [`Client::user_import_resumable`] got back: the documented outcomes.
@@ -16724,13 +16836,20 @@ pub enum UserImportResumableOutcome {
         /// The `Range` response header.
         range: Option<String>,
     },
+    /// `200`: last chunk received, the import created
+    Ok(types::UserImportUploadResult),
 }
 
 /// What [`Client::upload_resumable_init`] got back: the documented outcomes.
 #[derive(Debug)]
 pub enum UploadResumableInitOutcome {
     /// `200`: file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead
-    Ok,
+    Ok {
+        /// The `Location` response header.
+        location: Option<String>,
+        /// The `Range` response header.
+        range: Option<String>,
+    },
     /// `201`: created
     Created {
         /// The `Location` response header.
@@ -16754,7 +16873,12 @@ pub enum UploadResumableOutcome {
 #[derive(Debug)]
 pub enum ReplaceVideoSourceResumableInitOutcome {
     /// `200`: file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead
-    Ok,
+    Ok {
+        /// The `Location` response header.
+        location: Option<String>,
+        /// The `Range` response header.
+        range: Option<String>,
+    },
     /// `201`: created
     Created {
         /// The `Location` response header.
@@ -16772,10 +16896,12 @@ pub enum ReplaceVideoSourceResumableOutcome {
         /// The `Range` response header.
         range: Option<String>,
     },
+    /// `200`: last chunk received, the new source
+    Ok(types::VideoSource),
 }
 
 /// The document's OAuth 2.0 password flow, for [`Client::login`].
-pub(crate) static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = Some(crate::runtime::session::OAuthEndpoints {
+static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = Some(crate::runtime::session::OAuthEndpoints {
     token: (&info::GET_OAUTH_TOKEN, &["api", "v1", "users", "token"]),
     local_client: Some((
         &info::GET_OAUTH_CLIENT,
@@ -16783,3 +16909,32 @@ pub(crate) static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = Some(
     )),
     otp_header: Some("x-peertube-otp"),
 });
+
+impl crate::runtime::client::ApiDocument for Client {
+    fn oauth_endpoints() -> Option<&'static crate::runtime::session::OAuthEndpoints> {
+        OAUTH.as_ref()
+    }
+
+    fn secret_fields() -> &'static [&'static str] {
+        &[
+            "access_token",
+            "client_secret",
+            "currentPassword",
+            "externalAuthToken",
+            "jobToken",
+            "otpToken",
+            "password",
+            "passwords",
+            "privateDownloadUrl",
+            "refresh_token",
+            "registrationToken",
+            "requestToken",
+            "runnerToken",
+            "secret",
+            "streamKey",
+            "token",
+            "uri",
+            "videoPasswords",
+        ]
+    }
+}

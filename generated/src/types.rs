@@ -4110,9 +4110,9 @@ pub struct ServerConfig {
     pub open_telemetry: ServerConfigOpenTelemetry,
     /// PeerTube >= 6.1
     pub views: ServerConfigViews,
+    pub client: ServerConfigClient,
     pub banner: ServerConfigBanner,
     pub broadcast_message: ServerConfigBroadcastMessage,
-    pub client: ServerConfigClient,
     pub defaults: ServerConfigDefaults,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields_constraints: Option<ServerConfigFieldsConstraints>,
@@ -4745,6 +4745,110 @@ pub struct ServerConfigViewsVideosWatchingInterval {
     pub users: i64,
 }
 
+/// The `client` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClient {
+    pub videos: ServerConfigClientVideos,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_features_info: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<ServerConfigClientHeader>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browse_videos: Option<ServerConfigClientBrowseVideos>,
+    pub menu: ServerConfigClientMenu,
+    pub open_in_app: ServerConfigClientOpenInApp,
+}
+
+/// The `videos` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientVideos {
+    pub resumable_upload: ServerConfigClientVideosResumableUpload,
+    pub miniature: ServerConfigClientVideosMiniature,
+}
+
+/// The `resumableUpload` property of [`ServerConfigClientVideos`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientVideosResumableUpload {
+    /// The largest chunk, in bytes, a resumable upload may send (a proxy in front of the server may refuse larger ones); 0 when none is set.
+    ///
+    /// Minimum: 0.
+    pub max_chunk_size: i64,
+}
+
+/// The `miniature` property of [`ServerConfigClientVideos`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientVideosMiniature {
+    pub prefer_author_display_name: bool,
+}
+
+/// The `header` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientHeader {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hide_instance_name: Option<bool>,
+}
+
+/// The `browseVideos` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientBrowseVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_sort: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_scope: Option<String>,
+}
+
+/// The `menu` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigClientMenu {
+    pub login: ServerConfigClientMenuLogin,
+}
+
+/// The `login` property of [`ServerConfigClientMenu`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientMenuLogin {
+    pub redirect_on_single_external_auth: bool,
+}
+
+/// The `openInApp` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigClientOpenInApp {
+    pub android: ServerConfigClientOpenInAppAndroid,
+    pub ios: ServerConfigClientOpenInAppIos,
+}
+
+/// The `android` property of [`ServerConfigClientOpenInApp`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigClientOpenInAppAndroid {
+    pub intent: ServerConfigClientOpenInAppAndroidIntent,
+}
+
+/// The `intent` property of [`ServerConfigClientOpenInAppAndroid`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientOpenInAppAndroidIntent {
+    pub enabled: bool,
+    pub host: String,
+    pub scheme: String,
+    pub fallback_url: String,
+}
+
+/// The `ios` property of [`ServerConfigClientOpenInApp`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientOpenInAppIos {
+    pub enabled: bool,
+    pub host: String,
+    pub scheme: String,
+    pub fallback_url: String,
+}
+
 /// The `banner` property of [`ServerConfig`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigBanner {
@@ -4834,107 +4938,6 @@ impl crate::runtime::call::ToParam for ServerConfigBroadcastMessageLevel {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
-}
-
-/// The `client` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerConfigClient {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_features_info: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header: Option<ServerConfigClientHeader>,
-    pub videos: ServerConfigClientVideos,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browse_videos: Option<ServerConfigClientBrowseVideos>,
-    pub menu: ServerConfigClientMenu,
-    pub open_in_app: ServerConfigClientOpenInApp,
-}
-
-/// The `header` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerConfigClientHeader {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hide_instance_name: Option<bool>,
-}
-
-/// The `videos` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerConfigClientVideos {
-    pub miniature: ServerConfigClientVideosMiniature,
-    pub resumable_upload: ServerConfigClientVideosResumableUpload,
-}
-
-/// The `miniature` property of [`ServerConfigClientVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerConfigClientVideosMiniature {
-    pub prefer_author_display_name: bool,
-}
-
-/// The `resumableUpload` property of [`ServerConfigClientVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerConfigClientVideosResumableUpload {
-    pub max_chunk_size: i64,
-}
-
-/// The `browseVideos` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerConfigClientBrowseVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_sort: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_scope: Option<String>,
-}
-
-/// The `menu` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigClientMenu {
-    pub login: ServerConfigClientMenuLogin,
-}
-
-/// The `login` property of [`ServerConfigClientMenu`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerConfigClientMenuLogin {
-    pub redirect_on_single_external_auth: bool,
-}
-
-/// The `openInApp` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigClientOpenInApp {
-    pub android: ServerConfigClientOpenInAppAndroid,
-    pub ios: ServerConfigClientOpenInAppIos,
-}
-
-/// The `android` property of [`ServerConfigClientOpenInApp`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigClientOpenInAppAndroid {
-    pub intent: ServerConfigClientOpenInAppAndroidIntent,
-}
-
-/// The `intent` property of [`ServerConfigClientOpenInAppAndroid`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerConfigClientOpenInAppAndroidIntent {
-    pub enabled: bool,
-    pub host: String,
-    pub scheme: String,
-    pub fallback_url: String,
-}
-
-/// The `ios` property of [`ServerConfigClientOpenInApp`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerConfigClientOpenInAppIos {
-    pub enabled: bool,
-    pub host: String,
-    pub scheme: String,
-    pub fallback_url: String,
 }
 
 /// The `defaults` property of [`ServerConfig`].
@@ -10220,7 +10223,7 @@ pub struct LiveVideoResponse {
     pub rtmps_url: Option<String>,
     /// RTMP stream key to use to stream into this live video. Included in the response if an appropriate token is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stream_key: Option<String>,
+    pub stream_key: Option<crate::Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub save_replay: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10295,7 +10298,7 @@ pub struct RequestTwoFactorResponseOtpRequest {
     pub secret: Option<crate::Secret>,
     /// The OTP URI
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uri: Option<String>,
+    pub uri: Option<crate::Secret>,
 }
 
 /// The `VideoStudioCreateTask` schema.
@@ -11318,7 +11321,7 @@ pub struct VideoPasswordList {
 }
 
 /// The `AddVideoPasswords` schema.
-pub type AddVideoPasswords = Vec<String>;
+pub type AddVideoPasswords = Vec<crate::Secret>;
 
 /// The video embed privacy level:
 ///   - `1` All allowed: anyone can embed the video
@@ -11769,6 +11772,22 @@ impl crate::runtime::call::ToParam for VideoChannelCollaboratorState {
     fn to_param(&self) -> String {
         self.value().to_string()
     }
+}
+
+/// The `UserImportUploadResult` schema.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserImportUploadResult {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_import: Option<UserImportUploadResultUserImport>,
+}
+
+/// The `userImport` property of [`UserImportUploadResult`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserImportUploadResultUserImport {
+    /// The id of the user import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
 }
 
 /// A plugin installed on the server.
@@ -13904,7 +13923,7 @@ pub struct ListUserExportsResponse {
     pub size: Option<i64>,
     /// This URL already contains the JWT token, so no additional authentication credentials are required
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_download_url: Option<String>,
+    pub private_download_url: Option<crate::Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -8,6 +8,7 @@ use peertube_client::types::{
 };
 use peertube_client::{Client, Error, ErrorCode};
 use serde_json::json;
+use support::concurrently;
 use support::peertube::{self, CLIENT_ID, CLIENT_SECRET, User};
 
 const PASSWORD: &str = "s3cret p&ss=word";
@@ -73,7 +74,7 @@ async fn a_wrong_password_is_invalid_grant() {
         .await
         .unwrap_err();
 
-    assert_eq!(error.code(), Some(&ErrorCode::InvalidGrant), "{error}");
+    assert_eq!(error.code(), Some(ErrorCode::InvalidGrant), "{error}");
     assert!(!client.is_authenticated());
 }
 
@@ -89,7 +90,7 @@ async fn a_wrong_client_secret_is_invalid_client() {
         matches!(error, Error::Api(ref e) if e.status == 400),
         "{error}"
     );
-    assert_eq!(error.code(), Some(&ErrorCode::InvalidClient));
+    assert_eq!(error.code(), Some(ErrorCode::InvalidClient));
 }
 
 #[tokio::test]
@@ -98,14 +99,14 @@ async fn two_factor_users_need_the_otp_header() {
     let client = Client::new(&server.uri()).unwrap();
 
     let error = client.login("bob", "b0b pässword+1").await.unwrap_err();
-    assert_eq!(error.code(), Some(&ErrorCode::MissingTwoFactor), "{error}");
+    assert_eq!(error.code(), Some(ErrorCode::MissingTwoFactor), "{error}");
     assert_eq!(error.status(), Some(401));
 
     let error = client
         .login_with_otp("bob", "b0b pässword+1", "000000")
         .await
         .unwrap_err();
-    assert_eq!(error.code(), Some(&ErrorCode::InvalidGrant), "{error}");
+    assert_eq!(error.code(), Some(ErrorCode::InvalidGrant), "{error}");
 
     client
         .login_with_otp("bob", "b0b pässword+1", "123456")
@@ -144,15 +145,7 @@ async fn twenty_requests_with_an_expired_token_refresh_it_once() {
     client.login("alice", PASSWORD).await.unwrap();
     state.lock().unwrap().expires_in = 86400;
 
-    let tasks: Vec<_> = (0..20)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.get_videos().await })
-        })
-        .collect();
-    for task in tasks {
-        task.await.unwrap().unwrap();
-    }
+    list_videos_twenty_times_at_once(&client).await;
 
     let state = state.lock().unwrap();
     assert_eq!(state.refreshes, 1);
@@ -166,15 +159,7 @@ async fn twenty_requests_answered_invalid_token_refresh_it_once() {
     client.login("alice", PASSWORD).await.unwrap();
     state.lock().unwrap().expire_access_tokens();
 
-    let tasks: Vec<_> = (0..20)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.get_videos().await })
-        })
-        .collect();
-    for task in tasks {
-        task.await.unwrap().unwrap();
-    }
+    list_videos_twenty_times_at_once(&client).await;
 
     let state = state.lock().unwrap();
     assert_eq!(state.refreshes, 1);
@@ -211,7 +196,7 @@ async fn a_session_resumes_from_a_refresh_token() {
     let error = later.login_with_refresh_token(kept).await.unwrap_err();
     assert_eq!(
         error.code(),
-        Some(&ErrorCode::InvalidGrant),
+        Some(ErrorCode::InvalidGrant),
         "a used refresh token is spent"
     );
 }
@@ -271,4 +256,15 @@ async fn no_secret_appears_in_debug_output() {
     assert!(
         format!("{client:?}").contains("authenticated") || format!("{client:?}").contains("tokens")
     );
+}
+
+async fn list_videos_twenty_times_at_once(client: &Client) {
+    let outcomes = concurrently(20, || {
+        let client = client.clone();
+        async move { client.get_videos().await }
+    })
+    .await;
+    for outcome in outcomes {
+        outcome.unwrap();
+    }
 }

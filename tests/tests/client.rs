@@ -4,6 +4,7 @@
 mod support;
 
 use futures_util::StreamExt;
+use peertube_client::operations::UploadResumableOutcome;
 use peertube_client::types::{
     GetOAuthTokenBody, GetSyndicatedVideosFormat, OAuthTokenPassword, UpdateMe,
     VideoUploadRequestLegacy, VideosSort,
@@ -365,9 +366,9 @@ async fn a_problem_document_gives_a_typed_code() {
         panic!("expected a documented error, got {error}")
     };
     assert_eq!(api.status, 400);
-    assert_eq!(api.code(), Some(&ErrorCode::InvalidGrant));
+    assert_eq!(api.code(), Some(ErrorCode::InvalidGrant));
     assert_eq!(api.meaning(), Some("client or credentials are invalid"));
-    assert_eq!(error.code(), Some(&ErrorCode::InvalidGrant));
+    assert_eq!(error.code(), Some(ErrorCode::InvalidGrant));
     assert_eq!(
         error.to_string(),
         "get_oauth_token (POST /api/v1/users/token) failed with status 400 (client or credentials are invalid) \
@@ -497,21 +498,58 @@ async fn the_video_stream_fetches_pages_until_total() {
 #[tokio::test]
 async fn the_stream_method_reads_lazily() {
     let (server, client) = server().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/videos"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "total": 1000,
-            "data": [video(1), video(2)]
-        })))
-        .mount(&server)
+    for (start, ids) in [("0", [1, 2]), ("2", [3, 4]), ("4", [5, 6])] {
+        Mock::given(method("GET"))
+            .and(path("/api/v1/videos"))
+            .and(query_param("start", start))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "total": 1000,
+                "data": ids.map(video)
+            })))
+            .mount(&server)
+            .await;
+    }
+
+    let first: Vec<i64> = client
+        .get_videos_stream()
+        .take(3)
+        .map(|video| video.unwrap().id.unwrap())
+        .collect()
         .await;
 
-    let first: Vec<_> = client.get_videos_stream().take(3).collect().await;
-
-    assert_eq!(first.len(), 3);
+    assert_eq!(first, [1, 2, 3]);
     assert_eq!(
         server.received_requests().await.unwrap().len(),
         2,
         "two pages for three items"
     );
+}
+
+#[tokio::test]
+async fn a_large_chunk_goes_out_in_pieces_with_its_length_and_308_is_an_outcome() {
+    let (server, client) = server().await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v1/videos/upload-resumable"))
+        .and(query_param("upload_id", "abc"))
+        .respond_with(ResponseTemplate::new(308).insert_header("range", "bytes=0-199999"))
+        .mount(&server)
+        .await;
+    let chunk: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
+
+    let outcome = client
+        .upload_resumable("abc", "bytes 0-199999/1000000", chunk.clone())
+        .await
+        .unwrap();
+
+    assert!(
+        matches!(&outcome, UploadResumableOutcome::ResumeIncomplete { range } if range.as_deref() == Some("bytes=0-199999")),
+        "{outcome:?}"
+    );
+    let request = only_request(&server).await;
+    assert_eq!(header(&request, "content-length"), Some("200000"));
+    assert_eq!(
+        header(&request, "content-range"),
+        Some("bytes 0-199999/1000000")
+    );
+    assert_eq!(request.body, chunk);
 }

@@ -178,3 +178,63 @@ fn the_token_body_is_one_enum_that_writes_the_exact_form() {
         matches!(decoded, GetOAuthTokenBody::RefreshToken(ref r) if r.refresh_token.expose() == "c")
     );
 }
+
+#[test]
+fn credentials_in_types_do_not_show_in_debug() {
+    use peertube_client::FilePart;
+    use peertube_client::types::{LiveVideoResponse, VideoUploadRequestLegacy};
+
+    let live: LiveVideoResponse = serde_json::from_value(json!({
+        "rtmpUrl": "rtmp://tube.example/live",
+        "streamKey": "stream-key-secret"
+    }))
+    .unwrap();
+    let upload = VideoUploadRequestLegacy {
+        video_passwords: Some(vec!["video-password-secret".into()]),
+        ..VideoUploadRequestLegacy::new("clip", 1, FilePart::from_bytes(vec![0]))
+    };
+
+    for shown in [
+        format!("{live:?}"),
+        format!("{upload:?}"),
+        format!("{upload:#?}"),
+    ] {
+        assert!(!shown.contains("stream-key-secret"), "{shown}");
+        assert!(!shown.contains("video-password-secret"), "{shown}");
+    }
+    // They are still sent and read as they are.
+    assert_eq!(live.stream_key.unwrap().expose(), "stream-key-secret");
+    assert_eq!(
+        serde_json::to_value(peertube_client::types::AddVideoPasswords::from(
+            ["a".into()]
+        ))
+        .unwrap(),
+        json!(["a"])
+    );
+}
+
+#[test]
+fn every_code_the_server_declares_is_typed() {
+    use peertube_client::ErrorCode;
+    for (code, typed) in [
+        ("video_requires_password", ErrorCode::VideoRequiresPassword),
+        (
+            "incorrect_video_password",
+            ErrorCode::IncorrectVideoPassword,
+        ),
+        (
+            "does_not_respect_follow_constraints",
+            ErrorCode::DoesNotRespectFollowConstraints,
+        ),
+        ("account_blocked", ErrorCode::AccountBlocked),
+        ("invalid_two_factor", ErrorCode::InvalidTwoFactor),
+        ("unsupported_grant_type", ErrorCode::UnsupportedGrantType),
+    ] {
+        assert_eq!(ErrorCode::from(code), typed);
+        assert_eq!(typed.as_str(), code);
+    }
+    assert_eq!(
+        ErrorCode::from("from_a_newer_server"),
+        ErrorCode::Other("from_a_newer_server".to_owned())
+    );
+}

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use codegen::{Config, Generated, write};
 
+use crate::diff;
 use crate::pin::{self, Pin};
 use crate::{Args, root, spec_path};
 
@@ -38,11 +39,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let generated = codegen::generate(&bytes, &origin, &config).map_err(|failure| {
         let errors = failure.diagnostics.error_count();
         let overlay_failed = failure.diagnostics.errors().any(|e| e.message.starts_with("overlay "));
-        let evidence_failed = failure.diagnostics.errors().any(|e| e.message.starts_with("the evidence "));
         let note = if overlay_failed && args.value("--overlay").is_none() {
-            "\nspec/overlay.yaml corrects PeerTube's document: for another document, pass `--overlay none`."
-        } else if evidence_failed && args.value("--always-sent").is_none() {
-            "\nspec/always-sent.yaml is about PeerTube's document: for another document, pass `--always-sent none`."
+            "\nspec/overlay.yaml corrects PeerTube's document: for another document, pass `--overlay none`; \
+             `cargo xtask diff <document>` tells which actions drifted."
         } else if config.deny_warnings {
             "\n(warnings are errors under --deny-warnings)"
         } else {
@@ -63,11 +62,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
         content_sha256: generated.api.content_sha256.clone(),
     };
 
+    // A document other than the pinned one: what the upgrade changes for users.
+    let upgrade = if default_out {
+        upgrade_report(&spec, &new_pin, &config)?
+    } else {
+        None
+    };
     if check {
+        if let Some(upgrade) = &upgrade {
+            say!("{}", upgrade.summary(&diff::crate_version(&out)).trim_end());
+        }
         return check_crate(&generated, &new_pin, &out, default_out);
     }
 
     let write_started = Instant::now();
+    let version = diff::crate_version(&out);
     let report = write::write(&out, &generated.files)
         .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     if default_out {
@@ -75,6 +84,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         if pin::read(&pin_path)?.as_ref() != Some(&new_pin) {
             std::fs::write(&pin_path, pin::to_text(&new_pin))
                 .map_err(|e| format!("cannot write {}: {e}", pin_path.display()))?;
+        }
+        diff::keep_pinned_copy(&bytes, generated.format)?;
+        if upgrade.is_none() {
+            diff::start_changelog(&out, &new_pin, &version)?;
         }
     }
     let mut timings = generated.timings.clone();
@@ -88,7 +101,42 @@ pub fn run(args: &[String]) -> Result<(), String> {
         &timings,
         started.elapsed(),
     );
+    if let Some(upgrade) = upgrade {
+        say!("{}", upgrade.summary(&version).trim_end());
+        let changelog = diff::prepend_changelog(&out, &upgrade.markdown(&version))?;
+        say!(
+            "  the upgrade's entry is at the top of {}",
+            changelog.display()
+        );
+    }
     Ok(())
+}
+
+/// The upgrade report when `new_pin` is not the pinned document; `None` when it is, or when
+/// nothing is pinned yet. Without the pinned document at hand, a note says how to compare.
+fn upgrade_report(
+    spec: &std::path::Path,
+    new_pin: &Pin,
+    config: &Config,
+) -> Result<Option<codegen::diff::Report>, String> {
+    let Some(pinned) = pin::read(&pin::path())? else {
+        return Ok(None);
+    };
+    if pinned.content_sha256 == new_pin.content_sha256 {
+        return Ok(None);
+    }
+    match diff::pinned_document(&pinned) {
+        Some(old) => diff::compare(&old, spec, config).map(Some),
+        None => {
+            say!(
+                "A new document: the pinned one ({} {}) is not in spec/upstream/, so there is no upgrade report.\n\
+                 `cargo xtask diff OLD NEW --changelog` writes one.",
+                pinned.title,
+                pinned.api_version
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// The overlay: `--overlay PATH` (`none` for no overlay), else `spec/overlay.yaml` when it

@@ -2,6 +2,7 @@
 //!
 //! - `codegen [--spec PATH] [--out DIR] [--check] ...`: generate the client crate (see README.md);
 //! - `test [--spec PATH]`: every check CI runs;
+//! - `diff [OLD] NEW [--markdown] [--changelog]`: what a new document changes for users;
 //! - `bench [--spec PATH] [--runs N] [--release]`: generation time, stage by stage;
 //! - `build-cost [--cold] [--timings]`: the generated crate's size and compile times;
 //! - `audit [--spec PATH] [--version V] [--evidence]`: the document against PeerTube's own models.
@@ -25,6 +26,7 @@ mod audit;
 mod bench;
 mod build_cost;
 mod codegen;
+mod diff;
 mod pin;
 mod test;
 
@@ -44,6 +46,13 @@ commands:
       --always-sent PATH  response properties made plain fields (default: spec/always-sent.yaml; `none`)
       --check           write nothing; fail if the crate on disk is not what the generator writes
       --deny-warnings   fail when the document gives any warning
+  diff [OLD] NEW [--markdown] [--changelog] [--overlay PATH] [--names PATH] [--always-sent PATH]
+      What the crate generated from NEW changes for its users, against OLD (default: the
+      pinned document, kept in spec/upstream/ by codegen): methods and types added, removed,
+      renamed or changed, each breaking or not, the version bump it implies, and the
+      overlay's drift (actions that no longer match, or that upstream made redundant).
+      --markdown        print the changelog entry instead of the summary
+      --changelog       also put the entry at the top of generated/CHANGELOG.md
   test [--spec PATH]
       Run every check CI runs: formatting, codegen --check, the audit, clippy, docs, tests.
   bench [--spec PATH] [--runs N] [--release]
@@ -69,6 +78,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
+        Some("diff") => diff::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("build-cost") => build_cost::run(&args[1..]),

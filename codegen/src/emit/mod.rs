@@ -1,15 +1,23 @@
 //! Stage 4, emit: the model into the files of a client crate. The only stage that builds Rust
 //! tokens (with `quote!`); formatting is the next stage's job.
 
-pub mod docs;
+mod calls;
+mod docs;
 mod operations;
 mod types;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use crate::Config;
 use crate::model::Model;
+use crate::naming::RustName;
+
+/// What the generated crate's manifest and README say about its package.
+#[derive(Debug, Clone, Copy)]
+pub struct Package<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+}
 
 /// A file of the generated crate, before formatting.
 pub struct EmittedFile {
@@ -47,6 +55,7 @@ const RUNTIME: &[(&str, &str)] = &[
     runtime_file!("error.rs"),
     runtime_file!("examples.rs"),
     runtime_file!("file.rs"),
+    runtime_file!("http.rs"),
     runtime_file!("multipart.rs"),
     runtime_file!("open_enum.rs"),
     runtime_file!("pagination.rs"),
@@ -54,7 +63,28 @@ const RUNTIME: &[(&str, &str)] = &[
     runtime_file!("secret.rs"),
     runtime_file!("session.rs"),
     runtime_file!("untagged.rs"),
+    runtime_file!("upload.rs"),
+    runtime_file!("upload/source.rs"),
 ];
+
+/// PeerTube's resumable uploads as methods of `Client`: runtime code written (and declared in
+/// `lib.rs`) only for a document that has every method it calls.
+const UPLOAD_FAMILIES: (&str, &str, &[&str]) = (
+    "src/runtime/upload/families.rs",
+    include_str!("../../runtime/upload/families.rs"),
+    &[
+        "get_config",
+        "upload_resumable_init",
+        "upload_resumable",
+        "upload_resumable_cancel",
+        "replace_video_source_resumable_init",
+        "replace_video_source_resumable",
+        "replace_video_source_resumable_cancel",
+        "user_import_resumable_init",
+        "user_import_resumable",
+        "user_import_resumable_cancel",
+    ],
+);
 
 /// Examples shipped with the crate (compiled by `cargo build --examples` and CI's clippy),
 /// with the methods each calls: an example is written only for a document that has them all,
@@ -69,6 +99,11 @@ const EXAMPLES: &[(&str, &str, &[&str])] = &[
         "examples/resume.rs",
         include_str!("../../examples/resume.rs"),
         &["get_user_info"],
+    ),
+    (
+        "examples/upload.rs",
+        include_str!("../../examples/upload.rs"),
+        UPLOAD_FAMILIES.2,
     ),
 ];
 
@@ -101,7 +136,10 @@ const DEPENDENCIES: &[(&str, &str)] = &[
         r#"{ version = "1.0.145", features = ["preserve_order"] }"#,
     ),
     ("serde_urlencoded", r#""0.7.1""#),
-    ("tokio", r#"{ version = "1.48", features = ["fs"] }"#),
+    (
+        "tokio",
+        r#"{ version = "1.48", features = ["fs", "io-util", "time"] }"#,
+    ),
     (
         "tokio-util",
         r#"{ version = "0.7.17", default-features = false, features = ["io"] }"#,
@@ -109,18 +147,18 @@ const DEPENDENCIES: &[(&str, &str)] = &[
     ("uuid", r#"{ version = "1.18", features = ["serde"] }"#),
 ];
 
-/// What the generated crate's own tests use.
-const DEV_DEPENDENCIES: &[(&str, &str)] = &[(
-    "tokio",
-    r#"{ version = "1.48", features = ["macros", "rt-multi-thread"] }"#,
-)];
-
-pub fn emit(model: &Model, config: &Config) -> Vec<EmittedFile> {
-    files(model)
-        .into_iter()
-        .map(|file| emit_file(model, config, file))
-        .collect()
-}
+/// What the generated crate's own tests and examples use (`indicatif`: the upload example's
+/// progress bar).
+const DEV_DEPENDENCIES: &[(&str, &str)] = &[
+    (
+        "indicatif",
+        r#"{ version = "0.18.6", default-features = false, features = ["unicode-width"] }"#,
+    ),
+    (
+        "tokio",
+        r#"{ version = "1.48", features = ["macros", "rt-multi-thread", "test-util"] }"#,
+    ),
+];
 
 /// A file of the generated crate. Each is emitted on its own ([`emit_file`]), on any thread:
 /// tokens cannot move between threads, so a file is emitted where it is formatted.
@@ -138,6 +176,8 @@ pub enum FileKind {
     Example(usize),
     /// One of [`RUNTIME`].
     Runtime(usize),
+    /// [`UPLOAD_FAMILIES`].
+    UploadFamilies,
 }
 
 /// The files the model's crate has, in the order they are written.
@@ -155,23 +195,32 @@ pub fn files(model: &Model) -> Vec<FileKind> {
         files.push(FileKind::DocumentExamples);
     }
     if model.oauth.is_some() {
-        let methods: Vec<&str> = model.operations.iter().map(|o| o.name.as_str()).collect();
         files.extend(
             EXAMPLES
                 .iter()
                 .enumerate()
-                .filter(|(_, (_, _, needs))| needs.iter().all(|m| methods.contains(m)))
+                .filter(|(_, (_, _, needs))| has_methods(model, needs))
                 .map(|(i, _)| FileKind::Example(i)),
         );
     }
     files.extend((0..RUNTIME.len()).map(FileKind::Runtime));
+    if has_methods(model, UPLOAD_FAMILIES.2) {
+        files.push(FileKind::UploadFamilies);
+    }
     files
 }
 
-pub fn emit_file(model: &Model, config: &Config, file: FileKind) -> EmittedFile {
+/// Whether the model has an operation method of each name.
+fn has_methods(model: &Model, names: &[&str]) -> bool {
+    names
+        .iter()
+        .all(|name| model.operations.iter().any(|o| o.name.as_str() == *name))
+}
+
+pub fn emit_file(model: &Model, package: Package<'_>, file: FileKind) -> EmittedFile {
     let (path, content) = match file {
-        FileKind::Manifest => ("Cargo.toml", Content::Text(cargo_toml(model, config))),
-        FileKind::Readme => ("README.md", Content::Text(readme(model, config))),
+        FileKind::Manifest => ("Cargo.toml", Content::Text(cargo_toml(model, package))),
+        FileKind::Readme => ("README.md", Content::Text(readme(model, package))),
         FileKind::Lib => ("src/lib.rs", Content::Rust(lib_rs(model))),
         FileKind::Types => ("src/types.rs", Content::Rust(types::types_module(model))),
         FileKind::Operations => (
@@ -198,6 +247,7 @@ pub fn emit_file(model: &Model, config: &Config, file: FileKind) -> EmittedFile 
             Some((path, source)) => (*path, Content::RustSource(source)),
             None => ("", Content::Text(String::new())),
         },
+        FileKind::UploadFamilies => (UPLOAD_FAMILIES.0, Content::RustSource(UPLOAD_FAMILIES.1)),
     };
     EmittedFile {
         path: path.to_owned(),
@@ -205,11 +255,12 @@ pub fn emit_file(model: &Model, config: &Config, file: FileKind) -> EmittedFile 
     }
 }
 
-/// An identifier, raw (`r#type`) where the name says so.
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
+/// An identifier, raw (`r#type`) where the name is a keyword.
+pub fn ident(name: &RustName) -> Ident {
+    if name.is_raw() {
+        Ident::new_raw(name.as_str(), Span::call_site())
+    } else {
+        Ident::new(name.as_str(), Span::call_site())
     }
 }
 
@@ -231,12 +282,26 @@ pub fn doc_attrs(lines: &[String]) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
+/// The crate's front page, before the document's own description: where the client's
+/// behaviour is documented (with the runtime's `Client`).
+const USING_THE_CLIENT: &str = "
+[`Client::new`] makes a client of one server. [`Client::login`] logs in; later requests \
+carry the access token, refreshed when it expires. [`Client::session`] gives the session to \
+save and [`Client::restore_session`] resumes it in another process (see the example there).
+
+How the client deals with slow, broken or hostile servers is described with [`Client`]: its \
+[timeouts](Client#timeouts) (none waits forever, none cuts a download that makes progress), \
+its [redirect policy](Client#redirects) (credentials never reach another origin) and its \
+[size limits](Client#limits). Every failure is an [`Error`] that says what was expected and \
+what came, and no error or `Debug` output shows a secret.";
+
 fn lib_rs(model: &Model) -> TokenStream {
     let api = &model.api;
     let mut lines = vec![format!(
         "A typed client for the {} API {}.",
         api.title, api.version
     )];
+    lines.extend(USING_THE_CLIENT.lines().map(str::to_owned));
     if let Some(description) = &api.description {
         lines.push(String::new());
         lines.extend(docs::markdown(description));
@@ -264,6 +329,12 @@ fn lib_rs(model: &Model) -> TokenStream {
             mod document_examples;
         }
     });
+    let upload_families = has_methods(model, UPLOAD_FAMILIES.2).then(|| {
+        quote! {
+            #[path = "runtime/upload/families.rs"]
+            mod upload_families;
+        }
+    });
     // rustfmt checks this file (it is the crate root), so it stays short and in rustfmt's
     // order; the generated modules are marked `#[rustfmt::skip]`: prettyplease formats them.
     quote! {
@@ -279,6 +350,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         mod runtime;
         #[rustfmt::skip]
         pub mod types;
+        #upload_families
 
         pub use error_code::ErrorCode;
         pub use runtime::client::{Client, ClientBuilder};
@@ -286,7 +358,10 @@ fn lib_rs(model: &Model) -> TokenStream {
         pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
         pub use runtime::file::FilePart;
         pub use runtime::secret::Secret;
-        pub use runtime::session::{OAuthClient, Tokens};
+        pub use runtime::session::{OAuthClient, SavedSession, Tokens};
+        pub use runtime::upload::{RetryPolicy, Upload, UploadError, UploadErrorKind};
+        pub use runtime::upload::{UploadEvent, UploadKind, UploadResponse};
+        pub use runtime::upload::{UploadSession, UploadSource};
 
         /// The title of the API document this crate was generated from.
         pub const API_TITLE: &str = #title;
@@ -299,15 +374,12 @@ fn lib_rs(model: &Model) -> TokenStream {
     }
 }
 
-fn cargo_toml(model: &Model, config: &Config) -> String {
+fn cargo_toml(model: &Model, package: Package<'_>) -> String {
     let mut out = String::new();
     out.push_str("# @generated by `cargo xtask codegen`. Do not edit by hand.\n");
     out.push_str("[package]\n");
-    out.push_str(&format!("name = {}\n", toml_string(&config.crate_name)));
-    out.push_str(&format!(
-        "version = {}\n",
-        toml_string(&config.crate_version)
-    ));
+    out.push_str(&format!("name = {}\n", toml_string(package.name)));
+    out.push_str(&format!("version = {}\n", toml_string(package.version)));
     out.push_str(&format!(
         "description = {}\n",
         toml_string(&format!(
@@ -328,16 +400,16 @@ fn cargo_toml(model: &Model, config: &Config) -> String {
     out
 }
 
-fn readme(model: &Model, config: &Config) -> String {
+fn readme(model: &Model, package: Package<'_>) -> String {
     let api = &model.api;
-    let lib = config.crate_name.replace('-', "_");
+    let lib = package.name.replace('-', "_");
     let mut out = format!(
         "<!-- @generated by `cargo xtask codegen`. Do not edit by hand. -->\n\
          # {name}\n\n\
          A typed Rust client for the {title} API {version}, generated from its OpenAPI {openapi} document\n\
          (content SHA-256 `{digest}`): {operations} operations as methods of `{lib}::Client`, and\n\
          {types} types in `{lib}::types`.\n\n",
-        name = config.crate_name,
+        name = package.name,
         title = api.title,
         version = api.version,
         openapi = api.openapi_version,

@@ -4,12 +4,13 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::calls::{as_bytes, body_input, send_body};
 use super::docs::{code_span, doc_lines, markdown};
-use super::types::{qualified_type_tokens, resolved_type};
+use super::types::qualified_type_tokens;
 use super::{doc_attrs, ident};
 use crate::model::{
-    BodyFormat, Model, Operation, Outcome, ParamLocation, ParamRole, ParamShape, Parameter,
-    QueryStyle, ResponseBody, Returns, SegmentPart, TypeExpr,
+    Model, Operation, Outcome, ParamLocation, ParamRole, ParamShape, Parameter, ResponseBody,
+    Returns, SegmentPart, TypeExpr, TypeKind,
 };
 
 pub fn operations_module(model: &Model) -> TokenStream {
@@ -137,18 +138,61 @@ fn oauth_endpoints(model: &Model) -> TokenStream {
         })
     });
     let endpoints = endpoints.unwrap_or_else(|| quote!(None));
+    let secret_fields = secret_fields(model);
     quote! {
         /// The document's OAuth 2.0 password flow, for [`Client::login`].
-        pub(crate) static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = #endpoints;
+        static OAUTH: Option<crate::runtime::session::OAuthEndpoints> = #endpoints;
+
+        impl crate::runtime::client::ApiDocument for Client {
+            fn oauth_endpoints() -> Option<&'static crate::runtime::session::OAuthEndpoints> {
+                OAUTH.as_ref()
+            }
+
+            fn secret_fields() -> &'static [&'static str] {
+                &[#(#secret_fields),*]
+            }
+        }
     }
 }
 
+/// The JSON names of the fields that hold `Secret`s: error messages mask their values in the
+/// bodies they quote.
+fn secret_fields(model: &Model) -> Vec<String> {
+    fn holds_secret(model: &Model, ty: &TypeExpr, depth: usize) -> bool {
+        match ty {
+            TypeExpr::Secret => true,
+            TypeExpr::List(inner) | TypeExpr::Map(inner) | TypeExpr::Option(inner) => {
+                holds_secret(model, inner, depth)
+            }
+            TypeExpr::Named(id) => {
+                depth < 8
+                    && matches!(model.ty(*id).map(|t| &t.kind), Some(TypeKind::Alias(inner)) if holds_secret(model, inner, depth + 1))
+            }
+            _ => false,
+        }
+    }
+    let mut names: Vec<String> = model
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some(&s.fields),
+            _ => None,
+        })
+        .flatten()
+        .filter(|f| !f.wire_name.is_empty() && holds_secret(model, &f.ty, 0))
+        .map(|f| f.wire_name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 fn info_ident(op: &Operation) -> Ident {
-    format_ident!("{}", op.name.trim_start_matches("r#").to_ascii_uppercase())
+    format_ident!("{}", op.name.as_str().to_ascii_uppercase())
 }
 
 /// `info::GET_VIDEO`, from the operations module.
-fn info_path(op: &Operation) -> TokenStream {
+pub(super) fn info_path(op: &Operation) -> TokenStream {
     let name = info_ident(op);
     quote!(info::#name)
 }
@@ -156,7 +200,7 @@ fn info_path(op: &Operation) -> TokenStream {
 /// `static GET_VIDEO: OperationInfo`: what errors say about the operation.
 fn operation_info(op: &Operation) -> TokenStream {
     let name = info_ident(op);
-    let method_name = op.name.trim_start_matches("r#");
+    let method_name = op.name.as_str();
     let method = op.method.to_ascii_uppercase();
     let path = &op.path;
     let responses = op.responses.iter().filter_map(|r| {
@@ -206,7 +250,7 @@ fn method_docs(op: &Operation) -> TokenStream {
         lines.push(String::new());
         lines.push("Arguments:".to_owned());
         for parameter in arguments {
-            let mut text = format!("- `{}`", parameter.name.trim_start_matches("r#"));
+            let mut text = format!("- `{}`", parameter.name.as_str());
             // The first paragraph of its description, on one line.
             let described = doc_lines(&parameter.docs);
             let paragraph: Vec<&str> = described
@@ -235,7 +279,7 @@ fn method_docs(op: &Operation) -> TokenStream {
 /// stored value.
 fn input(model: &Model, ty: &TypeExpr, name: &Ident) -> (TokenStream, TokenStream) {
     let stored = qualified_type_tokens(model, ty);
-    match resolved_type(model, ty) {
+    match model.follow_aliases(ty) {
         TypeExpr::Integer
         | TypeExpr::Int32
         | TypeExpr::Number
@@ -253,25 +297,6 @@ fn input(model: &Model, ty: &TypeExpr, name: &Ident) -> (TokenStream, TokenStrea
     }
 }
 
-/// The body argument: its type and how the call encodes it.
-fn body_input(model: &Model, op: &Operation) -> Option<(TokenStream, TokenStream)> {
-    let body = op.body.as_ref()?;
-    Some(match (body.format, &body.ty) {
-        (BodyFormat::Binary | BodyFormat::Text, _) | (_, None) => {
-            (quote!(impl Into<bytes::Bytes>), quote!(binary))
-        }
-        (format, Some(ty)) => {
-            let ty = qualified_type_tokens(model, ty);
-            let encode = match format {
-                BodyFormat::Form => quote!(form),
-                BodyFormat::Multipart => quote!(multipart),
-                _ => quote!(json),
-            };
-            (ty, encode)
-        }
-    })
-}
-
 /// What the method returns.
 fn return_type(model: &Model, op: &Operation) -> TokenStream {
     match &op.returns {
@@ -283,174 +308,6 @@ fn return_type(model: &Model, op: &Operation) -> TokenStream {
             let name = ident(&outcome.name);
             quote!(#name)
         }
-    }
-}
-
-fn query_style(style: QueryStyle) -> TokenStream {
-    match style {
-        QueryStyle::Exploded => quote!(QueryStyle::Exploded),
-        QueryStyle::Delimited(separator) => quote!(QueryStyle::Delimited(#separator)),
-        QueryStyle::Deep => quote!(QueryStyle::Deep),
-    }
-}
-
-/// The statements that build, send and read the request. `value(p)` is how the code reaches
-/// parameter `p`'s value; `client` is the client expression; `body` the body's, if any.
-fn send_body(
-    model: &Model,
-    op: &Operation,
-    client: TokenStream,
-    value: impl Fn(&Parameter) -> TokenStream,
-    body: Option<TokenStream>,
-) -> TokenStream {
-    let info = info_path(op);
-    let segments = op.segments.iter().map(|segment| match segment.as_slice() {
-        [SegmentPart::Literal(text)] => quote!(#text),
-        [SegmentPart::Parameter(i)] => match op.parameters.get(*i) {
-            Some(parameter) => {
-                let v = value(parameter);
-                quote!(&#v.to_param())
-            }
-            None => quote!(""),
-        },
-        parts => {
-            let mut template = String::new();
-            let mut args = Vec::new();
-            for part in parts {
-                match part {
-                    SegmentPart::Literal(text) => {
-                        template.push_str(&text.replace('{', "{{").replace('}', "}}"))
-                    }
-                    SegmentPart::Parameter(i) => {
-                        if let Some(parameter) = op.parameters.get(*i) {
-                            template.push_str("{}");
-                            let v = value(parameter);
-                            args.push(quote!(#v.to_param()));
-                        }
-                    }
-                }
-            }
-            quote!(&format!(#template, #(#args),*))
-        }
-    });
-    let mut statements = Vec::new();
-    for parameter in &op.parameters {
-        if parameter.location == ParamLocation::Path || parameter.role == ParamRole::Hidden {
-            continue;
-        }
-        let wire = &parameter.wire_name;
-        let v = value(parameter);
-        let style = query_style(parameter.style);
-        let header = wire.to_ascii_lowercase();
-        let optional = parameter.role == ParamRole::Setter;
-        statements.push(match (parameter.location, parameter.shape, optional) {
-            (ParamLocation::Query, ParamShape::List, true) => {
-                quote!(call.query_list_opt(#wire, &#v, #style);)
-            }
-            (ParamLocation::Query, ParamShape::List, false) => {
-                quote!(call.query_list(#wire, &#v, #style);)
-            }
-            (ParamLocation::Query, ParamShape::Single, true) => quote!(call.query_opt(#wire, &#v);),
-            (ParamLocation::Query, ParamShape::Single, false) => quote!(call.query(#wire, &#v);),
-            (ParamLocation::Query, ParamShape::Serialized, _) => {
-                quote!(call.query_value(#wire, &#v, #style);)
-            }
-            (_, ParamShape::List, true) => quote! {
-                if let Some(values) = &#v {
-                    call.header_list(#header, values);
-                }
-            },
-            (_, ParamShape::List, false) => quote!(call.header_list(#header, &#v);),
-            (_, _, true) => quote!(call.header_opt(#header, &#v);),
-            (_, _, false) => quote!(call.header(#header, &#v);),
-        });
-    }
-    if let Some((_, encode)) = body_input(model, op)
-        && let Some(body) = body
-    {
-        statements.push(match encode.to_string().as_str() {
-            "binary" => quote!(call.binary(#body);),
-            _ => quote!(call.#encode(&#body);),
-        });
-    }
-    let accept = &op.accept;
-    let read = read_response(model, op);
-    quote! {
-        let mut call = #client.call(&#info, &[#(#segments),*]);
-        call.accept(#accept);
-        #(#statements)*
-        let response = #client.send(call).await?;
-        #read
-    }
-}
-
-fn read_body(model: &Model, info: &TokenStream, body: &Option<ResponseBody>) -> TokenStream {
-    match body {
-        None => quote!(response::empty(&#info, response).await?),
-        Some(ResponseBody::Json(ty)) => {
-            let ty = qualified_type_tokens(model, ty);
-            quote!(response::json::<#ty>(&#info, response).await?)
-        }
-        Some(ResponseBody::Text) => quote!(response::text(&#info, response).await?),
-        Some(ResponseBody::Binary) => quote!(crate::Download::new(&#info, response)),
-    }
-}
-
-fn read_response(model: &Model, op: &Operation) -> TokenStream {
-    let info = info_path(op);
-    match &op.returns {
-        Returns::Outcome(outcome) => {
-            let name = ident(&outcome.name);
-            let single = outcome.variants.len() == 1;
-            let arms = outcome.variants.iter().map(|variant| {
-                let status = proc_macro2::Literal::u16_unsuffixed(variant.status);
-                // Headers are read first: reading the body consumes the response.
-                let header_names: Vec<Ident> =
-                    variant.headers.iter().map(|h| ident(&h.name)).collect();
-                let header_reads = variant.headers.iter().map(|h| {
-                    let field = ident(&h.name);
-                    let wire = h.wire_name.to_ascii_lowercase();
-                    let ty = qualified_type_tokens(model, &h.ty);
-                    quote!(let #field = response::header::<#ty>(&#info, &response, #wire)?;)
-                });
-                let path = if single {
-                    quote!(#name)
-                } else {
-                    let variant_name = ident(&variant.name);
-                    quote!(#name::#variant_name)
-                };
-                let read = variant
-                    .body
-                    .as_ref()
-                    .map(|_| read_body(model, &info, &variant.body));
-                let construct = match (header_names.is_empty() && !single, read) {
-                    (true, None) => quote!(#path),
-                    (true, Some(read)) => quote!(#path(#read)),
-                    (false, None) => quote!(#path { #(#header_names),* }),
-                    (false, Some(read)) => quote!(#path { #(#header_names,)* body: #read }),
-                };
-                quote! {
-                    #status => {
-                        #(#header_reads)*
-                        Ok(#construct)
-                    }
-                }
-            });
-            quote! {
-                match response.status().as_u16() {
-                    #(#arms)*
-                    _ => Err(response::error(&#info, response).await),
-                }
-            }
-        }
-        // Any success status: the runtime checks it, and reads an error otherwise.
-        Returns::Unit => quote!(response::empty(&#info, response).await),
-        Returns::Json(ty) => {
-            let ty = qualified_type_tokens(model, ty);
-            quote!(response::json::<#ty>(&#info, response).await)
-        }
-        Returns::Text => quote!(response::text(&#info, response).await),
-        Returns::Binary => quote!(response::download(&#info, response).await),
     }
 }
 
@@ -479,12 +336,12 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
     }
     let returns = return_type(model, op);
     let stream = op.pagination.as_ref().map(|pagination| {
-        let stream_name = format_ident!("{}_stream", op.name.trim_start_matches("r#"));
+        let stream_name = format_ident!("{}_stream", op.name.as_str());
         let item = qualified_type_tokens(model, &pagination.item);
         let args = arguments.iter().map(|p| ident(&p.name));
         let body_arg = body.as_ref().map(|_| quote!(body));
         let all_args: Vec<TokenStream> = args.map(|a| quote!(#a)).chain(body_arg).collect();
-        let method_name = op.name.trim_start_matches("r#");
+        let method_name = op.name.as_str();
         let stream_docs = doc_attrs(&[
             format!("Every item of [`Client::{method_name}`], page after page, fetched as the stream is read."),
             String::new(),
@@ -506,12 +363,10 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
             .iter()
             .filter(|p| p.role == ParamRole::Setter)
             .map(|p| ident(&p.name));
-        let body_field = body
-            .as_ref()
-            .map(|(_, encode)| match encode.to_string().as_str() {
-                "binary" => quote!(body: body.into(),),
-                _ => quote!(body,),
-            });
+        let body_field = body.as_ref().map(|(_, format)| match as_bytes(*format) {
+            true => quote!(body: body.into(),),
+            false => quote!(body,),
+        });
         quote! {
             #docs
             #deprecated
@@ -554,7 +409,7 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
 
 fn builder(model: &Model, op: &Operation) -> TokenStream {
     let name = ident(&op.stem);
-    let method_name = op.name.trim_start_matches("r#");
+    let method_name = op.name.as_str();
     let returns = return_type(model, op);
     let body = body_input(model, op);
     let docs = doc_attrs(&[format!(
@@ -570,12 +425,10 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
             ParamRole::Hidden => {}
         }
     }
-    let body_field = body
-        .as_ref()
-        .map(|(ty, encode)| match encode.to_string().as_str() {
-            "binary" => quote!(body: bytes::Bytes,),
-            _ => quote!(body: #ty,),
-        });
+    let body_field = body.as_ref().map(|(ty, format)| match as_bytes(*format) {
+        true => quote!(body: bytes::Bytes,),
+        false => quote!(body: #ty,),
+    });
     let setters = op
         .parameters
         .iter()
@@ -629,13 +482,14 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
         let total = if total_optional { quote!(page.#total #widen) } else { quote!(Some(page.#total) #widen) };
         let data = if data_optional { quote!(page.#data.unwrap_or_default()) } else { quote!(page.#data) };
         let start = op.parameters.iter().find(|p| p.wire_name == "start").map(|p| ident(&p.name));
+        let info = info_path(op);
         quote! {
             /// Every item of the list, page after page from `start` (pages of `count` items,
             /// or the server's default), fetched as the stream is read. The stream ends after
             /// the last item, or after an error.
             pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + 'static {
                 let start = self.#start.unwrap_or(0);
-                crate::runtime::pagination::paginate(start, move |start| {
+                crate::runtime::pagination::paginate(&#info, start, move |start| {
                     let mut request = self.clone();
                     request.#start = Some(start);
                     async move {
@@ -680,7 +534,7 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
 
 fn outcome_type(model: &Model, op: &Operation, outcome: &Outcome) -> TokenStream {
     let name = ident(&outcome.name);
-    let method_name = op.name.trim_start_matches("r#");
+    let method_name = op.name.as_str();
     let docs = doc_attrs(&[format!(
         "What [`Client::{method_name}`] got back: the documented outcomes."
     )]);

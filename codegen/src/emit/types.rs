@@ -9,9 +9,10 @@ use crate::model::{
     EnumVariant, Field, FieldRepr, Model, OpenEnum, Struct, Tagged, TypeDef, TypeExpr, TypeKind,
     UntaggedVariant,
 };
+use crate::naming::RustName;
 
 pub fn types_module(model: &Model) -> TokenStream {
-    let items = model.types.iter().map(|def| type_item(model, def));
+    let items = model.types_in_order().map(|def| type_item(model, def));
     quote! {
         //! Every schema of the API document as a Rust type.
         //!
@@ -54,15 +55,16 @@ fn type_item(model: &Model, def: &TypeDef) -> TokenStream {
 
 /// `ErrorCode`: the codes the document says PeerTube puts in error responses.
 pub fn error_code_module(model: &Model) -> TokenStream {
-    let name = ident("ErrorCode");
+    let name = ident(&RustName::new("ErrorCode"));
     let codes = OpenEnum {
         variants: model.error_codes.clone(),
-        other: if model.error_codes.iter().any(|c| c.name == "Other") {
-            "Unknown"
-        } else {
-            "Other"
-        }
-        .to_owned(),
+        other: RustName::new(
+            if model.error_codes.iter().any(|c| c.name.as_str() == "Other") {
+                "Unknown"
+            } else {
+                "Other"
+            },
+        ),
     };
     let docs = doc_attrs(&[
         "The `code` of an error response: what tells apart errors with one status.".to_owned(),
@@ -75,6 +77,20 @@ pub fn error_code_module(model: &Model) -> TokenStream {
         //! The codes of PeerTube's error responses.
 
         #item
+
+        impl crate::ApiError {
+            /// The code of the server's problem document (`invalid_token`, ...), if any.
+            pub fn code(&self) -> Option<#name> {
+                self.raw_code().map(#name::from)
+            }
+        }
+
+        impl crate::Error {
+            /// The code of the server's problem document (`invalid_token`, ...), if any.
+            pub fn code(&self) -> Option<#name> {
+                self.api_error()?.code()
+            }
+        }
     }
 }
 
@@ -218,26 +234,6 @@ fn tokens_for(model: &Model, expr: &TypeExpr, qualify: bool) -> TokenStream {
     }
 }
 
-/// The type an expression stands for once aliases are followed.
-pub fn resolved_type(model: &Model, expr: &TypeExpr) -> TypeExpr {
-    let mut expr = expr.clone();
-    for _ in 0..model.types.len() {
-        match &expr {
-            TypeExpr::Named(id) => match model.ty(*id).map(|def| &def.kind) {
-                Some(TypeKind::Alias(target)) => expr = target.clone(),
-                _ => break,
-            },
-            _ => break,
-        }
-    }
-    expr
-}
-
-/// Whether values of the type can be written in a path, query or header (`ToParam`).
-pub fn is_param_value(model: &Model, expr: &TypeExpr) -> bool {
-    crate::model::is_single_value(&model.types, expr)
-}
-
 /// `T`, or `Box<T>` (inside any `Option`) when the field closes a cycle of types.
 fn boxed_tokens(model: &Model, expr: &TypeExpr, boxed: bool) -> TokenStream {
     match (expr, boxed) {
@@ -254,8 +250,8 @@ fn boxed_tokens(model: &Model, expr: &TypeExpr, boxed: bool) -> TokenStream {
 }
 
 /// serde's `rename_all = "camelCase"` rule, to know which fields it covers.
-fn serde_camel_case(field: &str) -> String {
-    let field = field.trim_start_matches("r#");
+fn serde_camel_case(field: &RustName) -> String {
+    let field = field.as_str();
     let mut out = String::with_capacity(field.len());
     let mut capitalize = false;
     for (i, c) in field.chars().enumerate() {
@@ -288,7 +284,7 @@ fn struct_item(
         .collect();
     let as_is = named_fields
         .iter()
-        .filter(|f| f.name.trim_start_matches("r#") == f.wire_name)
+        .filter(|f| f.name.as_str() == f.wire_name)
         .count();
     let camel = named_fields
         .iter()
@@ -304,7 +300,7 @@ fn struct_item(
     });
     let default = all_optional.then(|| quote!(Default,));
     let fields = s.fields.iter().map(|field| {
-        let expected = if rename_all { serde_camel_case(&field.name) } else { field.name.trim_start_matches("r#").to_owned() };
+        let expected = if rename_all { serde_camel_case(&field.name) } else { field.name.as_str().to_owned() };
         let rename = (field.repr != FieldRepr::Flatten && expected != field.wire_name).then(|| {
             let wire = &field.wire_name;
             quote!(rename = #wire,)
@@ -373,7 +369,7 @@ fn constructor(model: &Model, type_name: &proc_macro2::Ident, s: &Struct) -> Tok
             FieldRepr::Required | FieldRepr::Flatten => {
                 let ty = boxed_tokens(model, &field.ty, field.boxed);
                 let copy = matches!(
-                    resolved_type(model, &field.ty),
+                    model.follow_aliases(&field.ty),
                     TypeExpr::Integer | TypeExpr::Int32 | TypeExpr::Number | TypeExpr::Boolean
                 );
                 if copy || field.boxed {
@@ -383,7 +379,7 @@ fn constructor(model: &Model, type_name: &proc_macro2::Ident, s: &Struct) -> Tok
                     arguments.push(quote!(#name: impl Into<#ty>));
                     values.push(quote!(#name: #name.into()));
                 }
-                names.push(format!("`{}`", field.name.trim_start_matches("r#")));
+                names.push(format!("`{}`", field.name.as_str()));
             }
             FieldRepr::Nullable | FieldRepr::Optional | FieldRepr::OptionalNullable => {
                 values.push(quote!(#name: None))
@@ -656,9 +652,9 @@ fn tagged(
         let variant = ident(&v.name);
         let value = &v.tag_value;
         let docs = doc_attrs(&[format!("`{tag}` is {}.", code_span(value))]);
-        match v.payload {
+        match &v.payload {
             Some(payload) => {
-                let ty = boxed_tokens(model, &TypeExpr::Named(payload), v.boxed);
+                let ty = boxed_tokens(model, payload, v.boxed);
                 quote! {
                     #docs
                     #[serde(rename = #value)]
@@ -691,7 +687,7 @@ fn untagged(
     deprecated: Option<TokenStream>,
 ) -> TokenStream {
     let name = ident(&def.name);
-    let type_name = &def.name;
+    let type_name = def.name.as_str();
     let declarations = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = boxed_tokens(model, &v.ty, v.boxed);
@@ -700,7 +696,7 @@ fn untagged(
     // `From` each variant's type, where no other variant holds the same type.
     let resolved: Vec<TypeExpr> = variants
         .iter()
-        .map(|v| resolved_type(model, &v.ty))
+        .map(|v| model.follow_aliases(&v.ty))
         .collect();
     let unique = |ty: &TypeExpr| resolved.iter().filter(|r| *r == ty).count() == 1;
     let conversions = variants
@@ -739,7 +735,7 @@ fn untagged(
                 #from_str
             }
         });
-    let to_param = is_param_value(model, &TypeExpr::Named(def.id)).then(|| {
+    let to_param = model.is_single_value(&TypeExpr::Named(def.id)).then(|| {
         let arms = variants.iter().map(|v| {
             let variant = ident(&v.name);
             quote!(Self::#variant(value) => value.to_param(),)
@@ -756,7 +752,7 @@ fn untagged(
     });
     let attempts = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let variant_name = &v.name;
+        let variant_name = v.name.as_str();
         let ty = type_tokens(model, &v.ty);
         if v.boxed {
             quote!(.variant::<#ty>(#variant_name, |value| Self::#variant(Box::new(value))))

@@ -2,15 +2,16 @@
 //! guarantee it; if a document finds a gap in them, the maintainer gets an error that names the
 //! place instead of a panic in the emit stage.
 
-use super::{Model, Returns, TypeKind};
+use super::visit;
+use super::{Model, Returns};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::naming;
+use crate::naming::RustName;
 use crate::pointer::Pointer;
 
 pub fn identifiers(model: &Model) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
-    let mut check = |name: &str, what: &str, at: &Pointer| {
-        if !naming::is_identifier(name) {
+    let mut check = |name: &RustName, what: &str, at: &Pointer| {
+        if !name.is_identifier() {
             diagnostics.push(
                 Diagnostic::error(format!(
                     "the {what} here would be named `{name}`, which is not a Rust identifier"
@@ -23,31 +24,8 @@ pub fn identifiers(model: &Model) -> Diagnostics {
             );
         }
     };
-    for def in &model.types {
-        let at = &def.origin;
-        check(&def.name, "type", at);
-        match &def.kind {
-            TypeKind::Struct(s) => s.fields.iter().for_each(|f| check(&f.name, "field", at)),
-            TypeKind::StringEnum(e) => {
-                e.variants
-                    .iter()
-                    .for_each(|v| check(&v.name, "variant", at));
-                check(&e.other, "variant", at);
-            }
-            TypeKind::IntEnum(e) => {
-                e.variants
-                    .iter()
-                    .for_each(|v| check(&v.name, "variant", at));
-                check(&e.other, "variant", at);
-            }
-            TypeKind::Flags(flags) => flags.iter().for_each(|v| check(&v.name, "constant", at)),
-            TypeKind::Tagged(t) => t
-                .variants
-                .iter()
-                .for_each(|v| check(&v.name, "variant", at)),
-            TypeKind::Untagged(u) => u.iter().for_each(|v| check(&v.name, "variant", at)),
-            TypeKind::Alias(_) => {}
-        }
+    for def in model.types_in_order() {
+        visit::for_each_name(def, |name, what| check(name, what, &def.origin));
     }
     for operation in &model.operations {
         let at = &operation.pointer;
@@ -77,7 +55,7 @@ pub fn identifiers(model: &Model) -> Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ApiInfo, Docs, EnumVariant, OpenEnum, TypeDef, TypeId, Usage};
+    use crate::model::{ApiInfo, Docs, EnumVariant, OpenEnum, TypeDef, TypeId, TypeKind, Usage};
 
     fn model_with_variant(name: &str) -> Model {
         Model {
@@ -101,6 +79,7 @@ mod tests {
                 }),
                 usage: Usage::default(),
             }],
+            order: vec![TypeId(0)],
             operations: vec![],
             error_codes: vec![],
             oauth: None,
@@ -114,7 +93,7 @@ mod tests {
             identifiers(&model_with_variant("Published")).error_count(),
             0
         );
-        for bad in ["", "2", "a-b", "_"] {
+        for bad in ["", "2", "a-b", "é"] {
             let diagnostics = identifiers(&model_with_variant(bad));
             let message = diagnostics.errors().next().map(ToString::to_string);
             assert!(

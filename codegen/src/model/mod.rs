@@ -7,22 +7,35 @@
 
 mod build;
 mod check;
+mod conventions;
 mod enums;
+mod methods;
 mod operations;
+mod origin;
+mod responses;
+mod site;
 mod types;
+mod unions;
+mod visit;
 
 use serde_json::Value;
 
+use crate::naming::RustName;
 use crate::pointer::Pointer;
-pub use build::build;
-pub use operations::is_single_value;
+/// Documentation is the schema's, as resolved: one type from the document to the doc comments.
+pub use crate::resolve::{Constraints, Docs};
+pub use build::{Inputs, build};
+pub use conventions::Conventions;
 
 /// Everything the emit stage needs.
 #[derive(Debug, Clone)]
 pub struct Model {
     pub api: ApiInfo,
-    /// Every named type; a [`TypeId`] indexes this list. In output order.
+    /// Every named type; a [`TypeId`] indexes this list (ids are handed out as types are met,
+    /// and never change).
     pub types: Vec<TypeDef>,
+    /// The order the types are written in (see [`Model::types_in_order`]).
+    pub order: Vec<TypeId>,
     pub operations: Vec<Operation>,
     /// The codes the document says PeerTube puts in error responses (`invalid_token`, ...).
     pub error_codes: Vec<EnumVariant<String>>,
@@ -45,16 +58,79 @@ impl Model {
     pub fn ty(&self, id: TypeId) -> Option<&TypeDef> {
         self.types.get(id.0)
     }
+
+    /// Every type in the order the `types` module lists them: each component schema followed
+    /// by the types written inside it, then those of shared parameters, then each operation's.
+    pub fn types_in_order(&self) -> impl Iterator<Item = &TypeDef> {
+        self.order.iter().filter_map(|id| self.ty(*id))
+    }
+
+    /// The type an expression stands for once aliases are followed.
+    pub fn follow_aliases(&self, expr: &TypeExpr) -> TypeExpr {
+        follow_aliases(&self.types, expr)
+    }
+
+    /// Whether values of the type are written as one piece of text (see [`is_single_value`]).
+    pub fn is_single_value(&self, expr: &TypeExpr) -> bool {
+        is_single_value(&self.types, expr)
+    }
 }
 
+/// The type an expression stands for once aliases are followed.
+pub fn follow_aliases(defs: &[TypeDef], expr: &TypeExpr) -> TypeExpr {
+    let mut expr = expr.clone();
+    for _ in 0..defs.len() {
+        match &expr {
+            TypeExpr::Named(id) => match defs.get(id.0).map(|def| &def.kind) {
+                Some(TypeKind::Alias(target)) => expr = target.clone(),
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    expr
+}
+
+/// Whether values of the type are written as one piece of text in a path, query or header:
+/// strings, numbers, booleans, dates, enums, and unions of those.
+pub fn is_single_value(defs: &[TypeDef], expr: &TypeExpr) -> bool {
+    fn check(defs: &[TypeDef], expr: &TypeExpr, depth: usize) -> bool {
+        match follow_aliases(defs, expr) {
+            TypeExpr::String
+            | TypeExpr::Boolean
+            | TypeExpr::Integer
+            | TypeExpr::Int32
+            | TypeExpr::Number
+            | TypeExpr::Uuid
+            | TypeExpr::Secret
+            | TypeExpr::DateTime => true,
+            TypeExpr::Named(id) => match defs.get(id.0).map(|def| &def.kind) {
+                Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_)) => true,
+                Some(TypeKind::Untagged(variants)) if depth < 8 => {
+                    variants.iter().all(|v| check(defs, &v.ty, depth + 1))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    check(defs, expr, 0)
+}
+
+/// What the document says about the API, and which document it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApiInfo {
+    /// `info.title`.
     pub title: String,
+    /// `info.version`.
     pub version: String,
+    /// The OpenAPI version the document is written in.
     pub openapi_version: String,
+    /// `info.description`.
     pub description: Option<String>,
     /// SHA-256 of the document's canonical JSON form (see [`crate::load::content_digest`]).
     pub content_sha256: String,
+    /// The URLs of `servers`.
     pub servers: Vec<String>,
 }
 
@@ -64,7 +140,7 @@ pub struct TypeId(pub usize);
 #[derive(Debug, Clone)]
 pub struct TypeDef {
     pub id: TypeId,
-    pub name: String,
+    pub name: RustName,
     /// Where the schema is written.
     pub origin: Pointer,
     pub docs: Docs,
@@ -81,31 +157,6 @@ pub struct Usage {
     pub request: bool,
     /// Part of a response the client reads.
     pub response: bool,
-}
-
-/// Documentation taken from the schema.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Docs {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub example: Option<Value>,
-    pub default: Option<Value>,
-    pub deprecated: bool,
-    /// Validation keywords, kept as documentation only: real servers break them (see
-    /// `../shared/corpus`), so the client never rejects a response over them.
-    pub constraints: Constraints,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Constraints {
-    pub format: Option<String>,
-    pub pattern: Option<String>,
-    pub min_length: Option<u64>,
-    pub max_length: Option<u64>,
-    pub minimum: Option<String>,
-    pub maximum: Option<String>,
-    pub min_items: Option<u64>,
-    pub max_items: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -132,7 +183,7 @@ pub struct Struct {
 
 #[derive(Debug, Clone)]
 pub struct Field {
-    pub name: String,
+    pub name: RustName,
     /// The JSON property name (empty for [`FieldRepr::Flatten`]).
     pub wire_name: String,
     /// The field's type without the `Option` that [`FieldRepr`] adds.
@@ -166,12 +217,12 @@ pub enum FieldRepr {
 pub struct OpenEnum<T> {
     pub variants: Vec<EnumVariant<T>>,
     /// The name of the variant for unlisted values (`Other`, unless a listed value has it).
-    pub other: String,
+    pub other: RustName,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumVariant<T> {
-    pub name: String,
+    pub name: RustName,
     pub value: T,
     pub description: Option<String>,
 }
@@ -185,16 +236,16 @@ pub struct Tagged {
 
 #[derive(Debug, Clone)]
 pub struct TaggedVariant {
-    pub name: String,
+    pub name: RustName,
     pub tag_value: String,
-    /// The variant's other properties; `None` when the tag is all it has.
-    pub payload: Option<TypeId>,
+    /// The variant's other properties (a named struct); `None` when the tag is all it has.
+    pub payload: Option<TypeExpr>,
     pub boxed: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct UntaggedVariant {
-    pub name: String,
+    pub name: RustName,
     pub ty: TypeExpr,
     pub boxed: bool,
 }
@@ -255,10 +306,10 @@ impl TypeExpr {
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// The method name (snake_case).
-    pub name: String,
+    pub name: RustName,
     /// The PascalCase stem of the operation's types: its request builder (when it has
     /// optional inputs) and its outcome type.
-    pub stem: String,
+    pub stem: RustName,
     pub operation_id: Option<String>,
     pub method: String,
     pub path: String,
@@ -302,38 +353,38 @@ impl Operation {
     }
 
     /// Every type the request mentions (parameters, body).
-    pub fn request_types_mut(&mut self) -> impl Iterator<Item = &mut TypeExpr> {
+    pub fn request_types(&self) -> impl Iterator<Item = &TypeExpr> {
         self.parameters
-            .iter_mut()
-            .map(|p| &mut p.ty)
-            .chain(self.body.iter_mut().filter_map(|b| b.ty.as_mut()))
+            .iter()
+            .map(|p| &p.ty)
+            .chain(self.body.iter().filter_map(|b| b.ty.as_ref()))
     }
 
     /// Every type the responses mention (bodies, headers, the outcome, the page items).
-    pub fn response_types_mut(&mut self) -> impl Iterator<Item = &mut TypeExpr> {
-        let responses = self.responses.iter_mut().flat_map(|r| {
-            let body = match &mut r.body {
+    pub fn response_types(&self) -> impl Iterator<Item = &TypeExpr> {
+        fn json(body: &Option<ResponseBody>) -> Option<&TypeExpr> {
+            match body {
                 Some(ResponseBody::Json(ty)) => Some(ty),
                 _ => None,
-            };
-            body.into_iter()
-                .chain(r.headers.iter_mut().map(|h| &mut h.ty))
+            }
+        }
+        let responses = self.responses.iter().flat_map(move |r| {
+            json(&r.body)
+                .into_iter()
+                .chain(r.headers.iter().map(|h| &h.ty))
         });
-        let returns: Box<dyn Iterator<Item = &mut TypeExpr>> = match &mut self.returns {
+        let returns: Box<dyn Iterator<Item = &TypeExpr>> = match &self.returns {
             Returns::Json(ty) => Box::new(std::iter::once(ty)),
-            Returns::Outcome(outcome) => Box::new(outcome.variants.iter_mut().flat_map(|v| {
-                let body = match &mut v.body {
-                    Some(ResponseBody::Json(ty)) => Some(ty),
-                    _ => None,
-                };
-                body.into_iter()
-                    .chain(v.headers.iter_mut().map(|h| &mut h.ty))
+            Returns::Outcome(outcome) => Box::new(outcome.variants.iter().flat_map(|v| {
+                json(&v.body)
+                    .into_iter()
+                    .chain(v.headers.iter().map(|h| &h.ty))
             })),
             Returns::Unit | Returns::Text | Returns::Binary => Box::new(std::iter::empty()),
         };
         responses
             .chain(returns)
-            .chain(self.pagination.iter_mut().map(|p| &mut p.item))
+            .chain(self.pagination.iter().map(|p| &p.item))
     }
 }
 
@@ -389,7 +440,7 @@ pub enum ParamShape {
 #[derive(Debug, Clone)]
 pub struct Parameter {
     /// The Rust name (snake_case).
-    pub name: String,
+    pub name: RustName,
     pub wire_name: String,
     pub location: ParamLocation,
     pub ty: TypeExpr,
@@ -453,7 +504,7 @@ pub enum ResponseBody {
 /// A documented response header.
 #[derive(Debug, Clone)]
 pub struct HeaderField {
-    pub name: String,
+    pub name: RustName,
     pub wire_name: String,
     pub ty: TypeExpr,
     pub docs: Docs,
@@ -474,14 +525,14 @@ pub enum Returns {
 #[derive(Debug, Clone)]
 pub struct Outcome {
     /// The type's name (in the `operations` module).
-    pub name: String,
+    pub name: RustName,
     /// One variant: a struct; several: an enum.
     pub variants: Vec<OutcomeVariant>,
 }
 
 #[derive(Debug, Clone)]
 pub struct OutcomeVariant {
-    pub name: String,
+    pub name: RustName,
     pub status: u16,
     pub description: String,
     pub headers: Vec<HeaderField>,
@@ -493,9 +544,9 @@ pub struct OutcomeVariant {
 pub struct Pagination {
     pub item: TypeExpr,
     /// The field holding the number of items in the whole list, and whether it is an `Option`.
-    pub total: (String, bool),
+    pub total: (RustName, bool),
     /// Whether `total` is an `i32` (else an `i64`).
     pub total_int32: bool,
     /// The field holding the page's items, and whether it is an `Option`.
-    pub data: (String, bool),
+    pub data: (RustName, bool),
 }

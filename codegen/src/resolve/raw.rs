@@ -9,6 +9,8 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::schema::Docs;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SchemaType {
@@ -42,19 +44,12 @@ pub struct RawSchema {
     pub reference: Option<String>,
     #[serde(rename = "type")]
     pub ty: Option<SchemaType>,
-    pub format: Option<String>,
-    pub title: Option<String>,
-    pub description: Option<String>,
+    /// `title`, `description`, `example`, `default`, `deprecated`, `format` and the
+    /// validation keywords.
+    #[serde(flatten)]
+    pub docs: Docs,
     #[serde(default)]
     pub nullable: bool,
-    #[serde(default)]
-    pub deprecated: bool,
-    #[serde(default)]
-    pub read_only: bool,
-    #[serde(default)]
-    pub write_only: bool,
-    pub example: Option<Value>,
-    pub default: Option<Value>,
     #[serde(rename = "enum")]
     pub enumeration: Option<Vec<Value>>,
     #[serde(default)]
@@ -71,13 +66,6 @@ pub struct RawSchema {
     pub any_of: Vec<RawSchema>,
     pub not: Option<Box<RawSchema>>,
     pub discriminator: Option<Discriminator>,
-    pub pattern: Option<String>,
-    pub min_length: Option<u64>,
-    pub max_length: Option<u64>,
-    pub minimum: Option<serde_json::Number>,
-    pub maximum: Option<serde_json::Number>,
-    pub min_items: Option<u64>,
-    pub max_items: Option<u64>,
     pub xml: Option<Value>,
     /// Variant names for an enum, in the order of `enum` (the convention of openapi-generator).
     #[serde(rename = "x-enum-varnames")]

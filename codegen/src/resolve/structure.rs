@@ -12,7 +12,6 @@ use openapiv3::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::path_to_pointer;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::pointer::Pointer;
 
@@ -107,11 +106,10 @@ fn check<T: DeserializeOwned>(
     if found.error_count() > before {
         return;
     }
-    let mut pointer = at.clone();
-    for token in path_to_pointer(e.path()).tokens() {
-        pointer = pointer.push(token);
-    }
-    found.push(Diagnostic::error(format!("invalid {what}: {}", e.inner())).at(&pointer));
+    found.push(
+        Diagnostic::error(format!("invalid {what}: {}", e.inner()))
+            .at(&at.join_serde_path(e.path())),
+    );
 }
 
 fn path_item(item: &Value, at: &Pointer, found: &mut Diagnostics) {

@@ -54,7 +54,7 @@ fn all_of_merges_properties_and_required_from_every_level() {
         }
     })))
     .unwrap();
-    let node = resolved.node(&schema("Password")).unwrap();
+    let node = resolved.schemas.get(&schema("Password")).unwrap();
     assert_eq!(
         property_names(&node),
         [
@@ -77,7 +77,7 @@ fn single_ref_all_of_stays_a_reference_and_keeps_nullable() {
         }}
     })))
     .unwrap();
-    let video = resolved.node(&schema("Video")).unwrap();
+    let video = resolved.schemas.get(&schema("Video")).unwrap();
     for property in &object(&video).properties {
         assert!(property.node.nullable, "{} keeps nullable", property.name);
         match &property.node.kind {
@@ -102,8 +102,11 @@ fn refs_into_properties_reach_the_property_schema() {
         "Login": {"properties": {"username": {"$ref": "#/components/schemas/User/properties/username"}}}
     })))
     .unwrap();
-    let login = resolved.node(&schema("Login")).unwrap();
-    let target = resolved.deref(&object(&login).properties[0].node).unwrap();
+    let login = resolved.schemas.get(&schema("Login")).unwrap();
+    let target = resolved
+        .schemas
+        .deref(&object(&login).properties[0].node)
+        .unwrap();
     assert_eq!(
         target.pointer,
         schema("User").push("properties").push("username")
@@ -124,7 +127,7 @@ fn a_later_member_that_refines_a_property_wins() {
         ]}
     })))
     .unwrap();
-    let details = resolved.node(&schema("Details")).unwrap();
+    let details = resolved.schemas.get(&schema("Details")).unwrap();
     match &object(&details).properties[0].node.kind {
         NodeKind::Ref(target) => assert_eq!(target, &schema("Full")),
         other => panic!("expected the refined reference, found {other:?}"),
@@ -138,7 +141,7 @@ fn incompatible_property_types_in_all_of_are_an_error() {
         "B": {"allOf": [{"$ref": "#/components/schemas/A"}, {"properties": {"x": {"type": "integer"}}}]}
     })))
     .unwrap();
-    let error = resolved.node(&schema("B")).unwrap_err();
+    let error = resolved.schemas.get(&schema("B")).unwrap_err();
     assert!(
         error
             .message
@@ -156,7 +159,7 @@ fn all_of_cycles_are_an_error() {
         "B": {"allOf": [{"$ref": "#/components/schemas/A"}, {"properties": {"b": {"type": "string"}}}]}
     })))
     .unwrap();
-    let error = resolved.node(&schema("A")).unwrap_err();
+    let error = resolved.schemas.get(&schema("A")).unwrap_err();
     assert!(
         error.message.contains("`allOf` includes itself"),
         "{}",
@@ -170,7 +173,7 @@ fn recursion_through_properties_is_fine() {
         "Tree": {"properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}}}}
     })))
     .unwrap();
-    assert!(resolved.node(&schema("Tree")).is_ok());
+    assert!(resolved.schemas.get(&schema("Tree")).is_ok());
 }
 
 #[test]
@@ -179,7 +182,7 @@ fn dangling_and_external_refs_name_their_place() {
         "A": {"properties": {"x": {"$ref": "#/components/schemas/Nope"}, "y": {"$ref": "other.yaml#/Z"}}}
     })))
     .unwrap();
-    let error = resolved.node(&schema("A")).unwrap_err();
+    let error = resolved.schemas.get(&schema("A")).unwrap_err();
     assert!(
         error.message.contains("points to nothing"),
         "{}",
@@ -203,7 +206,7 @@ fn versions_other_than_3_0_are_refused() {
         (json!([1]), "not a JSON/YAML object"),
     ];
     for (doc, expected) in cases {
-        let error = first_error(resolve(doc).err().expect("refused"));
+        let error = first_error(resolve(doc).expect_err("refused"));
         assert!(
             error.message.contains(expected),
             "{} should contain {expected}",
@@ -216,8 +219,7 @@ fn versions_other_than_3_0_are_refused() {
 fn a_document_without_paths_is_refused() {
     let error = first_error(
         resolve(json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}}))
-            .err()
-            .expect("refused"),
+            .expect_err("refused"),
     );
     assert_eq!(error.pointer, Some(Pointer::root().push("paths")));
 }
@@ -229,8 +231,7 @@ fn structural_errors_point_into_the_document() {
         "info": {"title": "T", "version": "1"},
         "paths": {"/x": {"get": {"responses": {"200": {"description": 5}}}}}
     }))
-    .err()
-    .expect("refused");
+    .expect_err("refused");
     let error = first_error(error);
     assert!(
         error.message.contains("invalid response"),
@@ -245,4 +246,153 @@ fn structural_errors_point_into_the_document() {
         "{:?}",
         error.pointer
     );
+}
+
+fn with_paths(paths: Value, components: Value) -> Resolved {
+    resolve(json!({
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": paths,
+        "components": components
+    }))
+    .unwrap()
+}
+
+fn only_operation(resolved: &Resolved) -> &Operation {
+    let [item] = resolved.paths.as_slice() else {
+        panic!("one path expected")
+    };
+    match item.operations.as_deref() {
+        Ok([operation]) => operation,
+        other => panic!("one operation expected, found {other:?}"),
+    }
+}
+
+#[test]
+fn operations_follow_their_refs_to_components() {
+    let resolved = with_paths(
+        json!({"/videos/{id}": {
+            "parameters": [{"$ref": "#/components/parameters/id"}],
+            "post": {
+                "parameters": [{"$ref": "#/components/parameters/gone"}],
+                "requestBody": {"$ref": "#/components/requestBodies/Upload"},
+                "responses": {"200": {"$ref": "#/components/responses/Ok"}}
+            }
+        }}),
+        json!({
+            "parameters": {"id": {"name": "id", "in": "path", "required": true, "description": "The id", "schema": {"type": "integer"}}},
+            "requestBodies": {"Upload": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}}},
+            "responses": {"Ok": {"description": "done", "x-summary": "Done", "content": {"application/json": {"schema": {"type": "string"}}}}}
+        }),
+    );
+    let operation = only_operation(&resolved);
+    assert_eq!(operation.pointer.as_str(), "#/paths/~1videos~1{id}/post");
+    let [Ok(id), Err(gone)] = operation.parameters.as_slice() else {
+        panic!("{:?}", operation.parameters)
+    };
+    assert_eq!(id.used_at.as_str(), "#/paths/~1videos~1{id}/parameters/0");
+    assert_eq!(id.declared_at.as_str(), "#/components/parameters/id");
+    assert_eq!(id.location, ParameterLocation::Path);
+    let SchemaOrContent::Schema(Ok(schema)) = &id.value else {
+        panic!("{:?}", id.value)
+    };
+    assert_eq!(schema.pointer.as_str(), "#/components/parameters/id/schema");
+    assert_eq!(
+        gone.message,
+        "parameter `$ref` `#/components/parameters/gone` does not name a component parameter"
+    );
+    assert_eq!(
+        gone.pointer.as_ref().map(Pointer::as_str),
+        Some("#/paths/~1videos~1{id}/post/parameters/0")
+    );
+    assert_eq!(
+        resolved
+            .declared_parameters
+            .get(&id.declared_at)
+            .and_then(|p| p.description.as_deref()),
+        Some("The id")
+    );
+
+    let Some(Ok(body)) = &operation.request_body else {
+        panic!("{:?}", operation.request_body)
+    };
+    assert!(body.required);
+    let Some(Ok(body_schema)) = &body.content[0].schema else {
+        panic!("{:?}", body.content)
+    };
+    assert_eq!(
+        body_schema.pointer.as_str(),
+        "#/components/requestBodies/Upload/content/application~1json/schema"
+    );
+    let [Ok(response)] = operation.responses.as_slice() else {
+        panic!("{:?}", operation.responses)
+    };
+    assert_eq!(response.pointer.as_str(), "#/components/responses/Ok");
+    assert_eq!(
+        (response.status.as_str(), response.summary.as_deref()),
+        ("200", Some("Done"))
+    );
+    assert!(operation.template_problems.is_empty());
+    assert_eq!(
+        operation.template,
+        [
+            vec![TemplatePart::Literal("videos".into())],
+            vec![TemplatePart::Parameter("id".into())]
+        ]
+    );
+}
+
+#[test]
+fn path_templates_name_declared_path_parameters_only() {
+    let resolved = with_paths(
+        json!({"/a/{id}/b{format}": {"get": {
+            "parameters": [
+                {"name": "format", "in": "query", "schema": {"type": "string"}},
+                {"name": "other", "in": "path", "required": true, "schema": {"type": "string"}}
+            ],
+            "responses": {"200": {"description": "ok"}}
+        }}}),
+        json!({}),
+    );
+    let operation = only_operation(&resolved);
+    let problems: Vec<String> = operation
+        .template_problems
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "error: path parameter `{id}` is not declared\n  at #/paths/~1a~1{id}~1b{format}/get/parameters\n  help: declare a parameter with `name: id` and `in: path`",
+            "error: path parameter `{format}` is not declared\n  at #/paths/~1a~1{id}~1b{format}/get/parameters\n  help: declare a parameter with `name: format` and `in: path`",
+            "error: path parameter `other` is not in the path `/a/{id}/b{format}`\n  at #/paths/~1a~1{id}~1b{format}/get/parameters/1",
+        ]
+    );
+}
+
+#[test]
+fn every_schema_a_schema_refers_to_is_resolved_and_broken_ones_keep_their_error() {
+    let resolved = with_paths(
+        json!({"/a": {"get": {"responses": {"200": {"description": "ok", "content": {
+            "application/json": {"schema": {"properties": {
+                "shared": {"$ref": "#/components/parameters/p/schema"},
+                "broken": {"$ref": "#/components/schemas/Broken"}
+            }}}
+        }}}}}}),
+        json!({
+            "parameters": {"p": {"name": "p", "in": "query", "schema": {"type": "string", "enum": ["a"]}}},
+            "schemas": {"Broken": {"properties": {"x": {"$ref": "#/nowhere"}}}}
+        }),
+    );
+    let shared = Pointer::root()
+        .push("components")
+        .push("parameters")
+        .push("p")
+        .push("schema");
+    assert!(matches!(
+        resolved.schemas.get(&shared).map(|n| n.kind.clone()),
+        Ok(NodeKind::String { .. })
+    ));
+    let broken = resolved.schemas.get(&schema("Broken")).unwrap_err();
+    assert!(broken.message.contains("points to nothing"), "{broken}");
 }

@@ -9,17 +9,27 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 
-use super::error::OperationInfo;
+use super::error::{Error, OperationInfo};
 use super::multipart::{self, PartValue};
 
 /// How a parameter value is written in a path, query or header.
 pub trait ToParam {
     fn to_param(&self) -> String;
+
+    /// Whether the value is a credential: a query parameter that is one is shown as `***` in
+    /// the URLs errors carry.
+    fn is_secret(&self) -> bool {
+        false
+    }
 }
 
 impl<T: ToParam + ?Sized> ToParam for &T {
     fn to_param(&self) -> String {
         (**self).to_param()
+    }
+
+    fn is_secret(&self) -> bool {
+        (**self).is_secret()
     }
 }
 
@@ -74,8 +84,15 @@ pub(crate) enum Payload {
     Binary(Bytes),
 }
 
+impl Payload {
+    pub(crate) fn is_empty(&self) -> bool {
+        matches!(self, Payload::Empty)
+    }
+}
+
 /// A request under construction. Errors met while building it (a body that does not encode,
-/// a header value HTTP does not allow) are kept and returned when it is sent.
+/// an argument that cannot be sent) are kept and returned when it is sent, before anything
+/// goes out.
 #[derive(Clone)]
 pub(crate) struct Call {
     pub(crate) operation: &'static OperationInfo,
@@ -83,10 +100,21 @@ pub(crate) struct Call {
     pub(crate) url: reqwest::Url,
     pub(crate) headers: HeaderMap,
     pub(crate) payload: Payload,
-    pub(crate) error: Option<String>,
+    /// The query parameters whose values are credentials.
+    pub(crate) secret_query: Vec<String>,
+    error: Option<Invalid>,
+}
+
+/// Why a call cannot be sent.
+#[derive(Clone, Debug)]
+enum Invalid {
+    Argument { argument: String, reason: String },
+    Request(String),
 }
 
 impl Call {
+    /// A call of `operation` at `base` followed by the path's `segments` (one per segment of
+    /// the path template, parameters written in).
     pub(crate) fn new(
         operation: &'static OperationInfo,
         base: &reqwest::Url,
@@ -94,32 +122,82 @@ impl Call {
     ) -> Call {
         let method = reqwest::Method::from_bytes(operation.method.as_bytes())
             .unwrap_or(reqwest::Method::GET);
-        let mut url = base.clone();
-        let mut error = None;
-        match url.path_segments_mut() {
-            Ok(mut path) => {
-                path.pop_if_empty().extend(segments);
-            }
-            Err(()) => error = Some(format!("the base URL `{base}` cannot have a path")),
-        }
-        Call {
+        let mut call = Call {
             operation,
             method,
-            url,
+            url: base.clone(),
             headers: HeaderMap::new(),
             payload: Payload::Empty,
-            error,
+            secret_query: Vec::new(),
+            error: None,
+        };
+        let template: Vec<&str> = operation
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
+        for (index, segment) in segments.iter().enumerate() {
+            let written = template.get(index).copied().unwrap_or_default();
+            if !written.contains('{') {
+                continue;
+            }
+            let argument = written.trim_start_matches('{').trim_end_matches('}');
+            if let Some(reason) = unsendable_segment(segment) {
+                call.invalid(argument, reason);
+            }
+        }
+        let extended = call.url.path_segments_mut().map(|mut path| {
+            path.pop_if_empty().extend(segments);
+        });
+        if extended.is_err() {
+            call.fail("the base URL cannot have a path".to_owned());
+        }
+        call
+    }
+
+    /// The error this call would give if it were sent: an argument or a body that cannot be
+    /// sent.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        match &self.error {
+            None => Ok(()),
+            Some(Invalid::Argument { argument, reason }) => Err(Error::InvalidArgument {
+                operation: self.operation,
+                argument: argument.clone(),
+                reason: reason.clone(),
+            }),
+            Some(Invalid::Request(message)) => Err(Error::Request {
+                operation: self.operation,
+                message: message.clone(),
+            }),
         }
     }
 
     fn fail(&mut self, message: String) {
         if self.error.is_none() {
-            self.error = Some(message);
+            self.error = Some(Invalid::Request(message));
         }
+    }
+
+    fn invalid(&mut self, argument: &str, reason: &str) {
+        if self.error.is_none() {
+            self.error = Some(Invalid::Argument {
+                argument: argument.to_owned(),
+                reason: reason.to_owned(),
+            });
+        }
+    }
+
+    /// Whether the call carries credentials of its own (not counting the session's access
+    /// token): a one-time password, a video password, a token in the query.
+    pub(crate) fn has_credentials(&self) -> bool {
+        !self.secret_query.is_empty() || self.headers.values().any(HeaderValue::is_sensitive)
     }
 
     /// Adds `name=value` to the query.
     pub(crate) fn query(&mut self, name: &str, value: &impl ToParam) {
+        if value.is_secret() && !self.secret_query.iter().any(|n| n == name) {
+            self.secret_query.push(name.to_owned());
+        }
         self.url
             .query_pairs_mut()
             .append_pair(name, &value.to_param());
@@ -148,6 +226,9 @@ impl Call {
     pub(crate) fn query_list<T: ToParam>(&mut self, name: &str, values: &[T], style: QueryStyle) {
         if values.is_empty() {
             return;
+        }
+        if values.iter().any(ToParam::is_secret) && !self.secret_query.iter().any(|n| n == name) {
+            self.secret_query.push(name.to_owned());
         }
         match style {
             QueryStyle::Delimited(separator) => {
@@ -180,12 +261,18 @@ impl Call {
 
     pub(crate) fn header(&mut self, name: &'static str, value: &impl ToParam) {
         let text = value.to_param();
+        if text.chars().any(char::is_control) {
+            return self.invalid(
+                name,
+                "contains a control character (a line break?), which a header cannot carry",
+            );
+        }
         match HeaderValue::from_str(&text) {
-            Ok(mut value) => {
-                value.set_sensitive(is_sensitive(name));
-                self.headers.insert(HeaderName::from_static(name), value);
+            Ok(mut header) => {
+                header.set_sensitive(value.is_secret() || is_sensitive(name));
+                self.headers.insert(HeaderName::from_static(name), header);
             }
-            Err(_) => self.fail(format!("the value of header `{name}` is not valid in HTTP")),
+            Err(_) => self.invalid(name, "is not a valid HTTP header value"),
         }
     }
 
@@ -288,12 +375,51 @@ fn query_text(value: &serde_json::Value) -> String {
     }
 }
 
-/// Headers whose values are secrets: reqwest keeps them out of its `Debug` output.
+/// Headers whose values are secrets: reqwest keeps them out of its `Debug` output, and a
+/// call that carries one does not follow a redirect to another origin.
 fn is_sensitive(name: &str) -> bool {
     matches!(
         name,
-        "authorization" | "x-peertube-otp" | "x-peertube-video-password"
+        "authorization" | "cookie" | "x-peertube-otp" | "x-peertube-video-password"
     )
+}
+
+/// Why a path parameter's value cannot be sent, if it cannot: URL normalisation drops `.`
+/// and `..` segments (`..` would name the parent endpoint), an empty one names another
+/// endpoint, and control characters would be dropped silently.
+fn unsendable_segment(value: &str) -> Option<&'static str> {
+    match value {
+        "" => Some("is empty: the request would go to another endpoint"),
+        "." | ".." => Some("is `.` or `..`: the request would go to another endpoint"),
+        _ if value.chars().any(char::is_control) => {
+            Some("contains a control character (a line break?), which a URL cannot carry")
+        }
+        _ => None,
+    }
+}
+
+/// `url` as it may be shown: the values of the query parameters named in `secret` are
+/// replaced by `***`, and any user info is dropped.
+pub(crate) fn redact(url: &reqwest::Url, secret: &[String]) -> reqwest::Url {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    if secret.is_empty() || url.query().is_none() {
+        return shown;
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(name, value)| {
+            let value = if secret.iter().any(|s| *s == name) {
+                "***".to_owned()
+            } else {
+                value.into_owned()
+            };
+            (name.into_owned(), value)
+        })
+        .collect();
+    shown.query_pairs_mut().clear().extend_pairs(pairs);
+    shown
 }
 
 /// Parameter values in the query, as a test sees them.
@@ -388,12 +514,58 @@ mod tests {
     #[test]
     fn invalid_header_values_are_kept_as_errors() {
         let base = reqwest::Url::parse("https://tube.example").unwrap();
+        for value in ["12\n34", "123456\n", "123456\r\n", "\u{0}"] {
+            let mut call = Call::new(&OP, &base, &["x"]);
+            call.header("x-peertube-otp", &value);
+            let error = call.check().unwrap_err();
+            assert!(
+                matches!(&error, Error::InvalidArgument { argument, .. } if argument == "x-peertube-otp"),
+                "{value:?}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn path_parameters_that_would_change_the_endpoint_are_refused() {
+        let base = reqwest::Url::parse("https://tube.example/peertube/").unwrap();
+        for value in ["", ".", "..", "a\r\nb", "a\tb", "\u{7f}"] {
+            let call = Call::new(&OP, &base, &["api", "v1", "things", value]);
+            let error = call.check().unwrap_err();
+            assert!(
+                matches!(&error, Error::InvalidArgument { argument, .. } if argument == "id"),
+                "{value:?}: {error}"
+            );
+        }
+        for value in ["...", "a.b", "%2e%2e", "a/..", " "] {
+            let call = Call::new(&OP, &base, &["api", "v1", "things", value]);
+            assert!(call.check().is_ok(), "{value:?}");
+            assert!(
+                call.url.path().starts_with("/peertube/api/v1/things/"),
+                "{}",
+                call.url
+            );
+            assert_eq!(call.url.path_segments().unwrap().count(), 5, "{}", call.url);
+        }
+    }
+
+    #[test]
+    fn secret_query_values_are_redacted_and_make_credentials() {
+        let base = reqwest::Url::parse("https://tube.example").unwrap();
         let mut call = Call::new(&OP, &base, &["x"]);
-        call.header("x-peertube-otp", &"12\n34");
-        assert!(
-            call.error
-                .as_deref()
-                .is_some_and(|e| e.contains("x-peertube-otp"))
+        call.query("count", &5i64);
+        call.query(
+            "videoFileToken",
+            &super::super::secret::Secret::new("s3cr3t t&ken"),
+        );
+        assert!(call.has_credentials());
+        let shown = redact(&call.url, &call.secret_query).to_string();
+        assert_eq!(shown, "https://tube.example/x?count=5&videoFileToken=***");
+        let plain = Call::new(&OP, &base, &["x"]);
+        assert!(!plain.has_credentials());
+        let with_user = reqwest::Url::parse("https://bob:pw@tube.example/a?b=c").unwrap();
+        assert_eq!(
+            redact(&with_user, &[]).as_str(),
+            "https://tube.example/a?b=c"
         );
     }
 

@@ -3,12 +3,15 @@
 // Do not edit by hand: change the generator or the document, then regenerate.
 
 //! Errors of API calls: what was expected, and what came.
+//!
+//! No error shows a secret: URLs are shown with the values of secret query parameters
+//! replaced by `***`, base URLs without their user info, and token responses not at all.
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Deserialize;
-
-use crate::ErrorCode;
 
 /// An operation of the API, as errors name it.
 #[derive(Debug)]
@@ -47,11 +50,15 @@ impl fmt::Display for OperationInfo {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The base URL given to the client is not usable.
+    /// The base URL given to the client is not usable (shown without any user info).
     InvalidBaseUrl { url: String, reason: String },
-    /// The server answered with an error status the API document lists for the operation.
+    /// Another setting of the client is not usable (a user agent HTTP does not allow, say).
+    Settings { message: String },
+    /// The server answered with an error status: one the API document lists for the
+    /// operation, or any error status with a problem document (PeerTube's error body).
     Api(Box<ApiError>),
-    /// The server answered with a status the API document does not list for the operation.
+    /// The server answered with a status the API document does not list for the operation,
+    /// and no problem document (a proxy's error page, say).
     UnexpectedStatus(Box<ApiError>),
     /// The response's media type is not the one the API document describes.
     UnexpectedContentType {
@@ -68,16 +75,62 @@ pub enum Error {
         name: &'static str,
         message: String,
     },
+    /// An argument cannot be sent as it is: a path parameter that is empty, `.` or `..` (it
+    /// would name another endpoint), a value with control characters (a line break, say).
+    /// Nothing was sent.
+    InvalidArgument {
+        operation: &'static OperationInfo,
+        /// The parameter or header.
+        argument: String,
+        reason: String,
+    },
     /// The request could not be built: a body that cannot be encoded, a file that cannot be
-    /// read, a header value that is not valid in HTTP.
+    /// read.
     Request {
         operation: &'static OperationInfo,
         message: String,
     },
+    /// A redirect was not followed: to another origin with a body or credentials, or one
+    /// redirect too many (see [`Client`](crate::Client#redirects)).
+    Redirect {
+        operation: &'static OperationInfo,
+        status: u16,
+        /// Where the server redirected to (secret query values shown as `***`).
+        location: String,
+        reason: &'static str,
+    },
+    /// The server sent nothing for longer than the client's read timeout (or a refresh of
+    /// the session took longer than its deadline).
+    Timeout {
+        operation: &'static OperationInfo,
+        /// What the client was waiting for: `the response`, `more of the body`, ...
+        waiting_for: &'static str,
+        after: Duration,
+    },
+    /// The response's body is longer than the client reads (see
+    /// [`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)).
+    BodyTooLarge {
+        operation: &'static OperationInfo,
+        status: u16,
+        limit: u64,
+    },
+    /// A list read page by page got a page that repeats the one before it: the server
+    /// ignores `start`, and the stream would never end.
+    PageRepeated {
+        operation: &'static OperationInfo,
+        start: i64,
+    },
     /// Logging in or refreshing the session is not possible (no refresh token, no OAuth flow).
     Auth { message: String },
+    /// The session ended: the server refused its refresh token. Log in again (every request
+    /// fails with this error until then, or until [`Client::logout`](crate::Client::logout)).
+    SessionExpired { cause: Arc<Error> },
+    /// The session's access token expired and refreshing it failed for a reason that may pass
+    /// (no answer, a server error, a rate limit): the session is kept, and the next call tries
+    /// again. Every request that waited for that refresh gets this same error.
+    Refresh { cause: Arc<Error> },
     /// The request could not be sent, or the response could not be received (connection,
-    /// TLS, timeout).
+    /// TLS, connect timeout).
     Transport {
         operation: &'static OperationInfo,
         source: reqwest::Error,
@@ -93,6 +146,9 @@ pub struct ApiError {
     pub problem: Option<Problem>,
     /// The body as received when it was not a problem document (at most 2 KiB).
     pub body: Option<String>,
+    /// How long the server asks to wait before trying again (`Retry-After`, sent with
+    /// `429 Too Many Requests` and `503 Service Unavailable`).
+    pub retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -101,9 +157,9 @@ impl ApiError {
         self.operation.meaning(self.status)
     }
 
-    /// The code PeerTube uses to tell errors with one status apart (`invalid_token`, ...).
-    pub fn code(&self) -> Option<&ErrorCode> {
-        self.problem.as_ref()?.code.as_ref()
+    /// The `code` of the problem document, as the server wrote it (typed: `code()`).
+    pub fn raw_code(&self) -> Option<&str> {
+        self.problem.as_ref()?.code.as_deref()
     }
 }
 
@@ -121,8 +177,9 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(default)]
     pub status: Option<u16>,
+    /// PeerTube's code for the error, as sent (`Error::code` gives it typed).
     #[serde(default)]
-    pub code: Option<ErrorCode>,
+    pub code: Option<String>,
     /// The documentation of the operation.
     #[serde(default)]
     pub docs: Option<String>,
@@ -131,6 +188,20 @@ pub struct Problem {
     /// Any other member (validation errors list the invalid parameters here).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Problem {
+    /// The body as a problem document: a JSON object with at least one of the members RFC
+    /// 7807 or PeerTube define (any JSON object would decode, all members being optional).
+    pub(crate) fn parse(body: &[u8]) -> Option<Problem> {
+        let problem: Problem = serde_json::from_slice(body).ok()?;
+        let any = problem.kind.is_some()
+            || problem.title.is_some()
+            || problem.detail.is_some()
+            || problem.status.is_some()
+            || problem.code.is_some();
+        any.then_some(problem)
+    }
 }
 
 /// A body that does not decode into the documented type.
@@ -148,10 +219,12 @@ pub struct DecodeError {
 }
 
 impl Error {
-    /// The error status response, for [`Error::Api`] and [`Error::UnexpectedStatus`].
+    /// The error status response, for [`Error::Api`] and [`Error::UnexpectedStatus`] (and
+    /// the cause of [`Error::SessionExpired`] and [`Error::Refresh`]).
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) | Error::UnexpectedStatus(e) => Some(e),
+            Error::SessionExpired { cause } | Error::Refresh { cause } => cause.api_error(),
             _ => None,
         }
     }
@@ -160,15 +233,29 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) | Error::UnexpectedStatus(e) => Some(e.status),
-            Error::UnexpectedContentType { status, .. } => Some(*status),
+            Error::UnexpectedContentType { status, .. }
+            | Error::Redirect { status, .. }
+            | Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Decode(e) => Some(e.status),
+            Error::SessionExpired { cause } | Error::Refresh { cause } => cause.status(),
             _ => None,
         }
     }
 
-    /// The code in the server's problem document, if any.
-    pub fn code(&self) -> Option<&ErrorCode> {
-        self.api_error()?.code()
+    /// How long the server asks to wait before trying again, if it said (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api_error()?.retry_after
+    }
+
+    /// Whether the request ran out of time: the client's read timeout, or reqwest's connect
+    /// or total timeout.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Timeout { .. } => true,
+            Error::Transport { source, .. } => source.is_timeout(),
+            Error::Refresh { cause } => cause.is_timeout(),
+            _ => false,
+        }
     }
 }
 
@@ -193,7 +280,7 @@ impl fmt::Display for ApiError {
         match &self.problem {
             Some(problem) => {
                 if let Some(code) = &problem.code {
-                    write!(f, " [{}]", code.as_str())?;
+                    write!(f, " [{code}]")?;
                 }
                 if let Some(text) = problem.detail.as_ref().or(problem.title.as_ref()) {
                     write!(f, ": {text}")?;
@@ -205,6 +292,9 @@ impl fmt::Display for ApiError {
                 }
             }
         }
+        if let Some(wait) = self.retry_after {
+            write!(f, " (retry after {} s)", wait.as_secs())?;
+        }
         Ok(())
     }
 }
@@ -215,6 +305,7 @@ impl fmt::Display for Error {
             Error::InvalidBaseUrl { url, reason } => {
                 write!(f, "invalid base URL `{url}`: {reason}")
             }
+            Error::Settings { message } => write!(f, "invalid client settings: {message}"),
             Error::Api(e) => write!(f, "{} failed with {e}", e.operation),
             Error::UnexpectedStatus(e) => {
                 write!(f, "{}: expected ", e.operation)?;
@@ -243,12 +334,67 @@ impl fmt::Display for Error {
                 name,
                 message,
             } => write!(f, "{operation}: response header `{name}`: {message}"),
+            Error::InvalidArgument {
+                operation,
+                argument,
+                reason,
+            } => write!(f, "{operation}: `{argument}` {reason}; nothing was sent"),
             Error::Request { operation, message } => {
                 write!(f, "{operation}: cannot build the request: {message}")
             }
+            Error::Redirect {
+                operation,
+                status,
+                location,
+                reason,
+            } => write!(
+                f,
+                "{operation}: status {status} redirects to `{location}`, not followed: {reason}"
+            ),
+            Error::Timeout {
+                operation,
+                waiting_for,
+                after,
+            } => write!(
+                f,
+                "{operation}: timed out after {} waiting for {waiting_for}",
+                seconds(*after)
+            ),
+            Error::BodyTooLarge {
+                operation,
+                status,
+                limit,
+            } => write!(
+                f,
+                "{operation}: the body of the status {status} response is longer than the \
+                 client reads ({limit} bytes)"
+            ),
+            Error::PageRepeated { operation, start } => write!(
+                f,
+                "{operation}: the page from item {start} repeats the page before it (the server \
+                 ignores `start`); the list stops here"
+            ),
             Error::Auth { message } => write!(f, "cannot authenticate: {message}"),
+            Error::SessionExpired { cause } => write!(
+                f,
+                "the session expired and the server refused to refresh it: log in again ({cause})"
+            ),
+            Error::Refresh { cause } => {
+                write!(f, "the session could not be refreshed: {cause}")
+            }
             Error::Transport { operation, source } => write!(f, "{operation}: {source}"),
         }
+    }
+}
+
+/// `1.5 s`, `30 s`, `250 ms`.
+fn seconds(duration: Duration) -> String {
+    if duration < Duration::from_secs(1) {
+        format!("{} ms", duration.as_millis())
+    } else if duration.subsec_millis() == 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{:.1} s", duration.as_secs_f64())
     }
 }
 
@@ -256,9 +402,56 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
+            Error::SessionExpired { cause } | Error::Refresh { cause } => Some(&**cause),
             _ => None,
         }
     }
+}
+
+/// `text` with the string values of the JSON members named in `fields` replaced by `***`,
+/// whether or not the text is valid JSON (it may be cut, or be what did not decode).
+pub(crate) fn mask_secrets(text: &str, fields: &[&str]) -> String {
+    let mut masked = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('"') {
+        let (before, from_quote) = rest.split_at(start);
+        masked.push_str(before);
+        let end = string_end(from_quote);
+        let (string, after) = from_quote.split_at(end);
+        masked.push_str(string);
+        rest = after;
+        let name = string.trim_start_matches('"').trim_end_matches('"');
+        let value = after.trim_start();
+        let is_secret = fields.contains(&name) && value.starts_with(':');
+        if !is_secret {
+            continue;
+        }
+        let value = value[1..].trim_start();
+        if !value.starts_with('"') {
+            continue;
+        }
+        let skipped = after.len() - value.len();
+        masked.push_str(&after[..skipped]);
+        masked.push_str("\"***\"");
+        rest = &value[string_end(value)..];
+    }
+    masked.push_str(rest);
+    masked
+}
+
+/// The length of the JSON string at the start of `text` (which starts with `"`), closing
+/// quote included; the whole text if it is not closed.
+fn string_end(text: &str) -> usize {
+    let mut escaped = false;
+    for (at, c) in text.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return at + 1,
+            _ => {}
+        }
+    }
+    text.len()
 }
 
 /// At most `limit` bytes of `text`, cut at a character boundary.
@@ -295,6 +488,7 @@ mod tests {
             status: 404,
             problem: Some(problem),
             body: None,
+            retry_after: None,
         }));
         assert_eq!(
             documented.to_string(),
@@ -305,12 +499,71 @@ mod tests {
             status: 418,
             problem: None,
             body: Some("teapot".into()),
+            retry_after: None,
         }));
         assert_eq!(
             unexpected.to_string(),
             "get_video (GET /api/v1/videos/{id}): expected one of 200, 404, got status 418: teapot"
         );
         assert_eq!(unexpected.status(), Some(418));
+    }
+
+    #[test]
+    fn problem_documents_need_a_member_of_their_own() {
+        assert!(Problem::parse(br#"{"detail":"Video not found"}"#).is_some());
+        assert!(Problem::parse(br#"{"code":"quota_reached"}"#).is_some());
+        assert!(Problem::parse(br#"{"id":1,"name":"a video"}"#).is_none());
+        assert!(Problem::parse(b"<html>502</html>").is_none());
+        assert!(Problem::parse(b"[]").is_none());
+    }
+
+    #[test]
+    fn causes_of_session_errors_are_reachable() {
+        let refused = Error::Api(Box::new(ApiError {
+            operation: &GET_VIDEO,
+            status: 400,
+            problem: Problem::parse(br#"{"code":"invalid_grant","detail":"Invalid grant"}"#),
+            body: None,
+            retry_after: None,
+        }));
+        let expired = Error::SessionExpired {
+            cause: Arc::new(refused),
+        };
+        assert_eq!(expired.status(), Some(400));
+        assert_eq!(
+            expired.api_error().and_then(ApiError::raw_code),
+            Some("invalid_grant")
+        );
+        assert!(expired.to_string().contains("log in again"), "{expired}");
+        assert!(std::error::Error::source(&expired).is_some());
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(seconds(Duration::from_millis(250)), "250 ms");
+        assert_eq!(seconds(Duration::from_secs(30)), "30 s");
+        assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
+    }
+
+    #[test]
+    fn secret_values_are_masked_in_quoted_bodies() {
+        let fields = ["streamKey", "password"];
+        assert_eq!(
+            mask_secrets(
+                r#"{"streamKey": "k\"ey", "name":"password","password" :"pw","id":1}"#,
+                &fields
+            ),
+            r#"{"streamKey": "***", "name":"password","password" :"***","id":1}"#
+        );
+        assert_eq!(
+            mask_secrets(r#"{"streamKey":"cut off"#, &fields),
+            r#"{"streamKey":"***""#
+        );
+        assert_eq!(
+            mask_secrets(r#"{"password":null}"#, &fields),
+            r#"{"password":null}"#
+        );
+        assert_eq!(mask_secrets("not json \"", &fields), "not json \"");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 //! Files sent as parts of `multipart/form-data` requests.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -66,40 +67,46 @@ impl FilePart {
 
     /// The media type sent with the part: the one set, or one guessed from the file name.
     pub fn media_type(&self) -> String {
-        if let Some(mime) = &self.mime {
-            return mime.clone();
-        }
-        self.file_name
-            .as_deref()
-            .and_then(|name| mime_guess::from_path(name).first_raw())
-            .unwrap_or("application/octet-stream")
-            .to_owned()
+        media_type(self.mime.as_deref(), self.file_name.as_deref())
     }
 
-    /// The part, ready to send: a file on disk is opened and streamed.
-    pub(crate) async fn to_part(&self) -> std::io::Result<reqwest::multipart::Part> {
-        let part = match &self.source {
-            Source::Bytes(bytes) => reqwest::multipart::Part::stream_with_length(
-                reqwest::Body::from(bytes.clone()),
-                bytes.len() as u64,
-            ),
+    /// The bytes of a file held in memory (`None` for a file on disk).
+    pub(crate) fn bytes(&self) -> Option<Bytes> {
+        match &self.source {
+            Source::Bytes(bytes) => Some(bytes.clone()),
+            Source::Path(_) => None,
+        }
+    }
+
+    /// The content of a file on disk, opened, as a stream read as it is sent, and its length.
+    /// A file in memory is one piece.
+    pub(crate) async fn open(&self) -> std::io::Result<(FileStream, u64)> {
+        match &self.source {
+            Source::Bytes(bytes) => {
+                let length = bytes.len() as u64;
+                let piece = futures_util::stream::iter([Ok(bytes.clone())]);
+                Ok((Box::pin(piece), length))
+            }
             Source::Path(path) => {
                 let file = tokio::fs::File::open(path).await?;
                 let length = file.metadata().await?.len();
-                let stream = tokio_util::io::ReaderStream::new(file);
-                reqwest::multipart::Part::stream_with_length(
-                    reqwest::Body::wrap_stream(stream),
-                    length,
-                )
+                Ok((Box::pin(tokio_util::io::ReaderStream::new(file)), length))
             }
-        };
-        let part = match &self.file_name {
-            Some(name) => part.file_name(name.clone()),
-            None => part,
-        };
-        part.mime_str(&self.media_type())
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+        }
     }
+}
+
+/// The content of a file, read as it is sent.
+pub(crate) type FileStream = std::pin::Pin<
+    Box<dyn futures_core::Stream<Item = std::io::Result<Bytes>> + Send + Sync + 'static>,
+>;
+
+/// A media type: the one given, else one guessed from the file name's extension, else
+/// `application/octet-stream`.
+pub(crate) fn media_type(mime: Option<&str>, file_name: Option<&str>) -> String {
+    mime.or_else(|| file_name.and_then(|name| mime_guess::from_path(name).first_raw()))
+        .unwrap_or("application/octet-stream")
+        .to_owned()
 }
 
 impl fmt::Debug for FilePart {
@@ -118,9 +125,38 @@ impl fmt::Debug for FilePart {
 const NOT_JSON: &str =
     "a file part cannot be written as JSON: send it in a multipart/form-data request";
 
+thread_local! {
+    /// The files set aside while a multipart body is encoded (`None` outside of that).
+    static SET_ASIDE: RefCell<Option<Vec<FilePart>>> = const { RefCell::new(None) };
+}
+
+const PLACEHOLDER: &str = "\u{0}peertube-client-file-part:";
+
+/// Runs `encode`, setting aside every file it serializes: each stands in the encoded value as
+/// a placeholder string that [`set_aside_index`] reads back.
+pub(crate) fn setting_aside<T>(encode: impl FnOnce() -> T) -> (T, Vec<FilePart>) {
+    SET_ASIDE.with(|files| *files.borrow_mut() = Some(Vec::new()));
+    let encoded = encode();
+    let files = SET_ASIDE
+        .with(|files| files.borrow_mut().take())
+        .unwrap_or_default();
+    (encoded, files)
+}
+
+/// The index of the file set aside that `text` stands for, if it is a placeholder.
+pub(crate) fn set_aside_index(text: &str) -> Option<usize> {
+    text.strip_prefix(PLACEHOLDER)?.parse().ok()
+}
+
 impl serde::Serialize for FilePart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match super::multipart::set_aside(self) {
+        let placeholder = SET_ASIDE.with(|files| {
+            let mut files = files.borrow_mut();
+            let files = files.as_mut()?;
+            files.push(self.clone());
+            Some(format!("{PLACEHOLDER}{}", files.len() - 1))
+        });
+        match placeholder {
             Some(placeholder) => serializer.serialize_str(&placeholder),
             None => Err(serde::ser::Error::custom(NOT_JSON)),
         }
@@ -168,6 +204,17 @@ mod tests {
                 .media_type(),
             "video/x"
         );
+    }
+
+    #[test]
+    fn files_are_set_aside_only_while_asked() {
+        let file = FilePart::from_bytes(vec![1]);
+        let (encoded, files) = setting_aside(|| serde_json::to_value(&file).unwrap());
+        assert_eq!(set_aside_index(encoded.as_str().unwrap()), Some(0));
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0], file);
+        assert!(serde_json::to_value(&file).is_err());
+        assert_eq!(set_aside_index("plain text"), None);
     }
 
     #[test]

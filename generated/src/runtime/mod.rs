@@ -17,6 +17,7 @@ pub(crate) mod error;
 #[cfg(test)]
 pub(crate) mod examples;
 pub(crate) mod file;
+pub(crate) mod http;
 pub(crate) mod multipart;
 pub(crate) mod open_enum;
 pub(crate) mod pagination;
@@ -24,7 +25,8 @@ pub(crate) mod response;
 pub(crate) mod secret;
 pub(crate) mod session;
 pub(crate) mod untagged;
+pub(crate) mod upload;
 
 /// What awaiting a request builder gives: the request, sent and read.
 pub(crate) type Pending<T> =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, crate::Error>> + Send>>;
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, error::Error>> + Send>>;

@@ -5,15 +5,17 @@
 //! Reading responses: bodies in the documented format, or errors that say what came instead.
 
 use std::str::FromStr;
+use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use super::error::{ApiError, DecodeError, Error, OperationInfo, Problem, excerpt};
+use super::download::Download;
+use super::error::{ApiError, DecodeError, Error, OperationInfo, Problem, excerpt, mask_secrets};
+use super::http::Response;
 
 const EXCERPT: usize = 2048;
 
-fn content_type(response: &reqwest::Response) -> Option<String> {
+fn content_type(response: &Response) -> Option<String> {
     let value = response.headers().get(reqwest::header::CONTENT_TYPE)?;
     Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
 }
@@ -28,21 +30,8 @@ fn is_json(content_type: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
-async fn body(
-    operation: &'static OperationInfo,
-    response: reqwest::Response,
-) -> Result<Bytes, Error> {
-    response
-        .bytes()
-        .await
-        .map_err(|source| Error::Transport { operation, source })
-}
-
 /// The response itself when its status is a success, else the error it carries.
-async fn success(
-    operation: &'static OperationInfo,
-    response: reqwest::Response,
-) -> Result<reqwest::Response, Error> {
+async fn success(operation: &'static OperationInfo, response: Response) -> Result<Response, Error> {
     if response.status().is_success() {
         Ok(response)
     } else {
@@ -53,7 +42,7 @@ async fn success(
 /// A JSON body of type `T`, from a successful response.
 pub(crate) async fn json<T: DeserializeOwned>(
     operation: &'static OperationInfo,
-    response: reqwest::Response,
+    response: Response,
 ) -> Result<T, Error> {
     let response = success(operation, response).await?;
     let status = response.status().as_u16();
@@ -66,15 +55,18 @@ pub(crate) async fn json<T: DeserializeOwned>(
             found,
         });
     }
-    let bytes = body(operation, response).await?;
-    decode(operation, status, &bytes)
+    let secret_fields = response.secret_fields();
+    let bytes = response.bytes().await?;
+    decode(operation, status, &bytes, secret_fields)
 }
 
-/// Decodes a JSON body, saying where it does not fit `T`.
+/// Decodes a JSON body, saying where it does not fit `T` (and quoting its start, the values of
+/// `secret_fields` masked).
 pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static OperationInfo,
     status: u16,
     bytes: &[u8],
+    secret_fields: &[&str],
 ) -> Result<T, Error> {
     serde_json::from_slice(bytes).map_err(|e| {
         Error::Decode(Box::new(DecodeError {
@@ -83,9 +75,15 @@ pub(crate) fn decode<T: DeserializeOwned>(
             expected: type_name::<T>(),
             path: path_at(bytes, e.line(), e.column()),
             message: e.to_string(),
-            body: excerpt(&String::from_utf8_lossy(bytes), EXCERPT),
+            body: quote(bytes, secret_fields),
         }))
     })
+}
+
+/// The start of a body, to quote in an error: at most 2 KiB, secrets masked.
+fn quote(bytes: &[u8], secret_fields: &[&str]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    excerpt(&mask_secrets(&text, secret_fields), EXCERPT)
 }
 
 /// The JSON path (`data[3].channel.id`) of the value at a position serde_json reports (1-based
@@ -207,38 +205,33 @@ fn type_name<T>() -> &'static str {
 /// A text body (feeds), from a successful response.
 pub(crate) async fn text(
     operation: &'static OperationInfo,
-    response: reqwest::Response,
+    response: Response,
 ) -> Result<String, Error> {
-    success(operation, response)
-        .await?
-        .text()
-        .await
-        .map_err(|source| Error::Transport { operation, source })
+    success(operation, response).await?.text().await
 }
 
 /// A successful response whose body, if any, carries nothing the document describes.
 pub(crate) async fn empty(
     operation: &'static OperationInfo,
-    response: reqwest::Response,
+    response: Response,
 ) -> Result<(), Error> {
-    let response = success(operation, response).await?;
-    body(operation, response).await.map(drop)
+    success(operation, response).await?.bytes().await.map(drop)
 }
 
 /// A successful response's body, to be read by the caller.
 pub(crate) async fn download(
     operation: &'static OperationInfo,
-    response: reqwest::Response,
-) -> Result<crate::Download, Error> {
+    response: Response,
+) -> Result<Download, Error> {
     success(operation, response)
         .await
-        .map(|response| crate::Download::new(operation, response))
+        .map(|response| Download::new(operation, response))
 }
 
 /// A documented response header, parsed.
 pub(crate) fn header<T: FromStr>(
     operation: &'static OperationInfo,
-    response: &reqwest::Response,
+    response: &Response,
     name: &'static str,
 ) -> Result<Option<T>, Error>
 where
@@ -259,30 +252,65 @@ where
     })
 }
 
-/// The error for a response whose status is not the operation's success.
-pub(crate) async fn error(operation: &'static OperationInfo, response: reqwest::Response) -> Error {
+/// The error for a response whose status is not the operation's success. Its body is read up
+/// to the client's `max_error_body_size`.
+pub(crate) async fn error(operation: &'static OperationInfo, response: Response) -> Error {
     let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap_or_default();
-    api_error(operation, status, &bytes)
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| retry_after(value, SystemTime::now()));
+    let secret_fields = response.secret_fields();
+    let (bytes, cut) = response.error_bytes().await;
+    let mut error = api_error(operation, status, &bytes, secret_fields);
+    if let Error::Api(e) | Error::UnexpectedStatus(e) = &mut error {
+        e.retry_after = retry_after;
+        if cut && let Some(body) = &mut e.body {
+            body.push_str(" (body cut: longer than the client reads)");
+        }
+    }
+    error
 }
 
-pub(crate) fn api_error(operation: &'static OperationInfo, status: u16, bytes: &[u8]) -> Error {
-    let problem: Option<Problem> = serde_json::from_slice(bytes).ok();
+/// An error status response: [`Error::Api`] when the body is a problem document or the
+/// document lists the status, else [`Error::UnexpectedStatus`].
+pub(crate) fn api_error(
+    operation: &'static OperationInfo,
+    status: u16,
+    bytes: &[u8],
+    secret_fields: &[&str],
+) -> Error {
+    let problem = Problem::parse(bytes);
     let body = match problem {
         Some(_) => None,
-        None => Some(excerpt(&String::from_utf8_lossy(bytes), EXCERPT)),
+        None => Some(quote(bytes, secret_fields)),
     };
+    let documented = status >= 400 && operation.meaning(status).is_some();
+    let is_problem = problem.is_some();
     let error = Box::new(ApiError {
         operation,
         status,
         problem,
         body,
+        retry_after: None,
     });
-    if status >= 400 && operation.meaning(status).is_some() {
+    if (documented || is_problem) && status >= 400 {
         Error::Api(error)
     } else {
         Error::UnexpectedStatus(error)
     }
+}
+
+/// A `Retry-After` value: seconds, or an HTTP date (RFC 9110), as a wait from `now`.
+fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(at.timestamp()).ok()?);
+    Some(at.duration_since(now).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -315,6 +343,7 @@ mod tests {
             &OP,
             200,
             br#"[{"id":1,"channel":{"id":2}},{"id":2,"channel":{"id":"x"}}]"#,
+            &[],
         )
         .unwrap_err();
         let Error::Decode(e) = &err else {
@@ -332,11 +361,16 @@ mod tests {
 
     #[test]
     fn documented_and_undocumented_statuses_differ() {
-        let documented = api_error(&OP, 404, br#"{"status":404,"detail":"Video not found"}"#);
+        let documented = api_error(
+            &OP,
+            404,
+            br#"{"status":404,"detail":"Video not found"}"#,
+            &[],
+        );
         assert!(
             matches!(documented, Error::Api(ref e) if e.problem.as_ref().unwrap().detail.as_deref() == Some("Video not found"))
         );
-        let undocumented = api_error(&OP, 500, b"<html>oops</html>");
+        let undocumented = api_error(&OP, 500, b"<html>oops</html>", &[]);
         assert!(
             matches!(undocumented, Error::UnexpectedStatus(ref e) if e.body.as_deref() == Some("<html>oops</html>"))
         );
@@ -370,12 +404,57 @@ mod tests {
             (r#"[]"#, "."),
         ];
         for (body, expected) in cases {
-            let err = decode::<Page>(&OP, 200, body.as_bytes()).unwrap_err();
+            let err = decode::<Page>(&OP, 200, body.as_bytes(), &[]).unwrap_err();
             let Error::Decode(e) = &err else {
                 panic!("{err}")
             };
             assert_eq!(e.path, *expected, "{body}: {}", e.message);
         }
+    }
+
+    #[test]
+    fn problem_documents_are_api_errors_whatever_the_status() {
+        let undocumented = api_error(&OP, 403, br#"{"status":403,"code":"video_requires_password","detail":"Video requires a password"}"#, &[]);
+        let Error::Api(e) = &undocumented else {
+            panic!("{undocumented}")
+        };
+        assert_eq!(e.raw_code(), Some("video_requires_password"));
+        assert_eq!(e.status, 403);
+        let other_json = api_error(&OP, 409, br#"{"id":3}"#, &[]);
+        assert!(
+            matches!(other_json, Error::UnexpectedStatus(_)),
+            "{other_json}"
+        );
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_400);
+        assert_eq!(retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+            Some(Duration::from_secs(80))
+        );
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
+            Some(Duration::ZERO),
+            "a date in the past means now"
+        );
+        assert_eq!(retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn quoted_bodies_mask_secrets() {
+        let err = decode::<Video>(
+            &OP,
+            200,
+            br#"{"id":"x","streamKey":"stream-key-secret"}"#,
+            &["streamKey"],
+        )
+        .unwrap_err();
+        assert!(!format!("{err:?}").contains("stream-key-secret"), "{err:?}");
+        let err = api_error(&OP, 500, br#"{"password":"pw-secret"}"#, &["password"]);
+        assert!(!format!("{err:?}").contains("pw-secret"), "{err:?}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod faulty;
 pub mod peertube;
 
 use peertube_client::Client;
@@ -13,6 +14,21 @@ pub async fn server() -> (MockServer, Client) {
     let server = MockServer::start().await;
     let client = Client::new(&server.uri()).expect("a client for the mock server");
     (server, client)
+}
+
+/// Runs `n` calls at once, each in a task of its own, and returns their outcomes in order.
+pub async fn concurrently<T, F, Fut>(n: usize, call: F) -> Vec<T>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let tasks: Vec<_> = (0..n).map(|_| tokio::spawn(call())).collect();
+    let mut outcomes = Vec::with_capacity(n);
+    for task in tasks {
+        outcomes.push(task.await.expect("the task ends"));
+    }
+    outcomes
 }
 
 /// The only request the server received.

@@ -30,6 +30,10 @@ pub struct State {
     issued: usize,
     pub refreshes: usize,
     pub password_grants: usize,
+    /// Every request of the token endpoint, whatever its outcome.
+    pub token_requests: usize,
+    /// Whether refresh grants are refused (`400 invalid_grant`), as for a revoked token.
+    pub refuse_refresh: bool,
     pub video_requests: usize,
     /// `expires_in` sent with new tokens.
     pub expires_in: i64,
@@ -82,6 +86,7 @@ struct Token(Arc<Mutex<State>>);
 impl Respond for Token {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let mut state = self.0.lock().unwrap();
+        state.token_requests += 1;
         let content_type = request
             .headers
             .get("content-type")
@@ -166,7 +171,7 @@ impl Respond for Token {
             }
             _ => {
                 let refresh = field("refresh_token").unwrap_or_default().to_owned();
-                if !state.refresh.contains(&refresh) {
+                if !state.refresh.contains(&refresh) || state.refuse_refresh {
                     return problem(
                         400,
                         "invalid_grant",

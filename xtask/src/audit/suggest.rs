@@ -176,7 +176,53 @@ pub fn actions(document: &Document, findings: &[(&Finding, Value)], version: &st
             })
         })
         .collect();
-    serde_yaml::to_string(&actions).unwrap_or_default()
+    let mut text = String::new();
+    write_yaml(&Value::Array(actions), 0, &mut text);
+    text
+}
+
+/// Writes `value` as block-style YAML at `indent` spaces; strings are written as JSON strings
+/// (YAML reads them alike), so nothing needs quoting rules of its own.
+fn write_yaml(value: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    let scalar = |value: &Value| match value {
+        Value::String(text) => serde_json::to_string(text).unwrap_or_default(),
+        other => other.to_string(),
+    };
+    let nested = |value: &Value| match value {
+        Value::Object(map) => !map.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        _ => false,
+    };
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (key, value) in map {
+                out.push_str(&format!("{pad}{}:", scalar(&Value::String(key.clone()))));
+                if nested(value) {
+                    out.push('\n');
+                    write_yaml(value, indent + 2, out);
+                } else {
+                    out.push_str(&format!(" {}\n", scalar(value)));
+                }
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for item in items {
+                out.push_str(&format!("{pad}-"));
+                if nested(item) {
+                    let mut inner = String::new();
+                    write_yaml(item, indent + 2, &mut inner);
+                    // The item's first line goes after the dash.
+                    out.push_str(&format!(" {}", inner.trim_start()));
+                } else {
+                    out.push_str(&format!(" {}\n", scalar(item)));
+                }
+            }
+        }
+        Value::Object(_) => out.push_str(&format!("{pad}{{}}\n")),
+        Value::Array(_) => out.push_str(&format!("{pad}[]\n")),
+        other => out.push_str(&format!("{pad}{}\n", scalar(other))),
+    }
 }
 
 /// `#/components/schemas/A-B/allOf/1/properties` ->
@@ -243,6 +289,22 @@ mod tests {
                 "level": {"type": "string", "enum": ["info", "error"]},
                 "label": {"allOf": [{"$ref": "#/components/schemas/ConstantLabel"}], "nullable": true}
             }})
+        );
+    }
+
+    #[test]
+    fn yaml_written_reads_back_as_the_same_value() {
+        let value = json!([
+            {"target": "$.a['b: c']", "update": {"x": {"type": "integer", "enum": [1, 2]},
+             "empty": {}, "none": [], "text": "it's \"quoted\"\nand long", "flag": true}},
+            {"target": "$", "remove": true}
+        ]);
+        let mut text = String::new();
+        write_yaml(&value, 0, &mut text);
+        assert_eq!(
+            codegen::load::parse_yaml(&text, "test").unwrap(),
+            value,
+            "{text}"
         );
     }
 }
