@@ -16811,6 +16811,7 @@ impl IntoFuture for GetWatchedWordsServerSubscriptions {
 
 /// What [`Client::user_import_resumable_init`] got back: the documented outcomes.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum UserImportResumableInitOutcome {
     /// `201`: created
     Created {
@@ -16828,6 +16829,7 @@ pub enum UserImportResumableInitOutcome {
 
 /// What [`Client::user_import_resumable`] got back: the documented outcomes.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum UserImportResumableOutcome {
     /// `204`: last chunk received: successful operation
     NoContent,
@@ -16842,6 +16844,7 @@ pub enum UserImportResumableOutcome {
 
 /// What [`Client::upload_resumable_init`] got back: the documented outcomes.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum UploadResumableInitOutcome {
     /// `200`: file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead
     Ok {
@@ -16859,6 +16862,7 @@ pub enum UploadResumableInitOutcome {
 
 /// What [`Client::upload_resumable`] got back: the documented outcomes.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum UploadResumableOutcome {
     /// `200`: last chunk received
     LastChunkReceived(types::VideoUploadResponse),
@@ -16871,6 +16875,7 @@ pub enum UploadResumableOutcome {
 
 /// What [`Client::replace_video_source_resumable_init`] got back: the documented outcomes.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum ReplaceVideoSourceResumableInitOutcome {
     /// `200`: file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead
     Ok {
@@ -16888,6 +16893,7 @@ pub enum ReplaceVideoSourceResumableInitOutcome {
 
 /// What [`Client::replace_video_source_resumable`] got back: the documented outcomes.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum ReplaceVideoSourceResumableOutcome {
     /// `204`: last chunk received: successful operation
     NoContent,
