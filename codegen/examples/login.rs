@@ -34,12 +34,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .sort(VideosSort::PublishedAtDesc)
         .count(10)
         .await?;
-    for video in latest.data.unwrap_or_default() {
-        let name = video.name.unwrap_or_default();
+    for video in latest.data {
         let published = video
             .published_at
             .map(|at| at.format("%Y-%m-%d").to_string());
-        println!("{}  {name}", published.unwrap_or_default());
+        println!("{}  {}", published.unwrap_or_default(), video.name);
     }
 
     if let (Ok(path), Some(session)) = (std::env::var("PEERTUBE_SESSION_FILE"), client.session()) {

@@ -63,7 +63,7 @@ mod runtime;
 #[path = "../runtime/upload/families.rs"]
 mod runtime_upload_families;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -83,10 +83,24 @@ pub struct Config {
     pub operation_names: BTreeMap<String, String>,
     /// Corrections to apply to the document before it is read (see [`overlay`]).
     pub overlay: Option<overlay::Overlay>,
+    /// Response properties the server always sends, which become plain fields (not `Option`):
+    /// by the pointer of the object schema a type comes from, the property names. See
+    /// [`read_always_sent`].
+    pub always_sent: BTreeMap<String, BTreeSet<String>>,
     /// Fail, before emitting anything, when the document gives any warning.
     pub deny_warnings: bool,
     /// Which of PeerTube's conventions to follow (all, by default).
     pub conventions: Conventions,
+}
+
+impl Config {
+    fn model_inputs(&self) -> model::Inputs<'_> {
+        model::Inputs {
+            operation_names: &self.operation_names,
+            conventions: &self.conventions,
+            always_sent: &self.always_sent,
+        }
+    }
 }
 
 impl Default for Config {
@@ -96,6 +110,7 @@ impl Default for Config {
             crate_version: "0.1.0".to_owned(),
             operation_names: BTreeMap::new(),
             overlay: None,
+            always_sent: BTreeMap::new(),
             deny_warnings: false,
             conventions: Conventions::default(),
         }
@@ -121,6 +136,31 @@ pub fn read_names(bytes: &[u8], origin: &str) -> Result<BTreeMap<String, String>
             .hint("it holds `operations:`, a map from `METHOD /path` to a snake_case method name")
     })?;
     Ok(file.operations)
+}
+
+/// Reads the evidence of response properties the server always sends (YAML or JSON, written
+/// by `cargo xtask audit --evidence`): its `types` map, from the pointer of an object schema to
+/// the properties every supported server sends, never `null`.
+///
+/// ```yaml
+/// types:
+///   '#/components/schemas/Video': [id, uuid, name]
+/// ```
+pub fn read_always_sent(
+    bytes: &[u8],
+    origin: &str,
+) -> Result<BTreeMap<String, BTreeSet<String>>, Diagnostic> {
+    #[derive(serde::Deserialize)]
+    struct Evidence {
+        #[serde(default)]
+        types: BTreeMap<String, BTreeSet<String>>,
+    }
+    let value = load::load(bytes, origin)?.value;
+    let evidence: Evidence = serde_json::from_value(value).map_err(|e| {
+        Diagnostic::error(format!("{origin} is not a valid evidence file: {e}"))
+            .hint("it holds `types:`, a map from an object schema's pointer to property names")
+    })?;
+    Ok(evidence.types)
 }
 
 /// The generated crate and what is worth reporting about it.
@@ -202,12 +242,7 @@ pub(crate) fn build_model(
         overlay::apply(&mut document.value, overlay)?;
     }
     let resolved = resolve::resolve(document.value)?;
-    model::build(
-        &resolved,
-        &document.content_sha256,
-        &config.operation_names,
-        &config.conventions,
-    )
+    model::build(&resolved, &document.content_sha256, &config.model_inputs())
 }
 
 /// Runs the pipeline up to formatted files. `origin` names the document in messages.
@@ -229,12 +264,8 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
     lap("overlay");
     let resolved = resolve::resolve(document.value)?;
     lap("resolve");
-    let (model, warnings) = model::build(
-        &resolved,
-        &document.content_sha256,
-        &config.operation_names,
-        &config.conventions,
-    )?;
+    let (model, warnings) =
+        model::build(&resolved, &document.content_sha256, &config.model_inputs())?;
     lap("model");
     if config.deny_warnings && !warnings.is_empty() {
         return Err(Failure::from(warnings.denied()));

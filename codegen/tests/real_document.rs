@@ -25,14 +25,17 @@ fn spec_path() -> PathBuf {
         )
 }
 
-/// The configuration `cargo xtask codegen` uses: the names pinned in `spec/names.yaml` and
-/// the corrections of `spec/overlay.yaml`.
+/// The configuration `cargo xtask codegen` uses: the names pinned in `spec/names.yaml`, the
+/// corrections of `spec/overlay.yaml` and the evidence of `spec/always-sent.yaml`.
 fn config() -> Config {
     let names = std::fs::read(root().join("spec/names.yaml")).expect("spec/names.yaml");
     let overlay = std::fs::read(root().join("spec/overlay.yaml")).expect("spec/overlay.yaml");
+    let always_sent =
+        std::fs::read(root().join("spec/always-sent.yaml")).expect("spec/always-sent.yaml");
     Config {
         operation_names: codegen::read_names(&names, "spec/names.yaml").unwrap(),
         overlay: Some(codegen::overlay::parse(&overlay, "spec/overlay.yaml").unwrap()),
+        always_sent: codegen::read_always_sent(&always_sent, "spec/always-sent.yaml").unwrap(),
         ..Config::default()
     }
 }

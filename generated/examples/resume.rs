@@ -29,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Err(error) => return Err(error.into()),
     };
-    println!("logged in as {}", me.username.unwrap_or_default());
+    println!("logged in as {}", me.username);
 
     if let Some(session) = client.session() {
         std::fs::write(&path, serde_json::to_vec(&session.with_secrets())?)?;

@@ -411,10 +411,14 @@ impl Client {
     /// `PUT /api/v1/config/custom`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn put_custom_config(&self) -> Result<(), Error> {
+    pub async fn put_custom_config(
+        &self,
+        body: types::ServerConfigCustom,
+    ) -> Result<(), Error> {
         let mut call = self
             .call(&info::PUT_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
         call.accept("application/json, */*;q=0.8");
+        call.json(&body);
         let response = self.send(call).await?;
         response::empty(&info::PUT_CUSTOM_CONFIG, response).await
     }
@@ -2781,23 +2785,33 @@ impl Client {
     /// List available video categories
     ///
     /// `GET /api/v1/videos/categories`
-    pub async fn get_categories(&self) -> Result<Vec<String>, Error> {
+    pub async fn get_categories(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
             .call(&info::GET_CATEGORIES, &["api", "v1", "videos", "categories"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_CATEGORIES, response).await
+        response::json::<
+            std::collections::BTreeMap<String, String>,
+        >(&info::GET_CATEGORIES, response)
+            .await
     }
 
     /// List available video licences
     ///
     /// `GET /api/v1/videos/licences`
-    pub async fn get_licences(&self) -> Result<Vec<String>, Error> {
+    pub async fn get_licences(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
             .call(&info::GET_LICENCES, &["api", "v1", "videos", "licences"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_LICENCES, response).await
+        response::json::<
+            std::collections::BTreeMap<String, String>,
+        >(&info::GET_LICENCES, response)
+            .await
     }
 
     /// List available video languages
@@ -2815,7 +2829,9 @@ impl Client {
     /// List available video privacy policies
     ///
     /// `GET /api/v1/videos/privacies`
-    pub async fn get_video_privacy_policies(&self) -> Result<Vec<String>, Error> {
+    pub async fn get_video_privacy_policies(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
             .call(
                 &info::GET_VIDEO_PRIVACY_POLICIES,
@@ -2823,7 +2839,10 @@ impl Client {
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_VIDEO_PRIVACY_POLICIES, response).await
+        response::json::<
+            std::collections::BTreeMap<String, String>,
+        >(&info::GET_VIDEO_PRIVACY_POLICIES, response)
+            .await
     }
 
     /// Update a video
@@ -4906,7 +4925,9 @@ impl Client {
     /// List available playlist privacy policies
     ///
     /// `GET /api/v1/video-playlists/privacies`
-    pub async fn get_playlist_privacy_policies(&self) -> Result<Vec<String>, Error> {
+    pub async fn get_playlist_privacy_policies(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
             .call(
                 &info::GET_PLAYLIST_PRIVACY_POLICIES,
@@ -4914,7 +4935,9 @@ impl Client {
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_PLAYLIST_PRIVACY_POLICIES, response)
+        response::json::<
+            std::collections::BTreeMap<String, String>,
+        >(&info::GET_PLAYLIST_PRIVACY_POLICIES, response)
             .await
     }
 
@@ -8978,7 +9001,7 @@ impl GetAccountVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -10273,7 +10296,7 @@ impl GetUsersMeVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -10362,7 +10385,7 @@ impl GetUsersMeSubscriptions {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -10714,7 +10737,7 @@ impl GetUsersMeSubscriptionsVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -10915,7 +10938,7 @@ impl GetUsersMeHistoryVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -11806,7 +11829,7 @@ impl GetVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -11841,21 +11864,26 @@ impl GetLanguages {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<String>, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
             .client
             .call(&info::GET_LANGUAGES, &["api", "v1", "videos", "languages"]);
         call.accept("application/json");
         call.query_opt("scope", &self.scope);
         let response = self.client.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_LANGUAGES, response).await
+        response::json::<
+            std::collections::BTreeMap<String, String>,
+        >(&info::GET_LANGUAGES, response)
+            .await
     }
 }
 
 impl IntoFuture for GetLanguages {
-    type Output = Result<Vec<String>, Error>;
+    type Output = Result<std::collections::BTreeMap<String, String>, Error>;
 
-    type IntoFuture = Pending<Vec<String>>;
+    type IntoFuture = Pending<std::collections::BTreeMap<String, String>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -12817,7 +12845,7 @@ impl GetVideoChannels {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -13176,7 +13204,7 @@ impl GetVideoChannelVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -14041,7 +14069,7 @@ impl GetAccountsByNameVideoChannels {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -14324,7 +14352,7 @@ impl GetVideosByIdCommentThreads {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -15043,7 +15071,7 @@ impl SearchVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -15168,7 +15196,7 @@ impl SearchChannels {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -16663,6 +16691,7 @@ impl IntoFuture for GetWatchedWordsServerSubscriptions {
 
 /// What [`Client::user_import_resumable_init`] got back: the documented outcomes.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum UserImportResumableInitOutcome {
     /// `201`: created
     Created {
@@ -16680,6 +16709,7 @@ pub enum UserImportResumableInitOutcome {
 
 /// What [`Client::user_import_resumable`] got back: the documented outcomes.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum UserImportResumableOutcome {
     /// `204`: last chunk received: successful operation
     NoContent,
@@ -16694,6 +16724,7 @@ pub enum UserImportResumableOutcome {
 
 /// What [`Client::upload_resumable_init`] got back: the documented outcomes.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum UploadResumableInitOutcome {
     /// `200`: file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead
     Ok {
@@ -16711,6 +16742,7 @@ pub enum UploadResumableInitOutcome {
 
 /// What [`Client::upload_resumable`] got back: the documented outcomes.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum UploadResumableOutcome {
     /// `200`: last chunk received
     LastChunkReceived(types::VideoUploadResponse),
@@ -16723,6 +16755,7 @@ pub enum UploadResumableOutcome {
 
 /// What [`Client::replace_video_source_resumable_init`] got back: the documented outcomes.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum ReplaceVideoSourceResumableInitOutcome {
     /// `200`: file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead
     Ok {
@@ -16740,6 +16773,7 @@ pub enum ReplaceVideoSourceResumableInitOutcome {
 
 /// What [`Client::replace_video_source_resumable`] got back: the documented outcomes.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum ReplaceVideoSourceResumableOutcome {
     /// `204`: last chunk received: successful operation
     NoContent,

@@ -52,13 +52,14 @@ pub type Password = crate::Secret;
 pub type VideoCategorySet = i64;
 
 /// The `VideoConstantNumber-Category` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoConstantNumberCategory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoCategorySet>,
     /// Example: `"Science & Technology"`
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub description: Option<String>,
 }
 
 /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
@@ -67,13 +68,14 @@ pub struct VideoConstantNumberCategory {
 pub type VideoLicenceSet = i64;
 
 /// The `VideoConstantNumber-Licence` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoConstantNumberLicence {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoLicenceSet>,
     /// Example: `"Attribution - Share Alike"`
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub description: Option<String>,
 }
 
 /// language id of the video (see [/videos/languages](crate::Client::get_languages))
@@ -82,13 +84,14 @@ pub struct VideoConstantNumberLicence {
 pub type VideoLanguageSet = String;
 
 /// The `VideoConstantString-Language` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoConstantStringLanguage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoLanguageSet>,
     /// Example: `"English"`
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub description: Option<String>,
 }
 
 /// Video playlist privacy policy (see [/video-playlists/privacies](crate::Client::get_playlist_privacy_policies))
@@ -154,12 +157,12 @@ impl crate::runtime::call::ToParam for VideoPlaylistPrivacySet {
 }
 
 /// The `VideoPlaylistPrivacyConstant` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoPlaylistPrivacyConstant {
+    pub id: VideoPlaylistPrivacySet,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoPlaylistPrivacySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub description: Option<String>,
 }
 
 /// The video playlist type (Regular = `1`, Watch Later = `2`)
@@ -221,12 +224,12 @@ impl crate::runtime::call::ToParam for VideoPlaylistTypeSet {
 }
 
 /// The `VideoPlaylistTypeConstant` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoPlaylistTypeConstant {
+    pub id: VideoPlaylistTypeSet,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoPlaylistTypeSet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub description: Option<String>,
 }
 
 /// privacy id of the video (see [/videos/privacies](crate::Client::get_video_privacy_policies))
@@ -300,12 +303,12 @@ impl crate::runtime::call::ToParam for VideoPrivacySet {
 }
 
 /// The `VideoPrivacyConstant` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoPrivacyConstant {
+    pub id: VideoPrivacySet,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoPrivacySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub description: Option<String>,
 }
 
 /// Comments policy of the video (Enabled = `1`, Disabled = `2`, Requires Approval = `3`)
@@ -371,12 +374,12 @@ impl crate::runtime::call::ToParam for VideoCommentsPolicySet {
 }
 
 /// The `VideoCommentsPolicyConstant` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoCommentsPolicyConstant {
+    pub id: VideoCommentsPolicySet,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoCommentsPolicySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub description: Option<String>,
 }
 
 /// The `BlockStatus` schema.
@@ -421,6 +424,8 @@ pub enum NSFWPolicy {
     Warn,
     /// `do_not_list`
     DoNotList,
+    /// `blur`
+    Blur,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -432,6 +437,7 @@ impl NSFWPolicy {
             Self::Display => "display",
             Self::Warn => "warn",
             Self::DoNotList => "do_not_list",
+            Self::Blur => "blur",
             Self::Other(value) => value,
         }
     }
@@ -443,6 +449,7 @@ impl From<&str> for NSFWPolicy {
             "display" => Self::Display,
             "warn" => Self::Warn,
             "do_not_list" => Self::DoNotList,
+            "blur" => Self::Blur,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -741,6 +748,10 @@ pub struct LiveVideoReplaySettings {
 ///   - UPDATE_ELEMENTS: 9
 ///   - REMOVE_CHANNEL_OWNERSHIP: 10
 ///   - CREATE_CHANNEL_OWNERSHIP: 11
+///   - SEND_OWNERSHIP_REQUEST: 12
+///   - ACCEPT_OWNERSHIP_REQUEST: 13
+///   - REFUSE_OWNERSHIP_REQUEST: 14
+///   - UPDATE_EMBED_POLICY: 15
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoChannelActivityAction {
     /// `1`: CREATE
@@ -765,6 +776,14 @@ pub enum VideoChannelActivityAction {
     RemoveChannelOwnership,
     /// `11`: CREATE_CHANNEL_OWNERSHIP
     CreateChannelOwnership,
+    /// `12`: SEND_OWNERSHIP_REQUEST
+    SendOwnershipRequest,
+    /// `13`: ACCEPT_OWNERSHIP_REQUEST
+    AcceptOwnershipRequest,
+    /// `14`: REFUSE_OWNERSHIP_REQUEST
+    RefuseOwnershipRequest,
+    /// `15`: UPDATE_EMBED_POLICY
+    UpdateEmbedPolicy,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -784,6 +803,10 @@ impl VideoChannelActivityAction {
             Self::UpdateElements => 9,
             Self::RemoveChannelOwnership => 10,
             Self::CreateChannelOwnership => 11,
+            Self::SendOwnershipRequest => 12,
+            Self::AcceptOwnershipRequest => 13,
+            Self::RefuseOwnershipRequest => 14,
+            Self::UpdateEmbedPolicy => 15,
             Self::Other(value) => value,
         }
     }
@@ -803,6 +826,10 @@ impl From<i64> for VideoChannelActivityAction {
             9 => Self::UpdateElements,
             10 => Self::RemoveChannelOwnership,
             11 => Self::CreateChannelOwnership,
+            12 => Self::SendOwnershipRequest,
+            13 => Self::AcceptOwnershipRequest,
+            14 => Self::RefuseOwnershipRequest,
+            15 => Self::UpdateEmbedPolicy,
             other => Self::Other(other),
         }
     }
@@ -910,7 +937,7 @@ impl crate::runtime::call::ToParam for VideoChannelActivityTarget {
 }
 
 /// The `VideoStateConstant` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoStateConstant {
     /// The video state:
     /// - `1`: Published
@@ -922,10 +949,13 @@ pub struct VideoStateConstant {
     /// - `7`: Transcoding failed
     /// - `8`: Moving to an external storage failed
     /// - `9`: To edit using studio edition feature
+    /// - `10`: To move to the file system
+    /// - `11`: Moving to the file system failed
+    /// - `12`: Import failed
+    pub id: VideoStateConstantId,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoStateConstantId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub description: Option<String>,
 }
 
 /// The video state:
@@ -938,6 +968,9 @@ pub struct VideoStateConstant {
 /// - `7`: Transcoding failed
 /// - `8`: Moving to an external storage failed
 /// - `9`: To edit using studio edition feature
+/// - `10`: To move to the file system
+/// - `11`: Moving to the file system failed
+/// - `12`: Import failed
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoStateConstantId {
     /// `1`: Published
@@ -958,6 +991,12 @@ pub enum VideoStateConstantId {
     MovingToAnExternalStorageFailed,
     /// `9`: To edit using studio edition feature
     ToEditUsingStudioEditionFeature,
+    /// `10`: To move to the file system
+    ToMoveToTheFileSystem,
+    /// `11`: Moving to the file system failed
+    MovingToTheFileSystemFailed,
+    /// `12`: Import failed
+    ImportFailed,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -975,6 +1014,9 @@ impl VideoStateConstantId {
             Self::TranscodingFailed => 7,
             Self::MovingToAnExternalStorageFailed => 8,
             Self::ToEditUsingStudioEditionFeature => 9,
+            Self::ToMoveToTheFileSystem => 10,
+            Self::MovingToTheFileSystemFailed => 11,
+            Self::ImportFailed => 12,
             Self::Other(value) => value,
         }
     }
@@ -992,6 +1034,9 @@ impl From<i64> for VideoStateConstantId {
             7 => Self::TranscodingFailed,
             8 => Self::MovingToAnExternalStorageFailed,
             9 => Self::ToEditUsingStudioEditionFeature,
+            10 => Self::ToMoveToTheFileSystem,
+            11 => Self::MovingToTheFileSystemFailed,
+            12 => Self::ImportFailed,
             other => Self::Other(other),
         }
     }
@@ -1232,6 +1277,8 @@ pub struct AbuseStateConstant {
     pub id: Option<AbuseStateSet>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The `AbusePredefinedReasons` schema.
@@ -1242,8 +1289,6 @@ pub type AbusePredefinedReasons = Vec<AbusePredefinedReasonsItem>;
 /// An item of [`AbusePredefinedReasons`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AbusePredefinedReasonsItem {
-    /// `violentOrAbusive`
-    ViolentOrAbusive,
     /// `hatefulOrAbusive`
     HatefulOrAbusive,
     /// `spamOrMisleading`
@@ -1258,6 +1303,8 @@ pub enum AbusePredefinedReasonsItem {
     Thumbnails,
     /// `captions`
     Captions,
+    /// `violentOrRepulsive`
+    ViolentOrRepulsive,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -1266,7 +1313,6 @@ impl AbusePredefinedReasonsItem {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ViolentOrAbusive => "violentOrAbusive",
             Self::HatefulOrAbusive => "hatefulOrAbusive",
             Self::SpamOrMisleading => "spamOrMisleading",
             Self::Privacy => "privacy",
@@ -1274,6 +1320,7 @@ impl AbusePredefinedReasonsItem {
             Self::ServerRules => "serverRules",
             Self::Thumbnails => "thumbnails",
             Self::Captions => "captions",
+            Self::ViolentOrRepulsive => "violentOrRepulsive",
             Self::Other(value) => value,
         }
     }
@@ -1282,7 +1329,6 @@ impl AbusePredefinedReasonsItem {
 impl From<&str> for AbusePredefinedReasonsItem {
     fn from(value: &str) -> Self {
         match value {
-            "violentOrAbusive" => Self::ViolentOrAbusive,
             "hatefulOrAbusive" => Self::HatefulOrAbusive,
             "spamOrMisleading" => Self::SpamOrMisleading,
             "privacy" => Self::Privacy,
@@ -1290,6 +1336,7 @@ impl From<&str> for AbusePredefinedReasonsItem {
             "serverRules" => Self::ServerRules,
             "thumbnails" => Self::Thumbnails,
             "captions" => Self::Captions,
+            "violentOrRepulsive" => Self::ViolentOrRepulsive,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -1330,13 +1377,13 @@ impl crate::runtime::call::ToParam for AbusePredefinedReasonsItem {
 pub type VideoResolutionSet = i64;
 
 /// resolutions and their labels for the video
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoResolutionConstant {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoResolutionSet>,
+    pub id: VideoResolutionSet,
     /// Example: `"240p"`
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub description: Option<String>,
 }
 
 /// The `VideoScheduledUpdate` schema.
@@ -1360,21 +1407,16 @@ impl VideoScheduledUpdate {
 }
 
 /// The `AccountSummary` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountSummary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub id: i64,
+    pub name: String,
+    pub display_name: String,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
@@ -1415,21 +1457,16 @@ pub struct VideoSummary {
 }
 
 /// The `VideoChannelSummary` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannelSummary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub id: Id,
+    pub name: String,
+    pub display_name: String,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
@@ -1456,6 +1493,76 @@ pub struct PlaylistElement {
     pub stop_timestamp: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<Video>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<PlaylistElementType>,
+}
+
+/// The `type` property of [`PlaylistElement`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlaylistElementType {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// `3`
+    V3,
+    /// A value this version of the API document does not list.
+    Other(i64),
+}
+
+impl PlaylistElementType {
+    /// The value as the API writes it.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::V0 => 0,
+            Self::V1 => 1,
+            Self::V2 => 2,
+            Self::V3 => 3,
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<i64> for PlaylistElementType {
+    fn from(value: i64) -> Self {
+        match value {
+            0 => Self::V0,
+            1 => Self::V1,
+            2 => Self::V2,
+            3 => Self::V3,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl From<PlaylistElementType> for i64 {
+    fn from(value: PlaylistElementType) -> Self {
+        value.value()
+    }
+}
+
+impl serde::Serialize for PlaylistElementType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlaylistElementType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for PlaylistElementType {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
 }
 
 /// The `Thumbnail` schema.
@@ -1474,36 +1581,30 @@ pub struct Thumbnail {
 }
 
 /// The `VideoFile` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// magnet URI allowing to resolve the video via BitTorrent without a metainfo file
     ///
     /// Format: `uri`. Pattern: `/magnet:\?xt=urn:[a-z0-9]+:[a-z0-9]{32}/i`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub magnet_uri: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<VideoResolutionConstant>,
+    pub resolution: VideoResolutionConstant,
     /// Video file size in bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
+    pub size: i64,
     /// Direct URL of the torrent file
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub torrent_url: Option<String>,
+    pub torrent_url: String,
     /// URL endpoint that transfers the torrent file as an attachment (so that the browser opens a download dialog)
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub torrent_download_url: Option<String>,
+    pub torrent_download_url: String,
     /// Direct URL of the video
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_url: Option<String>,
+    pub file_url: String,
     /// Playlist URL of the file if it is owned by a playlist
     ///
     /// Format: `url`.
@@ -1512,11 +1613,9 @@ pub struct VideoFile {
     /// URL endpoint that transfers the video file as an attachment (so that the browser opens a download dialog)
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_download_url: Option<String>,
+    pub file_download_url: String,
     /// Frames per second of the video file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fps: Option<f64>,
+    pub fps: f64,
     /// **PeerTube >= 6.1** Video stream width
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
@@ -1536,86 +1635,36 @@ pub struct VideoFile {
     pub has_video: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<FileStorage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<VideoFileMetadata>,
+}
+
+/// The `metadata` property of [`VideoFile`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct VideoFileMetadata {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streams: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapters: Option<Vec<serde_json::Value>>,
 }
 
 /// The `VideoStreamingPlaylists` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStreamingPlaylists {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    /// Playlist type:
-    /// - `1`: HLS
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<VideoStreamingPlaylistsType>,
+    pub id: i64,
+    pub r#type: VideoStreamingPlaylistsHLSType,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub playlist_url: Option<String>,
+    pub playlist_url: String,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub segments_sha256_url: Option<String>,
+    pub segments_sha256_url: String,
     /// Video files associated to this playlist.
     ///
     /// The difference with the root `files` property is that these files are fragmented, so they can be used in this streaming playlist (HLS, etc.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<VideoFile>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redundancies: Option<Vec<VideoStreamingPlaylistsHLSRedundanciesItem>>,
-}
-
-/// Playlist type:
-/// - `1`: HLS
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum VideoStreamingPlaylistsType {
-    /// `1`: HLS
-    Hls,
-    /// A value this version of the API document does not list.
-    Other(i64),
-}
-
-impl VideoStreamingPlaylistsType {
-    /// The value as the API writes it.
-    pub fn value(self) -> i64 {
-        match self {
-            Self::Hls => 1,
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<i64> for VideoStreamingPlaylistsType {
-    fn from(value: i64) -> Self {
-        match value {
-            1 => Self::Hls,
-            other => Self::Other(other),
-        }
-    }
-}
-
-impl From<VideoStreamingPlaylistsType> for i64 {
-    fn from(value: VideoStreamingPlaylistsType) -> Self {
-        value.value()
-    }
-}
-
-impl serde::Serialize for VideoStreamingPlaylistsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VideoStreamingPlaylistsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
-
-impl crate::runtime::call::ToParam for VideoStreamingPlaylistsType {
-    fn to_param(&self) -> String {
-        self.value().to_string()
-    }
+    pub files: Vec<VideoFile>,
+    pub redundancies: Vec<VideoStreamingPlaylistsHLSRedundanciesItem>,
 }
 
 /// The `VideoStreamingPlaylists-HLS` schema.
@@ -1635,15 +1684,72 @@ pub struct VideoStreamingPlaylistsHLS {
     pub files: Option<Vec<VideoFile>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redundancies: Option<Vec<VideoStreamingPlaylistsHLSRedundanciesItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<VideoStreamingPlaylistsHLSType>,
 }
 
 /// An item of the `redundancies` property of [`VideoStreamingPlaylistsHLS`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStreamingPlaylistsHLSRedundanciesItem {
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_url: Option<String>,
+    pub base_url: String,
+}
+
+/// The `type` property of [`VideoStreamingPlaylistsHLS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VideoStreamingPlaylistsHLSType {
+    /// `1`
+    V1,
+    /// A value this version of the API document does not list.
+    Other(i64),
+}
+
+impl VideoStreamingPlaylistsHLSType {
+    /// The value as the API writes it.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::V1 => 1,
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<i64> for VideoStreamingPlaylistsHLSType {
+    fn from(value: i64) -> Self {
+        match value {
+            1 => Self::V1,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl From<VideoStreamingPlaylistsHLSType> for i64 {
+    fn from(value: VideoStreamingPlaylistsHLSType) -> Self {
+        value.value()
+    }
+}
+
+impl serde::Serialize for VideoStreamingPlaylistsHLSType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStreamingPlaylistsHLSType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for VideoStreamingPlaylistsHLSType {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
 }
 
 /// The `VideoInfo` schema.
@@ -1665,18 +1771,19 @@ pub struct VideoInfo {
     /// represents the internal state of the video processing within the PeerTube instance
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<VideoStateConstant>,
+    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
+    pub short_uuid: Option<String>,
 }
 
 /// The `Video` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Video {
     /// object id for the video
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     /// universal identifier for the video, that can be used across instances
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
+    pub uuid: UUIDv4,
     #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
     pub short_uuid: Option<ShortUUID>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1704,8 +1811,7 @@ pub struct Video {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originally_published_at: Option<chrono::DateTime<chrono::Utc>>,
     /// category in which the video is classified
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<VideoConstantNumberCategory>,
+    pub category: VideoConstantNumberCategory,
     /// licence under which the video is distributed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<VideoConstantNumberLicence>,
@@ -1746,16 +1852,14 @@ pub struct Video {
     /// Length: 3 to 120 characters.
     ///
     /// Example: `"What is PeerTube?"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_path: Option<String>,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preview_path: Option<String>,
+    pub preview_path: String,
     /// **PeerTube >= 8.1** Array of thumbnails for the video
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<Thumbnail>>,
@@ -1832,6 +1936,20 @@ pub struct Video {
     /// The video's tags (search index results only; see VideoDetails otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automatic_tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_owner: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_server: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<VideoFile>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin_data: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streaming_playlists: Option<Vec<VideoStreamingPlaylistsHLS>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_source: Option<VideoSource>,
 }
 
 /// The `userHistory` property of [`Video`].
@@ -1844,6 +1962,7 @@ pub struct VideoUserHistory {
 
 /// The `ServerError` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerError {
     /// Example:
     /// ```json
@@ -1860,56 +1979,64 @@ pub struct ServerError {
     /// Example: `"video_requires_password"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(rename = "invalid-params", default, skip_serializing_if = "Option::is_none")]
+    pub invalid_params: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// The `VideoDetails` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoDetails {
     /// object id for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// universal identifier for the video, that can be used across instances
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
-    pub short_uuid: Option<ShortUUID>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_live: Option<bool>,
+    pub uuid: UUIDv4,
+    #[serde(rename = "shortUUID")]
+    pub short_uuid: ShortUUID,
+    pub is_live: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_schedules: Option<Vec<LiveSchedule>>,
     /// time at which the video object was first drafted
     ///
     /// Example: `"2017-10-01T10:52:46.396Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     /// time at which the video was marked as ready for playback (with restrictions depending on `privacy`). Usually set after a `state` evolution.
     ///
     /// Example: `"2018-10-01T10:52:46.396Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub published_at: chrono::DateTime<chrono::Utc>,
     /// last time the video's metadata was modified
     ///
     /// Example: `"2021-05-04T08:01:01.502Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// used to represent a date of first publication, prior to the practical publication date of `publishedAt`
     ///
     /// Example: `"2010-10-01T10:52:46.396Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originally_published_at: Option<chrono::DateTime<chrono::Utc>>,
     /// category in which the video is classified
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<VideoConstantNumberCategory>,
+    pub category: VideoConstantNumberCategory,
     /// licence under which the video is distributed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub licence: Option<VideoConstantNumberLicence>,
+    pub licence: VideoConstantNumberLicence,
     /// main language used in the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<VideoConstantStringLanguage>,
+    pub language: VideoConstantStringLanguage,
     /// privacy policy used to distribute the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy: Option<VideoPrivacyConstant>,
+    pub privacy: VideoPrivacyConstant,
     /// truncated description of the video, written in Markdown.
     ///
     /// Length: 3 to 250 characters.
@@ -1925,8 +2052,7 @@ pub struct VideoDetails {
     /// Format: `seconds`.
     ///
     /// Example: `1419`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
+    pub duration: i64,
     /// **PeerTube >= 6.1** Aspect ratio of the video stream
     ///
     /// Format: `float`.
@@ -1934,43 +2060,34 @@ pub struct VideoDetails {
     /// Example: `1.778`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_local: Option<bool>,
+    pub is_local: bool,
     /// title of the video
     ///
     /// Length: 3 to 120 characters.
     ///
     /// Example: `"What is PeerTube?"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbnail_path: Option<String>,
+    pub thumbnail_path: String,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preview_path: Option<String>,
+    pub preview_path: String,
     /// **PeerTube >= 8.1** Array of thumbnails for the video
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<Thumbnail>>,
     /// Example: `"/videos/embed/a65bc12f-9383-462e-81ae-8207e8b434ee"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed_path: Option<String>,
+    pub embed_path: String,
     /// Example: `1337`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub views: Option<i64>,
+    pub views: i64,
     /// Example: `42`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub likes: Option<i64>,
+    pub likes: i64,
     /// Example: `7`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dislikes: Option<i64>,
+    pub dislikes: i64,
     /// **PeerTube >= 7.2** Number of comments on the video
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsfw: Option<bool>,
+    pub nsfw: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags: Option<NSFWFlag>,
     /// **PeerTube >= 7.2** More information about the sensitive content of the video
@@ -1979,18 +2096,15 @@ pub struct VideoDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_transcoding: Option<bool>,
     /// represents the internal state of the video processing within the PeerTube instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<VideoStateConstant>,
+    pub state: VideoStateConstant,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_update: Option<VideoScheduledUpdate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blacklisted: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blacklisted_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<VideoDetailsAccount>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<VideoDetailsChannel>,
+    pub account: VideoDetailsAccount,
+    pub channel: VideoDetailsChannel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_history: Option<VideoUserHistory>,
     /// The video's URL on its origin server.
@@ -1998,8 +2112,7 @@ pub struct VideoDetails {
     /// Format: `url`.
     ///
     /// Example: `"https://framatube.org/videos/watch/9c9de5e8-0a1e-484a-b099-e80766180a6d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// full description of the video, written in Markdown.
     ///
     /// Length: 3 to 1000 characters.
@@ -2011,8 +2124,7 @@ pub struct VideoDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// If the video is a live, you have the amount of current viewers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewers: Option<i64>,
+    pub viewers: i64,
     /// Relevance of the video to the search (search index results only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
@@ -2034,8 +2146,28 @@ pub struct VideoDetails {
     /// Items: 1 to 5.
     ///
     /// Example: `["flowers","gardening"]`
+    pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub automatic_tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_owner: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_server: Option<bool>,
+    /// Web compatible video files. If Web Video is disabled on the server:
+    ///
+    /// - field will be empty
+    /// - video files will be found in `streamingPlaylists[].files` field
+    pub files: Vec<VideoFile>,
+    /// Data plugins attach to the video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// HLS playlists/manifest files. If HLS is disabled on the server:
+    ///
+    /// - field will be empty
+    /// - video files will be found in `files` field
+    pub streaming_playlists: Vec<VideoStreamingPlaylists>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_source: Option<VideoSource>,
     /// A text tell the audience how to support the video creator
     ///
     /// Length: 3 to 1000 characters.
@@ -2045,8 +2177,7 @@ pub struct VideoDetails {
     pub support: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_policy: Option<VideoCommentsPolicyConstant>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub download_enabled: Option<bool>,
+    pub download_enabled: bool,
     /// Latest input file update. Null if the file has never been replaced since the original upload
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_file_updated_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -2057,23 +2188,7 @@ pub struct VideoDetails {
     ///   "wss://peertube2.cpy.re/tracker/socket"
     /// ]
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tracker_urls: Option<Vec<String>>,
-    /// Web compatible video files. If Web Video is disabled on the server:
-    ///
-    /// - field will be empty
-    /// - video files will be found in `streamingPlaylists[].files` field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<VideoFile>>,
-    /// HLS playlists/manifest files. If HLS is disabled on the server:
-    ///
-    /// - field will be empty
-    /// - video files will be found in `files` field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub streaming_playlists: Option<Vec<VideoStreamingPlaylists>>,
-    /// Data plugins attach to the video.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plugin_data: Option<serde_json::Map<String, serde_json::Value>>,
+    pub tracker_urls: Vec<String>,
     /// Whether comments are enabled (servers before PeerTube 7; see `commentsPolicy`).
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2082,6 +2197,8 @@ pub struct VideoDetails {
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_privacy_policy: Option<VideoDetailsEmbedPrivacyPolicy>,
 }
 
 /// The `account` property of [`VideoDetails`].
@@ -2219,6 +2336,23 @@ pub struct VideoDetailsChannel {
     pub banners: Option<Vec<ActorImage>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<Account>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_views: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub views_per_day: Option<Vec<VideoChannelViewsPerDayItem>>,
+}
+
+/// The `embedPrivacyPolicy` property of [`VideoDetails`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct VideoDetailsEmbedPrivacyPolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<VideoEmbedPrivacy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The `FileRedundancyInformation` schema.
@@ -2656,15 +2790,29 @@ impl crate::runtime::call::ToParam for AutomaticTagAvailableAvailableItemType {
 /// The `VideoImportStateConstant` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoImportStateConstant {
-    /// The video import state (Pending = `1`, Success = `2`, Failed = `3`)
+    /// The video import state:
+    ///   - `1`: Pending
+    ///   - `2`: Success
+    ///   - `3`: Failed
+    ///   - `4`: Rejected
+    ///   - `5`: Cancelled
+    ///   - `6`: Processing
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoImportStateConstantId>,
     /// Example: `"Pending"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
-/// The video import state (Pending = `1`, Success = `2`, Failed = `3`)
+/// The video import state:
+///   - `1`: Pending
+///   - `2`: Success
+///   - `3`: Failed
+///   - `4`: Rejected
+///   - `5`: Cancelled
+///   - `6`: Processing
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoImportStateConstantId {
     /// `1`: Pending
@@ -2673,6 +2821,12 @@ pub enum VideoImportStateConstantId {
     Success,
     /// `3`: Failed
     Failed,
+    /// `4`: Rejected
+    Rejected,
+    /// `5`: Cancelled
+    Cancelled,
+    /// `6`: Processing
+    Processing,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -2684,6 +2838,9 @@ impl VideoImportStateConstantId {
             Self::Pending => 1,
             Self::Success => 2,
             Self::Failed => 3,
+            Self::Rejected => 4,
+            Self::Cancelled => 5,
+            Self::Processing => 6,
             Self::Other(value) => value,
         }
     }
@@ -2695,6 +2852,9 @@ impl From<i64> for VideoImportStateConstantId {
             1 => Self::Pending,
             2 => Self::Success,
             3 => Self::Failed,
+            4 => Self::Rejected,
+            5 => Self::Cancelled,
+            6 => Self::Processing,
             other => Self::Other(other),
         }
     }
@@ -2947,11 +3107,10 @@ impl VideoCreateImportOneOfTorrentfile {
 }
 
 /// The `VideoImport` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoImport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// remote URL where to find the import's source video
     ///
     /// Format: `url`.
@@ -2969,16 +3128,29 @@ pub struct VideoImport {
     pub torrentfile: Option<crate::FilePart>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub torrent_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<VideoImportStateConstant>,
+    pub state: VideoImportStateConstant,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<Video>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub originally_published_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_channel_sync: Option<VideoImportVideoChannelSync>,
+}
+
+/// The `videoChannelSync` property of [`VideoImport`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VideoImportVideoChannelSync {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_channel_url: Option<String>,
 }
 
 /// The `VideoImportsList` schema.
@@ -3018,6 +3190,18 @@ pub struct Abuse {
     pub video: Option<AbuseVideo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<AbuseComment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_messages: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_reports_for_reportee: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_reports_for_reporter: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flagged_account: Option<Account>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The `video` property of [`Abuse`].
@@ -3035,10 +3219,6 @@ pub struct AbuseVideo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blacklisted: Option<bool>,
@@ -3051,6 +3231,43 @@ pub struct AbuseVideo {
     pub thumbnails: Option<Vec<Thumbnail>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<VideoChannel>,
+    /// Where the reported part of the video starts, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<i64>,
+    /// Where the reported part of the video ends, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_reports: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nth_report: Option<i64>,
+}
+
+/// The `comment` property of [`Abuse`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AbuseComment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<AbuseCommentVideo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+}
+
+/// The `video` property of [`AbuseComment`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AbuseCommentVideo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
 }
 
 /// The `AbuseMessage` schema.
@@ -3123,23 +3340,20 @@ pub struct VideoBlacklistUpdate {
 }
 
 /// Representation of a ownership change
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeOwnership {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ChangeOwnershipStateObject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initiator_account: Option<Account>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_owner_account: Option<Account>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<VideoSummary>,
+    pub initiator_account: Account,
+    pub next_owner_account: Account,
+    pub video: VideoSummary,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel: Option<VideoChannelSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The status of the ownership change.
+    pub status: ChangeOwnershipStatus,
 }
 
 /// The `state` property of [`ChangeOwnership`].
@@ -3151,41 +3365,93 @@ pub struct ChangeOwnershipStateObject {
     pub label: Option<String>,
 }
 
+/// The status of the ownership change.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChangeOwnershipStatus {
+    /// `WAITING`
+    Waiting,
+    /// `ACCEPTED`
+    Accepted,
+    /// `REFUSED`
+    Refused,
+    /// A value this version of the API document does not list.
+    Other(String),
+}
+
+impl ChangeOwnershipStatus {
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Waiting => "WAITING",
+            Self::Accepted => "ACCEPTED",
+            Self::Refused => "REFUSED",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ChangeOwnershipStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "WAITING" => Self::Waiting,
+            "ACCEPTED" => Self::Accepted,
+            "REFUSED" => Self::Refused,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ChangeOwnershipStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ChangeOwnershipStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChangeOwnershipStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize_str(deserializer)
+            .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for ChangeOwnershipStatus {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
 /// The `VideoPlaylist` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoPlaylist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
-    pub short_uuid: Option<ShortUUID>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub id: Id,
+    pub uuid: UUIDv4,
+    #[serde(rename = "shortUUID")]
+    pub short_uuid: ShortUUID,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Length: 3 to 1000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: String,
     /// Length: 1 to 120 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_local: Option<bool>,
+    pub display_name: String,
+    pub is_local: bool,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbnail_path: Option<String>,
+    pub thumbnail_path: String,
     /// **PeerTube >= 8.1** Array of thumbnails for the playlist
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<Thumbnail>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy: Option<VideoPlaylistPrivacyConstant>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<VideoPlaylistTypeConstant>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_account: Option<AccountSummary>,
+    pub privacy: VideoPlaylistPrivacyConstant,
+    pub r#type: VideoPlaylistTypeConstant,
+    pub owner_account: AccountSummary,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel: Option<VideoChannelSummary>,
     /// Position of the playlist in the channel
@@ -3196,69 +3462,57 @@ pub struct VideoPlaylist {
     /// Number of videos in the playlist.
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos_length: Option<i64>,
+    pub videos_length: i64,
     /// The playlist's URL on its origin server.
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// Path of the playlist's embed player.
+    pub embed_path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed_path: Option<String>,
+    pub embed_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
 }
 
 /// The `VideoComment` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoComment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// Text of the comment
     ///
     /// Format: `html`. Length: at least 1 character.
     ///
     /// Example: `"This video is wonderful!"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thread_id: Option<Id>,
+    pub text: String,
+    pub thread_id: Id,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_reply_to_comment_id: Option<Id>,
     /// object id for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub video_id: Id,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub held_for_review: Option<bool>,
+    pub is_deleted: bool,
+    pub held_for_review: bool,
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_replies_from_video_author: Option<i64>,
+    pub total_replies_from_video_author: i64,
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_replies: Option<i64>,
+    pub total_replies: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<Account>,
 }
 
 /// The `VideoCommentThreadTree` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoCommentThreadTree {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<VideoComment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub children: Option<Vec<VideoCommentThreadTree>>,
+    pub comment: VideoComment,
+    pub children: Vec<VideoCommentThreadTree>,
 }
 
 /// The `VideoCommentForOwnerOrAdmin` schema.
@@ -3296,61 +3550,50 @@ pub struct VideoCommentForOwnerOrAdmin {
 }
 
 /// The `Storyboard` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Storyboard {
     /// Deprecated in PeerTube v8.0, use fileUrl instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storyboard_path: Option<String>,
+    pub storyboard_path: String,
     /// **PeerTube >= 7.1**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_height: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_width: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sprite_height: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sprite_width: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sprite_duration: Option<i64>,
+    pub file_url: String,
+    pub total_height: i64,
+    pub total_width: i64,
+    pub sprite_height: i64,
+    pub sprite_width: i64,
+    pub sprite_duration: i64,
 }
 
 /// The `VideoCaption` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoCaption {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<VideoConstantStringLanguage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub automatically_generated: Option<bool>,
+    pub language: VideoConstantStringLanguage,
+    pub automatically_generated: bool,
     /// Deprecated in PeerTube v8.0, use fileUrl instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub caption_path: Option<String>,
+    pub caption_path: String,
     /// **PeerTube >= 7.1**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_url: Option<String>,
+    pub file_url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub m3u8_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The `VideoChapters` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VideoChapters {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chapters: Option<VideoChaptersChapters>,
+    pub chapters: Option<Vec<VideoChaptersChaptersItem>>,
 }
 
-/// The `chapters` property of [`VideoChapters`].
+/// An item of the `chapters` property of [`VideoChapters`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct VideoChaptersChapters {
+pub struct VideoChaptersChaptersItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Start of the chapter, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timecode: Option<i64>,
 }
@@ -3382,16 +3625,28 @@ pub struct VideoSource {
     pub height: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<VideoSourceMetadata>,
+}
+
+/// The `metadata` property of [`VideoSource`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct VideoSourceMetadata {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streams: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapters: Option<Vec<serde_json::Value>>,
 }
 
 /// The `ActorImage` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActorImage {
     /// Deprecated in PeerTube v8.0, use fileUrl instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: String,
     /// **PeerTube >= 7.1**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
@@ -3400,10 +3655,8 @@ pub struct ActorImage {
     /// **PeerTube >= 7.3**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Absolute URL of the image (search index results).
     ///
     /// Format: `url`.
@@ -3426,6 +3679,18 @@ pub struct ActorInfo {
     pub host: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ActorInfoAvatar>,
+}
+
+/// The `avatar` property of [`ActorInfo`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActorInfoAvatar {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_url: Option<String>,
 }
 
 /// The `Actor` schema.
@@ -3471,41 +3736,32 @@ pub struct Actor {
 }
 
 /// The `Account` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// immutable name of the actor, used to find or mention it
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Username>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatars: Option<Vec<ActorImage>>,
+    pub name: Username,
+    pub avatars: Vec<ActorImage>,
     /// server on which the actor is resident
     ///
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: String,
     /// whether this actor's host allows redundancy of its videos
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_redundancy_allowed: Option<bool>,
     /// number of actors subscribed to by this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub following_count: Option<i64>,
+    pub following_count: i64,
     /// number of followers of this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub followers_count: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3516,8 +3772,7 @@ pub struct Account {
     /// editable name of the account, displayed in its representations
     ///
     /// Length: 3 to 120 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: String,
     /// text or bio displayed on the account's profile
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -3756,7 +4011,7 @@ pub struct VideoStatsUserAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<VideoStatsUserAgentDevicesItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operating_system: Option<Vec<VideoStatsUserAgentOperatingSystemItem>>,
+    pub operating_systems: Option<Vec<VideoStatsUserAgentOperatingSystemsItem>>,
 }
 
 /// An item of the `clients` property of [`VideoStatsUserAgent`].
@@ -3777,9 +4032,9 @@ pub struct VideoStatsUserAgentDevicesItem {
     pub viewers: Option<f64>,
 }
 
-/// An item of the `operatingSystem` property of [`VideoStatsUserAgent`].
+/// An item of the `operatingSystems` property of [`VideoStatsUserAgent`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct VideoStatsUserAgentOperatingSystemItem {
+pub struct VideoStatsUserAgentOperatingSystemsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3805,9 +4060,12 @@ pub struct VideoStatsRetentionDataItem {
 
 /// The `VideoStatsTimeserie` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct VideoStatsTimeserie {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VideoStatsTimeserieDataItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_interval: Option<String>,
 }
 
 /// An item of the `data` property of [`VideoStatsTimeserie`].
@@ -3820,311 +4078,463 @@ pub struct VideoStatsTimeserieDataItem {
 }
 
 /// The `ServerConfig` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance: Option<ServerConfigInstance>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search: Option<ServerConfigSearch>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plugin: Option<ServerConfigPlugin>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme: Option<ServerConfigTheme>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<ServerConfigEmail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_form: Option<ServerConfigContactForm>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_version: Option<String>,
+    pub instance: ServerConfigInstance,
+    pub search: ServerConfigSearch,
+    pub plugin: ServerConfigPlugin,
+    pub theme: ServerConfigTheme,
+    pub email: ServerConfigEmail,
+    pub contact_form: ServerConfigContactForm,
+    pub server_version: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_commit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signup: Option<ServerConfigSignup>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcoding: Option<ServerConfigTranscoding>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import: Option<ServerConfigImport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export: Option<ServerConfigExport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_blacklist: Option<ServerConfigAutoBlacklist>,
+    pub signup: ServerConfigSignup,
+    pub transcoding: ServerConfigTranscoding,
+    pub import: ServerConfigImport,
+    pub export: ServerConfigExport,
+    pub auto_blacklist: ServerConfigAutoBlacklist,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<ServerConfigBlocklist>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<ServerConfigAvatar>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<ServerConfigVideo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_caption: Option<ServerConfigVideoCaption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<ServerConfigUser>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trending: Option<ServerConfigTrending>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tracker: Option<ServerConfigTracker>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followings: Option<ServerConfigFollowings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub federation: Option<ServerConfigFederation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub homepage: Option<ServerConfigHomepage>,
+    pub avatar: ServerConfigAvatar,
+    pub video: ServerConfigVideo,
+    pub video_caption: ServerConfigVideoCaption,
+    pub user: ServerConfigUser,
+    pub trending: ServerConfigTrending,
+    pub tracker: ServerConfigTracker,
+    pub followings: ServerConfigFollowings,
+    pub federation: ServerConfigFederation,
+    pub homepage: ServerConfigHomepage,
     /// PeerTube >= 6.1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open_telemetry: Option<ServerConfigOpenTelemetry>,
+    pub open_telemetry: ServerConfigOpenTelemetry,
     /// PeerTube >= 6.1
+    pub views: ServerConfigViews,
+    pub client: ServerConfigClient,
+    pub banner: ServerConfigBanner,
+    pub broadcast_message: ServerConfigBroadcastMessage,
+    pub defaults: ServerConfigDefaults,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub views: Option<ServerConfigViews>,
+    pub fields_constraints: Option<ServerConfigFieldsConstraints>,
+    pub live: ServerConfigLive,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client: Option<ServerConfigClient>,
+    pub logo: Option<ServerConfigLogo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nsfw_flags_settings: Option<ServerConfigNsfwFlagsSettings>,
+    pub storyboards: ServerConfigStoryboards,
+    pub video_channels: ServerConfigVideoChannels,
+    /// ServerConfigVideoFileReplacement
+    pub video_file: ServerConfigVideoFileReplacement,
+    pub video_studio: ServerConfigVideoStudio,
+    pub video_transcription: ServerConfigVideoTranscription,
+    pub webadmin: ServerConfigWebadmin,
+    pub webrtc: ServerConfigWebrtc,
 }
 
 /// The `instance` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigInstance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub short_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_client_route: Option<String>,
-    #[serde(rename = "isNSFW", default, skip_serializing_if = "Option::is_none")]
-    pub is_nsfw: Option<bool>,
-    #[serde(
-        rename = "defaultNSFWPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_nsfw_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_country: Option<String>,
+    pub name: String,
+    pub short_description: String,
+    pub default_client_route: String,
+    #[serde(rename = "isNSFW")]
+    pub is_nsfw: bool,
+    #[serde(rename = "defaultNSFWPolicy")]
+    pub default_nsfw_policy: String,
+    pub server_country: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<String>,
+    pub support: ServerConfigInstanceSupport,
+    pub social: ServerConfigInstanceSocial,
+    pub customizations: ServerConfigInstanceCustomizations,
+    pub avatars: Vec<ActorImage>,
+    pub banners: Vec<ActorImage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support: Option<ServerConfigInstanceSupport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub social: Option<ServerConfigInstanceSocial>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customizations: Option<ServerConfigInstanceCustomizations>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatars: Option<Vec<ActorImage>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub banners: Option<Vec<ActorImage>>,
+    pub logo: Option<Vec<ServerConfigInstanceLogoItem>>,
 }
 
 /// The `support` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigInstanceSupport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: String,
 }
 
 /// The `social` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigInstanceSocial {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mastodon_link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bluesky_link: Option<String>,
+    pub external_link: String,
+    pub mastodon_link: String,
+    pub bluesky_link: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_link: Option<String>,
 }
 
 /// The `customizations` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigInstanceCustomizations {
+    pub javascript: String,
+    pub css: String,
+}
+
+/// An item of the `logo` property of [`ServerConfigInstance`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigInstanceLogoItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub javascript: Option<String>,
+    pub r#type: Option<ServerConfigInstanceLogoItemType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub css: Option<String>,
+    pub width: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_fallback: Option<bool>,
+}
+
+/// The `type` property of [`ServerConfigInstanceLogoItem`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ServerConfigInstanceLogoItemType {
+    /// `favicon`
+    Favicon,
+    /// `header-wide`
+    HeaderWide,
+    /// `header-square`
+    HeaderSquare,
+    /// `opengraph`
+    Opengraph,
+    /// A value this version of the API document does not list.
+    Other(String),
+}
+
+impl ServerConfigInstanceLogoItemType {
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Favicon => "favicon",
+            Self::HeaderWide => "header-wide",
+            Self::HeaderSquare => "header-square",
+            Self::Opengraph => "opengraph",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ServerConfigInstanceLogoItemType {
+    fn from(value: &str) -> Self {
+        match value {
+            "favicon" => Self::Favicon,
+            "header-wide" => Self::HeaderWide,
+            "header-square" => Self::HeaderSquare,
+            "opengraph" => Self::Opengraph,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ServerConfigInstanceLogoItemType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ServerConfigInstanceLogoItemType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigInstanceLogoItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize_str(deserializer)
+            .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for ServerConfigInstanceLogoItemType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
 }
 
 /// The `search` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigSearch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_uri: Option<ServerConfigSearchRemoteUri>,
+    pub remote_uri: ServerConfigSearchRemoteUri,
+    pub search_index: ServerConfigSearchSearchIndex,
 }
 
 /// The `remoteUri` property of [`ServerConfigSearch`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigSearchRemoteUri {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anonymous: Option<bool>,
+    pub users: bool,
+    pub anonymous: bool,
+}
+
+/// The `searchIndex` property of [`ServerConfigSearch`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigSearchSearchIndex {
+    pub enabled: bool,
+    pub url: String,
+    pub disable_local_search: bool,
+    pub is_default_search: bool,
 }
 
 /// The `plugin` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerConfigPlugin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registered: Option<Vec<String>>,
+    pub registered: Vec<RegisteredPlugin>,
+    pub registered_external_auths: Vec<RegisteredExternalAuthConfig>,
+    pub registered_id_and_pass_auths: Vec<RegisteredIdAndPassAuthConfig>,
 }
 
 /// The `theme` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerConfigTheme {
+    pub registered: Vec<RegisteredTheme>,
+    pub built_in: Vec<ServerConfigThemeBuiltInItem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registered: Option<Vec<String>>,
+    pub customization: Option<ServerConfigThemeCustomization>,
+    pub default: String,
+}
+
+/// An item of the `builtIn` property of [`ServerConfigTheme`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigThemeBuiltInItem {
+    pub name: ServerConfigThemeBuiltInItemName,
+}
+
+/// The `name` property of [`ServerConfigThemeBuiltInItem`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ServerConfigThemeBuiltInItemName {
+    /// `peertube-core-light-beige`
+    PeertubeCoreLightBeige,
+    /// `peertube-core-dark-brown`
+    PeertubeCoreDarkBrown,
+    /// A value this version of the API document does not list.
+    Other(String),
+}
+
+impl ServerConfigThemeBuiltInItemName {
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PeertubeCoreLightBeige => "peertube-core-light-beige",
+            Self::PeertubeCoreDarkBrown => "peertube-core-dark-brown",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ServerConfigThemeBuiltInItemName {
+    fn from(value: &str) -> Self {
+        match value {
+            "peertube-core-light-beige" => Self::PeertubeCoreLightBeige,
+            "peertube-core-dark-brown" => Self::PeertubeCoreDarkBrown,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ServerConfigThemeBuiltInItemName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ServerConfigThemeBuiltInItemName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigThemeBuiltInItemName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize_str(deserializer)
+            .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for ServerConfigThemeBuiltInItemName {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The `customization` property of [`ServerConfigTheme`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigThemeCustomization {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_primary_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreground_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background_secondary_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu_foreground_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu_background_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu_border_radius: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_foreground_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_background_color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_border_radius: Option<String>,
 }
 
 /// The `email` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigEmail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `contactForm` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigContactForm {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `signup` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigSignup {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed: Option<bool>,
-    #[serde(
-        rename = "allowedForCurrentIP",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_for_current_ip: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requires_email_verification: Option<bool>,
+    pub allowed: bool,
+    #[serde(rename = "allowedForCurrentIP")]
+    pub allowed_for_current_ip: bool,
+    pub requires_email_verification: bool,
+    pub minimum_age: i64,
+    pub requires_approval: bool,
 }
 
 /// The `transcoding` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerConfigTranscoding {
+    pub hls: ServerConfigTranscodingHls,
+    #[serde(rename = "web_videos")]
+    pub web_videos: ServerConfigTranscodingWebVideos,
+    pub enabled_resolutions: Vec<VideoResolutionSet>,
+    pub available_profiles: Vec<String>,
+    pub profile: String,
+    pub remote_runners: ServerConfigTranscodingRemoteRunners,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hls: Option<ServerConfigTranscodingHls>,
+    pub always_transcode_original_resolution: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_videos: Option<ServerConfigTranscodingWebVideos>,
-    #[serde(
-        rename = "enabledResolutions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enabled_resolutions: Option<Vec<VideoResolutionSet>>,
+    pub always_transcode_podcast_optimized_audio: Option<bool>,
 }
 
 /// The `hls` property of [`ServerConfigTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerConfigTranscodingHls {
+    pub enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub split_audio_and_video: Option<bool>,
 }
 
 /// The `web_videos` property of [`ServerConfigTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTranscodingWebVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
+}
+
+/// The `remoteRunners` property of [`ServerConfigTranscoding`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigTranscodingRemoteRunners {
+    pub enabled: bool,
 }
 
 /// The `import` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigImport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigImportVideos>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_channel_synchronization: Option<
-        ServerConfigImportVideoChannelSynchronization,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<ServerConfigImportUsers>,
+    pub videos: ServerConfigImportVideos,
+    pub video_channel_synchronization: ServerConfigImportVideoChannelSynchronization,
+    pub users: ServerConfigImportUsers,
 }
 
 /// The `videos` property of [`ServerConfigImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http: Option<ServerConfigImportVideosHttp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub torrent: Option<ServerConfigImportVideosTorrent>,
+    pub http: ServerConfigImportVideosHttp,
+    pub torrent: ServerConfigImportVideosTorrent,
 }
 
 /// The `http` property of [`ServerConfigImportVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportVideosHttp {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `torrent` property of [`ServerConfigImportVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportVideosTorrent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `videoChannelSynchronization` property of [`ServerConfigImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportVideoChannelSynchronization {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `users` property of [`ServerConfigImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigImportUsers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `export` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigExport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<ServerConfigExportUsers>,
+    pub users: ServerConfigExportUsers,
 }
 
 /// The `users` property of [`ServerConfigExport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigExportUsers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
     /// In milliseconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_expiration: Option<f64>,
+    pub export_expiration: f64,
     /// In bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_user_video_quota: Option<f64>,
+    pub max_user_video_quota: f64,
 }
 
 /// The `autoBlacklist` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAutoBlacklist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigAutoBlacklistVideos>,
+    pub videos: ServerConfigAutoBlacklistVideos,
 }
 
 /// The `videos` property of [`ServerConfigAutoBlacklist`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigAutoBlacklistVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub of_users: Option<ServerConfigAutoBlacklistVideosOfUsers>,
+    pub of_users: ServerConfigAutoBlacklistVideosOfUsers,
 }
 
 /// The `ofUsers` property of [`ServerConfigAutoBlacklistVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAutoBlacklistVideosOfUsers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `blocklist` property of [`ServerConfig`].
@@ -4143,227 +4553,644 @@ pub struct ServerConfigBlocklistPublicLog {
 }
 
 /// The `avatar` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAvatar {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<ServerConfigAvatarFile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extensions: Option<Vec<String>>,
+    pub file: ServerConfigAvatarFile,
 }
 
 /// The `file` property of [`ServerConfigAvatar`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAvatarFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<ServerConfigAvatarFileSize>,
+    pub size: ServerConfigAvatarFileSize,
+    pub extensions: Vec<String>,
 }
 
 /// The `size` property of [`ServerConfigAvatarFile`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAvatarFileSize {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
+    pub max: i64,
 }
 
 /// The `video` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<ServerConfigVideoImage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<ServerConfigVideoFile>,
+    pub image: ServerConfigVideoImage,
+    pub file: ServerConfigVideoFile,
 }
 
 /// The `image` property of [`ServerConfigVideo`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoImage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extensions: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<ServerConfigVideoImageSize>,
+    pub extensions: Vec<String>,
+    pub size: ServerConfigVideoImageSize,
 }
 
 /// The `size` property of [`ServerConfigVideoImage`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoImageSize {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
+    pub max: i64,
 }
 
 /// The `file` property of [`ServerConfigVideo`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extensions: Option<Vec<String>>,
+    pub extensions: Vec<String>,
 }
 
 /// The `videoCaption` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoCaption {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<ServerConfigVideoCaptionFile>,
+    pub file: ServerConfigVideoCaptionFile,
 }
 
 /// The `file` property of [`ServerConfigVideoCaption`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoCaptionFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<ServerConfigVideoCaptionFileSize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extensions: Option<Vec<String>>,
+    pub size: ServerConfigVideoCaptionFileSize,
+    pub extensions: Vec<String>,
 }
 
 /// The `size` property of [`ServerConfigVideoCaptionFile`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigVideoCaptionFileSize {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
+    pub max: i64,
 }
 
 /// The `user` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigUser {
     /// In bytes
     ///
     /// Example: `16810141515`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota: Option<i64>,
+    pub video_quota: i64,
     /// In bytes
     ///
     /// Example: `1681014151`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota_daily: Option<i64>,
+    pub video_quota_daily: i64,
 }
 
 /// The `trending` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTrending {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigTrendingVideos>,
+    pub videos: ServerConfigTrendingVideos,
 }
 
 /// The `videos` property of [`ServerConfigTrending`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigTrendingVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval_days: Option<i64>,
+    pub interval_days: i64,
+    pub algorithms: ServerConfigTrendingVideosAlgorithms,
+}
+
+/// The `algorithms` property of [`ServerConfigTrendingVideos`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigTrendingVideosAlgorithms {
+    pub enabled: Vec<String>,
+    pub default: String,
 }
 
 /// The `tracker` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigTracker {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `followings` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigFollowings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance: Option<ServerConfigFollowingsInstance>,
+    pub instance: ServerConfigFollowingsInstance,
 }
 
 /// The `instance` property of [`ServerConfigFollowings`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigFollowingsInstance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_follow_index: Option<ServerConfigFollowingsInstanceAutoFollowIndex>,
+    pub auto_follow_index: ServerConfigFollowingsInstanceAutoFollowIndex,
 }
 
 /// The `autoFollowIndex` property of [`ServerConfigFollowingsInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigFollowingsInstanceAutoFollowIndex {
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub index_url: Option<String>,
+    pub index_url: String,
 }
 
 /// The `federation` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigFederation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `homepage` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigHomepage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// PeerTube >= 6.1
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigOpenTelemetry {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<ServerConfigOpenTelemetryMetrics>,
+    pub metrics: ServerConfigOpenTelemetryMetrics,
 }
 
 /// The `metrics` property of [`ServerConfigOpenTelemetry`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigOpenTelemetryMetrics {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
     /// Milliseconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub playback_stats_interval: Option<f64>,
+    pub playback_stats_interval: f64,
 }
 
 /// PeerTube >= 6.1
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigViews {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub views: Option<ServerConfigViewsViews>,
+    pub videos: ServerConfigViewsVideos,
 }
 
-/// The `views` property of [`ServerConfigViews`].
+/// The `videos` property of [`ServerConfigViews`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigViewsVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote: Option<ServerConfigViewsVideosRemote>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<ServerConfigViewsVideosLocal>,
+    pub watching_interval: ServerConfigViewsVideosWatchingInterval,
+}
+
+/// The `remote` property of [`ServerConfigViewsVideos`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ServerConfigViewsViews {
+pub struct ServerConfigViewsVideosRemote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub watching_interval: Option<ServerConfigViewsViewsWatchingInterval>,
+    pub max_age: Option<i64>,
 }
 
-/// The `watchingInterval` property of [`ServerConfigViewsViews`].
+/// The `local` property of [`ServerConfigViewsVideos`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigViewsViewsWatchingInterval {
-    /// Milliseconds
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigViewsVideosLocal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anonymous: Option<f64>,
-    /// Milliseconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<f64>,
+    pub max_age: Option<i64>,
+}
+
+/// The `watchingInterval` property of [`ServerConfigViewsVideos`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigViewsVideosWatchingInterval {
+    pub anonymous: i64,
+    pub users: i64,
 }
 
 /// The `client` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerConfigClient {
+    pub videos: ServerConfigClientVideos,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigClientVideos>,
+    pub new_features_info: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<ServerConfigClientHeader>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browse_videos: Option<ServerConfigClientBrowseVideos>,
+    pub menu: ServerConfigClientMenu,
+    pub open_in_app: ServerConfigClientOpenInApp,
 }
 
 /// The `videos` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resumable_upload: Option<ServerConfigClientVideosResumableUpload>,
+    pub resumable_upload: ServerConfigClientVideosResumableUpload,
+    pub miniature: ServerConfigClientVideosMiniature,
 }
 
 /// The `resumableUpload` property of [`ServerConfigClientVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientVideosResumableUpload {
     /// The largest chunk, in bytes, a resumable upload may send (a proxy in front of the server may refuse larger ones); 0 when none is set.
     ///
     /// Minimum: 0.
+    pub max_chunk_size: i64,
+}
+
+/// The `miniature` property of [`ServerConfigClientVideos`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientVideosMiniature {
+    pub prefer_author_display_name: bool,
+}
+
+/// The `header` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientHeader {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_chunk_size: Option<i64>,
+    pub hide_instance_name: Option<bool>,
+}
+
+/// The `browseVideos` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientBrowseVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_sort: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_scope: Option<String>,
+}
+
+/// The `menu` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigClientMenu {
+    pub login: ServerConfigClientMenuLogin,
+}
+
+/// The `login` property of [`ServerConfigClientMenu`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientMenuLogin {
+    pub redirect_on_single_external_auth: bool,
+}
+
+/// The `openInApp` property of [`ServerConfigClient`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigClientOpenInApp {
+    pub android: ServerConfigClientOpenInAppAndroid,
+    pub ios: ServerConfigClientOpenInAppIos,
+}
+
+/// The `android` property of [`ServerConfigClientOpenInApp`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigClientOpenInAppAndroid {
+    pub intent: ServerConfigClientOpenInAppAndroidIntent,
+}
+
+/// The `intent` property of [`ServerConfigClientOpenInAppAndroid`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientOpenInAppAndroidIntent {
+    pub enabled: bool,
+    pub host: String,
+    pub scheme: String,
+    pub fallback_url: String,
+}
+
+/// The `ios` property of [`ServerConfigClientOpenInApp`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigClientOpenInAppIos {
+    pub enabled: bool,
+    pub host: String,
+    pub scheme: String,
+    pub fallback_url: String,
+}
+
+/// The `banner` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigBanner {
+    pub file: ServerConfigBannerFile,
+}
+
+/// The `file` property of [`ServerConfigBanner`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigBannerFile {
+    pub size: ServerConfigBannerFileSize,
+    pub extensions: Vec<String>,
+}
+
+/// The `size` property of [`ServerConfigBannerFile`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigBannerFileSize {
+    pub max: i64,
+}
+
+/// The `broadcastMessage` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigBroadcastMessage {
+    pub enabled: bool,
+    pub message: String,
+    pub level: ServerConfigBroadcastMessageLevel,
+    pub dismissable: bool,
+}
+
+/// The `level` property of [`ServerConfigBroadcastMessage`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ServerConfigBroadcastMessageLevel {
+    /// `info`
+    Info,
+    /// `warning`
+    Warning,
+    /// `error`
+    Error,
+    /// A value this version of the API document does not list.
+    Other(String),
+}
+
+impl ServerConfigBroadcastMessageLevel {
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ServerConfigBroadcastMessageLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "info" => Self::Info,
+            "warning" => Self::Warning,
+            "error" => Self::Error,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ServerConfigBroadcastMessageLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ServerConfigBroadcastMessageLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigBroadcastMessageLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize_str(deserializer)
+            .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for ServerConfigBroadcastMessageLevel {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The `defaults` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigDefaults {
+    pub publish: ServerConfigDefaultsPublish,
+    pub p2p: ServerConfigDefaultsP2p,
+    pub player: ServerConfigDefaultsPlayer,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<ServerConfigDefaultsLive>,
+}
+
+/// The `publish` property of [`ServerConfigDefaults`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigDefaultsPublish {
+    pub download_enabled: bool,
+    pub comments_policy: VideoCommentsPolicySet,
+    pub privacy: VideoPrivacySet,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<i64>,
+}
+
+/// The `p2p` property of [`ServerConfigDefaults`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigDefaultsP2p {
+    pub webapp: ServerConfigDefaultsP2pWebapp,
+    pub embed: ServerConfigDefaultsP2pEmbed,
+}
+
+/// The `webapp` property of [`ServerConfigDefaultsP2p`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigDefaultsP2pWebapp {
+    pub enabled: bool,
+}
+
+/// The `embed` property of [`ServerConfigDefaultsP2p`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigDefaultsP2pEmbed {
+    pub enabled: bool,
+}
+
+/// The `player` property of [`ServerConfigDefaults`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigDefaultsPlayer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<PlayerTheme>,
+    pub auto_play: bool,
+}
+
+/// The `live` property of [`ServerConfigDefaults`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigDefaultsLive {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_replay: Option<bool>,
+}
+
+/// The `fieldsConstraints` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigFieldsConstraints {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<ServerConfigFieldsConstraintsUsers>,
+}
+
+/// The `users` property of [`ServerConfigFieldsConstraints`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigFieldsConstraintsUsers {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<ServerConfigFieldsConstraintsUsersPassword>,
+}
+
+/// The `password` property of [`ServerConfigFieldsConstraintsUsers`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigFieldsConstraintsUsersPassword {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<i64>,
+}
+
+/// The `live` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigLive {
+    pub enabled: bool,
+    pub allow_replay: bool,
+    pub latency_setting: ServerConfigLiveLatencySetting,
+    pub max_duration: i64,
+    pub max_instance_lives: i64,
+    pub max_user_lives: i64,
+    pub transcoding: ServerConfigLiveTranscoding,
+    pub rtmp: ServerConfigLiveRtmp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dvr: Option<ServerConfigLiveDvr>,
+}
+
+/// The `latencySetting` property of [`ServerConfigLive`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigLiveLatencySetting {
+    pub enabled: bool,
+}
+
+/// The `transcoding` property of [`ServerConfigLive`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigLiveTranscoding {
+    pub enabled: bool,
+    pub remote_runners: ServerConfigLiveTranscodingRemoteRunners,
+    pub enabled_resolutions: Vec<i64>,
+    pub profile: String,
+    pub available_profiles: Vec<String>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigLiveTranscoding`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigLiveTranscodingRemoteRunners {
+    pub enabled: bool,
+}
+
+/// The `rtmp` property of [`ServerConfigLive`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigLiveRtmp {
+    pub port: i64,
+}
+
+/// The `dvr` property of [`ServerConfigLive`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigLiveDvr {
+    /// Seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_window: Option<i64>,
+}
+
+/// The `logo` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigLogo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<ServerConfigLogoFile>,
+}
+
+/// The `file` property of [`ServerConfigLogo`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigLogoFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<ServerConfigLogoFileSize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Vec<String>>,
+}
+
+/// The `size` property of [`ServerConfigLogoFile`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigLogoFileSize {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+/// The `nsfwFlagsSettings` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigNsfwFlagsSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `storyboards` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigStoryboards {
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigStoryboardsRemoteRunners>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigStoryboards`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigStoryboardsRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `videoChannels` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigVideoChannels {
+    pub max_per_user: i64,
+}
+
+/// ServerConfigVideoFileReplacement
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigVideoFileReplacement {
+    pub update: ServerConfigVideoFileReplacementUpdate,
+}
+
+/// The `update` property of [`ServerConfigVideoFileReplacement`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigVideoFileReplacementUpdate {
+    pub enabled: bool,
+}
+
+/// The `videoStudio` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigVideoStudio {
+    pub enabled: bool,
+    pub remote_runners: ServerConfigVideoStudioRemoteRunners,
+}
+
+/// The `remoteRunners` property of [`ServerConfigVideoStudio`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigVideoStudioRemoteRunners {
+    pub enabled: bool,
+}
+
+/// The `videoTranscription` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigVideoTranscription {
+    pub enabled: bool,
+    pub remote_runners: ServerConfigVideoTranscriptionRemoteRunners,
+}
+
+/// The `remoteRunners` property of [`ServerConfigVideoTranscription`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigVideoTranscriptionRemoteRunners {
+    pub enabled: bool,
+}
+
+/// The `webadmin` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigWebadmin {
+    pub configuration: ServerConfigWebadminConfiguration,
+}
+
+/// The `configuration` property of [`ServerConfigWebadmin`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigWebadminConfiguration {
+    pub edition: ServerConfigWebadminConfigurationEdition,
+}
+
+/// The `edition` property of [`ServerConfigWebadminConfiguration`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigWebadminConfigurationEdition {
+    pub allowed: bool,
+}
+
+/// The `webrtc` property of [`ServerConfig`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigWebrtc {
+    pub stun_servers: Vec<String>,
 }
 
 /// The `SendClientLog` schema.
@@ -4541,6 +5368,62 @@ pub struct ServerStats {
     /// **PeerTube >= 6.1** Value is null if the admin disabled abuses stats
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_abuses: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_accept_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_accept_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_announce_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_announce_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_approve_reply_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_approve_reply_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_create_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_create_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_delete_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_delete_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_dislike_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_dislike_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_flag_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_flag_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_follow_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_follow_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_like_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_like_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_reject_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_reject_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_reject_reply_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_reject_reply_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_undo_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_undo_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_update_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_update_messages_successes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_view_messages_errors: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_activity_pub_view_messages_successes: Option<i64>,
 }
 
 /// An item of the `videosRedundancy` property of [`ServerStats`].
@@ -4560,46 +5443,30 @@ pub struct ServerStatsVideosRedundancyItem {
 }
 
 /// The `ServerConfigAbout` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigAbout {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance: Option<ServerConfigAboutInstance>,
+    pub instance: ServerConfigAboutInstance,
 }
 
 /// The `instance` property of [`ServerConfigAbout`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigAboutInstance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub short_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terms: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_of_conduct: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hardware_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub moderation_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub administrator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maintenance_lifetime: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_model: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub languages: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub categories: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatars: Option<Vec<ActorImage>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub banners: Option<Vec<ActorImage>>,
+    pub name: String,
+    pub short_description: String,
+    pub description: String,
+    pub terms: String,
+    pub code_of_conduct: String,
+    pub hardware_information: String,
+    pub creation_reason: String,
+    pub moderation_information: String,
+    pub administrator: String,
+    pub maintenance_lifetime: String,
+    pub business_model: String,
+    pub languages: Vec<String>,
+    pub categories: Vec<i64>,
+    pub avatars: Vec<ActorImage>,
+    pub banners: Vec<ActorImage>,
 }
 
 /// The `ServerConfigCustom` schema.
@@ -4635,9 +5502,35 @@ pub struct ServerConfigCustom {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followers: Option<ServerConfigCustomFollowers>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storyboard: Option<ServerConfigCustomStoryboard>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<ServerConfigCustomDefaults>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast_message: Option<ServerConfigCustomBroadcastMessage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ServerConfigCustomClient>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<ServerConfigCustomEmail>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export: Option<ServerConfigCustomExport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followings: Option<ServerConfigCustomFollowings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<ServerConfigCustomLive>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<ServerConfigCustomSearch>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storyboards: Option<ServerConfigCustomStoryboards>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trending: Option<ServerConfigCustomTrending>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_channels: Option<ServerConfigCustomVideoChannels>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_comments: Option<ServerConfigCustomVideoComments>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_file: Option<ServerConfigCustomVideoFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_studio: Option<ServerConfigCustomVideoStudio>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_transcription: Option<ServerConfigCustomVideoTranscription>,
 }
 
 /// The `instance` property of [`ServerConfigCustom`].
@@ -4688,6 +5581,8 @@ pub struct ServerConfigCustomInstance {
     pub default_client_route: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customizations: Option<ServerConfigCustomInstanceCustomizations>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_language: Option<String>,
 }
 
 /// The `support` property of [`ServerConfigCustomInstance`].
@@ -4725,6 +5620,91 @@ pub struct ServerConfigCustomInstanceCustomizations {
 pub struct ServerConfigCustomTheme {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customization: Option<ServerConfigCustomThemeCustomization>,
+}
+
+/// The `customization` property of [`ServerConfigCustomTheme`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomThemeCustomization {
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub primary_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub on_primary_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub foreground_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub background_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub background_secondary_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub menu_foreground_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub menu_background_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub menu_border_radius: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub header_foreground_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub header_background_color: Option<Option<String>>,
+    /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub input_border_radius: Option<Option<String>>,
 }
 
 /// The `services` property of [`ServerConfigCustom`].
@@ -4774,6 +5754,10 @@ pub struct ServerConfigCustomSignup {
     pub limit: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_email_verification: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_age: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_approval: Option<bool>,
 }
 
 /// The `admin` property of [`ServerConfigCustom`].
@@ -4801,6 +5785,24 @@ pub struct ServerConfigCustomUser {
     /// Example: `1681014151`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota_daily: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_channel_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<ServerConfigCustomUserHistory>,
+}
+
+/// The `history` property of [`ServerConfigCustomUser`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomUserHistory {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomUserHistoryVideos>,
+}
+
+/// The `videos` property of [`ServerConfigCustomUserHistory`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomUserHistoryVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
 }
 
 /// Settings pertaining to transcoding jobs
@@ -4829,12 +5831,19 @@ pub struct ServerConfigCustomTranscoding {
     /// Resolutions to transcode _new videos_ to
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolutions: Option<ServerConfigCustomTranscodingResolutions>,
-    /// Web Video specific settings
-    #[serde(rename = "web_videos", default, skip_serializing_if = "Option::is_none")]
-    pub web_videos: Option<ServerConfigCustomTranscodingWebVideos>,
     /// HLS specific settings
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hls: Option<ServerConfigCustomTranscodingHls>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_original_resolution: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_podcast_optimized_audio: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps: Option<ServerConfigCustomTranscodingFps>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomTranscodingRemoteRunners>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_videos: Option<ServerConfigCustomTranscodingWebVideos>,
 }
 
 /// The `originalFile` property of [`ServerConfigCustomTranscoding`].
@@ -4923,13 +5932,6 @@ pub struct ServerConfigCustomTranscodingResolutions {
     pub _2160p: Option<bool>,
 }
 
-/// Web Video specific settings
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomTranscodingWebVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-}
-
 /// HLS specific settings
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4940,11 +5942,35 @@ pub struct ServerConfigCustomTranscodingHls {
     pub split_audio_and_video: Option<bool>,
 }
 
+/// The `fps` property of [`ServerConfigCustomTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTranscodingFps {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTranscodingRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `webVideos` property of [`ServerConfigCustomTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTranscodingWebVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
 /// The `import` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomImport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos: Option<ServerConfigCustomImportVideos>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<ServerConfigCustomImportUsers>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_synchronization: Option<
         ServerConfigCustomImportVideoChannelSynchronization,
@@ -4958,6 +5984,8 @@ pub struct ServerConfigCustomImportVideos {
     pub http: Option<ServerConfigCustomImportVideosHttp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub torrent: Option<ServerConfigCustomImportVideosTorrent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<i64>,
 }
 
 /// The `http` property of [`ServerConfigCustomImportVideos`].
@@ -4974,11 +6002,21 @@ pub struct ServerConfigCustomImportVideosTorrent {
     pub enabled: Option<bool>,
 }
 
-/// The `video_channel_synchronization` property of [`ServerConfigCustomImport`].
+/// The `users` property of [`ServerConfigCustomImport`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomImportUsers {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `videoChannelSynchronization` property of [`ServerConfigCustomImport`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomImportVideoChannelSynchronization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_user: Option<i64>,
 }
 
 /// The `autoBlacklist` property of [`ServerConfigCustom`].
@@ -5023,6 +6061,8 @@ pub struct ServerConfigCustomBlocklistPublicLog {
 pub struct ServerConfigCustomFollowers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<ServerConfigCustomFollowersInstance>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<ServerConfigCustomFollowersChannels>,
 }
 
 /// The `instance` property of [`ServerConfigCustomFollowers`].
@@ -5035,9 +6075,9 @@ pub struct ServerConfigCustomFollowersInstance {
     pub manual_approval: Option<bool>,
 }
 
-/// The `storyboard` property of [`ServerConfigCustom`].
+/// The `channels` property of [`ServerConfigCustomFollowers`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomStoryboard {
+pub struct ServerConfigCustomFollowersChannels {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
@@ -5096,6 +6136,444 @@ pub struct ServerConfigCustomDefaultsP2pEmbed {
 pub struct ServerConfigCustomDefaultsPlayer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_play: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<PlayerTheme>,
+}
+
+/// The `broadcastMessage` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomBroadcastMessage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<ServerConfigCustomBroadcastMessageLevel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dismissable: Option<bool>,
+}
+
+/// The `level` property of [`ServerConfigCustomBroadcastMessage`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ServerConfigCustomBroadcastMessageLevel {
+    /// `info`
+    Info,
+    /// `warning`
+    Warning,
+    /// `error`
+    Error,
+    /// A value this version of the API document does not list.
+    Other(String),
+}
+
+impl ServerConfigCustomBroadcastMessageLevel {
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ServerConfigCustomBroadcastMessageLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "info" => Self::Info,
+            "warning" => Self::Warning,
+            "error" => Self::Error,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ServerConfigCustomBroadcastMessageLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ServerConfigCustomBroadcastMessageLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomBroadcastMessageLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize_str(deserializer)
+            .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for ServerConfigCustomBroadcastMessageLevel {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The `client` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClient {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<ServerConfigCustomClientHeader>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomClientVideos>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browse_videos: Option<ServerConfigCustomClientBrowseVideos>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu: Option<ServerConfigCustomClientMenu>,
+}
+
+/// The `header` property of [`ServerConfigCustomClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientHeader {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hide_instance_name: Option<bool>,
+}
+
+/// The `videos` property of [`ServerConfigCustomClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomClientVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub miniature: Option<ServerConfigCustomClientVideosMiniature>,
+}
+
+/// The `miniature` property of [`ServerConfigCustomClientVideos`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientVideosMiniature {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefer_author_display_name: Option<bool>,
+}
+
+/// The `browseVideos` property of [`ServerConfigCustomClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientBrowseVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_sort: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_scope: Option<String>,
+}
+
+/// The `menu` property of [`ServerConfigCustomClient`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomClientMenu {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<ServerConfigCustomClientMenuLogin>,
+}
+
+/// The `login` property of [`ServerConfigCustomClientMenu`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientMenuLogin {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_on_single_external_auth: Option<bool>,
+}
+
+/// The `email` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomEmail {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<ServerConfigCustomEmailBody>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<ServerConfigCustomEmailSubject>,
+}
+
+/// The `body` property of [`ServerConfigCustomEmail`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomEmailBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+/// The `subject` property of [`ServerConfigCustomEmail`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomEmailSubject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+}
+
+/// The `export` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomExport {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<ServerConfigCustomExportUsers>,
+}
+
+/// The `users` property of [`ServerConfigCustomExport`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomExportUsers {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_user_video_quota: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_expiration: Option<i64>,
+}
+
+/// The `followings` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomFollowings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<ServerConfigCustomFollowingsInstance>,
+}
+
+/// The `instance` property of [`ServerConfigCustomFollowings`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomFollowingsInstance {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_follow_back: Option<ServerConfigCustomFollowingsInstanceAutoFollowBack>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_follow_index: Option<ServerConfigCustomFollowingsInstanceAutoFollowIndex>,
+}
+
+/// The `autoFollowBack` property of [`ServerConfigCustomFollowingsInstance`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomFollowingsInstanceAutoFollowBack {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `autoFollowIndex` property of [`ServerConfigCustomFollowingsInstance`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomFollowingsInstanceAutoFollowIndex {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_url: Option<String>,
+}
+
+/// The `live` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomLive {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_replay: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_setting: Option<ServerConfigCustomLiveLatencySetting>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_instance_lives: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_user_lives: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcoding: Option<ServerConfigCustomLiveTranscoding>,
+}
+
+/// The `latencySetting` property of [`ServerConfigCustomLive`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomLiveLatencySetting {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `transcoding` property of [`ServerConfigCustomLive`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomLiveTranscoding {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomLiveTranscodingRemoteRunners>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolutions: Option<ServerConfigCustomLiveTranscodingResolutions>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_original_resolution: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps: Option<ServerConfigCustomLiveTranscodingFps>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomLiveTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomLiveTranscodingRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `resolutions` property of [`ServerConfigCustomLiveTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomLiveTranscodingResolutions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _0p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _144p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _240p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _360p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _480p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _720p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _1080p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _1440p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _2160p: Option<bool>,
+}
+
+/// The `fps` property of [`ServerConfigCustomLiveTranscoding`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomLiveTranscodingFps {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+/// The `search` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomSearch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_uri: Option<ServerConfigCustomSearchRemoteUri>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_index: Option<ServerConfigCustomSearchSearchIndex>,
+}
+
+/// The `remoteUri` property of [`ServerConfigCustomSearch`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomSearchRemoteUri {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous: Option<bool>,
+}
+
+/// The `searchIndex` property of [`ServerConfigCustomSearch`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomSearchSearchIndex {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_local_search: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default_search: Option<bool>,
+}
+
+/// The `storyboards` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomStoryboards {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomStoryboardsRemoteRunners>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomStoryboards`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomStoryboardsRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `trending` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTrending {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomTrendingVideos>,
+}
+
+/// The `videos` property of [`ServerConfigCustomTrending`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTrendingVideos {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithms: Option<ServerConfigCustomTrendingVideosAlgorithms>,
+}
+
+/// The `algorithms` property of [`ServerConfigCustomTrendingVideos`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTrendingVideosAlgorithms {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+/// The `videoChannels` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoChannels {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_user: Option<i64>,
+}
+
+/// The `videoComments` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoComments {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_remote_comments: Option<bool>,
+}
+
+/// The `videoFile` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomVideoFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<ServerConfigCustomVideoFileUpdate>,
+}
+
+/// The `update` property of [`ServerConfigCustomVideoFile`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomVideoFileUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `videoStudio` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoStudio {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomVideoStudioRemoteRunners>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomVideoStudio`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomVideoStudioRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The `videoTranscription` property of [`ServerConfigCustom`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoTranscription {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomVideoTranscriptionRemoteRunners>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomVideoTranscription`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomVideoTranscriptionRemoteRunners {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
 }
 
 /// The `CustomHomepage` schema.
@@ -5133,6 +6611,8 @@ pub enum FollowState {
     Pending,
     /// `accepted`
     Accepted,
+    /// `rejected`
+    Rejected,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -5143,6 +6623,7 @@ impl FollowState {
         match self {
             Self::Pending => "pending",
             Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
             Self::Other(value) => value,
         }
     }
@@ -5153,6 +6634,7 @@ impl From<&str> for FollowState {
         match value {
             "pending" => Self::Pending,
             "accepted" => Self::Accepted,
+            "rejected" => Self::Rejected,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -5193,8 +6675,6 @@ pub type PredefinedAbuseReasons = Vec<PredefinedAbuseReasonsItem>;
 /// An item of [`PredefinedAbuseReasons`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PredefinedAbuseReasonsItem {
-    /// `violentOrAbusive`
-    ViolentOrAbusive,
     /// `hatefulOrAbusive`
     HatefulOrAbusive,
     /// `spamOrMisleading`
@@ -5209,6 +6689,8 @@ pub enum PredefinedAbuseReasonsItem {
     Thumbnails,
     /// `captions`
     Captions,
+    /// `violentOrRepulsive`
+    ViolentOrRepulsive,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -5217,7 +6699,6 @@ impl PredefinedAbuseReasonsItem {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ViolentOrAbusive => "violentOrAbusive",
             Self::HatefulOrAbusive => "hatefulOrAbusive",
             Self::SpamOrMisleading => "spamOrMisleading",
             Self::Privacy => "privacy",
@@ -5225,6 +6706,7 @@ impl PredefinedAbuseReasonsItem {
             Self::ServerRules => "serverRules",
             Self::Thumbnails => "thumbnails",
             Self::Captions => "captions",
+            Self::ViolentOrRepulsive => "violentOrRepulsive",
             Self::Other(value) => value,
         }
     }
@@ -5233,7 +6715,6 @@ impl PredefinedAbuseReasonsItem {
 impl From<&str> for PredefinedAbuseReasonsItem {
     fn from(value: &str) -> Self {
         match value {
-            "violentOrAbusive" => Self::ViolentOrAbusive,
             "hatefulOrAbusive" => Self::HatefulOrAbusive,
             "spamOrMisleading" => Self::SpamOrMisleading,
             "privacy" => Self::Privacy,
@@ -5241,6 +6722,7 @@ impl From<&str> for PredefinedAbuseReasonsItem {
             "serverRules" => Self::ServerRules,
             "thumbnails" => Self::Thumbnails,
             "captions" => Self::Captions,
+            "violentOrRepulsive" => Self::ViolentOrRepulsive,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -5334,6 +6816,8 @@ pub enum JobType {
     VideoTranscription,
     /// `videos-stats`
     VideosStats,
+    /// `videos-views-stats`
+    VideosViewsStats,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -5373,6 +6857,7 @@ impl JobType {
             Self::VideoTranscoding => "video-transcoding",
             Self::VideoTranscription => "video-transcription",
             Self::VideosStats => "videos-stats",
+            Self::VideosViewsStats => "videos-views-stats",
             Self::Other(value) => value,
         }
     }
@@ -5412,6 +6897,7 @@ impl From<&str> for JobType {
             "video-transcoding" => Self::VideoTranscoding,
             "video-transcription" => Self::VideoTranscription,
             "videos-stats" => Self::VideosStats,
+            "videos-views-stats" => Self::VideosViewsStats,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -5445,21 +6931,14 @@ impl crate::runtime::call::ToParam for JobType {
 }
 
 /// The `Job` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Job {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<JobState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<JobType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub state: JobState,
+    pub r#type: JobType,
+    pub data: serde_json::Map<String, serde_json::Value>,
+    pub error: serde_json::Map<String, serde_json::Value>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_on: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5467,6 +6946,13 @@ pub struct Job {
     /// Whether this job is currently running and supports cancellation
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_cancel: Option<bool>,
+    /// The job's id in the job queue.
+    pub id: JobId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<JobParent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    pub progress: f64,
 }
 
 /// The `state` property of [`Job`].
@@ -5482,6 +6968,14 @@ pub enum JobState {
     Waiting,
     /// `delayed`
     Delayed,
+    /// `paused`
+    Paused,
+    /// `waiting-children`
+    WaitingChildren,
+    /// `prioritized`
+    Prioritized,
+    /// `unknown`
+    Unknown,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -5495,6 +6989,10 @@ impl JobState {
             Self::Failed => "failed",
             Self::Waiting => "waiting",
             Self::Delayed => "delayed",
+            Self::Paused => "paused",
+            Self::WaitingChildren => "waiting-children",
+            Self::Prioritized => "prioritized",
+            Self::Unknown => "unknown",
             Self::Other(value) => value,
         }
     }
@@ -5508,6 +7006,10 @@ impl From<&str> for JobState {
             "failed" => Self::Failed,
             "waiting" => Self::Waiting,
             "delayed" => Self::Delayed,
+            "paused" => Self::Paused,
+            "waiting-children" => Self::WaitingChildren,
+            "prioritized" => Self::Prioritized,
+            "unknown" => Self::Unknown,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -5538,6 +7040,66 @@ impl crate::runtime::call::ToParam for JobState {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
+}
+
+/// The job's id in the job queue.
+///
+/// Decoding tries each variant and keeps the one that fits the value best (the fewest
+/// properties it would ignore); on a tie, the one listed first.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum JobId {
+    Integer(i64),
+    String(String),
+}
+
+impl<'de> serde::Deserialize<'de> for JobId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        crate::runtime::untagged::BestMatch::new("JobId", &value)
+            .variant::<i64>("Integer", Self::Integer)
+            .variant::<String>("String", Self::String)
+            .finish()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<i64> for JobId {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<String> for JobId {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for JobId {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+
+impl crate::runtime::call::ToParam for JobId {
+    fn to_param(&self) -> String {
+        match self {
+            Self::Integer(value) => value.to_param(),
+            Self::String(value) => value.to_param(),
+        }
+    }
+}
+
+/// The `parent` property of [`Job`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct JobParent {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 /// The `AddUserResponse` schema.
@@ -5923,18 +7485,15 @@ pub struct UserImportResumable {
 }
 
 /// The `CommentThreadResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommentThreadResponse {
     /// Total threads (included deleted ones) on this video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
+    pub total: i64,
     /// Total not-deleted threads (included deleted ones) on this video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_not_deleted_comments: Option<i64>,
+    pub total_not_deleted_comments: i64,
     /// Items: at most 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoComment>>,
+    pub data: Vec<VideoComment>,
 }
 
 /// The `CommentThreadPostResponse` schema.
@@ -5961,14 +7520,12 @@ pub struct VideoTokenResponseFiles {
 }
 
 /// The `VideoListResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoListResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
+    pub total: i64,
     /// Items: at most 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Video>>,
+    pub data: Vec<Video>,
 }
 
 /// The `ChannelActivityListResponse` schema.
@@ -6008,6 +7565,8 @@ pub struct ChannelActivityListResponseDataItem {
     pub playlist: Option<ChannelActivityListResponseDataItemPlaylist>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_sync: Option<ChannelActivityListResponseDataItemChannelSync>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_account: Option<ChannelActivityListResponseDataItemTargetAccount>,
 }
 
 /// The `action` property of [`ChannelActivityListResponseDataItem`].
@@ -6109,6 +7668,18 @@ pub struct ChannelActivityListResponseDataItemChannelSync {
     pub external_channel_url: Option<String>,
 }
 
+/// The `targetAccount` property of [`ChannelActivityListResponseDataItem`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelActivityListResponseDataItemTargetAccount {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
 /// The `UserNotificationSettings` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6152,23 +7723,19 @@ pub struct UserNotificationSettings {
 }
 
 /// The `User` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<Username>,
+    pub id: Id,
+    pub username: Username,
     /// The user email
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: String,
     /// Has the user confirmed their email address?
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsfw_policy: Option<NSFWPolicy>,
+    pub nsfw_policy: NSFWPolicy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_displayed: Option<NSFWFlag>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6180,20 +7747,15 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_flags: Option<UserAdminFlags>,
     /// Automatically start playing the upcoming video after the currently playing video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_play_next_video: Option<bool>,
+    pub auto_play_next_video: bool,
     /// Automatically start playing the video on the playlist after the currently playing video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_play_next_video_playlist: Option<bool>,
+    pub auto_play_next_video_playlist: bool,
     /// Automatically start playing the video on the watch page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_play_video: Option<bool>,
+    pub auto_play_video: bool,
     /// whether to enable P2P in the player or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub p2p_enabled: Option<bool>,
+    pub p2p_enabled: bool,
     /// whether to keep track of watched history or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos_history_enabled: Option<bool>,
+    pub videos_history_enabled: bool,
     /// list of languages to filter videos down to
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_languages: Option<Vec<String>>,
@@ -6203,56 +7765,46 @@ pub struct User {
     /// The user video quota in bytes
     ///
     /// Example: `-1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota: Option<i64>,
+    pub video_quota: i64,
     /// The user daily video quota in bytes
     ///
     /// Example: `-1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota_daily: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<UserRoleObject>,
+    pub video_quota_daily: i64,
+    pub role: UserRoleObject,
     /// Theme enabled by this user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<Account>,
+    pub theme: String,
+    pub account: Account,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_settings: Option<UserNotificationSettings>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channels: Option<Vec<VideoChannel>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<bool>,
+    pub blocked: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_instance_config_warning_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_account_setup_warning_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_welcome_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub no_instance_config_warning_modal: bool,
+    pub no_account_setup_warning_modal: bool,
+    pub no_welcome_modal: bool,
+    pub created_at: String,
     /// Auth plugin to use to authenticate the user
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_auth: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_login_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Whether the user has enabled two-factor authentication or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub two_factor_enabled: Option<bool>,
+    pub two_factor_enabled: bool,
     /// New features information the user has read
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_features_info_read: Option<f64>,
+    pub email_public: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_email: Option<String>,
 }
 
 /// The `role` property of [`User`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserRoleObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<UserRole>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<UserRoleObjectLabel>,
+    pub id: UserRole,
+    pub label: UserRoleObjectLabel,
 }
 
 /// The `label` property of [`UserRoleObject`].
@@ -6319,23 +7871,19 @@ impl crate::runtime::call::ToParam for UserRoleObjectLabel {
 }
 
 /// The `UserWithStats` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserWithStats {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<Username>,
+    pub id: Id,
+    pub username: Username,
     /// The user email
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: String,
     /// Has the user confirmed their email address?
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsfw_policy: Option<NSFWPolicy>,
+    pub nsfw_policy: NSFWPolicy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_displayed: Option<NSFWFlag>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6347,20 +7895,15 @@ pub struct UserWithStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_flags: Option<UserAdminFlags>,
     /// Automatically start playing the upcoming video after the currently playing video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_play_next_video: Option<bool>,
+    pub auto_play_next_video: bool,
     /// Automatically start playing the video on the playlist after the currently playing video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_play_next_video_playlist: Option<bool>,
+    pub auto_play_next_video_playlist: bool,
     /// Automatically start playing the video on the watch page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_play_video: Option<bool>,
+    pub auto_play_video: bool,
     /// whether to enable P2P in the player or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub p2p_enabled: Option<bool>,
+    pub p2p_enabled: bool,
     /// whether to keep track of watched history or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos_history_enabled: Option<bool>,
+    pub videos_history_enabled: bool,
     /// list of languages to filter videos down to
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_languages: Option<Vec<String>>,
@@ -6370,47 +7913,39 @@ pub struct UserWithStats {
     /// The user video quota in bytes
     ///
     /// Example: `-1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota: Option<i64>,
+    pub video_quota: i64,
     /// The user daily video quota in bytes
     ///
     /// Example: `-1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota_daily: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<UserRoleObject>,
+    pub video_quota_daily: i64,
+    pub role: UserRoleObject,
     /// Theme enabled by this user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<Account>,
+    pub theme: String,
+    pub account: Account,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_settings: Option<UserNotificationSettings>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channels: Option<Vec<VideoChannel>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<bool>,
+    pub blocked: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_instance_config_warning_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_account_setup_warning_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_welcome_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub no_instance_config_warning_modal: bool,
+    pub no_account_setup_warning_modal: bool,
+    pub no_welcome_modal: bool,
+    pub created_at: String,
     /// Auth plugin to use to authenticate the user
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_auth: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_login_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Whether the user has enabled two-factor authentication or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub two_factor_enabled: Option<bool>,
+    pub two_factor_enabled: bool,
     /// New features information the user has read
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_features_info_read: Option<f64>,
+    pub email_public: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_email: Option<String>,
     /// Count of videos published
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos_count: Option<i64>,
@@ -6426,6 +7961,12 @@ pub struct UserWithStats {
     /// Count of comments published
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_comments_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_video_file_size: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_quota_used: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_quota_used_daily: Option<i64>,
 }
 
 /// The `AddUser` schema.
@@ -6527,9 +8068,6 @@ pub struct UpdateMe {
     /// Length: 3 to 120 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// new NSFW display policy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsfw_policy: Option<UpdateMeNsfwPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_displayed: Option<NSFWFlag>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6567,77 +8105,21 @@ pub struct UpdateMe {
     pub no_account_setup_warning_modal: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_welcome_modal: Option<bool>,
-}
-
-/// new NSFW display policy
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateMeNsfwPolicy {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// `both`
-    Both,
-    /// A value this version of the API document does not list.
-    Other(String),
-}
-
-impl UpdateMeNsfwPolicy {
-    /// The value as the API writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Both => "both",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<&str> for UpdateMeNsfwPolicy {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            "both" => Self::Both,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateMeNsfwPolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for UpdateMeNsfwPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateMeNsfwPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::open_enum::deserialize_str(deserializer)
-            .map(|value| Self::from(value.as_ref()))
-    }
-}
-
-impl crate::runtime::call::ToParam for UpdateMeNsfwPolicy {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nsfw_policy: Option<NSFWPolicy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_public: Option<bool>,
 }
 
 /// The `GetMeVideoRating` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct GetMeVideoRating {
-    pub id: Id,
     /// Rating of the video
     pub rating: GetMeVideoRatingRating,
+    pub video_id: Id,
 }
 
 /// Rating of the video
@@ -7060,18 +8542,16 @@ pub struct UserRegistrationUser {
 }
 
 /// The `OAuthClient` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthClient {
     /// Length: 32 characters. Pattern: `/^[a-z0-9]$/`.
     ///
     /// Example: `"v1ikx5hnfop4mdpnci8nsqh93c45rldf"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    pub client_id: String,
     /// Length: 32 characters. Pattern: `/^[a-zA-Z0-9]$/`.
     ///
     /// Example: `"AjWiOapPltI6EnsWQwlFarRtLh4u8tDt"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<crate::Secret>,
+    pub client_secret: crate::Secret,
 }
 
 /// The `OAuthToken-password` schema.
@@ -7145,41 +8625,32 @@ impl OAuthTokenRefreshToken {
 }
 
 /// The `VideoChannel` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// immutable name of the actor, used to find or mention it
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Username>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatars: Option<Vec<ActorImage>>,
+    pub name: Username,
+    pub avatars: Vec<ActorImage>,
     /// server on which the actor is resident
     ///
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: String,
     /// whether this actor's host allows redundancy of its videos
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_redundancy_allowed: Option<bool>,
     /// number of actors subscribed to by this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub following_count: Option<i64>,
+    pub following_count: i64,
     /// number of followers of this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub followers_count: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7189,8 +8660,7 @@ pub struct VideoChannel {
     /// Length: 1 to 120 characters.
     ///
     /// Example: `"Videos of Framasoft"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: String,
     /// Length: 3 to 1000 characters.
     ///
     /// Example: `"Videos made with <3 by Framasoft"`
@@ -7208,12 +8678,25 @@ pub struct VideoChannel {
     /// Format: `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_local: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub banners: Option<Vec<ActorImage>>,
+    pub is_local: bool,
+    pub banners: Vec<ActorImage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<Account>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_views: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub views_per_day: Option<Vec<VideoChannelViewsPerDayItem>>,
+}
+
+/// An item of the `viewsPerDay` property of [`VideoChannel`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct VideoChannelViewsPerDayItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub views: Option<i64>,
 }
 
 /// The `VideoChannelEdit` schema.
@@ -7309,51 +8792,40 @@ pub struct VideoChannelUpdate {
 }
 
 /// The `VideoChannelList` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoChannelList {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoChannelListDataItem>>,
+    pub total: i64,
+    pub data: Vec<VideoChannelListDataItem>,
 }
 
 /// An item of the `data` property of [`VideoChannelList`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannelListDataItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// immutable name of the actor, used to find or mention it
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Username>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatars: Option<Vec<ActorImage>>,
+    pub name: Username,
+    pub avatars: Vec<ActorImage>,
     /// server on which the actor is resident
     ///
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: String,
     /// whether this actor's host allows redundancy of its videos
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_redundancy_allowed: Option<bool>,
     /// number of actors subscribed to by this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub following_count: Option<i64>,
+    pub following_count: i64,
     /// number of followers of this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub followers_count: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7363,8 +8835,7 @@ pub struct VideoChannelListDataItem {
     /// Length: 1 to 120 characters.
     ///
     /// Example: `"Videos of Framasoft"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: String,
     /// Length: 3 to 1000 characters.
     ///
     /// Example: `"Videos made with <3 by Framasoft"`
@@ -7382,12 +8853,16 @@ pub struct VideoChannelListDataItem {
     /// Format: `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_local: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub banners: Option<Vec<ActorImage>>,
+    pub is_local: bool,
+    pub banners: Vec<ActorImage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<Account>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_views: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub views_per_day: Option<Vec<VideoChannelViewsPerDayItem>>,
 }
 
 /// The `ImportVideosInChannelCreate` schema.
@@ -7439,6 +8914,8 @@ pub struct VideoChannelSyncState {
     /// Example: `"PROCESSING"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The `VideoChannelSyncList` schema.
@@ -8184,8 +9661,6 @@ pub struct Notification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<NotificationComment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_abuse: Option<NotificationVideoAbuse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_blacklist: Option<NotificationVideoBlacklist>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<ActorInfo>,
@@ -8195,6 +9670,20 @@ pub struct Notification {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abuse: Option<NotificationAbuse>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peertube: Option<NotificationPeertube>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin: Option<NotificationPlugin>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<NotificationRegistration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_caption: Option<NotificationVideoCaption>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_channel_collaborator: Option<NotificationVideoChannelCollaborator>,
 }
 
 /// The `video` property of [`Notification`].
@@ -8216,6 +9705,8 @@ pub struct NotificationVideo {
     /// represents the internal state of the video processing within the PeerTube instance
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<VideoStateConstant>,
+    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
+    pub short_uuid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<ActorInfo>,
 }
@@ -8235,9 +9726,8 @@ pub struct NotificationVideoImport {
     /// Format: `uri`. Pattern: `/magnet:\?xt=urn:[a-z0-9]+:[a-z0-9]{32}/i`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub magnet_uri: Option<String>,
-    /// Format: `uri`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_uri: Option<String>,
+    pub target_url: Option<String>,
 }
 
 /// The `comment` property of [`Notification`].
@@ -8254,15 +9744,6 @@ pub struct NotificationComment {
     pub account: Option<ActorInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held_for_review: Option<bool>,
-}
-
-/// The `videoAbuse` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct NotificationVideoAbuse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<VideoInfo>,
 }
 
 /// The `videoBlacklist` property of [`Notification`].
@@ -8294,6 +9775,8 @@ pub enum NotificationActorFollowState {
     Pending,
     /// `accepted`
     Accepted,
+    /// `rejected`
+    Rejected,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -8304,6 +9787,7 @@ impl NotificationActorFollowState {
         match self {
             Self::Pending => "pending",
             Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
             Self::Other(value) => value,
         }
     }
@@ -8314,6 +9798,7 @@ impl From<&str> for NotificationActorFollowState {
         match value {
             "pending" => Self::Pending,
             "accepted" => Self::Accepted,
+            "rejected" => Self::Rejected,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -8422,6 +9907,167 @@ impl crate::runtime::call::ToParam for NotificationActorFollowFollowingType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
+}
+
+/// The `abuse` property of [`Notification`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationAbuse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<AbuseStateSet>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<NotificationAbuseComment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<ActorInfo>,
+}
+
+/// The `comment` property of [`NotificationAbuse`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationAbuseComment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoInfo>,
+}
+
+/// The `peertube` property of [`Notification`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationPeertube {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_version: Option<String>,
+}
+
+/// The `plugin` property of [`Notification`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationPlugin {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<NotificationPluginType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_version: Option<String>,
+}
+
+/// The `type` property of [`NotificationPlugin`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NotificationPluginType {
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// A value this version of the API document does not list.
+    Other(i64),
+}
+
+impl NotificationPluginType {
+    /// The value as the API writes it.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::V1 => 1,
+            Self::V2 => 2,
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<i64> for NotificationPluginType {
+    fn from(value: i64) -> Self {
+        match value {
+            1 => Self::V1,
+            2 => Self::V2,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl From<NotificationPluginType> for i64 {
+    fn from(value: NotificationPluginType) -> Self {
+        value.value()
+    }
+}
+
+impl serde::Serialize for NotificationPluginType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationPluginType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::call::ToParam for NotificationPluginType {
+    fn to_param(&self) -> String {
+        self.value().to_string()
+    }
+}
+
+/// The `registration` property of [`Notification`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationRegistration {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+/// The `videoCaption` property of [`Notification`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationVideoCaption {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<NotificationVideoCaptionLanguage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoInfo>,
+}
+
+/// The `language` property of [`NotificationVideoCaption`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationVideoCaptionLanguage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The `videoChannelCollaborator` property of [`Notification`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationVideoChannelCollaborator {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<NotificationVideoChannelCollaboratorState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ActorInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_owner: Option<ActorInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<ActorInfo>,
+}
+
+/// The `state` property of [`NotificationVideoChannelCollaborator`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NotificationVideoChannelCollaboratorState {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<VideoChannelCollaboratorState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The `NotificationListResponse` schema.
@@ -8796,11 +10442,21 @@ pub struct LiveVideoSessionResponse {
     ///   - `3`: Quota exceeded
     ///   - `4`: Quota FFmpeg error
     ///   - `5`: Video has been blacklisted during the live
+    ///   - `6`: Runner job error
+    ///   - `7`: Runner job cancelled
+    ///   - `8`: Unknown error
+    ///   - `9`: Invalid input video stream
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<LiveVideoSessionResponseError>,
     /// Video replay information
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_video: Option<LiveVideoSessionResponseReplayVideo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_processed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay_settings: Option<LiveVideoSessionResponseReplaySettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_replay: Option<bool>,
 }
 
 /// Error type if an error occurred during the live session:
@@ -8809,6 +10465,10 @@ pub struct LiveVideoSessionResponse {
 ///   - `3`: Quota exceeded
 ///   - `4`: Quota FFmpeg error
 ///   - `5`: Video has been blacklisted during the live
+///   - `6`: Runner job error
+///   - `7`: Runner job cancelled
+///   - `8`: Unknown error
+///   - `9`: Invalid input video stream
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LiveVideoSessionResponseError {
     /// `1`: Bad socket health
@@ -8821,6 +10481,14 @@ pub enum LiveVideoSessionResponseError {
     QuotaFFmpegError,
     /// `5`: Video has been blacklisted during the live
     VideoHasBeenBlacklistedDuringTheLive,
+    /// `6`: Runner job error
+    RunnerJobError,
+    /// `7`: Runner job cancelled
+    RunnerJobCancelled,
+    /// `8`: Unknown error
+    UnknownError,
+    /// `9`: Invalid input video stream
+    InvalidInputVideoStream,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -8834,6 +10502,10 @@ impl LiveVideoSessionResponseError {
             Self::QuotaExceeded => 3,
             Self::QuotaFFmpegError => 4,
             Self::VideoHasBeenBlacklistedDuringTheLive => 5,
+            Self::RunnerJobError => 6,
+            Self::RunnerJobCancelled => 7,
+            Self::UnknownError => 8,
+            Self::InvalidInputVideoStream => 9,
             Self::Other(value) => value,
         }
     }
@@ -8847,6 +10519,10 @@ impl From<i64> for LiveVideoSessionResponseError {
             3 => Self::QuotaExceeded,
             4 => Self::QuotaFFmpegError,
             5 => Self::VideoHasBeenBlacklistedDuringTheLive,
+            6 => Self::RunnerJobError,
+            7 => Self::RunnerJobCancelled,
+            8 => Self::UnknownError,
+            9 => Self::InvalidInputVideoStream,
             other => Self::Other(other),
         }
     }
@@ -8887,6 +10563,13 @@ pub struct LiveVideoSessionResponseReplayVideo {
     pub uuid: Option<UUIDv4>,
     #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
     pub short_uuid: Option<ShortUUID>,
+}
+
+/// The `replaySettings` property of [`LiveVideoSessionResponse`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LiveVideoSessionResponseReplaySettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<VideoPrivacySet>,
 }
 
 /// The `PlaybackMetricCreate` schema.
@@ -9061,23 +10744,19 @@ pub struct RunnerRegistrationToken {
 }
 
 /// The `Runner` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Runner {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub id: i64,
+    pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    pub ip: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_contact: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_contact: Option<chrono::DateTime<chrono::Utc>>,
+    pub version: Option<String>,
 }
 
 /// The `RunnerJobType` schema.
@@ -9091,6 +10770,12 @@ pub enum RunnerJobType {
     VodAudioMergeTranscoding,
     /// `live-rtmp-hls-transcoding`
     LiveRtmpHlsTranscoding,
+    /// `video-studio-transcoding`
+    VideoStudioTranscoding,
+    /// `video-transcription`
+    VideoTranscription,
+    /// `generate-video-storyboard`
+    GenerateVideoStoryboard,
     /// A value this version of the API document does not list.
     Other(String),
 }
@@ -9103,6 +10788,9 @@ impl RunnerJobType {
             Self::VodHlsTranscoding => "vod-hls-transcoding",
             Self::VodAudioMergeTranscoding => "vod-audio-merge-transcoding",
             Self::LiveRtmpHlsTranscoding => "live-rtmp-hls-transcoding",
+            Self::VideoStudioTranscoding => "video-studio-transcoding",
+            Self::VideoTranscription => "video-transcription",
+            Self::GenerateVideoStoryboard => "generate-video-storyboard",
             Self::Other(value) => value,
         }
     }
@@ -9115,6 +10803,9 @@ impl From<&str> for RunnerJobType {
             "vod-hls-transcoding" => Self::VodHlsTranscoding,
             "vod-audio-merge-transcoding" => Self::VodAudioMergeTranscoding,
             "live-rtmp-hls-transcoding" => Self::LiveRtmpHlsTranscoding,
+            "video-studio-transcoding" => Self::VideoStudioTranscoding,
+            "video-transcription" => Self::VideoTranscription,
+            "generate-video-storyboard" => Self::GenerateVideoStoryboard,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -9156,6 +10847,7 @@ impl crate::runtime::call::ToParam for RunnerJobType {
 ///   - `6` Cancelled
 ///   - `7` Parent had an error
 ///   - `8` Parent has been cancelled
+///   - `9` Completing
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RunnerJobState {
     /// `1`: Pending
@@ -9174,6 +10866,8 @@ pub enum RunnerJobState {
     ParentHadAnError,
     /// `8`: Parent has been cancelled
     ParentHasBeenCancelled,
+    /// `9`: Completing
+    Completing,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -9190,6 +10884,7 @@ impl RunnerJobState {
             Self::Cancelled => 6,
             Self::ParentHadAnError => 7,
             Self::ParentHasBeenCancelled => 8,
+            Self::Completing => 9,
             Self::Other(value) => value,
         }
     }
@@ -9206,6 +10901,7 @@ impl From<i64> for RunnerJobState {
             6 => Self::Cancelled,
             7 => Self::ParentHadAnError,
             8 => Self::ParentHasBeenCancelled,
+            9 => Self::Completing,
             other => Self::Other(other),
         }
     }
@@ -9245,6 +10941,8 @@ pub struct RunnerJobStateConstant {
     /// Example: `"Processing"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// The `RunnerJobPayload` schema.
@@ -9431,31 +11129,24 @@ pub struct RunnerJobParent {
 }
 
 /// If job is associated to a runner
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunnerJobRunner {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub id: f64,
+    pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 /// The `RunnerJobAdmin` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunnerJobAdmin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<RunnerJobType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<RunnerJobStateConstant>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<RunnerJobPayload>,
+    pub uuid: UUIDv4,
+    pub r#type: RunnerJobType,
+    pub state: RunnerJobStateConstant,
+    pub payload: RunnerJobPayload,
     /// Number of times a remote runner failed to process this job. After too many failures, the job in "error" state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failures: Option<i64>,
+    pub failures: i64,
     /// Error message if the job is errored
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -9463,12 +11154,9 @@ pub struct RunnerJobAdmin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<i64>,
     /// Job priority (less has more priority)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub priority: i64,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9479,8 +11167,7 @@ pub struct RunnerJobAdmin {
     /// If job is associated to a runner
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runner: Option<RunnerJobRunner>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_payload: Option<serde_json::Map<String, serde_json::Value>>,
+    pub private_payload: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `WatchedWordsLists` schema.
@@ -9617,6 +11304,10 @@ pub struct VideoPassword {
     pub password: Option<crate::Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_id: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The `VideoPasswordList` schema.
@@ -10018,15 +11709,18 @@ pub struct VideoChannelCollaboratorStateObject {
     pub label: Option<String>,
 }
 
-/// The user import state:
+/// The collaborator's state:
 ///   - `1`: Pending
 ///   - `2`: Accepted
+///   - `3`: Rejected
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoChannelCollaboratorState {
     /// `1`: Pending
     Pending,
     /// `2`: Accepted
     Accepted,
+    /// `3`: Rejected
+    Rejected,
     /// A value this version of the API document does not list.
     Other(i64),
 }
@@ -10037,6 +11731,7 @@ impl VideoChannelCollaboratorState {
         match self {
             Self::Pending => 1,
             Self::Accepted => 2,
+            Self::Rejected => 3,
             Self::Other(value) => value,
         }
     }
@@ -10047,6 +11742,7 @@ impl From<i64> for VideoChannelCollaboratorState {
         match value {
             1 => Self::Pending,
             2 => Self::Accepted,
+            3 => Self::Rejected,
             other => Self::Other(other),
         }
     }
@@ -10092,6 +11788,67 @@ pub struct UserImportUploadResultUserImport {
     /// The id of the user import.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+}
+
+/// A plugin installed on the server.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredPlugin {
+    pub name: String,
+    pub npm_name: String,
+    pub version: String,
+    pub description: String,
+    /// The plugin's client scripts, by path.
+    pub client_scripts: std::collections::BTreeMap<String, ClientScriptJSON>,
+}
+
+/// A theme installed on the server.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredTheme {
+    pub name: String,
+    pub npm_name: String,
+    pub version: String,
+    pub description: String,
+    /// The plugin's client scripts, by path.
+    pub client_scripts: std::collections::BTreeMap<String, ClientScriptJSON>,
+    /// The theme's style sheets.
+    pub css: Vec<String>,
+}
+
+/// A client script of a plugin or theme.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ClientScriptJSON {
+    pub script: String,
+    /// Where in the web client the script runs (`common`, `video-watch`, ...).
+    pub scopes: Vec<String>,
+}
+
+/// An authentication plugin that logs users in on an external page.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredExternalAuthConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npm_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_display_name: Option<String>,
+}
+
+/// An authentication plugin that checks a username and password.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisteredIdAndPassAuthConfig {
+    pub npm_name: String,
+    pub name: String,
+    pub version: String,
+    pub auth_name: String,
+    pub weight: i64,
 }
 
 /// Video id or UUID

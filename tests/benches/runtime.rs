@@ -26,15 +26,15 @@ mod hand {
 
     #[derive(Deserialize)]
     pub struct VideoList {
-        pub total: Option<i64>,
-        pub data: Option<Vec<Video>>,
+        pub total: i64,
+        pub data: Vec<Video>,
     }
 
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct Video {
         pub id: Option<i64>,
-        pub uuid: Option<uuid::Uuid>,
+        pub uuid: uuid::Uuid,
         #[serde(rename = "shortUUID")]
         pub short_uuid: Option<String>,
         pub is_live: Option<bool>,
@@ -43,7 +43,7 @@ mod hand {
         pub published_at: Option<DateTime<Utc>>,
         pub updated_at: Option<DateTime<Utc>>,
         pub originally_published_at: Option<DateTime<Utc>>,
-        pub category: Option<Constant<i64>>,
+        pub category: Constant<i64>,
         pub licence: Option<Constant<i64>>,
         pub language: Option<Constant<String>>,
         pub privacy: Option<Constant<i64>>,
@@ -51,9 +51,9 @@ mod hand {
         pub duration: Option<i64>,
         pub aspect_ratio: Option<f64>,
         pub is_local: Option<bool>,
-        pub name: Option<String>,
+        pub name: String,
         pub thumbnail_path: Option<String>,
-        pub preview_path: Option<String>,
+        pub preview_path: String,
         pub thumbnails: Option<Vec<Thumbnail>>,
         pub embed_path: Option<String>,
         pub views: Option<i64>,
@@ -281,7 +281,7 @@ fn benches(c: &mut Criterion) {
     // The two decoders must agree before they are compared.
     let generated: VideoListResponse = serde_json::from_slice(&page).unwrap();
     let written: hand::VideoList = serde_json::from_slice(&page).unwrap();
-    let (generated, written) = (generated.data.unwrap(), written.data.unwrap());
+    let (generated, written) = (generated.data, written.data);
     assert_eq!(generated.len(), 100);
     assert!(
         generated

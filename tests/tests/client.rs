@@ -16,7 +16,13 @@ use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
 fn video(id: i64) -> serde_json::Value {
-    json!({"id": id, "uuid": "9c9de5e8-0a1e-484a-b099-e80766180a6d", "name": format!("video {id}")})
+    json!({
+        "id": id,
+        "uuid": "9c9de5e8-0a1e-484a-b099-e80766180a6d",
+        "name": format!("video {id}"),
+        "category": {"id": 1, "label": "Music"},
+        "previewPath": format!("/lazy-static/previews/{id}.jpg")
+    })
 }
 
 #[tokio::test]
@@ -40,8 +46,8 @@ async fn the_video_list_sends_filters_and_arrays_in_the_query() {
         .await
         .unwrap();
 
-    assert_eq!(list.total, Some(1));
-    assert_eq!(list.data.unwrap()[0].name.as_deref(), Some("video 1"));
+    assert_eq!(list.total, 1);
+    assert_eq!(list.data[0].name, "video 1");
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "GET");
     assert_eq!(request.url.path(), "/api/v1/videos");
@@ -59,9 +65,20 @@ async fn the_video_list_sends_filters_and_arrays_in_the_query() {
 async fn path_parameters_are_percent_encoded() {
     let (server, client) = server().await;
     Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"id": 3, "name": "my channel"})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": 3,
+            "name": "my channel",
+            "displayName": "My channel",
+            "url": "https://tube.example/video-channels/my_channel",
+            "host": "tube.example",
+            "isLocal": false,
+            "followingCount": 0,
+            "followersCount": 12,
+            "avatars": [],
+            "banners": [],
+            "createdAt": "2024-05-15T09:12:38.684Z",
+            "updatedAt": "2024-05-15T09:12:38.684Z"
+        })))
         .mount(&server)
         .await;
 
@@ -70,7 +87,7 @@ async fn path_parameters_are_percent_encoded() {
         .await
         .unwrap();
 
-    assert_eq!(channel.name.as_deref(), Some("my channel"));
+    assert_eq!(channel.name, "my channel");
     let request = only_request(&server).await;
     assert_eq!(
         request.url.path(),

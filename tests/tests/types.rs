@@ -2,7 +2,7 @@
 
 use peertube_client::types::{
     GetOAuthTokenBody, GetUserResponse, NSFWFlag, OAuthTokenPassword, OAuthTokenRefreshToken,
-    VideoDetails, VideoStateConstant, VideoStateConstantId, VideosSort,
+    Video, VideoStateConstant, VideoStateConstantId, VideosSort,
 };
 use serde_json::json;
 
@@ -10,14 +10,15 @@ use serde_json::json;
 fn integer_enums_keep_values_the_document_does_not_list() {
     let state: VideoStateConstant =
         serde_json::from_value(json!({"id": 99, "label": "Future"})).unwrap();
-    assert_eq!(state.id, Some(VideoStateConstantId::Other(99)));
+    assert_eq!(state.id, VideoStateConstantId::Other(99));
     assert_eq!(
         serde_json::to_value(&state).unwrap(),
         json!({"id": 99, "label": "Future"})
     );
 
-    let published: VideoStateConstant = serde_json::from_value(json!({"id": 1})).unwrap();
-    assert_eq!(published.id, Some(VideoStateConstantId::Published));
+    let published: VideoStateConstant =
+        serde_json::from_value(json!({"id": 1, "label": "Published"})).unwrap();
+    assert_eq!(published.id, VideoStateConstantId::Published);
     assert_eq!(
         VideoStateConstantId::from(7),
         VideoStateConstantId::TranscodingFailed
@@ -46,13 +47,59 @@ fn bit_flags_combine_and_round_trip() {
     assert_eq!(serde_json::to_value(decoded).unwrap(), json!(3));
 }
 
+/// A user as `GET /api/v1/users/{id}` answers one (UserModel.toFormattedJSON).
+fn alice() -> serde_json::Value {
+    json!({
+        "id": 1,
+        "username": "alice",
+        "email": "alice@tube.example",
+        "emailPublic": false,
+        "emailVerified": null,
+        "pendingEmail": null,
+        "nsfwPolicy": "do_not_list",
+        "p2pEnabled": true,
+        "videosHistoryEnabled": true,
+        "autoPlayVideo": true,
+        "autoPlayNextVideo": false,
+        "autoPlayNextVideoPlaylist": true,
+        "videoLanguages": null,
+        "role": {"id": 2, "label": "User"},
+        "videoQuota": -1,
+        "videoQuotaDaily": -1,
+        "theme": "instance-default",
+        "noInstanceConfigWarningModal": false,
+        "noWelcomeModal": false,
+        "noAccountSetupWarningModal": false,
+        "blocked": false,
+        "blockedReason": null,
+        "account": {
+            "id": 3,
+            "name": "alice",
+            "displayName": "Alice",
+            "url": "https://tube.example/accounts/alice",
+            "host": "tube.example",
+            "avatars": [],
+            "followingCount": 0,
+            "followersCount": 0,
+            "createdAt": "2024-05-15T09:12:38.684Z",
+            "updatedAt": "2024-05-15T09:12:38.684Z"
+        },
+        "videoChannels": [],
+        "createdAt": "2024-05-15T09:12:38.684Z",
+        "pluginAuth": null,
+        "lastLoginDate": null,
+        "twoFactorEnabled": false
+    })
+}
+
 #[test]
 fn untagged_unions_reach_every_variant() {
-    let user = json!({"id": 1, "username": "alice"});
-    let decoded: GetUserResponse = serde_json::from_value(user).unwrap();
+    let decoded: GetUserResponse = serde_json::from_value(alice()).unwrap();
     assert!(matches!(decoded, GetUserResponse::User(_)), "{decoded:?}");
 
-    let with_stats = json!({"id": 1, "username": "alice", "videosCount": 3, "abusesCount": 0});
+    let mut with_stats = alice();
+    with_stats["videosCount"] = json!(3);
+    with_stats["abusesCount"] = json!(0);
     let decoded: GetUserResponse = serde_json::from_value(with_stats).unwrap();
     match decoded {
         GetUserResponse::UserWithStats(user) => assert_eq!(user.videos_count, Some(3)),
@@ -70,17 +117,19 @@ fn untagged_unions_reach_every_variant() {
 
 #[test]
 fn unknown_fields_are_ignored() {
-    let video: VideoDetails = serde_json::from_value(json!({
+    let video: Video = serde_json::from_value(json!({
         "id": 8,
         "uuid": "9c9de5e8-0a1e-484a-b099-e80766180a6d",
         "name": "What is PeerTube?",
+        "category": {"id": 15, "label": "Science & Technology"},
+        "previewPath": "/lazy-static/previews/8.jpg",
         "fieldFromTheFuture": {"nested": true},
         "state": {"id": 1, "label": "Published"}
     }))
     .unwrap();
-    assert_eq!(video.name.as_deref(), Some("What is PeerTube?"));
+    assert_eq!(video.name, "What is PeerTube?");
     assert_eq!(
-        video.state.and_then(|s| s.id),
+        video.state.map(|s| s.id),
         Some(VideoStateConstantId::Published)
     );
 }

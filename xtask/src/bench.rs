@@ -48,6 +48,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let config = Config {
         operation_names: read_names(None)?,
         overlay: read_overlay(None)?,
+        always_sent: crate::codegen::read_always_sent(None)?,
         ..Config::default()
     };
     let profile = if cfg!(debug_assertions) {

@@ -15,7 +15,7 @@ const WARNINGS_SHOWN: usize = 12;
 pub fn run(args: &[String]) -> Result<(), String> {
     let args = Args::parse(
         args,
-        &["--spec", "--out", "--names", "--overlay"],
+        &["--spec", "--out", "--names", "--overlay", "--always-sent"],
         &["--check", "--deny-warnings"],
     )?;
     let spec = spec_path(args.value("--spec"))?;
@@ -32,6 +32,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let config = Config {
         operation_names: read_names(args.value("--names"))?,
         overlay: read_overlay(args.value("--overlay"))?,
+        always_sent: read_always_sent(args.value("--always-sent"))?,
         deny_warnings: args.has("--deny-warnings"),
         ..Config::default()
     };
@@ -163,6 +164,26 @@ pub(crate) fn read_overlay(
     codegen::overlay::parse(&bytes, &origin)
         .map(Some)
         .map_err(|e| e.to_string())
+}
+
+/// The evidence of response properties servers always send: `--always-sent PATH` (`none` for
+/// none), else `spec/always-sent.yaml` (written by `cargo xtask audit --evidence`) when it exists.
+pub(crate) fn read_always_sent(
+    given: Option<&str>,
+) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<String>>, String> {
+    let path = match given {
+        Some("none") => return Ok(Default::default()),
+        Some(path) => PathBuf::from(path),
+        None => {
+            let default = root().join(crate::audit::EVIDENCE);
+            if !default.is_file() {
+                return Ok(Default::default());
+            }
+            default
+        }
+    };
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    codegen::read_always_sent(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
 }
 
 /// The names file: `--names PATH` (`none` for none), else `spec/names.yaml` when it exists.

@@ -10,7 +10,7 @@ use crate::pin::{self, Pin};
 use crate::{Args, root};
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let with_value = ["--overlay", "--names"];
+    let with_value = ["--overlay", "--names", "--always-sent"];
     let mut documents = Vec::new();
     let mut flags = Vec::new();
     let mut iter = args.iter();
@@ -41,7 +41,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         [old, new] => (old.clone(), new.clone()),
         _ => {
             return Err(format!(
-                "usage: cargo xtask diff [OLD] NEW [--markdown] [--changelog] [--overlay PATH] [--names PATH]\n\n{}",
+                "usage: cargo xtask diff [OLD] NEW [--markdown] [--changelog] [--overlay PATH] [--names PATH] [--always-sent PATH]\n\n{}",
                 crate::USAGE
             ));
         }
@@ -49,6 +49,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let config = codegen::Config {
         operation_names: crate::codegen::read_names(args.value("--names"))?,
         overlay: crate::codegen::read_overlay(args.value("--overlay"))?,
+        always_sent: crate::codegen::read_always_sent(args.value("--always-sent"))?,
         ..codegen::Config::default()
     };
     let started = Instant::now();

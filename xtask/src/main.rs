@@ -5,7 +5,8 @@
 //! - `diff [OLD] NEW [--markdown] [--changelog]`: what a new document changes for users;
 //! - `history --dir DIR [--no-check]`: does every document in DIR generate and compile;
 //! - `bench [--spec PATH] [--runs N] [--release]`: generation time, stage by stage;
-//! - `build-cost [--cold] [--timings]`: the generated crate's size and compile times.
+//! - `build-cost [--cold] [--timings]`: the generated crate's size and compile times;
+//! - `audit [--spec PATH] [--version V] [--evidence]`: the document against PeerTube's own models.
 
 /// `println!` that ignores a closed stdout (`cargo xtask codegen | head`) instead of panicking.
 #[macro_export]
@@ -22,6 +23,7 @@ macro_rules! say {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod audit;
 mod bench;
 mod build_cost;
 mod codegen;
@@ -37,15 +39,16 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  codegen [--spec PATH] [--out DIR] [--names PATH] [--overlay PATH] [--check] [--deny-warnings]
+  codegen [--spec PATH] [--out DIR] [--names PATH] [--overlay PATH] [--always-sent PATH] [--check] [--deny-warnings]
       Generate the client crate from an OpenAPI document (JSON or YAML).
       --spec PATH       the document (default: spec/upstream/openapi.yaml or .json)
       --out DIR         write the crate there instead of generated/ (and nothing else)
       --names PATH      method names to pin or override (default: spec/names.yaml; `none`)
       --overlay PATH    corrections applied first (default: spec/overlay.yaml; `none`)
+      --always-sent PATH  response properties made plain fields (default: spec/always-sent.yaml; `none`)
       --check           write nothing; fail if the crate on disk is not what the generator writes
       --deny-warnings   fail when the document gives any warning
-  diff [OLD] NEW [--markdown] [--changelog] [--overlay PATH] [--names PATH]
+  diff [OLD] NEW [--markdown] [--changelog] [--overlay PATH] [--names PATH] [--always-sent PATH]
       What the crate generated from NEW changes for its users, against OLD (default: the
       pinned document, kept in spec/upstream/ by codegen): methods and types added, removed,
       renamed or changed, each breaking or not, the version bump it implies, and the
@@ -58,7 +61,7 @@ commands:
       one line per document: operations, warnings, whether it compiles, the first error.
       --no-check        generate only
   test [--spec PATH]
-      Run every check CI runs: formatting, codegen --check, clippy, docs, tests.
+      Run every check CI runs: formatting, codegen --check, the audit, clippy, docs, tests.
   bench [--spec PATH] [--runs N] [--release]
       Time each stage of generation (min and median of N runs, default 20) for the document
       and its JSON/YAML twin beside it, against the floor: parsing it into serde_json::Value.
@@ -68,6 +71,14 @@ commands:
       and after touching one file), in target/build-cost.
       --cold        start from an empty target directory and time that build too
       --timings     pass --timings to cargo (HTML reports in target/build-cost/cargo-timings)
+  audit [--spec PATH] [--overlay PATH] [--version V] [--corpus DIR] [--all] [--evidence]
+      Compare the document's schemas with PeerTube's TypeScript models (@peertube/peertube-types,
+      read with the TypeScript type checker; needs Node.js 20 and npm). Fails on findings that
+      spec/overlay.yaml does not correct and spec/server-models.yaml does not review.
+      --version V   the models' release (default: the one spec/server-models.yaml pins)
+      --corpus DIR  the recorded bodies (default: $PEERTUBE_CORPUS, else ../shared/corpus)
+      --all         list reviewed findings too
+      --evidence    write spec/always-sent.yaml from every release since the floor version
 ";
 
 fn main() -> ExitCode {
@@ -79,6 +90,7 @@ fn main() -> ExitCode {
         Some("history") => history::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("build-cost") => build_cost::run(&args[1..]),
+        Some("audit") => audit::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             say!("{USAGE}");
             return ExitCode::SUCCESS;

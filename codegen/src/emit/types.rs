@@ -94,14 +94,77 @@ pub fn error_code_module(model: &Model) -> TokenStream {
     }
 }
 
-/// The test that every example of the document's component schemas decodes into the type
-/// generated for its schema and encodes back to an equal value.
+/// The tests that every example of the document decodes into the type generated for it: a
+/// component schema's example encodes back to an equal value; a response's (a recording from
+/// a running server) encodes back to every value it holds, a `null` reading as an absent field
+/// (response types omit fields they do not have).
 pub fn examples_module(model: &Model) -> TokenStream {
-    let checks = model.examples.iter().map(|example| {
-        let pointer = example.pointer.as_str();
-        let ty = type_tokens(model, &example.ty);
-        let json = example.value.to_string();
-        quote!((#pointer, round_trip::<#ty>, #json),)
+    let (responses, components): (Vec<_>, Vec<_>) = model
+        .examples
+        .iter()
+        .partition(|example| example.pointer.as_str().starts_with("#/paths/"));
+    let checks = |examples: Vec<&crate::model::Example>, check: TokenStream| {
+        let checks = examples.into_iter().map(|example| {
+            let pointer = example.pointer.as_str();
+            let ty = type_tokens(model, &example.ty);
+            let json = example.value.to_string();
+            quote!((#pointer, #check::<#ty>, #json),)
+        });
+        quote!(#(#checks)*)
+    };
+    let component_checks = checks(components, quote!(round_trip));
+    let response_test = (!responses.is_empty()).then(|| {
+        let response_checks = checks(responses, quote!(decodes));
+        quote! {
+            #[test]
+            fn every_response_example_decodes() {
+                let checks: &[Check] = &[
+                    #response_checks
+                ];
+                check_all(checks);
+            }
+
+            /// Decodes `json` as a `T` and encodes it back: every value comes back, but a
+            /// `null` may come back absent.
+            fn decodes<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(), String> {
+                let sent: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("is not JSON: {e}"))?;
+                let typed: T = serde_json::from_value(sent.clone()).map_err(|e| format!("does not decode: {e}"))?;
+                let back = serde_json::to_value(&typed).map_err(|e| format!("does not encode: {e}"))?;
+                let mut lost = Vec::new();
+                compare(&sent, &back, "", &mut lost);
+                if lost.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!("does not encode back: {}", lost.join(", ")))
+                }
+            }
+
+            fn compare(sent: &serde_json::Value, back: &serde_json::Value, path: &str, lost: &mut Vec<String>) {
+                use serde_json::Value;
+                match (sent, back) {
+                    (Value::Object(sent), Value::Object(back)) => {
+                        for (key, value) in sent {
+                            match back.get(key) {
+                                Some(other) => compare(value, other, &format!("{path}.{key}"), lost),
+                                None if value.is_null() => {}
+                                None => lost.push(format!("{path}.{key} is dropped")),
+                            }
+                        }
+                        for key in back.keys().filter(|key| !sent.contains_key(*key)) {
+                            lost.push(format!("{path}.{key} is added"));
+                        }
+                    }
+                    (Value::Array(sent), Value::Array(back)) if sent.len() == back.len() => {
+                        for (i, (a, b)) in sent.iter().zip(back).enumerate() {
+                            compare(a, b, &format!("{path}[{i}]"), lost);
+                        }
+                    }
+                    (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => {}
+                    (a, b) if a == b => {}
+                    (a, b) => lost.push(format!("{path}: {a} comes back as {b}")),
+                }
+            }
+        }
     });
     quote! {
         //! The API document's examples, checked against the generated types.
@@ -113,10 +176,12 @@ pub fn examples_module(model: &Model) -> TokenStream {
         #[test]
         fn every_component_example_round_trips() {
             let checks: &[Check] = &[
-                #(#checks)*
+                #component_checks
             ];
             check_all(checks);
         }
+
+        #response_test
     }
 }
 

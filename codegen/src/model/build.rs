@@ -1,7 +1,7 @@
 //! The model stage's driver: types, then operations, then the decisions that need the whole
 //! picture (where values travel, which `Option`s nest, which fields need a `Box`, the order).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::conventions::Conventions;
 use super::methods::skeletons;
@@ -9,17 +9,31 @@ use super::operations::convert;
 use super::types::TypeBuilder;
 use super::visit::{self, VisitMut};
 use super::{ApiInfo, FieldRepr, Model, Operation, TypeDef, TypeExpr, TypeId, TypeKind, Usage};
-use crate::diagnostic::{Diagnostics, Failure};
+use crate::diagnostic::{Diagnostic, Diagnostics, Failure};
 use crate::pointer::Pointer;
 use crate::resolve::Resolved;
+
+/// What the model is built with besides the document.
+pub struct Inputs<'a> {
+    /// Method names that override the generated ones, keyed by `METHOD /path`.
+    pub operation_names: &'a BTreeMap<String, String>,
+    pub conventions: &'a Conventions,
+    /// Response properties the server always sends: by the pointer of an object schema, the
+    /// property names (see [`crate::read_always_sent`]).
+    pub always_sent: &'a AlwaysSent,
+}
+
+/// By the pointer of an object schema, the names of properties every supported server sends.
+pub type AlwaysSent = BTreeMap<String, BTreeSet<String>>;
 
 /// Builds the model. Warnings come back with it; errors (all of them, up to the limit) fail it.
 pub fn build(
     resolved: &Resolved,
     content_sha256: &str,
-    operation_names: &BTreeMap<String, String>,
-    conventions: &Conventions,
+    inputs: &Inputs<'_>,
 ) -> Result<(Model, Diagnostics), Failure> {
+    let conventions = inputs.conventions;
+    let operation_names = inputs.operation_names;
     let mut diagnostics = Diagnostics::default();
     let (skeletons, stems) = skeletons(resolved, operation_names, &mut diagnostics);
 
@@ -55,6 +69,7 @@ pub fn build(
     }
 
     mark_usage(&mut defs, &operations);
+    diagnostics.extend(require_always_sent(&mut defs, inputs.always_sent));
     for operation in &mut operations {
         operation.pagination = conventions.pagination(operation, &defs);
     }
@@ -119,6 +134,48 @@ fn mark_usage(defs: &mut [TypeDef], operations: &[Operation]) {
         };
     spread(defs, request, |u| &mut u.request);
     spread(defs, response, |u| &mut u.response);
+}
+
+/// A response property every supported server always sends, never `null` (the evidence, see
+/// [`crate::read_always_sent`]), is a plain field: in a type only read from responses, a field
+/// the document leaves optional becomes required. Types the client sends keep the document's
+/// `required` lists, and a nullable field stays an `Option`. Evidence that names no property of
+/// the document is left unused, with a warning: it was gathered from another document.
+fn require_always_sent(defs: &mut [TypeDef], always_sent: &AlwaysSent) -> Diagnostics {
+    let mut unmatched: BTreeSet<(&str, &str)> = always_sent
+        .iter()
+        .flat_map(|(owner, names)| names.iter().map(move |n| (owner.as_str(), n.as_str())))
+        .collect();
+    for def in defs.iter_mut() {
+        let Some(names) = always_sent.get(def.origin.as_str()) else {
+            continue;
+        };
+        let only_read = def.usage.response && !def.usage.request;
+        let TypeKind::Struct(s) = &mut def.kind else {
+            continue;
+        };
+        for field in s.fields.iter_mut().filter(|f| names.contains(&f.wire_name)) {
+            unmatched.remove(&(def.origin.as_str(), field.wire_name.as_str()));
+            if only_read && field.repr == FieldRepr::Optional {
+                field.repr = FieldRepr::Required;
+            }
+        }
+    }
+    let mut diagnostics = Diagnostics::default();
+    if let Some((owner, name)) = unmatched.first() {
+        diagnostics.push(
+            Diagnostic::warning(format!(
+                "the evidence of properties always sent names {} the document does not have, \
+                 first `{name}` of `{owner}`: they stay as the document says",
+                match unmatched.len() {
+                    1 => "one property".to_owned(),
+                    n => format!("{n} properties"),
+                }
+            ))
+            .hint("the document changed: run `cargo xtask audit --evidence`; for another document, pass `--always-sent none`"),
+        );
+    }
+    diagnostics
 }
 
 /// Optional and nullable fields nest `Option`s only in types the client sends, where `null`
@@ -286,4 +343,112 @@ fn output_order(
         defs.iter().map(|d| (d.id, group(&d.origin))).collect();
     order.sort_by_key(|(id, group)| (*group, *id));
     order.into_iter().map(|(id, _)| id).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Docs, Field, Struct};
+
+    fn field(name: &str, repr: FieldRepr) -> Field {
+        Field {
+            name: name.into(),
+            wire_name: name.into(),
+            ty: TypeExpr::String,
+            repr,
+            docs: Docs::default(),
+            boxed: false,
+        }
+    }
+
+    fn def(name: &str, usage: Usage, fields: Vec<Field>) -> TypeDef {
+        TypeDef {
+            id: TypeId(0),
+            name: name.into(),
+            origin: Pointer::root()
+                .push("components")
+                .push("schemas")
+                .push(name),
+            docs: Docs::default(),
+            about: String::new(),
+            kind: TypeKind::Struct(Struct { fields }),
+            usage,
+        }
+    }
+
+    fn reprs(def: &TypeDef) -> Vec<FieldRepr> {
+        match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| f.repr).collect(),
+            _ => vec![],
+        }
+    }
+
+    #[test]
+    fn always_sent_fields_of_response_types_become_required() {
+        let read = Usage {
+            request: false,
+            response: true,
+        };
+        let both = Usage {
+            request: true,
+            response: true,
+        };
+        let fields = || {
+            vec![
+                field("name", FieldRepr::Optional),
+                field("nickname", FieldRepr::Optional),
+                field("support", FieldRepr::Nullable),
+            ]
+        };
+        let mut defs = vec![def("Video", read, fields()), def("Channel", both, fields())];
+        let names = |list: &[&str]| list.iter().map(|n| (*n).to_owned()).collect();
+        let evidence = BTreeMap::from([
+            (
+                "#/components/schemas/Video".to_owned(),
+                names(&["name", "support"]),
+            ),
+            ("#/components/schemas/Channel".to_owned(), names(&["name"])),
+        ]);
+        assert!(require_always_sent(&mut defs, &evidence).is_empty());
+        // Only the optional field of the type only read from responses changes; a nullable
+        // field and the fields of a type the client sends keep the document's rule.
+        let [video, channel] = &defs[..] else {
+            panic!("two types")
+        };
+        assert_eq!(
+            reprs(video),
+            [
+                FieldRepr::Required,
+                FieldRepr::Optional,
+                FieldRepr::Nullable
+            ]
+        );
+        assert_eq!(
+            reprs(channel),
+            [
+                FieldRepr::Optional,
+                FieldRepr::Optional,
+                FieldRepr::Nullable
+            ]
+        );
+    }
+
+    #[test]
+    fn evidence_that_names_no_property_is_a_warning() {
+        let mut defs = vec![def("Video", Usage::default(), vec![])];
+        let evidence = BTreeMap::from([(
+            "#/components/schemas/Video".to_owned(),
+            BTreeSet::from(["name".to_owned()]),
+        )]);
+        let diagnostics = require_always_sent(&mut defs, &evidence);
+        assert!(!diagnostics.has_errors());
+        let message = diagnostics.warnings().next().map(ToString::to_string);
+        assert!(
+            message
+                .as_deref()
+                .is_some_and(|m| m.contains("one property")
+                    && m.contains("`name` of `#/components/schemas/Video`")),
+            "{message:?}"
+        );
+    }
 }

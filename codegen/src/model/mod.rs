@@ -24,7 +24,7 @@ use crate::naming::RustName;
 use crate::pointer::Pointer;
 /// Documentation is the schema's, as resolved: one type from the document to the doc comments.
 pub use crate::resolve::{Constraints, Docs};
-pub use build::build;
+pub use build::{Inputs, build};
 pub use conventions::Conventions;
 
 /// Everything the emit stage needs.

@@ -98,6 +98,7 @@ pub(super) fn convert_response(
             (_, None) => Some(ResponseBody::Json(TypeExpr::Json)),
         }
     };
+    record_examples(response, types);
     let mut headers = Vec::new();
     let mut scope = Scope::new();
     for header in &response.headers {
@@ -141,6 +142,23 @@ pub(super) fn convert_response(
         body,
         headers,
     })
+}
+
+/// The examples of a response's JSON bodies (recordings from a running server, in PeerTube's
+/// document), each with the type of its body: the generated crate checks that they decode.
+fn record_examples(response: &resolve::Response, types: &mut TypeBuilder<'_>) {
+    for content in &response.content {
+        let Some(Ok(node)) = &content.schema else {
+            continue;
+        };
+        if body_format(&content.media_type) != BodyFormat::Json || content.examples.is_empty() {
+            continue;
+        }
+        let ty = types.type_of(node);
+        for (pointer, value) in &content.examples {
+            types.add_example(pointer.clone(), value.clone(), ty.clone());
+        }
+    }
 }
 
 /// Headers that describe the transport, not the operation's result.

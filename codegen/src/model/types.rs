@@ -132,6 +132,11 @@ impl<'a> TypeBuilder<'a> {
         )
     }
 
+    /// Records an example written outside the schemas (a response's), with the type it has.
+    pub fn add_example(&mut self, pointer: Pointer, value: serde_json::Value, ty: TypeExpr) {
+        self.examples.insert(pointer, (value, ty));
+    }
+
     /// Records the example of a component schema's node, with the node's (non-null) type.
     fn record_example(&mut self, node: &Node, expr: &TypeExpr) {
         if let Some(example) = &node.docs.example

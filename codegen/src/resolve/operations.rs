@@ -130,6 +130,9 @@ pub struct RequestBody {
 pub struct Content {
     pub media_type: String,
     pub schema: Option<Result<Rc<Node>, Diagnostic>>,
+    /// Its `example` and the values of its `examples`, where each is written (a `$ref` to a
+    /// component example is not followed).
+    pub examples: Vec<(Pointer, Value)>,
 }
 
 #[derive(Debug)]
@@ -401,12 +404,30 @@ impl Reader<'_, '_> {
     ) -> Vec<Content> {
         content
             .iter()
-            .map(|(media_type, media)| Content {
-                media_type: media_type.clone(),
-                schema: media.schema.as_ref().map(|_| {
-                    let schema_at = at.push("content").push(media_type).push("schema");
-                    self.schemas.resolve(&schema_at)
-                }),
+            .map(|(media_type, media)| {
+                let content_at = at.push("content").push(media_type);
+                let named = media
+                    .examples
+                    .iter()
+                    .filter_map(|(name, example)| match example {
+                        ReferenceOr::Item(example) => Some((
+                            content_at.push("examples").push(name).push("value"),
+                            example.value.clone()?,
+                        )),
+                        ReferenceOr::Reference { .. } => None,
+                    });
+                Content {
+                    media_type: media_type.clone(),
+                    schema: media
+                        .schema
+                        .as_ref()
+                        .map(|_| self.schemas.resolve(&content_at.push("schema"))),
+                    examples: (media.example.clone())
+                        .map(|value| (content_at.push("example"), value))
+                        .into_iter()
+                        .chain(named)
+                        .collect(),
+                }
             })
             .collect()
     }

@@ -450,9 +450,12 @@ mod tests {
             }
         });
         let resolved = crate::resolve::resolve(document).unwrap();
-        build(&resolved, "", &BTreeMap::new(), conventions)
-            .unwrap()
-            .0
+        let inputs = crate::model::Inputs {
+            operation_names: &BTreeMap::new(),
+            conventions,
+            always_sent: &BTreeMap::new(),
+        };
+        build(&resolved, "", &inputs).unwrap().0
     }
 
     fn kind<'m>(model: &'m Model, name: &str) -> &'m TypeKind {

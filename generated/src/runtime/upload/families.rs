@@ -57,16 +57,19 @@ fn path(segments: &[&str]) -> Vec<String> {
     segments.iter().map(|s| (*s).to_owned()).collect()
 }
 
-/// The largest chunk the server takes, from its public configuration (0: none set).
+/// The largest chunk the server takes, from its public configuration (0: none set). Only this
+/// number is read, as JSON: a configuration that `ServerConfig` does not take (another
+/// release's) must not stop an upload.
 fn max_chunk_size(client: Client) -> Pending<Option<u64>> {
     Box::pin(async move {
-        let config = client.get_config().await?;
+        let mut call = client.call(&info::GET_CONFIG, &["api", "v1", "config"]);
+        call.accept("application/json");
+        let response = client.send(call).await?;
+        let config: serde_json::Value =
+            crate::runtime::response::json(&info::GET_CONFIG, response).await?;
         Ok(config
-            .client
-            .and_then(|c| c.videos)
-            .and_then(|v| v.resumable_upload)
-            .and_then(|r| r.max_chunk_size)
-            .and_then(|size| u64::try_from(size).ok())
+            .pointer("/client/videos/resumableUpload/maxChunkSize")
+            .and_then(serde_json::Value::as_u64)
             .filter(|size| *size > 0))
     })
 }
