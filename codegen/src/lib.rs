@@ -87,6 +87,9 @@ pub struct Config {
     pub deny_warnings: bool,
     /// Which of PeerTube's conventions to follow (all, by default).
     pub conventions: Conventions,
+    /// Keep the document as the generator read it, overlay applied ([`Generated::document`]):
+    /// what an independent validator should check the client against.
+    pub keep_document: bool,
 }
 
 impl Default for Config {
@@ -98,6 +101,7 @@ impl Default for Config {
             overlay: None,
             deny_warnings: false,
             conventions: Conventions::default(),
+            keep_document: false,
         }
     }
 }
@@ -144,6 +148,9 @@ pub struct Generated {
     pub overlay: Option<overlay::Applied>,
     /// Wall time of each stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The document the crate was generated from, overlay applied, when
+    /// [`Config::keep_document`] asks for it.
+    pub document: Option<serde_json::Value>,
 }
 
 /// Stages 4 and 5, file by file on two threads: they are most of a run, and the two big files
@@ -227,6 +234,7 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
         None => None,
     };
     lap("overlay");
+    let kept = config.keep_document.then(|| document.value.clone());
     let resolved = resolve::resolve(document.value)?;
     lap("resolve");
     let (model, warnings) = model::build(
@@ -262,5 +270,6 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
         warnings,
         overlay,
         timings,
+        document: kept,
     })
 }

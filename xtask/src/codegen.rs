@@ -15,7 +15,7 @@ const WARNINGS_SHOWN: usize = 12;
 pub fn run(args: &[String]) -> Result<(), String> {
     let args = Args::parse(
         args,
-        &["--spec", "--out", "--names", "--overlay"],
+        &["--spec", "--out", "--names", "--overlay", "--emit-document"],
         &["--check", "--deny-warnings"],
     )?;
     let spec = spec_path(args.value("--spec"))?;
@@ -33,6 +33,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         operation_names: read_names(args.value("--names"))?,
         overlay: read_overlay(args.value("--overlay"))?,
         deny_warnings: args.has("--deny-warnings"),
+        keep_document: args.value("--emit-document").is_some(),
         ..Config::default()
     };
     let generated = codegen::generate(&bytes, &origin, &config).map_err(|failure| {
@@ -48,6 +49,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         };
         format!("{failure}\n\ncodegen failed: {errors} error(s) in {origin}{note}")
     })?;
+    if let (Some(path), Some(document)) = (args.value("--emit-document"), &generated.document) {
+        emit_document(std::path::Path::new(path), document)?;
+    }
     let file_name = spec
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -182,6 +186,20 @@ pub(crate) fn read_names(
     };
     let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     codegen::read_names(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
+}
+
+/// Writes the document the crate was generated from (overlay applied) as JSON, for a
+/// validator to check the client against exactly that.
+fn emit_document(path: &std::path::Path, document: &serde_json::Value) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let text = serde_json::to_string_pretty(document)
+        .map_err(|e| format!("cannot write the document as JSON: {e}"))?;
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    say!("  the document, overlay applied: {}", path.display());
+    Ok(())
 }
 
 fn check_crate(

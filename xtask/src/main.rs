@@ -36,6 +36,7 @@ usage: cargo xtask <command> [options]
 
 commands:
   codegen [--spec PATH] [--out DIR] [--names PATH] [--overlay PATH] [--check] [--deny-warnings]
+          [--emit-document PATH]
       Generate the client crate from an OpenAPI document (JSON or YAML).
       --spec PATH       the document (default: spec/upstream/openapi.yaml or .json)
       --out DIR         write the crate there instead of generated/ (and nothing else)
@@ -43,6 +44,7 @@ commands:
       --overlay PATH    corrections applied first (default: spec/overlay.yaml; `none`)
       --check           write nothing; fail if the crate on disk is not what the generator writes
       --deny-warnings   fail when the document gives any warning
+      --emit-document PATH  also write the document as generated from (overlay applied), JSON
   diff [OLD] NEW [--markdown] [--changelog] [--overlay PATH] [--names PATH]
       What the crate generated from NEW changes for its users, against OLD (default: the
       pinned document, kept in spec/upstream/ by codegen): methods and types added, removed,
