@@ -90,6 +90,8 @@ pub struct Config {
     /// Keep the document as the generator read it, overlay applied ([`Generated::document`]):
     /// what an independent validator should check the client against.
     pub keep_document: bool,
+    /// Also write the contract sweep ([`Generated::contract_sweep`]).
+    pub contract_sweep: bool,
 }
 
 impl Default for Config {
@@ -102,6 +104,7 @@ impl Default for Config {
             deny_warnings: false,
             conventions: Conventions::default(),
             keep_document: false,
+            contract_sweep: false,
         }
     }
 }
@@ -151,6 +154,9 @@ pub struct Generated {
     /// The document the crate was generated from, overlay applied, when
     /// [`Config::keep_document`] asks for it.
     pub document: Option<serde_json::Value>,
+    /// The contract sweep, a test of the `tests` crate that calls every operation once (its
+    /// path is from the repository's root), when [`Config::contract_sweep`] asks for it.
+    pub contract_sweep: Option<OutputFile>,
 }
 
 /// Stages 4 and 5, file by file on two threads: they are most of a run, and the two big files
@@ -259,6 +265,13 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
     let (files, emit_time, format_time) = emit_and_format(&model, package, &preamble)?;
     timings.push(("emit", emit_time));
     timings.push(("format", format_time));
+    let contract_sweep = match config.contract_sweep {
+        true => Some(format::format_file(
+            emit::contract_sweep_file(&model),
+            &preamble,
+        )?),
+        false => None,
+    };
 
     Ok(Generated {
         files,
@@ -271,5 +284,6 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
         overlay,
         timings,
         document: kept,
+        contract_sweep,
     })
 }

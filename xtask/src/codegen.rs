@@ -34,6 +34,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         overlay: read_overlay(args.value("--overlay"))?,
         deny_warnings: args.has("--deny-warnings"),
         keep_document: args.value("--emit-document").is_some(),
+        // The sweep calls the crate in generated/, so it goes with that crate only.
+        contract_sweep: default_out,
         ..Config::default()
     };
     let generated = codegen::generate(&bytes, &origin, &config).map_err(|failure| {
@@ -75,6 +77,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         if let Some(upgrade) = &upgrade {
             say!("{}", upgrade.summary(&diff::crate_version(&out)).trim_end());
         }
+        check_contract_sweep(&generated)?;
         return check_crate(&generated, &new_pin, &out, default_out);
     }
 
@@ -82,6 +85,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let version = diff::crate_version(&out);
     let report = write::write(&out, &generated.files)
         .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    if let Some(sweep) = &generated.contract_sweep {
+        let path = root().join(&sweep.path);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(sweep.contents.as_str()) {
+            std::fs::write(&path, &sweep.contents)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            say!("  wrote {}", sweep.path);
+        }
+    }
     if default_out {
         let pin_path = pin::path();
         if pin::read(&pin_path)?.as_ref() != Some(&new_pin) {
@@ -200,6 +211,22 @@ fn emit_document(path: &std::path::Path, document: &serde_json::Value) -> Result
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     say!("  the document, overlay applied: {}", path.display());
     Ok(())
+}
+
+/// The contract sweep in `tests/` must be the one the generator writes, like `generated/`.
+fn check_contract_sweep(generated: &Generated) -> Result<(), String> {
+    let Some(sweep) = &generated.contract_sweep else {
+        return Ok(());
+    };
+    let path = root().join(&sweep.path);
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    if on_disk.replace("\r\n", "\n") == sweep.contents {
+        return Ok(());
+    }
+    Err(format!(
+        "{} is stale.\nRun `cargo xtask codegen` (with the same --spec) and commit the result.",
+        sweep.path
+    ))
 }
 
 fn check_crate(
