@@ -20,1912 +20,1938 @@ fn every_operation_sends_a_request_the_document_accepts() {
 }
 
 fn cases() -> Vec<Case> {
-    vec![
+    Vec::from([
         Case {
             name: "get_static_web_videos_by_filename",
             method: "GET",
             path: "/static/web-videos/{filename}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_static_web_videos_by_filename(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_static_web_videos_by_filename(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_static_web_videos_private_by_filename",
             method: "GET",
             path: "/static/web-videos/private/{filename}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_static_web_videos_private_by_filename(String::from("a"))
-                        .video_file_token(peertube_client::Secret::new("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_static_web_videos_private_by_filename(String::from("a"))
+                    .video_file_token(peertube_client::Secret::new("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_static_streaming_playlists_hls_by_filename",
             method: "GET",
             path: "/static/streaming-playlists/hls/{filename}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_static_streaming_playlists_hls_by_filename(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_static_streaming_playlists_hls_by_filename(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_static_streaming_playlists_hls_private_by_filename",
             method: "GET",
             path: "/static/streaming-playlists/hls/private/{filename}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_static_streaming_playlists_hls_private_by_filename(String::from("a"))
-                        .video_file_token(peertube_client::Secret::new("a"))
-                        .reinject_video_file_token(true)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_static_streaming_playlists_hls_private_by_filename(
+                        String::from("a"),
+                    )
+                    .video_file_token(peertube_client::Secret::new("a"))
+                    .reinject_video_file_token(true)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_download_videos_generate_by_video_id_or_uuid",
             method: "GET",
             path: "/download/videos/generate/{videoIdOrUUID}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_download_videos_generate_by_video_id_or_uuid(
-                            types::VideoIdOrUUID::Id(42i64),
-                            vec![1i64],
-                        )
-                        .video_file_token(peertube_client::Secret::new("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_download_videos_generate_by_video_id_or_uuid(
+                        types::VideoIdOrUUID::Id(42i64),
+                        vec![1i64],
+                    )
+                    .video_file_token(peertube_client::Secret::new("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_syndicated_comments",
             method: "GET",
             path: "/feeds/video-comments.{format}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_syndicated_comments(types::GetSyndicatedCommentsFormat::Xml)
-                        .video_id(String::from("a"))
-                        .account_id(String::from("a"))
-                        .account_name(String::from("a"))
-                        .video_channel_id(String::from("a"))
-                        .video_channel_name(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_syndicated_comments(types::GetSyndicatedCommentsFormat::Xml)
+                    .video_id(String::from("a"))
+                    .account_id(String::from("a"))
+                    .account_name(String::from("a"))
+                    .video_channel_id(String::from("a"))
+                    .video_channel_name(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_syndicated_videos",
             method: "GET",
             path: "/feeds/videos.{format}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_syndicated_videos(types::GetSyndicatedVideosFormat::Xml)
-                        .account_id(String::from("a"))
-                        .account_name(String::from("a"))
-                        .video_channel_id(String::from("a"))
-                        .video_channel_name(String::from("a"))
-                        .sort(String::from("a"))
-                        .nsfw(types::Nsfw::True)
-                        .is_local(true)
-                        .include(types::Include::V0)
-                        .privacy_one_of(types::VideoPrivacySet::Public)
-                        .has_hls_files(true)
-                        .has_web_video_files(true)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_syndicated_videos(types::GetSyndicatedVideosFormat::Xml)
+                    .account_id(String::from("a"))
+                    .account_name(String::from("a"))
+                    .video_channel_id(String::from("a"))
+                    .video_channel_name(String::from("a"))
+                    .sort(String::from("a"))
+                    .nsfw(types::Nsfw::True)
+                    .is_local(true)
+                    .include(types::Include::V0)
+                    .privacy_one_of(vec![types::VideoPrivacySet::Public])
+                    .has_hls_files(true)
+                    .has_web_video_files(true)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_syndicated_subscription_videos",
             method: "GET",
             path: "/feeds/subscriptions.{format}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_syndicated_subscription_videos(
-                            types::GetSyndicatedSubscriptionVideosFormat::Xml,
-                            String::from("a"),
-                            peertube_client::Secret::new("a"),
-                        )
-                        .sort(String::from("a"))
-                        .nsfw(types::Nsfw::True)
-                        .is_local(true)
-                        .include(types::Include::V0)
-                        .privacy_one_of(types::VideoPrivacySet::Public)
-                        .has_hls_files(true)
-                        .has_web_video_files(true)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_syndicated_subscription_videos(
+                        types::GetSyndicatedSubscriptionVideosFormat::Xml,
+                        String::from("a"),
+                        peertube_client::Secret::new("a"),
+                    )
+                    .sort(String::from("a"))
+                    .nsfw(types::Nsfw::True)
+                    .is_local(true)
+                    .include(types::Include::V0)
+                    .privacy_one_of(vec![types::VideoPrivacySet::Public])
+                    .has_hls_files(true)
+                    .has_web_video_files(true)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_videos_podcast_feed",
             method: "GET",
             path: "/feeds/podcast/videos.xml",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_videos_podcast_feed()
-                        .video_channel_id(String::from("a"))
-                        .playlist_id(String::from("a"))
-                        .enclosure_preference(
-                            types::GetVideosPodcastFeedEnclosurePreference::VideoOnly,
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_videos_podcast_feed()
+                    .video_channel_id(String::from("a"))
+                    .playlist_id(String::from("a"))
+                    .enclosure_preference(
+                        types::GetVideosPodcastFeedEnclosurePreference::VideoOnly,
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_account",
             method: "GET",
             path: "/api/v1/accounts/{name}",
-            call: |client| {
-                Box::pin(async move { client.get_account(String::from("a")).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_account(String::from("a")).await.map(drop)
+            }),
         },
         Case {
             name: "get_account_videos",
             method: "GET",
             path: "/api/v1/accounts/{name}/videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_account_videos(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .skip_count(types::SkipCount::True)
-                        .sort(types::VideosSort::Name)
-                        .nsfw(types::Nsfw::True)
-                        .nsfw_flags_included(types::NSFWFlag::NONE)
-                        .nsfw_flags_excluded(types::NSFWFlag::NONE)
-                        .is_live(true)
-                        .include_scheduled_live(true)
-                        .category_one_of(vec![15i64])
-                        .licence_one_of(vec![2i64])
-                        .language_one_of(vec![String::from("en")])
-                        .tags_one_of(vec![String::from("a")])
-                        .tags_all_of(vec![String::from("a")])
-                        .is_local(true)
-                        .include(types::Include::V0)
-                        .has_hls_files(true)
-                        .has_web_video_files(true)
-                        .host(String::from("a"))
-                        .auto_tag_one_of(vec![String::from("a")])
-                        .state_one_of(vec![types::VideoStateConstantId::Published])
-                        .privacy_one_of(types::VideoPrivacySet::Public)
-                        .exclude_already_watched(true)
-                        .search(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_account_videos(String::from("a"))
+                    .start(1i64)
+                    .count(1i64)
+                    .skip_count(types::SkipCount::True)
+                    .sort(types::VideosSort::Name)
+                    .nsfw(types::Nsfw::True)
+                    .nsfw_flags_included(types::NSFWFlag::NONE)
+                    .nsfw_flags_excluded(types::NSFWFlag::NONE)
+                    .is_live(true)
+                    .include_scheduled_live(true)
+                    .category_one_of(vec![15i64])
+                    .licence_one_of(vec![2i64])
+                    .language_one_of(vec![String::from("en")])
+                    .tags_one_of(vec![String::from("a")])
+                    .tags_all_of(vec![String::from("a")])
+                    .is_local(true)
+                    .include(types::Include::V0)
+                    .has_hls_files(true)
+                    .has_web_video_files(true)
+                    .host(String::from("a"))
+                    .auto_tag_one_of(vec![String::from("a")])
+                    .state_one_of(vec![types::VideoStateConstantId::Published])
+                    .privacy_one_of(vec![types::VideoPrivacySet::Public])
+                    .exclude_already_watched(true)
+                    .search(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_account_followers",
             method: "GET",
             path: "/api/v1/accounts/{name}/followers",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_account_followers(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::FollowersSort::CreatedAt)
-                        .search(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_account_followers(String::from("a"))
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::FollowersSort::CreatedAt)
+                    .search(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_accounts",
             method: "GET",
             path: "/api/v1/accounts",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_accounts()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_accounts()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_config",
             method: "GET",
             path: "/api/v1/config",
+            unchecked: &[],
             call: |client| Box::pin(async move { client.get_config().await.map(drop) }),
         },
         Case {
             name: "get_about",
             method: "GET",
             path: "/api/v1/config/about",
+            unchecked: &[],
             call: |client| Box::pin(async move { client.get_about().await.map(drop) }),
         },
         Case {
             name: "get_custom_config",
             method: "GET",
             path: "/api/v1/config/custom",
-            call: |client| Box::pin(async move { client.get_custom_config().await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_custom_config().await.map(drop)
+            }),
         },
         Case {
             name: "put_custom_config",
             method: "PUT",
             path: "/api/v1/config/custom",
-            call: |client| Box::pin(async move { client.put_custom_config().await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.put_custom_config().await.map(drop)
+            }),
         },
         Case {
             name: "del_custom_config",
             method: "DELETE",
             path: "/api/v1/config/custom",
-            call: |client| Box::pin(async move { client.del_custom_config().await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.del_custom_config().await.map(drop)
+            }),
         },
         Case {
             name: "post_config_instance_banner_pick",
             method: "POST",
             path: "/api/v1/config/instance-banner/pick",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_config_instance_banner_pick(types::PostConfigInstanceBannerPickBody {
-                            bannerfile: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_config_instance_banner_pick(types::PostConfigInstanceBannerPickBody {
+                        bannerfile: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_config_instance_banner",
             method: "DELETE",
             path: "/api/v1/config/instance-banner",
-            call: |client| {
-                Box::pin(async move { client.delete_config_instance_banner().await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.delete_config_instance_banner().await.map(drop)
+            }),
         },
         Case {
             name: "post_config_instance_avatar_pick",
             method: "POST",
             path: "/api/v1/config/instance-avatar/pick",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_config_instance_avatar_pick(types::PostConfigInstanceAvatarPickBody {
-                            avatarfile: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_config_instance_avatar_pick(types::PostConfigInstanceAvatarPickBody {
+                        avatarfile: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_config_instance_avatar",
             method: "DELETE",
             path: "/api/v1/config/instance-avatar",
-            call: |client| {
-                Box::pin(async move { client.delete_config_instance_avatar().await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.delete_config_instance_avatar().await.map(drop)
+            }),
         },
         Case {
             name: "post_config_instance_logo_by_logo_type_pick",
             method: "POST",
             path: "/api/v1/config/instance-logo/{logoType}/pick",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_config_instance_logo_by_logo_type_pick(
-                            types::LogoTypeParam::Favicon,
-                            types::PostConfigInstanceLogoByLogoTypePickBody { logofile: None },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_config_instance_logo_by_logo_type_pick(
+                        types::LogoTypeParam::Favicon,
+                        types::PostConfigInstanceLogoByLogoTypePickBody {
+                            logofile: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_config_instance_logo_by_logo_type",
             method: "DELETE",
             path: "/api/v1/config/instance-logo/{logoType}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_config_instance_logo_by_logo_type(types::LogoTypeParam::Favicon)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_config_instance_logo_by_logo_type(
+                        types::LogoTypeParam::Favicon,
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_custom_pages_homepage_instance",
             method: "GET",
             path: "/api/v1/custom-pages/homepage/instance",
-            call: |client| {
-                Box::pin(async move { client.get_custom_pages_homepage_instance().await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_custom_pages_homepage_instance().await.map(drop)
+            }),
         },
         Case {
             name: "put_custom_pages_homepage_instance",
             method: "PUT",
             path: "/api/v1/custom-pages/homepage/instance",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_custom_pages_homepage_instance(
-                            types::PutCustomPagesHomepageInstanceBody { content: None },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_custom_pages_homepage_instance(types::PutCustomPagesHomepageInstanceBody {
+                        content: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_jobs_pause",
             method: "POST",
             path: "/api/v1/jobs/pause",
-            call: |client| Box::pin(async move { client.post_jobs_pause().await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.post_jobs_pause().await.map(drop)
+            }),
         },
         Case {
             name: "post_jobs_resume",
             method: "POST",
             path: "/api/v1/jobs/resume",
-            call: |client| Box::pin(async move { client.post_jobs_resume().await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.post_jobs_resume().await.map(drop)
+            }),
         },
         Case {
             name: "get_jobs",
             method: "GET",
             path: "/api/v1/jobs/{state}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_jobs(types::GetJobsState::Empty)
-                        .job_type(types::JobType::ActivitypubCleaner)
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_jobs(types::GetJobsState::Active)
+                    .job_type(types::JobType::ActivitypubCleaner)
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "cancel_job",
             method: "POST",
             path: "/api/v1/jobs/{jobType}/{jobId}/cancel",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .cancel_job(types::JobType::ActivitypubCleaner, String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .cancel_job(types::JobType::ActivitypubCleaner, String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_server_followers",
             method: "GET",
             path: "/api/v1/server/followers",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_server_followers()
-                        .state(types::FollowStateParam::Pending)
-                        .actor_type(types::ActorType::Person)
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_server_followers()
+                    .state(types::FollowStateParam::Pending)
+                    .actor_type(types::ActorType::Person)
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_server_followers_by_handle",
             method: "DELETE",
             path: "/api/v1/server/followers/{handle}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_server_followers_by_handle(String::from("user@example.com"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_server_followers_by_handle(String::from("user@example.com"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_server_followers_by_handle_reject",
             method: "POST",
             path: "/api/v1/server/followers/{handle}/reject",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_server_followers_by_handle_reject(String::from("user@example.com"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_server_followers_by_handle_reject(
+                        String::from("user@example.com"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_server_followers_by_handle_accept",
             method: "POST",
             path: "/api/v1/server/followers/{handle}/accept",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_server_followers_by_handle_accept(String::from("user@example.com"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_server_followers_by_handle_accept(
+                        String::from("user@example.com"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_server_following",
             method: "GET",
             path: "/api/v1/server/following",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_server_following()
-                        .state(types::FollowStateParam::Pending)
-                        .actor_type(types::ActorType::Person)
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_server_following()
+                    .state(types::FollowStateParam::Pending)
+                    .actor_type(types::ActorType::Person)
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_server_following",
             method: "POST",
             path: "/api/v1/server/following",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_server_following(types::PostServerFollowingBody {
-                            hosts: None,
-                            handles: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_server_following(types::PostServerFollowingBody {
+                        hosts: None,
+                        handles: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_server_following_by_host_or_handle",
             method: "DELETE",
             path: "/api/v1/server/following/{hostOrHandle}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_server_following_by_host_or_handle(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_server_following_by_host_or_handle(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "add_user",
             method: "POST",
             path: "/api/v1/users",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .add_user(types::AddUser {
-                            username: String::from("chocobozzz"),
-                            password: peertube_client::Secret::new("aaaaaa"),
-                            email: String::from("user@example.com"),
-                            video_quota: None,
-                            video_quota_daily: None,
-                            channel_name: None,
-                            role: types::UserRole::Admin,
-                            admin_flags: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .add_user(types::AddUser {
+                        username: String::from("chocobozzz"),
+                        password: peertube_client::Secret::new("aaaaaa"),
+                        email: String::from("user@example.com"),
+                        video_quota: None,
+                        video_quota_daily: None,
+                        channel_name: None,
+                        role: types::UserRole::Admin,
+                        admin_flags: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_users",
             method: "GET",
             path: "/api/v1/users",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_users()
-                        .search(String::from("a"))
-                        .blocked(true)
-                        .role(types::UserRole::Admin)
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::UsersSort::IdDesc)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_users()
+                    .search(String::from("a"))
+                    .blocked(true)
+                    .role(types::UserRole::Admin)
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::UsersSort::IdDesc)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "del_user",
             method: "DELETE",
             path: "/api/v1/users/{id}",
-            call: |client| Box::pin(async move { client.del_user(42i64).await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.del_user(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "get_user",
             method: "GET",
             path: "/api/v1/users/{id}",
-            call: |client| {
-                Box::pin(async move { client.get_user(42i64).with_stats(true).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_user(42i64).with_stats(true).await.map(drop)
+            }),
         },
         Case {
             name: "put_user",
             method: "PUT",
             path: "/api/v1/users/{id}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_user(
-                            42i64,
-                            types::UpdateUser {
-                                email: None,
-                                email_verified: None,
-                                video_quota: None,
-                                video_quota_daily: None,
-                                plugin_auth: None,
-                                role: None,
-                                admin_flags: None,
-                                password: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_user(
+                        42i64,
+                        types::UpdateUser {
+                            email: None,
+                            email_verified: None,
+                            video_quota: None,
+                            video_quota_daily: None,
+                            plugin_auth: None,
+                            role: None,
+                            admin_flags: None,
+                            password: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_users_by_id_block",
             method: "POST",
             path: "/api/v1/users/{id}/block",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_users_by_id_block(
-                            42i64,
-                            types::PostUsersByIdBlockBody { reason: None },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_users_by_id_block(
+                        42i64,
+                        types::PostUsersByIdBlockBody {
+                            reason: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_users_by_id_unblock",
             method: "POST",
             path: "/api/v1/users/{id}/unblock",
-            call: |client| {
-                Box::pin(async move { client.post_users_by_id_unblock(42i64).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.post_users_by_id_unblock(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "get_oauth_client",
             method: "GET",
             path: "/api/v1/oauth-clients/local",
-            call: |client| Box::pin(async move { client.get_oauth_client().await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_oauth_client().await.map(drop)
+            }),
         },
         Case {
             name: "get_oauth_token",
             method: "POST",
             path: "/api/v1/users/token",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_oauth_token(types::GetOAuthTokenBody::Password(
-                            types::OAuthTokenPassword {
-                                client_id: String::from("v1ikx5hnfop4mdpnci8nsqh93c45rldf"),
-                                client_secret: peertube_client::Secret::new(
-                                    "AjWiOapPltI6EnsWQwlFarRtLh4u8tDt",
-                                ),
-                                username: String::from("chocobozzz"),
-                                password: None,
-                                external_auth_token: None,
-                            },
-                        ))
-                        .x_peertube_otp(peertube_client::Secret::new("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_oauth_token(
+                        types::GetOAuthTokenBody::Password(types::OAuthTokenPassword {
+                            client_id: String::from("v1ikx5hnfop4mdpnci8nsqh93c45rldf"),
+                            client_secret: peertube_client::Secret::new(
+                                "AjWiOapPltI6EnsWQwlFarRtLh4u8tDt",
+                            ),
+                            username: String::from("chocobozzz"),
+                            password: None,
+                            external_auth_token: None,
+                        }),
+                    )
+                    .x_peertube_otp(peertube_client::Secret::new("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "revoke_oauth_token",
             method: "POST",
             path: "/api/v1/users/revoke-token",
-            call: |client| Box::pin(async move { client.revoke_oauth_token().await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.revoke_oauth_token().await.map(drop)
+            }),
         },
         Case {
             name: "get_users_by_id_token_sessions",
             method: "GET",
             path: "/api/v1/users/{id}/token-sessions",
-            call: |client| {
-                Box::pin(
-                    async move { client.get_users_by_id_token_sessions(42i64).await.map(drop) },
-                )
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_users_by_id_token_sessions(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "post_users_by_id_token_sessions_by_token_session_id_revoke",
             method: "POST",
             path: "/api/v1/users/{id}/token-sessions/{tokenSessionId}/revoke",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_users_by_id_token_sessions_by_token_session_id_revoke(42i64, 42i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_users_by_id_token_sessions_by_token_session_id_revoke(
+                        42i64,
+                        42i64,
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "resend_email_to_verify_user",
             method: "POST",
             path: "/api/v1/users/ask-send-verify-email",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .resend_email_to_verify_user(types::ResendEmailToVerifyUserBody {
-                            email: String::from("a"),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .resend_email_to_verify_user(types::ResendEmailToVerifyUserBody {
+                        email: String::from("a"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "resend_email_to_verify_registration",
             method: "POST",
             path: "/api/v1/users/registrations/ask-send-verify-email",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .resend_email_to_verify_registration(
-                            types::ResendEmailToVerifyRegistrationBody {
-                                email: String::from("a"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .resend_email_to_verify_registration(types::ResendEmailToVerifyRegistrationBody {
+                        email: String::from("a"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "verify_user",
             method: "POST",
             path: "/api/v1/users/{id}/verify-email",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .verify_user(
-                            42i64,
-                            types::VerifyUserBody {
-                                verification_string: String::from("https://peertube.example/"),
-                                is_pending_email: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .verify_user(
+                        42i64,
+                        types::VerifyUserBody {
+                            verification_string: String::from(
+                                "https://peertube.example/",
+                            ),
+                            is_pending_email: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "verify_registration_email",
             method: "POST",
             path: "/api/v1/users/registrations/{registrationId}/verify-email",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .verify_registration_email(
-                            42i64,
-                            types::VerifyRegistrationEmailBody {
-                                verification_string: String::from("https://peertube.example/"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .verify_registration_email(
+                        42i64,
+                        types::VerifyRegistrationEmailBody {
+                            verification_string: String::from(
+                                "https://peertube.example/",
+                            ),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_users_ask_reset_password",
             method: "POST",
             path: "/api/v1/users/ask-reset-password",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_users_ask_reset_password(types::PostUsersAskResetPasswordBody {
-                            email: String::from("a"),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_users_ask_reset_password(types::PostUsersAskResetPasswordBody {
+                        email: String::from("a"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_users_by_id_reset_password",
             method: "POST",
             path: "/api/v1/users/{id}/reset-password",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_users_by_id_reset_password(
-                            42i64,
-                            types::PostUsersByIdResetPasswordBody {
-                                verification_string: String::from("https://peertube.example/"),
-                                password: peertube_client::Secret::new("a"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_users_by_id_reset_password(
+                        42i64,
+                        types::PostUsersByIdResetPasswordBody {
+                            verification_string: String::from(
+                                "https://peertube.example/",
+                            ),
+                            password: peertube_client::Secret::new("a"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "request_two_factor",
             method: "POST",
             path: "/api/v1/users/{id}/two-factor/request",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .request_two_factor(
-                            42i64,
-                            types::RequestTwoFactorBody {
-                                current_password: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .request_two_factor(
+                        42i64,
+                        types::RequestTwoFactorBody {
+                            current_password: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "confirm_two_factor_request",
             method: "POST",
             path: "/api/v1/users/{id}/two-factor/confirm-request",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .confirm_two_factor_request(
-                            42i64,
-                            types::ConfirmTwoFactorRequestBody {
-                                request_token: peertube_client::Secret::new("a"),
-                                otp_token: peertube_client::Secret::new("a"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .confirm_two_factor_request(
+                        42i64,
+                        types::ConfirmTwoFactorRequestBody {
+                            request_token: peertube_client::Secret::new("a"),
+                            otp_token: peertube_client::Secret::new("a"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "disable_two_factor",
             method: "POST",
             path: "/api/v1/users/{id}/two-factor/disable",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .disable_two_factor(
-                            42i64,
-                            types::DisableTwoFactorBody {
-                                current_password: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .disable_two_factor(
+                        42i64,
+                        types::DisableTwoFactorBody {
+                            current_password: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "user_import_resumable_init",
             method: "POST",
             path: "/api/v1/users/{userId}/imports/import-resumable",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .user_import_resumable_init(
-                            42i64,
-                            1i64,
-                            String::from("a"),
-                            types::UserImportResumable { filename: None },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .user_import_resumable_init(
+                        42i64,
+                        1i64,
+                        String::from("a"),
+                        types::UserImportResumable {
+                            filename: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "user_import_resumable",
             method: "PUT",
             path: "/api/v1/users/{userId}/imports/import-resumable",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .user_import_resumable(
-                            42i64,
-                            String::from("a"),
-                            String::from("a"),
-                            bytes::Bytes::from_static(b"contract sweep"),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .user_import_resumable(
+                        42i64,
+                        String::from("a"),
+                        String::from("a"),
+                        bytes::Bytes::from_static(b"contract sweep"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "user_import_resumable_cancel",
             method: "DELETE",
             path: "/api/v1/users/{userId}/imports/import-resumable",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .user_import_resumable_cancel(42i64, String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .user_import_resumable_cancel(42i64, String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_latest_user_import",
             method: "GET",
             path: "/api/v1/users/{userId}/imports/latest",
-            call: |client| {
-                Box::pin(async move { client.get_latest_user_import(42i64).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_latest_user_import(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "request_user_export",
             method: "POST",
             path: "/api/v1/users/{userId}/exports/request",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .request_user_export(
-                            42i64,
-                            types::RequestUserExportBody {
-                                with_video_files: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .request_user_export(
+                        42i64,
+                        types::RequestUserExportBody {
+                            with_video_files: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "list_user_exports",
             method: "GET",
             path: "/api/v1/users/{userId}/exports",
-            call: |client| Box::pin(async move { client.list_user_exports(42i64).await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.list_user_exports(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "delete_user_export",
             method: "DELETE",
             path: "/api/v1/users/{userId}/exports/{id}",
-            call: |client| {
-                Box::pin(async move { client.delete_user_export(42i64, 42i64).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.delete_user_export(42i64, 42i64).await.map(drop)
+            }),
         },
         Case {
             name: "get_user_info",
             method: "GET",
             path: "/api/v1/users/me",
-            call: |client| Box::pin(async move { client.get_user_info().await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_user_info().await.map(drop)
+            }),
         },
         Case {
             name: "put_user_info",
             method: "PUT",
             path: "/api/v1/users/me",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_user_info(types::UpdateMe {
-                            password: None,
-                            current_password: None,
-                            email: None,
-                            display_name: None,
-                            nsfw_policy: None,
-                            nsfw_flags_displayed: None,
-                            nsfw_flags_hidden: None,
-                            nsfw_flags_warned: None,
-                            nsfw_flags_blurred: None,
-                            p2p_enabled: None,
-                            auto_play_video: None,
-                            auto_play_next_video: None,
-                            auto_play_next_video_playlist: None,
-                            videos_history_enabled: None,
-                            video_languages: None,
-                            language: None,
-                            theme: None,
-                            no_instance_config_warning_modal: None,
-                            no_account_setup_warning_modal: None,
-                            no_welcome_modal: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_user_info(types::UpdateMe {
+                        password: None,
+                        current_password: None,
+                        email: None,
+                        display_name: None,
+                        nsfw_policy: None,
+                        nsfw_flags_displayed: None,
+                        nsfw_flags_hidden: None,
+                        nsfw_flags_warned: None,
+                        nsfw_flags_blurred: None,
+                        p2p_enabled: None,
+                        auto_play_video: None,
+                        auto_play_next_video: None,
+                        auto_play_next_video_playlist: None,
+                        videos_history_enabled: None,
+                        video_languages: None,
+                        language: None,
+                        theme: None,
+                        no_instance_config_warning_modal: None,
+                        no_account_setup_warning_modal: None,
+                        no_welcome_modal: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_me",
             method: "DELETE",
             path: "/api/v1/users/me",
+            unchecked: &[],
             call: |client| Box::pin(async move { client.delete_me().await.map(drop) }),
         },
         Case {
             name: "get_users_me_videos_comments",
             method: "GET",
             path: "/api/v1/users/me/videos/comments",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_users_me_videos_comments()
-                        .search(String::from("a"))
-                        .search_account(String::from("a"))
-                        .search_video(String::from("a"))
-                        .video_id(1i64)
-                        .video_channel_id(1i64)
-                        .auto_tag_one_of(vec![String::from("a")])
-                        .is_held_for_review(true)
-                        .include_collaborations(true)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_users_me_videos_comments()
+                    .search(String::from("a"))
+                    .search_account(String::from("a"))
+                    .search_video(String::from("a"))
+                    .video_id(1i64)
+                    .video_channel_id(1i64)
+                    .auto_tag_one_of(vec![String::from("a")])
+                    .is_held_for_review(true)
+                    .include_collaborations(true)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_users_me_videos_imports",
             method: "GET",
             path: "/api/v1/users/me/videos/imports",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_users_me_videos_imports()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .include_collaborations(true)
-                        .video_id(1i64)
-                        .target_url(String::from("a"))
-                        .video_channel_sync_id(1f64)
-                        .search(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_users_me_videos_imports()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .include_collaborations(true)
+                    .video_id(1i64)
+                    .target_url(String::from("a"))
+                    .video_channel_sync_id(1f64)
+                    .search(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_users_me_video_quota_used",
             method: "GET",
             path: "/api/v1/users/me/video-quota-used",
-            call: |client| {
-                Box::pin(async move { client.get_users_me_video_quota_used().await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_users_me_video_quota_used().await.map(drop)
+            }),
         },
         Case {
             name: "get_users_me_videos_by_video_id_or_uuid_rating",
             method: "GET",
             path: "/api/v1/users/me/videos/{videoIdOrUUID}/rating",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_users_me_videos_by_video_id_or_uuid_rating(types::VideoIdOrUUID::Id(
-                            42i64,
-                        ))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_users_me_videos_by_video_id_or_uuid_rating(
+                        types::VideoIdOrUUID::Id(42i64),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_users_me_videos",
             method: "GET",
             path: "/api/v1/users/me/videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_users_me_videos()
-                        .channel_name_one_of(vec![String::from("a")])
-                        .start(1i64)
-                        .count(1i64)
-                        .skip_count(types::SkipCount::True)
-                        .sort(types::VideosSort::Name)
-                        .nsfw(types::Nsfw::True)
-                        .nsfw_flags_included(types::NSFWFlag::NONE)
-                        .nsfw_flags_excluded(types::NSFWFlag::NONE)
-                        .is_live(true)
-                        .include_scheduled_live(true)
-                        .category_one_of(vec![15i64])
-                        .licence_one_of(vec![2i64])
-                        .language_one_of(vec![String::from("en")])
-                        .tags_one_of(vec![String::from("a")])
-                        .tags_all_of(vec![String::from("a")])
-                        .is_local(true)
-                        .include(types::Include::V0)
-                        .has_hls_files(true)
-                        .has_web_video_files(true)
-                        .host(String::from("a"))
-                        .auto_tag_one_of(vec![String::from("a")])
-                        .state_one_of(vec![types::VideoStateConstantId::Published])
-                        .privacy_one_of(types::VideoPrivacySet::Public)
-                        .exclude_already_watched(true)
-                        .search(String::from("a"))
-                        .include_collaborations(true)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_users_me_videos()
+                    .channel_name_one_of(vec![String::from("a")])
+                    .start(1i64)
+                    .count(1i64)
+                    .skip_count(types::SkipCount::True)
+                    .sort(types::VideosSort::Name)
+                    .nsfw(types::Nsfw::True)
+                    .nsfw_flags_included(types::NSFWFlag::NONE)
+                    .nsfw_flags_excluded(types::NSFWFlag::NONE)
+                    .is_live(true)
+                    .include_scheduled_live(true)
+                    .category_one_of(vec![15i64])
+                    .licence_one_of(vec![2i64])
+                    .language_one_of(vec![String::from("en")])
+                    .tags_one_of(vec![String::from("a")])
+                    .tags_all_of(vec![String::from("a")])
+                    .is_local(true)
+                    .include(types::Include::V0)
+                    .has_hls_files(true)
+                    .has_web_video_files(true)
+                    .host(String::from("a"))
+                    .auto_tag_one_of(vec![String::from("a")])
+                    .state_one_of(vec![types::VideoStateConstantId::Published])
+                    .privacy_one_of(vec![types::VideoPrivacySet::Public])
+                    .exclude_already_watched(true)
+                    .search(String::from("a"))
+                    .include_collaborations(true)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_users_me_subscriptions",
             method: "GET",
             path: "/api/v1/users/me/subscriptions",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_users_me_subscriptions()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::MySubscriptionSort::IdDesc)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_users_me_subscriptions()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::MySubscriptionSort::IdDesc)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_users_me_subscriptions",
             method: "POST",
             path: "/api/v1/users/me/subscriptions",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_users_me_subscriptions(types::PostUsersMeSubscriptionsBody {
-                            uri: String::from("https://peertube.example/"),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_users_me_subscriptions(types::PostUsersMeSubscriptionsBody {
+                        uri: String::from("a"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_users_me_subscriptions_exist",
             method: "GET",
             path: "/api/v1/users/me/subscriptions/exist",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_users_me_subscriptions_exist(vec![String::from("a")])
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_users_me_subscriptions_exist(vec![String::from("a")])
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_users_me_subscriptions_videos",
             method: "GET",
             path: "/api/v1/users/me/subscriptions/videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_users_me_subscriptions_videos()
-                        .start(1i64)
-                        .count(1i64)
-                        .skip_count(types::SkipCount::True)
-                        .sort(types::VideosSort::Name)
-                        .nsfw(types::Nsfw::True)
-                        .nsfw_flags_included(types::NSFWFlag::NONE)
-                        .nsfw_flags_excluded(types::NSFWFlag::NONE)
-                        .is_live(true)
-                        .include_scheduled_live(true)
-                        .category_one_of(vec![15i64])
-                        .licence_one_of(vec![2i64])
-                        .language_one_of(vec![String::from("en")])
-                        .tags_one_of(vec![String::from("a")])
-                        .tags_all_of(vec![String::from("a")])
-                        .is_local(true)
-                        .include(types::Include::V0)
-                        .has_hls_files(true)
-                        .has_web_video_files(true)
-                        .host(String::from("a"))
-                        .auto_tag_one_of(vec![String::from("a")])
-                        .state_one_of(vec![types::VideoStateConstantId::Published])
-                        .privacy_one_of(types::VideoPrivacySet::Public)
-                        .exclude_already_watched(true)
-                        .search(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_users_me_subscriptions_videos()
+                    .start(1i64)
+                    .count(1i64)
+                    .skip_count(types::SkipCount::True)
+                    .sort(types::VideosSort::Name)
+                    .nsfw(types::Nsfw::True)
+                    .nsfw_flags_included(types::NSFWFlag::NONE)
+                    .nsfw_flags_excluded(types::NSFWFlag::NONE)
+                    .is_live(true)
+                    .include_scheduled_live(true)
+                    .category_one_of(vec![15i64])
+                    .licence_one_of(vec![2i64])
+                    .language_one_of(vec![String::from("en")])
+                    .tags_one_of(vec![String::from("a")])
+                    .tags_all_of(vec![String::from("a")])
+                    .is_local(true)
+                    .include(types::Include::V0)
+                    .has_hls_files(true)
+                    .has_web_video_files(true)
+                    .host(String::from("a"))
+                    .auto_tag_one_of(vec![String::from("a")])
+                    .state_one_of(vec![types::VideoStateConstantId::Published])
+                    .privacy_one_of(vec![types::VideoPrivacySet::Public])
+                    .exclude_already_watched(true)
+                    .search(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_users_me_subscriptions_by_subscription_handle",
             method: "GET",
             path: "/api/v1/users/me/subscriptions/{subscriptionHandle}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_users_me_subscriptions_by_subscription_handle(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_users_me_subscriptions_by_subscription_handle(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_users_me_subscriptions_by_subscription_handle",
             method: "DELETE",
             path: "/api/v1/users/me/subscriptions/{subscriptionHandle}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_users_me_subscriptions_by_subscription_handle(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_users_me_subscriptions_by_subscription_handle(
+                        String::from("a"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_users_me_notifications",
             method: "GET",
             path: "/api/v1/users/me/notifications",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_users_me_notifications()
-                        .type_one_of(vec![types::NotificationType::NewVideoFromSubscription])
-                        .unread(true)
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_users_me_notifications()
+                    .type_one_of(vec![types::NotificationType::NewVideoFromSubscription])
+                    .unread(true)
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_users_me_notifications_read",
             method: "POST",
             path: "/api/v1/users/me/notifications/read",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_users_me_notifications_read(types::PostUsersMeNotificationsReadBody {
-                            ids: vec![1i64],
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_users_me_notifications_read(types::PostUsersMeNotificationsReadBody {
+                        ids: vec![1i64],
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_users_me_notifications_read_all",
             method: "POST",
             path: "/api/v1/users/me/notifications/read-all",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_users_me_notifications_read_all()
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.post_users_me_notifications_read_all().await.map(drop)
+            }),
         },
         Case {
             name: "put_users_me_notification_settings",
             method: "PUT",
             path: "/api/v1/users/me/notification-settings",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_users_me_notification_settings(types::UserNotificationSettings {
-                            abuse_as_moderator: None,
-                            video_auto_blacklist_as_moderator: None,
-                            new_user_registration: None,
-                            new_video_from_subscription: None,
-                            blacklist_on_my_video: None,
-                            my_video_published: None,
-                            my_video_import_finished: None,
-                            comment_mention: None,
-                            new_comment_on_my_video: None,
-                            new_follow: None,
-                            new_instance_follower: None,
-                            auto_instance_following: None,
-                            abuse_state_change: None,
-                            abuse_new_message: None,
-                            new_peer_tube_version: None,
-                            new_plugin_version: None,
-                            my_video_studio_edition_finished: None,
-                            my_video_transcription_generated: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_users_me_notification_settings(types::UserNotificationSettings {
+                        abuse_as_moderator: None,
+                        video_auto_blacklist_as_moderator: None,
+                        new_user_registration: None,
+                        new_video_from_subscription: None,
+                        blacklist_on_my_video: None,
+                        my_video_published: None,
+                        my_video_import_finished: None,
+                        comment_mention: None,
+                        new_comment_on_my_video: None,
+                        new_follow: None,
+                        new_instance_follower: None,
+                        auto_instance_following: None,
+                        abuse_state_change: None,
+                        abuse_new_message: None,
+                        new_peer_tube_version: None,
+                        new_plugin_version: None,
+                        my_video_studio_edition_finished: None,
+                        my_video_transcription_generated: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_users_me_new_feature_info_read",
             method: "POST",
             path: "/api/v1/users/me/new-feature-info/read",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_users_me_new_feature_info_read(
-                            types::PostUsersMeNewFeatureInfoReadBody {
-                                feature: types::NewFeatureInfoType::ChannelCollaboration,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_users_me_new_feature_info_read(types::PostUsersMeNewFeatureInfoReadBody {
+                        feature: types::NewFeatureInfoType::ChannelCollaboration,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_users_me_history_videos",
             method: "GET",
             path: "/api/v1/users/me/history/videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_users_me_history_videos()
-                        .start(1i64)
-                        .count(1i64)
-                        .search(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_users_me_history_videos()
+                    .start(1i64)
+                    .count(1i64)
+                    .search(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_users_me_history_videos_by_video_id_or_uuid",
             method: "DELETE",
             path: "/api/v1/users/me/history/videos/{videoIdOrUUID}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_users_me_history_videos_by_video_id_or_uuid(
-                            types::VideoIdOrUUID::Id(42i64),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_users_me_history_videos_by_video_id_or_uuid(
+                        types::VideoIdOrUUID::Id(42i64),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_users_me_history_videos_remove",
             method: "POST",
             path: "/api/v1/users/me/history/videos/remove",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_users_me_history_videos_remove(
-                            types::PostUsersMeHistoryVideosRemoveBody { before_date: None },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_users_me_history_videos_remove(types::PostUsersMeHistoryVideosRemoveBody {
+                        before_date: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_users_me_avatar_pick",
             method: "POST",
             path: "/api/v1/users/me/avatar/pick",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_users_me_avatar_pick(types::PostUsersMeAvatarPickBody {
-                            avatarfile: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_users_me_avatar_pick(types::PostUsersMeAvatarPickBody {
+                        avatarfile: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_users_me_avatar",
             method: "DELETE",
             path: "/api/v1/users/me/avatar",
-            call: |client| Box::pin(async move { client.delete_users_me_avatar().await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.delete_users_me_avatar().await.map(drop)
+            }),
         },
         Case {
             name: "register_user",
             method: "POST",
             path: "/api/v1/users/register",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .register_user(types::RegisterUser {
-                            username: String::from("chocobozzz"),
-                            password: peertube_client::Secret::new("aaaaaa"),
-                            email: String::from("user@example.com"),
-                            display_name: None,
-                            channel: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .register_user(types::RegisterUser {
+                        username: String::from("chocobozzz"),
+                        password: peertube_client::Secret::new("aaaaaa"),
+                        email: String::from("user@example.com"),
+                        display_name: None,
+                        channel: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "request_registration",
             method: "POST",
             path: "/api/v1/users/registrations/request",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .request_registration(types::UserRegistrationRequest {
-                            username: String::from("chocobozzz"),
-                            password: peertube_client::Secret::new("aaaaaa"),
-                            email: String::from("user@example.com"),
-                            display_name: None,
-                            channel: None,
-                            registration_reason: String::from("a"),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .request_registration(types::UserRegistrationRequest {
+                        username: String::from("chocobozzz"),
+                        password: peertube_client::Secret::new("aaaaaa"),
+                        email: String::from("user@example.com"),
+                        display_name: None,
+                        channel: None,
+                        registration_reason: String::from("a"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "accept_registration",
             method: "POST",
             path: "/api/v1/users/registrations/{registrationId}/accept",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .accept_registration(
-                            42i64,
-                            types::UserRegistrationAcceptOrReject {
-                                moderation_response: String::from("a"),
-                                prevent_email_delivery: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .accept_registration(
+                        42i64,
+                        types::UserRegistrationAcceptOrReject {
+                            moderation_response: String::from("a"),
+                            prevent_email_delivery: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "reject_registration",
             method: "POST",
             path: "/api/v1/users/registrations/{registrationId}/reject",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .reject_registration(
-                            42i64,
-                            types::UserRegistrationAcceptOrReject {
-                                moderation_response: String::from("a"),
-                                prevent_email_delivery: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .reject_registration(
+                        42i64,
+                        types::UserRegistrationAcceptOrReject {
+                            moderation_response: String::from("a"),
+                            prevent_email_delivery: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_registration",
             method: "DELETE",
             path: "/api/v1/users/registrations/{registrationId}",
-            call: |client| {
-                Box::pin(async move { client.delete_registration(42i64).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.delete_registration(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "list_registrations",
             method: "GET",
             path: "/api/v1/users/registrations",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .list_registrations()
-                        .start(1i64)
-                        .count(1i64)
-                        .search(String::from("a"))
-                        .sort(types::ListRegistrationsSort::CreatedAtDesc)
-                        .state_one_of(vec![types::UserRegistrationState::Pending])
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .list_registrations()
+                    .start(1i64)
+                    .count(1i64)
+                    .search(String::from("a"))
+                    .sort(types::ListRegistrationsSort::CreatedAtDesc)
+                    .state_one_of(vec![types::UserRegistrationState::Pending])
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_videos_ownership",
             method: "GET",
             path: "/api/v1/videos/ownership",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_videos_ownership()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::GetVideosOwnershipSort::CreatedAtDesc)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_videos_ownership()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::GetVideosOwnershipSort::CreatedAtDesc)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_videos_ownership_by_id_accept",
             method: "POST",
             path: "/api/v1/videos/ownership/{id}/accept",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_videos_ownership_by_id_accept(
-                            types::IdOrUUID::Id(42i64),
-                            types::PostVideosOwnershipByIdAcceptBody { channel_id: 1i64 },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_videos_ownership_by_id_accept(
+                        types::IdOrUUID::Id(42i64),
+                        types::PostVideosOwnershipByIdAcceptBody {
+                            channel_id: 1i64,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_videos_ownership_by_id_refuse",
             method: "POST",
             path: "/api/v1/videos/ownership/{id}/refuse",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_videos_ownership_by_id_refuse(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_videos_ownership_by_id_refuse(types::IdOrUUID::Id(42i64))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_videos_ownership_by_id",
             method: "DELETE",
             path: "/api/v1/videos/ownership/{id}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_videos_ownership_by_id(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_videos_ownership_by_id(types::IdOrUUID::Id(42i64))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_videos_by_video_id_or_uuid_ownership",
             method: "GET",
             path: "/api/v1/videos/{videoIdOrUUID}/ownership",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_videos_by_video_id_or_uuid_ownership(types::VideoIdOrUUID::Id(42i64))
-                        .state(types::ChangeOwnershipState::Pending)
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::GetVideosByVideoIdOrUuidOwnershipSort::CreatedAtDesc)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_videos_by_video_id_or_uuid_ownership(
+                        types::VideoIdOrUUID::Id(42i64),
+                    )
+                    .state(types::ChangeOwnershipState::Pending)
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::GetVideosByVideoIdOrUuidOwnershipSort::CreatedAtDesc)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_videos_by_video_id_or_uuid_give_ownership",
             method: "POST",
             path: "/api/v1/videos/{videoIdOrUUID}/give-ownership",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_videos_by_video_id_or_uuid_give_ownership(
-                            types::VideoIdOrUUID::Id(42i64),
-                            types::PostVideosByVideoIdOrUuidGiveOwnershipBody {
-                                username: String::from("a"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_videos_by_video_id_or_uuid_give_ownership(
+                        types::VideoIdOrUUID::Id(42i64),
+                        types::PostVideosByVideoIdOrUuidGiveOwnershipBody {
+                            username: String::from("a"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_video_channels_ownership",
             method: "GET",
             path: "/api/v1/video-channels/ownership",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_channels_ownership()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::GetVideoChannelsOwnershipSort::CreatedAtDesc)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_video_channels_ownership()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::GetVideoChannelsOwnershipSort::CreatedAtDesc)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_video_channels_ownership_by_id_accept",
             method: "POST",
             path: "/api/v1/video-channels/ownership/{id}/accept",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_video_channels_ownership_by_id_accept(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_video_channels_ownership_by_id_accept(
+                        types::IdOrUUID::Id(42i64),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_video_channels_ownership_by_id_refuse",
             method: "POST",
             path: "/api/v1/video-channels/ownership/{id}/refuse",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_video_channels_ownership_by_id_refuse(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_video_channels_ownership_by_id_refuse(
+                        types::IdOrUUID::Id(42i64),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_video_channels_ownership_by_id",
             method: "DELETE",
             path: "/api/v1/video-channels/ownership/{id}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_video_channels_ownership_by_id(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_video_channels_ownership_by_id(types::IdOrUUID::Id(42i64))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_video_channels_by_channel_handle_ownership",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}/ownership",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_channels_by_channel_handle_ownership(String::from("a"))
-                        .state(types::ChangeOwnershipState::Pending)
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::GetVideoChannelsByChannelHandleOwnershipSort::CreatedAtDesc)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_video_channels_by_channel_handle_ownership(String::from("a"))
+                    .state(types::ChangeOwnershipState::Pending)
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(
+                        types::GetVideoChannelsByChannelHandleOwnershipSort::CreatedAtDesc,
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_video_channels_by_channel_handle_give_ownership",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/give-ownership",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_video_channels_by_channel_handle_give_ownership(
-                            String::from("a"),
-                            types::PostVideoChannelsByChannelHandleGiveOwnershipBody {
-                                username: String::from("a"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_video_channels_by_channel_handle_give_ownership(
+                        String::from("a"),
+                        types::PostVideoChannelsByChannelHandleGiveOwnershipBody {
+                            username: String::from("a"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "request_video_token",
             method: "POST",
             path: "/api/v1/videos/{id}/token",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .request_video_token(types::IdOrUUID::Id(42i64))
-                        .x_peertube_video_password(peertube_client::Secret::new("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .request_video_token(types::IdOrUUID::Id(42i64))
+                    .x_peertube_video_password(peertube_client::Secret::new("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_videos_by_id_studio_edit",
             method: "POST",
             path: "/api/v1/videos/{id}/studio/edit",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_videos_by_id_studio_edit(
-                            types::IdOrUUID::Id(42i64),
-                            types::PostVideosByIdStudioEditBody {
-                                tasks: vec![types::VideoStudioCreateTaskItem::Cut(
-                                    types::VideoStudioCreateTaskItemCut { options: None },
-                                )],
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &["tasks"],
+            call: |client| Box::pin(async move {
+                client
+                    .post_videos_by_id_studio_edit(
+                        types::IdOrUUID::Id(42i64),
+                        types::PostVideosByIdStudioEditBody {
+                            tasks: vec![
+                                types::VideoStudioCreateTaskItem::Cut(types::VideoStudioCreateTaskItemCut
+                                { options : None })
+                            ],
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_videos",
             method: "GET",
             path: "/api/v1/videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_videos()
-                        .start(1i64)
-                        .count(1i64)
-                        .skip_count(types::SkipCount::True)
-                        .sort(types::VideosSort::Name)
-                        .nsfw(types::Nsfw::True)
-                        .nsfw_flags_included(types::NSFWFlag::NONE)
-                        .nsfw_flags_excluded(types::NSFWFlag::NONE)
-                        .is_live(true)
-                        .include_scheduled_live(true)
-                        .category_one_of(vec![15i64])
-                        .licence_one_of(vec![2i64])
-                        .language_one_of(vec![String::from("en")])
-                        .tags_one_of(vec![String::from("a")])
-                        .tags_all_of(vec![String::from("a")])
-                        .is_local(true)
-                        .include(types::Include::V0)
-                        .has_hls_files(true)
-                        .has_web_video_files(true)
-                        .host(String::from("a"))
-                        .auto_tag_one_of(vec![String::from("a")])
-                        .state_one_of(vec![types::VideoStateConstantId::Published])
-                        .privacy_one_of(types::VideoPrivacySet::Public)
-                        .exclude_already_watched(true)
-                        .search(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_videos()
+                    .start(1i64)
+                    .count(1i64)
+                    .skip_count(types::SkipCount::True)
+                    .sort(types::VideosSort::Name)
+                    .nsfw(types::Nsfw::True)
+                    .nsfw_flags_included(types::NSFWFlag::NONE)
+                    .nsfw_flags_excluded(types::NSFWFlag::NONE)
+                    .is_live(true)
+                    .include_scheduled_live(true)
+                    .category_one_of(vec![15i64])
+                    .licence_one_of(vec![2i64])
+                    .language_one_of(vec![String::from("en")])
+                    .tags_one_of(vec![String::from("a")])
+                    .tags_all_of(vec![String::from("a")])
+                    .is_local(true)
+                    .include(types::Include::V0)
+                    .has_hls_files(true)
+                    .has_web_video_files(true)
+                    .host(String::from("a"))
+                    .auto_tag_one_of(vec![String::from("a")])
+                    .state_one_of(vec![types::VideoStateConstantId::Published])
+                    .privacy_one_of(vec![types::VideoPrivacySet::Public])
+                    .exclude_already_watched(true)
+                    .search(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_categories",
             method: "GET",
             path: "/api/v1/videos/categories",
-            call: |client| Box::pin(async move { client.get_categories().await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_categories().await.map(drop)
+            }),
         },
         Case {
             name: "get_licences",
             method: "GET",
             path: "/api/v1/videos/licences",
+            unchecked: &[],
             call: |client| Box::pin(async move { client.get_licences().await.map(drop) }),
         },
         Case {
             name: "get_languages",
             method: "GET",
             path: "/api/v1/videos/languages",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_languages()
-                        .scope(types::GetLanguagesScope::Subtitle)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_languages()
+                    .scope(types::GetLanguagesScope::Subtitle)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_video_privacy_policies",
             method: "GET",
             path: "/api/v1/videos/privacies",
-            call: |client| {
-                Box::pin(async move { client.get_video_privacy_policies().await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_video_privacy_policies().await.map(drop)
+            }),
         },
         Case {
             name: "put_video",
             method: "PUT",
             path: "/api/v1/videos/{id}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_video(
-                            types::IdOrUUID::Id(42i64),
-                            types::PutVideoBody {
-                                channel_id: None,
-                                thumbnailfile: None,
-                                previewfile: None,
-                                category: None,
-                                licence: None,
-                                language: None,
-                                privacy: None,
-                                description: None,
-                                wait_transcoding: None,
-                                support: None,
-                                nsfw: None,
-                                nsfw_summary: None,
-                                nsfw_flags: None,
-                                name: None,
-                                tags: None,
-                                comments_policy: None,
-                                download_enabled: None,
-                                originally_published_at: None,
-                                schedule_update: None,
-                                video_passwords: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_video(
+                        types::IdOrUUID::Id(42i64),
+                        types::PutVideoBody {
+                            channel_id: None,
+                            thumbnailfile: None,
+                            previewfile: None,
+                            category: None,
+                            licence: None,
+                            language: None,
+                            privacy: None,
+                            description: None,
+                            wait_transcoding: None,
+                            support: None,
+                            nsfw: None,
+                            nsfw_summary: None,
+                            nsfw_flags: None,
+                            name: None,
+                            tags: None,
+                            comments_policy: None,
+                            download_enabled: None,
+                            originally_published_at: None,
+                            schedule_update: None,
+                            video_passwords: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_video",
             method: "GET",
             path: "/api/v1/videos/{id}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video(types::IdOrUUID::Id(42i64))
-                        .x_peertube_video_password(peertube_client::Secret::new("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_video(types::IdOrUUID::Id(42i64))
+                    .x_peertube_video_password(peertube_client::Secret::new("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "del_video",
             method: "DELETE",
             path: "/api/v1/videos/{id}",
-            call: |client| {
-                Box::pin(
-                    async move { client.del_video(types::IdOrUUID::Id(42i64)).await.map(drop) },
-                )
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.del_video(types::IdOrUUID::Id(42i64)).await.map(drop)
+            }),
         },
         Case {
             name: "add_view",
             method: "POST",
             path: "/api/v1/videos/{id}/views",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .add_view(
-                            types::IdOrUUID::Id(42i64),
-                            types::UserViewingVideo {
-                                current_time: 5i64,
-                                view_event: None,
-                                session_id: None,
-                                client: None,
-                                device: None,
-                                operating_system: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .add_view(
+                        types::IdOrUUID::Id(42i64),
+                        types::UserViewingVideo {
+                            current_time: 5i64,
+                            view_event: None,
+                            session_id: None,
+                            client: None,
+                            device: None,
+                            operating_system: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_videos_by_id_stats_overall",
             method: "GET",
             path: "/api/v1/videos/{id}/stats/overall",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_videos_by_id_stats_overall(types::IdOrUUID::Id(42i64))
-                        .start_date(
-                            "2024-01-02T03:04:05Z"
-                                .parse::<chrono::DateTime<chrono::Utc>>()
-                                .expect("a date-time"),
-                        )
-                        .end_date(
-                            "2024-01-02T03:04:05Z"
-                                .parse::<chrono::DateTime<chrono::Utc>>()
-                                .expect("a date-time"),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_videos_by_id_stats_overall(types::IdOrUUID::Id(42i64))
+                    .start_date(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .end_date(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_videos_by_id_stats_user_agent",
             method: "GET",
             path: "/api/v1/videos/{id}/stats/user-agent",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_videos_by_id_stats_user_agent(types::IdOrUUID::Id(42i64))
-                        .start_date(
-                            "2024-01-02T03:04:05Z"
-                                .parse::<chrono::DateTime<chrono::Utc>>()
-                                .expect("a date-time"),
-                        )
-                        .end_date(
-                            "2024-01-02T03:04:05Z"
-                                .parse::<chrono::DateTime<chrono::Utc>>()
-                                .expect("a date-time"),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_videos_by_id_stats_user_agent(types::IdOrUUID::Id(42i64))
+                    .start_date(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .end_date(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_videos_by_id_stats_retention",
             method: "GET",
             path: "/api/v1/videos/{id}/stats/retention",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_videos_by_id_stats_retention(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_videos_by_id_stats_retention(types::IdOrUUID::Id(42i64))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_videos_by_id_stats_timeseries_by_metric",
             method: "GET",
             path: "/api/v1/videos/{id}/stats/timeseries/{metric}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_videos_by_id_stats_timeseries_by_metric(
-                            types::IdOrUUID::Id(42i64),
-                            types::GetVideosByIdStatsTimeseriesByMetricMetric::Viewers,
-                        )
-                        .start_date(
-                            "2024-01-02T03:04:05Z"
-                                .parse::<chrono::DateTime<chrono::Utc>>()
-                                .expect("a date-time"),
-                        )
-                        .end_date(
-                            "2024-01-02T03:04:05Z"
-                                .parse::<chrono::DateTime<chrono::Utc>>()
-                                .expect("a date-time"),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_videos_by_id_stats_timeseries_by_metric(
+                        types::IdOrUUID::Id(42i64),
+                        types::GetVideosByIdStatsTimeseriesByMetricMetric::Viewers,
+                    )
+                    .start_date(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .end_date(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "upload_legacy",
             method: "POST",
             path: "/api/v1/videos/upload",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .upload_legacy(types::VideoUploadRequestLegacy {
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .upload_legacy(types::VideoUploadRequestLegacy {
+                        name: String::from("What is PeerTube?"),
+                        channel_id: 3i64,
+                        privacy: None,
+                        category: None,
+                        licence: None,
+                        language: None,
+                        description: None,
+                        wait_transcoding: None,
+                        generate_transcription: None,
+                        support: None,
+                        nsfw: None,
+                        nsfw_summary: None,
+                        nsfw_flags: None,
+                        tags: None,
+                        comments_policy: None,
+                        download_enabled: None,
+                        originally_published_at: None,
+                        schedule_update: None,
+                        thumbnailfile: None,
+                        previewfile: None,
+                        video_passwords: None,
+                        videofile: peertube_client::FilePart::from_bytes(
+                                bytes::Bytes::from_static(b"contract sweep"),
+                            )
+                            .file_name("file.bin"),
+                    })
+                    .await
+                    .map(drop)
+            }),
+        },
+        Case {
+            name: "upload_resumable_init",
+            method: "POST",
+            path: "/api/v1/videos/upload-resumable",
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .upload_resumable_init(
+                        1i64,
+                        String::from("a"),
+                        types::VideoUploadRequestResumable {
                             name: String::from("What is PeerTube?"),
                             channel_id: 3i64,
                             privacy: None,
@@ -1947,2954 +1973,2816 @@ fn cases() -> Vec<Case> {
                             thumbnailfile: None,
                             previewfile: None,
                             video_passwords: None,
-                            videofile: peertube_client::FilePart::from_bytes(
-                                bytes::Bytes::from_static(b"contract sweep"),
-                            )
-                            .file_name("file.bin"),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
-        },
-        Case {
-            name: "upload_resumable_init",
-            method: "POST",
-            path: "/api/v1/videos/upload-resumable",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .upload_resumable_init(
-                            1i64,
-                            String::from("a"),
-                            types::VideoUploadRequestResumable {
-                                name: String::from("What is PeerTube?"),
-                                channel_id: 3i64,
-                                privacy: None,
-                                category: None,
-                                licence: None,
-                                language: None,
-                                description: None,
-                                wait_transcoding: None,
-                                generate_transcription: None,
-                                support: None,
-                                nsfw: None,
-                                nsfw_summary: None,
-                                nsfw_flags: None,
-                                tags: None,
-                                comments_policy: None,
-                                download_enabled: None,
-                                originally_published_at: None,
-                                schedule_update: None,
-                                thumbnailfile: None,
-                                previewfile: None,
-                                video_passwords: None,
-                                filename: String::from("what_is_peertube.mp4"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+                            filename: String::from("what_is_peertube.mp4"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "upload_resumable",
             method: "PUT",
             path: "/api/v1/videos/upload-resumable",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .upload_resumable(
-                            String::from("a"),
-                            String::from("a"),
-                            bytes::Bytes::from_static(b"contract sweep"),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .upload_resumable(
+                        String::from("a"),
+                        String::from("a"),
+                        bytes::Bytes::from_static(b"contract sweep"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "upload_resumable_cancel",
             method: "DELETE",
             path: "/api/v1/videos/upload-resumable",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .upload_resumable_cancel(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.upload_resumable_cancel(String::from("a")).await.map(drop)
+            }),
         },
         Case {
             name: "import_video",
             method: "POST",
             path: "/api/v1/videos/imports",
-            call: |client| {
-                Box::pin(async move {
-                    client.import_video(types::VideoCreateImport {
-        name : String::from("What is PeerTube?"), channel_id : 3i64, privacy : None,
-        category : None, licence : None, language : None, description : None,
-        wait_transcoding : None, generate_transcription : None, support : None, nsfw :
-        None, nsfw_summary : None, nsfw_flags : None, tags : None, comments_policy :
-        None, download_enabled : None, originally_published_at : None, schedule_update :
-        None, thumbnailfile : None, previewfile : None, video_passwords : None, one_of :
-        types::VideoCreateImportOneOf::TargetUrl(types::VideoCreateImportOneOfTargetUrl {
-        target_url :
-        String::from("https://framatube.org/videos/watch/9c9de5e8-0a1e-484a-b099-e80766180a6d")
-        }) }). await .map(drop)
-                })
-            },
+            unchecked: &["targetUrl", "magnetUri", "torrentfile"],
+            call: |client| Box::pin(async move {
+                client
+                    .import_video(types::VideoCreateImport {
+                        name: String::from("What is PeerTube?"),
+                        channel_id: 3i64,
+                        privacy: None,
+                        category: None,
+                        licence: None,
+                        language: None,
+                        description: None,
+                        wait_transcoding: None,
+                        generate_transcription: None,
+                        support: None,
+                        nsfw: None,
+                        nsfw_summary: None,
+                        nsfw_flags: None,
+                        tags: None,
+                        comments_policy: None,
+                        download_enabled: None,
+                        originally_published_at: None,
+                        schedule_update: None,
+                        thumbnailfile: None,
+                        previewfile: None,
+                        video_passwords: None,
+                        one_of: types::VideoCreateImportOneOf::TargetUrl(types::VideoCreateImportOneOfTargetUrl {
+                            target_url: String::from(
+                                "https://framatube.org/videos/watch/9c9de5e8-0a1e-484a-b099-e80766180a6d",
+                            ),
+                        }),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_videos_imports_by_id_cancel",
             method: "POST",
             path: "/api/v1/videos/imports/{id}/cancel",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_videos_imports_by_id_cancel(42i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.post_videos_imports_by_id_cancel(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "post_videos_imports_by_id_retry",
             method: "POST",
             path: "/api/v1/videos/imports/{id}/retry",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_videos_imports_by_id_retry(42i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.post_videos_imports_by_id_retry(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "delete_videos_imports_by_id",
             method: "DELETE",
             path: "/api/v1/videos/imports/{id}",
-            call: |client| {
-                Box::pin(async move { client.delete_videos_imports_by_id(42i64).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.delete_videos_imports_by_id(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "add_live",
             method: "POST",
             path: "/api/v1/videos/live",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .add_live(types::AddLiveBody {
-                            channel_id: 1i64,
-                            save_replay: None,
-                            replay_settings: None,
-                            permanent_live: None,
-                            latency_mode: None,
-                            thumbnailfile: None,
-                            previewfile: None,
-                            privacy: None,
-                            category: None,
-                            licence: None,
-                            language: None,
-                            description: None,
-                            support: None,
-                            nsfw: None,
-                            nsfw_summary: None,
-                            nsfw_flags: None,
-                            name: String::from("aaa"),
-                            tags: None,
-                            comments_policy: None,
-                            download_enabled: None,
-                            schedules: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .add_live(types::AddLiveBody {
+                        channel_id: 1i64,
+                        save_replay: None,
+                        replay_settings: None,
+                        permanent_live: None,
+                        latency_mode: None,
+                        thumbnailfile: None,
+                        previewfile: None,
+                        privacy: None,
+                        category: None,
+                        licence: None,
+                        language: None,
+                        description: None,
+                        support: None,
+                        nsfw: None,
+                        nsfw_summary: None,
+                        nsfw_flags: None,
+                        name: String::from("aaa"),
+                        tags: None,
+                        comments_policy: None,
+                        download_enabled: None,
+                        schedules: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_live_id",
             method: "GET",
             path: "/api/v1/videos/live/{id}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_live_id(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_live_id(types::IdOrUUID::Id(42i64)).await.map(drop)
+            }),
         },
         Case {
             name: "update_live_id",
             method: "PUT",
             path: "/api/v1/videos/live/{id}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .update_live_id(
-                            types::IdOrUUID::Id(42i64),
-                            types::LiveVideoUpdate {
-                                save_replay: None,
-                                replay_settings: None,
-                                permanent_live: None,
-                                latency_mode: None,
-                                schedules: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .update_live_id(
+                        types::IdOrUUID::Id(42i64),
+                        types::LiveVideoUpdate {
+                            save_replay: None,
+                            replay_settings: None,
+                            permanent_live: None,
+                            latency_mode: None,
+                            schedules: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_videos_live_by_id_sessions",
             method: "GET",
             path: "/api/v1/videos/live/{id}/sessions",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_videos_live_by_id_sessions(types::IdOrUUID::Id(42i64))
-                        .sort(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_videos_live_by_id_sessions(types::IdOrUUID::Id(42i64))
+                    .sort(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_videos_by_id_live_session",
             method: "GET",
             path: "/api/v1/videos/{id}/live-session",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_videos_by_id_live_session(types::IdOrUUID::Id(42i64))
-                        .x_peertube_video_password(peertube_client::Secret::new("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_videos_by_id_live_session(types::IdOrUUID::Id(42i64))
+                    .x_peertube_video_password(peertube_client::Secret::new("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_video_source",
             method: "GET",
             path: "/api/v1/videos/{id}/source",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_source(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_video_source(types::IdOrUUID::Id(42i64)).await.map(drop)
+            }),
         },
         Case {
             name: "delete_video_source_file",
             method: "DELETE",
             path: "/api/v1/videos/{id}/source/file",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_video_source_file(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_video_source_file(types::IdOrUUID::Id(42i64))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "replace_video_source_resumable_init",
             method: "POST",
             path: "/api/v1/videos/{id}/source/replace-resumable",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .replace_video_source_resumable_init(
-                            types::IdOrUUID::Id(42i64),
-                            1i64,
-                            String::from("a"),
-                            types::VideoReplaceSourceRequestResumable { filename: None },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .replace_video_source_resumable_init(
+                        types::IdOrUUID::Id(42i64),
+                        1i64,
+                        String::from("a"),
+                        types::VideoReplaceSourceRequestResumable {
+                            filename: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "replace_video_source_resumable",
             method: "PUT",
             path: "/api/v1/videos/{id}/source/replace-resumable",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .replace_video_source_resumable(
-                            types::IdOrUUID::Id(42i64),
-                            String::from("a"),
-                            String::from("a"),
-                            bytes::Bytes::from_static(b"contract sweep"),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .replace_video_source_resumable(
+                        types::IdOrUUID::Id(42i64),
+                        String::from("a"),
+                        String::from("a"),
+                        bytes::Bytes::from_static(b"contract sweep"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "replace_video_source_resumable_cancel",
             method: "DELETE",
             path: "/api/v1/videos/{id}/source/replace-resumable",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .replace_video_source_resumable_cancel(
-                            types::IdOrUUID::Id(42i64),
-                            String::from("a"),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .replace_video_source_resumable_cancel(
+                        types::IdOrUUID::Id(42i64),
+                        String::from("a"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_my_abuses",
             method: "GET",
             path: "/api/v1/users/me/abuses",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_my_abuses()
-                        .id(1i64)
-                        .state(types::AbuseStateSet::Pending)
-                        .sort(types::AbusesSort::IdDesc)
-                        .start(1i64)
-                        .count(1i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_my_abuses()
+                    .id(1i64)
+                    .state(types::AbuseStateSet::Pending)
+                    .sort(types::AbusesSort::IdDesc)
+                    .start(1i64)
+                    .count(1i64)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_abuses",
             method: "GET",
             path: "/api/v1/abuses",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_abuses()
-                        .id(1i64)
-                        .predefined_reason(vec![
-                            types::PredefinedAbuseReasonsItem::ViolentOrAbusive,
-                        ])
-                        .search(String::from("a"))
-                        .state(types::AbuseStateSet::Pending)
-                        .search_reporter(String::from("a"))
-                        .search_reportee(String::from("a"))
-                        .search_video(String::from("a"))
-                        .search_video_channel(String::from("a"))
-                        .video_is(types::GetAbusesVideoIs::Deleted)
-                        .filter(types::GetAbusesFilter::Video)
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::AbusesSort::IdDesc)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_abuses()
+                    .id(1i64)
+                    .predefined_reason(
+                        vec![types::PredefinedAbuseReasonsItem::ViolentOrAbusive],
+                    )
+                    .search(String::from("a"))
+                    .state(types::AbuseStateSet::Pending)
+                    .search_reporter(String::from("a"))
+                    .search_reportee(String::from("a"))
+                    .search_video(String::from("a"))
+                    .search_video_channel(String::from("a"))
+                    .video_is(types::GetAbusesVideoIs::Deleted)
+                    .filter(types::GetAbusesFilter::Video)
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::AbusesSort::IdDesc)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_abuses",
             method: "POST",
             path: "/api/v1/abuses",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_abuses(types::PostAbusesBody {
-                            reason: String::from("aa"),
-                            predefined_reasons: None,
-                            video: None,
-                            comment: None,
-                            account: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_abuses(types::PostAbusesBody {
+                        reason: String::from("aa"),
+                        predefined_reasons: None,
+                        video: None,
+                        comment: None,
+                        account: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "put_abuses_by_abuse_id",
             method: "PUT",
             path: "/api/v1/abuses/{abuseId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_abuses_by_abuse_id(
-                            42i64,
-                            types::PutAbusesByAbuseIdBody {
-                                state: None,
-                                moderation_comment: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_abuses_by_abuse_id(
+                        42i64,
+                        types::PutAbusesByAbuseIdBody {
+                            state: None,
+                            moderation_comment: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_abuses_by_abuse_id",
             method: "DELETE",
             path: "/api/v1/abuses/{abuseId}",
-            call: |client| {
-                Box::pin(async move { client.delete_abuses_by_abuse_id(42i64).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.delete_abuses_by_abuse_id(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "get_abuses_by_abuse_id_messages",
             method: "GET",
             path: "/api/v1/abuses/{abuseId}/messages",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_abuses_by_abuse_id_messages(42i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_abuses_by_abuse_id_messages(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "post_abuses_by_abuse_id_messages",
             method: "POST",
             path: "/api/v1/abuses/{abuseId}/messages",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_abuses_by_abuse_id_messages(
-                            42i64,
-                            types::PostAbusesByAbuseIdMessagesBody {
-                                message: String::from("aa"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_abuses_by_abuse_id_messages(
+                        42i64,
+                        types::PostAbusesByAbuseIdMessagesBody {
+                            message: String::from("aa"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_abuses_by_abuse_id_messages_by_abuse_message_id",
             method: "DELETE",
             path: "/api/v1/abuses/{abuseId}/messages/{abuseMessageId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_abuses_by_abuse_id_messages_by_abuse_message_id(42i64, 42i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_abuses_by_abuse_id_messages_by_abuse_message_id(42i64, 42i64)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "add_video_block",
             method: "POST",
             path: "/api/v1/videos/{id}/blacklist",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .add_video_block(
-                            types::IdOrUUID::Id(42i64),
-                            types::VideoBlacklistCreate {
-                                reason: None,
-                                unfederate: None,
-                                internal_note: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .add_video_block(
+                        types::IdOrUUID::Id(42i64),
+                        types::VideoBlacklistCreate {
+                            reason: None,
+                            unfederate: None,
+                            internal_note: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "update_video_block",
             method: "PUT",
             path: "/api/v1/videos/{id}/blacklist",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .update_video_block(
-                            types::IdOrUUID::Id(42i64),
-                            types::VideoBlacklistUpdate {
-                                reason: None,
-                                internal_note: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .update_video_block(
+                        types::IdOrUUID::Id(42i64),
+                        types::VideoBlacklistUpdate {
+                            reason: None,
+                            internal_note: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "del_video_block",
             method: "DELETE",
             path: "/api/v1/videos/{id}/blacklist",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .del_video_block(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.del_video_block(types::IdOrUUID::Id(42i64)).await.map(drop)
+            }),
         },
         Case {
             name: "get_video_blocks",
             method: "GET",
             path: "/api/v1/videos/blacklist",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_blocks()
-                        .r#type(types::GetVideoBlocksType::V1)
-                        .search(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::BlacklistsSort::IdDesc)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_video_blocks()
+                    .r#type(types::GetVideoBlocksType::V1)
+                    .search(String::from("a"))
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::BlacklistsSort::IdDesc)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "list_video_storyboards",
             method: "GET",
             path: "/api/v1/videos/{id}/storyboards",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .list_video_storyboards(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.list_video_storyboards(types::IdOrUUID::Id(42i64)).await.map(drop)
+            }),
         },
         Case {
             name: "get_video_captions",
             method: "GET",
             path: "/api/v1/videos/{id}/captions",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_captions(types::IdOrUUID::Id(42i64))
-                        .x_peertube_video_password(peertube_client::Secret::new("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_video_captions(types::IdOrUUID::Id(42i64))
+                    .x_peertube_video_password(peertube_client::Secret::new("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "generate_video_caption",
             method: "POST",
             path: "/api/v1/videos/{id}/captions/generate",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .generate_video_caption(
-                            types::IdOrUUID::Id(42i64),
-                            types::GenerateVideoCaptionBody {
-                                force_transcription: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .generate_video_caption(
+                        types::IdOrUUID::Id(42i64),
+                        types::GenerateVideoCaptionBody {
+                            force_transcription: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "add_video_caption",
             method: "PUT",
             path: "/api/v1/videos/{id}/captions/{captionLanguage}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .add_video_caption(
-                            types::IdOrUUID::Id(42i64),
-                            String::from("en"),
-                            types::AddVideoCaptionBody { captionfile: None },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .add_video_caption(
+                        types::IdOrUUID::Id(42i64),
+                        String::from("en"),
+                        types::AddVideoCaptionBody {
+                            captionfile: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "del_video_caption",
             method: "DELETE",
             path: "/api/v1/videos/{id}/captions/{captionLanguage}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .del_video_caption(types::IdOrUUID::Id(42i64), String::from("en"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .del_video_caption(types::IdOrUUID::Id(42i64), String::from("en"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_video_chapters",
             method: "GET",
             path: "/api/v1/videos/{id}/chapters",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_chapters(types::IdOrUUID::Id(42i64))
-                        .x_peertube_video_password(peertube_client::Secret::new("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_video_chapters(types::IdOrUUID::Id(42i64))
+                    .x_peertube_video_password(peertube_client::Secret::new("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "replace_video_chapters",
             method: "PUT",
             path: "/api/v1/videos/{id}/chapters",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .replace_video_chapters(
-                            types::IdOrUUID::Id(42i64),
-                            types::ReplaceVideoChaptersBody { chapters: None },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .replace_video_chapters(
+                        types::IdOrUUID::Id(42i64),
+                        types::ReplaceVideoChaptersBody {
+                            chapters: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_video_embed_privacy",
             method: "GET",
             path: "/api/v1/videos/{id}/embed-privacy",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_embed_privacy(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_video_embed_privacy(types::IdOrUUID::Id(42i64))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "update_video_embed_privacy",
             method: "PUT",
             path: "/api/v1/videos/{id}/embed-privacy",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .update_video_embed_privacy(
-                            types::IdOrUUID::Id(42i64),
-                            types::UpdateVideoEmbedPrivacyBody {
-                                policy: None,
-                                domains: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .update_video_embed_privacy(
+                        types::IdOrUUID::Id(42i64),
+                        types::UpdateVideoEmbedPrivacyBody {
+                            policy: None,
+                            domains: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "is_video_embed_on_domain_allowed",
             method: "GET",
             path: "/api/v1/videos/{id}/embed-privacy/allowed",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .is_video_embed_on_domain_allowed(
-                            types::IdOrUUID::Id(42i64),
-                            String::from("a"),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .is_video_embed_on_domain_allowed(
+                        types::IdOrUUID::Id(42i64),
+                        String::from("a"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "list_video_passwords",
             method: "GET",
             path: "/api/v1/videos/{id}/passwords",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .list_video_passwords(types::IdOrUUID::Id(42i64))
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .list_video_passwords(types::IdOrUUID::Id(42i64))
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "update_video_password_list",
             method: "PUT",
             path: "/api/v1/videos/{id}/passwords",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .update_video_password_list(
-                            types::IdOrUUID::Id(42i64),
-                            types::UpdateVideoPasswordListBody { passwords: None },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .update_video_password_list(
+                        types::IdOrUUID::Id(42i64),
+                        types::UpdateVideoPasswordListBody {
+                            passwords: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "add_video_password",
             method: "POST",
             path: "/api/v1/videos/{id}/passwords",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .add_video_password(
-                            types::IdOrUUID::Id(42i64),
-                            types::AddVideoPasswordBody { password: None },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .add_video_password(
+                        types::IdOrUUID::Id(42i64),
+                        types::AddVideoPasswordBody {
+                            password: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "remove_video_password",
             method: "DELETE",
             path: "/api/v1/videos/{id}/passwords/{passwordId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .remove_video_password(types::IdOrUUID::Id(42i64), 42i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .remove_video_password(types::IdOrUUID::Id(42i64), 42i64)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_video_channels",
             method: "GET",
             path: "/api/v1/video-channels",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_channels()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_video_channels()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "add_video_channel",
             method: "POST",
             path: "/api/v1/video-channels",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .add_video_channel(types::VideoChannelCreate {
-                            display_name: String::from("a"),
-                            description: None,
-                            support: None,
-                            public_email: None,
-                            name: String::from("framasoft_videos"),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .add_video_channel(types::VideoChannelCreate {
+                        display_name: String::from("a"),
+                        description: None,
+                        support: None,
+                        public_email: None,
+                        name: String::from("framasoft_videos"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_video_channel",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}",
-            call: |client| {
-                Box::pin(async move { client.get_video_channel(String::from("a")).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_video_channel(String::from("a")).await.map(drop)
+            }),
         },
         Case {
             name: "put_video_channel",
             method: "PUT",
             path: "/api/v1/video-channels/{channelHandle}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_video_channel(
-                            String::from("a"),
-                            types::VideoChannelUpdate {
-                                display_name: None,
-                                description: None,
-                                support: None,
-                                public_email: None,
-                                bulk_videos_support_update: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_video_channel(
+                        String::from("a"),
+                        types::VideoChannelUpdate {
+                            display_name: None,
+                            description: None,
+                            support: None,
+                            public_email: None,
+                            bulk_videos_support_update: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "del_video_channel",
             method: "DELETE",
             path: "/api/v1/video-channels/{channelHandle}",
-            call: |client| {
-                Box::pin(async move { client.del_video_channel(String::from("a")).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.del_video_channel(String::from("a")).await.map(drop)
+            }),
         },
         Case {
             name: "get_video_channel_videos",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}/videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_channel_videos(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .skip_count(types::SkipCount::True)
-                        .sort(types::VideosSort::Name)
-                        .nsfw(types::Nsfw::True)
-                        .nsfw_flags_included(types::NSFWFlag::NONE)
-                        .nsfw_flags_excluded(types::NSFWFlag::NONE)
-                        .is_live(true)
-                        .include_scheduled_live(true)
-                        .category_one_of(vec![15i64])
-                        .licence_one_of(vec![2i64])
-                        .language_one_of(vec![String::from("en")])
-                        .tags_one_of(vec![String::from("a")])
-                        .tags_all_of(vec![String::from("a")])
-                        .is_local(true)
-                        .include(types::Include::V0)
-                        .has_hls_files(true)
-                        .has_web_video_files(true)
-                        .host(String::from("a"))
-                        .auto_tag_one_of(vec![String::from("a")])
-                        .state_one_of(vec![types::VideoStateConstantId::Published])
-                        .privacy_one_of(types::VideoPrivacySet::Public)
-                        .exclude_already_watched(true)
-                        .search(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_video_channel_videos(String::from("a"))
+                    .start(1i64)
+                    .count(1i64)
+                    .skip_count(types::SkipCount::True)
+                    .sort(types::VideosSort::Name)
+                    .nsfw(types::Nsfw::True)
+                    .nsfw_flags_included(types::NSFWFlag::NONE)
+                    .nsfw_flags_excluded(types::NSFWFlag::NONE)
+                    .is_live(true)
+                    .include_scheduled_live(true)
+                    .category_one_of(vec![15i64])
+                    .licence_one_of(vec![2i64])
+                    .language_one_of(vec![String::from("en")])
+                    .tags_one_of(vec![String::from("a")])
+                    .tags_all_of(vec![String::from("a")])
+                    .is_local(true)
+                    .include(types::Include::V0)
+                    .has_hls_files(true)
+                    .has_web_video_files(true)
+                    .host(String::from("a"))
+                    .auto_tag_one_of(vec![String::from("a")])
+                    .state_one_of(vec![types::VideoStateConstantId::Published])
+                    .privacy_one_of(vec![types::VideoPrivacySet::Public])
+                    .exclude_already_watched(true)
+                    .search(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "list_video_channel_activities",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}/activities",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .list_video_channel_activities(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .list_video_channel_activities(String::from("a"))
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_video_channels_by_channel_handle_video_playlists",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}/video-playlists",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_channels_by_channel_handle_video_playlists(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .playlist_type(types::VideoPlaylistTypeSet::Regular)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_video_channels_by_channel_handle_video_playlists(
+                        String::from("a"),
+                    )
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .playlist_type(types::VideoPlaylistTypeSet::Regular)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "reorder_video_playlists_of_channel",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/video-playlists/reorder",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .reorder_video_playlists_of_channel(
-                            String::from("a"),
-                            types::ReorderVideoPlaylistsOfChannelBody {
-                                start_position: 1i64,
-                                insert_after_position: 1i64,
-                                reorder_length: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .reorder_video_playlists_of_channel(
+                        String::from("a"),
+                        types::ReorderVideoPlaylistsOfChannelBody {
+                            start_position: 1i64,
+                            insert_after_position: 1i64,
+                            reorder_length: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_video_channel_followers",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}/followers",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_channel_followers(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::FollowersSort::CreatedAt)
-                        .search(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_video_channel_followers(String::from("a"))
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::FollowersSort::CreatedAt)
+                    .search(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_video_channels_by_channel_handle_avatar_pick",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/avatar/pick",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_video_channels_by_channel_handle_avatar_pick(
-                            String::from("a"),
-                            types::PostVideoChannelsByChannelHandleAvatarPickBody {
-                                avatarfile: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_video_channels_by_channel_handle_avatar_pick(
+                        String::from("a"),
+                        types::PostVideoChannelsByChannelHandleAvatarPickBody {
+                            avatarfile: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_video_channels_by_channel_handle_avatar",
             method: "DELETE",
             path: "/api/v1/video-channels/{channelHandle}/avatar",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_video_channels_by_channel_handle_avatar(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_video_channels_by_channel_handle_avatar(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_video_channels_by_channel_handle_banner_pick",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/banner/pick",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_video_channels_by_channel_handle_banner_pick(
-                            String::from("a"),
-                            types::PostVideoChannelsByChannelHandleBannerPickBody {
-                                bannerfile: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_video_channels_by_channel_handle_banner_pick(
+                        String::from("a"),
+                        types::PostVideoChannelsByChannelHandleBannerPickBody {
+                            bannerfile: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_video_channels_by_channel_handle_banner",
             method: "DELETE",
             path: "/api/v1/video-channels/{channelHandle}/banner",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_video_channels_by_channel_handle_banner(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_video_channels_by_channel_handle_banner(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_video_channels_by_channel_handle_import_videos",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/import-videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_video_channels_by_channel_handle_import_videos(
-                            String::from("a"),
-                            types::ImportVideosInChannelCreate {
-                                external_channel_url: String::from(
-                                    "https://youtube.com/c/UC_myfancychannel",
-                                ),
-                                video_channel_sync_id: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_video_channels_by_channel_handle_import_videos(
+                        String::from("a"),
+                        types::ImportVideosInChannelCreate {
+                            external_channel_url: String::from(
+                                "https://youtube.com/c/UC_myfancychannel",
+                            ),
+                            video_channel_sync_id: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "add_video_channel_sync",
             method: "POST",
             path: "/api/v1/video-channel-syncs",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .add_video_channel_sync(types::VideoChannelSyncCreate {
-                            external_channel_url: None,
-                            video_channel_id: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .add_video_channel_sync(types::VideoChannelSyncCreate {
+                        external_channel_url: None,
+                        video_channel_id: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "del_video_channel_sync",
             method: "DELETE",
             path: "/api/v1/video-channel-syncs/{channelSyncId}",
-            call: |client| {
-                Box::pin(async move { client.del_video_channel_sync(42i64).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.del_video_channel_sync(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "trigger_video_channel_sync",
             method: "POST",
             path: "/api/v1/video-channel-syncs/{channelSyncId}/sync",
-            call: |client| {
-                Box::pin(async move { client.trigger_video_channel_sync(42i64).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.trigger_video_channel_sync(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "get_video_player_settings",
             method: "GET",
             path: "/api/v1/player-settings/videos/{id}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_player_settings(types::IdOrUUID::Id(42i64))
-                        .raw(true)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_video_player_settings(types::IdOrUUID::Id(42i64))
+                    .raw(true)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "update_video_player_settings",
             method: "PUT",
             path: "/api/v1/player-settings/videos/{id}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .update_video_player_settings(
-                            types::IdOrUUID::Id(42i64),
-                            types::PlayerVideoSettingsUpdate {
-                                theme: types::PlayerThemeVideoSetting::ChannelDefault,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .update_video_player_settings(
+                        types::IdOrUUID::Id(42i64),
+                        types::PlayerVideoSettingsUpdate {
+                            theme: types::PlayerThemeVideoSetting::ChannelDefault,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_channel_player_settings",
             method: "GET",
             path: "/api/v1/player-settings/video-channels/{channelHandle}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_channel_player_settings(String::from("a"))
-                        .raw(true)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_channel_player_settings(String::from("a"))
+                    .raw(true)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "update_channel_player_settings",
             method: "PUT",
             path: "/api/v1/player-settings/video-channels/{channelHandle}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .update_channel_player_settings(
-                            String::from("a"),
-                            types::PlayerChannelSettingsUpdate {
-                                theme: types::PlayerThemeChannelSetting::InstanceDefault,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .update_channel_player_settings(
+                        String::from("a"),
+                        types::PlayerChannelSettingsUpdate {
+                            theme: types::PlayerThemeChannelSetting::InstanceDefault,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_playlist_privacy_policies",
             method: "GET",
             path: "/api/v1/video-playlists/privacies",
-            call: |client| {
-                Box::pin(async move { client.get_playlist_privacy_policies().await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_playlist_privacy_policies().await.map(drop)
+            }),
         },
         Case {
             name: "get_playlists",
             method: "GET",
             path: "/api/v1/video-playlists",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_playlists()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .playlist_type(types::VideoPlaylistTypeSet::Regular)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_playlists()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .playlist_type(types::VideoPlaylistTypeSet::Regular)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "add_playlist",
             method: "POST",
             path: "/api/v1/video-playlists",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .add_playlist(types::AddPlaylistBody {
-                            display_name: String::from("a"),
-                            thumbnailfile: None,
-                            privacy: None,
-                            description: None,
-                            video_channel_id: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .add_playlist(types::AddPlaylistBody {
+                        display_name: String::from("a"),
+                        thumbnailfile: None,
+                        privacy: None,
+                        description: None,
+                        video_channel_id: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_video_playlists_by_playlist_id",
             method: "GET",
             path: "/api/v1/video-playlists/{playlistId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_playlists_by_playlist_id(42i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_video_playlists_by_playlist_id(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "put_video_playlists_by_playlist_id",
             method: "PUT",
             path: "/api/v1/video-playlists/{playlistId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_video_playlists_by_playlist_id(
-                            42i64,
-                            types::PutVideoPlaylistsByPlaylistIdBody {
-                                display_name: None,
-                                thumbnailfile: None,
-                                privacy: None,
-                                description: None,
-                                video_channel_id: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_video_playlists_by_playlist_id(
+                        42i64,
+                        types::PutVideoPlaylistsByPlaylistIdBody {
+                            display_name: None,
+                            thumbnailfile: None,
+                            privacy: None,
+                            description: None,
+                            video_channel_id: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_video_playlists_by_playlist_id",
             method: "DELETE",
             path: "/api/v1/video-playlists/{playlistId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_video_playlists_by_playlist_id(42i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.delete_video_playlists_by_playlist_id(42i64).await.map(drop)
+            }),
         },
         Case {
             name: "get_video_playlist_videos",
             method: "GET",
             path: "/api/v1/video-playlists/{playlistId}/videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_video_playlist_videos(42i64)
-                        .start(1i64)
-                        .count(1i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_video_playlist_videos(42i64)
+                    .start(1i64)
+                    .count(1i64)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "add_video_playlist_video",
             method: "POST",
             path: "/api/v1/video-playlists/{playlistId}/videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .add_video_playlist_video(
-                            42i64,
-                            types::AddVideoPlaylistVideoBody {
-                                video_id: types::AddVideoPlaylistVideoBodyVideoId::Id(42i64),
-                                start_timestamp: None,
-                                stop_timestamp: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .add_video_playlist_video(
+                        42i64,
+                        types::AddVideoPlaylistVideoBody {
+                            video_id: types::AddVideoPlaylistVideoBodyVideoId::Id(42i64),
+                            start_timestamp: None,
+                            stop_timestamp: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "reorder_video_playlist",
             method: "POST",
             path: "/api/v1/video-playlists/{playlistId}/videos/reorder",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .reorder_video_playlist(
-                            42i64,
-                            types::ReorderVideoPlaylistBody {
-                                start_position: 1i64,
-                                insert_after_position: 1i64,
-                                reorder_length: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .reorder_video_playlist(
+                        42i64,
+                        types::ReorderVideoPlaylistBody {
+                            start_position: 1i64,
+                            insert_after_position: 1i64,
+                            reorder_length: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "put_video_playlist_video",
             method: "PUT",
             path: "/api/v1/video-playlists/{playlistId}/videos/{playlistElementId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_video_playlist_video(
-                            42i64,
-                            42i64,
-                            types::PutVideoPlaylistVideoBody {
-                                start_timestamp: None,
-                                stop_timestamp: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_video_playlist_video(
+                        42i64,
+                        42i64,
+                        types::PutVideoPlaylistVideoBody {
+                            start_timestamp: None,
+                            stop_timestamp: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "del_video_playlist_video",
             method: "DELETE",
             path: "/api/v1/video-playlists/{playlistId}/videos/{playlistElementId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .del_video_playlist_video(42i64, 42i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.del_video_playlist_video(42i64, 42i64).await.map(drop)
+            }),
         },
         Case {
             name: "get_users_me_video_playlists_videos_exist",
             method: "GET",
             path: "/api/v1/users/me/video-playlists/videos-exist",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_users_me_video_playlists_videos_exist(vec![42i64])
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_users_me_video_playlists_videos_exist(vec![42i64])
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_accounts_by_name_video_playlists",
             method: "GET",
             path: "/api/v1/accounts/{name}/video-playlists",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_accounts_by_name_video_playlists(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .search(String::from("a"))
-                        .playlist_type(types::VideoPlaylistTypeSet::Regular)
-                        .include_collaborations(true)
-                        .channel_name_one_of(vec![String::from("a")])
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_accounts_by_name_video_playlists(String::from("a"))
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .search(String::from("a"))
+                    .playlist_type(types::VideoPlaylistTypeSet::Regular)
+                    .include_collaborations(true)
+                    .channel_name_one_of(vec![String::from("a")])
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_accounts_by_name_video_channels",
             method: "GET",
             path: "/api/v1/accounts/{name}/video-channels",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_accounts_by_name_video_channels(String::from("a"))
-                        .with_stats(true)
-                        .start(1i64)
-                        .count(1i64)
-                        .search(String::from("a"))
-                        .sort(String::from("a"))
-                        .include_collaborations(true)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_accounts_by_name_video_channels(String::from("a"))
+                    .with_stats(true)
+                    .start(1i64)
+                    .count(1i64)
+                    .search(String::from("a"))
+                    .sort(String::from("a"))
+                    .include_collaborations(true)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_accounts_by_name_video_channel_syncs",
             method: "GET",
             path: "/api/v1/accounts/{name}/video-channel-syncs",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_accounts_by_name_video_channel_syncs(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .include_collaborations(true)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_accounts_by_name_video_channel_syncs(String::from("a"))
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .include_collaborations(true)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_accounts_by_name_ratings",
             method: "GET",
             path: "/api/v1/accounts/{name}/ratings",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_accounts_by_name_ratings(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .rating(types::GetAccountsByNameRatingsRating::Like)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_accounts_by_name_ratings(String::from("a"))
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .rating(types::GetAccountsByNameRatingsRating::Like)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_videos_by_id_comment_threads",
             method: "GET",
             path: "/api/v1/videos/{id}/comment-threads",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_videos_by_id_comment_threads(types::IdOrUUID::Id(42i64))
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::CommentsSort::CreatedAtDesc)
-                        .x_peertube_video_password(peertube_client::Secret::new("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_videos_by_id_comment_threads(types::IdOrUUID::Id(42i64))
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::CommentsSort::CreatedAtDesc)
+                    .x_peertube_video_password(peertube_client::Secret::new("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_videos_by_id_comment_threads",
             method: "POST",
             path: "/api/v1/videos/{id}/comment-threads",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_videos_by_id_comment_threads(
-                            types::IdOrUUID::Id(42i64),
-                            types::PostVideosByIdCommentThreadsBody {
-                                text: String::from("This video is wonderful!"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_videos_by_id_comment_threads(
+                        types::IdOrUUID::Id(42i64),
+                        types::PostVideosByIdCommentThreadsBody {
+                            text: String::from("This video is wonderful!"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_videos_by_id_comment_threads_by_thread_id",
             method: "GET",
             path: "/api/v1/videos/{id}/comment-threads/{threadId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_videos_by_id_comment_threads_by_thread_id(
-                            types::IdOrUUID::Id(42i64),
-                            1i64,
-                        )
-                        .x_peertube_video_password(peertube_client::Secret::new("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_videos_by_id_comment_threads_by_thread_id(
+                        types::IdOrUUID::Id(42i64),
+                        1i64,
+                    )
+                    .x_peertube_video_password(peertube_client::Secret::new("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_videos_comments",
             method: "GET",
             path: "/api/v1/videos/comments",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_videos_comments()
-                        .search(String::from("a"))
-                        .search_account(String::from("a"))
-                        .search_video(String::from("a"))
-                        .video_id(1i64)
-                        .video_channel_id(1i64)
-                        .auto_tag_one_of(vec![String::from("a")])
-                        .is_local(true)
-                        .on_local_video(true)
-                        .include_muted(true)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_videos_comments()
+                    .search(String::from("a"))
+                    .search_account(String::from("a"))
+                    .search_video(String::from("a"))
+                    .video_id(1i64)
+                    .video_channel_id(1i64)
+                    .auto_tag_one_of(vec![String::from("a")])
+                    .is_local(true)
+                    .on_local_video(true)
+                    .include_muted(true)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_videos_by_id_comments_by_comment_id",
             method: "POST",
             path: "/api/v1/videos/{id}/comments/{commentId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_videos_by_id_comments_by_comment_id(
-                            types::IdOrUUID::Id(42i64),
-                            42i64,
-                            types::PostVideosByIdCommentsByCommentIdBody {
-                                text: String::from("This video is wonderful!"),
-                            },
-                        )
-                        .x_peertube_video_password(peertube_client::Secret::new("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_videos_by_id_comments_by_comment_id(
+                        types::IdOrUUID::Id(42i64),
+                        42i64,
+                        types::PostVideosByIdCommentsByCommentIdBody {
+                            text: String::from("This video is wonderful!"),
+                        },
+                    )
+                    .x_peertube_video_password(peertube_client::Secret::new("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_videos_by_id_comments_by_comment_id",
             method: "DELETE",
             path: "/api/v1/videos/{id}/comments/{commentId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_videos_by_id_comments_by_comment_id(
-                            types::IdOrUUID::Id(42i64),
-                            42i64,
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_videos_by_id_comments_by_comment_id(
+                        types::IdOrUUID::Id(42i64),
+                        42i64,
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_videos_by_id_comments_by_comment_id_approve",
             method: "POST",
             path: "/api/v1/videos/{id}/comments/{commentId}/approve",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_videos_by_id_comments_by_comment_id_approve(
-                            types::IdOrUUID::Id(42i64),
-                            42i64,
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_videos_by_id_comments_by_comment_id_approve(
+                        types::IdOrUUID::Id(42i64),
+                        42i64,
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "put_videos_by_id_rate",
             method: "PUT",
             path: "/api/v1/videos/{id}/rate",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_videos_by_id_rate(
-                            types::IdOrUUID::Id(42i64),
-                            types::PutVideosByIdRateBody {
-                                rating: types::PutVideosByIdRateBodyRating::Like,
-                            },
-                        )
-                        .x_peertube_video_password(peertube_client::Secret::new("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_videos_by_id_rate(
+                        types::IdOrUUID::Id(42i64),
+                        types::PutVideosByIdRateBody {
+                            rating: types::PutVideosByIdRateBodyRating::Like,
+                        },
+                    )
+                    .x_peertube_video_password(peertube_client::Secret::new("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "del_video_hls",
             method: "DELETE",
             path: "/api/v1/videos/{id}/hls",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .del_video_hls(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.del_video_hls(types::IdOrUUID::Id(42i64)).await.map(drop)
+            }),
         },
         Case {
             name: "del_video_web_videos",
             method: "DELETE",
             path: "/api/v1/videos/{id}/web-videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .del_video_web_videos(types::IdOrUUID::Id(42i64))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.del_video_web_videos(types::IdOrUUID::Id(42i64)).await.map(drop)
+            }),
         },
         Case {
             name: "create_video_transcoding",
             method: "POST",
             path: "/api/v1/videos/{id}/transcoding",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .create_video_transcoding(
-                            types::IdOrUUID::Id(42i64),
-                            types::CreateVideoTranscodingBody {
-                                transcoding_type:
-                                    types::CreateVideoTranscodingBodyTranscodingType::Hls,
-                                force_transcoding: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .create_video_transcoding(
+                        types::IdOrUUID::Id(42i64),
+                        types::CreateVideoTranscodingBody {
+                            transcoding_type: types::CreateVideoTranscodingBodyTranscodingType::Hls,
+                            force_transcoding: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "search_videos",
             method: "GET",
             path: "/api/v1/search/videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .search_videos(String::from("a"))
-                        .uuids(vec![String::from("a")])
-                        .search_target(types::SearchTarget::Local)
-                        .start(1i64)
-                        .count(1i64)
-                        .skip_count(types::SkipCount::True)
-                        .sort(types::VideosSort::Name)
-                        .nsfw(types::Nsfw::True)
-                        .nsfw_flags_included(types::NSFWFlag::NONE)
-                        .nsfw_flags_excluded(types::NSFWFlag::NONE)
-                        .is_live(true)
-                        .include_scheduled_live(true)
-                        .category_one_of(vec![15i64])
-                        .licence_one_of(vec![2i64])
-                        .language_one_of(vec![String::from("en")])
-                        .tags_one_of(vec![String::from("a")])
-                        .tags_all_of(vec![String::from("a")])
-                        .is_local(true)
-                        .include(types::Include::V0)
-                        .has_hls_files(true)
-                        .has_web_video_files(true)
-                        .host(String::from("a"))
-                        .auto_tag_one_of(vec![String::from("a")])
-                        .state_one_of(vec![types::VideoStateConstantId::Published])
-                        .privacy_one_of(types::VideoPrivacySet::Public)
-                        .exclude_already_watched(true)
-                        .start_date(
-                            "2024-01-02T03:04:05Z"
-                                .parse::<chrono::DateTime<chrono::Utc>>()
-                                .expect("a date-time"),
-                        )
-                        .end_date(
-                            "2024-01-02T03:04:05Z"
-                                .parse::<chrono::DateTime<chrono::Utc>>()
-                                .expect("a date-time"),
-                        )
-                        .originally_published_start_date(
-                            "2024-01-02T03:04:05Z"
-                                .parse::<chrono::DateTime<chrono::Utc>>()
-                                .expect("a date-time"),
-                        )
-                        .originally_published_end_date(
-                            "2024-01-02T03:04:05Z"
-                                .parse::<chrono::DateTime<chrono::Utc>>()
-                                .expect("a date-time"),
-                        )
-                        .duration_min(1i64)
-                        .duration_max(1i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .search_videos(String::from("a"))
+                    .uuids(vec![String::from("a")])
+                    .search_target(types::SearchTarget::Local)
+                    .start(1i64)
+                    .count(1i64)
+                    .skip_count(types::SkipCount::True)
+                    .sort(types::VideosSort::Name)
+                    .nsfw(types::Nsfw::True)
+                    .nsfw_flags_included(types::NSFWFlag::NONE)
+                    .nsfw_flags_excluded(types::NSFWFlag::NONE)
+                    .is_live(true)
+                    .include_scheduled_live(true)
+                    .category_one_of(vec![15i64])
+                    .licence_one_of(vec![2i64])
+                    .language_one_of(vec![String::from("en")])
+                    .tags_one_of(vec![String::from("a")])
+                    .tags_all_of(vec![String::from("a")])
+                    .is_local(true)
+                    .include(types::Include::V0)
+                    .has_hls_files(true)
+                    .has_web_video_files(true)
+                    .host(String::from("a"))
+                    .auto_tag_one_of(vec![String::from("a")])
+                    .state_one_of(vec![types::VideoStateConstantId::Published])
+                    .privacy_one_of(vec![types::VideoPrivacySet::Public])
+                    .exclude_already_watched(true)
+                    .start_date(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .end_date(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .originally_published_start_date(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .originally_published_end_date(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .duration_min(1i64)
+                    .duration_max(1i64)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "search_channels",
             method: "GET",
             path: "/api/v1/search/video-channels",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .search_channels(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .search_target(types::SearchTarget::Local)
-                        .sort(String::from("a"))
-                        .host(String::from("a"))
-                        .handles(vec![String::from("a")])
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .search_channels(String::from("a"))
+                    .start(1i64)
+                    .count(1i64)
+                    .search_target(types::SearchTarget::Local)
+                    .sort(String::from("a"))
+                    .host(String::from("a"))
+                    .handles(vec![String::from("a")])
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "search_playlists",
             method: "GET",
             path: "/api/v1/search/video-playlists",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .search_playlists(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .search_target(types::SearchTarget::Local)
-                        .sort(String::from("a"))
-                        .host(String::from("a"))
-                        .uuids(vec![String::from("a")])
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .search_playlists(String::from("a"))
+                    .start(1i64)
+                    .count(1i64)
+                    .search_target(types::SearchTarget::Local)
+                    .sort(String::from("a"))
+                    .host(String::from("a"))
+                    .uuids(vec![String::from("a")])
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_blocklist_status",
             method: "GET",
             path: "/api/v1/blocklist/status",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_blocklist_status()
-                        .accounts(vec![String::from("a")])
-                        .hosts(vec![String::from("a")])
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_blocklist_status()
+                    .accounts(vec![String::from("a")])
+                    .hosts(vec![String::from("a")])
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_my_blocked_accounts",
             method: "GET",
             path: "/api/v1/users/me/blocklist/accounts",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_my_blocked_accounts()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .search(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_my_blocked_accounts()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .search(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "block_account",
             method: "POST",
             path: "/api/v1/users/me/blocklist/accounts",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .block_account(types::BlockAccountBody {
-                            account_name: String::from("user@example.com"),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .block_account(types::BlockAccountBody {
+                        account_name: String::from("user@example.com"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "unblock_account",
             method: "DELETE",
             path: "/api/v1/users/me/blocklist/accounts/{accountName}",
-            call: |client| {
-                Box::pin(async move { client.unblock_account(String::from("a")).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.unblock_account(String::from("a")).await.map(drop)
+            }),
         },
         Case {
             name: "get_my_blocked_servers",
             method: "GET",
             path: "/api/v1/users/me/blocklist/servers",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_my_blocked_servers()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .search(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_my_blocked_servers()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .search(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "block_server",
             method: "POST",
             path: "/api/v1/users/me/blocklist/servers",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .block_server(types::BlockServerBody {
-                            host: String::from("example.com"),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .block_server(types::BlockServerBody {
+                        host: String::from("example.com"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "unblock_server",
             method: "DELETE",
             path: "/api/v1/users/me/blocklist/servers/{host}",
-            call: |client| {
-                Box::pin(async move { client.unblock_server(String::from("a")).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.unblock_server(String::from("a")).await.map(drop)
+            }),
         },
         Case {
             name: "get_server_blocklist_accounts",
             method: "GET",
             path: "/api/v1/server/blocklist/accounts",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_server_blocklist_accounts()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .subscription_name(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_server_blocklist_accounts()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .subscription_name(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_server_blocklist_accounts",
             method: "POST",
             path: "/api/v1/server/blocklist/accounts",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_server_blocklist_accounts(types::PostServerBlocklistAccountsBody {
-                            account_name: String::from("chocobozzz@example.org"),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_server_blocklist_accounts(types::PostServerBlocklistAccountsBody {
+                        account_name: String::from("chocobozzz@example.org"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_server_blocklist_accounts_by_account_name",
             method: "DELETE",
             path: "/api/v1/server/blocklist/accounts/{accountName}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_server_blocklist_accounts_by_account_name(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_server_blocklist_accounts_by_account_name(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_server_blocklist_servers",
             method: "GET",
             path: "/api/v1/server/blocklist/servers",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_server_blocklist_servers()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .subscription_name(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_server_blocklist_servers()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .subscription_name(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_server_blocklist_servers",
             method: "POST",
             path: "/api/v1/server/blocklist/servers",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_server_blocklist_servers(types::PostServerBlocklistServersBody {
-                            host: String::from("peertube.example"),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_server_blocklist_servers(types::PostServerBlocklistServersBody {
+                        host: String::from("peertube.example"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_server_blocklist_servers_by_host",
             method: "DELETE",
             path: "/api/v1/server/blocklist/servers/{host}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_server_blocklist_servers_by_host(String::from("peertube.example"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_server_blocklist_servers_by_host(
+                        String::from("peertube.example"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_server_blocklist_subscriptions",
             method: "GET",
             path: "/api/v1/server/blocklist/subscriptions",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_server_blocklist_subscriptions()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .search(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_server_blocklist_subscriptions()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .search(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_server_blocklist_subscriptions",
             method: "POST",
             path: "/api/v1/server/blocklist/subscriptions",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_server_blocklist_subscriptions(
-                            types::PostServerBlocklistSubscriptionsBody {
-                                url: String::from("https://peertube.example/"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_server_blocklist_subscriptions(types::PostServerBlocklistSubscriptionsBody {
+                        url: String::from("https://peertube.example/"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_server_blocklist_subscriptions_by_id",
             method: "DELETE",
             path: "/api/v1/server/blocklist/subscriptions/{id}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_server_blocklist_subscriptions_by_id(1i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.delete_server_blocklist_subscriptions_by_id(1i64).await.map(drop)
+            }),
         },
         Case {
             name: "get_server_blocklist_public_log",
             method: "GET",
             path: "/api/v1/server/blocklist/public-log",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_server_blocklist_public_log(
-                            "2024-01-02T03:04:05Z"
-                                .parse::<chrono::DateTime<chrono::Utc>>()
-                                .expect("a date-time"),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_server_blocklist_public_log(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "put_server_redundancy_by_host",
             method: "PUT",
             path: "/api/v1/server/redundancy/{host}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_server_redundancy_by_host(
-                            String::from("peertube.example"),
-                            types::PutServerRedundancyByHostBody {
-                                redundancy_allowed: true,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_server_redundancy_by_host(
+                        String::from("peertube.example"),
+                        types::PutServerRedundancyByHostBody {
+                            redundancy_allowed: true,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_mirrored_videos",
             method: "GET",
             path: "/api/v1/server/redundancy/videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_mirrored_videos(types::GetMirroredVideosTarget::MyVideos)
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::VideoRedundanciesSort::Name)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_mirrored_videos(types::GetMirroredVideosTarget::MyVideos)
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::VideoRedundanciesSort::Name)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "put_mirrored_video",
             method: "POST",
             path: "/api/v1/server/redundancy/videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_mirrored_video(types::PutMirroredVideoBody { video_id: 42i64 })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_mirrored_video(types::PutMirroredVideoBody {
+                        video_id: 42i64,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "del_mirrored_video",
             method: "DELETE",
             path: "/api/v1/server/redundancy/videos/{redundancyId}",
-            call: |client| {
-                Box::pin(
-                    async move { client.del_mirrored_video(String::from("a")).await.map(drop) },
-                )
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.del_mirrored_video(String::from("a")).await.map(drop)
+            }),
         },
         Case {
             name: "get_instance_stats",
             method: "GET",
             path: "/api/v1/server/stats",
-            call: |client| Box::pin(async move { client.get_instance_stats().await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_instance_stats().await.map(drop)
+            }),
         },
         Case {
             name: "contact_administrator",
             method: "POST",
             path: "/api/v1/server/contact",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .contact_administrator(types::ContactAdministratorBody {
-                            from_name: String::from("a"),
-                            from_email: String::from("user@example.com"),
-                            subject: None,
-                            body: String::from("a"),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .contact_administrator(types::ContactAdministratorBody {
+                        from_name: String::from("a"),
+                        from_email: String::from("user@example.com"),
+                        subject: None,
+                        body: String::from("a"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_debug",
             method: "GET",
             path: "/api/v1/server/debug",
+            unchecked: &[],
             call: |client| Box::pin(async move { client.get_debug().await.map(drop) }),
         },
         Case {
             name: "run_debug_command",
             method: "POST",
             path: "/api/v1/server/debug/run-command",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .run_debug_command(types::RunDebugCommandBody::CommandEmail(
-                            types::RunDebugCommandBodyCommandEmail {
-                                command: types::RunDebugCommandBodyCommandEmailCommand::TestEmails,
-                                email: String::from("user@example.com"),
-                            },
-                        ))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .run_debug_command(
+                        types::RunDebugCommandBody::CommandEmail(types::RunDebugCommandBodyCommandEmail {
+                            command: types::RunDebugCommandBodyCommandEmailCommand::TestEmails,
+                            email: String::from("user@example.com"),
+                        }),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "send_client_log",
             method: "POST",
             path: "/api/v1/server/logs/client",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .send_client_log(types::SendClientLog {
-                            message: String::from("a"),
-                            url: String::from("a"),
-                            level: types::SendClientLogLevel::Error,
-                            stack_trace: None,
-                            user_agent: None,
-                            meta: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .send_client_log(types::SendClientLog {
+                        message: String::from("a"),
+                        url: String::from("a"),
+                        level: types::SendClientLogLevel::Error,
+                        stack_trace: None,
+                        user_agent: None,
+                        meta: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_instance_logs",
             method: "GET",
             path: "/api/v1/server/logs",
-            call: |client| Box::pin(async move { client.get_instance_logs().await.map(drop) }),
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_instance_logs(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .end_date(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .level(types::GetInstanceLogsLevel::Debug)
+                    .tags_one_of(vec![String::from("a")])
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_instance_audit_logs",
             method: "GET",
             path: "/api/v1/server/audit-logs",
-            call: |client| {
-                Box::pin(async move { client.get_instance_audit_logs().await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_instance_audit_logs(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .end_date(
+                        "2024-01-02T03:04:05Z"
+                            .parse::<chrono::DateTime<chrono::Utc>>()
+                            .expect("a date-time"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_plugins",
             method: "GET",
             path: "/api/v1/plugins",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_plugins()
-                        .plugin_type(1i64)
-                        .uninstalled(true)
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_plugins()
+                    .plugin_type(1i64)
+                    .uninstalled(true)
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_available_plugins",
             method: "GET",
             path: "/api/v1/plugins/available",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_available_plugins()
-                        .search(String::from("a"))
-                        .plugin_type(1i64)
-                        .current_peer_tube_engine(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_available_plugins()
+                    .search(String::from("a"))
+                    .plugin_type(1i64)
+                    .current_peer_tube_engine(String::from("a"))
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "add_plugin",
             method: "POST",
             path: "/api/v1/plugins/install",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .add_plugin(types::AddPluginBody::NpmName(types::AddPluginBodyNpmName {
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .add_plugin(
+                        types::AddPluginBody::NpmName(types::AddPluginBodyNpmName {
                             npm_name: String::from("peertube-plugin-auth-ldap"),
-                        }))
-                        .await
-                        .map(drop)
-                })
-            },
+                        }),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "update_plugin",
             method: "POST",
             path: "/api/v1/plugins/update",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .update_plugin(types::UpdatePluginBody::NpmName(
-                            types::UpdatePluginBodyNpmName {
-                                npm_name: String::from("peertube-plugin-auth-ldap"),
-                            },
-                        ))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .update_plugin(
+                        types::UpdatePluginBody::NpmName(types::UpdatePluginBodyNpmName {
+                            npm_name: String::from("peertube-plugin-auth-ldap"),
+                        }),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "uninstall_plugin",
             method: "POST",
             path: "/api/v1/plugins/uninstall",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .uninstall_plugin(types::UninstallPluginBody {
-                            npm_name: String::from("peertube-plugin-auth-ldap"),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .uninstall_plugin(types::UninstallPluginBody {
+                        npm_name: String::from("peertube-plugin-auth-ldap"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_plugin",
             method: "GET",
             path: "/api/v1/plugins/{npmName}",
-            call: |client| {
-                Box::pin(async move { client.get_plugin(String::from("a")).await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_plugin(String::from("a")).await.map(drop)
+            }),
         },
         Case {
             name: "put_plugins_by_npm_name_settings",
             method: "PUT",
             path: "/api/v1/plugins/{npmName}/settings",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_plugins_by_npm_name_settings(
-                            String::from("a"),
-                            types::PutPluginsByNpmNameSettingsBody { settings: None },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_plugins_by_npm_name_settings(
+                        String::from("a"),
+                        types::PutPluginsByNpmNameSettingsBody {
+                            settings: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_plugins_by_npm_name_public_settings",
             method: "GET",
             path: "/api/v1/plugins/{npmName}/public-settings",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_plugins_by_npm_name_public_settings(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_plugins_by_npm_name_public_settings(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_plugins_by_npm_name_registered_settings",
             method: "GET",
             path: "/api/v1/plugins/{npmName}/registered-settings",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_plugins_by_npm_name_registered_settings(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_plugins_by_npm_name_registered_settings(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_metrics_playback",
             method: "POST",
             path: "/api/v1/metrics/playback",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_metrics_playback(types::PlaybackMetricCreate {
-                            player_mode: types::PlaybackMetricCreatePlayerMode::P2pMediaLoader,
-                            resolution: None,
-                            fps: None,
-                            p2p_enabled: true,
-                            p2p_peers: None,
-                            resolution_changes: 1f64,
-                            buffer_stalled: None,
-                            errors: 1f64,
-                            downloaded_bytes_p2p: 1f64,
-                            downloaded_bytes_http: 1f64,
-                            uploaded_bytes_p2p: 1f64,
-                            video_id: types::PlaybackMetricCreateVideoId::Id(42i64),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_metrics_playback(types::PlaybackMetricCreate {
+                        player_mode: types::PlaybackMetricCreatePlayerMode::P2pMediaLoader,
+                        resolution: None,
+                        fps: None,
+                        p2p_enabled: true,
+                        p2p_peers: None,
+                        resolution_changes: 1f64,
+                        buffer_stalled: None,
+                        errors: 1f64,
+                        downloaded_bytes_p2p: 1f64,
+                        downloaded_bytes_http: 1f64,
+                        uploaded_bytes_p2p: 1f64,
+                        video_id: types::PlaybackMetricCreateVideoId::Id(42i64),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_registration_tokens_generate",
             method: "POST",
             path: "/api/v1/runners/registration-tokens/generate",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_runners_registration_tokens_generate()
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.post_runners_registration_tokens_generate().await.map(drop)
+            }),
         },
         Case {
             name: "delete_runners_registration_tokens_by_registration_token_id",
             method: "DELETE",
             path: "/api/v1/runners/registration-tokens/{registrationTokenId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_runners_registration_tokens_by_registration_token_id(1i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_runners_registration_tokens_by_registration_token_id(1i64)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_runners_registration_tokens",
             method: "GET",
             path: "/api/v1/runners/registration-tokens",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_runners_registration_tokens()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::RegistrationTokenSort::CreatedAt)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_runners_registration_tokens()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::RegistrationTokenSort::CreatedAt)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_register",
             method: "POST",
             path: "/api/v1/runners/register",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_runners_register(types::PostRunnersRegisterBody {
-                            registration_token: peertube_client::Secret::new("a"),
-                            name: String::from("a"),
-                            description: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_register(types::PostRunnersRegisterBody {
+                        registration_token: peertube_client::Secret::new("a"),
+                        name: String::from("a"),
+                        description: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_unregister",
             method: "POST",
             path: "/api/v1/runners/unregister",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_runners_unregister(types::PostRunnersUnregisterBody {
-                            runner_token: peertube_client::Secret::new("a"),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_unregister(types::PostRunnersUnregisterBody {
+                        runner_token: peertube_client::Secret::new("a"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_runners_by_runner_id",
             method: "DELETE",
             path: "/api/v1/runners/{runnerId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_runners_by_runner_id(
-                            1i64,
-                            types::DeleteRunnersByRunnerIdBody {
-                                runner_token: peertube_client::Secret::new("a"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_runners_by_runner_id(
+                        1i64,
+                        types::DeleteRunnersByRunnerIdBody {
+                            runner_token: peertube_client::Secret::new("a"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_runners",
             method: "GET",
             path: "/api/v1/runners",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_runners()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::RunnerSort::CreatedAt)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_runners()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::RunnerSort::CreatedAt)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_jobs_request",
             method: "POST",
             path: "/api/v1/runners/jobs/request",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_runners_jobs_request(types::PostRunnersJobsRequestBody {
-                            runner_token: peertube_client::Secret::new("a"),
-                            job_types: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_jobs_request(types::PostRunnersJobsRequestBody {
+                        runner_token: peertube_client::Secret::new("a"),
+                        job_types: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_jobs_by_job_uuid_accept",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/accept",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_runners_jobs_by_job_uuid_accept(
-                            uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
-                                .expect("a UUID"),
-                            types::PostRunnersJobsByJobUuidAcceptBody {
-                                runner_token: peertube_client::Secret::new("a"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_jobs_by_job_uuid_accept(
+                        uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
+                            .expect("a UUID"),
+                        types::PostRunnersJobsByJobUuidAcceptBody {
+                            runner_token: peertube_client::Secret::new("a"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_jobs_by_job_uuid_abort",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/abort",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_runners_jobs_by_job_uuid_abort(
-                            uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
-                                .expect("a UUID"),
-                            types::PostRunnersJobsByJobUuidAbortBody {
-                                runner_token: peertube_client::Secret::new("a"),
-                                job_token: peertube_client::Secret::new("a"),
-                                reason: String::from("a"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_jobs_by_job_uuid_abort(
+                        uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
+                            .expect("a UUID"),
+                        types::PostRunnersJobsByJobUuidAbortBody {
+                            runner_token: peertube_client::Secret::new("a"),
+                            job_token: peertube_client::Secret::new("a"),
+                            reason: String::from("a"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_jobs_by_job_uuid_update",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/update",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_runners_jobs_by_job_uuid_update(
-                            uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
-                                .expect("a UUID"),
-                            types::PostRunnersJobsByJobUuidUpdateBody {
-                                runner_token: peertube_client::Secret::new("a"),
-                                job_token: peertube_client::Secret::new("a"),
-                                progress: None,
-                                payload: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_jobs_by_job_uuid_update(
+                        uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
+                            .expect("a UUID"),
+                        types::PostRunnersJobsByJobUuidUpdateBody {
+                            runner_token: peertube_client::Secret::new("a"),
+                            job_token: peertube_client::Secret::new("a"),
+                            progress: None,
+                            payload: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_jobs_by_job_uuid_error",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/error",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_runners_jobs_by_job_uuid_error(
-                            uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
-                                .expect("a UUID"),
-                            types::PostRunnersJobsByJobUuidErrorBody {
-                                runner_token: peertube_client::Secret::new("a"),
-                                job_token: peertube_client::Secret::new("a"),
-                                message: String::from("a"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_jobs_by_job_uuid_error(
+                        uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
+                            .expect("a UUID"),
+                        types::PostRunnersJobsByJobUuidErrorBody {
+                            runner_token: peertube_client::Secret::new("a"),
+                            job_token: peertube_client::Secret::new("a"),
+                            message: String::from("a"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_jobs_by_job_uuid_success",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/success",
-            call: |client| {
-                Box::pin(async move {
-                    client
-        .post_runners_jobs_by_job_uuid_success(uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
-        .expect("a UUID"), types::PostRunnersJobsByJobUuidSuccessBody { runner_token :
-        peertube_client::Secret::new("a"), job_token : peertube_client::Secret::new("a"),
-        payload :
-        types::PostRunnersJobsByJobUuidSuccessBodyPayload::LiveRtmpToHlsTranscoding(types::PostRunnersJobsByJobUuidSuccessBodyPayloadLiveRtmpToHlsTranscoding
-        {}) }). await .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_jobs_by_job_uuid_success(
+                        uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
+                            .expect("a UUID"),
+                        types::PostRunnersJobsByJobUuidSuccessBody {
+                            runner_token: peertube_client::Secret::new("a"),
+                            job_token: peertube_client::Secret::new("a"),
+                            payload: types::PostRunnersJobsByJobUuidSuccessBodyPayload::LiveRtmpToHlsTranscoding(types::PostRunnersJobsByJobUuidSuccessBodyPayloadLiveRtmpToHlsTranscoding {}),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality_audio",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality/audio",
-            call: |client| {
-                Box::pin(async move {
-                    client
-        .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality_audio(uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
-        .expect("a UUID"), types::VideoIdOrUUID::Id(42i64),
-        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityAudioBody {
-        runner_token : peertube_client::Secret::new("a"), job_token :
-        peertube_client::Secret::new("a") }). await .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality_audio(
+                        uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
+                            .expect("a UUID"),
+                        types::VideoIdOrUUID::Id(42i64),
+                        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityAudioBody {
+                            runner_token: peertube_client::Secret::new("a"),
+                            job_token: peertube_client::Secret::new("a"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality",
-            call: |client| {
-                Box::pin(async move {
-                    client
-        .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality(uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
-        .expect("a UUID"), types::VideoIdOrUUID::Id(42i64),
-        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityBody {
-        runner_token : peertube_client::Secret::new("a"), job_token :
-        peertube_client::Secret::new("a") }). await .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality(
+                        uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
+                            .expect("a UUID"),
+                        types::VideoIdOrUUID::Id(42i64),
+                        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityBody {
+                            runner_token: peertube_client::Secret::new("a"),
+                            job_token: peertube_client::Secret::new("a"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_thumbnails_max_quality",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/thumbnails/max-quality",
-            call: |client| {
-                Box::pin(async move {
-                    client
-        .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_thumbnails_max_quality(uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
-        .expect("a UUID"), types::VideoIdOrUUID::Id(42i64),
-        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidThumbnailsMaxQualityBody
-        { runner_token : peertube_client::Secret::new("a"), job_token :
-        peertube_client::Secret::new("a") }). await .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_thumbnails_max_quality(
+                        uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
+                            .expect("a UUID"),
+                        types::VideoIdOrUUID::Id(42i64),
+                        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidThumbnailsMaxQualityBody {
+                            runner_token: peertube_client::Secret::new("a"),
+                            job_token: peertube_client::Secret::new("a"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_previews_max_quality",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/previews/max-quality",
-            call: |client| {
-                Box::pin(async move {
-                    client
-        .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_previews_max_quality(uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
-        .expect("a UUID"), types::VideoIdOrUUID::Id(42i64),
-        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidPreviewsMaxQualityBody {
-        runner_token : peertube_client::Secret::new("a"), job_token :
-        peertube_client::Secret::new("a") }). await .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_previews_max_quality(
+                        uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
+                            .expect("a UUID"),
+                        types::VideoIdOrUUID::Id(42i64),
+                        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidPreviewsMaxQualityBody {
+                            runner_token: peertube_client::Secret::new("a"),
+                            job_token: peertube_client::Secret::new("a"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_studio_task_files_by_filename",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/studio/task-files/{filename}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-        .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_studio_task_files_by_filename(uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
-        .expect("a UUID"), types::VideoIdOrUUID::Id(42i64), String::from("a"),
-        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidStudioTaskFilesByFilenameBody
-        { runner_token : peertube_client::Secret::new("a"), job_token :
-        peertube_client::Secret::new("a") }). await .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_studio_task_files_by_filename(
+                        uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
+                            .expect("a UUID"),
+                        types::VideoIdOrUUID::Id(42i64),
+                        String::from("a"),
+                        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidStudioTaskFilesByFilenameBody {
+                            runner_token: peertube_client::Secret::new("a"),
+                            job_token: peertube_client::Secret::new("a"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_runners_jobs_by_job_uuid_cancel",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/cancel",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_runners_jobs_by_job_uuid_cancel(
-                            uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
-                                .expect("a UUID"),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_runners_jobs_by_job_uuid_cancel(
+                        uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
+                            .expect("a UUID"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_runners_jobs_by_job_uuid",
             method: "DELETE",
             path: "/api/v1/runners/jobs/{jobUUID}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_runners_jobs_by_job_uuid(
-                            uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
-                                .expect("a UUID"),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_runners_jobs_by_job_uuid(
+                        uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
+                            .expect("a UUID"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_runners_jobs",
             method: "GET",
             path: "/api/v1/runners/jobs",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_runners_jobs()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(types::RunnerJobSort::UpdatedAt)
-                        .search(String::from("a"))
-                        .state_one_of(vec![types::RunnerJobState::Pending])
-                        .type_one_of(vec![types::RunnerJobType::VodWebVideoTranscoding])
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_runners_jobs()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(types::RunnerJobSort::UpdatedAt)
+                    .search(String::from("a"))
+                    .state_one_of(vec![types::RunnerJobState::Pending])
+                    .type_one_of(vec![types::RunnerJobType::VodWebVideoTranscoding])
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_automatic_tags_policies_accounts_by_account_name_comments",
             method: "GET",
             path: "/api/v1/automatic-tags/policies/accounts/{accountName}/comments",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_automatic_tags_policies_accounts_by_account_name_comments(
-                            String::from("a"),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_automatic_tags_policies_accounts_by_account_name_comments(
+                        String::from("a"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "put_automatic_tags_policies_accounts_by_account_name_comments",
             method: "PUT",
             path: "/api/v1/automatic-tags/policies/accounts/{accountName}/comments",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_automatic_tags_policies_accounts_by_account_name_comments(
-                            String::from("a"),
-                            types::PutAutomaticTagsPoliciesAccountsByAccountNameCommentsBody {
-                                review: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_automatic_tags_policies_accounts_by_account_name_comments(
+                        String::from("a"),
+                        types::PutAutomaticTagsPoliciesAccountsByAccountNameCommentsBody {
+                            review: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_automatic_tags_accounts_by_account_name_available",
             method: "GET",
             path: "/api/v1/automatic-tags/accounts/{accountName}/available",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_automatic_tags_accounts_by_account_name_available(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_automatic_tags_accounts_by_account_name_available(
+                        String::from("a"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_automatic_tags_server_available",
             method: "GET",
             path: "/api/v1/automatic-tags/server/available",
-            call: |client| {
-                Box::pin(
-                    async move { client.get_automatic_tags_server_available().await.map(drop) },
-                )
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_automatic_tags_server_available().await.map(drop)
+            }),
         },
         Case {
             name: "get_automatic_tags_policies_server_videos",
             method: "GET",
             path: "/api/v1/automatic-tags/policies/server/videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_automatic_tags_policies_server_videos()
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_automatic_tags_policies_server_videos().await.map(drop)
+            }),
         },
         Case {
             name: "put_automatic_tags_policies_server_videos",
             method: "PUT",
             path: "/api/v1/automatic-tags/policies/server/videos",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_automatic_tags_policies_server_videos(
-                            types::PutAutomaticTagsPoliciesServerVideosBody { auto_block: None },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_automatic_tags_policies_server_videos(types::PutAutomaticTagsPoliciesServerVideosBody {
+                        auto_block: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_watched_words_accounts_by_account_name_lists",
             method: "GET",
             path: "/api/v1/watched-words/accounts/{accountName}/lists",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_watched_words_accounts_by_account_name_lists(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_watched_words_accounts_by_account_name_lists(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_watched_words_accounts_by_account_name_lists",
             method: "POST",
             path: "/api/v1/watched-words/accounts/{accountName}/lists",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_watched_words_accounts_by_account_name_lists(
-                            String::from("a"),
-                            types::PostWatchedWordsAccountsByAccountNameListsBody {
-                                list_name: None,
-                                words: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_watched_words_accounts_by_account_name_lists(
+                        String::from("a"),
+                        types::PostWatchedWordsAccountsByAccountNameListsBody {
+                            list_name: None,
+                            words: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "put_watched_words_accounts_by_account_name_lists_by_list_id",
             method: "PUT",
             path: "/api/v1/watched-words/accounts/{accountName}/lists/{listId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_watched_words_accounts_by_account_name_lists_by_list_id(
-                            String::from("a"),
-                            String::from("a"),
-                            types::PutWatchedWordsAccountsByAccountNameListsByListIdBody {
-                                list_name: None,
-                                words: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_watched_words_accounts_by_account_name_lists_by_list_id(
+                        String::from("a"),
+                        String::from("a"),
+                        types::PutWatchedWordsAccountsByAccountNameListsByListIdBody {
+                            list_name: None,
+                            words: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_watched_words_accounts_by_account_name_lists_by_list_id",
             method: "DELETE",
             path: "/api/v1/watched-words/accounts/{accountName}/lists/{listId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_watched_words_accounts_by_account_name_lists_by_list_id(
-                            String::from("a"),
-                            String::from("a"),
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_watched_words_accounts_by_account_name_lists_by_list_id(
+                        String::from("a"),
+                        String::from("a"),
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_watched_words_server_lists",
             method: "GET",
             path: "/api/v1/watched-words/server/lists",
-            call: |client| {
-                Box::pin(async move { client.get_watched_words_server_lists().await.map(drop) })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client.get_watched_words_server_lists().await.map(drop)
+            }),
         },
         Case {
             name: "post_watched_words_server_lists",
             method: "POST",
             path: "/api/v1/watched-words/server/lists",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_watched_words_server_lists(types::PostWatchedWordsServerListsBody {
-                            list_name: None,
-                            words: None,
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_watched_words_server_lists(types::PostWatchedWordsServerListsBody {
+                        list_name: None,
+                        words: None,
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "put_watched_words_server_lists_by_list_id",
             method: "PUT",
             path: "/api/v1/watched-words/server/lists/{listId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .put_watched_words_server_lists_by_list_id(
-                            String::from("a"),
-                            types::PutWatchedWordsServerListsByListIdBody {
-                                list_name: None,
-                                words: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .put_watched_words_server_lists_by_list_id(
+                        String::from("a"),
+                        types::PutWatchedWordsServerListsByListIdBody {
+                            list_name: None,
+                            words: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_watched_words_server_lists_by_list_id",
             method: "DELETE",
             path: "/api/v1/watched-words/server/lists/{listId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_watched_words_server_lists_by_list_id(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_watched_words_server_lists_by_list_id(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_watched_words_accounts_by_account_name_subscriptions",
             method: "GET",
             path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_watched_words_accounts_by_account_name_subscriptions(String::from("a"))
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .search(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_watched_words_accounts_by_account_name_subscriptions(
+                        String::from("a"),
+                    )
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .search(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_watched_words_accounts_by_account_name_subscriptions",
             method: "POST",
             path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_watched_words_accounts_by_account_name_subscriptions(
-                            String::from("a"),
-                            types::PostWatchedWordsAccountsByAccountNameSubscriptionsBody {
-                                url: String::from("https://peertube.example/"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_watched_words_accounts_by_account_name_subscriptions(
+                        String::from("a"),
+                        types::PostWatchedWordsAccountsByAccountNameSubscriptionsBody {
+                            url: String::from("https://peertube.example/"),
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_watched_words_accounts_by_account_name_subscriptions_by_id",
             method: "DELETE",
             path: "/api/v1/watched-words/accounts/{accountName}/subscriptions/{id}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_watched_words_accounts_by_account_name_subscriptions_by_id(
-                            String::from("a"),
-                            1i64,
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_watched_words_accounts_by_account_name_subscriptions_by_id(
+                        String::from("a"),
+                        1i64,
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "get_watched_words_server_subscriptions",
             method: "GET",
             path: "/api/v1/watched-words/server/subscriptions",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .get_watched_words_server_subscriptions()
-                        .start(1i64)
-                        .count(1i64)
-                        .sort(String::from("a"))
-                        .search(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .get_watched_words_server_subscriptions()
+                    .start(1i64)
+                    .count(1i64)
+                    .sort(String::from("a"))
+                    .search(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "post_watched_words_server_subscriptions",
             method: "POST",
             path: "/api/v1/watched-words/server/subscriptions",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .post_watched_words_server_subscriptions(
-                            types::PostWatchedWordsServerSubscriptionsBody {
-                                url: String::from("https://peertube.example/"),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .post_watched_words_server_subscriptions(types::PostWatchedWordsServerSubscriptionsBody {
+                        url: String::from("https://peertube.example/"),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "delete_watched_words_server_subscriptions_by_id",
             method: "DELETE",
             path: "/api/v1/watched-words/server/subscriptions/{id}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .delete_watched_words_server_subscriptions_by_id(1i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .delete_watched_words_server_subscriptions_by_id(1i64)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "update_client_language",
             method: "POST",
             path: "/api/v1/client-config/update-language",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .update_client_language(types::UpdateClientLanguageBody {
-                            language: Some(String::from("en-US")),
-                        })
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .update_client_language(types::UpdateClientLanguageBody {
+                        language: Some(String::from("en-US")),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "update_client_interface_language",
             method: "POST",
             path: "/api/v1/client-config/update-interface-language",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .update_client_interface_language(
-                            types::UpdateClientInterfaceLanguageBody {
-                                language: Some(String::from("en-US")),
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .update_client_interface_language(types::UpdateClientInterfaceLanguageBody {
+                        language: Some(String::from("en-US")),
+                    })
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "list_video_channel_collaborators",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}/collaborators",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .list_video_channel_collaborators(String::from("a"))
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .list_video_channel_collaborators(String::from("a"))
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "invite_video_channel_collaborator",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/collaborators/invite",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .invite_video_channel_collaborator(
-                            String::from("a"),
-                            types::InviteVideoChannelCollaboratorBody {
-                                account_handle: None,
-                            },
-                        )
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .invite_video_channel_collaborator(
+                        String::from("a"),
+                        types::InviteVideoChannelCollaboratorBody {
+                            account_handle: None,
+                        },
+                    )
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "accept_video_channel_collaborator",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/accept",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .accept_video_channel_collaborator(String::from("a"), 42i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .accept_video_channel_collaborator(String::from("a"), 42i64)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "reject_video_channel_collaborator",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/reject",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .reject_video_channel_collaborator(String::from("a"), 42i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .reject_video_channel_collaborator(String::from("a"), 42i64)
+                    .await
+                    .map(drop)
+            }),
         },
         Case {
             name: "remove_video_channel_collaborator",
             method: "DELETE",
             path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}",
-            call: |client| {
-                Box::pin(async move {
-                    client
-                        .remove_video_channel_collaborator(String::from("a"), 42i64)
-                        .await
-                        .map(drop)
-                })
-            },
+            unchecked: &[],
+            call: |client| Box::pin(async move {
+                client
+                    .remove_video_channel_collaborator(String::from("a"), 42i64)
+                    .await
+                    .map(drop)
+            }),
         },
-    ]
+    ])
 }

@@ -25,6 +25,7 @@ mod bench;
 mod build_cost;
 mod codegen;
 mod diff;
+mod node;
 mod pin;
 mod test;
 
@@ -53,7 +54,8 @@ commands:
       --markdown        print the changelog entry instead of the summary
       --changelog       also put the entry at the top of generated/CHANGELOG.md
   test [--spec PATH]
-      Run every check CI runs: formatting, codegen --check, clippy, docs, tests.
+      Run every check CI runs: formatting, codegen --check, clippy, docs, tests (with the
+      contract sweep: every operation's request checked by Prism, installed in tests/contract).
   bench [--spec PATH] [--runs N] [--release]
       Time each stage of generation (min and median of N runs, default 20) for the document
       and its JSON/YAML twin beside it, against the floor: parsing it into serde_json::Value.

@@ -76,16 +76,76 @@ fn case(model: &Model, op: &Operation) -> TokenStream {
             quote!(.#setter(#value))
         });
     let args = arguments.chain(body);
+    let unchecked = unchecked_parts(model, op);
     quote! {
         Case {
             name: #name,
             method: #http,
             path: #path,
+            unchecked: &[#(#unchecked),*],
             call: |client| Box::pin(async move {
                 client.#method_name(#(#args),*)#(#setters)*.await.map(drop)
             }),
         }
     }
+}
+
+/// The properties of a multipart body that Prism cannot see, as the case sends them: those
+/// written as nested parts (`tasks[0][name]`: Prism reads flat parts only) and those of a
+/// `oneOf` (Prism decodes only the properties the schema lists outside it).
+fn unchecked_parts(model: &Model, op: &Operation) -> Vec<String> {
+    let Some(body) = op
+        .body
+        .as_ref()
+        .filter(|b| b.format == BodyFormat::Multipart)
+    else {
+        return Vec::new();
+    };
+    let Some(TypeKind::Struct(s)) = body
+        .ty
+        .as_ref()
+        .map(|ty| model.follow_aliases(ty))
+        .and_then(|ty| ty.named())
+        .and_then(|id| model.ty(id))
+        .map(|def| &def.kind)
+    else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for field in &s.fields {
+        match field.repr {
+            FieldRepr::Flatten => {
+                let members = model
+                    .follow_aliases(&field.ty)
+                    .named()
+                    .and_then(|id| model.ty(id));
+                let variants: Vec<&TypeExpr> = match members.map(|def| &def.kind) {
+                    Some(TypeKind::Untagged(variants)) => variants.iter().map(|v| &v.ty).collect(),
+                    Some(TypeKind::Tagged(tagged)) => tagged
+                        .variants
+                        .iter()
+                        .filter_map(|v| v.payload.as_ref())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                for variant in variants {
+                    let def = variant.named().and_then(|id| model.ty(id));
+                    if let Some(TypeKind::Struct(member)) = def.map(|d| &d.kind) {
+                        names.extend(member.fields.iter().map(|f| f.wire_name.clone()));
+                    }
+                }
+            }
+            FieldRepr::Required | FieldRepr::Nullable => {
+                if !model.is_single_value(&field.ty)
+                    && !matches!(model.follow_aliases(&field.ty), TypeExpr::Binary)
+                {
+                    names.push(field.wire_name.clone());
+                }
+            }
+            FieldRepr::Optional | FieldRepr::OptionalNullable => {}
+        }
+    }
+    names
 }
 
 /// A valid value of `ty`, as a Rust expression of exactly that type.
@@ -124,16 +184,19 @@ fn value(model: &Model, ty: &TypeExpr, docs: Option<&Docs>, depth: usize) -> Tok
                     });
                     quote!(types::#name { #(#fields),* })
                 }
-                TypeKind::StringEnum(open) => match open.variants.first() {
-                    Some(variant) => {
-                        let variant = ident(&variant.name);
-                        quote!(types::#name::#variant)
+                // An empty value would make an empty path segment.
+                TypeKind::StringEnum(open) => {
+                    match open.variants.iter().find(|v| !v.value.is_empty()) {
+                        Some(variant) => {
+                            let variant = ident(&variant.name);
+                            quote!(types::#name::#variant)
+                        }
+                        None => {
+                            let other = ident(&open.other);
+                            quote!(types::#name::#other("a".to_owned()))
+                        }
                     }
-                    None => {
-                        let other = ident(&open.other);
-                        quote!(types::#name::#other("a".to_owned()))
-                    }
-                },
+                }
                 TypeKind::IntEnum(open) => match open.variants.first() {
                     Some(variant) => {
                         let variant = ident(&variant.name);

@@ -23,6 +23,9 @@ pub struct Case {
     pub name: &'static str,
     pub method: &'static str,
     pub path: &'static str,
+    /// Properties of a multipart body Prism cannot see (nested parts, `oneOf` members): a
+    /// rejection that names only these is Prism's limit, and `client.rs` checks those parts.
+    pub unchecked: &'static [&'static str],
     pub call: fn(Client) -> Pin<Box<dyn Future<Output = Result<(), Error>> + Send>>,
 }
 
@@ -35,6 +38,8 @@ enum Verdict {
     /// Prism accepted the request, but the answer it built violates the document itself
     /// (`--errors` turns that into its `VIOLATIONS` problem): nothing to decode.
     ResponseSkipped,
+    /// Prism rejected only properties it cannot read in a multipart body.
+    PrismCannotCheck(String),
     Failed(String),
 }
 
@@ -62,16 +67,18 @@ pub fn sweep(cases: Vec<Case>) {
     let started = Instant::now();
     let mut failures = Vec::new();
     let (mut passed, mut skipped) = (0, 0);
+    let mut unchecked = Vec::new();
     for case in &cases {
         let mark = prism.log_len();
         let outcome = runtime.block_on((case.call)(client.clone()));
         let log = prism.request_log(mark);
-        match verdict(outcome, &log) {
+        match verdict(case, outcome, &log) {
             Verdict::Passed => passed += 1,
             Verdict::ResponseSkipped => {
                 passed += 1;
                 skipped += 1;
             }
+            Verdict::PrismCannotCheck(why) => unchecked.push(format!("{} ({why})", case.name)),
             Verdict::Failed(why) => failures.push(format!(
                 "{} ({} {}): {why}\n      {}",
                 case.name,
@@ -82,11 +89,17 @@ pub fn sweep(cases: Vec<Case>) {
         }
     }
     println!(
-        "contract sweep: {passed}/{} operations sent a request Prism accepts \
-         ({skipped} answers not decoded: Prism's own value violates the document), {:.1} s",
+        "contract sweep: {passed}/{} operations sent a request Prism accepts, {} that Prism \
+         cannot check (multipart parts it cannot read), {} failed; {skipped} answers not \
+         decoded (Prism's own value violates the document); {:.1} s",
         cases.len(),
+        unchecked.len(),
+        failures.len(),
         started.elapsed().as_secs_f64()
     );
+    for case in &unchecked {
+        println!("  not checked by Prism: {case}");
+    }
     assert!(
         failures.is_empty(),
         "{} operation(s) failed the contract:\n  {}",
@@ -95,11 +108,22 @@ pub fn sweep(cases: Vec<Case>) {
     );
 }
 
-fn verdict(outcome: Result<(), Error>, log: &[String]) -> Verdict {
+fn verdict(case: &Case, outcome: Result<(), Error>, log: &[String]) -> Verdict {
     let rejected: Vec<&String> = log
         .iter()
         .filter(|line| line.contains("[VALIDATOR]") && !line.contains("success"))
         .collect();
+    let beyond_prism = |line: &&String| {
+        case.unchecked.iter().any(|name| {
+            line.contains(&format!("property '{name}'"))
+                || line.contains(&format!("property {name} "))
+        }) || (!case.unchecked.is_empty()
+            && (line.contains("must match exactly one schema in oneOf")
+                || line.contains("Request did not pass the validation rules")))
+    };
+    if !rejected.is_empty() && rejected.iter().all(beyond_prism) {
+        return Verdict::PrismCannotCheck(format!("Prism sees no {}", case.unchecked.join(", ")));
+    }
     if !rejected.is_empty() {
         return Verdict::Failed(format!(
             "Prism rejected the request: {}",
@@ -126,6 +150,15 @@ fn verdict(outcome: Result<(), Error>, log: &[String]) -> Verdict {
                 None if e.operation.meaning(e.status).is_some() => Verdict::Passed,
                 None => Verdict::Failed(format!("an undocumented status {}", e.status)),
             }
+        }
+        // Prism's static generator gives `null` or `true` for some objects merged with `allOf`
+        // (`Account`, say): a value no object schema admits, which the client rightly refuses.
+        Err(Error::Decode(e))
+            if e.message.starts_with("invalid type: null, expected struct")
+                || e.message
+                    .starts_with("invalid type: boolean `true`, expected struct") =>
+        {
+            Verdict::ResponseSkipped
         }
         Err(e) => Verdict::Failed(format!("the answer did not decode: {e}")),
     }
@@ -237,13 +270,25 @@ impl Prism {
     fn request_log(&self, mark: usize) -> Vec<String> {
         let deadline = Instant::now() + Duration::from_secs(2);
         loop {
-            let lines = self.lines_from(mark);
-            let done = lines.iter().any(|l| {
-                l.contains("Responding with")
-                    || l.contains("Request terminated")
-                    || l.contains("validation rules") && l.contains("error")
-            });
+            let mut lines = self.lines_from(mark);
+            // Lines of the request before may still be arriving: this one starts at its
+            // `Request received`, and ends with the status Prism answers.
+            if let Some(start) = lines.iter().rposition(|l| l.contains("Request received")) {
+                lines.drain(..start);
+            }
+            let done = lines
+                .first()
+                .is_some_and(|l| l.contains("Request received"))
+                && lines
+                    .iter()
+                    .any(|l| l.contains("> Responding with") || l.contains("Request terminated"));
             if done || Instant::now() > deadline {
+                // Violations are logged after the answer is chosen: let them arrive.
+                std::thread::sleep(Duration::from_millis(20));
+                let mut lines = self.lines_from(mark);
+                if let Some(start) = lines.iter().rposition(|l| l.contains("Request received")) {
+                    lines.drain(..start);
+                }
                 return lines;
             }
             std::thread::sleep(Duration::from_millis(5));
