@@ -1,8 +1,9 @@
 //! The contract sweep: one call of each operation through the generated client, with
 //! arguments built from the model (the document's examples of scalars, else the smallest
 //! values its schema allows), for an independent validator to judge on the wire. It is a
-//! test of the `tests` crate (`tests/tests/contract.rs`), covering every operation by
-//! construction; its harness (`tests/tests/support/prism.rs`) is hand-written.
+//! module of a test of the `tests` crate (`tests/tests/contract/cases.rs`), covering every
+//! operation by construction; the test and its harness (`tests/tests/contract.rs`,
+//! `tests/tests/support/prism.rs`) are hand-written.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -16,31 +17,26 @@ use crate::model::{BodyFormat, Docs, FieldRepr, Model, Operation, ParamRole, Typ
 /// types, which no value satisfies.
 const MAX_DEPTH: usize = 12;
 
-/// The test file: `cases()` lists one call per operation, in document order.
+/// The module of cases: `cases()` lists one call per operation, in document order.
 pub fn contract_sweep(model: &Model) -> TokenStream {
     let cases = model.operations.iter().map(|op| case(model, op));
-    let count = model.operations.len();
+    let count = Literal::usize_unsuffixed(model.operations.len());
     quote! {
-        //! The contract sweep: every operation of the document, called once through the
-        //! generated client with valid arguments, against Stoplight Prism serving the
-        //! document (overlay applied) as a validating mock. Written by `cargo xtask codegen`
-        //! from the model; the harness is `support/prism.rs`.
+        //! The cases of the contract sweep (`../contract.rs`): every operation of the
+        //! document, called once through the generated client with valid arguments. Written
+        //! by `cargo xtask codegen` from the model.
 
         #![allow(deprecated)]
 
-        mod support;
-
         use peertube_client::types;
-        use support::prism::Case;
 
-        #[test]
-        fn every_operation_sends_a_request_the_document_accepts() {
-            let cases = cases();
-            assert_eq!(cases.len(), #count, "one case per operation");
-            support::prism::sweep(cases);
-        }
+        use crate::support::prism::Case;
 
-        fn cases() -> Vec<Case> {
+        /// How many operations the document has.
+        pub const OPERATIONS: usize = #count;
+
+        /// One call per operation, in the document's order.
+        pub fn cases() -> Vec<Case> {
             Vec::from([#(#cases),*])
         }
     }

@@ -227,7 +227,7 @@ pub fn contract_sweep_file(model: &Model) -> EmittedFile {
 }
 
 /// Where the contract sweep goes, from the repository's root.
-pub const CONTRACT_SWEEP_PATH: &str = "tests/tests/contract.rs";
+pub const CONTRACT_SWEEP_PATH: &str = "tests/tests/contract/cases.rs";
 
 pub fn emit_file(model: &Model, package: Package<'_>, file: FileKind) -> EmittedFile {
     let (path, content) = match file {
