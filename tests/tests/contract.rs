@@ -8,6 +8,7 @@ mod support;
 
 // Written by the generator, formatted by prettyplease.
 #[rustfmt::skip]
+#[path = "contract/cases.rs"]
 mod cases;
 
 #[test]
