@@ -17,6 +17,9 @@ use std::time::{Duration, Instant};
 
 use peertube_client::{Client, Error, Secret, Tokens};
 
+/// A call under way: only whether it succeeded matters here.
+pub type CallFuture = Pin<Box<dyn Future<Output = Result<(), Error>> + Send>>;
+
 /// One operation's call.
 pub struct Case {
     /// The client's method.
@@ -26,7 +29,7 @@ pub struct Case {
     /// Properties of a multipart body Prism cannot see (nested parts, `oneOf` members): a
     /// rejection that names only these is Prism's limit, and `client.rs` checks those parts.
     pub unchecked: &'static [&'static str],
-    pub call: fn(Client) -> Pin<Box<dyn Future<Output = Result<(), Error>> + Send>>,
+    pub call: fn(Client) -> CallFuture,
 }
 
 /// What came of a case.
