@@ -91,6 +91,11 @@ pub struct Config {
     pub deny_warnings: bool,
     /// Which of PeerTube's conventions to follow (all, by default).
     pub conventions: Conventions,
+    /// Keep the document as the generator read it, overlay applied ([`Generated::document`]):
+    /// what an independent validator should check the client against.
+    pub keep_document: bool,
+    /// Also write the contract sweep ([`Generated::contract_sweep`]).
+    pub contract_sweep: bool,
 }
 
 impl Config {
@@ -113,6 +118,8 @@ impl Default for Config {
             always_sent: BTreeMap::new(),
             deny_warnings: false,
             conventions: Conventions::default(),
+            keep_document: false,
+            contract_sweep: false,
         }
     }
 }
@@ -184,6 +191,12 @@ pub struct Generated {
     pub overlay: Option<overlay::Applied>,
     /// Wall time of each stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The document the crate was generated from, overlay applied, when
+    /// [`Config::keep_document`] asks for it.
+    pub document: Option<serde_json::Value>,
+    /// The contract sweep, a test of the `tests` crate that calls every operation once (its
+    /// path is from the repository's root), when [`Config::contract_sweep`] asks for it.
+    pub contract_sweep: Option<OutputFile>,
 }
 
 /// Stages 4 and 5, file by file on two threads: they are most of a run, and the two big files
@@ -262,6 +275,7 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
         None => None,
     };
     lap("overlay");
+    let kept = config.keep_document.then(|| document.value.clone());
     let resolved = resolve::resolve(document.value)?;
     lap("resolve");
     let (model, warnings) =
@@ -282,6 +296,13 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
     let (files, emit_time, format_time) = emit_and_format(&model, package, &preamble)?;
     timings.push(("emit", emit_time));
     timings.push(("format", format_time));
+    let contract_sweep = match config.contract_sweep {
+        true => Some(format::format_file(
+            emit::contract_sweep_file(&model),
+            &preamble,
+        )?),
+        false => None,
+    };
 
     Ok(Generated {
         files,
@@ -293,5 +314,7 @@ pub fn generate(bytes: &[u8], origin: &str, config: &Config) -> Result<Generated
         warnings,
         overlay,
         timings,
+        document: kept,
+        contract_sweep,
     })
 }

@@ -2144,7 +2144,7 @@ impl Client {
                 &["api", "v1", "users", "me", "history", "videos", "remove"],
             );
         call.accept("application/json, */*;q=0.8");
-        call.multipart(&body);
+        call.json(&body);
         let response = self.send(call).await?;
         response::empty(&info::POST_USERS_ME_HISTORY_VIDEOS_REMOVE, response).await
     }
@@ -6401,12 +6401,22 @@ impl Client {
     /// `GET /api/v1/server/logs`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn get_instance_logs(&self) -> Result<Vec<String>, Error> {
-        let mut call = self
-            .call(&info::GET_INSTANCE_LOGS, &["api", "v1", "server", "logs"]);
-        call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_INSTANCE_LOGS, response).await
+    ///
+    /// Arguments:
+    /// - `start_date`: The date and time of the first entry to read.
+    ///
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetInstanceLogs`]).
+    pub fn get_instance_logs(
+        &self,
+        start_date: chrono::DateTime<chrono::Utc>,
+    ) -> GetInstanceLogs {
+        GetInstanceLogs {
+            client: self.clone(),
+            start_date,
+            end_date: None,
+            level: None,
+            tags_one_of: None,
+        }
     }
 
     /// Get instance audit logs
@@ -6414,15 +6424,20 @@ impl Client {
     /// `GET /api/v1/server/audit-logs`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn get_instance_audit_logs(&self) -> Result<Vec<String>, Error> {
-        let mut call = self
-            .call(
-                &info::GET_INSTANCE_AUDIT_LOGS,
-                &["api", "v1", "server", "audit-logs"],
-            );
-        call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_INSTANCE_AUDIT_LOGS, response).await
+    ///
+    /// Arguments:
+    /// - `start_date`: The date and time of the first entry to read.
+    ///
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetInstanceAuditLogs`]).
+    pub fn get_instance_audit_logs(
+        &self,
+        start_date: chrono::DateTime<chrono::Utc>,
+    ) -> GetInstanceAuditLogs {
+        GetInstanceAuditLogs {
+            client: self.clone(),
+            start_date,
+            end_date: None,
+        }
     }
 
     /// List plugins
@@ -8347,7 +8362,7 @@ pub struct GetSyndicatedVideos {
     nsfw: Option<types::Nsfw>,
     is_local: Option<bool>,
     include: Option<types::Include>,
-    privacy_one_of: Option<types::VideoPrivacySet>,
+    privacy_one_of: Option<Vec<types::VideoPrivacySet>>,
     has_hls_files: Option<bool>,
     has_web_video_files: Option<bool>,
 }
@@ -8429,8 +8444,13 @@ impl GetSyndicatedVideos {
     /// **PeerTube >= 4.0** Display only videos in this specific privacy/privacies
     ///
     /// Sent as the `privacyOneOf` query.
-    pub fn privacy_one_of(mut self, value: impl Into<types::VideoPrivacySet>) -> Self {
-        self.privacy_one_of = Some(value.into());
+    pub fn privacy_one_of(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<types::VideoPrivacySet>>,
+    ) -> Self {
+        self.privacy_one_of = Some(
+            value.into_iter().map(Into::into).collect::<Vec<_>>(),
+        );
         self
     }
 
@@ -8469,7 +8489,7 @@ impl GetSyndicatedVideos {
         call.query_opt("nsfw", &self.nsfw);
         call.query_opt("isLocal", &self.is_local);
         call.query_opt("include", &self.include);
-        call.query_opt("privacyOneOf", &self.privacy_one_of);
+        call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
         let response = self.client.send(call).await?;
@@ -8499,7 +8519,7 @@ pub struct GetSyndicatedSubscriptionVideos {
     nsfw: Option<types::Nsfw>,
     is_local: Option<bool>,
     include: Option<types::Include>,
-    privacy_one_of: Option<types::VideoPrivacySet>,
+    privacy_one_of: Option<Vec<types::VideoPrivacySet>>,
     has_hls_files: Option<bool>,
     has_web_video_files: Option<bool>,
 }
@@ -8549,8 +8569,13 @@ impl GetSyndicatedSubscriptionVideos {
     /// **PeerTube >= 4.0** Display only videos in this specific privacy/privacies
     ///
     /// Sent as the `privacyOneOf` query.
-    pub fn privacy_one_of(mut self, value: impl Into<types::VideoPrivacySet>) -> Self {
-        self.privacy_one_of = Some(value.into());
+    pub fn privacy_one_of(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<types::VideoPrivacySet>>,
+    ) -> Self {
+        self.privacy_one_of = Some(
+            value.into_iter().map(Into::into).collect::<Vec<_>>(),
+        );
         self
     }
 
@@ -8587,7 +8612,7 @@ impl GetSyndicatedSubscriptionVideos {
         call.query_opt("nsfw", &self.nsfw);
         call.query_opt("isLocal", &self.is_local);
         call.query_opt("include", &self.include);
-        call.query_opt("privacyOneOf", &self.privacy_one_of);
+        call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
         let response = self.client.send(call).await?;
@@ -8694,7 +8719,7 @@ pub struct GetAccountVideos {
     host: Option<String>,
     auto_tag_one_of: Option<Vec<String>>,
     state_one_of: Option<Vec<types::VideoStateConstantId>>,
-    privacy_one_of: Option<types::VideoPrivacySet>,
+    privacy_one_of: Option<Vec<types::VideoPrivacySet>>,
     exclude_already_watched: Option<bool>,
     search: Option<String>,
 }
@@ -8920,8 +8945,13 @@ impl GetAccountVideos {
     /// **PeerTube >= 4.0** Display only videos in this specific privacy/privacies
     ///
     /// Sent as the `privacyOneOf` query.
-    pub fn privacy_one_of(mut self, value: impl Into<types::VideoPrivacySet>) -> Self {
-        self.privacy_one_of = Some(value.into());
+    pub fn privacy_one_of(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<types::VideoPrivacySet>>,
+    ) -> Self {
+        self.privacy_one_of = Some(
+            value.into_iter().map(Into::into).collect::<Vec<_>>(),
+        );
         self
     }
 
@@ -8979,7 +9009,7 @@ impl GetAccountVideos {
         call.query_opt("host", &self.host);
         call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
         call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
-        call.query_opt("privacyOneOf", &self.privacy_one_of);
+        call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
@@ -9964,7 +9994,7 @@ pub struct GetUsersMeVideos {
     host: Option<String>,
     auto_tag_one_of: Option<Vec<String>>,
     state_one_of: Option<Vec<types::VideoStateConstantId>>,
-    privacy_one_of: Option<types::VideoPrivacySet>,
+    privacy_one_of: Option<Vec<types::VideoPrivacySet>>,
     exclude_already_watched: Option<bool>,
     search: Option<String>,
     include_collaborations: Option<bool>,
@@ -10204,8 +10234,13 @@ impl GetUsersMeVideos {
     /// **PeerTube >= 4.0** Display only videos in this specific privacy/privacies
     ///
     /// Sent as the `privacyOneOf` query.
-    pub fn privacy_one_of(mut self, value: impl Into<types::VideoPrivacySet>) -> Self {
-        self.privacy_one_of = Some(value.into());
+    pub fn privacy_one_of(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<types::VideoPrivacySet>>,
+    ) -> Self {
+        self.privacy_one_of = Some(
+            value.into_iter().map(Into::into).collect::<Vec<_>>(),
+        );
         self
     }
 
@@ -10273,7 +10308,7 @@ impl GetUsersMeVideos {
         call.query_opt("host", &self.host);
         call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
         call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
-        call.query_opt("privacyOneOf", &self.privacy_one_of);
+        call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
         call.query_opt("includeCollaborations", &self.include_collaborations);
@@ -10428,7 +10463,7 @@ pub struct GetUsersMeSubscriptionsVideos {
     host: Option<String>,
     auto_tag_one_of: Option<Vec<String>>,
     state_one_of: Option<Vec<types::VideoStateConstantId>>,
-    privacy_one_of: Option<types::VideoPrivacySet>,
+    privacy_one_of: Option<Vec<types::VideoPrivacySet>>,
     exclude_already_watched: Option<bool>,
     search: Option<String>,
 }
@@ -10654,8 +10689,13 @@ impl GetUsersMeSubscriptionsVideos {
     /// **PeerTube >= 4.0** Display only videos in this specific privacy/privacies
     ///
     /// Sent as the `privacyOneOf` query.
-    pub fn privacy_one_of(mut self, value: impl Into<types::VideoPrivacySet>) -> Self {
-        self.privacy_one_of = Some(value.into());
+    pub fn privacy_one_of(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<types::VideoPrivacySet>>,
+    ) -> Self {
+        self.privacy_one_of = Some(
+            value.into_iter().map(Into::into).collect::<Vec<_>>(),
+        );
         self
     }
 
@@ -10713,7 +10753,7 @@ impl GetUsersMeSubscriptionsVideos {
         call.query_opt("host", &self.host);
         call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
         call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
-        call.query_opt("privacyOneOf", &self.privacy_one_of);
+        call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
@@ -11528,7 +11568,7 @@ pub struct GetVideos {
     host: Option<String>,
     auto_tag_one_of: Option<Vec<String>>,
     state_one_of: Option<Vec<types::VideoStateConstantId>>,
-    privacy_one_of: Option<types::VideoPrivacySet>,
+    privacy_one_of: Option<Vec<types::VideoPrivacySet>>,
     exclude_already_watched: Option<bool>,
     search: Option<String>,
 }
@@ -11754,8 +11794,13 @@ impl GetVideos {
     /// **PeerTube >= 4.0** Display only videos in this specific privacy/privacies
     ///
     /// Sent as the `privacyOneOf` query.
-    pub fn privacy_one_of(mut self, value: impl Into<types::VideoPrivacySet>) -> Self {
-        self.privacy_one_of = Some(value.into());
+    pub fn privacy_one_of(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<types::VideoPrivacySet>>,
+    ) -> Self {
+        self.privacy_one_of = Some(
+            value.into_iter().map(Into::into).collect::<Vec<_>>(),
+        );
         self
     }
 
@@ -11808,7 +11853,7 @@ impl GetVideos {
         call.query_opt("host", &self.host);
         call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
         call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
-        call.query_opt("privacyOneOf", &self.privacy_one_of);
+        call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
@@ -12889,7 +12934,7 @@ pub struct GetVideoChannelVideos {
     host: Option<String>,
     auto_tag_one_of: Option<Vec<String>>,
     state_one_of: Option<Vec<types::VideoStateConstantId>>,
-    privacy_one_of: Option<types::VideoPrivacySet>,
+    privacy_one_of: Option<Vec<types::VideoPrivacySet>>,
     exclude_already_watched: Option<bool>,
     search: Option<String>,
 }
@@ -13115,8 +13160,13 @@ impl GetVideoChannelVideos {
     /// **PeerTube >= 4.0** Display only videos in this specific privacy/privacies
     ///
     /// Sent as the `privacyOneOf` query.
-    pub fn privacy_one_of(mut self, value: impl Into<types::VideoPrivacySet>) -> Self {
-        self.privacy_one_of = Some(value.into());
+    pub fn privacy_one_of(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<types::VideoPrivacySet>>,
+    ) -> Self {
+        self.privacy_one_of = Some(
+            value.into_iter().map(Into::into).collect::<Vec<_>>(),
+        );
         self
     }
 
@@ -13180,7 +13230,7 @@ impl GetVideoChannelVideos {
         call.query_opt("host", &self.host);
         call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
         call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
-        call.query_opt("privacyOneOf", &self.privacy_one_of);
+        call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
@@ -14680,7 +14730,7 @@ pub struct SearchVideos {
     host: Option<String>,
     auto_tag_one_of: Option<Vec<String>>,
     state_one_of: Option<Vec<types::VideoStateConstantId>>,
-    privacy_one_of: Option<types::VideoPrivacySet>,
+    privacy_one_of: Option<Vec<types::VideoPrivacySet>>,
     exclude_already_watched: Option<bool>,
     start_date: Option<chrono::DateTime<chrono::Utc>>,
     end_date: Option<chrono::DateTime<chrono::Utc>>,
@@ -14934,8 +14984,13 @@ impl SearchVideos {
     /// **PeerTube >= 4.0** Display only videos in this specific privacy/privacies
     ///
     /// Sent as the `privacyOneOf` query.
-    pub fn privacy_one_of(mut self, value: impl Into<types::VideoPrivacySet>) -> Self {
-        self.privacy_one_of = Some(value.into());
+    pub fn privacy_one_of(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<types::VideoPrivacySet>>,
+    ) -> Self {
+        self.privacy_one_of = Some(
+            value.into_iter().map(Into::into).collect::<Vec<_>>(),
+        );
         self
     }
 
@@ -15039,7 +15094,7 @@ impl SearchVideos {
         call.query_opt("host", &self.host);
         call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
         call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
-        call.query_opt("privacyOneOf", &self.privacy_one_of);
+        call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("startDate", &self.start_date);
         call.query_opt("endDate", &self.end_date);
@@ -15956,6 +16011,114 @@ impl IntoFuture for GetMirroredVideos {
     type Output = Result<Vec<types::VideoRedundancy>, Error>;
 
     type IntoFuture = Pending<Vec<types::VideoRedundancy>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::get_instance_logs`]: set the optional parameters it needs, then `.await` it.
+#[derive(Clone)]
+#[must_use = "a request is sent when it is awaited"]
+pub struct GetInstanceLogs {
+    client: Client,
+    start_date: chrono::DateTime<chrono::Utc>,
+    end_date: Option<chrono::DateTime<chrono::Utc>>,
+    level: Option<types::GetInstanceLogsLevel>,
+    tags_one_of: Option<Vec<String>>,
+}
+
+impl GetInstanceLogs {
+    /// The date and time after which entries are left out (default now).
+    ///
+    /// Sent as the `endDate` query.
+    pub fn end_date(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.end_date = Some(value);
+        self
+    }
+
+    /// The least severe level to read (default `info`).
+    ///
+    /// Sent as the `level` query.
+    pub fn level(mut self, value: impl Into<types::GetInstanceLogsLevel>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+
+    /// Only entries with one of these tags.
+    ///
+    /// Sent as the `tagsOneOf` query.
+    pub fn tags_one_of(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.tags_one_of = Some(value.into_iter().map(Into::into).collect::<Vec<_>>());
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Vec<String>, Error> {
+        let mut call = self
+            .client
+            .call(&info::GET_INSTANCE_LOGS, &["api", "v1", "server", "logs"]);
+        call.accept("application/json");
+        call.query("startDate", &self.start_date);
+        call.query_opt("endDate", &self.end_date);
+        call.query_opt("level", &self.level);
+        call.query_list_opt("tagsOneOf", &self.tags_one_of, QueryStyle::Exploded);
+        let response = self.client.send(call).await?;
+        response::json::<Vec<String>>(&info::GET_INSTANCE_LOGS, response).await
+    }
+}
+
+impl IntoFuture for GetInstanceLogs {
+    type Output = Result<Vec<String>, Error>;
+
+    type IntoFuture = Pending<Vec<String>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The request of [`Client::get_instance_audit_logs`]: set the optional parameters it needs, then `.await` it.
+#[derive(Clone)]
+#[must_use = "a request is sent when it is awaited"]
+pub struct GetInstanceAuditLogs {
+    client: Client,
+    start_date: chrono::DateTime<chrono::Utc>,
+    end_date: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl GetInstanceAuditLogs {
+    /// The date and time after which entries are left out (default now).
+    ///
+    /// Sent as the `endDate` query.
+    pub fn end_date(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.end_date = Some(value);
+        self
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<Vec<String>, Error> {
+        let mut call = self
+            .client
+            .call(
+                &info::GET_INSTANCE_AUDIT_LOGS,
+                &["api", "v1", "server", "audit-logs"],
+            );
+        call.accept("application/json");
+        call.query("startDate", &self.start_date);
+        call.query_opt("endDate", &self.end_date);
+        let response = self.client.send(call).await?;
+        response::json::<Vec<String>>(&info::GET_INSTANCE_AUDIT_LOGS, response).await
+    }
+}
+
+impl IntoFuture for GetInstanceAuditLogs {
+    type Output = Result<Vec<String>, Error>;
+
+    type IntoFuture = Pending<Vec<String>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -29,14 +29,14 @@ pub type ShortUUID = String;
 
 /// immutable name of the user, used to find or mention its actor
 ///
-/// Length: 1 to 50 characters. Pattern: `/^[a-z0-9._]+$/`.
+/// Length: 1 to 50 characters. Pattern: `^[a-z0-9._]+$`.
 ///
 /// Example: `"chocobozzz"`
 pub type Username = String;
 
 /// immutable name of the channel, used to interact with its actor
 ///
-/// Length: 1 to 50 characters. Pattern: `/^[a-zA-Z0-9\\-_.:]+$/`.
+/// Length: 1 to 50 characters. Pattern: `^[a-zA-Z0-9\-_.:]+$`.
 ///
 /// Example: `"framasoft_videos"`
 pub type UsernameChannel = String;
@@ -1587,7 +1587,7 @@ pub struct VideoFile {
     pub id: Id,
     /// magnet URI allowing to resolve the video via BitTorrent without a metainfo file
     ///
-    /// Format: `uri`. Pattern: `/magnet:\?xt=urn:[a-z0-9]+:[a-z0-9]{32}/i`.
+    /// Format: `uri`. Pattern: `^magnet:\?xt=urn:[a-zA-Z0-9]+:[a-zA-Z0-9]{32}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub magnet_uri: Option<String>,
     pub resolution: VideoResolutionConstant,
@@ -3077,7 +3077,7 @@ impl VideoCreateImportOneOfTargetUrl {
 pub struct VideoCreateImportOneOfMagnetUri {
     /// magnet URI allowing to resolve the import's source video
     ///
-    /// Format: `uri`. Pattern: `/magnet:\?xt=urn:[a-z0-9]+:[a-z0-9]{32}/i`.
+    /// Format: `uri`. Pattern: `^magnet:\?xt=urn:[a-zA-Z0-9]+:[a-zA-Z0-9]{32}`.
     pub magnet_uri: String,
 }
 
@@ -3120,12 +3120,9 @@ pub struct VideoImport {
     pub target_url: Option<String>,
     /// magnet URI allowing to resolve the import's source video
     ///
-    /// Format: `uri`. Pattern: `/magnet:\?xt=urn:[a-z0-9]+:[a-z0-9]{32}/i`.
+    /// Format: `uri`. Pattern: `^magnet:\?xt=urn:[a-zA-Z0-9]+:[a-zA-Z0-9]{32}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub magnet_uri: Option<String>,
-    /// Torrent file containing only the video file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub torrentfile: Option<crate::FilePart>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub torrent_name: Option<String>,
     pub state: VideoImportStateConstant,
@@ -8544,11 +8541,11 @@ pub struct UserRegistrationUser {
 /// The `OAuthClient` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthClient {
-    /// Length: 32 characters. Pattern: `/^[a-z0-9]$/`.
+    /// Length: 32 characters. Pattern: `^[a-z0-9]+$`.
     ///
     /// Example: `"v1ikx5hnfop4mdpnci8nsqh93c45rldf"`
     pub client_id: String,
-    /// Length: 32 characters. Pattern: `/^[a-zA-Z0-9]$/`.
+    /// Length: 32 characters. Pattern: `^[a-zA-Z0-9]+$`.
     ///
     /// Example: `"AjWiOapPltI6EnsWQwlFarRtLh4u8tDt"`
     pub client_secret: crate::Secret,
@@ -8557,11 +8554,11 @@ pub struct OAuthClient {
 /// The `OAuthToken-password` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthTokenPassword {
-    /// Length: 32 characters. Pattern: `/^[a-z0-9]$/`.
+    /// Length: 32 characters. Pattern: `^[a-z0-9]+$`.
     ///
     /// Example: `"v1ikx5hnfop4mdpnci8nsqh93c45rldf"`
     pub client_id: String,
-    /// Length: 32 characters. Pattern: `/^[a-zA-Z0-9]$/`.
+    /// Length: 32 characters. Pattern: `^[a-zA-Z0-9]+$`.
     ///
     /// Example: `"AjWiOapPltI6EnsWQwlFarRtLh4u8tDt"`
     pub client_secret: crate::Secret,
@@ -8597,11 +8594,11 @@ impl OAuthTokenPassword {
 /// The `OAuthToken-refresh_token` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthTokenRefreshToken {
-    /// Length: 32 characters. Pattern: `/^[a-z0-9]$/`.
+    /// Length: 32 characters. Pattern: `^[a-z0-9]+$`.
     ///
     /// Example: `"v1ikx5hnfop4mdpnci8nsqh93c45rldf"`
     pub client_id: String,
-    /// Length: 32 characters. Pattern: `/^[a-zA-Z0-9]$/`.
+    /// Length: 32 characters. Pattern: `^[a-zA-Z0-9]+$`.
     ///
     /// Example: `"AjWiOapPltI6EnsWQwlFarRtLh4u8tDt"`
     pub client_secret: crate::Secret,
@@ -9723,7 +9720,7 @@ pub struct NotificationVideoImport {
     pub torrent_name: Option<String>,
     /// magnet URI allowing to resolve the import's source video
     ///
-    /// Format: `uri`. Pattern: `/magnet:\?xt=urn:[a-z0-9]+:[a-z0-9]{32}/i`.
+    /// Format: `uri`. Pattern: `^magnet:\?xt=urn:[a-zA-Z0-9]+:[a-zA-Z0-9]{32}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub magnet_uri: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13981,8 +13978,6 @@ pub struct GetUsersMeVideoQuotaUsedResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostUsersMeSubscriptionsBody {
     /// uri of the video channels to subscribe to
-    ///
-    /// Format: `uri`.
     pub uri: String,
 }
 
@@ -16348,6 +16343,73 @@ impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyCommandEmailCommand {
 }
 
 impl crate::runtime::call::ToParam for RunDebugCommandBodyCommandEmailCommand {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The least severe level to read (default `info`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GetInstanceLogsLevel {
+    /// `debug`
+    Debug,
+    /// `info`
+    Info,
+    /// `warn`
+    Warn,
+    /// `error`
+    Error,
+    /// A value this version of the API document does not list.
+    Other(String),
+}
+
+impl GetInstanceLogsLevel {
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Debug => "debug",
+            Self::Info => "info",
+            Self::Warn => "warn",
+            Self::Error => "error",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<&str> for GetInstanceLogsLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "debug" => Self::Debug,
+            "info" => Self::Info,
+            "warn" => Self::Warn,
+            "error" => Self::Error,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for GetInstanceLogsLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for GetInstanceLogsLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetInstanceLogsLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::open_enum::deserialize_str(deserializer)
+            .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::call::ToParam for GetInstanceLogsLevel {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }

@@ -15,7 +15,14 @@ const WARNINGS_SHOWN: usize = 12;
 pub fn run(args: &[String]) -> Result<(), String> {
     let args = Args::parse(
         args,
-        &["--spec", "--out", "--names", "--overlay", "--always-sent"],
+        &[
+            "--spec",
+            "--out",
+            "--names",
+            "--overlay",
+            "--always-sent",
+            "--emit-document",
+        ],
         &["--check", "--deny-warnings"],
     )?;
     let spec = spec_path(args.value("--spec"))?;
@@ -34,6 +41,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         overlay: read_overlay(args.value("--overlay"))?,
         always_sent: read_always_sent(args.value("--always-sent"))?,
         deny_warnings: args.has("--deny-warnings"),
+        keep_document: args.value("--emit-document").is_some(),
+        // The sweep calls the crate in generated/, so it goes with that crate only.
+        contract_sweep: default_out,
         ..Config::default()
     };
     let generated = codegen::generate(&bytes, &origin, &config).map_err(|failure| {
@@ -49,6 +59,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         };
         format!("{failure}\n\ncodegen failed: {errors} error(s) in {origin}{note}")
     })?;
+    if let (Some(path), Some(document)) = (args.value("--emit-document"), &generated.document) {
+        emit_document(std::path::Path::new(path), document)?;
+    }
     let file_name = spec
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -72,6 +85,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         if let Some(upgrade) = &upgrade {
             say!("{}", upgrade.summary(&diff::crate_version(&out)).trim_end());
         }
+        check_contract_sweep(&generated)?;
         return check_crate(&generated, &new_pin, &out, default_out);
     }
 
@@ -79,6 +93,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let version = diff::crate_version(&out);
     let report = write::write(&out, &generated.files)
         .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    if let Some(sweep) = &generated.contract_sweep {
+        let path = root().join(&sweep.path);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(sweep.contents.as_str()) {
+            std::fs::write(&path, &sweep.contents)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            say!("  wrote {}", sweep.path);
+        }
+    }
     if default_out {
         let pin_path = pin::path();
         if pin::read(&pin_path)?.as_ref() != Some(&new_pin) {
@@ -203,6 +225,36 @@ pub(crate) fn read_names(
     };
     let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     codegen::read_names(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
+}
+
+/// Writes the document the crate was generated from (overlay applied) as JSON, for a
+/// validator to check the client against exactly that.
+fn emit_document(path: &std::path::Path, document: &serde_json::Value) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let text = serde_json::to_string_pretty(document)
+        .map_err(|e| format!("cannot write the document as JSON: {e}"))?;
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    say!("  the document, overlay applied: {}", path.display());
+    Ok(())
+}
+
+/// The contract sweep in `tests/` must be the one the generator writes, like `generated/`.
+fn check_contract_sweep(generated: &Generated) -> Result<(), String> {
+    let Some(sweep) = &generated.contract_sweep else {
+        return Ok(());
+    };
+    let path = root().join(&sweep.path);
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    if on_disk.replace("\r\n", "\n") == sweep.contents {
+        return Ok(());
+    }
+    Err(format!(
+        "{} is stale.\nRun `cargo xtask codegen` (with the same --spec) and commit the result.",
+        sweep.path
+    ))
 }
 
 fn check_crate(

@@ -29,6 +29,7 @@ mod build_cost;
 mod codegen;
 mod diff;
 mod history;
+mod node;
 mod pin;
 mod test;
 
@@ -40,6 +41,7 @@ usage: cargo xtask <command> [options]
 
 commands:
   codegen [--spec PATH] [--out DIR] [--names PATH] [--overlay PATH] [--always-sent PATH] [--check] [--deny-warnings]
+          [--emit-document PATH]
       Generate the client crate from an OpenAPI document (JSON or YAML).
       --spec PATH       the document (default: spec/upstream/openapi.yaml or .json)
       --out DIR         write the crate there instead of generated/ (and nothing else)
@@ -48,6 +50,7 @@ commands:
       --always-sent PATH  response properties made plain fields (default: spec/always-sent.yaml; `none`)
       --check           write nothing; fail if the crate on disk is not what the generator writes
       --deny-warnings   fail when the document gives any warning
+      --emit-document PATH  also write the document as generated from (overlay applied), JSON
   diff [OLD] NEW [--markdown] [--changelog] [--overlay PATH] [--names PATH] [--always-sent PATH]
       What the crate generated from NEW changes for its users, against OLD (default: the
       pinned document, kept in spec/upstream/ by codegen): methods and types added, removed,
@@ -61,7 +64,8 @@ commands:
       one line per document: operations, warnings, whether it compiles, the first error.
       --no-check        generate only
   test [--spec PATH]
-      Run every check CI runs: formatting, codegen --check, the audit, clippy, docs, tests.
+      Run every check CI runs: formatting, codegen --check, the audit, clippy, docs, tests (with
+      the contract sweep: every operation's request checked by Prism, installed in tests/contract).
   bench [--spec PATH] [--runs N] [--release]
       Time each stage of generation (min and median of N runs, default 20) for the document
       and its JSON/YAML twin beside it, against the floor: parsing it into serde_json::Value.

@@ -12,8 +12,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let spec_arg = spec.display().to_string();
 
     step("formatting", || cargo(&["fmt", "--all", "--", "--check"]))?;
+    // The contract sweep (tests/tests/contract.rs) checks the client against exactly the
+    // document it was generated from: the check writes it.
+    let document = crate::root().join("target/contract/openapi.json");
     step("generated crate is up to date", || {
-        crate::codegen::run(&["--check".to_owned(), "--spec".to_owned(), spec_arg.clone()])
+        crate::codegen::run(&[
+            "--check".to_owned(),
+            "--spec".to_owned(),
+            spec_arg.clone(),
+            "--emit-document".to_owned(),
+            document.display().to_string(),
+        ])
+    })?;
+    step("Prism for the contract sweep", || {
+        crate::node::install(&crate::root().join("tests/contract"), "Prism")
     })?;
     // The document against the server's own models (on the pinned release): a finding that
     // neither the overlay corrects nor spec/server-models.yaml reviews fails here.
@@ -41,7 +53,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let mut command = crate::cargo();
         command
             .args(["nextest", "run", "--workspace", "--no-fail-fast"])
-            .env("PEERTUBE_SPEC", &spec_arg);
+            .env("PEERTUBE_SPEC", &spec_arg)
+            .env("PEERTUBE_CONTRACT_DOCUMENT", &document);
         run_command(command)
     })?;
     say!("all checks passed");

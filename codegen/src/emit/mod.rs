@@ -2,6 +2,7 @@
 //! tokens (with `quote!`); formatting is the next stage's job.
 
 mod calls;
+mod contract;
 mod docs;
 mod operations;
 mod types;
@@ -216,6 +217,17 @@ fn has_methods(model: &Model, names: &[&str]) -> bool {
         .iter()
         .all(|name| model.operations.iter().any(|o| o.name.as_str() == *name))
 }
+
+/// The contract sweep of the `tests` crate, at its path from the repository's root.
+pub fn contract_sweep_file(model: &Model) -> EmittedFile {
+    EmittedFile {
+        path: CONTRACT_SWEEP_PATH.to_owned(),
+        content: Content::Rust(contract::contract_sweep(model)),
+    }
+}
+
+/// Where the contract sweep goes, from the repository's root.
+pub const CONTRACT_SWEEP_PATH: &str = "tests/tests/contract/cases.rs";
 
 pub fn emit_file(model: &Model, package: Package<'_>, file: FileKind) -> EmittedFile {
     let (path, content) = match file {

@@ -4,6 +4,7 @@
 
 pub mod faulty;
 pub mod peertube;
+pub mod prism;
 
 use peertube_client::Client;
 use wiremock::MockServer;
