@@ -160,6 +160,7 @@ pub mod types;
 #[path = "runtime/upload/families.rs"]
 mod upload_families;
 pub use error_code::ErrorCode;
+pub use futures_util::StreamExt;
 pub use runtime::client::{Client, ClientBuilder};
 pub use runtime::download::Download;
 pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
@@ -170,7 +171,6 @@ pub use runtime::session::{OAuthClient, SavedSession, Tokens};
 pub use runtime::upload::{RetryPolicy, Upload, UploadError, UploadErrorKind};
 pub use runtime::upload::{UploadEvent, UploadKind, UploadResponse};
 pub use runtime::upload::{UploadSession, UploadSource};
-pub use futures_util::StreamExt;
 pub use {bytes, chrono, futures_core, futures_util, reqwest, serde_json, uuid};
 
 /// The title of the API document this crate was generated from.

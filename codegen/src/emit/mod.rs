@@ -365,6 +365,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         #upload_families
 
         pub use error_code::ErrorCode;
+        pub use futures_util::StreamExt;
         pub use runtime::client::{Client, ClientBuilder};
         pub use runtime::download::Download;
         pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
@@ -378,8 +379,7 @@ fn lib_rs(model: &Model) -> TokenStream {
 
         // The crates whose types this crate's API shows (dates, UUIDs, JSON values, bytes,
         // streams, URLs), so that code using it names them without a dependency of its own,
-        // at the same versions; and `StreamExt`, for `.next()` on a stream.
-        pub use futures_util::StreamExt;
+        // at the same versions (`StreamExt`, above, is for `.next()` on a stream).
         pub use {bytes, chrono, futures_core, futures_util, reqwest, serde_json, uuid};
 
         /// The title of the API document this crate was generated from.
