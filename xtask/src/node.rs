@@ -20,10 +20,9 @@ pub fn install(dir: &Path, what: &str) -> Result<(), String> {
         return Ok(());
     }
     say!("    installing {what} (npm ci in {})", dir.display());
-    let mut last_error = String::new();
-    for attempt in 1..=ATTEMPTS {
-        let mut command = Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" });
-        command.current_dir(dir).args([
+    run_with_retries(what, || {
+        let mut command = npm(dir);
+        command.args([
             "ci",
             "--ignore-scripts",
             "--no-audit",
@@ -31,22 +30,37 @@ pub fn install(dir: &Path, what: &str) -> Result<(), String> {
             "--prefer-offline",
             "--loglevel=error",
         ]);
+        command
+    })?;
+    std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
+}
+
+/// `npm`, run in `dir`.
+pub fn npm(dir: &Path) -> Command {
+    let mut command = Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" });
+    command.current_dir(dir);
+    command
+}
+
+/// Runs the command `make` builds, again after a pause if it fails, up to [`ATTEMPTS`]
+/// times; returns its stdout. `what` names the tool that needs Node in messages.
+pub fn run_with_retries(what: &str, mut make: impl FnMut() -> Command) -> Result<Vec<u8>, String> {
+    let mut last_error = String::new();
+    for attempt in 1..=ATTEMPTS {
+        let mut command = make();
+        let shown = format!("{command:?}");
         match command.stderr(Stdio::piped()).output() {
-            Ok(output) if output.status.success() => {
-                return std::fs::write(&stamp, wanted)
-                    .map_err(|e| format!("cannot write {}: {e}", stamp.display()));
-            }
+            Ok(output) if output.status.success() => return Ok(output.stdout),
             Ok(output) => {
                 last_error = format!(
-                    "npm ci in {} exited with {}:\n{}",
-                    dir.display(),
+                    "{shown} exited with {}:\n{}",
                     output.status,
                     String::from_utf8_lossy(&output.stderr).trim()
                 );
             }
             Err(e) => {
                 return Err(format!(
-                    "cannot run npm: {e} ({what} needs Node.js 20 and npm)"
+                    "cannot run {shown}: {e} ({what} needs Node.js 20 and npm)"
                 ));
             }
         }

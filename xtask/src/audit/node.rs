@@ -6,78 +6,27 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use super::models::Models;
 use crate::root;
 
 pub const PACKAGE: &str = "@peertube/peertube-types";
 
-/// How many times a registry command is tried before the audit gives up (a registry hiccup
-/// should not fail CI).
-const ATTEMPTS: u32 = 3;
-
 fn dir() -> PathBuf {
     root().join("xtask/audit")
 }
 
 fn npm() -> Command {
-    let mut command = Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" });
-    command.current_dir(dir());
-    command
+    crate::node::npm(&dir())
 }
 
-/// Runs `command`, again after a pause if it fails, up to [`ATTEMPTS`] times; returns stdout.
-fn run_with_retries(mut make: impl FnMut() -> Command) -> Result<Vec<u8>, String> {
-    let mut last_error = String::new();
-    for attempt in 1..=ATTEMPTS {
-        let mut command = make();
-        let shown = format!("{command:?}");
-        match command.stderr(Stdio::piped()).output() {
-            Ok(output) if output.status.success() => return Ok(output.stdout),
-            Ok(output) => {
-                last_error = format!(
-                    "{shown} exited with {}:\n{}",
-                    output.status,
-                    String::from_utf8_lossy(&output.stderr).trim()
-                );
-            }
-            Err(e) => {
-                return Err(format!(
-                    "cannot run {shown}: {e} (the audit needs Node.js 20 and npm)"
-                ));
-            }
-        }
-        if attempt < ATTEMPTS {
-            std::thread::sleep(Duration::from_secs(2 * u64::from(attempt)));
-        }
-    }
-    Err(last_error)
+fn run_with_retries(make: impl FnMut() -> Command) -> Result<Vec<u8>, String> {
+    crate::node::run_with_retries("the audit", make)
 }
 
 /// Installs the pinned TypeScript unless `node_modules` already holds what the lockfile says.
 pub fn install() -> Result<(), String> {
-    let lock = dir().join("package-lock.json");
-    let stamp = dir().join("node_modules/.installed-from-lock.json");
-    let wanted =
-        std::fs::read(&lock).map_err(|e| format!("cannot read {}: {e}", lock.display()))?;
-    if std::fs::read(&stamp).is_ok_and(|installed| installed == wanted) {
-        return Ok(());
-    }
-    say!("    installing TypeScript for the audit (npm ci in xtask/audit)");
-    run_with_retries(|| {
-        let mut command = npm();
-        command.args([
-            "ci",
-            "--ignore-scripts",
-            "--no-audit",
-            "--no-fund",
-            "--prefer-offline",
-            "--loglevel=error",
-        ]);
-        command
-    })?;
-    std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
+    crate::node::install(&dir(), "TypeScript for the audit")
 }
 
 /// The tarball of `@peertube/peertube-types` at `version`, fetched once into the cache.
