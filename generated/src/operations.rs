@@ -887,6 +887,15 @@ impl Client {
         }
     }
 
+    /// Every item of [`Client::get_users`], page after page, fetched as the stream is read.
+    ///
+    /// To set filters, use [`GetUsers::stream`] on the request builder.
+    pub fn get_users_stream(
+        &self,
+    ) -> impl futures_core::Stream<Item = Result<types::User, Error>> + Send + 'static {
+        self.get_users().stream()
+    }
+
     /// Delete a user
     ///
     /// `DELETE /api/v1/users/{id}`
@@ -5372,6 +5381,18 @@ impl Client {
         }
     }
 
+    /// Every item of [`Client::get_accounts_by_name_ratings`], page after page, fetched as the stream is read.
+    ///
+    /// To set filters, use [`GetAccountsByNameRatings::stream`] on the request builder.
+    pub fn get_accounts_by_name_ratings_stream(
+        &self,
+        name: impl Into<String>,
+    ) -> impl futures_core::Stream<
+        Item = Result<types::VideoRating, Error>,
+    > + Send + 'static {
+        self.get_accounts_by_name_ratings(name).stream()
+    }
+
     /// List threads of a video
     ///
     /// `GET /api/v1/videos/{id}/comment-threads`
@@ -6265,6 +6286,18 @@ impl Client {
             count: None,
             sort: None,
         }
+    }
+
+    /// Every item of [`Client::get_mirrored_videos`], page after page, fetched as the stream is read.
+    ///
+    /// To set filters, use [`GetMirroredVideos::stream`] on the request builder.
+    pub fn get_mirrored_videos_stream(
+        &self,
+        target: impl Into<types::GetMirroredVideosTarget>,
+    ) -> impl futures_core::Stream<
+        Item = Result<types::VideoRedundancy, Error>,
+    > + Send + 'static {
+        self.get_mirrored_videos(target).stream()
     }
 
     /// Mirror a video
@@ -9602,7 +9635,7 @@ impl GetUsers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<types::User>, Error> {
+    pub async fn send(self) -> Result<types::GetUsersResponse, Error> {
         let mut call = self.client.call(&info::GET_USERS, &["api", "v1", "users"]);
         call.accept("application/json");
         call.query_opt("search", &self.search);
@@ -9612,14 +9645,34 @@ impl GetUsers {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        response::json::<Vec<types::User>>(&info::GET_USERS, response).await
+        response::json::<types::GetUsersResponse>(&info::GET_USERS, response).await
+    }
+
+    /// Every item of the list, page after page from `start` (pages of `count` items,
+    /// or the server's default), fetched as the stream is read. The stream ends after
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::User> {
+        let start = self.start.unwrap_or(0);
+        crate::runtime::pagination::paginate(
+            &info::GET_USERS,
+            start,
+            move |start| {
+                let mut request = self.clone();
+                request.start = Some(start);
+                async move {
+                    let page = request.send().await?;
+                    Ok((Some(page.total), page.data))
+                }
+            },
+        )
     }
 }
 
 impl IntoFuture for GetUsers {
-    type Output = Result<Vec<types::User>, Error>;
+    type Output = Result<types::GetUsersResponse, Error>;
 
-    type IntoFuture = Pending<Vec<types::User>>;
+    type IntoFuture = Pending<types::GetUsersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -14289,7 +14342,7 @@ impl GetAccountsByNameRatings {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<types::VideoRating>, Error> {
+    pub async fn send(self) -> Result<types::GetAccountsByNameRatingsResponse, Error> {
         let mut call = self
             .client
             .call(
@@ -14303,16 +14356,36 @@ impl GetAccountsByNameRatings {
         call.query_opt("rating", &self.rating);
         let response = self.client.send(call).await?;
         response::json::<
-            Vec<types::VideoRating>,
+            types::GetAccountsByNameRatingsResponse,
         >(&info::GET_ACCOUNTS_BY_NAME_RATINGS, response)
             .await
+    }
+
+    /// Every item of the list, page after page from `start` (pages of `count` items,
+    /// or the server's default), fetched as the stream is read. The stream ends after
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoRating> {
+        let start = self.start.unwrap_or(0);
+        crate::runtime::pagination::paginate(
+            &info::GET_ACCOUNTS_BY_NAME_RATINGS,
+            start,
+            move |start| {
+                let mut request = self.clone();
+                request.start = Some(start);
+                async move {
+                    let page = request.send().await?;
+                    Ok((Some(page.total), page.data))
+                }
+            },
+        )
     }
 }
 
 impl IntoFuture for GetAccountsByNameRatings {
-    type Output = Result<Vec<types::VideoRating>, Error>;
+    type Output = Result<types::GetAccountsByNameRatingsResponse, Error>;
 
-    type IntoFuture = Pending<Vec<types::VideoRating>>;
+    type IntoFuture = Pending<types::GetAccountsByNameRatingsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -15987,7 +16060,7 @@ impl GetMirroredVideos {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<types::VideoRedundancy>, Error> {
+    pub async fn send(self) -> Result<types::GetMirroredVideosResponse, Error> {
         let mut call = self
             .client
             .call(
@@ -16001,16 +16074,36 @@ impl GetMirroredVideos {
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
         response::json::<
-            Vec<types::VideoRedundancy>,
+            types::GetMirroredVideosResponse,
         >(&info::GET_MIRRORED_VIDEOS, response)
             .await
+    }
+
+    /// Every item of the list, page after page from `start` (pages of `count` items,
+    /// or the server's default), fetched as the stream is read. The stream ends after
+    /// the last item, or after an error. The stream is `Unpin`: read it with
+    /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+    pub fn stream(self) -> crate::ItemStream<types::VideoRedundancy> {
+        let start = self.start.unwrap_or(0);
+        crate::runtime::pagination::paginate(
+            &info::GET_MIRRORED_VIDEOS,
+            start,
+            move |start| {
+                let mut request = self.clone();
+                request.start = Some(start);
+                async move {
+                    let page = request.send().await?;
+                    Ok((Some(page.total), page.data))
+                }
+            },
+        )
     }
 }
 
 impl IntoFuture for GetMirroredVideos {
-    type Output = Result<Vec<types::VideoRedundancy>, Error>;
+    type Output = Result<types::GetMirroredVideosResponse, Error>;
 
-    type IntoFuture = Pending<Vec<types::VideoRedundancy>>;
+    type IntoFuture = Pending<types::GetMirroredVideosResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

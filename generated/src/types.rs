@@ -13635,6 +13635,14 @@ pub struct PostServerFollowingBody {
     pub handles: Option<Vec<String>>,
 }
 
+/// The response of `GET /api/v1/users` (status 200).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetUsersResponse {
+    /// Example: `1`
+    pub total: i64,
+    pub data: Vec<User>,
+}
+
 /// The response of `GET /api/v1/users/{id}` (status 200).
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
@@ -15663,6 +15671,14 @@ impl crate::runtime::call::ToParam for GetAccountsByNameRatingsRating {
     }
 }
 
+/// The response of `GET /api/v1/accounts/{name}/ratings` (status 200).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetAccountsByNameRatingsResponse {
+    /// Example: `1`
+    pub total: i64,
+    pub data: Vec<VideoRating>,
+}
+
 /// The request body of `POST /api/v1/videos/{id}/comment-threads`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostVideosByIdCommentThreadsBody {
@@ -16080,6 +16096,14 @@ impl crate::runtime::call::ToParam for GetMirroredVideosTarget {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
+}
+
+/// The response of `GET /api/v1/server/redundancy/videos` (status 200).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetMirroredVideosResponse {
+    /// Example: `1`
+    pub total: i64,
+    pub data: Vec<VideoRedundancy>,
 }
 
 /// The request body of `POST /api/v1/server/redundancy/videos`.
