@@ -106,6 +106,64 @@ const EXAMPLES: &[(&str, &str, &[&str])] = &[
         include_str!("../../examples/upload.rs"),
         UPLOAD_FAMILIES.2,
     ),
+    // Shared by the examples below (not an example itself: cargo reads only `examples/*.rs`
+    // and `examples/*/main.rs`).
+    (
+        "examples/common/mod.rs",
+        include_str!("../../examples/common/mod.rs"),
+        &[],
+    ),
+    (
+        "examples/search.rs",
+        include_str!("../../examples/search.rs"),
+        &["search_videos", "get_video_channel_videos"],
+    ),
+    (
+        "examples/video.rs",
+        include_str!("../../examples/video.rs"),
+        &["get_video", "get_video_captions"],
+    ),
+    (
+        "examples/comment.rs",
+        include_str!("../../examples/comment.rs"),
+        &[
+            "post_videos_by_id_comment_threads",
+            "post_videos_by_id_comments_by_comment_id",
+            "get_videos_by_id_comment_threads_by_thread_id",
+        ],
+    ),
+    (
+        "examples/rate.rs",
+        include_str!("../../examples/rate.rs"),
+        &[
+            "put_videos_by_id_rate",
+            "get_users_me_videos_by_video_id_or_uuid_rating",
+        ],
+    ),
+    (
+        "examples/subscribe.rs",
+        include_str!("../../examples/subscribe.rs"),
+        &[
+            "post_users_me_subscriptions",
+            "delete_users_me_subscriptions_by_subscription_handle",
+            "get_users_me_subscriptions",
+            "get_users_me_subscriptions_videos",
+        ],
+    ),
+    (
+        "examples/playlist.rs",
+        include_str!("../../examples/playlist.rs"),
+        &[
+            "add_playlist",
+            "add_video_playlist_video",
+            "get_video_playlist_videos",
+        ],
+    ),
+    (
+        "examples/admin.rs",
+        include_str!("../../examples/admin.rs"),
+        &["add_video_block", "get_abuses", "get_users", "get_jobs"],
+    ),
 ];
 
 /// The dependencies of a generated crate, with the features it uses.
