@@ -1,4 +1,5 @@
-//! A moderator's morning round: the reports waiting, the users blocked, the jobs that failed; with `--block VIDEO REASON`, blocks a video first.
+//! A moderator's morning round: the reports waiting, the users blocked, the jobs that failed;
+//! with `--block VIDEO REASON`, blocks a video first.
 //!
 //! ```sh
 //! PEERTUBE_URL=https://peertube.example.com PEERTUBE_SESSION_FILE=session.json \

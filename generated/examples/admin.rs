@@ -2,7 +2,8 @@
 // (content SHA-256 2ab1919a08118e887f71237adc237e2d2e977f342559241ad56b69e168739323).
 // Do not edit by hand: change the generator or the document, then regenerate.
 
-//! A moderator's morning round: the reports waiting, the users blocked, the jobs that failed; with `--block VIDEO REASON`, blocks a video first.
+//! A moderator's morning round: the reports waiting, the users blocked, the jobs that failed;
+//! with `--block VIDEO REASON`, blocks a video first.
 //!
 //! ```sh
 //! PEERTUBE_URL=https://peertube.example.com PEERTUBE_SESSION_FILE=session.json \

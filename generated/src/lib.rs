@@ -8,24 +8,184 @@
 //!
 //! How the client deals with slow, broken or hostile servers is described with [`Client`]: its [timeouts](Client#timeouts) (none waits forever, none cuts a download that makes progress), its [redirect policy](Client#redirects) (credentials never reach another origin) and its [size limits](Client#limits). Every failure is an [`Error`] that says what was expected and what came, and no error or `Debug` output shows a secret.
 //!
+//! # Quick start
+//!
+//! ```toml
+//! [dependencies]
+//! peertube-client = "<version>"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
+//! ```no_run
+//! use peertube_client::Client;
+//! use peertube_client::types::VideosSort;
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), peertube_client::Error> {
+//!     let client = Client::new("https://peertube.example.com")?;
+//!     let latest = client
+//!         .get_videos()
+//!         .sort(VideosSort::PublishedAtDesc)
+//!         .count(10)
+//!         .await?;
+//!     for video in latest.data {
+//!         println!("{}", video.name);
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Every operation of the API is a method of [`Client`]. A client is cheap to clone: clones share
+//! the connection pool and the session. The crate's `examples/` show everyday tasks end to end:
+//! `login`, `resume`, `search`, `video`, `comment`, `rate`, `subscribe`, `playlist`, `upload` and
+//! `admin`.
+//!
+//! # Logging in and keeping a session
+//!
+//! [`Client::login`] asks the server for its OAuth client, then for a token; every later request
+//! carries the token, and the client refreshes it when it expires, once for all the requests
+//! waiting on it. An account with two-factor authentication answers
+//! [`ErrorCode::MissingTwoFactor`]: log in again with [`Client::login_with_otp`].
+//!
+//! ```no_run
+//! # async fn run(client: peertube_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! use peertube_client::ErrorCode;
+//!
+//! match client.login("alice", "secret").await {
+//!     Ok(_) => {}
+//!     Err(error) if error.code() == Some(ErrorCode::MissingTwoFactor) => {
+//!         client.login_with_otp("alice", "secret", "123456").await?;
+//!     }
+//!     Err(error) => return Err(error.into()),
+//! }
+//! let me = client.get_user_info().await?;
+//! println!("logged in as {}", me.username);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! To stay logged in across runs, save [`Client::session`] (its secrets are written only through
+//! the explicit [`SavedSession::with_secrets`]) and give it back to [`Client::restore_session`] in
+//! the next process. When the server refuses the refresh token, calls fail with
+//! [`Error::SessionExpired`]: log in again.
+//!
+//! # Finding the method for an endpoint
+//!
+//! Methods are named verb first, after what they do (`get_`, `list_`, `create_`, `update_`,
+//! `delete_`, and PeerTube's own verbs where they read better). Each method's documentation starts
+//! with the operation's summary and names its HTTP method and path, so searching these docs for a
+//! path such as `/api/v1/videos/{id}` finds the method. Types named after an operation (its
+//! request body, its inline enums) start with the method's name in `UpperCamelCase`.
+//!
+//! # Parameters and request bodies
+//!
+//! Required parameters are the method's arguments; optional query parameters and headers are
+//! methods of the request it returns, which `.await` sends. A request body is a struct of
+//! [`types`]: `new` takes its required fields, and the others are public fields, set with
+//! struct update syntax.
+//!
+//! ```no_run
+//! # async fn run(client: peertube_client::Client) -> Result<(), peertube_client::Error> {
+//! use peertube_client::types::{AddPlaylistBody, VideoPlaylistPrivacySet};
+//!
+//! let found = client.search_videos("blender").nsfw(false).count(5).await?;
+//! let playlist = AddPlaylistBody {
+//!     privacy: Some(VideoPlaylistPrivacySet::Private),
+//!     ..AddPlaylistBody::new("Watch later")
+//! };
+//! client.add_playlist(playlist).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Arguments take what converts into them: a `&str` for a string, a `bool` for a true/false
+//! query enum, an id, UUID or short UUID (as a string) for a video.
+//!
+//! # Pagination
+//!
+//! A list answers one page, `{ total, data }`, chosen with `start` and `count`. Its request's
+//! `stream()` reads the pages one after the other as the items are used, and stops after the last
+//! one. The stream is `Unpin`: iterate it with [`StreamExt::next`], which this crate re-exports.
+//!
+//! ```no_run
+//! # async fn run(client: peertube_client::Client) -> Result<(), peertube_client::Error> {
+//! use peertube_client::StreamExt;
+//!
+//! let mut videos = client.get_video_channel_videos("framasoft").stream();
+//! while let Some(video) = videos.next().await {
+//!     println!("{}", video?.name);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Uploads and downloads
+//!
+//! [`Client::upload_video`] sends a video with PeerTube's resumable protocol: in chunks, retried
+//! when the connection drops, resumable from an [`UploadSession`] saved while it runs (see
+//! `examples/upload.rs`). Operations that answer a file give a [`Download`], read whole with
+//! [`Download::bytes`] or piece by piece with [`Download::stream`]; the read timeout applies to
+//! each piece, so a long download is never cut while data flows.
+//!
+//! # Errors
+//!
+//! Every failure is an [`Error`] that says what was expected and what came. The server's answer
+//! is [`Error::Api`]: [`Error::status`] gives its HTTP status and [`Error::code`] PeerTube's error
+//! code, an [`ErrorCode`]. A response that does not decode is [`Error::Decode`], with the path of
+//! the field that failed. A transport error's message ends with its root cause ("connection
+//! refused"). No error message and no `Debug` output shows a password, a token or a secret query
+//! value.
+//!
+//! ```no_run
+//! # async fn run(client: peertube_client::Client) -> Result<(), peertube_client::Error> {
+//! use peertube_client::ErrorCode;
+//!
+//! match client.get_video("9c9de5e8-0a1e-484a-b099-e80766180a6d").await {
+//!     Ok(video) => println!("{}", video.name),
+//!     Err(error) if error.status() == Some(404) => println!("no such video"),
+//!     Err(error) if error.code() == Some(ErrorCode::VideoRequiresPassword) => {
+//!         println!("this video needs its password")
+//!     }
+//!     Err(error) => return Err(error),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Forward compatibility
+//!
+//! Servers newer than the API document this crate was generated from still decode: an enum value
+//! the document does not list is kept in the enum's `Other` variant (and sent back as it came), an
+//! error code in [`ErrorCode::Other`], and a field the document does not describe is ignored.
+//! Fields the server always sends are plain fields; the others are `Option`.
+//!
+//! # Timeouts and limits
+//!
+//! Connecting may take 10 s, and then the server must send something at least every 120 s; there
+//! is no total timeout unless you set one. A decoded body is read up to 32 MiB. All are settings
+//! of [`Client::builder`]; [`Client`] explains the defaults, the redirect policy (credentials never
+//! reach another origin) and the limits.
+//!
+//! # The PeerTube API
+//!
 //! The PeerTube API is built on HTTP(S) and is RESTful. You can use your favorite
 //! HTTP/REST library for your programming language to use PeerTube.
 //!
 //! See the [REST API quick start](https://docs.joinpeertube.org/api/rest-getting-started) for a few
 //! examples of using the PeerTube API.
 //!
-//! # Authentication
+//! ## Authentication
 //!
 //! When you sign up for an account on a PeerTube instance, you are given the possibility
 //! to generate sessions on it, and authenticate there using an access token. Only __one
 //! access token can currently be used at a time__.
 //!
-//! ## Roles
+//! ### Roles
 //!
 //! Accounts are given permissions based on their role. There are three roles on
 //! PeerTube: Administrator, Moderator, and User. See the [roles guide](https://docs.joinpeertube.org/admin/managing-users#roles) for a detail of their permissions.
 //!
-//! # Errors
+//! ## Errors
 //!
 //! The API uses standard HTTP status codes to indicate the success or failure
 //! of the API call, completed by a [RFC7807-compliant](https://tools.ietf.org/html/rfc7807) response body.
@@ -62,7 +222,7 @@
 //!
 //! Here a 403 error could otherwise mean that the video is private or blocklisted.
 //!
-//! ### Validation errors
+//! #### Validation errors
 //!
 //! Each parameter is evaluated on its own against a set of rules before the route validator
 //! proceeds with potential testing involving parameter combinations. Errors coming from validation
@@ -95,12 +255,12 @@
 //! `invalid-params.<field>.value` reports the value that didn't pass validation whose `invalid-params.<field>.msg`
 //! is about.
 //!
-//! ### Deprecated error fields
+//! #### Deprecated error fields
 //!
 //! Some fields could be included with previous versions. They are still included but their use is deprecated:
 //! - `error`: superseded by `detail`
 //!
-//! # Rate limits
+//! ## Rate limits
 //!
 //! We are rate-limiting all endpoints of PeerTube's API. Custom values can be set by administrators:
 //!
@@ -124,7 +284,7 @@
 //! | `X-RateLimit-Reset`     | Timestamp of end of current time period as UNIX timestamp  |
 //! | `Retry-After`           | Seconds to delay after the first `429` is received         |
 //!
-//! # CORS
+//! ## CORS
 //!
 //! This API features [Cross-Origin Resource Sharing (CORS)](https://fetch.spec.whatwg.org/),
 //! allowing cross-domain communication from the browser for some routes:

@@ -62,6 +62,28 @@ pub fn markdown(text: &str) -> Vec<String> {
 
 /// A line that continues a list item is indented to the item's text, as rustdoc expects
 /// (Markdown reads it the same way; rustdoc's linter does not).
+/// Markdown lines with each heading one level deeper (`#` → `##`), code blocks untouched:
+/// the document's prose under a heading of the crate's own.
+pub fn demote_headings(lines: Vec<String>) -> Vec<String> {
+    let mut in_fence = false;
+    lines
+        .into_iter()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+                in_fence = !in_fence;
+            }
+            let heading = trimmed.trim_start_matches('#');
+            let level = trimmed.len() - heading.len();
+            if !in_fence && line.starts_with('#') && level < 6 && heading.starts_with(' ') {
+                format!("#{line}")
+            } else {
+                line
+            }
+        })
+        .collect()
+}
+
 fn indent_list_continuations(lines: &mut [String]) {
     let mut item_text_column: Option<usize> = None;
     let mut in_fence = false;
@@ -281,6 +303,34 @@ pub fn code_span(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headings_go_one_level_down_outside_code_blocks() {
+        let lines = [
+            "# Errors",
+            "text #1",
+            "```text",
+            "# not a heading",
+            "```",
+            "### Codes",
+            "#tag",
+            "###### Deepest",
+        ];
+        let demoted = demote_headings(lines.iter().map(|l| l.to_string()).collect());
+        assert_eq!(
+            demoted,
+            [
+                "## Errors",
+                "text #1",
+                "```text",
+                "# not a heading",
+                "```",
+                "#### Codes",
+                "#tag",
+                "###### Deepest"
+            ]
+        );
+    }
 
     #[test]
     fn bare_urls_become_autolinks() {

@@ -352,6 +352,20 @@ pub fn doc_attrs(lines: &[String]) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
+/// The guide on the crate's front page, in Rust, for PeerTube's document: written only when
+/// the document has the methods its examples call (doctests compile them).
+const GUIDE: (&str, &[&str]) = (
+    include_str!("guide.md"),
+    &[
+        "get_videos",
+        "get_user_info",
+        "search_videos",
+        "add_playlist",
+        "get_video_channel_videos",
+        "get_video",
+    ],
+);
+
 /// The crate's front page, before the document's own description: where the client's
 /// behaviour is documented (with the runtime's `Client`).
 const USING_THE_CLIENT: &str = "
@@ -372,9 +386,22 @@ fn lib_rs(model: &Model) -> TokenStream {
         api.title, api.version
     )];
     lines.extend(USING_THE_CLIENT.lines().map(str::to_owned));
+    let guide = has_methods(model, GUIDE.1);
+    if guide {
+        lines.push(String::new());
+        lines.extend(GUIDE.0.trim_end().lines().map(str::to_owned));
+    }
     if let Some(description) = &api.description {
         lines.push(String::new());
-        lines.extend(docs::markdown(description));
+        let description = docs::markdown(description);
+        if guide {
+            // Below the guide's sections, as one section of its own.
+            lines.push(format!("# The {} API", api.title));
+            lines.push(String::new());
+            lines.extend(docs::demote_headings(description));
+        } else {
+            lines.extend(description);
+        }
     }
     lines.push(String::new());
     lines.push(format!(
