@@ -59,7 +59,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     })?;
     // The guide on the crate's front page and the examples in the runtime's docs: nextest
     // does not run doctests (edition 2024 compiles them into one binary, in about 2 s).
-    step("doctests", || cargo(&["test", "--doc", "-p", "peertube-client"]))?;
+    step("doctests", || {
+        cargo(&["test", "--doc", "-p", "peertube-client"])
+    })?;
     say!("all checks passed");
     Ok(())
 }
