@@ -42,8 +42,8 @@ async fn main() -> common::Result<()> {
         .state(AbuseStateSet::Pending)
         .count(10)
         .await?;
-    println!("{} reports waiting", reports.total.unwrap_or(0));
-    for report in reports.data.unwrap_or_default() {
+    println!("{} reports waiting", reports.total);
+    for report in reports.data {
         println!(
             "  #{}: {}",
             report.id.unwrap_or(0),
@@ -60,8 +60,8 @@ async fn main() -> common::Result<()> {
 
     match client.get_jobs(GetJobsState::Failed).count(5).await {
         Ok(jobs) => {
-            println!("{} failed jobs", jobs.total.unwrap_or(0));
-            for job in jobs.data.unwrap_or_default() {
+            println!("{} failed jobs", jobs.total);
+            for job in jobs.data {
                 println!("  {:?} {:?}", job.id, job.error);
             }
         }

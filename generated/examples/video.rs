@@ -45,7 +45,7 @@ async fn main() -> common::Result<()> {
     println!("  category: {}", video.category.label);
 
     let captions = client.get_video_captions(id.as_str()).await?;
-    for caption in captions.data.unwrap_or_default() {
+    for caption in captions.data {
         println!(
             "  caption {:?}: {}",
             caption.language.label, caption.file_url

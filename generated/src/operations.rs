@@ -9164,7 +9164,7 @@ impl GetAccountFollowers {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -9245,7 +9245,7 @@ impl GetAccounts {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -9339,7 +9339,7 @@ impl GetJobs {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -9445,7 +9445,7 @@ impl GetServerFollowers {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -9551,7 +9551,7 @@ impl GetServerFollowing {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -10003,7 +10003,7 @@ impl GetUsersMeVideosImports {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -10942,7 +10942,7 @@ impl GetUsersMeNotifications {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -11140,7 +11140,7 @@ impl ListRegistrations {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -11226,7 +11226,7 @@ impl GetVideosOwnership {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -11331,7 +11331,7 @@ impl GetVideosByVideoIdOrUuidOwnership {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -11423,7 +11423,7 @@ impl GetVideoChannelsOwnership {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -11534,7 +11534,7 @@ impl GetVideoChannelsByChannelHandleOwnership {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -12384,7 +12384,7 @@ impl GetMyAbuses {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -12574,7 +12574,7 @@ impl GetAbuses {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -12682,7 +12682,7 @@ impl GetVideoBlocks {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -12859,7 +12859,7 @@ impl ListVideoPasswords {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -13405,7 +13405,7 @@ impl ListVideoChannelActivities {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -13516,7 +13516,7 @@ impl GetVideoChannelsByChannelHandleVideoPlaylists {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -13627,7 +13627,7 @@ impl GetVideoChannelFollowers {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -13826,7 +13826,7 @@ impl GetPlaylists {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -13908,7 +13908,7 @@ impl GetVideoPlaylistVideos {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -14052,7 +14052,7 @@ impl GetAccountsByNameVideoPlaylists {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -14272,7 +14272,7 @@ impl GetAccountsByNameVideoChannelSyncs {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -15449,7 +15449,7 @@ impl SearchPlaylists {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -15604,7 +15604,7 @@ impl GetMyBlockedAccounts {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -15703,7 +15703,7 @@ impl GetMyBlockedServers {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -15802,7 +15802,7 @@ impl GetServerBlocklistAccounts {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -15901,7 +15901,7 @@ impl GetServerBlocklistServers {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -16002,7 +16002,7 @@ impl GetServerBlocklistSubscriptions {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -16302,7 +16302,7 @@ impl GetPlugins {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -16416,7 +16416,7 @@ impl GetAvailablePlugins {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -16507,7 +16507,7 @@ impl GetRunnersRegistrationTokens {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -16588,7 +16588,7 @@ impl GetRunners {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -16710,7 +16710,7 @@ impl GetRunnersJobs {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -16822,7 +16822,7 @@ impl GetWatchedWordsAccountsByAccountNameSubscriptions {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -16928,7 +16928,7 @@ impl GetWatchedWordsServerSubscriptions {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )

@@ -3151,14 +3151,12 @@ pub struct VideoImportVideoChannelSync {
 }
 
 /// The `VideoImportsList` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoImportsList {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
+    pub total: i64,
     /// Items: at most 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoImport>>,
+    pub data: Vec<VideoImport>,
 }
 
 /// The `Abuse` schema.
@@ -7526,13 +7524,11 @@ pub struct VideoListResponse {
 }
 
 /// The `ChannelActivityListResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChannelActivityListResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<ChannelActivityListResponseDataItem>>,
+    pub total: i64,
+    pub data: Vec<ChannelActivityListResponseDataItem>,
 }
 
 /// An item of the `data` property of [`ChannelActivityListResponse`].
@@ -8916,13 +8912,11 @@ pub struct VideoChannelSyncState {
 }
 
 /// The `VideoChannelSyncList` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoChannelSyncList {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoChannelSync>>,
+    pub total: i64,
+    pub data: Vec<VideoChannelSync>,
 }
 
 /// The `VideoChannelSyncCreate` schema.
@@ -10068,14 +10062,12 @@ pub struct NotificationVideoChannelCollaboratorState {
 }
 
 /// The `NotificationListResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationListResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
+    pub total: i64,
     /// Items: at most 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Notification>>,
+    pub data: Vec<Notification>,
 }
 
 /// The `Plugin` schema.
@@ -10180,14 +10172,12 @@ impl crate::runtime::call::ToParam for PluginType {
 }
 
 /// The `PluginResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PluginResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
+    pub total: i64,
     /// Items: at most 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Plugin>>,
+    pub data: Vec<Plugin>,
 }
 
 /// The `LiveVideoUpdate` schema.
@@ -11308,13 +11298,11 @@ pub struct VideoPassword {
 }
 
 /// The `VideoPasswordList` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoPasswordList {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoPassword>>,
+    pub total: i64,
+    pub data: Vec<VideoPassword>,
 }
 
 /// The `AddVideoPasswords` schema.
@@ -13469,23 +13457,19 @@ impl crate::runtime::call::ToParam for GetVideosPodcastFeedEnclosurePreference {
 }
 
 /// The response of `GET /api/v1/accounts/{name}/followers` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAccountFollowersResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Follow>>,
+    pub total: i64,
+    pub data: Vec<Follow>,
 }
 
 /// The response of `GET /api/v1/accounts` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAccountsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Account>>,
+    pub total: i64,
+    pub data: Vec<Account>,
 }
 
 /// The request body of `POST /api/v1/config/instance-banner/pick`.
@@ -13596,34 +13580,28 @@ impl crate::runtime::call::ToParam for GetJobsState {
 }
 
 /// The response of `GET /api/v1/jobs/{state}` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetJobsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
+    pub total: i64,
     /// Items: at most 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Job>>,
+    pub data: Vec<Job>,
 }
 
 /// The response of `GET /api/v1/server/followers` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetServerFollowersResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Follow>>,
+    pub total: i64,
+    pub data: Vec<Follow>,
 }
 
 /// The response of `GET /api/v1/server/following` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetServerFollowingResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Follow>>,
+    pub total: i64,
+    pub data: Vec<Follow>,
 }
 
 /// The request body of `POST /api/v1/server/following`.
@@ -13732,13 +13710,11 @@ pub struct GetOAuthTokenResponse {
 }
 
 /// The response of `GET /api/v1/users/{id}/token-sessions` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetUsersByIdTokenSessionsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<TokenSession>>,
+    pub total: i64,
+    pub data: Vec<TokenSession>,
 }
 
 /// The request body of `POST /api/v1/users/ask-send-verify-email`.
@@ -13957,13 +13933,11 @@ pub struct ListUserExportsResponseState {
 }
 
 /// The response of `GET /api/v1/users/me/videos/comments` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetUsersMeVideosCommentsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoCommentForOwnerOrAdmin>>,
+    pub total: i64,
+    pub data: Vec<VideoCommentForOwnerOrAdmin>,
 }
 
 /// The response of `GET /api/v1/users/me/video-quota-used` (status 200).
@@ -14147,13 +14121,11 @@ impl crate::runtime::call::ToParam for ListRegistrationsSort {
 }
 
 /// The response of `GET /api/v1/users/registrations` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListRegistrationsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<UserRegistration>>,
+    pub total: i64,
+    pub data: Vec<UserRegistration>,
 }
 
 /// The parameter `sort` of `GET /api/v1/videos/ownership`.
@@ -14216,13 +14188,11 @@ impl crate::runtime::call::ToParam for GetVideosOwnershipSort {
 }
 
 /// The response of `GET /api/v1/videos/ownership` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetVideosOwnershipResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<ChangeOwnership>>,
+    pub total: i64,
+    pub data: Vec<ChangeOwnership>,
 }
 
 /// The request body of `POST /api/v1/videos/ownership/{id}/accept`.
@@ -14300,13 +14270,11 @@ impl crate::runtime::call::ToParam for GetVideosByVideoIdOrUuidOwnershipSort {
 }
 
 /// The response of `GET /api/v1/videos/{videoIdOrUUID}/ownership` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetVideosByVideoIdOrUuidOwnershipResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<ChangeOwnership>>,
+    pub total: i64,
+    pub data: Vec<ChangeOwnership>,
 }
 
 /// The request body of `POST /api/v1/videos/{videoIdOrUUID}/give-ownership`.
@@ -14382,13 +14350,11 @@ impl crate::runtime::call::ToParam for GetVideoChannelsOwnershipSort {
 }
 
 /// The response of `GET /api/v1/video-channels/ownership` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetVideoChannelsOwnershipResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<ChangeOwnership>>,
+    pub total: i64,
+    pub data: Vec<ChangeOwnership>,
 }
 
 /// The parameter `sort` of `GET /api/v1/video-channels/{channelHandle}/ownership`.
@@ -14451,13 +14417,11 @@ impl crate::runtime::call::ToParam for GetVideoChannelsByChannelHandleOwnershipS
 }
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/ownership` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetVideoChannelsByChannelHandleOwnershipResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<ChangeOwnership>>,
+    pub total: i64,
+    pub data: Vec<ChangeOwnership>,
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/give-ownership`.
@@ -14767,23 +14731,19 @@ impl AddLiveBody {
 }
 
 /// The response of `GET /api/v1/videos/live/{id}/sessions` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetVideosLiveByIdSessionsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<LiveVideoSessionResponse>>,
+    pub total: i64,
+    pub data: Vec<LiveVideoSessionResponse>,
 }
 
 /// The response of `GET /api/v1/users/me/abuses` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetMyAbusesResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Abuse>>,
+    pub total: i64,
+    pub data: Vec<Abuse>,
 }
 
 /// only list deleted or blocklisted videos
@@ -14909,13 +14869,11 @@ impl crate::runtime::call::ToParam for GetAbusesFilter {
 }
 
 /// The response of `GET /api/v1/abuses` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAbusesResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Abuse>>,
+    pub total: i64,
+    pub data: Vec<Abuse>,
 }
 
 /// The request body of `POST /api/v1/abuses`.
@@ -15012,13 +14970,11 @@ pub struct PutAbusesByAbuseIdBody {
 }
 
 /// The response of `GET /api/v1/abuses/{abuseId}/messages` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAbusesByAbuseIdMessagesResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<AbuseMessage>>,
+    pub total: i64,
+    pub data: Vec<AbuseMessage>,
 }
 
 /// The request body of `POST /api/v1/abuses/{abuseId}/messages`.
@@ -15098,13 +15054,11 @@ impl crate::runtime::call::ToParam for GetVideoBlocksType {
 }
 
 /// The response of `GET /api/v1/videos/blacklist` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetVideoBlocksResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoBlacklist>>,
+    pub total: i64,
+    pub data: Vec<VideoBlacklist>,
 }
 
 /// The response of `GET /api/v1/videos/{id}/storyboards` (status 200).
@@ -15115,13 +15069,11 @@ pub struct ListVideoStoryboardsResponse {
 }
 
 /// The response of `GET /api/v1/videos/{id}/captions` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetVideoCaptionsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoCaption>>,
+    pub total: i64,
+    pub data: Vec<VideoCaption>,
 }
 
 /// The request body of `POST /api/v1/videos/{id}/captions/generate`.
@@ -15226,13 +15178,11 @@ pub struct AddVideoChannelResponseVideoChannel {
 }
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetVideoChannelsByChannelHandleVideoPlaylistsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoPlaylist>>,
+    pub total: i64,
+    pub data: Vec<VideoPlaylist>,
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/video-playlists/reorder`.
@@ -15266,13 +15216,11 @@ impl ReorderVideoPlaylistsOfChannelBody {
 }
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/followers` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetVideoChannelFollowersResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Follow>>,
+    pub total: i64,
+    pub data: Vec<Follow>,
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/avatar/pick`.
@@ -15314,13 +15262,11 @@ pub struct AddVideoChannelSyncResponse {
 }
 
 /// The response of `GET /api/v1/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPlaylistsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoPlaylist>>,
+    pub total: i64,
+    pub data: Vec<VideoPlaylist>,
 }
 
 /// The request body of `POST /api/v1/video-playlists`.
@@ -15401,14 +15347,12 @@ pub struct PutVideoPlaylistsByPlaylistIdBody {
 }
 
 /// The response of `GET /api/v1/video-playlists/{playlistId}/videos` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetVideoPlaylistVideosResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
+    pub total: i64,
     /// Items: at most 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<GetVideoPlaylistVideosResponseDataItem>>,
+    pub data: Vec<GetVideoPlaylistVideosResponseDataItem>,
 }
 
 /// An item of the `data` property of [`GetVideoPlaylistVideosResponse`].
@@ -15603,13 +15547,11 @@ pub struct GetUsersMeVideoPlaylistsVideosExistResponseVideoIdItem {
 }
 
 /// The response of `GET /api/v1/accounts/{name}/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAccountsByNameVideoPlaylistsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoPlaylist>>,
+    pub total: i64,
+    pub data: Vec<VideoPlaylist>,
 }
 
 /// Optionally filter which ratings to retrieve
@@ -15698,13 +15640,11 @@ impl PostVideosByIdCommentThreadsBody {
 }
 
 /// The response of `GET /api/v1/videos/comments` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetVideosCommentsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoCommentForOwnerOrAdmin>>,
+    pub total: i64,
+    pub data: Vec<VideoCommentForOwnerOrAdmin>,
 }
 
 /// The request body of `POST /api/v1/videos/{id}/comments/{commentId}`.
@@ -15881,23 +15821,19 @@ impl crate::runtime::call::ToParam for CreateVideoTranscodingBodyTranscodingType
 }
 
 /// The response of `GET /api/v1/search/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SearchPlaylistsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoPlaylist>>,
+    pub total: i64,
+    pub data: Vec<VideoPlaylist>,
 }
 
 /// The response of `GET /api/v1/users/me/blocklist/accounts` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetMyBlockedAccountsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<AccountBlock>>,
+    pub total: i64,
+    pub data: Vec<AccountBlock>,
 }
 
 /// The request body of `POST /api/v1/users/me/blocklist/accounts`.
@@ -15920,13 +15856,11 @@ impl BlockAccountBody {
 }
 
 /// The response of `GET /api/v1/users/me/blocklist/servers` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetMyBlockedServersResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<ServerBlock>>,
+    pub total: i64,
+    pub data: Vec<ServerBlock>,
 }
 
 /// The request body of `POST /api/v1/users/me/blocklist/servers`.
@@ -15946,13 +15880,11 @@ impl BlockServerBody {
 }
 
 /// The response of `GET /api/v1/server/blocklist/accounts` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetServerBlocklistAccountsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<AccountBlock>>,
+    pub total: i64,
+    pub data: Vec<AccountBlock>,
 }
 
 /// The request body of `POST /api/v1/server/blocklist/accounts`.
@@ -15975,13 +15907,11 @@ impl PostServerBlocklistAccountsBody {
 }
 
 /// The response of `GET /api/v1/server/blocklist/servers` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetServerBlocklistServersResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<ServerBlock>>,
+    pub total: i64,
+    pub data: Vec<ServerBlock>,
 }
 
 /// The request body of `POST /api/v1/server/blocklist/servers`.
@@ -16001,13 +15931,11 @@ impl PostServerBlocklistServersBody {
 }
 
 /// The response of `GET /api/v1/server/blocklist/subscriptions` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetServerBlocklistSubscriptionsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<BlocklistSubscription>>,
+    pub total: i64,
+    pub data: Vec<BlocklistSubscription>,
 }
 
 /// The request body of `POST /api/v1/server/blocklist/subscriptions`.
@@ -16596,13 +16524,11 @@ pub struct PutPluginsByNpmNameSettingsBody {
 }
 
 /// The response of `GET /api/v1/runners/registration-tokens` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetRunnersRegistrationTokensResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<RunnerRegistrationToken>>,
+    pub total: i64,
+    pub data: Vec<RunnerRegistrationToken>,
 }
 
 /// The request body of `POST /api/v1/runners/register`.
@@ -16673,13 +16599,11 @@ impl DeleteRunnersByRunnerIdBody {
 }
 
 /// The response of `GET /api/v1/runners` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetRunnersResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Runner>>,
+    pub total: i64,
+    pub data: Vec<Runner>,
 }
 
 /// The request body of `POST /api/v1/runners/jobs/request`.
@@ -17220,13 +17144,11 @@ impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidStudioTaskFilesByFilename
 }
 
 /// The response of `GET /api/v1/runners/jobs` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetRunnersJobsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<RunnerJobAdmin>>,
+    pub total: i64,
+    pub data: Vec<RunnerJobAdmin>,
 }
 
 /// The request body of `PUT /api/v1/automatic-tags/policies/accounts/{accountName}/comments`.
@@ -17247,13 +17169,11 @@ pub struct PutAutomaticTagsPoliciesServerVideosBody {
 }
 
 /// The response of `GET /api/v1/watched-words/accounts/{accountName}/lists` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetWatchedWordsAccountsByAccountNameListsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<WatchedWordsLists>>,
+    pub total: i64,
+    pub data: Vec<WatchedWordsLists>,
 }
 
 /// The request body of `POST /api/v1/watched-words/accounts/{accountName}/lists`.
@@ -17294,13 +17214,11 @@ pub struct PutWatchedWordsAccountsByAccountNameListsByListIdBody {
 }
 
 /// The response of `GET /api/v1/watched-words/server/lists` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetWatchedWordsServerListsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<WatchedWordsLists>>,
+    pub total: i64,
+    pub data: Vec<WatchedWordsLists>,
 }
 
 /// The request body of `POST /api/v1/watched-words/server/lists`.
@@ -17339,13 +17257,11 @@ pub struct PutWatchedWordsServerListsByListIdBody {
 }
 
 /// The response of `GET /api/v1/watched-words/accounts/{accountName}/subscriptions` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetWatchedWordsAccountsByAccountNameSubscriptionsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<WatchedWordsSubscription>>,
+    pub total: i64,
+    pub data: Vec<WatchedWordsSubscription>,
 }
 
 /// The request body of `POST /api/v1/watched-words/accounts/{accountName}/subscriptions`.
@@ -17363,13 +17279,11 @@ impl PostWatchedWordsAccountsByAccountNameSubscriptionsBody {
 }
 
 /// The response of `GET /api/v1/watched-words/server/subscriptions` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetWatchedWordsServerSubscriptionsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<WatchedWordsSubscription>>,
+    pub total: i64,
+    pub data: Vec<WatchedWordsSubscription>,
 }
 
 /// The request body of `POST /api/v1/watched-words/server/subscriptions`.
@@ -17405,13 +17319,11 @@ pub struct UpdateClientInterfaceLanguageBody {
 }
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/collaborators` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListVideoChannelCollaboratorsResponse {
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoChannelCollaborator>>,
+    pub total: i64,
+    pub data: Vec<VideoChannelCollaborator>,
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/collaborators/invite`.

@@ -70,6 +70,7 @@ pub fn build(
 
     mark_usage(&mut defs, &operations);
     diagnostics.extend(require_always_sent(&mut defs, inputs.always_sent));
+    conventions.require_result_list_fields(&mut defs);
     for operation in &mut operations {
         operation.pagination = conventions.pagination(operation, &defs);
     }

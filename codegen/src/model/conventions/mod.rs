@@ -25,7 +25,7 @@ use crate::resolve::{Node, NodeKind, ObjectNode, Schemas, UnionNode};
 /// | `bit_flags` | "flag"/"bitwise" and powers of two | a flags type combined with `\|` |
 /// | `implicit_tags` | union members with one different single value of a property | a tagged enum |
 /// | `one_or_many_query` | a query parameter `oneOf: [T, array of T]` | a list parameter |
-/// | `pagination` | `start`/`count` query parameters and `{total, data}` | a `_stream` method |
+/// | `pagination` | `start`/`count` query parameters and `{total, data}` | a `_stream` method; both fields plain |
 /// | `error_codes` | error descriptions that list `` `code` ``s | `ErrorCode` |
 /// | `login` | the OAuth 2.0 password flow, the local OAuth client, the OTP header | `Client::login` |
 /// | `redoc_links` | Redoc anchors (`#operation/getVideo`) | intra-doc links |
@@ -179,6 +179,35 @@ impl Conventions {
             return None;
         }
         Some(single_written)
+    }
+
+    /// A list the server answers, `{ total, data: [...] }` in a type only read from responses,
+    /// has both fields, always: PeerTube's `ResultList<T>` declares both, and its routes build
+    /// lists with `getFormattedObjects(data, total)` or by hand with both. The document leaves
+    /// them optional in most of its inline list schemas.
+    pub fn require_result_list_fields(&self, defs: &mut [TypeDef]) {
+        if !self.pagination {
+            return;
+        }
+        for def in defs.iter_mut() {
+            let only_read = def.usage.response && !def.usage.request;
+            let TypeKind::Struct(list) = &mut def.kind else {
+                continue;
+            };
+            let is_total = |f: &super::Field| {
+                f.wire_name == "total" && matches!(f.ty, TypeExpr::Integer | TypeExpr::Int32)
+            };
+            let is_data =
+                |f: &super::Field| f.wire_name == "data" && matches!(f.ty, TypeExpr::List(_));
+            if !only_read || !list.fields.iter().any(is_total) || !list.fields.iter().any(is_data) {
+                continue;
+            }
+            for field in list.fields.iter_mut().filter(|f| is_total(f) || is_data(f)) {
+                if field.repr == FieldRepr::Optional {
+                    field.repr = FieldRepr::Required;
+                }
+            }
+        }
     }
 
     /// Lists answered page by page: optional `start` and `count` query parameters, and a body
@@ -463,6 +492,14 @@ mod tests {
         &def.unwrap_or_else(|| panic!("no type {name}")).kind
     }
 
+    /// How the `total` and `data` fields of the fixture's list are written.
+    fn list_field_reprs(model: &Model) -> Vec<FieldRepr> {
+        let TypeKind::Struct(list) = kind(model, "List") else {
+            panic!("List is a struct")
+        };
+        list.fields.iter().map(|f| f.repr).collect()
+    }
+
     #[test]
     fn every_convention_applies_and_switches_off() {
         let on = model(&Conventions::PEERTUBE);
@@ -474,6 +511,7 @@ mod tests {
         assert!(matches!(kind(&on, "Task"), TypeKind::Tagged(t) if t.tag == "name"));
         let videos = &on.operations[1];
         assert!(videos.pagination.is_some());
+        assert_eq!(list_field_reprs(&on), [FieldRepr::Required; 2]);
         assert_eq!(
             videos.parameters[2].ty,
             TypeExpr::List(Box::new(TypeExpr::Integer))
@@ -494,6 +532,7 @@ mod tests {
         assert!(matches!(kind(&off, "Task"), TypeKind::Untagged(_)));
         let videos = &off.operations[1];
         assert!(videos.pagination.is_none());
+        assert_eq!(list_field_reprs(&off), [FieldRepr::Optional; 2]);
         assert!(matches!(videos.parameters[2].ty, TypeExpr::Named(_)));
         assert_eq!(
             videos.description.as_deref(),
