@@ -11,7 +11,7 @@
 mod common;
 
 use peertube_client::StreamExt;
-use peertube_client::types::{AbuseStateSet, GetJobsState, VideoBlacklistCreate};
+use peertube_client::types::{AbuseStateSet, ListJobsState, VideoBlacklistCreate};
 
 #[tokio::main]
 async fn main() -> common::Result<()> {
@@ -24,7 +24,7 @@ async fn main() -> common::Result<()> {
             unfederate: Some(true),
             ..Default::default()
         };
-        match client.add_video_block(video.as_str(), block).await {
+        match client.block_video(video.as_str(), block).await {
             Ok(()) => println!("video {video} blocked"),
             Err(error) if error.status() == Some(403) => {
                 return Err("only moderators and administrators can block videos".into());
@@ -34,7 +34,7 @@ async fn main() -> common::Result<()> {
     }
 
     let reports = client
-        .get_abuses()
+        .list_abuses()
         .state(AbuseStateSet::Pending)
         .count(10)
         .await?;
@@ -47,14 +47,14 @@ async fn main() -> common::Result<()> {
         );
     }
 
-    let mut blocked = client.get_users().blocked(true).stream();
+    let mut blocked = client.list_users().blocked(true).stream();
     while let Some(user) = blocked.next().await {
         let user = user?;
         let reason = user.blocked_reason.unwrap_or_default();
         println!("  {} is blocked: {reason}", user.username);
     }
 
-    match client.get_jobs(GetJobsState::Failed).count(5).await {
+    match client.list_jobs(ListJobsState::Failed).count(5).await {
         Ok(jobs) => {
             println!("{} failed jobs", jobs.total);
             for job in jobs.data {

@@ -40,7 +40,7 @@ async fn main() -> common::Result<()> {
     // Unknown values are kept, not rejected: a newer server's label still shows.
     println!("  category: {}", video.category.label);
 
-    let captions = client.get_video_captions(id.as_str()).await?;
+    let captions = client.list_video_captions(id.as_str()).await?;
     for caption in captions.data {
         println!(
             "  caption {:?}: {}",

@@ -12,9 +12,13 @@
 //! - Enum variants come from the wire value: `most-views` -> `MostViews`; a leading `-` (a
 //!   descending sort) becomes a `Desc` suffix: `-createdAt` -> `CreatedAtDesc`; `""` -> `Empty`.
 //! - Names that would start with a digit get a prefix: `_` for snake_case, `V` for PascalCase.
-//! - Operations without an `operationId` are named `{method}_{path}`: the `/api/v1` prefix is
-//!   dropped, literal segments are snake_cased and a `{param}` segment becomes `by_{param}`:
-//!   `GET /api/v1/users/{id}/token-sessions` -> `get_users_by_id_token_sessions`.
+//! - Operation methods are named in `spec/names.yaml` (verb first, [`VERBS`], no path
+//!   fragment, at most [`MAX_METHOD_NAME`] characters: [`method_name_problems`]). An operation
+//!   missing there is named after its `operationId`, else `{method}_{path}` (the `/api/v1`
+//!   prefix dropped, literal segments snake_cased, a `{param}` segment as `by_{param}`:
+//!   `GET /api/v1/users/{id}/token-sessions` -> `get_users_by_id_token_sessions`), a stopgap
+//!   the generator warns about. Its types and request builder are named after it
+//!   (`rate_video` -> `RateVideo`, `RateVideoBody`).
 //! - Within one scope (types, fields of a struct, variants of an enum, methods), a name that is
 //!   taken gets a numeric suffix (`Name2`), and the caller reports it; no two items share a name.
 
@@ -219,13 +223,125 @@ pub fn operation_name(method: &str, path: &str, operation_id: Option<&str>) -> R
     ))
 }
 
-/// The PascalCase stem of an operation, for the names of its inline types
-/// (`getOAuthToken` -> `GetOAuthToken`, `post_users_by_id_block` -> `PostUsersByIdBlock`).
+/// The PascalCase stem of an operation, for the names of its inline types and request
+/// builder: its `operationId` as the document writes it (`getOAuthToken` -> `GetOAuthToken`),
+/// else its method name (`rate_video` -> `RateVideo`), compound words whole again
+/// (`get_oauth_client` -> `GetOAuthClient`).
 pub(crate) fn operation_type_stem(method_name: &RustName, operation_id: Option<&str>) -> RustName {
     RustName::new(match operation_id.filter(|id| !id.trim().is_empty()) {
         Some(id) => type_name(id),
-        None => type_name(&method_name.as_str().to_upper_camel_case()),
+        None => {
+            let camel = method_name.as_str().to_upper_camel_case();
+            let whole = COMPOUND_WORDS
+                .iter()
+                .fold(camel, |name, (word, joined)| name.replace(joined, word));
+            type_name(&whole)
+        }
     })
+}
+
+/// The verbs a method name may start with (see `spec/names.yaml` for when each is used).
+pub const VERBS: &[&str] = &[
+    "abort",
+    "accept",
+    "add",
+    "approve",
+    "block",
+    "cancel",
+    "check",
+    "clear",
+    "confirm",
+    "contact",
+    "create",
+    "delete",
+    "disable",
+    "download",
+    "follow",
+    "generate",
+    "get",
+    "give",
+    "import",
+    "install",
+    "invite",
+    "list",
+    "mark",
+    "mirror",
+    "pause",
+    "rate",
+    "register",
+    "reject",
+    "remove",
+    "reorder",
+    "replace",
+    "reply",
+    "report",
+    "request",
+    "resend",
+    "reset",
+    "resume",
+    "retry",
+    "revoke",
+    "run",
+    "search",
+    "send",
+    "start",
+    "subscribe",
+    "trigger",
+    "unblock",
+    "unfollow",
+    "uninstall",
+    "unregister",
+    "unsubscribe",
+    "update",
+    "upload",
+    "verify",
+];
+
+/// The longest method name a person should have to type.
+pub const MAX_METHOD_NAME: usize = 40;
+
+/// What is wrong with an operation's method name, by the rules of `spec/names.yaml`: it
+/// starts with a verb of [`VERBS`], carries no fragment of a path (`_by_`, `api_v1`,
+/// `users_me`) and has at most [`MAX_METHOD_NAME`] characters. Empty when nothing is.
+pub fn method_name_problems(name: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let verb = name.split('_').next().unwrap_or_default();
+    if !VERBS.contains(&verb) {
+        problems.push(format!(
+            "`{name}` does not start with a verb of the list (`{verb}`)"
+        ));
+    }
+    let words = format!("_{name}_");
+    for fragment in ["_by_", "_id_", "_api_v1_", "_users_me_"] {
+        if words.contains(fragment) {
+            let fragment = fragment.trim_matches('_');
+            problems.push(format!("`{name}` carries the path fragment `{fragment}`"));
+        }
+    }
+    if name.len() > MAX_METHOD_NAME {
+        problems.push(format!(
+            "`{name}` has {} characters (at most {MAX_METHOD_NAME})",
+            name.len()
+        ));
+    }
+    problems
+}
+
+/// The `#[doc(alias)]`es that let rustdoc's search find an operation's method by its route:
+/// the path (`/api/v1/videos/{id}/rate`, which also finds the other methods on it) and the
+/// method with the path (`PUT /api/v1/videos/{id}/rate`). rustdoc matches an alias only to the
+/// whole query, and rejects one with a quote or with whitespace other than inner spaces: a
+/// path with those gets none.
+pub fn route_aliases(method: &str, path: &str) -> Vec<String> {
+    let accepted =
+        !path.is_empty() && !path.contains(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+    if !accepted {
+        return Vec::new();
+    }
+    vec![
+        path.to_owned(),
+        format!("{} {path}", method.to_ascii_uppercase()),
+    ]
 }
 
 /// Whether a property or parameter with this name holds a credential, to keep out of `Debug`
@@ -722,6 +838,75 @@ mod tests {
             operation_type_stem(&snake_name("match"), None).as_str(),
             "Match"
         );
+        assert_eq!(
+            operation_type_stem(&"get_oauth_client".into(), None).as_str(),
+            "GetOAuthClient"
+        );
+        assert_eq!(
+            operation_type_stem(&"rate_video".into(), None).as_str(),
+            "RateVideo"
+        );
+    }
+
+    #[test]
+    fn method_names_follow_the_rules() {
+        for good in [
+            "rate_video",
+            "subscribe",
+            "list_my_subscriptions",
+            "delete_account_watched_word_subscription",
+            "get_my_user",
+        ] {
+            assert_eq!(method_name_problems(good), Vec::<String>::new(), "{good}");
+        }
+        let table = [
+            (
+                "put_videos_by_id_rate",
+                &[
+                    "`put_videos_by_id_rate` does not start with a verb of the list (`put`)",
+                    "`put_videos_by_id_rate` carries the path fragment `by`",
+                    "`put_videos_by_id_rate` carries the path fragment `id`",
+                ][..],
+            ),
+            (
+                "get_users_me_subscriptions",
+                &["`get_users_me_subscriptions` carries the path fragment `users_me`"],
+            ),
+            (
+                "get_live_id",
+                &["`get_live_id` carries the path fragment `id`"],
+            ),
+            (
+                "del_video",
+                &["`del_video` does not start with a verb of the list (`del`)"],
+            ),
+            (
+                "subscribed",
+                &["`subscribed` does not start with a verb of the list (`subscribed`)"],
+            ),
+            (
+                "delete_instance_watched_word_subscription",
+                &["`delete_instance_watched_word_subscription` has 41 characters (at most 40)"],
+            ),
+        ];
+        for (name, expected) in table {
+            assert_eq!(method_name_problems(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn route_aliases_are_the_ones_rustdoc_accepts() {
+        assert_eq!(
+            route_aliases("put", "/api/v1/videos/{id}/rate"),
+            ["/api/v1/videos/{id}/rate", "PUT /api/v1/videos/{id}/rate"]
+        );
+        assert_eq!(
+            route_aliases("get", "/feeds/videos.{format}"),
+            ["/feeds/videos.{format}", "GET /feeds/videos.{format}"]
+        );
+        for path in ["/a\"b", "/it's", "/a b", "/tab\t", ""] {
+            assert!(route_aliases("get", path).is_empty(), "{path:?}");
+        }
     }
 
     #[test]

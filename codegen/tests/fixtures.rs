@@ -135,3 +135,34 @@ fn a_names_file_entry_without_an_operation_is_an_error() {
         "{failure}"
     );
 }
+
+#[test]
+fn an_operation_the_names_file_misses_is_named_with_a_warning() {
+    let warnings = |names: &[(&str, &str)]| -> Vec<String> {
+        let generated = generate_with_names("nullable", names).unwrap();
+        generated
+            .warnings
+            .warnings()
+            .map(ToString::to_string)
+            .filter(|w| w.contains("names file"))
+            .collect()
+    };
+    // A new operation in a new document: it still generates, and the maintainer is told.
+    let missed = warnings(&[("PUT /videos/{id}", "save_video")]);
+    assert_eq!(missed.len(), 1, "{missed:?}");
+    assert!(
+        missed[0].contains(
+            "`GET /videos/{id}` has no name in the names file; its method is `get_video` for now"
+        ),
+        "{missed:?}"
+    );
+    assert!(
+        warnings(&[
+            ("PUT /videos/{id}", "save_video"),
+            ("GET /videos/{id}", "fetch_video")
+        ])
+        .is_empty()
+    );
+    // Without a names file, no operation is expected in one.
+    assert!(warnings(&[]).is_empty());
+}

@@ -382,20 +382,100 @@ fn operation_items(method: &str) -> String {
 
 #[test]
 fn operation_video_list() {
-    insta::assert_snapshot!(operation_items("get_videos"));
+    insta::assert_snapshot!(operation_items("list_videos"));
 }
 
 #[test]
 fn operation_upload() {
-    insta::assert_snapshot!(operation_items("upload_legacy"));
+    insta::assert_snapshot!(operation_items("upload_video_legacy"));
 }
 
 #[test]
 fn operation_resumable_upload_chunk() {
-    insta::assert_snapshot!(operation_items("upload_resumable"));
+    insta::assert_snapshot!(operation_items("upload_video_chunk"));
 }
 
 #[test]
 fn operation_token() {
     insta::assert_snapshot!(operation_items("get_oauth_token"));
+}
+
+/// The names people call: every method pinned in `spec/names.yaml`, by its rules (a verb of
+/// the list first, no path fragment, at most 40 characters, unique), and the types named
+/// after the operations follow them.
+#[test]
+fn method_names_follow_the_naming_rules() {
+    let unpinned: Vec<String> = real()
+        .warnings
+        .warnings()
+        .map(ToString::to_string)
+        .filter(|w| w.contains("names file"))
+        .collect();
+    assert!(unpinned.is_empty(), "{unpinned:#?}");
+
+    let infos = operation_infos();
+    assert_eq!(infos.len(), 304);
+    let problems: Vec<String> = infos
+        .iter()
+        .flat_map(|(_, _, name)| codegen::naming::method_name_problems(name))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    let mut names: Vec<&String> = infos.iter().map(|(_, _, name)| name).collect();
+    names.sort();
+    let repeated: Vec<&&String> = names
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| &w[0])
+        .collect();
+    assert!(repeated.is_empty(), "names given twice: {repeated:?}");
+
+    let mut type_names = Vec::new();
+    for path in ["src/types.rs", "src/operations.rs"] {
+        let module = syn::parse_file(&file(real(), path).contents).unwrap();
+        type_names.extend(module.items.iter().filter_map(item_name));
+    }
+    let path_like: Vec<&String> = type_names
+        .iter()
+        .filter(|name| {
+            ["Put", "Post", "Del"].iter().any(|verb| {
+                name.strip_prefix(verb)
+                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+            }) || ["ById", "ByName", "UsersMe", "ApiV1"]
+                .iter()
+                .any(|f| name.contains(f))
+        })
+        .collect();
+    assert!(
+        path_like.is_empty(),
+        "types named after paths: {path_like:?}"
+    );
+}
+
+/// rustdoc's search finds a method by its route: each method has the path, and the HTTP
+/// method with the path, as `#[doc(alias)]`es.
+#[test]
+fn methods_are_found_by_their_route() {
+    let rate = client_methods()
+        .into_iter()
+        .find(|f| f.sig.ident == "rate_video")
+        .expect("rate_video");
+    let aliases: Vec<String> = rate
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| {
+            let mut alias = None;
+            let _ = a.parse_nested_meta(|meta| {
+                if meta.path.is_ident("alias") {
+                    alias = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+                }
+                Ok(())
+            });
+            alias
+        })
+        .collect();
+    assert_eq!(
+        aliases,
+        ["/api/v1/videos/{id}/rate", "PUT /api/v1/videos/{id}/rate"]
+    );
 }

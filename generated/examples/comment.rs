@@ -13,9 +13,7 @@
 
 mod common;
 
-use peertube_client::types::{
-    PostVideosByIdCommentThreadsBody, PostVideosByIdCommentsByCommentIdBody, VideoCommentThreadTree,
-};
+use peertube_client::types::{CreateCommentThreadBody, ReplyToCommentBody, VideoCommentThreadTree};
 
 #[tokio::main]
 async fn main() -> common::Result<()> {
@@ -23,10 +21,7 @@ async fn main() -> common::Result<()> {
     let client = common::logged_in()?;
 
     let posted = client
-        .post_videos_by_id_comment_threads(
-            video.as_str(),
-            PostVideosByIdCommentThreadsBody::new(text),
-        )
+        .create_comment_thread(video.as_str(), CreateCommentThreadBody::new(text))
         .await?;
     let comment = posted
         .comment
@@ -34,13 +29,13 @@ async fn main() -> common::Result<()> {
     println!("commented: {}", comment.url);
 
     // A reply is a comment on a comment.
-    let reply = PostVideosByIdCommentsByCommentIdBody::new("And thanks for the subtitles.");
+    let reply = ReplyToCommentBody::new("And thanks for the subtitles.");
     client
-        .post_videos_by_id_comments_by_comment_id(video.as_str(), comment.id, reply)
+        .reply_to_comment(video.as_str(), comment.id, reply)
         .await?;
 
     let thread = client
-        .get_videos_by_id_comment_threads_by_thread_id(video.as_str(), comment.thread_id)
+        .get_comment_thread(video.as_str(), comment.thread_id)
         .await?;
     print_thread(&thread, 0);
     common::save_session(&client)

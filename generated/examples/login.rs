@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let latest = client
-        .get_videos()
+        .list_videos()
         .sort(VideosSort::PublishedAtDesc)
         .count(10)
         .await?;

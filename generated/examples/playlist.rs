@@ -15,7 +15,7 @@
 mod common;
 
 use peertube_client::StreamExt;
-use peertube_client::types::{AddPlaylistBody, AddVideoPlaylistVideoBody, VideoPlaylistPrivacySet};
+use peertube_client::types::{AddPlaylistVideoBody, CreatePlaylistBody, VideoPlaylistPrivacySet};
 
 #[tokio::main]
 async fn main() -> common::Result<()> {
@@ -24,12 +24,12 @@ async fn main() -> common::Result<()> {
     let client = common::logged_in()?;
 
     // Optional fields of a request body are set on the value `new` gives.
-    let playlist = AddPlaylistBody {
+    let playlist = CreatePlaylistBody {
         privacy: Some(VideoPlaylistPrivacySet::Private),
         description: Some("Made with the Rust client".into()),
-        ..AddPlaylistBody::new(name)
+        ..CreatePlaylistBody::new(name)
     };
-    let created = client.add_playlist(playlist).await?;
+    let created = client.create_playlist(playlist).await?;
     let id = created
         .video_playlist
         .and_then(|playlist| playlist.id)
@@ -38,11 +38,11 @@ async fn main() -> common::Result<()> {
     for video in args {
         let video: peertube_client::uuid::Uuid = video.parse()?;
         client
-            .add_video_playlist_video(id, AddVideoPlaylistVideoBody::new(video))
+            .add_playlist_video(id, AddPlaylistVideoBody::new(video))
             .await?;
     }
 
-    let mut elements = client.get_video_playlist_videos(id).stream();
+    let mut elements = client.list_playlist_videos(id).stream();
     while let Some(element) = elements.next().await {
         let element = element?;
         let name = element.video.map(|video| video.name);

@@ -14,21 +14,19 @@
 
 mod common;
 
-use peertube_client::types::{PutVideosByIdRateBody, PutVideosByIdRateBodyRating};
+use peertube_client::types::{RateVideoBody, RateVideoBodyRating};
 
 #[tokio::main]
 async fn main() -> common::Result<()> {
     let [video, rating] = common::args("rate VIDEO-UUID like|dislike|none")?;
     // A value the document does not list is sent as it is.
-    let rating = PutVideosByIdRateBodyRating::from(rating.as_str());
+    let rating = RateVideoBodyRating::from(rating.as_str());
     let client = common::logged_in()?;
 
     client
-        .put_videos_by_id_rate(video.as_str(), PutVideosByIdRateBody::new(rating))
+        .rate_video(video.as_str(), RateVideoBody::new(rating))
         .await?;
-    let mine = client
-        .get_users_me_videos_by_video_id_or_uuid_rating(video.as_str())
-        .await?;
+    let mine = client.get_my_video_rating(video.as_str()).await?;
     println!("your rating of video {}: {}", mine.video_id, mine.rating);
     common::save_session(&client)
 }

@@ -22,7 +22,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let saved: SavedSession = serde_json::from_slice(&std::fs::read(&path)?)?;
     client.restore_session(saved)?;
 
-    let me = match client.get_user_info().await {
+    let me = match client.get_my_user().await {
         Ok(me) => me,
         Err(Error::SessionExpired { .. }) => {
             return Err("the saved session expired: run the `login` example again".into());

@@ -34,7 +34,7 @@ async fn main() -> common::Result<()> {
     }
 
     // `stream()` reads the pages one after the other, as the loop asks for more.
-    let mut videos = client.get_video_channel_videos(&channel).stream();
+    let mut videos = client.list_channel_videos(&channel).stream();
     let mut seconds = 0;
     while let Some(video) = videos.next().await {
         seconds += video?.duration.unwrap_or(0);

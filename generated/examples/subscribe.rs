@@ -15,16 +15,14 @@
 mod common;
 
 use peertube_client::StreamExt;
-use peertube_client::types::{PostUsersMeSubscriptionsBody, VideosSort};
+use peertube_client::types::{SubscribeBody, VideosSort};
 
 #[tokio::main]
 async fn main() -> common::Result<()> {
     let client = common::logged_in()?;
     match common::args::<1>("subscribe CHANNEL@HOST | subscribe --unsubscribe CHANNEL@HOST") {
         Ok([handle]) => {
-            client
-                .post_users_me_subscriptions(PostUsersMeSubscriptionsBody::new(handle.clone()))
-                .await?;
+            client.subscribe(SubscribeBody::new(handle.clone())).await?;
             println!("subscribed to {handle}");
         }
         Err(usage) => {
@@ -32,15 +30,13 @@ async fn main() -> common::Result<()> {
             if flag != "--unsubscribe" {
                 return Err(usage.into());
             }
-            client
-                .delete_users_me_subscriptions_by_subscription_handle(&handle)
-                .await?;
+            client.unsubscribe(&handle).await?;
             println!("unsubscribed from {handle}");
         }
     }
 
     // Every subscription, page after page.
-    let mut subscriptions = client.get_users_me_subscriptions().stream();
+    let mut subscriptions = client.list_my_subscriptions().stream();
     while let Some(channel) = subscriptions.next().await {
         let channel = channel?;
         println!(
@@ -50,7 +46,7 @@ async fn main() -> common::Result<()> {
     }
 
     let latest = client
-        .get_users_me_subscriptions_videos()
+        .list_my_subscription_videos()
         .sort(VideosSort::PublishedAtDesc)
         .count(5)
         .await?;

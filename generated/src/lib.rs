@@ -24,7 +24,7 @@
 //! async fn main() -> Result<(), peertube_client::Error> {
 //!     let client = Client::new("https://peertube.example.com")?;
 //!     let latest = client
-//!         .get_videos()
+//!         .list_videos()
 //!         .sort(VideosSort::PublishedAtDesc)
 //!         .count(10)
 //!         .await?;
@@ -58,7 +58,7 @@
 //!     }
 //!     Err(error) => return Err(error.into()),
 //! }
-//! let me = client.get_user_info().await?;
+//! let me = client.get_my_user().await?;
 //! println!("logged in as {}", me.username);
 //! # Ok(())
 //! # }
@@ -86,14 +86,14 @@
 //!
 //! ```no_run
 //! # async fn run(client: peertube_client::Client) -> Result<(), peertube_client::Error> {
-//! use peertube_client::types::{AddPlaylistBody, VideoPlaylistPrivacySet};
+//! use peertube_client::types::{CreatePlaylistBody, VideoPlaylistPrivacySet};
 //!
 //! let found = client.search_videos("blender").nsfw(false).count(5).await?;
-//! let playlist = AddPlaylistBody {
+//! let playlist = CreatePlaylistBody {
 //!     privacy: Some(VideoPlaylistPrivacySet::Private),
-//!     ..AddPlaylistBody::new("Watch later")
+//!     ..CreatePlaylistBody::new("Watch later")
 //! };
-//! client.add_playlist(playlist).await?;
+//! client.create_playlist(playlist).await?;
 //! # Ok(())
 //! # }
 //! ```
@@ -111,7 +111,7 @@
 //! # async fn run(client: peertube_client::Client) -> Result<(), peertube_client::Error> {
 //! use peertube_client::StreamExt;
 //!
-//! let mut videos = client.get_video_channel_videos("framasoft").stream();
+//! let mut videos = client.list_channel_videos("framasoft").stream();
 //! while let Some(video) = videos.next().await {
 //!     println!("{}", video?.name);
 //! }

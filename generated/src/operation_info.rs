@@ -7,15 +7,15 @@
 
 use crate::runtime::error::OperationInfo;
 
-pub(crate) static GET_STATIC_WEB_VIDEOS_BY_FILENAME: OperationInfo = OperationInfo {
-    name: "get_static_web_videos_by_filename",
+pub(crate) static GET_WEB_VIDEO_FILE: OperationInfo = OperationInfo {
+    name: "get_web_video_file",
     method: "GET",
     path: "/static/web-videos/{filename}",
     responses: &[(200, "successful operation"), (404, "not found")],
 };
 
-pub(crate) static GET_STATIC_WEB_VIDEOS_PRIVATE_BY_FILENAME: OperationInfo = OperationInfo {
-    name: "get_static_web_videos_private_by_filename",
+pub(crate) static GET_PRIVATE_WEB_VIDEO_FILE: OperationInfo = OperationInfo {
+    name: "get_private_web_video_file",
     method: "GET",
     path: "/static/web-videos/private/{filename}",
     responses: &[
@@ -25,8 +25,8 @@ pub(crate) static GET_STATIC_WEB_VIDEOS_PRIVATE_BY_FILENAME: OperationInfo = Ope
     ],
 };
 
-pub(crate) static GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME: OperationInfo = OperationInfo {
-    name: "get_static_streaming_playlists_hls_by_filename",
+pub(crate) static GET_HLS_FILE: OperationInfo = OperationInfo {
+    name: "get_hls_file",
     method: "GET",
     path: "/static/streaming-playlists/hls/{filename}",
     responses: &[
@@ -36,8 +36,8 @@ pub(crate) static GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME: OperationInfo 
     ],
 };
 
-pub(crate) static GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME: OperationInfo = OperationInfo {
-    name: "get_static_streaming_playlists_hls_private_by_filename",
+pub(crate) static GET_PRIVATE_HLS_FILE: OperationInfo = OperationInfo {
+    name: "get_private_hls_file",
     method: "GET",
     path: "/static/streaming-playlists/hls/private/{filename}",
     responses: &[
@@ -47,15 +47,15 @@ pub(crate) static GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME: Operat
     ],
 };
 
-pub(crate) static GET_DOWNLOAD_VIDEOS_GENERATE_BY_VIDEO_ID_OR_UUID: OperationInfo = OperationInfo {
-    name: "get_download_videos_generate_by_video_id_or_uuid",
+pub(crate) static DOWNLOAD_VIDEO: OperationInfo = OperationInfo {
+    name: "download_video",
     method: "GET",
     path: "/download/videos/generate/{videoIdOrUUID}",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_SYNDICATED_COMMENTS: OperationInfo = OperationInfo {
-    name: "get_syndicated_comments",
+pub(crate) static GET_COMMENTS_FEED: OperationInfo = OperationInfo {
+    name: "get_comments_feed",
     method: "GET",
     path: "/feeds/video-comments.{format}",
     responses: &[
@@ -66,8 +66,8 @@ pub(crate) static GET_SYNDICATED_COMMENTS: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static GET_SYNDICATED_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_syndicated_videos",
+pub(crate) static GET_VIDEOS_FEED: OperationInfo = OperationInfo {
+    name: "get_videos_feed",
     method: "GET",
     path: "/feeds/videos.{format}",
     responses: &[
@@ -77,15 +77,15 @@ pub(crate) static GET_SYNDICATED_VIDEOS: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static GET_SYNDICATED_SUBSCRIPTION_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_syndicated_subscription_videos",
+pub(crate) static GET_SUBSCRIPTION_VIDEOS_FEED: OperationInfo = OperationInfo {
+    name: "get_subscription_videos_feed",
     method: "GET",
     path: "/feeds/subscriptions.{format}",
     responses: &[(200, "successful operation"), (406, "accept header unsupported")],
 };
 
-pub(crate) static GET_VIDEOS_PODCAST_FEED: OperationInfo = OperationInfo {
-    name: "get_videos_podcast_feed",
+pub(crate) static GET_PODCAST_FEED: OperationInfo = OperationInfo {
+    name: "get_podcast_feed",
     method: "GET",
     path: "/feeds/podcast/videos.xml",
     responses: &[
@@ -101,22 +101,22 @@ pub(crate) static GET_ACCOUNT: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "account not found")],
 };
 
-pub(crate) static GET_ACCOUNT_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_account_videos",
+pub(crate) static LIST_ACCOUNT_VIDEOS: OperationInfo = OperationInfo {
+    name: "list_account_videos",
     method: "GET",
     path: "/api/v1/accounts/{name}/videos",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_ACCOUNT_FOLLOWERS: OperationInfo = OperationInfo {
-    name: "get_account_followers",
+pub(crate) static LIST_ACCOUNT_FOLLOWERS: OperationInfo = OperationInfo {
+    name: "list_account_followers",
     method: "GET",
     path: "/api/v1/accounts/{name}/followers",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_ACCOUNTS: OperationInfo = OperationInfo {
-    name: "get_accounts",
+pub(crate) static LIST_ACCOUNTS: OperationInfo = OperationInfo {
+    name: "list_accounts",
     method: "GET",
     path: "/api/v1/accounts",
     responses: &[(200, "successful operation")],
@@ -143,92 +143,92 @@ pub(crate) static GET_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static PUT_CUSTOM_CONFIG: OperationInfo = OperationInfo {
-    name: "put_custom_config",
+pub(crate) static UPDATE_CUSTOM_CONFIG: OperationInfo = OperationInfo {
+    name: "update_custom_config",
     method: "PUT",
     path: "/api/v1/config/custom",
     responses: &[(200, "successful operation"), (400, "field inconsistencies")],
 };
 
-pub(crate) static DEL_CUSTOM_CONFIG: OperationInfo = OperationInfo {
-    name: "del_custom_config",
+pub(crate) static DELETE_CUSTOM_CONFIG: OperationInfo = OperationInfo {
+    name: "delete_custom_config",
     method: "DELETE",
     path: "/api/v1/config/custom",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_CONFIG_INSTANCE_BANNER_PICK: OperationInfo = OperationInfo {
-    name: "post_config_instance_banner_pick",
+pub(crate) static UPDATE_INSTANCE_BANNER: OperationInfo = OperationInfo {
+    name: "update_instance_banner",
     method: "POST",
     path: "/api/v1/config/instance-banner/pick",
     responses: &[(204, "successful operation"), (413, "image file too large")],
 };
 
-pub(crate) static DELETE_CONFIG_INSTANCE_BANNER: OperationInfo = OperationInfo {
-    name: "delete_config_instance_banner",
+pub(crate) static DELETE_INSTANCE_BANNER: OperationInfo = OperationInfo {
+    name: "delete_instance_banner",
     method: "DELETE",
     path: "/api/v1/config/instance-banner",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_CONFIG_INSTANCE_AVATAR_PICK: OperationInfo = OperationInfo {
-    name: "post_config_instance_avatar_pick",
+pub(crate) static UPDATE_INSTANCE_AVATAR: OperationInfo = OperationInfo {
+    name: "update_instance_avatar",
     method: "POST",
     path: "/api/v1/config/instance-avatar/pick",
     responses: &[(204, "successful operation"), (413, "image file too large")],
 };
 
-pub(crate) static DELETE_CONFIG_INSTANCE_AVATAR: OperationInfo = OperationInfo {
-    name: "delete_config_instance_avatar",
+pub(crate) static DELETE_INSTANCE_AVATAR: OperationInfo = OperationInfo {
+    name: "delete_instance_avatar",
     method: "DELETE",
     path: "/api/v1/config/instance-avatar",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE_PICK: OperationInfo = OperationInfo {
-    name: "post_config_instance_logo_by_logo_type_pick",
+pub(crate) static UPDATE_INSTANCE_LOGO: OperationInfo = OperationInfo {
+    name: "update_instance_logo",
     method: "POST",
     path: "/api/v1/config/instance-logo/{logoType}/pick",
     responses: &[(204, "successful operation"), (413, "image file too large")],
 };
 
-pub(crate) static DELETE_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE: OperationInfo = OperationInfo {
-    name: "delete_config_instance_logo_by_logo_type",
+pub(crate) static DELETE_INSTANCE_LOGO: OperationInfo = OperationInfo {
+    name: "delete_instance_logo",
     method: "DELETE",
     path: "/api/v1/config/instance-logo/{logoType}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_CUSTOM_PAGES_HOMEPAGE_INSTANCE: OperationInfo = OperationInfo {
-    name: "get_custom_pages_homepage_instance",
+pub(crate) static GET_HOMEPAGE: OperationInfo = OperationInfo {
+    name: "get_homepage",
     method: "GET",
     path: "/api/v1/custom-pages/homepage/instance",
     responses: &[(200, "successful operation"), (404, "No homepage set")],
 };
 
-pub(crate) static PUT_CUSTOM_PAGES_HOMEPAGE_INSTANCE: OperationInfo = OperationInfo {
-    name: "put_custom_pages_homepage_instance",
+pub(crate) static UPDATE_HOMEPAGE: OperationInfo = OperationInfo {
+    name: "update_homepage",
     method: "PUT",
     path: "/api/v1/custom-pages/homepage/instance",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_JOBS_PAUSE: OperationInfo = OperationInfo {
-    name: "post_jobs_pause",
+pub(crate) static PAUSE_JOBS: OperationInfo = OperationInfo {
+    name: "pause_jobs",
     method: "POST",
     path: "/api/v1/jobs/pause",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_JOBS_RESUME: OperationInfo = OperationInfo {
-    name: "post_jobs_resume",
+pub(crate) static RESUME_JOBS: OperationInfo = OperationInfo {
+    name: "resume_jobs",
     method: "POST",
     path: "/api/v1/jobs/resume",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_JOBS: OperationInfo = OperationInfo {
-    name: "get_jobs",
+pub(crate) static LIST_JOBS: OperationInfo = OperationInfo {
+    name: "list_jobs",
     method: "GET",
     path: "/api/v1/jobs/{state}",
     responses: &[(200, "successful operation")],
@@ -245,43 +245,43 @@ pub(crate) static CANCEL_JOB: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static GET_SERVER_FOLLOWERS: OperationInfo = OperationInfo {
-    name: "get_server_followers",
+pub(crate) static LIST_SERVER_FOLLOWERS: OperationInfo = OperationInfo {
+    name: "list_server_followers",
     method: "GET",
     path: "/api/v1/server/followers",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static DELETE_SERVER_FOLLOWERS_BY_HANDLE: OperationInfo = OperationInfo {
-    name: "delete_server_followers_by_handle",
+pub(crate) static REMOVE_SERVER_FOLLOWER: OperationInfo = OperationInfo {
+    name: "remove_server_follower",
     method: "DELETE",
     path: "/api/v1/server/followers/{handle}",
     responses: &[(204, "successful operation"), (404, "follower not found")],
 };
 
-pub(crate) static POST_SERVER_FOLLOWERS_BY_HANDLE_REJECT: OperationInfo = OperationInfo {
-    name: "post_server_followers_by_handle_reject",
+pub(crate) static REJECT_SERVER_FOLLOWER: OperationInfo = OperationInfo {
+    name: "reject_server_follower",
     method: "POST",
     path: "/api/v1/server/followers/{handle}/reject",
     responses: &[(204, "successful operation"), (404, "follower not found")],
 };
 
-pub(crate) static POST_SERVER_FOLLOWERS_BY_HANDLE_ACCEPT: OperationInfo = OperationInfo {
-    name: "post_server_followers_by_handle_accept",
+pub(crate) static ACCEPT_SERVER_FOLLOWER: OperationInfo = OperationInfo {
+    name: "accept_server_follower",
     method: "POST",
     path: "/api/v1/server/followers/{handle}/accept",
     responses: &[(204, "successful operation"), (404, "follower not found")],
 };
 
-pub(crate) static GET_SERVER_FOLLOWING: OperationInfo = OperationInfo {
-    name: "get_server_following",
+pub(crate) static LIST_SERVER_FOLLOWING: OperationInfo = OperationInfo {
+    name: "list_server_following",
     method: "GET",
     path: "/api/v1/server/following",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_SERVER_FOLLOWING: OperationInfo = OperationInfo {
-    name: "post_server_following",
+pub(crate) static FOLLOW_ACTORS: OperationInfo = OperationInfo {
+    name: "follow_actors",
     method: "POST",
     path: "/api/v1/server/following",
     responses: &[
@@ -290,15 +290,15 @@ pub(crate) static POST_SERVER_FOLLOWING: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static DELETE_SERVER_FOLLOWING_BY_HOST_OR_HANDLE: OperationInfo = OperationInfo {
-    name: "delete_server_following_by_host_or_handle",
+pub(crate) static UNFOLLOW_ACTOR: OperationInfo = OperationInfo {
+    name: "unfollow_actor",
     method: "DELETE",
     path: "/api/v1/server/following/{hostOrHandle}",
     responses: &[(204, "successful operation"), (404, "host or handle not found")],
 };
 
-pub(crate) static ADD_USER: OperationInfo = OperationInfo {
-    name: "add_user",
+pub(crate) static CREATE_USER: OperationInfo = OperationInfo {
+    name: "create_user",
     method: "POST",
     path: "/api/v1/users",
     responses: &[
@@ -307,15 +307,15 @@ pub(crate) static ADD_USER: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static GET_USERS: OperationInfo = OperationInfo {
-    name: "get_users",
+pub(crate) static LIST_USERS: OperationInfo = OperationInfo {
+    name: "list_users",
     method: "GET",
     path: "/api/v1/users",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static DEL_USER: OperationInfo = OperationInfo {
-    name: "del_user",
+pub(crate) static DELETE_USER: OperationInfo = OperationInfo {
+    name: "delete_user",
     method: "DELETE",
     path: "/api/v1/users/{id}",
     responses: &[(204, "successful operation")],
@@ -328,15 +328,15 @@ pub(crate) static GET_USER: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static PUT_USER: OperationInfo = OperationInfo {
-    name: "put_user",
+pub(crate) static UPDATE_USER: OperationInfo = OperationInfo {
+    name: "update_user",
     method: "PUT",
     path: "/api/v1/users/{id}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_USERS_BY_ID_BLOCK: OperationInfo = OperationInfo {
-    name: "post_users_by_id_block",
+pub(crate) static BLOCK_USER: OperationInfo = OperationInfo {
+    name: "block_user",
     method: "POST",
     path: "/api/v1/users/{id}/block",
     responses: &[
@@ -347,8 +347,8 @@ pub(crate) static POST_USERS_BY_ID_BLOCK: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static POST_USERS_BY_ID_UNBLOCK: OperationInfo = OperationInfo {
-    name: "post_users_by_id_unblock",
+pub(crate) static UNBLOCK_USER: OperationInfo = OperationInfo {
+    name: "unblock_user",
     method: "POST",
     path: "/api/v1/users/{id}/unblock",
     responses: &[
@@ -384,15 +384,15 @@ pub(crate) static REVOKE_OAUTH_TOKEN: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_USERS_BY_ID_TOKEN_SESSIONS: OperationInfo = OperationInfo {
-    name: "get_users_by_id_token_sessions",
+pub(crate) static LIST_TOKEN_SESSIONS: OperationInfo = OperationInfo {
+    name: "list_token_sessions",
     method: "GET",
     path: "/api/v1/users/{id}/token-sessions",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE: OperationInfo = OperationInfo {
-    name: "post_users_by_id_token_sessions_by_token_session_id_revoke",
+pub(crate) static REVOKE_TOKEN_SESSION: OperationInfo = OperationInfo {
+    name: "revoke_token_session",
     method: "POST",
     path: "/api/v1/users/{id}/token-sessions/{tokenSessionId}/revoke",
     responses: &[(200, "successful operation")],
@@ -412,8 +412,8 @@ pub(crate) static RESEND_EMAIL_TO_VERIFY_REGISTRATION: OperationInfo = Operation
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static VERIFY_USER: OperationInfo = OperationInfo {
-    name: "verify_user",
+pub(crate) static VERIFY_USER_EMAIL: OperationInfo = OperationInfo {
+    name: "verify_user_email",
     method: "POST",
     path: "/api/v1/users/{id}/verify-email",
     responses: &[
@@ -434,15 +434,15 @@ pub(crate) static VERIFY_REGISTRATION_EMAIL: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static POST_USERS_ASK_RESET_PASSWORD: OperationInfo = OperationInfo {
-    name: "post_users_ask_reset_password",
+pub(crate) static REQUEST_PASSWORD_RESET: OperationInfo = OperationInfo {
+    name: "request_password_reset",
     method: "POST",
     path: "/api/v1/users/ask-reset-password",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_USERS_BY_ID_RESET_PASSWORD: OperationInfo = OperationInfo {
-    name: "post_users_by_id_reset_password",
+pub(crate) static RESET_PASSWORD: OperationInfo = OperationInfo {
+    name: "reset_password",
     method: "POST",
     path: "/api/v1/users/{id}/reset-password",
     responses: &[
@@ -485,8 +485,8 @@ pub(crate) static DISABLE_TWO_FACTOR: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static USER_IMPORT_RESUMABLE_INIT: OperationInfo = OperationInfo {
-    name: "user_import_resumable_init",
+pub(crate) static START_USER_IMPORT: OperationInfo = OperationInfo {
+    name: "start_user_import",
     method: "POST",
     path: "/api/v1/users/{userId}/imports/import-resumable",
     responses: &[
@@ -495,8 +495,8 @@ pub(crate) static USER_IMPORT_RESUMABLE_INIT: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static USER_IMPORT_RESUMABLE: OperationInfo = OperationInfo {
-    name: "user_import_resumable",
+pub(crate) static UPLOAD_USER_IMPORT_CHUNK: OperationInfo = OperationInfo {
+    name: "upload_user_import_chunk",
     method: "PUT",
     path: "/api/v1/users/{userId}/imports/import-resumable",
     responses: &[
@@ -506,8 +506,8 @@ pub(crate) static USER_IMPORT_RESUMABLE: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static USER_IMPORT_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
-    name: "user_import_resumable_cancel",
+pub(crate) static CANCEL_USER_IMPORT: OperationInfo = OperationInfo {
+    name: "cancel_user_import",
     method: "DELETE",
     path: "/api/v1/users/{userId}/imports/import-resumable",
     responses: &[(204, "import cancelled")],
@@ -541,22 +541,22 @@ pub(crate) static DELETE_USER_EXPORT: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_USER_INFO: OperationInfo = OperationInfo {
-    name: "get_user_info",
+pub(crate) static GET_MY_USER: OperationInfo = OperationInfo {
+    name: "get_my_user",
     method: "GET",
     path: "/api/v1/users/me",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static PUT_USER_INFO: OperationInfo = OperationInfo {
-    name: "put_user_info",
+pub(crate) static UPDATE_MY_USER: OperationInfo = OperationInfo {
+    name: "update_my_user",
     method: "PUT",
     path: "/api/v1/users/me",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static DELETE_ME: OperationInfo = OperationInfo {
-    name: "delete_me",
+pub(crate) static DELETE_MY_USER: OperationInfo = OperationInfo {
+    name: "delete_my_user",
     method: "DELETE",
     path: "/api/v1/users/me",
     responses: &[
@@ -566,148 +566,148 @@ pub(crate) static DELETE_ME: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static GET_USERS_ME_VIDEOS_COMMENTS: OperationInfo = OperationInfo {
-    name: "get_users_me_videos_comments",
+pub(crate) static LIST_MY_VIDEO_COMMENTS: OperationInfo = OperationInfo {
+    name: "list_my_video_comments",
     method: "GET",
     path: "/api/v1/users/me/videos/comments",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_USERS_ME_VIDEOS_IMPORTS: OperationInfo = OperationInfo {
-    name: "get_users_me_videos_imports",
+pub(crate) static LIST_MY_VIDEO_IMPORTS: OperationInfo = OperationInfo {
+    name: "list_my_video_imports",
     method: "GET",
     path: "/api/v1/users/me/videos/imports",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_USERS_ME_VIDEO_QUOTA_USED: OperationInfo = OperationInfo {
-    name: "get_users_me_video_quota_used",
+pub(crate) static GET_MY_VIDEO_QUOTA_USED: OperationInfo = OperationInfo {
+    name: "get_my_video_quota_used",
     method: "GET",
     path: "/api/v1/users/me/video-quota-used",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_USERS_ME_VIDEOS_BY_VIDEO_ID_OR_UUID_RATING: OperationInfo = OperationInfo {
-    name: "get_users_me_videos_by_video_id_or_uuid_rating",
+pub(crate) static GET_MY_VIDEO_RATING: OperationInfo = OperationInfo {
+    name: "get_my_video_rating",
     method: "GET",
     path: "/api/v1/users/me/videos/{videoIdOrUUID}/rating",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_USERS_ME_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_users_me_videos",
+pub(crate) static LIST_MY_VIDEOS: OperationInfo = OperationInfo {
+    name: "list_my_videos",
     method: "GET",
     path: "/api/v1/users/me/videos",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_USERS_ME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "get_users_me_subscriptions",
+pub(crate) static LIST_MY_SUBSCRIPTIONS: OperationInfo = OperationInfo {
+    name: "list_my_subscriptions",
     method: "GET",
     path: "/api/v1/users/me/subscriptions",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_USERS_ME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "post_users_me_subscriptions",
+pub(crate) static SUBSCRIBE: OperationInfo = OperationInfo {
+    name: "subscribe",
     method: "POST",
     path: "/api/v1/users/me/subscriptions",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_USERS_ME_SUBSCRIPTIONS_EXIST: OperationInfo = OperationInfo {
-    name: "get_users_me_subscriptions_exist",
+pub(crate) static CHECK_MY_SUBSCRIPTIONS: OperationInfo = OperationInfo {
+    name: "check_my_subscriptions",
     method: "GET",
     path: "/api/v1/users/me/subscriptions/exist",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_USERS_ME_SUBSCRIPTIONS_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_users_me_subscriptions_videos",
+pub(crate) static LIST_MY_SUBSCRIPTION_VIDEOS: OperationInfo = OperationInfo {
+    name: "list_my_subscription_videos",
     method: "GET",
     path: "/api/v1/users/me/subscriptions/videos",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE: OperationInfo = OperationInfo {
-    name: "get_users_me_subscriptions_by_subscription_handle",
+pub(crate) static GET_MY_SUBSCRIPTION: OperationInfo = OperationInfo {
+    name: "get_my_subscription",
     method: "GET",
     path: "/api/v1/users/me/subscriptions/{subscriptionHandle}",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static DELETE_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE: OperationInfo = OperationInfo {
-    name: "delete_users_me_subscriptions_by_subscription_handle",
+pub(crate) static UNSUBSCRIBE: OperationInfo = OperationInfo {
+    name: "unsubscribe",
     method: "DELETE",
     path: "/api/v1/users/me/subscriptions/{subscriptionHandle}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_USERS_ME_NOTIFICATIONS: OperationInfo = OperationInfo {
-    name: "get_users_me_notifications",
+pub(crate) static LIST_MY_NOTIFICATIONS: OperationInfo = OperationInfo {
+    name: "list_my_notifications",
     method: "GET",
     path: "/api/v1/users/me/notifications",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_USERS_ME_NOTIFICATIONS_READ: OperationInfo = OperationInfo {
-    name: "post_users_me_notifications_read",
+pub(crate) static MARK_MY_NOTIFICATIONS_READ: OperationInfo = OperationInfo {
+    name: "mark_my_notifications_read",
     method: "POST",
     path: "/api/v1/users/me/notifications/read",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_USERS_ME_NOTIFICATIONS_READ_ALL: OperationInfo = OperationInfo {
-    name: "post_users_me_notifications_read_all",
+pub(crate) static MARK_ALL_MY_NOTIFICATIONS_READ: OperationInfo = OperationInfo {
+    name: "mark_all_my_notifications_read",
     method: "POST",
     path: "/api/v1/users/me/notifications/read-all",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static PUT_USERS_ME_NOTIFICATION_SETTINGS: OperationInfo = OperationInfo {
-    name: "put_users_me_notification_settings",
+pub(crate) static UPDATE_MY_NOTIFICATION_SETTINGS: OperationInfo = OperationInfo {
+    name: "update_my_notification_settings",
     method: "PUT",
     path: "/api/v1/users/me/notification-settings",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_USERS_ME_NEW_FEATURE_INFO_READ: OperationInfo = OperationInfo {
-    name: "post_users_me_new_feature_info_read",
+pub(crate) static MARK_NEW_FEATURE_INFO_READ: OperationInfo = OperationInfo {
+    name: "mark_new_feature_info_read",
     method: "POST",
     path: "/api/v1/users/me/new-feature-info/read",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_USERS_ME_HISTORY_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_users_me_history_videos",
+pub(crate) static LIST_MY_HISTORY: OperationInfo = OperationInfo {
+    name: "list_my_history",
     method: "GET",
     path: "/api/v1/users/me/history/videos",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static DELETE_USERS_ME_HISTORY_VIDEOS_BY_VIDEO_ID_OR_UUID: OperationInfo = OperationInfo {
-    name: "delete_users_me_history_videos_by_video_id_or_uuid",
+pub(crate) static DELETE_MY_HISTORY_VIDEO: OperationInfo = OperationInfo {
+    name: "delete_my_history_video",
     method: "DELETE",
     path: "/api/v1/users/me/history/videos/{videoIdOrUUID}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_USERS_ME_HISTORY_VIDEOS_REMOVE: OperationInfo = OperationInfo {
-    name: "post_users_me_history_videos_remove",
+pub(crate) static CLEAR_MY_HISTORY: OperationInfo = OperationInfo {
+    name: "clear_my_history",
     method: "POST",
     path: "/api/v1/users/me/history/videos/remove",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_USERS_ME_AVATAR_PICK: OperationInfo = OperationInfo {
-    name: "post_users_me_avatar_pick",
+pub(crate) static UPDATE_MY_AVATAR: OperationInfo = OperationInfo {
+    name: "update_my_avatar",
     method: "POST",
     path: "/api/v1/users/me/avatar/pick",
     responses: &[(200, "successful operation"), (413, "image file too large")],
 };
 
-pub(crate) static DELETE_USERS_ME_AVATAR: OperationInfo = OperationInfo {
-    name: "delete_users_me_avatar",
+pub(crate) static DELETE_MY_AVATAR: OperationInfo = OperationInfo {
+    name: "delete_my_avatar",
     method: "DELETE",
     path: "/api/v1/users/me/avatar",
     responses: &[(204, "successful operation")],
@@ -774,15 +774,15 @@ pub(crate) static LIST_REGISTRATIONS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_VIDEOS_OWNERSHIP: OperationInfo = OperationInfo {
-    name: "get_videos_ownership",
+pub(crate) static LIST_MY_VIDEO_OWNERSHIP_CHANGES: OperationInfo = OperationInfo {
+    name: "list_my_video_ownership_changes",
     method: "GET",
     path: "/api/v1/videos/ownership",
     responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 
-pub(crate) static POST_VIDEOS_OWNERSHIP_BY_ID_ACCEPT: OperationInfo = OperationInfo {
-    name: "post_videos_ownership_by_id_accept",
+pub(crate) static ACCEPT_VIDEO_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
+    name: "accept_video_ownership_change",
     method: "POST",
     path: "/api/v1/videos/ownership/{id}/accept",
     responses: &[
@@ -797,8 +797,8 @@ pub(crate) static POST_VIDEOS_OWNERSHIP_BY_ID_ACCEPT: OperationInfo = OperationI
     ],
 };
 
-pub(crate) static POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = OperationInfo {
-    name: "post_videos_ownership_by_id_refuse",
+pub(crate) static REJECT_VIDEO_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
+    name: "reject_video_ownership_change",
     method: "POST",
     path: "/api/v1/videos/ownership/{id}/refuse",
     responses: &[
@@ -809,8 +809,8 @@ pub(crate) static POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = OperationI
     ],
 };
 
-pub(crate) static DELETE_VIDEOS_OWNERSHIP_BY_ID: OperationInfo = OperationInfo {
-    name: "delete_videos_ownership_by_id",
+pub(crate) static DELETE_VIDEO_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
+    name: "delete_video_ownership_change",
     method: "DELETE",
     path: "/api/v1/videos/ownership/{id}",
     responses: &[
@@ -824,8 +824,8 @@ pub(crate) static DELETE_VIDEOS_OWNERSHIP_BY_ID: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP: OperationInfo = OperationInfo {
-    name: "get_videos_by_video_id_or_uuid_ownership",
+pub(crate) static LIST_VIDEO_OWNERSHIP_CHANGES: OperationInfo = OperationInfo {
+    name: "list_video_ownership_changes",
     method: "GET",
     path: "/api/v1/videos/{videoIdOrUUID}/ownership",
     responses: &[
@@ -835,8 +835,8 @@ pub(crate) static GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP: OperationInfo = Oper
     ],
 };
 
-pub(crate) static POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP: OperationInfo = OperationInfo {
-    name: "post_videos_by_video_id_or_uuid_give_ownership",
+pub(crate) static GIVE_VIDEO_OWNERSHIP: OperationInfo = OperationInfo {
+    name: "give_video_ownership",
     method: "POST",
     path: "/api/v1/videos/{videoIdOrUUID}/give-ownership",
     responses: &[
@@ -850,15 +850,15 @@ pub(crate) static POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP: OperationInfo 
     ],
 };
 
-pub(crate) static GET_VIDEO_CHANNELS_OWNERSHIP: OperationInfo = OperationInfo {
-    name: "get_video_channels_ownership",
+pub(crate) static LIST_MY_CHANNEL_OWNERSHIP_CHANGES: OperationInfo = OperationInfo {
+    name: "list_my_channel_ownership_changes",
     method: "GET",
     path: "/api/v1/video-channels/ownership",
     responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 
-pub(crate) static POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_ACCEPT: OperationInfo = OperationInfo {
-    name: "post_video_channels_ownership_by_id_accept",
+pub(crate) static ACCEPT_CHANNEL_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
+    name: "accept_channel_ownership_change",
     method: "POST",
     path: "/api/v1/video-channels/ownership/{id}/accept",
     responses: &[
@@ -874,8 +874,8 @@ pub(crate) static POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_ACCEPT: OperationInfo = Op
     ],
 };
 
-pub(crate) static POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = OperationInfo {
-    name: "post_video_channels_ownership_by_id_refuse",
+pub(crate) static REJECT_CHANNEL_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
+    name: "reject_channel_ownership_change",
     method: "POST",
     path: "/api/v1/video-channels/ownership/{id}/refuse",
     responses: &[
@@ -889,8 +889,8 @@ pub(crate) static POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = Op
     ],
 };
 
-pub(crate) static DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID: OperationInfo = OperationInfo {
-    name: "delete_video_channels_ownership_by_id",
+pub(crate) static DELETE_CHANNEL_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
+    name: "delete_channel_ownership_change",
     method: "DELETE",
     path: "/api/v1/video-channels/ownership/{id}",
     responses: &[
@@ -901,8 +901,8 @@ pub(crate) static DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID: OperationInfo = Operati
     ],
 };
 
-pub(crate) static GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP: OperationInfo = OperationInfo {
-    name: "get_video_channels_by_channel_handle_ownership",
+pub(crate) static LIST_CHANNEL_OWNERSHIP_CHANGES: OperationInfo = OperationInfo {
+    name: "list_channel_ownership_changes",
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}/ownership",
     responses: &[
@@ -913,8 +913,8 @@ pub(crate) static GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP: OperationInfo 
     ],
 };
 
-pub(crate) static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_GIVE_OWNERSHIP: OperationInfo = OperationInfo {
-    name: "post_video_channels_by_channel_handle_give_ownership",
+pub(crate) static GIVE_CHANNEL_OWNERSHIP: OperationInfo = OperationInfo {
+    name: "give_channel_ownership",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/give-ownership",
     responses: &[
@@ -939,8 +939,8 @@ pub(crate) static REQUEST_VIDEO_TOKEN: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static POST_VIDEOS_BY_ID_STUDIO_EDIT: OperationInfo = OperationInfo {
-    name: "post_videos_by_id_studio_edit",
+pub(crate) static CREATE_VIDEO_STUDIO_TASK: OperationInfo = OperationInfo {
+    name: "create_video_studio_task",
     method: "POST",
     path: "/api/v1/videos/{id}/studio/edit",
     responses: &[
@@ -950,43 +950,43 @@ pub(crate) static POST_VIDEOS_BY_ID_STUDIO_EDIT: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static GET_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_videos",
+pub(crate) static LIST_VIDEOS: OperationInfo = OperationInfo {
+    name: "list_videos",
     method: "GET",
     path: "/api/v1/videos",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_CATEGORIES: OperationInfo = OperationInfo {
-    name: "get_categories",
+pub(crate) static LIST_VIDEO_CATEGORIES: OperationInfo = OperationInfo {
+    name: "list_video_categories",
     method: "GET",
     path: "/api/v1/videos/categories",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_LICENCES: OperationInfo = OperationInfo {
-    name: "get_licences",
+pub(crate) static LIST_VIDEO_LICENCES: OperationInfo = OperationInfo {
+    name: "list_video_licences",
     method: "GET",
     path: "/api/v1/videos/licences",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_LANGUAGES: OperationInfo = OperationInfo {
-    name: "get_languages",
+pub(crate) static LIST_VIDEO_LANGUAGES: OperationInfo = OperationInfo {
+    name: "list_video_languages",
     method: "GET",
     path: "/api/v1/videos/languages",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_VIDEO_PRIVACY_POLICIES: OperationInfo = OperationInfo {
-    name: "get_video_privacy_policies",
+pub(crate) static LIST_VIDEO_PRIVACY_POLICIES: OperationInfo = OperationInfo {
+    name: "list_video_privacy_policies",
     method: "GET",
     path: "/api/v1/videos/privacies",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static PUT_VIDEO: OperationInfo = OperationInfo {
-    name: "put_video",
+pub(crate) static UPDATE_VIDEO: OperationInfo = OperationInfo {
+    name: "update_video",
     method: "PUT",
     path: "/api/v1/videos/{id}",
     responses: &[(204, "successful operation")],
@@ -1003,50 +1003,50 @@ pub(crate) static GET_VIDEO: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static DEL_VIDEO: OperationInfo = OperationInfo {
-    name: "del_video",
+pub(crate) static DELETE_VIDEO: OperationInfo = OperationInfo {
+    name: "delete_video",
     method: "DELETE",
     path: "/api/v1/videos/{id}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static ADD_VIEW: OperationInfo = OperationInfo {
-    name: "add_view",
+pub(crate) static ADD_VIDEO_VIEW: OperationInfo = OperationInfo {
+    name: "add_video_view",
     method: "POST",
     path: "/api/v1/videos/{id}/views",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_VIDEOS_BY_ID_STATS_OVERALL: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_stats_overall",
+pub(crate) static GET_VIDEO_OVERALL_STATS: OperationInfo = OperationInfo {
+    name: "get_video_overall_stats",
     method: "GET",
     path: "/api/v1/videos/{id}/stats/overall",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_VIDEOS_BY_ID_STATS_USER_AGENT: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_stats_user_agent",
+pub(crate) static GET_VIDEO_USER_AGENT_STATS: OperationInfo = OperationInfo {
+    name: "get_video_user_agent_stats",
     method: "GET",
     path: "/api/v1/videos/{id}/stats/user-agent",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_VIDEOS_BY_ID_STATS_RETENTION: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_stats_retention",
+pub(crate) static GET_VIDEO_RETENTION_STATS: OperationInfo = OperationInfo {
+    name: "get_video_retention_stats",
     method: "GET",
     path: "/api/v1/videos/{id}/stats/retention",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_VIDEOS_BY_ID_STATS_TIMESERIES_BY_METRIC: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_stats_timeseries_by_metric",
+pub(crate) static GET_VIDEO_TIMESERIES_STATS: OperationInfo = OperationInfo {
+    name: "get_video_timeseries_stats",
     method: "GET",
     path: "/api/v1/videos/{id}/stats/timeseries/{metric}",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static UPLOAD_LEGACY: OperationInfo = OperationInfo {
-    name: "upload_legacy",
+pub(crate) static UPLOAD_VIDEO_LEGACY: OperationInfo = OperationInfo {
+    name: "upload_video_legacy",
     method: "POST",
     path: "/api/v1/videos/upload",
     responses: &[
@@ -1062,8 +1062,8 @@ pub(crate) static UPLOAD_LEGACY: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static UPLOAD_RESUMABLE_INIT: OperationInfo = OperationInfo {
-    name: "upload_resumable_init",
+pub(crate) static START_VIDEO_UPLOAD: OperationInfo = OperationInfo {
+    name: "start_video_upload",
     method: "POST",
     path: "/api/v1/videos/upload-resumable",
     responses: &[
@@ -1080,8 +1080,8 @@ pub(crate) static UPLOAD_RESUMABLE_INIT: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static UPLOAD_RESUMABLE: OperationInfo = OperationInfo {
-    name: "upload_resumable",
+pub(crate) static UPLOAD_VIDEO_CHUNK: OperationInfo = OperationInfo {
+    name: "upload_video_chunk",
     method: "PUT",
     path: "/api/v1/videos/upload-resumable",
     responses: &[
@@ -1096,8 +1096,8 @@ pub(crate) static UPLOAD_RESUMABLE: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static UPLOAD_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
-    name: "upload_resumable_cancel",
+pub(crate) static CANCEL_VIDEO_UPLOAD: OperationInfo = OperationInfo {
+    name: "cancel_video_upload",
     method: "DELETE",
     path: "/api/v1/videos/upload-resumable",
     responses: &[(204, "upload cancelled"), (404, "upload not found")],
@@ -1115,29 +1115,29 @@ pub(crate) static IMPORT_VIDEO: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static POST_VIDEOS_IMPORTS_BY_ID_CANCEL: OperationInfo = OperationInfo {
-    name: "post_videos_imports_by_id_cancel",
+pub(crate) static CANCEL_VIDEO_IMPORT: OperationInfo = OperationInfo {
+    name: "cancel_video_import",
     method: "POST",
     path: "/api/v1/videos/imports/{id}/cancel",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_VIDEOS_IMPORTS_BY_ID_RETRY: OperationInfo = OperationInfo {
-    name: "post_videos_imports_by_id_retry",
+pub(crate) static RETRY_VIDEO_IMPORT: OperationInfo = OperationInfo {
+    name: "retry_video_import",
     method: "POST",
     path: "/api/v1/videos/imports/{id}/retry",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static DELETE_VIDEOS_IMPORTS_BY_ID: OperationInfo = OperationInfo {
-    name: "delete_videos_imports_by_id",
+pub(crate) static DELETE_VIDEO_IMPORT: OperationInfo = OperationInfo {
+    name: "delete_video_import",
     method: "DELETE",
     path: "/api/v1/videos/imports/{id}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static ADD_LIVE: OperationInfo = OperationInfo {
-    name: "add_live",
+pub(crate) static CREATE_LIVE: OperationInfo = OperationInfo {
+    name: "create_live",
     method: "POST",
     path: "/api/v1/videos/live",
     responses: &[
@@ -1153,15 +1153,15 @@ pub(crate) static ADD_LIVE: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static GET_LIVE_ID: OperationInfo = OperationInfo {
-    name: "get_live_id",
+pub(crate) static GET_LIVE: OperationInfo = OperationInfo {
+    name: "get_live",
     method: "GET",
     path: "/api/v1/videos/live/{id}",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static UPDATE_LIVE_ID: OperationInfo = OperationInfo {
-    name: "update_live_id",
+pub(crate) static UPDATE_LIVE: OperationInfo = OperationInfo {
+    name: "update_live",
     method: "PUT",
     path: "/api/v1/videos/live/{id}",
     responses: &[
@@ -1174,15 +1174,15 @@ pub(crate) static UPDATE_LIVE_ID: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static GET_VIDEOS_LIVE_BY_ID_SESSIONS: OperationInfo = OperationInfo {
-    name: "get_videos_live_by_id_sessions",
+pub(crate) static LIST_LIVE_SESSIONS: OperationInfo = OperationInfo {
+    name: "list_live_sessions",
     method: "GET",
     path: "/api/v1/videos/live/{id}/sessions",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_VIDEOS_BY_ID_LIVE_SESSION: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_live_session",
+pub(crate) static GET_LIVE_SESSION: OperationInfo = OperationInfo {
+    name: "get_live_session",
     method: "GET",
     path: "/api/v1/videos/{id}/live-session",
     responses: &[(200, "successful operation")],
@@ -1202,8 +1202,8 @@ pub(crate) static DELETE_VIDEO_SOURCE_FILE: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video source not found")],
 };
 
-pub(crate) static REPLACE_VIDEO_SOURCE_RESUMABLE_INIT: OperationInfo = OperationInfo {
-    name: "replace_video_source_resumable_init",
+pub(crate) static START_VIDEO_SOURCE_REPLACEMENT: OperationInfo = OperationInfo {
+    name: "start_video_source_replacement",
     method: "POST",
     path: "/api/v1/videos/{id}/source/replace-resumable",
     responses: &[
@@ -1220,8 +1220,8 @@ pub(crate) static REPLACE_VIDEO_SOURCE_RESUMABLE_INIT: OperationInfo = Operation
     ],
 };
 
-pub(crate) static REPLACE_VIDEO_SOURCE_RESUMABLE: OperationInfo = OperationInfo {
-    name: "replace_video_source_resumable",
+pub(crate) static UPLOAD_VIDEO_SOURCE_CHUNK: OperationInfo = OperationInfo {
+    name: "upload_video_source_chunk",
     method: "PUT",
     path: "/api/v1/videos/{id}/source/replace-resumable",
     responses: &[
@@ -1237,8 +1237,8 @@ pub(crate) static REPLACE_VIDEO_SOURCE_RESUMABLE: OperationInfo = OperationInfo 
     ],
 };
 
-pub(crate) static REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
-    name: "replace_video_source_resumable_cancel",
+pub(crate) static CANCEL_VIDEO_SOURCE_REPLACEMENT: OperationInfo = OperationInfo {
+    name: "cancel_video_source_replacement",
     method: "DELETE",
     path: "/api/v1/videos/{id}/source/replace-resumable",
     responses: &[
@@ -1247,64 +1247,64 @@ pub(crate) static REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL: OperationInfo = Operati
     ],
 };
 
-pub(crate) static GET_MY_ABUSES: OperationInfo = OperationInfo {
-    name: "get_my_abuses",
+pub(crate) static LIST_MY_ABUSES: OperationInfo = OperationInfo {
+    name: "list_my_abuses",
     method: "GET",
     path: "/api/v1/users/me/abuses",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_ABUSES: OperationInfo = OperationInfo {
-    name: "get_abuses",
+pub(crate) static LIST_ABUSES: OperationInfo = OperationInfo {
+    name: "list_abuses",
     method: "GET",
     path: "/api/v1/abuses",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_ABUSES: OperationInfo = OperationInfo {
-    name: "post_abuses",
+pub(crate) static REPORT_ABUSE: OperationInfo = OperationInfo {
+    name: "report_abuse",
     method: "POST",
     path: "/api/v1/abuses",
     responses: &[(200, "successful operation"), (400, "incorrect request parameters")],
 };
 
-pub(crate) static PUT_ABUSES_BY_ABUSE_ID: OperationInfo = OperationInfo {
-    name: "put_abuses_by_abuse_id",
+pub(crate) static UPDATE_ABUSE: OperationInfo = OperationInfo {
+    name: "update_abuse",
     method: "PUT",
     path: "/api/v1/abuses/{abuseId}",
     responses: &[(204, "successful operation"), (404, "abuse not found")],
 };
 
-pub(crate) static DELETE_ABUSES_BY_ABUSE_ID: OperationInfo = OperationInfo {
-    name: "delete_abuses_by_abuse_id",
+pub(crate) static DELETE_ABUSE: OperationInfo = OperationInfo {
+    name: "delete_abuse",
     method: "DELETE",
     path: "/api/v1/abuses/{abuseId}",
     responses: &[(204, "successful operation"), (404, "block not found")],
 };
 
-pub(crate) static GET_ABUSES_BY_ABUSE_ID_MESSAGES: OperationInfo = OperationInfo {
-    name: "get_abuses_by_abuse_id_messages",
+pub(crate) static LIST_ABUSE_MESSAGES: OperationInfo = OperationInfo {
+    name: "list_abuse_messages",
     method: "GET",
     path: "/api/v1/abuses/{abuseId}/messages",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_ABUSES_BY_ABUSE_ID_MESSAGES: OperationInfo = OperationInfo {
-    name: "post_abuses_by_abuse_id_messages",
+pub(crate) static ADD_ABUSE_MESSAGE: OperationInfo = OperationInfo {
+    name: "add_abuse_message",
     method: "POST",
     path: "/api/v1/abuses/{abuseId}/messages",
     responses: &[(200, "successful operation"), (400, "incorrect request parameters")],
 };
 
-pub(crate) static DELETE_ABUSES_BY_ABUSE_ID_MESSAGES_BY_ABUSE_MESSAGE_ID: OperationInfo = OperationInfo {
-    name: "delete_abuses_by_abuse_id_messages_by_abuse_message_id",
+pub(crate) static DELETE_ABUSE_MESSAGE: OperationInfo = OperationInfo {
+    name: "delete_abuse_message",
     method: "DELETE",
     path: "/api/v1/abuses/{abuseId}/messages/{abuseMessageId}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static ADD_VIDEO_BLOCK: OperationInfo = OperationInfo {
-    name: "add_video_block",
+pub(crate) static BLOCK_VIDEO: OperationInfo = OperationInfo {
+    name: "block_video",
     method: "POST",
     path: "/api/v1/videos/{id}/blacklist",
     responses: &[(204, "successful operation")],
@@ -1317,15 +1317,15 @@ pub(crate) static UPDATE_VIDEO_BLOCK: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "block not found")],
 };
 
-pub(crate) static DEL_VIDEO_BLOCK: OperationInfo = OperationInfo {
-    name: "del_video_block",
+pub(crate) static UNBLOCK_VIDEO: OperationInfo = OperationInfo {
+    name: "unblock_video",
     method: "DELETE",
     path: "/api/v1/videos/{id}/blacklist",
     responses: &[(204, "successful operation"), (404, "block not found")],
 };
 
-pub(crate) static GET_VIDEO_BLOCKS: OperationInfo = OperationInfo {
-    name: "get_video_blocks",
+pub(crate) static LIST_VIDEO_BLOCKS: OperationInfo = OperationInfo {
+    name: "list_video_blocks",
     method: "GET",
     path: "/api/v1/videos/blacklist",
     responses: &[(200, "successful operation")],
@@ -1338,8 +1338,8 @@ pub(crate) static LIST_VIDEO_STORYBOARDS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_VIDEO_CAPTIONS: OperationInfo = OperationInfo {
-    name: "get_video_captions",
+pub(crate) static LIST_VIDEO_CAPTIONS: OperationInfo = OperationInfo {
+    name: "list_video_captions",
     method: "GET",
     path: "/api/v1/videos/{id}/captions",
     responses: &[(200, "successful operation")],
@@ -1359,8 +1359,8 @@ pub(crate) static ADD_VIDEO_CAPTION: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video or language not found")],
 };
 
-pub(crate) static DEL_VIDEO_CAPTION: OperationInfo = OperationInfo {
-    name: "del_video_caption",
+pub(crate) static DELETE_VIDEO_CAPTION: OperationInfo = OperationInfo {
+    name: "delete_video_caption",
     method: "DELETE",
     path: "/api/v1/videos/{id}/captions/{captionLanguage}",
     responses: &[
@@ -1397,8 +1397,8 @@ pub(crate) static UPDATE_VIDEO_EMBED_PRIVACY: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (400, "invalid request")],
 };
 
-pub(crate) static IS_VIDEO_EMBED_ON_DOMAIN_ALLOWED: OperationInfo = OperationInfo {
-    name: "is_video_embed_on_domain_allowed",
+pub(crate) static CHECK_VIDEO_EMBED_ALLOWED: OperationInfo = OperationInfo {
+    name: "check_video_embed_allowed",
     method: "GET",
     path: "/api/v1/videos/{id}/embed-privacy/allowed",
     responses: &[(200, "successful operation"), (400, "invalid request")],
@@ -1411,8 +1411,8 @@ pub(crate) static LIST_VIDEO_PASSWORDS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (400, "video is not password protected")],
 };
 
-pub(crate) static UPDATE_VIDEO_PASSWORD_LIST: OperationInfo = OperationInfo {
-    name: "update_video_password_list",
+pub(crate) static UPDATE_VIDEO_PASSWORDS: OperationInfo = OperationInfo {
+    name: "update_video_passwords",
     method: "PUT",
     path: "/api/v1/videos/{id}/passwords",
     responses: &[(204, "successful operation"), (400, "video is not password protected")],
@@ -1425,8 +1425,8 @@ pub(crate) static ADD_VIDEO_PASSWORD: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (400, "video is not password protected")],
 };
 
-pub(crate) static REMOVE_VIDEO_PASSWORD: OperationInfo = OperationInfo {
-    name: "remove_video_password",
+pub(crate) static DELETE_VIDEO_PASSWORD: OperationInfo = OperationInfo {
+    name: "delete_video_password",
     method: "DELETE",
     path: "/api/v1/videos/{id}/passwords/{passwordId}",
     responses: &[
@@ -1436,127 +1436,127 @@ pub(crate) static REMOVE_VIDEO_PASSWORD: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static GET_VIDEO_CHANNELS: OperationInfo = OperationInfo {
-    name: "get_video_channels",
+pub(crate) static LIST_CHANNELS: OperationInfo = OperationInfo {
+    name: "list_channels",
     method: "GET",
     path: "/api/v1/video-channels",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static ADD_VIDEO_CHANNEL: OperationInfo = OperationInfo {
-    name: "add_video_channel",
+pub(crate) static CREATE_CHANNEL: OperationInfo = OperationInfo {
+    name: "create_channel",
     method: "POST",
     path: "/api/v1/video-channels",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_VIDEO_CHANNEL: OperationInfo = OperationInfo {
-    name: "get_video_channel",
+pub(crate) static GET_CHANNEL: OperationInfo = OperationInfo {
+    name: "get_channel",
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static PUT_VIDEO_CHANNEL: OperationInfo = OperationInfo {
-    name: "put_video_channel",
+pub(crate) static UPDATE_CHANNEL: OperationInfo = OperationInfo {
+    name: "update_channel",
     method: "PUT",
     path: "/api/v1/video-channels/{channelHandle}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static DEL_VIDEO_CHANNEL: OperationInfo = OperationInfo {
-    name: "del_video_channel",
+pub(crate) static DELETE_CHANNEL: OperationInfo = OperationInfo {
+    name: "delete_channel",
     method: "DELETE",
     path: "/api/v1/video-channels/{channelHandle}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_VIDEO_CHANNEL_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_video_channel_videos",
+pub(crate) static LIST_CHANNEL_VIDEOS: OperationInfo = OperationInfo {
+    name: "list_channel_videos",
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}/videos",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static LIST_VIDEO_CHANNEL_ACTIVITIES: OperationInfo = OperationInfo {
-    name: "list_video_channel_activities",
+pub(crate) static LIST_CHANNEL_ACTIVITIES: OperationInfo = OperationInfo {
+    name: "list_channel_activities",
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}/activities",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS: OperationInfo = OperationInfo {
-    name: "get_video_channels_by_channel_handle_video_playlists",
+pub(crate) static LIST_CHANNEL_PLAYLISTS: OperationInfo = OperationInfo {
+    name: "list_channel_playlists",
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}/video-playlists",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static REORDER_VIDEO_PLAYLISTS_OF_CHANNEL: OperationInfo = OperationInfo {
-    name: "reorder_video_playlists_of_channel",
+pub(crate) static REORDER_CHANNEL_PLAYLISTS: OperationInfo = OperationInfo {
+    name: "reorder_channel_playlists",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/video-playlists/reorder",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_VIDEO_CHANNEL_FOLLOWERS: OperationInfo = OperationInfo {
-    name: "get_video_channel_followers",
+pub(crate) static LIST_CHANNEL_FOLLOWERS: OperationInfo = OperationInfo {
+    name: "list_channel_followers",
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}/followers",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR_PICK: OperationInfo = OperationInfo {
-    name: "post_video_channels_by_channel_handle_avatar_pick",
+pub(crate) static UPDATE_CHANNEL_AVATAR: OperationInfo = OperationInfo {
+    name: "update_channel_avatar",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/avatar/pick",
     responses: &[(200, "successful operation"), (413, "image file too large")],
 };
 
-pub(crate) static DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR: OperationInfo = OperationInfo {
-    name: "delete_video_channels_by_channel_handle_avatar",
+pub(crate) static DELETE_CHANNEL_AVATAR: OperationInfo = OperationInfo {
+    name: "delete_channel_avatar",
     method: "DELETE",
     path: "/api/v1/video-channels/{channelHandle}/avatar",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER_PICK: OperationInfo = OperationInfo {
-    name: "post_video_channels_by_channel_handle_banner_pick",
+pub(crate) static UPDATE_CHANNEL_BANNER: OperationInfo = OperationInfo {
+    name: "update_channel_banner",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/banner/pick",
     responses: &[(200, "successful operation"), (413, "image file too large")],
 };
 
-pub(crate) static DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER: OperationInfo = OperationInfo {
-    name: "delete_video_channels_by_channel_handle_banner",
+pub(crate) static DELETE_CHANNEL_BANNER: OperationInfo = OperationInfo {
+    name: "delete_channel_banner",
     method: "DELETE",
     path: "/api/v1/video-channels/{channelHandle}/banner",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_IMPORT_VIDEOS: OperationInfo = OperationInfo {
-    name: "post_video_channels_by_channel_handle_import_videos",
+pub(crate) static IMPORT_CHANNEL_VIDEOS: OperationInfo = OperationInfo {
+    name: "import_channel_videos",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/import-videos",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static ADD_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
-    name: "add_video_channel_sync",
+pub(crate) static CREATE_CHANNEL_SYNC: OperationInfo = OperationInfo {
+    name: "create_channel_sync",
     method: "POST",
     path: "/api/v1/video-channel-syncs",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static DEL_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
-    name: "del_video_channel_sync",
+pub(crate) static DELETE_CHANNEL_SYNC: OperationInfo = OperationInfo {
+    name: "delete_channel_sync",
     method: "DELETE",
     path: "/api/v1/video-channel-syncs/{channelSyncId}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static TRIGGER_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
-    name: "trigger_video_channel_sync",
+pub(crate) static TRIGGER_CHANNEL_SYNC: OperationInfo = OperationInfo {
+    name: "trigger_channel_sync",
     method: "POST",
     path: "/api/v1/video-channel-syncs/{channelSyncId}/sync",
     responses: &[(204, "successful operation")],
@@ -1590,155 +1590,155 @@ pub(crate) static UPDATE_CHANNEL_PLAYER_SETTINGS: OperationInfo = OperationInfo 
     responses: &[(200, "successful operation"), (404, "video channel not found")],
 };
 
-pub(crate) static GET_PLAYLIST_PRIVACY_POLICIES: OperationInfo = OperationInfo {
-    name: "get_playlist_privacy_policies",
+pub(crate) static LIST_PLAYLIST_PRIVACY_POLICIES: OperationInfo = OperationInfo {
+    name: "list_playlist_privacy_policies",
     method: "GET",
     path: "/api/v1/video-playlists/privacies",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_PLAYLISTS: OperationInfo = OperationInfo {
-    name: "get_playlists",
+pub(crate) static LIST_PLAYLISTS: OperationInfo = OperationInfo {
+    name: "list_playlists",
     method: "GET",
     path: "/api/v1/video-playlists",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static ADD_PLAYLIST: OperationInfo = OperationInfo {
-    name: "add_playlist",
+pub(crate) static CREATE_PLAYLIST: OperationInfo = OperationInfo {
+    name: "create_playlist",
     method: "POST",
     path: "/api/v1/video-playlists",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationInfo {
-    name: "get_video_playlists_by_playlist_id",
+pub(crate) static GET_PLAYLIST: OperationInfo = OperationInfo {
+    name: "get_playlist",
     method: "GET",
     path: "/api/v1/video-playlists/{playlistId}",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static PUT_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationInfo {
-    name: "put_video_playlists_by_playlist_id",
+pub(crate) static UPDATE_PLAYLIST: OperationInfo = OperationInfo {
+    name: "update_playlist",
     method: "PUT",
     path: "/api/v1/video-playlists/{playlistId}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static DELETE_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationInfo {
-    name: "delete_video_playlists_by_playlist_id",
+pub(crate) static DELETE_PLAYLIST: OperationInfo = OperationInfo {
+    name: "delete_playlist",
     method: "DELETE",
     path: "/api/v1/video-playlists/{playlistId}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_VIDEO_PLAYLIST_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_video_playlist_videos",
+pub(crate) static LIST_PLAYLIST_VIDEOS: OperationInfo = OperationInfo {
+    name: "list_playlist_videos",
     method: "GET",
     path: "/api/v1/video-playlists/{playlistId}/videos",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static ADD_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
-    name: "add_video_playlist_video",
+pub(crate) static ADD_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
+    name: "add_playlist_video",
     method: "POST",
     path: "/api/v1/video-playlists/{playlistId}/videos",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static REORDER_VIDEO_PLAYLIST: OperationInfo = OperationInfo {
-    name: "reorder_video_playlist",
+pub(crate) static REORDER_PLAYLIST_VIDEOS: OperationInfo = OperationInfo {
+    name: "reorder_playlist_videos",
     method: "POST",
     path: "/api/v1/video-playlists/{playlistId}/videos/reorder",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static PUT_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
-    name: "put_video_playlist_video",
+pub(crate) static UPDATE_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
+    name: "update_playlist_video",
     method: "PUT",
     path: "/api/v1/video-playlists/{playlistId}/videos/{playlistElementId}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static DEL_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
-    name: "del_video_playlist_video",
+pub(crate) static REMOVE_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
+    name: "remove_playlist_video",
     method: "DELETE",
     path: "/api/v1/video-playlists/{playlistId}/videos/{playlistElementId}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_USERS_ME_VIDEO_PLAYLISTS_VIDEOS_EXIST: OperationInfo = OperationInfo {
-    name: "get_users_me_video_playlists_videos_exist",
+pub(crate) static CHECK_VIDEOS_IN_MY_PLAYLISTS: OperationInfo = OperationInfo {
+    name: "check_videos_in_my_playlists",
     method: "GET",
     path: "/api/v1/users/me/video-playlists/videos-exist",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS: OperationInfo = OperationInfo {
-    name: "get_accounts_by_name_video_playlists",
+pub(crate) static LIST_ACCOUNT_PLAYLISTS: OperationInfo = OperationInfo {
+    name: "list_account_playlists",
     method: "GET",
     path: "/api/v1/accounts/{name}/video-playlists",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS: OperationInfo = OperationInfo {
-    name: "get_accounts_by_name_video_channels",
+pub(crate) static LIST_ACCOUNT_CHANNELS: OperationInfo = OperationInfo {
+    name: "list_account_channels",
     method: "GET",
     path: "/api/v1/accounts/{name}/video-channels",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS: OperationInfo = OperationInfo {
-    name: "get_accounts_by_name_video_channel_syncs",
+pub(crate) static LIST_ACCOUNT_CHANNEL_SYNCS: OperationInfo = OperationInfo {
+    name: "list_account_channel_syncs",
     method: "GET",
     path: "/api/v1/accounts/{name}/video-channel-syncs",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_ACCOUNTS_BY_NAME_RATINGS: OperationInfo = OperationInfo {
-    name: "get_accounts_by_name_ratings",
+pub(crate) static LIST_ACCOUNT_RATINGS: OperationInfo = OperationInfo {
+    name: "list_account_ratings",
     method: "GET",
     path: "/api/v1/accounts/{name}/ratings",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_VIDEOS_BY_ID_COMMENT_THREADS: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_comment_threads",
+pub(crate) static LIST_COMMENT_THREADS: OperationInfo = OperationInfo {
+    name: "list_comment_threads",
     method: "GET",
     path: "/api/v1/videos/{id}/comment-threads",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_VIDEOS_BY_ID_COMMENT_THREADS: OperationInfo = OperationInfo {
-    name: "post_videos_by_id_comment_threads",
+pub(crate) static CREATE_COMMENT_THREAD: OperationInfo = OperationInfo {
+    name: "create_comment_thread",
     method: "POST",
     path: "/api/v1/videos/{id}/comment-threads",
     responses: &[(200, "successful operation"), (404, "video does not exist")],
 };
 
-pub(crate) static GET_VIDEOS_BY_ID_COMMENT_THREADS_BY_THREAD_ID: OperationInfo = OperationInfo {
-    name: "get_videos_by_id_comment_threads_by_thread_id",
+pub(crate) static GET_COMMENT_THREAD: OperationInfo = OperationInfo {
+    name: "get_comment_thread",
     method: "GET",
     path: "/api/v1/videos/{id}/comment-threads/{threadId}",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_VIDEOS_COMMENTS: OperationInfo = OperationInfo {
-    name: "get_videos_comments",
+pub(crate) static LIST_INSTANCE_COMMENTS: OperationInfo = OperationInfo {
+    name: "list_instance_comments",
     method: "GET",
     path: "/api/v1/videos/comments",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID: OperationInfo = OperationInfo {
-    name: "post_videos_by_id_comments_by_comment_id",
+pub(crate) static REPLY_TO_COMMENT: OperationInfo = OperationInfo {
+    name: "reply_to_comment",
     method: "POST",
     path: "/api/v1/videos/{id}/comments/{commentId}",
     responses: &[(200, "successful operation"), (404, "thread or video does not exist")],
 };
 
-pub(crate) static DELETE_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID: OperationInfo = OperationInfo {
-    name: "delete_videos_by_id_comments_by_comment_id",
+pub(crate) static DELETE_COMMENT: OperationInfo = OperationInfo {
+    name: "delete_comment",
     method: "DELETE",
     path: "/api/v1/videos/{id}/comments/{commentId}",
     responses: &[
@@ -1749,29 +1749,29 @@ pub(crate) static DELETE_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID: OperationInfo = Op
     ],
 };
 
-pub(crate) static POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID_APPROVE: OperationInfo = OperationInfo {
-    name: "post_videos_by_id_comments_by_comment_id_approve",
+pub(crate) static APPROVE_COMMENT: OperationInfo = OperationInfo {
+    name: "approve_comment",
     method: "POST",
     path: "/api/v1/videos/{id}/comments/{commentId}/approve",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static PUT_VIDEOS_BY_ID_RATE: OperationInfo = OperationInfo {
-    name: "put_videos_by_id_rate",
+pub(crate) static RATE_VIDEO: OperationInfo = OperationInfo {
+    name: "rate_video",
     method: "PUT",
     path: "/api/v1/videos/{id}/rate",
     responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 
-pub(crate) static DEL_VIDEO_HLS: OperationInfo = OperationInfo {
-    name: "del_video_hls",
+pub(crate) static DELETE_VIDEO_HLS_FILES: OperationInfo = OperationInfo {
+    name: "delete_video_hls_files",
     method: "DELETE",
     path: "/api/v1/videos/{id}/hls",
     responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 
-pub(crate) static DEL_VIDEO_WEB_VIDEOS: OperationInfo = OperationInfo {
-    name: "del_video_web_videos",
+pub(crate) static DELETE_VIDEO_WEB_VIDEO_FILES: OperationInfo = OperationInfo {
+    name: "delete_video_web_video_files",
     method: "DELETE",
     path: "/api/v1/videos/{id}/web-videos",
     responses: &[(204, "successful operation"), (404, "video does not exist")],
@@ -1812,8 +1812,8 @@ pub(crate) static GET_BLOCKLIST_STATUS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_MY_BLOCKED_ACCOUNTS: OperationInfo = OperationInfo {
-    name: "get_my_blocked_accounts",
+pub(crate) static LIST_MY_BLOCKED_ACCOUNTS: OperationInfo = OperationInfo {
+    name: "list_my_blocked_accounts",
     method: "GET",
     path: "/api/v1/users/me/blocklist/accounts",
     responses: &[(200, "successful operation"), (401, "authentication required")],
@@ -1843,8 +1843,8 @@ pub(crate) static UNBLOCK_ACCOUNT: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static GET_MY_BLOCKED_SERVERS: OperationInfo = OperationInfo {
-    name: "get_my_blocked_servers",
+pub(crate) static LIST_MY_BLOCKED_SERVERS: OperationInfo = OperationInfo {
+    name: "list_my_blocked_servers",
     method: "GET",
     path: "/api/v1/users/me/blocklist/servers",
     responses: &[(200, "successful operation"), (401, "authentication required")],
@@ -1874,22 +1874,22 @@ pub(crate) static UNBLOCK_SERVER: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static GET_SERVER_BLOCKLIST_ACCOUNTS: OperationInfo = OperationInfo {
-    name: "get_server_blocklist_accounts",
+pub(crate) static LIST_SERVER_BLOCKED_ACCOUNTS: OperationInfo = OperationInfo {
+    name: "list_server_blocked_accounts",
     method: "GET",
     path: "/api/v1/server/blocklist/accounts",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_SERVER_BLOCKLIST_ACCOUNTS: OperationInfo = OperationInfo {
-    name: "post_server_blocklist_accounts",
+pub(crate) static BLOCK_ACCOUNT_FOR_SERVER: OperationInfo = OperationInfo {
+    name: "block_account_for_server",
     method: "POST",
     path: "/api/v1/server/blocklist/accounts",
     responses: &[(200, "successful operation"), (409, "self-blocking forbidden")],
 };
 
-pub(crate) static DELETE_SERVER_BLOCKLIST_ACCOUNTS_BY_ACCOUNT_NAME: OperationInfo = OperationInfo {
-    name: "delete_server_blocklist_accounts_by_account_name",
+pub(crate) static UNBLOCK_ACCOUNT_FOR_SERVER: OperationInfo = OperationInfo {
+    name: "unblock_account_for_server",
     method: "DELETE",
     path: "/api/v1/server/blocklist/accounts/{accountName}",
     responses: &[
@@ -1898,71 +1898,71 @@ pub(crate) static DELETE_SERVER_BLOCKLIST_ACCOUNTS_BY_ACCOUNT_NAME: OperationInf
     ],
 };
 
-pub(crate) static GET_SERVER_BLOCKLIST_SERVERS: OperationInfo = OperationInfo {
-    name: "get_server_blocklist_servers",
+pub(crate) static LIST_SERVER_BLOCKED_SERVERS: OperationInfo = OperationInfo {
+    name: "list_server_blocked_servers",
     method: "GET",
     path: "/api/v1/server/blocklist/servers",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_SERVER_BLOCKLIST_SERVERS: OperationInfo = OperationInfo {
-    name: "post_server_blocklist_servers",
+pub(crate) static BLOCK_SERVER_FOR_SERVER: OperationInfo = OperationInfo {
+    name: "block_server_for_server",
     method: "POST",
     path: "/api/v1/server/blocklist/servers",
     responses: &[(204, "successful operation"), (409, "self-blocking forbidden")],
 };
 
-pub(crate) static DELETE_SERVER_BLOCKLIST_SERVERS_BY_HOST: OperationInfo = OperationInfo {
-    name: "delete_server_blocklist_servers_by_host",
+pub(crate) static UNBLOCK_SERVER_FOR_SERVER: OperationInfo = OperationInfo {
+    name: "unblock_server_for_server",
     method: "DELETE",
     path: "/api/v1/server/blocklist/servers/{host}",
     responses: &[(204, "successful operation"), (404, "server block does not exist")],
 };
 
-pub(crate) static GET_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "get_server_blocklist_subscriptions",
+pub(crate) static LIST_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = OperationInfo {
+    name: "list_server_blocklist_subscriptions",
     method: "GET",
     path: "/api/v1/server/blocklist/subscriptions",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "post_server_blocklist_subscriptions",
+pub(crate) static ADD_SERVER_BLOCKLIST_SUBSCRIPTION: OperationInfo = OperationInfo {
+    name: "add_server_blocklist_subscription",
     method: "POST",
     path: "/api/v1/server/blocklist/subscriptions",
     responses: &[(200, "successful operation"), (409, "subscription already exists")],
 };
 
-pub(crate) static DELETE_SERVER_BLOCKLIST_SUBSCRIPTIONS_BY_ID: OperationInfo = OperationInfo {
-    name: "delete_server_blocklist_subscriptions_by_id",
+pub(crate) static DELETE_SERVER_BLOCKLIST_SUBSCRIPTION: OperationInfo = OperationInfo {
+    name: "delete_server_blocklist_subscription",
     method: "DELETE",
     path: "/api/v1/server/blocklist/subscriptions/{id}",
     responses: &[(204, "successful operation"), (404, "subscription does not exist")],
 };
 
-pub(crate) static GET_SERVER_BLOCKLIST_PUBLIC_LOG: OperationInfo = OperationInfo {
-    name: "get_server_blocklist_public_log",
+pub(crate) static LIST_SERVER_BLOCKLIST_LOG: OperationInfo = OperationInfo {
+    name: "list_server_blocklist_log",
     method: "GET",
     path: "/api/v1/server/blocklist/public-log",
     responses: &[(200, "successful operation"), (403, "public log is disabled")],
 };
 
-pub(crate) static PUT_SERVER_REDUNDANCY_BY_HOST: OperationInfo = OperationInfo {
-    name: "put_server_redundancy_by_host",
+pub(crate) static UPDATE_SERVER_REDUNDANCY: OperationInfo = OperationInfo {
+    name: "update_server_redundancy",
     method: "PUT",
     path: "/api/v1/server/redundancy/{host}",
     responses: &[(204, "successful operation"), (404, "server is not already known")],
 };
 
-pub(crate) static GET_MIRRORED_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_mirrored_videos",
+pub(crate) static LIST_MIRRORED_VIDEOS: OperationInfo = OperationInfo {
+    name: "list_mirrored_videos",
     method: "GET",
     path: "/api/v1/server/redundancy/videos",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static PUT_MIRRORED_VIDEO: OperationInfo = OperationInfo {
-    name: "put_mirrored_video",
+pub(crate) static MIRROR_VIDEO: OperationInfo = OperationInfo {
+    name: "mirror_video",
     method: "POST",
     path: "/api/v1/server/redundancy/videos",
     responses: &[
@@ -1973,8 +1973,8 @@ pub(crate) static PUT_MIRRORED_VIDEO: OperationInfo = OperationInfo {
     ],
 };
 
-pub(crate) static DEL_MIRRORED_VIDEO: OperationInfo = OperationInfo {
-    name: "del_mirrored_video",
+pub(crate) static DELETE_VIDEO_MIRROR: OperationInfo = OperationInfo {
+    name: "delete_video_mirror",
     method: "DELETE",
     path: "/api/v1/server/redundancy/videos/{redundancyId}",
     responses: &[(204, "successful operation"), (404, "video redundancy not found")],
@@ -2036,22 +2036,22 @@ pub(crate) static GET_INSTANCE_AUDIT_LOGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_PLUGINS: OperationInfo = OperationInfo {
-    name: "get_plugins",
+pub(crate) static LIST_PLUGINS: OperationInfo = OperationInfo {
+    name: "list_plugins",
     method: "GET",
     path: "/api/v1/plugins",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_AVAILABLE_PLUGINS: OperationInfo = OperationInfo {
-    name: "get_available_plugins",
+pub(crate) static LIST_AVAILABLE_PLUGINS: OperationInfo = OperationInfo {
+    name: "list_available_plugins",
     method: "GET",
     path: "/api/v1/plugins/available",
     responses: &[(200, "successful operation"), (503, "plugin index unavailable")],
 };
 
-pub(crate) static ADD_PLUGIN: OperationInfo = OperationInfo {
-    name: "add_plugin",
+pub(crate) static INSTALL_PLUGIN: OperationInfo = OperationInfo {
+    name: "install_plugin",
     method: "POST",
     path: "/api/v1/plugins/install",
     responses: &[
@@ -2085,127 +2085,127 @@ pub(crate) static GET_PLUGIN: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "plugin not found")],
 };
 
-pub(crate) static PUT_PLUGINS_BY_NPM_NAME_SETTINGS: OperationInfo = OperationInfo {
-    name: "put_plugins_by_npm_name_settings",
+pub(crate) static UPDATE_PLUGIN_SETTINGS: OperationInfo = OperationInfo {
+    name: "update_plugin_settings",
     method: "PUT",
     path: "/api/v1/plugins/{npmName}/settings",
     responses: &[(204, "successful operation"), (404, "plugin not found")],
 };
 
-pub(crate) static GET_PLUGINS_BY_NPM_NAME_PUBLIC_SETTINGS: OperationInfo = OperationInfo {
-    name: "get_plugins_by_npm_name_public_settings",
+pub(crate) static GET_PLUGIN_PUBLIC_SETTINGS: OperationInfo = OperationInfo {
+    name: "get_plugin_public_settings",
     method: "GET",
     path: "/api/v1/plugins/{npmName}/public-settings",
     responses: &[(200, "successful operation"), (404, "plugin not found")],
 };
 
-pub(crate) static GET_PLUGINS_BY_NPM_NAME_REGISTERED_SETTINGS: OperationInfo = OperationInfo {
-    name: "get_plugins_by_npm_name_registered_settings",
+pub(crate) static GET_PLUGIN_REGISTERED_SETTINGS: OperationInfo = OperationInfo {
+    name: "get_plugin_registered_settings",
     method: "GET",
     path: "/api/v1/plugins/{npmName}/registered-settings",
     responses: &[(200, "successful operation"), (404, "plugin not found")],
 };
 
-pub(crate) static POST_METRICS_PLAYBACK: OperationInfo = OperationInfo {
-    name: "post_metrics_playback",
+pub(crate) static CREATE_PLAYBACK_METRICS: OperationInfo = OperationInfo {
+    name: "create_playback_metrics",
     method: "POST",
     path: "/api/v1/metrics/playback",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_RUNNERS_REGISTRATION_TOKENS_GENERATE: OperationInfo = OperationInfo {
-    name: "post_runners_registration_tokens_generate",
+pub(crate) static GENERATE_RUNNER_REGISTRATION_TOKEN: OperationInfo = OperationInfo {
+    name: "generate_runner_registration_token",
     method: "POST",
     path: "/api/v1/runners/registration-tokens/generate",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static DELETE_RUNNERS_REGISTRATION_TOKENS_BY_REGISTRATION_TOKEN_ID: OperationInfo = OperationInfo {
-    name: "delete_runners_registration_tokens_by_registration_token_id",
+pub(crate) static DELETE_RUNNER_REGISTRATION_TOKEN: OperationInfo = OperationInfo {
+    name: "delete_runner_registration_token",
     method: "DELETE",
     path: "/api/v1/runners/registration-tokens/{registrationTokenId}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_RUNNERS_REGISTRATION_TOKENS: OperationInfo = OperationInfo {
-    name: "get_runners_registration_tokens",
+pub(crate) static LIST_RUNNER_REGISTRATION_TOKENS: OperationInfo = OperationInfo {
+    name: "list_runner_registration_tokens",
     method: "GET",
     path: "/api/v1/runners/registration-tokens",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_RUNNERS_REGISTER: OperationInfo = OperationInfo {
-    name: "post_runners_register",
+pub(crate) static REGISTER_RUNNER: OperationInfo = OperationInfo {
+    name: "register_runner",
     method: "POST",
     path: "/api/v1/runners/register",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_RUNNERS_UNREGISTER: OperationInfo = OperationInfo {
-    name: "post_runners_unregister",
+pub(crate) static UNREGISTER_RUNNER: OperationInfo = OperationInfo {
+    name: "unregister_runner",
     method: "POST",
     path: "/api/v1/runners/unregister",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static DELETE_RUNNERS_BY_RUNNER_ID: OperationInfo = OperationInfo {
-    name: "delete_runners_by_runner_id",
+pub(crate) static DELETE_RUNNER: OperationInfo = OperationInfo {
+    name: "delete_runner",
     method: "DELETE",
     path: "/api/v1/runners/{runnerId}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_RUNNERS: OperationInfo = OperationInfo {
-    name: "get_runners",
+pub(crate) static LIST_RUNNERS: OperationInfo = OperationInfo {
+    name: "list_runners",
     method: "GET",
     path: "/api/v1/runners",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_RUNNERS_JOBS_REQUEST: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_request",
+pub(crate) static REQUEST_RUNNER_JOB: OperationInfo = OperationInfo {
+    name: "request_runner_job",
     method: "POST",
     path: "/api/v1/runners/jobs/request",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_ACCEPT: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_accept",
+pub(crate) static ACCEPT_RUNNER_JOB: OperationInfo = OperationInfo {
+    name: "accept_runner_job",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/accept",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_ABORT: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_abort",
+pub(crate) static ABORT_RUNNER_JOB: OperationInfo = OperationInfo {
+    name: "abort_runner_job",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/abort",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_UPDATE: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_update",
+pub(crate) static UPDATE_RUNNER_JOB: OperationInfo = OperationInfo {
+    name: "update_runner_job",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/update",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_ERROR: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_error",
+pub(crate) static REPORT_RUNNER_JOB_ERROR: OperationInfo = OperationInfo {
+    name: "report_runner_job_error",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/error",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_SUCCESS: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_success",
+pub(crate) static REPORT_RUNNER_JOB_SUCCESS: OperationInfo = OperationInfo {
+    name: "report_runner_job_success",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/success",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY_AUDIO: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality_audio",
+pub(crate) static DOWNLOAD_RUNNER_JOB_AUDIO: OperationInfo = OperationInfo {
+    name: "download_runner_job_audio",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality/audio",
     responses: &[
@@ -2214,8 +2214,8 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID
     ],
 };
 
-pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality",
+pub(crate) static DOWNLOAD_RUNNER_JOB_VIDEO: OperationInfo = OperationInfo {
+    name: "download_runner_job_video",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality",
     responses: &[
@@ -2224,8 +2224,8 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID
     ],
 };
 
-pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_THUMBNAILS_MAX_QUALITY: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_thumbnails_max_quality",
+pub(crate) static DOWNLOAD_RUNNER_JOB_THUMBNAIL: OperationInfo = OperationInfo {
+    name: "download_runner_job_thumbnail",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/thumbnails/max-quality",
     responses: &[
@@ -2234,8 +2234,8 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID
     ],
 };
 
-pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_PREVIEWS_MAX_QUALITY: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_previews_max_quality",
+pub(crate) static DOWNLOAD_RUNNER_JOB_PREVIEW: OperationInfo = OperationInfo {
+    name: "download_runner_job_preview",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/previews/max-quality",
     responses: &[
@@ -2244,8 +2244,8 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID
     ],
 };
 
-pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_STUDIO_TASK_FILES_BY_FILENAME: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_studio_task_files_by_filename",
+pub(crate) static DOWNLOAD_RUNNER_JOB_STUDIO_FILE: OperationInfo = OperationInfo {
+    name: "download_runner_job_studio_file",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/studio/task-files/{filename}",
     responses: &[
@@ -2255,134 +2255,134 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID
     ],
 };
 
-pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_CANCEL: OperationInfo = OperationInfo {
-    name: "post_runners_jobs_by_job_uuid_cancel",
+pub(crate) static CANCEL_RUNNER_JOB: OperationInfo = OperationInfo {
+    name: "cancel_runner_job",
     method: "POST",
     path: "/api/v1/runners/jobs/{jobUUID}/cancel",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static DELETE_RUNNERS_JOBS_BY_JOB_UUID: OperationInfo = OperationInfo {
-    name: "delete_runners_jobs_by_job_uuid",
+pub(crate) static DELETE_RUNNER_JOB: OperationInfo = OperationInfo {
+    name: "delete_runner_job",
     method: "DELETE",
     path: "/api/v1/runners/jobs/{jobUUID}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_RUNNERS_JOBS: OperationInfo = OperationInfo {
-    name: "get_runners_jobs",
+pub(crate) static LIST_RUNNER_JOBS: OperationInfo = OperationInfo {
+    name: "list_runner_jobs",
     method: "GET",
     path: "/api/v1/runners/jobs",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS: OperationInfo = OperationInfo {
-    name: "get_automatic_tags_policies_accounts_by_account_name_comments",
+pub(crate) static GET_ACCOUNT_COMMENT_AUTO_TAG_POLICIES: OperationInfo = OperationInfo {
+    name: "get_account_comment_auto_tag_policies",
     method: "GET",
     path: "/api/v1/automatic-tags/policies/accounts/{accountName}/comments",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static PUT_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS: OperationInfo = OperationInfo {
-    name: "put_automatic_tags_policies_accounts_by_account_name_comments",
+pub(crate) static UPDATE_ACCOUNT_COMMENT_AUTO_TAG_POLICIES: OperationInfo = OperationInfo {
+    name: "update_account_comment_auto_tag_policies",
     method: "PUT",
     path: "/api/v1/automatic-tags/policies/accounts/{accountName}/comments",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_AUTOMATIC_TAGS_ACCOUNTS_BY_ACCOUNT_NAME_AVAILABLE: OperationInfo = OperationInfo {
-    name: "get_automatic_tags_accounts_by_account_name_available",
+pub(crate) static GET_ACCOUNT_AVAILABLE_AUTO_TAGS: OperationInfo = OperationInfo {
+    name: "get_account_available_auto_tags",
     method: "GET",
     path: "/api/v1/automatic-tags/accounts/{accountName}/available",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_AUTOMATIC_TAGS_SERVER_AVAILABLE: OperationInfo = OperationInfo {
-    name: "get_automatic_tags_server_available",
+pub(crate) static GET_SERVER_AVAILABLE_AUTO_TAGS: OperationInfo = OperationInfo {
+    name: "get_server_available_auto_tags",
     method: "GET",
     path: "/api/v1/automatic-tags/server/available",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static GET_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS: OperationInfo = OperationInfo {
-    name: "get_automatic_tags_policies_server_videos",
+pub(crate) static GET_SERVER_VIDEO_AUTO_TAG_POLICIES: OperationInfo = OperationInfo {
+    name: "get_server_video_auto_tag_policies",
     method: "GET",
     path: "/api/v1/automatic-tags/policies/server/videos",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static PUT_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS: OperationInfo = OperationInfo {
-    name: "put_automatic_tags_policies_server_videos",
+pub(crate) static UPDATE_SERVER_VIDEO_AUTO_TAG_POLICIES: OperationInfo = OperationInfo {
+    name: "update_server_video_auto_tag_policies",
     method: "PUT",
     path: "/api/v1/automatic-tags/policies/server/videos",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS: OperationInfo = OperationInfo {
-    name: "get_watched_words_accounts_by_account_name_lists",
+pub(crate) static LIST_ACCOUNT_WATCHED_WORD_LISTS: OperationInfo = OperationInfo {
+    name: "list_account_watched_word_lists",
     method: "GET",
     path: "/api/v1/watched-words/accounts/{accountName}/lists",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS: OperationInfo = OperationInfo {
-    name: "post_watched_words_accounts_by_account_name_lists",
+pub(crate) static CREATE_ACCOUNT_WATCHED_WORD_LIST: OperationInfo = OperationInfo {
+    name: "create_account_watched_word_list",
     method: "POST",
     path: "/api/v1/watched-words/accounts/{accountName}/lists",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static PUT_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
-    name: "put_watched_words_accounts_by_account_name_lists_by_list_id",
+pub(crate) static UPDATE_ACCOUNT_WATCHED_WORD_LIST: OperationInfo = OperationInfo {
+    name: "update_account_watched_word_list",
     method: "PUT",
     path: "/api/v1/watched-words/accounts/{accountName}/lists/{listId}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
-    name: "delete_watched_words_accounts_by_account_name_lists_by_list_id",
+pub(crate) static DELETE_ACCOUNT_WATCHED_WORD_LIST: OperationInfo = OperationInfo {
+    name: "delete_account_watched_word_list",
     method: "DELETE",
     path: "/api/v1/watched-words/accounts/{accountName}/lists/{listId}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_WATCHED_WORDS_SERVER_LISTS: OperationInfo = OperationInfo {
-    name: "get_watched_words_server_lists",
+pub(crate) static LIST_SERVER_WATCHED_WORD_LISTS: OperationInfo = OperationInfo {
+    name: "list_server_watched_word_lists",
     method: "GET",
     path: "/api/v1/watched-words/server/lists",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_WATCHED_WORDS_SERVER_LISTS: OperationInfo = OperationInfo {
-    name: "post_watched_words_server_lists",
+pub(crate) static CREATE_SERVER_WATCHED_WORD_LIST: OperationInfo = OperationInfo {
+    name: "create_server_watched_word_list",
     method: "POST",
     path: "/api/v1/watched-words/server/lists",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static PUT_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
-    name: "put_watched_words_server_lists_by_list_id",
+pub(crate) static UPDATE_SERVER_WATCHED_WORD_LIST: OperationInfo = OperationInfo {
+    name: "update_server_watched_word_list",
     method: "PUT",
     path: "/api/v1/watched-words/server/lists/{listId}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static DELETE_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
-    name: "delete_watched_words_server_lists_by_list_id",
+pub(crate) static DELETE_SERVER_WATCHED_WORD_LIST: OperationInfo = OperationInfo {
+    name: "delete_server_watched_word_list",
     method: "DELETE",
     path: "/api/v1/watched-words/server/lists/{listId}",
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "get_watched_words_accounts_by_account_name_subscriptions",
+pub(crate) static LIST_ACCOUNT_WATCHED_WORD_SUBSCRIPTIONS: OperationInfo = OperationInfo {
+    name: "list_account_watched_word_subscriptions",
     method: "GET",
     path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "post_watched_words_accounts_by_account_name_subscriptions",
+pub(crate) static ADD_ACCOUNT_WATCHED_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
+    name: "add_account_watched_word_subscription",
     method: "POST",
     path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
     responses: &[
@@ -2395,8 +2395,8 @@ pub(crate) static POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS: Ope
     ],
 };
 
-pub(crate) static DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS_BY_ID: OperationInfo = OperationInfo {
-    name: "delete_watched_words_accounts_by_account_name_subscriptions_by_id",
+pub(crate) static DELETE_ACCOUNT_WATCHED_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
+    name: "delete_account_watched_word_subscription",
     method: "DELETE",
     path: "/api/v1/watched-words/accounts/{accountName}/subscriptions/{id}",
     responses: &[
@@ -2405,15 +2405,15 @@ pub(crate) static DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS_BY
     ],
 };
 
-pub(crate) static GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "get_watched_words_server_subscriptions",
+pub(crate) static LIST_SERVER_WATCHED_WORD_SUBSCRIPTIONS: OperationInfo = OperationInfo {
+    name: "list_server_watched_word_subscriptions",
     method: "GET",
     path: "/api/v1/watched-words/server/subscriptions",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static POST_WATCHED_WORDS_SERVER_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "post_watched_words_server_subscriptions",
+pub(crate) static ADD_SERVER_WATCHED_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
+    name: "add_server_watched_word_subscription",
     method: "POST",
     path: "/api/v1/watched-words/server/subscriptions",
     responses: &[
@@ -2426,8 +2426,8 @@ pub(crate) static POST_WATCHED_WORDS_SERVER_SUBSCRIPTIONS: OperationInfo = Opera
     ],
 };
 
-pub(crate) static DELETE_WATCHED_WORDS_SERVER_SUBSCRIPTIONS_BY_ID: OperationInfo = OperationInfo {
-    name: "delete_watched_words_server_subscriptions_by_id",
+pub(crate) static DELETE_SERVER_WATCHED_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
+    name: "delete_server_watched_word_subscription",
     method: "DELETE",
     path: "/api/v1/watched-words/server/subscriptions/{id}",
     responses: &[
@@ -2450,37 +2450,60 @@ pub(crate) static UPDATE_CLIENT_INTERFACE_LANGUAGE: OperationInfo = OperationInf
     responses: &[(204, "successful operation")],
 };
 
-pub(crate) static LIST_VIDEO_CHANNEL_COLLABORATORS: OperationInfo = OperationInfo {
-    name: "list_video_channel_collaborators",
+pub(crate) static LIST_CHANNEL_COLLABORATORS: OperationInfo = OperationInfo {
+    name: "list_channel_collaborators",
     method: "GET",
     path: "/api/v1/video-channels/{channelHandle}/collaborators",
     responses: &[(200, "successful operation")],
 };
 
-pub(crate) static INVITE_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
-    name: "invite_video_channel_collaborator",
+pub(crate) static INVITE_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
+    name: "invite_channel_collaborator",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/collaborators/invite",
     responses: &[(200, "Collaborator invited")],
 };
 
-pub(crate) static ACCEPT_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
-    name: "accept_video_channel_collaborator",
+pub(crate) static ACCEPT_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
+    name: "accept_channel_collaborator",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/accept",
     responses: &[(204, "Collaboration accepted")],
 };
 
-pub(crate) static REJECT_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
-    name: "reject_video_channel_collaborator",
+pub(crate) static REJECT_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
+    name: "reject_channel_collaborator",
     method: "POST",
     path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/reject",
     responses: &[(204, "Collaboration rejected")],
 };
 
-pub(crate) static REMOVE_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
-    name: "remove_video_channel_collaborator",
+pub(crate) static REMOVE_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
+    name: "remove_channel_collaborator",
     method: "DELETE",
     path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}",
     responses: &[(204, "successful operation")],
 };
+
+/// The operations the resumable uploads call, by role.
+pub(crate) mod uploads {
+    pub(crate) use super::GET_CONFIG as CONFIG;
+
+    pub(crate) use super::START_VIDEO_UPLOAD as VIDEO_INIT;
+
+    pub(crate) use super::UPLOAD_VIDEO_CHUNK as VIDEO_CHUNK;
+
+    pub(crate) use super::CANCEL_VIDEO_UPLOAD as VIDEO_CANCEL;
+
+    pub(crate) use super::START_VIDEO_SOURCE_REPLACEMENT as SOURCE_INIT;
+
+    pub(crate) use super::UPLOAD_VIDEO_SOURCE_CHUNK as SOURCE_CHUNK;
+
+    pub(crate) use super::CANCEL_VIDEO_SOURCE_REPLACEMENT as SOURCE_CANCEL;
+
+    pub(crate) use super::START_USER_IMPORT as USER_IMPORT_INIT;
+
+    pub(crate) use super::UPLOAD_USER_IMPORT_CHUNK as USER_IMPORT_CHUNK;
+
+    pub(crate) use super::CANCEL_USER_IMPORT as USER_IMPORT_CANCEL;
+}

@@ -25,19 +25,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `filename`: Filename
-    pub async fn get_static_web_videos_by_filename(
+    #[doc(alias = "/static/web-videos/{filename}")]
+    #[doc(alias = "GET /static/web-videos/{filename}")]
+    pub async fn get_web_video_file(
         &self,
         filename: impl Into<String>,
     ) -> Result<crate::Download, Error> {
         let filename = filename.into();
         let mut call = self
             .call(
-                &info::GET_STATIC_WEB_VIDEOS_BY_FILENAME,
+                &info::GET_WEB_VIDEO_FILE,
                 &["static", "web-videos", &filename.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::download(&info::GET_STATIC_WEB_VIDEOS_BY_FILENAME, response).await
+        response::download(&info::GET_WEB_VIDEO_FILE, response).await
     }
 
     /// Get private Web Video file
@@ -51,13 +53,15 @@ impl Client {
     /// Arguments:
     /// - `filename`: Filename
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetStaticWebVideosPrivateByFilename`]).
-    pub fn get_static_web_videos_private_by_filename(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetPrivateWebVideoFile`]).
+    #[doc(alias = "/static/web-videos/private/{filename}")]
+    #[doc(alias = "GET /static/web-videos/private/{filename}")]
+    pub fn get_private_web_video_file(
         &self,
         filename: impl Into<String>,
-    ) -> GetStaticWebVideosPrivateByFilename {
+    ) -> GetPrivateWebVideoFile {
         let filename = filename.into();
-        GetStaticWebVideosPrivateByFilename {
+        GetPrivateWebVideoFile {
             client: self.clone(),
             filename,
             video_file_token: None,
@@ -72,23 +76,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `filename`: Filename
-    pub async fn get_static_streaming_playlists_hls_by_filename(
+    #[doc(alias = "/static/streaming-playlists/hls/{filename}")]
+    #[doc(alias = "GET /static/streaming-playlists/hls/{filename}")]
+    pub async fn get_hls_file(
         &self,
         filename: impl Into<String>,
     ) -> Result<crate::Download, Error> {
         let filename = filename.into();
         let mut call = self
             .call(
-                &info::GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME,
+                &info::GET_HLS_FILE,
                 &["static", "streaming-playlists", "hls", &filename.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::download(
-                &info::GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME,
-                response,
-            )
-            .await
+        response::download(&info::GET_HLS_FILE, response).await
     }
 
     /// Get private HLS video file
@@ -100,13 +102,15 @@ impl Client {
     /// Arguments:
     /// - `filename`: Filename
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetStaticStreamingPlaylistsHlsPrivateByFilename`]).
-    pub fn get_static_streaming_playlists_hls_private_by_filename(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetPrivateHlsFile`]).
+    #[doc(alias = "/static/streaming-playlists/hls/private/{filename}")]
+    #[doc(alias = "GET /static/streaming-playlists/hls/private/{filename}")]
+    pub fn get_private_hls_file(
         &self,
         filename: impl Into<String>,
-    ) -> GetStaticStreamingPlaylistsHlsPrivateByFilename {
+    ) -> GetPrivateHlsFile {
         let filename = filename.into();
-        GetStaticStreamingPlaylistsHlsPrivateByFilename {
+        GetPrivateHlsFile {
             client: self.clone(),
             filename,
             video_file_token: None,
@@ -124,18 +128,20 @@ impl Client {
     /// - `video_id_or_uuid`: Video id or UUID
     /// - `video_file_ids`: streams of video files to mux in the output
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetDownloadVideosGenerateByVideoIdOrUuid`]).
-    pub fn get_download_videos_generate_by_video_id_or_uuid(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`DownloadVideo`]).
+    #[doc(alias = "/download/videos/generate/{videoIdOrUUID}")]
+    #[doc(alias = "GET /download/videos/generate/{videoIdOrUUID}")]
+    pub fn download_video(
         &self,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
         video_file_ids: impl IntoIterator<Item = impl Into<i64>>,
-    ) -> GetDownloadVideosGenerateByVideoIdOrUuid {
+    ) -> DownloadVideo {
         let video_id_or_uuid = video_id_or_uuid.into();
         let video_file_ids = video_file_ids
             .into_iter()
             .map(Into::into)
             .collect::<Vec<_>>();
-        GetDownloadVideosGenerateByVideoIdOrUuid {
+        DownloadVideo {
             client: self.clone(),
             video_id_or_uuid,
             video_file_ids,
@@ -150,13 +156,15 @@ impl Client {
     /// Arguments:
     /// - `format`: format expected (we focus on making `rss` the most feature-rich ; it serves [Media RSS](https://www.rssboard.org/media-rss))
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetSyndicatedComments`]).
-    pub fn get_syndicated_comments(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetCommentsFeed`]).
+    #[doc(alias = "/feeds/video-comments.{format}")]
+    #[doc(alias = "GET /feeds/video-comments.{format}")]
+    pub fn get_comments_feed(
         &self,
-        format: impl Into<types::GetSyndicatedCommentsFormat>,
-    ) -> GetSyndicatedComments {
+        format: impl Into<types::GetCommentsFeedFormat>,
+    ) -> GetCommentsFeed {
         let format = format.into();
-        GetSyndicatedComments {
+        GetCommentsFeed {
             client: self.clone(),
             format,
             video_id: None,
@@ -174,13 +182,15 @@ impl Client {
     /// Arguments:
     /// - `format`: format expected (we focus on making `rss` the most feature-rich ; it serves [Media RSS](https://www.rssboard.org/media-rss))
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetSyndicatedVideos`]).
-    pub fn get_syndicated_videos(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideosFeed`]).
+    #[doc(alias = "/feeds/videos.{format}")]
+    #[doc(alias = "GET /feeds/videos.{format}")]
+    pub fn get_videos_feed(
         &self,
-        format: impl Into<types::GetSyndicatedVideosFormat>,
-    ) -> GetSyndicatedVideos {
+        format: impl Into<types::GetVideosFeedFormat>,
+    ) -> GetVideosFeed {
         let format = format.into();
-        GetSyndicatedVideos {
+        GetVideosFeed {
             client: self.clone(),
             format,
             account_id: None,
@@ -206,17 +216,19 @@ impl Client {
     /// - `account_id`: limit listing to a specific account
     /// - `token`: private token allowing access
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetSyndicatedSubscriptionVideos`]).
-    pub fn get_syndicated_subscription_videos(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetSubscriptionVideosFeed`]).
+    #[doc(alias = "/feeds/subscriptions.{format}")]
+    #[doc(alias = "GET /feeds/subscriptions.{format}")]
+    pub fn get_subscription_videos_feed(
         &self,
-        format: impl Into<types::GetSyndicatedSubscriptionVideosFormat>,
+        format: impl Into<types::GetSubscriptionVideosFeedFormat>,
         account_id: impl Into<String>,
         token: impl Into<crate::Secret>,
-    ) -> GetSyndicatedSubscriptionVideos {
+    ) -> GetSubscriptionVideosFeed {
         let format = format.into();
         let account_id = account_id.into();
         let token = token.into();
-        GetSyndicatedSubscriptionVideos {
+        GetSubscriptionVideosFeed {
             client: self.clone(),
             format,
             account_id,
@@ -235,9 +247,11 @@ impl Client {
     ///
     /// `GET /feeds/podcast/videos.xml`
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideosPodcastFeed`]).
-    pub fn get_videos_podcast_feed(&self) -> GetVideosPodcastFeed {
-        GetVideosPodcastFeed {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetPodcastFeed`]).
+    #[doc(alias = "/feeds/podcast/videos.xml")]
+    #[doc(alias = "GET /feeds/podcast/videos.xml")]
+    pub fn get_podcast_feed(&self) -> GetPodcastFeed {
+        GetPodcastFeed {
             client: self.clone(),
             video_channel_id: None,
             playlist_id: None,
@@ -251,6 +265,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `name`: The username or handle of the account
+    #[doc(alias = "/api/v1/accounts/{name}")]
+    #[doc(alias = "GET /api/v1/accounts/{name}")]
     pub async fn get_account(
         &self,
         name: impl Into<String>,
@@ -270,10 +286,12 @@ impl Client {
     /// Arguments:
     /// - `name`: The username or handle of the account
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetAccountVideos`]).
-    pub fn get_account_videos(&self, name: impl Into<String>) -> GetAccountVideos {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListAccountVideos`]).
+    #[doc(alias = "/api/v1/accounts/{name}/videos")]
+    #[doc(alias = "GET /api/v1/accounts/{name}/videos")]
+    pub fn list_account_videos(&self, name: impl Into<String>) -> ListAccountVideos {
         let name = name.into();
-        GetAccountVideos {
+        ListAccountVideos {
             client: self.clone(),
             name,
             start: None,
@@ -303,14 +321,14 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_account_videos`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_account_videos`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetAccountVideos::stream`] on the request builder.
-    pub fn get_account_videos_stream(
+    /// To set filters, use [`ListAccountVideos::stream`] on the request builder.
+    pub fn list_account_videos_stream(
         &self,
         name: impl Into<String>,
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
-        self.get_account_videos(name).stream()
+        self.list_account_videos(name).stream()
     }
 
     /// List followers of an account
@@ -322,10 +340,15 @@ impl Client {
     /// Arguments:
     /// - `name`: The username or handle of the account
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetAccountFollowers`]).
-    pub fn get_account_followers(&self, name: impl Into<String>) -> GetAccountFollowers {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListAccountFollowers`]).
+    #[doc(alias = "/api/v1/accounts/{name}/followers")]
+    #[doc(alias = "GET /api/v1/accounts/{name}/followers")]
+    pub fn list_account_followers(
+        &self,
+        name: impl Into<String>,
+    ) -> ListAccountFollowers {
         let name = name.into();
-        GetAccountFollowers {
+        ListAccountFollowers {
             client: self.clone(),
             name,
             start: None,
@@ -335,25 +358,27 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_account_followers`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_account_followers`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetAccountFollowers::stream`] on the request builder.
-    pub fn get_account_followers_stream(
+    /// To set filters, use [`ListAccountFollowers::stream`] on the request builder.
+    pub fn list_account_followers_stream(
         &self,
         name: impl Into<String>,
     ) -> impl futures_core::Stream<
         Item = Result<types::Follow, Error>,
     > + Send + 'static {
-        self.get_account_followers(name).stream()
+        self.list_account_followers(name).stream()
     }
 
     /// List accounts
     ///
     /// `GET /api/v1/accounts`
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetAccounts`]).
-    pub fn get_accounts(&self) -> GetAccounts {
-        GetAccounts {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListAccounts`]).
+    #[doc(alias = "/api/v1/accounts")]
+    #[doc(alias = "GET /api/v1/accounts")]
+    pub fn list_accounts(&self) -> ListAccounts {
+        ListAccounts {
             client: self.clone(),
             start: None,
             count: None,
@@ -361,20 +386,22 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_accounts`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_accounts`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetAccounts::stream`] on the request builder.
-    pub fn get_accounts_stream(
+    /// To set filters, use [`ListAccounts::stream`] on the request builder.
+    pub fn list_accounts_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::Account, Error>,
     > + Send + 'static {
-        self.get_accounts().stream()
+        self.list_accounts().stream()
     }
 
     /// Get instance public configuration
     ///
     /// `GET /api/v1/config`
+    #[doc(alias = "/api/v1/config")]
+    #[doc(alias = "GET /api/v1/config")]
     pub async fn get_config(&self) -> Result<types::ServerConfig, Error> {
         let mut call = self.call(&info::GET_CONFIG, &["api", "v1", "config"]);
         call.accept("application/json");
@@ -385,6 +412,8 @@ impl Client {
     /// Get instance "About" information
     ///
     /// `GET /api/v1/config/about`
+    #[doc(alias = "/api/v1/config/about")]
+    #[doc(alias = "GET /api/v1/config/about")]
     pub async fn get_about(&self) -> Result<types::ServerConfigAbout, Error> {
         let mut call = self.call(&info::GET_ABOUT, &["api", "v1", "config", "about"]);
         call.accept("application/json");
@@ -397,6 +426,8 @@ impl Client {
     /// `GET /api/v1/config/custom`
     ///
     /// Requires authentication, with the role `admin`.
+    #[doc(alias = "/api/v1/config/custom")]
+    #[doc(alias = "GET /api/v1/config/custom")]
     pub async fn get_custom_config(&self) -> Result<types::ServerConfigCustom, Error> {
         let mut call = self
             .call(&info::GET_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
@@ -411,16 +442,18 @@ impl Client {
     /// `PUT /api/v1/config/custom`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn put_custom_config(
+    #[doc(alias = "/api/v1/config/custom")]
+    #[doc(alias = "PUT /api/v1/config/custom")]
+    pub async fn update_custom_config(
         &self,
         body: types::ServerConfigCustom,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(&info::PUT_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
+            .call(&info::UPDATE_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_CUSTOM_CONFIG, response).await
+        response::empty(&info::UPDATE_CUSTOM_CONFIG, response).await
     }
 
     /// Delete instance runtime configuration
@@ -428,12 +461,14 @@ impl Client {
     /// `DELETE /api/v1/config/custom`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn del_custom_config(&self) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/config/custom")]
+    #[doc(alias = "DELETE /api/v1/config/custom")]
+    pub async fn delete_custom_config(&self) -> Result<(), Error> {
         let mut call = self
-            .call(&info::DEL_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
+            .call(&info::DELETE_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DEL_CUSTOM_CONFIG, response).await
+        response::empty(&info::DELETE_CUSTOM_CONFIG, response).await
     }
 
     /// Update instance banner
@@ -441,19 +476,21 @@ impl Client {
     /// `POST /api/v1/config/instance-banner/pick`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn post_config_instance_banner_pick(
+    #[doc(alias = "/api/v1/config/instance-banner/pick")]
+    #[doc(alias = "POST /api/v1/config/instance-banner/pick")]
+    pub async fn update_instance_banner(
         &self,
-        body: types::PostConfigInstanceBannerPickBody,
+        body: types::UpdateInstanceBannerBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_CONFIG_INSTANCE_BANNER_PICK,
+                &info::UPDATE_INSTANCE_BANNER,
                 &["api", "v1", "config", "instance-banner", "pick"],
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_CONFIG_INSTANCE_BANNER_PICK, response).await
+        response::empty(&info::UPDATE_INSTANCE_BANNER, response).await
     }
 
     /// Delete instance banner
@@ -461,15 +498,17 @@ impl Client {
     /// `DELETE /api/v1/config/instance-banner`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn delete_config_instance_banner(&self) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/config/instance-banner")]
+    #[doc(alias = "DELETE /api/v1/config/instance-banner")]
+    pub async fn delete_instance_banner(&self) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::DELETE_CONFIG_INSTANCE_BANNER,
+                &info::DELETE_INSTANCE_BANNER,
                 &["api", "v1", "config", "instance-banner"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_CONFIG_INSTANCE_BANNER, response).await
+        response::empty(&info::DELETE_INSTANCE_BANNER, response).await
     }
 
     /// Update instance avatar
@@ -477,19 +516,21 @@ impl Client {
     /// `POST /api/v1/config/instance-avatar/pick`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn post_config_instance_avatar_pick(
+    #[doc(alias = "/api/v1/config/instance-avatar/pick")]
+    #[doc(alias = "POST /api/v1/config/instance-avatar/pick")]
+    pub async fn update_instance_avatar(
         &self,
-        body: types::PostConfigInstanceAvatarPickBody,
+        body: types::UpdateInstanceAvatarBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_CONFIG_INSTANCE_AVATAR_PICK,
+                &info::UPDATE_INSTANCE_AVATAR,
                 &["api", "v1", "config", "instance-avatar", "pick"],
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_CONFIG_INSTANCE_AVATAR_PICK, response).await
+        response::empty(&info::UPDATE_INSTANCE_AVATAR, response).await
     }
 
     /// Delete instance avatar
@@ -497,15 +538,17 @@ impl Client {
     /// `DELETE /api/v1/config/instance-avatar`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn delete_config_instance_avatar(&self) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/config/instance-avatar")]
+    #[doc(alias = "DELETE /api/v1/config/instance-avatar")]
+    pub async fn delete_instance_avatar(&self) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::DELETE_CONFIG_INSTANCE_AVATAR,
+                &info::DELETE_INSTANCE_AVATAR,
                 &["api", "v1", "config", "instance-avatar"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_CONFIG_INSTANCE_AVATAR, response).await
+        response::empty(&info::DELETE_INSTANCE_AVATAR, response).await
     }
 
     /// Update instance logo
@@ -516,22 +559,23 @@ impl Client {
     ///
     /// Arguments:
     /// - `logo_type`
-    pub async fn post_config_instance_logo_by_logo_type_pick(
+    #[doc(alias = "/api/v1/config/instance-logo/{logoType}/pick")]
+    #[doc(alias = "POST /api/v1/config/instance-logo/{logoType}/pick")]
+    pub async fn update_instance_logo(
         &self,
         logo_type: impl Into<types::LogoTypeParam>,
-        body: types::PostConfigInstanceLogoByLogoTypePickBody,
+        body: types::UpdateInstanceLogoBody,
     ) -> Result<(), Error> {
         let logo_type = logo_type.into();
         let mut call = self
             .call(
-                &info::POST_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE_PICK,
+                &info::UPDATE_INSTANCE_LOGO,
                 &["api", "v1", "config", "instance-logo", &logo_type.to_param(), "pick"],
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE_PICK, response)
-            .await
+        response::empty(&info::UPDATE_INSTANCE_LOGO, response).await
     }
 
     /// Delete instance logo
@@ -542,38 +586,37 @@ impl Client {
     ///
     /// Arguments:
     /// - `logo_type`
-    pub async fn delete_config_instance_logo_by_logo_type(
+    #[doc(alias = "/api/v1/config/instance-logo/{logoType}")]
+    #[doc(alias = "DELETE /api/v1/config/instance-logo/{logoType}")]
+    pub async fn delete_instance_logo(
         &self,
         logo_type: impl Into<types::LogoTypeParam>,
     ) -> Result<(), Error> {
         let logo_type = logo_type.into();
         let mut call = self
             .call(
-                &info::DELETE_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE,
+                &info::DELETE_INSTANCE_LOGO,
                 &["api", "v1", "config", "instance-logo", &logo_type.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE, response).await
+        response::empty(&info::DELETE_INSTANCE_LOGO, response).await
     }
 
     /// Get instance custom homepage
     ///
     /// `GET /api/v1/custom-pages/homepage/instance`
-    pub async fn get_custom_pages_homepage_instance(
-        &self,
-    ) -> Result<types::CustomHomepage, Error> {
+    #[doc(alias = "/api/v1/custom-pages/homepage/instance")]
+    #[doc(alias = "GET /api/v1/custom-pages/homepage/instance")]
+    pub async fn get_homepage(&self) -> Result<types::CustomHomepage, Error> {
         let mut call = self
             .call(
-                &info::GET_CUSTOM_PAGES_HOMEPAGE_INSTANCE,
+                &info::GET_HOMEPAGE,
                 &["api", "v1", "custom-pages", "homepage", "instance"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<
-            types::CustomHomepage,
-        >(&info::GET_CUSTOM_PAGES_HOMEPAGE_INSTANCE, response)
-            .await
+        response::json::<types::CustomHomepage>(&info::GET_HOMEPAGE, response).await
     }
 
     /// Set instance custom homepage
@@ -581,19 +624,21 @@ impl Client {
     /// `PUT /api/v1/custom-pages/homepage/instance`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn put_custom_pages_homepage_instance(
+    #[doc(alias = "/api/v1/custom-pages/homepage/instance")]
+    #[doc(alias = "PUT /api/v1/custom-pages/homepage/instance")]
+    pub async fn update_homepage(
         &self,
-        body: types::PutCustomPagesHomepageInstanceBody,
+        body: types::UpdateHomepageBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::PUT_CUSTOM_PAGES_HOMEPAGE_INSTANCE,
+                &info::UPDATE_HOMEPAGE,
                 &["api", "v1", "custom-pages", "homepage", "instance"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_CUSTOM_PAGES_HOMEPAGE_INSTANCE, response).await
+        response::empty(&info::UPDATE_HOMEPAGE, response).await
     }
 
     /// Pause job queue
@@ -601,12 +646,13 @@ impl Client {
     /// `POST /api/v1/jobs/pause`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn post_jobs_pause(&self) -> Result<(), Error> {
-        let mut call = self
-            .call(&info::POST_JOBS_PAUSE, &["api", "v1", "jobs", "pause"]);
+    #[doc(alias = "/api/v1/jobs/pause")]
+    #[doc(alias = "POST /api/v1/jobs/pause")]
+    pub async fn pause_jobs(&self) -> Result<(), Error> {
+        let mut call = self.call(&info::PAUSE_JOBS, &["api", "v1", "jobs", "pause"]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::POST_JOBS_PAUSE, response).await
+        response::empty(&info::PAUSE_JOBS, response).await
     }
 
     /// Resume job queue
@@ -614,12 +660,13 @@ impl Client {
     /// `POST /api/v1/jobs/resume`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn post_jobs_resume(&self) -> Result<(), Error> {
-        let mut call = self
-            .call(&info::POST_JOBS_RESUME, &["api", "v1", "jobs", "resume"]);
+    #[doc(alias = "/api/v1/jobs/resume")]
+    #[doc(alias = "POST /api/v1/jobs/resume")]
+    pub async fn resume_jobs(&self) -> Result<(), Error> {
+        let mut call = self.call(&info::RESUME_JOBS, &["api", "v1", "jobs", "resume"]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::POST_JOBS_RESUME, response).await
+        response::empty(&info::RESUME_JOBS, response).await
     }
 
     /// List instance jobs
@@ -631,10 +678,12 @@ impl Client {
     /// Arguments:
     /// - `state`: The state of the job ('' for for no filter)
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetJobs`]).
-    pub fn get_jobs(&self, state: impl Into<types::GetJobsState>) -> GetJobs {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListJobs`]).
+    #[doc(alias = "/api/v1/jobs/{state}")]
+    #[doc(alias = "GET /api/v1/jobs/{state}")]
+    pub fn list_jobs(&self, state: impl Into<types::ListJobsState>) -> ListJobs {
         let state = state.into();
-        GetJobs {
+        ListJobs {
             client: self.clone(),
             state,
             job_type: None,
@@ -644,14 +693,14 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_jobs`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_jobs`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetJobs::stream`] on the request builder.
-    pub fn get_jobs_stream(
+    /// To set filters, use [`ListJobs::stream`] on the request builder.
+    pub fn list_jobs_stream(
         &self,
-        state: impl Into<types::GetJobsState>,
+        state: impl Into<types::ListJobsState>,
     ) -> impl futures_core::Stream<Item = Result<types::Job, Error>> + Send + 'static {
-        self.get_jobs(state).stream()
+        self.list_jobs(state).stream()
     }
 
     /// Cancel a job
@@ -665,6 +714,8 @@ impl Client {
     /// Arguments:
     /// - `job_type`: The type of the job to cancel
     /// - `job_id`: The id of the job to cancel
+    #[doc(alias = "/api/v1/jobs/{jobType}/{jobId}/cancel")]
+    #[doc(alias = "POST /api/v1/jobs/{jobType}/{jobId}/cancel")]
     pub async fn cancel_job(
         &self,
         job_type: impl Into<types::JobType>,
@@ -693,9 +744,11 @@ impl Client {
     ///
     /// `GET /api/v1/server/followers`
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetServerFollowers`]).
-    pub fn get_server_followers(&self) -> GetServerFollowers {
-        GetServerFollowers {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListServerFollowers`]).
+    #[doc(alias = "/api/v1/server/followers")]
+    #[doc(alias = "GET /api/v1/server/followers")]
+    pub fn list_server_followers(&self) -> ListServerFollowers {
+        ListServerFollowers {
             client: self.clone(),
             state: None,
             actor_type: None,
@@ -705,15 +758,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_server_followers`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_server_followers`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetServerFollowers::stream`] on the request builder.
-    pub fn get_server_followers_stream(
+    /// To set filters, use [`ListServerFollowers::stream`] on the request builder.
+    pub fn list_server_followers_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::Follow, Error>,
     > + Send + 'static {
-        self.get_server_followers().stream()
+        self.list_server_followers().stream()
     }
 
     /// Remove or reject a follower to your server
@@ -724,19 +777,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `handle`: The remote actor handle to remove from your followers
-    pub async fn delete_server_followers_by_handle(
+    #[doc(alias = "/api/v1/server/followers/{handle}")]
+    #[doc(alias = "DELETE /api/v1/server/followers/{handle}")]
+    pub async fn remove_server_follower(
         &self,
         handle: impl Into<String>,
     ) -> Result<(), Error> {
         let handle = handle.into();
         let mut call = self
             .call(
-                &info::DELETE_SERVER_FOLLOWERS_BY_HANDLE,
+                &info::REMOVE_SERVER_FOLLOWER,
                 &["api", "v1", "server", "followers", &handle.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_SERVER_FOLLOWERS_BY_HANDLE, response).await
+        response::empty(&info::REMOVE_SERVER_FOLLOWER, response).await
     }
 
     /// Reject a pending follower to your server
@@ -747,19 +802,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `handle`: The remote actor handle to remove from your followers
-    pub async fn post_server_followers_by_handle_reject(
+    #[doc(alias = "/api/v1/server/followers/{handle}/reject")]
+    #[doc(alias = "POST /api/v1/server/followers/{handle}/reject")]
+    pub async fn reject_server_follower(
         &self,
         handle: impl Into<String>,
     ) -> Result<(), Error> {
         let handle = handle.into();
         let mut call = self
             .call(
-                &info::POST_SERVER_FOLLOWERS_BY_HANDLE_REJECT,
+                &info::REJECT_SERVER_FOLLOWER,
                 &["api", "v1", "server", "followers", &handle.to_param(), "reject"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::POST_SERVER_FOLLOWERS_BY_HANDLE_REJECT, response).await
+        response::empty(&info::REJECT_SERVER_FOLLOWER, response).await
     }
 
     /// Accept a pending follower to your server
@@ -770,28 +827,32 @@ impl Client {
     ///
     /// Arguments:
     /// - `handle`: The remote actor handle to remove from your followers
-    pub async fn post_server_followers_by_handle_accept(
+    #[doc(alias = "/api/v1/server/followers/{handle}/accept")]
+    #[doc(alias = "POST /api/v1/server/followers/{handle}/accept")]
+    pub async fn accept_server_follower(
         &self,
         handle: impl Into<String>,
     ) -> Result<(), Error> {
         let handle = handle.into();
         let mut call = self
             .call(
-                &info::POST_SERVER_FOLLOWERS_BY_HANDLE_ACCEPT,
+                &info::ACCEPT_SERVER_FOLLOWER,
                 &["api", "v1", "server", "followers", &handle.to_param(), "accept"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::POST_SERVER_FOLLOWERS_BY_HANDLE_ACCEPT, response).await
+        response::empty(&info::ACCEPT_SERVER_FOLLOWER, response).await
     }
 
     /// List instances followed by the server
     ///
     /// `GET /api/v1/server/following`
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetServerFollowing`]).
-    pub fn get_server_following(&self) -> GetServerFollowing {
-        GetServerFollowing {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListServerFollowing`]).
+    #[doc(alias = "/api/v1/server/following")]
+    #[doc(alias = "GET /api/v1/server/following")]
+    pub fn list_server_following(&self) -> ListServerFollowing {
+        ListServerFollowing {
             client: self.clone(),
             state: None,
             actor_type: None,
@@ -801,15 +862,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_server_following`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_server_following`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetServerFollowing::stream`] on the request builder.
-    pub fn get_server_following_stream(
+    /// To set filters, use [`ListServerFollowing::stream`] on the request builder.
+    pub fn list_server_following_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::Follow, Error>,
     > + Send + 'static {
-        self.get_server_following().stream()
+        self.list_server_following().stream()
     }
 
     /// Follow a list of actors (PeerTube instance, channel or account)
@@ -817,16 +878,18 @@ impl Client {
     /// `POST /api/v1/server/following`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn post_server_following(
+    #[doc(alias = "/api/v1/server/following")]
+    #[doc(alias = "POST /api/v1/server/following")]
+    pub async fn follow_actors(
         &self,
-        body: types::PostServerFollowingBody,
+        body: types::FollowActorsBody,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(&info::POST_SERVER_FOLLOWING, &["api", "v1", "server", "following"]);
+            .call(&info::FOLLOW_ACTORS, &["api", "v1", "server", "following"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_SERVER_FOLLOWING, response).await
+        response::empty(&info::FOLLOW_ACTORS, response).await
     }
 
     /// Unfollow an actor (PeerTube instance, channel or account)
@@ -837,19 +900,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `host_or_handle`: The hostOrHandle to unfollow
-    pub async fn delete_server_following_by_host_or_handle(
+    #[doc(alias = "/api/v1/server/following/{hostOrHandle}")]
+    #[doc(alias = "DELETE /api/v1/server/following/{hostOrHandle}")]
+    pub async fn unfollow_actor(
         &self,
         host_or_handle: impl Into<String>,
     ) -> Result<(), Error> {
         let host_or_handle = host_or_handle.into();
         let mut call = self
             .call(
-                &info::DELETE_SERVER_FOLLOWING_BY_HOST_OR_HANDLE,
+                &info::UNFOLLOW_ACTOR,
                 &["api", "v1", "server", "following", &host_or_handle.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_SERVER_FOLLOWING_BY_HOST_OR_HANDLE, response).await
+        response::empty(&info::UNFOLLOW_ACTOR, response).await
     }
 
     /// Create a user
@@ -857,15 +922,17 @@ impl Client {
     /// `POST /api/v1/users`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn add_user(
+    #[doc(alias = "/api/v1/users")]
+    #[doc(alias = "POST /api/v1/users")]
+    pub async fn create_user(
         &self,
         body: types::AddUser,
     ) -> Result<types::AddUserResponse, Error> {
-        let mut call = self.call(&info::ADD_USER, &["api", "v1", "users"]);
+        let mut call = self.call(&info::CREATE_USER, &["api", "v1", "users"]);
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        response::json::<types::AddUserResponse>(&info::ADD_USER, response).await
+        response::json::<types::AddUserResponse>(&info::CREATE_USER, response).await
     }
 
     /// List users
@@ -874,9 +941,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetUsers`]).
-    pub fn get_users(&self) -> GetUsers {
-        GetUsers {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListUsers`]).
+    #[doc(alias = "/api/v1/users")]
+    #[doc(alias = "GET /api/v1/users")]
+    pub fn list_users(&self) -> ListUsers {
+        ListUsers {
             client: self.clone(),
             search: None,
             blocked: None,
@@ -887,13 +956,13 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_users`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_users`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetUsers::stream`] on the request builder.
-    pub fn get_users_stream(
+    /// To set filters, use [`ListUsers::stream`] on the request builder.
+    pub fn list_users_stream(
         &self,
     ) -> impl futures_core::Stream<Item = Result<types::User, Error>> + Send + 'static {
-        self.get_users().stream()
+        self.list_users().stream()
     }
 
     /// Delete a user
@@ -904,12 +973,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: Entity id
-    pub async fn del_user(&self, id: types::Id) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/users/{id}")]
+    #[doc(alias = "DELETE /api/v1/users/{id}")]
+    pub async fn delete_user(&self, id: types::Id) -> Result<(), Error> {
         let mut call = self
-            .call(&info::DEL_USER, &["api", "v1", "users", &id.to_param()]);
+            .call(&info::DELETE_USER, &["api", "v1", "users", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DEL_USER, response).await
+        response::empty(&info::DELETE_USER, response).await
     }
 
     /// Get a user
@@ -922,6 +993,8 @@ impl Client {
     /// - `id`: Entity id
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetUser`]).
+    #[doc(alias = "/api/v1/users/{id}")]
+    #[doc(alias = "GET /api/v1/users/{id}")]
     pub fn get_user(&self, id: types::Id) -> GetUser {
         GetUser {
             client: self.clone(),
@@ -938,17 +1011,19 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: Entity id
-    pub async fn put_user(
+    #[doc(alias = "/api/v1/users/{id}")]
+    #[doc(alias = "PUT /api/v1/users/{id}")]
+    pub async fn update_user(
         &self,
         id: types::Id,
         body: types::UpdateUser,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(&info::PUT_USER, &["api", "v1", "users", &id.to_param()]);
+            .call(&info::UPDATE_USER, &["api", "v1", "users", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_USER, response).await
+        response::empty(&info::UPDATE_USER, response).await
     }
 
     /// Block a user
@@ -961,20 +1036,19 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: Entity id
-    pub async fn post_users_by_id_block(
+    #[doc(alias = "/api/v1/users/{id}/block")]
+    #[doc(alias = "POST /api/v1/users/{id}/block")]
+    pub async fn block_user(
         &self,
         id: types::Id,
-        body: types::PostUsersByIdBlockBody,
+        body: types::BlockUserBody,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(
-                &info::POST_USERS_BY_ID_BLOCK,
-                &["api", "v1", "users", &id.to_param(), "block"],
-            );
+            .call(&info::BLOCK_USER, &["api", "v1", "users", &id.to_param(), "block"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_USERS_BY_ID_BLOCK, response).await
+        response::empty(&info::BLOCK_USER, response).await
     }
 
     /// Unblock a user
@@ -987,22 +1061,26 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: Entity id
-    pub async fn post_users_by_id_unblock(&self, id: types::Id) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/users/{id}/unblock")]
+    #[doc(alias = "POST /api/v1/users/{id}/unblock")]
+    pub async fn unblock_user(&self, id: types::Id) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_USERS_BY_ID_UNBLOCK,
+                &info::UNBLOCK_USER,
                 &["api", "v1", "users", &id.to_param(), "unblock"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::POST_USERS_BY_ID_UNBLOCK, response).await
+        response::empty(&info::UNBLOCK_USER, response).await
     }
 
     /// Login prerequisite
     ///
     /// `GET /api/v1/oauth-clients/local`
     ///
-    /// You need to retrieve a client id and secret before [logging in](crate::Client::get_oauth_token).
+    /// You need to retrieve a client id and secret before [logging in](crate::Client::login).
+    #[doc(alias = "/api/v1/oauth-clients/local")]
+    #[doc(alias = "GET /api/v1/oauth-clients/local")]
     pub async fn get_oauth_client(&self) -> Result<types::OAuthClient, Error> {
         let mut call = self
             .call(&info::GET_OAUTH_CLIENT, &["api", "v1", "oauth-clients", "local"]);
@@ -1017,7 +1095,11 @@ impl Client {
     ///
     /// With your [client id and secret](crate::Client::get_oauth_client), you can retrieve an access and refresh tokens.
     ///
+    /// This method only returns the tokens: the client stays as it was. To log the client in, and keep its access token fresh, call [Client::login](crate::Client::login).
+    ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetOAuthToken`]).
+    #[doc(alias = "/api/v1/users/token")]
+    #[doc(alias = "POST /api/v1/users/token")]
     pub fn get_oauth_token(&self, body: types::GetOAuthTokenBody) -> GetOAuthToken {
         GetOAuthToken {
             client: self.clone(),
@@ -1033,6 +1115,8 @@ impl Client {
     /// Revokes your access token and its associated refresh token, destroying your current session.
     ///
     /// Requires authentication.
+    #[doc(alias = "/api/v1/users/revoke-token")]
+    #[doc(alias = "POST /api/v1/users/revoke-token")]
     pub async fn revoke_oauth_token(&self) -> Result<(), Error> {
         let mut call = self
             .call(&info::REVOKE_OAUTH_TOKEN, &["api", "v1", "users", "revoke-token"]);
@@ -1049,20 +1133,22 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: Entity id
-    pub async fn get_users_by_id_token_sessions(
+    #[doc(alias = "/api/v1/users/{id}/token-sessions")]
+    #[doc(alias = "GET /api/v1/users/{id}/token-sessions")]
+    pub async fn list_token_sessions(
         &self,
         id: types::Id,
-    ) -> Result<types::GetUsersByIdTokenSessionsResponse, Error> {
+    ) -> Result<types::ListTokenSessionsResponse, Error> {
         let mut call = self
             .call(
-                &info::GET_USERS_BY_ID_TOKEN_SESSIONS,
+                &info::LIST_TOKEN_SESSIONS,
                 &["api", "v1", "users", &id.to_param(), "token-sessions"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
-            types::GetUsersByIdTokenSessionsResponse,
-        >(&info::GET_USERS_BY_ID_TOKEN_SESSIONS, response)
+            types::ListTokenSessionsResponse,
+        >(&info::LIST_TOKEN_SESSIONS, response)
             .await
     }
 
@@ -1075,14 +1161,16 @@ impl Client {
     /// Arguments:
     /// - `id`: Entity id
     /// - `token_session_id`: Token session Id
-    pub async fn post_users_by_id_token_sessions_by_token_session_id_revoke(
+    #[doc(alias = "/api/v1/users/{id}/token-sessions/{tokenSessionId}/revoke")]
+    #[doc(alias = "POST /api/v1/users/{id}/token-sessions/{tokenSessionId}/revoke")]
+    pub async fn revoke_token_session(
         &self,
         id: types::Id,
         token_session_id: types::Id,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE,
+                &info::REVOKE_TOKEN_SESSION,
                 &[
                     "api",
                     "v1",
@@ -1095,16 +1183,14 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(
-                &info::POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE,
-                response,
-            )
-            .await
+        response::empty(&info::REVOKE_TOKEN_SESSION, response).await
     }
 
     /// Resend user verification link
     ///
     /// `POST /api/v1/users/ask-send-verify-email`
+    #[doc(alias = "/api/v1/users/ask-send-verify-email")]
+    #[doc(alias = "POST /api/v1/users/ask-send-verify-email")]
     pub async fn resend_email_to_verify_user(
         &self,
         body: types::ResendEmailToVerifyUserBody,
@@ -1123,6 +1209,8 @@ impl Client {
     /// Resend verification link to registration request email
     ///
     /// `POST /api/v1/users/registrations/ask-send-verify-email`
+    #[doc(alias = "/api/v1/users/registrations/ask-send-verify-email")]
+    #[doc(alias = "POST /api/v1/users/registrations/ask-send-verify-email")]
     pub async fn resend_email_to_verify_registration(
         &self,
         body: types::ResendEmailToVerifyRegistrationBody,
@@ -1148,20 +1236,22 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: Entity id
-    pub async fn verify_user(
+    #[doc(alias = "/api/v1/users/{id}/verify-email")]
+    #[doc(alias = "POST /api/v1/users/{id}/verify-email")]
+    pub async fn verify_user_email(
         &self,
         id: types::Id,
-        body: types::VerifyUserBody,
+        body: types::VerifyUserEmailBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::VERIFY_USER,
+                &info::VERIFY_USER_EMAIL,
                 &["api", "v1", "users", &id.to_param(), "verify-email"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::VERIFY_USER, response).await
+        response::empty(&info::VERIFY_USER_EMAIL, response).await
     }
 
     /// Verify a registration email
@@ -1173,6 +1263,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `registration_id`: Registration ID
+    #[doc(alias = "/api/v1/users/registrations/{registrationId}/verify-email")]
+    #[doc(alias = "POST /api/v1/users/registrations/{registrationId}/verify-email")]
     pub async fn verify_registration_email(
         &self,
         registration_id: types::Id,
@@ -1201,19 +1293,21 @@ impl Client {
     /// `POST /api/v1/users/ask-reset-password`
     ///
     /// An email containing a reset password link
-    pub async fn post_users_ask_reset_password(
+    #[doc(alias = "/api/v1/users/ask-reset-password")]
+    #[doc(alias = "POST /api/v1/users/ask-reset-password")]
+    pub async fn request_password_reset(
         &self,
-        body: types::PostUsersAskResetPasswordBody,
+        body: types::RequestPasswordResetBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_USERS_ASK_RESET_PASSWORD,
+                &info::REQUEST_PASSWORD_RESET,
                 &["api", "v1", "users", "ask-reset-password"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_USERS_ASK_RESET_PASSWORD, response).await
+        response::empty(&info::REQUEST_PASSWORD_RESET, response).await
     }
 
     /// Reset password
@@ -1222,20 +1316,22 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: Entity id
-    pub async fn post_users_by_id_reset_password(
+    #[doc(alias = "/api/v1/users/{id}/reset-password")]
+    #[doc(alias = "POST /api/v1/users/{id}/reset-password")]
+    pub async fn reset_password(
         &self,
         id: types::Id,
-        body: types::PostUsersByIdResetPasswordBody,
+        body: types::ResetPasswordBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_USERS_BY_ID_RESET_PASSWORD,
+                &info::RESET_PASSWORD,
                 &["api", "v1", "users", &id.to_param(), "reset-password"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_USERS_BY_ID_RESET_PASSWORD, response).await
+        response::empty(&info::RESET_PASSWORD, response).await
     }
 
     /// Request two factor auth
@@ -1248,6 +1344,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: Entity id
+    #[doc(alias = "/api/v1/users/{id}/two-factor/request")]
+    #[doc(alias = "POST /api/v1/users/{id}/two-factor/request")]
     pub async fn request_two_factor(
         &self,
         id: types::Id,
@@ -1277,6 +1375,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: Entity id
+    #[doc(alias = "/api/v1/users/{id}/two-factor/confirm-request")]
+    #[doc(alias = "POST /api/v1/users/{id}/two-factor/confirm-request")]
     pub async fn confirm_two_factor_request(
         &self,
         id: types::Id,
@@ -1303,6 +1403,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: Entity id
+    #[doc(alias = "/api/v1/users/{id}/two-factor/disable")]
+    #[doc(alias = "POST /api/v1/users/{id}/two-factor/disable")]
     pub async fn disable_two_factor(
         &self,
         id: types::Id,
@@ -1331,17 +1433,19 @@ impl Client {
     /// - `user_id`: User id
     /// - `x_upload_content_length`: Number of bytes that will be uploaded in subsequent requests. Set this value to the size of the file you are uploading.
     /// - `x_upload_content_type`: MIME type of the file that you are uploading. Depending on your instance settings, acceptable values might vary.
-    pub async fn user_import_resumable_init(
+    #[doc(alias = "/api/v1/users/{userId}/imports/import-resumable")]
+    #[doc(alias = "POST /api/v1/users/{userId}/imports/import-resumable")]
+    pub async fn start_user_import(
         &self,
         user_id: types::Id,
         x_upload_content_length: i64,
         x_upload_content_type: impl Into<String>,
         body: types::UserImportResumable,
-    ) -> Result<UserImportResumableInitOutcome, Error> {
+    ) -> Result<StartUserImportOutcome, Error> {
         let x_upload_content_type = x_upload_content_type.into();
         let mut call = self
             .call(
-                &info::USER_IMPORT_RESUMABLE_INIT,
+                &info::START_USER_IMPORT,
                 &[
                     "api",
                     "v1",
@@ -1360,24 +1464,24 @@ impl Client {
             201 => {
                 let location = response::header::<
                     String,
-                >(&info::USER_IMPORT_RESUMABLE_INIT, &response, "location")?;
-                Ok(UserImportResumableInitOutcome::Created {
+                >(&info::START_USER_IMPORT, &response, "location")?;
+                Ok(StartUserImportOutcome::Created {
                     location,
                 })
             }
             200 => {
                 let location = response::header::<
                     String,
-                >(&info::USER_IMPORT_RESUMABLE_INIT, &response, "location")?;
+                >(&info::START_USER_IMPORT, &response, "location")?;
                 let range = response::header::<
                     String,
-                >(&info::USER_IMPORT_RESUMABLE_INIT, &response, "range")?;
-                Ok(UserImportResumableInitOutcome::Ok {
+                >(&info::START_USER_IMPORT, &response, "range")?;
+                Ok(StartUserImportOutcome::Ok {
                     location,
                     range,
                 })
             }
-            _ => Err(response::error(&info::USER_IMPORT_RESUMABLE_INIT, response).await),
+            _ => Err(response::error(&info::START_USER_IMPORT, response).await),
         }
     }
 
@@ -1393,18 +1497,20 @@ impl Client {
     /// - `user_id`: User id
     /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
     /// - `content_range`: Specifies the bytes in the file that the request is uploading.
-    pub async fn user_import_resumable(
+    #[doc(alias = "/api/v1/users/{userId}/imports/import-resumable")]
+    #[doc(alias = "PUT /api/v1/users/{userId}/imports/import-resumable")]
+    pub async fn upload_user_import_chunk(
         &self,
         user_id: types::Id,
         upload_id: impl Into<String>,
         content_range: impl Into<String>,
         body: impl Into<bytes::Bytes>,
-    ) -> Result<UserImportResumableOutcome, Error> {
+    ) -> Result<UploadUserImportChunkOutcome, Error> {
         let upload_id = upload_id.into();
         let content_range = content_range.into();
         let mut call = self
             .call(
-                &info::USER_IMPORT_RESUMABLE,
+                &info::UPLOAD_USER_IMPORT_CHUNK,
                 &[
                     "api",
                     "v1",
@@ -1420,26 +1526,26 @@ impl Client {
         call.binary(body);
         let response = self.send(call).await?;
         match response.status().as_u16() {
-            204 => Ok(UserImportResumableOutcome::NoContent),
+            204 => Ok(UploadUserImportChunkOutcome::NoContent),
             308 => {
                 let range = response::header::<
                     String,
-                >(&info::USER_IMPORT_RESUMABLE, &response, "range")?;
-                Ok(UserImportResumableOutcome::ResumeIncomplete {
+                >(&info::UPLOAD_USER_IMPORT_CHUNK, &response, "range")?;
+                Ok(UploadUserImportChunkOutcome::ResumeIncomplete {
                     range,
                 })
             }
             200 => {
                 Ok(
-                    UserImportResumableOutcome::Ok(
+                    UploadUserImportChunkOutcome::Ok(
                         response::json::<
                             types::UserImportUploadResult,
-                        >(&info::USER_IMPORT_RESUMABLE, response)
+                        >(&info::UPLOAD_USER_IMPORT_CHUNK, response)
                             .await?,
                     ),
                 )
             }
-            _ => Err(response::error(&info::USER_IMPORT_RESUMABLE, response).await),
+            _ => Err(response::error(&info::UPLOAD_USER_IMPORT_CHUNK, response).await),
         }
     }
 
@@ -1454,7 +1560,9 @@ impl Client {
     /// Arguments:
     /// - `user_id`: User id
     /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
-    pub async fn user_import_resumable_cancel(
+    #[doc(alias = "/api/v1/users/{userId}/imports/import-resumable")]
+    #[doc(alias = "DELETE /api/v1/users/{userId}/imports/import-resumable")]
+    pub async fn cancel_user_import(
         &self,
         user_id: types::Id,
         upload_id: impl Into<String>,
@@ -1462,7 +1570,7 @@ impl Client {
         let upload_id = upload_id.into();
         let mut call = self
             .call(
-                &info::USER_IMPORT_RESUMABLE_CANCEL,
+                &info::CANCEL_USER_IMPORT,
                 &[
                     "api",
                     "v1",
@@ -1475,7 +1583,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.query("upload_id", &upload_id);
         let response = self.send(call).await?;
-        response::empty(&info::USER_IMPORT_RESUMABLE_CANCEL, response).await
+        response::empty(&info::CANCEL_USER_IMPORT, response).await
     }
 
     /// Get latest user import
@@ -1488,6 +1596,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `user_id`: User id
+    #[doc(alias = "/api/v1/users/{userId}/imports/latest")]
+    #[doc(alias = "GET /api/v1/users/{userId}/imports/latest")]
     pub async fn get_latest_user_import(
         &self,
         user_id: types::Id,
@@ -1515,6 +1625,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `user_id`: User id
+    #[doc(alias = "/api/v1/users/{userId}/exports/request")]
+    #[doc(alias = "POST /api/v1/users/{userId}/exports/request")]
     pub async fn request_user_export(
         &self,
         user_id: types::Id,
@@ -1544,6 +1656,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `user_id`: User id
+    #[doc(alias = "/api/v1/users/{userId}/exports")]
+    #[doc(alias = "GET /api/v1/users/{userId}/exports")]
     pub async fn list_user_exports(
         &self,
         user_id: types::Id,
@@ -1572,6 +1686,8 @@ impl Client {
     /// Arguments:
     /// - `user_id`: User id
     /// - `id`: Entity id
+    #[doc(alias = "/api/v1/users/{userId}/exports/{id}")]
+    #[doc(alias = "DELETE /api/v1/users/{userId}/exports/{id}")]
     pub async fn delete_user_export(
         &self,
         user_id: types::Id,
@@ -1592,11 +1708,13 @@ impl Client {
     /// `GET /api/v1/users/me`
     ///
     /// Requires authentication, with the role `user`.
-    pub async fn get_user_info(&self) -> Result<types::User, Error> {
-        let mut call = self.call(&info::GET_USER_INFO, &["api", "v1", "users", "me"]);
+    #[doc(alias = "/api/v1/users/me")]
+    #[doc(alias = "GET /api/v1/users/me")]
+    pub async fn get_my_user(&self) -> Result<types::User, Error> {
+        let mut call = self.call(&info::GET_MY_USER, &["api", "v1", "users", "me"]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<types::User>(&info::GET_USER_INFO, response).await
+        response::json::<types::User>(&info::GET_MY_USER, response).await
     }
 
     /// Update my user information
@@ -1604,12 +1722,14 @@ impl Client {
     /// `PUT /api/v1/users/me`
     ///
     /// Requires authentication, with the role `user`.
-    pub async fn put_user_info(&self, body: types::UpdateMe) -> Result<(), Error> {
-        let mut call = self.call(&info::PUT_USER_INFO, &["api", "v1", "users", "me"]);
+    #[doc(alias = "/api/v1/users/me")]
+    #[doc(alias = "PUT /api/v1/users/me")]
+    pub async fn update_my_user(&self, body: types::UpdateMe) -> Result<(), Error> {
+        let mut call = self.call(&info::UPDATE_MY_USER, &["api", "v1", "users", "me"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_USER_INFO, response).await
+        response::empty(&info::UPDATE_MY_USER, response).await
     }
 
     /// Delete my account
@@ -1619,11 +1739,13 @@ impl Client {
     /// Delete the authenticated user's account and all associated data
     ///
     /// Requires authentication, with the role `user`.
-    pub async fn delete_me(&self) -> Result<(), Error> {
-        let mut call = self.call(&info::DELETE_ME, &["api", "v1", "users", "me"]);
+    #[doc(alias = "/api/v1/users/me")]
+    #[doc(alias = "DELETE /api/v1/users/me")]
+    pub async fn delete_my_user(&self) -> Result<(), Error> {
+        let mut call = self.call(&info::DELETE_MY_USER, &["api", "v1", "users", "me"]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_ME, response).await
+        response::empty(&info::DELETE_MY_USER, response).await
     }
 
     /// List comments on user's videos
@@ -1634,9 +1756,11 @@ impl Client {
     ///
     /// Requires authentication.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetUsersMeVideosComments`]).
-    pub fn get_users_me_videos_comments(&self) -> GetUsersMeVideosComments {
-        GetUsersMeVideosComments {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListMyVideoComments`]).
+    #[doc(alias = "/api/v1/users/me/videos/comments")]
+    #[doc(alias = "GET /api/v1/users/me/videos/comments")]
+    pub fn list_my_video_comments(&self) -> ListMyVideoComments {
+        ListMyVideoComments {
             client: self.clone(),
             search: None,
             search_account: None,
@@ -1655,9 +1779,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `user`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetUsersMeVideosImports`]).
-    pub fn get_users_me_videos_imports(&self) -> GetUsersMeVideosImports {
-        GetUsersMeVideosImports {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListMyVideoImports`]).
+    #[doc(alias = "/api/v1/users/me/videos/imports")]
+    #[doc(alias = "GET /api/v1/users/me/videos/imports")]
+    pub fn list_my_video_imports(&self) -> ListMyVideoImports {
+        ListMyVideoImports {
             client: self.clone(),
             start: None,
             count: None,
@@ -1670,15 +1796,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_users_me_videos_imports`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_my_video_imports`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetUsersMeVideosImports::stream`] on the request builder.
-    pub fn get_users_me_videos_imports_stream(
+    /// To set filters, use [`ListMyVideoImports::stream`] on the request builder.
+    pub fn list_my_video_imports_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::VideoImport, Error>,
     > + Send + 'static {
-        self.get_users_me_videos_imports().stream()
+        self.list_my_video_imports().stream()
     }
 
     /// Get my user used quota
@@ -1686,19 +1812,21 @@ impl Client {
     /// `GET /api/v1/users/me/video-quota-used`
     ///
     /// Requires authentication, with the role `user`.
-    pub async fn get_users_me_video_quota_used(
+    #[doc(alias = "/api/v1/users/me/video-quota-used")]
+    #[doc(alias = "GET /api/v1/users/me/video-quota-used")]
+    pub async fn get_my_video_quota_used(
         &self,
-    ) -> Result<types::GetUsersMeVideoQuotaUsedResponse, Error> {
+    ) -> Result<types::GetMyVideoQuotaUsedResponse, Error> {
         let mut call = self
             .call(
-                &info::GET_USERS_ME_VIDEO_QUOTA_USED,
+                &info::GET_MY_VIDEO_QUOTA_USED,
                 &["api", "v1", "users", "me", "video-quota-used"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
-            types::GetUsersMeVideoQuotaUsedResponse,
-        >(&info::GET_USERS_ME_VIDEO_QUOTA_USED, response)
+            types::GetMyVideoQuotaUsedResponse,
+        >(&info::GET_MY_VIDEO_QUOTA_USED, response)
             .await
     }
 
@@ -1710,14 +1838,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `video_id_or_uuid`: Video id or UUID
-    pub async fn get_users_me_videos_by_video_id_or_uuid_rating(
+    #[doc(alias = "/api/v1/users/me/videos/{videoIdOrUUID}/rating")]
+    #[doc(alias = "GET /api/v1/users/me/videos/{videoIdOrUUID}/rating")]
+    pub async fn get_my_video_rating(
         &self,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
     ) -> Result<types::GetMeVideoRating, Error> {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &info::GET_USERS_ME_VIDEOS_BY_VIDEO_ID_OR_UUID_RATING,
+                &info::GET_MY_VIDEO_RATING,
                 &[
                     "api",
                     "v1",
@@ -1730,9 +1860,7 @@ impl Client {
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<
-            types::GetMeVideoRating,
-        >(&info::GET_USERS_ME_VIDEOS_BY_VIDEO_ID_OR_UUID_RATING, response)
+        response::json::<types::GetMeVideoRating>(&info::GET_MY_VIDEO_RATING, response)
             .await
     }
 
@@ -1742,9 +1870,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `user`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetUsersMeVideos`]).
-    pub fn get_users_me_videos(&self) -> GetUsersMeVideos {
-        GetUsersMeVideos {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListMyVideos`]).
+    #[doc(alias = "/api/v1/users/me/videos")]
+    #[doc(alias = "GET /api/v1/users/me/videos")]
+    pub fn list_my_videos(&self) -> ListMyVideos {
+        ListMyVideos {
             client: self.clone(),
             channel_name_one_of: None,
             start: None,
@@ -1775,13 +1905,13 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_users_me_videos`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_my_videos`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetUsersMeVideos::stream`] on the request builder.
-    pub fn get_users_me_videos_stream(
+    /// To set filters, use [`ListMyVideos::stream`] on the request builder.
+    pub fn list_my_videos_stream(
         &self,
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
-        self.get_users_me_videos().stream()
+        self.list_my_videos().stream()
     }
 
     /// List my user subscriptions
@@ -1790,9 +1920,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `user`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetUsersMeSubscriptions`]).
-    pub fn get_users_me_subscriptions(&self) -> GetUsersMeSubscriptions {
-        GetUsersMeSubscriptions {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListMySubscriptions`]).
+    #[doc(alias = "/api/v1/users/me/subscriptions")]
+    #[doc(alias = "GET /api/v1/users/me/subscriptions")]
+    pub fn list_my_subscriptions(&self) -> ListMySubscriptions {
+        ListMySubscriptions {
             client: self.clone(),
             start: None,
             count: None,
@@ -1800,15 +1932,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_users_me_subscriptions`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_my_subscriptions`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetUsersMeSubscriptions::stream`] on the request builder.
-    pub fn get_users_me_subscriptions_stream(
+    /// To set filters, use [`ListMySubscriptions::stream`] on the request builder.
+    pub fn list_my_subscriptions_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::VideoChannelListDataItem, Error>,
     > + Send + 'static {
-        self.get_users_me_subscriptions().stream()
+        self.list_my_subscriptions().stream()
     }
 
     /// Add subscription to my user
@@ -1816,19 +1948,15 @@ impl Client {
     /// `POST /api/v1/users/me/subscriptions`
     ///
     /// Requires authentication, with the role `user`.
-    pub async fn post_users_me_subscriptions(
-        &self,
-        body: types::PostUsersMeSubscriptionsBody,
-    ) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/users/me/subscriptions")]
+    #[doc(alias = "POST /api/v1/users/me/subscriptions")]
+    pub async fn subscribe(&self, body: types::SubscribeBody) -> Result<(), Error> {
         let mut call = self
-            .call(
-                &info::POST_USERS_ME_SUBSCRIPTIONS,
-                &["api", "v1", "users", "me", "subscriptions"],
-            );
+            .call(&info::SUBSCRIBE, &["api", "v1", "users", "me", "subscriptions"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_USERS_ME_SUBSCRIPTIONS, response).await
+        response::empty(&info::SUBSCRIBE, response).await
     }
 
     /// Get if subscriptions exist for my user
@@ -1839,14 +1967,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `uris`: list of uris to check if each is part of the user subscriptions
-    pub async fn get_users_me_subscriptions_exist(
+    #[doc(alias = "/api/v1/users/me/subscriptions/exist")]
+    #[doc(alias = "GET /api/v1/users/me/subscriptions/exist")]
+    pub async fn check_my_subscriptions(
         &self,
         uris: impl IntoIterator<Item = impl Into<String>>,
     ) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
         let uris = uris.into_iter().map(Into::into).collect::<Vec<_>>();
         let mut call = self
             .call(
-                &info::GET_USERS_ME_SUBSCRIPTIONS_EXIST,
+                &info::CHECK_MY_SUBSCRIPTIONS,
                 &["api", "v1", "users", "me", "subscriptions", "exist"],
             );
         call.accept("application/json");
@@ -1854,7 +1984,7 @@ impl Client {
         let response = self.send(call).await?;
         response::json::<
             serde_json::Map<String, serde_json::Value>,
-        >(&info::GET_USERS_ME_SUBSCRIPTIONS_EXIST, response)
+        >(&info::CHECK_MY_SUBSCRIPTIONS, response)
             .await
     }
 
@@ -1864,9 +1994,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `user`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetUsersMeSubscriptionsVideos`]).
-    pub fn get_users_me_subscriptions_videos(&self) -> GetUsersMeSubscriptionsVideos {
-        GetUsersMeSubscriptionsVideos {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListMySubscriptionVideos`]).
+    #[doc(alias = "/api/v1/users/me/subscriptions/videos")]
+    #[doc(alias = "GET /api/v1/users/me/subscriptions/videos")]
+    pub fn list_my_subscription_videos(&self) -> ListMySubscriptionVideos {
+        ListMySubscriptionVideos {
             client: self.clone(),
             start: None,
             count: None,
@@ -1895,13 +2027,13 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_users_me_subscriptions_videos`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_my_subscription_videos`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetUsersMeSubscriptionsVideos::stream`] on the request builder.
-    pub fn get_users_me_subscriptions_videos_stream(
+    /// To set filters, use [`ListMySubscriptionVideos::stream`] on the request builder.
+    pub fn list_my_subscription_videos_stream(
         &self,
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
-        self.get_users_me_subscriptions_videos().stream()
+        self.list_my_subscription_videos().stream()
     }
 
     /// Get subscription of my user
@@ -1912,14 +2044,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `subscription_handle`: The subscription handle
-    pub async fn get_users_me_subscriptions_by_subscription_handle(
+    #[doc(alias = "/api/v1/users/me/subscriptions/{subscriptionHandle}")]
+    #[doc(alias = "GET /api/v1/users/me/subscriptions/{subscriptionHandle}")]
+    pub async fn get_my_subscription(
         &self,
         subscription_handle: impl Into<String>,
     ) -> Result<types::VideoChannel, Error> {
         let subscription_handle = subscription_handle.into();
         let mut call = self
             .call(
-                &info::GET_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE,
+                &info::GET_MY_SUBSCRIPTION,
                 &[
                     "api",
                     "v1",
@@ -1931,10 +2065,7 @@ impl Client {
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<
-            types::VideoChannel,
-        >(&info::GET_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE, response)
-            .await
+        response::json::<types::VideoChannel>(&info::GET_MY_SUBSCRIPTION, response).await
     }
 
     /// Delete subscription of my user
@@ -1945,14 +2076,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `subscription_handle`: The subscription handle
-    pub async fn delete_users_me_subscriptions_by_subscription_handle(
+    #[doc(alias = "/api/v1/users/me/subscriptions/{subscriptionHandle}")]
+    #[doc(alias = "DELETE /api/v1/users/me/subscriptions/{subscriptionHandle}")]
+    pub async fn unsubscribe(
         &self,
         subscription_handle: impl Into<String>,
     ) -> Result<(), Error> {
         let subscription_handle = subscription_handle.into();
         let mut call = self
             .call(
-                &info::DELETE_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE,
+                &info::UNSUBSCRIBE,
                 &[
                     "api",
                     "v1",
@@ -1964,11 +2097,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(
-                &info::DELETE_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE,
-                response,
-            )
-            .await
+        response::empty(&info::UNSUBSCRIBE, response).await
     }
 
     /// List my notifications
@@ -1977,9 +2106,11 @@ impl Client {
     ///
     /// Requires authentication.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetUsersMeNotifications`]).
-    pub fn get_users_me_notifications(&self) -> GetUsersMeNotifications {
-        GetUsersMeNotifications {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListMyNotifications`]).
+    #[doc(alias = "/api/v1/users/me/notifications")]
+    #[doc(alias = "GET /api/v1/users/me/notifications")]
+    pub fn list_my_notifications(&self) -> ListMyNotifications {
+        ListMyNotifications {
             client: self.clone(),
             type_one_of: None,
             unread: None,
@@ -1989,15 +2120,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_users_me_notifications`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_my_notifications`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetUsersMeNotifications::stream`] on the request builder.
-    pub fn get_users_me_notifications_stream(
+    /// To set filters, use [`ListMyNotifications::stream`] on the request builder.
+    pub fn list_my_notifications_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::Notification, Error>,
     > + Send + 'static {
-        self.get_users_me_notifications().stream()
+        self.list_my_notifications().stream()
     }
 
     /// Mark notifications as read by their id
@@ -2005,19 +2136,21 @@ impl Client {
     /// `POST /api/v1/users/me/notifications/read`
     ///
     /// Requires authentication.
-    pub async fn post_users_me_notifications_read(
+    #[doc(alias = "/api/v1/users/me/notifications/read")]
+    #[doc(alias = "POST /api/v1/users/me/notifications/read")]
+    pub async fn mark_my_notifications_read(
         &self,
-        body: types::PostUsersMeNotificationsReadBody,
+        body: types::MarkMyNotificationsReadBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_USERS_ME_NOTIFICATIONS_READ,
+                &info::MARK_MY_NOTIFICATIONS_READ,
                 &["api", "v1", "users", "me", "notifications", "read"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_USERS_ME_NOTIFICATIONS_READ, response).await
+        response::empty(&info::MARK_MY_NOTIFICATIONS_READ, response).await
     }
 
     /// Mark all my notification as read
@@ -2025,15 +2158,17 @@ impl Client {
     /// `POST /api/v1/users/me/notifications/read-all`
     ///
     /// Requires authentication.
-    pub async fn post_users_me_notifications_read_all(&self) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/users/me/notifications/read-all")]
+    #[doc(alias = "POST /api/v1/users/me/notifications/read-all")]
+    pub async fn mark_all_my_notifications_read(&self) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_USERS_ME_NOTIFICATIONS_READ_ALL,
+                &info::MARK_ALL_MY_NOTIFICATIONS_READ,
                 &["api", "v1", "users", "me", "notifications", "read-all"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::POST_USERS_ME_NOTIFICATIONS_READ_ALL, response).await
+        response::empty(&info::MARK_ALL_MY_NOTIFICATIONS_READ, response).await
     }
 
     /// Update my notification settings
@@ -2041,19 +2176,21 @@ impl Client {
     /// `PUT /api/v1/users/me/notification-settings`
     ///
     /// Requires authentication.
-    pub async fn put_users_me_notification_settings(
+    #[doc(alias = "/api/v1/users/me/notification-settings")]
+    #[doc(alias = "PUT /api/v1/users/me/notification-settings")]
+    pub async fn update_my_notification_settings(
         &self,
         body: types::UserNotificationSettings,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::PUT_USERS_ME_NOTIFICATION_SETTINGS,
+                &info::UPDATE_MY_NOTIFICATION_SETTINGS,
                 &["api", "v1", "users", "me", "notification-settings"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_USERS_ME_NOTIFICATION_SETTINGS, response).await
+        response::empty(&info::UPDATE_MY_NOTIFICATION_SETTINGS, response).await
     }
 
     /// Mark feature info as read
@@ -2063,19 +2200,21 @@ impl Client {
     /// **PeerTube >= v8.0.0
     ///
     /// Requires authentication, with the role `user`.
-    pub async fn post_users_me_new_feature_info_read(
+    #[doc(alias = "/api/v1/users/me/new-feature-info/read")]
+    #[doc(alias = "POST /api/v1/users/me/new-feature-info/read")]
+    pub async fn mark_new_feature_info_read(
         &self,
-        body: types::PostUsersMeNewFeatureInfoReadBody,
+        body: types::MarkNewFeatureInfoReadBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_USERS_ME_NEW_FEATURE_INFO_READ,
+                &info::MARK_NEW_FEATURE_INFO_READ,
                 &["api", "v1", "users", "me", "new-feature-info", "read"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_USERS_ME_NEW_FEATURE_INFO_READ, response).await
+        response::empty(&info::MARK_NEW_FEATURE_INFO_READ, response).await
     }
 
     /// List watched videos history
@@ -2084,9 +2223,11 @@ impl Client {
     ///
     /// Requires authentication.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetUsersMeHistoryVideos`]).
-    pub fn get_users_me_history_videos(&self) -> GetUsersMeHistoryVideos {
-        GetUsersMeHistoryVideos {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListMyHistory`]).
+    #[doc(alias = "/api/v1/users/me/history/videos")]
+    #[doc(alias = "GET /api/v1/users/me/history/videos")]
+    pub fn list_my_history(&self) -> ListMyHistory {
+        ListMyHistory {
             client: self.clone(),
             start: None,
             count: None,
@@ -2094,13 +2235,13 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_users_me_history_videos`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_my_history`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetUsersMeHistoryVideos::stream`] on the request builder.
-    pub fn get_users_me_history_videos_stream(
+    /// To set filters, use [`ListMyHistory::stream`] on the request builder.
+    pub fn list_my_history_stream(
         &self,
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
-        self.get_users_me_history_videos().stream()
+        self.list_my_history().stream()
     }
 
     /// Delete history element
@@ -2111,14 +2252,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `video_id_or_uuid`: Video id or UUID
-    pub async fn delete_users_me_history_videos_by_video_id_or_uuid(
+    #[doc(alias = "/api/v1/users/me/history/videos/{videoIdOrUUID}")]
+    #[doc(alias = "DELETE /api/v1/users/me/history/videos/{videoIdOrUUID}")]
+    pub async fn delete_my_history_video(
         &self,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
     ) -> Result<(), Error> {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &info::DELETE_USERS_ME_HISTORY_VIDEOS_BY_VIDEO_ID_OR_UUID,
+                &info::DELETE_MY_HISTORY_VIDEO,
                 &[
                     "api",
                     "v1",
@@ -2131,11 +2274,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(
-                &info::DELETE_USERS_ME_HISTORY_VIDEOS_BY_VIDEO_ID_OR_UUID,
-                response,
-            )
-            .await
+        response::empty(&info::DELETE_MY_HISTORY_VIDEO, response).await
     }
 
     /// Clear video history
@@ -2143,19 +2282,21 @@ impl Client {
     /// `POST /api/v1/users/me/history/videos/remove`
     ///
     /// Requires authentication.
-    pub async fn post_users_me_history_videos_remove(
+    #[doc(alias = "/api/v1/users/me/history/videos/remove")]
+    #[doc(alias = "POST /api/v1/users/me/history/videos/remove")]
+    pub async fn clear_my_history(
         &self,
-        body: types::PostUsersMeHistoryVideosRemoveBody,
+        body: types::ClearMyHistoryBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_USERS_ME_HISTORY_VIDEOS_REMOVE,
+                &info::CLEAR_MY_HISTORY,
                 &["api", "v1", "users", "me", "history", "videos", "remove"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_USERS_ME_HISTORY_VIDEOS_REMOVE, response).await
+        response::empty(&info::CLEAR_MY_HISTORY, response).await
     }
 
     /// Update my user avatar
@@ -2163,21 +2304,23 @@ impl Client {
     /// `POST /api/v1/users/me/avatar/pick`
     ///
     /// Requires authentication.
-    pub async fn post_users_me_avatar_pick(
+    #[doc(alias = "/api/v1/users/me/avatar/pick")]
+    #[doc(alias = "POST /api/v1/users/me/avatar/pick")]
+    pub async fn update_my_avatar(
         &self,
-        body: types::PostUsersMeAvatarPickBody,
-    ) -> Result<types::PostUsersMeAvatarPickResponse, Error> {
+        body: types::UpdateMyAvatarBody,
+    ) -> Result<types::UpdateMyAvatarResponse, Error> {
         let mut call = self
             .call(
-                &info::POST_USERS_ME_AVATAR_PICK,
+                &info::UPDATE_MY_AVATAR,
                 &["api", "v1", "users", "me", "avatar", "pick"],
             );
         call.accept("application/json");
         call.multipart(&body);
         let response = self.send(call).await?;
         response::json::<
-            types::PostUsersMeAvatarPickResponse,
-        >(&info::POST_USERS_ME_AVATAR_PICK, response)
+            types::UpdateMyAvatarResponse,
+        >(&info::UPDATE_MY_AVATAR, response)
             .await
     }
 
@@ -2186,15 +2329,14 @@ impl Client {
     /// `DELETE /api/v1/users/me/avatar`
     ///
     /// Requires authentication.
-    pub async fn delete_users_me_avatar(&self) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/users/me/avatar")]
+    #[doc(alias = "DELETE /api/v1/users/me/avatar")]
+    pub async fn delete_my_avatar(&self) -> Result<(), Error> {
         let mut call = self
-            .call(
-                &info::DELETE_USERS_ME_AVATAR,
-                &["api", "v1", "users", "me", "avatar"],
-            );
+            .call(&info::DELETE_MY_AVATAR, &["api", "v1", "users", "me", "avatar"]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_USERS_ME_AVATAR, response).await
+        response::empty(&info::DELETE_MY_AVATAR, response).await
     }
 
     /// Register a user
@@ -2202,6 +2344,8 @@ impl Client {
     /// `POST /api/v1/users/register`
     ///
     /// Signup has to be enabled and signup approval is not required
+    #[doc(alias = "/api/v1/users/register")]
+    #[doc(alias = "POST /api/v1/users/register")]
     pub async fn register_user(
         &self,
         body: types::RegisterUser,
@@ -2220,6 +2364,8 @@ impl Client {
     /// `POST /api/v1/users/registrations/request`
     ///
     /// Signup has to be enabled and require approval on the instance
+    #[doc(alias = "/api/v1/users/registrations/request")]
+    #[doc(alias = "POST /api/v1/users/registrations/request")]
     pub async fn request_registration(
         &self,
         body: types::UserRegistrationRequest,
@@ -2246,6 +2392,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `registration_id`: Registration ID
+    #[doc(alias = "/api/v1/users/registrations/{registrationId}/accept")]
+    #[doc(alias = "POST /api/v1/users/registrations/{registrationId}/accept")]
     pub async fn accept_registration(
         &self,
         registration_id: types::Id,
@@ -2277,6 +2425,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `registration_id`: Registration ID
+    #[doc(alias = "/api/v1/users/registrations/{registrationId}/reject")]
+    #[doc(alias = "POST /api/v1/users/registrations/{registrationId}/reject")]
     pub async fn reject_registration(
         &self,
         registration_id: types::Id,
@@ -2310,6 +2460,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `registration_id`: Registration ID
+    #[doc(alias = "/api/v1/users/registrations/{registrationId}")]
+    #[doc(alias = "DELETE /api/v1/users/registrations/{registrationId}")]
     pub async fn delete_registration(
         &self,
         registration_id: types::Id,
@@ -2331,6 +2483,8 @@ impl Client {
     /// Requires authentication, with the role `admin` or `moderator`.
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListRegistrations`]).
+    #[doc(alias = "/api/v1/users/registrations")]
+    #[doc(alias = "GET /api/v1/users/registrations")]
     pub fn list_registrations(&self) -> ListRegistrations {
         ListRegistrations {
             client: self.clone(),
@@ -2361,9 +2515,11 @@ impl Client {
     ///
     /// Requires authentication.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideosOwnership`]).
-    pub fn get_videos_ownership(&self) -> GetVideosOwnership {
-        GetVideosOwnership {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListMyVideoOwnershipChanges`]).
+    #[doc(alias = "/api/v1/videos/ownership")]
+    #[doc(alias = "GET /api/v1/videos/ownership")]
+    pub fn list_my_video_ownership_changes(&self) -> ListMyVideoOwnershipChanges {
+        ListMyVideoOwnershipChanges {
             client: self.clone(),
             start: None,
             count: None,
@@ -2371,15 +2527,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_videos_ownership`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_my_video_ownership_changes`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetVideosOwnership::stream`] on the request builder.
-    pub fn get_videos_ownership_stream(
+    /// To set filters, use [`ListMyVideoOwnershipChanges::stream`] on the request builder.
+    pub fn list_my_video_ownership_changes_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::ChangeOwnership, Error>,
     > + Send + 'static {
-        self.get_videos_ownership().stream()
+        self.list_my_video_ownership_changes().stream()
     }
 
     /// Accept ownership change request
@@ -2390,21 +2546,23 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn post_videos_ownership_by_id_accept(
+    #[doc(alias = "/api/v1/videos/ownership/{id}/accept")]
+    #[doc(alias = "POST /api/v1/videos/ownership/{id}/accept")]
+    pub async fn accept_video_ownership_change(
         &self,
         id: impl Into<types::IdOrUUID>,
-        body: types::PostVideosOwnershipByIdAcceptBody,
+        body: types::AcceptVideoOwnershipChangeBody,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
             .call(
-                &info::POST_VIDEOS_OWNERSHIP_BY_ID_ACCEPT,
+                &info::ACCEPT_VIDEO_OWNERSHIP_CHANGE,
                 &["api", "v1", "videos", "ownership", &id.to_param(), "accept"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_VIDEOS_OWNERSHIP_BY_ID_ACCEPT, response).await
+        response::empty(&info::ACCEPT_VIDEO_OWNERSHIP_CHANGE, response).await
     }
 
     /// Refuse ownership change request
@@ -2415,19 +2573,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn post_videos_ownership_by_id_refuse(
+    #[doc(alias = "/api/v1/videos/ownership/{id}/refuse")]
+    #[doc(alias = "POST /api/v1/videos/ownership/{id}/refuse")]
+    pub async fn reject_video_ownership_change(
         &self,
         id: impl Into<types::IdOrUUID>,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
             .call(
-                &info::POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE,
+                &info::REJECT_VIDEO_OWNERSHIP_CHANGE,
                 &["api", "v1", "videos", "ownership", &id.to_param(), "refuse"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE, response).await
+        response::empty(&info::REJECT_VIDEO_OWNERSHIP_CHANGE, response).await
     }
 
     /// Delete ownership change request
@@ -2440,19 +2600,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn delete_videos_ownership_by_id(
+    #[doc(alias = "/api/v1/videos/ownership/{id}")]
+    #[doc(alias = "DELETE /api/v1/videos/ownership/{id}")]
+    pub async fn delete_video_ownership_change(
         &self,
         id: impl Into<types::IdOrUUID>,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
             .call(
-                &info::DELETE_VIDEOS_OWNERSHIP_BY_ID,
+                &info::DELETE_VIDEO_OWNERSHIP_CHANGE,
                 &["api", "v1", "videos", "ownership", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEOS_OWNERSHIP_BY_ID, response).await
+        response::empty(&info::DELETE_VIDEO_OWNERSHIP_CHANGE, response).await
     }
 
     /// List ownership change requests for a video
@@ -2466,13 +2628,15 @@ impl Client {
     /// Arguments:
     /// - `video_id_or_uuid`: Video id or UUID
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideosByVideoIdOrUuidOwnership`]).
-    pub fn get_videos_by_video_id_or_uuid_ownership(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListVideoOwnershipChanges`]).
+    #[doc(alias = "/api/v1/videos/{videoIdOrUUID}/ownership")]
+    #[doc(alias = "GET /api/v1/videos/{videoIdOrUUID}/ownership")]
+    pub fn list_video_ownership_changes(
         &self,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
-    ) -> GetVideosByVideoIdOrUuidOwnership {
+    ) -> ListVideoOwnershipChanges {
         let video_id_or_uuid = video_id_or_uuid.into();
-        GetVideosByVideoIdOrUuidOwnership {
+        ListVideoOwnershipChanges {
             client: self.clone(),
             video_id_or_uuid,
             state: None,
@@ -2482,16 +2646,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_videos_by_video_id_or_uuid_ownership`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_video_ownership_changes`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetVideosByVideoIdOrUuidOwnership::stream`] on the request builder.
-    pub fn get_videos_by_video_id_or_uuid_ownership_stream(
+    /// To set filters, use [`ListVideoOwnershipChanges::stream`] on the request builder.
+    pub fn list_video_ownership_changes_stream(
         &self,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
     ) -> impl futures_core::Stream<
         Item = Result<types::ChangeOwnership, Error>,
     > + Send + 'static {
-        self.get_videos_by_video_id_or_uuid_ownership(video_id_or_uuid).stream()
+        self.list_video_ownership_changes(video_id_or_uuid).stream()
     }
 
     /// Request ownership change
@@ -2502,22 +2666,23 @@ impl Client {
     ///
     /// Arguments:
     /// - `video_id_or_uuid`: Video id or UUID
-    pub async fn post_videos_by_video_id_or_uuid_give_ownership(
+    #[doc(alias = "/api/v1/videos/{videoIdOrUUID}/give-ownership")]
+    #[doc(alias = "POST /api/v1/videos/{videoIdOrUUID}/give-ownership")]
+    pub async fn give_video_ownership(
         &self,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
-        body: types::PostVideosByVideoIdOrUuidGiveOwnershipBody,
+        body: types::GiveVideoOwnershipBody,
     ) -> Result<(), Error> {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &info::POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP,
+                &info::GIVE_VIDEO_OWNERSHIP,
                 &["api", "v1", "videos", &video_id_or_uuid.to_param(), "give-ownership"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP, response)
-            .await
+        response::empty(&info::GIVE_VIDEO_OWNERSHIP, response).await
     }
 
     /// List channel ownership changes
@@ -2528,9 +2693,11 @@ impl Client {
     ///
     /// Requires authentication.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoChannelsOwnership`]).
-    pub fn get_video_channels_ownership(&self) -> GetVideoChannelsOwnership {
-        GetVideoChannelsOwnership {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListMyChannelOwnershipChanges`]).
+    #[doc(alias = "/api/v1/video-channels/ownership")]
+    #[doc(alias = "GET /api/v1/video-channels/ownership")]
+    pub fn list_my_channel_ownership_changes(&self) -> ListMyChannelOwnershipChanges {
+        ListMyChannelOwnershipChanges {
             client: self.clone(),
             start: None,
             count: None,
@@ -2538,15 +2705,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_video_channels_ownership`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_my_channel_ownership_changes`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetVideoChannelsOwnership::stream`] on the request builder.
-    pub fn get_video_channels_ownership_stream(
+    /// To set filters, use [`ListMyChannelOwnershipChanges::stream`] on the request builder.
+    pub fn list_my_channel_ownership_changes_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::ChangeOwnership, Error>,
     > + Send + 'static {
-        self.get_video_channels_ownership().stream()
+        self.list_my_channel_ownership_changes().stream()
     }
 
     /// Accept channel ownership change request
@@ -2557,20 +2724,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn post_video_channels_ownership_by_id_accept(
+    #[doc(alias = "/api/v1/video-channels/ownership/{id}/accept")]
+    #[doc(alias = "POST /api/v1/video-channels/ownership/{id}/accept")]
+    pub async fn accept_channel_ownership_change(
         &self,
         id: impl Into<types::IdOrUUID>,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
             .call(
-                &info::POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_ACCEPT,
+                &info::ACCEPT_CHANNEL_OWNERSHIP_CHANGE,
                 &["api", "v1", "video-channels", "ownership", &id.to_param(), "accept"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_ACCEPT, response)
-            .await
+        response::empty(&info::ACCEPT_CHANNEL_OWNERSHIP_CHANGE, response).await
     }
 
     /// Refuse channel ownership change request
@@ -2581,20 +2749,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn post_video_channels_ownership_by_id_refuse(
+    #[doc(alias = "/api/v1/video-channels/ownership/{id}/refuse")]
+    #[doc(alias = "POST /api/v1/video-channels/ownership/{id}/refuse")]
+    pub async fn reject_channel_ownership_change(
         &self,
         id: impl Into<types::IdOrUUID>,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
             .call(
-                &info::POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE,
+                &info::REJECT_CHANNEL_OWNERSHIP_CHANGE,
                 &["api", "v1", "video-channels", "ownership", &id.to_param(), "refuse"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE, response)
-            .await
+        response::empty(&info::REJECT_CHANNEL_OWNERSHIP_CHANGE, response).await
     }
 
     /// Delete channel ownership change request
@@ -2607,19 +2776,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn delete_video_channels_ownership_by_id(
+    #[doc(alias = "/api/v1/video-channels/ownership/{id}")]
+    #[doc(alias = "DELETE /api/v1/video-channels/ownership/{id}")]
+    pub async fn delete_channel_ownership_change(
         &self,
         id: impl Into<types::IdOrUUID>,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
             .call(
-                &info::DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID,
+                &info::DELETE_CHANNEL_OWNERSHIP_CHANGE,
                 &["api", "v1", "video-channels", "ownership", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID, response).await
+        response::empty(&info::DELETE_CHANNEL_OWNERSHIP_CHANGE, response).await
     }
 
     /// List ownership change requests for a channel
@@ -2633,13 +2804,15 @@ impl Client {
     /// Arguments:
     /// - `channel_handle`: The video channel handle
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoChannelsByChannelHandleOwnership`]).
-    pub fn get_video_channels_by_channel_handle_ownership(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListChannelOwnershipChanges`]).
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/ownership")]
+    #[doc(alias = "GET /api/v1/video-channels/{channelHandle}/ownership")]
+    pub fn list_channel_ownership_changes(
         &self,
         channel_handle: impl Into<String>,
-    ) -> GetVideoChannelsByChannelHandleOwnership {
+    ) -> ListChannelOwnershipChanges {
         let channel_handle = channel_handle.into();
-        GetVideoChannelsByChannelHandleOwnership {
+        ListChannelOwnershipChanges {
             client: self.clone(),
             channel_handle,
             state: None,
@@ -2649,16 +2822,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_video_channels_by_channel_handle_ownership`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_channel_ownership_changes`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetVideoChannelsByChannelHandleOwnership::stream`] on the request builder.
-    pub fn get_video_channels_by_channel_handle_ownership_stream(
+    /// To set filters, use [`ListChannelOwnershipChanges::stream`] on the request builder.
+    pub fn list_channel_ownership_changes_stream(
         &self,
         channel_handle: impl Into<String>,
     ) -> impl futures_core::Stream<
         Item = Result<types::ChangeOwnership, Error>,
     > + Send + 'static {
-        self.get_video_channels_by_channel_handle_ownership(channel_handle).stream()
+        self.list_channel_ownership_changes(channel_handle).stream()
     }
 
     /// Request channel ownership change
@@ -2669,15 +2842,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_handle`: The video channel handle
-    pub async fn post_video_channels_by_channel_handle_give_ownership(
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/give-ownership")]
+    #[doc(alias = "POST /api/v1/video-channels/{channelHandle}/give-ownership")]
+    pub async fn give_channel_ownership(
         &self,
         channel_handle: impl Into<String>,
-        body: types::PostVideoChannelsByChannelHandleGiveOwnershipBody,
+        body: types::GiveChannelOwnershipBody,
     ) -> Result<(), Error> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_GIVE_OWNERSHIP,
+                &info::GIVE_CHANNEL_OWNERSHIP,
                 &[
                     "api",
                     "v1",
@@ -2689,11 +2864,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(
-                &info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_GIVE_OWNERSHIP,
-                response,
-            )
-            .await
+        response::empty(&info::GIVE_CHANNEL_OWNERSHIP, response).await
     }
 
     /// Request video token
@@ -2708,6 +2879,8 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`RequestVideoToken`]).
+    #[doc(alias = "/api/v1/videos/{id}/token")]
+    #[doc(alias = "POST /api/v1/videos/{id}/token")]
     pub fn request_video_token(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -2730,30 +2903,34 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn post_videos_by_id_studio_edit(
+    #[doc(alias = "/api/v1/videos/{id}/studio/edit")]
+    #[doc(alias = "POST /api/v1/videos/{id}/studio/edit")]
+    pub async fn create_video_studio_task(
         &self,
         id: impl Into<types::IdOrUUID>,
-        body: types::PostVideosByIdStudioEditBody,
+        body: types::CreateVideoStudioTaskBody,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
             .call(
-                &info::POST_VIDEOS_BY_ID_STUDIO_EDIT,
+                &info::CREATE_VIDEO_STUDIO_TASK,
                 &["api", "v1", "videos", &id.to_param(), "studio", "edit"],
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_VIDEOS_BY_ID_STUDIO_EDIT, response).await
+        response::empty(&info::CREATE_VIDEO_STUDIO_TASK, response).await
     }
 
     /// List videos
     ///
     /// `GET /api/v1/videos`
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideos`]).
-    pub fn get_videos(&self) -> GetVideos {
-        GetVideos {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListVideos`]).
+    #[doc(alias = "/api/v1/videos")]
+    #[doc(alias = "GET /api/v1/videos")]
+    pub fn list_videos(&self) -> ListVideos {
+        ListVideos {
             client: self.clone(),
             start: None,
             count: None,
@@ -2782,44 +2959,48 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_videos`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_videos`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetVideos::stream`] on the request builder.
-    pub fn get_videos_stream(
+    /// To set filters, use [`ListVideos::stream`] on the request builder.
+    pub fn list_videos_stream(
         &self,
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
-        self.get_videos().stream()
+        self.list_videos().stream()
     }
 
     /// List available video categories
     ///
     /// `GET /api/v1/videos/categories`
-    pub async fn get_categories(
+    #[doc(alias = "/api/v1/videos/categories")]
+    #[doc(alias = "GET /api/v1/videos/categories")]
+    pub async fn list_video_categories(
         &self,
     ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
-            .call(&info::GET_CATEGORIES, &["api", "v1", "videos", "categories"]);
+            .call(&info::LIST_VIDEO_CATEGORIES, &["api", "v1", "videos", "categories"]);
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
             std::collections::BTreeMap<String, String>,
-        >(&info::GET_CATEGORIES, response)
+        >(&info::LIST_VIDEO_CATEGORIES, response)
             .await
     }
 
     /// List available video licences
     ///
     /// `GET /api/v1/videos/licences`
-    pub async fn get_licences(
+    #[doc(alias = "/api/v1/videos/licences")]
+    #[doc(alias = "GET /api/v1/videos/licences")]
+    pub async fn list_video_licences(
         &self,
     ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
-            .call(&info::GET_LICENCES, &["api", "v1", "videos", "licences"]);
+            .call(&info::LIST_VIDEO_LICENCES, &["api", "v1", "videos", "licences"]);
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
             std::collections::BTreeMap<String, String>,
-        >(&info::GET_LICENCES, response)
+        >(&info::LIST_VIDEO_LICENCES, response)
             .await
     }
 
@@ -2827,9 +3008,11 @@ impl Client {
     ///
     /// `GET /api/v1/videos/languages`
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetLanguages`]).
-    pub fn get_languages(&self) -> GetLanguages {
-        GetLanguages {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListVideoLanguages`]).
+    #[doc(alias = "/api/v1/videos/languages")]
+    #[doc(alias = "GET /api/v1/videos/languages")]
+    pub fn list_video_languages(&self) -> ListVideoLanguages {
+        ListVideoLanguages {
             client: self.clone(),
             scope: None,
         }
@@ -2838,19 +3021,21 @@ impl Client {
     /// List available video privacy policies
     ///
     /// `GET /api/v1/videos/privacies`
-    pub async fn get_video_privacy_policies(
+    #[doc(alias = "/api/v1/videos/privacies")]
+    #[doc(alias = "GET /api/v1/videos/privacies")]
+    pub async fn list_video_privacy_policies(
         &self,
     ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
             .call(
-                &info::GET_VIDEO_PRIVACY_POLICIES,
+                &info::LIST_VIDEO_PRIVACY_POLICIES,
                 &["api", "v1", "videos", "privacies"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
             std::collections::BTreeMap<String, String>,
-        >(&info::GET_VIDEO_PRIVACY_POLICIES, response)
+        >(&info::LIST_VIDEO_PRIVACY_POLICIES, response)
             .await
     }
 
@@ -2862,18 +3047,20 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn put_video(
+    #[doc(alias = "/api/v1/videos/{id}")]
+    #[doc(alias = "PUT /api/v1/videos/{id}")]
+    pub async fn update_video(
         &self,
         id: impl Into<types::IdOrUUID>,
-        body: types::PutVideoBody,
+        body: types::UpdateVideoBody,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
-            .call(&info::PUT_VIDEO, &["api", "v1", "videos", &id.to_param()]);
+            .call(&info::UPDATE_VIDEO, &["api", "v1", "videos", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_VIDEO, response).await
+        response::empty(&info::UPDATE_VIDEO, response).await
     }
 
     /// Get a video
@@ -2884,6 +3071,8 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideo`]).
+    #[doc(alias = "/api/v1/videos/{id}")]
+    #[doc(alias = "GET /api/v1/videos/{id}")]
     pub fn get_video(&self, id: impl Into<types::IdOrUUID>) -> GetVideo {
         let id = id.into();
         GetVideo {
@@ -2901,13 +3090,18 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn del_video(&self, id: impl Into<types::IdOrUUID>) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/videos/{id}")]
+    #[doc(alias = "DELETE /api/v1/videos/{id}")]
+    pub async fn delete_video(
+        &self,
+        id: impl Into<types::IdOrUUID>,
+    ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
-            .call(&info::DEL_VIDEO, &["api", "v1", "videos", &id.to_param()]);
+            .call(&info::DELETE_VIDEO, &["api", "v1", "videos", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DEL_VIDEO, response).await
+        response::empty(&info::DELETE_VIDEO, response).await
     }
 
     /// Notify user is watching a video
@@ -2918,18 +3112,23 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn add_view(
+    #[doc(alias = "/api/v1/videos/{id}/views")]
+    #[doc(alias = "POST /api/v1/videos/{id}/views")]
+    pub async fn add_video_view(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::UserViewingVideo,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
-            .call(&info::ADD_VIEW, &["api", "v1", "videos", &id.to_param(), "views"]);
+            .call(
+                &info::ADD_VIDEO_VIEW,
+                &["api", "v1", "videos", &id.to_param(), "views"],
+            );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::ADD_VIEW, response).await
+        response::empty(&info::ADD_VIDEO_VIEW, response).await
     }
 
     /// Get overall stats of a video
@@ -2941,13 +3140,15 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideosByIdStatsOverall`]).
-    pub fn get_videos_by_id_stats_overall(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoOverallStats`]).
+    #[doc(alias = "/api/v1/videos/{id}/stats/overall")]
+    #[doc(alias = "GET /api/v1/videos/{id}/stats/overall")]
+    pub fn get_video_overall_stats(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> GetVideosByIdStatsOverall {
+    ) -> GetVideoOverallStats {
         let id = id.into();
-        GetVideosByIdStatsOverall {
+        GetVideoOverallStats {
             client: self.clone(),
             id,
             start_date: None,
@@ -2964,13 +3165,15 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideosByIdStatsUserAgent`]).
-    pub fn get_videos_by_id_stats_user_agent(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoUserAgentStats`]).
+    #[doc(alias = "/api/v1/videos/{id}/stats/user-agent")]
+    #[doc(alias = "GET /api/v1/videos/{id}/stats/user-agent")]
+    pub fn get_video_user_agent_stats(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> GetVideosByIdStatsUserAgent {
+    ) -> GetVideoUserAgentStats {
         let id = id.into();
-        GetVideosByIdStatsUserAgent {
+        GetVideoUserAgentStats {
             client: self.clone(),
             id,
             start_date: None,
@@ -2986,21 +3189,23 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn get_videos_by_id_stats_retention(
+    #[doc(alias = "/api/v1/videos/{id}/stats/retention")]
+    #[doc(alias = "GET /api/v1/videos/{id}/stats/retention")]
+    pub async fn get_video_retention_stats(
         &self,
         id: impl Into<types::IdOrUUID>,
     ) -> Result<types::VideoStatsRetention, Error> {
         let id = id.into();
         let mut call = self
             .call(
-                &info::GET_VIDEOS_BY_ID_STATS_RETENTION,
+                &info::GET_VIDEO_RETENTION_STATS,
                 &["api", "v1", "videos", &id.to_param(), "stats", "retention"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
             types::VideoStatsRetention,
-        >(&info::GET_VIDEOS_BY_ID_STATS_RETENTION, response)
+        >(&info::GET_VIDEO_RETENTION_STATS, response)
             .await
     }
 
@@ -3014,15 +3219,17 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     /// - `metric`: The metric to get
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideosByIdStatsTimeseriesByMetric`]).
-    pub fn get_videos_by_id_stats_timeseries_by_metric(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoTimeseriesStats`]).
+    #[doc(alias = "/api/v1/videos/{id}/stats/timeseries/{metric}")]
+    #[doc(alias = "GET /api/v1/videos/{id}/stats/timeseries/{metric}")]
+    pub fn get_video_timeseries_stats(
         &self,
         id: impl Into<types::IdOrUUID>,
-        metric: impl Into<types::GetVideosByIdStatsTimeseriesByMetricMetric>,
-    ) -> GetVideosByIdStatsTimeseriesByMetric {
+        metric: impl Into<types::GetVideoTimeseriesStatsMetric>,
+    ) -> GetVideoTimeseriesStats {
         let id = id.into();
         let metric = metric.into();
-        GetVideosByIdStatsTimeseriesByMetric {
+        GetVideoTimeseriesStats {
             client: self.clone(),
             id,
             metric,
@@ -3038,16 +3245,20 @@ impl Client {
     /// Uses a single request to upload a video.
     ///
     /// Requires authentication.
-    pub async fn upload_legacy(
+    #[doc(alias = "/api/v1/videos/upload")]
+    #[doc(alias = "POST /api/v1/videos/upload")]
+    pub async fn upload_video_legacy(
         &self,
         body: types::VideoUploadRequestLegacy,
     ) -> Result<types::VideoUploadResponse, Error> {
         let mut call = self
-            .call(&info::UPLOAD_LEGACY, &["api", "v1", "videos", "upload"]);
+            .call(&info::UPLOAD_VIDEO_LEGACY, &["api", "v1", "videos", "upload"]);
         call.accept("application/json");
         call.multipart(&body);
         let response = self.send(call).await?;
-        response::json::<types::VideoUploadResponse>(&info::UPLOAD_LEGACY, response)
+        response::json::<
+            types::VideoUploadResponse,
+        >(&info::UPLOAD_VIDEO_LEGACY, response)
             .await
     }
 
@@ -3062,16 +3273,18 @@ impl Client {
     /// Arguments:
     /// - `x_upload_content_length`: Number of bytes that will be uploaded in subsequent requests. Set this value to the size of the file you are uploading.
     /// - `x_upload_content_type`: MIME type of the file that you are uploading. Depending on your instance settings, acceptable values might vary.
-    pub async fn upload_resumable_init(
+    #[doc(alias = "/api/v1/videos/upload-resumable")]
+    #[doc(alias = "POST /api/v1/videos/upload-resumable")]
+    pub async fn start_video_upload(
         &self,
         x_upload_content_length: i64,
         x_upload_content_type: impl Into<String>,
         body: types::VideoUploadRequestResumable,
-    ) -> Result<UploadResumableInitOutcome, Error> {
+    ) -> Result<StartVideoUploadOutcome, Error> {
         let x_upload_content_type = x_upload_content_type.into();
         let mut call = self
             .call(
-                &info::UPLOAD_RESUMABLE_INIT,
+                &info::START_VIDEO_UPLOAD,
                 &["api", "v1", "videos", "upload-resumable"],
             );
         call.accept("application/json, */*;q=0.8");
@@ -3083,11 +3296,11 @@ impl Client {
             200 => {
                 let location = response::header::<
                     String,
-                >(&info::UPLOAD_RESUMABLE_INIT, &response, "location")?;
+                >(&info::START_VIDEO_UPLOAD, &response, "location")?;
                 let range = response::header::<
                     String,
-                >(&info::UPLOAD_RESUMABLE_INIT, &response, "range")?;
-                Ok(UploadResumableInitOutcome::Ok {
+                >(&info::START_VIDEO_UPLOAD, &response, "range")?;
+                Ok(StartVideoUploadOutcome::Ok {
                     location,
                     range,
                 })
@@ -3095,12 +3308,12 @@ impl Client {
             201 => {
                 let location = response::header::<
                     String,
-                >(&info::UPLOAD_RESUMABLE_INIT, &response, "location")?;
-                Ok(UploadResumableInitOutcome::Created {
+                >(&info::START_VIDEO_UPLOAD, &response, "location")?;
+                Ok(StartVideoUploadOutcome::Created {
                     location,
                 })
             }
-            _ => Err(response::error(&info::UPLOAD_RESUMABLE_INIT, response).await),
+            _ => Err(response::error(&info::START_VIDEO_UPLOAD, response).await),
         }
     }
 
@@ -3115,16 +3328,21 @@ impl Client {
     /// Arguments:
     /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
     /// - `content_range`: Specifies the bytes in the file that the request is uploading.
-    pub async fn upload_resumable(
+    #[doc(alias = "/api/v1/videos/upload-resumable")]
+    #[doc(alias = "PUT /api/v1/videos/upload-resumable")]
+    pub async fn upload_video_chunk(
         &self,
         upload_id: impl Into<String>,
         content_range: impl Into<String>,
         body: impl Into<bytes::Bytes>,
-    ) -> Result<UploadResumableOutcome, Error> {
+    ) -> Result<UploadVideoChunkOutcome, Error> {
         let upload_id = upload_id.into();
         let content_range = content_range.into();
         let mut call = self
-            .call(&info::UPLOAD_RESUMABLE, &["api", "v1", "videos", "upload-resumable"]);
+            .call(
+                &info::UPLOAD_VIDEO_CHUNK,
+                &["api", "v1", "videos", "upload-resumable"],
+            );
         call.accept("application/json");
         call.query("upload_id", &upload_id);
         call.header("content-range", &content_range);
@@ -3133,10 +3351,10 @@ impl Client {
         match response.status().as_u16() {
             200 => {
                 Ok(
-                    UploadResumableOutcome::LastChunkReceived(
+                    UploadVideoChunkOutcome::LastChunkReceived(
                         response::json::<
                             types::VideoUploadResponse,
-                        >(&info::UPLOAD_RESUMABLE, response)
+                        >(&info::UPLOAD_VIDEO_CHUNK, response)
                             .await?,
                     ),
                 )
@@ -3144,12 +3362,12 @@ impl Client {
             308 => {
                 let range = response::header::<
                     String,
-                >(&info::UPLOAD_RESUMABLE, &response, "range")?;
-                Ok(UploadResumableOutcome::ResumeIncomplete {
+                >(&info::UPLOAD_VIDEO_CHUNK, &response, "range")?;
+                Ok(UploadVideoChunkOutcome::ResumeIncomplete {
                     range,
                 })
             }
-            _ => Err(response::error(&info::UPLOAD_RESUMABLE, response).await),
+            _ => Err(response::error(&info::UPLOAD_VIDEO_CHUNK, response).await),
         }
     }
 
@@ -3163,20 +3381,22 @@ impl Client {
     ///
     /// Arguments:
     /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
-    pub async fn upload_resumable_cancel(
+    #[doc(alias = "/api/v1/videos/upload-resumable")]
+    #[doc(alias = "DELETE /api/v1/videos/upload-resumable")]
+    pub async fn cancel_video_upload(
         &self,
         upload_id: impl Into<String>,
     ) -> Result<(), Error> {
         let upload_id = upload_id.into();
         let mut call = self
             .call(
-                &info::UPLOAD_RESUMABLE_CANCEL,
+                &info::CANCEL_VIDEO_UPLOAD,
                 &["api", "v1", "videos", "upload-resumable"],
             );
         call.accept("application/json, */*;q=0.8");
         call.query("upload_id", &upload_id);
         let response = self.send(call).await?;
-        response::empty(&info::UPLOAD_RESUMABLE_CANCEL, response).await
+        response::empty(&info::CANCEL_VIDEO_UPLOAD, response).await
     }
 
     /// Import a video
@@ -3186,6 +3406,8 @@ impl Client {
     /// Import a torrent or magnetURI or HTTP resource (if enabled by the instance administrator)
     ///
     /// Requires authentication.
+    #[doc(alias = "/api/v1/videos/imports")]
+    #[doc(alias = "POST /api/v1/videos/imports")]
     pub async fn import_video(
         &self,
         body: types::VideoCreateImport,
@@ -3208,18 +3430,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: Entity id
-    pub async fn post_videos_imports_by_id_cancel(
-        &self,
-        id: types::Id,
-    ) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/videos/imports/{id}/cancel")]
+    #[doc(alias = "POST /api/v1/videos/imports/{id}/cancel")]
+    pub async fn cancel_video_import(&self, id: types::Id) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_VIDEOS_IMPORTS_BY_ID_CANCEL,
+                &info::CANCEL_VIDEO_IMPORT,
                 &["api", "v1", "videos", "imports", &id.to_param(), "cancel"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::POST_VIDEOS_IMPORTS_BY_ID_CANCEL, response).await
+        response::empty(&info::CANCEL_VIDEO_IMPORT, response).await
     }
 
     /// Retry video import
@@ -3232,18 +3453,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: Entity id
-    pub async fn post_videos_imports_by_id_retry(
-        &self,
-        id: types::Id,
-    ) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/videos/imports/{id}/retry")]
+    #[doc(alias = "POST /api/v1/videos/imports/{id}/retry")]
+    pub async fn retry_video_import(&self, id: types::Id) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_VIDEOS_IMPORTS_BY_ID_RETRY,
+                &info::RETRY_VIDEO_IMPORT,
                 &["api", "v1", "videos", "imports", &id.to_param(), "retry"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::POST_VIDEOS_IMPORTS_BY_ID_RETRY, response).await
+        response::empty(&info::RETRY_VIDEO_IMPORT, response).await
     }
 
     /// Delete video import
@@ -3256,15 +3476,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: Entity id
-    pub async fn delete_videos_imports_by_id(&self, id: types::Id) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/videos/imports/{id}")]
+    #[doc(alias = "DELETE /api/v1/videos/imports/{id}")]
+    pub async fn delete_video_import(&self, id: types::Id) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::DELETE_VIDEOS_IMPORTS_BY_ID,
+                &info::DELETE_VIDEO_IMPORT,
                 &["api", "v1", "videos", "imports", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEOS_IMPORTS_BY_ID, response).await
+        response::empty(&info::DELETE_VIDEO_IMPORT, response).await
     }
 
     /// Create a live
@@ -3272,15 +3494,17 @@ impl Client {
     /// `POST /api/v1/videos/live`
     ///
     /// Requires authentication.
-    pub async fn add_live(
+    #[doc(alias = "/api/v1/videos/live")]
+    #[doc(alias = "POST /api/v1/videos/live")]
+    pub async fn create_live(
         &self,
-        body: types::AddLiveBody,
+        body: types::CreateLiveBody,
     ) -> Result<types::VideoUploadResponse, Error> {
-        let mut call = self.call(&info::ADD_LIVE, &["api", "v1", "videos", "live"]);
+        let mut call = self.call(&info::CREATE_LIVE, &["api", "v1", "videos", "live"]);
         call.accept("application/json");
         call.multipart(&body);
         let response = self.send(call).await?;
-        response::json::<types::VideoUploadResponse>(&info::ADD_LIVE, response).await
+        response::json::<types::VideoUploadResponse>(&info::CREATE_LIVE, response).await
     }
 
     /// Get information about a live
@@ -3291,16 +3515,18 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn get_live_id(
+    #[doc(alias = "/api/v1/videos/live/{id}")]
+    #[doc(alias = "GET /api/v1/videos/live/{id}")]
+    pub async fn get_live(
         &self,
         id: impl Into<types::IdOrUUID>,
     ) -> Result<types::LiveVideoResponse, Error> {
         let id = id.into();
         let mut call = self
-            .call(&info::GET_LIVE_ID, &["api", "v1", "videos", "live", &id.to_param()]);
+            .call(&info::GET_LIVE, &["api", "v1", "videos", "live", &id.to_param()]);
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<types::LiveVideoResponse>(&info::GET_LIVE_ID, response).await
+        response::json::<types::LiveVideoResponse>(&info::GET_LIVE, response).await
     }
 
     /// Update information about a live
@@ -3311,21 +3537,20 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn update_live_id(
+    #[doc(alias = "/api/v1/videos/live/{id}")]
+    #[doc(alias = "PUT /api/v1/videos/live/{id}")]
+    pub async fn update_live(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::LiveVideoUpdate,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
-            .call(
-                &info::UPDATE_LIVE_ID,
-                &["api", "v1", "videos", "live", &id.to_param()],
-            );
+            .call(&info::UPDATE_LIVE, &["api", "v1", "videos", "live", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::UPDATE_LIVE_ID, response).await
+        response::empty(&info::UPDATE_LIVE, response).await
     }
 
     /// List live sessions
@@ -3339,13 +3564,15 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideosLiveByIdSessions`]).
-    pub fn get_videos_live_by_id_sessions(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListLiveSessions`]).
+    #[doc(alias = "/api/v1/videos/live/{id}/sessions")]
+    #[doc(alias = "GET /api/v1/videos/live/{id}/sessions")]
+    pub fn list_live_sessions(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> GetVideosLiveByIdSessions {
+    ) -> ListLiveSessions {
         let id = id.into();
-        GetVideosLiveByIdSessions {
+        ListLiveSessions {
             client: self.clone(),
             id,
             sort: None,
@@ -3363,13 +3590,12 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideosByIdLiveSession`]).
-    pub fn get_videos_by_id_live_session(
-        &self,
-        id: impl Into<types::IdOrUUID>,
-    ) -> GetVideosByIdLiveSession {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetLiveSession`]).
+    #[doc(alias = "/api/v1/videos/{id}/live-session")]
+    #[doc(alias = "GET /api/v1/videos/{id}/live-session")]
+    pub fn get_live_session(&self, id: impl Into<types::IdOrUUID>) -> GetLiveSession {
         let id = id.into();
-        GetVideosByIdLiveSession {
+        GetLiveSession {
             client: self.clone(),
             id,
             x_peertube_video_password: None,
@@ -3386,6 +3612,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
+    #[doc(alias = "/api/v1/videos/{id}/source")]
+    #[doc(alias = "GET /api/v1/videos/{id}/source")]
     pub async fn get_video_source(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -3409,6 +3637,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
+    #[doc(alias = "/api/v1/videos/{id}/source/file")]
+    #[doc(alias = "DELETE /api/v1/videos/{id}/source/file")]
     pub async fn delete_video_source_file(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -3436,18 +3666,20 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     /// - `x_upload_content_length`: Number of bytes that will be uploaded in subsequent requests. Set this value to the size of the file you are uploading.
     /// - `x_upload_content_type`: MIME type of the file that you are uploading. Depending on your instance settings, acceptable values might vary.
-    pub async fn replace_video_source_resumable_init(
+    #[doc(alias = "/api/v1/videos/{id}/source/replace-resumable")]
+    #[doc(alias = "POST /api/v1/videos/{id}/source/replace-resumable")]
+    pub async fn start_video_source_replacement(
         &self,
         id: impl Into<types::IdOrUUID>,
         x_upload_content_length: i64,
         x_upload_content_type: impl Into<String>,
         body: types::VideoReplaceSourceRequestResumable,
-    ) -> Result<ReplaceVideoSourceResumableInitOutcome, Error> {
+    ) -> Result<StartVideoSourceReplacementOutcome, Error> {
         let id = id.into();
         let x_upload_content_type = x_upload_content_type.into();
         let mut call = self
             .call(
-                &info::REPLACE_VIDEO_SOURCE_RESUMABLE_INIT,
+                &info::START_VIDEO_SOURCE_REPLACEMENT,
                 &["api", "v1", "videos", &id.to_param(), "source", "replace-resumable"],
             );
         call.accept("application/json, */*;q=0.8");
@@ -3459,11 +3691,11 @@ impl Client {
             200 => {
                 let location = response::header::<
                     String,
-                >(&info::REPLACE_VIDEO_SOURCE_RESUMABLE_INIT, &response, "location")?;
+                >(&info::START_VIDEO_SOURCE_REPLACEMENT, &response, "location")?;
                 let range = response::header::<
                     String,
-                >(&info::REPLACE_VIDEO_SOURCE_RESUMABLE_INIT, &response, "range")?;
-                Ok(ReplaceVideoSourceResumableInitOutcome::Ok {
+                >(&info::START_VIDEO_SOURCE_REPLACEMENT, &response, "range")?;
+                Ok(StartVideoSourceReplacementOutcome::Ok {
                     location,
                     range,
                 })
@@ -3471,14 +3703,14 @@ impl Client {
             201 => {
                 let location = response::header::<
                     String,
-                >(&info::REPLACE_VIDEO_SOURCE_RESUMABLE_INIT, &response, "location")?;
-                Ok(ReplaceVideoSourceResumableInitOutcome::Created {
+                >(&info::START_VIDEO_SOURCE_REPLACEMENT, &response, "location")?;
+                Ok(StartVideoSourceReplacementOutcome::Created {
                     location,
                 })
             }
             _ => {
                 Err(
-                    response::error(&info::REPLACE_VIDEO_SOURCE_RESUMABLE_INIT, response)
+                    response::error(&info::START_VIDEO_SOURCE_REPLACEMENT, response)
                         .await,
                 )
             }
@@ -3497,19 +3729,21 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
     /// - `content_range`: Specifies the bytes in the file that the request is uploading.
-    pub async fn replace_video_source_resumable(
+    #[doc(alias = "/api/v1/videos/{id}/source/replace-resumable")]
+    #[doc(alias = "PUT /api/v1/videos/{id}/source/replace-resumable")]
+    pub async fn upload_video_source_chunk(
         &self,
         id: impl Into<types::IdOrUUID>,
         upload_id: impl Into<String>,
         content_range: impl Into<String>,
         body: impl Into<bytes::Bytes>,
-    ) -> Result<ReplaceVideoSourceResumableOutcome, Error> {
+    ) -> Result<UploadVideoSourceChunkOutcome, Error> {
         let id = id.into();
         let upload_id = upload_id.into();
         let content_range = content_range.into();
         let mut call = self
             .call(
-                &info::REPLACE_VIDEO_SOURCE_RESUMABLE,
+                &info::UPLOAD_VIDEO_SOURCE_CHUNK,
                 &["api", "v1", "videos", &id.to_param(), "source", "replace-resumable"],
             );
         call.accept("application/json");
@@ -3518,31 +3752,26 @@ impl Client {
         call.binary(body);
         let response = self.send(call).await?;
         match response.status().as_u16() {
-            204 => Ok(ReplaceVideoSourceResumableOutcome::NoContent),
+            204 => Ok(UploadVideoSourceChunkOutcome::NoContent),
             308 => {
                 let range = response::header::<
                     String,
-                >(&info::REPLACE_VIDEO_SOURCE_RESUMABLE, &response, "range")?;
-                Ok(ReplaceVideoSourceResumableOutcome::ResumeIncomplete {
+                >(&info::UPLOAD_VIDEO_SOURCE_CHUNK, &response, "range")?;
+                Ok(UploadVideoSourceChunkOutcome::ResumeIncomplete {
                     range,
                 })
             }
             200 => {
                 Ok(
-                    ReplaceVideoSourceResumableOutcome::Ok(
+                    UploadVideoSourceChunkOutcome::Ok(
                         response::json::<
                             types::VideoSource,
-                        >(&info::REPLACE_VIDEO_SOURCE_RESUMABLE, response)
+                        >(&info::UPLOAD_VIDEO_SOURCE_CHUNK, response)
                             .await?,
                     ),
                 )
             }
-            _ => {
-                Err(
-                    response::error(&info::REPLACE_VIDEO_SOURCE_RESUMABLE, response)
-                        .await,
-                )
-            }
+            _ => Err(response::error(&info::UPLOAD_VIDEO_SOURCE_CHUNK, response).await),
         }
     }
 
@@ -3557,7 +3786,9 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
-    pub async fn replace_video_source_resumable_cancel(
+    #[doc(alias = "/api/v1/videos/{id}/source/replace-resumable")]
+    #[doc(alias = "DELETE /api/v1/videos/{id}/source/replace-resumable")]
+    pub async fn cancel_video_source_replacement(
         &self,
         id: impl Into<types::IdOrUUID>,
         upload_id: impl Into<String>,
@@ -3566,13 +3797,13 @@ impl Client {
         let upload_id = upload_id.into();
         let mut call = self
             .call(
-                &info::REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL,
+                &info::CANCEL_VIDEO_SOURCE_REPLACEMENT,
                 &["api", "v1", "videos", &id.to_param(), "source", "replace-resumable"],
             );
         call.accept("application/json, */*;q=0.8");
         call.query("upload_id", &upload_id);
         let response = self.send(call).await?;
-        response::empty(&info::REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL, response).await
+        response::empty(&info::CANCEL_VIDEO_SOURCE_REPLACEMENT, response).await
     }
 
     /// List my abuses
@@ -3581,9 +3812,11 @@ impl Client {
     ///
     /// Requires authentication.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetMyAbuses`]).
-    pub fn get_my_abuses(&self) -> GetMyAbuses {
-        GetMyAbuses {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListMyAbuses`]).
+    #[doc(alias = "/api/v1/users/me/abuses")]
+    #[doc(alias = "GET /api/v1/users/me/abuses")]
+    pub fn list_my_abuses(&self) -> ListMyAbuses {
+        ListMyAbuses {
             client: self.clone(),
             id: None,
             state: None,
@@ -3593,13 +3826,13 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_my_abuses`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_my_abuses`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetMyAbuses::stream`] on the request builder.
-    pub fn get_my_abuses_stream(
+    /// To set filters, use [`ListMyAbuses::stream`] on the request builder.
+    pub fn list_my_abuses_stream(
         &self,
     ) -> impl futures_core::Stream<Item = Result<types::Abuse, Error>> + Send + 'static {
-        self.get_my_abuses().stream()
+        self.list_my_abuses().stream()
     }
 
     /// List abuses
@@ -3608,9 +3841,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin` or `moderator`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetAbuses`]).
-    pub fn get_abuses(&self) -> GetAbuses {
-        GetAbuses {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListAbuses`]).
+    #[doc(alias = "/api/v1/abuses")]
+    #[doc(alias = "GET /api/v1/abuses")]
+    pub fn list_abuses(&self) -> ListAbuses {
+        ListAbuses {
             client: self.clone(),
             id: None,
             predefined_reason: None,
@@ -3628,13 +3863,13 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_abuses`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_abuses`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetAbuses::stream`] on the request builder.
-    pub fn get_abuses_stream(
+    /// To set filters, use [`ListAbuses::stream`] on the request builder.
+    pub fn list_abuses_stream(
         &self,
     ) -> impl futures_core::Stream<Item = Result<types::Abuse, Error>> + Send + 'static {
-        self.get_abuses().stream()
+        self.list_abuses().stream()
     }
 
     /// Report an abuse
@@ -3642,15 +3877,17 @@ impl Client {
     /// `POST /api/v1/abuses`
     ///
     /// Requires authentication.
-    pub async fn post_abuses(
+    #[doc(alias = "/api/v1/abuses")]
+    #[doc(alias = "POST /api/v1/abuses")]
+    pub async fn report_abuse(
         &self,
-        body: types::PostAbusesBody,
-    ) -> Result<types::PostAbusesResponse, Error> {
-        let mut call = self.call(&info::POST_ABUSES, &["api", "v1", "abuses"]);
+        body: types::ReportAbuseBody,
+    ) -> Result<types::ReportAbuseResponse, Error> {
+        let mut call = self.call(&info::REPORT_ABUSE, &["api", "v1", "abuses"]);
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        response::json::<types::PostAbusesResponse>(&info::POST_ABUSES, response).await
+        response::json::<types::ReportAbuseResponse>(&info::REPORT_ABUSE, response).await
     }
 
     /// Update an abuse
@@ -3661,20 +3898,19 @@ impl Client {
     ///
     /// Arguments:
     /// - `abuse_id`: Abuse id
-    pub async fn put_abuses_by_abuse_id(
+    #[doc(alias = "/api/v1/abuses/{abuseId}")]
+    #[doc(alias = "PUT /api/v1/abuses/{abuseId}")]
+    pub async fn update_abuse(
         &self,
         abuse_id: types::Id,
-        body: types::PutAbusesByAbuseIdBody,
+        body: types::UpdateAbuseBody,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(
-                &info::PUT_ABUSES_BY_ABUSE_ID,
-                &["api", "v1", "abuses", &abuse_id.to_param()],
-            );
+            .call(&info::UPDATE_ABUSE, &["api", "v1", "abuses", &abuse_id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_ABUSES_BY_ABUSE_ID, response).await
+        response::empty(&info::UPDATE_ABUSE, response).await
     }
 
     /// Delete an abuse
@@ -3685,18 +3921,14 @@ impl Client {
     ///
     /// Arguments:
     /// - `abuse_id`: Abuse id
-    pub async fn delete_abuses_by_abuse_id(
-        &self,
-        abuse_id: types::Id,
-    ) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/abuses/{abuseId}")]
+    #[doc(alias = "DELETE /api/v1/abuses/{abuseId}")]
+    pub async fn delete_abuse(&self, abuse_id: types::Id) -> Result<(), Error> {
         let mut call = self
-            .call(
-                &info::DELETE_ABUSES_BY_ABUSE_ID,
-                &["api", "v1", "abuses", &abuse_id.to_param()],
-            );
+            .call(&info::DELETE_ABUSE, &["api", "v1", "abuses", &abuse_id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_ABUSES_BY_ABUSE_ID, response).await
+        response::empty(&info::DELETE_ABUSE, response).await
     }
 
     /// List messages of an abuse
@@ -3707,20 +3939,22 @@ impl Client {
     ///
     /// Arguments:
     /// - `abuse_id`: Abuse id
-    pub async fn get_abuses_by_abuse_id_messages(
+    #[doc(alias = "/api/v1/abuses/{abuseId}/messages")]
+    #[doc(alias = "GET /api/v1/abuses/{abuseId}/messages")]
+    pub async fn list_abuse_messages(
         &self,
         abuse_id: types::Id,
-    ) -> Result<types::GetAbusesByAbuseIdMessagesResponse, Error> {
+    ) -> Result<types::ListAbuseMessagesResponse, Error> {
         let mut call = self
             .call(
-                &info::GET_ABUSES_BY_ABUSE_ID_MESSAGES,
+                &info::LIST_ABUSE_MESSAGES,
                 &["api", "v1", "abuses", &abuse_id.to_param(), "messages"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
-            types::GetAbusesByAbuseIdMessagesResponse,
-        >(&info::GET_ABUSES_BY_ABUSE_ID_MESSAGES, response)
+            types::ListAbuseMessagesResponse,
+        >(&info::LIST_ABUSE_MESSAGES, response)
             .await
     }
 
@@ -3732,20 +3966,22 @@ impl Client {
     ///
     /// Arguments:
     /// - `abuse_id`: Abuse id
-    pub async fn post_abuses_by_abuse_id_messages(
+    #[doc(alias = "/api/v1/abuses/{abuseId}/messages")]
+    #[doc(alias = "POST /api/v1/abuses/{abuseId}/messages")]
+    pub async fn add_abuse_message(
         &self,
         abuse_id: types::Id,
-        body: types::PostAbusesByAbuseIdMessagesBody,
+        body: types::AddAbuseMessageBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_ABUSES_BY_ABUSE_ID_MESSAGES,
+                &info::ADD_ABUSE_MESSAGE,
                 &["api", "v1", "abuses", &abuse_id.to_param(), "messages"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_ABUSES_BY_ABUSE_ID_MESSAGES, response).await
+        response::empty(&info::ADD_ABUSE_MESSAGE, response).await
     }
 
     /// Delete an abuse message
@@ -3757,14 +3993,16 @@ impl Client {
     /// Arguments:
     /// - `abuse_id`: Abuse id
     /// - `abuse_message_id`: Abuse message id
-    pub async fn delete_abuses_by_abuse_id_messages_by_abuse_message_id(
+    #[doc(alias = "/api/v1/abuses/{abuseId}/messages/{abuseMessageId}")]
+    #[doc(alias = "DELETE /api/v1/abuses/{abuseId}/messages/{abuseMessageId}")]
+    pub async fn delete_abuse_message(
         &self,
         abuse_id: types::Id,
         abuse_message_id: types::Id,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::DELETE_ABUSES_BY_ABUSE_ID_MESSAGES_BY_ABUSE_MESSAGE_ID,
+                &info::DELETE_ABUSE_MESSAGE,
                 &[
                     "api",
                     "v1",
@@ -3776,11 +4014,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(
-                &info::DELETE_ABUSES_BY_ABUSE_ID_MESSAGES_BY_ABUSE_MESSAGE_ID,
-                response,
-            )
-            .await
+        response::empty(&info::DELETE_ABUSE_MESSAGE, response).await
     }
 
     /// Block a video
@@ -3791,7 +4025,9 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn add_video_block(
+    #[doc(alias = "/api/v1/videos/{id}/blacklist")]
+    #[doc(alias = "POST /api/v1/videos/{id}/blacklist")]
+    pub async fn block_video(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::VideoBlacklistCreate,
@@ -3799,13 +4035,13 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &info::ADD_VIDEO_BLOCK,
+                &info::BLOCK_VIDEO,
                 &["api", "v1", "videos", &id.to_param(), "blacklist"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::ADD_VIDEO_BLOCK, response).await
+        response::empty(&info::BLOCK_VIDEO, response).await
     }
 
     /// Update a video block
@@ -3816,6 +4052,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
+    #[doc(alias = "/api/v1/videos/{id}/blacklist")]
+    #[doc(alias = "PUT /api/v1/videos/{id}/blacklist")]
     pub async fn update_video_block(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -3841,19 +4079,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn del_video_block(
+    #[doc(alias = "/api/v1/videos/{id}/blacklist")]
+    #[doc(alias = "DELETE /api/v1/videos/{id}/blacklist")]
+    pub async fn unblock_video(
         &self,
         id: impl Into<types::IdOrUUID>,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
             .call(
-                &info::DEL_VIDEO_BLOCK,
+                &info::UNBLOCK_VIDEO,
                 &["api", "v1", "videos", &id.to_param(), "blacklist"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DEL_VIDEO_BLOCK, response).await
+        response::empty(&info::UNBLOCK_VIDEO, response).await
     }
 
     /// List video blocks
@@ -3862,9 +4102,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin` or `moderator`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoBlocks`]).
-    pub fn get_video_blocks(&self) -> GetVideoBlocks {
-        GetVideoBlocks {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListVideoBlocks`]).
+    #[doc(alias = "/api/v1/videos/blacklist")]
+    #[doc(alias = "GET /api/v1/videos/blacklist")]
+    pub fn list_video_blocks(&self) -> ListVideoBlocks {
+        ListVideoBlocks {
             client: self.clone(),
             r#type: None,
             search: None,
@@ -3874,15 +4116,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_video_blocks`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_video_blocks`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetVideoBlocks::stream`] on the request builder.
-    pub fn get_video_blocks_stream(
+    /// To set filters, use [`ListVideoBlocks::stream`] on the request builder.
+    pub fn list_video_blocks_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::VideoBlacklist, Error>,
     > + Send + 'static {
-        self.get_video_blocks().stream()
+        self.list_video_blocks().stream()
     }
 
     /// List storyboards of a video
@@ -3893,6 +4135,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
+    #[doc(alias = "/api/v1/videos/{id}/storyboards")]
+    #[doc(alias = "GET /api/v1/videos/{id}/storyboards")]
     pub async fn list_video_storyboards(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -3918,13 +4162,15 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoCaptions`]).
-    pub fn get_video_captions(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListVideoCaptions`]).
+    #[doc(alias = "/api/v1/videos/{id}/captions")]
+    #[doc(alias = "GET /api/v1/videos/{id}/captions")]
+    pub fn list_video_captions(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> GetVideoCaptions {
+    ) -> ListVideoCaptions {
         let id = id.into();
-        GetVideoCaptions {
+        ListVideoCaptions {
             client: self.clone(),
             id,
             x_peertube_video_password: None,
@@ -3941,6 +4187,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
+    #[doc(alias = "/api/v1/videos/{id}/captions/generate")]
+    #[doc(alias = "POST /api/v1/videos/{id}/captions/generate")]
     pub async fn generate_video_caption(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -3967,6 +4215,8 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     /// - `caption_language`: The caption language
+    #[doc(alias = "/api/v1/videos/{id}/captions/{captionLanguage}")]
+    #[doc(alias = "PUT /api/v1/videos/{id}/captions/{captionLanguage}")]
     pub async fn add_video_caption(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -4002,7 +4252,9 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     /// - `caption_language`: The caption language
-    pub async fn del_video_caption(
+    #[doc(alias = "/api/v1/videos/{id}/captions/{captionLanguage}")]
+    #[doc(alias = "DELETE /api/v1/videos/{id}/captions/{captionLanguage}")]
+    pub async fn delete_video_caption(
         &self,
         id: impl Into<types::IdOrUUID>,
         caption_language: impl Into<types::VideoLanguageSet>,
@@ -4011,7 +4263,7 @@ impl Client {
         let caption_language = caption_language.into();
         let mut call = self
             .call(
-                &info::DEL_VIDEO_CAPTION,
+                &info::DELETE_VIDEO_CAPTION,
                 &[
                     "api",
                     "v1",
@@ -4023,7 +4275,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DEL_VIDEO_CAPTION, response).await
+        response::empty(&info::DELETE_VIDEO_CAPTION, response).await
     }
 
     /// Get chapters of a video
@@ -4036,6 +4288,8 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoChapters`]).
+    #[doc(alias = "/api/v1/videos/{id}/chapters")]
+    #[doc(alias = "GET /api/v1/videos/{id}/chapters")]
     pub fn get_video_chapters(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -4058,6 +4312,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
+    #[doc(alias = "/api/v1/videos/{id}/chapters")]
+    #[doc(alias = "PUT /api/v1/videos/{id}/chapters")]
     pub async fn replace_video_chapters(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -4085,6 +4341,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
+    #[doc(alias = "/api/v1/videos/{id}/embed-privacy")]
+    #[doc(alias = "GET /api/v1/videos/{id}/embed-privacy")]
     pub async fn get_video_embed_privacy(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -4113,6 +4371,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
+    #[doc(alias = "/api/v1/videos/{id}/embed-privacy")]
+    #[doc(alias = "PUT /api/v1/videos/{id}/embed-privacy")]
     pub async fn update_video_embed_privacy(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -4141,24 +4401,26 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     /// - `domain`: The domain to check if embed is allowed
-    pub async fn is_video_embed_on_domain_allowed(
+    #[doc(alias = "/api/v1/videos/{id}/embed-privacy/allowed")]
+    #[doc(alias = "GET /api/v1/videos/{id}/embed-privacy/allowed")]
+    pub async fn check_video_embed_allowed(
         &self,
         id: impl Into<types::IdOrUUID>,
         domain: impl Into<String>,
-    ) -> Result<types::IsVideoEmbedOnDomainAllowedResponse, Error> {
+    ) -> Result<types::CheckVideoEmbedAllowedResponse, Error> {
         let id = id.into();
         let domain = domain.into();
         let mut call = self
             .call(
-                &info::IS_VIDEO_EMBED_ON_DOMAIN_ALLOWED,
+                &info::CHECK_VIDEO_EMBED_ALLOWED,
                 &["api", "v1", "videos", &id.to_param(), "embed-privacy", "allowed"],
             );
         call.accept("application/json");
         call.query("domain", &domain);
         let response = self.send(call).await?;
         response::json::<
-            types::IsVideoEmbedOnDomainAllowedResponse,
-        >(&info::IS_VIDEO_EMBED_ON_DOMAIN_ALLOWED, response)
+            types::CheckVideoEmbedAllowedResponse,
+        >(&info::CHECK_VIDEO_EMBED_ALLOWED, response)
             .await
     }
 
@@ -4174,6 +4436,8 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListVideoPasswords`]).
+    #[doc(alias = "/api/v1/videos/{id}/passwords")]
+    #[doc(alias = "GET /api/v1/videos/{id}/passwords")]
     pub fn list_video_passwords(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -4210,21 +4474,23 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn update_video_password_list(
+    #[doc(alias = "/api/v1/videos/{id}/passwords")]
+    #[doc(alias = "PUT /api/v1/videos/{id}/passwords")]
+    pub async fn update_video_passwords(
         &self,
         id: impl Into<types::IdOrUUID>,
-        body: types::UpdateVideoPasswordListBody,
+        body: types::UpdateVideoPasswordsBody,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
             .call(
-                &info::UPDATE_VIDEO_PASSWORD_LIST,
+                &info::UPDATE_VIDEO_PASSWORDS,
                 &["api", "v1", "videos", &id.to_param(), "passwords"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::UPDATE_VIDEO_PASSWORD_LIST, response).await
+        response::empty(&info::UPDATE_VIDEO_PASSWORDS, response).await
     }
 
     /// Add a video password
@@ -4237,6 +4503,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
+    #[doc(alias = "/api/v1/videos/{id}/passwords")]
+    #[doc(alias = "POST /api/v1/videos/{id}/passwords")]
     pub async fn add_video_password(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -4265,7 +4533,9 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     /// - `password_id`: The video password id
-    pub async fn remove_video_password(
+    #[doc(alias = "/api/v1/videos/{id}/passwords/{passwordId}")]
+    #[doc(alias = "DELETE /api/v1/videos/{id}/passwords/{passwordId}")]
+    pub async fn delete_video_password(
         &self,
         id: impl Into<types::IdOrUUID>,
         password_id: types::Id,
@@ -4273,7 +4543,7 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &info::REMOVE_VIDEO_PASSWORD,
+                &info::DELETE_VIDEO_PASSWORD,
                 &[
                     "api",
                     "v1",
@@ -4285,16 +4555,18 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::REMOVE_VIDEO_PASSWORD, response).await
+        response::empty(&info::DELETE_VIDEO_PASSWORD, response).await
     }
 
     /// List video channels
     ///
     /// `GET /api/v1/video-channels`
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoChannels`]).
-    pub fn get_video_channels(&self) -> GetVideoChannels {
-        GetVideoChannels {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListChannels`]).
+    #[doc(alias = "/api/v1/video-channels")]
+    #[doc(alias = "GET /api/v1/video-channels")]
+    pub fn list_channels(&self) -> ListChannels {
+        ListChannels {
             client: self.clone(),
             start: None,
             count: None,
@@ -4302,15 +4574,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_video_channels`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_channels`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetVideoChannels::stream`] on the request builder.
-    pub fn get_video_channels_stream(
+    /// To set filters, use [`ListChannels::stream`] on the request builder.
+    pub fn list_channels_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::VideoChannelListDataItem, Error>,
     > + Send + 'static {
-        self.get_video_channels().stream()
+        self.list_channels().stream()
     }
 
     /// Create a video channel
@@ -4318,18 +4590,18 @@ impl Client {
     /// `POST /api/v1/video-channels`
     ///
     /// Requires authentication.
-    pub async fn add_video_channel(
+    #[doc(alias = "/api/v1/video-channels")]
+    #[doc(alias = "POST /api/v1/video-channels")]
+    pub async fn create_channel(
         &self,
         body: types::VideoChannelCreate,
-    ) -> Result<types::AddVideoChannelResponse, Error> {
+    ) -> Result<types::CreateChannelResponse, Error> {
         let mut call = self
-            .call(&info::ADD_VIDEO_CHANNEL, &["api", "v1", "video-channels"]);
+            .call(&info::CREATE_CHANNEL, &["api", "v1", "video-channels"]);
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        response::json::<
-            types::AddVideoChannelResponse,
-        >(&info::ADD_VIDEO_CHANNEL, response)
+        response::json::<types::CreateChannelResponse>(&info::CREATE_CHANNEL, response)
             .await
     }
 
@@ -4339,19 +4611,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_handle`: The video channel handle
-    pub async fn get_video_channel(
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}")]
+    #[doc(alias = "GET /api/v1/video-channels/{channelHandle}")]
+    pub async fn get_channel(
         &self,
         channel_handle: impl Into<String>,
     ) -> Result<types::VideoChannel, Error> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::GET_VIDEO_CHANNEL,
+                &info::GET_CHANNEL,
                 &["api", "v1", "video-channels", &channel_handle.to_param()],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<types::VideoChannel>(&info::GET_VIDEO_CHANNEL, response).await
+        response::json::<types::VideoChannel>(&info::GET_CHANNEL, response).await
     }
 
     /// Update a video channel
@@ -4362,7 +4636,9 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_handle`: The video channel handle
-    pub async fn put_video_channel(
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}")]
+    #[doc(alias = "PUT /api/v1/video-channels/{channelHandle}")]
+    pub async fn update_channel(
         &self,
         channel_handle: impl Into<String>,
         body: types::VideoChannelUpdate,
@@ -4370,13 +4646,13 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::PUT_VIDEO_CHANNEL,
+                &info::UPDATE_CHANNEL,
                 &["api", "v1", "video-channels", &channel_handle.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_VIDEO_CHANNEL, response).await
+        response::empty(&info::UPDATE_CHANNEL, response).await
     }
 
     /// Delete a video channel
@@ -4387,19 +4663,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_handle`: The video channel handle
-    pub async fn del_video_channel(
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}")]
+    #[doc(alias = "DELETE /api/v1/video-channels/{channelHandle}")]
+    pub async fn delete_channel(
         &self,
         channel_handle: impl Into<String>,
     ) -> Result<(), Error> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::DEL_VIDEO_CHANNEL,
+                &info::DELETE_CHANNEL,
                 &["api", "v1", "video-channels", &channel_handle.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DEL_VIDEO_CHANNEL, response).await
+        response::empty(&info::DELETE_CHANNEL, response).await
     }
 
     /// List videos of a video channel
@@ -4409,13 +4687,15 @@ impl Client {
     /// Arguments:
     /// - `channel_handle`: The video channel handle
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoChannelVideos`]).
-    pub fn get_video_channel_videos(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListChannelVideos`]).
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/videos")]
+    #[doc(alias = "GET /api/v1/video-channels/{channelHandle}/videos")]
+    pub fn list_channel_videos(
         &self,
         channel_handle: impl Into<String>,
-    ) -> GetVideoChannelVideos {
+    ) -> ListChannelVideos {
         let channel_handle = channel_handle.into();
-        GetVideoChannelVideos {
+        ListChannelVideos {
             client: self.clone(),
             channel_handle,
             start: None,
@@ -4445,14 +4725,14 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_video_channel_videos`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_channel_videos`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetVideoChannelVideos::stream`] on the request builder.
-    pub fn get_video_channel_videos_stream(
+    /// To set filters, use [`ListChannelVideos::stream`] on the request builder.
+    pub fn list_channel_videos_stream(
         &self,
         channel_handle: impl Into<String>,
     ) -> impl futures_core::Stream<Item = Result<types::Video, Error>> + Send + 'static {
-        self.get_video_channel_videos(channel_handle).stream()
+        self.list_channel_videos(channel_handle).stream()
     }
 
     /// List activities of a video channel
@@ -4464,13 +4744,15 @@ impl Client {
     /// Arguments:
     /// - `channel_handle`: The video channel handle
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListVideoChannelActivities`]).
-    pub fn list_video_channel_activities(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListChannelActivities`]).
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/activities")]
+    #[doc(alias = "GET /api/v1/video-channels/{channelHandle}/activities")]
+    pub fn list_channel_activities(
         &self,
         channel_handle: impl Into<String>,
-    ) -> ListVideoChannelActivities {
+    ) -> ListChannelActivities {
         let channel_handle = channel_handle.into();
-        ListVideoChannelActivities {
+        ListChannelActivities {
             client: self.clone(),
             channel_handle,
             start: None,
@@ -4479,16 +4761,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::list_video_channel_activities`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_channel_activities`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`ListVideoChannelActivities::stream`] on the request builder.
-    pub fn list_video_channel_activities_stream(
+    /// To set filters, use [`ListChannelActivities::stream`] on the request builder.
+    pub fn list_channel_activities_stream(
         &self,
         channel_handle: impl Into<String>,
     ) -> impl futures_core::Stream<
         Item = Result<types::ChannelActivityListResponseDataItem, Error>,
     > + Send + 'static {
-        self.list_video_channel_activities(channel_handle).stream()
+        self.list_channel_activities(channel_handle).stream()
     }
 
     /// List playlists of a channel
@@ -4498,13 +4780,15 @@ impl Client {
     /// Arguments:
     /// - `channel_handle`: The video channel handle
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoChannelsByChannelHandleVideoPlaylists`]).
-    pub fn get_video_channels_by_channel_handle_video_playlists(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListChannelPlaylists`]).
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/video-playlists")]
+    #[doc(alias = "GET /api/v1/video-channels/{channelHandle}/video-playlists")]
+    pub fn list_channel_playlists(
         &self,
         channel_handle: impl Into<String>,
-    ) -> GetVideoChannelsByChannelHandleVideoPlaylists {
+    ) -> ListChannelPlaylists {
         let channel_handle = channel_handle.into();
-        GetVideoChannelsByChannelHandleVideoPlaylists {
+        ListChannelPlaylists {
             client: self.clone(),
             channel_handle,
             start: None,
@@ -4514,17 +4798,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_video_channels_by_channel_handle_video_playlists`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_channel_playlists`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetVideoChannelsByChannelHandleVideoPlaylists::stream`] on the request builder.
-    pub fn get_video_channels_by_channel_handle_video_playlists_stream(
+    /// To set filters, use [`ListChannelPlaylists::stream`] on the request builder.
+    pub fn list_channel_playlists_stream(
         &self,
         channel_handle: impl Into<String>,
     ) -> impl futures_core::Stream<
         Item = Result<types::VideoPlaylist, Error>,
     > + Send + 'static {
-        self.get_video_channels_by_channel_handle_video_playlists(channel_handle)
-            .stream()
+        self.list_channel_playlists(channel_handle).stream()
     }
 
     /// Reorder channel playlists
@@ -4535,15 +4818,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_handle`: The video channel handle
-    pub async fn reorder_video_playlists_of_channel(
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/video-playlists/reorder")]
+    #[doc(alias = "POST /api/v1/video-channels/{channelHandle}/video-playlists/reorder")]
+    pub async fn reorder_channel_playlists(
         &self,
         channel_handle: impl Into<String>,
-        body: types::ReorderVideoPlaylistsOfChannelBody,
+        body: types::ReorderChannelPlaylistsBody,
     ) -> Result<(), Error> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::REORDER_VIDEO_PLAYLISTS_OF_CHANNEL,
+                &info::REORDER_CHANNEL_PLAYLISTS,
                 &[
                     "api",
                     "v1",
@@ -4556,7 +4841,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::REORDER_VIDEO_PLAYLISTS_OF_CHANNEL, response).await
+        response::empty(&info::REORDER_CHANNEL_PLAYLISTS, response).await
     }
 
     /// List followers of a video channel
@@ -4568,13 +4853,15 @@ impl Client {
     /// Arguments:
     /// - `channel_handle`: The video channel handle
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoChannelFollowers`]).
-    pub fn get_video_channel_followers(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListChannelFollowers`]).
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/followers")]
+    #[doc(alias = "GET /api/v1/video-channels/{channelHandle}/followers")]
+    pub fn list_channel_followers(
         &self,
         channel_handle: impl Into<String>,
-    ) -> GetVideoChannelFollowers {
+    ) -> ListChannelFollowers {
         let channel_handle = channel_handle.into();
-        GetVideoChannelFollowers {
+        ListChannelFollowers {
             client: self.clone(),
             channel_handle,
             start: None,
@@ -4584,16 +4871,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_video_channel_followers`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_channel_followers`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetVideoChannelFollowers::stream`] on the request builder.
-    pub fn get_video_channel_followers_stream(
+    /// To set filters, use [`ListChannelFollowers::stream`] on the request builder.
+    pub fn list_channel_followers_stream(
         &self,
         channel_handle: impl Into<String>,
     ) -> impl futures_core::Stream<
         Item = Result<types::Follow, Error>,
     > + Send + 'static {
-        self.get_video_channel_followers(channel_handle).stream()
+        self.list_channel_followers(channel_handle).stream()
     }
 
     /// Update channel avatar
@@ -4604,15 +4891,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_handle`: The video channel handle
-    pub async fn post_video_channels_by_channel_handle_avatar_pick(
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/avatar/pick")]
+    #[doc(alias = "POST /api/v1/video-channels/{channelHandle}/avatar/pick")]
+    pub async fn update_channel_avatar(
         &self,
         channel_handle: impl Into<String>,
-        body: types::PostVideoChannelsByChannelHandleAvatarPickBody,
-    ) -> Result<types::PostVideoChannelsByChannelHandleAvatarPickResponse, Error> {
+        body: types::UpdateChannelAvatarBody,
+    ) -> Result<types::UpdateChannelAvatarResponse, Error> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR_PICK,
+                &info::UPDATE_CHANNEL_AVATAR,
                 &[
                     "api",
                     "v1",
@@ -4626,8 +4915,8 @@ impl Client {
         call.multipart(&body);
         let response = self.send(call).await?;
         response::json::<
-            types::PostVideoChannelsByChannelHandleAvatarPickResponse,
-        >(&info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR_PICK, response)
+            types::UpdateChannelAvatarResponse,
+        >(&info::UPDATE_CHANNEL_AVATAR, response)
             .await
     }
 
@@ -4639,20 +4928,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_handle`: The video channel handle
-    pub async fn delete_video_channels_by_channel_handle_avatar(
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/avatar")]
+    #[doc(alias = "DELETE /api/v1/video-channels/{channelHandle}/avatar")]
+    pub async fn delete_channel_avatar(
         &self,
         channel_handle: impl Into<String>,
     ) -> Result<(), Error> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR,
+                &info::DELETE_CHANNEL_AVATAR,
                 &["api", "v1", "video-channels", &channel_handle.to_param(), "avatar"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR, response)
-            .await
+        response::empty(&info::DELETE_CHANNEL_AVATAR, response).await
     }
 
     /// Update channel banner
@@ -4663,15 +4953,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_handle`: The video channel handle
-    pub async fn post_video_channels_by_channel_handle_banner_pick(
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/banner/pick")]
+    #[doc(alias = "POST /api/v1/video-channels/{channelHandle}/banner/pick")]
+    pub async fn update_channel_banner(
         &self,
         channel_handle: impl Into<String>,
-        body: types::PostVideoChannelsByChannelHandleBannerPickBody,
-    ) -> Result<types::PostVideoChannelsByChannelHandleBannerPickResponse, Error> {
+        body: types::UpdateChannelBannerBody,
+    ) -> Result<types::UpdateChannelBannerResponse, Error> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER_PICK,
+                &info::UPDATE_CHANNEL_BANNER,
                 &[
                     "api",
                     "v1",
@@ -4685,8 +4977,8 @@ impl Client {
         call.multipart(&body);
         let response = self.send(call).await?;
         response::json::<
-            types::PostVideoChannelsByChannelHandleBannerPickResponse,
-        >(&info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER_PICK, response)
+            types::UpdateChannelBannerResponse,
+        >(&info::UPDATE_CHANNEL_BANNER, response)
             .await
     }
 
@@ -4698,20 +4990,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_handle`: The video channel handle
-    pub async fn delete_video_channels_by_channel_handle_banner(
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/banner")]
+    #[doc(alias = "DELETE /api/v1/video-channels/{channelHandle}/banner")]
+    pub async fn delete_channel_banner(
         &self,
         channel_handle: impl Into<String>,
     ) -> Result<(), Error> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER,
+                &info::DELETE_CHANNEL_BANNER,
                 &["api", "v1", "video-channels", &channel_handle.to_param(), "banner"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER, response)
-            .await
+        response::empty(&info::DELETE_CHANNEL_BANNER, response).await
     }
 
     /// Import videos in channel
@@ -4724,7 +5017,9 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_handle`: The video channel handle
-    pub async fn post_video_channels_by_channel_handle_import_videos(
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/import-videos")]
+    #[doc(alias = "POST /api/v1/video-channels/{channelHandle}/import-videos")]
+    pub async fn import_channel_videos(
         &self,
         channel_handle: impl Into<String>,
         body: types::ImportVideosInChannelCreate,
@@ -4732,7 +5027,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_IMPORT_VIDEOS,
+                &info::IMPORT_CHANNEL_VIDEOS,
                 &[
                     "api",
                     "v1",
@@ -4744,11 +5039,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(
-                &info::POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_IMPORT_VIDEOS,
-                response,
-            )
-            .await
+        response::empty(&info::IMPORT_CHANNEL_VIDEOS, response).await
     }
 
     /// Create a synchronization for a video channel
@@ -4756,18 +5047,20 @@ impl Client {
     /// `POST /api/v1/video-channel-syncs`
     ///
     /// Requires authentication.
-    pub async fn add_video_channel_sync(
+    #[doc(alias = "/api/v1/video-channel-syncs")]
+    #[doc(alias = "POST /api/v1/video-channel-syncs")]
+    pub async fn create_channel_sync(
         &self,
         body: types::VideoChannelSyncCreate,
-    ) -> Result<types::AddVideoChannelSyncResponse, Error> {
+    ) -> Result<types::CreateChannelSyncResponse, Error> {
         let mut call = self
-            .call(&info::ADD_VIDEO_CHANNEL_SYNC, &["api", "v1", "video-channel-syncs"]);
+            .call(&info::CREATE_CHANNEL_SYNC, &["api", "v1", "video-channel-syncs"]);
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
         response::json::<
-            types::AddVideoChannelSyncResponse,
-        >(&info::ADD_VIDEO_CHANNEL_SYNC, response)
+            types::CreateChannelSyncResponse,
+        >(&info::CREATE_CHANNEL_SYNC, response)
             .await
     }
 
@@ -4779,18 +5072,20 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_sync_id`: Channel Sync id
-    pub async fn del_video_channel_sync(
+    #[doc(alias = "/api/v1/video-channel-syncs/{channelSyncId}")]
+    #[doc(alias = "DELETE /api/v1/video-channel-syncs/{channelSyncId}")]
+    pub async fn delete_channel_sync(
         &self,
         channel_sync_id: types::Id,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::DEL_VIDEO_CHANNEL_SYNC,
+                &info::DELETE_CHANNEL_SYNC,
                 &["api", "v1", "video-channel-syncs", &channel_sync_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DEL_VIDEO_CHANNEL_SYNC, response).await
+        response::empty(&info::DELETE_CHANNEL_SYNC, response).await
     }
 
     /// Triggers the channel synchronization job, fetching all the videos from the remote channel
@@ -4801,13 +5096,15 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_sync_id`: Channel Sync id
-    pub async fn trigger_video_channel_sync(
+    #[doc(alias = "/api/v1/video-channel-syncs/{channelSyncId}/sync")]
+    #[doc(alias = "POST /api/v1/video-channel-syncs/{channelSyncId}/sync")]
+    pub async fn trigger_channel_sync(
         &self,
         channel_sync_id: types::Id,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::TRIGGER_VIDEO_CHANNEL_SYNC,
+                &info::TRIGGER_CHANNEL_SYNC,
                 &[
                     "api",
                     "v1",
@@ -4818,7 +5115,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::TRIGGER_VIDEO_CHANNEL_SYNC, response).await
+        response::empty(&info::TRIGGER_CHANNEL_SYNC, response).await
     }
 
     /// Get video player settings
@@ -4831,6 +5128,8 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoPlayerSettings`]).
+    #[doc(alias = "/api/v1/player-settings/videos/{id}")]
+    #[doc(alias = "GET /api/v1/player-settings/videos/{id}")]
     pub fn get_video_player_settings(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -4853,6 +5152,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
+    #[doc(alias = "/api/v1/player-settings/videos/{id}")]
+    #[doc(alias = "PUT /api/v1/player-settings/videos/{id}")]
     pub async fn update_video_player_settings(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -4883,6 +5184,8 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetChannelPlayerSettings`]).
+    #[doc(alias = "/api/v1/player-settings/video-channels/{channelHandle}")]
+    #[doc(alias = "GET /api/v1/player-settings/video-channels/{channelHandle}")]
     pub fn get_channel_player_settings(
         &self,
         channel_handle: impl Into<String>,
@@ -4905,6 +5208,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_handle`: The video channel handle
+    #[doc(alias = "/api/v1/player-settings/video-channels/{channelHandle}")]
+    #[doc(alias = "PUT /api/v1/player-settings/video-channels/{channelHandle}")]
     pub async fn update_channel_player_settings(
         &self,
         channel_handle: impl Into<String>,
@@ -4934,19 +5239,21 @@ impl Client {
     /// List available playlist privacy policies
     ///
     /// `GET /api/v1/video-playlists/privacies`
-    pub async fn get_playlist_privacy_policies(
+    #[doc(alias = "/api/v1/video-playlists/privacies")]
+    #[doc(alias = "GET /api/v1/video-playlists/privacies")]
+    pub async fn list_playlist_privacy_policies(
         &self,
     ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
             .call(
-                &info::GET_PLAYLIST_PRIVACY_POLICIES,
+                &info::LIST_PLAYLIST_PRIVACY_POLICIES,
                 &["api", "v1", "video-playlists", "privacies"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
             std::collections::BTreeMap<String, String>,
-        >(&info::GET_PLAYLIST_PRIVACY_POLICIES, response)
+        >(&info::LIST_PLAYLIST_PRIVACY_POLICIES, response)
             .await
     }
 
@@ -4954,9 +5261,11 @@ impl Client {
     ///
     /// `GET /api/v1/video-playlists`
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetPlaylists`]).
-    pub fn get_playlists(&self) -> GetPlaylists {
-        GetPlaylists {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListPlaylists`]).
+    #[doc(alias = "/api/v1/video-playlists")]
+    #[doc(alias = "GET /api/v1/video-playlists")]
+    pub fn list_playlists(&self) -> ListPlaylists {
+        ListPlaylists {
             client: self.clone(),
             start: None,
             count: None,
@@ -4965,15 +5274,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_playlists`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_playlists`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetPlaylists::stream`] on the request builder.
-    pub fn get_playlists_stream(
+    /// To set filters, use [`ListPlaylists::stream`] on the request builder.
+    pub fn list_playlists_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::VideoPlaylist, Error>,
     > + Send + 'static {
-        self.get_playlists().stream()
+        self.list_playlists().stream()
     }
 
     /// Create a video playlist
@@ -4983,15 +5292,19 @@ impl Client {
     /// If the video playlist is set as public, `videoChannelId` is mandatory.
     ///
     /// Requires authentication.
-    pub async fn add_playlist(
+    #[doc(alias = "/api/v1/video-playlists")]
+    #[doc(alias = "POST /api/v1/video-playlists")]
+    pub async fn create_playlist(
         &self,
-        body: types::AddPlaylistBody,
-    ) -> Result<types::AddPlaylistResponse, Error> {
-        let mut call = self.call(&info::ADD_PLAYLIST, &["api", "v1", "video-playlists"]);
+        body: types::CreatePlaylistBody,
+    ) -> Result<types::CreatePlaylistResponse, Error> {
+        let mut call = self
+            .call(&info::CREATE_PLAYLIST, &["api", "v1", "video-playlists"]);
         call.accept("application/json");
         call.multipart(&body);
         let response = self.send(call).await?;
-        response::json::<types::AddPlaylistResponse>(&info::ADD_PLAYLIST, response).await
+        response::json::<types::CreatePlaylistResponse>(&info::CREATE_PLAYLIST, response)
+            .await
     }
 
     /// Get a video playlist
@@ -5000,21 +5313,20 @@ impl Client {
     ///
     /// Arguments:
     /// - `playlist_id`: Playlist id
-    pub async fn get_video_playlists_by_playlist_id(
+    #[doc(alias = "/api/v1/video-playlists/{playlistId}")]
+    #[doc(alias = "GET /api/v1/video-playlists/{playlistId}")]
+    pub async fn get_playlist(
         &self,
         playlist_id: types::Id,
     ) -> Result<types::VideoPlaylist, Error> {
         let mut call = self
             .call(
-                &info::GET_VIDEO_PLAYLISTS_BY_PLAYLIST_ID,
+                &info::GET_PLAYLIST,
                 &["api", "v1", "video-playlists", &playlist_id.to_param()],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
-        response::json::<
-            types::VideoPlaylist,
-        >(&info::GET_VIDEO_PLAYLISTS_BY_PLAYLIST_ID, response)
-            .await
+        response::json::<types::VideoPlaylist>(&info::GET_PLAYLIST, response).await
     }
 
     /// Update a video playlist
@@ -5027,20 +5339,22 @@ impl Client {
     ///
     /// Arguments:
     /// - `playlist_id`: Playlist id
-    pub async fn put_video_playlists_by_playlist_id(
+    #[doc(alias = "/api/v1/video-playlists/{playlistId}")]
+    #[doc(alias = "PUT /api/v1/video-playlists/{playlistId}")]
+    pub async fn update_playlist(
         &self,
         playlist_id: types::Id,
-        body: types::PutVideoPlaylistsByPlaylistIdBody,
+        body: types::UpdatePlaylistBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::PUT_VIDEO_PLAYLISTS_BY_PLAYLIST_ID,
+                &info::UPDATE_PLAYLIST,
                 &["api", "v1", "video-playlists", &playlist_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_VIDEO_PLAYLISTS_BY_PLAYLIST_ID, response).await
+        response::empty(&info::UPDATE_PLAYLIST, response).await
     }
 
     /// Delete a video playlist
@@ -5051,18 +5365,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `playlist_id`: Playlist id
-    pub async fn delete_video_playlists_by_playlist_id(
-        &self,
-        playlist_id: types::Id,
-    ) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/video-playlists/{playlistId}")]
+    #[doc(alias = "DELETE /api/v1/video-playlists/{playlistId}")]
+    pub async fn delete_playlist(&self, playlist_id: types::Id) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::DELETE_VIDEO_PLAYLISTS_BY_PLAYLIST_ID,
+                &info::DELETE_PLAYLIST,
                 &["api", "v1", "video-playlists", &playlist_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEO_PLAYLISTS_BY_PLAYLIST_ID, response).await
+        response::empty(&info::DELETE_PLAYLIST, response).await
     }
 
     /// List videos of a playlist
@@ -5072,12 +5385,11 @@ impl Client {
     /// Arguments:
     /// - `playlist_id`: Playlist id
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideoPlaylistVideos`]).
-    pub fn get_video_playlist_videos(
-        &self,
-        playlist_id: types::Id,
-    ) -> GetVideoPlaylistVideos {
-        GetVideoPlaylistVideos {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListPlaylistVideos`]).
+    #[doc(alias = "/api/v1/video-playlists/{playlistId}/videos")]
+    #[doc(alias = "GET /api/v1/video-playlists/{playlistId}/videos")]
+    pub fn list_playlist_videos(&self, playlist_id: types::Id) -> ListPlaylistVideos {
+        ListPlaylistVideos {
             client: self.clone(),
             playlist_id,
             start: None,
@@ -5085,16 +5397,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_video_playlist_videos`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_playlist_videos`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetVideoPlaylistVideos::stream`] on the request builder.
-    pub fn get_video_playlist_videos_stream(
+    /// To set filters, use [`ListPlaylistVideos::stream`] on the request builder.
+    pub fn list_playlist_videos_stream(
         &self,
         playlist_id: types::Id,
     ) -> impl futures_core::Stream<
-        Item = Result<types::GetVideoPlaylistVideosResponseDataItem, Error>,
+        Item = Result<types::ListPlaylistVideosResponseDataItem, Error>,
     > + Send + 'static {
-        self.get_video_playlist_videos(playlist_id).stream()
+        self.list_playlist_videos(playlist_id).stream()
     }
 
     /// Add a video in a playlist
@@ -5105,22 +5417,24 @@ impl Client {
     ///
     /// Arguments:
     /// - `playlist_id`: Playlist id
-    pub async fn add_video_playlist_video(
+    #[doc(alias = "/api/v1/video-playlists/{playlistId}/videos")]
+    #[doc(alias = "POST /api/v1/video-playlists/{playlistId}/videos")]
+    pub async fn add_playlist_video(
         &self,
         playlist_id: types::Id,
-        body: types::AddVideoPlaylistVideoBody,
-    ) -> Result<types::AddVideoPlaylistVideoResponse, Error> {
+        body: types::AddPlaylistVideoBody,
+    ) -> Result<types::AddPlaylistVideoResponse, Error> {
         let mut call = self
             .call(
-                &info::ADD_VIDEO_PLAYLIST_VIDEO,
+                &info::ADD_PLAYLIST_VIDEO,
                 &["api", "v1", "video-playlists", &playlist_id.to_param(), "videos"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
         response::json::<
-            types::AddVideoPlaylistVideoResponse,
-        >(&info::ADD_VIDEO_PLAYLIST_VIDEO, response)
+            types::AddPlaylistVideoResponse,
+        >(&info::ADD_PLAYLIST_VIDEO, response)
             .await
     }
 
@@ -5132,14 +5446,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `playlist_id`: Playlist id
-    pub async fn reorder_video_playlist(
+    #[doc(alias = "/api/v1/video-playlists/{playlistId}/videos/reorder")]
+    #[doc(alias = "POST /api/v1/video-playlists/{playlistId}/videos/reorder")]
+    pub async fn reorder_playlist_videos(
         &self,
         playlist_id: types::Id,
-        body: types::ReorderVideoPlaylistBody,
+        body: types::ReorderPlaylistVideosBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::REORDER_VIDEO_PLAYLIST,
+                &info::REORDER_PLAYLIST_VIDEOS,
                 &[
                     "api",
                     "v1",
@@ -5152,7 +5468,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::REORDER_VIDEO_PLAYLIST, response).await
+        response::empty(&info::REORDER_PLAYLIST_VIDEOS, response).await
     }
 
     /// Update a playlist element
@@ -5164,15 +5480,17 @@ impl Client {
     /// Arguments:
     /// - `playlist_id`: Playlist id
     /// - `playlist_element_id`: Playlist element id
-    pub async fn put_video_playlist_video(
+    #[doc(alias = "/api/v1/video-playlists/{playlistId}/videos/{playlistElementId}")]
+    #[doc(alias = "PUT /api/v1/video-playlists/{playlistId}/videos/{playlistElementId}")]
+    pub async fn update_playlist_video(
         &self,
         playlist_id: types::Id,
         playlist_element_id: types::Id,
-        body: types::PutVideoPlaylistVideoBody,
+        body: types::UpdatePlaylistVideoBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::PUT_VIDEO_PLAYLIST_VIDEO,
+                &info::UPDATE_PLAYLIST_VIDEO,
                 &[
                     "api",
                     "v1",
@@ -5185,7 +5503,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_VIDEO_PLAYLIST_VIDEO, response).await
+        response::empty(&info::UPDATE_PLAYLIST_VIDEO, response).await
     }
 
     /// Delete an element from a playlist
@@ -5197,14 +5515,18 @@ impl Client {
     /// Arguments:
     /// - `playlist_id`: Playlist id
     /// - `playlist_element_id`: Playlist element id
-    pub async fn del_video_playlist_video(
+    #[doc(alias = "/api/v1/video-playlists/{playlistId}/videos/{playlistElementId}")]
+    #[doc(
+        alias = "DELETE /api/v1/video-playlists/{playlistId}/videos/{playlistElementId}"
+    )]
+    pub async fn remove_playlist_video(
         &self,
         playlist_id: types::Id,
         playlist_element_id: types::Id,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::DEL_VIDEO_PLAYLIST_VIDEO,
+                &info::REMOVE_PLAYLIST_VIDEO,
                 &[
                     "api",
                     "v1",
@@ -5216,7 +5538,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DEL_VIDEO_PLAYLIST_VIDEO, response).await
+        response::empty(&info::REMOVE_PLAYLIST_VIDEO, response).await
     }
 
     /// Check video exists in my playlists
@@ -5227,22 +5549,24 @@ impl Client {
     ///
     /// Arguments:
     /// - `video_ids`: The video ids to check
-    pub async fn get_users_me_video_playlists_videos_exist(
+    #[doc(alias = "/api/v1/users/me/video-playlists/videos-exist")]
+    #[doc(alias = "GET /api/v1/users/me/video-playlists/videos-exist")]
+    pub async fn check_videos_in_my_playlists(
         &self,
         video_ids: impl IntoIterator<Item = impl Into<types::Id>>,
-    ) -> Result<types::GetUsersMeVideoPlaylistsVideosExistResponse, Error> {
+    ) -> Result<types::CheckVideosInMyPlaylistsResponse, Error> {
         let video_ids = video_ids.into_iter().map(Into::into).collect::<Vec<_>>();
         let mut call = self
             .call(
-                &info::GET_USERS_ME_VIDEO_PLAYLISTS_VIDEOS_EXIST,
+                &info::CHECK_VIDEOS_IN_MY_PLAYLISTS,
                 &["api", "v1", "users", "me", "video-playlists", "videos-exist"],
             );
         call.accept("application/json");
         call.query_list("videoIds", &video_ids, QueryStyle::Exploded);
         let response = self.send(call).await?;
         response::json::<
-            types::GetUsersMeVideoPlaylistsVideosExistResponse,
-        >(&info::GET_USERS_ME_VIDEO_PLAYLISTS_VIDEOS_EXIST, response)
+            types::CheckVideosInMyPlaylistsResponse,
+        >(&info::CHECK_VIDEOS_IN_MY_PLAYLISTS, response)
             .await
     }
 
@@ -5253,13 +5577,15 @@ impl Client {
     /// Arguments:
     /// - `name`: The username or handle of the account
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetAccountsByNameVideoPlaylists`]).
-    pub fn get_accounts_by_name_video_playlists(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListAccountPlaylists`]).
+    #[doc(alias = "/api/v1/accounts/{name}/video-playlists")]
+    #[doc(alias = "GET /api/v1/accounts/{name}/video-playlists")]
+    pub fn list_account_playlists(
         &self,
         name: impl Into<String>,
-    ) -> GetAccountsByNameVideoPlaylists {
+    ) -> ListAccountPlaylists {
         let name = name.into();
-        GetAccountsByNameVideoPlaylists {
+        ListAccountPlaylists {
             client: self.clone(),
             name,
             start: None,
@@ -5272,16 +5598,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_accounts_by_name_video_playlists`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_account_playlists`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetAccountsByNameVideoPlaylists::stream`] on the request builder.
-    pub fn get_accounts_by_name_video_playlists_stream(
+    /// To set filters, use [`ListAccountPlaylists::stream`] on the request builder.
+    pub fn list_account_playlists_stream(
         &self,
         name: impl Into<String>,
     ) -> impl futures_core::Stream<
         Item = Result<types::VideoPlaylist, Error>,
     > + Send + 'static {
-        self.get_accounts_by_name_video_playlists(name).stream()
+        self.list_account_playlists(name).stream()
     }
 
     /// List video channels of an account
@@ -5291,13 +5617,12 @@ impl Client {
     /// Arguments:
     /// - `name`: The username or handle of the account
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetAccountsByNameVideoChannels`]).
-    pub fn get_accounts_by_name_video_channels(
-        &self,
-        name: impl Into<String>,
-    ) -> GetAccountsByNameVideoChannels {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListAccountChannels`]).
+    #[doc(alias = "/api/v1/accounts/{name}/video-channels")]
+    #[doc(alias = "GET /api/v1/accounts/{name}/video-channels")]
+    pub fn list_account_channels(&self, name: impl Into<String>) -> ListAccountChannels {
         let name = name.into();
-        GetAccountsByNameVideoChannels {
+        ListAccountChannels {
             client: self.clone(),
             name,
             with_stats: None,
@@ -5309,16 +5634,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_accounts_by_name_video_channels`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_account_channels`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetAccountsByNameVideoChannels::stream`] on the request builder.
-    pub fn get_accounts_by_name_video_channels_stream(
+    /// To set filters, use [`ListAccountChannels::stream`] on the request builder.
+    pub fn list_account_channels_stream(
         &self,
         name: impl Into<String>,
     ) -> impl futures_core::Stream<
         Item = Result<types::VideoChannelListDataItem, Error>,
     > + Send + 'static {
-        self.get_accounts_by_name_video_channels(name).stream()
+        self.list_account_channels(name).stream()
     }
 
     /// List the synchronizations of video channels of an account
@@ -5328,13 +5653,15 @@ impl Client {
     /// Arguments:
     /// - `name`: The username or handle of the account
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetAccountsByNameVideoChannelSyncs`]).
-    pub fn get_accounts_by_name_video_channel_syncs(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListAccountChannelSyncs`]).
+    #[doc(alias = "/api/v1/accounts/{name}/video-channel-syncs")]
+    #[doc(alias = "GET /api/v1/accounts/{name}/video-channel-syncs")]
+    pub fn list_account_channel_syncs(
         &self,
         name: impl Into<String>,
-    ) -> GetAccountsByNameVideoChannelSyncs {
+    ) -> ListAccountChannelSyncs {
         let name = name.into();
-        GetAccountsByNameVideoChannelSyncs {
+        ListAccountChannelSyncs {
             client: self.clone(),
             name,
             start: None,
@@ -5344,16 +5671,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_accounts_by_name_video_channel_syncs`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_account_channel_syncs`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetAccountsByNameVideoChannelSyncs::stream`] on the request builder.
-    pub fn get_accounts_by_name_video_channel_syncs_stream(
+    /// To set filters, use [`ListAccountChannelSyncs::stream`] on the request builder.
+    pub fn list_account_channel_syncs_stream(
         &self,
         name: impl Into<String>,
     ) -> impl futures_core::Stream<
         Item = Result<types::VideoChannelSync, Error>,
     > + Send + 'static {
-        self.get_accounts_by_name_video_channel_syncs(name).stream()
+        self.list_account_channel_syncs(name).stream()
     }
 
     /// List ratings of an account
@@ -5365,13 +5692,12 @@ impl Client {
     /// Arguments:
     /// - `name`: The username or handle of the account
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetAccountsByNameRatings`]).
-    pub fn get_accounts_by_name_ratings(
-        &self,
-        name: impl Into<String>,
-    ) -> GetAccountsByNameRatings {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListAccountRatings`]).
+    #[doc(alias = "/api/v1/accounts/{name}/ratings")]
+    #[doc(alias = "GET /api/v1/accounts/{name}/ratings")]
+    pub fn list_account_ratings(&self, name: impl Into<String>) -> ListAccountRatings {
         let name = name.into();
-        GetAccountsByNameRatings {
+        ListAccountRatings {
             client: self.clone(),
             name,
             start: None,
@@ -5381,16 +5707,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_accounts_by_name_ratings`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_account_ratings`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetAccountsByNameRatings::stream`] on the request builder.
-    pub fn get_accounts_by_name_ratings_stream(
+    /// To set filters, use [`ListAccountRatings::stream`] on the request builder.
+    pub fn list_account_ratings_stream(
         &self,
         name: impl Into<String>,
     ) -> impl futures_core::Stream<
         Item = Result<types::VideoRating, Error>,
     > + Send + 'static {
-        self.get_accounts_by_name_ratings(name).stream()
+        self.list_account_ratings(name).stream()
     }
 
     /// List threads of a video
@@ -5400,13 +5726,15 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideosByIdCommentThreads`]).
-    pub fn get_videos_by_id_comment_threads(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListCommentThreads`]).
+    #[doc(alias = "/api/v1/videos/{id}/comment-threads")]
+    #[doc(alias = "GET /api/v1/videos/{id}/comment-threads")]
+    pub fn list_comment_threads(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> GetVideosByIdCommentThreads {
+    ) -> ListCommentThreads {
         let id = id.into();
-        GetVideosByIdCommentThreads {
+        ListCommentThreads {
             client: self.clone(),
             id,
             start: None,
@@ -5416,16 +5744,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_videos_by_id_comment_threads`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_comment_threads`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetVideosByIdCommentThreads::stream`] on the request builder.
-    pub fn get_videos_by_id_comment_threads_stream(
+    /// To set filters, use [`ListCommentThreads::stream`] on the request builder.
+    pub fn list_comment_threads_stream(
         &self,
         id: impl Into<types::IdOrUUID>,
     ) -> impl futures_core::Stream<
         Item = Result<types::VideoComment, Error>,
     > + Send + 'static {
-        self.get_videos_by_id_comment_threads(id).stream()
+        self.list_comment_threads(id).stream()
     }
 
     /// Create a thread
@@ -5436,15 +5764,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn post_videos_by_id_comment_threads(
+    #[doc(alias = "/api/v1/videos/{id}/comment-threads")]
+    #[doc(alias = "POST /api/v1/videos/{id}/comment-threads")]
+    pub async fn create_comment_thread(
         &self,
         id: impl Into<types::IdOrUUID>,
-        body: types::PostVideosByIdCommentThreadsBody,
+        body: types::CreateCommentThreadBody,
     ) -> Result<types::CommentThreadPostResponse, Error> {
         let id = id.into();
         let mut call = self
             .call(
-                &info::POST_VIDEOS_BY_ID_COMMENT_THREADS,
+                &info::CREATE_COMMENT_THREAD,
                 &["api", "v1", "videos", &id.to_param(), "comment-threads"],
             );
         call.accept("application/json");
@@ -5452,7 +5782,7 @@ impl Client {
         let response = self.send(call).await?;
         response::json::<
             types::CommentThreadPostResponse,
-        >(&info::POST_VIDEOS_BY_ID_COMMENT_THREADS, response)
+        >(&info::CREATE_COMMENT_THREAD, response)
             .await
     }
 
@@ -5464,14 +5794,16 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     /// - `thread_id`: The thread id (root comment id)
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideosByIdCommentThreadsByThreadId`]).
-    pub fn get_videos_by_id_comment_threads_by_thread_id(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetCommentThread`]).
+    #[doc(alias = "/api/v1/videos/{id}/comment-threads/{threadId}")]
+    #[doc(alias = "GET /api/v1/videos/{id}/comment-threads/{threadId}")]
+    pub fn get_comment_thread(
         &self,
         id: impl Into<types::IdOrUUID>,
         thread_id: i64,
-    ) -> GetVideosByIdCommentThreadsByThreadId {
+    ) -> GetCommentThread {
         let id = id.into();
-        GetVideosByIdCommentThreadsByThreadId {
+        GetCommentThread {
             client: self.clone(),
             id,
             thread_id,
@@ -5485,9 +5817,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin` or `moderator`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetVideosComments`]).
-    pub fn get_videos_comments(&self) -> GetVideosComments {
-        GetVideosComments {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListInstanceComments`]).
+    #[doc(alias = "/api/v1/videos/comments")]
+    #[doc(alias = "GET /api/v1/videos/comments")]
+    pub fn list_instance_comments(&self) -> ListInstanceComments {
+        ListInstanceComments {
             client: self.clone(),
             search: None,
             search_account: None,
@@ -5511,15 +5845,17 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     /// - `comment_id`: The comment id
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`PostVideosByIdCommentsByCommentId`]).
-    pub fn post_videos_by_id_comments_by_comment_id(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ReplyToComment`]).
+    #[doc(alias = "/api/v1/videos/{id}/comments/{commentId}")]
+    #[doc(alias = "POST /api/v1/videos/{id}/comments/{commentId}")]
+    pub fn reply_to_comment(
         &self,
         id: impl Into<types::IdOrUUID>,
         comment_id: types::Id,
-        body: types::PostVideosByIdCommentsByCommentIdBody,
-    ) -> PostVideosByIdCommentsByCommentId {
+        body: types::ReplyToCommentBody,
+    ) -> ReplyToComment {
         let id = id.into();
-        PostVideosByIdCommentsByCommentId {
+        ReplyToComment {
             client: self.clone(),
             id,
             comment_id,
@@ -5537,7 +5873,9 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     /// - `comment_id`: The comment id
-    pub async fn delete_videos_by_id_comments_by_comment_id(
+    #[doc(alias = "/api/v1/videos/{id}/comments/{commentId}")]
+    #[doc(alias = "DELETE /api/v1/videos/{id}/comments/{commentId}")]
+    pub async fn delete_comment(
         &self,
         id: impl Into<types::IdOrUUID>,
         comment_id: types::Id,
@@ -5545,7 +5883,7 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &info::DELETE_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID,
+                &info::DELETE_COMMENT,
                 &[
                     "api",
                     "v1",
@@ -5557,8 +5895,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID, response)
-            .await
+        response::empty(&info::DELETE_COMMENT, response).await
     }
 
     /// Approve a comment
@@ -5572,7 +5909,9 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     /// - `comment_id`: The comment id
-    pub async fn post_videos_by_id_comments_by_comment_id_approve(
+    #[doc(alias = "/api/v1/videos/{id}/comments/{commentId}/approve")]
+    #[doc(alias = "POST /api/v1/videos/{id}/comments/{commentId}/approve")]
+    pub async fn approve_comment(
         &self,
         id: impl Into<types::IdOrUUID>,
         comment_id: types::Id,
@@ -5580,7 +5919,7 @@ impl Client {
         let id = id.into();
         let mut call = self
             .call(
-                &info::POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID_APPROVE,
+                &info::APPROVE_COMMENT,
                 &[
                     "api",
                     "v1",
@@ -5593,11 +5932,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(
-                &info::POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID_APPROVE,
-                response,
-            )
-            .await
+        response::empty(&info::APPROVE_COMMENT, response).await
     }
 
     /// Like/dislike a video
@@ -5609,14 +5944,16 @@ impl Client {
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`PutVideosByIdRate`]).
-    pub fn put_videos_by_id_rate(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`RateVideo`]).
+    #[doc(alias = "/api/v1/videos/{id}/rate")]
+    #[doc(alias = "PUT /api/v1/videos/{id}/rate")]
+    pub fn rate_video(
         &self,
         id: impl Into<types::IdOrUUID>,
-        body: types::PutVideosByIdRateBody,
-    ) -> PutVideosByIdRate {
+        body: types::RateVideoBody,
+    ) -> RateVideo {
         let id = id.into();
-        PutVideosByIdRate {
+        RateVideo {
             client: self.clone(),
             id,
             body,
@@ -5632,16 +5969,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn del_video_hls(
+    #[doc(alias = "/api/v1/videos/{id}/hls")]
+    #[doc(alias = "DELETE /api/v1/videos/{id}/hls")]
+    pub async fn delete_video_hls_files(
         &self,
         id: impl Into<types::IdOrUUID>,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
-            .call(&info::DEL_VIDEO_HLS, &["api", "v1", "videos", &id.to_param(), "hls"]);
+            .call(
+                &info::DELETE_VIDEO_HLS_FILES,
+                &["api", "v1", "videos", &id.to_param(), "hls"],
+            );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DEL_VIDEO_HLS, response).await
+        response::empty(&info::DELETE_VIDEO_HLS_FILES, response).await
     }
 
     /// Delete video Web Video files
@@ -5654,19 +5996,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
-    pub async fn del_video_web_videos(
+    #[doc(alias = "/api/v1/videos/{id}/web-videos")]
+    #[doc(alias = "DELETE /api/v1/videos/{id}/web-videos")]
+    pub async fn delete_video_web_video_files(
         &self,
         id: impl Into<types::IdOrUUID>,
     ) -> Result<(), Error> {
         let id = id.into();
         let mut call = self
             .call(
-                &info::DEL_VIDEO_WEB_VIDEOS,
+                &info::DELETE_VIDEO_WEB_VIDEO_FILES,
                 &["api", "v1", "videos", &id.to_param(), "web-videos"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DEL_VIDEO_WEB_VIDEOS, response).await
+        response::empty(&info::DELETE_VIDEO_WEB_VIDEO_FILES, response).await
     }
 
     /// Create a transcoding job
@@ -5677,6 +6021,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`: The object id, uuid or short uuid
+    #[doc(alias = "/api/v1/videos/{id}/transcoding")]
+    #[doc(alias = "POST /api/v1/videos/{id}/transcoding")]
     pub async fn create_video_transcoding(
         &self,
         id: impl Into<types::IdOrUUID>,
@@ -5702,6 +6048,8 @@ impl Client {
     /// - `search`: String to search. If the user can make a remote URI search, and the string is an URI then the PeerTube instance will fetch the remote object and add it to its database. Then, you can use the REST API to fetch the complete video information and interact with it.
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`SearchVideos`]).
+    #[doc(alias = "/api/v1/search/videos")]
+    #[doc(alias = "GET /api/v1/search/videos")]
     pub fn search_videos(&self, search: impl Into<String>) -> SearchVideos {
         let search = search.into();
         SearchVideos {
@@ -5759,6 +6107,8 @@ impl Client {
     /// - `search`: String to search. If the user can make a remote URI search, and the string is an URI then the PeerTube instance will fetch the remote object and add it to its database. Then, you can use the REST API to fetch the complete channel information and interact with it.
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`SearchChannels`]).
+    #[doc(alias = "/api/v1/search/video-channels")]
+    #[doc(alias = "GET /api/v1/search/video-channels")]
     pub fn search_channels(&self, search: impl Into<String>) -> SearchChannels {
         let search = search.into();
         SearchChannels {
@@ -5793,6 +6143,8 @@ impl Client {
     /// - `search`: String to search. If the user can make a remote URI search, and the string is an URI then the PeerTube instance will fetch the remote object and add it to its database. Then, you can use the REST API to fetch the complete playlist information and interact with it.
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`SearchPlaylists`]).
+    #[doc(alias = "/api/v1/search/video-playlists")]
+    #[doc(alias = "GET /api/v1/search/video-playlists")]
     pub fn search_playlists(&self, search: impl Into<String>) -> SearchPlaylists {
         let search = search.into();
         SearchPlaylists {
@@ -5824,6 +6176,8 @@ impl Client {
     /// `GET /api/v1/blocklist/status`
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetBlocklistStatus`]).
+    #[doc(alias = "/api/v1/blocklist/status")]
+    #[doc(alias = "GET /api/v1/blocklist/status")]
     pub fn get_blocklist_status(&self) -> GetBlocklistStatus {
         GetBlocklistStatus {
             client: self.clone(),
@@ -5840,9 +6194,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `user`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetMyBlockedAccounts`]).
-    pub fn get_my_blocked_accounts(&self) -> GetMyBlockedAccounts {
-        GetMyBlockedAccounts {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListMyBlockedAccounts`]).
+    #[doc(alias = "/api/v1/users/me/blocklist/accounts")]
+    #[doc(alias = "GET /api/v1/users/me/blocklist/accounts")]
+    pub fn list_my_blocked_accounts(&self) -> ListMyBlockedAccounts {
+        ListMyBlockedAccounts {
             client: self.clone(),
             start: None,
             count: None,
@@ -5851,15 +6207,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_my_blocked_accounts`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_my_blocked_accounts`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetMyBlockedAccounts::stream`] on the request builder.
-    pub fn get_my_blocked_accounts_stream(
+    /// To set filters, use [`ListMyBlockedAccounts::stream`] on the request builder.
+    pub fn list_my_blocked_accounts_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::AccountBlock, Error>,
     > + Send + 'static {
-        self.get_my_blocked_accounts().stream()
+        self.list_my_blocked_accounts().stream()
     }
 
     /// Block an account by my account
@@ -5869,6 +6225,8 @@ impl Client {
     /// Add an account to the authenticated user's blocklist
     ///
     /// Requires authentication, with the role `user`.
+    #[doc(alias = "/api/v1/users/me/blocklist/accounts")]
+    #[doc(alias = "POST /api/v1/users/me/blocklist/accounts")]
     pub async fn block_account(
         &self,
         body: types::BlockAccountBody,
@@ -5894,6 +6252,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_name`: Account name to unblock (format: name@host)
+    #[doc(alias = "/api/v1/users/me/blocklist/accounts/{accountName}")]
+    #[doc(alias = "DELETE /api/v1/users/me/blocklist/accounts/{accountName}")]
     pub async fn unblock_account(
         &self,
         account_name: impl Into<String>,
@@ -5925,9 +6285,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `user`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetMyBlockedServers`]).
-    pub fn get_my_blocked_servers(&self) -> GetMyBlockedServers {
-        GetMyBlockedServers {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListMyBlockedServers`]).
+    #[doc(alias = "/api/v1/users/me/blocklist/servers")]
+    #[doc(alias = "GET /api/v1/users/me/blocklist/servers")]
+    pub fn list_my_blocked_servers(&self) -> ListMyBlockedServers {
+        ListMyBlockedServers {
             client: self.clone(),
             start: None,
             count: None,
@@ -5936,15 +6298,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_my_blocked_servers`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_my_blocked_servers`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetMyBlockedServers::stream`] on the request builder.
-    pub fn get_my_blocked_servers_stream(
+    /// To set filters, use [`ListMyBlockedServers::stream`] on the request builder.
+    pub fn list_my_blocked_servers_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::ServerBlock, Error>,
     > + Send + 'static {
-        self.get_my_blocked_servers().stream()
+        self.list_my_blocked_servers().stream()
     }
 
     /// Block a server by my account
@@ -5954,6 +6316,8 @@ impl Client {
     /// Add a server to the authenticated user's blocklist
     ///
     /// Requires authentication, with the role `user`.
+    #[doc(alias = "/api/v1/users/me/blocklist/servers")]
+    #[doc(alias = "POST /api/v1/users/me/blocklist/servers")]
     pub async fn block_server(&self, body: types::BlockServerBody) -> Result<(), Error> {
         let mut call = self
             .call(
@@ -5976,6 +6340,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `host`: Server host to unblock
+    #[doc(alias = "/api/v1/users/me/blocklist/servers/{host}")]
+    #[doc(alias = "DELETE /api/v1/users/me/blocklist/servers/{host}")]
     pub async fn unblock_server(&self, host: impl Into<String>) -> Result<(), Error> {
         let host = host.into();
         let mut call = self
@@ -5994,9 +6360,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetServerBlocklistAccounts`]).
-    pub fn get_server_blocklist_accounts(&self) -> GetServerBlocklistAccounts {
-        GetServerBlocklistAccounts {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListServerBlockedAccounts`]).
+    #[doc(alias = "/api/v1/server/blocklist/accounts")]
+    #[doc(alias = "GET /api/v1/server/blocklist/accounts")]
+    pub fn list_server_blocked_accounts(&self) -> ListServerBlockedAccounts {
+        ListServerBlockedAccounts {
             client: self.clone(),
             start: None,
             count: None,
@@ -6005,15 +6373,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_server_blocklist_accounts`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_server_blocked_accounts`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetServerBlocklistAccounts::stream`] on the request builder.
-    pub fn get_server_blocklist_accounts_stream(
+    /// To set filters, use [`ListServerBlockedAccounts::stream`] on the request builder.
+    pub fn list_server_blocked_accounts_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::AccountBlock, Error>,
     > + Send + 'static {
-        self.get_server_blocklist_accounts().stream()
+        self.list_server_blocked_accounts().stream()
     }
 
     /// Block an account by server
@@ -6021,19 +6389,21 @@ impl Client {
     /// `POST /api/v1/server/blocklist/accounts`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn post_server_blocklist_accounts(
+    #[doc(alias = "/api/v1/server/blocklist/accounts")]
+    #[doc(alias = "POST /api/v1/server/blocklist/accounts")]
+    pub async fn block_account_for_server(
         &self,
-        body: types::PostServerBlocklistAccountsBody,
+        body: types::BlockAccountForServerBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_SERVER_BLOCKLIST_ACCOUNTS,
+                &info::BLOCK_ACCOUNT_FOR_SERVER,
                 &["api", "v1", "server", "blocklist", "accounts"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_SERVER_BLOCKLIST_ACCOUNTS, response).await
+        response::empty(&info::BLOCK_ACCOUNT_FOR_SERVER, response).await
     }
 
     /// Unblock an account by server
@@ -6044,14 +6414,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_name`: account to unblock, in the form `username@domain`
-    pub async fn delete_server_blocklist_accounts_by_account_name(
+    #[doc(alias = "/api/v1/server/blocklist/accounts/{accountName}")]
+    #[doc(alias = "DELETE /api/v1/server/blocklist/accounts/{accountName}")]
+    pub async fn unblock_account_for_server(
         &self,
         account_name: impl Into<String>,
     ) -> Result<(), Error> {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &info::DELETE_SERVER_BLOCKLIST_ACCOUNTS_BY_ACCOUNT_NAME,
+                &info::UNBLOCK_ACCOUNT_FOR_SERVER,
                 &[
                     "api",
                     "v1",
@@ -6063,11 +6435,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(
-                &info::DELETE_SERVER_BLOCKLIST_ACCOUNTS_BY_ACCOUNT_NAME,
-                response,
-            )
-            .await
+        response::empty(&info::UNBLOCK_ACCOUNT_FOR_SERVER, response).await
     }
 
     /// List blocked servers by server
@@ -6076,9 +6444,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetServerBlocklistServers`]).
-    pub fn get_server_blocklist_servers(&self) -> GetServerBlocklistServers {
-        GetServerBlocklistServers {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListServerBlockedServers`]).
+    #[doc(alias = "/api/v1/server/blocklist/servers")]
+    #[doc(alias = "GET /api/v1/server/blocklist/servers")]
+    pub fn list_server_blocked_servers(&self) -> ListServerBlockedServers {
+        ListServerBlockedServers {
             client: self.clone(),
             start: None,
             count: None,
@@ -6087,15 +6457,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_server_blocklist_servers`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_server_blocked_servers`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetServerBlocklistServers::stream`] on the request builder.
-    pub fn get_server_blocklist_servers_stream(
+    /// To set filters, use [`ListServerBlockedServers::stream`] on the request builder.
+    pub fn list_server_blocked_servers_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::ServerBlock, Error>,
     > + Send + 'static {
-        self.get_server_blocklist_servers().stream()
+        self.list_server_blocked_servers().stream()
     }
 
     /// Block a server by server
@@ -6103,19 +6473,21 @@ impl Client {
     /// `POST /api/v1/server/blocklist/servers`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn post_server_blocklist_servers(
+    #[doc(alias = "/api/v1/server/blocklist/servers")]
+    #[doc(alias = "POST /api/v1/server/blocklist/servers")]
+    pub async fn block_server_for_server(
         &self,
-        body: types::PostServerBlocklistServersBody,
+        body: types::BlockServerForServerBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_SERVER_BLOCKLIST_SERVERS,
+                &info::BLOCK_SERVER_FOR_SERVER,
                 &["api", "v1", "server", "blocklist", "servers"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_SERVER_BLOCKLIST_SERVERS, response).await
+        response::empty(&info::BLOCK_SERVER_FOR_SERVER, response).await
     }
 
     /// Unblock a server by server
@@ -6126,19 +6498,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `host`: server domain to unblock
-    pub async fn delete_server_blocklist_servers_by_host(
+    #[doc(alias = "/api/v1/server/blocklist/servers/{host}")]
+    #[doc(alias = "DELETE /api/v1/server/blocklist/servers/{host}")]
+    pub async fn unblock_server_for_server(
         &self,
         host: impl Into<String>,
     ) -> Result<(), Error> {
         let host = host.into();
         let mut call = self
             .call(
-                &info::DELETE_SERVER_BLOCKLIST_SERVERS_BY_HOST,
+                &info::UNBLOCK_SERVER_FOR_SERVER,
                 &["api", "v1", "server", "blocklist", "servers", &host.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_SERVER_BLOCKLIST_SERVERS_BY_HOST, response).await
+        response::empty(&info::UNBLOCK_SERVER_FOR_SERVER, response).await
     }
 
     /// List server blocklist subscriptions
@@ -6147,9 +6521,13 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetServerBlocklistSubscriptions`]).
-    pub fn get_server_blocklist_subscriptions(&self) -> GetServerBlocklistSubscriptions {
-        GetServerBlocklistSubscriptions {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListServerBlocklistSubscriptions`]).
+    #[doc(alias = "/api/v1/server/blocklist/subscriptions")]
+    #[doc(alias = "GET /api/v1/server/blocklist/subscriptions")]
+    pub fn list_server_blocklist_subscriptions(
+        &self,
+    ) -> ListServerBlocklistSubscriptions {
+        ListServerBlocklistSubscriptions {
             client: self.clone(),
             start: None,
             count: None,
@@ -6158,15 +6536,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_server_blocklist_subscriptions`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_server_blocklist_subscriptions`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetServerBlocklistSubscriptions::stream`] on the request builder.
-    pub fn get_server_blocklist_subscriptions_stream(
+    /// To set filters, use [`ListServerBlocklistSubscriptions::stream`] on the request builder.
+    pub fn list_server_blocklist_subscriptions_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::BlocklistSubscription, Error>,
     > + Send + 'static {
-        self.get_server_blocklist_subscriptions().stream()
+        self.list_server_blocklist_subscriptions().stream()
     }
 
     /// Add a server blocklist subscription
@@ -6174,13 +6552,15 @@ impl Client {
     /// `POST /api/v1/server/blocklist/subscriptions`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn post_server_blocklist_subscriptions(
+    #[doc(alias = "/api/v1/server/blocklist/subscriptions")]
+    #[doc(alias = "POST /api/v1/server/blocklist/subscriptions")]
+    pub async fn add_server_blocklist_subscription(
         &self,
-        body: types::PostServerBlocklistSubscriptionsBody,
+        body: types::AddServerBlocklistSubscriptionBody,
     ) -> Result<types::BlocklistSubscription, Error> {
         let mut call = self
             .call(
-                &info::POST_SERVER_BLOCKLIST_SUBSCRIPTIONS,
+                &info::ADD_SERVER_BLOCKLIST_SUBSCRIPTION,
                 &["api", "v1", "server", "blocklist", "subscriptions"],
             );
         call.accept("application/json");
@@ -6188,7 +6568,7 @@ impl Client {
         let response = self.send(call).await?;
         response::json::<
             types::BlocklistSubscription,
-        >(&info::POST_SERVER_BLOCKLIST_SUBSCRIPTIONS, response)
+        >(&info::ADD_SERVER_BLOCKLIST_SUBSCRIPTION, response)
             .await
     }
 
@@ -6200,19 +6580,20 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`
-    pub async fn delete_server_blocklist_subscriptions_by_id(
+    #[doc(alias = "/api/v1/server/blocklist/subscriptions/{id}")]
+    #[doc(alias = "DELETE /api/v1/server/blocklist/subscriptions/{id}")]
+    pub async fn delete_server_blocklist_subscription(
         &self,
         id: i64,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::DELETE_SERVER_BLOCKLIST_SUBSCRIPTIONS_BY_ID,
+                &info::DELETE_SERVER_BLOCKLIST_SUBSCRIPTION,
                 &["api", "v1", "server", "blocklist", "subscriptions", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_SERVER_BLOCKLIST_SUBSCRIPTIONS_BY_ID, response)
-            .await
+        response::empty(&info::DELETE_SERVER_BLOCKLIST_SUBSCRIPTION, response).await
     }
 
     /// List publicly shared server blocklist log entries
@@ -6221,21 +6602,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `start_date`
-    pub async fn get_server_blocklist_public_log(
+    #[doc(alias = "/api/v1/server/blocklist/public-log")]
+    #[doc(alias = "GET /api/v1/server/blocklist/public-log")]
+    pub async fn list_server_blocklist_log(
         &self,
         start_date: chrono::DateTime<chrono::Utc>,
     ) -> Result<types::AutoMuteList, Error> {
         let mut call = self
             .call(
-                &info::GET_SERVER_BLOCKLIST_PUBLIC_LOG,
+                &info::LIST_SERVER_BLOCKLIST_LOG,
                 &["api", "v1", "server", "blocklist", "public-log"],
             );
         call.accept("application/json");
         call.query("startDate", &start_date);
         let response = self.send(call).await?;
-        response::json::<
-            types::AutoMuteList,
-        >(&info::GET_SERVER_BLOCKLIST_PUBLIC_LOG, response)
+        response::json::<types::AutoMuteList>(&info::LIST_SERVER_BLOCKLIST_LOG, response)
             .await
     }
 
@@ -6247,21 +6628,23 @@ impl Client {
     ///
     /// Arguments:
     /// - `host`: server domain to mirror
-    pub async fn put_server_redundancy_by_host(
+    #[doc(alias = "/api/v1/server/redundancy/{host}")]
+    #[doc(alias = "PUT /api/v1/server/redundancy/{host}")]
+    pub async fn update_server_redundancy(
         &self,
         host: impl Into<String>,
-        body: types::PutServerRedundancyByHostBody,
+        body: types::UpdateServerRedundancyBody,
     ) -> Result<(), Error> {
         let host = host.into();
         let mut call = self
             .call(
-                &info::PUT_SERVER_REDUNDANCY_BY_HOST,
+                &info::UPDATE_SERVER_REDUNDANCY,
                 &["api", "v1", "server", "redundancy", &host.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_SERVER_REDUNDANCY_BY_HOST, response).await
+        response::empty(&info::UPDATE_SERVER_REDUNDANCY, response).await
     }
 
     /// List videos being mirrored
@@ -6273,13 +6656,15 @@ impl Client {
     /// Arguments:
     /// - `target`: direction of the mirror
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetMirroredVideos`]).
-    pub fn get_mirrored_videos(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListMirroredVideos`]).
+    #[doc(alias = "/api/v1/server/redundancy/videos")]
+    #[doc(alias = "GET /api/v1/server/redundancy/videos")]
+    pub fn list_mirrored_videos(
         &self,
-        target: impl Into<types::GetMirroredVideosTarget>,
-    ) -> GetMirroredVideos {
+        target: impl Into<types::ListMirroredVideosTarget>,
+    ) -> ListMirroredVideos {
         let target = target.into();
-        GetMirroredVideos {
+        ListMirroredVideos {
             client: self.clone(),
             target,
             start: None,
@@ -6288,16 +6673,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_mirrored_videos`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_mirrored_videos`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetMirroredVideos::stream`] on the request builder.
-    pub fn get_mirrored_videos_stream(
+    /// To set filters, use [`ListMirroredVideos::stream`] on the request builder.
+    pub fn list_mirrored_videos_stream(
         &self,
-        target: impl Into<types::GetMirroredVideosTarget>,
+        target: impl Into<types::ListMirroredVideosTarget>,
     ) -> impl futures_core::Stream<
         Item = Result<types::VideoRedundancy, Error>,
     > + Send + 'static {
-        self.get_mirrored_videos(target).stream()
+        self.list_mirrored_videos(target).stream()
     }
 
     /// Mirror a video
@@ -6305,19 +6690,15 @@ impl Client {
     /// `POST /api/v1/server/redundancy/videos`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn put_mirrored_video(
-        &self,
-        body: types::PutMirroredVideoBody,
-    ) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/server/redundancy/videos")]
+    #[doc(alias = "POST /api/v1/server/redundancy/videos")]
+    pub async fn mirror_video(&self, body: types::MirrorVideoBody) -> Result<(), Error> {
         let mut call = self
-            .call(
-                &info::PUT_MIRRORED_VIDEO,
-                &["api", "v1", "server", "redundancy", "videos"],
-            );
+            .call(&info::MIRROR_VIDEO, &["api", "v1", "server", "redundancy", "videos"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_MIRRORED_VIDEO, response).await
+        response::empty(&info::MIRROR_VIDEO, response).await
     }
 
     /// Delete a mirror done on a video
@@ -6328,14 +6709,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `redundancy_id`: id of an existing redundancy on a video
-    pub async fn del_mirrored_video(
+    #[doc(alias = "/api/v1/server/redundancy/videos/{redundancyId}")]
+    #[doc(alias = "DELETE /api/v1/server/redundancy/videos/{redundancyId}")]
+    pub async fn delete_video_mirror(
         &self,
         redundancy_id: impl Into<String>,
     ) -> Result<(), Error> {
         let redundancy_id = redundancy_id.into();
         let mut call = self
             .call(
-                &info::DEL_MIRRORED_VIDEO,
+                &info::DELETE_VIDEO_MIRROR,
                 &[
                     "api",
                     "v1",
@@ -6347,7 +6730,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DEL_MIRRORED_VIDEO, response).await
+        response::empty(&info::DELETE_VIDEO_MIRROR, response).await
     }
 
     /// Get instance stats
@@ -6355,6 +6738,8 @@ impl Client {
     /// `GET /api/v1/server/stats`
     ///
     /// Get instance public statistics. This endpoint is cached.
+    #[doc(alias = "/api/v1/server/stats")]
+    #[doc(alias = "GET /api/v1/server/stats")]
     pub async fn get_instance_stats(&self) -> Result<types::ServerStats, Error> {
         let mut call = self
             .call(&info::GET_INSTANCE_STATS, &["api", "v1", "server", "stats"]);
@@ -6366,6 +6751,8 @@ impl Client {
     /// Contact the instance administrators
     ///
     /// `POST /api/v1/server/contact`
+    #[doc(alias = "/api/v1/server/contact")]
+    #[doc(alias = "POST /api/v1/server/contact")]
     pub async fn contact_administrator(
         &self,
         body: types::ContactAdministratorBody,
@@ -6385,6 +6772,8 @@ impl Client {
     /// Retrieve internal debug information for administrators.
     ///
     /// Requires authentication, with the role `admin`.
+    #[doc(alias = "/api/v1/server/debug")]
+    #[doc(alias = "GET /api/v1/server/debug")]
     pub async fn get_debug(&self) -> Result<types::GetDebugResponse, Error> {
         let mut call = self.call(&info::GET_DEBUG, &["api", "v1", "server", "debug"]);
         call.accept("application/json");
@@ -6399,6 +6788,8 @@ impl Client {
     /// Run an internal debug command as an administrator.
     ///
     /// Requires authentication, with the role `admin`.
+    #[doc(alias = "/api/v1/server/debug/run-command")]
+    #[doc(alias = "POST /api/v1/server/debug/run-command")]
     pub async fn run_debug_command(
         &self,
         body: types::RunDebugCommandBody,
@@ -6417,6 +6808,8 @@ impl Client {
     /// Send client log
     ///
     /// `POST /api/v1/server/logs/client`
+    #[doc(alias = "/api/v1/server/logs/client")]
+    #[doc(alias = "POST /api/v1/server/logs/client")]
     pub async fn send_client_log(
         &self,
         body: types::SendClientLog,
@@ -6439,6 +6832,8 @@ impl Client {
     /// - `start_date`: The date and time of the first entry to read.
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetInstanceLogs`]).
+    #[doc(alias = "/api/v1/server/logs")]
+    #[doc(alias = "GET /api/v1/server/logs")]
     pub fn get_instance_logs(
         &self,
         start_date: chrono::DateTime<chrono::Utc>,
@@ -6462,6 +6857,8 @@ impl Client {
     /// - `start_date`: The date and time of the first entry to read.
     ///
     /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetInstanceAuditLogs`]).
+    #[doc(alias = "/api/v1/server/audit-logs")]
+    #[doc(alias = "GET /api/v1/server/audit-logs")]
     pub fn get_instance_audit_logs(
         &self,
         start_date: chrono::DateTime<chrono::Utc>,
@@ -6479,9 +6876,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetPlugins`]).
-    pub fn get_plugins(&self) -> GetPlugins {
-        GetPlugins {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListPlugins`]).
+    #[doc(alias = "/api/v1/plugins")]
+    #[doc(alias = "GET /api/v1/plugins")]
+    pub fn list_plugins(&self) -> ListPlugins {
+        ListPlugins {
             client: self.clone(),
             plugin_type: None,
             uninstalled: None,
@@ -6491,15 +6890,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_plugins`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_plugins`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetPlugins::stream`] on the request builder.
-    pub fn get_plugins_stream(
+    /// To set filters, use [`ListPlugins::stream`] on the request builder.
+    pub fn list_plugins_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::Plugin, Error>,
     > + Send + 'static {
-        self.get_plugins().stream()
+        self.list_plugins().stream()
     }
 
     /// List available plugins
@@ -6508,9 +6907,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetAvailablePlugins`]).
-    pub fn get_available_plugins(&self) -> GetAvailablePlugins {
-        GetAvailablePlugins {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListAvailablePlugins`]).
+    #[doc(alias = "/api/v1/plugins/available")]
+    #[doc(alias = "GET /api/v1/plugins/available")]
+    pub fn list_available_plugins(&self) -> ListAvailablePlugins {
+        ListAvailablePlugins {
             client: self.clone(),
             search: None,
             plugin_type: None,
@@ -6521,15 +6922,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_available_plugins`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_available_plugins`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetAvailablePlugins::stream`] on the request builder.
-    pub fn get_available_plugins_stream(
+    /// To set filters, use [`ListAvailablePlugins::stream`] on the request builder.
+    pub fn list_available_plugins_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::Plugin, Error>,
     > + Send + 'static {
-        self.get_available_plugins().stream()
+        self.list_available_plugins().stream()
     }
 
     /// Install a plugin
@@ -6537,13 +6938,18 @@ impl Client {
     /// `POST /api/v1/plugins/install`
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn add_plugin(&self, body: types::AddPluginBody) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/plugins/install")]
+    #[doc(alias = "POST /api/v1/plugins/install")]
+    pub async fn install_plugin(
+        &self,
+        body: types::InstallPluginBody,
+    ) -> Result<(), Error> {
         let mut call = self
-            .call(&info::ADD_PLUGIN, &["api", "v1", "plugins", "install"]);
+            .call(&info::INSTALL_PLUGIN, &["api", "v1", "plugins", "install"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::ADD_PLUGIN, response).await
+        response::empty(&info::INSTALL_PLUGIN, response).await
     }
 
     /// Update a plugin
@@ -6551,6 +6957,8 @@ impl Client {
     /// `POST /api/v1/plugins/update`
     ///
     /// Requires authentication, with the role `admin`.
+    #[doc(alias = "/api/v1/plugins/update")]
+    #[doc(alias = "POST /api/v1/plugins/update")]
     pub async fn update_plugin(
         &self,
         body: types::UpdatePluginBody,
@@ -6568,6 +6976,8 @@ impl Client {
     /// `POST /api/v1/plugins/uninstall`
     ///
     /// Requires authentication, with the role `admin`.
+    #[doc(alias = "/api/v1/plugins/uninstall")]
+    #[doc(alias = "POST /api/v1/plugins/uninstall")]
     pub async fn uninstall_plugin(
         &self,
         body: types::UninstallPluginBody,
@@ -6588,6 +6998,8 @@ impl Client {
     ///
     /// Arguments:
     /// - `npm_name`: name of the plugin/theme on npmjs.com or in its package.json
+    #[doc(alias = "/api/v1/plugins/{npmName}")]
+    #[doc(alias = "GET /api/v1/plugins/{npmName}")]
     pub async fn get_plugin(
         &self,
         npm_name: impl Into<String>,
@@ -6608,21 +7020,23 @@ impl Client {
     ///
     /// Arguments:
     /// - `npm_name`: name of the plugin/theme on npmjs.com or in its package.json
-    pub async fn put_plugins_by_npm_name_settings(
+    #[doc(alias = "/api/v1/plugins/{npmName}/settings")]
+    #[doc(alias = "PUT /api/v1/plugins/{npmName}/settings")]
+    pub async fn update_plugin_settings(
         &self,
         npm_name: impl Into<String>,
-        body: types::PutPluginsByNpmNameSettingsBody,
+        body: types::UpdatePluginSettingsBody,
     ) -> Result<(), Error> {
         let npm_name = npm_name.into();
         let mut call = self
             .call(
-                &info::PUT_PLUGINS_BY_NPM_NAME_SETTINGS,
+                &info::UPDATE_PLUGIN_SETTINGS,
                 &["api", "v1", "plugins", &npm_name.to_param(), "settings"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_PLUGINS_BY_NPM_NAME_SETTINGS, response).await
+        response::empty(&info::UPDATE_PLUGIN_SETTINGS, response).await
     }
 
     /// Get a plugin's public settings
@@ -6631,21 +7045,23 @@ impl Client {
     ///
     /// Arguments:
     /// - `npm_name`: name of the plugin/theme on npmjs.com or in its package.json
-    pub async fn get_plugins_by_npm_name_public_settings(
+    #[doc(alias = "/api/v1/plugins/{npmName}/public-settings")]
+    #[doc(alias = "GET /api/v1/plugins/{npmName}/public-settings")]
+    pub async fn get_plugin_public_settings(
         &self,
         npm_name: impl Into<String>,
     ) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
         let npm_name = npm_name.into();
         let mut call = self
             .call(
-                &info::GET_PLUGINS_BY_NPM_NAME_PUBLIC_SETTINGS,
+                &info::GET_PLUGIN_PUBLIC_SETTINGS,
                 &["api", "v1", "plugins", &npm_name.to_param(), "public-settings"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
             serde_json::Map<String, serde_json::Value>,
-        >(&info::GET_PLUGINS_BY_NPM_NAME_PUBLIC_SETTINGS, response)
+        >(&info::GET_PLUGIN_PUBLIC_SETTINGS, response)
             .await
     }
 
@@ -6657,21 +7073,23 @@ impl Client {
     ///
     /// Arguments:
     /// - `npm_name`: name of the plugin/theme on npmjs.com or in its package.json
-    pub async fn get_plugins_by_npm_name_registered_settings(
+    #[doc(alias = "/api/v1/plugins/{npmName}/registered-settings")]
+    #[doc(alias = "GET /api/v1/plugins/{npmName}/registered-settings")]
+    pub async fn get_plugin_registered_settings(
         &self,
         npm_name: impl Into<String>,
     ) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
         let npm_name = npm_name.into();
         let mut call = self
             .call(
-                &info::GET_PLUGINS_BY_NPM_NAME_REGISTERED_SETTINGS,
+                &info::GET_PLUGIN_REGISTERED_SETTINGS,
                 &["api", "v1", "plugins", &npm_name.to_param(), "registered-settings"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
             serde_json::Map<String, serde_json::Value>,
-        >(&info::GET_PLUGINS_BY_NPM_NAME_REGISTERED_SETTINGS, response)
+        >(&info::GET_PLUGIN_REGISTERED_SETTINGS, response)
             .await
     }
 
@@ -6680,16 +7098,18 @@ impl Client {
     /// `POST /api/v1/metrics/playback`
     ///
     /// These metrics are exposed by OpenTelemetry metrics exporter if enabled.
-    pub async fn post_metrics_playback(
+    #[doc(alias = "/api/v1/metrics/playback")]
+    #[doc(alias = "POST /api/v1/metrics/playback")]
+    pub async fn create_playback_metrics(
         &self,
         body: types::PlaybackMetricCreate,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(&info::POST_METRICS_PLAYBACK, &["api", "v1", "metrics", "playback"]);
+            .call(&info::CREATE_PLAYBACK_METRICS, &["api", "v1", "metrics", "playback"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_METRICS_PLAYBACK, response).await
+        response::empty(&info::CREATE_PLAYBACK_METRICS, response).await
     }
 
     /// Generate registration token
@@ -6699,15 +7119,17 @@ impl Client {
     /// Generate a new runner registration token
     ///
     /// Requires authentication, with the role `admin`.
-    pub async fn post_runners_registration_tokens_generate(&self) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/runners/registration-tokens/generate")]
+    #[doc(alias = "POST /api/v1/runners/registration-tokens/generate")]
+    pub async fn generate_runner_registration_token(&self) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_RUNNERS_REGISTRATION_TOKENS_GENERATE,
+                &info::GENERATE_RUNNER_REGISTRATION_TOKEN,
                 &["api", "v1", "runners", "registration-tokens", "generate"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::POST_RUNNERS_REGISTRATION_TOKENS_GENERATE, response).await
+        response::empty(&info::GENERATE_RUNNER_REGISTRATION_TOKEN, response).await
     }
 
     /// Remove registration token
@@ -6720,13 +7142,15 @@ impl Client {
     ///
     /// Arguments:
     /// - `registration_token_id`
-    pub async fn delete_runners_registration_tokens_by_registration_token_id(
+    #[doc(alias = "/api/v1/runners/registration-tokens/{registrationTokenId}")]
+    #[doc(alias = "DELETE /api/v1/runners/registration-tokens/{registrationTokenId}")]
+    pub async fn delete_runner_registration_token(
         &self,
         registration_token_id: i64,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::DELETE_RUNNERS_REGISTRATION_TOKENS_BY_REGISTRATION_TOKEN_ID,
+                &info::DELETE_RUNNER_REGISTRATION_TOKEN,
                 &[
                     "api",
                     "v1",
@@ -6737,11 +7161,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(
-                &info::DELETE_RUNNERS_REGISTRATION_TOKENS_BY_REGISTRATION_TOKEN_ID,
-                response,
-            )
-            .await
+        response::empty(&info::DELETE_RUNNER_REGISTRATION_TOKEN, response).await
     }
 
     /// List registration tokens
@@ -6750,9 +7170,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetRunnersRegistrationTokens`]).
-    pub fn get_runners_registration_tokens(&self) -> GetRunnersRegistrationTokens {
-        GetRunnersRegistrationTokens {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListRunnerRegistrationTokens`]).
+    #[doc(alias = "/api/v1/runners/registration-tokens")]
+    #[doc(alias = "GET /api/v1/runners/registration-tokens")]
+    pub fn list_runner_registration_tokens(&self) -> ListRunnerRegistrationTokens {
+        ListRunnerRegistrationTokens {
             client: self.clone(),
             start: None,
             count: None,
@@ -6760,15 +7182,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_runners_registration_tokens`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_runner_registration_tokens`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetRunnersRegistrationTokens::stream`] on the request builder.
-    pub fn get_runners_registration_tokens_stream(
+    /// To set filters, use [`ListRunnerRegistrationTokens::stream`] on the request builder.
+    pub fn list_runner_registration_tokens_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::RunnerRegistrationToken, Error>,
     > + Send + 'static {
-        self.get_runners_registration_tokens().stream()
+        self.list_runner_registration_tokens().stream()
     }
 
     /// Register a new runner
@@ -6776,18 +7198,18 @@ impl Client {
     /// `POST /api/v1/runners/register`
     ///
     /// API used by PeerTube runners
-    pub async fn post_runners_register(
+    #[doc(alias = "/api/v1/runners/register")]
+    #[doc(alias = "POST /api/v1/runners/register")]
+    pub async fn register_runner(
         &self,
-        body: types::PostRunnersRegisterBody,
-    ) -> Result<types::PostRunnersRegisterResponse, Error> {
+        body: types::RegisterRunnerBody,
+    ) -> Result<types::RegisterRunnerResponse, Error> {
         let mut call = self
-            .call(&info::POST_RUNNERS_REGISTER, &["api", "v1", "runners", "register"]);
+            .call(&info::REGISTER_RUNNER, &["api", "v1", "runners", "register"]);
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
-        response::json::<
-            types::PostRunnersRegisterResponse,
-        >(&info::POST_RUNNERS_REGISTER, response)
+        response::json::<types::RegisterRunnerResponse>(&info::REGISTER_RUNNER, response)
             .await
     }
 
@@ -6796,19 +7218,18 @@ impl Client {
     /// `POST /api/v1/runners/unregister`
     ///
     /// API used by PeerTube runners
-    pub async fn post_runners_unregister(
+    #[doc(alias = "/api/v1/runners/unregister")]
+    #[doc(alias = "POST /api/v1/runners/unregister")]
+    pub async fn unregister_runner(
         &self,
-        body: types::PostRunnersUnregisterBody,
+        body: types::UnregisterRunnerBody,
     ) -> Result<(), Error> {
         let mut call = self
-            .call(
-                &info::POST_RUNNERS_UNREGISTER,
-                &["api", "v1", "runners", "unregister"],
-            );
+            .call(&info::UNREGISTER_RUNNER, &["api", "v1", "runners", "unregister"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_RUNNERS_UNREGISTER, response).await
+        response::empty(&info::UNREGISTER_RUNNER, response).await
     }
 
     /// Delete a runner
@@ -6819,20 +7240,22 @@ impl Client {
     ///
     /// Arguments:
     /// - `runner_id`
-    pub async fn delete_runners_by_runner_id(
+    #[doc(alias = "/api/v1/runners/{runnerId}")]
+    #[doc(alias = "DELETE /api/v1/runners/{runnerId}")]
+    pub async fn delete_runner(
         &self,
         runner_id: i64,
-        body: types::DeleteRunnersByRunnerIdBody,
+        body: types::DeleteRunnerBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::DELETE_RUNNERS_BY_RUNNER_ID,
+                &info::DELETE_RUNNER,
                 &["api", "v1", "runners", &runner_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_RUNNERS_BY_RUNNER_ID, response).await
+        response::empty(&info::DELETE_RUNNER, response).await
     }
 
     /// List runners
@@ -6841,9 +7264,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetRunners`]).
-    pub fn get_runners(&self) -> GetRunners {
-        GetRunners {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListRunners`]).
+    #[doc(alias = "/api/v1/runners")]
+    #[doc(alias = "GET /api/v1/runners")]
+    pub fn list_runners(&self) -> ListRunners {
+        ListRunners {
             client: self.clone(),
             start: None,
             count: None,
@@ -6851,15 +7276,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_runners`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_runners`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetRunners::stream`] on the request builder.
-    pub fn get_runners_stream(
+    /// To set filters, use [`ListRunners::stream`] on the request builder.
+    pub fn list_runners_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::Runner, Error>,
     > + Send + 'static {
-        self.get_runners().stream()
+        self.list_runners().stream()
     }
 
     /// Request a new job
@@ -6867,21 +7292,23 @@ impl Client {
     /// `POST /api/v1/runners/jobs/request`
     ///
     /// API used by PeerTube runners
-    pub async fn post_runners_jobs_request(
+    #[doc(alias = "/api/v1/runners/jobs/request")]
+    #[doc(alias = "POST /api/v1/runners/jobs/request")]
+    pub async fn request_runner_job(
         &self,
-        body: types::PostRunnersJobsRequestBody,
-    ) -> Result<types::PostRunnersJobsRequestResponse, Error> {
+        body: types::RequestRunnerJobBody,
+    ) -> Result<types::RequestRunnerJobResponse, Error> {
         let mut call = self
             .call(
-                &info::POST_RUNNERS_JOBS_REQUEST,
+                &info::REQUEST_RUNNER_JOB,
                 &["api", "v1", "runners", "jobs", "request"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
         response::json::<
-            types::PostRunnersJobsRequestResponse,
-        >(&info::POST_RUNNERS_JOBS_REQUEST, response)
+            types::RequestRunnerJobResponse,
+        >(&info::REQUEST_RUNNER_JOB, response)
             .await
     }
 
@@ -6893,22 +7320,24 @@ impl Client {
     ///
     /// Arguments:
     /// - `job_uuid`
-    pub async fn post_runners_jobs_by_job_uuid_accept(
+    #[doc(alias = "/api/v1/runners/jobs/{jobUUID}/accept")]
+    #[doc(alias = "POST /api/v1/runners/jobs/{jobUUID}/accept")]
+    pub async fn accept_runner_job(
         &self,
         job_uuid: types::UUIDv4,
-        body: types::PostRunnersJobsByJobUuidAcceptBody,
-    ) -> Result<types::PostRunnersJobsByJobUuidAcceptResponse, Error> {
+        body: types::AcceptRunnerJobBody,
+    ) -> Result<types::AcceptRunnerJobResponse, Error> {
         let mut call = self
             .call(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_ACCEPT,
+                &info::ACCEPT_RUNNER_JOB,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param(), "accept"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
         response::json::<
-            types::PostRunnersJobsByJobUuidAcceptResponse,
-        >(&info::POST_RUNNERS_JOBS_BY_JOB_UUID_ACCEPT, response)
+            types::AcceptRunnerJobResponse,
+        >(&info::ACCEPT_RUNNER_JOB, response)
             .await
     }
 
@@ -6920,20 +7349,22 @@ impl Client {
     ///
     /// Arguments:
     /// - `job_uuid`
-    pub async fn post_runners_jobs_by_job_uuid_abort(
+    #[doc(alias = "/api/v1/runners/jobs/{jobUUID}/abort")]
+    #[doc(alias = "POST /api/v1/runners/jobs/{jobUUID}/abort")]
+    pub async fn abort_runner_job(
         &self,
         job_uuid: types::UUIDv4,
-        body: types::PostRunnersJobsByJobUuidAbortBody,
+        body: types::AbortRunnerJobBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_ABORT,
+                &info::ABORT_RUNNER_JOB,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param(), "abort"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_RUNNERS_JOBS_BY_JOB_UUID_ABORT, response).await
+        response::empty(&info::ABORT_RUNNER_JOB, response).await
     }
 
     /// Update job
@@ -6944,20 +7375,22 @@ impl Client {
     ///
     /// Arguments:
     /// - `job_uuid`
-    pub async fn post_runners_jobs_by_job_uuid_update(
+    #[doc(alias = "/api/v1/runners/jobs/{jobUUID}/update")]
+    #[doc(alias = "POST /api/v1/runners/jobs/{jobUUID}/update")]
+    pub async fn update_runner_job(
         &self,
         job_uuid: types::UUIDv4,
-        body: types::PostRunnersJobsByJobUuidUpdateBody,
+        body: types::UpdateRunnerJobBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_UPDATE,
+                &info::UPDATE_RUNNER_JOB,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param(), "update"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_RUNNERS_JOBS_BY_JOB_UUID_UPDATE, response).await
+        response::empty(&info::UPDATE_RUNNER_JOB, response).await
     }
 
     /// Post job error
@@ -6968,20 +7401,22 @@ impl Client {
     ///
     /// Arguments:
     /// - `job_uuid`
-    pub async fn post_runners_jobs_by_job_uuid_error(
+    #[doc(alias = "/api/v1/runners/jobs/{jobUUID}/error")]
+    #[doc(alias = "POST /api/v1/runners/jobs/{jobUUID}/error")]
+    pub async fn report_runner_job_error(
         &self,
         job_uuid: types::UUIDv4,
-        body: types::PostRunnersJobsByJobUuidErrorBody,
+        body: types::ReportRunnerJobErrorBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_ERROR,
+                &info::REPORT_RUNNER_JOB_ERROR,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param(), "error"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_RUNNERS_JOBS_BY_JOB_UUID_ERROR, response).await
+        response::empty(&info::REPORT_RUNNER_JOB_ERROR, response).await
     }
 
     /// Post job success
@@ -6992,20 +7427,22 @@ impl Client {
     ///
     /// Arguments:
     /// - `job_uuid`
-    pub async fn post_runners_jobs_by_job_uuid_success(
+    #[doc(alias = "/api/v1/runners/jobs/{jobUUID}/success")]
+    #[doc(alias = "POST /api/v1/runners/jobs/{jobUUID}/success")]
+    pub async fn report_runner_job_success(
         &self,
         job_uuid: types::UUIDv4,
-        body: types::PostRunnersJobsByJobUuidSuccessBody,
+        body: types::ReportRunnerJobSuccessBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_SUCCESS,
+                &info::REPORT_RUNNER_JOB_SUCCESS,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param(), "success"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::POST_RUNNERS_JOBS_BY_JOB_UUID_SUCCESS, response).await
+        response::empty(&info::REPORT_RUNNER_JOB_SUCCESS, response).await
     }
 
     /// Download the max-quality audio file for a job video
@@ -7017,16 +7454,22 @@ impl Client {
     /// Arguments:
     /// - `job_uuid`
     /// - `video_id_or_uuid`: Video id or UUID
-    pub async fn post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality_audio(
+    #[doc(
+        alias = "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality/audio"
+    )]
+    #[doc(
+        alias = "POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality/audio"
+    )]
+    pub async fn download_runner_job_audio(
         &self,
         job_uuid: types::UUIDv4,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
-        body: types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityAudioBody,
+        body: types::DownloadRunnerJobAudioBody,
     ) -> Result<crate::Download, Error> {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY_AUDIO,
+                &info::DOWNLOAD_RUNNER_JOB_AUDIO,
                 &[
                     "api",
                     "v1",
@@ -7043,11 +7486,7 @@ impl Client {
         call.accept("application/octet-stream, application/problem+json;q=0.5");
         call.json(&body);
         let response = self.send(call).await?;
-        response::download(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY_AUDIO,
-                response,
-            )
-            .await
+        response::download(&info::DOWNLOAD_RUNNER_JOB_AUDIO, response).await
     }
 
     /// Download the max-quality video file for a job video
@@ -7059,16 +7498,22 @@ impl Client {
     /// Arguments:
     /// - `job_uuid`
     /// - `video_id_or_uuid`: Video id or UUID
-    pub async fn post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality(
+    #[doc(
+        alias = "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality"
+    )]
+    #[doc(
+        alias = "POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality"
+    )]
+    pub async fn download_runner_job_video(
         &self,
         job_uuid: types::UUIDv4,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
-        body: types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityBody,
+        body: types::DownloadRunnerJobVideoBody,
     ) -> Result<crate::Download, Error> {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY,
+                &info::DOWNLOAD_RUNNER_JOB_VIDEO,
                 &[
                     "api",
                     "v1",
@@ -7084,11 +7529,7 @@ impl Client {
         call.accept("application/octet-stream, application/problem+json;q=0.5");
         call.json(&body);
         let response = self.send(call).await?;
-        response::download(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY,
-                response,
-            )
-            .await
+        response::download(&info::DOWNLOAD_RUNNER_JOB_VIDEO, response).await
     }
 
     /// Download the max-quality thumbnail for a job video
@@ -7100,16 +7541,22 @@ impl Client {
     /// Arguments:
     /// - `job_uuid`
     /// - `video_id_or_uuid`: Video id or UUID
-    pub async fn post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_thumbnails_max_quality(
+    #[doc(
+        alias = "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/thumbnails/max-quality"
+    )]
+    #[doc(
+        alias = "POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/thumbnails/max-quality"
+    )]
+    pub async fn download_runner_job_thumbnail(
         &self,
         job_uuid: types::UUIDv4,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
-        body: types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidThumbnailsMaxQualityBody,
+        body: types::DownloadRunnerJobThumbnailBody,
     ) -> Result<crate::Download, Error> {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_THUMBNAILS_MAX_QUALITY,
+                &info::DOWNLOAD_RUNNER_JOB_THUMBNAIL,
                 &[
                     "api",
                     "v1",
@@ -7126,11 +7573,7 @@ impl Client {
         call.accept("application/octet-stream, application/problem+json;q=0.5");
         call.json(&body);
         let response = self.send(call).await?;
-        response::download(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_THUMBNAILS_MAX_QUALITY,
-                response,
-            )
-            .await
+        response::download(&info::DOWNLOAD_RUNNER_JOB_THUMBNAIL, response).await
     }
 
     /// Download the max-quality preview for a job video
@@ -7142,16 +7585,22 @@ impl Client {
     /// Arguments:
     /// - `job_uuid`
     /// - `video_id_or_uuid`: Video id or UUID
-    pub async fn post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_previews_max_quality(
+    #[doc(
+        alias = "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/previews/max-quality"
+    )]
+    #[doc(
+        alias = "POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/previews/max-quality"
+    )]
+    pub async fn download_runner_job_preview(
         &self,
         job_uuid: types::UUIDv4,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
-        body: types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidPreviewsMaxQualityBody,
+        body: types::DownloadRunnerJobPreviewBody,
     ) -> Result<crate::Download, Error> {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_PREVIEWS_MAX_QUALITY,
+                &info::DOWNLOAD_RUNNER_JOB_PREVIEW,
                 &[
                     "api",
                     "v1",
@@ -7168,11 +7617,7 @@ impl Client {
         call.accept("application/octet-stream, application/problem+json;q=0.5");
         call.json(&body);
         let response = self.send(call).await?;
-        response::download(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_PREVIEWS_MAX_QUALITY,
-                response,
-            )
-            .await
+        response::download(&info::DOWNLOAD_RUNNER_JOB_PREVIEW, response).await
     }
 
     /// Download a video studio task file for a job video
@@ -7185,18 +7630,24 @@ impl Client {
     /// - `job_uuid`
     /// - `video_id_or_uuid`: Video id or UUID
     /// - `filename`: Name of the task file to download
-    pub async fn post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_studio_task_files_by_filename(
+    #[doc(
+        alias = "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/studio/task-files/{filename}"
+    )]
+    #[doc(
+        alias = "POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/studio/task-files/{filename}"
+    )]
+    pub async fn download_runner_job_studio_file(
         &self,
         job_uuid: types::UUIDv4,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
         filename: impl Into<String>,
-        body: types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidStudioTaskFilesByFilenameBody,
+        body: types::DownloadRunnerJobStudioFileBody,
     ) -> Result<crate::Download, Error> {
         let video_id_or_uuid = video_id_or_uuid.into();
         let filename = filename.into();
         let mut call = self
             .call(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_STUDIO_TASK_FILES_BY_FILENAME,
+                &info::DOWNLOAD_RUNNER_JOB_STUDIO_FILE,
                 &[
                     "api",
                     "v1",
@@ -7214,11 +7665,7 @@ impl Client {
         call.accept("application/octet-stream, application/problem+json;q=0.5");
         call.json(&body);
         let response = self.send(call).await?;
-        response::download(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_STUDIO_TASK_FILES_BY_FILENAME,
-                response,
-            )
-            .await
+        response::download(&info::DOWNLOAD_RUNNER_JOB_STUDIO_FILE, response).await
     }
 
     /// Cancel a job
@@ -7229,18 +7676,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `job_uuid`
-    pub async fn post_runners_jobs_by_job_uuid_cancel(
-        &self,
-        job_uuid: types::UUIDv4,
-    ) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/runners/jobs/{jobUUID}/cancel")]
+    #[doc(alias = "POST /api/v1/runners/jobs/{jobUUID}/cancel")]
+    pub async fn cancel_runner_job(&self, job_uuid: types::UUIDv4) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::POST_RUNNERS_JOBS_BY_JOB_UUID_CANCEL,
+                &info::CANCEL_RUNNER_JOB,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param(), "cancel"],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::POST_RUNNERS_JOBS_BY_JOB_UUID_CANCEL, response).await
+        response::empty(&info::CANCEL_RUNNER_JOB, response).await
     }
 
     /// Delete a job
@@ -7253,18 +7699,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `job_uuid`
-    pub async fn delete_runners_jobs_by_job_uuid(
-        &self,
-        job_uuid: types::UUIDv4,
-    ) -> Result<(), Error> {
+    #[doc(alias = "/api/v1/runners/jobs/{jobUUID}")]
+    #[doc(alias = "DELETE /api/v1/runners/jobs/{jobUUID}")]
+    pub async fn delete_runner_job(&self, job_uuid: types::UUIDv4) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::DELETE_RUNNERS_JOBS_BY_JOB_UUID,
+                &info::DELETE_RUNNER_JOB,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_RUNNERS_JOBS_BY_JOB_UUID, response).await
+        response::empty(&info::DELETE_RUNNER_JOB, response).await
     }
 
     /// List jobs
@@ -7273,9 +7718,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetRunnersJobs`]).
-    pub fn get_runners_jobs(&self) -> GetRunnersJobs {
-        GetRunnersJobs {
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListRunnerJobs`]).
+    #[doc(alias = "/api/v1/runners/jobs")]
+    #[doc(alias = "GET /api/v1/runners/jobs")]
+    pub fn list_runner_jobs(&self) -> ListRunnerJobs {
+        ListRunnerJobs {
             client: self.clone(),
             start: None,
             count: None,
@@ -7286,15 +7733,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_runners_jobs`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_runner_jobs`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetRunnersJobs::stream`] on the request builder.
-    pub fn get_runners_jobs_stream(
+    /// To set filters, use [`ListRunnerJobs::stream`] on the request builder.
+    pub fn list_runner_jobs_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::RunnerJobAdmin, Error>,
     > + Send + 'static {
-        self.get_runners_jobs().stream()
+        self.list_runner_jobs().stream()
     }
 
     /// Get account auto tag policies on comments
@@ -7307,14 +7754,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_name`: account name to get auto tag policies
-    pub async fn get_automatic_tags_policies_accounts_by_account_name_comments(
+    #[doc(alias = "/api/v1/automatic-tags/policies/accounts/{accountName}/comments")]
+    #[doc(alias = "GET /api/v1/automatic-tags/policies/accounts/{accountName}/comments")]
+    pub async fn get_account_comment_auto_tag_policies(
         &self,
         account_name: impl Into<String>,
     ) -> Result<types::CommentAutoTagPolicies, Error> {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &info::GET_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS,
+                &info::GET_ACCOUNT_COMMENT_AUTO_TAG_POLICIES,
                 &[
                     "api",
                     "v1",
@@ -7329,7 +7778,7 @@ impl Client {
         let response = self.send(call).await?;
         response::json::<
             types::CommentAutoTagPolicies,
-        >(&info::GET_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS, response)
+        >(&info::GET_ACCOUNT_COMMENT_AUTO_TAG_POLICIES, response)
             .await
     }
 
@@ -7343,15 +7792,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_name`: account name to update auto tag policies
-    pub async fn put_automatic_tags_policies_accounts_by_account_name_comments(
+    #[doc(alias = "/api/v1/automatic-tags/policies/accounts/{accountName}/comments")]
+    #[doc(alias = "PUT /api/v1/automatic-tags/policies/accounts/{accountName}/comments")]
+    pub async fn update_account_comment_auto_tag_policies(
         &self,
         account_name: impl Into<String>,
-        body: types::PutAutomaticTagsPoliciesAccountsByAccountNameCommentsBody,
+        body: types::UpdateAccountCommentAutoTagPoliciesBody,
     ) -> Result<(), Error> {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &info::PUT_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS,
+                &info::UPDATE_ACCOUNT_COMMENT_AUTO_TAG_POLICIES,
                 &[
                     "api",
                     "v1",
@@ -7365,11 +7816,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(
-                &info::PUT_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS,
-                response,
-            )
-            .await
+        response::empty(&info::UPDATE_ACCOUNT_COMMENT_AUTO_TAG_POLICIES, response).await
     }
 
     /// Get account available auto tags
@@ -7382,14 +7829,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_name`: account name to get auto tag policies
-    pub async fn get_automatic_tags_accounts_by_account_name_available(
+    #[doc(alias = "/api/v1/automatic-tags/accounts/{accountName}/available")]
+    #[doc(alias = "GET /api/v1/automatic-tags/accounts/{accountName}/available")]
+    pub async fn get_account_available_auto_tags(
         &self,
         account_name: impl Into<String>,
     ) -> Result<types::AutomaticTagAvailable, Error> {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &info::GET_AUTOMATIC_TAGS_ACCOUNTS_BY_ACCOUNT_NAME_AVAILABLE,
+                &info::GET_ACCOUNT_AVAILABLE_AUTO_TAGS,
                 &[
                     "api",
                     "v1",
@@ -7403,7 +7852,7 @@ impl Client {
         let response = self.send(call).await?;
         response::json::<
             types::AutomaticTagAvailable,
-        >(&info::GET_AUTOMATIC_TAGS_ACCOUNTS_BY_ACCOUNT_NAME_AVAILABLE, response)
+        >(&info::GET_ACCOUNT_AVAILABLE_AUTO_TAGS, response)
             .await
     }
 
@@ -7414,19 +7863,21 @@ impl Client {
     /// **PeerTube >= 6.2**
     ///
     /// Requires authentication, with the role `admin` or `moderator`.
-    pub async fn get_automatic_tags_server_available(
+    #[doc(alias = "/api/v1/automatic-tags/server/available")]
+    #[doc(alias = "GET /api/v1/automatic-tags/server/available")]
+    pub async fn get_server_available_auto_tags(
         &self,
     ) -> Result<types::AutomaticTagAvailable, Error> {
         let mut call = self
             .call(
-                &info::GET_AUTOMATIC_TAGS_SERVER_AVAILABLE,
+                &info::GET_SERVER_AVAILABLE_AUTO_TAGS,
                 &["api", "v1", "automatic-tags", "server", "available"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
             types::AutomaticTagAvailable,
-        >(&info::GET_AUTOMATIC_TAGS_SERVER_AVAILABLE, response)
+        >(&info::GET_SERVER_AVAILABLE_AUTO_TAGS, response)
             .await
     }
 
@@ -7437,19 +7888,21 @@ impl Client {
     /// **PeerTube >= 8.3**
     ///
     /// Requires authentication, with the role `admin` or `moderator`.
-    pub async fn get_automatic_tags_policies_server_videos(
+    #[doc(alias = "/api/v1/automatic-tags/policies/server/videos")]
+    #[doc(alias = "GET /api/v1/automatic-tags/policies/server/videos")]
+    pub async fn get_server_video_auto_tag_policies(
         &self,
     ) -> Result<types::VideoAutoTagPolicies, Error> {
         let mut call = self
             .call(
-                &info::GET_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS,
+                &info::GET_SERVER_VIDEO_AUTO_TAG_POLICIES,
                 &["api", "v1", "automatic-tags", "policies", "server", "videos"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
             types::VideoAutoTagPolicies,
-        >(&info::GET_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS, response)
+        >(&info::GET_SERVER_VIDEO_AUTO_TAG_POLICIES, response)
             .await
     }
 
@@ -7460,19 +7913,21 @@ impl Client {
     /// **PeerTube >= 8.3**
     ///
     /// Requires authentication, with the role `admin` or `moderator`.
-    pub async fn put_automatic_tags_policies_server_videos(
+    #[doc(alias = "/api/v1/automatic-tags/policies/server/videos")]
+    #[doc(alias = "PUT /api/v1/automatic-tags/policies/server/videos")]
+    pub async fn update_server_video_auto_tag_policies(
         &self,
-        body: types::PutAutomaticTagsPoliciesServerVideosBody,
+        body: types::UpdateServerVideoAutoTagPoliciesBody,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::PUT_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS,
+                &info::UPDATE_SERVER_VIDEO_AUTO_TAG_POLICIES,
                 &["api", "v1", "automatic-tags", "policies", "server", "videos"],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS, response).await
+        response::empty(&info::UPDATE_SERVER_VIDEO_AUTO_TAG_POLICIES, response).await
     }
 
     /// List account watched words
@@ -7485,14 +7940,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_name`: account name to list watched words
-    pub async fn get_watched_words_accounts_by_account_name_lists(
+    #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/lists")]
+    #[doc(alias = "GET /api/v1/watched-words/accounts/{accountName}/lists")]
+    pub async fn list_account_watched_word_lists(
         &self,
         account_name: impl Into<String>,
-    ) -> Result<types::GetWatchedWordsAccountsByAccountNameListsResponse, Error> {
+    ) -> Result<types::ListAccountWatchedWordListsResponse, Error> {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &info::GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS,
+                &info::LIST_ACCOUNT_WATCHED_WORD_LISTS,
                 &[
                     "api",
                     "v1",
@@ -7505,8 +7962,8 @@ impl Client {
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
-            types::GetWatchedWordsAccountsByAccountNameListsResponse,
-        >(&info::GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS, response)
+            types::ListAccountWatchedWordListsResponse,
+        >(&info::LIST_ACCOUNT_WATCHED_WORD_LISTS, response)
             .await
     }
 
@@ -7520,15 +7977,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_name`
-    pub async fn post_watched_words_accounts_by_account_name_lists(
+    #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/lists")]
+    #[doc(alias = "POST /api/v1/watched-words/accounts/{accountName}/lists")]
+    pub async fn create_account_watched_word_list(
         &self,
         account_name: impl Into<String>,
-        body: types::PostWatchedWordsAccountsByAccountNameListsBody,
-    ) -> Result<types::PostWatchedWordsAccountsByAccountNameListsResponse, Error> {
+        body: types::CreateAccountWatchedWordListBody,
+    ) -> Result<types::CreateAccountWatchedWordListResponse, Error> {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &info::POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS,
+                &info::CREATE_ACCOUNT_WATCHED_WORD_LIST,
                 &[
                     "api",
                     "v1",
@@ -7542,8 +8001,8 @@ impl Client {
         call.json(&body);
         let response = self.send(call).await?;
         response::json::<
-            types::PostWatchedWordsAccountsByAccountNameListsResponse,
-        >(&info::POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS, response)
+            types::CreateAccountWatchedWordListResponse,
+        >(&info::CREATE_ACCOUNT_WATCHED_WORD_LIST, response)
             .await
     }
 
@@ -7558,17 +8017,19 @@ impl Client {
     /// Arguments:
     /// - `account_name`
     /// - `list_id`: list of watched words to update
-    pub async fn put_watched_words_accounts_by_account_name_lists_by_list_id(
+    #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/lists/{listId}")]
+    #[doc(alias = "PUT /api/v1/watched-words/accounts/{accountName}/lists/{listId}")]
+    pub async fn update_account_watched_word_list(
         &self,
         account_name: impl Into<String>,
         list_id: impl Into<String>,
-        body: types::PutWatchedWordsAccountsByAccountNameListsByListIdBody,
+        body: types::UpdateAccountWatchedWordListBody,
     ) -> Result<(), Error> {
         let account_name = account_name.into();
         let list_id = list_id.into();
         let mut call = self
             .call(
-                &info::PUT_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
+                &info::UPDATE_ACCOUNT_WATCHED_WORD_LIST,
                 &[
                     "api",
                     "v1",
@@ -7582,11 +8043,7 @@ impl Client {
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(
-                &info::PUT_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
-                response,
-            )
-            .await
+        response::empty(&info::UPDATE_ACCOUNT_WATCHED_WORD_LIST, response).await
     }
 
     /// Delete account watched words
@@ -7600,7 +8057,9 @@ impl Client {
     /// Arguments:
     /// - `account_name`
     /// - `list_id`: list of watched words to delete
-    pub async fn delete_watched_words_accounts_by_account_name_lists_by_list_id(
+    #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/lists/{listId}")]
+    #[doc(alias = "DELETE /api/v1/watched-words/accounts/{accountName}/lists/{listId}")]
+    pub async fn delete_account_watched_word_list(
         &self,
         account_name: impl Into<String>,
         list_id: impl Into<String>,
@@ -7609,7 +8068,7 @@ impl Client {
         let list_id = list_id.into();
         let mut call = self
             .call(
-                &info::DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
+                &info::DELETE_ACCOUNT_WATCHED_WORD_LIST,
                 &[
                     "api",
                     "v1",
@@ -7622,11 +8081,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(
-                &info::DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID,
-                response,
-            )
-            .await
+        response::empty(&info::DELETE_ACCOUNT_WATCHED_WORD_LIST, response).await
     }
 
     /// List server watched words
@@ -7636,19 +8091,21 @@ impl Client {
     /// **PeerTube >= 6.2**
     ///
     /// Requires authentication, with the role `admin` or `moderator`.
-    pub async fn get_watched_words_server_lists(
+    #[doc(alias = "/api/v1/watched-words/server/lists")]
+    #[doc(alias = "GET /api/v1/watched-words/server/lists")]
+    pub async fn list_server_watched_word_lists(
         &self,
-    ) -> Result<types::GetWatchedWordsServerListsResponse, Error> {
+    ) -> Result<types::ListServerWatchedWordListsResponse, Error> {
         let mut call = self
             .call(
-                &info::GET_WATCHED_WORDS_SERVER_LISTS,
+                &info::LIST_SERVER_WATCHED_WORD_LISTS,
                 &["api", "v1", "watched-words", "server", "lists"],
             );
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
-            types::GetWatchedWordsServerListsResponse,
-        >(&info::GET_WATCHED_WORDS_SERVER_LISTS, response)
+            types::ListServerWatchedWordListsResponse,
+        >(&info::LIST_SERVER_WATCHED_WORD_LISTS, response)
             .await
     }
 
@@ -7659,21 +8116,23 @@ impl Client {
     /// **PeerTube >= 6.2**
     ///
     /// Requires authentication, with the role `admin` or `moderator`.
-    pub async fn post_watched_words_server_lists(
+    #[doc(alias = "/api/v1/watched-words/server/lists")]
+    #[doc(alias = "POST /api/v1/watched-words/server/lists")]
+    pub async fn create_server_watched_word_list(
         &self,
-        body: types::PostWatchedWordsServerListsBody,
-    ) -> Result<types::PostWatchedWordsServerListsResponse, Error> {
+        body: types::CreateServerWatchedWordListBody,
+    ) -> Result<types::CreateServerWatchedWordListResponse, Error> {
         let mut call = self
             .call(
-                &info::POST_WATCHED_WORDS_SERVER_LISTS,
+                &info::CREATE_SERVER_WATCHED_WORD_LIST,
                 &["api", "v1", "watched-words", "server", "lists"],
             );
         call.accept("application/json");
         call.json(&body);
         let response = self.send(call).await?;
         response::json::<
-            types::PostWatchedWordsServerListsResponse,
-        >(&info::POST_WATCHED_WORDS_SERVER_LISTS, response)
+            types::CreateServerWatchedWordListResponse,
+        >(&info::CREATE_SERVER_WATCHED_WORD_LIST, response)
             .await
     }
 
@@ -7687,21 +8146,23 @@ impl Client {
     ///
     /// Arguments:
     /// - `list_id`: list of watched words to update
-    pub async fn put_watched_words_server_lists_by_list_id(
+    #[doc(alias = "/api/v1/watched-words/server/lists/{listId}")]
+    #[doc(alias = "PUT /api/v1/watched-words/server/lists/{listId}")]
+    pub async fn update_server_watched_word_list(
         &self,
         list_id: impl Into<String>,
-        body: types::PutWatchedWordsServerListsByListIdBody,
+        body: types::UpdateServerWatchedWordListBody,
     ) -> Result<(), Error> {
         let list_id = list_id.into();
         let mut call = self
             .call(
-                &info::PUT_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID,
+                &info::UPDATE_SERVER_WATCHED_WORD_LIST,
                 &["api", "v1", "watched-words", "server", "lists", &list_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
         let response = self.send(call).await?;
-        response::empty(&info::PUT_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID, response).await
+        response::empty(&info::UPDATE_SERVER_WATCHED_WORD_LIST, response).await
     }
 
     /// Delete server watched words
@@ -7714,20 +8175,21 @@ impl Client {
     ///
     /// Arguments:
     /// - `list_id`: list of watched words to delete
-    pub async fn delete_watched_words_server_lists_by_list_id(
+    #[doc(alias = "/api/v1/watched-words/server/lists/{listId}")]
+    #[doc(alias = "DELETE /api/v1/watched-words/server/lists/{listId}")]
+    pub async fn delete_server_watched_word_list(
         &self,
         list_id: impl Into<String>,
     ) -> Result<(), Error> {
         let list_id = list_id.into();
         let mut call = self
             .call(
-                &info::DELETE_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID,
+                &info::DELETE_SERVER_WATCHED_WORD_LIST,
                 &["api", "v1", "watched-words", "server", "lists", &list_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID, response)
-            .await
+        response::empty(&info::DELETE_SERVER_WATCHED_WORD_LIST, response).await
     }
 
     /// List account watched words subscriptions
@@ -7739,13 +8201,15 @@ impl Client {
     /// Arguments:
     /// - `account_name`: account name to list watched words subscriptions
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetWatchedWordsAccountsByAccountNameSubscriptions`]).
-    pub fn get_watched_words_accounts_by_account_name_subscriptions(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListAccountWatchedWordSubscriptions`]).
+    #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/subscriptions")]
+    #[doc(alias = "GET /api/v1/watched-words/accounts/{accountName}/subscriptions")]
+    pub fn list_account_watched_word_subscriptions(
         &self,
         account_name: impl Into<String>,
-    ) -> GetWatchedWordsAccountsByAccountNameSubscriptions {
+    ) -> ListAccountWatchedWordSubscriptions {
         let account_name = account_name.into();
-        GetWatchedWordsAccountsByAccountNameSubscriptions {
+        ListAccountWatchedWordSubscriptions {
             client: self.clone(),
             account_name,
             start: None,
@@ -7755,17 +8219,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_watched_words_accounts_by_account_name_subscriptions`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_account_watched_word_subscriptions`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetWatchedWordsAccountsByAccountNameSubscriptions::stream`] on the request builder.
-    pub fn get_watched_words_accounts_by_account_name_subscriptions_stream(
+    /// To set filters, use [`ListAccountWatchedWordSubscriptions::stream`] on the request builder.
+    pub fn list_account_watched_word_subscriptions_stream(
         &self,
         account_name: impl Into<String>,
     ) -> impl futures_core::Stream<
         Item = Result<types::WatchedWordsSubscription, Error>,
     > + Send + 'static {
-        self.get_watched_words_accounts_by_account_name_subscriptions(account_name)
-            .stream()
+        self.list_account_watched_word_subscriptions(account_name).stream()
     }
 
     /// Add account watched words subscription
@@ -7776,15 +8239,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_name`
-    pub async fn post_watched_words_accounts_by_account_name_subscriptions(
+    #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/subscriptions")]
+    #[doc(alias = "POST /api/v1/watched-words/accounts/{accountName}/subscriptions")]
+    pub async fn add_account_watched_word_subscription(
         &self,
         account_name: impl Into<String>,
-        body: types::PostWatchedWordsAccountsByAccountNameSubscriptionsBody,
+        body: types::AddAccountWatchedWordSubscriptionBody,
     ) -> Result<types::WatchedWordsSubscription, Error> {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &info::POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS,
+                &info::ADD_ACCOUNT_WATCHED_WORD_SUBSCRIPTION,
                 &[
                     "api",
                     "v1",
@@ -7799,7 +8264,7 @@ impl Client {
         let response = self.send(call).await?;
         response::json::<
             types::WatchedWordsSubscription,
-        >(&info::POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS, response)
+        >(&info::ADD_ACCOUNT_WATCHED_WORD_SUBSCRIPTION, response)
             .await
     }
 
@@ -7812,7 +8277,11 @@ impl Client {
     /// Arguments:
     /// - `account_name`
     /// - `id`
-    pub async fn delete_watched_words_accounts_by_account_name_subscriptions_by_id(
+    #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/subscriptions/{id}")]
+    #[doc(
+        alias = "DELETE /api/v1/watched-words/accounts/{accountName}/subscriptions/{id}"
+    )]
+    pub async fn delete_account_watched_word_subscription(
         &self,
         account_name: impl Into<String>,
         id: i64,
@@ -7820,7 +8289,7 @@ impl Client {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &info::DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS_BY_ID,
+                &info::DELETE_ACCOUNT_WATCHED_WORD_SUBSCRIPTION,
                 &[
                     "api",
                     "v1",
@@ -7833,11 +8302,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(
-                &info::DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS_BY_ID,
-                response,
-            )
-            .await
+        response::empty(&info::DELETE_ACCOUNT_WATCHED_WORD_SUBSCRIPTION, response).await
     }
 
     /// List server watched words subscriptions
@@ -7846,11 +8311,13 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin` or `moderator`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`GetWatchedWordsServerSubscriptions`]).
-    pub fn get_watched_words_server_subscriptions(
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListServerWatchedWordSubscriptions`]).
+    #[doc(alias = "/api/v1/watched-words/server/subscriptions")]
+    #[doc(alias = "GET /api/v1/watched-words/server/subscriptions")]
+    pub fn list_server_watched_word_subscriptions(
         &self,
-    ) -> GetWatchedWordsServerSubscriptions {
-        GetWatchedWordsServerSubscriptions {
+    ) -> ListServerWatchedWordSubscriptions {
+        ListServerWatchedWordSubscriptions {
             client: self.clone(),
             start: None,
             count: None,
@@ -7859,15 +8326,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::get_watched_words_server_subscriptions`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_server_watched_word_subscriptions`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`GetWatchedWordsServerSubscriptions::stream`] on the request builder.
-    pub fn get_watched_words_server_subscriptions_stream(
+    /// To set filters, use [`ListServerWatchedWordSubscriptions::stream`] on the request builder.
+    pub fn list_server_watched_word_subscriptions_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::WatchedWordsSubscription, Error>,
     > + Send + 'static {
-        self.get_watched_words_server_subscriptions().stream()
+        self.list_server_watched_word_subscriptions().stream()
     }
 
     /// Add server watched words subscription
@@ -7875,13 +8342,15 @@ impl Client {
     /// `POST /api/v1/watched-words/server/subscriptions`
     ///
     /// Requires authentication, with the role `admin` or `moderator`.
-    pub async fn post_watched_words_server_subscriptions(
+    #[doc(alias = "/api/v1/watched-words/server/subscriptions")]
+    #[doc(alias = "POST /api/v1/watched-words/server/subscriptions")]
+    pub async fn add_server_watched_word_subscription(
         &self,
-        body: types::PostWatchedWordsServerSubscriptionsBody,
+        body: types::AddServerWatchedWordSubscriptionBody,
     ) -> Result<types::WatchedWordsSubscription, Error> {
         let mut call = self
             .call(
-                &info::POST_WATCHED_WORDS_SERVER_SUBSCRIPTIONS,
+                &info::ADD_SERVER_WATCHED_WORD_SUBSCRIPTION,
                 &["api", "v1", "watched-words", "server", "subscriptions"],
             );
         call.accept("application/json");
@@ -7889,7 +8358,7 @@ impl Client {
         let response = self.send(call).await?;
         response::json::<
             types::WatchedWordsSubscription,
-        >(&info::POST_WATCHED_WORDS_SERVER_SUBSCRIPTIONS, response)
+        >(&info::ADD_SERVER_WATCHED_WORD_SUBSCRIPTION, response)
             .await
     }
 
@@ -7901,13 +8370,15 @@ impl Client {
     ///
     /// Arguments:
     /// - `id`
-    pub async fn delete_watched_words_server_subscriptions_by_id(
+    #[doc(alias = "/api/v1/watched-words/server/subscriptions/{id}")]
+    #[doc(alias = "DELETE /api/v1/watched-words/server/subscriptions/{id}")]
+    pub async fn delete_server_watched_word_subscription(
         &self,
         id: i64,
     ) -> Result<(), Error> {
         let mut call = self
             .call(
-                &info::DELETE_WATCHED_WORDS_SERVER_SUBSCRIPTIONS_BY_ID,
+                &info::DELETE_SERVER_WATCHED_WORD_SUBSCRIPTION,
                 &[
                     "api",
                     "v1",
@@ -7919,8 +8390,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::DELETE_WATCHED_WORDS_SERVER_SUBSCRIPTIONS_BY_ID, response)
-            .await
+        response::empty(&info::DELETE_SERVER_WATCHED_WORD_SUBSCRIPTION, response).await
     }
 
     /// Update client language
@@ -7928,6 +8398,8 @@ impl Client {
     /// `POST /api/v1/client-config/update-language`
     ///
     /// Set a cookie so that the next time the client refreshes the HTML of the web interface, PeerTube uses the selected language.
+    #[doc(alias = "/api/v1/client-config/update-language")]
+    #[doc(alias = "POST /api/v1/client-config/update-language")]
     #[deprecated]
     pub async fn update_client_language(
         &self,
@@ -7949,6 +8421,8 @@ impl Client {
     /// `POST /api/v1/client-config/update-interface-language`
     ///
     /// Set a cookie so that the next time the client refreshes the HTML of the web interface, PeerTube uses the selected language.
+    #[doc(alias = "/api/v1/client-config/update-interface-language")]
+    #[doc(alias = "POST /api/v1/client-config/update-interface-language")]
     pub async fn update_client_interface_language(
         &self,
         body: types::UpdateClientInterfaceLanguageBody,
@@ -7974,14 +8448,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_handle`: The video channel handle
-    pub async fn list_video_channel_collaborators(
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/collaborators")]
+    #[doc(alias = "GET /api/v1/video-channels/{channelHandle}/collaborators")]
+    pub async fn list_channel_collaborators(
         &self,
         channel_handle: impl Into<String>,
-    ) -> Result<types::ListVideoChannelCollaboratorsResponse, Error> {
+    ) -> Result<types::ListChannelCollaboratorsResponse, Error> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::LIST_VIDEO_CHANNEL_COLLABORATORS,
+                &info::LIST_CHANNEL_COLLABORATORS,
                 &[
                     "api",
                     "v1",
@@ -7993,8 +8469,8 @@ impl Client {
         call.accept("application/json");
         let response = self.send(call).await?;
         response::json::<
-            types::ListVideoChannelCollaboratorsResponse,
-        >(&info::LIST_VIDEO_CHANNEL_COLLABORATORS, response)
+            types::ListChannelCollaboratorsResponse,
+        >(&info::LIST_CHANNEL_COLLABORATORS, response)
             .await
     }
 
@@ -8008,15 +8484,17 @@ impl Client {
     ///
     /// Arguments:
     /// - `channel_handle`: The video channel handle
-    pub async fn invite_video_channel_collaborator(
+    #[doc(alias = "/api/v1/video-channels/{channelHandle}/collaborators/invite")]
+    #[doc(alias = "POST /api/v1/video-channels/{channelHandle}/collaborators/invite")]
+    pub async fn invite_channel_collaborator(
         &self,
         channel_handle: impl Into<String>,
-        body: types::InviteVideoChannelCollaboratorBody,
-    ) -> Result<types::InviteVideoChannelCollaboratorResponse, Error> {
+        body: types::InviteChannelCollaboratorBody,
+    ) -> Result<types::InviteChannelCollaboratorResponse, Error> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::INVITE_VIDEO_CHANNEL_COLLABORATOR,
+                &info::INVITE_CHANNEL_COLLABORATOR,
                 &[
                     "api",
                     "v1",
@@ -8030,8 +8508,8 @@ impl Client {
         call.json(&body);
         let response = self.send(call).await?;
         response::json::<
-            types::InviteVideoChannelCollaboratorResponse,
-        >(&info::INVITE_VIDEO_CHANNEL_COLLABORATOR, response)
+            types::InviteChannelCollaboratorResponse,
+        >(&info::INVITE_CHANNEL_COLLABORATOR, response)
             .await
     }
 
@@ -8046,7 +8524,13 @@ impl Client {
     /// Arguments:
     /// - `channel_handle`: The video channel handle
     /// - `collaborator_id`: The collaborator id
-    pub async fn accept_video_channel_collaborator(
+    #[doc(
+        alias = "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/accept"
+    )]
+    #[doc(
+        alias = "POST /api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/accept"
+    )]
+    pub async fn accept_channel_collaborator(
         &self,
         channel_handle: impl Into<String>,
         collaborator_id: types::Id,
@@ -8054,7 +8538,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::ACCEPT_VIDEO_CHANNEL_COLLABORATOR,
+                &info::ACCEPT_CHANNEL_COLLABORATOR,
                 &[
                     "api",
                     "v1",
@@ -8067,7 +8551,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::ACCEPT_VIDEO_CHANNEL_COLLABORATOR, response).await
+        response::empty(&info::ACCEPT_CHANNEL_COLLABORATOR, response).await
     }
 
     /// Reject a collaboration invitation
@@ -8081,7 +8565,13 @@ impl Client {
     /// Arguments:
     /// - `channel_handle`: The video channel handle
     /// - `collaborator_id`: The collaborator id
-    pub async fn reject_video_channel_collaborator(
+    #[doc(
+        alias = "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/reject"
+    )]
+    #[doc(
+        alias = "POST /api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/reject"
+    )]
+    pub async fn reject_channel_collaborator(
         &self,
         channel_handle: impl Into<String>,
         collaborator_id: types::Id,
@@ -8089,7 +8579,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::REJECT_VIDEO_CHANNEL_COLLABORATOR,
+                &info::REJECT_CHANNEL_COLLABORATOR,
                 &[
                     "api",
                     "v1",
@@ -8102,7 +8592,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::REJECT_VIDEO_CHANNEL_COLLABORATOR, response).await
+        response::empty(&info::REJECT_CHANNEL_COLLABORATOR, response).await
     }
 
     /// Remove a channel collaborator
@@ -8116,7 +8606,13 @@ impl Client {
     /// Arguments:
     /// - `channel_handle`: The video channel handle
     /// - `collaborator_id`: The collaborator id
-    pub async fn remove_video_channel_collaborator(
+    #[doc(
+        alias = "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}"
+    )]
+    #[doc(
+        alias = "DELETE /api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}"
+    )]
+    pub async fn remove_channel_collaborator(
         &self,
         channel_handle: impl Into<String>,
         collaborator_id: types::Id,
@@ -8124,7 +8620,7 @@ impl Client {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
-                &info::REMOVE_VIDEO_CHANNEL_COLLABORATOR,
+                &info::REMOVE_CHANNEL_COLLABORATOR,
                 &[
                     "api",
                     "v1",
@@ -8136,20 +8632,20 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         let response = self.send(call).await?;
-        response::empty(&info::REMOVE_VIDEO_CHANNEL_COLLABORATOR, response).await
+        response::empty(&info::REMOVE_CHANNEL_COLLABORATOR, response).await
     }
 }
 
-/// The request of [`Client::get_static_web_videos_private_by_filename`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::get_private_web_video_file`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetStaticWebVideosPrivateByFilename {
+pub struct GetPrivateWebVideoFile {
     client: Client,
     filename: String,
     video_file_token: Option<crate::Secret>,
 }
 
-impl GetStaticWebVideosPrivateByFilename {
+impl GetPrivateWebVideoFile {
     /// Video file token [generated](crate::Client::request_video_token) by PeerTube so you don't need to provide an OAuth token in the request header.
     ///
     /// Sent as the `videoFileToken` query.
@@ -8163,18 +8659,17 @@ impl GetStaticWebVideosPrivateByFilename {
         let mut call = self
             .client
             .call(
-                &info::GET_STATIC_WEB_VIDEOS_PRIVATE_BY_FILENAME,
+                &info::GET_PRIVATE_WEB_VIDEO_FILE,
                 &["static", "web-videos", "private", &self.filename.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.query_opt("videoFileToken", &self.video_file_token);
         let response = self.client.send(call).await?;
-        response::download(&info::GET_STATIC_WEB_VIDEOS_PRIVATE_BY_FILENAME, response)
-            .await
+        response::download(&info::GET_PRIVATE_WEB_VIDEO_FILE, response).await
     }
 }
 
-impl IntoFuture for GetStaticWebVideosPrivateByFilename {
+impl IntoFuture for GetPrivateWebVideoFile {
     type Output = Result<crate::Download, Error>;
 
     type IntoFuture = Pending<crate::Download>;
@@ -8184,17 +8679,17 @@ impl IntoFuture for GetStaticWebVideosPrivateByFilename {
     }
 }
 
-/// The request of [`Client::get_static_streaming_playlists_hls_private_by_filename`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::get_private_hls_file`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetStaticStreamingPlaylistsHlsPrivateByFilename {
+pub struct GetPrivateHlsFile {
     client: Client,
     filename: String,
     video_file_token: Option<crate::Secret>,
     reinject_video_file_token: Option<bool>,
 }
 
-impl GetStaticStreamingPlaylistsHlsPrivateByFilename {
+impl GetPrivateHlsFile {
     /// Video file token [generated](crate::Client::request_video_token) by PeerTube so you don't need to provide an OAuth token in the request header.
     ///
     /// Sent as the `videoFileToken` query.
@@ -8216,7 +8711,7 @@ impl GetStaticStreamingPlaylistsHlsPrivateByFilename {
         let mut call = self
             .client
             .call(
-                &info::GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME,
+                &info::GET_PRIVATE_HLS_FILE,
                 &[
                     "static",
                     "streaming-playlists",
@@ -8229,15 +8724,11 @@ impl GetStaticStreamingPlaylistsHlsPrivateByFilename {
         call.query_opt("videoFileToken", &self.video_file_token);
         call.query_opt("reinjectVideoFileToken", &self.reinject_video_file_token);
         let response = self.client.send(call).await?;
-        response::download(
-                &info::GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME,
-                response,
-            )
-            .await
+        response::download(&info::GET_PRIVATE_HLS_FILE, response).await
     }
 }
 
-impl IntoFuture for GetStaticStreamingPlaylistsHlsPrivateByFilename {
+impl IntoFuture for GetPrivateHlsFile {
     type Output = Result<crate::Download, Error>;
 
     type IntoFuture = Pending<crate::Download>;
@@ -8247,17 +8738,17 @@ impl IntoFuture for GetStaticStreamingPlaylistsHlsPrivateByFilename {
     }
 }
 
-/// The request of [`Client::get_download_videos_generate_by_video_id_or_uuid`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::download_video`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetDownloadVideosGenerateByVideoIdOrUuid {
+pub struct DownloadVideo {
     client: Client,
     video_id_or_uuid: types::VideoIdOrUUID,
     video_file_ids: Vec<i64>,
     video_file_token: Option<crate::Secret>,
 }
 
-impl GetDownloadVideosGenerateByVideoIdOrUuid {
+impl DownloadVideo {
     /// Video file token [generated](crate::Client::request_video_token) by PeerTube so you don't need to provide an OAuth token in the request header.
     ///
     /// Sent as the `videoFileToken` query.
@@ -8271,22 +8762,18 @@ impl GetDownloadVideosGenerateByVideoIdOrUuid {
         let mut call = self
             .client
             .call(
-                &info::GET_DOWNLOAD_VIDEOS_GENERATE_BY_VIDEO_ID_OR_UUID,
+                &info::DOWNLOAD_VIDEO,
                 &["download", "videos", "generate", &self.video_id_or_uuid.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
         call.query_list("videoFileIds", &self.video_file_ids, QueryStyle::Exploded);
         call.query_opt("videoFileToken", &self.video_file_token);
         let response = self.client.send(call).await?;
-        response::download(
-                &info::GET_DOWNLOAD_VIDEOS_GENERATE_BY_VIDEO_ID_OR_UUID,
-                response,
-            )
-            .await
+        response::download(&info::DOWNLOAD_VIDEO, response).await
     }
 }
 
-impl IntoFuture for GetDownloadVideosGenerateByVideoIdOrUuid {
+impl IntoFuture for DownloadVideo {
     type Output = Result<crate::Download, Error>;
 
     type IntoFuture = Pending<crate::Download>;
@@ -8296,12 +8783,12 @@ impl IntoFuture for GetDownloadVideosGenerateByVideoIdOrUuid {
     }
 }
 
-/// The request of [`Client::get_syndicated_comments`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::get_comments_feed`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetSyndicatedComments {
+pub struct GetCommentsFeed {
     client: Client,
-    format: types::GetSyndicatedCommentsFormat,
+    format: types::GetCommentsFeedFormat,
     video_id: Option<String>,
     account_id: Option<String>,
     account_name: Option<String>,
@@ -8309,7 +8796,7 @@ pub struct GetSyndicatedComments {
     video_channel_name: Option<String>,
 }
 
-impl GetSyndicatedComments {
+impl GetCommentsFeed {
     /// limit listing comments to a specific video
     ///
     /// Sent as the `videoId` query.
@@ -8355,7 +8842,7 @@ impl GetSyndicatedComments {
         let mut call = self
             .client
             .call(
-                &info::GET_SYNDICATED_COMMENTS,
+                &info::GET_COMMENTS_FEED,
                 &["feeds", &format!("video-comments.{}", self.format.to_param())],
             );
         call.accept(
@@ -8367,11 +8854,11 @@ impl GetSyndicatedComments {
         call.query_opt("videoChannelId", &self.video_channel_id);
         call.query_opt("videoChannelName", &self.video_channel_name);
         let response = self.client.send(call).await?;
-        response::text(&info::GET_SYNDICATED_COMMENTS, response).await
+        response::text(&info::GET_COMMENTS_FEED, response).await
     }
 }
 
-impl IntoFuture for GetSyndicatedComments {
+impl IntoFuture for GetCommentsFeed {
     type Output = Result<String, Error>;
 
     type IntoFuture = Pending<String>;
@@ -8381,12 +8868,12 @@ impl IntoFuture for GetSyndicatedComments {
     }
 }
 
-/// The request of [`Client::get_syndicated_videos`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::get_videos_feed`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetSyndicatedVideos {
+pub struct GetVideosFeed {
     client: Client,
-    format: types::GetSyndicatedVideosFormat,
+    format: types::GetVideosFeedFormat,
     account_id: Option<String>,
     account_name: Option<String>,
     video_channel_id: Option<String>,
@@ -8400,7 +8887,7 @@ pub struct GetSyndicatedVideos {
     has_web_video_files: Option<bool>,
 }
 
-impl GetSyndicatedVideos {
+impl GetVideosFeed {
     /// limit listing to a specific account
     ///
     /// Sent as the `accountId` query.
@@ -8508,7 +8995,7 @@ impl GetSyndicatedVideos {
         let mut call = self
             .client
             .call(
-                &info::GET_SYNDICATED_VIDEOS,
+                &info::GET_VIDEOS_FEED,
                 &["feeds", &format!("videos.{}", self.format.to_param())],
             );
         call.accept(
@@ -8526,11 +9013,11 @@ impl GetSyndicatedVideos {
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
         let response = self.client.send(call).await?;
-        response::text(&info::GET_SYNDICATED_VIDEOS, response).await
+        response::text(&info::GET_VIDEOS_FEED, response).await
     }
 }
 
-impl IntoFuture for GetSyndicatedVideos {
+impl IntoFuture for GetVideosFeed {
     type Output = Result<String, Error>;
 
     type IntoFuture = Pending<String>;
@@ -8540,12 +9027,12 @@ impl IntoFuture for GetSyndicatedVideos {
     }
 }
 
-/// The request of [`Client::get_syndicated_subscription_videos`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::get_subscription_videos_feed`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetSyndicatedSubscriptionVideos {
+pub struct GetSubscriptionVideosFeed {
     client: Client,
-    format: types::GetSyndicatedSubscriptionVideosFormat,
+    format: types::GetSubscriptionVideosFeedFormat,
     account_id: String,
     token: crate::Secret,
     sort: Option<String>,
@@ -8557,7 +9044,7 @@ pub struct GetSyndicatedSubscriptionVideos {
     has_web_video_files: Option<bool>,
 }
 
-impl GetSyndicatedSubscriptionVideos {
+impl GetSubscriptionVideosFeed {
     /// Sort column
     ///
     /// Sent as the `sort` query.
@@ -8633,7 +9120,7 @@ impl GetSyndicatedSubscriptionVideos {
         let mut call = self
             .client
             .call(
-                &info::GET_SYNDICATED_SUBSCRIPTION_VIDEOS,
+                &info::GET_SUBSCRIPTION_VIDEOS_FEED,
                 &["feeds", &format!("subscriptions.{}", self.format.to_param())],
             );
         call.accept(
@@ -8649,11 +9136,11 @@ impl GetSyndicatedSubscriptionVideos {
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
         let response = self.client.send(call).await?;
-        response::text(&info::GET_SYNDICATED_SUBSCRIPTION_VIDEOS, response).await
+        response::text(&info::GET_SUBSCRIPTION_VIDEOS_FEED, response).await
     }
 }
 
-impl IntoFuture for GetSyndicatedSubscriptionVideos {
+impl IntoFuture for GetSubscriptionVideosFeed {
     type Output = Result<String, Error>;
 
     type IntoFuture = Pending<String>;
@@ -8663,17 +9150,17 @@ impl IntoFuture for GetSyndicatedSubscriptionVideos {
     }
 }
 
-/// The request of [`Client::get_videos_podcast_feed`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::get_podcast_feed`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideosPodcastFeed {
+pub struct GetPodcastFeed {
     client: Client,
     video_channel_id: Option<String>,
     playlist_id: Option<String>,
-    enclosure_preference: Option<types::GetVideosPodcastFeedEnclosurePreference>,
+    enclosure_preference: Option<types::GetPodcastFeedEnclosurePreference>,
 }
 
-impl GetVideosPodcastFeed {
+impl GetPodcastFeed {
     /// Limit listing to a specific video channel
     ///
     /// Sent as the `videoChannelId` query.
@@ -8695,7 +9182,7 @@ impl GetVideosPodcastFeed {
     /// Sent as the `enclosurePreference` query.
     pub fn enclosure_preference(
         mut self,
-        value: impl Into<types::GetVideosPodcastFeedEnclosurePreference>,
+        value: impl Into<types::GetPodcastFeedEnclosurePreference>,
     ) -> Self {
         self.enclosure_preference = Some(value.into());
         self
@@ -8705,17 +9192,17 @@ impl GetVideosPodcastFeed {
     pub async fn send(self) -> Result<crate::Download, Error> {
         let mut call = self
             .client
-            .call(&info::GET_VIDEOS_PODCAST_FEED, &["feeds", "podcast", "videos.xml"]);
+            .call(&info::GET_PODCAST_FEED, &["feeds", "podcast", "videos.xml"]);
         call.accept("application/json, */*;q=0.8");
         call.query_opt("videoChannelId", &self.video_channel_id);
         call.query_opt("playlistId", &self.playlist_id);
         call.query_opt("enclosurePreference", &self.enclosure_preference);
         let response = self.client.send(call).await?;
-        response::download(&info::GET_VIDEOS_PODCAST_FEED, response).await
+        response::download(&info::GET_PODCAST_FEED, response).await
     }
 }
 
-impl IntoFuture for GetVideosPodcastFeed {
+impl IntoFuture for GetPodcastFeed {
     type Output = Result<crate::Download, Error>;
 
     type IntoFuture = Pending<crate::Download>;
@@ -8725,10 +9212,10 @@ impl IntoFuture for GetVideosPodcastFeed {
     }
 }
 
-/// The request of [`Client::get_account_videos`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_account_videos`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetAccountVideos {
+pub struct ListAccountVideos {
     client: Client,
     name: String,
     start: Option<i64>,
@@ -8757,7 +9244,7 @@ pub struct GetAccountVideos {
     search: Option<String>,
 }
 
-impl GetAccountVideos {
+impl ListAccountVideos {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -8841,7 +9328,7 @@ impl GetAccountVideos {
         self
     }
 
-    /// category id of the video (see [/videos/categories](crate::Client::get_categories))
+    /// category id of the video (see [/videos/categories](crate::Client::list_video_categories))
     ///
     /// Sent as the `categoryOneOf` query.
     pub fn category_one_of(
@@ -8854,7 +9341,7 @@ impl GetAccountVideos {
         self
     }
 
-    /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
+    /// licence id of the video (see [/videos/licences](crate::Client::list_video_licences))
     ///
     /// Sent as the `licenceOneOf` query.
     pub fn licence_one_of(
@@ -8867,7 +9354,7 @@ impl GetAccountVideos {
         self
     }
 
-    /// language id of the video (see [/videos/languages](crate::Client::get_languages)). Use `_unknown` to filter on videos that don't have a video language
+    /// language id of the video (see [/videos/languages](crate::Client::list_video_languages)). Use `_unknown` to filter on videos that don't have a video language
     ///
     /// Sent as the `languageOneOf` query.
     pub fn language_one_of(
@@ -9009,7 +9496,7 @@ impl GetAccountVideos {
         let mut call = self
             .client
             .call(
-                &info::GET_ACCOUNT_VIDEOS,
+                &info::LIST_ACCOUNT_VIDEOS,
                 &["api", "v1", "accounts", &self.name.to_param(), "videos"],
             );
         call.accept("application/json");
@@ -9046,7 +9533,7 @@ impl GetAccountVideos {
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        response::json::<types::VideoListResponse>(&info::GET_ACCOUNT_VIDEOS, response)
+        response::json::<types::VideoListResponse>(&info::LIST_ACCOUNT_VIDEOS, response)
             .await
     }
 
@@ -9057,7 +9544,7 @@ impl GetAccountVideos {
     pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_ACCOUNT_VIDEOS,
+            &info::LIST_ACCOUNT_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9071,7 +9558,7 @@ impl GetAccountVideos {
     }
 }
 
-impl IntoFuture for GetAccountVideos {
+impl IntoFuture for ListAccountVideos {
     type Output = Result<types::VideoListResponse, Error>;
 
     type IntoFuture = Pending<types::VideoListResponse>;
@@ -9081,10 +9568,10 @@ impl IntoFuture for GetAccountVideos {
     }
 }
 
-/// The request of [`Client::get_account_followers`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_account_followers`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetAccountFollowers {
+pub struct ListAccountFollowers {
     client: Client,
     name: String,
     start: Option<i64>,
@@ -9093,7 +9580,7 @@ pub struct GetAccountFollowers {
     search: Option<String>,
 }
 
-impl GetAccountFollowers {
+impl ListAccountFollowers {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -9131,11 +9618,11 @@ impl GetAccountFollowers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetAccountFollowersResponse, Error> {
+    pub async fn send(self) -> Result<types::ListAccountFollowersResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_ACCOUNT_FOLLOWERS,
+                &info::LIST_ACCOUNT_FOLLOWERS,
                 &["api", "v1", "accounts", &self.name.to_param(), "followers"],
             );
         call.accept("application/json");
@@ -9145,8 +9632,8 @@ impl GetAccountFollowers {
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetAccountFollowersResponse,
-        >(&info::GET_ACCOUNT_FOLLOWERS, response)
+            types::ListAccountFollowersResponse,
+        >(&info::LIST_ACCOUNT_FOLLOWERS, response)
             .await
     }
 
@@ -9157,7 +9644,7 @@ impl GetAccountFollowers {
     pub fn stream(self) -> crate::ItemStream<types::Follow> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_ACCOUNT_FOLLOWERS,
+            &info::LIST_ACCOUNT_FOLLOWERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9171,27 +9658,27 @@ impl GetAccountFollowers {
     }
 }
 
-impl IntoFuture for GetAccountFollowers {
-    type Output = Result<types::GetAccountFollowersResponse, Error>;
+impl IntoFuture for ListAccountFollowers {
+    type Output = Result<types::ListAccountFollowersResponse, Error>;
 
-    type IntoFuture = Pending<types::GetAccountFollowersResponse>;
+    type IntoFuture = Pending<types::ListAccountFollowersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_accounts`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_accounts`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetAccounts {
+pub struct ListAccounts {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
     sort: Option<String>,
 }
 
-impl GetAccounts {
+impl ListAccounts {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -9221,14 +9708,17 @@ impl GetAccounts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetAccountsResponse, Error> {
-        let mut call = self.client.call(&info::GET_ACCOUNTS, &["api", "v1", "accounts"]);
+    pub async fn send(self) -> Result<types::ListAccountsResponse, Error> {
+        let mut call = self
+            .client
+            .call(&info::LIST_ACCOUNTS, &["api", "v1", "accounts"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        response::json::<types::GetAccountsResponse>(&info::GET_ACCOUNTS, response).await
+        response::json::<types::ListAccountsResponse>(&info::LIST_ACCOUNTS, response)
+            .await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -9238,7 +9728,7 @@ impl GetAccounts {
     pub fn stream(self) -> crate::ItemStream<types::Account> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_ACCOUNTS,
+            &info::LIST_ACCOUNTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9252,29 +9742,29 @@ impl GetAccounts {
     }
 }
 
-impl IntoFuture for GetAccounts {
-    type Output = Result<types::GetAccountsResponse, Error>;
+impl IntoFuture for ListAccounts {
+    type Output = Result<types::ListAccountsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetAccountsResponse>;
+    type IntoFuture = Pending<types::ListAccountsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_jobs`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_jobs`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetJobs {
+pub struct ListJobs {
     client: Client,
-    state: types::GetJobsState,
+    state: types::ListJobsState,
     job_type: Option<types::JobType>,
     start: Option<i64>,
     count: Option<i64>,
     sort: Option<String>,
 }
 
-impl GetJobs {
+impl ListJobs {
     /// job type
     ///
     /// Sent as the `jobType` query.
@@ -9312,17 +9802,17 @@ impl GetJobs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetJobsResponse, Error> {
+    pub async fn send(self) -> Result<types::ListJobsResponse, Error> {
         let mut call = self
             .client
-            .call(&info::GET_JOBS, &["api", "v1", "jobs", &self.state.to_param()]);
+            .call(&info::LIST_JOBS, &["api", "v1", "jobs", &self.state.to_param()]);
         call.accept("application/json");
         call.query_opt("jobType", &self.job_type);
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        response::json::<types::GetJobsResponse>(&info::GET_JOBS, response).await
+        response::json::<types::ListJobsResponse>(&info::LIST_JOBS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -9332,7 +9822,7 @@ impl GetJobs {
     pub fn stream(self) -> crate::ItemStream<types::Job> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_JOBS,
+            &info::LIST_JOBS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9346,20 +9836,20 @@ impl GetJobs {
     }
 }
 
-impl IntoFuture for GetJobs {
-    type Output = Result<types::GetJobsResponse, Error>;
+impl IntoFuture for ListJobs {
+    type Output = Result<types::ListJobsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetJobsResponse>;
+    type IntoFuture = Pending<types::ListJobsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_server_followers`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_server_followers`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetServerFollowers {
+pub struct ListServerFollowers {
     client: Client,
     state: Option<types::FollowStateParam>,
     actor_type: Option<types::ActorType>,
@@ -9368,7 +9858,7 @@ pub struct GetServerFollowers {
     sort: Option<String>,
 }
 
-impl GetServerFollowers {
+impl ListServerFollowers {
     /// The `state` parameter.
     ///
     /// Sent as the `state` query.
@@ -9414,10 +9904,10 @@ impl GetServerFollowers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetServerFollowersResponse, Error> {
+    pub async fn send(self) -> Result<types::ListServerFollowersResponse, Error> {
         let mut call = self
             .client
-            .call(&info::GET_SERVER_FOLLOWERS, &["api", "v1", "server", "followers"]);
+            .call(&info::LIST_SERVER_FOLLOWERS, &["api", "v1", "server", "followers"]);
         call.accept("application/json");
         call.query_opt("state", &self.state);
         call.query_opt("actorType", &self.actor_type);
@@ -9426,8 +9916,8 @@ impl GetServerFollowers {
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetServerFollowersResponse,
-        >(&info::GET_SERVER_FOLLOWERS, response)
+            types::ListServerFollowersResponse,
+        >(&info::LIST_SERVER_FOLLOWERS, response)
             .await
     }
 
@@ -9438,7 +9928,7 @@ impl GetServerFollowers {
     pub fn stream(self) -> crate::ItemStream<types::Follow> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_SERVER_FOLLOWERS,
+            &info::LIST_SERVER_FOLLOWERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9452,20 +9942,20 @@ impl GetServerFollowers {
     }
 }
 
-impl IntoFuture for GetServerFollowers {
-    type Output = Result<types::GetServerFollowersResponse, Error>;
+impl IntoFuture for ListServerFollowers {
+    type Output = Result<types::ListServerFollowersResponse, Error>;
 
-    type IntoFuture = Pending<types::GetServerFollowersResponse>;
+    type IntoFuture = Pending<types::ListServerFollowersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_server_following`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_server_following`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetServerFollowing {
+pub struct ListServerFollowing {
     client: Client,
     state: Option<types::FollowStateParam>,
     actor_type: Option<types::ActorType>,
@@ -9474,7 +9964,7 @@ pub struct GetServerFollowing {
     sort: Option<String>,
 }
 
-impl GetServerFollowing {
+impl ListServerFollowing {
     /// The `state` parameter.
     ///
     /// Sent as the `state` query.
@@ -9520,10 +10010,10 @@ impl GetServerFollowing {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetServerFollowingResponse, Error> {
+    pub async fn send(self) -> Result<types::ListServerFollowingResponse, Error> {
         let mut call = self
             .client
-            .call(&info::GET_SERVER_FOLLOWING, &["api", "v1", "server", "following"]);
+            .call(&info::LIST_SERVER_FOLLOWING, &["api", "v1", "server", "following"]);
         call.accept("application/json");
         call.query_opt("state", &self.state);
         call.query_opt("actorType", &self.actor_type);
@@ -9532,8 +10022,8 @@ impl GetServerFollowing {
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetServerFollowingResponse,
-        >(&info::GET_SERVER_FOLLOWING, response)
+            types::ListServerFollowingResponse,
+        >(&info::LIST_SERVER_FOLLOWING, response)
             .await
     }
 
@@ -9544,7 +10034,7 @@ impl GetServerFollowing {
     pub fn stream(self) -> crate::ItemStream<types::Follow> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_SERVER_FOLLOWING,
+            &info::LIST_SERVER_FOLLOWING,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9558,20 +10048,20 @@ impl GetServerFollowing {
     }
 }
 
-impl IntoFuture for GetServerFollowing {
-    type Output = Result<types::GetServerFollowingResponse, Error>;
+impl IntoFuture for ListServerFollowing {
+    type Output = Result<types::ListServerFollowingResponse, Error>;
 
-    type IntoFuture = Pending<types::GetServerFollowingResponse>;
+    type IntoFuture = Pending<types::ListServerFollowingResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_users`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_users`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetUsers {
+pub struct ListUsers {
     client: Client,
     search: Option<String>,
     blocked: Option<bool>,
@@ -9581,7 +10071,7 @@ pub struct GetUsers {
     sort: Option<types::UsersSort>,
 }
 
-impl GetUsers {
+impl ListUsers {
     /// Plain text search that will match with user usernames or emails
     ///
     /// Sent as the `search` query.
@@ -9635,8 +10125,8 @@ impl GetUsers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetUsersResponse, Error> {
-        let mut call = self.client.call(&info::GET_USERS, &["api", "v1", "users"]);
+    pub async fn send(self) -> Result<types::ListUsersResponse, Error> {
+        let mut call = self.client.call(&info::LIST_USERS, &["api", "v1", "users"]);
         call.accept("application/json");
         call.query_opt("search", &self.search);
         call.query_opt("blocked", &self.blocked);
@@ -9645,7 +10135,7 @@ impl GetUsers {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        response::json::<types::GetUsersResponse>(&info::GET_USERS, response).await
+        response::json::<types::ListUsersResponse>(&info::LIST_USERS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -9655,7 +10145,7 @@ impl GetUsers {
     pub fn stream(self) -> crate::ItemStream<types::User> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_USERS,
+            &info::LIST_USERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -9669,10 +10159,10 @@ impl GetUsers {
     }
 }
 
-impl IntoFuture for GetUsers {
-    type Output = Result<types::GetUsersResponse, Error>;
+impl IntoFuture for ListUsers {
+    type Output = Result<types::ListUsersResponse, Error>;
 
-    type IntoFuture = Pending<types::GetUsersResponse>;
+    type IntoFuture = Pending<types::ListUsersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -9761,10 +10251,10 @@ impl IntoFuture for GetOAuthToken {
     }
 }
 
-/// The request of [`Client::get_users_me_videos_comments`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_my_video_comments`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetUsersMeVideosComments {
+pub struct ListMyVideoComments {
     client: Client,
     search: Option<String>,
     search_account: Option<String>,
@@ -9776,7 +10266,7 @@ pub struct GetUsersMeVideosComments {
     include_collaborations: Option<bool>,
 }
 
-impl GetUsersMeVideosComments {
+impl ListMyVideoComments {
     /// Plain text search, applied to various parts of the model depending on endpoint
     ///
     /// Sent as the `search` query.
@@ -9847,11 +10337,11 @@ impl GetUsersMeVideosComments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetUsersMeVideosCommentsResponse, Error> {
+    pub async fn send(self) -> Result<types::ListMyVideoCommentsResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_USERS_ME_VIDEOS_COMMENTS,
+                &info::LIST_MY_VIDEO_COMMENTS,
                 &["api", "v1", "users", "me", "videos", "comments"],
             );
         call.accept("application/json");
@@ -9865,26 +10355,26 @@ impl GetUsersMeVideosComments {
         call.query_opt("includeCollaborations", &self.include_collaborations);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetUsersMeVideosCommentsResponse,
-        >(&info::GET_USERS_ME_VIDEOS_COMMENTS, response)
+            types::ListMyVideoCommentsResponse,
+        >(&info::LIST_MY_VIDEO_COMMENTS, response)
             .await
     }
 }
 
-impl IntoFuture for GetUsersMeVideosComments {
-    type Output = Result<types::GetUsersMeVideosCommentsResponse, Error>;
+impl IntoFuture for ListMyVideoComments {
+    type Output = Result<types::ListMyVideoCommentsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetUsersMeVideosCommentsResponse>;
+    type IntoFuture = Pending<types::ListMyVideoCommentsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_users_me_videos_imports`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_my_video_imports`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetUsersMeVideosImports {
+pub struct ListMyVideoImports {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
@@ -9896,7 +10386,7 @@ pub struct GetUsersMeVideosImports {
     search: Option<String>,
 }
 
-impl GetUsersMeVideosImports {
+impl ListMyVideoImports {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -9970,7 +10460,7 @@ impl GetUsersMeVideosImports {
         let mut call = self
             .client
             .call(
-                &info::GET_USERS_ME_VIDEOS_IMPORTS,
+                &info::LIST_MY_VIDEO_IMPORTS,
                 &["api", "v1", "users", "me", "videos", "imports"],
             );
         call.accept("application/json");
@@ -9983,9 +10473,7 @@ impl GetUsersMeVideosImports {
         call.query_opt("videoChannelSyncId", &self.video_channel_sync_id);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        response::json::<
-            types::VideoImportsList,
-        >(&info::GET_USERS_ME_VIDEOS_IMPORTS, response)
+        response::json::<types::VideoImportsList>(&info::LIST_MY_VIDEO_IMPORTS, response)
             .await
     }
 
@@ -9996,7 +10484,7 @@ impl GetUsersMeVideosImports {
     pub fn stream(self) -> crate::ItemStream<types::VideoImport> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_USERS_ME_VIDEOS_IMPORTS,
+            &info::LIST_MY_VIDEO_IMPORTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10010,7 +10498,7 @@ impl GetUsersMeVideosImports {
     }
 }
 
-impl IntoFuture for GetUsersMeVideosImports {
+impl IntoFuture for ListMyVideoImports {
     type Output = Result<types::VideoImportsList, Error>;
 
     type IntoFuture = Pending<types::VideoImportsList>;
@@ -10020,10 +10508,10 @@ impl IntoFuture for GetUsersMeVideosImports {
     }
 }
 
-/// The request of [`Client::get_users_me_videos`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_my_videos`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetUsersMeVideos {
+pub struct ListMyVideos {
     client: Client,
     channel_name_one_of: Option<Vec<String>>,
     start: Option<i64>,
@@ -10053,7 +10541,7 @@ pub struct GetUsersMeVideos {
     include_collaborations: Option<bool>,
 }
 
-impl GetUsersMeVideos {
+impl ListMyVideos {
     /// **PeerTube >= 7.2** Filter on videos that are published by a channel with one of these names
     ///
     /// Sent as the `channelNameOneOf` query.
@@ -10150,7 +10638,7 @@ impl GetUsersMeVideos {
         self
     }
 
-    /// category id of the video (see [/videos/categories](crate::Client::get_categories))
+    /// category id of the video (see [/videos/categories](crate::Client::list_video_categories))
     ///
     /// Sent as the `categoryOneOf` query.
     pub fn category_one_of(
@@ -10163,7 +10651,7 @@ impl GetUsersMeVideos {
         self
     }
 
-    /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
+    /// licence id of the video (see [/videos/licences](crate::Client::list_video_licences))
     ///
     /// Sent as the `licenceOneOf` query.
     pub fn licence_one_of(
@@ -10176,7 +10664,7 @@ impl GetUsersMeVideos {
         self
     }
 
-    /// language id of the video (see [/videos/languages](crate::Client::get_languages)). Use `_unknown` to filter on videos that don't have a video language
+    /// language id of the video (see [/videos/languages](crate::Client::list_video_languages)). Use `_unknown` to filter on videos that don't have a video language
     ///
     /// Sent as the `languageOneOf` query.
     pub fn language_one_of(
@@ -10325,7 +10813,7 @@ impl GetUsersMeVideos {
     pub async fn send(self) -> Result<types::VideoListResponse, Error> {
         let mut call = self
             .client
-            .call(&info::GET_USERS_ME_VIDEOS, &["api", "v1", "users", "me", "videos"]);
+            .call(&info::LIST_MY_VIDEOS, &["api", "v1", "users", "me", "videos"]);
         call.accept("application/json");
         call.query_list_opt(
             "channelNameOneOf",
@@ -10366,8 +10854,7 @@ impl GetUsersMeVideos {
         call.query_opt("search", &self.search);
         call.query_opt("includeCollaborations", &self.include_collaborations);
         let response = self.client.send(call).await?;
-        response::json::<types::VideoListResponse>(&info::GET_USERS_ME_VIDEOS, response)
-            .await
+        response::json::<types::VideoListResponse>(&info::LIST_MY_VIDEOS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -10377,7 +10864,7 @@ impl GetUsersMeVideos {
     pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_USERS_ME_VIDEOS,
+            &info::LIST_MY_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10391,7 +10878,7 @@ impl GetUsersMeVideos {
     }
 }
 
-impl IntoFuture for GetUsersMeVideos {
+impl IntoFuture for ListMyVideos {
     type Output = Result<types::VideoListResponse, Error>;
 
     type IntoFuture = Pending<types::VideoListResponse>;
@@ -10401,17 +10888,17 @@ impl IntoFuture for GetUsersMeVideos {
     }
 }
 
-/// The request of [`Client::get_users_me_subscriptions`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_my_subscriptions`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetUsersMeSubscriptions {
+pub struct ListMySubscriptions {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
     sort: Option<types::MySubscriptionSort>,
 }
 
-impl GetUsersMeSubscriptions {
+impl ListMySubscriptions {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -10445,7 +10932,7 @@ impl GetUsersMeSubscriptions {
         let mut call = self
             .client
             .call(
-                &info::GET_USERS_ME_SUBSCRIPTIONS,
+                &info::LIST_MY_SUBSCRIPTIONS,
                 &["api", "v1", "users", "me", "subscriptions"],
             );
         call.accept("application/json");
@@ -10453,9 +10940,7 @@ impl GetUsersMeSubscriptions {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        response::json::<
-            types::VideoChannelList,
-        >(&info::GET_USERS_ME_SUBSCRIPTIONS, response)
+        response::json::<types::VideoChannelList>(&info::LIST_MY_SUBSCRIPTIONS, response)
             .await
     }
 
@@ -10466,7 +10951,7 @@ impl GetUsersMeSubscriptions {
     pub fn stream(self) -> crate::ItemStream<types::VideoChannelListDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_USERS_ME_SUBSCRIPTIONS,
+            &info::LIST_MY_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10480,7 +10965,7 @@ impl GetUsersMeSubscriptions {
     }
 }
 
-impl IntoFuture for GetUsersMeSubscriptions {
+impl IntoFuture for ListMySubscriptions {
     type Output = Result<types::VideoChannelList, Error>;
 
     type IntoFuture = Pending<types::VideoChannelList>;
@@ -10490,10 +10975,10 @@ impl IntoFuture for GetUsersMeSubscriptions {
     }
 }
 
-/// The request of [`Client::get_users_me_subscriptions_videos`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_my_subscription_videos`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetUsersMeSubscriptionsVideos {
+pub struct ListMySubscriptionVideos {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
@@ -10521,7 +11006,7 @@ pub struct GetUsersMeSubscriptionsVideos {
     search: Option<String>,
 }
 
-impl GetUsersMeSubscriptionsVideos {
+impl ListMySubscriptionVideos {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -10605,7 +11090,7 @@ impl GetUsersMeSubscriptionsVideos {
         self
     }
 
-    /// category id of the video (see [/videos/categories](crate::Client::get_categories))
+    /// category id of the video (see [/videos/categories](crate::Client::list_video_categories))
     ///
     /// Sent as the `categoryOneOf` query.
     pub fn category_one_of(
@@ -10618,7 +11103,7 @@ impl GetUsersMeSubscriptionsVideos {
         self
     }
 
-    /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
+    /// licence id of the video (see [/videos/licences](crate::Client::list_video_licences))
     ///
     /// Sent as the `licenceOneOf` query.
     pub fn licence_one_of(
@@ -10631,7 +11116,7 @@ impl GetUsersMeSubscriptionsVideos {
         self
     }
 
-    /// language id of the video (see [/videos/languages](crate::Client::get_languages)). Use `_unknown` to filter on videos that don't have a video language
+    /// language id of the video (see [/videos/languages](crate::Client::list_video_languages)). Use `_unknown` to filter on videos that don't have a video language
     ///
     /// Sent as the `languageOneOf` query.
     pub fn language_one_of(
@@ -10773,7 +11258,7 @@ impl GetUsersMeSubscriptionsVideos {
         let mut call = self
             .client
             .call(
-                &info::GET_USERS_ME_SUBSCRIPTIONS_VIDEOS,
+                &info::LIST_MY_SUBSCRIPTION_VIDEOS,
                 &["api", "v1", "users", "me", "subscriptions", "videos"],
             );
         call.accept("application/json");
@@ -10812,7 +11297,7 @@ impl GetUsersMeSubscriptionsVideos {
         let response = self.client.send(call).await?;
         response::json::<
             types::VideoListResponse,
-        >(&info::GET_USERS_ME_SUBSCRIPTIONS_VIDEOS, response)
+        >(&info::LIST_MY_SUBSCRIPTION_VIDEOS, response)
             .await
     }
 
@@ -10823,7 +11308,7 @@ impl GetUsersMeSubscriptionsVideos {
     pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_USERS_ME_SUBSCRIPTIONS_VIDEOS,
+            &info::LIST_MY_SUBSCRIPTION_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10837,7 +11322,7 @@ impl GetUsersMeSubscriptionsVideos {
     }
 }
 
-impl IntoFuture for GetUsersMeSubscriptionsVideos {
+impl IntoFuture for ListMySubscriptionVideos {
     type Output = Result<types::VideoListResponse, Error>;
 
     type IntoFuture = Pending<types::VideoListResponse>;
@@ -10847,10 +11332,10 @@ impl IntoFuture for GetUsersMeSubscriptionsVideos {
     }
 }
 
-/// The request of [`Client::get_users_me_notifications`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_my_notifications`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetUsersMeNotifications {
+pub struct ListMyNotifications {
     client: Client,
     type_one_of: Option<Vec<types::NotificationType>>,
     unread: Option<bool>,
@@ -10859,7 +11344,7 @@ pub struct GetUsersMeNotifications {
     sort: Option<String>,
 }
 
-impl GetUsersMeNotifications {
+impl ListMyNotifications {
     /// only list notifications of these types
     ///
     /// Sent as the `typeOneOf` query.
@@ -10912,7 +11397,7 @@ impl GetUsersMeNotifications {
         let mut call = self
             .client
             .call(
-                &info::GET_USERS_ME_NOTIFICATIONS,
+                &info::LIST_MY_NOTIFICATIONS,
                 &["api", "v1", "users", "me", "notifications"],
             );
         call.accept("application/json");
@@ -10924,7 +11409,7 @@ impl GetUsersMeNotifications {
         let response = self.client.send(call).await?;
         response::json::<
             types::NotificationListResponse,
-        >(&info::GET_USERS_ME_NOTIFICATIONS, response)
+        >(&info::LIST_MY_NOTIFICATIONS, response)
             .await
     }
 
@@ -10935,7 +11420,7 @@ impl GetUsersMeNotifications {
     pub fn stream(self) -> crate::ItemStream<types::Notification> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_USERS_ME_NOTIFICATIONS,
+            &info::LIST_MY_NOTIFICATIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -10949,7 +11434,7 @@ impl GetUsersMeNotifications {
     }
 }
 
-impl IntoFuture for GetUsersMeNotifications {
+impl IntoFuture for ListMyNotifications {
     type Output = Result<types::NotificationListResponse, Error>;
 
     type IntoFuture = Pending<types::NotificationListResponse>;
@@ -10959,17 +11444,17 @@ impl IntoFuture for GetUsersMeNotifications {
     }
 }
 
-/// The request of [`Client::get_users_me_history_videos`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_my_history`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetUsersMeHistoryVideos {
+pub struct ListMyHistory {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
     search: Option<String>,
 }
 
-impl GetUsersMeHistoryVideos {
+impl ListMyHistory {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -11003,7 +11488,7 @@ impl GetUsersMeHistoryVideos {
         let mut call = self
             .client
             .call(
-                &info::GET_USERS_ME_HISTORY_VIDEOS,
+                &info::LIST_MY_HISTORY,
                 &["api", "v1", "users", "me", "history", "videos"],
             );
         call.accept("application/json");
@@ -11011,9 +11496,7 @@ impl GetUsersMeHistoryVideos {
         call.query_opt("count", &self.count);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        response::json::<
-            types::VideoListResponse,
-        >(&info::GET_USERS_ME_HISTORY_VIDEOS, response)
+        response::json::<types::VideoListResponse>(&info::LIST_MY_HISTORY, response)
             .await
     }
 
@@ -11024,7 +11507,7 @@ impl GetUsersMeHistoryVideos {
     pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_USERS_ME_HISTORY_VIDEOS,
+            &info::LIST_MY_HISTORY,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11038,7 +11521,7 @@ impl GetUsersMeHistoryVideos {
     }
 }
 
-impl IntoFuture for GetUsersMeHistoryVideos {
+impl IntoFuture for ListMyHistory {
     type Output = Result<types::VideoListResponse, Error>;
 
     type IntoFuture = Pending<types::VideoListResponse>;
@@ -11157,17 +11640,17 @@ impl IntoFuture for ListRegistrations {
     }
 }
 
-/// The request of [`Client::get_videos_ownership`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_my_video_ownership_changes`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideosOwnership {
+pub struct ListMyVideoOwnershipChanges {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
-    sort: Option<types::GetVideosOwnershipSort>,
+    sort: Option<types::ListMyVideoOwnershipChangesSort>,
 }
 
-impl GetVideosOwnership {
+impl ListMyVideoOwnershipChanges {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -11191,24 +11674,32 @@ impl GetVideosOwnership {
     /// The `sort` parameter.
     ///
     /// Sent as the `sort` query.
-    pub fn sort(mut self, value: impl Into<types::GetVideosOwnershipSort>) -> Self {
+    pub fn sort(
+        mut self,
+        value: impl Into<types::ListMyVideoOwnershipChangesSort>,
+    ) -> Self {
         self.sort = Some(value.into());
         self
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetVideosOwnershipResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<types::ListMyVideoOwnershipChangesResponse, Error> {
         let mut call = self
             .client
-            .call(&info::GET_VIDEOS_OWNERSHIP, &["api", "v1", "videos", "ownership"]);
+            .call(
+                &info::LIST_MY_VIDEO_OWNERSHIP_CHANGES,
+                &["api", "v1", "videos", "ownership"],
+            );
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetVideosOwnershipResponse,
-        >(&info::GET_VIDEOS_OWNERSHIP, response)
+            types::ListMyVideoOwnershipChangesResponse,
+        >(&info::LIST_MY_VIDEO_OWNERSHIP_CHANGES, response)
             .await
     }
 
@@ -11219,7 +11710,7 @@ impl GetVideosOwnership {
     pub fn stream(self) -> crate::ItemStream<types::ChangeOwnership> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_VIDEOS_OWNERSHIP,
+            &info::LIST_MY_VIDEO_OWNERSHIP_CHANGES,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11233,29 +11724,29 @@ impl GetVideosOwnership {
     }
 }
 
-impl IntoFuture for GetVideosOwnership {
-    type Output = Result<types::GetVideosOwnershipResponse, Error>;
+impl IntoFuture for ListMyVideoOwnershipChanges {
+    type Output = Result<types::ListMyVideoOwnershipChangesResponse, Error>;
 
-    type IntoFuture = Pending<types::GetVideosOwnershipResponse>;
+    type IntoFuture = Pending<types::ListMyVideoOwnershipChangesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_videos_by_video_id_or_uuid_ownership`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_video_ownership_changes`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideosByVideoIdOrUuidOwnership {
+pub struct ListVideoOwnershipChanges {
     client: Client,
     video_id_or_uuid: types::VideoIdOrUUID,
     state: Option<types::ChangeOwnershipState>,
     start: Option<i64>,
     count: Option<i64>,
-    sort: Option<types::GetVideosByVideoIdOrUuidOwnershipSort>,
+    sort: Option<types::ListVideoOwnershipChangesSort>,
 }
 
-impl GetVideosByVideoIdOrUuidOwnership {
+impl ListVideoOwnershipChanges {
     /// Filter by ownership change state
     ///
     /// Sent as the `state` query.
@@ -11289,20 +11780,18 @@ impl GetVideosByVideoIdOrUuidOwnership {
     /// Sent as the `sort` query.
     pub fn sort(
         mut self,
-        value: impl Into<types::GetVideosByVideoIdOrUuidOwnershipSort>,
+        value: impl Into<types::ListVideoOwnershipChangesSort>,
     ) -> Self {
         self.sort = Some(value.into());
         self
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<types::GetVideosByVideoIdOrUuidOwnershipResponse, Error> {
+    pub async fn send(self) -> Result<types::ListVideoOwnershipChangesResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP,
+                &info::LIST_VIDEO_OWNERSHIP_CHANGES,
                 &["api", "v1", "videos", &self.video_id_or_uuid.to_param(), "ownership"],
             );
         call.accept("application/json");
@@ -11312,8 +11801,8 @@ impl GetVideosByVideoIdOrUuidOwnership {
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetVideosByVideoIdOrUuidOwnershipResponse,
-        >(&info::GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP, response)
+            types::ListVideoOwnershipChangesResponse,
+        >(&info::LIST_VIDEO_OWNERSHIP_CHANGES, response)
             .await
     }
 
@@ -11324,7 +11813,7 @@ impl GetVideosByVideoIdOrUuidOwnership {
     pub fn stream(self) -> crate::ItemStream<types::ChangeOwnership> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP,
+            &info::LIST_VIDEO_OWNERSHIP_CHANGES,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11338,27 +11827,27 @@ impl GetVideosByVideoIdOrUuidOwnership {
     }
 }
 
-impl IntoFuture for GetVideosByVideoIdOrUuidOwnership {
-    type Output = Result<types::GetVideosByVideoIdOrUuidOwnershipResponse, Error>;
+impl IntoFuture for ListVideoOwnershipChanges {
+    type Output = Result<types::ListVideoOwnershipChangesResponse, Error>;
 
-    type IntoFuture = Pending<types::GetVideosByVideoIdOrUuidOwnershipResponse>;
+    type IntoFuture = Pending<types::ListVideoOwnershipChangesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_video_channels_ownership`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_my_channel_ownership_changes`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideoChannelsOwnership {
+pub struct ListMyChannelOwnershipChanges {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
-    sort: Option<types::GetVideoChannelsOwnershipSort>,
+    sort: Option<types::ListMyChannelOwnershipChangesSort>,
 }
 
-impl GetVideoChannelsOwnership {
+impl ListMyChannelOwnershipChanges {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -11384,18 +11873,20 @@ impl GetVideoChannelsOwnership {
     /// Sent as the `sort` query.
     pub fn sort(
         mut self,
-        value: impl Into<types::GetVideoChannelsOwnershipSort>,
+        value: impl Into<types::ListMyChannelOwnershipChangesSort>,
     ) -> Self {
         self.sort = Some(value.into());
         self
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetVideoChannelsOwnershipResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<types::ListMyChannelOwnershipChangesResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEO_CHANNELS_OWNERSHIP,
+                &info::LIST_MY_CHANNEL_OWNERSHIP_CHANGES,
                 &["api", "v1", "video-channels", "ownership"],
             );
         call.accept("application/json");
@@ -11404,8 +11895,8 @@ impl GetVideoChannelsOwnership {
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetVideoChannelsOwnershipResponse,
-        >(&info::GET_VIDEO_CHANNELS_OWNERSHIP, response)
+            types::ListMyChannelOwnershipChangesResponse,
+        >(&info::LIST_MY_CHANNEL_OWNERSHIP_CHANGES, response)
             .await
     }
 
@@ -11416,7 +11907,7 @@ impl GetVideoChannelsOwnership {
     pub fn stream(self) -> crate::ItemStream<types::ChangeOwnership> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_VIDEO_CHANNELS_OWNERSHIP,
+            &info::LIST_MY_CHANNEL_OWNERSHIP_CHANGES,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11430,29 +11921,29 @@ impl GetVideoChannelsOwnership {
     }
 }
 
-impl IntoFuture for GetVideoChannelsOwnership {
-    type Output = Result<types::GetVideoChannelsOwnershipResponse, Error>;
+impl IntoFuture for ListMyChannelOwnershipChanges {
+    type Output = Result<types::ListMyChannelOwnershipChangesResponse, Error>;
 
-    type IntoFuture = Pending<types::GetVideoChannelsOwnershipResponse>;
+    type IntoFuture = Pending<types::ListMyChannelOwnershipChangesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_video_channels_by_channel_handle_ownership`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_channel_ownership_changes`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideoChannelsByChannelHandleOwnership {
+pub struct ListChannelOwnershipChanges {
     client: Client,
     channel_handle: String,
     state: Option<types::ChangeOwnershipState>,
     start: Option<i64>,
     count: Option<i64>,
-    sort: Option<types::GetVideoChannelsByChannelHandleOwnershipSort>,
+    sort: Option<types::ListChannelOwnershipChangesSort>,
 }
 
-impl GetVideoChannelsByChannelHandleOwnership {
+impl ListChannelOwnershipChanges {
     /// Filter by ownership change state
     ///
     /// Sent as the `state` query.
@@ -11486,7 +11977,7 @@ impl GetVideoChannelsByChannelHandleOwnership {
     /// Sent as the `sort` query.
     pub fn sort(
         mut self,
-        value: impl Into<types::GetVideoChannelsByChannelHandleOwnershipSort>,
+        value: impl Into<types::ListChannelOwnershipChangesSort>,
     ) -> Self {
         self.sort = Some(value.into());
         self
@@ -11495,11 +11986,11 @@ impl GetVideoChannelsByChannelHandleOwnership {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<types::GetVideoChannelsByChannelHandleOwnershipResponse, Error> {
+    ) -> Result<types::ListChannelOwnershipChangesResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP,
+                &info::LIST_CHANNEL_OWNERSHIP_CHANGES,
                 &[
                     "api",
                     "v1",
@@ -11515,8 +12006,8 @@ impl GetVideoChannelsByChannelHandleOwnership {
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetVideoChannelsByChannelHandleOwnershipResponse,
-        >(&info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP, response)
+            types::ListChannelOwnershipChangesResponse,
+        >(&info::LIST_CHANNEL_OWNERSHIP_CHANGES, response)
             .await
     }
 
@@ -11527,7 +12018,7 @@ impl GetVideoChannelsByChannelHandleOwnership {
     pub fn stream(self) -> crate::ItemStream<types::ChangeOwnership> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP,
+            &info::LIST_CHANNEL_OWNERSHIP_CHANGES,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11541,10 +12032,10 @@ impl GetVideoChannelsByChannelHandleOwnership {
     }
 }
 
-impl IntoFuture for GetVideoChannelsByChannelHandleOwnership {
-    type Output = Result<types::GetVideoChannelsByChannelHandleOwnershipResponse, Error>;
+impl IntoFuture for ListChannelOwnershipChanges {
+    type Output = Result<types::ListChannelOwnershipChangesResponse, Error>;
 
-    type IntoFuture = Pending<types::GetVideoChannelsByChannelHandleOwnershipResponse>;
+    type IntoFuture = Pending<types::ListChannelOwnershipChangesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -11595,10 +12086,10 @@ impl IntoFuture for RequestVideoToken {
     }
 }
 
-/// The request of [`Client::get_videos`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_videos`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideos {
+pub struct ListVideos {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
@@ -11626,7 +12117,7 @@ pub struct GetVideos {
     search: Option<String>,
 }
 
-impl GetVideos {
+impl ListVideos {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -11710,7 +12201,7 @@ impl GetVideos {
         self
     }
 
-    /// category id of the video (see [/videos/categories](crate::Client::get_categories))
+    /// category id of the video (see [/videos/categories](crate::Client::list_video_categories))
     ///
     /// Sent as the `categoryOneOf` query.
     pub fn category_one_of(
@@ -11723,7 +12214,7 @@ impl GetVideos {
         self
     }
 
-    /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
+    /// licence id of the video (see [/videos/licences](crate::Client::list_video_licences))
     ///
     /// Sent as the `licenceOneOf` query.
     pub fn licence_one_of(
@@ -11736,7 +12227,7 @@ impl GetVideos {
         self
     }
 
-    /// language id of the video (see [/videos/languages](crate::Client::get_languages)). Use `_unknown` to filter on videos that don't have a video language
+    /// language id of the video (see [/videos/languages](crate::Client::list_video_languages)). Use `_unknown` to filter on videos that don't have a video language
     ///
     /// Sent as the `languageOneOf` query.
     pub fn language_one_of(
@@ -11875,7 +12366,7 @@ impl GetVideos {
 
     /// Sends the request.
     pub async fn send(self) -> Result<types::VideoListResponse, Error> {
-        let mut call = self.client.call(&info::GET_VIDEOS, &["api", "v1", "videos"]);
+        let mut call = self.client.call(&info::LIST_VIDEOS, &["api", "v1", "videos"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
@@ -11910,7 +12401,7 @@ impl GetVideos {
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        response::json::<types::VideoListResponse>(&info::GET_VIDEOS, response).await
+        response::json::<types::VideoListResponse>(&info::LIST_VIDEOS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -11920,7 +12411,7 @@ impl GetVideos {
     pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_VIDEOS,
+            &info::LIST_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -11934,7 +12425,7 @@ impl GetVideos {
     }
 }
 
-impl IntoFuture for GetVideos {
+impl IntoFuture for ListVideos {
     type Output = Result<types::VideoListResponse, Error>;
 
     type IntoFuture = Pending<types::VideoListResponse>;
@@ -11944,19 +12435,19 @@ impl IntoFuture for GetVideos {
     }
 }
 
-/// The request of [`Client::get_languages`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_video_languages`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetLanguages {
+pub struct ListVideoLanguages {
     client: Client,
-    scope: Option<types::GetLanguagesScope>,
+    scope: Option<types::ListVideoLanguagesScope>,
 }
 
-impl GetLanguages {
+impl ListVideoLanguages {
     /// **PeerTube >= 8.2** Filter languages by scope. Use `subtitle` to exclude sign languages and other languages that don't make sense for subtitles.
     ///
     /// Sent as the `scope` query.
-    pub fn scope(mut self, value: impl Into<types::GetLanguagesScope>) -> Self {
+    pub fn scope(mut self, value: impl Into<types::ListVideoLanguagesScope>) -> Self {
         self.scope = Some(value.into());
         self
     }
@@ -11967,18 +12458,18 @@ impl GetLanguages {
     ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         let mut call = self
             .client
-            .call(&info::GET_LANGUAGES, &["api", "v1", "videos", "languages"]);
+            .call(&info::LIST_VIDEO_LANGUAGES, &["api", "v1", "videos", "languages"]);
         call.accept("application/json");
         call.query_opt("scope", &self.scope);
         let response = self.client.send(call).await?;
         response::json::<
             std::collections::BTreeMap<String, String>,
-        >(&info::GET_LANGUAGES, response)
+        >(&info::LIST_VIDEO_LANGUAGES, response)
             .await
     }
 }
 
-impl IntoFuture for GetLanguages {
+impl IntoFuture for ListVideoLanguages {
     type Output = Result<std::collections::BTreeMap<String, String>, Error>;
 
     type IntoFuture = Pending<std::collections::BTreeMap<String, String>>;
@@ -12028,17 +12519,17 @@ impl IntoFuture for GetVideo {
     }
 }
 
-/// The request of [`Client::get_videos_by_id_stats_overall`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::get_video_overall_stats`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideosByIdStatsOverall {
+pub struct GetVideoOverallStats {
     client: Client,
     id: types::IdOrUUID,
     start_date: Option<chrono::DateTime<chrono::Utc>>,
     end_date: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl GetVideosByIdStatsOverall {
+impl GetVideoOverallStats {
     /// Filter stats by start date
     ///
     /// Sent as the `startDate` query.
@@ -12060,7 +12551,7 @@ impl GetVideosByIdStatsOverall {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEOS_BY_ID_STATS_OVERALL,
+                &info::GET_VIDEO_OVERALL_STATS,
                 &["api", "v1", "videos", &self.id.to_param(), "stats", "overall"],
             );
         call.accept("application/json");
@@ -12069,12 +12560,12 @@ impl GetVideosByIdStatsOverall {
         let response = self.client.send(call).await?;
         response::json::<
             types::VideoStatsOverall,
-        >(&info::GET_VIDEOS_BY_ID_STATS_OVERALL, response)
+        >(&info::GET_VIDEO_OVERALL_STATS, response)
             .await
     }
 }
 
-impl IntoFuture for GetVideosByIdStatsOverall {
+impl IntoFuture for GetVideoOverallStats {
     type Output = Result<types::VideoStatsOverall, Error>;
 
     type IntoFuture = Pending<types::VideoStatsOverall>;
@@ -12084,17 +12575,17 @@ impl IntoFuture for GetVideosByIdStatsOverall {
     }
 }
 
-/// The request of [`Client::get_videos_by_id_stats_user_agent`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::get_video_user_agent_stats`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideosByIdStatsUserAgent {
+pub struct GetVideoUserAgentStats {
     client: Client,
     id: types::IdOrUUID,
     start_date: Option<chrono::DateTime<chrono::Utc>>,
     end_date: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl GetVideosByIdStatsUserAgent {
+impl GetVideoUserAgentStats {
     /// Filter stats by start date
     ///
     /// Sent as the `startDate` query.
@@ -12116,7 +12607,7 @@ impl GetVideosByIdStatsUserAgent {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEOS_BY_ID_STATS_USER_AGENT,
+                &info::GET_VIDEO_USER_AGENT_STATS,
                 &["api", "v1", "videos", &self.id.to_param(), "stats", "user-agent"],
             );
         call.accept("application/json");
@@ -12125,12 +12616,12 @@ impl GetVideosByIdStatsUserAgent {
         let response = self.client.send(call).await?;
         response::json::<
             types::VideoStatsUserAgent,
-        >(&info::GET_VIDEOS_BY_ID_STATS_USER_AGENT, response)
+        >(&info::GET_VIDEO_USER_AGENT_STATS, response)
             .await
     }
 }
 
-impl IntoFuture for GetVideosByIdStatsUserAgent {
+impl IntoFuture for GetVideoUserAgentStats {
     type Output = Result<types::VideoStatsUserAgent, Error>;
 
     type IntoFuture = Pending<types::VideoStatsUserAgent>;
@@ -12140,18 +12631,18 @@ impl IntoFuture for GetVideosByIdStatsUserAgent {
     }
 }
 
-/// The request of [`Client::get_videos_by_id_stats_timeseries_by_metric`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::get_video_timeseries_stats`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideosByIdStatsTimeseriesByMetric {
+pub struct GetVideoTimeseriesStats {
     client: Client,
     id: types::IdOrUUID,
-    metric: types::GetVideosByIdStatsTimeseriesByMetricMetric,
+    metric: types::GetVideoTimeseriesStatsMetric,
     start_date: Option<chrono::DateTime<chrono::Utc>>,
     end_date: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl GetVideosByIdStatsTimeseriesByMetric {
+impl GetVideoTimeseriesStats {
     /// Filter stats by start date
     ///
     /// Sent as the `startDate` query.
@@ -12173,7 +12664,7 @@ impl GetVideosByIdStatsTimeseriesByMetric {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEOS_BY_ID_STATS_TIMESERIES_BY_METRIC,
+                &info::GET_VIDEO_TIMESERIES_STATS,
                 &[
                     "api",
                     "v1",
@@ -12190,12 +12681,12 @@ impl GetVideosByIdStatsTimeseriesByMetric {
         let response = self.client.send(call).await?;
         response::json::<
             types::VideoStatsTimeserie,
-        >(&info::GET_VIDEOS_BY_ID_STATS_TIMESERIES_BY_METRIC, response)
+        >(&info::GET_VIDEO_TIMESERIES_STATS, response)
             .await
     }
 }
 
-impl IntoFuture for GetVideosByIdStatsTimeseriesByMetric {
+impl IntoFuture for GetVideoTimeseriesStats {
     type Output = Result<types::VideoStatsTimeserie, Error>;
 
     type IntoFuture = Pending<types::VideoStatsTimeserie>;
@@ -12205,16 +12696,16 @@ impl IntoFuture for GetVideosByIdStatsTimeseriesByMetric {
     }
 }
 
-/// The request of [`Client::get_videos_live_by_id_sessions`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_live_sessions`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideosLiveByIdSessions {
+pub struct ListLiveSessions {
     client: Client,
     id: types::IdOrUUID,
     sort: Option<String>,
 }
 
-impl GetVideosLiveByIdSessions {
+impl ListLiveSessions {
     /// Sort column
     ///
     /// Sent as the `sort` query.
@@ -12224,43 +12715,43 @@ impl GetVideosLiveByIdSessions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetVideosLiveByIdSessionsResponse, Error> {
+    pub async fn send(self) -> Result<types::ListLiveSessionsResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEOS_LIVE_BY_ID_SESSIONS,
+                &info::LIST_LIVE_SESSIONS,
                 &["api", "v1", "videos", "live", &self.id.to_param(), "sessions"],
             );
         call.accept("application/json");
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetVideosLiveByIdSessionsResponse,
-        >(&info::GET_VIDEOS_LIVE_BY_ID_SESSIONS, response)
+            types::ListLiveSessionsResponse,
+        >(&info::LIST_LIVE_SESSIONS, response)
             .await
     }
 }
 
-impl IntoFuture for GetVideosLiveByIdSessions {
-    type Output = Result<types::GetVideosLiveByIdSessionsResponse, Error>;
+impl IntoFuture for ListLiveSessions {
+    type Output = Result<types::ListLiveSessionsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetVideosLiveByIdSessionsResponse>;
+    type IntoFuture = Pending<types::ListLiveSessionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_videos_by_id_live_session`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::get_live_session`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideosByIdLiveSession {
+pub struct GetLiveSession {
     client: Client,
     id: types::IdOrUUID,
     x_peertube_video_password: Option<crate::Secret>,
 }
 
-impl GetVideosByIdLiveSession {
+impl GetLiveSession {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
@@ -12274,7 +12765,7 @@ impl GetVideosByIdLiveSession {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEOS_BY_ID_LIVE_SESSION,
+                &info::GET_LIVE_SESSION,
                 &["api", "v1", "videos", &self.id.to_param(), "live-session"],
             );
         call.accept("application/json");
@@ -12282,12 +12773,12 @@ impl GetVideosByIdLiveSession {
         let response = self.client.send(call).await?;
         response::json::<
             types::LiveVideoSessionResponse,
-        >(&info::GET_VIDEOS_BY_ID_LIVE_SESSION, response)
+        >(&info::GET_LIVE_SESSION, response)
             .await
     }
 }
 
-impl IntoFuture for GetVideosByIdLiveSession {
+impl IntoFuture for GetLiveSession {
     type Output = Result<types::LiveVideoSessionResponse, Error>;
 
     type IntoFuture = Pending<types::LiveVideoSessionResponse>;
@@ -12297,10 +12788,10 @@ impl IntoFuture for GetVideosByIdLiveSession {
     }
 }
 
-/// The request of [`Client::get_my_abuses`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_my_abuses`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetMyAbuses {
+pub struct ListMyAbuses {
     client: Client,
     id: Option<i64>,
     state: Option<types::AbuseStateSet>,
@@ -12309,7 +12800,7 @@ pub struct GetMyAbuses {
     count: Option<i64>,
 }
 
-impl GetMyAbuses {
+impl ListMyAbuses {
     /// only list the report with this id
     ///
     /// Sent as the `id` query.
@@ -12355,10 +12846,10 @@ impl GetMyAbuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetMyAbusesResponse, Error> {
+    pub async fn send(self) -> Result<types::ListMyAbusesResponse, Error> {
         let mut call = self
             .client
-            .call(&info::GET_MY_ABUSES, &["api", "v1", "users", "me", "abuses"]);
+            .call(&info::LIST_MY_ABUSES, &["api", "v1", "users", "me", "abuses"]);
         call.accept("application/json");
         call.query_opt("id", &self.id);
         call.query_opt("state", &self.state);
@@ -12366,7 +12857,7 @@ impl GetMyAbuses {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         let response = self.client.send(call).await?;
-        response::json::<types::GetMyAbusesResponse>(&info::GET_MY_ABUSES, response)
+        response::json::<types::ListMyAbusesResponse>(&info::LIST_MY_ABUSES, response)
             .await
     }
 
@@ -12377,7 +12868,7 @@ impl GetMyAbuses {
     pub fn stream(self) -> crate::ItemStream<types::Abuse> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_MY_ABUSES,
+            &info::LIST_MY_ABUSES,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12391,20 +12882,20 @@ impl GetMyAbuses {
     }
 }
 
-impl IntoFuture for GetMyAbuses {
-    type Output = Result<types::GetMyAbusesResponse, Error>;
+impl IntoFuture for ListMyAbuses {
+    type Output = Result<types::ListMyAbusesResponse, Error>;
 
-    type IntoFuture = Pending<types::GetMyAbusesResponse>;
+    type IntoFuture = Pending<types::ListMyAbusesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_abuses`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_abuses`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetAbuses {
+pub struct ListAbuses {
     client: Client,
     id: Option<i64>,
     predefined_reason: Option<types::PredefinedAbuseReasons>,
@@ -12414,14 +12905,14 @@ pub struct GetAbuses {
     search_reportee: Option<String>,
     search_video: Option<String>,
     search_video_channel: Option<String>,
-    video_is: Option<types::GetAbusesVideoIs>,
-    filter: Option<types::GetAbusesFilter>,
+    video_is: Option<types::ListAbusesVideoIs>,
+    filter: Option<types::ListAbusesFilter>,
     start: Option<i64>,
     count: Option<i64>,
     sort: Option<types::AbusesSort>,
 }
 
-impl GetAbuses {
+impl ListAbuses {
     /// only list the report with this id
     ///
     /// Sent as the `id` query.
@@ -12494,7 +12985,7 @@ impl GetAbuses {
     /// only list deleted or blocklisted videos
     ///
     /// Sent as the `videoIs` query.
-    pub fn video_is(mut self, value: impl Into<types::GetAbusesVideoIs>) -> Self {
+    pub fn video_is(mut self, value: impl Into<types::ListAbusesVideoIs>) -> Self {
         self.video_is = Some(value.into());
         self
     }
@@ -12502,7 +12993,7 @@ impl GetAbuses {
     /// only list account, comment or video reports
     ///
     /// Sent as the `filter` query.
-    pub fn filter(mut self, value: impl Into<types::GetAbusesFilter>) -> Self {
+    pub fn filter(mut self, value: impl Into<types::ListAbusesFilter>) -> Self {
         self.filter = Some(value.into());
         self
     }
@@ -12536,8 +13027,8 @@ impl GetAbuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetAbusesResponse, Error> {
-        let mut call = self.client.call(&info::GET_ABUSES, &["api", "v1", "abuses"]);
+    pub async fn send(self) -> Result<types::ListAbusesResponse, Error> {
+        let mut call = self.client.call(&info::LIST_ABUSES, &["api", "v1", "abuses"]);
         call.accept("application/json");
         call.query_opt("id", &self.id);
         call.query_list_opt(
@@ -12557,7 +13048,7 @@ impl GetAbuses {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        response::json::<types::GetAbusesResponse>(&info::GET_ABUSES, response).await
+        response::json::<types::ListAbusesResponse>(&info::LIST_ABUSES, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -12567,7 +13058,7 @@ impl GetAbuses {
     pub fn stream(self) -> crate::ItemStream<types::Abuse> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_ABUSES,
+            &info::LIST_ABUSES,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12581,35 +13072,35 @@ impl GetAbuses {
     }
 }
 
-impl IntoFuture for GetAbuses {
-    type Output = Result<types::GetAbusesResponse, Error>;
+impl IntoFuture for ListAbuses {
+    type Output = Result<types::ListAbusesResponse, Error>;
 
-    type IntoFuture = Pending<types::GetAbusesResponse>;
+    type IntoFuture = Pending<types::ListAbusesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_video_blocks`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_video_blocks`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideoBlocks {
+pub struct ListVideoBlocks {
     client: Client,
-    r#type: Option<types::GetVideoBlocksType>,
+    r#type: Option<types::ListVideoBlocksType>,
     search: Option<String>,
     start: Option<i64>,
     count: Option<i64>,
     sort: Option<types::BlacklistsSort>,
 }
 
-impl GetVideoBlocks {
+impl ListVideoBlocks {
     /// list only blocks that match this type:
     /// - `1`: manual block
     /// - `2`: automatic block that needs review
     ///
     /// Sent as the `type` query.
-    pub fn r#type(mut self, value: impl Into<types::GetVideoBlocksType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<types::ListVideoBlocksType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
@@ -12651,10 +13142,10 @@ impl GetVideoBlocks {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetVideoBlocksResponse, Error> {
+    pub async fn send(self) -> Result<types::ListVideoBlocksResponse, Error> {
         let mut call = self
             .client
-            .call(&info::GET_VIDEO_BLOCKS, &["api", "v1", "videos", "blacklist"]);
+            .call(&info::LIST_VIDEO_BLOCKS, &["api", "v1", "videos", "blacklist"]);
         call.accept("application/json");
         call.query_opt("type", &self.r#type);
         call.query_opt("search", &self.search);
@@ -12663,8 +13154,8 @@ impl GetVideoBlocks {
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetVideoBlocksResponse,
-        >(&info::GET_VIDEO_BLOCKS, response)
+            types::ListVideoBlocksResponse,
+        >(&info::LIST_VIDEO_BLOCKS, response)
             .await
     }
 
@@ -12675,7 +13166,7 @@ impl GetVideoBlocks {
     pub fn stream(self) -> crate::ItemStream<types::VideoBlacklist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_VIDEO_BLOCKS,
+            &info::LIST_VIDEO_BLOCKS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12689,26 +13180,26 @@ impl GetVideoBlocks {
     }
 }
 
-impl IntoFuture for GetVideoBlocks {
-    type Output = Result<types::GetVideoBlocksResponse, Error>;
+impl IntoFuture for ListVideoBlocks {
+    type Output = Result<types::ListVideoBlocksResponse, Error>;
 
-    type IntoFuture = Pending<types::GetVideoBlocksResponse>;
+    type IntoFuture = Pending<types::ListVideoBlocksResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_video_captions`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_video_captions`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideoCaptions {
+pub struct ListVideoCaptions {
     client: Client,
     id: types::IdOrUUID,
     x_peertube_video_password: Option<crate::Secret>,
 }
 
-impl GetVideoCaptions {
+impl ListVideoCaptions {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
@@ -12718,27 +13209,27 @@ impl GetVideoCaptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetVideoCaptionsResponse, Error> {
+    pub async fn send(self) -> Result<types::ListVideoCaptionsResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEO_CAPTIONS,
+                &info::LIST_VIDEO_CAPTIONS,
                 &["api", "v1", "videos", &self.id.to_param(), "captions"],
             );
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetVideoCaptionsResponse,
-        >(&info::GET_VIDEO_CAPTIONS, response)
+            types::ListVideoCaptionsResponse,
+        >(&info::LIST_VIDEO_CAPTIONS, response)
             .await
     }
 }
 
-impl IntoFuture for GetVideoCaptions {
-    type Output = Result<types::GetVideoCaptionsResponse, Error>;
+impl IntoFuture for ListVideoCaptions {
+    type Output = Result<types::ListVideoCaptionsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetVideoCaptionsResponse>;
+    type IntoFuture = Pending<types::ListVideoCaptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -12876,17 +13367,17 @@ impl IntoFuture for ListVideoPasswords {
     }
 }
 
-/// The request of [`Client::get_video_channels`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_channels`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideoChannels {
+pub struct ListChannels {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
     sort: Option<String>,
 }
 
-impl GetVideoChannels {
+impl ListChannels {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -12919,14 +13410,13 @@ impl GetVideoChannels {
     pub async fn send(self) -> Result<types::VideoChannelList, Error> {
         let mut call = self
             .client
-            .call(&info::GET_VIDEO_CHANNELS, &["api", "v1", "video-channels"]);
+            .call(&info::LIST_CHANNELS, &["api", "v1", "video-channels"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        response::json::<types::VideoChannelList>(&info::GET_VIDEO_CHANNELS, response)
-            .await
+        response::json::<types::VideoChannelList>(&info::LIST_CHANNELS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -12936,7 +13426,7 @@ impl GetVideoChannels {
     pub fn stream(self) -> crate::ItemStream<types::VideoChannelListDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_VIDEO_CHANNELS,
+            &info::LIST_CHANNELS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -12950,7 +13440,7 @@ impl GetVideoChannels {
     }
 }
 
-impl IntoFuture for GetVideoChannels {
+impl IntoFuture for ListChannels {
     type Output = Result<types::VideoChannelList, Error>;
 
     type IntoFuture = Pending<types::VideoChannelList>;
@@ -12960,10 +13450,10 @@ impl IntoFuture for GetVideoChannels {
     }
 }
 
-/// The request of [`Client::get_video_channel_videos`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_channel_videos`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideoChannelVideos {
+pub struct ListChannelVideos {
     client: Client,
     channel_handle: String,
     start: Option<i64>,
@@ -12992,7 +13482,7 @@ pub struct GetVideoChannelVideos {
     search: Option<String>,
 }
 
-impl GetVideoChannelVideos {
+impl ListChannelVideos {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -13076,7 +13566,7 @@ impl GetVideoChannelVideos {
         self
     }
 
-    /// category id of the video (see [/videos/categories](crate::Client::get_categories))
+    /// category id of the video (see [/videos/categories](crate::Client::list_video_categories))
     ///
     /// Sent as the `categoryOneOf` query.
     pub fn category_one_of(
@@ -13089,7 +13579,7 @@ impl GetVideoChannelVideos {
         self
     }
 
-    /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
+    /// licence id of the video (see [/videos/licences](crate::Client::list_video_licences))
     ///
     /// Sent as the `licenceOneOf` query.
     pub fn licence_one_of(
@@ -13102,7 +13592,7 @@ impl GetVideoChannelVideos {
         self
     }
 
-    /// language id of the video (see [/videos/languages](crate::Client::get_languages)). Use `_unknown` to filter on videos that don't have a video language
+    /// language id of the video (see [/videos/languages](crate::Client::list_video_languages)). Use `_unknown` to filter on videos that don't have a video language
     ///
     /// Sent as the `languageOneOf` query.
     pub fn language_one_of(
@@ -13244,7 +13734,7 @@ impl GetVideoChannelVideos {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEO_CHANNEL_VIDEOS,
+                &info::LIST_CHANNEL_VIDEOS,
                 &[
                     "api",
                     "v1",
@@ -13287,9 +13777,7 @@ impl GetVideoChannelVideos {
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
-        response::json::<
-            types::VideoListResponse,
-        >(&info::GET_VIDEO_CHANNEL_VIDEOS, response)
+        response::json::<types::VideoListResponse>(&info::LIST_CHANNEL_VIDEOS, response)
             .await
     }
 
@@ -13300,7 +13788,7 @@ impl GetVideoChannelVideos {
     pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_VIDEO_CHANNEL_VIDEOS,
+            &info::LIST_CHANNEL_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13314,7 +13802,7 @@ impl GetVideoChannelVideos {
     }
 }
 
-impl IntoFuture for GetVideoChannelVideos {
+impl IntoFuture for ListChannelVideos {
     type Output = Result<types::VideoListResponse, Error>;
 
     type IntoFuture = Pending<types::VideoListResponse>;
@@ -13324,10 +13812,10 @@ impl IntoFuture for GetVideoChannelVideos {
     }
 }
 
-/// The request of [`Client::list_video_channel_activities`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_channel_activities`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct ListVideoChannelActivities {
+pub struct ListChannelActivities {
     client: Client,
     channel_handle: String,
     start: Option<i64>,
@@ -13335,7 +13823,7 @@ pub struct ListVideoChannelActivities {
     sort: Option<String>,
 }
 
-impl ListVideoChannelActivities {
+impl ListChannelActivities {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -13369,7 +13857,7 @@ impl ListVideoChannelActivities {
         let mut call = self
             .client
             .call(
-                &info::LIST_VIDEO_CHANNEL_ACTIVITIES,
+                &info::LIST_CHANNEL_ACTIVITIES,
                 &[
                     "api",
                     "v1",
@@ -13385,7 +13873,7 @@ impl ListVideoChannelActivities {
         let response = self.client.send(call).await?;
         response::json::<
             types::ChannelActivityListResponse,
-        >(&info::LIST_VIDEO_CHANNEL_ACTIVITIES, response)
+        >(&info::LIST_CHANNEL_ACTIVITIES, response)
             .await
     }
 
@@ -13398,7 +13886,7 @@ impl ListVideoChannelActivities {
     ) -> crate::ItemStream<types::ChannelActivityListResponseDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_VIDEO_CHANNEL_ACTIVITIES,
+            &info::LIST_CHANNEL_ACTIVITIES,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13412,7 +13900,7 @@ impl ListVideoChannelActivities {
     }
 }
 
-impl IntoFuture for ListVideoChannelActivities {
+impl IntoFuture for ListChannelActivities {
     type Output = Result<types::ChannelActivityListResponse, Error>;
 
     type IntoFuture = Pending<types::ChannelActivityListResponse>;
@@ -13422,10 +13910,10 @@ impl IntoFuture for ListVideoChannelActivities {
     }
 }
 
-/// The request of [`Client::get_video_channels_by_channel_handle_video_playlists`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_channel_playlists`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideoChannelsByChannelHandleVideoPlaylists {
+pub struct ListChannelPlaylists {
     client: Client,
     channel_handle: String,
     start: Option<i64>,
@@ -13434,7 +13922,7 @@ pub struct GetVideoChannelsByChannelHandleVideoPlaylists {
     playlist_type: Option<types::VideoPlaylistTypeSet>,
 }
 
-impl GetVideoChannelsByChannelHandleVideoPlaylists {
+impl ListChannelPlaylists {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -13475,13 +13963,11 @@ impl GetVideoChannelsByChannelHandleVideoPlaylists {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<types::GetVideoChannelsByChannelHandleVideoPlaylistsResponse, Error> {
+    pub async fn send(self) -> Result<types::ListChannelPlaylistsResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS,
+                &info::LIST_CHANNEL_PLAYLISTS,
                 &[
                     "api",
                     "v1",
@@ -13497,8 +13983,8 @@ impl GetVideoChannelsByChannelHandleVideoPlaylists {
         call.query_opt("playlistType", &self.playlist_type);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetVideoChannelsByChannelHandleVideoPlaylistsResponse,
-        >(&info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS, response)
+            types::ListChannelPlaylistsResponse,
+        >(&info::LIST_CHANNEL_PLAYLISTS, response)
             .await
     }
 
@@ -13509,7 +13995,7 @@ impl GetVideoChannelsByChannelHandleVideoPlaylists {
     pub fn stream(self) -> crate::ItemStream<types::VideoPlaylist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS,
+            &info::LIST_CHANNEL_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13523,25 +14009,20 @@ impl GetVideoChannelsByChannelHandleVideoPlaylists {
     }
 }
 
-impl IntoFuture for GetVideoChannelsByChannelHandleVideoPlaylists {
-    type Output = Result<
-        types::GetVideoChannelsByChannelHandleVideoPlaylistsResponse,
-        Error,
-    >;
+impl IntoFuture for ListChannelPlaylists {
+    type Output = Result<types::ListChannelPlaylistsResponse, Error>;
 
-    type IntoFuture = Pending<
-        types::GetVideoChannelsByChannelHandleVideoPlaylistsResponse,
-    >;
+    type IntoFuture = Pending<types::ListChannelPlaylistsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_video_channel_followers`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_channel_followers`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideoChannelFollowers {
+pub struct ListChannelFollowers {
     client: Client,
     channel_handle: String,
     start: Option<i64>,
@@ -13550,7 +14031,7 @@ pub struct GetVideoChannelFollowers {
     search: Option<String>,
 }
 
-impl GetVideoChannelFollowers {
+impl ListChannelFollowers {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -13588,11 +14069,11 @@ impl GetVideoChannelFollowers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetVideoChannelFollowersResponse, Error> {
+    pub async fn send(self) -> Result<types::ListChannelFollowersResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEO_CHANNEL_FOLLOWERS,
+                &info::LIST_CHANNEL_FOLLOWERS,
                 &[
                     "api",
                     "v1",
@@ -13608,8 +14089,8 @@ impl GetVideoChannelFollowers {
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetVideoChannelFollowersResponse,
-        >(&info::GET_VIDEO_CHANNEL_FOLLOWERS, response)
+            types::ListChannelFollowersResponse,
+        >(&info::LIST_CHANNEL_FOLLOWERS, response)
             .await
     }
 
@@ -13620,7 +14101,7 @@ impl GetVideoChannelFollowers {
     pub fn stream(self) -> crate::ItemStream<types::Follow> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_VIDEO_CHANNEL_FOLLOWERS,
+            &info::LIST_CHANNEL_FOLLOWERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13634,10 +14115,10 @@ impl GetVideoChannelFollowers {
     }
 }
 
-impl IntoFuture for GetVideoChannelFollowers {
-    type Output = Result<types::GetVideoChannelFollowersResponse, Error>;
+impl IntoFuture for ListChannelFollowers {
+    type Output = Result<types::ListChannelFollowersResponse, Error>;
 
-    type IntoFuture = Pending<types::GetVideoChannelFollowersResponse>;
+    type IntoFuture = Pending<types::ListChannelFollowersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -13746,10 +14227,10 @@ impl IntoFuture for GetChannelPlayerSettings {
     }
 }
 
-/// The request of [`Client::get_playlists`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_playlists`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetPlaylists {
+pub struct ListPlaylists {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
@@ -13757,7 +14238,7 @@ pub struct GetPlaylists {
     playlist_type: Option<types::VideoPlaylistTypeSet>,
 }
 
-impl GetPlaylists {
+impl ListPlaylists {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -13798,17 +14279,17 @@ impl GetPlaylists {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetPlaylistsResponse, Error> {
+    pub async fn send(self) -> Result<types::ListPlaylistsResponse, Error> {
         let mut call = self
             .client
-            .call(&info::GET_PLAYLISTS, &["api", "v1", "video-playlists"]);
+            .call(&info::LIST_PLAYLISTS, &["api", "v1", "video-playlists"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("playlistType", &self.playlist_type);
         let response = self.client.send(call).await?;
-        response::json::<types::GetPlaylistsResponse>(&info::GET_PLAYLISTS, response)
+        response::json::<types::ListPlaylistsResponse>(&info::LIST_PLAYLISTS, response)
             .await
     }
 
@@ -13819,7 +14300,7 @@ impl GetPlaylists {
     pub fn stream(self) -> crate::ItemStream<types::VideoPlaylist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_PLAYLISTS,
+            &info::LIST_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13833,27 +14314,27 @@ impl GetPlaylists {
     }
 }
 
-impl IntoFuture for GetPlaylists {
-    type Output = Result<types::GetPlaylistsResponse, Error>;
+impl IntoFuture for ListPlaylists {
+    type Output = Result<types::ListPlaylistsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetPlaylistsResponse>;
+    type IntoFuture = Pending<types::ListPlaylistsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_video_playlist_videos`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_playlist_videos`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideoPlaylistVideos {
+pub struct ListPlaylistVideos {
     client: Client,
     playlist_id: types::Id,
     start: Option<i64>,
     count: Option<i64>,
 }
 
-impl GetVideoPlaylistVideos {
+impl ListPlaylistVideos {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -13875,11 +14356,11 @@ impl GetVideoPlaylistVideos {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetVideoPlaylistVideosResponse, Error> {
+    pub async fn send(self) -> Result<types::ListPlaylistVideosResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEO_PLAYLIST_VIDEOS,
+                &info::LIST_PLAYLIST_VIDEOS,
                 &["api", "v1", "video-playlists", &self.playlist_id.to_param(), "videos"],
             );
         call.accept("application/json");
@@ -13887,8 +14368,8 @@ impl GetVideoPlaylistVideos {
         call.query_opt("count", &self.count);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetVideoPlaylistVideosResponse,
-        >(&info::GET_VIDEO_PLAYLIST_VIDEOS, response)
+            types::ListPlaylistVideosResponse,
+        >(&info::LIST_PLAYLIST_VIDEOS, response)
             .await
     }
 
@@ -13896,12 +14377,10 @@ impl GetVideoPlaylistVideos {
     /// or the server's default), fetched as the stream is read. The stream ends after
     /// the last item, or after an error. The stream is `Unpin`: read it with
     /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
-    pub fn stream(
-        self,
-    ) -> crate::ItemStream<types::GetVideoPlaylistVideosResponseDataItem> {
+    pub fn stream(self) -> crate::ItemStream<types::ListPlaylistVideosResponseDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_VIDEO_PLAYLIST_VIDEOS,
+            &info::LIST_PLAYLIST_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -13915,20 +14394,20 @@ impl GetVideoPlaylistVideos {
     }
 }
 
-impl IntoFuture for GetVideoPlaylistVideos {
-    type Output = Result<types::GetVideoPlaylistVideosResponse, Error>;
+impl IntoFuture for ListPlaylistVideos {
+    type Output = Result<types::ListPlaylistVideosResponse, Error>;
 
-    type IntoFuture = Pending<types::GetVideoPlaylistVideosResponse>;
+    type IntoFuture = Pending<types::ListPlaylistVideosResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_accounts_by_name_video_playlists`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_account_playlists`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetAccountsByNameVideoPlaylists {
+pub struct ListAccountPlaylists {
     client: Client,
     name: String,
     start: Option<i64>,
@@ -13940,7 +14419,7 @@ pub struct GetAccountsByNameVideoPlaylists {
     channel_name_one_of: Option<Vec<String>>,
 }
 
-impl GetAccountsByNameVideoPlaylists {
+impl ListAccountPlaylists {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -14010,13 +14489,11 @@ impl GetAccountsByNameVideoPlaylists {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<types::GetAccountsByNameVideoPlaylistsResponse, Error> {
+    pub async fn send(self) -> Result<types::ListAccountPlaylistsResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS,
+                &info::LIST_ACCOUNT_PLAYLISTS,
                 &["api", "v1", "accounts", &self.name.to_param(), "video-playlists"],
             );
         call.accept("application/json");
@@ -14033,8 +14510,8 @@ impl GetAccountsByNameVideoPlaylists {
         );
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetAccountsByNameVideoPlaylistsResponse,
-        >(&info::GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS, response)
+            types::ListAccountPlaylistsResponse,
+        >(&info::LIST_ACCOUNT_PLAYLISTS, response)
             .await
     }
 
@@ -14045,7 +14522,7 @@ impl GetAccountsByNameVideoPlaylists {
     pub fn stream(self) -> crate::ItemStream<types::VideoPlaylist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS,
+            &info::LIST_ACCOUNT_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -14059,20 +14536,20 @@ impl GetAccountsByNameVideoPlaylists {
     }
 }
 
-impl IntoFuture for GetAccountsByNameVideoPlaylists {
-    type Output = Result<types::GetAccountsByNameVideoPlaylistsResponse, Error>;
+impl IntoFuture for ListAccountPlaylists {
+    type Output = Result<types::ListAccountPlaylistsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetAccountsByNameVideoPlaylistsResponse>;
+    type IntoFuture = Pending<types::ListAccountPlaylistsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_accounts_by_name_video_channels`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_account_channels`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetAccountsByNameVideoChannels {
+pub struct ListAccountChannels {
     client: Client,
     name: String,
     with_stats: Option<bool>,
@@ -14083,7 +14560,7 @@ pub struct GetAccountsByNameVideoChannels {
     include_collaborations: Option<bool>,
 }
 
-impl GetAccountsByNameVideoChannels {
+impl ListAccountChannels {
     /// include daily view statistics for the last 30 days and total views (only if authenticated as the account user)
     ///
     /// Sent as the `withStats` query.
@@ -14141,7 +14618,7 @@ impl GetAccountsByNameVideoChannels {
         let mut call = self
             .client
             .call(
-                &info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS,
+                &info::LIST_ACCOUNT_CHANNELS,
                 &["api", "v1", "accounts", &self.name.to_param(), "video-channels"],
             );
         call.accept("application/json");
@@ -14152,9 +14629,7 @@ impl GetAccountsByNameVideoChannels {
         call.query_opt("sort", &self.sort);
         call.query_opt("includeCollaborations", &self.include_collaborations);
         let response = self.client.send(call).await?;
-        response::json::<
-            types::VideoChannelList,
-        >(&info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS, response)
+        response::json::<types::VideoChannelList>(&info::LIST_ACCOUNT_CHANNELS, response)
             .await
     }
 
@@ -14165,7 +14640,7 @@ impl GetAccountsByNameVideoChannels {
     pub fn stream(self) -> crate::ItemStream<types::VideoChannelListDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS,
+            &info::LIST_ACCOUNT_CHANNELS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -14179,7 +14654,7 @@ impl GetAccountsByNameVideoChannels {
     }
 }
 
-impl IntoFuture for GetAccountsByNameVideoChannels {
+impl IntoFuture for ListAccountChannels {
     type Output = Result<types::VideoChannelList, Error>;
 
     type IntoFuture = Pending<types::VideoChannelList>;
@@ -14189,10 +14664,10 @@ impl IntoFuture for GetAccountsByNameVideoChannels {
     }
 }
 
-/// The request of [`Client::get_accounts_by_name_video_channel_syncs`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_account_channel_syncs`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetAccountsByNameVideoChannelSyncs {
+pub struct ListAccountChannelSyncs {
     client: Client,
     name: String,
     start: Option<i64>,
@@ -14201,7 +14676,7 @@ pub struct GetAccountsByNameVideoChannelSyncs {
     include_collaborations: Option<bool>,
 }
 
-impl GetAccountsByNameVideoChannelSyncs {
+impl ListAccountChannelSyncs {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -14243,7 +14718,7 @@ impl GetAccountsByNameVideoChannelSyncs {
         let mut call = self
             .client
             .call(
-                &info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS,
+                &info::LIST_ACCOUNT_CHANNEL_SYNCS,
                 &["api", "v1", "accounts", &self.name.to_param(), "video-channel-syncs"],
             );
         call.accept("application/json");
@@ -14254,7 +14729,7 @@ impl GetAccountsByNameVideoChannelSyncs {
         let response = self.client.send(call).await?;
         response::json::<
             types::VideoChannelSyncList,
-        >(&info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS, response)
+        >(&info::LIST_ACCOUNT_CHANNEL_SYNCS, response)
             .await
     }
 
@@ -14265,7 +14740,7 @@ impl GetAccountsByNameVideoChannelSyncs {
     pub fn stream(self) -> crate::ItemStream<types::VideoChannelSync> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS,
+            &info::LIST_ACCOUNT_CHANNEL_SYNCS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -14279,7 +14754,7 @@ impl GetAccountsByNameVideoChannelSyncs {
     }
 }
 
-impl IntoFuture for GetAccountsByNameVideoChannelSyncs {
+impl IntoFuture for ListAccountChannelSyncs {
     type Output = Result<types::VideoChannelSyncList, Error>;
 
     type IntoFuture = Pending<types::VideoChannelSyncList>;
@@ -14289,19 +14764,19 @@ impl IntoFuture for GetAccountsByNameVideoChannelSyncs {
     }
 }
 
-/// The request of [`Client::get_accounts_by_name_ratings`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_account_ratings`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetAccountsByNameRatings {
+pub struct ListAccountRatings {
     client: Client,
     name: String,
     start: Option<i64>,
     count: Option<i64>,
     sort: Option<String>,
-    rating: Option<types::GetAccountsByNameRatingsRating>,
+    rating: Option<types::ListAccountRatingsRating>,
 }
 
-impl GetAccountsByNameRatings {
+impl ListAccountRatings {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -14333,20 +14808,17 @@ impl GetAccountsByNameRatings {
     /// Optionally filter which ratings to retrieve
     ///
     /// Sent as the `rating` query.
-    pub fn rating(
-        mut self,
-        value: impl Into<types::GetAccountsByNameRatingsRating>,
-    ) -> Self {
+    pub fn rating(mut self, value: impl Into<types::ListAccountRatingsRating>) -> Self {
         self.rating = Some(value.into());
         self
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetAccountsByNameRatingsResponse, Error> {
+    pub async fn send(self) -> Result<types::ListAccountRatingsResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_ACCOUNTS_BY_NAME_RATINGS,
+                &info::LIST_ACCOUNT_RATINGS,
                 &["api", "v1", "accounts", &self.name.to_param(), "ratings"],
             );
         call.accept("application/json");
@@ -14356,8 +14828,8 @@ impl GetAccountsByNameRatings {
         call.query_opt("rating", &self.rating);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetAccountsByNameRatingsResponse,
-        >(&info::GET_ACCOUNTS_BY_NAME_RATINGS, response)
+            types::ListAccountRatingsResponse,
+        >(&info::LIST_ACCOUNT_RATINGS, response)
             .await
     }
 
@@ -14368,7 +14840,7 @@ impl GetAccountsByNameRatings {
     pub fn stream(self) -> crate::ItemStream<types::VideoRating> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_ACCOUNTS_BY_NAME_RATINGS,
+            &info::LIST_ACCOUNT_RATINGS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -14382,20 +14854,20 @@ impl GetAccountsByNameRatings {
     }
 }
 
-impl IntoFuture for GetAccountsByNameRatings {
-    type Output = Result<types::GetAccountsByNameRatingsResponse, Error>;
+impl IntoFuture for ListAccountRatings {
+    type Output = Result<types::ListAccountRatingsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetAccountsByNameRatingsResponse>;
+    type IntoFuture = Pending<types::ListAccountRatingsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_videos_by_id_comment_threads`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_comment_threads`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideosByIdCommentThreads {
+pub struct ListCommentThreads {
     client: Client,
     id: types::IdOrUUID,
     start: Option<i64>,
@@ -14404,7 +14876,7 @@ pub struct GetVideosByIdCommentThreads {
     x_peertube_video_password: Option<crate::Secret>,
 }
 
-impl GetVideosByIdCommentThreads {
+impl ListCommentThreads {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -14446,7 +14918,7 @@ impl GetVideosByIdCommentThreads {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEOS_BY_ID_COMMENT_THREADS,
+                &info::LIST_COMMENT_THREADS,
                 &["api", "v1", "videos", &self.id.to_param(), "comment-threads"],
             );
         call.accept("application/json");
@@ -14457,7 +14929,7 @@ impl GetVideosByIdCommentThreads {
         let response = self.client.send(call).await?;
         response::json::<
             types::CommentThreadResponse,
-        >(&info::GET_VIDEOS_BY_ID_COMMENT_THREADS, response)
+        >(&info::LIST_COMMENT_THREADS, response)
             .await
     }
 
@@ -14468,7 +14940,7 @@ impl GetVideosByIdCommentThreads {
     pub fn stream(self) -> crate::ItemStream<types::VideoComment> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_VIDEOS_BY_ID_COMMENT_THREADS,
+            &info::LIST_COMMENT_THREADS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -14482,7 +14954,7 @@ impl GetVideosByIdCommentThreads {
     }
 }
 
-impl IntoFuture for GetVideosByIdCommentThreads {
+impl IntoFuture for ListCommentThreads {
     type Output = Result<types::CommentThreadResponse, Error>;
 
     type IntoFuture = Pending<types::CommentThreadResponse>;
@@ -14492,17 +14964,17 @@ impl IntoFuture for GetVideosByIdCommentThreads {
     }
 }
 
-/// The request of [`Client::get_videos_by_id_comment_threads_by_thread_id`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::get_comment_thread`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideosByIdCommentThreadsByThreadId {
+pub struct GetCommentThread {
     client: Client,
     id: types::IdOrUUID,
     thread_id: i64,
     x_peertube_video_password: Option<crate::Secret>,
 }
 
-impl GetVideosByIdCommentThreadsByThreadId {
+impl GetCommentThread {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
@@ -14516,7 +14988,7 @@ impl GetVideosByIdCommentThreadsByThreadId {
         let mut call = self
             .client
             .call(
-                &info::GET_VIDEOS_BY_ID_COMMENT_THREADS_BY_THREAD_ID,
+                &info::GET_COMMENT_THREAD,
                 &[
                     "api",
                     "v1",
@@ -14531,12 +15003,12 @@ impl GetVideosByIdCommentThreadsByThreadId {
         let response = self.client.send(call).await?;
         response::json::<
             types::VideoCommentThreadTree,
-        >(&info::GET_VIDEOS_BY_ID_COMMENT_THREADS_BY_THREAD_ID, response)
+        >(&info::GET_COMMENT_THREAD, response)
             .await
     }
 }
 
-impl IntoFuture for GetVideosByIdCommentThreadsByThreadId {
+impl IntoFuture for GetCommentThread {
     type Output = Result<types::VideoCommentThreadTree, Error>;
 
     type IntoFuture = Pending<types::VideoCommentThreadTree>;
@@ -14546,10 +15018,10 @@ impl IntoFuture for GetVideosByIdCommentThreadsByThreadId {
     }
 }
 
-/// The request of [`Client::get_videos_comments`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_instance_comments`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetVideosComments {
+pub struct ListInstanceComments {
     client: Client,
     search: Option<String>,
     search_account: Option<String>,
@@ -14562,7 +15034,7 @@ pub struct GetVideosComments {
     include_muted: Option<bool>,
 }
 
-impl GetVideosComments {
+impl ListInstanceComments {
     /// Plain text search, applied to various parts of the model depending on endpoint
     ///
     /// Sent as the `search` query.
@@ -14641,10 +15113,10 @@ impl GetVideosComments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetVideosCommentsResponse, Error> {
+    pub async fn send(self) -> Result<types::ListInstanceCommentsResponse, Error> {
         let mut call = self
             .client
-            .call(&info::GET_VIDEOS_COMMENTS, &["api", "v1", "videos", "comments"]);
+            .call(&info::LIST_INSTANCE_COMMENTS, &["api", "v1", "videos", "comments"]);
         call.accept("application/json");
         call.query_opt("search", &self.search);
         call.query_opt("searchAccount", &self.search_account);
@@ -14657,34 +15129,34 @@ impl GetVideosComments {
         call.query_opt("includeMuted", &self.include_muted);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetVideosCommentsResponse,
-        >(&info::GET_VIDEOS_COMMENTS, response)
+            types::ListInstanceCommentsResponse,
+        >(&info::LIST_INSTANCE_COMMENTS, response)
             .await
     }
 }
 
-impl IntoFuture for GetVideosComments {
-    type Output = Result<types::GetVideosCommentsResponse, Error>;
+impl IntoFuture for ListInstanceComments {
+    type Output = Result<types::ListInstanceCommentsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetVideosCommentsResponse>;
+    type IntoFuture = Pending<types::ListInstanceCommentsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::post_videos_by_id_comments_by_comment_id`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::reply_to_comment`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct PostVideosByIdCommentsByCommentId {
+pub struct ReplyToComment {
     client: Client,
     id: types::IdOrUUID,
     comment_id: types::Id,
     x_peertube_video_password: Option<crate::Secret>,
-    body: types::PostVideosByIdCommentsByCommentIdBody,
+    body: types::ReplyToCommentBody,
 }
 
-impl PostVideosByIdCommentsByCommentId {
+impl ReplyToComment {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
@@ -14698,7 +15170,7 @@ impl PostVideosByIdCommentsByCommentId {
         let mut call = self
             .client
             .call(
-                &info::POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID,
+                &info::REPLY_TO_COMMENT,
                 &[
                     "api",
                     "v1",
@@ -14714,12 +15186,12 @@ impl PostVideosByIdCommentsByCommentId {
         let response = self.client.send(call).await?;
         response::json::<
             types::CommentThreadPostResponse,
-        >(&info::POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID, response)
+        >(&info::REPLY_TO_COMMENT, response)
             .await
     }
 }
 
-impl IntoFuture for PostVideosByIdCommentsByCommentId {
+impl IntoFuture for ReplyToComment {
     type Output = Result<types::CommentThreadPostResponse, Error>;
 
     type IntoFuture = Pending<types::CommentThreadPostResponse>;
@@ -14729,17 +15201,17 @@ impl IntoFuture for PostVideosByIdCommentsByCommentId {
     }
 }
 
-/// The request of [`Client::put_videos_by_id_rate`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::rate_video`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct PutVideosByIdRate {
+pub struct RateVideo {
     client: Client,
     id: types::IdOrUUID,
     x_peertube_video_password: Option<crate::Secret>,
-    body: types::PutVideosByIdRateBody,
+    body: types::RateVideoBody,
 }
 
-impl PutVideosByIdRate {
+impl RateVideo {
     /// Required on password protected video
     ///
     /// Sent as the `x-peertube-video-password` header.
@@ -14753,18 +15225,18 @@ impl PutVideosByIdRate {
         let mut call = self
             .client
             .call(
-                &info::PUT_VIDEOS_BY_ID_RATE,
+                &info::RATE_VIDEO,
                 &["api", "v1", "videos", &self.id.to_param(), "rate"],
             );
         call.accept("application/json, */*;q=0.8");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
         call.json(&self.body);
         let response = self.client.send(call).await?;
-        response::empty(&info::PUT_VIDEOS_BY_ID_RATE, response).await
+        response::empty(&info::RATE_VIDEO, response).await
     }
 }
 
-impl IntoFuture for PutVideosByIdRate {
+impl IntoFuture for RateVideo {
     type Output = Result<(), Error>;
 
     type IntoFuture = Pending<()>;
@@ -14920,7 +15392,7 @@ impl SearchVideos {
         self
     }
 
-    /// category id of the video (see [/videos/categories](crate::Client::get_categories))
+    /// category id of the video (see [/videos/categories](crate::Client::list_video_categories))
     ///
     /// Sent as the `categoryOneOf` query.
     pub fn category_one_of(
@@ -14933,7 +15405,7 @@ impl SearchVideos {
         self
     }
 
-    /// licence id of the video (see [/videos/licences](crate::Client::get_licences))
+    /// licence id of the video (see [/videos/licences](crate::Client::list_video_licences))
     ///
     /// Sent as the `licenceOneOf` query.
     pub fn licence_one_of(
@@ -14946,7 +15418,7 @@ impl SearchVideos {
         self
     }
 
-    /// language id of the video (see [/videos/languages](crate::Client::get_languages)). Use `_unknown` to filter on videos that don't have a video language
+    /// language id of the video (see [/videos/languages](crate::Client::list_video_languages)). Use `_unknown` to filter on videos that don't have a video language
     ///
     /// Sent as the `languageOneOf` query.
     pub fn language_one_of(
@@ -15522,10 +15994,10 @@ impl IntoFuture for GetBlocklistStatus {
     }
 }
 
-/// The request of [`Client::get_my_blocked_accounts`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_my_blocked_accounts`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetMyBlockedAccounts {
+pub struct ListMyBlockedAccounts {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
@@ -15533,7 +16005,7 @@ pub struct GetMyBlockedAccounts {
     search: Option<String>,
 }
 
-impl GetMyBlockedAccounts {
+impl ListMyBlockedAccounts {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -15571,11 +16043,11 @@ impl GetMyBlockedAccounts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetMyBlockedAccountsResponse, Error> {
+    pub async fn send(self) -> Result<types::ListMyBlockedAccountsResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_MY_BLOCKED_ACCOUNTS,
+                &info::LIST_MY_BLOCKED_ACCOUNTS,
                 &["api", "v1", "users", "me", "blocklist", "accounts"],
             );
         call.accept("application/json");
@@ -15585,8 +16057,8 @@ impl GetMyBlockedAccounts {
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetMyBlockedAccountsResponse,
-        >(&info::GET_MY_BLOCKED_ACCOUNTS, response)
+            types::ListMyBlockedAccountsResponse,
+        >(&info::LIST_MY_BLOCKED_ACCOUNTS, response)
             .await
     }
 
@@ -15597,7 +16069,7 @@ impl GetMyBlockedAccounts {
     pub fn stream(self) -> crate::ItemStream<types::AccountBlock> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_MY_BLOCKED_ACCOUNTS,
+            &info::LIST_MY_BLOCKED_ACCOUNTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15611,20 +16083,20 @@ impl GetMyBlockedAccounts {
     }
 }
 
-impl IntoFuture for GetMyBlockedAccounts {
-    type Output = Result<types::GetMyBlockedAccountsResponse, Error>;
+impl IntoFuture for ListMyBlockedAccounts {
+    type Output = Result<types::ListMyBlockedAccountsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetMyBlockedAccountsResponse>;
+    type IntoFuture = Pending<types::ListMyBlockedAccountsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_my_blocked_servers`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_my_blocked_servers`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetMyBlockedServers {
+pub struct ListMyBlockedServers {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
@@ -15632,7 +16104,7 @@ pub struct GetMyBlockedServers {
     search: Option<String>,
 }
 
-impl GetMyBlockedServers {
+impl ListMyBlockedServers {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -15670,11 +16142,11 @@ impl GetMyBlockedServers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetMyBlockedServersResponse, Error> {
+    pub async fn send(self) -> Result<types::ListMyBlockedServersResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_MY_BLOCKED_SERVERS,
+                &info::LIST_MY_BLOCKED_SERVERS,
                 &["api", "v1", "users", "me", "blocklist", "servers"],
             );
         call.accept("application/json");
@@ -15684,8 +16156,8 @@ impl GetMyBlockedServers {
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetMyBlockedServersResponse,
-        >(&info::GET_MY_BLOCKED_SERVERS, response)
+            types::ListMyBlockedServersResponse,
+        >(&info::LIST_MY_BLOCKED_SERVERS, response)
             .await
     }
 
@@ -15696,7 +16168,7 @@ impl GetMyBlockedServers {
     pub fn stream(self) -> crate::ItemStream<types::ServerBlock> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_MY_BLOCKED_SERVERS,
+            &info::LIST_MY_BLOCKED_SERVERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15710,20 +16182,20 @@ impl GetMyBlockedServers {
     }
 }
 
-impl IntoFuture for GetMyBlockedServers {
-    type Output = Result<types::GetMyBlockedServersResponse, Error>;
+impl IntoFuture for ListMyBlockedServers {
+    type Output = Result<types::ListMyBlockedServersResponse, Error>;
 
-    type IntoFuture = Pending<types::GetMyBlockedServersResponse>;
+    type IntoFuture = Pending<types::ListMyBlockedServersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_server_blocklist_accounts`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_server_blocked_accounts`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetServerBlocklistAccounts {
+pub struct ListServerBlockedAccounts {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
@@ -15731,7 +16203,7 @@ pub struct GetServerBlocklistAccounts {
     subscription_name: Option<String>,
 }
 
-impl GetServerBlocklistAccounts {
+impl ListServerBlockedAccounts {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -15769,11 +16241,11 @@ impl GetServerBlocklistAccounts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetServerBlocklistAccountsResponse, Error> {
+    pub async fn send(self) -> Result<types::ListServerBlockedAccountsResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_SERVER_BLOCKLIST_ACCOUNTS,
+                &info::LIST_SERVER_BLOCKED_ACCOUNTS,
                 &["api", "v1", "server", "blocklist", "accounts"],
             );
         call.accept("application/json");
@@ -15783,8 +16255,8 @@ impl GetServerBlocklistAccounts {
         call.query_opt("subscriptionName", &self.subscription_name);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetServerBlocklistAccountsResponse,
-        >(&info::GET_SERVER_BLOCKLIST_ACCOUNTS, response)
+            types::ListServerBlockedAccountsResponse,
+        >(&info::LIST_SERVER_BLOCKED_ACCOUNTS, response)
             .await
     }
 
@@ -15795,7 +16267,7 @@ impl GetServerBlocklistAccounts {
     pub fn stream(self) -> crate::ItemStream<types::AccountBlock> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_SERVER_BLOCKLIST_ACCOUNTS,
+            &info::LIST_SERVER_BLOCKED_ACCOUNTS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15809,20 +16281,20 @@ impl GetServerBlocklistAccounts {
     }
 }
 
-impl IntoFuture for GetServerBlocklistAccounts {
-    type Output = Result<types::GetServerBlocklistAccountsResponse, Error>;
+impl IntoFuture for ListServerBlockedAccounts {
+    type Output = Result<types::ListServerBlockedAccountsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetServerBlocklistAccountsResponse>;
+    type IntoFuture = Pending<types::ListServerBlockedAccountsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_server_blocklist_servers`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_server_blocked_servers`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetServerBlocklistServers {
+pub struct ListServerBlockedServers {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
@@ -15830,7 +16302,7 @@ pub struct GetServerBlocklistServers {
     subscription_name: Option<String>,
 }
 
-impl GetServerBlocklistServers {
+impl ListServerBlockedServers {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -15868,11 +16340,11 @@ impl GetServerBlocklistServers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetServerBlocklistServersResponse, Error> {
+    pub async fn send(self) -> Result<types::ListServerBlockedServersResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_SERVER_BLOCKLIST_SERVERS,
+                &info::LIST_SERVER_BLOCKED_SERVERS,
                 &["api", "v1", "server", "blocklist", "servers"],
             );
         call.accept("application/json");
@@ -15882,8 +16354,8 @@ impl GetServerBlocklistServers {
         call.query_opt("subscriptionName", &self.subscription_name);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetServerBlocklistServersResponse,
-        >(&info::GET_SERVER_BLOCKLIST_SERVERS, response)
+            types::ListServerBlockedServersResponse,
+        >(&info::LIST_SERVER_BLOCKED_SERVERS, response)
             .await
     }
 
@@ -15894,7 +16366,7 @@ impl GetServerBlocklistServers {
     pub fn stream(self) -> crate::ItemStream<types::ServerBlock> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_SERVER_BLOCKLIST_SERVERS,
+            &info::LIST_SERVER_BLOCKED_SERVERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -15908,20 +16380,20 @@ impl GetServerBlocklistServers {
     }
 }
 
-impl IntoFuture for GetServerBlocklistServers {
-    type Output = Result<types::GetServerBlocklistServersResponse, Error>;
+impl IntoFuture for ListServerBlockedServers {
+    type Output = Result<types::ListServerBlockedServersResponse, Error>;
 
-    type IntoFuture = Pending<types::GetServerBlocklistServersResponse>;
+    type IntoFuture = Pending<types::ListServerBlockedServersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_server_blocklist_subscriptions`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_server_blocklist_subscriptions`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetServerBlocklistSubscriptions {
+pub struct ListServerBlocklistSubscriptions {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
@@ -15929,7 +16401,7 @@ pub struct GetServerBlocklistSubscriptions {
     search: Option<String>,
 }
 
-impl GetServerBlocklistSubscriptions {
+impl ListServerBlocklistSubscriptions {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -15969,11 +16441,11 @@ impl GetServerBlocklistSubscriptions {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<types::GetServerBlocklistSubscriptionsResponse, Error> {
+    ) -> Result<types::ListServerBlocklistSubscriptionsResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_SERVER_BLOCKLIST_SUBSCRIPTIONS,
+                &info::LIST_SERVER_BLOCKLIST_SUBSCRIPTIONS,
                 &["api", "v1", "server", "blocklist", "subscriptions"],
             );
         call.accept("application/json");
@@ -15983,8 +16455,8 @@ impl GetServerBlocklistSubscriptions {
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetServerBlocklistSubscriptionsResponse,
-        >(&info::GET_SERVER_BLOCKLIST_SUBSCRIPTIONS, response)
+            types::ListServerBlocklistSubscriptionsResponse,
+        >(&info::LIST_SERVER_BLOCKLIST_SUBSCRIPTIONS, response)
             .await
     }
 
@@ -15995,7 +16467,7 @@ impl GetServerBlocklistSubscriptions {
     pub fn stream(self) -> crate::ItemStream<types::BlocklistSubscription> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_SERVER_BLOCKLIST_SUBSCRIPTIONS,
+            &info::LIST_SERVER_BLOCKLIST_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16009,28 +16481,28 @@ impl GetServerBlocklistSubscriptions {
     }
 }
 
-impl IntoFuture for GetServerBlocklistSubscriptions {
-    type Output = Result<types::GetServerBlocklistSubscriptionsResponse, Error>;
+impl IntoFuture for ListServerBlocklistSubscriptions {
+    type Output = Result<types::ListServerBlocklistSubscriptionsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetServerBlocklistSubscriptionsResponse>;
+    type IntoFuture = Pending<types::ListServerBlocklistSubscriptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_mirrored_videos`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_mirrored_videos`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetMirroredVideos {
+pub struct ListMirroredVideos {
     client: Client,
-    target: types::GetMirroredVideosTarget,
+    target: types::ListMirroredVideosTarget,
     start: Option<i64>,
     count: Option<i64>,
     sort: Option<types::VideoRedundanciesSort>,
 }
 
-impl GetMirroredVideos {
+impl ListMirroredVideos {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -16060,11 +16532,11 @@ impl GetMirroredVideos {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetMirroredVideosResponse, Error> {
+    pub async fn send(self) -> Result<types::ListMirroredVideosResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_MIRRORED_VIDEOS,
+                &info::LIST_MIRRORED_VIDEOS,
                 &["api", "v1", "server", "redundancy", "videos"],
             );
         call.accept("application/json");
@@ -16074,8 +16546,8 @@ impl GetMirroredVideos {
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetMirroredVideosResponse,
-        >(&info::GET_MIRRORED_VIDEOS, response)
+            types::ListMirroredVideosResponse,
+        >(&info::LIST_MIRRORED_VIDEOS, response)
             .await
     }
 
@@ -16086,7 +16558,7 @@ impl GetMirroredVideos {
     pub fn stream(self) -> crate::ItemStream<types::VideoRedundancy> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_MIRRORED_VIDEOS,
+            &info::LIST_MIRRORED_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16100,10 +16572,10 @@ impl GetMirroredVideos {
     }
 }
 
-impl IntoFuture for GetMirroredVideos {
-    type Output = Result<types::GetMirroredVideosResponse, Error>;
+impl IntoFuture for ListMirroredVideos {
+    type Output = Result<types::ListMirroredVideosResponse, Error>;
 
-    type IntoFuture = Pending<types::GetMirroredVideosResponse>;
+    type IntoFuture = Pending<types::ListMirroredVideosResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -16218,10 +16690,10 @@ impl IntoFuture for GetInstanceAuditLogs {
     }
 }
 
-/// The request of [`Client::get_plugins`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_plugins`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetPlugins {
+pub struct ListPlugins {
     client: Client,
     plugin_type: Option<i64>,
     uninstalled: Option<bool>,
@@ -16230,7 +16702,7 @@ pub struct GetPlugins {
     sort: Option<String>,
 }
 
-impl GetPlugins {
+impl ListPlugins {
     /// The `pluginType` parameter.
     ///
     /// Sent as the `pluginType` query.
@@ -16277,7 +16749,7 @@ impl GetPlugins {
 
     /// Sends the request.
     pub async fn send(self) -> Result<types::PluginResponse, Error> {
-        let mut call = self.client.call(&info::GET_PLUGINS, &["api", "v1", "plugins"]);
+        let mut call = self.client.call(&info::LIST_PLUGINS, &["api", "v1", "plugins"]);
         call.accept("application/json");
         call.query_opt("pluginType", &self.plugin_type);
         call.query_opt("uninstalled", &self.uninstalled);
@@ -16285,7 +16757,7 @@ impl GetPlugins {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        response::json::<types::PluginResponse>(&info::GET_PLUGINS, response).await
+        response::json::<types::PluginResponse>(&info::LIST_PLUGINS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -16295,7 +16767,7 @@ impl GetPlugins {
     pub fn stream(self) -> crate::ItemStream<types::Plugin> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_PLUGINS,
+            &info::LIST_PLUGINS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16309,7 +16781,7 @@ impl GetPlugins {
     }
 }
 
-impl IntoFuture for GetPlugins {
+impl IntoFuture for ListPlugins {
     type Output = Result<types::PluginResponse, Error>;
 
     type IntoFuture = Pending<types::PluginResponse>;
@@ -16319,10 +16791,10 @@ impl IntoFuture for GetPlugins {
     }
 }
 
-/// The request of [`Client::get_available_plugins`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_available_plugins`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetAvailablePlugins {
+pub struct ListAvailablePlugins {
     client: Client,
     search: Option<String>,
     plugin_type: Option<i64>,
@@ -16332,7 +16804,7 @@ pub struct GetAvailablePlugins {
     sort: Option<String>,
 }
 
-impl GetAvailablePlugins {
+impl ListAvailablePlugins {
     /// The `search` parameter.
     ///
     /// Sent as the `search` query.
@@ -16389,7 +16861,7 @@ impl GetAvailablePlugins {
     pub async fn send(self) -> Result<types::PluginResponse, Error> {
         let mut call = self
             .client
-            .call(&info::GET_AVAILABLE_PLUGINS, &["api", "v1", "plugins", "available"]);
+            .call(&info::LIST_AVAILABLE_PLUGINS, &["api", "v1", "plugins", "available"]);
         call.accept("application/json");
         call.query_opt("search", &self.search);
         call.query_opt("pluginType", &self.plugin_type);
@@ -16398,7 +16870,7 @@ impl GetAvailablePlugins {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        response::json::<types::PluginResponse>(&info::GET_AVAILABLE_PLUGINS, response)
+        response::json::<types::PluginResponse>(&info::LIST_AVAILABLE_PLUGINS, response)
             .await
     }
 
@@ -16409,7 +16881,7 @@ impl GetAvailablePlugins {
     pub fn stream(self) -> crate::ItemStream<types::Plugin> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_AVAILABLE_PLUGINS,
+            &info::LIST_AVAILABLE_PLUGINS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16423,7 +16895,7 @@ impl GetAvailablePlugins {
     }
 }
 
-impl IntoFuture for GetAvailablePlugins {
+impl IntoFuture for ListAvailablePlugins {
     type Output = Result<types::PluginResponse, Error>;
 
     type IntoFuture = Pending<types::PluginResponse>;
@@ -16433,17 +16905,17 @@ impl IntoFuture for GetAvailablePlugins {
     }
 }
 
-/// The request of [`Client::get_runners_registration_tokens`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_runner_registration_tokens`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetRunnersRegistrationTokens {
+pub struct ListRunnerRegistrationTokens {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
     sort: Option<types::RegistrationTokenSort>,
 }
 
-impl GetRunnersRegistrationTokens {
+impl ListRunnerRegistrationTokens {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -16475,11 +16947,11 @@ impl GetRunnersRegistrationTokens {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<types::GetRunnersRegistrationTokensResponse, Error> {
+    ) -> Result<types::ListRunnerRegistrationTokensResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_RUNNERS_REGISTRATION_TOKENS,
+                &info::LIST_RUNNER_REGISTRATION_TOKENS,
                 &["api", "v1", "runners", "registration-tokens"],
             );
         call.accept("application/json");
@@ -16488,8 +16960,8 @@ impl GetRunnersRegistrationTokens {
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetRunnersRegistrationTokensResponse,
-        >(&info::GET_RUNNERS_REGISTRATION_TOKENS, response)
+            types::ListRunnerRegistrationTokensResponse,
+        >(&info::LIST_RUNNER_REGISTRATION_TOKENS, response)
             .await
     }
 
@@ -16500,7 +16972,7 @@ impl GetRunnersRegistrationTokens {
     pub fn stream(self) -> crate::ItemStream<types::RunnerRegistrationToken> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_RUNNERS_REGISTRATION_TOKENS,
+            &info::LIST_RUNNER_REGISTRATION_TOKENS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16514,27 +16986,27 @@ impl GetRunnersRegistrationTokens {
     }
 }
 
-impl IntoFuture for GetRunnersRegistrationTokens {
-    type Output = Result<types::GetRunnersRegistrationTokensResponse, Error>;
+impl IntoFuture for ListRunnerRegistrationTokens {
+    type Output = Result<types::ListRunnerRegistrationTokensResponse, Error>;
 
-    type IntoFuture = Pending<types::GetRunnersRegistrationTokensResponse>;
+    type IntoFuture = Pending<types::ListRunnerRegistrationTokensResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_runners`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_runners`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetRunners {
+pub struct ListRunners {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
     sort: Option<types::RunnerSort>,
 }
 
-impl GetRunners {
+impl ListRunners {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -16564,14 +17036,14 @@ impl GetRunners {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetRunnersResponse, Error> {
-        let mut call = self.client.call(&info::GET_RUNNERS, &["api", "v1", "runners"]);
+    pub async fn send(self) -> Result<types::ListRunnersResponse, Error> {
+        let mut call = self.client.call(&info::LIST_RUNNERS, &["api", "v1", "runners"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         let response = self.client.send(call).await?;
-        response::json::<types::GetRunnersResponse>(&info::GET_RUNNERS, response).await
+        response::json::<types::ListRunnersResponse>(&info::LIST_RUNNERS, response).await
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -16581,7 +17053,7 @@ impl GetRunners {
     pub fn stream(self) -> crate::ItemStream<types::Runner> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_RUNNERS,
+            &info::LIST_RUNNERS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16595,20 +17067,20 @@ impl GetRunners {
     }
 }
 
-impl IntoFuture for GetRunners {
-    type Output = Result<types::GetRunnersResponse, Error>;
+impl IntoFuture for ListRunners {
+    type Output = Result<types::ListRunnersResponse, Error>;
 
-    type IntoFuture = Pending<types::GetRunnersResponse>;
+    type IntoFuture = Pending<types::ListRunnersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_runners_jobs`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_runner_jobs`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetRunnersJobs {
+pub struct ListRunnerJobs {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
@@ -16618,7 +17090,7 @@ pub struct GetRunnersJobs {
     type_one_of: Option<Vec<types::RunnerJobType>>,
 }
 
-impl GetRunnersJobs {
+impl ListRunnerJobs {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -16678,10 +17150,10 @@ impl GetRunnersJobs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetRunnersJobsResponse, Error> {
+    pub async fn send(self) -> Result<types::ListRunnerJobsResponse, Error> {
         let mut call = self
             .client
-            .call(&info::GET_RUNNERS_JOBS, &["api", "v1", "runners", "jobs"]);
+            .call(&info::LIST_RUNNER_JOBS, &["api", "v1", "runners", "jobs"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
@@ -16691,8 +17163,8 @@ impl GetRunnersJobs {
         call.query_list_opt("typeOneOf", &self.type_one_of, QueryStyle::Exploded);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetRunnersJobsResponse,
-        >(&info::GET_RUNNERS_JOBS, response)
+            types::ListRunnerJobsResponse,
+        >(&info::LIST_RUNNER_JOBS, response)
             .await
     }
 
@@ -16703,7 +17175,7 @@ impl GetRunnersJobs {
     pub fn stream(self) -> crate::ItemStream<types::RunnerJobAdmin> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_RUNNERS_JOBS,
+            &info::LIST_RUNNER_JOBS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16717,20 +17189,20 @@ impl GetRunnersJobs {
     }
 }
 
-impl IntoFuture for GetRunnersJobs {
-    type Output = Result<types::GetRunnersJobsResponse, Error>;
+impl IntoFuture for ListRunnerJobs {
+    type Output = Result<types::ListRunnerJobsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetRunnersJobsResponse>;
+    type IntoFuture = Pending<types::ListRunnerJobsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_watched_words_accounts_by_account_name_subscriptions`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_account_watched_word_subscriptions`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetWatchedWordsAccountsByAccountNameSubscriptions {
+pub struct ListAccountWatchedWordSubscriptions {
     client: Client,
     account_name: String,
     start: Option<i64>,
@@ -16739,7 +17211,7 @@ pub struct GetWatchedWordsAccountsByAccountNameSubscriptions {
     search: Option<String>,
 }
 
-impl GetWatchedWordsAccountsByAccountNameSubscriptions {
+impl ListAccountWatchedWordSubscriptions {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -16779,14 +17251,11 @@ impl GetWatchedWordsAccountsByAccountNameSubscriptions {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<
-        types::GetWatchedWordsAccountsByAccountNameSubscriptionsResponse,
-        Error,
-    > {
+    ) -> Result<types::ListAccountWatchedWordSubscriptionsResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS,
+                &info::LIST_ACCOUNT_WATCHED_WORD_SUBSCRIPTIONS,
                 &[
                     "api",
                     "v1",
@@ -16803,8 +17272,8 @@ impl GetWatchedWordsAccountsByAccountNameSubscriptions {
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetWatchedWordsAccountsByAccountNameSubscriptionsResponse,
-        >(&info::GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS, response)
+            types::ListAccountWatchedWordSubscriptionsResponse,
+        >(&info::LIST_ACCOUNT_WATCHED_WORD_SUBSCRIPTIONS, response)
             .await
     }
 
@@ -16815,7 +17284,7 @@ impl GetWatchedWordsAccountsByAccountNameSubscriptions {
     pub fn stream(self) -> crate::ItemStream<types::WatchedWordsSubscription> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS,
+            &info::LIST_ACCOUNT_WATCHED_WORD_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16829,25 +17298,20 @@ impl GetWatchedWordsAccountsByAccountNameSubscriptions {
     }
 }
 
-impl IntoFuture for GetWatchedWordsAccountsByAccountNameSubscriptions {
-    type Output = Result<
-        types::GetWatchedWordsAccountsByAccountNameSubscriptionsResponse,
-        Error,
-    >;
+impl IntoFuture for ListAccountWatchedWordSubscriptions {
+    type Output = Result<types::ListAccountWatchedWordSubscriptionsResponse, Error>;
 
-    type IntoFuture = Pending<
-        types::GetWatchedWordsAccountsByAccountNameSubscriptionsResponse,
-    >;
+    type IntoFuture = Pending<types::ListAccountWatchedWordSubscriptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// The request of [`Client::get_watched_words_server_subscriptions`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_server_watched_word_subscriptions`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct GetWatchedWordsServerSubscriptions {
+pub struct ListServerWatchedWordSubscriptions {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
@@ -16855,7 +17319,7 @@ pub struct GetWatchedWordsServerSubscriptions {
     search: Option<String>,
 }
 
-impl GetWatchedWordsServerSubscriptions {
+impl ListServerWatchedWordSubscriptions {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -16895,11 +17359,11 @@ impl GetWatchedWordsServerSubscriptions {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<types::GetWatchedWordsServerSubscriptionsResponse, Error> {
+    ) -> Result<types::ListServerWatchedWordSubscriptionsResponse, Error> {
         let mut call = self
             .client
             .call(
-                &info::GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS,
+                &info::LIST_SERVER_WATCHED_WORD_SUBSCRIPTIONS,
                 &["api", "v1", "watched-words", "server", "subscriptions"],
             );
         call.accept("application/json");
@@ -16909,8 +17373,8 @@ impl GetWatchedWordsServerSubscriptions {
         call.query_opt("search", &self.search);
         let response = self.client.send(call).await?;
         response::json::<
-            types::GetWatchedWordsServerSubscriptionsResponse,
-        >(&info::GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS, response)
+            types::ListServerWatchedWordSubscriptionsResponse,
+        >(&info::LIST_SERVER_WATCHED_WORD_SUBSCRIPTIONS, response)
             .await
     }
 
@@ -16921,7 +17385,7 @@ impl GetWatchedWordsServerSubscriptions {
     pub fn stream(self) -> crate::ItemStream<types::WatchedWordsSubscription> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS,
+            &info::LIST_SERVER_WATCHED_WORD_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
@@ -16935,20 +17399,20 @@ impl GetWatchedWordsServerSubscriptions {
     }
 }
 
-impl IntoFuture for GetWatchedWordsServerSubscriptions {
-    type Output = Result<types::GetWatchedWordsServerSubscriptionsResponse, Error>;
+impl IntoFuture for ListServerWatchedWordSubscriptions {
+    type Output = Result<types::ListServerWatchedWordSubscriptionsResponse, Error>;
 
-    type IntoFuture = Pending<types::GetWatchedWordsServerSubscriptionsResponse>;
+    type IntoFuture = Pending<types::ListServerWatchedWordSubscriptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
 
-/// What [`Client::user_import_resumable_init`] got back: the documented outcomes.
+/// What [`Client::start_user_import`] got back: the documented outcomes.
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
-pub enum UserImportResumableInitOutcome {
+pub enum StartUserImportOutcome {
     /// `201`: created
     Created {
         /// The `Location` response header.
@@ -16963,10 +17427,10 @@ pub enum UserImportResumableInitOutcome {
     },
 }
 
-/// What [`Client::user_import_resumable`] got back: the documented outcomes.
+/// What [`Client::upload_user_import_chunk`] got back: the documented outcomes.
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
-pub enum UserImportResumableOutcome {
+pub enum UploadUserImportChunkOutcome {
     /// `204`: last chunk received: successful operation
     NoContent,
     /// `308`: resume incomplete
@@ -16978,10 +17442,10 @@ pub enum UserImportResumableOutcome {
     Ok(types::UserImportUploadResult),
 }
 
-/// What [`Client::upload_resumable_init`] got back: the documented outcomes.
+/// What [`Client::start_video_upload`] got back: the documented outcomes.
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
-pub enum UploadResumableInitOutcome {
+pub enum StartVideoUploadOutcome {
     /// `200`: file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead
     Ok {
         /// The `Location` response header.
@@ -16996,10 +17460,10 @@ pub enum UploadResumableInitOutcome {
     },
 }
 
-/// What [`Client::upload_resumable`] got back: the documented outcomes.
+/// What [`Client::upload_video_chunk`] got back: the documented outcomes.
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
-pub enum UploadResumableOutcome {
+pub enum UploadVideoChunkOutcome {
     /// `200`: last chunk received
     LastChunkReceived(types::VideoUploadResponse),
     /// `308`: resume incomplete
@@ -17009,10 +17473,10 @@ pub enum UploadResumableOutcome {
     },
 }
 
-/// What [`Client::replace_video_source_resumable_init`] got back: the documented outcomes.
+/// What [`Client::start_video_source_replacement`] got back: the documented outcomes.
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
-pub enum ReplaceVideoSourceResumableInitOutcome {
+pub enum StartVideoSourceReplacementOutcome {
     /// `200`: file already exists, send a [`resume`](https://github.com/kukhariev/node-uploadx/blob/master/proto.md) request instead
     Ok {
         /// The `Location` response header.
@@ -17027,10 +17491,10 @@ pub enum ReplaceVideoSourceResumableInitOutcome {
     },
 }
 
-/// What [`Client::replace_video_source_resumable`] got back: the documented outcomes.
+/// What [`Client::upload_video_source_chunk`] got back: the documented outcomes.
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
-pub enum ReplaceVideoSourceResumableOutcome {
+pub enum UploadVideoSourceChunkOutcome {
     /// `204`: last chunk received: successful operation
     NoContent,
     /// `308`: resume incomplete

@@ -46,7 +46,7 @@ pub type UsernameChannel = String;
 /// Format: `password`. Length: 6 to 50 characters.
 pub type Password = crate::Secret;
 
-/// category id of the video (see [/videos/categories](crate::Client::get_categories))
+/// category id of the video (see [/videos/categories](crate::Client::list_video_categories))
 ///
 /// Example: `15`
 pub type VideoCategorySet = i64;
@@ -62,7 +62,7 @@ pub struct VideoConstantNumberCategory {
     pub description: Option<String>,
 }
 
-/// licence id of the video (see [/videos/licences](crate::Client::get_licences))
+/// licence id of the video (see [/videos/licences](crate::Client::list_video_licences))
 ///
 /// Example: `2`
 pub type VideoLicenceSet = i64;
@@ -78,7 +78,7 @@ pub struct VideoConstantNumberLicence {
     pub description: Option<String>,
 }
 
-/// language id of the video (see [/videos/languages](crate::Client::get_languages))
+/// language id of the video (see [/videos/languages](crate::Client::list_video_languages))
 ///
 /// Example: `"en"`
 pub type VideoLanguageSet = String;
@@ -94,7 +94,7 @@ pub struct VideoConstantStringLanguage {
     pub description: Option<String>,
 }
 
-/// Video playlist privacy policy (see [/video-playlists/privacies](crate::Client::get_playlist_privacy_policies))
+/// Video playlist privacy policy (see [/video-playlists/privacies](crate::Client::list_playlist_privacy_policies))
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoPlaylistPrivacySet {
     /// `1`: Public
@@ -232,7 +232,7 @@ pub struct VideoPlaylistTypeConstant {
     pub description: Option<String>,
 }
 
-/// privacy id of the video (see [/videos/privacies](crate::Client::get_video_privacy_policies))
+/// privacy id of the video (see [/videos/privacies](crate::Client::list_video_privacy_policies))
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoPrivacySet {
     /// `1`: Public
@@ -8535,17 +8535,7 @@ pub struct UserRegistrationUser {
 }
 
 /// The `OAuthClient` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct OAuthClient {
-    /// Length: 32 characters. Pattern: `^[a-z0-9]+$`.
-    ///
-    /// Example: `"v1ikx5hnfop4mdpnci8nsqh93c45rldf"`
-    pub client_id: String,
-    /// Length: 32 characters. Pattern: `^[a-zA-Z0-9]+$`.
-    ///
-    /// Example: `"AjWiOapPltI6EnsWQwlFarRtLh4u8tDt"`
-    pub client_secret: crate::Secret,
-}
+pub type OAuthClient = crate::OAuthClient;
 
 /// The `OAuthToken-password` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -13162,7 +13152,7 @@ impl crate::runtime::call::ToParam for RunnerJobSort {
 
 /// format expected (we focus on making `rss` the most feature-rich ; it serves [Media RSS](https://www.rssboard.org/media-rss))
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetSyndicatedCommentsFormat {
+pub enum GetCommentsFeedFormat {
     /// `xml`
     Xml,
     /// `rss`
@@ -13181,7 +13171,7 @@ pub enum GetSyndicatedCommentsFormat {
     Other(String),
 }
 
-impl GetSyndicatedCommentsFormat {
+impl GetCommentsFeedFormat {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13197,7 +13187,7 @@ impl GetSyndicatedCommentsFormat {
     }
 }
 
-impl From<&str> for GetSyndicatedCommentsFormat {
+impl From<&str> for GetCommentsFeedFormat {
     fn from(value: &str) -> Self {
         match value {
             "xml" => Self::Xml,
@@ -13212,19 +13202,19 @@ impl From<&str> for GetSyndicatedCommentsFormat {
     }
 }
 
-impl std::fmt::Display for GetSyndicatedCommentsFormat {
+impl std::fmt::Display for GetCommentsFeedFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetSyndicatedCommentsFormat {
+impl serde::Serialize for GetCommentsFeedFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetSyndicatedCommentsFormat {
+impl<'de> serde::Deserialize<'de> for GetCommentsFeedFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13233,7 +13223,7 @@ impl<'de> serde::Deserialize<'de> for GetSyndicatedCommentsFormat {
     }
 }
 
-impl crate::runtime::call::ToParam for GetSyndicatedCommentsFormat {
+impl crate::runtime::call::ToParam for GetCommentsFeedFormat {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -13241,7 +13231,7 @@ impl crate::runtime::call::ToParam for GetSyndicatedCommentsFormat {
 
 /// format expected (we focus on making `rss` the most feature-rich ; it serves [Media RSS](https://www.rssboard.org/media-rss))
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetSyndicatedVideosFormat {
+pub enum GetVideosFeedFormat {
     /// `xml`
     Xml,
     /// `rss`
@@ -13260,7 +13250,7 @@ pub enum GetSyndicatedVideosFormat {
     Other(String),
 }
 
-impl GetSyndicatedVideosFormat {
+impl GetVideosFeedFormat {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13276,7 +13266,7 @@ impl GetSyndicatedVideosFormat {
     }
 }
 
-impl From<&str> for GetSyndicatedVideosFormat {
+impl From<&str> for GetVideosFeedFormat {
     fn from(value: &str) -> Self {
         match value {
             "xml" => Self::Xml,
@@ -13291,19 +13281,19 @@ impl From<&str> for GetSyndicatedVideosFormat {
     }
 }
 
-impl std::fmt::Display for GetSyndicatedVideosFormat {
+impl std::fmt::Display for GetVideosFeedFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetSyndicatedVideosFormat {
+impl serde::Serialize for GetVideosFeedFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetSyndicatedVideosFormat {
+impl<'de> serde::Deserialize<'de> for GetVideosFeedFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13312,7 +13302,7 @@ impl<'de> serde::Deserialize<'de> for GetSyndicatedVideosFormat {
     }
 }
 
-impl crate::runtime::call::ToParam for GetSyndicatedVideosFormat {
+impl crate::runtime::call::ToParam for GetVideosFeedFormat {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -13320,7 +13310,7 @@ impl crate::runtime::call::ToParam for GetSyndicatedVideosFormat {
 
 /// format expected (we focus on making `rss` the most feature-rich ; it serves [Media RSS](https://www.rssboard.org/media-rss))
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetSyndicatedSubscriptionVideosFormat {
+pub enum GetSubscriptionVideosFeedFormat {
     /// `xml`
     Xml,
     /// `rss`
@@ -13339,7 +13329,7 @@ pub enum GetSyndicatedSubscriptionVideosFormat {
     Other(String),
 }
 
-impl GetSyndicatedSubscriptionVideosFormat {
+impl GetSubscriptionVideosFeedFormat {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13355,7 +13345,7 @@ impl GetSyndicatedSubscriptionVideosFormat {
     }
 }
 
-impl From<&str> for GetSyndicatedSubscriptionVideosFormat {
+impl From<&str> for GetSubscriptionVideosFeedFormat {
     fn from(value: &str) -> Self {
         match value {
             "xml" => Self::Xml,
@@ -13370,19 +13360,19 @@ impl From<&str> for GetSyndicatedSubscriptionVideosFormat {
     }
 }
 
-impl std::fmt::Display for GetSyndicatedSubscriptionVideosFormat {
+impl std::fmt::Display for GetSubscriptionVideosFeedFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetSyndicatedSubscriptionVideosFormat {
+impl serde::Serialize for GetSubscriptionVideosFeedFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetSyndicatedSubscriptionVideosFormat {
+impl<'de> serde::Deserialize<'de> for GetSubscriptionVideosFeedFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13391,7 +13381,7 @@ impl<'de> serde::Deserialize<'de> for GetSyndicatedSubscriptionVideosFormat {
     }
 }
 
-impl crate::runtime::call::ToParam for GetSyndicatedSubscriptionVideosFormat {
+impl crate::runtime::call::ToParam for GetSubscriptionVideosFeedFormat {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -13399,7 +13389,7 @@ impl crate::runtime::call::ToParam for GetSyndicatedSubscriptionVideosFormat {
 
 /// Filter enclosures by type (video-only or audio-only)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetVideosPodcastFeedEnclosurePreference {
+pub enum GetPodcastFeedEnclosurePreference {
     /// `video-only`
     VideoOnly,
     /// `audio-only`
@@ -13408,7 +13398,7 @@ pub enum GetVideosPodcastFeedEnclosurePreference {
     Other(String),
 }
 
-impl GetVideosPodcastFeedEnclosurePreference {
+impl GetPodcastFeedEnclosurePreference {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13419,7 +13409,7 @@ impl GetVideosPodcastFeedEnclosurePreference {
     }
 }
 
-impl From<&str> for GetVideosPodcastFeedEnclosurePreference {
+impl From<&str> for GetPodcastFeedEnclosurePreference {
     fn from(value: &str) -> Self {
         match value {
             "video-only" => Self::VideoOnly,
@@ -13429,19 +13419,19 @@ impl From<&str> for GetVideosPodcastFeedEnclosurePreference {
     }
 }
 
-impl std::fmt::Display for GetVideosPodcastFeedEnclosurePreference {
+impl std::fmt::Display for GetPodcastFeedEnclosurePreference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetVideosPodcastFeedEnclosurePreference {
+impl serde::Serialize for GetPodcastFeedEnclosurePreference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetVideosPodcastFeedEnclosurePreference {
+impl<'de> serde::Deserialize<'de> for GetPodcastFeedEnclosurePreference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13450,7 +13440,7 @@ impl<'de> serde::Deserialize<'de> for GetVideosPodcastFeedEnclosurePreference {
     }
 }
 
-impl crate::runtime::call::ToParam for GetVideosPodcastFeedEnclosurePreference {
+impl crate::runtime::call::ToParam for GetPodcastFeedEnclosurePreference {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -13458,7 +13448,7 @@ impl crate::runtime::call::ToParam for GetVideosPodcastFeedEnclosurePreference {
 
 /// The response of `GET /api/v1/accounts/{name}/followers` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAccountFollowersResponse {
+pub struct ListAccountFollowersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Follow>,
@@ -13466,7 +13456,7 @@ pub struct GetAccountFollowersResponse {
 
 /// The response of `GET /api/v1/accounts` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAccountsResponse {
+pub struct ListAccountsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Account>,
@@ -13474,7 +13464,7 @@ pub struct GetAccountsResponse {
 
 /// The request body of `POST /api/v1/config/instance-banner/pick`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostConfigInstanceBannerPickBody {
+pub struct UpdateInstanceBannerBody {
     /// The file to upload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bannerfile: Option<crate::FilePart>,
@@ -13482,7 +13472,7 @@ pub struct PostConfigInstanceBannerPickBody {
 
 /// The request body of `POST /api/v1/config/instance-avatar/pick`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostConfigInstanceAvatarPickBody {
+pub struct UpdateInstanceAvatarBody {
     /// The file to upload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatarfile: Option<crate::FilePart>,
@@ -13490,7 +13480,7 @@ pub struct PostConfigInstanceAvatarPickBody {
 
 /// The request body of `POST /api/v1/config/instance-logo/{logoType}/pick`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostConfigInstanceLogoByLogoTypePickBody {
+pub struct UpdateInstanceLogoBody {
     /// The file to upload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logofile: Option<crate::FilePart>,
@@ -13498,7 +13488,7 @@ pub struct PostConfigInstanceLogoByLogoTypePickBody {
 
 /// The request body of `PUT /api/v1/custom-pages/homepage/instance`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PutCustomPagesHomepageInstanceBody {
+pub struct UpdateHomepageBody {
     /// content of the homepage, that will be injected in the client
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
@@ -13506,7 +13496,7 @@ pub struct PutCustomPagesHomepageInstanceBody {
 
 /// The state of the job ('' for for no filter)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetJobsState {
+pub enum ListJobsState {
     /// ``
     Empty,
     /// `active`
@@ -13523,7 +13513,7 @@ pub enum GetJobsState {
     Other(String),
 }
 
-impl GetJobsState {
+impl ListJobsState {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13538,7 +13528,7 @@ impl GetJobsState {
     }
 }
 
-impl From<&str> for GetJobsState {
+impl From<&str> for ListJobsState {
     fn from(value: &str) -> Self {
         match value {
             "" => Self::Empty,
@@ -13552,19 +13542,19 @@ impl From<&str> for GetJobsState {
     }
 }
 
-impl std::fmt::Display for GetJobsState {
+impl std::fmt::Display for ListJobsState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetJobsState {
+impl serde::Serialize for ListJobsState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetJobsState {
+impl<'de> serde::Deserialize<'de> for ListJobsState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -13573,7 +13563,7 @@ impl<'de> serde::Deserialize<'de> for GetJobsState {
     }
 }
 
-impl crate::runtime::call::ToParam for GetJobsState {
+impl crate::runtime::call::ToParam for ListJobsState {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -13581,7 +13571,7 @@ impl crate::runtime::call::ToParam for GetJobsState {
 
 /// The response of `GET /api/v1/jobs/{state}` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetJobsResponse {
+pub struct ListJobsResponse {
     /// Example: `1`
     pub total: i64,
     /// Items: at most 100.
@@ -13590,7 +13580,7 @@ pub struct GetJobsResponse {
 
 /// The response of `GET /api/v1/server/followers` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetServerFollowersResponse {
+pub struct ListServerFollowersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Follow>,
@@ -13598,7 +13588,7 @@ pub struct GetServerFollowersResponse {
 
 /// The response of `GET /api/v1/server/following` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetServerFollowingResponse {
+pub struct ListServerFollowingResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Follow>,
@@ -13606,7 +13596,7 @@ pub struct GetServerFollowingResponse {
 
 /// The request body of `POST /api/v1/server/following`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostServerFollowingBody {
+pub struct FollowActorsBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13615,7 +13605,7 @@ pub struct PostServerFollowingBody {
 
 /// The response of `GET /api/v1/users` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetUsersResponse {
+pub struct ListUsersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<User>,
@@ -13661,7 +13651,7 @@ impl From<UserWithStats> for GetUserResponse {
 
 /// The request body of `POST /api/v1/users/{id}/block`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostUsersByIdBlockBody {
+pub struct BlockUserBody {
     /// Optional reason for blocking the user
     ///
     /// Length: 0 to 500 characters.
@@ -13711,7 +13701,7 @@ pub struct GetOAuthTokenResponse {
 
 /// The response of `GET /api/v1/users/{id}/token-sessions` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetUsersByIdTokenSessionsResponse {
+pub struct ListTokenSessionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<TokenSession>,
@@ -13748,14 +13738,14 @@ impl ResendEmailToVerifyRegistrationBody {
 /// The request body of `POST /api/v1/users/{id}/verify-email`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct VerifyUserBody {
+pub struct VerifyUserEmailBody {
     /// Format: `url`.
     pub verification_string: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_pending_email: Option<bool>,
 }
 
-impl VerifyUserBody {
+impl VerifyUserEmailBody {
     /// A value with `verification_string`, and every optional field `None`.
     pub fn new(verification_string: impl Into<String>) -> Self {
         Self {
@@ -13784,12 +13774,12 @@ impl VerifyRegistrationEmailBody {
 
 /// The request body of `POST /api/v1/users/ask-reset-password`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostUsersAskResetPasswordBody {
+pub struct RequestPasswordResetBody {
     /// User email
     pub email: String,
 }
 
-impl PostUsersAskResetPasswordBody {
+impl RequestPasswordResetBody {
     /// A value with `email`, and every optional field `None`.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
@@ -13799,13 +13789,13 @@ impl PostUsersAskResetPasswordBody {
 /// The request body of `POST /api/v1/users/{id}/reset-password`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostUsersByIdResetPasswordBody {
+pub struct ResetPasswordBody {
     /// Format: `url`.
     pub verification_string: String,
     pub password: crate::Secret,
 }
 
-impl PostUsersByIdResetPasswordBody {
+impl ResetPasswordBody {
     /// A value with `verification_string`, `password`, and every optional field `None`.
     pub fn new(
         verification_string: impl Into<String>,
@@ -13934,7 +13924,7 @@ pub struct ListUserExportsResponseState {
 
 /// The response of `GET /api/v1/users/me/videos/comments` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetUsersMeVideosCommentsResponse {
+pub struct ListMyVideoCommentsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoCommentForOwnerOrAdmin>,
@@ -13943,7 +13933,7 @@ pub struct GetUsersMeVideosCommentsResponse {
 /// The response of `GET /api/v1/users/me/video-quota-used` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct GetUsersMeVideoQuotaUsedResponse {
+pub struct GetMyVideoQuotaUsedResponse {
     /// The user video quota used so far in bytes
     ///
     /// Example: `16810141515`
@@ -13958,12 +13948,12 @@ pub struct GetUsersMeVideoQuotaUsedResponse {
 
 /// The request body of `POST /api/v1/users/me/subscriptions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostUsersMeSubscriptionsBody {
+pub struct SubscribeBody {
     /// uri of the video channels to subscribe to
     pub uri: String,
 }
 
-impl PostUsersMeSubscriptionsBody {
+impl SubscribeBody {
     /// A value with `uri`, and every optional field `None`.
     pub fn new(uri: impl Into<String>) -> Self {
         Self { uri: uri.into() }
@@ -13972,12 +13962,12 @@ impl PostUsersMeSubscriptionsBody {
 
 /// The request body of `POST /api/v1/users/me/notifications/read`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostUsersMeNotificationsReadBody {
+pub struct MarkMyNotificationsReadBody {
     /// ids of the notifications to mark as read
     pub ids: Vec<i64>,
 }
 
-impl PostUsersMeNotificationsReadBody {
+impl MarkMyNotificationsReadBody {
     /// A value with `ids`, and every optional field `None`.
     pub fn new(ids: impl Into<Vec<i64>>) -> Self {
         Self { ids: ids.into() }
@@ -13986,11 +13976,11 @@ impl PostUsersMeNotificationsReadBody {
 
 /// The request body of `POST /api/v1/users/me/new-feature-info/read`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostUsersMeNewFeatureInfoReadBody {
+pub struct MarkNewFeatureInfoReadBody {
     pub feature: NewFeatureInfoType,
 }
 
-impl PostUsersMeNewFeatureInfoReadBody {
+impl MarkNewFeatureInfoReadBody {
     /// A value with `feature`, and every optional field `None`.
     pub fn new(feature: impl Into<NewFeatureInfoType>) -> Self {
         Self { feature: feature.into() }
@@ -14000,7 +13990,7 @@ impl PostUsersMeNewFeatureInfoReadBody {
 /// The request body of `POST /api/v1/users/me/history/videos/remove`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostUsersMeHistoryVideosRemoveBody {
+pub struct ClearMyHistoryBody {
     /// history before this date will be deleted
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_date: Option<chrono::DateTime<chrono::Utc>>,
@@ -14008,7 +13998,7 @@ pub struct PostUsersMeHistoryVideosRemoveBody {
 
 /// The request body of `POST /api/v1/users/me/avatar/pick`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostUsersMeAvatarPickBody {
+pub struct UpdateMyAvatarBody {
     /// The file to upload
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatarfile: Option<crate::FilePart>,
@@ -14016,7 +14006,7 @@ pub struct PostUsersMeAvatarPickBody {
 
 /// The response of `POST /api/v1/users/me/avatar/pick` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostUsersMeAvatarPickResponse {
+pub struct UpdateMyAvatarResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
 }
@@ -14130,7 +14120,7 @@ pub struct ListRegistrationsResponse {
 
 /// The parameter `sort` of `GET /api/v1/videos/ownership`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetVideosOwnershipSort {
+pub enum ListMyVideoOwnershipChangesSort {
     /// `-createdAt`
     CreatedAtDesc,
     /// `createdAt`
@@ -14139,7 +14129,7 @@ pub enum GetVideosOwnershipSort {
     Other(String),
 }
 
-impl GetVideosOwnershipSort {
+impl ListMyVideoOwnershipChangesSort {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14150,7 +14140,7 @@ impl GetVideosOwnershipSort {
     }
 }
 
-impl From<&str> for GetVideosOwnershipSort {
+impl From<&str> for ListMyVideoOwnershipChangesSort {
     fn from(value: &str) -> Self {
         match value {
             "-createdAt" => Self::CreatedAtDesc,
@@ -14160,19 +14150,19 @@ impl From<&str> for GetVideosOwnershipSort {
     }
 }
 
-impl std::fmt::Display for GetVideosOwnershipSort {
+impl std::fmt::Display for ListMyVideoOwnershipChangesSort {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetVideosOwnershipSort {
+impl serde::Serialize for ListMyVideoOwnershipChangesSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetVideosOwnershipSort {
+impl<'de> serde::Deserialize<'de> for ListMyVideoOwnershipChangesSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14181,7 +14171,7 @@ impl<'de> serde::Deserialize<'de> for GetVideosOwnershipSort {
     }
 }
 
-impl crate::runtime::call::ToParam for GetVideosOwnershipSort {
+impl crate::runtime::call::ToParam for ListMyVideoOwnershipChangesSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -14189,7 +14179,7 @@ impl crate::runtime::call::ToParam for GetVideosOwnershipSort {
 
 /// The response of `GET /api/v1/videos/ownership` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetVideosOwnershipResponse {
+pub struct ListMyVideoOwnershipChangesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChangeOwnership>,
@@ -14198,12 +14188,12 @@ pub struct GetVideosOwnershipResponse {
 /// The request body of `POST /api/v1/videos/ownership/{id}/accept`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostVideosOwnershipByIdAcceptBody {
+pub struct AcceptVideoOwnershipChangeBody {
     /// Target channel id owned by the authenticated user
     pub channel_id: i64,
 }
 
-impl PostVideosOwnershipByIdAcceptBody {
+impl AcceptVideoOwnershipChangeBody {
     /// A value with `channel_id`, and every optional field `None`.
     pub fn new(channel_id: i64) -> Self {
         Self { channel_id }
@@ -14212,7 +14202,7 @@ impl PostVideosOwnershipByIdAcceptBody {
 
 /// The parameter `sort` of `GET /api/v1/videos/{videoIdOrUUID}/ownership`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetVideosByVideoIdOrUuidOwnershipSort {
+pub enum ListVideoOwnershipChangesSort {
     /// `-createdAt`
     CreatedAtDesc,
     /// `createdAt`
@@ -14221,7 +14211,7 @@ pub enum GetVideosByVideoIdOrUuidOwnershipSort {
     Other(String),
 }
 
-impl GetVideosByVideoIdOrUuidOwnershipSort {
+impl ListVideoOwnershipChangesSort {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14232,7 +14222,7 @@ impl GetVideosByVideoIdOrUuidOwnershipSort {
     }
 }
 
-impl From<&str> for GetVideosByVideoIdOrUuidOwnershipSort {
+impl From<&str> for ListVideoOwnershipChangesSort {
     fn from(value: &str) -> Self {
         match value {
             "-createdAt" => Self::CreatedAtDesc,
@@ -14242,19 +14232,19 @@ impl From<&str> for GetVideosByVideoIdOrUuidOwnershipSort {
     }
 }
 
-impl std::fmt::Display for GetVideosByVideoIdOrUuidOwnershipSort {
+impl std::fmt::Display for ListVideoOwnershipChangesSort {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetVideosByVideoIdOrUuidOwnershipSort {
+impl serde::Serialize for ListVideoOwnershipChangesSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetVideosByVideoIdOrUuidOwnershipSort {
+impl<'de> serde::Deserialize<'de> for ListVideoOwnershipChangesSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14263,7 +14253,7 @@ impl<'de> serde::Deserialize<'de> for GetVideosByVideoIdOrUuidOwnershipSort {
     }
 }
 
-impl crate::runtime::call::ToParam for GetVideosByVideoIdOrUuidOwnershipSort {
+impl crate::runtime::call::ToParam for ListVideoOwnershipChangesSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -14271,7 +14261,7 @@ impl crate::runtime::call::ToParam for GetVideosByVideoIdOrUuidOwnershipSort {
 
 /// The response of `GET /api/v1/videos/{videoIdOrUUID}/ownership` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetVideosByVideoIdOrUuidOwnershipResponse {
+pub struct ListVideoOwnershipChangesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChangeOwnership>,
@@ -14279,11 +14269,11 @@ pub struct GetVideosByVideoIdOrUuidOwnershipResponse {
 
 /// The request body of `POST /api/v1/videos/{videoIdOrUUID}/give-ownership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostVideosByVideoIdOrUuidGiveOwnershipBody {
+pub struct GiveVideoOwnershipBody {
     pub username: String,
 }
 
-impl PostVideosByVideoIdOrUuidGiveOwnershipBody {
+impl GiveVideoOwnershipBody {
     /// A value with `username`, and every optional field `None`.
     pub fn new(username: impl Into<String>) -> Self {
         Self { username: username.into() }
@@ -14292,7 +14282,7 @@ impl PostVideosByVideoIdOrUuidGiveOwnershipBody {
 
 /// The parameter `sort` of `GET /api/v1/video-channels/ownership`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetVideoChannelsOwnershipSort {
+pub enum ListMyChannelOwnershipChangesSort {
     /// `-createdAt`
     CreatedAtDesc,
     /// `createdAt`
@@ -14301,7 +14291,7 @@ pub enum GetVideoChannelsOwnershipSort {
     Other(String),
 }
 
-impl GetVideoChannelsOwnershipSort {
+impl ListMyChannelOwnershipChangesSort {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14312,7 +14302,7 @@ impl GetVideoChannelsOwnershipSort {
     }
 }
 
-impl From<&str> for GetVideoChannelsOwnershipSort {
+impl From<&str> for ListMyChannelOwnershipChangesSort {
     fn from(value: &str) -> Self {
         match value {
             "-createdAt" => Self::CreatedAtDesc,
@@ -14322,19 +14312,19 @@ impl From<&str> for GetVideoChannelsOwnershipSort {
     }
 }
 
-impl std::fmt::Display for GetVideoChannelsOwnershipSort {
+impl std::fmt::Display for ListMyChannelOwnershipChangesSort {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetVideoChannelsOwnershipSort {
+impl serde::Serialize for ListMyChannelOwnershipChangesSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetVideoChannelsOwnershipSort {
+impl<'de> serde::Deserialize<'de> for ListMyChannelOwnershipChangesSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14343,7 +14333,7 @@ impl<'de> serde::Deserialize<'de> for GetVideoChannelsOwnershipSort {
     }
 }
 
-impl crate::runtime::call::ToParam for GetVideoChannelsOwnershipSort {
+impl crate::runtime::call::ToParam for ListMyChannelOwnershipChangesSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -14351,7 +14341,7 @@ impl crate::runtime::call::ToParam for GetVideoChannelsOwnershipSort {
 
 /// The response of `GET /api/v1/video-channels/ownership` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetVideoChannelsOwnershipResponse {
+pub struct ListMyChannelOwnershipChangesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChangeOwnership>,
@@ -14359,7 +14349,7 @@ pub struct GetVideoChannelsOwnershipResponse {
 
 /// The parameter `sort` of `GET /api/v1/video-channels/{channelHandle}/ownership`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetVideoChannelsByChannelHandleOwnershipSort {
+pub enum ListChannelOwnershipChangesSort {
     /// `-createdAt`
     CreatedAtDesc,
     /// `createdAt`
@@ -14368,7 +14358,7 @@ pub enum GetVideoChannelsByChannelHandleOwnershipSort {
     Other(String),
 }
 
-impl GetVideoChannelsByChannelHandleOwnershipSort {
+impl ListChannelOwnershipChangesSort {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14379,7 +14369,7 @@ impl GetVideoChannelsByChannelHandleOwnershipSort {
     }
 }
 
-impl From<&str> for GetVideoChannelsByChannelHandleOwnershipSort {
+impl From<&str> for ListChannelOwnershipChangesSort {
     fn from(value: &str) -> Self {
         match value {
             "-createdAt" => Self::CreatedAtDesc,
@@ -14389,19 +14379,19 @@ impl From<&str> for GetVideoChannelsByChannelHandleOwnershipSort {
     }
 }
 
-impl std::fmt::Display for GetVideoChannelsByChannelHandleOwnershipSort {
+impl std::fmt::Display for ListChannelOwnershipChangesSort {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetVideoChannelsByChannelHandleOwnershipSort {
+impl serde::Serialize for ListChannelOwnershipChangesSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetVideoChannelsByChannelHandleOwnershipSort {
+impl<'de> serde::Deserialize<'de> for ListChannelOwnershipChangesSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14410,7 +14400,7 @@ impl<'de> serde::Deserialize<'de> for GetVideoChannelsByChannelHandleOwnershipSo
     }
 }
 
-impl crate::runtime::call::ToParam for GetVideoChannelsByChannelHandleOwnershipSort {
+impl crate::runtime::call::ToParam for ListChannelOwnershipChangesSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -14418,7 +14408,7 @@ impl crate::runtime::call::ToParam for GetVideoChannelsByChannelHandleOwnershipS
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/ownership` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetVideoChannelsByChannelHandleOwnershipResponse {
+pub struct ListChannelOwnershipChangesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChangeOwnership>,
@@ -14426,11 +14416,11 @@ pub struct GetVideoChannelsByChannelHandleOwnershipResponse {
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/give-ownership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostVideoChannelsByChannelHandleGiveOwnershipBody {
+pub struct GiveChannelOwnershipBody {
     pub username: String,
 }
 
-impl PostVideoChannelsByChannelHandleGiveOwnershipBody {
+impl GiveChannelOwnershipBody {
     /// A value with `username`, and every optional field `None`.
     pub fn new(username: impl Into<String>) -> Self {
         Self { username: username.into() }
@@ -14439,11 +14429,11 @@ impl PostVideoChannelsByChannelHandleGiveOwnershipBody {
 
 /// The request body of `POST /api/v1/videos/{id}/studio/edit`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostVideosByIdStudioEditBody {
+pub struct CreateVideoStudioTaskBody {
     pub tasks: VideoStudioCreateTask,
 }
 
-impl PostVideosByIdStudioEditBody {
+impl CreateVideoStudioTaskBody {
     /// A value with `tasks`, and every optional field `None`.
     pub fn new(tasks: impl Into<VideoStudioCreateTask>) -> Self {
         Self { tasks: tasks.into() }
@@ -14452,14 +14442,14 @@ impl PostVideosByIdStudioEditBody {
 
 /// **PeerTube >= 8.2** Filter languages by scope. Use `subtitle` to exclude sign languages and other languages that don't make sense for subtitles.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetLanguagesScope {
+pub enum ListVideoLanguagesScope {
     /// `subtitle`
     Subtitle,
     /// A value this version of the API document does not list.
     Other(String),
 }
 
-impl GetLanguagesScope {
+impl ListVideoLanguagesScope {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14469,7 +14459,7 @@ impl GetLanguagesScope {
     }
 }
 
-impl From<&str> for GetLanguagesScope {
+impl From<&str> for ListVideoLanguagesScope {
     fn from(value: &str) -> Self {
         match value {
             "subtitle" => Self::Subtitle,
@@ -14478,19 +14468,19 @@ impl From<&str> for GetLanguagesScope {
     }
 }
 
-impl std::fmt::Display for GetLanguagesScope {
+impl std::fmt::Display for ListVideoLanguagesScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetLanguagesScope {
+impl serde::Serialize for ListVideoLanguagesScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetLanguagesScope {
+impl<'de> serde::Deserialize<'de> for ListVideoLanguagesScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14499,7 +14489,7 @@ impl<'de> serde::Deserialize<'de> for GetLanguagesScope {
     }
 }
 
-impl crate::runtime::call::ToParam for GetLanguagesScope {
+impl crate::runtime::call::ToParam for ListVideoLanguagesScope {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -14508,7 +14498,7 @@ impl crate::runtime::call::ToParam for GetLanguagesScope {
 /// The request body of `PUT /api/v1/videos/{id}`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PutVideoBody {
+pub struct UpdateVideoBody {
     /// New channel of the video. The channel must be owned by the same account as the previous one. Use the "change ownership" endpoints to give a video to a channel owned by another account on the local PeerTube instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<i64>,
@@ -14578,7 +14568,7 @@ pub struct PutVideoBody {
 
 /// The metric to get
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetVideosByIdStatsTimeseriesByMetricMetric {
+pub enum GetVideoTimeseriesStatsMetric {
     /// `viewers`
     Viewers,
     /// `aggregateWatchTime`
@@ -14587,7 +14577,7 @@ pub enum GetVideosByIdStatsTimeseriesByMetricMetric {
     Other(String),
 }
 
-impl GetVideosByIdStatsTimeseriesByMetricMetric {
+impl GetVideoTimeseriesStatsMetric {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14598,7 +14588,7 @@ impl GetVideosByIdStatsTimeseriesByMetricMetric {
     }
 }
 
-impl From<&str> for GetVideosByIdStatsTimeseriesByMetricMetric {
+impl From<&str> for GetVideoTimeseriesStatsMetric {
     fn from(value: &str) -> Self {
         match value {
             "viewers" => Self::Viewers,
@@ -14608,19 +14598,19 @@ impl From<&str> for GetVideosByIdStatsTimeseriesByMetricMetric {
     }
 }
 
-impl std::fmt::Display for GetVideosByIdStatsTimeseriesByMetricMetric {
+impl std::fmt::Display for GetVideoTimeseriesStatsMetric {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetVideosByIdStatsTimeseriesByMetricMetric {
+impl serde::Serialize for GetVideoTimeseriesStatsMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetVideosByIdStatsTimeseriesByMetricMetric {
+impl<'de> serde::Deserialize<'de> for GetVideoTimeseriesStatsMetric {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14629,7 +14619,7 @@ impl<'de> serde::Deserialize<'de> for GetVideosByIdStatsTimeseriesByMetricMetric
     }
 }
 
-impl crate::runtime::call::ToParam for GetVideosByIdStatsTimeseriesByMetricMetric {
+impl crate::runtime::call::ToParam for GetVideoTimeseriesStatsMetric {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -14638,7 +14628,7 @@ impl crate::runtime::call::ToParam for GetVideosByIdStatsTimeseriesByMetricMetri
 /// The request body of `POST /api/v1/videos/live`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AddLiveBody {
+pub struct CreateLiveBody {
     /// Channel id that will contain this live video
     pub channel_id: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14700,7 +14690,7 @@ pub struct AddLiveBody {
     pub schedules: Option<Vec<LiveSchedule>>,
 }
 
-impl AddLiveBody {
+impl CreateLiveBody {
     /// A value with `channel_id`, `name`, and every optional field `None`.
     #[allow(deprecated)]
     pub fn new(channel_id: i64, name: impl Into<String>) -> Self {
@@ -14732,7 +14722,7 @@ impl AddLiveBody {
 
 /// The response of `GET /api/v1/videos/live/{id}/sessions` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetVideosLiveByIdSessionsResponse {
+pub struct ListLiveSessionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<LiveVideoSessionResponse>,
@@ -14740,7 +14730,7 @@ pub struct GetVideosLiveByIdSessionsResponse {
 
 /// The response of `GET /api/v1/users/me/abuses` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetMyAbusesResponse {
+pub struct ListMyAbusesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Abuse>,
@@ -14748,7 +14738,7 @@ pub struct GetMyAbusesResponse {
 
 /// only list deleted or blocklisted videos
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetAbusesVideoIs {
+pub enum ListAbusesVideoIs {
     /// `deleted`
     Deleted,
     /// `blacklisted`
@@ -14757,7 +14747,7 @@ pub enum GetAbusesVideoIs {
     Other(String),
 }
 
-impl GetAbusesVideoIs {
+impl ListAbusesVideoIs {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14768,7 +14758,7 @@ impl GetAbusesVideoIs {
     }
 }
 
-impl From<&str> for GetAbusesVideoIs {
+impl From<&str> for ListAbusesVideoIs {
     fn from(value: &str) -> Self {
         match value {
             "deleted" => Self::Deleted,
@@ -14778,19 +14768,19 @@ impl From<&str> for GetAbusesVideoIs {
     }
 }
 
-impl std::fmt::Display for GetAbusesVideoIs {
+impl std::fmt::Display for ListAbusesVideoIs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetAbusesVideoIs {
+impl serde::Serialize for ListAbusesVideoIs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetAbusesVideoIs {
+impl<'de> serde::Deserialize<'de> for ListAbusesVideoIs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14799,7 +14789,7 @@ impl<'de> serde::Deserialize<'de> for GetAbusesVideoIs {
     }
 }
 
-impl crate::runtime::call::ToParam for GetAbusesVideoIs {
+impl crate::runtime::call::ToParam for ListAbusesVideoIs {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -14807,7 +14797,7 @@ impl crate::runtime::call::ToParam for GetAbusesVideoIs {
 
 /// only list account, comment or video reports
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetAbusesFilter {
+pub enum ListAbusesFilter {
     /// `video`
     Video,
     /// `comment`
@@ -14818,7 +14808,7 @@ pub enum GetAbusesFilter {
     Other(String),
 }
 
-impl GetAbusesFilter {
+impl ListAbusesFilter {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14830,7 +14820,7 @@ impl GetAbusesFilter {
     }
 }
 
-impl From<&str> for GetAbusesFilter {
+impl From<&str> for ListAbusesFilter {
     fn from(value: &str) -> Self {
         match value {
             "video" => Self::Video,
@@ -14841,19 +14831,19 @@ impl From<&str> for GetAbusesFilter {
     }
 }
 
-impl std::fmt::Display for GetAbusesFilter {
+impl std::fmt::Display for ListAbusesFilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetAbusesFilter {
+impl serde::Serialize for ListAbusesFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetAbusesFilter {
+impl<'de> serde::Deserialize<'de> for ListAbusesFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14862,7 +14852,7 @@ impl<'de> serde::Deserialize<'de> for GetAbusesFilter {
     }
 }
 
-impl crate::runtime::call::ToParam for GetAbusesFilter {
+impl crate::runtime::call::ToParam for ListAbusesFilter {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -14870,7 +14860,7 @@ impl crate::runtime::call::ToParam for GetAbusesFilter {
 
 /// The response of `GET /api/v1/abuses` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAbusesResponse {
+pub struct ListAbusesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Abuse>,
@@ -14879,7 +14869,7 @@ pub struct GetAbusesResponse {
 /// The request body of `POST /api/v1/abuses`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostAbusesBody {
+pub struct ReportAbuseBody {
     /// Reason why the user reports this video
     ///
     /// Length: 2 to 3000 characters.
@@ -14887,14 +14877,14 @@ pub struct PostAbusesBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predefined_reasons: Option<PredefinedAbuseReasons>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<PostAbusesBodyVideo>,
+    pub video: Option<ReportAbuseBodyVideo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<PostAbusesBodyComment>,
+    pub comment: Option<ReportAbuseBodyComment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<PostAbusesBodyAccount>,
+    pub account: Option<ReportAbuseBodyAccount>,
 }
 
-impl PostAbusesBody {
+impl ReportAbuseBody {
     /// A value with `reason`, and every optional field `None`.
     pub fn new(reason: impl Into<String>) -> Self {
         Self {
@@ -14907,10 +14897,10 @@ impl PostAbusesBody {
     }
 }
 
-/// The `video` property of [`PostAbusesBody`].
+/// The `video` property of [`ReportAbuseBody`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostAbusesBodyVideo {
+pub struct ReportAbuseBodyVideo {
     /// Video id to report
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
@@ -14926,17 +14916,17 @@ pub struct PostAbusesBodyVideo {
     pub end_at: Option<i64>,
 }
 
-/// The `comment` property of [`PostAbusesBody`].
+/// The `comment` property of [`ReportAbuseBody`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostAbusesBodyComment {
+pub struct ReportAbuseBodyComment {
     /// Comment id to report
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
 }
 
-/// The `account` property of [`PostAbusesBody`].
+/// The `account` property of [`ReportAbuseBody`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostAbusesBodyAccount {
+pub struct ReportAbuseBodyAccount {
     /// Account id to report
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -14944,14 +14934,14 @@ pub struct PostAbusesBodyAccount {
 
 /// The response of `POST /api/v1/abuses` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostAbusesResponse {
+pub struct ReportAbuseResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub abuse: Option<PostAbusesResponseAbuse>,
+    pub abuse: Option<ReportAbuseResponseAbuse>,
 }
 
-/// The `abuse` property of [`PostAbusesResponse`].
+/// The `abuse` property of [`ReportAbuseResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostAbusesResponseAbuse {
+pub struct ReportAbuseResponseAbuse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
 }
@@ -14959,7 +14949,7 @@ pub struct PostAbusesResponseAbuse {
 /// The request body of `PUT /api/v1/abuses/{abuseId}`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PutAbusesByAbuseIdBody {
+pub struct UpdateAbuseBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<AbuseStateSet>,
     /// Update the report comment visible only to the moderation team
@@ -14971,7 +14961,7 @@ pub struct PutAbusesByAbuseIdBody {
 
 /// The response of `GET /api/v1/abuses/{abuseId}/messages` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAbusesByAbuseIdMessagesResponse {
+pub struct ListAbuseMessagesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<AbuseMessage>,
@@ -14979,14 +14969,14 @@ pub struct GetAbusesByAbuseIdMessagesResponse {
 
 /// The request body of `POST /api/v1/abuses/{abuseId}/messages`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostAbusesByAbuseIdMessagesBody {
+pub struct AddAbuseMessageBody {
     /// Message to send
     ///
     /// Length: 2 to 3000 characters.
     pub message: String,
 }
 
-impl PostAbusesByAbuseIdMessagesBody {
+impl AddAbuseMessageBody {
     /// A value with `message`, and every optional field `None`.
     pub fn new(message: impl Into<String>) -> Self {
         Self { message: message.into() }
@@ -14997,7 +14987,7 @@ impl PostAbusesByAbuseIdMessagesBody {
 /// - `1`: manual block
 /// - `2`: automatic block that needs review
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum GetVideoBlocksType {
+pub enum ListVideoBlocksType {
     /// `1`
     V1,
     /// `2`
@@ -15006,7 +14996,7 @@ pub enum GetVideoBlocksType {
     Other(i64),
 }
 
-impl GetVideoBlocksType {
+impl ListVideoBlocksType {
     /// The value as the API writes it.
     pub fn value(self) -> i64 {
         match self {
@@ -15017,7 +15007,7 @@ impl GetVideoBlocksType {
     }
 }
 
-impl From<i64> for GetVideoBlocksType {
+impl From<i64> for ListVideoBlocksType {
     fn from(value: i64) -> Self {
         match value {
             1 => Self::V1,
@@ -15027,19 +15017,19 @@ impl From<i64> for GetVideoBlocksType {
     }
 }
 
-impl From<GetVideoBlocksType> for i64 {
-    fn from(value: GetVideoBlocksType) -> Self {
+impl From<ListVideoBlocksType> for i64 {
+    fn from(value: ListVideoBlocksType) -> Self {
         value.value()
     }
 }
 
-impl serde::Serialize for GetVideoBlocksType {
+impl serde::Serialize for ListVideoBlocksType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetVideoBlocksType {
+impl<'de> serde::Deserialize<'de> for ListVideoBlocksType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15047,7 +15037,7 @@ impl<'de> serde::Deserialize<'de> for GetVideoBlocksType {
     }
 }
 
-impl crate::runtime::call::ToParam for GetVideoBlocksType {
+impl crate::runtime::call::ToParam for ListVideoBlocksType {
     fn to_param(&self) -> String {
         self.value().to_string()
     }
@@ -15055,7 +15045,7 @@ impl crate::runtime::call::ToParam for GetVideoBlocksType {
 
 /// The response of `GET /api/v1/videos/blacklist` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetVideoBlocksResponse {
+pub struct ListVideoBlocksResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoBlacklist>,
@@ -15070,7 +15060,7 @@ pub struct ListVideoStoryboardsResponse {
 
 /// The response of `GET /api/v1/videos/{id}/captions` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetVideoCaptionsResponse {
+pub struct ListVideoCaptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoCaption>,
@@ -15140,7 +15130,7 @@ pub struct UpdateVideoEmbedPrivacyBody {
 /// The response of `GET /api/v1/videos/{id}/embed-privacy/allowed` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct IsVideoEmbedOnDomainAllowedResponse {
+pub struct CheckVideoEmbedAllowedResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_allowed: Option<bool>,
     /// Whether the user can bypass embed restrictions for this video, either because they are the owner/editor of the video or because they have a moderator or admin role
@@ -15150,7 +15140,7 @@ pub struct IsVideoEmbedOnDomainAllowedResponse {
 
 /// The request body of `PUT /api/v1/videos/{id}/passwords`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct UpdateVideoPasswordListBody {
+pub struct UpdateVideoPasswordsBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passwords: Option<AddVideoPasswords>,
 }
@@ -15165,21 +15155,21 @@ pub struct AddVideoPasswordBody {
 /// The response of `POST /api/v1/video-channels` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AddVideoChannelResponse {
+pub struct CreateChannelResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_channel: Option<AddVideoChannelResponseVideoChannel>,
+    pub video_channel: Option<CreateChannelResponseVideoChannel>,
 }
 
-/// The `videoChannel` property of [`AddVideoChannelResponse`].
+/// The `videoChannel` property of [`CreateChannelResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct AddVideoChannelResponseVideoChannel {
+pub struct CreateChannelResponseVideoChannel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
 }
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/video-playlists` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetVideoChannelsByChannelHandleVideoPlaylistsResponse {
+pub struct ListChannelPlaylistsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoPlaylist>,
@@ -15188,7 +15178,7 @@ pub struct GetVideoChannelsByChannelHandleVideoPlaylistsResponse {
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/video-playlists/reorder`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ReorderVideoPlaylistsOfChannelBody {
+pub struct ReorderChannelPlaylistsBody {
     /// Start position of the element to reorder
     ///
     /// Minimum: 1.
@@ -15204,7 +15194,7 @@ pub struct ReorderVideoPlaylistsOfChannelBody {
     pub reorder_length: Option<i64>,
 }
 
-impl ReorderVideoPlaylistsOfChannelBody {
+impl ReorderChannelPlaylistsBody {
     /// A value with `start_position`, `insert_after_position`, and every optional field `None`.
     pub fn new(start_position: i64, insert_after_position: i64) -> Self {
         Self {
@@ -15217,7 +15207,7 @@ impl ReorderVideoPlaylistsOfChannelBody {
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/followers` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetVideoChannelFollowersResponse {
+pub struct ListChannelFollowersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Follow>,
@@ -15225,7 +15215,7 @@ pub struct GetVideoChannelFollowersResponse {
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/avatar/pick`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostVideoChannelsByChannelHandleAvatarPickBody {
+pub struct UpdateChannelAvatarBody {
     /// The file to upload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatarfile: Option<crate::FilePart>,
@@ -15233,14 +15223,14 @@ pub struct PostVideoChannelsByChannelHandleAvatarPickBody {
 
 /// The response of `POST /api/v1/video-channels/{channelHandle}/avatar/pick` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostVideoChannelsByChannelHandleAvatarPickResponse {
+pub struct UpdateChannelAvatarResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/banner/pick`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostVideoChannelsByChannelHandleBannerPickBody {
+pub struct UpdateChannelBannerBody {
     /// The file to upload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bannerfile: Option<crate::FilePart>,
@@ -15248,7 +15238,7 @@ pub struct PostVideoChannelsByChannelHandleBannerPickBody {
 
 /// The response of `POST /api/v1/video-channels/{channelHandle}/banner/pick` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostVideoChannelsByChannelHandleBannerPickResponse {
+pub struct UpdateChannelBannerResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banners: Option<Vec<ActorImage>>,
 }
@@ -15256,14 +15246,14 @@ pub struct PostVideoChannelsByChannelHandleBannerPickResponse {
 /// The response of `POST /api/v1/video-channel-syncs` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AddVideoChannelSyncResponse {
+pub struct CreateChannelSyncResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_sync: Option<VideoChannelSync>,
 }
 
 /// The response of `GET /api/v1/video-playlists` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetPlaylistsResponse {
+pub struct ListPlaylistsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoPlaylist>,
@@ -15272,7 +15262,7 @@ pub struct GetPlaylistsResponse {
 /// The request body of `POST /api/v1/video-playlists`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AddPlaylistBody {
+pub struct CreatePlaylistBody {
     /// Video playlist display name
     ///
     /// Length: 1 to 120 characters.
@@ -15292,7 +15282,7 @@ pub struct AddPlaylistBody {
     pub video_channel_id: Option<Id>,
 }
 
-impl AddPlaylistBody {
+impl CreatePlaylistBody {
     /// A value with `display_name`, and every optional field `None`.
     pub fn new(display_name: impl Into<String>) -> Self {
         Self {
@@ -15308,14 +15298,14 @@ impl AddPlaylistBody {
 /// The response of `POST /api/v1/video-playlists` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AddPlaylistResponse {
+pub struct CreatePlaylistResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_playlist: Option<AddPlaylistResponseVideoPlaylist>,
+    pub video_playlist: Option<CreatePlaylistResponseVideoPlaylist>,
 }
 
-/// The `videoPlaylist` property of [`AddPlaylistResponse`].
+/// The `videoPlaylist` property of [`CreatePlaylistResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct AddPlaylistResponseVideoPlaylist {
+pub struct CreatePlaylistResponseVideoPlaylist {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15327,7 +15317,7 @@ pub struct AddPlaylistResponseVideoPlaylist {
 /// The request body of `PUT /api/v1/video-playlists/{playlistId}`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PutVideoPlaylistsByPlaylistIdBody {
+pub struct UpdatePlaylistBody {
     /// Video playlist display name
     ///
     /// Length: 1 to 120 characters.
@@ -15348,17 +15338,17 @@ pub struct PutVideoPlaylistsByPlaylistIdBody {
 
 /// The response of `GET /api/v1/video-playlists/{playlistId}/videos` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetVideoPlaylistVideosResponse {
+pub struct ListPlaylistVideosResponse {
     /// Example: `1`
     pub total: i64,
     /// Items: at most 100.
-    pub data: Vec<GetVideoPlaylistVideosResponseDataItem>,
+    pub data: Vec<ListPlaylistVideosResponseDataItem>,
 }
 
-/// An item of the `data` property of [`GetVideoPlaylistVideosResponse`].
+/// An item of the `data` property of [`ListPlaylistVideosResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct GetVideoPlaylistVideosResponseDataItem {
+pub struct ListPlaylistVideosResponseDataItem {
     /// Playlist element id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
@@ -15382,9 +15372,9 @@ pub struct GetVideoPlaylistVideosResponseDataItem {
 /// The request body of `POST /api/v1/video-playlists/{playlistId}/videos`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AddVideoPlaylistVideoBody {
+pub struct AddPlaylistVideoBody {
     /// Video to add in the playlist
-    pub video_id: AddVideoPlaylistVideoBodyVideoId,
+    pub video_id: AddPlaylistVideoBodyVideoId,
     /// Start the video at this specific timestamp
     ///
     /// Format: `seconds`.
@@ -15397,9 +15387,9 @@ pub struct AddVideoPlaylistVideoBody {
     pub stop_timestamp: Option<i64>,
 }
 
-impl AddVideoPlaylistVideoBody {
+impl AddPlaylistVideoBody {
     /// A value with `video_id`, and every optional field `None`.
-    pub fn new(video_id: impl Into<AddVideoPlaylistVideoBodyVideoId>) -> Self {
+    pub fn new(video_id: impl Into<AddPlaylistVideoBodyVideoId>) -> Self {
         Self {
             video_id: video_id.into(),
             start_timestamp: None,
@@ -15414,22 +15404,19 @@ impl AddVideoPlaylistVideoBody {
 /// properties it would ignore); on a tie, the one listed first.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum AddVideoPlaylistVideoBodyVideoId {
+pub enum AddPlaylistVideoBodyVideoId {
     Id(Id),
     Uuid(UUIDv4),
 }
 
-impl<'de> serde::Deserialize<'de> for AddVideoPlaylistVideoBodyVideoId {
+impl<'de> serde::Deserialize<'de> for AddPlaylistVideoBodyVideoId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        crate::runtime::untagged::BestMatch::new(
-                "AddVideoPlaylistVideoBodyVideoId",
-                &value,
-            )
+        crate::runtime::untagged::BestMatch::new("AddPlaylistVideoBodyVideoId", &value)
             .variant::<Id>("Id", Self::Id)
             .variant::<UUIDv4>("Uuid", Self::Uuid)
             .finish()
@@ -15437,19 +15424,19 @@ impl<'de> serde::Deserialize<'de> for AddVideoPlaylistVideoBodyVideoId {
     }
 }
 
-impl From<Id> for AddVideoPlaylistVideoBodyVideoId {
+impl From<Id> for AddPlaylistVideoBodyVideoId {
     fn from(value: Id) -> Self {
         Self::Id(value)
     }
 }
 
-impl From<UUIDv4> for AddVideoPlaylistVideoBodyVideoId {
+impl From<UUIDv4> for AddPlaylistVideoBodyVideoId {
     fn from(value: UUIDv4) -> Self {
         Self::Uuid(value)
     }
 }
 
-impl crate::runtime::call::ToParam for AddVideoPlaylistVideoBodyVideoId {
+impl crate::runtime::call::ToParam for AddPlaylistVideoBodyVideoId {
     fn to_param(&self) -> String {
         match self {
             Self::Id(value) => value.to_param(),
@@ -15461,16 +15448,14 @@ impl crate::runtime::call::ToParam for AddVideoPlaylistVideoBodyVideoId {
 /// The response of `POST /api/v1/video-playlists/{playlistId}/videos` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AddVideoPlaylistVideoResponse {
+pub struct AddPlaylistVideoResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_playlist_element: Option<
-        AddVideoPlaylistVideoResponseVideoPlaylistElement,
-    >,
+    pub video_playlist_element: Option<AddPlaylistVideoResponseVideoPlaylistElement>,
 }
 
-/// The `videoPlaylistElement` property of [`AddVideoPlaylistVideoResponse`].
+/// The `videoPlaylistElement` property of [`AddPlaylistVideoResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct AddVideoPlaylistVideoResponseVideoPlaylistElement {
+pub struct AddPlaylistVideoResponseVideoPlaylistElement {
     /// Example: `2`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -15479,7 +15464,7 @@ pub struct AddVideoPlaylistVideoResponseVideoPlaylistElement {
 /// The request body of `POST /api/v1/video-playlists/{playlistId}/videos/reorder`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ReorderVideoPlaylistBody {
+pub struct ReorderPlaylistVideosBody {
     /// Start position of the element to reorder
     ///
     /// Minimum: 1.
@@ -15495,7 +15480,7 @@ pub struct ReorderVideoPlaylistBody {
     pub reorder_length: Option<i64>,
 }
 
-impl ReorderVideoPlaylistBody {
+impl ReorderPlaylistVideosBody {
     /// A value with `start_position`, `insert_after_position`, and every optional field `None`.
     pub fn new(start_position: i64, insert_after_position: i64) -> Self {
         Self {
@@ -15509,7 +15494,7 @@ impl ReorderVideoPlaylistBody {
 /// The request body of `PUT /api/v1/video-playlists/{playlistId}/videos/{playlistElementId}`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PutVideoPlaylistVideoBody {
+pub struct UpdatePlaylistVideoBody {
     /// Start the video at this specific timestamp
     ///
     /// Format: `seconds`.
@@ -15525,15 +15510,15 @@ pub struct PutVideoPlaylistVideoBody {
 /// The response of `GET /api/v1/users/me/video-playlists/videos-exist` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct GetUsersMeVideoPlaylistsVideosExistResponse {
+pub struct CheckVideosInMyPlaylistsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_id: Option<Vec<GetUsersMeVideoPlaylistsVideosExistResponseVideoIdItem>>,
+    pub video_id: Option<Vec<CheckVideosInMyPlaylistsResponseVideoIdItem>>,
 }
 
-/// An item of the `videoId` property of [`GetUsersMeVideoPlaylistsVideosExistResponse`].
+/// An item of the `videoId` property of [`CheckVideosInMyPlaylistsResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct GetUsersMeVideoPlaylistsVideosExistResponseVideoIdItem {
+pub struct CheckVideosInMyPlaylistsResponseVideoIdItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub playlist_element_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15548,7 +15533,7 @@ pub struct GetUsersMeVideoPlaylistsVideosExistResponseVideoIdItem {
 
 /// The response of `GET /api/v1/accounts/{name}/video-playlists` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAccountsByNameVideoPlaylistsResponse {
+pub struct ListAccountPlaylistsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoPlaylist>,
@@ -15556,7 +15541,7 @@ pub struct GetAccountsByNameVideoPlaylistsResponse {
 
 /// Optionally filter which ratings to retrieve
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetAccountsByNameRatingsRating {
+pub enum ListAccountRatingsRating {
     /// `like`
     Like,
     /// `dislike`
@@ -15565,7 +15550,7 @@ pub enum GetAccountsByNameRatingsRating {
     Other(String),
 }
 
-impl GetAccountsByNameRatingsRating {
+impl ListAccountRatingsRating {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -15576,7 +15561,7 @@ impl GetAccountsByNameRatingsRating {
     }
 }
 
-impl From<&str> for GetAccountsByNameRatingsRating {
+impl From<&str> for ListAccountRatingsRating {
     fn from(value: &str) -> Self {
         match value {
             "like" => Self::Like,
@@ -15586,19 +15571,19 @@ impl From<&str> for GetAccountsByNameRatingsRating {
     }
 }
 
-impl std::fmt::Display for GetAccountsByNameRatingsRating {
+impl std::fmt::Display for ListAccountRatingsRating {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetAccountsByNameRatingsRating {
+impl serde::Serialize for ListAccountRatingsRating {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetAccountsByNameRatingsRating {
+impl<'de> serde::Deserialize<'de> for ListAccountRatingsRating {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15607,7 +15592,7 @@ impl<'de> serde::Deserialize<'de> for GetAccountsByNameRatingsRating {
     }
 }
 
-impl crate::runtime::call::ToParam for GetAccountsByNameRatingsRating {
+impl crate::runtime::call::ToParam for ListAccountRatingsRating {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -15615,7 +15600,7 @@ impl crate::runtime::call::ToParam for GetAccountsByNameRatingsRating {
 
 /// The response of `GET /api/v1/accounts/{name}/ratings` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetAccountsByNameRatingsResponse {
+pub struct ListAccountRatingsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoRating>,
@@ -15623,7 +15608,7 @@ pub struct GetAccountsByNameRatingsResponse {
 
 /// The request body of `POST /api/v1/videos/{id}/comment-threads`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostVideosByIdCommentThreadsBody {
+pub struct CreateCommentThreadBody {
     /// Text of the comment
     ///
     /// Format: `html`. Length: at least 1 character.
@@ -15632,7 +15617,7 @@ pub struct PostVideosByIdCommentThreadsBody {
     pub text: String,
 }
 
-impl PostVideosByIdCommentThreadsBody {
+impl CreateCommentThreadBody {
     /// A value with `text`, and every optional field `None`.
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: text.into() }
@@ -15641,7 +15626,7 @@ impl PostVideosByIdCommentThreadsBody {
 
 /// The response of `GET /api/v1/videos/comments` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetVideosCommentsResponse {
+pub struct ListInstanceCommentsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoCommentForOwnerOrAdmin>,
@@ -15649,7 +15634,7 @@ pub struct GetVideosCommentsResponse {
 
 /// The request body of `POST /api/v1/videos/{id}/comments/{commentId}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostVideosByIdCommentsByCommentIdBody {
+pub struct ReplyToCommentBody {
     /// Text of the comment
     ///
     /// Format: `html`. Length: at least 1 character.
@@ -15658,7 +15643,7 @@ pub struct PostVideosByIdCommentsByCommentIdBody {
     pub text: String,
 }
 
-impl PostVideosByIdCommentsByCommentIdBody {
+impl ReplyToCommentBody {
     /// A value with `text`, and every optional field `None`.
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: text.into() }
@@ -15667,20 +15652,20 @@ impl PostVideosByIdCommentsByCommentIdBody {
 
 /// The request body of `PUT /api/v1/videos/{id}/rate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PutVideosByIdRateBody {
-    pub rating: PutVideosByIdRateBodyRating,
+pub struct RateVideoBody {
+    pub rating: RateVideoBodyRating,
 }
 
-impl PutVideosByIdRateBody {
+impl RateVideoBody {
     /// A value with `rating`, and every optional field `None`.
-    pub fn new(rating: impl Into<PutVideosByIdRateBodyRating>) -> Self {
+    pub fn new(rating: impl Into<RateVideoBodyRating>) -> Self {
         Self { rating: rating.into() }
     }
 }
 
-/// The `rating` property of [`PutVideosByIdRateBody`].
+/// The `rating` property of [`RateVideoBody`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PutVideosByIdRateBodyRating {
+pub enum RateVideoBodyRating {
     /// `like`
     Like,
     /// `dislike`
@@ -15689,7 +15674,7 @@ pub enum PutVideosByIdRateBodyRating {
     Other(String),
 }
 
-impl PutVideosByIdRateBodyRating {
+impl RateVideoBodyRating {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -15700,7 +15685,7 @@ impl PutVideosByIdRateBodyRating {
     }
 }
 
-impl From<&str> for PutVideosByIdRateBodyRating {
+impl From<&str> for RateVideoBodyRating {
     fn from(value: &str) -> Self {
         match value {
             "like" => Self::Like,
@@ -15710,19 +15695,19 @@ impl From<&str> for PutVideosByIdRateBodyRating {
     }
 }
 
-impl std::fmt::Display for PutVideosByIdRateBodyRating {
+impl std::fmt::Display for RateVideoBodyRating {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for PutVideosByIdRateBodyRating {
+impl serde::Serialize for RateVideoBodyRating {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PutVideosByIdRateBodyRating {
+impl<'de> serde::Deserialize<'de> for RateVideoBodyRating {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15731,7 +15716,7 @@ impl<'de> serde::Deserialize<'de> for PutVideosByIdRateBodyRating {
     }
 }
 
-impl crate::runtime::call::ToParam for PutVideosByIdRateBodyRating {
+impl crate::runtime::call::ToParam for RateVideoBodyRating {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -15830,7 +15815,7 @@ pub struct SearchPlaylistsResponse {
 
 /// The response of `GET /api/v1/users/me/blocklist/accounts` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetMyBlockedAccountsResponse {
+pub struct ListMyBlockedAccountsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<AccountBlock>,
@@ -15857,7 +15842,7 @@ impl BlockAccountBody {
 
 /// The response of `GET /api/v1/users/me/blocklist/servers` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetMyBlockedServersResponse {
+pub struct ListMyBlockedServersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ServerBlock>,
@@ -15881,7 +15866,7 @@ impl BlockServerBody {
 
 /// The response of `GET /api/v1/server/blocklist/accounts` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetServerBlocklistAccountsResponse {
+pub struct ListServerBlockedAccountsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<AccountBlock>,
@@ -15890,14 +15875,14 @@ pub struct GetServerBlocklistAccountsResponse {
 /// The request body of `POST /api/v1/server/blocklist/accounts`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostServerBlocklistAccountsBody {
+pub struct BlockAccountForServerBody {
     /// account to block, in the form `username@domain`
     ///
     /// Example: `"chocobozzz@example.org"`
     pub account_name: String,
 }
 
-impl PostServerBlocklistAccountsBody {
+impl BlockAccountForServerBody {
     /// A value with `account_name`, and every optional field `None`.
     pub fn new(account_name: impl Into<String>) -> Self {
         Self {
@@ -15908,7 +15893,7 @@ impl PostServerBlocklistAccountsBody {
 
 /// The response of `GET /api/v1/server/blocklist/servers` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetServerBlocklistServersResponse {
+pub struct ListServerBlockedServersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ServerBlock>,
@@ -15916,14 +15901,14 @@ pub struct GetServerBlocklistServersResponse {
 
 /// The request body of `POST /api/v1/server/blocklist/servers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostServerBlocklistServersBody {
+pub struct BlockServerForServerBody {
     /// server domain to block
     ///
     /// Format: `hostname`.
     pub host: String,
 }
 
-impl PostServerBlocklistServersBody {
+impl BlockServerForServerBody {
     /// A value with `host`, and every optional field `None`.
     pub fn new(host: impl Into<String>) -> Self {
         Self { host: host.into() }
@@ -15932,7 +15917,7 @@ impl PostServerBlocklistServersBody {
 
 /// The response of `GET /api/v1/server/blocklist/subscriptions` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetServerBlocklistSubscriptionsResponse {
+pub struct ListServerBlocklistSubscriptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<BlocklistSubscription>,
@@ -15940,12 +15925,12 @@ pub struct GetServerBlocklistSubscriptionsResponse {
 
 /// The request body of `POST /api/v1/server/blocklist/subscriptions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostServerBlocklistSubscriptionsBody {
+pub struct AddServerBlocklistSubscriptionBody {
     /// Format: `url`.
     pub url: String,
 }
 
-impl PostServerBlocklistSubscriptionsBody {
+impl AddServerBlocklistSubscriptionBody {
     /// A value with `url`, and every optional field `None`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
@@ -15955,12 +15940,12 @@ impl PostServerBlocklistSubscriptionsBody {
 /// The request body of `PUT /api/v1/server/redundancy/{host}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PutServerRedundancyByHostBody {
+pub struct UpdateServerRedundancyBody {
     /// allow mirroring of the host's local videos
     pub redundancy_allowed: bool,
 }
 
-impl PutServerRedundancyByHostBody {
+impl UpdateServerRedundancyBody {
     /// A value with `redundancy_allowed`, and every optional field `None`.
     pub fn new(redundancy_allowed: bool) -> Self {
         Self { redundancy_allowed }
@@ -15969,7 +15954,7 @@ impl PutServerRedundancyByHostBody {
 
 /// direction of the mirror
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetMirroredVideosTarget {
+pub enum ListMirroredVideosTarget {
     /// `my-videos`
     MyVideos,
     /// `remote-videos`
@@ -15978,7 +15963,7 @@ pub enum GetMirroredVideosTarget {
     Other(String),
 }
 
-impl GetMirroredVideosTarget {
+impl ListMirroredVideosTarget {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -15989,7 +15974,7 @@ impl GetMirroredVideosTarget {
     }
 }
 
-impl From<&str> for GetMirroredVideosTarget {
+impl From<&str> for ListMirroredVideosTarget {
     fn from(value: &str) -> Self {
         match value {
             "my-videos" => Self::MyVideos,
@@ -15999,19 +15984,19 @@ impl From<&str> for GetMirroredVideosTarget {
     }
 }
 
-impl std::fmt::Display for GetMirroredVideosTarget {
+impl std::fmt::Display for ListMirroredVideosTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GetMirroredVideosTarget {
+impl serde::Serialize for ListMirroredVideosTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetMirroredVideosTarget {
+impl<'de> serde::Deserialize<'de> for ListMirroredVideosTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -16020,7 +16005,7 @@ impl<'de> serde::Deserialize<'de> for GetMirroredVideosTarget {
     }
 }
 
-impl crate::runtime::call::ToParam for GetMirroredVideosTarget {
+impl crate::runtime::call::ToParam for ListMirroredVideosTarget {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -16028,7 +16013,7 @@ impl crate::runtime::call::ToParam for GetMirroredVideosTarget {
 
 /// The response of `GET /api/v1/server/redundancy/videos` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetMirroredVideosResponse {
+pub struct ListMirroredVideosResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoRedundancy>,
@@ -16037,12 +16022,12 @@ pub struct GetMirroredVideosResponse {
 /// The request body of `POST /api/v1/server/redundancy/videos`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PutMirroredVideoBody {
+pub struct MirrorVideoBody {
     /// object id for the video
     pub video_id: Id,
 }
 
-impl PutMirroredVideoBody {
+impl MirrorVideoBody {
     /// A value with `video_id`, and every optional field `None`.
     pub fn new(video_id: Id) -> Self {
         Self { video_id }
@@ -16373,60 +16358,60 @@ impl crate::runtime::call::ToParam for GetInstanceLogsLevel {
 /// properties it would ignore); on a tie, the one listed first.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum AddPluginBody {
-    NpmName(AddPluginBodyNpmName),
-    Path(AddPluginBodyPath),
+pub enum InstallPluginBody {
+    NpmName(InstallPluginBodyNpmName),
+    Path(InstallPluginBodyPath),
 }
 
-impl<'de> serde::Deserialize<'de> for AddPluginBody {
+impl<'de> serde::Deserialize<'de> for InstallPluginBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        crate::runtime::untagged::BestMatch::new("AddPluginBody", &value)
-            .variant::<AddPluginBodyNpmName>("NpmName", Self::NpmName)
-            .variant::<AddPluginBodyPath>("Path", Self::Path)
+        crate::runtime::untagged::BestMatch::new("InstallPluginBody", &value)
+            .variant::<InstallPluginBodyNpmName>("NpmName", Self::NpmName)
+            .variant::<InstallPluginBodyPath>("Path", Self::Path)
             .finish()
             .map_err(serde::de::Error::custom)
     }
 }
 
-impl From<AddPluginBodyNpmName> for AddPluginBody {
-    fn from(value: AddPluginBodyNpmName) -> Self {
+impl From<InstallPluginBodyNpmName> for InstallPluginBody {
+    fn from(value: InstallPluginBodyNpmName) -> Self {
         Self::NpmName(value)
     }
 }
 
-impl From<AddPluginBodyPath> for AddPluginBody {
-    fn from(value: AddPluginBodyPath) -> Self {
+impl From<InstallPluginBodyPath> for InstallPluginBody {
+    fn from(value: InstallPluginBodyPath) -> Self {
         Self::Path(value)
     }
 }
 
-/// Variant 1 of [`AddPluginBody`].
+/// Variant 1 of [`InstallPluginBody`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AddPluginBodyNpmName {
+pub struct InstallPluginBodyNpmName {
     /// Example: `"peertube-plugin-auth-ldap"`
     pub npm_name: String,
 }
 
-impl AddPluginBodyNpmName {
+impl InstallPluginBodyNpmName {
     /// A value with `npm_name`, and every optional field `None`.
     pub fn new(npm_name: impl Into<String>) -> Self {
         Self { npm_name: npm_name.into() }
     }
 }
 
-/// Variant 2 of [`AddPluginBody`].
+/// Variant 2 of [`InstallPluginBody`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AddPluginBodyPath {
+pub struct InstallPluginBodyPath {
     pub path: String,
 }
 
-impl AddPluginBodyPath {
+impl InstallPluginBodyPath {
     /// A value with `path`, and every optional field `None`.
     pub fn new(path: impl Into<String>) -> Self {
         Self { path: path.into() }
@@ -16518,14 +16503,14 @@ impl UninstallPluginBody {
 
 /// The request body of `PUT /api/v1/plugins/{npmName}/settings`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PutPluginsByNpmNameSettingsBody {
+pub struct UpdatePluginSettingsBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The response of `GET /api/v1/runners/registration-tokens` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetRunnersRegistrationTokensResponse {
+pub struct ListRunnerRegistrationTokensResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<RunnerRegistrationToken>,
@@ -16534,14 +16519,14 @@ pub struct GetRunnersRegistrationTokensResponse {
 /// The request body of `POST /api/v1/runners/register`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersRegisterBody {
+pub struct RegisterRunnerBody {
     pub registration_token: crate::Secret,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-impl PostRunnersRegisterBody {
+impl RegisterRunnerBody {
     /// A value with `registration_token`, `name`, and every optional field `None`.
     pub fn new(
         registration_token: impl Into<crate::Secret>,
@@ -16558,7 +16543,7 @@ impl PostRunnersRegisterBody {
 /// The response of `POST /api/v1/runners/register` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersRegisterResponse {
+pub struct RegisterRunnerResponse {
     /// Runner id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -16569,11 +16554,11 @@ pub struct PostRunnersRegisterResponse {
 /// The request body of `POST /api/v1/runners/unregister`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersUnregisterBody {
+pub struct UnregisterRunnerBody {
     pub runner_token: crate::Secret,
 }
 
-impl PostRunnersUnregisterBody {
+impl UnregisterRunnerBody {
     /// A value with `runner_token`, and every optional field `None`.
     pub fn new(runner_token: impl Into<crate::Secret>) -> Self {
         Self {
@@ -16585,11 +16570,11 @@ impl PostRunnersUnregisterBody {
 /// The request body of `DELETE /api/v1/runners/{runnerId}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct DeleteRunnersByRunnerIdBody {
+pub struct DeleteRunnerBody {
     pub runner_token: crate::Secret,
 }
 
-impl DeleteRunnersByRunnerIdBody {
+impl DeleteRunnerBody {
     /// A value with `runner_token`, and every optional field `None`.
     pub fn new(runner_token: impl Into<crate::Secret>) -> Self {
         Self {
@@ -16600,7 +16585,7 @@ impl DeleteRunnersByRunnerIdBody {
 
 /// The response of `GET /api/v1/runners` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetRunnersResponse {
+pub struct ListRunnersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Runner>,
@@ -16609,14 +16594,14 @@ pub struct GetRunnersResponse {
 /// The request body of `POST /api/v1/runners/jobs/request`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsRequestBody {
+pub struct RequestRunnerJobBody {
     pub runner_token: crate::Secret,
     /// Filter jobs depending on their types
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_types: Option<Vec<String>>,
 }
 
-impl PostRunnersJobsRequestBody {
+impl RequestRunnerJobBody {
     /// A value with `runner_token`, and every optional field `None`.
     pub fn new(runner_token: impl Into<crate::Secret>) -> Self {
         Self {
@@ -16629,14 +16614,14 @@ impl PostRunnersJobsRequestBody {
 /// The response of `POST /api/v1/runners/jobs/request` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsRequestResponse {
+pub struct RequestRunnerJobResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available_jobs: Option<Vec<PostRunnersJobsRequestResponseAvailableJobsItem>>,
+    pub available_jobs: Option<Vec<RequestRunnerJobResponseAvailableJobsItem>>,
 }
 
-/// An item of the `availableJobs` property of [`PostRunnersJobsRequestResponse`].
+/// An item of the `availableJobs` property of [`RequestRunnerJobResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostRunnersJobsRequestResponseAvailableJobsItem {
+pub struct RequestRunnerJobResponseAvailableJobsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<UUIDv4>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16648,11 +16633,11 @@ pub struct PostRunnersJobsRequestResponseAvailableJobsItem {
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/accept`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidAcceptBody {
+pub struct AcceptRunnerJobBody {
     pub runner_token: crate::Secret,
 }
 
-impl PostRunnersJobsByJobUuidAcceptBody {
+impl AcceptRunnerJobBody {
     /// A value with `runner_token`, and every optional field `None`.
     pub fn new(runner_token: impl Into<crate::Secret>) -> Self {
         Self {
@@ -16663,15 +16648,15 @@ impl PostRunnersJobsByJobUuidAcceptBody {
 
 /// The response of `POST /api/v1/runners/jobs/{jobUUID}/accept` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostRunnersJobsByJobUuidAcceptResponse {
+pub struct AcceptRunnerJobResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job: Option<PostRunnersJobsByJobUuidAcceptResponseJob>,
+    pub job: Option<AcceptRunnerJobResponseJob>,
 }
 
-/// The `job` property of [`PostRunnersJobsByJobUuidAcceptResponse`].
+/// The `job` property of [`AcceptRunnerJobResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidAcceptResponseJob {
+pub struct AcceptRunnerJobResponseJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<UUIDv4>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16713,14 +16698,14 @@ pub struct PostRunnersJobsByJobUuidAcceptResponseJob {
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/abort`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidAbortBody {
+pub struct AbortRunnerJobBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
     /// Why the runner aborts this job
     pub reason: String,
 }
 
-impl PostRunnersJobsByJobUuidAbortBody {
+impl AbortRunnerJobBody {
     /// A value with `runner_token`, `job_token`, `reason`, and every optional field `None`.
     pub fn new(
         runner_token: impl Into<crate::Secret>,
@@ -16738,17 +16723,17 @@ impl PostRunnersJobsByJobUuidAbortBody {
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/update`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidUpdateBody {
+pub struct UpdateRunnerJobBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
     /// Update job progression percentage (optional)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<PostRunnersJobsByJobUuidUpdateBodyPayload>,
+    pub payload: Option<UpdateRunnerJobBodyPayload>,
 }
 
-impl PostRunnersJobsByJobUuidUpdateBody {
+impl UpdateRunnerJobBody {
     /// A value with `runner_token`, `job_token`, and every optional field `None`.
     pub fn new(
         runner_token: impl Into<crate::Secret>,
@@ -16763,38 +16748,32 @@ impl PostRunnersJobsByJobUuidUpdateBody {
     }
 }
 
-/// The `payload` property of [`PostRunnersJobsByJobUuidUpdateBody`].
+/// The `payload` property of [`UpdateRunnerJobBody`].
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum PostRunnersJobsByJobUuidUpdateBodyPayload {
-    Object(PostRunnersJobsByJobUuidUpdateBodyPayloadObject),
+pub enum UpdateRunnerJobBodyPayload {
+    Object(UpdateRunnerJobBodyPayloadObject),
 }
 
-impl<'de> serde::Deserialize<'de> for PostRunnersJobsByJobUuidUpdateBodyPayload {
+impl<'de> serde::Deserialize<'de> for UpdateRunnerJobBodyPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        crate::runtime::untagged::BestMatch::new(
-                "PostRunnersJobsByJobUuidUpdateBodyPayload",
-                &value,
-            )
-            .variant::<
-                PostRunnersJobsByJobUuidUpdateBodyPayloadObject,
-            >("Object", Self::Object)
+        crate::runtime::untagged::BestMatch::new("UpdateRunnerJobBodyPayload", &value)
+            .variant::<UpdateRunnerJobBodyPayloadObject>("Object", Self::Object)
             .finish()
             .map_err(serde::de::Error::custom)
     }
 }
 
-impl From<PostRunnersJobsByJobUuidUpdateBodyPayloadObject>
-for PostRunnersJobsByJobUuidUpdateBodyPayload {
-    fn from(value: PostRunnersJobsByJobUuidUpdateBodyPayloadObject) -> Self {
+impl From<UpdateRunnerJobBodyPayloadObject> for UpdateRunnerJobBodyPayload {
+    fn from(value: UpdateRunnerJobBodyPayloadObject) -> Self {
         Self::Object(value)
     }
 }
@@ -16802,9 +16781,9 @@ for PostRunnersJobsByJobUuidUpdateBodyPayload {
 /// Provide live transcoding chunks update
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidUpdateBodyPayloadObject {
+pub struct UpdateRunnerJobBodyPayloadObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType>,
+    pub r#type: Option<UpdateRunnerJobBodyPayloadObjectType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_playlist_file: Option<crate::FilePart>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16817,9 +16796,9 @@ pub struct PostRunnersJobsByJobUuidUpdateBodyPayloadObject {
     pub video_chunk_filename: Option<String>,
 }
 
-/// The `type` property of [`PostRunnersJobsByJobUuidUpdateBodyPayloadObject`].
+/// The `type` property of [`UpdateRunnerJobBodyPayloadObject`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
+pub enum UpdateRunnerJobBodyPayloadObjectType {
     /// `add-chunk`
     AddChunk,
     /// `remove-chunk`
@@ -16828,7 +16807,7 @@ pub enum PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
     Other(String),
 }
 
-impl PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
+impl UpdateRunnerJobBodyPayloadObjectType {
     /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -16839,7 +16818,7 @@ impl PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
     }
 }
 
-impl From<&str> for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
+impl From<&str> for UpdateRunnerJobBodyPayloadObjectType {
     fn from(value: &str) -> Self {
         match value {
             "add-chunk" => Self::AddChunk,
@@ -16849,20 +16828,19 @@ impl From<&str> for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
     }
 }
 
-impl std::fmt::Display for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
+impl std::fmt::Display for UpdateRunnerJobBodyPayloadObjectType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
+impl serde::Serialize for UpdateRunnerJobBodyPayloadObjectType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
+impl<'de> serde::Deserialize<'de> for UpdateRunnerJobBodyPayloadObjectType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -16871,8 +16849,7 @@ for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
     }
 }
 
-impl crate::runtime::call::ToParam
-for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
+impl crate::runtime::call::ToParam for UpdateRunnerJobBodyPayloadObjectType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
     }
@@ -16881,14 +16858,14 @@ for PostRunnersJobsByJobUuidUpdateBodyPayloadObjectType {
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/error`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidErrorBody {
+pub struct ReportRunnerJobErrorBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
     /// Why the runner failed to process this job
     pub message: String,
 }
 
-impl PostRunnersJobsByJobUuidErrorBody {
+impl ReportRunnerJobErrorBody {
     /// A value with `runner_token`, `job_token`, `message`, and every optional field `None`.
     pub fn new(
         runner_token: impl Into<crate::Secret>,
@@ -16906,18 +16883,18 @@ impl PostRunnersJobsByJobUuidErrorBody {
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/success`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidSuccessBody {
+pub struct ReportRunnerJobSuccessBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
-    pub payload: PostRunnersJobsByJobUuidSuccessBodyPayload,
+    pub payload: ReportRunnerJobSuccessBodyPayload,
 }
 
-impl PostRunnersJobsByJobUuidSuccessBody {
+impl ReportRunnerJobSuccessBody {
     /// A value with `runner_token`, `job_token`, `payload`, and every optional field `None`.
     pub fn new(
         runner_token: impl Into<crate::Secret>,
         job_token: impl Into<crate::Secret>,
-        payload: impl Into<PostRunnersJobsByJobUuidSuccessBodyPayload>,
+        payload: impl Into<ReportRunnerJobSuccessBodyPayload>,
     ) -> Self {
         Self {
             runner_token: runner_token.into(),
@@ -16927,26 +16904,20 @@ impl PostRunnersJobsByJobUuidSuccessBody {
     }
 }
 
-/// The `payload` property of [`PostRunnersJobsByJobUuidSuccessBody`].
+/// The `payload` property of [`ReportRunnerJobSuccessBody`].
 ///
 /// Decoding tries each variant and keeps the one that fits the value best (the fewest
 /// properties it would ignore); on a tie, the one listed first.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum PostRunnersJobsByJobUuidSuccessBodyPayload {
-    LiveRtmpToHlsTranscoding(
-        PostRunnersJobsByJobUuidSuccessBodyPayloadLiveRtmpToHlsTranscoding,
-    ),
-    VodWebVideoTranscoding(
-        PostRunnersJobsByJobUuidSuccessBodyPayloadVodWebVideoTranscoding,
-    ),
-    VodAudioMergeTranscoding(
-        PostRunnersJobsByJobUuidSuccessBodyPayloadVodAudioMergeTranscoding,
-    ),
-    VodHlsTranscoding(PostRunnersJobsByJobUuidSuccessBodyPayloadVodHlsTranscoding),
+pub enum ReportRunnerJobSuccessBodyPayload {
+    LiveRtmpToHlsTranscoding(ReportRunnerJobSuccessBodyPayloadLiveRtmpToHlsTranscoding),
+    VodWebVideoTranscoding(ReportRunnerJobSuccessBodyPayloadVodWebVideoTranscoding),
+    VodAudioMergeTranscoding(ReportRunnerJobSuccessBodyPayloadVodAudioMergeTranscoding),
+    VodHlsTranscoding(ReportRunnerJobSuccessBodyPayloadVodHlsTranscoding),
 }
 
-impl<'de> serde::Deserialize<'de> for PostRunnersJobsByJobUuidSuccessBodyPayload {
+impl<'de> serde::Deserialize<'de> for ReportRunnerJobSuccessBodyPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -16954,56 +16925,50 @@ impl<'de> serde::Deserialize<'de> for PostRunnersJobsByJobUuidSuccessBodyPayload
             deserializer,
         )?;
         crate::runtime::untagged::BestMatch::new(
-                "PostRunnersJobsByJobUuidSuccessBodyPayload",
+                "ReportRunnerJobSuccessBodyPayload",
                 &value,
             )
             .variant::<
-                PostRunnersJobsByJobUuidSuccessBodyPayloadLiveRtmpToHlsTranscoding,
+                ReportRunnerJobSuccessBodyPayloadLiveRtmpToHlsTranscoding,
             >("LiveRtmpToHlsTranscoding", Self::LiveRtmpToHlsTranscoding)
             .variant::<
-                PostRunnersJobsByJobUuidSuccessBodyPayloadVodWebVideoTranscoding,
+                ReportRunnerJobSuccessBodyPayloadVodWebVideoTranscoding,
             >("VodWebVideoTranscoding", Self::VodWebVideoTranscoding)
             .variant::<
-                PostRunnersJobsByJobUuidSuccessBodyPayloadVodAudioMergeTranscoding,
+                ReportRunnerJobSuccessBodyPayloadVodAudioMergeTranscoding,
             >("VodAudioMergeTranscoding", Self::VodAudioMergeTranscoding)
             .variant::<
-                PostRunnersJobsByJobUuidSuccessBodyPayloadVodHlsTranscoding,
+                ReportRunnerJobSuccessBodyPayloadVodHlsTranscoding,
             >("VodHlsTranscoding", Self::VodHlsTranscoding)
             .finish()
             .map_err(serde::de::Error::custom)
     }
 }
 
-impl From<PostRunnersJobsByJobUuidSuccessBodyPayloadLiveRtmpToHlsTranscoding>
-for PostRunnersJobsByJobUuidSuccessBodyPayload {
-    fn from(
-        value: PostRunnersJobsByJobUuidSuccessBodyPayloadLiveRtmpToHlsTranscoding,
-    ) -> Self {
+impl From<ReportRunnerJobSuccessBodyPayloadLiveRtmpToHlsTranscoding>
+for ReportRunnerJobSuccessBodyPayload {
+    fn from(value: ReportRunnerJobSuccessBodyPayloadLiveRtmpToHlsTranscoding) -> Self {
         Self::LiveRtmpToHlsTranscoding(value)
     }
 }
 
-impl From<PostRunnersJobsByJobUuidSuccessBodyPayloadVodWebVideoTranscoding>
-for PostRunnersJobsByJobUuidSuccessBodyPayload {
-    fn from(
-        value: PostRunnersJobsByJobUuidSuccessBodyPayloadVodWebVideoTranscoding,
-    ) -> Self {
+impl From<ReportRunnerJobSuccessBodyPayloadVodWebVideoTranscoding>
+for ReportRunnerJobSuccessBodyPayload {
+    fn from(value: ReportRunnerJobSuccessBodyPayloadVodWebVideoTranscoding) -> Self {
         Self::VodWebVideoTranscoding(value)
     }
 }
 
-impl From<PostRunnersJobsByJobUuidSuccessBodyPayloadVodAudioMergeTranscoding>
-for PostRunnersJobsByJobUuidSuccessBodyPayload {
-    fn from(
-        value: PostRunnersJobsByJobUuidSuccessBodyPayloadVodAudioMergeTranscoding,
-    ) -> Self {
+impl From<ReportRunnerJobSuccessBodyPayloadVodAudioMergeTranscoding>
+for ReportRunnerJobSuccessBodyPayload {
+    fn from(value: ReportRunnerJobSuccessBodyPayloadVodAudioMergeTranscoding) -> Self {
         Self::VodAudioMergeTranscoding(value)
     }
 }
 
-impl From<PostRunnersJobsByJobUuidSuccessBodyPayloadVodHlsTranscoding>
-for PostRunnersJobsByJobUuidSuccessBodyPayload {
-    fn from(value: PostRunnersJobsByJobUuidSuccessBodyPayloadVodHlsTranscoding) -> Self {
+impl From<ReportRunnerJobSuccessBodyPayloadVodHlsTranscoding>
+for ReportRunnerJobSuccessBodyPayload {
+    fn from(value: ReportRunnerJobSuccessBodyPayloadVodHlsTranscoding) -> Self {
         Self::VodHlsTranscoding(value)
     }
 }
@@ -17011,7 +16976,7 @@ for PostRunnersJobsByJobUuidSuccessBodyPayload {
 /// VOD web video transcoding
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidSuccessBodyPayloadVodWebVideoTranscoding {
+pub struct ReportRunnerJobSuccessBodyPayloadVodWebVideoTranscoding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_file: Option<crate::FilePart>,
 }
@@ -17019,7 +16984,7 @@ pub struct PostRunnersJobsByJobUuidSuccessBodyPayloadVodWebVideoTranscoding {
 /// VOD HLS transcoding
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidSuccessBodyPayloadVodHlsTranscoding {
+pub struct ReportRunnerJobSuccessBodyPayloadVodHlsTranscoding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_file: Option<crate::FilePart>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17029,24 +16994,24 @@ pub struct PostRunnersJobsByJobUuidSuccessBodyPayloadVodHlsTranscoding {
 /// VOD audio merge transcoding
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidSuccessBodyPayloadVodAudioMergeTranscoding {
+pub struct ReportRunnerJobSuccessBodyPayloadVodAudioMergeTranscoding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_file: Option<crate::FilePart>,
 }
 
 /// Live RTMP to HLS transcoding
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostRunnersJobsByJobUuidSuccessBodyPayloadLiveRtmpToHlsTranscoding {}
+pub struct ReportRunnerJobSuccessBodyPayloadLiveRtmpToHlsTranscoding {}
 
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality/audio`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityAudioBody {
+pub struct DownloadRunnerJobAudioBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
 }
 
-impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityAudioBody {
+impl DownloadRunnerJobAudioBody {
     /// A value with `runner_token`, `job_token`, and every optional field `None`.
     pub fn new(
         runner_token: impl Into<crate::Secret>,
@@ -17062,12 +17027,12 @@ impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityAudioBody {
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityBody {
+pub struct DownloadRunnerJobVideoBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
 }
 
-impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityBody {
+impl DownloadRunnerJobVideoBody {
     /// A value with `runner_token`, `job_token`, and every optional field `None`.
     pub fn new(
         runner_token: impl Into<crate::Secret>,
@@ -17083,12 +17048,12 @@ impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityBody {
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/thumbnails/max-quality`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidThumbnailsMaxQualityBody {
+pub struct DownloadRunnerJobThumbnailBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
 }
 
-impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidThumbnailsMaxQualityBody {
+impl DownloadRunnerJobThumbnailBody {
     /// A value with `runner_token`, `job_token`, and every optional field `None`.
     pub fn new(
         runner_token: impl Into<crate::Secret>,
@@ -17104,12 +17069,12 @@ impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidThumbnailsMaxQualityBody 
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/previews/max-quality`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidPreviewsMaxQualityBody {
+pub struct DownloadRunnerJobPreviewBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
 }
 
-impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidPreviewsMaxQualityBody {
+impl DownloadRunnerJobPreviewBody {
     /// A value with `runner_token`, `job_token`, and every optional field `None`.
     pub fn new(
         runner_token: impl Into<crate::Secret>,
@@ -17125,12 +17090,12 @@ impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidPreviewsMaxQualityBody {
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/studio/task-files/{filename}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidStudioTaskFilesByFilenameBody {
+pub struct DownloadRunnerJobStudioFileBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
 }
 
-impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidStudioTaskFilesByFilenameBody {
+impl DownloadRunnerJobStudioFileBody {
     /// A value with `runner_token`, `job_token`, and every optional field `None`.
     pub fn new(
         runner_token: impl Into<crate::Secret>,
@@ -17145,7 +17110,7 @@ impl PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidStudioTaskFilesByFilename
 
 /// The response of `GET /api/v1/runners/jobs` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetRunnersJobsResponse {
+pub struct ListRunnerJobsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<RunnerJobAdmin>,
@@ -17153,7 +17118,7 @@ pub struct GetRunnersJobsResponse {
 
 /// The request body of `PUT /api/v1/automatic-tags/policies/accounts/{accountName}/comments`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PutAutomaticTagsPoliciesAccountsByAccountNameCommentsBody {
+pub struct UpdateAccountCommentAutoTagPoliciesBody {
     /// Auto tags that automatically set the comment in review state
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<Vec<String>>,
@@ -17162,7 +17127,7 @@ pub struct PutAutomaticTagsPoliciesAccountsByAccountNameCommentsBody {
 /// The request body of `PUT /api/v1/automatic-tags/policies/server/videos`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PutAutomaticTagsPoliciesServerVideosBody {
+pub struct UpdateServerVideoAutoTagPoliciesBody {
     /// Auto tags that will automatically block videos matching these tags
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_block: Option<Vec<String>>,
@@ -17170,7 +17135,7 @@ pub struct PutAutomaticTagsPoliciesServerVideosBody {
 
 /// The response of `GET /api/v1/watched-words/accounts/{accountName}/lists` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetWatchedWordsAccountsByAccountNameListsResponse {
+pub struct ListAccountWatchedWordListsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsLists>,
@@ -17179,7 +17144,7 @@ pub struct GetWatchedWordsAccountsByAccountNameListsResponse {
 /// The request body of `POST /api/v1/watched-words/accounts/{accountName}/lists`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostWatchedWordsAccountsByAccountNameListsBody {
+pub struct CreateAccountWatchedWordListBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17189,16 +17154,14 @@ pub struct PostWatchedWordsAccountsByAccountNameListsBody {
 /// The response of `POST /api/v1/watched-words/accounts/{accountName}/lists` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostWatchedWordsAccountsByAccountNameListsResponse {
+pub struct CreateAccountWatchedWordListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub watched_words_list: Option<
-        PostWatchedWordsAccountsByAccountNameListsResponseWatchedWordsList,
-    >,
+    pub watched_words_list: Option<CreateAccountWatchedWordListResponseWatchedWordsList>,
 }
 
-/// The `watchedWordsList` property of [`PostWatchedWordsAccountsByAccountNameListsResponse`].
+/// The `watchedWordsList` property of [`CreateAccountWatchedWordListResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostWatchedWordsAccountsByAccountNameListsResponseWatchedWordsList {
+pub struct CreateAccountWatchedWordListResponseWatchedWordsList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -17206,7 +17169,7 @@ pub struct PostWatchedWordsAccountsByAccountNameListsResponseWatchedWordsList {
 /// The request body of `PUT /api/v1/watched-words/accounts/{accountName}/lists/{listId}`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PutWatchedWordsAccountsByAccountNameListsByListIdBody {
+pub struct UpdateAccountWatchedWordListBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17215,7 +17178,7 @@ pub struct PutWatchedWordsAccountsByAccountNameListsByListIdBody {
 
 /// The response of `GET /api/v1/watched-words/server/lists` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetWatchedWordsServerListsResponse {
+pub struct ListServerWatchedWordListsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsLists>,
@@ -17224,7 +17187,7 @@ pub struct GetWatchedWordsServerListsResponse {
 /// The request body of `POST /api/v1/watched-words/server/lists`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostWatchedWordsServerListsBody {
+pub struct CreateServerWatchedWordListBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17234,14 +17197,14 @@ pub struct PostWatchedWordsServerListsBody {
 /// The response of `POST /api/v1/watched-words/server/lists` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PostWatchedWordsServerListsResponse {
+pub struct CreateServerWatchedWordListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub watched_words_list: Option<PostWatchedWordsServerListsResponseWatchedWordsList>,
+    pub watched_words_list: Option<CreateServerWatchedWordListResponseWatchedWordsList>,
 }
 
-/// The `watchedWordsList` property of [`PostWatchedWordsServerListsResponse`].
+/// The `watchedWordsList` property of [`CreateServerWatchedWordListResponse`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PostWatchedWordsServerListsResponseWatchedWordsList {
+pub struct CreateServerWatchedWordListResponseWatchedWordsList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
@@ -17249,7 +17212,7 @@ pub struct PostWatchedWordsServerListsResponseWatchedWordsList {
 /// The request body of `PUT /api/v1/watched-words/server/lists/{listId}`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PutWatchedWordsServerListsByListIdBody {
+pub struct UpdateServerWatchedWordListBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17258,7 +17221,7 @@ pub struct PutWatchedWordsServerListsByListIdBody {
 
 /// The response of `GET /api/v1/watched-words/accounts/{accountName}/subscriptions` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetWatchedWordsAccountsByAccountNameSubscriptionsResponse {
+pub struct ListAccountWatchedWordSubscriptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsSubscription>,
@@ -17266,12 +17229,12 @@ pub struct GetWatchedWordsAccountsByAccountNameSubscriptionsResponse {
 
 /// The request body of `POST /api/v1/watched-words/accounts/{accountName}/subscriptions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostWatchedWordsAccountsByAccountNameSubscriptionsBody {
+pub struct AddAccountWatchedWordSubscriptionBody {
     /// Format: `url`.
     pub url: String,
 }
 
-impl PostWatchedWordsAccountsByAccountNameSubscriptionsBody {
+impl AddAccountWatchedWordSubscriptionBody {
     /// A value with `url`, and every optional field `None`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
@@ -17280,7 +17243,7 @@ impl PostWatchedWordsAccountsByAccountNameSubscriptionsBody {
 
 /// The response of `GET /api/v1/watched-words/server/subscriptions` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetWatchedWordsServerSubscriptionsResponse {
+pub struct ListServerWatchedWordSubscriptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsSubscription>,
@@ -17288,12 +17251,12 @@ pub struct GetWatchedWordsServerSubscriptionsResponse {
 
 /// The request body of `POST /api/v1/watched-words/server/subscriptions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PostWatchedWordsServerSubscriptionsBody {
+pub struct AddServerWatchedWordSubscriptionBody {
     /// Format: `url`.
     pub url: String,
 }
 
-impl PostWatchedWordsServerSubscriptionsBody {
+impl AddServerWatchedWordSubscriptionBody {
     /// A value with `url`, and every optional field `None`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
@@ -17320,7 +17283,7 @@ pub struct UpdateClientInterfaceLanguageBody {
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/collaborators` (status 200).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ListVideoChannelCollaboratorsResponse {
+pub struct ListChannelCollaboratorsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoChannelCollaborator>,
@@ -17329,7 +17292,7 @@ pub struct ListVideoChannelCollaboratorsResponse {
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/collaborators/invite`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct InviteVideoChannelCollaboratorBody {
+pub struct InviteChannelCollaboratorBody {
     /// Local user username to invite
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_handle: Option<String>,
@@ -17337,7 +17300,7 @@ pub struct InviteVideoChannelCollaboratorBody {
 
 /// The response of `POST /api/v1/video-channels/{channelHandle}/collaborators/invite` (status 200).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct InviteVideoChannelCollaboratorResponse {
+pub struct InviteChannelCollaboratorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collaborator: Option<VideoChannelCollaborator>,
 }

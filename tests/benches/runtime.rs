@@ -258,9 +258,9 @@ const FILTERS: &[(&str, &str)] = &[
     ("search", "peertube & rust"),
 ];
 
-fn filtered(client: &Client) -> peertube_client::operations::GetVideos {
+fn filtered(client: &Client) -> peertube_client::operations::ListVideos {
     client
-        .get_videos()
+        .list_videos()
         .start(0)
         .count(25)
         .sort(VideosSort::PublishedAtDesc)
@@ -355,7 +355,7 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("list 100 videos (loopback HTTP)");
     group.bench_function("generated", |b| {
         b.to_async(&runtime)
-            .iter(|| async { client_full.get_videos().count(100).await.unwrap() })
+            .iter(|| async { client_full.list_videos().count(100).await.unwrap() })
     });
     group.bench_function("hand-written", |b| {
         b.to_async(&runtime).iter(|| async {

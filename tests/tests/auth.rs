@@ -46,7 +46,7 @@ async fn the_quick_start_logs_in_and_lists_videos() {
 
     let tokens = client.login("alice", PASSWORD).await.unwrap();
     let latest = client
-        .get_videos()
+        .list_videos()
         .sort(VideosSort::PublishedAtDesc)
         .count(10)
         .await
@@ -112,7 +112,7 @@ async fn two_factor_users_need_the_otp_header() {
         .login_with_otp("bob", "b0b pässword+1", "123456")
         .await
         .unwrap();
-    client.get_videos().await.unwrap();
+    client.list_videos().await.unwrap();
     assert_eq!(state.lock().unwrap().form_errors, Vec::<String>::new());
 }
 
@@ -123,7 +123,7 @@ async fn an_invalid_token_is_refreshed_once_and_the_request_retried() {
     client.login("alice", PASSWORD).await.unwrap();
     state.lock().unwrap().expire_access_tokens();
 
-    let list = client.get_videos().await.unwrap();
+    let list = client.list_videos().await.unwrap();
 
     assert_eq!(list.total, 1);
     let state = state.lock().unwrap();
@@ -182,7 +182,7 @@ async fn a_session_resumes_from_a_refresh_token() {
 
     let later = Client::new(&server.uri()).unwrap();
     let tokens = later.login_with_refresh_token(kept.clone()).await.unwrap();
-    later.get_videos().await.unwrap();
+    later.list_videos().await.unwrap();
 
     assert_ne!(
         tokens.refresh_token.as_ref(),
@@ -217,7 +217,7 @@ async fn unknown_enum_values_and_fields_still_decode() {
     let client = Client::new(&server.uri()).unwrap();
     client.login("alice", PASSWORD).await.unwrap();
 
-    let video = client.get_videos().await.unwrap().data.remove(0);
+    let video = client.list_videos().await.unwrap().data.remove(0);
 
     assert_eq!(video.privacy.unwrap().id, VideoPrivacySet::Other(42));
     assert_eq!(video.state.unwrap().id, VideoStateConstantId::Other(99));
@@ -261,7 +261,7 @@ async fn no_secret_appears_in_debug_output() {
 async fn list_videos_twenty_times_at_once(client: &Client) {
     let outcomes = concurrently(20, || {
         let client = client.clone();
-        async move { client.get_videos().await }
+        async move { client.list_videos().await }
     })
     .await;
     for outcome in outcomes {

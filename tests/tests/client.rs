@@ -4,10 +4,10 @@
 mod support;
 
 use futures_util::StreamExt;
-use peertube_client::operations::UploadResumableOutcome;
+use peertube_client::operations::UploadVideoChunkOutcome;
 use peertube_client::types::{
-    GetOAuthTokenBody, GetSyndicatedVideosFormat, OAuthTokenPassword, UpdateMe,
-    VideoUploadRequestLegacy, VideosSort,
+    GetOAuthTokenBody, GetVideosFeedFormat, OAuthTokenPassword, UpdateMe, VideoUploadRequestLegacy,
+    VideosSort,
 };
 use peertube_client::{Error, ErrorCode, FilePart};
 use serde_json::json;
@@ -37,7 +37,7 @@ async fn the_video_list_sends_filters_and_arrays_in_the_query() {
         .await;
 
     let list = client
-        .get_videos()
+        .list_videos()
         .count(5)
         .sort(VideosSort::CreatedAtDesc)
         .tags_one_of(["a b", "c&d"])
@@ -83,7 +83,7 @@ async fn path_parameters_are_percent_encoded() {
         .await;
 
     let channel = client
-        .get_video_channel("my channel@tube.example/x?y#z%")
+        .get_channel("my channel@tube.example/x?y#z%")
         .await
         .unwrap();
 
@@ -104,8 +104,8 @@ async fn id_or_uuid_parameters_take_numbers_and_strings() {
         .mount(&server)
         .await;
 
-    client.del_video(42).await.unwrap();
-    client.del_video("2y84q2MQUMWPbiEcxNXMgC").await.unwrap();
+    client.delete_video(42).await.unwrap();
+    client.delete_video("2y84q2MQUMWPbiEcxNXMgC").await.unwrap();
 
     let paths: Vec<String> = server
         .received_requests()
@@ -135,7 +135,7 @@ async fn a_json_body_is_sent_as_json_with_the_token() {
         auto_play_video: Some(false),
         ..UpdateMe::default()
     };
-    client.put_user_info(update).await.unwrap();
+    client.update_my_user(update).await.unwrap();
 
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "PUT");
@@ -211,7 +211,7 @@ async fn a_multipart_upload_streams_the_file_and_writes_typed_fields() {
         thumbnailfile: Some(FilePart::from_bytes(vec![0xff, 0xd8, 0xff]).file_name("thumb.jpg")),
         ..VideoUploadRequestLegacy::new("My video", 3, FilePart::from_path(&file))
     };
-    let uploaded = client.upload_legacy(upload).await.unwrap();
+    let uploaded = client.upload_video_legacy(upload).await.unwrap();
 
     assert_eq!(uploaded.video.and_then(|v| v.id), Some(12));
     let request = only_request(&server).await;
@@ -259,7 +259,7 @@ async fn a_missing_file_is_an_error_before_anything_is_sent() {
     let (server, client) = server().await;
     let upload =
         VideoUploadRequestLegacy::new("x", 1, FilePart::from_path("/nonexistent/clip.mp4"));
-    let error = client.upload_legacy(upload).await.unwrap_err();
+    let error = client.upload_video_legacy(upload).await.unwrap_err();
     assert!(matches!(error, Error::Request { .. }), "{error}");
     assert!(
         error.to_string().contains("/nonexistent/clip.mp4"),
@@ -278,15 +278,12 @@ async fn a_download_is_read_whole_or_streamed() {
         .mount(&server)
         .await;
 
-    let download = client
-        .get_static_web_videos_by_filename("clip 1.mp4")
-        .await
-        .unwrap();
+    let download = client.get_web_video_file("clip 1.mp4").await.unwrap();
     assert_eq!(download.content_type(), Some("video/mp4"));
     assert_eq!(download.bytes().await.unwrap(), file);
 
     let mut stream = client
-        .get_static_web_videos_by_filename("clip 1.mp4")
+        .get_web_video_file("clip 1.mp4")
         .await
         .unwrap()
         .stream();
@@ -306,10 +303,7 @@ async fn a_no_content_operation_returns_unit() {
         .expect(1)
         .mount(&server)
         .await;
-    client
-        .post_users_by_id_block(7, Default::default())
-        .await
-        .unwrap();
+    client.block_user(7, Default::default()).await.unwrap();
 }
 
 #[tokio::test]
@@ -324,7 +318,7 @@ async fn a_feed_is_text() {
         .await;
 
     let feed = client
-        .get_syndicated_videos(GetSyndicatedVideosFormat::Rss)
+        .get_videos_feed(GetVideosFeedFormat::Rss)
         .sort("-publishedAt")
         .await
         .unwrap();
@@ -434,7 +428,7 @@ async fn a_malformed_body_names_the_json_path() {
         .mount(&server)
         .await;
 
-    let error = client.get_videos().await.unwrap_err();
+    let error = client.list_videos().await.unwrap_err();
 
     let Error::Decode(decode) = &error else {
         panic!("expected a decode error, got {error}")
@@ -469,7 +463,7 @@ async fn the_video_stream_fetches_pages_until_total() {
     }
 
     let ids: Vec<i64> = client
-        .get_videos()
+        .list_videos()
         .count(2)
         .sort(VideosSort::PublishedAtDesc)
         .stream()
@@ -511,7 +505,7 @@ async fn the_stream_method_reads_lazily() {
     }
 
     let first: Vec<i64> = client
-        .get_videos_stream()
+        .list_videos_stream()
         .take(3)
         .map(|video| video.unwrap().id.unwrap())
         .collect()
@@ -537,12 +531,12 @@ async fn a_large_chunk_goes_out_in_pieces_with_its_length_and_308_is_an_outcome(
     let chunk: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
 
     let outcome = client
-        .upload_resumable("abc", "bytes 0-199999/1000000", chunk.clone())
+        .upload_video_chunk("abc", "bytes 0-199999/1000000", chunk.clone())
         .await
         .unwrap();
 
     assert!(
-        matches!(&outcome, UploadResumableOutcome::ResumeIncomplete { range } if range.as_deref() == Some("bytes=0-199999")),
+        matches!(&outcome, UploadVideoChunkOutcome::ResumeIncomplete { range } if range.as_deref() == Some("bytes=0-199999")),
         "{outcome:?}"
     );
     let request = only_request(&server).await;
@@ -564,7 +558,7 @@ async fn a_true_or_false_query_enum_takes_a_bool() {
         .await;
 
     client
-        .get_videos()
+        .list_videos()
         .nsfw(false)
         .skip_count(true)
         .await
@@ -586,7 +580,7 @@ async fn a_list_stream_is_read_with_next_without_pinning() {
         .mount(&server)
         .await;
 
-    let mut videos = client.get_videos().stream();
+    let mut videos = client.list_videos().stream();
     let mut read = 0;
     while let Some(video) = videos.next().await {
         video.unwrap();
@@ -606,7 +600,7 @@ async fn a_refused_connection_says_so_in_the_message() {
         .port();
     let client = peertube_client::Client::new(&format!("http://127.0.0.1:{port}")).unwrap();
 
-    let error = client.get_videos().await.unwrap_err();
+    let error = client.list_videos().await.unwrap_err();
 
     assert!(matches!(error, Error::Transport { .. }), "{error}");
     assert!(
@@ -668,7 +662,7 @@ async fn an_import_sends_its_source_from_the_one_of_as_a_part_of_its_own() {
 #[tokio::test]
 async fn studio_tasks_go_as_indexed_parts_with_their_name_and_options() {
     use peertube_client::types::{
-        PostVideosByIdStudioEditBody, VideoStudioCreateTaskItem, VideoStudioCreateTaskItemCut,
+        CreateVideoStudioTaskBody, VideoStudioCreateTaskItem, VideoStudioCreateTaskItemCut,
         VideoStudioCreateTaskItemCutOptions,
     };
     let (server, client) = server().await;
@@ -683,9 +677,9 @@ async fn studio_tasks_go_as_indexed_parts_with_their_name_and_options() {
             end: Some(60),
         }),
     };
-    let body = PostVideosByIdStudioEditBody::new(vec![VideoStudioCreateTaskItem::Cut(cut)]);
+    let body = CreateVideoStudioTaskBody::new(vec![VideoStudioCreateTaskItem::Cut(cut)]);
     client
-        .post_videos_by_id_studio_edit(peertube_client::types::IdOrUUID::Id(12), body)
+        .create_video_studio_task(peertube_client::types::IdOrUUID::Id(12), body)
         .await
         .unwrap();
     let request = only_request(&server).await;

@@ -75,42 +75,38 @@ async fn decode(client: &Client, row: &Row) -> Result<Value, Error> {
             }
             ("GET", "/api/v1/accounts/{name}", _) => encoded(&client.get_account("x").await?),
             ("GET", "/api/v1/accounts/{name}/video-channels", _) => {
-                encoded(&client.get_accounts_by_name_video_channels("x").await?)
+                encoded(&client.list_account_channels("x").await?)
             }
             ("GET", "/api/v1/accounts/{name}/videos", _) => {
-                encoded(&client.get_account_videos("x").await?)
+                encoded(&client.list_account_videos("x").await?)
             }
             ("GET", "/api/v1/video-channels/{channelHandle}", _) => {
-                encoded(&client.get_video_channel("x").await?)
+                encoded(&client.get_channel("x").await?)
             }
-            ("GET", "/api/v1/video-channels/{channelHandle}/video-playlists", _) => encoded(
-                &client
-                    .get_video_channels_by_channel_handle_video_playlists("x")
-                    .await?,
-            ),
+            ("GET", "/api/v1/video-channels/{channelHandle}/video-playlists", _) => {
+                encoded(&client.list_channel_playlists("x").await?)
+            }
             ("GET", "/api/v1/video-channels/{channelHandle}/videos", _) => {
-                encoded(&client.get_video_channel_videos("x").await?)
+                encoded(&client.list_channel_videos("x").await?)
             }
             ("GET", "/api/v1/videos/{id}/comment-threads", _) => {
-                encoded(&client.get_videos_by_id_comment_threads(1).await?)
+                encoded(&client.list_comment_threads(1).await?)
             }
-            ("GET", "/api/v1/videos/{id}/comment-threads/{threadId}", _) => encoded(
-                &client
-                    .get_videos_by_id_comment_threads_by_thread_id(1, 2)
-                    .await?,
-            ),
+            ("GET", "/api/v1/videos/{id}/comment-threads/{threadId}", _) => {
+                encoded(&client.get_comment_thread(1, 2).await?)
+            }
             ("GET", "/api/v1/video-playlists/{playlistId}", _) => {
-                encoded(&client.get_video_playlists_by_playlist_id(1).await?)
+                encoded(&client.get_playlist(1).await?)
             }
             ("GET", "/api/v1/videos/{id}", _) => encoded(&client.get_video(1).await?),
             ("GET", "/api/v1/videos/{id}/captions", _) => {
-                encoded(&client.get_video_captions(1).await?)
+                encoded(&client.list_video_captions(1).await?)
             }
             ("GET", "/api/v1/search/videos", _) => encoded(&client.search_videos("x").await?),
             ("GET", "/api/v1/videos/{id}/storyboards", _) => {
                 encoded(&client.list_video_storyboards(1).await?)
             }
-            ("GET", "/api/v1/videos", _) => encoded(&client.get_videos().await?),
+            ("GET", "/api/v1/videos", _) => encoded(&client.list_videos().await?),
             ("GET", "/api/v1/oauth-clients/local", _) => encoded(&client.get_oauth_client().await?),
             ("POST", "/api/v1/users/token", _) => {
                 let body =

@@ -235,10 +235,7 @@ async fn a_public_file_follows_to_another_origin_without_the_token() {
     let client = client(&server.url("/"));
     client.set_access_token("access-token");
 
-    let file = client
-        .get_static_web_videos_by_filename("clip.mp4")
-        .await
-        .unwrap();
+    let file = client.get_web_video_file("clip.mp4").await.unwrap();
 
     assert_eq!(file.bytes().await.unwrap(), &b"file"[..]);
     let fetched = storage.received();
@@ -280,8 +277,8 @@ async fn path_parameters_that_change_the_endpoint_are_errors_before_sending() {
     let client = client(&server.url("/"));
 
     let errors = [
-        client.del_video("..").await.unwrap_err(),
-        client.del_video(".").await.unwrap_err(),
+        client.delete_video("..").await.unwrap_err(),
+        client.delete_video(".").await.unwrap_err(),
         client.get_account("").await.unwrap_err(),
         client.get_account("a\r\nb").await.unwrap_err(),
         client.get_video("x\ty").await.unwrap_err(),
@@ -304,12 +301,12 @@ async fn transport_errors_show_no_secret_of_the_query() {
     let client = client(&closed_port().await);
 
     let file = client
-        .get_static_web_videos_private_by_filename("clip.mp4")
+        .get_private_web_video_file("clip.mp4")
         .video_file_token("file-token-secret")
         .await
         .unwrap_err();
     let feed = client
-        .get_syndicated_subscription_videos("rss", "7", "feed-token-secret")
+        .get_subscription_videos_feed("rss", "7", "feed-token-secret")
         .await
         .unwrap_err();
 
@@ -328,7 +325,7 @@ async fn redirect_errors_show_no_secret_of_the_query() {
     let client = client(&server.url("/"));
 
     let error = client
-        .get_static_web_videos_private_by_filename("clip.mp4")
+        .get_private_web_video_file("clip.mp4")
         .video_file_token("file-token-secret")
         .await
         .unwrap_err();
@@ -374,7 +371,7 @@ async fn a_refused_refresh_is_tried_once_for_fifty_waiters_and_never_again() {
 
     let outcomes = concurrently(50, || {
         let client = client.clone();
-        async move { client.get_videos().await }
+        async move { client.list_videos().await }
     })
     .await;
 
@@ -390,7 +387,7 @@ async fn a_refused_refresh_is_tried_once_for_fifty_waiters_and_never_again() {
     assert_eq!(token_requests, 2, "the login, and one refresh");
     assert!(!client.is_authenticated(), "the dead tokens are dropped");
 
-    let next = client.get_videos().await.unwrap_err();
+    let next = client.list_videos().await.unwrap_err();
     assert!(matches!(next, Error::SessionExpired { .. }), "{next}");
     let counts = {
         let state = state.lock().unwrap();
@@ -403,7 +400,7 @@ async fn a_refused_refresh_is_tried_once_for_fifty_waiters_and_never_again() {
     );
 
     client.logout();
-    let anonymous = client.get_videos().await.unwrap_err();
+    let anonymous = client.list_videos().await.unwrap_err();
     assert_eq!(
         anonymous.code(),
         Some(ErrorCode::InvalidToken),
@@ -429,7 +426,7 @@ async fn a_hanging_token_endpoint_fails_every_waiter_at_once_and_keeps_the_sessi
 
     let outcomes = concurrently(50, || {
         let client = client.clone();
-        async move { client.get_videos().await }
+        async move { client.list_videos().await }
     })
     .await;
     for error in outcomes.into_iter().map(Result::unwrap_err) {
@@ -447,7 +444,7 @@ async fn a_hanging_token_endpoint_fails_every_waiter_at_once_and_keeps_the_sessi
         client.is_authenticated(),
         "a refresh that timed out may succeed later"
     );
-    let again = client.get_videos().await.unwrap_err();
+    let again = client.list_videos().await.unwrap_err();
     assert!(matches!(again, Error::Refresh { .. }), "{again}");
     assert_eq!(server.count(TOKEN_PATH), 2, "the next call tries again");
 }
@@ -487,14 +484,11 @@ async fn a_download_that_stalls_times_out_and_one_that_trickles_does_not() {
     let client = client(&server.url("/"));
 
     // 16 pieces 50 ms apart: twice the 400 ms read timeout in all, never 400 ms of silence.
-    let file = client
-        .get_static_web_videos_by_filename("slow.mp4")
-        .await
-        .unwrap();
+    let file = client.get_web_video_file("slow.mp4").await.unwrap();
     assert_eq!(file.bytes().await.unwrap().len(), 16_000);
 
     let mut stream = client
-        .get_static_web_videos_by_filename("stalled.mp4")
+        .get_web_video_file("stalled.mp4")
         .await
         .unwrap()
         .stream();
@@ -564,7 +558,7 @@ async fn a_restored_session_refreshes() {
     let later = client(&server.uri());
     let saved: SavedSession = serde_json::from_str(&written).unwrap();
     later.restore_session(saved).unwrap();
-    let list = later.get_videos().await.unwrap();
+    let list = later.list_videos().await.unwrap();
 
     assert_eq!(list.total, 1);
     assert_eq!(state.lock().unwrap().refreshes, 1);
@@ -575,7 +569,7 @@ async fn a_restored_session_refreshes() {
     state.lock().unwrap().expire_access_tokens();
     let bare = client(&server.uri());
     bare.set_tokens(later.tokens().unwrap());
-    bare.get_videos().await.unwrap();
+    bare.list_videos().await.unwrap();
     assert_eq!(state.lock().unwrap().refreshes, 2);
 }
 
@@ -731,7 +725,7 @@ async fn a_server_that_ignores_start_ends_the_stream_with_an_error() {
     .await;
     let client = client(&server.url("/"));
 
-    let items: Vec<_> = client.get_videos_stream().take(10).collect().await;
+    let items: Vec<_> = client.list_videos_stream().take(10).collect().await;
 
     assert_eq!(items.len(), 3, "two items, then the error");
     assert!(
@@ -766,7 +760,7 @@ async fn no_error_or_debug_output_shows_a_credential() {
     client.set_access_token("access-token-secret");
 
     let login = client.login("alice", PASSWORD).await.unwrap_err();
-    let decode = client.get_live_id(1).await.unwrap_err();
+    let decode = client.get_live(1).await.unwrap_err();
     let failed = client.get_video(1).await.unwrap_err();
     let video: VideoDetails = serde_json::from_value(video()).unwrap();
 

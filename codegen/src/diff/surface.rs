@@ -324,6 +324,7 @@ pub(super) fn rust_type(model: &Model, expr: &TypeExpr) -> String {
         TypeExpr::Uuid => "Uuid".to_owned(),
         TypeExpr::Binary => "FilePart".to_owned(),
         TypeExpr::Secret => "Secret".to_owned(),
+        TypeExpr::OAuthClient => "OAuthClient".to_owned(),
         TypeExpr::Json => "Value".to_owned(),
         TypeExpr::JsonObject => "Map<String, Value>".to_owned(),
         TypeExpr::List(inner) => format!("Vec<{}>", rust_type(model, inner)),

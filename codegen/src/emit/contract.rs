@@ -280,6 +280,10 @@ fn value(model: &Model, ty: &TypeExpr, docs: Option<&Docs>, depth: usize) -> Tok
             peertube_client::FilePart::from_bytes(bytes::Bytes::from_static(b"contract sweep"))
                 .file_name("file.bin")
         ),
+        TypeExpr::OAuthClient => quote!(peertube_client::OAuthClient {
+            client_id: String::from("client"),
+            client_secret: peertube_client::Secret::new("secret"),
+        }),
         TypeExpr::Json => quote!(serde_json::json!({})),
         TypeExpr::JsonObject => quote!(serde_json::Map::new()),
         TypeExpr::List(item) => {

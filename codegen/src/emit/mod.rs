@@ -69,23 +69,82 @@ const RUNTIME: &[(&str, &str)] = &[
 ];
 
 /// PeerTube's resumable uploads as methods of `Client`: runtime code written (and declared in
-/// `lib.rs`) only for a document that has every method it calls.
-const UPLOAD_FAMILIES: (&str, &str, &[&str]) = (
+/// `lib.rs`) only for a document that has every route it calls. It finds their operations by
+/// role (`info::uploads::VIDEO_INIT`), whatever the names file calls their methods.
+const UPLOAD_FAMILIES: (&str, &str, &[(&str, &str, &str)]) = (
     "src/runtime/upload/families.rs",
     include_str!("../../runtime/upload/families.rs"),
     &[
-        "get_config",
-        "upload_resumable_init",
-        "upload_resumable",
-        "upload_resumable_cancel",
-        "replace_video_source_resumable_init",
-        "replace_video_source_resumable",
-        "replace_video_source_resumable_cancel",
-        "user_import_resumable_init",
-        "user_import_resumable",
-        "user_import_resumable_cancel",
+        ("CONFIG", "get", "/api/v1/config"),
+        ("VIDEO_INIT", "post", "/api/v1/videos/upload-resumable"),
+        ("VIDEO_CHUNK", "put", "/api/v1/videos/upload-resumable"),
+        ("VIDEO_CANCEL", "delete", "/api/v1/videos/upload-resumable"),
+        (
+            "SOURCE_INIT",
+            "post",
+            "/api/v1/videos/{id}/source/replace-resumable",
+        ),
+        (
+            "SOURCE_CHUNK",
+            "put",
+            "/api/v1/videos/{id}/source/replace-resumable",
+        ),
+        (
+            "SOURCE_CANCEL",
+            "delete",
+            "/api/v1/videos/{id}/source/replace-resumable",
+        ),
+        (
+            "USER_IMPORT_INIT",
+            "post",
+            "/api/v1/users/{userId}/imports/import-resumable",
+        ),
+        (
+            "USER_IMPORT_CHUNK",
+            "put",
+            "/api/v1/users/{userId}/imports/import-resumable",
+        ),
+        (
+            "USER_IMPORT_CANCEL",
+            "delete",
+            "/api/v1/users/{userId}/imports/import-resumable",
+        ),
     ],
 );
+
+/// The operations at `routes` (role, method, path), with their roles, if the model has them all.
+fn operations_at<'m>(
+    model: &'m Model,
+    routes: &[(&'static str, &str, &str)],
+) -> Option<Vec<(&'static str, &'m crate::model::Operation)>> {
+    routes
+        .iter()
+        .map(|(role, method, path)| {
+            let at = |o: &&crate::model::Operation| o.method == *method && o.path == *path;
+            model.operations.iter().find(at).map(|o| (*role, o))
+        })
+        .collect()
+}
+
+/// `operation_info::uploads`: the operations the upload runtime calls, by role.
+fn upload_roles(model: &Model) -> TokenStream {
+    let Some(operations) = operations_at(model, UPLOAD_FAMILIES.2) else {
+        return TokenStream::new();
+    };
+    let uses = operations.iter().map(|(role, op)| {
+        let (role, info) = (
+            Ident::new(role, Span::call_site()),
+            operations::info_ident(op),
+        );
+        quote!(pub(crate) use super::#info as #role;)
+    });
+    quote! {
+        /// The operations the resumable uploads call, by role.
+        pub(crate) mod uploads {
+            #(#uses)*
+        }
+    }
+}
 
 /// Examples shipped with the crate (compiled by `cargo build --examples` and CI's clippy),
 /// with the methods each calls: an example is written only for a document that has them all,
@@ -94,17 +153,17 @@ const EXAMPLES: &[(&str, &str, &[&str])] = &[
     (
         "examples/login.rs",
         include_str!("../../examples/login.rs"),
-        &["get_videos"],
+        &["list_videos"],
     ),
     (
         "examples/resume.rs",
         include_str!("../../examples/resume.rs"),
-        &["get_user_info"],
+        &["get_my_user"],
     ),
     (
         "examples/upload.rs",
         include_str!("../../examples/upload.rs"),
-        UPLOAD_FAMILIES.2,
+        &["upload_video"],
     ),
     // Shared by the examples below (not an example itself: cargo reads only `examples/*.rs`
     // and `examples/*/main.rs`).
@@ -116,53 +175,53 @@ const EXAMPLES: &[(&str, &str, &[&str])] = &[
     (
         "examples/search.rs",
         include_str!("../../examples/search.rs"),
-        &["search_videos", "get_video_channel_videos"],
+        &["search_videos", "list_channel_videos"],
     ),
     (
         "examples/video.rs",
         include_str!("../../examples/video.rs"),
-        &["get_video", "get_video_captions"],
+        &["get_video", "list_video_captions"],
     ),
     (
         "examples/comment.rs",
         include_str!("../../examples/comment.rs"),
         &[
-            "post_videos_by_id_comment_threads",
-            "post_videos_by_id_comments_by_comment_id",
-            "get_videos_by_id_comment_threads_by_thread_id",
+            "create_comment_thread",
+            "reply_to_comment",
+            "get_comment_thread",
         ],
     ),
     (
         "examples/rate.rs",
         include_str!("../../examples/rate.rs"),
         &[
-            "put_videos_by_id_rate",
-            "get_users_me_videos_by_video_id_or_uuid_rating",
+            "rate_video",
+            "get_my_video_rating",
         ],
     ),
     (
         "examples/subscribe.rs",
         include_str!("../../examples/subscribe.rs"),
         &[
-            "post_users_me_subscriptions",
-            "delete_users_me_subscriptions_by_subscription_handle",
-            "get_users_me_subscriptions",
-            "get_users_me_subscriptions_videos",
+            "subscribe",
+            "unsubscribe",
+            "list_my_subscriptions",
+            "list_my_subscription_videos",
         ],
     ),
     (
         "examples/playlist.rs",
         include_str!("../../examples/playlist.rs"),
         &[
-            "add_playlist",
-            "add_video_playlist_video",
-            "get_video_playlist_videos",
+            "create_playlist",
+            "add_playlist_video",
+            "list_playlist_videos",
         ],
     ),
     (
         "examples/admin.rs",
         include_str!("../../examples/admin.rs"),
-        &["add_video_block", "get_abuses", "get_users", "get_jobs"],
+        &["block_video", "list_abuses", "list_users", "list_jobs"],
     ),
 ];
 
@@ -263,17 +322,20 @@ pub fn files(model: &Model) -> Vec<FileKind> {
         );
     }
     files.extend((0..RUNTIME.len()).map(FileKind::Runtime));
-    if has_methods(model, UPLOAD_FAMILIES.2) {
+    if operations_at(model, UPLOAD_FAMILIES.2).is_some() {
         files.push(FileKind::UploadFamilies);
     }
     files
 }
 
-/// Whether the model has an operation method of each name.
+/// Whether the crate has a method of each name: an operation's, or one the upload runtime
+/// defines (written when the document has its routes).
 fn has_methods(model: &Model, names: &[&str]) -> bool {
-    names
-        .iter()
-        .all(|name| model.operations.iter().any(|o| o.name.as_str() == *name))
+    let uploads = operations_at(model, UPLOAD_FAMILIES.2).is_some();
+    names.iter().all(|name| {
+        model.operations.iter().any(|o| o.name.as_str() == *name)
+            || (uploads && UPLOAD_FAMILIES.1.contains(&format!("pub fn {name}(")))
+    })
 }
 
 /// The contract sweep of the `tests` crate, at its path from the repository's root.
@@ -299,7 +361,11 @@ pub fn emit_file(model: &Model, package: Package<'_>, file: FileKind) -> Emitted
         ),
         FileKind::OperationInfo => (
             "src/operation_info.rs",
-            Content::Rust(operations::operation_info_module(model)),
+            Content::Rust({
+                let mut module = operations::operation_info_module(model);
+                module.extend(upload_roles(model));
+                module
+            }),
         ),
         FileKind::ErrorCodes => (
             "src/error_code.rs",
@@ -357,11 +423,11 @@ pub fn doc_attrs(lines: &[String]) -> TokenStream {
 const GUIDE: (&str, &[&str]) = (
     include_str!("guide.md"),
     &[
-        "get_videos",
-        "get_user_info",
+        "list_videos",
+        "get_my_user",
         "search_videos",
-        "add_playlist",
-        "get_video_channel_videos",
+        "create_playlist",
+        "list_channel_videos",
         "get_video",
     ],
 );
@@ -426,7 +492,7 @@ fn lib_rs(model: &Model) -> TokenStream {
             mod document_examples;
         }
     });
-    let upload_families = has_methods(model, UPLOAD_FAMILIES.2).then(|| {
+    let upload_families = operations_at(model, UPLOAD_FAMILIES.2).is_some().then(|| {
         quote! {
             #[path = "runtime/upload/families.rs"]
             mod upload_families;
@@ -526,7 +592,7 @@ fn readme(model: &Model, package: Package<'_>) -> String {
             "```rust\n\
              let client = {lib}::Client::new(\"https://peertube.example.com\")?;\n\
              client.login(\"alice\", \"password\").await?;\n\
-             let latest = client.get_videos().count(10).await?;\n\
+             let latest = client.list_videos().count(10).await?;\n\
              ```\n\n\
              The examples (`cargo run --example login`, `--example resume`) show the whole quick start.\n\n"
         ));

@@ -187,7 +187,7 @@ fn secret_fields(model: &Model) -> Vec<String> {
     names
 }
 
-fn info_ident(op: &Operation) -> Ident {
+pub(super) fn info_ident(op: &Operation) -> Ident {
     format_ident!("{}", op.name.as_str().to_ascii_uppercase())
 }
 
@@ -272,7 +272,9 @@ fn method_docs(op: &Operation) -> TokenStream {
             op.stem
         ));
     }
-    doc_attrs(&lines)
+    let docs = doc_attrs(&lines);
+    let aliases = crate::naming::route_aliases(&op.method, &op.path);
+    quote!(#docs #(#[doc(alias = #aliases)])*)
 }
 
 /// The type of a method argument or setter for a parameter, and how to turn it into the

@@ -217,6 +217,7 @@ fn tokens_for(model: &Model, expr: &TypeExpr, qualify: bool) -> TokenStream {
         TypeExpr::Uuid => quote!(uuid::Uuid),
         TypeExpr::Binary => quote!(crate::FilePart),
         TypeExpr::Secret => quote!(crate::Secret),
+        TypeExpr::OAuthClient => quote!(crate::OAuthClient),
         TypeExpr::Json => quote!(serde_json::Value),
         TypeExpr::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         TypeExpr::List(inner) => {

@@ -78,10 +78,13 @@ pub fn build(
     box_cycles(&mut defs);
     let order = output_order(&defs, component_names, &skeletons);
 
+    let oauth = conventions.login(
+        resolved.password_token_url.as_deref(),
+        &operations,
+        &mut defs,
+    );
     let external_docs = resolved.info.external_docs.as_deref();
-    conventions.link_documentation(&mut defs, &mut operations, external_docs);
-
-    let oauth = conventions.login(resolved.password_token_url.as_deref(), &operations, &defs);
+    conventions.link_documentation(&mut defs, &mut operations, external_docs, oauth.as_ref());
     let info = &resolved.info;
     let api = ApiInfo {
         title: info.title.clone(),

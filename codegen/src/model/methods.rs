@@ -1,6 +1,7 @@
-//! Every operation, named: the method of `Client` (its `operationId` in snake_case, else one
-//! built from the method and the path) and the stem of its types. Names the names file pins
-//! are taken first; a name taken already gets the next best, with a warning.
+//! Every operation, named: the method of `Client` and the stem of its types. Names the names
+//! file pins are taken first; an operation it misses (when it pins any) is named after its
+//! `operationId` in snake_case, else after its method and path, with a warning; a name taken
+//! already gets the next best, with a warning.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -124,6 +125,20 @@ pub fn skeletons<'a>(
                     ))
                     .at(&pointer)
                     .hint(hint),
+                );
+            }
+            // With a names file, every operation should be in it: a new one in a new document
+            // generates, but under a stopgap name the maintainer is told about.
+            if pinned_name.is_none() && !overrides.is_empty() {
+                diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "`{key}` has no name in the names file; its method is `{}` for now",
+                        claimed.name
+                    ))
+                    .at(&pointer)
+                    .hint(format!(
+                        "add `{key}: verb_noun` to the names file, by the rules at its top"
+                    )),
                 );
             }
             let stem = match pinned_name {

@@ -290,6 +290,9 @@ pub enum TypeExpr {
     /// A string that is a credential (see [`crate::naming::is_secret_name`]): its `Debug`
     /// output hides it.
     Secret,
+    /// The runtime's `OAuthClient` (`client_id`, `client_secret`): what the login flow's
+    /// client operation answers, and what the session logs in with, as one type.
+    OAuthClient,
     /// No type information: any JSON value.
     Json,
     /// An object with no declared properties: any JSON object.

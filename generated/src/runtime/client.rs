@@ -40,7 +40,7 @@ pub(crate) trait ApiDocument {
 /// ```no_run
 /// # async fn run() -> Result<(), peertube_client::Error> {
 /// let client = peertube_client::Client::new("https://peertube.example.com")?;
-/// let videos = client.get_videos().count(5).await?;
+/// let videos = client.list_videos().count(5).await?;
 /// # Ok(())
 /// # }
 /// ```
@@ -225,7 +225,7 @@ impl Client {
     ///         client.login("alice", "password").await?;
     ///     }
     /// }
-    /// let me = client.get_user_info().await?;
+    /// let me = client.get_my_user().await?;
     /// // Later, and before the process ends: the tokens may have been refreshed.
     /// if let Some(session) = client.session() {
     ///     // Secrets are written only through this explicit call; keep the file private.

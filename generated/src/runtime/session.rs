@@ -54,7 +54,9 @@ pub struct Tokens {
 }
 
 /// The OAuth client of a server: PeerTube gives every server one, for its users to log in.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// [`Client::login`](crate::Client::login) asks the server for it; the operation that hands
+/// it out answers this type too (`types::OAuthClient` is this type).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OAuthClient {
     pub client_id: String,
     pub client_secret: Secret,
@@ -208,12 +210,6 @@ struct TokenResponse {
     refresh_token: Option<Secret>,
     #[serde(default)]
     expires_in: Option<i64>,
-}
-
-#[derive(Deserialize)]
-struct ClientResponse {
-    client_id: String,
-    client_secret: Secret,
 }
 
 /// How to get tokens.
@@ -492,11 +488,7 @@ impl Session {
         })?;
         let response = http.send(&http.call(operation, path), None).await?;
         own_server(http, operation, &response)?;
-        let decoded: ClientResponse = response::json(operation, response).await?;
-        let oauth = OAuthClient {
-            client_id: decoded.client_id,
-            client_secret: decoded.client_secret,
-        };
+        let oauth: OAuthClient = response::json(operation, response).await?;
         self.set_oauth_client(oauth.clone());
         Ok(oauth)
     }

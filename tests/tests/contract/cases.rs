@@ -17,52 +17,44 @@ pub const OPERATIONS: usize = 304;
 pub fn cases() -> Vec<Case> {
     Vec::from([
         Case {
-            name: "get_static_web_videos_by_filename",
+            name: "get_web_video_file",
             method: "GET",
             path: "/static/web-videos/{filename}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .get_static_web_videos_by_filename(String::from("a"))
-                    .await
-                    .map(drop)
+                client.get_web_video_file(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "get_static_web_videos_private_by_filename",
+            name: "get_private_web_video_file",
             method: "GET",
             path: "/static/web-videos/private/{filename}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_static_web_videos_private_by_filename(String::from("a"))
+                    .get_private_web_video_file(String::from("a"))
                     .video_file_token(peertube_client::Secret::new("a"))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_static_streaming_playlists_hls_by_filename",
+            name: "get_hls_file",
             method: "GET",
             path: "/static/streaming-playlists/hls/{filename}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .get_static_streaming_playlists_hls_by_filename(String::from("a"))
-                    .await
-                    .map(drop)
+                client.get_hls_file(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "get_static_streaming_playlists_hls_private_by_filename",
+            name: "get_private_hls_file",
             method: "GET",
             path: "/static/streaming-playlists/hls/private/{filename}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_static_streaming_playlists_hls_private_by_filename(
-                        String::from("a"),
-                    )
+                    .get_private_hls_file(String::from("a"))
                     .video_file_token(peertube_client::Secret::new("a"))
                     .reinject_video_file_token(true)
                     .await
@@ -70,29 +62,26 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_download_videos_generate_by_video_id_or_uuid",
+            name: "download_video",
             method: "GET",
             path: "/download/videos/generate/{videoIdOrUUID}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_download_videos_generate_by_video_id_or_uuid(
-                        types::VideoIdOrUUID::Id(42i64),
-                        vec![1i64],
-                    )
+                    .download_video(types::VideoIdOrUUID::Id(42i64), vec![1i64])
                     .video_file_token(peertube_client::Secret::new("a"))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_syndicated_comments",
+            name: "get_comments_feed",
             method: "GET",
             path: "/feeds/video-comments.{format}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_syndicated_comments(types::GetSyndicatedCommentsFormat::Xml)
+                    .get_comments_feed(types::GetCommentsFeedFormat::Xml)
                     .video_id(String::from("a"))
                     .account_id(String::from("a"))
                     .account_name(String::from("a"))
@@ -103,13 +92,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_syndicated_videos",
+            name: "get_videos_feed",
             method: "GET",
             path: "/feeds/videos.{format}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_syndicated_videos(types::GetSyndicatedVideosFormat::Xml)
+                    .get_videos_feed(types::GetVideosFeedFormat::Xml)
                     .account_id(String::from("a"))
                     .account_name(String::from("a"))
                     .video_channel_id(String::from("a"))
@@ -126,14 +115,14 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_syndicated_subscription_videos",
+            name: "get_subscription_videos_feed",
             method: "GET",
             path: "/feeds/subscriptions.{format}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_syndicated_subscription_videos(
-                        types::GetSyndicatedSubscriptionVideosFormat::Xml,
+                    .get_subscription_videos_feed(
+                        types::GetSubscriptionVideosFeedFormat::Xml,
                         String::from("a"),
                         peertube_client::Secret::new("a"),
                     )
@@ -149,17 +138,17 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_videos_podcast_feed",
+            name: "get_podcast_feed",
             method: "GET",
             path: "/feeds/podcast/videos.xml",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_videos_podcast_feed()
+                    .get_podcast_feed()
                     .video_channel_id(String::from("a"))
                     .playlist_id(String::from("a"))
                     .enclosure_preference(
-                        types::GetVideosPodcastFeedEnclosurePreference::VideoOnly,
+                        types::GetPodcastFeedEnclosurePreference::VideoOnly,
                     )
                     .await
                     .map(drop)
@@ -175,13 +164,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_account_videos",
+            name: "list_account_videos",
             method: "GET",
             path: "/api/v1/accounts/{name}/videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_account_videos(String::from("a"))
+                    .list_account_videos(String::from("a"))
                     .start(1i64)
                     .count(1i64)
                     .skip_count(types::SkipCount::True)
@@ -211,13 +200,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_account_followers",
+            name: "list_account_followers",
             method: "GET",
             path: "/api/v1/accounts/{name}/followers",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_account_followers(String::from("a"))
+                    .list_account_followers(String::from("a"))
                     .start(1i64)
                     .count(1i64)
                     .sort(types::FollowersSort::CreatedAt)
@@ -227,13 +216,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_accounts",
+            name: "list_accounts",
             method: "GET",
             path: "/api/v1/accounts",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_accounts()
+                    .list_accounts()
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -265,13 +254,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "put_custom_config",
+            name: "update_custom_config",
             method: "PUT",
             path: "/api/v1/config/custom",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_custom_config(types::ServerConfigCustom {
+                    .update_custom_config(types::ServerConfigCustom {
                         instance: None,
                         theme: None,
                         services: None,
@@ -306,22 +295,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "del_custom_config",
+            name: "delete_custom_config",
             method: "DELETE",
             path: "/api/v1/config/custom",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.del_custom_config().await.map(drop)
+                client.delete_custom_config().await.map(drop)
             }),
         },
         Case {
-            name: "post_config_instance_banner_pick",
+            name: "update_instance_banner",
             method: "POST",
             path: "/api/v1/config/instance-banner/pick",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_config_instance_banner_pick(types::PostConfigInstanceBannerPickBody {
+                    .update_instance_banner(types::UpdateInstanceBannerBody {
                         bannerfile: None,
                     })
                     .await
@@ -329,22 +318,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_config_instance_banner",
+            name: "delete_instance_banner",
             method: "DELETE",
             path: "/api/v1/config/instance-banner",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.delete_config_instance_banner().await.map(drop)
+                client.delete_instance_banner().await.map(drop)
             }),
         },
         Case {
-            name: "post_config_instance_avatar_pick",
+            name: "update_instance_avatar",
             method: "POST",
             path: "/api/v1/config/instance-avatar/pick",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_config_instance_avatar_pick(types::PostConfigInstanceAvatarPickBody {
+                    .update_instance_avatar(types::UpdateInstanceAvatarBody {
                         avatarfile: None,
                     })
                     .await
@@ -352,24 +341,24 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_config_instance_avatar",
+            name: "delete_instance_avatar",
             method: "DELETE",
             path: "/api/v1/config/instance-avatar",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.delete_config_instance_avatar().await.map(drop)
+                client.delete_instance_avatar().await.map(drop)
             }),
         },
         Case {
-            name: "post_config_instance_logo_by_logo_type_pick",
+            name: "update_instance_logo",
             method: "POST",
             path: "/api/v1/config/instance-logo/{logoType}/pick",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_config_instance_logo_by_logo_type_pick(
+                    .update_instance_logo(
                         types::LogoTypeParam::Favicon,
-                        types::PostConfigInstanceLogoByLogoTypePickBody {
+                        types::UpdateInstanceLogoBody {
                             logofile: None,
                         },
                     )
@@ -378,36 +367,32 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_config_instance_logo_by_logo_type",
+            name: "delete_instance_logo",
             method: "DELETE",
             path: "/api/v1/config/instance-logo/{logoType}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .delete_config_instance_logo_by_logo_type(
-                        types::LogoTypeParam::Favicon,
-                    )
+                    .delete_instance_logo(types::LogoTypeParam::Favicon)
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_custom_pages_homepage_instance",
+            name: "get_homepage",
             method: "GET",
             path: "/api/v1/custom-pages/homepage/instance",
             unchecked: &[],
-            call: |client| Box::pin(async move {
-                client.get_custom_pages_homepage_instance().await.map(drop)
-            }),
+            call: |client| Box::pin(async move { client.get_homepage().await.map(drop) }),
         },
         Case {
-            name: "put_custom_pages_homepage_instance",
+            name: "update_homepage",
             method: "PUT",
             path: "/api/v1/custom-pages/homepage/instance",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_custom_pages_homepage_instance(types::PutCustomPagesHomepageInstanceBody {
+                    .update_homepage(types::UpdateHomepageBody {
                         content: None,
                     })
                     .await
@@ -415,31 +400,27 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_jobs_pause",
+            name: "pause_jobs",
             method: "POST",
             path: "/api/v1/jobs/pause",
             unchecked: &[],
-            call: |client| Box::pin(async move {
-                client.post_jobs_pause().await.map(drop)
-            }),
+            call: |client| Box::pin(async move { client.pause_jobs().await.map(drop) }),
         },
         Case {
-            name: "post_jobs_resume",
+            name: "resume_jobs",
             method: "POST",
             path: "/api/v1/jobs/resume",
             unchecked: &[],
-            call: |client| Box::pin(async move {
-                client.post_jobs_resume().await.map(drop)
-            }),
+            call: |client| Box::pin(async move { client.resume_jobs().await.map(drop) }),
         },
         Case {
-            name: "get_jobs",
+            name: "list_jobs",
             method: "GET",
             path: "/api/v1/jobs/{state}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_jobs(types::GetJobsState::Active)
+                    .list_jobs(types::ListJobsState::Active)
                     .job_type(types::JobType::ActivitypubCleaner)
                     .start(1i64)
                     .count(1i64)
@@ -461,13 +442,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_server_followers",
+            name: "list_server_followers",
             method: "GET",
             path: "/api/v1/server/followers",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_server_followers()
+                    .list_server_followers()
                     .state(types::FollowStateParam::Pending)
                     .actor_type(types::ActorType::Person)
                     .start(1i64)
@@ -478,53 +459,49 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_server_followers_by_handle",
+            name: "remove_server_follower",
             method: "DELETE",
             path: "/api/v1/server/followers/{handle}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .delete_server_followers_by_handle(String::from("user@example.com"))
+                    .remove_server_follower(String::from("user@example.com"))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "post_server_followers_by_handle_reject",
+            name: "reject_server_follower",
             method: "POST",
             path: "/api/v1/server/followers/{handle}/reject",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_server_followers_by_handle_reject(
-                        String::from("user@example.com"),
-                    )
+                    .reject_server_follower(String::from("user@example.com"))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "post_server_followers_by_handle_accept",
+            name: "accept_server_follower",
             method: "POST",
             path: "/api/v1/server/followers/{handle}/accept",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_server_followers_by_handle_accept(
-                        String::from("user@example.com"),
-                    )
+                    .accept_server_follower(String::from("user@example.com"))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_server_following",
+            name: "list_server_following",
             method: "GET",
             path: "/api/v1/server/following",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_server_following()
+                    .list_server_following()
                     .state(types::FollowStateParam::Pending)
                     .actor_type(types::ActorType::Person)
                     .start(1i64)
@@ -535,13 +512,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_server_following",
+            name: "follow_actors",
             method: "POST",
             path: "/api/v1/server/following",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_server_following(types::PostServerFollowingBody {
+                    .follow_actors(types::FollowActorsBody {
                         hosts: None,
                         handles: None,
                     })
@@ -550,25 +527,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_server_following_by_host_or_handle",
+            name: "unfollow_actor",
             method: "DELETE",
             path: "/api/v1/server/following/{hostOrHandle}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .delete_server_following_by_host_or_handle(String::from("a"))
-                    .await
-                    .map(drop)
+                client.unfollow_actor(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "add_user",
+            name: "create_user",
             method: "POST",
             path: "/api/v1/users",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .add_user(types::AddUser {
+                    .create_user(types::AddUser {
                         username: String::from("chocobozzz"),
                         password: peertube_client::Secret::new("aaaaaa"),
                         email: String::from("user@example.com"),
@@ -583,13 +557,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_users",
+            name: "list_users",
             method: "GET",
             path: "/api/v1/users",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_users()
+                    .list_users()
                     .search(String::from("a"))
                     .blocked(true)
                     .role(types::UserRole::Admin)
@@ -601,12 +575,12 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "del_user",
+            name: "delete_user",
             method: "DELETE",
             path: "/api/v1/users/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.del_user(42i64).await.map(drop)
+                client.delete_user(42i64).await.map(drop)
             }),
         },
         Case {
@@ -619,13 +593,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "put_user",
+            name: "update_user",
             method: "PUT",
             path: "/api/v1/users/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_user(
+                    .update_user(
                         42i64,
                         types::UpdateUser {
                             email: None,
@@ -643,15 +617,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_users_by_id_block",
+            name: "block_user",
             method: "POST",
             path: "/api/v1/users/{id}/block",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_users_by_id_block(
+                    .block_user(
                         42i64,
-                        types::PostUsersByIdBlockBody {
+                        types::BlockUserBody {
                             reason: None,
                         },
                     )
@@ -660,12 +634,12 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_users_by_id_unblock",
+            name: "unblock_user",
             method: "POST",
             path: "/api/v1/users/{id}/unblock",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.post_users_by_id_unblock(42i64).await.map(drop)
+                client.unblock_user(42i64).await.map(drop)
             }),
         },
         Case {
@@ -710,27 +684,21 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_users_by_id_token_sessions",
+            name: "list_token_sessions",
             method: "GET",
             path: "/api/v1/users/{id}/token-sessions",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.get_users_by_id_token_sessions(42i64).await.map(drop)
+                client.list_token_sessions(42i64).await.map(drop)
             }),
         },
         Case {
-            name: "post_users_by_id_token_sessions_by_token_session_id_revoke",
+            name: "revoke_token_session",
             method: "POST",
             path: "/api/v1/users/{id}/token-sessions/{tokenSessionId}/revoke",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .post_users_by_id_token_sessions_by_token_session_id_revoke(
-                        42i64,
-                        42i64,
-                    )
-                    .await
-                    .map(drop)
+                client.revoke_token_session(42i64, 42i64).await.map(drop)
             }),
         },
         Case {
@@ -762,15 +730,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "verify_user",
+            name: "verify_user_email",
             method: "POST",
             path: "/api/v1/users/{id}/verify-email",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .verify_user(
+                    .verify_user_email(
                         42i64,
-                        types::VerifyUserBody {
+                        types::VerifyUserEmailBody {
                             verification_string: String::from(
                                 "https://peertube.example/",
                             ),
@@ -801,13 +769,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_users_ask_reset_password",
+            name: "request_password_reset",
             method: "POST",
             path: "/api/v1/users/ask-reset-password",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_users_ask_reset_password(types::PostUsersAskResetPasswordBody {
+                    .request_password_reset(types::RequestPasswordResetBody {
                         email: String::from("a"),
                     })
                     .await
@@ -815,15 +783,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_users_by_id_reset_password",
+            name: "reset_password",
             method: "POST",
             path: "/api/v1/users/{id}/reset-password",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_users_by_id_reset_password(
+                    .reset_password(
                         42i64,
-                        types::PostUsersByIdResetPasswordBody {
+                        types::ResetPasswordBody {
                             verification_string: String::from(
                                 "https://peertube.example/",
                             ),
@@ -887,13 +855,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "user_import_resumable_init",
+            name: "start_user_import",
             method: "POST",
             path: "/api/v1/users/{userId}/imports/import-resumable",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .user_import_resumable_init(
+                    .start_user_import(
                         42i64,
                         1i64,
                         String::from("a"),
@@ -906,13 +874,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "user_import_resumable",
+            name: "upload_user_import_chunk",
             method: "PUT",
             path: "/api/v1/users/{userId}/imports/import-resumable",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .user_import_resumable(
+                    .upload_user_import_chunk(
                         42i64,
                         String::from("a"),
                         String::from("a"),
@@ -923,15 +891,12 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "user_import_resumable_cancel",
+            name: "cancel_user_import",
             method: "DELETE",
             path: "/api/v1/users/{userId}/imports/import-resumable",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .user_import_resumable_cancel(42i64, String::from("a"))
-                    .await
-                    .map(drop)
+                client.cancel_user_import(42i64, String::from("a")).await.map(drop)
             }),
         },
         Case {
@@ -979,22 +944,20 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_user_info",
+            name: "get_my_user",
             method: "GET",
             path: "/api/v1/users/me",
             unchecked: &[],
-            call: |client| Box::pin(async move {
-                client.get_user_info().await.map(drop)
-            }),
+            call: |client| Box::pin(async move { client.get_my_user().await.map(drop) }),
         },
         Case {
-            name: "put_user_info",
+            name: "update_my_user",
             method: "PUT",
             path: "/api/v1/users/me",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_user_info(types::UpdateMe {
+                    .update_my_user(types::UpdateMe {
                         password: None,
                         current_password: None,
                         email: None,
@@ -1023,20 +986,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_me",
+            name: "delete_my_user",
             method: "DELETE",
             path: "/api/v1/users/me",
             unchecked: &[],
-            call: |client| Box::pin(async move { client.delete_me().await.map(drop) }),
+            call: |client| Box::pin(async move {
+                client.delete_my_user().await.map(drop)
+            }),
         },
         Case {
-            name: "get_users_me_videos_comments",
+            name: "list_my_video_comments",
             method: "GET",
             path: "/api/v1/users/me/videos/comments",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_users_me_videos_comments()
+                    .list_my_video_comments()
                     .search(String::from("a"))
                     .search_account(String::from("a"))
                     .search_video(String::from("a"))
@@ -1050,13 +1015,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_users_me_videos_imports",
+            name: "list_my_video_imports",
             method: "GET",
             path: "/api/v1/users/me/videos/imports",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_users_me_videos_imports()
+                    .list_my_video_imports()
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -1070,36 +1035,34 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_users_me_video_quota_used",
+            name: "get_my_video_quota_used",
             method: "GET",
             path: "/api/v1/users/me/video-quota-used",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.get_users_me_video_quota_used().await.map(drop)
+                client.get_my_video_quota_used().await.map(drop)
             }),
         },
         Case {
-            name: "get_users_me_videos_by_video_id_or_uuid_rating",
+            name: "get_my_video_rating",
             method: "GET",
             path: "/api/v1/users/me/videos/{videoIdOrUUID}/rating",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_users_me_videos_by_video_id_or_uuid_rating(
-                        types::VideoIdOrUUID::Id(42i64),
-                    )
+                    .get_my_video_rating(types::VideoIdOrUUID::Id(42i64))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_users_me_videos",
+            name: "list_my_videos",
             method: "GET",
             path: "/api/v1/users/me/videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_users_me_videos()
+                    .list_my_videos()
                     .channel_name_one_of(vec![String::from("a")])
                     .start(1i64)
                     .count(1i64)
@@ -1131,13 +1094,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_users_me_subscriptions",
+            name: "list_my_subscriptions",
             method: "GET",
             path: "/api/v1/users/me/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_users_me_subscriptions()
+                    .list_my_subscriptions()
                     .start(1i64)
                     .count(1i64)
                     .sort(types::MySubscriptionSort::IdDesc)
@@ -1146,13 +1109,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_users_me_subscriptions",
+            name: "subscribe",
             method: "POST",
             path: "/api/v1/users/me/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_users_me_subscriptions(types::PostUsersMeSubscriptionsBody {
+                    .subscribe(types::SubscribeBody {
                         uri: String::from("a"),
                     })
                     .await
@@ -1160,25 +1123,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_users_me_subscriptions_exist",
+            name: "check_my_subscriptions",
             method: "GET",
             path: "/api/v1/users/me/subscriptions/exist",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .get_users_me_subscriptions_exist(vec![String::from("a")])
-                    .await
-                    .map(drop)
+                client.check_my_subscriptions(vec![String::from("a")]).await.map(drop)
             }),
         },
         Case {
-            name: "get_users_me_subscriptions_videos",
+            name: "list_my_subscription_videos",
             method: "GET",
             path: "/api/v1/users/me/subscriptions/videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_users_me_subscriptions_videos()
+                    .list_my_subscription_videos()
                     .start(1i64)
                     .count(1i64)
                     .skip_count(types::SkipCount::True)
@@ -1208,39 +1168,31 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_users_me_subscriptions_by_subscription_handle",
+            name: "get_my_subscription",
             method: "GET",
             path: "/api/v1/users/me/subscriptions/{subscriptionHandle}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .get_users_me_subscriptions_by_subscription_handle(String::from("a"))
-                    .await
-                    .map(drop)
+                client.get_my_subscription(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "delete_users_me_subscriptions_by_subscription_handle",
+            name: "unsubscribe",
             method: "DELETE",
             path: "/api/v1/users/me/subscriptions/{subscriptionHandle}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .delete_users_me_subscriptions_by_subscription_handle(
-                        String::from("a"),
-                    )
-                    .await
-                    .map(drop)
+                client.unsubscribe(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "get_users_me_notifications",
+            name: "list_my_notifications",
             method: "GET",
             path: "/api/v1/users/me/notifications",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_users_me_notifications()
+                    .list_my_notifications()
                     .type_one_of(vec![types::NotificationType::NewVideoFromSubscription])
                     .unread(true)
                     .start(1i64)
@@ -1251,13 +1203,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_users_me_notifications_read",
+            name: "mark_my_notifications_read",
             method: "POST",
             path: "/api/v1/users/me/notifications/read",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_users_me_notifications_read(types::PostUsersMeNotificationsReadBody {
+                    .mark_my_notifications_read(types::MarkMyNotificationsReadBody {
                         ids: vec![1i64],
                     })
                     .await
@@ -1265,22 +1217,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_users_me_notifications_read_all",
+            name: "mark_all_my_notifications_read",
             method: "POST",
             path: "/api/v1/users/me/notifications/read-all",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.post_users_me_notifications_read_all().await.map(drop)
+                client.mark_all_my_notifications_read().await.map(drop)
             }),
         },
         Case {
-            name: "put_users_me_notification_settings",
+            name: "update_my_notification_settings",
             method: "PUT",
             path: "/api/v1/users/me/notification-settings",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_users_me_notification_settings(types::UserNotificationSettings {
+                    .update_my_notification_settings(types::UserNotificationSettings {
                         abuse_as_moderator: None,
                         video_auto_blacklist_as_moderator: None,
                         new_user_registration: None,
@@ -1305,13 +1257,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_users_me_new_feature_info_read",
+            name: "mark_new_feature_info_read",
             method: "POST",
             path: "/api/v1/users/me/new-feature-info/read",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_users_me_new_feature_info_read(types::PostUsersMeNewFeatureInfoReadBody {
+                    .mark_new_feature_info_read(types::MarkNewFeatureInfoReadBody {
                         feature: types::NewFeatureInfoType::ChannelCollaboration,
                     })
                     .await
@@ -1319,13 +1271,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_users_me_history_videos",
+            name: "list_my_history",
             method: "GET",
             path: "/api/v1/users/me/history/videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_users_me_history_videos()
+                    .list_my_history()
                     .start(1i64)
                     .count(1i64)
                     .search(String::from("a"))
@@ -1334,27 +1286,25 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_users_me_history_videos_by_video_id_or_uuid",
+            name: "delete_my_history_video",
             method: "DELETE",
             path: "/api/v1/users/me/history/videos/{videoIdOrUUID}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .delete_users_me_history_videos_by_video_id_or_uuid(
-                        types::VideoIdOrUUID::Id(42i64),
-                    )
+                    .delete_my_history_video(types::VideoIdOrUUID::Id(42i64))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "post_users_me_history_videos_remove",
+            name: "clear_my_history",
             method: "POST",
             path: "/api/v1/users/me/history/videos/remove",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_users_me_history_videos_remove(types::PostUsersMeHistoryVideosRemoveBody {
+                    .clear_my_history(types::ClearMyHistoryBody {
                         before_date: None,
                     })
                     .await
@@ -1362,13 +1312,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_users_me_avatar_pick",
+            name: "update_my_avatar",
             method: "POST",
             path: "/api/v1/users/me/avatar/pick",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_users_me_avatar_pick(types::PostUsersMeAvatarPickBody {
+                    .update_my_avatar(types::UpdateMyAvatarBody {
                         avatarfile: None,
                     })
                     .await
@@ -1376,12 +1326,12 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_users_me_avatar",
+            name: "delete_my_avatar",
             method: "DELETE",
             path: "/api/v1/users/me/avatar",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.delete_users_me_avatar().await.map(drop)
+                client.delete_my_avatar().await.map(drop)
             }),
         },
         Case {
@@ -1484,30 +1434,30 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_videos_ownership",
+            name: "list_my_video_ownership_changes",
             method: "GET",
             path: "/api/v1/videos/ownership",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_videos_ownership()
+                    .list_my_video_ownership_changes()
                     .start(1i64)
                     .count(1i64)
-                    .sort(types::GetVideosOwnershipSort::CreatedAtDesc)
+                    .sort(types::ListMyVideoOwnershipChangesSort::CreatedAtDesc)
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "post_videos_ownership_by_id_accept",
+            name: "accept_video_ownership_change",
             method: "POST",
             path: "/api/v1/videos/ownership/{id}/accept",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_videos_ownership_by_id_accept(
+                    .accept_video_ownership_change(
                         types::IdOrUUID::Id(42i64),
-                        types::PostVideosOwnershipByIdAcceptBody {
+                        types::AcceptVideoOwnershipChangeBody {
                             channel_id: 1i64,
                         },
                     )
@@ -1516,57 +1466,55 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_videos_ownership_by_id_refuse",
+            name: "reject_video_ownership_change",
             method: "POST",
             path: "/api/v1/videos/ownership/{id}/refuse",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_videos_ownership_by_id_refuse(types::IdOrUUID::Id(42i64))
+                    .reject_video_ownership_change(types::IdOrUUID::Id(42i64))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "delete_videos_ownership_by_id",
+            name: "delete_video_ownership_change",
             method: "DELETE",
             path: "/api/v1/videos/ownership/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .delete_videos_ownership_by_id(types::IdOrUUID::Id(42i64))
+                    .delete_video_ownership_change(types::IdOrUUID::Id(42i64))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_videos_by_video_id_or_uuid_ownership",
+            name: "list_video_ownership_changes",
             method: "GET",
             path: "/api/v1/videos/{videoIdOrUUID}/ownership",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_videos_by_video_id_or_uuid_ownership(
-                        types::VideoIdOrUUID::Id(42i64),
-                    )
+                    .list_video_ownership_changes(types::VideoIdOrUUID::Id(42i64))
                     .state(types::ChangeOwnershipState::Pending)
                     .start(1i64)
                     .count(1i64)
-                    .sort(types::GetVideosByVideoIdOrUuidOwnershipSort::CreatedAtDesc)
+                    .sort(types::ListVideoOwnershipChangesSort::CreatedAtDesc)
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "post_videos_by_video_id_or_uuid_give_ownership",
+            name: "give_video_ownership",
             method: "POST",
             path: "/api/v1/videos/{videoIdOrUUID}/give-ownership",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_videos_by_video_id_or_uuid_give_ownership(
+                    .give_video_ownership(
                         types::VideoIdOrUUID::Id(42i64),
-                        types::PostVideosByVideoIdOrUuidGiveOwnershipBody {
+                        types::GiveVideoOwnershipBody {
                             username: String::from("a"),
                         },
                     )
@@ -1575,88 +1523,82 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_video_channels_ownership",
+            name: "list_my_channel_ownership_changes",
             method: "GET",
             path: "/api/v1/video-channels/ownership",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_video_channels_ownership()
+                    .list_my_channel_ownership_changes()
                     .start(1i64)
                     .count(1i64)
-                    .sort(types::GetVideoChannelsOwnershipSort::CreatedAtDesc)
+                    .sort(types::ListMyChannelOwnershipChangesSort::CreatedAtDesc)
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "post_video_channels_ownership_by_id_accept",
+            name: "accept_channel_ownership_change",
             method: "POST",
             path: "/api/v1/video-channels/ownership/{id}/accept",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_video_channels_ownership_by_id_accept(
-                        types::IdOrUUID::Id(42i64),
-                    )
+                    .accept_channel_ownership_change(types::IdOrUUID::Id(42i64))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "post_video_channels_ownership_by_id_refuse",
+            name: "reject_channel_ownership_change",
             method: "POST",
             path: "/api/v1/video-channels/ownership/{id}/refuse",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_video_channels_ownership_by_id_refuse(
-                        types::IdOrUUID::Id(42i64),
-                    )
+                    .reject_channel_ownership_change(types::IdOrUUID::Id(42i64))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "delete_video_channels_ownership_by_id",
+            name: "delete_channel_ownership_change",
             method: "DELETE",
             path: "/api/v1/video-channels/ownership/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .delete_video_channels_ownership_by_id(types::IdOrUUID::Id(42i64))
+                    .delete_channel_ownership_change(types::IdOrUUID::Id(42i64))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_video_channels_by_channel_handle_ownership",
+            name: "list_channel_ownership_changes",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}/ownership",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_video_channels_by_channel_handle_ownership(String::from("a"))
+                    .list_channel_ownership_changes(String::from("a"))
                     .state(types::ChangeOwnershipState::Pending)
                     .start(1i64)
                     .count(1i64)
-                    .sort(
-                        types::GetVideoChannelsByChannelHandleOwnershipSort::CreatedAtDesc,
-                    )
+                    .sort(types::ListChannelOwnershipChangesSort::CreatedAtDesc)
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "post_video_channels_by_channel_handle_give_ownership",
+            name: "give_channel_ownership",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/give-ownership",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_video_channels_by_channel_handle_give_ownership(
+                    .give_channel_ownership(
                         String::from("a"),
-                        types::PostVideoChannelsByChannelHandleGiveOwnershipBody {
+                        types::GiveChannelOwnershipBody {
                             username: String::from("a"),
                         },
                     )
@@ -1678,15 +1620,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_videos_by_id_studio_edit",
+            name: "create_video_studio_task",
             method: "POST",
             path: "/api/v1/videos/{id}/studio/edit",
             unchecked: &["tasks"],
             call: |client| Box::pin(async move {
                 client
-                    .post_videos_by_id_studio_edit(
+                    .create_video_studio_task(
                         types::IdOrUUID::Id(42i64),
-                        types::PostVideosByIdStudioEditBody {
+                        types::CreateVideoStudioTaskBody {
                             tasks: vec![
                                 types::VideoStudioCreateTaskItem::Cut(types::VideoStudioCreateTaskItemCut
                                 { options : None })
@@ -1698,13 +1640,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_videos",
+            name: "list_videos",
             method: "GET",
             path: "/api/v1/videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_videos()
+                    .list_videos()
                     .start(1i64)
                     .count(1i64)
                     .skip_count(types::SkipCount::True)
@@ -1734,53 +1676,55 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_categories",
+            name: "list_video_categories",
             method: "GET",
             path: "/api/v1/videos/categories",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.get_categories().await.map(drop)
+                client.list_video_categories().await.map(drop)
             }),
         },
         Case {
-            name: "get_licences",
+            name: "list_video_licences",
             method: "GET",
             path: "/api/v1/videos/licences",
             unchecked: &[],
-            call: |client| Box::pin(async move { client.get_licences().await.map(drop) }),
+            call: |client| Box::pin(async move {
+                client.list_video_licences().await.map(drop)
+            }),
         },
         Case {
-            name: "get_languages",
+            name: "list_video_languages",
             method: "GET",
             path: "/api/v1/videos/languages",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_languages()
-                    .scope(types::GetLanguagesScope::Subtitle)
+                    .list_video_languages()
+                    .scope(types::ListVideoLanguagesScope::Subtitle)
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_video_privacy_policies",
+            name: "list_video_privacy_policies",
             method: "GET",
             path: "/api/v1/videos/privacies",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.get_video_privacy_policies().await.map(drop)
+                client.list_video_privacy_policies().await.map(drop)
             }),
         },
         Case {
-            name: "put_video",
+            name: "update_video",
             method: "PUT",
             path: "/api/v1/videos/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_video(
+                    .update_video(
                         types::IdOrUUID::Id(42i64),
-                        types::PutVideoBody {
+                        types::UpdateVideoBody {
                             channel_id: None,
                             thumbnailfile: None,
                             previewfile: None,
@@ -1821,22 +1765,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "del_video",
+            name: "delete_video",
             method: "DELETE",
             path: "/api/v1/videos/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.del_video(types::IdOrUUID::Id(42i64)).await.map(drop)
+                client.delete_video(types::IdOrUUID::Id(42i64)).await.map(drop)
             }),
         },
         Case {
-            name: "add_view",
+            name: "add_video_view",
             method: "POST",
             path: "/api/v1/videos/{id}/views",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .add_view(
+                    .add_video_view(
                         types::IdOrUUID::Id(42i64),
                         types::UserViewingVideo {
                             current_time: 5i64,
@@ -1852,13 +1796,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_videos_by_id_stats_overall",
+            name: "get_video_overall_stats",
             method: "GET",
             path: "/api/v1/videos/{id}/stats/overall",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_videos_by_id_stats_overall(types::IdOrUUID::Id(42i64))
+                    .get_video_overall_stats(types::IdOrUUID::Id(42i64))
                     .start_date(
                         "2024-01-02T03:04:05Z"
                             .parse::<chrono::DateTime<chrono::Utc>>()
@@ -1874,13 +1818,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_videos_by_id_stats_user_agent",
+            name: "get_video_user_agent_stats",
             method: "GET",
             path: "/api/v1/videos/{id}/stats/user-agent",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_videos_by_id_stats_user_agent(types::IdOrUUID::Id(42i64))
+                    .get_video_user_agent_stats(types::IdOrUUID::Id(42i64))
                     .start_date(
                         "2024-01-02T03:04:05Z"
                             .parse::<chrono::DateTime<chrono::Utc>>()
@@ -1896,27 +1840,27 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_videos_by_id_stats_retention",
+            name: "get_video_retention_stats",
             method: "GET",
             path: "/api/v1/videos/{id}/stats/retention",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_videos_by_id_stats_retention(types::IdOrUUID::Id(42i64))
+                    .get_video_retention_stats(types::IdOrUUID::Id(42i64))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_videos_by_id_stats_timeseries_by_metric",
+            name: "get_video_timeseries_stats",
             method: "GET",
             path: "/api/v1/videos/{id}/stats/timeseries/{metric}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_videos_by_id_stats_timeseries_by_metric(
+                    .get_video_timeseries_stats(
                         types::IdOrUUID::Id(42i64),
-                        types::GetVideosByIdStatsTimeseriesByMetricMetric::Viewers,
+                        types::GetVideoTimeseriesStatsMetric::Viewers,
                     )
                     .start_date(
                         "2024-01-02T03:04:05Z"
@@ -1933,13 +1877,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "upload_legacy",
+            name: "upload_video_legacy",
             method: "POST",
             path: "/api/v1/videos/upload",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .upload_legacy(types::VideoUploadRequestLegacy {
+                    .upload_video_legacy(types::VideoUploadRequestLegacy {
                         name: String::from("What is PeerTube?"),
                         channel_id: 3i64,
                         privacy: None,
@@ -1971,13 +1915,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "upload_resumable_init",
+            name: "start_video_upload",
             method: "POST",
             path: "/api/v1/videos/upload-resumable",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .upload_resumable_init(
+                    .start_video_upload(
                         1i64,
                         String::from("a"),
                         types::VideoUploadRequestResumable {
@@ -2010,13 +1954,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "upload_resumable",
+            name: "upload_video_chunk",
             method: "PUT",
             path: "/api/v1/videos/upload-resumable",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .upload_resumable(
+                    .upload_video_chunk(
                         String::from("a"),
                         String::from("a"),
                         bytes::Bytes::from_static(b"contract sweep"),
@@ -2026,12 +1970,12 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "upload_resumable_cancel",
+            name: "cancel_video_upload",
             method: "DELETE",
             path: "/api/v1/videos/upload-resumable",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.upload_resumable_cancel(String::from("a")).await.map(drop)
+                client.cancel_video_upload(String::from("a")).await.map(drop)
             }),
         },
         Case {
@@ -2074,40 +2018,40 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_videos_imports_by_id_cancel",
+            name: "cancel_video_import",
             method: "POST",
             path: "/api/v1/videos/imports/{id}/cancel",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.post_videos_imports_by_id_cancel(42i64).await.map(drop)
+                client.cancel_video_import(42i64).await.map(drop)
             }),
         },
         Case {
-            name: "post_videos_imports_by_id_retry",
+            name: "retry_video_import",
             method: "POST",
             path: "/api/v1/videos/imports/{id}/retry",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.post_videos_imports_by_id_retry(42i64).await.map(drop)
+                client.retry_video_import(42i64).await.map(drop)
             }),
         },
         Case {
-            name: "delete_videos_imports_by_id",
+            name: "delete_video_import",
             method: "DELETE",
             path: "/api/v1/videos/imports/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.delete_videos_imports_by_id(42i64).await.map(drop)
+                client.delete_video_import(42i64).await.map(drop)
             }),
         },
         Case {
-            name: "add_live",
+            name: "create_live",
             method: "POST",
             path: "/api/v1/videos/live",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .add_live(types::AddLiveBody {
+                    .create_live(types::CreateLiveBody {
                         channel_id: 1i64,
                         save_replay: None,
                         replay_settings: None,
@@ -2135,22 +2079,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_live_id",
+            name: "get_live",
             method: "GET",
             path: "/api/v1/videos/live/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.get_live_id(types::IdOrUUID::Id(42i64)).await.map(drop)
+                client.get_live(types::IdOrUUID::Id(42i64)).await.map(drop)
             }),
         },
         Case {
-            name: "update_live_id",
+            name: "update_live",
             method: "PUT",
             path: "/api/v1/videos/live/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .update_live_id(
+                    .update_live(
                         types::IdOrUUID::Id(42i64),
                         types::LiveVideoUpdate {
                             save_replay: None,
@@ -2165,26 +2109,26 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_videos_live_by_id_sessions",
+            name: "list_live_sessions",
             method: "GET",
             path: "/api/v1/videos/live/{id}/sessions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_videos_live_by_id_sessions(types::IdOrUUID::Id(42i64))
+                    .list_live_sessions(types::IdOrUUID::Id(42i64))
                     .sort(String::from("a"))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_videos_by_id_live_session",
+            name: "get_live_session",
             method: "GET",
             path: "/api/v1/videos/{id}/live-session",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_videos_by_id_live_session(types::IdOrUUID::Id(42i64))
+                    .get_live_session(types::IdOrUUID::Id(42i64))
                     .x_peertube_video_password(peertube_client::Secret::new("a"))
                     .await
                     .map(drop)
@@ -2212,13 +2156,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "replace_video_source_resumable_init",
+            name: "start_video_source_replacement",
             method: "POST",
             path: "/api/v1/videos/{id}/source/replace-resumable",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .replace_video_source_resumable_init(
+                    .start_video_source_replacement(
                         types::IdOrUUID::Id(42i64),
                         1i64,
                         String::from("a"),
@@ -2231,13 +2175,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "replace_video_source_resumable",
+            name: "upload_video_source_chunk",
             method: "PUT",
             path: "/api/v1/videos/{id}/source/replace-resumable",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .replace_video_source_resumable(
+                    .upload_video_source_chunk(
                         types::IdOrUUID::Id(42i64),
                         String::from("a"),
                         String::from("a"),
@@ -2248,13 +2192,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "replace_video_source_resumable_cancel",
+            name: "cancel_video_source_replacement",
             method: "DELETE",
             path: "/api/v1/videos/{id}/source/replace-resumable",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .replace_video_source_resumable_cancel(
+                    .cancel_video_source_replacement(
                         types::IdOrUUID::Id(42i64),
                         String::from("a"),
                     )
@@ -2263,13 +2207,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_my_abuses",
+            name: "list_my_abuses",
             method: "GET",
             path: "/api/v1/users/me/abuses",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_my_abuses()
+                    .list_my_abuses()
                     .id(1i64)
                     .state(types::AbuseStateSet::Pending)
                     .sort(types::AbusesSort::IdDesc)
@@ -2280,13 +2224,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_abuses",
+            name: "list_abuses",
             method: "GET",
             path: "/api/v1/abuses",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_abuses()
+                    .list_abuses()
                     .id(1i64)
                     .predefined_reason(
                         vec![types::PredefinedAbuseReasonsItem::HatefulOrAbusive],
@@ -2297,8 +2241,8 @@ pub fn cases() -> Vec<Case> {
                     .search_reportee(String::from("a"))
                     .search_video(String::from("a"))
                     .search_video_channel(String::from("a"))
-                    .video_is(types::GetAbusesVideoIs::Deleted)
-                    .filter(types::GetAbusesFilter::Video)
+                    .video_is(types::ListAbusesVideoIs::Deleted)
+                    .filter(types::ListAbusesFilter::Video)
                     .start(1i64)
                     .count(1i64)
                     .sort(types::AbusesSort::IdDesc)
@@ -2307,13 +2251,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_abuses",
+            name: "report_abuse",
             method: "POST",
             path: "/api/v1/abuses",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_abuses(types::PostAbusesBody {
+                    .report_abuse(types::ReportAbuseBody {
                         reason: String::from("aa"),
                         predefined_reasons: None,
                         video: None,
@@ -2325,15 +2269,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "put_abuses_by_abuse_id",
+            name: "update_abuse",
             method: "PUT",
             path: "/api/v1/abuses/{abuseId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_abuses_by_abuse_id(
+                    .update_abuse(
                         42i64,
-                        types::PutAbusesByAbuseIdBody {
+                        types::UpdateAbuseBody {
                             state: None,
                             moderation_comment: None,
                         },
@@ -2343,33 +2287,33 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_abuses_by_abuse_id",
+            name: "delete_abuse",
             method: "DELETE",
             path: "/api/v1/abuses/{abuseId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.delete_abuses_by_abuse_id(42i64).await.map(drop)
+                client.delete_abuse(42i64).await.map(drop)
             }),
         },
         Case {
-            name: "get_abuses_by_abuse_id_messages",
+            name: "list_abuse_messages",
             method: "GET",
             path: "/api/v1/abuses/{abuseId}/messages",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.get_abuses_by_abuse_id_messages(42i64).await.map(drop)
+                client.list_abuse_messages(42i64).await.map(drop)
             }),
         },
         Case {
-            name: "post_abuses_by_abuse_id_messages",
+            name: "add_abuse_message",
             method: "POST",
             path: "/api/v1/abuses/{abuseId}/messages",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_abuses_by_abuse_id_messages(
+                    .add_abuse_message(
                         42i64,
-                        types::PostAbusesByAbuseIdMessagesBody {
+                        types::AddAbuseMessageBody {
                             message: String::from("aa"),
                         },
                     )
@@ -2378,25 +2322,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_abuses_by_abuse_id_messages_by_abuse_message_id",
+            name: "delete_abuse_message",
             method: "DELETE",
             path: "/api/v1/abuses/{abuseId}/messages/{abuseMessageId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .delete_abuses_by_abuse_id_messages_by_abuse_message_id(42i64, 42i64)
-                    .await
-                    .map(drop)
+                client.delete_abuse_message(42i64, 42i64).await.map(drop)
             }),
         },
         Case {
-            name: "add_video_block",
+            name: "block_video",
             method: "POST",
             path: "/api/v1/videos/{id}/blacklist",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .add_video_block(
+                    .block_video(
                         types::IdOrUUID::Id(42i64),
                         types::VideoBlacklistCreate {
                             reason: None,
@@ -2427,23 +2368,23 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "del_video_block",
+            name: "unblock_video",
             method: "DELETE",
             path: "/api/v1/videos/{id}/blacklist",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.del_video_block(types::IdOrUUID::Id(42i64)).await.map(drop)
+                client.unblock_video(types::IdOrUUID::Id(42i64)).await.map(drop)
             }),
         },
         Case {
-            name: "get_video_blocks",
+            name: "list_video_blocks",
             method: "GET",
             path: "/api/v1/videos/blacklist",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_video_blocks()
-                    .r#type(types::GetVideoBlocksType::V1)
+                    .list_video_blocks()
+                    .r#type(types::ListVideoBlocksType::V1)
                     .search(String::from("a"))
                     .start(1i64)
                     .count(1i64)
@@ -2462,13 +2403,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_video_captions",
+            name: "list_video_captions",
             method: "GET",
             path: "/api/v1/videos/{id}/captions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_video_captions(types::IdOrUUID::Id(42i64))
+                    .list_video_captions(types::IdOrUUID::Id(42i64))
                     .x_peertube_video_password(peertube_client::Secret::new("a"))
                     .await
                     .map(drop)
@@ -2510,13 +2451,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "del_video_caption",
+            name: "delete_video_caption",
             method: "DELETE",
             path: "/api/v1/videos/{id}/captions/{captionLanguage}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .del_video_caption(types::IdOrUUID::Id(42i64), String::from("en"))
+                    .delete_video_caption(types::IdOrUUID::Id(42i64), String::from("en"))
                     .await
                     .map(drop)
             }),
@@ -2582,13 +2523,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "is_video_embed_on_domain_allowed",
+            name: "check_video_embed_allowed",
             method: "GET",
             path: "/api/v1/videos/{id}/embed-privacy/allowed",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .is_video_embed_on_domain_allowed(
+                    .check_video_embed_allowed(
                         types::IdOrUUID::Id(42i64),
                         String::from("a"),
                     )
@@ -2612,15 +2553,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "update_video_password_list",
+            name: "update_video_passwords",
             method: "PUT",
             path: "/api/v1/videos/{id}/passwords",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .update_video_password_list(
+                    .update_video_passwords(
                         types::IdOrUUID::Id(42i64),
-                        types::UpdateVideoPasswordListBody {
+                        types::UpdateVideoPasswordsBody {
                             passwords: None,
                         },
                     )
@@ -2646,25 +2587,25 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "remove_video_password",
+            name: "delete_video_password",
             method: "DELETE",
             path: "/api/v1/videos/{id}/passwords/{passwordId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .remove_video_password(types::IdOrUUID::Id(42i64), 42i64)
+                    .delete_video_password(types::IdOrUUID::Id(42i64), 42i64)
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_video_channels",
+            name: "list_channels",
             method: "GET",
             path: "/api/v1/video-channels",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_video_channels()
+                    .list_channels()
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -2673,13 +2614,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "add_video_channel",
+            name: "create_channel",
             method: "POST",
             path: "/api/v1/video-channels",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .add_video_channel(types::VideoChannelCreate {
+                    .create_channel(types::VideoChannelCreate {
                         display_name: String::from("a"),
                         description: None,
                         support: None,
@@ -2691,22 +2632,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_video_channel",
+            name: "get_channel",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.get_video_channel(String::from("a")).await.map(drop)
+                client.get_channel(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "put_video_channel",
+            name: "update_channel",
             method: "PUT",
             path: "/api/v1/video-channels/{channelHandle}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_video_channel(
+                    .update_channel(
                         String::from("a"),
                         types::VideoChannelUpdate {
                             display_name: None,
@@ -2721,22 +2662,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "del_video_channel",
+            name: "delete_channel",
             method: "DELETE",
             path: "/api/v1/video-channels/{channelHandle}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.del_video_channel(String::from("a")).await.map(drop)
+                client.delete_channel(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "get_video_channel_videos",
+            name: "list_channel_videos",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}/videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_video_channel_videos(String::from("a"))
+                    .list_channel_videos(String::from("a"))
                     .start(1i64)
                     .count(1i64)
                     .skip_count(types::SkipCount::True)
@@ -2766,13 +2707,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "list_video_channel_activities",
+            name: "list_channel_activities",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}/activities",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .list_video_channel_activities(String::from("a"))
+                    .list_channel_activities(String::from("a"))
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -2781,15 +2722,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_video_channels_by_channel_handle_video_playlists",
+            name: "list_channel_playlists",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}/video-playlists",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_video_channels_by_channel_handle_video_playlists(
-                        String::from("a"),
-                    )
+                    .list_channel_playlists(String::from("a"))
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -2799,15 +2738,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "reorder_video_playlists_of_channel",
+            name: "reorder_channel_playlists",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/video-playlists/reorder",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .reorder_video_playlists_of_channel(
+                    .reorder_channel_playlists(
                         String::from("a"),
-                        types::ReorderVideoPlaylistsOfChannelBody {
+                        types::ReorderChannelPlaylistsBody {
                             start_position: 1i64,
                             insert_after_position: 1i64,
                             reorder_length: None,
@@ -2818,13 +2757,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_video_channel_followers",
+            name: "list_channel_followers",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}/followers",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_video_channel_followers(String::from("a"))
+                    .list_channel_followers(String::from("a"))
                     .start(1i64)
                     .count(1i64)
                     .sort(types::FollowersSort::CreatedAt)
@@ -2834,15 +2773,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_video_channels_by_channel_handle_avatar_pick",
+            name: "update_channel_avatar",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/avatar/pick",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_video_channels_by_channel_handle_avatar_pick(
+                    .update_channel_avatar(
                         String::from("a"),
-                        types::PostVideoChannelsByChannelHandleAvatarPickBody {
+                        types::UpdateChannelAvatarBody {
                             avatarfile: None,
                         },
                     )
@@ -2851,27 +2790,24 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_video_channels_by_channel_handle_avatar",
+            name: "delete_channel_avatar",
             method: "DELETE",
             path: "/api/v1/video-channels/{channelHandle}/avatar",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .delete_video_channels_by_channel_handle_avatar(String::from("a"))
-                    .await
-                    .map(drop)
+                client.delete_channel_avatar(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "post_video_channels_by_channel_handle_banner_pick",
+            name: "update_channel_banner",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/banner/pick",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_video_channels_by_channel_handle_banner_pick(
+                    .update_channel_banner(
                         String::from("a"),
-                        types::PostVideoChannelsByChannelHandleBannerPickBody {
+                        types::UpdateChannelBannerBody {
                             bannerfile: None,
                         },
                     )
@@ -2880,25 +2816,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_video_channels_by_channel_handle_banner",
+            name: "delete_channel_banner",
             method: "DELETE",
             path: "/api/v1/video-channels/{channelHandle}/banner",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .delete_video_channels_by_channel_handle_banner(String::from("a"))
-                    .await
-                    .map(drop)
+                client.delete_channel_banner(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "post_video_channels_by_channel_handle_import_videos",
+            name: "import_channel_videos",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/import-videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_video_channels_by_channel_handle_import_videos(
+                    .import_channel_videos(
                         String::from("a"),
                         types::ImportVideosInChannelCreate {
                             external_channel_url: String::from(
@@ -2912,13 +2845,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "add_video_channel_sync",
+            name: "create_channel_sync",
             method: "POST",
             path: "/api/v1/video-channel-syncs",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .add_video_channel_sync(types::VideoChannelSyncCreate {
+                    .create_channel_sync(types::VideoChannelSyncCreate {
                         external_channel_url: None,
                         video_channel_id: None,
                     })
@@ -2927,21 +2860,21 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "del_video_channel_sync",
+            name: "delete_channel_sync",
             method: "DELETE",
             path: "/api/v1/video-channel-syncs/{channelSyncId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.del_video_channel_sync(42i64).await.map(drop)
+                client.delete_channel_sync(42i64).await.map(drop)
             }),
         },
         Case {
-            name: "trigger_video_channel_sync",
+            name: "trigger_channel_sync",
             method: "POST",
             path: "/api/v1/video-channel-syncs/{channelSyncId}/sync",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.trigger_video_channel_sync(42i64).await.map(drop)
+                client.trigger_channel_sync(42i64).await.map(drop)
             }),
         },
         Case {
@@ -3005,22 +2938,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_playlist_privacy_policies",
+            name: "list_playlist_privacy_policies",
             method: "GET",
             path: "/api/v1/video-playlists/privacies",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.get_playlist_privacy_policies().await.map(drop)
+                client.list_playlist_privacy_policies().await.map(drop)
             }),
         },
         Case {
-            name: "get_playlists",
+            name: "list_playlists",
             method: "GET",
             path: "/api/v1/video-playlists",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_playlists()
+                    .list_playlists()
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -3030,13 +2963,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "add_playlist",
+            name: "create_playlist",
             method: "POST",
             path: "/api/v1/video-playlists",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .add_playlist(types::AddPlaylistBody {
+                    .create_playlist(types::CreatePlaylistBody {
                         display_name: String::from("a"),
                         thumbnailfile: None,
                         privacy: None,
@@ -3048,24 +2981,24 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_video_playlists_by_playlist_id",
+            name: "get_playlist",
             method: "GET",
             path: "/api/v1/video-playlists/{playlistId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.get_video_playlists_by_playlist_id(42i64).await.map(drop)
+                client.get_playlist(42i64).await.map(drop)
             }),
         },
         Case {
-            name: "put_video_playlists_by_playlist_id",
+            name: "update_playlist",
             method: "PUT",
             path: "/api/v1/video-playlists/{playlistId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_video_playlists_by_playlist_id(
+                    .update_playlist(
                         42i64,
-                        types::PutVideoPlaylistsByPlaylistIdBody {
+                        types::UpdatePlaylistBody {
                             display_name: None,
                             thumbnailfile: None,
                             privacy: None,
@@ -3078,22 +3011,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_video_playlists_by_playlist_id",
+            name: "delete_playlist",
             method: "DELETE",
             path: "/api/v1/video-playlists/{playlistId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.delete_video_playlists_by_playlist_id(42i64).await.map(drop)
+                client.delete_playlist(42i64).await.map(drop)
             }),
         },
         Case {
-            name: "get_video_playlist_videos",
+            name: "list_playlist_videos",
             method: "GET",
             path: "/api/v1/video-playlists/{playlistId}/videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_video_playlist_videos(42i64)
+                    .list_playlist_videos(42i64)
                     .start(1i64)
                     .count(1i64)
                     .await
@@ -3101,16 +3034,16 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "add_video_playlist_video",
+            name: "add_playlist_video",
             method: "POST",
             path: "/api/v1/video-playlists/{playlistId}/videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .add_video_playlist_video(
+                    .add_playlist_video(
                         42i64,
-                        types::AddVideoPlaylistVideoBody {
-                            video_id: types::AddVideoPlaylistVideoBodyVideoId::Id(42i64),
+                        types::AddPlaylistVideoBody {
+                            video_id: types::AddPlaylistVideoBodyVideoId::Id(42i64),
                             start_timestamp: None,
                             stop_timestamp: None,
                         },
@@ -3120,15 +3053,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "reorder_video_playlist",
+            name: "reorder_playlist_videos",
             method: "POST",
             path: "/api/v1/video-playlists/{playlistId}/videos/reorder",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .reorder_video_playlist(
+                    .reorder_playlist_videos(
                         42i64,
-                        types::ReorderVideoPlaylistBody {
+                        types::ReorderPlaylistVideosBody {
                             start_position: 1i64,
                             insert_after_position: 1i64,
                             reorder_length: None,
@@ -3139,16 +3072,16 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "put_video_playlist_video",
+            name: "update_playlist_video",
             method: "PUT",
             path: "/api/v1/video-playlists/{playlistId}/videos/{playlistElementId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_video_playlist_video(
+                    .update_playlist_video(
                         42i64,
                         42i64,
-                        types::PutVideoPlaylistVideoBody {
+                        types::UpdatePlaylistVideoBody {
                             start_timestamp: None,
                             stop_timestamp: None,
                         },
@@ -3158,34 +3091,31 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "del_video_playlist_video",
+            name: "remove_playlist_video",
             method: "DELETE",
             path: "/api/v1/video-playlists/{playlistId}/videos/{playlistElementId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.del_video_playlist_video(42i64, 42i64).await.map(drop)
+                client.remove_playlist_video(42i64, 42i64).await.map(drop)
             }),
         },
         Case {
-            name: "get_users_me_video_playlists_videos_exist",
+            name: "check_videos_in_my_playlists",
             method: "GET",
             path: "/api/v1/users/me/video-playlists/videos-exist",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .get_users_me_video_playlists_videos_exist(vec![42i64])
-                    .await
-                    .map(drop)
+                client.check_videos_in_my_playlists(vec![42i64]).await.map(drop)
             }),
         },
         Case {
-            name: "get_accounts_by_name_video_playlists",
+            name: "list_account_playlists",
             method: "GET",
             path: "/api/v1/accounts/{name}/video-playlists",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_accounts_by_name_video_playlists(String::from("a"))
+                    .list_account_playlists(String::from("a"))
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -3198,13 +3128,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_accounts_by_name_video_channels",
+            name: "list_account_channels",
             method: "GET",
             path: "/api/v1/accounts/{name}/video-channels",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_accounts_by_name_video_channels(String::from("a"))
+                    .list_account_channels(String::from("a"))
                     .with_stats(true)
                     .start(1i64)
                     .count(1i64)
@@ -3216,13 +3146,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_accounts_by_name_video_channel_syncs",
+            name: "list_account_channel_syncs",
             method: "GET",
             path: "/api/v1/accounts/{name}/video-channel-syncs",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_accounts_by_name_video_channel_syncs(String::from("a"))
+                    .list_account_channel_syncs(String::from("a"))
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -3232,29 +3162,29 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_accounts_by_name_ratings",
+            name: "list_account_ratings",
             method: "GET",
             path: "/api/v1/accounts/{name}/ratings",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_accounts_by_name_ratings(String::from("a"))
+                    .list_account_ratings(String::from("a"))
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
-                    .rating(types::GetAccountsByNameRatingsRating::Like)
+                    .rating(types::ListAccountRatingsRating::Like)
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_videos_by_id_comment_threads",
+            name: "list_comment_threads",
             method: "GET",
             path: "/api/v1/videos/{id}/comment-threads",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_videos_by_id_comment_threads(types::IdOrUUID::Id(42i64))
+                    .list_comment_threads(types::IdOrUUID::Id(42i64))
                     .start(1i64)
                     .count(1i64)
                     .sort(types::CommentsSort::CreatedAtDesc)
@@ -3264,15 +3194,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_videos_by_id_comment_threads",
+            name: "create_comment_thread",
             method: "POST",
             path: "/api/v1/videos/{id}/comment-threads",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_videos_by_id_comment_threads(
+                    .create_comment_thread(
                         types::IdOrUUID::Id(42i64),
-                        types::PostVideosByIdCommentThreadsBody {
+                        types::CreateCommentThreadBody {
                             text: String::from("This video is wonderful!"),
                         },
                     )
@@ -3281,29 +3211,26 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_videos_by_id_comment_threads_by_thread_id",
+            name: "get_comment_thread",
             method: "GET",
             path: "/api/v1/videos/{id}/comment-threads/{threadId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_videos_by_id_comment_threads_by_thread_id(
-                        types::IdOrUUID::Id(42i64),
-                        1i64,
-                    )
+                    .get_comment_thread(types::IdOrUUID::Id(42i64), 1i64)
                     .x_peertube_video_password(peertube_client::Secret::new("a"))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_videos_comments",
+            name: "list_instance_comments",
             method: "GET",
             path: "/api/v1/videos/comments",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_videos_comments()
+                    .list_instance_comments()
                     .search(String::from("a"))
                     .search_account(String::from("a"))
                     .search_video(String::from("a"))
@@ -3318,16 +3245,16 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_videos_by_id_comments_by_comment_id",
+            name: "reply_to_comment",
             method: "POST",
             path: "/api/v1/videos/{id}/comments/{commentId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_videos_by_id_comments_by_comment_id(
+                    .reply_to_comment(
                         types::IdOrUUID::Id(42i64),
                         42i64,
-                        types::PostVideosByIdCommentsByCommentIdBody {
+                        types::ReplyToCommentBody {
                             text: String::from("This video is wonderful!"),
                         },
                     )
@@ -3337,46 +3264,34 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_videos_by_id_comments_by_comment_id",
+            name: "delete_comment",
             method: "DELETE",
             path: "/api/v1/videos/{id}/comments/{commentId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .delete_videos_by_id_comments_by_comment_id(
-                        types::IdOrUUID::Id(42i64),
-                        42i64,
-                    )
-                    .await
-                    .map(drop)
+                client.delete_comment(types::IdOrUUID::Id(42i64), 42i64).await.map(drop)
             }),
         },
         Case {
-            name: "post_videos_by_id_comments_by_comment_id_approve",
+            name: "approve_comment",
             method: "POST",
             path: "/api/v1/videos/{id}/comments/{commentId}/approve",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .post_videos_by_id_comments_by_comment_id_approve(
-                        types::IdOrUUID::Id(42i64),
-                        42i64,
-                    )
-                    .await
-                    .map(drop)
+                client.approve_comment(types::IdOrUUID::Id(42i64), 42i64).await.map(drop)
             }),
         },
         Case {
-            name: "put_videos_by_id_rate",
+            name: "rate_video",
             method: "PUT",
             path: "/api/v1/videos/{id}/rate",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_videos_by_id_rate(
+                    .rate_video(
                         types::IdOrUUID::Id(42i64),
-                        types::PutVideosByIdRateBody {
-                            rating: types::PutVideosByIdRateBodyRating::Like,
+                        types::RateVideoBody {
+                            rating: types::RateVideoBodyRating::Like,
                         },
                     )
                     .x_peertube_video_password(peertube_client::Secret::new("a"))
@@ -3385,21 +3300,24 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "del_video_hls",
+            name: "delete_video_hls_files",
             method: "DELETE",
             path: "/api/v1/videos/{id}/hls",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.del_video_hls(types::IdOrUUID::Id(42i64)).await.map(drop)
+                client.delete_video_hls_files(types::IdOrUUID::Id(42i64)).await.map(drop)
             }),
         },
         Case {
-            name: "del_video_web_videos",
+            name: "delete_video_web_video_files",
             method: "DELETE",
             path: "/api/v1/videos/{id}/web-videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.del_video_web_videos(types::IdOrUUID::Id(42i64)).await.map(drop)
+                client
+                    .delete_video_web_video_files(types::IdOrUUID::Id(42i64))
+                    .await
+                    .map(drop)
             }),
         },
         Case {
@@ -3530,13 +3448,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_my_blocked_accounts",
+            name: "list_my_blocked_accounts",
             method: "GET",
             path: "/api/v1/users/me/blocklist/accounts",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_my_blocked_accounts()
+                    .list_my_blocked_accounts()
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -3569,13 +3487,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_my_blocked_servers",
+            name: "list_my_blocked_servers",
             method: "GET",
             path: "/api/v1/users/me/blocklist/servers",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_my_blocked_servers()
+                    .list_my_blocked_servers()
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -3608,13 +3526,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_server_blocklist_accounts",
+            name: "list_server_blocked_accounts",
             method: "GET",
             path: "/api/v1/server/blocklist/accounts",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_server_blocklist_accounts()
+                    .list_server_blocked_accounts()
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -3624,13 +3542,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_server_blocklist_accounts",
+            name: "block_account_for_server",
             method: "POST",
             path: "/api/v1/server/blocklist/accounts",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_server_blocklist_accounts(types::PostServerBlocklistAccountsBody {
+                    .block_account_for_server(types::BlockAccountForServerBody {
                         account_name: String::from("chocobozzz@example.org"),
                     })
                     .await
@@ -3638,25 +3556,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_server_blocklist_accounts_by_account_name",
+            name: "unblock_account_for_server",
             method: "DELETE",
             path: "/api/v1/server/blocklist/accounts/{accountName}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .delete_server_blocklist_accounts_by_account_name(String::from("a"))
-                    .await
-                    .map(drop)
+                client.unblock_account_for_server(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "get_server_blocklist_servers",
+            name: "list_server_blocked_servers",
             method: "GET",
             path: "/api/v1/server/blocklist/servers",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_server_blocklist_servers()
+                    .list_server_blocked_servers()
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -3666,13 +3581,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_server_blocklist_servers",
+            name: "block_server_for_server",
             method: "POST",
             path: "/api/v1/server/blocklist/servers",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_server_blocklist_servers(types::PostServerBlocklistServersBody {
+                    .block_server_for_server(types::BlockServerForServerBody {
                         host: String::from("peertube.example"),
                     })
                     .await
@@ -3680,27 +3595,25 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_server_blocklist_servers_by_host",
+            name: "unblock_server_for_server",
             method: "DELETE",
             path: "/api/v1/server/blocklist/servers/{host}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .delete_server_blocklist_servers_by_host(
-                        String::from("peertube.example"),
-                    )
+                    .unblock_server_for_server(String::from("peertube.example"))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_server_blocklist_subscriptions",
+            name: "list_server_blocklist_subscriptions",
             method: "GET",
             path: "/api/v1/server/blocklist/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_server_blocklist_subscriptions()
+                    .list_server_blocklist_subscriptions()
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -3710,13 +3623,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_server_blocklist_subscriptions",
+            name: "add_server_blocklist_subscription",
             method: "POST",
             path: "/api/v1/server/blocklist/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_server_blocklist_subscriptions(types::PostServerBlocklistSubscriptionsBody {
+                    .add_server_blocklist_subscription(types::AddServerBlocklistSubscriptionBody {
                         url: String::from("https://peertube.example/"),
                     })
                     .await
@@ -3724,22 +3637,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_server_blocklist_subscriptions_by_id",
+            name: "delete_server_blocklist_subscription",
             method: "DELETE",
             path: "/api/v1/server/blocklist/subscriptions/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.delete_server_blocklist_subscriptions_by_id(1i64).await.map(drop)
+                client.delete_server_blocklist_subscription(1i64).await.map(drop)
             }),
         },
         Case {
-            name: "get_server_blocklist_public_log",
+            name: "list_server_blocklist_log",
             method: "GET",
             path: "/api/v1/server/blocklist/public-log",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_server_blocklist_public_log(
+                    .list_server_blocklist_log(
                         "2024-01-02T03:04:05Z"
                             .parse::<chrono::DateTime<chrono::Utc>>()
                             .expect("a date-time"),
@@ -3749,15 +3662,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "put_server_redundancy_by_host",
+            name: "update_server_redundancy",
             method: "PUT",
             path: "/api/v1/server/redundancy/{host}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_server_redundancy_by_host(
+                    .update_server_redundancy(
                         String::from("peertube.example"),
-                        types::PutServerRedundancyByHostBody {
+                        types::UpdateServerRedundancyBody {
                             redundancy_allowed: true,
                         },
                     )
@@ -3766,13 +3679,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_mirrored_videos",
+            name: "list_mirrored_videos",
             method: "GET",
             path: "/api/v1/server/redundancy/videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_mirrored_videos(types::GetMirroredVideosTarget::MyVideos)
+                    .list_mirrored_videos(types::ListMirroredVideosTarget::MyVideos)
                     .start(1i64)
                     .count(1i64)
                     .sort(types::VideoRedundanciesSort::Name)
@@ -3781,13 +3694,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "put_mirrored_video",
+            name: "mirror_video",
             method: "POST",
             path: "/api/v1/server/redundancy/videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_mirrored_video(types::PutMirroredVideoBody {
+                    .mirror_video(types::MirrorVideoBody {
                         video_id: 42i64,
                     })
                     .await
@@ -3795,12 +3708,12 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "del_mirrored_video",
+            name: "delete_video_mirror",
             method: "DELETE",
             path: "/api/v1/server/redundancy/videos/{redundancyId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.del_mirrored_video(String::from("a")).await.map(drop)
+                client.delete_video_mirror(String::from("a")).await.map(drop)
             }),
         },
         Case {
@@ -3917,13 +3830,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_plugins",
+            name: "list_plugins",
             method: "GET",
             path: "/api/v1/plugins",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_plugins()
+                    .list_plugins()
                     .plugin_type(1i64)
                     .uninstalled(true)
                     .start(1i64)
@@ -3934,13 +3847,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_available_plugins",
+            name: "list_available_plugins",
             method: "GET",
             path: "/api/v1/plugins/available",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_available_plugins()
+                    .list_available_plugins()
                     .search(String::from("a"))
                     .plugin_type(1i64)
                     .current_peer_tube_engine(String::from("a"))
@@ -3952,14 +3865,14 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "add_plugin",
+            name: "install_plugin",
             method: "POST",
             path: "/api/v1/plugins/install",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .add_plugin(
-                        types::AddPluginBody::NpmName(types::AddPluginBodyNpmName {
+                    .install_plugin(
+                        types::InstallPluginBody::NpmName(types::InstallPluginBodyNpmName {
                             npm_name: String::from("peertube-plugin-auth-ldap"),
                         }),
                     )
@@ -4007,15 +3920,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "put_plugins_by_npm_name_settings",
+            name: "update_plugin_settings",
             method: "PUT",
             path: "/api/v1/plugins/{npmName}/settings",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_plugins_by_npm_name_settings(
+                    .update_plugin_settings(
                         String::from("a"),
-                        types::PutPluginsByNpmNameSettingsBody {
+                        types::UpdatePluginSettingsBody {
                             settings: None,
                         },
                     )
@@ -4024,37 +3937,31 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_plugins_by_npm_name_public_settings",
+            name: "get_plugin_public_settings",
             method: "GET",
             path: "/api/v1/plugins/{npmName}/public-settings",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .get_plugins_by_npm_name_public_settings(String::from("a"))
-                    .await
-                    .map(drop)
+                client.get_plugin_public_settings(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "get_plugins_by_npm_name_registered_settings",
+            name: "get_plugin_registered_settings",
             method: "GET",
             path: "/api/v1/plugins/{npmName}/registered-settings",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .get_plugins_by_npm_name_registered_settings(String::from("a"))
-                    .await
-                    .map(drop)
+                client.get_plugin_registered_settings(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "post_metrics_playback",
+            name: "create_playback_metrics",
             method: "POST",
             path: "/api/v1/metrics/playback",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_metrics_playback(types::PlaybackMetricCreate {
+                    .create_playback_metrics(types::PlaybackMetricCreate {
                         player_mode: types::PlaybackMetricCreatePlayerMode::P2pMediaLoader,
                         resolution: None,
                         fps: None,
@@ -4073,34 +3980,31 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_registration_tokens_generate",
+            name: "generate_runner_registration_token",
             method: "POST",
             path: "/api/v1/runners/registration-tokens/generate",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.post_runners_registration_tokens_generate().await.map(drop)
+                client.generate_runner_registration_token().await.map(drop)
             }),
         },
         Case {
-            name: "delete_runners_registration_tokens_by_registration_token_id",
+            name: "delete_runner_registration_token",
             method: "DELETE",
             path: "/api/v1/runners/registration-tokens/{registrationTokenId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .delete_runners_registration_tokens_by_registration_token_id(1i64)
-                    .await
-                    .map(drop)
+                client.delete_runner_registration_token(1i64).await.map(drop)
             }),
         },
         Case {
-            name: "get_runners_registration_tokens",
+            name: "list_runner_registration_tokens",
             method: "GET",
             path: "/api/v1/runners/registration-tokens",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_runners_registration_tokens()
+                    .list_runner_registration_tokens()
                     .start(1i64)
                     .count(1i64)
                     .sort(types::RegistrationTokenSort::CreatedAt)
@@ -4109,13 +4013,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_register",
+            name: "register_runner",
             method: "POST",
             path: "/api/v1/runners/register",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_register(types::PostRunnersRegisterBody {
+                    .register_runner(types::RegisterRunnerBody {
                         registration_token: peertube_client::Secret::new("a"),
                         name: String::from("a"),
                         description: None,
@@ -4125,13 +4029,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_unregister",
+            name: "unregister_runner",
             method: "POST",
             path: "/api/v1/runners/unregister",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_unregister(types::PostRunnersUnregisterBody {
+                    .unregister_runner(types::UnregisterRunnerBody {
                         runner_token: peertube_client::Secret::new("a"),
                     })
                     .await
@@ -4139,15 +4043,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_runners_by_runner_id",
+            name: "delete_runner",
             method: "DELETE",
             path: "/api/v1/runners/{runnerId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .delete_runners_by_runner_id(
+                    .delete_runner(
                         1i64,
-                        types::DeleteRunnersByRunnerIdBody {
+                        types::DeleteRunnerBody {
                             runner_token: peertube_client::Secret::new("a"),
                         },
                     )
@@ -4156,13 +4060,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_runners",
+            name: "list_runners",
             method: "GET",
             path: "/api/v1/runners",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_runners()
+                    .list_runners()
                     .start(1i64)
                     .count(1i64)
                     .sort(types::RunnerSort::CreatedAt)
@@ -4171,13 +4075,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_jobs_request",
+            name: "request_runner_job",
             method: "POST",
             path: "/api/v1/runners/jobs/request",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_jobs_request(types::PostRunnersJobsRequestBody {
+                    .request_runner_job(types::RequestRunnerJobBody {
                         runner_token: peertube_client::Secret::new("a"),
                         job_types: None,
                     })
@@ -4186,16 +4090,16 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_jobs_by_job_uuid_accept",
+            name: "accept_runner_job",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/accept",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_jobs_by_job_uuid_accept(
+                    .accept_runner_job(
                         uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
                             .expect("a UUID"),
-                        types::PostRunnersJobsByJobUuidAcceptBody {
+                        types::AcceptRunnerJobBody {
                             runner_token: peertube_client::Secret::new("a"),
                         },
                     )
@@ -4204,16 +4108,16 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_jobs_by_job_uuid_abort",
+            name: "abort_runner_job",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/abort",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_jobs_by_job_uuid_abort(
+                    .abort_runner_job(
                         uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
                             .expect("a UUID"),
-                        types::PostRunnersJobsByJobUuidAbortBody {
+                        types::AbortRunnerJobBody {
                             runner_token: peertube_client::Secret::new("a"),
                             job_token: peertube_client::Secret::new("a"),
                             reason: String::from("a"),
@@ -4224,16 +4128,16 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_jobs_by_job_uuid_update",
+            name: "update_runner_job",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/update",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_jobs_by_job_uuid_update(
+                    .update_runner_job(
                         uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
                             .expect("a UUID"),
-                        types::PostRunnersJobsByJobUuidUpdateBody {
+                        types::UpdateRunnerJobBody {
                             runner_token: peertube_client::Secret::new("a"),
                             job_token: peertube_client::Secret::new("a"),
                             progress: None,
@@ -4245,16 +4149,16 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_jobs_by_job_uuid_error",
+            name: "report_runner_job_error",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/error",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_jobs_by_job_uuid_error(
+                    .report_runner_job_error(
                         uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
                             .expect("a UUID"),
-                        types::PostRunnersJobsByJobUuidErrorBody {
+                        types::ReportRunnerJobErrorBody {
                             runner_token: peertube_client::Secret::new("a"),
                             job_token: peertube_client::Secret::new("a"),
                             message: String::from("a"),
@@ -4265,19 +4169,19 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_jobs_by_job_uuid_success",
+            name: "report_runner_job_success",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/success",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_jobs_by_job_uuid_success(
+                    .report_runner_job_success(
                         uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
                             .expect("a UUID"),
-                        types::PostRunnersJobsByJobUuidSuccessBody {
+                        types::ReportRunnerJobSuccessBody {
                             runner_token: peertube_client::Secret::new("a"),
                             job_token: peertube_client::Secret::new("a"),
-                            payload: types::PostRunnersJobsByJobUuidSuccessBodyPayload::LiveRtmpToHlsTranscoding(types::PostRunnersJobsByJobUuidSuccessBodyPayloadLiveRtmpToHlsTranscoding {}),
+                            payload: types::ReportRunnerJobSuccessBodyPayload::LiveRtmpToHlsTranscoding(types::ReportRunnerJobSuccessBodyPayloadLiveRtmpToHlsTranscoding {}),
                         },
                     )
                     .await
@@ -4285,17 +4189,17 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality_audio",
+            name: "download_runner_job_audio",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality/audio",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality_audio(
+                    .download_runner_job_audio(
                         uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
                             .expect("a UUID"),
                         types::VideoIdOrUUID::Id(42i64),
-                        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityAudioBody {
+                        types::DownloadRunnerJobAudioBody {
                             runner_token: peertube_client::Secret::new("a"),
                             job_token: peertube_client::Secret::new("a"),
                         },
@@ -4305,17 +4209,17 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality",
+            name: "download_runner_job_video",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality(
+                    .download_runner_job_video(
                         uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
                             .expect("a UUID"),
                         types::VideoIdOrUUID::Id(42i64),
-                        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidMaxQualityBody {
+                        types::DownloadRunnerJobVideoBody {
                             runner_token: peertube_client::Secret::new("a"),
                             job_token: peertube_client::Secret::new("a"),
                         },
@@ -4325,17 +4229,17 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_thumbnails_max_quality",
+            name: "download_runner_job_thumbnail",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/thumbnails/max-quality",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_thumbnails_max_quality(
+                    .download_runner_job_thumbnail(
                         uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
                             .expect("a UUID"),
                         types::VideoIdOrUUID::Id(42i64),
-                        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidThumbnailsMaxQualityBody {
+                        types::DownloadRunnerJobThumbnailBody {
                             runner_token: peertube_client::Secret::new("a"),
                             job_token: peertube_client::Secret::new("a"),
                         },
@@ -4345,17 +4249,17 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_previews_max_quality",
+            name: "download_runner_job_preview",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/previews/max-quality",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_previews_max_quality(
+                    .download_runner_job_preview(
                         uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
                             .expect("a UUID"),
                         types::VideoIdOrUUID::Id(42i64),
-                        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidPreviewsMaxQualityBody {
+                        types::DownloadRunnerJobPreviewBody {
                             runner_token: peertube_client::Secret::new("a"),
                             job_token: peertube_client::Secret::new("a"),
                         },
@@ -4365,18 +4269,18 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_studio_task_files_by_filename",
+            name: "download_runner_job_studio_file",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/studio/task-files/{filename}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_studio_task_files_by_filename(
+                    .download_runner_job_studio_file(
                         uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
                             .expect("a UUID"),
                         types::VideoIdOrUUID::Id(42i64),
                         String::from("a"),
-                        types::PostRunnersJobsByJobUuidFilesVideosByVideoIdOrUuidStudioTaskFilesByFilenameBody {
+                        types::DownloadRunnerJobStudioFileBody {
                             runner_token: peertube_client::Secret::new("a"),
                             job_token: peertube_client::Secret::new("a"),
                         },
@@ -4386,13 +4290,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_runners_jobs_by_job_uuid_cancel",
+            name: "cancel_runner_job",
             method: "POST",
             path: "/api/v1/runners/jobs/{jobUUID}/cancel",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_runners_jobs_by_job_uuid_cancel(
+                    .cancel_runner_job(
                         uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
                             .expect("a UUID"),
                     )
@@ -4401,13 +4305,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_runners_jobs_by_job_uuid",
+            name: "delete_runner_job",
             method: "DELETE",
             path: "/api/v1/runners/jobs/{jobUUID}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .delete_runners_jobs_by_job_uuid(
+                    .delete_runner_job(
                         uuid::Uuid::parse_str("9c9de5e8-0a1e-484a-b099-e80766180a6d")
                             .expect("a UUID"),
                     )
@@ -4416,13 +4320,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_runners_jobs",
+            name: "list_runner_jobs",
             method: "GET",
             path: "/api/v1/runners/jobs",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_runners_jobs()
+                    .list_runner_jobs()
                     .start(1i64)
                     .count(1i64)
                     .sort(types::RunnerJobSort::UpdatedAt)
@@ -4434,29 +4338,27 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_automatic_tags_policies_accounts_by_account_name_comments",
+            name: "get_account_comment_auto_tag_policies",
             method: "GET",
             path: "/api/v1/automatic-tags/policies/accounts/{accountName}/comments",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_automatic_tags_policies_accounts_by_account_name_comments(
-                        String::from("a"),
-                    )
+                    .get_account_comment_auto_tag_policies(String::from("a"))
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "put_automatic_tags_policies_accounts_by_account_name_comments",
+            name: "update_account_comment_auto_tag_policies",
             method: "PUT",
             path: "/api/v1/automatic-tags/policies/accounts/{accountName}/comments",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_automatic_tags_policies_accounts_by_account_name_comments(
+                    .update_account_comment_auto_tag_policies(
                         String::from("a"),
-                        types::PutAutomaticTagsPoliciesAccountsByAccountNameCommentsBody {
+                        types::UpdateAccountCommentAutoTagPoliciesBody {
                             review: None,
                         },
                     )
@@ -4465,45 +4367,40 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_automatic_tags_accounts_by_account_name_available",
+            name: "get_account_available_auto_tags",
             method: "GET",
             path: "/api/v1/automatic-tags/accounts/{accountName}/available",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .get_automatic_tags_accounts_by_account_name_available(
-                        String::from("a"),
-                    )
-                    .await
-                    .map(drop)
+                client.get_account_available_auto_tags(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "get_automatic_tags_server_available",
+            name: "get_server_available_auto_tags",
             method: "GET",
             path: "/api/v1/automatic-tags/server/available",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.get_automatic_tags_server_available().await.map(drop)
+                client.get_server_available_auto_tags().await.map(drop)
             }),
         },
         Case {
-            name: "get_automatic_tags_policies_server_videos",
+            name: "get_server_video_auto_tag_policies",
             method: "GET",
             path: "/api/v1/automatic-tags/policies/server/videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.get_automatic_tags_policies_server_videos().await.map(drop)
+                client.get_server_video_auto_tag_policies().await.map(drop)
             }),
         },
         Case {
-            name: "put_automatic_tags_policies_server_videos",
+            name: "update_server_video_auto_tag_policies",
             method: "PUT",
             path: "/api/v1/automatic-tags/policies/server/videos",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_automatic_tags_policies_server_videos(types::PutAutomaticTagsPoliciesServerVideosBody {
+                    .update_server_video_auto_tag_policies(types::UpdateServerVideoAutoTagPoliciesBody {
                         auto_block: None,
                     })
                     .await
@@ -4511,27 +4408,24 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_watched_words_accounts_by_account_name_lists",
+            name: "list_account_watched_word_lists",
             method: "GET",
             path: "/api/v1/watched-words/accounts/{accountName}/lists",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .get_watched_words_accounts_by_account_name_lists(String::from("a"))
-                    .await
-                    .map(drop)
+                client.list_account_watched_word_lists(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "post_watched_words_accounts_by_account_name_lists",
+            name: "create_account_watched_word_list",
             method: "POST",
             path: "/api/v1/watched-words/accounts/{accountName}/lists",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_watched_words_accounts_by_account_name_lists(
+                    .create_account_watched_word_list(
                         String::from("a"),
-                        types::PostWatchedWordsAccountsByAccountNameListsBody {
+                        types::CreateAccountWatchedWordListBody {
                             list_name: None,
                             words: None,
                         },
@@ -4541,16 +4435,16 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "put_watched_words_accounts_by_account_name_lists_by_list_id",
+            name: "update_account_watched_word_list",
             method: "PUT",
             path: "/api/v1/watched-words/accounts/{accountName}/lists/{listId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_watched_words_accounts_by_account_name_lists_by_list_id(
+                    .update_account_watched_word_list(
                         String::from("a"),
                         String::from("a"),
-                        types::PutWatchedWordsAccountsByAccountNameListsByListIdBody {
+                        types::UpdateAccountWatchedWordListBody {
                             list_name: None,
                             words: None,
                         },
@@ -4560,13 +4454,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_watched_words_accounts_by_account_name_lists_by_list_id",
+            name: "delete_account_watched_word_list",
             method: "DELETE",
             path: "/api/v1/watched-words/accounts/{accountName}/lists/{listId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .delete_watched_words_accounts_by_account_name_lists_by_list_id(
+                    .delete_account_watched_word_list(
                         String::from("a"),
                         String::from("a"),
                     )
@@ -4575,22 +4469,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "get_watched_words_server_lists",
+            name: "list_server_watched_word_lists",
             method: "GET",
             path: "/api/v1/watched-words/server/lists",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.get_watched_words_server_lists().await.map(drop)
+                client.list_server_watched_word_lists().await.map(drop)
             }),
         },
         Case {
-            name: "post_watched_words_server_lists",
+            name: "create_server_watched_word_list",
             method: "POST",
             path: "/api/v1/watched-words/server/lists",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_watched_words_server_lists(types::PostWatchedWordsServerListsBody {
+                    .create_server_watched_word_list(types::CreateServerWatchedWordListBody {
                         list_name: None,
                         words: None,
                     })
@@ -4599,15 +4493,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "put_watched_words_server_lists_by_list_id",
+            name: "update_server_watched_word_list",
             method: "PUT",
             path: "/api/v1/watched-words/server/lists/{listId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .put_watched_words_server_lists_by_list_id(
+                    .update_server_watched_word_list(
                         String::from("a"),
-                        types::PutWatchedWordsServerListsByListIdBody {
+                        types::UpdateServerWatchedWordListBody {
                             list_name: None,
                             words: None,
                         },
@@ -4617,27 +4511,22 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_watched_words_server_lists_by_list_id",
+            name: "delete_server_watched_word_list",
             method: "DELETE",
             path: "/api/v1/watched-words/server/lists/{listId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .delete_watched_words_server_lists_by_list_id(String::from("a"))
-                    .await
-                    .map(drop)
+                client.delete_server_watched_word_list(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "get_watched_words_accounts_by_account_name_subscriptions",
+            name: "list_account_watched_word_subscriptions",
             method: "GET",
             path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_watched_words_accounts_by_account_name_subscriptions(
-                        String::from("a"),
-                    )
+                    .list_account_watched_word_subscriptions(String::from("a"))
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -4647,15 +4536,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_watched_words_accounts_by_account_name_subscriptions",
+            name: "add_account_watched_word_subscription",
             method: "POST",
             path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_watched_words_accounts_by_account_name_subscriptions(
+                    .add_account_watched_word_subscription(
                         String::from("a"),
-                        types::PostWatchedWordsAccountsByAccountNameSubscriptionsBody {
+                        types::AddAccountWatchedWordSubscriptionBody {
                             url: String::from("https://peertube.example/"),
                         },
                     )
@@ -4664,28 +4553,25 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_watched_words_accounts_by_account_name_subscriptions_by_id",
+            name: "delete_account_watched_word_subscription",
             method: "DELETE",
             path: "/api/v1/watched-words/accounts/{accountName}/subscriptions/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .delete_watched_words_accounts_by_account_name_subscriptions_by_id(
-                        String::from("a"),
-                        1i64,
-                    )
+                    .delete_account_watched_word_subscription(String::from("a"), 1i64)
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "get_watched_words_server_subscriptions",
+            name: "list_server_watched_word_subscriptions",
             method: "GET",
             path: "/api/v1/watched-words/server/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .get_watched_words_server_subscriptions()
+                    .list_server_watched_word_subscriptions()
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -4695,13 +4581,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "post_watched_words_server_subscriptions",
+            name: "add_server_watched_word_subscription",
             method: "POST",
             path: "/api/v1/watched-words/server/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .post_watched_words_server_subscriptions(types::PostWatchedWordsServerSubscriptionsBody {
+                    .add_server_watched_word_subscription(types::AddServerWatchedWordSubscriptionBody {
                         url: String::from("https://peertube.example/"),
                     })
                     .await
@@ -4709,15 +4595,12 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_watched_words_server_subscriptions_by_id",
+            name: "delete_server_watched_word_subscription",
             method: "DELETE",
             path: "/api/v1/watched-words/server/subscriptions/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .delete_watched_words_server_subscriptions_by_id(1i64)
-                    .await
-                    .map(drop)
+                client.delete_server_watched_word_subscription(1i64).await.map(drop)
             }),
         },
         Case {
@@ -4749,27 +4632,24 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "list_video_channel_collaborators",
+            name: "list_channel_collaborators",
             method: "GET",
             path: "/api/v1/video-channels/{channelHandle}/collaborators",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client
-                    .list_video_channel_collaborators(String::from("a"))
-                    .await
-                    .map(drop)
+                client.list_channel_collaborators(String::from("a")).await.map(drop)
             }),
         },
         Case {
-            name: "invite_video_channel_collaborator",
+            name: "invite_channel_collaborator",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/collaborators/invite",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .invite_video_channel_collaborator(
+                    .invite_channel_collaborator(
                         String::from("a"),
-                        types::InviteVideoChannelCollaboratorBody {
+                        types::InviteChannelCollaboratorBody {
                             account_handle: None,
                         },
                     )
@@ -4778,37 +4658,37 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "accept_video_channel_collaborator",
+            name: "accept_channel_collaborator",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/accept",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .accept_video_channel_collaborator(String::from("a"), 42i64)
+                    .accept_channel_collaborator(String::from("a"), 42i64)
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "reject_video_channel_collaborator",
+            name: "reject_channel_collaborator",
             method: "POST",
             path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/reject",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .reject_video_channel_collaborator(String::from("a"), 42i64)
+                    .reject_channel_collaborator(String::from("a"), 42i64)
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "remove_video_channel_collaborator",
+            name: "remove_channel_collaborator",
             method: "DELETE",
             path: "/api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .remove_video_channel_collaborator(String::from("a"), 42i64)
+                    .remove_channel_collaborator(String::from("a"), 42i64)
                     .await
                     .map(drop)
             }),

@@ -251,12 +251,14 @@ impl Conventions {
 
     /// The document's OAuth 2.0 password flow: the operation at its `tokenUrl`, and the operation
     /// that hands out the server's own OAuth client (a `GET` answering `client_id` and
-    /// `client_secret`, PeerTube's `/api/v1/oauth-clients/local`).
+    /// `client_secret`, PeerTube's `/api/v1/oauth-clients/local`). The type that operation
+    /// answers, when it is just these two, becomes the runtime's `OAuthClient`, the one the
+    /// session logs in with: one type for one thing.
     pub fn login(
         &self,
         password_token_url: Option<&str>,
         operations: &[Operation],
-        defs: &[TypeDef],
+        defs: &mut [TypeDef],
     ) -> Option<OAuthLogin> {
         if !self.login {
             return None;
@@ -279,6 +281,23 @@ impl Conventions {
                 && !o.parameters.iter().any(|p| p.role == ParamRole::Argument)
                 && matches!(&o.returns, Returns::Json(ty) if has_fields(ty, &["client_id", "client_secret"]))
         });
+        let answer = client_operation.and_then(|i| match &operations.get(i)?.returns {
+            Returns::Json(TypeExpr::Named(id)) => defs.get_mut(id.0),
+            _ => None,
+        });
+        if let Some(def) = answer {
+            let is_client = |f: &super::Field, name: &str, ty: &TypeExpr| {
+                f.wire_name == name && f.ty == *ty && f.repr == FieldRepr::Required
+            };
+            let just_the_client = matches!(&def.kind, TypeKind::Struct(s) if matches!(
+                s.fields.as_slice(),
+                [id, secret] if is_client(id, "client_id", &TypeExpr::String)
+                    && is_client(secret, "client_secret", &TypeExpr::Secret)
+            ));
+            if just_the_client {
+                def.kind = TypeKind::Alias(TypeExpr::OAuthClient);
+            }
+        }
         let otp_header = operations
             .get(token_operation)?
             .parameters
@@ -349,19 +368,36 @@ impl Conventions {
     /// Rewrites the document's links to its own rendered pages (Redoc anchors such as
     /// `#operation/getVideo`): an operation becomes an intra-doc link to its method
     /// (`crate::Client::get_video`); other anchors point into the document's `externalDocs` page.
+    /// With a login flow, a link to its token operation ("before [logging in](...)") goes to
+    /// `Client::login`, which logs the client in, and the token method says it does not.
     pub fn link_documentation(
         &self,
         defs: &mut [TypeDef],
         operations: &mut [Operation],
         external_docs: Option<&str>,
+        login: Option<&OAuthLogin>,
     ) {
+        if let Some(token) = login.and_then(|l| operations.get_mut(l.token_operation)) {
+            let note = "This method only returns the tokens: the client stays as it was. To log \
+                        the client in, and keep its access token fresh, call \
+                        [Client::login](crate::Client::login).";
+            let description = token.description.get_or_insert_with(String::new);
+            if !description.is_empty() {
+                description.push_str("\n\n");
+            }
+            description.push_str(note);
+        }
         if !self.redoc_links {
             return;
         }
-        let methods: HashMap<String, String> = operations
+        let mut methods: HashMap<String, String> = operations
             .iter()
             .filter_map(|o| Some((o.operation_id.clone()?, o.name.as_str().to_owned())))
             .collect();
+        let token_id = login.and_then(|l| operations.get(l.token_operation)?.operation_id.clone());
+        if let Some(id) = token_id {
+            methods.insert(id, "login".to_owned());
+        }
         let rewrite = |text: &mut String| {
             if !text.contains("](#") {
                 return;
@@ -453,6 +489,9 @@ mod tests {
                         {"type": "object", "properties": {"name": {"type": "string", "enum": ["cut"]}, "start": {"type": "integer"}}},
                         {"type": "object", "properties": {"name": {"type": "string", "enum": ["add-intro"]}, "file": {"type": "string"}}}
                     ]},
+                    "Credentials": {"type": "object", "required": ["client_id", "client_secret"], "properties": {
+                        "client_id": {"type": "string"}, "client_secret": {"type": "string"}
+                    }},
                     "List": {"type": "object", "properties": {
                         "total": {"type": "integer"},
                         "data": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}
@@ -461,6 +500,9 @@ mod tests {
             },
             "paths": {
                 "/token": {"post": {"operationId": "getToken", "responses": {"200": {"description": "ok"}}}},
+                "/client": {"get": {"operationId": "getClient", "responses": {"200": {"description": "ok",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Credentials"}}}
+                }}}},
                 "/videos": {"get": {
                     "operationId": "getVideos",
                     "description": "Log in [first](#operation/getToken).",
@@ -509,7 +551,7 @@ mod tests {
         assert_eq!(state.variants[0].name.as_str(), "Published");
         assert!(matches!(kind(&on, "Flags"), TypeKind::Flags(_)));
         assert!(matches!(kind(&on, "Task"), TypeKind::Tagged(t) if t.tag == "name"));
-        let videos = &on.operations[1];
+        let videos = &on.operations[2];
         assert!(videos.pagination.is_some());
         assert_eq!(list_field_reprs(&on), [FieldRepr::Required; 2]);
         assert_eq!(
@@ -518,10 +560,20 @@ mod tests {
         );
         assert_eq!(
             videos.description.as_deref(),
-            Some("Log in [first](crate::Client::get_token).")
+            Some("Log in [first](crate::Client::login).")
+        );
+        let token = on.operations[0].description.as_deref().unwrap_or_default();
+        assert!(
+            token.contains("[Client::login](crate::Client::login)"),
+            "{token}"
         );
         assert_eq!(on.error_codes[0].value, "invalid_token");
         assert_eq!(on.oauth.as_ref().map(|o| o.token_operation), Some(0));
+        assert_eq!(on.oauth.as_ref().and_then(|o| o.client_operation), Some(1));
+        assert_eq!(
+            kind(&on, "Credentials"),
+            &TypeKind::Alias(TypeExpr::OAuthClient)
+        );
 
         let off = model(&Conventions::NONE);
         let TypeKind::IntEnum(state) = kind(&off, "State") else {
@@ -530,7 +582,7 @@ mod tests {
         assert_eq!(state.variants[0].name.as_str(), "V1");
         assert!(matches!(kind(&off, "Flags"), TypeKind::IntEnum(_)));
         assert!(matches!(kind(&off, "Task"), TypeKind::Untagged(_)));
-        let videos = &off.operations[1];
+        let videos = &off.operations[2];
         assert!(videos.pagination.is_none());
         assert_eq!(list_field_reprs(&off), [FieldRepr::Optional; 2]);
         assert!(matches!(videos.parameters[2].ty, TypeExpr::Named(_)));
@@ -540,5 +592,7 @@ mod tests {
         );
         assert!(off.error_codes.is_empty());
         assert!(off.oauth.is_none());
+        assert!(matches!(kind(&off, "Credentials"), TypeKind::Struct(_)));
+        assert_eq!(off.operations[0].description, None);
     }
 }

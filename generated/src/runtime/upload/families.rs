@@ -3,9 +3,11 @@
 // Do not edit by hand: change the generator or the document, then regenerate.
 
 //! PeerTube's three resumable uploads as methods of [`Client`]: a video, a video's new source
-//! file, a user's archive. Written into a crate only when its document has these operations.
+//! file, a user's archive. Written into a crate only when its document has these routes; their
+//! operations are found by route, by role (`uploads::VIDEO_INIT`), whatever their methods are
+//! named.
 
-use crate::operation_info as info;
+use crate::operation_info::uploads;
 use crate::runtime::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::upload::{
@@ -29,19 +31,19 @@ impl UploadResponse for types::UserImportUploadResult {
 fn endpoint(kind: UploadKind, path: Vec<String>) -> Endpoint {
     let (init, chunk, cancel) = match kind {
         UploadKind::Video => (
-            &info::UPLOAD_RESUMABLE_INIT,
-            &info::UPLOAD_RESUMABLE,
-            &info::UPLOAD_RESUMABLE_CANCEL,
+            &uploads::VIDEO_INIT,
+            &uploads::VIDEO_CHUNK,
+            &uploads::VIDEO_CANCEL,
         ),
         UploadKind::SourceReplacement => (
-            &info::REPLACE_VIDEO_SOURCE_RESUMABLE_INIT,
-            &info::REPLACE_VIDEO_SOURCE_RESUMABLE,
-            &info::REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL,
+            &uploads::SOURCE_INIT,
+            &uploads::SOURCE_CHUNK,
+            &uploads::SOURCE_CANCEL,
         ),
         UploadKind::UserImport => (
-            &info::USER_IMPORT_RESUMABLE_INIT,
-            &info::USER_IMPORT_RESUMABLE,
-            &info::USER_IMPORT_RESUMABLE_CANCEL,
+            &uploads::USER_IMPORT_INIT,
+            &uploads::USER_IMPORT_CHUNK,
+            &uploads::USER_IMPORT_CANCEL,
         ),
     };
     Endpoint {
@@ -62,11 +64,11 @@ fn path(segments: &[&str]) -> Vec<String> {
 /// release's) must not stop an upload.
 fn max_chunk_size(client: Client) -> Pending<Option<u64>> {
     Box::pin(async move {
-        let mut call = client.call(&info::GET_CONFIG, &["api", "v1", "config"]);
+        let mut call = client.call(&uploads::CONFIG, &["api", "v1", "config"]);
         call.accept("application/json");
         let response = client.send(call).await?;
         let config: serde_json::Value =
-            crate::runtime::response::json(&info::GET_CONFIG, response).await?;
+            crate::runtime::response::json(&uploads::CONFIG, response).await?;
         Ok(config
             .pointer("/client/videos/resumableUpload/maxChunkSize")
             .and_then(serde_json::Value::as_u64)
