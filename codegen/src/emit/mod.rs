@@ -194,10 +194,7 @@ const EXAMPLES: &[(&str, &str, &[&str])] = &[
     (
         "examples/rate.rs",
         include_str!("../../examples/rate.rs"),
-        &[
-            "rate_video",
-            "get_my_video_rating",
-        ],
+        &["rate_video", "get_my_video_rating"],
     ),
     (
         "examples/subscribe.rs",
