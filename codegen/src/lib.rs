@@ -128,7 +128,7 @@ impl Default for Config {
 ///
 /// ```yaml
 /// operations:
-///   GET /api/v1/videos/{id}/captions: get_video_captions
+///   GET /api/v1/videos/{id}/captions: list_video_captions
 /// ```
 pub fn read_names(bytes: &[u8], origin: &str) -> Result<BTreeMap<String, String>, Diagnostic> {
     #[derive(serde::Deserialize)]

@@ -239,7 +239,14 @@ fn the_real_document_against_an_edited_copy() {
     for path in &runner_paths {
         paths.shift_remove(path);
     }
-    let report = report(&bytes(&old), &bytes(&new), &real_config());
+    // The storyboards' method is named after its `operationId` here, not pinned; the entries
+    // for the operations gone are warnings.
+    let mut config = real_config();
+    config
+        .operation_names
+        .remove("GET /api/v1/videos/{id}/storyboards")
+        .unwrap();
+    let report = report(&bytes(&old), &bytes(&new), &config);
     assert!(
         find(
             &report,

@@ -1,5 +1,5 @@
 //! Every operation, named: the method of `Client` and the stem of its types. Names the names
-//! file pins are taken first; an operation it misses (when it pins any) is named after its
+//! file pins are taken first (an entry for an operation the document lacks is a warning); an operation it misses (when it pins any) is named after its
 //! `operationId` in snake_case, else after its method and path, with a warning; a name taken
 //! already gets the next best, with a warning.
 
@@ -50,7 +50,7 @@ pub fn skeletons<'a>(
                 Diagnostic::error(format!(
                     "the method name `{name}` given for `{key}` is not a snake_case identifier"
                 ))
-                .hint("names look like `get_video_captions`"),
+                .hint("names look like `list_video_captions`"),
             );
         } else if pinned.claim(name).collided_with.is_some() {
             diagnostics.push(Diagnostic::error(format!(
@@ -158,9 +158,11 @@ pub fn skeletons<'a>(
             });
         }
     }
+    // A warning, not an error: a new document without an operation still generates (and its
+    // upgrade report lists the method as removed).
     for key in unused_overrides {
         diagnostics.push(
-            Diagnostic::error(format!("a method name is given for `{key}`, but the document has no such operation"))
+            Diagnostic::warning(format!("a method name is given for `{key}`, but the document has no such operation"))
                 .hint("the operation moved or was removed upstream: update or remove the entry in the names file"),
         );
     }
