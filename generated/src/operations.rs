@@ -9950,7 +9950,7 @@ impl GetUsersMeVideosImports {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -10889,7 +10889,7 @@ impl GetUsersMeNotifications {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -12806,7 +12806,7 @@ impl ListVideoPasswords {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -13352,7 +13352,7 @@ impl ListVideoChannelActivities {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -14219,7 +14219,7 @@ impl GetAccountsByNameVideoChannelSyncs {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -16209,7 +16209,7 @@ impl GetPlugins {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
@@ -16323,7 +16323,7 @@ impl GetAvailablePlugins {
                 request.start = Some(start);
                 async move {
                     let page = request.send().await?;
-                    Ok((page.total, page.data.unwrap_or_default()))
+                    Ok((Some(page.total), page.data))
                 }
             },
         )
