@@ -1560,14 +1560,18 @@ impl crate::runtime::call::ToParam for PlaylistElementType {
 }
 
 /// The `Thumbnail` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Thumbnail {
-    pub file_url: String,
-    pub width: i64,
-    pub height: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
     /// Example: `"16:9"`
-    pub aspect_ratio: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aspect_ratio: Option<String>,
 }
 
 /// The `VideoFile` schema.
@@ -2335,11 +2339,13 @@ pub struct FileRedundancyInformation {
     pub id: Id,
     /// Format: `url`.
     pub file_url: String,
-    pub strategy: FileRedundancyInformationStrategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<FileRedundancyInformationStrategy>,
     pub size: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    pub expires_on: chrono::DateTime<chrono::Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The `strategy` property of [`FileRedundancyInformation`].
@@ -6373,9 +6379,10 @@ pub struct ServerConfigCustomVideoTranscriptionRemoteRunners {
 }
 
 /// The `CustomHomepage` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomHomepage {
-    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
 }
 
 /// The `Follow` schema.
