@@ -1590,11 +1590,13 @@ pub struct VideoFile {
     /// Direct URL of the torrent file
     ///
     /// Format: `url`.
-    pub torrent_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub torrent_url: Option<String>,
     /// URL endpoint that transfers the torrent file as an attachment (so that the browser opens a download dialog)
     ///
     /// Format: `url`.
-    pub torrent_download_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub torrent_download_url: Option<String>,
     /// Direct URL of the video
     ///
     /// Format: `url`.
@@ -1650,7 +1652,8 @@ pub struct VideoStreamingPlaylists {
     /// Format: `url`.
     pub playlist_url: String,
     /// Format: `url`.
-    pub segments_sha256_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments_sha256_url: Option<String>,
     /// Video files associated to this playlist.
     ///
     /// The difference with the root `files` property is that these files are fragmented, so they can be used in this streaming playlist (HLS, etc.)
@@ -3355,13 +3358,15 @@ pub struct VideoPlaylist {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Length: 3 to 1000 characters.
-    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Length: 1 to 120 characters.
     pub display_name: String,
     pub is_local: bool,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
-    pub thumbnail_path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_path: Option<String>,
     /// **PeerTube >= 8.1** Array of thumbnails for the playlist
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<Thumbnail>>,
@@ -3573,7 +3578,8 @@ pub struct ActorInfo {
     /// Format: `hostname`.
     pub host: String,
     pub avatars: Vec<ActorImage>,
-    pub avatar: ActorInfoAvatar,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ActorInfoAvatar>,
 }
 
 /// The `avatar` property of [`ActorInfo`].
@@ -6732,7 +6738,8 @@ pub struct Job {
     pub state: JobState,
     pub r#type: JobType,
     pub data: serde_json::Map<String, serde_json::Value>,
-    pub error: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<serde_json::Map<String, serde_json::Value>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_on: Option<chrono::DateTime<chrono::Utc>>,

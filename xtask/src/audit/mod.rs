@@ -787,6 +787,19 @@ mod tests {
     }
 
     #[test]
+    fn a_read_of_the_server_code_covers_the_objects_nested_in_the_type() {
+        let review = Review {
+            not_always_sent: BTreeMap::new(),
+            read: BTreeSet::from(["#/components/schemas/Abuse"]),
+        };
+        let abuse = Pointer::from_ref("#/components/schemas/Abuse").unwrap();
+        assert!(review.was_read(&abuse));
+        assert!(review.was_read(&abuse.push("properties").push("video")));
+        let message = Pointer::from_ref("#/components/schemas/AbuseMessage").unwrap();
+        assert!(!review.was_read(&message));
+    }
+
+    #[test]
     fn the_reviewed_file_reads() {
         let config = read_config().unwrap();
         assert!(config.integrity.starts_with("sha512-"));
