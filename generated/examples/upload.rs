@@ -96,12 +96,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     std::fs::remove_file(&saved_at)?;
-    let video = answer.video.unwrap_or_default();
-    println!(
-        "uploaded: video {} ({})",
-        video.id.unwrap_or_default(),
-        video.short_uuid.unwrap_or_default()
-    );
+    let video = answer.video;
+    println!("uploaded: video {} ({})", video.id, video.short_uuid);
     Ok(())
 }
 

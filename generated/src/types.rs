@@ -383,20 +383,17 @@ pub struct VideoCommentsPolicyConstant {
 }
 
 /// The `BlockStatus` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BlockStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accounts: Option<std::collections::BTreeMap<String, BlockStatusAccountsValue>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<std::collections::BTreeMap<String, BlockStatusHostsValue>>,
+    pub accounts: std::collections::BTreeMap<String, BlockStatusAccountsValue>,
+    pub hosts: std::collections::BTreeMap<String, BlockStatusHostsValue>,
 }
 
 /// A value of the `accounts` property of [`BlockStatus`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BlockStatusAccountsValue {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked_by_server: Option<bool>,
+    pub blocked_by_server: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_by_server_subscription: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -404,11 +401,10 @@ pub struct BlockStatusAccountsValue {
 }
 
 /// A value of the `hosts` property of [`BlockStatus`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BlockStatusHostsValue {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked_by_server: Option<bool>,
+    pub blocked_by_server: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_by_server_subscription: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1271,12 +1267,10 @@ impl crate::runtime::call::ToParam for AbuseStateSet {
 }
 
 /// The `AbuseStateConstant` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AbuseStateConstant {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<AbuseStateSet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub id: AbuseStateSet,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -1596,11 +1590,13 @@ pub struct VideoFile {
     /// Direct URL of the torrent file
     ///
     /// Format: `url`.
-    pub torrent_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub torrent_url: Option<String>,
     /// URL endpoint that transfers the torrent file as an attachment (so that the browser opens a download dialog)
     ///
     /// Format: `url`.
-    pub torrent_download_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub torrent_download_url: Option<String>,
     /// Direct URL of the video
     ///
     /// Format: `url`.
@@ -1640,14 +1636,11 @@ pub struct VideoFile {
 }
 
 /// The `metadata` property of [`VideoFile`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoFileMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub streams: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chapters: Option<Vec<serde_json::Value>>,
+    pub streams: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub format: std::collections::BTreeMap<String, serde_json::Value>,
+    pub chapters: Vec<serde_json::Value>,
 }
 
 /// The `VideoStreamingPlaylists` schema.
@@ -1659,7 +1652,8 @@ pub struct VideoStreamingPlaylists {
     /// Format: `url`.
     pub playlist_url: String,
     /// Format: `url`.
-    pub segments_sha256_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segments_sha256_url: Option<String>,
     /// Video files associated to this playlist.
     ///
     /// The difference with the root `files` property is that these files are fragmented, so they can be used in this streaming playlist (HLS, etc.)
@@ -1668,26 +1662,21 @@ pub struct VideoStreamingPlaylists {
 }
 
 /// The `VideoStreamingPlaylists-HLS` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStreamingPlaylistsHLS {
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub playlist_url: Option<String>,
+    pub playlist_url: String,
     /// Format: `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments_sha256_url: Option<String>,
     /// Video files associated to this playlist.
     ///
     /// The difference with the root `files` property is that these files are fragmented, so they can be used in this streaming playlist (HLS, etc.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<VideoFile>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redundancies: Option<Vec<VideoStreamingPlaylistsHLSRedundanciesItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<VideoStreamingPlaylistsHLSType>,
+    pub files: Vec<VideoFile>,
+    pub redundancies: Vec<VideoStreamingPlaylistsHLSRedundanciesItem>,
+    pub id: i64,
+    pub r#type: VideoStreamingPlaylistsHLSType,
 }
 
 /// An item of the `redundancies` property of [`VideoStreamingPlaylistsHLS`].
@@ -1753,26 +1742,22 @@ impl crate::runtime::call::ToParam for VideoStreamingPlaylistsHLSType {
 }
 
 /// The `VideoInfo` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoInfo {
     /// object id for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// universal identifier for the video, that can be used across instances
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
+    pub uuid: UUIDv4,
     /// title of the video
     ///
     /// Length: 3 to 120 characters.
     ///
     /// Example: `"What is PeerTube?"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// represents the internal state of the video processing within the PeerTube instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<VideoStateConstant>,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
-    pub short_uuid: Option<String>,
+    pub state: VideoStateConstant,
+    #[serde(rename = "shortUUID")]
+    pub short_uuid: String,
 }
 
 /// The `Video` schema.
@@ -1953,29 +1938,25 @@ pub struct Video {
 }
 
 /// The `userHistory` property of [`Video`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoUserHistory {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_time: Option<i64>,
+    pub current_time: i64,
 }
 
 /// The `ServerError` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerError {
     /// Example:
     /// ```json
     /// "https://docs.joinpeertube.org/api-rest-reference.html#section/Errors/video_requires_password"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: String,
     /// Example: `"Please provide a password to access this password protected video"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    pub detail: String,
     /// Example: `403`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    pub status: i64,
     /// Example: `"video_requires_password"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -1993,8 +1974,7 @@ pub struct ServerError {
     pub origin_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -2356,22 +2336,17 @@ pub struct VideoDetailsEmbedPrivacyPolicy {
 }
 
 /// The `FileRedundancyInformation` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileRedundancyInformation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_url: Option<String>,
+    pub file_url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<FileRedundancyInformationStrategy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub size: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -2444,63 +2419,50 @@ impl crate::runtime::call::ToParam for FileRedundancyInformationStrategy {
 }
 
 /// The `VideoRedundancy` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoRedundancy {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub id: Id,
+    pub name: String,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redundancies: Option<VideoRedundancyRedundancies>,
+    pub url: String,
+    pub uuid: UUIDv4,
+    pub redundancies: VideoRedundancyRedundancies,
 }
 
 /// The `redundancies` property of [`VideoRedundancy`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoRedundancyRedundancies {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub streaming_playlists: Option<Vec<FileRedundancyInformation>>,
+    pub streaming_playlists: Vec<FileRedundancyInformation>,
 }
 
 /// The `AccountBlock` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountBlock {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by_account: Option<Account>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked_account: Option<Account>,
+    pub by_account: Account,
+    pub blocked_account: Account,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocklist_subscription: Option<BlocklistSubscriptionSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The `ServerBlock` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerBlock {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by_account: Option<Account>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked_server: Option<ServerBlockBlockedServer>,
+    pub by_account: Account,
+    pub blocked_server: ServerBlockBlockedServer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocklist_subscription: Option<BlocklistSubscriptionSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The `blockedServer` property of [`ServerBlock`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerBlockBlockedServer {
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: String,
 }
 
 /// The `BlocklistSubscription` schema.
@@ -2694,11 +2656,10 @@ impl crate::runtime::call::ToParam for AutoMuteListActionsItemType {
 }
 
 /// The `CommentAutoTagPolicies` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommentAutoTagPolicies {
     /// Auto tags that automatically set the comment in review state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review: Option<Vec<String>>,
+    pub review: Vec<String>,
 }
 
 /// The `VideoAutoTagPolicies` schema.
@@ -2711,21 +2672,18 @@ pub struct VideoAutoTagPolicies {
 }
 
 /// The `AutomaticTagAvailable` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AutomaticTagAvailable {
     /// Available auto tags that can be used to filter objects or set a comment in review state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available: Option<Vec<AutomaticTagAvailableAvailableItem>>,
+    pub available: Vec<AutomaticTagAvailableAvailableItem>,
 }
 
 /// An item of the `available` property of [`AutomaticTagAvailable`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AutomaticTagAvailableAvailableItem {
     /// tag name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<AutomaticTagAvailableAvailableItemType>,
+    pub name: String,
+    pub r#type: AutomaticTagAvailableAvailableItemType,
 }
 
 /// The `type` property of [`AutomaticTagAvailableAvailableItem`].
@@ -2788,7 +2746,7 @@ impl crate::runtime::call::ToParam for AutomaticTagAvailableAvailableItemType {
 }
 
 /// The `VideoImportStateConstant` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoImportStateConstant {
     /// The video import state:
     ///   - `1`: Pending
@@ -2797,11 +2755,9 @@ pub struct VideoImportStateConstant {
     ///   - `4`: Rejected
     ///   - `5`: Cancelled
     ///   - `6`: Processing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoImportStateConstantId>,
+    pub id: VideoImportStateConstantId,
     /// Example: `"Pending"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -3141,13 +3097,11 @@ pub struct VideoImport {
 }
 
 /// The `videoChannelSync` property of [`VideoImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoImportVideoChannelSync {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_channel_url: Option<String>,
+    pub id: i64,
+    pub external_channel_url: String,
 }
 
 /// The `VideoImportsList` schema.
@@ -3160,22 +3114,19 @@ pub struct VideoImportsList {
 }
 
 /// The `Abuse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Abuse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Length: 2 to 3000 characters.
     ///
     /// Example: `"The video is a spam"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predefined_reasons: Option<AbusePredefinedReasons>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporter_account: Option<Account>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<AbuseStateConstant>,
+    pub state: AbuseStateConstant,
     /// Length: 2 to 3000 characters.
     ///
     /// Example: `"Decided to ban the server since it spams us regularly"`
@@ -3183,40 +3134,31 @@ pub struct Abuse {
     pub moderation_comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<AbuseVideo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<AbuseComment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count_messages: Option<i64>,
+    pub count_messages: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_reports_for_reportee: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_reports_for_reporter: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flagged_account: Option<Account>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The `video` property of [`Abuse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AbuseVideo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
+    pub id: i64,
+    pub uuid: UUIDv4,
     #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
     pub short_uuid: Option<ShortUUID>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nsfw: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blacklisted: Option<bool>,
+    pub name: String,
+    pub nsfw: bool,
+    pub deleted: bool,
+    pub blacklisted: bool,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3239,72 +3181,54 @@ pub struct AbuseVideo {
 }
 
 /// The `comment` property of [`Abuse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AbuseComment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thread_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<AbuseCommentVideo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
+    pub id: i64,
+    pub thread_id: i64,
+    pub video: AbuseCommentVideo,
+    pub text: String,
+    pub deleted: bool,
 }
 
 /// The `video` property of [`AbuseComment`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AbuseCommentVideo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<String>,
+    pub id: i64,
+    pub name: String,
+    pub uuid: String,
 }
 
 /// The `AbuseMessage` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AbuseMessage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Length: 2 to 3000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by_moderator: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub message: String,
+    pub by_moderator: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<AccountSummary>,
 }
 
 /// The `VideoBlacklist` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoBlacklist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Reason for the block (public)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Internal note for moderators/admins
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unfederated: Option<bool>,
+    pub unfederated: bool,
     /// - `1`: manual block - `2`: automatic block by instance policy - `3`: automatic block by auto-tag policy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<Video>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub r#type: i64,
+    pub video: Video,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The `VideoBlacklistCreate` schema.
@@ -3434,13 +3358,15 @@ pub struct VideoPlaylist {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Length: 3 to 1000 characters.
-    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Length: 1 to 120 characters.
     pub display_name: String,
     pub is_local: bool,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
-    pub thumbnail_path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_path: Option<String>,
     /// **PeerTube >= 8.1** Array of thumbnails for the playlist
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<Thumbnail>>,
@@ -3511,37 +3437,28 @@ pub struct VideoCommentThreadTree {
 }
 
 /// The `VideoCommentForOwnerOrAdmin` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoCommentForOwnerOrAdmin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// Text of the comment
     ///
     /// Format: `html`. Length: at least 1 character.
     ///
     /// Example: `"This video is wonderful!"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub held_for_review: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thread_id: Option<Id>,
+    pub text: String,
+    pub held_for_review: bool,
+    pub thread_id: Id,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_reply_to_comment_id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<Account>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<VideoInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub automatic_tags: Option<Vec<String>>,
+    pub video: VideoInfo,
+    pub automatic_tags: Vec<String>,
 }
 
 /// The `Storyboard` schema.
@@ -3577,29 +3494,25 @@ pub struct VideoCaption {
 }
 
 /// The `VideoChapters` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoChapters {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chapters: Option<Vec<VideoChaptersChaptersItem>>,
+    pub chapters: Vec<VideoChaptersChaptersItem>,
 }
 
 /// An item of the `chapters` property of [`VideoChapters`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoChaptersChaptersItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: String,
     /// Start of the chapter, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timecode: Option<i64>,
+    pub timecode: i64,
 }
 
 /// The `VideoSource` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoSource {
     /// Uploaded/imported filename
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_filename: Option<String>,
+    pub input_filename: String,
     /// **PeerTube >= 6.1** If enabled by the admin, the video source file is kept on the server and can be downloaded by the owner
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_download_url: Option<String>,
@@ -3618,21 +3531,17 @@ pub struct VideoSource {
     /// **PeerTube >= 6.1** Video stream height
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<VideoSourceMetadata>,
 }
 
 /// The `metadata` property of [`VideoSource`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoSourceMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub streams: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chapters: Option<Vec<serde_json::Value>>,
+    pub streams: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub format: std::collections::BTreeMap<String, serde_json::Value>,
+    pub chapters: Vec<serde_json::Value>,
 }
 
 /// The `ActorImage` schema.
@@ -3660,68 +3569,53 @@ pub struct ActorImage {
 }
 
 /// The `ActorInfo` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActorInfo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub id: Id,
+    pub name: String,
+    pub display_name: String,
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatars: Option<Vec<ActorImage>>,
+    pub host: String,
+    pub avatars: Vec<ActorImage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ActorInfoAvatar>,
 }
 
 /// The `avatar` property of [`ActorInfo`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActorInfoAvatar {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub width: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_url: Option<String>,
+    pub width: i64,
+    pub file_url: String,
 }
 
 /// The `Actor` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Actor {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// immutable name of the actor, used to find or mention it
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Username>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatars: Option<Vec<ActorImage>>,
+    pub name: Username,
+    pub avatars: Vec<ActorImage>,
     /// server on which the actor is resident
     ///
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: String,
     /// whether this actor's host allows redundancy of its videos
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_redundancy_allowed: Option<bool>,
     /// number of actors subscribed to by this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub following_count: Option<i64>,
+    pub following_count: i64,
     /// number of followers of this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub followers_count: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
@@ -3876,42 +3770,32 @@ impl crate::runtime::call::ToParam for UserViewingVideoViewEvent {
 }
 
 /// The `VideoStatsOverall` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStatsOverall {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub average_watch_time: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_watch_time: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewers_peak: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_viewers: Option<f64>,
+    pub average_watch_time: f64,
+    pub total_watch_time: f64,
+    pub viewers_peak: f64,
+    pub total_viewers: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viewers_peak_date: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub countries: Option<Vec<VideoStatsOverallCountriesItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subdivisions: Option<Vec<VideoStatsOverallSubdivisionsItem>>,
+    pub countries: Vec<VideoStatsOverallCountriesItem>,
+    pub subdivisions: Vec<VideoStatsOverallSubdivisionsItem>,
 }
 
 /// An item of the `countries` property of [`VideoStatsOverall`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStatsOverallCountriesItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iso_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewers: Option<f64>,
+    pub iso_code: String,
+    pub viewers: f64,
 }
 
 /// An item of the `subdivisions` property of [`VideoStatsOverall`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoStatsOverallSubdivisionsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewers: Option<f64>,
+    pub name: String,
+    pub viewers: f64,
 }
 
 /// The `VideoStatsUserAgentDevice` schema.
@@ -3998,78 +3882,62 @@ impl crate::runtime::call::ToParam for VideoStatsUserAgentDevice {
 }
 
 /// The `VideoStatsUserAgent` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStatsUserAgent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clients: Option<Vec<VideoStatsUserAgentClientsItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub devices: Option<Vec<VideoStatsUserAgentDevicesItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operating_systems: Option<Vec<VideoStatsUserAgentOperatingSystemsItem>>,
+    pub clients: Vec<VideoStatsUserAgentClientsItem>,
+    pub devices: Vec<VideoStatsUserAgentDevicesItem>,
+    pub operating_systems: Vec<VideoStatsUserAgentOperatingSystemsItem>,
 }
 
 /// An item of the `clients` property of [`VideoStatsUserAgent`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoStatsUserAgentClientsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewers: Option<f64>,
+    pub name: String,
+    pub viewers: f64,
 }
 
 /// An item of the `devices` property of [`VideoStatsUserAgent`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoStatsUserAgentDevicesItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<VideoStatsUserAgentDevice>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewers: Option<f64>,
+    pub name: VideoStatsUserAgentDevice,
+    pub viewers: f64,
 }
 
 /// An item of the `operatingSystems` property of [`VideoStatsUserAgent`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoStatsUserAgentOperatingSystemsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewers: Option<f64>,
+    pub name: String,
+    pub viewers: f64,
 }
 
 /// The `VideoStatsRetention` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoStatsRetention {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoStatsRetentionDataItem>>,
+    pub data: Vec<VideoStatsRetentionDataItem>,
 }
 
 /// An item of the `data` property of [`VideoStatsRetention`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStatsRetentionDataItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub second: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retention_percent: Option<f64>,
+    pub second: f64,
+    pub retention_percent: f64,
 }
 
 /// The `VideoStatsTimeserie` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStatsTimeserie {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<VideoStatsTimeserieDataItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_interval: Option<String>,
+    pub data: Vec<VideoStatsTimeserieDataItem>,
+    pub group_interval: String,
 }
 
 /// An item of the `data` property of [`VideoStatsTimeserie`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoStatsTimeserieDataItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<f64>,
+    pub date: String,
+    pub value: f64,
 }
 
 /// The `ServerConfig` schema.
@@ -5285,66 +5153,43 @@ impl crate::runtime::call::ToParam for SendClientLogLevel {
 }
 
 /// The `ServerStats` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerStats {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_users: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_daily_active_users: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_weekly_active_users: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_monthly_active_users: Option<f64>,
+    pub total_users: f64,
+    pub total_daily_active_users: f64,
+    pub total_weekly_active_users: f64,
+    pub total_monthly_active_users: f64,
     /// **PeerTube >= 6.1** Value is null if the admin disabled total moderators stats
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_moderators: Option<f64>,
     /// **PeerTube >= 6.1** Value is null if the admin disabled total admins stats
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_admins: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_local_videos: Option<f64>,
+    pub total_local_videos: f64,
     /// Total video views made on the instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_local_video_views: Option<f64>,
+    pub total_local_video_views: f64,
     /// Total video downloads made on the instance
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_local_video_downloads: Option<f64>,
     /// Total comments made by local users
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_local_video_comments: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_local_video_files_size: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_videos: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_video_comments: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_local_video_channels: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_local_daily_active_video_channels: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_local_weekly_active_video_channels: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_local_monthly_active_video_channels: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_local_playlists: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_instance_followers: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_instance_following: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos_redundancy: Option<Vec<ServerStatsVideosRedundancyItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_messages_processed: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_messages_successes: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_messages_errors: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity_pub_messages_processed_per_second: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_messages_waiting: Option<f64>,
+    pub total_local_video_comments: f64,
+    pub total_local_video_files_size: f64,
+    pub total_videos: f64,
+    pub total_video_comments: f64,
+    pub total_local_video_channels: f64,
+    pub total_local_daily_active_video_channels: f64,
+    pub total_local_weekly_active_video_channels: f64,
+    pub total_local_monthly_active_video_channels: f64,
+    pub total_local_playlists: f64,
+    pub total_instance_followers: f64,
+    pub total_instance_following: f64,
+    pub videos_redundancy: Vec<ServerStatsVideosRedundancyItem>,
+    pub total_activity_pub_messages_processed: f64,
+    pub total_activity_pub_messages_successes: f64,
+    pub total_activity_pub_messages_errors: f64,
+    pub activity_pub_messages_processed_per_second: f64,
+    pub total_activity_pub_messages_waiting: f64,
     /// **PeerTube >= 6.1** Value is null if the admin disabled registration requests stats
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_registration_request_response_time_ms: Option<f64>,
@@ -5363,78 +5208,46 @@ pub struct ServerStats {
     /// **PeerTube >= 6.1** Value is null if the admin disabled abuses stats
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_abuses: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_accept_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_accept_messages_successes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_announce_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_announce_messages_successes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_approve_reply_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_approve_reply_messages_successes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_create_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_create_messages_successes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_delete_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_delete_messages_successes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_dislike_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_dislike_messages_successes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_flag_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_flag_messages_successes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_follow_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_follow_messages_successes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_like_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_like_messages_successes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_reject_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_reject_messages_successes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_reject_reply_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_reject_reply_messages_successes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_undo_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_undo_messages_successes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_update_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_update_messages_successes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_view_messages_errors: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_activity_pub_view_messages_successes: Option<i64>,
+    pub total_activity_pub_accept_messages_errors: i64,
+    pub total_activity_pub_accept_messages_successes: i64,
+    pub total_activity_pub_announce_messages_errors: i64,
+    pub total_activity_pub_announce_messages_successes: i64,
+    pub total_activity_pub_approve_reply_messages_errors: i64,
+    pub total_activity_pub_approve_reply_messages_successes: i64,
+    pub total_activity_pub_create_messages_errors: i64,
+    pub total_activity_pub_create_messages_successes: i64,
+    pub total_activity_pub_delete_messages_errors: i64,
+    pub total_activity_pub_delete_messages_successes: i64,
+    pub total_activity_pub_dislike_messages_errors: i64,
+    pub total_activity_pub_dislike_messages_successes: i64,
+    pub total_activity_pub_flag_messages_errors: i64,
+    pub total_activity_pub_flag_messages_successes: i64,
+    pub total_activity_pub_follow_messages_errors: i64,
+    pub total_activity_pub_follow_messages_successes: i64,
+    pub total_activity_pub_like_messages_errors: i64,
+    pub total_activity_pub_like_messages_successes: i64,
+    pub total_activity_pub_reject_messages_errors: i64,
+    pub total_activity_pub_reject_messages_successes: i64,
+    pub total_activity_pub_reject_reply_messages_errors: i64,
+    pub total_activity_pub_reject_reply_messages_successes: i64,
+    pub total_activity_pub_undo_messages_errors: i64,
+    pub total_activity_pub_undo_messages_successes: i64,
+    pub total_activity_pub_update_messages_errors: i64,
+    pub total_activity_pub_update_messages_successes: i64,
+    pub total_activity_pub_view_messages_errors: i64,
+    pub total_activity_pub_view_messages_successes: i64,
 }
 
 /// An item of the `videosRedundancy` property of [`ServerStats`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerStatsVideosRedundancyItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
+    pub strategy: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_size: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_used: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_video_files: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_videos: Option<f64>,
+    pub total_used: f64,
+    pub total_video_files: f64,
+    pub total_videos: f64,
 }
 
 /// The `ServerConfigAbout` schema.
@@ -6579,24 +6392,17 @@ pub struct CustomHomepage {
 }
 
 /// The `Follow` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Follow {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub follower: Option<Actor>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub following: Option<Actor>,
+    pub id: Id,
+    pub follower: Actor,
+    pub following: Actor,
     /// score reflecting the reachability of the actor, with steps of `10` and a base score of `1000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<FollowState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub score: f64,
+    pub state: FollowState,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The `state` property of [`Follow`].
@@ -6932,7 +6738,8 @@ pub struct Job {
     pub state: JobState,
     pub r#type: JobType,
     pub data: serde_json::Map<String, serde_json::Value>,
-    pub error: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<serde_json::Map<String, serde_json::Value>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_on: Option<chrono::DateTime<chrono::Utc>>,
@@ -7091,33 +6898,28 @@ impl crate::runtime::call::ToParam for JobId {
 }
 
 /// The `parent` property of [`Job`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobParent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
 }
 
 /// The `AddUserResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddUserResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<AddUserResponseUser>,
+    pub user: AddUserResponseUser,
 }
 
 /// The `user` property of [`AddUserResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddUserResponseUser {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<AddUserResponseUserAccount>,
+    pub id: Id,
+    pub account: AddUserResponseUserAccount,
 }
 
 /// The `account` property of [`AddUserResponseUser`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddUserResponseUserAccount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
 }
 
 /// The `VideoUploadRequestCommon` schema.
@@ -7436,23 +7238,20 @@ impl VideoUploadRequestResumable {
 }
 
 /// The `VideoUploadResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoUploadResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<VideoUploadResponseVideo>,
+    pub video: VideoUploadResponseVideo,
 }
 
 /// The `video` property of [`VideoUploadResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoUploadResponseVideo {
     /// object id for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// universal identifier for the video, that can be used across instances
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
-    pub short_uuid: Option<ShortUUID>,
+    pub uuid: UUIDv4,
+    #[serde(rename = "shortUUID")]
+    pub short_uuid: ShortUUID,
 }
 
 /// The `VideoReplaceSourceRequestResumable` schema.
@@ -7492,26 +7291,22 @@ pub struct CommentThreadResponse {
 }
 
 /// The `CommentThreadPostResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommentThreadPostResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<VideoComment>,
+    pub comment: VideoComment,
 }
 
 /// The `VideoTokenResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoTokenResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<VideoTokenResponseFiles>,
+    pub files: VideoTokenResponseFiles,
 }
 
 /// The `files` property of [`VideoTokenResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoTokenResponseFiles {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<crate::Secret>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<chrono::DateTime<chrono::Utc>>,
+    pub token: crate::Secret,
+    pub expires: chrono::DateTime<chrono::Utc>,
 }
 
 /// The `VideoListResponse` schema.
@@ -7532,24 +7327,19 @@ pub struct ChannelActivityListResponse {
 }
 
 /// An item of the `data` property of [`ChannelActivityListResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: i64,
     /// The account may have been deleted
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<AccountSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ChannelActivityListResponseDataItemAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_type: Option<ChannelActivityListResponseDataItemTargetType>,
+    pub action: ChannelActivityListResponseDataItemAction,
+    pub target_type: ChannelActivityListResponseDataItemTargetType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ChannelActivityListResponseDataItemChannel>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub channel: ChannelActivityListResponseDataItemChannel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<ChannelActivityListResponseDataItemVideo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7563,102 +7353,78 @@ pub struct ChannelActivityListResponseDataItem {
 }
 
 /// The `action` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChannelActivityListResponseDataItemAction {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoChannelActivityAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub id: VideoChannelActivityAction,
+    pub label: String,
 }
 
 /// The `targetType` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChannelActivityListResponseDataItemTargetType {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoChannelActivityTarget>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub id: VideoChannelActivityTarget,
+    pub label: String,
 }
 
 /// The `channel` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItemChannel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub id: Id,
+    pub name: String,
+    pub display_name: String,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
 }
 
 /// The `video` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItemVideo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
-    pub short_uuid: Option<ShortUUID>,
+    pub id: Id,
+    pub name: String,
+    pub uuid: UUIDv4,
+    #[serde(rename = "shortUUID")]
+    pub short_uuid: ShortUUID,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_live: Option<bool>,
+    pub url: String,
+    pub is_live: bool,
 }
 
 /// The `videoImport` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItemVideoImport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
-    pub short_uuid: Option<ShortUUID>,
+    pub id: Id,
+    pub name: String,
+    pub uuid: UUIDv4,
+    #[serde(rename = "shortUUID")]
+    pub short_uuid: ShortUUID,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
     /// Format: `uri`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_url: Option<String>,
+    pub target_url: String,
 }
 
 /// The `playlist` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChannelActivityListResponseDataItemPlaylist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
-    pub short_uuid: Option<ShortUUID>,
+    pub id: Id,
+    pub name: String,
+    pub uuid: UUIDv4,
+    #[serde(rename = "shortUUID")]
+    pub short_uuid: ShortUUID,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: String,
 }
 
 /// The `channelSync` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItemChannelSync {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Format: `uri`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_channel_url: Option<String>,
+    pub external_channel_url: String,
 }
 
 /// The `targetAccount` property of [`ChannelActivityListResponseDataItem`].
@@ -8485,22 +8251,17 @@ impl crate::runtime::call::ToParam for ChangeOwnershipState {
 }
 
 /// The `UserRegistration` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRegistration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<UserRegistrationStateObject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registration_reason: Option<String>,
+    pub id: Id,
+    pub state: UserRegistrationStateObject,
+    pub registration_reason: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moderation_response: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: String,
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8509,29 +8270,24 @@ pub struct UserRegistration {
     pub channel_handle: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// If the registration has been accepted, this is a partial user object created by the registration
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserRegistrationUser>,
 }
 
 /// The `state` property of [`UserRegistration`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserRegistrationStateObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<UserRegistrationState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub id: UserRegistrationState,
+    pub label: String,
 }
 
 /// If the registration has been accepted, this is a partial user object created by the registration
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserRegistrationUser {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
 }
 
 /// The `OAuthClient` schema.
@@ -8674,12 +8430,10 @@ pub struct VideoChannel {
 }
 
 /// An item of the `viewsPerDay` property of [`VideoChannel`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoChannelViewsPerDayItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub views: Option<i64>,
+    pub date: chrono::DateTime<chrono::Utc>,
+    pub views: i64,
 }
 
 /// The `VideoChannelEdit` schema.
@@ -8870,33 +8624,26 @@ impl ImportVideosInChannelCreate {
 }
 
 /// The `VideoChannelSync` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannelSync {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<VideoChannelSyncState>,
+    pub id: Id,
+    pub state: VideoChannelSyncState,
     /// Example: `"https://youtube.com/c/UC_myfancychannel"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_channel_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub external_channel_url: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sync_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<VideoChannel>,
+    pub channel: VideoChannel,
 }
 
 /// The `state` property of [`VideoChannelSync`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoChannelSyncState {
     /// Example: `2`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: i64,
     /// Example: `"PROCESSING"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -9626,15 +9373,12 @@ impl crate::runtime::call::ToParam for NewFeatureInfoType {
 }
 
 /// The `Notification` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Notification {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<NotificationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read: Option<bool>,
+    pub id: Id,
+    pub r#type: NotificationType,
+    pub read: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<NotificationVideo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9647,10 +9391,8 @@ pub struct Notification {
     pub account: Option<ActorInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_follow: Option<NotificationActorFollow>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuse: Option<NotificationAbuse>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9668,36 +9410,30 @@ pub struct Notification {
 }
 
 /// The `video` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationVideo {
     /// object id for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// universal identifier for the video, that can be used across instances
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
+    pub uuid: UUIDv4,
     /// title of the video
     ///
     /// Length: 3 to 120 characters.
     ///
     /// Example: `"What is PeerTube?"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// represents the internal state of the video processing within the PeerTube instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<VideoStateConstant>,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
-    pub short_uuid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ActorInfo>,
+    pub state: VideoStateConstant,
+    #[serde(rename = "shortUUID")]
+    pub short_uuid: String,
+    pub channel: ActorInfo,
 }
 
 /// The `videoImport` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationVideoImport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9712,41 +9448,30 @@ pub struct NotificationVideoImport {
 }
 
 /// The `comment` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationComment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thread_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<VideoInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<ActorInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub held_for_review: Option<bool>,
+    pub id: Id,
+    pub thread_id: i64,
+    pub video: VideoInfo,
+    pub account: ActorInfo,
+    pub held_for_review: bool,
 }
 
 /// The `videoBlacklist` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationVideoBlacklist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<VideoInfo>,
+    pub id: Id,
+    pub video: VideoInfo,
 }
 
 /// The `actorFollow` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationActorFollow {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub follower: Option<ActorInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<NotificationActorFollowState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub following: Option<NotificationActorFollowFollowing>,
+    pub id: Id,
+    pub follower: ActorInfo,
+    pub state: NotificationActorFollowState,
+    pub following: NotificationActorFollowFollowing,
 }
 
 /// The `state` property of [`NotificationActorFollow`].
@@ -9813,18 +9538,14 @@ impl crate::runtime::call::ToParam for NotificationActorFollowState {
 }
 
 /// The `following` property of [`NotificationActorFollow`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationActorFollowFollowing {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<NotificationActorFollowFollowingType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub r#type: NotificationActorFollowFollowingType,
+    pub name: String,
+    pub display_name: String,
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: String,
 }
 
 /// The `type` property of [`NotificationActorFollowFollowing`].
@@ -9891,12 +9612,10 @@ impl crate::runtime::call::ToParam for NotificationActorFollowFollowingType {
 }
 
 /// The `abuse` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationAbuse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<AbuseStateSet>,
+    pub id: i64,
+    pub state: AbuseStateSet,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9906,31 +9625,27 @@ pub struct NotificationAbuse {
 }
 
 /// The `comment` property of [`NotificationAbuse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationAbuseComment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thread_id: Option<i64>,
+    pub thread_id: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoInfo>,
 }
 
 /// The `peertube` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationPeertube {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latest_version: Option<String>,
+    pub latest_version: String,
 }
 
 /// The `plugin` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationPlugin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<NotificationPluginType>,
+    pub name: String,
+    pub r#type: NotificationPluginType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
 }
@@ -9994,32 +9709,25 @@ impl crate::runtime::call::ToParam for NotificationPluginType {
 }
 
 /// The `registration` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationRegistration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub id: i64,
+    pub username: String,
 }
 
 /// The `videoCaption` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationVideoCaption {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<NotificationVideoCaptionLanguage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<VideoInfo>,
+    pub id: i64,
+    pub language: NotificationVideoCaptionLanguage,
+    pub video: VideoInfo,
 }
 
 /// The `language` property of [`NotificationVideoCaption`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationVideoCaptionLanguage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub id: String,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -10061,29 +9769,23 @@ pub struct NotificationListResponse {
 }
 
 /// The `Plugin` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plugin {
     /// Example: `"peertube-plugin-auth-ldap"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// - `1`: PLUGIN
     /// - `2`: THEME
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<PluginType>,
+    pub r#type: PluginType,
     /// Example: `"0.0.3"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
     /// Example: `"0.0.1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uninstalled: Option<bool>,
+    pub version: String,
+    pub enabled: bool,
+    pub uninstalled: bool,
     /// Example: `"2.2.0"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub peertube_engine: Option<String>,
+    pub peertube_engine: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Format: `url`.
@@ -10092,14 +9794,11 @@ pub struct Plugin {
     /// ```json
     /// "https://framagit.org/framasoft/peertube/official-plugins/tree/master/peertube-plugin-auth-ldap"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub homepage: Option<String>,
+    pub homepage: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// - `1`: PLUGIN
@@ -10189,7 +9888,7 @@ pub struct LiveVideoUpdate {
 }
 
 /// The `LiveVideoResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveVideoResponse {
     /// Included in the response if an appropriate token is provided
@@ -10201,16 +9900,13 @@ pub struct LiveVideoResponse {
     /// RTMP stream key to use to stream into this live video. Included in the response if an appropriate token is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_key: Option<crate::Secret>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub save_replay: Option<bool>,
+    pub save_replay: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_settings: Option<LiveVideoReplaySettings>,
     /// User can stream multiple times in a permanent live
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permanent_live: Option<bool>,
+    pub permanent_live: bool,
     /// User can select live latency mode if enabled by the instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_mode: Option<LiveVideoLatencyMode>,
+    pub latency_mode: LiveVideoLatencyMode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedules: Option<Vec<LiveSchedule>>,
 }
@@ -10225,14 +9921,12 @@ pub struct LiveSchedule {
 }
 
 /// The `TokenSession` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenSession {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: i64,
     /// Is this session the current one?
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_session: Option<bool>,
+    pub current_session: bool,
     /// Device used to login
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_device: Option<String>,
@@ -10251,31 +9945,26 @@ pub struct TokenSession {
     pub last_activity_ip: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_activity_date: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The `RequestTwoFactorResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestTwoFactorResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub otp_request: Option<RequestTwoFactorResponseOtpRequest>,
+    pub otp_request: RequestTwoFactorResponseOtpRequest,
 }
 
 /// The `otpRequest` property of [`RequestTwoFactorResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestTwoFactorResponseOtpRequest {
     /// The token to send to confirm this request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_token: Option<crate::Secret>,
+    pub request_token: crate::Secret,
     /// The OTP secret
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<crate::Secret>,
+    pub secret: crate::Secret,
     /// The OTP URI
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uri: Option<crate::Secret>,
+    pub uri: crate::Secret,
 }
 
 /// The `VideoStudioCreateTask` schema.
@@ -10402,14 +10091,12 @@ impl VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem {
 }
 
 /// The `LiveVideoSessionResponse` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveVideoSessionResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: i64,
     /// Start date of the live session
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<chrono::DateTime<chrono::Utc>>,
+    pub start_date: chrono::DateTime<chrono::Utc>,
     /// End date of the live session
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<chrono::DateTime<chrono::Utc>>,
@@ -10428,12 +10115,10 @@ pub struct LiveVideoSessionResponse {
     /// Video replay information
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_video: Option<LiveVideoSessionResponseReplayVideo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ending_processed: Option<bool>,
+    pub ending_processed: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_settings: Option<LiveVideoSessionResponseReplaySettings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub save_replay: Option<bool>,
+    pub save_replay: bool,
 }
 
 /// Error type if an error occurred during the live session:
@@ -10532,21 +10217,18 @@ impl crate::runtime::call::ToParam for LiveVideoSessionResponseError {
 }
 
 /// Video replay information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveVideoSessionResponseReplayVideo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
-    pub short_uuid: Option<ShortUUID>,
+    pub id: f64,
+    pub uuid: UUIDv4,
+    #[serde(rename = "shortUUID")]
+    pub short_uuid: ShortUUID,
 }
 
 /// The `replaySettings` property of [`LiveVideoSessionResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveVideoSessionResponseReplaySettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy: Option<VideoPrivacySet>,
+    pub privacy: VideoPrivacySet,
 }
 
 /// The `PlaybackMetricCreate` schema.
@@ -10705,19 +10387,14 @@ impl crate::runtime::call::ToParam for PlaybackMetricCreateVideoId {
 }
 
 /// The `RunnerRegistrationToken` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunnerRegistrationToken {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registration_token: Option<crate::Secret>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registered_runners_count: Option<i64>,
+    pub id: i64,
+    pub registration_token: crate::Secret,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub registered_runners_count: i64,
 }
 
 /// The `Runner` schema.
@@ -10911,13 +10588,11 @@ impl crate::runtime::call::ToParam for RunnerJobState {
 }
 
 /// The `RunnerJobStateConstant` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunnerJobStateConstant {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<RunnerJobState>,
+    pub id: RunnerJobState,
     /// Example: `"Processing"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -11095,14 +10770,11 @@ pub struct RunnerJob {
 }
 
 /// If job has a parent job
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunnerJobParent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<RunnerJobType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<RunnerJobStateConstant>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<UUIDv4>,
+    pub r#type: RunnerJobType,
+    pub state: RunnerJobStateConstant,
+    pub uuid: UUIDv4,
 }
 
 /// If job is associated to a runner
@@ -11148,24 +10820,19 @@ pub struct RunnerJobAdmin {
 }
 
 /// The `WatchedWordsLists` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WatchedWordsLists {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub list_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub words: Option<Vec<String>>,
+    pub id: Id,
+    pub list_name: String,
+    pub words: Vec<String>,
     /// Format: `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_url: Option<String>,
     /// Example: `"2021-05-04T08:01:01.502Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Example: `"2021-05-04T08:01:01.502Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The `WatchedWordsSubscription` schema.
@@ -11271,20 +10938,15 @@ impl crate::runtime::call::ToParam for WatchedWordsSubscriptionStateId {
 }
 
 /// The `VideoPassword` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoPassword {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
+    pub id: Id,
     /// Length: at least 2 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<crate::Secret>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub password: crate::Secret,
+    pub video_id: Id,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The `VideoPasswordList` schema.
@@ -11560,17 +11222,15 @@ impl crate::runtime::call::ToParam for PlayerThemeVideoSetting {
 }
 
 /// Player settings for a video
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlayerVideoSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme: Option<PlayerThemeVideoSetting>,
+    pub theme: PlayerThemeVideoSetting,
 }
 
 /// Player settings for a channel
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlayerChannelSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme: Option<PlayerThemeChannelSetting>,
+    pub theme: PlayerThemeChannelSetting,
 }
 
 /// Player settings update for a video
@@ -11660,28 +11320,21 @@ impl crate::runtime::call::ToParam for FileStorage {
 }
 
 /// Representation of a channel collaboration
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannelCollaborator {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<AccountSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<VideoChannelCollaboratorStateObject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub id: Id,
+    pub account: AccountSummary,
+    pub state: VideoChannelCollaboratorStateObject,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The `state` property of [`VideoChannelCollaborator`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoChannelCollaboratorStateObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<VideoChannelCollaboratorState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub id: VideoChannelCollaboratorState,
+    pub label: String,
 }
 
 /// The collaborator's state:
@@ -11750,19 +11403,17 @@ impl crate::runtime::call::ToParam for VideoChannelCollaboratorState {
 }
 
 /// The `UserImportUploadResult` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserImportUploadResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_import: Option<UserImportUploadResultUserImport>,
+    pub user_import: UserImportUploadResultUserImport,
 }
 
 /// The `userImport` property of [`UserImportUploadResult`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserImportUploadResultUserImport {
     /// The id of the user import.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: i64,
 }
 
 /// A plugin installed on the server.
@@ -11800,19 +11451,14 @@ pub struct ClientScriptJSON {
 }
 
 /// An authentication plugin that logs users in on an external page.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisteredExternalAuthConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub npm_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_display_name: Option<String>,
+    pub npm_name: String,
+    pub name: String,
+    pub version: String,
+    pub auth_name: String,
+    pub auth_display_name: String,
 }
 
 /// An authentication plugin that checks a username and password.

@@ -213,7 +213,7 @@ async fn a_multipart_upload_streams_the_file_and_writes_typed_fields() {
     };
     let uploaded = client.upload_video_legacy(upload).await.unwrap();
 
-    assert_eq!(uploaded.video.and_then(|v| v.id), Some(12));
+    assert_eq!(uploaded.video.id, 12);
     let request = only_request(&server).await;
     assert!(
         header(&request, "content-type")
@@ -634,7 +634,9 @@ async fn an_import_sends_its_source_from_the_one_of_as_a_part_of_its_own() {
     let (server, client) = server().await;
     Mock::given(method("POST"))
         .and(path("/api/v1/videos/imports"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"video": video(7)})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"video": {
+            "id": 7, "uuid": "9c9de5e8-0a1e-484a-b099-e80766180a6d", "shortUUID": "2y84q2MQUMWPbiEcxNXMgC"
+        }})))
         .mount(&server)
         .await;
     let import = VideoCreateImport::new(

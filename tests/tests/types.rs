@@ -186,7 +186,10 @@ fn credentials_in_types_do_not_show_in_debug() {
 
     let live: LiveVideoResponse = serde_json::from_value(json!({
         "rtmpUrl": "rtmp://tube.example/live",
-        "streamKey": "stream-key-secret"
+        "streamKey": "stream-key-secret",
+        "saveReplay": false,
+        "permanentLive": true,
+        "latencyMode": 1
     }))
     .unwrap();
     let upload = VideoUploadRequestLegacy {

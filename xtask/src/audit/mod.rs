@@ -10,8 +10,9 @@
 //!
 //! `--evidence` writes `spec/always-sent.yaml`: the response properties every release from the
 //! floor version on declares always sent and never `null`, that no recorded body leaves out or
-//! sends as `null`, and that the document does not declare nullable. The generator makes those
-//! plain fields. Without `--evidence`, the audit checks that the file still holds against the
+//! sends as `null`, that the document does not declare nullable, and that no review of the
+//! server code (`not-always-sent` in `spec/server-models.yaml`) finds left out or `null`. The
+//! generator makes those plain fields. Without `--evidence`, the audit checks that the file still holds against the
 //! pinned release and the recorded bodies.
 
 mod compare;
@@ -60,8 +61,9 @@ struct Config {
     /// (seen in its code): never made plain fields.
     #[serde(default, rename = "not-always-sent")]
     not_always_sent: Vec<NotAlwaysSent>,
-    /// Object schemas whose server code (what writes them) was read: their models count as
-    /// evidence even where no recorded body has the property.
+    /// Object schemas whose server code (what writes them) was read for properties it leaves
+    /// out or sends as `null` (those are in `not_always_sent`); the figures say how many plain
+    /// fields rest on a read of the code and how many on the models alone.
     #[serde(default, rename = "read-in-server-code")]
     read_in_server_code: Vec<ReadInServerCode>,
 }
@@ -86,6 +88,18 @@ struct ReadInServerCode {
 struct Review<'c> {
     not_always_sent: BTreeMap<(&'c str, &'c str), &'c str>,
     read: BTreeSet<&'c str>,
+}
+
+impl Review<'_> {
+    /// Whether the server code writing this object (or an object it is nested in) was read.
+    fn was_read(&self, owner: &Pointer) -> bool {
+        let owner = owner.as_str();
+        self.read.iter().any(|read| {
+            owner
+                .strip_prefix(read)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    }
 }
 
 impl Config {
@@ -477,14 +491,6 @@ fn objection(
             reason.trim()
         ));
     }
-    // PeerTube's server compiles without strict null checks: a property its models declare
-    // non-optional may still be `null` or left out. A recorded body, or the server code read
-    // for the type, shows it is not.
-    if seen.present == 0 && !review.read.contains(pair.owner.as_str()) {
-        return Some(
-            "in no recorded body, and the server code that writes it not reviewed".to_owned(),
-        );
-    }
     None
 }
 
@@ -604,9 +610,9 @@ fn gather_evidence(
          # A property is here when every release of @peertube/peertube-types from the floor on declares\n\
          # it non-optional and never `null`, no recorded body (../shared/corpus and the document's\n\
          # response examples) leaves it out or sends `null`, the document does not declare it\n\
-         # nullable, and the client never sends the type. PeerTube's server compiles without strict\n\
-         # null checks, so its models alone prove nothing: a recorded body must have the property,\n\
-         # or the server code that writes the type must have been read (spec/server-models.yaml).\n\
+         # nullable, the client never sends the type, and the server code read for it does not\n\
+         # leave it out or send `null` (PeerTube compiles without strict null checks, so the\n\
+         # `not-always-sent` review in spec/server-models.yaml overrides its models).\n\
          # Keys are the object schemas the Rust types come from.\n",
     );
     text.push_str(&format!("floor: {}\n", yaml_string(&config.floor)));
@@ -640,7 +646,7 @@ fn gather_evidence(
     }
     if !config.read_in_server_code.is_empty() {
         text.push_str(
-            "# Types whose server code was read, so their models count without a recorded body:\n",
+            "# Types whose server code was read for properties left out or sent as null:\n",
         );
         for read in &config.read_in_server_code {
             text.push_str(&format!("#   {} ({})\n", read.at, read.code.trim()));
@@ -735,6 +741,10 @@ fn figures(
             .is_some_and(|names| names.contains(&p.name))
     };
     let required = candidates.iter().filter(|p| in_evidence(p)).count();
+    let read = candidates
+        .iter()
+        .filter(|p| in_evidence(p) && review.was_read(&p.owner))
+        .count();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for pair in candidates.iter().filter(|p| !in_evidence(p)) {
         let reason = objection(pair, recorded, requests, review).unwrap_or_else(|| {
@@ -750,6 +760,10 @@ fn figures(
         "  always sent, an Option in the document's response types: {}; required by {EVIDENCE}: {required}; left Option: {}",
         candidates.len(),
         candidates.len() - required
+    );
+    say!(
+        "    of the plain fields, {read} in types whose server code was read ({CONFIG}), {} on the models and recorded bodies alone",
+        required - read
     );
     for (reason, count) in &reasons {
         say!("    {count:>4}  {reason}");
@@ -770,6 +784,19 @@ mod tests {
         let mut versions = vec!["8.1.3", "4.2.2", "10.0.0", "8.0.2"];
         versions.sort_by_key(|v| version_key(v));
         assert_eq!(versions, ["4.2.2", "8.0.2", "8.1.3", "10.0.0"]);
+    }
+
+    #[test]
+    fn a_read_of_the_server_code_covers_the_objects_nested_in_the_type() {
+        let review = Review {
+            not_always_sent: BTreeMap::new(),
+            read: BTreeSet::from(["#/components/schemas/Abuse"]),
+        };
+        let abuse = Pointer::from_ref("#/components/schemas/Abuse").unwrap();
+        assert!(review.was_read(&abuse));
+        assert!(review.was_read(&abuse.push("properties").push("video")));
+        let message = Pointer::from_ref("#/components/schemas/AbuseMessage").unwrap();
+        assert!(!review.was_read(&message));
     }
 
     #[test]
