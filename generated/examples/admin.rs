@@ -44,11 +44,7 @@ async fn main() -> common::Result<()> {
         .await?;
     println!("{} reports waiting", reports.total);
     for report in reports.data {
-        println!(
-            "  #{}: {}",
-            report.id.unwrap_or(0),
-            report.reason.unwrap_or_default()
-        );
+        println!("  #{}: {}", report.id, report.reason);
     }
 
     let mut blocked = client.list_users().blocked(true).stream();

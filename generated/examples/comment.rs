@@ -23,9 +23,7 @@ async fn main() -> common::Result<()> {
     let posted = client
         .create_comment_thread(video.as_str(), CreateCommentThreadBody::new(text))
         .await?;
-    let comment = posted
-        .comment
-        .ok_or("the server did not return the comment")?;
+    let comment = posted.comment;
     println!("commented: {}", comment.url);
 
     // A reply is a comment on a comment.
