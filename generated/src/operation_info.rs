@@ -7,6 +7,7 @@
 
 use crate::runtime::error::OperationInfo;
 
+#[cfg(feature = "static-endpoints")]
 pub(crate) static GET_STATIC_WEB_VIDEOS_BY_FILENAME: OperationInfo = OperationInfo {
     name: "get_static_web_videos_by_filename",
     method: "GET",
@@ -14,6 +15,7 @@ pub(crate) static GET_STATIC_WEB_VIDEOS_BY_FILENAME: OperationInfo = OperationIn
     responses: &[(200, "successful operation"), (404, "not found")],
 };
 
+#[cfg(feature = "static-endpoints")]
 pub(crate) static GET_STATIC_WEB_VIDEOS_PRIVATE_BY_FILENAME: OperationInfo = OperationInfo {
     name: "get_static_web_videos_private_by_filename",
     method: "GET",
@@ -25,6 +27,7 @@ pub(crate) static GET_STATIC_WEB_VIDEOS_PRIVATE_BY_FILENAME: OperationInfo = Ope
     ],
 };
 
+#[cfg(feature = "static-endpoints")]
 pub(crate) static GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME: OperationInfo = OperationInfo {
     name: "get_static_streaming_playlists_hls_by_filename",
     method: "GET",
@@ -36,6 +39,7 @@ pub(crate) static GET_STATIC_STREAMING_PLAYLISTS_HLS_BY_FILENAME: OperationInfo 
     ],
 };
 
+#[cfg(feature = "static-endpoints")]
 pub(crate) static GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME: OperationInfo = OperationInfo {
     name: "get_static_streaming_playlists_hls_private_by_filename",
     method: "GET",
@@ -47,6 +51,7 @@ pub(crate) static GET_STATIC_STREAMING_PLAYLISTS_HLS_PRIVATE_BY_FILENAME: Operat
     ],
 };
 
+#[cfg(feature = "download")]
 pub(crate) static GET_DOWNLOAD_VIDEOS_GENERATE_BY_VIDEO_ID_OR_UUID: OperationInfo = OperationInfo {
     name: "get_download_videos_generate_by_video_id_or_uuid",
     method: "GET",
@@ -54,6 +59,7 @@ pub(crate) static GET_DOWNLOAD_VIDEOS_GENERATE_BY_VIDEO_ID_OR_UUID: OperationInf
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "feeds")]
 pub(crate) static GET_SYNDICATED_COMMENTS: OperationInfo = OperationInfo {
     name: "get_syndicated_comments",
     method: "GET",
@@ -66,6 +72,7 @@ pub(crate) static GET_SYNDICATED_COMMENTS: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "feeds")]
 pub(crate) static GET_SYNDICATED_VIDEOS: OperationInfo = OperationInfo {
     name: "get_syndicated_videos",
     method: "GET",
@@ -77,6 +84,7 @@ pub(crate) static GET_SYNDICATED_VIDEOS: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "feeds")]
 pub(crate) static GET_SYNDICATED_SUBSCRIPTION_VIDEOS: OperationInfo = OperationInfo {
     name: "get_syndicated_subscription_videos",
     method: "GET",
@@ -84,6 +92,7 @@ pub(crate) static GET_SYNDICATED_SUBSCRIPTION_VIDEOS: OperationInfo = OperationI
     responses: &[(200, "successful operation"), (406, "accept header unsupported")],
 };
 
+#[cfg(feature = "feeds")]
 pub(crate) static GET_VIDEOS_PODCAST_FEED: OperationInfo = OperationInfo {
     name: "get_videos_podcast_feed",
     method: "GET",
@@ -94,6 +103,7 @@ pub(crate) static GET_VIDEOS_PODCAST_FEED: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "accounts")]
 pub(crate) static GET_ACCOUNT: OperationInfo = OperationInfo {
     name: "get_account",
     method: "GET",
@@ -101,6 +111,7 @@ pub(crate) static GET_ACCOUNT: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "account not found")],
 };
 
+#[cfg(feature = "accounts")]
 pub(crate) static GET_ACCOUNT_VIDEOS: OperationInfo = OperationInfo {
     name: "get_account_videos",
     method: "GET",
@@ -108,6 +119,7 @@ pub(crate) static GET_ACCOUNT_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "accounts")]
 pub(crate) static GET_ACCOUNT_FOLLOWERS: OperationInfo = OperationInfo {
     name: "get_account_followers",
     method: "GET",
@@ -115,6 +127,7 @@ pub(crate) static GET_ACCOUNT_FOLLOWERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "accounts")]
 pub(crate) static GET_ACCOUNTS: OperationInfo = OperationInfo {
     name: "get_accounts",
     method: "GET",
@@ -122,6 +135,7 @@ pub(crate) static GET_ACCOUNTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_CONFIG: OperationInfo = OperationInfo {
     name: "get_config",
     method: "GET",
@@ -129,6 +143,7 @@ pub(crate) static GET_CONFIG: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_ABOUT: OperationInfo = OperationInfo {
     name: "get_about",
     method: "GET",
@@ -136,6 +151,7 @@ pub(crate) static GET_ABOUT: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     name: "get_custom_config",
     method: "GET",
@@ -143,6 +159,7 @@ pub(crate) static GET_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static PUT_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     name: "put_custom_config",
     method: "PUT",
@@ -150,6 +167,7 @@ pub(crate) static PUT_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (400, "field inconsistencies")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static DEL_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     name: "del_custom_config",
     method: "DELETE",
@@ -157,6 +175,7 @@ pub(crate) static DEL_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static POST_CONFIG_INSTANCE_BANNER_PICK: OperationInfo = OperationInfo {
     name: "post_config_instance_banner_pick",
     method: "POST",
@@ -164,6 +183,7 @@ pub(crate) static POST_CONFIG_INSTANCE_BANNER_PICK: OperationInfo = OperationInf
     responses: &[(204, "successful operation"), (413, "image file too large")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static DELETE_CONFIG_INSTANCE_BANNER: OperationInfo = OperationInfo {
     name: "delete_config_instance_banner",
     method: "DELETE",
@@ -171,6 +191,7 @@ pub(crate) static DELETE_CONFIG_INSTANCE_BANNER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static POST_CONFIG_INSTANCE_AVATAR_PICK: OperationInfo = OperationInfo {
     name: "post_config_instance_avatar_pick",
     method: "POST",
@@ -178,6 +199,7 @@ pub(crate) static POST_CONFIG_INSTANCE_AVATAR_PICK: OperationInfo = OperationInf
     responses: &[(204, "successful operation"), (413, "image file too large")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static DELETE_CONFIG_INSTANCE_AVATAR: OperationInfo = OperationInfo {
     name: "delete_config_instance_avatar",
     method: "DELETE",
@@ -185,6 +207,7 @@ pub(crate) static DELETE_CONFIG_INSTANCE_AVATAR: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static POST_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE_PICK: OperationInfo = OperationInfo {
     name: "post_config_instance_logo_by_logo_type_pick",
     method: "POST",
@@ -192,6 +215,7 @@ pub(crate) static POST_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE_PICK: OperationInfo = O
     responses: &[(204, "successful operation"), (413, "image file too large")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static DELETE_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE: OperationInfo = OperationInfo {
     name: "delete_config_instance_logo_by_logo_type",
     method: "DELETE",
@@ -199,6 +223,7 @@ pub(crate) static DELETE_CONFIG_INSTANCE_LOGO_BY_LOGO_TYPE: OperationInfo = Oper
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_CUSTOM_PAGES_HOMEPAGE_INSTANCE: OperationInfo = OperationInfo {
     name: "get_custom_pages_homepage_instance",
     method: "GET",
@@ -206,6 +231,7 @@ pub(crate) static GET_CUSTOM_PAGES_HOMEPAGE_INSTANCE: OperationInfo = OperationI
     responses: &[(200, "successful operation"), (404, "No homepage set")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static PUT_CUSTOM_PAGES_HOMEPAGE_INSTANCE: OperationInfo = OperationInfo {
     name: "put_custom_pages_homepage_instance",
     method: "PUT",
@@ -213,6 +239,7 @@ pub(crate) static PUT_CUSTOM_PAGES_HOMEPAGE_INSTANCE: OperationInfo = OperationI
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static POST_JOBS_PAUSE: OperationInfo = OperationInfo {
     name: "post_jobs_pause",
     method: "POST",
@@ -220,6 +247,7 @@ pub(crate) static POST_JOBS_PAUSE: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static POST_JOBS_RESUME: OperationInfo = OperationInfo {
     name: "post_jobs_resume",
     method: "POST",
@@ -227,6 +255,7 @@ pub(crate) static POST_JOBS_RESUME: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_JOBS: OperationInfo = OperationInfo {
     name: "get_jobs",
     method: "GET",
@@ -234,6 +263,7 @@ pub(crate) static GET_JOBS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static CANCEL_JOB: OperationInfo = OperationInfo {
     name: "cancel_job",
     method: "POST",
@@ -245,6 +275,7 @@ pub(crate) static CANCEL_JOB: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_SERVER_FOLLOWERS: OperationInfo = OperationInfo {
     name: "get_server_followers",
     method: "GET",
@@ -252,6 +283,7 @@ pub(crate) static GET_SERVER_FOLLOWERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static DELETE_SERVER_FOLLOWERS_BY_HANDLE: OperationInfo = OperationInfo {
     name: "delete_server_followers_by_handle",
     method: "DELETE",
@@ -259,6 +291,7 @@ pub(crate) static DELETE_SERVER_FOLLOWERS_BY_HANDLE: OperationInfo = OperationIn
     responses: &[(204, "successful operation"), (404, "follower not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static POST_SERVER_FOLLOWERS_BY_HANDLE_REJECT: OperationInfo = OperationInfo {
     name: "post_server_followers_by_handle_reject",
     method: "POST",
@@ -266,6 +299,7 @@ pub(crate) static POST_SERVER_FOLLOWERS_BY_HANDLE_REJECT: OperationInfo = Operat
     responses: &[(204, "successful operation"), (404, "follower not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static POST_SERVER_FOLLOWERS_BY_HANDLE_ACCEPT: OperationInfo = OperationInfo {
     name: "post_server_followers_by_handle_accept",
     method: "POST",
@@ -273,6 +307,7 @@ pub(crate) static POST_SERVER_FOLLOWERS_BY_HANDLE_ACCEPT: OperationInfo = Operat
     responses: &[(204, "successful operation"), (404, "follower not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_SERVER_FOLLOWING: OperationInfo = OperationInfo {
     name: "get_server_following",
     method: "GET",
@@ -280,6 +315,7 @@ pub(crate) static GET_SERVER_FOLLOWING: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static POST_SERVER_FOLLOWING: OperationInfo = OperationInfo {
     name: "post_server_following",
     method: "POST",
@@ -290,6 +326,7 @@ pub(crate) static POST_SERVER_FOLLOWING: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static DELETE_SERVER_FOLLOWING_BY_HOST_OR_HANDLE: OperationInfo = OperationInfo {
     name: "delete_server_following_by_host_or_handle",
     method: "DELETE",
@@ -297,6 +334,7 @@ pub(crate) static DELETE_SERVER_FOLLOWING_BY_HOST_OR_HANDLE: OperationInfo = Ope
     responses: &[(204, "successful operation"), (404, "host or handle not found")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static ADD_USER: OperationInfo = OperationInfo {
     name: "add_user",
     method: "POST",
@@ -307,6 +345,7 @@ pub(crate) static ADD_USER: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USERS: OperationInfo = OperationInfo {
     name: "get_users",
     method: "GET",
@@ -314,6 +353,7 @@ pub(crate) static GET_USERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static DEL_USER: OperationInfo = OperationInfo {
     name: "del_user",
     method: "DELETE",
@@ -321,6 +361,7 @@ pub(crate) static DEL_USER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USER: OperationInfo = OperationInfo {
     name: "get_user",
     method: "GET",
@@ -328,6 +369,7 @@ pub(crate) static GET_USER: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static PUT_USER: OperationInfo = OperationInfo {
     name: "put_user",
     method: "PUT",
@@ -335,6 +377,7 @@ pub(crate) static PUT_USER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static POST_USERS_BY_ID_BLOCK: OperationInfo = OperationInfo {
     name: "post_users_by_id_block",
     method: "POST",
@@ -347,6 +390,7 @@ pub(crate) static POST_USERS_BY_ID_BLOCK: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static POST_USERS_BY_ID_UNBLOCK: OperationInfo = OperationInfo {
     name: "post_users_by_id_unblock",
     method: "POST",
@@ -377,6 +421,7 @@ pub(crate) static GET_OAUTH_TOKEN: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static REVOKE_OAUTH_TOKEN: OperationInfo = OperationInfo {
     name: "revoke_oauth_token",
     method: "POST",
@@ -384,6 +429,7 @@ pub(crate) static REVOKE_OAUTH_TOKEN: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static GET_USERS_BY_ID_TOKEN_SESSIONS: OperationInfo = OperationInfo {
     name: "get_users_by_id_token_sessions",
     method: "GET",
@@ -391,6 +437,7 @@ pub(crate) static GET_USERS_BY_ID_TOKEN_SESSIONS: OperationInfo = OperationInfo 
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE: OperationInfo = OperationInfo {
     name: "post_users_by_id_token_sessions_by_token_session_id_revoke",
     method: "POST",
@@ -398,6 +445,7 @@ pub(crate) static POST_USERS_BY_ID_TOKEN_SESSIONS_BY_TOKEN_SESSION_ID_REVOKE: Op
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static RESEND_EMAIL_TO_VERIFY_USER: OperationInfo = OperationInfo {
     name: "resend_email_to_verify_user",
     method: "POST",
@@ -405,6 +453,7 @@ pub(crate) static RESEND_EMAIL_TO_VERIFY_USER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static RESEND_EMAIL_TO_VERIFY_REGISTRATION: OperationInfo = OperationInfo {
     name: "resend_email_to_verify_registration",
     method: "POST",
@@ -412,6 +461,7 @@ pub(crate) static RESEND_EMAIL_TO_VERIFY_REGISTRATION: OperationInfo = Operation
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static VERIFY_USER: OperationInfo = OperationInfo {
     name: "verify_user",
     method: "POST",
@@ -423,6 +473,7 @@ pub(crate) static VERIFY_USER: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static VERIFY_REGISTRATION_EMAIL: OperationInfo = OperationInfo {
     name: "verify_registration_email",
     method: "POST",
@@ -434,6 +485,7 @@ pub(crate) static VERIFY_REGISTRATION_EMAIL: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static POST_USERS_ASK_RESET_PASSWORD: OperationInfo = OperationInfo {
     name: "post_users_ask_reset_password",
     method: "POST",
@@ -441,6 +493,7 @@ pub(crate) static POST_USERS_ASK_RESET_PASSWORD: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static POST_USERS_BY_ID_RESET_PASSWORD: OperationInfo = OperationInfo {
     name: "post_users_by_id_reset_password",
     method: "POST",
@@ -452,6 +505,7 @@ pub(crate) static POST_USERS_BY_ID_RESET_PASSWORD: OperationInfo = OperationInfo
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static REQUEST_TWO_FACTOR: OperationInfo = OperationInfo {
     name: "request_two_factor",
     method: "POST",
@@ -463,6 +517,7 @@ pub(crate) static REQUEST_TWO_FACTOR: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static CONFIRM_TWO_FACTOR_REQUEST: OperationInfo = OperationInfo {
     name: "confirm_two_factor_request",
     method: "POST",
@@ -474,6 +529,7 @@ pub(crate) static CONFIRM_TWO_FACTOR_REQUEST: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static DISABLE_TWO_FACTOR: OperationInfo = OperationInfo {
     name: "disable_two_factor",
     method: "POST",
@@ -485,6 +541,7 @@ pub(crate) static DISABLE_TWO_FACTOR: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static USER_IMPORT_RESUMABLE_INIT: OperationInfo = OperationInfo {
     name: "user_import_resumable_init",
     method: "POST",
@@ -495,6 +552,7 @@ pub(crate) static USER_IMPORT_RESUMABLE_INIT: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static USER_IMPORT_RESUMABLE: OperationInfo = OperationInfo {
     name: "user_import_resumable",
     method: "PUT",
@@ -506,6 +564,7 @@ pub(crate) static USER_IMPORT_RESUMABLE: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static USER_IMPORT_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
     name: "user_import_resumable_cancel",
     method: "DELETE",
@@ -513,6 +572,7 @@ pub(crate) static USER_IMPORT_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
     responses: &[(204, "import cancelled")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_LATEST_USER_IMPORT: OperationInfo = OperationInfo {
     name: "get_latest_user_import",
     method: "GET",
@@ -520,6 +580,7 @@ pub(crate) static GET_LATEST_USER_IMPORT: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static REQUEST_USER_EXPORT: OperationInfo = OperationInfo {
     name: "request_user_export",
     method: "POST",
@@ -527,6 +588,7 @@ pub(crate) static REQUEST_USER_EXPORT: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static LIST_USER_EXPORTS: OperationInfo = OperationInfo {
     name: "list_user_exports",
     method: "GET",
@@ -534,6 +596,7 @@ pub(crate) static LIST_USER_EXPORTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static DELETE_USER_EXPORT: OperationInfo = OperationInfo {
     name: "delete_user_export",
     method: "DELETE",
@@ -541,6 +604,7 @@ pub(crate) static DELETE_USER_EXPORT: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USER_INFO: OperationInfo = OperationInfo {
     name: "get_user_info",
     method: "GET",
@@ -548,6 +612,7 @@ pub(crate) static GET_USER_INFO: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static PUT_USER_INFO: OperationInfo = OperationInfo {
     name: "put_user_info",
     method: "PUT",
@@ -555,6 +620,7 @@ pub(crate) static PUT_USER_INFO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static DELETE_ME: OperationInfo = OperationInfo {
     name: "delete_me",
     method: "DELETE",
@@ -566,6 +632,7 @@ pub(crate) static DELETE_ME: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static GET_USERS_ME_VIDEOS_COMMENTS: OperationInfo = OperationInfo {
     name: "get_users_me_videos_comments",
     method: "GET",
@@ -573,6 +640,7 @@ pub(crate) static GET_USERS_ME_VIDEOS_COMMENTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USERS_ME_VIDEOS_IMPORTS: OperationInfo = OperationInfo {
     name: "get_users_me_videos_imports",
     method: "GET",
@@ -580,6 +648,7 @@ pub(crate) static GET_USERS_ME_VIDEOS_IMPORTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USERS_ME_VIDEO_QUOTA_USED: OperationInfo = OperationInfo {
     name: "get_users_me_video_quota_used",
     method: "GET",
@@ -587,6 +656,7 @@ pub(crate) static GET_USERS_ME_VIDEO_QUOTA_USED: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USERS_ME_VIDEOS_BY_VIDEO_ID_OR_UUID_RATING: OperationInfo = OperationInfo {
     name: "get_users_me_videos_by_video_id_or_uuid_rating",
     method: "GET",
@@ -594,6 +664,7 @@ pub(crate) static GET_USERS_ME_VIDEOS_BY_VIDEO_ID_OR_UUID_RATING: OperationInfo 
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USERS_ME_VIDEOS: OperationInfo = OperationInfo {
     name: "get_users_me_videos",
     method: "GET",
@@ -601,6 +672,7 @@ pub(crate) static GET_USERS_ME_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USERS_ME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "get_users_me_subscriptions",
     method: "GET",
@@ -608,6 +680,7 @@ pub(crate) static GET_USERS_ME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static POST_USERS_ME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "post_users_me_subscriptions",
     method: "POST",
@@ -615,6 +688,7 @@ pub(crate) static POST_USERS_ME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USERS_ME_SUBSCRIPTIONS_EXIST: OperationInfo = OperationInfo {
     name: "get_users_me_subscriptions_exist",
     method: "GET",
@@ -622,6 +696,7 @@ pub(crate) static GET_USERS_ME_SUBSCRIPTIONS_EXIST: OperationInfo = OperationInf
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USERS_ME_SUBSCRIPTIONS_VIDEOS: OperationInfo = OperationInfo {
     name: "get_users_me_subscriptions_videos",
     method: "GET",
@@ -629,6 +704,7 @@ pub(crate) static GET_USERS_ME_SUBSCRIPTIONS_VIDEOS: OperationInfo = OperationIn
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE: OperationInfo = OperationInfo {
     name: "get_users_me_subscriptions_by_subscription_handle",
     method: "GET",
@@ -636,6 +712,7 @@ pub(crate) static GET_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE: OperationIn
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static DELETE_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE: OperationInfo = OperationInfo {
     name: "delete_users_me_subscriptions_by_subscription_handle",
     method: "DELETE",
@@ -643,6 +720,7 @@ pub(crate) static DELETE_USERS_ME_SUBSCRIPTIONS_BY_SUBSCRIPTION_HANDLE: Operatio
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USERS_ME_NOTIFICATIONS: OperationInfo = OperationInfo {
     name: "get_users_me_notifications",
     method: "GET",
@@ -650,6 +728,7 @@ pub(crate) static GET_USERS_ME_NOTIFICATIONS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static POST_USERS_ME_NOTIFICATIONS_READ: OperationInfo = OperationInfo {
     name: "post_users_me_notifications_read",
     method: "POST",
@@ -657,6 +736,7 @@ pub(crate) static POST_USERS_ME_NOTIFICATIONS_READ: OperationInfo = OperationInf
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static POST_USERS_ME_NOTIFICATIONS_READ_ALL: OperationInfo = OperationInfo {
     name: "post_users_me_notifications_read_all",
     method: "POST",
@@ -664,6 +744,7 @@ pub(crate) static POST_USERS_ME_NOTIFICATIONS_READ_ALL: OperationInfo = Operatio
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static PUT_USERS_ME_NOTIFICATION_SETTINGS: OperationInfo = OperationInfo {
     name: "put_users_me_notification_settings",
     method: "PUT",
@@ -671,6 +752,7 @@ pub(crate) static PUT_USERS_ME_NOTIFICATION_SETTINGS: OperationInfo = OperationI
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static POST_USERS_ME_NEW_FEATURE_INFO_READ: OperationInfo = OperationInfo {
     name: "post_users_me_new_feature_info_read",
     method: "POST",
@@ -678,6 +760,7 @@ pub(crate) static POST_USERS_ME_NEW_FEATURE_INFO_READ: OperationInfo = Operation
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USERS_ME_HISTORY_VIDEOS: OperationInfo = OperationInfo {
     name: "get_users_me_history_videos",
     method: "GET",
@@ -685,6 +768,7 @@ pub(crate) static GET_USERS_ME_HISTORY_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static DELETE_USERS_ME_HISTORY_VIDEOS_BY_VIDEO_ID_OR_UUID: OperationInfo = OperationInfo {
     name: "delete_users_me_history_videos_by_video_id_or_uuid",
     method: "DELETE",
@@ -692,6 +776,7 @@ pub(crate) static DELETE_USERS_ME_HISTORY_VIDEOS_BY_VIDEO_ID_OR_UUID: OperationI
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static POST_USERS_ME_HISTORY_VIDEOS_REMOVE: OperationInfo = OperationInfo {
     name: "post_users_me_history_videos_remove",
     method: "POST",
@@ -699,6 +784,7 @@ pub(crate) static POST_USERS_ME_HISTORY_VIDEOS_REMOVE: OperationInfo = Operation
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static POST_USERS_ME_AVATAR_PICK: OperationInfo = OperationInfo {
     name: "post_users_me_avatar_pick",
     method: "POST",
@@ -706,6 +792,7 @@ pub(crate) static POST_USERS_ME_AVATAR_PICK: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (413, "image file too large")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static DELETE_USERS_ME_AVATAR: OperationInfo = OperationInfo {
     name: "delete_users_me_avatar",
     method: "DELETE",
@@ -713,6 +800,7 @@ pub(crate) static DELETE_USERS_ME_AVATAR: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static REGISTER_USER: OperationInfo = OperationInfo {
     name: "register_user",
     method: "POST",
@@ -728,6 +816,7 @@ pub(crate) static REGISTER_USER: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static REQUEST_REGISTRATION: OperationInfo = OperationInfo {
     name: "request_registration",
     method: "POST",
@@ -746,6 +835,7 @@ pub(crate) static REQUEST_REGISTRATION: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static ACCEPT_REGISTRATION: OperationInfo = OperationInfo {
     name: "accept_registration",
     method: "POST",
@@ -753,6 +843,7 @@ pub(crate) static ACCEPT_REGISTRATION: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static REJECT_REGISTRATION: OperationInfo = OperationInfo {
     name: "reject_registration",
     method: "POST",
@@ -760,6 +851,7 @@ pub(crate) static REJECT_REGISTRATION: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static DELETE_REGISTRATION: OperationInfo = OperationInfo {
     name: "delete_registration",
     method: "DELETE",
@@ -767,6 +859,7 @@ pub(crate) static DELETE_REGISTRATION: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static LIST_REGISTRATIONS: OperationInfo = OperationInfo {
     name: "list_registrations",
     method: "GET",
@@ -774,6 +867,7 @@ pub(crate) static LIST_REGISTRATIONS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEOS_OWNERSHIP: OperationInfo = OperationInfo {
     name: "get_videos_ownership",
     method: "GET",
@@ -781,6 +875,7 @@ pub(crate) static GET_VIDEOS_OWNERSHIP: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static POST_VIDEOS_OWNERSHIP_BY_ID_ACCEPT: OperationInfo = OperationInfo {
     name: "post_videos_ownership_by_id_accept",
     method: "POST",
@@ -797,6 +892,7 @@ pub(crate) static POST_VIDEOS_OWNERSHIP_BY_ID_ACCEPT: OperationInfo = OperationI
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = OperationInfo {
     name: "post_videos_ownership_by_id_refuse",
     method: "POST",
@@ -809,6 +905,7 @@ pub(crate) static POST_VIDEOS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = OperationI
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_VIDEOS_OWNERSHIP_BY_ID: OperationInfo = OperationInfo {
     name: "delete_videos_ownership_by_id",
     method: "DELETE",
@@ -824,6 +921,7 @@ pub(crate) static DELETE_VIDEOS_OWNERSHIP_BY_ID: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP: OperationInfo = OperationInfo {
     name: "get_videos_by_video_id_or_uuid_ownership",
     method: "GET",
@@ -835,6 +933,7 @@ pub(crate) static GET_VIDEOS_BY_VIDEO_ID_OR_UUID_OWNERSHIP: OperationInfo = Oper
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP: OperationInfo = OperationInfo {
     name: "post_videos_by_video_id_or_uuid_give_ownership",
     method: "POST",
@@ -850,6 +949,7 @@ pub(crate) static POST_VIDEOS_BY_VIDEO_ID_OR_UUID_GIVE_OWNERSHIP: OperationInfo 
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_CHANNELS_OWNERSHIP: OperationInfo = OperationInfo {
     name: "get_video_channels_ownership",
     method: "GET",
@@ -857,6 +957,7 @@ pub(crate) static GET_VIDEO_CHANNELS_OWNERSHIP: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_ACCEPT: OperationInfo = OperationInfo {
     name: "post_video_channels_ownership_by_id_accept",
     method: "POST",
@@ -874,6 +975,7 @@ pub(crate) static POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_ACCEPT: OperationInfo = Op
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = OperationInfo {
     name: "post_video_channels_ownership_by_id_refuse",
     method: "POST",
@@ -889,6 +991,7 @@ pub(crate) static POST_VIDEO_CHANNELS_OWNERSHIP_BY_ID_REFUSE: OperationInfo = Op
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID: OperationInfo = OperationInfo {
     name: "delete_video_channels_ownership_by_id",
     method: "DELETE",
@@ -901,6 +1004,7 @@ pub(crate) static DELETE_VIDEO_CHANNELS_OWNERSHIP_BY_ID: OperationInfo = Operati
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP: OperationInfo = OperationInfo {
     name: "get_video_channels_by_channel_handle_ownership",
     method: "GET",
@@ -913,6 +1017,7 @@ pub(crate) static GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_OWNERSHIP: OperationInfo 
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_GIVE_OWNERSHIP: OperationInfo = OperationInfo {
     name: "post_video_channels_by_channel_handle_give_ownership",
     method: "POST",
@@ -928,6 +1033,7 @@ pub(crate) static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_GIVE_OWNERSHIP: Operatio
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static REQUEST_VIDEO_TOKEN: OperationInfo = OperationInfo {
     name: "request_video_token",
     method: "POST",
@@ -939,6 +1045,7 @@ pub(crate) static REQUEST_VIDEO_TOKEN: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static POST_VIDEOS_BY_ID_STUDIO_EDIT: OperationInfo = OperationInfo {
     name: "post_videos_by_id_studio_edit",
     method: "POST",
@@ -950,6 +1057,7 @@ pub(crate) static POST_VIDEOS_BY_ID_STUDIO_EDIT: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEOS: OperationInfo = OperationInfo {
     name: "get_videos",
     method: "GET",
@@ -957,6 +1065,7 @@ pub(crate) static GET_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_CATEGORIES: OperationInfo = OperationInfo {
     name: "get_categories",
     method: "GET",
@@ -964,6 +1073,7 @@ pub(crate) static GET_CATEGORIES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_LICENCES: OperationInfo = OperationInfo {
     name: "get_licences",
     method: "GET",
@@ -971,6 +1081,7 @@ pub(crate) static GET_LICENCES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_LANGUAGES: OperationInfo = OperationInfo {
     name: "get_languages",
     method: "GET",
@@ -978,6 +1089,7 @@ pub(crate) static GET_LANGUAGES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_PRIVACY_POLICIES: OperationInfo = OperationInfo {
     name: "get_video_privacy_policies",
     method: "GET",
@@ -985,6 +1097,7 @@ pub(crate) static GET_VIDEO_PRIVACY_POLICIES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static PUT_VIDEO: OperationInfo = OperationInfo {
     name: "put_video",
     method: "PUT",
@@ -992,6 +1105,7 @@ pub(crate) static PUT_VIDEO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO: OperationInfo = OperationInfo {
     name: "get_video",
     method: "GET",
@@ -1003,6 +1117,7 @@ pub(crate) static GET_VIDEO: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DEL_VIDEO: OperationInfo = OperationInfo {
     name: "del_video",
     method: "DELETE",
@@ -1010,6 +1125,7 @@ pub(crate) static DEL_VIDEO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static ADD_VIEW: OperationInfo = OperationInfo {
     name: "add_view",
     method: "POST",
@@ -1017,6 +1133,7 @@ pub(crate) static ADD_VIEW: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEOS_BY_ID_STATS_OVERALL: OperationInfo = OperationInfo {
     name: "get_videos_by_id_stats_overall",
     method: "GET",
@@ -1024,6 +1141,7 @@ pub(crate) static GET_VIDEOS_BY_ID_STATS_OVERALL: OperationInfo = OperationInfo 
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEOS_BY_ID_STATS_USER_AGENT: OperationInfo = OperationInfo {
     name: "get_videos_by_id_stats_user_agent",
     method: "GET",
@@ -1031,6 +1149,7 @@ pub(crate) static GET_VIDEOS_BY_ID_STATS_USER_AGENT: OperationInfo = OperationIn
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEOS_BY_ID_STATS_RETENTION: OperationInfo = OperationInfo {
     name: "get_videos_by_id_stats_retention",
     method: "GET",
@@ -1038,6 +1157,7 @@ pub(crate) static GET_VIDEOS_BY_ID_STATS_RETENTION: OperationInfo = OperationInf
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEOS_BY_ID_STATS_TIMESERIES_BY_METRIC: OperationInfo = OperationInfo {
     name: "get_videos_by_id_stats_timeseries_by_metric",
     method: "GET",
@@ -1045,6 +1165,7 @@ pub(crate) static GET_VIDEOS_BY_ID_STATS_TIMESERIES_BY_METRIC: OperationInfo = O
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPLOAD_LEGACY: OperationInfo = OperationInfo {
     name: "upload_legacy",
     method: "POST",
@@ -1062,6 +1183,7 @@ pub(crate) static UPLOAD_LEGACY: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPLOAD_RESUMABLE_INIT: OperationInfo = OperationInfo {
     name: "upload_resumable_init",
     method: "POST",
@@ -1080,6 +1202,7 @@ pub(crate) static UPLOAD_RESUMABLE_INIT: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPLOAD_RESUMABLE: OperationInfo = OperationInfo {
     name: "upload_resumable",
     method: "PUT",
@@ -1096,6 +1219,7 @@ pub(crate) static UPLOAD_RESUMABLE: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPLOAD_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
     name: "upload_resumable_cancel",
     method: "DELETE",
@@ -1103,6 +1227,7 @@ pub(crate) static UPLOAD_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
     responses: &[(204, "upload cancelled"), (404, "upload not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static IMPORT_VIDEO: OperationInfo = OperationInfo {
     name: "import_video",
     method: "POST",
@@ -1115,6 +1240,7 @@ pub(crate) static IMPORT_VIDEO: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static POST_VIDEOS_IMPORTS_BY_ID_CANCEL: OperationInfo = OperationInfo {
     name: "post_videos_imports_by_id_cancel",
     method: "POST",
@@ -1122,6 +1248,7 @@ pub(crate) static POST_VIDEOS_IMPORTS_BY_ID_CANCEL: OperationInfo = OperationInf
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static POST_VIDEOS_IMPORTS_BY_ID_RETRY: OperationInfo = OperationInfo {
     name: "post_videos_imports_by_id_retry",
     method: "POST",
@@ -1129,6 +1256,7 @@ pub(crate) static POST_VIDEOS_IMPORTS_BY_ID_RETRY: OperationInfo = OperationInfo
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_VIDEOS_IMPORTS_BY_ID: OperationInfo = OperationInfo {
     name: "delete_videos_imports_by_id",
     method: "DELETE",
@@ -1136,6 +1264,7 @@ pub(crate) static DELETE_VIDEOS_IMPORTS_BY_ID: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "live")]
 pub(crate) static ADD_LIVE: OperationInfo = OperationInfo {
     name: "add_live",
     method: "POST",
@@ -1153,6 +1282,7 @@ pub(crate) static ADD_LIVE: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "live")]
 pub(crate) static GET_LIVE_ID: OperationInfo = OperationInfo {
     name: "get_live_id",
     method: "GET",
@@ -1160,6 +1290,7 @@ pub(crate) static GET_LIVE_ID: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "live")]
 pub(crate) static UPDATE_LIVE_ID: OperationInfo = OperationInfo {
     name: "update_live_id",
     method: "PUT",
@@ -1174,6 +1305,7 @@ pub(crate) static UPDATE_LIVE_ID: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "live")]
 pub(crate) static GET_VIDEOS_LIVE_BY_ID_SESSIONS: OperationInfo = OperationInfo {
     name: "get_videos_live_by_id_sessions",
     method: "GET",
@@ -1181,6 +1313,7 @@ pub(crate) static GET_VIDEOS_LIVE_BY_ID_SESSIONS: OperationInfo = OperationInfo 
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "live")]
 pub(crate) static GET_VIDEOS_BY_ID_LIVE_SESSION: OperationInfo = OperationInfo {
     name: "get_videos_by_id_live_session",
     method: "GET",
@@ -1188,6 +1321,7 @@ pub(crate) static GET_VIDEOS_BY_ID_LIVE_SESSION: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_SOURCE: OperationInfo = OperationInfo {
     name: "get_video_source",
     method: "GET",
@@ -1195,6 +1329,7 @@ pub(crate) static GET_VIDEO_SOURCE: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_VIDEO_SOURCE_FILE: OperationInfo = OperationInfo {
     name: "delete_video_source_file",
     method: "DELETE",
@@ -1202,6 +1337,7 @@ pub(crate) static DELETE_VIDEO_SOURCE_FILE: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video source not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static REPLACE_VIDEO_SOURCE_RESUMABLE_INIT: OperationInfo = OperationInfo {
     name: "replace_video_source_resumable_init",
     method: "POST",
@@ -1220,6 +1356,7 @@ pub(crate) static REPLACE_VIDEO_SOURCE_RESUMABLE_INIT: OperationInfo = Operation
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static REPLACE_VIDEO_SOURCE_RESUMABLE: OperationInfo = OperationInfo {
     name: "replace_video_source_resumable",
     method: "PUT",
@@ -1237,6 +1374,7 @@ pub(crate) static REPLACE_VIDEO_SOURCE_RESUMABLE: OperationInfo = OperationInfo 
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL: OperationInfo = OperationInfo {
     name: "replace_video_source_resumable_cancel",
     method: "DELETE",
@@ -1247,6 +1385,7 @@ pub(crate) static REPLACE_VIDEO_SOURCE_RESUMABLE_CANCEL: OperationInfo = Operati
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_MY_ABUSES: OperationInfo = OperationInfo {
     name: "get_my_abuses",
     method: "GET",
@@ -1254,6 +1393,7 @@ pub(crate) static GET_MY_ABUSES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_ABUSES: OperationInfo = OperationInfo {
     name: "get_abuses",
     method: "GET",
@@ -1261,6 +1401,7 @@ pub(crate) static GET_ABUSES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static POST_ABUSES: OperationInfo = OperationInfo {
     name: "post_abuses",
     method: "POST",
@@ -1268,6 +1409,7 @@ pub(crate) static POST_ABUSES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (400, "incorrect request parameters")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static PUT_ABUSES_BY_ABUSE_ID: OperationInfo = OperationInfo {
     name: "put_abuses_by_abuse_id",
     method: "PUT",
@@ -1275,6 +1417,7 @@ pub(crate) static PUT_ABUSES_BY_ABUSE_ID: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "abuse not found")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_ABUSES_BY_ABUSE_ID: OperationInfo = OperationInfo {
     name: "delete_abuses_by_abuse_id",
     method: "DELETE",
@@ -1282,6 +1425,7 @@ pub(crate) static DELETE_ABUSES_BY_ABUSE_ID: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "block not found")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_ABUSES_BY_ABUSE_ID_MESSAGES: OperationInfo = OperationInfo {
     name: "get_abuses_by_abuse_id_messages",
     method: "GET",
@@ -1289,6 +1433,7 @@ pub(crate) static GET_ABUSES_BY_ABUSE_ID_MESSAGES: OperationInfo = OperationInfo
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static POST_ABUSES_BY_ABUSE_ID_MESSAGES: OperationInfo = OperationInfo {
     name: "post_abuses_by_abuse_id_messages",
     method: "POST",
@@ -1296,6 +1441,7 @@ pub(crate) static POST_ABUSES_BY_ABUSE_ID_MESSAGES: OperationInfo = OperationInf
     responses: &[(200, "successful operation"), (400, "incorrect request parameters")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_ABUSES_BY_ABUSE_ID_MESSAGES_BY_ABUSE_MESSAGE_ID: OperationInfo = OperationInfo {
     name: "delete_abuses_by_abuse_id_messages_by_abuse_message_id",
     method: "DELETE",
@@ -1303,6 +1449,7 @@ pub(crate) static DELETE_ABUSES_BY_ABUSE_ID_MESSAGES_BY_ABUSE_MESSAGE_ID: Operat
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static ADD_VIDEO_BLOCK: OperationInfo = OperationInfo {
     name: "add_video_block",
     method: "POST",
@@ -1310,6 +1457,7 @@ pub(crate) static ADD_VIDEO_BLOCK: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UPDATE_VIDEO_BLOCK: OperationInfo = OperationInfo {
     name: "update_video_block",
     method: "PUT",
@@ -1317,6 +1465,7 @@ pub(crate) static UPDATE_VIDEO_BLOCK: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "block not found")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DEL_VIDEO_BLOCK: OperationInfo = OperationInfo {
     name: "del_video_block",
     method: "DELETE",
@@ -1324,6 +1473,7 @@ pub(crate) static DEL_VIDEO_BLOCK: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "block not found")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_VIDEO_BLOCKS: OperationInfo = OperationInfo {
     name: "get_video_blocks",
     method: "GET",
@@ -1331,6 +1481,7 @@ pub(crate) static GET_VIDEO_BLOCKS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_VIDEO_STORYBOARDS: OperationInfo = OperationInfo {
     name: "list_video_storyboards",
     method: "GET",
@@ -1338,6 +1489,7 @@ pub(crate) static LIST_VIDEO_STORYBOARDS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_CAPTIONS: OperationInfo = OperationInfo {
     name: "get_video_captions",
     method: "GET",
@@ -1345,6 +1497,7 @@ pub(crate) static GET_VIDEO_CAPTIONS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GENERATE_VIDEO_CAPTION: OperationInfo = OperationInfo {
     name: "generate_video_caption",
     method: "POST",
@@ -1352,6 +1505,7 @@ pub(crate) static GENERATE_VIDEO_CAPTION: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static ADD_VIDEO_CAPTION: OperationInfo = OperationInfo {
     name: "add_video_caption",
     method: "PUT",
@@ -1359,6 +1513,7 @@ pub(crate) static ADD_VIDEO_CAPTION: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video or language not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DEL_VIDEO_CAPTION: OperationInfo = OperationInfo {
     name: "del_video_caption",
     method: "DELETE",
@@ -1369,6 +1524,7 @@ pub(crate) static DEL_VIDEO_CAPTION: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_CHAPTERS: OperationInfo = OperationInfo {
     name: "get_video_chapters",
     method: "GET",
@@ -1376,6 +1532,7 @@ pub(crate) static GET_VIDEO_CHAPTERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static REPLACE_VIDEO_CHAPTERS: OperationInfo = OperationInfo {
     name: "replace_video_chapters",
     method: "PUT",
@@ -1383,6 +1540,7 @@ pub(crate) static REPLACE_VIDEO_CHAPTERS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_EMBED_PRIVACY: OperationInfo = OperationInfo {
     name: "get_video_embed_privacy",
     method: "GET",
@@ -1390,6 +1548,7 @@ pub(crate) static GET_VIDEO_EMBED_PRIVACY: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (400, "invalid request")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPDATE_VIDEO_EMBED_PRIVACY: OperationInfo = OperationInfo {
     name: "update_video_embed_privacy",
     method: "PUT",
@@ -1397,6 +1556,7 @@ pub(crate) static UPDATE_VIDEO_EMBED_PRIVACY: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (400, "invalid request")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static IS_VIDEO_EMBED_ON_DOMAIN_ALLOWED: OperationInfo = OperationInfo {
     name: "is_video_embed_on_domain_allowed",
     method: "GET",
@@ -1404,6 +1564,7 @@ pub(crate) static IS_VIDEO_EMBED_ON_DOMAIN_ALLOWED: OperationInfo = OperationInf
     responses: &[(200, "successful operation"), (400, "invalid request")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_VIDEO_PASSWORDS: OperationInfo = OperationInfo {
     name: "list_video_passwords",
     method: "GET",
@@ -1411,6 +1572,7 @@ pub(crate) static LIST_VIDEO_PASSWORDS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (400, "video is not password protected")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPDATE_VIDEO_PASSWORD_LIST: OperationInfo = OperationInfo {
     name: "update_video_password_list",
     method: "PUT",
@@ -1418,6 +1580,7 @@ pub(crate) static UPDATE_VIDEO_PASSWORD_LIST: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (400, "video is not password protected")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static ADD_VIDEO_PASSWORD: OperationInfo = OperationInfo {
     name: "add_video_password",
     method: "POST",
@@ -1425,6 +1588,7 @@ pub(crate) static ADD_VIDEO_PASSWORD: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (400, "video is not password protected")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static REMOVE_VIDEO_PASSWORD: OperationInfo = OperationInfo {
     name: "remove_video_password",
     method: "DELETE",
@@ -1436,6 +1600,7 @@ pub(crate) static REMOVE_VIDEO_PASSWORD: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static GET_VIDEO_CHANNELS: OperationInfo = OperationInfo {
     name: "get_video_channels",
     method: "GET",
@@ -1443,6 +1608,7 @@ pub(crate) static GET_VIDEO_CHANNELS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static ADD_VIDEO_CHANNEL: OperationInfo = OperationInfo {
     name: "add_video_channel",
     method: "POST",
@@ -1450,6 +1616,7 @@ pub(crate) static ADD_VIDEO_CHANNEL: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static GET_VIDEO_CHANNEL: OperationInfo = OperationInfo {
     name: "get_video_channel",
     method: "GET",
@@ -1457,6 +1624,7 @@ pub(crate) static GET_VIDEO_CHANNEL: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static PUT_VIDEO_CHANNEL: OperationInfo = OperationInfo {
     name: "put_video_channel",
     method: "PUT",
@@ -1464,6 +1632,7 @@ pub(crate) static PUT_VIDEO_CHANNEL: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static DEL_VIDEO_CHANNEL: OperationInfo = OperationInfo {
     name: "del_video_channel",
     method: "DELETE",
@@ -1471,6 +1640,7 @@ pub(crate) static DEL_VIDEO_CHANNEL: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_CHANNEL_VIDEOS: OperationInfo = OperationInfo {
     name: "get_video_channel_videos",
     method: "GET",
@@ -1478,6 +1648,7 @@ pub(crate) static GET_VIDEO_CHANNEL_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static LIST_VIDEO_CHANNEL_ACTIVITIES: OperationInfo = OperationInfo {
     name: "list_video_channel_activities",
     method: "GET",
@@ -1485,6 +1656,7 @@ pub(crate) static LIST_VIDEO_CHANNEL_ACTIVITIES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS: OperationInfo = OperationInfo {
     name: "get_video_channels_by_channel_handle_video_playlists",
     method: "GET",
@@ -1492,6 +1664,7 @@ pub(crate) static GET_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_VIDEO_PLAYLISTS: Operatio
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static REORDER_VIDEO_PLAYLISTS_OF_CHANNEL: OperationInfo = OperationInfo {
     name: "reorder_video_playlists_of_channel",
     method: "POST",
@@ -1499,6 +1672,7 @@ pub(crate) static REORDER_VIDEO_PLAYLISTS_OF_CHANNEL: OperationInfo = OperationI
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static GET_VIDEO_CHANNEL_FOLLOWERS: OperationInfo = OperationInfo {
     name: "get_video_channel_followers",
     method: "GET",
@@ -1506,6 +1680,7 @@ pub(crate) static GET_VIDEO_CHANNEL_FOLLOWERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR_PICK: OperationInfo = OperationInfo {
     name: "post_video_channels_by_channel_handle_avatar_pick",
     method: "POST",
@@ -1513,6 +1688,7 @@ pub(crate) static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR_PICK: OperationIn
     responses: &[(200, "successful operation"), (413, "image file too large")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR: OperationInfo = OperationInfo {
     name: "delete_video_channels_by_channel_handle_avatar",
     method: "DELETE",
@@ -1520,6 +1696,7 @@ pub(crate) static DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_AVATAR: OperationInfo 
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER_PICK: OperationInfo = OperationInfo {
     name: "post_video_channels_by_channel_handle_banner_pick",
     method: "POST",
@@ -1527,6 +1704,7 @@ pub(crate) static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER_PICK: OperationIn
     responses: &[(200, "successful operation"), (413, "image file too large")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER: OperationInfo = OperationInfo {
     name: "delete_video_channels_by_channel_handle_banner",
     method: "DELETE",
@@ -1534,6 +1712,7 @@ pub(crate) static DELETE_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_BANNER: OperationInfo 
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_IMPORT_VIDEOS: OperationInfo = OperationInfo {
     name: "post_video_channels_by_channel_handle_import_videos",
     method: "POST",
@@ -1541,6 +1720,7 @@ pub(crate) static POST_VIDEO_CHANNELS_BY_CHANNEL_HANDLE_IMPORT_VIDEOS: Operation
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static ADD_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
     name: "add_video_channel_sync",
     method: "POST",
@@ -1548,6 +1728,7 @@ pub(crate) static ADD_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static DEL_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
     name: "del_video_channel_sync",
     method: "DELETE",
@@ -1555,6 +1736,7 @@ pub(crate) static DEL_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static TRIGGER_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
     name: "trigger_video_channel_sync",
     method: "POST",
@@ -1562,6 +1744,7 @@ pub(crate) static TRIGGER_VIDEO_CHANNEL_SYNC: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     name: "get_video_player_settings",
     method: "GET",
@@ -1569,6 +1752,7 @@ pub(crate) static GET_VIDEO_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "video not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPDATE_VIDEO_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     name: "update_video_player_settings",
     method: "PUT",
@@ -1576,6 +1760,7 @@ pub(crate) static UPDATE_VIDEO_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "video not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_CHANNEL_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     name: "get_channel_player_settings",
     method: "GET",
@@ -1583,6 +1768,7 @@ pub(crate) static GET_CHANNEL_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "video channel not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPDATE_CHANNEL_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     name: "update_channel_player_settings",
     method: "PUT",
@@ -1590,6 +1776,7 @@ pub(crate) static UPDATE_CHANNEL_PLAYER_SETTINGS: OperationInfo = OperationInfo 
     responses: &[(200, "successful operation"), (404, "video channel not found")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static GET_PLAYLIST_PRIVACY_POLICIES: OperationInfo = OperationInfo {
     name: "get_playlist_privacy_policies",
     method: "GET",
@@ -1597,6 +1784,7 @@ pub(crate) static GET_PLAYLIST_PRIVACY_POLICIES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static GET_PLAYLISTS: OperationInfo = OperationInfo {
     name: "get_playlists",
     method: "GET",
@@ -1604,6 +1792,7 @@ pub(crate) static GET_PLAYLISTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static ADD_PLAYLIST: OperationInfo = OperationInfo {
     name: "add_playlist",
     method: "POST",
@@ -1611,6 +1800,7 @@ pub(crate) static ADD_PLAYLIST: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static GET_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationInfo {
     name: "get_video_playlists_by_playlist_id",
     method: "GET",
@@ -1618,6 +1808,7 @@ pub(crate) static GET_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationI
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static PUT_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationInfo {
     name: "put_video_playlists_by_playlist_id",
     method: "PUT",
@@ -1625,6 +1816,7 @@ pub(crate) static PUT_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationI
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static DELETE_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = OperationInfo {
     name: "delete_video_playlists_by_playlist_id",
     method: "DELETE",
@@ -1632,6 +1824,7 @@ pub(crate) static DELETE_VIDEO_PLAYLISTS_BY_PLAYLIST_ID: OperationInfo = Operati
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static GET_VIDEO_PLAYLIST_VIDEOS: OperationInfo = OperationInfo {
     name: "get_video_playlist_videos",
     method: "GET",
@@ -1639,6 +1832,7 @@ pub(crate) static GET_VIDEO_PLAYLIST_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static ADD_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     name: "add_video_playlist_video",
     method: "POST",
@@ -1646,6 +1840,7 @@ pub(crate) static ADD_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static REORDER_VIDEO_PLAYLIST: OperationInfo = OperationInfo {
     name: "reorder_video_playlist",
     method: "POST",
@@ -1653,6 +1848,7 @@ pub(crate) static REORDER_VIDEO_PLAYLIST: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static PUT_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     name: "put_video_playlist_video",
     method: "PUT",
@@ -1660,6 +1856,7 @@ pub(crate) static PUT_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static DEL_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     name: "del_video_playlist_video",
     method: "DELETE",
@@ -1667,6 +1864,7 @@ pub(crate) static DEL_VIDEO_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static GET_USERS_ME_VIDEO_PLAYLISTS_VIDEOS_EXIST: OperationInfo = OperationInfo {
     name: "get_users_me_video_playlists_videos_exist",
     method: "GET",
@@ -1674,6 +1872,7 @@ pub(crate) static GET_USERS_ME_VIDEO_PLAYLISTS_VIDEOS_EXIST: OperationInfo = Ope
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS: OperationInfo = OperationInfo {
     name: "get_accounts_by_name_video_playlists",
     method: "GET",
@@ -1681,6 +1880,7 @@ pub(crate) static GET_ACCOUNTS_BY_NAME_VIDEO_PLAYLISTS: OperationInfo = Operatio
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS: OperationInfo = OperationInfo {
     name: "get_accounts_by_name_video_channels",
     method: "GET",
@@ -1688,6 +1888,7 @@ pub(crate) static GET_ACCOUNTS_BY_NAME_VIDEO_CHANNELS: OperationInfo = Operation
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS: OperationInfo = OperationInfo {
     name: "get_accounts_by_name_video_channel_syncs",
     method: "GET",
@@ -1695,6 +1896,7 @@ pub(crate) static GET_ACCOUNTS_BY_NAME_VIDEO_CHANNEL_SYNCS: OperationInfo = Oper
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "accounts")]
 pub(crate) static GET_ACCOUNTS_BY_NAME_RATINGS: OperationInfo = OperationInfo {
     name: "get_accounts_by_name_ratings",
     method: "GET",
@@ -1702,6 +1904,7 @@ pub(crate) static GET_ACCOUNTS_BY_NAME_RATINGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static GET_VIDEOS_BY_ID_COMMENT_THREADS: OperationInfo = OperationInfo {
     name: "get_videos_by_id_comment_threads",
     method: "GET",
@@ -1709,6 +1912,7 @@ pub(crate) static GET_VIDEOS_BY_ID_COMMENT_THREADS: OperationInfo = OperationInf
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static POST_VIDEOS_BY_ID_COMMENT_THREADS: OperationInfo = OperationInfo {
     name: "post_videos_by_id_comment_threads",
     method: "POST",
@@ -1716,6 +1920,7 @@ pub(crate) static POST_VIDEOS_BY_ID_COMMENT_THREADS: OperationInfo = OperationIn
     responses: &[(200, "successful operation"), (404, "video does not exist")],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static GET_VIDEOS_BY_ID_COMMENT_THREADS_BY_THREAD_ID: OperationInfo = OperationInfo {
     name: "get_videos_by_id_comment_threads_by_thread_id",
     method: "GET",
@@ -1723,6 +1928,7 @@ pub(crate) static GET_VIDEOS_BY_ID_COMMENT_THREADS_BY_THREAD_ID: OperationInfo =
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static GET_VIDEOS_COMMENTS: OperationInfo = OperationInfo {
     name: "get_videos_comments",
     method: "GET",
@@ -1730,6 +1936,7 @@ pub(crate) static GET_VIDEOS_COMMENTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID: OperationInfo = OperationInfo {
     name: "post_videos_by_id_comments_by_comment_id",
     method: "POST",
@@ -1737,6 +1944,7 @@ pub(crate) static POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID: OperationInfo = Oper
     responses: &[(200, "successful operation"), (404, "thread or video does not exist")],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static DELETE_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID: OperationInfo = OperationInfo {
     name: "delete_videos_by_id_comments_by_comment_id",
     method: "DELETE",
@@ -1749,6 +1957,7 @@ pub(crate) static DELETE_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID: OperationInfo = Op
     ],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID_APPROVE: OperationInfo = OperationInfo {
     name: "post_videos_by_id_comments_by_comment_id_approve",
     method: "POST",
@@ -1756,6 +1965,7 @@ pub(crate) static POST_VIDEOS_BY_ID_COMMENTS_BY_COMMENT_ID_APPROVE: OperationInf
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static PUT_VIDEOS_BY_ID_RATE: OperationInfo = OperationInfo {
     name: "put_videos_by_id_rate",
     method: "PUT",
@@ -1763,6 +1973,7 @@ pub(crate) static PUT_VIDEOS_BY_ID_RATE: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DEL_VIDEO_HLS: OperationInfo = OperationInfo {
     name: "del_video_hls",
     method: "DELETE",
@@ -1770,6 +1981,7 @@ pub(crate) static DEL_VIDEO_HLS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DEL_VIDEO_WEB_VIDEOS: OperationInfo = OperationInfo {
     name: "del_video_web_videos",
     method: "DELETE",
@@ -1777,6 +1989,7 @@ pub(crate) static DEL_VIDEO_WEB_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static CREATE_VIDEO_TRANSCODING: OperationInfo = OperationInfo {
     name: "create_video_transcoding",
     method: "POST",
@@ -1784,6 +1997,7 @@ pub(crate) static CREATE_VIDEO_TRANSCODING: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 
+#[cfg(feature = "search")]
 pub(crate) static SEARCH_VIDEOS: OperationInfo = OperationInfo {
     name: "search_videos",
     method: "GET",
@@ -1791,6 +2005,7 @@ pub(crate) static SEARCH_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (500, "search index unavailable")],
 };
 
+#[cfg(feature = "search")]
 pub(crate) static SEARCH_CHANNELS: OperationInfo = OperationInfo {
     name: "search_channels",
     method: "GET",
@@ -1798,6 +2013,7 @@ pub(crate) static SEARCH_CHANNELS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (500, "search index unavailable")],
 };
 
+#[cfg(feature = "search")]
 pub(crate) static SEARCH_PLAYLISTS: OperationInfo = OperationInfo {
     name: "search_playlists",
     method: "GET",
@@ -1805,6 +2021,7 @@ pub(crate) static SEARCH_PLAYLISTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (500, "search index unavailable")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_BLOCKLIST_STATUS: OperationInfo = OperationInfo {
     name: "get_blocklist_status",
     method: "GET",
@@ -1812,6 +2029,7 @@ pub(crate) static GET_BLOCKLIST_STATUS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_MY_BLOCKED_ACCOUNTS: OperationInfo = OperationInfo {
     name: "get_my_blocked_accounts",
     method: "GET",
@@ -1819,6 +2037,7 @@ pub(crate) static GET_MY_BLOCKED_ACCOUNTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static BLOCK_ACCOUNT: OperationInfo = OperationInfo {
     name: "block_account",
     method: "POST",
@@ -1831,6 +2050,7 @@ pub(crate) static BLOCK_ACCOUNT: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UNBLOCK_ACCOUNT: OperationInfo = OperationInfo {
     name: "unblock_account",
     method: "DELETE",
@@ -1843,6 +2063,7 @@ pub(crate) static UNBLOCK_ACCOUNT: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_MY_BLOCKED_SERVERS: OperationInfo = OperationInfo {
     name: "get_my_blocked_servers",
     method: "GET",
@@ -1850,6 +2071,7 @@ pub(crate) static GET_MY_BLOCKED_SERVERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static BLOCK_SERVER: OperationInfo = OperationInfo {
     name: "block_server",
     method: "POST",
@@ -1862,6 +2084,7 @@ pub(crate) static BLOCK_SERVER: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UNBLOCK_SERVER: OperationInfo = OperationInfo {
     name: "unblock_server",
     method: "DELETE",
@@ -1874,6 +2097,7 @@ pub(crate) static UNBLOCK_SERVER: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_SERVER_BLOCKLIST_ACCOUNTS: OperationInfo = OperationInfo {
     name: "get_server_blocklist_accounts",
     method: "GET",
@@ -1881,6 +2105,7 @@ pub(crate) static GET_SERVER_BLOCKLIST_ACCOUNTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static POST_SERVER_BLOCKLIST_ACCOUNTS: OperationInfo = OperationInfo {
     name: "post_server_blocklist_accounts",
     method: "POST",
@@ -1888,6 +2113,7 @@ pub(crate) static POST_SERVER_BLOCKLIST_ACCOUNTS: OperationInfo = OperationInfo 
     responses: &[(200, "successful operation"), (409, "self-blocking forbidden")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_SERVER_BLOCKLIST_ACCOUNTS_BY_ACCOUNT_NAME: OperationInfo = OperationInfo {
     name: "delete_server_blocklist_accounts_by_account_name",
     method: "DELETE",
@@ -1898,6 +2124,7 @@ pub(crate) static DELETE_SERVER_BLOCKLIST_ACCOUNTS_BY_ACCOUNT_NAME: OperationInf
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_SERVER_BLOCKLIST_SERVERS: OperationInfo = OperationInfo {
     name: "get_server_blocklist_servers",
     method: "GET",
@@ -1905,6 +2132,7 @@ pub(crate) static GET_SERVER_BLOCKLIST_SERVERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static POST_SERVER_BLOCKLIST_SERVERS: OperationInfo = OperationInfo {
     name: "post_server_blocklist_servers",
     method: "POST",
@@ -1912,6 +2140,7 @@ pub(crate) static POST_SERVER_BLOCKLIST_SERVERS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (409, "self-blocking forbidden")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_SERVER_BLOCKLIST_SERVERS_BY_HOST: OperationInfo = OperationInfo {
     name: "delete_server_blocklist_servers_by_host",
     method: "DELETE",
@@ -1919,6 +2148,7 @@ pub(crate) static DELETE_SERVER_BLOCKLIST_SERVERS_BY_HOST: OperationInfo = Opera
     responses: &[(204, "successful operation"), (404, "server block does not exist")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "get_server_blocklist_subscriptions",
     method: "GET",
@@ -1926,6 +2156,7 @@ pub(crate) static GET_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = OperationI
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static POST_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "post_server_blocklist_subscriptions",
     method: "POST",
@@ -1933,6 +2164,7 @@ pub(crate) static POST_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = Operation
     responses: &[(200, "successful operation"), (409, "subscription already exists")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_SERVER_BLOCKLIST_SUBSCRIPTIONS_BY_ID: OperationInfo = OperationInfo {
     name: "delete_server_blocklist_subscriptions_by_id",
     method: "DELETE",
@@ -1940,6 +2172,7 @@ pub(crate) static DELETE_SERVER_BLOCKLIST_SUBSCRIPTIONS_BY_ID: OperationInfo = O
     responses: &[(204, "successful operation"), (404, "subscription does not exist")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_SERVER_BLOCKLIST_PUBLIC_LOG: OperationInfo = OperationInfo {
     name: "get_server_blocklist_public_log",
     method: "GET",
@@ -1947,6 +2180,7 @@ pub(crate) static GET_SERVER_BLOCKLIST_PUBLIC_LOG: OperationInfo = OperationInfo
     responses: &[(200, "successful operation"), (403, "public log is disabled")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static PUT_SERVER_REDUNDANCY_BY_HOST: OperationInfo = OperationInfo {
     name: "put_server_redundancy_by_host",
     method: "PUT",
@@ -1954,6 +2188,7 @@ pub(crate) static PUT_SERVER_REDUNDANCY_BY_HOST: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "server is not already known")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_MIRRORED_VIDEOS: OperationInfo = OperationInfo {
     name: "get_mirrored_videos",
     method: "GET",
@@ -1961,6 +2196,7 @@ pub(crate) static GET_MIRRORED_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static PUT_MIRRORED_VIDEO: OperationInfo = OperationInfo {
     name: "put_mirrored_video",
     method: "POST",
@@ -1973,6 +2209,7 @@ pub(crate) static PUT_MIRRORED_VIDEO: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DEL_MIRRORED_VIDEO: OperationInfo = OperationInfo {
     name: "del_mirrored_video",
     method: "DELETE",
@@ -1980,6 +2217,7 @@ pub(crate) static DEL_MIRRORED_VIDEO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video redundancy not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_INSTANCE_STATS: OperationInfo = OperationInfo {
     name: "get_instance_stats",
     method: "GET",
@@ -1987,6 +2225,7 @@ pub(crate) static GET_INSTANCE_STATS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static CONTACT_ADMINISTRATOR: OperationInfo = OperationInfo {
     name: "contact_administrator",
     method: "POST",
@@ -1998,6 +2237,7 @@ pub(crate) static CONTACT_ADMINISTRATOR: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_DEBUG: OperationInfo = OperationInfo {
     name: "get_debug",
     method: "GET",
@@ -2005,6 +2245,7 @@ pub(crate) static GET_DEBUG: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static RUN_DEBUG_COMMAND: OperationInfo = OperationInfo {
     name: "run_debug_command",
     method: "POST",
@@ -2015,6 +2256,7 @@ pub(crate) static RUN_DEBUG_COMMAND: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static SEND_CLIENT_LOG: OperationInfo = OperationInfo {
     name: "send_client_log",
     method: "POST",
@@ -2022,6 +2264,7 @@ pub(crate) static SEND_CLIENT_LOG: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_INSTANCE_LOGS: OperationInfo = OperationInfo {
     name: "get_instance_logs",
     method: "GET",
@@ -2029,6 +2272,7 @@ pub(crate) static GET_INSTANCE_LOGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_INSTANCE_AUDIT_LOGS: OperationInfo = OperationInfo {
     name: "get_instance_audit_logs",
     method: "GET",
@@ -2036,6 +2280,7 @@ pub(crate) static GET_INSTANCE_AUDIT_LOGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_PLUGINS: OperationInfo = OperationInfo {
     name: "get_plugins",
     method: "GET",
@@ -2043,6 +2288,7 @@ pub(crate) static GET_PLUGINS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_AVAILABLE_PLUGINS: OperationInfo = OperationInfo {
     name: "get_available_plugins",
     method: "GET",
@@ -2050,6 +2296,7 @@ pub(crate) static GET_AVAILABLE_PLUGINS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (503, "plugin index unavailable")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static ADD_PLUGIN: OperationInfo = OperationInfo {
     name: "add_plugin",
     method: "POST",
@@ -2060,6 +2307,7 @@ pub(crate) static ADD_PLUGIN: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UPDATE_PLUGIN: OperationInfo = OperationInfo {
     name: "update_plugin",
     method: "POST",
@@ -2071,6 +2319,7 @@ pub(crate) static UPDATE_PLUGIN: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UNINSTALL_PLUGIN: OperationInfo = OperationInfo {
     name: "uninstall_plugin",
     method: "POST",
@@ -2078,6 +2327,7 @@ pub(crate) static UNINSTALL_PLUGIN: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "existing plugin not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_PLUGIN: OperationInfo = OperationInfo {
     name: "get_plugin",
     method: "GET",
@@ -2085,6 +2335,7 @@ pub(crate) static GET_PLUGIN: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "plugin not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static PUT_PLUGINS_BY_NPM_NAME_SETTINGS: OperationInfo = OperationInfo {
     name: "put_plugins_by_npm_name_settings",
     method: "PUT",
@@ -2092,6 +2343,7 @@ pub(crate) static PUT_PLUGINS_BY_NPM_NAME_SETTINGS: OperationInfo = OperationInf
     responses: &[(204, "successful operation"), (404, "plugin not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_PLUGINS_BY_NPM_NAME_PUBLIC_SETTINGS: OperationInfo = OperationInfo {
     name: "get_plugins_by_npm_name_public_settings",
     method: "GET",
@@ -2099,6 +2351,7 @@ pub(crate) static GET_PLUGINS_BY_NPM_NAME_PUBLIC_SETTINGS: OperationInfo = Opera
     responses: &[(200, "successful operation"), (404, "plugin not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_PLUGINS_BY_NPM_NAME_REGISTERED_SETTINGS: OperationInfo = OperationInfo {
     name: "get_plugins_by_npm_name_registered_settings",
     method: "GET",
@@ -2106,6 +2359,7 @@ pub(crate) static GET_PLUGINS_BY_NPM_NAME_REGISTERED_SETTINGS: OperationInfo = O
     responses: &[(200, "successful operation"), (404, "plugin not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static POST_METRICS_PLAYBACK: OperationInfo = OperationInfo {
     name: "post_metrics_playback",
     method: "POST",
@@ -2113,6 +2367,7 @@ pub(crate) static POST_METRICS_PLAYBACK: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_REGISTRATION_TOKENS_GENERATE: OperationInfo = OperationInfo {
     name: "post_runners_registration_tokens_generate",
     method: "POST",
@@ -2120,6 +2375,7 @@ pub(crate) static POST_RUNNERS_REGISTRATION_TOKENS_GENERATE: OperationInfo = Ope
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static DELETE_RUNNERS_REGISTRATION_TOKENS_BY_REGISTRATION_TOKEN_ID: OperationInfo = OperationInfo {
     name: "delete_runners_registration_tokens_by_registration_token_id",
     method: "DELETE",
@@ -2127,6 +2383,7 @@ pub(crate) static DELETE_RUNNERS_REGISTRATION_TOKENS_BY_REGISTRATION_TOKEN_ID: O
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static GET_RUNNERS_REGISTRATION_TOKENS: OperationInfo = OperationInfo {
     name: "get_runners_registration_tokens",
     method: "GET",
@@ -2134,6 +2391,7 @@ pub(crate) static GET_RUNNERS_REGISTRATION_TOKENS: OperationInfo = OperationInfo
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_REGISTER: OperationInfo = OperationInfo {
     name: "post_runners_register",
     method: "POST",
@@ -2141,6 +2399,7 @@ pub(crate) static POST_RUNNERS_REGISTER: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_UNREGISTER: OperationInfo = OperationInfo {
     name: "post_runners_unregister",
     method: "POST",
@@ -2148,6 +2407,7 @@ pub(crate) static POST_RUNNERS_UNREGISTER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static DELETE_RUNNERS_BY_RUNNER_ID: OperationInfo = OperationInfo {
     name: "delete_runners_by_runner_id",
     method: "DELETE",
@@ -2155,6 +2415,7 @@ pub(crate) static DELETE_RUNNERS_BY_RUNNER_ID: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static GET_RUNNERS: OperationInfo = OperationInfo {
     name: "get_runners",
     method: "GET",
@@ -2162,6 +2423,7 @@ pub(crate) static GET_RUNNERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_JOBS_REQUEST: OperationInfo = OperationInfo {
     name: "post_runners_jobs_request",
     method: "POST",
@@ -2169,6 +2431,7 @@ pub(crate) static POST_RUNNERS_JOBS_REQUEST: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_ACCEPT: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_accept",
     method: "POST",
@@ -2176,6 +2439,7 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_ACCEPT: OperationInfo = Operatio
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_ABORT: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_abort",
     method: "POST",
@@ -2183,6 +2447,7 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_ABORT: OperationInfo = Operation
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_UPDATE: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_update",
     method: "POST",
@@ -2190,6 +2455,7 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_UPDATE: OperationInfo = Operatio
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_ERROR: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_error",
     method: "POST",
@@ -2197,6 +2463,7 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_ERROR: OperationInfo = Operation
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_SUCCESS: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_success",
     method: "POST",
@@ -2204,6 +2471,7 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_SUCCESS: OperationInfo = Operati
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY_AUDIO: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality_audio",
     method: "POST",
@@ -2214,6 +2482,7 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID
     ],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_MAX_QUALITY: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_max_quality",
     method: "POST",
@@ -2224,6 +2493,7 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID
     ],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_THUMBNAILS_MAX_QUALITY: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_thumbnails_max_quality",
     method: "POST",
@@ -2234,6 +2504,7 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID
     ],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_PREVIEWS_MAX_QUALITY: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_previews_max_quality",
     method: "POST",
@@ -2244,6 +2515,7 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID
     ],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID_STUDIO_TASK_FILES_BY_FILENAME: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_files_videos_by_video_id_or_uuid_studio_task_files_by_filename",
     method: "POST",
@@ -2255,6 +2527,7 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_FILES_VIDEOS_BY_VIDEO_ID_OR_UUID
     ],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_CANCEL: OperationInfo = OperationInfo {
     name: "post_runners_jobs_by_job_uuid_cancel",
     method: "POST",
@@ -2262,6 +2535,7 @@ pub(crate) static POST_RUNNERS_JOBS_BY_JOB_UUID_CANCEL: OperationInfo = Operatio
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static DELETE_RUNNERS_JOBS_BY_JOB_UUID: OperationInfo = OperationInfo {
     name: "delete_runners_jobs_by_job_uuid",
     method: "DELETE",
@@ -2269,6 +2543,7 @@ pub(crate) static DELETE_RUNNERS_JOBS_BY_JOB_UUID: OperationInfo = OperationInfo
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static GET_RUNNERS_JOBS: OperationInfo = OperationInfo {
     name: "get_runners_jobs",
     method: "GET",
@@ -2276,6 +2551,7 @@ pub(crate) static GET_RUNNERS_JOBS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS: OperationInfo = OperationInfo {
     name: "get_automatic_tags_policies_accounts_by_account_name_comments",
     method: "GET",
@@ -2283,6 +2559,7 @@ pub(crate) static GET_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS:
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static PUT_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS: OperationInfo = OperationInfo {
     name: "put_automatic_tags_policies_accounts_by_account_name_comments",
     method: "PUT",
@@ -2290,6 +2567,7 @@ pub(crate) static PUT_AUTOMATIC_TAGS_POLICIES_ACCOUNTS_BY_ACCOUNT_NAME_COMMENTS:
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_AUTOMATIC_TAGS_ACCOUNTS_BY_ACCOUNT_NAME_AVAILABLE: OperationInfo = OperationInfo {
     name: "get_automatic_tags_accounts_by_account_name_available",
     method: "GET",
@@ -2297,6 +2575,7 @@ pub(crate) static GET_AUTOMATIC_TAGS_ACCOUNTS_BY_ACCOUNT_NAME_AVAILABLE: Operati
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_AUTOMATIC_TAGS_SERVER_AVAILABLE: OperationInfo = OperationInfo {
     name: "get_automatic_tags_server_available",
     method: "GET",
@@ -2304,6 +2583,7 @@ pub(crate) static GET_AUTOMATIC_TAGS_SERVER_AVAILABLE: OperationInfo = Operation
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS: OperationInfo = OperationInfo {
     name: "get_automatic_tags_policies_server_videos",
     method: "GET",
@@ -2311,6 +2591,7 @@ pub(crate) static GET_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS: OperationInfo = Ope
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static PUT_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS: OperationInfo = OperationInfo {
     name: "put_automatic_tags_policies_server_videos",
     method: "PUT",
@@ -2318,6 +2599,7 @@ pub(crate) static PUT_AUTOMATIC_TAGS_POLICIES_SERVER_VIDEOS: OperationInfo = Ope
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS: OperationInfo = OperationInfo {
     name: "get_watched_words_accounts_by_account_name_lists",
     method: "GET",
@@ -2325,6 +2607,7 @@ pub(crate) static GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS: OperationInf
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS: OperationInfo = OperationInfo {
     name: "post_watched_words_accounts_by_account_name_lists",
     method: "POST",
@@ -2332,6 +2615,7 @@ pub(crate) static POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS: OperationIn
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static PUT_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
     name: "put_watched_words_accounts_by_account_name_lists_by_list_id",
     method: "PUT",
@@ -2339,6 +2623,7 @@ pub(crate) static PUT_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID: O
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
     name: "delete_watched_words_accounts_by_account_name_lists_by_list_id",
     method: "DELETE",
@@ -2346,6 +2631,7 @@ pub(crate) static DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_LISTS_BY_LIST_ID
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_WATCHED_WORDS_SERVER_LISTS: OperationInfo = OperationInfo {
     name: "get_watched_words_server_lists",
     method: "GET",
@@ -2353,6 +2639,7 @@ pub(crate) static GET_WATCHED_WORDS_SERVER_LISTS: OperationInfo = OperationInfo 
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static POST_WATCHED_WORDS_SERVER_LISTS: OperationInfo = OperationInfo {
     name: "post_watched_words_server_lists",
     method: "POST",
@@ -2360,6 +2647,7 @@ pub(crate) static POST_WATCHED_WORDS_SERVER_LISTS: OperationInfo = OperationInfo
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static PUT_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
     name: "put_watched_words_server_lists_by_list_id",
     method: "PUT",
@@ -2367,6 +2655,7 @@ pub(crate) static PUT_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID: OperationInfo = Ope
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID: OperationInfo = OperationInfo {
     name: "delete_watched_words_server_lists_by_list_id",
     method: "DELETE",
@@ -2374,6 +2663,7 @@ pub(crate) static DELETE_WATCHED_WORDS_SERVER_LISTS_BY_LIST_ID: OperationInfo = 
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "get_watched_words_accounts_by_account_name_subscriptions",
     method: "GET",
@@ -2381,6 +2671,7 @@ pub(crate) static GET_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS: Oper
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "post_watched_words_accounts_by_account_name_subscriptions",
     method: "POST",
@@ -2395,6 +2686,7 @@ pub(crate) static POST_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS: Ope
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS_BY_ID: OperationInfo = OperationInfo {
     name: "delete_watched_words_accounts_by_account_name_subscriptions_by_id",
     method: "DELETE",
@@ -2405,6 +2697,7 @@ pub(crate) static DELETE_WATCHED_WORDS_ACCOUNTS_BY_ACCOUNT_NAME_SUBSCRIPTIONS_BY
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "get_watched_words_server_subscriptions",
     method: "GET",
@@ -2412,6 +2705,7 @@ pub(crate) static GET_WATCHED_WORDS_SERVER_SUBSCRIPTIONS: OperationInfo = Operat
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static POST_WATCHED_WORDS_SERVER_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "post_watched_words_server_subscriptions",
     method: "POST",
@@ -2426,6 +2720,7 @@ pub(crate) static POST_WATCHED_WORDS_SERVER_SUBSCRIPTIONS: OperationInfo = Opera
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_WATCHED_WORDS_SERVER_SUBSCRIPTIONS_BY_ID: OperationInfo = OperationInfo {
     name: "delete_watched_words_server_subscriptions_by_id",
     method: "DELETE",
@@ -2436,6 +2731,7 @@ pub(crate) static DELETE_WATCHED_WORDS_SERVER_SUBSCRIPTIONS_BY_ID: OperationInfo
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UPDATE_CLIENT_LANGUAGE: OperationInfo = OperationInfo {
     name: "update_client_language",
     method: "POST",
@@ -2443,6 +2739,7 @@ pub(crate) static UPDATE_CLIENT_LANGUAGE: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UPDATE_CLIENT_INTERFACE_LANGUAGE: OperationInfo = OperationInfo {
     name: "update_client_interface_language",
     method: "POST",
@@ -2450,6 +2747,7 @@ pub(crate) static UPDATE_CLIENT_INTERFACE_LANGUAGE: OperationInfo = OperationInf
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static LIST_VIDEO_CHANNEL_COLLABORATORS: OperationInfo = OperationInfo {
     name: "list_video_channel_collaborators",
     method: "GET",
@@ -2457,6 +2755,7 @@ pub(crate) static LIST_VIDEO_CHANNEL_COLLABORATORS: OperationInfo = OperationInf
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static INVITE_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     name: "invite_video_channel_collaborator",
     method: "POST",
@@ -2464,6 +2763,7 @@ pub(crate) static INVITE_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationIn
     responses: &[(200, "Collaborator invited")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static ACCEPT_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     name: "accept_video_channel_collaborator",
     method: "POST",
@@ -2471,6 +2771,7 @@ pub(crate) static ACCEPT_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationIn
     responses: &[(204, "Collaboration accepted")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static REJECT_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     name: "reject_video_channel_collaborator",
     method: "POST",
@@ -2478,6 +2779,7 @@ pub(crate) static REJECT_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationIn
     responses: &[(204, "Collaboration rejected")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static REMOVE_VIDEO_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     name: "remove_video_channel_collaborator",
     method: "DELETE",
