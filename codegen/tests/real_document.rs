@@ -26,9 +26,11 @@ fn spec_path() -> PathBuf {
 }
 
 /// The configuration `cargo xtask codegen` uses: the names pinned in `spec/names.yaml`, the
-/// corrections of `spec/overlay.yaml` and the evidence of `spec/always-sent.yaml`.
+/// corrections of `spec/overlay.yaml`, the evidence of `spec/always-sent.yaml` and the groups
+/// of `spec/groups.yaml`.
 fn config() -> Config {
     let names = std::fs::read(root().join("spec/names.yaml")).expect("spec/names.yaml");
+    let groups = std::fs::read(root().join("spec/groups.yaml")).expect("spec/groups.yaml");
     let overlay = std::fs::read(root().join("spec/overlay.yaml")).expect("spec/overlay.yaml");
     let always_sent =
         std::fs::read(root().join("spec/always-sent.yaml")).expect("spec/always-sent.yaml");
@@ -36,6 +38,7 @@ fn config() -> Config {
         operation_names: codegen::read_names(&names, "spec/names.yaml").unwrap(),
         overlay: Some(codegen::overlay::parse(&overlay, "spec/overlay.yaml").unwrap()),
         always_sent: codegen::read_always_sent(&always_sent, "spec/always-sent.yaml").unwrap(),
+        groups: codegen::read_groups(&groups, "spec/groups.yaml").unwrap(),
         ..Config::default()
     }
 }

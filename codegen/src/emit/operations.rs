@@ -43,6 +43,12 @@ pub fn operations_module(model: &Model) -> TokenStream {
             pub use #module::*;
         }
     });
+    // The OAuth endpoints name their operations' infos.
+    let info = model.oauth.is_some().then(|| {
+        quote!(
+            use crate::operation_info as info;
+        )
+    });
     quote! {
         #about
         //!
@@ -50,7 +56,7 @@ pub fn operations_module(model: &Model) -> TokenStream {
         //! and each group is a Cargo feature of this crate, on by default.
 
         use crate::Client;
-        use crate::operation_info as info;
+        #info
 
         #(#modules)*
 

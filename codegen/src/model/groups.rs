@@ -43,6 +43,8 @@ pub enum TypeGroups {
 /// without tags are dropped.
 pub fn group_tags(declared: &[(String, Vec<String>)], table: &GroupTable) -> GroupTable {
     let mut groups: GroupTable = declared.to_vec();
+    // Groups made here, with the group their first tag came from: they keep the table's order.
+    let mut made: Vec<(String, Option<String>)> = Vec::new();
     for (name, tags) in table {
         let mut first_home = None;
         for tag in tags {
@@ -56,7 +58,18 @@ pub fn group_tags(declared: &[(String, Vec<String>)], table: &GroupTable) -> Gro
         match groups.iter_mut().find(|(existing, _)| existing == name) {
             Some((_, group_tags)) => group_tags.extend(tags.iter().cloned()),
             None => {
-                let at = first_home.map_or(groups.len(), |index| index + 1);
+                let donor = first_home
+                    .and_then(|index| groups.get(index))
+                    .map(|(n, _)| n.clone());
+                let mut at = first_home.map_or(groups.len(), |index| index + 1);
+                // After the groups made before from the same donor.
+                while groups.get(at).is_some_and(|(next, _)| {
+                    made.iter()
+                        .any(|(n, d)| n == next && d.as_ref() == donor.as_ref())
+                }) {
+                    at += 1;
+                }
+                made.push((name.clone(), donor));
                 groups.insert(at, (name.clone(), tags.clone()));
             }
         }
@@ -197,6 +210,7 @@ mod tests {
         let changes = table(&[
             ("Users", &["Users", "My User"]),
             ("Channels", &["Video Channels"]),
+            ("Live", &["Live Videos"]),
             ("Videos", &["Player Settings"]),
             ("Instance", &["Contact"]),
         ]);
@@ -205,8 +219,9 @@ mod tests {
             table(&[
                 ("Accounts", &["Accounts"]),
                 ("Users", &["Users", "My User"]),
-                ("Videos", &["Video", "Live Videos", "Player Settings"]),
+                ("Videos", &["Video", "Player Settings"]),
                 ("Channels", &["Video Channels"]),
+                ("Live", &["Live Videos"]),
                 ("Search", &["Search"]),
                 ("Instance", &["Contact"]),
             ])

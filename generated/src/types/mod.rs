@@ -44,17 +44,11 @@ mod videos;
 #[cfg(feature = "videos")]
 pub use videos::*;
 
-#[cfg(feature = "live")]
-mod live;
+#[cfg(feature = "channels")]
+mod channels;
 
-#[cfg(feature = "live")]
-pub use live::*;
-
-#[cfg(feature = "comments")]
-mod comments;
-
-#[cfg(feature = "comments")]
-pub use comments::*;
+#[cfg(feature = "channels")]
+pub use channels::*;
 
 #[cfg(feature = "playlists")]
 mod playlists;
@@ -62,11 +56,17 @@ mod playlists;
 #[cfg(feature = "playlists")]
 pub use playlists::*;
 
-#[cfg(feature = "channels")]
-mod channels;
+#[cfg(feature = "comments")]
+mod comments;
 
-#[cfg(feature = "channels")]
-pub use channels::*;
+#[cfg(feature = "comments")]
+pub use comments::*;
+
+#[cfg(feature = "live")]
+mod live;
+
+#[cfg(feature = "live")]
+pub use live::*;
 
 #[cfg(feature = "search")]
 mod search;

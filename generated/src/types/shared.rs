@@ -29,8 +29,8 @@ pub type ShortUUID = String;
         feature = "accounts",
         feature = "users",
         feature = "videos",
-        feature = "comments",
         feature = "channels",
+        feature = "comments",
         feature = "search",
         feature = "moderation",
         feature = "instance"
@@ -1448,8 +1448,8 @@ pub struct Actor {
         feature = "accounts",
         feature = "users",
         feature = "videos",
-        feature = "comments",
         feature = "channels",
+        feature = "comments",
         feature = "search",
         feature = "moderation"
     )
@@ -3457,8 +3457,8 @@ impl crate::runtime::call::ToParam for FollowersSort {
 #[cfg(
     any(
         feature = "videos",
-        feature = "live",
         feature = "comments",
+        feature = "live",
         feature = "moderation"
     )
 )]
@@ -3474,8 +3474,8 @@ pub enum IdOrUUID {
 #[cfg(
     any(
         feature = "videos",
-        feature = "live",
         feature = "comments",
+        feature = "live",
         feature = "moderation"
     )
 )]
@@ -3488,8 +3488,8 @@ impl From<Id> for IdOrUUID {
 #[cfg(
     any(
         feature = "videos",
-        feature = "live",
         feature = "comments",
+        feature = "live",
         feature = "moderation"
     )
 )]
@@ -3502,8 +3502,8 @@ impl From<UUIDv4> for IdOrUUID {
 #[cfg(
     any(
         feature = "videos",
-        feature = "live",
         feature = "comments",
+        feature = "live",
         feature = "moderation"
     )
 )]
@@ -3516,8 +3516,8 @@ impl From<ShortUUID> for IdOrUUID {
 #[cfg(
     any(
         feature = "videos",
-        feature = "live",
         feature = "comments",
+        feature = "live",
         feature = "moderation"
     )
 )]
@@ -3530,8 +3530,8 @@ impl From<&str> for IdOrUUID {
 #[cfg(
     any(
         feature = "videos",
-        feature = "live",
         feature = "comments",
+        feature = "live",
         feature = "moderation"
     )
 )]
