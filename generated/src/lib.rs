@@ -140,48 +140,8 @@
 //!
 //! Generated from the PeerTube API document 8.1.0 (OpenAPI 3.0.3) by `cargo xtask codegen`; the document's content has SHA-256 `2ab1919a08118e887f71237adc237e2d2e977f342559241ad56b69e168739323`.
 
-#![cfg_attr(
-    not(
-        all(
-            feature = "static-endpoints",
-            feature = "download",
-            feature = "feeds",
-            feature = "auth",
-            feature = "accounts",
-            feature = "users",
-            feature = "videos",
-            feature = "channels",
-            feature = "playlists",
-            feature = "comments",
-            feature = "live",
-            feature = "search",
-            feature = "moderation",
-            feature = "instance",
-            feature = "remote-jobs"
-        )
-    ),
-    allow(dead_code, unused_imports)
-)]
-#[cfg(
-    all(
-        test,
-        feature = "static-endpoints",
-        feature = "download",
-        feature = "feeds",
-        feature = "auth",
-        feature = "accounts",
-        feature = "users",
-        feature = "videos",
-        feature = "channels",
-        feature = "playlists",
-        feature = "comments",
-        feature = "live",
-        feature = "search",
-        feature = "moderation",
-        feature = "instance",
-        feature = "remote-jobs"
-    )
-)]
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
+#[cfg(all(test, feature = "full"))]
 #[rustfmt::skip]
 mod document_examples;
 

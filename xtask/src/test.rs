@@ -109,7 +109,7 @@ fn group_features() -> Result<Vec<String>, String> {
         .skip(1)
         .take_while(|line| !line.starts_with('['))
         .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim()))
-        .filter(|name| *name != "default")
+        .filter(|name| !matches!(*name, "default" | "full"))
         .map(str::to_owned)
         .collect();
     Ok(features)

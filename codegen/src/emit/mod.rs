@@ -228,6 +228,9 @@ pub fn files(model: &Model) -> Vec<FileKind> {
     files
 }
 
+/// The feature that turns every group on (the default).
+const FULL: &str = "full";
+
 /// The file name of a group's modules (`videos`, for `src/types/videos.rs`).
 fn group_file(model: &Model, group: usize) -> String {
     model
@@ -438,10 +441,9 @@ fn lib_rs(model: &Model) -> TokenStream {
     let title = &api.title;
     let version = &api.version;
     let digest = &api.content_sha256;
-    let all_groups: Vec<&str> = model.groups.iter().map(|g| g.feature.as_str()).collect();
     // The examples' types are those of every group.
     let examples_cfg = match model.has_features() {
-        true => quote!(#[cfg(all(test, #(feature = #all_groups),*))]),
+        true => quote!(#[cfg(all(test, feature = #FULL))]),
         false => quote!(#[cfg(test)]),
     };
     let examples = (!model.examples.is_empty()).then(|| {
@@ -460,9 +462,9 @@ fn lib_rs(model: &Model) -> TokenStream {
         }
     });
     // With some groups off, parts of the runtime serve no method.
-    let partial = model.has_features().then(|| {
-        quote!(#![cfg_attr(not(all(#(feature = #all_groups),*)), allow(dead_code, unused_imports))])
-    });
+    let partial = model
+        .has_features()
+        .then(|| quote!(#![cfg_attr(not(feature = #FULL), allow(dead_code, unused_imports))]));
     // rustfmt checks this file (it is the crate root), so it stays short and in rustfmt's
     // order; the generated modules are marked `#[rustfmt::skip]`: prettyplease formats them.
     quote! {
@@ -527,13 +529,14 @@ fn cargo_toml(model: &Model, package: Package<'_>) -> String {
     out.push_str("\n[lib]\n# Doc comments come from the API document: its examples are not Rust tests.\ndoctest = false\n");
     if model.has_features() {
         out.push_str("\n[features]\n");
-        out.push_str("# One feature per group of operations (a module of `Client` methods and the types\n# only they use); all are on by default.\n");
+        out.push_str("# One feature per group of operations (a module of `Client` methods and the types\n# only they use); `full`, the default, turns them all on.\n");
         let features: Vec<String> = model
             .groups
             .iter()
             .map(|g| toml_string(&g.feature))
             .collect();
-        out.push_str(&format!("default = [{}]\n", features.join(", ")));
+        out.push_str(&format!("default = [{}]\n", toml_string(FULL)));
+        out.push_str(&format!("{FULL} = [{}]\n", features.join(", ")));
         for group in &model.groups {
             out.push_str(&format!("{} = []\n", group.feature));
         }
