@@ -69,7 +69,7 @@ use std::time::{Duration, Instant};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Failure};
 pub use format::OutputFile;
-pub use model::{ApiInfo, Conventions};
+pub use model::{ApiInfo, Conventions, GroupTable};
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +87,9 @@ pub struct Config {
     /// by the pointer of the object schema a type comes from, the property names. See
     /// [`read_always_sent`].
     pub always_sent: BTreeMap<String, BTreeSet<String>>,
+    /// Changes to the document's groups of tags, which are the crate's modules and features:
+    /// see [`read_groups`].
+    pub groups: GroupTable,
     /// Fail, before emitting anything, when the document gives any warning.
     pub deny_warnings: bool,
     /// Which of PeerTube's conventions to follow (all, by default).
@@ -104,6 +107,7 @@ impl Config {
             operation_names: &self.operation_names,
             conventions: &self.conventions,
             always_sent: &self.always_sent,
+            groups: &self.groups,
         }
     }
 }
@@ -116,6 +120,7 @@ impl Default for Config {
             operation_names: BTreeMap::new(),
             overlay: None,
             always_sent: BTreeMap::new(),
+            groups: Vec::new(),
             deny_warnings: false,
             conventions: Conventions::default(),
             keep_document: false,
@@ -143,6 +148,37 @@ pub fn read_names(bytes: &[u8], origin: &str) -> Result<BTreeMap<String, String>
             .hint("it holds `operations:`, a map from `METHOD /path` to a snake_case method name")
     })?;
     Ok(file.operations)
+}
+
+/// Reads a groups file (YAML or JSON): changes to the document's groups of tags
+/// (`x-tagGroups`), each of which becomes a module of the crate and a Cargo feature. Each
+/// entry takes the tags it lists from the groups that had them, and joins the group of its
+/// name or starts a new one after the group its first tag came from.
+///
+/// ```yaml
+/// groups:
+///   Channels: [Video Channels, Channels Sync]
+/// ```
+pub fn read_groups(bytes: &[u8], origin: &str) -> Result<GroupTable, Diagnostic> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct GroupsFile {
+        #[serde(default)]
+        groups: serde_json::Map<String, serde_json::Value>,
+    }
+    let value = load::load(bytes, origin)?.value;
+    let invalid = |e: &dyn std::fmt::Display| {
+        Diagnostic::error(format!("{origin} is not a valid groups file: {e}"))
+            .hint("it holds `groups:`, a map from a group's name to the list of its tags")
+    };
+    let file: GroupsFile = serde_json::from_value(value).map_err(|e| invalid(&e))?;
+    file.groups
+        .into_iter()
+        .map(|(name, tags)| {
+            let tags: Vec<String> = serde_json::from_value(tags).map_err(|e| invalid(&e))?;
+            Ok((name, tags))
+        })
+        .collect()
 }
 
 /// Reads the evidence of response properties the server always sends (YAML or JSON, written
@@ -212,7 +248,14 @@ fn emit_and_format(
         emit::files(model).into_iter().enumerate().collect();
     // The big files first, so that the small ones fill in behind them.
     kinds.sort_by_key(|(_, kind)| {
-        !matches!(kind, emit::FileKind::Operations | emit::FileKind::Types)
+        !matches!(
+            kind,
+            emit::FileKind::Operations
+                | emit::FileKind::Types
+                | emit::FileKind::GroupOperations(_)
+                | emit::FileKind::GroupTypes(_)
+                | emit::FileKind::SharedTypes
+        )
     });
     let next = AtomicUsize::new(0);
     let work = || {

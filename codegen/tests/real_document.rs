@@ -26,9 +26,11 @@ fn spec_path() -> PathBuf {
 }
 
 /// The configuration `cargo xtask codegen` uses: the names pinned in `spec/names.yaml`, the
-/// corrections of `spec/overlay.yaml` and the evidence of `spec/always-sent.yaml`.
+/// corrections of `spec/overlay.yaml`, the evidence of `spec/always-sent.yaml` and the groups
+/// of `spec/groups.yaml`.
 fn config() -> Config {
     let names = std::fs::read(root().join("spec/names.yaml")).expect("spec/names.yaml");
+    let groups = std::fs::read(root().join("spec/groups.yaml")).expect("spec/groups.yaml");
     let overlay = std::fs::read(root().join("spec/overlay.yaml")).expect("spec/overlay.yaml");
     let always_sent =
         std::fs::read(root().join("spec/always-sent.yaml")).expect("spec/always-sent.yaml");
@@ -36,6 +38,7 @@ fn config() -> Config {
         operation_names: codegen::read_names(&names, "spec/names.yaml").unwrap(),
         overlay: Some(codegen::overlay::parse(&overlay, "spec/overlay.yaml").unwrap()),
         always_sent: codegen::read_always_sent(&always_sent, "spec/always-sent.yaml").unwrap(),
+        groups: codegen::read_groups(&groups, "spec/groups.yaml").unwrap(),
         ..Config::default()
     }
 }
@@ -131,8 +134,29 @@ fn generation_is_deterministic() {
     assert!(again.files == real().files, "two runs gave different files");
 }
 
+/// The items of every file of a module split by group (`src/types/*.rs`), in one file.
+fn module_files(directory: &str) -> syn::File {
+    let mut items = Vec::new();
+    for output in real()
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with(directory))
+    {
+        let parsed = syn::parse_file(&output.contents)
+            .unwrap_or_else(|e| panic!("{} does not parse: {e}", output.path));
+        items.extend(parsed.items);
+    }
+    assert!(!items.is_empty(), "no items under {directory}");
+    syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items,
+    }
+}
+
 fn types_module() -> syn::File {
-    syn::parse_file(&file(real(), "src/types.rs").contents).expect("types.rs parses")
+    module_files("src/types/")
 }
 
 fn item_name(item: &syn::Item) -> Option<String> {
@@ -222,7 +246,7 @@ fn key_video_types() {
 }
 
 fn operations_module() -> syn::File {
-    syn::parse_file(&file(real(), "src/operations.rs").contents).expect("operations.rs parses")
+    module_files("src/operations/")
 }
 
 /// The `impl Client` methods of the operations module, by name.
@@ -430,9 +454,8 @@ fn method_names_follow_the_naming_rules() {
     assert!(repeated.is_empty(), "names given twice: {repeated:?}");
 
     let mut type_names = Vec::new();
-    for path in ["src/types.rs", "src/operations.rs"] {
-        let module = syn::parse_file(&file(real(), path).contents).unwrap();
-        type_names.extend(module.items.iter().filter_map(item_name));
+    for directory in ["src/types/", "src/operations/"] {
+        type_names.extend(module_files(directory).items.iter().filter_map(item_name));
     }
     let path_like: Vec<&String> = type_names
         .iter()

@@ -300,7 +300,8 @@
 //!
 //! Generated from the PeerTube API document 8.1.0 (OpenAPI 3.0.3) by `cargo xtask codegen`; the document's content has SHA-256 `2ab1919a08118e887f71237adc237e2d2e977f342559241ad56b69e168739323`.
 
-#[cfg(test)]
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
+#[cfg(all(test, feature = "full"))]
 #[rustfmt::skip]
 mod document_examples;
 
@@ -317,6 +318,7 @@ mod runtime;
 #[rustfmt::skip]
 pub mod types;
 
+#[cfg(all(feature = "users", feature = "videos", feature = "instance"))]
 #[path = "runtime/upload/families.rs"]
 mod upload_families;
 pub use error_code::ErrorCode;

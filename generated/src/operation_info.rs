@@ -7,6 +7,7 @@
 
 use crate::runtime::error::OperationInfo;
 
+#[cfg(feature = "static-endpoints")]
 pub(crate) static GET_WEB_VIDEO_FILE: OperationInfo = OperationInfo {
     name: "get_web_video_file",
     method: "GET",
@@ -14,6 +15,7 @@ pub(crate) static GET_WEB_VIDEO_FILE: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "not found")],
 };
 
+#[cfg(feature = "static-endpoints")]
 pub(crate) static GET_PRIVATE_WEB_VIDEO_FILE: OperationInfo = OperationInfo {
     name: "get_private_web_video_file",
     method: "GET",
@@ -25,6 +27,7 @@ pub(crate) static GET_PRIVATE_WEB_VIDEO_FILE: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "static-endpoints")]
 pub(crate) static GET_HLS_FILE: OperationInfo = OperationInfo {
     name: "get_hls_file",
     method: "GET",
@@ -36,6 +39,7 @@ pub(crate) static GET_HLS_FILE: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "static-endpoints")]
 pub(crate) static GET_PRIVATE_HLS_FILE: OperationInfo = OperationInfo {
     name: "get_private_hls_file",
     method: "GET",
@@ -47,6 +51,7 @@ pub(crate) static GET_PRIVATE_HLS_FILE: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "download")]
 pub(crate) static DOWNLOAD_VIDEO: OperationInfo = OperationInfo {
     name: "download_video",
     method: "GET",
@@ -54,6 +59,7 @@ pub(crate) static DOWNLOAD_VIDEO: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "feeds")]
 pub(crate) static GET_COMMENTS_FEED: OperationInfo = OperationInfo {
     name: "get_comments_feed",
     method: "GET",
@@ -66,6 +72,7 @@ pub(crate) static GET_COMMENTS_FEED: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "feeds")]
 pub(crate) static GET_VIDEOS_FEED: OperationInfo = OperationInfo {
     name: "get_videos_feed",
     method: "GET",
@@ -77,6 +84,7 @@ pub(crate) static GET_VIDEOS_FEED: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "feeds")]
 pub(crate) static GET_SUBSCRIPTION_VIDEOS_FEED: OperationInfo = OperationInfo {
     name: "get_subscription_videos_feed",
     method: "GET",
@@ -84,6 +92,7 @@ pub(crate) static GET_SUBSCRIPTION_VIDEOS_FEED: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (406, "accept header unsupported")],
 };
 
+#[cfg(feature = "feeds")]
 pub(crate) static GET_PODCAST_FEED: OperationInfo = OperationInfo {
     name: "get_podcast_feed",
     method: "GET",
@@ -94,6 +103,7 @@ pub(crate) static GET_PODCAST_FEED: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "accounts")]
 pub(crate) static GET_ACCOUNT: OperationInfo = OperationInfo {
     name: "get_account",
     method: "GET",
@@ -101,6 +111,7 @@ pub(crate) static GET_ACCOUNT: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "account not found")],
 };
 
+#[cfg(feature = "accounts")]
 pub(crate) static LIST_ACCOUNT_VIDEOS: OperationInfo = OperationInfo {
     name: "list_account_videos",
     method: "GET",
@@ -108,6 +119,7 @@ pub(crate) static LIST_ACCOUNT_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "accounts")]
 pub(crate) static LIST_ACCOUNT_FOLLOWERS: OperationInfo = OperationInfo {
     name: "list_account_followers",
     method: "GET",
@@ -115,6 +127,7 @@ pub(crate) static LIST_ACCOUNT_FOLLOWERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "accounts")]
 pub(crate) static LIST_ACCOUNTS: OperationInfo = OperationInfo {
     name: "list_accounts",
     method: "GET",
@@ -122,6 +135,7 @@ pub(crate) static LIST_ACCOUNTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_CONFIG: OperationInfo = OperationInfo {
     name: "get_config",
     method: "GET",
@@ -129,6 +143,7 @@ pub(crate) static GET_CONFIG: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_ABOUT: OperationInfo = OperationInfo {
     name: "get_about",
     method: "GET",
@@ -136,6 +151,7 @@ pub(crate) static GET_ABOUT: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     name: "get_custom_config",
     method: "GET",
@@ -143,6 +159,7 @@ pub(crate) static GET_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UPDATE_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     name: "update_custom_config",
     method: "PUT",
@@ -150,6 +167,7 @@ pub(crate) static UPDATE_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (400, "field inconsistencies")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static DELETE_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     name: "delete_custom_config",
     method: "DELETE",
@@ -157,6 +175,7 @@ pub(crate) static DELETE_CUSTOM_CONFIG: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UPDATE_INSTANCE_BANNER: OperationInfo = OperationInfo {
     name: "update_instance_banner",
     method: "POST",
@@ -164,6 +183,7 @@ pub(crate) static UPDATE_INSTANCE_BANNER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (413, "image file too large")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static DELETE_INSTANCE_BANNER: OperationInfo = OperationInfo {
     name: "delete_instance_banner",
     method: "DELETE",
@@ -171,6 +191,7 @@ pub(crate) static DELETE_INSTANCE_BANNER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UPDATE_INSTANCE_AVATAR: OperationInfo = OperationInfo {
     name: "update_instance_avatar",
     method: "POST",
@@ -178,6 +199,7 @@ pub(crate) static UPDATE_INSTANCE_AVATAR: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (413, "image file too large")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static DELETE_INSTANCE_AVATAR: OperationInfo = OperationInfo {
     name: "delete_instance_avatar",
     method: "DELETE",
@@ -185,6 +207,7 @@ pub(crate) static DELETE_INSTANCE_AVATAR: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UPDATE_INSTANCE_LOGO: OperationInfo = OperationInfo {
     name: "update_instance_logo",
     method: "POST",
@@ -192,6 +215,7 @@ pub(crate) static UPDATE_INSTANCE_LOGO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (413, "image file too large")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static DELETE_INSTANCE_LOGO: OperationInfo = OperationInfo {
     name: "delete_instance_logo",
     method: "DELETE",
@@ -199,6 +223,7 @@ pub(crate) static DELETE_INSTANCE_LOGO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_HOMEPAGE: OperationInfo = OperationInfo {
     name: "get_homepage",
     method: "GET",
@@ -206,6 +231,7 @@ pub(crate) static GET_HOMEPAGE: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "No homepage set")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UPDATE_HOMEPAGE: OperationInfo = OperationInfo {
     name: "update_homepage",
     method: "PUT",
@@ -213,6 +239,7 @@ pub(crate) static UPDATE_HOMEPAGE: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static PAUSE_JOBS: OperationInfo = OperationInfo {
     name: "pause_jobs",
     method: "POST",
@@ -220,6 +247,7 @@ pub(crate) static PAUSE_JOBS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static RESUME_JOBS: OperationInfo = OperationInfo {
     name: "resume_jobs",
     method: "POST",
@@ -227,6 +255,7 @@ pub(crate) static RESUME_JOBS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static LIST_JOBS: OperationInfo = OperationInfo {
     name: "list_jobs",
     method: "GET",
@@ -234,6 +263,7 @@ pub(crate) static LIST_JOBS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static CANCEL_JOB: OperationInfo = OperationInfo {
     name: "cancel_job",
     method: "POST",
@@ -245,6 +275,7 @@ pub(crate) static CANCEL_JOB: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static LIST_SERVER_FOLLOWERS: OperationInfo = OperationInfo {
     name: "list_server_followers",
     method: "GET",
@@ -252,6 +283,7 @@ pub(crate) static LIST_SERVER_FOLLOWERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static REMOVE_SERVER_FOLLOWER: OperationInfo = OperationInfo {
     name: "remove_server_follower",
     method: "DELETE",
@@ -259,6 +291,7 @@ pub(crate) static REMOVE_SERVER_FOLLOWER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "follower not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static REJECT_SERVER_FOLLOWER: OperationInfo = OperationInfo {
     name: "reject_server_follower",
     method: "POST",
@@ -266,6 +299,7 @@ pub(crate) static REJECT_SERVER_FOLLOWER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "follower not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static ACCEPT_SERVER_FOLLOWER: OperationInfo = OperationInfo {
     name: "accept_server_follower",
     method: "POST",
@@ -273,6 +307,7 @@ pub(crate) static ACCEPT_SERVER_FOLLOWER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "follower not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static LIST_SERVER_FOLLOWING: OperationInfo = OperationInfo {
     name: "list_server_following",
     method: "GET",
@@ -280,6 +315,7 @@ pub(crate) static LIST_SERVER_FOLLOWING: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static FOLLOW_ACTORS: OperationInfo = OperationInfo {
     name: "follow_actors",
     method: "POST",
@@ -290,6 +326,7 @@ pub(crate) static FOLLOW_ACTORS: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UNFOLLOW_ACTOR: OperationInfo = OperationInfo {
     name: "unfollow_actor",
     method: "DELETE",
@@ -297,6 +334,7 @@ pub(crate) static UNFOLLOW_ACTOR: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "host or handle not found")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static CREATE_USER: OperationInfo = OperationInfo {
     name: "create_user",
     method: "POST",
@@ -307,6 +345,7 @@ pub(crate) static CREATE_USER: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static LIST_USERS: OperationInfo = OperationInfo {
     name: "list_users",
     method: "GET",
@@ -314,6 +353,7 @@ pub(crate) static LIST_USERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static DELETE_USER: OperationInfo = OperationInfo {
     name: "delete_user",
     method: "DELETE",
@@ -321,6 +361,7 @@ pub(crate) static DELETE_USER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_USER: OperationInfo = OperationInfo {
     name: "get_user",
     method: "GET",
@@ -328,6 +369,7 @@ pub(crate) static GET_USER: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static UPDATE_USER: OperationInfo = OperationInfo {
     name: "update_user",
     method: "PUT",
@@ -335,6 +377,7 @@ pub(crate) static UPDATE_USER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static BLOCK_USER: OperationInfo = OperationInfo {
     name: "block_user",
     method: "POST",
@@ -347,6 +390,7 @@ pub(crate) static BLOCK_USER: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static UNBLOCK_USER: OperationInfo = OperationInfo {
     name: "unblock_user",
     method: "POST",
@@ -377,6 +421,7 @@ pub(crate) static GET_OAUTH_TOKEN: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static REVOKE_OAUTH_TOKEN: OperationInfo = OperationInfo {
     name: "revoke_oauth_token",
     method: "POST",
@@ -384,6 +429,7 @@ pub(crate) static REVOKE_OAUTH_TOKEN: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static LIST_TOKEN_SESSIONS: OperationInfo = OperationInfo {
     name: "list_token_sessions",
     method: "GET",
@@ -391,6 +437,7 @@ pub(crate) static LIST_TOKEN_SESSIONS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static REVOKE_TOKEN_SESSION: OperationInfo = OperationInfo {
     name: "revoke_token_session",
     method: "POST",
@@ -398,6 +445,7 @@ pub(crate) static REVOKE_TOKEN_SESSION: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static RESEND_EMAIL_TO_VERIFY_USER: OperationInfo = OperationInfo {
     name: "resend_email_to_verify_user",
     method: "POST",
@@ -405,6 +453,7 @@ pub(crate) static RESEND_EMAIL_TO_VERIFY_USER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static RESEND_EMAIL_TO_VERIFY_REGISTRATION: OperationInfo = OperationInfo {
     name: "resend_email_to_verify_registration",
     method: "POST",
@@ -412,6 +461,7 @@ pub(crate) static RESEND_EMAIL_TO_VERIFY_REGISTRATION: OperationInfo = Operation
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static VERIFY_USER_EMAIL: OperationInfo = OperationInfo {
     name: "verify_user_email",
     method: "POST",
@@ -423,6 +473,7 @@ pub(crate) static VERIFY_USER_EMAIL: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static VERIFY_REGISTRATION_EMAIL: OperationInfo = OperationInfo {
     name: "verify_registration_email",
     method: "POST",
@@ -434,6 +485,7 @@ pub(crate) static VERIFY_REGISTRATION_EMAIL: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static REQUEST_PASSWORD_RESET: OperationInfo = OperationInfo {
     name: "request_password_reset",
     method: "POST",
@@ -441,6 +493,7 @@ pub(crate) static REQUEST_PASSWORD_RESET: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static RESET_PASSWORD: OperationInfo = OperationInfo {
     name: "reset_password",
     method: "POST",
@@ -452,6 +505,7 @@ pub(crate) static RESET_PASSWORD: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static REQUEST_TWO_FACTOR: OperationInfo = OperationInfo {
     name: "request_two_factor",
     method: "POST",
@@ -463,6 +517,7 @@ pub(crate) static REQUEST_TWO_FACTOR: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static CONFIRM_TWO_FACTOR_REQUEST: OperationInfo = OperationInfo {
     name: "confirm_two_factor_request",
     method: "POST",
@@ -474,6 +529,7 @@ pub(crate) static CONFIRM_TWO_FACTOR_REQUEST: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static DISABLE_TWO_FACTOR: OperationInfo = OperationInfo {
     name: "disable_two_factor",
     method: "POST",
@@ -485,6 +541,7 @@ pub(crate) static DISABLE_TWO_FACTOR: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static START_USER_IMPORT: OperationInfo = OperationInfo {
     name: "start_user_import",
     method: "POST",
@@ -495,6 +552,7 @@ pub(crate) static START_USER_IMPORT: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static UPLOAD_USER_IMPORT_CHUNK: OperationInfo = OperationInfo {
     name: "upload_user_import_chunk",
     method: "PUT",
@@ -506,6 +564,7 @@ pub(crate) static UPLOAD_USER_IMPORT_CHUNK: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static CANCEL_USER_IMPORT: OperationInfo = OperationInfo {
     name: "cancel_user_import",
     method: "DELETE",
@@ -513,6 +572,7 @@ pub(crate) static CANCEL_USER_IMPORT: OperationInfo = OperationInfo {
     responses: &[(204, "import cancelled")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_LATEST_USER_IMPORT: OperationInfo = OperationInfo {
     name: "get_latest_user_import",
     method: "GET",
@@ -520,6 +580,7 @@ pub(crate) static GET_LATEST_USER_IMPORT: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static REQUEST_USER_EXPORT: OperationInfo = OperationInfo {
     name: "request_user_export",
     method: "POST",
@@ -527,6 +588,7 @@ pub(crate) static REQUEST_USER_EXPORT: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static LIST_USER_EXPORTS: OperationInfo = OperationInfo {
     name: "list_user_exports",
     method: "GET",
@@ -534,6 +596,7 @@ pub(crate) static LIST_USER_EXPORTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static DELETE_USER_EXPORT: OperationInfo = OperationInfo {
     name: "delete_user_export",
     method: "DELETE",
@@ -541,6 +604,7 @@ pub(crate) static DELETE_USER_EXPORT: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_MY_USER: OperationInfo = OperationInfo {
     name: "get_my_user",
     method: "GET",
@@ -548,6 +612,7 @@ pub(crate) static GET_MY_USER: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static UPDATE_MY_USER: OperationInfo = OperationInfo {
     name: "update_my_user",
     method: "PUT",
@@ -555,6 +620,7 @@ pub(crate) static UPDATE_MY_USER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static DELETE_MY_USER: OperationInfo = OperationInfo {
     name: "delete_my_user",
     method: "DELETE",
@@ -566,6 +632,7 @@ pub(crate) static DELETE_MY_USER: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static LIST_MY_VIDEO_COMMENTS: OperationInfo = OperationInfo {
     name: "list_my_video_comments",
     method: "GET",
@@ -573,6 +640,7 @@ pub(crate) static LIST_MY_VIDEO_COMMENTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static LIST_MY_VIDEO_IMPORTS: OperationInfo = OperationInfo {
     name: "list_my_video_imports",
     method: "GET",
@@ -580,6 +648,7 @@ pub(crate) static LIST_MY_VIDEO_IMPORTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_MY_VIDEO_QUOTA_USED: OperationInfo = OperationInfo {
     name: "get_my_video_quota_used",
     method: "GET",
@@ -587,6 +656,7 @@ pub(crate) static GET_MY_VIDEO_QUOTA_USED: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_MY_VIDEO_RATING: OperationInfo = OperationInfo {
     name: "get_my_video_rating",
     method: "GET",
@@ -594,6 +664,7 @@ pub(crate) static GET_MY_VIDEO_RATING: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static LIST_MY_VIDEOS: OperationInfo = OperationInfo {
     name: "list_my_videos",
     method: "GET",
@@ -601,6 +672,7 @@ pub(crate) static LIST_MY_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static LIST_MY_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "list_my_subscriptions",
     method: "GET",
@@ -608,6 +680,7 @@ pub(crate) static LIST_MY_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static SUBSCRIBE: OperationInfo = OperationInfo {
     name: "subscribe",
     method: "POST",
@@ -615,6 +688,7 @@ pub(crate) static SUBSCRIBE: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static CHECK_MY_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "check_my_subscriptions",
     method: "GET",
@@ -622,6 +696,7 @@ pub(crate) static CHECK_MY_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static LIST_MY_SUBSCRIPTION_VIDEOS: OperationInfo = OperationInfo {
     name: "list_my_subscription_videos",
     method: "GET",
@@ -629,6 +704,7 @@ pub(crate) static LIST_MY_SUBSCRIPTION_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static GET_MY_SUBSCRIPTION: OperationInfo = OperationInfo {
     name: "get_my_subscription",
     method: "GET",
@@ -636,6 +712,7 @@ pub(crate) static GET_MY_SUBSCRIPTION: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static UNSUBSCRIBE: OperationInfo = OperationInfo {
     name: "unsubscribe",
     method: "DELETE",
@@ -643,6 +720,7 @@ pub(crate) static UNSUBSCRIBE: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static LIST_MY_NOTIFICATIONS: OperationInfo = OperationInfo {
     name: "list_my_notifications",
     method: "GET",
@@ -650,6 +728,7 @@ pub(crate) static LIST_MY_NOTIFICATIONS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static MARK_MY_NOTIFICATIONS_READ: OperationInfo = OperationInfo {
     name: "mark_my_notifications_read",
     method: "POST",
@@ -657,6 +736,7 @@ pub(crate) static MARK_MY_NOTIFICATIONS_READ: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static MARK_ALL_MY_NOTIFICATIONS_READ: OperationInfo = OperationInfo {
     name: "mark_all_my_notifications_read",
     method: "POST",
@@ -664,6 +744,7 @@ pub(crate) static MARK_ALL_MY_NOTIFICATIONS_READ: OperationInfo = OperationInfo 
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static UPDATE_MY_NOTIFICATION_SETTINGS: OperationInfo = OperationInfo {
     name: "update_my_notification_settings",
     method: "PUT",
@@ -671,6 +752,7 @@ pub(crate) static UPDATE_MY_NOTIFICATION_SETTINGS: OperationInfo = OperationInfo
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static MARK_NEW_FEATURE_INFO_READ: OperationInfo = OperationInfo {
     name: "mark_new_feature_info_read",
     method: "POST",
@@ -678,6 +760,7 @@ pub(crate) static MARK_NEW_FEATURE_INFO_READ: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static LIST_MY_HISTORY: OperationInfo = OperationInfo {
     name: "list_my_history",
     method: "GET",
@@ -685,6 +768,7 @@ pub(crate) static LIST_MY_HISTORY: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static DELETE_MY_HISTORY_VIDEO: OperationInfo = OperationInfo {
     name: "delete_my_history_video",
     method: "DELETE",
@@ -692,6 +776,7 @@ pub(crate) static DELETE_MY_HISTORY_VIDEO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static CLEAR_MY_HISTORY: OperationInfo = OperationInfo {
     name: "clear_my_history",
     method: "POST",
@@ -699,6 +784,7 @@ pub(crate) static CLEAR_MY_HISTORY: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static UPDATE_MY_AVATAR: OperationInfo = OperationInfo {
     name: "update_my_avatar",
     method: "POST",
@@ -706,6 +792,7 @@ pub(crate) static UPDATE_MY_AVATAR: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (413, "image file too large")],
 };
 
+#[cfg(feature = "users")]
 pub(crate) static DELETE_MY_AVATAR: OperationInfo = OperationInfo {
     name: "delete_my_avatar",
     method: "DELETE",
@@ -713,6 +800,7 @@ pub(crate) static DELETE_MY_AVATAR: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static REGISTER_USER: OperationInfo = OperationInfo {
     name: "register_user",
     method: "POST",
@@ -728,6 +816,7 @@ pub(crate) static REGISTER_USER: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static REQUEST_REGISTRATION: OperationInfo = OperationInfo {
     name: "request_registration",
     method: "POST",
@@ -746,6 +835,7 @@ pub(crate) static REQUEST_REGISTRATION: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static ACCEPT_REGISTRATION: OperationInfo = OperationInfo {
     name: "accept_registration",
     method: "POST",
@@ -753,6 +843,7 @@ pub(crate) static ACCEPT_REGISTRATION: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static REJECT_REGISTRATION: OperationInfo = OperationInfo {
     name: "reject_registration",
     method: "POST",
@@ -760,6 +851,7 @@ pub(crate) static REJECT_REGISTRATION: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static DELETE_REGISTRATION: OperationInfo = OperationInfo {
     name: "delete_registration",
     method: "DELETE",
@@ -767,6 +859,7 @@ pub(crate) static DELETE_REGISTRATION: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "auth")]
 pub(crate) static LIST_REGISTRATIONS: OperationInfo = OperationInfo {
     name: "list_registrations",
     method: "GET",
@@ -774,6 +867,7 @@ pub(crate) static LIST_REGISTRATIONS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_MY_VIDEO_OWNERSHIP_CHANGES: OperationInfo = OperationInfo {
     name: "list_my_video_ownership_changes",
     method: "GET",
@@ -781,6 +875,7 @@ pub(crate) static LIST_MY_VIDEO_OWNERSHIP_CHANGES: OperationInfo = OperationInfo
     responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static ACCEPT_VIDEO_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
     name: "accept_video_ownership_change",
     method: "POST",
@@ -797,6 +892,7 @@ pub(crate) static ACCEPT_VIDEO_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static REJECT_VIDEO_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
     name: "reject_video_ownership_change",
     method: "POST",
@@ -809,6 +905,7 @@ pub(crate) static REJECT_VIDEO_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_VIDEO_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
     name: "delete_video_ownership_change",
     method: "DELETE",
@@ -824,6 +921,7 @@ pub(crate) static DELETE_VIDEO_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_VIDEO_OWNERSHIP_CHANGES: OperationInfo = OperationInfo {
     name: "list_video_ownership_changes",
     method: "GET",
@@ -835,6 +933,7 @@ pub(crate) static LIST_VIDEO_OWNERSHIP_CHANGES: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GIVE_VIDEO_OWNERSHIP: OperationInfo = OperationInfo {
     name: "give_video_ownership",
     method: "POST",
@@ -850,6 +949,7 @@ pub(crate) static GIVE_VIDEO_OWNERSHIP: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_MY_CHANNEL_OWNERSHIP_CHANGES: OperationInfo = OperationInfo {
     name: "list_my_channel_ownership_changes",
     method: "GET",
@@ -857,6 +957,7 @@ pub(crate) static LIST_MY_CHANNEL_OWNERSHIP_CHANGES: OperationInfo = OperationIn
     responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static ACCEPT_CHANNEL_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
     name: "accept_channel_ownership_change",
     method: "POST",
@@ -874,6 +975,7 @@ pub(crate) static ACCEPT_CHANNEL_OWNERSHIP_CHANGE: OperationInfo = OperationInfo
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static REJECT_CHANNEL_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
     name: "reject_channel_ownership_change",
     method: "POST",
@@ -889,6 +991,7 @@ pub(crate) static REJECT_CHANNEL_OWNERSHIP_CHANGE: OperationInfo = OperationInfo
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_CHANNEL_OWNERSHIP_CHANGE: OperationInfo = OperationInfo {
     name: "delete_channel_ownership_change",
     method: "DELETE",
@@ -901,6 +1004,7 @@ pub(crate) static DELETE_CHANNEL_OWNERSHIP_CHANGE: OperationInfo = OperationInfo
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_CHANNEL_OWNERSHIP_CHANGES: OperationInfo = OperationInfo {
     name: "list_channel_ownership_changes",
     method: "GET",
@@ -913,6 +1017,7 @@ pub(crate) static LIST_CHANNEL_OWNERSHIP_CHANGES: OperationInfo = OperationInfo 
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GIVE_CHANNEL_OWNERSHIP: OperationInfo = OperationInfo {
     name: "give_channel_ownership",
     method: "POST",
@@ -928,6 +1033,7 @@ pub(crate) static GIVE_CHANNEL_OWNERSHIP: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static REQUEST_VIDEO_TOKEN: OperationInfo = OperationInfo {
     name: "request_video_token",
     method: "POST",
@@ -939,6 +1045,7 @@ pub(crate) static REQUEST_VIDEO_TOKEN: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static CREATE_VIDEO_STUDIO_TASK: OperationInfo = OperationInfo {
     name: "create_video_studio_task",
     method: "POST",
@@ -950,6 +1057,7 @@ pub(crate) static CREATE_VIDEO_STUDIO_TASK: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_VIDEOS: OperationInfo = OperationInfo {
     name: "list_videos",
     method: "GET",
@@ -957,6 +1065,7 @@ pub(crate) static LIST_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_VIDEO_CATEGORIES: OperationInfo = OperationInfo {
     name: "list_video_categories",
     method: "GET",
@@ -964,6 +1073,7 @@ pub(crate) static LIST_VIDEO_CATEGORIES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_VIDEO_LICENCES: OperationInfo = OperationInfo {
     name: "list_video_licences",
     method: "GET",
@@ -971,6 +1081,7 @@ pub(crate) static LIST_VIDEO_LICENCES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_VIDEO_LANGUAGES: OperationInfo = OperationInfo {
     name: "list_video_languages",
     method: "GET",
@@ -978,6 +1089,7 @@ pub(crate) static LIST_VIDEO_LANGUAGES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_VIDEO_PRIVACY_POLICIES: OperationInfo = OperationInfo {
     name: "list_video_privacy_policies",
     method: "GET",
@@ -985,6 +1097,7 @@ pub(crate) static LIST_VIDEO_PRIVACY_POLICIES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPDATE_VIDEO: OperationInfo = OperationInfo {
     name: "update_video",
     method: "PUT",
@@ -992,6 +1105,7 @@ pub(crate) static UPDATE_VIDEO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO: OperationInfo = OperationInfo {
     name: "get_video",
     method: "GET",
@@ -1003,6 +1117,7 @@ pub(crate) static GET_VIDEO: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_VIDEO: OperationInfo = OperationInfo {
     name: "delete_video",
     method: "DELETE",
@@ -1010,6 +1125,7 @@ pub(crate) static DELETE_VIDEO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static ADD_VIDEO_VIEW: OperationInfo = OperationInfo {
     name: "add_video_view",
     method: "POST",
@@ -1017,6 +1133,7 @@ pub(crate) static ADD_VIDEO_VIEW: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_OVERALL_STATS: OperationInfo = OperationInfo {
     name: "get_video_overall_stats",
     method: "GET",
@@ -1024,6 +1141,7 @@ pub(crate) static GET_VIDEO_OVERALL_STATS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_USER_AGENT_STATS: OperationInfo = OperationInfo {
     name: "get_video_user_agent_stats",
     method: "GET",
@@ -1031,6 +1149,7 @@ pub(crate) static GET_VIDEO_USER_AGENT_STATS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_RETENTION_STATS: OperationInfo = OperationInfo {
     name: "get_video_retention_stats",
     method: "GET",
@@ -1038,6 +1157,7 @@ pub(crate) static GET_VIDEO_RETENTION_STATS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_TIMESERIES_STATS: OperationInfo = OperationInfo {
     name: "get_video_timeseries_stats",
     method: "GET",
@@ -1045,6 +1165,7 @@ pub(crate) static GET_VIDEO_TIMESERIES_STATS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPLOAD_VIDEO_LEGACY: OperationInfo = OperationInfo {
     name: "upload_video_legacy",
     method: "POST",
@@ -1062,6 +1183,7 @@ pub(crate) static UPLOAD_VIDEO_LEGACY: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static START_VIDEO_UPLOAD: OperationInfo = OperationInfo {
     name: "start_video_upload",
     method: "POST",
@@ -1080,6 +1202,7 @@ pub(crate) static START_VIDEO_UPLOAD: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPLOAD_VIDEO_CHUNK: OperationInfo = OperationInfo {
     name: "upload_video_chunk",
     method: "PUT",
@@ -1096,6 +1219,7 @@ pub(crate) static UPLOAD_VIDEO_CHUNK: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static CANCEL_VIDEO_UPLOAD: OperationInfo = OperationInfo {
     name: "cancel_video_upload",
     method: "DELETE",
@@ -1103,6 +1227,7 @@ pub(crate) static CANCEL_VIDEO_UPLOAD: OperationInfo = OperationInfo {
     responses: &[(204, "upload cancelled"), (404, "upload not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static IMPORT_VIDEO: OperationInfo = OperationInfo {
     name: "import_video",
     method: "POST",
@@ -1115,6 +1240,7 @@ pub(crate) static IMPORT_VIDEO: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static CANCEL_VIDEO_IMPORT: OperationInfo = OperationInfo {
     name: "cancel_video_import",
     method: "POST",
@@ -1122,6 +1248,7 @@ pub(crate) static CANCEL_VIDEO_IMPORT: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static RETRY_VIDEO_IMPORT: OperationInfo = OperationInfo {
     name: "retry_video_import",
     method: "POST",
@@ -1129,6 +1256,7 @@ pub(crate) static RETRY_VIDEO_IMPORT: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_VIDEO_IMPORT: OperationInfo = OperationInfo {
     name: "delete_video_import",
     method: "DELETE",
@@ -1136,6 +1264,7 @@ pub(crate) static DELETE_VIDEO_IMPORT: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "live")]
 pub(crate) static CREATE_LIVE: OperationInfo = OperationInfo {
     name: "create_live",
     method: "POST",
@@ -1153,6 +1282,7 @@ pub(crate) static CREATE_LIVE: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "live")]
 pub(crate) static GET_LIVE: OperationInfo = OperationInfo {
     name: "get_live",
     method: "GET",
@@ -1160,6 +1290,7 @@ pub(crate) static GET_LIVE: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "live")]
 pub(crate) static UPDATE_LIVE: OperationInfo = OperationInfo {
     name: "update_live",
     method: "PUT",
@@ -1174,6 +1305,7 @@ pub(crate) static UPDATE_LIVE: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "live")]
 pub(crate) static LIST_LIVE_SESSIONS: OperationInfo = OperationInfo {
     name: "list_live_sessions",
     method: "GET",
@@ -1181,6 +1313,7 @@ pub(crate) static LIST_LIVE_SESSIONS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "live")]
 pub(crate) static GET_LIVE_SESSION: OperationInfo = OperationInfo {
     name: "get_live_session",
     method: "GET",
@@ -1188,6 +1321,7 @@ pub(crate) static GET_LIVE_SESSION: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_SOURCE: OperationInfo = OperationInfo {
     name: "get_video_source",
     method: "GET",
@@ -1195,6 +1329,7 @@ pub(crate) static GET_VIDEO_SOURCE: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_VIDEO_SOURCE_FILE: OperationInfo = OperationInfo {
     name: "delete_video_source_file",
     method: "DELETE",
@@ -1202,6 +1337,7 @@ pub(crate) static DELETE_VIDEO_SOURCE_FILE: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video source not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static START_VIDEO_SOURCE_REPLACEMENT: OperationInfo = OperationInfo {
     name: "start_video_source_replacement",
     method: "POST",
@@ -1220,6 +1356,7 @@ pub(crate) static START_VIDEO_SOURCE_REPLACEMENT: OperationInfo = OperationInfo 
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPLOAD_VIDEO_SOURCE_CHUNK: OperationInfo = OperationInfo {
     name: "upload_video_source_chunk",
     method: "PUT",
@@ -1237,6 +1374,7 @@ pub(crate) static UPLOAD_VIDEO_SOURCE_CHUNK: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static CANCEL_VIDEO_SOURCE_REPLACEMENT: OperationInfo = OperationInfo {
     name: "cancel_video_source_replacement",
     method: "DELETE",
@@ -1247,6 +1385,7 @@ pub(crate) static CANCEL_VIDEO_SOURCE_REPLACEMENT: OperationInfo = OperationInfo
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_MY_ABUSES: OperationInfo = OperationInfo {
     name: "list_my_abuses",
     method: "GET",
@@ -1254,6 +1393,7 @@ pub(crate) static LIST_MY_ABUSES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_ABUSES: OperationInfo = OperationInfo {
     name: "list_abuses",
     method: "GET",
@@ -1261,6 +1401,7 @@ pub(crate) static LIST_ABUSES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static REPORT_ABUSE: OperationInfo = OperationInfo {
     name: "report_abuse",
     method: "POST",
@@ -1268,6 +1409,7 @@ pub(crate) static REPORT_ABUSE: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (400, "incorrect request parameters")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UPDATE_ABUSE: OperationInfo = OperationInfo {
     name: "update_abuse",
     method: "PUT",
@@ -1275,6 +1417,7 @@ pub(crate) static UPDATE_ABUSE: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "abuse not found")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_ABUSE: OperationInfo = OperationInfo {
     name: "delete_abuse",
     method: "DELETE",
@@ -1282,6 +1425,7 @@ pub(crate) static DELETE_ABUSE: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "block not found")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_ABUSE_MESSAGES: OperationInfo = OperationInfo {
     name: "list_abuse_messages",
     method: "GET",
@@ -1289,6 +1433,7 @@ pub(crate) static LIST_ABUSE_MESSAGES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static ADD_ABUSE_MESSAGE: OperationInfo = OperationInfo {
     name: "add_abuse_message",
     method: "POST",
@@ -1296,6 +1441,7 @@ pub(crate) static ADD_ABUSE_MESSAGE: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (400, "incorrect request parameters")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_ABUSE_MESSAGE: OperationInfo = OperationInfo {
     name: "delete_abuse_message",
     method: "DELETE",
@@ -1303,6 +1449,7 @@ pub(crate) static DELETE_ABUSE_MESSAGE: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static BLOCK_VIDEO: OperationInfo = OperationInfo {
     name: "block_video",
     method: "POST",
@@ -1310,6 +1457,7 @@ pub(crate) static BLOCK_VIDEO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UPDATE_VIDEO_BLOCK: OperationInfo = OperationInfo {
     name: "update_video_block",
     method: "PUT",
@@ -1317,6 +1465,7 @@ pub(crate) static UPDATE_VIDEO_BLOCK: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "block not found")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UNBLOCK_VIDEO: OperationInfo = OperationInfo {
     name: "unblock_video",
     method: "DELETE",
@@ -1324,6 +1473,7 @@ pub(crate) static UNBLOCK_VIDEO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "block not found")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_VIDEO_BLOCKS: OperationInfo = OperationInfo {
     name: "list_video_blocks",
     method: "GET",
@@ -1331,6 +1481,7 @@ pub(crate) static LIST_VIDEO_BLOCKS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_VIDEO_STORYBOARDS: OperationInfo = OperationInfo {
     name: "list_video_storyboards",
     method: "GET",
@@ -1338,6 +1489,7 @@ pub(crate) static LIST_VIDEO_STORYBOARDS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_VIDEO_CAPTIONS: OperationInfo = OperationInfo {
     name: "list_video_captions",
     method: "GET",
@@ -1345,6 +1497,7 @@ pub(crate) static LIST_VIDEO_CAPTIONS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GENERATE_VIDEO_CAPTION: OperationInfo = OperationInfo {
     name: "generate_video_caption",
     method: "POST",
@@ -1352,6 +1505,7 @@ pub(crate) static GENERATE_VIDEO_CAPTION: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static ADD_VIDEO_CAPTION: OperationInfo = OperationInfo {
     name: "add_video_caption",
     method: "PUT",
@@ -1359,6 +1513,7 @@ pub(crate) static ADD_VIDEO_CAPTION: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video or language not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_VIDEO_CAPTION: OperationInfo = OperationInfo {
     name: "delete_video_caption",
     method: "DELETE",
@@ -1369,6 +1524,7 @@ pub(crate) static DELETE_VIDEO_CAPTION: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_CHAPTERS: OperationInfo = OperationInfo {
     name: "get_video_chapters",
     method: "GET",
@@ -1376,6 +1532,7 @@ pub(crate) static GET_VIDEO_CHAPTERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static REPLACE_VIDEO_CHAPTERS: OperationInfo = OperationInfo {
     name: "replace_video_chapters",
     method: "PUT",
@@ -1383,6 +1540,7 @@ pub(crate) static REPLACE_VIDEO_CHAPTERS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_EMBED_PRIVACY: OperationInfo = OperationInfo {
     name: "get_video_embed_privacy",
     method: "GET",
@@ -1390,6 +1548,7 @@ pub(crate) static GET_VIDEO_EMBED_PRIVACY: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (400, "invalid request")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPDATE_VIDEO_EMBED_PRIVACY: OperationInfo = OperationInfo {
     name: "update_video_embed_privacy",
     method: "PUT",
@@ -1397,6 +1556,7 @@ pub(crate) static UPDATE_VIDEO_EMBED_PRIVACY: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (400, "invalid request")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static CHECK_VIDEO_EMBED_ALLOWED: OperationInfo = OperationInfo {
     name: "check_video_embed_allowed",
     method: "GET",
@@ -1404,6 +1564,7 @@ pub(crate) static CHECK_VIDEO_EMBED_ALLOWED: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (400, "invalid request")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_VIDEO_PASSWORDS: OperationInfo = OperationInfo {
     name: "list_video_passwords",
     method: "GET",
@@ -1411,6 +1572,7 @@ pub(crate) static LIST_VIDEO_PASSWORDS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (400, "video is not password protected")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPDATE_VIDEO_PASSWORDS: OperationInfo = OperationInfo {
     name: "update_video_passwords",
     method: "PUT",
@@ -1418,6 +1580,7 @@ pub(crate) static UPDATE_VIDEO_PASSWORDS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (400, "video is not password protected")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static ADD_VIDEO_PASSWORD: OperationInfo = OperationInfo {
     name: "add_video_password",
     method: "POST",
@@ -1425,6 +1588,7 @@ pub(crate) static ADD_VIDEO_PASSWORD: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (400, "video is not password protected")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_VIDEO_PASSWORD: OperationInfo = OperationInfo {
     name: "delete_video_password",
     method: "DELETE",
@@ -1436,6 +1600,7 @@ pub(crate) static DELETE_VIDEO_PASSWORD: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static LIST_CHANNELS: OperationInfo = OperationInfo {
     name: "list_channels",
     method: "GET",
@@ -1443,6 +1608,7 @@ pub(crate) static LIST_CHANNELS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static CREATE_CHANNEL: OperationInfo = OperationInfo {
     name: "create_channel",
     method: "POST",
@@ -1450,6 +1616,7 @@ pub(crate) static CREATE_CHANNEL: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static GET_CHANNEL: OperationInfo = OperationInfo {
     name: "get_channel",
     method: "GET",
@@ -1457,6 +1624,7 @@ pub(crate) static GET_CHANNEL: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static UPDATE_CHANNEL: OperationInfo = OperationInfo {
     name: "update_channel",
     method: "PUT",
@@ -1464,6 +1632,7 @@ pub(crate) static UPDATE_CHANNEL: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static DELETE_CHANNEL: OperationInfo = OperationInfo {
     name: "delete_channel",
     method: "DELETE",
@@ -1471,6 +1640,7 @@ pub(crate) static DELETE_CHANNEL: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_CHANNEL_VIDEOS: OperationInfo = OperationInfo {
     name: "list_channel_videos",
     method: "GET",
@@ -1478,6 +1648,7 @@ pub(crate) static LIST_CHANNEL_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static LIST_CHANNEL_ACTIVITIES: OperationInfo = OperationInfo {
     name: "list_channel_activities",
     method: "GET",
@@ -1485,6 +1656,7 @@ pub(crate) static LIST_CHANNEL_ACTIVITIES: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static LIST_CHANNEL_PLAYLISTS: OperationInfo = OperationInfo {
     name: "list_channel_playlists",
     method: "GET",
@@ -1492,6 +1664,7 @@ pub(crate) static LIST_CHANNEL_PLAYLISTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static REORDER_CHANNEL_PLAYLISTS: OperationInfo = OperationInfo {
     name: "reorder_channel_playlists",
     method: "POST",
@@ -1499,6 +1672,7 @@ pub(crate) static REORDER_CHANNEL_PLAYLISTS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static LIST_CHANNEL_FOLLOWERS: OperationInfo = OperationInfo {
     name: "list_channel_followers",
     method: "GET",
@@ -1506,6 +1680,7 @@ pub(crate) static LIST_CHANNEL_FOLLOWERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static UPDATE_CHANNEL_AVATAR: OperationInfo = OperationInfo {
     name: "update_channel_avatar",
     method: "POST",
@@ -1513,6 +1688,7 @@ pub(crate) static UPDATE_CHANNEL_AVATAR: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (413, "image file too large")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static DELETE_CHANNEL_AVATAR: OperationInfo = OperationInfo {
     name: "delete_channel_avatar",
     method: "DELETE",
@@ -1520,6 +1696,7 @@ pub(crate) static DELETE_CHANNEL_AVATAR: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static UPDATE_CHANNEL_BANNER: OperationInfo = OperationInfo {
     name: "update_channel_banner",
     method: "POST",
@@ -1527,6 +1704,7 @@ pub(crate) static UPDATE_CHANNEL_BANNER: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (413, "image file too large")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static DELETE_CHANNEL_BANNER: OperationInfo = OperationInfo {
     name: "delete_channel_banner",
     method: "DELETE",
@@ -1534,6 +1712,7 @@ pub(crate) static DELETE_CHANNEL_BANNER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static IMPORT_CHANNEL_VIDEOS: OperationInfo = OperationInfo {
     name: "import_channel_videos",
     method: "POST",
@@ -1541,6 +1720,7 @@ pub(crate) static IMPORT_CHANNEL_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static CREATE_CHANNEL_SYNC: OperationInfo = OperationInfo {
     name: "create_channel_sync",
     method: "POST",
@@ -1548,6 +1728,7 @@ pub(crate) static CREATE_CHANNEL_SYNC: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static DELETE_CHANNEL_SYNC: OperationInfo = OperationInfo {
     name: "delete_channel_sync",
     method: "DELETE",
@@ -1555,6 +1736,7 @@ pub(crate) static DELETE_CHANNEL_SYNC: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static TRIGGER_CHANNEL_SYNC: OperationInfo = OperationInfo {
     name: "trigger_channel_sync",
     method: "POST",
@@ -1562,6 +1744,7 @@ pub(crate) static TRIGGER_CHANNEL_SYNC: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_VIDEO_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     name: "get_video_player_settings",
     method: "GET",
@@ -1569,6 +1752,7 @@ pub(crate) static GET_VIDEO_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "video not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPDATE_VIDEO_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     name: "update_video_player_settings",
     method: "PUT",
@@ -1576,6 +1760,7 @@ pub(crate) static UPDATE_VIDEO_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "video not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static GET_CHANNEL_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     name: "get_channel_player_settings",
     method: "GET",
@@ -1583,6 +1768,7 @@ pub(crate) static GET_CHANNEL_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "video channel not found")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static UPDATE_CHANNEL_PLAYER_SETTINGS: OperationInfo = OperationInfo {
     name: "update_channel_player_settings",
     method: "PUT",
@@ -1590,6 +1776,7 @@ pub(crate) static UPDATE_CHANNEL_PLAYER_SETTINGS: OperationInfo = OperationInfo 
     responses: &[(200, "successful operation"), (404, "video channel not found")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static LIST_PLAYLIST_PRIVACY_POLICIES: OperationInfo = OperationInfo {
     name: "list_playlist_privacy_policies",
     method: "GET",
@@ -1597,6 +1784,7 @@ pub(crate) static LIST_PLAYLIST_PRIVACY_POLICIES: OperationInfo = OperationInfo 
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static LIST_PLAYLISTS: OperationInfo = OperationInfo {
     name: "list_playlists",
     method: "GET",
@@ -1604,6 +1792,7 @@ pub(crate) static LIST_PLAYLISTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static CREATE_PLAYLIST: OperationInfo = OperationInfo {
     name: "create_playlist",
     method: "POST",
@@ -1611,6 +1800,7 @@ pub(crate) static CREATE_PLAYLIST: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static GET_PLAYLIST: OperationInfo = OperationInfo {
     name: "get_playlist",
     method: "GET",
@@ -1618,6 +1808,7 @@ pub(crate) static GET_PLAYLIST: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static UPDATE_PLAYLIST: OperationInfo = OperationInfo {
     name: "update_playlist",
     method: "PUT",
@@ -1625,6 +1816,7 @@ pub(crate) static UPDATE_PLAYLIST: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static DELETE_PLAYLIST: OperationInfo = OperationInfo {
     name: "delete_playlist",
     method: "DELETE",
@@ -1632,6 +1824,7 @@ pub(crate) static DELETE_PLAYLIST: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static LIST_PLAYLIST_VIDEOS: OperationInfo = OperationInfo {
     name: "list_playlist_videos",
     method: "GET",
@@ -1639,6 +1832,7 @@ pub(crate) static LIST_PLAYLIST_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static ADD_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     name: "add_playlist_video",
     method: "POST",
@@ -1646,6 +1840,7 @@ pub(crate) static ADD_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static REORDER_PLAYLIST_VIDEOS: OperationInfo = OperationInfo {
     name: "reorder_playlist_videos",
     method: "POST",
@@ -1653,6 +1848,7 @@ pub(crate) static REORDER_PLAYLIST_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static UPDATE_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     name: "update_playlist_video",
     method: "PUT",
@@ -1660,6 +1856,7 @@ pub(crate) static UPDATE_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static REMOVE_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     name: "remove_playlist_video",
     method: "DELETE",
@@ -1667,6 +1864,7 @@ pub(crate) static REMOVE_PLAYLIST_VIDEO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static CHECK_VIDEOS_IN_MY_PLAYLISTS: OperationInfo = OperationInfo {
     name: "check_videos_in_my_playlists",
     method: "GET",
@@ -1674,6 +1872,7 @@ pub(crate) static CHECK_VIDEOS_IN_MY_PLAYLISTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "playlists")]
 pub(crate) static LIST_ACCOUNT_PLAYLISTS: OperationInfo = OperationInfo {
     name: "list_account_playlists",
     method: "GET",
@@ -1681,6 +1880,7 @@ pub(crate) static LIST_ACCOUNT_PLAYLISTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static LIST_ACCOUNT_CHANNELS: OperationInfo = OperationInfo {
     name: "list_account_channels",
     method: "GET",
@@ -1688,6 +1888,7 @@ pub(crate) static LIST_ACCOUNT_CHANNELS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static LIST_ACCOUNT_CHANNEL_SYNCS: OperationInfo = OperationInfo {
     name: "list_account_channel_syncs",
     method: "GET",
@@ -1695,6 +1896,7 @@ pub(crate) static LIST_ACCOUNT_CHANNEL_SYNCS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "accounts")]
 pub(crate) static LIST_ACCOUNT_RATINGS: OperationInfo = OperationInfo {
     name: "list_account_ratings",
     method: "GET",
@@ -1702,6 +1904,7 @@ pub(crate) static LIST_ACCOUNT_RATINGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static LIST_COMMENT_THREADS: OperationInfo = OperationInfo {
     name: "list_comment_threads",
     method: "GET",
@@ -1709,6 +1912,7 @@ pub(crate) static LIST_COMMENT_THREADS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static CREATE_COMMENT_THREAD: OperationInfo = OperationInfo {
     name: "create_comment_thread",
     method: "POST",
@@ -1716,6 +1920,7 @@ pub(crate) static CREATE_COMMENT_THREAD: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "video does not exist")],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static GET_COMMENT_THREAD: OperationInfo = OperationInfo {
     name: "get_comment_thread",
     method: "GET",
@@ -1723,6 +1928,7 @@ pub(crate) static GET_COMMENT_THREAD: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static LIST_INSTANCE_COMMENTS: OperationInfo = OperationInfo {
     name: "list_instance_comments",
     method: "GET",
@@ -1730,6 +1936,7 @@ pub(crate) static LIST_INSTANCE_COMMENTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static REPLY_TO_COMMENT: OperationInfo = OperationInfo {
     name: "reply_to_comment",
     method: "POST",
@@ -1737,6 +1944,7 @@ pub(crate) static REPLY_TO_COMMENT: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "thread or video does not exist")],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static DELETE_COMMENT: OperationInfo = OperationInfo {
     name: "delete_comment",
     method: "DELETE",
@@ -1749,6 +1957,7 @@ pub(crate) static DELETE_COMMENT: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "comments")]
 pub(crate) static APPROVE_COMMENT: OperationInfo = OperationInfo {
     name: "approve_comment",
     method: "POST",
@@ -1756,6 +1965,7 @@ pub(crate) static APPROVE_COMMENT: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static RATE_VIDEO: OperationInfo = OperationInfo {
     name: "rate_video",
     method: "PUT",
@@ -1763,6 +1973,7 @@ pub(crate) static RATE_VIDEO: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_VIDEO_HLS_FILES: OperationInfo = OperationInfo {
     name: "delete_video_hls_files",
     method: "DELETE",
@@ -1770,6 +1981,7 @@ pub(crate) static DELETE_VIDEO_HLS_FILES: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_VIDEO_WEB_VIDEO_FILES: OperationInfo = OperationInfo {
     name: "delete_video_web_video_files",
     method: "DELETE",
@@ -1777,6 +1989,7 @@ pub(crate) static DELETE_VIDEO_WEB_VIDEO_FILES: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static CREATE_VIDEO_TRANSCODING: OperationInfo = OperationInfo {
     name: "create_video_transcoding",
     method: "POST",
@@ -1784,6 +1997,7 @@ pub(crate) static CREATE_VIDEO_TRANSCODING: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video does not exist")],
 };
 
+#[cfg(feature = "search")]
 pub(crate) static SEARCH_VIDEOS: OperationInfo = OperationInfo {
     name: "search_videos",
     method: "GET",
@@ -1791,6 +2005,7 @@ pub(crate) static SEARCH_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (500, "search index unavailable")],
 };
 
+#[cfg(feature = "search")]
 pub(crate) static SEARCH_CHANNELS: OperationInfo = OperationInfo {
     name: "search_channels",
     method: "GET",
@@ -1798,6 +2013,7 @@ pub(crate) static SEARCH_CHANNELS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (500, "search index unavailable")],
 };
 
+#[cfg(feature = "search")]
 pub(crate) static SEARCH_PLAYLISTS: OperationInfo = OperationInfo {
     name: "search_playlists",
     method: "GET",
@@ -1805,6 +2021,7 @@ pub(crate) static SEARCH_PLAYLISTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (500, "search index unavailable")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_BLOCKLIST_STATUS: OperationInfo = OperationInfo {
     name: "get_blocklist_status",
     method: "GET",
@@ -1812,6 +2029,7 @@ pub(crate) static GET_BLOCKLIST_STATUS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_MY_BLOCKED_ACCOUNTS: OperationInfo = OperationInfo {
     name: "list_my_blocked_accounts",
     method: "GET",
@@ -1819,6 +2037,7 @@ pub(crate) static LIST_MY_BLOCKED_ACCOUNTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static BLOCK_ACCOUNT: OperationInfo = OperationInfo {
     name: "block_account",
     method: "POST",
@@ -1831,6 +2050,7 @@ pub(crate) static BLOCK_ACCOUNT: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UNBLOCK_ACCOUNT: OperationInfo = OperationInfo {
     name: "unblock_account",
     method: "DELETE",
@@ -1843,6 +2063,7 @@ pub(crate) static UNBLOCK_ACCOUNT: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_MY_BLOCKED_SERVERS: OperationInfo = OperationInfo {
     name: "list_my_blocked_servers",
     method: "GET",
@@ -1850,6 +2071,7 @@ pub(crate) static LIST_MY_BLOCKED_SERVERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (401, "authentication required")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static BLOCK_SERVER: OperationInfo = OperationInfo {
     name: "block_server",
     method: "POST",
@@ -1862,6 +2084,7 @@ pub(crate) static BLOCK_SERVER: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UNBLOCK_SERVER: OperationInfo = OperationInfo {
     name: "unblock_server",
     method: "DELETE",
@@ -1874,6 +2097,7 @@ pub(crate) static UNBLOCK_SERVER: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_SERVER_BLOCKED_ACCOUNTS: OperationInfo = OperationInfo {
     name: "list_server_blocked_accounts",
     method: "GET",
@@ -1881,6 +2105,7 @@ pub(crate) static LIST_SERVER_BLOCKED_ACCOUNTS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static BLOCK_ACCOUNT_FOR_SERVER: OperationInfo = OperationInfo {
     name: "block_account_for_server",
     method: "POST",
@@ -1888,6 +2113,7 @@ pub(crate) static BLOCK_ACCOUNT_FOR_SERVER: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (409, "self-blocking forbidden")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UNBLOCK_ACCOUNT_FOR_SERVER: OperationInfo = OperationInfo {
     name: "unblock_account_for_server",
     method: "DELETE",
@@ -1898,6 +2124,7 @@ pub(crate) static UNBLOCK_ACCOUNT_FOR_SERVER: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_SERVER_BLOCKED_SERVERS: OperationInfo = OperationInfo {
     name: "list_server_blocked_servers",
     method: "GET",
@@ -1905,6 +2132,7 @@ pub(crate) static LIST_SERVER_BLOCKED_SERVERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static BLOCK_SERVER_FOR_SERVER: OperationInfo = OperationInfo {
     name: "block_server_for_server",
     method: "POST",
@@ -1912,6 +2140,7 @@ pub(crate) static BLOCK_SERVER_FOR_SERVER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (409, "self-blocking forbidden")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UNBLOCK_SERVER_FOR_SERVER: OperationInfo = OperationInfo {
     name: "unblock_server_for_server",
     method: "DELETE",
@@ -1919,6 +2148,7 @@ pub(crate) static UNBLOCK_SERVER_FOR_SERVER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "server block does not exist")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "list_server_blocklist_subscriptions",
     method: "GET",
@@ -1926,6 +2156,7 @@ pub(crate) static LIST_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = Operation
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static ADD_SERVER_BLOCKLIST_SUBSCRIPTION: OperationInfo = OperationInfo {
     name: "add_server_blocklist_subscription",
     method: "POST",
@@ -1933,6 +2164,7 @@ pub(crate) static ADD_SERVER_BLOCKLIST_SUBSCRIPTION: OperationInfo = OperationIn
     responses: &[(200, "successful operation"), (409, "subscription already exists")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_SERVER_BLOCKLIST_SUBSCRIPTION: OperationInfo = OperationInfo {
     name: "delete_server_blocklist_subscription",
     method: "DELETE",
@@ -1940,6 +2172,7 @@ pub(crate) static DELETE_SERVER_BLOCKLIST_SUBSCRIPTION: OperationInfo = Operatio
     responses: &[(204, "successful operation"), (404, "subscription does not exist")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_SERVER_BLOCKLIST_LOG: OperationInfo = OperationInfo {
     name: "list_server_blocklist_log",
     method: "GET",
@@ -1947,6 +2180,7 @@ pub(crate) static LIST_SERVER_BLOCKLIST_LOG: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (403, "public log is disabled")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UPDATE_SERVER_REDUNDANCY: OperationInfo = OperationInfo {
     name: "update_server_redundancy",
     method: "PUT",
@@ -1954,6 +2188,7 @@ pub(crate) static UPDATE_SERVER_REDUNDANCY: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "server is not already known")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static LIST_MIRRORED_VIDEOS: OperationInfo = OperationInfo {
     name: "list_mirrored_videos",
     method: "GET",
@@ -1961,6 +2196,7 @@ pub(crate) static LIST_MIRRORED_VIDEOS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static MIRROR_VIDEO: OperationInfo = OperationInfo {
     name: "mirror_video",
     method: "POST",
@@ -1973,6 +2209,7 @@ pub(crate) static MIRROR_VIDEO: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "videos")]
 pub(crate) static DELETE_VIDEO_MIRROR: OperationInfo = OperationInfo {
     name: "delete_video_mirror",
     method: "DELETE",
@@ -1980,6 +2217,7 @@ pub(crate) static DELETE_VIDEO_MIRROR: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "video redundancy not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_INSTANCE_STATS: OperationInfo = OperationInfo {
     name: "get_instance_stats",
     method: "GET",
@@ -1987,6 +2225,7 @@ pub(crate) static GET_INSTANCE_STATS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static CONTACT_ADMINISTRATOR: OperationInfo = OperationInfo {
     name: "contact_administrator",
     method: "POST",
@@ -1998,6 +2237,7 @@ pub(crate) static CONTACT_ADMINISTRATOR: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_DEBUG: OperationInfo = OperationInfo {
     name: "get_debug",
     method: "GET",
@@ -2005,6 +2245,7 @@ pub(crate) static GET_DEBUG: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static RUN_DEBUG_COMMAND: OperationInfo = OperationInfo {
     name: "run_debug_command",
     method: "POST",
@@ -2015,6 +2256,7 @@ pub(crate) static RUN_DEBUG_COMMAND: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static SEND_CLIENT_LOG: OperationInfo = OperationInfo {
     name: "send_client_log",
     method: "POST",
@@ -2022,6 +2264,7 @@ pub(crate) static SEND_CLIENT_LOG: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_INSTANCE_LOGS: OperationInfo = OperationInfo {
     name: "get_instance_logs",
     method: "GET",
@@ -2029,6 +2272,7 @@ pub(crate) static GET_INSTANCE_LOGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_INSTANCE_AUDIT_LOGS: OperationInfo = OperationInfo {
     name: "get_instance_audit_logs",
     method: "GET",
@@ -2036,6 +2280,7 @@ pub(crate) static GET_INSTANCE_AUDIT_LOGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static LIST_PLUGINS: OperationInfo = OperationInfo {
     name: "list_plugins",
     method: "GET",
@@ -2043,6 +2288,7 @@ pub(crate) static LIST_PLUGINS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static LIST_AVAILABLE_PLUGINS: OperationInfo = OperationInfo {
     name: "list_available_plugins",
     method: "GET",
@@ -2050,6 +2296,7 @@ pub(crate) static LIST_AVAILABLE_PLUGINS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (503, "plugin index unavailable")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static INSTALL_PLUGIN: OperationInfo = OperationInfo {
     name: "install_plugin",
     method: "POST",
@@ -2060,6 +2307,7 @@ pub(crate) static INSTALL_PLUGIN: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UPDATE_PLUGIN: OperationInfo = OperationInfo {
     name: "update_plugin",
     method: "POST",
@@ -2071,6 +2319,7 @@ pub(crate) static UPDATE_PLUGIN: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UNINSTALL_PLUGIN: OperationInfo = OperationInfo {
     name: "uninstall_plugin",
     method: "POST",
@@ -2078,6 +2327,7 @@ pub(crate) static UNINSTALL_PLUGIN: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "existing plugin not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_PLUGIN: OperationInfo = OperationInfo {
     name: "get_plugin",
     method: "GET",
@@ -2085,6 +2335,7 @@ pub(crate) static GET_PLUGIN: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "plugin not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UPDATE_PLUGIN_SETTINGS: OperationInfo = OperationInfo {
     name: "update_plugin_settings",
     method: "PUT",
@@ -2092,6 +2343,7 @@ pub(crate) static UPDATE_PLUGIN_SETTINGS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation"), (404, "plugin not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_PLUGIN_PUBLIC_SETTINGS: OperationInfo = OperationInfo {
     name: "get_plugin_public_settings",
     method: "GET",
@@ -2099,6 +2351,7 @@ pub(crate) static GET_PLUGIN_PUBLIC_SETTINGS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation"), (404, "plugin not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static GET_PLUGIN_REGISTERED_SETTINGS: OperationInfo = OperationInfo {
     name: "get_plugin_registered_settings",
     method: "GET",
@@ -2106,6 +2359,7 @@ pub(crate) static GET_PLUGIN_REGISTERED_SETTINGS: OperationInfo = OperationInfo 
     responses: &[(200, "successful operation"), (404, "plugin not found")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static CREATE_PLAYBACK_METRICS: OperationInfo = OperationInfo {
     name: "create_playback_metrics",
     method: "POST",
@@ -2113,6 +2367,7 @@ pub(crate) static CREATE_PLAYBACK_METRICS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static GENERATE_RUNNER_REGISTRATION_TOKEN: OperationInfo = OperationInfo {
     name: "generate_runner_registration_token",
     method: "POST",
@@ -2120,6 +2375,7 @@ pub(crate) static GENERATE_RUNNER_REGISTRATION_TOKEN: OperationInfo = OperationI
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static DELETE_RUNNER_REGISTRATION_TOKEN: OperationInfo = OperationInfo {
     name: "delete_runner_registration_token",
     method: "DELETE",
@@ -2127,6 +2383,7 @@ pub(crate) static DELETE_RUNNER_REGISTRATION_TOKEN: OperationInfo = OperationInf
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static LIST_RUNNER_REGISTRATION_TOKENS: OperationInfo = OperationInfo {
     name: "list_runner_registration_tokens",
     method: "GET",
@@ -2134,6 +2391,7 @@ pub(crate) static LIST_RUNNER_REGISTRATION_TOKENS: OperationInfo = OperationInfo
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static REGISTER_RUNNER: OperationInfo = OperationInfo {
     name: "register_runner",
     method: "POST",
@@ -2141,6 +2399,7 @@ pub(crate) static REGISTER_RUNNER: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static UNREGISTER_RUNNER: OperationInfo = OperationInfo {
     name: "unregister_runner",
     method: "POST",
@@ -2148,6 +2407,7 @@ pub(crate) static UNREGISTER_RUNNER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static DELETE_RUNNER: OperationInfo = OperationInfo {
     name: "delete_runner",
     method: "DELETE",
@@ -2155,6 +2415,7 @@ pub(crate) static DELETE_RUNNER: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static LIST_RUNNERS: OperationInfo = OperationInfo {
     name: "list_runners",
     method: "GET",
@@ -2162,6 +2423,7 @@ pub(crate) static LIST_RUNNERS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static REQUEST_RUNNER_JOB: OperationInfo = OperationInfo {
     name: "request_runner_job",
     method: "POST",
@@ -2169,6 +2431,7 @@ pub(crate) static REQUEST_RUNNER_JOB: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static ACCEPT_RUNNER_JOB: OperationInfo = OperationInfo {
     name: "accept_runner_job",
     method: "POST",
@@ -2176,6 +2439,7 @@ pub(crate) static ACCEPT_RUNNER_JOB: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static ABORT_RUNNER_JOB: OperationInfo = OperationInfo {
     name: "abort_runner_job",
     method: "POST",
@@ -2183,6 +2447,7 @@ pub(crate) static ABORT_RUNNER_JOB: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static UPDATE_RUNNER_JOB: OperationInfo = OperationInfo {
     name: "update_runner_job",
     method: "POST",
@@ -2190,6 +2455,7 @@ pub(crate) static UPDATE_RUNNER_JOB: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static REPORT_RUNNER_JOB_ERROR: OperationInfo = OperationInfo {
     name: "report_runner_job_error",
     method: "POST",
@@ -2197,6 +2463,7 @@ pub(crate) static REPORT_RUNNER_JOB_ERROR: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static REPORT_RUNNER_JOB_SUCCESS: OperationInfo = OperationInfo {
     name: "report_runner_job_success",
     method: "POST",
@@ -2204,6 +2471,7 @@ pub(crate) static REPORT_RUNNER_JOB_SUCCESS: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static DOWNLOAD_RUNNER_JOB_AUDIO: OperationInfo = OperationInfo {
     name: "download_runner_job_audio",
     method: "POST",
@@ -2214,6 +2482,7 @@ pub(crate) static DOWNLOAD_RUNNER_JOB_AUDIO: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static DOWNLOAD_RUNNER_JOB_VIDEO: OperationInfo = OperationInfo {
     name: "download_runner_job_video",
     method: "POST",
@@ -2224,6 +2493,7 @@ pub(crate) static DOWNLOAD_RUNNER_JOB_VIDEO: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static DOWNLOAD_RUNNER_JOB_THUMBNAIL: OperationInfo = OperationInfo {
     name: "download_runner_job_thumbnail",
     method: "POST",
@@ -2234,6 +2504,7 @@ pub(crate) static DOWNLOAD_RUNNER_JOB_THUMBNAIL: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static DOWNLOAD_RUNNER_JOB_PREVIEW: OperationInfo = OperationInfo {
     name: "download_runner_job_preview",
     method: "POST",
@@ -2244,6 +2515,7 @@ pub(crate) static DOWNLOAD_RUNNER_JOB_PREVIEW: OperationInfo = OperationInfo {
     ],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static DOWNLOAD_RUNNER_JOB_STUDIO_FILE: OperationInfo = OperationInfo {
     name: "download_runner_job_studio_file",
     method: "POST",
@@ -2255,6 +2527,7 @@ pub(crate) static DOWNLOAD_RUNNER_JOB_STUDIO_FILE: OperationInfo = OperationInfo
     ],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static CANCEL_RUNNER_JOB: OperationInfo = OperationInfo {
     name: "cancel_runner_job",
     method: "POST",
@@ -2262,6 +2535,7 @@ pub(crate) static CANCEL_RUNNER_JOB: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static DELETE_RUNNER_JOB: OperationInfo = OperationInfo {
     name: "delete_runner_job",
     method: "DELETE",
@@ -2269,6 +2543,7 @@ pub(crate) static DELETE_RUNNER_JOB: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "remote-jobs")]
 pub(crate) static LIST_RUNNER_JOBS: OperationInfo = OperationInfo {
     name: "list_runner_jobs",
     method: "GET",
@@ -2276,6 +2551,7 @@ pub(crate) static LIST_RUNNER_JOBS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_ACCOUNT_COMMENT_AUTO_TAG_POLICIES: OperationInfo = OperationInfo {
     name: "get_account_comment_auto_tag_policies",
     method: "GET",
@@ -2283,6 +2559,7 @@ pub(crate) static GET_ACCOUNT_COMMENT_AUTO_TAG_POLICIES: OperationInfo = Operati
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UPDATE_ACCOUNT_COMMENT_AUTO_TAG_POLICIES: OperationInfo = OperationInfo {
     name: "update_account_comment_auto_tag_policies",
     method: "PUT",
@@ -2290,6 +2567,7 @@ pub(crate) static UPDATE_ACCOUNT_COMMENT_AUTO_TAG_POLICIES: OperationInfo = Oper
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_ACCOUNT_AVAILABLE_AUTO_TAGS: OperationInfo = OperationInfo {
     name: "get_account_available_auto_tags",
     method: "GET",
@@ -2297,6 +2575,7 @@ pub(crate) static GET_ACCOUNT_AVAILABLE_AUTO_TAGS: OperationInfo = OperationInfo
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_SERVER_AVAILABLE_AUTO_TAGS: OperationInfo = OperationInfo {
     name: "get_server_available_auto_tags",
     method: "GET",
@@ -2304,6 +2583,7 @@ pub(crate) static GET_SERVER_AVAILABLE_AUTO_TAGS: OperationInfo = OperationInfo 
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static GET_SERVER_VIDEO_AUTO_TAG_POLICIES: OperationInfo = OperationInfo {
     name: "get_server_video_auto_tag_policies",
     method: "GET",
@@ -2311,6 +2591,7 @@ pub(crate) static GET_SERVER_VIDEO_AUTO_TAG_POLICIES: OperationInfo = OperationI
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UPDATE_SERVER_VIDEO_AUTO_TAG_POLICIES: OperationInfo = OperationInfo {
     name: "update_server_video_auto_tag_policies",
     method: "PUT",
@@ -2318,6 +2599,7 @@ pub(crate) static UPDATE_SERVER_VIDEO_AUTO_TAG_POLICIES: OperationInfo = Operati
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_ACCOUNT_WATCHED_WORD_LISTS: OperationInfo = OperationInfo {
     name: "list_account_watched_word_lists",
     method: "GET",
@@ -2325,6 +2607,7 @@ pub(crate) static LIST_ACCOUNT_WATCHED_WORD_LISTS: OperationInfo = OperationInfo
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static CREATE_ACCOUNT_WATCHED_WORD_LIST: OperationInfo = OperationInfo {
     name: "create_account_watched_word_list",
     method: "POST",
@@ -2332,6 +2615,7 @@ pub(crate) static CREATE_ACCOUNT_WATCHED_WORD_LIST: OperationInfo = OperationInf
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UPDATE_ACCOUNT_WATCHED_WORD_LIST: OperationInfo = OperationInfo {
     name: "update_account_watched_word_list",
     method: "PUT",
@@ -2339,6 +2623,7 @@ pub(crate) static UPDATE_ACCOUNT_WATCHED_WORD_LIST: OperationInfo = OperationInf
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_ACCOUNT_WATCHED_WORD_LIST: OperationInfo = OperationInfo {
     name: "delete_account_watched_word_list",
     method: "DELETE",
@@ -2346,6 +2631,7 @@ pub(crate) static DELETE_ACCOUNT_WATCHED_WORD_LIST: OperationInfo = OperationInf
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_SERVER_WATCHED_WORD_LISTS: OperationInfo = OperationInfo {
     name: "list_server_watched_word_lists",
     method: "GET",
@@ -2353,6 +2639,7 @@ pub(crate) static LIST_SERVER_WATCHED_WORD_LISTS: OperationInfo = OperationInfo 
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static CREATE_SERVER_WATCHED_WORD_LIST: OperationInfo = OperationInfo {
     name: "create_server_watched_word_list",
     method: "POST",
@@ -2360,6 +2647,7 @@ pub(crate) static CREATE_SERVER_WATCHED_WORD_LIST: OperationInfo = OperationInfo
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static UPDATE_SERVER_WATCHED_WORD_LIST: OperationInfo = OperationInfo {
     name: "update_server_watched_word_list",
     method: "PUT",
@@ -2367,6 +2655,7 @@ pub(crate) static UPDATE_SERVER_WATCHED_WORD_LIST: OperationInfo = OperationInfo
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_SERVER_WATCHED_WORD_LIST: OperationInfo = OperationInfo {
     name: "delete_server_watched_word_list",
     method: "DELETE",
@@ -2374,6 +2663,7 @@ pub(crate) static DELETE_SERVER_WATCHED_WORD_LIST: OperationInfo = OperationInfo
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_ACCOUNT_WATCHED_WORD_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "list_account_watched_word_subscriptions",
     method: "GET",
@@ -2381,6 +2671,7 @@ pub(crate) static LIST_ACCOUNT_WATCHED_WORD_SUBSCRIPTIONS: OperationInfo = Opera
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static ADD_ACCOUNT_WATCHED_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
     name: "add_account_watched_word_subscription",
     method: "POST",
@@ -2395,6 +2686,7 @@ pub(crate) static ADD_ACCOUNT_WATCHED_WORD_SUBSCRIPTION: OperationInfo = Operati
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_ACCOUNT_WATCHED_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
     name: "delete_account_watched_word_subscription",
     method: "DELETE",
@@ -2405,6 +2697,7 @@ pub(crate) static DELETE_ACCOUNT_WATCHED_WORD_SUBSCRIPTION: OperationInfo = Oper
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static LIST_SERVER_WATCHED_WORD_SUBSCRIPTIONS: OperationInfo = OperationInfo {
     name: "list_server_watched_word_subscriptions",
     method: "GET",
@@ -2412,6 +2705,7 @@ pub(crate) static LIST_SERVER_WATCHED_WORD_SUBSCRIPTIONS: OperationInfo = Operat
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static ADD_SERVER_WATCHED_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
     name: "add_server_watched_word_subscription",
     method: "POST",
@@ -2426,6 +2720,7 @@ pub(crate) static ADD_SERVER_WATCHED_WORD_SUBSCRIPTION: OperationInfo = Operatio
     ],
 };
 
+#[cfg(feature = "moderation")]
 pub(crate) static DELETE_SERVER_WATCHED_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
     name: "delete_server_watched_word_subscription",
     method: "DELETE",
@@ -2436,6 +2731,7 @@ pub(crate) static DELETE_SERVER_WATCHED_WORD_SUBSCRIPTION: OperationInfo = Opera
     ],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UPDATE_CLIENT_LANGUAGE: OperationInfo = OperationInfo {
     name: "update_client_language",
     method: "POST",
@@ -2443,6 +2739,7 @@ pub(crate) static UPDATE_CLIENT_LANGUAGE: OperationInfo = OperationInfo {
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "instance")]
 pub(crate) static UPDATE_CLIENT_INTERFACE_LANGUAGE: OperationInfo = OperationInfo {
     name: "update_client_interface_language",
     method: "POST",
@@ -2450,6 +2747,7 @@ pub(crate) static UPDATE_CLIENT_INTERFACE_LANGUAGE: OperationInfo = OperationInf
     responses: &[(204, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static LIST_CHANNEL_COLLABORATORS: OperationInfo = OperationInfo {
     name: "list_channel_collaborators",
     method: "GET",
@@ -2457,6 +2755,7 @@ pub(crate) static LIST_CHANNEL_COLLABORATORS: OperationInfo = OperationInfo {
     responses: &[(200, "successful operation")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static INVITE_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     name: "invite_channel_collaborator",
     method: "POST",
@@ -2464,6 +2763,7 @@ pub(crate) static INVITE_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     responses: &[(200, "Collaborator invited")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static ACCEPT_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     name: "accept_channel_collaborator",
     method: "POST",
@@ -2471,6 +2771,7 @@ pub(crate) static ACCEPT_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     responses: &[(204, "Collaboration accepted")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static REJECT_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     name: "reject_channel_collaborator",
     method: "POST",
@@ -2478,6 +2779,7 @@ pub(crate) static REJECT_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     responses: &[(204, "Collaboration rejected")],
 };
 
+#[cfg(feature = "channels")]
 pub(crate) static REMOVE_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
     name: "remove_channel_collaborator",
     method: "DELETE",
@@ -2486,6 +2788,7 @@ pub(crate) static REMOVE_CHANNEL_COLLABORATOR: OperationInfo = OperationInfo {
 };
 
 /// The operations the resumable uploads call, by role.
+#[cfg(all(feature = "users", feature = "videos", feature = "instance"))]
 pub(crate) mod uploads {
     pub(crate) use super::GET_CONFIG as CONFIG;
 

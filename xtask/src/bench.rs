@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use codegen::{Config, write};
 
-use crate::codegen::{read_names, read_overlay};
+use crate::codegen::{read_groups, read_names, read_overlay};
 use crate::{Args, spec_path};
 
 /// The rows of the table: the stages `codegen::generate` times (by name), the wall time of
@@ -47,6 +47,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let spec = spec_path(args.value("--spec"))?;
     let config = Config {
         operation_names: read_names(None)?,
+        groups: read_groups(None)?,
         overlay: read_overlay(None)?,
         always_sent: crate::codegen::read_always_sent(None)?,
         ..Config::default()

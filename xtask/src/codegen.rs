@@ -21,6 +21,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--names",
             "--overlay",
             "--always-sent",
+            "--groups",
             "--emit-document",
         ],
         &["--check", "--deny-warnings"],
@@ -40,6 +41,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         operation_names: read_names(args.value("--names"))?,
         overlay: read_overlay(args.value("--overlay"))?,
         always_sent: read_always_sent(args.value("--always-sent"))?,
+        groups: read_groups(args.value("--groups"))?,
         deny_warnings: args.has("--deny-warnings"),
         keep_document: args.value("--emit-document").is_some(),
         // The sweep calls the crate in generated/, so it goes with that crate only.
@@ -206,6 +208,24 @@ pub(crate) fn read_always_sent(
     };
     let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     codegen::read_always_sent(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
+}
+
+/// The groups file: `--groups PATH` (`none` for the document's groups as they are), else
+/// `spec/groups.yaml` when it exists.
+pub(crate) fn read_groups(given: Option<&str>) -> Result<codegen::GroupTable, String> {
+    let path = match given {
+        Some("none") => return Ok(Default::default()),
+        Some(path) => PathBuf::from(path),
+        None => {
+            let default = root().join("spec/groups.yaml");
+            if !default.is_file() {
+                return Ok(Default::default());
+            }
+            default
+        }
+    };
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    codegen::read_groups(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
 }
 
 /// The names file: `--names PATH` (`none` for none), else `spec/names.yaml` when it exists.

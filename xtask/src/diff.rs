@@ -48,6 +48,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let config = codegen::Config {
         operation_names: crate::codegen::read_names(args.value("--names"))?,
+        groups: crate::codegen::read_groups(None)?,
         overlay: crate::codegen::read_overlay(args.value("--overlay"))?,
         always_sent: crate::codegen::read_always_sent(args.value("--always-sent"))?,
         ..codegen::Config::default()

@@ -49,6 +49,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .env("RUSTDOCFLAGS", "-D warnings");
         run_command(command)
     })?;
+    // Each group compiles on its own, warning-free: what a user who turns features off gets.
+    step("each group of the generated crate alone", || {
+        for feature in group_features()? {
+            let mut command = crate::cargo();
+            command.args([
+                "rustc",
+                "--quiet",
+                "-p",
+                "peertube-client",
+                "--lib",
+                "--profile",
+                "check",
+                "--no-default-features",
+                "--features",
+                &feature,
+                "--",
+                "-D",
+                "warnings",
+            ]);
+            run_command(command).map_err(|e| format!("with only the `{feature}` group: {e}"))?;
+        }
+        Ok(())
+    })?;
     step("tests", || {
         let mut command = crate::cargo();
         command
@@ -78,4 +101,21 @@ fn cargo(args: &[&str]) -> Result<(), String> {
     let mut command = crate::cargo();
     command.args(args);
     run_command(command)
+}
+
+/// The features of the generated crate's groups (its `[features]`, but `default`).
+fn group_features() -> Result<Vec<String>, String> {
+    let path = crate::root().join("generated/Cargo.toml");
+    let manifest = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let features = manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[features]")
+        .skip(1)
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim()))
+        .filter(|name| !matches!(*name, "default" | "full"))
+        .map(str::to_owned)
+        .collect();
+    Ok(features)
 }

@@ -126,11 +126,20 @@ fn operations_at<'m>(
         .collect()
 }
 
+/// The groups of the operations the upload runtime calls, in order.
+fn upload_groups(operations: &[(&str, &crate::model::Operation)]) -> Vec<usize> {
+    let mut groups: Vec<usize> = operations.iter().map(|(_, o)| o.group).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    groups
+}
+
 /// `operation_info::uploads`: the operations the upload runtime calls, by role.
 fn upload_roles(model: &Model) -> TokenStream {
     let Some(operations) = operations_at(model, UPLOAD_FAMILIES.2) else {
         return TokenStream::new();
     };
+    let cfg = cfg_all_groups(model, &upload_groups(&operations));
     let uses = operations.iter().map(|(role, op)| {
         let (role, info) = (
             Ident::new(role, Span::call_site()),
@@ -140,6 +149,7 @@ fn upload_roles(model: &Model) -> TokenStream {
     });
     quote! {
         /// The operations the resumable uploads call, by role.
+        #cfg
         pub(crate) mod uploads {
             #(#uses)*
         }
@@ -282,8 +292,16 @@ pub enum FileKind {
     Manifest,
     Readme,
     Lib,
+    /// The `types` module: every type, or (with groups) the module that gathers them.
     Types,
+    /// With groups: the types several groups use (`types/shared.rs`).
+    SharedTypes,
+    /// With groups: the types only this group uses (`types/<group>.rs`).
+    GroupTypes(usize),
+    /// The `operations` module: every method, or (with groups) the module that gathers them.
     Operations,
+    /// With groups: the group's methods, request builders and outcomes.
+    GroupOperations(usize),
     OperationInfo,
     ErrorCodes,
     DocumentExamples,
@@ -306,6 +324,15 @@ pub fn files(model: &Model) -> Vec<FileKind> {
         FileKind::OperationInfo,
         FileKind::ErrorCodes,
     ];
+    if model.has_features() {
+        files.push(FileKind::SharedTypes);
+        files.extend(
+            (0..model.groups.len())
+                .filter(|group| types::has_group_types(model, *group))
+                .map(FileKind::GroupTypes),
+        );
+        files.extend((0..model.groups.len()).map(FileKind::GroupOperations));
+    }
     if !model.examples.is_empty() {
         files.push(FileKind::DocumentExamples);
     }
@@ -323,6 +350,74 @@ pub fn files(model: &Model) -> Vec<FileKind> {
         files.push(FileKind::UploadFamilies);
     }
     files
+}
+
+/// The feature that turns every group on (the default).
+const FULL: &str = "full";
+
+/// The file name of a group's modules (`videos`, for `src/types/videos.rs`).
+fn group_file(model: &Model, group: usize) -> String {
+    model
+        .groups
+        .get(group)
+        .map(|g| g.module.as_str().trim_start_matches("r#").to_owned())
+        .unwrap_or_default()
+}
+
+/// `#[cfg(feature = "videos")]`, or `#[cfg(any(...))]` for several groups; nothing when the
+/// crate has no features or the item is always compiled.
+pub fn cfg_groups(model: &Model, groups: &[usize]) -> Option<TokenStream> {
+    if !model.has_features() {
+        return None;
+    }
+    let features: Vec<&str> = groups
+        .iter()
+        .filter_map(|g| model.groups.get(*g))
+        .map(|g| g.feature.as_str())
+        .collect();
+    match features.as_slice() {
+        [feature] => Some(quote!(#[cfg(feature = #feature)])),
+        _ => Some(quote!(#[cfg(any(#(feature = #features),*))])),
+    }
+}
+
+/// The groups of the named methods, in order: an operation's group, or for a method of the
+/// upload runtime, the groups of the operations it calls.
+fn groups_of(model: &Model, methods: &[&str]) -> Vec<usize> {
+    let uploads = operations_at(model, UPLOAD_FAMILIES.2).unwrap_or_default();
+    let mut groups: Vec<usize> = methods
+        .iter()
+        .flat_map(
+            |name| match model.operations.iter().find(|o| o.name.as_str() == *name) {
+                Some(operation) => vec![operation.group],
+                None => upload_groups(&uploads),
+            },
+        )
+        .collect();
+    groups.sort_unstable();
+    groups.dedup();
+    groups
+}
+
+/// `#[cfg(all(...))]` of the given groups: what needs them all.
+fn cfg_all_groups(model: &Model, groups: &[usize]) -> Option<TokenStream> {
+    if !model.has_features() {
+        return None;
+    }
+    let features = groups
+        .iter()
+        .filter_map(|g| model.groups.get(*g))
+        .map(|g| g.feature.as_str());
+    Some(quote!(#[cfg(all(#(feature = #features),*))]))
+}
+
+/// The features of the groups of the named methods, for an example's `required-features`.
+fn features_of(model: &Model, methods: &[&str]) -> Vec<String> {
+    groups_of(model, methods)
+        .iter()
+        .filter_map(|g| model.groups.get(*g))
+        .map(|g| g.feature.clone())
+        .collect()
 }
 
 /// Whether the crate has a method of each name: an operation's, or one the upload runtime
@@ -351,11 +446,35 @@ pub fn emit_file(model: &Model, package: Package<'_>, file: FileKind) -> Emitted
         FileKind::Manifest => ("Cargo.toml", Content::Text(cargo_toml(model, package))),
         FileKind::Readme => ("README.md", Content::Text(readme(model, package))),
         FileKind::Lib => ("src/lib.rs", Content::Rust(lib_rs(model))),
+        FileKind::Types if model.has_features() => (
+            "src/types/mod.rs",
+            Content::Rust(types::types_module(model)),
+        ),
         FileKind::Types => ("src/types.rs", Content::Rust(types::types_module(model))),
+        FileKind::SharedTypes => (
+            "src/types/shared.rs",
+            Content::Rust(types::shared_types_module(model)),
+        ),
+        FileKind::GroupTypes(group) => {
+            return EmittedFile {
+                path: format!("src/types/{}.rs", group_file(model, group)),
+                content: Content::Rust(types::group_types_module(model, group)),
+            };
+        }
+        FileKind::Operations if model.has_features() => (
+            "src/operations/mod.rs",
+            Content::Rust(operations::operations_module(model)),
+        ),
         FileKind::Operations => (
             "src/operations.rs",
             Content::Rust(operations::operations_module(model)),
         ),
+        FileKind::GroupOperations(group) => {
+            return EmittedFile {
+                path: format!("src/operations/{}.rs", group_file(model, group)),
+                content: Content::Rust(operations::group_operations_module(model, group)),
+            };
+        }
         FileKind::OperationInfo => (
             "src/operation_info.rs",
             Content::Rust({
@@ -482,23 +601,36 @@ fn lib_rs(model: &Model) -> TokenStream {
     let title = &api.title;
     let version = &api.version;
     let digest = &api.content_sha256;
+    // The examples' types are those of every group.
+    let examples_cfg = match model.has_features() {
+        true => quote!(#[cfg(all(test, feature = #FULL))]),
+        false => quote!(#[cfg(test)]),
+    };
     let examples = (!model.examples.is_empty()).then(|| {
         quote! {
-            #[cfg(test)]
+            #examples_cfg
             #[rustfmt::skip]
             mod document_examples;
         }
     });
-    let upload_families = operations_at(model, UPLOAD_FAMILIES.2).is_some().then(|| {
+    let upload_operations = operations_at(model, UPLOAD_FAMILIES.2);
+    let upload_families = upload_operations.map(|operations| {
+        let cfg = cfg_all_groups(model, &upload_groups(&operations));
         quote! {
+            #cfg
             #[path = "runtime/upload/families.rs"]
             mod upload_families;
         }
     });
+    // With some groups off, parts of the runtime serve no method.
+    let partial = model
+        .has_features()
+        .then(|| quote!(#![cfg_attr(not(feature = #FULL), allow(dead_code, unused_imports))]));
     // rustfmt checks this file (it is the crate root), so it stays short and in rustfmt's
     // order; the generated modules are marked `#[rustfmt::skip]`: prettyplease formats them.
     quote! {
         #(#crate_docs)*
+        #partial
 
         #examples
         #[rustfmt::skip]
@@ -556,6 +688,41 @@ fn cargo_toml(model: &Model, package: Package<'_>) -> String {
     ));
     out.push_str("edition = \"2024\"\nrust-version = \"1.88\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n");
     out.push_str("\n[lib]\n# Doc comments come from the API document: its examples are not Rust tests.\ndoctest = false\n");
+    if model.has_features() {
+        out.push_str("\n[features]\n");
+        out.push_str("# One feature per group of operations (a module of `Client` methods and the types\n# only they use); `full`, the default, turns them all on.\n");
+        let features: Vec<String> = model
+            .groups
+            .iter()
+            .map(|g| toml_string(&g.feature))
+            .collect();
+        out.push_str(&format!("default = [{}]\n", toml_string(FULL)));
+        out.push_str(&format!("{FULL} = [{}]\n", features.join(", ")));
+        for group in &model.groups {
+            out.push_str(&format!("{} = []\n", group.feature));
+        }
+        if model.oauth.is_some() {
+            for (path, _, needs) in EXAMPLES
+                .iter()
+                .filter(|(_, _, needs)| has_methods(model, needs))
+            {
+                let name = path.trim_start_matches("examples/").trim_end_matches(".rs");
+                if name.contains('/') {
+                    // A module the examples share, not an example.
+                    continue;
+                }
+                let features: Vec<String> = features_of(model, needs)
+                    .iter()
+                    .map(|f| toml_string(f))
+                    .collect();
+                out.push_str(&format!(
+                    "\n[[example]]\nname = {}\nrequired-features = [{}]\n",
+                    toml_string(name),
+                    features.join(", ")
+                ));
+            }
+        }
+    }
     out.push_str("\n[dependencies]\n");
     for (name, spec) in DEPENDENCIES {
         out.push_str(&format!("{name} = {spec}\n"));

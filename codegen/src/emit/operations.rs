@@ -7,27 +7,124 @@ use quote::{format_ident, quote};
 use super::calls::{as_bytes, body_input, send_body};
 use super::docs::{code_span, doc_lines, markdown};
 use super::types::qualified_type_tokens;
-use super::{doc_attrs, ident};
+use super::{cfg_groups, doc_attrs, ident};
 use crate::model::{
     Model, Operation, Outcome, ParamLocation, ParamRole, ParamShape, Parameter, ResponseBody,
     Returns, SegmentPart, TypeExpr, TypeKind,
 };
 
+/// What the `operations` module says first.
+const ABOUT: &str = "\
+One method of [`Client`] per operation of the API document.
+
+Methods whose operation has optional parameters return a request builder: set the
+parameters you need, then `.await` it. Lists read page by page also have a `_stream`
+method that yields every item, fetching pages as they are needed.";
+
 pub fn operations_module(model: &Model) -> TokenStream {
-    let methods = model.operations.iter().map(|op| method(model, op));
-    let builders = model
+    let about = inner_docs(ABOUT);
+    let oauth = oauth_endpoints(model);
+    if !model.has_features() {
+        let operations: Vec<&Operation> = model.operations.iter().collect();
+        let items = operation_items(model, &operations, None);
+        return quote! {
+            #about
+            #items
+            #oauth
+        };
+    }
+    let modules = model.groups.iter().enumerate().map(|(index, group)| {
+        let module = ident(&group.module);
+        let cfg = cfg_groups(model, &[index]);
+        quote! {
+            #cfg
+            mod #module;
+            #cfg
+            pub use #module::*;
+        }
+    });
+    // The OAuth endpoints name their operations' infos.
+    let info = model.oauth.is_some().then(|| {
+        quote!(
+            use crate::operation_info as info;
+        )
+    });
+    quote! {
+        #about
+        //!
+        //! The methods come in groups by topic, one `impl Client` block each (see [`Client`]),
+        //! and each group is a Cargo feature of this crate, on by default.
+
+        use crate::Client;
+        #info
+
+        #(#modules)*
+
+        #oauth
+    }
+}
+
+/// `operations/<group>.rs`: the group's methods in one documented `impl Client` block, with
+/// their request builders and outcomes.
+pub fn group_operations_module(model: &Model, group: usize) -> TokenStream {
+    let operations: Vec<&Operation> = model
         .operations
+        .iter()
+        .filter(|op| op.group == group)
+        .collect();
+    let Some(group) = model.groups.get(group) else {
+        return TokenStream::new();
+    };
+    let about = format!(" The operations of the {} group.", group.name);
+    let tags: Vec<String> = group.tags.iter().map(|t| code_span(t)).collect();
+    let impl_docs = doc_attrs(&[
+        format!("# {}", group.name),
+        String::new(),
+        format!(
+            "The operations the document tags {} (Cargo feature `{}`).",
+            tags.join(", "),
+            group.feature
+        ),
+    ]);
+    let items = operation_items(model, &operations, Some(impl_docs));
+    quote! {
+        #![doc = #about]
+
+        #items
+    }
+}
+
+/// `//!` lines.
+fn inner_docs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// The methods of `operations` in one `impl Client` block, their request builders and
+/// outcome types, with the imports they need.
+fn operation_items(
+    model: &Model,
+    operations: &[&Operation],
+    impl_docs: Option<TokenStream>,
+) -> TokenStream {
+    let methods = operations.iter().map(|op| method(model, op));
+    let builders = operations
         .iter()
         .filter(|op| op.has_builder())
         .map(|op| builder(model, op));
-    let outcomes = model.operations.iter().filter_map(|op| match &op.returns {
+    let outcomes = operations.iter().filter_map(|op| match &op.returns {
         Returns::Outcome(outcome) => Some(outcome_type(model, op, outcome)),
         _ => None,
     });
-    let oauth = oauth_endpoints(model);
     // Path parameters are the only values written with `to_param` in this module.
-    let to_param = model
-        .operations
+    let to_param = operations
         .iter()
         .flat_map(|op| op.segments.iter().flatten())
         .any(|part| matches!(part, SegmentPart::Parameter(_)))
@@ -36,8 +133,7 @@ pub fn operations_module(model: &Model) -> TokenStream {
                 use crate::runtime::call::ToParam as _;
             )
         });
-    let query_style = model
-        .operations
+    let query_style = operations
         .iter()
         .flat_map(|op| &op.parameters)
         .any(|p| p.location == ParamLocation::Query && p.shape != ParamShape::Single)
@@ -46,31 +142,28 @@ pub fn operations_module(model: &Model) -> TokenStream {
                 use crate::runtime::call::QueryStyle;
             )
         });
-    let into_future = model
-        .operations
-        .iter()
-        .any(Operation::has_builder)
-        .then(|| {
-            quote! {
-                use std::future::IntoFuture;
+    let into_future = operations.iter().any(|op| op.has_builder()).then(|| {
+        quote! {
+            use std::future::IntoFuture;
 
-                use crate::runtime::Pending;
-            }
-        });
+            use crate::runtime::Pending;
+        }
+    });
+    let uses_types = operations.iter().any(|op| {
+        op.request_types()
+            .chain(op.response_types())
+            .any(mentions_named)
+    });
+    let types = uses_types.then(|| quote!(types,));
     quote! {
-        //! One method of [`Client`] per operation of the API document.
-        //!
-        //! Methods whose operation has optional parameters return a request builder: set the
-        //! parameters you need, then `.await` it. Lists read page by page also have a `_stream`
-        //! method that yields every item, fetching pages as they are needed.
-
         #into_future
         #to_param
         #query_style
         use crate::operation_info as info;
         use crate::runtime::response;
-        use crate::{Client, Error, types};
+        use crate::{Client, Error, #types};
 
+        #impl_docs
         impl Client {
             #(#methods)*
         }
@@ -78,15 +171,33 @@ pub fn operations_module(model: &Model) -> TokenStream {
         #(#builders)*
 
         #(#outcomes)*
-
-        #oauth
     }
+}
+
+/// Whether a type expression names a generated type.
+fn mentions_named(ty: &TypeExpr) -> bool {
+    let mut named = false;
+    ty.visit_named(&mut |_| named = true);
+    named
 }
 
 /// The `operation_info` module: what errors say about each operation. Apart from the
 /// operations module, which is big enough as it is (and formatted on another thread).
 pub fn operation_info_module(model: &Model) -> TokenStream {
-    let infos = model.operations.iter().map(operation_info);
+    // The session's OAuth endpoints are there whatever the features.
+    let oauth: Vec<usize> = model
+        .oauth
+        .iter()
+        .flat_map(|o| std::iter::once(o.token_operation).chain(o.client_operation))
+        .collect();
+    let infos = model.operations.iter().enumerate().map(|(index, op)| {
+        let cfg = match oauth.contains(&index) {
+            true => None,
+            false => cfg_groups(model, &[op.group]),
+        };
+        let info = operation_info(op);
+        quote!(#cfg #info)
+    });
     quote! {
         //! What errors say about each operation: its name, method, path and documented
         //! statuses.

@@ -4,22 +4,154 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{code_span, doc_lines};
-use super::{doc_attrs, ident, literal};
+use super::{cfg_groups, doc_attrs, ident, literal};
 use crate::model::{
-    EnumVariant, Field, FieldRepr, Model, OpenEnum, Struct, Tagged, TypeDef, TypeExpr, TypeKind,
-    UntaggedVariant,
+    EnumVariant, Field, FieldRepr, Model, OpenEnum, Struct, Tagged, TypeDef, TypeExpr, TypeGroups,
+    TypeKind, UntaggedVariant,
 };
 use crate::naming::RustName;
 
 pub fn types_module(model: &Model) -> TokenStream {
-    let items = model.types_in_order().map(|def| type_item(model, def));
-    quote! {
+    let about = quote! {
         //! Every schema of the API document as a Rust type.
         //!
         //! Fields the document marks optional are `Option`s; values a server sends that the
         //! document does not list still decode (enums keep them in their `Other` variant),
         //! and unknown properties are ignored.
+    };
+    if !model.has_features() {
+        let items = model.types_in_order().map(|def| type_item(model, def));
+        return quote! {
+            #about
+            #(#items)*
+        };
+    }
+    let groups = model
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| has_group_types(model, *index));
+    let modules = groups.map(|(index, group)| {
+        let module = ident(&group.module);
+        let cfg = cfg_groups(model, &[index]);
+        quote! {
+            #cfg
+            mod #module;
+            #cfg
+            pub use #module::*;
+        }
+    });
+    quote! {
+        #about
+        //!
+        //! The types only one group of operations uses are compiled with that group's Cargo
+        //! feature; those several groups use, with any of them.
+
+        mod shared;
+        pub use shared::*;
+        #(#modules)*
+    }
+}
+
+/// Whether some types are only this group's (and so have a module of their own).
+pub fn has_group_types(model: &Model, group: usize) -> bool {
+    model
+        .types_in_order()
+        .any(|def| home(model, def) == Some(group))
+}
+
+/// The group whose module holds the type: the one group that uses it, if only one does.
+fn home(model: &Model, def: &TypeDef) -> Option<usize> {
+    match model.groups_of(def.id) {
+        TypeGroups::Any(groups) => match groups.as_slice() {
+            [group] => Some(*group),
+            _ => None,
+        },
+        TypeGroups::Always => None,
+    }
+}
+
+/// `types/shared.rs`: the types several groups use (each compiled when any of them is on),
+/// and those always compiled.
+pub fn shared_types_module(model: &Model) -> TokenStream {
+    let items = model
+        .types_in_order()
+        .filter(|def| home(model, def).is_none())
+        .map(|def| {
+            let cfg = match model.groups_of(def.id) {
+                TypeGroups::Any(groups) if !groups.is_empty() => cfg_groups(model, groups),
+                _ => None,
+            };
+            with_cfg(cfg, type_item(model, def))
+        });
+    quote! {
+        //! The types several groups of operations use, and those the document only declares.
+
         #(#items)*
+    }
+}
+
+/// `types/<group>.rs`: the types only this group's operations use.
+pub fn group_types_module(model: &Model, group: usize) -> TokenStream {
+    let defs: Vec<&TypeDef> = model
+        .types_in_order()
+        .filter(|def| home(model, def) == Some(group))
+        .collect();
+    let name = model
+        .groups
+        .get(group)
+        .map(|g| g.name.as_str())
+        .unwrap_or_default();
+    let about = format!(" The types only the operations of the {name} group use.");
+    // The types of other modules, where these name any.
+    let outside = defs.iter().any(|def| {
+        let mut outside = false;
+        for_each_named(def, &mut |id| {
+            outside |= model.ty(id).is_some_and(|t| home(model, t) != Some(group));
+        });
+        outside
+    });
+    let import = outside.then(|| {
+        quote!(
+            use super::*;
+        )
+    });
+    let items = defs.iter().map(|def| type_item(model, def));
+    quote! {
+        #![doc = #about]
+
+        #import
+
+        #(#items)*
+    }
+}
+
+/// Every named type a type's fields, variants or alias mention.
+fn for_each_named(def: &TypeDef, f: &mut impl FnMut(crate::model::TypeId)) {
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().for_each(|field| field.ty.visit_named(f)),
+        TypeKind::Tagged(t) => t
+            .variants
+            .iter()
+            .filter_map(|v| v.payload.as_ref())
+            .for_each(|ty| ty.visit_named(f)),
+        TypeKind::Untagged(variants) => variants.iter().for_each(|v| v.ty.visit_named(f)),
+        TypeKind::Alias(expr) => expr.visit_named(f),
+        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_) => {}
+    }
+}
+
+/// Each item of `items` under `cfg` (a type comes with its impls, which need the same).
+fn with_cfg(cfg: Option<TokenStream>, items: TokenStream) -> TokenStream {
+    let Some(cfg) = cfg else {
+        return items;
+    };
+    match syn::parse2::<syn::File>(items.clone()) {
+        Ok(file) => {
+            let items = file.items.iter();
+            quote!(#(#cfg #items)*)
+        }
+        Err(_) => items,
     }
 }
 
@@ -40,7 +172,7 @@ fn type_item(model: &Model, def: &TypeDef) -> TokenStream {
         TypeKind::StringEnum(e) => string_enum(&name, e, docs, deprecated),
         TypeKind::IntEnum(e) => int_enum(&name, e, docs, deprecated),
         TypeKind::Flags(flags) => flags_item(&name, flags, docs, deprecated),
-        TypeKind::Tagged(t) => tagged(model, &name, t, docs, deprecated),
+        TypeKind::Tagged(t) => tagged(model, def, t, docs, deprecated),
         TypeKind::Untagged(variants) => untagged(model, def, variants, docs, deprecated),
         TypeKind::Alias(expr) => {
             let ty = type_tokens(model, expr);
@@ -103,13 +235,17 @@ pub fn examples_module(model: &Model) -> TokenStream {
         .examples
         .iter()
         .partition(|example| example.pointer.as_str().starts_with("#/paths/"));
+    // A type the client only sends does not decode: its examples cannot be read back.
     let checks = |examples: Vec<&crate::model::Example>, check: TokenStream| {
-        let checks = examples.into_iter().map(|example| {
-            let pointer = example.pointer.as_str();
-            let ty = type_tokens(model, &example.ty);
-            let json = example.value.to_string();
-            quote!((#pointer, #check::<#ty>, #json),)
-        });
+        let checks = examples
+            .into_iter()
+            .filter(|example| decodable(model, &example.ty))
+            .map(|example| {
+                let pointer = example.pointer.as_str();
+                let ty = type_tokens(model, &example.ty);
+                let json = example.value.to_string();
+                quote!((#pointer, #check::<#ty>, #json),)
+            });
         quote!(#(#checks)*)
     };
     let component_checks = checks(components, quote!(round_trip));
@@ -345,10 +481,11 @@ fn struct_item(
         .count();
     let constructor = (def.usage.request && default.is_none() && required <= 6)
         .then(|| constructor(model, &name, s));
+    let derives = serde_derives(def);
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #derives)]
         #container
         pub struct #name {
             #(#fields)*
@@ -356,6 +493,44 @@ fn struct_item(
 
         #constructor
     }
+}
+
+/// Whether the crate derives `Deserialize` for a struct or a union: where the client reads
+/// it, or the document only declares it. A type the client only sends has no use for it, and
+/// that derive is most of what a type costs to compile (serde's visitors; `Serialize` is a
+/// fifth of its size, and kept everywhere: users store and forward what they read).
+fn decodes(def: &TypeDef) -> bool {
+    def.usage.response || def.usage.declared
+}
+
+/// The serde derives of a struct or a union.
+fn serde_derives(def: &TypeDef) -> TokenStream {
+    match decodes(def) {
+        true => quote!(serde::Serialize, serde::Deserialize),
+        false => quote!(serde::Serialize),
+    }
+}
+
+/// Whether values of the type decode (every named type in it derives or implements
+/// `Deserialize`).
+fn decodable(model: &Model, expr: &TypeExpr) -> bool {
+    fn check(model: &Model, expr: &TypeExpr, depth: usize) -> bool {
+        let mut all = true;
+        expr.visit_named(&mut |id| {
+            all &= match model.ty(id) {
+                Some(def) => match &def.kind {
+                    TypeKind::Struct(_) | TypeKind::Tagged(_) | TypeKind::Untagged(_) => {
+                        decodes(def)
+                    }
+                    TypeKind::Alias(inner) => depth < 8 && check(model, inner, depth + 1),
+                    TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Flags(_) => true,
+                },
+                None => true,
+            }
+        });
+        all
+    }
+    check(model, expr, 0)
 }
 
 /// `new(required fields)` for a type the client sends that has required fields: the others
@@ -655,7 +830,7 @@ fn flags_item(
 
 fn tagged(
     model: &Model,
-    name: &proc_macro2::Ident,
+    def: &TypeDef,
     t: &Tagged,
     docs: TokenStream,
     deprecated: Option<TokenStream>,
@@ -681,10 +856,12 @@ fn tagged(
             },
         }
     });
+    let name = ident(&def.name);
+    let derives = serde_derives(def);
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derives)]
         #[serde(tag = #tag)]
         pub enum #name {
             #(#variants)*
@@ -773,11 +950,29 @@ fn untagged(
             quote!(.variant::<#ty>(#variant_name, Self::#variant))
         }
     });
+    let deserialize = decodes(def).then(|| {
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                    crate::runtime::untagged::BestMatch::new(#type_name, &value)
+                        #(#attempts)*
+                        .finish()
+                        .map_err(serde::de::Error::custom)
+                }
+            }
+        }
+    });
+    let decoding = deserialize.is_some().then(|| {
+        quote! {
+            ///
+            /// Decoding tries each variant and keeps the one that fits the value best (the fewest
+            /// properties it would ignore); on a tie, the one listed first.
+        }
+    });
     quote! {
         #docs
-        ///
-        /// Decoding tries each variant and keeps the one that fits the value best (the fewest
-        /// properties it would ignore); on a tie, the one listed first.
+        #decoding
         #deprecated
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
@@ -785,15 +980,7 @@ fn untagged(
             #(#declarations)*
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                crate::runtime::untagged::BestMatch::new(#type_name, &value)
-                    #(#attempts)*
-                    .finish()
-                    .map_err(serde::de::Error::custom)
-            }
-        }
+        #deserialize
 
         #(#conversions)*
 

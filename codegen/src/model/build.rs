@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::conventions::Conventions;
+use super::groups::{self, GroupTable};
 use super::methods::skeletons;
 use super::operations::convert;
 use super::types::TypeBuilder;
@@ -21,6 +22,8 @@ pub struct Inputs<'a> {
     /// Response properties the server always sends: by the pointer of an object schema, the
     /// property names (see [`crate::read_always_sent`]).
     pub always_sent: &'a AlwaysSent,
+    /// Changes to the document's groups of tags (see [`crate::read_groups`]).
+    pub groups: &'a GroupTable,
 }
 
 /// By the pointer of an object schema, the names of properties every supported server sends.
@@ -69,6 +72,9 @@ pub fn build(
     }
 
     mark_usage(&mut defs, &operations);
+    let tag_groups = groups::group_tags(&resolved.info.tag_groups, inputs.groups);
+    let groups = groups::assign(&tag_groups, &mut operations);
+    let type_groups = groups::type_groups(&defs, &operations);
     diagnostics.extend(require_always_sent(&mut defs, inputs.always_sent));
     conventions.require_result_list_fields(&mut defs);
     for operation in &mut operations {
@@ -101,6 +107,8 @@ pub fn build(
         error_codes: conventions.error_codes(&operations, &resolved.info.error_codes),
         oauth,
         operations,
+        groups,
+        type_groups,
         examples,
     };
     let invalid = super::check::identifiers(&model);
@@ -138,6 +146,12 @@ fn mark_usage(defs: &mut [TypeDef], operations: &[Operation]) {
         };
     spread(defs, request, |u| &mut u.request);
     spread(defs, response, |u| &mut u.response);
+    let declared = defs
+        .iter()
+        .filter(|def| !def.usage.request && !def.usage.response)
+        .map(|def| def.id)
+        .collect();
+    spread(defs, declared, |u| &mut u.declared);
 }
 
 /// A response property every supported server always sends, never `null` (the evidence, see
@@ -392,10 +406,12 @@ mod tests {
         let read = Usage {
             request: false,
             response: true,
+            declared: false,
         };
         let both = Usage {
             request: true,
             response: true,
+            declared: false,
         };
         let fields = || {
             vec![

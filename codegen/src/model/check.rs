@@ -81,6 +81,8 @@ mod tests {
             }],
             order: vec![TypeId(0)],
             operations: vec![],
+            groups: vec![],
+            type_groups: vec![],
             error_codes: vec![],
             oauth: None,
             examples: vec![],

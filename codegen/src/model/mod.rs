@@ -9,6 +9,7 @@ mod build;
 mod check;
 mod conventions;
 mod enums;
+mod groups;
 mod methods;
 mod operations;
 mod origin;
@@ -26,6 +27,7 @@ use crate::pointer::Pointer;
 pub use crate::resolve::{Constraints, Docs};
 pub use build::{Inputs, build};
 pub use conventions::Conventions;
+pub use groups::{Group, GroupTable, TypeGroups};
 
 /// Everything the emit stage needs.
 #[derive(Debug, Clone)]
@@ -37,6 +39,11 @@ pub struct Model {
     /// The order the types are written in (see [`Model::types_in_order`]).
     pub order: Vec<TypeId>,
     pub operations: Vec<Operation>,
+    /// The groups of operations, each a module of the crate and a Cargo feature (see
+    /// [`Operation::group`]).
+    pub groups: Vec<Group>,
+    /// For each type (by [`TypeId`]), the groups that need it compiled.
+    pub type_groups: Vec<TypeGroups>,
     /// The codes the document says PeerTube puts in error responses (`invalid_token`, ...).
     pub error_codes: Vec<EnumVariant<String>>,
     /// How to log in, when the document declares an OAuth 2.0 password flow.
@@ -63,6 +70,16 @@ impl Model {
     /// by the types written inside it, then those of shared parameters, then each operation's.
     pub fn types_in_order(&self) -> impl Iterator<Item = &TypeDef> {
         self.order.iter().filter_map(|id| self.ty(*id))
+    }
+
+    /// When the type is compiled.
+    pub fn groups_of(&self, id: TypeId) -> &TypeGroups {
+        self.type_groups.get(id.0).unwrap_or(&TypeGroups::Always)
+    }
+
+    /// Whether the crate has a Cargo feature per group (it has more than one).
+    pub fn has_features(&self) -> bool {
+        self.groups.len() > 1
     }
 
     /// The type an expression stands for once aliases are followed.
@@ -157,6 +174,9 @@ pub struct Usage {
     pub request: bool,
     /// Part of a response the client reads.
     pub response: bool,
+    /// Part of a type no operation uses (a schema the document only declares): its values may
+    /// travel either way.
+    pub declared: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -341,6 +361,8 @@ pub struct Operation {
     pub description: Option<String>,
     pub deprecated: bool,
     pub tags: Vec<String>,
+    /// Its group (an index of [`Model::groups`]).
+    pub group: usize,
     pub parameters: Vec<Parameter>,
     pub body: Option<Body>,
     /// Every documented response, in the document's order.

@@ -111,6 +111,7 @@ pub fn convert(skeleton: &Skeleton<'_>, types: &mut TypeBuilder<'_>) -> Operatio
         description: operation.description.clone(),
         deprecated: operation.deprecated,
         tags: operation.tags.clone(),
+        group: 0,
         parameters,
         body,
         responses,

@@ -76,6 +76,8 @@ pub struct Info {
     pub external_docs: Option<String>,
     /// The error codes its `x-error-codes` declares (code, description), in document order.
     pub error_codes: Vec<(String, String)>,
+    /// The groups of tags its `x-tagGroups` declares (name, tags), in document order.
+    pub tag_groups: Vec<(String, Vec<String>)>,
 }
 
 /// The OpenAPI versions this generator reads.
@@ -169,6 +171,7 @@ fn read(api: &openapiv3::OpenAPI, raw: &Value) -> Resolved {
     });
     let (schemas, mut warnings) = schemas.finish();
     let error_codes = declared_error_codes(api, &mut warnings);
+    let tag_groups = declared_tag_groups(api, &mut warnings);
     Resolved {
         info: Info {
             title: api.info.title.clone(),
@@ -178,6 +181,7 @@ fn read(api: &openapiv3::OpenAPI, raw: &Value) -> Resolved {
             servers: api.servers.iter().map(|s| s.url.clone()).collect(),
             external_docs: api.external_docs.as_ref().map(|d| d.url.clone()),
             error_codes,
+            tag_groups,
         },
         component_schemas,
         paths,
@@ -256,4 +260,32 @@ fn declared_error_codes(
         );
         Vec::new()
     })
+}
+
+/// The document's `x-tagGroups` (a Redoc extension): named groups of tags, which become the
+/// crate's modules and features.
+fn declared_tag_groups(
+    api: &openapiv3::OpenAPI,
+    warnings: &mut Diagnostics,
+) -> Vec<(String, Vec<String>)> {
+    #[derive(serde::Deserialize)]
+    struct TagGroup {
+        name: String,
+        tags: Vec<String>,
+    }
+    let Some(declared) = api.extensions.get("x-tagGroups") else {
+        return Vec::new();
+    };
+    match Vec::<TagGroup>::deserialize(declared) {
+        Ok(groups) => groups.into_iter().map(|g| (g.name, g.tags)).collect(),
+        Err(error) => {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "`x-tagGroups` is not a list of groups with a `name` and `tags`: ignored ({error})"
+                ))
+                .at(&Pointer::root().push("x-tagGroups")),
+            );
+            Vec::new()
+        }
+    }
 }

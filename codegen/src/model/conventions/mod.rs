@@ -525,6 +525,7 @@ mod tests {
             operation_names: &BTreeMap::new(),
             conventions,
             always_sent: &BTreeMap::new(),
+            groups: &Vec::new(),
         };
         build(&resolved, "", &inputs).unwrap().0
     }
