@@ -93,7 +93,7 @@ impl Client {
     ///         }
     ///     })
     ///     .await?;
-    /// println!("{:?}", answer.video.and_then(|v| v.uuid));
+    /// println!("{:?}", answer.video.uuid);
     /// # Ok(())
     /// # }
     /// ```
