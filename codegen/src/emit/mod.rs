@@ -364,17 +364,21 @@ fn group_file(model: &Model, group: usize) -> String {
         .unwrap_or_default()
 }
 
+/// The Cargo features of the given groups.
+fn group_features<'m>(model: &'m Model, groups: &'m [usize]) -> impl Iterator<Item = &'m str> {
+    groups
+        .iter()
+        .filter_map(|g| model.groups.get(*g))
+        .map(|g| g.feature.as_str())
+}
+
 /// `#[cfg(feature = "videos")]`, or `#[cfg(any(...))]` for several groups; nothing when the
 /// crate has no features or the item is always compiled.
 pub fn cfg_groups(model: &Model, groups: &[usize]) -> Option<TokenStream> {
     if !model.has_features() {
         return None;
     }
-    let features: Vec<&str> = groups
-        .iter()
-        .filter_map(|g| model.groups.get(*g))
-        .map(|g| g.feature.as_str())
-        .collect();
+    let features: Vec<&str> = group_features(model, groups).collect();
     match features.as_slice() {
         [feature] => Some(quote!(#[cfg(feature = #feature)])),
         _ => Some(quote!(#[cfg(any(#(feature = #features),*))])),
@@ -404,19 +408,14 @@ fn cfg_all_groups(model: &Model, groups: &[usize]) -> Option<TokenStream> {
     if !model.has_features() {
         return None;
     }
-    let features = groups
-        .iter()
-        .filter_map(|g| model.groups.get(*g))
-        .map(|g| g.feature.as_str());
+    let features = group_features(model, groups);
     Some(quote!(#[cfg(all(#(feature = #features),*))]))
 }
 
 /// The features of the groups of the named methods, for an example's `required-features`.
 fn features_of(model: &Model, methods: &[&str]) -> Vec<String> {
-    groups_of(model, methods)
-        .iter()
-        .filter_map(|g| model.groups.get(*g))
-        .map(|g| g.feature.clone())
+    group_features(model, &groups_of(model, methods))
+        .map(str::to_owned)
         .collect()
 }
 

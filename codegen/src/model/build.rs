@@ -168,7 +168,7 @@ fn require_always_sent(defs: &mut [TypeDef], always_sent: &AlwaysSent) -> Diagno
         let Some(names) = always_sent.get(def.origin.as_str()) else {
             continue;
         };
-        let only_read = def.usage.response && !def.usage.request;
+        let only_read = def.usage.only_read();
         let TypeKind::Struct(s) = &mut def.kind else {
             continue;
         };

@@ -179,6 +179,13 @@ pub struct Usage {
     pub declared: bool,
 }
 
+impl Usage {
+    /// Only read from responses, never sent: where the server's habits may tighten the type.
+    pub fn only_read(&self) -> bool {
+        self.response && !self.request
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum TypeKind {
     Struct(Struct),

@@ -190,19 +190,20 @@ impl Conventions {
             return;
         }
         for def in defs.iter_mut() {
-            let only_read = def.usage.response && !def.usage.request;
+            let only_read = def.usage.only_read();
             let TypeKind::Struct(list) = &mut def.kind else {
                 continue;
             };
-            let is_total = |f: &super::Field| {
-                f.wire_name == "total" && matches!(f.ty, TypeExpr::Integer | TypeExpr::Int32)
-            };
-            let is_data =
-                |f: &super::Field| f.wire_name == "data" && matches!(f.ty, TypeExpr::List(_));
-            if !only_read || !list.fields.iter().any(is_total) || !list.fields.iter().any(is_data) {
+            let is_list =
+                list.fields.iter().any(is_list_total) && list.fields.iter().any(is_list_data);
+            if !only_read || !is_list {
                 continue;
             }
-            for field in list.fields.iter_mut().filter(|f| is_total(f) || is_data(f)) {
+            for field in list
+                .fields
+                .iter_mut()
+                .filter(|f| is_list_total(f) || is_list_data(f))
+            {
                 if field.repr == FieldRepr::Optional {
                     field.repr = FieldRepr::Required;
                 }
@@ -233,10 +234,8 @@ impl Conventions {
         let TypeKind::Struct(list) = &defs.get(id.0)?.kind else {
             return None;
         };
-        let total = list.fields.iter().find(|f| {
-            f.wire_name == "total" && matches!(f.ty, TypeExpr::Integer | TypeExpr::Int32)
-        })?;
-        let data = list.fields.iter().find(|f| f.wire_name == "data")?;
+        let total = list.fields.iter().find(|f| is_list_total(f))?;
+        let data = list.fields.iter().find(|f| is_list_data(f))?;
         let TypeExpr::List(item) = &data.ty else {
             return None;
         };
@@ -464,6 +463,16 @@ fn is_error_code(code: &str) -> bool {
         && code
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The `total` of a list the server answers: an integer.
+fn is_list_total(field: &super::Field) -> bool {
+    field.wire_name == "total" && matches!(field.ty, TypeExpr::Integer | TypeExpr::Int32)
+}
+
+/// The `data` of a list the server answers: an array.
+fn is_list_data(field: &super::Field) -> bool {
+    field.wire_name == "data" && matches!(field.ty, TypeExpr::List(_))
 }
 
 #[cfg(test)]
