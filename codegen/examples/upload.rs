@@ -10,7 +10,11 @@
 //! The refresh token comes from the file the `login` example saved it to; the new one is saved
 //! back. `PEERTUBE_CANCEL=1` cancels a saved upload instead: the server deletes what it got.
 
+mod common;
+
 use std::path::Path;
+
+use common::var;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use peertube_client::types::{VideoUploadRequestResumable, VideoUploadResponse};
@@ -95,8 +99,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let video = answer.video;
     println!("uploaded: video {} ({})", video.id, video.short_uuid);
     Ok(())
-}
-
-fn var(name: &str) -> Result<String, String> {
-    std::env::var(name).map_err(|_| format!("set {name}"))
 }

@@ -12,6 +12,9 @@
 //! A user with two-factor authentication also sets `PEERTUBE_OTP`. With
 //! `PEERTUBE_SESSION_FILE=path`, the session is saved there for the `resume` example.
 
+mod common;
+
+use common::{save_secret, var};
 use peertube_client::types::VideosSort;
 use peertube_client::{Client, ErrorCode};
 
@@ -50,17 +53,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("session saved to {path}");
     }
     Ok(())
-}
-
-fn var(name: &str) -> Result<String, String> {
-    std::env::var(name).map_err(|_| format!("set {name}"))
-}
-
-/// Writes a secret to a file only its owner can read.
-fn save_secret(path: &str, secret: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    std::io::Write::write_all(&mut options.open(path)?, secret)
 }

@@ -13,6 +13,9 @@
 //! The session's tokens are refreshed when they expire, and PeerTube replaces the refresh
 //! token each time: the session is saved back to the file.
 
+mod common;
+
+use common::var;
 use peertube_client::{Client, Error, SavedSession};
 
 #[tokio::main]
@@ -35,8 +38,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(&path, serde_json::to_vec(&session.with_secrets())?)?;
     }
     Ok(())
-}
-
-fn var(name: &str) -> Result<String, String> {
-    std::env::var(name).map_err(|_| format!("set {name}"))
 }
