@@ -167,6 +167,15 @@ impl<'de> serde::Deserialize<'de> for FilePart {
     }
 }
 
+impl super::json::FromJson for FilePart {
+    fn from_json(
+        value: serde_json::Value,
+        _: &mut super::json::Context,
+    ) -> Result<Self, super::json::JsonError> {
+        super::json::via_serde(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,11 +3,10 @@
 use std::str::FromStr;
 use std::time::{Duration, SystemTime};
 
-use serde::de::DeserializeOwned;
-
 use super::download::Download;
 use super::error::{ApiError, DecodeError, Error, OperationInfo, Problem, excerpt, mask_secrets};
 use super::http::Response;
+use super::json::{self, FromJson};
 
 const EXCERPT: usize = 2048;
 
@@ -36,10 +35,18 @@ async fn success(operation: &'static OperationInfo, response: Response) -> Resul
 }
 
 /// A JSON body of type `T`, from a successful response.
-pub(crate) async fn json<T: DeserializeOwned>(
+pub(crate) async fn json<T: FromJson>(
     operation: &'static OperationInfo,
     response: Response,
 ) -> Result<T, Error> {
+    json_body(operation, response).await?.decode()
+}
+
+/// A successful response's JSON body, not yet decoded.
+pub(crate) async fn json_body(
+    operation: &'static OperationInfo,
+    response: Response,
+) -> Result<Received, Error> {
     let response = success(operation, response).await?;
     let status = response.status().as_u16();
     let found = content_type(&response);
@@ -53,27 +60,89 @@ pub(crate) async fn json<T: DeserializeOwned>(
     }
     let secret_fields = response.secret_fields();
     let bytes = response.bytes().await?;
-    decode(operation, status, &bytes, secret_fields)
+    Ok(Received {
+        operation,
+        status,
+        bytes,
+        secret_fields,
+    })
+}
+
+/// A successful response's body, read.
+pub(crate) struct Received {
+    pub(crate) operation: &'static OperationInfo,
+    pub(crate) status: u16,
+    pub(crate) bytes: bytes::Bytes,
+    /// The fields whose values an error must not quote.
+    pub(crate) secret_fields: &'static [&'static str],
+}
+
+impl Received {
+    /// The body as JSON of type `T`.
+    pub(crate) fn decode<T: FromJson>(self) -> Result<T, Error> {
+        decode(self.operation, self.status, &self.bytes, self.secret_fields)
+    }
 }
 
 /// Decodes a JSON body, saying where it does not fit `T` (and quoting its start, the values of
 /// `secret_fields` masked).
-pub(crate) fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: FromJson>(
     operation: &'static OperationInfo,
     status: u16,
     bytes: &[u8],
     secret_fields: &[&str],
 ) -> Result<T, Error> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    // Compiled once per `T`: only the call to `from_json`; the rest is in plain functions.
+    let failure = Failure {
+        operation,
+        status,
+        bytes,
+        secret_fields,
+        expected: std::any::type_name::<T>(),
+    };
+    let value = match serde_json::from_slice(bytes) {
+        Ok(value) => value,
+        Err(e) => return Err(failure.not_json(&e)),
+    };
+    match json::from_value(value) {
+        Ok(decoded) => Ok(decoded),
+        Err(e) => Err(failure.does_not_fit(&e)),
+    }
+}
+
+/// What a decoding error quotes.
+struct Failure<'b> {
+    operation: &'static OperationInfo,
+    status: u16,
+    bytes: &'b [u8],
+    secret_fields: &'b [&'b str],
+    /// The full name of the expected type.
+    expected: &'static str,
+}
+
+impl Failure<'_> {
+    fn not_json(&self, e: &serde_json::Error) -> Error {
+        self.error(path_at(self.bytes, e.line(), e.column()), e.to_string())
+    }
+
+    fn does_not_fit(&self, e: &json::JsonError) -> Error {
+        let path = match e.path() {
+            path if path.is_empty() => ".".to_owned(),
+            path => path,
+        };
+        self.error(path, e.message().to_owned())
+    }
+
+    fn error(&self, path: String, message: String) -> Error {
         Error::Decode(Box::new(DecodeError {
-            operation,
-            status,
-            expected: type_name::<T>(),
-            path: path_at(bytes, e.line(), e.column()),
-            message: e.to_string(),
-            body: quote(bytes, secret_fields),
+            operation: self.operation,
+            status: self.status,
+            expected: short_type_name(self.expected),
+            path,
+            message,
+            body: quote(self.bytes, self.secret_fields),
         }))
-    })
+    }
 }
 
 /// The start of a body, to quote in an error: at most 2 KiB, secrets masked.
@@ -82,10 +151,9 @@ fn quote(bytes: &[u8], secret_fields: &[&str]) -> String {
     excerpt(&mask_secrets(&text, secret_fields), EXCERPT)
 }
 
-/// The JSON path (`data[3].channel.id`) of the value at a position serde_json reports (1-based
-/// line, column in bytes), found by scanning the text. Decoding stays plain `serde_json`: a
-/// path-tracking deserializer would compile every type's `Deserialize` a second time (4 s of
-/// the crate's 23 s build) and slow every decode, to serve only the failures.
+/// The JSON path (`data[3].channel.id`) of the position serde_json reports in a body that is
+/// not JSON at all (1-based line, column in bytes), found by scanning the text. (Values that
+/// do not fit their type know their own path: see `json::JsonError`.)
 fn path_at(text: &[u8], line: usize, column: usize) -> String {
     enum Frame {
         Object(Option<String>),
@@ -190,8 +258,7 @@ fn string_end(text: &[u8], start: usize) -> usize {
 }
 
 /// `peertube_client::types::Video` as `Video`, `Vec<peertube_client::types::Video>` as `Vec<Video>`.
-fn type_name<T>() -> &'static str {
-    let full = std::any::type_name::<T>();
+fn short_type_name(full: &'static str) -> &'static str {
     full.rsplit("::")
         .next()
         .filter(|_| !full.contains('<'))
@@ -320,17 +387,64 @@ mod tests {
         responses: &[(200, "ok"), (404, "not found")],
     };
 
-    #[derive(Debug, serde::Deserialize)]
+    use crate::runtime::json::{Context, JsonError, Object};
+    use serde_json::Value;
+
+    #[derive(Debug)]
     #[allow(dead_code)]
     struct Video {
         id: i64,
         channel: Channel,
     }
 
-    #[derive(Debug, serde::Deserialize)]
+    impl FromJson for Video {
+        fn from_json(value: Value, cx: &mut Context) -> Result<Self, JsonError> {
+            let mut object = Object::new(value, cx, "Video")?;
+            let video = Video {
+                id: object.required("id")?,
+                channel: object.required("channel")?,
+            };
+            object.finish();
+            Ok(video)
+        }
+    }
+
+    #[derive(Debug)]
     #[allow(dead_code)]
     struct Channel {
         id: i64,
+        name: Option<String>,
+    }
+
+    impl FromJson for Channel {
+        fn from_json(value: Value, cx: &mut Context) -> Result<Self, JsonError> {
+            let mut object = Object::new(value, cx, "Channel")?;
+            let channel = Channel {
+                id: object.required("id")?,
+                name: object.optional("name")?,
+            };
+            object.finish();
+            Ok(channel)
+        }
+    }
+
+    #[derive(Debug)]
+    #[allow(dead_code)]
+    struct Page {
+        total: i64,
+        data: Vec<std::collections::BTreeMap<String, Channel>>,
+    }
+
+    impl FromJson for Page {
+        fn from_json(value: Value, cx: &mut Context) -> Result<Self, JsonError> {
+            let mut object = Object::new(value, cx, "Page")?;
+            let page = Page {
+                total: object.required("total")?,
+                data: object.required("data")?,
+            };
+            object.finish();
+            Ok(page)
+        }
     }
 
     #[test]
@@ -347,8 +461,7 @@ mod tests {
         };
         assert_eq!(e.path, "[1].channel.id");
         assert!(
-            e.message
-                .starts_with("invalid type: string \"x\", expected i64"),
+            e.message == r#"expected an integer (i64), found the string "x""#,
             "{}",
             e.message
         );
@@ -374,18 +487,6 @@ mod tests {
 
     #[test]
     fn paths_of_decoding_errors() {
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Channel {
-            id: i64,
-            name: String,
-        }
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Page {
-            total: i64,
-            data: Vec<std::collections::BTreeMap<String, Channel>>,
-        }
         let cases: &[(&str, &str)] = &[
             (r#"{"total": "2", "data": []}"#, "total"),
             (
@@ -396,7 +497,11 @@ mod tests {
                 "{\n  \"total\": 1,\n  \"data\": [\n    {\"a\": {\"id\": 1, \"name\": 7}}\n  ]\n}",
                 "data[0].a.name",
             ),
-            (r#"{"total": 1, "data": [{"a": {"id": 1}}]}"#, "data[0].a"),
+            (
+                r#"{"total": 1, "data": [{"a": {"name": "x"}}]}"#,
+                "data[0].a",
+            ),
+            ("{\"total\": 1, \"data\": [{\"a\": {\"id\": 1,", "data[0].a"),
             (r#"[]"#, "."),
         ];
         for (body, expected) in cases {

@@ -58,6 +58,15 @@ pub struct OAuthClient {
     pub client_secret: Secret,
 }
 
+impl super::json::FromJson for OAuthClient {
+    fn from_json(
+        value: serde_json::Value,
+        _: &mut super::json::Context,
+    ) -> Result<Self, super::json::JsonError> {
+        super::json::via_serde(value)
+    }
+}
+
 /// A session to keep and resume later, in another process: the server it belongs to, its
 /// OAuth client and its tokens. From [`Client::session`](crate::Client::session), back with
 /// [`Client::restore_session`](crate::Client::restore_session).

@@ -7,18 +7,20 @@
 //! variant that ignores nothing ends the search. When no variant decodes, the error names the
 //! type and says why each variant failed.
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-pub struct BestMatch<'v, T> {
+use super::json::{Context, FromJson, JsonError};
+
+pub struct BestMatch<T> {
     type_name: &'static str,
-    value: &'v Value,
+    value: Value,
+    /// The best variant so far, with the number of properties it leaves unread.
     best: Option<(usize, T)>,
     failures: Vec<String>,
 }
 
-impl<'v, T> BestMatch<'v, T> {
-    pub fn new(type_name: &'static str, value: &'v Value) -> Self {
+impl<T> BestMatch<T> {
+    pub fn new(type_name: &'static str, value: Value) -> Self {
         BestMatch {
             type_name,
             value,
@@ -28,23 +30,19 @@ impl<'v, T> BestMatch<'v, T> {
     }
 
     /// Tries the variant `name`, holding a `V`.
-    pub fn variant<V: DeserializeOwned>(
-        mut self,
-        name: &'static str,
-        wrap: impl FnOnce(V) -> T,
-    ) -> Self {
+    pub fn variant<V: FromJson>(mut self, name: &'static str, wrap: impl FnOnce(V) -> T) -> Self {
         if matches!(self.best, Some((0, _))) {
             return self;
         }
-        let mut ignored = 0;
-        match serde_ignored::deserialize(self.value, |_| ignored += 1) {
+        let mut cx = Context::default();
+        match V::from_json(self.value.clone(), &mut cx) {
             Ok(decoded) => {
                 if self
                     .best
                     .as_ref()
-                    .is_none_or(|(fewest, _)| ignored < *fewest)
+                    .is_none_or(|(fewest, _)| cx.ignored < *fewest)
                 {
-                    self.best = Some((ignored, wrap(decoded)));
+                    self.best = Some((cx.ignored, wrap(decoded)));
                 }
             }
             Err(error) => self.failures.push(format!("{name}: {error}")),
@@ -52,14 +50,18 @@ impl<'v, T> BestMatch<'v, T> {
         self
     }
 
-    pub fn finish(self) -> Result<T, String> {
+    /// The best variant; what it left unread counts in the enclosing decoding's `cx`.
+    pub fn finish(self, cx: &mut Context) -> Result<T, JsonError> {
         match self.best {
-            Some((_, value)) => Ok(value),
-            None => Err(format!(
+            Some((ignored, value)) => {
+                cx.ignored += ignored;
+                Ok(value)
+            }
+            None => Err(JsonError::new(format!(
                 "the value matches no variant of `{}` ({})",
                 self.type_name,
                 self.failures.join("; ")
-            )),
+            ))),
         }
     }
 }
@@ -68,15 +70,40 @@ impl<'v, T> BestMatch<'v, T> {
 mod tests {
     use super::*;
 
-    #[derive(Debug, PartialEq, serde::Deserialize)]
+    use crate::runtime::json::Object;
+
+    #[derive(Debug, PartialEq)]
     struct User {
         id: i64,
     }
 
-    #[derive(Debug, PartialEq, serde::Deserialize)]
+    impl FromJson for User {
+        fn from_json(value: Value, cx: &mut Context) -> Result<Self, JsonError> {
+            let mut object = Object::new(value, cx, "User")?;
+            let user = User {
+                id: object.required("id")?,
+            };
+            object.finish();
+            Ok(user)
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
     struct UserWithStats {
         id: i64,
         videos_count: Option<i64>,
+    }
+
+    impl FromJson for UserWithStats {
+        fn from_json(value: Value, cx: &mut Context) -> Result<Self, JsonError> {
+            let mut object = Object::new(value, cx, "UserWithStats")?;
+            let user = UserWithStats {
+                id: object.required("id")?,
+                videos_count: object.optional("videos_count")?,
+            };
+            object.finish();
+            Ok(user)
+        }
     }
 
     #[derive(Debug, PartialEq)]
@@ -87,10 +114,11 @@ mod tests {
 
     fn decode(json: &str) -> Result<Either, String> {
         let value: Value = serde_json::from_str(json).unwrap();
-        BestMatch::new("Either", &value)
+        BestMatch::new("Either", value)
             .variant("User", Either::User)
             .variant("WithStats", Either::WithStats)
-            .finish()
+            .finish(&mut Context::default())
+            .map_err(|e| e.to_string())
     }
 
     #[test]

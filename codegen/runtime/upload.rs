@@ -22,11 +22,11 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::json::FromJson;
 use futures_util::future::{self, Either};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::Pending;
+use super::Boxed;
 use super::client::{self, Client};
 use super::error::{Error, OperationInfo};
 use super::http::Response;
@@ -65,7 +65,7 @@ impl fmt::Display for UploadKind {
 
 /// The final answer of one kind of upload: it tells which kind a saved session must be to be
 /// resumed with this answer type ([`Client::resume_upload`](crate::Client)).
-pub trait UploadResponse: DeserializeOwned + Send + 'static {
+pub trait UploadResponse: FromJson + Send + 'static {
     const KIND: UploadKind;
 }
 
@@ -117,7 +117,7 @@ impl Endpoint {
 }
 
 /// Asks the server for the largest chunk it takes (`None`: it sets none).
-pub(crate) type ChunkSizeLookup = fn(Client) -> Pending<Option<u64>>;
+pub(crate) type ChunkSizeLookup = fn(Client) -> Boxed<Option<u64>>;
 
 /// How an upload retries after a dropped connection, a stall or a `5xx`: at most `retries`
 /// failures in a row without the server's offset moving on, waiting `initial_delay`, then
@@ -462,7 +462,7 @@ impl<R> Upload<R> {
     }
 }
 
-impl<R: DeserializeOwned + Send + 'static> IntoFuture for Upload<R> {
+impl<R: FromJson + Send + 'static> IntoFuture for Upload<R> {
     type Output = Result<R, UploadError>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
@@ -617,7 +617,7 @@ struct Runner {
 }
 
 impl Runner {
-    async fn run<R: DeserializeOwned>(
+    async fn run<R: FromJson>(
         upload: Upload<R>,
         shared: Arc<Mutex<Option<UploadSession>>>,
     ) -> Result<R, UploadError> {
@@ -859,7 +859,7 @@ impl Runner {
     }
 
     /// The meaning of an answer to a chunk or an offset query.
-    async fn answer<R: DeserializeOwned>(
+    async fn answer<R: FromJson>(
         &mut self,
         response: Response,
         streamed: bool,
@@ -903,10 +903,7 @@ impl Runner {
 
     /// Asks how many bytes the server holds (`Content-Range: bytes */size`, no body). Once the
     /// file is whole, the server answers as to the last chunk.
-    async fn query<R: DeserializeOwned>(
-        &mut self,
-        session: &UploadSession,
-    ) -> Result<Answer<R>, Failure> {
+    async fn query<R: FromJson>(&mut self, session: &UploadSession) -> Result<Answer<R>, Failure> {
         let client = self.client.clone();
         let mut call = client.call(self.endpoint.chunk, &self.endpoint.segments());
         call.query("upload_id", &session.upload_id);
@@ -920,7 +917,7 @@ impl Runner {
     }
 
     /// The offset query that starts a resumed upload, retried as needed.
-    async fn first_query<R: DeserializeOwned>(
+    async fn first_query<R: FromJson>(
         &mut self,
         session: &UploadSession,
     ) -> Result<Answer<R>, UploadErrorKind> {
@@ -936,7 +933,7 @@ impl Runner {
     ///
     /// Bounded: each round either moves the server's offset past the highest seen (at most
     /// `total` times) or counts a failure (at most `retries` in a row).
-    async fn send_all<R: DeserializeOwned>(
+    async fn send_all<R: FromJson>(
         &mut self,
         session: &UploadSession,
         opened: &mut Opened,
@@ -990,7 +987,7 @@ impl Runner {
     }
 
     /// Sends the bytes `from..to`.
-    async fn put<R: DeserializeOwned>(
+    async fn put<R: FromJson>(
         &mut self,
         session: &UploadSession,
         opened: &mut Opened,

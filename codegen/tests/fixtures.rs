@@ -112,11 +112,11 @@ fn a_names_file_pins_method_names() {
         .unwrap()
         .contents;
     assert!(
-        operations.contains("pub async fn save_video("),
+        operations.contains("pub fn save_video("),
         "{operations}"
     );
     assert!(!operations.contains("fn update_video("));
-    assert!(operations.contains("pub async fn get_video("));
+    assert!(operations.contains("pub fn get_video("));
 }
 
 #[test]

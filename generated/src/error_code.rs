@@ -199,6 +199,16 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
     }
 }
 
+impl crate::runtime::json::FromJson for ErrorCode {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ErrorCode {
     fn to_param(&self) -> String {
         self.as_str().to_owned()

@@ -80,7 +80,9 @@
 //! # Parameters and request bodies
 //!
 //! Required parameters are the method's arguments; optional query parameters and headers are
-//! methods of the request it returns, which `.await` sends. A request body is a struct of
+//! methods of the request it returns, which `.await` sends. A method without optional parameters
+//! returns a [`Pending`]: a future that sends nothing before it is first polled, and is `Send`,
+//! `Unpin` and `'static`, so it can be spawned or joined as it is. A request body is a struct of
 //! [`types`]: `new` takes its required fields, and the others are public fields, set with
 //! struct update syntax.
 //!
@@ -328,6 +330,7 @@ pub use runtime::download::Download;
 pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
 pub use runtime::file::FilePart;
 pub use runtime::pagination::ItemStream;
+pub use runtime::pending::Pending;
 pub use runtime::secret::Secret;
 pub use runtime::session::{OAuthClient, SavedSession, Tokens};
 pub use runtime::upload::{RetryPolicy, Upload, UploadError, UploadErrorKind};

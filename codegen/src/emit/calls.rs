@@ -37,12 +37,13 @@ fn query_style(style: QueryStyle) -> TokenStream {
     }
 }
 
-/// The statements that build, send and read the request. `value(p)` is how the code reaches
-/// parameter `p`'s value; `client` is the client expression; `body` the body's, if any.
+/// The statements that build, send and read the request (or, for a plain call, build it and
+/// return its `Pending`). `value(p)` is how the code reaches parameter `p`'s value; `client`
+/// is the client expression and `client_ref` a reference to it; `body` the body's, if any.
 pub(super) fn send_body(
     model: &Model,
     op: &Operation,
-    client: TokenStream,
+    (client, client_ref): (TokenStream, TokenStream),
     value: impl Fn(&Parameter) -> TokenStream,
     body: Option<TokenStream>,
 ) -> TokenStream {
@@ -119,14 +120,31 @@ pub(super) fn send_body(
         });
     }
     let accept = &op.accept;
-    let read = read_response(model, op);
+    let send = match &op.returns {
+        Returns::Unit => Some(quote!(Pending::empty(#client_ref, call))),
+        Returns::Json(_) => Some(quote!(Pending::json(#client_ref, call))),
+        Returns::Text => Some(quote!(Pending::text(#client_ref, call))),
+        Returns::Binary | Returns::Outcome(_) => None,
+    };
+    let send = send.unwrap_or_else(|| {
+        let read = read_response(model, op);
+        quote! {
+            let response = #client.send(call).await?;
+            #read
+        }
+    });
     quote! {
         let mut call = #client.call(&#info, &[#(#segments),*]);
         call.accept(#accept);
         #(#statements)*
-        let response = #client.send(call).await?;
-        #read
+        #send
     }
+}
+
+/// Whether the operation's method (or `send`) returns a [`Pending`] (a plain call whose
+/// answer is read whole: JSON, text or nothing), rather than being an `async fn`.
+pub(super) fn returns_pending(op: &Operation) -> bool {
+    matches!(op.returns, Returns::Unit | Returns::Json(_) | Returns::Text)
 }
 
 fn read_body(model: &Model, info: &TokenStream, body: &Option<ResponseBody>) -> TokenStream {
@@ -189,12 +207,8 @@ fn read_response(model: &Model, op: &Operation) -> TokenStream {
             }
         }
         // Any success status: the runtime checks it, and reads an error otherwise.
-        Returns::Unit => quote!(response::empty(&#info, response).await),
-        Returns::Json(ty) => {
-            let ty = qualified_type_tokens(model, ty);
-            quote!(response::json::<#ty>(&#info, response).await)
-        }
-        Returns::Text => quote!(response::text(&#info, response).await),
         Returns::Binary => quote!(response::download(&#info, response).await),
+        // Plain calls are read by their `Pending` (see `send_body`).
+        Returns::Unit | Returns::Json(_) | Returns::Text => quote!(),
     }
 }

@@ -57,9 +57,11 @@ const RUNTIME: &[(&str, &str)] = &[
     runtime_file!("examples.rs"),
     runtime_file!("file.rs"),
     runtime_file!("http.rs"),
+    runtime_file!("json.rs"),
     runtime_file!("multipart.rs"),
     runtime_file!("open_enum.rs"),
     runtime_file!("pagination.rs"),
+    runtime_file!("pending.rs"),
     runtime_file!("response.rs"),
     runtime_file!("secret.rs"),
     runtime_file!("session.rs"),
@@ -255,7 +257,6 @@ const DEPENDENCIES: &[(&str, &str)] = &[
         r#"{ version = "0.23.35", default-features = false, features = ["ring", "std", "tls12"] }"#,
     ),
     ("serde", r#"{ version = "1.0.228", features = ["derive"] }"#),
-    ("serde_ignored", r#""0.1.14""#),
     (
         "serde_json",
         r#"{ version = "1.0.145", features = ["preserve_order"] }"#,
@@ -650,6 +651,7 @@ fn lib_rs(model: &Model) -> TokenStream {
         pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
         pub use runtime::file::FilePart;
         pub use runtime::pagination::ItemStream;
+        pub use runtime::pending::Pending;
         pub use runtime::secret::Secret;
         pub use runtime::session::{OAuthClient, SavedSession, Tokens};
         pub use runtime::upload::{RetryPolicy, Upload, UploadError, UploadErrorKind};

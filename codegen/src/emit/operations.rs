@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::calls::{as_bytes, body_input, send_body};
+use super::calls::{as_bytes, body_input, returns_pending, send_body};
 use super::docs::{code_span, doc_lines, markdown};
 use super::types::qualified_type_tokens;
 use super::{cfg_groups, doc_attrs, ident};
@@ -145,10 +145,25 @@ fn operation_items(
     let into_future = operations.iter().any(|op| op.has_builder()).then(|| {
         quote! {
             use std::future::IntoFuture;
-
-            use crate::runtime::Pending;
         }
     });
+    let pending = operations.iter().any(|op| returns_pending(op)).then(|| {
+        quote!(
+            use crate::Pending;
+        )
+    });
+    let async_fns = operations.iter().any(|op| !returns_pending(op));
+    let response = async_fns.then(|| {
+        quote!(
+            use crate::runtime::response;
+        )
+    });
+    // `Error` is named by `async fn`s, builders' `IntoFuture` and streams.
+    let error = (async_fns
+        || operations
+            .iter()
+            .any(|op| op.has_builder() || op.pagination.is_some()))
+    .then(|| quote!(Error,));
     let uses_types = operations.iter().any(|op| {
         op.request_types()
             .chain(op.response_types())
@@ -157,11 +172,12 @@ fn operation_items(
     let types = uses_types.then(|| quote!(types,));
     quote! {
         #into_future
+        #pending
         #to_param
         #query_style
         use crate::operation_info as info;
-        use crate::runtime::response;
-        use crate::{Client, Error, #types};
+        #response
+        use crate::{Client, #error #types};
 
         #impl_docs
         impl Client {
@@ -500,17 +516,21 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
         let send = send_body(
             model,
             op,
-            quote!(self),
+            (quote!(self), quote!(self)),
             |p| {
                 let name = ident(&p.name);
                 quote!(#name)
             },
             body_value,
         );
+        let signature = match returns_pending(op) {
+            true => quote!(pub fn #name(&self, #(#signature),*) -> Pending<#returns>),
+            false => quote!(pub async fn #name(&self, #(#signature),*) -> Result<#returns, Error>),
+        };
         quote! {
             #docs
             #deprecated
-            pub async fn #name(&self, #(#signature),*) -> Result<#returns, Error> {
+            #signature {
                 #(#conversions)*
                 #send
             }
@@ -578,54 +598,88 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
     let send = send_body(
         model,
         op,
-        quote!(self.client),
+        (quote!(self.client), quote!(&self.client)),
         |p| {
             let field = ident(&p.name);
             quote!(self.#field)
         },
         body_value,
     );
-    let stream = op.pagination.as_ref().map(|pagination| {
-        let item = qualified_type_tokens(model, &pagination.item);
-        let (total, total_optional) = (&pagination.total.0, pagination.total.1);
-        let (data, data_optional) = (&pagination.data.0, pagination.data.1);
-        let total = ident(total);
-        let data = ident(data);
-        let widen = pagination.total_int32.then(|| quote!(.map(i64::from)));
-        let total = if total_optional {
-            quote!(page.#total #widen)
-        } else {
-            quote!(Some(page.#total) #widen)
-        };
-        let data = if data_optional {
-            quote!(page.#data.unwrap_or_default())
-        } else {
-            quote!(page.#data)
-        };
-        let start = op
-            .parameters
-            .iter()
-            .find(|p| p.wire_name == "start")
-            .map(|p| ident(&p.name));
-        let info = info_path(op);
-        quote! {
-            /// Every item of the list, page after page from `start` (pages of `count` items,
-            /// or the server's default), fetched as the stream is read. The stream ends after
-            /// the last item, or after an error. The stream is `Unpin`: read it with
-            /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
-            pub fn stream(self) -> crate::ItemStream<#item> {
-                let start = self.#start.unwrap_or(0);
-                crate::runtime::pagination::paginate(&#info, start, move |start| {
-                    let mut request = self.clone();
-                    request.#start = Some(start);
-                    async move {
-                        let page = request.send().await?;
-                        Ok((#total, #data))
-                    }
-                })
+    let (send_fn, into_future) = match returns_pending(op) {
+        true => (
+            quote! {
+                pub fn send(self) -> Pending<#returns> {
+                    #send
+                }
+            },
+            quote! {
+                type IntoFuture = Pending<#returns>;
+
+                fn into_future(self) -> Self::IntoFuture {
+                    self.send()
+                }
+            },
+        ),
+        false => (
+            quote! {
+                pub async fn send(self) -> Result<#returns, Error> {
+                    #send
+                }
+            },
+            quote! {
+                type IntoFuture = crate::runtime::Boxed<#returns>;
+
+                fn into_future(self) -> Self::IntoFuture {
+                    Box::pin(self.send())
+                }
+            },
+        ),
+    };
+    let stream = op
+        .pagination
+        .as_ref()
+        .filter(|_| returns_pending(op))
+        .map(|pagination| {
+            let item = qualified_type_tokens(model, &pagination.item);
+            let (total, total_optional) = (&pagination.total.0, pagination.total.1);
+            let (data, data_optional) = (&pagination.data.0, pagination.data.1);
+            let total = ident(total);
+            let data = ident(data);
+            let widen = pagination.total_int32.then(|| quote!(.map(i64::from)));
+            let total = if total_optional {
+                quote!(page.#total #widen)
+            } else {
+                quote!(Some(page.#total) #widen)
+            };
+            let data = if data_optional {
+                quote!(page.#data.unwrap_or_default())
+            } else {
+                quote!(page.#data)
+            };
+            let start = op
+                .parameters
+                .iter()
+                .find(|p| p.wire_name == "start")
+                .map(|p| ident(&p.name));
+            quote! {
+                /// Every item of the list, page after page from `start` (pages of `count` items,
+                /// or the server's default), fetched as the stream is read. The stream ends after
+                /// the last item, or after an error. The stream is `Unpin`: read it with
+                /// `while let Some(item) = stream.next().await` ([`StreamExt`](crate::StreamExt)).
+                pub fn stream(self) -> crate::ItemStream<#item> {
+                    let start = self.#start.unwrap_or(0);
+                    crate::runtime::pagination::paginate(
+                        start,
+                        move |start| {
+                            let mut request = self.clone();
+                            request.#start = Some(start);
+                            request.send()
+                        },
+                        |page| (#total, #data),
+                    )
+                }
             }
-        }
-    });
+        });
     quote! {
         #docs
         #[derive(Clone)]
@@ -640,20 +694,14 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
             #(#setters)*
 
             /// Sends the request.
-            pub async fn send(self) -> Result<#returns, Error> {
-                #send
-            }
+            #send_fn
 
             #stream
         }
 
         impl IntoFuture for #name {
             type Output = Result<#returns, Error>;
-            type IntoFuture = Pending<#returns>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
+            #into_future
         }
     }
 }

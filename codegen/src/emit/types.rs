@@ -18,6 +18,10 @@ pub fn types_module(model: &Model) -> TokenStream {
         //! Fields the document marks optional are `Option`s; values a server sends that the
         //! document does not list still decode (enums keep them in their `Other` variant),
         //! and unknown properties are ignored.
+        //!
+        //! Every type is `Serialize`; the types a response can hold are also `Deserialize`,
+        //! from any self-describing format (JSON, YAML, ...: they are read through a
+        //! `serde_json::Value`, which keeps the crate's build small).
     };
     if !model.has_features() {
         let items = model.types_in_order().map(|def| type_item(model, def));
@@ -481,34 +485,93 @@ fn struct_item(
         .count();
     let constructor = (def.usage.request && default.is_none() && required <= 6)
         .then(|| constructor(model, &name, s));
-    let derives = serde_derives(def);
+    let decoding = decodes(def).then(|| struct_from_json(def, s));
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default #derives)]
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
         #container
         pub struct #name {
             #(#fields)*
         }
 
         #constructor
+
+        #decoding
     }
 }
 
-/// Whether the crate derives `Deserialize` for a struct or a union: where the client reads
-/// it, or the document only declares it. A type the client only sends has no use for it, and
-/// that derive is most of what a type costs to compile (serde's visitors; `Serialize` is a
-/// fifth of its size, and kept everywhere: users store and forward what they read).
+/// A struct's `FromJson`: each field taken out of the object by its wire name (flattened
+/// fields last, from what the others left), and the `Deserialize` that goes through it.
+fn struct_from_json(def: &TypeDef, s: &Struct) -> TokenStream {
+    let type_name = def.name.as_str();
+    let (flattened, named): (Vec<&Field>, Vec<&Field>) =
+        s.fields.iter().partition(|f| f.repr == FieldRepr::Flatten);
+    let take = named.iter().chain(&flattened).map(|field| {
+        let name = ident(&field.name);
+        let wire = &field.wire_name;
+        let value = match field.repr {
+            FieldRepr::Required => quote!(object.required(#wire)?),
+            FieldRepr::Nullable | FieldRepr::Optional => quote!(object.optional(#wire)?),
+            FieldRepr::OptionalNullable => quote!(object.absent_or_null(#wire)?),
+            FieldRepr::Flatten => quote!(object.flattened()?),
+        };
+        quote!(#name: #value,)
+    });
+    let allow = s
+        .fields
+        .iter()
+        .any(|f| f.docs.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+    let mutable = (!s.fields.is_empty()).then(|| quote!(mut));
+    from_json_impl(
+        &def.name,
+        quote! {
+            #allow
+            fn from_json(value: serde_json::Value, cx: &mut crate::runtime::json::Context) -> Result<Self, crate::runtime::json::JsonError> {
+                let #mutable object = crate::runtime::json::Object::new(value, cx, #type_name)?;
+                let decoded = Self {
+                    #(#take)*
+                };
+                object.finish();
+                Ok(decoded)
+            }
+        },
+    )
+}
+
+/// `impl FromJson` with the function `body`, and the `Deserialize` that goes through it.
+fn from_json_impl(name: &RustName, body: TokenStream) -> TokenStream {
+    let name = ident(name);
+    quote! {
+        impl crate::runtime::json::FromJson for #name {
+            #body
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::json::deserialize(deserializer)
+            }
+        }
+    }
+}
+
+/// `impl FromJson` for a type that brings its own `Deserialize`.
+fn from_json_only(name: &proc_macro2::Ident, body: TokenStream) -> TokenStream {
+    quote! {
+        impl crate::runtime::json::FromJson for #name {
+            fn from_json(value: serde_json::Value, cx: &mut crate::runtime::json::Context) -> Result<Self, crate::runtime::json::JsonError> {
+                #body
+            }
+        }
+    }
+}
+
+/// Whether a struct or a union decodes (`FromJson` and `Deserialize`): where the client reads
+/// it, or the document only declares it. A type the client only sends has no use for it.
+/// (`Serialize`, derived, is kept everywhere: users store and forward what they read.)
 fn decodes(def: &TypeDef) -> bool {
     def.usage.response || def.usage.declared
-}
-
-/// The serde derives of a struct or a union.
-fn serde_derives(def: &TypeDef) -> TokenStream {
-    match decodes(def) {
-        true => quote!(serde::Serialize, serde::Deserialize),
-        false => quote!(serde::Serialize),
-    }
 }
 
 /// Whether values of the type decode (every named type in it derives or implements
@@ -634,6 +697,13 @@ fn string_enum(
             }
         }
     });
+    let from_json = from_json_only(
+        name,
+        quote!(
+            <String as crate::runtime::json::FromJson>::from_json(value, cx)
+                .map(|value| Self::from(value.as_str()))
+        ),
+    );
     quote! {
         #docs
         #deprecated
@@ -683,6 +753,8 @@ fn string_enum(
             }
         }
 
+        #from_json
+
         impl crate::runtime::call::ToParam for #name {
             fn to_param(&self) -> String {
                 self.as_str().to_owned()
@@ -713,6 +785,10 @@ fn int_enum(
         let value = literal(v.value);
         quote!(#value => Self::#variant,)
     });
+    let from_json = from_json_only(
+        name,
+        quote!(<i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)),
+    );
     quote! {
         #docs
         #deprecated
@@ -760,6 +836,8 @@ fn int_enum(
             }
         }
 
+        #from_json
+
         impl crate::runtime::call::ToParam for #name {
             fn to_param(&self) -> String {
                 self.value().to_string()
@@ -783,6 +861,10 @@ fn flags_item(
             pub const #constant: Self = Self(#value);
         }
     });
+    let from_json = from_json_only(
+        name,
+        quote!(<i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self)),
+    );
     quote! {
         #docs
         ///
@@ -825,6 +907,8 @@ fn flags_item(
                 self.0.to_string()
             }
         }
+
+        #from_json
     }
 }
 
@@ -857,7 +941,21 @@ fn tagged(
         }
     });
     let name = ident(&def.name);
-    let derives = serde_derives(def);
+    // Rare in responses (PeerTube's tagged unions are request bodies): serde's derive, read
+    // through it.
+    let (derives, from_json) = match decodes(def) {
+        true => (
+            quote!(serde::Serialize, serde::Deserialize),
+            Some(from_json_only(
+                &name,
+                quote!({
+                    let _ = cx;
+                    crate::runtime::json::via_serde(value)
+                }),
+            )),
+        ),
+        false => (quote!(serde::Serialize), None),
+    };
     quote! {
         #docs
         #deprecated
@@ -866,6 +964,8 @@ fn tagged(
         pub enum #name {
             #(#variants)*
         }
+
+        #from_json
     }
 }
 
@@ -951,17 +1051,16 @@ fn untagged(
         }
     });
     let deserialize = decodes(def).then(|| {
-        quote! {
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                    crate::runtime::untagged::BestMatch::new(#type_name, &value)
+        from_json_impl(
+            &def.name,
+            quote! {
+                fn from_json(value: serde_json::Value, cx: &mut crate::runtime::json::Context) -> Result<Self, crate::runtime::json::JsonError> {
+                    crate::runtime::untagged::BestMatch::new(#type_name, value)
                         #(#attempts)*
-                        .finish()
-                        .map_err(serde::de::Error::custom)
+                        .finish(cx)
                 }
-            }
-        }
+            },
+        )
     });
     let decoding = deserialize.is_some().then(|| {
         quote! {

@@ -5,11 +5,10 @@
 //! The operations of the Accounts group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
+use crate::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::call::QueryStyle;
 use crate::operation_info as info;
-use crate::runtime::response;
 use crate::{Client, Error, types};
 
 /// # Accounts
@@ -24,16 +23,12 @@ impl Client {
     /// - `name`: The username or handle of the account
     #[doc(alias = "/api/v1/accounts/{name}")]
     #[doc(alias = "GET /api/v1/accounts/{name}")]
-    pub async fn get_account(
-        &self,
-        name: impl Into<String>,
-    ) -> Result<types::Account, Error> {
+    pub fn get_account(&self, name: impl Into<String>) -> Pending<types::Account> {
         let name = name.into();
         let mut call = self
             .call(&info::GET_ACCOUNT, &["api", "v1", "accounts", &name.to_param()]);
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::Account>(&info::GET_ACCOUNT, response).await
+        Pending::json(self, call)
     }
 
     /// List videos of an account
@@ -471,7 +466,7 @@ impl ListAccountVideos {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoListResponse, Error> {
+    pub fn send(self) -> Pending<types::VideoListResponse> {
         let mut call = self
             .client
             .call(
@@ -511,9 +506,7 @@ impl ListAccountVideos {
         call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoListResponse>(&info::LIST_ACCOUNT_VIDEOS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -523,16 +516,13 @@ impl ListAccountVideos {
     pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_ACCOUNT_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -543,7 +533,7 @@ impl IntoFuture for ListAccountVideos {
     type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -597,7 +587,7 @@ impl ListAccountFollowers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListAccountFollowersResponse, Error> {
+    pub fn send(self) -> Pending<types::ListAccountFollowersResponse> {
         let mut call = self
             .client
             .call(
@@ -609,11 +599,7 @@ impl ListAccountFollowers {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListAccountFollowersResponse,
-        >(&info::LIST_ACCOUNT_FOLLOWERS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -623,16 +609,13 @@ impl ListAccountFollowers {
     pub fn stream(self) -> crate::ItemStream<types::Follow> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_ACCOUNT_FOLLOWERS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -643,7 +626,7 @@ impl IntoFuture for ListAccountFollowers {
     type IntoFuture = Pending<types::ListAccountFollowersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -687,7 +670,7 @@ impl ListAccounts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListAccountsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListAccountsResponse> {
         let mut call = self
             .client
             .call(&info::LIST_ACCOUNTS, &["api", "v1", "accounts"]);
@@ -695,9 +678,7 @@ impl ListAccounts {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<types::ListAccountsResponse>(&info::LIST_ACCOUNTS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -707,16 +688,13 @@ impl ListAccounts {
     pub fn stream(self) -> crate::ItemStream<types::Account> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_ACCOUNTS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -727,7 +705,7 @@ impl IntoFuture for ListAccounts {
     type IntoFuture = Pending<types::ListAccountsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -781,7 +759,7 @@ impl ListAccountRatings {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListAccountRatingsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListAccountRatingsResponse> {
         let mut call = self
             .client
             .call(
@@ -793,11 +771,7 @@ impl ListAccountRatings {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("rating", &self.rating);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListAccountRatingsResponse,
-        >(&info::LIST_ACCOUNT_RATINGS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -807,16 +781,13 @@ impl ListAccountRatings {
     pub fn stream(self) -> crate::ItemStream<types::VideoRating> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_ACCOUNT_RATINGS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -827,6 +798,6 @@ impl IntoFuture for ListAccountRatings {
     type IntoFuture = Pending<types::ListAccountRatingsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

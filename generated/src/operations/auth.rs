@@ -5,11 +5,10 @@
 //! The operations of the Auth group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
+use crate::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::call::QueryStyle;
 use crate::operation_info as info;
-use crate::runtime::response;
 use crate::{Client, Error, types};
 
 /// # Auth
@@ -23,12 +22,11 @@ impl Client {
     /// You need to retrieve a client id and secret before [logging in](crate::Client::login).
     #[doc(alias = "/api/v1/oauth-clients/local")]
     #[doc(alias = "GET /api/v1/oauth-clients/local")]
-    pub async fn get_oauth_client(&self) -> Result<types::OAuthClient, Error> {
+    pub fn get_oauth_client(&self) -> Pending<types::OAuthClient> {
         let mut call = self
             .call(&info::GET_OAUTH_CLIENT, &["api", "v1", "oauth-clients", "local"]);
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::OAuthClient>(&info::GET_OAUTH_CLIENT, response).await
+        Pending::json(self, call)
     }
 
     /// Login
@@ -59,12 +57,11 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/users/revoke-token")]
     #[doc(alias = "POST /api/v1/users/revoke-token")]
-    pub async fn revoke_oauth_token(&self) -> Result<(), Error> {
+    pub fn revoke_oauth_token(&self) -> Pending<()> {
         let mut call = self
             .call(&info::REVOKE_OAUTH_TOKEN, &["api", "v1", "users", "revoke-token"]);
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::REVOKE_OAUTH_TOKEN, response).await
+        Pending::empty(self, call)
     }
 
     /// List token sessions
@@ -77,21 +74,17 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/users/{id}/token-sessions")]
     #[doc(alias = "GET /api/v1/users/{id}/token-sessions")]
-    pub async fn list_token_sessions(
+    pub fn list_token_sessions(
         &self,
         id: types::Id,
-    ) -> Result<types::ListTokenSessionsResponse, Error> {
+    ) -> Pending<types::ListTokenSessionsResponse> {
         let mut call = self
             .call(
                 &info::LIST_TOKEN_SESSIONS,
                 &["api", "v1", "users", &id.to_param(), "token-sessions"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::ListTokenSessionsResponse,
-        >(&info::LIST_TOKEN_SESSIONS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Revoke a token session
@@ -105,11 +98,11 @@ impl Client {
     /// - `token_session_id`: Token session Id
     #[doc(alias = "/api/v1/users/{id}/token-sessions/{tokenSessionId}/revoke")]
     #[doc(alias = "POST /api/v1/users/{id}/token-sessions/{tokenSessionId}/revoke")]
-    pub async fn revoke_token_session(
+    pub fn revoke_token_session(
         &self,
         id: types::Id,
         token_session_id: types::Id,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::REVOKE_TOKEN_SESSION,
@@ -124,8 +117,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::REVOKE_TOKEN_SESSION, response).await
+        Pending::empty(self, call)
     }
 
     /// Resend verification link to registration request email
@@ -133,10 +125,10 @@ impl Client {
     /// `POST /api/v1/users/registrations/ask-send-verify-email`
     #[doc(alias = "/api/v1/users/registrations/ask-send-verify-email")]
     #[doc(alias = "POST /api/v1/users/registrations/ask-send-verify-email")]
-    pub async fn resend_email_to_verify_registration(
+    pub fn resend_email_to_verify_registration(
         &self,
         body: types::ResendEmailToVerifyRegistrationBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::RESEND_EMAIL_TO_VERIFY_REGISTRATION,
@@ -144,8 +136,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::RESEND_EMAIL_TO_VERIFY_REGISTRATION, response).await
+        Pending::empty(self, call)
     }
 
     /// Verify a registration email
@@ -159,11 +150,11 @@ impl Client {
     /// - `registration_id`: Registration ID
     #[doc(alias = "/api/v1/users/registrations/{registrationId}/verify-email")]
     #[doc(alias = "POST /api/v1/users/registrations/{registrationId}/verify-email")]
-    pub async fn verify_registration_email(
+    pub fn verify_registration_email(
         &self,
         registration_id: types::Id,
         body: types::VerifyRegistrationEmailBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::VERIFY_REGISTRATION_EMAIL,
@@ -178,8 +169,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::VERIFY_REGISTRATION_EMAIL, response).await
+        Pending::empty(self, call)
     }
 
     /// Register a user
@@ -189,17 +179,15 @@ impl Client {
     /// Signup has to be enabled and signup approval is not required
     #[doc(alias = "/api/v1/users/register")]
     #[doc(alias = "POST /api/v1/users/register")]
-    pub async fn register_user(
+    pub fn register_user(
         &self,
         body: types::RegisterUser,
-    ) -> Result<types::RegisterUserResponse, Error> {
+    ) -> Pending<types::RegisterUserResponse> {
         let mut call = self
             .call(&info::REGISTER_USER, &["api", "v1", "users", "register"]);
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<types::RegisterUserResponse>(&info::REGISTER_USER, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Request registration
@@ -209,10 +197,10 @@ impl Client {
     /// Signup has to be enabled and require approval on the instance
     #[doc(alias = "/api/v1/users/registrations/request")]
     #[doc(alias = "POST /api/v1/users/registrations/request")]
-    pub async fn request_registration(
+    pub fn request_registration(
         &self,
         body: types::UserRegistrationRequest,
-    ) -> Result<types::RequestRegistrationResponse, Error> {
+    ) -> Pending<types::RequestRegistrationResponse> {
         let mut call = self
             .call(
                 &info::REQUEST_REGISTRATION,
@@ -220,11 +208,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::RequestRegistrationResponse,
-        >(&info::REQUEST_REGISTRATION, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Accept registration
@@ -237,11 +221,11 @@ impl Client {
     /// - `registration_id`: Registration ID
     #[doc(alias = "/api/v1/users/registrations/{registrationId}/accept")]
     #[doc(alias = "POST /api/v1/users/registrations/{registrationId}/accept")]
-    pub async fn accept_registration(
+    pub fn accept_registration(
         &self,
         registration_id: types::Id,
         body: types::UserRegistrationAcceptOrReject,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::ACCEPT_REGISTRATION,
@@ -256,8 +240,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::ACCEPT_REGISTRATION, response).await
+        Pending::empty(self, call)
     }
 
     /// Reject registration
@@ -270,11 +253,11 @@ impl Client {
     /// - `registration_id`: Registration ID
     #[doc(alias = "/api/v1/users/registrations/{registrationId}/reject")]
     #[doc(alias = "POST /api/v1/users/registrations/{registrationId}/reject")]
-    pub async fn reject_registration(
+    pub fn reject_registration(
         &self,
         registration_id: types::Id,
         body: types::UserRegistrationAcceptOrReject,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::REJECT_REGISTRATION,
@@ -289,8 +272,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::REJECT_REGISTRATION, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete registration
@@ -305,18 +287,14 @@ impl Client {
     /// - `registration_id`: Registration ID
     #[doc(alias = "/api/v1/users/registrations/{registrationId}")]
     #[doc(alias = "DELETE /api/v1/users/registrations/{registrationId}")]
-    pub async fn delete_registration(
-        &self,
-        registration_id: types::Id,
-    ) -> Result<(), Error> {
+    pub fn delete_registration(&self, registration_id: types::Id) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DELETE_REGISTRATION,
                 &["api", "v1", "users", "registrations", &registration_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_REGISTRATION, response).await
+        Pending::empty(self, call)
     }
 
     /// List registrations
@@ -370,16 +348,14 @@ impl GetOAuthToken {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetOAuthTokenResponse, Error> {
+    pub fn send(self) -> Pending<types::GetOAuthTokenResponse> {
         let mut call = self
             .client
             .call(&info::GET_OAUTH_TOKEN, &["api", "v1", "users", "token"]);
         call.accept("application/json");
         call.header_opt("x-peertube-otp", &self.x_peertube_otp);
         call.form(&self.body);
-        let response = self.client.send(call).await?;
-        response::json::<types::GetOAuthTokenResponse>(&info::GET_OAUTH_TOKEN, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -389,7 +365,7 @@ impl IntoFuture for GetOAuthToken {
     type IntoFuture = Pending<types::GetOAuthTokenResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -454,7 +430,7 @@ impl ListRegistrations {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListRegistrationsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListRegistrationsResponse> {
         let mut call = self
             .client
             .call(&info::LIST_REGISTRATIONS, &["api", "v1", "users", "registrations"]);
@@ -464,11 +440,7 @@ impl ListRegistrations {
         call.query_opt("search", &self.search);
         call.query_opt("sort", &self.sort);
         call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListRegistrationsResponse,
-        >(&info::LIST_REGISTRATIONS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -478,16 +450,13 @@ impl ListRegistrations {
     pub fn stream(self) -> crate::ItemStream<types::UserRegistration> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_REGISTRATIONS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -498,6 +467,6 @@ impl IntoFuture for ListRegistrations {
     type IntoFuture = Pending<types::ListRegistrationsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

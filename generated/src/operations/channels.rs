@@ -5,10 +5,9 @@
 //! The operations of the Channels group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
+use crate::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::operation_info as info;
-use crate::runtime::response;
 use crate::{Client, Error, types};
 
 /// # Channels
@@ -49,17 +48,15 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/video-channels")]
     #[doc(alias = "POST /api/v1/video-channels")]
-    pub async fn create_channel(
+    pub fn create_channel(
         &self,
         body: types::VideoChannelCreate,
-    ) -> Result<types::CreateChannelResponse, Error> {
+    ) -> Pending<types::CreateChannelResponse> {
         let mut call = self
             .call(&info::CREATE_CHANNEL, &["api", "v1", "video-channels"]);
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<types::CreateChannelResponse>(&info::CREATE_CHANNEL, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Get a video channel
@@ -70,10 +67,10 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     #[doc(alias = "/api/v1/video-channels/{channelHandle}")]
     #[doc(alias = "GET /api/v1/video-channels/{channelHandle}")]
-    pub async fn get_channel(
+    pub fn get_channel(
         &self,
         channel_handle: impl Into<String>,
-    ) -> Result<types::VideoChannel, Error> {
+    ) -> Pending<types::VideoChannel> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -81,8 +78,7 @@ impl Client {
                 &["api", "v1", "video-channels", &channel_handle.to_param()],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::VideoChannel>(&info::GET_CHANNEL, response).await
+        Pending::json(self, call)
     }
 
     /// Update a video channel
@@ -95,11 +91,11 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     #[doc(alias = "/api/v1/video-channels/{channelHandle}")]
     #[doc(alias = "PUT /api/v1/video-channels/{channelHandle}")]
-    pub async fn update_channel(
+    pub fn update_channel(
         &self,
         channel_handle: impl Into<String>,
         body: types::VideoChannelUpdate,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -108,8 +104,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_CHANNEL, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete a video channel
@@ -122,10 +117,7 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     #[doc(alias = "/api/v1/video-channels/{channelHandle}")]
     #[doc(alias = "DELETE /api/v1/video-channels/{channelHandle}")]
-    pub async fn delete_channel(
-        &self,
-        channel_handle: impl Into<String>,
-    ) -> Result<(), Error> {
+    pub fn delete_channel(&self, channel_handle: impl Into<String>) -> Pending<()> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -133,8 +125,7 @@ impl Client {
                 &["api", "v1", "video-channels", &channel_handle.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_CHANNEL, response).await
+        Pending::empty(self, call)
     }
 
     /// List activities of a video channel
@@ -224,11 +215,11 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     #[doc(alias = "/api/v1/video-channels/{channelHandle}/avatar/pick")]
     #[doc(alias = "POST /api/v1/video-channels/{channelHandle}/avatar/pick")]
-    pub async fn update_channel_avatar(
+    pub fn update_channel_avatar(
         &self,
         channel_handle: impl Into<String>,
         body: types::UpdateChannelAvatarBody,
-    ) -> Result<types::UpdateChannelAvatarResponse, Error> {
+    ) -> Pending<types::UpdateChannelAvatarResponse> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -244,11 +235,7 @@ impl Client {
             );
         call.accept("application/json");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::UpdateChannelAvatarResponse,
-        >(&info::UPDATE_CHANNEL_AVATAR, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Delete channel avatar
@@ -261,10 +248,10 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     #[doc(alias = "/api/v1/video-channels/{channelHandle}/avatar")]
     #[doc(alias = "DELETE /api/v1/video-channels/{channelHandle}/avatar")]
-    pub async fn delete_channel_avatar(
+    pub fn delete_channel_avatar(
         &self,
         channel_handle: impl Into<String>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -272,8 +259,7 @@ impl Client {
                 &["api", "v1", "video-channels", &channel_handle.to_param(), "avatar"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_CHANNEL_AVATAR, response).await
+        Pending::empty(self, call)
     }
 
     /// Update channel banner
@@ -286,11 +272,11 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     #[doc(alias = "/api/v1/video-channels/{channelHandle}/banner/pick")]
     #[doc(alias = "POST /api/v1/video-channels/{channelHandle}/banner/pick")]
-    pub async fn update_channel_banner(
+    pub fn update_channel_banner(
         &self,
         channel_handle: impl Into<String>,
         body: types::UpdateChannelBannerBody,
-    ) -> Result<types::UpdateChannelBannerResponse, Error> {
+    ) -> Pending<types::UpdateChannelBannerResponse> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -306,11 +292,7 @@ impl Client {
             );
         call.accept("application/json");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::UpdateChannelBannerResponse,
-        >(&info::UPDATE_CHANNEL_BANNER, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Delete channel banner
@@ -323,10 +305,10 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     #[doc(alias = "/api/v1/video-channels/{channelHandle}/banner")]
     #[doc(alias = "DELETE /api/v1/video-channels/{channelHandle}/banner")]
-    pub async fn delete_channel_banner(
+    pub fn delete_channel_banner(
         &self,
         channel_handle: impl Into<String>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -334,8 +316,7 @@ impl Client {
                 &["api", "v1", "video-channels", &channel_handle.to_param(), "banner"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_CHANNEL_BANNER, response).await
+        Pending::empty(self, call)
     }
 
     /// Import videos in channel
@@ -350,11 +331,11 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     #[doc(alias = "/api/v1/video-channels/{channelHandle}/import-videos")]
     #[doc(alias = "POST /api/v1/video-channels/{channelHandle}/import-videos")]
-    pub async fn import_channel_videos(
+    pub fn import_channel_videos(
         &self,
         channel_handle: impl Into<String>,
         body: types::ImportVideosInChannelCreate,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -369,8 +350,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::IMPORT_CHANNEL_VIDEOS, response).await
+        Pending::empty(self, call)
     }
 
     /// Create a synchronization for a video channel
@@ -380,19 +360,15 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/video-channel-syncs")]
     #[doc(alias = "POST /api/v1/video-channel-syncs")]
-    pub async fn create_channel_sync(
+    pub fn create_channel_sync(
         &self,
         body: types::VideoChannelSyncCreate,
-    ) -> Result<types::CreateChannelSyncResponse, Error> {
+    ) -> Pending<types::CreateChannelSyncResponse> {
         let mut call = self
             .call(&info::CREATE_CHANNEL_SYNC, &["api", "v1", "video-channel-syncs"]);
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::CreateChannelSyncResponse,
-        >(&info::CREATE_CHANNEL_SYNC, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Delete a video channel synchronization
@@ -405,18 +381,14 @@ impl Client {
     /// - `channel_sync_id`: Channel Sync id
     #[doc(alias = "/api/v1/video-channel-syncs/{channelSyncId}")]
     #[doc(alias = "DELETE /api/v1/video-channel-syncs/{channelSyncId}")]
-    pub async fn delete_channel_sync(
-        &self,
-        channel_sync_id: types::Id,
-    ) -> Result<(), Error> {
+    pub fn delete_channel_sync(&self, channel_sync_id: types::Id) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DELETE_CHANNEL_SYNC,
                 &["api", "v1", "video-channel-syncs", &channel_sync_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_CHANNEL_SYNC, response).await
+        Pending::empty(self, call)
     }
 
     /// Triggers the channel synchronization job, fetching all the videos from the remote channel
@@ -429,10 +401,7 @@ impl Client {
     /// - `channel_sync_id`: Channel Sync id
     #[doc(alias = "/api/v1/video-channel-syncs/{channelSyncId}/sync")]
     #[doc(alias = "POST /api/v1/video-channel-syncs/{channelSyncId}/sync")]
-    pub async fn trigger_channel_sync(
-        &self,
-        channel_sync_id: types::Id,
-    ) -> Result<(), Error> {
+    pub fn trigger_channel_sync(&self, channel_sync_id: types::Id) -> Pending<()> {
         let mut call = self
             .call(
                 &info::TRIGGER_CHANNEL_SYNC,
@@ -445,8 +414,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::TRIGGER_CHANNEL_SYNC, response).await
+        Pending::empty(self, call)
     }
 
     /// List video channels of an account
@@ -534,10 +502,10 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     #[doc(alias = "/api/v1/video-channels/{channelHandle}/collaborators")]
     #[doc(alias = "GET /api/v1/video-channels/{channelHandle}/collaborators")]
-    pub async fn list_channel_collaborators(
+    pub fn list_channel_collaborators(
         &self,
         channel_handle: impl Into<String>,
-    ) -> Result<types::ListChannelCollaboratorsResponse, Error> {
+    ) -> Pending<types::ListChannelCollaboratorsResponse> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -551,11 +519,7 @@ impl Client {
                 ],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::ListChannelCollaboratorsResponse,
-        >(&info::LIST_CHANNEL_COLLABORATORS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Invite a collaborator
@@ -570,11 +534,11 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     #[doc(alias = "/api/v1/video-channels/{channelHandle}/collaborators/invite")]
     #[doc(alias = "POST /api/v1/video-channels/{channelHandle}/collaborators/invite")]
-    pub async fn invite_channel_collaborator(
+    pub fn invite_channel_collaborator(
         &self,
         channel_handle: impl Into<String>,
         body: types::InviteChannelCollaboratorBody,
-    ) -> Result<types::InviteChannelCollaboratorResponse, Error> {
+    ) -> Pending<types::InviteChannelCollaboratorResponse> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -590,11 +554,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::InviteChannelCollaboratorResponse,
-        >(&info::INVITE_CHANNEL_COLLABORATOR, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Accept a collaboration invitation
@@ -614,11 +574,11 @@ impl Client {
     #[doc(
         alias = "POST /api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/accept"
     )]
-    pub async fn accept_channel_collaborator(
+    pub fn accept_channel_collaborator(
         &self,
         channel_handle: impl Into<String>,
         collaborator_id: types::Id,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -634,8 +594,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::ACCEPT_CHANNEL_COLLABORATOR, response).await
+        Pending::empty(self, call)
     }
 
     /// Reject a collaboration invitation
@@ -655,11 +614,11 @@ impl Client {
     #[doc(
         alias = "POST /api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}/reject"
     )]
-    pub async fn reject_channel_collaborator(
+    pub fn reject_channel_collaborator(
         &self,
         channel_handle: impl Into<String>,
         collaborator_id: types::Id,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -675,8 +634,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::REJECT_CHANNEL_COLLABORATOR, response).await
+        Pending::empty(self, call)
     }
 
     /// Remove a channel collaborator
@@ -696,11 +654,11 @@ impl Client {
     #[doc(
         alias = "DELETE /api/v1/video-channels/{channelHandle}/collaborators/{collaboratorId}"
     )]
-    pub async fn remove_channel_collaborator(
+    pub fn remove_channel_collaborator(
         &self,
         channel_handle: impl Into<String>,
         collaborator_id: types::Id,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -715,8 +673,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::REMOVE_CHANNEL_COLLABORATOR, response).await
+        Pending::empty(self, call)
     }
 }
 
@@ -760,7 +717,7 @@ impl ListChannels {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoChannelList, Error> {
+    pub fn send(self) -> Pending<types::VideoChannelList> {
         let mut call = self
             .client
             .call(&info::LIST_CHANNELS, &["api", "v1", "video-channels"]);
@@ -768,8 +725,7 @@ impl ListChannels {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoChannelList>(&info::LIST_CHANNELS, response).await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -779,16 +735,13 @@ impl ListChannels {
     pub fn stream(self) -> crate::ItemStream<types::VideoChannelListDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_CHANNELS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -799,7 +752,7 @@ impl IntoFuture for ListChannels {
     type IntoFuture = Pending<types::VideoChannelList>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -844,7 +797,7 @@ impl ListChannelActivities {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ChannelActivityListResponse, Error> {
+    pub fn send(self) -> Pending<types::ChannelActivityListResponse> {
         let mut call = self
             .client
             .call(
@@ -861,11 +814,7 @@ impl ListChannelActivities {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ChannelActivityListResponse,
-        >(&info::LIST_CHANNEL_ACTIVITIES, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -877,16 +826,13 @@ impl ListChannelActivities {
     ) -> crate::ItemStream<types::ChannelActivityListResponseDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_CHANNEL_ACTIVITIES,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -897,7 +843,7 @@ impl IntoFuture for ListChannelActivities {
     type IntoFuture = Pending<types::ChannelActivityListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -951,7 +897,7 @@ impl ListChannelFollowers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListChannelFollowersResponse, Error> {
+    pub fn send(self) -> Pending<types::ListChannelFollowersResponse> {
         let mut call = self
             .client
             .call(
@@ -969,11 +915,7 @@ impl ListChannelFollowers {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListChannelFollowersResponse,
-        >(&info::LIST_CHANNEL_FOLLOWERS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -983,16 +925,13 @@ impl ListChannelFollowers {
     pub fn stream(self) -> crate::ItemStream<types::Follow> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_CHANNEL_FOLLOWERS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1003,7 +942,7 @@ impl IntoFuture for ListChannelFollowers {
     type IntoFuture = Pending<types::ListChannelFollowersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1075,7 +1014,7 @@ impl ListAccountChannels {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoChannelList, Error> {
+    pub fn send(self) -> Pending<types::VideoChannelList> {
         let mut call = self
             .client
             .call(
@@ -1089,9 +1028,7 @@ impl ListAccountChannels {
         call.query_opt("search", &self.search);
         call.query_opt("sort", &self.sort);
         call.query_opt("includeCollaborations", &self.include_collaborations);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoChannelList>(&info::LIST_ACCOUNT_CHANNELS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1101,16 +1038,13 @@ impl ListAccountChannels {
     pub fn stream(self) -> crate::ItemStream<types::VideoChannelListDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_ACCOUNT_CHANNELS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1121,7 +1055,7 @@ impl IntoFuture for ListAccountChannels {
     type IntoFuture = Pending<types::VideoChannelList>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1175,7 +1109,7 @@ impl ListAccountChannelSyncs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoChannelSyncList, Error> {
+    pub fn send(self) -> Pending<types::VideoChannelSyncList> {
         let mut call = self
             .client
             .call(
@@ -1187,11 +1121,7 @@ impl ListAccountChannelSyncs {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("includeCollaborations", &self.include_collaborations);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::VideoChannelSyncList,
-        >(&info::LIST_ACCOUNT_CHANNEL_SYNCS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1201,16 +1131,13 @@ impl ListAccountChannelSyncs {
     pub fn stream(self) -> crate::ItemStream<types::VideoChannelSync> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_ACCOUNT_CHANNEL_SYNCS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1221,6 +1148,6 @@ impl IntoFuture for ListAccountChannelSyncs {
     type IntoFuture = Pending<types::VideoChannelSyncList>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

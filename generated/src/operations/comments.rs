@@ -5,11 +5,10 @@
 //! The operations of the Comments group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
+use crate::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::call::QueryStyle;
 use crate::operation_info as info;
-use crate::runtime::response;
 use crate::{Client, Error, types};
 
 /// # Comments
@@ -88,11 +87,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/comment-threads")]
     #[doc(alias = "POST /api/v1/videos/{id}/comment-threads")]
-    pub async fn create_comment_thread(
+    pub fn create_comment_thread(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::CreateCommentThreadBody,
-    ) -> Result<types::CommentThreadPostResponse, Error> {
+    ) -> Pending<types::CommentThreadPostResponse> {
         let id = id.into();
         let mut call = self
             .call(
@@ -101,11 +100,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::CommentThreadPostResponse,
-        >(&info::CREATE_COMMENT_THREAD, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Get a thread
@@ -197,11 +192,11 @@ impl Client {
     /// - `comment_id`: The comment id
     #[doc(alias = "/api/v1/videos/{id}/comments/{commentId}")]
     #[doc(alias = "DELETE /api/v1/videos/{id}/comments/{commentId}")]
-    pub async fn delete_comment(
+    pub fn delete_comment(
         &self,
         id: impl Into<types::IdOrUUID>,
         comment_id: types::Id,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -216,8 +211,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_COMMENT, response).await
+        Pending::empty(self, call)
     }
 
     /// Approve a comment
@@ -233,11 +227,11 @@ impl Client {
     /// - `comment_id`: The comment id
     #[doc(alias = "/api/v1/videos/{id}/comments/{commentId}/approve")]
     #[doc(alias = "POST /api/v1/videos/{id}/comments/{commentId}/approve")]
-    pub async fn approve_comment(
+    pub fn approve_comment(
         &self,
         id: impl Into<types::IdOrUUID>,
         comment_id: types::Id,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -253,8 +247,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::APPROVE_COMMENT, response).await
+        Pending::empty(self, call)
     }
 }
 
@@ -344,7 +337,7 @@ impl ListMyVideoComments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListMyVideoCommentsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListMyVideoCommentsResponse> {
         let mut call = self
             .client
             .call(
@@ -360,11 +353,7 @@ impl ListMyVideoComments {
         call.query_list_opt("autoTagOneOf", &self.auto_tag_one_of, QueryStyle::Exploded);
         call.query_opt("isHeldForReview", &self.is_held_for_review);
         call.query_opt("includeCollaborations", &self.include_collaborations);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListMyVideoCommentsResponse,
-        >(&info::LIST_MY_VIDEO_COMMENTS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -374,7 +363,7 @@ impl IntoFuture for ListMyVideoComments {
     type IntoFuture = Pending<types::ListMyVideoCommentsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -428,7 +417,7 @@ impl ListCommentThreads {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::CommentThreadResponse, Error> {
+    pub fn send(self) -> Pending<types::CommentThreadResponse> {
         let mut call = self
             .client
             .call(
@@ -440,11 +429,7 @@ impl ListCommentThreads {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::CommentThreadResponse,
-        >(&info::LIST_COMMENT_THREADS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -454,16 +439,13 @@ impl ListCommentThreads {
     pub fn stream(self) -> crate::ItemStream<types::VideoComment> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_COMMENT_THREADS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -474,7 +456,7 @@ impl IntoFuture for ListCommentThreads {
     type IntoFuture = Pending<types::CommentThreadResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -498,7 +480,7 @@ impl GetCommentThread {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoCommentThreadTree, Error> {
+    pub fn send(self) -> Pending<types::VideoCommentThreadTree> {
         let mut call = self
             .client
             .call(
@@ -514,11 +496,7 @@ impl GetCommentThread {
             );
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::VideoCommentThreadTree,
-        >(&info::GET_COMMENT_THREAD, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -528,7 +506,7 @@ impl IntoFuture for GetCommentThread {
     type IntoFuture = Pending<types::VideoCommentThreadTree>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -627,7 +605,7 @@ impl ListInstanceComments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListInstanceCommentsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListInstanceCommentsResponse> {
         let mut call = self
             .client
             .call(&info::LIST_INSTANCE_COMMENTS, &["api", "v1", "videos", "comments"]);
@@ -641,11 +619,7 @@ impl ListInstanceComments {
         call.query_opt("isLocal", &self.is_local);
         call.query_opt("onLocalVideo", &self.on_local_video);
         call.query_opt("includeMuted", &self.include_muted);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListInstanceCommentsResponse,
-        >(&info::LIST_INSTANCE_COMMENTS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -655,7 +629,7 @@ impl IntoFuture for ListInstanceComments {
     type IntoFuture = Pending<types::ListInstanceCommentsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -680,7 +654,7 @@ impl ReplyToComment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::CommentThreadPostResponse, Error> {
+    pub fn send(self) -> Pending<types::CommentThreadPostResponse> {
         let mut call = self
             .client
             .call(
@@ -697,11 +671,7 @@ impl ReplyToComment {
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
         call.json(&self.body);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::CommentThreadPostResponse,
-        >(&info::REPLY_TO_COMMENT, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -711,6 +681,6 @@ impl IntoFuture for ReplyToComment {
     type IntoFuture = Pending<types::CommentThreadPostResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -5,7 +5,6 @@
 //! The operations of the Download group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::call::QueryStyle;
 use crate::operation_info as info;
@@ -86,7 +85,7 @@ impl DownloadVideo {
 impl IntoFuture for DownloadVideo {
     type Output = Result<crate::Download, Error>;
 
-    type IntoFuture = Pending<crate::Download>;
+    type IntoFuture = crate::runtime::Boxed<crate::Download>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,7 +5,7 @@
 //! The operations of the Feeds group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
+use crate::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::call::QueryStyle;
 use crate::operation_info as info;
@@ -182,7 +182,7 @@ impl GetCommentsFeed {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<String, Error> {
+    pub fn send(self) -> Pending<String> {
         let mut call = self
             .client
             .call(
@@ -197,8 +197,7 @@ impl GetCommentsFeed {
         call.query_opt("accountName", &self.account_name);
         call.query_opt("videoChannelId", &self.video_channel_id);
         call.query_opt("videoChannelName", &self.video_channel_name);
-        let response = self.client.send(call).await?;
-        response::text(&info::GET_COMMENTS_FEED, response).await
+        Pending::text(&self.client, call)
     }
 }
 
@@ -208,7 +207,7 @@ impl IntoFuture for GetCommentsFeed {
     type IntoFuture = Pending<String>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -335,7 +334,7 @@ impl GetVideosFeed {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<String, Error> {
+    pub fn send(self) -> Pending<String> {
         let mut call = self
             .client
             .call(
@@ -356,8 +355,7 @@ impl GetVideosFeed {
         call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
-        let response = self.client.send(call).await?;
-        response::text(&info::GET_VIDEOS_FEED, response).await
+        Pending::text(&self.client, call)
     }
 }
 
@@ -367,7 +365,7 @@ impl IntoFuture for GetVideosFeed {
     type IntoFuture = Pending<String>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -460,7 +458,7 @@ impl GetSubscriptionVideosFeed {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<String, Error> {
+    pub fn send(self) -> Pending<String> {
         let mut call = self
             .client
             .call(
@@ -479,8 +477,7 @@ impl GetSubscriptionVideosFeed {
         call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("hasHLSFiles", &self.has_hls_files);
         call.query_opt("hasWebVideoFiles", &self.has_web_video_files);
-        let response = self.client.send(call).await?;
-        response::text(&info::GET_SUBSCRIPTION_VIDEOS_FEED, response).await
+        Pending::text(&self.client, call)
     }
 }
 
@@ -490,7 +487,7 @@ impl IntoFuture for GetSubscriptionVideosFeed {
     type IntoFuture = Pending<String>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -549,7 +546,7 @@ impl GetPodcastFeed {
 impl IntoFuture for GetPodcastFeed {
     type Output = Result<crate::Download, Error>;
 
-    type IntoFuture = Pending<crate::Download>;
+    type IntoFuture = crate::runtime::Boxed<crate::Download>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

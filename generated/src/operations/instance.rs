@@ -5,11 +5,10 @@
 //! The operations of the Instance group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
+use crate::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::call::QueryStyle;
 use crate::operation_info as info;
-use crate::runtime::response;
 use crate::{Client, Error, types};
 
 /// # Instance
@@ -21,11 +20,10 @@ impl Client {
     /// `GET /api/v1/config`
     #[doc(alias = "/api/v1/config")]
     #[doc(alias = "GET /api/v1/config")]
-    pub async fn get_config(&self) -> Result<types::ServerConfig, Error> {
+    pub fn get_config(&self) -> Pending<types::ServerConfig> {
         let mut call = self.call(&info::GET_CONFIG, &["api", "v1", "config"]);
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::ServerConfig>(&info::GET_CONFIG, response).await
+        Pending::json(self, call)
     }
 
     /// Get instance "About" information
@@ -33,11 +31,10 @@ impl Client {
     /// `GET /api/v1/config/about`
     #[doc(alias = "/api/v1/config/about")]
     #[doc(alias = "GET /api/v1/config/about")]
-    pub async fn get_about(&self) -> Result<types::ServerConfigAbout, Error> {
+    pub fn get_about(&self) -> Pending<types::ServerConfigAbout> {
         let mut call = self.call(&info::GET_ABOUT, &["api", "v1", "config", "about"]);
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::ServerConfigAbout>(&info::GET_ABOUT, response).await
+        Pending::json(self, call)
     }
 
     /// Get instance runtime configuration
@@ -47,13 +44,11 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/config/custom")]
     #[doc(alias = "GET /api/v1/config/custom")]
-    pub async fn get_custom_config(&self) -> Result<types::ServerConfigCustom, Error> {
+    pub fn get_custom_config(&self) -> Pending<types::ServerConfigCustom> {
         let mut call = self
             .call(&info::GET_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::ServerConfigCustom>(&info::GET_CUSTOM_CONFIG, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Set instance runtime configuration
@@ -63,16 +58,12 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/config/custom")]
     #[doc(alias = "PUT /api/v1/config/custom")]
-    pub async fn update_custom_config(
-        &self,
-        body: types::ServerConfigCustom,
-    ) -> Result<(), Error> {
+    pub fn update_custom_config(&self, body: types::ServerConfigCustom) -> Pending<()> {
         let mut call = self
             .call(&info::UPDATE_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_CUSTOM_CONFIG, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete instance runtime configuration
@@ -82,12 +73,11 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/config/custom")]
     #[doc(alias = "DELETE /api/v1/config/custom")]
-    pub async fn delete_custom_config(&self) -> Result<(), Error> {
+    pub fn delete_custom_config(&self) -> Pending<()> {
         let mut call = self
             .call(&info::DELETE_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_CUSTOM_CONFIG, response).await
+        Pending::empty(self, call)
     }
 
     /// Update instance banner
@@ -97,10 +87,10 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/config/instance-banner/pick")]
     #[doc(alias = "POST /api/v1/config/instance-banner/pick")]
-    pub async fn update_instance_banner(
+    pub fn update_instance_banner(
         &self,
         body: types::UpdateInstanceBannerBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::UPDATE_INSTANCE_BANNER,
@@ -108,8 +98,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_INSTANCE_BANNER, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete instance banner
@@ -119,15 +108,14 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/config/instance-banner")]
     #[doc(alias = "DELETE /api/v1/config/instance-banner")]
-    pub async fn delete_instance_banner(&self) -> Result<(), Error> {
+    pub fn delete_instance_banner(&self) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DELETE_INSTANCE_BANNER,
                 &["api", "v1", "config", "instance-banner"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_INSTANCE_BANNER, response).await
+        Pending::empty(self, call)
     }
 
     /// Update instance avatar
@@ -137,10 +125,10 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/config/instance-avatar/pick")]
     #[doc(alias = "POST /api/v1/config/instance-avatar/pick")]
-    pub async fn update_instance_avatar(
+    pub fn update_instance_avatar(
         &self,
         body: types::UpdateInstanceAvatarBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::UPDATE_INSTANCE_AVATAR,
@@ -148,8 +136,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_INSTANCE_AVATAR, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete instance avatar
@@ -159,15 +146,14 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/config/instance-avatar")]
     #[doc(alias = "DELETE /api/v1/config/instance-avatar")]
-    pub async fn delete_instance_avatar(&self) -> Result<(), Error> {
+    pub fn delete_instance_avatar(&self) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DELETE_INSTANCE_AVATAR,
                 &["api", "v1", "config", "instance-avatar"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_INSTANCE_AVATAR, response).await
+        Pending::empty(self, call)
     }
 
     /// Update instance logo
@@ -180,11 +166,11 @@ impl Client {
     /// - `logo_type`
     #[doc(alias = "/api/v1/config/instance-logo/{logoType}/pick")]
     #[doc(alias = "POST /api/v1/config/instance-logo/{logoType}/pick")]
-    pub async fn update_instance_logo(
+    pub fn update_instance_logo(
         &self,
         logo_type: impl Into<types::LogoTypeParam>,
         body: types::UpdateInstanceLogoBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let logo_type = logo_type.into();
         let mut call = self
             .call(
@@ -193,8 +179,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_INSTANCE_LOGO, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete instance logo
@@ -207,10 +192,10 @@ impl Client {
     /// - `logo_type`
     #[doc(alias = "/api/v1/config/instance-logo/{logoType}")]
     #[doc(alias = "DELETE /api/v1/config/instance-logo/{logoType}")]
-    pub async fn delete_instance_logo(
+    pub fn delete_instance_logo(
         &self,
         logo_type: impl Into<types::LogoTypeParam>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let logo_type = logo_type.into();
         let mut call = self
             .call(
@@ -218,8 +203,7 @@ impl Client {
                 &["api", "v1", "config", "instance-logo", &logo_type.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_INSTANCE_LOGO, response).await
+        Pending::empty(self, call)
     }
 
     /// Get instance custom homepage
@@ -227,15 +211,14 @@ impl Client {
     /// `GET /api/v1/custom-pages/homepage/instance`
     #[doc(alias = "/api/v1/custom-pages/homepage/instance")]
     #[doc(alias = "GET /api/v1/custom-pages/homepage/instance")]
-    pub async fn get_homepage(&self) -> Result<types::CustomHomepage, Error> {
+    pub fn get_homepage(&self) -> Pending<types::CustomHomepage> {
         let mut call = self
             .call(
                 &info::GET_HOMEPAGE,
                 &["api", "v1", "custom-pages", "homepage", "instance"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::CustomHomepage>(&info::GET_HOMEPAGE, response).await
+        Pending::json(self, call)
     }
 
     /// Set instance custom homepage
@@ -245,10 +228,7 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/custom-pages/homepage/instance")]
     #[doc(alias = "PUT /api/v1/custom-pages/homepage/instance")]
-    pub async fn update_homepage(
-        &self,
-        body: types::UpdateHomepageBody,
-    ) -> Result<(), Error> {
+    pub fn update_homepage(&self, body: types::UpdateHomepageBody) -> Pending<()> {
         let mut call = self
             .call(
                 &info::UPDATE_HOMEPAGE,
@@ -256,8 +236,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_HOMEPAGE, response).await
+        Pending::empty(self, call)
     }
 
     /// Pause job queue
@@ -267,11 +246,10 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/jobs/pause")]
     #[doc(alias = "POST /api/v1/jobs/pause")]
-    pub async fn pause_jobs(&self) -> Result<(), Error> {
+    pub fn pause_jobs(&self) -> Pending<()> {
         let mut call = self.call(&info::PAUSE_JOBS, &["api", "v1", "jobs", "pause"]);
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::PAUSE_JOBS, response).await
+        Pending::empty(self, call)
     }
 
     /// Resume job queue
@@ -281,11 +259,10 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/jobs/resume")]
     #[doc(alias = "POST /api/v1/jobs/resume")]
-    pub async fn resume_jobs(&self) -> Result<(), Error> {
+    pub fn resume_jobs(&self) -> Pending<()> {
         let mut call = self.call(&info::RESUME_JOBS, &["api", "v1", "jobs", "resume"]);
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::RESUME_JOBS, response).await
+        Pending::empty(self, call)
     }
 
     /// List instance jobs
@@ -335,11 +312,11 @@ impl Client {
     /// - `job_id`: The id of the job to cancel
     #[doc(alias = "/api/v1/jobs/{jobType}/{jobId}/cancel")]
     #[doc(alias = "POST /api/v1/jobs/{jobType}/{jobId}/cancel")]
-    pub async fn cancel_job(
+    pub fn cancel_job(
         &self,
         job_type: impl Into<types::JobType>,
         job_id: impl Into<String>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let job_type = job_type.into();
         let job_id = job_id.into();
         let mut call = self
@@ -355,8 +332,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::CANCEL_JOB, response).await
+        Pending::empty(self, call)
     }
 
     /// List instances following the server
@@ -398,10 +374,7 @@ impl Client {
     /// - `handle`: The remote actor handle to remove from your followers
     #[doc(alias = "/api/v1/server/followers/{handle}")]
     #[doc(alias = "DELETE /api/v1/server/followers/{handle}")]
-    pub async fn remove_server_follower(
-        &self,
-        handle: impl Into<String>,
-    ) -> Result<(), Error> {
+    pub fn remove_server_follower(&self, handle: impl Into<String>) -> Pending<()> {
         let handle = handle.into();
         let mut call = self
             .call(
@@ -409,8 +382,7 @@ impl Client {
                 &["api", "v1", "server", "followers", &handle.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::REMOVE_SERVER_FOLLOWER, response).await
+        Pending::empty(self, call)
     }
 
     /// Reject a pending follower to your server
@@ -423,10 +395,7 @@ impl Client {
     /// - `handle`: The remote actor handle to remove from your followers
     #[doc(alias = "/api/v1/server/followers/{handle}/reject")]
     #[doc(alias = "POST /api/v1/server/followers/{handle}/reject")]
-    pub async fn reject_server_follower(
-        &self,
-        handle: impl Into<String>,
-    ) -> Result<(), Error> {
+    pub fn reject_server_follower(&self, handle: impl Into<String>) -> Pending<()> {
         let handle = handle.into();
         let mut call = self
             .call(
@@ -434,8 +403,7 @@ impl Client {
                 &["api", "v1", "server", "followers", &handle.to_param(), "reject"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::REJECT_SERVER_FOLLOWER, response).await
+        Pending::empty(self, call)
     }
 
     /// Accept a pending follower to your server
@@ -448,10 +416,7 @@ impl Client {
     /// - `handle`: The remote actor handle to remove from your followers
     #[doc(alias = "/api/v1/server/followers/{handle}/accept")]
     #[doc(alias = "POST /api/v1/server/followers/{handle}/accept")]
-    pub async fn accept_server_follower(
-        &self,
-        handle: impl Into<String>,
-    ) -> Result<(), Error> {
+    pub fn accept_server_follower(&self, handle: impl Into<String>) -> Pending<()> {
         let handle = handle.into();
         let mut call = self
             .call(
@@ -459,8 +424,7 @@ impl Client {
                 &["api", "v1", "server", "followers", &handle.to_param(), "accept"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::ACCEPT_SERVER_FOLLOWER, response).await
+        Pending::empty(self, call)
     }
 
     /// List instances followed by the server
@@ -499,16 +463,12 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/server/following")]
     #[doc(alias = "POST /api/v1/server/following")]
-    pub async fn follow_actors(
-        &self,
-        body: types::FollowActorsBody,
-    ) -> Result<(), Error> {
+    pub fn follow_actors(&self, body: types::FollowActorsBody) -> Pending<()> {
         let mut call = self
             .call(&info::FOLLOW_ACTORS, &["api", "v1", "server", "following"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::FOLLOW_ACTORS, response).await
+        Pending::empty(self, call)
     }
 
     /// Unfollow an actor (PeerTube instance, channel or account)
@@ -521,10 +481,7 @@ impl Client {
     /// - `host_or_handle`: The hostOrHandle to unfollow
     #[doc(alias = "/api/v1/server/following/{hostOrHandle}")]
     #[doc(alias = "DELETE /api/v1/server/following/{hostOrHandle}")]
-    pub async fn unfollow_actor(
-        &self,
-        host_or_handle: impl Into<String>,
-    ) -> Result<(), Error> {
+    pub fn unfollow_actor(&self, host_or_handle: impl Into<String>) -> Pending<()> {
         let host_or_handle = host_or_handle.into();
         let mut call = self
             .call(
@@ -532,8 +489,7 @@ impl Client {
                 &["api", "v1", "server", "following", &host_or_handle.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::UNFOLLOW_ACTOR, response).await
+        Pending::empty(self, call)
     }
 
     /// Update a server redundancy policy
@@ -546,11 +502,11 @@ impl Client {
     /// - `host`: server domain to mirror
     #[doc(alias = "/api/v1/server/redundancy/{host}")]
     #[doc(alias = "PUT /api/v1/server/redundancy/{host}")]
-    pub async fn update_server_redundancy(
+    pub fn update_server_redundancy(
         &self,
         host: impl Into<String>,
         body: types::UpdateServerRedundancyBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let host = host.into();
         let mut call = self
             .call(
@@ -559,8 +515,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_SERVER_REDUNDANCY, response).await
+        Pending::empty(self, call)
     }
 
     /// Get instance stats
@@ -570,12 +525,11 @@ impl Client {
     /// Get instance public statistics. This endpoint is cached.
     #[doc(alias = "/api/v1/server/stats")]
     #[doc(alias = "GET /api/v1/server/stats")]
-    pub async fn get_instance_stats(&self) -> Result<types::ServerStats, Error> {
+    pub fn get_instance_stats(&self) -> Pending<types::ServerStats> {
         let mut call = self
             .call(&info::GET_INSTANCE_STATS, &["api", "v1", "server", "stats"]);
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::ServerStats>(&info::GET_INSTANCE_STATS, response).await
+        Pending::json(self, call)
     }
 
     /// Contact the instance administrators
@@ -583,16 +537,15 @@ impl Client {
     /// `POST /api/v1/server/contact`
     #[doc(alias = "/api/v1/server/contact")]
     #[doc(alias = "POST /api/v1/server/contact")]
-    pub async fn contact_administrator(
+    pub fn contact_administrator(
         &self,
         body: types::ContactAdministratorBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(&info::CONTACT_ADMINISTRATOR, &["api", "v1", "server", "contact"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::CONTACT_ADMINISTRATOR, response).await
+        Pending::empty(self, call)
     }
 
     /// Get debug information
@@ -604,11 +557,10 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/server/debug")]
     #[doc(alias = "GET /api/v1/server/debug")]
-    pub async fn get_debug(&self) -> Result<types::GetDebugResponse, Error> {
+    pub fn get_debug(&self) -> Pending<types::GetDebugResponse> {
         let mut call = self.call(&info::GET_DEBUG, &["api", "v1", "server", "debug"]);
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::GetDebugResponse>(&info::GET_DEBUG, response).await
+        Pending::json(self, call)
     }
 
     /// Run a debug command
@@ -620,10 +572,7 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/server/debug/run-command")]
     #[doc(alias = "POST /api/v1/server/debug/run-command")]
-    pub async fn run_debug_command(
-        &self,
-        body: types::RunDebugCommandBody,
-    ) -> Result<(), Error> {
+    pub fn run_debug_command(&self, body: types::RunDebugCommandBody) -> Pending<()> {
         let mut call = self
             .call(
                 &info::RUN_DEBUG_COMMAND,
@@ -631,8 +580,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::RUN_DEBUG_COMMAND, response).await
+        Pending::empty(self, call)
     }
 
     /// Send client log
@@ -640,16 +588,12 @@ impl Client {
     /// `POST /api/v1/server/logs/client`
     #[doc(alias = "/api/v1/server/logs/client")]
     #[doc(alias = "POST /api/v1/server/logs/client")]
-    pub async fn send_client_log(
-        &self,
-        body: types::SendClientLog,
-    ) -> Result<(), Error> {
+    pub fn send_client_log(&self, body: types::SendClientLog) -> Pending<()> {
         let mut call = self
             .call(&info::SEND_CLIENT_LOG, &["api", "v1", "server", "logs", "client"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::SEND_CLIENT_LOG, response).await
+        Pending::empty(self, call)
     }
 
     /// Get instance logs
@@ -770,16 +714,12 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/plugins/install")]
     #[doc(alias = "POST /api/v1/plugins/install")]
-    pub async fn install_plugin(
-        &self,
-        body: types::InstallPluginBody,
-    ) -> Result<(), Error> {
+    pub fn install_plugin(&self, body: types::InstallPluginBody) -> Pending<()> {
         let mut call = self
             .call(&info::INSTALL_PLUGIN, &["api", "v1", "plugins", "install"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::INSTALL_PLUGIN, response).await
+        Pending::empty(self, call)
     }
 
     /// Update a plugin
@@ -789,16 +729,12 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/plugins/update")]
     #[doc(alias = "POST /api/v1/plugins/update")]
-    pub async fn update_plugin(
-        &self,
-        body: types::UpdatePluginBody,
-    ) -> Result<(), Error> {
+    pub fn update_plugin(&self, body: types::UpdatePluginBody) -> Pending<()> {
         let mut call = self
             .call(&info::UPDATE_PLUGIN, &["api", "v1", "plugins", "update"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_PLUGIN, response).await
+        Pending::empty(self, call)
     }
 
     /// Uninstall a plugin
@@ -808,16 +744,12 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/plugins/uninstall")]
     #[doc(alias = "POST /api/v1/plugins/uninstall")]
-    pub async fn uninstall_plugin(
-        &self,
-        body: types::UninstallPluginBody,
-    ) -> Result<(), Error> {
+    pub fn uninstall_plugin(&self, body: types::UninstallPluginBody) -> Pending<()> {
         let mut call = self
             .call(&info::UNINSTALL_PLUGIN, &["api", "v1", "plugins", "uninstall"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UNINSTALL_PLUGIN, response).await
+        Pending::empty(self, call)
     }
 
     /// Get a plugin
@@ -830,16 +762,12 @@ impl Client {
     /// - `npm_name`: name of the plugin/theme on npmjs.com or in its package.json
     #[doc(alias = "/api/v1/plugins/{npmName}")]
     #[doc(alias = "GET /api/v1/plugins/{npmName}")]
-    pub async fn get_plugin(
-        &self,
-        npm_name: impl Into<String>,
-    ) -> Result<types::Plugin, Error> {
+    pub fn get_plugin(&self, npm_name: impl Into<String>) -> Pending<types::Plugin> {
         let npm_name = npm_name.into();
         let mut call = self
             .call(&info::GET_PLUGIN, &["api", "v1", "plugins", &npm_name.to_param()]);
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::Plugin>(&info::GET_PLUGIN, response).await
+        Pending::json(self, call)
     }
 
     /// Set a plugin's settings
@@ -852,11 +780,11 @@ impl Client {
     /// - `npm_name`: name of the plugin/theme on npmjs.com or in its package.json
     #[doc(alias = "/api/v1/plugins/{npmName}/settings")]
     #[doc(alias = "PUT /api/v1/plugins/{npmName}/settings")]
-    pub async fn update_plugin_settings(
+    pub fn update_plugin_settings(
         &self,
         npm_name: impl Into<String>,
         body: types::UpdatePluginSettingsBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let npm_name = npm_name.into();
         let mut call = self
             .call(
@@ -865,8 +793,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_PLUGIN_SETTINGS, response).await
+        Pending::empty(self, call)
     }
 
     /// Get a plugin's public settings
@@ -877,10 +804,10 @@ impl Client {
     /// - `npm_name`: name of the plugin/theme on npmjs.com or in its package.json
     #[doc(alias = "/api/v1/plugins/{npmName}/public-settings")]
     #[doc(alias = "GET /api/v1/plugins/{npmName}/public-settings")]
-    pub async fn get_plugin_public_settings(
+    pub fn get_plugin_public_settings(
         &self,
         npm_name: impl Into<String>,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+    ) -> Pending<serde_json::Map<String, serde_json::Value>> {
         let npm_name = npm_name.into();
         let mut call = self
             .call(
@@ -888,11 +815,7 @@ impl Client {
                 &["api", "v1", "plugins", &npm_name.to_param(), "public-settings"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            serde_json::Map<String, serde_json::Value>,
-        >(&info::GET_PLUGIN_PUBLIC_SETTINGS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Get a plugin's registered settings
@@ -905,10 +828,10 @@ impl Client {
     /// - `npm_name`: name of the plugin/theme on npmjs.com or in its package.json
     #[doc(alias = "/api/v1/plugins/{npmName}/registered-settings")]
     #[doc(alias = "GET /api/v1/plugins/{npmName}/registered-settings")]
-    pub async fn get_plugin_registered_settings(
+    pub fn get_plugin_registered_settings(
         &self,
         npm_name: impl Into<String>,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+    ) -> Pending<serde_json::Map<String, serde_json::Value>> {
         let npm_name = npm_name.into();
         let mut call = self
             .call(
@@ -916,11 +839,7 @@ impl Client {
                 &["api", "v1", "plugins", &npm_name.to_param(), "registered-settings"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            serde_json::Map<String, serde_json::Value>,
-        >(&info::GET_PLUGIN_REGISTERED_SETTINGS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Create playback metrics
@@ -930,16 +849,15 @@ impl Client {
     /// These metrics are exposed by OpenTelemetry metrics exporter if enabled.
     #[doc(alias = "/api/v1/metrics/playback")]
     #[doc(alias = "POST /api/v1/metrics/playback")]
-    pub async fn create_playback_metrics(
+    pub fn create_playback_metrics(
         &self,
         body: types::PlaybackMetricCreate,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(&info::CREATE_PLAYBACK_METRICS, &["api", "v1", "metrics", "playback"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::CREATE_PLAYBACK_METRICS, response).await
+        Pending::empty(self, call)
     }
 
     /// Update client language
@@ -950,10 +868,10 @@ impl Client {
     #[doc(alias = "/api/v1/client-config/update-language")]
     #[doc(alias = "POST /api/v1/client-config/update-language")]
     #[deprecated]
-    pub async fn update_client_language(
+    pub fn update_client_language(
         &self,
         body: types::UpdateClientLanguageBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::UPDATE_CLIENT_LANGUAGE,
@@ -961,8 +879,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_CLIENT_LANGUAGE, response).await
+        Pending::empty(self, call)
     }
 
     /// Update client language
@@ -972,10 +889,10 @@ impl Client {
     /// Set a cookie so that the next time the client refreshes the HTML of the web interface, PeerTube uses the selected language.
     #[doc(alias = "/api/v1/client-config/update-interface-language")]
     #[doc(alias = "POST /api/v1/client-config/update-interface-language")]
-    pub async fn update_client_interface_language(
+    pub fn update_client_interface_language(
         &self,
         body: types::UpdateClientInterfaceLanguageBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::UPDATE_CLIENT_INTERFACE_LANGUAGE,
@@ -983,8 +900,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_CLIENT_INTERFACE_LANGUAGE, response).await
+        Pending::empty(self, call)
     }
 }
 
@@ -1038,7 +954,7 @@ impl ListJobs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListJobsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListJobsResponse> {
         let mut call = self
             .client
             .call(&info::LIST_JOBS, &["api", "v1", "jobs", &self.state.to_param()]);
@@ -1047,8 +963,7 @@ impl ListJobs {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<types::ListJobsResponse>(&info::LIST_JOBS, response).await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1058,16 +973,13 @@ impl ListJobs {
     pub fn stream(self) -> crate::ItemStream<types::Job> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_JOBS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1078,7 +990,7 @@ impl IntoFuture for ListJobs {
     type IntoFuture = Pending<types::ListJobsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1140,7 +1052,7 @@ impl ListServerFollowers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListServerFollowersResponse, Error> {
+    pub fn send(self) -> Pending<types::ListServerFollowersResponse> {
         let mut call = self
             .client
             .call(&info::LIST_SERVER_FOLLOWERS, &["api", "v1", "server", "followers"]);
@@ -1150,11 +1062,7 @@ impl ListServerFollowers {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListServerFollowersResponse,
-        >(&info::LIST_SERVER_FOLLOWERS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1164,16 +1072,13 @@ impl ListServerFollowers {
     pub fn stream(self) -> crate::ItemStream<types::Follow> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_SERVER_FOLLOWERS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1184,7 +1089,7 @@ impl IntoFuture for ListServerFollowers {
     type IntoFuture = Pending<types::ListServerFollowersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1246,7 +1151,7 @@ impl ListServerFollowing {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListServerFollowingResponse, Error> {
+    pub fn send(self) -> Pending<types::ListServerFollowingResponse> {
         let mut call = self
             .client
             .call(&info::LIST_SERVER_FOLLOWING, &["api", "v1", "server", "following"]);
@@ -1256,11 +1161,7 @@ impl ListServerFollowing {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListServerFollowingResponse,
-        >(&info::LIST_SERVER_FOLLOWING, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1270,16 +1171,13 @@ impl ListServerFollowing {
     pub fn stream(self) -> crate::ItemStream<types::Follow> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_SERVER_FOLLOWING,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1290,7 +1188,7 @@ impl IntoFuture for ListServerFollowing {
     type IntoFuture = Pending<types::ListServerFollowingResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1334,7 +1232,7 @@ impl GetInstanceLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<String>, Error> {
+    pub fn send(self) -> Pending<Vec<String>> {
         let mut call = self
             .client
             .call(&info::GET_INSTANCE_LOGS, &["api", "v1", "server", "logs"]);
@@ -1343,8 +1241,7 @@ impl GetInstanceLogs {
         call.query_opt("endDate", &self.end_date);
         call.query_opt("level", &self.level);
         call.query_list_opt("tagsOneOf", &self.tags_one_of, QueryStyle::Exploded);
-        let response = self.client.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_INSTANCE_LOGS, response).await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -1354,7 +1251,7 @@ impl IntoFuture for GetInstanceLogs {
     type IntoFuture = Pending<Vec<String>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1377,7 +1274,7 @@ impl GetInstanceAuditLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<String>, Error> {
+    pub fn send(self) -> Pending<Vec<String>> {
         let mut call = self
             .client
             .call(
@@ -1387,8 +1284,7 @@ impl GetInstanceAuditLogs {
         call.accept("application/json");
         call.query("startDate", &self.start_date);
         call.query_opt("endDate", &self.end_date);
-        let response = self.client.send(call).await?;
-        response::json::<Vec<String>>(&info::GET_INSTANCE_AUDIT_LOGS, response).await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -1398,7 +1294,7 @@ impl IntoFuture for GetInstanceAuditLogs {
     type IntoFuture = Pending<Vec<String>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1460,7 +1356,7 @@ impl ListPlugins {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::PluginResponse, Error> {
+    pub fn send(self) -> Pending<types::PluginResponse> {
         let mut call = self.client.call(&info::LIST_PLUGINS, &["api", "v1", "plugins"]);
         call.accept("application/json");
         call.query_opt("pluginType", &self.plugin_type);
@@ -1468,8 +1364,7 @@ impl ListPlugins {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<types::PluginResponse>(&info::LIST_PLUGINS, response).await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1479,16 +1374,13 @@ impl ListPlugins {
     pub fn stream(self) -> crate::ItemStream<types::Plugin> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_PLUGINS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1499,7 +1391,7 @@ impl IntoFuture for ListPlugins {
     type IntoFuture = Pending<types::PluginResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1570,7 +1462,7 @@ impl ListAvailablePlugins {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::PluginResponse, Error> {
+    pub fn send(self) -> Pending<types::PluginResponse> {
         let mut call = self
             .client
             .call(&info::LIST_AVAILABLE_PLUGINS, &["api", "v1", "plugins", "available"]);
@@ -1581,9 +1473,7 @@ impl ListAvailablePlugins {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<types::PluginResponse>(&info::LIST_AVAILABLE_PLUGINS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1593,16 +1483,13 @@ impl ListAvailablePlugins {
     pub fn stream(self) -> crate::ItemStream<types::Plugin> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_AVAILABLE_PLUGINS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1613,6 +1500,6 @@ impl IntoFuture for ListAvailablePlugins {
     type IntoFuture = Pending<types::PluginResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

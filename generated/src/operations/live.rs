@@ -5,10 +5,9 @@
 //! The operations of the Live group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
+use crate::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::operation_info as info;
-use crate::runtime::response;
 use crate::{Client, Error, types};
 
 /// # Live
@@ -22,15 +21,14 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/videos/live")]
     #[doc(alias = "POST /api/v1/videos/live")]
-    pub async fn create_live(
+    pub fn create_live(
         &self,
         body: types::CreateLiveBody,
-    ) -> Result<types::VideoUploadResponse, Error> {
+    ) -> Pending<types::VideoUploadResponse> {
         let mut call = self.call(&info::CREATE_LIVE, &["api", "v1", "videos", "live"]);
         call.accept("application/json");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::json::<types::VideoUploadResponse>(&info::CREATE_LIVE, response).await
+        Pending::json(self, call)
     }
 
     /// Get information about a live
@@ -43,16 +41,15 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/live/{id}")]
     #[doc(alias = "GET /api/v1/videos/live/{id}")]
-    pub async fn get_live(
+    pub fn get_live(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> Result<types::LiveVideoResponse, Error> {
+    ) -> Pending<types::LiveVideoResponse> {
         let id = id.into();
         let mut call = self
             .call(&info::GET_LIVE, &["api", "v1", "videos", "live", &id.to_param()]);
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::LiveVideoResponse>(&info::GET_LIVE, response).await
+        Pending::json(self, call)
     }
 
     /// Update information about a live
@@ -65,18 +62,17 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/live/{id}")]
     #[doc(alias = "PUT /api/v1/videos/live/{id}")]
-    pub async fn update_live(
+    pub fn update_live(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::LiveVideoUpdate,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(&info::UPDATE_LIVE, &["api", "v1", "videos", "live", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_LIVE, response).await
+        Pending::empty(self, call)
     }
 
     /// List live sessions
@@ -148,7 +144,7 @@ impl ListLiveSessions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListLiveSessionsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListLiveSessionsResponse> {
         let mut call = self
             .client
             .call(
@@ -157,11 +153,7 @@ impl ListLiveSessions {
             );
         call.accept("application/json");
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListLiveSessionsResponse,
-        >(&info::LIST_LIVE_SESSIONS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -171,7 +163,7 @@ impl IntoFuture for ListLiveSessions {
     type IntoFuture = Pending<types::ListLiveSessionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -194,7 +186,7 @@ impl GetLiveSession {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::LiveVideoSessionResponse, Error> {
+    pub fn send(self) -> Pending<types::LiveVideoSessionResponse> {
         let mut call = self
             .client
             .call(
@@ -203,11 +195,7 @@ impl GetLiveSession {
             );
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::LiveVideoSessionResponse,
-        >(&info::GET_LIVE_SESSION, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -217,6 +205,6 @@ impl IntoFuture for GetLiveSession {
     type IntoFuture = Pending<types::LiveVideoSessionResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -5,11 +5,10 @@
 //! The operations of the Moderation group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
+use crate::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::call::QueryStyle;
 use crate::operation_info as info;
-use crate::runtime::response;
 use crate::{Client, Error, types};
 
 /// # Moderation
@@ -89,15 +88,14 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/abuses")]
     #[doc(alias = "POST /api/v1/abuses")]
-    pub async fn report_abuse(
+    pub fn report_abuse(
         &self,
         body: types::ReportAbuseBody,
-    ) -> Result<types::ReportAbuseResponse, Error> {
+    ) -> Pending<types::ReportAbuseResponse> {
         let mut call = self.call(&info::REPORT_ABUSE, &["api", "v1", "abuses"]);
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<types::ReportAbuseResponse>(&info::REPORT_ABUSE, response).await
+        Pending::json(self, call)
     }
 
     /// Update an abuse
@@ -110,17 +108,16 @@ impl Client {
     /// - `abuse_id`: Abuse id
     #[doc(alias = "/api/v1/abuses/{abuseId}")]
     #[doc(alias = "PUT /api/v1/abuses/{abuseId}")]
-    pub async fn update_abuse(
+    pub fn update_abuse(
         &self,
         abuse_id: types::Id,
         body: types::UpdateAbuseBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(&info::UPDATE_ABUSE, &["api", "v1", "abuses", &abuse_id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_ABUSE, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete an abuse
@@ -133,12 +130,11 @@ impl Client {
     /// - `abuse_id`: Abuse id
     #[doc(alias = "/api/v1/abuses/{abuseId}")]
     #[doc(alias = "DELETE /api/v1/abuses/{abuseId}")]
-    pub async fn delete_abuse(&self, abuse_id: types::Id) -> Result<(), Error> {
+    pub fn delete_abuse(&self, abuse_id: types::Id) -> Pending<()> {
         let mut call = self
             .call(&info::DELETE_ABUSE, &["api", "v1", "abuses", &abuse_id.to_param()]);
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_ABUSE, response).await
+        Pending::empty(self, call)
     }
 
     /// List messages of an abuse
@@ -151,21 +147,17 @@ impl Client {
     /// - `abuse_id`: Abuse id
     #[doc(alias = "/api/v1/abuses/{abuseId}/messages")]
     #[doc(alias = "GET /api/v1/abuses/{abuseId}/messages")]
-    pub async fn list_abuse_messages(
+    pub fn list_abuse_messages(
         &self,
         abuse_id: types::Id,
-    ) -> Result<types::ListAbuseMessagesResponse, Error> {
+    ) -> Pending<types::ListAbuseMessagesResponse> {
         let mut call = self
             .call(
                 &info::LIST_ABUSE_MESSAGES,
                 &["api", "v1", "abuses", &abuse_id.to_param(), "messages"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::ListAbuseMessagesResponse,
-        >(&info::LIST_ABUSE_MESSAGES, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Add message to an abuse
@@ -178,11 +170,11 @@ impl Client {
     /// - `abuse_id`: Abuse id
     #[doc(alias = "/api/v1/abuses/{abuseId}/messages")]
     #[doc(alias = "POST /api/v1/abuses/{abuseId}/messages")]
-    pub async fn add_abuse_message(
+    pub fn add_abuse_message(
         &self,
         abuse_id: types::Id,
         body: types::AddAbuseMessageBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::ADD_ABUSE_MESSAGE,
@@ -190,8 +182,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::ADD_ABUSE_MESSAGE, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete an abuse message
@@ -205,11 +196,11 @@ impl Client {
     /// - `abuse_message_id`: Abuse message id
     #[doc(alias = "/api/v1/abuses/{abuseId}/messages/{abuseMessageId}")]
     #[doc(alias = "DELETE /api/v1/abuses/{abuseId}/messages/{abuseMessageId}")]
-    pub async fn delete_abuse_message(
+    pub fn delete_abuse_message(
         &self,
         abuse_id: types::Id,
         abuse_message_id: types::Id,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DELETE_ABUSE_MESSAGE,
@@ -223,8 +214,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_ABUSE_MESSAGE, response).await
+        Pending::empty(self, call)
     }
 
     /// Block a video
@@ -237,11 +227,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/blacklist")]
     #[doc(alias = "POST /api/v1/videos/{id}/blacklist")]
-    pub async fn block_video(
+    pub fn block_video(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::VideoBlacklistCreate,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -250,8 +240,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::BLOCK_VIDEO, response).await
+        Pending::empty(self, call)
     }
 
     /// Update a video block
@@ -264,11 +253,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/blacklist")]
     #[doc(alias = "PUT /api/v1/videos/{id}/blacklist")]
-    pub async fn update_video_block(
+    pub fn update_video_block(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::VideoBlacklistUpdate,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -277,8 +266,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_VIDEO_BLOCK, response).await
+        Pending::empty(self, call)
     }
 
     /// Unblock a video by its id
@@ -291,10 +279,7 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/blacklist")]
     #[doc(alias = "DELETE /api/v1/videos/{id}/blacklist")]
-    pub async fn unblock_video(
-        &self,
-        id: impl Into<types::IdOrUUID>,
-    ) -> Result<(), Error> {
+    pub fn unblock_video(&self, id: impl Into<types::IdOrUUID>) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -302,8 +287,7 @@ impl Client {
                 &["api", "v1", "videos", &id.to_param(), "blacklist"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::UNBLOCK_VIDEO, response).await
+        Pending::empty(self, call)
     }
 
     /// List video blocks
@@ -393,10 +377,7 @@ impl Client {
     /// Requires authentication, with the role `user`.
     #[doc(alias = "/api/v1/users/me/blocklist/accounts")]
     #[doc(alias = "POST /api/v1/users/me/blocklist/accounts")]
-    pub async fn block_account(
-        &self,
-        body: types::BlockAccountBody,
-    ) -> Result<(), Error> {
+    pub fn block_account(&self, body: types::BlockAccountBody) -> Pending<()> {
         let mut call = self
             .call(
                 &info::BLOCK_ACCOUNT,
@@ -404,8 +385,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::BLOCK_ACCOUNT, response).await
+        Pending::empty(self, call)
     }
 
     /// Unblock an account by my account
@@ -420,10 +400,7 @@ impl Client {
     /// - `account_name`: Account name to unblock (format: name@host)
     #[doc(alias = "/api/v1/users/me/blocklist/accounts/{accountName}")]
     #[doc(alias = "DELETE /api/v1/users/me/blocklist/accounts/{accountName}")]
-    pub async fn unblock_account(
-        &self,
-        account_name: impl Into<String>,
-    ) -> Result<(), Error> {
+    pub fn unblock_account(&self, account_name: impl Into<String>) -> Pending<()> {
         let account_name = account_name.into();
         let mut call = self
             .call(
@@ -439,8 +416,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::UNBLOCK_ACCOUNT, response).await
+        Pending::empty(self, call)
     }
 
     /// List servers blocked by my account
@@ -484,7 +460,7 @@ impl Client {
     /// Requires authentication, with the role `user`.
     #[doc(alias = "/api/v1/users/me/blocklist/servers")]
     #[doc(alias = "POST /api/v1/users/me/blocklist/servers")]
-    pub async fn block_server(&self, body: types::BlockServerBody) -> Result<(), Error> {
+    pub fn block_server(&self, body: types::BlockServerBody) -> Pending<()> {
         let mut call = self
             .call(
                 &info::BLOCK_SERVER,
@@ -492,8 +468,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::BLOCK_SERVER, response).await
+        Pending::empty(self, call)
     }
 
     /// Unblock a server by my account
@@ -508,7 +483,7 @@ impl Client {
     /// - `host`: Server host to unblock
     #[doc(alias = "/api/v1/users/me/blocklist/servers/{host}")]
     #[doc(alias = "DELETE /api/v1/users/me/blocklist/servers/{host}")]
-    pub async fn unblock_server(&self, host: impl Into<String>) -> Result<(), Error> {
+    pub fn unblock_server(&self, host: impl Into<String>) -> Pending<()> {
         let host = host.into();
         let mut call = self
             .call(
@@ -516,8 +491,7 @@ impl Client {
                 &["api", "v1", "users", "me", "blocklist", "servers", &host.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::UNBLOCK_SERVER, response).await
+        Pending::empty(self, call)
     }
 
     /// List blocked accounts by server
@@ -557,10 +531,10 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/server/blocklist/accounts")]
     #[doc(alias = "POST /api/v1/server/blocklist/accounts")]
-    pub async fn block_account_for_server(
+    pub fn block_account_for_server(
         &self,
         body: types::BlockAccountForServerBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::BLOCK_ACCOUNT_FOR_SERVER,
@@ -568,8 +542,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::BLOCK_ACCOUNT_FOR_SERVER, response).await
+        Pending::empty(self, call)
     }
 
     /// Unblock an account by server
@@ -582,10 +555,10 @@ impl Client {
     /// - `account_name`: account to unblock, in the form `username@domain`
     #[doc(alias = "/api/v1/server/blocklist/accounts/{accountName}")]
     #[doc(alias = "DELETE /api/v1/server/blocklist/accounts/{accountName}")]
-    pub async fn unblock_account_for_server(
+    pub fn unblock_account_for_server(
         &self,
         account_name: impl Into<String>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let account_name = account_name.into();
         let mut call = self
             .call(
@@ -600,8 +573,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::UNBLOCK_ACCOUNT_FOR_SERVER, response).await
+        Pending::empty(self, call)
     }
 
     /// List blocked servers by server
@@ -641,10 +613,10 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/server/blocklist/servers")]
     #[doc(alias = "POST /api/v1/server/blocklist/servers")]
-    pub async fn block_server_for_server(
+    pub fn block_server_for_server(
         &self,
         body: types::BlockServerForServerBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::BLOCK_SERVER_FOR_SERVER,
@@ -652,8 +624,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::BLOCK_SERVER_FOR_SERVER, response).await
+        Pending::empty(self, call)
     }
 
     /// Unblock a server by server
@@ -666,10 +637,7 @@ impl Client {
     /// - `host`: server domain to unblock
     #[doc(alias = "/api/v1/server/blocklist/servers/{host}")]
     #[doc(alias = "DELETE /api/v1/server/blocklist/servers/{host}")]
-    pub async fn unblock_server_for_server(
-        &self,
-        host: impl Into<String>,
-    ) -> Result<(), Error> {
+    pub fn unblock_server_for_server(&self, host: impl Into<String>) -> Pending<()> {
         let host = host.into();
         let mut call = self
             .call(
@@ -677,8 +645,7 @@ impl Client {
                 &["api", "v1", "server", "blocklist", "servers", &host.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::UNBLOCK_SERVER_FOR_SERVER, response).await
+        Pending::empty(self, call)
     }
 
     /// List server blocklist subscriptions
@@ -720,10 +687,10 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/server/blocklist/subscriptions")]
     #[doc(alias = "POST /api/v1/server/blocklist/subscriptions")]
-    pub async fn add_server_blocklist_subscription(
+    pub fn add_server_blocklist_subscription(
         &self,
         body: types::AddServerBlocklistSubscriptionBody,
-    ) -> Result<types::BlocklistSubscription, Error> {
+    ) -> Pending<types::BlocklistSubscription> {
         let mut call = self
             .call(
                 &info::ADD_SERVER_BLOCKLIST_SUBSCRIPTION,
@@ -731,11 +698,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::BlocklistSubscription,
-        >(&info::ADD_SERVER_BLOCKLIST_SUBSCRIPTION, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Delete a server blocklist subscription
@@ -748,18 +711,14 @@ impl Client {
     /// - `id`
     #[doc(alias = "/api/v1/server/blocklist/subscriptions/{id}")]
     #[doc(alias = "DELETE /api/v1/server/blocklist/subscriptions/{id}")]
-    pub async fn delete_server_blocklist_subscription(
-        &self,
-        id: i64,
-    ) -> Result<(), Error> {
+    pub fn delete_server_blocklist_subscription(&self, id: i64) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DELETE_SERVER_BLOCKLIST_SUBSCRIPTION,
                 &["api", "v1", "server", "blocklist", "subscriptions", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_SERVER_BLOCKLIST_SUBSCRIPTION, response).await
+        Pending::empty(self, call)
     }
 
     /// List publicly shared server blocklist log entries
@@ -770,10 +729,10 @@ impl Client {
     /// - `start_date`
     #[doc(alias = "/api/v1/server/blocklist/public-log")]
     #[doc(alias = "GET /api/v1/server/blocklist/public-log")]
-    pub async fn list_server_blocklist_log(
+    pub fn list_server_blocklist_log(
         &self,
         start_date: chrono::DateTime<chrono::Utc>,
-    ) -> Result<types::AutoMuteList, Error> {
+    ) -> Pending<types::AutoMuteList> {
         let mut call = self
             .call(
                 &info::LIST_SERVER_BLOCKLIST_LOG,
@@ -781,9 +740,7 @@ impl Client {
             );
         call.accept("application/json");
         call.query("startDate", &start_date);
-        let response = self.send(call).await?;
-        response::json::<types::AutoMuteList>(&info::LIST_SERVER_BLOCKLIST_LOG, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Get account auto tag policies on comments
@@ -798,10 +755,10 @@ impl Client {
     /// - `account_name`: account name to get auto tag policies
     #[doc(alias = "/api/v1/automatic-tags/policies/accounts/{accountName}/comments")]
     #[doc(alias = "GET /api/v1/automatic-tags/policies/accounts/{accountName}/comments")]
-    pub async fn get_account_comment_auto_tag_policies(
+    pub fn get_account_comment_auto_tag_policies(
         &self,
         account_name: impl Into<String>,
-    ) -> Result<types::CommentAutoTagPolicies, Error> {
+    ) -> Pending<types::CommentAutoTagPolicies> {
         let account_name = account_name.into();
         let mut call = self
             .call(
@@ -817,11 +774,7 @@ impl Client {
                 ],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::CommentAutoTagPolicies,
-        >(&info::GET_ACCOUNT_COMMENT_AUTO_TAG_POLICIES, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Update account auto tag policies on comments
@@ -836,11 +789,11 @@ impl Client {
     /// - `account_name`: account name to update auto tag policies
     #[doc(alias = "/api/v1/automatic-tags/policies/accounts/{accountName}/comments")]
     #[doc(alias = "PUT /api/v1/automatic-tags/policies/accounts/{accountName}/comments")]
-    pub async fn update_account_comment_auto_tag_policies(
+    pub fn update_account_comment_auto_tag_policies(
         &self,
         account_name: impl Into<String>,
         body: types::UpdateAccountCommentAutoTagPoliciesBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let account_name = account_name.into();
         let mut call = self
             .call(
@@ -857,8 +810,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_ACCOUNT_COMMENT_AUTO_TAG_POLICIES, response).await
+        Pending::empty(self, call)
     }
 
     /// Get account available auto tags
@@ -873,10 +825,10 @@ impl Client {
     /// - `account_name`: account name to get auto tag policies
     #[doc(alias = "/api/v1/automatic-tags/accounts/{accountName}/available")]
     #[doc(alias = "GET /api/v1/automatic-tags/accounts/{accountName}/available")]
-    pub async fn get_account_available_auto_tags(
+    pub fn get_account_available_auto_tags(
         &self,
         account_name: impl Into<String>,
-    ) -> Result<types::AutomaticTagAvailable, Error> {
+    ) -> Pending<types::AutomaticTagAvailable> {
         let account_name = account_name.into();
         let mut call = self
             .call(
@@ -891,11 +843,7 @@ impl Client {
                 ],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::AutomaticTagAvailable,
-        >(&info::GET_ACCOUNT_AVAILABLE_AUTO_TAGS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Get server available auto tags
@@ -907,20 +855,16 @@ impl Client {
     /// Requires authentication, with the role `admin` or `moderator`.
     #[doc(alias = "/api/v1/automatic-tags/server/available")]
     #[doc(alias = "GET /api/v1/automatic-tags/server/available")]
-    pub async fn get_server_available_auto_tags(
+    pub fn get_server_available_auto_tags(
         &self,
-    ) -> Result<types::AutomaticTagAvailable, Error> {
+    ) -> Pending<types::AutomaticTagAvailable> {
         let mut call = self
             .call(
                 &info::GET_SERVER_AVAILABLE_AUTO_TAGS,
                 &["api", "v1", "automatic-tags", "server", "available"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::AutomaticTagAvailable,
-        >(&info::GET_SERVER_AVAILABLE_AUTO_TAGS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Get server auto tag policies for videos
@@ -932,20 +876,16 @@ impl Client {
     /// Requires authentication, with the role `admin` or `moderator`.
     #[doc(alias = "/api/v1/automatic-tags/policies/server/videos")]
     #[doc(alias = "GET /api/v1/automatic-tags/policies/server/videos")]
-    pub async fn get_server_video_auto_tag_policies(
+    pub fn get_server_video_auto_tag_policies(
         &self,
-    ) -> Result<types::VideoAutoTagPolicies, Error> {
+    ) -> Pending<types::VideoAutoTagPolicies> {
         let mut call = self
             .call(
                 &info::GET_SERVER_VIDEO_AUTO_TAG_POLICIES,
                 &["api", "v1", "automatic-tags", "policies", "server", "videos"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::VideoAutoTagPolicies,
-        >(&info::GET_SERVER_VIDEO_AUTO_TAG_POLICIES, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Update server auto tag policies for videos
@@ -957,10 +897,10 @@ impl Client {
     /// Requires authentication, with the role `admin` or `moderator`.
     #[doc(alias = "/api/v1/automatic-tags/policies/server/videos")]
     #[doc(alias = "PUT /api/v1/automatic-tags/policies/server/videos")]
-    pub async fn update_server_video_auto_tag_policies(
+    pub fn update_server_video_auto_tag_policies(
         &self,
         body: types::UpdateServerVideoAutoTagPoliciesBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::UPDATE_SERVER_VIDEO_AUTO_TAG_POLICIES,
@@ -968,8 +908,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_SERVER_VIDEO_AUTO_TAG_POLICIES, response).await
+        Pending::empty(self, call)
     }
 
     /// List account watched words
@@ -984,10 +923,10 @@ impl Client {
     /// - `account_name`: account name to list watched words
     #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/lists")]
     #[doc(alias = "GET /api/v1/watched-words/accounts/{accountName}/lists")]
-    pub async fn list_account_watched_word_lists(
+    pub fn list_account_watched_word_lists(
         &self,
         account_name: impl Into<String>,
-    ) -> Result<types::ListAccountWatchedWordListsResponse, Error> {
+    ) -> Pending<types::ListAccountWatchedWordListsResponse> {
         let account_name = account_name.into();
         let mut call = self
             .call(
@@ -1002,11 +941,7 @@ impl Client {
                 ],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::ListAccountWatchedWordListsResponse,
-        >(&info::LIST_ACCOUNT_WATCHED_WORD_LISTS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Add account watched words
@@ -1021,11 +956,11 @@ impl Client {
     /// - `account_name`
     #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/lists")]
     #[doc(alias = "POST /api/v1/watched-words/accounts/{accountName}/lists")]
-    pub async fn create_account_watched_word_list(
+    pub fn create_account_watched_word_list(
         &self,
         account_name: impl Into<String>,
         body: types::CreateAccountWatchedWordListBody,
-    ) -> Result<types::CreateAccountWatchedWordListResponse, Error> {
+    ) -> Pending<types::CreateAccountWatchedWordListResponse> {
         let account_name = account_name.into();
         let mut call = self
             .call(
@@ -1041,11 +976,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::CreateAccountWatchedWordListResponse,
-        >(&info::CREATE_ACCOUNT_WATCHED_WORD_LIST, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Update account watched words
@@ -1061,12 +992,12 @@ impl Client {
     /// - `list_id`: list of watched words to update
     #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/lists/{listId}")]
     #[doc(alias = "PUT /api/v1/watched-words/accounts/{accountName}/lists/{listId}")]
-    pub async fn update_account_watched_word_list(
+    pub fn update_account_watched_word_list(
         &self,
         account_name: impl Into<String>,
         list_id: impl Into<String>,
         body: types::UpdateAccountWatchedWordListBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let account_name = account_name.into();
         let list_id = list_id.into();
         let mut call = self
@@ -1084,8 +1015,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_ACCOUNT_WATCHED_WORD_LIST, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete account watched words
@@ -1101,11 +1031,11 @@ impl Client {
     /// - `list_id`: list of watched words to delete
     #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/lists/{listId}")]
     #[doc(alias = "DELETE /api/v1/watched-words/accounts/{accountName}/lists/{listId}")]
-    pub async fn delete_account_watched_word_list(
+    pub fn delete_account_watched_word_list(
         &self,
         account_name: impl Into<String>,
         list_id: impl Into<String>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let account_name = account_name.into();
         let list_id = list_id.into();
         let mut call = self
@@ -1122,8 +1052,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_ACCOUNT_WATCHED_WORD_LIST, response).await
+        Pending::empty(self, call)
     }
 
     /// List server watched words
@@ -1135,20 +1064,16 @@ impl Client {
     /// Requires authentication, with the role `admin` or `moderator`.
     #[doc(alias = "/api/v1/watched-words/server/lists")]
     #[doc(alias = "GET /api/v1/watched-words/server/lists")]
-    pub async fn list_server_watched_word_lists(
+    pub fn list_server_watched_word_lists(
         &self,
-    ) -> Result<types::ListServerWatchedWordListsResponse, Error> {
+    ) -> Pending<types::ListServerWatchedWordListsResponse> {
         let mut call = self
             .call(
                 &info::LIST_SERVER_WATCHED_WORD_LISTS,
                 &["api", "v1", "watched-words", "server", "lists"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::ListServerWatchedWordListsResponse,
-        >(&info::LIST_SERVER_WATCHED_WORD_LISTS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Add server watched words
@@ -1160,10 +1085,10 @@ impl Client {
     /// Requires authentication, with the role `admin` or `moderator`.
     #[doc(alias = "/api/v1/watched-words/server/lists")]
     #[doc(alias = "POST /api/v1/watched-words/server/lists")]
-    pub async fn create_server_watched_word_list(
+    pub fn create_server_watched_word_list(
         &self,
         body: types::CreateServerWatchedWordListBody,
-    ) -> Result<types::CreateServerWatchedWordListResponse, Error> {
+    ) -> Pending<types::CreateServerWatchedWordListResponse> {
         let mut call = self
             .call(
                 &info::CREATE_SERVER_WATCHED_WORD_LIST,
@@ -1171,11 +1096,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::CreateServerWatchedWordListResponse,
-        >(&info::CREATE_SERVER_WATCHED_WORD_LIST, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Update server watched words
@@ -1190,11 +1111,11 @@ impl Client {
     /// - `list_id`: list of watched words to update
     #[doc(alias = "/api/v1/watched-words/server/lists/{listId}")]
     #[doc(alias = "PUT /api/v1/watched-words/server/lists/{listId}")]
-    pub async fn update_server_watched_word_list(
+    pub fn update_server_watched_word_list(
         &self,
         list_id: impl Into<String>,
         body: types::UpdateServerWatchedWordListBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let list_id = list_id.into();
         let mut call = self
             .call(
@@ -1203,8 +1124,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_SERVER_WATCHED_WORD_LIST, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete server watched words
@@ -1219,10 +1139,10 @@ impl Client {
     /// - `list_id`: list of watched words to delete
     #[doc(alias = "/api/v1/watched-words/server/lists/{listId}")]
     #[doc(alias = "DELETE /api/v1/watched-words/server/lists/{listId}")]
-    pub async fn delete_server_watched_word_list(
+    pub fn delete_server_watched_word_list(
         &self,
         list_id: impl Into<String>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let list_id = list_id.into();
         let mut call = self
             .call(
@@ -1230,8 +1150,7 @@ impl Client {
                 &["api", "v1", "watched-words", "server", "lists", &list_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_SERVER_WATCHED_WORD_LIST, response).await
+        Pending::empty(self, call)
     }
 
     /// List account watched words subscriptions
@@ -1283,11 +1202,11 @@ impl Client {
     /// - `account_name`
     #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/subscriptions")]
     #[doc(alias = "POST /api/v1/watched-words/accounts/{accountName}/subscriptions")]
-    pub async fn add_account_watched_word_subscription(
+    pub fn add_account_watched_word_subscription(
         &self,
         account_name: impl Into<String>,
         body: types::AddAccountWatchedWordSubscriptionBody,
-    ) -> Result<types::WatchedWordsSubscription, Error> {
+    ) -> Pending<types::WatchedWordsSubscription> {
         let account_name = account_name.into();
         let mut call = self
             .call(
@@ -1303,11 +1222,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::WatchedWordsSubscription,
-        >(&info::ADD_ACCOUNT_WATCHED_WORD_SUBSCRIPTION, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Delete account watched words subscription
@@ -1323,11 +1238,11 @@ impl Client {
     #[doc(
         alias = "DELETE /api/v1/watched-words/accounts/{accountName}/subscriptions/{id}"
     )]
-    pub async fn delete_account_watched_word_subscription(
+    pub fn delete_account_watched_word_subscription(
         &self,
         account_name: impl Into<String>,
         id: i64,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let account_name = account_name.into();
         let mut call = self
             .call(
@@ -1343,8 +1258,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_ACCOUNT_WATCHED_WORD_SUBSCRIPTION, response).await
+        Pending::empty(self, call)
     }
 
     /// List server watched words subscriptions
@@ -1386,10 +1300,10 @@ impl Client {
     /// Requires authentication, with the role `admin` or `moderator`.
     #[doc(alias = "/api/v1/watched-words/server/subscriptions")]
     #[doc(alias = "POST /api/v1/watched-words/server/subscriptions")]
-    pub async fn add_server_watched_word_subscription(
+    pub fn add_server_watched_word_subscription(
         &self,
         body: types::AddServerWatchedWordSubscriptionBody,
-    ) -> Result<types::WatchedWordsSubscription, Error> {
+    ) -> Pending<types::WatchedWordsSubscription> {
         let mut call = self
             .call(
                 &info::ADD_SERVER_WATCHED_WORD_SUBSCRIPTION,
@@ -1397,11 +1311,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::WatchedWordsSubscription,
-        >(&info::ADD_SERVER_WATCHED_WORD_SUBSCRIPTION, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Delete server watched words subscription
@@ -1414,10 +1324,7 @@ impl Client {
     /// - `id`
     #[doc(alias = "/api/v1/watched-words/server/subscriptions/{id}")]
     #[doc(alias = "DELETE /api/v1/watched-words/server/subscriptions/{id}")]
-    pub async fn delete_server_watched_word_subscription(
-        &self,
-        id: i64,
-    ) -> Result<(), Error> {
+    pub fn delete_server_watched_word_subscription(&self, id: i64) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DELETE_SERVER_WATCHED_WORD_SUBSCRIPTION,
@@ -1431,8 +1338,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_SERVER_WATCHED_WORD_SUBSCRIPTION, response).await
+        Pending::empty(self, call)
     }
 }
 
@@ -1494,7 +1400,7 @@ impl ListMyAbuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListMyAbusesResponse, Error> {
+    pub fn send(self) -> Pending<types::ListMyAbusesResponse> {
         let mut call = self
             .client
             .call(&info::LIST_MY_ABUSES, &["api", "v1", "users", "me", "abuses"]);
@@ -1504,9 +1410,7 @@ impl ListMyAbuses {
         call.query_opt("sort", &self.sort);
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
-        let response = self.client.send(call).await?;
-        response::json::<types::ListMyAbusesResponse>(&info::LIST_MY_ABUSES, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1516,16 +1420,13 @@ impl ListMyAbuses {
     pub fn stream(self) -> crate::ItemStream<types::Abuse> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_MY_ABUSES,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1536,7 +1437,7 @@ impl IntoFuture for ListMyAbuses {
     type IntoFuture = Pending<types::ListMyAbusesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1675,7 +1576,7 @@ impl ListAbuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListAbusesResponse, Error> {
+    pub fn send(self) -> Pending<types::ListAbusesResponse> {
         let mut call = self.client.call(&info::LIST_ABUSES, &["api", "v1", "abuses"]);
         call.accept("application/json");
         call.query_opt("id", &self.id);
@@ -1695,8 +1596,7 @@ impl ListAbuses {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<types::ListAbusesResponse>(&info::LIST_ABUSES, response).await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1706,16 +1606,13 @@ impl ListAbuses {
     pub fn stream(self) -> crate::ItemStream<types::Abuse> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_ABUSES,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1726,7 +1623,7 @@ impl IntoFuture for ListAbuses {
     type IntoFuture = Pending<types::ListAbusesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1790,7 +1687,7 @@ impl ListVideoBlocks {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListVideoBlocksResponse, Error> {
+    pub fn send(self) -> Pending<types::ListVideoBlocksResponse> {
         let mut call = self
             .client
             .call(&info::LIST_VIDEO_BLOCKS, &["api", "v1", "videos", "blacklist"]);
@@ -1800,11 +1697,7 @@ impl ListVideoBlocks {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListVideoBlocksResponse,
-        >(&info::LIST_VIDEO_BLOCKS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1814,16 +1707,13 @@ impl ListVideoBlocks {
     pub fn stream(self) -> crate::ItemStream<types::VideoBlacklist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_VIDEO_BLOCKS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1834,7 +1724,7 @@ impl IntoFuture for ListVideoBlocks {
     type IntoFuture = Pending<types::ListVideoBlocksResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1872,15 +1762,14 @@ impl GetBlocklistStatus {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::BlockStatus, Error> {
+    pub fn send(self) -> Pending<types::BlockStatus> {
         let mut call = self
             .client
             .call(&info::GET_BLOCKLIST_STATUS, &["api", "v1", "blocklist", "status"]);
         call.accept("application/json");
         call.query_list_opt("accounts", &self.accounts, QueryStyle::Exploded);
         call.query_list_opt("hosts", &self.hosts, QueryStyle::Exploded);
-        let response = self.client.send(call).await?;
-        response::json::<types::BlockStatus>(&info::GET_BLOCKLIST_STATUS, response).await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -1890,7 +1779,7 @@ impl IntoFuture for GetBlocklistStatus {
     type IntoFuture = Pending<types::BlockStatus>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1943,7 +1832,7 @@ impl ListMyBlockedAccounts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListMyBlockedAccountsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListMyBlockedAccountsResponse> {
         let mut call = self
             .client
             .call(
@@ -1955,11 +1844,7 @@ impl ListMyBlockedAccounts {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListMyBlockedAccountsResponse,
-        >(&info::LIST_MY_BLOCKED_ACCOUNTS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1969,16 +1854,13 @@ impl ListMyBlockedAccounts {
     pub fn stream(self) -> crate::ItemStream<types::AccountBlock> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_MY_BLOCKED_ACCOUNTS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1989,7 +1871,7 @@ impl IntoFuture for ListMyBlockedAccounts {
     type IntoFuture = Pending<types::ListMyBlockedAccountsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2042,7 +1924,7 @@ impl ListMyBlockedServers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListMyBlockedServersResponse, Error> {
+    pub fn send(self) -> Pending<types::ListMyBlockedServersResponse> {
         let mut call = self
             .client
             .call(
@@ -2054,11 +1936,7 @@ impl ListMyBlockedServers {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListMyBlockedServersResponse,
-        >(&info::LIST_MY_BLOCKED_SERVERS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2068,16 +1946,13 @@ impl ListMyBlockedServers {
     pub fn stream(self) -> crate::ItemStream<types::ServerBlock> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_MY_BLOCKED_SERVERS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2088,7 +1963,7 @@ impl IntoFuture for ListMyBlockedServers {
     type IntoFuture = Pending<types::ListMyBlockedServersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2141,7 +2016,7 @@ impl ListServerBlockedAccounts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListServerBlockedAccountsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListServerBlockedAccountsResponse> {
         let mut call = self
             .client
             .call(
@@ -2153,11 +2028,7 @@ impl ListServerBlockedAccounts {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("subscriptionName", &self.subscription_name);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListServerBlockedAccountsResponse,
-        >(&info::LIST_SERVER_BLOCKED_ACCOUNTS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2167,16 +2038,13 @@ impl ListServerBlockedAccounts {
     pub fn stream(self) -> crate::ItemStream<types::AccountBlock> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_SERVER_BLOCKED_ACCOUNTS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2187,7 +2055,7 @@ impl IntoFuture for ListServerBlockedAccounts {
     type IntoFuture = Pending<types::ListServerBlockedAccountsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2240,7 +2108,7 @@ impl ListServerBlockedServers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListServerBlockedServersResponse, Error> {
+    pub fn send(self) -> Pending<types::ListServerBlockedServersResponse> {
         let mut call = self
             .client
             .call(
@@ -2252,11 +2120,7 @@ impl ListServerBlockedServers {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("subscriptionName", &self.subscription_name);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListServerBlockedServersResponse,
-        >(&info::LIST_SERVER_BLOCKED_SERVERS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2266,16 +2130,13 @@ impl ListServerBlockedServers {
     pub fn stream(self) -> crate::ItemStream<types::ServerBlock> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_SERVER_BLOCKED_SERVERS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2286,7 +2147,7 @@ impl IntoFuture for ListServerBlockedServers {
     type IntoFuture = Pending<types::ListServerBlockedServersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2339,9 +2200,7 @@ impl ListServerBlocklistSubscriptions {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<types::ListServerBlocklistSubscriptionsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListServerBlocklistSubscriptionsResponse> {
         let mut call = self
             .client
             .call(
@@ -2353,11 +2212,7 @@ impl ListServerBlocklistSubscriptions {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListServerBlocklistSubscriptionsResponse,
-        >(&info::LIST_SERVER_BLOCKLIST_SUBSCRIPTIONS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2367,16 +2222,13 @@ impl ListServerBlocklistSubscriptions {
     pub fn stream(self) -> crate::ItemStream<types::BlocklistSubscription> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_SERVER_BLOCKLIST_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2387,7 +2239,7 @@ impl IntoFuture for ListServerBlocklistSubscriptions {
     type IntoFuture = Pending<types::ListServerBlocklistSubscriptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2441,9 +2293,7 @@ impl ListAccountWatchedWordSubscriptions {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<types::ListAccountWatchedWordSubscriptionsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListAccountWatchedWordSubscriptionsResponse> {
         let mut call = self
             .client
             .call(
@@ -2462,11 +2312,7 @@ impl ListAccountWatchedWordSubscriptions {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListAccountWatchedWordSubscriptionsResponse,
-        >(&info::LIST_ACCOUNT_WATCHED_WORD_SUBSCRIPTIONS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2476,16 +2322,13 @@ impl ListAccountWatchedWordSubscriptions {
     pub fn stream(self) -> crate::ItemStream<types::WatchedWordsSubscription> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_ACCOUNT_WATCHED_WORD_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2496,7 +2339,7 @@ impl IntoFuture for ListAccountWatchedWordSubscriptions {
     type IntoFuture = Pending<types::ListAccountWatchedWordSubscriptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2549,9 +2392,7 @@ impl ListServerWatchedWordSubscriptions {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<types::ListServerWatchedWordSubscriptionsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListServerWatchedWordSubscriptionsResponse> {
         let mut call = self
             .client
             .call(
@@ -2563,11 +2404,7 @@ impl ListServerWatchedWordSubscriptions {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("search", &self.search);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListServerWatchedWordSubscriptionsResponse,
-        >(&info::LIST_SERVER_WATCHED_WORD_SUBSCRIPTIONS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2577,16 +2414,13 @@ impl ListServerWatchedWordSubscriptions {
     pub fn stream(self) -> crate::ItemStream<types::WatchedWordsSubscription> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_SERVER_WATCHED_WORD_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2597,6 +2431,6 @@ impl IntoFuture for ListServerWatchedWordSubscriptions {
     type IntoFuture = Pending<types::ListServerWatchedWordSubscriptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

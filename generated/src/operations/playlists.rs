@@ -5,11 +5,10 @@
 //! The operations of the Playlists group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
+use crate::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::call::QueryStyle;
 use crate::operation_info as info;
-use crate::runtime::response;
 use crate::{Client, Error, types};
 
 /// # Playlists
@@ -63,11 +62,11 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     #[doc(alias = "/api/v1/video-channels/{channelHandle}/video-playlists/reorder")]
     #[doc(alias = "POST /api/v1/video-channels/{channelHandle}/video-playlists/reorder")]
-    pub async fn reorder_channel_playlists(
+    pub fn reorder_channel_playlists(
         &self,
         channel_handle: impl Into<String>,
         body: types::ReorderChannelPlaylistsBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -83,8 +82,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::REORDER_CHANNEL_PLAYLISTS, response).await
+        Pending::empty(self, call)
     }
 
     /// List available playlist privacy policies
@@ -92,20 +90,16 @@ impl Client {
     /// `GET /api/v1/video-playlists/privacies`
     #[doc(alias = "/api/v1/video-playlists/privacies")]
     #[doc(alias = "GET /api/v1/video-playlists/privacies")]
-    pub async fn list_playlist_privacy_policies(
+    pub fn list_playlist_privacy_policies(
         &self,
-    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
+    ) -> Pending<std::collections::BTreeMap<String, String>> {
         let mut call = self
             .call(
                 &info::LIST_PLAYLIST_PRIVACY_POLICIES,
                 &["api", "v1", "video-playlists", "privacies"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            std::collections::BTreeMap<String, String>,
-        >(&info::LIST_PLAYLIST_PRIVACY_POLICIES, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// List video playlists
@@ -145,17 +139,15 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/video-playlists")]
     #[doc(alias = "POST /api/v1/video-playlists")]
-    pub async fn create_playlist(
+    pub fn create_playlist(
         &self,
         body: types::CreatePlaylistBody,
-    ) -> Result<types::CreatePlaylistResponse, Error> {
+    ) -> Pending<types::CreatePlaylistResponse> {
         let mut call = self
             .call(&info::CREATE_PLAYLIST, &["api", "v1", "video-playlists"]);
         call.accept("application/json");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::json::<types::CreatePlaylistResponse>(&info::CREATE_PLAYLIST, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Get a video playlist
@@ -166,18 +158,14 @@ impl Client {
     /// - `playlist_id`: Playlist id
     #[doc(alias = "/api/v1/video-playlists/{playlistId}")]
     #[doc(alias = "GET /api/v1/video-playlists/{playlistId}")]
-    pub async fn get_playlist(
-        &self,
-        playlist_id: types::Id,
-    ) -> Result<types::VideoPlaylist, Error> {
+    pub fn get_playlist(&self, playlist_id: types::Id) -> Pending<types::VideoPlaylist> {
         let mut call = self
             .call(
                 &info::GET_PLAYLIST,
                 &["api", "v1", "video-playlists", &playlist_id.to_param()],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::VideoPlaylist>(&info::GET_PLAYLIST, response).await
+        Pending::json(self, call)
     }
 
     /// Update a video playlist
@@ -192,11 +180,11 @@ impl Client {
     /// - `playlist_id`: Playlist id
     #[doc(alias = "/api/v1/video-playlists/{playlistId}")]
     #[doc(alias = "PUT /api/v1/video-playlists/{playlistId}")]
-    pub async fn update_playlist(
+    pub fn update_playlist(
         &self,
         playlist_id: types::Id,
         body: types::UpdatePlaylistBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::UPDATE_PLAYLIST,
@@ -204,8 +192,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_PLAYLIST, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete a video playlist
@@ -218,15 +205,14 @@ impl Client {
     /// - `playlist_id`: Playlist id
     #[doc(alias = "/api/v1/video-playlists/{playlistId}")]
     #[doc(alias = "DELETE /api/v1/video-playlists/{playlistId}")]
-    pub async fn delete_playlist(&self, playlist_id: types::Id) -> Result<(), Error> {
+    pub fn delete_playlist(&self, playlist_id: types::Id) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DELETE_PLAYLIST,
                 &["api", "v1", "video-playlists", &playlist_id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_PLAYLIST, response).await
+        Pending::empty(self, call)
     }
 
     /// List videos of a playlist
@@ -270,11 +256,11 @@ impl Client {
     /// - `playlist_id`: Playlist id
     #[doc(alias = "/api/v1/video-playlists/{playlistId}/videos")]
     #[doc(alias = "POST /api/v1/video-playlists/{playlistId}/videos")]
-    pub async fn add_playlist_video(
+    pub fn add_playlist_video(
         &self,
         playlist_id: types::Id,
         body: types::AddPlaylistVideoBody,
-    ) -> Result<types::AddPlaylistVideoResponse, Error> {
+    ) -> Pending<types::AddPlaylistVideoResponse> {
         let mut call = self
             .call(
                 &info::ADD_PLAYLIST_VIDEO,
@@ -282,11 +268,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::AddPlaylistVideoResponse,
-        >(&info::ADD_PLAYLIST_VIDEO, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Reorder playlist elements
@@ -299,11 +281,11 @@ impl Client {
     /// - `playlist_id`: Playlist id
     #[doc(alias = "/api/v1/video-playlists/{playlistId}/videos/reorder")]
     #[doc(alias = "POST /api/v1/video-playlists/{playlistId}/videos/reorder")]
-    pub async fn reorder_playlist_videos(
+    pub fn reorder_playlist_videos(
         &self,
         playlist_id: types::Id,
         body: types::ReorderPlaylistVideosBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::REORDER_PLAYLIST_VIDEOS,
@@ -318,8 +300,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::REORDER_PLAYLIST_VIDEOS, response).await
+        Pending::empty(self, call)
     }
 
     /// Update a playlist element
@@ -333,12 +314,12 @@ impl Client {
     /// - `playlist_element_id`: Playlist element id
     #[doc(alias = "/api/v1/video-playlists/{playlistId}/videos/{playlistElementId}")]
     #[doc(alias = "PUT /api/v1/video-playlists/{playlistId}/videos/{playlistElementId}")]
-    pub async fn update_playlist_video(
+    pub fn update_playlist_video(
         &self,
         playlist_id: types::Id,
         playlist_element_id: types::Id,
         body: types::UpdatePlaylistVideoBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::UPDATE_PLAYLIST_VIDEO,
@@ -353,8 +334,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_PLAYLIST_VIDEO, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete an element from a playlist
@@ -370,11 +350,11 @@ impl Client {
     #[doc(
         alias = "DELETE /api/v1/video-playlists/{playlistId}/videos/{playlistElementId}"
     )]
-    pub async fn remove_playlist_video(
+    pub fn remove_playlist_video(
         &self,
         playlist_id: types::Id,
         playlist_element_id: types::Id,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::REMOVE_PLAYLIST_VIDEO,
@@ -388,8 +368,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::REMOVE_PLAYLIST_VIDEO, response).await
+        Pending::empty(self, call)
     }
 
     /// Check video exists in my playlists
@@ -402,10 +381,10 @@ impl Client {
     /// - `video_ids`: The video ids to check
     #[doc(alias = "/api/v1/users/me/video-playlists/videos-exist")]
     #[doc(alias = "GET /api/v1/users/me/video-playlists/videos-exist")]
-    pub async fn check_videos_in_my_playlists(
+    pub fn check_videos_in_my_playlists(
         &self,
         video_ids: impl IntoIterator<Item = impl Into<types::Id>>,
-    ) -> Result<types::CheckVideosInMyPlaylistsResponse, Error> {
+    ) -> Pending<types::CheckVideosInMyPlaylistsResponse> {
         let video_ids = video_ids.into_iter().map(Into::into).collect::<Vec<_>>();
         let mut call = self
             .call(
@@ -414,11 +393,7 @@ impl Client {
             );
         call.accept("application/json");
         call.query_list("videoIds", &video_ids, QueryStyle::Exploded);
-        let response = self.send(call).await?;
-        response::json::<
-            types::CheckVideosInMyPlaylistsResponse,
-        >(&info::CHECK_VIDEOS_IN_MY_PLAYLISTS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// List playlists of an account
@@ -515,7 +490,7 @@ impl ListChannelPlaylists {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListChannelPlaylistsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListChannelPlaylistsResponse> {
         let mut call = self
             .client
             .call(
@@ -533,11 +508,7 @@ impl ListChannelPlaylists {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("playlistType", &self.playlist_type);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListChannelPlaylistsResponse,
-        >(&info::LIST_CHANNEL_PLAYLISTS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -547,16 +518,13 @@ impl ListChannelPlaylists {
     pub fn stream(self) -> crate::ItemStream<types::VideoPlaylist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_CHANNEL_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -567,7 +535,7 @@ impl IntoFuture for ListChannelPlaylists {
     type IntoFuture = Pending<types::ListChannelPlaylistsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -623,7 +591,7 @@ impl ListPlaylists {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListPlaylistsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListPlaylistsResponse> {
         let mut call = self
             .client
             .call(&info::LIST_PLAYLISTS, &["api", "v1", "video-playlists"]);
@@ -632,9 +600,7 @@ impl ListPlaylists {
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
         call.query_opt("playlistType", &self.playlist_type);
-        let response = self.client.send(call).await?;
-        response::json::<types::ListPlaylistsResponse>(&info::LIST_PLAYLISTS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -644,16 +610,13 @@ impl ListPlaylists {
     pub fn stream(self) -> crate::ItemStream<types::VideoPlaylist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -664,7 +627,7 @@ impl IntoFuture for ListPlaylists {
     type IntoFuture = Pending<types::ListPlaylistsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -700,7 +663,7 @@ impl ListPlaylistVideos {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListPlaylistVideosResponse, Error> {
+    pub fn send(self) -> Pending<types::ListPlaylistVideosResponse> {
         let mut call = self
             .client
             .call(
@@ -710,11 +673,7 @@ impl ListPlaylistVideos {
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListPlaylistVideosResponse,
-        >(&info::LIST_PLAYLIST_VIDEOS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -724,16 +683,13 @@ impl ListPlaylistVideos {
     pub fn stream(self) -> crate::ItemStream<types::ListPlaylistVideosResponseDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_PLAYLIST_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -744,7 +700,7 @@ impl IntoFuture for ListPlaylistVideos {
     type IntoFuture = Pending<types::ListPlaylistVideosResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -833,7 +789,7 @@ impl ListAccountPlaylists {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListAccountPlaylistsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListAccountPlaylistsResponse> {
         let mut call = self
             .client
             .call(
@@ -852,11 +808,7 @@ impl ListAccountPlaylists {
             &self.channel_name_one_of,
             QueryStyle::Exploded,
         );
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListAccountPlaylistsResponse,
-        >(&info::LIST_ACCOUNT_PLAYLISTS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -866,16 +818,13 @@ impl ListAccountPlaylists {
     pub fn stream(self) -> crate::ItemStream<types::VideoPlaylist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_ACCOUNT_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -886,6 +835,6 @@ impl IntoFuture for ListAccountPlaylists {
     type IntoFuture = Pending<types::ListAccountPlaylistsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

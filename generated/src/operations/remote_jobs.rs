@@ -5,7 +5,7 @@
 //! The operations of the Remote Jobs group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
+use crate::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::call::QueryStyle;
 use crate::operation_info as info;
@@ -25,15 +25,14 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/runners/registration-tokens/generate")]
     #[doc(alias = "POST /api/v1/runners/registration-tokens/generate")]
-    pub async fn generate_runner_registration_token(&self) -> Result<(), Error> {
+    pub fn generate_runner_registration_token(&self) -> Pending<()> {
         let mut call = self
             .call(
                 &info::GENERATE_RUNNER_REGISTRATION_TOKEN,
                 &["api", "v1", "runners", "registration-tokens", "generate"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::GENERATE_RUNNER_REGISTRATION_TOKEN, response).await
+        Pending::empty(self, call)
     }
 
     /// Remove registration token
@@ -48,10 +47,10 @@ impl Client {
     /// - `registration_token_id`
     #[doc(alias = "/api/v1/runners/registration-tokens/{registrationTokenId}")]
     #[doc(alias = "DELETE /api/v1/runners/registration-tokens/{registrationTokenId}")]
-    pub async fn delete_runner_registration_token(
+    pub fn delete_runner_registration_token(
         &self,
         registration_token_id: i64,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DELETE_RUNNER_REGISTRATION_TOKEN,
@@ -64,8 +63,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_RUNNER_REGISTRATION_TOKEN, response).await
+        Pending::empty(self, call)
     }
 
     /// List registration tokens
@@ -104,17 +102,15 @@ impl Client {
     /// API used by PeerTube runners
     #[doc(alias = "/api/v1/runners/register")]
     #[doc(alias = "POST /api/v1/runners/register")]
-    pub async fn register_runner(
+    pub fn register_runner(
         &self,
         body: types::RegisterRunnerBody,
-    ) -> Result<types::RegisterRunnerResponse, Error> {
+    ) -> Pending<types::RegisterRunnerResponse> {
         let mut call = self
             .call(&info::REGISTER_RUNNER, &["api", "v1", "runners", "register"]);
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<types::RegisterRunnerResponse>(&info::REGISTER_RUNNER, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Unregister a runner
@@ -124,16 +120,12 @@ impl Client {
     /// API used by PeerTube runners
     #[doc(alias = "/api/v1/runners/unregister")]
     #[doc(alias = "POST /api/v1/runners/unregister")]
-    pub async fn unregister_runner(
-        &self,
-        body: types::UnregisterRunnerBody,
-    ) -> Result<(), Error> {
+    pub fn unregister_runner(&self, body: types::UnregisterRunnerBody) -> Pending<()> {
         let mut call = self
             .call(&info::UNREGISTER_RUNNER, &["api", "v1", "runners", "unregister"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UNREGISTER_RUNNER, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete a runner
@@ -146,11 +138,11 @@ impl Client {
     /// - `runner_id`
     #[doc(alias = "/api/v1/runners/{runnerId}")]
     #[doc(alias = "DELETE /api/v1/runners/{runnerId}")]
-    pub async fn delete_runner(
+    pub fn delete_runner(
         &self,
         runner_id: i64,
         body: types::DeleteRunnerBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DELETE_RUNNER,
@@ -158,8 +150,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_RUNNER, response).await
+        Pending::empty(self, call)
     }
 
     /// List runners
@@ -198,10 +189,10 @@ impl Client {
     /// API used by PeerTube runners
     #[doc(alias = "/api/v1/runners/jobs/request")]
     #[doc(alias = "POST /api/v1/runners/jobs/request")]
-    pub async fn request_runner_job(
+    pub fn request_runner_job(
         &self,
         body: types::RequestRunnerJobBody,
-    ) -> Result<types::RequestRunnerJobResponse, Error> {
+    ) -> Pending<types::RequestRunnerJobResponse> {
         let mut call = self
             .call(
                 &info::REQUEST_RUNNER_JOB,
@@ -209,11 +200,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::RequestRunnerJobResponse,
-        >(&info::REQUEST_RUNNER_JOB, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Accept job
@@ -226,11 +213,11 @@ impl Client {
     /// - `job_uuid`
     #[doc(alias = "/api/v1/runners/jobs/{jobUUID}/accept")]
     #[doc(alias = "POST /api/v1/runners/jobs/{jobUUID}/accept")]
-    pub async fn accept_runner_job(
+    pub fn accept_runner_job(
         &self,
         job_uuid: types::UUIDv4,
         body: types::AcceptRunnerJobBody,
-    ) -> Result<types::AcceptRunnerJobResponse, Error> {
+    ) -> Pending<types::AcceptRunnerJobResponse> {
         let mut call = self
             .call(
                 &info::ACCEPT_RUNNER_JOB,
@@ -238,11 +225,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::AcceptRunnerJobResponse,
-        >(&info::ACCEPT_RUNNER_JOB, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Abort job
@@ -255,11 +238,11 @@ impl Client {
     /// - `job_uuid`
     #[doc(alias = "/api/v1/runners/jobs/{jobUUID}/abort")]
     #[doc(alias = "POST /api/v1/runners/jobs/{jobUUID}/abort")]
-    pub async fn abort_runner_job(
+    pub fn abort_runner_job(
         &self,
         job_uuid: types::UUIDv4,
         body: types::AbortRunnerJobBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::ABORT_RUNNER_JOB,
@@ -267,8 +250,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::ABORT_RUNNER_JOB, response).await
+        Pending::empty(self, call)
     }
 
     /// Update job
@@ -281,11 +263,11 @@ impl Client {
     /// - `job_uuid`
     #[doc(alias = "/api/v1/runners/jobs/{jobUUID}/update")]
     #[doc(alias = "POST /api/v1/runners/jobs/{jobUUID}/update")]
-    pub async fn update_runner_job(
+    pub fn update_runner_job(
         &self,
         job_uuid: types::UUIDv4,
         body: types::UpdateRunnerJobBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::UPDATE_RUNNER_JOB,
@@ -293,8 +275,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_RUNNER_JOB, response).await
+        Pending::empty(self, call)
     }
 
     /// Post job error
@@ -307,11 +288,11 @@ impl Client {
     /// - `job_uuid`
     #[doc(alias = "/api/v1/runners/jobs/{jobUUID}/error")]
     #[doc(alias = "POST /api/v1/runners/jobs/{jobUUID}/error")]
-    pub async fn report_runner_job_error(
+    pub fn report_runner_job_error(
         &self,
         job_uuid: types::UUIDv4,
         body: types::ReportRunnerJobErrorBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::REPORT_RUNNER_JOB_ERROR,
@@ -319,8 +300,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::REPORT_RUNNER_JOB_ERROR, response).await
+        Pending::empty(self, call)
     }
 
     /// Post job success
@@ -333,11 +313,11 @@ impl Client {
     /// - `job_uuid`
     #[doc(alias = "/api/v1/runners/jobs/{jobUUID}/success")]
     #[doc(alias = "POST /api/v1/runners/jobs/{jobUUID}/success")]
-    pub async fn report_runner_job_success(
+    pub fn report_runner_job_success(
         &self,
         job_uuid: types::UUIDv4,
         body: types::ReportRunnerJobSuccessBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::REPORT_RUNNER_JOB_SUCCESS,
@@ -345,8 +325,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::REPORT_RUNNER_JOB_SUCCESS, response).await
+        Pending::empty(self, call)
     }
 
     /// Download the max-quality audio file for a job video
@@ -582,15 +561,14 @@ impl Client {
     /// - `job_uuid`
     #[doc(alias = "/api/v1/runners/jobs/{jobUUID}/cancel")]
     #[doc(alias = "POST /api/v1/runners/jobs/{jobUUID}/cancel")]
-    pub async fn cancel_runner_job(&self, job_uuid: types::UUIDv4) -> Result<(), Error> {
+    pub fn cancel_runner_job(&self, job_uuid: types::UUIDv4) -> Pending<()> {
         let mut call = self
             .call(
                 &info::CANCEL_RUNNER_JOB,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param(), "cancel"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::CANCEL_RUNNER_JOB, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete a job
@@ -605,15 +583,14 @@ impl Client {
     /// - `job_uuid`
     #[doc(alias = "/api/v1/runners/jobs/{jobUUID}")]
     #[doc(alias = "DELETE /api/v1/runners/jobs/{jobUUID}")]
-    pub async fn delete_runner_job(&self, job_uuid: types::UUIDv4) -> Result<(), Error> {
+    pub fn delete_runner_job(&self, job_uuid: types::UUIDv4) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DELETE_RUNNER_JOB,
                 &["api", "v1", "runners", "jobs", &job_uuid.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_RUNNER_JOB, response).await
+        Pending::empty(self, call)
     }
 
     /// List jobs
@@ -689,9 +666,7 @@ impl ListRunnerRegistrationTokens {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<types::ListRunnerRegistrationTokensResponse, Error> {
+    pub fn send(self) -> Pending<types::ListRunnerRegistrationTokensResponse> {
         let mut call = self
             .client
             .call(
@@ -702,11 +677,7 @@ impl ListRunnerRegistrationTokens {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListRunnerRegistrationTokensResponse,
-        >(&info::LIST_RUNNER_REGISTRATION_TOKENS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -716,16 +687,13 @@ impl ListRunnerRegistrationTokens {
     pub fn stream(self) -> crate::ItemStream<types::RunnerRegistrationToken> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_RUNNER_REGISTRATION_TOKENS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -736,7 +704,7 @@ impl IntoFuture for ListRunnerRegistrationTokens {
     type IntoFuture = Pending<types::ListRunnerRegistrationTokensResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -780,14 +748,13 @@ impl ListRunners {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListRunnersResponse, Error> {
+    pub fn send(self) -> Pending<types::ListRunnersResponse> {
         let mut call = self.client.call(&info::LIST_RUNNERS, &["api", "v1", "runners"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<types::ListRunnersResponse>(&info::LIST_RUNNERS, response).await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -797,16 +764,13 @@ impl ListRunners {
     pub fn stream(self) -> crate::ItemStream<types::Runner> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_RUNNERS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -817,7 +781,7 @@ impl IntoFuture for ListRunners {
     type IntoFuture = Pending<types::ListRunnersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -894,7 +858,7 @@ impl ListRunnerJobs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListRunnerJobsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListRunnerJobsResponse> {
         let mut call = self
             .client
             .call(&info::LIST_RUNNER_JOBS, &["api", "v1", "runners", "jobs"]);
@@ -905,11 +869,7 @@ impl ListRunnerJobs {
         call.query_opt("search", &self.search);
         call.query_list_opt("stateOneOf", &self.state_one_of, QueryStyle::Exploded);
         call.query_list_opt("typeOneOf", &self.type_one_of, QueryStyle::Exploded);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListRunnerJobsResponse,
-        >(&info::LIST_RUNNER_JOBS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -919,16 +879,13 @@ impl ListRunnerJobs {
     pub fn stream(self) -> crate::ItemStream<types::RunnerJobAdmin> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_RUNNER_JOBS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -939,6 +896,6 @@ impl IntoFuture for ListRunnerJobs {
     type IntoFuture = Pending<types::ListRunnerJobsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

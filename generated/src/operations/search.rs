@@ -5,10 +5,9 @@
 //! The operations of the Search group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
+use crate::Pending;
 use crate::runtime::call::QueryStyle;
 use crate::operation_info as info;
-use crate::runtime::response;
 use crate::{Client, Error, types};
 
 /// # Search
@@ -503,7 +502,7 @@ impl SearchVideos {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoListResponse, Error> {
+    pub fn send(self) -> Pending<types::VideoListResponse> {
         let mut call = self
             .client
             .call(&info::SEARCH_VIDEOS, &["api", "v1", "search", "videos"]);
@@ -554,8 +553,7 @@ impl SearchVideos {
         );
         call.query_opt("durationMin", &self.duration_min);
         call.query_opt("durationMax", &self.duration_max);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoListResponse>(&info::SEARCH_VIDEOS, response).await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -565,16 +563,13 @@ impl SearchVideos {
     pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::SEARCH_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -585,7 +580,7 @@ impl IntoFuture for SearchVideos {
     type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -667,7 +662,7 @@ impl SearchChannels {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoChannelList, Error> {
+    pub fn send(self) -> Pending<types::VideoChannelList> {
         let mut call = self
             .client
             .call(&info::SEARCH_CHANNELS, &["api", "v1", "search", "video-channels"]);
@@ -679,8 +674,7 @@ impl SearchChannels {
         call.query_opt("sort", &self.sort);
         call.query_opt("host", &self.host);
         call.query_list_opt("handles", &self.handles, QueryStyle::Exploded);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoChannelList>(&info::SEARCH_CHANNELS, response).await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -690,16 +684,13 @@ impl SearchChannels {
     pub fn stream(self) -> crate::ItemStream<types::VideoChannelListDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::SEARCH_CHANNELS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -710,7 +701,7 @@ impl IntoFuture for SearchChannels {
     type IntoFuture = Pending<types::VideoChannelList>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -789,7 +780,7 @@ impl SearchPlaylists {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::SearchPlaylistsResponse, Error> {
+    pub fn send(self) -> Pending<types::SearchPlaylistsResponse> {
         let mut call = self
             .client
             .call(&info::SEARCH_PLAYLISTS, &["api", "v1", "search", "video-playlists"]);
@@ -801,11 +792,7 @@ impl SearchPlaylists {
         call.query_opt("sort", &self.sort);
         call.query_opt("host", &self.host);
         call.query_list_opt("uuids", &self.uuids, QueryStyle::Exploded);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::SearchPlaylistsResponse,
-        >(&info::SEARCH_PLAYLISTS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -815,16 +802,13 @@ impl SearchPlaylists {
     pub fn stream(self) -> crate::ItemStream<types::VideoPlaylist> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::SEARCH_PLAYLISTS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -835,6 +819,6 @@ impl IntoFuture for SearchPlaylists {
     type IntoFuture = Pending<types::SearchPlaylistsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

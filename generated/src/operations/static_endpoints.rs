@@ -5,7 +5,6 @@
 //! The operations of the Static endpoints group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::operation_info as info;
 use crate::runtime::response;
@@ -153,7 +152,7 @@ impl GetPrivateWebVideoFile {
 impl IntoFuture for GetPrivateWebVideoFile {
     type Output = Result<crate::Download, Error>;
 
-    type IntoFuture = Pending<crate::Download>;
+    type IntoFuture = crate::runtime::Boxed<crate::Download>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -212,7 +211,7 @@ impl GetPrivateHlsFile {
 impl IntoFuture for GetPrivateHlsFile {
     type Output = Result<crate::Download, Error>;
 
-    type IntoFuture = Pending<crate::Download>;
+    type IntoFuture = crate::runtime::Boxed<crate::Download>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,7 +5,7 @@
 //! The operations of the Users group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
+use crate::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::call::QueryStyle;
 use crate::operation_info as info;
@@ -23,15 +23,11 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/users")]
     #[doc(alias = "POST /api/v1/users")]
-    pub async fn create_user(
-        &self,
-        body: types::AddUser,
-    ) -> Result<types::AddUserResponse, Error> {
+    pub fn create_user(&self, body: types::AddUser) -> Pending<types::AddUserResponse> {
         let mut call = self.call(&info::CREATE_USER, &["api", "v1", "users"]);
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<types::AddUserResponse>(&info::CREATE_USER, response).await
+        Pending::json(self, call)
     }
 
     /// List users
@@ -74,12 +70,11 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/users/{id}")]
     #[doc(alias = "DELETE /api/v1/users/{id}")]
-    pub async fn delete_user(&self, id: types::Id) -> Result<(), Error> {
+    pub fn delete_user(&self, id: types::Id) -> Pending<()> {
         let mut call = self
             .call(&info::DELETE_USER, &["api", "v1", "users", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_USER, response).await
+        Pending::empty(self, call)
     }
 
     /// Get a user
@@ -112,17 +107,12 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/users/{id}")]
     #[doc(alias = "PUT /api/v1/users/{id}")]
-    pub async fn update_user(
-        &self,
-        id: types::Id,
-        body: types::UpdateUser,
-    ) -> Result<(), Error> {
+    pub fn update_user(&self, id: types::Id, body: types::UpdateUser) -> Pending<()> {
         let mut call = self
             .call(&info::UPDATE_USER, &["api", "v1", "users", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_USER, response).await
+        Pending::empty(self, call)
     }
 
     /// Block a user
@@ -137,17 +127,12 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/users/{id}/block")]
     #[doc(alias = "POST /api/v1/users/{id}/block")]
-    pub async fn block_user(
-        &self,
-        id: types::Id,
-        body: types::BlockUserBody,
-    ) -> Result<(), Error> {
+    pub fn block_user(&self, id: types::Id, body: types::BlockUserBody) -> Pending<()> {
         let mut call = self
             .call(&info::BLOCK_USER, &["api", "v1", "users", &id.to_param(), "block"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::BLOCK_USER, response).await
+        Pending::empty(self, call)
     }
 
     /// Unblock a user
@@ -162,15 +147,14 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/users/{id}/unblock")]
     #[doc(alias = "POST /api/v1/users/{id}/unblock")]
-    pub async fn unblock_user(&self, id: types::Id) -> Result<(), Error> {
+    pub fn unblock_user(&self, id: types::Id) -> Pending<()> {
         let mut call = self
             .call(
                 &info::UNBLOCK_USER,
                 &["api", "v1", "users", &id.to_param(), "unblock"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::UNBLOCK_USER, response).await
+        Pending::empty(self, call)
     }
 
     /// Resend user verification link
@@ -178,10 +162,10 @@ impl Client {
     /// `POST /api/v1/users/ask-send-verify-email`
     #[doc(alias = "/api/v1/users/ask-send-verify-email")]
     #[doc(alias = "POST /api/v1/users/ask-send-verify-email")]
-    pub async fn resend_email_to_verify_user(
+    pub fn resend_email_to_verify_user(
         &self,
         body: types::ResendEmailToVerifyUserBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::RESEND_EMAIL_TO_VERIFY_USER,
@@ -189,8 +173,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::RESEND_EMAIL_TO_VERIFY_USER, response).await
+        Pending::empty(self, call)
     }
 
     /// Verify a user
@@ -205,11 +188,11 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/users/{id}/verify-email")]
     #[doc(alias = "POST /api/v1/users/{id}/verify-email")]
-    pub async fn verify_user_email(
+    pub fn verify_user_email(
         &self,
         id: types::Id,
         body: types::VerifyUserEmailBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::VERIFY_USER_EMAIL,
@@ -217,8 +200,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::VERIFY_USER_EMAIL, response).await
+        Pending::empty(self, call)
     }
 
     /// Ask to reset password
@@ -228,10 +210,10 @@ impl Client {
     /// An email containing a reset password link
     #[doc(alias = "/api/v1/users/ask-reset-password")]
     #[doc(alias = "POST /api/v1/users/ask-reset-password")]
-    pub async fn request_password_reset(
+    pub fn request_password_reset(
         &self,
         body: types::RequestPasswordResetBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::REQUEST_PASSWORD_RESET,
@@ -239,8 +221,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::REQUEST_PASSWORD_RESET, response).await
+        Pending::empty(self, call)
     }
 
     /// Reset password
@@ -251,11 +232,11 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/users/{id}/reset-password")]
     #[doc(alias = "POST /api/v1/users/{id}/reset-password")]
-    pub async fn reset_password(
+    pub fn reset_password(
         &self,
         id: types::Id,
         body: types::ResetPasswordBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::RESET_PASSWORD,
@@ -263,8 +244,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::RESET_PASSWORD, response).await
+        Pending::empty(self, call)
     }
 
     /// Request two factor auth
@@ -279,11 +259,11 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/users/{id}/two-factor/request")]
     #[doc(alias = "POST /api/v1/users/{id}/two-factor/request")]
-    pub async fn request_two_factor(
+    pub fn request_two_factor(
         &self,
         id: types::Id,
         body: types::RequestTwoFactorBody,
-    ) -> Result<Vec<types::RequestTwoFactorResponse>, Error> {
+    ) -> Pending<Vec<types::RequestTwoFactorResponse>> {
         let mut call = self
             .call(
                 &info::REQUEST_TWO_FACTOR,
@@ -291,11 +271,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            Vec<types::RequestTwoFactorResponse>,
-        >(&info::REQUEST_TWO_FACTOR, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Confirm two factor auth
@@ -310,11 +286,11 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/users/{id}/two-factor/confirm-request")]
     #[doc(alias = "POST /api/v1/users/{id}/two-factor/confirm-request")]
-    pub async fn confirm_two_factor_request(
+    pub fn confirm_two_factor_request(
         &self,
         id: types::Id,
         body: types::ConfirmTwoFactorRequestBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::CONFIRM_TWO_FACTOR_REQUEST,
@@ -322,8 +298,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::CONFIRM_TWO_FACTOR_REQUEST, response).await
+        Pending::empty(self, call)
     }
 
     /// Disable two factor auth
@@ -338,11 +313,11 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/users/{id}/two-factor/disable")]
     #[doc(alias = "POST /api/v1/users/{id}/two-factor/disable")]
-    pub async fn disable_two_factor(
+    pub fn disable_two_factor(
         &self,
         id: types::Id,
         body: types::DisableTwoFactorBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DISABLE_TWO_FACTOR,
@@ -350,8 +325,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::DISABLE_TWO_FACTOR, response).await
+        Pending::empty(self, call)
     }
 
     /// Initialize the resumable user import
@@ -495,11 +469,11 @@ impl Client {
     /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
     #[doc(alias = "/api/v1/users/{userId}/imports/import-resumable")]
     #[doc(alias = "DELETE /api/v1/users/{userId}/imports/import-resumable")]
-    pub async fn cancel_user_import(
+    pub fn cancel_user_import(
         &self,
         user_id: types::Id,
         upload_id: impl Into<String>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let upload_id = upload_id.into();
         let mut call = self
             .call(
@@ -515,8 +489,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.query("upload_id", &upload_id);
-        let response = self.send(call).await?;
-        response::empty(&info::CANCEL_USER_IMPORT, response).await
+        Pending::empty(self, call)
     }
 
     /// Get latest user import
@@ -531,21 +504,17 @@ impl Client {
     /// - `user_id`: User id
     #[doc(alias = "/api/v1/users/{userId}/imports/latest")]
     #[doc(alias = "GET /api/v1/users/{userId}/imports/latest")]
-    pub async fn get_latest_user_import(
+    pub fn get_latest_user_import(
         &self,
         user_id: types::Id,
-    ) -> Result<types::GetLatestUserImportResponse, Error> {
+    ) -> Pending<types::GetLatestUserImportResponse> {
         let mut call = self
             .call(
                 &info::GET_LATEST_USER_IMPORT,
                 &["api", "v1", "users", &user_id.to_param(), "imports", "latest"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::GetLatestUserImportResponse,
-        >(&info::GET_LATEST_USER_IMPORT, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Request user export
@@ -560,11 +529,11 @@ impl Client {
     /// - `user_id`: User id
     #[doc(alias = "/api/v1/users/{userId}/exports/request")]
     #[doc(alias = "POST /api/v1/users/{userId}/exports/request")]
-    pub async fn request_user_export(
+    pub fn request_user_export(
         &self,
         user_id: types::Id,
         body: types::RequestUserExportBody,
-    ) -> Result<types::RequestUserExportResponse, Error> {
+    ) -> Pending<types::RequestUserExportResponse> {
         let mut call = self
             .call(
                 &info::REQUEST_USER_EXPORT,
@@ -572,11 +541,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::RequestUserExportResponse,
-        >(&info::REQUEST_USER_EXPORT, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// List user exports
@@ -591,21 +556,17 @@ impl Client {
     /// - `user_id`: User id
     #[doc(alias = "/api/v1/users/{userId}/exports")]
     #[doc(alias = "GET /api/v1/users/{userId}/exports")]
-    pub async fn list_user_exports(
+    pub fn list_user_exports(
         &self,
         user_id: types::Id,
-    ) -> Result<types::ListUserExportsResponse, Error> {
+    ) -> Pending<types::ListUserExportsResponse> {
         let mut call = self
             .call(
                 &info::LIST_USER_EXPORTS,
                 &["api", "v1", "users", &user_id.to_param(), "exports"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::ListUserExportsResponse,
-        >(&info::LIST_USER_EXPORTS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Delete a user export
@@ -621,19 +582,14 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/users/{userId}/exports/{id}")]
     #[doc(alias = "DELETE /api/v1/users/{userId}/exports/{id}")]
-    pub async fn delete_user_export(
-        &self,
-        user_id: types::Id,
-        id: types::Id,
-    ) -> Result<(), Error> {
+    pub fn delete_user_export(&self, user_id: types::Id, id: types::Id) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DELETE_USER_EXPORT,
                 &["api", "v1", "users", &user_id.to_param(), "exports", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_USER_EXPORT, response).await
+        Pending::empty(self, call)
     }
 
     /// Get my user information
@@ -643,11 +599,10 @@ impl Client {
     /// Requires authentication, with the role `user`.
     #[doc(alias = "/api/v1/users/me")]
     #[doc(alias = "GET /api/v1/users/me")]
-    pub async fn get_my_user(&self) -> Result<types::User, Error> {
+    pub fn get_my_user(&self) -> Pending<types::User> {
         let mut call = self.call(&info::GET_MY_USER, &["api", "v1", "users", "me"]);
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::User>(&info::GET_MY_USER, response).await
+        Pending::json(self, call)
     }
 
     /// Update my user information
@@ -657,12 +612,11 @@ impl Client {
     /// Requires authentication, with the role `user`.
     #[doc(alias = "/api/v1/users/me")]
     #[doc(alias = "PUT /api/v1/users/me")]
-    pub async fn update_my_user(&self, body: types::UpdateMe) -> Result<(), Error> {
+    pub fn update_my_user(&self, body: types::UpdateMe) -> Pending<()> {
         let mut call = self.call(&info::UPDATE_MY_USER, &["api", "v1", "users", "me"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_MY_USER, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete my account
@@ -674,11 +628,10 @@ impl Client {
     /// Requires authentication, with the role `user`.
     #[doc(alias = "/api/v1/users/me")]
     #[doc(alias = "DELETE /api/v1/users/me")]
-    pub async fn delete_my_user(&self) -> Result<(), Error> {
+    pub fn delete_my_user(&self) -> Pending<()> {
         let mut call = self.call(&info::DELETE_MY_USER, &["api", "v1", "users", "me"]);
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_MY_USER, response).await
+        Pending::empty(self, call)
     }
 
     /// Get video imports of my user
@@ -722,20 +675,16 @@ impl Client {
     /// Requires authentication, with the role `user`.
     #[doc(alias = "/api/v1/users/me/video-quota-used")]
     #[doc(alias = "GET /api/v1/users/me/video-quota-used")]
-    pub async fn get_my_video_quota_used(
+    pub fn get_my_video_quota_used(
         &self,
-    ) -> Result<types::GetMyVideoQuotaUsedResponse, Error> {
+    ) -> Pending<types::GetMyVideoQuotaUsedResponse> {
         let mut call = self
             .call(
                 &info::GET_MY_VIDEO_QUOTA_USED,
                 &["api", "v1", "users", "me", "video-quota-used"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::GetMyVideoQuotaUsedResponse,
-        >(&info::GET_MY_VIDEO_QUOTA_USED, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Get rate of my user for a video
@@ -748,10 +697,10 @@ impl Client {
     /// - `video_id_or_uuid`: Video id or UUID
     #[doc(alias = "/api/v1/users/me/videos/{videoIdOrUUID}/rating")]
     #[doc(alias = "GET /api/v1/users/me/videos/{videoIdOrUUID}/rating")]
-    pub async fn get_my_video_rating(
+    pub fn get_my_video_rating(
         &self,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
-    ) -> Result<types::GetMeVideoRating, Error> {
+    ) -> Pending<types::GetMeVideoRating> {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
@@ -767,9 +716,7 @@ impl Client {
                 ],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::GetMeVideoRating>(&info::GET_MY_VIDEO_RATING, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// List videos of my user
@@ -858,13 +805,12 @@ impl Client {
     /// Requires authentication, with the role `user`.
     #[doc(alias = "/api/v1/users/me/subscriptions")]
     #[doc(alias = "POST /api/v1/users/me/subscriptions")]
-    pub async fn subscribe(&self, body: types::SubscribeBody) -> Result<(), Error> {
+    pub fn subscribe(&self, body: types::SubscribeBody) -> Pending<()> {
         let mut call = self
             .call(&info::SUBSCRIBE, &["api", "v1", "users", "me", "subscriptions"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::SUBSCRIBE, response).await
+        Pending::empty(self, call)
     }
 
     /// Get if subscriptions exist for my user
@@ -877,10 +823,10 @@ impl Client {
     /// - `uris`: list of uris to check if each is part of the user subscriptions
     #[doc(alias = "/api/v1/users/me/subscriptions/exist")]
     #[doc(alias = "GET /api/v1/users/me/subscriptions/exist")]
-    pub async fn check_my_subscriptions(
+    pub fn check_my_subscriptions(
         &self,
         uris: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+    ) -> Pending<serde_json::Map<String, serde_json::Value>> {
         let uris = uris.into_iter().map(Into::into).collect::<Vec<_>>();
         let mut call = self
             .call(
@@ -889,11 +835,7 @@ impl Client {
             );
         call.accept("application/json");
         call.query_list("uris", &uris, QueryStyle::Exploded);
-        let response = self.send(call).await?;
-        response::json::<
-            serde_json::Map<String, serde_json::Value>,
-        >(&info::CHECK_MY_SUBSCRIPTIONS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// List videos of subscriptions of my user
@@ -954,10 +896,10 @@ impl Client {
     /// - `subscription_handle`: The subscription handle
     #[doc(alias = "/api/v1/users/me/subscriptions/{subscriptionHandle}")]
     #[doc(alias = "GET /api/v1/users/me/subscriptions/{subscriptionHandle}")]
-    pub async fn get_my_subscription(
+    pub fn get_my_subscription(
         &self,
         subscription_handle: impl Into<String>,
-    ) -> Result<types::VideoChannel, Error> {
+    ) -> Pending<types::VideoChannel> {
         let subscription_handle = subscription_handle.into();
         let mut call = self
             .call(
@@ -972,8 +914,7 @@ impl Client {
                 ],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::VideoChannel>(&info::GET_MY_SUBSCRIPTION, response).await
+        Pending::json(self, call)
     }
 
     /// Delete subscription of my user
@@ -986,10 +927,7 @@ impl Client {
     /// - `subscription_handle`: The subscription handle
     #[doc(alias = "/api/v1/users/me/subscriptions/{subscriptionHandle}")]
     #[doc(alias = "DELETE /api/v1/users/me/subscriptions/{subscriptionHandle}")]
-    pub async fn unsubscribe(
-        &self,
-        subscription_handle: impl Into<String>,
-    ) -> Result<(), Error> {
+    pub fn unsubscribe(&self, subscription_handle: impl Into<String>) -> Pending<()> {
         let subscription_handle = subscription_handle.into();
         let mut call = self
             .call(
@@ -1004,8 +942,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::UNSUBSCRIBE, response).await
+        Pending::empty(self, call)
     }
 
     /// List my notifications
@@ -1046,10 +983,10 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/users/me/notifications/read")]
     #[doc(alias = "POST /api/v1/users/me/notifications/read")]
-    pub async fn mark_my_notifications_read(
+    pub fn mark_my_notifications_read(
         &self,
         body: types::MarkMyNotificationsReadBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::MARK_MY_NOTIFICATIONS_READ,
@@ -1057,8 +994,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::MARK_MY_NOTIFICATIONS_READ, response).await
+        Pending::empty(self, call)
     }
 
     /// Mark all my notification as read
@@ -1068,15 +1004,14 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/users/me/notifications/read-all")]
     #[doc(alias = "POST /api/v1/users/me/notifications/read-all")]
-    pub async fn mark_all_my_notifications_read(&self) -> Result<(), Error> {
+    pub fn mark_all_my_notifications_read(&self) -> Pending<()> {
         let mut call = self
             .call(
                 &info::MARK_ALL_MY_NOTIFICATIONS_READ,
                 &["api", "v1", "users", "me", "notifications", "read-all"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::MARK_ALL_MY_NOTIFICATIONS_READ, response).await
+        Pending::empty(self, call)
     }
 
     /// Update my notification settings
@@ -1086,10 +1021,10 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/users/me/notification-settings")]
     #[doc(alias = "PUT /api/v1/users/me/notification-settings")]
-    pub async fn update_my_notification_settings(
+    pub fn update_my_notification_settings(
         &self,
         body: types::UserNotificationSettings,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::UPDATE_MY_NOTIFICATION_SETTINGS,
@@ -1097,8 +1032,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_MY_NOTIFICATION_SETTINGS, response).await
+        Pending::empty(self, call)
     }
 
     /// Mark feature info as read
@@ -1110,10 +1044,10 @@ impl Client {
     /// Requires authentication, with the role `user`.
     #[doc(alias = "/api/v1/users/me/new-feature-info/read")]
     #[doc(alias = "POST /api/v1/users/me/new-feature-info/read")]
-    pub async fn mark_new_feature_info_read(
+    pub fn mark_new_feature_info_read(
         &self,
         body: types::MarkNewFeatureInfoReadBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let mut call = self
             .call(
                 &info::MARK_NEW_FEATURE_INFO_READ,
@@ -1121,8 +1055,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::MARK_NEW_FEATURE_INFO_READ, response).await
+        Pending::empty(self, call)
     }
 
     /// List watched videos history
@@ -1162,10 +1095,10 @@ impl Client {
     /// - `video_id_or_uuid`: Video id or UUID
     #[doc(alias = "/api/v1/users/me/history/videos/{videoIdOrUUID}")]
     #[doc(alias = "DELETE /api/v1/users/me/history/videos/{videoIdOrUUID}")]
-    pub async fn delete_my_history_video(
+    pub fn delete_my_history_video(
         &self,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
@@ -1181,8 +1114,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_MY_HISTORY_VIDEO, response).await
+        Pending::empty(self, call)
     }
 
     /// Clear video history
@@ -1192,10 +1124,7 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/users/me/history/videos/remove")]
     #[doc(alias = "POST /api/v1/users/me/history/videos/remove")]
-    pub async fn clear_my_history(
-        &self,
-        body: types::ClearMyHistoryBody,
-    ) -> Result<(), Error> {
+    pub fn clear_my_history(&self, body: types::ClearMyHistoryBody) -> Pending<()> {
         let mut call = self
             .call(
                 &info::CLEAR_MY_HISTORY,
@@ -1203,8 +1132,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::CLEAR_MY_HISTORY, response).await
+        Pending::empty(self, call)
     }
 
     /// Update my user avatar
@@ -1214,10 +1142,10 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/users/me/avatar/pick")]
     #[doc(alias = "POST /api/v1/users/me/avatar/pick")]
-    pub async fn update_my_avatar(
+    pub fn update_my_avatar(
         &self,
         body: types::UpdateMyAvatarBody,
-    ) -> Result<types::UpdateMyAvatarResponse, Error> {
+    ) -> Pending<types::UpdateMyAvatarResponse> {
         let mut call = self
             .call(
                 &info::UPDATE_MY_AVATAR,
@@ -1225,11 +1153,7 @@ impl Client {
             );
         call.accept("application/json");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::UpdateMyAvatarResponse,
-        >(&info::UPDATE_MY_AVATAR, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Delete my avatar
@@ -1239,12 +1163,11 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/users/me/avatar")]
     #[doc(alias = "DELETE /api/v1/users/me/avatar")]
-    pub async fn delete_my_avatar(&self) -> Result<(), Error> {
+    pub fn delete_my_avatar(&self) -> Pending<()> {
         let mut call = self
             .call(&info::DELETE_MY_AVATAR, &["api", "v1", "users", "me", "avatar"]);
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_MY_AVATAR, response).await
+        Pending::empty(self, call)
     }
 }
 
@@ -1315,7 +1238,7 @@ impl ListUsers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListUsersResponse, Error> {
+    pub fn send(self) -> Pending<types::ListUsersResponse> {
         let mut call = self.client.call(&info::LIST_USERS, &["api", "v1", "users"]);
         call.accept("application/json");
         call.query_opt("search", &self.search);
@@ -1324,8 +1247,7 @@ impl ListUsers {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<types::ListUsersResponse>(&info::LIST_USERS, response).await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1335,16 +1257,13 @@ impl ListUsers {
     pub fn stream(self) -> crate::ItemStream<types::User> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_USERS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1355,7 +1274,7 @@ impl IntoFuture for ListUsers {
     type IntoFuture = Pending<types::ListUsersResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1378,14 +1297,13 @@ impl GetUser {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::GetUserResponse, Error> {
+    pub fn send(self) -> Pending<types::GetUserResponse> {
         let mut call = self
             .client
             .call(&info::GET_USER, &["api", "v1", "users", &self.id.to_param()]);
         call.accept("application/json");
         call.query_opt("withStats", &self.with_stats);
-        let response = self.client.send(call).await?;
-        response::json::<types::GetUserResponse>(&info::GET_USER, response).await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -1395,7 +1313,7 @@ impl IntoFuture for GetUser {
     type IntoFuture = Pending<types::GetUserResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1484,7 +1402,7 @@ impl ListMyVideoImports {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoImportsList, Error> {
+    pub fn send(self) -> Pending<types::VideoImportsList> {
         let mut call = self
             .client
             .call(
@@ -1500,9 +1418,7 @@ impl ListMyVideoImports {
         call.query_opt("targetUrl", &self.target_url);
         call.query_opt("videoChannelSyncId", &self.video_channel_sync_id);
         call.query_opt("search", &self.search);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoImportsList>(&info::LIST_MY_VIDEO_IMPORTS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1512,16 +1428,13 @@ impl ListMyVideoImports {
     pub fn stream(self) -> crate::ItemStream<types::VideoImport> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_MY_VIDEO_IMPORTS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1532,7 +1445,7 @@ impl IntoFuture for ListMyVideoImports {
     type IntoFuture = Pending<types::VideoImportsList>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1838,7 +1751,7 @@ impl ListMyVideos {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoListResponse, Error> {
+    pub fn send(self) -> Pending<types::VideoListResponse> {
         let mut call = self
             .client
             .call(&info::LIST_MY_VIDEOS, &["api", "v1", "users", "me", "videos"]);
@@ -1881,8 +1794,7 @@ impl ListMyVideos {
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
         call.query_opt("includeCollaborations", &self.include_collaborations);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoListResponse>(&info::LIST_MY_VIDEOS, response).await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1892,16 +1804,13 @@ impl ListMyVideos {
     pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_MY_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1912,7 +1821,7 @@ impl IntoFuture for ListMyVideos {
     type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1956,7 +1865,7 @@ impl ListMySubscriptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoChannelList, Error> {
+    pub fn send(self) -> Pending<types::VideoChannelList> {
         let mut call = self
             .client
             .call(
@@ -1967,9 +1876,7 @@ impl ListMySubscriptions {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoChannelList>(&info::LIST_MY_SUBSCRIPTIONS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -1979,16 +1886,13 @@ impl ListMySubscriptions {
     pub fn stream(self) -> crate::ItemStream<types::VideoChannelListDataItem> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_MY_SUBSCRIPTIONS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -1999,7 +1903,7 @@ impl IntoFuture for ListMySubscriptions {
     type IntoFuture = Pending<types::VideoChannelList>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2282,7 +2186,7 @@ impl ListMySubscriptionVideos {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoListResponse, Error> {
+    pub fn send(self) -> Pending<types::VideoListResponse> {
         let mut call = self
             .client
             .call(
@@ -2322,11 +2226,7 @@ impl ListMySubscriptionVideos {
         call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::VideoListResponse,
-        >(&info::LIST_MY_SUBSCRIPTION_VIDEOS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2336,16 +2236,13 @@ impl ListMySubscriptionVideos {
     pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_MY_SUBSCRIPTION_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2356,7 +2253,7 @@ impl IntoFuture for ListMySubscriptionVideos {
     type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2421,7 +2318,7 @@ impl ListMyNotifications {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::NotificationListResponse, Error> {
+    pub fn send(self) -> Pending<types::NotificationListResponse> {
         let mut call = self
             .client
             .call(
@@ -2434,11 +2331,7 @@ impl ListMyNotifications {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::NotificationListResponse,
-        >(&info::LIST_MY_NOTIFICATIONS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2448,16 +2341,13 @@ impl ListMyNotifications {
     pub fn stream(self) -> crate::ItemStream<types::Notification> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_MY_NOTIFICATIONS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2468,7 +2358,7 @@ impl IntoFuture for ListMyNotifications {
     type IntoFuture = Pending<types::NotificationListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2512,7 +2402,7 @@ impl ListMyHistory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoListResponse, Error> {
+    pub fn send(self) -> Pending<types::VideoListResponse> {
         let mut call = self
             .client
             .call(
@@ -2523,9 +2413,7 @@ impl ListMyHistory {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("search", &self.search);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoListResponse>(&info::LIST_MY_HISTORY, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2535,16 +2423,13 @@ impl ListMyHistory {
     pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_MY_HISTORY,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2555,7 +2440,7 @@ impl IntoFuture for ListMyHistory {
     type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

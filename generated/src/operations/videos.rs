@@ -5,7 +5,7 @@
 //! The operations of the Videos group.
 
 use std::future::IntoFuture;
-use crate::runtime::Pending;
+use crate::Pending;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::call::QueryStyle;
 use crate::operation_info as info;
@@ -57,11 +57,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/ownership/{id}/accept")]
     #[doc(alias = "POST /api/v1/videos/ownership/{id}/accept")]
-    pub async fn accept_video_ownership_change(
+    pub fn accept_video_ownership_change(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::AcceptVideoOwnershipChangeBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -70,8 +70,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::ACCEPT_VIDEO_OWNERSHIP_CHANGE, response).await
+        Pending::empty(self, call)
     }
 
     /// Refuse ownership change request
@@ -84,10 +83,10 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/ownership/{id}/refuse")]
     #[doc(alias = "POST /api/v1/videos/ownership/{id}/refuse")]
-    pub async fn reject_video_ownership_change(
+    pub fn reject_video_ownership_change(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -95,8 +94,7 @@ impl Client {
                 &["api", "v1", "videos", "ownership", &id.to_param(), "refuse"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::REJECT_VIDEO_OWNERSHIP_CHANGE, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete ownership change request
@@ -111,10 +109,10 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/ownership/{id}")]
     #[doc(alias = "DELETE /api/v1/videos/ownership/{id}")]
-    pub async fn delete_video_ownership_change(
+    pub fn delete_video_ownership_change(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -122,8 +120,7 @@ impl Client {
                 &["api", "v1", "videos", "ownership", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEO_OWNERSHIP_CHANGE, response).await
+        Pending::empty(self, call)
     }
 
     /// List ownership change requests for a video
@@ -177,11 +174,11 @@ impl Client {
     /// - `video_id_or_uuid`: Video id or UUID
     #[doc(alias = "/api/v1/videos/{videoIdOrUUID}/give-ownership")]
     #[doc(alias = "POST /api/v1/videos/{videoIdOrUUID}/give-ownership")]
-    pub async fn give_video_ownership(
+    pub fn give_video_ownership(
         &self,
         video_id_or_uuid: impl Into<types::VideoIdOrUUID>,
         body: types::GiveVideoOwnershipBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let video_id_or_uuid = video_id_or_uuid.into();
         let mut call = self
             .call(
@@ -190,8 +187,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::GIVE_VIDEO_OWNERSHIP, response).await
+        Pending::empty(self, call)
     }
 
     /// List channel ownership changes
@@ -235,10 +231,10 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/video-channels/ownership/{id}/accept")]
     #[doc(alias = "POST /api/v1/video-channels/ownership/{id}/accept")]
-    pub async fn accept_channel_ownership_change(
+    pub fn accept_channel_ownership_change(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -246,8 +242,7 @@ impl Client {
                 &["api", "v1", "video-channels", "ownership", &id.to_param(), "accept"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::ACCEPT_CHANNEL_OWNERSHIP_CHANGE, response).await
+        Pending::empty(self, call)
     }
 
     /// Refuse channel ownership change request
@@ -260,10 +255,10 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/video-channels/ownership/{id}/refuse")]
     #[doc(alias = "POST /api/v1/video-channels/ownership/{id}/refuse")]
-    pub async fn reject_channel_ownership_change(
+    pub fn reject_channel_ownership_change(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -271,8 +266,7 @@ impl Client {
                 &["api", "v1", "video-channels", "ownership", &id.to_param(), "refuse"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::REJECT_CHANNEL_OWNERSHIP_CHANGE, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete channel ownership change request
@@ -287,10 +281,10 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/video-channels/ownership/{id}")]
     #[doc(alias = "DELETE /api/v1/video-channels/ownership/{id}")]
-    pub async fn delete_channel_ownership_change(
+    pub fn delete_channel_ownership_change(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -298,8 +292,7 @@ impl Client {
                 &["api", "v1", "video-channels", "ownership", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_CHANNEL_OWNERSHIP_CHANGE, response).await
+        Pending::empty(self, call)
     }
 
     /// List ownership change requests for a channel
@@ -353,11 +346,11 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     #[doc(alias = "/api/v1/video-channels/{channelHandle}/give-ownership")]
     #[doc(alias = "POST /api/v1/video-channels/{channelHandle}/give-ownership")]
-    pub async fn give_channel_ownership(
+    pub fn give_channel_ownership(
         &self,
         channel_handle: impl Into<String>,
         body: types::GiveChannelOwnershipBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -372,8 +365,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::GIVE_CHANNEL_OWNERSHIP, response).await
+        Pending::empty(self, call)
     }
 
     /// Request video token
@@ -414,11 +406,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/studio/edit")]
     #[doc(alias = "POST /api/v1/videos/{id}/studio/edit")]
-    pub async fn create_video_studio_task(
+    pub fn create_video_studio_task(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::CreateVideoStudioTaskBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -427,8 +419,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::CREATE_VIDEO_STUDIO_TASK, response).await
+        Pending::empty(self, call)
     }
 
     /// List videos
@@ -482,17 +473,13 @@ impl Client {
     /// `GET /api/v1/videos/categories`
     #[doc(alias = "/api/v1/videos/categories")]
     #[doc(alias = "GET /api/v1/videos/categories")]
-    pub async fn list_video_categories(
+    pub fn list_video_categories(
         &self,
-    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
+    ) -> Pending<std::collections::BTreeMap<String, String>> {
         let mut call = self
             .call(&info::LIST_VIDEO_CATEGORIES, &["api", "v1", "videos", "categories"]);
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            std::collections::BTreeMap<String, String>,
-        >(&info::LIST_VIDEO_CATEGORIES, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// List available video licences
@@ -500,17 +487,13 @@ impl Client {
     /// `GET /api/v1/videos/licences`
     #[doc(alias = "/api/v1/videos/licences")]
     #[doc(alias = "GET /api/v1/videos/licences")]
-    pub async fn list_video_licences(
+    pub fn list_video_licences(
         &self,
-    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
+    ) -> Pending<std::collections::BTreeMap<String, String>> {
         let mut call = self
             .call(&info::LIST_VIDEO_LICENCES, &["api", "v1", "videos", "licences"]);
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            std::collections::BTreeMap<String, String>,
-        >(&info::LIST_VIDEO_LICENCES, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// List available video languages
@@ -532,20 +515,16 @@ impl Client {
     /// `GET /api/v1/videos/privacies`
     #[doc(alias = "/api/v1/videos/privacies")]
     #[doc(alias = "GET /api/v1/videos/privacies")]
-    pub async fn list_video_privacy_policies(
+    pub fn list_video_privacy_policies(
         &self,
-    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
+    ) -> Pending<std::collections::BTreeMap<String, String>> {
         let mut call = self
             .call(
                 &info::LIST_VIDEO_PRIVACY_POLICIES,
                 &["api", "v1", "videos", "privacies"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            std::collections::BTreeMap<String, String>,
-        >(&info::LIST_VIDEO_PRIVACY_POLICIES, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Update a video
@@ -558,18 +537,17 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}")]
     #[doc(alias = "PUT /api/v1/videos/{id}")]
-    pub async fn update_video(
+    pub fn update_video(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::UpdateVideoBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(&info::UPDATE_VIDEO, &["api", "v1", "videos", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_VIDEO, response).await
+        Pending::empty(self, call)
     }
 
     /// Get a video
@@ -601,16 +579,12 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}")]
     #[doc(alias = "DELETE /api/v1/videos/{id}")]
-    pub async fn delete_video(
-        &self,
-        id: impl Into<types::IdOrUUID>,
-    ) -> Result<(), Error> {
+    pub fn delete_video(&self, id: impl Into<types::IdOrUUID>) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(&info::DELETE_VIDEO, &["api", "v1", "videos", &id.to_param()]);
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEO, response).await
+        Pending::empty(self, call)
     }
 
     /// Notify user is watching a video
@@ -623,11 +597,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/views")]
     #[doc(alias = "POST /api/v1/videos/{id}/views")]
-    pub async fn add_video_view(
+    pub fn add_video_view(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::UserViewingVideo,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -636,8 +610,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::ADD_VIDEO_VIEW, response).await
+        Pending::empty(self, call)
     }
 
     /// Get overall stats of a video
@@ -700,10 +673,10 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/stats/retention")]
     #[doc(alias = "GET /api/v1/videos/{id}/stats/retention")]
-    pub async fn get_video_retention_stats(
+    pub fn get_video_retention_stats(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> Result<types::VideoStatsRetention, Error> {
+    ) -> Pending<types::VideoStatsRetention> {
         let id = id.into();
         let mut call = self
             .call(
@@ -711,11 +684,7 @@ impl Client {
                 &["api", "v1", "videos", &id.to_param(), "stats", "retention"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::VideoStatsRetention,
-        >(&info::GET_VIDEO_RETENTION_STATS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Get timeserie stats of a video
@@ -756,19 +725,15 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/videos/upload")]
     #[doc(alias = "POST /api/v1/videos/upload")]
-    pub async fn upload_video_legacy(
+    pub fn upload_video_legacy(
         &self,
         body: types::VideoUploadRequestLegacy,
-    ) -> Result<types::VideoUploadResponse, Error> {
+    ) -> Pending<types::VideoUploadResponse> {
         let mut call = self
             .call(&info::UPLOAD_VIDEO_LEGACY, &["api", "v1", "videos", "upload"]);
         call.accept("application/json");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::VideoUploadResponse,
-        >(&info::UPLOAD_VIDEO_LEGACY, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Initialize the resumable upload of a video
@@ -892,10 +857,7 @@ impl Client {
     /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
     #[doc(alias = "/api/v1/videos/upload-resumable")]
     #[doc(alias = "DELETE /api/v1/videos/upload-resumable")]
-    pub async fn cancel_video_upload(
-        &self,
-        upload_id: impl Into<String>,
-    ) -> Result<(), Error> {
+    pub fn cancel_video_upload(&self, upload_id: impl Into<String>) -> Pending<()> {
         let upload_id = upload_id.into();
         let mut call = self
             .call(
@@ -904,8 +866,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.query("upload_id", &upload_id);
-        let response = self.send(call).await?;
-        response::empty(&info::CANCEL_VIDEO_UPLOAD, response).await
+        Pending::empty(self, call)
     }
 
     /// Import a video
@@ -917,16 +878,15 @@ impl Client {
     /// Requires authentication.
     #[doc(alias = "/api/v1/videos/imports")]
     #[doc(alias = "POST /api/v1/videos/imports")]
-    pub async fn import_video(
+    pub fn import_video(
         &self,
         body: types::VideoCreateImport,
-    ) -> Result<types::VideoUploadResponse, Error> {
+    ) -> Pending<types::VideoUploadResponse> {
         let mut call = self
             .call(&info::IMPORT_VIDEO, &["api", "v1", "videos", "imports"]);
         call.accept("application/json");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::json::<types::VideoUploadResponse>(&info::IMPORT_VIDEO, response).await
+        Pending::json(self, call)
     }
 
     /// Cancel video import
@@ -941,15 +901,14 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/videos/imports/{id}/cancel")]
     #[doc(alias = "POST /api/v1/videos/imports/{id}/cancel")]
-    pub async fn cancel_video_import(&self, id: types::Id) -> Result<(), Error> {
+    pub fn cancel_video_import(&self, id: types::Id) -> Pending<()> {
         let mut call = self
             .call(
                 &info::CANCEL_VIDEO_IMPORT,
                 &["api", "v1", "videos", "imports", &id.to_param(), "cancel"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::CANCEL_VIDEO_IMPORT, response).await
+        Pending::empty(self, call)
     }
 
     /// Retry video import
@@ -964,15 +923,14 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/videos/imports/{id}/retry")]
     #[doc(alias = "POST /api/v1/videos/imports/{id}/retry")]
-    pub async fn retry_video_import(&self, id: types::Id) -> Result<(), Error> {
+    pub fn retry_video_import(&self, id: types::Id) -> Pending<()> {
         let mut call = self
             .call(
                 &info::RETRY_VIDEO_IMPORT,
                 &["api", "v1", "videos", "imports", &id.to_param(), "retry"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::RETRY_VIDEO_IMPORT, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete video import
@@ -987,15 +945,14 @@ impl Client {
     /// - `id`: Entity id
     #[doc(alias = "/api/v1/videos/imports/{id}")]
     #[doc(alias = "DELETE /api/v1/videos/imports/{id}")]
-    pub async fn delete_video_import(&self, id: types::Id) -> Result<(), Error> {
+    pub fn delete_video_import(&self, id: types::Id) -> Pending<()> {
         let mut call = self
             .call(
                 &info::DELETE_VIDEO_IMPORT,
                 &["api", "v1", "videos", "imports", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEO_IMPORT, response).await
+        Pending::empty(self, call)
     }
 
     /// Get video source file metadata
@@ -1010,10 +967,10 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/source")]
     #[doc(alias = "GET /api/v1/videos/{id}/source")]
-    pub async fn get_video_source(
+    pub fn get_video_source(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> Result<types::VideoSource, Error> {
+    ) -> Pending<types::VideoSource> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1021,8 +978,7 @@ impl Client {
                 &["api", "v1", "videos", &id.to_param(), "source"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<types::VideoSource>(&info::GET_VIDEO_SOURCE, response).await
+        Pending::json(self, call)
     }
 
     /// Delete video source file
@@ -1035,10 +991,10 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/source/file")]
     #[doc(alias = "DELETE /api/v1/videos/{id}/source/file")]
-    pub async fn delete_video_source_file(
+    pub fn delete_video_source_file(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1046,8 +1002,7 @@ impl Client {
                 &["api", "v1", "videos", &id.to_param(), "source", "file"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEO_SOURCE_FILE, response).await
+        Pending::empty(self, call)
     }
 
     /// Initialize the resumable replacement of a video
@@ -1184,11 +1139,11 @@ impl Client {
     /// - `upload_id`: Created session id to proceed with. If you didn't send chunks in the last hour, it is not valid anymore and you need to initialize a new upload.
     #[doc(alias = "/api/v1/videos/{id}/source/replace-resumable")]
     #[doc(alias = "DELETE /api/v1/videos/{id}/source/replace-resumable")]
-    pub async fn cancel_video_source_replacement(
+    pub fn cancel_video_source_replacement(
         &self,
         id: impl Into<types::IdOrUUID>,
         upload_id: impl Into<String>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let upload_id = upload_id.into();
         let mut call = self
@@ -1198,8 +1153,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.query("upload_id", &upload_id);
-        let response = self.send(call).await?;
-        response::empty(&info::CANCEL_VIDEO_SOURCE_REPLACEMENT, response).await
+        Pending::empty(self, call)
     }
 
     /// List storyboards of a video
@@ -1212,10 +1166,10 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/storyboards")]
     #[doc(alias = "GET /api/v1/videos/{id}/storyboards")]
-    pub async fn list_video_storyboards(
+    pub fn list_video_storyboards(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> Result<types::ListVideoStoryboardsResponse, Error> {
+    ) -> Pending<types::ListVideoStoryboardsResponse> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1223,11 +1177,7 @@ impl Client {
                 &["api", "v1", "videos", &id.to_param(), "storyboards"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::ListVideoStoryboardsResponse,
-        >(&info::LIST_VIDEO_STORYBOARDS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// List captions of a video
@@ -1264,11 +1214,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/captions/generate")]
     #[doc(alias = "POST /api/v1/videos/{id}/captions/generate")]
-    pub async fn generate_video_caption(
+    pub fn generate_video_caption(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::GenerateVideoCaptionBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1277,8 +1227,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::GENERATE_VIDEO_CAPTION, response).await
+        Pending::empty(self, call)
     }
 
     /// Add or replace a video caption
@@ -1292,12 +1241,12 @@ impl Client {
     /// - `caption_language`: The caption language
     #[doc(alias = "/api/v1/videos/{id}/captions/{captionLanguage}")]
     #[doc(alias = "PUT /api/v1/videos/{id}/captions/{captionLanguage}")]
-    pub async fn add_video_caption(
+    pub fn add_video_caption(
         &self,
         id: impl Into<types::IdOrUUID>,
         caption_language: impl Into<types::VideoLanguageSet>,
         body: types::AddVideoCaptionBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let caption_language = caption_language.into();
         let mut call = self
@@ -1314,8 +1263,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.multipart(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::ADD_VIDEO_CAPTION, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete a video caption
@@ -1329,11 +1277,11 @@ impl Client {
     /// - `caption_language`: The caption language
     #[doc(alias = "/api/v1/videos/{id}/captions/{captionLanguage}")]
     #[doc(alias = "DELETE /api/v1/videos/{id}/captions/{captionLanguage}")]
-    pub async fn delete_video_caption(
+    pub fn delete_video_caption(
         &self,
         id: impl Into<types::IdOrUUID>,
         caption_language: impl Into<types::VideoLanguageSet>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let caption_language = caption_language.into();
         let mut call = self
@@ -1349,8 +1297,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEO_CAPTION, response).await
+        Pending::empty(self, call)
     }
 
     /// Get chapters of a video
@@ -1389,11 +1336,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/chapters")]
     #[doc(alias = "PUT /api/v1/videos/{id}/chapters")]
-    pub async fn replace_video_chapters(
+    pub fn replace_video_chapters(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::ReplaceVideoChaptersBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1402,8 +1349,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::REPLACE_VIDEO_CHAPTERS, response).await
+        Pending::empty(self, call)
     }
 
     /// Get video embed privacy
@@ -1418,10 +1364,10 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/embed-privacy")]
     #[doc(alias = "GET /api/v1/videos/{id}/embed-privacy")]
-    pub async fn get_video_embed_privacy(
+    pub fn get_video_embed_privacy(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> Result<types::GetVideoEmbedPrivacyResponse, Error> {
+    ) -> Pending<types::GetVideoEmbedPrivacyResponse> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1429,11 +1375,7 @@ impl Client {
                 &["api", "v1", "videos", &id.to_param(), "embed-privacy"],
             );
         call.accept("application/json");
-        let response = self.send(call).await?;
-        response::json::<
-            types::GetVideoEmbedPrivacyResponse,
-        >(&info::GET_VIDEO_EMBED_PRIVACY, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Update video embed privacy
@@ -1448,11 +1390,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/embed-privacy")]
     #[doc(alias = "PUT /api/v1/videos/{id}/embed-privacy")]
-    pub async fn update_video_embed_privacy(
+    pub fn update_video_embed_privacy(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::UpdateVideoEmbedPrivacyBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1461,8 +1403,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_VIDEO_EMBED_PRIVACY, response).await
+        Pending::empty(self, call)
     }
 
     /// Check if embed is allowed
@@ -1478,11 +1419,11 @@ impl Client {
     /// - `domain`: The domain to check if embed is allowed
     #[doc(alias = "/api/v1/videos/{id}/embed-privacy/allowed")]
     #[doc(alias = "GET /api/v1/videos/{id}/embed-privacy/allowed")]
-    pub async fn check_video_embed_allowed(
+    pub fn check_video_embed_allowed(
         &self,
         id: impl Into<types::IdOrUUID>,
         domain: impl Into<String>,
-    ) -> Result<types::CheckVideoEmbedAllowedResponse, Error> {
+    ) -> Pending<types::CheckVideoEmbedAllowedResponse> {
         let id = id.into();
         let domain = domain.into();
         let mut call = self
@@ -1492,11 +1433,7 @@ impl Client {
             );
         call.accept("application/json");
         call.query("domain", &domain);
-        let response = self.send(call).await?;
-        response::json::<
-            types::CheckVideoEmbedAllowedResponse,
-        >(&info::CHECK_VIDEO_EMBED_ALLOWED, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// List video passwords
@@ -1551,11 +1488,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/passwords")]
     #[doc(alias = "PUT /api/v1/videos/{id}/passwords")]
-    pub async fn update_video_passwords(
+    pub fn update_video_passwords(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::UpdateVideoPasswordsBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1564,8 +1501,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::UPDATE_VIDEO_PASSWORDS, response).await
+        Pending::empty(self, call)
     }
 
     /// Add a video password
@@ -1580,11 +1516,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/passwords")]
     #[doc(alias = "POST /api/v1/videos/{id}/passwords")]
-    pub async fn add_video_password(
+    pub fn add_video_password(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::AddVideoPasswordBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1593,8 +1529,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::ADD_VIDEO_PASSWORD, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete a video password
@@ -1610,11 +1545,11 @@ impl Client {
     /// - `password_id`: The video password id
     #[doc(alias = "/api/v1/videos/{id}/passwords/{passwordId}")]
     #[doc(alias = "DELETE /api/v1/videos/{id}/passwords/{passwordId}")]
-    pub async fn delete_video_password(
+    pub fn delete_video_password(
         &self,
         id: impl Into<types::IdOrUUID>,
         password_id: types::Id,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1629,8 +1564,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEO_PASSWORD, response).await
+        Pending::empty(self, call)
     }
 
     /// List videos of a video channel
@@ -1724,11 +1658,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/player-settings/videos/{id}")]
     #[doc(alias = "PUT /api/v1/player-settings/videos/{id}")]
-    pub async fn update_video_player_settings(
+    pub fn update_video_player_settings(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::PlayerVideoSettingsUpdate,
-    ) -> Result<types::PlayerVideoSettings, Error> {
+    ) -> Pending<types::PlayerVideoSettings> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1737,11 +1671,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::PlayerVideoSettings,
-        >(&info::UPDATE_VIDEO_PLAYER_SETTINGS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Get channel player settings
@@ -1780,11 +1710,11 @@ impl Client {
     /// - `channel_handle`: The video channel handle
     #[doc(alias = "/api/v1/player-settings/video-channels/{channelHandle}")]
     #[doc(alias = "PUT /api/v1/player-settings/video-channels/{channelHandle}")]
-    pub async fn update_channel_player_settings(
+    pub fn update_channel_player_settings(
         &self,
         channel_handle: impl Into<String>,
         body: types::PlayerChannelSettingsUpdate,
-    ) -> Result<types::PlayerChannelSettings, Error> {
+    ) -> Pending<types::PlayerChannelSettings> {
         let channel_handle = channel_handle.into();
         let mut call = self
             .call(
@@ -1799,11 +1729,7 @@ impl Client {
             );
         call.accept("application/json");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::json::<
-            types::PlayerChannelSettings,
-        >(&info::UPDATE_CHANNEL_PLAYER_SETTINGS, response)
-            .await
+        Pending::json(self, call)
     }
 
     /// Like/dislike a video
@@ -1842,10 +1768,7 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/hls")]
     #[doc(alias = "DELETE /api/v1/videos/{id}/hls")]
-    pub async fn delete_video_hls_files(
-        &self,
-        id: impl Into<types::IdOrUUID>,
-    ) -> Result<(), Error> {
+    pub fn delete_video_hls_files(&self, id: impl Into<types::IdOrUUID>) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1853,8 +1776,7 @@ impl Client {
                 &["api", "v1", "videos", &id.to_param(), "hls"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEO_HLS_FILES, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete video Web Video files
@@ -1869,10 +1791,10 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/web-videos")]
     #[doc(alias = "DELETE /api/v1/videos/{id}/web-videos")]
-    pub async fn delete_video_web_video_files(
+    pub fn delete_video_web_video_files(
         &self,
         id: impl Into<types::IdOrUUID>,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1880,8 +1802,7 @@ impl Client {
                 &["api", "v1", "videos", &id.to_param(), "web-videos"],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEO_WEB_VIDEO_FILES, response).await
+        Pending::empty(self, call)
     }
 
     /// Create a transcoding job
@@ -1894,11 +1815,11 @@ impl Client {
     /// - `id`: The object id, uuid or short uuid
     #[doc(alias = "/api/v1/videos/{id}/transcoding")]
     #[doc(alias = "POST /api/v1/videos/{id}/transcoding")]
-    pub async fn create_video_transcoding(
+    pub fn create_video_transcoding(
         &self,
         id: impl Into<types::IdOrUUID>,
         body: types::CreateVideoTranscodingBody,
-    ) -> Result<(), Error> {
+    ) -> Pending<()> {
         let id = id.into();
         let mut call = self
             .call(
@@ -1907,8 +1828,7 @@ impl Client {
             );
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::CREATE_VIDEO_TRANSCODING, response).await
+        Pending::empty(self, call)
     }
 
     /// List videos being mirrored
@@ -1956,13 +1876,12 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/server/redundancy/videos")]
     #[doc(alias = "POST /api/v1/server/redundancy/videos")]
-    pub async fn mirror_video(&self, body: types::MirrorVideoBody) -> Result<(), Error> {
+    pub fn mirror_video(&self, body: types::MirrorVideoBody) -> Pending<()> {
         let mut call = self
             .call(&info::MIRROR_VIDEO, &["api", "v1", "server", "redundancy", "videos"]);
         call.accept("application/json, */*;q=0.8");
         call.json(&body);
-        let response = self.send(call).await?;
-        response::empty(&info::MIRROR_VIDEO, response).await
+        Pending::empty(self, call)
     }
 
     /// Delete a mirror done on a video
@@ -1975,10 +1894,7 @@ impl Client {
     /// - `redundancy_id`: id of an existing redundancy on a video
     #[doc(alias = "/api/v1/server/redundancy/videos/{redundancyId}")]
     #[doc(alias = "DELETE /api/v1/server/redundancy/videos/{redundancyId}")]
-    pub async fn delete_video_mirror(
-        &self,
-        redundancy_id: impl Into<String>,
-    ) -> Result<(), Error> {
+    pub fn delete_video_mirror(&self, redundancy_id: impl Into<String>) -> Pending<()> {
         let redundancy_id = redundancy_id.into();
         let mut call = self
             .call(
@@ -1993,8 +1909,7 @@ impl Client {
                 ],
             );
         call.accept("application/json, */*;q=0.8");
-        let response = self.send(call).await?;
-        response::empty(&info::DELETE_VIDEO_MIRROR, response).await
+        Pending::empty(self, call)
     }
 }
 
@@ -2041,9 +1956,7 @@ impl ListMyVideoOwnershipChanges {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<types::ListMyVideoOwnershipChangesResponse, Error> {
+    pub fn send(self) -> Pending<types::ListMyVideoOwnershipChangesResponse> {
         let mut call = self
             .client
             .call(
@@ -2054,11 +1967,7 @@ impl ListMyVideoOwnershipChanges {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListMyVideoOwnershipChangesResponse,
-        >(&info::LIST_MY_VIDEO_OWNERSHIP_CHANGES, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2068,16 +1977,13 @@ impl ListMyVideoOwnershipChanges {
     pub fn stream(self) -> crate::ItemStream<types::ChangeOwnership> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_MY_VIDEO_OWNERSHIP_CHANGES,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2088,7 +1994,7 @@ impl IntoFuture for ListMyVideoOwnershipChanges {
     type IntoFuture = Pending<types::ListMyVideoOwnershipChangesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2145,7 +2051,7 @@ impl ListVideoOwnershipChanges {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListVideoOwnershipChangesResponse, Error> {
+    pub fn send(self) -> Pending<types::ListVideoOwnershipChangesResponse> {
         let mut call = self
             .client
             .call(
@@ -2157,11 +2063,7 @@ impl ListVideoOwnershipChanges {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListVideoOwnershipChangesResponse,
-        >(&info::LIST_VIDEO_OWNERSHIP_CHANGES, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2171,16 +2073,13 @@ impl ListVideoOwnershipChanges {
     pub fn stream(self) -> crate::ItemStream<types::ChangeOwnership> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_VIDEO_OWNERSHIP_CHANGES,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2191,7 +2090,7 @@ impl IntoFuture for ListVideoOwnershipChanges {
     type IntoFuture = Pending<types::ListVideoOwnershipChangesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2238,9 +2137,7 @@ impl ListMyChannelOwnershipChanges {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<types::ListMyChannelOwnershipChangesResponse, Error> {
+    pub fn send(self) -> Pending<types::ListMyChannelOwnershipChangesResponse> {
         let mut call = self
             .client
             .call(
@@ -2251,11 +2148,7 @@ impl ListMyChannelOwnershipChanges {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListMyChannelOwnershipChangesResponse,
-        >(&info::LIST_MY_CHANNEL_OWNERSHIP_CHANGES, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2265,16 +2158,13 @@ impl ListMyChannelOwnershipChanges {
     pub fn stream(self) -> crate::ItemStream<types::ChangeOwnership> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_MY_CHANNEL_OWNERSHIP_CHANGES,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2285,7 +2175,7 @@ impl IntoFuture for ListMyChannelOwnershipChanges {
     type IntoFuture = Pending<types::ListMyChannelOwnershipChangesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2342,9 +2232,7 @@ impl ListChannelOwnershipChanges {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<types::ListChannelOwnershipChangesResponse, Error> {
+    pub fn send(self) -> Pending<types::ListChannelOwnershipChangesResponse> {
         let mut call = self
             .client
             .call(
@@ -2362,11 +2250,7 @@ impl ListChannelOwnershipChanges {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListChannelOwnershipChangesResponse,
-        >(&info::LIST_CHANNEL_OWNERSHIP_CHANGES, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2376,16 +2260,13 @@ impl ListChannelOwnershipChanges {
     pub fn stream(self) -> crate::ItemStream<types::ChangeOwnership> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_CHANNEL_OWNERSHIP_CHANGES,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2396,7 +2277,7 @@ impl IntoFuture for ListChannelOwnershipChanges {
     type IntoFuture = Pending<types::ListChannelOwnershipChangesResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2419,7 +2300,7 @@ impl RequestVideoToken {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoTokenResponse, Error> {
+    pub fn send(self) -> Pending<types::VideoTokenResponse> {
         let mut call = self
             .client
             .call(
@@ -2428,9 +2309,7 @@ impl RequestVideoToken {
             );
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoTokenResponse>(&info::REQUEST_VIDEO_TOKEN, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -2440,7 +2319,7 @@ impl IntoFuture for RequestVideoToken {
     type IntoFuture = Pending<types::VideoTokenResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2723,7 +2602,7 @@ impl ListVideos {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoListResponse, Error> {
+    pub fn send(self) -> Pending<types::VideoListResponse> {
         let mut call = self.client.call(&info::LIST_VIDEOS, &["api", "v1", "videos"]);
         call.accept("application/json");
         call.query_opt("start", &self.start);
@@ -2758,8 +2637,7 @@ impl ListVideos {
         call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoListResponse>(&info::LIST_VIDEOS, response).await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -2769,16 +2647,13 @@ impl ListVideos {
     pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -2789,7 +2664,7 @@ impl IntoFuture for ListVideos {
     type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2811,19 +2686,13 @@ impl ListVideoLanguages {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
+    pub fn send(self) -> Pending<std::collections::BTreeMap<String, String>> {
         let mut call = self
             .client
             .call(&info::LIST_VIDEO_LANGUAGES, &["api", "v1", "videos", "languages"]);
         call.accept("application/json");
         call.query_opt("scope", &self.scope);
-        let response = self.client.send(call).await?;
-        response::json::<
-            std::collections::BTreeMap<String, String>,
-        >(&info::LIST_VIDEO_LANGUAGES, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -2833,7 +2702,7 @@ impl IntoFuture for ListVideoLanguages {
     type IntoFuture = Pending<std::collections::BTreeMap<String, String>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2856,14 +2725,13 @@ impl GetVideo {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoDetails, Error> {
+    pub fn send(self) -> Pending<types::VideoDetails> {
         let mut call = self
             .client
             .call(&info::GET_VIDEO, &["api", "v1", "videos", &self.id.to_param()]);
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoDetails>(&info::GET_VIDEO, response).await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -2873,7 +2741,7 @@ impl IntoFuture for GetVideo {
     type IntoFuture = Pending<types::VideoDetails>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2905,7 +2773,7 @@ impl GetVideoOverallStats {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoStatsOverall, Error> {
+    pub fn send(self) -> Pending<types::VideoStatsOverall> {
         let mut call = self
             .client
             .call(
@@ -2915,11 +2783,7 @@ impl GetVideoOverallStats {
         call.accept("application/json");
         call.query_opt("startDate", &self.start_date);
         call.query_opt("endDate", &self.end_date);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::VideoStatsOverall,
-        >(&info::GET_VIDEO_OVERALL_STATS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -2929,7 +2793,7 @@ impl IntoFuture for GetVideoOverallStats {
     type IntoFuture = Pending<types::VideoStatsOverall>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2961,7 +2825,7 @@ impl GetVideoUserAgentStats {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoStatsUserAgent, Error> {
+    pub fn send(self) -> Pending<types::VideoStatsUserAgent> {
         let mut call = self
             .client
             .call(
@@ -2971,11 +2835,7 @@ impl GetVideoUserAgentStats {
         call.accept("application/json");
         call.query_opt("startDate", &self.start_date);
         call.query_opt("endDate", &self.end_date);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::VideoStatsUserAgent,
-        >(&info::GET_VIDEO_USER_AGENT_STATS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -2985,7 +2845,7 @@ impl IntoFuture for GetVideoUserAgentStats {
     type IntoFuture = Pending<types::VideoStatsUserAgent>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3018,7 +2878,7 @@ impl GetVideoTimeseriesStats {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoStatsTimeserie, Error> {
+    pub fn send(self) -> Pending<types::VideoStatsTimeserie> {
         let mut call = self
             .client
             .call(
@@ -3036,11 +2896,7 @@ impl GetVideoTimeseriesStats {
         call.accept("application/json");
         call.query_opt("startDate", &self.start_date);
         call.query_opt("endDate", &self.end_date);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::VideoStatsTimeserie,
-        >(&info::GET_VIDEO_TIMESERIES_STATS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -3050,7 +2906,7 @@ impl IntoFuture for GetVideoTimeseriesStats {
     type IntoFuture = Pending<types::VideoStatsTimeserie>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3073,7 +2929,7 @@ impl ListVideoCaptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListVideoCaptionsResponse, Error> {
+    pub fn send(self) -> Pending<types::ListVideoCaptionsResponse> {
         let mut call = self
             .client
             .call(
@@ -3082,11 +2938,7 @@ impl ListVideoCaptions {
             );
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListVideoCaptionsResponse,
-        >(&info::LIST_VIDEO_CAPTIONS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -3096,7 +2948,7 @@ impl IntoFuture for ListVideoCaptions {
     type IntoFuture = Pending<types::ListVideoCaptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3119,7 +2971,7 @@ impl GetVideoChapters {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoChapters, Error> {
+    pub fn send(self) -> Pending<types::VideoChapters> {
         let mut call = self
             .client
             .call(
@@ -3128,8 +2980,7 @@ impl GetVideoChapters {
             );
         call.accept("application/json");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoChapters>(&info::GET_VIDEO_CHAPTERS, response).await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -3139,7 +2990,7 @@ impl IntoFuture for GetVideoChapters {
     type IntoFuture = Pending<types::VideoChapters>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3184,7 +3035,7 @@ impl ListVideoPasswords {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoPasswordList, Error> {
+    pub fn send(self) -> Pending<types::VideoPasswordList> {
         let mut call = self
             .client
             .call(
@@ -3195,9 +3046,7 @@ impl ListVideoPasswords {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoPasswordList>(&info::LIST_VIDEO_PASSWORDS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -3207,16 +3056,13 @@ impl ListVideoPasswords {
     pub fn stream(self) -> crate::ItemStream<types::VideoPassword> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_VIDEO_PASSWORDS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -3227,7 +3073,7 @@ impl IntoFuture for ListVideoPasswords {
     type IntoFuture = Pending<types::VideoPasswordList>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3511,7 +3357,7 @@ impl ListChannelVideos {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::VideoListResponse, Error> {
+    pub fn send(self) -> Pending<types::VideoListResponse> {
         let mut call = self
             .client
             .call(
@@ -3557,9 +3403,7 @@ impl ListChannelVideos {
         call.query_list_opt("privacyOneOf", &self.privacy_one_of, QueryStyle::Exploded);
         call.query_opt("excludeAlreadyWatched", &self.exclude_already_watched);
         call.query_opt("search", &self.search);
-        let response = self.client.send(call).await?;
-        response::json::<types::VideoListResponse>(&info::LIST_CHANNEL_VIDEOS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -3569,16 +3413,13 @@ impl ListChannelVideos {
     pub fn stream(self) -> crate::ItemStream<types::Video> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_CHANNEL_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -3589,7 +3430,7 @@ impl IntoFuture for ListChannelVideos {
     type IntoFuture = Pending<types::VideoListResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3614,7 +3455,7 @@ impl GetVideoPlayerSettings {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::PlayerVideoSettings, Error> {
+    pub fn send(self) -> Pending<types::PlayerVideoSettings> {
         let mut call = self
             .client
             .call(
@@ -3623,11 +3464,7 @@ impl GetVideoPlayerSettings {
             );
         call.accept("application/json");
         call.query_opt("raw", &self.raw);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::PlayerVideoSettings,
-        >(&info::GET_VIDEO_PLAYER_SETTINGS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -3637,7 +3474,7 @@ impl IntoFuture for GetVideoPlayerSettings {
     type IntoFuture = Pending<types::PlayerVideoSettings>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3662,7 +3499,7 @@ impl GetChannelPlayerSettings {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::PlayerChannelSettings, Error> {
+    pub fn send(self) -> Pending<types::PlayerChannelSettings> {
         let mut call = self
             .client
             .call(
@@ -3677,11 +3514,7 @@ impl GetChannelPlayerSettings {
             );
         call.accept("application/json");
         call.query_opt("raw", &self.raw);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::PlayerChannelSettings,
-        >(&info::GET_CHANNEL_PLAYER_SETTINGS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 }
 
@@ -3691,7 +3524,7 @@ impl IntoFuture for GetChannelPlayerSettings {
     type IntoFuture = Pending<types::PlayerChannelSettings>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3715,7 +3548,7 @@ impl RateVideo {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), Error> {
+    pub fn send(self) -> Pending<()> {
         let mut call = self
             .client
             .call(
@@ -3725,8 +3558,7 @@ impl RateVideo {
         call.accept("application/json, */*;q=0.8");
         call.header_opt("x-peertube-video-password", &self.x_peertube_video_password);
         call.json(&self.body);
-        let response = self.client.send(call).await?;
-        response::empty(&info::RATE_VIDEO, response).await
+        Pending::empty(&self.client, call)
     }
 }
 
@@ -3736,7 +3568,7 @@ impl IntoFuture for RateVideo {
     type IntoFuture = Pending<()>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3781,7 +3613,7 @@ impl ListMirroredVideos {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<types::ListMirroredVideosResponse, Error> {
+    pub fn send(self) -> Pending<types::ListMirroredVideosResponse> {
         let mut call = self
             .client
             .call(
@@ -3793,11 +3625,7 @@ impl ListMirroredVideos {
         call.query_opt("start", &self.start);
         call.query_opt("count", &self.count);
         call.query_opt("sort", &self.sort);
-        let response = self.client.send(call).await?;
-        response::json::<
-            types::ListMirroredVideosResponse,
-        >(&info::LIST_MIRRORED_VIDEOS, response)
-            .await
+        Pending::json(&self.client, call)
     }
 
     /// Every item of the list, page after page from `start` (pages of `count` items,
@@ -3807,16 +3635,13 @@ impl ListMirroredVideos {
     pub fn stream(self) -> crate::ItemStream<types::VideoRedundancy> {
         let start = self.start.unwrap_or(0);
         crate::runtime::pagination::paginate(
-            &info::LIST_MIRRORED_VIDEOS,
             start,
             move |start| {
                 let mut request = self.clone();
                 request.start = Some(start);
-                async move {
-                    let page = request.send().await?;
-                    Ok((Some(page.total), page.data))
-                }
+                request.send()
             },
+            |page| (Some(page.total), page.data),
         )
     }
 }
@@ -3827,7 +3652,7 @@ impl IntoFuture for ListMirroredVideos {
     type IntoFuture = Pending<types::ListMirroredVideosResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

@@ -195,12 +195,21 @@ impl Call {
 
     /// Adds `name=value` to the query.
     pub(crate) fn query(&mut self, name: &str, value: &impl ToParam) {
-        if value.is_secret() && !self.secret_query.iter().any(|n| n == name) {
+        // The generic part stays a line: the rest is compiled once, not per parameter type.
+        self.query_text(name, &value.to_param(), value.is_secret());
+    }
+
+    fn query_text(&mut self, name: &str, text: &str, secret: bool) {
+        if secret {
+            self.note_secret_query(name);
+        }
+        self.url.query_pairs_mut().append_pair(name, text);
+    }
+
+    fn note_secret_query(&mut self, name: &str) {
+        if !self.secret_query.iter().any(|n| n == name) {
             self.secret_query.push(name.to_owned());
         }
-        self.url
-            .query_pairs_mut()
-            .append_pair(name, &value.to_param());
     }
 
     /// Adds `name=value` to the query if there is a value.
@@ -227,20 +236,29 @@ impl Call {
         if values.is_empty() {
             return;
         }
-        if values.iter().any(ToParam::is_secret) && !self.secret_query.iter().any(|n| n == name) {
-            self.secret_query.push(name.to_owned());
+        let mut secret = false;
+        let mut texts = Vec::with_capacity(values.len());
+        for value in values {
+            secret |= value.is_secret();
+            texts.push(value.to_param());
+        }
+        self.query_texts(name, &texts, secret, style);
+    }
+
+    fn query_texts(&mut self, name: &str, texts: &[String], secret: bool, style: QueryStyle) {
+        if secret {
+            self.note_secret_query(name);
         }
         match style {
             QueryStyle::Delimited(separator) => {
-                let joined: Vec<String> = values.iter().map(ToParam::to_param).collect();
                 self.url
                     .query_pairs_mut()
-                    .append_pair(name, &joined.join(&separator.to_string()));
+                    .append_pair(name, &texts.join(&separator.to_string()));
             }
             QueryStyle::Exploded | QueryStyle::Deep => {
                 let mut pairs = self.url.query_pairs_mut();
-                for value in values {
-                    pairs.append_pair(name, &value.to_param());
+                for text in texts {
+                    pairs.append_pair(name, text);
                 }
             }
         }
@@ -260,7 +278,10 @@ impl Call {
     }
 
     pub(crate) fn header(&mut self, name: &'static str, value: &impl ToParam) {
-        let text = value.to_param();
+        self.header_text(name, value.to_param(), value.is_secret());
+    }
+
+    fn header_text(&mut self, name: &'static str, text: String, secret: bool) {
         if text.chars().any(char::is_control) {
             return self.invalid(
                 name,
@@ -269,7 +290,7 @@ impl Call {
         }
         match HeaderValue::from_str(&text) {
             Ok(mut header) => {
-                header.set_sensitive(value.is_secret() || is_sensitive(name));
+                header.set_sensitive(secret || is_sensitive(name));
                 self.headers.insert(HeaderName::from_static(name), header);
             }
             Err(_) => self.invalid(name, "is not a valid HTTP header value"),

@@ -18,15 +18,18 @@ pub(crate) mod error;
 pub(crate) mod examples;
 pub(crate) mod file;
 pub(crate) mod http;
+pub(crate) mod json;
 pub(crate) mod multipart;
 pub(crate) mod open_enum;
 pub(crate) mod pagination;
+pub(crate) mod pending;
 pub(crate) mod response;
 pub(crate) mod secret;
 pub(crate) mod session;
 pub(crate) mod untagged;
 pub(crate) mod upload;
 
-/// What awaiting a request builder gives: the request, sent and read.
-pub(crate) type Pending<T> =
+/// A boxed future of a result: what the methods that are not a plain call return through
+/// `IntoFuture` (the plain calls are a [`pending::Pending`]).
+pub(crate) type Boxed<T> =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, error::Error>> + Send>>;

@@ -7,11 +7,34 @@
 use super::*;
 
 /// The `VideoRating` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoRating {
     pub video: Video,
     /// Rating of the video
     pub rating: VideoRatingRating,
+}
+
+impl crate::runtime::json::FromJson for VideoRating {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoRating")?;
+        let decoded = Self {
+            video: object.required("video")?,
+            rating: object.required("rating")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoRating {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// Rating of the video
@@ -71,6 +94,16 @@ impl<'de> serde::Deserialize<'de> for VideoRatingRating {
     }
 }
 
+impl crate::runtime::json::FromJson for VideoRatingRating {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for VideoRatingRating {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -78,19 +111,73 @@ impl crate::runtime::call::ToParam for VideoRatingRating {
 }
 
 /// The response of `GET /api/v1/accounts/{name}/followers` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListAccountFollowersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Follow>,
 }
 
+impl crate::runtime::json::FromJson for ListAccountFollowersResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListAccountFollowersResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAccountFollowersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `GET /api/v1/accounts` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListAccountsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Account>,
+}
+
+impl crate::runtime::json::FromJson for ListAccountsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListAccountsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// Optionally filter which ratings to retrieve
@@ -146,6 +233,16 @@ impl<'de> serde::Deserialize<'de> for ListAccountRatingsRating {
     }
 }
 
+impl crate::runtime::json::FromJson for ListAccountRatingsRating {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ListAccountRatingsRating {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -153,9 +250,36 @@ impl crate::runtime::call::ToParam for ListAccountRatingsRating {
 }
 
 /// The response of `GET /api/v1/accounts/{name}/ratings` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListAccountRatingsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoRating>,
+}
+
+impl crate::runtime::json::FromJson for ListAccountRatingsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListAccountRatingsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAccountRatingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }

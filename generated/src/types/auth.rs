@@ -173,6 +173,15 @@ impl<'de> serde::Deserialize<'de> for UserRegistrationState {
     }
 }
 
+impl crate::runtime::json::FromJson for UserRegistrationState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for UserRegistrationState {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -180,7 +189,7 @@ impl crate::runtime::call::ToParam for UserRegistrationState {
 }
 
 /// The `UserRegistration` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRegistration {
     pub id: Id,
@@ -206,17 +215,106 @@ pub struct UserRegistration {
     pub user: Option<UserRegistrationUser>,
 }
 
+impl crate::runtime::json::FromJson for UserRegistration {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "UserRegistration",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            state: object.required("state")?,
+            registration_reason: object.required("registrationReason")?,
+            moderation_response: object.optional("moderationResponse")?,
+            username: object.required("username")?,
+            email: object.required("email")?,
+            email_verified: object.optional("emailVerified")?,
+            account_display_name: object.optional("accountDisplayName")?,
+            channel_handle: object.optional("channelHandle")?,
+            channel_display_name: object.optional("channelDisplayName")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+            user: object.optional("user")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserRegistration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `state` property of [`UserRegistration`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserRegistrationStateObject {
     pub id: UserRegistrationState,
     pub label: String,
 }
 
+impl crate::runtime::json::FromJson for UserRegistrationStateObject {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "UserRegistrationStateObject",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserRegistrationStateObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// If the registration has been accepted, this is a partial user object created by the registration
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserRegistrationUser {
     pub id: Id,
+}
+
+impl crate::runtime::json::FromJson for UserRegistrationUser {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "UserRegistrationUser",
+        )?;
+        let decoded = Self { id: object.required("id")? };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserRegistrationUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `OAuthClient` schema.
@@ -293,7 +391,7 @@ impl OAuthTokenRefreshToken {
 }
 
 /// The `TokenSession` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenSession {
     pub id: i64,
@@ -320,6 +418,36 @@ pub struct TokenSession {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl crate::runtime::json::FromJson for TokenSession {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "TokenSession")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            current_session: object.required("currentSession")?,
+            login_device: object.optional("loginDevice")?,
+            login_ip: object.optional("loginIP")?,
+            login_date: object.optional("loginDate")?,
+            last_activity_device: object.optional("lastActivityDevice")?,
+            last_activity_ip: object.optional("lastActivityIP")?,
+            last_activity_date: object.optional("lastActivityDate")?,
+            created_at: object.required("createdAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TokenSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The request body of `POST /api/v1/users/token`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "grant_type")]
@@ -333,7 +461,7 @@ pub enum GetOAuthTokenBody {
 }
 
 /// The response of `POST /api/v1/users/token` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetOAuthTokenResponse {
     /// Example: `"Bearer"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -360,12 +488,69 @@ pub struct GetOAuthTokenResponse {
     pub refresh_token_expires_in: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for GetOAuthTokenResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "GetOAuthTokenResponse",
+        )?;
+        let decoded = Self {
+            token_type: object.optional("token_type")?,
+            access_token: object.optional("access_token")?,
+            refresh_token: object.optional("refresh_token")?,
+            expires_in: object.optional("expires_in")?,
+            refresh_token_expires_in: object.optional("refresh_token_expires_in")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetOAuthTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `GET /api/v1/users/{id}/token-sessions` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListTokenSessionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<TokenSession>,
+}
+
+impl crate::runtime::json::FromJson for ListTokenSessionsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListTokenSessionsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListTokenSessionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/users/registrations/ask-send-verify-email`.
@@ -400,14 +585,40 @@ impl VerifyRegistrationEmailBody {
 }
 
 /// The response of `POST /api/v1/users/register` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RegisterUserResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<RegisterUserResponseState>,
 }
 
+impl crate::runtime::json::FromJson for RegisterUserResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RegisterUserResponse",
+        )?;
+        let decoded = Self {
+            state: object.optional("state")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RegisterUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `state` property of [`RegisterUserResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RegisterUserResponseState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<UserRegistrationState>,
@@ -415,20 +626,100 @@ pub struct RegisterUserResponseState {
     pub label: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for RegisterUserResponseState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RegisterUserResponseState",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            label: object.optional("label")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RegisterUserResponseState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `POST /api/v1/users/registrations/request` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RequestRegistrationResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<RequestRegistrationResponseState>,
 }
 
+impl crate::runtime::json::FromJson for RequestRegistrationResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RequestRegistrationResponse",
+        )?;
+        let decoded = Self {
+            state: object.optional("state")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RequestRegistrationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `state` property of [`RequestRegistrationResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RequestRegistrationResponseState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<UserRegistrationState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for RequestRegistrationResponseState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RequestRegistrationResponseState",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            label: object.optional("label")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RequestRegistrationResponseState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The parameter `sort` of `GET /api/v1/users/registrations`.
@@ -492,6 +783,16 @@ impl<'de> serde::Deserialize<'de> for ListRegistrationsSort {
     }
 }
 
+impl crate::runtime::json::FromJson for ListRegistrationsSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ListRegistrationsSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -499,9 +800,36 @@ impl crate::runtime::call::ToParam for ListRegistrationsSort {
 }
 
 /// The response of `GET /api/v1/users/registrations` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListRegistrationsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<UserRegistration>,
+}
+
+impl crate::runtime::json::FromJson for ListRegistrationsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListRegistrationsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListRegistrationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }

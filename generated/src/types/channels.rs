@@ -125,6 +125,15 @@ impl<'de> serde::Deserialize<'de> for VideoChannelActivityAction {
     }
 }
 
+impl crate::runtime::json::FromJson for VideoChannelActivityAction {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for VideoChannelActivityAction {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -200,6 +209,15 @@ impl<'de> serde::Deserialize<'de> for VideoChannelActivityTarget {
     }
 }
 
+impl crate::runtime::json::FromJson for VideoChannelActivityTarget {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for VideoChannelActivityTarget {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -207,15 +225,42 @@ impl crate::runtime::call::ToParam for VideoChannelActivityTarget {
 }
 
 /// The `ChannelActivityListResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChannelActivityListResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChannelActivityListResponseDataItem>,
 }
 
+impl crate::runtime::json::FromJson for ChannelActivityListResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ChannelActivityListResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelActivityListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `data` property of [`ChannelActivityListResponse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItem {
     pub id: i64,
@@ -240,22 +285,113 @@ pub struct ChannelActivityListResponseDataItem {
     pub target_account: Option<ChannelActivityListResponseDataItemTargetAccount>,
 }
 
+impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ChannelActivityListResponseDataItem",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            account: object.optional("account")?,
+            action: object.required("action")?,
+            target_type: object.required("targetType")?,
+            details: object.optional("details")?,
+            created_at: object.required("createdAt")?,
+            channel: object.required("channel")?,
+            video: object.optional("video")?,
+            video_import: object.optional("videoImport")?,
+            playlist: object.optional("playlist")?,
+            channel_sync: object.optional("channelSync")?,
+            target_account: object.optional("targetAccount")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `action` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChannelActivityListResponseDataItemAction {
     pub id: VideoChannelActivityAction,
     pub label: String,
 }
 
+impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemAction {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ChannelActivityListResponseDataItemAction",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `targetType` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChannelActivityListResponseDataItemTargetType {
     pub id: VideoChannelActivityTarget,
     pub label: String,
 }
 
+impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemTargetType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ChannelActivityListResponseDataItemTargetType",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemTargetType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `channel` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItemChannel {
     pub id: Id,
@@ -265,8 +401,37 @@ pub struct ChannelActivityListResponseDataItemChannel {
     pub url: String,
 }
 
+impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemChannel {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ChannelActivityListResponseDataItemChannel",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            name: object.required("name")?,
+            display_name: object.required("displayName")?,
+            url: object.required("url")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `video` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItemVideo {
     pub id: Id,
@@ -279,8 +444,39 @@ pub struct ChannelActivityListResponseDataItemVideo {
     pub is_live: bool,
 }
 
+impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemVideo {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ChannelActivityListResponseDataItemVideo",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            name: object.required("name")?,
+            uuid: object.required("uuid")?,
+            short_uuid: object.required("shortUUID")?,
+            url: object.required("url")?,
+            is_live: object.required("isLive")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoImport` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItemVideoImport {
     pub id: Id,
@@ -294,8 +490,39 @@ pub struct ChannelActivityListResponseDataItemVideoImport {
     pub target_url: String,
 }
 
+impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemVideoImport {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ChannelActivityListResponseDataItemVideoImport",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            name: object.required("name")?,
+            uuid: object.required("uuid")?,
+            short_uuid: object.required("shortUUID")?,
+            url: object.required("url")?,
+            target_url: object.required("targetUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemVideoImport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `playlist` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ChannelActivityListResponseDataItemPlaylist {
     pub id: Id,
     pub name: String,
@@ -306,8 +533,38 @@ pub struct ChannelActivityListResponseDataItemPlaylist {
     pub url: String,
 }
 
+impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemPlaylist {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ChannelActivityListResponseDataItemPlaylist",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            name: object.required("name")?,
+            uuid: object.required("uuid")?,
+            short_uuid: object.required("shortUUID")?,
+            url: object.required("url")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemPlaylist {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `channelSync` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItemChannelSync {
     pub id: Id,
@@ -315,8 +572,35 @@ pub struct ChannelActivityListResponseDataItemChannelSync {
     pub external_channel_url: String,
 }
 
+impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemChannelSync {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ChannelActivityListResponseDataItemChannelSync",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            external_channel_url: object.required("externalChannelUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemChannelSync {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `targetAccount` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelActivityListResponseDataItemTargetAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -325,6 +609,35 @@ pub struct ChannelActivityListResponseDataItemTargetAccount {
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl crate::runtime::json::FromJson
+for ChannelActivityListResponseDataItemTargetAccount {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ChannelActivityListResponseDataItemTargetAccount",
+        )?;
+        let decoded = Self {
+            username: object.optional("username")?,
+            display_name: object.optional("displayName")?,
+            url: object.optional("url")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemTargetAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `VideoChannelCreate` schema.
@@ -421,7 +734,7 @@ impl ImportVideosInChannelCreate {
 }
 
 /// The `VideoChannelSync` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannelSync {
     pub id: Id,
@@ -434,8 +747,39 @@ pub struct VideoChannelSync {
     pub channel: VideoChannel,
 }
 
+impl crate::runtime::json::FromJson for VideoChannelSync {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoChannelSync",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            state: object.required("state")?,
+            external_channel_url: object.required("externalChannelUrl")?,
+            created_at: object.required("createdAt")?,
+            last_sync_at: object.optional("lastSyncAt")?,
+            channel: object.required("channel")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoChannelSync {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `state` property of [`VideoChannelSync`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoChannelSyncState {
     /// Example: `2`
     pub id: i64,
@@ -445,12 +789,67 @@ pub struct VideoChannelSyncState {
     pub description: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for VideoChannelSyncState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoChannelSyncState",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoChannelSyncState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoChannelSyncList` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoChannelSyncList {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoChannelSync>,
+}
+
+impl crate::runtime::json::FromJson for VideoChannelSyncList {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoChannelSyncList",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoChannelSyncList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `VideoChannelSyncCreate` schema.
@@ -465,7 +864,7 @@ pub struct VideoChannelSyncCreate {
 }
 
 /// Representation of a channel collaboration
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannelCollaborator {
     pub id: Id,
@@ -475,34 +874,168 @@ pub struct VideoChannelCollaborator {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl crate::runtime::json::FromJson for VideoChannelCollaborator {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoChannelCollaborator",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            account: object.required("account")?,
+            state: object.required("state")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoChannelCollaborator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `state` property of [`VideoChannelCollaborator`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoChannelCollaboratorStateObject {
     pub id: VideoChannelCollaboratorState,
     pub label: String,
 }
 
+impl crate::runtime::json::FromJson for VideoChannelCollaboratorStateObject {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoChannelCollaboratorStateObject",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoChannelCollaboratorStateObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `POST /api/v1/video-channels` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateChannelResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel: Option<CreateChannelResponseVideoChannel>,
 }
 
+impl crate::runtime::json::FromJson for CreateChannelResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CreateChannelResponse",
+        )?;
+        let decoded = Self {
+            video_channel: object.optional("videoChannel")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateChannelResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoChannel` property of [`CreateChannelResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateChannelResponseVideoChannel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
 }
 
+impl crate::runtime::json::FromJson for CreateChannelResponseVideoChannel {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CreateChannelResponseVideoChannel",
+        )?;
+        let decoded = Self { id: object.optional("id")? };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateChannelResponseVideoChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `GET /api/v1/video-channels/{channelHandle}/followers` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListChannelFollowersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Follow>,
+}
+
+impl crate::runtime::json::FromJson for ListChannelFollowersResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListChannelFollowersResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListChannelFollowersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/avatar/pick`.
@@ -514,10 +1047,36 @@ pub struct UpdateChannelAvatarBody {
 }
 
 /// The response of `POST /api/v1/video-channels/{channelHandle}/avatar/pick` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateChannelAvatarResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
+}
+
+impl crate::runtime::json::FromJson for UpdateChannelAvatarResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "UpdateChannelAvatarResponse",
+        )?;
+        let decoded = Self {
+            avatars: object.optional("avatars")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateChannelAvatarResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/banner/pick`.
@@ -529,26 +1088,105 @@ pub struct UpdateChannelBannerBody {
 }
 
 /// The response of `POST /api/v1/video-channels/{channelHandle}/banner/pick` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateChannelBannerResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banners: Option<Vec<ActorImage>>,
 }
 
+impl crate::runtime::json::FromJson for UpdateChannelBannerResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "UpdateChannelBannerResponse",
+        )?;
+        let decoded = Self {
+            banners: object.optional("banners")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateChannelBannerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `POST /api/v1/video-channel-syncs` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateChannelSyncResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_sync: Option<VideoChannelSync>,
 }
 
+impl crate::runtime::json::FromJson for CreateChannelSyncResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CreateChannelSyncResponse",
+        )?;
+        let decoded = Self {
+            video_channel_sync: object.optional("videoChannelSync")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateChannelSyncResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `GET /api/v1/video-channels/{channelHandle}/collaborators` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListChannelCollaboratorsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoChannelCollaborator>,
+}
+
+impl crate::runtime::json::FromJson for ListChannelCollaboratorsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListChannelCollaboratorsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListChannelCollaboratorsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/collaborators/invite`.
@@ -561,8 +1199,34 @@ pub struct InviteChannelCollaboratorBody {
 }
 
 /// The response of `POST /api/v1/video-channels/{channelHandle}/collaborators/invite` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InviteChannelCollaboratorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collaborator: Option<VideoChannelCollaborator>,
+}
+
+impl crate::runtime::json::FromJson for InviteChannelCollaboratorResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "InviteChannelCollaboratorResponse",
+        )?;
+        let decoded = Self {
+            collaborator: object.optional("collaborator")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InviteChannelCollaboratorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }

@@ -7,7 +7,7 @@
 use super::*;
 
 /// The `VideoComment` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoComment {
     pub id: Id,
@@ -39,15 +39,78 @@ pub struct VideoComment {
     pub account: Option<Account>,
 }
 
+impl crate::runtime::json::FromJson for VideoComment {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoComment")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            url: object.required("url")?,
+            text: object.required("text")?,
+            thread_id: object.required("threadId")?,
+            in_reply_to_comment_id: object.optional("inReplyToCommentId")?,
+            video_id: object.required("videoId")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+            deleted_at: object.optional("deletedAt")?,
+            is_deleted: object.required("isDeleted")?,
+            held_for_review: object.required("heldForReview")?,
+            total_replies_from_video_author: object
+                .required("totalRepliesFromVideoAuthor")?,
+            total_replies: object.required("totalReplies")?,
+            account: object.optional("account")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoCommentThreadTree` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoCommentThreadTree {
     pub comment: VideoComment,
     pub children: Vec<VideoCommentThreadTree>,
 }
 
+impl crate::runtime::json::FromJson for VideoCommentThreadTree {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoCommentThreadTree",
+        )?;
+        let decoded = Self {
+            comment: object.required("comment")?,
+            children: object.required("children")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoCommentThreadTree {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoCommentForOwnerOrAdmin` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoCommentForOwnerOrAdmin {
     pub id: Id,
@@ -71,8 +134,44 @@ pub struct VideoCommentForOwnerOrAdmin {
     pub automatic_tags: Vec<String>,
 }
 
+impl crate::runtime::json::FromJson for VideoCommentForOwnerOrAdmin {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoCommentForOwnerOrAdmin",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            url: object.required("url")?,
+            text: object.required("text")?,
+            held_for_review: object.required("heldForReview")?,
+            thread_id: object.required("threadId")?,
+            in_reply_to_comment_id: object.optional("inReplyToCommentId")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+            account: object.optional("account")?,
+            video: object.required("video")?,
+            automatic_tags: object.required("automaticTags")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoCommentForOwnerOrAdmin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `CommentThreadResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommentThreadResponse {
     /// Total threads (included deleted ones) on this video
@@ -83,10 +182,64 @@ pub struct CommentThreadResponse {
     pub data: Vec<VideoComment>,
 }
 
+impl crate::runtime::json::FromJson for CommentThreadResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CommentThreadResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            total_not_deleted_comments: object.required("totalNotDeletedComments")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommentThreadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `CommentThreadPostResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CommentThreadPostResponse {
     pub comment: VideoComment,
+}
+
+impl crate::runtime::json::FromJson for CommentThreadPostResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CommentThreadPostResponse",
+        )?;
+        let decoded = Self {
+            comment: object.required("comment")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommentThreadPostResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// Sort comments by criteria
@@ -142,6 +295,16 @@ impl<'de> serde::Deserialize<'de> for CommentsSort {
     }
 }
 
+impl crate::runtime::json::FromJson for CommentsSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for CommentsSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -149,11 +312,38 @@ impl crate::runtime::call::ToParam for CommentsSort {
 }
 
 /// The response of `GET /api/v1/users/me/videos/comments` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListMyVideoCommentsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoCommentForOwnerOrAdmin>,
+}
+
+impl crate::runtime::json::FromJson for ListMyVideoCommentsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListMyVideoCommentsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListMyVideoCommentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/videos/{id}/comment-threads`.
@@ -175,11 +365,38 @@ impl CreateCommentThreadBody {
 }
 
 /// The response of `GET /api/v1/videos/comments` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListInstanceCommentsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoCommentForOwnerOrAdmin>,
+}
+
+impl crate::runtime::json::FromJson for ListInstanceCommentsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListInstanceCommentsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListInstanceCommentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/videos/{id}/comments/{commentId}`.

@@ -77,6 +77,16 @@ impl<'de> serde::Deserialize<'de> for GetCommentsFeedFormat {
     }
 }
 
+impl crate::runtime::json::FromJson for GetCommentsFeedFormat {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for GetCommentsFeedFormat {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -153,6 +163,16 @@ impl<'de> serde::Deserialize<'de> for GetVideosFeedFormat {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for GetVideosFeedFormat {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -235,6 +255,16 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptionVideosFeedFormat {
     }
 }
 
+impl crate::runtime::json::FromJson for GetSubscriptionVideosFeedFormat {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for GetSubscriptionVideosFeedFormat {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -291,6 +321,16 @@ impl<'de> serde::Deserialize<'de> for GetPodcastFeedEnclosurePreference {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for GetPodcastFeedEnclosurePreference {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 

@@ -7,7 +7,7 @@
 use super::*;
 
 /// The `ServerConfig` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfig {
     pub instance: ServerConfigInstance,
@@ -60,8 +60,69 @@ pub struct ServerConfig {
     pub webrtc: ServerConfigWebrtc,
 }
 
+impl crate::runtime::json::FromJson for ServerConfig {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "ServerConfig")?;
+        let decoded = Self {
+            instance: object.required("instance")?,
+            search: object.required("search")?,
+            plugin: object.required("plugin")?,
+            theme: object.required("theme")?,
+            email: object.required("email")?,
+            contact_form: object.required("contactForm")?,
+            server_version: object.required("serverVersion")?,
+            server_commit: object.optional("serverCommit")?,
+            signup: object.required("signup")?,
+            transcoding: object.required("transcoding")?,
+            import: object.required("import")?,
+            export: object.required("export")?,
+            auto_blacklist: object.required("autoBlacklist")?,
+            blocklist: object.optional("blocklist")?,
+            avatar: object.required("avatar")?,
+            video: object.required("video")?,
+            video_caption: object.required("videoCaption")?,
+            user: object.required("user")?,
+            trending: object.required("trending")?,
+            tracker: object.required("tracker")?,
+            followings: object.required("followings")?,
+            federation: object.required("federation")?,
+            homepage: object.required("homepage")?,
+            open_telemetry: object.required("openTelemetry")?,
+            views: object.required("views")?,
+            client: object.required("client")?,
+            banner: object.required("banner")?,
+            broadcast_message: object.required("broadcastMessage")?,
+            defaults: object.required("defaults")?,
+            fields_constraints: object.optional("fieldsConstraints")?,
+            live: object.required("live")?,
+            logo: object.optional("logo")?,
+            nsfw_flags_settings: object.optional("nsfwFlagsSettings")?,
+            storyboards: object.required("storyboards")?,
+            video_channels: object.required("videoChannels")?,
+            video_file: object.required("videoFile")?,
+            video_studio: object.required("videoStudio")?,
+            video_transcription: object.required("videoTranscription")?,
+            webadmin: object.required("webadmin")?,
+            webrtc: object.required("webrtc")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `instance` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigInstance {
     pub name: String,
@@ -83,14 +144,78 @@ pub struct ServerConfigInstance {
     pub logo: Option<Vec<ServerConfigInstanceLogoItem>>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigInstance {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigInstance",
+        )?;
+        let decoded = Self {
+            name: object.required("name")?,
+            short_description: object.required("shortDescription")?,
+            default_client_route: object.required("defaultClientRoute")?,
+            is_nsfw: object.required("isNSFW")?,
+            default_nsfw_policy: object.required("defaultNSFWPolicy")?,
+            server_country: object.required("serverCountry")?,
+            default_language: object.optional("defaultLanguage")?,
+            support: object.required("support")?,
+            social: object.required("social")?,
+            customizations: object.required("customizations")?,
+            avatars: object.required("avatars")?,
+            banners: object.required("banners")?,
+            logo: object.optional("logo")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `support` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigInstanceSupport {
     pub text: String,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigInstanceSupport {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigInstanceSupport",
+        )?;
+        let decoded = Self {
+            text: object.required("text")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigInstanceSupport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `social` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigInstanceSocial {
     pub external_link: String,
@@ -100,15 +225,71 @@ pub struct ServerConfigInstanceSocial {
     pub x_link: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigInstanceSocial {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigInstanceSocial",
+        )?;
+        let decoded = Self {
+            external_link: object.required("externalLink")?,
+            mastodon_link: object.required("mastodonLink")?,
+            bluesky_link: object.required("blueskyLink")?,
+            x_link: object.optional("xLink")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigInstanceSocial {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `customizations` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigInstanceCustomizations {
     pub javascript: String,
     pub css: String,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigInstanceCustomizations {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigInstanceCustomizations",
+        )?;
+        let decoded = Self {
+            javascript: object.required("javascript")?,
+            css: object.required("css")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigInstanceCustomizations {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `logo` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigInstanceLogoItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,6 +302,36 @@ pub struct ServerConfigInstanceLogoItem {
     pub file_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_fallback: Option<bool>,
+}
+
+impl crate::runtime::json::FromJson for ServerConfigInstanceLogoItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigInstanceLogoItem",
+        )?;
+        let decoded = Self {
+            r#type: object.optional("type")?,
+            width: object.optional("width")?,
+            height: object.optional("height")?,
+            file_url: object.optional("fileUrl")?,
+            is_fallback: object.optional("isFallback")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigInstanceLogoItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `type` property of [`ServerConfigInstanceLogoItem`].
@@ -184,6 +395,16 @@ impl<'de> serde::Deserialize<'de> for ServerConfigInstanceLogoItemType {
     }
 }
 
+impl crate::runtime::json::FromJson for ServerConfigInstanceLogoItemType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ServerConfigInstanceLogoItemType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -191,22 +412,76 @@ impl crate::runtime::call::ToParam for ServerConfigInstanceLogoItemType {
 }
 
 /// The `search` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigSearch {
     pub remote_uri: ServerConfigSearchRemoteUri,
     pub search_index: ServerConfigSearchSearchIndex,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigSearch {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigSearch",
+        )?;
+        let decoded = Self {
+            remote_uri: object.required("remoteUri")?,
+            search_index: object.required("searchIndex")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigSearch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `remoteUri` property of [`ServerConfigSearch`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigSearchRemoteUri {
     pub users: bool,
     pub anonymous: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigSearchRemoteUri {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigSearchRemoteUri",
+        )?;
+        let decoded = Self {
+            users: object.required("users")?,
+            anonymous: object.required("anonymous")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigSearchRemoteUri {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `searchIndex` property of [`ServerConfigSearch`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigSearchSearchIndex {
     pub enabled: bool,
@@ -215,8 +490,37 @@ pub struct ServerConfigSearchSearchIndex {
     pub is_default_search: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigSearchSearchIndex {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigSearchSearchIndex",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+            url: object.required("url")?,
+            disable_local_search: object.required("disableLocalSearch")?,
+            is_default_search: object.required("isDefaultSearch")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigSearchSearchIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `plugin` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigPlugin {
     pub registered: Vec<RegisteredPlugin>,
@@ -224,8 +528,36 @@ pub struct ServerConfigPlugin {
     pub registered_id_and_pass_auths: Vec<RegisteredIdAndPassAuthConfig>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigPlugin {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigPlugin",
+        )?;
+        let decoded = Self {
+            registered: object.required("registered")?,
+            registered_external_auths: object.required("registeredExternalAuths")?,
+            registered_id_and_pass_auths: object.required("registeredIdAndPassAuths")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigPlugin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `theme` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigTheme {
     pub registered: Vec<RegisteredTheme>,
@@ -235,10 +567,65 @@ pub struct ServerConfigTheme {
     pub default: String,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigTheme {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigTheme",
+        )?;
+        let decoded = Self {
+            registered: object.required("registered")?,
+            built_in: object.required("builtIn")?,
+            customization: object.optional("customization")?,
+            default: object.required("default")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigTheme {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `builtIn` property of [`ServerConfigTheme`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigThemeBuiltInItem {
     pub name: ServerConfigThemeBuiltInItemName,
+}
+
+impl crate::runtime::json::FromJson for ServerConfigThemeBuiltInItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigThemeBuiltInItem",
+        )?;
+        let decoded = Self {
+            name: object.required("name")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigThemeBuiltInItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `name` property of [`ServerConfigThemeBuiltInItem`].
@@ -294,6 +681,16 @@ impl<'de> serde::Deserialize<'de> for ServerConfigThemeBuiltInItemName {
     }
 }
 
+impl crate::runtime::json::FromJson for ServerConfigThemeBuiltInItemName {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ServerConfigThemeBuiltInItemName {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -301,7 +698,7 @@ impl crate::runtime::call::ToParam for ServerConfigThemeBuiltInItemName {
 }
 
 /// The `customization` property of [`ServerConfigTheme`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigThemeCustomization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -328,20 +725,108 @@ pub struct ServerConfigThemeCustomization {
     pub input_border_radius: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigThemeCustomization {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigThemeCustomization",
+        )?;
+        let decoded = Self {
+            primary_color: object.optional("primaryColor")?,
+            on_primary_color: object.optional("onPrimaryColor")?,
+            foreground_color: object.optional("foregroundColor")?,
+            background_color: object.optional("backgroundColor")?,
+            background_secondary_color: object.optional("backgroundSecondaryColor")?,
+            menu_foreground_color: object.optional("menuForegroundColor")?,
+            menu_background_color: object.optional("menuBackgroundColor")?,
+            menu_border_radius: object.optional("menuBorderRadius")?,
+            header_foreground_color: object.optional("headerForegroundColor")?,
+            header_background_color: object.optional("headerBackgroundColor")?,
+            input_border_radius: object.optional("inputBorderRadius")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigThemeCustomization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `email` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigEmail {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigEmail {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigEmail",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `contactForm` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigContactForm {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigContactForm {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigContactForm",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigContactForm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `signup` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigSignup {
     pub allowed: bool,
@@ -352,8 +837,38 @@ pub struct ServerConfigSignup {
     pub requires_approval: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigSignup {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigSignup",
+        )?;
+        let decoded = Self {
+            allowed: object.required("allowed")?,
+            allowed_for_current_ip: object.required("allowedForCurrentIP")?,
+            requires_email_verification: object.required("requiresEmailVerification")?,
+            minimum_age: object.required("minimumAge")?,
+            requires_approval: object.required("requiresApproval")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigSignup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `transcoding` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigTranscoding {
     pub hls: ServerConfigTranscodingHls,
@@ -369,8 +884,43 @@ pub struct ServerConfigTranscoding {
     pub always_transcode_podcast_optimized_audio: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigTranscoding {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigTranscoding",
+        )?;
+        let decoded = Self {
+            hls: object.required("hls")?,
+            web_videos: object.required("web_videos")?,
+            enabled_resolutions: object.required("enabledResolutions")?,
+            available_profiles: object.required("availableProfiles")?,
+            profile: object.required("profile")?,
+            remote_runners: object.required("remoteRunners")?,
+            always_transcode_original_resolution: object
+                .optional("alwaysTranscodeOriginalResolution")?,
+            always_transcode_podcast_optimized_audio: object
+                .optional("alwaysTranscodePodcastOptimizedAudio")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigTranscoding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `hls` property of [`ServerConfigTranscoding`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigTranscodingHls {
     pub enabled: bool,
@@ -378,20 +928,99 @@ pub struct ServerConfigTranscodingHls {
     pub split_audio_and_video: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigTranscodingHls {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigTranscodingHls",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+            split_audio_and_video: object.optional("splitAudioAndVideo")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigTranscodingHls {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `web_videos` property of [`ServerConfigTranscoding`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigTranscodingWebVideos {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigTranscodingWebVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigTranscodingWebVideos",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigTranscodingWebVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `remoteRunners` property of [`ServerConfigTranscoding`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigTranscodingRemoteRunners {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigTranscodingRemoteRunners {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigTranscodingRemoteRunners",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigTranscodingRemoteRunners {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `import` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigImport {
     pub videos: ServerConfigImportVideos,
@@ -399,45 +1028,231 @@ pub struct ServerConfigImport {
     pub users: ServerConfigImportUsers,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigImport {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigImport",
+        )?;
+        let decoded = Self {
+            videos: object.required("videos")?,
+            video_channel_synchronization: object
+                .required("videoChannelSynchronization")?,
+            users: object.required("users")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigImport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videos` property of [`ServerConfigImport`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigImportVideos {
     pub http: ServerConfigImportVideosHttp,
     pub torrent: ServerConfigImportVideosTorrent,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigImportVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigImportVideos",
+        )?;
+        let decoded = Self {
+            http: object.required("http")?,
+            torrent: object.required("torrent")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigImportVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `http` property of [`ServerConfigImportVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigImportVideosHttp {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigImportVideosHttp {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigImportVideosHttp",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigImportVideosHttp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `torrent` property of [`ServerConfigImportVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigImportVideosTorrent {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigImportVideosTorrent {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigImportVideosTorrent",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigImportVideosTorrent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoChannelSynchronization` property of [`ServerConfigImport`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigImportVideoChannelSynchronization {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigImportVideoChannelSynchronization {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigImportVideoChannelSynchronization",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigImportVideoChannelSynchronization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `users` property of [`ServerConfigImport`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigImportUsers {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigImportUsers {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigImportUsers",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigImportUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `export` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigExport {
     pub users: ServerConfigExportUsers,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigExport {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigExport",
+        )?;
+        let decoded = Self {
+            users: object.required("users")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigExport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `users` property of [`ServerConfigExport`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigExportUsers {
     pub enabled: bool,
@@ -447,106 +1262,528 @@ pub struct ServerConfigExportUsers {
     pub max_user_video_quota: f64,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigExportUsers {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigExportUsers",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+            export_expiration: object.required("exportExpiration")?,
+            max_user_video_quota: object.required("maxUserVideoQuota")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigExportUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `autoBlacklist` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigAutoBlacklist {
     pub videos: ServerConfigAutoBlacklistVideos,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigAutoBlacklist {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigAutoBlacklist",
+        )?;
+        let decoded = Self {
+            videos: object.required("videos")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigAutoBlacklist {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videos` property of [`ServerConfigAutoBlacklist`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigAutoBlacklistVideos {
     pub of_users: ServerConfigAutoBlacklistVideosOfUsers,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigAutoBlacklistVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigAutoBlacklistVideos",
+        )?;
+        let decoded = Self {
+            of_users: object.required("ofUsers")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigAutoBlacklistVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `ofUsers` property of [`ServerConfigAutoBlacklistVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigAutoBlacklistVideosOfUsers {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigAutoBlacklistVideosOfUsers {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigAutoBlacklistVideosOfUsers",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigAutoBlacklistVideosOfUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `blocklist` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigBlocklist {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_log: Option<ServerConfigBlocklistPublicLog>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigBlocklist {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigBlocklist",
+        )?;
+        let decoded = Self {
+            public_log: object.optional("publicLog")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigBlocklist {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `publicLog` property of [`ServerConfigBlocklist`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigBlocklistPublicLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigBlocklistPublicLog {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigBlocklistPublicLog",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigBlocklistPublicLog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `avatar` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigAvatar {
     pub file: ServerConfigAvatarFile,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigAvatar {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigAvatar",
+        )?;
+        let decoded = Self {
+            file: object.required("file")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigAvatar {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `file` property of [`ServerConfigAvatar`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigAvatarFile {
     pub size: ServerConfigAvatarFileSize,
     pub extensions: Vec<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigAvatarFile {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigAvatarFile",
+        )?;
+        let decoded = Self {
+            size: object.required("size")?,
+            extensions: object.required("extensions")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigAvatarFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `size` property of [`ServerConfigAvatarFile`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigAvatarFileSize {
     pub max: i64,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigAvatarFileSize {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigAvatarFileSize",
+        )?;
+        let decoded = Self {
+            max: object.required("max")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigAvatarFileSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `video` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigVideo {
     pub image: ServerConfigVideoImage,
     pub file: ServerConfigVideoFile,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideo {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideo",
+        )?;
+        let decoded = Self {
+            image: object.required("image")?,
+            file: object.required("file")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `image` property of [`ServerConfigVideo`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigVideoImage {
     pub extensions: Vec<String>,
     pub size: ServerConfigVideoImageSize,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideoImage {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideoImage",
+        )?;
+        let decoded = Self {
+            extensions: object.required("extensions")?,
+            size: object.required("size")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideoImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `size` property of [`ServerConfigVideoImage`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigVideoImageSize {
     pub max: i64,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideoImageSize {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideoImageSize",
+        )?;
+        let decoded = Self {
+            max: object.required("max")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideoImageSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `file` property of [`ServerConfigVideo`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigVideoFile {
     pub extensions: Vec<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideoFile {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideoFile",
+        )?;
+        let decoded = Self {
+            extensions: object.required("extensions")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideoFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoCaption` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigVideoCaption {
     pub file: ServerConfigVideoCaptionFile,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideoCaption {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideoCaption",
+        )?;
+        let decoded = Self {
+            file: object.required("file")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideoCaption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `file` property of [`ServerConfigVideoCaption`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigVideoCaptionFile {
     pub size: ServerConfigVideoCaptionFileSize,
     pub extensions: Vec<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideoCaptionFile {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideoCaptionFile",
+        )?;
+        let decoded = Self {
+            size: object.required("size")?,
+            extensions: object.required("extensions")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideoCaptionFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `size` property of [`ServerConfigVideoCaptionFile`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigVideoCaptionFileSize {
     pub max: i64,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideoCaptionFileSize {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideoCaptionFileSize",
+        )?;
+        let decoded = Self {
+            max: object.required("max")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideoCaptionFileSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `user` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigUser {
     /// In bytes
@@ -559,74 +1796,363 @@ pub struct ServerConfigUser {
     pub video_quota_daily: i64,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigUser {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigUser",
+        )?;
+        let decoded = Self {
+            video_quota: object.required("videoQuota")?,
+            video_quota_daily: object.required("videoQuotaDaily")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `trending` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigTrending {
     pub videos: ServerConfigTrendingVideos,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigTrending {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigTrending",
+        )?;
+        let decoded = Self {
+            videos: object.required("videos")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigTrending {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videos` property of [`ServerConfigTrending`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigTrendingVideos {
     pub interval_days: i64,
     pub algorithms: ServerConfigTrendingVideosAlgorithms,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigTrendingVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigTrendingVideos",
+        )?;
+        let decoded = Self {
+            interval_days: object.required("intervalDays")?,
+            algorithms: object.required("algorithms")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigTrendingVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `algorithms` property of [`ServerConfigTrendingVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigTrendingVideosAlgorithms {
     pub enabled: Vec<String>,
     pub default: String,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigTrendingVideosAlgorithms {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigTrendingVideosAlgorithms",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+            default: object.required("default")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigTrendingVideosAlgorithms {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `tracker` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigTracker {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigTracker {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigTracker",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigTracker {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `followings` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigFollowings {
     pub instance: ServerConfigFollowingsInstance,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigFollowings {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigFollowings",
+        )?;
+        let decoded = Self {
+            instance: object.required("instance")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigFollowings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `instance` property of [`ServerConfigFollowings`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigFollowingsInstance {
     pub auto_follow_index: ServerConfigFollowingsInstanceAutoFollowIndex,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigFollowingsInstance {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigFollowingsInstance",
+        )?;
+        let decoded = Self {
+            auto_follow_index: object.required("autoFollowIndex")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigFollowingsInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `autoFollowIndex` property of [`ServerConfigFollowingsInstance`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigFollowingsInstanceAutoFollowIndex {
     /// Format: `url`.
     pub index_url: String,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigFollowingsInstanceAutoFollowIndex {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigFollowingsInstanceAutoFollowIndex",
+        )?;
+        let decoded = Self {
+            index_url: object.required("indexUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigFollowingsInstanceAutoFollowIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `federation` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigFederation {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigFederation {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigFederation",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigFederation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `homepage` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigHomepage {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigHomepage {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigHomepage",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigHomepage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// PeerTube >= 6.1
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigOpenTelemetry {
     pub metrics: ServerConfigOpenTelemetryMetrics,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigOpenTelemetry {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigOpenTelemetry",
+        )?;
+        let decoded = Self {
+            metrics: object.required("metrics")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigOpenTelemetry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `metrics` property of [`ServerConfigOpenTelemetry`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigOpenTelemetryMetrics {
     pub enabled: bool,
@@ -634,14 +2160,67 @@ pub struct ServerConfigOpenTelemetryMetrics {
     pub playback_stats_interval: f64,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigOpenTelemetryMetrics {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigOpenTelemetryMetrics",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+            playback_stats_interval: object.required("playbackStatsInterval")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigOpenTelemetryMetrics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// PeerTube >= 6.1
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigViews {
     pub videos: ServerConfigViewsVideos,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigViews {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigViews",
+        )?;
+        let decoded = Self {
+            videos: object.required("videos")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigViews {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videos` property of [`ServerConfigViews`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigViewsVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -651,31 +2230,138 @@ pub struct ServerConfigViewsVideos {
     pub watching_interval: ServerConfigViewsVideosWatchingInterval,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigViewsVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigViewsVideos",
+        )?;
+        let decoded = Self {
+            remote: object.optional("remote")?,
+            local: object.optional("local")?,
+            watching_interval: object.required("watchingInterval")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigViewsVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `remote` property of [`ServerConfigViewsVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigViewsVideosRemote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigViewsVideosRemote {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigViewsVideosRemote",
+        )?;
+        let decoded = Self {
+            max_age: object.optional("maxAge")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigViewsVideosRemote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `local` property of [`ServerConfigViewsVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigViewsVideosLocal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigViewsVideosLocal {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigViewsVideosLocal",
+        )?;
+        let decoded = Self {
+            max_age: object.optional("maxAge")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigViewsVideosLocal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `watchingInterval` property of [`ServerConfigViewsVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigViewsVideosWatchingInterval {
     pub anonymous: i64,
     pub users: i64,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigViewsVideosWatchingInterval {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigViewsVideosWatchingInterval",
+        )?;
+        let decoded = Self {
+            anonymous: object.required("anonymous")?,
+            users: object.required("users")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigViewsVideosWatchingInterval {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `client` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClient {
     pub videos: ServerConfigClientVideos,
@@ -689,16 +2375,74 @@ pub struct ServerConfigClient {
     pub open_in_app: ServerConfigClientOpenInApp,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigClient {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigClient",
+        )?;
+        let decoded = Self {
+            videos: object.required("videos")?,
+            new_features_info: object.optional("newFeaturesInfo")?,
+            header: object.optional("header")?,
+            browse_videos: object.optional("browseVideos")?,
+            menu: object.required("menu")?,
+            open_in_app: object.required("openInApp")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigClient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videos` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientVideos {
     pub resumable_upload: ServerConfigClientVideosResumableUpload,
     pub miniature: ServerConfigClientVideosMiniature,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigClientVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigClientVideos",
+        )?;
+        let decoded = Self {
+            resumable_upload: object.required("resumableUpload")?,
+            miniature: object.required("miniature")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigClientVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `resumableUpload` property of [`ServerConfigClientVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientVideosResumableUpload {
     /// The largest chunk, in bytes, a resumable upload may send (a proxy in front of the server may refuse larger ones); 0 when none is set.
@@ -707,23 +2451,101 @@ pub struct ServerConfigClientVideosResumableUpload {
     pub max_chunk_size: i64,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigClientVideosResumableUpload {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigClientVideosResumableUpload",
+        )?;
+        let decoded = Self {
+            max_chunk_size: object.required("maxChunkSize")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigClientVideosResumableUpload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `miniature` property of [`ServerConfigClientVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientVideosMiniature {
     pub prefer_author_display_name: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigClientVideosMiniature {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigClientVideosMiniature",
+        )?;
+        let decoded = Self {
+            prefer_author_display_name: object.required("preferAuthorDisplayName")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigClientVideosMiniature {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `header` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientHeader {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hide_instance_name: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigClientHeader {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigClientHeader",
+        )?;
+        let decoded = Self {
+            hide_instance_name: object.optional("hideInstanceName")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigClientHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `browseVideos` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientBrowseVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -732,34 +2554,167 @@ pub struct ServerConfigClientBrowseVideos {
     pub default_scope: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigClientBrowseVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigClientBrowseVideos",
+        )?;
+        let decoded = Self {
+            default_sort: object.optional("defaultSort")?,
+            default_scope: object.optional("defaultScope")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigClientBrowseVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `menu` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigClientMenu {
     pub login: ServerConfigClientMenuLogin,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigClientMenu {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigClientMenu",
+        )?;
+        let decoded = Self {
+            login: object.required("login")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigClientMenu {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `login` property of [`ServerConfigClientMenu`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientMenuLogin {
     pub redirect_on_single_external_auth: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigClientMenuLogin {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigClientMenuLogin",
+        )?;
+        let decoded = Self {
+            redirect_on_single_external_auth: object
+                .required("redirectOnSingleExternalAuth")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigClientMenuLogin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `openInApp` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigClientOpenInApp {
     pub android: ServerConfigClientOpenInAppAndroid,
     pub ios: ServerConfigClientOpenInAppIos,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigClientOpenInApp {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigClientOpenInApp",
+        )?;
+        let decoded = Self {
+            android: object.required("android")?,
+            ios: object.required("ios")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigClientOpenInApp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `android` property of [`ServerConfigClientOpenInApp`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigClientOpenInAppAndroid {
     pub intent: ServerConfigClientOpenInAppAndroidIntent,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppAndroid {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigClientOpenInAppAndroid",
+        )?;
+        let decoded = Self {
+            intent: object.required("intent")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigClientOpenInAppAndroid {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `intent` property of [`ServerConfigClientOpenInAppAndroid`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientOpenInAppAndroidIntent {
     pub enabled: bool,
@@ -768,8 +2723,37 @@ pub struct ServerConfigClientOpenInAppAndroidIntent {
     pub fallback_url: String,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppAndroidIntent {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigClientOpenInAppAndroidIntent",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+            host: object.required("host")?,
+            scheme: object.required("scheme")?,
+            fallback_url: object.required("fallbackUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigClientOpenInAppAndroidIntent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `ios` property of [`ServerConfigClientOpenInApp`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigClientOpenInAppIos {
     pub enabled: bool,
@@ -778,32 +2762,169 @@ pub struct ServerConfigClientOpenInAppIos {
     pub fallback_url: String,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppIos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigClientOpenInAppIos",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+            host: object.required("host")?,
+            scheme: object.required("scheme")?,
+            fallback_url: object.required("fallbackUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigClientOpenInAppIos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `banner` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigBanner {
     pub file: ServerConfigBannerFile,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigBanner {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigBanner",
+        )?;
+        let decoded = Self {
+            file: object.required("file")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigBanner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `file` property of [`ServerConfigBanner`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigBannerFile {
     pub size: ServerConfigBannerFileSize,
     pub extensions: Vec<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigBannerFile {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigBannerFile",
+        )?;
+        let decoded = Self {
+            size: object.required("size")?,
+            extensions: object.required("extensions")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigBannerFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `size` property of [`ServerConfigBannerFile`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigBannerFileSize {
     pub max: i64,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigBannerFileSize {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigBannerFileSize",
+        )?;
+        let decoded = Self {
+            max: object.required("max")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigBannerFileSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `broadcastMessage` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigBroadcastMessage {
     pub enabled: bool,
     pub message: String,
     pub level: ServerConfigBroadcastMessageLevel,
     pub dismissable: bool,
+}
+
+impl crate::runtime::json::FromJson for ServerConfigBroadcastMessage {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigBroadcastMessage",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+            message: object.required("message")?,
+            level: object.required("level")?,
+            dismissable: object.required("dismissable")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigBroadcastMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `level` property of [`ServerConfigBroadcastMessage`].
@@ -863,6 +2984,16 @@ impl<'de> serde::Deserialize<'de> for ServerConfigBroadcastMessageLevel {
     }
 }
 
+impl crate::runtime::json::FromJson for ServerConfigBroadcastMessageLevel {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ServerConfigBroadcastMessageLevel {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -870,7 +3001,7 @@ impl crate::runtime::call::ToParam for ServerConfigBroadcastMessageLevel {
 }
 
 /// The `defaults` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigDefaults {
     pub publish: ServerConfigDefaultsPublish,
     pub p2p: ServerConfigDefaultsP2p,
@@ -879,8 +3010,37 @@ pub struct ServerConfigDefaults {
     pub live: Option<ServerConfigDefaultsLive>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigDefaults {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigDefaults",
+        )?;
+        let decoded = Self {
+            publish: object.required("publish")?,
+            p2p: object.required("p2p")?,
+            player: object.required("player")?,
+            live: object.optional("live")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigDefaults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `publish` property of [`ServerConfigDefaults`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigDefaultsPublish {
     pub download_enabled: bool,
@@ -890,27 +3050,135 @@ pub struct ServerConfigDefaultsPublish {
     pub licence: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigDefaultsPublish {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigDefaultsPublish",
+        )?;
+        let decoded = Self {
+            download_enabled: object.required("downloadEnabled")?,
+            comments_policy: object.required("commentsPolicy")?,
+            privacy: object.required("privacy")?,
+            licence: object.optional("licence")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigDefaultsPublish {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `p2p` property of [`ServerConfigDefaults`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigDefaultsP2p {
     pub webapp: ServerConfigDefaultsP2pWebapp,
     pub embed: ServerConfigDefaultsP2pEmbed,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigDefaultsP2p {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigDefaultsP2p",
+        )?;
+        let decoded = Self {
+            webapp: object.required("webapp")?,
+            embed: object.required("embed")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigDefaultsP2p {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `webapp` property of [`ServerConfigDefaultsP2p`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigDefaultsP2pWebapp {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigDefaultsP2pWebapp {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigDefaultsP2pWebapp",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigDefaultsP2pWebapp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `embed` property of [`ServerConfigDefaultsP2p`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigDefaultsP2pEmbed {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigDefaultsP2pEmbed {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigDefaultsP2pEmbed",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigDefaultsP2pEmbed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `player` property of [`ServerConfigDefaults`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigDefaultsPlayer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -918,30 +3186,135 @@ pub struct ServerConfigDefaultsPlayer {
     pub auto_play: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigDefaultsPlayer {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigDefaultsPlayer",
+        )?;
+        let decoded = Self {
+            theme: object.optional("theme")?,
+            auto_play: object.required("autoPlay")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigDefaultsPlayer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `live` property of [`ServerConfigDefaults`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigDefaultsLive {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub save_replay: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigDefaultsLive {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigDefaultsLive",
+        )?;
+        let decoded = Self {
+            save_replay: object.optional("saveReplay")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigDefaultsLive {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `fieldsConstraints` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigFieldsConstraints {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<ServerConfigFieldsConstraintsUsers>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigFieldsConstraints {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigFieldsConstraints",
+        )?;
+        let decoded = Self {
+            users: object.optional("users")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigFieldsConstraints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `users` property of [`ServerConfigFieldsConstraints`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigFieldsConstraintsUsers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<ServerConfigFieldsConstraintsUsersPassword>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigFieldsConstraintsUsers {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigFieldsConstraintsUsers",
+        )?;
+        let decoded = Self {
+            password: object.optional("password")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigFieldsConstraintsUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `password` property of [`ServerConfigFieldsConstraintsUsers`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigFieldsConstraintsUsersPassword {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -950,8 +3323,35 @@ pub struct ServerConfigFieldsConstraintsUsersPassword {
     pub max_length: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigFieldsConstraintsUsersPassword {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigFieldsConstraintsUsersPassword",
+        )?;
+        let decoded = Self {
+            min_length: object.optional("minLength")?,
+            max_length: object.optional("maxLength")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigFieldsConstraintsUsersPassword {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `live` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigLive {
     pub enabled: bool,
@@ -966,14 +3366,74 @@ pub struct ServerConfigLive {
     pub dvr: Option<ServerConfigLiveDvr>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigLive {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigLive",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+            allow_replay: object.required("allowReplay")?,
+            latency_setting: object.required("latencySetting")?,
+            max_duration: object.required("maxDuration")?,
+            max_instance_lives: object.required("maxInstanceLives")?,
+            max_user_lives: object.required("maxUserLives")?,
+            transcoding: object.required("transcoding")?,
+            rtmp: object.required("rtmp")?,
+            dvr: object.optional("dvr")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigLive {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `latencySetting` property of [`ServerConfigLive`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigLiveLatencySetting {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigLiveLatencySetting {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigLiveLatencySetting",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigLiveLatencySetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `transcoding` property of [`ServerConfigLive`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigLiveTranscoding {
     pub enabled: bool,
@@ -983,20 +3443,102 @@ pub struct ServerConfigLiveTranscoding {
     pub available_profiles: Vec<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigLiveTranscoding {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigLiveTranscoding",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+            remote_runners: object.required("remoteRunners")?,
+            enabled_resolutions: object.required("enabledResolutions")?,
+            profile: object.required("profile")?,
+            available_profiles: object.required("availableProfiles")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigLiveTranscoding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `remoteRunners` property of [`ServerConfigLiveTranscoding`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigLiveTranscodingRemoteRunners {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigLiveTranscodingRemoteRunners {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigLiveTranscodingRemoteRunners",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigLiveTranscodingRemoteRunners {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `rtmp` property of [`ServerConfigLive`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigLiveRtmp {
     pub port: i64,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigLiveRtmp {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigLiveRtmp",
+        )?;
+        let decoded = Self {
+            port: object.required("port")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigLiveRtmp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `dvr` property of [`ServerConfigLive`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigLiveDvr {
     /// Seconds.
@@ -1004,15 +3546,67 @@ pub struct ServerConfigLiveDvr {
     pub max_window: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigLiveDvr {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigLiveDvr",
+        )?;
+        let decoded = Self {
+            max_window: object.optional("maxWindow")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigLiveDvr {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `logo` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigLogo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<ServerConfigLogoFile>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigLogo {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigLogo",
+        )?;
+        let decoded = Self {
+            file: object.optional("file")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigLogo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `file` property of [`ServerConfigLogo`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigLogoFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<ServerConfigLogoFileSize>,
@@ -1020,22 +3614,101 @@ pub struct ServerConfigLogoFile {
     pub extensions: Option<Vec<String>>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigLogoFile {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigLogoFile",
+        )?;
+        let decoded = Self {
+            size: object.optional("size")?,
+            extensions: object.optional("extensions")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigLogoFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `size` property of [`ServerConfigLogoFile`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigLogoFileSize {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigLogoFileSize {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigLogoFileSize",
+        )?;
+        let decoded = Self {
+            max: object.optional("max")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigLogoFileSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `nsfwFlagsSettings` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigNsfwFlagsSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigNsfwFlagsSettings {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigNsfwFlagsSettings",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigNsfwFlagsSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `storyboards` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigStoryboards {
     pub enabled: bool,
@@ -1043,83 +3716,424 @@ pub struct ServerConfigStoryboards {
     pub remote_runners: Option<ServerConfigStoryboardsRemoteRunners>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigStoryboards {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigStoryboards",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+            remote_runners: object.optional("remoteRunners")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigStoryboards {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `remoteRunners` property of [`ServerConfigStoryboards`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigStoryboardsRemoteRunners {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigStoryboardsRemoteRunners {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigStoryboardsRemoteRunners",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigStoryboardsRemoteRunners {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoChannels` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigVideoChannels {
     pub max_per_user: i64,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideoChannels {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideoChannels",
+        )?;
+        let decoded = Self {
+            max_per_user: object.required("maxPerUser")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideoChannels {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// ServerConfigVideoFileReplacement
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigVideoFileReplacement {
     pub update: ServerConfigVideoFileReplacementUpdate,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideoFileReplacement {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideoFileReplacement",
+        )?;
+        let decoded = Self {
+            update: object.required("update")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideoFileReplacement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `update` property of [`ServerConfigVideoFileReplacement`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigVideoFileReplacementUpdate {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideoFileReplacementUpdate {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideoFileReplacementUpdate",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideoFileReplacementUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoStudio` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigVideoStudio {
     pub enabled: bool,
     pub remote_runners: ServerConfigVideoStudioRemoteRunners,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideoStudio {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideoStudio",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+            remote_runners: object.required("remoteRunners")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideoStudio {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `remoteRunners` property of [`ServerConfigVideoStudio`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigVideoStudioRemoteRunners {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideoStudioRemoteRunners {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideoStudioRemoteRunners",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideoStudioRemoteRunners {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoTranscription` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigVideoTranscription {
     pub enabled: bool,
     pub remote_runners: ServerConfigVideoTranscriptionRemoteRunners,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideoTranscription {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideoTranscription",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+            remote_runners: object.required("remoteRunners")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideoTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `remoteRunners` property of [`ServerConfigVideoTranscription`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigVideoTranscriptionRemoteRunners {
     pub enabled: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigVideoTranscriptionRemoteRunners {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigVideoTranscriptionRemoteRunners",
+        )?;
+        let decoded = Self {
+            enabled: object.required("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigVideoTranscriptionRemoteRunners {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `webadmin` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigWebadmin {
     pub configuration: ServerConfigWebadminConfiguration,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigWebadmin {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigWebadmin",
+        )?;
+        let decoded = Self {
+            configuration: object.required("configuration")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigWebadmin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `configuration` property of [`ServerConfigWebadmin`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigWebadminConfiguration {
     pub edition: ServerConfigWebadminConfigurationEdition,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigWebadminConfiguration {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigWebadminConfiguration",
+        )?;
+        let decoded = Self {
+            edition: object.required("edition")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigWebadminConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `edition` property of [`ServerConfigWebadminConfiguration`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigWebadminConfigurationEdition {
     pub allowed: bool,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigWebadminConfigurationEdition {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigWebadminConfigurationEdition",
+        )?;
+        let decoded = Self {
+            allowed: object.required("allowed")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigWebadminConfigurationEdition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `webrtc` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigWebrtc {
     pub stun_servers: Vec<String>,
+}
+
+impl crate::runtime::json::FromJson for ServerConfigWebrtc {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigWebrtc",
+        )?;
+        let decoded = Self {
+            stun_servers: object.required("stunServers")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigWebrtc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `SendClientLog` schema.
@@ -1212,6 +4226,16 @@ impl<'de> serde::Deserialize<'de> for SendClientLogLevel {
     }
 }
 
+impl crate::runtime::json::FromJson for SendClientLogLevel {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for SendClientLogLevel {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -1219,7 +4243,7 @@ impl crate::runtime::call::ToParam for SendClientLogLevel {
 }
 
 /// The `ServerStats` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerStats {
     pub total_users: f64,
@@ -1304,8 +4328,128 @@ pub struct ServerStats {
     pub total_activity_pub_view_messages_successes: i64,
 }
 
+impl crate::runtime::json::FromJson for ServerStats {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "ServerStats")?;
+        let decoded = Self {
+            total_users: object.required("totalUsers")?,
+            total_daily_active_users: object.required("totalDailyActiveUsers")?,
+            total_weekly_active_users: object.required("totalWeeklyActiveUsers")?,
+            total_monthly_active_users: object.required("totalMonthlyActiveUsers")?,
+            total_moderators: object.optional("totalModerators")?,
+            total_admins: object.optional("totalAdmins")?,
+            total_local_videos: object.required("totalLocalVideos")?,
+            total_local_video_views: object.required("totalLocalVideoViews")?,
+            total_local_video_downloads: object.optional("totalLocalVideoDownloads")?,
+            total_local_video_comments: object.required("totalLocalVideoComments")?,
+            total_local_video_files_size: object.required("totalLocalVideoFilesSize")?,
+            total_videos: object.required("totalVideos")?,
+            total_video_comments: object.required("totalVideoComments")?,
+            total_local_video_channels: object.required("totalLocalVideoChannels")?,
+            total_local_daily_active_video_channels: object
+                .required("totalLocalDailyActiveVideoChannels")?,
+            total_local_weekly_active_video_channels: object
+                .required("totalLocalWeeklyActiveVideoChannels")?,
+            total_local_monthly_active_video_channels: object
+                .required("totalLocalMonthlyActiveVideoChannels")?,
+            total_local_playlists: object.required("totalLocalPlaylists")?,
+            total_instance_followers: object.required("totalInstanceFollowers")?,
+            total_instance_following: object.required("totalInstanceFollowing")?,
+            videos_redundancy: object.required("videosRedundancy")?,
+            total_activity_pub_messages_processed: object
+                .required("totalActivityPubMessagesProcessed")?,
+            total_activity_pub_messages_successes: object
+                .required("totalActivityPubMessagesSuccesses")?,
+            total_activity_pub_messages_errors: object
+                .required("totalActivityPubMessagesErrors")?,
+            activity_pub_messages_processed_per_second: object
+                .required("activityPubMessagesProcessedPerSecond")?,
+            total_activity_pub_messages_waiting: object
+                .required("totalActivityPubMessagesWaiting")?,
+            average_registration_request_response_time_ms: object
+                .optional("averageRegistrationRequestResponseTimeMs")?,
+            total_registration_requests_processed: object
+                .optional("totalRegistrationRequestsProcessed")?,
+            total_registration_requests: object.optional("totalRegistrationRequests")?,
+            average_abuse_response_time_ms: object
+                .optional("averageAbuseResponseTimeMs")?,
+            total_abuses_processed: object.optional("totalAbusesProcessed")?,
+            total_abuses: object.optional("totalAbuses")?,
+            total_activity_pub_accept_messages_errors: object
+                .required("totalActivityPubAcceptMessagesErrors")?,
+            total_activity_pub_accept_messages_successes: object
+                .required("totalActivityPubAcceptMessagesSuccesses")?,
+            total_activity_pub_announce_messages_errors: object
+                .required("totalActivityPubAnnounceMessagesErrors")?,
+            total_activity_pub_announce_messages_successes: object
+                .required("totalActivityPubAnnounceMessagesSuccesses")?,
+            total_activity_pub_approve_reply_messages_errors: object
+                .required("totalActivityPubApproveReplyMessagesErrors")?,
+            total_activity_pub_approve_reply_messages_successes: object
+                .required("totalActivityPubApproveReplyMessagesSuccesses")?,
+            total_activity_pub_create_messages_errors: object
+                .required("totalActivityPubCreateMessagesErrors")?,
+            total_activity_pub_create_messages_successes: object
+                .required("totalActivityPubCreateMessagesSuccesses")?,
+            total_activity_pub_delete_messages_errors: object
+                .required("totalActivityPubDeleteMessagesErrors")?,
+            total_activity_pub_delete_messages_successes: object
+                .required("totalActivityPubDeleteMessagesSuccesses")?,
+            total_activity_pub_dislike_messages_errors: object
+                .required("totalActivityPubDislikeMessagesErrors")?,
+            total_activity_pub_dislike_messages_successes: object
+                .required("totalActivityPubDislikeMessagesSuccesses")?,
+            total_activity_pub_flag_messages_errors: object
+                .required("totalActivityPubFlagMessagesErrors")?,
+            total_activity_pub_flag_messages_successes: object
+                .required("totalActivityPubFlagMessagesSuccesses")?,
+            total_activity_pub_follow_messages_errors: object
+                .required("totalActivityPubFollowMessagesErrors")?,
+            total_activity_pub_follow_messages_successes: object
+                .required("totalActivityPubFollowMessagesSuccesses")?,
+            total_activity_pub_like_messages_errors: object
+                .required("totalActivityPubLikeMessagesErrors")?,
+            total_activity_pub_like_messages_successes: object
+                .required("totalActivityPubLikeMessagesSuccesses")?,
+            total_activity_pub_reject_messages_errors: object
+                .required("totalActivityPubRejectMessagesErrors")?,
+            total_activity_pub_reject_messages_successes: object
+                .required("totalActivityPubRejectMessagesSuccesses")?,
+            total_activity_pub_reject_reply_messages_errors: object
+                .required("totalActivityPubRejectReplyMessagesErrors")?,
+            total_activity_pub_reject_reply_messages_successes: object
+                .required("totalActivityPubRejectReplyMessagesSuccesses")?,
+            total_activity_pub_undo_messages_errors: object
+                .required("totalActivityPubUndoMessagesErrors")?,
+            total_activity_pub_undo_messages_successes: object
+                .required("totalActivityPubUndoMessagesSuccesses")?,
+            total_activity_pub_update_messages_errors: object
+                .required("totalActivityPubUpdateMessagesErrors")?,
+            total_activity_pub_update_messages_successes: object
+                .required("totalActivityPubUpdateMessagesSuccesses")?,
+            total_activity_pub_view_messages_errors: object
+                .required("totalActivityPubViewMessagesErrors")?,
+            total_activity_pub_view_messages_successes: object
+                .required("totalActivityPubViewMessagesSuccesses")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `videosRedundancy` property of [`ServerStats`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerStatsVideosRedundancyItem {
     pub strategy: String,
@@ -1316,14 +4460,70 @@ pub struct ServerStatsVideosRedundancyItem {
     pub total_videos: f64,
 }
 
+impl crate::runtime::json::FromJson for ServerStatsVideosRedundancyItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerStatsVideosRedundancyItem",
+        )?;
+        let decoded = Self {
+            strategy: object.required("strategy")?,
+            total_size: object.optional("totalSize")?,
+            total_used: object.required("totalUsed")?,
+            total_video_files: object.required("totalVideoFiles")?,
+            total_videos: object.required("totalVideos")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerStatsVideosRedundancyItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `ServerConfigAbout` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigAbout {
     pub instance: ServerConfigAboutInstance,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigAbout {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigAbout",
+        )?;
+        let decoded = Self {
+            instance: object.required("instance")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigAbout {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `instance` property of [`ServerConfigAbout`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigAboutInstance {
     pub name: String,
@@ -1343,8 +4543,48 @@ pub struct ServerConfigAboutInstance {
     pub banners: Vec<ActorImage>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigAboutInstance {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigAboutInstance",
+        )?;
+        let decoded = Self {
+            name: object.required("name")?,
+            short_description: object.required("shortDescription")?,
+            description: object.required("description")?,
+            terms: object.required("terms")?,
+            code_of_conduct: object.required("codeOfConduct")?,
+            hardware_information: object.required("hardwareInformation")?,
+            creation_reason: object.required("creationReason")?,
+            moderation_information: object.required("moderationInformation")?,
+            administrator: object.required("administrator")?,
+            maintenance_lifetime: object.required("maintenanceLifetime")?,
+            business_model: object.required("businessModel")?,
+            languages: object.required("languages")?,
+            categories: object.required("categories")?,
+            avatars: object.required("avatars")?,
+            banners: object.required("banners")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigAboutInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `ServerConfigCustom` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustom {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1407,8 +4647,61 @@ pub struct ServerConfigCustom {
     pub video_transcription: Option<ServerConfigCustomVideoTranscription>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustom {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustom",
+        )?;
+        let decoded = Self {
+            instance: object.optional("instance")?,
+            theme: object.optional("theme")?,
+            services: object.optional("services")?,
+            cache: object.optional("cache")?,
+            signup: object.optional("signup")?,
+            admin: object.optional("admin")?,
+            contact_form: object.optional("contactForm")?,
+            user: object.optional("user")?,
+            transcoding: object.optional("transcoding")?,
+            import: object.optional("import")?,
+            auto_blacklist: object.optional("autoBlacklist")?,
+            blocklist: object.optional("blocklist")?,
+            followers: object.optional("followers")?,
+            defaults: object.optional("defaults")?,
+            broadcast_message: object.optional("broadcastMessage")?,
+            client: object.optional("client")?,
+            email: object.optional("email")?,
+            export: object.optional("export")?,
+            followings: object.optional("followings")?,
+            live: object.optional("live")?,
+            search: object.optional("search")?,
+            storyboards: object.optional("storyboards")?,
+            trending: object.optional("trending")?,
+            video_channels: object.optional("videoChannels")?,
+            video_comments: object.optional("videoComments")?,
+            video_file: object.optional("videoFile")?,
+            video_studio: object.optional("videoStudio")?,
+            video_transcription: object.optional("videoTranscription")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `instance` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomInstance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1459,15 +4752,87 @@ pub struct ServerConfigCustomInstance {
     pub default_language: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomInstance {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomInstance",
+        )?;
+        let decoded = Self {
+            name: object.optional("name")?,
+            short_description: object.optional("shortDescription")?,
+            description: object.optional("description")?,
+            terms: object.optional("terms")?,
+            code_of_conduct: object.optional("codeOfConduct")?,
+            creation_reason: object.optional("creationReason")?,
+            moderation_information: object.optional("moderationInformation")?,
+            administrator: object.optional("administrator")?,
+            maintenance_lifetime: object.optional("maintenanceLifetime")?,
+            business_model: object.optional("businessModel")?,
+            hardware_information: object.optional("hardwareInformation")?,
+            languages: object.optional("languages")?,
+            categories: object.optional("categories")?,
+            is_nsfw: object.optional("isNSFW")?,
+            default_nsfw_policy: object.optional("defaultNSFWPolicy")?,
+            server_country: object.optional("serverCountry")?,
+            support: object.optional("support")?,
+            social: object.optional("social")?,
+            default_client_route: object.optional("defaultClientRoute")?,
+            customizations: object.optional("customizations")?,
+            default_language: object.optional("defaultLanguage")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `support` property of [`ServerConfigCustomInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomInstanceSupport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomInstanceSupport {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomInstanceSupport",
+        )?;
+        let decoded = Self {
+            text: object.optional("text")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomInstanceSupport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `social` property of [`ServerConfigCustomInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomInstanceSocial {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1480,8 +4845,37 @@ pub struct ServerConfigCustomInstanceSocial {
     pub x_link: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomInstanceSocial {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomInstanceSocial",
+        )?;
+        let decoded = Self {
+            external_link: object.optional("externalLink")?,
+            mastodon_link: object.optional("mastodonLink")?,
+            bluesky_link: object.optional("blueskyLink")?,
+            x_link: object.optional("xLink")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomInstanceSocial {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `customizations` property of [`ServerConfigCustomInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomInstanceCustomizations {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub javascript: Option<String>,
@@ -1489,8 +4883,35 @@ pub struct ServerConfigCustomInstanceCustomizations {
     pub css: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomInstanceCustomizations {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomInstanceCustomizations",
+        )?;
+        let decoded = Self {
+            javascript: object.optional("javascript")?,
+            css: object.optional("css")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomInstanceCustomizations {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `theme` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomTheme {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
@@ -1498,8 +4919,35 @@ pub struct ServerConfigCustomTheme {
     pub customization: Option<ServerConfigCustomThemeCustomization>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomTheme {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomTheme",
+        )?;
+        let decoded = Self {
+            default: object.optional("default")?,
+            customization: object.optional("customization")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomTheme {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `customization` property of [`ServerConfigCustomTheme`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomThemeCustomization {
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
@@ -1581,22 +5029,111 @@ pub struct ServerConfigCustomThemeCustomization {
     pub input_border_radius: Option<Option<String>>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomThemeCustomization {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomThemeCustomization",
+        )?;
+        let decoded = Self {
+            primary_color: object.absent_or_null("primaryColor")?,
+            on_primary_color: object.absent_or_null("onPrimaryColor")?,
+            foreground_color: object.absent_or_null("foregroundColor")?,
+            background_color: object.absent_or_null("backgroundColor")?,
+            background_secondary_color: object
+                .absent_or_null("backgroundSecondaryColor")?,
+            menu_foreground_color: object.absent_or_null("menuForegroundColor")?,
+            menu_background_color: object.absent_or_null("menuBackgroundColor")?,
+            menu_border_radius: object.absent_or_null("menuBorderRadius")?,
+            header_foreground_color: object.absent_or_null("headerForegroundColor")?,
+            header_background_color: object.absent_or_null("headerBackgroundColor")?,
+            input_border_radius: object.absent_or_null("inputBorderRadius")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomThemeCustomization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `services` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomServices {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twitter: Option<ServerConfigCustomServicesTwitter>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomServices {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomServices",
+        )?;
+        let decoded = Self {
+            twitter: object.optional("twitter")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomServices {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `twitter` property of [`ServerConfigCustomServices`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomServicesTwitter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomServicesTwitter {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomServicesTwitter",
+        )?;
+        let decoded = Self {
+            username: object.optional("username")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomServicesTwitter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `cache` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomCache {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previews: Option<ServerConfigCustomCachePreviews>,
@@ -1604,22 +5141,101 @@ pub struct ServerConfigCustomCache {
     pub captions: Option<ServerConfigCustomCacheCaptions>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomCache {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomCache",
+        )?;
+        let decoded = Self {
+            previews: object.optional("previews")?,
+            captions: object.optional("captions")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomCache {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `previews` property of [`ServerConfigCustomCache`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomCachePreviews {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomCachePreviews {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomCachePreviews",
+        )?;
+        let decoded = Self {
+            size: object.optional("size")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomCachePreviews {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `captions` property of [`ServerConfigCustomCache`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomCacheCaptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomCacheCaptions {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomCacheCaptions",
+        )?;
+        let decoded = Self {
+            size: object.optional("size")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomCacheCaptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `signup` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomSignup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1634,23 +5250,105 @@ pub struct ServerConfigCustomSignup {
     pub requires_approval: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomSignup {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomSignup",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            limit: object.optional("limit")?,
+            requires_email_verification: object.optional("requiresEmailVerification")?,
+            minimum_age: object.optional("minimumAge")?,
+            requires_approval: object.optional("requiresApproval")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomSignup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `admin` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomAdmin {
     /// Format: `email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomAdmin {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomAdmin",
+        )?;
+        let decoded = Self {
+            email: object.optional("email")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomAdmin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `contactForm` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomContactForm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomContactForm {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomContactForm",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomContactForm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// Settings that apply to new users, if registration is enabled
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomUser {
     /// Example: `16810141515`
@@ -1665,22 +5363,103 @@ pub struct ServerConfigCustomUser {
     pub history: Option<ServerConfigCustomUserHistory>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomUser {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomUser",
+        )?;
+        let decoded = Self {
+            video_quota: object.optional("videoQuota")?,
+            video_quota_daily: object.optional("videoQuotaDaily")?,
+            default_channel_name: object.optional("defaultChannelName")?,
+            history: object.optional("history")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `history` property of [`ServerConfigCustomUser`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomUserHistory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos: Option<ServerConfigCustomUserHistoryVideos>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomUserHistory {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomUserHistory",
+        )?;
+        let decoded = Self {
+            videos: object.optional("videos")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomUserHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videos` property of [`ServerConfigCustomUserHistory`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomUserHistoryVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomUserHistoryVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomUserHistoryVideos",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomUserHistoryVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// Settings pertaining to transcoding jobs
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomTranscoding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1720,11 +5499,78 @@ pub struct ServerConfigCustomTranscoding {
     pub web_videos: Option<ServerConfigCustomTranscodingWebVideos>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomTranscoding {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomTranscoding",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            original_file: object.optional("originalFile")?,
+            allow_additional_extensions: object.optional("allowAdditionalExtensions")?,
+            allow_audio_files: object.optional("allowAudioFiles")?,
+            threads: object.optional("threads")?,
+            concurrency: object.optional("concurrency")?,
+            profile: object.optional("profile")?,
+            resolutions: object.optional("resolutions")?,
+            hls: object.optional("hls")?,
+            always_transcode_original_resolution: object
+                .optional("alwaysTranscodeOriginalResolution")?,
+            always_transcode_podcast_optimized_audio: object
+                .optional("alwaysTranscodePodcastOptimizedAudio")?,
+            fps: object.optional("fps")?,
+            remote_runners: object.optional("remoteRunners")?,
+            web_videos: object.optional("webVideos")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscoding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `originalFile` property of [`ServerConfigCustomTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomTranscodingOriginalFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep: Option<bool>,
+}
+
+impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingOriginalFile {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomTranscodingOriginalFile",
+        )?;
+        let decoded = Self {
+            keep: object.optional("keep")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingOriginalFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// New profiles can be added by plugins ; available in core PeerTube: 'default'.
@@ -1776,6 +5622,16 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingProfile {
     }
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingProfile {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ServerConfigCustomTranscodingProfile {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -1783,7 +5639,7 @@ impl crate::runtime::call::ToParam for ServerConfigCustomTranscodingProfile {
 }
 
 /// Resolutions to transcode _new videos_ to
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomTranscodingResolutions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1806,8 +5662,42 @@ pub struct ServerConfigCustomTranscodingResolutions {
     pub _2160p: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingResolutions {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomTranscodingResolutions",
+        )?;
+        let decoded = Self {
+            _0p: object.optional("0p")?,
+            _144p: object.optional("144p")?,
+            _240p: object.optional("240p")?,
+            _360p: object.optional("360p")?,
+            _480p: object.optional("480p")?,
+            _720p: object.optional("720p")?,
+            _1080p: object.optional("1080p")?,
+            _1440p: object.optional("1440p")?,
+            _2160p: object.optional("2160p")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingResolutions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// HLS specific settings
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomTranscodingHls {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1816,29 +5706,134 @@ pub struct ServerConfigCustomTranscodingHls {
     pub split_audio_and_video: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingHls {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomTranscodingHls",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            split_audio_and_video: object.optional("splitAudioAndVideo")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingHls {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `fps` property of [`ServerConfigCustomTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomTranscodingFps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingFps {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomTranscodingFps",
+        )?;
+        let decoded = Self {
+            max: object.optional("max")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingFps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `remoteRunners` property of [`ServerConfigCustomTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomTranscodingRemoteRunners {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingRemoteRunners {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomTranscodingRemoteRunners",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingRemoteRunners {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `webVideos` property of [`ServerConfigCustomTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomTranscodingWebVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingWebVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomTranscodingWebVideos",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingWebVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `import` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomImport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1851,8 +5846,37 @@ pub struct ServerConfigCustomImport {
     >,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomImport {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomImport",
+        )?;
+        let decoded = Self {
+            videos: object.optional("videos")?,
+            users: object.optional("users")?,
+            video_channel_synchronization: object
+                .optional("videoChannelSynchronization")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomImport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videos` property of [`ServerConfigCustomImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomImportVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http: Option<ServerConfigCustomImportVideosHttp>,
@@ -1862,29 +5886,135 @@ pub struct ServerConfigCustomImportVideos {
     pub concurrency: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomImportVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomImportVideos",
+        )?;
+        let decoded = Self {
+            http: object.optional("http")?,
+            torrent: object.optional("torrent")?,
+            concurrency: object.optional("concurrency")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomImportVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `http` property of [`ServerConfigCustomImportVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomImportVideosHttp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosHttp {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomImportVideosHttp",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomImportVideosHttp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `torrent` property of [`ServerConfigCustomImportVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomImportVideosTorrent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosTorrent {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomImportVideosTorrent",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomImportVideosTorrent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `users` property of [`ServerConfigCustomImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomImportUsers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomImportUsers {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomImportUsers",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomImportUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoChannelSynchronization` property of [`ServerConfigCustomImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomImportVideoChannelSynchronization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1893,45 +6023,204 @@ pub struct ServerConfigCustomImportVideoChannelSynchronization {
     pub max_per_user: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson
+for ServerConfigCustomImportVideoChannelSynchronization {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomImportVideoChannelSynchronization",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            max_per_user: object.optional("maxPerUser")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for ServerConfigCustomImportVideoChannelSynchronization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `autoBlacklist` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomAutoBlacklist {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos: Option<ServerConfigCustomAutoBlacklistVideos>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklist {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomAutoBlacklist",
+        )?;
+        let decoded = Self {
+            videos: object.optional("videos")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomAutoBlacklist {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videos` property of [`ServerConfigCustomAutoBlacklist`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomAutoBlacklistVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub of_users: Option<ServerConfigCustomAutoBlacklistVideosOfUsers>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomAutoBlacklistVideos",
+        )?;
+        let decoded = Self {
+            of_users: object.optional("ofUsers")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomAutoBlacklistVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `ofUsers` property of [`ServerConfigCustomAutoBlacklistVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomAutoBlacklistVideosOfUsers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideosOfUsers {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomAutoBlacklistVideosOfUsers",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomAutoBlacklistVideosOfUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `blocklist` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomBlocklist {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_log: Option<ServerConfigCustomBlocklistPublicLog>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomBlocklist {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomBlocklist",
+        )?;
+        let decoded = Self {
+            public_log: object.optional("publicLog")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomBlocklist {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `publicLog` property of [`ServerConfigCustomBlocklist`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomBlocklistPublicLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomBlocklistPublicLog {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomBlocklistPublicLog",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomBlocklistPublicLog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `followers` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomFollowers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<ServerConfigCustomFollowersInstance>,
@@ -1939,8 +6228,35 @@ pub struct ServerConfigCustomFollowers {
     pub channels: Option<ServerConfigCustomFollowersChannels>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomFollowers {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomFollowers",
+        )?;
+        let decoded = Self {
+            instance: object.optional("instance")?,
+            channels: object.optional("channels")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomFollowers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `instance` property of [`ServerConfigCustomFollowers`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomFollowersInstance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1949,15 +6265,68 @@ pub struct ServerConfigCustomFollowersInstance {
     pub manual_approval: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomFollowersInstance {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomFollowersInstance",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            manual_approval: object.optional("manualApproval")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomFollowersInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `channels` property of [`ServerConfigCustomFollowers`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomFollowersChannels {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomFollowersChannels {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomFollowersChannels",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomFollowersChannels {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `defaults` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomDefaults {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish: Option<ServerConfigCustomDefaultsPublish>,
@@ -1967,8 +6336,36 @@ pub struct ServerConfigCustomDefaults {
     pub player: Option<ServerConfigCustomDefaultsPlayer>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomDefaults {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomDefaults",
+        )?;
+        let decoded = Self {
+            publish: object.optional("publish")?,
+            p2p: object.optional("p2p")?,
+            player: object.optional("player")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomDefaults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `publish` property of [`ServerConfigCustomDefaults`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomDefaultsPublish {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1981,8 +6378,37 @@ pub struct ServerConfigCustomDefaultsPublish {
     pub licence: Option<VideoLicenceSet>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsPublish {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomDefaultsPublish",
+        )?;
+        let decoded = Self {
+            download_enabled: object.optional("downloadEnabled")?,
+            comments_policy: object.optional("commentsPolicy")?,
+            privacy: object.optional("privacy")?,
+            licence: object.optional("licence")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomDefaultsPublish {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `p2p` property of [`ServerConfigCustomDefaults`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomDefaultsP2p {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webapp: Option<ServerConfigCustomDefaultsP2pWebapp>,
@@ -1990,22 +6416,101 @@ pub struct ServerConfigCustomDefaultsP2p {
     pub embed: Option<ServerConfigCustomDefaultsP2pEmbed>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2p {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomDefaultsP2p",
+        )?;
+        let decoded = Self {
+            webapp: object.optional("webapp")?,
+            embed: object.optional("embed")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomDefaultsP2p {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `webapp` property of [`ServerConfigCustomDefaultsP2p`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomDefaultsP2pWebapp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2pWebapp {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomDefaultsP2pWebapp",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomDefaultsP2pWebapp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `embed` property of [`ServerConfigCustomDefaultsP2p`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomDefaultsP2pEmbed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2pEmbed {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomDefaultsP2pEmbed",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomDefaultsP2pEmbed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `player` property of [`ServerConfigCustomDefaults`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomDefaultsPlayer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2014,8 +6519,35 @@ pub struct ServerConfigCustomDefaultsPlayer {
     pub theme: Option<PlayerTheme>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsPlayer {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomDefaultsPlayer",
+        )?;
+        let decoded = Self {
+            auto_play: object.optional("autoPlay")?,
+            theme: object.optional("theme")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomDefaultsPlayer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `broadcastMessage` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomBroadcastMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -2025,6 +6557,35 @@ pub struct ServerConfigCustomBroadcastMessage {
     pub level: Option<ServerConfigCustomBroadcastMessageLevel>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dismissable: Option<bool>,
+}
+
+impl crate::runtime::json::FromJson for ServerConfigCustomBroadcastMessage {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomBroadcastMessage",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            message: object.optional("message")?,
+            level: object.optional("level")?,
+            dismissable: object.optional("dismissable")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomBroadcastMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `level` property of [`ServerConfigCustomBroadcastMessage`].
@@ -2084,6 +6645,16 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomBroadcastMessageLevel {
     }
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomBroadcastMessageLevel {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ServerConfigCustomBroadcastMessageLevel {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -2091,7 +6662,7 @@ impl crate::runtime::call::ToParam for ServerConfigCustomBroadcastMessageLevel {
 }
 
 /// The `client` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomClient {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2104,31 +6675,138 @@ pub struct ServerConfigCustomClient {
     pub menu: Option<ServerConfigCustomClientMenu>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomClient {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomClient",
+        )?;
+        let decoded = Self {
+            header: object.optional("header")?,
+            videos: object.optional("videos")?,
+            browse_videos: object.optional("browseVideos")?,
+            menu: object.optional("menu")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomClient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `header` property of [`ServerConfigCustomClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomClientHeader {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hide_instance_name: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomClientHeader {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomClientHeader",
+        )?;
+        let decoded = Self {
+            hide_instance_name: object.optional("hideInstanceName")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videos` property of [`ServerConfigCustomClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomClientVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub miniature: Option<ServerConfigCustomClientVideosMiniature>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomClientVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomClientVideos",
+        )?;
+        let decoded = Self {
+            miniature: object.optional("miniature")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `miniature` property of [`ServerConfigCustomClientVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomClientVideosMiniature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefer_author_display_name: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomClientVideosMiniature {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomClientVideosMiniature",
+        )?;
+        let decoded = Self {
+            prefer_author_display_name: object.optional("preferAuthorDisplayName")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientVideosMiniature {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `browseVideos` property of [`ServerConfigCustomClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomClientBrowseVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2137,23 +6815,103 @@ pub struct ServerConfigCustomClientBrowseVideos {
     pub default_scope: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomClientBrowseVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomClientBrowseVideos",
+        )?;
+        let decoded = Self {
+            default_sort: object.optional("defaultSort")?,
+            default_scope: object.optional("defaultScope")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientBrowseVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `menu` property of [`ServerConfigCustomClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomClientMenu {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<ServerConfigCustomClientMenuLogin>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomClientMenu {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomClientMenu",
+        )?;
+        let decoded = Self {
+            login: object.optional("login")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientMenu {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `login` property of [`ServerConfigCustomClientMenu`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomClientMenuLogin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_on_single_external_auth: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomClientMenuLogin {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomClientMenuLogin",
+        )?;
+        let decoded = Self {
+            redirect_on_single_external_auth: object
+                .optional("redirectOnSingleExternalAuth")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientMenuLogin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `email` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomEmail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<ServerConfigCustomEmailBody>,
@@ -2161,29 +6919,134 @@ pub struct ServerConfigCustomEmail {
     pub subject: Option<ServerConfigCustomEmailSubject>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomEmail {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomEmail",
+        )?;
+        let decoded = Self {
+            body: object.optional("body")?,
+            subject: object.optional("subject")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `body` property of [`ServerConfigCustomEmail`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomEmailBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomEmailBody {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomEmailBody",
+        )?;
+        let decoded = Self {
+            signature: object.optional("signature")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomEmailBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `subject` property of [`ServerConfigCustomEmail`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomEmailSubject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomEmailSubject {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomEmailSubject",
+        )?;
+        let decoded = Self {
+            prefix: object.optional("prefix")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomEmailSubject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `export` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomExport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<ServerConfigCustomExportUsers>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomExport {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomExport",
+        )?;
+        let decoded = Self {
+            users: object.optional("users")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomExport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `users` property of [`ServerConfigCustomExport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomExportUsers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2194,15 +7057,69 @@ pub struct ServerConfigCustomExportUsers {
     pub export_expiration: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomExportUsers {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomExportUsers",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            max_user_video_quota: object.optional("maxUserVideoQuota")?,
+            export_expiration: object.optional("exportExpiration")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomExportUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `followings` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomFollowings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<ServerConfigCustomFollowingsInstance>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomFollowings {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomFollowings",
+        )?;
+        let decoded = Self {
+            instance: object.optional("instance")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomFollowings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `instance` property of [`ServerConfigCustomFollowings`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomFollowingsInstance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2211,15 +7128,70 @@ pub struct ServerConfigCustomFollowingsInstance {
     pub auto_follow_index: Option<ServerConfigCustomFollowingsInstanceAutoFollowIndex>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomFollowingsInstance {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomFollowingsInstance",
+        )?;
+        let decoded = Self {
+            auto_follow_back: object.optional("autoFollowBack")?,
+            auto_follow_index: object.optional("autoFollowIndex")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomFollowingsInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `autoFollowBack` property of [`ServerConfigCustomFollowingsInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomFollowingsInstanceAutoFollowBack {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson
+for ServerConfigCustomFollowingsInstanceAutoFollowBack {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomFollowingsInstanceAutoFollowBack",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for ServerConfigCustomFollowingsInstanceAutoFollowBack {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `autoFollowIndex` property of [`ServerConfigCustomFollowingsInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomFollowingsInstanceAutoFollowIndex {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2228,8 +7200,37 @@ pub struct ServerConfigCustomFollowingsInstanceAutoFollowIndex {
     pub index_url: Option<String>,
 }
 
+impl crate::runtime::json::FromJson
+for ServerConfigCustomFollowingsInstanceAutoFollowIndex {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomFollowingsInstanceAutoFollowIndex",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            index_url: object.optional("indexUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for ServerConfigCustomFollowingsInstanceAutoFollowIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `live` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomLive {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2248,15 +7249,73 @@ pub struct ServerConfigCustomLive {
     pub transcoding: Option<ServerConfigCustomLiveTranscoding>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomLive {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomLive",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            allow_replay: object.optional("allowReplay")?,
+            latency_setting: object.optional("latencySetting")?,
+            max_duration: object.optional("maxDuration")?,
+            max_instance_lives: object.optional("maxInstanceLives")?,
+            max_user_lives: object.optional("maxUserLives")?,
+            transcoding: object.optional("transcoding")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomLive {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `latencySetting` property of [`ServerConfigCustomLive`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomLiveLatencySetting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomLiveLatencySetting {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomLiveLatencySetting",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveLatencySetting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `transcoding` property of [`ServerConfigCustomLive`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomLiveTranscoding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2275,15 +7334,74 @@ pub struct ServerConfigCustomLiveTranscoding {
     pub fps: Option<ServerConfigCustomLiveTranscodingFps>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscoding {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomLiveTranscoding",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            remote_runners: object.optional("remoteRunners")?,
+            threads: object.optional("threads")?,
+            profile: object.optional("profile")?,
+            resolutions: object.optional("resolutions")?,
+            always_transcode_original_resolution: object
+                .optional("alwaysTranscodeOriginalResolution")?,
+            fps: object.optional("fps")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveTranscoding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `remoteRunners` property of [`ServerConfigCustomLiveTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomLiveTranscodingRemoteRunners {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingRemoteRunners {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomLiveTranscodingRemoteRunners",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveTranscodingRemoteRunners {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `resolutions` property of [`ServerConfigCustomLiveTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomLiveTranscodingResolutions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2306,15 +7424,75 @@ pub struct ServerConfigCustomLiveTranscodingResolutions {
     pub _2160p: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingResolutions {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomLiveTranscodingResolutions",
+        )?;
+        let decoded = Self {
+            _0p: object.optional("0p")?,
+            _144p: object.optional("144p")?,
+            _240p: object.optional("240p")?,
+            _360p: object.optional("360p")?,
+            _480p: object.optional("480p")?,
+            _720p: object.optional("720p")?,
+            _1080p: object.optional("1080p")?,
+            _1440p: object.optional("1440p")?,
+            _2160p: object.optional("2160p")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveTranscodingResolutions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `fps` property of [`ServerConfigCustomLiveTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomLiveTranscodingFps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingFps {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomLiveTranscodingFps",
+        )?;
+        let decoded = Self {
+            max: object.optional("max")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveTranscodingFps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `search` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomSearch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2323,8 +7501,35 @@ pub struct ServerConfigCustomSearch {
     pub search_index: Option<ServerConfigCustomSearchSearchIndex>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomSearch {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomSearch",
+        )?;
+        let decoded = Self {
+            remote_uri: object.optional("remoteUri")?,
+            search_index: object.optional("searchIndex")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomSearch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `remoteUri` property of [`ServerConfigCustomSearch`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomSearchRemoteUri {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<bool>,
@@ -2332,8 +7537,35 @@ pub struct ServerConfigCustomSearchRemoteUri {
     pub anonymous: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomSearchRemoteUri {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomSearchRemoteUri",
+        )?;
+        let decoded = Self {
+            users: object.optional("users")?,
+            anonymous: object.optional("anonymous")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomSearchRemoteUri {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `searchIndex` property of [`ServerConfigCustomSearch`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomSearchSearchIndex {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2346,8 +7578,37 @@ pub struct ServerConfigCustomSearchSearchIndex {
     pub is_default_search: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomSearchSearchIndex {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomSearchSearchIndex",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            url: object.optional("url")?,
+            disable_local_search: object.optional("disableLocalSearch")?,
+            is_default_search: object.optional("isDefaultSearch")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomSearchSearchIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `storyboards` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomStoryboards {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2356,29 +7617,134 @@ pub struct ServerConfigCustomStoryboards {
     pub remote_runners: Option<ServerConfigCustomStoryboardsRemoteRunners>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomStoryboards {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomStoryboards",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            remote_runners: object.optional("remoteRunners")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomStoryboards {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `remoteRunners` property of [`ServerConfigCustomStoryboards`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomStoryboardsRemoteRunners {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomStoryboardsRemoteRunners {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomStoryboardsRemoteRunners",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomStoryboardsRemoteRunners {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `trending` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomTrending {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos: Option<ServerConfigCustomTrendingVideos>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomTrending {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomTrending",
+        )?;
+        let decoded = Self {
+            videos: object.optional("videos")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomTrending {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videos` property of [`ServerConfigCustomTrending`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomTrendingVideos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithms: Option<ServerConfigCustomTrendingVideosAlgorithms>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideos {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomTrendingVideos",
+        )?;
+        let decoded = Self {
+            algorithms: object.optional("algorithms")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomTrendingVideos {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `algorithms` property of [`ServerConfigCustomTrendingVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomTrendingVideosAlgorithms {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<Vec<String>>,
@@ -2386,38 +7752,169 @@ pub struct ServerConfigCustomTrendingVideosAlgorithms {
     pub default: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideosAlgorithms {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomTrendingVideosAlgorithms",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            default: object.optional("default")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomTrendingVideosAlgorithms {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoChannels` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomVideoChannels {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_per_user: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomVideoChannels {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomVideoChannels",
+        )?;
+        let decoded = Self {
+            max_per_user: object.optional("maxPerUser")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoChannels {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoComments` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomVideoComments {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_remote_comments: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomVideoComments {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomVideoComments",
+        )?;
+        let decoded = Self {
+            accept_remote_comments: object.optional("acceptRemoteComments")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoComments {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoFile` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomVideoFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<ServerConfigCustomVideoFileUpdate>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomVideoFile {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomVideoFile",
+        )?;
+        let decoded = Self {
+            update: object.optional("update")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `update` property of [`ServerConfigCustomVideoFile`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomVideoFileUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomVideoFileUpdate {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomVideoFileUpdate",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoFileUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoStudio` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomVideoStudio {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2426,15 +7923,68 @@ pub struct ServerConfigCustomVideoStudio {
     pub remote_runners: Option<ServerConfigCustomVideoStudioRemoteRunners>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudio {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomVideoStudio",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            remote_runners: object.optional("remoteRunners")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoStudio {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `remoteRunners` property of [`ServerConfigCustomVideoStudio`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomVideoStudioRemoteRunners {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudioRemoteRunners {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomVideoStudioRemoteRunners",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoStudioRemoteRunners {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoTranscription` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomVideoTranscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2443,18 +7993,94 @@ pub struct ServerConfigCustomVideoTranscription {
     pub remote_runners: Option<ServerConfigCustomVideoTranscriptionRemoteRunners>,
 }
 
+impl crate::runtime::json::FromJson for ServerConfigCustomVideoTranscription {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomVideoTranscription",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+            remote_runners: object.optional("remoteRunners")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `remoteRunners` property of [`ServerConfigCustomVideoTranscription`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ServerConfigCustomVideoTranscriptionRemoteRunners {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson
+for ServerConfigCustomVideoTranscriptionRemoteRunners {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerConfigCustomVideoTranscriptionRemoteRunners",
+        )?;
+        let decoded = Self {
+            enabled: object.optional("enabled")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoTranscriptionRemoteRunners {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `CustomHomepage` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CustomHomepage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for CustomHomepage {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "CustomHomepage")?;
+        let decoded = Self {
+            content: object.optional("content")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomHomepage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `JobType` schema.
@@ -2626,6 +8252,16 @@ impl<'de> serde::Deserialize<'de> for JobType {
     }
 }
 
+impl crate::runtime::json::FromJson for JobType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for JobType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -2633,7 +8269,7 @@ impl crate::runtime::call::ToParam for JobType {
 }
 
 /// The `Job` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Job {
     pub state: JobState,
@@ -2656,6 +8292,39 @@ pub struct Job {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     pub progress: f64,
+}
+
+impl crate::runtime::json::FromJson for Job {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "Job")?;
+        let decoded = Self {
+            state: object.required("state")?,
+            r#type: object.required("type")?,
+            data: object.required("data")?,
+            error: object.optional("error")?,
+            created_at: object.required("createdAt")?,
+            finished_on: object.optional("finishedOn")?,
+            processed_on: object.optional("processedOn")?,
+            can_cancel: object.optional("canCancel")?,
+            id: object.required("id")?,
+            parent: object.optional("parent")?,
+            priority: object.optional("priority")?,
+            progress: object.required("progress")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Job {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `state` property of [`Job`].
@@ -2739,6 +8408,16 @@ impl<'de> serde::Deserialize<'de> for JobState {
     }
 }
 
+impl crate::runtime::json::FromJson for JobState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for JobState {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -2756,18 +8435,23 @@ pub enum JobId {
     String(String),
 }
 
+impl crate::runtime::json::FromJson for JobId {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        crate::runtime::untagged::BestMatch::new("JobId", value)
+            .variant::<i64>("Integer", Self::Integer)
+            .variant::<String>("String", Self::String)
+            .finish(cx)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for JobId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new("JobId", &value)
-            .variant::<i64>("Integer", Self::Integer)
-            .variant::<String>("String", Self::String)
-            .finish()
-            .map_err(serde::de::Error::custom)
+        crate::runtime::json::deserialize(deserializer)
     }
 }
 
@@ -2799,13 +8483,33 @@ impl crate::runtime::call::ToParam for JobId {
 }
 
 /// The `parent` property of [`Job`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct JobParent {
     pub id: String,
 }
 
+impl crate::runtime::json::FromJson for JobParent {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "JobParent")?;
+        let decoded = Self { id: object.required("id")? };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JobParent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `Plugin` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plugin {
     /// Example: `"peertube-plugin-auth-ldap"`
@@ -2835,6 +8539,39 @@ pub struct Plugin {
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl crate::runtime::json::FromJson for Plugin {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "Plugin")?;
+        let decoded = Self {
+            name: object.required("name")?,
+            r#type: object.required("type")?,
+            latest_version: object.optional("latestVersion")?,
+            version: object.required("version")?,
+            enabled: object.required("enabled")?,
+            uninstalled: object.required("uninstalled")?,
+            peertube_engine: object.required("peertubeEngine")?,
+            description: object.optional("description")?,
+            homepage: object.required("homepage")?,
+            settings: object.optional("settings")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Plugin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// - `1`: PLUGIN
@@ -2890,6 +8627,15 @@ impl<'de> serde::Deserialize<'de> for PluginType {
     }
 }
 
+impl crate::runtime::json::FromJson for PluginType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for PluginType {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -2897,12 +8643,35 @@ impl crate::runtime::call::ToParam for PluginType {
 }
 
 /// The `PluginResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PluginResponse {
     /// Example: `1`
     pub total: i64,
     /// Items: at most 100.
     pub data: Vec<Plugin>,
+}
+
+impl crate::runtime::json::FromJson for PluginResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "PluginResponse")?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PluginResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `PlaybackMetricCreate` schema.
@@ -2989,6 +8758,16 @@ impl<'de> serde::Deserialize<'de> for PlaybackMetricCreatePlayerMode {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for PlaybackMetricCreatePlayerMode {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -3094,6 +8873,16 @@ impl<'de> serde::Deserialize<'de> for PlayerTheme {
     }
 }
 
+impl crate::runtime::json::FromJson for PlayerTheme {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for PlayerTheme {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -3101,7 +8890,7 @@ impl crate::runtime::call::ToParam for PlayerTheme {
 }
 
 /// A plugin installed on the server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisteredPlugin {
     pub name: String,
@@ -3112,8 +8901,38 @@ pub struct RegisteredPlugin {
     pub client_scripts: std::collections::BTreeMap<String, ClientScriptJSON>,
 }
 
+impl crate::runtime::json::FromJson for RegisteredPlugin {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RegisteredPlugin",
+        )?;
+        let decoded = Self {
+            name: object.required("name")?,
+            npm_name: object.required("npmName")?,
+            version: object.required("version")?,
+            description: object.required("description")?,
+            client_scripts: object.required("clientScripts")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RegisteredPlugin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// A theme installed on the server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisteredTheme {
     pub name: String,
@@ -3126,16 +8945,74 @@ pub struct RegisteredTheme {
     pub css: Vec<String>,
 }
 
+impl crate::runtime::json::FromJson for RegisteredTheme {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RegisteredTheme",
+        )?;
+        let decoded = Self {
+            name: object.required("name")?,
+            npm_name: object.required("npmName")?,
+            version: object.required("version")?,
+            description: object.required("description")?,
+            client_scripts: object.required("clientScripts")?,
+            css: object.required("css")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RegisteredTheme {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// A client script of a plugin or theme.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ClientScriptJSON {
     pub script: String,
     /// Where in the web client the script runs (`common`, `video-watch`, ...).
     pub scopes: Vec<String>,
 }
 
+impl crate::runtime::json::FromJson for ClientScriptJSON {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ClientScriptJSON",
+        )?;
+        let decoded = Self {
+            script: object.required("script")?,
+            scopes: object.required("scopes")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClientScriptJSON {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An authentication plugin that logs users in on an external page.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisteredExternalAuthConfig {
     pub npm_name: String,
@@ -3145,8 +9022,38 @@ pub struct RegisteredExternalAuthConfig {
     pub auth_display_name: String,
 }
 
+impl crate::runtime::json::FromJson for RegisteredExternalAuthConfig {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RegisteredExternalAuthConfig",
+        )?;
+        let decoded = Self {
+            npm_name: object.required("npmName")?,
+            name: object.required("name")?,
+            version: object.required("version")?,
+            auth_name: object.required("authName")?,
+            auth_display_name: object.required("authDisplayName")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RegisteredExternalAuthConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An authentication plugin that checks a username and password.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisteredIdAndPassAuthConfig {
     pub npm_name: String,
@@ -3154,6 +9061,36 @@ pub struct RegisteredIdAndPassAuthConfig {
     pub version: String,
     pub auth_name: String,
     pub weight: i64,
+}
+
+impl crate::runtime::json::FromJson for RegisteredIdAndPassAuthConfig {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RegisteredIdAndPassAuthConfig",
+        )?;
+        let decoded = Self {
+            npm_name: object.required("npmName")?,
+            name: object.required("name")?,
+            version: object.required("version")?,
+            auth_name: object.required("authName")?,
+            weight: object.required("weight")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RegisteredIdAndPassAuthConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The shared parameter `logoTypeParam`.
@@ -3217,6 +9154,16 @@ impl<'de> serde::Deserialize<'de> for LogoTypeParam {
     }
 }
 
+impl crate::runtime::json::FromJson for LogoTypeParam {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for LogoTypeParam {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -3273,6 +9220,16 @@ impl<'de> serde::Deserialize<'de> for FollowStateParam {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for FollowStateParam {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -3344,6 +9301,16 @@ impl<'de> serde::Deserialize<'de> for ActorType {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for ActorType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -3454,6 +9421,16 @@ impl<'de> serde::Deserialize<'de> for ListJobsState {
     }
 }
 
+impl crate::runtime::json::FromJson for ListJobsState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ListJobsState {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -3461,7 +9438,7 @@ impl crate::runtime::call::ToParam for ListJobsState {
 }
 
 /// The response of `GET /api/v1/jobs/{state}` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListJobsResponse {
     /// Example: `1`
     pub total: i64,
@@ -3469,20 +9446,101 @@ pub struct ListJobsResponse {
     pub data: Vec<Job>,
 }
 
+impl crate::runtime::json::FromJson for ListJobsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListJobsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListJobsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `GET /api/v1/server/followers` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListServerFollowersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Follow>,
 }
 
+impl crate::runtime::json::FromJson for ListServerFollowersResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListServerFollowersResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListServerFollowersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `GET /api/v1/server/following` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListServerFollowingResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Follow>,
+}
+
+impl crate::runtime::json::FromJson for ListServerFollowingResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListServerFollowingResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListServerFollowingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/server/following`.
@@ -3543,13 +9601,40 @@ impl ContactAdministratorBody {
 }
 
 /// The response of `GET /api/v1/server/debug` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetDebugResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_pub_messages_waiting: Option<i64>,
+}
+
+impl crate::runtime::json::FromJson for GetDebugResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "GetDebugResponse",
+        )?;
+        let decoded = Self {
+            ip: object.optional("ip")?,
+            activity_pub_messages_waiting: object.optional("activityPubMessagesWaiting")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetDebugResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/server/debug/run-command`.
@@ -3658,6 +9743,16 @@ impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyCommandCommand {
     }
 }
 
+impl crate::runtime::json::FromJson for RunDebugCommandBodyCommandCommand {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for RunDebugCommandBodyCommandCommand {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -3734,6 +9829,16 @@ impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyCommandEmailCommand {
     }
 }
 
+impl crate::runtime::json::FromJson for RunDebugCommandBodyCommandEmailCommand {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for RunDebugCommandBodyCommandEmailCommand {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -3798,6 +9903,16 @@ impl<'de> serde::Deserialize<'de> for GetInstanceLogsLevel {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for GetInstanceLogsLevel {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 

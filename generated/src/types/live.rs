@@ -62,6 +62,15 @@ impl<'de> serde::Deserialize<'de> for LiveVideoLatencyMode {
     }
 }
 
+impl crate::runtime::json::FromJson for LiveVideoLatencyMode {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for LiveVideoLatencyMode {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -69,10 +78,36 @@ impl crate::runtime::call::ToParam for LiveVideoLatencyMode {
 }
 
 /// The `LiveVideoReplaySettings` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct LiveVideoReplaySettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<VideoPrivacySet>,
+}
+
+impl crate::runtime::json::FromJson for LiveVideoReplaySettings {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "LiveVideoReplaySettings",
+        )?;
+        let decoded = Self {
+            privacy: object.optional("privacy")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LiveVideoReplaySettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `LiveVideoUpdate` schema.
@@ -94,7 +129,7 @@ pub struct LiveVideoUpdate {
 }
 
 /// The `LiveVideoResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveVideoResponse {
     /// Included in the response if an appropriate token is provided
@@ -117,8 +152,41 @@ pub struct LiveVideoResponse {
     pub schedules: Option<Vec<LiveSchedule>>,
 }
 
+impl crate::runtime::json::FromJson for LiveVideoResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "LiveVideoResponse",
+        )?;
+        let decoded = Self {
+            rtmp_url: object.optional("rtmpUrl")?,
+            rtmps_url: object.optional("rtmpsUrl")?,
+            stream_key: object.optional("streamKey")?,
+            save_replay: object.required("saveReplay")?,
+            replay_settings: object.optional("replaySettings")?,
+            permanent_live: object.required("permanentLive")?,
+            latency_mode: object.required("latencyMode")?,
+            schedules: object.optional("schedules")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LiveVideoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `LiveVideoSessionResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveVideoSessionResponse {
     pub id: i64,
@@ -146,6 +214,39 @@ pub struct LiveVideoSessionResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_settings: Option<LiveVideoSessionResponseReplaySettings>,
     pub save_replay: bool,
+}
+
+impl crate::runtime::json::FromJson for LiveVideoSessionResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "LiveVideoSessionResponse",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            start_date: object.required("startDate")?,
+            end_date: object.optional("endDate")?,
+            error: object.optional("error")?,
+            replay_video: object.optional("replayVideo")?,
+            ending_processed: object.required("endingProcessed")?,
+            replay_settings: object.optional("replaySettings")?,
+            save_replay: object.required("saveReplay")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LiveVideoSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// Error type if an error occurred during the live session:
@@ -237,6 +338,15 @@ impl<'de> serde::Deserialize<'de> for LiveVideoSessionResponseError {
     }
 }
 
+impl crate::runtime::json::FromJson for LiveVideoSessionResponseError {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for LiveVideoSessionResponseError {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -244,7 +354,7 @@ impl crate::runtime::call::ToParam for LiveVideoSessionResponseError {
 }
 
 /// Video replay information
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveVideoSessionResponseReplayVideo {
     pub id: f64,
     pub uuid: UUIDv4,
@@ -252,10 +362,64 @@ pub struct LiveVideoSessionResponseReplayVideo {
     pub short_uuid: ShortUUID,
 }
 
+impl crate::runtime::json::FromJson for LiveVideoSessionResponseReplayVideo {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "LiveVideoSessionResponseReplayVideo",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            uuid: object.required("uuid")?,
+            short_uuid: object.required("shortUUID")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LiveVideoSessionResponseReplayVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `replaySettings` property of [`LiveVideoSessionResponse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveVideoSessionResponseReplaySettings {
     pub privacy: VideoPrivacySet,
+}
+
+impl crate::runtime::json::FromJson for LiveVideoSessionResponseReplaySettings {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "LiveVideoSessionResponseReplaySettings",
+        )?;
+        let decoded = Self {
+            privacy: object.required("privacy")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LiveVideoSessionResponseReplaySettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/videos/live`.
@@ -354,9 +518,36 @@ impl CreateLiveBody {
 }
 
 /// The response of `GET /api/v1/videos/live/{id}/sessions` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListLiveSessionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<LiveVideoSessionResponse>,
+}
+
+impl crate::runtime::json::FromJson for ListLiveSessionsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListLiveSessionsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListLiveSessionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }

@@ -7,14 +7,37 @@
 use super::*;
 
 /// The `BlockStatus` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BlockStatus {
     pub accounts: std::collections::BTreeMap<String, BlockStatusAccountsValue>,
     pub hosts: std::collections::BTreeMap<String, BlockStatusHostsValue>,
 }
 
+impl crate::runtime::json::FromJson for BlockStatus {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "BlockStatus")?;
+        let decoded = Self {
+            accounts: object.required("accounts")?,
+            hosts: object.required("hosts")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BlockStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// A value of the `accounts` property of [`BlockStatus`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BlockStatusAccountsValue {
     pub blocked_by_server: bool,
@@ -24,8 +47,37 @@ pub struct BlockStatusAccountsValue {
     pub blocked_by_user: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for BlockStatusAccountsValue {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "BlockStatusAccountsValue",
+        )?;
+        let decoded = Self {
+            blocked_by_server: object.required("blockedByServer")?,
+            blocked_by_server_subscription: object
+                .optional("blockedByServerSubscription")?,
+            blocked_by_user: object.optional("blockedByUser")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BlockStatusAccountsValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// A value of the `hosts` property of [`BlockStatus`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BlockStatusHostsValue {
     pub blocked_by_server: bool,
@@ -35,13 +87,70 @@ pub struct BlockStatusHostsValue {
     pub blocked_by_user: Option<bool>,
 }
 
+impl crate::runtime::json::FromJson for BlockStatusHostsValue {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "BlockStatusHostsValue",
+        )?;
+        let decoded = Self {
+            blocked_by_server: object.required("blockedByServer")?,
+            blocked_by_server_subscription: object
+                .optional("blockedByServerSubscription")?,
+            blocked_by_user: object.optional("blockedByUser")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BlockStatusHostsValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `AbuseStateConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AbuseStateConstant {
     pub id: AbuseStateSet,
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for AbuseStateConstant {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "AbuseStateConstant",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AbuseStateConstant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `AbusePredefinedReasons` schema.
@@ -126,6 +235,16 @@ impl<'de> serde::Deserialize<'de> for AbusePredefinedReasonsItem {
     }
 }
 
+impl crate::runtime::json::FromJson for AbusePredefinedReasonsItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for AbusePredefinedReasonsItem {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -133,7 +252,7 @@ impl crate::runtime::call::ToParam for AbusePredefinedReasonsItem {
 }
 
 /// The `AccountBlock` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountBlock {
     pub by_account: Account,
@@ -143,8 +262,33 @@ pub struct AccountBlock {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl crate::runtime::json::FromJson for AccountBlock {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "AccountBlock")?;
+        let decoded = Self {
+            by_account: object.required("byAccount")?,
+            blocked_account: object.required("blockedAccount")?,
+            blocklist_subscription: object.optional("blocklistSubscription")?,
+            created_at: object.required("createdAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AccountBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `ServerBlock` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerBlock {
     pub by_account: Account,
@@ -154,15 +298,66 @@ pub struct ServerBlock {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl crate::runtime::json::FromJson for ServerBlock {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "ServerBlock")?;
+        let decoded = Self {
+            by_account: object.required("byAccount")?,
+            blocked_server: object.required("blockedServer")?,
+            blocklist_subscription: object.optional("blocklistSubscription")?,
+            created_at: object.required("createdAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `blockedServer` property of [`ServerBlock`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerBlockBlockedServer {
     /// Format: `hostname`.
     pub host: String,
 }
 
+impl crate::runtime::json::FromJson for ServerBlockBlockedServer {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ServerBlockBlockedServer",
+        )?;
+        let decoded = Self {
+            host: object.required("host")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerBlockBlockedServer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `BlocklistSubscription` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BlocklistSubscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -186,8 +381,41 @@ pub struct BlocklistSubscription {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl crate::runtime::json::FromJson for BlocklistSubscription {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "BlocklistSubscription",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            name: object.optional("name")?,
+            url: object.optional("url")?,
+            muted_accounts_count: object.optional("mutedAccountsCount")?,
+            muted_servers_count: object.optional("mutedServersCount")?,
+            last_sync_at: object.optional("lastSyncAt")?,
+            created_at: object.optional("createdAt")?,
+            updated_at: object.optional("updatedAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BlocklistSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `BlocklistSubscriptionSummary` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct BlocklistSubscriptionSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
@@ -198,8 +426,36 @@ pub struct BlocklistSubscriptionSummary {
     pub url: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for BlocklistSubscriptionSummary {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "BlocklistSubscriptionSummary",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            name: object.optional("name")?,
+            url: object.optional("url")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BlocklistSubscriptionSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `AutoMuteList` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AutoMuteList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -207,8 +463,31 @@ pub struct AutoMuteList {
     pub actions: Option<Vec<AutoMuteListActionsItem>>,
 }
 
+impl crate::runtime::json::FromJson for AutoMuteList {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "AutoMuteList")?;
+        let decoded = Self {
+            name: object.optional("name")?,
+            actions: object.optional("actions")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AutoMuteList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `actions` property of [`AutoMuteList`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AutoMuteListActionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -217,6 +496,34 @@ pub struct AutoMuteListActionsItem {
     pub target: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl crate::runtime::json::FromJson for AutoMuteListActionsItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "AutoMuteListActionsItem",
+        )?;
+        let decoded = Self {
+            r#type: object.optional("type")?,
+            target: object.optional("target")?,
+            created_at: object.optional("createdAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AutoMuteListActionsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `type` property of [`AutoMuteListActionsItem`].
@@ -272,6 +579,16 @@ impl<'de> serde::Deserialize<'de> for AutoMuteListActionsItemType {
     }
 }
 
+impl crate::runtime::json::FromJson for AutoMuteListActionsItemType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for AutoMuteListActionsItemType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -279,14 +596,40 @@ impl crate::runtime::call::ToParam for AutoMuteListActionsItemType {
 }
 
 /// The `CommentAutoTagPolicies` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CommentAutoTagPolicies {
     /// Auto tags that automatically set the comment in review state
     pub review: Vec<String>,
 }
 
+impl crate::runtime::json::FromJson for CommentAutoTagPolicies {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CommentAutoTagPolicies",
+        )?;
+        let decoded = Self {
+            review: object.required("review")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommentAutoTagPolicies {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoAutoTagPolicies` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoAutoTagPolicies {
     /// Auto tags that will automatically block videos matching these tags
@@ -294,19 +637,98 @@ pub struct VideoAutoTagPolicies {
     pub auto_block: Option<Vec<String>>,
 }
 
+impl crate::runtime::json::FromJson for VideoAutoTagPolicies {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoAutoTagPolicies",
+        )?;
+        let decoded = Self {
+            auto_block: object.optional("autoBlock")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoAutoTagPolicies {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `AutomaticTagAvailable` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AutomaticTagAvailable {
     /// Available auto tags that can be used to filter objects or set a comment in review state
     pub available: Vec<AutomaticTagAvailableAvailableItem>,
 }
 
+impl crate::runtime::json::FromJson for AutomaticTagAvailable {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "AutomaticTagAvailable",
+        )?;
+        let decoded = Self {
+            available: object.required("available")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AutomaticTagAvailable {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `available` property of [`AutomaticTagAvailable`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AutomaticTagAvailableAvailableItem {
     /// tag name
     pub name: String,
     pub r#type: AutomaticTagAvailableAvailableItemType,
+}
+
+impl crate::runtime::json::FromJson for AutomaticTagAvailableAvailableItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "AutomaticTagAvailableAvailableItem",
+        )?;
+        let decoded = Self {
+            name: object.required("name")?,
+            r#type: object.required("type")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AutomaticTagAvailableAvailableItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `type` property of [`AutomaticTagAvailableAvailableItem`].
@@ -362,6 +784,16 @@ impl<'de> serde::Deserialize<'de> for AutomaticTagAvailableAvailableItemType {
     }
 }
 
+impl crate::runtime::json::FromJson for AutomaticTagAvailableAvailableItemType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for AutomaticTagAvailableAvailableItemType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -369,7 +801,7 @@ impl crate::runtime::call::ToParam for AutomaticTagAvailableAvailableItemType {
 }
 
 /// The `Abuse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Abuse {
     pub id: Id,
@@ -402,8 +834,43 @@ pub struct Abuse {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl crate::runtime::json::FromJson for Abuse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "Abuse")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            reason: object.required("reason")?,
+            predefined_reasons: object.optional("predefinedReasons")?,
+            reporter_account: object.optional("reporterAccount")?,
+            state: object.required("state")?,
+            moderation_comment: object.optional("moderationComment")?,
+            video: object.optional("video")?,
+            created_at: object.required("createdAt")?,
+            comment: object.optional("comment")?,
+            count_messages: object.required("countMessages")?,
+            count_reports_for_reportee: object.optional("countReportsForReportee")?,
+            count_reports_for_reporter: object.optional("countReportsForReporter")?,
+            flagged_account: object.optional("flaggedAccount")?,
+            updated_at: object.required("updatedAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Abuse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `video` property of [`Abuse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AbuseVideo {
     pub id: i64,
@@ -435,8 +902,44 @@ pub struct AbuseVideo {
     pub nth_report: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for AbuseVideo {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "AbuseVideo")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            uuid: object.required("uuid")?,
+            short_uuid: object.optional("shortUUID")?,
+            name: object.required("name")?,
+            nsfw: object.required("nsfw")?,
+            deleted: object.required("deleted")?,
+            blacklisted: object.required("blacklisted")?,
+            thumbnail_path: object.optional("thumbnailPath")?,
+            thumbnails: object.optional("thumbnails")?,
+            channel: object.optional("channel")?,
+            start_at: object.optional("startAt")?,
+            end_at: object.optional("endAt")?,
+            count_reports: object.optional("countReports")?,
+            nth_report: object.optional("nthReport")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AbuseVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `comment` property of [`Abuse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AbuseComment {
     pub id: i64,
@@ -446,16 +949,70 @@ pub struct AbuseComment {
     pub deleted: bool,
 }
 
+impl crate::runtime::json::FromJson for AbuseComment {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "AbuseComment")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            thread_id: object.required("threadId")?,
+            video: object.required("video")?,
+            text: object.required("text")?,
+            deleted: object.required("deleted")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AbuseComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `video` property of [`AbuseComment`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AbuseCommentVideo {
     pub id: i64,
     pub name: String,
     pub uuid: String,
 }
 
+impl crate::runtime::json::FromJson for AbuseCommentVideo {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "AbuseCommentVideo",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            name: object.required("name")?,
+            uuid: object.required("uuid")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AbuseCommentVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `AbuseMessage` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AbuseMessage {
     pub id: Id,
@@ -467,8 +1024,34 @@ pub struct AbuseMessage {
     pub account: Option<AccountSummary>,
 }
 
+impl crate::runtime::json::FromJson for AbuseMessage {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "AbuseMessage")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            message: object.required("message")?,
+            by_moderator: object.required("byModerator")?,
+            created_at: object.required("createdAt")?,
+            account: object.optional("account")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AbuseMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoBlacklist` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoBlacklist {
     pub id: Id,
@@ -484,6 +1067,35 @@ pub struct VideoBlacklist {
     pub video: Video,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl crate::runtime::json::FromJson for VideoBlacklist {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoBlacklist")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            reason: object.optional("reason")?,
+            internal_note: object.optional("internalNote")?,
+            unfederated: object.required("unfederated")?,
+            r#type: object.required("type")?,
+            video: object.required("video")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoBlacklist {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `VideoBlacklistCreate` schema.
@@ -595,6 +1207,16 @@ impl<'de> serde::Deserialize<'de> for PredefinedAbuseReasonsItem {
     }
 }
 
+impl crate::runtime::json::FromJson for PredefinedAbuseReasonsItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for PredefinedAbuseReasonsItem {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -602,7 +1224,7 @@ impl crate::runtime::call::ToParam for PredefinedAbuseReasonsItem {
 }
 
 /// The `WatchedWordsLists` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WatchedWordsLists {
     pub id: Id,
@@ -617,8 +1239,39 @@ pub struct WatchedWordsLists {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl crate::runtime::json::FromJson for WatchedWordsLists {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "WatchedWordsLists",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            list_name: object.required("listName")?,
+            words: object.required("words")?,
+            subscription_url: object.optional("subscriptionUrl")?,
+            updated_at: object.required("updatedAt")?,
+            created_at: object.required("createdAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WatchedWordsLists {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `WatchedWordsSubscription` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WatchedWordsSubscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -644,13 +1297,73 @@ pub struct WatchedWordsSubscription {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl crate::runtime::json::FromJson for WatchedWordsSubscription {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "WatchedWordsSubscription",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            name: object.optional("name")?,
+            url: object.optional("url")?,
+            imported_words_count: object.optional("importedWordsCount")?,
+            last_sync_at: object.optional("lastSyncAt")?,
+            state: object.optional("state")?,
+            updated_at: object.optional("updatedAt")?,
+            created_at: object.optional("createdAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WatchedWordsSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `state` property of [`WatchedWordsSubscription`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct WatchedWordsSubscriptionState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<WatchedWordsSubscriptionStateId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for WatchedWordsSubscriptionState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "WatchedWordsSubscriptionState",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            label: object.optional("label")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WatchedWordsSubscriptionState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `id` property of [`WatchedWordsSubscriptionState`].
@@ -710,6 +1423,15 @@ impl<'de> serde::Deserialize<'de> for WatchedWordsSubscriptionStateId {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::json::FromJson for WatchedWordsSubscriptionStateId {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
     }
 }
 
@@ -773,6 +1495,16 @@ impl<'de> serde::Deserialize<'de> for AbusesSort {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for AbusesSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -859,6 +1591,16 @@ impl<'de> serde::Deserialize<'de> for BlacklistsSort {
     }
 }
 
+impl crate::runtime::json::FromJson for BlacklistsSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for BlacklistsSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -866,11 +1608,38 @@ impl crate::runtime::call::ToParam for BlacklistsSort {
 }
 
 /// The response of `GET /api/v1/users/me/abuses` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListMyAbusesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Abuse>,
+}
+
+impl crate::runtime::json::FromJson for ListMyAbusesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListMyAbusesResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListMyAbusesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// only list deleted or blocklisted videos
@@ -923,6 +1692,16 @@ impl<'de> serde::Deserialize<'de> for ListAbusesVideoIs {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for ListAbusesVideoIs {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -989,6 +1768,16 @@ impl<'de> serde::Deserialize<'de> for ListAbusesFilter {
     }
 }
 
+impl crate::runtime::json::FromJson for ListAbusesFilter {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ListAbusesFilter {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -996,11 +1785,38 @@ impl crate::runtime::call::ToParam for ListAbusesFilter {
 }
 
 /// The response of `GET /api/v1/abuses` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListAbusesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Abuse>,
+}
+
+impl crate::runtime::json::FromJson for ListAbusesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListAbusesResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAbusesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/abuses`.
@@ -1070,17 +1886,67 @@ pub struct ReportAbuseBodyAccount {
 }
 
 /// The response of `POST /api/v1/abuses` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ReportAbuseResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuse: Option<ReportAbuseResponseAbuse>,
 }
 
+impl crate::runtime::json::FromJson for ReportAbuseResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ReportAbuseResponse",
+        )?;
+        let decoded = Self {
+            abuse: object.optional("abuse")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReportAbuseResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `abuse` property of [`ReportAbuseResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ReportAbuseResponseAbuse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
+}
+
+impl crate::runtime::json::FromJson for ReportAbuseResponseAbuse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ReportAbuseResponseAbuse",
+        )?;
+        let decoded = Self { id: object.optional("id")? };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReportAbuseResponseAbuse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `PUT /api/v1/abuses/{abuseId}`.
@@ -1097,11 +1963,38 @@ pub struct UpdateAbuseBody {
 }
 
 /// The response of `GET /api/v1/abuses/{abuseId}/messages` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListAbuseMessagesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<AbuseMessage>,
+}
+
+impl crate::runtime::json::FromJson for ListAbuseMessagesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListAbuseMessagesResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAbuseMessagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/abuses/{abuseId}/messages`.
@@ -1174,6 +2067,15 @@ impl<'de> serde::Deserialize<'de> for ListVideoBlocksType {
     }
 }
 
+impl crate::runtime::json::FromJson for ListVideoBlocksType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for ListVideoBlocksType {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -1181,19 +2083,73 @@ impl crate::runtime::call::ToParam for ListVideoBlocksType {
 }
 
 /// The response of `GET /api/v1/videos/blacklist` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListVideoBlocksResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoBlacklist>,
 }
 
+impl crate::runtime::json::FromJson for ListVideoBlocksResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListVideoBlocksResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListVideoBlocksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `GET /api/v1/users/me/blocklist/accounts` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListMyBlockedAccountsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<AccountBlock>,
+}
+
+impl crate::runtime::json::FromJson for ListMyBlockedAccountsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListMyBlockedAccountsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListMyBlockedAccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/users/me/blocklist/accounts`.
@@ -1216,11 +2172,38 @@ impl BlockAccountBody {
 }
 
 /// The response of `GET /api/v1/users/me/blocklist/servers` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListMyBlockedServersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ServerBlock>,
+}
+
+impl crate::runtime::json::FromJson for ListMyBlockedServersResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListMyBlockedServersResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListMyBlockedServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/users/me/blocklist/servers`.
@@ -1240,11 +2223,38 @@ impl BlockServerBody {
 }
 
 /// The response of `GET /api/v1/server/blocklist/accounts` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListServerBlockedAccountsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<AccountBlock>,
+}
+
+impl crate::runtime::json::FromJson for ListServerBlockedAccountsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListServerBlockedAccountsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListServerBlockedAccountsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/server/blocklist/accounts`.
@@ -1267,11 +2277,38 @@ impl BlockAccountForServerBody {
 }
 
 /// The response of `GET /api/v1/server/blocklist/servers` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListServerBlockedServersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ServerBlock>,
+}
+
+impl crate::runtime::json::FromJson for ListServerBlockedServersResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListServerBlockedServersResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListServerBlockedServersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/server/blocklist/servers`.
@@ -1291,11 +2328,38 @@ impl BlockServerForServerBody {
 }
 
 /// The response of `GET /api/v1/server/blocklist/subscriptions` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListServerBlocklistSubscriptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<BlocklistSubscription>,
+}
+
+impl crate::runtime::json::FromJson for ListServerBlocklistSubscriptionsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListServerBlocklistSubscriptionsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListServerBlocklistSubscriptionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/server/blocklist/subscriptions`.
@@ -1330,11 +2394,38 @@ pub struct UpdateServerVideoAutoTagPoliciesBody {
 }
 
 /// The response of `GET /api/v1/watched-words/accounts/{accountName}/lists` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListAccountWatchedWordListsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsLists>,
+}
+
+impl crate::runtime::json::FromJson for ListAccountWatchedWordListsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListAccountWatchedWordListsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAccountWatchedWordListsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/watched-words/accounts/{accountName}/lists`.
@@ -1348,18 +2439,70 @@ pub struct CreateAccountWatchedWordListBody {
 }
 
 /// The response of `POST /api/v1/watched-words/accounts/{accountName}/lists` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateAccountWatchedWordListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub watched_words_list: Option<CreateAccountWatchedWordListResponseWatchedWordsList>,
 }
 
+impl crate::runtime::json::FromJson for CreateAccountWatchedWordListResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CreateAccountWatchedWordListResponse",
+        )?;
+        let decoded = Self {
+            watched_words_list: object.optional("watchedWordsList")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateAccountWatchedWordListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `watchedWordsList` property of [`CreateAccountWatchedWordListResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateAccountWatchedWordListResponseWatchedWordsList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+}
+
+impl crate::runtime::json::FromJson
+for CreateAccountWatchedWordListResponseWatchedWordsList {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CreateAccountWatchedWordListResponseWatchedWordsList",
+        )?;
+        let decoded = Self { id: object.optional("id")? };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for CreateAccountWatchedWordListResponseWatchedWordsList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `PUT /api/v1/watched-words/accounts/{accountName}/lists/{listId}`.
@@ -1373,11 +2516,38 @@ pub struct UpdateAccountWatchedWordListBody {
 }
 
 /// The response of `GET /api/v1/watched-words/server/lists` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListServerWatchedWordListsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsLists>,
+}
+
+impl crate::runtime::json::FromJson for ListServerWatchedWordListsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListServerWatchedWordListsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListServerWatchedWordListsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/watched-words/server/lists`.
@@ -1391,18 +2561,70 @@ pub struct CreateServerWatchedWordListBody {
 }
 
 /// The response of `POST /api/v1/watched-words/server/lists` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateServerWatchedWordListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub watched_words_list: Option<CreateServerWatchedWordListResponseWatchedWordsList>,
 }
 
+impl crate::runtime::json::FromJson for CreateServerWatchedWordListResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CreateServerWatchedWordListResponse",
+        )?;
+        let decoded = Self {
+            watched_words_list: object.optional("watchedWordsList")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateServerWatchedWordListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `watchedWordsList` property of [`CreateServerWatchedWordListResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateServerWatchedWordListResponseWatchedWordsList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+}
+
+impl crate::runtime::json::FromJson
+for CreateServerWatchedWordListResponseWatchedWordsList {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CreateServerWatchedWordListResponseWatchedWordsList",
+        )?;
+        let decoded = Self { id: object.optional("id")? };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for CreateServerWatchedWordListResponseWatchedWordsList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `PUT /api/v1/watched-words/server/lists/{listId}`.
@@ -1416,11 +2638,38 @@ pub struct UpdateServerWatchedWordListBody {
 }
 
 /// The response of `GET /api/v1/watched-words/accounts/{accountName}/subscriptions` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListAccountWatchedWordSubscriptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsSubscription>,
+}
+
+impl crate::runtime::json::FromJson for ListAccountWatchedWordSubscriptionsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListAccountWatchedWordSubscriptionsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAccountWatchedWordSubscriptionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/watched-words/accounts/{accountName}/subscriptions`.
@@ -1438,11 +2687,38 @@ impl AddAccountWatchedWordSubscriptionBody {
 }
 
 /// The response of `GET /api/v1/watched-words/server/subscriptions` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListServerWatchedWordSubscriptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsSubscription>,
+}
+
+impl crate::runtime::json::FromJson for ListServerWatchedWordSubscriptionsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListServerWatchedWordSubscriptionsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListServerWatchedWordSubscriptionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/watched-words/server/subscriptions`.

@@ -7,11 +7,38 @@
 use super::*;
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListChannelPlaylistsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoPlaylist>,
+}
+
+impl crate::runtime::json::FromJson for ListChannelPlaylistsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListChannelPlaylistsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListChannelPlaylistsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/video-playlists/reorder`.
@@ -45,11 +72,38 @@ impl ReorderChannelPlaylistsBody {
 }
 
 /// The response of `GET /api/v1/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListPlaylistsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoPlaylist>,
+}
+
+impl crate::runtime::json::FromJson for ListPlaylistsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListPlaylistsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListPlaylistsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/video-playlists`.
@@ -89,15 +143,41 @@ impl CreatePlaylistBody {
 }
 
 /// The response of `POST /api/v1/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatePlaylistResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_playlist: Option<CreatePlaylistResponseVideoPlaylist>,
 }
 
+impl crate::runtime::json::FromJson for CreatePlaylistResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CreatePlaylistResponse",
+        )?;
+        let decoded = Self {
+            video_playlist: object.optional("videoPlaylist")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreatePlaylistResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoPlaylist` property of [`CreatePlaylistResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreatePlaylistResponseVideoPlaylist {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
@@ -105,6 +185,34 @@ pub struct CreatePlaylistResponseVideoPlaylist {
     pub uuid: Option<UUIDv4>,
     #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
     pub short_uuid: Option<ShortUUID>,
+}
+
+impl crate::runtime::json::FromJson for CreatePlaylistResponseVideoPlaylist {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CreatePlaylistResponseVideoPlaylist",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            uuid: object.optional("uuid")?,
+            short_uuid: object.optional("shortUUID")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreatePlaylistResponseVideoPlaylist {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `PUT /api/v1/video-playlists/{playlistId}`.
@@ -130,7 +238,7 @@ pub struct UpdatePlaylistBody {
 }
 
 /// The response of `GET /api/v1/video-playlists/{playlistId}/videos` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListPlaylistVideosResponse {
     /// Example: `1`
     pub total: i64,
@@ -138,8 +246,35 @@ pub struct ListPlaylistVideosResponse {
     pub data: Vec<ListPlaylistVideosResponseDataItem>,
 }
 
+impl crate::runtime::json::FromJson for ListPlaylistVideosResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListPlaylistVideosResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListPlaylistVideosResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `data` property of [`ListPlaylistVideosResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListPlaylistVideosResponseDataItem {
     /// Playlist element id
@@ -160,6 +295,36 @@ pub struct ListPlaylistVideosResponseDataItem {
     pub stop_timestamp: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<Video>,
+}
+
+impl crate::runtime::json::FromJson for ListPlaylistVideosResponseDataItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListPlaylistVideosResponseDataItem",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            position: object.optional("position")?,
+            start_timestamp: object.optional("startTimestamp")?,
+            stop_timestamp: object.optional("stopTimestamp")?,
+            video: object.optional("video")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListPlaylistVideosResponseDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/video-playlists/{playlistId}/videos`.
@@ -221,19 +386,69 @@ impl crate::runtime::call::ToParam for AddPlaylistVideoBodyVideoId {
 }
 
 /// The response of `POST /api/v1/video-playlists/{playlistId}/videos` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddPlaylistVideoResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_playlist_element: Option<AddPlaylistVideoResponseVideoPlaylistElement>,
 }
 
+impl crate::runtime::json::FromJson for AddPlaylistVideoResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "AddPlaylistVideoResponse",
+        )?;
+        let decoded = Self {
+            video_playlist_element: object.optional("videoPlaylistElement")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddPlaylistVideoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoPlaylistElement` property of [`AddPlaylistVideoResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AddPlaylistVideoResponseVideoPlaylistElement {
     /// Example: `2`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+}
+
+impl crate::runtime::json::FromJson for AddPlaylistVideoResponseVideoPlaylistElement {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "AddPlaylistVideoResponseVideoPlaylistElement",
+        )?;
+        let decoded = Self { id: object.optional("id")? };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddPlaylistVideoResponseVideoPlaylistElement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/video-playlists/{playlistId}/videos/reorder`.
@@ -283,15 +498,41 @@ pub struct UpdatePlaylistVideoBody {
 }
 
 /// The response of `GET /api/v1/users/me/video-playlists/videos-exist` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckVideosInMyPlaylistsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_id: Option<Vec<CheckVideosInMyPlaylistsResponseVideoIdItem>>,
 }
 
+impl crate::runtime::json::FromJson for CheckVideosInMyPlaylistsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CheckVideosInMyPlaylistsResponse",
+        )?;
+        let decoded = Self {
+            video_id: object.optional("videoId")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckVideosInMyPlaylistsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `videoId` property of [`CheckVideosInMyPlaylistsResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckVideosInMyPlaylistsResponseVideoIdItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -306,10 +547,66 @@ pub struct CheckVideosInMyPlaylistsResponseVideoIdItem {
     pub stop_timestamp: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for CheckVideosInMyPlaylistsResponseVideoIdItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CheckVideosInMyPlaylistsResponseVideoIdItem",
+        )?;
+        let decoded = Self {
+            playlist_element_id: object.optional("playlistElementId")?,
+            playlist_id: object.optional("playlistId")?,
+            start_timestamp: object.optional("startTimestamp")?,
+            stop_timestamp: object.optional("stopTimestamp")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckVideosInMyPlaylistsResponseVideoIdItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `GET /api/v1/accounts/{name}/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListAccountPlaylistsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoPlaylist>,
+}
+
+impl crate::runtime::json::FromJson for ListAccountPlaylistsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListAccountPlaylistsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAccountPlaylistsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }

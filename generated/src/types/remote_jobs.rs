@@ -7,7 +7,7 @@
 use super::*;
 
 /// The `RunnerRegistrationToken` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunnerRegistrationToken {
     pub id: i64,
@@ -17,8 +17,38 @@ pub struct RunnerRegistrationToken {
     pub registered_runners_count: i64,
 }
 
+impl crate::runtime::json::FromJson for RunnerRegistrationToken {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RunnerRegistrationToken",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            registration_token: object.required("registrationToken")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+            registered_runners_count: object.required("registeredRunnersCount")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerRegistrationToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `Runner` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Runner {
     pub id: i64,
@@ -33,8 +63,37 @@ pub struct Runner {
     pub version: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for Runner {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "Runner")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            name: object.required("name")?,
+            description: object.optional("description")?,
+            ip: object.required("ip")?,
+            updated_at: object.required("updatedAt")?,
+            created_at: object.required("createdAt")?,
+            last_contact: object.required("lastContact")?,
+            version: object.optional("version")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Runner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `RunnerJobAdmin` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunnerJobAdmin {
     pub uuid: UUIDv4,
@@ -64,6 +123,42 @@ pub struct RunnerJobAdmin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runner: Option<RunnerJobRunner>,
     pub private_payload: serde_json::Map<String, serde_json::Value>,
+}
+
+impl crate::runtime::json::FromJson for RunnerJobAdmin {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "RunnerJobAdmin")?;
+        let decoded = Self {
+            uuid: object.required("uuid")?,
+            r#type: object.required("type")?,
+            state: object.required("state")?,
+            payload: object.required("payload")?,
+            failures: object.required("failures")?,
+            error: object.optional("error")?,
+            progress: object.optional("progress")?,
+            priority: object.required("priority")?,
+            updated_at: object.required("updatedAt")?,
+            created_at: object.required("createdAt")?,
+            started_at: object.optional("startedAt")?,
+            finished_at: object.optional("finishedAt")?,
+            parent: object.optional("parent")?,
+            runner: object.optional("runner")?,
+            private_payload: object.required("privatePayload")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobAdmin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// Sort registration tokens by criteria
@@ -112,6 +207,16 @@ impl<'de> serde::Deserialize<'de> for RegistrationTokenSort {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for RegistrationTokenSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -167,6 +272,16 @@ impl<'de> serde::Deserialize<'de> for RunnerSort {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for RunnerSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -241,6 +356,16 @@ impl<'de> serde::Deserialize<'de> for RunnerJobSort {
     }
 }
 
+impl crate::runtime::json::FromJson for RunnerJobSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for RunnerJobSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -248,11 +373,38 @@ impl crate::runtime::call::ToParam for RunnerJobSort {
 }
 
 /// The response of `GET /api/v1/runners/registration-tokens` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListRunnerRegistrationTokensResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<RunnerRegistrationToken>,
+}
+
+impl crate::runtime::json::FromJson for ListRunnerRegistrationTokensResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListRunnerRegistrationTokensResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListRunnerRegistrationTokensResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/runners/register`.
@@ -280,7 +432,7 @@ impl RegisterRunnerBody {
 }
 
 /// The response of `POST /api/v1/runners/register` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegisterRunnerResponse {
     /// Runner id
@@ -288,6 +440,33 @@ pub struct RegisterRunnerResponse {
     pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runner_token: Option<crate::Secret>,
+}
+
+impl crate::runtime::json::FromJson for RegisterRunnerResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RegisterRunnerResponse",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            runner_token: object.optional("runnerToken")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RegisterRunnerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/runners/unregister`.
@@ -323,11 +502,38 @@ impl DeleteRunnerBody {
 }
 
 /// The response of `GET /api/v1/runners` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListRunnersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Runner>,
+}
+
+impl crate::runtime::json::FromJson for ListRunnersResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListRunnersResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListRunnersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/runners/jobs/request`.
@@ -351,15 +557,41 @@ impl RequestRunnerJobBody {
 }
 
 /// The response of `POST /api/v1/runners/jobs/request` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestRunnerJobResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_jobs: Option<Vec<RequestRunnerJobResponseAvailableJobsItem>>,
 }
 
+impl crate::runtime::json::FromJson for RequestRunnerJobResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RequestRunnerJobResponse",
+        )?;
+        let decoded = Self {
+            available_jobs: object.optional("availableJobs")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RequestRunnerJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `availableJobs` property of [`RequestRunnerJobResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RequestRunnerJobResponseAvailableJobsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<UUIDv4>,
@@ -367,6 +599,34 @@ pub struct RequestRunnerJobResponseAvailableJobsItem {
     pub r#type: Option<RunnerJobType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<RunnerJobPayload>,
+}
+
+impl crate::runtime::json::FromJson for RequestRunnerJobResponseAvailableJobsItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RequestRunnerJobResponseAvailableJobsItem",
+        )?;
+        let decoded = Self {
+            uuid: object.optional("uuid")?,
+            r#type: object.optional("type")?,
+            payload: object.optional("payload")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RequestRunnerJobResponseAvailableJobsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/accept`.
@@ -386,14 +646,40 @@ impl AcceptRunnerJobBody {
 }
 
 /// The response of `POST /api/v1/runners/jobs/{jobUUID}/accept` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AcceptRunnerJobResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job: Option<AcceptRunnerJobResponseJob>,
 }
 
+impl crate::runtime::json::FromJson for AcceptRunnerJobResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "AcceptRunnerJobResponse",
+        )?;
+        let decoded = Self {
+            job: object.optional("job")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AcceptRunnerJobResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `job` property of [`AcceptRunnerJobResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AcceptRunnerJobResponseJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -432,6 +718,46 @@ pub struct AcceptRunnerJobResponseJob {
     pub runner: Option<RunnerJobRunner>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_token: Option<crate::Secret>,
+}
+
+impl crate::runtime::json::FromJson for AcceptRunnerJobResponseJob {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "AcceptRunnerJobResponseJob",
+        )?;
+        let decoded = Self {
+            uuid: object.optional("uuid")?,
+            r#type: object.optional("type")?,
+            state: object.optional("state")?,
+            payload: object.optional("payload")?,
+            failures: object.optional("failures")?,
+            error: object.optional("error")?,
+            progress: object.optional("progress")?,
+            priority: object.optional("priority")?,
+            updated_at: object.optional("updatedAt")?,
+            created_at: object.optional("createdAt")?,
+            started_at: object.optional("startedAt")?,
+            finished_at: object.optional("finishedAt")?,
+            parent: object.optional("parent")?,
+            runner: object.optional("runner")?,
+            job_token: object.optional("jobToken")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AcceptRunnerJobResponseJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/abort`.
@@ -568,6 +894,16 @@ impl<'de> serde::Deserialize<'de> for UpdateRunnerJobBodyPayloadObjectType {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for UpdateRunnerJobBodyPayloadObjectType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -800,9 +1136,36 @@ impl DownloadRunnerJobStudioFileBody {
 }
 
 /// The response of `GET /api/v1/runners/jobs` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListRunnerJobsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<RunnerJobAdmin>,
+}
+
+impl crate::runtime::json::FromJson for ListRunnerJobsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListRunnerJobsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListRunnerJobsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }

@@ -66,6 +66,16 @@ impl<'de> serde::Deserialize<'de> for SearchTarget {
     }
 }
 
+impl crate::runtime::json::FromJson for SearchTarget {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for SearchTarget {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -73,9 +83,36 @@ impl crate::runtime::call::ToParam for SearchTarget {
 }
 
 /// The response of `GET /api/v1/search/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SearchPlaylistsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoPlaylist>,
+}
+
+impl crate::runtime::json::FromJson for SearchPlaylistsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "SearchPlaylistsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchPlaylistsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }

@@ -63,7 +63,7 @@ pub type Password = crate::Secret;
 pub type VideoCategorySet = i64;
 
 /// The `VideoConstantNumber-Category` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoConstantNumberCategory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoCategorySet>,
@@ -73,13 +73,41 @@ pub struct VideoConstantNumberCategory {
     pub description: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for VideoConstantNumberCategory {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoConstantNumberCategory",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoConstantNumberCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// licence id of the video (see [/videos/licences](crate::Client::list_video_licences))
 ///
 /// Example: `2`
 pub type VideoLicenceSet = i64;
 
 /// The `VideoConstantNumber-Licence` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoConstantNumberLicence {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoLicenceSet>,
@@ -89,13 +117,41 @@ pub struct VideoConstantNumberLicence {
     pub description: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for VideoConstantNumberLicence {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoConstantNumberLicence",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoConstantNumberLicence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// language id of the video (see [/videos/languages](crate::Client::list_video_languages))
 ///
 /// Example: `"en"`
 pub type VideoLanguageSet = String;
 
 /// The `VideoConstantString-Language` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoConstantStringLanguage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoLanguageSet>,
@@ -103,6 +159,34 @@ pub struct VideoConstantStringLanguage {
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for VideoConstantStringLanguage {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoConstantStringLanguage",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoConstantStringLanguage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 #[cfg(any(feature = "playlists", feature = "search"))]
@@ -168,6 +252,16 @@ impl<'de> serde::Deserialize<'de> for VideoPlaylistPrivacySet {
 }
 
 #[cfg(any(feature = "playlists", feature = "search"))]
+impl crate::runtime::json::FromJson for VideoPlaylistPrivacySet {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
+#[cfg(any(feature = "playlists", feature = "search"))]
 impl crate::runtime::call::ToParam for VideoPlaylistPrivacySet {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -176,12 +270,42 @@ impl crate::runtime::call::ToParam for VideoPlaylistPrivacySet {
 
 #[cfg(any(feature = "playlists", feature = "search"))]
 /// The `VideoPlaylistPrivacyConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoPlaylistPrivacyConstant {
     pub id: VideoPlaylistPrivacySet,
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+#[cfg(any(feature = "playlists", feature = "search"))]
+impl crate::runtime::json::FromJson for VideoPlaylistPrivacyConstant {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoPlaylistPrivacyConstant",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(any(feature = "playlists", feature = "search"))]
+impl<'de> serde::Deserialize<'de> for VideoPlaylistPrivacyConstant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 #[cfg(any(feature = "playlists", feature = "search"))]
@@ -243,6 +367,16 @@ impl<'de> serde::Deserialize<'de> for VideoPlaylistTypeSet {
 }
 
 #[cfg(any(feature = "playlists", feature = "search"))]
+impl crate::runtime::json::FromJson for VideoPlaylistTypeSet {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
+#[cfg(any(feature = "playlists", feature = "search"))]
 impl crate::runtime::call::ToParam for VideoPlaylistTypeSet {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -251,12 +385,42 @@ impl crate::runtime::call::ToParam for VideoPlaylistTypeSet {
 
 #[cfg(any(feature = "playlists", feature = "search"))]
 /// The `VideoPlaylistTypeConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoPlaylistTypeConstant {
     pub id: VideoPlaylistTypeSet,
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+#[cfg(any(feature = "playlists", feature = "search"))]
+impl crate::runtime::json::FromJson for VideoPlaylistTypeConstant {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoPlaylistTypeConstant",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(any(feature = "playlists", feature = "search"))]
+impl<'de> serde::Deserialize<'de> for VideoPlaylistTypeConstant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// privacy id of the video (see [/videos/privacies](crate::Client::list_video_privacy_policies))
@@ -323,6 +487,15 @@ impl<'de> serde::Deserialize<'de> for VideoPrivacySet {
     }
 }
 
+impl crate::runtime::json::FromJson for VideoPrivacySet {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for VideoPrivacySet {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -330,12 +503,40 @@ impl crate::runtime::call::ToParam for VideoPrivacySet {
 }
 
 /// The `VideoPrivacyConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoPrivacyConstant {
     pub id: VideoPrivacySet,
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for VideoPrivacyConstant {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoPrivacyConstant",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoPrivacyConstant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// Comments policy of the video (Enabled = `1`, Disabled = `2`, Requires Approval = `3`)
@@ -391,6 +592,15 @@ impl<'de> serde::Deserialize<'de> for VideoCommentsPolicySet {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::json::FromJson for VideoCommentsPolicySet {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
     }
 }
 
@@ -464,8 +674,17 @@ impl crate::runtime::call::ToParam for NSFWFlag {
     }
 }
 
+impl crate::runtime::json::FromJson for NSFWFlag {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self)
+    }
+}
+
 /// The `VideoStateConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoStateConstant {
     /// The video state:
     /// - `1`: Published
@@ -484,6 +703,34 @@ pub struct VideoStateConstant {
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for VideoStateConstant {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStateConstant",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStateConstant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The video state:
@@ -590,6 +837,15 @@ impl<'de> serde::Deserialize<'de> for VideoStateConstantId {
     }
 }
 
+impl crate::runtime::json::FromJson for VideoStateConstantId {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for VideoStateConstantId {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -659,6 +915,16 @@ impl<'de> serde::Deserialize<'de> for AbuseStateSet {
 }
 
 #[cfg(any(feature = "users", feature = "moderation"))]
+impl crate::runtime::json::FromJson for AbuseStateSet {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
+#[cfg(any(feature = "users", feature = "moderation"))]
 impl crate::runtime::call::ToParam for AbuseStateSet {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -673,7 +939,7 @@ impl crate::runtime::call::ToParam for AbuseStateSet {
 pub type VideoResolutionSet = i64;
 
 /// resolutions and their labels for the video
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoResolutionConstant {
     pub id: VideoResolutionSet,
     /// Example: `"240p"`
@@ -682,8 +948,36 @@ pub struct VideoResolutionConstant {
     pub description: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for VideoResolutionConstant {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoResolutionConstant",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoResolutionConstant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoScheduledUpdate` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoScheduledUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -702,8 +996,35 @@ impl VideoScheduledUpdate {
     }
 }
 
+impl crate::runtime::json::FromJson for VideoScheduledUpdate {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoScheduledUpdate",
+        )?;
+        let decoded = Self {
+            privacy: object.optional("privacy")?,
+            update_at: object.required("updateAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoScheduledUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `AccountSummary` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountSummary {
     pub id: i64,
@@ -725,8 +1046,38 @@ pub struct AccountSummary {
     pub uuid: Option<UUIDv4>,
 }
 
+impl crate::runtime::json::FromJson for AccountSummary {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "AccountSummary")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            name: object.required("name")?,
+            display_name: object.required("displayName")?,
+            url: object.required("url")?,
+            host: object.required("host")?,
+            avatars: object.optional("avatars")?,
+            avatar: object.optional("avatar")?,
+            uuid: object.optional("uuid")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AccountSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoChannelSummary` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannelSummary {
     pub id: Id,
@@ -748,8 +1099,42 @@ pub struct VideoChannelSummary {
     pub uuid: Option<UUIDv4>,
 }
 
+impl crate::runtime::json::FromJson for VideoChannelSummary {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoChannelSummary",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            name: object.required("name")?,
+            display_name: object.required("displayName")?,
+            url: object.required("url")?,
+            host: object.required("host")?,
+            avatars: object.optional("avatars")?,
+            avatar: object.optional("avatar")?,
+            uuid: object.optional("uuid")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoChannelSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `PlaylistElement` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlaylistElement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -766,6 +1151,37 @@ pub struct PlaylistElement {
     pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PlaylistElementType>,
+}
+
+impl crate::runtime::json::FromJson for PlaylistElement {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "PlaylistElement",
+        )?;
+        let decoded = Self {
+            position: object.optional("position")?,
+            start_timestamp: object.optional("startTimestamp")?,
+            stop_timestamp: object.optional("stopTimestamp")?,
+            video: object.optional("video")?,
+            id: object.optional("id")?,
+            r#type: object.optional("type")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlaylistElement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `type` property of [`PlaylistElement`].
@@ -828,6 +1244,15 @@ impl<'de> serde::Deserialize<'de> for PlaylistElementType {
     }
 }
 
+impl crate::runtime::json::FromJson for PlaylistElementType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for PlaylistElementType {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -835,7 +1260,7 @@ impl crate::runtime::call::ToParam for PlaylistElementType {
 }
 
 /// The `Thumbnail` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Thumbnail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -849,8 +1274,33 @@ pub struct Thumbnail {
     pub aspect_ratio: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for Thumbnail {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "Thumbnail")?;
+        let decoded = Self {
+            file_url: object.optional("fileUrl")?,
+            width: object.optional("width")?,
+            height: object.optional("height")?,
+            aspect_ratio: object.optional("aspectRatio")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Thumbnail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoFile` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoFile {
     pub id: Id,
@@ -910,16 +1360,82 @@ pub struct VideoFile {
     pub metadata: Option<VideoFileMetadata>,
 }
 
+impl crate::runtime::json::FromJson for VideoFile {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoFile")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            magnet_uri: object.optional("magnetUri")?,
+            resolution: object.required("resolution")?,
+            size: object.required("size")?,
+            torrent_url: object.optional("torrentUrl")?,
+            torrent_download_url: object.optional("torrentDownloadUrl")?,
+            file_url: object.required("fileUrl")?,
+            playlist_url: object.optional("playlistUrl")?,
+            file_download_url: object.required("fileDownloadUrl")?,
+            fps: object.required("fps")?,
+            width: object.optional("width")?,
+            height: object.optional("height")?,
+            metadata_url: object.optional("metadataUrl")?,
+            has_audio: object.optional("hasAudio")?,
+            has_video: object.optional("hasVideo")?,
+            storage: object.optional("storage")?,
+            metadata: object.optional("metadata")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `metadata` property of [`VideoFile`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoFileMetadata {
     pub streams: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
     pub format: std::collections::BTreeMap<String, serde_json::Value>,
     pub chapters: Vec<serde_json::Value>,
 }
 
+impl crate::runtime::json::FromJson for VideoFileMetadata {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoFileMetadata",
+        )?;
+        let decoded = Self {
+            streams: object.required("streams")?,
+            format: object.required("format")?,
+            chapters: object.required("chapters")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoFileMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoStreamingPlaylists-HLS` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStreamingPlaylistsHLS {
     /// Format: `url`.
@@ -936,12 +1452,69 @@ pub struct VideoStreamingPlaylistsHLS {
     pub r#type: VideoStreamingPlaylistsHLSType,
 }
 
+impl crate::runtime::json::FromJson for VideoStreamingPlaylistsHLS {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStreamingPlaylistsHLS",
+        )?;
+        let decoded = Self {
+            playlist_url: object.required("playlistUrl")?,
+            segments_sha256_url: object.optional("segmentsSha256Url")?,
+            files: object.required("files")?,
+            redundancies: object.required("redundancies")?,
+            id: object.required("id")?,
+            r#type: object.required("type")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStreamingPlaylistsHLS {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `redundancies` property of [`VideoStreamingPlaylistsHLS`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStreamingPlaylistsHLSRedundanciesItem {
     /// Format: `url`.
     pub base_url: String,
+}
+
+impl crate::runtime::json::FromJson for VideoStreamingPlaylistsHLSRedundanciesItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStreamingPlaylistsHLSRedundanciesItem",
+        )?;
+        let decoded = Self {
+            base_url: object.required("baseUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStreamingPlaylistsHLSRedundanciesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `type` property of [`VideoStreamingPlaylistsHLS`].
@@ -992,6 +1565,15 @@ impl<'de> serde::Deserialize<'de> for VideoStreamingPlaylistsHLSType {
     }
 }
 
+impl crate::runtime::json::FromJson for VideoStreamingPlaylistsHLSType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for VideoStreamingPlaylistsHLSType {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -1000,7 +1582,7 @@ impl crate::runtime::call::ToParam for VideoStreamingPlaylistsHLSType {
 
 #[cfg(any(feature = "users", feature = "comments"))]
 /// The `VideoInfo` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoInfo {
     /// object id for the video
     pub id: Id,
@@ -1018,8 +1600,36 @@ pub struct VideoInfo {
     pub short_uuid: String,
 }
 
+#[cfg(any(feature = "users", feature = "comments"))]
+impl crate::runtime::json::FromJson for VideoInfo {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoInfo")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            uuid: object.required("uuid")?,
+            name: object.required("name")?,
+            state: object.required("state")?,
+            short_uuid: object.required("shortUUID")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(any(feature = "users", feature = "comments"))]
+impl<'de> serde::Deserialize<'de> for VideoInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `Video` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Video {
     /// object id for the video
@@ -1195,15 +1805,115 @@ pub struct Video {
     pub video_source: Option<VideoSource>,
 }
 
+impl crate::runtime::json::FromJson for Video {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "Video")?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            uuid: object.required("uuid")?,
+            short_uuid: object.optional("shortUUID")?,
+            is_live: object.optional("isLive")?,
+            live_schedules: object.optional("liveSchedules")?,
+            created_at: object.optional("createdAt")?,
+            published_at: object.optional("publishedAt")?,
+            updated_at: object.optional("updatedAt")?,
+            originally_published_at: object.optional("originallyPublishedAt")?,
+            category: object.required("category")?,
+            licence: object.optional("licence")?,
+            language: object.optional("language")?,
+            privacy: object.optional("privacy")?,
+            truncated_description: object.optional("truncatedDescription")?,
+            duration: object.optional("duration")?,
+            aspect_ratio: object.optional("aspectRatio")?,
+            is_local: object.optional("isLocal")?,
+            name: object.required("name")?,
+            thumbnail_path: object.optional("thumbnailPath")?,
+            preview_path: object.required("previewPath")?,
+            thumbnails: object.optional("thumbnails")?,
+            embed_path: object.optional("embedPath")?,
+            views: object.optional("views")?,
+            likes: object.optional("likes")?,
+            dislikes: object.optional("dislikes")?,
+            comments: object.optional("comments")?,
+            nsfw: object.optional("nsfw")?,
+            nsfw_flags: object.optional("nsfwFlags")?,
+            nsfw_summary: object.optional("nsfwSummary")?,
+            wait_transcoding: object.optional("waitTranscoding")?,
+            state: object.optional("state")?,
+            scheduled_update: object.optional("scheduledUpdate")?,
+            blacklisted: object.optional("blacklisted")?,
+            blacklisted_reason: object.optional("blacklistedReason")?,
+            account: object.optional("account")?,
+            channel: object.optional("channel")?,
+            user_history: object.optional("userHistory")?,
+            url: object.optional("url")?,
+            description: object.optional("description")?,
+            viewers: object.optional("viewers")?,
+            score: object.optional("score")?,
+            embed_url: object.optional("embedUrl")?,
+            thumbnail_url: object.optional("thumbnailUrl")?,
+            preview_url: object.optional("previewUrl")?,
+            tags: object.optional("tags")?,
+            automatic_tags: object.optional("automaticTags")?,
+            blocked_owner: object.optional("blockedOwner")?,
+            blocked_server: object.optional("blockedServer")?,
+            files: object.optional("files")?,
+            plugin_data: object.optional("pluginData")?,
+            streaming_playlists: object.optional("streamingPlaylists")?,
+            video_source: object.optional("videoSource")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Video {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `userHistory` property of [`Video`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoUserHistory {
     pub current_time: i64,
 }
 
+impl crate::runtime::json::FromJson for VideoUserHistory {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoUserHistory",
+        )?;
+        let decoded = Self {
+            current_time: object.required("currentTime")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoUserHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `BlocklistLog` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BlocklistLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1214,6 +1924,31 @@ pub struct BlocklistLog {
     pub target: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl crate::runtime::json::FromJson for BlocklistLog {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "BlocklistLog")?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            action: object.optional("action")?,
+            target: object.optional("target")?,
+            created_at: object.optional("createdAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BlocklistLog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `action` property of [`BlocklistLog`].
@@ -1269,6 +2004,16 @@ impl<'de> serde::Deserialize<'de> for BlocklistLogAction {
     }
 }
 
+impl crate::runtime::json::FromJson for BlocklistLogAction {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for BlocklistLogAction {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -1277,7 +2022,7 @@ impl crate::runtime::call::ToParam for BlocklistLogAction {
 
 #[cfg(any(feature = "playlists", feature = "search"))]
 /// The `VideoPlaylist` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoPlaylist {
     pub id: Id,
@@ -1325,8 +2070,52 @@ pub struct VideoPlaylist {
     pub thumbnail_url: Option<String>,
 }
 
+#[cfg(any(feature = "playlists", feature = "search"))]
+impl crate::runtime::json::FromJson for VideoPlaylist {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoPlaylist")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            uuid: object.required("uuid")?,
+            short_uuid: object.required("shortUUID")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+            description: object.optional("description")?,
+            display_name: object.required("displayName")?,
+            is_local: object.required("isLocal")?,
+            thumbnail_path: object.optional("thumbnailPath")?,
+            thumbnails: object.optional("thumbnails")?,
+            privacy: object.required("privacy")?,
+            r#type: object.required("type")?,
+            owner_account: object.required("ownerAccount")?,
+            video_channel: object.optional("videoChannel")?,
+            video_channel_position: object.optional("videoChannelPosition")?,
+            videos_length: object.required("videosLength")?,
+            url: object.required("url")?,
+            embed_path: object.required("embedPath")?,
+            embed_url: object.optional("embedUrl")?,
+            thumbnail_url: object.optional("thumbnailUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(any(feature = "playlists", feature = "search"))]
+impl<'de> serde::Deserialize<'de> for VideoPlaylist {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoSource` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoSource {
     /// Uploaded/imported filename
@@ -1354,16 +2143,74 @@ pub struct VideoSource {
     pub metadata: Option<VideoSourceMetadata>,
 }
 
+impl crate::runtime::json::FromJson for VideoSource {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoSource")?;
+        let decoded = Self {
+            input_filename: object.required("inputFilename")?,
+            file_download_url: object.optional("fileDownloadUrl")?,
+            resolution: object.optional("resolution")?,
+            size: object.optional("size")?,
+            fps: object.optional("fps")?,
+            width: object.optional("width")?,
+            height: object.optional("height")?,
+            created_at: object.required("createdAt")?,
+            metadata: object.optional("metadata")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `metadata` property of [`VideoSource`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoSourceMetadata {
     pub streams: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
     pub format: std::collections::BTreeMap<String, serde_json::Value>,
     pub chapters: Vec<serde_json::Value>,
 }
 
+impl crate::runtime::json::FromJson for VideoSourceMetadata {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoSourceMetadata",
+        )?;
+        let decoded = Self {
+            streams: object.required("streams")?,
+            format: object.required("format")?,
+            chapters: object.required("chapters")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoSourceMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `ActorImage` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActorImage {
     /// Deprecated in PeerTube v8.0, use fileUrl instead
@@ -1386,9 +2233,38 @@ pub struct ActorImage {
     pub url: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ActorImage {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "ActorImage")?;
+        let decoded = Self {
+            path: object.required("path")?,
+            file_url: object.optional("fileUrl")?,
+            width: object.optional("width")?,
+            height: object.optional("height")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+            url: object.optional("url")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ActorImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 #[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
 /// The `Actor` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Actor {
     pub id: Id,
@@ -1421,6 +2297,41 @@ pub struct Actor {
     pub avatar: Option<ActorImage>,
 }
 
+#[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
+impl crate::runtime::json::FromJson for Actor {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "Actor")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            url: object.required("url")?,
+            name: object.required("name")?,
+            avatars: object.required("avatars")?,
+            host: object.required("host")?,
+            host_redundancy_allowed: object.optional("hostRedundancyAllowed")?,
+            following_count: object.required("followingCount")?,
+            followers_count: object.required("followersCount")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.optional("updatedAt")?,
+            avatar: object.optional("avatar")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
+impl<'de> serde::Deserialize<'de> for Actor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 #[cfg(
     any(
         feature = "accounts",
@@ -1433,7 +2344,7 @@ pub struct Actor {
     )
 )]
 /// The `Account` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     pub id: Id,
@@ -1479,9 +2390,68 @@ pub struct Account {
     pub banners: Option<Vec<ActorImage>>,
 }
 
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "users",
+        feature = "videos",
+        feature = "channels",
+        feature = "comments",
+        feature = "search",
+        feature = "moderation"
+    )
+)]
+impl crate::runtime::json::FromJson for Account {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "Account")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            url: object.required("url")?,
+            name: object.required("name")?,
+            avatars: object.required("avatars")?,
+            host: object.required("host")?,
+            host_redundancy_allowed: object.optional("hostRedundancyAllowed")?,
+            following_count: object.required("followingCount")?,
+            followers_count: object.required("followersCount")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+            avatar: object.optional("avatar")?,
+            user_id: object.optional("userId")?,
+            display_name: object.required("displayName")?,
+            description: object.optional("description")?,
+            banners: object.optional("banners")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "users",
+        feature = "videos",
+        feature = "channels",
+        feature = "comments",
+        feature = "search",
+        feature = "moderation"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for Account {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 #[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
 /// The `Follow` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Follow {
     pub id: Id,
@@ -1492,6 +2462,36 @@ pub struct Follow {
     pub state: FollowState,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
+impl crate::runtime::json::FromJson for Follow {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "Follow")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            follower: object.required("follower")?,
+            following: object.required("following")?,
+            score: object.required("score")?,
+            state: object.required("state")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
+impl<'de> serde::Deserialize<'de> for Follow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 #[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
@@ -1558,6 +2558,17 @@ impl<'de> serde::Deserialize<'de> for FollowState {
 }
 
 #[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
+impl crate::runtime::json::FromJson for FollowState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
+#[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
 impl crate::runtime::call::ToParam for FollowState {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -1565,7 +2576,7 @@ impl crate::runtime::call::ToParam for FollowState {
 }
 
 /// The `VideoUploadRequestCommon` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoUploadRequestCommon {
     /// Video name
@@ -1643,16 +2654,91 @@ pub struct VideoUploadRequestCommon {
     pub video_passwords: Option<AddVideoPasswords>,
 }
 
+impl crate::runtime::json::FromJson for VideoUploadRequestCommon {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoUploadRequestCommon",
+        )?;
+        let decoded = Self {
+            name: object.required("name")?,
+            channel_id: object.required("channelId")?,
+            privacy: object.optional("privacy")?,
+            category: object.optional("category")?,
+            licence: object.optional("licence")?,
+            language: object.optional("language")?,
+            description: object.optional("description")?,
+            wait_transcoding: object.optional("waitTranscoding")?,
+            generate_transcription: object.optional("generateTranscription")?,
+            support: object.optional("support")?,
+            nsfw: object.optional("nsfw")?,
+            nsfw_summary: object.optional("nsfwSummary")?,
+            nsfw_flags: object.optional("nsfwFlags")?,
+            tags: object.optional("tags")?,
+            comments_policy: object.optional("commentsPolicy")?,
+            download_enabled: object.optional("downloadEnabled")?,
+            originally_published_at: object.optional("originallyPublishedAt")?,
+            schedule_update: object.optional("scheduleUpdate")?,
+            thumbnailfile: object.optional("thumbnailfile")?,
+            previewfile: object.optional("previewfile")?,
+            video_passwords: object.optional("videoPasswords")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoUploadRequestCommon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 #[cfg(any(feature = "videos", feature = "live"))]
 /// The `VideoUploadResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoUploadResponse {
     pub video: VideoUploadResponseVideo,
 }
 
 #[cfg(any(feature = "videos", feature = "live"))]
+impl crate::runtime::json::FromJson for VideoUploadResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoUploadResponse",
+        )?;
+        let decoded = Self {
+            video: object.required("video")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(any(feature = "videos", feature = "live"))]
+impl<'de> serde::Deserialize<'de> for VideoUploadResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "videos", feature = "live"))]
 /// The `video` property of [`VideoUploadResponse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoUploadResponseVideo {
     /// object id for the video
     pub id: Id,
@@ -1662,11 +2748,41 @@ pub struct VideoUploadResponseVideo {
     pub short_uuid: ShortUUID,
 }
 
+#[cfg(any(feature = "videos", feature = "live"))]
+impl crate::runtime::json::FromJson for VideoUploadResponseVideo {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoUploadResponseVideo",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            uuid: object.required("uuid")?,
+            short_uuid: object.required("shortUUID")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(any(feature = "videos", feature = "live"))]
+impl<'de> serde::Deserialize<'de> for VideoUploadResponseVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 #[cfg(
     any(feature = "accounts", feature = "users", feature = "videos", feature = "search")
 )]
 /// The `VideoListResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoListResponse {
     /// Example: `1`
     pub total: i64,
@@ -1674,9 +2790,42 @@ pub struct VideoListResponse {
     pub data: Vec<Video>,
 }
 
+#[cfg(
+    any(feature = "accounts", feature = "users", feature = "videos", feature = "search")
+)]
+impl crate::runtime::json::FromJson for VideoListResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoListResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(
+    any(feature = "accounts", feature = "users", feature = "videos", feature = "search")
+)]
+impl<'de> serde::Deserialize<'de> for VideoListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 #[cfg(any(feature = "users", feature = "channels", feature = "moderation"))]
 /// The `VideoChannel` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannel {
     pub id: Id,
@@ -1741,6 +2890,51 @@ pub struct VideoChannel {
     pub views_per_day: Option<Vec<VideoChannelViewsPerDayItem>>,
 }
 
+#[cfg(any(feature = "users", feature = "channels", feature = "moderation"))]
+impl crate::runtime::json::FromJson for VideoChannel {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoChannel")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            url: object.required("url")?,
+            name: object.required("name")?,
+            avatars: object.required("avatars")?,
+            host: object.required("host")?,
+            host_redundancy_allowed: object.optional("hostRedundancyAllowed")?,
+            following_count: object.required("followingCount")?,
+            followers_count: object.required("followersCount")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+            avatar: object.optional("avatar")?,
+            display_name: object.required("displayName")?,
+            description: object.optional("description")?,
+            support: object.optional("support")?,
+            public_email: object.optional("publicEmail")?,
+            is_local: object.required("isLocal")?,
+            banners: object.required("banners")?,
+            owner_account: object.optional("ownerAccount")?,
+            total_views: object.optional("totalViews")?,
+            videos_count: object.optional("videosCount")?,
+            views_per_day: object.optional("viewsPerDay")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(any(feature = "users", feature = "channels", feature = "moderation"))]
+impl<'de> serde::Deserialize<'de> for VideoChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 #[cfg(
     any(
         feature = "users",
@@ -1751,14 +2945,59 @@ pub struct VideoChannel {
     )
 )]
 /// An item of the `viewsPerDay` property of [`VideoChannel`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoChannelViewsPerDayItem {
     pub date: chrono::DateTime<chrono::Utc>,
     pub views: i64,
 }
 
+#[cfg(
+    any(
+        feature = "users",
+        feature = "videos",
+        feature = "channels",
+        feature = "search",
+        feature = "moderation"
+    )
+)]
+impl crate::runtime::json::FromJson for VideoChannelViewsPerDayItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoChannelViewsPerDayItem",
+        )?;
+        let decoded = Self {
+            date: object.required("date")?,
+            views: object.required("views")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "users",
+        feature = "videos",
+        feature = "channels",
+        feature = "search",
+        feature = "moderation"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for VideoChannelViewsPerDayItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoChannelEdit` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannelEdit {
     /// Channel display name
@@ -1777,9 +3016,38 @@ pub struct VideoChannelEdit {
     pub public_email: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for VideoChannelEdit {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoChannelEdit",
+        )?;
+        let decoded = Self {
+            display_name: object.optional("displayName")?,
+            description: object.optional("description")?,
+            support: object.optional("support")?,
+            public_email: object.optional("publicEmail")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoChannelEdit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 #[cfg(any(feature = "users", feature = "channels", feature = "search"))]
 /// The `VideoChannelList` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoChannelList {
     /// Example: `1`
     pub total: i64,
@@ -1787,8 +3055,37 @@ pub struct VideoChannelList {
 }
 
 #[cfg(any(feature = "users", feature = "channels", feature = "search"))]
+impl crate::runtime::json::FromJson for VideoChannelList {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoChannelList",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(any(feature = "users", feature = "channels", feature = "search"))]
+impl<'de> serde::Deserialize<'de> for VideoChannelList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "users", feature = "channels", feature = "search"))]
 /// An item of the `data` property of [`VideoChannelList`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoChannelListDataItem {
     pub id: Id,
@@ -1853,13 +3150,85 @@ pub struct VideoChannelListDataItem {
     pub views_per_day: Option<Vec<VideoChannelViewsPerDayItem>>,
 }
 
+#[cfg(any(feature = "users", feature = "channels", feature = "search"))]
+impl crate::runtime::json::FromJson for VideoChannelListDataItem {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoChannelListDataItem",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            url: object.required("url")?,
+            name: object.required("name")?,
+            avatars: object.required("avatars")?,
+            host: object.required("host")?,
+            host_redundancy_allowed: object.optional("hostRedundancyAllowed")?,
+            following_count: object.required("followingCount")?,
+            followers_count: object.required("followersCount")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+            avatar: object.optional("avatar")?,
+            display_name: object.required("displayName")?,
+            description: object.optional("description")?,
+            support: object.optional("support")?,
+            public_email: object.optional("publicEmail")?,
+            is_local: object.required("isLocal")?,
+            banners: object.required("banners")?,
+            owner_account: object.optional("ownerAccount")?,
+            total_views: object.optional("totalViews")?,
+            videos_count: object.optional("videosCount")?,
+            views_per_day: object.optional("viewsPerDay")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+#[cfg(any(feature = "users", feature = "channels", feature = "search"))]
+impl<'de> serde::Deserialize<'de> for VideoChannelListDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `MRSSPeerLink` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MRSSPeerLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<MRSSPeerLinkType>,
+}
+
+impl crate::runtime::json::FromJson for MRSSPeerLink {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "MRSSPeerLink")?;
+        let decoded = Self {
+            href: object.optional("href")?,
+            r#type: object.optional("type")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MRSSPeerLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `type` property of [`MRSSPeerLink`].
@@ -1911,6 +3280,16 @@ impl<'de> serde::Deserialize<'de> for MRSSPeerLinkType {
     }
 }
 
+impl crate::runtime::json::FromJson for MRSSPeerLinkType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for MRSSPeerLinkType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -1918,7 +3297,7 @@ impl crate::runtime::call::ToParam for MRSSPeerLinkType {
 }
 
 /// The `MRSSGroupContent` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MRSSGroupContent {
     /// Format: `url`.
@@ -1938,11 +3317,43 @@ pub struct MRSSGroupContent {
     pub lang: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for MRSSGroupContent {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "MRSSGroupContent",
+        )?;
+        let decoded = Self {
+            url: object.optional("url")?,
+            file_size: object.optional("fileSize")?,
+            r#type: object.optional("type")?,
+            framerate: object.optional("framerate")?,
+            duration: object.optional("duration")?,
+            height: object.optional("height")?,
+            lang: object.optional("lang")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MRSSGroupContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoCommentsForXML` schema.
 pub type VideoCommentsForXML = Vec<VideoCommentsForXMLItem>;
 
 /// An item of [`VideoCommentsForXML`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoCommentsForXMLItem {
     /// Format: `url`.
@@ -1962,11 +3373,41 @@ pub struct VideoCommentsForXMLItem {
     pub dc_creator: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for VideoCommentsForXMLItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoCommentsForXMLItem",
+        )?;
+        let decoded = Self {
+            link: object.optional("link")?,
+            guid: object.optional("guid")?,
+            pub_date: object.optional("pubDate")?,
+            content_encoded: object.optional("content:encoded")?,
+            dc_creator: object.optional("dc:creator")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoCommentsForXMLItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideosForXML` schema.
 pub type VideosForXML = Vec<VideosForXMLItem>;
 
 /// An item of [`VideosForXML`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideosForXMLItem {
     /// video watch page URL
@@ -2033,8 +3474,49 @@ pub struct VideosForXMLItem {
     pub media_group: Option<Vec<VideosForXMLItemMediaGroupItem>>,
 }
 
+impl crate::runtime::json::FromJson for VideosForXMLItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideosForXMLItem",
+        )?;
+        let decoded = Self {
+            link: object.optional("link")?,
+            guid: object.optional("guid")?,
+            pub_date: object.optional("pubDate")?,
+            description: object.optional("description")?,
+            content_encoded: object.optional("content:encoded")?,
+            dc_creator: object.optional("dc:creator")?,
+            media_category: object.optional("media:category")?,
+            media_community: object.optional("media:community")?,
+            media_embed: object.optional("media:embed")?,
+            media_player: object.optional("media:player")?,
+            media_thumbnail: object.optional("media:thumbnail")?,
+            media_title: object.optional("media:title")?,
+            media_description: object.optional("media:description")?,
+            media_rating: object.optional("media:rating")?,
+            enclosure: object.optional("enclosure")?,
+            media_group: object.optional("media:group")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideosForXMLItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// see [media:community](https://www.rssboard.org/media-rss#media-community) (MRSS)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VideosForXMLItemMediaCommunity {
     #[serde(
         rename = "media:statistics",
@@ -2044,15 +3526,67 @@ pub struct VideosForXMLItemMediaCommunity {
     pub media_statistics: Option<VideosForXMLItemMediaCommunityMediaStatistics>,
 }
 
+impl crate::runtime::json::FromJson for VideosForXMLItemMediaCommunity {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideosForXMLItemMediaCommunity",
+        )?;
+        let decoded = Self {
+            media_statistics: object.optional("media:statistics")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaCommunity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `media:statistics` property of [`VideosForXMLItemMediaCommunity`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VideosForXMLItemMediaCommunityMediaStatistics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for VideosForXMLItemMediaCommunityMediaStatistics {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideosForXMLItemMediaCommunityMediaStatistics",
+        )?;
+        let decoded = Self {
+            views: object.optional("views")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaCommunityMediaStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `media:embed` property of [`VideosForXMLItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VideosForXMLItemMediaEmbed {
     /// video embed path, relative to the canonical URL domain (MRSS)
     ///
@@ -2061,8 +3595,34 @@ pub struct VideosForXMLItemMediaEmbed {
     pub url: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for VideosForXMLItemMediaEmbed {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideosForXMLItemMediaEmbed",
+        )?;
+        let decoded = Self {
+            url: object.optional("url")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaEmbed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `media:player` property of [`VideosForXMLItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VideosForXMLItemMediaPlayer {
     /// video watch path, relative to the canonical URL domain (MRSS)
     ///
@@ -2071,8 +3631,34 @@ pub struct VideosForXMLItemMediaPlayer {
     pub url: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for VideosForXMLItemMediaPlayer {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideosForXMLItemMediaPlayer",
+        )?;
+        let decoded = Self {
+            url: object.optional("url")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaPlayer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `media:thumbnail` property of [`VideosForXMLItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VideosForXMLItemMediaThumbnail {
     /// Format: `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2081,6 +3667,34 @@ pub struct VideosForXMLItemMediaThumbnail {
     pub height: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+}
+
+impl crate::runtime::json::FromJson for VideosForXMLItemMediaThumbnail {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideosForXMLItemMediaThumbnail",
+        )?;
+        let decoded = Self {
+            url: object.optional("url")?,
+            height: object.optional("height")?,
+            width: object.optional("width")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaThumbnail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// see [media:rating](https://www.rssboard.org/media-rss#media-rating) (MRSS)
@@ -2136,6 +3750,16 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaRating {
     }
 }
 
+impl crate::runtime::json::FromJson for VideosForXMLItemMediaRating {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for VideosForXMLItemMediaRating {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -2143,7 +3767,7 @@ impl crate::runtime::call::ToParam for VideosForXMLItemMediaRating {
 }
 
 /// main streamable file for the video
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VideosForXMLItemEnclosure {
     /// Format: `url`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2152,6 +3776,34 @@ pub struct VideosForXMLItemEnclosure {
     pub r#type: Option<VideosForXMLItemEnclosureType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
+}
+
+impl crate::runtime::json::FromJson for VideosForXMLItemEnclosure {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideosForXMLItemEnclosure",
+        )?;
+        let decoded = Self {
+            url: object.optional("url")?,
+            r#type: object.optional("type")?,
+            length: object.optional("length")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideosForXMLItemEnclosure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `type` property of [`VideosForXMLItemEnclosure`].
@@ -2203,6 +3855,16 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemEnclosureType {
     }
 }
 
+impl crate::runtime::json::FromJson for VideosForXMLItemEnclosureType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for VideosForXMLItemEnclosureType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -2220,21 +3882,23 @@ pub enum VideosForXMLItemMediaGroupItem {
     MRSSGroupContent(MRSSGroupContent),
 }
 
+impl crate::runtime::json::FromJson for VideosForXMLItemMediaGroupItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        crate::runtime::untagged::BestMatch::new("VideosForXMLItemMediaGroupItem", value)
+            .variant::<MRSSPeerLink>("MRSSPeerLink", Self::MRSSPeerLink)
+            .variant::<MRSSGroupContent>("MRSSGroupContent", Self::MRSSGroupContent)
+            .finish(cx)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaGroupItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new(
-                "VideosForXMLItemMediaGroupItem",
-                &value,
-            )
-            .variant::<MRSSPeerLink>("MRSSPeerLink", Self::MRSSPeerLink)
-            .variant::<MRSSGroupContent>("MRSSGroupContent", Self::MRSSGroupContent)
-            .finish()
-            .map_err(serde::de::Error::custom)
+        crate::runtime::json::deserialize(deserializer)
     }
 }
 
@@ -2251,12 +3915,34 @@ impl From<MRSSGroupContent> for VideosForXMLItemMediaGroupItem {
 }
 
 /// The `LiveSchedule` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveSchedule {
     /// Date when the stream is scheduled to air at
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl crate::runtime::json::FromJson for LiveSchedule {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "LiveSchedule")?;
+        let decoded = Self {
+            start_at: object.optional("startAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LiveSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `RunnerJobType` schema.
@@ -2329,6 +4015,16 @@ impl<'de> serde::Deserialize<'de> for RunnerJobType {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for RunnerJobType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -2427,6 +4123,15 @@ impl<'de> serde::Deserialize<'de> for RunnerJobState {
     }
 }
 
+impl crate::runtime::json::FromJson for RunnerJobState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for RunnerJobState {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -2434,13 +4139,41 @@ impl crate::runtime::call::ToParam for RunnerJobState {
 }
 
 /// The `RunnerJobStateConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RunnerJobStateConstant {
     pub id: RunnerJobState,
     /// Example: `"Processing"`
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for RunnerJobStateConstant {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RunnerJobStateConstant",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobStateConstant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `RunnerJobPayload` schema.
@@ -2455,14 +4188,12 @@ pub enum RunnerJobPayload {
     VodAudioMergeTranscoding(RunnerJobPayloadVodAudioMergeTranscoding),
 }
 
-impl<'de> serde::Deserialize<'de> for RunnerJobPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new("RunnerJobPayload", &value)
+impl crate::runtime::json::FromJson for RunnerJobPayload {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        crate::runtime::untagged::BestMatch::new("RunnerJobPayload", value)
             .variant::<
                 RunnerJobPayloadVodWebVideoTranscoding,
             >("VodWebVideoTranscoding", Self::VodWebVideoTranscoding)
@@ -2472,8 +4203,15 @@ impl<'de> serde::Deserialize<'de> for RunnerJobPayload {
             .variant::<
                 RunnerJobPayloadVodAudioMergeTranscoding,
             >("VodAudioMergeTranscoding", Self::VodAudioMergeTranscoding)
-            .finish()
-            .map_err(serde::de::Error::custom)
+            .finish(cx)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
     }
 }
 
@@ -2496,7 +4234,7 @@ impl From<RunnerJobPayloadVodAudioMergeTranscoding> for RunnerJobPayload {
 }
 
 /// VOD web video transcoding
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RunnerJobPayloadVodWebVideoTranscoding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<RunnerJobPayloadVodWebVideoTranscodingInput>,
@@ -2504,16 +4242,69 @@ pub struct RunnerJobPayloadVodWebVideoTranscoding {
     pub output: Option<RunnerJobPayloadVodWebVideoTranscodingOutput>,
 }
 
+impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscoding {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RunnerJobPayloadVodWebVideoTranscoding",
+        )?;
+        let decoded = Self {
+            input: object.optional("input")?,
+            output: object.optional("output")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodWebVideoTranscoding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `input` property of [`RunnerJobPayloadVodWebVideoTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunnerJobPayloadVodWebVideoTranscodingInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_file_url: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscodingInput {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RunnerJobPayloadVodWebVideoTranscodingInput",
+        )?;
+        let decoded = Self {
+            video_file_url: object.optional("videoFileUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodWebVideoTranscodingInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `output` property of [`RunnerJobPayloadVodWebVideoTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RunnerJobPayloadVodWebVideoTranscodingOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
@@ -2521,8 +4312,35 @@ pub struct RunnerJobPayloadVodWebVideoTranscodingOutput {
     pub fps: Option<f64>,
 }
 
+impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscodingOutput {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RunnerJobPayloadVodWebVideoTranscodingOutput",
+        )?;
+        let decoded = Self {
+            resolution: object.optional("resolution")?,
+            fps: object.optional("fps")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodWebVideoTranscodingOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// VOD HLS transcoding
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RunnerJobPayloadVodHlsTranscoding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<RunnerJobPayloadVodHlsTranscodingInput>,
@@ -2530,16 +4348,69 @@ pub struct RunnerJobPayloadVodHlsTranscoding {
     pub output: Option<RunnerJobPayloadVodHlsTranscodingOutput>,
 }
 
+impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscoding {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RunnerJobPayloadVodHlsTranscoding",
+        )?;
+        let decoded = Self {
+            input: object.optional("input")?,
+            output: object.optional("output")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodHlsTranscoding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `input` property of [`RunnerJobPayloadVodHlsTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunnerJobPayloadVodHlsTranscodingInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_file_url: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscodingInput {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RunnerJobPayloadVodHlsTranscodingInput",
+        )?;
+        let decoded = Self {
+            video_file_url: object.optional("videoFileUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodHlsTranscodingInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `output` property of [`RunnerJobPayloadVodHlsTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RunnerJobPayloadVodHlsTranscodingOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
@@ -2547,8 +4418,35 @@ pub struct RunnerJobPayloadVodHlsTranscodingOutput {
     pub fps: Option<f64>,
 }
 
+impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscodingOutput {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RunnerJobPayloadVodHlsTranscodingOutput",
+        )?;
+        let decoded = Self {
+            resolution: object.optional("resolution")?,
+            fps: object.optional("fps")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodHlsTranscodingOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// VOD audio merge transcoding
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RunnerJobPayloadVodAudioMergeTranscoding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<RunnerJobPayloadVodAudioMergeTranscodingInput>,
@@ -2556,8 +4454,35 @@ pub struct RunnerJobPayloadVodAudioMergeTranscoding {
     pub output: Option<RunnerJobPayloadVodAudioMergeTranscodingOutput>,
 }
 
+impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscoding {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RunnerJobPayloadVodAudioMergeTranscoding",
+        )?;
+        let decoded = Self {
+            input: object.optional("input")?,
+            output: object.optional("output")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodAudioMergeTranscoding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `input` property of [`RunnerJobPayloadVodAudioMergeTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunnerJobPayloadVodAudioMergeTranscodingInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2566,8 +4491,35 @@ pub struct RunnerJobPayloadVodAudioMergeTranscodingInput {
     pub preview_file_url: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscodingInput {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RunnerJobPayloadVodAudioMergeTranscodingInput",
+        )?;
+        let decoded = Self {
+            audio_file_url: object.optional("audioFileUrl")?,
+            preview_file_url: object.optional("previewFileUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodAudioMergeTranscodingInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `output` property of [`RunnerJobPayloadVodAudioMergeTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RunnerJobPayloadVodAudioMergeTranscodingOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
@@ -2575,8 +4527,35 @@ pub struct RunnerJobPayloadVodAudioMergeTranscodingOutput {
     pub fps: Option<f64>,
 }
 
+impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscodingOutput {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RunnerJobPayloadVodAudioMergeTranscodingOutput",
+        )?;
+        let decoded = Self {
+            resolution: object.optional("resolution")?,
+            fps: object.optional("fps")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodAudioMergeTranscodingOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `RunnerJob` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunnerJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2615,21 +4594,112 @@ pub struct RunnerJob {
     pub runner: Option<RunnerJobRunner>,
 }
 
+impl crate::runtime::json::FromJson for RunnerJob {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "RunnerJob")?;
+        let decoded = Self {
+            uuid: object.optional("uuid")?,
+            r#type: object.optional("type")?,
+            state: object.optional("state")?,
+            payload: object.optional("payload")?,
+            failures: object.optional("failures")?,
+            error: object.optional("error")?,
+            progress: object.optional("progress")?,
+            priority: object.optional("priority")?,
+            updated_at: object.optional("updatedAt")?,
+            created_at: object.optional("createdAt")?,
+            started_at: object.optional("startedAt")?,
+            finished_at: object.optional("finishedAt")?,
+            parent: object.optional("parent")?,
+            runner: object.optional("runner")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// If job has a parent job
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RunnerJobParent {
     pub r#type: RunnerJobType,
     pub state: RunnerJobStateConstant,
     pub uuid: UUIDv4,
 }
 
+impl crate::runtime::json::FromJson for RunnerJobParent {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RunnerJobParent",
+        )?;
+        let decoded = Self {
+            r#type: object.required("type")?,
+            state: object.required("state")?,
+            uuid: object.required("uuid")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobParent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// If job is associated to a runner
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RunnerJobRunner {
     pub id: f64,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for RunnerJobRunner {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RunnerJobRunner",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            name: object.required("name")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RunnerJobRunner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `AddVideoPasswords` schema.
@@ -2686,6 +4756,15 @@ impl<'de> serde::Deserialize<'de> for FileStorage {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::json::FromJson for FileStorage {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
     }
 }
 
@@ -2757,6 +4836,16 @@ impl<'de> serde::Deserialize<'de> for VideoChannelCollaboratorState {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[cfg(any(feature = "users", feature = "channels"))]
+impl crate::runtime::json::FromJson for VideoChannelCollaboratorState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
     }
 }
 
@@ -2989,6 +5078,25 @@ impl<'de> serde::Deserialize<'de> for Nsfw {
         feature = "search"
     )
 )]
+impl crate::runtime::json::FromJson for Nsfw {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
+#[cfg(
+    any(
+        feature = "feeds",
+        feature = "accounts",
+        feature = "users",
+        feature = "videos",
+        feature = "search"
+    )
+)]
 impl crate::runtime::call::ToParam for Nsfw {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -3139,6 +5247,24 @@ impl<'de> serde::Deserialize<'de> for Include {
         feature = "search"
     )
 )]
+impl crate::runtime::json::FromJson for Include {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "feeds",
+        feature = "accounts",
+        feature = "users",
+        feature = "videos",
+        feature = "search"
+    )
+)]
 impl crate::runtime::call::ToParam for Include {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -3224,6 +5350,19 @@ impl<'de> serde::Deserialize<'de> for SkipCount {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+#[cfg(
+    any(feature = "accounts", feature = "users", feature = "videos", feature = "search")
+)]
+impl crate::runtime::json::FromJson for SkipCount {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -3347,6 +5486,19 @@ impl<'de> serde::Deserialize<'de> for VideosSort {
 #[cfg(
     any(feature = "accounts", feature = "users", feature = "videos", feature = "search")
 )]
+impl crate::runtime::json::FromJson for VideosSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
+#[cfg(
+    any(feature = "accounts", feature = "users", feature = "videos", feature = "search")
+)]
 impl crate::runtime::call::ToParam for VideosSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -3405,6 +5557,17 @@ impl<'de> serde::Deserialize<'de> for FollowersSort {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+#[cfg(any(feature = "accounts", feature = "channels"))]
+impl crate::runtime::json::FromJson for FollowersSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 

@@ -67,6 +67,16 @@ impl<'de> serde::Deserialize<'de> for NSFWPolicy {
     }
 }
 
+impl crate::runtime::json::FromJson for NSFWPolicy {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for NSFWPolicy {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -128,6 +138,15 @@ impl<'de> serde::Deserialize<'de> for UserRole {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::json::FromJson for UserRole {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
     }
 }
 
@@ -194,6 +213,15 @@ impl crate::runtime::call::ToParam for UserAdminFlags {
     }
 }
 
+impl crate::runtime::json::FromJson for UserAdminFlags {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self)
+    }
+}
+
 /// The user export state:
 ///   - `1`: Pending
 ///   - `2`: Processing
@@ -255,6 +283,15 @@ impl<'de> serde::Deserialize<'de> for UserExportState {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::json::FromJson for UserExportState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
     }
 }
 
@@ -328,6 +365,15 @@ impl<'de> serde::Deserialize<'de> for UserImportState {
     }
 }
 
+impl crate::runtime::json::FromJson for UserImportState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for UserImportState {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -335,7 +381,7 @@ impl crate::runtime::call::ToParam for UserImportState {
 }
 
 /// The `VideoImportStateConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoImportStateConstant {
     /// The video import state:
     ///   - `1`: Pending
@@ -349,6 +395,34 @@ pub struct VideoImportStateConstant {
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for VideoImportStateConstant {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoImportStateConstant",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoImportStateConstant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The video import state:
@@ -425,6 +499,15 @@ impl<'de> serde::Deserialize<'de> for VideoImportStateConstantId {
     }
 }
 
+impl crate::runtime::json::FromJson for VideoImportStateConstantId {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for VideoImportStateConstantId {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -432,7 +515,7 @@ impl crate::runtime::call::ToParam for VideoImportStateConstantId {
 }
 
 /// The `VideoImport` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoImport {
     pub id: Id,
@@ -465,16 +548,76 @@ pub struct VideoImport {
     pub video_channel_sync: Option<VideoImportVideoChannelSync>,
 }
 
+impl crate::runtime::json::FromJson for VideoImport {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoImport")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            target_url: object.optional("targetUrl")?,
+            magnet_uri: object.optional("magnetUri")?,
+            torrent_name: object.optional("torrentName")?,
+            state: object.required("state")?,
+            error: object.optional("error")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+            video: object.optional("video")?,
+            attempts: object.optional("attempts")?,
+            originally_published_at: object.optional("originallyPublishedAt")?,
+            video_channel_sync: object.optional("videoChannelSync")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoImport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoChannelSync` property of [`VideoImport`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoImportVideoChannelSync {
     pub id: i64,
     pub external_channel_url: String,
 }
 
+impl crate::runtime::json::FromJson for VideoImportVideoChannelSync {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoImportVideoChannelSync",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            external_channel_url: object.required("externalChannelUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoImportVideoChannelSync {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoImportsList` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoImportsList {
     /// Example: `1`
     pub total: i64,
@@ -482,8 +625,35 @@ pub struct VideoImportsList {
     pub data: Vec<VideoImport>,
 }
 
+impl crate::runtime::json::FromJson for VideoImportsList {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoImportsList",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoImportsList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `ActorInfo` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActorInfo {
     pub id: Id,
@@ -496,31 +666,162 @@ pub struct ActorInfo {
     pub avatar: Option<ActorInfoAvatar>,
 }
 
+impl crate::runtime::json::FromJson for ActorInfo {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "ActorInfo")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            name: object.required("name")?,
+            display_name: object.required("displayName")?,
+            host: object.required("host")?,
+            avatars: object.required("avatars")?,
+            avatar: object.optional("avatar")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ActorInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `avatar` property of [`ActorInfo`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActorInfoAvatar {
     pub width: i64,
     pub file_url: String,
 }
 
+impl crate::runtime::json::FromJson for ActorInfoAvatar {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ActorInfoAvatar",
+        )?;
+        let decoded = Self {
+            width: object.required("width")?,
+            file_url: object.required("fileUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ActorInfoAvatar {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `AddUserResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddUserResponse {
     pub user: AddUserResponseUser,
 }
 
+impl crate::runtime::json::FromJson for AddUserResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "AddUserResponse",
+        )?;
+        let decoded = Self {
+            user: object.required("user")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `user` property of [`AddUserResponse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddUserResponseUser {
     pub id: Id,
     pub account: AddUserResponseUserAccount,
 }
 
+impl crate::runtime::json::FromJson for AddUserResponseUser {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "AddUserResponseUser",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            account: object.required("account")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddUserResponseUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `account` property of [`AddUserResponseUser`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddUserResponseUserAccount {
     pub id: Id,
+}
+
+impl crate::runtime::json::FromJson for AddUserResponseUserAccount {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "AddUserResponseUserAccount",
+        )?;
+        let decoded = Self { id: object.required("id")? };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddUserResponseUserAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `UserImportResumable` schema.
@@ -536,7 +837,7 @@ pub struct UserImportResumable {
 }
 
 /// The `UserNotificationSettings` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserNotificationSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -577,8 +878,54 @@ pub struct UserNotificationSettings {
     pub my_video_transcription_generated: Option<NotificationSettingValue>,
 }
 
+impl crate::runtime::json::FromJson for UserNotificationSettings {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "UserNotificationSettings",
+        )?;
+        let decoded = Self {
+            abuse_as_moderator: object.optional("abuseAsModerator")?,
+            video_auto_blacklist_as_moderator: object
+                .optional("videoAutoBlacklistAsModerator")?,
+            new_user_registration: object.optional("newUserRegistration")?,
+            new_video_from_subscription: object.optional("newVideoFromSubscription")?,
+            blacklist_on_my_video: object.optional("blacklistOnMyVideo")?,
+            my_video_published: object.optional("myVideoPublished")?,
+            my_video_import_finished: object.optional("myVideoImportFinished")?,
+            comment_mention: object.optional("commentMention")?,
+            new_comment_on_my_video: object.optional("newCommentOnMyVideo")?,
+            new_follow: object.optional("newFollow")?,
+            new_instance_follower: object.optional("newInstanceFollower")?,
+            auto_instance_following: object.optional("autoInstanceFollowing")?,
+            abuse_state_change: object.optional("abuseStateChange")?,
+            abuse_new_message: object.optional("abuseNewMessage")?,
+            new_peer_tube_version: object.optional("newPeerTubeVersion")?,
+            new_plugin_version: object.optional("newPluginVersion")?,
+            my_video_studio_edition_finished: object
+                .optional("myVideoStudioEditionFinished")?,
+            my_video_transcription_generated: object
+                .optional("myVideoTranscriptionGenerated")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserNotificationSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `User` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     pub id: Id,
@@ -655,11 +1002,93 @@ pub struct User {
     pub pending_email: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for User {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "User")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            username: object.required("username")?,
+            email: object.required("email")?,
+            email_verified: object.optional("emailVerified")?,
+            nsfw_policy: object.required("nsfwPolicy")?,
+            nsfw_flags_displayed: object.optional("nsfwFlagsDisplayed")?,
+            nsfw_flags_hidden: object.optional("nsfwFlagsHidden")?,
+            nsfw_flags_warned: object.optional("nsfwFlagsWarned")?,
+            nsfw_flags_blurred: object.optional("nsfwFlagsBlurred")?,
+            admin_flags: object.optional("adminFlags")?,
+            auto_play_next_video: object.required("autoPlayNextVideo")?,
+            auto_play_next_video_playlist: object.required("autoPlayNextVideoPlaylist")?,
+            auto_play_video: object.required("autoPlayVideo")?,
+            p2p_enabled: object.required("p2pEnabled")?,
+            videos_history_enabled: object.required("videosHistoryEnabled")?,
+            video_languages: object.optional("videoLanguages")?,
+            language: object.optional("language")?,
+            video_quota: object.required("videoQuota")?,
+            video_quota_daily: object.required("videoQuotaDaily")?,
+            role: object.required("role")?,
+            theme: object.required("theme")?,
+            account: object.required("account")?,
+            notification_settings: object.optional("notificationSettings")?,
+            video_channels: object.optional("videoChannels")?,
+            blocked: object.required("blocked")?,
+            blocked_reason: object.optional("blockedReason")?,
+            no_instance_config_warning_modal: object
+                .required("noInstanceConfigWarningModal")?,
+            no_account_setup_warning_modal: object
+                .required("noAccountSetupWarningModal")?,
+            no_welcome_modal: object.required("noWelcomeModal")?,
+            created_at: object.required("createdAt")?,
+            plugin_auth: object.optional("pluginAuth")?,
+            last_login_date: object.optional("lastLoginDate")?,
+            two_factor_enabled: object.required("twoFactorEnabled")?,
+            new_features_info_read: object.optional("newFeaturesInfoRead")?,
+            email_public: object.required("emailPublic")?,
+            pending_email: object.optional("pendingEmail")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `role` property of [`User`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserRoleObject {
     pub id: UserRole,
     pub label: UserRoleObjectLabel,
+}
+
+impl crate::runtime::json::FromJson for UserRoleObject {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "UserRoleObject")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserRoleObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `label` property of [`UserRoleObject`].
@@ -719,6 +1148,16 @@ impl<'de> serde::Deserialize<'de> for UserRoleObjectLabel {
     }
 }
 
+impl crate::runtime::json::FromJson for UserRoleObjectLabel {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for UserRoleObjectLabel {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -726,7 +1165,7 @@ impl crate::runtime::call::ToParam for UserRoleObjectLabel {
 }
 
 /// The `UserWithStats` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserWithStats {
     pub id: Id,
@@ -822,6 +1261,73 @@ pub struct UserWithStats {
     pub video_quota_used: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota_used_daily: Option<i64>,
+}
+
+impl crate::runtime::json::FromJson for UserWithStats {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "UserWithStats")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            username: object.required("username")?,
+            email: object.required("email")?,
+            email_verified: object.optional("emailVerified")?,
+            nsfw_policy: object.required("nsfwPolicy")?,
+            nsfw_flags_displayed: object.optional("nsfwFlagsDisplayed")?,
+            nsfw_flags_hidden: object.optional("nsfwFlagsHidden")?,
+            nsfw_flags_warned: object.optional("nsfwFlagsWarned")?,
+            nsfw_flags_blurred: object.optional("nsfwFlagsBlurred")?,
+            admin_flags: object.optional("adminFlags")?,
+            auto_play_next_video: object.required("autoPlayNextVideo")?,
+            auto_play_next_video_playlist: object.required("autoPlayNextVideoPlaylist")?,
+            auto_play_video: object.required("autoPlayVideo")?,
+            p2p_enabled: object.required("p2pEnabled")?,
+            videos_history_enabled: object.required("videosHistoryEnabled")?,
+            video_languages: object.optional("videoLanguages")?,
+            language: object.optional("language")?,
+            video_quota: object.required("videoQuota")?,
+            video_quota_daily: object.required("videoQuotaDaily")?,
+            role: object.required("role")?,
+            theme: object.required("theme")?,
+            account: object.required("account")?,
+            notification_settings: object.optional("notificationSettings")?,
+            video_channels: object.optional("videoChannels")?,
+            blocked: object.required("blocked")?,
+            blocked_reason: object.optional("blockedReason")?,
+            no_instance_config_warning_modal: object
+                .required("noInstanceConfigWarningModal")?,
+            no_account_setup_warning_modal: object
+                .required("noAccountSetupWarningModal")?,
+            no_welcome_modal: object.required("noWelcomeModal")?,
+            created_at: object.required("createdAt")?,
+            plugin_auth: object.optional("pluginAuth")?,
+            last_login_date: object.optional("lastLoginDate")?,
+            two_factor_enabled: object.required("twoFactorEnabled")?,
+            new_features_info_read: object.optional("newFeaturesInfoRead")?,
+            email_public: object.required("emailPublic")?,
+            pending_email: object.optional("pendingEmail")?,
+            videos_count: object.optional("videosCount")?,
+            abuses_count: object.optional("abusesCount")?,
+            abuses_accepted_count: object.optional("abusesAcceptedCount")?,
+            abuses_created_count: object.optional("abusesCreatedCount")?,
+            video_comments_count: object.optional("videoCommentsCount")?,
+            total_video_file_size: object.optional("totalVideoFileSize")?,
+            video_quota_used: object.optional("videoQuotaUsed")?,
+            video_quota_used_daily: object.optional("videoQuotaUsedDaily")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserWithStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `AddUser` schema.
@@ -969,12 +1475,39 @@ pub struct UpdateMe {
 }
 
 /// The `GetMeVideoRating` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetMeVideoRating {
     /// Rating of the video
     pub rating: GetMeVideoRatingRating,
     pub video_id: Id,
+}
+
+impl crate::runtime::json::FromJson for GetMeVideoRating {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "GetMeVideoRating",
+        )?;
+        let decoded = Self {
+            rating: object.required("rating")?,
+            video_id: object.required("videoId")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetMeVideoRating {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// Rating of the video
@@ -1031,6 +1564,16 @@ impl<'de> serde::Deserialize<'de> for GetMeVideoRatingRating {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for GetMeVideoRatingRating {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -1286,6 +1829,15 @@ impl<'de> serde::Deserialize<'de> for NotificationType {
     }
 }
 
+impl crate::runtime::json::FromJson for NotificationType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for NotificationType {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -1342,6 +1894,15 @@ impl<'de> serde::Deserialize<'de> for NewFeatureInfoType {
     }
 }
 
+impl crate::runtime::json::FromJson for NewFeatureInfoType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for NewFeatureInfoType {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -1349,7 +1910,7 @@ impl crate::runtime::call::ToParam for NewFeatureInfoType {
 }
 
 /// The `Notification` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Notification {
     pub id: Id,
@@ -1385,8 +1946,47 @@ pub struct Notification {
     pub video_channel_collaborator: Option<NotificationVideoChannelCollaborator>,
 }
 
+impl crate::runtime::json::FromJson for Notification {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "Notification")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            r#type: object.required("type")?,
+            read: object.required("read")?,
+            video: object.optional("video")?,
+            video_import: object.optional("videoImport")?,
+            comment: object.optional("comment")?,
+            video_blacklist: object.optional("videoBlacklist")?,
+            account: object.optional("account")?,
+            actor_follow: object.optional("actorFollow")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+            abuse: object.optional("abuse")?,
+            data: object.optional("data")?,
+            peertube: object.optional("peertube")?,
+            plugin: object.optional("plugin")?,
+            registration: object.optional("registration")?,
+            video_caption: object.optional("videoCaption")?,
+            video_channel_collaborator: object.optional("videoChannelCollaborator")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Notification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `video` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NotificationVideo {
     /// object id for the video
     pub id: Id,
@@ -1405,8 +2005,39 @@ pub struct NotificationVideo {
     pub channel: ActorInfo,
 }
 
+impl crate::runtime::json::FromJson for NotificationVideo {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationVideo",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            uuid: object.required("uuid")?,
+            name: object.required("name")?,
+            state: object.required("state")?,
+            short_uuid: object.required("shortUUID")?,
+            channel: object.required("channel")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationVideo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoImport` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationVideoImport {
     pub id: Id,
@@ -1423,8 +2054,38 @@ pub struct NotificationVideoImport {
     pub target_url: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for NotificationVideoImport {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationVideoImport",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            video: object.optional("video")?,
+            torrent_name: object.optional("torrentName")?,
+            magnet_uri: object.optional("magnetUri")?,
+            target_url: object.optional("targetUrl")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationVideoImport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `comment` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationComment {
     pub id: Id,
@@ -1434,20 +2095,106 @@ pub struct NotificationComment {
     pub held_for_review: bool,
 }
 
+impl crate::runtime::json::FromJson for NotificationComment {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationComment",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            thread_id: object.required("threadId")?,
+            video: object.required("video")?,
+            account: object.required("account")?,
+            held_for_review: object.required("heldForReview")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoBlacklist` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NotificationVideoBlacklist {
     pub id: Id,
     pub video: VideoInfo,
 }
 
+impl crate::runtime::json::FromJson for NotificationVideoBlacklist {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationVideoBlacklist",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            video: object.required("video")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationVideoBlacklist {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `actorFollow` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NotificationActorFollow {
     pub id: Id,
     pub follower: ActorInfo,
     pub state: NotificationActorFollowState,
     pub following: NotificationActorFollowFollowing,
+}
+
+impl crate::runtime::json::FromJson for NotificationActorFollow {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationActorFollow",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            follower: object.required("follower")?,
+            state: object.required("state")?,
+            following: object.required("following")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationActorFollow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `state` property of [`NotificationActorFollow`].
@@ -1507,6 +2254,16 @@ impl<'de> serde::Deserialize<'de> for NotificationActorFollowState {
     }
 }
 
+impl crate::runtime::json::FromJson for NotificationActorFollowState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for NotificationActorFollowState {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -1514,7 +2271,7 @@ impl crate::runtime::call::ToParam for NotificationActorFollowState {
 }
 
 /// The `following` property of [`NotificationActorFollow`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationActorFollowFollowing {
     pub r#type: NotificationActorFollowFollowingType,
@@ -1522,6 +2279,35 @@ pub struct NotificationActorFollowFollowing {
     pub display_name: String,
     /// Format: `hostname`.
     pub host: String,
+}
+
+impl crate::runtime::json::FromJson for NotificationActorFollowFollowing {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationActorFollowFollowing",
+        )?;
+        let decoded = Self {
+            r#type: object.required("type")?,
+            name: object.required("name")?,
+            display_name: object.required("displayName")?,
+            host: object.required("host")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationActorFollowFollowing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `type` property of [`NotificationActorFollowFollowing`].
@@ -1581,6 +2367,16 @@ impl<'de> serde::Deserialize<'de> for NotificationActorFollowFollowingType {
     }
 }
 
+impl crate::runtime::json::FromJson for NotificationActorFollowFollowingType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for NotificationActorFollowFollowingType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -1588,7 +2384,7 @@ impl crate::runtime::call::ToParam for NotificationActorFollowFollowingType {
 }
 
 /// The `abuse` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NotificationAbuse {
     pub id: i64,
     pub state: AbuseStateSet,
@@ -1600,8 +2396,38 @@ pub struct NotificationAbuse {
     pub account: Option<ActorInfo>,
 }
 
+impl crate::runtime::json::FromJson for NotificationAbuse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationAbuse",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            state: object.required("state")?,
+            video: object.optional("video")?,
+            comment: object.optional("comment")?,
+            account: object.optional("account")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationAbuse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `comment` property of [`NotificationAbuse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationAbuseComment {
     pub thread_id: i64,
@@ -1609,21 +2435,102 @@ pub struct NotificationAbuseComment {
     pub video: Option<VideoInfo>,
 }
 
+impl crate::runtime::json::FromJson for NotificationAbuseComment {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationAbuseComment",
+        )?;
+        let decoded = Self {
+            thread_id: object.required("threadId")?,
+            video: object.optional("video")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationAbuseComment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `peertube` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationPeertube {
     pub latest_version: String,
 }
 
+impl crate::runtime::json::FromJson for NotificationPeertube {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationPeertube",
+        )?;
+        let decoded = Self {
+            latest_version: object.required("latestVersion")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationPeertube {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `plugin` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationPlugin {
     pub name: String,
     pub r#type: NotificationPluginType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for NotificationPlugin {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationPlugin",
+        )?;
+        let decoded = Self {
+            name: object.required("name")?,
+            r#type: object.required("type")?,
+            latest_version: object.optional("latestVersion")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationPlugin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `type` property of [`NotificationPlugin`].
@@ -1678,6 +2585,15 @@ impl<'de> serde::Deserialize<'de> for NotificationPluginType {
     }
 }
 
+impl crate::runtime::json::FromJson for NotificationPluginType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+    }
+}
+
 impl crate::runtime::call::ToParam for NotificationPluginType {
     fn to_param(&self) -> String {
         self.value().to_string()
@@ -1685,22 +2601,77 @@ impl crate::runtime::call::ToParam for NotificationPluginType {
 }
 
 /// The `registration` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NotificationRegistration {
     pub id: i64,
     pub username: String,
 }
 
+impl crate::runtime::json::FromJson for NotificationRegistration {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationRegistration",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            username: object.required("username")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationRegistration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoCaption` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NotificationVideoCaption {
     pub id: i64,
     pub language: NotificationVideoCaptionLanguage,
     pub video: VideoInfo,
 }
 
+impl crate::runtime::json::FromJson for NotificationVideoCaption {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationVideoCaption",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            language: object.required("language")?,
+            video: object.required("video")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationVideoCaption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `language` property of [`NotificationVideoCaption`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NotificationVideoCaptionLanguage {
     pub id: String,
     pub label: String,
@@ -1708,8 +2679,36 @@ pub struct NotificationVideoCaptionLanguage {
     pub description: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for NotificationVideoCaptionLanguage {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationVideoCaptionLanguage",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationVideoCaptionLanguage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `videoChannelCollaborator` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationVideoChannelCollaborator {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1724,8 +2723,38 @@ pub struct NotificationVideoChannelCollaborator {
     pub account: Option<ActorInfo>,
 }
 
+impl crate::runtime::json::FromJson for NotificationVideoChannelCollaborator {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationVideoChannelCollaborator",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            state: object.optional("state")?,
+            channel: object.optional("channel")?,
+            channel_owner: object.optional("channelOwner")?,
+            account: object.optional("account")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationVideoChannelCollaborator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `state` property of [`NotificationVideoChannelCollaborator`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct NotificationVideoChannelCollaboratorState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoChannelCollaboratorState>,
@@ -1735,8 +2764,36 @@ pub struct NotificationVideoChannelCollaboratorState {
     pub description: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for NotificationVideoChannelCollaboratorState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationVideoChannelCollaboratorState",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            label: object.optional("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationVideoChannelCollaboratorState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `NotificationListResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NotificationListResponse {
     /// Example: `1`
     pub total: i64,
@@ -1744,15 +2801,68 @@ pub struct NotificationListResponse {
     pub data: Vec<Notification>,
 }
 
+impl crate::runtime::json::FromJson for NotificationListResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "NotificationListResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotificationListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `RequestTwoFactorResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestTwoFactorResponse {
     pub otp_request: RequestTwoFactorResponseOtpRequest,
 }
 
+impl crate::runtime::json::FromJson for RequestTwoFactorResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RequestTwoFactorResponse",
+        )?;
+        let decoded = Self {
+            otp_request: object.required("otpRequest")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RequestTwoFactorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `otpRequest` property of [`RequestTwoFactorResponse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestTwoFactorResponseOtpRequest {
     /// The token to send to confirm this request
@@ -1763,18 +2873,96 @@ pub struct RequestTwoFactorResponseOtpRequest {
     pub uri: crate::Secret,
 }
 
+impl crate::runtime::json::FromJson for RequestTwoFactorResponseOtpRequest {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RequestTwoFactorResponseOtpRequest",
+        )?;
+        let decoded = Self {
+            request_token: object.required("requestToken")?,
+            secret: object.required("secret")?,
+            uri: object.required("uri")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RequestTwoFactorResponseOtpRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `UserImportUploadResult` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserImportUploadResult {
     pub user_import: UserImportUploadResultUserImport,
 }
 
+impl crate::runtime::json::FromJson for UserImportUploadResult {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "UserImportUploadResult",
+        )?;
+        let decoded = Self {
+            user_import: object.required("userImport")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserImportUploadResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `userImport` property of [`UserImportUploadResult`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserImportUploadResultUserImport {
     /// The id of the user import.
     pub id: i64,
+}
+
+impl crate::runtime::json::FromJson for UserImportUploadResultUserImport {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "UserImportUploadResultUserImport",
+        )?;
+        let decoded = Self { id: object.required("id")? };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserImportUploadResultUserImport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// Sort users by criteria
@@ -1831,6 +3019,16 @@ impl<'de> serde::Deserialize<'de> for UsersSort {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for UsersSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -1897,6 +3095,16 @@ impl<'de> serde::Deserialize<'de> for MySubscriptionSort {
     }
 }
 
+impl crate::runtime::json::FromJson for MySubscriptionSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for MySubscriptionSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -1904,11 +3112,38 @@ impl crate::runtime::call::ToParam for MySubscriptionSort {
 }
 
 /// The response of `GET /api/v1/users` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListUsersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<User>,
+}
+
+impl crate::runtime::json::FromJson for ListUsersResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListUsersResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The response of `GET /api/v1/users/{id}` (status 200).
@@ -1922,18 +3157,23 @@ pub enum GetUserResponse {
     UserWithStats(UserWithStats),
 }
 
+impl crate::runtime::json::FromJson for GetUserResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        crate::runtime::untagged::BestMatch::new("GetUserResponse", value)
+            .variant::<User>("User", Self::User)
+            .variant::<UserWithStats>("UserWithStats", Self::UserWithStats)
+            .finish(cx)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for GetUserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        crate::runtime::untagged::BestMatch::new("GetUserResponse", &value)
-            .variant::<User>("User", Self::User)
-            .variant::<UserWithStats>("UserWithStats", Self::UserWithStats)
-            .finish()
-            .map_err(serde::de::Error::custom)
+        crate::runtime::json::deserialize(deserializer)
     }
 }
 
@@ -2071,7 +3311,7 @@ pub struct DisableTwoFactorBody {
 }
 
 /// The response of `GET /api/v1/users/{userId}/imports/latest` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetLatestUserImportResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2082,13 +3322,68 @@ pub struct GetLatestUserImportResponse {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl crate::runtime::json::FromJson for GetLatestUserImportResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "GetLatestUserImportResponse",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            state: object.optional("state")?,
+            created_at: object.optional("createdAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetLatestUserImportResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `state` property of [`GetLatestUserImportResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetLatestUserImportResponseState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<UserImportState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for GetLatestUserImportResponseState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "GetLatestUserImportResponseState",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            label: object.optional("label")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetLatestUserImportResponseState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/users/{userId}/exports/request`.
@@ -2101,21 +3396,71 @@ pub struct RequestUserExportBody {
 }
 
 /// The response of `POST /api/v1/users/{userId}/exports/request` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RequestUserExportResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export: Option<RequestUserExportResponseExport>,
 }
 
+impl crate::runtime::json::FromJson for RequestUserExportResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RequestUserExportResponse",
+        )?;
+        let decoded = Self {
+            export: object.optional("export")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RequestUserExportResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `export` property of [`RequestUserExportResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RequestUserExportResponseExport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
+impl crate::runtime::json::FromJson for RequestUserExportResponseExport {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "RequestUserExportResponseExport",
+        )?;
+        let decoded = Self { id: object.optional("id")? };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RequestUserExportResponseExport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `GET /api/v1/users/{userId}/exports` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListUserExportsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2134,8 +3479,39 @@ pub struct ListUserExportsResponse {
     pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl crate::runtime::json::FromJson for ListUserExportsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListUserExportsResponse",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            state: object.optional("state")?,
+            size: object.optional("size")?,
+            private_download_url: object.optional("privateDownloadUrl")?,
+            created_at: object.optional("createdAt")?,
+            expires_on: object.optional("expiresOn")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListUserExportsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `state` property of [`ListUserExportsResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListUserExportsResponseState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<UserExportState>,
@@ -2143,8 +3519,35 @@ pub struct ListUserExportsResponseState {
     pub label: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ListUserExportsResponseState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListUserExportsResponseState",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            label: object.optional("label")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListUserExportsResponseState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `GET /api/v1/users/me/video-quota-used` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetMyVideoQuotaUsedResponse {
     /// The user video quota used so far in bytes
@@ -2157,6 +3560,33 @@ pub struct GetMyVideoQuotaUsedResponse {
     /// Example: `1681014151`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota_used_daily: Option<f64>,
+}
+
+impl crate::runtime::json::FromJson for GetMyVideoQuotaUsedResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "GetMyVideoQuotaUsedResponse",
+        )?;
+        let decoded = Self {
+            video_quota_used: object.optional("videoQuotaUsed")?,
+            video_quota_used_daily: object.optional("videoQuotaUsedDaily")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetMyVideoQuotaUsedResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/users/me/subscriptions`.
@@ -2218,8 +3648,34 @@ pub struct UpdateMyAvatarBody {
 }
 
 /// The response of `POST /api/v1/users/me/avatar/pick` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateMyAvatarResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
+}
+
+impl crate::runtime::json::FromJson for UpdateMyAvatarResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "UpdateMyAvatarResponse",
+        )?;
+        let decoded = Self {
+            avatars: object.optional("avatars")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateMyAvatarResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }

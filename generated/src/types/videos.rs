@@ -7,7 +7,7 @@
 use super::*;
 
 /// The `VideoCommentsPolicyConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoCommentsPolicyConstant {
     pub id: VideoCommentsPolicySet,
     pub label: String,
@@ -15,8 +15,36 @@ pub struct VideoCommentsPolicyConstant {
     pub description: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for VideoCommentsPolicyConstant {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoCommentsPolicyConstant",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            label: object.required("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoCommentsPolicyConstant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoSummary` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoSummary {
     /// object id for the video
@@ -42,8 +70,38 @@ pub struct VideoSummary {
     pub channel: Option<VideoChannelSummary>,
 }
 
+impl crate::runtime::json::FromJson for VideoSummary {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoSummary")?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            uuid: object.optional("uuid")?,
+            short_uuid: object.optional("shortUUID")?,
+            name: object.optional("name")?,
+            is_live: object.optional("isLive")?,
+            nsfw: object.optional("nsfw")?,
+            published_at: object.optional("publishedAt")?,
+            thumbnails: object.optional("thumbnails")?,
+            channel: object.optional("channel")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoStreamingPlaylists` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStreamingPlaylists {
     pub id: i64,
@@ -60,8 +118,39 @@ pub struct VideoStreamingPlaylists {
     pub redundancies: Vec<VideoStreamingPlaylistsHLSRedundanciesItem>,
 }
 
+impl crate::runtime::json::FromJson for VideoStreamingPlaylists {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStreamingPlaylists",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            r#type: object.required("type")?,
+            playlist_url: object.required("playlistUrl")?,
+            segments_sha256_url: object.optional("segmentsSha256Url")?,
+            files: object.required("files")?,
+            redundancies: object.required("redundancies")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStreamingPlaylists {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `ServerError` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerError {
     /// Example:
@@ -95,8 +184,42 @@ pub struct ServerError {
     pub url: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for ServerError {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "ServerError")?;
+        let decoded = Self {
+            r#type: object.required("type")?,
+            detail: object.required("detail")?,
+            status: object.required("status")?,
+            code: object.optional("code")?,
+            actor_url: object.optional("actorUrl")?,
+            docs: object.optional("docs")?,
+            format: object.optional("format")?,
+            invalid_params: object.optional("invalid-params")?,
+            key_id: object.optional("keyId")?,
+            origin_url: object.optional("originUrl")?,
+            target_url: object.optional("targetUrl")?,
+            title: object.required("title")?,
+            url: object.optional("url")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoDetails` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoDetails {
     /// object id for the video
@@ -297,8 +420,90 @@ pub struct VideoDetails {
     pub embed_privacy_policy: Option<VideoDetailsEmbedPrivacyPolicy>,
 }
 
+impl crate::runtime::json::FromJson for VideoDetails {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoDetails")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            uuid: object.required("uuid")?,
+            short_uuid: object.required("shortUUID")?,
+            is_live: object.required("isLive")?,
+            live_schedules: object.optional("liveSchedules")?,
+            created_at: object.required("createdAt")?,
+            published_at: object.required("publishedAt")?,
+            updated_at: object.required("updatedAt")?,
+            originally_published_at: object.optional("originallyPublishedAt")?,
+            category: object.required("category")?,
+            licence: object.required("licence")?,
+            language: object.required("language")?,
+            privacy: object.required("privacy")?,
+            truncated_description: object.optional("truncatedDescription")?,
+            duration: object.required("duration")?,
+            aspect_ratio: object.optional("aspectRatio")?,
+            is_local: object.required("isLocal")?,
+            name: object.required("name")?,
+            thumbnail_path: object.required("thumbnailPath")?,
+            preview_path: object.required("previewPath")?,
+            thumbnails: object.optional("thumbnails")?,
+            embed_path: object.required("embedPath")?,
+            views: object.required("views")?,
+            likes: object.required("likes")?,
+            dislikes: object.required("dislikes")?,
+            comments: object.optional("comments")?,
+            nsfw: object.required("nsfw")?,
+            nsfw_flags: object.optional("nsfwFlags")?,
+            nsfw_summary: object.optional("nsfwSummary")?,
+            wait_transcoding: object.optional("waitTranscoding")?,
+            state: object.required("state")?,
+            scheduled_update: object.optional("scheduledUpdate")?,
+            blacklisted: object.optional("blacklisted")?,
+            blacklisted_reason: object.optional("blacklistedReason")?,
+            account: object.required("account")?,
+            channel: object.required("channel")?,
+            user_history: object.optional("userHistory")?,
+            url: object.required("url")?,
+            description: object.optional("description")?,
+            viewers: object.required("viewers")?,
+            score: object.optional("score")?,
+            embed_url: object.optional("embedUrl")?,
+            thumbnail_url: object.optional("thumbnailUrl")?,
+            preview_url: object.optional("previewUrl")?,
+            tags: object.required("tags")?,
+            automatic_tags: object.optional("automaticTags")?,
+            blocked_owner: object.optional("blockedOwner")?,
+            blocked_server: object.optional("blockedServer")?,
+            files: object.required("files")?,
+            plugin_data: object.optional("pluginData")?,
+            streaming_playlists: object.required("streamingPlaylists")?,
+            video_source: object.optional("videoSource")?,
+            support: object.optional("support")?,
+            comments_policy: object.optional("commentsPolicy")?,
+            download_enabled: object.required("downloadEnabled")?,
+            input_file_updated_at: object.optional("inputFileUpdatedAt")?,
+            tracker_urls: object.required("trackerUrls")?,
+            comments_enabled: object.optional("commentsEnabled")?,
+            description_path: object.optional("descriptionPath")?,
+            embed_privacy_policy: object.optional("embedPrivacyPolicy")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `account` property of [`VideoDetails`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoDetailsAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -358,8 +563,50 @@ pub struct VideoDetailsAccount {
     pub banners: Option<Vec<ActorImage>>,
 }
 
+impl crate::runtime::json::FromJson for VideoDetailsAccount {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoDetailsAccount",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            name: object.optional("name")?,
+            display_name: object.optional("displayName")?,
+            url: object.optional("url")?,
+            host: object.optional("host")?,
+            avatars: object.optional("avatars")?,
+            avatar: object.optional("avatar")?,
+            uuid: object.optional("uuid")?,
+            host_redundancy_allowed: object.optional("hostRedundancyAllowed")?,
+            following_count: object.optional("followingCount")?,
+            followers_count: object.optional("followersCount")?,
+            created_at: object.optional("createdAt")?,
+            updated_at: object.optional("updatedAt")?,
+            user_id: object.optional("userId")?,
+            description: object.optional("description")?,
+            banners: object.optional("banners")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoDetailsAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `channel` property of [`VideoDetails`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoDetailsChannel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -440,8 +687,56 @@ pub struct VideoDetailsChannel {
     pub views_per_day: Option<Vec<VideoChannelViewsPerDayItem>>,
 }
 
+impl crate::runtime::json::FromJson for VideoDetailsChannel {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoDetailsChannel",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            name: object.optional("name")?,
+            display_name: object.optional("displayName")?,
+            url: object.optional("url")?,
+            host: object.optional("host")?,
+            avatars: object.optional("avatars")?,
+            avatar: object.optional("avatar")?,
+            uuid: object.optional("uuid")?,
+            host_redundancy_allowed: object.optional("hostRedundancyAllowed")?,
+            following_count: object.optional("followingCount")?,
+            followers_count: object.optional("followersCount")?,
+            created_at: object.optional("createdAt")?,
+            updated_at: object.optional("updatedAt")?,
+            description: object.optional("description")?,
+            support: object.optional("support")?,
+            public_email: object.optional("publicEmail")?,
+            is_local: object.optional("isLocal")?,
+            banners: object.optional("banners")?,
+            owner_account: object.optional("ownerAccount")?,
+            total_views: object.optional("totalViews")?,
+            videos_count: object.optional("videosCount")?,
+            views_per_day: object.optional("viewsPerDay")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoDetailsChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `embedPrivacyPolicy` property of [`VideoDetails`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct VideoDetailsEmbedPrivacyPolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoEmbedPrivacy>,
@@ -451,8 +746,36 @@ pub struct VideoDetailsEmbedPrivacyPolicy {
     pub description: Option<String>,
 }
 
+impl crate::runtime::json::FromJson for VideoDetailsEmbedPrivacyPolicy {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoDetailsEmbedPrivacyPolicy",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            label: object.optional("label")?,
+            description: object.optional("description")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoDetailsEmbedPrivacyPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `FileRedundancyInformation` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileRedundancyInformation {
     pub id: Id,
@@ -465,6 +788,38 @@ pub struct FileRedundancyInformation {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl crate::runtime::json::FromJson for FileRedundancyInformation {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "FileRedundancyInformation",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            file_url: object.required("fileUrl")?,
+            strategy: object.optional("strategy")?,
+            size: object.required("size")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+            expires_on: object.optional("expiresOn")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileRedundancyInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `strategy` property of [`FileRedundancyInformation`].
@@ -528,6 +883,16 @@ impl<'de> serde::Deserialize<'de> for FileRedundancyInformationStrategy {
     }
 }
 
+impl crate::runtime::json::FromJson for FileRedundancyInformationStrategy {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for FileRedundancyInformationStrategy {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -535,7 +900,7 @@ impl crate::runtime::call::ToParam for FileRedundancyInformationStrategy {
 }
 
 /// The `VideoRedundancy` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoRedundancy {
     pub id: Id,
     pub name: String,
@@ -545,11 +910,67 @@ pub struct VideoRedundancy {
     pub redundancies: VideoRedundancyRedundancies,
 }
 
+impl crate::runtime::json::FromJson for VideoRedundancy {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoRedundancy",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            name: object.required("name")?,
+            url: object.required("url")?,
+            uuid: object.required("uuid")?,
+            redundancies: object.required("redundancies")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoRedundancy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `redundancies` property of [`VideoRedundancy`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoRedundancyRedundancies {
     pub streaming_playlists: Vec<FileRedundancyInformation>,
+}
+
+impl crate::runtime::json::FromJson for VideoRedundancyRedundancies {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoRedundancyRedundancies",
+        )?;
+        let decoded = Self {
+            streaming_playlists: object.required("streamingPlaylists")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoRedundancyRedundancies {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `VideoCreateImport` schema.
@@ -752,7 +1173,7 @@ impl VideoCreateImportOneOfTorrentfile {
 }
 
 /// Representation of a ownership change
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeOwnership {
     pub id: Id,
@@ -768,13 +1189,73 @@ pub struct ChangeOwnership {
     pub status: ChangeOwnershipStatus,
 }
 
+impl crate::runtime::json::FromJson for ChangeOwnership {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ChangeOwnership",
+        )?;
+        let decoded = Self {
+            id: object.required("id")?,
+            state: object.optional("state")?,
+            initiator_account: object.required("initiatorAccount")?,
+            next_owner_account: object.required("nextOwnerAccount")?,
+            video: object.required("video")?,
+            video_channel: object.optional("videoChannel")?,
+            created_at: object.required("createdAt")?,
+            status: object.required("status")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChangeOwnership {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `state` property of [`ChangeOwnership`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ChangeOwnershipStateObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ChangeOwnershipState>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for ChangeOwnershipStateObject {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ChangeOwnershipStateObject",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            label: object.optional("label")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChangeOwnershipStateObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The status of the ownership change.
@@ -834,6 +1315,16 @@ impl<'de> serde::Deserialize<'de> for ChangeOwnershipStatus {
     }
 }
 
+impl crate::runtime::json::FromJson for ChangeOwnershipStatus {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ChangeOwnershipStatus {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -841,7 +1332,7 @@ impl crate::runtime::call::ToParam for ChangeOwnershipStatus {
 }
 
 /// The `Storyboard` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Storyboard {
     /// Deprecated in PeerTube v8.0, use fileUrl instead
@@ -856,8 +1347,37 @@ pub struct Storyboard {
     pub sprite_duration: i64,
 }
 
+impl crate::runtime::json::FromJson for Storyboard {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "Storyboard")?;
+        let decoded = Self {
+            storyboard_path: object.required("storyboardPath")?,
+            file_url: object.required("fileUrl")?,
+            total_height: object.required("totalHeight")?,
+            total_width: object.required("totalWidth")?,
+            sprite_height: object.required("spriteHeight")?,
+            sprite_width: object.required("spriteWidth")?,
+            sprite_duration: object.required("spriteDuration")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Storyboard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoCaption` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoCaption {
     pub language: VideoConstantStringLanguage,
@@ -872,18 +1392,95 @@ pub struct VideoCaption {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl crate::runtime::json::FromJson for VideoCaption {
+    #[allow(deprecated)]
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoCaption")?;
+        let decoded = Self {
+            language: object.required("language")?,
+            automatically_generated: object.required("automaticallyGenerated")?,
+            caption_path: object.required("captionPath")?,
+            file_url: object.required("fileUrl")?,
+            m3u8_url: object.optional("m3u8Url")?,
+            updated_at: object.required("updatedAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoCaption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoChapters` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoChapters {
     pub chapters: Vec<VideoChaptersChaptersItem>,
 }
 
+impl crate::runtime::json::FromJson for VideoChapters {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoChapters")?;
+        let decoded = Self {
+            chapters: object.required("chapters")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoChapters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `chapters` property of [`VideoChapters`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoChaptersChaptersItem {
     pub title: String,
     /// Start of the chapter, in seconds.
     pub timecode: i64,
+}
+
+impl crate::runtime::json::FromJson for VideoChaptersChaptersItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoChaptersChaptersItem",
+        )?;
+        let decoded = Self {
+            title: object.required("title")?,
+            timecode: object.required("timecode")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoChaptersChaptersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `UserViewingVideo` schema.
@@ -978,6 +1575,16 @@ impl<'de> serde::Deserialize<'de> for UserViewingVideoViewEvent {
     }
 }
 
+impl crate::runtime::json::FromJson for UserViewingVideoViewEvent {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for UserViewingVideoViewEvent {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -985,7 +1592,7 @@ impl crate::runtime::call::ToParam for UserViewingVideoViewEvent {
 }
 
 /// The `VideoStatsOverall` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStatsOverall {
     pub average_watch_time: f64,
@@ -998,19 +1605,105 @@ pub struct VideoStatsOverall {
     pub subdivisions: Vec<VideoStatsOverallSubdivisionsItem>,
 }
 
+impl crate::runtime::json::FromJson for VideoStatsOverall {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStatsOverall",
+        )?;
+        let decoded = Self {
+            average_watch_time: object.required("averageWatchTime")?,
+            total_watch_time: object.required("totalWatchTime")?,
+            viewers_peak: object.required("viewersPeak")?,
+            total_viewers: object.required("totalViewers")?,
+            viewers_peak_date: object.optional("viewersPeakDate")?,
+            countries: object.required("countries")?,
+            subdivisions: object.required("subdivisions")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStatsOverall {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `countries` property of [`VideoStatsOverall`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStatsOverallCountriesItem {
     pub iso_code: String,
     pub viewers: f64,
 }
 
+impl crate::runtime::json::FromJson for VideoStatsOverallCountriesItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStatsOverallCountriesItem",
+        )?;
+        let decoded = Self {
+            iso_code: object.required("isoCode")?,
+            viewers: object.required("viewers")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStatsOverallCountriesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `subdivisions` property of [`VideoStatsOverall`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoStatsOverallSubdivisionsItem {
     pub name: String,
     pub viewers: f64,
+}
+
+impl crate::runtime::json::FromJson for VideoStatsOverallSubdivisionsItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStatsOverallSubdivisionsItem",
+        )?;
+        let decoded = Self {
+            name: object.required("name")?,
+            viewers: object.required("viewers")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStatsOverallSubdivisionsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `VideoStatsUserAgentDevice` schema.
@@ -1090,6 +1783,16 @@ impl<'de> serde::Deserialize<'de> for VideoStatsUserAgentDevice {
     }
 }
 
+impl crate::runtime::json::FromJson for VideoStatsUserAgentDevice {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for VideoStatsUserAgentDevice {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -1097,7 +1800,7 @@ impl crate::runtime::call::ToParam for VideoStatsUserAgentDevice {
 }
 
 /// The `VideoStatsUserAgent` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStatsUserAgent {
     pub clients: Vec<VideoStatsUserAgentClientsItem>,
@@ -1105,54 +1808,270 @@ pub struct VideoStatsUserAgent {
     pub operating_systems: Vec<VideoStatsUserAgentOperatingSystemsItem>,
 }
 
+impl crate::runtime::json::FromJson for VideoStatsUserAgent {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStatsUserAgent",
+        )?;
+        let decoded = Self {
+            clients: object.required("clients")?,
+            devices: object.required("devices")?,
+            operating_systems: object.required("operatingSystems")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStatsUserAgent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `clients` property of [`VideoStatsUserAgent`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoStatsUserAgentClientsItem {
     pub name: String,
     pub viewers: f64,
 }
 
+impl crate::runtime::json::FromJson for VideoStatsUserAgentClientsItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStatsUserAgentClientsItem",
+        )?;
+        let decoded = Self {
+            name: object.required("name")?,
+            viewers: object.required("viewers")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStatsUserAgentClientsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `devices` property of [`VideoStatsUserAgent`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoStatsUserAgentDevicesItem {
     pub name: VideoStatsUserAgentDevice,
     pub viewers: f64,
 }
 
+impl crate::runtime::json::FromJson for VideoStatsUserAgentDevicesItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStatsUserAgentDevicesItem",
+        )?;
+        let decoded = Self {
+            name: object.required("name")?,
+            viewers: object.required("viewers")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStatsUserAgentDevicesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `operatingSystems` property of [`VideoStatsUserAgent`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoStatsUserAgentOperatingSystemsItem {
     pub name: String,
     pub viewers: f64,
 }
 
+impl crate::runtime::json::FromJson for VideoStatsUserAgentOperatingSystemsItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStatsUserAgentOperatingSystemsItem",
+        )?;
+        let decoded = Self {
+            name: object.required("name")?,
+            viewers: object.required("viewers")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStatsUserAgentOperatingSystemsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoStatsRetention` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoStatsRetention {
     pub data: Vec<VideoStatsRetentionDataItem>,
 }
 
+impl crate::runtime::json::FromJson for VideoStatsRetention {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStatsRetention",
+        )?;
+        let decoded = Self {
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStatsRetention {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `data` property of [`VideoStatsRetention`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStatsRetentionDataItem {
     pub second: f64,
     pub retention_percent: f64,
 }
 
+impl crate::runtime::json::FromJson for VideoStatsRetentionDataItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStatsRetentionDataItem",
+        )?;
+        let decoded = Self {
+            second: object.required("second")?,
+            retention_percent: object.required("retentionPercent")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStatsRetentionDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoStatsTimeserie` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoStatsTimeserie {
     pub data: Vec<VideoStatsTimeserieDataItem>,
     pub group_interval: String,
 }
 
+impl crate::runtime::json::FromJson for VideoStatsTimeserie {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStatsTimeserie",
+        )?;
+        let decoded = Self {
+            data: object.required("data")?,
+            group_interval: object.required("groupInterval")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStatsTimeserie {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// An item of the `data` property of [`VideoStatsTimeserie`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoStatsTimeserieDataItem {
     pub date: String,
     pub value: f64,
+}
+
+impl crate::runtime::json::FromJson for VideoStatsTimeserieDataItem {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoStatsTimeserieDataItem",
+        )?;
+        let decoded = Self {
+            date: object.required("date")?,
+            value: object.required("value")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoStatsTimeserieDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The `VideoUploadRequestLegacy` schema.
@@ -1404,16 +2323,69 @@ pub struct VideoReplaceSourceRequestResumable {
 }
 
 /// The `VideoTokenResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoTokenResponse {
     pub files: VideoTokenResponseFiles,
 }
 
+impl crate::runtime::json::FromJson for VideoTokenResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoTokenResponse",
+        )?;
+        let decoded = Self {
+            files: object.required("files")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `files` property of [`VideoTokenResponse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoTokenResponseFiles {
     pub token: crate::Secret,
     pub expires: chrono::DateTime<chrono::Utc>,
+}
+
+impl crate::runtime::json::FromJson for VideoTokenResponseFiles {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoTokenResponseFiles",
+        )?;
+        let decoded = Self {
+            token: object.required("token")?,
+            expires: object.required("expires")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoTokenResponseFiles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The ownership change state (Pending = `1`, Rejected = `2`, Accepted = `3`)
@@ -1469,6 +2441,15 @@ impl<'de> serde::Deserialize<'de> for ChangeOwnershipState {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::json::FromJson for ChangeOwnershipState {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
     }
 }
 
@@ -1602,7 +2583,7 @@ impl VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem {
 }
 
 /// The `VideoPassword` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoPassword {
     pub id: Id,
@@ -1613,12 +2594,65 @@ pub struct VideoPassword {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl crate::runtime::json::FromJson for VideoPassword {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(value, cx, "VideoPassword")?;
+        let decoded = Self {
+            id: object.required("id")?,
+            password: object.required("password")?,
+            video_id: object.required("videoId")?,
+            created_at: object.required("createdAt")?,
+            updated_at: object.required("updatedAt")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoPassword {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `VideoPasswordList` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VideoPasswordList {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoPassword>,
+}
+
+impl crate::runtime::json::FromJson for VideoPasswordList {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "VideoPasswordList",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoPasswordList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The video embed privacy level:
@@ -1677,6 +2711,15 @@ impl<'de> serde::Deserialize<'de> for VideoEmbedPrivacy {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+impl crate::runtime::json::FromJson for VideoEmbedPrivacy {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
     }
 }
 
@@ -1743,6 +2786,16 @@ impl<'de> serde::Deserialize<'de> for PlayerThemeChannelSetting {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for PlayerThemeChannelSetting {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -1817,6 +2870,16 @@ impl<'de> serde::Deserialize<'de> for PlayerThemeVideoSetting {
     }
 }
 
+impl crate::runtime::json::FromJson for PlayerThemeVideoSetting {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for PlayerThemeVideoSetting {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -1824,15 +2887,67 @@ impl crate::runtime::call::ToParam for PlayerThemeVideoSetting {
 }
 
 /// Player settings for a video
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PlayerVideoSettings {
     pub theme: PlayerThemeVideoSetting,
 }
 
+impl crate::runtime::json::FromJson for PlayerVideoSettings {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "PlayerVideoSettings",
+        )?;
+        let decoded = Self {
+            theme: object.required("theme")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerVideoSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// Player settings for a channel
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PlayerChannelSettings {
     pub theme: PlayerThemeChannelSetting,
+}
+
+impl crate::runtime::json::FromJson for PlayerChannelSettings {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "PlayerChannelSettings",
+        )?;
+        let decoded = Self {
+            theme: object.required("theme")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerChannelSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// Player settings update for a video
@@ -1910,6 +3025,16 @@ impl<'de> serde::Deserialize<'de> for VideoRedundanciesSort {
     }
 }
 
+impl crate::runtime::json::FromJson for VideoRedundanciesSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for VideoRedundanciesSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -1969,6 +3094,16 @@ impl<'de> serde::Deserialize<'de> for ListMyVideoOwnershipChangesSort {
     }
 }
 
+impl crate::runtime::json::FromJson for ListMyVideoOwnershipChangesSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ListMyVideoOwnershipChangesSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -1976,11 +3111,38 @@ impl crate::runtime::call::ToParam for ListMyVideoOwnershipChangesSort {
 }
 
 /// The response of `GET /api/v1/videos/ownership` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListMyVideoOwnershipChangesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChangeOwnership>,
+}
+
+impl crate::runtime::json::FromJson for ListMyVideoOwnershipChangesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListMyVideoOwnershipChangesResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListMyVideoOwnershipChangesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/videos/ownership/{id}/accept`.
@@ -2051,6 +3213,16 @@ impl<'de> serde::Deserialize<'de> for ListVideoOwnershipChangesSort {
     }
 }
 
+impl crate::runtime::json::FromJson for ListVideoOwnershipChangesSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ListVideoOwnershipChangesSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -2058,11 +3230,38 @@ impl crate::runtime::call::ToParam for ListVideoOwnershipChangesSort {
 }
 
 /// The response of `GET /api/v1/videos/{videoIdOrUUID}/ownership` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListVideoOwnershipChangesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChangeOwnership>,
+}
+
+impl crate::runtime::json::FromJson for ListVideoOwnershipChangesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListVideoOwnershipChangesResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListVideoOwnershipChangesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/videos/{videoIdOrUUID}/give-ownership`.
@@ -2131,6 +3330,16 @@ impl<'de> serde::Deserialize<'de> for ListMyChannelOwnershipChangesSort {
     }
 }
 
+impl crate::runtime::json::FromJson for ListMyChannelOwnershipChangesSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ListMyChannelOwnershipChangesSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -2138,11 +3347,38 @@ impl crate::runtime::call::ToParam for ListMyChannelOwnershipChangesSort {
 }
 
 /// The response of `GET /api/v1/video-channels/ownership` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListMyChannelOwnershipChangesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChangeOwnership>,
+}
+
+impl crate::runtime::json::FromJson for ListMyChannelOwnershipChangesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListMyChannelOwnershipChangesResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListMyChannelOwnershipChangesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The parameter `sort` of `GET /api/v1/video-channels/{channelHandle}/ownership`.
@@ -2198,6 +3434,16 @@ impl<'de> serde::Deserialize<'de> for ListChannelOwnershipChangesSort {
     }
 }
 
+impl crate::runtime::json::FromJson for ListChannelOwnershipChangesSort {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ListChannelOwnershipChangesSort {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -2205,11 +3451,38 @@ impl crate::runtime::call::ToParam for ListChannelOwnershipChangesSort {
 }
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/ownership` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListChannelOwnershipChangesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChangeOwnership>,
+}
+
+impl crate::runtime::json::FromJson for ListChannelOwnershipChangesResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListChannelOwnershipChangesResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListChannelOwnershipChangesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/give-ownership`.
@@ -2284,6 +3557,16 @@ impl<'de> serde::Deserialize<'de> for ListVideoLanguagesScope {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for ListVideoLanguagesScope {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -2417,6 +3700,16 @@ impl<'de> serde::Deserialize<'de> for GetVideoTimeseriesStatsMetric {
     }
 }
 
+impl crate::runtime::json::FromJson for GetVideoTimeseriesStatsMetric {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for GetVideoTimeseriesStatsMetric {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -2424,18 +3717,71 @@ impl crate::runtime::call::ToParam for GetVideoTimeseriesStatsMetric {
 }
 
 /// The response of `GET /api/v1/videos/{id}/storyboards` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ListVideoStoryboardsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storyboards: Option<Vec<Storyboard>>,
 }
 
+impl crate::runtime::json::FromJson for ListVideoStoryboardsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListVideoStoryboardsResponse",
+        )?;
+        let decoded = Self {
+            storyboards: object.optional("storyboards")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListVideoStoryboardsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The response of `GET /api/v1/videos/{id}/captions` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListVideoCaptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoCaption>,
+}
+
+impl crate::runtime::json::FromJson for ListVideoCaptionsResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListVideoCaptionsResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListVideoCaptionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/videos/{id}/captions/generate`.
@@ -2472,7 +3818,7 @@ pub struct ReplaceVideoChaptersBodyChaptersItem {
 }
 
 /// The response of `GET /api/v1/videos/{id}/embed-privacy` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetVideoEmbedPrivacyResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<GetVideoEmbedPrivacyResponsePolicy>,
@@ -2480,14 +3826,68 @@ pub struct GetVideoEmbedPrivacyResponse {
     pub domains: Option<Vec<String>>,
 }
 
+impl crate::runtime::json::FromJson for GetVideoEmbedPrivacyResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "GetVideoEmbedPrivacyResponse",
+        )?;
+        let decoded = Self {
+            policy: object.optional("policy")?,
+            domains: object.optional("domains")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetVideoEmbedPrivacyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
 /// The `policy` property of [`GetVideoEmbedPrivacyResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GetVideoEmbedPrivacyResponsePolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoEmbedPrivacy>,
     /// Example: `"Allowlist"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl crate::runtime::json::FromJson for GetVideoEmbedPrivacyResponsePolicy {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "GetVideoEmbedPrivacyResponsePolicy",
+        )?;
+        let decoded = Self {
+            id: object.optional("id")?,
+            label: object.optional("label")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetVideoEmbedPrivacyResponsePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `PUT /api/v1/videos/{id}/embed-privacy`.
@@ -2500,7 +3900,7 @@ pub struct UpdateVideoEmbedPrivacyBody {
 }
 
 /// The response of `GET /api/v1/videos/{id}/embed-privacy/allowed` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckVideoEmbedAllowedResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2508,6 +3908,33 @@ pub struct CheckVideoEmbedAllowedResponse {
     /// Whether the user can bypass embed restrictions for this video, either because they are the owner/editor of the video or because they have a moderator or admin role
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_bypass_allowed: Option<bool>,
+}
+
+impl crate::runtime::json::FromJson for CheckVideoEmbedAllowedResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "CheckVideoEmbedAllowedResponse",
+        )?;
+        let decoded = Self {
+            domain_allowed: object.optional("domainAllowed")?,
+            user_bypass_allowed: object.optional("userBypassAllowed")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckVideoEmbedAllowedResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `PUT /api/v1/videos/{id}/passwords`.
@@ -2587,6 +4014,16 @@ impl<'de> serde::Deserialize<'de> for RateVideoBodyRating {
     ) -> Result<Self, D::Error> {
         crate::runtime::open_enum::deserialize_str(deserializer)
             .map(|value| Self::from(value.as_ref()))
+    }
+}
+
+impl crate::runtime::json::FromJson for RateVideoBodyRating {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
     }
 }
 
@@ -2673,6 +4110,16 @@ impl<'de> serde::Deserialize<'de> for CreateVideoTranscodingBodyTranscodingType 
     }
 }
 
+impl crate::runtime::json::FromJson for CreateVideoTranscodingBodyTranscodingType {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for CreateVideoTranscodingBodyTranscodingType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -2732,6 +4179,16 @@ impl<'de> serde::Deserialize<'de> for ListMirroredVideosTarget {
     }
 }
 
+impl crate::runtime::json::FromJson for ListMirroredVideosTarget {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            .map(|value| Self::from(value.as_str()))
+    }
+}
+
 impl crate::runtime::call::ToParam for ListMirroredVideosTarget {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
@@ -2739,11 +4196,38 @@ impl crate::runtime::call::ToParam for ListMirroredVideosTarget {
 }
 
 /// The response of `GET /api/v1/server/redundancy/videos` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ListMirroredVideosResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoRedundancy>,
+}
+
+impl crate::runtime::json::FromJson for ListMirroredVideosResponse {
+    fn from_json(
+        value: serde_json::Value,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "ListMirroredVideosResponse",
+        )?;
+        let decoded = Self {
+            total: object.required("total")?,
+            data: object.required("data")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListMirroredVideosResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
 }
 
 /// The request body of `POST /api/v1/server/redundancy/videos`.

@@ -8,7 +8,7 @@
 //! named.
 
 use crate::operation_info::uploads;
-use crate::runtime::Pending;
+use crate::runtime::Boxed;
 use crate::runtime::call::ToParam as _;
 use crate::runtime::upload::{
     self, Endpoint, Upload, UploadKind, UploadResponse, UploadSession, UploadSource,
@@ -62,7 +62,7 @@ fn path(segments: &[&str]) -> Vec<String> {
 /// The largest chunk the server takes, from its public configuration (0: none set). Only this
 /// number is read, as JSON: a configuration that `ServerConfig` does not take (another
 /// release's) must not stop an upload.
-fn max_chunk_size(client: Client) -> Pending<Option<u64>> {
+fn max_chunk_size(client: Client) -> Boxed<Option<u64>> {
     Box::pin(async move {
         let mut call = client.call(&uploads::CONFIG, &["api", "v1", "config"]);
         call.accept("application/json");
