@@ -111,10 +111,7 @@ fn a_names_file_pins_method_names() {
         .find(|f| f.path == "src/operations.rs")
         .unwrap()
         .contents;
-    assert!(
-        operations.contains("pub fn save_video("),
-        "{operations}"
-    );
+    assert!(operations.contains("pub fn save_video("), "{operations}");
     assert!(!operations.contains("fn update_video("));
     assert!(operations.contains("pub fn get_video("));
 }
