@@ -169,7 +169,7 @@ impl<'de> serde::Deserialize<'de> for FilePart {
 
 impl super::json::FromJson for FilePart {
     fn from_json(
-        value: serde_json::Value,
+        value: super::json::Node<'_>,
         _: &mut super::json::Context,
     ) -> Result<Self, super::json::JsonError> {
         super::json::via_serde(value)

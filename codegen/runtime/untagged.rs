@@ -7,20 +7,18 @@
 //! variant that ignores nothing ends the search. When no variant decodes, the error names the
 //! type and says why each variant failed.
 
-use serde_json::Value;
+use super::json::{Context, FromJson, JsonError, Node};
 
-use super::json::{Context, FromJson, JsonError};
-
-pub struct BestMatch<T> {
+pub struct BestMatch<'a, T> {
     type_name: &'static str,
-    value: Value,
+    value: Node<'a>,
     /// The best variant so far, with the number of properties it leaves unread.
     best: Option<(usize, T)>,
     failures: Vec<String>,
 }
 
-impl<T> BestMatch<T> {
-    pub fn new(type_name: &'static str, value: Value) -> Self {
+impl<'a, T> BestMatch<'a, T> {
+    pub fn new(type_name: &'static str, value: Node<'a>) -> Self {
         BestMatch {
             type_name,
             value,
@@ -78,7 +76,7 @@ mod tests {
     }
 
     impl FromJson for User {
-        fn from_json(value: Value, cx: &mut Context) -> Result<Self, JsonError> {
+        fn from_json(value: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
             let mut object = Object::new(value, cx, "User")?;
             let user = User {
                 id: object.required("id")?,
@@ -95,7 +93,7 @@ mod tests {
     }
 
     impl FromJson for UserWithStats {
-        fn from_json(value: Value, cx: &mut Context) -> Result<Self, JsonError> {
+        fn from_json(value: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
             let mut object = Object::new(value, cx, "UserWithStats")?;
             let user = UserWithStats {
                 id: object.required("id")?,
@@ -113,7 +111,7 @@ mod tests {
     }
 
     fn decode(json: &str) -> Result<Either, String> {
-        let value: Value = serde_json::from_str(json).unwrap();
+        let value: Node<'_> = serde_json::from_str(json).unwrap();
         BestMatch::new("Either", value)
             .variant("User", Either::User)
             .variant("WithStats", Either::WithStats)

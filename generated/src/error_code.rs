@@ -201,7 +201,7 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
 
 impl crate::runtime::json::FromJson for ErrorCode {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)

@@ -20,8 +20,8 @@ pub fn types_module(model: &Model) -> TokenStream {
         //! and unknown properties are ignored.
         //!
         //! Every type is `Serialize`; the types a response can hold are also `Deserialize`,
-        //! from any self-describing format (JSON, YAML, ...: they are read through a
-        //! `serde_json::Value`, which keeps the crate's build small).
+        //! from any self-describing format (JSON, YAML, ...), through an intermediate tree
+        //! of the value: that keeps the crate's build small.
     };
     if !model.has_features() {
         let items = model.types_in_order().map(|def| type_item(model, def));
@@ -528,7 +528,7 @@ fn struct_from_json(def: &TypeDef, s: &Struct) -> TokenStream {
         &def.name,
         quote! {
             #allow
-            fn from_json(value: serde_json::Value, cx: &mut crate::runtime::json::Context) -> Result<Self, crate::runtime::json::JsonError> {
+            fn from_json(value: crate::runtime::json::Node<'_>, cx: &mut crate::runtime::json::Context) -> Result<Self, crate::runtime::json::JsonError> {
                 let #mutable object = crate::runtime::json::Object::new(value, cx, #type_name)?;
                 let decoded = Self {
                     #(#take)*
@@ -560,7 +560,7 @@ fn from_json_impl(name: &RustName, body: TokenStream) -> TokenStream {
 fn from_json_only(name: &proc_macro2::Ident, body: TokenStream) -> TokenStream {
     quote! {
         impl crate::runtime::json::FromJson for #name {
-            fn from_json(value: serde_json::Value, cx: &mut crate::runtime::json::Context) -> Result<Self, crate::runtime::json::JsonError> {
+            fn from_json(value: crate::runtime::json::Node<'_>, cx: &mut crate::runtime::json::Context) -> Result<Self, crate::runtime::json::JsonError> {
                 #body
             }
         }
@@ -1054,7 +1054,7 @@ fn untagged(
         from_json_impl(
             &def.name,
             quote! {
-                fn from_json(value: serde_json::Value, cx: &mut crate::runtime::json::Context) -> Result<Self, crate::runtime::json::JsonError> {
+                fn from_json(value: crate::runtime::json::Node<'_>, cx: &mut crate::runtime::json::Context) -> Result<Self, crate::runtime::json::JsonError> {
                     crate::runtime::untagged::BestMatch::new(#type_name, value)
                         #(#attempts)*
                         .finish(cx)

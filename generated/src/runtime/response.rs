@@ -104,13 +104,10 @@ pub(crate) fn decode<T: FromJson>(
         secret_fields,
         expected: std::any::type_name::<T>(),
     };
-    let value = match serde_json::from_slice(bytes) {
-        Ok(value) => value,
-        Err(e) => return Err(failure.not_json(&e)),
-    };
-    match json::from_value(value) {
+    match json::from_slice(bytes) {
         Ok(decoded) => Ok(decoded),
-        Err(e) => Err(failure.does_not_fit(&e)),
+        Err(json::FromSliceError::Syntax(e)) => Err(failure.not_json(&e)),
+        Err(json::FromSliceError::Shape(e)) => Err(failure.does_not_fit(&e)),
     }
 }
 
@@ -391,8 +388,7 @@ mod tests {
         responses: &[(200, "ok"), (404, "not found")],
     };
 
-    use crate::runtime::json::{Context, JsonError, Object};
-    use serde_json::Value;
+    use crate::runtime::json::{Context, JsonError, Node, Object};
 
     #[derive(Debug)]
     #[allow(dead_code)]
@@ -402,7 +398,7 @@ mod tests {
     }
 
     impl FromJson for Video {
-        fn from_json(value: Value, cx: &mut Context) -> Result<Self, JsonError> {
+        fn from_json(value: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
             let mut object = Object::new(value, cx, "Video")?;
             let video = Video {
                 id: object.required("id")?,
@@ -421,7 +417,7 @@ mod tests {
     }
 
     impl FromJson for Channel {
-        fn from_json(value: Value, cx: &mut Context) -> Result<Self, JsonError> {
+        fn from_json(value: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
             let mut object = Object::new(value, cx, "Channel")?;
             let channel = Channel {
                 id: object.required("id")?,
@@ -440,7 +436,7 @@ mod tests {
     }
 
     impl FromJson for Page {
-        fn from_json(value: Value, cx: &mut Context) -> Result<Self, JsonError> {
+        fn from_json(value: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
             let mut object = Object::new(value, cx, "Page")?;
             let page = Page {
                 total: object.required("total")?,

@@ -55,7 +55,7 @@ impl super::call::ToParam for Secret {
 
 impl super::json::FromJson for Secret {
     fn from_json(
-        value: serde_json::Value,
+        value: super::json::Node<'_>,
         cx: &mut super::json::Context,
     ) -> Result<Self, super::json::JsonError> {
         <String as super::json::FromJson>::from_json(value, cx).map(Self::from)

@@ -64,7 +64,7 @@ pub struct OAuthClient {
 
 impl super::json::FromJson for OAuthClient {
     fn from_json(
-        value: serde_json::Value,
+        value: super::json::Node<'_>,
         _: &mut super::json::Context,
     ) -> Result<Self, super::json::JsonError> {
         super::json::via_serde(value)

@@ -16,7 +16,7 @@ pub struct VideoRating {
 
 impl crate::runtime::json::FromJson for VideoRating {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoRating")?;
@@ -96,7 +96,7 @@ impl<'de> serde::Deserialize<'de> for VideoRatingRating {
 
 impl crate::runtime::json::FromJson for VideoRatingRating {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -120,7 +120,7 @@ pub struct ListAccountFollowersResponse {
 
 impl crate::runtime::json::FromJson for ListAccountFollowersResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -155,7 +155,7 @@ pub struct ListAccountsResponse {
 
 impl crate::runtime::json::FromJson for ListAccountsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -235,7 +235,7 @@ impl<'de> serde::Deserialize<'de> for ListAccountRatingsRating {
 
 impl crate::runtime::json::FromJson for ListAccountRatingsRating {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -259,7 +259,7 @@ pub struct ListAccountRatingsResponse {
 
 impl crate::runtime::json::FromJson for ListAccountRatingsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(

@@ -175,7 +175,7 @@ impl<'de> serde::Deserialize<'de> for UserRegistrationState {
 
 impl crate::runtime::json::FromJson for UserRegistrationState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -217,7 +217,7 @@ pub struct UserRegistration {
 
 impl crate::runtime::json::FromJson for UserRegistration {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -262,7 +262,7 @@ pub struct UserRegistrationStateObject {
 
 impl crate::runtime::json::FromJson for UserRegistrationStateObject {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -295,7 +295,7 @@ pub struct UserRegistrationUser {
 
 impl crate::runtime::json::FromJson for UserRegistrationUser {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -420,7 +420,7 @@ pub struct TokenSession {
 
 impl crate::runtime::json::FromJson for TokenSession {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "TokenSession")?;
@@ -490,7 +490,7 @@ pub struct GetOAuthTokenResponse {
 
 impl crate::runtime::json::FromJson for GetOAuthTokenResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -528,7 +528,7 @@ pub struct ListTokenSessionsResponse {
 
 impl crate::runtime::json::FromJson for ListTokenSessionsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -593,7 +593,7 @@ pub struct RegisterUserResponse {
 
 impl crate::runtime::json::FromJson for RegisterUserResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -628,7 +628,7 @@ pub struct RegisterUserResponseState {
 
 impl crate::runtime::json::FromJson for RegisterUserResponseState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -662,7 +662,7 @@ pub struct RequestRegistrationResponse {
 
 impl crate::runtime::json::FromJson for RequestRegistrationResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -697,7 +697,7 @@ pub struct RequestRegistrationResponseState {
 
 impl crate::runtime::json::FromJson for RequestRegistrationResponseState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -785,7 +785,7 @@ impl<'de> serde::Deserialize<'de> for ListRegistrationsSort {
 
 impl crate::runtime::json::FromJson for ListRegistrationsSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -809,7 +809,7 @@ pub struct ListRegistrationsResponse {
 
 impl crate::runtime::json::FromJson for ListRegistrationsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(

@@ -127,7 +127,7 @@ impl<'de> serde::Deserialize<'de> for VideoChannelActivityAction {
 
 impl crate::runtime::json::FromJson for VideoChannelActivityAction {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -211,7 +211,7 @@ impl<'de> serde::Deserialize<'de> for VideoChannelActivityTarget {
 
 impl crate::runtime::json::FromJson for VideoChannelActivityTarget {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -234,7 +234,7 @@ pub struct ChannelActivityListResponse {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -287,7 +287,7 @@ pub struct ChannelActivityListResponseDataItem {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -331,7 +331,7 @@ pub struct ChannelActivityListResponseDataItemAction {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemAction {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -365,7 +365,7 @@ pub struct ChannelActivityListResponseDataItemTargetType {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemTargetType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -403,7 +403,7 @@ pub struct ChannelActivityListResponseDataItemChannel {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemChannel {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -446,7 +446,7 @@ pub struct ChannelActivityListResponseDataItemVideo {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemVideo {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -492,7 +492,7 @@ pub struct ChannelActivityListResponseDataItemVideoImport {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemVideoImport {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -535,7 +535,7 @@ pub struct ChannelActivityListResponseDataItemPlaylist {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemPlaylist {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -574,7 +574,7 @@ pub struct ChannelActivityListResponseDataItemChannelSync {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemChannelSync {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -614,7 +614,7 @@ pub struct ChannelActivityListResponseDataItemTargetAccount {
 impl crate::runtime::json::FromJson
 for ChannelActivityListResponseDataItemTargetAccount {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -749,7 +749,7 @@ pub struct VideoChannelSync {
 
 impl crate::runtime::json::FromJson for VideoChannelSync {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -791,7 +791,7 @@ pub struct VideoChannelSyncState {
 
 impl crate::runtime::json::FromJson for VideoChannelSyncState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -827,7 +827,7 @@ pub struct VideoChannelSyncList {
 
 impl crate::runtime::json::FromJson for VideoChannelSyncList {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -876,7 +876,7 @@ pub struct VideoChannelCollaborator {
 
 impl crate::runtime::json::FromJson for VideoChannelCollaborator {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -913,7 +913,7 @@ pub struct VideoChannelCollaboratorStateObject {
 
 impl crate::runtime::json::FromJson for VideoChannelCollaboratorStateObject {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -948,7 +948,7 @@ pub struct CreateChannelResponse {
 
 impl crate::runtime::json::FromJson for CreateChannelResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -981,7 +981,7 @@ pub struct CreateChannelResponseVideoChannel {
 
 impl crate::runtime::json::FromJson for CreateChannelResponseVideoChannel {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1013,7 +1013,7 @@ pub struct ListChannelFollowersResponse {
 
 impl crate::runtime::json::FromJson for ListChannelFollowersResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1055,7 +1055,7 @@ pub struct UpdateChannelAvatarResponse {
 
 impl crate::runtime::json::FromJson for UpdateChannelAvatarResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1096,7 +1096,7 @@ pub struct UpdateChannelBannerResponse {
 
 impl crate::runtime::json::FromJson for UpdateChannelBannerResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1130,7 +1130,7 @@ pub struct CreateChannelSyncResponse {
 
 impl crate::runtime::json::FromJson for CreateChannelSyncResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1164,7 +1164,7 @@ pub struct ListChannelCollaboratorsResponse {
 
 impl crate::runtime::json::FromJson for ListChannelCollaboratorsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1207,7 +1207,7 @@ pub struct InviteChannelCollaboratorResponse {
 
 impl crate::runtime::json::FromJson for InviteChannelCollaboratorResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(

@@ -41,7 +41,7 @@ pub struct VideoComment {
 
 impl crate::runtime::json::FromJson for VideoComment {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoComment")?;
@@ -84,7 +84,7 @@ pub struct VideoCommentThreadTree {
 
 impl crate::runtime::json::FromJson for VideoCommentThreadTree {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -136,7 +136,7 @@ pub struct VideoCommentForOwnerOrAdmin {
 
 impl crate::runtime::json::FromJson for VideoCommentForOwnerOrAdmin {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -184,7 +184,7 @@ pub struct CommentThreadResponse {
 
 impl crate::runtime::json::FromJson for CommentThreadResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -218,7 +218,7 @@ pub struct CommentThreadPostResponse {
 
 impl crate::runtime::json::FromJson for CommentThreadPostResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -297,7 +297,7 @@ impl<'de> serde::Deserialize<'de> for CommentsSort {
 
 impl crate::runtime::json::FromJson for CommentsSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -321,7 +321,7 @@ pub struct ListMyVideoCommentsResponse {
 
 impl crate::runtime::json::FromJson for ListMyVideoCommentsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -374,7 +374,7 @@ pub struct ListInstanceCommentsResponse {
 
 impl crate::runtime::json::FromJson for ListInstanceCommentsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(

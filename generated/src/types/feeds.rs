@@ -79,7 +79,7 @@ impl<'de> serde::Deserialize<'de> for GetCommentsFeedFormat {
 
 impl crate::runtime::json::FromJson for GetCommentsFeedFormat {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -168,7 +168,7 @@ impl<'de> serde::Deserialize<'de> for GetVideosFeedFormat {
 
 impl crate::runtime::json::FromJson for GetVideosFeedFormat {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -257,7 +257,7 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptionVideosFeedFormat {
 
 impl crate::runtime::json::FromJson for GetSubscriptionVideosFeedFormat {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -326,7 +326,7 @@ impl<'de> serde::Deserialize<'de> for GetPodcastFeedEnclosurePreference {
 
 impl crate::runtime::json::FromJson for GetPodcastFeedEnclosurePreference {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)

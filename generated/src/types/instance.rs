@@ -62,7 +62,7 @@ pub struct ServerConfig {
 
 impl crate::runtime::json::FromJson for ServerConfig {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "ServerConfig")?;
@@ -146,7 +146,7 @@ pub struct ServerConfigInstance {
 
 impl crate::runtime::json::FromJson for ServerConfigInstance {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -190,7 +190,7 @@ pub struct ServerConfigInstanceSupport {
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceSupport {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -227,7 +227,7 @@ pub struct ServerConfigInstanceSocial {
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceSocial {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -263,7 +263,7 @@ pub struct ServerConfigInstanceCustomizations {
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceCustomizations {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -306,7 +306,7 @@ pub struct ServerConfigInstanceLogoItem {
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceLogoItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -397,7 +397,7 @@ impl<'de> serde::Deserialize<'de> for ServerConfigInstanceLogoItemType {
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceLogoItemType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -421,7 +421,7 @@ pub struct ServerConfigSearch {
 
 impl crate::runtime::json::FromJson for ServerConfigSearch {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -455,7 +455,7 @@ pub struct ServerConfigSearchRemoteUri {
 
 impl crate::runtime::json::FromJson for ServerConfigSearchRemoteUri {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -492,7 +492,7 @@ pub struct ServerConfigSearchSearchIndex {
 
 impl crate::runtime::json::FromJson for ServerConfigSearchSearchIndex {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -530,7 +530,7 @@ pub struct ServerConfigPlugin {
 
 impl crate::runtime::json::FromJson for ServerConfigPlugin {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -569,7 +569,7 @@ pub struct ServerConfigTheme {
 
 impl crate::runtime::json::FromJson for ServerConfigTheme {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -604,7 +604,7 @@ pub struct ServerConfigThemeBuiltInItem {
 
 impl crate::runtime::json::FromJson for ServerConfigThemeBuiltInItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -683,7 +683,7 @@ impl<'de> serde::Deserialize<'de> for ServerConfigThemeBuiltInItemName {
 
 impl crate::runtime::json::FromJson for ServerConfigThemeBuiltInItemName {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -727,7 +727,7 @@ pub struct ServerConfigThemeCustomization {
 
 impl crate::runtime::json::FromJson for ServerConfigThemeCustomization {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -769,7 +769,7 @@ pub struct ServerConfigEmail {
 
 impl crate::runtime::json::FromJson for ServerConfigEmail {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -801,7 +801,7 @@ pub struct ServerConfigContactForm {
 
 impl crate::runtime::json::FromJson for ServerConfigContactForm {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -839,7 +839,7 @@ pub struct ServerConfigSignup {
 
 impl crate::runtime::json::FromJson for ServerConfigSignup {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -886,7 +886,7 @@ pub struct ServerConfigTranscoding {
 
 impl crate::runtime::json::FromJson for ServerConfigTranscoding {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -930,7 +930,7 @@ pub struct ServerConfigTranscodingHls {
 
 impl crate::runtime::json::FromJson for ServerConfigTranscodingHls {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -963,7 +963,7 @@ pub struct ServerConfigTranscodingWebVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigTranscodingWebVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -995,7 +995,7 @@ pub struct ServerConfigTranscodingRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigTranscodingRemoteRunners {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1030,7 +1030,7 @@ pub struct ServerConfigImport {
 
 impl crate::runtime::json::FromJson for ServerConfigImport {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1066,7 +1066,7 @@ pub struct ServerConfigImportVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigImportVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1099,7 +1099,7 @@ pub struct ServerConfigImportVideosHttp {
 
 impl crate::runtime::json::FromJson for ServerConfigImportVideosHttp {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1131,7 +1131,7 @@ pub struct ServerConfigImportVideosTorrent {
 
 impl crate::runtime::json::FromJson for ServerConfigImportVideosTorrent {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1163,7 +1163,7 @@ pub struct ServerConfigImportVideoChannelSynchronization {
 
 impl crate::runtime::json::FromJson for ServerConfigImportVideoChannelSynchronization {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1195,7 +1195,7 @@ pub struct ServerConfigImportUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigImportUsers {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1227,7 +1227,7 @@ pub struct ServerConfigExport {
 
 impl crate::runtime::json::FromJson for ServerConfigExport {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1264,7 +1264,7 @@ pub struct ServerConfigExportUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigExportUsers {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1298,7 +1298,7 @@ pub struct ServerConfigAutoBlacklist {
 
 impl crate::runtime::json::FromJson for ServerConfigAutoBlacklist {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1331,7 +1331,7 @@ pub struct ServerConfigAutoBlacklistVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigAutoBlacklistVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1363,7 +1363,7 @@ pub struct ServerConfigAutoBlacklistVideosOfUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigAutoBlacklistVideosOfUsers {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1397,7 +1397,7 @@ pub struct ServerConfigBlocklist {
 
 impl crate::runtime::json::FromJson for ServerConfigBlocklist {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1430,7 +1430,7 @@ pub struct ServerConfigBlocklistPublicLog {
 
 impl crate::runtime::json::FromJson for ServerConfigBlocklistPublicLog {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1462,7 +1462,7 @@ pub struct ServerConfigAvatar {
 
 impl crate::runtime::json::FromJson for ServerConfigAvatar {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1495,7 +1495,7 @@ pub struct ServerConfigAvatarFile {
 
 impl crate::runtime::json::FromJson for ServerConfigAvatarFile {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1528,7 +1528,7 @@ pub struct ServerConfigAvatarFileSize {
 
 impl crate::runtime::json::FromJson for ServerConfigAvatarFileSize {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1561,7 +1561,7 @@ pub struct ServerConfigVideo {
 
 impl crate::runtime::json::FromJson for ServerConfigVideo {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1595,7 +1595,7 @@ pub struct ServerConfigVideoImage {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoImage {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1628,7 +1628,7 @@ pub struct ServerConfigVideoImageSize {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoImageSize {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1660,7 +1660,7 @@ pub struct ServerConfigVideoFile {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoFile {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1692,7 +1692,7 @@ pub struct ServerConfigVideoCaption {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoCaption {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1725,7 +1725,7 @@ pub struct ServerConfigVideoCaptionFile {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoCaptionFile {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1758,7 +1758,7 @@ pub struct ServerConfigVideoCaptionFileSize {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoCaptionFileSize {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1798,7 +1798,7 @@ pub struct ServerConfigUser {
 
 impl crate::runtime::json::FromJson for ServerConfigUser {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1831,7 +1831,7 @@ pub struct ServerConfigTrending {
 
 impl crate::runtime::json::FromJson for ServerConfigTrending {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1865,7 +1865,7 @@ pub struct ServerConfigTrendingVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigTrendingVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1899,7 +1899,7 @@ pub struct ServerConfigTrendingVideosAlgorithms {
 
 impl crate::runtime::json::FromJson for ServerConfigTrendingVideosAlgorithms {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1932,7 +1932,7 @@ pub struct ServerConfigTracker {
 
 impl crate::runtime::json::FromJson for ServerConfigTracker {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1964,7 +1964,7 @@ pub struct ServerConfigFollowings {
 
 impl crate::runtime::json::FromJson for ServerConfigFollowings {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1997,7 +1997,7 @@ pub struct ServerConfigFollowingsInstance {
 
 impl crate::runtime::json::FromJson for ServerConfigFollowingsInstance {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2031,7 +2031,7 @@ pub struct ServerConfigFollowingsInstanceAutoFollowIndex {
 
 impl crate::runtime::json::FromJson for ServerConfigFollowingsInstanceAutoFollowIndex {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2063,7 +2063,7 @@ pub struct ServerConfigFederation {
 
 impl crate::runtime::json::FromJson for ServerConfigFederation {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2095,7 +2095,7 @@ pub struct ServerConfigHomepage {
 
 impl crate::runtime::json::FromJson for ServerConfigHomepage {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2127,7 +2127,7 @@ pub struct ServerConfigOpenTelemetry {
 
 impl crate::runtime::json::FromJson for ServerConfigOpenTelemetry {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2162,7 +2162,7 @@ pub struct ServerConfigOpenTelemetryMetrics {
 
 impl crate::runtime::json::FromJson for ServerConfigOpenTelemetryMetrics {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2195,7 +2195,7 @@ pub struct ServerConfigViews {
 
 impl crate::runtime::json::FromJson for ServerConfigViews {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2232,7 +2232,7 @@ pub struct ServerConfigViewsVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigViewsVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2268,7 +2268,7 @@ pub struct ServerConfigViewsVideosRemote {
 
 impl crate::runtime::json::FromJson for ServerConfigViewsVideosRemote {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2302,7 +2302,7 @@ pub struct ServerConfigViewsVideosLocal {
 
 impl crate::runtime::json::FromJson for ServerConfigViewsVideosLocal {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2335,7 +2335,7 @@ pub struct ServerConfigViewsVideosWatchingInterval {
 
 impl crate::runtime::json::FromJson for ServerConfigViewsVideosWatchingInterval {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2377,7 +2377,7 @@ pub struct ServerConfigClient {
 
 impl crate::runtime::json::FromJson for ServerConfigClient {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2416,7 +2416,7 @@ pub struct ServerConfigClientVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigClientVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2453,7 +2453,7 @@ pub struct ServerConfigClientVideosResumableUpload {
 
 impl crate::runtime::json::FromJson for ServerConfigClientVideosResumableUpload {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2486,7 +2486,7 @@ pub struct ServerConfigClientVideosMiniature {
 
 impl crate::runtime::json::FromJson for ServerConfigClientVideosMiniature {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2520,7 +2520,7 @@ pub struct ServerConfigClientHeader {
 
 impl crate::runtime::json::FromJson for ServerConfigClientHeader {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2556,7 +2556,7 @@ pub struct ServerConfigClientBrowseVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigClientBrowseVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2589,7 +2589,7 @@ pub struct ServerConfigClientMenu {
 
 impl crate::runtime::json::FromJson for ServerConfigClientMenu {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2622,7 +2622,7 @@ pub struct ServerConfigClientMenuLogin {
 
 impl crate::runtime::json::FromJson for ServerConfigClientMenuLogin {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2656,7 +2656,7 @@ pub struct ServerConfigClientOpenInApp {
 
 impl crate::runtime::json::FromJson for ServerConfigClientOpenInApp {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2689,7 +2689,7 @@ pub struct ServerConfigClientOpenInAppAndroid {
 
 impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppAndroid {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2725,7 +2725,7 @@ pub struct ServerConfigClientOpenInAppAndroidIntent {
 
 impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppAndroidIntent {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2764,7 +2764,7 @@ pub struct ServerConfigClientOpenInAppIos {
 
 impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppIos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2799,7 +2799,7 @@ pub struct ServerConfigBanner {
 
 impl crate::runtime::json::FromJson for ServerConfigBanner {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2832,7 +2832,7 @@ pub struct ServerConfigBannerFile {
 
 impl crate::runtime::json::FromJson for ServerConfigBannerFile {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2865,7 +2865,7 @@ pub struct ServerConfigBannerFileSize {
 
 impl crate::runtime::json::FromJson for ServerConfigBannerFileSize {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2900,7 +2900,7 @@ pub struct ServerConfigBroadcastMessage {
 
 impl crate::runtime::json::FromJson for ServerConfigBroadcastMessage {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2986,7 +2986,7 @@ impl<'de> serde::Deserialize<'de> for ServerConfigBroadcastMessageLevel {
 
 impl crate::runtime::json::FromJson for ServerConfigBroadcastMessageLevel {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -3012,7 +3012,7 @@ pub struct ServerConfigDefaults {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaults {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3052,7 +3052,7 @@ pub struct ServerConfigDefaultsPublish {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsPublish {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3088,7 +3088,7 @@ pub struct ServerConfigDefaultsP2p {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsP2p {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3121,7 +3121,7 @@ pub struct ServerConfigDefaultsP2pWebapp {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsP2pWebapp {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3153,7 +3153,7 @@ pub struct ServerConfigDefaultsP2pEmbed {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsP2pEmbed {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3188,7 +3188,7 @@ pub struct ServerConfigDefaultsPlayer {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsPlayer {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3223,7 +3223,7 @@ pub struct ServerConfigDefaultsLive {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsLive {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3256,7 +3256,7 @@ pub struct ServerConfigFieldsConstraints {
 
 impl crate::runtime::json::FromJson for ServerConfigFieldsConstraints {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3289,7 +3289,7 @@ pub struct ServerConfigFieldsConstraintsUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigFieldsConstraintsUsers {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3325,7 +3325,7 @@ pub struct ServerConfigFieldsConstraintsUsersPassword {
 
 impl crate::runtime::json::FromJson for ServerConfigFieldsConstraintsUsersPassword {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3368,7 +3368,7 @@ pub struct ServerConfigLive {
 
 impl crate::runtime::json::FromJson for ServerConfigLive {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3408,7 +3408,7 @@ pub struct ServerConfigLiveLatencySetting {
 
 impl crate::runtime::json::FromJson for ServerConfigLiveLatencySetting {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3445,7 +3445,7 @@ pub struct ServerConfigLiveTranscoding {
 
 impl crate::runtime::json::FromJson for ServerConfigLiveTranscoding {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3481,7 +3481,7 @@ pub struct ServerConfigLiveTranscodingRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigLiveTranscodingRemoteRunners {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3513,7 +3513,7 @@ pub struct ServerConfigLiveRtmp {
 
 impl crate::runtime::json::FromJson for ServerConfigLiveRtmp {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3548,7 +3548,7 @@ pub struct ServerConfigLiveDvr {
 
 impl crate::runtime::json::FromJson for ServerConfigLiveDvr {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3581,7 +3581,7 @@ pub struct ServerConfigLogo {
 
 impl crate::runtime::json::FromJson for ServerConfigLogo {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3616,7 +3616,7 @@ pub struct ServerConfigLogoFile {
 
 impl crate::runtime::json::FromJson for ServerConfigLogoFile {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3650,7 +3650,7 @@ pub struct ServerConfigLogoFileSize {
 
 impl crate::runtime::json::FromJson for ServerConfigLogoFileSize {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3683,7 +3683,7 @@ pub struct ServerConfigNsfwFlagsSettings {
 
 impl crate::runtime::json::FromJson for ServerConfigNsfwFlagsSettings {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3718,7 +3718,7 @@ pub struct ServerConfigStoryboards {
 
 impl crate::runtime::json::FromJson for ServerConfigStoryboards {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3752,7 +3752,7 @@ pub struct ServerConfigStoryboardsRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigStoryboardsRemoteRunners {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3785,7 +3785,7 @@ pub struct ServerConfigVideoChannels {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoChannels {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3817,7 +3817,7 @@ pub struct ServerConfigVideoFileReplacement {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoFileReplacement {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3849,7 +3849,7 @@ pub struct ServerConfigVideoFileReplacementUpdate {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoFileReplacementUpdate {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3883,7 +3883,7 @@ pub struct ServerConfigVideoStudio {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoStudio {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3916,7 +3916,7 @@ pub struct ServerConfigVideoStudioRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoStudioRemoteRunners {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3950,7 +3950,7 @@ pub struct ServerConfigVideoTranscription {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoTranscription {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3983,7 +3983,7 @@ pub struct ServerConfigVideoTranscriptionRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoTranscriptionRemoteRunners {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4015,7 +4015,7 @@ pub struct ServerConfigWebadmin {
 
 impl crate::runtime::json::FromJson for ServerConfigWebadmin {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4047,7 +4047,7 @@ pub struct ServerConfigWebadminConfiguration {
 
 impl crate::runtime::json::FromJson for ServerConfigWebadminConfiguration {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4079,7 +4079,7 @@ pub struct ServerConfigWebadminConfigurationEdition {
 
 impl crate::runtime::json::FromJson for ServerConfigWebadminConfigurationEdition {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4112,7 +4112,7 @@ pub struct ServerConfigWebrtc {
 
 impl crate::runtime::json::FromJson for ServerConfigWebrtc {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4228,7 +4228,7 @@ impl<'de> serde::Deserialize<'de> for SendClientLogLevel {
 
 impl crate::runtime::json::FromJson for SendClientLogLevel {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -4330,7 +4330,7 @@ pub struct ServerStats {
 
 impl crate::runtime::json::FromJson for ServerStats {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "ServerStats")?;
@@ -4462,7 +4462,7 @@ pub struct ServerStatsVideosRedundancyItem {
 
 impl crate::runtime::json::FromJson for ServerStatsVideosRedundancyItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4498,7 +4498,7 @@ pub struct ServerConfigAbout {
 
 impl crate::runtime::json::FromJson for ServerConfigAbout {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4545,7 +4545,7 @@ pub struct ServerConfigAboutInstance {
 
 impl crate::runtime::json::FromJson for ServerConfigAboutInstance {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4649,7 +4649,7 @@ pub struct ServerConfigCustom {
 
 impl crate::runtime::json::FromJson for ServerConfigCustom {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4754,7 +4754,7 @@ pub struct ServerConfigCustomInstance {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomInstance {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4807,7 +4807,7 @@ pub struct ServerConfigCustomInstanceSupport {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomInstanceSupport {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4847,7 +4847,7 @@ pub struct ServerConfigCustomInstanceSocial {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomInstanceSocial {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4885,7 +4885,7 @@ pub struct ServerConfigCustomInstanceCustomizations {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomInstanceCustomizations {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4921,7 +4921,7 @@ pub struct ServerConfigCustomTheme {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTheme {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5031,7 +5031,7 @@ pub struct ServerConfigCustomThemeCustomization {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomThemeCustomization {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5075,7 +5075,7 @@ pub struct ServerConfigCustomServices {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomServices {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5108,7 +5108,7 @@ pub struct ServerConfigCustomServicesTwitter {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomServicesTwitter {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5143,7 +5143,7 @@ pub struct ServerConfigCustomCache {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomCache {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5177,7 +5177,7 @@ pub struct ServerConfigCustomCachePreviews {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomCachePreviews {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5210,7 +5210,7 @@ pub struct ServerConfigCustomCacheCaptions {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomCacheCaptions {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5252,7 +5252,7 @@ pub struct ServerConfigCustomSignup {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSignup {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5290,7 +5290,7 @@ pub struct ServerConfigCustomAdmin {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAdmin {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5323,7 +5323,7 @@ pub struct ServerConfigCustomContactForm {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomContactForm {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5365,7 +5365,7 @@ pub struct ServerConfigCustomUser {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomUser {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5401,7 +5401,7 @@ pub struct ServerConfigCustomUserHistory {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomUserHistory {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5434,7 +5434,7 @@ pub struct ServerConfigCustomUserHistoryVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomUserHistoryVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5501,7 +5501,7 @@ pub struct ServerConfigCustomTranscoding {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscoding {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5549,7 +5549,7 @@ pub struct ServerConfigCustomTranscodingOriginalFile {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingOriginalFile {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5624,7 +5624,7 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingProfile {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingProfile {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -5664,7 +5664,7 @@ pub struct ServerConfigCustomTranscodingResolutions {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingResolutions {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5708,7 +5708,7 @@ pub struct ServerConfigCustomTranscodingHls {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingHls {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5742,7 +5742,7 @@ pub struct ServerConfigCustomTranscodingFps {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingFps {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5775,7 +5775,7 @@ pub struct ServerConfigCustomTranscodingRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingRemoteRunners {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5808,7 +5808,7 @@ pub struct ServerConfigCustomTranscodingWebVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingWebVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5848,7 +5848,7 @@ pub struct ServerConfigCustomImport {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImport {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5888,7 +5888,7 @@ pub struct ServerConfigCustomImportVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5923,7 +5923,7 @@ pub struct ServerConfigCustomImportVideosHttp {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosHttp {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5956,7 +5956,7 @@ pub struct ServerConfigCustomImportVideosTorrent {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosTorrent {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -5989,7 +5989,7 @@ pub struct ServerConfigCustomImportUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportUsers {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6026,7 +6026,7 @@ pub struct ServerConfigCustomImportVideoChannelSynchronization {
 impl crate::runtime::json::FromJson
 for ServerConfigCustomImportVideoChannelSynchronization {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6061,7 +6061,7 @@ pub struct ServerConfigCustomAutoBlacklist {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklist {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6095,7 +6095,7 @@ pub struct ServerConfigCustomAutoBlacklistVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6128,7 +6128,7 @@ pub struct ServerConfigCustomAutoBlacklistVideosOfUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideosOfUsers {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6162,7 +6162,7 @@ pub struct ServerConfigCustomBlocklist {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomBlocklist {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6195,7 +6195,7 @@ pub struct ServerConfigCustomBlocklistPublicLog {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomBlocklistPublicLog {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6230,7 +6230,7 @@ pub struct ServerConfigCustomFollowers {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowers {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6267,7 +6267,7 @@ pub struct ServerConfigCustomFollowersInstance {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowersInstance {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6301,7 +6301,7 @@ pub struct ServerConfigCustomFollowersChannels {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowersChannels {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6338,7 +6338,7 @@ pub struct ServerConfigCustomDefaults {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaults {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6380,7 +6380,7 @@ pub struct ServerConfigCustomDefaultsPublish {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsPublish {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6418,7 +6418,7 @@ pub struct ServerConfigCustomDefaultsP2p {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2p {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6452,7 +6452,7 @@ pub struct ServerConfigCustomDefaultsP2pWebapp {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2pWebapp {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6485,7 +6485,7 @@ pub struct ServerConfigCustomDefaultsP2pEmbed {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2pEmbed {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6521,7 +6521,7 @@ pub struct ServerConfigCustomDefaultsPlayer {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsPlayer {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6561,7 +6561,7 @@ pub struct ServerConfigCustomBroadcastMessage {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomBroadcastMessage {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6647,7 +6647,7 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomBroadcastMessageLevel {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomBroadcastMessageLevel {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -6677,7 +6677,7 @@ pub struct ServerConfigCustomClient {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClient {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6714,7 +6714,7 @@ pub struct ServerConfigCustomClientHeader {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientHeader {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6747,7 +6747,7 @@ pub struct ServerConfigCustomClientVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6781,7 +6781,7 @@ pub struct ServerConfigCustomClientVideosMiniature {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientVideosMiniature {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6817,7 +6817,7 @@ pub struct ServerConfigCustomClientBrowseVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientBrowseVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6851,7 +6851,7 @@ pub struct ServerConfigCustomClientMenu {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientMenu {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6885,7 +6885,7 @@ pub struct ServerConfigCustomClientMenuLogin {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientMenuLogin {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6921,7 +6921,7 @@ pub struct ServerConfigCustomEmail {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomEmail {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6955,7 +6955,7 @@ pub struct ServerConfigCustomEmailBody {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomEmailBody {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -6988,7 +6988,7 @@ pub struct ServerConfigCustomEmailSubject {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomEmailSubject {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7021,7 +7021,7 @@ pub struct ServerConfigCustomExport {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomExport {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7059,7 +7059,7 @@ pub struct ServerConfigCustomExportUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomExportUsers {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7094,7 +7094,7 @@ pub struct ServerConfigCustomFollowings {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowings {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7130,7 +7130,7 @@ pub struct ServerConfigCustomFollowingsInstance {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowingsInstance {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7165,7 +7165,7 @@ pub struct ServerConfigCustomFollowingsInstanceAutoFollowBack {
 impl crate::runtime::json::FromJson
 for ServerConfigCustomFollowingsInstanceAutoFollowBack {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7203,7 +7203,7 @@ pub struct ServerConfigCustomFollowingsInstanceAutoFollowIndex {
 impl crate::runtime::json::FromJson
 for ServerConfigCustomFollowingsInstanceAutoFollowIndex {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7251,7 +7251,7 @@ pub struct ServerConfigCustomLive {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLive {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7290,7 +7290,7 @@ pub struct ServerConfigCustomLiveLatencySetting {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveLatencySetting {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7336,7 +7336,7 @@ pub struct ServerConfigCustomLiveTranscoding {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscoding {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7376,7 +7376,7 @@ pub struct ServerConfigCustomLiveTranscodingRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingRemoteRunners {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7426,7 +7426,7 @@ pub struct ServerConfigCustomLiveTranscodingResolutions {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingResolutions {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7467,7 +7467,7 @@ pub struct ServerConfigCustomLiveTranscodingFps {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingFps {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7503,7 +7503,7 @@ pub struct ServerConfigCustomSearch {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSearch {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7539,7 +7539,7 @@ pub struct ServerConfigCustomSearchRemoteUri {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSearchRemoteUri {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7580,7 +7580,7 @@ pub struct ServerConfigCustomSearchSearchIndex {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSearchSearchIndex {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7619,7 +7619,7 @@ pub struct ServerConfigCustomStoryboards {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomStoryboards {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7653,7 +7653,7 @@ pub struct ServerConfigCustomStoryboardsRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomStoryboardsRemoteRunners {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7686,7 +7686,7 @@ pub struct ServerConfigCustomTrending {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTrending {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7719,7 +7719,7 @@ pub struct ServerConfigCustomTrendingVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideos {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7754,7 +7754,7 @@ pub struct ServerConfigCustomTrendingVideosAlgorithms {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideosAlgorithms {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7789,7 +7789,7 @@ pub struct ServerConfigCustomVideoChannels {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoChannels {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7823,7 +7823,7 @@ pub struct ServerConfigCustomVideoComments {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoComments {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7856,7 +7856,7 @@ pub struct ServerConfigCustomVideoFile {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoFile {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7889,7 +7889,7 @@ pub struct ServerConfigCustomVideoFileUpdate {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoFileUpdate {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7925,7 +7925,7 @@ pub struct ServerConfigCustomVideoStudio {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudio {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7959,7 +7959,7 @@ pub struct ServerConfigCustomVideoStudioRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudioRemoteRunners {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -7995,7 +7995,7 @@ pub struct ServerConfigCustomVideoTranscription {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoTranscription {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -8030,7 +8030,7 @@ pub struct ServerConfigCustomVideoTranscriptionRemoteRunners {
 impl crate::runtime::json::FromJson
 for ServerConfigCustomVideoTranscriptionRemoteRunners {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -8063,7 +8063,7 @@ pub struct CustomHomepage {
 
 impl crate::runtime::json::FromJson for CustomHomepage {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "CustomHomepage")?;
@@ -8254,7 +8254,7 @@ impl<'de> serde::Deserialize<'de> for JobType {
 
 impl crate::runtime::json::FromJson for JobType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -8296,7 +8296,7 @@ pub struct Job {
 
 impl crate::runtime::json::FromJson for Job {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "Job")?;
@@ -8410,7 +8410,7 @@ impl<'de> serde::Deserialize<'de> for JobState {
 
 impl crate::runtime::json::FromJson for JobState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -8437,7 +8437,7 @@ pub enum JobId {
 
 impl crate::runtime::json::FromJson for JobId {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         crate::runtime::untagged::BestMatch::new("JobId", value)
@@ -8490,7 +8490,7 @@ pub struct JobParent {
 
 impl crate::runtime::json::FromJson for JobParent {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "JobParent")?;
@@ -8543,7 +8543,7 @@ pub struct Plugin {
 
 impl crate::runtime::json::FromJson for Plugin {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "Plugin")?;
@@ -8629,7 +8629,7 @@ impl<'de> serde::Deserialize<'de> for PluginType {
 
 impl crate::runtime::json::FromJson for PluginType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -8653,7 +8653,7 @@ pub struct PluginResponse {
 
 impl crate::runtime::json::FromJson for PluginResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "PluginResponse")?;
@@ -8763,7 +8763,7 @@ impl<'de> serde::Deserialize<'de> for PlaybackMetricCreatePlayerMode {
 
 impl crate::runtime::json::FromJson for PlaybackMetricCreatePlayerMode {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -8875,7 +8875,7 @@ impl<'de> serde::Deserialize<'de> for PlayerTheme {
 
 impl crate::runtime::json::FromJson for PlayerTheme {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -8903,7 +8903,7 @@ pub struct RegisteredPlugin {
 
 impl crate::runtime::json::FromJson for RegisteredPlugin {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -8947,7 +8947,7 @@ pub struct RegisteredTheme {
 
 impl crate::runtime::json::FromJson for RegisteredTheme {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -8986,7 +8986,7 @@ pub struct ClientScriptJSON {
 
 impl crate::runtime::json::FromJson for ClientScriptJSON {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -9024,7 +9024,7 @@ pub struct RegisteredExternalAuthConfig {
 
 impl crate::runtime::json::FromJson for RegisteredExternalAuthConfig {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -9065,7 +9065,7 @@ pub struct RegisteredIdAndPassAuthConfig {
 
 impl crate::runtime::json::FromJson for RegisteredIdAndPassAuthConfig {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -9156,7 +9156,7 @@ impl<'de> serde::Deserialize<'de> for LogoTypeParam {
 
 impl crate::runtime::json::FromJson for LogoTypeParam {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -9225,7 +9225,7 @@ impl<'de> serde::Deserialize<'de> for FollowStateParam {
 
 impl crate::runtime::json::FromJson for FollowStateParam {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -9306,7 +9306,7 @@ impl<'de> serde::Deserialize<'de> for ActorType {
 
 impl crate::runtime::json::FromJson for ActorType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -9423,7 +9423,7 @@ impl<'de> serde::Deserialize<'de> for ListJobsState {
 
 impl crate::runtime::json::FromJson for ListJobsState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -9448,7 +9448,7 @@ pub struct ListJobsResponse {
 
 impl crate::runtime::json::FromJson for ListJobsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -9483,7 +9483,7 @@ pub struct ListServerFollowersResponse {
 
 impl crate::runtime::json::FromJson for ListServerFollowersResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -9518,7 +9518,7 @@ pub struct ListServerFollowingResponse {
 
 impl crate::runtime::json::FromJson for ListServerFollowingResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -9612,7 +9612,7 @@ pub struct GetDebugResponse {
 
 impl crate::runtime::json::FromJson for GetDebugResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -9745,7 +9745,7 @@ impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyCommandCommand {
 
 impl crate::runtime::json::FromJson for RunDebugCommandBodyCommandCommand {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -9831,7 +9831,7 @@ impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyCommandEmailCommand {
 
 impl crate::runtime::json::FromJson for RunDebugCommandBodyCommandEmailCommand {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -9908,7 +9908,7 @@ impl<'de> serde::Deserialize<'de> for GetInstanceLogsLevel {
 
 impl crate::runtime::json::FromJson for GetInstanceLogsLevel {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)

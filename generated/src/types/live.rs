@@ -64,7 +64,7 @@ impl<'de> serde::Deserialize<'de> for LiveVideoLatencyMode {
 
 impl crate::runtime::json::FromJson for LiveVideoLatencyMode {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -86,7 +86,7 @@ pub struct LiveVideoReplaySettings {
 
 impl crate::runtime::json::FromJson for LiveVideoReplaySettings {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -154,7 +154,7 @@ pub struct LiveVideoResponse {
 
 impl crate::runtime::json::FromJson for LiveVideoResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -218,7 +218,7 @@ pub struct LiveVideoSessionResponse {
 
 impl crate::runtime::json::FromJson for LiveVideoSessionResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -340,7 +340,7 @@ impl<'de> serde::Deserialize<'de> for LiveVideoSessionResponseError {
 
 impl crate::runtime::json::FromJson for LiveVideoSessionResponseError {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -364,7 +364,7 @@ pub struct LiveVideoSessionResponseReplayVideo {
 
 impl crate::runtime::json::FromJson for LiveVideoSessionResponseReplayVideo {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -398,7 +398,7 @@ pub struct LiveVideoSessionResponseReplaySettings {
 
 impl crate::runtime::json::FromJson for LiveVideoSessionResponseReplaySettings {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -527,7 +527,7 @@ pub struct ListLiveSessionsResponse {
 
 impl crate::runtime::json::FromJson for ListLiveSessionsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(

@@ -9,8 +9,8 @@
 //! and unknown properties are ignored.
 //!
 //! Every type is `Serialize`; the types a response can hold are also `Deserialize`,
-//! from any self-describing format (JSON, YAML, ...: they are read through a
-//! `serde_json::Value`, which keeps the crate's build small).
+//! from any self-describing format (JSON, YAML, ...), through an intermediate tree
+//! of the value: that keeps the crate's build small.
 //!
 //! The types only one group of operations uses are compiled with that group's Cargo
 //! feature; those several groups use, with any of them.

@@ -15,7 +15,7 @@ pub struct BlockStatus {
 
 impl crate::runtime::json::FromJson for BlockStatus {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "BlockStatus")?;
@@ -49,7 +49,7 @@ pub struct BlockStatusAccountsValue {
 
 impl crate::runtime::json::FromJson for BlockStatusAccountsValue {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -89,7 +89,7 @@ pub struct BlockStatusHostsValue {
 
 impl crate::runtime::json::FromJson for BlockStatusHostsValue {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -127,7 +127,7 @@ pub struct AbuseStateConstant {
 
 impl crate::runtime::json::FromJson for AbuseStateConstant {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -237,7 +237,7 @@ impl<'de> serde::Deserialize<'de> for AbusePredefinedReasonsItem {
 
 impl crate::runtime::json::FromJson for AbusePredefinedReasonsItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -264,7 +264,7 @@ pub struct AccountBlock {
 
 impl crate::runtime::json::FromJson for AccountBlock {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "AccountBlock")?;
@@ -300,7 +300,7 @@ pub struct ServerBlock {
 
 impl crate::runtime::json::FromJson for ServerBlock {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "ServerBlock")?;
@@ -332,7 +332,7 @@ pub struct ServerBlockBlockedServer {
 
 impl crate::runtime::json::FromJson for ServerBlockBlockedServer {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -383,7 +383,7 @@ pub struct BlocklistSubscription {
 
 impl crate::runtime::json::FromJson for BlocklistSubscription {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -428,7 +428,7 @@ pub struct BlocklistSubscriptionSummary {
 
 impl crate::runtime::json::FromJson for BlocklistSubscriptionSummary {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -465,7 +465,7 @@ pub struct AutoMuteList {
 
 impl crate::runtime::json::FromJson for AutoMuteList {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "AutoMuteList")?;
@@ -500,7 +500,7 @@ pub struct AutoMuteListActionsItem {
 
 impl crate::runtime::json::FromJson for AutoMuteListActionsItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -581,7 +581,7 @@ impl<'de> serde::Deserialize<'de> for AutoMuteListActionsItemType {
 
 impl crate::runtime::json::FromJson for AutoMuteListActionsItemType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -604,7 +604,7 @@ pub struct CommentAutoTagPolicies {
 
 impl crate::runtime::json::FromJson for CommentAutoTagPolicies {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -639,7 +639,7 @@ pub struct VideoAutoTagPolicies {
 
 impl crate::runtime::json::FromJson for VideoAutoTagPolicies {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -672,7 +672,7 @@ pub struct AutomaticTagAvailable {
 
 impl crate::runtime::json::FromJson for AutomaticTagAvailable {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -706,7 +706,7 @@ pub struct AutomaticTagAvailableAvailableItem {
 
 impl crate::runtime::json::FromJson for AutomaticTagAvailableAvailableItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -786,7 +786,7 @@ impl<'de> serde::Deserialize<'de> for AutomaticTagAvailableAvailableItemType {
 
 impl crate::runtime::json::FromJson for AutomaticTagAvailableAvailableItemType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -836,7 +836,7 @@ pub struct Abuse {
 
 impl crate::runtime::json::FromJson for Abuse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "Abuse")?;
@@ -905,7 +905,7 @@ pub struct AbuseVideo {
 impl crate::runtime::json::FromJson for AbuseVideo {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "AbuseVideo")?;
@@ -951,7 +951,7 @@ pub struct AbuseComment {
 
 impl crate::runtime::json::FromJson for AbuseComment {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "AbuseComment")?;
@@ -985,7 +985,7 @@ pub struct AbuseCommentVideo {
 
 impl crate::runtime::json::FromJson for AbuseCommentVideo {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1026,7 +1026,7 @@ pub struct AbuseMessage {
 
 impl crate::runtime::json::FromJson for AbuseMessage {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "AbuseMessage")?;
@@ -1071,7 +1071,7 @@ pub struct VideoBlacklist {
 
 impl crate::runtime::json::FromJson for VideoBlacklist {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoBlacklist")?;
@@ -1209,7 +1209,7 @@ impl<'de> serde::Deserialize<'de> for PredefinedAbuseReasonsItem {
 
 impl crate::runtime::json::FromJson for PredefinedAbuseReasonsItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -1241,7 +1241,7 @@ pub struct WatchedWordsLists {
 
 impl crate::runtime::json::FromJson for WatchedWordsLists {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1299,7 +1299,7 @@ pub struct WatchedWordsSubscription {
 
 impl crate::runtime::json::FromJson for WatchedWordsSubscription {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1341,7 +1341,7 @@ pub struct WatchedWordsSubscriptionState {
 
 impl crate::runtime::json::FromJson for WatchedWordsSubscriptionState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1428,7 +1428,7 @@ impl<'de> serde::Deserialize<'de> for WatchedWordsSubscriptionStateId {
 
 impl crate::runtime::json::FromJson for WatchedWordsSubscriptionStateId {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -1500,7 +1500,7 @@ impl<'de> serde::Deserialize<'de> for AbusesSort {
 
 impl crate::runtime::json::FromJson for AbusesSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -1593,7 +1593,7 @@ impl<'de> serde::Deserialize<'de> for BlacklistsSort {
 
 impl crate::runtime::json::FromJson for BlacklistsSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -1617,7 +1617,7 @@ pub struct ListMyAbusesResponse {
 
 impl crate::runtime::json::FromJson for ListMyAbusesResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1697,7 +1697,7 @@ impl<'de> serde::Deserialize<'de> for ListAbusesVideoIs {
 
 impl crate::runtime::json::FromJson for ListAbusesVideoIs {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -1770,7 +1770,7 @@ impl<'de> serde::Deserialize<'de> for ListAbusesFilter {
 
 impl crate::runtime::json::FromJson for ListAbusesFilter {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -1794,7 +1794,7 @@ pub struct ListAbusesResponse {
 
 impl crate::runtime::json::FromJson for ListAbusesResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1894,7 +1894,7 @@ pub struct ReportAbuseResponse {
 
 impl crate::runtime::json::FromJson for ReportAbuseResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1927,7 +1927,7 @@ pub struct ReportAbuseResponseAbuse {
 
 impl crate::runtime::json::FromJson for ReportAbuseResponseAbuse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1972,7 +1972,7 @@ pub struct ListAbuseMessagesResponse {
 
 impl crate::runtime::json::FromJson for ListAbuseMessagesResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2069,7 +2069,7 @@ impl<'de> serde::Deserialize<'de> for ListVideoBlocksType {
 
 impl crate::runtime::json::FromJson for ListVideoBlocksType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -2092,7 +2092,7 @@ pub struct ListVideoBlocksResponse {
 
 impl crate::runtime::json::FromJson for ListVideoBlocksResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2127,7 +2127,7 @@ pub struct ListMyBlockedAccountsResponse {
 
 impl crate::runtime::json::FromJson for ListMyBlockedAccountsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2181,7 +2181,7 @@ pub struct ListMyBlockedServersResponse {
 
 impl crate::runtime::json::FromJson for ListMyBlockedServersResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2232,7 +2232,7 @@ pub struct ListServerBlockedAccountsResponse {
 
 impl crate::runtime::json::FromJson for ListServerBlockedAccountsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2286,7 +2286,7 @@ pub struct ListServerBlockedServersResponse {
 
 impl crate::runtime::json::FromJson for ListServerBlockedServersResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2337,7 +2337,7 @@ pub struct ListServerBlocklistSubscriptionsResponse {
 
 impl crate::runtime::json::FromJson for ListServerBlocklistSubscriptionsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2403,7 +2403,7 @@ pub struct ListAccountWatchedWordListsResponse {
 
 impl crate::runtime::json::FromJson for ListAccountWatchedWordListsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2448,7 +2448,7 @@ pub struct CreateAccountWatchedWordListResponse {
 
 impl crate::runtime::json::FromJson for CreateAccountWatchedWordListResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2482,7 +2482,7 @@ pub struct CreateAccountWatchedWordListResponseWatchedWordsList {
 impl crate::runtime::json::FromJson
 for CreateAccountWatchedWordListResponseWatchedWordsList {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2525,7 +2525,7 @@ pub struct ListServerWatchedWordListsResponse {
 
 impl crate::runtime::json::FromJson for ListServerWatchedWordListsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2570,7 +2570,7 @@ pub struct CreateServerWatchedWordListResponse {
 
 impl crate::runtime::json::FromJson for CreateServerWatchedWordListResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2604,7 +2604,7 @@ pub struct CreateServerWatchedWordListResponseWatchedWordsList {
 impl crate::runtime::json::FromJson
 for CreateServerWatchedWordListResponseWatchedWordsList {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2647,7 +2647,7 @@ pub struct ListAccountWatchedWordSubscriptionsResponse {
 
 impl crate::runtime::json::FromJson for ListAccountWatchedWordSubscriptionsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2696,7 +2696,7 @@ pub struct ListServerWatchedWordSubscriptionsResponse {
 
 impl crate::runtime::json::FromJson for ListServerWatchedWordSubscriptionsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(

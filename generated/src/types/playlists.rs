@@ -16,7 +16,7 @@ pub struct ListChannelPlaylistsResponse {
 
 impl crate::runtime::json::FromJson for ListChannelPlaylistsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -81,7 +81,7 @@ pub struct ListPlaylistsResponse {
 
 impl crate::runtime::json::FromJson for ListPlaylistsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -152,7 +152,7 @@ pub struct CreatePlaylistResponse {
 
 impl crate::runtime::json::FromJson for CreatePlaylistResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -189,7 +189,7 @@ pub struct CreatePlaylistResponseVideoPlaylist {
 
 impl crate::runtime::json::FromJson for CreatePlaylistResponseVideoPlaylist {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -248,7 +248,7 @@ pub struct ListPlaylistVideosResponse {
 
 impl crate::runtime::json::FromJson for ListPlaylistVideosResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -299,7 +299,7 @@ pub struct ListPlaylistVideosResponseDataItem {
 
 impl crate::runtime::json::FromJson for ListPlaylistVideosResponseDataItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -395,7 +395,7 @@ pub struct AddPlaylistVideoResponse {
 
 impl crate::runtime::json::FromJson for AddPlaylistVideoResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -429,7 +429,7 @@ pub struct AddPlaylistVideoResponseVideoPlaylistElement {
 
 impl crate::runtime::json::FromJson for AddPlaylistVideoResponseVideoPlaylistElement {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -507,7 +507,7 @@ pub struct CheckVideosInMyPlaylistsResponse {
 
 impl crate::runtime::json::FromJson for CheckVideosInMyPlaylistsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -549,7 +549,7 @@ pub struct CheckVideosInMyPlaylistsResponseVideoIdItem {
 
 impl crate::runtime::json::FromJson for CheckVideosInMyPlaylistsResponseVideoIdItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -586,7 +586,7 @@ pub struct ListAccountPlaylistsResponse {
 
 impl crate::runtime::json::FromJson for ListAccountPlaylistsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(

@@ -19,7 +19,7 @@ pub struct RunnerRegistrationToken {
 
 impl crate::runtime::json::FromJson for RunnerRegistrationToken {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -65,7 +65,7 @@ pub struct Runner {
 
 impl crate::runtime::json::FromJson for Runner {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "Runner")?;
@@ -127,7 +127,7 @@ pub struct RunnerJobAdmin {
 
 impl crate::runtime::json::FromJson for RunnerJobAdmin {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "RunnerJobAdmin")?;
@@ -212,7 +212,7 @@ impl<'de> serde::Deserialize<'de> for RegistrationTokenSort {
 
 impl crate::runtime::json::FromJson for RegistrationTokenSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -277,7 +277,7 @@ impl<'de> serde::Deserialize<'de> for RunnerSort {
 
 impl crate::runtime::json::FromJson for RunnerSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -358,7 +358,7 @@ impl<'de> serde::Deserialize<'de> for RunnerJobSort {
 
 impl crate::runtime::json::FromJson for RunnerJobSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -382,7 +382,7 @@ pub struct ListRunnerRegistrationTokensResponse {
 
 impl crate::runtime::json::FromJson for ListRunnerRegistrationTokensResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -444,7 +444,7 @@ pub struct RegisterRunnerResponse {
 
 impl crate::runtime::json::FromJson for RegisterRunnerResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -511,7 +511,7 @@ pub struct ListRunnersResponse {
 
 impl crate::runtime::json::FromJson for ListRunnersResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -566,7 +566,7 @@ pub struct RequestRunnerJobResponse {
 
 impl crate::runtime::json::FromJson for RequestRunnerJobResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -603,7 +603,7 @@ pub struct RequestRunnerJobResponseAvailableJobsItem {
 
 impl crate::runtime::json::FromJson for RequestRunnerJobResponseAvailableJobsItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -654,7 +654,7 @@ pub struct AcceptRunnerJobResponse {
 
 impl crate::runtime::json::FromJson for AcceptRunnerJobResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -722,7 +722,7 @@ pub struct AcceptRunnerJobResponseJob {
 
 impl crate::runtime::json::FromJson for AcceptRunnerJobResponseJob {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -899,7 +899,7 @@ impl<'de> serde::Deserialize<'de> for UpdateRunnerJobBodyPayloadObjectType {
 
 impl crate::runtime::json::FromJson for UpdateRunnerJobBodyPayloadObjectType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -1145,7 +1145,7 @@ pub struct ListRunnerJobsResponse {
 
 impl crate::runtime::json::FromJson for ListRunnerJobsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(

@@ -68,7 +68,7 @@ impl<'de> serde::Deserialize<'de> for SearchTarget {
 
 impl crate::runtime::json::FromJson for SearchTarget {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -92,7 +92,7 @@ pub struct SearchPlaylistsResponse {
 
 impl crate::runtime::json::FromJson for SearchPlaylistsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(

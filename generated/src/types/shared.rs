@@ -75,7 +75,7 @@ pub struct VideoConstantNumberCategory {
 
 impl crate::runtime::json::FromJson for VideoConstantNumberCategory {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -119,7 +119,7 @@ pub struct VideoConstantNumberLicence {
 
 impl crate::runtime::json::FromJson for VideoConstantNumberLicence {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -163,7 +163,7 @@ pub struct VideoConstantStringLanguage {
 
 impl crate::runtime::json::FromJson for VideoConstantStringLanguage {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -254,7 +254,7 @@ impl<'de> serde::Deserialize<'de> for VideoPlaylistPrivacySet {
 #[cfg(any(feature = "playlists", feature = "search"))]
 impl crate::runtime::json::FromJson for VideoPlaylistPrivacySet {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -281,7 +281,7 @@ pub struct VideoPlaylistPrivacyConstant {
 #[cfg(any(feature = "playlists", feature = "search"))]
 impl crate::runtime::json::FromJson for VideoPlaylistPrivacyConstant {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -369,7 +369,7 @@ impl<'de> serde::Deserialize<'de> for VideoPlaylistTypeSet {
 #[cfg(any(feature = "playlists", feature = "search"))]
 impl crate::runtime::json::FromJson for VideoPlaylistTypeSet {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -396,7 +396,7 @@ pub struct VideoPlaylistTypeConstant {
 #[cfg(any(feature = "playlists", feature = "search"))]
 impl crate::runtime::json::FromJson for VideoPlaylistTypeConstant {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -489,7 +489,7 @@ impl<'de> serde::Deserialize<'de> for VideoPrivacySet {
 
 impl crate::runtime::json::FromJson for VideoPrivacySet {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -513,7 +513,7 @@ pub struct VideoPrivacyConstant {
 
 impl crate::runtime::json::FromJson for VideoPrivacyConstant {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -597,7 +597,7 @@ impl<'de> serde::Deserialize<'de> for VideoCommentsPolicySet {
 
 impl crate::runtime::json::FromJson for VideoCommentsPolicySet {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -676,7 +676,7 @@ impl crate::runtime::call::ToParam for NSFWFlag {
 
 impl crate::runtime::json::FromJson for NSFWFlag {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self)
@@ -707,7 +707,7 @@ pub struct VideoStateConstant {
 
 impl crate::runtime::json::FromJson for VideoStateConstant {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -839,7 +839,7 @@ impl<'de> serde::Deserialize<'de> for VideoStateConstantId {
 
 impl crate::runtime::json::FromJson for VideoStateConstantId {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -917,7 +917,7 @@ impl<'de> serde::Deserialize<'de> for AbuseStateSet {
 #[cfg(any(feature = "users", feature = "moderation"))]
 impl crate::runtime::json::FromJson for AbuseStateSet {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -950,7 +950,7 @@ pub struct VideoResolutionConstant {
 
 impl crate::runtime::json::FromJson for VideoResolutionConstant {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -998,7 +998,7 @@ impl VideoScheduledUpdate {
 
 impl crate::runtime::json::FromJson for VideoScheduledUpdate {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1049,7 +1049,7 @@ pub struct AccountSummary {
 impl crate::runtime::json::FromJson for AccountSummary {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "AccountSummary")?;
@@ -1102,7 +1102,7 @@ pub struct VideoChannelSummary {
 impl crate::runtime::json::FromJson for VideoChannelSummary {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1155,7 +1155,7 @@ pub struct PlaylistElement {
 
 impl crate::runtime::json::FromJson for PlaylistElement {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1246,7 +1246,7 @@ impl<'de> serde::Deserialize<'de> for PlaylistElementType {
 
 impl crate::runtime::json::FromJson for PlaylistElementType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -1276,7 +1276,7 @@ pub struct Thumbnail {
 
 impl crate::runtime::json::FromJson for Thumbnail {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "Thumbnail")?;
@@ -1362,7 +1362,7 @@ pub struct VideoFile {
 
 impl crate::runtime::json::FromJson for VideoFile {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoFile")?;
@@ -1408,7 +1408,7 @@ pub struct VideoFileMetadata {
 
 impl crate::runtime::json::FromJson for VideoFileMetadata {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1454,7 +1454,7 @@ pub struct VideoStreamingPlaylistsHLS {
 
 impl crate::runtime::json::FromJson for VideoStreamingPlaylistsHLS {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1493,7 +1493,7 @@ pub struct VideoStreamingPlaylistsHLSRedundanciesItem {
 
 impl crate::runtime::json::FromJson for VideoStreamingPlaylistsHLSRedundanciesItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1567,7 +1567,7 @@ impl<'de> serde::Deserialize<'de> for VideoStreamingPlaylistsHLSType {
 
 impl crate::runtime::json::FromJson for VideoStreamingPlaylistsHLSType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -1603,7 +1603,7 @@ pub struct VideoInfo {
 #[cfg(any(feature = "users", feature = "comments"))]
 impl crate::runtime::json::FromJson for VideoInfo {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoInfo")?;
@@ -1808,7 +1808,7 @@ pub struct Video {
 impl crate::runtime::json::FromJson for Video {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "Video")?;
@@ -1888,7 +1888,7 @@ pub struct VideoUserHistory {
 
 impl crate::runtime::json::FromJson for VideoUserHistory {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1928,7 +1928,7 @@ pub struct BlocklistLog {
 
 impl crate::runtime::json::FromJson for BlocklistLog {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "BlocklistLog")?;
@@ -2006,7 +2006,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistLogAction {
 
 impl crate::runtime::json::FromJson for BlocklistLogAction {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -2074,7 +2074,7 @@ pub struct VideoPlaylist {
 impl crate::runtime::json::FromJson for VideoPlaylist {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoPlaylist")?;
@@ -2145,7 +2145,7 @@ pub struct VideoSource {
 
 impl crate::runtime::json::FromJson for VideoSource {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoSource")?;
@@ -2183,7 +2183,7 @@ pub struct VideoSourceMetadata {
 
 impl crate::runtime::json::FromJson for VideoSourceMetadata {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2236,7 +2236,7 @@ pub struct ActorImage {
 impl crate::runtime::json::FromJson for ActorImage {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "ActorImage")?;
@@ -2301,7 +2301,7 @@ pub struct Actor {
 impl crate::runtime::json::FromJson for Actor {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "Actor")?;
@@ -2404,7 +2404,7 @@ pub struct Account {
 impl crate::runtime::json::FromJson for Account {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "Account")?;
@@ -2467,7 +2467,7 @@ pub struct Follow {
 #[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
 impl crate::runtime::json::FromJson for Follow {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "Follow")?;
@@ -2560,7 +2560,7 @@ impl<'de> serde::Deserialize<'de> for FollowState {
 #[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
 impl crate::runtime::json::FromJson for FollowState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -2657,7 +2657,7 @@ pub struct VideoUploadRequestCommon {
 impl crate::runtime::json::FromJson for VideoUploadRequestCommon {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2711,7 +2711,7 @@ pub struct VideoUploadResponse {
 #[cfg(any(feature = "videos", feature = "live"))]
 impl crate::runtime::json::FromJson for VideoUploadResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2751,7 +2751,7 @@ pub struct VideoUploadResponseVideo {
 #[cfg(any(feature = "videos", feature = "live"))]
 impl crate::runtime::json::FromJson for VideoUploadResponseVideo {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2795,7 +2795,7 @@ pub struct VideoListResponse {
 )]
 impl crate::runtime::json::FromJson for VideoListResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2894,7 +2894,7 @@ pub struct VideoChannel {
 impl crate::runtime::json::FromJson for VideoChannel {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoChannel")?;
@@ -2962,7 +2962,7 @@ pub struct VideoChannelViewsPerDayItem {
 )]
 impl crate::runtime::json::FromJson for VideoChannelViewsPerDayItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3018,7 +3018,7 @@ pub struct VideoChannelEdit {
 
 impl crate::runtime::json::FromJson for VideoChannelEdit {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3057,7 +3057,7 @@ pub struct VideoChannelList {
 #[cfg(any(feature = "users", feature = "channels", feature = "search"))]
 impl crate::runtime::json::FromJson for VideoChannelList {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3154,7 +3154,7 @@ pub struct VideoChannelListDataItem {
 impl crate::runtime::json::FromJson for VideoChannelListDataItem {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3210,7 +3210,7 @@ pub struct MRSSPeerLink {
 
 impl crate::runtime::json::FromJson for MRSSPeerLink {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "MRSSPeerLink")?;
@@ -3282,7 +3282,7 @@ impl<'de> serde::Deserialize<'de> for MRSSPeerLinkType {
 
 impl crate::runtime::json::FromJson for MRSSPeerLinkType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -3319,7 +3319,7 @@ pub struct MRSSGroupContent {
 
 impl crate::runtime::json::FromJson for MRSSGroupContent {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3375,7 +3375,7 @@ pub struct VideoCommentsForXMLItem {
 
 impl crate::runtime::json::FromJson for VideoCommentsForXMLItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3476,7 +3476,7 @@ pub struct VideosForXMLItem {
 
 impl crate::runtime::json::FromJson for VideosForXMLItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3528,7 +3528,7 @@ pub struct VideosForXMLItemMediaCommunity {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaCommunity {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3561,7 +3561,7 @@ pub struct VideosForXMLItemMediaCommunityMediaStatistics {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaCommunityMediaStatistics {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3597,7 +3597,7 @@ pub struct VideosForXMLItemMediaEmbed {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaEmbed {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3633,7 +3633,7 @@ pub struct VideosForXMLItemMediaPlayer {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaPlayer {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3671,7 +3671,7 @@ pub struct VideosForXMLItemMediaThumbnail {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaThumbnail {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3752,7 +3752,7 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaRating {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaRating {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -3780,7 +3780,7 @@ pub struct VideosForXMLItemEnclosure {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemEnclosure {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3857,7 +3857,7 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemEnclosureType {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemEnclosureType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -3884,7 +3884,7 @@ pub enum VideosForXMLItemMediaGroupItem {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaGroupItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         crate::runtime::untagged::BestMatch::new("VideosForXMLItemMediaGroupItem", value)
@@ -3925,7 +3925,7 @@ pub struct LiveSchedule {
 
 impl crate::runtime::json::FromJson for LiveSchedule {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "LiveSchedule")?;
@@ -4020,7 +4020,7 @@ impl<'de> serde::Deserialize<'de> for RunnerJobType {
 
 impl crate::runtime::json::FromJson for RunnerJobType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -4125,7 +4125,7 @@ impl<'de> serde::Deserialize<'de> for RunnerJobState {
 
 impl crate::runtime::json::FromJson for RunnerJobState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -4150,7 +4150,7 @@ pub struct RunnerJobStateConstant {
 
 impl crate::runtime::json::FromJson for RunnerJobStateConstant {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4190,7 +4190,7 @@ pub enum RunnerJobPayload {
 
 impl crate::runtime::json::FromJson for RunnerJobPayload {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         crate::runtime::untagged::BestMatch::new("RunnerJobPayload", value)
@@ -4244,7 +4244,7 @@ pub struct RunnerJobPayloadVodWebVideoTranscoding {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscoding {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4279,7 +4279,7 @@ pub struct RunnerJobPayloadVodWebVideoTranscodingInput {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscodingInput {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4314,7 +4314,7 @@ pub struct RunnerJobPayloadVodWebVideoTranscodingOutput {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscodingOutput {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4350,7 +4350,7 @@ pub struct RunnerJobPayloadVodHlsTranscoding {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscoding {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4385,7 +4385,7 @@ pub struct RunnerJobPayloadVodHlsTranscodingInput {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscodingInput {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4420,7 +4420,7 @@ pub struct RunnerJobPayloadVodHlsTranscodingOutput {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscodingOutput {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4456,7 +4456,7 @@ pub struct RunnerJobPayloadVodAudioMergeTranscoding {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscoding {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4493,7 +4493,7 @@ pub struct RunnerJobPayloadVodAudioMergeTranscodingInput {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscodingInput {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4529,7 +4529,7 @@ pub struct RunnerJobPayloadVodAudioMergeTranscodingOutput {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscodingOutput {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4596,7 +4596,7 @@ pub struct RunnerJob {
 
 impl crate::runtime::json::FromJson for RunnerJob {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "RunnerJob")?;
@@ -4639,7 +4639,7 @@ pub struct RunnerJobParent {
 
 impl crate::runtime::json::FromJson for RunnerJobParent {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4676,7 +4676,7 @@ pub struct RunnerJobRunner {
 
 impl crate::runtime::json::FromJson for RunnerJobRunner {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4761,7 +4761,7 @@ impl<'de> serde::Deserialize<'de> for FileStorage {
 
 impl crate::runtime::json::FromJson for FileStorage {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -4842,7 +4842,7 @@ impl<'de> serde::Deserialize<'de> for VideoChannelCollaboratorState {
 #[cfg(any(feature = "users", feature = "channels"))]
 impl crate::runtime::json::FromJson for VideoChannelCollaboratorState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -5080,7 +5080,7 @@ impl<'de> serde::Deserialize<'de> for Nsfw {
 )]
 impl crate::runtime::json::FromJson for Nsfw {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -5249,7 +5249,7 @@ impl<'de> serde::Deserialize<'de> for Include {
 )]
 impl crate::runtime::json::FromJson for Include {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -5358,7 +5358,7 @@ impl<'de> serde::Deserialize<'de> for SkipCount {
 )]
 impl crate::runtime::json::FromJson for SkipCount {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -5488,7 +5488,7 @@ impl<'de> serde::Deserialize<'de> for VideosSort {
 )]
 impl crate::runtime::json::FromJson for VideosSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -5563,7 +5563,7 @@ impl<'de> serde::Deserialize<'de> for FollowersSort {
 #[cfg(any(feature = "accounts", feature = "channels"))]
 impl crate::runtime::json::FromJson for FollowersSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)

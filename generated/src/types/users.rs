@@ -69,7 +69,7 @@ impl<'de> serde::Deserialize<'de> for NSFWPolicy {
 
 impl crate::runtime::json::FromJson for NSFWPolicy {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -143,7 +143,7 @@ impl<'de> serde::Deserialize<'de> for UserRole {
 
 impl crate::runtime::json::FromJson for UserRole {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -215,7 +215,7 @@ impl crate::runtime::call::ToParam for UserAdminFlags {
 
 impl crate::runtime::json::FromJson for UserAdminFlags {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self)
@@ -288,7 +288,7 @@ impl<'de> serde::Deserialize<'de> for UserExportState {
 
 impl crate::runtime::json::FromJson for UserExportState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -367,7 +367,7 @@ impl<'de> serde::Deserialize<'de> for UserImportState {
 
 impl crate::runtime::json::FromJson for UserImportState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -399,7 +399,7 @@ pub struct VideoImportStateConstant {
 
 impl crate::runtime::json::FromJson for VideoImportStateConstant {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -501,7 +501,7 @@ impl<'de> serde::Deserialize<'de> for VideoImportStateConstantId {
 
 impl crate::runtime::json::FromJson for VideoImportStateConstantId {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -550,7 +550,7 @@ pub struct VideoImport {
 
 impl crate::runtime::json::FromJson for VideoImport {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoImport")?;
@@ -591,7 +591,7 @@ pub struct VideoImportVideoChannelSync {
 
 impl crate::runtime::json::FromJson for VideoImportVideoChannelSync {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -627,7 +627,7 @@ pub struct VideoImportsList {
 
 impl crate::runtime::json::FromJson for VideoImportsList {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -668,7 +668,7 @@ pub struct ActorInfo {
 
 impl crate::runtime::json::FromJson for ActorInfo {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "ActorInfo")?;
@@ -703,7 +703,7 @@ pub struct ActorInfoAvatar {
 
 impl crate::runtime::json::FromJson for ActorInfoAvatar {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -736,7 +736,7 @@ pub struct AddUserResponse {
 
 impl crate::runtime::json::FromJson for AddUserResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -769,7 +769,7 @@ pub struct AddUserResponseUser {
 
 impl crate::runtime::json::FromJson for AddUserResponseUser {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -802,7 +802,7 @@ pub struct AddUserResponseUserAccount {
 
 impl crate::runtime::json::FromJson for AddUserResponseUserAccount {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -880,7 +880,7 @@ pub struct UserNotificationSettings {
 
 impl crate::runtime::json::FromJson for UserNotificationSettings {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1004,7 +1004,7 @@ pub struct User {
 
 impl crate::runtime::json::FromJson for User {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "User")?;
@@ -1070,7 +1070,7 @@ pub struct UserRoleObject {
 
 impl crate::runtime::json::FromJson for UserRoleObject {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "UserRoleObject")?;
@@ -1150,7 +1150,7 @@ impl<'de> serde::Deserialize<'de> for UserRoleObjectLabel {
 
 impl crate::runtime::json::FromJson for UserRoleObjectLabel {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -1265,7 +1265,7 @@ pub struct UserWithStats {
 
 impl crate::runtime::json::FromJson for UserWithStats {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "UserWithStats")?;
@@ -1485,7 +1485,7 @@ pub struct GetMeVideoRating {
 
 impl crate::runtime::json::FromJson for GetMeVideoRating {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1569,7 +1569,7 @@ impl<'de> serde::Deserialize<'de> for GetMeVideoRatingRating {
 
 impl crate::runtime::json::FromJson for GetMeVideoRatingRating {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -1831,7 +1831,7 @@ impl<'de> serde::Deserialize<'de> for NotificationType {
 
 impl crate::runtime::json::FromJson for NotificationType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -1896,7 +1896,7 @@ impl<'de> serde::Deserialize<'de> for NewFeatureInfoType {
 
 impl crate::runtime::json::FromJson for NewFeatureInfoType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -1948,7 +1948,7 @@ pub struct Notification {
 
 impl crate::runtime::json::FromJson for Notification {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "Notification")?;
@@ -2007,7 +2007,7 @@ pub struct NotificationVideo {
 
 impl crate::runtime::json::FromJson for NotificationVideo {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2056,7 +2056,7 @@ pub struct NotificationVideoImport {
 
 impl crate::runtime::json::FromJson for NotificationVideoImport {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2097,7 +2097,7 @@ pub struct NotificationComment {
 
 impl crate::runtime::json::FromJson for NotificationComment {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2134,7 +2134,7 @@ pub struct NotificationVideoBlacklist {
 
 impl crate::runtime::json::FromJson for NotificationVideoBlacklist {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2170,7 +2170,7 @@ pub struct NotificationActorFollow {
 
 impl crate::runtime::json::FromJson for NotificationActorFollow {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2256,7 +2256,7 @@ impl<'de> serde::Deserialize<'de> for NotificationActorFollowState {
 
 impl crate::runtime::json::FromJson for NotificationActorFollowState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -2283,7 +2283,7 @@ pub struct NotificationActorFollowFollowing {
 
 impl crate::runtime::json::FromJson for NotificationActorFollowFollowing {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2369,7 +2369,7 @@ impl<'de> serde::Deserialize<'de> for NotificationActorFollowFollowingType {
 
 impl crate::runtime::json::FromJson for NotificationActorFollowFollowingType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -2398,7 +2398,7 @@ pub struct NotificationAbuse {
 
 impl crate::runtime::json::FromJson for NotificationAbuse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2437,7 +2437,7 @@ pub struct NotificationAbuseComment {
 
 impl crate::runtime::json::FromJson for NotificationAbuseComment {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2471,7 +2471,7 @@ pub struct NotificationPeertube {
 
 impl crate::runtime::json::FromJson for NotificationPeertube {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2507,7 +2507,7 @@ pub struct NotificationPlugin {
 
 impl crate::runtime::json::FromJson for NotificationPlugin {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2587,7 +2587,7 @@ impl<'de> serde::Deserialize<'de> for NotificationPluginType {
 
 impl crate::runtime::json::FromJson for NotificationPluginType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -2609,7 +2609,7 @@ pub struct NotificationRegistration {
 
 impl crate::runtime::json::FromJson for NotificationRegistration {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2644,7 +2644,7 @@ pub struct NotificationVideoCaption {
 
 impl crate::runtime::json::FromJson for NotificationVideoCaption {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2681,7 +2681,7 @@ pub struct NotificationVideoCaptionLanguage {
 
 impl crate::runtime::json::FromJson for NotificationVideoCaptionLanguage {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2725,7 +2725,7 @@ pub struct NotificationVideoChannelCollaborator {
 
 impl crate::runtime::json::FromJson for NotificationVideoChannelCollaborator {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2766,7 +2766,7 @@ pub struct NotificationVideoChannelCollaboratorState {
 
 impl crate::runtime::json::FromJson for NotificationVideoChannelCollaboratorState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2803,7 +2803,7 @@ pub struct NotificationListResponse {
 
 impl crate::runtime::json::FromJson for NotificationListResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2837,7 +2837,7 @@ pub struct RequestTwoFactorResponse {
 
 impl crate::runtime::json::FromJson for RequestTwoFactorResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2875,7 +2875,7 @@ pub struct RequestTwoFactorResponseOtpRequest {
 
 impl crate::runtime::json::FromJson for RequestTwoFactorResponseOtpRequest {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2910,7 +2910,7 @@ pub struct UserImportUploadResult {
 
 impl crate::runtime::json::FromJson for UserImportUploadResult {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2943,7 +2943,7 @@ pub struct UserImportUploadResultUserImport {
 
 impl crate::runtime::json::FromJson for UserImportUploadResultUserImport {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3024,7 +3024,7 @@ impl<'de> serde::Deserialize<'de> for UsersSort {
 
 impl crate::runtime::json::FromJson for UsersSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -3097,7 +3097,7 @@ impl<'de> serde::Deserialize<'de> for MySubscriptionSort {
 
 impl crate::runtime::json::FromJson for MySubscriptionSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -3121,7 +3121,7 @@ pub struct ListUsersResponse {
 
 impl crate::runtime::json::FromJson for ListUsersResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3159,7 +3159,7 @@ pub enum GetUserResponse {
 
 impl crate::runtime::json::FromJson for GetUserResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         crate::runtime::untagged::BestMatch::new("GetUserResponse", value)
@@ -3324,7 +3324,7 @@ pub struct GetLatestUserImportResponse {
 
 impl crate::runtime::json::FromJson for GetLatestUserImportResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3361,7 +3361,7 @@ pub struct GetLatestUserImportResponseState {
 
 impl crate::runtime::json::FromJson for GetLatestUserImportResponseState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3404,7 +3404,7 @@ pub struct RequestUserExportResponse {
 
 impl crate::runtime::json::FromJson for RequestUserExportResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3437,7 +3437,7 @@ pub struct RequestUserExportResponseExport {
 
 impl crate::runtime::json::FromJson for RequestUserExportResponseExport {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3481,7 +3481,7 @@ pub struct ListUserExportsResponse {
 
 impl crate::runtime::json::FromJson for ListUserExportsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3521,7 +3521,7 @@ pub struct ListUserExportsResponseState {
 
 impl crate::runtime::json::FromJson for ListUserExportsResponseState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3564,7 +3564,7 @@ pub struct GetMyVideoQuotaUsedResponse {
 
 impl crate::runtime::json::FromJson for GetMyVideoQuotaUsedResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3656,7 +3656,7 @@ pub struct UpdateMyAvatarResponse {
 
 impl crate::runtime::json::FromJson for UpdateMyAvatarResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(

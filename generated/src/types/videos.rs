@@ -17,7 +17,7 @@ pub struct VideoCommentsPolicyConstant {
 
 impl crate::runtime::json::FromJson for VideoCommentsPolicyConstant {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -72,7 +72,7 @@ pub struct VideoSummary {
 
 impl crate::runtime::json::FromJson for VideoSummary {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoSummary")?;
@@ -120,7 +120,7 @@ pub struct VideoStreamingPlaylists {
 
 impl crate::runtime::json::FromJson for VideoStreamingPlaylists {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -186,7 +186,7 @@ pub struct ServerError {
 
 impl crate::runtime::json::FromJson for ServerError {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "ServerError")?;
@@ -423,7 +423,7 @@ pub struct VideoDetails {
 impl crate::runtime::json::FromJson for VideoDetails {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoDetails")?;
@@ -566,7 +566,7 @@ pub struct VideoDetailsAccount {
 impl crate::runtime::json::FromJson for VideoDetailsAccount {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -690,7 +690,7 @@ pub struct VideoDetailsChannel {
 impl crate::runtime::json::FromJson for VideoDetailsChannel {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -748,7 +748,7 @@ pub struct VideoDetailsEmbedPrivacyPolicy {
 
 impl crate::runtime::json::FromJson for VideoDetailsEmbedPrivacyPolicy {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -792,7 +792,7 @@ pub struct FileRedundancyInformation {
 
 impl crate::runtime::json::FromJson for FileRedundancyInformation {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -885,7 +885,7 @@ impl<'de> serde::Deserialize<'de> for FileRedundancyInformationStrategy {
 
 impl crate::runtime::json::FromJson for FileRedundancyInformationStrategy {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -912,7 +912,7 @@ pub struct VideoRedundancy {
 
 impl crate::runtime::json::FromJson for VideoRedundancy {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -949,7 +949,7 @@ pub struct VideoRedundancyRedundancies {
 
 impl crate::runtime::json::FromJson for VideoRedundancyRedundancies {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1191,7 +1191,7 @@ pub struct ChangeOwnership {
 
 impl crate::runtime::json::FromJson for ChangeOwnership {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1233,7 +1233,7 @@ pub struct ChangeOwnershipStateObject {
 
 impl crate::runtime::json::FromJson for ChangeOwnershipStateObject {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1317,7 +1317,7 @@ impl<'de> serde::Deserialize<'de> for ChangeOwnershipStatus {
 
 impl crate::runtime::json::FromJson for ChangeOwnershipStatus {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -1350,7 +1350,7 @@ pub struct Storyboard {
 impl crate::runtime::json::FromJson for Storyboard {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "Storyboard")?;
@@ -1395,7 +1395,7 @@ pub struct VideoCaption {
 impl crate::runtime::json::FromJson for VideoCaption {
     #[allow(deprecated)]
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoCaption")?;
@@ -1428,7 +1428,7 @@ pub struct VideoChapters {
 
 impl crate::runtime::json::FromJson for VideoChapters {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoChapters")?;
@@ -1458,7 +1458,7 @@ pub struct VideoChaptersChaptersItem {
 
 impl crate::runtime::json::FromJson for VideoChaptersChaptersItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1577,7 +1577,7 @@ impl<'de> serde::Deserialize<'de> for UserViewingVideoViewEvent {
 
 impl crate::runtime::json::FromJson for UserViewingVideoViewEvent {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -1607,7 +1607,7 @@ pub struct VideoStatsOverall {
 
 impl crate::runtime::json::FromJson for VideoStatsOverall {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1647,7 +1647,7 @@ pub struct VideoStatsOverallCountriesItem {
 
 impl crate::runtime::json::FromJson for VideoStatsOverallCountriesItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1681,7 +1681,7 @@ pub struct VideoStatsOverallSubdivisionsItem {
 
 impl crate::runtime::json::FromJson for VideoStatsOverallSubdivisionsItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1785,7 +1785,7 @@ impl<'de> serde::Deserialize<'de> for VideoStatsUserAgentDevice {
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgentDevice {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -1810,7 +1810,7 @@ pub struct VideoStatsUserAgent {
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgent {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1845,7 +1845,7 @@ pub struct VideoStatsUserAgentClientsItem {
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgentClientsItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1879,7 +1879,7 @@ pub struct VideoStatsUserAgentDevicesItem {
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgentDevicesItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1913,7 +1913,7 @@ pub struct VideoStatsUserAgentOperatingSystemsItem {
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgentOperatingSystemsItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1946,7 +1946,7 @@ pub struct VideoStatsRetention {
 
 impl crate::runtime::json::FromJson for VideoStatsRetention {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -1980,7 +1980,7 @@ pub struct VideoStatsRetentionDataItem {
 
 impl crate::runtime::json::FromJson for VideoStatsRetentionDataItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2015,7 +2015,7 @@ pub struct VideoStatsTimeserie {
 
 impl crate::runtime::json::FromJson for VideoStatsTimeserie {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2049,7 +2049,7 @@ pub struct VideoStatsTimeserieDataItem {
 
 impl crate::runtime::json::FromJson for VideoStatsTimeserieDataItem {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2330,7 +2330,7 @@ pub struct VideoTokenResponse {
 
 impl crate::runtime::json::FromJson for VideoTokenResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2363,7 +2363,7 @@ pub struct VideoTokenResponseFiles {
 
 impl crate::runtime::json::FromJson for VideoTokenResponseFiles {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2446,7 +2446,7 @@ impl<'de> serde::Deserialize<'de> for ChangeOwnershipState {
 
 impl crate::runtime::json::FromJson for ChangeOwnershipState {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -2596,7 +2596,7 @@ pub struct VideoPassword {
 
 impl crate::runtime::json::FromJson for VideoPassword {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "VideoPassword")?;
@@ -2630,7 +2630,7 @@ pub struct VideoPasswordList {
 
 impl crate::runtime::json::FromJson for VideoPasswordList {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2716,7 +2716,7 @@ impl<'de> serde::Deserialize<'de> for VideoEmbedPrivacy {
 
 impl crate::runtime::json::FromJson for VideoEmbedPrivacy {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
@@ -2791,7 +2791,7 @@ impl<'de> serde::Deserialize<'de> for PlayerThemeChannelSetting {
 
 impl crate::runtime::json::FromJson for PlayerThemeChannelSetting {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -2872,7 +2872,7 @@ impl<'de> serde::Deserialize<'de> for PlayerThemeVideoSetting {
 
 impl crate::runtime::json::FromJson for PlayerThemeVideoSetting {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -2894,7 +2894,7 @@ pub struct PlayerVideoSettings {
 
 impl crate::runtime::json::FromJson for PlayerVideoSettings {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -2926,7 +2926,7 @@ pub struct PlayerChannelSettings {
 
 impl crate::runtime::json::FromJson for PlayerChannelSettings {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3027,7 +3027,7 @@ impl<'de> serde::Deserialize<'de> for VideoRedundanciesSort {
 
 impl crate::runtime::json::FromJson for VideoRedundanciesSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -3096,7 +3096,7 @@ impl<'de> serde::Deserialize<'de> for ListMyVideoOwnershipChangesSort {
 
 impl crate::runtime::json::FromJson for ListMyVideoOwnershipChangesSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -3120,7 +3120,7 @@ pub struct ListMyVideoOwnershipChangesResponse {
 
 impl crate::runtime::json::FromJson for ListMyVideoOwnershipChangesResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3215,7 +3215,7 @@ impl<'de> serde::Deserialize<'de> for ListVideoOwnershipChangesSort {
 
 impl crate::runtime::json::FromJson for ListVideoOwnershipChangesSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -3239,7 +3239,7 @@ pub struct ListVideoOwnershipChangesResponse {
 
 impl crate::runtime::json::FromJson for ListVideoOwnershipChangesResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3332,7 +3332,7 @@ impl<'de> serde::Deserialize<'de> for ListMyChannelOwnershipChangesSort {
 
 impl crate::runtime::json::FromJson for ListMyChannelOwnershipChangesSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -3356,7 +3356,7 @@ pub struct ListMyChannelOwnershipChangesResponse {
 
 impl crate::runtime::json::FromJson for ListMyChannelOwnershipChangesResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3436,7 +3436,7 @@ impl<'de> serde::Deserialize<'de> for ListChannelOwnershipChangesSort {
 
 impl crate::runtime::json::FromJson for ListChannelOwnershipChangesSort {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -3460,7 +3460,7 @@ pub struct ListChannelOwnershipChangesResponse {
 
 impl crate::runtime::json::FromJson for ListChannelOwnershipChangesResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3562,7 +3562,7 @@ impl<'de> serde::Deserialize<'de> for ListVideoLanguagesScope {
 
 impl crate::runtime::json::FromJson for ListVideoLanguagesScope {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -3702,7 +3702,7 @@ impl<'de> serde::Deserialize<'de> for GetVideoTimeseriesStatsMetric {
 
 impl crate::runtime::json::FromJson for GetVideoTimeseriesStatsMetric {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -3725,7 +3725,7 @@ pub struct ListVideoStoryboardsResponse {
 
 impl crate::runtime::json::FromJson for ListVideoStoryboardsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3759,7 +3759,7 @@ pub struct ListVideoCaptionsResponse {
 
 impl crate::runtime::json::FromJson for ListVideoCaptionsResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3828,7 +3828,7 @@ pub struct GetVideoEmbedPrivacyResponse {
 
 impl crate::runtime::json::FromJson for GetVideoEmbedPrivacyResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3865,7 +3865,7 @@ pub struct GetVideoEmbedPrivacyResponsePolicy {
 
 impl crate::runtime::json::FromJson for GetVideoEmbedPrivacyResponsePolicy {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -3912,7 +3912,7 @@ pub struct CheckVideoEmbedAllowedResponse {
 
 impl crate::runtime::json::FromJson for CheckVideoEmbedAllowedResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
@@ -4019,7 +4019,7 @@ impl<'de> serde::Deserialize<'de> for RateVideoBodyRating {
 
 impl crate::runtime::json::FromJson for RateVideoBodyRating {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -4112,7 +4112,7 @@ impl<'de> serde::Deserialize<'de> for CreateVideoTranscodingBodyTranscodingType 
 
 impl crate::runtime::json::FromJson for CreateVideoTranscodingBodyTranscodingType {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -4181,7 +4181,7 @@ impl<'de> serde::Deserialize<'de> for ListMirroredVideosTarget {
 
 impl crate::runtime::json::FromJson for ListMirroredVideosTarget {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         <String as crate::runtime::json::FromJson>::from_json(value, cx)
@@ -4205,7 +4205,7 @@ pub struct ListMirroredVideosResponse {
 
 impl crate::runtime::json::FromJson for ListMirroredVideosResponse {
     fn from_json(
-        value: serde_json::Value,
+        value: crate::runtime::json::Node<'_>,
         cx: &mut crate::runtime::json::Context,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(
