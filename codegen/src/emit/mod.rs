@@ -3,6 +3,7 @@
 
 mod calls;
 mod contract;
+mod convert;
 mod docs;
 mod operations;
 mod types;

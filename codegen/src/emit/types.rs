@@ -164,10 +164,12 @@ fn type_item(model: &Model, def: &TypeDef) -> TokenStream {
         }
         lines.insert(0, def.about.clone());
     }
+    lines.extend(super::convert::split_docs(model, def));
     let docs = doc_attrs(&lines);
     let deprecated = def.docs.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
-    match &def.kind {
+    let from_read = super::convert::from_read(model, def);
+    let item = match &def.kind {
         TypeKind::Struct(s) => struct_item(model, def, s, docs, deprecated),
         TypeKind::StringEnum(e) => string_enum(&name, e, docs, deprecated),
         TypeKind::IntEnum(e) => int_enum(&name, e, docs, deprecated),
@@ -182,7 +184,8 @@ fn type_item(model: &Model, def: &TypeDef) -> TokenStream {
                 pub type #name = #ty;
             }
         }
-    }
+    };
+    quote!(#item #from_read)
 }
 
 /// `ErrorCode`: the codes the document says PeerTube puts in error responses.

@@ -65,8 +65,9 @@ impl Client {
     #[doc(alias = "PUT /api/v1/config/custom")]
     pub async fn update_custom_config(
         &self,
-        body: types::ServerConfigCustom,
+        body: impl Into<types::ServerConfigCustomEdit>,
     ) -> Result<(), Error> {
+        let body: types::ServerConfigCustomEdit = body.into();
         let mut call = self
             .call(&info::UPDATE_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
         call.accept("application/json, */*;q=0.8");

@@ -1088,8 +1088,9 @@ impl Client {
     #[doc(alias = "PUT /api/v1/users/me/notification-settings")]
     pub async fn update_my_notification_settings(
         &self,
-        body: types::UserNotificationSettings,
+        body: impl Into<types::UserNotificationSettingsEdit>,
     ) -> Result<(), Error> {
+        let body: types::UserNotificationSettingsEdit = body.into();
         let mut call = self
             .call(
                 &info::UPDATE_MY_NOTIFICATION_SETTINGS,

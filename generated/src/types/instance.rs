@@ -1344,138 +1344,97 @@ pub struct ServerConfigAboutInstance {
 }
 
 /// The `ServerConfigCustom` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomEdit`](crate::types::ServerConfigCustomEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustom {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance: Option<ServerConfigCustomInstance>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme: Option<ServerConfigCustomTheme>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub services: Option<ServerConfigCustomServices>,
+    pub instance: ServerConfigCustomInstance,
+    pub theme: ServerConfigCustomTheme,
+    pub services: ServerConfigCustomServices,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache: Option<ServerConfigCustomCache>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signup: Option<ServerConfigCustomSignup>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin: Option<ServerConfigCustomAdmin>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_form: Option<ServerConfigCustomContactForm>,
+    pub signup: ServerConfigCustomSignup,
+    pub admin: ServerConfigCustomAdmin,
+    pub contact_form: ServerConfigCustomContactForm,
     /// Settings that apply to new users, if registration is enabled
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<ServerConfigCustomUser>,
+    pub user: ServerConfigCustomUser,
     /// Settings pertaining to transcoding jobs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcoding: Option<ServerConfigCustomTranscoding>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import: Option<ServerConfigCustomImport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_blacklist: Option<ServerConfigCustomAutoBlacklist>,
+    pub transcoding: ServerConfigCustomTranscoding,
+    pub import: ServerConfigCustomImport,
+    pub auto_blacklist: ServerConfigCustomAutoBlacklist,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<ServerConfigCustomBlocklist>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followers: Option<ServerConfigCustomFollowers>,
+    pub followers: ServerConfigCustomFollowers,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<ServerConfigCustomDefaults>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub broadcast_message: Option<ServerConfigCustomBroadcastMessage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client: Option<ServerConfigCustomClient>,
+    pub broadcast_message: ServerConfigCustomBroadcastMessage,
+    pub client: ServerConfigCustomClient,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<ServerConfigCustomEmail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export: Option<ServerConfigCustomExport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followings: Option<ServerConfigCustomFollowings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub live: Option<ServerConfigCustomLive>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search: Option<ServerConfigCustomSearch>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storyboards: Option<ServerConfigCustomStoryboards>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trending: Option<ServerConfigCustomTrending>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_channels: Option<ServerConfigCustomVideoChannels>,
+    pub export: ServerConfigCustomExport,
+    pub followings: ServerConfigCustomFollowings,
+    pub live: ServerConfigCustomLive,
+    pub search: ServerConfigCustomSearch,
+    pub storyboards: ServerConfigCustomStoryboards,
+    pub trending: ServerConfigCustomTrending,
+    pub video_channels: ServerConfigCustomVideoChannels,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_comments: Option<ServerConfigCustomVideoComments>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_file: Option<ServerConfigCustomVideoFile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_studio: Option<ServerConfigCustomVideoStudio>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_transcription: Option<ServerConfigCustomVideoTranscription>,
+    pub video_file: ServerConfigCustomVideoFile,
+    pub video_studio: ServerConfigCustomVideoStudio,
+    pub video_transcription: ServerConfigCustomVideoTranscription,
 }
 
 /// The `instance` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomInstanceEdit`](crate::types::ServerConfigCustomInstanceEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomInstance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub short_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terms: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_of_conduct: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub moderation_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub administrator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maintenance_lifetime: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_model: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hardware_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub languages: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub categories: Option<Vec<f64>>,
-    #[serde(rename = "isNSFW", default, skip_serializing_if = "Option::is_none")]
-    pub is_nsfw: Option<bool>,
-    #[serde(
-        rename = "defaultNSFWPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_nsfw_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support: Option<ServerConfigCustomInstanceSupport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub social: Option<ServerConfigCustomInstanceSocial>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_client_route: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customizations: Option<ServerConfigCustomInstanceCustomizations>,
+    pub name: String,
+    pub short_description: String,
+    pub description: String,
+    pub terms: String,
+    pub code_of_conduct: String,
+    pub creation_reason: String,
+    pub moderation_information: String,
+    pub administrator: String,
+    pub maintenance_lifetime: String,
+    pub business_model: String,
+    pub hardware_information: String,
+    pub languages: Vec<String>,
+    pub categories: Vec<f64>,
+    #[serde(rename = "isNSFW")]
+    pub is_nsfw: bool,
+    #[serde(rename = "defaultNSFWPolicy")]
+    pub default_nsfw_policy: String,
+    pub server_country: String,
+    pub support: ServerConfigCustomInstanceSupport,
+    pub social: ServerConfigCustomInstanceSocial,
+    pub default_client_route: String,
+    pub customizations: ServerConfigCustomInstanceCustomizations,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<String>,
 }
 
 /// The `support` property of [`ServerConfigCustomInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomInstanceSupportEdit`](crate::types::ServerConfigCustomInstanceSupportEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomInstanceSupport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: String,
 }
 
 /// The `social` property of [`ServerConfigCustomInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomInstanceSocialEdit`](crate::types::ServerConfigCustomInstanceSocialEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomInstanceSocial {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mastodon_link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bluesky_link: Option<String>,
+    pub external_link: String,
+    pub mastodon_link: String,
+    pub bluesky_link: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_link: Option<String>,
 }
@@ -1490,10 +1449,11 @@ pub struct ServerConfigCustomInstanceCustomizations {
 }
 
 /// The `theme` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomThemeEdit`](crate::types::ServerConfigCustomThemeEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomTheme {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
+    pub default: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customization: Option<ServerConfigCustomThemeCustomization>,
 }
@@ -1582,17 +1542,19 @@ pub struct ServerConfigCustomThemeCustomization {
 }
 
 /// The `services` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomServicesEdit`](crate::types::ServerConfigCustomServicesEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomServices {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub twitter: Option<ServerConfigCustomServicesTwitter>,
+    pub twitter: ServerConfigCustomServicesTwitter,
 }
 
 /// The `twitter` property of [`ServerConfigCustomServices`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomServicesTwitterEdit`](crate::types::ServerConfigCustomServicesTwitterEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomServicesTwitter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: String,
 }
 
 /// The `cache` property of [`ServerConfigCustom`].
@@ -1619,112 +1581,101 @@ pub struct ServerConfigCustomCacheCaptions {
 }
 
 /// The `signup` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomSignupEdit`](crate::types::ServerConfigCustomSignupEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomSignup {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requires_email_verification: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum_age: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requires_approval: Option<bool>,
+    pub enabled: bool,
+    pub limit: i64,
+    pub requires_email_verification: bool,
+    pub minimum_age: i64,
+    pub requires_approval: bool,
 }
 
 /// The `admin` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomAdminEdit`](crate::types::ServerConfigCustomAdminEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomAdmin {
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: String,
 }
 
 /// The `contactForm` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomContactFormEdit`](crate::types::ServerConfigCustomContactFormEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomContactForm {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// Settings that apply to new users, if registration is enabled
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomUserEdit`](crate::types::ServerConfigCustomUserEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomUser {
     /// Example: `16810141515`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota: Option<i64>,
+    pub video_quota: i64,
     /// Example: `1681014151`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota_daily: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_channel_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub history: Option<ServerConfigCustomUserHistory>,
+    pub video_quota_daily: i64,
+    pub default_channel_name: String,
+    pub history: ServerConfigCustomUserHistory,
 }
 
 /// The `history` property of [`ServerConfigCustomUser`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomUserHistoryEdit`](crate::types::ServerConfigCustomUserHistoryEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomUserHistory {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigCustomUserHistoryVideos>,
+    pub videos: ServerConfigCustomUserHistoryVideos,
 }
 
 /// The `videos` property of [`ServerConfigCustomUserHistory`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomUserHistoryVideosEdit`](crate::types::ServerConfigCustomUserHistoryVideosEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomUserHistoryVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// Settings pertaining to transcoding jobs
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingEdit`](crate::types::ServerConfigCustomTranscodingEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomTranscoding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub original_file: Option<ServerConfigCustomTranscodingOriginalFile>,
+    pub enabled: bool,
+    pub original_file: ServerConfigCustomTranscodingOriginalFile,
     /// Allow your users to upload .mkv, .mov, .avi, .wmv, .flv, .f4v, .3g2, .3gp, .mts, m2ts, .mxf, .nut videos
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_additional_extensions: Option<bool>,
+    pub allow_additional_extensions: bool,
     /// If a user uploads an audio file, PeerTube will create a video by merging the preview file and the audio file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_audio_files: Option<bool>,
+    pub allow_audio_files: bool,
     /// Amount of threads used by ffmpeg for 1 transcoding job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threads: Option<i64>,
+    pub threads: i64,
     /// Amount of transcoding jobs to execute in parallel
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub concurrency: Option<f64>,
+    pub concurrency: f64,
     /// New profiles can be added by plugins ; available in core PeerTube: 'default'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<ServerConfigCustomTranscodingProfile>,
+    pub profile: ServerConfigCustomTranscodingProfile,
     /// Resolutions to transcode _new videos_ to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolutions: Option<ServerConfigCustomTranscodingResolutions>,
+    pub resolutions: ServerConfigCustomTranscodingResolutions,
     /// HLS specific settings
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hls: Option<ServerConfigCustomTranscodingHls>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub always_transcode_original_resolution: Option<bool>,
+    pub hls: ServerConfigCustomTranscodingHls,
+    pub always_transcode_original_resolution: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_transcode_podcast_optimized_audio: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fps: Option<ServerConfigCustomTranscodingFps>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_runners: Option<ServerConfigCustomTranscodingRemoteRunners>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_videos: Option<ServerConfigCustomTranscodingWebVideos>,
+    pub fps: ServerConfigCustomTranscodingFps,
+    pub remote_runners: ServerConfigCustomTranscodingRemoteRunners,
+    pub web_videos: ServerConfigCustomTranscodingWebVideos,
 }
 
 /// The `originalFile` property of [`ServerConfigCustomTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingOriginalFileEdit`](crate::types::ServerConfigCustomTranscodingOriginalFileEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomTranscodingOriginalFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keep: Option<bool>,
+    pub keep: bool,
 }
 
 /// New profiles can be added by plugins ; available in core PeerTube: 'default'.
@@ -1783,136 +1734,134 @@ impl crate::runtime::call::ToParam for ServerConfigCustomTranscodingProfile {
 }
 
 /// Resolutions to transcode _new videos_ to
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingResolutionsEdit`](crate::types::ServerConfigCustomTranscodingResolutionsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomTranscodingResolutions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _0p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _144p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _240p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _360p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _480p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _720p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _1080p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _1440p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _2160p: Option<bool>,
+    pub _0p: bool,
+    pub _144p: bool,
+    pub _240p: bool,
+    pub _360p: bool,
+    pub _480p: bool,
+    pub _720p: bool,
+    pub _1080p: bool,
+    pub _1440p: bool,
+    pub _2160p: bool,
 }
 
 /// HLS specific settings
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingHlsEdit`](crate::types::ServerConfigCustomTranscodingHlsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomTranscodingHls {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub split_audio_and_video: Option<bool>,
+    pub enabled: bool,
+    pub split_audio_and_video: bool,
 }
 
 /// The `fps` property of [`ServerConfigCustomTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingFpsEdit`](crate::types::ServerConfigCustomTranscodingFpsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomTranscodingFps {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
+    pub max: i64,
 }
 
 /// The `remoteRunners` property of [`ServerConfigCustomTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingRemoteRunnersEdit`](crate::types::ServerConfigCustomTranscodingRemoteRunnersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomTranscodingRemoteRunners {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `webVideos` property of [`ServerConfigCustomTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingWebVideosEdit`](crate::types::ServerConfigCustomTranscodingWebVideosEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomTranscodingWebVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `import` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportEdit`](crate::types::ServerConfigCustomImportEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomImport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigCustomImportVideos>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<ServerConfigCustomImportUsers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_channel_synchronization: Option<
-        ServerConfigCustomImportVideoChannelSynchronization,
-    >,
+    pub videos: ServerConfigCustomImportVideos,
+    pub users: ServerConfigCustomImportUsers,
+    pub video_channel_synchronization: ServerConfigCustomImportVideoChannelSynchronization,
 }
 
 /// The `videos` property of [`ServerConfigCustomImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportVideosEdit`](crate::types::ServerConfigCustomImportVideosEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomImportVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http: Option<ServerConfigCustomImportVideosHttp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub torrent: Option<ServerConfigCustomImportVideosTorrent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub concurrency: Option<i64>,
+    pub http: ServerConfigCustomImportVideosHttp,
+    pub torrent: ServerConfigCustomImportVideosTorrent,
+    pub concurrency: i64,
 }
 
 /// The `http` property of [`ServerConfigCustomImportVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportVideosHttpEdit`](crate::types::ServerConfigCustomImportVideosHttpEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomImportVideosHttp {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `torrent` property of [`ServerConfigCustomImportVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportVideosTorrentEdit`](crate::types::ServerConfigCustomImportVideosTorrentEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomImportVideosTorrent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `users` property of [`ServerConfigCustomImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportUsersEdit`](crate::types::ServerConfigCustomImportUsersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomImportUsers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `videoChannelSynchronization` property of [`ServerConfigCustomImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportVideoChannelSynchronizationEdit`](crate::types::ServerConfigCustomImportVideoChannelSynchronizationEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomImportVideoChannelSynchronization {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_per_user: Option<i64>,
+    pub enabled: bool,
+    pub max_per_user: i64,
 }
 
 /// The `autoBlacklist` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomAutoBlacklistEdit`](crate::types::ServerConfigCustomAutoBlacklistEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomAutoBlacklist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigCustomAutoBlacklistVideos>,
+    pub videos: ServerConfigCustomAutoBlacklistVideos,
 }
 
 /// The `videos` property of [`ServerConfigCustomAutoBlacklist`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomAutoBlacklistVideosEdit`](crate::types::ServerConfigCustomAutoBlacklistVideosEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomAutoBlacklistVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub of_users: Option<ServerConfigCustomAutoBlacklistVideosOfUsers>,
+    pub of_users: ServerConfigCustomAutoBlacklistVideosOfUsers,
 }
 
 /// The `ofUsers` property of [`ServerConfigCustomAutoBlacklistVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomAutoBlacklistVideosOfUsersEdit`](crate::types::ServerConfigCustomAutoBlacklistVideosOfUsersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomAutoBlacklistVideosOfUsers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `blocklist` property of [`ServerConfigCustom`].
@@ -1931,22 +1880,23 @@ pub struct ServerConfigCustomBlocklistPublicLog {
 }
 
 /// The `followers` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowersEdit`](crate::types::ServerConfigCustomFollowersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomFollowers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance: Option<ServerConfigCustomFollowersInstance>,
+    pub instance: ServerConfigCustomFollowersInstance,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<ServerConfigCustomFollowersChannels>,
 }
 
 /// The `instance` property of [`ServerConfigCustomFollowers`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowersInstanceEdit`](crate::types::ServerConfigCustomFollowersInstanceEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomFollowersInstance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manual_approval: Option<bool>,
+    pub enabled: bool,
+    pub manual_approval: bool,
 }
 
 /// The `channels` property of [`ServerConfigCustomFollowers`].
@@ -2015,16 +1965,14 @@ pub struct ServerConfigCustomDefaultsPlayer {
 }
 
 /// The `broadcastMessage` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomBroadcastMessageEdit`](crate::types::ServerConfigCustomBroadcastMessageEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomBroadcastMessage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<ServerConfigCustomBroadcastMessageLevel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dismissable: Option<bool>,
+    pub enabled: bool,
+    pub message: String,
+    pub level: ServerConfigCustomBroadcastMessageLevel,
+    pub dismissable: bool,
 }
 
 /// The `level` property of [`ServerConfigCustomBroadcastMessage`].
@@ -2091,17 +2039,17 @@ impl crate::runtime::call::ToParam for ServerConfigCustomBroadcastMessageLevel {
 }
 
 /// The `client` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientEdit`](crate::types::ServerConfigCustomClientEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomClient {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<ServerConfigCustomClientHeader>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigCustomClientVideos>,
+    pub videos: ServerConfigCustomClientVideos,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browse_videos: Option<ServerConfigCustomClientBrowseVideos>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menu: Option<ServerConfigCustomClientMenu>,
+    pub menu: ServerConfigCustomClientMenu,
 }
 
 /// The `header` property of [`ServerConfigCustomClient`].
@@ -2113,18 +2061,20 @@ pub struct ServerConfigCustomClientHeader {
 }
 
 /// The `videos` property of [`ServerConfigCustomClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientVideosEdit`](crate::types::ServerConfigCustomClientVideosEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomClientVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub miniature: Option<ServerConfigCustomClientVideosMiniature>,
+    pub miniature: ServerConfigCustomClientVideosMiniature,
 }
 
 /// The `miniature` property of [`ServerConfigCustomClientVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientVideosMiniatureEdit`](crate::types::ServerConfigCustomClientVideosMiniatureEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomClientVideosMiniature {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefer_author_display_name: Option<bool>,
+    pub prefer_author_display_name: bool,
 }
 
 /// The `browseVideos` property of [`ServerConfigCustomClient`].
@@ -2138,18 +2088,20 @@ pub struct ServerConfigCustomClientBrowseVideos {
 }
 
 /// The `menu` property of [`ServerConfigCustomClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientMenuEdit`](crate::types::ServerConfigCustomClientMenuEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomClientMenu {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login: Option<ServerConfigCustomClientMenuLogin>,
+    pub login: ServerConfigCustomClientMenuLogin,
 }
 
 /// The `login` property of [`ServerConfigCustomClientMenu`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientMenuLoginEdit`](crate::types::ServerConfigCustomClientMenuLoginEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomClientMenuLogin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect_on_single_external_auth: Option<bool>,
+    pub redirect_on_single_external_auth: bool,
 }
 
 /// The `email` property of [`ServerConfigCustom`].
@@ -2176,116 +2128,784 @@ pub struct ServerConfigCustomEmailSubject {
 }
 
 /// The `export` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomExportEdit`](crate::types::ServerConfigCustomExportEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomExport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<ServerConfigCustomExportUsers>,
+    pub users: ServerConfigCustomExportUsers,
 }
 
 /// The `users` property of [`ServerConfigCustomExport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomExportUsersEdit`](crate::types::ServerConfigCustomExportUsersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomExportUsers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_user_video_quota: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_expiration: Option<i64>,
+    pub enabled: bool,
+    pub max_user_video_quota: i64,
+    pub export_expiration: i64,
 }
 
 /// The `followings` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowingsEdit`](crate::types::ServerConfigCustomFollowingsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomFollowings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance: Option<ServerConfigCustomFollowingsInstance>,
+    pub instance: ServerConfigCustomFollowingsInstance,
 }
 
 /// The `instance` property of [`ServerConfigCustomFollowings`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowingsInstanceEdit`](crate::types::ServerConfigCustomFollowingsInstanceEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomFollowingsInstance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_follow_back: Option<ServerConfigCustomFollowingsInstanceAutoFollowBack>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_follow_index: Option<ServerConfigCustomFollowingsInstanceAutoFollowIndex>,
+    pub auto_follow_back: ServerConfigCustomFollowingsInstanceAutoFollowBack,
+    pub auto_follow_index: ServerConfigCustomFollowingsInstanceAutoFollowIndex,
 }
 
 /// The `autoFollowBack` property of [`ServerConfigCustomFollowingsInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowingsInstanceAutoFollowBackEdit`](crate::types::ServerConfigCustomFollowingsInstanceAutoFollowBackEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomFollowingsInstanceAutoFollowBack {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `autoFollowIndex` property of [`ServerConfigCustomFollowingsInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit`](crate::types::ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomFollowingsInstanceAutoFollowIndex {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub index_url: Option<String>,
+    pub enabled: bool,
+    pub index_url: String,
 }
 
 /// The `live` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveEdit`](crate::types::ServerConfigCustomLiveEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomLive {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_replay: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_setting: Option<ServerConfigCustomLiveLatencySetting>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_duration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_instance_lives: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_user_lives: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcoding: Option<ServerConfigCustomLiveTranscoding>,
+    pub enabled: bool,
+    pub allow_replay: bool,
+    pub latency_setting: ServerConfigCustomLiveLatencySetting,
+    pub max_duration: i64,
+    pub max_instance_lives: i64,
+    pub max_user_lives: i64,
+    pub transcoding: ServerConfigCustomLiveTranscoding,
 }
 
 /// The `latencySetting` property of [`ServerConfigCustomLive`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveLatencySettingEdit`](crate::types::ServerConfigCustomLiveLatencySettingEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomLiveLatencySetting {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 /// The `transcoding` property of [`ServerConfigCustomLive`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveTranscodingEdit`](crate::types::ServerConfigCustomLiveTranscodingEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomLiveTranscoding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_runners: Option<ServerConfigCustomLiveTranscodingRemoteRunners>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threads: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolutions: Option<ServerConfigCustomLiveTranscodingResolutions>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub always_transcode_original_resolution: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fps: Option<ServerConfigCustomLiveTranscodingFps>,
+    pub enabled: bool,
+    pub remote_runners: ServerConfigCustomLiveTranscodingRemoteRunners,
+    pub threads: i64,
+    pub profile: String,
+    pub resolutions: ServerConfigCustomLiveTranscodingResolutions,
+    pub always_transcode_original_resolution: bool,
+    pub fps: ServerConfigCustomLiveTranscodingFps,
 }
 
 /// The `remoteRunners` property of [`ServerConfigCustomLiveTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveTranscodingRemoteRunnersEdit`](crate::types::ServerConfigCustomLiveTranscodingRemoteRunnersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServerConfigCustomLiveTranscodingRemoteRunners {
+    pub enabled: bool,
+}
+
+/// The `resolutions` property of [`ServerConfigCustomLiveTranscoding`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveTranscodingResolutionsEdit`](crate::types::ServerConfigCustomLiveTranscodingResolutionsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomLiveTranscodingResolutions {
+    pub _0p: bool,
+    pub _144p: bool,
+    pub _240p: bool,
+    pub _360p: bool,
+    pub _480p: bool,
+    pub _720p: bool,
+    pub _1080p: bool,
+    pub _1440p: bool,
+    pub _2160p: bool,
+}
+
+/// The `fps` property of [`ServerConfigCustomLiveTranscoding`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveTranscodingFpsEdit`](crate::types::ServerConfigCustomLiveTranscodingFpsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomLiveTranscodingFps {
+    pub max: i64,
+}
+
+/// The `search` property of [`ServerConfigCustom`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomSearchEdit`](crate::types::ServerConfigCustomSearchEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomSearch {
+    pub remote_uri: ServerConfigCustomSearchRemoteUri,
+    pub search_index: ServerConfigCustomSearchSearchIndex,
+}
+
+/// The `remoteUri` property of [`ServerConfigCustomSearch`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomSearchRemoteUriEdit`](crate::types::ServerConfigCustomSearchRemoteUriEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomSearchRemoteUri {
+    pub users: bool,
+    pub anonymous: bool,
+}
+
+/// The `searchIndex` property of [`ServerConfigCustomSearch`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomSearchSearchIndexEdit`](crate::types::ServerConfigCustomSearchSearchIndexEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomSearchSearchIndex {
+    pub enabled: bool,
+    pub url: String,
+    pub disable_local_search: bool,
+    pub is_default_search: bool,
+}
+
+/// The `storyboards` property of [`ServerConfigCustom`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomStoryboardsEdit`](crate::types::ServerConfigCustomStoryboardsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomStoryboards {
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomStoryboardsRemoteRunners>,
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomStoryboards`].
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomStoryboardsRemoteRunners {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `resolutions` property of [`ServerConfigCustomLiveTranscoding`].
+/// The `trending` property of [`ServerConfigCustom`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTrendingEdit`](crate::types::ServerConfigCustomTrendingEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTrending {
+    pub videos: ServerConfigCustomTrendingVideos,
+}
+
+/// The `videos` property of [`ServerConfigCustomTrending`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTrendingVideosEdit`](crate::types::ServerConfigCustomTrendingVideosEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTrendingVideos {
+    pub algorithms: ServerConfigCustomTrendingVideosAlgorithms,
+}
+
+/// The `algorithms` property of [`ServerConfigCustomTrendingVideos`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTrendingVideosAlgorithmsEdit`](crate::types::ServerConfigCustomTrendingVideosAlgorithmsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomTrendingVideosAlgorithms {
+    pub enabled: Vec<String>,
+    pub default: String,
+}
+
+/// The `videoChannels` property of [`ServerConfigCustom`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoChannelsEdit`](crate::types::ServerConfigCustomVideoChannelsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoChannels {
+    pub max_per_user: i64,
+}
+
+/// The `videoComments` property of [`ServerConfigCustom`].
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ServerConfigCustomLiveTranscodingResolutions {
+pub struct ServerConfigCustomVideoComments {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_remote_comments: Option<bool>,
+}
+
+/// The `videoFile` property of [`ServerConfigCustom`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoFileEdit`](crate::types::ServerConfigCustomVideoFileEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomVideoFile {
+    pub update: ServerConfigCustomVideoFileUpdate,
+}
+
+/// The `update` property of [`ServerConfigCustomVideoFile`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoFileUpdateEdit`](crate::types::ServerConfigCustomVideoFileUpdateEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomVideoFileUpdate {
+    pub enabled: bool,
+}
+
+/// The `videoStudio` property of [`ServerConfigCustom`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoStudioEdit`](crate::types::ServerConfigCustomVideoStudioEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoStudio {
+    pub enabled: bool,
+    pub remote_runners: ServerConfigCustomVideoStudioRemoteRunners,
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomVideoStudio`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoStudioRemoteRunnersEdit`](crate::types::ServerConfigCustomVideoStudioRemoteRunnersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomVideoStudioRemoteRunners {
+    pub enabled: bool,
+}
+
+/// The `videoTranscription` property of [`ServerConfigCustom`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoTranscriptionEdit`](crate::types::ServerConfigCustomVideoTranscriptionEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoTranscription {
+    pub enabled: bool,
+    pub remote_runners: ServerConfigCustomVideoTranscriptionRemoteRunners,
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomVideoTranscription`].
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoTranscriptionRemoteRunnersEdit`](crate::types::ServerConfigCustomVideoTranscriptionRemoteRunnersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServerConfigCustomVideoTranscriptionRemoteRunners {
+    pub enabled: bool,
+}
+
+/// The `ServerConfigCustom` schema.
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustom`](crate::types::ServerConfigCustom) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<ServerConfigCustomInstanceEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<ServerConfigCustomThemeEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<ServerConfigCustomServicesEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<ServerConfigCustomCache>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signup: Option<ServerConfigCustomSignupEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<ServerConfigCustomAdminEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_form: Option<ServerConfigCustomContactFormEdit>,
+    /// Settings that apply to new users, if registration is enabled
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<ServerConfigCustomUserEdit>,
+    /// Settings pertaining to transcoding jobs
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcoding: Option<ServerConfigCustomTranscodingEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<ServerConfigCustomImportEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_blacklist: Option<ServerConfigCustomAutoBlacklistEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocklist: Option<ServerConfigCustomBlocklist>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followers: Option<ServerConfigCustomFollowersEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<ServerConfigCustomDefaults>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast_message: Option<ServerConfigCustomBroadcastMessageEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ServerConfigCustomClientEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<ServerConfigCustomEmail>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export: Option<ServerConfigCustomExportEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followings: Option<ServerConfigCustomFollowingsEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<ServerConfigCustomLiveEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<ServerConfigCustomSearchEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storyboards: Option<ServerConfigCustomStoryboardsEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trending: Option<ServerConfigCustomTrendingEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_channels: Option<ServerConfigCustomVideoChannelsEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_comments: Option<ServerConfigCustomVideoComments>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_file: Option<ServerConfigCustomVideoFileEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_studio: Option<ServerConfigCustomVideoStudioEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_transcription: Option<ServerConfigCustomVideoTranscriptionEdit>,
+}
+
+impl From<ServerConfigCustom> for ServerConfigCustomEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustom) -> Self {
+        Self {
+            instance: Some(value.instance.into()),
+            theme: Some(value.theme.into()),
+            services: Some(value.services.into()),
+            cache: value.cache,
+            signup: Some(value.signup.into()),
+            admin: Some(value.admin.into()),
+            contact_form: Some(value.contact_form.into()),
+            user: Some(value.user.into()),
+            transcoding: Some(value.transcoding.into()),
+            import: Some(value.import.into()),
+            auto_blacklist: Some(value.auto_blacklist.into()),
+            blocklist: value.blocklist,
+            followers: Some(value.followers.into()),
+            defaults: value.defaults,
+            broadcast_message: Some(value.broadcast_message.into()),
+            client: Some(value.client.into()),
+            email: value.email,
+            export: Some(value.export.into()),
+            followings: Some(value.followings.into()),
+            live: Some(value.live.into()),
+            search: Some(value.search.into()),
+            storyboards: Some(value.storyboards.into()),
+            trending: Some(value.trending.into()),
+            video_channels: Some(value.video_channels.into()),
+            video_comments: value.video_comments,
+            video_file: Some(value.video_file.into()),
+            video_studio: Some(value.video_studio.into()),
+            video_transcription: Some(value.video_transcription.into()),
+        }
+    }
+}
+
+/// The `instance` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomInstance`](crate::types::ServerConfigCustomInstance) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomInstanceEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_of_conduct: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderation_information: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub administrator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_lifetime: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hardware_information: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub languages: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<f64>>,
+    #[serde(rename = "isNSFW", default, skip_serializing_if = "Option::is_none")]
+    pub is_nsfw: Option<bool>,
+    #[serde(
+        rename = "defaultNSFWPolicy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_nsfw_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support: Option<ServerConfigCustomInstanceSupportEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social: Option<ServerConfigCustomInstanceSocialEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_client_route: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customizations: Option<ServerConfigCustomInstanceCustomizations>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_language: Option<String>,
+}
+
+impl From<ServerConfigCustomInstance> for ServerConfigCustomInstanceEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomInstance) -> Self {
+        Self {
+            name: Some(value.name),
+            short_description: Some(value.short_description),
+            description: Some(value.description),
+            terms: Some(value.terms),
+            code_of_conduct: Some(value.code_of_conduct),
+            creation_reason: Some(value.creation_reason),
+            moderation_information: Some(value.moderation_information),
+            administrator: Some(value.administrator),
+            maintenance_lifetime: Some(value.maintenance_lifetime),
+            business_model: Some(value.business_model),
+            hardware_information: Some(value.hardware_information),
+            languages: Some(value.languages),
+            categories: Some(value.categories),
+            is_nsfw: Some(value.is_nsfw),
+            default_nsfw_policy: Some(value.default_nsfw_policy),
+            server_country: Some(value.server_country),
+            support: Some(value.support.into()),
+            social: Some(value.social.into()),
+            default_client_route: Some(value.default_client_route),
+            customizations: Some(value.customizations),
+            default_language: value.default_language,
+        }
+    }
+}
+
+/// The `support` property of [`ServerConfigCustomInstanceEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomInstanceSupport`](crate::types::ServerConfigCustomInstanceSupport) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomInstanceSupportEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl From<ServerConfigCustomInstanceSupport> for ServerConfigCustomInstanceSupportEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomInstanceSupport) -> Self {
+        Self { text: Some(value.text) }
+    }
+}
+
+/// The `social` property of [`ServerConfigCustomInstanceEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomInstanceSocial`](crate::types::ServerConfigCustomInstanceSocial) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomInstanceSocialEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mastodon_link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bluesky_link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x_link: Option<String>,
+}
+
+impl From<ServerConfigCustomInstanceSocial> for ServerConfigCustomInstanceSocialEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomInstanceSocial) -> Self {
+        Self {
+            external_link: Some(value.external_link),
+            mastodon_link: Some(value.mastodon_link),
+            bluesky_link: Some(value.bluesky_link),
+            x_link: value.x_link,
+        }
+    }
+}
+
+/// The `theme` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTheme`](crate::types::ServerConfigCustomTheme) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomThemeEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customization: Option<ServerConfigCustomThemeCustomization>,
+}
+
+impl From<ServerConfigCustomTheme> for ServerConfigCustomThemeEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTheme) -> Self {
+        Self {
+            default: Some(value.default),
+            customization: value.customization,
+        }
+    }
+}
+
+/// The `services` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomServices`](crate::types::ServerConfigCustomServices) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomServicesEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twitter: Option<ServerConfigCustomServicesTwitterEdit>,
+}
+
+impl From<ServerConfigCustomServices> for ServerConfigCustomServicesEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomServices) -> Self {
+        Self {
+            twitter: Some(value.twitter.into()),
+        }
+    }
+}
+
+/// The `twitter` property of [`ServerConfigCustomServicesEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomServicesTwitter`](crate::types::ServerConfigCustomServicesTwitter) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomServicesTwitterEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+impl From<ServerConfigCustomServicesTwitter> for ServerConfigCustomServicesTwitterEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomServicesTwitter) -> Self {
+        Self {
+            username: Some(value.username),
+        }
+    }
+}
+
+/// The `signup` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomSignup`](crate::types::ServerConfigCustomSignup) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomSignupEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_email_verification: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_age: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_approval: Option<bool>,
+}
+
+impl From<ServerConfigCustomSignup> for ServerConfigCustomSignupEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomSignup) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            limit: Some(value.limit),
+            requires_email_verification: Some(value.requires_email_verification),
+            minimum_age: Some(value.minimum_age),
+            requires_approval: Some(value.requires_approval),
+        }
+    }
+}
+
+/// The `admin` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomAdmin`](crate::types::ServerConfigCustomAdmin) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomAdminEdit {
+    /// Format: `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+impl From<ServerConfigCustomAdmin> for ServerConfigCustomAdminEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomAdmin) -> Self {
+        Self { email: Some(value.email) }
+    }
+}
+
+/// The `contactForm` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomContactForm`](crate::types::ServerConfigCustomContactForm) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomContactFormEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomContactForm> for ServerConfigCustomContactFormEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomContactForm) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// Settings that apply to new users, if registration is enabled
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomUser`](crate::types::ServerConfigCustomUser) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomUserEdit {
+    /// Example: `16810141515`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_quota: Option<i64>,
+    /// Example: `1681014151`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_quota_daily: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_channel_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<ServerConfigCustomUserHistoryEdit>,
+}
+
+impl From<ServerConfigCustomUser> for ServerConfigCustomUserEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomUser) -> Self {
+        Self {
+            video_quota: Some(value.video_quota),
+            video_quota_daily: Some(value.video_quota_daily),
+            default_channel_name: Some(value.default_channel_name),
+            history: Some(value.history.into()),
+        }
+    }
+}
+
+/// The `history` property of [`ServerConfigCustomUserEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomUserHistory`](crate::types::ServerConfigCustomUserHistory) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomUserHistoryEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomUserHistoryVideosEdit>,
+}
+
+impl From<ServerConfigCustomUserHistory> for ServerConfigCustomUserHistoryEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomUserHistory) -> Self {
+        Self {
+            videos: Some(value.videos.into()),
+        }
+    }
+}
+
+/// The `videos` property of [`ServerConfigCustomUserHistoryEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomUserHistoryVideos`](crate::types::ServerConfigCustomUserHistoryVideos) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomUserHistoryVideosEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomUserHistoryVideos>
+for ServerConfigCustomUserHistoryVideosEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomUserHistoryVideos) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// Settings pertaining to transcoding jobs
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscoding`](crate::types::ServerConfigCustomTranscoding) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomTranscodingEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_file: Option<ServerConfigCustomTranscodingOriginalFileEdit>,
+    /// Allow your users to upload .mkv, .mov, .avi, .wmv, .flv, .f4v, .3g2, .3gp, .mts, m2ts, .mxf, .nut videos
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_additional_extensions: Option<bool>,
+    /// If a user uploads an audio file, PeerTube will create a video by merging the preview file and the audio file
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_audio_files: Option<bool>,
+    /// Amount of threads used by ffmpeg for 1 transcoding job
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<i64>,
+    /// Amount of transcoding jobs to execute in parallel
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<f64>,
+    /// New profiles can be added by plugins ; available in core PeerTube: 'default'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ServerConfigCustomTranscodingProfile>,
+    /// Resolutions to transcode _new videos_ to
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolutions: Option<ServerConfigCustomTranscodingResolutionsEdit>,
+    /// HLS specific settings
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hls: Option<ServerConfigCustomTranscodingHlsEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_original_resolution: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_podcast_optimized_audio: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps: Option<ServerConfigCustomTranscodingFpsEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomTranscodingRemoteRunnersEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_videos: Option<ServerConfigCustomTranscodingWebVideosEdit>,
+}
+
+impl From<ServerConfigCustomTranscoding> for ServerConfigCustomTranscodingEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscoding) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            original_file: Some(value.original_file.into()),
+            allow_additional_extensions: Some(value.allow_additional_extensions),
+            allow_audio_files: Some(value.allow_audio_files),
+            threads: Some(value.threads),
+            concurrency: Some(value.concurrency),
+            profile: Some(value.profile),
+            resolutions: Some(value.resolutions.into()),
+            hls: Some(value.hls.into()),
+            always_transcode_original_resolution: Some(
+                value.always_transcode_original_resolution,
+            ),
+            always_transcode_podcast_optimized_audio: value
+                .always_transcode_podcast_optimized_audio,
+            fps: Some(value.fps.into()),
+            remote_runners: Some(value.remote_runners.into()),
+            web_videos: Some(value.web_videos.into()),
+        }
+    }
+}
+
+/// The `originalFile` property of [`ServerConfigCustomTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingOriginalFile`](crate::types::ServerConfigCustomTranscodingOriginalFile) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTranscodingOriginalFileEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep: Option<bool>,
+}
+
+impl From<ServerConfigCustomTranscodingOriginalFile>
+for ServerConfigCustomTranscodingOriginalFileEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscodingOriginalFile) -> Self {
+        Self { keep: Some(value.keep) }
+    }
+}
+
+/// Resolutions to transcode _new videos_ to
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingResolutions`](crate::types::ServerConfigCustomTranscodingResolutions) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomTranscodingResolutionsEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _0p: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2306,36 +2926,818 @@ pub struct ServerConfigCustomLiveTranscodingResolutions {
     pub _2160p: Option<bool>,
 }
 
-/// The `fps` property of [`ServerConfigCustomLiveTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomLiveTranscodingFps {
+impl From<ServerConfigCustomTranscodingResolutions>
+for ServerConfigCustomTranscodingResolutionsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscodingResolutions) -> Self {
+        Self {
+            _0p: Some(value._0p),
+            _144p: Some(value._144p),
+            _240p: Some(value._240p),
+            _360p: Some(value._360p),
+            _480p: Some(value._480p),
+            _720p: Some(value._720p),
+            _1080p: Some(value._1080p),
+            _1440p: Some(value._1440p),
+            _2160p: Some(value._2160p),
+        }
+    }
+}
+
+/// HLS specific settings
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingHls`](crate::types::ServerConfigCustomTranscodingHls) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomTranscodingHlsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_audio_and_video: Option<bool>,
+}
+
+impl From<ServerConfigCustomTranscodingHls> for ServerConfigCustomTranscodingHlsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscodingHls) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            split_audio_and_video: Some(value.split_audio_and_video),
+        }
+    }
+}
+
+/// The `fps` property of [`ServerConfigCustomTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingFps`](crate::types::ServerConfigCustomTranscodingFps) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTranscodingFpsEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
 }
 
-/// The `search` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerConfigCustomSearch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_uri: Option<ServerConfigCustomSearchRemoteUri>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search_index: Option<ServerConfigCustomSearchSearchIndex>,
+impl From<ServerConfigCustomTranscodingFps> for ServerConfigCustomTranscodingFpsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscodingFps) -> Self {
+        Self { max: Some(value.max) }
+    }
 }
 
-/// The `remoteUri` property of [`ServerConfigCustomSearch`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomSearchRemoteUri {
+/// The `remoteRunners` property of [`ServerConfigCustomTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingRemoteRunners`](crate::types::ServerConfigCustomTranscodingRemoteRunners) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTranscodingRemoteRunnersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomTranscodingRemoteRunners>
+for ServerConfigCustomTranscodingRemoteRunnersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscodingRemoteRunners) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `webVideos` property of [`ServerConfigCustomTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingWebVideos`](crate::types::ServerConfigCustomTranscodingWebVideos) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTranscodingWebVideosEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomTranscodingWebVideos>
+for ServerConfigCustomTranscodingWebVideosEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscodingWebVideos) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `import` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImport`](crate::types::ServerConfigCustomImport) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomImportEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomImportVideosEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<ServerConfigCustomImportUsersEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_channel_synchronization: Option<
+        ServerConfigCustomImportVideoChannelSynchronizationEdit,
+    >,
+}
+
+impl From<ServerConfigCustomImport> for ServerConfigCustomImportEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomImport) -> Self {
+        Self {
+            videos: Some(value.videos.into()),
+            users: Some(value.users.into()),
+            video_channel_synchronization: Some(
+                value.video_channel_synchronization.into(),
+            ),
+        }
+    }
+}
+
+/// The `videos` property of [`ServerConfigCustomImportEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportVideos`](crate::types::ServerConfigCustomImportVideos) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomImportVideosEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<ServerConfigCustomImportVideosHttpEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub torrent: Option<ServerConfigCustomImportVideosTorrentEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<i64>,
+}
+
+impl From<ServerConfigCustomImportVideos> for ServerConfigCustomImportVideosEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomImportVideos) -> Self {
+        Self {
+            http: Some(value.http.into()),
+            torrent: Some(value.torrent.into()),
+            concurrency: Some(value.concurrency),
+        }
+    }
+}
+
+/// The `http` property of [`ServerConfigCustomImportVideosEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportVideosHttp`](crate::types::ServerConfigCustomImportVideosHttp) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomImportVideosHttpEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomImportVideosHttp>
+for ServerConfigCustomImportVideosHttpEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomImportVideosHttp) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `torrent` property of [`ServerConfigCustomImportVideosEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportVideosTorrent`](crate::types::ServerConfigCustomImportVideosTorrent) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomImportVideosTorrentEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomImportVideosTorrent>
+for ServerConfigCustomImportVideosTorrentEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomImportVideosTorrent) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `users` property of [`ServerConfigCustomImportEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportUsers`](crate::types::ServerConfigCustomImportUsers) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomImportUsersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomImportUsers> for ServerConfigCustomImportUsersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomImportUsers) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `videoChannelSynchronization` property of [`ServerConfigCustomImportEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportVideoChannelSynchronization`](crate::types::ServerConfigCustomImportVideoChannelSynchronization) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomImportVideoChannelSynchronizationEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_user: Option<i64>,
+}
+
+impl From<ServerConfigCustomImportVideoChannelSynchronization>
+for ServerConfigCustomImportVideoChannelSynchronizationEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomImportVideoChannelSynchronization) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            max_per_user: Some(value.max_per_user),
+        }
+    }
+}
+
+/// The `autoBlacklist` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomAutoBlacklist`](crate::types::ServerConfigCustomAutoBlacklist) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomAutoBlacklistEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomAutoBlacklistVideosEdit>,
+}
+
+impl From<ServerConfigCustomAutoBlacklist> for ServerConfigCustomAutoBlacklistEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomAutoBlacklist) -> Self {
+        Self {
+            videos: Some(value.videos.into()),
+        }
+    }
+}
+
+/// The `videos` property of [`ServerConfigCustomAutoBlacklistEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomAutoBlacklistVideos`](crate::types::ServerConfigCustomAutoBlacklistVideos) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomAutoBlacklistVideosEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of_users: Option<ServerConfigCustomAutoBlacklistVideosOfUsersEdit>,
+}
+
+impl From<ServerConfigCustomAutoBlacklistVideos>
+for ServerConfigCustomAutoBlacklistVideosEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomAutoBlacklistVideos) -> Self {
+        Self {
+            of_users: Some(value.of_users.into()),
+        }
+    }
+}
+
+/// The `ofUsers` property of [`ServerConfigCustomAutoBlacklistVideosEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomAutoBlacklistVideosOfUsers`](crate::types::ServerConfigCustomAutoBlacklistVideosOfUsers) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomAutoBlacklistVideosOfUsersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomAutoBlacklistVideosOfUsers>
+for ServerConfigCustomAutoBlacklistVideosOfUsersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomAutoBlacklistVideosOfUsers) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `followers` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowers`](crate::types::ServerConfigCustomFollowers) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomFollowersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<ServerConfigCustomFollowersInstanceEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<ServerConfigCustomFollowersChannels>,
+}
+
+impl From<ServerConfigCustomFollowers> for ServerConfigCustomFollowersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomFollowers) -> Self {
+        Self {
+            instance: Some(value.instance.into()),
+            channels: value.channels,
+        }
+    }
+}
+
+/// The `instance` property of [`ServerConfigCustomFollowersEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowersInstance`](crate::types::ServerConfigCustomFollowersInstance) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomFollowersInstanceEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual_approval: Option<bool>,
+}
+
+impl From<ServerConfigCustomFollowersInstance>
+for ServerConfigCustomFollowersInstanceEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomFollowersInstance) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            manual_approval: Some(value.manual_approval),
+        }
+    }
+}
+
+/// The `broadcastMessage` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomBroadcastMessage`](crate::types::ServerConfigCustomBroadcastMessage) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomBroadcastMessageEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<ServerConfigCustomBroadcastMessageLevel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dismissable: Option<bool>,
+}
+
+impl From<ServerConfigCustomBroadcastMessage>
+for ServerConfigCustomBroadcastMessageEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomBroadcastMessage) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            message: Some(value.message),
+            level: Some(value.level),
+            dismissable: Some(value.dismissable),
+        }
+    }
+}
+
+/// The `client` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClient`](crate::types::ServerConfigCustomClient) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<ServerConfigCustomClientHeader>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomClientVideosEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browse_videos: Option<ServerConfigCustomClientBrowseVideos>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu: Option<ServerConfigCustomClientMenuEdit>,
+}
+
+impl From<ServerConfigCustomClient> for ServerConfigCustomClientEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomClient) -> Self {
+        Self {
+            header: value.header,
+            videos: Some(value.videos.into()),
+            browse_videos: value.browse_videos,
+            menu: Some(value.menu.into()),
+        }
+    }
+}
+
+/// The `videos` property of [`ServerConfigCustomClientEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClientVideos`](crate::types::ServerConfigCustomClientVideos) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomClientVideosEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub miniature: Option<ServerConfigCustomClientVideosMiniatureEdit>,
+}
+
+impl From<ServerConfigCustomClientVideos> for ServerConfigCustomClientVideosEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomClientVideos) -> Self {
+        Self {
+            miniature: Some(value.miniature.into()),
+        }
+    }
+}
+
+/// The `miniature` property of [`ServerConfigCustomClientVideosEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClientVideosMiniature`](crate::types::ServerConfigCustomClientVideosMiniature) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientVideosMiniatureEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefer_author_display_name: Option<bool>,
+}
+
+impl From<ServerConfigCustomClientVideosMiniature>
+for ServerConfigCustomClientVideosMiniatureEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomClientVideosMiniature) -> Self {
+        Self {
+            prefer_author_display_name: Some(value.prefer_author_display_name),
+        }
+    }
+}
+
+/// The `menu` property of [`ServerConfigCustomClientEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClientMenu`](crate::types::ServerConfigCustomClientMenu) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomClientMenuEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<ServerConfigCustomClientMenuLoginEdit>,
+}
+
+impl From<ServerConfigCustomClientMenu> for ServerConfigCustomClientMenuEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomClientMenu) -> Self {
+        Self {
+            login: Some(value.login.into()),
+        }
+    }
+}
+
+/// The `login` property of [`ServerConfigCustomClientMenuEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClientMenuLogin`](crate::types::ServerConfigCustomClientMenuLogin) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientMenuLoginEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_on_single_external_auth: Option<bool>,
+}
+
+impl From<ServerConfigCustomClientMenuLogin> for ServerConfigCustomClientMenuLoginEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomClientMenuLogin) -> Self {
+        Self {
+            redirect_on_single_external_auth: Some(
+                value.redirect_on_single_external_auth,
+            ),
+        }
+    }
+}
+
+/// The `export` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomExport`](crate::types::ServerConfigCustomExport) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomExportEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<ServerConfigCustomExportUsersEdit>,
+}
+
+impl From<ServerConfigCustomExport> for ServerConfigCustomExportEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomExport) -> Self {
+        Self {
+            users: Some(value.users.into()),
+        }
+    }
+}
+
+/// The `users` property of [`ServerConfigCustomExportEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomExportUsers`](crate::types::ServerConfigCustomExportUsers) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomExportUsersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_user_video_quota: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_expiration: Option<i64>,
+}
+
+impl From<ServerConfigCustomExportUsers> for ServerConfigCustomExportUsersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomExportUsers) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            max_user_video_quota: Some(value.max_user_video_quota),
+            export_expiration: Some(value.export_expiration),
+        }
+    }
+}
+
+/// The `followings` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowings`](crate::types::ServerConfigCustomFollowings) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomFollowingsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<ServerConfigCustomFollowingsInstanceEdit>,
+}
+
+impl From<ServerConfigCustomFollowings> for ServerConfigCustomFollowingsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomFollowings) -> Self {
+        Self {
+            instance: Some(value.instance.into()),
+        }
+    }
+}
+
+/// The `instance` property of [`ServerConfigCustomFollowingsEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowingsInstance`](crate::types::ServerConfigCustomFollowingsInstance) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomFollowingsInstanceEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_follow_back: Option<ServerConfigCustomFollowingsInstanceAutoFollowBackEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_follow_index: Option<
+        ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit,
+    >,
+}
+
+impl From<ServerConfigCustomFollowingsInstance>
+for ServerConfigCustomFollowingsInstanceEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomFollowingsInstance) -> Self {
+        Self {
+            auto_follow_back: Some(value.auto_follow_back.into()),
+            auto_follow_index: Some(value.auto_follow_index.into()),
+        }
+    }
+}
+
+/// The `autoFollowBack` property of [`ServerConfigCustomFollowingsInstanceEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowingsInstanceAutoFollowBack`](crate::types::ServerConfigCustomFollowingsInstanceAutoFollowBack) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomFollowingsInstanceAutoFollowBackEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomFollowingsInstanceAutoFollowBack>
+for ServerConfigCustomFollowingsInstanceAutoFollowBackEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomFollowingsInstanceAutoFollowBack) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `autoFollowIndex` property of [`ServerConfigCustomFollowingsInstanceEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowingsInstanceAutoFollowIndex`](crate::types::ServerConfigCustomFollowingsInstanceAutoFollowIndex) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_url: Option<String>,
+}
+
+impl From<ServerConfigCustomFollowingsInstanceAutoFollowIndex>
+for ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomFollowingsInstanceAutoFollowIndex) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            index_url: Some(value.index_url),
+        }
+    }
+}
+
+/// The `live` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLive`](crate::types::ServerConfigCustomLive) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomLiveEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_replay: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_setting: Option<ServerConfigCustomLiveLatencySettingEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_instance_lives: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_user_lives: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcoding: Option<ServerConfigCustomLiveTranscodingEdit>,
+}
+
+impl From<ServerConfigCustomLive> for ServerConfigCustomLiveEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomLive) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            allow_replay: Some(value.allow_replay),
+            latency_setting: Some(value.latency_setting.into()),
+            max_duration: Some(value.max_duration),
+            max_instance_lives: Some(value.max_instance_lives),
+            max_user_lives: Some(value.max_user_lives),
+            transcoding: Some(value.transcoding.into()),
+        }
+    }
+}
+
+/// The `latencySetting` property of [`ServerConfigCustomLiveEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveLatencySetting`](crate::types::ServerConfigCustomLiveLatencySetting) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomLiveLatencySettingEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomLiveLatencySetting>
+for ServerConfigCustomLiveLatencySettingEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomLiveLatencySetting) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `transcoding` property of [`ServerConfigCustomLiveEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveTranscoding`](crate::types::ServerConfigCustomLiveTranscoding) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomLiveTranscodingEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomLiveTranscodingRemoteRunnersEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolutions: Option<ServerConfigCustomLiveTranscodingResolutionsEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_original_resolution: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps: Option<ServerConfigCustomLiveTranscodingFpsEdit>,
+}
+
+impl From<ServerConfigCustomLiveTranscoding> for ServerConfigCustomLiveTranscodingEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomLiveTranscoding) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            remote_runners: Some(value.remote_runners.into()),
+            threads: Some(value.threads),
+            profile: Some(value.profile),
+            resolutions: Some(value.resolutions.into()),
+            always_transcode_original_resolution: Some(
+                value.always_transcode_original_resolution,
+            ),
+            fps: Some(value.fps.into()),
+        }
+    }
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomLiveTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveTranscodingRemoteRunners`](crate::types::ServerConfigCustomLiveTranscodingRemoteRunners) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomLiveTranscodingRemoteRunnersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomLiveTranscodingRemoteRunners>
+for ServerConfigCustomLiveTranscodingRemoteRunnersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomLiveTranscodingRemoteRunners) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `resolutions` property of [`ServerConfigCustomLiveTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveTranscodingResolutions`](crate::types::ServerConfigCustomLiveTranscodingResolutions) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomLiveTranscodingResolutionsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _0p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _144p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _240p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _360p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _480p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _720p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _1080p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _1440p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _2160p: Option<bool>,
+}
+
+impl From<ServerConfigCustomLiveTranscodingResolutions>
+for ServerConfigCustomLiveTranscodingResolutionsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomLiveTranscodingResolutions) -> Self {
+        Self {
+            _0p: Some(value._0p),
+            _144p: Some(value._144p),
+            _240p: Some(value._240p),
+            _360p: Some(value._360p),
+            _480p: Some(value._480p),
+            _720p: Some(value._720p),
+            _1080p: Some(value._1080p),
+            _1440p: Some(value._1440p),
+            _2160p: Some(value._2160p),
+        }
+    }
+}
+
+/// The `fps` property of [`ServerConfigCustomLiveTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveTranscodingFps`](crate::types::ServerConfigCustomLiveTranscodingFps) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomLiveTranscodingFpsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+impl From<ServerConfigCustomLiveTranscodingFps>
+for ServerConfigCustomLiveTranscodingFpsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomLiveTranscodingFps) -> Self {
+        Self { max: Some(value.max) }
+    }
+}
+
+/// The `search` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomSearch`](crate::types::ServerConfigCustomSearch) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomSearchEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_uri: Option<ServerConfigCustomSearchRemoteUriEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_index: Option<ServerConfigCustomSearchSearchIndexEdit>,
+}
+
+impl From<ServerConfigCustomSearch> for ServerConfigCustomSearchEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomSearch) -> Self {
+        Self {
+            remote_uri: Some(value.remote_uri.into()),
+            search_index: Some(value.search_index.into()),
+        }
+    }
+}
+
+/// The `remoteUri` property of [`ServerConfigCustomSearchEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomSearchRemoteUri`](crate::types::ServerConfigCustomSearchRemoteUri) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomSearchRemoteUriEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous: Option<bool>,
 }
 
-/// The `searchIndex` property of [`ServerConfigCustomSearch`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl From<ServerConfigCustomSearchRemoteUri> for ServerConfigCustomSearchRemoteUriEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomSearchRemoteUri) -> Self {
+        Self {
+            users: Some(value.users),
+            anonymous: Some(value.anonymous),
+        }
+    }
+}
+
+/// The `searchIndex` property of [`ServerConfigCustomSearchEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomSearchSearchIndex`](crate::types::ServerConfigCustomSearchSearchIndex) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ServerConfigCustomSearchSearchIndex {
+pub struct ServerConfigCustomSearchSearchIndexEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2346,108 +3748,235 @@ pub struct ServerConfigCustomSearchSearchIndex {
     pub is_default_search: Option<bool>,
 }
 
-/// The `storyboards` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl From<ServerConfigCustomSearchSearchIndex>
+for ServerConfigCustomSearchSearchIndexEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomSearchSearchIndex) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            url: Some(value.url),
+            disable_local_search: Some(value.disable_local_search),
+            is_default_search: Some(value.is_default_search),
+        }
+    }
+}
+
+/// The `storyboards` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomStoryboards`](crate::types::ServerConfigCustomStoryboards) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ServerConfigCustomStoryboards {
+pub struct ServerConfigCustomStoryboardsEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_runners: Option<ServerConfigCustomStoryboardsRemoteRunners>,
 }
 
-/// The `remoteRunners` property of [`ServerConfigCustomStoryboards`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomStoryboardsRemoteRunners {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+impl From<ServerConfigCustomStoryboards> for ServerConfigCustomStoryboardsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomStoryboards) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            remote_runners: value.remote_runners,
+        }
+    }
 }
 
-/// The `trending` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomTrending {
+/// The `trending` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTrending`](crate::types::ServerConfigCustomTrending) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTrendingEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigCustomTrendingVideos>,
+    pub videos: Option<ServerConfigCustomTrendingVideosEdit>,
 }
 
-/// The `videos` property of [`ServerConfigCustomTrending`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomTrendingVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub algorithms: Option<ServerConfigCustomTrendingVideosAlgorithms>,
+impl From<ServerConfigCustomTrending> for ServerConfigCustomTrendingEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTrending) -> Self {
+        Self {
+            videos: Some(value.videos.into()),
+        }
+    }
 }
 
-/// The `algorithms` property of [`ServerConfigCustomTrendingVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomTrendingVideosAlgorithms {
+/// The `videos` property of [`ServerConfigCustomTrendingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTrendingVideos`](crate::types::ServerConfigCustomTrendingVideos) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTrendingVideosEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithms: Option<ServerConfigCustomTrendingVideosAlgorithmsEdit>,
+}
+
+impl From<ServerConfigCustomTrendingVideos> for ServerConfigCustomTrendingVideosEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTrendingVideos) -> Self {
+        Self {
+            algorithms: Some(value.algorithms.into()),
+        }
+    }
+}
+
+/// The `algorithms` property of [`ServerConfigCustomTrendingVideosEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTrendingVideosAlgorithms`](crate::types::ServerConfigCustomTrendingVideosAlgorithms) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTrendingVideosAlgorithmsEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
 }
 
-/// The `videoChannels` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl From<ServerConfigCustomTrendingVideosAlgorithms>
+for ServerConfigCustomTrendingVideosAlgorithmsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTrendingVideosAlgorithms) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            default: Some(value.default),
+        }
+    }
+}
+
+/// The `videoChannels` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoChannels`](crate::types::ServerConfigCustomVideoChannels) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ServerConfigCustomVideoChannels {
+pub struct ServerConfigCustomVideoChannelsEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_per_user: Option<i64>,
 }
 
-/// The `videoComments` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl From<ServerConfigCustomVideoChannels> for ServerConfigCustomVideoChannelsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoChannels) -> Self {
+        Self {
+            max_per_user: Some(value.max_per_user),
+        }
+    }
+}
+
+/// The `videoFile` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoFile`](crate::types::ServerConfigCustomVideoFile) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomVideoFileEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<ServerConfigCustomVideoFileUpdateEdit>,
+}
+
+impl From<ServerConfigCustomVideoFile> for ServerConfigCustomVideoFileEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoFile) -> Self {
+        Self {
+            update: Some(value.update.into()),
+        }
+    }
+}
+
+/// The `update` property of [`ServerConfigCustomVideoFileEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoFileUpdate`](crate::types::ServerConfigCustomVideoFileUpdate) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomVideoFileUpdateEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomVideoFileUpdate> for ServerConfigCustomVideoFileUpdateEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoFileUpdate) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `videoStudio` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoStudio`](crate::types::ServerConfigCustomVideoStudio) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ServerConfigCustomVideoComments {
+pub struct ServerConfigCustomVideoStudioEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accept_remote_comments: Option<bool>,
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomVideoStudioRemoteRunnersEdit>,
 }
 
-/// The `videoFile` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomVideoFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update: Option<ServerConfigCustomVideoFileUpdate>,
+impl From<ServerConfigCustomVideoStudio> for ServerConfigCustomVideoStudioEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoStudio) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            remote_runners: Some(value.remote_runners.into()),
+        }
+    }
 }
 
-/// The `update` property of [`ServerConfigCustomVideoFile`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomVideoFileUpdate {
+/// The `remoteRunners` property of [`ServerConfigCustomVideoStudioEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoStudioRemoteRunners`](crate::types::ServerConfigCustomVideoStudioRemoteRunners) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomVideoStudioRemoteRunnersEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `videoStudio` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl From<ServerConfigCustomVideoStudioRemoteRunners>
+for ServerConfigCustomVideoStudioRemoteRunnersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoStudioRemoteRunners) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `videoTranscription` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoTranscription`](crate::types::ServerConfigCustomVideoTranscription) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ServerConfigCustomVideoStudio {
+pub struct ServerConfigCustomVideoTranscriptionEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_runners: Option<ServerConfigCustomVideoStudioRemoteRunners>,
+    pub remote_runners: Option<ServerConfigCustomVideoTranscriptionRemoteRunnersEdit>,
 }
 
-/// The `remoteRunners` property of [`ServerConfigCustomVideoStudio`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomVideoStudioRemoteRunners {
+impl From<ServerConfigCustomVideoTranscription>
+for ServerConfigCustomVideoTranscriptionEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoTranscription) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            remote_runners: Some(value.remote_runners.into()),
+        }
+    }
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomVideoTranscriptionEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoTranscriptionRemoteRunners`](crate::types::ServerConfigCustomVideoTranscriptionRemoteRunners) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomVideoTranscriptionRemoteRunnersEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-/// The `videoTranscription` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerConfigCustomVideoTranscription {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_runners: Option<ServerConfigCustomVideoTranscriptionRemoteRunners>,
-}
-
-/// The `remoteRunners` property of [`ServerConfigCustomVideoTranscription`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ServerConfigCustomVideoTranscriptionRemoteRunners {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+impl From<ServerConfigCustomVideoTranscriptionRemoteRunners>
+for ServerConfigCustomVideoTranscriptionRemoteRunnersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoTranscriptionRemoteRunners) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
 }
 
 /// The `CustomHomepage` schema.

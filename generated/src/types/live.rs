@@ -69,10 +69,29 @@ impl crate::runtime::call::ToParam for LiveVideoLatencyMode {
 }
 
 /// The `LiveVideoReplaySettings` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`LiveVideoReplaySettingsEdit`](crate::types::LiveVideoReplaySettingsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveVideoReplaySettings {
+    pub privacy: VideoPrivacySet,
+}
+
+/// The `LiveVideoReplaySettings` schema.
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`LiveVideoReplaySettings`](crate::types::LiveVideoReplaySettings) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct LiveVideoReplaySettingsEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<VideoPrivacySet>,
+}
+
+impl From<LiveVideoReplaySettings> for LiveVideoReplaySettingsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: LiveVideoReplaySettings) -> Self {
+        Self {
+            privacy: Some(value.privacy),
+        }
+    }
 }
 
 /// The `LiveVideoUpdate` schema.
@@ -82,7 +101,7 @@ pub struct LiveVideoUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub save_replay: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replay_settings: Option<LiveVideoReplaySettings>,
+    pub replay_settings: Option<LiveVideoReplaySettingsEdit>,
     /// User can stream multiple times in a permanent live
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permanent_live: Option<bool>,
@@ -90,7 +109,7 @@ pub struct LiveVideoUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_mode: Option<LiveVideoLatencyMode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schedules: Option<Vec<LiveSchedule>>,
+    pub schedules: Option<Vec<LiveScheduleEdit>>,
 }
 
 /// The `LiveVideoResponse` schema.
@@ -115,6 +134,26 @@ pub struct LiveVideoResponse {
     pub latency_mode: LiveVideoLatencyMode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedules: Option<Vec<LiveSchedule>>,
+}
+
+/// The `LiveSchedule` schema.
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`LiveSchedule`](crate::types::LiveSchedule) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveScheduleEdit {
+    /// Date when the stream is scheduled to air at
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<LiveSchedule> for LiveScheduleEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: LiveSchedule) -> Self {
+        Self {
+            start_at: Some(value.start_at),
+        }
+    }
 }
 
 /// The `LiveVideoSessionResponse` schema.
@@ -267,7 +306,7 @@ pub struct CreateLiveBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub save_replay: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replay_settings: Option<LiveVideoReplaySettings>,
+    pub replay_settings: Option<LiveVideoReplaySettingsEdit>,
     /// User can stream multiple times in a permanent live
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permanent_live: Option<bool>,
@@ -320,7 +359,7 @@ pub struct CreateLiveBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schedules: Option<Vec<LiveSchedule>>,
+    pub schedules: Option<Vec<LiveScheduleEdit>>,
 }
 
 impl CreateLiveBody {

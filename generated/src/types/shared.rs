@@ -2251,12 +2251,13 @@ impl From<MRSSGroupContent> for VideosForXMLItemMediaGroupItem {
 }
 
 /// The `LiveSchedule` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`LiveScheduleEdit`](crate::types::LiveScheduleEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveSchedule {
     /// Date when the stream is scheduled to air at
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub start_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The `RunnerJobType` schema.

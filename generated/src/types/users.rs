@@ -536,9 +536,37 @@ pub struct UserImportResumable {
 }
 
 /// The `UserNotificationSettings` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`UserNotificationSettingsEdit`](crate::types::UserNotificationSettingsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserNotificationSettings {
+    pub abuse_as_moderator: NotificationSettingValue,
+    pub video_auto_blacklist_as_moderator: NotificationSettingValue,
+    pub new_user_registration: NotificationSettingValue,
+    pub new_video_from_subscription: NotificationSettingValue,
+    pub blacklist_on_my_video: NotificationSettingValue,
+    pub my_video_published: NotificationSettingValue,
+    pub my_video_import_finished: NotificationSettingValue,
+    pub comment_mention: NotificationSettingValue,
+    pub new_comment_on_my_video: NotificationSettingValue,
+    pub new_follow: NotificationSettingValue,
+    pub new_instance_follower: NotificationSettingValue,
+    pub auto_instance_following: NotificationSettingValue,
+    pub abuse_state_change: NotificationSettingValue,
+    pub abuse_new_message: NotificationSettingValue,
+    pub new_peer_tube_version: NotificationSettingValue,
+    pub new_plugin_version: NotificationSettingValue,
+    pub my_video_studio_edition_finished: NotificationSettingValue,
+    pub my_video_transcription_generated: NotificationSettingValue,
+}
+
+/// The `UserNotificationSettings` schema.
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`UserNotificationSettings`](crate::types::UserNotificationSettings) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserNotificationSettingsEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuse_as_moderator: Option<NotificationSettingValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -575,6 +603,38 @@ pub struct UserNotificationSettings {
     pub my_video_studio_edition_finished: Option<NotificationSettingValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_video_transcription_generated: Option<NotificationSettingValue>,
+}
+
+impl From<UserNotificationSettings> for UserNotificationSettingsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: UserNotificationSettings) -> Self {
+        Self {
+            abuse_as_moderator: Some(value.abuse_as_moderator),
+            video_auto_blacklist_as_moderator: Some(
+                value.video_auto_blacklist_as_moderator,
+            ),
+            new_user_registration: Some(value.new_user_registration),
+            new_video_from_subscription: Some(value.new_video_from_subscription),
+            blacklist_on_my_video: Some(value.blacklist_on_my_video),
+            my_video_published: Some(value.my_video_published),
+            my_video_import_finished: Some(value.my_video_import_finished),
+            comment_mention: Some(value.comment_mention),
+            new_comment_on_my_video: Some(value.new_comment_on_my_video),
+            new_follow: Some(value.new_follow),
+            new_instance_follower: Some(value.new_instance_follower),
+            auto_instance_following: Some(value.auto_instance_following),
+            abuse_state_change: Some(value.abuse_state_change),
+            abuse_new_message: Some(value.abuse_new_message),
+            new_peer_tube_version: Some(value.new_peer_tube_version),
+            new_plugin_version: Some(value.new_plugin_version),
+            my_video_studio_edition_finished: Some(
+                value.my_video_studio_edition_finished,
+            ),
+            my_video_transcription_generated: Some(
+                value.my_video_transcription_generated,
+            ),
+        }
+    }
 }
 
 /// The `User` schema.
