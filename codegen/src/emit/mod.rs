@@ -545,6 +545,8 @@ const GUIDE: (&str, &[&str]) = (
         "create_playlist",
         "list_channel_videos",
         "get_video",
+        "get_custom_config",
+        "update_custom_config",
     ],
 );
 
