@@ -126,8 +126,12 @@ pub fn group_types_module(model: &Model, group: usize) -> TokenStream {
     }
 }
 
-/// Every named type a type's fields, variants or alias mention.
+/// Every named type a type's fields, variants or alias mention, and the read type a sent
+/// type converts from.
 fn for_each_named(def: &TypeDef, f: &mut impl FnMut(crate::model::TypeId)) {
+    if let Some(crate::model::SplitHalf::Sent { read }) = def.split {
+        f(read);
+    }
     match &def.kind {
         TypeKind::Struct(s) => s.fields.iter().for_each(|field| field.ty.visit_named(f)),
         TypeKind::Tagged(t) => t
