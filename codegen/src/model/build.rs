@@ -382,7 +382,7 @@ fn output_order(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Docs, Struct};
+    use crate::model::Docs;
 
     fn field(name: &str, repr: FieldRepr) -> Field {
         Field {
@@ -396,19 +396,7 @@ mod tests {
     }
 
     fn def(name: &str, usage: Usage, fields: Vec<Field>) -> TypeDef {
-        TypeDef {
-            id: TypeId(0),
-            name: name.into(),
-            origin: Pointer::root()
-                .push("components")
-                .push("schemas")
-                .push(name),
-            docs: Docs::default(),
-            about: String::new(),
-            kind: TypeKind::Struct(Struct { fields }),
-            usage,
-            split: None,
-        }
+        TypeDef::component_struct(0, name, usage, fields)
     }
 
     fn reprs(def: &TypeDef) -> Vec<FieldRepr> {

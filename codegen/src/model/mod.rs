@@ -171,6 +171,31 @@ pub struct TypeDef {
     pub split: Option<SplitHalf>,
 }
 
+#[cfg(test)]
+impl TypeDef {
+    /// The struct of the component schema `name`, with these fields: for tests.
+    pub(crate) fn component_struct(
+        id: usize,
+        name: &str,
+        usage: Usage,
+        fields: Vec<Field>,
+    ) -> Self {
+        TypeDef {
+            id: TypeId(id),
+            name: name.into(),
+            origin: Pointer::root()
+                .push("components")
+                .push("schemas")
+                .push(name),
+            docs: Docs::default(),
+            about: String::new(),
+            kind: TypeKind::Struct(Struct { fields }),
+            usage,
+            split: None,
+        }
+    }
+}
+
 /// Which of a split schema's two types a type is, and the other one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SplitHalf {

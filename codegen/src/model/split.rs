@@ -144,7 +144,7 @@ impl VisitMut for Rename<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Body, BodyFormat, Docs, Field, FieldRepr, Struct, Usage};
+    use crate::model::{Body, BodyFormat, Docs, Field, FieldRepr, Usage};
     use crate::pointer::Pointer;
 
     const BOTH: Usage = Usage {
@@ -165,19 +165,7 @@ mod tests {
     }
 
     fn def(id: usize, name: &str, usage: Usage, fields: Vec<Field>) -> TypeDef {
-        TypeDef {
-            id: TypeId(id),
-            name: name.into(),
-            origin: Pointer::root()
-                .push("components")
-                .push("schemas")
-                .push(name),
-            docs: Docs::default(),
-            about: String::new(),
-            kind: TypeKind::Struct(Struct { fields }),
-            usage,
-            split: None,
-        }
+        TypeDef::component_struct(id, name, usage, fields)
     }
 
     fn operation(body: TypeExpr) -> Operation {
