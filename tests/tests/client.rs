@@ -9,7 +9,7 @@ use peertube_client::types::{
     GetOAuthTokenBody, GetVideosFeedFormat, OAuthTokenPassword, UpdateMe, VideoUploadRequestLegacy,
     VideosSort,
 };
-use peertube_client::{Error, ErrorCode, FilePart, types};
+use peertube_client::{Error, ErrorCode, FilePart};
 use serde_json::json;
 use support::{header, multipart, only_request, server};
 use wiremock::matchers::{method, path, query_param};
@@ -883,7 +883,7 @@ async fn the_custom_configuration_read_goes_back_whole_with_one_change() {
     config.signup.enabled = true;
     // The read configuration is what the update takes (it converts into the sent type).
     client.update_custom_config(config.clone()).await.unwrap();
-    let sent = types::ServerConfigCustomEdit::from(config);
+    let sent = peertube_client::types::ServerConfigCustomEdit::from(config);
     assert_eq!(sent.signup.as_ref().and_then(|s| s.enabled), Some(true));
 
     let requests = server.received_requests().await.unwrap();
