@@ -418,6 +418,15 @@ pub(crate) fn alternative_type_name(wanted: &str, role: TypeRole) -> String {
     format!("{wanted}{suffix}")
 }
 
+/// The name of the type the client sends for a schema it also reads, when the two differ
+/// (`model/split.rs`): the read type keeps the schema's name, the sent one is `…Edit`, and
+/// `…Input` if that is taken. PeerTube's own models call a body sent both to create and to
+/// update a thing `…Edit` (`LiveVideoScheduleEdit`), and the document already names bodies
+/// sent only to update `…Update` (`PlayerVideoSettingsUpdate`), which "Edit" cannot meet.
+pub(crate) fn sent_type_names(read: &str) -> (String, String) {
+    (format!("{read}Edit"), format!("{read}Input"))
+}
+
 /// The methods the runtime defines on `Client`, and `clone`: no operation's method may take
 /// these names. A test below keeps the list in step with `codegen/runtime/`.
 pub(crate) const CLIENT_METHODS: &[&str] = &[
@@ -907,6 +916,38 @@ mod tests {
         for path in ["/a\"b", "/it's", "/a b", "/tab\t", ""] {
             assert!(route_aliases("get", path).is_empty(), "{path:?}");
         }
+    }
+
+    #[test]
+    fn sent_type_names_say_what_the_client_sends() {
+        let table = [
+            (
+                "ServerConfigCustom",
+                "ServerConfigCustomEdit",
+                "ServerConfigCustomInput",
+            ),
+            (
+                "ServerConfigCustomInstanceSocial",
+                "ServerConfigCustomInstanceSocialEdit",
+                "ServerConfigCustomInstanceSocialInput",
+            ),
+            ("LiveSchedule", "LiveScheduleEdit", "LiveScheduleInput"),
+        ];
+        for (read, wanted, alternative) in table {
+            assert_eq!(
+                sent_type_names(read),
+                (wanted.to_owned(), alternative.to_owned()),
+                "{read}"
+            );
+        }
+        // A name a schema already has is not taken twice.
+        let mut types = Scope::new();
+        types.reserve("LiveScheduleEdit");
+        let (wanted, alternative) = sent_type_names("LiveSchedule");
+        assert_eq!(
+            types.claim_or(wanted, alternative).name.as_str(),
+            "LiveScheduleInput"
+        );
     }
 
     #[test]

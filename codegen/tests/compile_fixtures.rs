@@ -32,8 +32,17 @@ fn every_fixture_crate_compiles_without_warnings() {
         let bytes =
             std::fs::read(root.join("spec/fixtures").join(format!("{fixture}.yaml"))).unwrap();
         let fixture = &fixture.replace('/', "_");
+        // A fixture's evidence of properties always sent, if it has one.
+        let evidence = root
+            .join("spec/fixtures/always-sent")
+            .join(format!("{fixture}.yaml"));
+        let always_sent = match std::fs::read(&evidence) {
+            Ok(bytes) => codegen::read_always_sent(&bytes, fixture).unwrap(),
+            Err(_) => Default::default(),
+        };
         let config = codegen::Config {
             crate_name: format!("fixture-{}", fixture.replace('_', "-")),
+            always_sent,
             ..codegen::Config::default()
         };
         let generated = codegen::generate(&bytes, fixture, &config)

@@ -14,12 +14,8 @@ fn render_file(fixture: &str, file: &str) -> String {
         .join(format!("{fixture}.yaml"));
     let bytes =
         std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let generated = codegen::generate(
-        &bytes,
-        &format!("{fixture}.yaml"),
-        &codegen::Config::default(),
-    )
-    .unwrap_or_else(|failure| panic!("{fixture} does not generate:\n{failure}"));
+    let generated = codegen::generate(&bytes, &format!("{fixture}.yaml"), &config(fixture))
+        .unwrap_or_else(|failure| panic!("{fixture} does not generate:\n{failure}"));
     let types = generated
         .files
         .iter()
@@ -38,6 +34,22 @@ fn render_file(fixture: &str, file: &str) -> String {
         ));
     }
     out
+}
+
+/// The generator's configuration for a fixture: the default, with the evidence of properties
+/// always sent that `spec/fixtures/always-sent/<fixture>.yaml` holds, if there is one.
+fn config(fixture: &str) -> codegen::Config {
+    let evidence = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../spec/fixtures/always-sent")
+        .join(format!("{fixture}.yaml"));
+    let always_sent = match std::fs::read(&evidence) {
+        Ok(bytes) => codegen::read_always_sent(&bytes, fixture).unwrap(),
+        Err(_) => Default::default(),
+    };
+    codegen::Config {
+        always_sent,
+        ..codegen::Config::default()
+    }
 }
 
 macro_rules! fixtures {
@@ -64,6 +76,7 @@ fixtures!(
     partly_supported,
     unnamable_values,
     callback_ref,
+    read_and_sent,
 );
 
 /// Fixtures about operations: their methods are the snapshot.
@@ -82,6 +95,7 @@ operation_fixtures!(
     ref_anywhere: "ref_anywhere",
     undeclared_path_parameter: "undeclared_path_parameter",
     unused_path_parameter: "unused_path_parameter",
+    read_and_sent_operations: "read_and_sent",
 );
 
 fn generate_with_names(

@@ -245,6 +245,16 @@ fn key_video_types() {
     ]));
 }
 
+/// A schema the client reads and sends, split by the evidence: the read type, the sent type,
+/// and the conversion from one to the other.
+#[test]
+fn read_and_sent_notification_settings() {
+    insta::assert_snapshot!(items_named(&[
+        "UserNotificationSettings",
+        "UserNotificationSettingsEdit",
+    ]));
+}
+
 fn operations_module() -> syn::File {
     module_files("src/operations/")
 }
@@ -417,6 +427,11 @@ fn operation_upload() {
 #[test]
 fn operation_resumable_upload_chunk() {
     insta::assert_snapshot!(operation_items("upload_video_chunk"));
+}
+
+#[test]
+fn operation_update_custom_config() {
+    insta::assert_snapshot!(operation_items("update_custom_config"));
 }
 
 #[test]

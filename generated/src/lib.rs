@@ -103,6 +103,21 @@
 //! Arguments take what converts into them: a `&str` for a string, a `bool` for a true/false
 //! query enum, an id, UUID or short UUID (as a string) for a video.
 //!
+//! Some types are both read and sent, such as the instance's configuration. A response holds
+//! every field servers always send as a plain value, while a request keeps the document's
+//! `required` list: those are two types, the request's named with `Edit` (`ServerConfigCustom`
+//! and `ServerConfigCustomEdit`). What you read converts into what you send, so reading a value,
+//! changing it and sending it back takes no conversion of your own:
+//!
+//! ```no_run
+//! # async fn run(client: peertube_client::Client) -> Result<(), peertube_client::Error> {
+//! let mut config = client.get_custom_config().await?;
+//! config.signup.enabled = true;
+//! client.update_custom_config(config).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Pagination
 //!
 //! A list answers one page, `{ total, data }`, chosen with `start` and `count`. Its request's

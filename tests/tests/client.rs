@@ -696,3 +696,207 @@ async fn studio_tasks_go_as_indexed_parts_with_their_name_and_options() {
         ]
     );
 }
+
+/// `GET /api/v1/config/custom` as a PeerTube 8.1 server with its default configuration answers
+/// it: every property of the server's `CustomConfig` model (8.1.3), each value from the
+/// configuration file (server/core/controllers/api/config.ts, customConfig), `null` where the
+/// default file leaves a setting unset (the theme's colours, the default licence).
+fn default_custom_config() -> serde_json::Value {
+    let resolutions = |on: bool| {
+        json!({"0p": false, "144p": false, "240p": on, "360p": on, "480p": on, "720p": on,
+               "1080p": on, "1440p": on, "2160p": on})
+    };
+    json!({
+        "instance": {
+            "name": "PeerTube",
+            "shortDescription": "A video platform",
+            "description": "Welcome to this PeerTube instance!",
+            "terms": "No terms for now.",
+            "codeOfConduct": "",
+            "creationReason": "",
+            "moderationInformation": "",
+            "administrator": "",
+            "maintenanceLifetime": "",
+            "businessModel": "",
+            "hardwareInformation": "",
+            "defaultLanguage": "en",
+            "languages": [],
+            "categories": [],
+            "isNSFW": false,
+            "defaultNSFWPolicy": "display",
+            "serverCountry": "",
+            "support": {"text": ""},
+            "social": {"externalLink": "", "mastodonLink": "", "blueskyLink": "", "xLink": ""},
+            "defaultClientRoute": "/videos/browse",
+            "customizations": {"javascript": "", "css": ""}
+        },
+        "theme": {
+            "default": "default",
+            "customization": {
+                "primaryColor": null, "onPrimaryColor": null, "foregroundColor": null,
+                "backgroundColor": null, "backgroundSecondaryColor": null,
+                "menuForegroundColor": null, "menuBackgroundColor": null,
+                "menuBorderRadius": null, "headerForegroundColor": null,
+                "headerBackgroundColor": null, "inputBorderRadius": null
+            }
+        },
+        "services": {"twitter": {"username": "@Chocobozzz"}},
+        "client": {
+            "header": {"hideInstanceName": false},
+            "videos": {"miniature": {"preferAuthorDisplayName": false}},
+            "browseVideos": {"defaultSort": "-publishedAt", "defaultScope": "federated"},
+            "menu": {"login": {"redirectOnSingleExternalAuth": false}}
+        },
+        "signup": {
+            "enabled": false, "limit": 10, "requiresApproval": true,
+            "requiresEmailVerification": false, "minimumAge": 16
+        },
+        "admin": {"email": "admin@tube.example"},
+        "email": {"body": {"signature": ""}, "subject": {"prefix": "[{{instanceName}}] "}},
+        "contactForm": {"enabled": true},
+        "user": {
+            "history": {"videos": {"enabled": true}},
+            "videoQuota": -1,
+            "videoQuotaDaily": -1,
+            "defaultChannelName": "Main $1 channel"
+        },
+        "videoChannels": {"maxPerUser": 20},
+        "transcoding": {
+            "enabled": true,
+            "originalFile": {"keep": false},
+            "allowAdditionalExtensions": false,
+            "allowAudioFiles": false,
+            "remoteRunners": {"enabled": false},
+            "threads": 1,
+            "concurrency": 1,
+            "profile": "default",
+            "resolutions": resolutions(true),
+            "alwaysTranscodeOriginalResolution": true,
+            "alwaysTranscodePodcastOptimizedAudio": false,
+            "fps": {"max": 60},
+            "webVideos": {"enabled": false},
+            "hls": {"enabled": true, "splitAudioAndVideo": false}
+        },
+        "live": {
+            "enabled": false,
+            "allowReplay": true,
+            "latencySetting": {"enabled": true},
+            "maxDuration": -1,
+            "maxInstanceLives": 20,
+            "maxUserLives": 3,
+            "transcoding": {
+                "enabled": true,
+                "remoteRunners": {"enabled": false},
+                "threads": 2,
+                "profile": "default",
+                "resolutions": resolutions(false),
+                "alwaysTranscodeOriginalResolution": true,
+                "fps": {"max": 60}
+            }
+        },
+        "videoStudio": {"enabled": false, "remoteRunners": {"enabled": false}},
+        "videoTranscription": {"enabled": false, "remoteRunners": {"enabled": false}},
+        "videoFile": {"update": {"enabled": false}},
+        "import": {
+            "videos": {"concurrency": 1, "http": {"enabled": false}, "torrent": {"enabled": false}},
+            "videoChannelSynchronization": {"enabled": false, "maxPerUser": 10},
+            "users": {"enabled": true}
+        },
+        "export": {
+            "users": {"enabled": true, "maxUserVideoQuota": 10737418240_i64, "exportExpiration": 172800000}
+        },
+        "trending": {
+            "videos": {"algorithms": {"enabled": ["hot", "most-viewed", "most-liked"], "default": "most-viewed"}}
+        },
+        "autoBlacklist": {"videos": {"ofUsers": {"enabled": false}}},
+        "followers": {
+            "instance": {"enabled": true, "manualApproval": false},
+            "channels": {"enabled": true}
+        },
+        "followings": {
+            "instance": {
+                "autoFollowBack": {"enabled": false},
+                "autoFollowIndex": {"enabled": false, "indexUrl": ""}
+            }
+        },
+        "broadcastMessage": {"enabled": false, "message": "", "level": "info", "dismissable": false},
+        "search": {
+            "remoteUri": {"users": true, "anonymous": false},
+            "searchIndex": {"enabled": false, "url": "", "disableLocalSearch": false, "isDefaultSearch": false}
+        },
+        "storyboards": {"enabled": true, "remoteRunners": {"enabled": false}},
+        "defaults": {
+            "publish": {"downloadEnabled": true, "commentsPolicy": 1, "privacy": 1, "licence": null},
+            "p2p": {"webapp": {"enabled": true}, "embed": {"enabled": true}},
+            "player": {"theme": "galaxy", "autoPlay": true}
+        },
+        "videoComments": {"acceptRemoteComments": true}
+    })
+}
+
+/// What of `sent` does not come back in `back`: every value must, but a `null` may come back
+/// absent (a field the client leaves out rather than clearing); nothing may be added. Lists
+/// compare whole.
+fn lost(sent: &serde_json::Value, back: &serde_json::Value, at: &str) -> Vec<String> {
+    use serde_json::Value;
+    match (sent, back) {
+        (Value::Object(sent), Value::Object(back)) => {
+            let mut lost: Vec<String> = back
+                .keys()
+                .filter(|key| !sent.contains_key(*key))
+                .map(|key| format!("{at}.{key} is added"))
+                .collect();
+            for (key, value) in sent {
+                match back.get(key) {
+                    Some(other) => lost.extend(self::lost(value, other, &format!("{at}.{key}"))),
+                    None if value.is_null() => {}
+                    None => lost.push(format!("{at}.{key} is dropped")),
+                }
+            }
+            lost
+        }
+        // `1` and `1.0` are one number to the server (JavaScript has no other kind).
+        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => Vec::new(),
+        (a, b) if a == b => Vec::new(),
+        (a, b) => vec![format!("{at}: {a} comes back as {b}")],
+    }
+}
+
+#[tokio::test]
+async fn the_custom_configuration_read_goes_back_whole_with_one_change() {
+    let (server, client) = server().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/config/custom"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(default_custom_config()))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v1/config/custom"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(default_custom_config()))
+        .mount(&server)
+        .await;
+    client.set_access_token("90286a0bdf0f7315d9d3fe8dabf9e1d2be9c97d0");
+
+    // What the server always sends is there, without an `Option` in the way.
+    let mut config = client.get_custom_config().await.unwrap();
+    assert_eq!(config.instance.name, "PeerTube");
+    assert!(!config.signup.enabled);
+    assert_eq!(config.live.transcoding.fps.max, 60);
+    config.signup.enabled = true;
+    // The read configuration is what the update takes (it converts into the sent type).
+    client.update_custom_config(config.clone()).await.unwrap();
+    let sent = peertube_client::types::ServerConfigCustomEdit::from(config);
+    assert_eq!(sent.signup.as_ref().and_then(|s| s.enabled), Some(true));
+
+    let requests = server.received_requests().await.unwrap();
+    let put = requests
+        .iter()
+        .find(|r| r.method.as_str() == "PUT")
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&put.body).unwrap();
+    let mut expected = default_custom_config();
+    expected["signup"]["enabled"] = json!(true);
+    // Nothing the server sent is dropped, nothing is added.
+    assert_eq!(lost(&expected, &body, ""), Vec::<String>::new());
+    assert_eq!(body["signup"]["enabled"], json!(true));
+}

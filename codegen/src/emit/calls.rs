@@ -9,7 +9,7 @@ use super::operations::info_path;
 use super::types::qualified_type_tokens;
 use crate::model::{
     BodyFormat, Model, Operation, ParamLocation, ParamRole, ParamShape, Parameter, QueryStyle,
-    ResponseBody, Returns, SegmentPart,
+    ResponseBody, Returns, SegmentPart, SplitHalf, TypeExpr,
 };
 
 /// The body argument: its type, and the format the call sends it in (text and files go as
@@ -22,6 +22,15 @@ pub(super) fn body_input(model: &Model, op: &Operation) -> Option<(TokenStream, 
         }
         _ => (quote!(impl Into<bytes::Bytes>), BodyFormat::Binary),
     })
+}
+
+/// Whether the body is the sent type of a split schema: the method takes anything that
+/// converts into it (`impl Into<T>`), so the read type goes back as it came.
+pub(super) fn body_converts(model: &Model, op: &Operation) -> bool {
+    let ty = op.body.as_ref().and_then(|b| b.ty.as_ref());
+    ty.and_then(TypeExpr::named)
+        .and_then(|id| model.ty(id))
+        .is_some_and(|def| matches!(def.split, Some(SplitHalf::Sent { .. })))
 }
 
 /// Whether a body in this format is sent as bytes, as it is.

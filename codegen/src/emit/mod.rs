@@ -3,6 +3,7 @@
 
 mod calls;
 mod contract;
+mod convert;
 mod docs;
 mod operations;
 mod types;
@@ -545,6 +546,8 @@ const GUIDE: (&str, &[&str]) = (
         "create_playlist",
         "list_channel_videos",
         "get_video",
+        "get_custom_config",
+        "update_custom_config",
     ],
 );
 

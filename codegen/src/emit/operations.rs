@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::calls::{as_bytes, body_input, returns_pending, send_body};
+use super::calls::{as_bytes, body_converts, body_input, returns_pending, send_body};
 use super::docs::{code_span, doc_lines, markdown};
 use super::types::qualified_type_tokens;
 use super::{cfg_groups, doc_attrs, ident};
@@ -461,7 +461,12 @@ fn method(model: &Model, op: &Operation) -> TokenStream {
     }
     let body = body_input(model, op);
     if let Some((ty, _)) = &body {
-        signature.push(quote!(body: #ty));
+        if body_converts(model, op) {
+            signature.push(quote!(body: impl Into<#ty>));
+            conversions.push(quote!(let body: #ty = body.into();));
+        } else {
+            signature.push(quote!(body: #ty));
+        }
     }
     let returns = return_type(model, op);
     let stream = op.pagination.as_ref().map(|pagination| {

@@ -130,8 +130,12 @@ pub fn group_types_module(model: &Model, group: usize) -> TokenStream {
     }
 }
 
-/// Every named type a type's fields, variants or alias mention.
+/// Every named type a type's fields, variants or alias mention, and the read type a sent
+/// type converts from.
 fn for_each_named(def: &TypeDef, f: &mut impl FnMut(crate::model::TypeId)) {
+    if let Some(crate::model::SplitHalf::Sent { read }) = def.split {
+        f(read);
+    }
     match &def.kind {
         TypeKind::Struct(s) => s.fields.iter().for_each(|field| field.ty.visit_named(f)),
         TypeKind::Tagged(t) => t
@@ -168,10 +172,12 @@ fn type_item(model: &Model, def: &TypeDef) -> TokenStream {
         }
         lines.insert(0, def.about.clone());
     }
+    lines.extend(super::convert::split_docs(model, def));
     let docs = doc_attrs(&lines);
     let deprecated = def.docs.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
-    match &def.kind {
+    let from_read = super::convert::from_read(model, def);
+    let item = match &def.kind {
         TypeKind::Struct(s) => struct_item(model, def, s, docs, deprecated),
         TypeKind::StringEnum(e) => string_enum(&name, e, docs, deprecated),
         TypeKind::IntEnum(e) => int_enum(&name, e, docs, deprecated),
@@ -186,7 +192,8 @@ fn type_item(model: &Model, def: &TypeDef) -> TokenStream {
                 pub type #name = #ty;
             }
         }
-    }
+    };
+    quote!(#item #from_read)
 }
 
 /// `ErrorCode`: the codes the document says PeerTube puts in error responses.

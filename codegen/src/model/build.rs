@@ -9,7 +9,9 @@ use super::methods::skeletons;
 use super::operations::convert;
 use super::types::TypeBuilder;
 use super::visit::{self, VisitMut};
-use super::{ApiInfo, FieldRepr, Model, Operation, TypeDef, TypeExpr, TypeId, TypeKind, Usage};
+use super::{
+    ApiInfo, Field, FieldRepr, Model, Operation, TypeDef, TypeExpr, TypeId, TypeKind, Usage,
+};
 use crate::diagnostic::{Diagnostic, Diagnostics, Failure};
 use crate::pointer::Pointer;
 use crate::resolve::Resolved;
@@ -72,6 +74,12 @@ pub fn build(
     }
 
     mark_usage(&mut defs, &operations);
+    if super::split::split_read_and_sent(&mut defs, &mut operations, inputs.always_sent) {
+        for def in &mut defs {
+            def.usage = Usage::default();
+        }
+        mark_usage(&mut defs, &operations);
+    }
     let tag_groups = groups::group_tags(&resolved.info.tag_groups, inputs.groups);
     let groups = groups::assign(&tag_groups, &mut operations);
     let type_groups = groups::type_groups(&defs, &operations);
@@ -159,6 +167,9 @@ fn mark_usage(defs: &mut [TypeDef], operations: &[Operation]) {
 /// the document leaves optional becomes required. Types the client sends keep the document's
 /// `required` lists, and a nullable field stays an `Option`. Evidence that names no property of
 /// the document is left unused, with a warning: it was gathered from another document.
+///
+/// A type both read and sent is split first (see `model/split.rs`): its read type is then only
+/// read.
 fn require_always_sent(defs: &mut [TypeDef], always_sent: &AlwaysSent) -> Diagnostics {
     let mut unmatched: BTreeSet<(&str, &str)> = always_sent
         .iter()
@@ -174,7 +185,7 @@ fn require_always_sent(defs: &mut [TypeDef], always_sent: &AlwaysSent) -> Diagno
         };
         for field in s.fields.iter_mut().filter(|f| names.contains(&f.wire_name)) {
             unmatched.remove(&(def.origin.as_str(), field.wire_name.as_str()));
-            if only_read && field.repr == FieldRepr::Optional {
+            if only_read && made_plain(field, names) {
                 field.repr = FieldRepr::Required;
             }
         }
@@ -194,6 +205,11 @@ fn require_always_sent(defs: &mut [TypeDef], always_sent: &AlwaysSent) -> Diagno
         );
     }
     diagnostics
+}
+
+/// Whether the evidence of properties always sent makes the field plain, in a type only read.
+pub(super) fn made_plain(field: &Field, always_sent: &BTreeSet<String>) -> bool {
+    field.repr == FieldRepr::Optional && always_sent.contains(&field.wire_name)
 }
 
 /// Optional and nullable fields nest `Option`s only in types the client sends, where `null`
@@ -366,7 +382,7 @@ fn output_order(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Docs, Field, Struct};
+    use crate::model::Docs;
 
     fn field(name: &str, repr: FieldRepr) -> Field {
         Field {
@@ -380,18 +396,7 @@ mod tests {
     }
 
     fn def(name: &str, usage: Usage, fields: Vec<Field>) -> TypeDef {
-        TypeDef {
-            id: TypeId(0),
-            name: name.into(),
-            origin: Pointer::root()
-                .push("components")
-                .push("schemas")
-                .push(name),
-            docs: Docs::default(),
-            about: String::new(),
-            kind: TypeKind::Struct(Struct { fields }),
-            usage,
-        }
+        TypeDef::component_struct(0, name, usage, fields)
     }
 
     fn reprs(def: &TypeDef) -> Vec<FieldRepr> {

@@ -78,6 +78,7 @@ mod tests {
                     other: "Other".into(),
                 }),
                 usage: Usage::default(),
+                split: None,
             }],
             order: vec![TypeId(0)],
             operations: vec![],

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Operation, TypeDef, TypeId, visit};
+use super::{Operation, SplitHalf, TypeDef, TypeId, visit};
 use crate::naming::{RustName, snake_name};
 
 /// Groups of tags by name, in order, that change the document's groups: see
@@ -149,6 +149,10 @@ pub fn type_groups(defs: &[TypeDef], operations: &[Operation]) -> Vec<TypeGroups
                 continue;
             }
             visit::for_each_value(def, |ty, _| ty.visit_named(&mut |next| stack.push(next)));
+            // A sent type converts from its read type, which it therefore needs.
+            if let Some(SplitHalf::Sent { read }) = def.split {
+                stack.push(read);
+            }
         }
     };
     for operation in operations {

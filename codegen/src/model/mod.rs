@@ -15,6 +15,7 @@ mod operations;
 mod origin;
 mod responses;
 mod site;
+mod split;
 mod types;
 mod unions;
 mod visit;
@@ -165,6 +166,43 @@ pub struct TypeDef {
     pub about: String,
     pub kind: TypeKind,
     pub usage: Usage,
+    /// One of the two types of a schema the client both reads and sends, when what servers
+    /// always send makes them differ (see `model/split.rs`).
+    pub split: Option<SplitHalf>,
+}
+
+#[cfg(test)]
+impl TypeDef {
+    /// The struct of the component schema `name`, with these fields: for tests.
+    pub(crate) fn component_struct(
+        id: usize,
+        name: &str,
+        usage: Usage,
+        fields: Vec<Field>,
+    ) -> Self {
+        TypeDef {
+            id: TypeId(id),
+            name: name.into(),
+            origin: Pointer::root()
+                .push("components")
+                .push("schemas")
+                .push(name),
+            docs: Docs::default(),
+            about: String::new(),
+            kind: TypeKind::Struct(Struct { fields }),
+            usage,
+            split: None,
+        }
+    }
+}
+
+/// Which of a split schema's two types a type is, and the other one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitHalf {
+    /// What responses hold: fields the server always sends are plain. Converts into `sent`.
+    Read { sent: TypeId },
+    /// What requests hold: the document's `required` lists. `read` converts into it.
+    Sent { read: TypeId },
 }
 
 /// Where values of a type travel.

@@ -113,6 +113,7 @@ impl<'a> TypeBuilder<'a> {
                 about: String::new(),
                 kind: TypeKind::Struct(Struct::default()),
                 usage: Usage::default(),
+                split: None,
             },
             state: State::Pending,
         });

@@ -135,6 +135,7 @@ mod tests {
             about: String::new(),
             kind,
             usage: Usage::default(),
+            split: None,
         }
     }
 

@@ -58,7 +58,11 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/config/custom")]
     #[doc(alias = "PUT /api/v1/config/custom")]
-    pub fn update_custom_config(&self, body: types::ServerConfigCustom) -> Pending<()> {
+    pub fn update_custom_config(
+        &self,
+        body: impl Into<types::ServerConfigCustomEdit>,
+    ) -> Pending<()> {
+        let body: types::ServerConfigCustomEdit = body.into();
         let mut call = self
             .call(&info::UPDATE_CUSTOM_CONFIG, &["api", "v1", "config", "custom"]);
         call.accept("application/json, */*;q=0.8");

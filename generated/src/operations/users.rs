@@ -1023,8 +1023,9 @@ impl Client {
     #[doc(alias = "PUT /api/v1/users/me/notification-settings")]
     pub fn update_my_notification_settings(
         &self,
-        body: types::UserNotificationSettings,
+        body: impl Into<types::UserNotificationSettingsEdit>,
     ) -> Pending<()> {
+        let body: types::UserNotificationSettingsEdit = body.into();
         let mut call = self
             .call(
                 &info::UPDATE_MY_NOTIFICATION_SETTINGS,

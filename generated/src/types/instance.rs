@@ -4584,67 +4584,46 @@ impl<'de> serde::Deserialize<'de> for ServerConfigAboutInstance {
 }
 
 /// The `ServerConfigCustom` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomEdit`](crate::types::ServerConfigCustomEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustom {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance: Option<ServerConfigCustomInstance>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme: Option<ServerConfigCustomTheme>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub services: Option<ServerConfigCustomServices>,
+    pub instance: ServerConfigCustomInstance,
+    pub theme: ServerConfigCustomTheme,
+    pub services: ServerConfigCustomServices,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache: Option<ServerConfigCustomCache>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signup: Option<ServerConfigCustomSignup>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin: Option<ServerConfigCustomAdmin>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_form: Option<ServerConfigCustomContactForm>,
+    pub signup: ServerConfigCustomSignup,
+    pub admin: ServerConfigCustomAdmin,
+    pub contact_form: ServerConfigCustomContactForm,
     /// Settings that apply to new users, if registration is enabled
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<ServerConfigCustomUser>,
+    pub user: ServerConfigCustomUser,
     /// Settings pertaining to transcoding jobs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcoding: Option<ServerConfigCustomTranscoding>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import: Option<ServerConfigCustomImport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_blacklist: Option<ServerConfigCustomAutoBlacklist>,
+    pub transcoding: ServerConfigCustomTranscoding,
+    pub import: ServerConfigCustomImport,
+    pub auto_blacklist: ServerConfigCustomAutoBlacklist,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<ServerConfigCustomBlocklist>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followers: Option<ServerConfigCustomFollowers>,
+    pub followers: ServerConfigCustomFollowers,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<ServerConfigCustomDefaults>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub broadcast_message: Option<ServerConfigCustomBroadcastMessage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client: Option<ServerConfigCustomClient>,
+    pub broadcast_message: ServerConfigCustomBroadcastMessage,
+    pub client: ServerConfigCustomClient,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<ServerConfigCustomEmail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export: Option<ServerConfigCustomExport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub followings: Option<ServerConfigCustomFollowings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub live: Option<ServerConfigCustomLive>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search: Option<ServerConfigCustomSearch>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storyboards: Option<ServerConfigCustomStoryboards>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trending: Option<ServerConfigCustomTrending>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_channels: Option<ServerConfigCustomVideoChannels>,
+    pub export: ServerConfigCustomExport,
+    pub followings: ServerConfigCustomFollowings,
+    pub live: ServerConfigCustomLive,
+    pub search: ServerConfigCustomSearch,
+    pub storyboards: ServerConfigCustomStoryboards,
+    pub trending: ServerConfigCustomTrending,
+    pub video_channels: ServerConfigCustomVideoChannels,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_comments: Option<ServerConfigCustomVideoComments>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_file: Option<ServerConfigCustomVideoFile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_studio: Option<ServerConfigCustomVideoStudio>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_transcription: Option<ServerConfigCustomVideoTranscription>,
+    pub video_file: ServerConfigCustomVideoFile,
+    pub video_studio: ServerConfigCustomVideoStudio,
+    pub video_transcription: ServerConfigCustomVideoTranscription,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustom {
@@ -4658,34 +4637,34 @@ impl crate::runtime::json::FromJson for ServerConfigCustom {
             "ServerConfigCustom",
         )?;
         let decoded = Self {
-            instance: object.optional("instance")?,
-            theme: object.optional("theme")?,
-            services: object.optional("services")?,
+            instance: object.required("instance")?,
+            theme: object.required("theme")?,
+            services: object.required("services")?,
             cache: object.optional("cache")?,
-            signup: object.optional("signup")?,
-            admin: object.optional("admin")?,
-            contact_form: object.optional("contactForm")?,
-            user: object.optional("user")?,
-            transcoding: object.optional("transcoding")?,
-            import: object.optional("import")?,
-            auto_blacklist: object.optional("autoBlacklist")?,
+            signup: object.required("signup")?,
+            admin: object.required("admin")?,
+            contact_form: object.required("contactForm")?,
+            user: object.required("user")?,
+            transcoding: object.required("transcoding")?,
+            import: object.required("import")?,
+            auto_blacklist: object.required("autoBlacklist")?,
             blocklist: object.optional("blocklist")?,
-            followers: object.optional("followers")?,
+            followers: object.required("followers")?,
             defaults: object.optional("defaults")?,
-            broadcast_message: object.optional("broadcastMessage")?,
-            client: object.optional("client")?,
+            broadcast_message: object.required("broadcastMessage")?,
+            client: object.required("client")?,
             email: object.optional("email")?,
-            export: object.optional("export")?,
-            followings: object.optional("followings")?,
-            live: object.optional("live")?,
-            search: object.optional("search")?,
-            storyboards: object.optional("storyboards")?,
-            trending: object.optional("trending")?,
-            video_channels: object.optional("videoChannels")?,
+            export: object.required("export")?,
+            followings: object.required("followings")?,
+            live: object.required("live")?,
+            search: object.required("search")?,
+            storyboards: object.required("storyboards")?,
+            trending: object.required("trending")?,
+            video_channels: object.required("videoChannels")?,
             video_comments: object.optional("videoComments")?,
-            video_file: object.optional("videoFile")?,
-            video_studio: object.optional("videoStudio")?,
-            video_transcription: object.optional("videoTranscription")?,
+            video_file: object.required("videoFile")?,
+            video_studio: object.required("videoStudio")?,
+            video_transcription: object.required("videoTranscription")?,
         };
         object.finish();
         Ok(decoded)
@@ -4701,53 +4680,33 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustom {
 }
 
 /// The `instance` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomInstanceEdit`](crate::types::ServerConfigCustomInstanceEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomInstance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub short_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terms: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_of_conduct: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub moderation_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub administrator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maintenance_lifetime: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_model: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hardware_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub languages: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub categories: Option<Vec<f64>>,
-    #[serde(rename = "isNSFW", default, skip_serializing_if = "Option::is_none")]
-    pub is_nsfw: Option<bool>,
-    #[serde(
-        rename = "defaultNSFWPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_nsfw_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support: Option<ServerConfigCustomInstanceSupport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub social: Option<ServerConfigCustomInstanceSocial>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_client_route: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customizations: Option<ServerConfigCustomInstanceCustomizations>,
+    pub name: String,
+    pub short_description: String,
+    pub description: String,
+    pub terms: String,
+    pub code_of_conduct: String,
+    pub creation_reason: String,
+    pub moderation_information: String,
+    pub administrator: String,
+    pub maintenance_lifetime: String,
+    pub business_model: String,
+    pub hardware_information: String,
+    pub languages: Vec<String>,
+    pub categories: Vec<f64>,
+    #[serde(rename = "isNSFW")]
+    pub is_nsfw: bool,
+    #[serde(rename = "defaultNSFWPolicy")]
+    pub default_nsfw_policy: String,
+    pub server_country: String,
+    pub support: ServerConfigCustomInstanceSupport,
+    pub social: ServerConfigCustomInstanceSocial,
+    pub default_client_route: String,
+    pub customizations: ServerConfigCustomInstanceCustomizations,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<String>,
 }
@@ -4763,26 +4722,26 @@ impl crate::runtime::json::FromJson for ServerConfigCustomInstance {
             "ServerConfigCustomInstance",
         )?;
         let decoded = Self {
-            name: object.optional("name")?,
-            short_description: object.optional("shortDescription")?,
-            description: object.optional("description")?,
-            terms: object.optional("terms")?,
-            code_of_conduct: object.optional("codeOfConduct")?,
-            creation_reason: object.optional("creationReason")?,
-            moderation_information: object.optional("moderationInformation")?,
-            administrator: object.optional("administrator")?,
-            maintenance_lifetime: object.optional("maintenanceLifetime")?,
-            business_model: object.optional("businessModel")?,
-            hardware_information: object.optional("hardwareInformation")?,
-            languages: object.optional("languages")?,
-            categories: object.optional("categories")?,
-            is_nsfw: object.optional("isNSFW")?,
-            default_nsfw_policy: object.optional("defaultNSFWPolicy")?,
-            server_country: object.optional("serverCountry")?,
-            support: object.optional("support")?,
-            social: object.optional("social")?,
-            default_client_route: object.optional("defaultClientRoute")?,
-            customizations: object.optional("customizations")?,
+            name: object.required("name")?,
+            short_description: object.required("shortDescription")?,
+            description: object.required("description")?,
+            terms: object.required("terms")?,
+            code_of_conduct: object.required("codeOfConduct")?,
+            creation_reason: object.required("creationReason")?,
+            moderation_information: object.required("moderationInformation")?,
+            administrator: object.required("administrator")?,
+            maintenance_lifetime: object.required("maintenanceLifetime")?,
+            business_model: object.required("businessModel")?,
+            hardware_information: object.required("hardwareInformation")?,
+            languages: object.required("languages")?,
+            categories: object.required("categories")?,
+            is_nsfw: object.required("isNSFW")?,
+            default_nsfw_policy: object.required("defaultNSFWPolicy")?,
+            server_country: object.required("serverCountry")?,
+            support: object.required("support")?,
+            social: object.required("social")?,
+            default_client_route: object.required("defaultClientRoute")?,
+            customizations: object.required("customizations")?,
             default_language: object.optional("defaultLanguage")?,
         };
         object.finish();
@@ -4799,10 +4758,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomInstance {
 }
 
 /// The `support` property of [`ServerConfigCustomInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomInstanceSupportEdit`](crate::types::ServerConfigCustomInstanceSupportEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomInstanceSupport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: String,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomInstanceSupport {
@@ -4816,7 +4776,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomInstanceSupport {
             "ServerConfigCustomInstanceSupport",
         )?;
         let decoded = Self {
-            text: object.optional("text")?,
+            text: object.required("text")?,
         };
         object.finish();
         Ok(decoded)
@@ -4832,15 +4792,14 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomInstanceSupport {
 }
 
 /// The `social` property of [`ServerConfigCustomInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomInstanceSocialEdit`](crate::types::ServerConfigCustomInstanceSocialEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomInstanceSocial {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mastodon_link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bluesky_link: Option<String>,
+    pub external_link: String,
+    pub mastodon_link: String,
+    pub bluesky_link: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_link: Option<String>,
 }
@@ -4856,9 +4815,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomInstanceSocial {
             "ServerConfigCustomInstanceSocial",
         )?;
         let decoded = Self {
-            external_link: object.optional("externalLink")?,
-            mastodon_link: object.optional("mastodonLink")?,
-            bluesky_link: object.optional("blueskyLink")?,
+            external_link: object.required("externalLink")?,
+            mastodon_link: object.required("mastodonLink")?,
+            bluesky_link: object.required("blueskyLink")?,
             x_link: object.optional("xLink")?,
         };
         object.finish();
@@ -4911,10 +4870,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomInstanceCustomizations {
 }
 
 /// The `theme` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomThemeEdit`](crate::types::ServerConfigCustomThemeEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomTheme {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
+    pub default: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customization: Option<ServerConfigCustomThemeCustomization>,
 }
@@ -4930,7 +4890,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTheme {
             "ServerConfigCustomTheme",
         )?;
         let decoded = Self {
-            default: object.optional("default")?,
+            default: object.required("default")?,
             customization: object.optional("customization")?,
         };
         object.finish();
@@ -5067,10 +5027,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomThemeCustomization {
 }
 
 /// The `services` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomServicesEdit`](crate::types::ServerConfigCustomServicesEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomServices {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub twitter: Option<ServerConfigCustomServicesTwitter>,
+    pub twitter: ServerConfigCustomServicesTwitter,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomServices {
@@ -5084,7 +5045,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomServices {
             "ServerConfigCustomServices",
         )?;
         let decoded = Self {
-            twitter: object.optional("twitter")?,
+            twitter: object.required("twitter")?,
         };
         object.finish();
         Ok(decoded)
@@ -5100,10 +5061,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomServices {
 }
 
 /// The `twitter` property of [`ServerConfigCustomServices`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomServicesTwitterEdit`](crate::types::ServerConfigCustomServicesTwitterEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomServicesTwitter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: String,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomServicesTwitter {
@@ -5117,7 +5079,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomServicesTwitter {
             "ServerConfigCustomServicesTwitter",
         )?;
         let decoded = Self {
-            username: object.optional("username")?,
+            username: object.required("username")?,
         };
         object.finish();
         Ok(decoded)
@@ -5235,19 +5197,16 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomCacheCaptions {
 }
 
 /// The `signup` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomSignupEdit`](crate::types::ServerConfigCustomSignupEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomSignup {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requires_email_verification: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum_age: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requires_approval: Option<bool>,
+    pub enabled: bool,
+    pub limit: i64,
+    pub requires_email_verification: bool,
+    pub minimum_age: i64,
+    pub requires_approval: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSignup {
@@ -5261,11 +5220,11 @@ impl crate::runtime::json::FromJson for ServerConfigCustomSignup {
             "ServerConfigCustomSignup",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            limit: object.optional("limit")?,
-            requires_email_verification: object.optional("requiresEmailVerification")?,
-            minimum_age: object.optional("minimumAge")?,
-            requires_approval: object.optional("requiresApproval")?,
+            enabled: object.required("enabled")?,
+            limit: object.required("limit")?,
+            requires_email_verification: object.required("requiresEmailVerification")?,
+            minimum_age: object.required("minimumAge")?,
+            requires_approval: object.required("requiresApproval")?,
         };
         object.finish();
         Ok(decoded)
@@ -5281,11 +5240,12 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomSignup {
 }
 
 /// The `admin` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomAdminEdit`](crate::types::ServerConfigCustomAdminEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomAdmin {
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: String,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAdmin {
@@ -5299,7 +5259,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomAdmin {
             "ServerConfigCustomAdmin",
         )?;
         let decoded = Self {
-            email: object.optional("email")?,
+            email: object.required("email")?,
         };
         object.finish();
         Ok(decoded)
@@ -5315,10 +5275,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomAdmin {
 }
 
 /// The `contactForm` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomContactFormEdit`](crate::types::ServerConfigCustomContactFormEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomContactForm {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomContactForm {
@@ -5332,7 +5293,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomContactForm {
             "ServerConfigCustomContactForm",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -5348,19 +5309,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomContactForm {
 }
 
 /// Settings that apply to new users, if registration is enabled
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomUserEdit`](crate::types::ServerConfigCustomUserEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomUser {
     /// Example: `16810141515`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota: Option<i64>,
+    pub video_quota: i64,
     /// Example: `1681014151`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_quota_daily: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_channel_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub history: Option<ServerConfigCustomUserHistory>,
+    pub video_quota_daily: i64,
+    pub default_channel_name: String,
+    pub history: ServerConfigCustomUserHistory,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomUser {
@@ -5374,10 +5333,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomUser {
             "ServerConfigCustomUser",
         )?;
         let decoded = Self {
-            video_quota: object.optional("videoQuota")?,
-            video_quota_daily: object.optional("videoQuotaDaily")?,
-            default_channel_name: object.optional("defaultChannelName")?,
-            history: object.optional("history")?,
+            video_quota: object.required("videoQuota")?,
+            video_quota_daily: object.required("videoQuotaDaily")?,
+            default_channel_name: object.required("defaultChannelName")?,
+            history: object.required("history")?,
         };
         object.finish();
         Ok(decoded)
@@ -5393,10 +5352,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomUser {
 }
 
 /// The `history` property of [`ServerConfigCustomUser`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomUserHistoryEdit`](crate::types::ServerConfigCustomUserHistoryEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomUserHistory {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigCustomUserHistoryVideos>,
+    pub videos: ServerConfigCustomUserHistoryVideos,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomUserHistory {
@@ -5410,7 +5370,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomUserHistory {
             "ServerConfigCustomUserHistory",
         )?;
         let decoded = Self {
-            videos: object.optional("videos")?,
+            videos: object.required("videos")?,
         };
         object.finish();
         Ok(decoded)
@@ -5426,10 +5386,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomUserHistory {
 }
 
 /// The `videos` property of [`ServerConfigCustomUserHistory`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomUserHistoryVideosEdit`](crate::types::ServerConfigCustomUserHistoryVideosEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomUserHistoryVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomUserHistoryVideos {
@@ -5443,7 +5404,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomUserHistoryVideos {
             "ServerConfigCustomUserHistoryVideos",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -5459,44 +5420,33 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomUserHistoryVideos {
 }
 
 /// Settings pertaining to transcoding jobs
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingEdit`](crate::types::ServerConfigCustomTranscodingEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomTranscoding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub original_file: Option<ServerConfigCustomTranscodingOriginalFile>,
+    pub enabled: bool,
+    pub original_file: ServerConfigCustomTranscodingOriginalFile,
     /// Allow your users to upload .mkv, .mov, .avi, .wmv, .flv, .f4v, .3g2, .3gp, .mts, m2ts, .mxf, .nut videos
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_additional_extensions: Option<bool>,
+    pub allow_additional_extensions: bool,
     /// If a user uploads an audio file, PeerTube will create a video by merging the preview file and the audio file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_audio_files: Option<bool>,
+    pub allow_audio_files: bool,
     /// Amount of threads used by ffmpeg for 1 transcoding job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threads: Option<i64>,
+    pub threads: i64,
     /// Amount of transcoding jobs to execute in parallel
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub concurrency: Option<f64>,
+    pub concurrency: f64,
     /// New profiles can be added by plugins ; available in core PeerTube: 'default'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<ServerConfigCustomTranscodingProfile>,
+    pub profile: ServerConfigCustomTranscodingProfile,
     /// Resolutions to transcode _new videos_ to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolutions: Option<ServerConfigCustomTranscodingResolutions>,
+    pub resolutions: ServerConfigCustomTranscodingResolutions,
     /// HLS specific settings
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hls: Option<ServerConfigCustomTranscodingHls>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub always_transcode_original_resolution: Option<bool>,
+    pub hls: ServerConfigCustomTranscodingHls,
+    pub always_transcode_original_resolution: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_transcode_podcast_optimized_audio: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fps: Option<ServerConfigCustomTranscodingFps>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_runners: Option<ServerConfigCustomTranscodingRemoteRunners>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_videos: Option<ServerConfigCustomTranscodingWebVideos>,
+    pub fps: ServerConfigCustomTranscodingFps,
+    pub remote_runners: ServerConfigCustomTranscodingRemoteRunners,
+    pub web_videos: ServerConfigCustomTranscodingWebVideos,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscoding {
@@ -5510,22 +5460,22 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscoding {
             "ServerConfigCustomTranscoding",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            original_file: object.optional("originalFile")?,
-            allow_additional_extensions: object.optional("allowAdditionalExtensions")?,
-            allow_audio_files: object.optional("allowAudioFiles")?,
-            threads: object.optional("threads")?,
-            concurrency: object.optional("concurrency")?,
-            profile: object.optional("profile")?,
-            resolutions: object.optional("resolutions")?,
-            hls: object.optional("hls")?,
+            enabled: object.required("enabled")?,
+            original_file: object.required("originalFile")?,
+            allow_additional_extensions: object.required("allowAdditionalExtensions")?,
+            allow_audio_files: object.required("allowAudioFiles")?,
+            threads: object.required("threads")?,
+            concurrency: object.required("concurrency")?,
+            profile: object.required("profile")?,
+            resolutions: object.required("resolutions")?,
+            hls: object.required("hls")?,
             always_transcode_original_resolution: object
-                .optional("alwaysTranscodeOriginalResolution")?,
+                .required("alwaysTranscodeOriginalResolution")?,
             always_transcode_podcast_optimized_audio: object
                 .optional("alwaysTranscodePodcastOptimizedAudio")?,
-            fps: object.optional("fps")?,
-            remote_runners: object.optional("remoteRunners")?,
-            web_videos: object.optional("webVideos")?,
+            fps: object.required("fps")?,
+            remote_runners: object.required("remoteRunners")?,
+            web_videos: object.required("webVideos")?,
         };
         object.finish();
         Ok(decoded)
@@ -5541,10 +5491,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscoding {
 }
 
 /// The `originalFile` property of [`ServerConfigCustomTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingOriginalFileEdit`](crate::types::ServerConfigCustomTranscodingOriginalFileEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomTranscodingOriginalFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keep: Option<bool>,
+    pub keep: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingOriginalFile {
@@ -5558,7 +5509,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingOriginalFil
             "ServerConfigCustomTranscodingOriginalFile",
         )?;
         let decoded = Self {
-            keep: object.optional("keep")?,
+            keep: object.required("keep")?,
         };
         object.finish();
         Ok(decoded)
@@ -5639,27 +5590,20 @@ impl crate::runtime::call::ToParam for ServerConfigCustomTranscodingProfile {
 }
 
 /// Resolutions to transcode _new videos_ to
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingResolutionsEdit`](crate::types::ServerConfigCustomTranscodingResolutionsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomTranscodingResolutions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _0p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _144p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _240p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _360p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _480p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _720p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _1080p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _1440p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _2160p: Option<bool>,
+    pub _0p: bool,
+    pub _144p: bool,
+    pub _240p: bool,
+    pub _360p: bool,
+    pub _480p: bool,
+    pub _720p: bool,
+    pub _1080p: bool,
+    pub _1440p: bool,
+    pub _2160p: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingResolutions {
@@ -5673,15 +5617,15 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingResolutions
             "ServerConfigCustomTranscodingResolutions",
         )?;
         let decoded = Self {
-            _0p: object.optional("0p")?,
-            _144p: object.optional("144p")?,
-            _240p: object.optional("240p")?,
-            _360p: object.optional("360p")?,
-            _480p: object.optional("480p")?,
-            _720p: object.optional("720p")?,
-            _1080p: object.optional("1080p")?,
-            _1440p: object.optional("1440p")?,
-            _2160p: object.optional("2160p")?,
+            _0p: object.required("0p")?,
+            _144p: object.required("144p")?,
+            _240p: object.required("240p")?,
+            _360p: object.required("360p")?,
+            _480p: object.required("480p")?,
+            _720p: object.required("720p")?,
+            _1080p: object.required("1080p")?,
+            _1440p: object.required("1440p")?,
+            _2160p: object.required("2160p")?,
         };
         object.finish();
         Ok(decoded)
@@ -5697,13 +5641,13 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingResolutions {
 }
 
 /// HLS specific settings
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingHlsEdit`](crate::types::ServerConfigCustomTranscodingHlsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomTranscodingHls {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub split_audio_and_video: Option<bool>,
+    pub enabled: bool,
+    pub split_audio_and_video: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingHls {
@@ -5717,8 +5661,8 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingHls {
             "ServerConfigCustomTranscodingHls",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            split_audio_and_video: object.optional("splitAudioAndVideo")?,
+            enabled: object.required("enabled")?,
+            split_audio_and_video: object.required("splitAudioAndVideo")?,
         };
         object.finish();
         Ok(decoded)
@@ -5734,10 +5678,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingHls {
 }
 
 /// The `fps` property of [`ServerConfigCustomTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingFpsEdit`](crate::types::ServerConfigCustomTranscodingFpsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomTranscodingFps {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
+    pub max: i64,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingFps {
@@ -5751,7 +5696,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingFps {
             "ServerConfigCustomTranscodingFps",
         )?;
         let decoded = Self {
-            max: object.optional("max")?,
+            max: object.required("max")?,
         };
         object.finish();
         Ok(decoded)
@@ -5767,10 +5712,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingFps {
 }
 
 /// The `remoteRunners` property of [`ServerConfigCustomTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingRemoteRunnersEdit`](crate::types::ServerConfigCustomTranscodingRemoteRunnersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomTranscodingRemoteRunners {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingRemoteRunners {
@@ -5784,7 +5730,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingRemoteRunne
             "ServerConfigCustomTranscodingRemoteRunners",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -5800,10 +5746,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingRemoteRunners
 }
 
 /// The `webVideos` property of [`ServerConfigCustomTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingWebVideosEdit`](crate::types::ServerConfigCustomTranscodingWebVideosEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomTranscodingWebVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingWebVideos {
@@ -5817,7 +5764,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingWebVideos {
             "ServerConfigCustomTranscodingWebVideos",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -5833,17 +5780,14 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingWebVideos {
 }
 
 /// The `import` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportEdit`](crate::types::ServerConfigCustomImportEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomImport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigCustomImportVideos>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<ServerConfigCustomImportUsers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_channel_synchronization: Option<
-        ServerConfigCustomImportVideoChannelSynchronization,
-    >,
+    pub videos: ServerConfigCustomImportVideos,
+    pub users: ServerConfigCustomImportUsers,
+    pub video_channel_synchronization: ServerConfigCustomImportVideoChannelSynchronization,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImport {
@@ -5857,10 +5801,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomImport {
             "ServerConfigCustomImport",
         )?;
         let decoded = Self {
-            videos: object.optional("videos")?,
-            users: object.optional("users")?,
+            videos: object.required("videos")?,
+            users: object.required("users")?,
             video_channel_synchronization: object
-                .optional("videoChannelSynchronization")?,
+                .required("videoChannelSynchronization")?,
         };
         object.finish();
         Ok(decoded)
@@ -5876,14 +5820,13 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomImport {
 }
 
 /// The `videos` property of [`ServerConfigCustomImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportVideosEdit`](crate::types::ServerConfigCustomImportVideosEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomImportVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http: Option<ServerConfigCustomImportVideosHttp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub torrent: Option<ServerConfigCustomImportVideosTorrent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub concurrency: Option<i64>,
+    pub http: ServerConfigCustomImportVideosHttp,
+    pub torrent: ServerConfigCustomImportVideosTorrent,
+    pub concurrency: i64,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportVideos {
@@ -5897,9 +5840,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomImportVideos {
             "ServerConfigCustomImportVideos",
         )?;
         let decoded = Self {
-            http: object.optional("http")?,
-            torrent: object.optional("torrent")?,
-            concurrency: object.optional("concurrency")?,
+            http: object.required("http")?,
+            torrent: object.required("torrent")?,
+            concurrency: object.required("concurrency")?,
         };
         object.finish();
         Ok(decoded)
@@ -5915,10 +5858,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomImportVideos {
 }
 
 /// The `http` property of [`ServerConfigCustomImportVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportVideosHttpEdit`](crate::types::ServerConfigCustomImportVideosHttpEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomImportVideosHttp {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosHttp {
@@ -5932,7 +5876,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosHttp {
             "ServerConfigCustomImportVideosHttp",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -5948,10 +5892,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomImportVideosHttp {
 }
 
 /// The `torrent` property of [`ServerConfigCustomImportVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportVideosTorrentEdit`](crate::types::ServerConfigCustomImportVideosTorrentEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomImportVideosTorrent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosTorrent {
@@ -5965,7 +5910,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosTorrent {
             "ServerConfigCustomImportVideosTorrent",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -5981,10 +5926,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomImportVideosTorrent {
 }
 
 /// The `users` property of [`ServerConfigCustomImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportUsersEdit`](crate::types::ServerConfigCustomImportUsersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomImportUsers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportUsers {
@@ -5998,7 +5944,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomImportUsers {
             "ServerConfigCustomImportUsers",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -6014,13 +5960,13 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomImportUsers {
 }
 
 /// The `videoChannelSynchronization` property of [`ServerConfigCustomImport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportVideoChannelSynchronizationEdit`](crate::types::ServerConfigCustomImportVideoChannelSynchronizationEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomImportVideoChannelSynchronization {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_per_user: Option<i64>,
+    pub enabled: bool,
+    pub max_per_user: i64,
 }
 
 impl crate::runtime::json::FromJson
@@ -6035,8 +5981,8 @@ for ServerConfigCustomImportVideoChannelSynchronization {
             "ServerConfigCustomImportVideoChannelSynchronization",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            max_per_user: object.optional("maxPerUser")?,
+            enabled: object.required("enabled")?,
+            max_per_user: object.required("maxPerUser")?,
         };
         object.finish();
         Ok(decoded)
@@ -6053,10 +5999,11 @@ for ServerConfigCustomImportVideoChannelSynchronization {
 }
 
 /// The `autoBlacklist` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomAutoBlacklistEdit`](crate::types::ServerConfigCustomAutoBlacklistEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomAutoBlacklist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigCustomAutoBlacklistVideos>,
+    pub videos: ServerConfigCustomAutoBlacklistVideos,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklist {
@@ -6070,7 +6017,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklist {
             "ServerConfigCustomAutoBlacklist",
         )?;
         let decoded = Self {
-            videos: object.optional("videos")?,
+            videos: object.required("videos")?,
         };
         object.finish();
         Ok(decoded)
@@ -6086,11 +6033,12 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomAutoBlacklist {
 }
 
 /// The `videos` property of [`ServerConfigCustomAutoBlacklist`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomAutoBlacklistVideosEdit`](crate::types::ServerConfigCustomAutoBlacklistVideosEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomAutoBlacklistVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub of_users: Option<ServerConfigCustomAutoBlacklistVideosOfUsers>,
+    pub of_users: ServerConfigCustomAutoBlacklistVideosOfUsers,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideos {
@@ -6104,7 +6052,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideos {
             "ServerConfigCustomAutoBlacklistVideos",
         )?;
         let decoded = Self {
-            of_users: object.optional("ofUsers")?,
+            of_users: object.required("ofUsers")?,
         };
         object.finish();
         Ok(decoded)
@@ -6120,10 +6068,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomAutoBlacklistVideos {
 }
 
 /// The `ofUsers` property of [`ServerConfigCustomAutoBlacklistVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomAutoBlacklistVideosOfUsersEdit`](crate::types::ServerConfigCustomAutoBlacklistVideosOfUsersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomAutoBlacklistVideosOfUsers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideosOfUsers {
@@ -6137,7 +6086,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideosOfU
             "ServerConfigCustomAutoBlacklistVideosOfUsers",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -6220,10 +6169,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomBlocklistPublicLog {
 }
 
 /// The `followers` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowersEdit`](crate::types::ServerConfigCustomFollowersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomFollowers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance: Option<ServerConfigCustomFollowersInstance>,
+    pub instance: ServerConfigCustomFollowersInstance,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<ServerConfigCustomFollowersChannels>,
 }
@@ -6239,7 +6189,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomFollowers {
             "ServerConfigCustomFollowers",
         )?;
         let decoded = Self {
-            instance: object.optional("instance")?,
+            instance: object.required("instance")?,
             channels: object.optional("channels")?,
         };
         object.finish();
@@ -6256,13 +6206,13 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomFollowers {
 }
 
 /// The `instance` property of [`ServerConfigCustomFollowers`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowersInstanceEdit`](crate::types::ServerConfigCustomFollowersInstanceEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomFollowersInstance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manual_approval: Option<bool>,
+    pub enabled: bool,
+    pub manual_approval: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowersInstance {
@@ -6276,8 +6226,8 @@ impl crate::runtime::json::FromJson for ServerConfigCustomFollowersInstance {
             "ServerConfigCustomFollowersInstance",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            manual_approval: object.optional("manualApproval")?,
+            enabled: object.required("enabled")?,
+            manual_approval: object.required("manualApproval")?,
         };
         object.finish();
         Ok(decoded)
@@ -6547,16 +6497,14 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomDefaultsPlayer {
 }
 
 /// The `broadcastMessage` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomBroadcastMessageEdit`](crate::types::ServerConfigCustomBroadcastMessageEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomBroadcastMessage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<ServerConfigCustomBroadcastMessageLevel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dismissable: Option<bool>,
+    pub enabled: bool,
+    pub message: String,
+    pub level: ServerConfigCustomBroadcastMessageLevel,
+    pub dismissable: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomBroadcastMessage {
@@ -6570,10 +6518,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomBroadcastMessage {
             "ServerConfigCustomBroadcastMessage",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            message: object.optional("message")?,
-            level: object.optional("level")?,
-            dismissable: object.optional("dismissable")?,
+            enabled: object.required("enabled")?,
+            message: object.required("message")?,
+            level: object.required("level")?,
+            dismissable: object.required("dismissable")?,
         };
         object.finish();
         Ok(decoded)
@@ -6662,17 +6610,17 @@ impl crate::runtime::call::ToParam for ServerConfigCustomBroadcastMessageLevel {
 }
 
 /// The `client` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientEdit`](crate::types::ServerConfigCustomClientEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomClient {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<ServerConfigCustomClientHeader>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigCustomClientVideos>,
+    pub videos: ServerConfigCustomClientVideos,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browse_videos: Option<ServerConfigCustomClientBrowseVideos>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub menu: Option<ServerConfigCustomClientMenu>,
+    pub menu: ServerConfigCustomClientMenu,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClient {
@@ -6687,9 +6635,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomClient {
         )?;
         let decoded = Self {
             header: object.optional("header")?,
-            videos: object.optional("videos")?,
+            videos: object.required("videos")?,
             browse_videos: object.optional("browseVideos")?,
-            menu: object.optional("menu")?,
+            menu: object.required("menu")?,
         };
         object.finish();
         Ok(decoded)
@@ -6739,10 +6687,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientHeader {
 }
 
 /// The `videos` property of [`ServerConfigCustomClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientVideosEdit`](crate::types::ServerConfigCustomClientVideosEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomClientVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub miniature: Option<ServerConfigCustomClientVideosMiniature>,
+    pub miniature: ServerConfigCustomClientVideosMiniature,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientVideos {
@@ -6756,7 +6705,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomClientVideos {
             "ServerConfigCustomClientVideos",
         )?;
         let decoded = Self {
-            miniature: object.optional("miniature")?,
+            miniature: object.required("miniature")?,
         };
         object.finish();
         Ok(decoded)
@@ -6772,11 +6721,12 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientVideos {
 }
 
 /// The `miniature` property of [`ServerConfigCustomClientVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientVideosMiniatureEdit`](crate::types::ServerConfigCustomClientVideosMiniatureEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomClientVideosMiniature {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefer_author_display_name: Option<bool>,
+    pub prefer_author_display_name: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientVideosMiniature {
@@ -6790,7 +6740,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomClientVideosMiniature 
             "ServerConfigCustomClientVideosMiniature",
         )?;
         let decoded = Self {
-            prefer_author_display_name: object.optional("preferAuthorDisplayName")?,
+            prefer_author_display_name: object.required("preferAuthorDisplayName")?,
         };
         object.finish();
         Ok(decoded)
@@ -6843,10 +6793,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientBrowseVideos {
 }
 
 /// The `menu` property of [`ServerConfigCustomClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientMenuEdit`](crate::types::ServerConfigCustomClientMenuEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomClientMenu {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login: Option<ServerConfigCustomClientMenuLogin>,
+    pub login: ServerConfigCustomClientMenuLogin,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientMenu {
@@ -6860,7 +6811,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomClientMenu {
             "ServerConfigCustomClientMenu",
         )?;
         let decoded = Self {
-            login: object.optional("login")?,
+            login: object.required("login")?,
         };
         object.finish();
         Ok(decoded)
@@ -6876,11 +6827,12 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientMenu {
 }
 
 /// The `login` property of [`ServerConfigCustomClientMenu`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientMenuLoginEdit`](crate::types::ServerConfigCustomClientMenuLoginEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomClientMenuLogin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect_on_single_external_auth: Option<bool>,
+    pub redirect_on_single_external_auth: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientMenuLogin {
@@ -6895,7 +6847,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomClientMenuLogin {
         )?;
         let decoded = Self {
             redirect_on_single_external_auth: object
-                .optional("redirectOnSingleExternalAuth")?,
+                .required("redirectOnSingleExternalAuth")?,
         };
         object.finish();
         Ok(decoded)
@@ -7013,10 +6965,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomEmailSubject {
 }
 
 /// The `export` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomExportEdit`](crate::types::ServerConfigCustomExportEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomExport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<ServerConfigCustomExportUsers>,
+    pub users: ServerConfigCustomExportUsers,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomExport {
@@ -7030,7 +6983,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomExport {
             "ServerConfigCustomExport",
         )?;
         let decoded = Self {
-            users: object.optional("users")?,
+            users: object.required("users")?,
         };
         object.finish();
         Ok(decoded)
@@ -7046,15 +6999,14 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomExport {
 }
 
 /// The `users` property of [`ServerConfigCustomExport`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomExportUsersEdit`](crate::types::ServerConfigCustomExportUsersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomExportUsers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_user_video_quota: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_expiration: Option<i64>,
+    pub enabled: bool,
+    pub max_user_video_quota: i64,
+    pub export_expiration: i64,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomExportUsers {
@@ -7068,9 +7020,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomExportUsers {
             "ServerConfigCustomExportUsers",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            max_user_video_quota: object.optional("maxUserVideoQuota")?,
-            export_expiration: object.optional("exportExpiration")?,
+            enabled: object.required("enabled")?,
+            max_user_video_quota: object.required("maxUserVideoQuota")?,
+            export_expiration: object.required("exportExpiration")?,
         };
         object.finish();
         Ok(decoded)
@@ -7086,10 +7038,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomExportUsers {
 }
 
 /// The `followings` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowingsEdit`](crate::types::ServerConfigCustomFollowingsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomFollowings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance: Option<ServerConfigCustomFollowingsInstance>,
+    pub instance: ServerConfigCustomFollowingsInstance,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowings {
@@ -7103,7 +7056,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomFollowings {
             "ServerConfigCustomFollowings",
         )?;
         let decoded = Self {
-            instance: object.optional("instance")?,
+            instance: object.required("instance")?,
         };
         object.finish();
         Ok(decoded)
@@ -7119,13 +7072,13 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomFollowings {
 }
 
 /// The `instance` property of [`ServerConfigCustomFollowings`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowingsInstanceEdit`](crate::types::ServerConfigCustomFollowingsInstanceEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomFollowingsInstance {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_follow_back: Option<ServerConfigCustomFollowingsInstanceAutoFollowBack>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_follow_index: Option<ServerConfigCustomFollowingsInstanceAutoFollowIndex>,
+    pub auto_follow_back: ServerConfigCustomFollowingsInstanceAutoFollowBack,
+    pub auto_follow_index: ServerConfigCustomFollowingsInstanceAutoFollowIndex,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowingsInstance {
@@ -7139,8 +7092,8 @@ impl crate::runtime::json::FromJson for ServerConfigCustomFollowingsInstance {
             "ServerConfigCustomFollowingsInstance",
         )?;
         let decoded = Self {
-            auto_follow_back: object.optional("autoFollowBack")?,
-            auto_follow_index: object.optional("autoFollowIndex")?,
+            auto_follow_back: object.required("autoFollowBack")?,
+            auto_follow_index: object.required("autoFollowIndex")?,
         };
         object.finish();
         Ok(decoded)
@@ -7156,10 +7109,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomFollowingsInstance {
 }
 
 /// The `autoFollowBack` property of [`ServerConfigCustomFollowingsInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowingsInstanceAutoFollowBackEdit`](crate::types::ServerConfigCustomFollowingsInstanceAutoFollowBackEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomFollowingsInstanceAutoFollowBack {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson
@@ -7174,7 +7128,7 @@ for ServerConfigCustomFollowingsInstanceAutoFollowBack {
             "ServerConfigCustomFollowingsInstanceAutoFollowBack",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -7191,13 +7145,13 @@ for ServerConfigCustomFollowingsInstanceAutoFollowBack {
 }
 
 /// The `autoFollowIndex` property of [`ServerConfigCustomFollowingsInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit`](crate::types::ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomFollowingsInstanceAutoFollowIndex {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub index_url: Option<String>,
+    pub enabled: bool,
+    pub index_url: String,
 }
 
 impl crate::runtime::json::FromJson
@@ -7212,8 +7166,8 @@ for ServerConfigCustomFollowingsInstanceAutoFollowIndex {
             "ServerConfigCustomFollowingsInstanceAutoFollowIndex",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            index_url: object.optional("indexUrl")?,
+            enabled: object.required("enabled")?,
+            index_url: object.required("indexUrl")?,
         };
         object.finish();
         Ok(decoded)
@@ -7230,23 +7184,18 @@ for ServerConfigCustomFollowingsInstanceAutoFollowIndex {
 }
 
 /// The `live` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveEdit`](crate::types::ServerConfigCustomLiveEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomLive {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_replay: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_setting: Option<ServerConfigCustomLiveLatencySetting>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_duration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_instance_lives: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_user_lives: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcoding: Option<ServerConfigCustomLiveTranscoding>,
+    pub enabled: bool,
+    pub allow_replay: bool,
+    pub latency_setting: ServerConfigCustomLiveLatencySetting,
+    pub max_duration: i64,
+    pub max_instance_lives: i64,
+    pub max_user_lives: i64,
+    pub transcoding: ServerConfigCustomLiveTranscoding,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLive {
@@ -7260,13 +7209,13 @@ impl crate::runtime::json::FromJson for ServerConfigCustomLive {
             "ServerConfigCustomLive",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            allow_replay: object.optional("allowReplay")?,
-            latency_setting: object.optional("latencySetting")?,
-            max_duration: object.optional("maxDuration")?,
-            max_instance_lives: object.optional("maxInstanceLives")?,
-            max_user_lives: object.optional("maxUserLives")?,
-            transcoding: object.optional("transcoding")?,
+            enabled: object.required("enabled")?,
+            allow_replay: object.required("allowReplay")?,
+            latency_setting: object.required("latencySetting")?,
+            max_duration: object.required("maxDuration")?,
+            max_instance_lives: object.required("maxInstanceLives")?,
+            max_user_lives: object.required("maxUserLives")?,
+            transcoding: object.required("transcoding")?,
         };
         object.finish();
         Ok(decoded)
@@ -7282,10 +7231,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomLive {
 }
 
 /// The `latencySetting` property of [`ServerConfigCustomLive`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveLatencySettingEdit`](crate::types::ServerConfigCustomLiveLatencySettingEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomLiveLatencySetting {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveLatencySetting {
@@ -7299,7 +7249,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomLiveLatencySetting {
             "ServerConfigCustomLiveLatencySetting",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -7315,23 +7265,18 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveLatencySetting {
 }
 
 /// The `transcoding` property of [`ServerConfigCustomLive`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveTranscodingEdit`](crate::types::ServerConfigCustomLiveTranscodingEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomLiveTranscoding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_runners: Option<ServerConfigCustomLiveTranscodingRemoteRunners>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threads: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolutions: Option<ServerConfigCustomLiveTranscodingResolutions>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub always_transcode_original_resolution: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fps: Option<ServerConfigCustomLiveTranscodingFps>,
+    pub enabled: bool,
+    pub remote_runners: ServerConfigCustomLiveTranscodingRemoteRunners,
+    pub threads: i64,
+    pub profile: String,
+    pub resolutions: ServerConfigCustomLiveTranscodingResolutions,
+    pub always_transcode_original_resolution: bool,
+    pub fps: ServerConfigCustomLiveTranscodingFps,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscoding {
@@ -7345,14 +7290,14 @@ impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscoding {
             "ServerConfigCustomLiveTranscoding",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            remote_runners: object.optional("remoteRunners")?,
-            threads: object.optional("threads")?,
-            profile: object.optional("profile")?,
-            resolutions: object.optional("resolutions")?,
+            enabled: object.required("enabled")?,
+            remote_runners: object.required("remoteRunners")?,
+            threads: object.required("threads")?,
+            profile: object.required("profile")?,
+            resolutions: object.required("resolutions")?,
             always_transcode_original_resolution: object
-                .optional("alwaysTranscodeOriginalResolution")?,
-            fps: object.optional("fps")?,
+                .required("alwaysTranscodeOriginalResolution")?,
+            fps: object.required("fps")?,
         };
         object.finish();
         Ok(decoded)
@@ -7368,10 +7313,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveTranscoding {
 }
 
 /// The `remoteRunners` property of [`ServerConfigCustomLiveTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveTranscodingRemoteRunnersEdit`](crate::types::ServerConfigCustomLiveTranscodingRemoteRunnersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomLiveTranscodingRemoteRunners {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingRemoteRunners {
@@ -7385,7 +7331,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingRemoteR
             "ServerConfigCustomLiveTranscodingRemoteRunners",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -7401,27 +7347,20 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveTranscodingRemoteRun
 }
 
 /// The `resolutions` property of [`ServerConfigCustomLiveTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveTranscodingResolutionsEdit`](crate::types::ServerConfigCustomLiveTranscodingResolutionsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomLiveTranscodingResolutions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _0p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _144p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _240p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _360p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _480p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _720p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _1080p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _1440p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub _2160p: Option<bool>,
+    pub _0p: bool,
+    pub _144p: bool,
+    pub _240p: bool,
+    pub _360p: bool,
+    pub _480p: bool,
+    pub _720p: bool,
+    pub _1080p: bool,
+    pub _1440p: bool,
+    pub _2160p: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingResolutions {
@@ -7435,15 +7374,15 @@ impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingResolut
             "ServerConfigCustomLiveTranscodingResolutions",
         )?;
         let decoded = Self {
-            _0p: object.optional("0p")?,
-            _144p: object.optional("144p")?,
-            _240p: object.optional("240p")?,
-            _360p: object.optional("360p")?,
-            _480p: object.optional("480p")?,
-            _720p: object.optional("720p")?,
-            _1080p: object.optional("1080p")?,
-            _1440p: object.optional("1440p")?,
-            _2160p: object.optional("2160p")?,
+            _0p: object.required("0p")?,
+            _144p: object.required("144p")?,
+            _240p: object.required("240p")?,
+            _360p: object.required("360p")?,
+            _480p: object.required("480p")?,
+            _720p: object.required("720p")?,
+            _1080p: object.required("1080p")?,
+            _1440p: object.required("1440p")?,
+            _2160p: object.required("2160p")?,
         };
         object.finish();
         Ok(decoded)
@@ -7459,10 +7398,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveTranscodingResolutio
 }
 
 /// The `fps` property of [`ServerConfigCustomLiveTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveTranscodingFpsEdit`](crate::types::ServerConfigCustomLiveTranscodingFpsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomLiveTranscodingFps {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
+    pub max: i64,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingFps {
@@ -7476,7 +7416,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingFps {
             "ServerConfigCustomLiveTranscodingFps",
         )?;
         let decoded = Self {
-            max: object.optional("max")?,
+            max: object.required("max")?,
         };
         object.finish();
         Ok(decoded)
@@ -7492,13 +7432,13 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveTranscodingFps {
 }
 
 /// The `search` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomSearchEdit`](crate::types::ServerConfigCustomSearchEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomSearch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_uri: Option<ServerConfigCustomSearchRemoteUri>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search_index: Option<ServerConfigCustomSearchSearchIndex>,
+    pub remote_uri: ServerConfigCustomSearchRemoteUri,
+    pub search_index: ServerConfigCustomSearchSearchIndex,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSearch {
@@ -7512,8 +7452,8 @@ impl crate::runtime::json::FromJson for ServerConfigCustomSearch {
             "ServerConfigCustomSearch",
         )?;
         let decoded = Self {
-            remote_uri: object.optional("remoteUri")?,
-            search_index: object.optional("searchIndex")?,
+            remote_uri: object.required("remoteUri")?,
+            search_index: object.required("searchIndex")?,
         };
         object.finish();
         Ok(decoded)
@@ -7529,12 +7469,12 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomSearch {
 }
 
 /// The `remoteUri` property of [`ServerConfigCustomSearch`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomSearchRemoteUriEdit`](crate::types::ServerConfigCustomSearchRemoteUriEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomSearchRemoteUri {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anonymous: Option<bool>,
+    pub users: bool,
+    pub anonymous: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSearchRemoteUri {
@@ -7548,8 +7488,8 @@ impl crate::runtime::json::FromJson for ServerConfigCustomSearchRemoteUri {
             "ServerConfigCustomSearchRemoteUri",
         )?;
         let decoded = Self {
-            users: object.optional("users")?,
-            anonymous: object.optional("anonymous")?,
+            users: object.required("users")?,
+            anonymous: object.required("anonymous")?,
         };
         object.finish();
         Ok(decoded)
@@ -7565,17 +7505,15 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomSearchRemoteUri {
 }
 
 /// The `searchIndex` property of [`ServerConfigCustomSearch`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomSearchSearchIndexEdit`](crate::types::ServerConfigCustomSearchSearchIndexEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomSearchSearchIndex {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_local_search: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_default_search: Option<bool>,
+    pub enabled: bool,
+    pub url: String,
+    pub disable_local_search: bool,
+    pub is_default_search: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSearchSearchIndex {
@@ -7589,10 +7527,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomSearchSearchIndex {
             "ServerConfigCustomSearchSearchIndex",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            url: object.optional("url")?,
-            disable_local_search: object.optional("disableLocalSearch")?,
-            is_default_search: object.optional("isDefaultSearch")?,
+            enabled: object.required("enabled")?,
+            url: object.required("url")?,
+            disable_local_search: object.required("disableLocalSearch")?,
+            is_default_search: object.required("isDefaultSearch")?,
         };
         object.finish();
         Ok(decoded)
@@ -7608,11 +7546,12 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomSearchSearchIndex {
 }
 
 /// The `storyboards` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomStoryboardsEdit`](crate::types::ServerConfigCustomStoryboardsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomStoryboards {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_runners: Option<ServerConfigCustomStoryboardsRemoteRunners>,
 }
@@ -7628,7 +7567,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomStoryboards {
             "ServerConfigCustomStoryboards",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
             remote_runners: object.optional("remoteRunners")?,
         };
         object.finish();
@@ -7678,10 +7617,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomStoryboardsRemoteRunners
 }
 
 /// The `trending` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTrendingEdit`](crate::types::ServerConfigCustomTrendingEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomTrending {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub videos: Option<ServerConfigCustomTrendingVideos>,
+    pub videos: ServerConfigCustomTrendingVideos,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTrending {
@@ -7695,7 +7635,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTrending {
             "ServerConfigCustomTrending",
         )?;
         let decoded = Self {
-            videos: object.optional("videos")?,
+            videos: object.required("videos")?,
         };
         object.finish();
         Ok(decoded)
@@ -7711,10 +7651,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTrending {
 }
 
 /// The `videos` property of [`ServerConfigCustomTrending`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTrendingVideosEdit`](crate::types::ServerConfigCustomTrendingVideosEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomTrendingVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub algorithms: Option<ServerConfigCustomTrendingVideosAlgorithms>,
+    pub algorithms: ServerConfigCustomTrendingVideosAlgorithms,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideos {
@@ -7728,7 +7669,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideos {
             "ServerConfigCustomTrendingVideos",
         )?;
         let decoded = Self {
-            algorithms: object.optional("algorithms")?,
+            algorithms: object.required("algorithms")?,
         };
         object.finish();
         Ok(decoded)
@@ -7744,12 +7685,12 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTrendingVideos {
 }
 
 /// The `algorithms` property of [`ServerConfigCustomTrendingVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTrendingVideosAlgorithmsEdit`](crate::types::ServerConfigCustomTrendingVideosAlgorithmsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomTrendingVideosAlgorithms {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
+    pub enabled: Vec<String>,
+    pub default: String,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideosAlgorithms {
@@ -7763,8 +7704,8 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideosAlgorith
             "ServerConfigCustomTrendingVideosAlgorithms",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            default: object.optional("default")?,
+            enabled: object.required("enabled")?,
+            default: object.required("default")?,
         };
         object.finish();
         Ok(decoded)
@@ -7780,11 +7721,12 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTrendingVideosAlgorithms
 }
 
 /// The `videoChannels` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoChannelsEdit`](crate::types::ServerConfigCustomVideoChannelsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomVideoChannels {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_per_user: Option<i64>,
+    pub max_per_user: i64,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoChannels {
@@ -7798,7 +7740,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomVideoChannels {
             "ServerConfigCustomVideoChannels",
         )?;
         let decoded = Self {
-            max_per_user: object.optional("maxPerUser")?,
+            max_per_user: object.required("maxPerUser")?,
         };
         object.finish();
         Ok(decoded)
@@ -7848,10 +7790,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoComments {
 }
 
 /// The `videoFile` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoFileEdit`](crate::types::ServerConfigCustomVideoFileEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomVideoFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update: Option<ServerConfigCustomVideoFileUpdate>,
+    pub update: ServerConfigCustomVideoFileUpdate,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoFile {
@@ -7865,7 +7808,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomVideoFile {
             "ServerConfigCustomVideoFile",
         )?;
         let decoded = Self {
-            update: object.optional("update")?,
+            update: object.required("update")?,
         };
         object.finish();
         Ok(decoded)
@@ -7881,10 +7824,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoFile {
 }
 
 /// The `update` property of [`ServerConfigCustomVideoFile`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoFileUpdateEdit`](crate::types::ServerConfigCustomVideoFileUpdateEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomVideoFileUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoFileUpdate {
@@ -7898,7 +7842,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomVideoFileUpdate {
             "ServerConfigCustomVideoFileUpdate",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -7914,13 +7858,13 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoFileUpdate {
 }
 
 /// The `videoStudio` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoStudioEdit`](crate::types::ServerConfigCustomVideoStudioEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomVideoStudio {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_runners: Option<ServerConfigCustomVideoStudioRemoteRunners>,
+    pub enabled: bool,
+    pub remote_runners: ServerConfigCustomVideoStudioRemoteRunners,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudio {
@@ -7934,8 +7878,8 @@ impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudio {
             "ServerConfigCustomVideoStudio",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            remote_runners: object.optional("remoteRunners")?,
+            enabled: object.required("enabled")?,
+            remote_runners: object.required("remoteRunners")?,
         };
         object.finish();
         Ok(decoded)
@@ -7951,10 +7895,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoStudio {
 }
 
 /// The `remoteRunners` property of [`ServerConfigCustomVideoStudio`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoStudioRemoteRunnersEdit`](crate::types::ServerConfigCustomVideoStudioRemoteRunnersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomVideoStudioRemoteRunners {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudioRemoteRunners {
@@ -7968,7 +7913,7 @@ impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudioRemoteRunne
             "ServerConfigCustomVideoStudioRemoteRunners",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -7984,13 +7929,13 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoStudioRemoteRunners
 }
 
 /// The `videoTranscription` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoTranscriptionEdit`](crate::types::ServerConfigCustomVideoTranscriptionEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerConfigCustomVideoTranscription {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remote_runners: Option<ServerConfigCustomVideoTranscriptionRemoteRunners>,
+    pub enabled: bool,
+    pub remote_runners: ServerConfigCustomVideoTranscriptionRemoteRunners,
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoTranscription {
@@ -8004,8 +7949,8 @@ impl crate::runtime::json::FromJson for ServerConfigCustomVideoTranscription {
             "ServerConfigCustomVideoTranscription",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
-            remote_runners: object.optional("remoteRunners")?,
+            enabled: object.required("enabled")?,
+            remote_runners: object.required("remoteRunners")?,
         };
         object.finish();
         Ok(decoded)
@@ -8021,10 +7966,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoTranscription {
 }
 
 /// The `remoteRunners` property of [`ServerConfigCustomVideoTranscription`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoTranscriptionRemoteRunnersEdit`](crate::types::ServerConfigCustomVideoTranscriptionRemoteRunnersEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServerConfigCustomVideoTranscriptionRemoteRunners {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub enabled: bool,
 }
 
 impl crate::runtime::json::FromJson
@@ -8039,7 +7985,7 @@ for ServerConfigCustomVideoTranscriptionRemoteRunners {
             "ServerConfigCustomVideoTranscriptionRemoteRunners",
         )?;
         let decoded = Self {
-            enabled: object.optional("enabled")?,
+            enabled: object.required("enabled")?,
         };
         object.finish();
         Ok(decoded)
@@ -8051,6 +7997,1589 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoTranscriptionRemote
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::json::deserialize(deserializer)
+    }
+}
+
+/// The `ServerConfigCustom` schema.
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustom`](crate::types::ServerConfigCustom) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<ServerConfigCustomInstanceEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<ServerConfigCustomThemeEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<ServerConfigCustomServicesEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<ServerConfigCustomCache>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signup: Option<ServerConfigCustomSignupEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<ServerConfigCustomAdminEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_form: Option<ServerConfigCustomContactFormEdit>,
+    /// Settings that apply to new users, if registration is enabled
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<ServerConfigCustomUserEdit>,
+    /// Settings pertaining to transcoding jobs
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcoding: Option<ServerConfigCustomTranscodingEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<ServerConfigCustomImportEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_blacklist: Option<ServerConfigCustomAutoBlacklistEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocklist: Option<ServerConfigCustomBlocklist>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followers: Option<ServerConfigCustomFollowersEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<ServerConfigCustomDefaults>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast_message: Option<ServerConfigCustomBroadcastMessageEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ServerConfigCustomClientEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<ServerConfigCustomEmail>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export: Option<ServerConfigCustomExportEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followings: Option<ServerConfigCustomFollowingsEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<ServerConfigCustomLiveEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<ServerConfigCustomSearchEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storyboards: Option<ServerConfigCustomStoryboardsEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trending: Option<ServerConfigCustomTrendingEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_channels: Option<ServerConfigCustomVideoChannelsEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_comments: Option<ServerConfigCustomVideoComments>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_file: Option<ServerConfigCustomVideoFileEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_studio: Option<ServerConfigCustomVideoStudioEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_transcription: Option<ServerConfigCustomVideoTranscriptionEdit>,
+}
+
+impl From<ServerConfigCustom> for ServerConfigCustomEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustom) -> Self {
+        Self {
+            instance: Some(value.instance.into()),
+            theme: Some(value.theme.into()),
+            services: Some(value.services.into()),
+            cache: value.cache,
+            signup: Some(value.signup.into()),
+            admin: Some(value.admin.into()),
+            contact_form: Some(value.contact_form.into()),
+            user: Some(value.user.into()),
+            transcoding: Some(value.transcoding.into()),
+            import: Some(value.import.into()),
+            auto_blacklist: Some(value.auto_blacklist.into()),
+            blocklist: value.blocklist,
+            followers: Some(value.followers.into()),
+            defaults: value.defaults,
+            broadcast_message: Some(value.broadcast_message.into()),
+            client: Some(value.client.into()),
+            email: value.email,
+            export: Some(value.export.into()),
+            followings: Some(value.followings.into()),
+            live: Some(value.live.into()),
+            search: Some(value.search.into()),
+            storyboards: Some(value.storyboards.into()),
+            trending: Some(value.trending.into()),
+            video_channels: Some(value.video_channels.into()),
+            video_comments: value.video_comments,
+            video_file: Some(value.video_file.into()),
+            video_studio: Some(value.video_studio.into()),
+            video_transcription: Some(value.video_transcription.into()),
+        }
+    }
+}
+
+/// The `instance` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomInstance`](crate::types::ServerConfigCustomInstance) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomInstanceEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_of_conduct: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderation_information: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub administrator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_lifetime: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hardware_information: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub languages: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<f64>>,
+    #[serde(rename = "isNSFW", default, skip_serializing_if = "Option::is_none")]
+    pub is_nsfw: Option<bool>,
+    #[serde(
+        rename = "defaultNSFWPolicy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_nsfw_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support: Option<ServerConfigCustomInstanceSupportEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social: Option<ServerConfigCustomInstanceSocialEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_client_route: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customizations: Option<ServerConfigCustomInstanceCustomizations>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_language: Option<String>,
+}
+
+impl From<ServerConfigCustomInstance> for ServerConfigCustomInstanceEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomInstance) -> Self {
+        Self {
+            name: Some(value.name),
+            short_description: Some(value.short_description),
+            description: Some(value.description),
+            terms: Some(value.terms),
+            code_of_conduct: Some(value.code_of_conduct),
+            creation_reason: Some(value.creation_reason),
+            moderation_information: Some(value.moderation_information),
+            administrator: Some(value.administrator),
+            maintenance_lifetime: Some(value.maintenance_lifetime),
+            business_model: Some(value.business_model),
+            hardware_information: Some(value.hardware_information),
+            languages: Some(value.languages),
+            categories: Some(value.categories),
+            is_nsfw: Some(value.is_nsfw),
+            default_nsfw_policy: Some(value.default_nsfw_policy),
+            server_country: Some(value.server_country),
+            support: Some(value.support.into()),
+            social: Some(value.social.into()),
+            default_client_route: Some(value.default_client_route),
+            customizations: Some(value.customizations),
+            default_language: value.default_language,
+        }
+    }
+}
+
+/// The `support` property of [`ServerConfigCustomInstanceEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomInstanceSupport`](crate::types::ServerConfigCustomInstanceSupport) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomInstanceSupportEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl From<ServerConfigCustomInstanceSupport> for ServerConfigCustomInstanceSupportEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomInstanceSupport) -> Self {
+        Self { text: Some(value.text) }
+    }
+}
+
+/// The `social` property of [`ServerConfigCustomInstanceEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomInstanceSocial`](crate::types::ServerConfigCustomInstanceSocial) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomInstanceSocialEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mastodon_link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bluesky_link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x_link: Option<String>,
+}
+
+impl From<ServerConfigCustomInstanceSocial> for ServerConfigCustomInstanceSocialEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomInstanceSocial) -> Self {
+        Self {
+            external_link: Some(value.external_link),
+            mastodon_link: Some(value.mastodon_link),
+            bluesky_link: Some(value.bluesky_link),
+            x_link: value.x_link,
+        }
+    }
+}
+
+/// The `theme` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTheme`](crate::types::ServerConfigCustomTheme) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomThemeEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customization: Option<ServerConfigCustomThemeCustomization>,
+}
+
+impl From<ServerConfigCustomTheme> for ServerConfigCustomThemeEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTheme) -> Self {
+        Self {
+            default: Some(value.default),
+            customization: value.customization,
+        }
+    }
+}
+
+/// The `services` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomServices`](crate::types::ServerConfigCustomServices) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomServicesEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twitter: Option<ServerConfigCustomServicesTwitterEdit>,
+}
+
+impl From<ServerConfigCustomServices> for ServerConfigCustomServicesEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomServices) -> Self {
+        Self {
+            twitter: Some(value.twitter.into()),
+        }
+    }
+}
+
+/// The `twitter` property of [`ServerConfigCustomServicesEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomServicesTwitter`](crate::types::ServerConfigCustomServicesTwitter) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomServicesTwitterEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+impl From<ServerConfigCustomServicesTwitter> for ServerConfigCustomServicesTwitterEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomServicesTwitter) -> Self {
+        Self {
+            username: Some(value.username),
+        }
+    }
+}
+
+/// The `signup` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomSignup`](crate::types::ServerConfigCustomSignup) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomSignupEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_email_verification: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_age: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_approval: Option<bool>,
+}
+
+impl From<ServerConfigCustomSignup> for ServerConfigCustomSignupEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomSignup) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            limit: Some(value.limit),
+            requires_email_verification: Some(value.requires_email_verification),
+            minimum_age: Some(value.minimum_age),
+            requires_approval: Some(value.requires_approval),
+        }
+    }
+}
+
+/// The `admin` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomAdmin`](crate::types::ServerConfigCustomAdmin) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomAdminEdit {
+    /// Format: `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+impl From<ServerConfigCustomAdmin> for ServerConfigCustomAdminEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomAdmin) -> Self {
+        Self { email: Some(value.email) }
+    }
+}
+
+/// The `contactForm` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomContactForm`](crate::types::ServerConfigCustomContactForm) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomContactFormEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomContactForm> for ServerConfigCustomContactFormEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomContactForm) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// Settings that apply to new users, if registration is enabled
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomUser`](crate::types::ServerConfigCustomUser) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomUserEdit {
+    /// Example: `16810141515`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_quota: Option<i64>,
+    /// Example: `1681014151`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_quota_daily: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_channel_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<ServerConfigCustomUserHistoryEdit>,
+}
+
+impl From<ServerConfigCustomUser> for ServerConfigCustomUserEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomUser) -> Self {
+        Self {
+            video_quota: Some(value.video_quota),
+            video_quota_daily: Some(value.video_quota_daily),
+            default_channel_name: Some(value.default_channel_name),
+            history: Some(value.history.into()),
+        }
+    }
+}
+
+/// The `history` property of [`ServerConfigCustomUserEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomUserHistory`](crate::types::ServerConfigCustomUserHistory) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomUserHistoryEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomUserHistoryVideosEdit>,
+}
+
+impl From<ServerConfigCustomUserHistory> for ServerConfigCustomUserHistoryEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomUserHistory) -> Self {
+        Self {
+            videos: Some(value.videos.into()),
+        }
+    }
+}
+
+/// The `videos` property of [`ServerConfigCustomUserHistoryEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomUserHistoryVideos`](crate::types::ServerConfigCustomUserHistoryVideos) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomUserHistoryVideosEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomUserHistoryVideos>
+for ServerConfigCustomUserHistoryVideosEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomUserHistoryVideos) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// Settings pertaining to transcoding jobs
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscoding`](crate::types::ServerConfigCustomTranscoding) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomTranscodingEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_file: Option<ServerConfigCustomTranscodingOriginalFileEdit>,
+    /// Allow your users to upload .mkv, .mov, .avi, .wmv, .flv, .f4v, .3g2, .3gp, .mts, m2ts, .mxf, .nut videos
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_additional_extensions: Option<bool>,
+    /// If a user uploads an audio file, PeerTube will create a video by merging the preview file and the audio file
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_audio_files: Option<bool>,
+    /// Amount of threads used by ffmpeg for 1 transcoding job
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<i64>,
+    /// Amount of transcoding jobs to execute in parallel
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<f64>,
+    /// New profiles can be added by plugins ; available in core PeerTube: 'default'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ServerConfigCustomTranscodingProfile>,
+    /// Resolutions to transcode _new videos_ to
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolutions: Option<ServerConfigCustomTranscodingResolutionsEdit>,
+    /// HLS specific settings
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hls: Option<ServerConfigCustomTranscodingHlsEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_original_resolution: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_podcast_optimized_audio: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps: Option<ServerConfigCustomTranscodingFpsEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomTranscodingRemoteRunnersEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_videos: Option<ServerConfigCustomTranscodingWebVideosEdit>,
+}
+
+impl From<ServerConfigCustomTranscoding> for ServerConfigCustomTranscodingEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscoding) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            original_file: Some(value.original_file.into()),
+            allow_additional_extensions: Some(value.allow_additional_extensions),
+            allow_audio_files: Some(value.allow_audio_files),
+            threads: Some(value.threads),
+            concurrency: Some(value.concurrency),
+            profile: Some(value.profile),
+            resolutions: Some(value.resolutions.into()),
+            hls: Some(value.hls.into()),
+            always_transcode_original_resolution: Some(
+                value.always_transcode_original_resolution,
+            ),
+            always_transcode_podcast_optimized_audio: value
+                .always_transcode_podcast_optimized_audio,
+            fps: Some(value.fps.into()),
+            remote_runners: Some(value.remote_runners.into()),
+            web_videos: Some(value.web_videos.into()),
+        }
+    }
+}
+
+/// The `originalFile` property of [`ServerConfigCustomTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingOriginalFile`](crate::types::ServerConfigCustomTranscodingOriginalFile) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTranscodingOriginalFileEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep: Option<bool>,
+}
+
+impl From<ServerConfigCustomTranscodingOriginalFile>
+for ServerConfigCustomTranscodingOriginalFileEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscodingOriginalFile) -> Self {
+        Self { keep: Some(value.keep) }
+    }
+}
+
+/// Resolutions to transcode _new videos_ to
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingResolutions`](crate::types::ServerConfigCustomTranscodingResolutions) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomTranscodingResolutionsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _0p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _144p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _240p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _360p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _480p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _720p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _1080p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _1440p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _2160p: Option<bool>,
+}
+
+impl From<ServerConfigCustomTranscodingResolutions>
+for ServerConfigCustomTranscodingResolutionsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscodingResolutions) -> Self {
+        Self {
+            _0p: Some(value._0p),
+            _144p: Some(value._144p),
+            _240p: Some(value._240p),
+            _360p: Some(value._360p),
+            _480p: Some(value._480p),
+            _720p: Some(value._720p),
+            _1080p: Some(value._1080p),
+            _1440p: Some(value._1440p),
+            _2160p: Some(value._2160p),
+        }
+    }
+}
+
+/// HLS specific settings
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingHls`](crate::types::ServerConfigCustomTranscodingHls) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomTranscodingHlsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_audio_and_video: Option<bool>,
+}
+
+impl From<ServerConfigCustomTranscodingHls> for ServerConfigCustomTranscodingHlsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscodingHls) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            split_audio_and_video: Some(value.split_audio_and_video),
+        }
+    }
+}
+
+/// The `fps` property of [`ServerConfigCustomTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingFps`](crate::types::ServerConfigCustomTranscodingFps) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTranscodingFpsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+impl From<ServerConfigCustomTranscodingFps> for ServerConfigCustomTranscodingFpsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscodingFps) -> Self {
+        Self { max: Some(value.max) }
+    }
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingRemoteRunners`](crate::types::ServerConfigCustomTranscodingRemoteRunners) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTranscodingRemoteRunnersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomTranscodingRemoteRunners>
+for ServerConfigCustomTranscodingRemoteRunnersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscodingRemoteRunners) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `webVideos` property of [`ServerConfigCustomTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingWebVideos`](crate::types::ServerConfigCustomTranscodingWebVideos) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTranscodingWebVideosEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomTranscodingWebVideos>
+for ServerConfigCustomTranscodingWebVideosEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTranscodingWebVideos) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `import` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImport`](crate::types::ServerConfigCustomImport) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomImportEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomImportVideosEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<ServerConfigCustomImportUsersEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_channel_synchronization: Option<
+        ServerConfigCustomImportVideoChannelSynchronizationEdit,
+    >,
+}
+
+impl From<ServerConfigCustomImport> for ServerConfigCustomImportEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomImport) -> Self {
+        Self {
+            videos: Some(value.videos.into()),
+            users: Some(value.users.into()),
+            video_channel_synchronization: Some(
+                value.video_channel_synchronization.into(),
+            ),
+        }
+    }
+}
+
+/// The `videos` property of [`ServerConfigCustomImportEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportVideos`](crate::types::ServerConfigCustomImportVideos) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomImportVideosEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<ServerConfigCustomImportVideosHttpEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub torrent: Option<ServerConfigCustomImportVideosTorrentEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<i64>,
+}
+
+impl From<ServerConfigCustomImportVideos> for ServerConfigCustomImportVideosEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomImportVideos) -> Self {
+        Self {
+            http: Some(value.http.into()),
+            torrent: Some(value.torrent.into()),
+            concurrency: Some(value.concurrency),
+        }
+    }
+}
+
+/// The `http` property of [`ServerConfigCustomImportVideosEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportVideosHttp`](crate::types::ServerConfigCustomImportVideosHttp) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomImportVideosHttpEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomImportVideosHttp>
+for ServerConfigCustomImportVideosHttpEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomImportVideosHttp) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `torrent` property of [`ServerConfigCustomImportVideosEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportVideosTorrent`](crate::types::ServerConfigCustomImportVideosTorrent) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomImportVideosTorrentEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomImportVideosTorrent>
+for ServerConfigCustomImportVideosTorrentEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomImportVideosTorrent) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `users` property of [`ServerConfigCustomImportEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportUsers`](crate::types::ServerConfigCustomImportUsers) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomImportUsersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomImportUsers> for ServerConfigCustomImportUsersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomImportUsers) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `videoChannelSynchronization` property of [`ServerConfigCustomImportEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportVideoChannelSynchronization`](crate::types::ServerConfigCustomImportVideoChannelSynchronization) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomImportVideoChannelSynchronizationEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_user: Option<i64>,
+}
+
+impl From<ServerConfigCustomImportVideoChannelSynchronization>
+for ServerConfigCustomImportVideoChannelSynchronizationEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomImportVideoChannelSynchronization) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            max_per_user: Some(value.max_per_user),
+        }
+    }
+}
+
+/// The `autoBlacklist` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomAutoBlacklist`](crate::types::ServerConfigCustomAutoBlacklist) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomAutoBlacklistEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomAutoBlacklistVideosEdit>,
+}
+
+impl From<ServerConfigCustomAutoBlacklist> for ServerConfigCustomAutoBlacklistEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomAutoBlacklist) -> Self {
+        Self {
+            videos: Some(value.videos.into()),
+        }
+    }
+}
+
+/// The `videos` property of [`ServerConfigCustomAutoBlacklistEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomAutoBlacklistVideos`](crate::types::ServerConfigCustomAutoBlacklistVideos) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomAutoBlacklistVideosEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of_users: Option<ServerConfigCustomAutoBlacklistVideosOfUsersEdit>,
+}
+
+impl From<ServerConfigCustomAutoBlacklistVideos>
+for ServerConfigCustomAutoBlacklistVideosEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomAutoBlacklistVideos) -> Self {
+        Self {
+            of_users: Some(value.of_users.into()),
+        }
+    }
+}
+
+/// The `ofUsers` property of [`ServerConfigCustomAutoBlacklistVideosEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomAutoBlacklistVideosOfUsers`](crate::types::ServerConfigCustomAutoBlacklistVideosOfUsers) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomAutoBlacklistVideosOfUsersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomAutoBlacklistVideosOfUsers>
+for ServerConfigCustomAutoBlacklistVideosOfUsersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomAutoBlacklistVideosOfUsers) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `followers` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowers`](crate::types::ServerConfigCustomFollowers) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomFollowersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<ServerConfigCustomFollowersInstanceEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<ServerConfigCustomFollowersChannels>,
+}
+
+impl From<ServerConfigCustomFollowers> for ServerConfigCustomFollowersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomFollowers) -> Self {
+        Self {
+            instance: Some(value.instance.into()),
+            channels: value.channels,
+        }
+    }
+}
+
+/// The `instance` property of [`ServerConfigCustomFollowersEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowersInstance`](crate::types::ServerConfigCustomFollowersInstance) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomFollowersInstanceEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual_approval: Option<bool>,
+}
+
+impl From<ServerConfigCustomFollowersInstance>
+for ServerConfigCustomFollowersInstanceEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomFollowersInstance) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            manual_approval: Some(value.manual_approval),
+        }
+    }
+}
+
+/// The `broadcastMessage` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomBroadcastMessage`](crate::types::ServerConfigCustomBroadcastMessage) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomBroadcastMessageEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<ServerConfigCustomBroadcastMessageLevel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dismissable: Option<bool>,
+}
+
+impl From<ServerConfigCustomBroadcastMessage>
+for ServerConfigCustomBroadcastMessageEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomBroadcastMessage) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            message: Some(value.message),
+            level: Some(value.level),
+            dismissable: Some(value.dismissable),
+        }
+    }
+}
+
+/// The `client` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClient`](crate::types::ServerConfigCustomClient) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<ServerConfigCustomClientHeader>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomClientVideosEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browse_videos: Option<ServerConfigCustomClientBrowseVideos>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu: Option<ServerConfigCustomClientMenuEdit>,
+}
+
+impl From<ServerConfigCustomClient> for ServerConfigCustomClientEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomClient) -> Self {
+        Self {
+            header: value.header,
+            videos: Some(value.videos.into()),
+            browse_videos: value.browse_videos,
+            menu: Some(value.menu.into()),
+        }
+    }
+}
+
+/// The `videos` property of [`ServerConfigCustomClientEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClientVideos`](crate::types::ServerConfigCustomClientVideos) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomClientVideosEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub miniature: Option<ServerConfigCustomClientVideosMiniatureEdit>,
+}
+
+impl From<ServerConfigCustomClientVideos> for ServerConfigCustomClientVideosEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomClientVideos) -> Self {
+        Self {
+            miniature: Some(value.miniature.into()),
+        }
+    }
+}
+
+/// The `miniature` property of [`ServerConfigCustomClientVideosEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClientVideosMiniature`](crate::types::ServerConfigCustomClientVideosMiniature) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientVideosMiniatureEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefer_author_display_name: Option<bool>,
+}
+
+impl From<ServerConfigCustomClientVideosMiniature>
+for ServerConfigCustomClientVideosMiniatureEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomClientVideosMiniature) -> Self {
+        Self {
+            prefer_author_display_name: Some(value.prefer_author_display_name),
+        }
+    }
+}
+
+/// The `menu` property of [`ServerConfigCustomClientEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClientMenu`](crate::types::ServerConfigCustomClientMenu) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomClientMenuEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<ServerConfigCustomClientMenuLoginEdit>,
+}
+
+impl From<ServerConfigCustomClientMenu> for ServerConfigCustomClientMenuEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomClientMenu) -> Self {
+        Self {
+            login: Some(value.login.into()),
+        }
+    }
+}
+
+/// The `login` property of [`ServerConfigCustomClientMenuEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClientMenuLogin`](crate::types::ServerConfigCustomClientMenuLogin) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomClientMenuLoginEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_on_single_external_auth: Option<bool>,
+}
+
+impl From<ServerConfigCustomClientMenuLogin> for ServerConfigCustomClientMenuLoginEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomClientMenuLogin) -> Self {
+        Self {
+            redirect_on_single_external_auth: Some(
+                value.redirect_on_single_external_auth,
+            ),
+        }
+    }
+}
+
+/// The `export` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomExport`](crate::types::ServerConfigCustomExport) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomExportEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<ServerConfigCustomExportUsersEdit>,
+}
+
+impl From<ServerConfigCustomExport> for ServerConfigCustomExportEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomExport) -> Self {
+        Self {
+            users: Some(value.users.into()),
+        }
+    }
+}
+
+/// The `users` property of [`ServerConfigCustomExportEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomExportUsers`](crate::types::ServerConfigCustomExportUsers) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomExportUsersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_user_video_quota: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_expiration: Option<i64>,
+}
+
+impl From<ServerConfigCustomExportUsers> for ServerConfigCustomExportUsersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomExportUsers) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            max_user_video_quota: Some(value.max_user_video_quota),
+            export_expiration: Some(value.export_expiration),
+        }
+    }
+}
+
+/// The `followings` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowings`](crate::types::ServerConfigCustomFollowings) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomFollowingsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<ServerConfigCustomFollowingsInstanceEdit>,
+}
+
+impl From<ServerConfigCustomFollowings> for ServerConfigCustomFollowingsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomFollowings) -> Self {
+        Self {
+            instance: Some(value.instance.into()),
+        }
+    }
+}
+
+/// The `instance` property of [`ServerConfigCustomFollowingsEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowingsInstance`](crate::types::ServerConfigCustomFollowingsInstance) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomFollowingsInstanceEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_follow_back: Option<ServerConfigCustomFollowingsInstanceAutoFollowBackEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_follow_index: Option<
+        ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit,
+    >,
+}
+
+impl From<ServerConfigCustomFollowingsInstance>
+for ServerConfigCustomFollowingsInstanceEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomFollowingsInstance) -> Self {
+        Self {
+            auto_follow_back: Some(value.auto_follow_back.into()),
+            auto_follow_index: Some(value.auto_follow_index.into()),
+        }
+    }
+}
+
+/// The `autoFollowBack` property of [`ServerConfigCustomFollowingsInstanceEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowingsInstanceAutoFollowBack`](crate::types::ServerConfigCustomFollowingsInstanceAutoFollowBack) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomFollowingsInstanceAutoFollowBackEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomFollowingsInstanceAutoFollowBack>
+for ServerConfigCustomFollowingsInstanceAutoFollowBackEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomFollowingsInstanceAutoFollowBack) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `autoFollowIndex` property of [`ServerConfigCustomFollowingsInstanceEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowingsInstanceAutoFollowIndex`](crate::types::ServerConfigCustomFollowingsInstanceAutoFollowIndex) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_url: Option<String>,
+}
+
+impl From<ServerConfigCustomFollowingsInstanceAutoFollowIndex>
+for ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomFollowingsInstanceAutoFollowIndex) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            index_url: Some(value.index_url),
+        }
+    }
+}
+
+/// The `live` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLive`](crate::types::ServerConfigCustomLive) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomLiveEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_replay: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_setting: Option<ServerConfigCustomLiveLatencySettingEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_instance_lives: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_user_lives: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcoding: Option<ServerConfigCustomLiveTranscodingEdit>,
+}
+
+impl From<ServerConfigCustomLive> for ServerConfigCustomLiveEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomLive) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            allow_replay: Some(value.allow_replay),
+            latency_setting: Some(value.latency_setting.into()),
+            max_duration: Some(value.max_duration),
+            max_instance_lives: Some(value.max_instance_lives),
+            max_user_lives: Some(value.max_user_lives),
+            transcoding: Some(value.transcoding.into()),
+        }
+    }
+}
+
+/// The `latencySetting` property of [`ServerConfigCustomLiveEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveLatencySetting`](crate::types::ServerConfigCustomLiveLatencySetting) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomLiveLatencySettingEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomLiveLatencySetting>
+for ServerConfigCustomLiveLatencySettingEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomLiveLatencySetting) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `transcoding` property of [`ServerConfigCustomLiveEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveTranscoding`](crate::types::ServerConfigCustomLiveTranscoding) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomLiveTranscodingEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomLiveTranscodingRemoteRunnersEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolutions: Option<ServerConfigCustomLiveTranscodingResolutionsEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub always_transcode_original_resolution: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fps: Option<ServerConfigCustomLiveTranscodingFpsEdit>,
+}
+
+impl From<ServerConfigCustomLiveTranscoding> for ServerConfigCustomLiveTranscodingEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomLiveTranscoding) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            remote_runners: Some(value.remote_runners.into()),
+            threads: Some(value.threads),
+            profile: Some(value.profile),
+            resolutions: Some(value.resolutions.into()),
+            always_transcode_original_resolution: Some(
+                value.always_transcode_original_resolution,
+            ),
+            fps: Some(value.fps.into()),
+        }
+    }
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomLiveTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveTranscodingRemoteRunners`](crate::types::ServerConfigCustomLiveTranscodingRemoteRunners) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomLiveTranscodingRemoteRunnersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomLiveTranscodingRemoteRunners>
+for ServerConfigCustomLiveTranscodingRemoteRunnersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomLiveTranscodingRemoteRunners) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `resolutions` property of [`ServerConfigCustomLiveTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveTranscodingResolutions`](crate::types::ServerConfigCustomLiveTranscodingResolutions) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomLiveTranscodingResolutionsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _0p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _144p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _240p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _360p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _480p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _720p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _1080p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _1440p: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub _2160p: Option<bool>,
+}
+
+impl From<ServerConfigCustomLiveTranscodingResolutions>
+for ServerConfigCustomLiveTranscodingResolutionsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomLiveTranscodingResolutions) -> Self {
+        Self {
+            _0p: Some(value._0p),
+            _144p: Some(value._144p),
+            _240p: Some(value._240p),
+            _360p: Some(value._360p),
+            _480p: Some(value._480p),
+            _720p: Some(value._720p),
+            _1080p: Some(value._1080p),
+            _1440p: Some(value._1440p),
+            _2160p: Some(value._2160p),
+        }
+    }
+}
+
+/// The `fps` property of [`ServerConfigCustomLiveTranscodingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveTranscodingFps`](crate::types::ServerConfigCustomLiveTranscodingFps) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomLiveTranscodingFpsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+impl From<ServerConfigCustomLiveTranscodingFps>
+for ServerConfigCustomLiveTranscodingFpsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomLiveTranscodingFps) -> Self {
+        Self { max: Some(value.max) }
+    }
+}
+
+/// The `search` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomSearch`](crate::types::ServerConfigCustomSearch) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomSearchEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_uri: Option<ServerConfigCustomSearchRemoteUriEdit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_index: Option<ServerConfigCustomSearchSearchIndexEdit>,
+}
+
+impl From<ServerConfigCustomSearch> for ServerConfigCustomSearchEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomSearch) -> Self {
+        Self {
+            remote_uri: Some(value.remote_uri.into()),
+            search_index: Some(value.search_index.into()),
+        }
+    }
+}
+
+/// The `remoteUri` property of [`ServerConfigCustomSearchEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomSearchRemoteUri`](crate::types::ServerConfigCustomSearchRemoteUri) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomSearchRemoteUriEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous: Option<bool>,
+}
+
+impl From<ServerConfigCustomSearchRemoteUri> for ServerConfigCustomSearchRemoteUriEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomSearchRemoteUri) -> Self {
+        Self {
+            users: Some(value.users),
+            anonymous: Some(value.anonymous),
+        }
+    }
+}
+
+/// The `searchIndex` property of [`ServerConfigCustomSearchEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomSearchSearchIndex`](crate::types::ServerConfigCustomSearchSearchIndex) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomSearchSearchIndexEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_local_search: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default_search: Option<bool>,
+}
+
+impl From<ServerConfigCustomSearchSearchIndex>
+for ServerConfigCustomSearchSearchIndexEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomSearchSearchIndex) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            url: Some(value.url),
+            disable_local_search: Some(value.disable_local_search),
+            is_default_search: Some(value.is_default_search),
+        }
+    }
+}
+
+/// The `storyboards` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomStoryboards`](crate::types::ServerConfigCustomStoryboards) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomStoryboardsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomStoryboardsRemoteRunners>,
+}
+
+impl From<ServerConfigCustomStoryboards> for ServerConfigCustomStoryboardsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomStoryboards) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            remote_runners: value.remote_runners,
+        }
+    }
+}
+
+/// The `trending` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTrending`](crate::types::ServerConfigCustomTrending) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTrendingEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub videos: Option<ServerConfigCustomTrendingVideosEdit>,
+}
+
+impl From<ServerConfigCustomTrending> for ServerConfigCustomTrendingEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTrending) -> Self {
+        Self {
+            videos: Some(value.videos.into()),
+        }
+    }
+}
+
+/// The `videos` property of [`ServerConfigCustomTrendingEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTrendingVideos`](crate::types::ServerConfigCustomTrendingVideos) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTrendingVideosEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithms: Option<ServerConfigCustomTrendingVideosAlgorithmsEdit>,
+}
+
+impl From<ServerConfigCustomTrendingVideos> for ServerConfigCustomTrendingVideosEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTrendingVideos) -> Self {
+        Self {
+            algorithms: Some(value.algorithms.into()),
+        }
+    }
+}
+
+/// The `algorithms` property of [`ServerConfigCustomTrendingVideosEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTrendingVideosAlgorithms`](crate::types::ServerConfigCustomTrendingVideosAlgorithms) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomTrendingVideosAlgorithmsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+impl From<ServerConfigCustomTrendingVideosAlgorithms>
+for ServerConfigCustomTrendingVideosAlgorithmsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomTrendingVideosAlgorithms) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            default: Some(value.default),
+        }
+    }
+}
+
+/// The `videoChannels` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoChannels`](crate::types::ServerConfigCustomVideoChannels) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoChannelsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_user: Option<i64>,
+}
+
+impl From<ServerConfigCustomVideoChannels> for ServerConfigCustomVideoChannelsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoChannels) -> Self {
+        Self {
+            max_per_user: Some(value.max_per_user),
+        }
+    }
+}
+
+/// The `videoFile` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoFile`](crate::types::ServerConfigCustomVideoFile) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomVideoFileEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<ServerConfigCustomVideoFileUpdateEdit>,
+}
+
+impl From<ServerConfigCustomVideoFile> for ServerConfigCustomVideoFileEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoFile) -> Self {
+        Self {
+            update: Some(value.update.into()),
+        }
+    }
+}
+
+/// The `update` property of [`ServerConfigCustomVideoFileEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoFileUpdate`](crate::types::ServerConfigCustomVideoFileUpdate) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomVideoFileUpdateEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomVideoFileUpdate> for ServerConfigCustomVideoFileUpdateEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoFileUpdate) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `videoStudio` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoStudio`](crate::types::ServerConfigCustomVideoStudio) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoStudioEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomVideoStudioRemoteRunnersEdit>,
+}
+
+impl From<ServerConfigCustomVideoStudio> for ServerConfigCustomVideoStudioEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoStudio) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            remote_runners: Some(value.remote_runners.into()),
+        }
+    }
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomVideoStudioEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoStudioRemoteRunners`](crate::types::ServerConfigCustomVideoStudioRemoteRunners) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomVideoStudioRemoteRunnersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomVideoStudioRemoteRunners>
+for ServerConfigCustomVideoStudioRemoteRunnersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoStudioRemoteRunners) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
+    }
+}
+
+/// The `videoTranscription` property of [`ServerConfigCustomEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoTranscription`](crate::types::ServerConfigCustomVideoTranscription) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerConfigCustomVideoTranscriptionEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_runners: Option<ServerConfigCustomVideoTranscriptionRemoteRunnersEdit>,
+}
+
+impl From<ServerConfigCustomVideoTranscription>
+for ServerConfigCustomVideoTranscriptionEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoTranscription) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+            remote_runners: Some(value.remote_runners.into()),
+        }
+    }
+}
+
+/// The `remoteRunners` property of [`ServerConfigCustomVideoTranscriptionEdit`].
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoTranscriptionRemoteRunners`](crate::types::ServerConfigCustomVideoTranscriptionRemoteRunners) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ServerConfigCustomVideoTranscriptionRemoteRunnersEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl From<ServerConfigCustomVideoTranscriptionRemoteRunners>
+for ServerConfigCustomVideoTranscriptionRemoteRunnersEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: ServerConfigCustomVideoTranscriptionRemoteRunners) -> Self {
+        Self {
+            enabled: Some(value.enabled),
+        }
     }
 }
 

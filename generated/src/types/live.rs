@@ -78,10 +78,11 @@ impl crate::runtime::call::ToParam for LiveVideoLatencyMode {
 }
 
 /// The `LiveVideoReplaySettings` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`LiveVideoReplaySettingsEdit`](crate::types::LiveVideoReplaySettingsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LiveVideoReplaySettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy: Option<VideoPrivacySet>,
+    pub privacy: VideoPrivacySet,
 }
 
 impl crate::runtime::json::FromJson for LiveVideoReplaySettings {
@@ -95,7 +96,7 @@ impl crate::runtime::json::FromJson for LiveVideoReplaySettings {
             "LiveVideoReplaySettings",
         )?;
         let decoded = Self {
-            privacy: object.optional("privacy")?,
+            privacy: object.required("privacy")?,
         };
         object.finish();
         Ok(decoded)
@@ -110,6 +111,24 @@ impl<'de> serde::Deserialize<'de> for LiveVideoReplaySettings {
     }
 }
 
+/// The `LiveVideoReplaySettings` schema.
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`LiveVideoReplaySettings`](crate::types::LiveVideoReplaySettings) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct LiveVideoReplaySettingsEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<VideoPrivacySet>,
+}
+
+impl From<LiveVideoReplaySettings> for LiveVideoReplaySettingsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: LiveVideoReplaySettings) -> Self {
+        Self {
+            privacy: Some(value.privacy),
+        }
+    }
+}
+
 /// The `LiveVideoUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -117,7 +136,7 @@ pub struct LiveVideoUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub save_replay: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replay_settings: Option<LiveVideoReplaySettings>,
+    pub replay_settings: Option<LiveVideoReplaySettingsEdit>,
     /// User can stream multiple times in a permanent live
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permanent_live: Option<bool>,
@@ -125,7 +144,7 @@ pub struct LiveVideoUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_mode: Option<LiveVideoLatencyMode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schedules: Option<Vec<LiveSchedule>>,
+    pub schedules: Option<Vec<LiveScheduleEdit>>,
 }
 
 /// The `LiveVideoResponse` schema.
@@ -182,6 +201,26 @@ impl<'de> serde::Deserialize<'de> for LiveVideoResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         crate::runtime::json::deserialize(deserializer)
+    }
+}
+
+/// The `LiveSchedule` schema.
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`LiveSchedule`](crate::types::LiveSchedule) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveScheduleEdit {
+    /// Date when the stream is scheduled to air at
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<LiveSchedule> for LiveScheduleEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: LiveSchedule) -> Self {
+        Self {
+            start_at: Some(value.start_at),
+        }
     }
 }
 
@@ -431,7 +470,7 @@ pub struct CreateLiveBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub save_replay: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replay_settings: Option<LiveVideoReplaySettings>,
+    pub replay_settings: Option<LiveVideoReplaySettingsEdit>,
     /// User can stream multiple times in a permanent live
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permanent_live: Option<bool>,
@@ -484,7 +523,7 @@ pub struct CreateLiveBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schedules: Option<Vec<LiveSchedule>>,
+    pub schedules: Option<Vec<LiveScheduleEdit>>,
 }
 
 impl CreateLiveBody {

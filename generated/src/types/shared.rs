@@ -3915,12 +3915,13 @@ impl From<MRSSGroupContent> for VideosForXMLItemMediaGroupItem {
 }
 
 /// The `LiveSchedule` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`LiveScheduleEdit`](crate::types::LiveScheduleEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveSchedule {
     /// Date when the stream is scheduled to air at
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub start_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl crate::runtime::json::FromJson for LiveSchedule {
@@ -3930,7 +3931,7 @@ impl crate::runtime::json::FromJson for LiveSchedule {
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut object = crate::runtime::json::Object::new(value, cx, "LiveSchedule")?;
         let decoded = Self {
-            start_at: object.optional("startAt")?,
+            start_at: object.required("startAt")?,
         };
         object.finish();
         Ok(decoded)

@@ -837,9 +837,83 @@ pub struct UserImportResumable {
 }
 
 /// The `UserNotificationSettings` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+///
+/// What the server answers. To send it back, `.into()` makes it the [`UserNotificationSettingsEdit`](crate::types::UserNotificationSettingsEdit) that requests take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserNotificationSettings {
+    pub abuse_as_moderator: NotificationSettingValue,
+    pub video_auto_blacklist_as_moderator: NotificationSettingValue,
+    pub new_user_registration: NotificationSettingValue,
+    pub new_video_from_subscription: NotificationSettingValue,
+    pub blacklist_on_my_video: NotificationSettingValue,
+    pub my_video_published: NotificationSettingValue,
+    pub my_video_import_finished: NotificationSettingValue,
+    pub comment_mention: NotificationSettingValue,
+    pub new_comment_on_my_video: NotificationSettingValue,
+    pub new_follow: NotificationSettingValue,
+    pub new_instance_follower: NotificationSettingValue,
+    pub auto_instance_following: NotificationSettingValue,
+    pub abuse_state_change: NotificationSettingValue,
+    pub abuse_new_message: NotificationSettingValue,
+    pub new_peer_tube_version: NotificationSettingValue,
+    pub new_plugin_version: NotificationSettingValue,
+    pub my_video_studio_edition_finished: NotificationSettingValue,
+    pub my_video_transcription_generated: NotificationSettingValue,
+}
+
+impl crate::runtime::json::FromJson for UserNotificationSettings {
+    fn from_json(
+        value: crate::runtime::json::Node<'_>,
+        cx: &mut crate::runtime::json::Context,
+    ) -> Result<Self, crate::runtime::json::JsonError> {
+        let mut object = crate::runtime::json::Object::new(
+            value,
+            cx,
+            "UserNotificationSettings",
+        )?;
+        let decoded = Self {
+            abuse_as_moderator: object.required("abuseAsModerator")?,
+            video_auto_blacklist_as_moderator: object
+                .required("videoAutoBlacklistAsModerator")?,
+            new_user_registration: object.required("newUserRegistration")?,
+            new_video_from_subscription: object.required("newVideoFromSubscription")?,
+            blacklist_on_my_video: object.required("blacklistOnMyVideo")?,
+            my_video_published: object.required("myVideoPublished")?,
+            my_video_import_finished: object.required("myVideoImportFinished")?,
+            comment_mention: object.required("commentMention")?,
+            new_comment_on_my_video: object.required("newCommentOnMyVideo")?,
+            new_follow: object.required("newFollow")?,
+            new_instance_follower: object.required("newInstanceFollower")?,
+            auto_instance_following: object.required("autoInstanceFollowing")?,
+            abuse_state_change: object.required("abuseStateChange")?,
+            abuse_new_message: object.required("abuseNewMessage")?,
+            new_peer_tube_version: object.required("newPeerTubeVersion")?,
+            new_plugin_version: object.required("newPluginVersion")?,
+            my_video_studio_edition_finished: object
+                .required("myVideoStudioEditionFinished")?,
+            my_video_transcription_generated: object
+                .required("myVideoTranscriptionGenerated")?,
+        };
+        object.finish();
+        Ok(decoded)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserNotificationSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::json::deserialize(deserializer)
+    }
+}
+
+/// The `UserNotificationSettings` schema.
+///
+/// What the client sends: the fields the API document requires, and any others set. The [`UserNotificationSettings`](crate::types::UserNotificationSettings) the server answers converts into it with `.into()`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserNotificationSettingsEdit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuse_as_moderator: Option<NotificationSettingValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -878,49 +952,35 @@ pub struct UserNotificationSettings {
     pub my_video_transcription_generated: Option<NotificationSettingValue>,
 }
 
-impl crate::runtime::json::FromJson for UserNotificationSettings {
-    fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
-    ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "UserNotificationSettings",
-        )?;
-        let decoded = Self {
-            abuse_as_moderator: object.optional("abuseAsModerator")?,
-            video_auto_blacklist_as_moderator: object
-                .optional("videoAutoBlacklistAsModerator")?,
-            new_user_registration: object.optional("newUserRegistration")?,
-            new_video_from_subscription: object.optional("newVideoFromSubscription")?,
-            blacklist_on_my_video: object.optional("blacklistOnMyVideo")?,
-            my_video_published: object.optional("myVideoPublished")?,
-            my_video_import_finished: object.optional("myVideoImportFinished")?,
-            comment_mention: object.optional("commentMention")?,
-            new_comment_on_my_video: object.optional("newCommentOnMyVideo")?,
-            new_follow: object.optional("newFollow")?,
-            new_instance_follower: object.optional("newInstanceFollower")?,
-            auto_instance_following: object.optional("autoInstanceFollowing")?,
-            abuse_state_change: object.optional("abuseStateChange")?,
-            abuse_new_message: object.optional("abuseNewMessage")?,
-            new_peer_tube_version: object.optional("newPeerTubeVersion")?,
-            new_plugin_version: object.optional("newPluginVersion")?,
-            my_video_studio_edition_finished: object
-                .optional("myVideoStudioEditionFinished")?,
-            my_video_transcription_generated: object
-                .optional("myVideoTranscriptionGenerated")?,
-        };
-        object.finish();
-        Ok(decoded)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserNotificationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::json::deserialize(deserializer)
+impl From<UserNotificationSettings> for UserNotificationSettingsEdit {
+    /// What the server answered, as a request sends it: each field the server always sends is set, and the split types inside convert in turn.
+    fn from(value: UserNotificationSettings) -> Self {
+        Self {
+            abuse_as_moderator: Some(value.abuse_as_moderator),
+            video_auto_blacklist_as_moderator: Some(
+                value.video_auto_blacklist_as_moderator,
+            ),
+            new_user_registration: Some(value.new_user_registration),
+            new_video_from_subscription: Some(value.new_video_from_subscription),
+            blacklist_on_my_video: Some(value.blacklist_on_my_video),
+            my_video_published: Some(value.my_video_published),
+            my_video_import_finished: Some(value.my_video_import_finished),
+            comment_mention: Some(value.comment_mention),
+            new_comment_on_my_video: Some(value.new_comment_on_my_video),
+            new_follow: Some(value.new_follow),
+            new_instance_follower: Some(value.new_instance_follower),
+            auto_instance_following: Some(value.auto_instance_following),
+            abuse_state_change: Some(value.abuse_state_change),
+            abuse_new_message: Some(value.abuse_new_message),
+            new_peer_tube_version: Some(value.new_peer_tube_version),
+            new_plugin_version: Some(value.new_plugin_version),
+            my_video_studio_edition_finished: Some(
+                value.my_video_studio_edition_finished,
+            ),
+            my_video_transcription_generated: Some(
+                value.my_video_transcription_generated,
+            ),
+        }
     }
 }
 

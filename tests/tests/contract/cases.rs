@@ -260,7 +260,7 @@ pub fn cases() -> Vec<Case> {
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .update_custom_config(types::ServerConfigCustom {
+                    .update_custom_config(types::ServerConfigCustomEdit {
                         instance: None,
                         theme: None,
                         services: None,
@@ -1232,7 +1232,7 @@ pub fn cases() -> Vec<Case> {
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .update_my_notification_settings(types::UserNotificationSettings {
+                    .update_my_notification_settings(types::UserNotificationSettingsEdit {
                         abuse_as_moderator: None,
                         video_auto_blacklist_as_moderator: None,
                         new_user_registration: None,

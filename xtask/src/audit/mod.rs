@@ -305,7 +305,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             &document,
             &comparison.1,
             &recorded,
-            (&responses, &requests),
+            &responses,
             args.has("--all"),
         )?;
         std::fs::write(&evidence_path, evidence)
@@ -314,13 +314,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     } else if pinned {
         let evidence = read_evidence(&evidence_path)?;
         let review = config.review();
-        problems.extend(check_evidence(
-            &evidence,
-            &comparison.1,
-            &recorded,
-            &requests,
-            &review,
-        ));
+        problems.extend(check_evidence(&evidence, &comparison.1, &recorded, &review));
         figures(
             &evidence,
             &comparison.1,
@@ -457,16 +451,9 @@ fn summarize(coverage: &Coverage, comparison: &Comparison) {
 }
 
 /// Why a property the pinned model always sends is (still) an `Option`, or `None` when the
-/// pinned release and the recorded bodies allow a plain field.
-fn objection(
-    pair: &Pair,
-    recorded: &Recorded,
-    requests: &BTreeSet<Pointer>,
-    review: &Review,
-) -> Option<String> {
-    if requests.contains(&pair.owner) {
-        return Some("the client also sends this type".to_owned());
-    }
+/// pinned release and the recorded bodies allow a plain field. A type the client also sends
+/// is no objection: the generator gives it a read type and a sent type.
+fn objection(pair: &Pair, recorded: &Recorded, review: &Review) -> Option<String> {
     if pair.nullable {
         return Some("nullable in the document".to_owned());
     }
@@ -514,7 +501,7 @@ fn gather_evidence(
     document: &Document,
     pinned: &Comparison,
     recorded: &Recorded,
-    (responses, requests): (&BTreeSet<Pointer>, &BTreeSet<Pointer>),
+    responses: &BTreeSet<Pointer>,
     list: bool,
 ) -> Result<String, String> {
     let review = &config.review();
@@ -569,8 +556,7 @@ fn gather_evidence(
     let candidates = option_where_always_sent(pinned, responses);
     for pair in &candidates {
         let key = (pair.owner.clone(), pair.name.clone());
-        let reason =
-            objection(pair, recorded, requests, review).or_else(|| broken.get(&key).cloned());
+        let reason = objection(pair, recorded, review).or_else(|| broken.get(&key).cloned());
         match reason {
             Some(reason) => {
                 if list {
@@ -610,9 +596,11 @@ fn gather_evidence(
          # A property is here when every release of @peertube/peertube-types from the floor on declares\n\
          # it non-optional and never `null`, no recorded body (../shared/corpus and the document's\n\
          # response examples) leaves it out or sends `null`, the document does not declare it\n\
-         # nullable, the client never sends the type, and the server code read for it does not\n\
-         # leave it out or send `null` (PeerTube compiles without strict null checks, so the\n\
-         # `not-always-sent` review in spec/server-models.yaml overrides its models).\n\
+         # nullable, and the server code read for it does not leave it out or send `null`\n\
+         # (PeerTube compiles without strict null checks, so the `not-always-sent` review in\n\
+         # spec/server-models.yaml overrides its models). A type the client also sends becomes\n\
+         # two Rust types: the one read, with these plain fields, and the one sent, which keeps\n\
+         # the document's `required` lists.\n\
          # Keys are the object schemas the Rust types come from.\n",
     );
     text.push_str(&format!("floor: {}\n", yaml_string(&config.floor)));
@@ -697,7 +685,6 @@ fn check_evidence(
     evidence: &Evidence,
     pinned: &Comparison,
     recorded: &Recorded,
-    requests: &BTreeSet<Pointer>,
     review: &Review,
 ) -> Vec<String> {
     let pairs: BTreeMap<(String, &str), &Pair> = pinned
@@ -713,7 +700,7 @@ fn check_evidence(
                 Some(pair) if pair.required && !pair.nullable => {
                     Some("the document requires it now".to_owned())
                 }
-                Some(pair) => objection(pair, recorded, requests, review),
+                Some(pair) => objection(pair, recorded, review),
             };
             if let Some(why) = why {
                 problems.push(format!(
@@ -745,9 +732,13 @@ fn figures(
         .iter()
         .filter(|p| in_evidence(p) && review.was_read(&p.owner))
         .count();
+    let sent = candidates
+        .iter()
+        .filter(|p| in_evidence(p) && requests.contains(&p.owner))
+        .count();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for pair in candidates.iter().filter(|p| !in_evidence(p)) {
-        let reason = objection(pair, recorded, requests, review).unwrap_or_else(|| {
+        let reason = objection(pair, recorded, review).unwrap_or_else(|| {
             "optional, nullable or absent in another release (see --evidence)".to_owned()
         });
         if list {
@@ -764,6 +755,9 @@ fn figures(
     say!(
         "    of the plain fields, {read} in types whose server code was read ({CONFIG}), {} on the models and recorded bodies alone",
         required - read
+    );
+    say!(
+        "    of the plain fields, {sent} in types the client also sends (a read type and a sent type in Rust)"
     );
     for (reason, count) in &reasons {
         say!("    {count:>4}  {reason}");
