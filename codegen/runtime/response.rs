@@ -92,166 +92,46 @@ pub(crate) fn decode<T: FromJson>(
     bytes: &[u8],
     secret_fields: &[&str],
 ) -> Result<T, Error> {
-    // Compiled once per `T`: only the call to `from_json`; the rest is in plain functions.
-    let failure = Failure {
-        operation,
-        status,
-        bytes,
-        secret_fields,
-        expected: std::any::type_name::<T>(),
-    };
     match json::from_slice(bytes) {
         Ok(decoded) => Ok(decoded),
-        Err(json::FromSliceError::Syntax(e)) => Err(failure.not_json(&e)),
-        Err(json::FromSliceError::Shape(e)) => Err(failure.does_not_fit(&e)),
+        // Not generic: compiled once, not per `T`.
+        Err(e) => Err(decode_error(
+            operation,
+            status,
+            bytes,
+            secret_fields,
+            std::any::type_name::<T>(),
+            &e,
+        )),
     }
 }
 
-/// What a decoding error quotes.
-struct Failure<'b> {
+fn decode_error(
     operation: &'static OperationInfo,
     status: u16,
-    bytes: &'b [u8],
-    secret_fields: &'b [&'b str],
-    /// The full name of the expected type.
+    bytes: &[u8],
+    secret_fields: &[&str],
     expected: &'static str,
-}
-
-impl Failure<'_> {
-    fn not_json(&self, e: &serde_json::Error) -> Error {
-        self.error(path_at(self.bytes, e.line(), e.column()), e.to_string())
-    }
-
-    fn does_not_fit(&self, e: &json::JsonError) -> Error {
-        let path = match e.path() {
-            path if path.is_empty() => ".".to_owned(),
-            path => path,
-        };
-        self.error(path, e.message().to_owned())
-    }
-
-    fn error(&self, path: String, message: String) -> Error {
-        Error::Decode(Box::new(DecodeError {
-            operation: self.operation,
-            status: self.status,
-            expected: short_type_name(self.expected),
-            path,
-            message,
-            body: quote(self.bytes, self.secret_fields),
-        }))
-    }
+    e: &json::JsonError,
+) -> Error {
+    let path = match e.path() {
+        path if path.is_empty() => ".".to_owned(),
+        path => path,
+    };
+    Error::Decode(Box::new(DecodeError {
+        operation,
+        status,
+        expected: short_type_name(expected),
+        path,
+        message: e.message().to_owned(),
+        body: quote(bytes, secret_fields),
+    }))
 }
 
 /// The start of a body, to quote in an error: at most 2 KiB, secrets masked.
 fn quote(bytes: &[u8], secret_fields: &[&str]) -> String {
     let text = String::from_utf8_lossy(bytes);
     excerpt(&mask_secrets(&text, secret_fields), EXCERPT)
-}
-
-/// The JSON path (`data[3].channel.id`) of the position serde_json reports in a body that is
-/// not JSON at all (1-based line, column in bytes), found by scanning the text. (Values that
-/// do not fit their type know their own path: see `json::JsonError`.)
-fn path_at(text: &[u8], line: usize, column: usize) -> String {
-    enum Frame {
-        Object(Option<String>),
-        Array(usize),
-    }
-    let line_start = match line {
-        0 | 1 => 0,
-        n => text
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .nth(n - 2)
-            .map_or(text.len(), |(i, _)| i + 1),
-    };
-    let offset = line_start + column;
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut i = 0;
-    while let Some(&byte) = text.get(i) {
-        match byte {
-            b'{' | b'[' if i >= offset => break,
-            b'{' => stack.push(Frame::Object(None)),
-            b'[' => stack.push(Frame::Array(0)),
-            b'}' | b']' => {
-                let at_error = i + 1 >= offset;
-                // An error at the end of a container (a missing field) is the container's.
-                stack.pop();
-                if at_error {
-                    break;
-                }
-            }
-            b',' => match stack.last_mut() {
-                Some(Frame::Array(index)) => *index += 1,
-                Some(Frame::Object(key)) => *key = None,
-                None => {}
-            },
-            b'"' => {
-                let end = string_end(text, i);
-                let is_key = matches!(stack.last(), Some(Frame::Object(None)))
-                    && text
-                        .get(end..)
-                        .and_then(|rest| rest.iter().find(|b| !b.is_ascii_whitespace()))
-                        == Some(&b':');
-                if is_key && let Some(Frame::Object(key)) = stack.last_mut() {
-                    let raw = text.get(i..end).unwrap_or_default();
-                    *key = Some(serde_json::from_slice(raw).unwrap_or_else(|_| {
-                        String::from_utf8_lossy(raw).trim_matches('"').to_owned()
-                    }));
-                }
-                if end >= offset {
-                    break;
-                }
-                i = end;
-                continue;
-            }
-            b if b.is_ascii_whitespace() || b == b':' => {}
-            _ => {
-                // A number, `true`, `false` or `null`.
-                let end = text
-                    .iter()
-                    .skip(i)
-                    .position(|b| matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace())
-                    .map_or(text.len(), |n| i + n);
-                if end >= offset {
-                    break;
-                }
-                i = end;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    let mut path = String::new();
-    for frame in &stack {
-        match frame {
-            Frame::Object(Some(key)) => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-            }
-            Frame::Object(None) => {}
-            Frame::Array(index) => path.push_str(&format!("[{index}]")),
-        }
-    }
-    if path.is_empty() {
-        path.push('.');
-    }
-    path
-}
-
-/// The index just after the string that starts at `start` (a `"`).
-fn string_end(text: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while let Some(&byte) = text.get(i) {
-        match byte {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    text.len()
 }
 
 /// `peertube_client::types::Video` as `Video`, `Vec<peertube_client::types::Video>` as `Vec<Video>`.
@@ -384,7 +264,7 @@ mod tests {
         responses: &[(200, "ok"), (404, "not found")],
     };
 
-    use crate::runtime::json::{Context, JsonError, Node, Object};
+    use crate::runtime::json::{JsonError, Parser, optional, required};
 
     #[derive(Debug)]
     #[allow(dead_code)]
@@ -394,14 +274,21 @@ mod tests {
     }
 
     impl FromJson for Video {
-        fn from_json(value: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
-            let mut object = Object::new(value, cx, "Video")?;
-            let video = Video {
-                id: object.required("id")?,
-                channel: object.required("channel")?,
-            };
-            object.finish();
-            Ok(video)
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+            let mut id = None;
+            let mut channel = None;
+            let mut members = p.object("an object (`Video`)")?;
+            while let Some(key) = members.next_key(p)? {
+                match &*key {
+                    "id" => p.field(&mut id, "id")?,
+                    "channel" => p.field(&mut channel, "channel")?,
+                    _ => p.unknown()?,
+                }
+            }
+            Ok(Video {
+                id: required(id, "id")?,
+                channel: required(channel, "channel")?,
+            })
         }
     }
 
@@ -413,14 +300,21 @@ mod tests {
     }
 
     impl FromJson for Channel {
-        fn from_json(value: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
-            let mut object = Object::new(value, cx, "Channel")?;
-            let channel = Channel {
-                id: object.required("id")?,
-                name: object.optional("name")?,
-            };
-            object.finish();
-            Ok(channel)
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+            let mut id = None;
+            let mut name = None;
+            let mut members = p.object("an object (`Channel`)")?;
+            while let Some(key) = members.next_key(p)? {
+                match &*key {
+                    "id" => p.field(&mut id, "id")?,
+                    "name" => p.field(&mut name, "name")?,
+                    _ => p.unknown()?,
+                }
+            }
+            Ok(Channel {
+                id: required(id, "id")?,
+                name: optional(name),
+            })
         }
     }
 
@@ -432,14 +326,21 @@ mod tests {
     }
 
     impl FromJson for Page {
-        fn from_json(value: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
-            let mut object = Object::new(value, cx, "Page")?;
-            let page = Page {
-                total: object.required("total")?,
-                data: object.required("data")?,
-            };
-            object.finish();
-            Ok(page)
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+            let mut total = None;
+            let mut data = None;
+            let mut members = p.object("an object (`Page`)")?;
+            while let Some(key) = members.next_key(p)? {
+                match &*key {
+                    "total" => p.field(&mut total, "total")?,
+                    "data" => p.field(&mut data, "data")?,
+                    _ => p.unknown()?,
+                }
+            }
+            Ok(Page {
+                total: required(total, "total")?,
+                data: required(data, "data")?,
+            })
         }
     }
 

@@ -50,11 +50,8 @@ impl super::call::ToParam for Secret {
 }
 
 impl super::json::FromJson for Secret {
-    fn from_json(
-        value: super::json::Node<'_>,
-        cx: &mut super::json::Context,
-    ) -> Result<Self, super::json::JsonError> {
-        <String as super::json::FromJson>::from_json(value, cx).map(Self::from)
+    fn from_json(p: &mut super::json::Parser<'_>) -> Result<Self, super::json::JsonError> {
+        <String as super::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 

@@ -7,21 +7,25 @@
 //! variant that ignores nothing ends the search. When no variant decodes, the error names the
 //! type and says why each variant failed.
 
-use super::json::{Context, FromJson, JsonError, Node};
+use super::json::{FromJson, JsonError, Parser};
 
-pub struct BestMatch<'a, T> {
+pub struct BestMatch<'p, 'a, T> {
     type_name: &'static str,
-    value: Node<'a>,
-    /// The best variant so far, with the number of properties it leaves unread.
-    best: Option<(usize, T)>,
+    p: &'p mut Parser<'a>,
+    /// Where the value starts (position, depth).
+    start: (usize, usize),
+    /// The best variant so far: properties it leaves unread, the value, where it ended.
+    best: Option<(usize, T, usize)>,
     failures: Vec<String>,
 }
 
-impl<'a, T> BestMatch<'a, T> {
-    pub fn new(type_name: &'static str, value: Node<'a>) -> Self {
+impl<'p, 'a, T> BestMatch<'p, 'a, T> {
+    pub fn new(type_name: &'static str, p: &'p mut Parser<'a>) -> Self {
+        let start = p.position();
         BestMatch {
             type_name,
-            value,
+            p,
+            start,
             best: None,
             failures: Vec::new(),
         }
@@ -29,30 +33,34 @@ impl<'a, T> BestMatch<'a, T> {
 
     /// Tries the variant `name`, holding a `V`.
     pub fn variant<V: FromJson>(mut self, name: &'static str, wrap: impl FnOnce(V) -> T) -> Self {
-        if matches!(self.best, Some((0, _))) {
+        if matches!(self.best, Some((0, _, _))) {
             return self;
         }
-        let mut cx = Context::default();
-        match V::from_json(self.value.clone(), &mut cx) {
+        self.p.rewind(self.start);
+        let outer = std::mem::take(&mut self.p.ignored);
+        match V::from_json(self.p) {
             Ok(decoded) => {
+                let ignored = self.p.ignored;
                 if self
                     .best
                     .as_ref()
-                    .is_none_or(|(fewest, _)| cx.ignored < *fewest)
+                    .is_none_or(|(fewest, _, _)| ignored < *fewest)
                 {
-                    self.best = Some((cx.ignored, wrap(decoded)));
+                    self.best = Some((ignored, wrap(decoded), self.p.position().0));
                 }
             }
             Err(error) => self.failures.push(format!("{name}: {error}")),
         }
+        self.p.ignored = outer;
         self
     }
 
-    /// The best variant; what it left unread counts in the enclosing decoding's `cx`.
-    pub fn finish(self, cx: &mut Context) -> Result<T, JsonError> {
+    /// The best variant; what it left unread counts in the parser.
+    pub fn finish(self) -> Result<T, JsonError> {
         match self.best {
-            Some((ignored, value)) => {
-                cx.ignored += ignored;
+            Some((ignored, value, end)) => {
+                self.p.rewind((end, self.start.1));
+                self.p.ignored += ignored;
                 Ok(value)
             }
             None => Err(JsonError::new(format!(
@@ -68,7 +76,7 @@ impl<'a, T> BestMatch<'a, T> {
 mod tests {
     use super::*;
 
-    use crate::runtime::json::Object;
+    use crate::runtime::json::{optional, required};
 
     #[derive(Debug, PartialEq)]
     struct User {
@@ -76,13 +84,18 @@ mod tests {
     }
 
     impl FromJson for User {
-        fn from_json(value: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
-            let mut object = Object::new(value, cx, "User")?;
-            let user = User {
-                id: object.required("id")?,
-            };
-            object.finish();
-            Ok(user)
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+            let mut id = None;
+            let mut members = p.object("an object (`User`)")?;
+            while let Some(key) = members.next_key(p)? {
+                match &*key {
+                    "id" => p.field(&mut id, "id")?,
+                    _ => p.unknown()?,
+                }
+            }
+            Ok(User {
+                id: required(id, "id")?,
+            })
         }
     }
 
@@ -93,14 +106,21 @@ mod tests {
     }
 
     impl FromJson for UserWithStats {
-        fn from_json(value: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
-            let mut object = Object::new(value, cx, "UserWithStats")?;
-            let user = UserWithStats {
-                id: object.required("id")?,
-                videos_count: object.optional("videos_count")?,
-            };
-            object.finish();
-            Ok(user)
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+            let mut id = None;
+            let mut videos_count = None;
+            let mut members = p.object("an object (`UserWithStats`)")?;
+            while let Some(key) = members.next_key(p)? {
+                match &*key {
+                    "id" => p.field(&mut id, "id")?,
+                    "videos_count" => p.field(&mut videos_count, "videos_count")?,
+                    _ => p.unknown()?,
+                }
+            }
+            Ok(UserWithStats {
+                id: required(id, "id")?,
+                videos_count: optional(videos_count),
+            })
         }
     }
 
@@ -110,13 +130,17 @@ mod tests {
         WithStats(UserWithStats),
     }
 
+    impl FromJson for Either {
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+            BestMatch::new("Either", p)
+                .variant("User", Either::User)
+                .variant("WithStats", Either::WithStats)
+                .finish()
+        }
+    }
+
     fn decode(json: &str) -> Result<Either, String> {
-        let value: Node<'_> = serde_json::from_str(json).unwrap();
-        BestMatch::new("Either", value)
-            .variant("User", Either::User)
-            .variant("WithStats", Either::WithStats)
-            .finish(&mut Context::default())
-            .map_err(|e| e.to_string())
+        crate::runtime::json::from_slice(json.as_bytes()).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -129,6 +153,17 @@ mod tests {
                 videos_count: Some(3)
             }))
         );
+    }
+
+    #[test]
+    fn the_value_is_read_once_whatever_the_variant() {
+        let list: Vec<Either> = crate::runtime::json::from_slice(
+            br#"[{"id":1,"videos_count":3}, {"id":2}, {"id":3,"x":1}]"#,
+        )
+        .unwrap();
+        assert_eq!(list.len(), 3);
+        assert!(matches!(list[0], Either::WithStats(_)));
+        assert!(matches!(list[1], Either::User(_)));
     }
 
     #[test]

@@ -508,40 +508,75 @@ fn struct_item(
     }
 }
 
-/// A struct's `FromJson`: each field taken out of the object by its wire name (flattened
-/// fields last, from what the others left), and the `Deserialize` that goes through it.
+/// A struct's `FromJson`: its members read in the order they come, each into the local of
+/// its field (unknown ones skipped, or kept for a flattened field), then the struct built from
+/// the locals. And the `Deserialize` that goes through it.
 fn struct_from_json(def: &TypeDef, s: &Struct) -> TokenStream {
-    let type_name = def.name.as_str();
+    let expected = format!("an object (`{}`)", def.name.as_str());
     let (flattened, named): (Vec<&Field>, Vec<&Field>) =
         s.fields.iter().partition(|f| f.repr == FieldRepr::Flatten);
-    let take = named.iter().chain(&flattened).map(|field| {
+    let locals = named.iter().map(|field| {
+        let name = ident(&field.name);
+        quote!(let mut #name = None;)
+    });
+    let arms = named.iter().map(|field| {
+        let name = ident(&field.name);
+        let wire = &field.wire_name;
+        quote!(#wire => p.field(&mut #name, #wire)?,)
+    });
+    let (rest, other) = match flattened.is_empty() {
+        true => (None, quote!(_ => p.unknown()?,)),
+        false => (
+            Some(quote!(let mut rest = crate::runtime::json::Rest::default();)),
+            quote!(_ => rest.keep(key, p)?,),
+        ),
+    };
+    let fields = named.iter().chain(&flattened).map(|field| {
         let name = ident(&field.name);
         let wire = &field.wire_name;
         let value = match field.repr {
-            FieldRepr::Required => quote!(object.required(#wire)?),
-            FieldRepr::Nullable | FieldRepr::Optional => quote!(object.optional(#wire)?),
-            FieldRepr::OptionalNullable => quote!(object.absent_or_null(#wire)?),
-            FieldRepr::Flatten => quote!(object.flattened()?),
+            FieldRepr::Required => quote!(crate::runtime::json::required(#name, #wire)?),
+            FieldRepr::Nullable | FieldRepr::Optional => {
+                quote!(crate::runtime::json::optional(#name))
+            }
+            FieldRepr::OptionalNullable => return quote!(#name,),
+            FieldRepr::Flatten => quote!(rest.decode(p)?),
         };
         quote!(#name: #value,)
     });
+    // A key is only matched against when a field reads it.
+    let key = match named.is_empty() && flattened.is_empty() {
+        true => quote!(_key),
+        false => quote!(key),
+    };
+    let matched = match named.is_empty() && flattened.is_empty() {
+        true => quote!(p.unknown()?;),
+        false => quote! {
+            match &*key {
+                #(#arms)*
+                #other
+            }
+        },
+    };
     let allow = s
         .fields
         .iter()
         .any(|f| f.docs.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
-    let mutable = (!s.fields.is_empty()).then(|| quote!(mut));
     from_json_impl(
         &def.name,
         quote! {
             #allow
-            fn from_json(value: crate::runtime::json::Node<'_>, cx: &mut crate::runtime::json::Context) -> Result<Self, crate::runtime::json::JsonError> {
-                let #mutable object = crate::runtime::json::Object::new(value, cx, #type_name)?;
-                let decoded = Self {
-                    #(#take)*
-                };
-                object.finish();
-                Ok(decoded)
+            fn from_json(p: &mut crate::runtime::json::Parser<'_>) -> Result<Self, crate::runtime::json::JsonError> {
+                #(#locals)*
+                #rest
+                let mut members = p.object(#expected)?;
+                while let Some(#key) = members.next_key(p)? {
+                    #matched
+                }
+                Ok(Self {
+                    #(#fields)*
+                })
             }
         },
     )
@@ -567,7 +602,7 @@ fn from_json_impl(name: &RustName, body: TokenStream) -> TokenStream {
 fn from_json_only(name: &proc_macro2::Ident, body: TokenStream) -> TokenStream {
     quote! {
         impl crate::runtime::json::FromJson for #name {
-            fn from_json(value: crate::runtime::json::Node<'_>, cx: &mut crate::runtime::json::Context) -> Result<Self, crate::runtime::json::JsonError> {
+            fn from_json(p: &mut crate::runtime::json::Parser<'_>) -> Result<Self, crate::runtime::json::JsonError> {
                 #body
             }
         }
@@ -707,7 +742,7 @@ fn string_enum(
     let from_json = from_json_only(
         name,
         quote!(
-            <String as crate::runtime::json::FromJson>::from_json(value, cx)
+            <String as crate::runtime::json::FromJson>::from_json(p)
                 .map(|value| Self::from(value.as_str()))
         ),
     );
@@ -794,7 +829,7 @@ fn int_enum(
     });
     let from_json = from_json_only(
         name,
-        quote!(<i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)),
+        quote!(<i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)),
     );
     quote! {
         #docs
@@ -870,7 +905,7 @@ fn flags_item(
     });
     let from_json = from_json_only(
         name,
-        quote!(<i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self)),
+        quote!(<i64 as crate::runtime::json::FromJson>::from_json(p).map(Self)),
     );
     quote! {
         #docs
@@ -955,10 +990,7 @@ fn tagged(
             quote!(serde::Serialize, serde::Deserialize),
             Some(from_json_only(
                 &name,
-                quote!({
-                    let _ = cx;
-                    crate::runtime::json::via_serde(value)
-                }),
+                quote!(crate::runtime::json::via_serde(p)),
             )),
         ),
         false => (quote!(serde::Serialize), None),
@@ -1061,10 +1093,10 @@ fn untagged(
         from_json_impl(
             &def.name,
             quote! {
-                fn from_json(value: crate::runtime::json::Node<'_>, cx: &mut crate::runtime::json::Context) -> Result<Self, crate::runtime::json::JsonError> {
-                    crate::runtime::untagged::BestMatch::new(#type_name, value)
+                fn from_json(p: &mut crate::runtime::json::Parser<'_>) -> Result<Self, crate::runtime::json::JsonError> {
+                    crate::runtime::untagged::BestMatch::new(#type_name, p)
                         #(#attempts)*
-                        .finish(cx)
+                        .finish()
                 }
             },
         )

@@ -172,11 +172,8 @@ impl<'de> serde::Deserialize<'de> for FilePart {
 }
 
 impl super::json::FromJson for FilePart {
-    fn from_json(
-        value: super::json::Node<'_>,
-        _: &mut super::json::Context,
-    ) -> Result<Self, super::json::JsonError> {
-        super::json::via_serde(value)
+    fn from_json(p: &mut super::json::Parser<'_>) -> Result<Self, super::json::JsonError> {
+        super::json::via_serde(p)
     }
 }
 

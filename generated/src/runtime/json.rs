@@ -2,15 +2,15 @@
 // (content SHA-256 2ab1919a08118e887f71237adc237e2d2e977f342559241ad56b69e168739323).
 // Do not edit by hand: change the generator or the document, then regenerate.
 
-//! Decoding JSON into the crate's types: one plain function per type.
+//! Decoding JSON into the crate's types: one plain function per type, reading the text as it
+//! goes.
 //!
 //! serde's derived `Deserialize` is generic over the deserializer, so every type's visitors
 //! (and serde_json's parser around them) are compiled for each format that reads it, and they
-//! were most of the crate's build time. Here a body is parsed once, by one instantiation of
-//! serde_json's parser, into a [`Node`] tree that borrows its keys and strings from the body;
-//! each type then takes its fields out of it with [`FromJson`], a function that is not generic.
-//! The types still implement `Deserialize` (through a `Node`) for users who read them from
-//! elsewhere.
+//! were most of the crate's build time. Here the parser ([`Parser`]) is compiled once, and each
+//! type reads its fields from it with [`FromJson`], a function that is not generic. Keys and
+//! strings without escapes are borrowed from the text. The types still implement
+//! `Deserialize` (through a `serde_json::Value`) for users who read them from elsewhere.
 //!
 //! Decoding knows where it is: an error says which field of which element failed.
 
@@ -18,146 +18,497 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::Deserialize;
-use serde::de::{DeserializeOwned, MapAccess, SeqAccess, Visitor};
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 /// A type read from JSON.
 pub trait FromJson: Sized {
-    /// `node` as `Self`. Properties that no field takes are counted in `cx`.
-    fn from_json(node: Node<'_>, cx: &mut Context) -> Result<Self, JsonError>;
+    /// Reads a `Self` from the next value of `p`.
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError>;
 }
 
-/// A parsed JSON value. Keys and strings borrow from the text when they hold no escape.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Node<'a> {
-    Null,
-    Bool(bool),
+/// Nesting deeper than this is refused, as serde_json does, so that no text can exhaust the
+/// stack.
+const MAX_DEPTH: usize = 128;
+
+/// A JSON text, read value by value.
+pub struct Parser<'a> {
+    text: &'a [u8],
+    at: usize,
+    depth: usize,
+    /// Properties skipped because no field takes them.
+    pub(crate) ignored: usize,
+}
+
+/// A JSON number as the text writes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
     Integer(i64),
     Unsigned(u64),
     Float(f64),
-    String(Cow<'a, str>),
-    Array(Vec<Node<'a>>),
-    /// The members in the order of the text.
-    Object(Vec<(Cow<'a, str>, Node<'a>)>),
 }
 
-impl Node<'_> {
-    /// The node as a `serde_json::Value` (for fields that hold any JSON).
-    pub fn into_value(self) -> Value {
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Node::Null => Value::Null,
-            Node::Bool(b) => Value::Bool(b),
-            Node::Integer(n) => Value::from(n),
-            Node::Unsigned(n) => Value::from(n),
-            Node::Float(n) => Value::from(n),
-            Node::String(s) => Value::String(s.into_owned()),
-            Node::Array(items) => Value::Array(items.into_iter().map(Node::into_value).collect()),
-            Node::Object(members) => Value::Object(
-                members
-                    .into_iter()
-                    .map(|(key, value)| (key.into_owned(), value.into_value()))
-                    .collect(),
-            ),
+            Number::Integer(n) => write!(f, "{n}"),
+            Number::Unsigned(n) => write!(f, "{n}"),
+            Number::Float(n) => write!(f, "{n}"),
         }
     }
 }
 
-impl<'de> Deserialize<'de> for Node<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Node::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(Node::Null)
-    }
-
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        Node::deserialize(d)
-    }
-
-    fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
-        Ok(Node::Bool(b))
-    }
-
-    fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
-        Ok(Node::Integer(n))
-    }
-
-    fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
-        Ok(match i64::try_from(n) {
-            Ok(n) => Node::Integer(n),
-            Err(_) => Node::Unsigned(n),
-        })
-    }
-
-    fn visit_f64<E>(self, n: f64) -> Result<Self::Value, E> {
-        Ok(Node::Float(n))
-    }
-
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
-        Ok(Node::String(Cow::Borrowed(s)))
-    }
-
-    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
-        Ok(Node::String(Cow::Owned(s.to_owned())))
-    }
-
-    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
-        Ok(Node::String(Cow::Owned(s)))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
+impl<'a> Parser<'a> {
+    pub fn new(text: &'a [u8]) -> Self {
+        Parser {
+            text,
+            at: 0,
+            depth: 0,
+            ignored: 0,
         }
-        Ok(Node::Array(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(16));
-        while let Some(Key(key)) = map.next_key()? {
-            members.push((key, map.next_value()?));
+    fn space(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.text.get(self.at) {
+            self.at += 1;
         }
-        Ok(Node::Object(members))
     }
-}
 
-/// A key, borrowed from the text when it can be (serde's `Cow<str>` always copies).
-struct Key<'a>(Cow<'a, str>);
+    /// The first byte of the next value (or punctuation).
+    fn peek(&mut self) -> Option<u8> {
+        self.space();
+        self.text.get(self.at).copied()
+    }
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Node::deserialize(deserializer)? {
-            Node::String(key) => Ok(Key(key)),
-            other => Err(serde::de::Error::custom(format!(
-                "expected a key, found {}",
-                describe(&other)
+    /// An error in the text itself, with its line and column.
+    fn syntax(&self, what: &str) -> JsonError {
+        let before = self.text.get(..self.at).unwrap_or(self.text);
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = before.len() - line_start + 1;
+        JsonError::new(format!("{what} at line {line} column {column}"))
+    }
+
+    fn eat(&mut self, byte: u8) -> Result<(), JsonError> {
+        match self.peek() {
+            Some(found) if found == byte => {
+                self.at += 1;
+                Ok(())
+            }
+            Some(found) => Err(self.syntax(&format!(
+                "expected `{}`, found `{}`",
+                char::from(byte),
+                char::from(found)
+            ))),
+            None => Err(self.syntax(&format!(
+                "expected `{}`, found the end of the text",
+                char::from(byte)
             ))),
         }
     }
+
+    /// What the next value is, for an error: `the string "x"`, `an object`, ...
+    fn found(&mut self) -> String {
+        let mut probe = Parser {
+            text: self.text,
+            at: self.at,
+            depth: 0,
+            ignored: 0,
+        };
+        match probe.peek() {
+            None => "the end of the text".to_owned(),
+            Some(b'{') => "an object".to_owned(),
+            Some(b'[') => "an array".to_owned(),
+            Some(b'n') => "null".to_owned(),
+            Some(b'"') => match probe.string() {
+                Ok(s) if s.len() <= 40 => format!("the string {s:?}"),
+                _ => "a string".to_owned(),
+            },
+            Some(b't' | b'f') => match probe.boolean() {
+                Ok(b) => format!("the boolean {b}"),
+                Err(_) => "an invalid value".to_owned(),
+            },
+            Some(b'-' | b'0'..=b'9') => match probe.number() {
+                Ok(n) => format!("the number {n}"),
+                Err(_) => "an invalid number".to_owned(),
+            },
+            Some(other) => format!("`{}`", char::from(other)),
+        }
+    }
+
+    /// The next value is not a `what`.
+    fn mismatch(&mut self, what: &str) -> JsonError {
+        JsonError::new(format!("expected {what}, found {}", self.found()))
+    }
+
+    fn literal(&mut self, word: &str) -> Result<(), JsonError> {
+        self.space();
+        match self.text.get(self.at..) {
+            Some(rest) if rest.starts_with(word.as_bytes()) => {
+                self.at += word.len();
+                Ok(())
+            }
+            _ => Err(self.syntax("invalid value")),
+        }
+    }
+
+    /// Whether the next value is `null` (then read), or something else (left).
+    pub fn null(&mut self) -> Result<bool, JsonError> {
+        match self.peek() {
+            Some(b'n') => self.literal("null").map(|()| true),
+            _ => Ok(false),
+        }
+    }
+
+    pub fn boolean(&mut self) -> Result<bool, JsonError> {
+        match self.peek() {
+            Some(b't') => self.literal("true").map(|()| true),
+            Some(b'f') => self.literal("false").map(|()| false),
+            _ => Err(self.mismatch("a boolean")),
+        }
+    }
+
+    /// A string: borrowed from the text unless it holds escapes.
+    pub fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.mismatch("a string"));
+        }
+        self.at += 1;
+        let start = self.at;
+        loop {
+            match self.text.get(self.at) {
+                None => return Err(self.syntax("unterminated string")),
+                Some(b'"') => {
+                    let raw = self.text.get(start..self.at).unwrap_or_default();
+                    self.at += 1;
+                    return match std::str::from_utf8(raw) {
+                        Ok(text) => Ok(Cow::Borrowed(text)),
+                        Err(_) => Err(self.syntax("invalid UTF-8 in a string")),
+                    };
+                }
+                Some(b'\\') => break,
+                Some(byte) if *byte < 0x20 => {
+                    return Err(self.syntax("control character in a string"));
+                }
+                Some(_) => self.at += 1,
+            }
+        }
+        let mut bytes = self.text.get(start..self.at).unwrap_or_default().to_vec();
+        loop {
+            match self.text.get(self.at).copied() {
+                None => return Err(self.syntax("unterminated string")),
+                Some(b'"') => {
+                    self.at += 1;
+                    break;
+                }
+                Some(b'\\') => {
+                    let escape = self.text.get(self.at + 1).copied();
+                    self.at += 2;
+                    match escape {
+                        Some(b'"') => bytes.push(b'"'),
+                        Some(b'\\') => bytes.push(b'\\'),
+                        Some(b'/') => bytes.push(b'/'),
+                        Some(b'b') => bytes.push(0x08),
+                        Some(b'f') => bytes.push(0x0c),
+                        Some(b'n') => bytes.push(b'\n'),
+                        Some(b'r') => bytes.push(b'\r'),
+                        Some(b't') => bytes.push(b'\t'),
+                        Some(b'u') => {
+                            let c = self.unicode_escape()?;
+                            bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                        }
+                        _ => return Err(self.syntax("invalid escape in a string")),
+                    }
+                }
+                Some(byte) if byte < 0x20 => {
+                    return Err(self.syntax("control character in a string"));
+                }
+                Some(byte) => {
+                    bytes.push(byte);
+                    self.at += 1;
+                }
+            }
+        }
+        String::from_utf8(bytes)
+            .map(Cow::Owned)
+            .map_err(|_| self.syntax("invalid UTF-8 in a string"))
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let digits = self
+            .text
+            .get(self.at..self.at + 4)
+            .and_then(|d| std::str::from_utf8(d).ok())
+            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|d| u32::from_str_radix(d, 16).ok());
+        match digits {
+            Some(value) => {
+                self.at += 4;
+                Ok(value)
+            }
+            None => Err(self.syntax("invalid \\u escape")),
+        }
+    }
+
+    /// The character of a `\u` escape (the `\u` read), a surrogate pair taken whole.
+    fn unicode_escape(&mut self) -> Result<char, JsonError> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if self.text.get(self.at..self.at + 2) != Some(b"\\u") {
+                    return Err(self.syntax("lone surrogate in a \\u escape"));
+                }
+                self.at += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(self.syntax("lone surrogate in a \\u escape"));
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.syntax("lone surrogate in a \\u escape")),
+            _ => first,
+        };
+        char::from_u32(code).ok_or_else(|| self.syntax("invalid \\u escape"))
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while let Some(b'0'..=b'9') = self.text.get(self.at) {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    pub fn number(&mut self) -> Result<Number, JsonError> {
+        if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+            return Err(self.mismatch("a number"));
+        }
+        let start = self.at;
+        if self.text.get(self.at) == Some(&b'-') {
+            self.at += 1;
+        }
+        let mut float = false;
+        if self.digits() == 0 {
+            return Err(self.syntax("invalid number"));
+        }
+        if self.text.get(self.at) == Some(&b'.') {
+            float = true;
+            self.at += 1;
+            if self.digits() == 0 {
+                return Err(self.syntax("invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.text.get(self.at) {
+            float = true;
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.text.get(self.at) {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.syntax("invalid number"));
+            }
+        }
+        let text = self
+            .text
+            .get(start..self.at)
+            .and_then(|t| std::str::from_utf8(t).ok())
+            .unwrap_or_default();
+        if !float {
+            if let Ok(n) = text.parse::<i64>() {
+                return Ok(Number::Integer(n));
+            }
+            if let Ok(n) = text.parse::<u64>() {
+                return Ok(Number::Unsigned(n));
+            }
+        }
+        match text.parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(Number::Float(n)),
+            _ => Err(self.syntax("number out of range")),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), JsonError> {
+        self.depth += 1;
+        match self.depth > MAX_DEPTH {
+            true => Err(self.syntax("too deeply nested")),
+            false => Ok(()),
+        }
+    }
+
+    /// Starts reading an object: then [`Members::next_key`] until it says there is no more.
+    pub fn object(&mut self, what: &str) -> Result<Members, JsonError> {
+        if self.peek() != Some(b'{') {
+            return Err(self.mismatch(what));
+        }
+        self.at += 1;
+        self.enter()?;
+        Ok(Members { first: true })
+    }
+
+    /// Starts reading an array: then [`Items::next`] until it says there is no more.
+    pub fn array(&mut self) -> Result<Items, JsonError> {
+        if self.peek() != Some(b'[') {
+            return Err(self.mismatch("an array"));
+        }
+        self.at += 1;
+        self.enter()?;
+        Ok(Items { first: true })
+    }
+
+    /// Skips the next value.
+    pub fn skip(&mut self) -> Result<(), JsonError> {
+        match self.peek() {
+            Some(b'"') => self.string().map(drop),
+            Some(b'{') => {
+                let mut members = self.object("an object")?;
+                while members.next_key(self)?.is_some() {
+                    self.skip()?;
+                }
+                Ok(())
+            }
+            Some(b'[') => {
+                let mut items = self.array()?;
+                while items.next(self)? {
+                    self.skip()?;
+                }
+                Ok(())
+            }
+            Some(b't' | b'f') => self.boolean().map(drop),
+            Some(b'n') => self.literal("null"),
+            _ => self.number().map(drop),
+        }
+    }
+
+    /// The text of the next value, skipped.
+    fn raw(&mut self) -> Result<&'a [u8], JsonError> {
+        self.space();
+        let start = self.at;
+        self.skip()?;
+        Ok(self.text.get(start..self.at).unwrap_or_default())
+    }
+
+    /// Where the parser is (position, nesting depth), to come back to it.
+    pub(crate) fn position(&self) -> (usize, usize) {
+        (self.at, self.depth)
+    }
+
+    pub(crate) fn rewind(&mut self, (at, depth): (usize, usize)) {
+        self.at = at;
+        self.depth = depth;
+    }
+
+    /// Reads the value of the member `key` into `slot`; an error says where.
+    pub fn field<T: FromJson>(&mut self, slot: &mut Option<T>, key: &str) -> Result<(), JsonError> {
+        match T::from_json(self) {
+            Ok(value) => {
+                *slot = Some(value);
+                Ok(())
+            }
+            Err(e) => Err(e.at_key(key)),
+        }
+    }
+
+    /// Skips the value of a member no field takes, and counts it.
+    pub fn unknown(&mut self) -> Result<(), JsonError> {
+        self.ignored += 1;
+        self.skip()
+    }
 }
 
-/// What a decoding learns besides the value: how many properties it left unread, which tells
-/// apart the variants of a type known only by its shape.
-#[derive(Debug, Default)]
-pub struct Context {
-    pub(crate) ignored: usize,
+/// The members of an object being read.
+pub struct Members {
+    first: bool,
+}
+
+impl Members {
+    /// The next member's key (its value comes next), or `None` after the last.
+    pub fn next_key<'a>(&mut self, p: &mut Parser<'a>) -> Result<Option<Cow<'a, str>>, JsonError> {
+        if p.peek() == Some(b'}') {
+            p.at += 1;
+            p.depth -= 1;
+            return Ok(None);
+        }
+        if !self.first {
+            p.eat(b',')?;
+        }
+        self.first = false;
+        if p.peek() != Some(b'"') {
+            return Err(p.syntax("expected a key"));
+        }
+        let key = p.string()?;
+        p.eat(b':')?;
+        Ok(Some(key))
+    }
+}
+
+/// The items of an array being read.
+pub struct Items {
+    first: bool,
+}
+
+impl Items {
+    /// Whether an item comes next.
+    pub fn next(&mut self, p: &mut Parser<'_>) -> Result<bool, JsonError> {
+        if p.peek() == Some(b']') {
+            p.at += 1;
+            p.depth -= 1;
+            return Ok(false);
+        }
+        if !self.first {
+            p.eat(b',')?;
+        }
+        self.first = false;
+        Ok(true)
+    }
+}
+
+/// The members of an object that no field took, kept for a flattened field.
+#[derive(Default)]
+pub struct Rest<'a> {
+    members: Vec<(Cow<'a, str>, &'a [u8])>,
+}
+
+impl<'a> Rest<'a> {
+    /// Keeps the member `key`, whose value comes next.
+    pub fn keep(&mut self, key: Cow<'a, str>, p: &mut Parser<'a>) -> Result<(), JsonError> {
+        let raw = p.raw()?;
+        self.members.push((key, raw));
+        Ok(())
+    }
+
+    /// The kept members, read as a `T` (what `T` leaves unread counts in `p`).
+    pub fn decode<T: FromJson>(self, p: &mut Parser<'_>) -> Result<T, JsonError> {
+        let mut text = b"{".to_vec();
+        for (index, (key, raw)) in self.members.iter().enumerate() {
+            if index > 0 {
+                text.push(b',');
+            }
+            text.extend_from_slice(Value::from(key.as_ref()).to_string().as_bytes());
+            text.push(b':');
+            text.extend_from_slice(raw);
+        }
+        text.push(b'}');
+        let mut inner = Parser::new(&text);
+        let decoded = T::from_json(&mut inner)?;
+        p.ignored += inner.ignored;
+        Ok(decoded)
+    }
+}
+
+/// A required field's value, or the error that it is missing.
+pub fn required<T>(slot: Option<T>, key: &str) -> Result<T, JsonError> {
+    match slot {
+        Some(value) => Ok(value),
+        None => Err(JsonError::new(format!("missing field `{key}`"))),
+    }
+}
+
+/// An optional field's value (absent and `null` are both `None`).
+pub fn optional<T>(slot: Option<Option<T>>) -> Option<T> {
+    slot.flatten()
 }
 
 /// Why a value does not fit a type, and where (a JSON path such as `data[3].channel.id`).
@@ -180,10 +531,6 @@ impl JsonError {
             steps: Vec::new(),
             message: message.into(),
         }
-    }
-
-    fn expected(what: &str, found: &Node<'_>) -> Self {
-        Self::new(format!("expected {what}, found {}", describe(found)))
     }
 
     fn at(mut self, step: Step) -> Self {
@@ -228,243 +575,68 @@ impl fmt::Display for JsonError {
 
 impl std::error::Error for JsonError {}
 
-/// A value's kind and, for a scalar, the value itself: what an error says it found.
-fn describe(node: &Node<'_>) -> String {
-    match node {
-        Node::Null => "null".to_owned(),
-        Node::Bool(b) => format!("the boolean {b}"),
-        Node::Integer(n) => format!("the number {n}"),
-        Node::Unsigned(n) => format!("the number {n}"),
-        Node::Float(n) => format!("the number {n}"),
-        Node::String(s) if s.len() <= 40 => format!("the string {s:?}"),
-        Node::String(_) => "a string".to_owned(),
-        Node::Array(_) => "an array".to_owned(),
-        Node::Object(_) => "an object".to_owned(),
+/// `T` from a whole JSON text.
+pub fn from_slice<T: FromJson>(text: &[u8]) -> Result<T, JsonError> {
+    let mut p = Parser::new(text);
+    let decoded = T::from_json(&mut p)?;
+    match p.peek() {
+        None => Ok(decoded),
+        Some(_) => Err(p.syntax("trailing characters")),
     }
-}
-
-/// The value of the field `key` as a `T`; an error says where.
-fn decode_at<T: FromJson>(node: Node<'_>, cx: &mut Context, key: &str) -> Result<T, JsonError> {
-    match T::from_json(node, cx) {
-        Ok(decoded) => Ok(decoded),
-        Err(e) => Err(e.at_key(key)),
-    }
-}
-
-/// `T` from a JSON text.
-pub fn from_slice<T: FromJson>(bytes: &[u8]) -> Result<T, FromSliceError> {
-    let node: Node<'_> = serde_json::from_slice(bytes).map_err(FromSliceError::Syntax)?;
-    from_node(node).map_err(FromSliceError::Shape)
-}
-
-/// Why a JSON text does not decode.
-#[derive(Debug)]
-pub enum FromSliceError {
-    /// It is not JSON.
-    Syntax(serde_json::Error),
-    /// It does not fit the type.
-    Shape(JsonError),
-}
-
-/// `T` from a whole parsed value.
-pub fn from_node<T: FromJson>(node: Node<'_>) -> Result<T, JsonError> {
-    T::from_json(node, &mut Context::default())
 }
 
 /// `T` through serde, for the leaf types that bring their own `Deserialize`.
-pub fn via_serde<T: DeserializeOwned>(node: Node<'_>) -> Result<T, JsonError> {
-    serde_json::from_value(node.into_value()).map_err(|e| JsonError::new(e.to_string()))
+pub fn via_serde<T: DeserializeOwned>(p: &mut Parser<'_>) -> Result<T, JsonError> {
+    let raw = p.raw()?;
+    serde_json::from_slice(raw).map_err(|e| JsonError::new(e.to_string()))
 }
 
-/// The `Deserialize` of the crate's types: any self-describing format, read as a `Node`.
+/// The `Deserialize` of the crate's types: any self-describing format, read as a
+/// `serde_json::Value` and then as JSON text.
 pub fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: FromJson,
 {
-    let node = Node::deserialize(deserializer)?;
-    from_node(node).map_err(serde::de::Error::custom)
-}
-
-/// The members of an object, taken out one field at a time.
-pub struct Object<'a, 'c> {
-    members: Vec<(Cow<'a, str>, Node<'a>)>,
-    /// Which members a field took (their value is left `Null`).
-    taken: Taken,
-    /// Where the next lookup starts: fields usually come in the order they are asked for.
-    cursor: usize,
-    cx: &'c mut Context,
-}
-
-/// A set of member positions, without an allocation for objects of up to 128 members.
-enum Taken {
-    Few(u128),
-    Many(Vec<bool>),
-}
-
-impl Taken {
-    fn new(len: usize) -> Self {
-        match len <= 128 {
-            true => Taken::Few(0),
-            false => Taken::Many(vec![false; len]),
-        }
-    }
-
-    fn contains(&self, index: usize) -> bool {
-        match self {
-            Taken::Few(bits) => bits & (1 << index) != 0,
-            Taken::Many(flags) => flags.get(index).copied().unwrap_or(true),
-        }
-    }
-
-    fn insert(&mut self, index: usize) {
-        match self {
-            Taken::Few(bits) => *bits |= 1 << index,
-            Taken::Many(flags) => {
-                if let Some(flag) = flags.get_mut(index) {
-                    *flag = true;
-                }
-            }
-        }
-    }
-}
-
-impl<'a, 'c> Object<'a, 'c> {
-    /// The object `node` is; `type_name` is what an error says was expected.
-    pub fn new(node: Node<'a>, cx: &'c mut Context, type_name: &str) -> Result<Self, JsonError> {
-        match node {
-            Node::Object(members) => Ok(Object {
-                taken: Taken::new(members.len()),
-                members,
-                cursor: 0,
-                cx,
-            }),
-            other => Err(JsonError::expected(
-                &format!("an object (`{type_name}`)"),
-                &other,
-            )),
-        }
-    }
-
-    /// Takes the member `key` out, if it is there.
-    fn take(&mut self, key: &str) -> Option<Node<'a>> {
-        let start = self.cursor.min(self.members.len());
-        let found = (start..self.members.len())
-            .chain(0..start)
-            .find(|&index| self.members[index].0 == key && !self.taken.contains(index))?;
-        self.taken.insert(found);
-        self.cursor = found + 1;
-        Some(std::mem::replace(&mut self.members[found].1, Node::Null))
-    }
-
-    // The generic methods are compiled once per field type: they stay small (a `match`, no
-    // closures), and what does not depend on the type is in plain functions.
-
-    /// A field that must be present.
-    pub fn required<T: FromJson>(&mut self, key: &'static str) -> Result<T, JsonError> {
-        match self.take(key) {
-            Some(node) => decode_at(node, self.cx, key),
-            None => Err(missing(key)),
-        }
-    }
-
-    /// A field that may be absent or `null`.
-    pub fn optional<T: FromJson>(&mut self, key: &'static str) -> Result<Option<T>, JsonError> {
-        match self.take_non_null(key) {
-            None => Ok(None),
-            Some(node) => match decode_at(node, self.cx, key) {
-                Ok(decoded) => Ok(Some(decoded)),
-                Err(e) => Err(e),
-            },
-        }
-    }
-
-    /// A field where absent (`None`) and `null` (`Some(None)`) differ.
-    pub fn absent_or_null<T: FromJson>(
-        &mut self,
-        key: &'static str,
-    ) -> Result<Option<Option<T>>, JsonError> {
-        match self.take(key) {
-            None => Ok(None),
-            Some(Node::Null) => Ok(Some(None)),
-            Some(node) => match decode_at(node, self.cx, key) {
-                Ok(decoded) => Ok(Some(Some(decoded))),
-                Err(e) => Err(e),
-            },
-        }
-    }
-
-    fn take_non_null(&mut self, key: &'static str) -> Option<Node<'a>> {
-        self.take(key).filter(|node| *node != Node::Null)
-    }
-
-    /// A flattened field: the members no other field took, which it must take.
-    pub fn flattened<T: FromJson>(&mut self) -> Result<T, JsonError> {
-        T::from_json(self.rest(), self.cx)
-    }
-
-    fn rest(&mut self) -> Node<'a> {
-        let members = std::mem::take(&mut self.members)
-            .into_iter()
-            .enumerate()
-            .filter(|(index, _)| !self.taken.contains(*index))
-            .map(|(_, member)| member)
-            .collect();
-        Node::Object(members)
-    }
-
-    /// Counts the members no field took.
-    pub fn finish(self) {
-        self.cx.ignored += (0..self.members.len())
-            .filter(|index| !self.taken.contains(*index))
-            .count();
-    }
-}
-
-fn missing(key: &str) -> JsonError {
-    JsonError::new(format!("missing field `{key}`"))
+    use serde::de::Error as _;
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    let text = serde_json::to_vec(&value).map_err(D::Error::custom)?;
+    from_slice(&text).map_err(D::Error::custom)
 }
 
 impl FromJson for Value {
-    fn from_json(node: Node<'_>, _: &mut Context) -> Result<Self, JsonError> {
-        Ok(node.into_value())
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+        via_serde(p)
     }
 }
 
 impl FromJson for Map<String, Value> {
-    fn from_json(node: Node<'_>, _: &mut Context) -> Result<Self, JsonError> {
-        match node.into_value() {
-            Value::Object(map) => Ok(map),
-            other => Err(JsonError::new(format!("expected an object, found {other}"))),
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+        if p.peek() != Some(b'{') {
+            return Err(p.mismatch("an object"));
         }
+        via_serde(p)
     }
 }
 
 impl FromJson for String {
-    fn from_json(node: Node<'_>, _: &mut Context) -> Result<Self, JsonError> {
-        match node {
-            Node::String(s) => Ok(s.into_owned()),
-            other => Err(JsonError::expected("a string", &other)),
-        }
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+        p.string().map(Cow::into_owned)
     }
 }
 
 impl FromJson for bool {
-    fn from_json(node: Node<'_>, _: &mut Context) -> Result<Self, JsonError> {
-        match node {
-            Node::Bool(b) => Ok(b),
-            other => Err(JsonError::expected("a boolean", &other)),
-        }
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+        p.boolean()
     }
 }
 
 impl FromJson for f64 {
-    fn from_json(node: Node<'_>, _: &mut Context) -> Result<Self, JsonError> {
-        match node {
-            Node::Float(n) => Ok(n),
-            Node::Integer(n) => Ok(n as f64),
-            Node::Unsigned(n) => Ok(n as f64),
-            other => Err(JsonError::expected("a number", &other)),
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+        match p.number()? {
+            Number::Float(n) => Ok(n),
+            Number::Integer(n) => Ok(n as f64),
+            Number::Unsigned(n) => Ok(n as f64),
         }
     }
 }
@@ -472,14 +644,19 @@ impl FromJson for f64 {
 macro_rules! integers {
     ($($t:ty),*) => {$(
         impl FromJson for $t {
-            fn from_json(node: Node<'_>, _: &mut Context) -> Result<Self, JsonError> {
-                let integer = match &node {
-                    Node::Integer(n) => <$t>::try_from(*n).ok(),
-                    Node::Unsigned(n) => <$t>::try_from(*n).ok(),
-                    _ => None,
+            fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+                const WHAT: &str = concat!("an integer (", stringify!($t), ")");
+                if !matches!(p.peek(), Some(b'-' | b'0'..=b'9')) {
+                    return Err(p.mismatch(WHAT));
+                }
+                let number = p.number()?;
+                let integer = match number {
+                    Number::Integer(n) => <$t>::try_from(n).ok(),
+                    Number::Unsigned(n) => <$t>::try_from(n).ok(),
+                    Number::Float(_) => None,
                 };
                 integer.ok_or_else(|| {
-                    JsonError::expected(concat!("an integer (", stringify!($t), ")"), &node)
+                    JsonError::new(format!("expected {WHAT}, found the number {number}"))
                 })
             }
         }
@@ -489,46 +666,47 @@ macro_rules! integers {
 integers!(i64, i32, u64, u32, u16);
 
 /// A string parsed with `FromStr`, as serde reads dates and UUIDs from JSON.
-fn parsed<T: FromStr>(node: Node<'_>, what: &str) -> Result<T, JsonError>
+fn parsed<T: FromStr>(p: &mut Parser<'_>, what: &str) -> Result<T, JsonError>
 where
     T::Err: fmt::Display,
 {
-    match node {
-        Node::String(s) => s
-            .parse()
-            .map_err(|e| JsonError::new(format!("expected {what}: {e}"))),
-        other => Err(JsonError::expected(what, &other)),
+    if p.peek() != Some(b'"') {
+        return Err(p.mismatch(what));
     }
+    p.string()?
+        .parse()
+        .map_err(|e| JsonError::new(format!("expected {what}: {e}")))
 }
 
 impl FromJson for chrono::DateTime<chrono::Utc> {
-    fn from_json(node: Node<'_>, _: &mut Context) -> Result<Self, JsonError> {
-        parsed::<chrono::DateTime<chrono::FixedOffset>>(node, "a date and time (RFC 3339)")
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+        parsed::<chrono::DateTime<chrono::FixedOffset>>(p, "a date and time (RFC 3339)")
             .map(|at| at.with_timezone(&chrono::Utc))
     }
 }
 
 impl FromJson for uuid::Uuid {
-    fn from_json(node: Node<'_>, _: &mut Context) -> Result<Self, JsonError> {
-        parsed(node, "a UUID")
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+        parsed(p, "a UUID")
     }
 }
 
 impl<T: FromJson> FromJson for Option<T> {
-    fn from_json(node: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
-        match node {
-            Node::Null => Ok(None),
-            node => match T::from_json(node, cx) {
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+        match p.null() {
+            Ok(true) => Ok(None),
+            Ok(false) => match T::from_json(p) {
                 Ok(decoded) => Ok(Some(decoded)),
                 Err(e) => Err(e),
             },
+            Err(e) => Err(e),
         }
     }
 }
 
 impl<T: FromJson> FromJson for Box<T> {
-    fn from_json(node: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
-        match T::from_json(node, cx) {
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+        match T::from_json(p) {
             Ok(decoded) => Ok(Box::new(decoded)),
             Err(e) => Err(e),
         }
@@ -536,16 +714,13 @@ impl<T: FromJson> FromJson for Box<T> {
 }
 
 impl<T: FromJson> FromJson for Vec<T> {
-    fn from_json(node: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
-        let items = match node {
-            Node::Array(items) => items,
-            other => return Err(JsonError::expected("an array", &other)),
-        };
-        let mut decoded = Vec::with_capacity(items.len());
-        for (index, item) in items.into_iter().enumerate() {
-            match T::from_json(item, cx) {
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+        let mut items = p.array()?;
+        let mut decoded = Vec::new();
+        while items.next(p)? {
+            match T::from_json(p) {
                 Ok(item) => decoded.push(item),
-                Err(e) => return Err(e.at(Step::Index(index))),
+                Err(e) => return Err(e.at(Step::Index(decoded.len()))),
             }
         }
         Ok(decoded)
@@ -553,14 +728,11 @@ impl<T: FromJson> FromJson for Vec<T> {
 }
 
 impl<T: FromJson> FromJson for std::collections::BTreeMap<String, T> {
-    fn from_json(node: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
-        let members = match node {
-            Node::Object(members) => members,
-            other => return Err(JsonError::expected("an object", &other)),
-        };
+    fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+        let mut members = p.object("an object")?;
         let mut decoded = std::collections::BTreeMap::new();
-        for (key, item) in members {
-            match T::from_json(item, cx) {
+        while let Some(key) = members.next_key(p)? {
+            match T::from_json(p) {
                 Ok(item) => {
                     decoded.insert(key.into_owned(), item);
                 }
@@ -574,17 +746,6 @@ impl<T: FromJson> FromJson for std::collections::BTreeMap<String, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    /// `T` from a JSON value, through its text.
-    fn node<T: FromJson>(value: Value) -> Result<T, JsonError> {
-        let text = serde_json::to_vec(&value).unwrap();
-        match from_slice(&text) {
-            Ok(decoded) => Ok(decoded),
-            Err(FromSliceError::Shape(e)) => Err(e),
-            Err(FromSliceError::Syntax(e)) => panic!("{e}"),
-        }
-    }
 
     #[derive(Debug, PartialEq)]
     struct Channel {
@@ -594,25 +755,38 @@ mod tests {
     }
 
     impl FromJson for Channel {
-        fn from_json(value: Node<'_>, cx: &mut Context) -> Result<Self, JsonError> {
-            let mut object = Object::new(value, cx, "Channel")?;
-            let channel = Channel {
-                id: object.required("id")?,
-                name: object.optional("name")?,
-                support: object.absent_or_null("support")?,
-            };
-            object.finish();
-            Ok(channel)
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+            let mut id = None;
+            let mut name = None;
+            let mut support = None;
+            let mut members = p.object("an object (`Channel`)")?;
+            while let Some(key) = members.next_key(p)? {
+                match &*key {
+                    "id" => p.field(&mut id, "id")?,
+                    "name" => p.field(&mut name, "name")?,
+                    "support" => p.field(&mut support, "support")?,
+                    _ => p.unknown()?,
+                }
+            }
+            Ok(Channel {
+                id: required(id, "id")?,
+                name: optional(name),
+                support,
+            })
         }
+    }
+
+    fn decode<T: FromJson>(text: &str) -> Result<T, JsonError> {
+        from_slice(text.as_bytes())
     }
 
     #[test]
     fn fields_absent_null_and_set() {
-        let absent: Channel = node(json!({"id": 1})).unwrap();
+        let absent: Channel = decode(r#"{"id": 1}"#).unwrap();
         assert_eq!((absent.name, absent.support), (None, None));
-        let null: Channel = node(json!({"id": 1, "name": null, "support": null})).unwrap();
+        let null: Channel = decode(r#"{"id": 1, "name": null, "support": null}"#).unwrap();
         assert_eq!((null.name, null.support), (None, Some(None)));
-        let set: Channel = node(json!({"id": 1, "name": "a", "support": "b"})).unwrap();
+        let set: Channel = decode(r#"{"support": "b", "name": "a", "id": 1}"#).unwrap();
         assert_eq!(
             (set.name.as_deref(), set.support),
             (Some("a"), Some(Some("b".to_owned())))
@@ -621,20 +795,24 @@ mod tests {
 
     #[test]
     fn errors_say_where_and_what() {
-        let error = node::<Vec<Channel>>(json!([{"id": 1}, {"id": "x"}])).unwrap_err();
+        let error = decode::<Vec<Channel>>(r#"[{"id": 1}, {"id": "x"}]"#).unwrap_err();
         assert_eq!(error.path(), "[1].id");
         assert_eq!(
             error.to_string(),
             r#"at `[1].id`: expected an integer (i64), found the string "x""#
         );
-        let missing = node::<Channel>(json!({"name": "a"})).unwrap_err();
+        let missing = decode::<Channel>(r#"{"name": "a"}"#).unwrap_err();
         assert_eq!(missing.to_string(), "missing field `id`");
-        let nested = node::<std::collections::BTreeMap<String, Vec<Channel>>>(
-            json!({"list": [{"id": 1.5}]}),
+        let nested = decode::<std::collections::BTreeMap<String, Vec<Channel>>>(
+            r#"{"list": [{"id": 1.5}]}"#,
         )
         .unwrap_err();
         assert_eq!(nested.path(), "list[0].id");
-        let not_object = node::<Channel>(json!(3)).unwrap_err();
+        assert_eq!(
+            nested.message(),
+            "expected an integer (i64), found the number 1.5"
+        );
+        let not_object = decode::<Channel>("3").unwrap_err();
         assert_eq!(
             not_object.to_string(),
             "expected an object (`Channel`), found the number 3"
@@ -642,21 +820,64 @@ mod tests {
     }
 
     #[test]
-    fn unread_properties_are_counted() {
-        let mut cx = Context::default();
-        let text = r#"[{"id": 1, "extra": true}, {"id": 2, "more": 1, "again": 2}]"#;
-        let value: Node<'_> = serde_json::from_str(text).unwrap();
-        Vec::<Channel>::from_json(value, &mut cx).unwrap();
-        assert_eq!(cx.ignored, 3);
+    fn syntax_errors_give_the_path_and_the_position() {
+        let error = decode::<Vec<Channel>>("[{\"id\": 1},\n {\"id\": 2,").unwrap_err();
+        assert_eq!(error.path(), "[1]");
+        assert_eq!(error.message(), "expected a key at line 2 column 11");
+        assert!(decode::<Channel>(r#"{"id": 1} x"#).is_err());
+        assert!(decode::<Channel>(r#"{"id": 1,}"#).is_err());
+        assert!(decode::<Vec<i64>>("[1,]").is_err());
+        assert!(decode::<Vec<i64>>("[1 2]").is_err());
+        assert!(decode::<String>("\"a\u{1}\"").is_err());
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert!(decode::<Value>(&deep).is_err());
     }
 
     #[test]
-    fn integers_keep_their_range() {
-        assert_eq!(node::<i32>(json!(7)).unwrap(), 7);
-        assert!(node::<i32>(json!(1_i64 << 40)).is_err());
-        assert!(node::<u16>(json!(-1)).is_err());
-        assert_eq!(node::<u64>(json!(u64::MAX)).unwrap(), u64::MAX);
-        assert_eq!(node::<f64>(json!(3)).unwrap(), 3.0);
+    fn strings_unescape_and_borrow() {
+        let mut p = Parser::new(br#""plain" "a\"b\\c\/d\n\u00e9\ud83d\ude00""#);
+        assert!(matches!(p.string().unwrap(), Cow::Borrowed("plain")));
+        assert_eq!(p.string().unwrap(), "a\"b\\c/d\n\u{e9}\u{1f600}");
+        assert!(decode::<String>(r#""\ud83d""#).is_err());
+        assert!(decode::<String>(r#""\x""#).is_err());
+        assert!(from_slice::<String>(b"\"\xff\"").is_err());
+    }
+
+    #[test]
+    fn unread_properties_are_counted() {
+        let mut p = Parser::new(
+            br#"[{"id": 1, "extra": {"a": [1, "]"]}}, {"id": 2, "more": 1, "again": null}]"#,
+        );
+        let channels = Vec::<Channel>::from_json(&mut p).unwrap();
+        assert_eq!(channels.len(), 2);
+        assert_eq!(p.ignored, 3);
+    }
+
+    #[test]
+    fn numbers_keep_their_range() {
+        assert_eq!(decode::<i32>("7").unwrap(), 7);
+        assert!(decode::<i32>("1099511627776").is_err());
+        assert!(decode::<u16>("-1").is_err());
+        assert_eq!(decode::<u64>("18446744073709551615").unwrap(), u64::MAX);
+        assert_eq!(decode::<f64>("3").unwrap(), 3.0);
+        assert_eq!(decode::<f64>("-2.5e-3").unwrap(), -0.0025);
+        assert!(decode::<f64>("1e400").is_err());
+        assert!(decode::<f64>("1.").is_err());
+        assert!(decode::<f64>("-").is_err());
+    }
+
+    #[test]
+    fn leaves_and_containers() {
+        let at: chrono::DateTime<chrono::Utc> = decode(r#""2024-05-01T10:00:00.000Z""#).unwrap();
+        assert_eq!(at.to_rfc3339(), "2024-05-01T10:00:00+00:00");
+        assert!(decode::<uuid::Uuid>(r#""9c9de5e8-0a1e-484a-b099-e80766180a6d""#).is_ok());
+        assert!(decode::<uuid::Uuid>(r#""nope""#).is_err());
+        let any: Value = decode(r#" {"b": [1, {"c": null}], "a": "x"} "#).unwrap();
+        assert_eq!(any.to_string(), r#"{"b":[1,{"c":null}],"a":"x"}"#);
+        let list: Vec<Option<bool>> = decode("[true, null, false]").unwrap();
+        assert_eq!(list, [Some(true), None, Some(false)]);
+        let map: std::collections::BTreeMap<String, i64> = decode(r#"{"x": 1, "y": 2}"#).unwrap();
+        assert_eq!(map.len(), 2);
     }
 
     #[test]

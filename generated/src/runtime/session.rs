@@ -63,11 +63,8 @@ pub struct OAuthClient {
 }
 
 impl super::json::FromJson for OAuthClient {
-    fn from_json(
-        value: super::json::Node<'_>,
-        _: &mut super::json::Context,
-    ) -> Result<Self, super::json::JsonError> {
-        super::json::via_serde(value)
+    fn from_json(p: &mut super::json::Parser<'_>) -> Result<Self, super::json::JsonError> {
+        super::json::via_serde(p)
     }
 }
 

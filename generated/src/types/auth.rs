@@ -175,10 +175,9 @@ impl<'de> serde::Deserialize<'de> for UserRegistrationState {
 
 impl crate::runtime::json::FromJson for UserRegistrationState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -217,31 +216,66 @@ pub struct UserRegistration {
 
 impl crate::runtime::json::FromJson for UserRegistration {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "UserRegistration",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            state: object.required("state")?,
-            registration_reason: object.required("registrationReason")?,
-            moderation_response: object.optional("moderationResponse")?,
-            username: object.required("username")?,
-            email: object.required("email")?,
-            email_verified: object.optional("emailVerified")?,
-            account_display_name: object.optional("accountDisplayName")?,
-            channel_handle: object.optional("channelHandle")?,
-            channel_display_name: object.optional("channelDisplayName")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-            user: object.optional("user")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut state = None;
+        let mut registration_reason = None;
+        let mut moderation_response = None;
+        let mut username = None;
+        let mut email = None;
+        let mut email_verified = None;
+        let mut account_display_name = None;
+        let mut channel_handle = None;
+        let mut channel_display_name = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut user = None;
+        let mut members = p.object("an object (`UserRegistration`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "state" => p.field(&mut state, "state")?,
+                "registrationReason" => {
+                    p.field(&mut registration_reason, "registrationReason")?
+                }
+                "moderationResponse" => {
+                    p.field(&mut moderation_response, "moderationResponse")?
+                }
+                "username" => p.field(&mut username, "username")?,
+                "email" => p.field(&mut email, "email")?,
+                "emailVerified" => p.field(&mut email_verified, "emailVerified")?,
+                "accountDisplayName" => {
+                    p.field(&mut account_display_name, "accountDisplayName")?
+                }
+                "channelHandle" => p.field(&mut channel_handle, "channelHandle")?,
+                "channelDisplayName" => {
+                    p.field(&mut channel_display_name, "channelDisplayName")?
+                }
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "user" => p.field(&mut user, "user")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            state: crate::runtime::json::required(state, "state")?,
+            registration_reason: crate::runtime::json::required(
+                registration_reason,
+                "registrationReason",
+            )?,
+            moderation_response: crate::runtime::json::optional(moderation_response),
+            username: crate::runtime::json::required(username, "username")?,
+            email: crate::runtime::json::required(email, "email")?,
+            email_verified: crate::runtime::json::optional(email_verified),
+            account_display_name: crate::runtime::json::optional(account_display_name),
+            channel_handle: crate::runtime::json::optional(channel_handle),
+            channel_display_name: crate::runtime::json::optional(channel_display_name),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            user: crate::runtime::json::optional(user),
+        })
     }
 }
 
@@ -262,20 +296,22 @@ pub struct UserRegistrationStateObject {
 
 impl crate::runtime::json::FromJson for UserRegistrationStateObject {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "UserRegistrationStateObject",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut members = p.object("an object (`UserRegistrationStateObject`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+        })
     }
 }
 
@@ -295,17 +331,19 @@ pub struct UserRegistrationUser {
 
 impl crate::runtime::json::FromJson for UserRegistrationUser {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "UserRegistrationUser",
-        )?;
-        let decoded = Self { id: object.required("id")? };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut members = p.object("an object (`UserRegistrationUser`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+        })
     }
 }
 
@@ -420,23 +458,50 @@ pub struct TokenSession {
 
 impl crate::runtime::json::FromJson for TokenSession {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "TokenSession")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            current_session: object.required("currentSession")?,
-            login_device: object.optional("loginDevice")?,
-            login_ip: object.optional("loginIP")?,
-            login_date: object.optional("loginDate")?,
-            last_activity_device: object.optional("lastActivityDevice")?,
-            last_activity_ip: object.optional("lastActivityIP")?,
-            last_activity_date: object.optional("lastActivityDate")?,
-            created_at: object.required("createdAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut current_session = None;
+        let mut login_device = None;
+        let mut login_ip = None;
+        let mut login_date = None;
+        let mut last_activity_device = None;
+        let mut last_activity_ip = None;
+        let mut last_activity_date = None;
+        let mut created_at = None;
+        let mut members = p.object("an object (`TokenSession`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "currentSession" => p.field(&mut current_session, "currentSession")?,
+                "loginDevice" => p.field(&mut login_device, "loginDevice")?,
+                "loginIP" => p.field(&mut login_ip, "loginIP")?,
+                "loginDate" => p.field(&mut login_date, "loginDate")?,
+                "lastActivityDevice" => {
+                    p.field(&mut last_activity_device, "lastActivityDevice")?
+                }
+                "lastActivityIP" => p.field(&mut last_activity_ip, "lastActivityIP")?,
+                "lastActivityDate" => {
+                    p.field(&mut last_activity_date, "lastActivityDate")?
+                }
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            current_session: crate::runtime::json::required(
+                current_session,
+                "currentSession",
+            )?,
+            login_device: crate::runtime::json::optional(login_device),
+            login_ip: crate::runtime::json::optional(login_ip),
+            login_date: crate::runtime::json::optional(login_date),
+            last_activity_device: crate::runtime::json::optional(last_activity_device),
+            last_activity_ip: crate::runtime::json::optional(last_activity_ip),
+            last_activity_date: crate::runtime::json::optional(last_activity_date),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+        })
     }
 }
 
@@ -490,23 +555,35 @@ pub struct GetOAuthTokenResponse {
 
 impl crate::runtime::json::FromJson for GetOAuthTokenResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "GetOAuthTokenResponse",
-        )?;
-        let decoded = Self {
-            token_type: object.optional("token_type")?,
-            access_token: object.optional("access_token")?,
-            refresh_token: object.optional("refresh_token")?,
-            expires_in: object.optional("expires_in")?,
-            refresh_token_expires_in: object.optional("refresh_token_expires_in")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut token_type = None;
+        let mut access_token = None;
+        let mut refresh_token = None;
+        let mut expires_in = None;
+        let mut refresh_token_expires_in = None;
+        let mut members = p.object("an object (`GetOAuthTokenResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "token_type" => p.field(&mut token_type, "token_type")?,
+                "access_token" => p.field(&mut access_token, "access_token")?,
+                "refresh_token" => p.field(&mut refresh_token, "refresh_token")?,
+                "expires_in" => p.field(&mut expires_in, "expires_in")?,
+                "refresh_token_expires_in" => {
+                    p.field(&mut refresh_token_expires_in, "refresh_token_expires_in")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            token_type: crate::runtime::json::optional(token_type),
+            access_token: crate::runtime::json::optional(access_token),
+            refresh_token: crate::runtime::json::optional(refresh_token),
+            expires_in: crate::runtime::json::optional(expires_in),
+            refresh_token_expires_in: crate::runtime::json::optional(
+                refresh_token_expires_in,
+            ),
+        })
     }
 }
 
@@ -528,20 +605,22 @@ pub struct ListTokenSessionsResponse {
 
 impl crate::runtime::json::FromJson for ListTokenSessionsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListTokenSessionsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListTokenSessionsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -593,19 +672,19 @@ pub struct RegisterUserResponse {
 
 impl crate::runtime::json::FromJson for RegisterUserResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RegisterUserResponse",
-        )?;
-        let decoded = Self {
-            state: object.optional("state")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut state = None;
+        let mut members = p.object("an object (`RegisterUserResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "state" => p.field(&mut state, "state")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            state: crate::runtime::json::optional(state),
+        })
     }
 }
 
@@ -628,20 +707,22 @@ pub struct RegisterUserResponseState {
 
 impl crate::runtime::json::FromJson for RegisterUserResponseState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RegisterUserResponseState",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            label: object.optional("label")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut members = p.object("an object (`RegisterUserResponseState`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            label: crate::runtime::json::optional(label),
+        })
     }
 }
 
@@ -662,19 +743,19 @@ pub struct RequestRegistrationResponse {
 
 impl crate::runtime::json::FromJson for RequestRegistrationResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RequestRegistrationResponse",
-        )?;
-        let decoded = Self {
-            state: object.optional("state")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut state = None;
+        let mut members = p.object("an object (`RequestRegistrationResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "state" => p.field(&mut state, "state")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            state: crate::runtime::json::optional(state),
+        })
     }
 }
 
@@ -697,20 +778,22 @@ pub struct RequestRegistrationResponseState {
 
 impl crate::runtime::json::FromJson for RequestRegistrationResponseState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RequestRegistrationResponseState",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            label: object.optional("label")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut members = p.object("an object (`RequestRegistrationResponseState`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            label: crate::runtime::json::optional(label),
+        })
     }
 }
 
@@ -785,10 +868,9 @@ impl<'de> serde::Deserialize<'de> for ListRegistrationsSort {
 
 impl crate::runtime::json::FromJson for ListRegistrationsSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -809,20 +891,22 @@ pub struct ListRegistrationsResponse {
 
 impl crate::runtime::json::FromJson for ListRegistrationsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListRegistrationsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListRegistrationsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 

@@ -127,10 +127,9 @@ impl<'de> serde::Deserialize<'de> for VideoChannelActivityAction {
 
 impl crate::runtime::json::FromJson for VideoChannelActivityAction {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -211,10 +210,9 @@ impl<'de> serde::Deserialize<'de> for VideoChannelActivityTarget {
 
 impl crate::runtime::json::FromJson for VideoChannelActivityTarget {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -234,20 +232,22 @@ pub struct ChannelActivityListResponse {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ChannelActivityListResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ChannelActivityListResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -287,30 +287,52 @@ pub struct ChannelActivityListResponseDataItem {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ChannelActivityListResponseDataItem",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            account: object.optional("account")?,
-            action: object.required("action")?,
-            target_type: object.required("targetType")?,
-            details: object.optional("details")?,
-            created_at: object.required("createdAt")?,
-            channel: object.required("channel")?,
-            video: object.optional("video")?,
-            video_import: object.optional("videoImport")?,
-            playlist: object.optional("playlist")?,
-            channel_sync: object.optional("channelSync")?,
-            target_account: object.optional("targetAccount")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut account = None;
+        let mut action = None;
+        let mut target_type = None;
+        let mut details = None;
+        let mut created_at = None;
+        let mut channel = None;
+        let mut video = None;
+        let mut video_import = None;
+        let mut playlist = None;
+        let mut channel_sync = None;
+        let mut target_account = None;
+        let mut members = p.object("an object (`ChannelActivityListResponseDataItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "account" => p.field(&mut account, "account")?,
+                "action" => p.field(&mut action, "action")?,
+                "targetType" => p.field(&mut target_type, "targetType")?,
+                "details" => p.field(&mut details, "details")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "channel" => p.field(&mut channel, "channel")?,
+                "video" => p.field(&mut video, "video")?,
+                "videoImport" => p.field(&mut video_import, "videoImport")?,
+                "playlist" => p.field(&mut playlist, "playlist")?,
+                "channelSync" => p.field(&mut channel_sync, "channelSync")?,
+                "targetAccount" => p.field(&mut target_account, "targetAccount")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            account: crate::runtime::json::optional(account),
+            action: crate::runtime::json::required(action, "action")?,
+            target_type: crate::runtime::json::required(target_type, "targetType")?,
+            details: crate::runtime::json::optional(details),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            channel: crate::runtime::json::required(channel, "channel")?,
+            video: crate::runtime::json::optional(video),
+            video_import: crate::runtime::json::optional(video_import),
+            playlist: crate::runtime::json::optional(playlist),
+            channel_sync: crate::runtime::json::optional(channel_sync),
+            target_account: crate::runtime::json::optional(target_account),
+        })
     }
 }
 
@@ -331,20 +353,23 @@ pub struct ChannelActivityListResponseDataItemAction {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemAction {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ChannelActivityListResponseDataItemAction",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut members = p
+            .object("an object (`ChannelActivityListResponseDataItemAction`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+        })
     }
 }
 
@@ -365,20 +390,23 @@ pub struct ChannelActivityListResponseDataItemTargetType {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemTargetType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ChannelActivityListResponseDataItemTargetType",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut members = p
+            .object("an object (`ChannelActivityListResponseDataItemTargetType`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+        })
     }
 }
 
@@ -403,22 +431,29 @@ pub struct ChannelActivityListResponseDataItemChannel {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemChannel {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ChannelActivityListResponseDataItemChannel",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            name: object.required("name")?,
-            display_name: object.required("displayName")?,
-            url: object.required("url")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut display_name = None;
+        let mut url = None;
+        let mut members = p
+            .object("an object (`ChannelActivityListResponseDataItemChannel`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "displayName" => p.field(&mut display_name, "displayName")?,
+                "url" => p.field(&mut url, "url")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            name: crate::runtime::json::required(name, "name")?,
+            display_name: crate::runtime::json::required(display_name, "displayName")?,
+            url: crate::runtime::json::required(url, "url")?,
+        })
     }
 }
 
@@ -446,24 +481,35 @@ pub struct ChannelActivityListResponseDataItemVideo {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemVideo {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ChannelActivityListResponseDataItemVideo",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            name: object.required("name")?,
-            uuid: object.required("uuid")?,
-            short_uuid: object.required("shortUUID")?,
-            url: object.required("url")?,
-            is_live: object.required("isLive")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut uuid = None;
+        let mut short_uuid = None;
+        let mut url = None;
+        let mut is_live = None;
+        let mut members = p
+            .object("an object (`ChannelActivityListResponseDataItemVideo`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
+                "url" => p.field(&mut url, "url")?,
+                "isLive" => p.field(&mut is_live, "isLive")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            name: crate::runtime::json::required(name, "name")?,
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+            short_uuid: crate::runtime::json::required(short_uuid, "shortUUID")?,
+            url: crate::runtime::json::required(url, "url")?,
+            is_live: crate::runtime::json::required(is_live, "isLive")?,
+        })
     }
 }
 
@@ -492,24 +538,35 @@ pub struct ChannelActivityListResponseDataItemVideoImport {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemVideoImport {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ChannelActivityListResponseDataItemVideoImport",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            name: object.required("name")?,
-            uuid: object.required("uuid")?,
-            short_uuid: object.required("shortUUID")?,
-            url: object.required("url")?,
-            target_url: object.required("targetUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut uuid = None;
+        let mut short_uuid = None;
+        let mut url = None;
+        let mut target_url = None;
+        let mut members = p
+            .object("an object (`ChannelActivityListResponseDataItemVideoImport`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
+                "url" => p.field(&mut url, "url")?,
+                "targetUrl" => p.field(&mut target_url, "targetUrl")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            name: crate::runtime::json::required(name, "name")?,
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+            short_uuid: crate::runtime::json::required(short_uuid, "shortUUID")?,
+            url: crate::runtime::json::required(url, "url")?,
+            target_url: crate::runtime::json::required(target_url, "targetUrl")?,
+        })
     }
 }
 
@@ -535,23 +592,32 @@ pub struct ChannelActivityListResponseDataItemPlaylist {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemPlaylist {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ChannelActivityListResponseDataItemPlaylist",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            name: object.required("name")?,
-            uuid: object.required("uuid")?,
-            short_uuid: object.required("shortUUID")?,
-            url: object.required("url")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut uuid = None;
+        let mut short_uuid = None;
+        let mut url = None;
+        let mut members = p
+            .object("an object (`ChannelActivityListResponseDataItemPlaylist`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
+                "url" => p.field(&mut url, "url")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            name: crate::runtime::json::required(name, "name")?,
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+            short_uuid: crate::runtime::json::required(short_uuid, "shortUUID")?,
+            url: crate::runtime::json::required(url, "url")?,
+        })
     }
 }
 
@@ -574,20 +640,28 @@ pub struct ChannelActivityListResponseDataItemChannelSync {
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemChannelSync {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ChannelActivityListResponseDataItemChannelSync",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            external_channel_url: object.required("externalChannelUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut external_channel_url = None;
+        let mut members = p
+            .object("an object (`ChannelActivityListResponseDataItemChannelSync`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "externalChannelUrl" => {
+                    p.field(&mut external_channel_url, "externalChannelUrl")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            external_channel_url: crate::runtime::json::required(
+                external_channel_url,
+                "externalChannelUrl",
+            )?,
+        })
     }
 }
 
@@ -614,21 +688,26 @@ pub struct ChannelActivityListResponseDataItemTargetAccount {
 impl crate::runtime::json::FromJson
 for ChannelActivityListResponseDataItemTargetAccount {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ChannelActivityListResponseDataItemTargetAccount",
-        )?;
-        let decoded = Self {
-            username: object.optional("username")?,
-            display_name: object.optional("displayName")?,
-            url: object.optional("url")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut username = None;
+        let mut display_name = None;
+        let mut url = None;
+        let mut members = p
+            .object("an object (`ChannelActivityListResponseDataItemTargetAccount`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "username" => p.field(&mut username, "username")?,
+                "displayName" => p.field(&mut display_name, "displayName")?,
+                "url" => p.field(&mut url, "url")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            username: crate::runtime::json::optional(username),
+            display_name: crate::runtime::json::optional(display_name),
+            url: crate::runtime::json::optional(url),
+        })
     }
 }
 
@@ -749,24 +828,39 @@ pub struct VideoChannelSync {
 
 impl crate::runtime::json::FromJson for VideoChannelSync {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoChannelSync",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            state: object.required("state")?,
-            external_channel_url: object.required("externalChannelUrl")?,
-            created_at: object.required("createdAt")?,
-            last_sync_at: object.optional("lastSyncAt")?,
-            channel: object.required("channel")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut state = None;
+        let mut external_channel_url = None;
+        let mut created_at = None;
+        let mut last_sync_at = None;
+        let mut channel = None;
+        let mut members = p.object("an object (`VideoChannelSync`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "state" => p.field(&mut state, "state")?,
+                "externalChannelUrl" => {
+                    p.field(&mut external_channel_url, "externalChannelUrl")?
+                }
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "lastSyncAt" => p.field(&mut last_sync_at, "lastSyncAt")?,
+                "channel" => p.field(&mut channel, "channel")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            state: crate::runtime::json::required(state, "state")?,
+            external_channel_url: crate::runtime::json::required(
+                external_channel_url,
+                "externalChannelUrl",
+            )?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            last_sync_at: crate::runtime::json::optional(last_sync_at),
+            channel: crate::runtime::json::required(channel, "channel")?,
+        })
     }
 }
 
@@ -791,21 +885,25 @@ pub struct VideoChannelSyncState {
 
 impl crate::runtime::json::FromJson for VideoChannelSyncState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoChannelSyncState",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`VideoChannelSyncState`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -827,20 +925,22 @@ pub struct VideoChannelSyncList {
 
 impl crate::runtime::json::FromJson for VideoChannelSyncList {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoChannelSyncList",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`VideoChannelSyncList`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -876,23 +976,31 @@ pub struct VideoChannelCollaborator {
 
 impl crate::runtime::json::FromJson for VideoChannelCollaborator {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoChannelCollaborator",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            account: object.required("account")?,
-            state: object.required("state")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut account = None;
+        let mut state = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut members = p.object("an object (`VideoChannelCollaborator`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "account" => p.field(&mut account, "account")?,
+                "state" => p.field(&mut state, "state")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            account: crate::runtime::json::required(account, "account")?,
+            state: crate::runtime::json::required(state, "state")?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+        })
     }
 }
 
@@ -913,20 +1021,22 @@ pub struct VideoChannelCollaboratorStateObject {
 
 impl crate::runtime::json::FromJson for VideoChannelCollaboratorStateObject {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoChannelCollaboratorStateObject",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut members = p.object("an object (`VideoChannelCollaboratorStateObject`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+        })
     }
 }
 
@@ -948,19 +1058,19 @@ pub struct CreateChannelResponse {
 
 impl crate::runtime::json::FromJson for CreateChannelResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CreateChannelResponse",
-        )?;
-        let decoded = Self {
-            video_channel: object.optional("videoChannel")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut video_channel = None;
+        let mut members = p.object("an object (`CreateChannelResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videoChannel" => p.field(&mut video_channel, "videoChannel")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            video_channel: crate::runtime::json::optional(video_channel),
+        })
     }
 }
 
@@ -981,17 +1091,19 @@ pub struct CreateChannelResponseVideoChannel {
 
 impl crate::runtime::json::FromJson for CreateChannelResponseVideoChannel {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CreateChannelResponseVideoChannel",
-        )?;
-        let decoded = Self { id: object.optional("id")? };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut members = p.object("an object (`CreateChannelResponseVideoChannel`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+        })
     }
 }
 
@@ -1013,20 +1125,22 @@ pub struct ListChannelFollowersResponse {
 
 impl crate::runtime::json::FromJson for ListChannelFollowersResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListChannelFollowersResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListChannelFollowersResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -1055,19 +1169,19 @@ pub struct UpdateChannelAvatarResponse {
 
 impl crate::runtime::json::FromJson for UpdateChannelAvatarResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "UpdateChannelAvatarResponse",
-        )?;
-        let decoded = Self {
-            avatars: object.optional("avatars")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut avatars = None;
+        let mut members = p.object("an object (`UpdateChannelAvatarResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "avatars" => p.field(&mut avatars, "avatars")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            avatars: crate::runtime::json::optional(avatars),
+        })
     }
 }
 
@@ -1096,19 +1210,19 @@ pub struct UpdateChannelBannerResponse {
 
 impl crate::runtime::json::FromJson for UpdateChannelBannerResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "UpdateChannelBannerResponse",
-        )?;
-        let decoded = Self {
-            banners: object.optional("banners")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut banners = None;
+        let mut members = p.object("an object (`UpdateChannelBannerResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "banners" => p.field(&mut banners, "banners")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            banners: crate::runtime::json::optional(banners),
+        })
     }
 }
 
@@ -1130,19 +1244,21 @@ pub struct CreateChannelSyncResponse {
 
 impl crate::runtime::json::FromJson for CreateChannelSyncResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CreateChannelSyncResponse",
-        )?;
-        let decoded = Self {
-            video_channel_sync: object.optional("videoChannelSync")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut video_channel_sync = None;
+        let mut members = p.object("an object (`CreateChannelSyncResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videoChannelSync" => {
+                    p.field(&mut video_channel_sync, "videoChannelSync")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            video_channel_sync: crate::runtime::json::optional(video_channel_sync),
+        })
     }
 }
 
@@ -1164,20 +1280,22 @@ pub struct ListChannelCollaboratorsResponse {
 
 impl crate::runtime::json::FromJson for ListChannelCollaboratorsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListChannelCollaboratorsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListChannelCollaboratorsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -1207,19 +1325,19 @@ pub struct InviteChannelCollaboratorResponse {
 
 impl crate::runtime::json::FromJson for InviteChannelCollaboratorResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "InviteChannelCollaboratorResponse",
-        )?;
-        let decoded = Self {
-            collaborator: object.optional("collaborator")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut collaborator = None;
+        let mut members = p.object("an object (`InviteChannelCollaboratorResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "collaborator" => p.field(&mut collaborator, "collaborator")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            collaborator: crate::runtime::json::optional(collaborator),
+        })
     }
 }
 

@@ -41,29 +41,76 @@ pub struct VideoComment {
 
 impl crate::runtime::json::FromJson for VideoComment {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "VideoComment")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            url: object.required("url")?,
-            text: object.required("text")?,
-            thread_id: object.required("threadId")?,
-            in_reply_to_comment_id: object.optional("inReplyToCommentId")?,
-            video_id: object.required("videoId")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-            deleted_at: object.optional("deletedAt")?,
-            is_deleted: object.required("isDeleted")?,
-            held_for_review: object.required("heldForReview")?,
-            total_replies_from_video_author: object
-                .required("totalRepliesFromVideoAuthor")?,
-            total_replies: object.required("totalReplies")?,
-            account: object.optional("account")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut url = None;
+        let mut text = None;
+        let mut thread_id = None;
+        let mut in_reply_to_comment_id = None;
+        let mut video_id = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut deleted_at = None;
+        let mut is_deleted = None;
+        let mut held_for_review = None;
+        let mut total_replies_from_video_author = None;
+        let mut total_replies = None;
+        let mut account = None;
+        let mut members = p.object("an object (`VideoComment`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "url" => p.field(&mut url, "url")?,
+                "text" => p.field(&mut text, "text")?,
+                "threadId" => p.field(&mut thread_id, "threadId")?,
+                "inReplyToCommentId" => {
+                    p.field(&mut in_reply_to_comment_id, "inReplyToCommentId")?
+                }
+                "videoId" => p.field(&mut video_id, "videoId")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "deletedAt" => p.field(&mut deleted_at, "deletedAt")?,
+                "isDeleted" => p.field(&mut is_deleted, "isDeleted")?,
+                "heldForReview" => p.field(&mut held_for_review, "heldForReview")?,
+                "totalRepliesFromVideoAuthor" => {
+                    p.field(
+                        &mut total_replies_from_video_author,
+                        "totalRepliesFromVideoAuthor",
+                    )?
+                }
+                "totalReplies" => p.field(&mut total_replies, "totalReplies")?,
+                "account" => p.field(&mut account, "account")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            url: crate::runtime::json::required(url, "url")?,
+            text: crate::runtime::json::required(text, "text")?,
+            thread_id: crate::runtime::json::required(thread_id, "threadId")?,
+            in_reply_to_comment_id: crate::runtime::json::optional(
+                in_reply_to_comment_id,
+            ),
+            video_id: crate::runtime::json::required(video_id, "videoId")?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            deleted_at: crate::runtime::json::optional(deleted_at),
+            is_deleted: crate::runtime::json::required(is_deleted, "isDeleted")?,
+            held_for_review: crate::runtime::json::required(
+                held_for_review,
+                "heldForReview",
+            )?,
+            total_replies_from_video_author: crate::runtime::json::required(
+                total_replies_from_video_author,
+                "totalRepliesFromVideoAuthor",
+            )?,
+            total_replies: crate::runtime::json::required(
+                total_replies,
+                "totalReplies",
+            )?,
+            account: crate::runtime::json::optional(account),
+        })
     }
 }
 
@@ -84,20 +131,22 @@ pub struct VideoCommentThreadTree {
 
 impl crate::runtime::json::FromJson for VideoCommentThreadTree {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoCommentThreadTree",
-        )?;
-        let decoded = Self {
-            comment: object.required("comment")?,
-            children: object.required("children")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut comment = None;
+        let mut children = None;
+        let mut members = p.object("an object (`VideoCommentThreadTree`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "comment" => p.field(&mut comment, "comment")?,
+                "children" => p.field(&mut children, "children")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            comment: crate::runtime::json::required(comment, "comment")?,
+            children: crate::runtime::json::required(children, "children")?,
+        })
     }
 }
 
@@ -136,29 +185,59 @@ pub struct VideoCommentForOwnerOrAdmin {
 
 impl crate::runtime::json::FromJson for VideoCommentForOwnerOrAdmin {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoCommentForOwnerOrAdmin",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            url: object.required("url")?,
-            text: object.required("text")?,
-            held_for_review: object.required("heldForReview")?,
-            thread_id: object.required("threadId")?,
-            in_reply_to_comment_id: object.optional("inReplyToCommentId")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-            account: object.optional("account")?,
-            video: object.required("video")?,
-            automatic_tags: object.required("automaticTags")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut url = None;
+        let mut text = None;
+        let mut held_for_review = None;
+        let mut thread_id = None;
+        let mut in_reply_to_comment_id = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut account = None;
+        let mut video = None;
+        let mut automatic_tags = None;
+        let mut members = p.object("an object (`VideoCommentForOwnerOrAdmin`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "url" => p.field(&mut url, "url")?,
+                "text" => p.field(&mut text, "text")?,
+                "heldForReview" => p.field(&mut held_for_review, "heldForReview")?,
+                "threadId" => p.field(&mut thread_id, "threadId")?,
+                "inReplyToCommentId" => {
+                    p.field(&mut in_reply_to_comment_id, "inReplyToCommentId")?
+                }
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "account" => p.field(&mut account, "account")?,
+                "video" => p.field(&mut video, "video")?,
+                "automaticTags" => p.field(&mut automatic_tags, "automaticTags")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            url: crate::runtime::json::required(url, "url")?,
+            text: crate::runtime::json::required(text, "text")?,
+            held_for_review: crate::runtime::json::required(
+                held_for_review,
+                "heldForReview",
+            )?,
+            thread_id: crate::runtime::json::required(thread_id, "threadId")?,
+            in_reply_to_comment_id: crate::runtime::json::optional(
+                in_reply_to_comment_id,
+            ),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            account: crate::runtime::json::optional(account),
+            video: crate::runtime::json::required(video, "video")?,
+            automatic_tags: crate::runtime::json::required(
+                automatic_tags,
+                "automaticTags",
+            )?,
+        })
     }
 }
 
@@ -184,21 +263,30 @@ pub struct CommentThreadResponse {
 
 impl crate::runtime::json::FromJson for CommentThreadResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CommentThreadResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            total_not_deleted_comments: object.required("totalNotDeletedComments")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut total_not_deleted_comments = None;
+        let mut data = None;
+        let mut members = p.object("an object (`CommentThreadResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "totalNotDeletedComments" => {
+                    p.field(&mut total_not_deleted_comments, "totalNotDeletedComments")?
+                }
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            total_not_deleted_comments: crate::runtime::json::required(
+                total_not_deleted_comments,
+                "totalNotDeletedComments",
+            )?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -218,19 +306,19 @@ pub struct CommentThreadPostResponse {
 
 impl crate::runtime::json::FromJson for CommentThreadPostResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CommentThreadPostResponse",
-        )?;
-        let decoded = Self {
-            comment: object.required("comment")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut comment = None;
+        let mut members = p.object("an object (`CommentThreadPostResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "comment" => p.field(&mut comment, "comment")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            comment: crate::runtime::json::required(comment, "comment")?,
+        })
     }
 }
 
@@ -297,10 +385,9 @@ impl<'de> serde::Deserialize<'de> for CommentsSort {
 
 impl crate::runtime::json::FromJson for CommentsSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -321,20 +408,22 @@ pub struct ListMyVideoCommentsResponse {
 
 impl crate::runtime::json::FromJson for ListMyVideoCommentsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListMyVideoCommentsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListMyVideoCommentsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -374,20 +463,22 @@ pub struct ListInstanceCommentsResponse {
 
 impl crate::runtime::json::FromJson for ListInstanceCommentsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListInstanceCommentsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListInstanceCommentsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 

@@ -79,10 +79,9 @@ impl<'de> serde::Deserialize<'de> for GetCommentsFeedFormat {
 
 impl crate::runtime::json::FromJson for GetCommentsFeedFormat {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -168,10 +167,9 @@ impl<'de> serde::Deserialize<'de> for GetVideosFeedFormat {
 
 impl crate::runtime::json::FromJson for GetVideosFeedFormat {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -257,10 +255,9 @@ impl<'de> serde::Deserialize<'de> for GetSubscriptionVideosFeedFormat {
 
 impl crate::runtime::json::FromJson for GetSubscriptionVideosFeedFormat {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -326,10 +323,9 @@ impl<'de> serde::Deserialize<'de> for GetPodcastFeedEnclosurePreference {
 
 impl crate::runtime::json::FromJson for GetPodcastFeedEnclosurePreference {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }

@@ -62,54 +62,165 @@ pub struct ServerConfig {
 
 impl crate::runtime::json::FromJson for ServerConfig {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "ServerConfig")?;
-        let decoded = Self {
-            instance: object.required("instance")?,
-            search: object.required("search")?,
-            plugin: object.required("plugin")?,
-            theme: object.required("theme")?,
-            email: object.required("email")?,
-            contact_form: object.required("contactForm")?,
-            server_version: object.required("serverVersion")?,
-            server_commit: object.optional("serverCommit")?,
-            signup: object.required("signup")?,
-            transcoding: object.required("transcoding")?,
-            import: object.required("import")?,
-            export: object.required("export")?,
-            auto_blacklist: object.required("autoBlacklist")?,
-            blocklist: object.optional("blocklist")?,
-            avatar: object.required("avatar")?,
-            video: object.required("video")?,
-            video_caption: object.required("videoCaption")?,
-            user: object.required("user")?,
-            trending: object.required("trending")?,
-            tracker: object.required("tracker")?,
-            followings: object.required("followings")?,
-            federation: object.required("federation")?,
-            homepage: object.required("homepage")?,
-            open_telemetry: object.required("openTelemetry")?,
-            views: object.required("views")?,
-            client: object.required("client")?,
-            banner: object.required("banner")?,
-            broadcast_message: object.required("broadcastMessage")?,
-            defaults: object.required("defaults")?,
-            fields_constraints: object.optional("fieldsConstraints")?,
-            live: object.required("live")?,
-            logo: object.optional("logo")?,
-            nsfw_flags_settings: object.optional("nsfwFlagsSettings")?,
-            storyboards: object.required("storyboards")?,
-            video_channels: object.required("videoChannels")?,
-            video_file: object.required("videoFile")?,
-            video_studio: object.required("videoStudio")?,
-            video_transcription: object.required("videoTranscription")?,
-            webadmin: object.required("webadmin")?,
-            webrtc: object.required("webrtc")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut instance = None;
+        let mut search = None;
+        let mut plugin = None;
+        let mut theme = None;
+        let mut email = None;
+        let mut contact_form = None;
+        let mut server_version = None;
+        let mut server_commit = None;
+        let mut signup = None;
+        let mut transcoding = None;
+        let mut import = None;
+        let mut export = None;
+        let mut auto_blacklist = None;
+        let mut blocklist = None;
+        let mut avatar = None;
+        let mut video = None;
+        let mut video_caption = None;
+        let mut user = None;
+        let mut trending = None;
+        let mut tracker = None;
+        let mut followings = None;
+        let mut federation = None;
+        let mut homepage = None;
+        let mut open_telemetry = None;
+        let mut views = None;
+        let mut client = None;
+        let mut banner = None;
+        let mut broadcast_message = None;
+        let mut defaults = None;
+        let mut fields_constraints = None;
+        let mut live = None;
+        let mut logo = None;
+        let mut nsfw_flags_settings = None;
+        let mut storyboards = None;
+        let mut video_channels = None;
+        let mut video_file = None;
+        let mut video_studio = None;
+        let mut video_transcription = None;
+        let mut webadmin = None;
+        let mut webrtc = None;
+        let mut members = p.object("an object (`ServerConfig`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "instance" => p.field(&mut instance, "instance")?,
+                "search" => p.field(&mut search, "search")?,
+                "plugin" => p.field(&mut plugin, "plugin")?,
+                "theme" => p.field(&mut theme, "theme")?,
+                "email" => p.field(&mut email, "email")?,
+                "contactForm" => p.field(&mut contact_form, "contactForm")?,
+                "serverVersion" => p.field(&mut server_version, "serverVersion")?,
+                "serverCommit" => p.field(&mut server_commit, "serverCommit")?,
+                "signup" => p.field(&mut signup, "signup")?,
+                "transcoding" => p.field(&mut transcoding, "transcoding")?,
+                "import" => p.field(&mut import, "import")?,
+                "export" => p.field(&mut export, "export")?,
+                "autoBlacklist" => p.field(&mut auto_blacklist, "autoBlacklist")?,
+                "blocklist" => p.field(&mut blocklist, "blocklist")?,
+                "avatar" => p.field(&mut avatar, "avatar")?,
+                "video" => p.field(&mut video, "video")?,
+                "videoCaption" => p.field(&mut video_caption, "videoCaption")?,
+                "user" => p.field(&mut user, "user")?,
+                "trending" => p.field(&mut trending, "trending")?,
+                "tracker" => p.field(&mut tracker, "tracker")?,
+                "followings" => p.field(&mut followings, "followings")?,
+                "federation" => p.field(&mut federation, "federation")?,
+                "homepage" => p.field(&mut homepage, "homepage")?,
+                "openTelemetry" => p.field(&mut open_telemetry, "openTelemetry")?,
+                "views" => p.field(&mut views, "views")?,
+                "client" => p.field(&mut client, "client")?,
+                "banner" => p.field(&mut banner, "banner")?,
+                "broadcastMessage" => {
+                    p.field(&mut broadcast_message, "broadcastMessage")?
+                }
+                "defaults" => p.field(&mut defaults, "defaults")?,
+                "fieldsConstraints" => {
+                    p.field(&mut fields_constraints, "fieldsConstraints")?
+                }
+                "live" => p.field(&mut live, "live")?,
+                "logo" => p.field(&mut logo, "logo")?,
+                "nsfwFlagsSettings" => {
+                    p.field(&mut nsfw_flags_settings, "nsfwFlagsSettings")?
+                }
+                "storyboards" => p.field(&mut storyboards, "storyboards")?,
+                "videoChannels" => p.field(&mut video_channels, "videoChannels")?,
+                "videoFile" => p.field(&mut video_file, "videoFile")?,
+                "videoStudio" => p.field(&mut video_studio, "videoStudio")?,
+                "videoTranscription" => {
+                    p.field(&mut video_transcription, "videoTranscription")?
+                }
+                "webadmin" => p.field(&mut webadmin, "webadmin")?,
+                "webrtc" => p.field(&mut webrtc, "webrtc")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            instance: crate::runtime::json::required(instance, "instance")?,
+            search: crate::runtime::json::required(search, "search")?,
+            plugin: crate::runtime::json::required(plugin, "plugin")?,
+            theme: crate::runtime::json::required(theme, "theme")?,
+            email: crate::runtime::json::required(email, "email")?,
+            contact_form: crate::runtime::json::required(contact_form, "contactForm")?,
+            server_version: crate::runtime::json::required(
+                server_version,
+                "serverVersion",
+            )?,
+            server_commit: crate::runtime::json::optional(server_commit),
+            signup: crate::runtime::json::required(signup, "signup")?,
+            transcoding: crate::runtime::json::required(transcoding, "transcoding")?,
+            import: crate::runtime::json::required(import, "import")?,
+            export: crate::runtime::json::required(export, "export")?,
+            auto_blacklist: crate::runtime::json::required(
+                auto_blacklist,
+                "autoBlacklist",
+            )?,
+            blocklist: crate::runtime::json::optional(blocklist),
+            avatar: crate::runtime::json::required(avatar, "avatar")?,
+            video: crate::runtime::json::required(video, "video")?,
+            video_caption: crate::runtime::json::required(
+                video_caption,
+                "videoCaption",
+            )?,
+            user: crate::runtime::json::required(user, "user")?,
+            trending: crate::runtime::json::required(trending, "trending")?,
+            tracker: crate::runtime::json::required(tracker, "tracker")?,
+            followings: crate::runtime::json::required(followings, "followings")?,
+            federation: crate::runtime::json::required(federation, "federation")?,
+            homepage: crate::runtime::json::required(homepage, "homepage")?,
+            open_telemetry: crate::runtime::json::required(
+                open_telemetry,
+                "openTelemetry",
+            )?,
+            views: crate::runtime::json::required(views, "views")?,
+            client: crate::runtime::json::required(client, "client")?,
+            banner: crate::runtime::json::required(banner, "banner")?,
+            broadcast_message: crate::runtime::json::required(
+                broadcast_message,
+                "broadcastMessage",
+            )?,
+            defaults: crate::runtime::json::required(defaults, "defaults")?,
+            fields_constraints: crate::runtime::json::optional(fields_constraints),
+            live: crate::runtime::json::required(live, "live")?,
+            logo: crate::runtime::json::optional(logo),
+            nsfw_flags_settings: crate::runtime::json::optional(nsfw_flags_settings),
+            storyboards: crate::runtime::json::required(storyboards, "storyboards")?,
+            video_channels: crate::runtime::json::required(
+                video_channels,
+                "videoChannels",
+            )?,
+            video_file: crate::runtime::json::required(video_file, "videoFile")?,
+            video_studio: crate::runtime::json::required(video_studio, "videoStudio")?,
+            video_transcription: crate::runtime::json::required(
+                video_transcription,
+                "videoTranscription",
+            )?,
+            webadmin: crate::runtime::json::required(webadmin, "webadmin")?,
+            webrtc: crate::runtime::json::required(webrtc, "webrtc")?,
+        })
     }
 }
 
@@ -146,31 +257,76 @@ pub struct ServerConfigInstance {
 
 impl crate::runtime::json::FromJson for ServerConfigInstance {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigInstance",
-        )?;
-        let decoded = Self {
-            name: object.required("name")?,
-            short_description: object.required("shortDescription")?,
-            default_client_route: object.required("defaultClientRoute")?,
-            is_nsfw: object.required("isNSFW")?,
-            default_nsfw_policy: object.required("defaultNSFWPolicy")?,
-            server_country: object.required("serverCountry")?,
-            default_language: object.optional("defaultLanguage")?,
-            support: object.required("support")?,
-            social: object.required("social")?,
-            customizations: object.required("customizations")?,
-            avatars: object.required("avatars")?,
-            banners: object.required("banners")?,
-            logo: object.optional("logo")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut short_description = None;
+        let mut default_client_route = None;
+        let mut is_nsfw = None;
+        let mut default_nsfw_policy = None;
+        let mut server_country = None;
+        let mut default_language = None;
+        let mut support = None;
+        let mut social = None;
+        let mut customizations = None;
+        let mut avatars = None;
+        let mut banners = None;
+        let mut logo = None;
+        let mut members = p.object("an object (`ServerConfigInstance`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "shortDescription" => {
+                    p.field(&mut short_description, "shortDescription")?
+                }
+                "defaultClientRoute" => {
+                    p.field(&mut default_client_route, "defaultClientRoute")?
+                }
+                "isNSFW" => p.field(&mut is_nsfw, "isNSFW")?,
+                "defaultNSFWPolicy" => {
+                    p.field(&mut default_nsfw_policy, "defaultNSFWPolicy")?
+                }
+                "serverCountry" => p.field(&mut server_country, "serverCountry")?,
+                "defaultLanguage" => p.field(&mut default_language, "defaultLanguage")?,
+                "support" => p.field(&mut support, "support")?,
+                "social" => p.field(&mut social, "social")?,
+                "customizations" => p.field(&mut customizations, "customizations")?,
+                "avatars" => p.field(&mut avatars, "avatars")?,
+                "banners" => p.field(&mut banners, "banners")?,
+                "logo" => p.field(&mut logo, "logo")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+            short_description: crate::runtime::json::required(
+                short_description,
+                "shortDescription",
+            )?,
+            default_client_route: crate::runtime::json::required(
+                default_client_route,
+                "defaultClientRoute",
+            )?,
+            is_nsfw: crate::runtime::json::required(is_nsfw, "isNSFW")?,
+            default_nsfw_policy: crate::runtime::json::required(
+                default_nsfw_policy,
+                "defaultNSFWPolicy",
+            )?,
+            server_country: crate::runtime::json::required(
+                server_country,
+                "serverCountry",
+            )?,
+            default_language: crate::runtime::json::optional(default_language),
+            support: crate::runtime::json::required(support, "support")?,
+            social: crate::runtime::json::required(social, "social")?,
+            customizations: crate::runtime::json::required(
+                customizations,
+                "customizations",
+            )?,
+            avatars: crate::runtime::json::required(avatars, "avatars")?,
+            banners: crate::runtime::json::required(banners, "banners")?,
+            logo: crate::runtime::json::optional(logo),
+        })
     }
 }
 
@@ -190,19 +346,19 @@ pub struct ServerConfigInstanceSupport {
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceSupport {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigInstanceSupport",
-        )?;
-        let decoded = Self {
-            text: object.required("text")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut text = None;
+        let mut members = p.object("an object (`ServerConfigInstanceSupport`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "text" => p.field(&mut text, "text")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            text: crate::runtime::json::required(text, "text")?,
+        })
     }
 }
 
@@ -227,22 +383,34 @@ pub struct ServerConfigInstanceSocial {
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceSocial {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigInstanceSocial",
-        )?;
-        let decoded = Self {
-            external_link: object.required("externalLink")?,
-            mastodon_link: object.required("mastodonLink")?,
-            bluesky_link: object.required("blueskyLink")?,
-            x_link: object.optional("xLink")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut external_link = None;
+        let mut mastodon_link = None;
+        let mut bluesky_link = None;
+        let mut x_link = None;
+        let mut members = p.object("an object (`ServerConfigInstanceSocial`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "externalLink" => p.field(&mut external_link, "externalLink")?,
+                "mastodonLink" => p.field(&mut mastodon_link, "mastodonLink")?,
+                "blueskyLink" => p.field(&mut bluesky_link, "blueskyLink")?,
+                "xLink" => p.field(&mut x_link, "xLink")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            external_link: crate::runtime::json::required(
+                external_link,
+                "externalLink",
+            )?,
+            mastodon_link: crate::runtime::json::required(
+                mastodon_link,
+                "mastodonLink",
+            )?,
+            bluesky_link: crate::runtime::json::required(bluesky_link, "blueskyLink")?,
+            x_link: crate::runtime::json::optional(x_link),
+        })
     }
 }
 
@@ -263,20 +431,22 @@ pub struct ServerConfigInstanceCustomizations {
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceCustomizations {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigInstanceCustomizations",
-        )?;
-        let decoded = Self {
-            javascript: object.required("javascript")?,
-            css: object.required("css")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut javascript = None;
+        let mut css = None;
+        let mut members = p.object("an object (`ServerConfigInstanceCustomizations`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "javascript" => p.field(&mut javascript, "javascript")?,
+                "css" => p.field(&mut css, "css")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            javascript: crate::runtime::json::required(javascript, "javascript")?,
+            css: crate::runtime::json::required(css, "css")?,
+        })
     }
 }
 
@@ -306,23 +476,31 @@ pub struct ServerConfigInstanceLogoItem {
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceLogoItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigInstanceLogoItem",
-        )?;
-        let decoded = Self {
-            r#type: object.optional("type")?,
-            width: object.optional("width")?,
-            height: object.optional("height")?,
-            file_url: object.optional("fileUrl")?,
-            is_fallback: object.optional("isFallback")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut r#type = None;
+        let mut width = None;
+        let mut height = None;
+        let mut file_url = None;
+        let mut is_fallback = None;
+        let mut members = p.object("an object (`ServerConfigInstanceLogoItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "type" => p.field(&mut r#type, "type")?,
+                "width" => p.field(&mut width, "width")?,
+                "height" => p.field(&mut height, "height")?,
+                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
+                "isFallback" => p.field(&mut is_fallback, "isFallback")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            r#type: crate::runtime::json::optional(r#type),
+            width: crate::runtime::json::optional(width),
+            height: crate::runtime::json::optional(height),
+            file_url: crate::runtime::json::optional(file_url),
+            is_fallback: crate::runtime::json::optional(is_fallback),
+        })
     }
 }
 
@@ -397,10 +575,9 @@ impl<'de> serde::Deserialize<'de> for ServerConfigInstanceLogoItemType {
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceLogoItemType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -421,20 +598,22 @@ pub struct ServerConfigSearch {
 
 impl crate::runtime::json::FromJson for ServerConfigSearch {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigSearch",
-        )?;
-        let decoded = Self {
-            remote_uri: object.required("remoteUri")?,
-            search_index: object.required("searchIndex")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut remote_uri = None;
+        let mut search_index = None;
+        let mut members = p.object("an object (`ServerConfigSearch`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "remoteUri" => p.field(&mut remote_uri, "remoteUri")?,
+                "searchIndex" => p.field(&mut search_index, "searchIndex")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            remote_uri: crate::runtime::json::required(remote_uri, "remoteUri")?,
+            search_index: crate::runtime::json::required(search_index, "searchIndex")?,
+        })
     }
 }
 
@@ -455,20 +634,22 @@ pub struct ServerConfigSearchRemoteUri {
 
 impl crate::runtime::json::FromJson for ServerConfigSearchRemoteUri {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigSearchRemoteUri",
-        )?;
-        let decoded = Self {
-            users: object.required("users")?,
-            anonymous: object.required("anonymous")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut users = None;
+        let mut anonymous = None;
+        let mut members = p.object("an object (`ServerConfigSearchRemoteUri`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "users" => p.field(&mut users, "users")?,
+                "anonymous" => p.field(&mut anonymous, "anonymous")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            users: crate::runtime::json::required(users, "users")?,
+            anonymous: crate::runtime::json::required(anonymous, "anonymous")?,
+        })
     }
 }
 
@@ -492,22 +673,36 @@ pub struct ServerConfigSearchSearchIndex {
 
 impl crate::runtime::json::FromJson for ServerConfigSearchSearchIndex {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigSearchSearchIndex",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            url: object.required("url")?,
-            disable_local_search: object.required("disableLocalSearch")?,
-            is_default_search: object.required("isDefaultSearch")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut url = None;
+        let mut disable_local_search = None;
+        let mut is_default_search = None;
+        let mut members = p.object("an object (`ServerConfigSearchSearchIndex`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "url" => p.field(&mut url, "url")?,
+                "disableLocalSearch" => {
+                    p.field(&mut disable_local_search, "disableLocalSearch")?
+                }
+                "isDefaultSearch" => p.field(&mut is_default_search, "isDefaultSearch")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            url: crate::runtime::json::required(url, "url")?,
+            disable_local_search: crate::runtime::json::required(
+                disable_local_search,
+                "disableLocalSearch",
+            )?,
+            is_default_search: crate::runtime::json::required(
+                is_default_search,
+                "isDefaultSearch",
+            )?,
+        })
     }
 }
 
@@ -530,21 +725,38 @@ pub struct ServerConfigPlugin {
 
 impl crate::runtime::json::FromJson for ServerConfigPlugin {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigPlugin",
-        )?;
-        let decoded = Self {
-            registered: object.required("registered")?,
-            registered_external_auths: object.required("registeredExternalAuths")?,
-            registered_id_and_pass_auths: object.required("registeredIdAndPassAuths")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut registered = None;
+        let mut registered_external_auths = None;
+        let mut registered_id_and_pass_auths = None;
+        let mut members = p.object("an object (`ServerConfigPlugin`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "registered" => p.field(&mut registered, "registered")?,
+                "registeredExternalAuths" => {
+                    p.field(&mut registered_external_auths, "registeredExternalAuths")?
+                }
+                "registeredIdAndPassAuths" => {
+                    p.field(
+                        &mut registered_id_and_pass_auths,
+                        "registeredIdAndPassAuths",
+                    )?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            registered: crate::runtime::json::required(registered, "registered")?,
+            registered_external_auths: crate::runtime::json::required(
+                registered_external_auths,
+                "registeredExternalAuths",
+            )?,
+            registered_id_and_pass_auths: crate::runtime::json::required(
+                registered_id_and_pass_auths,
+                "registeredIdAndPassAuths",
+            )?,
+        })
     }
 }
 
@@ -569,22 +781,28 @@ pub struct ServerConfigTheme {
 
 impl crate::runtime::json::FromJson for ServerConfigTheme {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigTheme",
-        )?;
-        let decoded = Self {
-            registered: object.required("registered")?,
-            built_in: object.required("builtIn")?,
-            customization: object.optional("customization")?,
-            default: object.required("default")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut registered = None;
+        let mut built_in = None;
+        let mut customization = None;
+        let mut default = None;
+        let mut members = p.object("an object (`ServerConfigTheme`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "registered" => p.field(&mut registered, "registered")?,
+                "builtIn" => p.field(&mut built_in, "builtIn")?,
+                "customization" => p.field(&mut customization, "customization")?,
+                "default" => p.field(&mut default, "default")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            registered: crate::runtime::json::required(registered, "registered")?,
+            built_in: crate::runtime::json::required(built_in, "builtIn")?,
+            customization: crate::runtime::json::optional(customization),
+            default: crate::runtime::json::required(default, "default")?,
+        })
     }
 }
 
@@ -604,19 +822,19 @@ pub struct ServerConfigThemeBuiltInItem {
 
 impl crate::runtime::json::FromJson for ServerConfigThemeBuiltInItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigThemeBuiltInItem",
-        )?;
-        let decoded = Self {
-            name: object.required("name")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut members = p.object("an object (`ServerConfigThemeBuiltInItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+        })
     }
 }
 
@@ -683,10 +901,9 @@ impl<'de> serde::Deserialize<'de> for ServerConfigThemeBuiltInItemName {
 
 impl crate::runtime::json::FromJson for ServerConfigThemeBuiltInItemName {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -727,29 +944,69 @@ pub struct ServerConfigThemeCustomization {
 
 impl crate::runtime::json::FromJson for ServerConfigThemeCustomization {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigThemeCustomization",
-        )?;
-        let decoded = Self {
-            primary_color: object.optional("primaryColor")?,
-            on_primary_color: object.optional("onPrimaryColor")?,
-            foreground_color: object.optional("foregroundColor")?,
-            background_color: object.optional("backgroundColor")?,
-            background_secondary_color: object.optional("backgroundSecondaryColor")?,
-            menu_foreground_color: object.optional("menuForegroundColor")?,
-            menu_background_color: object.optional("menuBackgroundColor")?,
-            menu_border_radius: object.optional("menuBorderRadius")?,
-            header_foreground_color: object.optional("headerForegroundColor")?,
-            header_background_color: object.optional("headerBackgroundColor")?,
-            input_border_radius: object.optional("inputBorderRadius")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut primary_color = None;
+        let mut on_primary_color = None;
+        let mut foreground_color = None;
+        let mut background_color = None;
+        let mut background_secondary_color = None;
+        let mut menu_foreground_color = None;
+        let mut menu_background_color = None;
+        let mut menu_border_radius = None;
+        let mut header_foreground_color = None;
+        let mut header_background_color = None;
+        let mut input_border_radius = None;
+        let mut members = p.object("an object (`ServerConfigThemeCustomization`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "primaryColor" => p.field(&mut primary_color, "primaryColor")?,
+                "onPrimaryColor" => p.field(&mut on_primary_color, "onPrimaryColor")?,
+                "foregroundColor" => p.field(&mut foreground_color, "foregroundColor")?,
+                "backgroundColor" => p.field(&mut background_color, "backgroundColor")?,
+                "backgroundSecondaryColor" => {
+                    p.field(&mut background_secondary_color, "backgroundSecondaryColor")?
+                }
+                "menuForegroundColor" => {
+                    p.field(&mut menu_foreground_color, "menuForegroundColor")?
+                }
+                "menuBackgroundColor" => {
+                    p.field(&mut menu_background_color, "menuBackgroundColor")?
+                }
+                "menuBorderRadius" => {
+                    p.field(&mut menu_border_radius, "menuBorderRadius")?
+                }
+                "headerForegroundColor" => {
+                    p.field(&mut header_foreground_color, "headerForegroundColor")?
+                }
+                "headerBackgroundColor" => {
+                    p.field(&mut header_background_color, "headerBackgroundColor")?
+                }
+                "inputBorderRadius" => {
+                    p.field(&mut input_border_radius, "inputBorderRadius")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            primary_color: crate::runtime::json::optional(primary_color),
+            on_primary_color: crate::runtime::json::optional(on_primary_color),
+            foreground_color: crate::runtime::json::optional(foreground_color),
+            background_color: crate::runtime::json::optional(background_color),
+            background_secondary_color: crate::runtime::json::optional(
+                background_secondary_color,
+            ),
+            menu_foreground_color: crate::runtime::json::optional(menu_foreground_color),
+            menu_background_color: crate::runtime::json::optional(menu_background_color),
+            menu_border_radius: crate::runtime::json::optional(menu_border_radius),
+            header_foreground_color: crate::runtime::json::optional(
+                header_foreground_color,
+            ),
+            header_background_color: crate::runtime::json::optional(
+                header_background_color,
+            ),
+            input_border_radius: crate::runtime::json::optional(input_border_radius),
+        })
     }
 }
 
@@ -769,19 +1026,19 @@ pub struct ServerConfigEmail {
 
 impl crate::runtime::json::FromJson for ServerConfigEmail {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigEmail",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigEmail`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -801,19 +1058,19 @@ pub struct ServerConfigContactForm {
 
 impl crate::runtime::json::FromJson for ServerConfigContactForm {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigContactForm",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigContactForm`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -839,23 +1096,49 @@ pub struct ServerConfigSignup {
 
 impl crate::runtime::json::FromJson for ServerConfigSignup {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigSignup",
-        )?;
-        let decoded = Self {
-            allowed: object.required("allowed")?,
-            allowed_for_current_ip: object.required("allowedForCurrentIP")?,
-            requires_email_verification: object.required("requiresEmailVerification")?,
-            minimum_age: object.required("minimumAge")?,
-            requires_approval: object.required("requiresApproval")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut allowed = None;
+        let mut allowed_for_current_ip = None;
+        let mut requires_email_verification = None;
+        let mut minimum_age = None;
+        let mut requires_approval = None;
+        let mut members = p.object("an object (`ServerConfigSignup`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "allowed" => p.field(&mut allowed, "allowed")?,
+                "allowedForCurrentIP" => {
+                    p.field(&mut allowed_for_current_ip, "allowedForCurrentIP")?
+                }
+                "requiresEmailVerification" => {
+                    p.field(
+                        &mut requires_email_verification,
+                        "requiresEmailVerification",
+                    )?
+                }
+                "minimumAge" => p.field(&mut minimum_age, "minimumAge")?,
+                "requiresApproval" => {
+                    p.field(&mut requires_approval, "requiresApproval")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            allowed: crate::runtime::json::required(allowed, "allowed")?,
+            allowed_for_current_ip: crate::runtime::json::required(
+                allowed_for_current_ip,
+                "allowedForCurrentIP",
+            )?,
+            requires_email_verification: crate::runtime::json::required(
+                requires_email_verification,
+                "requiresEmailVerification",
+            )?,
+            minimum_age: crate::runtime::json::required(minimum_age, "minimumAge")?,
+            requires_approval: crate::runtime::json::required(
+                requires_approval,
+                "requiresApproval",
+            )?,
+        })
     }
 }
 
@@ -886,28 +1169,67 @@ pub struct ServerConfigTranscoding {
 
 impl crate::runtime::json::FromJson for ServerConfigTranscoding {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigTranscoding",
-        )?;
-        let decoded = Self {
-            hls: object.required("hls")?,
-            web_videos: object.required("web_videos")?,
-            enabled_resolutions: object.required("enabledResolutions")?,
-            available_profiles: object.required("availableProfiles")?,
-            profile: object.required("profile")?,
-            remote_runners: object.required("remoteRunners")?,
-            always_transcode_original_resolution: object
-                .optional("alwaysTranscodeOriginalResolution")?,
-            always_transcode_podcast_optimized_audio: object
-                .optional("alwaysTranscodePodcastOptimizedAudio")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut hls = None;
+        let mut web_videos = None;
+        let mut enabled_resolutions = None;
+        let mut available_profiles = None;
+        let mut profile = None;
+        let mut remote_runners = None;
+        let mut always_transcode_original_resolution = None;
+        let mut always_transcode_podcast_optimized_audio = None;
+        let mut members = p.object("an object (`ServerConfigTranscoding`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "hls" => p.field(&mut hls, "hls")?,
+                "web_videos" => p.field(&mut web_videos, "web_videos")?,
+                "enabledResolutions" => {
+                    p.field(&mut enabled_resolutions, "enabledResolutions")?
+                }
+                "availableProfiles" => {
+                    p.field(&mut available_profiles, "availableProfiles")?
+                }
+                "profile" => p.field(&mut profile, "profile")?,
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
+                "alwaysTranscodeOriginalResolution" => {
+                    p.field(
+                        &mut always_transcode_original_resolution,
+                        "alwaysTranscodeOriginalResolution",
+                    )?
+                }
+                "alwaysTranscodePodcastOptimizedAudio" => {
+                    p.field(
+                        &mut always_transcode_podcast_optimized_audio,
+                        "alwaysTranscodePodcastOptimizedAudio",
+                    )?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            hls: crate::runtime::json::required(hls, "hls")?,
+            web_videos: crate::runtime::json::required(web_videos, "web_videos")?,
+            enabled_resolutions: crate::runtime::json::required(
+                enabled_resolutions,
+                "enabledResolutions",
+            )?,
+            available_profiles: crate::runtime::json::required(
+                available_profiles,
+                "availableProfiles",
+            )?,
+            profile: crate::runtime::json::required(profile, "profile")?,
+            remote_runners: crate::runtime::json::required(
+                remote_runners,
+                "remoteRunners",
+            )?,
+            always_transcode_original_resolution: crate::runtime::json::optional(
+                always_transcode_original_resolution,
+            ),
+            always_transcode_podcast_optimized_audio: crate::runtime::json::optional(
+                always_transcode_podcast_optimized_audio,
+            ),
+        })
     }
 }
 
@@ -930,20 +1252,24 @@ pub struct ServerConfigTranscodingHls {
 
 impl crate::runtime::json::FromJson for ServerConfigTranscodingHls {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigTranscodingHls",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            split_audio_and_video: object.optional("splitAudioAndVideo")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut split_audio_and_video = None;
+        let mut members = p.object("an object (`ServerConfigTranscodingHls`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "splitAudioAndVideo" => {
+                    p.field(&mut split_audio_and_video, "splitAudioAndVideo")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            split_audio_and_video: crate::runtime::json::optional(split_audio_and_video),
+        })
     }
 }
 
@@ -963,19 +1289,19 @@ pub struct ServerConfigTranscodingWebVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigTranscodingWebVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigTranscodingWebVideos",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigTranscodingWebVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -995,19 +1321,20 @@ pub struct ServerConfigTranscodingRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigTranscodingRemoteRunners {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigTranscodingRemoteRunners",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigTranscodingRemoteRunners`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -1030,22 +1357,33 @@ pub struct ServerConfigImport {
 
 impl crate::runtime::json::FromJson for ServerConfigImport {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigImport",
-        )?;
-        let decoded = Self {
-            videos: object.required("videos")?,
-            video_channel_synchronization: object
-                .required("videoChannelSynchronization")?,
-            users: object.required("users")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut videos = None;
+        let mut video_channel_synchronization = None;
+        let mut users = None;
+        let mut members = p.object("an object (`ServerConfigImport`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videos" => p.field(&mut videos, "videos")?,
+                "videoChannelSynchronization" => {
+                    p.field(
+                        &mut video_channel_synchronization,
+                        "videoChannelSynchronization",
+                    )?
+                }
+                "users" => p.field(&mut users, "users")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            videos: crate::runtime::json::required(videos, "videos")?,
+            video_channel_synchronization: crate::runtime::json::required(
+                video_channel_synchronization,
+                "videoChannelSynchronization",
+            )?,
+            users: crate::runtime::json::required(users, "users")?,
+        })
     }
 }
 
@@ -1066,20 +1404,22 @@ pub struct ServerConfigImportVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigImportVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigImportVideos",
-        )?;
-        let decoded = Self {
-            http: object.required("http")?,
-            torrent: object.required("torrent")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut http = None;
+        let mut torrent = None;
+        let mut members = p.object("an object (`ServerConfigImportVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "http" => p.field(&mut http, "http")?,
+                "torrent" => p.field(&mut torrent, "torrent")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            http: crate::runtime::json::required(http, "http")?,
+            torrent: crate::runtime::json::required(torrent, "torrent")?,
+        })
     }
 }
 
@@ -1099,19 +1439,19 @@ pub struct ServerConfigImportVideosHttp {
 
 impl crate::runtime::json::FromJson for ServerConfigImportVideosHttp {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigImportVideosHttp",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigImportVideosHttp`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -1131,19 +1471,19 @@ pub struct ServerConfigImportVideosTorrent {
 
 impl crate::runtime::json::FromJson for ServerConfigImportVideosTorrent {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigImportVideosTorrent",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigImportVideosTorrent`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -1163,19 +1503,20 @@ pub struct ServerConfigImportVideoChannelSynchronization {
 
 impl crate::runtime::json::FromJson for ServerConfigImportVideoChannelSynchronization {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigImportVideoChannelSynchronization",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigImportVideoChannelSynchronization`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -1195,19 +1536,19 @@ pub struct ServerConfigImportUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigImportUsers {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigImportUsers",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigImportUsers`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -1227,19 +1568,19 @@ pub struct ServerConfigExport {
 
 impl crate::runtime::json::FromJson for ServerConfigExport {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigExport",
-        )?;
-        let decoded = Self {
-            users: object.required("users")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut users = None;
+        let mut members = p.object("an object (`ServerConfigExport`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "users" => p.field(&mut users, "users")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            users: crate::runtime::json::required(users, "users")?,
+        })
     }
 }
 
@@ -1264,21 +1605,35 @@ pub struct ServerConfigExportUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigExportUsers {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigExportUsers",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            export_expiration: object.required("exportExpiration")?,
-            max_user_video_quota: object.required("maxUserVideoQuota")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut export_expiration = None;
+        let mut max_user_video_quota = None;
+        let mut members = p.object("an object (`ServerConfigExportUsers`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "exportExpiration" => {
+                    p.field(&mut export_expiration, "exportExpiration")?
+                }
+                "maxUserVideoQuota" => {
+                    p.field(&mut max_user_video_quota, "maxUserVideoQuota")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            export_expiration: crate::runtime::json::required(
+                export_expiration,
+                "exportExpiration",
+            )?,
+            max_user_video_quota: crate::runtime::json::required(
+                max_user_video_quota,
+                "maxUserVideoQuota",
+            )?,
+        })
     }
 }
 
@@ -1298,19 +1653,19 @@ pub struct ServerConfigAutoBlacklist {
 
 impl crate::runtime::json::FromJson for ServerConfigAutoBlacklist {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigAutoBlacklist",
-        )?;
-        let decoded = Self {
-            videos: object.required("videos")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut videos = None;
+        let mut members = p.object("an object (`ServerConfigAutoBlacklist`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videos" => p.field(&mut videos, "videos")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            videos: crate::runtime::json::required(videos, "videos")?,
+        })
     }
 }
 
@@ -1331,19 +1686,19 @@ pub struct ServerConfigAutoBlacklistVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigAutoBlacklistVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigAutoBlacklistVideos",
-        )?;
-        let decoded = Self {
-            of_users: object.required("ofUsers")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut of_users = None;
+        let mut members = p.object("an object (`ServerConfigAutoBlacklistVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "ofUsers" => p.field(&mut of_users, "ofUsers")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            of_users: crate::runtime::json::required(of_users, "ofUsers")?,
+        })
     }
 }
 
@@ -1363,19 +1718,20 @@ pub struct ServerConfigAutoBlacklistVideosOfUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigAutoBlacklistVideosOfUsers {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigAutoBlacklistVideosOfUsers",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigAutoBlacklistVideosOfUsers`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -1397,19 +1753,19 @@ pub struct ServerConfigBlocklist {
 
 impl crate::runtime::json::FromJson for ServerConfigBlocklist {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigBlocklist",
-        )?;
-        let decoded = Self {
-            public_log: object.optional("publicLog")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut public_log = None;
+        let mut members = p.object("an object (`ServerConfigBlocklist`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "publicLog" => p.field(&mut public_log, "publicLog")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            public_log: crate::runtime::json::optional(public_log),
+        })
     }
 }
 
@@ -1430,19 +1786,19 @@ pub struct ServerConfigBlocklistPublicLog {
 
 impl crate::runtime::json::FromJson for ServerConfigBlocklistPublicLog {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigBlocklistPublicLog",
-        )?;
-        let decoded = Self {
-            enabled: object.optional("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigBlocklistPublicLog`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::optional(enabled),
+        })
     }
 }
 
@@ -1462,19 +1818,19 @@ pub struct ServerConfigAvatar {
 
 impl crate::runtime::json::FromJson for ServerConfigAvatar {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigAvatar",
-        )?;
-        let decoded = Self {
-            file: object.required("file")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut file = None;
+        let mut members = p.object("an object (`ServerConfigAvatar`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "file" => p.field(&mut file, "file")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            file: crate::runtime::json::required(file, "file")?,
+        })
     }
 }
 
@@ -1495,20 +1851,22 @@ pub struct ServerConfigAvatarFile {
 
 impl crate::runtime::json::FromJson for ServerConfigAvatarFile {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigAvatarFile",
-        )?;
-        let decoded = Self {
-            size: object.required("size")?,
-            extensions: object.required("extensions")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut size = None;
+        let mut extensions = None;
+        let mut members = p.object("an object (`ServerConfigAvatarFile`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "size" => p.field(&mut size, "size")?,
+                "extensions" => p.field(&mut extensions, "extensions")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            size: crate::runtime::json::required(size, "size")?,
+            extensions: crate::runtime::json::required(extensions, "extensions")?,
+        })
     }
 }
 
@@ -1528,19 +1886,19 @@ pub struct ServerConfigAvatarFileSize {
 
 impl crate::runtime::json::FromJson for ServerConfigAvatarFileSize {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigAvatarFileSize",
-        )?;
-        let decoded = Self {
-            max: object.required("max")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut max = None;
+        let mut members = p.object("an object (`ServerConfigAvatarFileSize`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "max" => p.field(&mut max, "max")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            max: crate::runtime::json::required(max, "max")?,
+        })
     }
 }
 
@@ -1561,20 +1919,22 @@ pub struct ServerConfigVideo {
 
 impl crate::runtime::json::FromJson for ServerConfigVideo {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideo",
-        )?;
-        let decoded = Self {
-            image: object.required("image")?,
-            file: object.required("file")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut image = None;
+        let mut file = None;
+        let mut members = p.object("an object (`ServerConfigVideo`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "image" => p.field(&mut image, "image")?,
+                "file" => p.field(&mut file, "file")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            image: crate::runtime::json::required(image, "image")?,
+            file: crate::runtime::json::required(file, "file")?,
+        })
     }
 }
 
@@ -1595,20 +1955,22 @@ pub struct ServerConfigVideoImage {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoImage {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideoImage",
-        )?;
-        let decoded = Self {
-            extensions: object.required("extensions")?,
-            size: object.required("size")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut extensions = None;
+        let mut size = None;
+        let mut members = p.object("an object (`ServerConfigVideoImage`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "extensions" => p.field(&mut extensions, "extensions")?,
+                "size" => p.field(&mut size, "size")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            extensions: crate::runtime::json::required(extensions, "extensions")?,
+            size: crate::runtime::json::required(size, "size")?,
+        })
     }
 }
 
@@ -1628,19 +1990,19 @@ pub struct ServerConfigVideoImageSize {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoImageSize {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideoImageSize",
-        )?;
-        let decoded = Self {
-            max: object.required("max")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut max = None;
+        let mut members = p.object("an object (`ServerConfigVideoImageSize`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "max" => p.field(&mut max, "max")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            max: crate::runtime::json::required(max, "max")?,
+        })
     }
 }
 
@@ -1660,19 +2022,19 @@ pub struct ServerConfigVideoFile {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoFile {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideoFile",
-        )?;
-        let decoded = Self {
-            extensions: object.required("extensions")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut extensions = None;
+        let mut members = p.object("an object (`ServerConfigVideoFile`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "extensions" => p.field(&mut extensions, "extensions")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            extensions: crate::runtime::json::required(extensions, "extensions")?,
+        })
     }
 }
 
@@ -1692,19 +2054,19 @@ pub struct ServerConfigVideoCaption {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoCaption {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideoCaption",
-        )?;
-        let decoded = Self {
-            file: object.required("file")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut file = None;
+        let mut members = p.object("an object (`ServerConfigVideoCaption`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "file" => p.field(&mut file, "file")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            file: crate::runtime::json::required(file, "file")?,
+        })
     }
 }
 
@@ -1725,20 +2087,22 @@ pub struct ServerConfigVideoCaptionFile {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoCaptionFile {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideoCaptionFile",
-        )?;
-        let decoded = Self {
-            size: object.required("size")?,
-            extensions: object.required("extensions")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut size = None;
+        let mut extensions = None;
+        let mut members = p.object("an object (`ServerConfigVideoCaptionFile`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "size" => p.field(&mut size, "size")?,
+                "extensions" => p.field(&mut extensions, "extensions")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            size: crate::runtime::json::required(size, "size")?,
+            extensions: crate::runtime::json::required(extensions, "extensions")?,
+        })
     }
 }
 
@@ -1758,19 +2122,19 @@ pub struct ServerConfigVideoCaptionFileSize {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoCaptionFileSize {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideoCaptionFileSize",
-        )?;
-        let decoded = Self {
-            max: object.required("max")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut max = None;
+        let mut members = p.object("an object (`ServerConfigVideoCaptionFileSize`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "max" => p.field(&mut max, "max")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            max: crate::runtime::json::required(max, "max")?,
+        })
     }
 }
 
@@ -1798,20 +2162,25 @@ pub struct ServerConfigUser {
 
 impl crate::runtime::json::FromJson for ServerConfigUser {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigUser",
-        )?;
-        let decoded = Self {
-            video_quota: object.required("videoQuota")?,
-            video_quota_daily: object.required("videoQuotaDaily")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut video_quota = None;
+        let mut video_quota_daily = None;
+        let mut members = p.object("an object (`ServerConfigUser`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videoQuota" => p.field(&mut video_quota, "videoQuota")?,
+                "videoQuotaDaily" => p.field(&mut video_quota_daily, "videoQuotaDaily")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            video_quota: crate::runtime::json::required(video_quota, "videoQuota")?,
+            video_quota_daily: crate::runtime::json::required(
+                video_quota_daily,
+                "videoQuotaDaily",
+            )?,
+        })
     }
 }
 
@@ -1831,19 +2200,19 @@ pub struct ServerConfigTrending {
 
 impl crate::runtime::json::FromJson for ServerConfigTrending {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigTrending",
-        )?;
-        let decoded = Self {
-            videos: object.required("videos")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut videos = None;
+        let mut members = p.object("an object (`ServerConfigTrending`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videos" => p.field(&mut videos, "videos")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            videos: crate::runtime::json::required(videos, "videos")?,
+        })
     }
 }
 
@@ -1865,20 +2234,25 @@ pub struct ServerConfigTrendingVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigTrendingVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigTrendingVideos",
-        )?;
-        let decoded = Self {
-            interval_days: object.required("intervalDays")?,
-            algorithms: object.required("algorithms")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut interval_days = None;
+        let mut algorithms = None;
+        let mut members = p.object("an object (`ServerConfigTrendingVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "intervalDays" => p.field(&mut interval_days, "intervalDays")?,
+                "algorithms" => p.field(&mut algorithms, "algorithms")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            interval_days: crate::runtime::json::required(
+                interval_days,
+                "intervalDays",
+            )?,
+            algorithms: crate::runtime::json::required(algorithms, "algorithms")?,
+        })
     }
 }
 
@@ -1899,20 +2273,23 @@ pub struct ServerConfigTrendingVideosAlgorithms {
 
 impl crate::runtime::json::FromJson for ServerConfigTrendingVideosAlgorithms {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigTrendingVideosAlgorithms",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            default: object.required("default")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut default = None;
+        let mut members = p
+            .object("an object (`ServerConfigTrendingVideosAlgorithms`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "default" => p.field(&mut default, "default")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            default: crate::runtime::json::required(default, "default")?,
+        })
     }
 }
 
@@ -1932,19 +2309,19 @@ pub struct ServerConfigTracker {
 
 impl crate::runtime::json::FromJson for ServerConfigTracker {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigTracker",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigTracker`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -1964,19 +2341,19 @@ pub struct ServerConfigFollowings {
 
 impl crate::runtime::json::FromJson for ServerConfigFollowings {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigFollowings",
-        )?;
-        let decoded = Self {
-            instance: object.required("instance")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut instance = None;
+        let mut members = p.object("an object (`ServerConfigFollowings`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "instance" => p.field(&mut instance, "instance")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            instance: crate::runtime::json::required(instance, "instance")?,
+        })
     }
 }
 
@@ -1997,19 +2374,22 @@ pub struct ServerConfigFollowingsInstance {
 
 impl crate::runtime::json::FromJson for ServerConfigFollowingsInstance {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigFollowingsInstance",
-        )?;
-        let decoded = Self {
-            auto_follow_index: object.required("autoFollowIndex")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut auto_follow_index = None;
+        let mut members = p.object("an object (`ServerConfigFollowingsInstance`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "autoFollowIndex" => p.field(&mut auto_follow_index, "autoFollowIndex")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            auto_follow_index: crate::runtime::json::required(
+                auto_follow_index,
+                "autoFollowIndex",
+            )?,
+        })
     }
 }
 
@@ -2031,19 +2411,20 @@ pub struct ServerConfigFollowingsInstanceAutoFollowIndex {
 
 impl crate::runtime::json::FromJson for ServerConfigFollowingsInstanceAutoFollowIndex {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigFollowingsInstanceAutoFollowIndex",
-        )?;
-        let decoded = Self {
-            index_url: object.required("indexUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut index_url = None;
+        let mut members = p
+            .object("an object (`ServerConfigFollowingsInstanceAutoFollowIndex`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "indexUrl" => p.field(&mut index_url, "indexUrl")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            index_url: crate::runtime::json::required(index_url, "indexUrl")?,
+        })
     }
 }
 
@@ -2063,19 +2444,19 @@ pub struct ServerConfigFederation {
 
 impl crate::runtime::json::FromJson for ServerConfigFederation {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigFederation",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigFederation`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -2095,19 +2476,19 @@ pub struct ServerConfigHomepage {
 
 impl crate::runtime::json::FromJson for ServerConfigHomepage {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigHomepage",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigHomepage`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -2127,19 +2508,19 @@ pub struct ServerConfigOpenTelemetry {
 
 impl crate::runtime::json::FromJson for ServerConfigOpenTelemetry {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigOpenTelemetry",
-        )?;
-        let decoded = Self {
-            metrics: object.required("metrics")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut metrics = None;
+        let mut members = p.object("an object (`ServerConfigOpenTelemetry`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "metrics" => p.field(&mut metrics, "metrics")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            metrics: crate::runtime::json::required(metrics, "metrics")?,
+        })
     }
 }
 
@@ -2162,20 +2543,27 @@ pub struct ServerConfigOpenTelemetryMetrics {
 
 impl crate::runtime::json::FromJson for ServerConfigOpenTelemetryMetrics {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigOpenTelemetryMetrics",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            playback_stats_interval: object.required("playbackStatsInterval")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut playback_stats_interval = None;
+        let mut members = p.object("an object (`ServerConfigOpenTelemetryMetrics`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "playbackStatsInterval" => {
+                    p.field(&mut playback_stats_interval, "playbackStatsInterval")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            playback_stats_interval: crate::runtime::json::required(
+                playback_stats_interval,
+                "playbackStatsInterval",
+            )?,
+        })
     }
 }
 
@@ -2195,19 +2583,19 @@ pub struct ServerConfigViews {
 
 impl crate::runtime::json::FromJson for ServerConfigViews {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigViews",
-        )?;
-        let decoded = Self {
-            videos: object.required("videos")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut videos = None;
+        let mut members = p.object("an object (`ServerConfigViews`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videos" => p.field(&mut videos, "videos")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            videos: crate::runtime::json::required(videos, "videos")?,
+        })
     }
 }
 
@@ -2232,21 +2620,30 @@ pub struct ServerConfigViewsVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigViewsVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigViewsVideos",
-        )?;
-        let decoded = Self {
-            remote: object.optional("remote")?,
-            local: object.optional("local")?,
-            watching_interval: object.required("watchingInterval")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut remote = None;
+        let mut local = None;
+        let mut watching_interval = None;
+        let mut members = p.object("an object (`ServerConfigViewsVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "remote" => p.field(&mut remote, "remote")?,
+                "local" => p.field(&mut local, "local")?,
+                "watchingInterval" => {
+                    p.field(&mut watching_interval, "watchingInterval")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            remote: crate::runtime::json::optional(remote),
+            local: crate::runtime::json::optional(local),
+            watching_interval: crate::runtime::json::required(
+                watching_interval,
+                "watchingInterval",
+            )?,
+        })
     }
 }
 
@@ -2268,19 +2665,19 @@ pub struct ServerConfigViewsVideosRemote {
 
 impl crate::runtime::json::FromJson for ServerConfigViewsVideosRemote {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigViewsVideosRemote",
-        )?;
-        let decoded = Self {
-            max_age: object.optional("maxAge")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut max_age = None;
+        let mut members = p.object("an object (`ServerConfigViewsVideosRemote`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "maxAge" => p.field(&mut max_age, "maxAge")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            max_age: crate::runtime::json::optional(max_age),
+        })
     }
 }
 
@@ -2302,19 +2699,19 @@ pub struct ServerConfigViewsVideosLocal {
 
 impl crate::runtime::json::FromJson for ServerConfigViewsVideosLocal {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigViewsVideosLocal",
-        )?;
-        let decoded = Self {
-            max_age: object.optional("maxAge")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut max_age = None;
+        let mut members = p.object("an object (`ServerConfigViewsVideosLocal`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "maxAge" => p.field(&mut max_age, "maxAge")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            max_age: crate::runtime::json::optional(max_age),
+        })
     }
 }
 
@@ -2335,20 +2732,23 @@ pub struct ServerConfigViewsVideosWatchingInterval {
 
 impl crate::runtime::json::FromJson for ServerConfigViewsVideosWatchingInterval {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigViewsVideosWatchingInterval",
-        )?;
-        let decoded = Self {
-            anonymous: object.required("anonymous")?,
-            users: object.required("users")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut anonymous = None;
+        let mut users = None;
+        let mut members = p
+            .object("an object (`ServerConfigViewsVideosWatchingInterval`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "anonymous" => p.field(&mut anonymous, "anonymous")?,
+                "users" => p.field(&mut users, "users")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            anonymous: crate::runtime::json::required(anonymous, "anonymous")?,
+            users: crate::runtime::json::required(users, "users")?,
+        })
     }
 }
 
@@ -2377,24 +2777,34 @@ pub struct ServerConfigClient {
 
 impl crate::runtime::json::FromJson for ServerConfigClient {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigClient",
-        )?;
-        let decoded = Self {
-            videos: object.required("videos")?,
-            new_features_info: object.optional("newFeaturesInfo")?,
-            header: object.optional("header")?,
-            browse_videos: object.optional("browseVideos")?,
-            menu: object.required("menu")?,
-            open_in_app: object.required("openInApp")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut videos = None;
+        let mut new_features_info = None;
+        let mut header = None;
+        let mut browse_videos = None;
+        let mut menu = None;
+        let mut open_in_app = None;
+        let mut members = p.object("an object (`ServerConfigClient`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videos" => p.field(&mut videos, "videos")?,
+                "newFeaturesInfo" => p.field(&mut new_features_info, "newFeaturesInfo")?,
+                "header" => p.field(&mut header, "header")?,
+                "browseVideos" => p.field(&mut browse_videos, "browseVideos")?,
+                "menu" => p.field(&mut menu, "menu")?,
+                "openInApp" => p.field(&mut open_in_app, "openInApp")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            videos: crate::runtime::json::required(videos, "videos")?,
+            new_features_info: crate::runtime::json::optional(new_features_info),
+            header: crate::runtime::json::optional(header),
+            browse_videos: crate::runtime::json::optional(browse_videos),
+            menu: crate::runtime::json::required(menu, "menu")?,
+            open_in_app: crate::runtime::json::required(open_in_app, "openInApp")?,
+        })
     }
 }
 
@@ -2416,20 +2826,25 @@ pub struct ServerConfigClientVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigClientVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigClientVideos",
-        )?;
-        let decoded = Self {
-            resumable_upload: object.required("resumableUpload")?,
-            miniature: object.required("miniature")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut resumable_upload = None;
+        let mut miniature = None;
+        let mut members = p.object("an object (`ServerConfigClientVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "resumableUpload" => p.field(&mut resumable_upload, "resumableUpload")?,
+                "miniature" => p.field(&mut miniature, "miniature")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            resumable_upload: crate::runtime::json::required(
+                resumable_upload,
+                "resumableUpload",
+            )?,
+            miniature: crate::runtime::json::required(miniature, "miniature")?,
+        })
     }
 }
 
@@ -2453,19 +2868,23 @@ pub struct ServerConfigClientVideosResumableUpload {
 
 impl crate::runtime::json::FromJson for ServerConfigClientVideosResumableUpload {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigClientVideosResumableUpload",
-        )?;
-        let decoded = Self {
-            max_chunk_size: object.required("maxChunkSize")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut max_chunk_size = None;
+        let mut members = p
+            .object("an object (`ServerConfigClientVideosResumableUpload`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "maxChunkSize" => p.field(&mut max_chunk_size, "maxChunkSize")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            max_chunk_size: crate::runtime::json::required(
+                max_chunk_size,
+                "maxChunkSize",
+            )?,
+        })
     }
 }
 
@@ -2486,19 +2905,24 @@ pub struct ServerConfigClientVideosMiniature {
 
 impl crate::runtime::json::FromJson for ServerConfigClientVideosMiniature {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigClientVideosMiniature",
-        )?;
-        let decoded = Self {
-            prefer_author_display_name: object.required("preferAuthorDisplayName")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut prefer_author_display_name = None;
+        let mut members = p.object("an object (`ServerConfigClientVideosMiniature`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "preferAuthorDisplayName" => {
+                    p.field(&mut prefer_author_display_name, "preferAuthorDisplayName")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            prefer_author_display_name: crate::runtime::json::required(
+                prefer_author_display_name,
+                "preferAuthorDisplayName",
+            )?,
+        })
     }
 }
 
@@ -2520,19 +2944,21 @@ pub struct ServerConfigClientHeader {
 
 impl crate::runtime::json::FromJson for ServerConfigClientHeader {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigClientHeader",
-        )?;
-        let decoded = Self {
-            hide_instance_name: object.optional("hideInstanceName")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut hide_instance_name = None;
+        let mut members = p.object("an object (`ServerConfigClientHeader`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "hideInstanceName" => {
+                    p.field(&mut hide_instance_name, "hideInstanceName")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            hide_instance_name: crate::runtime::json::optional(hide_instance_name),
+        })
     }
 }
 
@@ -2556,20 +2982,22 @@ pub struct ServerConfigClientBrowseVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigClientBrowseVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigClientBrowseVideos",
-        )?;
-        let decoded = Self {
-            default_sort: object.optional("defaultSort")?,
-            default_scope: object.optional("defaultScope")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut default_sort = None;
+        let mut default_scope = None;
+        let mut members = p.object("an object (`ServerConfigClientBrowseVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "defaultSort" => p.field(&mut default_sort, "defaultSort")?,
+                "defaultScope" => p.field(&mut default_scope, "defaultScope")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            default_sort: crate::runtime::json::optional(default_sort),
+            default_scope: crate::runtime::json::optional(default_scope),
+        })
     }
 }
 
@@ -2589,19 +3017,19 @@ pub struct ServerConfigClientMenu {
 
 impl crate::runtime::json::FromJson for ServerConfigClientMenu {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigClientMenu",
-        )?;
-        let decoded = Self {
-            login: object.required("login")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut login = None;
+        let mut members = p.object("an object (`ServerConfigClientMenu`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "login" => p.field(&mut login, "login")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            login: crate::runtime::json::required(login, "login")?,
+        })
     }
 }
 
@@ -2622,20 +3050,27 @@ pub struct ServerConfigClientMenuLogin {
 
 impl crate::runtime::json::FromJson for ServerConfigClientMenuLogin {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigClientMenuLogin",
-        )?;
-        let decoded = Self {
-            redirect_on_single_external_auth: object
-                .required("redirectOnSingleExternalAuth")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut redirect_on_single_external_auth = None;
+        let mut members = p.object("an object (`ServerConfigClientMenuLogin`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "redirectOnSingleExternalAuth" => {
+                    p.field(
+                        &mut redirect_on_single_external_auth,
+                        "redirectOnSingleExternalAuth",
+                    )?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            redirect_on_single_external_auth: crate::runtime::json::required(
+                redirect_on_single_external_auth,
+                "redirectOnSingleExternalAuth",
+            )?,
+        })
     }
 }
 
@@ -2656,20 +3091,22 @@ pub struct ServerConfigClientOpenInApp {
 
 impl crate::runtime::json::FromJson for ServerConfigClientOpenInApp {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigClientOpenInApp",
-        )?;
-        let decoded = Self {
-            android: object.required("android")?,
-            ios: object.required("ios")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut android = None;
+        let mut ios = None;
+        let mut members = p.object("an object (`ServerConfigClientOpenInApp`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "android" => p.field(&mut android, "android")?,
+                "ios" => p.field(&mut ios, "ios")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            android: crate::runtime::json::required(android, "android")?,
+            ios: crate::runtime::json::required(ios, "ios")?,
+        })
     }
 }
 
@@ -2689,19 +3126,19 @@ pub struct ServerConfigClientOpenInAppAndroid {
 
 impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppAndroid {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigClientOpenInAppAndroid",
-        )?;
-        let decoded = Self {
-            intent: object.required("intent")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut intent = None;
+        let mut members = p.object("an object (`ServerConfigClientOpenInAppAndroid`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "intent" => p.field(&mut intent, "intent")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            intent: crate::runtime::json::required(intent, "intent")?,
+        })
     }
 }
 
@@ -2725,22 +3162,29 @@ pub struct ServerConfigClientOpenInAppAndroidIntent {
 
 impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppAndroidIntent {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigClientOpenInAppAndroidIntent",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            host: object.required("host")?,
-            scheme: object.required("scheme")?,
-            fallback_url: object.required("fallbackUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut host = None;
+        let mut scheme = None;
+        let mut fallback_url = None;
+        let mut members = p
+            .object("an object (`ServerConfigClientOpenInAppAndroidIntent`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "host" => p.field(&mut host, "host")?,
+                "scheme" => p.field(&mut scheme, "scheme")?,
+                "fallbackUrl" => p.field(&mut fallback_url, "fallbackUrl")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            host: crate::runtime::json::required(host, "host")?,
+            scheme: crate::runtime::json::required(scheme, "scheme")?,
+            fallback_url: crate::runtime::json::required(fallback_url, "fallbackUrl")?,
+        })
     }
 }
 
@@ -2764,22 +3208,28 @@ pub struct ServerConfigClientOpenInAppIos {
 
 impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppIos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigClientOpenInAppIos",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            host: object.required("host")?,
-            scheme: object.required("scheme")?,
-            fallback_url: object.required("fallbackUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut host = None;
+        let mut scheme = None;
+        let mut fallback_url = None;
+        let mut members = p.object("an object (`ServerConfigClientOpenInAppIos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "host" => p.field(&mut host, "host")?,
+                "scheme" => p.field(&mut scheme, "scheme")?,
+                "fallbackUrl" => p.field(&mut fallback_url, "fallbackUrl")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            host: crate::runtime::json::required(host, "host")?,
+            scheme: crate::runtime::json::required(scheme, "scheme")?,
+            fallback_url: crate::runtime::json::required(fallback_url, "fallbackUrl")?,
+        })
     }
 }
 
@@ -2799,19 +3249,19 @@ pub struct ServerConfigBanner {
 
 impl crate::runtime::json::FromJson for ServerConfigBanner {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigBanner",
-        )?;
-        let decoded = Self {
-            file: object.required("file")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut file = None;
+        let mut members = p.object("an object (`ServerConfigBanner`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "file" => p.field(&mut file, "file")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            file: crate::runtime::json::required(file, "file")?,
+        })
     }
 }
 
@@ -2832,20 +3282,22 @@ pub struct ServerConfigBannerFile {
 
 impl crate::runtime::json::FromJson for ServerConfigBannerFile {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigBannerFile",
-        )?;
-        let decoded = Self {
-            size: object.required("size")?,
-            extensions: object.required("extensions")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut size = None;
+        let mut extensions = None;
+        let mut members = p.object("an object (`ServerConfigBannerFile`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "size" => p.field(&mut size, "size")?,
+                "extensions" => p.field(&mut extensions, "extensions")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            size: crate::runtime::json::required(size, "size")?,
+            extensions: crate::runtime::json::required(extensions, "extensions")?,
+        })
     }
 }
 
@@ -2865,19 +3317,19 @@ pub struct ServerConfigBannerFileSize {
 
 impl crate::runtime::json::FromJson for ServerConfigBannerFileSize {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigBannerFileSize",
-        )?;
-        let decoded = Self {
-            max: object.required("max")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut max = None;
+        let mut members = p.object("an object (`ServerConfigBannerFileSize`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "max" => p.field(&mut max, "max")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            max: crate::runtime::json::required(max, "max")?,
+        })
     }
 }
 
@@ -2900,22 +3352,28 @@ pub struct ServerConfigBroadcastMessage {
 
 impl crate::runtime::json::FromJson for ServerConfigBroadcastMessage {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigBroadcastMessage",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            message: object.required("message")?,
-            level: object.required("level")?,
-            dismissable: object.required("dismissable")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut message = None;
+        let mut level = None;
+        let mut dismissable = None;
+        let mut members = p.object("an object (`ServerConfigBroadcastMessage`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "message" => p.field(&mut message, "message")?,
+                "level" => p.field(&mut level, "level")?,
+                "dismissable" => p.field(&mut dismissable, "dismissable")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            message: crate::runtime::json::required(message, "message")?,
+            level: crate::runtime::json::required(level, "level")?,
+            dismissable: crate::runtime::json::required(dismissable, "dismissable")?,
+        })
     }
 }
 
@@ -2986,10 +3444,9 @@ impl<'de> serde::Deserialize<'de> for ServerConfigBroadcastMessageLevel {
 
 impl crate::runtime::json::FromJson for ServerConfigBroadcastMessageLevel {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -3012,22 +3469,28 @@ pub struct ServerConfigDefaults {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaults {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigDefaults",
-        )?;
-        let decoded = Self {
-            publish: object.required("publish")?,
-            p2p: object.required("p2p")?,
-            player: object.required("player")?,
-            live: object.optional("live")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut publish = None;
+        let mut p2p = None;
+        let mut player = None;
+        let mut live = None;
+        let mut members = p.object("an object (`ServerConfigDefaults`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "publish" => p.field(&mut publish, "publish")?,
+                "p2p" => p.field(&mut p2p, "p2p")?,
+                "player" => p.field(&mut player, "player")?,
+                "live" => p.field(&mut live, "live")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            publish: crate::runtime::json::required(publish, "publish")?,
+            p2p: crate::runtime::json::required(p2p, "p2p")?,
+            player: crate::runtime::json::required(player, "player")?,
+            live: crate::runtime::json::optional(live),
+        })
     }
 }
 
@@ -3052,22 +3515,34 @@ pub struct ServerConfigDefaultsPublish {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsPublish {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigDefaultsPublish",
-        )?;
-        let decoded = Self {
-            download_enabled: object.required("downloadEnabled")?,
-            comments_policy: object.required("commentsPolicy")?,
-            privacy: object.required("privacy")?,
-            licence: object.optional("licence")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut download_enabled = None;
+        let mut comments_policy = None;
+        let mut privacy = None;
+        let mut licence = None;
+        let mut members = p.object("an object (`ServerConfigDefaultsPublish`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "downloadEnabled" => p.field(&mut download_enabled, "downloadEnabled")?,
+                "commentsPolicy" => p.field(&mut comments_policy, "commentsPolicy")?,
+                "privacy" => p.field(&mut privacy, "privacy")?,
+                "licence" => p.field(&mut licence, "licence")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            download_enabled: crate::runtime::json::required(
+                download_enabled,
+                "downloadEnabled",
+            )?,
+            comments_policy: crate::runtime::json::required(
+                comments_policy,
+                "commentsPolicy",
+            )?,
+            privacy: crate::runtime::json::required(privacy, "privacy")?,
+            licence: crate::runtime::json::optional(licence),
+        })
     }
 }
 
@@ -3088,20 +3563,22 @@ pub struct ServerConfigDefaultsP2p {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsP2p {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigDefaultsP2p",
-        )?;
-        let decoded = Self {
-            webapp: object.required("webapp")?,
-            embed: object.required("embed")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut webapp = None;
+        let mut embed = None;
+        let mut members = p.object("an object (`ServerConfigDefaultsP2p`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "webapp" => p.field(&mut webapp, "webapp")?,
+                "embed" => p.field(&mut embed, "embed")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            webapp: crate::runtime::json::required(webapp, "webapp")?,
+            embed: crate::runtime::json::required(embed, "embed")?,
+        })
     }
 }
 
@@ -3121,19 +3598,19 @@ pub struct ServerConfigDefaultsP2pWebapp {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsP2pWebapp {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigDefaultsP2pWebapp",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigDefaultsP2pWebapp`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -3153,19 +3630,19 @@ pub struct ServerConfigDefaultsP2pEmbed {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsP2pEmbed {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigDefaultsP2pEmbed",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigDefaultsP2pEmbed`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -3188,20 +3665,22 @@ pub struct ServerConfigDefaultsPlayer {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsPlayer {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigDefaultsPlayer",
-        )?;
-        let decoded = Self {
-            theme: object.optional("theme")?,
-            auto_play: object.required("autoPlay")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut theme = None;
+        let mut auto_play = None;
+        let mut members = p.object("an object (`ServerConfigDefaultsPlayer`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "theme" => p.field(&mut theme, "theme")?,
+                "autoPlay" => p.field(&mut auto_play, "autoPlay")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            theme: crate::runtime::json::optional(theme),
+            auto_play: crate::runtime::json::required(auto_play, "autoPlay")?,
+        })
     }
 }
 
@@ -3223,19 +3702,19 @@ pub struct ServerConfigDefaultsLive {
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsLive {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigDefaultsLive",
-        )?;
-        let decoded = Self {
-            save_replay: object.optional("saveReplay")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut save_replay = None;
+        let mut members = p.object("an object (`ServerConfigDefaultsLive`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "saveReplay" => p.field(&mut save_replay, "saveReplay")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            save_replay: crate::runtime::json::optional(save_replay),
+        })
     }
 }
 
@@ -3256,19 +3735,19 @@ pub struct ServerConfigFieldsConstraints {
 
 impl crate::runtime::json::FromJson for ServerConfigFieldsConstraints {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigFieldsConstraints",
-        )?;
-        let decoded = Self {
-            users: object.optional("users")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut users = None;
+        let mut members = p.object("an object (`ServerConfigFieldsConstraints`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "users" => p.field(&mut users, "users")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            users: crate::runtime::json::optional(users),
+        })
     }
 }
 
@@ -3289,19 +3768,19 @@ pub struct ServerConfigFieldsConstraintsUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigFieldsConstraintsUsers {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigFieldsConstraintsUsers",
-        )?;
-        let decoded = Self {
-            password: object.optional("password")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut password = None;
+        let mut members = p.object("an object (`ServerConfigFieldsConstraintsUsers`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "password" => p.field(&mut password, "password")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            password: crate::runtime::json::optional(password),
+        })
     }
 }
 
@@ -3325,20 +3804,23 @@ pub struct ServerConfigFieldsConstraintsUsersPassword {
 
 impl crate::runtime::json::FromJson for ServerConfigFieldsConstraintsUsersPassword {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigFieldsConstraintsUsersPassword",
-        )?;
-        let decoded = Self {
-            min_length: object.optional("minLength")?,
-            max_length: object.optional("maxLength")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut min_length = None;
+        let mut max_length = None;
+        let mut members = p
+            .object("an object (`ServerConfigFieldsConstraintsUsersPassword`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "minLength" => p.field(&mut min_length, "minLength")?,
+                "maxLength" => p.field(&mut max_length, "maxLength")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            min_length: crate::runtime::json::optional(min_length),
+            max_length: crate::runtime::json::optional(max_length),
+        })
     }
 }
 
@@ -3368,27 +3850,54 @@ pub struct ServerConfigLive {
 
 impl crate::runtime::json::FromJson for ServerConfigLive {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigLive",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            allow_replay: object.required("allowReplay")?,
-            latency_setting: object.required("latencySetting")?,
-            max_duration: object.required("maxDuration")?,
-            max_instance_lives: object.required("maxInstanceLives")?,
-            max_user_lives: object.required("maxUserLives")?,
-            transcoding: object.required("transcoding")?,
-            rtmp: object.required("rtmp")?,
-            dvr: object.optional("dvr")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut allow_replay = None;
+        let mut latency_setting = None;
+        let mut max_duration = None;
+        let mut max_instance_lives = None;
+        let mut max_user_lives = None;
+        let mut transcoding = None;
+        let mut rtmp = None;
+        let mut dvr = None;
+        let mut members = p.object("an object (`ServerConfigLive`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "allowReplay" => p.field(&mut allow_replay, "allowReplay")?,
+                "latencySetting" => p.field(&mut latency_setting, "latencySetting")?,
+                "maxDuration" => p.field(&mut max_duration, "maxDuration")?,
+                "maxInstanceLives" => {
+                    p.field(&mut max_instance_lives, "maxInstanceLives")?
+                }
+                "maxUserLives" => p.field(&mut max_user_lives, "maxUserLives")?,
+                "transcoding" => p.field(&mut transcoding, "transcoding")?,
+                "rtmp" => p.field(&mut rtmp, "rtmp")?,
+                "dvr" => p.field(&mut dvr, "dvr")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            allow_replay: crate::runtime::json::required(allow_replay, "allowReplay")?,
+            latency_setting: crate::runtime::json::required(
+                latency_setting,
+                "latencySetting",
+            )?,
+            max_duration: crate::runtime::json::required(max_duration, "maxDuration")?,
+            max_instance_lives: crate::runtime::json::required(
+                max_instance_lives,
+                "maxInstanceLives",
+            )?,
+            max_user_lives: crate::runtime::json::required(
+                max_user_lives,
+                "maxUserLives",
+            )?,
+            transcoding: crate::runtime::json::required(transcoding, "transcoding")?,
+            rtmp: crate::runtime::json::required(rtmp, "rtmp")?,
+            dvr: crate::runtime::json::optional(dvr),
+        })
     }
 }
 
@@ -3408,19 +3917,19 @@ pub struct ServerConfigLiveLatencySetting {
 
 impl crate::runtime::json::FromJson for ServerConfigLiveLatencySetting {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigLiveLatencySetting",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigLiveLatencySetting`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -3445,23 +3954,44 @@ pub struct ServerConfigLiveTranscoding {
 
 impl crate::runtime::json::FromJson for ServerConfigLiveTranscoding {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigLiveTranscoding",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            remote_runners: object.required("remoteRunners")?,
-            enabled_resolutions: object.required("enabledResolutions")?,
-            profile: object.required("profile")?,
-            available_profiles: object.required("availableProfiles")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut remote_runners = None;
+        let mut enabled_resolutions = None;
+        let mut profile = None;
+        let mut available_profiles = None;
+        let mut members = p.object("an object (`ServerConfigLiveTranscoding`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
+                "enabledResolutions" => {
+                    p.field(&mut enabled_resolutions, "enabledResolutions")?
+                }
+                "profile" => p.field(&mut profile, "profile")?,
+                "availableProfiles" => {
+                    p.field(&mut available_profiles, "availableProfiles")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            remote_runners: crate::runtime::json::required(
+                remote_runners,
+                "remoteRunners",
+            )?,
+            enabled_resolutions: crate::runtime::json::required(
+                enabled_resolutions,
+                "enabledResolutions",
+            )?,
+            profile: crate::runtime::json::required(profile, "profile")?,
+            available_profiles: crate::runtime::json::required(
+                available_profiles,
+                "availableProfiles",
+            )?,
+        })
     }
 }
 
@@ -3481,19 +4011,20 @@ pub struct ServerConfigLiveTranscodingRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigLiveTranscodingRemoteRunners {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigLiveTranscodingRemoteRunners",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigLiveTranscodingRemoteRunners`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -3513,19 +4044,19 @@ pub struct ServerConfigLiveRtmp {
 
 impl crate::runtime::json::FromJson for ServerConfigLiveRtmp {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigLiveRtmp",
-        )?;
-        let decoded = Self {
-            port: object.required("port")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut port = None;
+        let mut members = p.object("an object (`ServerConfigLiveRtmp`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "port" => p.field(&mut port, "port")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            port: crate::runtime::json::required(port, "port")?,
+        })
     }
 }
 
@@ -3548,19 +4079,19 @@ pub struct ServerConfigLiveDvr {
 
 impl crate::runtime::json::FromJson for ServerConfigLiveDvr {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigLiveDvr",
-        )?;
-        let decoded = Self {
-            max_window: object.optional("maxWindow")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut max_window = None;
+        let mut members = p.object("an object (`ServerConfigLiveDvr`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "maxWindow" => p.field(&mut max_window, "maxWindow")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            max_window: crate::runtime::json::optional(max_window),
+        })
     }
 }
 
@@ -3581,19 +4112,19 @@ pub struct ServerConfigLogo {
 
 impl crate::runtime::json::FromJson for ServerConfigLogo {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigLogo",
-        )?;
-        let decoded = Self {
-            file: object.optional("file")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut file = None;
+        let mut members = p.object("an object (`ServerConfigLogo`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "file" => p.field(&mut file, "file")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            file: crate::runtime::json::optional(file),
+        })
     }
 }
 
@@ -3616,20 +4147,22 @@ pub struct ServerConfigLogoFile {
 
 impl crate::runtime::json::FromJson for ServerConfigLogoFile {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigLogoFile",
-        )?;
-        let decoded = Self {
-            size: object.optional("size")?,
-            extensions: object.optional("extensions")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut size = None;
+        let mut extensions = None;
+        let mut members = p.object("an object (`ServerConfigLogoFile`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "size" => p.field(&mut size, "size")?,
+                "extensions" => p.field(&mut extensions, "extensions")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            size: crate::runtime::json::optional(size),
+            extensions: crate::runtime::json::optional(extensions),
+        })
     }
 }
 
@@ -3650,19 +4183,19 @@ pub struct ServerConfigLogoFileSize {
 
 impl crate::runtime::json::FromJson for ServerConfigLogoFileSize {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigLogoFileSize",
-        )?;
-        let decoded = Self {
-            max: object.optional("max")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut max = None;
+        let mut members = p.object("an object (`ServerConfigLogoFileSize`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "max" => p.field(&mut max, "max")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            max: crate::runtime::json::optional(max),
+        })
     }
 }
 
@@ -3683,19 +4216,19 @@ pub struct ServerConfigNsfwFlagsSettings {
 
 impl crate::runtime::json::FromJson for ServerConfigNsfwFlagsSettings {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigNsfwFlagsSettings",
-        )?;
-        let decoded = Self {
-            enabled: object.optional("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigNsfwFlagsSettings`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::optional(enabled),
+        })
     }
 }
 
@@ -3718,20 +4251,22 @@ pub struct ServerConfigStoryboards {
 
 impl crate::runtime::json::FromJson for ServerConfigStoryboards {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigStoryboards",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            remote_runners: object.optional("remoteRunners")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut remote_runners = None;
+        let mut members = p.object("an object (`ServerConfigStoryboards`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            remote_runners: crate::runtime::json::optional(remote_runners),
+        })
     }
 }
 
@@ -3752,19 +4287,20 @@ pub struct ServerConfigStoryboardsRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigStoryboardsRemoteRunners {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigStoryboardsRemoteRunners",
-        )?;
-        let decoded = Self {
-            enabled: object.optional("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigStoryboardsRemoteRunners`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::optional(enabled),
+        })
     }
 }
 
@@ -3785,19 +4321,19 @@ pub struct ServerConfigVideoChannels {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoChannels {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideoChannels",
-        )?;
-        let decoded = Self {
-            max_per_user: object.required("maxPerUser")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut max_per_user = None;
+        let mut members = p.object("an object (`ServerConfigVideoChannels`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "maxPerUser" => p.field(&mut max_per_user, "maxPerUser")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            max_per_user: crate::runtime::json::required(max_per_user, "maxPerUser")?,
+        })
     }
 }
 
@@ -3817,19 +4353,19 @@ pub struct ServerConfigVideoFileReplacement {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoFileReplacement {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideoFileReplacement",
-        )?;
-        let decoded = Self {
-            update: object.required("update")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut update = None;
+        let mut members = p.object("an object (`ServerConfigVideoFileReplacement`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "update" => p.field(&mut update, "update")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            update: crate::runtime::json::required(update, "update")?,
+        })
     }
 }
 
@@ -3849,19 +4385,20 @@ pub struct ServerConfigVideoFileReplacementUpdate {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoFileReplacementUpdate {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideoFileReplacementUpdate",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigVideoFileReplacementUpdate`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -3883,20 +4420,25 @@ pub struct ServerConfigVideoStudio {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoStudio {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideoStudio",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            remote_runners: object.required("remoteRunners")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut remote_runners = None;
+        let mut members = p.object("an object (`ServerConfigVideoStudio`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            remote_runners: crate::runtime::json::required(
+                remote_runners,
+                "remoteRunners",
+            )?,
+        })
     }
 }
 
@@ -3916,19 +4458,20 @@ pub struct ServerConfigVideoStudioRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoStudioRemoteRunners {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideoStudioRemoteRunners",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigVideoStudioRemoteRunners`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -3950,20 +4493,25 @@ pub struct ServerConfigVideoTranscription {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoTranscription {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideoTranscription",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            remote_runners: object.required("remoteRunners")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut remote_runners = None;
+        let mut members = p.object("an object (`ServerConfigVideoTranscription`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            remote_runners: crate::runtime::json::required(
+                remote_runners,
+                "remoteRunners",
+            )?,
+        })
     }
 }
 
@@ -3983,19 +4531,20 @@ pub struct ServerConfigVideoTranscriptionRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigVideoTranscriptionRemoteRunners {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigVideoTranscriptionRemoteRunners",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigVideoTranscriptionRemoteRunners`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -4015,19 +4564,22 @@ pub struct ServerConfigWebadmin {
 
 impl crate::runtime::json::FromJson for ServerConfigWebadmin {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigWebadmin",
-        )?;
-        let decoded = Self {
-            configuration: object.required("configuration")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut configuration = None;
+        let mut members = p.object("an object (`ServerConfigWebadmin`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "configuration" => p.field(&mut configuration, "configuration")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            configuration: crate::runtime::json::required(
+                configuration,
+                "configuration",
+            )?,
+        })
     }
 }
 
@@ -4047,19 +4599,19 @@ pub struct ServerConfigWebadminConfiguration {
 
 impl crate::runtime::json::FromJson for ServerConfigWebadminConfiguration {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigWebadminConfiguration",
-        )?;
-        let decoded = Self {
-            edition: object.required("edition")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut edition = None;
+        let mut members = p.object("an object (`ServerConfigWebadminConfiguration`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "edition" => p.field(&mut edition, "edition")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            edition: crate::runtime::json::required(edition, "edition")?,
+        })
     }
 }
 
@@ -4079,19 +4631,20 @@ pub struct ServerConfigWebadminConfigurationEdition {
 
 impl crate::runtime::json::FromJson for ServerConfigWebadminConfigurationEdition {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigWebadminConfigurationEdition",
-        )?;
-        let decoded = Self {
-            allowed: object.required("allowed")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut allowed = None;
+        let mut members = p
+            .object("an object (`ServerConfigWebadminConfigurationEdition`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "allowed" => p.field(&mut allowed, "allowed")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            allowed: crate::runtime::json::required(allowed, "allowed")?,
+        })
     }
 }
 
@@ -4112,19 +4665,19 @@ pub struct ServerConfigWebrtc {
 
 impl crate::runtime::json::FromJson for ServerConfigWebrtc {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigWebrtc",
-        )?;
-        let decoded = Self {
-            stun_servers: object.required("stunServers")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut stun_servers = None;
+        let mut members = p.object("an object (`ServerConfigWebrtc`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "stunServers" => p.field(&mut stun_servers, "stunServers")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            stun_servers: crate::runtime::json::required(stun_servers, "stunServers")?,
+        })
     }
 }
 
@@ -4228,10 +4781,9 @@ impl<'de> serde::Deserialize<'de> for SendClientLogLevel {
 
 impl crate::runtime::json::FromJson for SendClientLogLevel {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -4330,113 +4882,591 @@ pub struct ServerStats {
 
 impl crate::runtime::json::FromJson for ServerStats {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "ServerStats")?;
-        let decoded = Self {
-            total_users: object.required("totalUsers")?,
-            total_daily_active_users: object.required("totalDailyActiveUsers")?,
-            total_weekly_active_users: object.required("totalWeeklyActiveUsers")?,
-            total_monthly_active_users: object.required("totalMonthlyActiveUsers")?,
-            total_moderators: object.optional("totalModerators")?,
-            total_admins: object.optional("totalAdmins")?,
-            total_local_videos: object.required("totalLocalVideos")?,
-            total_local_video_views: object.required("totalLocalVideoViews")?,
-            total_local_video_downloads: object.optional("totalLocalVideoDownloads")?,
-            total_local_video_comments: object.required("totalLocalVideoComments")?,
-            total_local_video_files_size: object.required("totalLocalVideoFilesSize")?,
-            total_videos: object.required("totalVideos")?,
-            total_video_comments: object.required("totalVideoComments")?,
-            total_local_video_channels: object.required("totalLocalVideoChannels")?,
-            total_local_daily_active_video_channels: object
-                .required("totalLocalDailyActiveVideoChannels")?,
-            total_local_weekly_active_video_channels: object
-                .required("totalLocalWeeklyActiveVideoChannels")?,
-            total_local_monthly_active_video_channels: object
-                .required("totalLocalMonthlyActiveVideoChannels")?,
-            total_local_playlists: object.required("totalLocalPlaylists")?,
-            total_instance_followers: object.required("totalInstanceFollowers")?,
-            total_instance_following: object.required("totalInstanceFollowing")?,
-            videos_redundancy: object.required("videosRedundancy")?,
-            total_activity_pub_messages_processed: object
-                .required("totalActivityPubMessagesProcessed")?,
-            total_activity_pub_messages_successes: object
-                .required("totalActivityPubMessagesSuccesses")?,
-            total_activity_pub_messages_errors: object
-                .required("totalActivityPubMessagesErrors")?,
-            activity_pub_messages_processed_per_second: object
-                .required("activityPubMessagesProcessedPerSecond")?,
-            total_activity_pub_messages_waiting: object
-                .required("totalActivityPubMessagesWaiting")?,
-            average_registration_request_response_time_ms: object
-                .optional("averageRegistrationRequestResponseTimeMs")?,
-            total_registration_requests_processed: object
-                .optional("totalRegistrationRequestsProcessed")?,
-            total_registration_requests: object.optional("totalRegistrationRequests")?,
-            average_abuse_response_time_ms: object
-                .optional("averageAbuseResponseTimeMs")?,
-            total_abuses_processed: object.optional("totalAbusesProcessed")?,
-            total_abuses: object.optional("totalAbuses")?,
-            total_activity_pub_accept_messages_errors: object
-                .required("totalActivityPubAcceptMessagesErrors")?,
-            total_activity_pub_accept_messages_successes: object
-                .required("totalActivityPubAcceptMessagesSuccesses")?,
-            total_activity_pub_announce_messages_errors: object
-                .required("totalActivityPubAnnounceMessagesErrors")?,
-            total_activity_pub_announce_messages_successes: object
-                .required("totalActivityPubAnnounceMessagesSuccesses")?,
-            total_activity_pub_approve_reply_messages_errors: object
-                .required("totalActivityPubApproveReplyMessagesErrors")?,
-            total_activity_pub_approve_reply_messages_successes: object
-                .required("totalActivityPubApproveReplyMessagesSuccesses")?,
-            total_activity_pub_create_messages_errors: object
-                .required("totalActivityPubCreateMessagesErrors")?,
-            total_activity_pub_create_messages_successes: object
-                .required("totalActivityPubCreateMessagesSuccesses")?,
-            total_activity_pub_delete_messages_errors: object
-                .required("totalActivityPubDeleteMessagesErrors")?,
-            total_activity_pub_delete_messages_successes: object
-                .required("totalActivityPubDeleteMessagesSuccesses")?,
-            total_activity_pub_dislike_messages_errors: object
-                .required("totalActivityPubDislikeMessagesErrors")?,
-            total_activity_pub_dislike_messages_successes: object
-                .required("totalActivityPubDislikeMessagesSuccesses")?,
-            total_activity_pub_flag_messages_errors: object
-                .required("totalActivityPubFlagMessagesErrors")?,
-            total_activity_pub_flag_messages_successes: object
-                .required("totalActivityPubFlagMessagesSuccesses")?,
-            total_activity_pub_follow_messages_errors: object
-                .required("totalActivityPubFollowMessagesErrors")?,
-            total_activity_pub_follow_messages_successes: object
-                .required("totalActivityPubFollowMessagesSuccesses")?,
-            total_activity_pub_like_messages_errors: object
-                .required("totalActivityPubLikeMessagesErrors")?,
-            total_activity_pub_like_messages_successes: object
-                .required("totalActivityPubLikeMessagesSuccesses")?,
-            total_activity_pub_reject_messages_errors: object
-                .required("totalActivityPubRejectMessagesErrors")?,
-            total_activity_pub_reject_messages_successes: object
-                .required("totalActivityPubRejectMessagesSuccesses")?,
-            total_activity_pub_reject_reply_messages_errors: object
-                .required("totalActivityPubRejectReplyMessagesErrors")?,
-            total_activity_pub_reject_reply_messages_successes: object
-                .required("totalActivityPubRejectReplyMessagesSuccesses")?,
-            total_activity_pub_undo_messages_errors: object
-                .required("totalActivityPubUndoMessagesErrors")?,
-            total_activity_pub_undo_messages_successes: object
-                .required("totalActivityPubUndoMessagesSuccesses")?,
-            total_activity_pub_update_messages_errors: object
-                .required("totalActivityPubUpdateMessagesErrors")?,
-            total_activity_pub_update_messages_successes: object
-                .required("totalActivityPubUpdateMessagesSuccesses")?,
-            total_activity_pub_view_messages_errors: object
-                .required("totalActivityPubViewMessagesErrors")?,
-            total_activity_pub_view_messages_successes: object
-                .required("totalActivityPubViewMessagesSuccesses")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total_users = None;
+        let mut total_daily_active_users = None;
+        let mut total_weekly_active_users = None;
+        let mut total_monthly_active_users = None;
+        let mut total_moderators = None;
+        let mut total_admins = None;
+        let mut total_local_videos = None;
+        let mut total_local_video_views = None;
+        let mut total_local_video_downloads = None;
+        let mut total_local_video_comments = None;
+        let mut total_local_video_files_size = None;
+        let mut total_videos = None;
+        let mut total_video_comments = None;
+        let mut total_local_video_channels = None;
+        let mut total_local_daily_active_video_channels = None;
+        let mut total_local_weekly_active_video_channels = None;
+        let mut total_local_monthly_active_video_channels = None;
+        let mut total_local_playlists = None;
+        let mut total_instance_followers = None;
+        let mut total_instance_following = None;
+        let mut videos_redundancy = None;
+        let mut total_activity_pub_messages_processed = None;
+        let mut total_activity_pub_messages_successes = None;
+        let mut total_activity_pub_messages_errors = None;
+        let mut activity_pub_messages_processed_per_second = None;
+        let mut total_activity_pub_messages_waiting = None;
+        let mut average_registration_request_response_time_ms = None;
+        let mut total_registration_requests_processed = None;
+        let mut total_registration_requests = None;
+        let mut average_abuse_response_time_ms = None;
+        let mut total_abuses_processed = None;
+        let mut total_abuses = None;
+        let mut total_activity_pub_accept_messages_errors = None;
+        let mut total_activity_pub_accept_messages_successes = None;
+        let mut total_activity_pub_announce_messages_errors = None;
+        let mut total_activity_pub_announce_messages_successes = None;
+        let mut total_activity_pub_approve_reply_messages_errors = None;
+        let mut total_activity_pub_approve_reply_messages_successes = None;
+        let mut total_activity_pub_create_messages_errors = None;
+        let mut total_activity_pub_create_messages_successes = None;
+        let mut total_activity_pub_delete_messages_errors = None;
+        let mut total_activity_pub_delete_messages_successes = None;
+        let mut total_activity_pub_dislike_messages_errors = None;
+        let mut total_activity_pub_dislike_messages_successes = None;
+        let mut total_activity_pub_flag_messages_errors = None;
+        let mut total_activity_pub_flag_messages_successes = None;
+        let mut total_activity_pub_follow_messages_errors = None;
+        let mut total_activity_pub_follow_messages_successes = None;
+        let mut total_activity_pub_like_messages_errors = None;
+        let mut total_activity_pub_like_messages_successes = None;
+        let mut total_activity_pub_reject_messages_errors = None;
+        let mut total_activity_pub_reject_messages_successes = None;
+        let mut total_activity_pub_reject_reply_messages_errors = None;
+        let mut total_activity_pub_reject_reply_messages_successes = None;
+        let mut total_activity_pub_undo_messages_errors = None;
+        let mut total_activity_pub_undo_messages_successes = None;
+        let mut total_activity_pub_update_messages_errors = None;
+        let mut total_activity_pub_update_messages_successes = None;
+        let mut total_activity_pub_view_messages_errors = None;
+        let mut total_activity_pub_view_messages_successes = None;
+        let mut members = p.object("an object (`ServerStats`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "totalUsers" => p.field(&mut total_users, "totalUsers")?,
+                "totalDailyActiveUsers" => {
+                    p.field(&mut total_daily_active_users, "totalDailyActiveUsers")?
+                }
+                "totalWeeklyActiveUsers" => {
+                    p.field(&mut total_weekly_active_users, "totalWeeklyActiveUsers")?
+                }
+                "totalMonthlyActiveUsers" => {
+                    p.field(&mut total_monthly_active_users, "totalMonthlyActiveUsers")?
+                }
+                "totalModerators" => p.field(&mut total_moderators, "totalModerators")?,
+                "totalAdmins" => p.field(&mut total_admins, "totalAdmins")?,
+                "totalLocalVideos" => {
+                    p.field(&mut total_local_videos, "totalLocalVideos")?
+                }
+                "totalLocalVideoViews" => {
+                    p.field(&mut total_local_video_views, "totalLocalVideoViews")?
+                }
+                "totalLocalVideoDownloads" => {
+                    p.field(
+                        &mut total_local_video_downloads,
+                        "totalLocalVideoDownloads",
+                    )?
+                }
+                "totalLocalVideoComments" => {
+                    p.field(&mut total_local_video_comments, "totalLocalVideoComments")?
+                }
+                "totalLocalVideoFilesSize" => {
+                    p.field(
+                        &mut total_local_video_files_size,
+                        "totalLocalVideoFilesSize",
+                    )?
+                }
+                "totalVideos" => p.field(&mut total_videos, "totalVideos")?,
+                "totalVideoComments" => {
+                    p.field(&mut total_video_comments, "totalVideoComments")?
+                }
+                "totalLocalVideoChannels" => {
+                    p.field(&mut total_local_video_channels, "totalLocalVideoChannels")?
+                }
+                "totalLocalDailyActiveVideoChannels" => {
+                    p.field(
+                        &mut total_local_daily_active_video_channels,
+                        "totalLocalDailyActiveVideoChannels",
+                    )?
+                }
+                "totalLocalWeeklyActiveVideoChannels" => {
+                    p.field(
+                        &mut total_local_weekly_active_video_channels,
+                        "totalLocalWeeklyActiveVideoChannels",
+                    )?
+                }
+                "totalLocalMonthlyActiveVideoChannels" => {
+                    p.field(
+                        &mut total_local_monthly_active_video_channels,
+                        "totalLocalMonthlyActiveVideoChannels",
+                    )?
+                }
+                "totalLocalPlaylists" => {
+                    p.field(&mut total_local_playlists, "totalLocalPlaylists")?
+                }
+                "totalInstanceFollowers" => {
+                    p.field(&mut total_instance_followers, "totalInstanceFollowers")?
+                }
+                "totalInstanceFollowing" => {
+                    p.field(&mut total_instance_following, "totalInstanceFollowing")?
+                }
+                "videosRedundancy" => {
+                    p.field(&mut videos_redundancy, "videosRedundancy")?
+                }
+                "totalActivityPubMessagesProcessed" => {
+                    p.field(
+                        &mut total_activity_pub_messages_processed,
+                        "totalActivityPubMessagesProcessed",
+                    )?
+                }
+                "totalActivityPubMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_messages_successes,
+                        "totalActivityPubMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_messages_errors,
+                        "totalActivityPubMessagesErrors",
+                    )?
+                }
+                "activityPubMessagesProcessedPerSecond" => {
+                    p.field(
+                        &mut activity_pub_messages_processed_per_second,
+                        "activityPubMessagesProcessedPerSecond",
+                    )?
+                }
+                "totalActivityPubMessagesWaiting" => {
+                    p.field(
+                        &mut total_activity_pub_messages_waiting,
+                        "totalActivityPubMessagesWaiting",
+                    )?
+                }
+                "averageRegistrationRequestResponseTimeMs" => {
+                    p.field(
+                        &mut average_registration_request_response_time_ms,
+                        "averageRegistrationRequestResponseTimeMs",
+                    )?
+                }
+                "totalRegistrationRequestsProcessed" => {
+                    p.field(
+                        &mut total_registration_requests_processed,
+                        "totalRegistrationRequestsProcessed",
+                    )?
+                }
+                "totalRegistrationRequests" => {
+                    p.field(
+                        &mut total_registration_requests,
+                        "totalRegistrationRequests",
+                    )?
+                }
+                "averageAbuseResponseTimeMs" => {
+                    p.field(
+                        &mut average_abuse_response_time_ms,
+                        "averageAbuseResponseTimeMs",
+                    )?
+                }
+                "totalAbusesProcessed" => {
+                    p.field(&mut total_abuses_processed, "totalAbusesProcessed")?
+                }
+                "totalAbuses" => p.field(&mut total_abuses, "totalAbuses")?,
+                "totalActivityPubAcceptMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_accept_messages_errors,
+                        "totalActivityPubAcceptMessagesErrors",
+                    )?
+                }
+                "totalActivityPubAcceptMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_accept_messages_successes,
+                        "totalActivityPubAcceptMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubAnnounceMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_announce_messages_errors,
+                        "totalActivityPubAnnounceMessagesErrors",
+                    )?
+                }
+                "totalActivityPubAnnounceMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_announce_messages_successes,
+                        "totalActivityPubAnnounceMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubApproveReplyMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_approve_reply_messages_errors,
+                        "totalActivityPubApproveReplyMessagesErrors",
+                    )?
+                }
+                "totalActivityPubApproveReplyMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_approve_reply_messages_successes,
+                        "totalActivityPubApproveReplyMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubCreateMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_create_messages_errors,
+                        "totalActivityPubCreateMessagesErrors",
+                    )?
+                }
+                "totalActivityPubCreateMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_create_messages_successes,
+                        "totalActivityPubCreateMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubDeleteMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_delete_messages_errors,
+                        "totalActivityPubDeleteMessagesErrors",
+                    )?
+                }
+                "totalActivityPubDeleteMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_delete_messages_successes,
+                        "totalActivityPubDeleteMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubDislikeMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_dislike_messages_errors,
+                        "totalActivityPubDislikeMessagesErrors",
+                    )?
+                }
+                "totalActivityPubDislikeMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_dislike_messages_successes,
+                        "totalActivityPubDislikeMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubFlagMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_flag_messages_errors,
+                        "totalActivityPubFlagMessagesErrors",
+                    )?
+                }
+                "totalActivityPubFlagMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_flag_messages_successes,
+                        "totalActivityPubFlagMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubFollowMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_follow_messages_errors,
+                        "totalActivityPubFollowMessagesErrors",
+                    )?
+                }
+                "totalActivityPubFollowMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_follow_messages_successes,
+                        "totalActivityPubFollowMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubLikeMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_like_messages_errors,
+                        "totalActivityPubLikeMessagesErrors",
+                    )?
+                }
+                "totalActivityPubLikeMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_like_messages_successes,
+                        "totalActivityPubLikeMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubRejectMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_reject_messages_errors,
+                        "totalActivityPubRejectMessagesErrors",
+                    )?
+                }
+                "totalActivityPubRejectMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_reject_messages_successes,
+                        "totalActivityPubRejectMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubRejectReplyMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_reject_reply_messages_errors,
+                        "totalActivityPubRejectReplyMessagesErrors",
+                    )?
+                }
+                "totalActivityPubRejectReplyMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_reject_reply_messages_successes,
+                        "totalActivityPubRejectReplyMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubUndoMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_undo_messages_errors,
+                        "totalActivityPubUndoMessagesErrors",
+                    )?
+                }
+                "totalActivityPubUndoMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_undo_messages_successes,
+                        "totalActivityPubUndoMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubUpdateMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_update_messages_errors,
+                        "totalActivityPubUpdateMessagesErrors",
+                    )?
+                }
+                "totalActivityPubUpdateMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_update_messages_successes,
+                        "totalActivityPubUpdateMessagesSuccesses",
+                    )?
+                }
+                "totalActivityPubViewMessagesErrors" => {
+                    p.field(
+                        &mut total_activity_pub_view_messages_errors,
+                        "totalActivityPubViewMessagesErrors",
+                    )?
+                }
+                "totalActivityPubViewMessagesSuccesses" => {
+                    p.field(
+                        &mut total_activity_pub_view_messages_successes,
+                        "totalActivityPubViewMessagesSuccesses",
+                    )?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total_users: crate::runtime::json::required(total_users, "totalUsers")?,
+            total_daily_active_users: crate::runtime::json::required(
+                total_daily_active_users,
+                "totalDailyActiveUsers",
+            )?,
+            total_weekly_active_users: crate::runtime::json::required(
+                total_weekly_active_users,
+                "totalWeeklyActiveUsers",
+            )?,
+            total_monthly_active_users: crate::runtime::json::required(
+                total_monthly_active_users,
+                "totalMonthlyActiveUsers",
+            )?,
+            total_moderators: crate::runtime::json::optional(total_moderators),
+            total_admins: crate::runtime::json::optional(total_admins),
+            total_local_videos: crate::runtime::json::required(
+                total_local_videos,
+                "totalLocalVideos",
+            )?,
+            total_local_video_views: crate::runtime::json::required(
+                total_local_video_views,
+                "totalLocalVideoViews",
+            )?,
+            total_local_video_downloads: crate::runtime::json::optional(
+                total_local_video_downloads,
+            ),
+            total_local_video_comments: crate::runtime::json::required(
+                total_local_video_comments,
+                "totalLocalVideoComments",
+            )?,
+            total_local_video_files_size: crate::runtime::json::required(
+                total_local_video_files_size,
+                "totalLocalVideoFilesSize",
+            )?,
+            total_videos: crate::runtime::json::required(total_videos, "totalVideos")?,
+            total_video_comments: crate::runtime::json::required(
+                total_video_comments,
+                "totalVideoComments",
+            )?,
+            total_local_video_channels: crate::runtime::json::required(
+                total_local_video_channels,
+                "totalLocalVideoChannels",
+            )?,
+            total_local_daily_active_video_channels: crate::runtime::json::required(
+                total_local_daily_active_video_channels,
+                "totalLocalDailyActiveVideoChannels",
+            )?,
+            total_local_weekly_active_video_channels: crate::runtime::json::required(
+                total_local_weekly_active_video_channels,
+                "totalLocalWeeklyActiveVideoChannels",
+            )?,
+            total_local_monthly_active_video_channels: crate::runtime::json::required(
+                total_local_monthly_active_video_channels,
+                "totalLocalMonthlyActiveVideoChannels",
+            )?,
+            total_local_playlists: crate::runtime::json::required(
+                total_local_playlists,
+                "totalLocalPlaylists",
+            )?,
+            total_instance_followers: crate::runtime::json::required(
+                total_instance_followers,
+                "totalInstanceFollowers",
+            )?,
+            total_instance_following: crate::runtime::json::required(
+                total_instance_following,
+                "totalInstanceFollowing",
+            )?,
+            videos_redundancy: crate::runtime::json::required(
+                videos_redundancy,
+                "videosRedundancy",
+            )?,
+            total_activity_pub_messages_processed: crate::runtime::json::required(
+                total_activity_pub_messages_processed,
+                "totalActivityPubMessagesProcessed",
+            )?,
+            total_activity_pub_messages_successes: crate::runtime::json::required(
+                total_activity_pub_messages_successes,
+                "totalActivityPubMessagesSuccesses",
+            )?,
+            total_activity_pub_messages_errors: crate::runtime::json::required(
+                total_activity_pub_messages_errors,
+                "totalActivityPubMessagesErrors",
+            )?,
+            activity_pub_messages_processed_per_second: crate::runtime::json::required(
+                activity_pub_messages_processed_per_second,
+                "activityPubMessagesProcessedPerSecond",
+            )?,
+            total_activity_pub_messages_waiting: crate::runtime::json::required(
+                total_activity_pub_messages_waiting,
+                "totalActivityPubMessagesWaiting",
+            )?,
+            average_registration_request_response_time_ms: crate::runtime::json::optional(
+                average_registration_request_response_time_ms,
+            ),
+            total_registration_requests_processed: crate::runtime::json::optional(
+                total_registration_requests_processed,
+            ),
+            total_registration_requests: crate::runtime::json::optional(
+                total_registration_requests,
+            ),
+            average_abuse_response_time_ms: crate::runtime::json::optional(
+                average_abuse_response_time_ms,
+            ),
+            total_abuses_processed: crate::runtime::json::optional(
+                total_abuses_processed,
+            ),
+            total_abuses: crate::runtime::json::optional(total_abuses),
+            total_activity_pub_accept_messages_errors: crate::runtime::json::required(
+                total_activity_pub_accept_messages_errors,
+                "totalActivityPubAcceptMessagesErrors",
+            )?,
+            total_activity_pub_accept_messages_successes: crate::runtime::json::required(
+                total_activity_pub_accept_messages_successes,
+                "totalActivityPubAcceptMessagesSuccesses",
+            )?,
+            total_activity_pub_announce_messages_errors: crate::runtime::json::required(
+                total_activity_pub_announce_messages_errors,
+                "totalActivityPubAnnounceMessagesErrors",
+            )?,
+            total_activity_pub_announce_messages_successes: crate::runtime::json::required(
+                total_activity_pub_announce_messages_successes,
+                "totalActivityPubAnnounceMessagesSuccesses",
+            )?,
+            total_activity_pub_approve_reply_messages_errors: crate::runtime::json::required(
+                total_activity_pub_approve_reply_messages_errors,
+                "totalActivityPubApproveReplyMessagesErrors",
+            )?,
+            total_activity_pub_approve_reply_messages_successes: crate::runtime::json::required(
+                total_activity_pub_approve_reply_messages_successes,
+                "totalActivityPubApproveReplyMessagesSuccesses",
+            )?,
+            total_activity_pub_create_messages_errors: crate::runtime::json::required(
+                total_activity_pub_create_messages_errors,
+                "totalActivityPubCreateMessagesErrors",
+            )?,
+            total_activity_pub_create_messages_successes: crate::runtime::json::required(
+                total_activity_pub_create_messages_successes,
+                "totalActivityPubCreateMessagesSuccesses",
+            )?,
+            total_activity_pub_delete_messages_errors: crate::runtime::json::required(
+                total_activity_pub_delete_messages_errors,
+                "totalActivityPubDeleteMessagesErrors",
+            )?,
+            total_activity_pub_delete_messages_successes: crate::runtime::json::required(
+                total_activity_pub_delete_messages_successes,
+                "totalActivityPubDeleteMessagesSuccesses",
+            )?,
+            total_activity_pub_dislike_messages_errors: crate::runtime::json::required(
+                total_activity_pub_dislike_messages_errors,
+                "totalActivityPubDislikeMessagesErrors",
+            )?,
+            total_activity_pub_dislike_messages_successes: crate::runtime::json::required(
+                total_activity_pub_dislike_messages_successes,
+                "totalActivityPubDislikeMessagesSuccesses",
+            )?,
+            total_activity_pub_flag_messages_errors: crate::runtime::json::required(
+                total_activity_pub_flag_messages_errors,
+                "totalActivityPubFlagMessagesErrors",
+            )?,
+            total_activity_pub_flag_messages_successes: crate::runtime::json::required(
+                total_activity_pub_flag_messages_successes,
+                "totalActivityPubFlagMessagesSuccesses",
+            )?,
+            total_activity_pub_follow_messages_errors: crate::runtime::json::required(
+                total_activity_pub_follow_messages_errors,
+                "totalActivityPubFollowMessagesErrors",
+            )?,
+            total_activity_pub_follow_messages_successes: crate::runtime::json::required(
+                total_activity_pub_follow_messages_successes,
+                "totalActivityPubFollowMessagesSuccesses",
+            )?,
+            total_activity_pub_like_messages_errors: crate::runtime::json::required(
+                total_activity_pub_like_messages_errors,
+                "totalActivityPubLikeMessagesErrors",
+            )?,
+            total_activity_pub_like_messages_successes: crate::runtime::json::required(
+                total_activity_pub_like_messages_successes,
+                "totalActivityPubLikeMessagesSuccesses",
+            )?,
+            total_activity_pub_reject_messages_errors: crate::runtime::json::required(
+                total_activity_pub_reject_messages_errors,
+                "totalActivityPubRejectMessagesErrors",
+            )?,
+            total_activity_pub_reject_messages_successes: crate::runtime::json::required(
+                total_activity_pub_reject_messages_successes,
+                "totalActivityPubRejectMessagesSuccesses",
+            )?,
+            total_activity_pub_reject_reply_messages_errors: crate::runtime::json::required(
+                total_activity_pub_reject_reply_messages_errors,
+                "totalActivityPubRejectReplyMessagesErrors",
+            )?,
+            total_activity_pub_reject_reply_messages_successes: crate::runtime::json::required(
+                total_activity_pub_reject_reply_messages_successes,
+                "totalActivityPubRejectReplyMessagesSuccesses",
+            )?,
+            total_activity_pub_undo_messages_errors: crate::runtime::json::required(
+                total_activity_pub_undo_messages_errors,
+                "totalActivityPubUndoMessagesErrors",
+            )?,
+            total_activity_pub_undo_messages_successes: crate::runtime::json::required(
+                total_activity_pub_undo_messages_successes,
+                "totalActivityPubUndoMessagesSuccesses",
+            )?,
+            total_activity_pub_update_messages_errors: crate::runtime::json::required(
+                total_activity_pub_update_messages_errors,
+                "totalActivityPubUpdateMessagesErrors",
+            )?,
+            total_activity_pub_update_messages_successes: crate::runtime::json::required(
+                total_activity_pub_update_messages_successes,
+                "totalActivityPubUpdateMessagesSuccesses",
+            )?,
+            total_activity_pub_view_messages_errors: crate::runtime::json::required(
+                total_activity_pub_view_messages_errors,
+                "totalActivityPubViewMessagesErrors",
+            )?,
+            total_activity_pub_view_messages_successes: crate::runtime::json::required(
+                total_activity_pub_view_messages_successes,
+                "totalActivityPubViewMessagesSuccesses",
+            )?,
+        })
     }
 }
 
@@ -4462,23 +5492,34 @@ pub struct ServerStatsVideosRedundancyItem {
 
 impl crate::runtime::json::FromJson for ServerStatsVideosRedundancyItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerStatsVideosRedundancyItem",
-        )?;
-        let decoded = Self {
-            strategy: object.required("strategy")?,
-            total_size: object.optional("totalSize")?,
-            total_used: object.required("totalUsed")?,
-            total_video_files: object.required("totalVideoFiles")?,
-            total_videos: object.required("totalVideos")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut strategy = None;
+        let mut total_size = None;
+        let mut total_used = None;
+        let mut total_video_files = None;
+        let mut total_videos = None;
+        let mut members = p.object("an object (`ServerStatsVideosRedundancyItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "strategy" => p.field(&mut strategy, "strategy")?,
+                "totalSize" => p.field(&mut total_size, "totalSize")?,
+                "totalUsed" => p.field(&mut total_used, "totalUsed")?,
+                "totalVideoFiles" => p.field(&mut total_video_files, "totalVideoFiles")?,
+                "totalVideos" => p.field(&mut total_videos, "totalVideos")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            strategy: crate::runtime::json::required(strategy, "strategy")?,
+            total_size: crate::runtime::json::optional(total_size),
+            total_used: crate::runtime::json::required(total_used, "totalUsed")?,
+            total_video_files: crate::runtime::json::required(
+                total_video_files,
+                "totalVideoFiles",
+            )?,
+            total_videos: crate::runtime::json::required(total_videos, "totalVideos")?,
+        })
     }
 }
 
@@ -4498,19 +5539,19 @@ pub struct ServerConfigAbout {
 
 impl crate::runtime::json::FromJson for ServerConfigAbout {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigAbout",
-        )?;
-        let decoded = Self {
-            instance: object.required("instance")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut instance = None;
+        let mut members = p.object("an object (`ServerConfigAbout`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "instance" => p.field(&mut instance, "instance")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            instance: crate::runtime::json::required(instance, "instance")?,
+        })
     }
 }
 
@@ -4545,33 +5586,93 @@ pub struct ServerConfigAboutInstance {
 
 impl crate::runtime::json::FromJson for ServerConfigAboutInstance {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigAboutInstance",
-        )?;
-        let decoded = Self {
-            name: object.required("name")?,
-            short_description: object.required("shortDescription")?,
-            description: object.required("description")?,
-            terms: object.required("terms")?,
-            code_of_conduct: object.required("codeOfConduct")?,
-            hardware_information: object.required("hardwareInformation")?,
-            creation_reason: object.required("creationReason")?,
-            moderation_information: object.required("moderationInformation")?,
-            administrator: object.required("administrator")?,
-            maintenance_lifetime: object.required("maintenanceLifetime")?,
-            business_model: object.required("businessModel")?,
-            languages: object.required("languages")?,
-            categories: object.required("categories")?,
-            avatars: object.required("avatars")?,
-            banners: object.required("banners")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut short_description = None;
+        let mut description = None;
+        let mut terms = None;
+        let mut code_of_conduct = None;
+        let mut hardware_information = None;
+        let mut creation_reason = None;
+        let mut moderation_information = None;
+        let mut administrator = None;
+        let mut maintenance_lifetime = None;
+        let mut business_model = None;
+        let mut languages = None;
+        let mut categories = None;
+        let mut avatars = None;
+        let mut banners = None;
+        let mut members = p.object("an object (`ServerConfigAboutInstance`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "shortDescription" => {
+                    p.field(&mut short_description, "shortDescription")?
+                }
+                "description" => p.field(&mut description, "description")?,
+                "terms" => p.field(&mut terms, "terms")?,
+                "codeOfConduct" => p.field(&mut code_of_conduct, "codeOfConduct")?,
+                "hardwareInformation" => {
+                    p.field(&mut hardware_information, "hardwareInformation")?
+                }
+                "creationReason" => p.field(&mut creation_reason, "creationReason")?,
+                "moderationInformation" => {
+                    p.field(&mut moderation_information, "moderationInformation")?
+                }
+                "administrator" => p.field(&mut administrator, "administrator")?,
+                "maintenanceLifetime" => {
+                    p.field(&mut maintenance_lifetime, "maintenanceLifetime")?
+                }
+                "businessModel" => p.field(&mut business_model, "businessModel")?,
+                "languages" => p.field(&mut languages, "languages")?,
+                "categories" => p.field(&mut categories, "categories")?,
+                "avatars" => p.field(&mut avatars, "avatars")?,
+                "banners" => p.field(&mut banners, "banners")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+            short_description: crate::runtime::json::required(
+                short_description,
+                "shortDescription",
+            )?,
+            description: crate::runtime::json::required(description, "description")?,
+            terms: crate::runtime::json::required(terms, "terms")?,
+            code_of_conduct: crate::runtime::json::required(
+                code_of_conduct,
+                "codeOfConduct",
+            )?,
+            hardware_information: crate::runtime::json::required(
+                hardware_information,
+                "hardwareInformation",
+            )?,
+            creation_reason: crate::runtime::json::required(
+                creation_reason,
+                "creationReason",
+            )?,
+            moderation_information: crate::runtime::json::required(
+                moderation_information,
+                "moderationInformation",
+            )?,
+            administrator: crate::runtime::json::required(
+                administrator,
+                "administrator",
+            )?,
+            maintenance_lifetime: crate::runtime::json::required(
+                maintenance_lifetime,
+                "maintenanceLifetime",
+            )?,
+            business_model: crate::runtime::json::required(
+                business_model,
+                "businessModel",
+            )?,
+            languages: crate::runtime::json::required(languages, "languages")?,
+            categories: crate::runtime::json::required(categories, "categories")?,
+            avatars: crate::runtime::json::required(avatars, "avatars")?,
+            banners: crate::runtime::json::required(banners, "banners")?,
+        })
     }
 }
 
@@ -4628,46 +5729,116 @@ pub struct ServerConfigCustom {
 
 impl crate::runtime::json::FromJson for ServerConfigCustom {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustom",
-        )?;
-        let decoded = Self {
-            instance: object.required("instance")?,
-            theme: object.required("theme")?,
-            services: object.required("services")?,
-            cache: object.optional("cache")?,
-            signup: object.required("signup")?,
-            admin: object.required("admin")?,
-            contact_form: object.required("contactForm")?,
-            user: object.required("user")?,
-            transcoding: object.required("transcoding")?,
-            import: object.required("import")?,
-            auto_blacklist: object.required("autoBlacklist")?,
-            blocklist: object.optional("blocklist")?,
-            followers: object.required("followers")?,
-            defaults: object.optional("defaults")?,
-            broadcast_message: object.required("broadcastMessage")?,
-            client: object.required("client")?,
-            email: object.optional("email")?,
-            export: object.required("export")?,
-            followings: object.required("followings")?,
-            live: object.required("live")?,
-            search: object.required("search")?,
-            storyboards: object.required("storyboards")?,
-            trending: object.required("trending")?,
-            video_channels: object.required("videoChannels")?,
-            video_comments: object.optional("videoComments")?,
-            video_file: object.required("videoFile")?,
-            video_studio: object.required("videoStudio")?,
-            video_transcription: object.required("videoTranscription")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut instance = None;
+        let mut theme = None;
+        let mut services = None;
+        let mut cache = None;
+        let mut signup = None;
+        let mut admin = None;
+        let mut contact_form = None;
+        let mut user = None;
+        let mut transcoding = None;
+        let mut import = None;
+        let mut auto_blacklist = None;
+        let mut blocklist = None;
+        let mut followers = None;
+        let mut defaults = None;
+        let mut broadcast_message = None;
+        let mut client = None;
+        let mut email = None;
+        let mut export = None;
+        let mut followings = None;
+        let mut live = None;
+        let mut search = None;
+        let mut storyboards = None;
+        let mut trending = None;
+        let mut video_channels = None;
+        let mut video_comments = None;
+        let mut video_file = None;
+        let mut video_studio = None;
+        let mut video_transcription = None;
+        let mut members = p.object("an object (`ServerConfigCustom`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "instance" => p.field(&mut instance, "instance")?,
+                "theme" => p.field(&mut theme, "theme")?,
+                "services" => p.field(&mut services, "services")?,
+                "cache" => p.field(&mut cache, "cache")?,
+                "signup" => p.field(&mut signup, "signup")?,
+                "admin" => p.field(&mut admin, "admin")?,
+                "contactForm" => p.field(&mut contact_form, "contactForm")?,
+                "user" => p.field(&mut user, "user")?,
+                "transcoding" => p.field(&mut transcoding, "transcoding")?,
+                "import" => p.field(&mut import, "import")?,
+                "autoBlacklist" => p.field(&mut auto_blacklist, "autoBlacklist")?,
+                "blocklist" => p.field(&mut blocklist, "blocklist")?,
+                "followers" => p.field(&mut followers, "followers")?,
+                "defaults" => p.field(&mut defaults, "defaults")?,
+                "broadcastMessage" => {
+                    p.field(&mut broadcast_message, "broadcastMessage")?
+                }
+                "client" => p.field(&mut client, "client")?,
+                "email" => p.field(&mut email, "email")?,
+                "export" => p.field(&mut export, "export")?,
+                "followings" => p.field(&mut followings, "followings")?,
+                "live" => p.field(&mut live, "live")?,
+                "search" => p.field(&mut search, "search")?,
+                "storyboards" => p.field(&mut storyboards, "storyboards")?,
+                "trending" => p.field(&mut trending, "trending")?,
+                "videoChannels" => p.field(&mut video_channels, "videoChannels")?,
+                "videoComments" => p.field(&mut video_comments, "videoComments")?,
+                "videoFile" => p.field(&mut video_file, "videoFile")?,
+                "videoStudio" => p.field(&mut video_studio, "videoStudio")?,
+                "videoTranscription" => {
+                    p.field(&mut video_transcription, "videoTranscription")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            instance: crate::runtime::json::required(instance, "instance")?,
+            theme: crate::runtime::json::required(theme, "theme")?,
+            services: crate::runtime::json::required(services, "services")?,
+            cache: crate::runtime::json::optional(cache),
+            signup: crate::runtime::json::required(signup, "signup")?,
+            admin: crate::runtime::json::required(admin, "admin")?,
+            contact_form: crate::runtime::json::required(contact_form, "contactForm")?,
+            user: crate::runtime::json::required(user, "user")?,
+            transcoding: crate::runtime::json::required(transcoding, "transcoding")?,
+            import: crate::runtime::json::required(import, "import")?,
+            auto_blacklist: crate::runtime::json::required(
+                auto_blacklist,
+                "autoBlacklist",
+            )?,
+            blocklist: crate::runtime::json::optional(blocklist),
+            followers: crate::runtime::json::required(followers, "followers")?,
+            defaults: crate::runtime::json::optional(defaults),
+            broadcast_message: crate::runtime::json::required(
+                broadcast_message,
+                "broadcastMessage",
+            )?,
+            client: crate::runtime::json::required(client, "client")?,
+            email: crate::runtime::json::optional(email),
+            export: crate::runtime::json::required(export, "export")?,
+            followings: crate::runtime::json::required(followings, "followings")?,
+            live: crate::runtime::json::required(live, "live")?,
+            search: crate::runtime::json::required(search, "search")?,
+            storyboards: crate::runtime::json::required(storyboards, "storyboards")?,
+            trending: crate::runtime::json::required(trending, "trending")?,
+            video_channels: crate::runtime::json::required(
+                video_channels,
+                "videoChannels",
+            )?,
+            video_comments: crate::runtime::json::optional(video_comments),
+            video_file: crate::runtime::json::required(video_file, "videoFile")?,
+            video_studio: crate::runtime::json::required(video_studio, "videoStudio")?,
+            video_transcription: crate::runtime::json::required(
+                video_transcription,
+                "videoTranscription",
+            )?,
+        })
     }
 }
 
@@ -4713,39 +5884,127 @@ pub struct ServerConfigCustomInstance {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomInstance {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomInstance",
-        )?;
-        let decoded = Self {
-            name: object.required("name")?,
-            short_description: object.required("shortDescription")?,
-            description: object.required("description")?,
-            terms: object.required("terms")?,
-            code_of_conduct: object.required("codeOfConduct")?,
-            creation_reason: object.required("creationReason")?,
-            moderation_information: object.required("moderationInformation")?,
-            administrator: object.required("administrator")?,
-            maintenance_lifetime: object.required("maintenanceLifetime")?,
-            business_model: object.required("businessModel")?,
-            hardware_information: object.required("hardwareInformation")?,
-            languages: object.required("languages")?,
-            categories: object.required("categories")?,
-            is_nsfw: object.required("isNSFW")?,
-            default_nsfw_policy: object.required("defaultNSFWPolicy")?,
-            server_country: object.required("serverCountry")?,
-            support: object.required("support")?,
-            social: object.required("social")?,
-            default_client_route: object.required("defaultClientRoute")?,
-            customizations: object.required("customizations")?,
-            default_language: object.optional("defaultLanguage")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut short_description = None;
+        let mut description = None;
+        let mut terms = None;
+        let mut code_of_conduct = None;
+        let mut creation_reason = None;
+        let mut moderation_information = None;
+        let mut administrator = None;
+        let mut maintenance_lifetime = None;
+        let mut business_model = None;
+        let mut hardware_information = None;
+        let mut languages = None;
+        let mut categories = None;
+        let mut is_nsfw = None;
+        let mut default_nsfw_policy = None;
+        let mut server_country = None;
+        let mut support = None;
+        let mut social = None;
+        let mut default_client_route = None;
+        let mut customizations = None;
+        let mut default_language = None;
+        let mut members = p.object("an object (`ServerConfigCustomInstance`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "shortDescription" => {
+                    p.field(&mut short_description, "shortDescription")?
+                }
+                "description" => p.field(&mut description, "description")?,
+                "terms" => p.field(&mut terms, "terms")?,
+                "codeOfConduct" => p.field(&mut code_of_conduct, "codeOfConduct")?,
+                "creationReason" => p.field(&mut creation_reason, "creationReason")?,
+                "moderationInformation" => {
+                    p.field(&mut moderation_information, "moderationInformation")?
+                }
+                "administrator" => p.field(&mut administrator, "administrator")?,
+                "maintenanceLifetime" => {
+                    p.field(&mut maintenance_lifetime, "maintenanceLifetime")?
+                }
+                "businessModel" => p.field(&mut business_model, "businessModel")?,
+                "hardwareInformation" => {
+                    p.field(&mut hardware_information, "hardwareInformation")?
+                }
+                "languages" => p.field(&mut languages, "languages")?,
+                "categories" => p.field(&mut categories, "categories")?,
+                "isNSFW" => p.field(&mut is_nsfw, "isNSFW")?,
+                "defaultNSFWPolicy" => {
+                    p.field(&mut default_nsfw_policy, "defaultNSFWPolicy")?
+                }
+                "serverCountry" => p.field(&mut server_country, "serverCountry")?,
+                "support" => p.field(&mut support, "support")?,
+                "social" => p.field(&mut social, "social")?,
+                "defaultClientRoute" => {
+                    p.field(&mut default_client_route, "defaultClientRoute")?
+                }
+                "customizations" => p.field(&mut customizations, "customizations")?,
+                "defaultLanguage" => p.field(&mut default_language, "defaultLanguage")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+            short_description: crate::runtime::json::required(
+                short_description,
+                "shortDescription",
+            )?,
+            description: crate::runtime::json::required(description, "description")?,
+            terms: crate::runtime::json::required(terms, "terms")?,
+            code_of_conduct: crate::runtime::json::required(
+                code_of_conduct,
+                "codeOfConduct",
+            )?,
+            creation_reason: crate::runtime::json::required(
+                creation_reason,
+                "creationReason",
+            )?,
+            moderation_information: crate::runtime::json::required(
+                moderation_information,
+                "moderationInformation",
+            )?,
+            administrator: crate::runtime::json::required(
+                administrator,
+                "administrator",
+            )?,
+            maintenance_lifetime: crate::runtime::json::required(
+                maintenance_lifetime,
+                "maintenanceLifetime",
+            )?,
+            business_model: crate::runtime::json::required(
+                business_model,
+                "businessModel",
+            )?,
+            hardware_information: crate::runtime::json::required(
+                hardware_information,
+                "hardwareInformation",
+            )?,
+            languages: crate::runtime::json::required(languages, "languages")?,
+            categories: crate::runtime::json::required(categories, "categories")?,
+            is_nsfw: crate::runtime::json::required(is_nsfw, "isNSFW")?,
+            default_nsfw_policy: crate::runtime::json::required(
+                default_nsfw_policy,
+                "defaultNSFWPolicy",
+            )?,
+            server_country: crate::runtime::json::required(
+                server_country,
+                "serverCountry",
+            )?,
+            support: crate::runtime::json::required(support, "support")?,
+            social: crate::runtime::json::required(social, "social")?,
+            default_client_route: crate::runtime::json::required(
+                default_client_route,
+                "defaultClientRoute",
+            )?,
+            customizations: crate::runtime::json::required(
+                customizations,
+                "customizations",
+            )?,
+            default_language: crate::runtime::json::optional(default_language),
+        })
     }
 }
 
@@ -4767,19 +6026,19 @@ pub struct ServerConfigCustomInstanceSupport {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomInstanceSupport {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomInstanceSupport",
-        )?;
-        let decoded = Self {
-            text: object.required("text")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut text = None;
+        let mut members = p.object("an object (`ServerConfigCustomInstanceSupport`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "text" => p.field(&mut text, "text")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            text: crate::runtime::json::required(text, "text")?,
+        })
     }
 }
 
@@ -4806,22 +6065,34 @@ pub struct ServerConfigCustomInstanceSocial {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomInstanceSocial {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomInstanceSocial",
-        )?;
-        let decoded = Self {
-            external_link: object.required("externalLink")?,
-            mastodon_link: object.required("mastodonLink")?,
-            bluesky_link: object.required("blueskyLink")?,
-            x_link: object.optional("xLink")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut external_link = None;
+        let mut mastodon_link = None;
+        let mut bluesky_link = None;
+        let mut x_link = None;
+        let mut members = p.object("an object (`ServerConfigCustomInstanceSocial`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "externalLink" => p.field(&mut external_link, "externalLink")?,
+                "mastodonLink" => p.field(&mut mastodon_link, "mastodonLink")?,
+                "blueskyLink" => p.field(&mut bluesky_link, "blueskyLink")?,
+                "xLink" => p.field(&mut x_link, "xLink")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            external_link: crate::runtime::json::required(
+                external_link,
+                "externalLink",
+            )?,
+            mastodon_link: crate::runtime::json::required(
+                mastodon_link,
+                "mastodonLink",
+            )?,
+            bluesky_link: crate::runtime::json::required(bluesky_link, "blueskyLink")?,
+            x_link: crate::runtime::json::optional(x_link),
+        })
     }
 }
 
@@ -4844,20 +6115,23 @@ pub struct ServerConfigCustomInstanceCustomizations {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomInstanceCustomizations {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomInstanceCustomizations",
-        )?;
-        let decoded = Self {
-            javascript: object.optional("javascript")?,
-            css: object.optional("css")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut javascript = None;
+        let mut css = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomInstanceCustomizations`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "javascript" => p.field(&mut javascript, "javascript")?,
+                "css" => p.field(&mut css, "css")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            javascript: crate::runtime::json::optional(javascript),
+            css: crate::runtime::json::optional(css),
+        })
     }
 }
 
@@ -4881,20 +6155,22 @@ pub struct ServerConfigCustomTheme {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTheme {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomTheme",
-        )?;
-        let decoded = Self {
-            default: object.required("default")?,
-            customization: object.optional("customization")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut default = None;
+        let mut customization = None;
+        let mut members = p.object("an object (`ServerConfigCustomTheme`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "default" => p.field(&mut default, "default")?,
+                "customization" => p.field(&mut customization, "customization")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            default: crate::runtime::json::required(default, "default")?,
+            customization: crate::runtime::json::optional(customization),
+        })
     }
 }
 
@@ -4991,30 +6267,64 @@ pub struct ServerConfigCustomThemeCustomization {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomThemeCustomization {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomThemeCustomization",
-        )?;
-        let decoded = Self {
-            primary_color: object.absent_or_null("primaryColor")?,
-            on_primary_color: object.absent_or_null("onPrimaryColor")?,
-            foreground_color: object.absent_or_null("foregroundColor")?,
-            background_color: object.absent_or_null("backgroundColor")?,
-            background_secondary_color: object
-                .absent_or_null("backgroundSecondaryColor")?,
-            menu_foreground_color: object.absent_or_null("menuForegroundColor")?,
-            menu_background_color: object.absent_or_null("menuBackgroundColor")?,
-            menu_border_radius: object.absent_or_null("menuBorderRadius")?,
-            header_foreground_color: object.absent_or_null("headerForegroundColor")?,
-            header_background_color: object.absent_or_null("headerBackgroundColor")?,
-            input_border_radius: object.absent_or_null("inputBorderRadius")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut primary_color = None;
+        let mut on_primary_color = None;
+        let mut foreground_color = None;
+        let mut background_color = None;
+        let mut background_secondary_color = None;
+        let mut menu_foreground_color = None;
+        let mut menu_background_color = None;
+        let mut menu_border_radius = None;
+        let mut header_foreground_color = None;
+        let mut header_background_color = None;
+        let mut input_border_radius = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomThemeCustomization`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "primaryColor" => p.field(&mut primary_color, "primaryColor")?,
+                "onPrimaryColor" => p.field(&mut on_primary_color, "onPrimaryColor")?,
+                "foregroundColor" => p.field(&mut foreground_color, "foregroundColor")?,
+                "backgroundColor" => p.field(&mut background_color, "backgroundColor")?,
+                "backgroundSecondaryColor" => {
+                    p.field(&mut background_secondary_color, "backgroundSecondaryColor")?
+                }
+                "menuForegroundColor" => {
+                    p.field(&mut menu_foreground_color, "menuForegroundColor")?
+                }
+                "menuBackgroundColor" => {
+                    p.field(&mut menu_background_color, "menuBackgroundColor")?
+                }
+                "menuBorderRadius" => {
+                    p.field(&mut menu_border_radius, "menuBorderRadius")?
+                }
+                "headerForegroundColor" => {
+                    p.field(&mut header_foreground_color, "headerForegroundColor")?
+                }
+                "headerBackgroundColor" => {
+                    p.field(&mut header_background_color, "headerBackgroundColor")?
+                }
+                "inputBorderRadius" => {
+                    p.field(&mut input_border_radius, "inputBorderRadius")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            primary_color,
+            on_primary_color,
+            foreground_color,
+            background_color,
+            background_secondary_color,
+            menu_foreground_color,
+            menu_background_color,
+            menu_border_radius,
+            header_foreground_color,
+            header_background_color,
+            input_border_radius,
+        })
     }
 }
 
@@ -5036,19 +6346,19 @@ pub struct ServerConfigCustomServices {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomServices {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomServices",
-        )?;
-        let decoded = Self {
-            twitter: object.required("twitter")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut twitter = None;
+        let mut members = p.object("an object (`ServerConfigCustomServices`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "twitter" => p.field(&mut twitter, "twitter")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            twitter: crate::runtime::json::required(twitter, "twitter")?,
+        })
     }
 }
 
@@ -5070,19 +6380,19 @@ pub struct ServerConfigCustomServicesTwitter {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomServicesTwitter {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomServicesTwitter",
-        )?;
-        let decoded = Self {
-            username: object.required("username")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut username = None;
+        let mut members = p.object("an object (`ServerConfigCustomServicesTwitter`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "username" => p.field(&mut username, "username")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            username: crate::runtime::json::required(username, "username")?,
+        })
     }
 }
 
@@ -5105,20 +6415,22 @@ pub struct ServerConfigCustomCache {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomCache {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomCache",
-        )?;
-        let decoded = Self {
-            previews: object.optional("previews")?,
-            captions: object.optional("captions")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut previews = None;
+        let mut captions = None;
+        let mut members = p.object("an object (`ServerConfigCustomCache`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "previews" => p.field(&mut previews, "previews")?,
+                "captions" => p.field(&mut captions, "captions")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            previews: crate::runtime::json::optional(previews),
+            captions: crate::runtime::json::optional(captions),
+        })
     }
 }
 
@@ -5139,19 +6451,19 @@ pub struct ServerConfigCustomCachePreviews {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomCachePreviews {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomCachePreviews",
-        )?;
-        let decoded = Self {
-            size: object.optional("size")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut size = None;
+        let mut members = p.object("an object (`ServerConfigCustomCachePreviews`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "size" => p.field(&mut size, "size")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            size: crate::runtime::json::optional(size),
+        })
     }
 }
 
@@ -5172,19 +6484,19 @@ pub struct ServerConfigCustomCacheCaptions {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomCacheCaptions {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomCacheCaptions",
-        )?;
-        let decoded = Self {
-            size: object.optional("size")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut size = None;
+        let mut members = p.object("an object (`ServerConfigCustomCacheCaptions`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "size" => p.field(&mut size, "size")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            size: crate::runtime::json::optional(size),
+        })
     }
 }
 
@@ -5211,23 +6523,44 @@ pub struct ServerConfigCustomSignup {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSignup {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomSignup",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            limit: object.required("limit")?,
-            requires_email_verification: object.required("requiresEmailVerification")?,
-            minimum_age: object.required("minimumAge")?,
-            requires_approval: object.required("requiresApproval")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut limit = None;
+        let mut requires_email_verification = None;
+        let mut minimum_age = None;
+        let mut requires_approval = None;
+        let mut members = p.object("an object (`ServerConfigCustomSignup`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "limit" => p.field(&mut limit, "limit")?,
+                "requiresEmailVerification" => {
+                    p.field(
+                        &mut requires_email_verification,
+                        "requiresEmailVerification",
+                    )?
+                }
+                "minimumAge" => p.field(&mut minimum_age, "minimumAge")?,
+                "requiresApproval" => {
+                    p.field(&mut requires_approval, "requiresApproval")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            limit: crate::runtime::json::required(limit, "limit")?,
+            requires_email_verification: crate::runtime::json::required(
+                requires_email_verification,
+                "requiresEmailVerification",
+            )?,
+            minimum_age: crate::runtime::json::required(minimum_age, "minimumAge")?,
+            requires_approval: crate::runtime::json::required(
+                requires_approval,
+                "requiresApproval",
+            )?,
+        })
     }
 }
 
@@ -5250,19 +6583,19 @@ pub struct ServerConfigCustomAdmin {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAdmin {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomAdmin",
-        )?;
-        let decoded = Self {
-            email: object.required("email")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut email = None;
+        let mut members = p.object("an object (`ServerConfigCustomAdmin`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "email" => p.field(&mut email, "email")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            email: crate::runtime::json::required(email, "email")?,
+        })
     }
 }
 
@@ -5284,19 +6617,19 @@ pub struct ServerConfigCustomContactForm {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomContactForm {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomContactForm",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigCustomContactForm`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -5324,22 +6657,36 @@ pub struct ServerConfigCustomUser {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomUser {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomUser",
-        )?;
-        let decoded = Self {
-            video_quota: object.required("videoQuota")?,
-            video_quota_daily: object.required("videoQuotaDaily")?,
-            default_channel_name: object.required("defaultChannelName")?,
-            history: object.required("history")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut video_quota = None;
+        let mut video_quota_daily = None;
+        let mut default_channel_name = None;
+        let mut history = None;
+        let mut members = p.object("an object (`ServerConfigCustomUser`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videoQuota" => p.field(&mut video_quota, "videoQuota")?,
+                "videoQuotaDaily" => p.field(&mut video_quota_daily, "videoQuotaDaily")?,
+                "defaultChannelName" => {
+                    p.field(&mut default_channel_name, "defaultChannelName")?
+                }
+                "history" => p.field(&mut history, "history")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            video_quota: crate::runtime::json::required(video_quota, "videoQuota")?,
+            video_quota_daily: crate::runtime::json::required(
+                video_quota_daily,
+                "videoQuotaDaily",
+            )?,
+            default_channel_name: crate::runtime::json::required(
+                default_channel_name,
+                "defaultChannelName",
+            )?,
+            history: crate::runtime::json::required(history, "history")?,
+        })
     }
 }
 
@@ -5361,19 +6708,19 @@ pub struct ServerConfigCustomUserHistory {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomUserHistory {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomUserHistory",
-        )?;
-        let decoded = Self {
-            videos: object.required("videos")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut videos = None;
+        let mut members = p.object("an object (`ServerConfigCustomUserHistory`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videos" => p.field(&mut videos, "videos")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            videos: crate::runtime::json::required(videos, "videos")?,
+        })
     }
 }
 
@@ -5395,19 +6742,19 @@ pub struct ServerConfigCustomUserHistoryVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomUserHistoryVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomUserHistoryVideos",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigCustomUserHistoryVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -5451,34 +6798,90 @@ pub struct ServerConfigCustomTranscoding {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscoding {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomTranscoding",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            original_file: object.required("originalFile")?,
-            allow_additional_extensions: object.required("allowAdditionalExtensions")?,
-            allow_audio_files: object.required("allowAudioFiles")?,
-            threads: object.required("threads")?,
-            concurrency: object.required("concurrency")?,
-            profile: object.required("profile")?,
-            resolutions: object.required("resolutions")?,
-            hls: object.required("hls")?,
-            always_transcode_original_resolution: object
-                .required("alwaysTranscodeOriginalResolution")?,
-            always_transcode_podcast_optimized_audio: object
-                .optional("alwaysTranscodePodcastOptimizedAudio")?,
-            fps: object.required("fps")?,
-            remote_runners: object.required("remoteRunners")?,
-            web_videos: object.required("webVideos")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut original_file = None;
+        let mut allow_additional_extensions = None;
+        let mut allow_audio_files = None;
+        let mut threads = None;
+        let mut concurrency = None;
+        let mut profile = None;
+        let mut resolutions = None;
+        let mut hls = None;
+        let mut always_transcode_original_resolution = None;
+        let mut always_transcode_podcast_optimized_audio = None;
+        let mut fps = None;
+        let mut remote_runners = None;
+        let mut web_videos = None;
+        let mut members = p.object("an object (`ServerConfigCustomTranscoding`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "originalFile" => p.field(&mut original_file, "originalFile")?,
+                "allowAdditionalExtensions" => {
+                    p.field(
+                        &mut allow_additional_extensions,
+                        "allowAdditionalExtensions",
+                    )?
+                }
+                "allowAudioFiles" => p.field(&mut allow_audio_files, "allowAudioFiles")?,
+                "threads" => p.field(&mut threads, "threads")?,
+                "concurrency" => p.field(&mut concurrency, "concurrency")?,
+                "profile" => p.field(&mut profile, "profile")?,
+                "resolutions" => p.field(&mut resolutions, "resolutions")?,
+                "hls" => p.field(&mut hls, "hls")?,
+                "alwaysTranscodeOriginalResolution" => {
+                    p.field(
+                        &mut always_transcode_original_resolution,
+                        "alwaysTranscodeOriginalResolution",
+                    )?
+                }
+                "alwaysTranscodePodcastOptimizedAudio" => {
+                    p.field(
+                        &mut always_transcode_podcast_optimized_audio,
+                        "alwaysTranscodePodcastOptimizedAudio",
+                    )?
+                }
+                "fps" => p.field(&mut fps, "fps")?,
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
+                "webVideos" => p.field(&mut web_videos, "webVideos")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            original_file: crate::runtime::json::required(
+                original_file,
+                "originalFile",
+            )?,
+            allow_additional_extensions: crate::runtime::json::required(
+                allow_additional_extensions,
+                "allowAdditionalExtensions",
+            )?,
+            allow_audio_files: crate::runtime::json::required(
+                allow_audio_files,
+                "allowAudioFiles",
+            )?,
+            threads: crate::runtime::json::required(threads, "threads")?,
+            concurrency: crate::runtime::json::required(concurrency, "concurrency")?,
+            profile: crate::runtime::json::required(profile, "profile")?,
+            resolutions: crate::runtime::json::required(resolutions, "resolutions")?,
+            hls: crate::runtime::json::required(hls, "hls")?,
+            always_transcode_original_resolution: crate::runtime::json::required(
+                always_transcode_original_resolution,
+                "alwaysTranscodeOriginalResolution",
+            )?,
+            always_transcode_podcast_optimized_audio: crate::runtime::json::optional(
+                always_transcode_podcast_optimized_audio,
+            ),
+            fps: crate::runtime::json::required(fps, "fps")?,
+            remote_runners: crate::runtime::json::required(
+                remote_runners,
+                "remoteRunners",
+            )?,
+            web_videos: crate::runtime::json::required(web_videos, "webVideos")?,
+        })
     }
 }
 
@@ -5500,19 +6903,20 @@ pub struct ServerConfigCustomTranscodingOriginalFile {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingOriginalFile {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomTranscodingOriginalFile",
-        )?;
-        let decoded = Self {
-            keep: object.required("keep")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut keep = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomTranscodingOriginalFile`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "keep" => p.field(&mut keep, "keep")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            keep: crate::runtime::json::required(keep, "keep")?,
+        })
     }
 }
 
@@ -5575,10 +6979,9 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingProfile {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingProfile {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -5608,27 +7011,44 @@ pub struct ServerConfigCustomTranscodingResolutions {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingResolutions {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomTranscodingResolutions",
-        )?;
-        let decoded = Self {
-            _0p: object.required("0p")?,
-            _144p: object.required("144p")?,
-            _240p: object.required("240p")?,
-            _360p: object.required("360p")?,
-            _480p: object.required("480p")?,
-            _720p: object.required("720p")?,
-            _1080p: object.required("1080p")?,
-            _1440p: object.required("1440p")?,
-            _2160p: object.required("2160p")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut _0p = None;
+        let mut _144p = None;
+        let mut _240p = None;
+        let mut _360p = None;
+        let mut _480p = None;
+        let mut _720p = None;
+        let mut _1080p = None;
+        let mut _1440p = None;
+        let mut _2160p = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomTranscodingResolutions`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "0p" => p.field(&mut _0p, "0p")?,
+                "144p" => p.field(&mut _144p, "144p")?,
+                "240p" => p.field(&mut _240p, "240p")?,
+                "360p" => p.field(&mut _360p, "360p")?,
+                "480p" => p.field(&mut _480p, "480p")?,
+                "720p" => p.field(&mut _720p, "720p")?,
+                "1080p" => p.field(&mut _1080p, "1080p")?,
+                "1440p" => p.field(&mut _1440p, "1440p")?,
+                "2160p" => p.field(&mut _2160p, "2160p")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            _0p: crate::runtime::json::required(_0p, "0p")?,
+            _144p: crate::runtime::json::required(_144p, "144p")?,
+            _240p: crate::runtime::json::required(_240p, "240p")?,
+            _360p: crate::runtime::json::required(_360p, "360p")?,
+            _480p: crate::runtime::json::required(_480p, "480p")?,
+            _720p: crate::runtime::json::required(_720p, "720p")?,
+            _1080p: crate::runtime::json::required(_1080p, "1080p")?,
+            _1440p: crate::runtime::json::required(_1440p, "1440p")?,
+            _2160p: crate::runtime::json::required(_2160p, "2160p")?,
+        })
     }
 }
 
@@ -5652,20 +7072,27 @@ pub struct ServerConfigCustomTranscodingHls {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingHls {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomTranscodingHls",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            split_audio_and_video: object.required("splitAudioAndVideo")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut split_audio_and_video = None;
+        let mut members = p.object("an object (`ServerConfigCustomTranscodingHls`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "splitAudioAndVideo" => {
+                    p.field(&mut split_audio_and_video, "splitAudioAndVideo")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            split_audio_and_video: crate::runtime::json::required(
+                split_audio_and_video,
+                "splitAudioAndVideo",
+            )?,
+        })
     }
 }
 
@@ -5687,19 +7114,19 @@ pub struct ServerConfigCustomTranscodingFps {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingFps {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomTranscodingFps",
-        )?;
-        let decoded = Self {
-            max: object.required("max")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut max = None;
+        let mut members = p.object("an object (`ServerConfigCustomTranscodingFps`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "max" => p.field(&mut max, "max")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            max: crate::runtime::json::required(max, "max")?,
+        })
     }
 }
 
@@ -5721,19 +7148,20 @@ pub struct ServerConfigCustomTranscodingRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingRemoteRunners {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomTranscodingRemoteRunners",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomTranscodingRemoteRunners`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -5755,19 +7183,20 @@ pub struct ServerConfigCustomTranscodingWebVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingWebVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomTranscodingWebVideos",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomTranscodingWebVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -5792,22 +7221,33 @@ pub struct ServerConfigCustomImport {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImport {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomImport",
-        )?;
-        let decoded = Self {
-            videos: object.required("videos")?,
-            users: object.required("users")?,
-            video_channel_synchronization: object
-                .required("videoChannelSynchronization")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut videos = None;
+        let mut users = None;
+        let mut video_channel_synchronization = None;
+        let mut members = p.object("an object (`ServerConfigCustomImport`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videos" => p.field(&mut videos, "videos")?,
+                "users" => p.field(&mut users, "users")?,
+                "videoChannelSynchronization" => {
+                    p.field(
+                        &mut video_channel_synchronization,
+                        "videoChannelSynchronization",
+                    )?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            videos: crate::runtime::json::required(videos, "videos")?,
+            users: crate::runtime::json::required(users, "users")?,
+            video_channel_synchronization: crate::runtime::json::required(
+                video_channel_synchronization,
+                "videoChannelSynchronization",
+            )?,
+        })
     }
 }
 
@@ -5831,21 +7271,25 @@ pub struct ServerConfigCustomImportVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomImportVideos",
-        )?;
-        let decoded = Self {
-            http: object.required("http")?,
-            torrent: object.required("torrent")?,
-            concurrency: object.required("concurrency")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut http = None;
+        let mut torrent = None;
+        let mut concurrency = None;
+        let mut members = p.object("an object (`ServerConfigCustomImportVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "http" => p.field(&mut http, "http")?,
+                "torrent" => p.field(&mut torrent, "torrent")?,
+                "concurrency" => p.field(&mut concurrency, "concurrency")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            http: crate::runtime::json::required(http, "http")?,
+            torrent: crate::runtime::json::required(torrent, "torrent")?,
+            concurrency: crate::runtime::json::required(concurrency, "concurrency")?,
+        })
     }
 }
 
@@ -5867,19 +7311,19 @@ pub struct ServerConfigCustomImportVideosHttp {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosHttp {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomImportVideosHttp",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigCustomImportVideosHttp`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -5901,19 +7345,20 @@ pub struct ServerConfigCustomImportVideosTorrent {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosTorrent {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomImportVideosTorrent",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomImportVideosTorrent`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -5935,19 +7380,19 @@ pub struct ServerConfigCustomImportUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportUsers {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomImportUsers",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigCustomImportUsers`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -5972,20 +7417,25 @@ pub struct ServerConfigCustomImportVideoChannelSynchronization {
 impl crate::runtime::json::FromJson
 for ServerConfigCustomImportVideoChannelSynchronization {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomImportVideoChannelSynchronization",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            max_per_user: object.required("maxPerUser")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut max_per_user = None;
+        let mut members = p
+            .object(
+                "an object (`ServerConfigCustomImportVideoChannelSynchronization`)",
+            )?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "maxPerUser" => p.field(&mut max_per_user, "maxPerUser")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            max_per_user: crate::runtime::json::required(max_per_user, "maxPerUser")?,
+        })
     }
 }
 
@@ -6008,19 +7458,19 @@ pub struct ServerConfigCustomAutoBlacklist {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklist {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomAutoBlacklist",
-        )?;
-        let decoded = Self {
-            videos: object.required("videos")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut videos = None;
+        let mut members = p.object("an object (`ServerConfigCustomAutoBlacklist`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videos" => p.field(&mut videos, "videos")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            videos: crate::runtime::json::required(videos, "videos")?,
+        })
     }
 }
 
@@ -6043,19 +7493,20 @@ pub struct ServerConfigCustomAutoBlacklistVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomAutoBlacklistVideos",
-        )?;
-        let decoded = Self {
-            of_users: object.required("ofUsers")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut of_users = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomAutoBlacklistVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "ofUsers" => p.field(&mut of_users, "ofUsers")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            of_users: crate::runtime::json::required(of_users, "ofUsers")?,
+        })
     }
 }
 
@@ -6077,19 +7528,20 @@ pub struct ServerConfigCustomAutoBlacklistVideosOfUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideosOfUsers {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomAutoBlacklistVideosOfUsers",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomAutoBlacklistVideosOfUsers`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -6111,19 +7563,19 @@ pub struct ServerConfigCustomBlocklist {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomBlocklist {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomBlocklist",
-        )?;
-        let decoded = Self {
-            public_log: object.optional("publicLog")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut public_log = None;
+        let mut members = p.object("an object (`ServerConfigCustomBlocklist`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "publicLog" => p.field(&mut public_log, "publicLog")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            public_log: crate::runtime::json::optional(public_log),
+        })
     }
 }
 
@@ -6144,19 +7596,20 @@ pub struct ServerConfigCustomBlocklistPublicLog {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomBlocklistPublicLog {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomBlocklistPublicLog",
-        )?;
-        let decoded = Self {
-            enabled: object.optional("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomBlocklistPublicLog`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::optional(enabled),
+        })
     }
 }
 
@@ -6180,20 +7633,22 @@ pub struct ServerConfigCustomFollowers {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowers {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomFollowers",
-        )?;
-        let decoded = Self {
-            instance: object.required("instance")?,
-            channels: object.optional("channels")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut instance = None;
+        let mut channels = None;
+        let mut members = p.object("an object (`ServerConfigCustomFollowers`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "instance" => p.field(&mut instance, "instance")?,
+                "channels" => p.field(&mut channels, "channels")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            instance: crate::runtime::json::required(instance, "instance")?,
+            channels: crate::runtime::json::optional(channels),
+        })
     }
 }
 
@@ -6217,20 +7672,25 @@ pub struct ServerConfigCustomFollowersInstance {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowersInstance {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomFollowersInstance",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            manual_approval: object.required("manualApproval")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut manual_approval = None;
+        let mut members = p.object("an object (`ServerConfigCustomFollowersInstance`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "manualApproval" => p.field(&mut manual_approval, "manualApproval")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            manual_approval: crate::runtime::json::required(
+                manual_approval,
+                "manualApproval",
+            )?,
+        })
     }
 }
 
@@ -6251,19 +7711,19 @@ pub struct ServerConfigCustomFollowersChannels {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowersChannels {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomFollowersChannels",
-        )?;
-        let decoded = Self {
-            enabled: object.optional("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigCustomFollowersChannels`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::optional(enabled),
+        })
     }
 }
 
@@ -6288,21 +7748,25 @@ pub struct ServerConfigCustomDefaults {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaults {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomDefaults",
-        )?;
-        let decoded = Self {
-            publish: object.optional("publish")?,
-            p2p: object.optional("p2p")?,
-            player: object.optional("player")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut publish = None;
+        let mut p2p = None;
+        let mut player = None;
+        let mut members = p.object("an object (`ServerConfigCustomDefaults`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "publish" => p.field(&mut publish, "publish")?,
+                "p2p" => p.field(&mut p2p, "p2p")?,
+                "player" => p.field(&mut player, "player")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            publish: crate::runtime::json::optional(publish),
+            p2p: crate::runtime::json::optional(p2p),
+            player: crate::runtime::json::optional(player),
+        })
     }
 }
 
@@ -6330,22 +7794,28 @@ pub struct ServerConfigCustomDefaultsPublish {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsPublish {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomDefaultsPublish",
-        )?;
-        let decoded = Self {
-            download_enabled: object.optional("downloadEnabled")?,
-            comments_policy: object.optional("commentsPolicy")?,
-            privacy: object.optional("privacy")?,
-            licence: object.optional("licence")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut download_enabled = None;
+        let mut comments_policy = None;
+        let mut privacy = None;
+        let mut licence = None;
+        let mut members = p.object("an object (`ServerConfigCustomDefaultsPublish`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "downloadEnabled" => p.field(&mut download_enabled, "downloadEnabled")?,
+                "commentsPolicy" => p.field(&mut comments_policy, "commentsPolicy")?,
+                "privacy" => p.field(&mut privacy, "privacy")?,
+                "licence" => p.field(&mut licence, "licence")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            download_enabled: crate::runtime::json::optional(download_enabled),
+            comments_policy: crate::runtime::json::optional(comments_policy),
+            privacy: crate::runtime::json::optional(privacy),
+            licence: crate::runtime::json::optional(licence),
+        })
     }
 }
 
@@ -6368,20 +7838,22 @@ pub struct ServerConfigCustomDefaultsP2p {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2p {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomDefaultsP2p",
-        )?;
-        let decoded = Self {
-            webapp: object.optional("webapp")?,
-            embed: object.optional("embed")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut webapp = None;
+        let mut embed = None;
+        let mut members = p.object("an object (`ServerConfigCustomDefaultsP2p`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "webapp" => p.field(&mut webapp, "webapp")?,
+                "embed" => p.field(&mut embed, "embed")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            webapp: crate::runtime::json::optional(webapp),
+            embed: crate::runtime::json::optional(embed),
+        })
     }
 }
 
@@ -6402,19 +7874,19 @@ pub struct ServerConfigCustomDefaultsP2pWebapp {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2pWebapp {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomDefaultsP2pWebapp",
-        )?;
-        let decoded = Self {
-            enabled: object.optional("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigCustomDefaultsP2pWebapp`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::optional(enabled),
+        })
     }
 }
 
@@ -6435,19 +7907,19 @@ pub struct ServerConfigCustomDefaultsP2pEmbed {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2pEmbed {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomDefaultsP2pEmbed",
-        )?;
-        let decoded = Self {
-            enabled: object.optional("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigCustomDefaultsP2pEmbed`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::optional(enabled),
+        })
     }
 }
 
@@ -6471,20 +7943,22 @@ pub struct ServerConfigCustomDefaultsPlayer {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsPlayer {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomDefaultsPlayer",
-        )?;
-        let decoded = Self {
-            auto_play: object.optional("autoPlay")?,
-            theme: object.optional("theme")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut auto_play = None;
+        let mut theme = None;
+        let mut members = p.object("an object (`ServerConfigCustomDefaultsPlayer`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "autoPlay" => p.field(&mut auto_play, "autoPlay")?,
+                "theme" => p.field(&mut theme, "theme")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            auto_play: crate::runtime::json::optional(auto_play),
+            theme: crate::runtime::json::optional(theme),
+        })
     }
 }
 
@@ -6509,22 +7983,28 @@ pub struct ServerConfigCustomBroadcastMessage {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomBroadcastMessage {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomBroadcastMessage",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            message: object.required("message")?,
-            level: object.required("level")?,
-            dismissable: object.required("dismissable")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut message = None;
+        let mut level = None;
+        let mut dismissable = None;
+        let mut members = p.object("an object (`ServerConfigCustomBroadcastMessage`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "message" => p.field(&mut message, "message")?,
+                "level" => p.field(&mut level, "level")?,
+                "dismissable" => p.field(&mut dismissable, "dismissable")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            message: crate::runtime::json::required(message, "message")?,
+            level: crate::runtime::json::required(level, "level")?,
+            dismissable: crate::runtime::json::required(dismissable, "dismissable")?,
+        })
     }
 }
 
@@ -6595,10 +8075,9 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomBroadcastMessageLevel {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomBroadcastMessageLevel {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -6625,22 +8104,28 @@ pub struct ServerConfigCustomClient {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClient {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomClient",
-        )?;
-        let decoded = Self {
-            header: object.optional("header")?,
-            videos: object.required("videos")?,
-            browse_videos: object.optional("browseVideos")?,
-            menu: object.required("menu")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut header = None;
+        let mut videos = None;
+        let mut browse_videos = None;
+        let mut menu = None;
+        let mut members = p.object("an object (`ServerConfigCustomClient`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "header" => p.field(&mut header, "header")?,
+                "videos" => p.field(&mut videos, "videos")?,
+                "browseVideos" => p.field(&mut browse_videos, "browseVideos")?,
+                "menu" => p.field(&mut menu, "menu")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            header: crate::runtime::json::optional(header),
+            videos: crate::runtime::json::required(videos, "videos")?,
+            browse_videos: crate::runtime::json::optional(browse_videos),
+            menu: crate::runtime::json::required(menu, "menu")?,
+        })
     }
 }
 
@@ -6662,19 +8147,21 @@ pub struct ServerConfigCustomClientHeader {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientHeader {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomClientHeader",
-        )?;
-        let decoded = Self {
-            hide_instance_name: object.optional("hideInstanceName")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut hide_instance_name = None;
+        let mut members = p.object("an object (`ServerConfigCustomClientHeader`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "hideInstanceName" => {
+                    p.field(&mut hide_instance_name, "hideInstanceName")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            hide_instance_name: crate::runtime::json::optional(hide_instance_name),
+        })
     }
 }
 
@@ -6696,19 +8183,19 @@ pub struct ServerConfigCustomClientVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomClientVideos",
-        )?;
-        let decoded = Self {
-            miniature: object.required("miniature")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut miniature = None;
+        let mut members = p.object("an object (`ServerConfigCustomClientVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "miniature" => p.field(&mut miniature, "miniature")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            miniature: crate::runtime::json::required(miniature, "miniature")?,
+        })
     }
 }
 
@@ -6731,19 +8218,25 @@ pub struct ServerConfigCustomClientVideosMiniature {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientVideosMiniature {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomClientVideosMiniature",
-        )?;
-        let decoded = Self {
-            prefer_author_display_name: object.required("preferAuthorDisplayName")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut prefer_author_display_name = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomClientVideosMiniature`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "preferAuthorDisplayName" => {
+                    p.field(&mut prefer_author_display_name, "preferAuthorDisplayName")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            prefer_author_display_name: crate::runtime::json::required(
+                prefer_author_display_name,
+                "preferAuthorDisplayName",
+            )?,
+        })
     }
 }
 
@@ -6767,20 +8260,23 @@ pub struct ServerConfigCustomClientBrowseVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientBrowseVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomClientBrowseVideos",
-        )?;
-        let decoded = Self {
-            default_sort: object.optional("defaultSort")?,
-            default_scope: object.optional("defaultScope")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut default_sort = None;
+        let mut default_scope = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomClientBrowseVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "defaultSort" => p.field(&mut default_sort, "defaultSort")?,
+                "defaultScope" => p.field(&mut default_scope, "defaultScope")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            default_sort: crate::runtime::json::optional(default_sort),
+            default_scope: crate::runtime::json::optional(default_scope),
+        })
     }
 }
 
@@ -6802,19 +8298,19 @@ pub struct ServerConfigCustomClientMenu {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientMenu {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomClientMenu",
-        )?;
-        let decoded = Self {
-            login: object.required("login")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut login = None;
+        let mut members = p.object("an object (`ServerConfigCustomClientMenu`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "login" => p.field(&mut login, "login")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            login: crate::runtime::json::required(login, "login")?,
+        })
     }
 }
 
@@ -6837,20 +8333,27 @@ pub struct ServerConfigCustomClientMenuLogin {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientMenuLogin {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomClientMenuLogin",
-        )?;
-        let decoded = Self {
-            redirect_on_single_external_auth: object
-                .required("redirectOnSingleExternalAuth")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut redirect_on_single_external_auth = None;
+        let mut members = p.object("an object (`ServerConfigCustomClientMenuLogin`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "redirectOnSingleExternalAuth" => {
+                    p.field(
+                        &mut redirect_on_single_external_auth,
+                        "redirectOnSingleExternalAuth",
+                    )?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            redirect_on_single_external_auth: crate::runtime::json::required(
+                redirect_on_single_external_auth,
+                "redirectOnSingleExternalAuth",
+            )?,
+        })
     }
 }
 
@@ -6873,20 +8376,22 @@ pub struct ServerConfigCustomEmail {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomEmail {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomEmail",
-        )?;
-        let decoded = Self {
-            body: object.optional("body")?,
-            subject: object.optional("subject")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut body = None;
+        let mut subject = None;
+        let mut members = p.object("an object (`ServerConfigCustomEmail`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "body" => p.field(&mut body, "body")?,
+                "subject" => p.field(&mut subject, "subject")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            body: crate::runtime::json::optional(body),
+            subject: crate::runtime::json::optional(subject),
+        })
     }
 }
 
@@ -6907,19 +8412,19 @@ pub struct ServerConfigCustomEmailBody {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomEmailBody {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomEmailBody",
-        )?;
-        let decoded = Self {
-            signature: object.optional("signature")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut signature = None;
+        let mut members = p.object("an object (`ServerConfigCustomEmailBody`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "signature" => p.field(&mut signature, "signature")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            signature: crate::runtime::json::optional(signature),
+        })
     }
 }
 
@@ -6940,19 +8445,19 @@ pub struct ServerConfigCustomEmailSubject {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomEmailSubject {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomEmailSubject",
-        )?;
-        let decoded = Self {
-            prefix: object.optional("prefix")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut prefix = None;
+        let mut members = p.object("an object (`ServerConfigCustomEmailSubject`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "prefix" => p.field(&mut prefix, "prefix")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            prefix: crate::runtime::json::optional(prefix),
+        })
     }
 }
 
@@ -6974,19 +8479,19 @@ pub struct ServerConfigCustomExport {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomExport {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomExport",
-        )?;
-        let decoded = Self {
-            users: object.required("users")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut users = None;
+        let mut members = p.object("an object (`ServerConfigCustomExport`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "users" => p.field(&mut users, "users")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            users: crate::runtime::json::required(users, "users")?,
+        })
     }
 }
 
@@ -7011,21 +8516,35 @@ pub struct ServerConfigCustomExportUsers {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomExportUsers {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomExportUsers",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            max_user_video_quota: object.required("maxUserVideoQuota")?,
-            export_expiration: object.required("exportExpiration")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut max_user_video_quota = None;
+        let mut export_expiration = None;
+        let mut members = p.object("an object (`ServerConfigCustomExportUsers`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "maxUserVideoQuota" => {
+                    p.field(&mut max_user_video_quota, "maxUserVideoQuota")?
+                }
+                "exportExpiration" => {
+                    p.field(&mut export_expiration, "exportExpiration")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            max_user_video_quota: crate::runtime::json::required(
+                max_user_video_quota,
+                "maxUserVideoQuota",
+            )?,
+            export_expiration: crate::runtime::json::required(
+                export_expiration,
+                "exportExpiration",
+            )?,
+        })
     }
 }
 
@@ -7047,19 +8566,19 @@ pub struct ServerConfigCustomFollowings {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowings {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomFollowings",
-        )?;
-        let decoded = Self {
-            instance: object.required("instance")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut instance = None;
+        let mut members = p.object("an object (`ServerConfigCustomFollowings`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "instance" => p.field(&mut instance, "instance")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            instance: crate::runtime::json::required(instance, "instance")?,
+        })
     }
 }
 
@@ -7083,20 +8602,29 @@ pub struct ServerConfigCustomFollowingsInstance {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowingsInstance {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomFollowingsInstance",
-        )?;
-        let decoded = Self {
-            auto_follow_back: object.required("autoFollowBack")?,
-            auto_follow_index: object.required("autoFollowIndex")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut auto_follow_back = None;
+        let mut auto_follow_index = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomFollowingsInstance`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "autoFollowBack" => p.field(&mut auto_follow_back, "autoFollowBack")?,
+                "autoFollowIndex" => p.field(&mut auto_follow_index, "autoFollowIndex")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            auto_follow_back: crate::runtime::json::required(
+                auto_follow_back,
+                "autoFollowBack",
+            )?,
+            auto_follow_index: crate::runtime::json::required(
+                auto_follow_index,
+                "autoFollowIndex",
+            )?,
+        })
     }
 }
 
@@ -7119,19 +8647,20 @@ pub struct ServerConfigCustomFollowingsInstanceAutoFollowBack {
 impl crate::runtime::json::FromJson
 for ServerConfigCustomFollowingsInstanceAutoFollowBack {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomFollowingsInstanceAutoFollowBack",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomFollowingsInstanceAutoFollowBack`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -7157,20 +8686,25 @@ pub struct ServerConfigCustomFollowingsInstanceAutoFollowIndex {
 impl crate::runtime::json::FromJson
 for ServerConfigCustomFollowingsInstanceAutoFollowIndex {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomFollowingsInstanceAutoFollowIndex",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            index_url: object.required("indexUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut index_url = None;
+        let mut members = p
+            .object(
+                "an object (`ServerConfigCustomFollowingsInstanceAutoFollowIndex`)",
+            )?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "indexUrl" => p.field(&mut index_url, "indexUrl")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            index_url: crate::runtime::json::required(index_url, "indexUrl")?,
+        })
     }
 }
 
@@ -7200,25 +8734,48 @@ pub struct ServerConfigCustomLive {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLive {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomLive",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            allow_replay: object.required("allowReplay")?,
-            latency_setting: object.required("latencySetting")?,
-            max_duration: object.required("maxDuration")?,
-            max_instance_lives: object.required("maxInstanceLives")?,
-            max_user_lives: object.required("maxUserLives")?,
-            transcoding: object.required("transcoding")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut allow_replay = None;
+        let mut latency_setting = None;
+        let mut max_duration = None;
+        let mut max_instance_lives = None;
+        let mut max_user_lives = None;
+        let mut transcoding = None;
+        let mut members = p.object("an object (`ServerConfigCustomLive`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "allowReplay" => p.field(&mut allow_replay, "allowReplay")?,
+                "latencySetting" => p.field(&mut latency_setting, "latencySetting")?,
+                "maxDuration" => p.field(&mut max_duration, "maxDuration")?,
+                "maxInstanceLives" => {
+                    p.field(&mut max_instance_lives, "maxInstanceLives")?
+                }
+                "maxUserLives" => p.field(&mut max_user_lives, "maxUserLives")?,
+                "transcoding" => p.field(&mut transcoding, "transcoding")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            allow_replay: crate::runtime::json::required(allow_replay, "allowReplay")?,
+            latency_setting: crate::runtime::json::required(
+                latency_setting,
+                "latencySetting",
+            )?,
+            max_duration: crate::runtime::json::required(max_duration, "maxDuration")?,
+            max_instance_lives: crate::runtime::json::required(
+                max_instance_lives,
+                "maxInstanceLives",
+            )?,
+            max_user_lives: crate::runtime::json::required(
+                max_user_lives,
+                "maxUserLives",
+            )?,
+            transcoding: crate::runtime::json::required(transcoding, "transcoding")?,
+        })
     }
 }
 
@@ -7240,19 +8797,20 @@ pub struct ServerConfigCustomLiveLatencySetting {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveLatencySetting {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomLiveLatencySetting",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomLiveLatencySetting`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -7281,26 +8839,48 @@ pub struct ServerConfigCustomLiveTranscoding {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscoding {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomLiveTranscoding",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            remote_runners: object.required("remoteRunners")?,
-            threads: object.required("threads")?,
-            profile: object.required("profile")?,
-            resolutions: object.required("resolutions")?,
-            always_transcode_original_resolution: object
-                .required("alwaysTranscodeOriginalResolution")?,
-            fps: object.required("fps")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut remote_runners = None;
+        let mut threads = None;
+        let mut profile = None;
+        let mut resolutions = None;
+        let mut always_transcode_original_resolution = None;
+        let mut fps = None;
+        let mut members = p.object("an object (`ServerConfigCustomLiveTranscoding`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
+                "threads" => p.field(&mut threads, "threads")?,
+                "profile" => p.field(&mut profile, "profile")?,
+                "resolutions" => p.field(&mut resolutions, "resolutions")?,
+                "alwaysTranscodeOriginalResolution" => {
+                    p.field(
+                        &mut always_transcode_original_resolution,
+                        "alwaysTranscodeOriginalResolution",
+                    )?
+                }
+                "fps" => p.field(&mut fps, "fps")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            remote_runners: crate::runtime::json::required(
+                remote_runners,
+                "remoteRunners",
+            )?,
+            threads: crate::runtime::json::required(threads, "threads")?,
+            profile: crate::runtime::json::required(profile, "profile")?,
+            resolutions: crate::runtime::json::required(resolutions, "resolutions")?,
+            always_transcode_original_resolution: crate::runtime::json::required(
+                always_transcode_original_resolution,
+                "alwaysTranscodeOriginalResolution",
+            )?,
+            fps: crate::runtime::json::required(fps, "fps")?,
+        })
     }
 }
 
@@ -7322,19 +8902,20 @@ pub struct ServerConfigCustomLiveTranscodingRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingRemoteRunners {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomLiveTranscodingRemoteRunners",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomLiveTranscodingRemoteRunners`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -7365,27 +8946,44 @@ pub struct ServerConfigCustomLiveTranscodingResolutions {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingResolutions {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomLiveTranscodingResolutions",
-        )?;
-        let decoded = Self {
-            _0p: object.required("0p")?,
-            _144p: object.required("144p")?,
-            _240p: object.required("240p")?,
-            _360p: object.required("360p")?,
-            _480p: object.required("480p")?,
-            _720p: object.required("720p")?,
-            _1080p: object.required("1080p")?,
-            _1440p: object.required("1440p")?,
-            _2160p: object.required("2160p")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut _0p = None;
+        let mut _144p = None;
+        let mut _240p = None;
+        let mut _360p = None;
+        let mut _480p = None;
+        let mut _720p = None;
+        let mut _1080p = None;
+        let mut _1440p = None;
+        let mut _2160p = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomLiveTranscodingResolutions`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "0p" => p.field(&mut _0p, "0p")?,
+                "144p" => p.field(&mut _144p, "144p")?,
+                "240p" => p.field(&mut _240p, "240p")?,
+                "360p" => p.field(&mut _360p, "360p")?,
+                "480p" => p.field(&mut _480p, "480p")?,
+                "720p" => p.field(&mut _720p, "720p")?,
+                "1080p" => p.field(&mut _1080p, "1080p")?,
+                "1440p" => p.field(&mut _1440p, "1440p")?,
+                "2160p" => p.field(&mut _2160p, "2160p")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            _0p: crate::runtime::json::required(_0p, "0p")?,
+            _144p: crate::runtime::json::required(_144p, "144p")?,
+            _240p: crate::runtime::json::required(_240p, "240p")?,
+            _360p: crate::runtime::json::required(_360p, "360p")?,
+            _480p: crate::runtime::json::required(_480p, "480p")?,
+            _720p: crate::runtime::json::required(_720p, "720p")?,
+            _1080p: crate::runtime::json::required(_1080p, "1080p")?,
+            _1440p: crate::runtime::json::required(_1440p, "1440p")?,
+            _2160p: crate::runtime::json::required(_2160p, "2160p")?,
+        })
     }
 }
 
@@ -7407,19 +9005,20 @@ pub struct ServerConfigCustomLiveTranscodingFps {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingFps {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomLiveTranscodingFps",
-        )?;
-        let decoded = Self {
-            max: object.required("max")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut max = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomLiveTranscodingFps`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "max" => p.field(&mut max, "max")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            max: crate::runtime::json::required(max, "max")?,
+        })
     }
 }
 
@@ -7443,20 +9042,22 @@ pub struct ServerConfigCustomSearch {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSearch {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomSearch",
-        )?;
-        let decoded = Self {
-            remote_uri: object.required("remoteUri")?,
-            search_index: object.required("searchIndex")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut remote_uri = None;
+        let mut search_index = None;
+        let mut members = p.object("an object (`ServerConfigCustomSearch`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "remoteUri" => p.field(&mut remote_uri, "remoteUri")?,
+                "searchIndex" => p.field(&mut search_index, "searchIndex")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            remote_uri: crate::runtime::json::required(remote_uri, "remoteUri")?,
+            search_index: crate::runtime::json::required(search_index, "searchIndex")?,
+        })
     }
 }
 
@@ -7479,20 +9080,22 @@ pub struct ServerConfigCustomSearchRemoteUri {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSearchRemoteUri {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomSearchRemoteUri",
-        )?;
-        let decoded = Self {
-            users: object.required("users")?,
-            anonymous: object.required("anonymous")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut users = None;
+        let mut anonymous = None;
+        let mut members = p.object("an object (`ServerConfigCustomSearchRemoteUri`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "users" => p.field(&mut users, "users")?,
+                "anonymous" => p.field(&mut anonymous, "anonymous")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            users: crate::runtime::json::required(users, "users")?,
+            anonymous: crate::runtime::json::required(anonymous, "anonymous")?,
+        })
     }
 }
 
@@ -7518,22 +9121,36 @@ pub struct ServerConfigCustomSearchSearchIndex {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSearchSearchIndex {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomSearchSearchIndex",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            url: object.required("url")?,
-            disable_local_search: object.required("disableLocalSearch")?,
-            is_default_search: object.required("isDefaultSearch")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut url = None;
+        let mut disable_local_search = None;
+        let mut is_default_search = None;
+        let mut members = p.object("an object (`ServerConfigCustomSearchSearchIndex`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "url" => p.field(&mut url, "url")?,
+                "disableLocalSearch" => {
+                    p.field(&mut disable_local_search, "disableLocalSearch")?
+                }
+                "isDefaultSearch" => p.field(&mut is_default_search, "isDefaultSearch")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            url: crate::runtime::json::required(url, "url")?,
+            disable_local_search: crate::runtime::json::required(
+                disable_local_search,
+                "disableLocalSearch",
+            )?,
+            is_default_search: crate::runtime::json::required(
+                is_default_search,
+                "isDefaultSearch",
+            )?,
+        })
     }
 }
 
@@ -7558,20 +9175,22 @@ pub struct ServerConfigCustomStoryboards {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomStoryboards {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomStoryboards",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            remote_runners: object.optional("remoteRunners")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut remote_runners = None;
+        let mut members = p.object("an object (`ServerConfigCustomStoryboards`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            remote_runners: crate::runtime::json::optional(remote_runners),
+        })
     }
 }
 
@@ -7592,19 +9211,20 @@ pub struct ServerConfigCustomStoryboardsRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomStoryboardsRemoteRunners {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomStoryboardsRemoteRunners",
-        )?;
-        let decoded = Self {
-            enabled: object.optional("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomStoryboardsRemoteRunners`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::optional(enabled),
+        })
     }
 }
 
@@ -7626,19 +9246,19 @@ pub struct ServerConfigCustomTrending {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTrending {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomTrending",
-        )?;
-        let decoded = Self {
-            videos: object.required("videos")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut videos = None;
+        let mut members = p.object("an object (`ServerConfigCustomTrending`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videos" => p.field(&mut videos, "videos")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            videos: crate::runtime::json::required(videos, "videos")?,
+        })
     }
 }
 
@@ -7660,19 +9280,19 @@ pub struct ServerConfigCustomTrendingVideos {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideos {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomTrendingVideos",
-        )?;
-        let decoded = Self {
-            algorithms: object.required("algorithms")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut algorithms = None;
+        let mut members = p.object("an object (`ServerConfigCustomTrendingVideos`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "algorithms" => p.field(&mut algorithms, "algorithms")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            algorithms: crate::runtime::json::required(algorithms, "algorithms")?,
+        })
     }
 }
 
@@ -7695,20 +9315,23 @@ pub struct ServerConfigCustomTrendingVideosAlgorithms {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideosAlgorithms {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomTrendingVideosAlgorithms",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            default: object.required("default")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut default = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomTrendingVideosAlgorithms`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "default" => p.field(&mut default, "default")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            default: crate::runtime::json::required(default, "default")?,
+        })
     }
 }
 
@@ -7731,19 +9354,19 @@ pub struct ServerConfigCustomVideoChannels {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoChannels {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomVideoChannels",
-        )?;
-        let decoded = Self {
-            max_per_user: object.required("maxPerUser")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut max_per_user = None;
+        let mut members = p.object("an object (`ServerConfigCustomVideoChannels`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "maxPerUser" => p.field(&mut max_per_user, "maxPerUser")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            max_per_user: crate::runtime::json::required(max_per_user, "maxPerUser")?,
+        })
     }
 }
 
@@ -7765,19 +9388,23 @@ pub struct ServerConfigCustomVideoComments {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoComments {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomVideoComments",
-        )?;
-        let decoded = Self {
-            accept_remote_comments: object.optional("acceptRemoteComments")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut accept_remote_comments = None;
+        let mut members = p.object("an object (`ServerConfigCustomVideoComments`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "acceptRemoteComments" => {
+                    p.field(&mut accept_remote_comments, "acceptRemoteComments")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            accept_remote_comments: crate::runtime::json::optional(
+                accept_remote_comments,
+            ),
+        })
     }
 }
 
@@ -7799,19 +9426,19 @@ pub struct ServerConfigCustomVideoFile {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoFile {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomVideoFile",
-        )?;
-        let decoded = Self {
-            update: object.required("update")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut update = None;
+        let mut members = p.object("an object (`ServerConfigCustomVideoFile`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "update" => p.field(&mut update, "update")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            update: crate::runtime::json::required(update, "update")?,
+        })
     }
 }
 
@@ -7833,19 +9460,19 @@ pub struct ServerConfigCustomVideoFileUpdate {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoFileUpdate {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomVideoFileUpdate",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p.object("an object (`ServerConfigCustomVideoFileUpdate`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -7869,20 +9496,25 @@ pub struct ServerConfigCustomVideoStudio {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudio {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomVideoStudio",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            remote_runners: object.required("remoteRunners")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut remote_runners = None;
+        let mut members = p.object("an object (`ServerConfigCustomVideoStudio`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            remote_runners: crate::runtime::json::required(
+                remote_runners,
+                "remoteRunners",
+            )?,
+        })
     }
 }
 
@@ -7904,19 +9536,20 @@ pub struct ServerConfigCustomVideoStudioRemoteRunners {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudioRemoteRunners {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomVideoStudioRemoteRunners",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomVideoStudioRemoteRunners`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -7940,20 +9573,26 @@ pub struct ServerConfigCustomVideoTranscription {
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoTranscription {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomVideoTranscription",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-            remote_runners: object.required("remoteRunners")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut remote_runners = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomVideoTranscription`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            remote_runners: crate::runtime::json::required(
+                remote_runners,
+                "remoteRunners",
+            )?,
+        })
     }
 }
 
@@ -7976,19 +9615,20 @@ pub struct ServerConfigCustomVideoTranscriptionRemoteRunners {
 impl crate::runtime::json::FromJson
 for ServerConfigCustomVideoTranscriptionRemoteRunners {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerConfigCustomVideoTranscriptionRemoteRunners",
-        )?;
-        let decoded = Self {
-            enabled: object.required("enabled")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut enabled = None;
+        let mut members = p
+            .object("an object (`ServerConfigCustomVideoTranscriptionRemoteRunners`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+        })
     }
 }
 
@@ -9592,15 +11232,19 @@ pub struct CustomHomepage {
 
 impl crate::runtime::json::FromJson for CustomHomepage {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "CustomHomepage")?;
-        let decoded = Self {
-            content: object.optional("content")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut content = None;
+        let mut members = p.object("an object (`CustomHomepage`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "content" => p.field(&mut content, "content")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            content: crate::runtime::json::optional(content),
+        })
     }
 }
 
@@ -9783,10 +11427,9 @@ impl<'de> serde::Deserialize<'de> for JobType {
 
 impl crate::runtime::json::FromJson for JobType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -9825,26 +11468,52 @@ pub struct Job {
 
 impl crate::runtime::json::FromJson for Job {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "Job")?;
-        let decoded = Self {
-            state: object.required("state")?,
-            r#type: object.required("type")?,
-            data: object.required("data")?,
-            error: object.optional("error")?,
-            created_at: object.required("createdAt")?,
-            finished_on: object.optional("finishedOn")?,
-            processed_on: object.optional("processedOn")?,
-            can_cancel: object.optional("canCancel")?,
-            id: object.required("id")?,
-            parent: object.optional("parent")?,
-            priority: object.optional("priority")?,
-            progress: object.required("progress")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut state = None;
+        let mut r#type = None;
+        let mut data = None;
+        let mut error = None;
+        let mut created_at = None;
+        let mut finished_on = None;
+        let mut processed_on = None;
+        let mut can_cancel = None;
+        let mut id = None;
+        let mut parent = None;
+        let mut priority = None;
+        let mut progress = None;
+        let mut members = p.object("an object (`Job`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "state" => p.field(&mut state, "state")?,
+                "type" => p.field(&mut r#type, "type")?,
+                "data" => p.field(&mut data, "data")?,
+                "error" => p.field(&mut error, "error")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "finishedOn" => p.field(&mut finished_on, "finishedOn")?,
+                "processedOn" => p.field(&mut processed_on, "processedOn")?,
+                "canCancel" => p.field(&mut can_cancel, "canCancel")?,
+                "id" => p.field(&mut id, "id")?,
+                "parent" => p.field(&mut parent, "parent")?,
+                "priority" => p.field(&mut priority, "priority")?,
+                "progress" => p.field(&mut progress, "progress")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            state: crate::runtime::json::required(state, "state")?,
+            r#type: crate::runtime::json::required(r#type, "type")?,
+            data: crate::runtime::json::required(data, "data")?,
+            error: crate::runtime::json::optional(error),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            finished_on: crate::runtime::json::optional(finished_on),
+            processed_on: crate::runtime::json::optional(processed_on),
+            can_cancel: crate::runtime::json::optional(can_cancel),
+            id: crate::runtime::json::required(id, "id")?,
+            parent: crate::runtime::json::optional(parent),
+            priority: crate::runtime::json::optional(priority),
+            progress: crate::runtime::json::required(progress, "progress")?,
+        })
     }
 }
 
@@ -9939,10 +11608,9 @@ impl<'de> serde::Deserialize<'de> for JobState {
 
 impl crate::runtime::json::FromJson for JobState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -9966,13 +11634,12 @@ pub enum JobId {
 
 impl crate::runtime::json::FromJson for JobId {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        crate::runtime::untagged::BestMatch::new("JobId", value)
+        crate::runtime::untagged::BestMatch::new("JobId", p)
             .variant::<i64>("Integer", Self::Integer)
             .variant::<String>("String", Self::String)
-            .finish(cx)
+            .finish()
     }
 }
 
@@ -10019,13 +11686,19 @@ pub struct JobParent {
 
 impl crate::runtime::json::FromJson for JobParent {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "JobParent")?;
-        let decoded = Self { id: object.required("id")? };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut members = p.object("an object (`JobParent`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+        })
     }
 }
 
@@ -10072,26 +11745,55 @@ pub struct Plugin {
 
 impl crate::runtime::json::FromJson for Plugin {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "Plugin")?;
-        let decoded = Self {
-            name: object.required("name")?,
-            r#type: object.required("type")?,
-            latest_version: object.optional("latestVersion")?,
-            version: object.required("version")?,
-            enabled: object.required("enabled")?,
-            uninstalled: object.required("uninstalled")?,
-            peertube_engine: object.required("peertubeEngine")?,
-            description: object.optional("description")?,
-            homepage: object.required("homepage")?,
-            settings: object.optional("settings")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut r#type = None;
+        let mut latest_version = None;
+        let mut version = None;
+        let mut enabled = None;
+        let mut uninstalled = None;
+        let mut peertube_engine = None;
+        let mut description = None;
+        let mut homepage = None;
+        let mut settings = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut members = p.object("an object (`Plugin`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "type" => p.field(&mut r#type, "type")?,
+                "latestVersion" => p.field(&mut latest_version, "latestVersion")?,
+                "version" => p.field(&mut version, "version")?,
+                "enabled" => p.field(&mut enabled, "enabled")?,
+                "uninstalled" => p.field(&mut uninstalled, "uninstalled")?,
+                "peertubeEngine" => p.field(&mut peertube_engine, "peertubeEngine")?,
+                "description" => p.field(&mut description, "description")?,
+                "homepage" => p.field(&mut homepage, "homepage")?,
+                "settings" => p.field(&mut settings, "settings")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+            r#type: crate::runtime::json::required(r#type, "type")?,
+            latest_version: crate::runtime::json::optional(latest_version),
+            version: crate::runtime::json::required(version, "version")?,
+            enabled: crate::runtime::json::required(enabled, "enabled")?,
+            uninstalled: crate::runtime::json::required(uninstalled, "uninstalled")?,
+            peertube_engine: crate::runtime::json::required(
+                peertube_engine,
+                "peertubeEngine",
+            )?,
+            description: crate::runtime::json::optional(description),
+            homepage: crate::runtime::json::required(homepage, "homepage")?,
+            settings: crate::runtime::json::optional(settings),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+        })
     }
 }
 
@@ -10158,10 +11860,9 @@ impl<'de> serde::Deserialize<'de> for PluginType {
 
 impl crate::runtime::json::FromJson for PluginType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -10182,16 +11883,22 @@ pub struct PluginResponse {
 
 impl crate::runtime::json::FromJson for PluginResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "PluginResponse")?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`PluginResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -10292,10 +11999,9 @@ impl<'de> serde::Deserialize<'de> for PlaybackMetricCreatePlayerMode {
 
 impl crate::runtime::json::FromJson for PlaybackMetricCreatePlayerMode {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -10404,10 +12110,9 @@ impl<'de> serde::Deserialize<'de> for PlayerTheme {
 
 impl crate::runtime::json::FromJson for PlayerTheme {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -10432,23 +12137,34 @@ pub struct RegisteredPlugin {
 
 impl crate::runtime::json::FromJson for RegisteredPlugin {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RegisteredPlugin",
-        )?;
-        let decoded = Self {
-            name: object.required("name")?,
-            npm_name: object.required("npmName")?,
-            version: object.required("version")?,
-            description: object.required("description")?,
-            client_scripts: object.required("clientScripts")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut npm_name = None;
+        let mut version = None;
+        let mut description = None;
+        let mut client_scripts = None;
+        let mut members = p.object("an object (`RegisteredPlugin`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "npmName" => p.field(&mut npm_name, "npmName")?,
+                "version" => p.field(&mut version, "version")?,
+                "description" => p.field(&mut description, "description")?,
+                "clientScripts" => p.field(&mut client_scripts, "clientScripts")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+            npm_name: crate::runtime::json::required(npm_name, "npmName")?,
+            version: crate::runtime::json::required(version, "version")?,
+            description: crate::runtime::json::required(description, "description")?,
+            client_scripts: crate::runtime::json::required(
+                client_scripts,
+                "clientScripts",
+            )?,
+        })
     }
 }
 
@@ -10476,24 +12192,37 @@ pub struct RegisteredTheme {
 
 impl crate::runtime::json::FromJson for RegisteredTheme {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RegisteredTheme",
-        )?;
-        let decoded = Self {
-            name: object.required("name")?,
-            npm_name: object.required("npmName")?,
-            version: object.required("version")?,
-            description: object.required("description")?,
-            client_scripts: object.required("clientScripts")?,
-            css: object.required("css")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut npm_name = None;
+        let mut version = None;
+        let mut description = None;
+        let mut client_scripts = None;
+        let mut css = None;
+        let mut members = p.object("an object (`RegisteredTheme`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "npmName" => p.field(&mut npm_name, "npmName")?,
+                "version" => p.field(&mut version, "version")?,
+                "description" => p.field(&mut description, "description")?,
+                "clientScripts" => p.field(&mut client_scripts, "clientScripts")?,
+                "css" => p.field(&mut css, "css")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+            npm_name: crate::runtime::json::required(npm_name, "npmName")?,
+            version: crate::runtime::json::required(version, "version")?,
+            description: crate::runtime::json::required(description, "description")?,
+            client_scripts: crate::runtime::json::required(
+                client_scripts,
+                "clientScripts",
+            )?,
+            css: crate::runtime::json::required(css, "css")?,
+        })
     }
 }
 
@@ -10515,20 +12244,22 @@ pub struct ClientScriptJSON {
 
 impl crate::runtime::json::FromJson for ClientScriptJSON {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ClientScriptJSON",
-        )?;
-        let decoded = Self {
-            script: object.required("script")?,
-            scopes: object.required("scopes")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut script = None;
+        let mut scopes = None;
+        let mut members = p.object("an object (`ClientScriptJSON`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "script" => p.field(&mut script, "script")?,
+                "scopes" => p.field(&mut scopes, "scopes")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            script: crate::runtime::json::required(script, "script")?,
+            scopes: crate::runtime::json::required(scopes, "scopes")?,
+        })
     }
 }
 
@@ -10553,23 +12284,34 @@ pub struct RegisteredExternalAuthConfig {
 
 impl crate::runtime::json::FromJson for RegisteredExternalAuthConfig {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RegisteredExternalAuthConfig",
-        )?;
-        let decoded = Self {
-            npm_name: object.required("npmName")?,
-            name: object.required("name")?,
-            version: object.required("version")?,
-            auth_name: object.required("authName")?,
-            auth_display_name: object.required("authDisplayName")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut npm_name = None;
+        let mut name = None;
+        let mut version = None;
+        let mut auth_name = None;
+        let mut auth_display_name = None;
+        let mut members = p.object("an object (`RegisteredExternalAuthConfig`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "npmName" => p.field(&mut npm_name, "npmName")?,
+                "name" => p.field(&mut name, "name")?,
+                "version" => p.field(&mut version, "version")?,
+                "authName" => p.field(&mut auth_name, "authName")?,
+                "authDisplayName" => p.field(&mut auth_display_name, "authDisplayName")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            npm_name: crate::runtime::json::required(npm_name, "npmName")?,
+            name: crate::runtime::json::required(name, "name")?,
+            version: crate::runtime::json::required(version, "version")?,
+            auth_name: crate::runtime::json::required(auth_name, "authName")?,
+            auth_display_name: crate::runtime::json::required(
+                auth_display_name,
+                "authDisplayName",
+            )?,
+        })
     }
 }
 
@@ -10594,23 +12336,31 @@ pub struct RegisteredIdAndPassAuthConfig {
 
 impl crate::runtime::json::FromJson for RegisteredIdAndPassAuthConfig {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RegisteredIdAndPassAuthConfig",
-        )?;
-        let decoded = Self {
-            npm_name: object.required("npmName")?,
-            name: object.required("name")?,
-            version: object.required("version")?,
-            auth_name: object.required("authName")?,
-            weight: object.required("weight")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut npm_name = None;
+        let mut name = None;
+        let mut version = None;
+        let mut auth_name = None;
+        let mut weight = None;
+        let mut members = p.object("an object (`RegisteredIdAndPassAuthConfig`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "npmName" => p.field(&mut npm_name, "npmName")?,
+                "name" => p.field(&mut name, "name")?,
+                "version" => p.field(&mut version, "version")?,
+                "authName" => p.field(&mut auth_name, "authName")?,
+                "weight" => p.field(&mut weight, "weight")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            npm_name: crate::runtime::json::required(npm_name, "npmName")?,
+            name: crate::runtime::json::required(name, "name")?,
+            version: crate::runtime::json::required(version, "version")?,
+            auth_name: crate::runtime::json::required(auth_name, "authName")?,
+            weight: crate::runtime::json::required(weight, "weight")?,
+        })
     }
 }
 
@@ -10685,10 +12435,9 @@ impl<'de> serde::Deserialize<'de> for LogoTypeParam {
 
 impl crate::runtime::json::FromJson for LogoTypeParam {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -10754,10 +12503,9 @@ impl<'de> serde::Deserialize<'de> for FollowStateParam {
 
 impl crate::runtime::json::FromJson for FollowStateParam {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -10835,10 +12583,9 @@ impl<'de> serde::Deserialize<'de> for ActorType {
 
 impl crate::runtime::json::FromJson for ActorType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -10952,10 +12699,9 @@ impl<'de> serde::Deserialize<'de> for ListJobsState {
 
 impl crate::runtime::json::FromJson for ListJobsState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -10977,20 +12723,22 @@ pub struct ListJobsResponse {
 
 impl crate::runtime::json::FromJson for ListJobsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListJobsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListJobsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -11012,20 +12760,22 @@ pub struct ListServerFollowersResponse {
 
 impl crate::runtime::json::FromJson for ListServerFollowersResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListServerFollowersResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListServerFollowersResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -11047,20 +12797,22 @@ pub struct ListServerFollowingResponse {
 
 impl crate::runtime::json::FromJson for ListServerFollowingResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListServerFollowingResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListServerFollowingResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -11141,20 +12893,29 @@ pub struct GetDebugResponse {
 
 impl crate::runtime::json::FromJson for GetDebugResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "GetDebugResponse",
-        )?;
-        let decoded = Self {
-            ip: object.optional("ip")?,
-            activity_pub_messages_waiting: object.optional("activityPubMessagesWaiting")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut ip = None;
+        let mut activity_pub_messages_waiting = None;
+        let mut members = p.object("an object (`GetDebugResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "ip" => p.field(&mut ip, "ip")?,
+                "activityPubMessagesWaiting" => {
+                    p.field(
+                        &mut activity_pub_messages_waiting,
+                        "activityPubMessagesWaiting",
+                    )?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            ip: crate::runtime::json::optional(ip),
+            activity_pub_messages_waiting: crate::runtime::json::optional(
+                activity_pub_messages_waiting,
+            ),
+        })
     }
 }
 
@@ -11274,10 +13035,9 @@ impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyCommandCommand {
 
 impl crate::runtime::json::FromJson for RunDebugCommandBodyCommandCommand {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -11360,10 +13120,9 @@ impl<'de> serde::Deserialize<'de> for RunDebugCommandBodyCommandEmailCommand {
 
 impl crate::runtime::json::FromJson for RunDebugCommandBodyCommandEmailCommand {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -11437,10 +13196,9 @@ impl<'de> serde::Deserialize<'de> for GetInstanceLogsLevel {
 
 impl crate::runtime::json::FromJson for GetInstanceLogsLevel {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }

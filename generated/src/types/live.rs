@@ -64,10 +64,9 @@ impl<'de> serde::Deserialize<'de> for LiveVideoLatencyMode {
 
 impl crate::runtime::json::FromJson for LiveVideoLatencyMode {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -87,19 +86,19 @@ pub struct LiveVideoReplaySettings {
 
 impl crate::runtime::json::FromJson for LiveVideoReplaySettings {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "LiveVideoReplaySettings",
-        )?;
-        let decoded = Self {
-            privacy: object.required("privacy")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut privacy = None;
+        let mut members = p.object("an object (`LiveVideoReplaySettings`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "privacy" => p.field(&mut privacy, "privacy")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            privacy: crate::runtime::json::required(privacy, "privacy")?,
+        })
     }
 }
 
@@ -173,26 +172,43 @@ pub struct LiveVideoResponse {
 
 impl crate::runtime::json::FromJson for LiveVideoResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "LiveVideoResponse",
-        )?;
-        let decoded = Self {
-            rtmp_url: object.optional("rtmpUrl")?,
-            rtmps_url: object.optional("rtmpsUrl")?,
-            stream_key: object.optional("streamKey")?,
-            save_replay: object.required("saveReplay")?,
-            replay_settings: object.optional("replaySettings")?,
-            permanent_live: object.required("permanentLive")?,
-            latency_mode: object.required("latencyMode")?,
-            schedules: object.optional("schedules")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut rtmp_url = None;
+        let mut rtmps_url = None;
+        let mut stream_key = None;
+        let mut save_replay = None;
+        let mut replay_settings = None;
+        let mut permanent_live = None;
+        let mut latency_mode = None;
+        let mut schedules = None;
+        let mut members = p.object("an object (`LiveVideoResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "rtmpUrl" => p.field(&mut rtmp_url, "rtmpUrl")?,
+                "rtmpsUrl" => p.field(&mut rtmps_url, "rtmpsUrl")?,
+                "streamKey" => p.field(&mut stream_key, "streamKey")?,
+                "saveReplay" => p.field(&mut save_replay, "saveReplay")?,
+                "replaySettings" => p.field(&mut replay_settings, "replaySettings")?,
+                "permanentLive" => p.field(&mut permanent_live, "permanentLive")?,
+                "latencyMode" => p.field(&mut latency_mode, "latencyMode")?,
+                "schedules" => p.field(&mut schedules, "schedules")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            rtmp_url: crate::runtime::json::optional(rtmp_url),
+            rtmps_url: crate::runtime::json::optional(rtmps_url),
+            stream_key: crate::runtime::json::optional(stream_key),
+            save_replay: crate::runtime::json::required(save_replay, "saveReplay")?,
+            replay_settings: crate::runtime::json::optional(replay_settings),
+            permanent_live: crate::runtime::json::required(
+                permanent_live,
+                "permanentLive",
+            )?,
+            latency_mode: crate::runtime::json::required(latency_mode, "latencyMode")?,
+            schedules: crate::runtime::json::optional(schedules),
+        })
     }
 }
 
@@ -257,26 +273,43 @@ pub struct LiveVideoSessionResponse {
 
 impl crate::runtime::json::FromJson for LiveVideoSessionResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "LiveVideoSessionResponse",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            start_date: object.required("startDate")?,
-            end_date: object.optional("endDate")?,
-            error: object.optional("error")?,
-            replay_video: object.optional("replayVideo")?,
-            ending_processed: object.required("endingProcessed")?,
-            replay_settings: object.optional("replaySettings")?,
-            save_replay: object.required("saveReplay")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut start_date = None;
+        let mut end_date = None;
+        let mut error = None;
+        let mut replay_video = None;
+        let mut ending_processed = None;
+        let mut replay_settings = None;
+        let mut save_replay = None;
+        let mut members = p.object("an object (`LiveVideoSessionResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "startDate" => p.field(&mut start_date, "startDate")?,
+                "endDate" => p.field(&mut end_date, "endDate")?,
+                "error" => p.field(&mut error, "error")?,
+                "replayVideo" => p.field(&mut replay_video, "replayVideo")?,
+                "endingProcessed" => p.field(&mut ending_processed, "endingProcessed")?,
+                "replaySettings" => p.field(&mut replay_settings, "replaySettings")?,
+                "saveReplay" => p.field(&mut save_replay, "saveReplay")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            start_date: crate::runtime::json::required(start_date, "startDate")?,
+            end_date: crate::runtime::json::optional(end_date),
+            error: crate::runtime::json::optional(error),
+            replay_video: crate::runtime::json::optional(replay_video),
+            ending_processed: crate::runtime::json::required(
+                ending_processed,
+                "endingProcessed",
+            )?,
+            replay_settings: crate::runtime::json::optional(replay_settings),
+            save_replay: crate::runtime::json::required(save_replay, "saveReplay")?,
+        })
     }
 }
 
@@ -379,10 +412,9 @@ impl<'de> serde::Deserialize<'de> for LiveVideoSessionResponseError {
 
 impl crate::runtime::json::FromJson for LiveVideoSessionResponseError {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -403,21 +435,25 @@ pub struct LiveVideoSessionResponseReplayVideo {
 
 impl crate::runtime::json::FromJson for LiveVideoSessionResponseReplayVideo {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "LiveVideoSessionResponseReplayVideo",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            uuid: object.required("uuid")?,
-            short_uuid: object.required("shortUUID")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut uuid = None;
+        let mut short_uuid = None;
+        let mut members = p.object("an object (`LiveVideoSessionResponseReplayVideo`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+            short_uuid: crate::runtime::json::required(short_uuid, "shortUUID")?,
+        })
     }
 }
 
@@ -437,19 +473,20 @@ pub struct LiveVideoSessionResponseReplaySettings {
 
 impl crate::runtime::json::FromJson for LiveVideoSessionResponseReplaySettings {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "LiveVideoSessionResponseReplaySettings",
-        )?;
-        let decoded = Self {
-            privacy: object.required("privacy")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut privacy = None;
+        let mut members = p
+            .object("an object (`LiveVideoSessionResponseReplaySettings`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "privacy" => p.field(&mut privacy, "privacy")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            privacy: crate::runtime::json::required(privacy, "privacy")?,
+        })
     }
 }
 
@@ -566,20 +603,22 @@ pub struct ListLiveSessionsResponse {
 
 impl crate::runtime::json::FromJson for ListLiveSessionsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListLiveSessionsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListLiveSessionsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 

@@ -15,16 +15,22 @@ pub struct BlockStatus {
 
 impl crate::runtime::json::FromJson for BlockStatus {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "BlockStatus")?;
-        let decoded = Self {
-            accounts: object.required("accounts")?,
-            hosts: object.required("hosts")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut accounts = None;
+        let mut hosts = None;
+        let mut members = p.object("an object (`BlockStatus`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "accounts" => p.field(&mut accounts, "accounts")?,
+                "hosts" => p.field(&mut hosts, "hosts")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            accounts: crate::runtime::json::required(accounts, "accounts")?,
+            hosts: crate::runtime::json::required(hosts, "hosts")?,
+        })
     }
 }
 
@@ -49,22 +55,35 @@ pub struct BlockStatusAccountsValue {
 
 impl crate::runtime::json::FromJson for BlockStatusAccountsValue {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "BlockStatusAccountsValue",
-        )?;
-        let decoded = Self {
-            blocked_by_server: object.required("blockedByServer")?,
-            blocked_by_server_subscription: object
-                .optional("blockedByServerSubscription")?,
-            blocked_by_user: object.optional("blockedByUser")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut blocked_by_server = None;
+        let mut blocked_by_server_subscription = None;
+        let mut blocked_by_user = None;
+        let mut members = p.object("an object (`BlockStatusAccountsValue`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "blockedByServer" => p.field(&mut blocked_by_server, "blockedByServer")?,
+                "blockedByServerSubscription" => {
+                    p.field(
+                        &mut blocked_by_server_subscription,
+                        "blockedByServerSubscription",
+                    )?
+                }
+                "blockedByUser" => p.field(&mut blocked_by_user, "blockedByUser")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            blocked_by_server: crate::runtime::json::required(
+                blocked_by_server,
+                "blockedByServer",
+            )?,
+            blocked_by_server_subscription: crate::runtime::json::optional(
+                blocked_by_server_subscription,
+            ),
+            blocked_by_user: crate::runtime::json::optional(blocked_by_user),
+        })
     }
 }
 
@@ -89,22 +108,35 @@ pub struct BlockStatusHostsValue {
 
 impl crate::runtime::json::FromJson for BlockStatusHostsValue {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "BlockStatusHostsValue",
-        )?;
-        let decoded = Self {
-            blocked_by_server: object.required("blockedByServer")?,
-            blocked_by_server_subscription: object
-                .optional("blockedByServerSubscription")?,
-            blocked_by_user: object.optional("blockedByUser")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut blocked_by_server = None;
+        let mut blocked_by_server_subscription = None;
+        let mut blocked_by_user = None;
+        let mut members = p.object("an object (`BlockStatusHostsValue`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "blockedByServer" => p.field(&mut blocked_by_server, "blockedByServer")?,
+                "blockedByServerSubscription" => {
+                    p.field(
+                        &mut blocked_by_server_subscription,
+                        "blockedByServerSubscription",
+                    )?
+                }
+                "blockedByUser" => p.field(&mut blocked_by_user, "blockedByUser")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            blocked_by_server: crate::runtime::json::required(
+                blocked_by_server,
+                "blockedByServer",
+            )?,
+            blocked_by_server_subscription: crate::runtime::json::optional(
+                blocked_by_server_subscription,
+            ),
+            blocked_by_user: crate::runtime::json::optional(blocked_by_user),
+        })
     }
 }
 
@@ -127,21 +159,25 @@ pub struct AbuseStateConstant {
 
 impl crate::runtime::json::FromJson for AbuseStateConstant {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "AbuseStateConstant",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`AbuseStateConstant`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -237,10 +273,9 @@ impl<'de> serde::Deserialize<'de> for AbusePredefinedReasonsItem {
 
 impl crate::runtime::json::FromJson for AbusePredefinedReasonsItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -264,18 +299,35 @@ pub struct AccountBlock {
 
 impl crate::runtime::json::FromJson for AccountBlock {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "AccountBlock")?;
-        let decoded = Self {
-            by_account: object.required("byAccount")?,
-            blocked_account: object.required("blockedAccount")?,
-            blocklist_subscription: object.optional("blocklistSubscription")?,
-            created_at: object.required("createdAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut by_account = None;
+        let mut blocked_account = None;
+        let mut blocklist_subscription = None;
+        let mut created_at = None;
+        let mut members = p.object("an object (`AccountBlock`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "byAccount" => p.field(&mut by_account, "byAccount")?,
+                "blockedAccount" => p.field(&mut blocked_account, "blockedAccount")?,
+                "blocklistSubscription" => {
+                    p.field(&mut blocklist_subscription, "blocklistSubscription")?
+                }
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            by_account: crate::runtime::json::required(by_account, "byAccount")?,
+            blocked_account: crate::runtime::json::required(
+                blocked_account,
+                "blockedAccount",
+            )?,
+            blocklist_subscription: crate::runtime::json::optional(
+                blocklist_subscription,
+            ),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+        })
     }
 }
 
@@ -300,18 +352,35 @@ pub struct ServerBlock {
 
 impl crate::runtime::json::FromJson for ServerBlock {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "ServerBlock")?;
-        let decoded = Self {
-            by_account: object.required("byAccount")?,
-            blocked_server: object.required("blockedServer")?,
-            blocklist_subscription: object.optional("blocklistSubscription")?,
-            created_at: object.required("createdAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut by_account = None;
+        let mut blocked_server = None;
+        let mut blocklist_subscription = None;
+        let mut created_at = None;
+        let mut members = p.object("an object (`ServerBlock`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "byAccount" => p.field(&mut by_account, "byAccount")?,
+                "blockedServer" => p.field(&mut blocked_server, "blockedServer")?,
+                "blocklistSubscription" => {
+                    p.field(&mut blocklist_subscription, "blocklistSubscription")?
+                }
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            by_account: crate::runtime::json::required(by_account, "byAccount")?,
+            blocked_server: crate::runtime::json::required(
+                blocked_server,
+                "blockedServer",
+            )?,
+            blocklist_subscription: crate::runtime::json::optional(
+                blocklist_subscription,
+            ),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+        })
     }
 }
 
@@ -332,19 +401,19 @@ pub struct ServerBlockBlockedServer {
 
 impl crate::runtime::json::FromJson for ServerBlockBlockedServer {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ServerBlockBlockedServer",
-        )?;
-        let decoded = Self {
-            host: object.required("host")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut host = None;
+        let mut members = p.object("an object (`ServerBlockBlockedServer`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "host" => p.field(&mut host, "host")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            host: crate::runtime::json::required(host, "host")?,
+        })
     }
 }
 
@@ -383,26 +452,44 @@ pub struct BlocklistSubscription {
 
 impl crate::runtime::json::FromJson for BlocklistSubscription {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "BlocklistSubscription",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            name: object.optional("name")?,
-            url: object.optional("url")?,
-            muted_accounts_count: object.optional("mutedAccountsCount")?,
-            muted_servers_count: object.optional("mutedServersCount")?,
-            last_sync_at: object.optional("lastSyncAt")?,
-            created_at: object.optional("createdAt")?,
-            updated_at: object.optional("updatedAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut url = None;
+        let mut muted_accounts_count = None;
+        let mut muted_servers_count = None;
+        let mut last_sync_at = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut members = p.object("an object (`BlocklistSubscription`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "url" => p.field(&mut url, "url")?,
+                "mutedAccountsCount" => {
+                    p.field(&mut muted_accounts_count, "mutedAccountsCount")?
+                }
+                "mutedServersCount" => {
+                    p.field(&mut muted_servers_count, "mutedServersCount")?
+                }
+                "lastSyncAt" => p.field(&mut last_sync_at, "lastSyncAt")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            name: crate::runtime::json::optional(name),
+            url: crate::runtime::json::optional(url),
+            muted_accounts_count: crate::runtime::json::optional(muted_accounts_count),
+            muted_servers_count: crate::runtime::json::optional(muted_servers_count),
+            last_sync_at: crate::runtime::json::optional(last_sync_at),
+            created_at: crate::runtime::json::optional(created_at),
+            updated_at: crate::runtime::json::optional(updated_at),
+        })
     }
 }
 
@@ -428,21 +515,25 @@ pub struct BlocklistSubscriptionSummary {
 
 impl crate::runtime::json::FromJson for BlocklistSubscriptionSummary {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "BlocklistSubscriptionSummary",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            name: object.optional("name")?,
-            url: object.optional("url")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut url = None;
+        let mut members = p.object("an object (`BlocklistSubscriptionSummary`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "url" => p.field(&mut url, "url")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            name: crate::runtime::json::optional(name),
+            url: crate::runtime::json::optional(url),
+        })
     }
 }
 
@@ -465,16 +556,22 @@ pub struct AutoMuteList {
 
 impl crate::runtime::json::FromJson for AutoMuteList {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "AutoMuteList")?;
-        let decoded = Self {
-            name: object.optional("name")?,
-            actions: object.optional("actions")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut actions = None;
+        let mut members = p.object("an object (`AutoMuteList`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "actions" => p.field(&mut actions, "actions")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::optional(name),
+            actions: crate::runtime::json::optional(actions),
+        })
     }
 }
 
@@ -500,21 +597,25 @@ pub struct AutoMuteListActionsItem {
 
 impl crate::runtime::json::FromJson for AutoMuteListActionsItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "AutoMuteListActionsItem",
-        )?;
-        let decoded = Self {
-            r#type: object.optional("type")?,
-            target: object.optional("target")?,
-            created_at: object.optional("createdAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut r#type = None;
+        let mut target = None;
+        let mut created_at = None;
+        let mut members = p.object("an object (`AutoMuteListActionsItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "type" => p.field(&mut r#type, "type")?,
+                "target" => p.field(&mut target, "target")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            r#type: crate::runtime::json::optional(r#type),
+            target: crate::runtime::json::optional(target),
+            created_at: crate::runtime::json::optional(created_at),
+        })
     }
 }
 
@@ -581,10 +682,9 @@ impl<'de> serde::Deserialize<'de> for AutoMuteListActionsItemType {
 
 impl crate::runtime::json::FromJson for AutoMuteListActionsItemType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -604,19 +704,19 @@ pub struct CommentAutoTagPolicies {
 
 impl crate::runtime::json::FromJson for CommentAutoTagPolicies {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CommentAutoTagPolicies",
-        )?;
-        let decoded = Self {
-            review: object.required("review")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut review = None;
+        let mut members = p.object("an object (`CommentAutoTagPolicies`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "review" => p.field(&mut review, "review")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            review: crate::runtime::json::required(review, "review")?,
+        })
     }
 }
 
@@ -639,19 +739,19 @@ pub struct VideoAutoTagPolicies {
 
 impl crate::runtime::json::FromJson for VideoAutoTagPolicies {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoAutoTagPolicies",
-        )?;
-        let decoded = Self {
-            auto_block: object.optional("autoBlock")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut auto_block = None;
+        let mut members = p.object("an object (`VideoAutoTagPolicies`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "autoBlock" => p.field(&mut auto_block, "autoBlock")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            auto_block: crate::runtime::json::optional(auto_block),
+        })
     }
 }
 
@@ -672,19 +772,19 @@ pub struct AutomaticTagAvailable {
 
 impl crate::runtime::json::FromJson for AutomaticTagAvailable {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "AutomaticTagAvailable",
-        )?;
-        let decoded = Self {
-            available: object.required("available")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut available = None;
+        let mut members = p.object("an object (`AutomaticTagAvailable`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "available" => p.field(&mut available, "available")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            available: crate::runtime::json::required(available, "available")?,
+        })
     }
 }
 
@@ -706,20 +806,22 @@ pub struct AutomaticTagAvailableAvailableItem {
 
 impl crate::runtime::json::FromJson for AutomaticTagAvailableAvailableItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "AutomaticTagAvailableAvailableItem",
-        )?;
-        let decoded = Self {
-            name: object.required("name")?,
-            r#type: object.required("type")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut r#type = None;
+        let mut members = p.object("an object (`AutomaticTagAvailableAvailableItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "type" => p.field(&mut r#type, "type")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+            r#type: crate::runtime::json::required(r#type, "type")?,
+        })
     }
 }
 
@@ -786,10 +888,9 @@ impl<'de> serde::Deserialize<'de> for AutomaticTagAvailableAvailableItemType {
 
 impl crate::runtime::json::FromJson for AutomaticTagAvailableAvailableItemType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -836,28 +937,73 @@ pub struct Abuse {
 
 impl crate::runtime::json::FromJson for Abuse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "Abuse")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            reason: object.required("reason")?,
-            predefined_reasons: object.optional("predefinedReasons")?,
-            reporter_account: object.optional("reporterAccount")?,
-            state: object.required("state")?,
-            moderation_comment: object.optional("moderationComment")?,
-            video: object.optional("video")?,
-            created_at: object.required("createdAt")?,
-            comment: object.optional("comment")?,
-            count_messages: object.required("countMessages")?,
-            count_reports_for_reportee: object.optional("countReportsForReportee")?,
-            count_reports_for_reporter: object.optional("countReportsForReporter")?,
-            flagged_account: object.optional("flaggedAccount")?,
-            updated_at: object.required("updatedAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut reason = None;
+        let mut predefined_reasons = None;
+        let mut reporter_account = None;
+        let mut state = None;
+        let mut moderation_comment = None;
+        let mut video = None;
+        let mut created_at = None;
+        let mut comment = None;
+        let mut count_messages = None;
+        let mut count_reports_for_reportee = None;
+        let mut count_reports_for_reporter = None;
+        let mut flagged_account = None;
+        let mut updated_at = None;
+        let mut members = p.object("an object (`Abuse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "reason" => p.field(&mut reason, "reason")?,
+                "predefinedReasons" => {
+                    p.field(&mut predefined_reasons, "predefinedReasons")?
+                }
+                "reporterAccount" => p.field(&mut reporter_account, "reporterAccount")?,
+                "state" => p.field(&mut state, "state")?,
+                "moderationComment" => {
+                    p.field(&mut moderation_comment, "moderationComment")?
+                }
+                "video" => p.field(&mut video, "video")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "comment" => p.field(&mut comment, "comment")?,
+                "countMessages" => p.field(&mut count_messages, "countMessages")?,
+                "countReportsForReportee" => {
+                    p.field(&mut count_reports_for_reportee, "countReportsForReportee")?
+                }
+                "countReportsForReporter" => {
+                    p.field(&mut count_reports_for_reporter, "countReportsForReporter")?
+                }
+                "flaggedAccount" => p.field(&mut flagged_account, "flaggedAccount")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            reason: crate::runtime::json::required(reason, "reason")?,
+            predefined_reasons: crate::runtime::json::optional(predefined_reasons),
+            reporter_account: crate::runtime::json::optional(reporter_account),
+            state: crate::runtime::json::required(state, "state")?,
+            moderation_comment: crate::runtime::json::optional(moderation_comment),
+            video: crate::runtime::json::optional(video),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            comment: crate::runtime::json::optional(comment),
+            count_messages: crate::runtime::json::required(
+                count_messages,
+                "countMessages",
+            )?,
+            count_reports_for_reportee: crate::runtime::json::optional(
+                count_reports_for_reportee,
+            ),
+            count_reports_for_reporter: crate::runtime::json::optional(
+                count_reports_for_reporter,
+            ),
+            flagged_account: crate::runtime::json::optional(flagged_account),
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+        })
     }
 }
 
@@ -905,28 +1051,58 @@ pub struct AbuseVideo {
 impl crate::runtime::json::FromJson for AbuseVideo {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "AbuseVideo")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            uuid: object.required("uuid")?,
-            short_uuid: object.optional("shortUUID")?,
-            name: object.required("name")?,
-            nsfw: object.required("nsfw")?,
-            deleted: object.required("deleted")?,
-            blacklisted: object.required("blacklisted")?,
-            thumbnail_path: object.optional("thumbnailPath")?,
-            thumbnails: object.optional("thumbnails")?,
-            channel: object.optional("channel")?,
-            start_at: object.optional("startAt")?,
-            end_at: object.optional("endAt")?,
-            count_reports: object.optional("countReports")?,
-            nth_report: object.optional("nthReport")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut uuid = None;
+        let mut short_uuid = None;
+        let mut name = None;
+        let mut nsfw = None;
+        let mut deleted = None;
+        let mut blacklisted = None;
+        let mut thumbnail_path = None;
+        let mut thumbnails = None;
+        let mut channel = None;
+        let mut start_at = None;
+        let mut end_at = None;
+        let mut count_reports = None;
+        let mut nth_report = None;
+        let mut members = p.object("an object (`AbuseVideo`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
+                "name" => p.field(&mut name, "name")?,
+                "nsfw" => p.field(&mut nsfw, "nsfw")?,
+                "deleted" => p.field(&mut deleted, "deleted")?,
+                "blacklisted" => p.field(&mut blacklisted, "blacklisted")?,
+                "thumbnailPath" => p.field(&mut thumbnail_path, "thumbnailPath")?,
+                "thumbnails" => p.field(&mut thumbnails, "thumbnails")?,
+                "channel" => p.field(&mut channel, "channel")?,
+                "startAt" => p.field(&mut start_at, "startAt")?,
+                "endAt" => p.field(&mut end_at, "endAt")?,
+                "countReports" => p.field(&mut count_reports, "countReports")?,
+                "nthReport" => p.field(&mut nth_report, "nthReport")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+            short_uuid: crate::runtime::json::optional(short_uuid),
+            name: crate::runtime::json::required(name, "name")?,
+            nsfw: crate::runtime::json::required(nsfw, "nsfw")?,
+            deleted: crate::runtime::json::required(deleted, "deleted")?,
+            blacklisted: crate::runtime::json::required(blacklisted, "blacklisted")?,
+            thumbnail_path: crate::runtime::json::optional(thumbnail_path),
+            thumbnails: crate::runtime::json::optional(thumbnails),
+            channel: crate::runtime::json::optional(channel),
+            start_at: crate::runtime::json::optional(start_at),
+            end_at: crate::runtime::json::optional(end_at),
+            count_reports: crate::runtime::json::optional(count_reports),
+            nth_report: crate::runtime::json::optional(nth_report),
+        })
     }
 }
 
@@ -951,19 +1127,31 @@ pub struct AbuseComment {
 
 impl crate::runtime::json::FromJson for AbuseComment {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "AbuseComment")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            thread_id: object.required("threadId")?,
-            video: object.required("video")?,
-            text: object.required("text")?,
-            deleted: object.required("deleted")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut thread_id = None;
+        let mut video = None;
+        let mut text = None;
+        let mut deleted = None;
+        let mut members = p.object("an object (`AbuseComment`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "threadId" => p.field(&mut thread_id, "threadId")?,
+                "video" => p.field(&mut video, "video")?,
+                "text" => p.field(&mut text, "text")?,
+                "deleted" => p.field(&mut deleted, "deleted")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            thread_id: crate::runtime::json::required(thread_id, "threadId")?,
+            video: crate::runtime::json::required(video, "video")?,
+            text: crate::runtime::json::required(text, "text")?,
+            deleted: crate::runtime::json::required(deleted, "deleted")?,
+        })
     }
 }
 
@@ -985,21 +1173,25 @@ pub struct AbuseCommentVideo {
 
 impl crate::runtime::json::FromJson for AbuseCommentVideo {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "AbuseCommentVideo",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            name: object.required("name")?,
-            uuid: object.required("uuid")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut uuid = None;
+        let mut members = p.object("an object (`AbuseCommentVideo`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            name: crate::runtime::json::required(name, "name")?,
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+        })
     }
 }
 
@@ -1026,19 +1218,31 @@ pub struct AbuseMessage {
 
 impl crate::runtime::json::FromJson for AbuseMessage {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "AbuseMessage")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            message: object.required("message")?,
-            by_moderator: object.required("byModerator")?,
-            created_at: object.required("createdAt")?,
-            account: object.optional("account")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut message = None;
+        let mut by_moderator = None;
+        let mut created_at = None;
+        let mut account = None;
+        let mut members = p.object("an object (`AbuseMessage`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "message" => p.field(&mut message, "message")?,
+                "byModerator" => p.field(&mut by_moderator, "byModerator")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "account" => p.field(&mut account, "account")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            message: crate::runtime::json::required(message, "message")?,
+            by_moderator: crate::runtime::json::required(by_moderator, "byModerator")?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            account: crate::runtime::json::optional(account),
+        })
     }
 }
 
@@ -1071,22 +1275,40 @@ pub struct VideoBlacklist {
 
 impl crate::runtime::json::FromJson for VideoBlacklist {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "VideoBlacklist")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            reason: object.optional("reason")?,
-            internal_note: object.optional("internalNote")?,
-            unfederated: object.required("unfederated")?,
-            r#type: object.required("type")?,
-            video: object.required("video")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut reason = None;
+        let mut internal_note = None;
+        let mut unfederated = None;
+        let mut r#type = None;
+        let mut video = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut members = p.object("an object (`VideoBlacklist`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "reason" => p.field(&mut reason, "reason")?,
+                "internalNote" => p.field(&mut internal_note, "internalNote")?,
+                "unfederated" => p.field(&mut unfederated, "unfederated")?,
+                "type" => p.field(&mut r#type, "type")?,
+                "video" => p.field(&mut video, "video")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            reason: crate::runtime::json::optional(reason),
+            internal_note: crate::runtime::json::optional(internal_note),
+            unfederated: crate::runtime::json::required(unfederated, "unfederated")?,
+            r#type: crate::runtime::json::required(r#type, "type")?,
+            video: crate::runtime::json::required(video, "video")?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+        })
     }
 }
 
@@ -1209,10 +1431,9 @@ impl<'de> serde::Deserialize<'de> for PredefinedAbuseReasonsItem {
 
 impl crate::runtime::json::FromJson for PredefinedAbuseReasonsItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -1241,24 +1462,34 @@ pub struct WatchedWordsLists {
 
 impl crate::runtime::json::FromJson for WatchedWordsLists {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "WatchedWordsLists",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            list_name: object.required("listName")?,
-            words: object.required("words")?,
-            subscription_url: object.optional("subscriptionUrl")?,
-            updated_at: object.required("updatedAt")?,
-            created_at: object.required("createdAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut list_name = None;
+        let mut words = None;
+        let mut subscription_url = None;
+        let mut updated_at = None;
+        let mut created_at = None;
+        let mut members = p.object("an object (`WatchedWordsLists`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "listName" => p.field(&mut list_name, "listName")?,
+                "words" => p.field(&mut words, "words")?,
+                "subscriptionUrl" => p.field(&mut subscription_url, "subscriptionUrl")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            list_name: crate::runtime::json::required(list_name, "listName")?,
+            words: crate::runtime::json::required(words, "words")?,
+            subscription_url: crate::runtime::json::optional(subscription_url),
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+        })
     }
 }
 
@@ -1299,26 +1530,42 @@ pub struct WatchedWordsSubscription {
 
 impl crate::runtime::json::FromJson for WatchedWordsSubscription {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "WatchedWordsSubscription",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            name: object.optional("name")?,
-            url: object.optional("url")?,
-            imported_words_count: object.optional("importedWordsCount")?,
-            last_sync_at: object.optional("lastSyncAt")?,
-            state: object.optional("state")?,
-            updated_at: object.optional("updatedAt")?,
-            created_at: object.optional("createdAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut url = None;
+        let mut imported_words_count = None;
+        let mut last_sync_at = None;
+        let mut state = None;
+        let mut updated_at = None;
+        let mut created_at = None;
+        let mut members = p.object("an object (`WatchedWordsSubscription`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "url" => p.field(&mut url, "url")?,
+                "importedWordsCount" => {
+                    p.field(&mut imported_words_count, "importedWordsCount")?
+                }
+                "lastSyncAt" => p.field(&mut last_sync_at, "lastSyncAt")?,
+                "state" => p.field(&mut state, "state")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            name: crate::runtime::json::optional(name),
+            url: crate::runtime::json::optional(url),
+            imported_words_count: crate::runtime::json::optional(imported_words_count),
+            last_sync_at: crate::runtime::json::optional(last_sync_at),
+            state: crate::runtime::json::optional(state),
+            updated_at: crate::runtime::json::optional(updated_at),
+            created_at: crate::runtime::json::optional(created_at),
+        })
     }
 }
 
@@ -1341,20 +1588,22 @@ pub struct WatchedWordsSubscriptionState {
 
 impl crate::runtime::json::FromJson for WatchedWordsSubscriptionState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "WatchedWordsSubscriptionState",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            label: object.optional("label")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut members = p.object("an object (`WatchedWordsSubscriptionState`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            label: crate::runtime::json::optional(label),
+        })
     }
 }
 
@@ -1428,10 +1677,9 @@ impl<'de> serde::Deserialize<'de> for WatchedWordsSubscriptionStateId {
 
 impl crate::runtime::json::FromJson for WatchedWordsSubscriptionStateId {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -1500,10 +1748,9 @@ impl<'de> serde::Deserialize<'de> for AbusesSort {
 
 impl crate::runtime::json::FromJson for AbusesSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -1593,10 +1840,9 @@ impl<'de> serde::Deserialize<'de> for BlacklistsSort {
 
 impl crate::runtime::json::FromJson for BlacklistsSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -1617,20 +1863,22 @@ pub struct ListMyAbusesResponse {
 
 impl crate::runtime::json::FromJson for ListMyAbusesResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListMyAbusesResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListMyAbusesResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -1697,10 +1945,9 @@ impl<'de> serde::Deserialize<'de> for ListAbusesVideoIs {
 
 impl crate::runtime::json::FromJson for ListAbusesVideoIs {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -1770,10 +2017,9 @@ impl<'de> serde::Deserialize<'de> for ListAbusesFilter {
 
 impl crate::runtime::json::FromJson for ListAbusesFilter {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -1794,20 +2040,22 @@ pub struct ListAbusesResponse {
 
 impl crate::runtime::json::FromJson for ListAbusesResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListAbusesResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListAbusesResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -1894,19 +2142,19 @@ pub struct ReportAbuseResponse {
 
 impl crate::runtime::json::FromJson for ReportAbuseResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ReportAbuseResponse",
-        )?;
-        let decoded = Self {
-            abuse: object.optional("abuse")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut abuse = None;
+        let mut members = p.object("an object (`ReportAbuseResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "abuse" => p.field(&mut abuse, "abuse")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            abuse: crate::runtime::json::optional(abuse),
+        })
     }
 }
 
@@ -1927,17 +2175,19 @@ pub struct ReportAbuseResponseAbuse {
 
 impl crate::runtime::json::FromJson for ReportAbuseResponseAbuse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ReportAbuseResponseAbuse",
-        )?;
-        let decoded = Self { id: object.optional("id")? };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut members = p.object("an object (`ReportAbuseResponseAbuse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+        })
     }
 }
 
@@ -1972,20 +2222,22 @@ pub struct ListAbuseMessagesResponse {
 
 impl crate::runtime::json::FromJson for ListAbuseMessagesResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListAbuseMessagesResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListAbuseMessagesResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -2069,10 +2321,9 @@ impl<'de> serde::Deserialize<'de> for ListVideoBlocksType {
 
 impl crate::runtime::json::FromJson for ListVideoBlocksType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -2092,20 +2343,22 @@ pub struct ListVideoBlocksResponse {
 
 impl crate::runtime::json::FromJson for ListVideoBlocksResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListVideoBlocksResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListVideoBlocksResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -2127,20 +2380,22 @@ pub struct ListMyBlockedAccountsResponse {
 
 impl crate::runtime::json::FromJson for ListMyBlockedAccountsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListMyBlockedAccountsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListMyBlockedAccountsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -2181,20 +2436,22 @@ pub struct ListMyBlockedServersResponse {
 
 impl crate::runtime::json::FromJson for ListMyBlockedServersResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListMyBlockedServersResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListMyBlockedServersResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -2232,20 +2489,22 @@ pub struct ListServerBlockedAccountsResponse {
 
 impl crate::runtime::json::FromJson for ListServerBlockedAccountsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListServerBlockedAccountsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListServerBlockedAccountsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -2286,20 +2545,22 @@ pub struct ListServerBlockedServersResponse {
 
 impl crate::runtime::json::FromJson for ListServerBlockedServersResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListServerBlockedServersResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListServerBlockedServersResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -2337,20 +2598,23 @@ pub struct ListServerBlocklistSubscriptionsResponse {
 
 impl crate::runtime::json::FromJson for ListServerBlocklistSubscriptionsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListServerBlocklistSubscriptionsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p
+            .object("an object (`ListServerBlocklistSubscriptionsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -2403,20 +2667,22 @@ pub struct ListAccountWatchedWordListsResponse {
 
 impl crate::runtime::json::FromJson for ListAccountWatchedWordListsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListAccountWatchedWordListsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListAccountWatchedWordListsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -2448,19 +2714,22 @@ pub struct CreateAccountWatchedWordListResponse {
 
 impl crate::runtime::json::FromJson for CreateAccountWatchedWordListResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CreateAccountWatchedWordListResponse",
-        )?;
-        let decoded = Self {
-            watched_words_list: object.optional("watchedWordsList")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut watched_words_list = None;
+        let mut members = p
+            .object("an object (`CreateAccountWatchedWordListResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "watchedWordsList" => {
+                    p.field(&mut watched_words_list, "watchedWordsList")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            watched_words_list: crate::runtime::json::optional(watched_words_list),
+        })
     }
 }
 
@@ -2482,17 +2751,22 @@ pub struct CreateAccountWatchedWordListResponseWatchedWordsList {
 impl crate::runtime::json::FromJson
 for CreateAccountWatchedWordListResponseWatchedWordsList {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CreateAccountWatchedWordListResponseWatchedWordsList",
-        )?;
-        let decoded = Self { id: object.optional("id")? };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut members = p
+            .object(
+                "an object (`CreateAccountWatchedWordListResponseWatchedWordsList`)",
+            )?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+        })
     }
 }
 
@@ -2525,20 +2799,22 @@ pub struct ListServerWatchedWordListsResponse {
 
 impl crate::runtime::json::FromJson for ListServerWatchedWordListsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListServerWatchedWordListsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListServerWatchedWordListsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -2570,19 +2846,21 @@ pub struct CreateServerWatchedWordListResponse {
 
 impl crate::runtime::json::FromJson for CreateServerWatchedWordListResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CreateServerWatchedWordListResponse",
-        )?;
-        let decoded = Self {
-            watched_words_list: object.optional("watchedWordsList")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut watched_words_list = None;
+        let mut members = p.object("an object (`CreateServerWatchedWordListResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "watchedWordsList" => {
+                    p.field(&mut watched_words_list, "watchedWordsList")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            watched_words_list: crate::runtime::json::optional(watched_words_list),
+        })
     }
 }
 
@@ -2604,17 +2882,22 @@ pub struct CreateServerWatchedWordListResponseWatchedWordsList {
 impl crate::runtime::json::FromJson
 for CreateServerWatchedWordListResponseWatchedWordsList {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CreateServerWatchedWordListResponseWatchedWordsList",
-        )?;
-        let decoded = Self { id: object.optional("id")? };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut members = p
+            .object(
+                "an object (`CreateServerWatchedWordListResponseWatchedWordsList`)",
+            )?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+        })
     }
 }
 
@@ -2647,20 +2930,23 @@ pub struct ListAccountWatchedWordSubscriptionsResponse {
 
 impl crate::runtime::json::FromJson for ListAccountWatchedWordSubscriptionsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListAccountWatchedWordSubscriptionsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p
+            .object("an object (`ListAccountWatchedWordSubscriptionsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -2696,20 +2982,23 @@ pub struct ListServerWatchedWordSubscriptionsResponse {
 
 impl crate::runtime::json::FromJson for ListServerWatchedWordSubscriptionsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListServerWatchedWordSubscriptionsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p
+            .object("an object (`ListServerWatchedWordSubscriptionsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 

@@ -16,20 +16,22 @@ pub struct ListChannelPlaylistsResponse {
 
 impl crate::runtime::json::FromJson for ListChannelPlaylistsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListChannelPlaylistsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListChannelPlaylistsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -81,20 +83,22 @@ pub struct ListPlaylistsResponse {
 
 impl crate::runtime::json::FromJson for ListPlaylistsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListPlaylistsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListPlaylistsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -152,19 +156,19 @@ pub struct CreatePlaylistResponse {
 
 impl crate::runtime::json::FromJson for CreatePlaylistResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CreatePlaylistResponse",
-        )?;
-        let decoded = Self {
-            video_playlist: object.optional("videoPlaylist")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut video_playlist = None;
+        let mut members = p.object("an object (`CreatePlaylistResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videoPlaylist" => p.field(&mut video_playlist, "videoPlaylist")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            video_playlist: crate::runtime::json::optional(video_playlist),
+        })
     }
 }
 
@@ -189,21 +193,25 @@ pub struct CreatePlaylistResponseVideoPlaylist {
 
 impl crate::runtime::json::FromJson for CreatePlaylistResponseVideoPlaylist {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CreatePlaylistResponseVideoPlaylist",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            uuid: object.optional("uuid")?,
-            short_uuid: object.optional("shortUUID")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut uuid = None;
+        let mut short_uuid = None;
+        let mut members = p.object("an object (`CreatePlaylistResponseVideoPlaylist`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            uuid: crate::runtime::json::optional(uuid),
+            short_uuid: crate::runtime::json::optional(short_uuid),
+        })
     }
 }
 
@@ -248,20 +256,22 @@ pub struct ListPlaylistVideosResponse {
 
 impl crate::runtime::json::FromJson for ListPlaylistVideosResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListPlaylistVideosResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListPlaylistVideosResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -299,23 +309,31 @@ pub struct ListPlaylistVideosResponseDataItem {
 
 impl crate::runtime::json::FromJson for ListPlaylistVideosResponseDataItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListPlaylistVideosResponseDataItem",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            position: object.optional("position")?,
-            start_timestamp: object.optional("startTimestamp")?,
-            stop_timestamp: object.optional("stopTimestamp")?,
-            video: object.optional("video")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut position = None;
+        let mut start_timestamp = None;
+        let mut stop_timestamp = None;
+        let mut video = None;
+        let mut members = p.object("an object (`ListPlaylistVideosResponseDataItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "position" => p.field(&mut position, "position")?,
+                "startTimestamp" => p.field(&mut start_timestamp, "startTimestamp")?,
+                "stopTimestamp" => p.field(&mut stop_timestamp, "stopTimestamp")?,
+                "video" => p.field(&mut video, "video")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            position: crate::runtime::json::optional(position),
+            start_timestamp: crate::runtime::json::optional(start_timestamp),
+            stop_timestamp: crate::runtime::json::optional(stop_timestamp),
+            video: crate::runtime::json::optional(video),
+        })
     }
 }
 
@@ -395,19 +413,23 @@ pub struct AddPlaylistVideoResponse {
 
 impl crate::runtime::json::FromJson for AddPlaylistVideoResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "AddPlaylistVideoResponse",
-        )?;
-        let decoded = Self {
-            video_playlist_element: object.optional("videoPlaylistElement")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut video_playlist_element = None;
+        let mut members = p.object("an object (`AddPlaylistVideoResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videoPlaylistElement" => {
+                    p.field(&mut video_playlist_element, "videoPlaylistElement")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            video_playlist_element: crate::runtime::json::optional(
+                video_playlist_element,
+            ),
+        })
     }
 }
 
@@ -429,17 +451,20 @@ pub struct AddPlaylistVideoResponseVideoPlaylistElement {
 
 impl crate::runtime::json::FromJson for AddPlaylistVideoResponseVideoPlaylistElement {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "AddPlaylistVideoResponseVideoPlaylistElement",
-        )?;
-        let decoded = Self { id: object.optional("id")? };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut members = p
+            .object("an object (`AddPlaylistVideoResponseVideoPlaylistElement`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+        })
     }
 }
 
@@ -507,19 +532,19 @@ pub struct CheckVideosInMyPlaylistsResponse {
 
 impl crate::runtime::json::FromJson for CheckVideosInMyPlaylistsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CheckVideosInMyPlaylistsResponse",
-        )?;
-        let decoded = Self {
-            video_id: object.optional("videoId")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut video_id = None;
+        let mut members = p.object("an object (`CheckVideosInMyPlaylistsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videoId" => p.field(&mut video_id, "videoId")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            video_id: crate::runtime::json::optional(video_id),
+        })
     }
 }
 
@@ -549,22 +574,31 @@ pub struct CheckVideosInMyPlaylistsResponseVideoIdItem {
 
 impl crate::runtime::json::FromJson for CheckVideosInMyPlaylistsResponseVideoIdItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CheckVideosInMyPlaylistsResponseVideoIdItem",
-        )?;
-        let decoded = Self {
-            playlist_element_id: object.optional("playlistElementId")?,
-            playlist_id: object.optional("playlistId")?,
-            start_timestamp: object.optional("startTimestamp")?,
-            stop_timestamp: object.optional("stopTimestamp")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut playlist_element_id = None;
+        let mut playlist_id = None;
+        let mut start_timestamp = None;
+        let mut stop_timestamp = None;
+        let mut members = p
+            .object("an object (`CheckVideosInMyPlaylistsResponseVideoIdItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "playlistElementId" => {
+                    p.field(&mut playlist_element_id, "playlistElementId")?
+                }
+                "playlistId" => p.field(&mut playlist_id, "playlistId")?,
+                "startTimestamp" => p.field(&mut start_timestamp, "startTimestamp")?,
+                "stopTimestamp" => p.field(&mut stop_timestamp, "stopTimestamp")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            playlist_element_id: crate::runtime::json::optional(playlist_element_id),
+            playlist_id: crate::runtime::json::optional(playlist_id),
+            start_timestamp: crate::runtime::json::optional(start_timestamp),
+            stop_timestamp: crate::runtime::json::optional(stop_timestamp),
+        })
     }
 }
 
@@ -586,20 +620,22 @@ pub struct ListAccountPlaylistsResponse {
 
 impl crate::runtime::json::FromJson for ListAccountPlaylistsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListAccountPlaylistsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListAccountPlaylistsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 

@@ -19,23 +19,41 @@ pub struct RunnerRegistrationToken {
 
 impl crate::runtime::json::FromJson for RunnerRegistrationToken {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RunnerRegistrationToken",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            registration_token: object.required("registrationToken")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-            registered_runners_count: object.required("registeredRunnersCount")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut registration_token = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut registered_runners_count = None;
+        let mut members = p.object("an object (`RunnerRegistrationToken`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "registrationToken" => {
+                    p.field(&mut registration_token, "registrationToken")?
+                }
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "registeredRunnersCount" => {
+                    p.field(&mut registered_runners_count, "registeredRunnersCount")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            registration_token: crate::runtime::json::required(
+                registration_token,
+                "registrationToken",
+            )?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            registered_runners_count: crate::runtime::json::required(
+                registered_runners_count,
+                "registeredRunnersCount",
+            )?,
+        })
     }
 }
 
@@ -65,22 +83,40 @@ pub struct Runner {
 
 impl crate::runtime::json::FromJson for Runner {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "Runner")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            name: object.required("name")?,
-            description: object.optional("description")?,
-            ip: object.required("ip")?,
-            updated_at: object.required("updatedAt")?,
-            created_at: object.required("createdAt")?,
-            last_contact: object.required("lastContact")?,
-            version: object.optional("version")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut description = None;
+        let mut ip = None;
+        let mut updated_at = None;
+        let mut created_at = None;
+        let mut last_contact = None;
+        let mut version = None;
+        let mut members = p.object("an object (`Runner`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "description" => p.field(&mut description, "description")?,
+                "ip" => p.field(&mut ip, "ip")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "lastContact" => p.field(&mut last_contact, "lastContact")?,
+                "version" => p.field(&mut version, "version")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            name: crate::runtime::json::required(name, "name")?,
+            description: crate::runtime::json::optional(description),
+            ip: crate::runtime::json::required(ip, "ip")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            last_contact: crate::runtime::json::required(last_contact, "lastContact")?,
+            version: crate::runtime::json::optional(version),
+        })
     }
 }
 
@@ -127,29 +163,64 @@ pub struct RunnerJobAdmin {
 
 impl crate::runtime::json::FromJson for RunnerJobAdmin {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "RunnerJobAdmin")?;
-        let decoded = Self {
-            uuid: object.required("uuid")?,
-            r#type: object.required("type")?,
-            state: object.required("state")?,
-            payload: object.required("payload")?,
-            failures: object.required("failures")?,
-            error: object.optional("error")?,
-            progress: object.optional("progress")?,
-            priority: object.required("priority")?,
-            updated_at: object.required("updatedAt")?,
-            created_at: object.required("createdAt")?,
-            started_at: object.optional("startedAt")?,
-            finished_at: object.optional("finishedAt")?,
-            parent: object.optional("parent")?,
-            runner: object.optional("runner")?,
-            private_payload: object.required("privatePayload")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut uuid = None;
+        let mut r#type = None;
+        let mut state = None;
+        let mut payload = None;
+        let mut failures = None;
+        let mut error = None;
+        let mut progress = None;
+        let mut priority = None;
+        let mut updated_at = None;
+        let mut created_at = None;
+        let mut started_at = None;
+        let mut finished_at = None;
+        let mut parent = None;
+        let mut runner = None;
+        let mut private_payload = None;
+        let mut members = p.object("an object (`RunnerJobAdmin`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "type" => p.field(&mut r#type, "type")?,
+                "state" => p.field(&mut state, "state")?,
+                "payload" => p.field(&mut payload, "payload")?,
+                "failures" => p.field(&mut failures, "failures")?,
+                "error" => p.field(&mut error, "error")?,
+                "progress" => p.field(&mut progress, "progress")?,
+                "priority" => p.field(&mut priority, "priority")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "startedAt" => p.field(&mut started_at, "startedAt")?,
+                "finishedAt" => p.field(&mut finished_at, "finishedAt")?,
+                "parent" => p.field(&mut parent, "parent")?,
+                "runner" => p.field(&mut runner, "runner")?,
+                "privatePayload" => p.field(&mut private_payload, "privatePayload")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+            r#type: crate::runtime::json::required(r#type, "type")?,
+            state: crate::runtime::json::required(state, "state")?,
+            payload: crate::runtime::json::required(payload, "payload")?,
+            failures: crate::runtime::json::required(failures, "failures")?,
+            error: crate::runtime::json::optional(error),
+            progress: crate::runtime::json::optional(progress),
+            priority: crate::runtime::json::required(priority, "priority")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            started_at: crate::runtime::json::optional(started_at),
+            finished_at: crate::runtime::json::optional(finished_at),
+            parent: crate::runtime::json::optional(parent),
+            runner: crate::runtime::json::optional(runner),
+            private_payload: crate::runtime::json::required(
+                private_payload,
+                "privatePayload",
+            )?,
+        })
     }
 }
 
@@ -212,10 +283,9 @@ impl<'de> serde::Deserialize<'de> for RegistrationTokenSort {
 
 impl crate::runtime::json::FromJson for RegistrationTokenSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -277,10 +347,9 @@ impl<'de> serde::Deserialize<'de> for RunnerSort {
 
 impl crate::runtime::json::FromJson for RunnerSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -358,10 +427,9 @@ impl<'de> serde::Deserialize<'de> for RunnerJobSort {
 
 impl crate::runtime::json::FromJson for RunnerJobSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -382,20 +450,23 @@ pub struct ListRunnerRegistrationTokensResponse {
 
 impl crate::runtime::json::FromJson for ListRunnerRegistrationTokensResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListRunnerRegistrationTokensResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p
+            .object("an object (`ListRunnerRegistrationTokensResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -444,20 +515,22 @@ pub struct RegisterRunnerResponse {
 
 impl crate::runtime::json::FromJson for RegisterRunnerResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RegisterRunnerResponse",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            runner_token: object.optional("runnerToken")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut runner_token = None;
+        let mut members = p.object("an object (`RegisterRunnerResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "runnerToken" => p.field(&mut runner_token, "runnerToken")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            runner_token: crate::runtime::json::optional(runner_token),
+        })
     }
 }
 
@@ -511,20 +584,22 @@ pub struct ListRunnersResponse {
 
 impl crate::runtime::json::FromJson for ListRunnersResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListRunnersResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListRunnersResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -566,19 +641,19 @@ pub struct RequestRunnerJobResponse {
 
 impl crate::runtime::json::FromJson for RequestRunnerJobResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RequestRunnerJobResponse",
-        )?;
-        let decoded = Self {
-            available_jobs: object.optional("availableJobs")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut available_jobs = None;
+        let mut members = p.object("an object (`RequestRunnerJobResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "availableJobs" => p.field(&mut available_jobs, "availableJobs")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            available_jobs: crate::runtime::json::optional(available_jobs),
+        })
     }
 }
 
@@ -603,21 +678,26 @@ pub struct RequestRunnerJobResponseAvailableJobsItem {
 
 impl crate::runtime::json::FromJson for RequestRunnerJobResponseAvailableJobsItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RequestRunnerJobResponseAvailableJobsItem",
-        )?;
-        let decoded = Self {
-            uuid: object.optional("uuid")?,
-            r#type: object.optional("type")?,
-            payload: object.optional("payload")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut uuid = None;
+        let mut r#type = None;
+        let mut payload = None;
+        let mut members = p
+            .object("an object (`RequestRunnerJobResponseAvailableJobsItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "type" => p.field(&mut r#type, "type")?,
+                "payload" => p.field(&mut payload, "payload")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            uuid: crate::runtime::json::optional(uuid),
+            r#type: crate::runtime::json::optional(r#type),
+            payload: crate::runtime::json::optional(payload),
+        })
     }
 }
 
@@ -654,19 +734,19 @@ pub struct AcceptRunnerJobResponse {
 
 impl crate::runtime::json::FromJson for AcceptRunnerJobResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "AcceptRunnerJobResponse",
-        )?;
-        let decoded = Self {
-            job: object.optional("job")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut job = None;
+        let mut members = p.object("an object (`AcceptRunnerJobResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "job" => p.field(&mut job, "job")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            job: crate::runtime::json::optional(job),
+        })
     }
 }
 
@@ -722,33 +802,61 @@ pub struct AcceptRunnerJobResponseJob {
 
 impl crate::runtime::json::FromJson for AcceptRunnerJobResponseJob {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "AcceptRunnerJobResponseJob",
-        )?;
-        let decoded = Self {
-            uuid: object.optional("uuid")?,
-            r#type: object.optional("type")?,
-            state: object.optional("state")?,
-            payload: object.optional("payload")?,
-            failures: object.optional("failures")?,
-            error: object.optional("error")?,
-            progress: object.optional("progress")?,
-            priority: object.optional("priority")?,
-            updated_at: object.optional("updatedAt")?,
-            created_at: object.optional("createdAt")?,
-            started_at: object.optional("startedAt")?,
-            finished_at: object.optional("finishedAt")?,
-            parent: object.optional("parent")?,
-            runner: object.optional("runner")?,
-            job_token: object.optional("jobToken")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut uuid = None;
+        let mut r#type = None;
+        let mut state = None;
+        let mut payload = None;
+        let mut failures = None;
+        let mut error = None;
+        let mut progress = None;
+        let mut priority = None;
+        let mut updated_at = None;
+        let mut created_at = None;
+        let mut started_at = None;
+        let mut finished_at = None;
+        let mut parent = None;
+        let mut runner = None;
+        let mut job_token = None;
+        let mut members = p.object("an object (`AcceptRunnerJobResponseJob`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "type" => p.field(&mut r#type, "type")?,
+                "state" => p.field(&mut state, "state")?,
+                "payload" => p.field(&mut payload, "payload")?,
+                "failures" => p.field(&mut failures, "failures")?,
+                "error" => p.field(&mut error, "error")?,
+                "progress" => p.field(&mut progress, "progress")?,
+                "priority" => p.field(&mut priority, "priority")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "startedAt" => p.field(&mut started_at, "startedAt")?,
+                "finishedAt" => p.field(&mut finished_at, "finishedAt")?,
+                "parent" => p.field(&mut parent, "parent")?,
+                "runner" => p.field(&mut runner, "runner")?,
+                "jobToken" => p.field(&mut job_token, "jobToken")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            uuid: crate::runtime::json::optional(uuid),
+            r#type: crate::runtime::json::optional(r#type),
+            state: crate::runtime::json::optional(state),
+            payload: crate::runtime::json::optional(payload),
+            failures: crate::runtime::json::optional(failures),
+            error: crate::runtime::json::optional(error),
+            progress: crate::runtime::json::optional(progress),
+            priority: crate::runtime::json::optional(priority),
+            updated_at: crate::runtime::json::optional(updated_at),
+            created_at: crate::runtime::json::optional(created_at),
+            started_at: crate::runtime::json::optional(started_at),
+            finished_at: crate::runtime::json::optional(finished_at),
+            parent: crate::runtime::json::optional(parent),
+            runner: crate::runtime::json::optional(runner),
+            job_token: crate::runtime::json::optional(job_token),
+        })
     }
 }
 
@@ -899,10 +1007,9 @@ impl<'de> serde::Deserialize<'de> for UpdateRunnerJobBodyPayloadObjectType {
 
 impl crate::runtime::json::FromJson for UpdateRunnerJobBodyPayloadObjectType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -1145,20 +1252,22 @@ pub struct ListRunnerJobsResponse {
 
 impl crate::runtime::json::FromJson for ListRunnerJobsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListRunnerJobsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListRunnerJobsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 

@@ -68,10 +68,9 @@ impl<'de> serde::Deserialize<'de> for SearchTarget {
 
 impl crate::runtime::json::FromJson for SearchTarget {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -92,20 +91,22 @@ pub struct SearchPlaylistsResponse {
 
 impl crate::runtime::json::FromJson for SearchPlaylistsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "SearchPlaylistsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`SearchPlaylistsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 

@@ -75,21 +75,25 @@ pub struct VideoConstantNumberCategory {
 
 impl crate::runtime::json::FromJson for VideoConstantNumberCategory {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoConstantNumberCategory",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`VideoConstantNumberCategory`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -119,21 +123,25 @@ pub struct VideoConstantNumberLicence {
 
 impl crate::runtime::json::FromJson for VideoConstantNumberLicence {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoConstantNumberLicence",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`VideoConstantNumberLicence`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -163,21 +171,25 @@ pub struct VideoConstantStringLanguage {
 
 impl crate::runtime::json::FromJson for VideoConstantStringLanguage {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoConstantStringLanguage",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`VideoConstantStringLanguage`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -254,10 +266,9 @@ impl<'de> serde::Deserialize<'de> for VideoPlaylistPrivacySet {
 #[cfg(any(feature = "playlists", feature = "search"))]
 impl crate::runtime::json::FromJson for VideoPlaylistPrivacySet {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -281,21 +292,25 @@ pub struct VideoPlaylistPrivacyConstant {
 #[cfg(any(feature = "playlists", feature = "search"))]
 impl crate::runtime::json::FromJson for VideoPlaylistPrivacyConstant {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoPlaylistPrivacyConstant",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`VideoPlaylistPrivacyConstant`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -369,10 +384,9 @@ impl<'de> serde::Deserialize<'de> for VideoPlaylistTypeSet {
 #[cfg(any(feature = "playlists", feature = "search"))]
 impl crate::runtime::json::FromJson for VideoPlaylistTypeSet {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -396,21 +410,25 @@ pub struct VideoPlaylistTypeConstant {
 #[cfg(any(feature = "playlists", feature = "search"))]
 impl crate::runtime::json::FromJson for VideoPlaylistTypeConstant {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoPlaylistTypeConstant",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`VideoPlaylistTypeConstant`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -489,10 +507,9 @@ impl<'de> serde::Deserialize<'de> for VideoPrivacySet {
 
 impl crate::runtime::json::FromJson for VideoPrivacySet {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -513,21 +530,25 @@ pub struct VideoPrivacyConstant {
 
 impl crate::runtime::json::FromJson for VideoPrivacyConstant {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoPrivacyConstant",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`VideoPrivacyConstant`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -597,10 +618,9 @@ impl<'de> serde::Deserialize<'de> for VideoCommentsPolicySet {
 
 impl crate::runtime::json::FromJson for VideoCommentsPolicySet {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -676,10 +696,9 @@ impl crate::runtime::call::ToParam for NSFWFlag {
 
 impl crate::runtime::json::FromJson for NSFWFlag {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self)
     }
 }
 
@@ -707,21 +726,25 @@ pub struct VideoStateConstant {
 
 impl crate::runtime::json::FromJson for VideoStateConstant {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStateConstant",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`VideoStateConstant`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -839,10 +862,9 @@ impl<'de> serde::Deserialize<'de> for VideoStateConstantId {
 
 impl crate::runtime::json::FromJson for VideoStateConstantId {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -917,10 +939,9 @@ impl<'de> serde::Deserialize<'de> for AbuseStateSet {
 #[cfg(any(feature = "users", feature = "moderation"))]
 impl crate::runtime::json::FromJson for AbuseStateSet {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -950,21 +971,25 @@ pub struct VideoResolutionConstant {
 
 impl crate::runtime::json::FromJson for VideoResolutionConstant {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoResolutionConstant",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`VideoResolutionConstant`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -998,20 +1023,22 @@ impl VideoScheduledUpdate {
 
 impl crate::runtime::json::FromJson for VideoScheduledUpdate {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoScheduledUpdate",
-        )?;
-        let decoded = Self {
-            privacy: object.optional("privacy")?,
-            update_at: object.required("updateAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut privacy = None;
+        let mut update_at = None;
+        let mut members = p.object("an object (`VideoScheduledUpdate`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "privacy" => p.field(&mut privacy, "privacy")?,
+                "updateAt" => p.field(&mut update_at, "updateAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            privacy: crate::runtime::json::optional(privacy),
+            update_at: crate::runtime::json::required(update_at, "updateAt")?,
+        })
     }
 }
 
@@ -1049,22 +1076,40 @@ pub struct AccountSummary {
 impl crate::runtime::json::FromJson for AccountSummary {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "AccountSummary")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            name: object.required("name")?,
-            display_name: object.required("displayName")?,
-            url: object.required("url")?,
-            host: object.required("host")?,
-            avatars: object.optional("avatars")?,
-            avatar: object.optional("avatar")?,
-            uuid: object.optional("uuid")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut display_name = None;
+        let mut url = None;
+        let mut host = None;
+        let mut avatars = None;
+        let mut avatar = None;
+        let mut uuid = None;
+        let mut members = p.object("an object (`AccountSummary`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "displayName" => p.field(&mut display_name, "displayName")?,
+                "url" => p.field(&mut url, "url")?,
+                "host" => p.field(&mut host, "host")?,
+                "avatars" => p.field(&mut avatars, "avatars")?,
+                "avatar" => p.field(&mut avatar, "avatar")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            name: crate::runtime::json::required(name, "name")?,
+            display_name: crate::runtime::json::required(display_name, "displayName")?,
+            url: crate::runtime::json::required(url, "url")?,
+            host: crate::runtime::json::required(host, "host")?,
+            avatars: crate::runtime::json::optional(avatars),
+            avatar: crate::runtime::json::optional(avatar),
+            uuid: crate::runtime::json::optional(uuid),
+        })
     }
 }
 
@@ -1102,26 +1147,40 @@ pub struct VideoChannelSummary {
 impl crate::runtime::json::FromJson for VideoChannelSummary {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoChannelSummary",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            name: object.required("name")?,
-            display_name: object.required("displayName")?,
-            url: object.required("url")?,
-            host: object.required("host")?,
-            avatars: object.optional("avatars")?,
-            avatar: object.optional("avatar")?,
-            uuid: object.optional("uuid")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut display_name = None;
+        let mut url = None;
+        let mut host = None;
+        let mut avatars = None;
+        let mut avatar = None;
+        let mut uuid = None;
+        let mut members = p.object("an object (`VideoChannelSummary`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "displayName" => p.field(&mut display_name, "displayName")?,
+                "url" => p.field(&mut url, "url")?,
+                "host" => p.field(&mut host, "host")?,
+                "avatars" => p.field(&mut avatars, "avatars")?,
+                "avatar" => p.field(&mut avatar, "avatar")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            name: crate::runtime::json::required(name, "name")?,
+            display_name: crate::runtime::json::required(display_name, "displayName")?,
+            url: crate::runtime::json::required(url, "url")?,
+            host: crate::runtime::json::required(host, "host")?,
+            avatars: crate::runtime::json::optional(avatars),
+            avatar: crate::runtime::json::optional(avatar),
+            uuid: crate::runtime::json::optional(uuid),
+        })
     }
 }
 
@@ -1155,24 +1214,34 @@ pub struct PlaylistElement {
 
 impl crate::runtime::json::FromJson for PlaylistElement {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "PlaylistElement",
-        )?;
-        let decoded = Self {
-            position: object.optional("position")?,
-            start_timestamp: object.optional("startTimestamp")?,
-            stop_timestamp: object.optional("stopTimestamp")?,
-            video: object.optional("video")?,
-            id: object.optional("id")?,
-            r#type: object.optional("type")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut position = None;
+        let mut start_timestamp = None;
+        let mut stop_timestamp = None;
+        let mut video = None;
+        let mut id = None;
+        let mut r#type = None;
+        let mut members = p.object("an object (`PlaylistElement`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "position" => p.field(&mut position, "position")?,
+                "startTimestamp" => p.field(&mut start_timestamp, "startTimestamp")?,
+                "stopTimestamp" => p.field(&mut stop_timestamp, "stopTimestamp")?,
+                "video" => p.field(&mut video, "video")?,
+                "id" => p.field(&mut id, "id")?,
+                "type" => p.field(&mut r#type, "type")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            position: crate::runtime::json::optional(position),
+            start_timestamp: crate::runtime::json::optional(start_timestamp),
+            stop_timestamp: crate::runtime::json::optional(stop_timestamp),
+            video: crate::runtime::json::optional(video),
+            id: crate::runtime::json::optional(id),
+            r#type: crate::runtime::json::optional(r#type),
+        })
     }
 }
 
@@ -1246,10 +1315,9 @@ impl<'de> serde::Deserialize<'de> for PlaylistElementType {
 
 impl crate::runtime::json::FromJson for PlaylistElementType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -1276,18 +1344,28 @@ pub struct Thumbnail {
 
 impl crate::runtime::json::FromJson for Thumbnail {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "Thumbnail")?;
-        let decoded = Self {
-            file_url: object.optional("fileUrl")?,
-            width: object.optional("width")?,
-            height: object.optional("height")?,
-            aspect_ratio: object.optional("aspectRatio")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut file_url = None;
+        let mut width = None;
+        let mut height = None;
+        let mut aspect_ratio = None;
+        let mut members = p.object("an object (`Thumbnail`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
+                "width" => p.field(&mut width, "width")?,
+                "height" => p.field(&mut height, "height")?,
+                "aspectRatio" => p.field(&mut aspect_ratio, "aspectRatio")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            file_url: crate::runtime::json::optional(file_url),
+            width: crate::runtime::json::optional(width),
+            height: crate::runtime::json::optional(height),
+            aspect_ratio: crate::runtime::json::optional(aspect_ratio),
+        })
     }
 }
 
@@ -1362,31 +1440,72 @@ pub struct VideoFile {
 
 impl crate::runtime::json::FromJson for VideoFile {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "VideoFile")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            magnet_uri: object.optional("magnetUri")?,
-            resolution: object.required("resolution")?,
-            size: object.required("size")?,
-            torrent_url: object.optional("torrentUrl")?,
-            torrent_download_url: object.optional("torrentDownloadUrl")?,
-            file_url: object.required("fileUrl")?,
-            playlist_url: object.optional("playlistUrl")?,
-            file_download_url: object.required("fileDownloadUrl")?,
-            fps: object.required("fps")?,
-            width: object.optional("width")?,
-            height: object.optional("height")?,
-            metadata_url: object.optional("metadataUrl")?,
-            has_audio: object.optional("hasAudio")?,
-            has_video: object.optional("hasVideo")?,
-            storage: object.optional("storage")?,
-            metadata: object.optional("metadata")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut magnet_uri = None;
+        let mut resolution = None;
+        let mut size = None;
+        let mut torrent_url = None;
+        let mut torrent_download_url = None;
+        let mut file_url = None;
+        let mut playlist_url = None;
+        let mut file_download_url = None;
+        let mut fps = None;
+        let mut width = None;
+        let mut height = None;
+        let mut metadata_url = None;
+        let mut has_audio = None;
+        let mut has_video = None;
+        let mut storage = None;
+        let mut metadata = None;
+        let mut members = p.object("an object (`VideoFile`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "magnetUri" => p.field(&mut magnet_uri, "magnetUri")?,
+                "resolution" => p.field(&mut resolution, "resolution")?,
+                "size" => p.field(&mut size, "size")?,
+                "torrentUrl" => p.field(&mut torrent_url, "torrentUrl")?,
+                "torrentDownloadUrl" => {
+                    p.field(&mut torrent_download_url, "torrentDownloadUrl")?
+                }
+                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
+                "playlistUrl" => p.field(&mut playlist_url, "playlistUrl")?,
+                "fileDownloadUrl" => p.field(&mut file_download_url, "fileDownloadUrl")?,
+                "fps" => p.field(&mut fps, "fps")?,
+                "width" => p.field(&mut width, "width")?,
+                "height" => p.field(&mut height, "height")?,
+                "metadataUrl" => p.field(&mut metadata_url, "metadataUrl")?,
+                "hasAudio" => p.field(&mut has_audio, "hasAudio")?,
+                "hasVideo" => p.field(&mut has_video, "hasVideo")?,
+                "storage" => p.field(&mut storage, "storage")?,
+                "metadata" => p.field(&mut metadata, "metadata")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            magnet_uri: crate::runtime::json::optional(magnet_uri),
+            resolution: crate::runtime::json::required(resolution, "resolution")?,
+            size: crate::runtime::json::required(size, "size")?,
+            torrent_url: crate::runtime::json::optional(torrent_url),
+            torrent_download_url: crate::runtime::json::optional(torrent_download_url),
+            file_url: crate::runtime::json::required(file_url, "fileUrl")?,
+            playlist_url: crate::runtime::json::optional(playlist_url),
+            file_download_url: crate::runtime::json::required(
+                file_download_url,
+                "fileDownloadUrl",
+            )?,
+            fps: crate::runtime::json::required(fps, "fps")?,
+            width: crate::runtime::json::optional(width),
+            height: crate::runtime::json::optional(height),
+            metadata_url: crate::runtime::json::optional(metadata_url),
+            has_audio: crate::runtime::json::optional(has_audio),
+            has_video: crate::runtime::json::optional(has_video),
+            storage: crate::runtime::json::optional(storage),
+            metadata: crate::runtime::json::optional(metadata),
+        })
     }
 }
 
@@ -1408,21 +1527,25 @@ pub struct VideoFileMetadata {
 
 impl crate::runtime::json::FromJson for VideoFileMetadata {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoFileMetadata",
-        )?;
-        let decoded = Self {
-            streams: object.required("streams")?,
-            format: object.required("format")?,
-            chapters: object.required("chapters")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut streams = None;
+        let mut format = None;
+        let mut chapters = None;
+        let mut members = p.object("an object (`VideoFileMetadata`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "streams" => p.field(&mut streams, "streams")?,
+                "format" => p.field(&mut format, "format")?,
+                "chapters" => p.field(&mut chapters, "chapters")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            streams: crate::runtime::json::required(streams, "streams")?,
+            format: crate::runtime::json::required(format, "format")?,
+            chapters: crate::runtime::json::required(chapters, "chapters")?,
+        })
     }
 }
 
@@ -1454,24 +1577,36 @@ pub struct VideoStreamingPlaylistsHLS {
 
 impl crate::runtime::json::FromJson for VideoStreamingPlaylistsHLS {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStreamingPlaylistsHLS",
-        )?;
-        let decoded = Self {
-            playlist_url: object.required("playlistUrl")?,
-            segments_sha256_url: object.optional("segmentsSha256Url")?,
-            files: object.required("files")?,
-            redundancies: object.required("redundancies")?,
-            id: object.required("id")?,
-            r#type: object.required("type")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut playlist_url = None;
+        let mut segments_sha256_url = None;
+        let mut files = None;
+        let mut redundancies = None;
+        let mut id = None;
+        let mut r#type = None;
+        let mut members = p.object("an object (`VideoStreamingPlaylistsHLS`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "playlistUrl" => p.field(&mut playlist_url, "playlistUrl")?,
+                "segmentsSha256Url" => {
+                    p.field(&mut segments_sha256_url, "segmentsSha256Url")?
+                }
+                "files" => p.field(&mut files, "files")?,
+                "redundancies" => p.field(&mut redundancies, "redundancies")?,
+                "id" => p.field(&mut id, "id")?,
+                "type" => p.field(&mut r#type, "type")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            playlist_url: crate::runtime::json::required(playlist_url, "playlistUrl")?,
+            segments_sha256_url: crate::runtime::json::optional(segments_sha256_url),
+            files: crate::runtime::json::required(files, "files")?,
+            redundancies: crate::runtime::json::required(redundancies, "redundancies")?,
+            id: crate::runtime::json::required(id, "id")?,
+            r#type: crate::runtime::json::required(r#type, "type")?,
+        })
     }
 }
 
@@ -1493,19 +1628,20 @@ pub struct VideoStreamingPlaylistsHLSRedundanciesItem {
 
 impl crate::runtime::json::FromJson for VideoStreamingPlaylistsHLSRedundanciesItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStreamingPlaylistsHLSRedundanciesItem",
-        )?;
-        let decoded = Self {
-            base_url: object.required("baseUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut base_url = None;
+        let mut members = p
+            .object("an object (`VideoStreamingPlaylistsHLSRedundanciesItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "baseUrl" => p.field(&mut base_url, "baseUrl")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            base_url: crate::runtime::json::required(base_url, "baseUrl")?,
+        })
     }
 }
 
@@ -1567,10 +1703,9 @@ impl<'de> serde::Deserialize<'de> for VideoStreamingPlaylistsHLSType {
 
 impl crate::runtime::json::FromJson for VideoStreamingPlaylistsHLSType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -1603,19 +1738,31 @@ pub struct VideoInfo {
 #[cfg(any(feature = "users", feature = "comments"))]
 impl crate::runtime::json::FromJson for VideoInfo {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "VideoInfo")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            uuid: object.required("uuid")?,
-            name: object.required("name")?,
-            state: object.required("state")?,
-            short_uuid: object.required("shortUUID")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut uuid = None;
+        let mut name = None;
+        let mut state = None;
+        let mut short_uuid = None;
+        let mut members = p.object("an object (`VideoInfo`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "name" => p.field(&mut name, "name")?,
+                "state" => p.field(&mut state, "state")?,
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+            name: crate::runtime::json::required(name, "name")?,
+            state: crate::runtime::json::required(state, "state")?,
+            short_uuid: crate::runtime::json::required(short_uuid, "shortUUID")?,
+        })
     }
 }
 
@@ -1808,66 +1955,182 @@ pub struct Video {
 impl crate::runtime::json::FromJson for Video {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "Video")?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            uuid: object.required("uuid")?,
-            short_uuid: object.optional("shortUUID")?,
-            is_live: object.optional("isLive")?,
-            live_schedules: object.optional("liveSchedules")?,
-            created_at: object.optional("createdAt")?,
-            published_at: object.optional("publishedAt")?,
-            updated_at: object.optional("updatedAt")?,
-            originally_published_at: object.optional("originallyPublishedAt")?,
-            category: object.required("category")?,
-            licence: object.optional("licence")?,
-            language: object.optional("language")?,
-            privacy: object.optional("privacy")?,
-            truncated_description: object.optional("truncatedDescription")?,
-            duration: object.optional("duration")?,
-            aspect_ratio: object.optional("aspectRatio")?,
-            is_local: object.optional("isLocal")?,
-            name: object.required("name")?,
-            thumbnail_path: object.optional("thumbnailPath")?,
-            preview_path: object.required("previewPath")?,
-            thumbnails: object.optional("thumbnails")?,
-            embed_path: object.optional("embedPath")?,
-            views: object.optional("views")?,
-            likes: object.optional("likes")?,
-            dislikes: object.optional("dislikes")?,
-            comments: object.optional("comments")?,
-            nsfw: object.optional("nsfw")?,
-            nsfw_flags: object.optional("nsfwFlags")?,
-            nsfw_summary: object.optional("nsfwSummary")?,
-            wait_transcoding: object.optional("waitTranscoding")?,
-            state: object.optional("state")?,
-            scheduled_update: object.optional("scheduledUpdate")?,
-            blacklisted: object.optional("blacklisted")?,
-            blacklisted_reason: object.optional("blacklistedReason")?,
-            account: object.optional("account")?,
-            channel: object.optional("channel")?,
-            user_history: object.optional("userHistory")?,
-            url: object.optional("url")?,
-            description: object.optional("description")?,
-            viewers: object.optional("viewers")?,
-            score: object.optional("score")?,
-            embed_url: object.optional("embedUrl")?,
-            thumbnail_url: object.optional("thumbnailUrl")?,
-            preview_url: object.optional("previewUrl")?,
-            tags: object.optional("tags")?,
-            automatic_tags: object.optional("automaticTags")?,
-            blocked_owner: object.optional("blockedOwner")?,
-            blocked_server: object.optional("blockedServer")?,
-            files: object.optional("files")?,
-            plugin_data: object.optional("pluginData")?,
-            streaming_playlists: object.optional("streamingPlaylists")?,
-            video_source: object.optional("videoSource")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut uuid = None;
+        let mut short_uuid = None;
+        let mut is_live = None;
+        let mut live_schedules = None;
+        let mut created_at = None;
+        let mut published_at = None;
+        let mut updated_at = None;
+        let mut originally_published_at = None;
+        let mut category = None;
+        let mut licence = None;
+        let mut language = None;
+        let mut privacy = None;
+        let mut truncated_description = None;
+        let mut duration = None;
+        let mut aspect_ratio = None;
+        let mut is_local = None;
+        let mut name = None;
+        let mut thumbnail_path = None;
+        let mut preview_path = None;
+        let mut thumbnails = None;
+        let mut embed_path = None;
+        let mut views = None;
+        let mut likes = None;
+        let mut dislikes = None;
+        let mut comments = None;
+        let mut nsfw = None;
+        let mut nsfw_flags = None;
+        let mut nsfw_summary = None;
+        let mut wait_transcoding = None;
+        let mut state = None;
+        let mut scheduled_update = None;
+        let mut blacklisted = None;
+        let mut blacklisted_reason = None;
+        let mut account = None;
+        let mut channel = None;
+        let mut user_history = None;
+        let mut url = None;
+        let mut description = None;
+        let mut viewers = None;
+        let mut score = None;
+        let mut embed_url = None;
+        let mut thumbnail_url = None;
+        let mut preview_url = None;
+        let mut tags = None;
+        let mut automatic_tags = None;
+        let mut blocked_owner = None;
+        let mut blocked_server = None;
+        let mut files = None;
+        let mut plugin_data = None;
+        let mut streaming_playlists = None;
+        let mut video_source = None;
+        let mut members = p.object("an object (`Video`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
+                "isLive" => p.field(&mut is_live, "isLive")?,
+                "liveSchedules" => p.field(&mut live_schedules, "liveSchedules")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "publishedAt" => p.field(&mut published_at, "publishedAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "originallyPublishedAt" => {
+                    p.field(&mut originally_published_at, "originallyPublishedAt")?
+                }
+                "category" => p.field(&mut category, "category")?,
+                "licence" => p.field(&mut licence, "licence")?,
+                "language" => p.field(&mut language, "language")?,
+                "privacy" => p.field(&mut privacy, "privacy")?,
+                "truncatedDescription" => {
+                    p.field(&mut truncated_description, "truncatedDescription")?
+                }
+                "duration" => p.field(&mut duration, "duration")?,
+                "aspectRatio" => p.field(&mut aspect_ratio, "aspectRatio")?,
+                "isLocal" => p.field(&mut is_local, "isLocal")?,
+                "name" => p.field(&mut name, "name")?,
+                "thumbnailPath" => p.field(&mut thumbnail_path, "thumbnailPath")?,
+                "previewPath" => p.field(&mut preview_path, "previewPath")?,
+                "thumbnails" => p.field(&mut thumbnails, "thumbnails")?,
+                "embedPath" => p.field(&mut embed_path, "embedPath")?,
+                "views" => p.field(&mut views, "views")?,
+                "likes" => p.field(&mut likes, "likes")?,
+                "dislikes" => p.field(&mut dislikes, "dislikes")?,
+                "comments" => p.field(&mut comments, "comments")?,
+                "nsfw" => p.field(&mut nsfw, "nsfw")?,
+                "nsfwFlags" => p.field(&mut nsfw_flags, "nsfwFlags")?,
+                "nsfwSummary" => p.field(&mut nsfw_summary, "nsfwSummary")?,
+                "waitTranscoding" => p.field(&mut wait_transcoding, "waitTranscoding")?,
+                "state" => p.field(&mut state, "state")?,
+                "scheduledUpdate" => p.field(&mut scheduled_update, "scheduledUpdate")?,
+                "blacklisted" => p.field(&mut blacklisted, "blacklisted")?,
+                "blacklistedReason" => {
+                    p.field(&mut blacklisted_reason, "blacklistedReason")?
+                }
+                "account" => p.field(&mut account, "account")?,
+                "channel" => p.field(&mut channel, "channel")?,
+                "userHistory" => p.field(&mut user_history, "userHistory")?,
+                "url" => p.field(&mut url, "url")?,
+                "description" => p.field(&mut description, "description")?,
+                "viewers" => p.field(&mut viewers, "viewers")?,
+                "score" => p.field(&mut score, "score")?,
+                "embedUrl" => p.field(&mut embed_url, "embedUrl")?,
+                "thumbnailUrl" => p.field(&mut thumbnail_url, "thumbnailUrl")?,
+                "previewUrl" => p.field(&mut preview_url, "previewUrl")?,
+                "tags" => p.field(&mut tags, "tags")?,
+                "automaticTags" => p.field(&mut automatic_tags, "automaticTags")?,
+                "blockedOwner" => p.field(&mut blocked_owner, "blockedOwner")?,
+                "blockedServer" => p.field(&mut blocked_server, "blockedServer")?,
+                "files" => p.field(&mut files, "files")?,
+                "pluginData" => p.field(&mut plugin_data, "pluginData")?,
+                "streamingPlaylists" => {
+                    p.field(&mut streaming_playlists, "streamingPlaylists")?
+                }
+                "videoSource" => p.field(&mut video_source, "videoSource")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+            short_uuid: crate::runtime::json::optional(short_uuid),
+            is_live: crate::runtime::json::optional(is_live),
+            live_schedules: crate::runtime::json::optional(live_schedules),
+            created_at: crate::runtime::json::optional(created_at),
+            published_at: crate::runtime::json::optional(published_at),
+            updated_at: crate::runtime::json::optional(updated_at),
+            originally_published_at: crate::runtime::json::optional(
+                originally_published_at,
+            ),
+            category: crate::runtime::json::required(category, "category")?,
+            licence: crate::runtime::json::optional(licence),
+            language: crate::runtime::json::optional(language),
+            privacy: crate::runtime::json::optional(privacy),
+            truncated_description: crate::runtime::json::optional(truncated_description),
+            duration: crate::runtime::json::optional(duration),
+            aspect_ratio: crate::runtime::json::optional(aspect_ratio),
+            is_local: crate::runtime::json::optional(is_local),
+            name: crate::runtime::json::required(name, "name")?,
+            thumbnail_path: crate::runtime::json::optional(thumbnail_path),
+            preview_path: crate::runtime::json::required(preview_path, "previewPath")?,
+            thumbnails: crate::runtime::json::optional(thumbnails),
+            embed_path: crate::runtime::json::optional(embed_path),
+            views: crate::runtime::json::optional(views),
+            likes: crate::runtime::json::optional(likes),
+            dislikes: crate::runtime::json::optional(dislikes),
+            comments: crate::runtime::json::optional(comments),
+            nsfw: crate::runtime::json::optional(nsfw),
+            nsfw_flags: crate::runtime::json::optional(nsfw_flags),
+            nsfw_summary: crate::runtime::json::optional(nsfw_summary),
+            wait_transcoding: crate::runtime::json::optional(wait_transcoding),
+            state: crate::runtime::json::optional(state),
+            scheduled_update: crate::runtime::json::optional(scheduled_update),
+            blacklisted: crate::runtime::json::optional(blacklisted),
+            blacklisted_reason: crate::runtime::json::optional(blacklisted_reason),
+            account: crate::runtime::json::optional(account),
+            channel: crate::runtime::json::optional(channel),
+            user_history: crate::runtime::json::optional(user_history),
+            url: crate::runtime::json::optional(url),
+            description: crate::runtime::json::optional(description),
+            viewers: crate::runtime::json::optional(viewers),
+            score: crate::runtime::json::optional(score),
+            embed_url: crate::runtime::json::optional(embed_url),
+            thumbnail_url: crate::runtime::json::optional(thumbnail_url),
+            preview_url: crate::runtime::json::optional(preview_url),
+            tags: crate::runtime::json::optional(tags),
+            automatic_tags: crate::runtime::json::optional(automatic_tags),
+            blocked_owner: crate::runtime::json::optional(blocked_owner),
+            blocked_server: crate::runtime::json::optional(blocked_server),
+            files: crate::runtime::json::optional(files),
+            plugin_data: crate::runtime::json::optional(plugin_data),
+            streaming_playlists: crate::runtime::json::optional(streaming_playlists),
+            video_source: crate::runtime::json::optional(video_source),
+        })
     }
 }
 
@@ -1888,19 +2151,19 @@ pub struct VideoUserHistory {
 
 impl crate::runtime::json::FromJson for VideoUserHistory {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoUserHistory",
-        )?;
-        let decoded = Self {
-            current_time: object.required("currentTime")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut current_time = None;
+        let mut members = p.object("an object (`VideoUserHistory`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "currentTime" => p.field(&mut current_time, "currentTime")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            current_time: crate::runtime::json::required(current_time, "currentTime")?,
+        })
     }
 }
 
@@ -1928,18 +2191,28 @@ pub struct BlocklistLog {
 
 impl crate::runtime::json::FromJson for BlocklistLog {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "BlocklistLog")?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            action: object.optional("action")?,
-            target: object.optional("target")?,
-            created_at: object.optional("createdAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut action = None;
+        let mut target = None;
+        let mut created_at = None;
+        let mut members = p.object("an object (`BlocklistLog`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "action" => p.field(&mut action, "action")?,
+                "target" => p.field(&mut target, "target")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            action: crate::runtime::json::optional(action),
+            target: crate::runtime::json::optional(target),
+            created_at: crate::runtime::json::optional(created_at),
+        })
     }
 }
 
@@ -2006,10 +2279,9 @@ impl<'de> serde::Deserialize<'de> for BlocklistLogAction {
 
 impl crate::runtime::json::FromJson for BlocklistLogAction {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -2074,34 +2346,86 @@ pub struct VideoPlaylist {
 impl crate::runtime::json::FromJson for VideoPlaylist {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "VideoPlaylist")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            uuid: object.required("uuid")?,
-            short_uuid: object.required("shortUUID")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-            description: object.optional("description")?,
-            display_name: object.required("displayName")?,
-            is_local: object.required("isLocal")?,
-            thumbnail_path: object.optional("thumbnailPath")?,
-            thumbnails: object.optional("thumbnails")?,
-            privacy: object.required("privacy")?,
-            r#type: object.required("type")?,
-            owner_account: object.required("ownerAccount")?,
-            video_channel: object.optional("videoChannel")?,
-            video_channel_position: object.optional("videoChannelPosition")?,
-            videos_length: object.required("videosLength")?,
-            url: object.required("url")?,
-            embed_path: object.required("embedPath")?,
-            embed_url: object.optional("embedUrl")?,
-            thumbnail_url: object.optional("thumbnailUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut uuid = None;
+        let mut short_uuid = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut description = None;
+        let mut display_name = None;
+        let mut is_local = None;
+        let mut thumbnail_path = None;
+        let mut thumbnails = None;
+        let mut privacy = None;
+        let mut r#type = None;
+        let mut owner_account = None;
+        let mut video_channel = None;
+        let mut video_channel_position = None;
+        let mut videos_length = None;
+        let mut url = None;
+        let mut embed_path = None;
+        let mut embed_url = None;
+        let mut thumbnail_url = None;
+        let mut members = p.object("an object (`VideoPlaylist`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "description" => p.field(&mut description, "description")?,
+                "displayName" => p.field(&mut display_name, "displayName")?,
+                "isLocal" => p.field(&mut is_local, "isLocal")?,
+                "thumbnailPath" => p.field(&mut thumbnail_path, "thumbnailPath")?,
+                "thumbnails" => p.field(&mut thumbnails, "thumbnails")?,
+                "privacy" => p.field(&mut privacy, "privacy")?,
+                "type" => p.field(&mut r#type, "type")?,
+                "ownerAccount" => p.field(&mut owner_account, "ownerAccount")?,
+                "videoChannel" => p.field(&mut video_channel, "videoChannel")?,
+                "videoChannelPosition" => {
+                    p.field(&mut video_channel_position, "videoChannelPosition")?
+                }
+                "videosLength" => p.field(&mut videos_length, "videosLength")?,
+                "url" => p.field(&mut url, "url")?,
+                "embedPath" => p.field(&mut embed_path, "embedPath")?,
+                "embedUrl" => p.field(&mut embed_url, "embedUrl")?,
+                "thumbnailUrl" => p.field(&mut thumbnail_url, "thumbnailUrl")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+            short_uuid: crate::runtime::json::required(short_uuid, "shortUUID")?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            description: crate::runtime::json::optional(description),
+            display_name: crate::runtime::json::required(display_name, "displayName")?,
+            is_local: crate::runtime::json::required(is_local, "isLocal")?,
+            thumbnail_path: crate::runtime::json::optional(thumbnail_path),
+            thumbnails: crate::runtime::json::optional(thumbnails),
+            privacy: crate::runtime::json::required(privacy, "privacy")?,
+            r#type: crate::runtime::json::required(r#type, "type")?,
+            owner_account: crate::runtime::json::required(
+                owner_account,
+                "ownerAccount",
+            )?,
+            video_channel: crate::runtime::json::optional(video_channel),
+            video_channel_position: crate::runtime::json::optional(
+                video_channel_position,
+            ),
+            videos_length: crate::runtime::json::required(
+                videos_length,
+                "videosLength",
+            )?,
+            url: crate::runtime::json::required(url, "url")?,
+            embed_path: crate::runtime::json::required(embed_path, "embedPath")?,
+            embed_url: crate::runtime::json::optional(embed_url),
+            thumbnail_url: crate::runtime::json::optional(thumbnail_url),
+        })
     }
 }
 
@@ -2145,23 +2469,46 @@ pub struct VideoSource {
 
 impl crate::runtime::json::FromJson for VideoSource {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "VideoSource")?;
-        let decoded = Self {
-            input_filename: object.required("inputFilename")?,
-            file_download_url: object.optional("fileDownloadUrl")?,
-            resolution: object.optional("resolution")?,
-            size: object.optional("size")?,
-            fps: object.optional("fps")?,
-            width: object.optional("width")?,
-            height: object.optional("height")?,
-            created_at: object.required("createdAt")?,
-            metadata: object.optional("metadata")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut input_filename = None;
+        let mut file_download_url = None;
+        let mut resolution = None;
+        let mut size = None;
+        let mut fps = None;
+        let mut width = None;
+        let mut height = None;
+        let mut created_at = None;
+        let mut metadata = None;
+        let mut members = p.object("an object (`VideoSource`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "inputFilename" => p.field(&mut input_filename, "inputFilename")?,
+                "fileDownloadUrl" => p.field(&mut file_download_url, "fileDownloadUrl")?,
+                "resolution" => p.field(&mut resolution, "resolution")?,
+                "size" => p.field(&mut size, "size")?,
+                "fps" => p.field(&mut fps, "fps")?,
+                "width" => p.field(&mut width, "width")?,
+                "height" => p.field(&mut height, "height")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "metadata" => p.field(&mut metadata, "metadata")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            input_filename: crate::runtime::json::required(
+                input_filename,
+                "inputFilename",
+            )?,
+            file_download_url: crate::runtime::json::optional(file_download_url),
+            resolution: crate::runtime::json::optional(resolution),
+            size: crate::runtime::json::optional(size),
+            fps: crate::runtime::json::optional(fps),
+            width: crate::runtime::json::optional(width),
+            height: crate::runtime::json::optional(height),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            metadata: crate::runtime::json::optional(metadata),
+        })
     }
 }
 
@@ -2183,21 +2530,25 @@ pub struct VideoSourceMetadata {
 
 impl crate::runtime::json::FromJson for VideoSourceMetadata {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoSourceMetadata",
-        )?;
-        let decoded = Self {
-            streams: object.required("streams")?,
-            format: object.required("format")?,
-            chapters: object.required("chapters")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut streams = None;
+        let mut format = None;
+        let mut chapters = None;
+        let mut members = p.object("an object (`VideoSourceMetadata`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "streams" => p.field(&mut streams, "streams")?,
+                "format" => p.field(&mut format, "format")?,
+                "chapters" => p.field(&mut chapters, "chapters")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            streams: crate::runtime::json::required(streams, "streams")?,
+            format: crate::runtime::json::required(format, "format")?,
+            chapters: crate::runtime::json::required(chapters, "chapters")?,
+        })
     }
 }
 
@@ -2236,21 +2587,37 @@ pub struct ActorImage {
 impl crate::runtime::json::FromJson for ActorImage {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "ActorImage")?;
-        let decoded = Self {
-            path: object.required("path")?,
-            file_url: object.optional("fileUrl")?,
-            width: object.optional("width")?,
-            height: object.optional("height")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-            url: object.optional("url")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut path = None;
+        let mut file_url = None;
+        let mut width = None;
+        let mut height = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut url = None;
+        let mut members = p.object("an object (`ActorImage`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "path" => p.field(&mut path, "path")?,
+                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
+                "width" => p.field(&mut width, "width")?,
+                "height" => p.field(&mut height, "height")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "url" => p.field(&mut url, "url")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            path: crate::runtime::json::required(path, "path")?,
+            file_url: crate::runtime::json::optional(file_url),
+            width: crate::runtime::json::optional(width),
+            height: crate::runtime::json::optional(height),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            url: crate::runtime::json::optional(url),
+        })
     }
 }
 
@@ -2301,25 +2668,59 @@ pub struct Actor {
 impl crate::runtime::json::FromJson for Actor {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "Actor")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            url: object.required("url")?,
-            name: object.required("name")?,
-            avatars: object.required("avatars")?,
-            host: object.required("host")?,
-            host_redundancy_allowed: object.optional("hostRedundancyAllowed")?,
-            following_count: object.required("followingCount")?,
-            followers_count: object.required("followersCount")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.optional("updatedAt")?,
-            avatar: object.optional("avatar")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut url = None;
+        let mut name = None;
+        let mut avatars = None;
+        let mut host = None;
+        let mut host_redundancy_allowed = None;
+        let mut following_count = None;
+        let mut followers_count = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut avatar = None;
+        let mut members = p.object("an object (`Actor`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "url" => p.field(&mut url, "url")?,
+                "name" => p.field(&mut name, "name")?,
+                "avatars" => p.field(&mut avatars, "avatars")?,
+                "host" => p.field(&mut host, "host")?,
+                "hostRedundancyAllowed" => {
+                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")?
+                }
+                "followingCount" => p.field(&mut following_count, "followingCount")?,
+                "followersCount" => p.field(&mut followers_count, "followersCount")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "avatar" => p.field(&mut avatar, "avatar")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            url: crate::runtime::json::required(url, "url")?,
+            name: crate::runtime::json::required(name, "name")?,
+            avatars: crate::runtime::json::required(avatars, "avatars")?,
+            host: crate::runtime::json::required(host, "host")?,
+            host_redundancy_allowed: crate::runtime::json::optional(
+                host_redundancy_allowed,
+            ),
+            following_count: crate::runtime::json::required(
+                following_count,
+                "followingCount",
+            )?,
+            followers_count: crate::runtime::json::required(
+                followers_count,
+                "followersCount",
+            )?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::optional(updated_at),
+            avatar: crate::runtime::json::optional(avatar),
+        })
     }
 }
 
@@ -2404,29 +2805,71 @@ pub struct Account {
 impl crate::runtime::json::FromJson for Account {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "Account")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            url: object.required("url")?,
-            name: object.required("name")?,
-            avatars: object.required("avatars")?,
-            host: object.required("host")?,
-            host_redundancy_allowed: object.optional("hostRedundancyAllowed")?,
-            following_count: object.required("followingCount")?,
-            followers_count: object.required("followersCount")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-            avatar: object.optional("avatar")?,
-            user_id: object.optional("userId")?,
-            display_name: object.required("displayName")?,
-            description: object.optional("description")?,
-            banners: object.optional("banners")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut url = None;
+        let mut name = None;
+        let mut avatars = None;
+        let mut host = None;
+        let mut host_redundancy_allowed = None;
+        let mut following_count = None;
+        let mut followers_count = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut avatar = None;
+        let mut user_id = None;
+        let mut display_name = None;
+        let mut description = None;
+        let mut banners = None;
+        let mut members = p.object("an object (`Account`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "url" => p.field(&mut url, "url")?,
+                "name" => p.field(&mut name, "name")?,
+                "avatars" => p.field(&mut avatars, "avatars")?,
+                "host" => p.field(&mut host, "host")?,
+                "hostRedundancyAllowed" => {
+                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")?
+                }
+                "followingCount" => p.field(&mut following_count, "followingCount")?,
+                "followersCount" => p.field(&mut followers_count, "followersCount")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "avatar" => p.field(&mut avatar, "avatar")?,
+                "userId" => p.field(&mut user_id, "userId")?,
+                "displayName" => p.field(&mut display_name, "displayName")?,
+                "description" => p.field(&mut description, "description")?,
+                "banners" => p.field(&mut banners, "banners")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            url: crate::runtime::json::required(url, "url")?,
+            name: crate::runtime::json::required(name, "name")?,
+            avatars: crate::runtime::json::required(avatars, "avatars")?,
+            host: crate::runtime::json::required(host, "host")?,
+            host_redundancy_allowed: crate::runtime::json::optional(
+                host_redundancy_allowed,
+            ),
+            following_count: crate::runtime::json::required(
+                following_count,
+                "followingCount",
+            )?,
+            followers_count: crate::runtime::json::required(
+                followers_count,
+                "followersCount",
+            )?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            avatar: crate::runtime::json::optional(avatar),
+            user_id: crate::runtime::json::optional(user_id),
+            display_name: crate::runtime::json::required(display_name, "displayName")?,
+            description: crate::runtime::json::optional(description),
+            banners: crate::runtime::json::optional(banners),
+        })
     }
 }
 
@@ -2467,21 +2910,37 @@ pub struct Follow {
 #[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
 impl crate::runtime::json::FromJson for Follow {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "Follow")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            follower: object.required("follower")?,
-            following: object.required("following")?,
-            score: object.required("score")?,
-            state: object.required("state")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut follower = None;
+        let mut following = None;
+        let mut score = None;
+        let mut state = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut members = p.object("an object (`Follow`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "follower" => p.field(&mut follower, "follower")?,
+                "following" => p.field(&mut following, "following")?,
+                "score" => p.field(&mut score, "score")?,
+                "state" => p.field(&mut state, "state")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            follower: crate::runtime::json::required(follower, "follower")?,
+            following: crate::runtime::json::required(following, "following")?,
+            score: crate::runtime::json::required(score, "score")?,
+            state: crate::runtime::json::required(state, "state")?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+        })
     }
 }
 
@@ -2560,10 +3019,9 @@ impl<'de> serde::Deserialize<'de> for FollowState {
 #[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
 impl crate::runtime::json::FromJson for FollowState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -2657,39 +3115,87 @@ pub struct VideoUploadRequestCommon {
 impl crate::runtime::json::FromJson for VideoUploadRequestCommon {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoUploadRequestCommon",
-        )?;
-        let decoded = Self {
-            name: object.required("name")?,
-            channel_id: object.required("channelId")?,
-            privacy: object.optional("privacy")?,
-            category: object.optional("category")?,
-            licence: object.optional("licence")?,
-            language: object.optional("language")?,
-            description: object.optional("description")?,
-            wait_transcoding: object.optional("waitTranscoding")?,
-            generate_transcription: object.optional("generateTranscription")?,
-            support: object.optional("support")?,
-            nsfw: object.optional("nsfw")?,
-            nsfw_summary: object.optional("nsfwSummary")?,
-            nsfw_flags: object.optional("nsfwFlags")?,
-            tags: object.optional("tags")?,
-            comments_policy: object.optional("commentsPolicy")?,
-            download_enabled: object.optional("downloadEnabled")?,
-            originally_published_at: object.optional("originallyPublishedAt")?,
-            schedule_update: object.optional("scheduleUpdate")?,
-            thumbnailfile: object.optional("thumbnailfile")?,
-            previewfile: object.optional("previewfile")?,
-            video_passwords: object.optional("videoPasswords")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut channel_id = None;
+        let mut privacy = None;
+        let mut category = None;
+        let mut licence = None;
+        let mut language = None;
+        let mut description = None;
+        let mut wait_transcoding = None;
+        let mut generate_transcription = None;
+        let mut support = None;
+        let mut nsfw = None;
+        let mut nsfw_summary = None;
+        let mut nsfw_flags = None;
+        let mut tags = None;
+        let mut comments_policy = None;
+        let mut download_enabled = None;
+        let mut originally_published_at = None;
+        let mut schedule_update = None;
+        let mut thumbnailfile = None;
+        let mut previewfile = None;
+        let mut video_passwords = None;
+        let mut members = p.object("an object (`VideoUploadRequestCommon`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "channelId" => p.field(&mut channel_id, "channelId")?,
+                "privacy" => p.field(&mut privacy, "privacy")?,
+                "category" => p.field(&mut category, "category")?,
+                "licence" => p.field(&mut licence, "licence")?,
+                "language" => p.field(&mut language, "language")?,
+                "description" => p.field(&mut description, "description")?,
+                "waitTranscoding" => p.field(&mut wait_transcoding, "waitTranscoding")?,
+                "generateTranscription" => {
+                    p.field(&mut generate_transcription, "generateTranscription")?
+                }
+                "support" => p.field(&mut support, "support")?,
+                "nsfw" => p.field(&mut nsfw, "nsfw")?,
+                "nsfwSummary" => p.field(&mut nsfw_summary, "nsfwSummary")?,
+                "nsfwFlags" => p.field(&mut nsfw_flags, "nsfwFlags")?,
+                "tags" => p.field(&mut tags, "tags")?,
+                "commentsPolicy" => p.field(&mut comments_policy, "commentsPolicy")?,
+                "downloadEnabled" => p.field(&mut download_enabled, "downloadEnabled")?,
+                "originallyPublishedAt" => {
+                    p.field(&mut originally_published_at, "originallyPublishedAt")?
+                }
+                "scheduleUpdate" => p.field(&mut schedule_update, "scheduleUpdate")?,
+                "thumbnailfile" => p.field(&mut thumbnailfile, "thumbnailfile")?,
+                "previewfile" => p.field(&mut previewfile, "previewfile")?,
+                "videoPasswords" => p.field(&mut video_passwords, "videoPasswords")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+            channel_id: crate::runtime::json::required(channel_id, "channelId")?,
+            privacy: crate::runtime::json::optional(privacy),
+            category: crate::runtime::json::optional(category),
+            licence: crate::runtime::json::optional(licence),
+            language: crate::runtime::json::optional(language),
+            description: crate::runtime::json::optional(description),
+            wait_transcoding: crate::runtime::json::optional(wait_transcoding),
+            generate_transcription: crate::runtime::json::optional(
+                generate_transcription,
+            ),
+            support: crate::runtime::json::optional(support),
+            nsfw: crate::runtime::json::optional(nsfw),
+            nsfw_summary: crate::runtime::json::optional(nsfw_summary),
+            nsfw_flags: crate::runtime::json::optional(nsfw_flags),
+            tags: crate::runtime::json::optional(tags),
+            comments_policy: crate::runtime::json::optional(comments_policy),
+            download_enabled: crate::runtime::json::optional(download_enabled),
+            originally_published_at: crate::runtime::json::optional(
+                originally_published_at,
+            ),
+            schedule_update: crate::runtime::json::optional(schedule_update),
+            thumbnailfile: crate::runtime::json::optional(thumbnailfile),
+            previewfile: crate::runtime::json::optional(previewfile),
+            video_passwords: crate::runtime::json::optional(video_passwords),
+        })
     }
 }
 
@@ -2711,19 +3217,19 @@ pub struct VideoUploadResponse {
 #[cfg(any(feature = "videos", feature = "live"))]
 impl crate::runtime::json::FromJson for VideoUploadResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoUploadResponse",
-        )?;
-        let decoded = Self {
-            video: object.required("video")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut video = None;
+        let mut members = p.object("an object (`VideoUploadResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "video" => p.field(&mut video, "video")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            video: crate::runtime::json::required(video, "video")?,
+        })
     }
 }
 
@@ -2751,21 +3257,25 @@ pub struct VideoUploadResponseVideo {
 #[cfg(any(feature = "videos", feature = "live"))]
 impl crate::runtime::json::FromJson for VideoUploadResponseVideo {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoUploadResponseVideo",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            uuid: object.required("uuid")?,
-            short_uuid: object.required("shortUUID")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut uuid = None;
+        let mut short_uuid = None;
+        let mut members = p.object("an object (`VideoUploadResponseVideo`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+            short_uuid: crate::runtime::json::required(short_uuid, "shortUUID")?,
+        })
     }
 }
 
@@ -2795,20 +3305,22 @@ pub struct VideoListResponse {
 )]
 impl crate::runtime::json::FromJson for VideoListResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoListResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`VideoListResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -2894,35 +3406,89 @@ pub struct VideoChannel {
 impl crate::runtime::json::FromJson for VideoChannel {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "VideoChannel")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            url: object.required("url")?,
-            name: object.required("name")?,
-            avatars: object.required("avatars")?,
-            host: object.required("host")?,
-            host_redundancy_allowed: object.optional("hostRedundancyAllowed")?,
-            following_count: object.required("followingCount")?,
-            followers_count: object.required("followersCount")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-            avatar: object.optional("avatar")?,
-            display_name: object.required("displayName")?,
-            description: object.optional("description")?,
-            support: object.optional("support")?,
-            public_email: object.optional("publicEmail")?,
-            is_local: object.required("isLocal")?,
-            banners: object.required("banners")?,
-            owner_account: object.optional("ownerAccount")?,
-            total_views: object.optional("totalViews")?,
-            videos_count: object.optional("videosCount")?,
-            views_per_day: object.optional("viewsPerDay")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut url = None;
+        let mut name = None;
+        let mut avatars = None;
+        let mut host = None;
+        let mut host_redundancy_allowed = None;
+        let mut following_count = None;
+        let mut followers_count = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut avatar = None;
+        let mut display_name = None;
+        let mut description = None;
+        let mut support = None;
+        let mut public_email = None;
+        let mut is_local = None;
+        let mut banners = None;
+        let mut owner_account = None;
+        let mut total_views = None;
+        let mut videos_count = None;
+        let mut views_per_day = None;
+        let mut members = p.object("an object (`VideoChannel`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "url" => p.field(&mut url, "url")?,
+                "name" => p.field(&mut name, "name")?,
+                "avatars" => p.field(&mut avatars, "avatars")?,
+                "host" => p.field(&mut host, "host")?,
+                "hostRedundancyAllowed" => {
+                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")?
+                }
+                "followingCount" => p.field(&mut following_count, "followingCount")?,
+                "followersCount" => p.field(&mut followers_count, "followersCount")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "avatar" => p.field(&mut avatar, "avatar")?,
+                "displayName" => p.field(&mut display_name, "displayName")?,
+                "description" => p.field(&mut description, "description")?,
+                "support" => p.field(&mut support, "support")?,
+                "publicEmail" => p.field(&mut public_email, "publicEmail")?,
+                "isLocal" => p.field(&mut is_local, "isLocal")?,
+                "banners" => p.field(&mut banners, "banners")?,
+                "ownerAccount" => p.field(&mut owner_account, "ownerAccount")?,
+                "totalViews" => p.field(&mut total_views, "totalViews")?,
+                "videosCount" => p.field(&mut videos_count, "videosCount")?,
+                "viewsPerDay" => p.field(&mut views_per_day, "viewsPerDay")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            url: crate::runtime::json::required(url, "url")?,
+            name: crate::runtime::json::required(name, "name")?,
+            avatars: crate::runtime::json::required(avatars, "avatars")?,
+            host: crate::runtime::json::required(host, "host")?,
+            host_redundancy_allowed: crate::runtime::json::optional(
+                host_redundancy_allowed,
+            ),
+            following_count: crate::runtime::json::required(
+                following_count,
+                "followingCount",
+            )?,
+            followers_count: crate::runtime::json::required(
+                followers_count,
+                "followersCount",
+            )?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            avatar: crate::runtime::json::optional(avatar),
+            display_name: crate::runtime::json::required(display_name, "displayName")?,
+            description: crate::runtime::json::optional(description),
+            support: crate::runtime::json::optional(support),
+            public_email: crate::runtime::json::optional(public_email),
+            is_local: crate::runtime::json::required(is_local, "isLocal")?,
+            banners: crate::runtime::json::required(banners, "banners")?,
+            owner_account: crate::runtime::json::optional(owner_account),
+            total_views: crate::runtime::json::optional(total_views),
+            videos_count: crate::runtime::json::optional(videos_count),
+            views_per_day: crate::runtime::json::optional(views_per_day),
+        })
     }
 }
 
@@ -2962,20 +3528,22 @@ pub struct VideoChannelViewsPerDayItem {
 )]
 impl crate::runtime::json::FromJson for VideoChannelViewsPerDayItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoChannelViewsPerDayItem",
-        )?;
-        let decoded = Self {
-            date: object.required("date")?,
-            views: object.required("views")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut date = None;
+        let mut views = None;
+        let mut members = p.object("an object (`VideoChannelViewsPerDayItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "date" => p.field(&mut date, "date")?,
+                "views" => p.field(&mut views, "views")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            date: crate::runtime::json::required(date, "date")?,
+            views: crate::runtime::json::required(views, "views")?,
+        })
     }
 }
 
@@ -3018,22 +3586,28 @@ pub struct VideoChannelEdit {
 
 impl crate::runtime::json::FromJson for VideoChannelEdit {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoChannelEdit",
-        )?;
-        let decoded = Self {
-            display_name: object.optional("displayName")?,
-            description: object.optional("description")?,
-            support: object.optional("support")?,
-            public_email: object.optional("publicEmail")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut display_name = None;
+        let mut description = None;
+        let mut support = None;
+        let mut public_email = None;
+        let mut members = p.object("an object (`VideoChannelEdit`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "displayName" => p.field(&mut display_name, "displayName")?,
+                "description" => p.field(&mut description, "description")?,
+                "support" => p.field(&mut support, "support")?,
+                "publicEmail" => p.field(&mut public_email, "publicEmail")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            display_name: crate::runtime::json::optional(display_name),
+            description: crate::runtime::json::optional(description),
+            support: crate::runtime::json::optional(support),
+            public_email: crate::runtime::json::optional(public_email),
+        })
     }
 }
 
@@ -3057,20 +3631,22 @@ pub struct VideoChannelList {
 #[cfg(any(feature = "users", feature = "channels", feature = "search"))]
 impl crate::runtime::json::FromJson for VideoChannelList {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoChannelList",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`VideoChannelList`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -3154,39 +3730,89 @@ pub struct VideoChannelListDataItem {
 impl crate::runtime::json::FromJson for VideoChannelListDataItem {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoChannelListDataItem",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            url: object.required("url")?,
-            name: object.required("name")?,
-            avatars: object.required("avatars")?,
-            host: object.required("host")?,
-            host_redundancy_allowed: object.optional("hostRedundancyAllowed")?,
-            following_count: object.required("followingCount")?,
-            followers_count: object.required("followersCount")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-            avatar: object.optional("avatar")?,
-            display_name: object.required("displayName")?,
-            description: object.optional("description")?,
-            support: object.optional("support")?,
-            public_email: object.optional("publicEmail")?,
-            is_local: object.required("isLocal")?,
-            banners: object.required("banners")?,
-            owner_account: object.optional("ownerAccount")?,
-            total_views: object.optional("totalViews")?,
-            videos_count: object.optional("videosCount")?,
-            views_per_day: object.optional("viewsPerDay")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut url = None;
+        let mut name = None;
+        let mut avatars = None;
+        let mut host = None;
+        let mut host_redundancy_allowed = None;
+        let mut following_count = None;
+        let mut followers_count = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut avatar = None;
+        let mut display_name = None;
+        let mut description = None;
+        let mut support = None;
+        let mut public_email = None;
+        let mut is_local = None;
+        let mut banners = None;
+        let mut owner_account = None;
+        let mut total_views = None;
+        let mut videos_count = None;
+        let mut views_per_day = None;
+        let mut members = p.object("an object (`VideoChannelListDataItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "url" => p.field(&mut url, "url")?,
+                "name" => p.field(&mut name, "name")?,
+                "avatars" => p.field(&mut avatars, "avatars")?,
+                "host" => p.field(&mut host, "host")?,
+                "hostRedundancyAllowed" => {
+                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")?
+                }
+                "followingCount" => p.field(&mut following_count, "followingCount")?,
+                "followersCount" => p.field(&mut followers_count, "followersCount")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "avatar" => p.field(&mut avatar, "avatar")?,
+                "displayName" => p.field(&mut display_name, "displayName")?,
+                "description" => p.field(&mut description, "description")?,
+                "support" => p.field(&mut support, "support")?,
+                "publicEmail" => p.field(&mut public_email, "publicEmail")?,
+                "isLocal" => p.field(&mut is_local, "isLocal")?,
+                "banners" => p.field(&mut banners, "banners")?,
+                "ownerAccount" => p.field(&mut owner_account, "ownerAccount")?,
+                "totalViews" => p.field(&mut total_views, "totalViews")?,
+                "videosCount" => p.field(&mut videos_count, "videosCount")?,
+                "viewsPerDay" => p.field(&mut views_per_day, "viewsPerDay")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            url: crate::runtime::json::required(url, "url")?,
+            name: crate::runtime::json::required(name, "name")?,
+            avatars: crate::runtime::json::required(avatars, "avatars")?,
+            host: crate::runtime::json::required(host, "host")?,
+            host_redundancy_allowed: crate::runtime::json::optional(
+                host_redundancy_allowed,
+            ),
+            following_count: crate::runtime::json::required(
+                following_count,
+                "followingCount",
+            )?,
+            followers_count: crate::runtime::json::required(
+                followers_count,
+                "followersCount",
+            )?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            avatar: crate::runtime::json::optional(avatar),
+            display_name: crate::runtime::json::required(display_name, "displayName")?,
+            description: crate::runtime::json::optional(description),
+            support: crate::runtime::json::optional(support),
+            public_email: crate::runtime::json::optional(public_email),
+            is_local: crate::runtime::json::required(is_local, "isLocal")?,
+            banners: crate::runtime::json::required(banners, "banners")?,
+            owner_account: crate::runtime::json::optional(owner_account),
+            total_views: crate::runtime::json::optional(total_views),
+            videos_count: crate::runtime::json::optional(videos_count),
+            views_per_day: crate::runtime::json::optional(views_per_day),
+        })
     }
 }
 
@@ -3210,16 +3836,22 @@ pub struct MRSSPeerLink {
 
 impl crate::runtime::json::FromJson for MRSSPeerLink {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "MRSSPeerLink")?;
-        let decoded = Self {
-            href: object.optional("href")?,
-            r#type: object.optional("type")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut href = None;
+        let mut r#type = None;
+        let mut members = p.object("an object (`MRSSPeerLink`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "href" => p.field(&mut href, "href")?,
+                "type" => p.field(&mut r#type, "type")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            href: crate::runtime::json::optional(href),
+            r#type: crate::runtime::json::optional(r#type),
+        })
     }
 }
 
@@ -3282,10 +3914,9 @@ impl<'de> serde::Deserialize<'de> for MRSSPeerLinkType {
 
 impl crate::runtime::json::FromJson for MRSSPeerLinkType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -3319,25 +3950,37 @@ pub struct MRSSGroupContent {
 
 impl crate::runtime::json::FromJson for MRSSGroupContent {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "MRSSGroupContent",
-        )?;
-        let decoded = Self {
-            url: object.optional("url")?,
-            file_size: object.optional("fileSize")?,
-            r#type: object.optional("type")?,
-            framerate: object.optional("framerate")?,
-            duration: object.optional("duration")?,
-            height: object.optional("height")?,
-            lang: object.optional("lang")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut url = None;
+        let mut file_size = None;
+        let mut r#type = None;
+        let mut framerate = None;
+        let mut duration = None;
+        let mut height = None;
+        let mut lang = None;
+        let mut members = p.object("an object (`MRSSGroupContent`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "url" => p.field(&mut url, "url")?,
+                "fileSize" => p.field(&mut file_size, "fileSize")?,
+                "type" => p.field(&mut r#type, "type")?,
+                "framerate" => p.field(&mut framerate, "framerate")?,
+                "duration" => p.field(&mut duration, "duration")?,
+                "height" => p.field(&mut height, "height")?,
+                "lang" => p.field(&mut lang, "lang")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            url: crate::runtime::json::optional(url),
+            file_size: crate::runtime::json::optional(file_size),
+            r#type: crate::runtime::json::optional(r#type),
+            framerate: crate::runtime::json::optional(framerate),
+            duration: crate::runtime::json::optional(duration),
+            height: crate::runtime::json::optional(height),
+            lang: crate::runtime::json::optional(lang),
+        })
     }
 }
 
@@ -3375,23 +4018,31 @@ pub struct VideoCommentsForXMLItem {
 
 impl crate::runtime::json::FromJson for VideoCommentsForXMLItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoCommentsForXMLItem",
-        )?;
-        let decoded = Self {
-            link: object.optional("link")?,
-            guid: object.optional("guid")?,
-            pub_date: object.optional("pubDate")?,
-            content_encoded: object.optional("content:encoded")?,
-            dc_creator: object.optional("dc:creator")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut link = None;
+        let mut guid = None;
+        let mut pub_date = None;
+        let mut content_encoded = None;
+        let mut dc_creator = None;
+        let mut members = p.object("an object (`VideoCommentsForXMLItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "link" => p.field(&mut link, "link")?,
+                "guid" => p.field(&mut guid, "guid")?,
+                "pubDate" => p.field(&mut pub_date, "pubDate")?,
+                "content:encoded" => p.field(&mut content_encoded, "content:encoded")?,
+                "dc:creator" => p.field(&mut dc_creator, "dc:creator")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            link: crate::runtime::json::optional(link),
+            guid: crate::runtime::json::optional(guid),
+            pub_date: crate::runtime::json::optional(pub_date),
+            content_encoded: crate::runtime::json::optional(content_encoded),
+            dc_creator: crate::runtime::json::optional(dc_creator),
+        })
     }
 }
 
@@ -3476,34 +4127,66 @@ pub struct VideosForXMLItem {
 
 impl crate::runtime::json::FromJson for VideosForXMLItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideosForXMLItem",
-        )?;
-        let decoded = Self {
-            link: object.optional("link")?,
-            guid: object.optional("guid")?,
-            pub_date: object.optional("pubDate")?,
-            description: object.optional("description")?,
-            content_encoded: object.optional("content:encoded")?,
-            dc_creator: object.optional("dc:creator")?,
-            media_category: object.optional("media:category")?,
-            media_community: object.optional("media:community")?,
-            media_embed: object.optional("media:embed")?,
-            media_player: object.optional("media:player")?,
-            media_thumbnail: object.optional("media:thumbnail")?,
-            media_title: object.optional("media:title")?,
-            media_description: object.optional("media:description")?,
-            media_rating: object.optional("media:rating")?,
-            enclosure: object.optional("enclosure")?,
-            media_group: object.optional("media:group")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut link = None;
+        let mut guid = None;
+        let mut pub_date = None;
+        let mut description = None;
+        let mut content_encoded = None;
+        let mut dc_creator = None;
+        let mut media_category = None;
+        let mut media_community = None;
+        let mut media_embed = None;
+        let mut media_player = None;
+        let mut media_thumbnail = None;
+        let mut media_title = None;
+        let mut media_description = None;
+        let mut media_rating = None;
+        let mut enclosure = None;
+        let mut media_group = None;
+        let mut members = p.object("an object (`VideosForXMLItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "link" => p.field(&mut link, "link")?,
+                "guid" => p.field(&mut guid, "guid")?,
+                "pubDate" => p.field(&mut pub_date, "pubDate")?,
+                "description" => p.field(&mut description, "description")?,
+                "content:encoded" => p.field(&mut content_encoded, "content:encoded")?,
+                "dc:creator" => p.field(&mut dc_creator, "dc:creator")?,
+                "media:category" => p.field(&mut media_category, "media:category")?,
+                "media:community" => p.field(&mut media_community, "media:community")?,
+                "media:embed" => p.field(&mut media_embed, "media:embed")?,
+                "media:player" => p.field(&mut media_player, "media:player")?,
+                "media:thumbnail" => p.field(&mut media_thumbnail, "media:thumbnail")?,
+                "media:title" => p.field(&mut media_title, "media:title")?,
+                "media:description" => {
+                    p.field(&mut media_description, "media:description")?
+                }
+                "media:rating" => p.field(&mut media_rating, "media:rating")?,
+                "enclosure" => p.field(&mut enclosure, "enclosure")?,
+                "media:group" => p.field(&mut media_group, "media:group")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            link: crate::runtime::json::optional(link),
+            guid: crate::runtime::json::optional(guid),
+            pub_date: crate::runtime::json::optional(pub_date),
+            description: crate::runtime::json::optional(description),
+            content_encoded: crate::runtime::json::optional(content_encoded),
+            dc_creator: crate::runtime::json::optional(dc_creator),
+            media_category: crate::runtime::json::optional(media_category),
+            media_community: crate::runtime::json::optional(media_community),
+            media_embed: crate::runtime::json::optional(media_embed),
+            media_player: crate::runtime::json::optional(media_player),
+            media_thumbnail: crate::runtime::json::optional(media_thumbnail),
+            media_title: crate::runtime::json::optional(media_title),
+            media_description: crate::runtime::json::optional(media_description),
+            media_rating: crate::runtime::json::optional(media_rating),
+            enclosure: crate::runtime::json::optional(enclosure),
+            media_group: crate::runtime::json::optional(media_group),
+        })
     }
 }
 
@@ -3528,19 +4211,19 @@ pub struct VideosForXMLItemMediaCommunity {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaCommunity {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideosForXMLItemMediaCommunity",
-        )?;
-        let decoded = Self {
-            media_statistics: object.optional("media:statistics")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut media_statistics = None;
+        let mut members = p.object("an object (`VideosForXMLItemMediaCommunity`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "media:statistics" => p.field(&mut media_statistics, "media:statistics")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            media_statistics: crate::runtime::json::optional(media_statistics),
+        })
     }
 }
 
@@ -3561,19 +4244,20 @@ pub struct VideosForXMLItemMediaCommunityMediaStatistics {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaCommunityMediaStatistics {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideosForXMLItemMediaCommunityMediaStatistics",
-        )?;
-        let decoded = Self {
-            views: object.optional("views")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut views = None;
+        let mut members = p
+            .object("an object (`VideosForXMLItemMediaCommunityMediaStatistics`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "views" => p.field(&mut views, "views")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            views: crate::runtime::json::optional(views),
+        })
     }
 }
 
@@ -3597,19 +4281,19 @@ pub struct VideosForXMLItemMediaEmbed {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaEmbed {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideosForXMLItemMediaEmbed",
-        )?;
-        let decoded = Self {
-            url: object.optional("url")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut url = None;
+        let mut members = p.object("an object (`VideosForXMLItemMediaEmbed`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "url" => p.field(&mut url, "url")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            url: crate::runtime::json::optional(url),
+        })
     }
 }
 
@@ -3633,19 +4317,19 @@ pub struct VideosForXMLItemMediaPlayer {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaPlayer {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideosForXMLItemMediaPlayer",
-        )?;
-        let decoded = Self {
-            url: object.optional("url")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut url = None;
+        let mut members = p.object("an object (`VideosForXMLItemMediaPlayer`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "url" => p.field(&mut url, "url")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            url: crate::runtime::json::optional(url),
+        })
     }
 }
 
@@ -3671,21 +4355,25 @@ pub struct VideosForXMLItemMediaThumbnail {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaThumbnail {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideosForXMLItemMediaThumbnail",
-        )?;
-        let decoded = Self {
-            url: object.optional("url")?,
-            height: object.optional("height")?,
-            width: object.optional("width")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut url = None;
+        let mut height = None;
+        let mut width = None;
+        let mut members = p.object("an object (`VideosForXMLItemMediaThumbnail`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "url" => p.field(&mut url, "url")?,
+                "height" => p.field(&mut height, "height")?,
+                "width" => p.field(&mut width, "width")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            url: crate::runtime::json::optional(url),
+            height: crate::runtime::json::optional(height),
+            width: crate::runtime::json::optional(width),
+        })
     }
 }
 
@@ -3752,10 +4440,9 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaRating {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaRating {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -3780,21 +4467,25 @@ pub struct VideosForXMLItemEnclosure {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemEnclosure {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideosForXMLItemEnclosure",
-        )?;
-        let decoded = Self {
-            url: object.optional("url")?,
-            r#type: object.optional("type")?,
-            length: object.optional("length")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut url = None;
+        let mut r#type = None;
+        let mut length = None;
+        let mut members = p.object("an object (`VideosForXMLItemEnclosure`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "url" => p.field(&mut url, "url")?,
+                "type" => p.field(&mut r#type, "type")?,
+                "length" => p.field(&mut length, "length")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            url: crate::runtime::json::optional(url),
+            r#type: crate::runtime::json::optional(r#type),
+            length: crate::runtime::json::optional(length),
+        })
     }
 }
 
@@ -3857,10 +4548,9 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemEnclosureType {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemEnclosureType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -3884,13 +4574,12 @@ pub enum VideosForXMLItemMediaGroupItem {
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaGroupItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        crate::runtime::untagged::BestMatch::new("VideosForXMLItemMediaGroupItem", value)
+        crate::runtime::untagged::BestMatch::new("VideosForXMLItemMediaGroupItem", p)
             .variant::<MRSSPeerLink>("MRSSPeerLink", Self::MRSSPeerLink)
             .variant::<MRSSGroupContent>("MRSSGroupContent", Self::MRSSGroupContent)
-            .finish(cx)
+            .finish()
     }
 }
 
@@ -3926,15 +4615,19 @@ pub struct LiveSchedule {
 
 impl crate::runtime::json::FromJson for LiveSchedule {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "LiveSchedule")?;
-        let decoded = Self {
-            start_at: object.required("startAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut start_at = None;
+        let mut members = p.object("an object (`LiveSchedule`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "startAt" => p.field(&mut start_at, "startAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            start_at: crate::runtime::json::required(start_at, "startAt")?,
+        })
     }
 }
 
@@ -4021,10 +4714,9 @@ impl<'de> serde::Deserialize<'de> for RunnerJobType {
 
 impl crate::runtime::json::FromJson for RunnerJobType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -4126,10 +4818,9 @@ impl<'de> serde::Deserialize<'de> for RunnerJobState {
 
 impl crate::runtime::json::FromJson for RunnerJobState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -4151,21 +4842,25 @@ pub struct RunnerJobStateConstant {
 
 impl crate::runtime::json::FromJson for RunnerJobStateConstant {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RunnerJobStateConstant",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`RunnerJobStateConstant`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -4191,10 +4886,9 @@ pub enum RunnerJobPayload {
 
 impl crate::runtime::json::FromJson for RunnerJobPayload {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        crate::runtime::untagged::BestMatch::new("RunnerJobPayload", value)
+        crate::runtime::untagged::BestMatch::new("RunnerJobPayload", p)
             .variant::<
                 RunnerJobPayloadVodWebVideoTranscoding,
             >("VodWebVideoTranscoding", Self::VodWebVideoTranscoding)
@@ -4204,7 +4898,7 @@ impl crate::runtime::json::FromJson for RunnerJobPayload {
             .variant::<
                 RunnerJobPayloadVodAudioMergeTranscoding,
             >("VodAudioMergeTranscoding", Self::VodAudioMergeTranscoding)
-            .finish(cx)
+            .finish()
     }
 }
 
@@ -4245,20 +4939,23 @@ pub struct RunnerJobPayloadVodWebVideoTranscoding {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscoding {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RunnerJobPayloadVodWebVideoTranscoding",
-        )?;
-        let decoded = Self {
-            input: object.optional("input")?,
-            output: object.optional("output")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut input = None;
+        let mut output = None;
+        let mut members = p
+            .object("an object (`RunnerJobPayloadVodWebVideoTranscoding`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "input" => p.field(&mut input, "input")?,
+                "output" => p.field(&mut output, "output")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            input: crate::runtime::json::optional(input),
+            output: crate::runtime::json::optional(output),
+        })
     }
 }
 
@@ -4280,19 +4977,20 @@ pub struct RunnerJobPayloadVodWebVideoTranscodingInput {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscodingInput {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RunnerJobPayloadVodWebVideoTranscodingInput",
-        )?;
-        let decoded = Self {
-            video_file_url: object.optional("videoFileUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut video_file_url = None;
+        let mut members = p
+            .object("an object (`RunnerJobPayloadVodWebVideoTranscodingInput`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videoFileUrl" => p.field(&mut video_file_url, "videoFileUrl")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            video_file_url: crate::runtime::json::optional(video_file_url),
+        })
     }
 }
 
@@ -4315,20 +5013,23 @@ pub struct RunnerJobPayloadVodWebVideoTranscodingOutput {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscodingOutput {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RunnerJobPayloadVodWebVideoTranscodingOutput",
-        )?;
-        let decoded = Self {
-            resolution: object.optional("resolution")?,
-            fps: object.optional("fps")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut resolution = None;
+        let mut fps = None;
+        let mut members = p
+            .object("an object (`RunnerJobPayloadVodWebVideoTranscodingOutput`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "resolution" => p.field(&mut resolution, "resolution")?,
+                "fps" => p.field(&mut fps, "fps")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            resolution: crate::runtime::json::optional(resolution),
+            fps: crate::runtime::json::optional(fps),
+        })
     }
 }
 
@@ -4351,20 +5052,22 @@ pub struct RunnerJobPayloadVodHlsTranscoding {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscoding {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RunnerJobPayloadVodHlsTranscoding",
-        )?;
-        let decoded = Self {
-            input: object.optional("input")?,
-            output: object.optional("output")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut input = None;
+        let mut output = None;
+        let mut members = p.object("an object (`RunnerJobPayloadVodHlsTranscoding`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "input" => p.field(&mut input, "input")?,
+                "output" => p.field(&mut output, "output")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            input: crate::runtime::json::optional(input),
+            output: crate::runtime::json::optional(output),
+        })
     }
 }
 
@@ -4386,19 +5089,20 @@ pub struct RunnerJobPayloadVodHlsTranscodingInput {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscodingInput {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RunnerJobPayloadVodHlsTranscodingInput",
-        )?;
-        let decoded = Self {
-            video_file_url: object.optional("videoFileUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut video_file_url = None;
+        let mut members = p
+            .object("an object (`RunnerJobPayloadVodHlsTranscodingInput`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videoFileUrl" => p.field(&mut video_file_url, "videoFileUrl")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            video_file_url: crate::runtime::json::optional(video_file_url),
+        })
     }
 }
 
@@ -4421,20 +5125,23 @@ pub struct RunnerJobPayloadVodHlsTranscodingOutput {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscodingOutput {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RunnerJobPayloadVodHlsTranscodingOutput",
-        )?;
-        let decoded = Self {
-            resolution: object.optional("resolution")?,
-            fps: object.optional("fps")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut resolution = None;
+        let mut fps = None;
+        let mut members = p
+            .object("an object (`RunnerJobPayloadVodHlsTranscodingOutput`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "resolution" => p.field(&mut resolution, "resolution")?,
+                "fps" => p.field(&mut fps, "fps")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            resolution: crate::runtime::json::optional(resolution),
+            fps: crate::runtime::json::optional(fps),
+        })
     }
 }
 
@@ -4457,20 +5164,23 @@ pub struct RunnerJobPayloadVodAudioMergeTranscoding {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscoding {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RunnerJobPayloadVodAudioMergeTranscoding",
-        )?;
-        let decoded = Self {
-            input: object.optional("input")?,
-            output: object.optional("output")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut input = None;
+        let mut output = None;
+        let mut members = p
+            .object("an object (`RunnerJobPayloadVodAudioMergeTranscoding`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "input" => p.field(&mut input, "input")?,
+                "output" => p.field(&mut output, "output")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            input: crate::runtime::json::optional(input),
+            output: crate::runtime::json::optional(output),
+        })
     }
 }
 
@@ -4494,20 +5204,23 @@ pub struct RunnerJobPayloadVodAudioMergeTranscodingInput {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscodingInput {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RunnerJobPayloadVodAudioMergeTranscodingInput",
-        )?;
-        let decoded = Self {
-            audio_file_url: object.optional("audioFileUrl")?,
-            preview_file_url: object.optional("previewFileUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut audio_file_url = None;
+        let mut preview_file_url = None;
+        let mut members = p
+            .object("an object (`RunnerJobPayloadVodAudioMergeTranscodingInput`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "audioFileUrl" => p.field(&mut audio_file_url, "audioFileUrl")?,
+                "previewFileUrl" => p.field(&mut preview_file_url, "previewFileUrl")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            audio_file_url: crate::runtime::json::optional(audio_file_url),
+            preview_file_url: crate::runtime::json::optional(preview_file_url),
+        })
     }
 }
 
@@ -4530,20 +5243,23 @@ pub struct RunnerJobPayloadVodAudioMergeTranscodingOutput {
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscodingOutput {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RunnerJobPayloadVodAudioMergeTranscodingOutput",
-        )?;
-        let decoded = Self {
-            resolution: object.optional("resolution")?,
-            fps: object.optional("fps")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut resolution = None;
+        let mut fps = None;
+        let mut members = p
+            .object("an object (`RunnerJobPayloadVodAudioMergeTranscodingOutput`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "resolution" => p.field(&mut resolution, "resolution")?,
+                "fps" => p.field(&mut fps, "fps")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            resolution: crate::runtime::json::optional(resolution),
+            fps: crate::runtime::json::optional(fps),
+        })
     }
 }
 
@@ -4597,28 +5313,58 @@ pub struct RunnerJob {
 
 impl crate::runtime::json::FromJson for RunnerJob {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "RunnerJob")?;
-        let decoded = Self {
-            uuid: object.optional("uuid")?,
-            r#type: object.optional("type")?,
-            state: object.optional("state")?,
-            payload: object.optional("payload")?,
-            failures: object.optional("failures")?,
-            error: object.optional("error")?,
-            progress: object.optional("progress")?,
-            priority: object.optional("priority")?,
-            updated_at: object.optional("updatedAt")?,
-            created_at: object.optional("createdAt")?,
-            started_at: object.optional("startedAt")?,
-            finished_at: object.optional("finishedAt")?,
-            parent: object.optional("parent")?,
-            runner: object.optional("runner")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut uuid = None;
+        let mut r#type = None;
+        let mut state = None;
+        let mut payload = None;
+        let mut failures = None;
+        let mut error = None;
+        let mut progress = None;
+        let mut priority = None;
+        let mut updated_at = None;
+        let mut created_at = None;
+        let mut started_at = None;
+        let mut finished_at = None;
+        let mut parent = None;
+        let mut runner = None;
+        let mut members = p.object("an object (`RunnerJob`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "type" => p.field(&mut r#type, "type")?,
+                "state" => p.field(&mut state, "state")?,
+                "payload" => p.field(&mut payload, "payload")?,
+                "failures" => p.field(&mut failures, "failures")?,
+                "error" => p.field(&mut error, "error")?,
+                "progress" => p.field(&mut progress, "progress")?,
+                "priority" => p.field(&mut priority, "priority")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "startedAt" => p.field(&mut started_at, "startedAt")?,
+                "finishedAt" => p.field(&mut finished_at, "finishedAt")?,
+                "parent" => p.field(&mut parent, "parent")?,
+                "runner" => p.field(&mut runner, "runner")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            uuid: crate::runtime::json::optional(uuid),
+            r#type: crate::runtime::json::optional(r#type),
+            state: crate::runtime::json::optional(state),
+            payload: crate::runtime::json::optional(payload),
+            failures: crate::runtime::json::optional(failures),
+            error: crate::runtime::json::optional(error),
+            progress: crate::runtime::json::optional(progress),
+            priority: crate::runtime::json::optional(priority),
+            updated_at: crate::runtime::json::optional(updated_at),
+            created_at: crate::runtime::json::optional(created_at),
+            started_at: crate::runtime::json::optional(started_at),
+            finished_at: crate::runtime::json::optional(finished_at),
+            parent: crate::runtime::json::optional(parent),
+            runner: crate::runtime::json::optional(runner),
+        })
     }
 }
 
@@ -4640,21 +5386,25 @@ pub struct RunnerJobParent {
 
 impl crate::runtime::json::FromJson for RunnerJobParent {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RunnerJobParent",
-        )?;
-        let decoded = Self {
-            r#type: object.required("type")?,
-            state: object.required("state")?,
-            uuid: object.required("uuid")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut r#type = None;
+        let mut state = None;
+        let mut uuid = None;
+        let mut members = p.object("an object (`RunnerJobParent`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "type" => p.field(&mut r#type, "type")?,
+                "state" => p.field(&mut state, "state")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            r#type: crate::runtime::json::required(r#type, "type")?,
+            state: crate::runtime::json::required(state, "state")?,
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+        })
     }
 }
 
@@ -4677,21 +5427,25 @@ pub struct RunnerJobRunner {
 
 impl crate::runtime::json::FromJson for RunnerJobRunner {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RunnerJobRunner",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            name: object.required("name")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut description = None;
+        let mut members = p.object("an object (`RunnerJobRunner`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            name: crate::runtime::json::required(name, "name")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -4762,10 +5516,9 @@ impl<'de> serde::Deserialize<'de> for FileStorage {
 
 impl crate::runtime::json::FromJson for FileStorage {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -4843,10 +5596,9 @@ impl<'de> serde::Deserialize<'de> for VideoChannelCollaboratorState {
 #[cfg(any(feature = "users", feature = "channels"))]
 impl crate::runtime::json::FromJson for VideoChannelCollaboratorState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -5081,10 +5833,9 @@ impl<'de> serde::Deserialize<'de> for Nsfw {
 )]
 impl crate::runtime::json::FromJson for Nsfw {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -5250,10 +6001,9 @@ impl<'de> serde::Deserialize<'de> for Include {
 )]
 impl crate::runtime::json::FromJson for Include {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -5359,10 +6109,9 @@ impl<'de> serde::Deserialize<'de> for SkipCount {
 )]
 impl crate::runtime::json::FromJson for SkipCount {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -5489,10 +6238,9 @@ impl<'de> serde::Deserialize<'de> for VideosSort {
 )]
 impl crate::runtime::json::FromJson for VideosSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -5564,10 +6312,9 @@ impl<'de> serde::Deserialize<'de> for FollowersSort {
 #[cfg(any(feature = "accounts", feature = "channels"))]
 impl crate::runtime::json::FromJson for FollowersSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }

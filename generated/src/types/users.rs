@@ -69,10 +69,9 @@ impl<'de> serde::Deserialize<'de> for NSFWPolicy {
 
 impl crate::runtime::json::FromJson for NSFWPolicy {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -143,10 +142,9 @@ impl<'de> serde::Deserialize<'de> for UserRole {
 
 impl crate::runtime::json::FromJson for UserRole {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -215,10 +213,9 @@ impl crate::runtime::call::ToParam for UserAdminFlags {
 
 impl crate::runtime::json::FromJson for UserAdminFlags {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self)
     }
 }
 
@@ -288,10 +285,9 @@ impl<'de> serde::Deserialize<'de> for UserExportState {
 
 impl crate::runtime::json::FromJson for UserExportState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -367,10 +363,9 @@ impl<'de> serde::Deserialize<'de> for UserImportState {
 
 impl crate::runtime::json::FromJson for UserImportState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -399,21 +394,25 @@ pub struct VideoImportStateConstant {
 
 impl crate::runtime::json::FromJson for VideoImportStateConstant {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoImportStateConstant",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`VideoImportStateConstant`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -501,10 +500,9 @@ impl<'de> serde::Deserialize<'de> for VideoImportStateConstantId {
 
 impl crate::runtime::json::FromJson for VideoImportStateConstantId {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -550,26 +548,58 @@ pub struct VideoImport {
 
 impl crate::runtime::json::FromJson for VideoImport {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "VideoImport")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            target_url: object.optional("targetUrl")?,
-            magnet_uri: object.optional("magnetUri")?,
-            torrent_name: object.optional("torrentName")?,
-            state: object.required("state")?,
-            error: object.optional("error")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-            video: object.optional("video")?,
-            attempts: object.optional("attempts")?,
-            originally_published_at: object.optional("originallyPublishedAt")?,
-            video_channel_sync: object.optional("videoChannelSync")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut target_url = None;
+        let mut magnet_uri = None;
+        let mut torrent_name = None;
+        let mut state = None;
+        let mut error = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut video = None;
+        let mut attempts = None;
+        let mut originally_published_at = None;
+        let mut video_channel_sync = None;
+        let mut members = p.object("an object (`VideoImport`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "targetUrl" => p.field(&mut target_url, "targetUrl")?,
+                "magnetUri" => p.field(&mut magnet_uri, "magnetUri")?,
+                "torrentName" => p.field(&mut torrent_name, "torrentName")?,
+                "state" => p.field(&mut state, "state")?,
+                "error" => p.field(&mut error, "error")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "video" => p.field(&mut video, "video")?,
+                "attempts" => p.field(&mut attempts, "attempts")?,
+                "originallyPublishedAt" => {
+                    p.field(&mut originally_published_at, "originallyPublishedAt")?
+                }
+                "videoChannelSync" => {
+                    p.field(&mut video_channel_sync, "videoChannelSync")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            target_url: crate::runtime::json::optional(target_url),
+            magnet_uri: crate::runtime::json::optional(magnet_uri),
+            torrent_name: crate::runtime::json::optional(torrent_name),
+            state: crate::runtime::json::required(state, "state")?,
+            error: crate::runtime::json::optional(error),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            video: crate::runtime::json::optional(video),
+            attempts: crate::runtime::json::optional(attempts),
+            originally_published_at: crate::runtime::json::optional(
+                originally_published_at,
+            ),
+            video_channel_sync: crate::runtime::json::optional(video_channel_sync),
+        })
     }
 }
 
@@ -591,20 +621,27 @@ pub struct VideoImportVideoChannelSync {
 
 impl crate::runtime::json::FromJson for VideoImportVideoChannelSync {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoImportVideoChannelSync",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            external_channel_url: object.required("externalChannelUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut external_channel_url = None;
+        let mut members = p.object("an object (`VideoImportVideoChannelSync`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "externalChannelUrl" => {
+                    p.field(&mut external_channel_url, "externalChannelUrl")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            external_channel_url: crate::runtime::json::required(
+                external_channel_url,
+                "externalChannelUrl",
+            )?,
+        })
     }
 }
 
@@ -627,20 +664,22 @@ pub struct VideoImportsList {
 
 impl crate::runtime::json::FromJson for VideoImportsList {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoImportsList",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`VideoImportsList`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -668,20 +707,34 @@ pub struct ActorInfo {
 
 impl crate::runtime::json::FromJson for ActorInfo {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "ActorInfo")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            name: object.required("name")?,
-            display_name: object.required("displayName")?,
-            host: object.required("host")?,
-            avatars: object.required("avatars")?,
-            avatar: object.optional("avatar")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut display_name = None;
+        let mut host = None;
+        let mut avatars = None;
+        let mut avatar = None;
+        let mut members = p.object("an object (`ActorInfo`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "displayName" => p.field(&mut display_name, "displayName")?,
+                "host" => p.field(&mut host, "host")?,
+                "avatars" => p.field(&mut avatars, "avatars")?,
+                "avatar" => p.field(&mut avatar, "avatar")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            name: crate::runtime::json::required(name, "name")?,
+            display_name: crate::runtime::json::required(display_name, "displayName")?,
+            host: crate::runtime::json::required(host, "host")?,
+            avatars: crate::runtime::json::required(avatars, "avatars")?,
+            avatar: crate::runtime::json::optional(avatar),
+        })
     }
 }
 
@@ -703,20 +756,22 @@ pub struct ActorInfoAvatar {
 
 impl crate::runtime::json::FromJson for ActorInfoAvatar {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ActorInfoAvatar",
-        )?;
-        let decoded = Self {
-            width: object.required("width")?,
-            file_url: object.required("fileUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut width = None;
+        let mut file_url = None;
+        let mut members = p.object("an object (`ActorInfoAvatar`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "width" => p.field(&mut width, "width")?,
+                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            width: crate::runtime::json::required(width, "width")?,
+            file_url: crate::runtime::json::required(file_url, "fileUrl")?,
+        })
     }
 }
 
@@ -736,19 +791,19 @@ pub struct AddUserResponse {
 
 impl crate::runtime::json::FromJson for AddUserResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "AddUserResponse",
-        )?;
-        let decoded = Self {
-            user: object.required("user")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut user = None;
+        let mut members = p.object("an object (`AddUserResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "user" => p.field(&mut user, "user")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            user: crate::runtime::json::required(user, "user")?,
+        })
     }
 }
 
@@ -769,20 +824,22 @@ pub struct AddUserResponseUser {
 
 impl crate::runtime::json::FromJson for AddUserResponseUser {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "AddUserResponseUser",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            account: object.required("account")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut account = None;
+        let mut members = p.object("an object (`AddUserResponseUser`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "account" => p.field(&mut account, "account")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            account: crate::runtime::json::required(account, "account")?,
+        })
     }
 }
 
@@ -802,17 +859,19 @@ pub struct AddUserResponseUserAccount {
 
 impl crate::runtime::json::FromJson for AddUserResponseUserAccount {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "AddUserResponseUserAccount",
-        )?;
-        let decoded = Self { id: object.required("id")? };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut members = p.object("an object (`AddUserResponseUserAccount`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+        })
     }
 }
 
@@ -864,39 +923,163 @@ pub struct UserNotificationSettings {
 
 impl crate::runtime::json::FromJson for UserNotificationSettings {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "UserNotificationSettings",
-        )?;
-        let decoded = Self {
-            abuse_as_moderator: object.required("abuseAsModerator")?,
-            video_auto_blacklist_as_moderator: object
-                .required("videoAutoBlacklistAsModerator")?,
-            new_user_registration: object.required("newUserRegistration")?,
-            new_video_from_subscription: object.required("newVideoFromSubscription")?,
-            blacklist_on_my_video: object.required("blacklistOnMyVideo")?,
-            my_video_published: object.required("myVideoPublished")?,
-            my_video_import_finished: object.required("myVideoImportFinished")?,
-            comment_mention: object.required("commentMention")?,
-            new_comment_on_my_video: object.required("newCommentOnMyVideo")?,
-            new_follow: object.required("newFollow")?,
-            new_instance_follower: object.required("newInstanceFollower")?,
-            auto_instance_following: object.required("autoInstanceFollowing")?,
-            abuse_state_change: object.required("abuseStateChange")?,
-            abuse_new_message: object.required("abuseNewMessage")?,
-            new_peer_tube_version: object.required("newPeerTubeVersion")?,
-            new_plugin_version: object.required("newPluginVersion")?,
-            my_video_studio_edition_finished: object
-                .required("myVideoStudioEditionFinished")?,
-            my_video_transcription_generated: object
-                .required("myVideoTranscriptionGenerated")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut abuse_as_moderator = None;
+        let mut video_auto_blacklist_as_moderator = None;
+        let mut new_user_registration = None;
+        let mut new_video_from_subscription = None;
+        let mut blacklist_on_my_video = None;
+        let mut my_video_published = None;
+        let mut my_video_import_finished = None;
+        let mut comment_mention = None;
+        let mut new_comment_on_my_video = None;
+        let mut new_follow = None;
+        let mut new_instance_follower = None;
+        let mut auto_instance_following = None;
+        let mut abuse_state_change = None;
+        let mut abuse_new_message = None;
+        let mut new_peer_tube_version = None;
+        let mut new_plugin_version = None;
+        let mut my_video_studio_edition_finished = None;
+        let mut my_video_transcription_generated = None;
+        let mut members = p.object("an object (`UserNotificationSettings`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "abuseAsModerator" => {
+                    p.field(&mut abuse_as_moderator, "abuseAsModerator")?
+                }
+                "videoAutoBlacklistAsModerator" => {
+                    p.field(
+                        &mut video_auto_blacklist_as_moderator,
+                        "videoAutoBlacklistAsModerator",
+                    )?
+                }
+                "newUserRegistration" => {
+                    p.field(&mut new_user_registration, "newUserRegistration")?
+                }
+                "newVideoFromSubscription" => {
+                    p.field(
+                        &mut new_video_from_subscription,
+                        "newVideoFromSubscription",
+                    )?
+                }
+                "blacklistOnMyVideo" => {
+                    p.field(&mut blacklist_on_my_video, "blacklistOnMyVideo")?
+                }
+                "myVideoPublished" => {
+                    p.field(&mut my_video_published, "myVideoPublished")?
+                }
+                "myVideoImportFinished" => {
+                    p.field(&mut my_video_import_finished, "myVideoImportFinished")?
+                }
+                "commentMention" => p.field(&mut comment_mention, "commentMention")?,
+                "newCommentOnMyVideo" => {
+                    p.field(&mut new_comment_on_my_video, "newCommentOnMyVideo")?
+                }
+                "newFollow" => p.field(&mut new_follow, "newFollow")?,
+                "newInstanceFollower" => {
+                    p.field(&mut new_instance_follower, "newInstanceFollower")?
+                }
+                "autoInstanceFollowing" => {
+                    p.field(&mut auto_instance_following, "autoInstanceFollowing")?
+                }
+                "abuseStateChange" => {
+                    p.field(&mut abuse_state_change, "abuseStateChange")?
+                }
+                "abuseNewMessage" => p.field(&mut abuse_new_message, "abuseNewMessage")?,
+                "newPeerTubeVersion" => {
+                    p.field(&mut new_peer_tube_version, "newPeerTubeVersion")?
+                }
+                "newPluginVersion" => {
+                    p.field(&mut new_plugin_version, "newPluginVersion")?
+                }
+                "myVideoStudioEditionFinished" => {
+                    p.field(
+                        &mut my_video_studio_edition_finished,
+                        "myVideoStudioEditionFinished",
+                    )?
+                }
+                "myVideoTranscriptionGenerated" => {
+                    p.field(
+                        &mut my_video_transcription_generated,
+                        "myVideoTranscriptionGenerated",
+                    )?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            abuse_as_moderator: crate::runtime::json::required(
+                abuse_as_moderator,
+                "abuseAsModerator",
+            )?,
+            video_auto_blacklist_as_moderator: crate::runtime::json::required(
+                video_auto_blacklist_as_moderator,
+                "videoAutoBlacklistAsModerator",
+            )?,
+            new_user_registration: crate::runtime::json::required(
+                new_user_registration,
+                "newUserRegistration",
+            )?,
+            new_video_from_subscription: crate::runtime::json::required(
+                new_video_from_subscription,
+                "newVideoFromSubscription",
+            )?,
+            blacklist_on_my_video: crate::runtime::json::required(
+                blacklist_on_my_video,
+                "blacklistOnMyVideo",
+            )?,
+            my_video_published: crate::runtime::json::required(
+                my_video_published,
+                "myVideoPublished",
+            )?,
+            my_video_import_finished: crate::runtime::json::required(
+                my_video_import_finished,
+                "myVideoImportFinished",
+            )?,
+            comment_mention: crate::runtime::json::required(
+                comment_mention,
+                "commentMention",
+            )?,
+            new_comment_on_my_video: crate::runtime::json::required(
+                new_comment_on_my_video,
+                "newCommentOnMyVideo",
+            )?,
+            new_follow: crate::runtime::json::required(new_follow, "newFollow")?,
+            new_instance_follower: crate::runtime::json::required(
+                new_instance_follower,
+                "newInstanceFollower",
+            )?,
+            auto_instance_following: crate::runtime::json::required(
+                auto_instance_following,
+                "autoInstanceFollowing",
+            )?,
+            abuse_state_change: crate::runtime::json::required(
+                abuse_state_change,
+                "abuseStateChange",
+            )?,
+            abuse_new_message: crate::runtime::json::required(
+                abuse_new_message,
+                "abuseNewMessage",
+            )?,
+            new_peer_tube_version: crate::runtime::json::required(
+                new_peer_tube_version,
+                "newPeerTubeVersion",
+            )?,
+            new_plugin_version: crate::runtime::json::required(
+                new_plugin_version,
+                "newPluginVersion",
+            )?,
+            my_video_studio_edition_finished: crate::runtime::json::required(
+                my_video_studio_edition_finished,
+                "myVideoStudioEditionFinished",
+            )?,
+            my_video_transcription_generated: crate::runtime::json::required(
+                my_video_transcription_generated,
+                "myVideoTranscriptionGenerated",
+            )?,
+        })
     }
 }
 
@@ -1064,52 +1247,182 @@ pub struct User {
 
 impl crate::runtime::json::FromJson for User {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "User")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            username: object.required("username")?,
-            email: object.required("email")?,
-            email_verified: object.optional("emailVerified")?,
-            nsfw_policy: object.required("nsfwPolicy")?,
-            nsfw_flags_displayed: object.optional("nsfwFlagsDisplayed")?,
-            nsfw_flags_hidden: object.optional("nsfwFlagsHidden")?,
-            nsfw_flags_warned: object.optional("nsfwFlagsWarned")?,
-            nsfw_flags_blurred: object.optional("nsfwFlagsBlurred")?,
-            admin_flags: object.optional("adminFlags")?,
-            auto_play_next_video: object.required("autoPlayNextVideo")?,
-            auto_play_next_video_playlist: object.required("autoPlayNextVideoPlaylist")?,
-            auto_play_video: object.required("autoPlayVideo")?,
-            p2p_enabled: object.required("p2pEnabled")?,
-            videos_history_enabled: object.required("videosHistoryEnabled")?,
-            video_languages: object.optional("videoLanguages")?,
-            language: object.optional("language")?,
-            video_quota: object.required("videoQuota")?,
-            video_quota_daily: object.required("videoQuotaDaily")?,
-            role: object.required("role")?,
-            theme: object.required("theme")?,
-            account: object.required("account")?,
-            notification_settings: object.optional("notificationSettings")?,
-            video_channels: object.optional("videoChannels")?,
-            blocked: object.required("blocked")?,
-            blocked_reason: object.optional("blockedReason")?,
-            no_instance_config_warning_modal: object
-                .required("noInstanceConfigWarningModal")?,
-            no_account_setup_warning_modal: object
-                .required("noAccountSetupWarningModal")?,
-            no_welcome_modal: object.required("noWelcomeModal")?,
-            created_at: object.required("createdAt")?,
-            plugin_auth: object.optional("pluginAuth")?,
-            last_login_date: object.optional("lastLoginDate")?,
-            two_factor_enabled: object.required("twoFactorEnabled")?,
-            new_features_info_read: object.optional("newFeaturesInfoRead")?,
-            email_public: object.required("emailPublic")?,
-            pending_email: object.optional("pendingEmail")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut username = None;
+        let mut email = None;
+        let mut email_verified = None;
+        let mut nsfw_policy = None;
+        let mut nsfw_flags_displayed = None;
+        let mut nsfw_flags_hidden = None;
+        let mut nsfw_flags_warned = None;
+        let mut nsfw_flags_blurred = None;
+        let mut admin_flags = None;
+        let mut auto_play_next_video = None;
+        let mut auto_play_next_video_playlist = None;
+        let mut auto_play_video = None;
+        let mut p2p_enabled = None;
+        let mut videos_history_enabled = None;
+        let mut video_languages = None;
+        let mut language = None;
+        let mut video_quota = None;
+        let mut video_quota_daily = None;
+        let mut role = None;
+        let mut theme = None;
+        let mut account = None;
+        let mut notification_settings = None;
+        let mut video_channels = None;
+        let mut blocked = None;
+        let mut blocked_reason = None;
+        let mut no_instance_config_warning_modal = None;
+        let mut no_account_setup_warning_modal = None;
+        let mut no_welcome_modal = None;
+        let mut created_at = None;
+        let mut plugin_auth = None;
+        let mut last_login_date = None;
+        let mut two_factor_enabled = None;
+        let mut new_features_info_read = None;
+        let mut email_public = None;
+        let mut pending_email = None;
+        let mut members = p.object("an object (`User`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "username" => p.field(&mut username, "username")?,
+                "email" => p.field(&mut email, "email")?,
+                "emailVerified" => p.field(&mut email_verified, "emailVerified")?,
+                "nsfwPolicy" => p.field(&mut nsfw_policy, "nsfwPolicy")?,
+                "nsfwFlagsDisplayed" => {
+                    p.field(&mut nsfw_flags_displayed, "nsfwFlagsDisplayed")?
+                }
+                "nsfwFlagsHidden" => p.field(&mut nsfw_flags_hidden, "nsfwFlagsHidden")?,
+                "nsfwFlagsWarned" => p.field(&mut nsfw_flags_warned, "nsfwFlagsWarned")?,
+                "nsfwFlagsBlurred" => {
+                    p.field(&mut nsfw_flags_blurred, "nsfwFlagsBlurred")?
+                }
+                "adminFlags" => p.field(&mut admin_flags, "adminFlags")?,
+                "autoPlayNextVideo" => {
+                    p.field(&mut auto_play_next_video, "autoPlayNextVideo")?
+                }
+                "autoPlayNextVideoPlaylist" => {
+                    p.field(
+                        &mut auto_play_next_video_playlist,
+                        "autoPlayNextVideoPlaylist",
+                    )?
+                }
+                "autoPlayVideo" => p.field(&mut auto_play_video, "autoPlayVideo")?,
+                "p2pEnabled" => p.field(&mut p2p_enabled, "p2pEnabled")?,
+                "videosHistoryEnabled" => {
+                    p.field(&mut videos_history_enabled, "videosHistoryEnabled")?
+                }
+                "videoLanguages" => p.field(&mut video_languages, "videoLanguages")?,
+                "language" => p.field(&mut language, "language")?,
+                "videoQuota" => p.field(&mut video_quota, "videoQuota")?,
+                "videoQuotaDaily" => p.field(&mut video_quota_daily, "videoQuotaDaily")?,
+                "role" => p.field(&mut role, "role")?,
+                "theme" => p.field(&mut theme, "theme")?,
+                "account" => p.field(&mut account, "account")?,
+                "notificationSettings" => {
+                    p.field(&mut notification_settings, "notificationSettings")?
+                }
+                "videoChannels" => p.field(&mut video_channels, "videoChannels")?,
+                "blocked" => p.field(&mut blocked, "blocked")?,
+                "blockedReason" => p.field(&mut blocked_reason, "blockedReason")?,
+                "noInstanceConfigWarningModal" => {
+                    p.field(
+                        &mut no_instance_config_warning_modal,
+                        "noInstanceConfigWarningModal",
+                    )?
+                }
+                "noAccountSetupWarningModal" => {
+                    p.field(
+                        &mut no_account_setup_warning_modal,
+                        "noAccountSetupWarningModal",
+                    )?
+                }
+                "noWelcomeModal" => p.field(&mut no_welcome_modal, "noWelcomeModal")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "pluginAuth" => p.field(&mut plugin_auth, "pluginAuth")?,
+                "lastLoginDate" => p.field(&mut last_login_date, "lastLoginDate")?,
+                "twoFactorEnabled" => {
+                    p.field(&mut two_factor_enabled, "twoFactorEnabled")?
+                }
+                "newFeaturesInfoRead" => {
+                    p.field(&mut new_features_info_read, "newFeaturesInfoRead")?
+                }
+                "emailPublic" => p.field(&mut email_public, "emailPublic")?,
+                "pendingEmail" => p.field(&mut pending_email, "pendingEmail")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            username: crate::runtime::json::required(username, "username")?,
+            email: crate::runtime::json::required(email, "email")?,
+            email_verified: crate::runtime::json::optional(email_verified),
+            nsfw_policy: crate::runtime::json::required(nsfw_policy, "nsfwPolicy")?,
+            nsfw_flags_displayed: crate::runtime::json::optional(nsfw_flags_displayed),
+            nsfw_flags_hidden: crate::runtime::json::optional(nsfw_flags_hidden),
+            nsfw_flags_warned: crate::runtime::json::optional(nsfw_flags_warned),
+            nsfw_flags_blurred: crate::runtime::json::optional(nsfw_flags_blurred),
+            admin_flags: crate::runtime::json::optional(admin_flags),
+            auto_play_next_video: crate::runtime::json::required(
+                auto_play_next_video,
+                "autoPlayNextVideo",
+            )?,
+            auto_play_next_video_playlist: crate::runtime::json::required(
+                auto_play_next_video_playlist,
+                "autoPlayNextVideoPlaylist",
+            )?,
+            auto_play_video: crate::runtime::json::required(
+                auto_play_video,
+                "autoPlayVideo",
+            )?,
+            p2p_enabled: crate::runtime::json::required(p2p_enabled, "p2pEnabled")?,
+            videos_history_enabled: crate::runtime::json::required(
+                videos_history_enabled,
+                "videosHistoryEnabled",
+            )?,
+            video_languages: crate::runtime::json::optional(video_languages),
+            language: crate::runtime::json::optional(language),
+            video_quota: crate::runtime::json::required(video_quota, "videoQuota")?,
+            video_quota_daily: crate::runtime::json::required(
+                video_quota_daily,
+                "videoQuotaDaily",
+            )?,
+            role: crate::runtime::json::required(role, "role")?,
+            theme: crate::runtime::json::required(theme, "theme")?,
+            account: crate::runtime::json::required(account, "account")?,
+            notification_settings: crate::runtime::json::optional(notification_settings),
+            video_channels: crate::runtime::json::optional(video_channels),
+            blocked: crate::runtime::json::required(blocked, "blocked")?,
+            blocked_reason: crate::runtime::json::optional(blocked_reason),
+            no_instance_config_warning_modal: crate::runtime::json::required(
+                no_instance_config_warning_modal,
+                "noInstanceConfigWarningModal",
+            )?,
+            no_account_setup_warning_modal: crate::runtime::json::required(
+                no_account_setup_warning_modal,
+                "noAccountSetupWarningModal",
+            )?,
+            no_welcome_modal: crate::runtime::json::required(
+                no_welcome_modal,
+                "noWelcomeModal",
+            )?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            plugin_auth: crate::runtime::json::optional(plugin_auth),
+            last_login_date: crate::runtime::json::optional(last_login_date),
+            two_factor_enabled: crate::runtime::json::required(
+                two_factor_enabled,
+                "twoFactorEnabled",
+            )?,
+            new_features_info_read: crate::runtime::json::optional(
+                new_features_info_read,
+            ),
+            email_public: crate::runtime::json::required(email_public, "emailPublic")?,
+            pending_email: crate::runtime::json::optional(pending_email),
+        })
     }
 }
 
@@ -1130,16 +1443,22 @@ pub struct UserRoleObject {
 
 impl crate::runtime::json::FromJson for UserRoleObject {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "UserRoleObject")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut members = p.object("an object (`UserRoleObject`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+        })
     }
 }
 
@@ -1210,10 +1529,9 @@ impl<'de> serde::Deserialize<'de> for UserRoleObjectLabel {
 
 impl crate::runtime::json::FromJson for UserRoleObjectLabel {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -1325,60 +1643,218 @@ pub struct UserWithStats {
 
 impl crate::runtime::json::FromJson for UserWithStats {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "UserWithStats")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            username: object.required("username")?,
-            email: object.required("email")?,
-            email_verified: object.optional("emailVerified")?,
-            nsfw_policy: object.required("nsfwPolicy")?,
-            nsfw_flags_displayed: object.optional("nsfwFlagsDisplayed")?,
-            nsfw_flags_hidden: object.optional("nsfwFlagsHidden")?,
-            nsfw_flags_warned: object.optional("nsfwFlagsWarned")?,
-            nsfw_flags_blurred: object.optional("nsfwFlagsBlurred")?,
-            admin_flags: object.optional("adminFlags")?,
-            auto_play_next_video: object.required("autoPlayNextVideo")?,
-            auto_play_next_video_playlist: object.required("autoPlayNextVideoPlaylist")?,
-            auto_play_video: object.required("autoPlayVideo")?,
-            p2p_enabled: object.required("p2pEnabled")?,
-            videos_history_enabled: object.required("videosHistoryEnabled")?,
-            video_languages: object.optional("videoLanguages")?,
-            language: object.optional("language")?,
-            video_quota: object.required("videoQuota")?,
-            video_quota_daily: object.required("videoQuotaDaily")?,
-            role: object.required("role")?,
-            theme: object.required("theme")?,
-            account: object.required("account")?,
-            notification_settings: object.optional("notificationSettings")?,
-            video_channels: object.optional("videoChannels")?,
-            blocked: object.required("blocked")?,
-            blocked_reason: object.optional("blockedReason")?,
-            no_instance_config_warning_modal: object
-                .required("noInstanceConfigWarningModal")?,
-            no_account_setup_warning_modal: object
-                .required("noAccountSetupWarningModal")?,
-            no_welcome_modal: object.required("noWelcomeModal")?,
-            created_at: object.required("createdAt")?,
-            plugin_auth: object.optional("pluginAuth")?,
-            last_login_date: object.optional("lastLoginDate")?,
-            two_factor_enabled: object.required("twoFactorEnabled")?,
-            new_features_info_read: object.optional("newFeaturesInfoRead")?,
-            email_public: object.required("emailPublic")?,
-            pending_email: object.optional("pendingEmail")?,
-            videos_count: object.optional("videosCount")?,
-            abuses_count: object.optional("abusesCount")?,
-            abuses_accepted_count: object.optional("abusesAcceptedCount")?,
-            abuses_created_count: object.optional("abusesCreatedCount")?,
-            video_comments_count: object.optional("videoCommentsCount")?,
-            total_video_file_size: object.optional("totalVideoFileSize")?,
-            video_quota_used: object.optional("videoQuotaUsed")?,
-            video_quota_used_daily: object.optional("videoQuotaUsedDaily")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut username = None;
+        let mut email = None;
+        let mut email_verified = None;
+        let mut nsfw_policy = None;
+        let mut nsfw_flags_displayed = None;
+        let mut nsfw_flags_hidden = None;
+        let mut nsfw_flags_warned = None;
+        let mut nsfw_flags_blurred = None;
+        let mut admin_flags = None;
+        let mut auto_play_next_video = None;
+        let mut auto_play_next_video_playlist = None;
+        let mut auto_play_video = None;
+        let mut p2p_enabled = None;
+        let mut videos_history_enabled = None;
+        let mut video_languages = None;
+        let mut language = None;
+        let mut video_quota = None;
+        let mut video_quota_daily = None;
+        let mut role = None;
+        let mut theme = None;
+        let mut account = None;
+        let mut notification_settings = None;
+        let mut video_channels = None;
+        let mut blocked = None;
+        let mut blocked_reason = None;
+        let mut no_instance_config_warning_modal = None;
+        let mut no_account_setup_warning_modal = None;
+        let mut no_welcome_modal = None;
+        let mut created_at = None;
+        let mut plugin_auth = None;
+        let mut last_login_date = None;
+        let mut two_factor_enabled = None;
+        let mut new_features_info_read = None;
+        let mut email_public = None;
+        let mut pending_email = None;
+        let mut videos_count = None;
+        let mut abuses_count = None;
+        let mut abuses_accepted_count = None;
+        let mut abuses_created_count = None;
+        let mut video_comments_count = None;
+        let mut total_video_file_size = None;
+        let mut video_quota_used = None;
+        let mut video_quota_used_daily = None;
+        let mut members = p.object("an object (`UserWithStats`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "username" => p.field(&mut username, "username")?,
+                "email" => p.field(&mut email, "email")?,
+                "emailVerified" => p.field(&mut email_verified, "emailVerified")?,
+                "nsfwPolicy" => p.field(&mut nsfw_policy, "nsfwPolicy")?,
+                "nsfwFlagsDisplayed" => {
+                    p.field(&mut nsfw_flags_displayed, "nsfwFlagsDisplayed")?
+                }
+                "nsfwFlagsHidden" => p.field(&mut nsfw_flags_hidden, "nsfwFlagsHidden")?,
+                "nsfwFlagsWarned" => p.field(&mut nsfw_flags_warned, "nsfwFlagsWarned")?,
+                "nsfwFlagsBlurred" => {
+                    p.field(&mut nsfw_flags_blurred, "nsfwFlagsBlurred")?
+                }
+                "adminFlags" => p.field(&mut admin_flags, "adminFlags")?,
+                "autoPlayNextVideo" => {
+                    p.field(&mut auto_play_next_video, "autoPlayNextVideo")?
+                }
+                "autoPlayNextVideoPlaylist" => {
+                    p.field(
+                        &mut auto_play_next_video_playlist,
+                        "autoPlayNextVideoPlaylist",
+                    )?
+                }
+                "autoPlayVideo" => p.field(&mut auto_play_video, "autoPlayVideo")?,
+                "p2pEnabled" => p.field(&mut p2p_enabled, "p2pEnabled")?,
+                "videosHistoryEnabled" => {
+                    p.field(&mut videos_history_enabled, "videosHistoryEnabled")?
+                }
+                "videoLanguages" => p.field(&mut video_languages, "videoLanguages")?,
+                "language" => p.field(&mut language, "language")?,
+                "videoQuota" => p.field(&mut video_quota, "videoQuota")?,
+                "videoQuotaDaily" => p.field(&mut video_quota_daily, "videoQuotaDaily")?,
+                "role" => p.field(&mut role, "role")?,
+                "theme" => p.field(&mut theme, "theme")?,
+                "account" => p.field(&mut account, "account")?,
+                "notificationSettings" => {
+                    p.field(&mut notification_settings, "notificationSettings")?
+                }
+                "videoChannels" => p.field(&mut video_channels, "videoChannels")?,
+                "blocked" => p.field(&mut blocked, "blocked")?,
+                "blockedReason" => p.field(&mut blocked_reason, "blockedReason")?,
+                "noInstanceConfigWarningModal" => {
+                    p.field(
+                        &mut no_instance_config_warning_modal,
+                        "noInstanceConfigWarningModal",
+                    )?
+                }
+                "noAccountSetupWarningModal" => {
+                    p.field(
+                        &mut no_account_setup_warning_modal,
+                        "noAccountSetupWarningModal",
+                    )?
+                }
+                "noWelcomeModal" => p.field(&mut no_welcome_modal, "noWelcomeModal")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "pluginAuth" => p.field(&mut plugin_auth, "pluginAuth")?,
+                "lastLoginDate" => p.field(&mut last_login_date, "lastLoginDate")?,
+                "twoFactorEnabled" => {
+                    p.field(&mut two_factor_enabled, "twoFactorEnabled")?
+                }
+                "newFeaturesInfoRead" => {
+                    p.field(&mut new_features_info_read, "newFeaturesInfoRead")?
+                }
+                "emailPublic" => p.field(&mut email_public, "emailPublic")?,
+                "pendingEmail" => p.field(&mut pending_email, "pendingEmail")?,
+                "videosCount" => p.field(&mut videos_count, "videosCount")?,
+                "abusesCount" => p.field(&mut abuses_count, "abusesCount")?,
+                "abusesAcceptedCount" => {
+                    p.field(&mut abuses_accepted_count, "abusesAcceptedCount")?
+                }
+                "abusesCreatedCount" => {
+                    p.field(&mut abuses_created_count, "abusesCreatedCount")?
+                }
+                "videoCommentsCount" => {
+                    p.field(&mut video_comments_count, "videoCommentsCount")?
+                }
+                "totalVideoFileSize" => {
+                    p.field(&mut total_video_file_size, "totalVideoFileSize")?
+                }
+                "videoQuotaUsed" => p.field(&mut video_quota_used, "videoQuotaUsed")?,
+                "videoQuotaUsedDaily" => {
+                    p.field(&mut video_quota_used_daily, "videoQuotaUsedDaily")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            username: crate::runtime::json::required(username, "username")?,
+            email: crate::runtime::json::required(email, "email")?,
+            email_verified: crate::runtime::json::optional(email_verified),
+            nsfw_policy: crate::runtime::json::required(nsfw_policy, "nsfwPolicy")?,
+            nsfw_flags_displayed: crate::runtime::json::optional(nsfw_flags_displayed),
+            nsfw_flags_hidden: crate::runtime::json::optional(nsfw_flags_hidden),
+            nsfw_flags_warned: crate::runtime::json::optional(nsfw_flags_warned),
+            nsfw_flags_blurred: crate::runtime::json::optional(nsfw_flags_blurred),
+            admin_flags: crate::runtime::json::optional(admin_flags),
+            auto_play_next_video: crate::runtime::json::required(
+                auto_play_next_video,
+                "autoPlayNextVideo",
+            )?,
+            auto_play_next_video_playlist: crate::runtime::json::required(
+                auto_play_next_video_playlist,
+                "autoPlayNextVideoPlaylist",
+            )?,
+            auto_play_video: crate::runtime::json::required(
+                auto_play_video,
+                "autoPlayVideo",
+            )?,
+            p2p_enabled: crate::runtime::json::required(p2p_enabled, "p2pEnabled")?,
+            videos_history_enabled: crate::runtime::json::required(
+                videos_history_enabled,
+                "videosHistoryEnabled",
+            )?,
+            video_languages: crate::runtime::json::optional(video_languages),
+            language: crate::runtime::json::optional(language),
+            video_quota: crate::runtime::json::required(video_quota, "videoQuota")?,
+            video_quota_daily: crate::runtime::json::required(
+                video_quota_daily,
+                "videoQuotaDaily",
+            )?,
+            role: crate::runtime::json::required(role, "role")?,
+            theme: crate::runtime::json::required(theme, "theme")?,
+            account: crate::runtime::json::required(account, "account")?,
+            notification_settings: crate::runtime::json::optional(notification_settings),
+            video_channels: crate::runtime::json::optional(video_channels),
+            blocked: crate::runtime::json::required(blocked, "blocked")?,
+            blocked_reason: crate::runtime::json::optional(blocked_reason),
+            no_instance_config_warning_modal: crate::runtime::json::required(
+                no_instance_config_warning_modal,
+                "noInstanceConfigWarningModal",
+            )?,
+            no_account_setup_warning_modal: crate::runtime::json::required(
+                no_account_setup_warning_modal,
+                "noAccountSetupWarningModal",
+            )?,
+            no_welcome_modal: crate::runtime::json::required(
+                no_welcome_modal,
+                "noWelcomeModal",
+            )?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            plugin_auth: crate::runtime::json::optional(plugin_auth),
+            last_login_date: crate::runtime::json::optional(last_login_date),
+            two_factor_enabled: crate::runtime::json::required(
+                two_factor_enabled,
+                "twoFactorEnabled",
+            )?,
+            new_features_info_read: crate::runtime::json::optional(
+                new_features_info_read,
+            ),
+            email_public: crate::runtime::json::required(email_public, "emailPublic")?,
+            pending_email: crate::runtime::json::optional(pending_email),
+            videos_count: crate::runtime::json::optional(videos_count),
+            abuses_count: crate::runtime::json::optional(abuses_count),
+            abuses_accepted_count: crate::runtime::json::optional(abuses_accepted_count),
+            abuses_created_count: crate::runtime::json::optional(abuses_created_count),
+            video_comments_count: crate::runtime::json::optional(video_comments_count),
+            total_video_file_size: crate::runtime::json::optional(total_video_file_size),
+            video_quota_used: crate::runtime::json::optional(video_quota_used),
+            video_quota_used_daily: crate::runtime::json::optional(
+                video_quota_used_daily,
+            ),
+        })
     }
 }
 
@@ -1545,20 +2021,22 @@ pub struct GetMeVideoRating {
 
 impl crate::runtime::json::FromJson for GetMeVideoRating {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "GetMeVideoRating",
-        )?;
-        let decoded = Self {
-            rating: object.required("rating")?,
-            video_id: object.required("videoId")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut rating = None;
+        let mut video_id = None;
+        let mut members = p.object("an object (`GetMeVideoRating`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "rating" => p.field(&mut rating, "rating")?,
+                "videoId" => p.field(&mut video_id, "videoId")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            rating: crate::runtime::json::required(rating, "rating")?,
+            video_id: crate::runtime::json::required(video_id, "videoId")?,
+        })
     }
 }
 
@@ -1629,10 +2107,9 @@ impl<'de> serde::Deserialize<'de> for GetMeVideoRatingRating {
 
 impl crate::runtime::json::FromJson for GetMeVideoRatingRating {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -1891,10 +2368,9 @@ impl<'de> serde::Deserialize<'de> for NotificationType {
 
 impl crate::runtime::json::FromJson for NotificationType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -1956,10 +2432,9 @@ impl<'de> serde::Deserialize<'de> for NewFeatureInfoType {
 
 impl crate::runtime::json::FromJson for NewFeatureInfoType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -2008,32 +2483,74 @@ pub struct Notification {
 
 impl crate::runtime::json::FromJson for Notification {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "Notification")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            r#type: object.required("type")?,
-            read: object.required("read")?,
-            video: object.optional("video")?,
-            video_import: object.optional("videoImport")?,
-            comment: object.optional("comment")?,
-            video_blacklist: object.optional("videoBlacklist")?,
-            account: object.optional("account")?,
-            actor_follow: object.optional("actorFollow")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-            abuse: object.optional("abuse")?,
-            data: object.optional("data")?,
-            peertube: object.optional("peertube")?,
-            plugin: object.optional("plugin")?,
-            registration: object.optional("registration")?,
-            video_caption: object.optional("videoCaption")?,
-            video_channel_collaborator: object.optional("videoChannelCollaborator")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut r#type = None;
+        let mut read = None;
+        let mut video = None;
+        let mut video_import = None;
+        let mut comment = None;
+        let mut video_blacklist = None;
+        let mut account = None;
+        let mut actor_follow = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut abuse = None;
+        let mut data = None;
+        let mut peertube = None;
+        let mut plugin = None;
+        let mut registration = None;
+        let mut video_caption = None;
+        let mut video_channel_collaborator = None;
+        let mut members = p.object("an object (`Notification`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "type" => p.field(&mut r#type, "type")?,
+                "read" => p.field(&mut read, "read")?,
+                "video" => p.field(&mut video, "video")?,
+                "videoImport" => p.field(&mut video_import, "videoImport")?,
+                "comment" => p.field(&mut comment, "comment")?,
+                "videoBlacklist" => p.field(&mut video_blacklist, "videoBlacklist")?,
+                "account" => p.field(&mut account, "account")?,
+                "actorFollow" => p.field(&mut actor_follow, "actorFollow")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "abuse" => p.field(&mut abuse, "abuse")?,
+                "data" => p.field(&mut data, "data")?,
+                "peertube" => p.field(&mut peertube, "peertube")?,
+                "plugin" => p.field(&mut plugin, "plugin")?,
+                "registration" => p.field(&mut registration, "registration")?,
+                "videoCaption" => p.field(&mut video_caption, "videoCaption")?,
+                "videoChannelCollaborator" => {
+                    p.field(&mut video_channel_collaborator, "videoChannelCollaborator")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            r#type: crate::runtime::json::required(r#type, "type")?,
+            read: crate::runtime::json::required(read, "read")?,
+            video: crate::runtime::json::optional(video),
+            video_import: crate::runtime::json::optional(video_import),
+            comment: crate::runtime::json::optional(comment),
+            video_blacklist: crate::runtime::json::optional(video_blacklist),
+            account: crate::runtime::json::optional(account),
+            actor_follow: crate::runtime::json::optional(actor_follow),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            abuse: crate::runtime::json::optional(abuse),
+            data: crate::runtime::json::optional(data),
+            peertube: crate::runtime::json::optional(peertube),
+            plugin: crate::runtime::json::optional(plugin),
+            registration: crate::runtime::json::optional(registration),
+            video_caption: crate::runtime::json::optional(video_caption),
+            video_channel_collaborator: crate::runtime::json::optional(
+                video_channel_collaborator,
+            ),
+        })
     }
 }
 
@@ -2067,24 +2584,34 @@ pub struct NotificationVideo {
 
 impl crate::runtime::json::FromJson for NotificationVideo {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationVideo",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            uuid: object.required("uuid")?,
-            name: object.required("name")?,
-            state: object.required("state")?,
-            short_uuid: object.required("shortUUID")?,
-            channel: object.required("channel")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut uuid = None;
+        let mut name = None;
+        let mut state = None;
+        let mut short_uuid = None;
+        let mut channel = None;
+        let mut members = p.object("an object (`NotificationVideo`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "name" => p.field(&mut name, "name")?,
+                "state" => p.field(&mut state, "state")?,
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
+                "channel" => p.field(&mut channel, "channel")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+            name: crate::runtime::json::required(name, "name")?,
+            state: crate::runtime::json::required(state, "state")?,
+            short_uuid: crate::runtime::json::required(short_uuid, "shortUUID")?,
+            channel: crate::runtime::json::required(channel, "channel")?,
+        })
     }
 }
 
@@ -2116,23 +2643,31 @@ pub struct NotificationVideoImport {
 
 impl crate::runtime::json::FromJson for NotificationVideoImport {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationVideoImport",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            video: object.optional("video")?,
-            torrent_name: object.optional("torrentName")?,
-            magnet_uri: object.optional("magnetUri")?,
-            target_url: object.optional("targetUrl")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut video = None;
+        let mut torrent_name = None;
+        let mut magnet_uri = None;
+        let mut target_url = None;
+        let mut members = p.object("an object (`NotificationVideoImport`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "video" => p.field(&mut video, "video")?,
+                "torrentName" => p.field(&mut torrent_name, "torrentName")?,
+                "magnetUri" => p.field(&mut magnet_uri, "magnetUri")?,
+                "targetUrl" => p.field(&mut target_url, "targetUrl")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            video: crate::runtime::json::optional(video),
+            torrent_name: crate::runtime::json::optional(torrent_name),
+            magnet_uri: crate::runtime::json::optional(magnet_uri),
+            target_url: crate::runtime::json::optional(target_url),
+        })
     }
 }
 
@@ -2157,23 +2692,34 @@ pub struct NotificationComment {
 
 impl crate::runtime::json::FromJson for NotificationComment {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationComment",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            thread_id: object.required("threadId")?,
-            video: object.required("video")?,
-            account: object.required("account")?,
-            held_for_review: object.required("heldForReview")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut thread_id = None;
+        let mut video = None;
+        let mut account = None;
+        let mut held_for_review = None;
+        let mut members = p.object("an object (`NotificationComment`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "threadId" => p.field(&mut thread_id, "threadId")?,
+                "video" => p.field(&mut video, "video")?,
+                "account" => p.field(&mut account, "account")?,
+                "heldForReview" => p.field(&mut held_for_review, "heldForReview")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            thread_id: crate::runtime::json::required(thread_id, "threadId")?,
+            video: crate::runtime::json::required(video, "video")?,
+            account: crate::runtime::json::required(account, "account")?,
+            held_for_review: crate::runtime::json::required(
+                held_for_review,
+                "heldForReview",
+            )?,
+        })
     }
 }
 
@@ -2194,20 +2740,22 @@ pub struct NotificationVideoBlacklist {
 
 impl crate::runtime::json::FromJson for NotificationVideoBlacklist {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationVideoBlacklist",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            video: object.required("video")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut video = None;
+        let mut members = p.object("an object (`NotificationVideoBlacklist`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "video" => p.field(&mut video, "video")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            video: crate::runtime::json::required(video, "video")?,
+        })
     }
 }
 
@@ -2230,22 +2778,28 @@ pub struct NotificationActorFollow {
 
 impl crate::runtime::json::FromJson for NotificationActorFollow {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationActorFollow",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            follower: object.required("follower")?,
-            state: object.required("state")?,
-            following: object.required("following")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut follower = None;
+        let mut state = None;
+        let mut following = None;
+        let mut members = p.object("an object (`NotificationActorFollow`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "follower" => p.field(&mut follower, "follower")?,
+                "state" => p.field(&mut state, "state")?,
+                "following" => p.field(&mut following, "following")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            follower: crate::runtime::json::required(follower, "follower")?,
+            state: crate::runtime::json::required(state, "state")?,
+            following: crate::runtime::json::required(following, "following")?,
+        })
     }
 }
 
@@ -2316,10 +2870,9 @@ impl<'de> serde::Deserialize<'de> for NotificationActorFollowState {
 
 impl crate::runtime::json::FromJson for NotificationActorFollowState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -2343,22 +2896,28 @@ pub struct NotificationActorFollowFollowing {
 
 impl crate::runtime::json::FromJson for NotificationActorFollowFollowing {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationActorFollowFollowing",
-        )?;
-        let decoded = Self {
-            r#type: object.required("type")?,
-            name: object.required("name")?,
-            display_name: object.required("displayName")?,
-            host: object.required("host")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut r#type = None;
+        let mut name = None;
+        let mut display_name = None;
+        let mut host = None;
+        let mut members = p.object("an object (`NotificationActorFollowFollowing`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "type" => p.field(&mut r#type, "type")?,
+                "name" => p.field(&mut name, "name")?,
+                "displayName" => p.field(&mut display_name, "displayName")?,
+                "host" => p.field(&mut host, "host")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            r#type: crate::runtime::json::required(r#type, "type")?,
+            name: crate::runtime::json::required(name, "name")?,
+            display_name: crate::runtime::json::required(display_name, "displayName")?,
+            host: crate::runtime::json::required(host, "host")?,
+        })
     }
 }
 
@@ -2429,10 +2988,9 @@ impl<'de> serde::Deserialize<'de> for NotificationActorFollowFollowingType {
 
 impl crate::runtime::json::FromJson for NotificationActorFollowFollowingType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -2458,23 +3016,31 @@ pub struct NotificationAbuse {
 
 impl crate::runtime::json::FromJson for NotificationAbuse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationAbuse",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            state: object.required("state")?,
-            video: object.optional("video")?,
-            comment: object.optional("comment")?,
-            account: object.optional("account")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut state = None;
+        let mut video = None;
+        let mut comment = None;
+        let mut account = None;
+        let mut members = p.object("an object (`NotificationAbuse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "state" => p.field(&mut state, "state")?,
+                "video" => p.field(&mut video, "video")?,
+                "comment" => p.field(&mut comment, "comment")?,
+                "account" => p.field(&mut account, "account")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            state: crate::runtime::json::required(state, "state")?,
+            video: crate::runtime::json::optional(video),
+            comment: crate::runtime::json::optional(comment),
+            account: crate::runtime::json::optional(account),
+        })
     }
 }
 
@@ -2497,20 +3063,22 @@ pub struct NotificationAbuseComment {
 
 impl crate::runtime::json::FromJson for NotificationAbuseComment {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationAbuseComment",
-        )?;
-        let decoded = Self {
-            thread_id: object.required("threadId")?,
-            video: object.optional("video")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut thread_id = None;
+        let mut video = None;
+        let mut members = p.object("an object (`NotificationAbuseComment`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "threadId" => p.field(&mut thread_id, "threadId")?,
+                "video" => p.field(&mut video, "video")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            thread_id: crate::runtime::json::required(thread_id, "threadId")?,
+            video: crate::runtime::json::optional(video),
+        })
     }
 }
 
@@ -2531,19 +3099,22 @@ pub struct NotificationPeertube {
 
 impl crate::runtime::json::FromJson for NotificationPeertube {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationPeertube",
-        )?;
-        let decoded = Self {
-            latest_version: object.required("latestVersion")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut latest_version = None;
+        let mut members = p.object("an object (`NotificationPeertube`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "latestVersion" => p.field(&mut latest_version, "latestVersion")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            latest_version: crate::runtime::json::required(
+                latest_version,
+                "latestVersion",
+            )?,
+        })
     }
 }
 
@@ -2567,21 +3138,25 @@ pub struct NotificationPlugin {
 
 impl crate::runtime::json::FromJson for NotificationPlugin {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationPlugin",
-        )?;
-        let decoded = Self {
-            name: object.required("name")?,
-            r#type: object.required("type")?,
-            latest_version: object.optional("latestVersion")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut r#type = None;
+        let mut latest_version = None;
+        let mut members = p.object("an object (`NotificationPlugin`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "type" => p.field(&mut r#type, "type")?,
+                "latestVersion" => p.field(&mut latest_version, "latestVersion")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+            r#type: crate::runtime::json::required(r#type, "type")?,
+            latest_version: crate::runtime::json::optional(latest_version),
+        })
     }
 }
 
@@ -2647,10 +3222,9 @@ impl<'de> serde::Deserialize<'de> for NotificationPluginType {
 
 impl crate::runtime::json::FromJson for NotificationPluginType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -2669,20 +3243,22 @@ pub struct NotificationRegistration {
 
 impl crate::runtime::json::FromJson for NotificationRegistration {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationRegistration",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            username: object.required("username")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut username = None;
+        let mut members = p.object("an object (`NotificationRegistration`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "username" => p.field(&mut username, "username")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            username: crate::runtime::json::required(username, "username")?,
+        })
     }
 }
 
@@ -2704,21 +3280,25 @@ pub struct NotificationVideoCaption {
 
 impl crate::runtime::json::FromJson for NotificationVideoCaption {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationVideoCaption",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            language: object.required("language")?,
-            video: object.required("video")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut language = None;
+        let mut video = None;
+        let mut members = p.object("an object (`NotificationVideoCaption`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "language" => p.field(&mut language, "language")?,
+                "video" => p.field(&mut video, "video")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            language: crate::runtime::json::required(language, "language")?,
+            video: crate::runtime::json::required(video, "video")?,
+        })
     }
 }
 
@@ -2741,21 +3321,25 @@ pub struct NotificationVideoCaptionLanguage {
 
 impl crate::runtime::json::FromJson for NotificationVideoCaptionLanguage {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationVideoCaptionLanguage",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`NotificationVideoCaptionLanguage`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -2785,23 +3369,32 @@ pub struct NotificationVideoChannelCollaborator {
 
 impl crate::runtime::json::FromJson for NotificationVideoChannelCollaborator {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationVideoChannelCollaborator",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            state: object.optional("state")?,
-            channel: object.optional("channel")?,
-            channel_owner: object.optional("channelOwner")?,
-            account: object.optional("account")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut state = None;
+        let mut channel = None;
+        let mut channel_owner = None;
+        let mut account = None;
+        let mut members = p
+            .object("an object (`NotificationVideoChannelCollaborator`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "state" => p.field(&mut state, "state")?,
+                "channel" => p.field(&mut channel, "channel")?,
+                "channelOwner" => p.field(&mut channel_owner, "channelOwner")?,
+                "account" => p.field(&mut account, "account")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            state: crate::runtime::json::optional(state),
+            channel: crate::runtime::json::optional(channel),
+            channel_owner: crate::runtime::json::optional(channel_owner),
+            account: crate::runtime::json::optional(account),
+        })
     }
 }
 
@@ -2826,21 +3419,26 @@ pub struct NotificationVideoChannelCollaboratorState {
 
 impl crate::runtime::json::FromJson for NotificationVideoChannelCollaboratorState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationVideoChannelCollaboratorState",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            label: object.optional("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p
+            .object("an object (`NotificationVideoChannelCollaboratorState`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            label: crate::runtime::json::optional(label),
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -2863,20 +3461,22 @@ pub struct NotificationListResponse {
 
 impl crate::runtime::json::FromJson for NotificationListResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "NotificationListResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`NotificationListResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -2897,19 +3497,19 @@ pub struct RequestTwoFactorResponse {
 
 impl crate::runtime::json::FromJson for RequestTwoFactorResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RequestTwoFactorResponse",
-        )?;
-        let decoded = Self {
-            otp_request: object.required("otpRequest")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut otp_request = None;
+        let mut members = p.object("an object (`RequestTwoFactorResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "otpRequest" => p.field(&mut otp_request, "otpRequest")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            otp_request: crate::runtime::json::required(otp_request, "otpRequest")?,
+        })
     }
 }
 
@@ -2935,21 +3535,28 @@ pub struct RequestTwoFactorResponseOtpRequest {
 
 impl crate::runtime::json::FromJson for RequestTwoFactorResponseOtpRequest {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RequestTwoFactorResponseOtpRequest",
-        )?;
-        let decoded = Self {
-            request_token: object.required("requestToken")?,
-            secret: object.required("secret")?,
-            uri: object.required("uri")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut request_token = None;
+        let mut secret = None;
+        let mut uri = None;
+        let mut members = p.object("an object (`RequestTwoFactorResponseOtpRequest`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "requestToken" => p.field(&mut request_token, "requestToken")?,
+                "secret" => p.field(&mut secret, "secret")?,
+                "uri" => p.field(&mut uri, "uri")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            request_token: crate::runtime::json::required(
+                request_token,
+                "requestToken",
+            )?,
+            secret: crate::runtime::json::required(secret, "secret")?,
+            uri: crate::runtime::json::required(uri, "uri")?,
+        })
     }
 }
 
@@ -2970,19 +3577,19 @@ pub struct UserImportUploadResult {
 
 impl crate::runtime::json::FromJson for UserImportUploadResult {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "UserImportUploadResult",
-        )?;
-        let decoded = Self {
-            user_import: object.required("userImport")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut user_import = None;
+        let mut members = p.object("an object (`UserImportUploadResult`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "userImport" => p.field(&mut user_import, "userImport")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            user_import: crate::runtime::json::required(user_import, "userImport")?,
+        })
     }
 }
 
@@ -3003,17 +3610,19 @@ pub struct UserImportUploadResultUserImport {
 
 impl crate::runtime::json::FromJson for UserImportUploadResultUserImport {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "UserImportUploadResultUserImport",
-        )?;
-        let decoded = Self { id: object.required("id")? };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut members = p.object("an object (`UserImportUploadResultUserImport`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+        })
     }
 }
 
@@ -3084,10 +3693,9 @@ impl<'de> serde::Deserialize<'de> for UsersSort {
 
 impl crate::runtime::json::FromJson for UsersSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -3157,10 +3765,9 @@ impl<'de> serde::Deserialize<'de> for MySubscriptionSort {
 
 impl crate::runtime::json::FromJson for MySubscriptionSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -3181,20 +3788,22 @@ pub struct ListUsersResponse {
 
 impl crate::runtime::json::FromJson for ListUsersResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListUsersResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListUsersResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -3219,13 +3828,12 @@ pub enum GetUserResponse {
 
 impl crate::runtime::json::FromJson for GetUserResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        crate::runtime::untagged::BestMatch::new("GetUserResponse", value)
+        crate::runtime::untagged::BestMatch::new("GetUserResponse", p)
             .variant::<User>("User", Self::User)
             .variant::<UserWithStats>("UserWithStats", Self::UserWithStats)
-            .finish(cx)
+            .finish()
     }
 }
 
@@ -3384,21 +3992,25 @@ pub struct GetLatestUserImportResponse {
 
 impl crate::runtime::json::FromJson for GetLatestUserImportResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "GetLatestUserImportResponse",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            state: object.optional("state")?,
-            created_at: object.optional("createdAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut state = None;
+        let mut created_at = None;
+        let mut members = p.object("an object (`GetLatestUserImportResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "state" => p.field(&mut state, "state")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            state: crate::runtime::json::optional(state),
+            created_at: crate::runtime::json::optional(created_at),
+        })
     }
 }
 
@@ -3421,20 +4033,22 @@ pub struct GetLatestUserImportResponseState {
 
 impl crate::runtime::json::FromJson for GetLatestUserImportResponseState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "GetLatestUserImportResponseState",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            label: object.optional("label")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut members = p.object("an object (`GetLatestUserImportResponseState`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            label: crate::runtime::json::optional(label),
+        })
     }
 }
 
@@ -3464,19 +4078,19 @@ pub struct RequestUserExportResponse {
 
 impl crate::runtime::json::FromJson for RequestUserExportResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RequestUserExportResponse",
-        )?;
-        let decoded = Self {
-            export: object.optional("export")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut export = None;
+        let mut members = p.object("an object (`RequestUserExportResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "export" => p.field(&mut export, "export")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            export: crate::runtime::json::optional(export),
+        })
     }
 }
 
@@ -3497,17 +4111,19 @@ pub struct RequestUserExportResponseExport {
 
 impl crate::runtime::json::FromJson for RequestUserExportResponseExport {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "RequestUserExportResponseExport",
-        )?;
-        let decoded = Self { id: object.optional("id")? };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut members = p.object("an object (`RequestUserExportResponseExport`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+        })
     }
 }
 
@@ -3541,24 +4157,36 @@ pub struct ListUserExportsResponse {
 
 impl crate::runtime::json::FromJson for ListUserExportsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListUserExportsResponse",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            state: object.optional("state")?,
-            size: object.optional("size")?,
-            private_download_url: object.optional("privateDownloadUrl")?,
-            created_at: object.optional("createdAt")?,
-            expires_on: object.optional("expiresOn")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut state = None;
+        let mut size = None;
+        let mut private_download_url = None;
+        let mut created_at = None;
+        let mut expires_on = None;
+        let mut members = p.object("an object (`ListUserExportsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "state" => p.field(&mut state, "state")?,
+                "size" => p.field(&mut size, "size")?,
+                "privateDownloadUrl" => {
+                    p.field(&mut private_download_url, "privateDownloadUrl")?
+                }
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "expiresOn" => p.field(&mut expires_on, "expiresOn")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            state: crate::runtime::json::optional(state),
+            size: crate::runtime::json::optional(size),
+            private_download_url: crate::runtime::json::optional(private_download_url),
+            created_at: crate::runtime::json::optional(created_at),
+            expires_on: crate::runtime::json::optional(expires_on),
+        })
     }
 }
 
@@ -3581,20 +4209,22 @@ pub struct ListUserExportsResponseState {
 
 impl crate::runtime::json::FromJson for ListUserExportsResponseState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListUserExportsResponseState",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            label: object.optional("label")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut members = p.object("an object (`ListUserExportsResponseState`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            label: crate::runtime::json::optional(label),
+        })
     }
 }
 
@@ -3624,20 +4254,26 @@ pub struct GetMyVideoQuotaUsedResponse {
 
 impl crate::runtime::json::FromJson for GetMyVideoQuotaUsedResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "GetMyVideoQuotaUsedResponse",
-        )?;
-        let decoded = Self {
-            video_quota_used: object.optional("videoQuotaUsed")?,
-            video_quota_used_daily: object.optional("videoQuotaUsedDaily")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut video_quota_used = None;
+        let mut video_quota_used_daily = None;
+        let mut members = p.object("an object (`GetMyVideoQuotaUsedResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "videoQuotaUsed" => p.field(&mut video_quota_used, "videoQuotaUsed")?,
+                "videoQuotaUsedDaily" => {
+                    p.field(&mut video_quota_used_daily, "videoQuotaUsedDaily")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            video_quota_used: crate::runtime::json::optional(video_quota_used),
+            video_quota_used_daily: crate::runtime::json::optional(
+                video_quota_used_daily,
+            ),
+        })
     }
 }
 
@@ -3716,19 +4352,19 @@ pub struct UpdateMyAvatarResponse {
 
 impl crate::runtime::json::FromJson for UpdateMyAvatarResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "UpdateMyAvatarResponse",
-        )?;
-        let decoded = Self {
-            avatars: object.optional("avatars")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut avatars = None;
+        let mut members = p.object("an object (`UpdateMyAvatarResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "avatars" => p.field(&mut avatars, "avatars")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            avatars: crate::runtime::json::optional(avatars),
+        })
     }
 }
 

@@ -17,21 +17,25 @@ pub struct VideoCommentsPolicyConstant {
 
 impl crate::runtime::json::FromJson for VideoCommentsPolicyConstant {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoCommentsPolicyConstant",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            label: object.required("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`VideoCommentsPolicyConstant`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            label: crate::runtime::json::required(label, "label")?,
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -72,23 +76,43 @@ pub struct VideoSummary {
 
 impl crate::runtime::json::FromJson for VideoSummary {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "VideoSummary")?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            uuid: object.optional("uuid")?,
-            short_uuid: object.optional("shortUUID")?,
-            name: object.optional("name")?,
-            is_live: object.optional("isLive")?,
-            nsfw: object.optional("nsfw")?,
-            published_at: object.optional("publishedAt")?,
-            thumbnails: object.optional("thumbnails")?,
-            channel: object.optional("channel")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut uuid = None;
+        let mut short_uuid = None;
+        let mut name = None;
+        let mut is_live = None;
+        let mut nsfw = None;
+        let mut published_at = None;
+        let mut thumbnails = None;
+        let mut channel = None;
+        let mut members = p.object("an object (`VideoSummary`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
+                "name" => p.field(&mut name, "name")?,
+                "isLive" => p.field(&mut is_live, "isLive")?,
+                "nsfw" => p.field(&mut nsfw, "nsfw")?,
+                "publishedAt" => p.field(&mut published_at, "publishedAt")?,
+                "thumbnails" => p.field(&mut thumbnails, "thumbnails")?,
+                "channel" => p.field(&mut channel, "channel")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            uuid: crate::runtime::json::optional(uuid),
+            short_uuid: crate::runtime::json::optional(short_uuid),
+            name: crate::runtime::json::optional(name),
+            is_live: crate::runtime::json::optional(is_live),
+            nsfw: crate::runtime::json::optional(nsfw),
+            published_at: crate::runtime::json::optional(published_at),
+            thumbnails: crate::runtime::json::optional(thumbnails),
+            channel: crate::runtime::json::optional(channel),
+        })
     }
 }
 
@@ -120,24 +144,36 @@ pub struct VideoStreamingPlaylists {
 
 impl crate::runtime::json::FromJson for VideoStreamingPlaylists {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStreamingPlaylists",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            r#type: object.required("type")?,
-            playlist_url: object.required("playlistUrl")?,
-            segments_sha256_url: object.optional("segmentsSha256Url")?,
-            files: object.required("files")?,
-            redundancies: object.required("redundancies")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut r#type = None;
+        let mut playlist_url = None;
+        let mut segments_sha256_url = None;
+        let mut files = None;
+        let mut redundancies = None;
+        let mut members = p.object("an object (`VideoStreamingPlaylists`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "type" => p.field(&mut r#type, "type")?,
+                "playlistUrl" => p.field(&mut playlist_url, "playlistUrl")?,
+                "segmentsSha256Url" => {
+                    p.field(&mut segments_sha256_url, "segmentsSha256Url")?
+                }
+                "files" => p.field(&mut files, "files")?,
+                "redundancies" => p.field(&mut redundancies, "redundancies")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            r#type: crate::runtime::json::required(r#type, "type")?,
+            playlist_url: crate::runtime::json::required(playlist_url, "playlistUrl")?,
+            segments_sha256_url: crate::runtime::json::optional(segments_sha256_url),
+            files: crate::runtime::json::required(files, "files")?,
+            redundancies: crate::runtime::json::required(redundancies, "redundancies")?,
+        })
     }
 }
 
@@ -186,27 +222,55 @@ pub struct ServerError {
 
 impl crate::runtime::json::FromJson for ServerError {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "ServerError")?;
-        let decoded = Self {
-            r#type: object.required("type")?,
-            detail: object.required("detail")?,
-            status: object.required("status")?,
-            code: object.optional("code")?,
-            actor_url: object.optional("actorUrl")?,
-            docs: object.optional("docs")?,
-            format: object.optional("format")?,
-            invalid_params: object.optional("invalid-params")?,
-            key_id: object.optional("keyId")?,
-            origin_url: object.optional("originUrl")?,
-            target_url: object.optional("targetUrl")?,
-            title: object.required("title")?,
-            url: object.optional("url")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut r#type = None;
+        let mut detail = None;
+        let mut status = None;
+        let mut code = None;
+        let mut actor_url = None;
+        let mut docs = None;
+        let mut format = None;
+        let mut invalid_params = None;
+        let mut key_id = None;
+        let mut origin_url = None;
+        let mut target_url = None;
+        let mut title = None;
+        let mut url = None;
+        let mut members = p.object("an object (`ServerError`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "type" => p.field(&mut r#type, "type")?,
+                "detail" => p.field(&mut detail, "detail")?,
+                "status" => p.field(&mut status, "status")?,
+                "code" => p.field(&mut code, "code")?,
+                "actorUrl" => p.field(&mut actor_url, "actorUrl")?,
+                "docs" => p.field(&mut docs, "docs")?,
+                "format" => p.field(&mut format, "format")?,
+                "invalid-params" => p.field(&mut invalid_params, "invalid-params")?,
+                "keyId" => p.field(&mut key_id, "keyId")?,
+                "originUrl" => p.field(&mut origin_url, "originUrl")?,
+                "targetUrl" => p.field(&mut target_url, "targetUrl")?,
+                "title" => p.field(&mut title, "title")?,
+                "url" => p.field(&mut url, "url")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            r#type: crate::runtime::json::required(r#type, "type")?,
+            detail: crate::runtime::json::required(detail, "detail")?,
+            status: crate::runtime::json::required(status, "status")?,
+            code: crate::runtime::json::optional(code),
+            actor_url: crate::runtime::json::optional(actor_url),
+            docs: crate::runtime::json::optional(docs),
+            format: crate::runtime::json::optional(format),
+            invalid_params: crate::runtime::json::optional(invalid_params),
+            key_id: crate::runtime::json::optional(key_id),
+            origin_url: crate::runtime::json::optional(origin_url),
+            target_url: crate::runtime::json::optional(target_url),
+            title: crate::runtime::json::required(title, "title")?,
+            url: crate::runtime::json::optional(url),
+        })
     }
 }
 
@@ -423,74 +487,219 @@ pub struct VideoDetails {
 impl crate::runtime::json::FromJson for VideoDetails {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "VideoDetails")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            uuid: object.required("uuid")?,
-            short_uuid: object.required("shortUUID")?,
-            is_live: object.required("isLive")?,
-            live_schedules: object.optional("liveSchedules")?,
-            created_at: object.required("createdAt")?,
-            published_at: object.required("publishedAt")?,
-            updated_at: object.required("updatedAt")?,
-            originally_published_at: object.optional("originallyPublishedAt")?,
-            category: object.required("category")?,
-            licence: object.required("licence")?,
-            language: object.required("language")?,
-            privacy: object.required("privacy")?,
-            truncated_description: object.optional("truncatedDescription")?,
-            duration: object.required("duration")?,
-            aspect_ratio: object.optional("aspectRatio")?,
-            is_local: object.required("isLocal")?,
-            name: object.required("name")?,
-            thumbnail_path: object.required("thumbnailPath")?,
-            preview_path: object.required("previewPath")?,
-            thumbnails: object.optional("thumbnails")?,
-            embed_path: object.required("embedPath")?,
-            views: object.required("views")?,
-            likes: object.required("likes")?,
-            dislikes: object.required("dislikes")?,
-            comments: object.optional("comments")?,
-            nsfw: object.required("nsfw")?,
-            nsfw_flags: object.optional("nsfwFlags")?,
-            nsfw_summary: object.optional("nsfwSummary")?,
-            wait_transcoding: object.optional("waitTranscoding")?,
-            state: object.required("state")?,
-            scheduled_update: object.optional("scheduledUpdate")?,
-            blacklisted: object.optional("blacklisted")?,
-            blacklisted_reason: object.optional("blacklistedReason")?,
-            account: object.required("account")?,
-            channel: object.required("channel")?,
-            user_history: object.optional("userHistory")?,
-            url: object.required("url")?,
-            description: object.optional("description")?,
-            viewers: object.required("viewers")?,
-            score: object.optional("score")?,
-            embed_url: object.optional("embedUrl")?,
-            thumbnail_url: object.optional("thumbnailUrl")?,
-            preview_url: object.optional("previewUrl")?,
-            tags: object.required("tags")?,
-            automatic_tags: object.optional("automaticTags")?,
-            blocked_owner: object.optional("blockedOwner")?,
-            blocked_server: object.optional("blockedServer")?,
-            files: object.required("files")?,
-            plugin_data: object.optional("pluginData")?,
-            streaming_playlists: object.required("streamingPlaylists")?,
-            video_source: object.optional("videoSource")?,
-            support: object.optional("support")?,
-            comments_policy: object.optional("commentsPolicy")?,
-            download_enabled: object.required("downloadEnabled")?,
-            input_file_updated_at: object.optional("inputFileUpdatedAt")?,
-            tracker_urls: object.required("trackerUrls")?,
-            comments_enabled: object.optional("commentsEnabled")?,
-            description_path: object.optional("descriptionPath")?,
-            embed_privacy_policy: object.optional("embedPrivacyPolicy")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut uuid = None;
+        let mut short_uuid = None;
+        let mut is_live = None;
+        let mut live_schedules = None;
+        let mut created_at = None;
+        let mut published_at = None;
+        let mut updated_at = None;
+        let mut originally_published_at = None;
+        let mut category = None;
+        let mut licence = None;
+        let mut language = None;
+        let mut privacy = None;
+        let mut truncated_description = None;
+        let mut duration = None;
+        let mut aspect_ratio = None;
+        let mut is_local = None;
+        let mut name = None;
+        let mut thumbnail_path = None;
+        let mut preview_path = None;
+        let mut thumbnails = None;
+        let mut embed_path = None;
+        let mut views = None;
+        let mut likes = None;
+        let mut dislikes = None;
+        let mut comments = None;
+        let mut nsfw = None;
+        let mut nsfw_flags = None;
+        let mut nsfw_summary = None;
+        let mut wait_transcoding = None;
+        let mut state = None;
+        let mut scheduled_update = None;
+        let mut blacklisted = None;
+        let mut blacklisted_reason = None;
+        let mut account = None;
+        let mut channel = None;
+        let mut user_history = None;
+        let mut url = None;
+        let mut description = None;
+        let mut viewers = None;
+        let mut score = None;
+        let mut embed_url = None;
+        let mut thumbnail_url = None;
+        let mut preview_url = None;
+        let mut tags = None;
+        let mut automatic_tags = None;
+        let mut blocked_owner = None;
+        let mut blocked_server = None;
+        let mut files = None;
+        let mut plugin_data = None;
+        let mut streaming_playlists = None;
+        let mut video_source = None;
+        let mut support = None;
+        let mut comments_policy = None;
+        let mut download_enabled = None;
+        let mut input_file_updated_at = None;
+        let mut tracker_urls = None;
+        let mut comments_enabled = None;
+        let mut description_path = None;
+        let mut embed_privacy_policy = None;
+        let mut members = p.object("an object (`VideoDetails`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
+                "isLive" => p.field(&mut is_live, "isLive")?,
+                "liveSchedules" => p.field(&mut live_schedules, "liveSchedules")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "publishedAt" => p.field(&mut published_at, "publishedAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "originallyPublishedAt" => {
+                    p.field(&mut originally_published_at, "originallyPublishedAt")?
+                }
+                "category" => p.field(&mut category, "category")?,
+                "licence" => p.field(&mut licence, "licence")?,
+                "language" => p.field(&mut language, "language")?,
+                "privacy" => p.field(&mut privacy, "privacy")?,
+                "truncatedDescription" => {
+                    p.field(&mut truncated_description, "truncatedDescription")?
+                }
+                "duration" => p.field(&mut duration, "duration")?,
+                "aspectRatio" => p.field(&mut aspect_ratio, "aspectRatio")?,
+                "isLocal" => p.field(&mut is_local, "isLocal")?,
+                "name" => p.field(&mut name, "name")?,
+                "thumbnailPath" => p.field(&mut thumbnail_path, "thumbnailPath")?,
+                "previewPath" => p.field(&mut preview_path, "previewPath")?,
+                "thumbnails" => p.field(&mut thumbnails, "thumbnails")?,
+                "embedPath" => p.field(&mut embed_path, "embedPath")?,
+                "views" => p.field(&mut views, "views")?,
+                "likes" => p.field(&mut likes, "likes")?,
+                "dislikes" => p.field(&mut dislikes, "dislikes")?,
+                "comments" => p.field(&mut comments, "comments")?,
+                "nsfw" => p.field(&mut nsfw, "nsfw")?,
+                "nsfwFlags" => p.field(&mut nsfw_flags, "nsfwFlags")?,
+                "nsfwSummary" => p.field(&mut nsfw_summary, "nsfwSummary")?,
+                "waitTranscoding" => p.field(&mut wait_transcoding, "waitTranscoding")?,
+                "state" => p.field(&mut state, "state")?,
+                "scheduledUpdate" => p.field(&mut scheduled_update, "scheduledUpdate")?,
+                "blacklisted" => p.field(&mut blacklisted, "blacklisted")?,
+                "blacklistedReason" => {
+                    p.field(&mut blacklisted_reason, "blacklistedReason")?
+                }
+                "account" => p.field(&mut account, "account")?,
+                "channel" => p.field(&mut channel, "channel")?,
+                "userHistory" => p.field(&mut user_history, "userHistory")?,
+                "url" => p.field(&mut url, "url")?,
+                "description" => p.field(&mut description, "description")?,
+                "viewers" => p.field(&mut viewers, "viewers")?,
+                "score" => p.field(&mut score, "score")?,
+                "embedUrl" => p.field(&mut embed_url, "embedUrl")?,
+                "thumbnailUrl" => p.field(&mut thumbnail_url, "thumbnailUrl")?,
+                "previewUrl" => p.field(&mut preview_url, "previewUrl")?,
+                "tags" => p.field(&mut tags, "tags")?,
+                "automaticTags" => p.field(&mut automatic_tags, "automaticTags")?,
+                "blockedOwner" => p.field(&mut blocked_owner, "blockedOwner")?,
+                "blockedServer" => p.field(&mut blocked_server, "blockedServer")?,
+                "files" => p.field(&mut files, "files")?,
+                "pluginData" => p.field(&mut plugin_data, "pluginData")?,
+                "streamingPlaylists" => {
+                    p.field(&mut streaming_playlists, "streamingPlaylists")?
+                }
+                "videoSource" => p.field(&mut video_source, "videoSource")?,
+                "support" => p.field(&mut support, "support")?,
+                "commentsPolicy" => p.field(&mut comments_policy, "commentsPolicy")?,
+                "downloadEnabled" => p.field(&mut download_enabled, "downloadEnabled")?,
+                "inputFileUpdatedAt" => {
+                    p.field(&mut input_file_updated_at, "inputFileUpdatedAt")?
+                }
+                "trackerUrls" => p.field(&mut tracker_urls, "trackerUrls")?,
+                "commentsEnabled" => p.field(&mut comments_enabled, "commentsEnabled")?,
+                "descriptionPath" => p.field(&mut description_path, "descriptionPath")?,
+                "embedPrivacyPolicy" => {
+                    p.field(&mut embed_privacy_policy, "embedPrivacyPolicy")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+            short_uuid: crate::runtime::json::required(short_uuid, "shortUUID")?,
+            is_live: crate::runtime::json::required(is_live, "isLive")?,
+            live_schedules: crate::runtime::json::optional(live_schedules),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            published_at: crate::runtime::json::required(published_at, "publishedAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            originally_published_at: crate::runtime::json::optional(
+                originally_published_at,
+            ),
+            category: crate::runtime::json::required(category, "category")?,
+            licence: crate::runtime::json::required(licence, "licence")?,
+            language: crate::runtime::json::required(language, "language")?,
+            privacy: crate::runtime::json::required(privacy, "privacy")?,
+            truncated_description: crate::runtime::json::optional(truncated_description),
+            duration: crate::runtime::json::required(duration, "duration")?,
+            aspect_ratio: crate::runtime::json::optional(aspect_ratio),
+            is_local: crate::runtime::json::required(is_local, "isLocal")?,
+            name: crate::runtime::json::required(name, "name")?,
+            thumbnail_path: crate::runtime::json::required(
+                thumbnail_path,
+                "thumbnailPath",
+            )?,
+            preview_path: crate::runtime::json::required(preview_path, "previewPath")?,
+            thumbnails: crate::runtime::json::optional(thumbnails),
+            embed_path: crate::runtime::json::required(embed_path, "embedPath")?,
+            views: crate::runtime::json::required(views, "views")?,
+            likes: crate::runtime::json::required(likes, "likes")?,
+            dislikes: crate::runtime::json::required(dislikes, "dislikes")?,
+            comments: crate::runtime::json::optional(comments),
+            nsfw: crate::runtime::json::required(nsfw, "nsfw")?,
+            nsfw_flags: crate::runtime::json::optional(nsfw_flags),
+            nsfw_summary: crate::runtime::json::optional(nsfw_summary),
+            wait_transcoding: crate::runtime::json::optional(wait_transcoding),
+            state: crate::runtime::json::required(state, "state")?,
+            scheduled_update: crate::runtime::json::optional(scheduled_update),
+            blacklisted: crate::runtime::json::optional(blacklisted),
+            blacklisted_reason: crate::runtime::json::optional(blacklisted_reason),
+            account: crate::runtime::json::required(account, "account")?,
+            channel: crate::runtime::json::required(channel, "channel")?,
+            user_history: crate::runtime::json::optional(user_history),
+            url: crate::runtime::json::required(url, "url")?,
+            description: crate::runtime::json::optional(description),
+            viewers: crate::runtime::json::required(viewers, "viewers")?,
+            score: crate::runtime::json::optional(score),
+            embed_url: crate::runtime::json::optional(embed_url),
+            thumbnail_url: crate::runtime::json::optional(thumbnail_url),
+            preview_url: crate::runtime::json::optional(preview_url),
+            tags: crate::runtime::json::required(tags, "tags")?,
+            automatic_tags: crate::runtime::json::optional(automatic_tags),
+            blocked_owner: crate::runtime::json::optional(blocked_owner),
+            blocked_server: crate::runtime::json::optional(blocked_server),
+            files: crate::runtime::json::required(files, "files")?,
+            plugin_data: crate::runtime::json::optional(plugin_data),
+            streaming_playlists: crate::runtime::json::required(
+                streaming_playlists,
+                "streamingPlaylists",
+            )?,
+            video_source: crate::runtime::json::optional(video_source),
+            support: crate::runtime::json::optional(support),
+            comments_policy: crate::runtime::json::optional(comments_policy),
+            download_enabled: crate::runtime::json::required(
+                download_enabled,
+                "downloadEnabled",
+            )?,
+            input_file_updated_at: crate::runtime::json::optional(input_file_updated_at),
+            tracker_urls: crate::runtime::json::required(tracker_urls, "trackerUrls")?,
+            comments_enabled: crate::runtime::json::optional(comments_enabled),
+            description_path: crate::runtime::json::optional(description_path),
+            embed_privacy_policy: crate::runtime::json::optional(embed_privacy_policy),
+        })
     }
 }
 
@@ -566,34 +775,68 @@ pub struct VideoDetailsAccount {
 impl crate::runtime::json::FromJson for VideoDetailsAccount {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoDetailsAccount",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            name: object.optional("name")?,
-            display_name: object.optional("displayName")?,
-            url: object.optional("url")?,
-            host: object.optional("host")?,
-            avatars: object.optional("avatars")?,
-            avatar: object.optional("avatar")?,
-            uuid: object.optional("uuid")?,
-            host_redundancy_allowed: object.optional("hostRedundancyAllowed")?,
-            following_count: object.optional("followingCount")?,
-            followers_count: object.optional("followersCount")?,
-            created_at: object.optional("createdAt")?,
-            updated_at: object.optional("updatedAt")?,
-            user_id: object.optional("userId")?,
-            description: object.optional("description")?,
-            banners: object.optional("banners")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut display_name = None;
+        let mut url = None;
+        let mut host = None;
+        let mut avatars = None;
+        let mut avatar = None;
+        let mut uuid = None;
+        let mut host_redundancy_allowed = None;
+        let mut following_count = None;
+        let mut followers_count = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut user_id = None;
+        let mut description = None;
+        let mut banners = None;
+        let mut members = p.object("an object (`VideoDetailsAccount`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "displayName" => p.field(&mut display_name, "displayName")?,
+                "url" => p.field(&mut url, "url")?,
+                "host" => p.field(&mut host, "host")?,
+                "avatars" => p.field(&mut avatars, "avatars")?,
+                "avatar" => p.field(&mut avatar, "avatar")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "hostRedundancyAllowed" => {
+                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")?
+                }
+                "followingCount" => p.field(&mut following_count, "followingCount")?,
+                "followersCount" => p.field(&mut followers_count, "followersCount")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "userId" => p.field(&mut user_id, "userId")?,
+                "description" => p.field(&mut description, "description")?,
+                "banners" => p.field(&mut banners, "banners")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            name: crate::runtime::json::optional(name),
+            display_name: crate::runtime::json::optional(display_name),
+            url: crate::runtime::json::optional(url),
+            host: crate::runtime::json::optional(host),
+            avatars: crate::runtime::json::optional(avatars),
+            avatar: crate::runtime::json::optional(avatar),
+            uuid: crate::runtime::json::optional(uuid),
+            host_redundancy_allowed: crate::runtime::json::optional(
+                host_redundancy_allowed,
+            ),
+            following_count: crate::runtime::json::optional(following_count),
+            followers_count: crate::runtime::json::optional(followers_count),
+            created_at: crate::runtime::json::optional(created_at),
+            updated_at: crate::runtime::json::optional(updated_at),
+            user_id: crate::runtime::json::optional(user_id),
+            description: crate::runtime::json::optional(description),
+            banners: crate::runtime::json::optional(banners),
+        })
     }
 }
 
@@ -690,40 +933,86 @@ pub struct VideoDetailsChannel {
 impl crate::runtime::json::FromJson for VideoDetailsChannel {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoDetailsChannel",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            name: object.optional("name")?,
-            display_name: object.optional("displayName")?,
-            url: object.optional("url")?,
-            host: object.optional("host")?,
-            avatars: object.optional("avatars")?,
-            avatar: object.optional("avatar")?,
-            uuid: object.optional("uuid")?,
-            host_redundancy_allowed: object.optional("hostRedundancyAllowed")?,
-            following_count: object.optional("followingCount")?,
-            followers_count: object.optional("followersCount")?,
-            created_at: object.optional("createdAt")?,
-            updated_at: object.optional("updatedAt")?,
-            description: object.optional("description")?,
-            support: object.optional("support")?,
-            public_email: object.optional("publicEmail")?,
-            is_local: object.optional("isLocal")?,
-            banners: object.optional("banners")?,
-            owner_account: object.optional("ownerAccount")?,
-            total_views: object.optional("totalViews")?,
-            videos_count: object.optional("videosCount")?,
-            views_per_day: object.optional("viewsPerDay")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut display_name = None;
+        let mut url = None;
+        let mut host = None;
+        let mut avatars = None;
+        let mut avatar = None;
+        let mut uuid = None;
+        let mut host_redundancy_allowed = None;
+        let mut following_count = None;
+        let mut followers_count = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut description = None;
+        let mut support = None;
+        let mut public_email = None;
+        let mut is_local = None;
+        let mut banners = None;
+        let mut owner_account = None;
+        let mut total_views = None;
+        let mut videos_count = None;
+        let mut views_per_day = None;
+        let mut members = p.object("an object (`VideoDetailsChannel`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "displayName" => p.field(&mut display_name, "displayName")?,
+                "url" => p.field(&mut url, "url")?,
+                "host" => p.field(&mut host, "host")?,
+                "avatars" => p.field(&mut avatars, "avatars")?,
+                "avatar" => p.field(&mut avatar, "avatar")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "hostRedundancyAllowed" => {
+                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")?
+                }
+                "followingCount" => p.field(&mut following_count, "followingCount")?,
+                "followersCount" => p.field(&mut followers_count, "followersCount")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "description" => p.field(&mut description, "description")?,
+                "support" => p.field(&mut support, "support")?,
+                "publicEmail" => p.field(&mut public_email, "publicEmail")?,
+                "isLocal" => p.field(&mut is_local, "isLocal")?,
+                "banners" => p.field(&mut banners, "banners")?,
+                "ownerAccount" => p.field(&mut owner_account, "ownerAccount")?,
+                "totalViews" => p.field(&mut total_views, "totalViews")?,
+                "videosCount" => p.field(&mut videos_count, "videosCount")?,
+                "viewsPerDay" => p.field(&mut views_per_day, "viewsPerDay")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            name: crate::runtime::json::optional(name),
+            display_name: crate::runtime::json::optional(display_name),
+            url: crate::runtime::json::optional(url),
+            host: crate::runtime::json::optional(host),
+            avatars: crate::runtime::json::optional(avatars),
+            avatar: crate::runtime::json::optional(avatar),
+            uuid: crate::runtime::json::optional(uuid),
+            host_redundancy_allowed: crate::runtime::json::optional(
+                host_redundancy_allowed,
+            ),
+            following_count: crate::runtime::json::optional(following_count),
+            followers_count: crate::runtime::json::optional(followers_count),
+            created_at: crate::runtime::json::optional(created_at),
+            updated_at: crate::runtime::json::optional(updated_at),
+            description: crate::runtime::json::optional(description),
+            support: crate::runtime::json::optional(support),
+            public_email: crate::runtime::json::optional(public_email),
+            is_local: crate::runtime::json::optional(is_local),
+            banners: crate::runtime::json::optional(banners),
+            owner_account: crate::runtime::json::optional(owner_account),
+            total_views: crate::runtime::json::optional(total_views),
+            videos_count: crate::runtime::json::optional(videos_count),
+            views_per_day: crate::runtime::json::optional(views_per_day),
+        })
     }
 }
 
@@ -748,21 +1037,25 @@ pub struct VideoDetailsEmbedPrivacyPolicy {
 
 impl crate::runtime::json::FromJson for VideoDetailsEmbedPrivacyPolicy {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoDetailsEmbedPrivacyPolicy",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            label: object.optional("label")?,
-            description: object.optional("description")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut description = None;
+        let mut members = p.object("an object (`VideoDetailsEmbedPrivacyPolicy`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                "description" => p.field(&mut description, "description")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            label: crate::runtime::json::optional(label),
+            description: crate::runtime::json::optional(description),
+        })
     }
 }
 
@@ -792,25 +1085,37 @@ pub struct FileRedundancyInformation {
 
 impl crate::runtime::json::FromJson for FileRedundancyInformation {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "FileRedundancyInformation",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            file_url: object.required("fileUrl")?,
-            strategy: object.optional("strategy")?,
-            size: object.required("size")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-            expires_on: object.optional("expiresOn")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut file_url = None;
+        let mut strategy = None;
+        let mut size = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut expires_on = None;
+        let mut members = p.object("an object (`FileRedundancyInformation`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
+                "strategy" => p.field(&mut strategy, "strategy")?,
+                "size" => p.field(&mut size, "size")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "expiresOn" => p.field(&mut expires_on, "expiresOn")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            file_url: crate::runtime::json::required(file_url, "fileUrl")?,
+            strategy: crate::runtime::json::optional(strategy),
+            size: crate::runtime::json::required(size, "size")?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+            expires_on: crate::runtime::json::optional(expires_on),
+        })
     }
 }
 
@@ -885,10 +1190,9 @@ impl<'de> serde::Deserialize<'de> for FileRedundancyInformationStrategy {
 
 impl crate::runtime::json::FromJson for FileRedundancyInformationStrategy {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -912,23 +1216,31 @@ pub struct VideoRedundancy {
 
 impl crate::runtime::json::FromJson for VideoRedundancy {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoRedundancy",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            name: object.required("name")?,
-            url: object.required("url")?,
-            uuid: object.required("uuid")?,
-            redundancies: object.required("redundancies")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut name = None;
+        let mut url = None;
+        let mut uuid = None;
+        let mut redundancies = None;
+        let mut members = p.object("an object (`VideoRedundancy`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "name" => p.field(&mut name, "name")?,
+                "url" => p.field(&mut url, "url")?,
+                "uuid" => p.field(&mut uuid, "uuid")?,
+                "redundancies" => p.field(&mut redundancies, "redundancies")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            name: crate::runtime::json::required(name, "name")?,
+            url: crate::runtime::json::required(url, "url")?,
+            uuid: crate::runtime::json::required(uuid, "uuid")?,
+            redundancies: crate::runtime::json::required(redundancies, "redundancies")?,
+        })
     }
 }
 
@@ -949,19 +1261,24 @@ pub struct VideoRedundancyRedundancies {
 
 impl crate::runtime::json::FromJson for VideoRedundancyRedundancies {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoRedundancyRedundancies",
-        )?;
-        let decoded = Self {
-            streaming_playlists: object.required("streamingPlaylists")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut streaming_playlists = None;
+        let mut members = p.object("an object (`VideoRedundancyRedundancies`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "streamingPlaylists" => {
+                    p.field(&mut streaming_playlists, "streamingPlaylists")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            streaming_playlists: crate::runtime::json::required(
+                streaming_playlists,
+                "streamingPlaylists",
+            )?,
+        })
     }
 }
 
@@ -1191,26 +1508,50 @@ pub struct ChangeOwnership {
 
 impl crate::runtime::json::FromJson for ChangeOwnership {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ChangeOwnership",
-        )?;
-        let decoded = Self {
-            id: object.required("id")?,
-            state: object.optional("state")?,
-            initiator_account: object.required("initiatorAccount")?,
-            next_owner_account: object.required("nextOwnerAccount")?,
-            video: object.required("video")?,
-            video_channel: object.optional("videoChannel")?,
-            created_at: object.required("createdAt")?,
-            status: object.required("status")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut state = None;
+        let mut initiator_account = None;
+        let mut next_owner_account = None;
+        let mut video = None;
+        let mut video_channel = None;
+        let mut created_at = None;
+        let mut status = None;
+        let mut members = p.object("an object (`ChangeOwnership`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "state" => p.field(&mut state, "state")?,
+                "initiatorAccount" => {
+                    p.field(&mut initiator_account, "initiatorAccount")?
+                }
+                "nextOwnerAccount" => {
+                    p.field(&mut next_owner_account, "nextOwnerAccount")?
+                }
+                "video" => p.field(&mut video, "video")?,
+                "videoChannel" => p.field(&mut video_channel, "videoChannel")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "status" => p.field(&mut status, "status")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            state: crate::runtime::json::optional(state),
+            initiator_account: crate::runtime::json::required(
+                initiator_account,
+                "initiatorAccount",
+            )?,
+            next_owner_account: crate::runtime::json::required(
+                next_owner_account,
+                "nextOwnerAccount",
+            )?,
+            video: crate::runtime::json::required(video, "video")?,
+            video_channel: crate::runtime::json::optional(video_channel),
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            status: crate::runtime::json::required(status, "status")?,
+        })
     }
 }
 
@@ -1233,20 +1574,22 @@ pub struct ChangeOwnershipStateObject {
 
 impl crate::runtime::json::FromJson for ChangeOwnershipStateObject {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ChangeOwnershipStateObject",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            label: object.optional("label")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut members = p.object("an object (`ChangeOwnershipStateObject`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            label: crate::runtime::json::optional(label),
+        })
     }
 }
 
@@ -1317,10 +1660,9 @@ impl<'de> serde::Deserialize<'de> for ChangeOwnershipStatus {
 
 impl crate::runtime::json::FromJson for ChangeOwnershipStatus {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -1350,21 +1692,46 @@ pub struct Storyboard {
 impl crate::runtime::json::FromJson for Storyboard {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "Storyboard")?;
-        let decoded = Self {
-            storyboard_path: object.required("storyboardPath")?,
-            file_url: object.required("fileUrl")?,
-            total_height: object.required("totalHeight")?,
-            total_width: object.required("totalWidth")?,
-            sprite_height: object.required("spriteHeight")?,
-            sprite_width: object.required("spriteWidth")?,
-            sprite_duration: object.required("spriteDuration")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut storyboard_path = None;
+        let mut file_url = None;
+        let mut total_height = None;
+        let mut total_width = None;
+        let mut sprite_height = None;
+        let mut sprite_width = None;
+        let mut sprite_duration = None;
+        let mut members = p.object("an object (`Storyboard`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "storyboardPath" => p.field(&mut storyboard_path, "storyboardPath")?,
+                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
+                "totalHeight" => p.field(&mut total_height, "totalHeight")?,
+                "totalWidth" => p.field(&mut total_width, "totalWidth")?,
+                "spriteHeight" => p.field(&mut sprite_height, "spriteHeight")?,
+                "spriteWidth" => p.field(&mut sprite_width, "spriteWidth")?,
+                "spriteDuration" => p.field(&mut sprite_duration, "spriteDuration")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            storyboard_path: crate::runtime::json::required(
+                storyboard_path,
+                "storyboardPath",
+            )?,
+            file_url: crate::runtime::json::required(file_url, "fileUrl")?,
+            total_height: crate::runtime::json::required(total_height, "totalHeight")?,
+            total_width: crate::runtime::json::required(total_width, "totalWidth")?,
+            sprite_height: crate::runtime::json::required(
+                sprite_height,
+                "spriteHeight",
+            )?,
+            sprite_width: crate::runtime::json::required(sprite_width, "spriteWidth")?,
+            sprite_duration: crate::runtime::json::required(
+                sprite_duration,
+                "spriteDuration",
+            )?,
+        })
     }
 }
 
@@ -1395,20 +1762,39 @@ pub struct VideoCaption {
 impl crate::runtime::json::FromJson for VideoCaption {
     #[allow(deprecated)]
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "VideoCaption")?;
-        let decoded = Self {
-            language: object.required("language")?,
-            automatically_generated: object.required("automaticallyGenerated")?,
-            caption_path: object.required("captionPath")?,
-            file_url: object.required("fileUrl")?,
-            m3u8_url: object.optional("m3u8Url")?,
-            updated_at: object.required("updatedAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut language = None;
+        let mut automatically_generated = None;
+        let mut caption_path = None;
+        let mut file_url = None;
+        let mut m3u8_url = None;
+        let mut updated_at = None;
+        let mut members = p.object("an object (`VideoCaption`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "language" => p.field(&mut language, "language")?,
+                "automaticallyGenerated" => {
+                    p.field(&mut automatically_generated, "automaticallyGenerated")?
+                }
+                "captionPath" => p.field(&mut caption_path, "captionPath")?,
+                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
+                "m3u8Url" => p.field(&mut m3u8_url, "m3u8Url")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            language: crate::runtime::json::required(language, "language")?,
+            automatically_generated: crate::runtime::json::required(
+                automatically_generated,
+                "automaticallyGenerated",
+            )?,
+            caption_path: crate::runtime::json::required(caption_path, "captionPath")?,
+            file_url: crate::runtime::json::required(file_url, "fileUrl")?,
+            m3u8_url: crate::runtime::json::optional(m3u8_url),
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+        })
     }
 }
 
@@ -1428,15 +1814,19 @@ pub struct VideoChapters {
 
 impl crate::runtime::json::FromJson for VideoChapters {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "VideoChapters")?;
-        let decoded = Self {
-            chapters: object.required("chapters")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut chapters = None;
+        let mut members = p.object("an object (`VideoChapters`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "chapters" => p.field(&mut chapters, "chapters")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            chapters: crate::runtime::json::required(chapters, "chapters")?,
+        })
     }
 }
 
@@ -1458,20 +1848,22 @@ pub struct VideoChaptersChaptersItem {
 
 impl crate::runtime::json::FromJson for VideoChaptersChaptersItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoChaptersChaptersItem",
-        )?;
-        let decoded = Self {
-            title: object.required("title")?,
-            timecode: object.required("timecode")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut title = None;
+        let mut timecode = None;
+        let mut members = p.object("an object (`VideoChaptersChaptersItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "title" => p.field(&mut title, "title")?,
+                "timecode" => p.field(&mut timecode, "timecode")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            title: crate::runtime::json::required(title, "title")?,
+            timecode: crate::runtime::json::required(timecode, "timecode")?,
+        })
     }
 }
 
@@ -1577,10 +1969,9 @@ impl<'de> serde::Deserialize<'de> for UserViewingVideoViewEvent {
 
 impl crate::runtime::json::FromJson for UserViewingVideoViewEvent {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -1607,25 +1998,48 @@ pub struct VideoStatsOverall {
 
 impl crate::runtime::json::FromJson for VideoStatsOverall {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStatsOverall",
-        )?;
-        let decoded = Self {
-            average_watch_time: object.required("averageWatchTime")?,
-            total_watch_time: object.required("totalWatchTime")?,
-            viewers_peak: object.required("viewersPeak")?,
-            total_viewers: object.required("totalViewers")?,
-            viewers_peak_date: object.optional("viewersPeakDate")?,
-            countries: object.required("countries")?,
-            subdivisions: object.required("subdivisions")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut average_watch_time = None;
+        let mut total_watch_time = None;
+        let mut viewers_peak = None;
+        let mut total_viewers = None;
+        let mut viewers_peak_date = None;
+        let mut countries = None;
+        let mut subdivisions = None;
+        let mut members = p.object("an object (`VideoStatsOverall`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "averageWatchTime" => {
+                    p.field(&mut average_watch_time, "averageWatchTime")?
+                }
+                "totalWatchTime" => p.field(&mut total_watch_time, "totalWatchTime")?,
+                "viewersPeak" => p.field(&mut viewers_peak, "viewersPeak")?,
+                "totalViewers" => p.field(&mut total_viewers, "totalViewers")?,
+                "viewersPeakDate" => p.field(&mut viewers_peak_date, "viewersPeakDate")?,
+                "countries" => p.field(&mut countries, "countries")?,
+                "subdivisions" => p.field(&mut subdivisions, "subdivisions")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            average_watch_time: crate::runtime::json::required(
+                average_watch_time,
+                "averageWatchTime",
+            )?,
+            total_watch_time: crate::runtime::json::required(
+                total_watch_time,
+                "totalWatchTime",
+            )?,
+            viewers_peak: crate::runtime::json::required(viewers_peak, "viewersPeak")?,
+            total_viewers: crate::runtime::json::required(
+                total_viewers,
+                "totalViewers",
+            )?,
+            viewers_peak_date: crate::runtime::json::optional(viewers_peak_date),
+            countries: crate::runtime::json::required(countries, "countries")?,
+            subdivisions: crate::runtime::json::required(subdivisions, "subdivisions")?,
+        })
     }
 }
 
@@ -1647,20 +2061,22 @@ pub struct VideoStatsOverallCountriesItem {
 
 impl crate::runtime::json::FromJson for VideoStatsOverallCountriesItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStatsOverallCountriesItem",
-        )?;
-        let decoded = Self {
-            iso_code: object.required("isoCode")?,
-            viewers: object.required("viewers")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut iso_code = None;
+        let mut viewers = None;
+        let mut members = p.object("an object (`VideoStatsOverallCountriesItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "isoCode" => p.field(&mut iso_code, "isoCode")?,
+                "viewers" => p.field(&mut viewers, "viewers")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            iso_code: crate::runtime::json::required(iso_code, "isoCode")?,
+            viewers: crate::runtime::json::required(viewers, "viewers")?,
+        })
     }
 }
 
@@ -1681,20 +2097,22 @@ pub struct VideoStatsOverallSubdivisionsItem {
 
 impl crate::runtime::json::FromJson for VideoStatsOverallSubdivisionsItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStatsOverallSubdivisionsItem",
-        )?;
-        let decoded = Self {
-            name: object.required("name")?,
-            viewers: object.required("viewers")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut viewers = None;
+        let mut members = p.object("an object (`VideoStatsOverallSubdivisionsItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "viewers" => p.field(&mut viewers, "viewers")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+            viewers: crate::runtime::json::required(viewers, "viewers")?,
+        })
     }
 }
 
@@ -1785,10 +2203,9 @@ impl<'de> serde::Deserialize<'de> for VideoStatsUserAgentDevice {
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgentDevice {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -1810,21 +2227,30 @@ pub struct VideoStatsUserAgent {
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgent {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStatsUserAgent",
-        )?;
-        let decoded = Self {
-            clients: object.required("clients")?,
-            devices: object.required("devices")?,
-            operating_systems: object.required("operatingSystems")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut clients = None;
+        let mut devices = None;
+        let mut operating_systems = None;
+        let mut members = p.object("an object (`VideoStatsUserAgent`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "clients" => p.field(&mut clients, "clients")?,
+                "devices" => p.field(&mut devices, "devices")?,
+                "operatingSystems" => {
+                    p.field(&mut operating_systems, "operatingSystems")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            clients: crate::runtime::json::required(clients, "clients")?,
+            devices: crate::runtime::json::required(devices, "devices")?,
+            operating_systems: crate::runtime::json::required(
+                operating_systems,
+                "operatingSystems",
+            )?,
+        })
     }
 }
 
@@ -1845,20 +2271,22 @@ pub struct VideoStatsUserAgentClientsItem {
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgentClientsItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStatsUserAgentClientsItem",
-        )?;
-        let decoded = Self {
-            name: object.required("name")?,
-            viewers: object.required("viewers")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut viewers = None;
+        let mut members = p.object("an object (`VideoStatsUserAgentClientsItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "viewers" => p.field(&mut viewers, "viewers")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+            viewers: crate::runtime::json::required(viewers, "viewers")?,
+        })
     }
 }
 
@@ -1879,20 +2307,22 @@ pub struct VideoStatsUserAgentDevicesItem {
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgentDevicesItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStatsUserAgentDevicesItem",
-        )?;
-        let decoded = Self {
-            name: object.required("name")?,
-            viewers: object.required("viewers")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut viewers = None;
+        let mut members = p.object("an object (`VideoStatsUserAgentDevicesItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "viewers" => p.field(&mut viewers, "viewers")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+            viewers: crate::runtime::json::required(viewers, "viewers")?,
+        })
     }
 }
 
@@ -1913,20 +2343,23 @@ pub struct VideoStatsUserAgentOperatingSystemsItem {
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgentOperatingSystemsItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStatsUserAgentOperatingSystemsItem",
-        )?;
-        let decoded = Self {
-            name: object.required("name")?,
-            viewers: object.required("viewers")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut name = None;
+        let mut viewers = None;
+        let mut members = p
+            .object("an object (`VideoStatsUserAgentOperatingSystemsItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "name" => p.field(&mut name, "name")?,
+                "viewers" => p.field(&mut viewers, "viewers")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            name: crate::runtime::json::required(name, "name")?,
+            viewers: crate::runtime::json::required(viewers, "viewers")?,
+        })
     }
 }
 
@@ -1946,19 +2379,19 @@ pub struct VideoStatsRetention {
 
 impl crate::runtime::json::FromJson for VideoStatsRetention {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStatsRetention",
-        )?;
-        let decoded = Self {
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut data = None;
+        let mut members = p.object("an object (`VideoStatsRetention`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -1980,20 +2413,27 @@ pub struct VideoStatsRetentionDataItem {
 
 impl crate::runtime::json::FromJson for VideoStatsRetentionDataItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStatsRetentionDataItem",
-        )?;
-        let decoded = Self {
-            second: object.required("second")?,
-            retention_percent: object.required("retentionPercent")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut second = None;
+        let mut retention_percent = None;
+        let mut members = p.object("an object (`VideoStatsRetentionDataItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "second" => p.field(&mut second, "second")?,
+                "retentionPercent" => {
+                    p.field(&mut retention_percent, "retentionPercent")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            second: crate::runtime::json::required(second, "second")?,
+            retention_percent: crate::runtime::json::required(
+                retention_percent,
+                "retentionPercent",
+            )?,
+        })
     }
 }
 
@@ -2015,20 +2455,25 @@ pub struct VideoStatsTimeserie {
 
 impl crate::runtime::json::FromJson for VideoStatsTimeserie {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStatsTimeserie",
-        )?;
-        let decoded = Self {
-            data: object.required("data")?,
-            group_interval: object.required("groupInterval")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut data = None;
+        let mut group_interval = None;
+        let mut members = p.object("an object (`VideoStatsTimeserie`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "data" => p.field(&mut data, "data")?,
+                "groupInterval" => p.field(&mut group_interval, "groupInterval")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            data: crate::runtime::json::required(data, "data")?,
+            group_interval: crate::runtime::json::required(
+                group_interval,
+                "groupInterval",
+            )?,
+        })
     }
 }
 
@@ -2049,20 +2494,22 @@ pub struct VideoStatsTimeserieDataItem {
 
 impl crate::runtime::json::FromJson for VideoStatsTimeserieDataItem {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoStatsTimeserieDataItem",
-        )?;
-        let decoded = Self {
-            date: object.required("date")?,
-            value: object.required("value")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut date = None;
+        let mut value = None;
+        let mut members = p.object("an object (`VideoStatsTimeserieDataItem`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "date" => p.field(&mut date, "date")?,
+                "value" => p.field(&mut value, "value")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            date: crate::runtime::json::required(date, "date")?,
+            value: crate::runtime::json::required(value, "value")?,
+        })
     }
 }
 
@@ -2330,19 +2777,19 @@ pub struct VideoTokenResponse {
 
 impl crate::runtime::json::FromJson for VideoTokenResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoTokenResponse",
-        )?;
-        let decoded = Self {
-            files: object.required("files")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut files = None;
+        let mut members = p.object("an object (`VideoTokenResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "files" => p.field(&mut files, "files")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            files: crate::runtime::json::required(files, "files")?,
+        })
     }
 }
 
@@ -2363,20 +2810,22 @@ pub struct VideoTokenResponseFiles {
 
 impl crate::runtime::json::FromJson for VideoTokenResponseFiles {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoTokenResponseFiles",
-        )?;
-        let decoded = Self {
-            token: object.required("token")?,
-            expires: object.required("expires")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut token = None;
+        let mut expires = None;
+        let mut members = p.object("an object (`VideoTokenResponseFiles`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "token" => p.field(&mut token, "token")?,
+                "expires" => p.field(&mut expires, "expires")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            token: crate::runtime::json::required(token, "token")?,
+            expires: crate::runtime::json::required(expires, "expires")?,
+        })
     }
 }
 
@@ -2446,10 +2895,9 @@ impl<'de> serde::Deserialize<'de> for ChangeOwnershipState {
 
 impl crate::runtime::json::FromJson for ChangeOwnershipState {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -2596,19 +3044,31 @@ pub struct VideoPassword {
 
 impl crate::runtime::json::FromJson for VideoPassword {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(value, cx, "VideoPassword")?;
-        let decoded = Self {
-            id: object.required("id")?,
-            password: object.required("password")?,
-            video_id: object.required("videoId")?,
-            created_at: object.required("createdAt")?,
-            updated_at: object.required("updatedAt")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut password = None;
+        let mut video_id = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut members = p.object("an object (`VideoPassword`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "password" => p.field(&mut password, "password")?,
+                "videoId" => p.field(&mut video_id, "videoId")?,
+                "createdAt" => p.field(&mut created_at, "createdAt")?,
+                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::required(id, "id")?,
+            password: crate::runtime::json::required(password, "password")?,
+            video_id: crate::runtime::json::required(video_id, "videoId")?,
+            created_at: crate::runtime::json::required(created_at, "createdAt")?,
+            updated_at: crate::runtime::json::required(updated_at, "updatedAt")?,
+        })
     }
 }
 
@@ -2630,20 +3090,22 @@ pub struct VideoPasswordList {
 
 impl crate::runtime::json::FromJson for VideoPasswordList {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "VideoPasswordList",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`VideoPasswordList`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -2716,10 +3178,9 @@ impl<'de> serde::Deserialize<'de> for VideoEmbedPrivacy {
 
 impl crate::runtime::json::FromJson for VideoEmbedPrivacy {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <i64 as crate::runtime::json::FromJson>::from_json(value, cx).map(Self::from)
+        <i64 as crate::runtime::json::FromJson>::from_json(p).map(Self::from)
     }
 }
 
@@ -2791,10 +3252,9 @@ impl<'de> serde::Deserialize<'de> for PlayerThemeChannelSetting {
 
 impl crate::runtime::json::FromJson for PlayerThemeChannelSetting {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -2872,10 +3332,9 @@ impl<'de> serde::Deserialize<'de> for PlayerThemeVideoSetting {
 
 impl crate::runtime::json::FromJson for PlayerThemeVideoSetting {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -2894,19 +3353,19 @@ pub struct PlayerVideoSettings {
 
 impl crate::runtime::json::FromJson for PlayerVideoSettings {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "PlayerVideoSettings",
-        )?;
-        let decoded = Self {
-            theme: object.required("theme")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut theme = None;
+        let mut members = p.object("an object (`PlayerVideoSettings`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "theme" => p.field(&mut theme, "theme")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            theme: crate::runtime::json::required(theme, "theme")?,
+        })
     }
 }
 
@@ -2926,19 +3385,19 @@ pub struct PlayerChannelSettings {
 
 impl crate::runtime::json::FromJson for PlayerChannelSettings {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "PlayerChannelSettings",
-        )?;
-        let decoded = Self {
-            theme: object.required("theme")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut theme = None;
+        let mut members = p.object("an object (`PlayerChannelSettings`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "theme" => p.field(&mut theme, "theme")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            theme: crate::runtime::json::required(theme, "theme")?,
+        })
     }
 }
 
@@ -3027,10 +3486,9 @@ impl<'de> serde::Deserialize<'de> for VideoRedundanciesSort {
 
 impl crate::runtime::json::FromJson for VideoRedundanciesSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -3096,10 +3554,9 @@ impl<'de> serde::Deserialize<'de> for ListMyVideoOwnershipChangesSort {
 
 impl crate::runtime::json::FromJson for ListMyVideoOwnershipChangesSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -3120,20 +3577,22 @@ pub struct ListMyVideoOwnershipChangesResponse {
 
 impl crate::runtime::json::FromJson for ListMyVideoOwnershipChangesResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListMyVideoOwnershipChangesResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListMyVideoOwnershipChangesResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -3215,10 +3674,9 @@ impl<'de> serde::Deserialize<'de> for ListVideoOwnershipChangesSort {
 
 impl crate::runtime::json::FromJson for ListVideoOwnershipChangesSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -3239,20 +3697,22 @@ pub struct ListVideoOwnershipChangesResponse {
 
 impl crate::runtime::json::FromJson for ListVideoOwnershipChangesResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListVideoOwnershipChangesResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListVideoOwnershipChangesResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -3332,10 +3792,9 @@ impl<'de> serde::Deserialize<'de> for ListMyChannelOwnershipChangesSort {
 
 impl crate::runtime::json::FromJson for ListMyChannelOwnershipChangesSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -3356,20 +3815,23 @@ pub struct ListMyChannelOwnershipChangesResponse {
 
 impl crate::runtime::json::FromJson for ListMyChannelOwnershipChangesResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListMyChannelOwnershipChangesResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p
+            .object("an object (`ListMyChannelOwnershipChangesResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -3436,10 +3898,9 @@ impl<'de> serde::Deserialize<'de> for ListChannelOwnershipChangesSort {
 
 impl crate::runtime::json::FromJson for ListChannelOwnershipChangesSort {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -3460,20 +3921,22 @@ pub struct ListChannelOwnershipChangesResponse {
 
 impl crate::runtime::json::FromJson for ListChannelOwnershipChangesResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListChannelOwnershipChangesResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListChannelOwnershipChangesResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -3562,10 +4025,9 @@ impl<'de> serde::Deserialize<'de> for ListVideoLanguagesScope {
 
 impl crate::runtime::json::FromJson for ListVideoLanguagesScope {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -3702,10 +4164,9 @@ impl<'de> serde::Deserialize<'de> for GetVideoTimeseriesStatsMetric {
 
 impl crate::runtime::json::FromJson for GetVideoTimeseriesStatsMetric {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -3725,19 +4186,19 @@ pub struct ListVideoStoryboardsResponse {
 
 impl crate::runtime::json::FromJson for ListVideoStoryboardsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListVideoStoryboardsResponse",
-        )?;
-        let decoded = Self {
-            storyboards: object.optional("storyboards")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut storyboards = None;
+        let mut members = p.object("an object (`ListVideoStoryboardsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "storyboards" => p.field(&mut storyboards, "storyboards")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            storyboards: crate::runtime::json::optional(storyboards),
+        })
     }
 }
 
@@ -3759,20 +4220,22 @@ pub struct ListVideoCaptionsResponse {
 
 impl crate::runtime::json::FromJson for ListVideoCaptionsResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListVideoCaptionsResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListVideoCaptionsResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
@@ -3828,20 +4291,22 @@ pub struct GetVideoEmbedPrivacyResponse {
 
 impl crate::runtime::json::FromJson for GetVideoEmbedPrivacyResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "GetVideoEmbedPrivacyResponse",
-        )?;
-        let decoded = Self {
-            policy: object.optional("policy")?,
-            domains: object.optional("domains")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut policy = None;
+        let mut domains = None;
+        let mut members = p.object("an object (`GetVideoEmbedPrivacyResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "policy" => p.field(&mut policy, "policy")?,
+                "domains" => p.field(&mut domains, "domains")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            policy: crate::runtime::json::optional(policy),
+            domains: crate::runtime::json::optional(domains),
+        })
     }
 }
 
@@ -3865,20 +4330,22 @@ pub struct GetVideoEmbedPrivacyResponsePolicy {
 
 impl crate::runtime::json::FromJson for GetVideoEmbedPrivacyResponsePolicy {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "GetVideoEmbedPrivacyResponsePolicy",
-        )?;
-        let decoded = Self {
-            id: object.optional("id")?,
-            label: object.optional("label")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut id = None;
+        let mut label = None;
+        let mut members = p.object("an object (`GetVideoEmbedPrivacyResponsePolicy`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "id" => p.field(&mut id, "id")?,
+                "label" => p.field(&mut label, "label")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::json::optional(id),
+            label: crate::runtime::json::optional(label),
+        })
     }
 }
 
@@ -3912,20 +4379,24 @@ pub struct CheckVideoEmbedAllowedResponse {
 
 impl crate::runtime::json::FromJson for CheckVideoEmbedAllowedResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "CheckVideoEmbedAllowedResponse",
-        )?;
-        let decoded = Self {
-            domain_allowed: object.optional("domainAllowed")?,
-            user_bypass_allowed: object.optional("userBypassAllowed")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut domain_allowed = None;
+        let mut user_bypass_allowed = None;
+        let mut members = p.object("an object (`CheckVideoEmbedAllowedResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "domainAllowed" => p.field(&mut domain_allowed, "domainAllowed")?,
+                "userBypassAllowed" => {
+                    p.field(&mut user_bypass_allowed, "userBypassAllowed")?
+                }
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            domain_allowed: crate::runtime::json::optional(domain_allowed),
+            user_bypass_allowed: crate::runtime::json::optional(user_bypass_allowed),
+        })
     }
 }
 
@@ -4019,10 +4490,9 @@ impl<'de> serde::Deserialize<'de> for RateVideoBodyRating {
 
 impl crate::runtime::json::FromJson for RateVideoBodyRating {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -4112,10 +4582,9 @@ impl<'de> serde::Deserialize<'de> for CreateVideoTranscodingBodyTranscodingType 
 
 impl crate::runtime::json::FromJson for CreateVideoTranscodingBodyTranscodingType {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -4181,10 +4650,9 @@ impl<'de> serde::Deserialize<'de> for ListMirroredVideosTarget {
 
 impl crate::runtime::json::FromJson for ListMirroredVideosTarget {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        <String as crate::runtime::json::FromJson>::from_json(value, cx)
+        <String as crate::runtime::json::FromJson>::from_json(p)
             .map(|value| Self::from(value.as_str()))
     }
 }
@@ -4205,20 +4673,22 @@ pub struct ListMirroredVideosResponse {
 
 impl crate::runtime::json::FromJson for ListMirroredVideosResponse {
     fn from_json(
-        value: crate::runtime::json::Node<'_>,
-        cx: &mut crate::runtime::json::Context,
+        p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
-        let mut object = crate::runtime::json::Object::new(
-            value,
-            cx,
-            "ListMirroredVideosResponse",
-        )?;
-        let decoded = Self {
-            total: object.required("total")?,
-            data: object.required("data")?,
-        };
-        object.finish();
-        Ok(decoded)
+        let mut total = None;
+        let mut data = None;
+        let mut members = p.object("an object (`ListMirroredVideosResponse`)")?;
+        while let Some(key) = members.next_key(p)? {
+            match &*key {
+                "total" => p.field(&mut total, "total")?,
+                "data" => p.field(&mut data, "data")?,
+                _ => p.unknown()?,
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::json::required(total, "total")?,
+            data: crate::runtime::json::required(data, "data")?,
+        })
     }
 }
 
