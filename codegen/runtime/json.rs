@@ -283,12 +283,33 @@ impl<'a> Parser<'a> {
             return Err(self.mismatch("a number"));
         }
         let start = self.at;
-        if self.text.get(self.at) == Some(&b'-') {
+        let negative = self.text.get(self.at) == Some(&b'-');
+        if negative {
             self.at += 1;
         }
-        let mut float = false;
-        if self.digits() == 0 {
+        // Integers, the common case, are read as they are scanned.
+        let mut magnitude: Option<u64> = Some(0);
+        let digits_start = self.at;
+        while let Some(&digit @ b'0'..=b'9') = self.text.get(self.at) {
+            magnitude = magnitude
+                .and_then(|m| m.checked_mul(10))
+                .and_then(|m| m.checked_add(u64::from(digit - b'0')));
+            self.at += 1;
+        }
+        if self.at == digits_start {
             return Err(self.syntax("invalid number"));
+        }
+        let mut float = false;
+        if !matches!(self.text.get(self.at), Some(b'.' | b'e' | b'E')) {
+            match (negative, magnitude) {
+                (false, Some(m)) => {
+                    return Ok(i64::try_from(m).map_or(Number::Unsigned(m), Number::Integer));
+                }
+                (true, Some(m)) if m <= i64::MIN.unsigned_abs() => {
+                    return Ok(Number::Integer((m as i64).wrapping_neg()));
+                }
+                _ => {}
+            }
         }
         if self.text.get(self.at) == Some(&b'.') {
             float = true;
@@ -507,9 +528,14 @@ pub fn optional<T>(slot: Option<Option<T>>) -> Option<T> {
     slot.flatten()
 }
 
-/// Why a value does not fit a type, and where (a JSON path such as `data[3].channel.id`).
+/// Why a JSON text does not decode into a type, and where (a JSON path such as
+/// `data[3].channel.id`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct JsonError {
+pub struct JsonError(Box<Failure>);
+
+/// Boxed, so that the `Result`s of the happy path stay small.
+#[derive(Debug, Clone, PartialEq)]
+struct Failure {
     /// The steps from the root, innermost first (errors gain a step as they leave a level).
     steps: Vec<Step>,
     message: String,
@@ -523,14 +549,14 @@ enum Step {
 
 impl JsonError {
     pub fn new(message: impl Into<String>) -> Self {
-        JsonError {
+        JsonError(Box::new(Failure {
             steps: Vec::new(),
             message: message.into(),
-        }
+        }))
     }
 
     fn at(mut self, step: Step) -> Self {
-        self.steps.push(step);
+        self.0.steps.push(step);
         self
     }
 
@@ -541,7 +567,7 @@ impl JsonError {
     /// The JSON path of the value that failed (empty for the root).
     pub fn path(&self) -> String {
         let mut path = String::new();
-        for step in self.steps.iter().rev() {
+        for step in self.0.steps.iter().rev() {
             match step {
                 Step::Key(key) => {
                     if !path.is_empty() {
@@ -556,22 +582,33 @@ impl JsonError {
     }
 
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 }
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.path().as_str() {
-            "" => f.write_str(&self.message),
-            path => write!(f, "at `{path}`: {}", self.message),
+            "" => f.write_str(&self.0.message),
+            path => write!(f, "at `{path}`: {}", self.0.message),
         }
     }
 }
 
 impl std::error::Error for JsonError {}
 
-/// `T` from a whole JSON text.
+/// Decodes a JSON text into one of the crate's types, as the client decodes responses: the
+/// fast way to read a body kept from earlier (serde's `Deserialize` works too, through an
+/// intermediate `serde_json::Value`).
+///
+/// ```
+/// # fn run() -> Result<(), peertube_client::JsonError> {
+/// let ids: Vec<i64> = peertube_client::from_slice(b"[1, 2, 3]")?;
+/// assert_eq!(ids, [1, 2, 3]);
+/// # Ok(())
+/// # }
+/// # run().unwrap();
+/// ```
 pub fn from_slice<T: FromJson>(text: &[u8]) -> Result<T, JsonError> {
     let mut p = Parser::new(text);
     let decoded = T::from_json(&mut p)?;
@@ -858,6 +895,13 @@ mod tests {
         assert_eq!(decode::<f64>("3").unwrap(), 3.0);
         assert_eq!(decode::<f64>("-2.5e-3").unwrap(), -0.0025);
         assert!(decode::<f64>("1e400").is_err());
+        assert_eq!(decode::<i64>("-9223372036854775808").unwrap(), i64::MIN);
+        assert_eq!(decode::<i64>("-12").unwrap(), -12);
+        assert_eq!(
+            decode::<f64>("18446744073709551616").unwrap(),
+            18446744073709551616.0
+        );
+        assert!(decode::<i64>("-9223372036854775809").is_err());
         assert!(decode::<f64>("1.").is_err());
         assert!(decode::<f64>("-").is_err());
     }

@@ -344,6 +344,7 @@ pub use runtime::client::{Client, ClientBuilder};
 pub use runtime::download::Download;
 pub use runtime::error::{ApiError, DecodeError, Error, OperationInfo, Problem};
 pub use runtime::file::FilePart;
+pub use runtime::json::{JsonError, from_slice};
 pub use runtime::pagination::ItemStream;
 pub use runtime::pending::Pending;
 pub use runtime::secret::Secret;
