@@ -7,7 +7,6 @@
 
 pub(crate) mod call;
 pub(crate) mod client;
-pub(crate) mod double_option;
 pub(crate) mod download;
 pub(crate) mod error;
 #[cfg(test)]
@@ -21,6 +20,7 @@ pub(crate) mod pagination;
 pub(crate) mod pending;
 pub(crate) mod response;
 pub(crate) mod secret;
+pub(crate) mod ser;
 pub(crate) mod session;
 pub(crate) mod untagged;
 pub(crate) mod upload;

@@ -1,7 +1,7 @@
 //! The `types` module: one Rust item (with its impls) per named type of the model.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 
 use super::docs::{code_span, doc_lines};
 use super::{cfg_groups, doc_attrs, ident, literal};
@@ -438,7 +438,10 @@ fn struct_item(
         .iter()
         .filter(|f| serde_camel_case(&f.name) == f.wire_name)
         .count();
-    let rename_all = camel > as_is;
+    // serde's derive is kept only where a member is flattened into the struct: it knows how to
+    // merge the members of both. Everywhere else `Serialize` is written out (`struct_serialize`).
+    let derived = s.fields.iter().any(|f| f.repr == FieldRepr::Flatten);
+    let rename_all = derived && camel > as_is;
     let container = rename_all.then(|| quote!(#[serde(rename_all = "camelCase")]));
     let all_optional = s.fields.iter().all(|f| {
         matches!(
@@ -446,9 +449,19 @@ fn struct_item(
             FieldRepr::Optional | FieldRepr::OptionalNullable | FieldRepr::Nullable
         )
     });
-    let default = all_optional.then(|| quote!(Default,));
+    let mut derives = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
+    if all_optional {
+        derives.push(quote!(Default));
+    }
+    if derived {
+        derives.push(quote!(serde::Serialize));
+    }
     let fields = s.fields.iter().map(|field| {
-        let expected = if rename_all { serde_camel_case(&field.name) } else { field.name.as_str().to_owned() };
+        let expected = if rename_all {
+            serde_camel_case(&field.name)
+        } else {
+            field.name.as_str().to_owned()
+        };
         let rename = (field.repr != FieldRepr::Flatten && expected != field.wire_name).then(|| {
             let wire = &field.wire_name;
             quote!(rename = #wire,)
@@ -462,17 +475,21 @@ fn struct_item(
                 quote!(Option<#inner>),
             ),
             FieldRepr::OptionalNullable => (
-                Some(quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", with = "crate::runtime::double_option")])),
+                Some(quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")])),
                 quote!(Option<Option<#inner>>),
             ),
             FieldRepr::Flatten => (Some(quote!(#[serde(flatten)])), inner),
         };
+        let serde = serde.filter(|_| derived);
         let mut lines = doc_lines(&field.docs);
         if field.repr == FieldRepr::OptionalNullable {
             if !lines.is_empty() {
                 lines.push(String::new());
             }
-            lines.push("`None` leaves the value as it is; `Some(None)` sends `null` to clear it.".to_owned());
+            lines.push(
+                "`None` leaves the value as it is; `Some(None)` sends `null` to clear it."
+                    .to_owned(),
+            );
         }
         let docs = doc_attrs(&lines);
         let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
@@ -490,13 +507,14 @@ fn struct_item(
         .iter()
         .filter(|f| matches!(f.repr, FieldRepr::Required | FieldRepr::Flatten))
         .count();
-    let constructor = (def.usage.request && default.is_none() && required <= 6)
-        .then(|| constructor(model, &name, s));
+    let constructor =
+        (def.usage.request && !all_optional && required <= 6).then(|| constructor(model, &name, s));
     let decoding = decodes(def).then(|| struct_from_json(def, s));
+    let serialize = (!derived).then(|| struct_serialize(def, s));
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
+        #[derive(#(#derives),*)]
         #container
         pub struct #name {
             #(#fields)*
@@ -504,7 +522,68 @@ fn struct_item(
 
         #constructor
 
+        #serialize
+
         #decoding
+    }
+}
+
+/// A struct's `Serialize`, what serde's derive would write, through the runtime's `Fields`:
+/// each field in order, an absent optional one skipped.
+fn struct_serialize(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let wire_name = def.name.as_str();
+    let always = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.repr, FieldRepr::Required | FieldRepr::Nullable))
+        .count();
+    let optional: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.repr, FieldRepr::Optional | FieldRepr::OptionalNullable))
+        .map(|f| {
+            let field = ident(&f.name);
+            quote!(self.#field.is_some())
+        })
+        .collect();
+    let present = quote!(crate::runtime::ser::present(&[#(#optional),*]));
+    let (len, count) = match (always, optional.is_empty()) {
+        (always, true) => (
+            proc_macro2::Literal::usize_unsuffixed(always).to_token_stream(),
+            None,
+        ),
+        (0, false) => (quote!(len), Some(quote!(let len = #present;))),
+        (always, false) => {
+            let always = proc_macro2::Literal::usize_unsuffixed(always);
+            (quote!(len), Some(quote!(let len = #always + #present;)))
+        }
+    };
+    let calls = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let wire = &f.wire_name;
+        match f.repr {
+            FieldRepr::Optional | FieldRepr::OptionalNullable => {
+                quote!(.optional(#wire, &self.#field))
+            }
+            _ => quote!(.field(#wire, &self.#field)),
+        }
+    });
+    let allow = s
+        .fields
+        .iter()
+        .any(|f| f.docs.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        impl serde::Serialize for #name {
+            #allow
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #count
+                crate::runtime::ser::Fields::new(serializer, #wire_name, #len)
+                    #(#calls)*
+                    .end()
+            }
+        }
     }
 }
 
@@ -522,13 +601,13 @@ fn struct_from_json(def: &TypeDef, s: &Struct) -> TokenStream {
     let arms = named.iter().map(|field| {
         let name = ident(&field.name);
         let wire = &field.wire_name;
-        quote!(#wire => p.field(&mut #name, #wire)?,)
+        quote!(#wire => p.field(&mut #name, #wire),)
     });
     let (rest, other) = match flattened.is_empty() {
-        true => (None, quote!(_ => p.unknown()?,)),
+        true => (None, quote!(_ => p.unknown(),)),
         false => (
             Some(quote!(let mut rest = crate::runtime::json::Rest::default();)),
-            quote!(_ => rest.keep(key, p)?,),
+            quote!(_ => rest.keep(key, p),),
         ),
     };
     let fields = named.iter().chain(&flattened).map(|field| {
@@ -555,7 +634,7 @@ fn struct_from_json(def: &TypeDef, s: &Struct) -> TokenStream {
             match &*key {
                 #(#arms)*
                 #other
-            }
+            }?;
         },
     };
     let allow = s
@@ -611,7 +690,7 @@ fn from_json_only(name: &proc_macro2::Ident, body: TokenStream) -> TokenStream {
 
 /// Whether a struct or a union decodes (`FromJson` and `Deserialize`): where the client reads
 /// it, or the document only declares it. A type the client only sends has no use for it.
-/// (`Serialize`, derived, is kept everywhere: users store and forward what they read.)
+/// (`Serialize` is kept everywhere: users store and forward what they read.)
 fn decodes(def: &TypeDef) -> bool {
     def.usage.response || def.usage.declared
 }

@@ -11,7 +11,6 @@
 
 pub(crate) mod call;
 pub(crate) mod client;
-pub(crate) mod double_option;
 pub(crate) mod download;
 pub(crate) mod error;
 #[cfg(test)]
@@ -25,6 +24,7 @@ pub(crate) mod pagination;
 pub(crate) mod pending;
 pub(crate) mod response;
 pub(crate) mod secret;
+pub(crate) mod ser;
 pub(crate) mod session;
 pub(crate) mod untagged;
 pub(crate) mod upload;

@@ -7,11 +7,20 @@
 use super::*;
 
 /// The `VideoRating` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoRating {
     pub video: Video,
     /// Rating of the video
     pub rating: VideoRatingRating,
+}
+
+impl serde::Serialize for VideoRating {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoRating", 2)
+            .field("video", &self.video)
+            .field("rating", &self.rating)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoRating {
@@ -23,10 +32,10 @@ impl crate::runtime::json::FromJson for VideoRating {
         let mut members = p.object("an object (`VideoRating`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "video" => p.field(&mut video, "video")?,
-                "rating" => p.field(&mut rating, "rating")?,
-                _ => p.unknown()?,
-            }
+                "video" => p.field(&mut video, "video"),
+                "rating" => p.field(&mut rating, "rating"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             video: crate::runtime::json::required(video, "video")?,
@@ -116,11 +125,20 @@ impl crate::runtime::call::ToParam for VideoRatingRating {
 }
 
 /// The response of `GET /api/v1/accounts/{name}/followers` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAccountFollowersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Follow>,
+}
+
+impl serde::Serialize for ListAccountFollowersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListAccountFollowersResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListAccountFollowersResponse {
@@ -132,10 +150,10 @@ impl crate::runtime::json::FromJson for ListAccountFollowersResponse {
         let mut members = p.object("an object (`ListAccountFollowersResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -153,11 +171,20 @@ impl<'de> serde::Deserialize<'de> for ListAccountFollowersResponse {
 }
 
 /// The response of `GET /api/v1/accounts` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAccountsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Account>,
+}
+
+impl serde::Serialize for ListAccountsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListAccountsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListAccountsResponse {
@@ -169,10 +196,10 @@ impl crate::runtime::json::FromJson for ListAccountsResponse {
         let mut members = p.object("an object (`ListAccountsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -258,11 +285,20 @@ impl crate::runtime::call::ToParam for ListAccountRatingsRating {
 }
 
 /// The response of `GET /api/v1/accounts/{name}/ratings` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAccountRatingsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoRating>,
+}
+
+impl serde::Serialize for ListAccountRatingsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListAccountRatingsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListAccountRatingsResponse {
@@ -274,10 +310,10 @@ impl crate::runtime::json::FromJson for ListAccountRatingsResponse {
         let mut members = p.object("an object (`ListAccountRatingsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,

@@ -7,8 +7,7 @@
 use super::*;
 
 /// The `RegisterUser` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegisterUser {
     /// immutable name of the user, used to find or mention its actor
     pub username: Username,
@@ -20,10 +19,8 @@ pub struct RegisterUser {
     /// editable name of the user, displayed in its representations
     ///
     /// Length: 1 to 120 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// channel base information used to create the first channel of the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<RegisterUserChannel>,
 }
 
@@ -44,19 +41,43 @@ impl RegisterUser {
     }
 }
 
+impl serde::Serialize for RegisterUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3
+            + crate::runtime::ser::present(
+                &[self.display_name.is_some(), self.channel.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "RegisterUser", len)
+            .field("username", &self.username)
+            .field("password", &self.password)
+            .field("email", &self.email)
+            .optional("displayName", &self.display_name)
+            .optional("channel", &self.channel)
+            .end()
+    }
+}
+
 /// channel base information used to create the first channel of the user
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegisterUserChannel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<UsernameChannel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
 
+impl serde::Serialize for RegisterUserChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.name.is_some(), self.display_name.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "RegisterUserChannel", len)
+            .optional("name", &self.name)
+            .optional("displayName", &self.display_name)
+            .end()
+    }
+}
+
 /// The `UserRegistrationRequest` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserRegistrationRequest {
     /// immutable name of the user, used to find or mention its actor
     pub username: Username,
@@ -68,10 +89,8 @@ pub struct UserRegistrationRequest {
     /// editable name of the user, displayed in its representations
     ///
     /// Length: 1 to 120 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// channel base information used to create the first channel of the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<RegisterUserChannel>,
     /// reason for the user to register on the instance
     pub registration_reason: String,
@@ -96,14 +115,29 @@ impl UserRegistrationRequest {
     }
 }
 
+impl serde::Serialize for UserRegistrationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 4
+            + crate::runtime::ser::present(
+                &[self.display_name.is_some(), self.channel.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "UserRegistrationRequest", len)
+            .field("username", &self.username)
+            .field("password", &self.password)
+            .field("email", &self.email)
+            .optional("displayName", &self.display_name)
+            .optional("channel", &self.channel)
+            .field("registrationReason", &self.registration_reason)
+            .end()
+    }
+}
+
 /// The `UserRegistrationAcceptOrReject` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserRegistrationAcceptOrReject {
     /// Moderation response to send to the user
     pub moderation_response: String,
     /// Set it to true if you don't want PeerTube to send an email to the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prevent_email_delivery: Option<bool>,
 }
 
@@ -114,6 +148,21 @@ impl UserRegistrationAcceptOrReject {
             moderation_response: moderation_response.into(),
             prevent_email_delivery: None,
         }
+    }
+}
+
+impl serde::Serialize for UserRegistrationAcceptOrReject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(&[self.prevent_email_delivery.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "UserRegistrationAcceptOrReject",
+                len,
+            )
+            .field("moderationResponse", &self.moderation_response)
+            .optional("preventEmailDelivery", &self.prevent_email_delivery)
+            .end()
     }
 }
 
@@ -188,30 +237,54 @@ impl crate::runtime::call::ToParam for UserRegistrationState {
 }
 
 /// The `UserRegistration` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserRegistration {
     pub id: Id,
     pub state: UserRegistrationStateObject,
     pub registration_reason: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moderation_response: Option<String>,
     pub username: String,
     /// Format: `email`.
     pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_handle: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_display_name: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// If the registration has been accepted, this is a partial user object created by the registration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<UserRegistrationUser>,
+}
+
+impl serde::Serialize for UserRegistration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 7
+            + crate::runtime::ser::present(
+                &[
+                    self.moderation_response.is_some(),
+                    self.email_verified.is_some(),
+                    self.account_display_name.is_some(),
+                    self.channel_handle.is_some(),
+                    self.channel_display_name.is_some(),
+                    self.user.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "UserRegistration", len)
+            .field("id", &self.id)
+            .field("state", &self.state)
+            .field("registrationReason", &self.registration_reason)
+            .optional("moderationResponse", &self.moderation_response)
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .optional("emailVerified", &self.email_verified)
+            .optional("accountDisplayName", &self.account_display_name)
+            .optional("channelHandle", &self.channel_handle)
+            .optional("channelDisplayName", &self.channel_display_name)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .optional("user", &self.user)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for UserRegistration {
@@ -234,29 +307,29 @@ impl crate::runtime::json::FromJson for UserRegistration {
         let mut members = p.object("an object (`UserRegistration`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "state" => p.field(&mut state, "state")?,
+                "id" => p.field(&mut id, "id"),
+                "state" => p.field(&mut state, "state"),
                 "registrationReason" => {
-                    p.field(&mut registration_reason, "registrationReason")?
+                    p.field(&mut registration_reason, "registrationReason")
                 }
                 "moderationResponse" => {
-                    p.field(&mut moderation_response, "moderationResponse")?
+                    p.field(&mut moderation_response, "moderationResponse")
                 }
-                "username" => p.field(&mut username, "username")?,
-                "email" => p.field(&mut email, "email")?,
-                "emailVerified" => p.field(&mut email_verified, "emailVerified")?,
+                "username" => p.field(&mut username, "username"),
+                "email" => p.field(&mut email, "email"),
+                "emailVerified" => p.field(&mut email_verified, "emailVerified"),
                 "accountDisplayName" => {
-                    p.field(&mut account_display_name, "accountDisplayName")?
+                    p.field(&mut account_display_name, "accountDisplayName")
                 }
-                "channelHandle" => p.field(&mut channel_handle, "channelHandle")?,
+                "channelHandle" => p.field(&mut channel_handle, "channelHandle"),
                 "channelDisplayName" => {
-                    p.field(&mut channel_display_name, "channelDisplayName")?
+                    p.field(&mut channel_display_name, "channelDisplayName")
                 }
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "user" => p.field(&mut user, "user")?,
-                _ => p.unknown()?,
-            }
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "user" => p.field(&mut user, "user"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -288,10 +361,19 @@ impl<'de> serde::Deserialize<'de> for UserRegistration {
 }
 
 /// The `state` property of [`UserRegistration`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserRegistrationStateObject {
     pub id: UserRegistrationState,
     pub label: String,
+}
+
+impl serde::Serialize for UserRegistrationStateObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "UserRegistrationStateObject", 2)
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for UserRegistrationStateObject {
@@ -303,10 +385,10 @@ impl crate::runtime::json::FromJson for UserRegistrationStateObject {
         let mut members = p.object("an object (`UserRegistrationStateObject`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -324,9 +406,17 @@ impl<'de> serde::Deserialize<'de> for UserRegistrationStateObject {
 }
 
 /// If the registration has been accepted, this is a partial user object created by the registration
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserRegistrationUser {
     pub id: Id,
+}
+
+impl serde::Serialize for UserRegistrationUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "UserRegistrationUser", 1)
+            .field("id", &self.id)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for UserRegistrationUser {
@@ -337,9 +427,9 @@ impl crate::runtime::json::FromJson for UserRegistrationUser {
         let mut members = p.object("an object (`UserRegistrationUser`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -359,7 +449,7 @@ impl<'de> serde::Deserialize<'de> for UserRegistrationUser {
 pub type OAuthClient = crate::OAuthClient;
 
 /// The `OAuthToken-password` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OAuthTokenPassword {
     /// Length: 32 characters. Pattern: `^[a-z0-9]+$`.
     ///
@@ -370,14 +460,8 @@ pub struct OAuthTokenPassword {
     /// Example: `"AjWiOapPltI6EnsWQwlFarRtLh4u8tDt"`
     pub client_secret: crate::Secret,
     pub username: Username,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<Password>,
     /// If you want to authenticate using an external authentication token you got from an auth plugin (like `peertube-plugin-auth-openid-connect` for example) instead of a password or a refresh token, provide it here.
-    #[serde(
-        rename = "externalAuthToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_auth_token: Option<crate::Secret>,
 }
 
@@ -398,8 +482,24 @@ impl OAuthTokenPassword {
     }
 }
 
+impl serde::Serialize for OAuthTokenPassword {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3
+            + crate::runtime::ser::present(
+                &[self.password.is_some(), self.external_auth_token.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "OAuthTokenPassword", len)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("username", &self.username)
+            .optional("password", &self.password)
+            .optional("externalAuthToken", &self.external_auth_token)
+            .end()
+    }
+}
+
 /// The `OAuthToken-refresh_token` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OAuthTokenRefreshToken {
     /// Length: 32 characters. Pattern: `^[a-z0-9]+$`.
     ///
@@ -428,32 +528,62 @@ impl OAuthTokenRefreshToken {
     }
 }
 
+impl serde::Serialize for OAuthTokenRefreshToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "OAuthTokenRefreshToken", 3)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("refresh_token", &self.refresh_token)
+            .end()
+    }
+}
+
 /// The `TokenSession` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenSession {
     pub id: i64,
     /// Is this session the current one?
     pub current_session: bool,
     /// Device used to login
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_device: Option<String>,
     /// IP address used to login
     ///
     /// Format: `ipv4`.
-    #[serde(rename = "loginIP", default, skip_serializing_if = "Option::is_none")]
     pub login_ip: Option<String>,
     /// Date of the login
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_date: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_activity_device: Option<String>,
     /// Format: `ipv4`.
-    #[serde(rename = "lastActivityIP", default, skip_serializing_if = "Option::is_none")]
     pub last_activity_ip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_activity_date: Option<chrono::DateTime<chrono::Utc>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl serde::Serialize for TokenSession {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3
+            + crate::runtime::ser::present(
+                &[
+                    self.login_device.is_some(),
+                    self.login_ip.is_some(),
+                    self.login_date.is_some(),
+                    self.last_activity_device.is_some(),
+                    self.last_activity_ip.is_some(),
+                    self.last_activity_date.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "TokenSession", len)
+            .field("id", &self.id)
+            .field("currentSession", &self.current_session)
+            .optional("loginDevice", &self.login_device)
+            .optional("loginIP", &self.login_ip)
+            .optional("loginDate", &self.login_date)
+            .optional("lastActivityDevice", &self.last_activity_device)
+            .optional("lastActivityIP", &self.last_activity_ip)
+            .optional("lastActivityDate", &self.last_activity_date)
+            .field("createdAt", &self.created_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for TokenSession {
@@ -472,21 +602,21 @@ impl crate::runtime::json::FromJson for TokenSession {
         let mut members = p.object("an object (`TokenSession`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "currentSession" => p.field(&mut current_session, "currentSession")?,
-                "loginDevice" => p.field(&mut login_device, "loginDevice")?,
-                "loginIP" => p.field(&mut login_ip, "loginIP")?,
-                "loginDate" => p.field(&mut login_date, "loginDate")?,
+                "id" => p.field(&mut id, "id"),
+                "currentSession" => p.field(&mut current_session, "currentSession"),
+                "loginDevice" => p.field(&mut login_device, "loginDevice"),
+                "loginIP" => p.field(&mut login_ip, "loginIP"),
+                "loginDate" => p.field(&mut login_date, "loginDate"),
                 "lastActivityDevice" => {
-                    p.field(&mut last_activity_device, "lastActivityDevice")?
+                    p.field(&mut last_activity_device, "lastActivityDevice")
                 }
-                "lastActivityIP" => p.field(&mut last_activity_ip, "lastActivityIP")?,
+                "lastActivityIP" => p.field(&mut last_activity_ip, "lastActivityIP"),
                 "lastActivityDate" => {
-                    p.field(&mut last_activity_date, "lastActivityDate")?
+                    p.field(&mut last_activity_date, "lastActivityDate")
                 }
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                _ => p.unknown()?,
-            }
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -526,31 +656,47 @@ pub enum GetOAuthTokenBody {
 }
 
 /// The response of `POST /api/v1/users/token` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOAuthTokenResponse {
     /// Example: `"Bearer"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
     /// valid for 1 day
     ///
     /// Example: `"90286a0bdf0f7315d9d3fe8dabf9e1d2be9c97d0"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<crate::Secret>,
     /// valid for 2 weeks
     ///
     /// Example: `"2e0d675df9fc96d2e4ec8a3ebbbf45eca9137bb7"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<crate::Secret>,
     /// Minimum: 0.
     ///
     /// Example: `14399`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// Minimum: 0.
     ///
     /// Example: `1209600`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token_expires_in: Option<i64>,
+}
+
+impl serde::Serialize for GetOAuthTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.token_type.is_some(),
+                self.access_token.is_some(),
+                self.refresh_token.is_some(),
+                self.expires_in.is_some(),
+                self.refresh_token_expires_in.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "GetOAuthTokenResponse", len)
+            .optional("token_type", &self.token_type)
+            .optional("access_token", &self.access_token)
+            .optional("refresh_token", &self.refresh_token)
+            .optional("expires_in", &self.expires_in)
+            .optional("refresh_token_expires_in", &self.refresh_token_expires_in)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for GetOAuthTokenResponse {
@@ -565,15 +711,15 @@ impl crate::runtime::json::FromJson for GetOAuthTokenResponse {
         let mut members = p.object("an object (`GetOAuthTokenResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "token_type" => p.field(&mut token_type, "token_type")?,
-                "access_token" => p.field(&mut access_token, "access_token")?,
-                "refresh_token" => p.field(&mut refresh_token, "refresh_token")?,
-                "expires_in" => p.field(&mut expires_in, "expires_in")?,
+                "token_type" => p.field(&mut token_type, "token_type"),
+                "access_token" => p.field(&mut access_token, "access_token"),
+                "refresh_token" => p.field(&mut refresh_token, "refresh_token"),
+                "expires_in" => p.field(&mut expires_in, "expires_in"),
                 "refresh_token_expires_in" => {
-                    p.field(&mut refresh_token_expires_in, "refresh_token_expires_in")?
+                    p.field(&mut refresh_token_expires_in, "refresh_token_expires_in")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             token_type: crate::runtime::json::optional(token_type),
@@ -596,11 +742,20 @@ impl<'de> serde::Deserialize<'de> for GetOAuthTokenResponse {
 }
 
 /// The response of `GET /api/v1/users/{id}/token-sessions` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListTokenSessionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<TokenSession>,
+}
+
+impl serde::Serialize for ListTokenSessionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListTokenSessionsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListTokenSessionsResponse {
@@ -612,10 +767,10 @@ impl crate::runtime::json::FromJson for ListTokenSessionsResponse {
         let mut members = p.object("an object (`ListTokenSessionsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -633,7 +788,7 @@ impl<'de> serde::Deserialize<'de> for ListTokenSessionsResponse {
 }
 
 /// The request body of `POST /api/v1/users/registrations/ask-send-verify-email`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResendEmailToVerifyRegistrationBody {
     /// Registration email
     pub email: String,
@@ -646,9 +801,20 @@ impl ResendEmailToVerifyRegistrationBody {
     }
 }
 
+impl serde::Serialize for ResendEmailToVerifyRegistrationBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ResendEmailToVerifyRegistrationBody",
+                1,
+            )
+            .field("email", &self.email)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/users/registrations/{registrationId}/verify-email`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerifyRegistrationEmailBody {
     /// Format: `url`.
     pub verification_string: String,
@@ -663,11 +829,27 @@ impl VerifyRegistrationEmailBody {
     }
 }
 
+impl serde::Serialize for VerifyRegistrationEmailBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VerifyRegistrationEmailBody", 1)
+            .field("verificationString", &self.verification_string)
+            .end()
+    }
+}
+
 /// The response of `POST /api/v1/users/register` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegisterUserResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<RegisterUserResponseState>,
+}
+
+impl serde::Serialize for RegisterUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.state.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "RegisterUserResponse", len)
+            .optional("state", &self.state)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RegisterUserResponse {
@@ -678,9 +860,9 @@ impl crate::runtime::json::FromJson for RegisterUserResponse {
         let mut members = p.object("an object (`RegisterUserResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "state" => p.field(&mut state, "state")?,
-                _ => p.unknown()?,
-            }
+                "state" => p.field(&mut state, "state"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             state: crate::runtime::json::optional(state),
@@ -697,12 +879,22 @@ impl<'de> serde::Deserialize<'de> for RegisterUserResponse {
 }
 
 /// The `state` property of [`RegisterUserResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegisterUserResponseState {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<UserRegistrationState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl serde::Serialize for RegisterUserResponseState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.label.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "RegisterUserResponseState", len)
+            .optional("id", &self.id)
+            .optional("label", &self.label)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RegisterUserResponseState {
@@ -714,10 +906,10 @@ impl crate::runtime::json::FromJson for RegisterUserResponseState {
         let mut members = p.object("an object (`RegisterUserResponseState`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -735,10 +927,18 @@ impl<'de> serde::Deserialize<'de> for RegisterUserResponseState {
 }
 
 /// The response of `POST /api/v1/users/registrations/request` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestRegistrationResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<RequestRegistrationResponseState>,
+}
+
+impl serde::Serialize for RequestRegistrationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.state.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "RequestRegistrationResponse", len)
+            .optional("state", &self.state)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RequestRegistrationResponse {
@@ -749,9 +949,9 @@ impl crate::runtime::json::FromJson for RequestRegistrationResponse {
         let mut members = p.object("an object (`RequestRegistrationResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "state" => p.field(&mut state, "state")?,
-                _ => p.unknown()?,
-            }
+                "state" => p.field(&mut state, "state"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             state: crate::runtime::json::optional(state),
@@ -768,12 +968,26 @@ impl<'de> serde::Deserialize<'de> for RequestRegistrationResponse {
 }
 
 /// The `state` property of [`RequestRegistrationResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestRegistrationResponseState {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<UserRegistrationState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl serde::Serialize for RequestRegistrationResponseState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.label.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RequestRegistrationResponseState",
+                len,
+            )
+            .optional("id", &self.id)
+            .optional("label", &self.label)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RequestRegistrationResponseState {
@@ -785,10 +999,10 @@ impl crate::runtime::json::FromJson for RequestRegistrationResponseState {
         let mut members = p.object("an object (`RequestRegistrationResponseState`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -882,11 +1096,20 @@ impl crate::runtime::call::ToParam for ListRegistrationsSort {
 }
 
 /// The response of `GET /api/v1/users/registrations` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListRegistrationsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<UserRegistration>,
+}
+
+impl serde::Serialize for ListRegistrationsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListRegistrationsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListRegistrationsResponse {
@@ -898,10 +1121,10 @@ impl crate::runtime::json::FromJson for ListRegistrationsResponse {
         let mut members = p.object("an object (`ListRegistrationsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,

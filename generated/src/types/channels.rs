@@ -223,11 +223,20 @@ impl crate::runtime::call::ToParam for VideoChannelActivityTarget {
 }
 
 /// The `ChannelActivityListResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelActivityListResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChannelActivityListResponseDataItem>,
+}
+
+impl serde::Serialize for ChannelActivityListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ChannelActivityListResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponse {
@@ -239,10 +248,10 @@ impl crate::runtime::json::FromJson for ChannelActivityListResponse {
         let mut members = p.object("an object (`ChannelActivityListResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -260,29 +269,56 @@ impl<'de> serde::Deserialize<'de> for ChannelActivityListResponse {
 }
 
 /// An item of the `data` property of [`ChannelActivityListResponse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelActivityListResponseDataItem {
     pub id: i64,
     /// The account may have been deleted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<AccountSummary>,
     pub action: ChannelActivityListResponseDataItemAction,
     pub target_type: ChannelActivityListResponseDataItemTargetType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub channel: ChannelActivityListResponseDataItemChannel,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<ChannelActivityListResponseDataItemVideo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_import: Option<ChannelActivityListResponseDataItemVideoImport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub playlist: Option<ChannelActivityListResponseDataItemPlaylist>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_sync: Option<ChannelActivityListResponseDataItemChannelSync>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_account: Option<ChannelActivityListResponseDataItemTargetAccount>,
+}
+
+impl serde::Serialize for ChannelActivityListResponseDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5
+            + crate::runtime::ser::present(
+                &[
+                    self.account.is_some(),
+                    self.details.is_some(),
+                    self.video.is_some(),
+                    self.video_import.is_some(),
+                    self.playlist.is_some(),
+                    self.channel_sync.is_some(),
+                    self.target_account.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ChannelActivityListResponseDataItem",
+                len,
+            )
+            .field("id", &self.id)
+            .optional("account", &self.account)
+            .field("action", &self.action)
+            .field("targetType", &self.target_type)
+            .optional("details", &self.details)
+            .field("createdAt", &self.created_at)
+            .field("channel", &self.channel)
+            .optional("video", &self.video)
+            .optional("videoImport", &self.video_import)
+            .optional("playlist", &self.playlist)
+            .optional("channelSync", &self.channel_sync)
+            .optional("targetAccount", &self.target_account)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItem {
@@ -304,20 +340,20 @@ impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItem {
         let mut members = p.object("an object (`ChannelActivityListResponseDataItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "account" => p.field(&mut account, "account")?,
-                "action" => p.field(&mut action, "action")?,
-                "targetType" => p.field(&mut target_type, "targetType")?,
-                "details" => p.field(&mut details, "details")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "channel" => p.field(&mut channel, "channel")?,
-                "video" => p.field(&mut video, "video")?,
-                "videoImport" => p.field(&mut video_import, "videoImport")?,
-                "playlist" => p.field(&mut playlist, "playlist")?,
-                "channelSync" => p.field(&mut channel_sync, "channelSync")?,
-                "targetAccount" => p.field(&mut target_account, "targetAccount")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "account" => p.field(&mut account, "account"),
+                "action" => p.field(&mut action, "action"),
+                "targetType" => p.field(&mut target_type, "targetType"),
+                "details" => p.field(&mut details, "details"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "channel" => p.field(&mut channel, "channel"),
+                "video" => p.field(&mut video, "video"),
+                "videoImport" => p.field(&mut video_import, "videoImport"),
+                "playlist" => p.field(&mut playlist, "playlist"),
+                "channelSync" => p.field(&mut channel_sync, "channelSync"),
+                "targetAccount" => p.field(&mut target_account, "targetAccount"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -345,10 +381,23 @@ impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItem {
 }
 
 /// The `action` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelActivityListResponseDataItemAction {
     pub id: VideoChannelActivityAction,
     pub label: String,
+}
+
+impl serde::Serialize for ChannelActivityListResponseDataItemAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ChannelActivityListResponseDataItemAction",
+                2,
+            )
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemAction {
@@ -361,10 +410,10 @@ impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemActio
             .object("an object (`ChannelActivityListResponseDataItemAction`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -382,10 +431,23 @@ impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemAction 
 }
 
 /// The `targetType` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelActivityListResponseDataItemTargetType {
     pub id: VideoChannelActivityTarget,
     pub label: String,
+}
+
+impl serde::Serialize for ChannelActivityListResponseDataItemTargetType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ChannelActivityListResponseDataItemTargetType",
+                2,
+            )
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemTargetType {
@@ -398,10 +460,10 @@ impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemTarge
             .object("an object (`ChannelActivityListResponseDataItemTargetType`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -419,14 +481,28 @@ impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemTargetT
 }
 
 /// The `channel` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelActivityListResponseDataItemChannel {
     pub id: Id,
     pub name: String,
     pub display_name: String,
     /// Format: `url`.
     pub url: String,
+}
+
+impl serde::Serialize for ChannelActivityListResponseDataItemChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ChannelActivityListResponseDataItemChannel",
+                4,
+            )
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("displayName", &self.display_name)
+            .field("url", &self.url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemChannel {
@@ -441,12 +517,12 @@ impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemChann
             .object("an object (`ChannelActivityListResponseDataItemChannel`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "displayName" => p.field(&mut display_name, "displayName")?,
-                "url" => p.field(&mut url, "url")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "displayName" => p.field(&mut display_name, "displayName"),
+                "url" => p.field(&mut url, "url"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -466,17 +542,32 @@ impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemChannel
 }
 
 /// The `video` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelActivityListResponseDataItemVideo {
     pub id: Id,
     pub name: String,
     pub uuid: UUIDv4,
-    #[serde(rename = "shortUUID")]
     pub short_uuid: ShortUUID,
     /// Format: `url`.
     pub url: String,
     pub is_live: bool,
+}
+
+impl serde::Serialize for ChannelActivityListResponseDataItemVideo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ChannelActivityListResponseDataItemVideo",
+                6,
+            )
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("uuid", &self.uuid)
+            .field("shortUUID", &self.short_uuid)
+            .field("url", &self.url)
+            .field("isLive", &self.is_live)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemVideo {
@@ -493,14 +584,14 @@ impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemVideo
             .object("an object (`ChannelActivityListResponseDataItemVideo`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
-                "url" => p.field(&mut url, "url")?,
-                "isLive" => p.field(&mut is_live, "isLive")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID"),
+                "url" => p.field(&mut url, "url"),
+                "isLive" => p.field(&mut is_live, "isLive"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -522,18 +613,33 @@ impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemVideo {
 }
 
 /// The `videoImport` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelActivityListResponseDataItemVideoImport {
     pub id: Id,
     pub name: String,
     pub uuid: UUIDv4,
-    #[serde(rename = "shortUUID")]
     pub short_uuid: ShortUUID,
     /// Format: `url`.
     pub url: String,
     /// Format: `uri`.
     pub target_url: String,
+}
+
+impl serde::Serialize for ChannelActivityListResponseDataItemVideoImport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ChannelActivityListResponseDataItemVideoImport",
+                6,
+            )
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("uuid", &self.uuid)
+            .field("shortUUID", &self.short_uuid)
+            .field("url", &self.url)
+            .field("targetUrl", &self.target_url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemVideoImport {
@@ -550,14 +656,14 @@ impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemVideo
             .object("an object (`ChannelActivityListResponseDataItemVideoImport`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
-                "url" => p.field(&mut url, "url")?,
-                "targetUrl" => p.field(&mut target_url, "targetUrl")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID"),
+                "url" => p.field(&mut url, "url"),
+                "targetUrl" => p.field(&mut target_url, "targetUrl"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -579,15 +685,30 @@ impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemVideoIm
 }
 
 /// The `playlist` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelActivityListResponseDataItemPlaylist {
     pub id: Id,
     pub name: String,
     pub uuid: UUIDv4,
-    #[serde(rename = "shortUUID")]
     pub short_uuid: ShortUUID,
     /// Format: `url`.
     pub url: String,
+}
+
+impl serde::Serialize for ChannelActivityListResponseDataItemPlaylist {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ChannelActivityListResponseDataItemPlaylist",
+                5,
+            )
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("uuid", &self.uuid)
+            .field("shortUUID", &self.short_uuid)
+            .field("url", &self.url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemPlaylist {
@@ -603,13 +724,13 @@ impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemPlayl
             .object("an object (`ChannelActivityListResponseDataItemPlaylist`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
-                "url" => p.field(&mut url, "url")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID"),
+                "url" => p.field(&mut url, "url"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -630,12 +751,24 @@ impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemPlaylis
 }
 
 /// The `channelSync` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelActivityListResponseDataItemChannelSync {
     pub id: Id,
     /// Format: `uri`.
     pub external_channel_url: String,
+}
+
+impl serde::Serialize for ChannelActivityListResponseDataItemChannelSync {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ChannelActivityListResponseDataItemChannelSync",
+                2,
+            )
+            .field("id", &self.id)
+            .field("externalChannelUrl", &self.external_channel_url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemChannelSync {
@@ -648,12 +781,12 @@ impl crate::runtime::json::FromJson for ChannelActivityListResponseDataItemChann
             .object("an object (`ChannelActivityListResponseDataItemChannelSync`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
+                "id" => p.field(&mut id, "id"),
                 "externalChannelUrl" => {
-                    p.field(&mut external_channel_url, "externalChannelUrl")?
+                    p.field(&mut external_channel_url, "externalChannelUrl")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -674,15 +807,28 @@ impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemChannel
 }
 
 /// The `targetAccount` property of [`ChannelActivityListResponseDataItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelActivityListResponseDataItemTargetAccount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl serde::Serialize for ChannelActivityListResponseDataItemTargetAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.username.is_some(), self.display_name.is_some(), self.url.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ChannelActivityListResponseDataItemTargetAccount",
+                len,
+            )
+            .optional("username", &self.username)
+            .optional("displayName", &self.display_name)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson
@@ -697,11 +843,11 @@ for ChannelActivityListResponseDataItemTargetAccount {
             .object("an object (`ChannelActivityListResponseDataItemTargetAccount`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "username" => p.field(&mut username, "username")?,
-                "displayName" => p.field(&mut display_name, "displayName")?,
-                "url" => p.field(&mut url, "url")?,
-                _ => p.unknown()?,
-            }
+                "username" => p.field(&mut username, "username"),
+                "displayName" => p.field(&mut display_name, "displayName"),
+                "url" => p.field(&mut url, "url"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             username: crate::runtime::json::optional(username),
@@ -720,27 +866,19 @@ impl<'de> serde::Deserialize<'de> for ChannelActivityListResponseDataItemTargetA
 }
 
 /// The `VideoChannelCreate` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoChannelCreate {
     /// Channel display name
     pub display_name: String,
     /// Channel description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How to support/fund the channel
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<String>,
     /// Public email visible in podcast RSS feeds
     ///
     /// Format: `email`.
     ///
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub public_email: Option<Option<String>>,
     /// username of the channel to create
     pub name: UsernameChannel,
@@ -762,43 +900,72 @@ impl VideoChannelCreate {
     }
 }
 
+impl serde::Serialize for VideoChannelCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2
+            + crate::runtime::ser::present(
+                &[
+                    self.description.is_some(),
+                    self.support.is_some(),
+                    self.public_email.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoChannelCreate", len)
+            .field("displayName", &self.display_name)
+            .optional("description", &self.description)
+            .optional("support", &self.support)
+            .optional("publicEmail", &self.public_email)
+            .field("name", &self.name)
+            .end()
+    }
+}
+
 /// The `VideoChannelUpdate` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoChannelUpdate {
     /// Channel display name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Channel description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How to support/fund the channel
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<String>,
     /// Public email visible in podcast RSS feeds
     ///
     /// Format: `email`.
     ///
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub public_email: Option<Option<String>>,
     /// Update the support field for all videos of this channel
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bulk_videos_support_update: Option<bool>,
 }
 
+impl serde::Serialize for VideoChannelUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.display_name.is_some(),
+                self.description.is_some(),
+                self.support.is_some(),
+                self.public_email.is_some(),
+                self.bulk_videos_support_update.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "VideoChannelUpdate", len)
+            .optional("displayName", &self.display_name)
+            .optional("description", &self.description)
+            .optional("support", &self.support)
+            .optional("publicEmail", &self.public_email)
+            .optional("bulkVideosSupportUpdate", &self.bulk_videos_support_update)
+            .end()
+    }
+}
+
 /// The `ImportVideosInChannelCreate` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportVideosInChannelCreate {
     /// Example: `"https://youtube.com/c/UC_myfancychannel"`
     pub external_channel_url: String,
     /// If part of a channel sync process, specify its id to assign video imports to this channel synchronization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_sync_id: Option<i64>,
 }
 
@@ -812,18 +979,41 @@ impl ImportVideosInChannelCreate {
     }
 }
 
+impl serde::Serialize for ImportVideosInChannelCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(&[self.video_channel_sync_id.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ImportVideosInChannelCreate", len)
+            .field("externalChannelUrl", &self.external_channel_url)
+            .optional("videoChannelSyncId", &self.video_channel_sync_id)
+            .end()
+    }
+}
+
 /// The `VideoChannelSync` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoChannelSync {
     pub id: Id,
     pub state: VideoChannelSyncState,
     /// Example: `"https://youtube.com/c/UC_myfancychannel"`
     pub external_channel_url: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sync_at: Option<chrono::DateTime<chrono::Utc>>,
     pub channel: VideoChannel,
+}
+
+impl serde::Serialize for VideoChannelSync {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5 + crate::runtime::ser::present(&[self.last_sync_at.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoChannelSync", len)
+            .field("id", &self.id)
+            .field("state", &self.state)
+            .field("externalChannelUrl", &self.external_channel_url)
+            .field("createdAt", &self.created_at)
+            .optional("lastSyncAt", &self.last_sync_at)
+            .field("channel", &self.channel)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoChannelSync {
@@ -839,16 +1029,16 @@ impl crate::runtime::json::FromJson for VideoChannelSync {
         let mut members = p.object("an object (`VideoChannelSync`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "state" => p.field(&mut state, "state")?,
+                "id" => p.field(&mut id, "id"),
+                "state" => p.field(&mut state, "state"),
                 "externalChannelUrl" => {
-                    p.field(&mut external_channel_url, "externalChannelUrl")?
+                    p.field(&mut external_channel_url, "externalChannelUrl")
                 }
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "lastSyncAt" => p.field(&mut last_sync_at, "lastSyncAt")?,
-                "channel" => p.field(&mut channel, "channel")?,
-                _ => p.unknown()?,
-            }
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "lastSyncAt" => p.field(&mut last_sync_at, "lastSyncAt"),
+                "channel" => p.field(&mut channel, "channel"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -873,14 +1063,24 @@ impl<'de> serde::Deserialize<'de> for VideoChannelSync {
 }
 
 /// The `state` property of [`VideoChannelSync`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoChannelSyncState {
     /// Example: `2`
     pub id: i64,
     /// Example: `"PROCESSING"`
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for VideoChannelSyncState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.description.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoChannelSyncState", len)
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoChannelSyncState {
@@ -893,11 +1093,11 @@ impl crate::runtime::json::FromJson for VideoChannelSyncState {
         let mut members = p.object("an object (`VideoChannelSyncState`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -916,11 +1116,20 @@ impl<'de> serde::Deserialize<'de> for VideoChannelSyncState {
 }
 
 /// The `VideoChannelSyncList` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoChannelSyncList {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoChannelSync>,
+}
+
+impl serde::Serialize for VideoChannelSyncList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoChannelSyncList", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoChannelSyncList {
@@ -932,10 +1141,10 @@ impl crate::runtime::json::FromJson for VideoChannelSyncList {
         let mut members = p.object("an object (`VideoChannelSyncList`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -953,25 +1162,45 @@ impl<'de> serde::Deserialize<'de> for VideoChannelSyncList {
 }
 
 /// The `VideoChannelSyncCreate` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoChannelSyncCreate {
     /// Example: `"https://youtube.com/c/UC_myfancychannel"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_channel_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_id: Option<Id>,
 }
 
+impl serde::Serialize for VideoChannelSyncCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.external_channel_url.is_some(), self.video_channel_id.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "VideoChannelSyncCreate", len)
+            .optional("externalChannelUrl", &self.external_channel_url)
+            .optional("videoChannelId", &self.video_channel_id)
+            .end()
+    }
+}
+
 /// Representation of a channel collaboration
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoChannelCollaborator {
     pub id: Id,
     pub account: AccountSummary,
     pub state: VideoChannelCollaboratorStateObject,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl serde::Serialize for VideoChannelCollaborator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoChannelCollaborator", 5)
+            .field("id", &self.id)
+            .field("account", &self.account)
+            .field("state", &self.state)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoChannelCollaborator {
@@ -986,13 +1215,13 @@ impl crate::runtime::json::FromJson for VideoChannelCollaborator {
         let mut members = p.object("an object (`VideoChannelCollaborator`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "account" => p.field(&mut account, "account")?,
-                "state" => p.field(&mut state, "state")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "account" => p.field(&mut account, "account"),
+                "state" => p.field(&mut state, "state"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1013,10 +1242,23 @@ impl<'de> serde::Deserialize<'de> for VideoChannelCollaborator {
 }
 
 /// The `state` property of [`VideoChannelCollaborator`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoChannelCollaboratorStateObject {
     pub id: VideoChannelCollaboratorState,
     pub label: String,
+}
+
+impl serde::Serialize for VideoChannelCollaboratorStateObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoChannelCollaboratorStateObject",
+                2,
+            )
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoChannelCollaboratorStateObject {
@@ -1028,10 +1270,10 @@ impl crate::runtime::json::FromJson for VideoChannelCollaboratorStateObject {
         let mut members = p.object("an object (`VideoChannelCollaboratorStateObject`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1049,11 +1291,18 @@ impl<'de> serde::Deserialize<'de> for VideoChannelCollaboratorStateObject {
 }
 
 /// The response of `POST /api/v1/video-channels` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateChannelResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel: Option<CreateChannelResponseVideoChannel>,
+}
+
+impl serde::Serialize for CreateChannelResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.video_channel.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "CreateChannelResponse", len)
+            .optional("videoChannel", &self.video_channel)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CreateChannelResponse {
@@ -1064,9 +1313,9 @@ impl crate::runtime::json::FromJson for CreateChannelResponse {
         let mut members = p.object("an object (`CreateChannelResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videoChannel" => p.field(&mut video_channel, "videoChannel")?,
-                _ => p.unknown()?,
-            }
+                "videoChannel" => p.field(&mut video_channel, "videoChannel"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             video_channel: crate::runtime::json::optional(video_channel),
@@ -1083,10 +1332,22 @@ impl<'de> serde::Deserialize<'de> for CreateChannelResponse {
 }
 
 /// The `videoChannel` property of [`CreateChannelResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateChannelResponseVideoChannel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
+}
+
+impl serde::Serialize for CreateChannelResponseVideoChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.id.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "CreateChannelResponseVideoChannel",
+                len,
+            )
+            .optional("id", &self.id)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CreateChannelResponseVideoChannel {
@@ -1097,9 +1358,9 @@ impl crate::runtime::json::FromJson for CreateChannelResponseVideoChannel {
         let mut members = p.object("an object (`CreateChannelResponseVideoChannel`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -1116,11 +1377,20 @@ impl<'de> serde::Deserialize<'de> for CreateChannelResponseVideoChannel {
 }
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/followers` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListChannelFollowersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Follow>,
+}
+
+impl serde::Serialize for ListChannelFollowersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListChannelFollowersResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListChannelFollowersResponse {
@@ -1132,10 +1402,10 @@ impl crate::runtime::json::FromJson for ListChannelFollowersResponse {
         let mut members = p.object("an object (`ListChannelFollowersResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -1153,18 +1423,34 @@ impl<'de> serde::Deserialize<'de> for ListChannelFollowersResponse {
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/avatar/pick`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateChannelAvatarBody {
     /// The file to upload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatarfile: Option<crate::FilePart>,
 }
 
+impl serde::Serialize for UpdateChannelAvatarBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.avatarfile.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "UpdateChannelAvatarBody", len)
+            .optional("avatarfile", &self.avatarfile)
+            .end()
+    }
+}
+
 /// The response of `POST /api/v1/video-channels/{channelHandle}/avatar/pick` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateChannelAvatarResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
+}
+
+impl serde::Serialize for UpdateChannelAvatarResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.avatars.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "UpdateChannelAvatarResponse", len)
+            .optional("avatars", &self.avatars)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for UpdateChannelAvatarResponse {
@@ -1175,9 +1461,9 @@ impl crate::runtime::json::FromJson for UpdateChannelAvatarResponse {
         let mut members = p.object("an object (`UpdateChannelAvatarResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "avatars" => p.field(&mut avatars, "avatars")?,
-                _ => p.unknown()?,
-            }
+                "avatars" => p.field(&mut avatars, "avatars"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             avatars: crate::runtime::json::optional(avatars),
@@ -1194,18 +1480,34 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelAvatarResponse {
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/banner/pick`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateChannelBannerBody {
     /// The file to upload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bannerfile: Option<crate::FilePart>,
 }
 
+impl serde::Serialize for UpdateChannelBannerBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.bannerfile.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "UpdateChannelBannerBody", len)
+            .optional("bannerfile", &self.bannerfile)
+            .end()
+    }
+}
+
 /// The response of `POST /api/v1/video-channels/{channelHandle}/banner/pick` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateChannelBannerResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banners: Option<Vec<ActorImage>>,
+}
+
+impl serde::Serialize for UpdateChannelBannerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.banners.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "UpdateChannelBannerResponse", len)
+            .optional("banners", &self.banners)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for UpdateChannelBannerResponse {
@@ -1216,9 +1518,9 @@ impl crate::runtime::json::FromJson for UpdateChannelBannerResponse {
         let mut members = p.object("an object (`UpdateChannelBannerResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "banners" => p.field(&mut banners, "banners")?,
-                _ => p.unknown()?,
-            }
+                "banners" => p.field(&mut banners, "banners"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             banners: crate::runtime::json::optional(banners),
@@ -1235,11 +1537,18 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelBannerResponse {
 }
 
 /// The response of `POST /api/v1/video-channel-syncs` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateChannelSyncResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_sync: Option<VideoChannelSync>,
+}
+
+impl serde::Serialize for CreateChannelSyncResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.video_channel_sync.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "CreateChannelSyncResponse", len)
+            .optional("videoChannelSync", &self.video_channel_sync)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CreateChannelSyncResponse {
@@ -1251,10 +1560,10 @@ impl crate::runtime::json::FromJson for CreateChannelSyncResponse {
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "videoChannelSync" => {
-                    p.field(&mut video_channel_sync, "videoChannelSync")?
+                    p.field(&mut video_channel_sync, "videoChannelSync")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             video_channel_sync: crate::runtime::json::optional(video_channel_sync),
@@ -1271,11 +1580,24 @@ impl<'de> serde::Deserialize<'de> for CreateChannelSyncResponse {
 }
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/collaborators` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListChannelCollaboratorsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoChannelCollaborator>,
+}
+
+impl serde::Serialize for ListChannelCollaboratorsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListChannelCollaboratorsResponse",
+                2,
+            )
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListChannelCollaboratorsResponse {
@@ -1287,10 +1609,10 @@ impl crate::runtime::json::FromJson for ListChannelCollaboratorsResponse {
         let mut members = p.object("an object (`ListChannelCollaboratorsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -1308,19 +1630,42 @@ impl<'de> serde::Deserialize<'de> for ListChannelCollaboratorsResponse {
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/collaborators/invite`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InviteChannelCollaboratorBody {
     /// Local user username to invite
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_handle: Option<String>,
 }
 
+impl serde::Serialize for InviteChannelCollaboratorBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.account_handle.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "InviteChannelCollaboratorBody",
+                len,
+            )
+            .optional("accountHandle", &self.account_handle)
+            .end()
+    }
+}
+
 /// The response of `POST /api/v1/video-channels/{channelHandle}/collaborators/invite` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InviteChannelCollaboratorResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collaborator: Option<VideoChannelCollaborator>,
+}
+
+impl serde::Serialize for InviteChannelCollaboratorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.collaborator.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "InviteChannelCollaboratorResponse",
+                len,
+            )
+            .optional("collaborator", &self.collaborator)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for InviteChannelCollaboratorResponse {
@@ -1331,9 +1676,9 @@ impl crate::runtime::json::FromJson for InviteChannelCollaboratorResponse {
         let mut members = p.object("an object (`InviteChannelCollaboratorResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "collaborator" => p.field(&mut collaborator, "collaborator")?,
-                _ => p.unknown()?,
-            }
+                "collaborator" => p.field(&mut collaborator, "collaborator"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             collaborator: crate::runtime::json::optional(collaborator),

@@ -7,8 +7,7 @@
 use super::*;
 
 /// The `VideoComment` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoComment {
     pub id: Id,
     /// Format: `url`.
@@ -20,13 +19,11 @@ pub struct VideoComment {
     /// Example: `"This video is wonderful!"`
     pub text: String,
     pub thread_id: Id,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_reply_to_comment_id: Option<Id>,
     /// object id for the video
     pub video_id: Id,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Defaults to `false`.
     pub is_deleted: bool,
@@ -35,8 +32,36 @@ pub struct VideoComment {
     pub total_replies_from_video_author: i64,
     /// Minimum: 0.
     pub total_replies: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<Account>,
+}
+
+impl serde::Serialize for VideoComment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 11
+            + crate::runtime::ser::present(
+                &[
+                    self.in_reply_to_comment_id.is_some(),
+                    self.deleted_at.is_some(),
+                    self.account.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoComment", len)
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("text", &self.text)
+            .field("threadId", &self.thread_id)
+            .optional("inReplyToCommentId", &self.in_reply_to_comment_id)
+            .field("videoId", &self.video_id)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .optional("deletedAt", &self.deleted_at)
+            .field("isDeleted", &self.is_deleted)
+            .field("heldForReview", &self.held_for_review)
+            .field("totalRepliesFromVideoAuthor", &self.total_replies_from_video_author)
+            .field("totalReplies", &self.total_replies)
+            .optional("account", &self.account)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoComment {
@@ -60,29 +85,29 @@ impl crate::runtime::json::FromJson for VideoComment {
         let mut members = p.object("an object (`VideoComment`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "url" => p.field(&mut url, "url")?,
-                "text" => p.field(&mut text, "text")?,
-                "threadId" => p.field(&mut thread_id, "threadId")?,
+                "id" => p.field(&mut id, "id"),
+                "url" => p.field(&mut url, "url"),
+                "text" => p.field(&mut text, "text"),
+                "threadId" => p.field(&mut thread_id, "threadId"),
                 "inReplyToCommentId" => {
-                    p.field(&mut in_reply_to_comment_id, "inReplyToCommentId")?
+                    p.field(&mut in_reply_to_comment_id, "inReplyToCommentId")
                 }
-                "videoId" => p.field(&mut video_id, "videoId")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "deletedAt" => p.field(&mut deleted_at, "deletedAt")?,
-                "isDeleted" => p.field(&mut is_deleted, "isDeleted")?,
-                "heldForReview" => p.field(&mut held_for_review, "heldForReview")?,
+                "videoId" => p.field(&mut video_id, "videoId"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "deletedAt" => p.field(&mut deleted_at, "deletedAt"),
+                "isDeleted" => p.field(&mut is_deleted, "isDeleted"),
+                "heldForReview" => p.field(&mut held_for_review, "heldForReview"),
                 "totalRepliesFromVideoAuthor" => {
                     p.field(
                         &mut total_replies_from_video_author,
                         "totalRepliesFromVideoAuthor",
-                    )?
+                    )
                 }
-                "totalReplies" => p.field(&mut total_replies, "totalReplies")?,
-                "account" => p.field(&mut account, "account")?,
-                _ => p.unknown()?,
-            }
+                "totalReplies" => p.field(&mut total_replies, "totalReplies"),
+                "account" => p.field(&mut account, "account"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -123,10 +148,19 @@ impl<'de> serde::Deserialize<'de> for VideoComment {
 }
 
 /// The `VideoCommentThreadTree` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoCommentThreadTree {
     pub comment: VideoComment,
     pub children: Vec<VideoCommentThreadTree>,
+}
+
+impl serde::Serialize for VideoCommentThreadTree {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoCommentThreadTree", 2)
+            .field("comment", &self.comment)
+            .field("children", &self.children)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoCommentThreadTree {
@@ -138,10 +172,10 @@ impl crate::runtime::json::FromJson for VideoCommentThreadTree {
         let mut members = p.object("an object (`VideoCommentThreadTree`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "comment" => p.field(&mut comment, "comment")?,
-                "children" => p.field(&mut children, "children")?,
-                _ => p.unknown()?,
-            }
+                "comment" => p.field(&mut comment, "comment"),
+                "children" => p.field(&mut children, "children"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             comment: crate::runtime::json::required(comment, "comment")?,
@@ -159,8 +193,7 @@ impl<'de> serde::Deserialize<'de> for VideoCommentThreadTree {
 }
 
 /// The `VideoCommentForOwnerOrAdmin` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoCommentForOwnerOrAdmin {
     pub id: Id,
     /// Format: `url`.
@@ -173,14 +206,34 @@ pub struct VideoCommentForOwnerOrAdmin {
     pub text: String,
     pub held_for_review: bool,
     pub thread_id: Id,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_reply_to_comment_id: Option<Id>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<Account>,
     pub video: VideoInfo,
     pub automatic_tags: Vec<String>,
+}
+
+impl serde::Serialize for VideoCommentForOwnerOrAdmin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 9
+            + crate::runtime::ser::present(
+                &[self.in_reply_to_comment_id.is_some(), self.account.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoCommentForOwnerOrAdmin", len)
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("text", &self.text)
+            .field("heldForReview", &self.held_for_review)
+            .field("threadId", &self.thread_id)
+            .optional("inReplyToCommentId", &self.in_reply_to_comment_id)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .optional("account", &self.account)
+            .field("video", &self.video)
+            .field("automaticTags", &self.automatic_tags)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoCommentForOwnerOrAdmin {
@@ -201,21 +254,21 @@ impl crate::runtime::json::FromJson for VideoCommentForOwnerOrAdmin {
         let mut members = p.object("an object (`VideoCommentForOwnerOrAdmin`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "url" => p.field(&mut url, "url")?,
-                "text" => p.field(&mut text, "text")?,
-                "heldForReview" => p.field(&mut held_for_review, "heldForReview")?,
-                "threadId" => p.field(&mut thread_id, "threadId")?,
+                "id" => p.field(&mut id, "id"),
+                "url" => p.field(&mut url, "url"),
+                "text" => p.field(&mut text, "text"),
+                "heldForReview" => p.field(&mut held_for_review, "heldForReview"),
+                "threadId" => p.field(&mut thread_id, "threadId"),
                 "inReplyToCommentId" => {
-                    p.field(&mut in_reply_to_comment_id, "inReplyToCommentId")?
+                    p.field(&mut in_reply_to_comment_id, "inReplyToCommentId")
                 }
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "account" => p.field(&mut account, "account")?,
-                "video" => p.field(&mut video, "video")?,
-                "automaticTags" => p.field(&mut automatic_tags, "automaticTags")?,
-                _ => p.unknown()?,
-            }
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "account" => p.field(&mut account, "account"),
+                "video" => p.field(&mut video, "video"),
+                "automaticTags" => p.field(&mut automatic_tags, "automaticTags"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -250,8 +303,7 @@ impl<'de> serde::Deserialize<'de> for VideoCommentForOwnerOrAdmin {
 }
 
 /// The `CommentThreadResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommentThreadResponse {
     /// Total threads (included deleted ones) on this video
     pub total: i64,
@@ -259,6 +311,16 @@ pub struct CommentThreadResponse {
     pub total_not_deleted_comments: i64,
     /// Items: at most 100.
     pub data: Vec<VideoComment>,
+}
+
+impl serde::Serialize for CommentThreadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "CommentThreadResponse", 3)
+            .field("total", &self.total)
+            .field("totalNotDeletedComments", &self.total_not_deleted_comments)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CommentThreadResponse {
@@ -271,13 +333,13 @@ impl crate::runtime::json::FromJson for CommentThreadResponse {
         let mut members = p.object("an object (`CommentThreadResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
+                "total" => p.field(&mut total, "total"),
                 "totalNotDeletedComments" => {
-                    p.field(&mut total_not_deleted_comments, "totalNotDeletedComments")?
+                    p.field(&mut total_not_deleted_comments, "totalNotDeletedComments")
                 }
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -299,9 +361,17 @@ impl<'de> serde::Deserialize<'de> for CommentThreadResponse {
 }
 
 /// The `CommentThreadPostResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommentThreadPostResponse {
     pub comment: VideoComment,
+}
+
+impl serde::Serialize for CommentThreadPostResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "CommentThreadPostResponse", 1)
+            .field("comment", &self.comment)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CommentThreadPostResponse {
@@ -312,9 +382,9 @@ impl crate::runtime::json::FromJson for CommentThreadPostResponse {
         let mut members = p.object("an object (`CommentThreadPostResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "comment" => p.field(&mut comment, "comment")?,
-                _ => p.unknown()?,
-            }
+                "comment" => p.field(&mut comment, "comment"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             comment: crate::runtime::json::required(comment, "comment")?,
@@ -399,11 +469,20 @@ impl crate::runtime::call::ToParam for CommentsSort {
 }
 
 /// The response of `GET /api/v1/users/me/videos/comments` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListMyVideoCommentsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoCommentForOwnerOrAdmin>,
+}
+
+impl serde::Serialize for ListMyVideoCommentsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListMyVideoCommentsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListMyVideoCommentsResponse {
@@ -415,10 +494,10 @@ impl crate::runtime::json::FromJson for ListMyVideoCommentsResponse {
         let mut members = p.object("an object (`ListMyVideoCommentsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -436,7 +515,7 @@ impl<'de> serde::Deserialize<'de> for ListMyVideoCommentsResponse {
 }
 
 /// The request body of `POST /api/v1/videos/{id}/comment-threads`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCommentThreadBody {
     /// Text of the comment
     ///
@@ -453,12 +532,29 @@ impl CreateCommentThreadBody {
     }
 }
 
+impl serde::Serialize for CreateCommentThreadBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "CreateCommentThreadBody", 1)
+            .field("text", &self.text)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/videos/comments` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListInstanceCommentsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoCommentForOwnerOrAdmin>,
+}
+
+impl serde::Serialize for ListInstanceCommentsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListInstanceCommentsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListInstanceCommentsResponse {
@@ -470,10 +566,10 @@ impl crate::runtime::json::FromJson for ListInstanceCommentsResponse {
         let mut members = p.object("an object (`ListInstanceCommentsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -491,7 +587,7 @@ impl<'de> serde::Deserialize<'de> for ListInstanceCommentsResponse {
 }
 
 /// The request body of `POST /api/v1/videos/{id}/comments/{commentId}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReplyToCommentBody {
     /// Text of the comment
     ///
@@ -505,5 +601,13 @@ impl ReplyToCommentBody {
     /// A value with `text`, and every optional field `None`.
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: text.into() }
+    }
+}
+
+impl serde::Serialize for ReplyToCommentBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ReplyToCommentBody", 1)
+            .field("text", &self.text)
+            .end()
     }
 }

@@ -7,8 +7,7 @@
 use super::*;
 
 /// The `ServerConfig` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfig {
     pub instance: ServerConfigInstance,
     pub search: ServerConfigSearch,
@@ -17,14 +16,12 @@ pub struct ServerConfig {
     pub email: ServerConfigEmail,
     pub contact_form: ServerConfigContactForm,
     pub server_version: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_commit: Option<String>,
     pub signup: ServerConfigSignup,
     pub transcoding: ServerConfigTranscoding,
     pub import: ServerConfigImport,
     pub export: ServerConfigExport,
     pub auto_blacklist: ServerConfigAutoBlacklist,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<ServerConfigBlocklist>,
     pub avatar: ServerConfigAvatar,
     pub video: ServerConfigVideo,
@@ -43,12 +40,9 @@ pub struct ServerConfig {
     pub banner: ServerConfigBanner,
     pub broadcast_message: ServerConfigBroadcastMessage,
     pub defaults: ServerConfigDefaults,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields_constraints: Option<ServerConfigFieldsConstraints>,
     pub live: ServerConfigLive,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<ServerConfigLogo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_settings: Option<ServerConfigNsfwFlagsSettings>,
     pub storyboards: ServerConfigStoryboards,
     pub video_channels: ServerConfigVideoChannels,
@@ -58,6 +52,63 @@ pub struct ServerConfig {
     pub video_transcription: ServerConfigVideoTranscription,
     pub webadmin: ServerConfigWebadmin,
     pub webrtc: ServerConfigWebrtc,
+}
+
+impl serde::Serialize for ServerConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 35
+            + crate::runtime::ser::present(
+                &[
+                    self.server_commit.is_some(),
+                    self.blocklist.is_some(),
+                    self.fields_constraints.is_some(),
+                    self.logo.is_some(),
+                    self.nsfw_flags_settings.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfig", len)
+            .field("instance", &self.instance)
+            .field("search", &self.search)
+            .field("plugin", &self.plugin)
+            .field("theme", &self.theme)
+            .field("email", &self.email)
+            .field("contactForm", &self.contact_form)
+            .field("serverVersion", &self.server_version)
+            .optional("serverCommit", &self.server_commit)
+            .field("signup", &self.signup)
+            .field("transcoding", &self.transcoding)
+            .field("import", &self.import)
+            .field("export", &self.export)
+            .field("autoBlacklist", &self.auto_blacklist)
+            .optional("blocklist", &self.blocklist)
+            .field("avatar", &self.avatar)
+            .field("video", &self.video)
+            .field("videoCaption", &self.video_caption)
+            .field("user", &self.user)
+            .field("trending", &self.trending)
+            .field("tracker", &self.tracker)
+            .field("followings", &self.followings)
+            .field("federation", &self.federation)
+            .field("homepage", &self.homepage)
+            .field("openTelemetry", &self.open_telemetry)
+            .field("views", &self.views)
+            .field("client", &self.client)
+            .field("banner", &self.banner)
+            .field("broadcastMessage", &self.broadcast_message)
+            .field("defaults", &self.defaults)
+            .optional("fieldsConstraints", &self.fields_constraints)
+            .field("live", &self.live)
+            .optional("logo", &self.logo)
+            .optional("nsfwFlagsSettings", &self.nsfw_flags_settings)
+            .field("storyboards", &self.storyboards)
+            .field("videoChannels", &self.video_channels)
+            .field("videoFile", &self.video_file)
+            .field("videoStudio", &self.video_studio)
+            .field("videoTranscription", &self.video_transcription)
+            .field("webadmin", &self.webadmin)
+            .field("webrtc", &self.webrtc)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfig {
@@ -107,56 +158,54 @@ impl crate::runtime::json::FromJson for ServerConfig {
         let mut members = p.object("an object (`ServerConfig`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "instance" => p.field(&mut instance, "instance")?,
-                "search" => p.field(&mut search, "search")?,
-                "plugin" => p.field(&mut plugin, "plugin")?,
-                "theme" => p.field(&mut theme, "theme")?,
-                "email" => p.field(&mut email, "email")?,
-                "contactForm" => p.field(&mut contact_form, "contactForm")?,
-                "serverVersion" => p.field(&mut server_version, "serverVersion")?,
-                "serverCommit" => p.field(&mut server_commit, "serverCommit")?,
-                "signup" => p.field(&mut signup, "signup")?,
-                "transcoding" => p.field(&mut transcoding, "transcoding")?,
-                "import" => p.field(&mut import, "import")?,
-                "export" => p.field(&mut export, "export")?,
-                "autoBlacklist" => p.field(&mut auto_blacklist, "autoBlacklist")?,
-                "blocklist" => p.field(&mut blocklist, "blocklist")?,
-                "avatar" => p.field(&mut avatar, "avatar")?,
-                "video" => p.field(&mut video, "video")?,
-                "videoCaption" => p.field(&mut video_caption, "videoCaption")?,
-                "user" => p.field(&mut user, "user")?,
-                "trending" => p.field(&mut trending, "trending")?,
-                "tracker" => p.field(&mut tracker, "tracker")?,
-                "followings" => p.field(&mut followings, "followings")?,
-                "federation" => p.field(&mut federation, "federation")?,
-                "homepage" => p.field(&mut homepage, "homepage")?,
-                "openTelemetry" => p.field(&mut open_telemetry, "openTelemetry")?,
-                "views" => p.field(&mut views, "views")?,
-                "client" => p.field(&mut client, "client")?,
-                "banner" => p.field(&mut banner, "banner")?,
-                "broadcastMessage" => {
-                    p.field(&mut broadcast_message, "broadcastMessage")?
-                }
-                "defaults" => p.field(&mut defaults, "defaults")?,
+                "instance" => p.field(&mut instance, "instance"),
+                "search" => p.field(&mut search, "search"),
+                "plugin" => p.field(&mut plugin, "plugin"),
+                "theme" => p.field(&mut theme, "theme"),
+                "email" => p.field(&mut email, "email"),
+                "contactForm" => p.field(&mut contact_form, "contactForm"),
+                "serverVersion" => p.field(&mut server_version, "serverVersion"),
+                "serverCommit" => p.field(&mut server_commit, "serverCommit"),
+                "signup" => p.field(&mut signup, "signup"),
+                "transcoding" => p.field(&mut transcoding, "transcoding"),
+                "import" => p.field(&mut import, "import"),
+                "export" => p.field(&mut export, "export"),
+                "autoBlacklist" => p.field(&mut auto_blacklist, "autoBlacklist"),
+                "blocklist" => p.field(&mut blocklist, "blocklist"),
+                "avatar" => p.field(&mut avatar, "avatar"),
+                "video" => p.field(&mut video, "video"),
+                "videoCaption" => p.field(&mut video_caption, "videoCaption"),
+                "user" => p.field(&mut user, "user"),
+                "trending" => p.field(&mut trending, "trending"),
+                "tracker" => p.field(&mut tracker, "tracker"),
+                "followings" => p.field(&mut followings, "followings"),
+                "federation" => p.field(&mut federation, "federation"),
+                "homepage" => p.field(&mut homepage, "homepage"),
+                "openTelemetry" => p.field(&mut open_telemetry, "openTelemetry"),
+                "views" => p.field(&mut views, "views"),
+                "client" => p.field(&mut client, "client"),
+                "banner" => p.field(&mut banner, "banner"),
+                "broadcastMessage" => p.field(&mut broadcast_message, "broadcastMessage"),
+                "defaults" => p.field(&mut defaults, "defaults"),
                 "fieldsConstraints" => {
-                    p.field(&mut fields_constraints, "fieldsConstraints")?
+                    p.field(&mut fields_constraints, "fieldsConstraints")
                 }
-                "live" => p.field(&mut live, "live")?,
-                "logo" => p.field(&mut logo, "logo")?,
+                "live" => p.field(&mut live, "live"),
+                "logo" => p.field(&mut logo, "logo"),
                 "nsfwFlagsSettings" => {
-                    p.field(&mut nsfw_flags_settings, "nsfwFlagsSettings")?
+                    p.field(&mut nsfw_flags_settings, "nsfwFlagsSettings")
                 }
-                "storyboards" => p.field(&mut storyboards, "storyboards")?,
-                "videoChannels" => p.field(&mut video_channels, "videoChannels")?,
-                "videoFile" => p.field(&mut video_file, "videoFile")?,
-                "videoStudio" => p.field(&mut video_studio, "videoStudio")?,
+                "storyboards" => p.field(&mut storyboards, "storyboards"),
+                "videoChannels" => p.field(&mut video_channels, "videoChannels"),
+                "videoFile" => p.field(&mut video_file, "videoFile"),
+                "videoStudio" => p.field(&mut video_studio, "videoStudio"),
                 "videoTranscription" => {
-                    p.field(&mut video_transcription, "videoTranscription")?
+                    p.field(&mut video_transcription, "videoTranscription")
                 }
-                "webadmin" => p.field(&mut webadmin, "webadmin")?,
-                "webrtc" => p.field(&mut webrtc, "webrtc")?,
-                _ => p.unknown()?,
-            }
+                "webadmin" => p.field(&mut webadmin, "webadmin"),
+                "webrtc" => p.field(&mut webrtc, "webrtc"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             instance: crate::runtime::json::required(instance, "instance")?,
@@ -233,26 +282,45 @@ impl<'de> serde::Deserialize<'de> for ServerConfig {
 }
 
 /// The `instance` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigInstance {
     pub name: String,
     pub short_description: String,
     pub default_client_route: String,
-    #[serde(rename = "isNSFW")]
     pub is_nsfw: bool,
-    #[serde(rename = "defaultNSFWPolicy")]
     pub default_nsfw_policy: String,
     pub server_country: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<String>,
     pub support: ServerConfigInstanceSupport,
     pub social: ServerConfigInstanceSocial,
     pub customizations: ServerConfigInstanceCustomizations,
     pub avatars: Vec<ActorImage>,
     pub banners: Vec<ActorImage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<Vec<ServerConfigInstanceLogoItem>>,
+}
+
+impl serde::Serialize for ServerConfigInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 11
+            + crate::runtime::ser::present(
+                &[self.default_language.is_some(), self.logo.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigInstance", len)
+            .field("name", &self.name)
+            .field("shortDescription", &self.short_description)
+            .field("defaultClientRoute", &self.default_client_route)
+            .field("isNSFW", &self.is_nsfw)
+            .field("defaultNSFWPolicy", &self.default_nsfw_policy)
+            .field("serverCountry", &self.server_country)
+            .optional("defaultLanguage", &self.default_language)
+            .field("support", &self.support)
+            .field("social", &self.social)
+            .field("customizations", &self.customizations)
+            .field("avatars", &self.avatars)
+            .field("banners", &self.banners)
+            .optional("logo", &self.logo)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigInstance {
@@ -275,27 +343,25 @@ impl crate::runtime::json::FromJson for ServerConfigInstance {
         let mut members = p.object("an object (`ServerConfigInstance`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "shortDescription" => {
-                    p.field(&mut short_description, "shortDescription")?
-                }
+                "name" => p.field(&mut name, "name"),
+                "shortDescription" => p.field(&mut short_description, "shortDescription"),
                 "defaultClientRoute" => {
-                    p.field(&mut default_client_route, "defaultClientRoute")?
+                    p.field(&mut default_client_route, "defaultClientRoute")
                 }
-                "isNSFW" => p.field(&mut is_nsfw, "isNSFW")?,
+                "isNSFW" => p.field(&mut is_nsfw, "isNSFW"),
                 "defaultNSFWPolicy" => {
-                    p.field(&mut default_nsfw_policy, "defaultNSFWPolicy")?
+                    p.field(&mut default_nsfw_policy, "defaultNSFWPolicy")
                 }
-                "serverCountry" => p.field(&mut server_country, "serverCountry")?,
-                "defaultLanguage" => p.field(&mut default_language, "defaultLanguage")?,
-                "support" => p.field(&mut support, "support")?,
-                "social" => p.field(&mut social, "social")?,
-                "customizations" => p.field(&mut customizations, "customizations")?,
-                "avatars" => p.field(&mut avatars, "avatars")?,
-                "banners" => p.field(&mut banners, "banners")?,
-                "logo" => p.field(&mut logo, "logo")?,
-                _ => p.unknown()?,
-            }
+                "serverCountry" => p.field(&mut server_country, "serverCountry"),
+                "defaultLanguage" => p.field(&mut default_language, "defaultLanguage"),
+                "support" => p.field(&mut support, "support"),
+                "social" => p.field(&mut social, "social"),
+                "customizations" => p.field(&mut customizations, "customizations"),
+                "avatars" => p.field(&mut avatars, "avatars"),
+                "banners" => p.field(&mut banners, "banners"),
+                "logo" => p.field(&mut logo, "logo"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -339,9 +405,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigInstance {
 }
 
 /// The `support` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigInstanceSupport {
     pub text: String,
+}
+
+impl serde::Serialize for ServerConfigInstanceSupport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigInstanceSupport", 1)
+            .field("text", &self.text)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceSupport {
@@ -352,9 +426,9 @@ impl crate::runtime::json::FromJson for ServerConfigInstanceSupport {
         let mut members = p.object("an object (`ServerConfigInstanceSupport`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "text" => p.field(&mut text, "text")?,
-                _ => p.unknown()?,
-            }
+                "text" => p.field(&mut text, "text"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             text: crate::runtime::json::required(text, "text")?,
@@ -371,14 +445,24 @@ impl<'de> serde::Deserialize<'de> for ServerConfigInstanceSupport {
 }
 
 /// The `social` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigInstanceSocial {
     pub external_link: String,
     pub mastodon_link: String,
     pub bluesky_link: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_link: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigInstanceSocial {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3 + crate::runtime::ser::present(&[self.x_link.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigInstanceSocial", len)
+            .field("externalLink", &self.external_link)
+            .field("mastodonLink", &self.mastodon_link)
+            .field("blueskyLink", &self.bluesky_link)
+            .optional("xLink", &self.x_link)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceSocial {
@@ -392,12 +476,12 @@ impl crate::runtime::json::FromJson for ServerConfigInstanceSocial {
         let mut members = p.object("an object (`ServerConfigInstanceSocial`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "externalLink" => p.field(&mut external_link, "externalLink")?,
-                "mastodonLink" => p.field(&mut mastodon_link, "mastodonLink")?,
-                "blueskyLink" => p.field(&mut bluesky_link, "blueskyLink")?,
-                "xLink" => p.field(&mut x_link, "xLink")?,
-                _ => p.unknown()?,
-            }
+                "externalLink" => p.field(&mut external_link, "externalLink"),
+                "mastodonLink" => p.field(&mut mastodon_link, "mastodonLink"),
+                "blueskyLink" => p.field(&mut bluesky_link, "blueskyLink"),
+                "xLink" => p.field(&mut x_link, "xLink"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             external_link: crate::runtime::json::required(
@@ -423,10 +507,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigInstanceSocial {
 }
 
 /// The `customizations` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigInstanceCustomizations {
     pub javascript: String,
     pub css: String,
+}
+
+impl serde::Serialize for ServerConfigInstanceCustomizations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigInstanceCustomizations",
+                2,
+            )
+            .field("javascript", &self.javascript)
+            .field("css", &self.css)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceCustomizations {
@@ -438,10 +535,10 @@ impl crate::runtime::json::FromJson for ServerConfigInstanceCustomizations {
         let mut members = p.object("an object (`ServerConfigInstanceCustomizations`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "javascript" => p.field(&mut javascript, "javascript")?,
-                "css" => p.field(&mut css, "css")?,
-                _ => p.unknown()?,
-            }
+                "javascript" => p.field(&mut javascript, "javascript"),
+                "css" => p.field(&mut css, "css"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             javascript: crate::runtime::json::required(javascript, "javascript")?,
@@ -459,19 +556,34 @@ impl<'de> serde::Deserialize<'de> for ServerConfigInstanceCustomizations {
 }
 
 /// An item of the `logo` property of [`ServerConfigInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigInstanceLogoItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ServerConfigInstanceLogoItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_fallback: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigInstanceLogoItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.r#type.is_some(),
+                self.width.is_some(),
+                self.height.is_some(),
+                self.file_url.is_some(),
+                self.is_fallback.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigInstanceLogoItem", len)
+            .optional("type", &self.r#type)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .optional("fileUrl", &self.file_url)
+            .optional("isFallback", &self.is_fallback)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigInstanceLogoItem {
@@ -486,13 +598,13 @@ impl crate::runtime::json::FromJson for ServerConfigInstanceLogoItem {
         let mut members = p.object("an object (`ServerConfigInstanceLogoItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "type" => p.field(&mut r#type, "type")?,
-                "width" => p.field(&mut width, "width")?,
-                "height" => p.field(&mut height, "height")?,
-                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
-                "isFallback" => p.field(&mut is_fallback, "isFallback")?,
-                _ => p.unknown()?,
-            }
+                "type" => p.field(&mut r#type, "type"),
+                "width" => p.field(&mut width, "width"),
+                "height" => p.field(&mut height, "height"),
+                "fileUrl" => p.field(&mut file_url, "fileUrl"),
+                "isFallback" => p.field(&mut is_fallback, "isFallback"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             r#type: crate::runtime::json::optional(r#type),
@@ -589,11 +701,19 @@ impl crate::runtime::call::ToParam for ServerConfigInstanceLogoItemType {
 }
 
 /// The `search` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigSearch {
     pub remote_uri: ServerConfigSearchRemoteUri,
     pub search_index: ServerConfigSearchSearchIndex,
+}
+
+impl serde::Serialize for ServerConfigSearch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigSearch", 2)
+            .field("remoteUri", &self.remote_uri)
+            .field("searchIndex", &self.search_index)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigSearch {
@@ -605,10 +725,10 @@ impl crate::runtime::json::FromJson for ServerConfigSearch {
         let mut members = p.object("an object (`ServerConfigSearch`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "remoteUri" => p.field(&mut remote_uri, "remoteUri")?,
-                "searchIndex" => p.field(&mut search_index, "searchIndex")?,
-                _ => p.unknown()?,
-            }
+                "remoteUri" => p.field(&mut remote_uri, "remoteUri"),
+                "searchIndex" => p.field(&mut search_index, "searchIndex"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             remote_uri: crate::runtime::json::required(remote_uri, "remoteUri")?,
@@ -626,10 +746,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigSearch {
 }
 
 /// The `remoteUri` property of [`ServerConfigSearch`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigSearchRemoteUri {
     pub users: bool,
     pub anonymous: bool,
+}
+
+impl serde::Serialize for ServerConfigSearchRemoteUri {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigSearchRemoteUri", 2)
+            .field("users", &self.users)
+            .field("anonymous", &self.anonymous)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigSearchRemoteUri {
@@ -641,10 +770,10 @@ impl crate::runtime::json::FromJson for ServerConfigSearchRemoteUri {
         let mut members = p.object("an object (`ServerConfigSearchRemoteUri`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "users" => p.field(&mut users, "users")?,
-                "anonymous" => p.field(&mut anonymous, "anonymous")?,
-                _ => p.unknown()?,
-            }
+                "users" => p.field(&mut users, "users"),
+                "anonymous" => p.field(&mut anonymous, "anonymous"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             users: crate::runtime::json::required(users, "users")?,
@@ -662,13 +791,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigSearchRemoteUri {
 }
 
 /// The `searchIndex` property of [`ServerConfigSearch`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigSearchSearchIndex {
     pub enabled: bool,
     pub url: String,
     pub disable_local_search: bool,
     pub is_default_search: bool,
+}
+
+impl serde::Serialize for ServerConfigSearchSearchIndex {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigSearchSearchIndex", 4)
+            .field("enabled", &self.enabled)
+            .field("url", &self.url)
+            .field("disableLocalSearch", &self.disable_local_search)
+            .field("isDefaultSearch", &self.is_default_search)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigSearchSearchIndex {
@@ -682,14 +821,14 @@ impl crate::runtime::json::FromJson for ServerConfigSearchSearchIndex {
         let mut members = p.object("an object (`ServerConfigSearchSearchIndex`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "url" => p.field(&mut url, "url")?,
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "url" => p.field(&mut url, "url"),
                 "disableLocalSearch" => {
-                    p.field(&mut disable_local_search, "disableLocalSearch")?
+                    p.field(&mut disable_local_search, "disableLocalSearch")
                 }
-                "isDefaultSearch" => p.field(&mut is_default_search, "isDefaultSearch")?,
-                _ => p.unknown()?,
-            }
+                "isDefaultSearch" => p.field(&mut is_default_search, "isDefaultSearch"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -715,12 +854,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigSearchSearchIndex {
 }
 
 /// The `plugin` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigPlugin {
     pub registered: Vec<RegisteredPlugin>,
     pub registered_external_auths: Vec<RegisteredExternalAuthConfig>,
     pub registered_id_and_pass_auths: Vec<RegisteredIdAndPassAuthConfig>,
+}
+
+impl serde::Serialize for ServerConfigPlugin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigPlugin", 3)
+            .field("registered", &self.registered)
+            .field("registeredExternalAuths", &self.registered_external_auths)
+            .field("registeredIdAndPassAuths", &self.registered_id_and_pass_auths)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigPlugin {
@@ -733,18 +881,18 @@ impl crate::runtime::json::FromJson for ServerConfigPlugin {
         let mut members = p.object("an object (`ServerConfigPlugin`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "registered" => p.field(&mut registered, "registered")?,
+                "registered" => p.field(&mut registered, "registered"),
                 "registeredExternalAuths" => {
-                    p.field(&mut registered_external_auths, "registeredExternalAuths")?
+                    p.field(&mut registered_external_auths, "registeredExternalAuths")
                 }
                 "registeredIdAndPassAuths" => {
                     p.field(
                         &mut registered_id_and_pass_auths,
                         "registeredIdAndPassAuths",
-                    )?
+                    )
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             registered: crate::runtime::json::required(registered, "registered")?,
@@ -769,14 +917,24 @@ impl<'de> serde::Deserialize<'de> for ServerConfigPlugin {
 }
 
 /// The `theme` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigTheme {
     pub registered: Vec<RegisteredTheme>,
     pub built_in: Vec<ServerConfigThemeBuiltInItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customization: Option<ServerConfigThemeCustomization>,
     pub default: String,
+}
+
+impl serde::Serialize for ServerConfigTheme {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3 + crate::runtime::ser::present(&[self.customization.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigTheme", len)
+            .field("registered", &self.registered)
+            .field("builtIn", &self.built_in)
+            .optional("customization", &self.customization)
+            .field("default", &self.default)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigTheme {
@@ -790,12 +948,12 @@ impl crate::runtime::json::FromJson for ServerConfigTheme {
         let mut members = p.object("an object (`ServerConfigTheme`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "registered" => p.field(&mut registered, "registered")?,
-                "builtIn" => p.field(&mut built_in, "builtIn")?,
-                "customization" => p.field(&mut customization, "customization")?,
-                "default" => p.field(&mut default, "default")?,
-                _ => p.unknown()?,
-            }
+                "registered" => p.field(&mut registered, "registered"),
+                "builtIn" => p.field(&mut built_in, "builtIn"),
+                "customization" => p.field(&mut customization, "customization"),
+                "default" => p.field(&mut default, "default"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             registered: crate::runtime::json::required(registered, "registered")?,
@@ -815,9 +973,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigTheme {
 }
 
 /// An item of the `builtIn` property of [`ServerConfigTheme`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigThemeBuiltInItem {
     pub name: ServerConfigThemeBuiltInItemName,
+}
+
+impl serde::Serialize for ServerConfigThemeBuiltInItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigThemeBuiltInItem", 1)
+            .field("name", &self.name)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigThemeBuiltInItem {
@@ -828,9 +994,9 @@ impl crate::runtime::json::FromJson for ServerConfigThemeBuiltInItem {
         let mut members = p.object("an object (`ServerConfigThemeBuiltInItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                _ => p.unknown()?,
-            }
+                "name" => p.field(&mut name, "name"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -915,31 +1081,56 @@ impl crate::runtime::call::ToParam for ServerConfigThemeBuiltInItemName {
 }
 
 /// The `customization` property of [`ServerConfigTheme`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigThemeCustomization {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_primary_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foreground_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_secondary_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menu_foreground_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menu_background_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menu_border_radius: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_foreground_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_background_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_border_radius: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigThemeCustomization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.primary_color.is_some(),
+                self.on_primary_color.is_some(),
+                self.foreground_color.is_some(),
+                self.background_color.is_some(),
+                self.background_secondary_color.is_some(),
+                self.menu_foreground_color.is_some(),
+                self.menu_background_color.is_some(),
+                self.menu_border_radius.is_some(),
+                self.header_foreground_color.is_some(),
+                self.header_background_color.is_some(),
+                self.input_border_radius.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigThemeCustomization",
+                len,
+            )
+            .optional("primaryColor", &self.primary_color)
+            .optional("onPrimaryColor", &self.on_primary_color)
+            .optional("foregroundColor", &self.foreground_color)
+            .optional("backgroundColor", &self.background_color)
+            .optional("backgroundSecondaryColor", &self.background_secondary_color)
+            .optional("menuForegroundColor", &self.menu_foreground_color)
+            .optional("menuBackgroundColor", &self.menu_background_color)
+            .optional("menuBorderRadius", &self.menu_border_radius)
+            .optional("headerForegroundColor", &self.header_foreground_color)
+            .optional("headerBackgroundColor", &self.header_background_color)
+            .optional("inputBorderRadius", &self.input_border_radius)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigThemeCustomization {
@@ -960,33 +1151,33 @@ impl crate::runtime::json::FromJson for ServerConfigThemeCustomization {
         let mut members = p.object("an object (`ServerConfigThemeCustomization`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "primaryColor" => p.field(&mut primary_color, "primaryColor")?,
-                "onPrimaryColor" => p.field(&mut on_primary_color, "onPrimaryColor")?,
-                "foregroundColor" => p.field(&mut foreground_color, "foregroundColor")?,
-                "backgroundColor" => p.field(&mut background_color, "backgroundColor")?,
+                "primaryColor" => p.field(&mut primary_color, "primaryColor"),
+                "onPrimaryColor" => p.field(&mut on_primary_color, "onPrimaryColor"),
+                "foregroundColor" => p.field(&mut foreground_color, "foregroundColor"),
+                "backgroundColor" => p.field(&mut background_color, "backgroundColor"),
                 "backgroundSecondaryColor" => {
-                    p.field(&mut background_secondary_color, "backgroundSecondaryColor")?
+                    p.field(&mut background_secondary_color, "backgroundSecondaryColor")
                 }
                 "menuForegroundColor" => {
-                    p.field(&mut menu_foreground_color, "menuForegroundColor")?
+                    p.field(&mut menu_foreground_color, "menuForegroundColor")
                 }
                 "menuBackgroundColor" => {
-                    p.field(&mut menu_background_color, "menuBackgroundColor")?
+                    p.field(&mut menu_background_color, "menuBackgroundColor")
                 }
                 "menuBorderRadius" => {
-                    p.field(&mut menu_border_radius, "menuBorderRadius")?
+                    p.field(&mut menu_border_radius, "menuBorderRadius")
                 }
                 "headerForegroundColor" => {
-                    p.field(&mut header_foreground_color, "headerForegroundColor")?
+                    p.field(&mut header_foreground_color, "headerForegroundColor")
                 }
                 "headerBackgroundColor" => {
-                    p.field(&mut header_background_color, "headerBackgroundColor")?
+                    p.field(&mut header_background_color, "headerBackgroundColor")
                 }
                 "inputBorderRadius" => {
-                    p.field(&mut input_border_radius, "inputBorderRadius")?
+                    p.field(&mut input_border_radius, "inputBorderRadius")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             primary_color: crate::runtime::json::optional(primary_color),
@@ -1019,9 +1210,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigThemeCustomization {
 }
 
 /// The `email` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigEmail {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigEmail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigEmail", 1)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigEmail {
@@ -1032,9 +1231,9 @@ impl crate::runtime::json::FromJson for ServerConfigEmail {
         let mut members = p.object("an object (`ServerConfigEmail`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -1051,9 +1250,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigEmail {
 }
 
 /// The `contactForm` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigContactForm {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigContactForm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigContactForm", 1)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigContactForm {
@@ -1064,9 +1271,9 @@ impl crate::runtime::json::FromJson for ServerConfigContactForm {
         let mut members = p.object("an object (`ServerConfigContactForm`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -1083,15 +1290,25 @@ impl<'de> serde::Deserialize<'de> for ServerConfigContactForm {
 }
 
 /// The `signup` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigSignup {
     pub allowed: bool,
-    #[serde(rename = "allowedForCurrentIP")]
     pub allowed_for_current_ip: bool,
     pub requires_email_verification: bool,
     pub minimum_age: i64,
     pub requires_approval: bool,
+}
+
+impl serde::Serialize for ServerConfigSignup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigSignup", 5)
+            .field("allowed", &self.allowed)
+            .field("allowedForCurrentIP", &self.allowed_for_current_ip)
+            .field("requiresEmailVerification", &self.requires_email_verification)
+            .field("minimumAge", &self.minimum_age)
+            .field("requiresApproval", &self.requires_approval)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigSignup {
@@ -1106,22 +1323,20 @@ impl crate::runtime::json::FromJson for ServerConfigSignup {
         let mut members = p.object("an object (`ServerConfigSignup`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "allowed" => p.field(&mut allowed, "allowed")?,
+                "allowed" => p.field(&mut allowed, "allowed"),
                 "allowedForCurrentIP" => {
-                    p.field(&mut allowed_for_current_ip, "allowedForCurrentIP")?
+                    p.field(&mut allowed_for_current_ip, "allowedForCurrentIP")
                 }
                 "requiresEmailVerification" => {
                     p.field(
                         &mut requires_email_verification,
                         "requiresEmailVerification",
-                    )?
+                    )
                 }
-                "minimumAge" => p.field(&mut minimum_age, "minimumAge")?,
-                "requiresApproval" => {
-                    p.field(&mut requires_approval, "requiresApproval")?
-                }
-                _ => p.unknown()?,
-            }
+                "minimumAge" => p.field(&mut minimum_age, "minimumAge"),
+                "requiresApproval" => p.field(&mut requires_approval, "requiresApproval"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             allowed: crate::runtime::json::required(allowed, "allowed")?,
@@ -1151,20 +1366,44 @@ impl<'de> serde::Deserialize<'de> for ServerConfigSignup {
 }
 
 /// The `transcoding` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigTranscoding {
     pub hls: ServerConfigTranscodingHls,
-    #[serde(rename = "web_videos")]
     pub web_videos: ServerConfigTranscodingWebVideos,
     pub enabled_resolutions: Vec<VideoResolutionSet>,
     pub available_profiles: Vec<String>,
     pub profile: String,
     pub remote_runners: ServerConfigTranscodingRemoteRunners,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_transcode_original_resolution: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_transcode_podcast_optimized_audio: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigTranscoding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 6
+            + crate::runtime::ser::present(
+                &[
+                    self.always_transcode_original_resolution.is_some(),
+                    self.always_transcode_podcast_optimized_audio.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigTranscoding", len)
+            .field("hls", &self.hls)
+            .field("web_videos", &self.web_videos)
+            .field("enabledResolutions", &self.enabled_resolutions)
+            .field("availableProfiles", &self.available_profiles)
+            .field("profile", &self.profile)
+            .field("remoteRunners", &self.remote_runners)
+            .optional(
+                "alwaysTranscodeOriginalResolution",
+                &self.always_transcode_original_resolution,
+            )
+            .optional(
+                "alwaysTranscodePodcastOptimizedAudio",
+                &self.always_transcode_podcast_optimized_audio,
+            )
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigTranscoding {
@@ -1182,30 +1421,30 @@ impl crate::runtime::json::FromJson for ServerConfigTranscoding {
         let mut members = p.object("an object (`ServerConfigTranscoding`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "hls" => p.field(&mut hls, "hls")?,
-                "web_videos" => p.field(&mut web_videos, "web_videos")?,
+                "hls" => p.field(&mut hls, "hls"),
+                "web_videos" => p.field(&mut web_videos, "web_videos"),
                 "enabledResolutions" => {
-                    p.field(&mut enabled_resolutions, "enabledResolutions")?
+                    p.field(&mut enabled_resolutions, "enabledResolutions")
                 }
                 "availableProfiles" => {
-                    p.field(&mut available_profiles, "availableProfiles")?
+                    p.field(&mut available_profiles, "availableProfiles")
                 }
-                "profile" => p.field(&mut profile, "profile")?,
-                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
+                "profile" => p.field(&mut profile, "profile"),
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners"),
                 "alwaysTranscodeOriginalResolution" => {
                     p.field(
                         &mut always_transcode_original_resolution,
                         "alwaysTranscodeOriginalResolution",
-                    )?
+                    )
                 }
                 "alwaysTranscodePodcastOptimizedAudio" => {
                     p.field(
                         &mut always_transcode_podcast_optimized_audio,
                         "alwaysTranscodePodcastOptimizedAudio",
-                    )?
+                    )
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             hls: crate::runtime::json::required(hls, "hls")?,
@@ -1242,12 +1481,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigTranscoding {
 }
 
 /// The `hls` property of [`ServerConfigTranscoding`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigTranscodingHls {
     pub enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_audio_and_video: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigTranscodingHls {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(&[self.split_audio_and_video.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigTranscodingHls", len)
+            .field("enabled", &self.enabled)
+            .optional("splitAudioAndVideo", &self.split_audio_and_video)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigTranscodingHls {
@@ -1259,12 +1507,12 @@ impl crate::runtime::json::FromJson for ServerConfigTranscodingHls {
         let mut members = p.object("an object (`ServerConfigTranscodingHls`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
+                "enabled" => p.field(&mut enabled, "enabled"),
                 "splitAudioAndVideo" => {
-                    p.field(&mut split_audio_and_video, "splitAudioAndVideo")?
+                    p.field(&mut split_audio_and_video, "splitAudioAndVideo")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -1282,9 +1530,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigTranscodingHls {
 }
 
 /// The `web_videos` property of [`ServerConfigTranscoding`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigTranscodingWebVideos {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigTranscodingWebVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigTranscodingWebVideos",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigTranscodingWebVideos {
@@ -1295,9 +1555,9 @@ impl crate::runtime::json::FromJson for ServerConfigTranscodingWebVideos {
         let mut members = p.object("an object (`ServerConfigTranscodingWebVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -1314,9 +1574,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigTranscodingWebVideos {
 }
 
 /// The `remoteRunners` property of [`ServerConfigTranscoding`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigTranscodingRemoteRunners {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigTranscodingRemoteRunners {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigTranscodingRemoteRunners",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigTranscodingRemoteRunners {
@@ -1328,9 +1600,9 @@ impl crate::runtime::json::FromJson for ServerConfigTranscodingRemoteRunners {
             .object("an object (`ServerConfigTranscodingRemoteRunners`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -1347,12 +1619,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigTranscodingRemoteRunners {
 }
 
 /// The `import` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigImport {
     pub videos: ServerConfigImportVideos,
     pub video_channel_synchronization: ServerConfigImportVideoChannelSynchronization,
     pub users: ServerConfigImportUsers,
+}
+
+impl serde::Serialize for ServerConfigImport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigImport", 3)
+            .field("videos", &self.videos)
+            .field("videoChannelSynchronization", &self.video_channel_synchronization)
+            .field("users", &self.users)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigImport {
@@ -1365,16 +1646,16 @@ impl crate::runtime::json::FromJson for ServerConfigImport {
         let mut members = p.object("an object (`ServerConfigImport`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videos" => p.field(&mut videos, "videos")?,
+                "videos" => p.field(&mut videos, "videos"),
                 "videoChannelSynchronization" => {
                     p.field(
                         &mut video_channel_synchronization,
                         "videoChannelSynchronization",
-                    )?
+                    )
                 }
-                "users" => p.field(&mut users, "users")?,
-                _ => p.unknown()?,
-            }
+                "users" => p.field(&mut users, "users"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             videos: crate::runtime::json::required(videos, "videos")?,
@@ -1396,10 +1677,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigImport {
 }
 
 /// The `videos` property of [`ServerConfigImport`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigImportVideos {
     pub http: ServerConfigImportVideosHttp,
     pub torrent: ServerConfigImportVideosTorrent,
+}
+
+impl serde::Serialize for ServerConfigImportVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigImportVideos", 2)
+            .field("http", &self.http)
+            .field("torrent", &self.torrent)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigImportVideos {
@@ -1411,10 +1701,10 @@ impl crate::runtime::json::FromJson for ServerConfigImportVideos {
         let mut members = p.object("an object (`ServerConfigImportVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "http" => p.field(&mut http, "http")?,
-                "torrent" => p.field(&mut torrent, "torrent")?,
-                _ => p.unknown()?,
-            }
+                "http" => p.field(&mut http, "http"),
+                "torrent" => p.field(&mut torrent, "torrent"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             http: crate::runtime::json::required(http, "http")?,
@@ -1432,9 +1722,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigImportVideos {
 }
 
 /// The `http` property of [`ServerConfigImportVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigImportVideosHttp {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigImportVideosHttp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigImportVideosHttp", 1)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigImportVideosHttp {
@@ -1445,9 +1743,9 @@ impl crate::runtime::json::FromJson for ServerConfigImportVideosHttp {
         let mut members = p.object("an object (`ServerConfigImportVideosHttp`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -1464,9 +1762,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigImportVideosHttp {
 }
 
 /// The `torrent` property of [`ServerConfigImportVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigImportVideosTorrent {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigImportVideosTorrent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigImportVideosTorrent",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigImportVideosTorrent {
@@ -1477,9 +1787,9 @@ impl crate::runtime::json::FromJson for ServerConfigImportVideosTorrent {
         let mut members = p.object("an object (`ServerConfigImportVideosTorrent`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -1496,9 +1806,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigImportVideosTorrent {
 }
 
 /// The `videoChannelSynchronization` property of [`ServerConfigImport`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigImportVideoChannelSynchronization {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigImportVideoChannelSynchronization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigImportVideoChannelSynchronization",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigImportVideoChannelSynchronization {
@@ -1510,9 +1832,9 @@ impl crate::runtime::json::FromJson for ServerConfigImportVideoChannelSynchroniz
             .object("an object (`ServerConfigImportVideoChannelSynchronization`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -1529,9 +1851,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigImportVideoChannelSynchronizat
 }
 
 /// The `users` property of [`ServerConfigImport`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigImportUsers {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigImportUsers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigImportUsers", 1)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigImportUsers {
@@ -1542,9 +1872,9 @@ impl crate::runtime::json::FromJson for ServerConfigImportUsers {
         let mut members = p.object("an object (`ServerConfigImportUsers`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -1561,9 +1891,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigImportUsers {
 }
 
 /// The `export` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigExport {
     pub users: ServerConfigExportUsers,
+}
+
+impl serde::Serialize for ServerConfigExport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigExport", 1)
+            .field("users", &self.users)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigExport {
@@ -1574,9 +1912,9 @@ impl crate::runtime::json::FromJson for ServerConfigExport {
         let mut members = p.object("an object (`ServerConfigExport`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "users" => p.field(&mut users, "users")?,
-                _ => p.unknown()?,
-            }
+                "users" => p.field(&mut users, "users"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             users: crate::runtime::json::required(users, "users")?,
@@ -1593,14 +1931,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigExport {
 }
 
 /// The `users` property of [`ServerConfigExport`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigExportUsers {
     pub enabled: bool,
     /// In milliseconds
     pub export_expiration: f64,
     /// In bytes
     pub max_user_video_quota: f64,
+}
+
+impl serde::Serialize for ServerConfigExportUsers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigExportUsers", 3)
+            .field("enabled", &self.enabled)
+            .field("exportExpiration", &self.export_expiration)
+            .field("maxUserVideoQuota", &self.max_user_video_quota)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigExportUsers {
@@ -1613,15 +1960,13 @@ impl crate::runtime::json::FromJson for ServerConfigExportUsers {
         let mut members = p.object("an object (`ServerConfigExportUsers`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "exportExpiration" => {
-                    p.field(&mut export_expiration, "exportExpiration")?
-                }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "exportExpiration" => p.field(&mut export_expiration, "exportExpiration"),
                 "maxUserVideoQuota" => {
-                    p.field(&mut max_user_video_quota, "maxUserVideoQuota")?
+                    p.field(&mut max_user_video_quota, "maxUserVideoQuota")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -1646,9 +1991,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigExportUsers {
 }
 
 /// The `autoBlacklist` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigAutoBlacklist {
     pub videos: ServerConfigAutoBlacklistVideos,
+}
+
+impl serde::Serialize for ServerConfigAutoBlacklist {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigAutoBlacklist", 1)
+            .field("videos", &self.videos)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigAutoBlacklist {
@@ -1659,9 +2012,9 @@ impl crate::runtime::json::FromJson for ServerConfigAutoBlacklist {
         let mut members = p.object("an object (`ServerConfigAutoBlacklist`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videos" => p.field(&mut videos, "videos")?,
-                _ => p.unknown()?,
-            }
+                "videos" => p.field(&mut videos, "videos"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             videos: crate::runtime::json::required(videos, "videos")?,
@@ -1678,10 +2031,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigAutoBlacklist {
 }
 
 /// The `videos` property of [`ServerConfigAutoBlacklist`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigAutoBlacklistVideos {
     pub of_users: ServerConfigAutoBlacklistVideosOfUsers,
+}
+
+impl serde::Serialize for ServerConfigAutoBlacklistVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigAutoBlacklistVideos",
+                1,
+            )
+            .field("ofUsers", &self.of_users)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigAutoBlacklistVideos {
@@ -1692,9 +2056,9 @@ impl crate::runtime::json::FromJson for ServerConfigAutoBlacklistVideos {
         let mut members = p.object("an object (`ServerConfigAutoBlacklistVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "ofUsers" => p.field(&mut of_users, "ofUsers")?,
-                _ => p.unknown()?,
-            }
+                "ofUsers" => p.field(&mut of_users, "ofUsers"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             of_users: crate::runtime::json::required(of_users, "ofUsers")?,
@@ -1711,9 +2075,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigAutoBlacklistVideos {
 }
 
 /// The `ofUsers` property of [`ServerConfigAutoBlacklistVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigAutoBlacklistVideosOfUsers {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigAutoBlacklistVideosOfUsers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigAutoBlacklistVideosOfUsers",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigAutoBlacklistVideosOfUsers {
@@ -1725,9 +2101,9 @@ impl crate::runtime::json::FromJson for ServerConfigAutoBlacklistVideosOfUsers {
             .object("an object (`ServerConfigAutoBlacklistVideosOfUsers`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -1744,11 +2120,18 @@ impl<'de> serde::Deserialize<'de> for ServerConfigAutoBlacklistVideosOfUsers {
 }
 
 /// The `blocklist` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigBlocklist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_log: Option<ServerConfigBlocklistPublicLog>,
+}
+
+impl serde::Serialize for ServerConfigBlocklist {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.public_log.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigBlocklist", len)
+            .optional("publicLog", &self.public_log)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigBlocklist {
@@ -1759,9 +2142,9 @@ impl crate::runtime::json::FromJson for ServerConfigBlocklist {
         let mut members = p.object("an object (`ServerConfigBlocklist`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "publicLog" => p.field(&mut public_log, "publicLog")?,
-                _ => p.unknown()?,
-            }
+                "publicLog" => p.field(&mut public_log, "publicLog"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             public_log: crate::runtime::json::optional(public_log),
@@ -1778,10 +2161,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigBlocklist {
 }
 
 /// The `publicLog` property of [`ServerConfigBlocklist`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigBlocklistPublicLog {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigBlocklistPublicLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigBlocklistPublicLog",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigBlocklistPublicLog {
@@ -1792,9 +2187,9 @@ impl crate::runtime::json::FromJson for ServerConfigBlocklistPublicLog {
         let mut members = p.object("an object (`ServerConfigBlocklistPublicLog`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::optional(enabled),
@@ -1811,9 +2206,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigBlocklistPublicLog {
 }
 
 /// The `avatar` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigAvatar {
     pub file: ServerConfigAvatarFile,
+}
+
+impl serde::Serialize for ServerConfigAvatar {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigAvatar", 1)
+            .field("file", &self.file)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigAvatar {
@@ -1824,9 +2227,9 @@ impl crate::runtime::json::FromJson for ServerConfigAvatar {
         let mut members = p.object("an object (`ServerConfigAvatar`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "file" => p.field(&mut file, "file")?,
-                _ => p.unknown()?,
-            }
+                "file" => p.field(&mut file, "file"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             file: crate::runtime::json::required(file, "file")?,
@@ -1843,10 +2246,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigAvatar {
 }
 
 /// The `file` property of [`ServerConfigAvatar`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigAvatarFile {
     pub size: ServerConfigAvatarFileSize,
     pub extensions: Vec<String>,
+}
+
+impl serde::Serialize for ServerConfigAvatarFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigAvatarFile", 2)
+            .field("size", &self.size)
+            .field("extensions", &self.extensions)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigAvatarFile {
@@ -1858,10 +2270,10 @@ impl crate::runtime::json::FromJson for ServerConfigAvatarFile {
         let mut members = p.object("an object (`ServerConfigAvatarFile`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "size" => p.field(&mut size, "size")?,
-                "extensions" => p.field(&mut extensions, "extensions")?,
-                _ => p.unknown()?,
-            }
+                "size" => p.field(&mut size, "size"),
+                "extensions" => p.field(&mut extensions, "extensions"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             size: crate::runtime::json::required(size, "size")?,
@@ -1879,9 +2291,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigAvatarFile {
 }
 
 /// The `size` property of [`ServerConfigAvatarFile`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigAvatarFileSize {
     pub max: i64,
+}
+
+impl serde::Serialize for ServerConfigAvatarFileSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigAvatarFileSize", 1)
+            .field("max", &self.max)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigAvatarFileSize {
@@ -1892,9 +2312,9 @@ impl crate::runtime::json::FromJson for ServerConfigAvatarFileSize {
         let mut members = p.object("an object (`ServerConfigAvatarFileSize`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "max" => p.field(&mut max, "max")?,
-                _ => p.unknown()?,
-            }
+                "max" => p.field(&mut max, "max"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             max: crate::runtime::json::required(max, "max")?,
@@ -1911,10 +2331,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigAvatarFileSize {
 }
 
 /// The `video` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideo {
     pub image: ServerConfigVideoImage,
     pub file: ServerConfigVideoFile,
+}
+
+impl serde::Serialize for ServerConfigVideo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigVideo", 2)
+            .field("image", &self.image)
+            .field("file", &self.file)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideo {
@@ -1926,10 +2355,10 @@ impl crate::runtime::json::FromJson for ServerConfigVideo {
         let mut members = p.object("an object (`ServerConfigVideo`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "image" => p.field(&mut image, "image")?,
-                "file" => p.field(&mut file, "file")?,
-                _ => p.unknown()?,
-            }
+                "image" => p.field(&mut image, "image"),
+                "file" => p.field(&mut file, "file"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             image: crate::runtime::json::required(image, "image")?,
@@ -1947,10 +2376,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideo {
 }
 
 /// The `image` property of [`ServerConfigVideo`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideoImage {
     pub extensions: Vec<String>,
     pub size: ServerConfigVideoImageSize,
+}
+
+impl serde::Serialize for ServerConfigVideoImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigVideoImage", 2)
+            .field("extensions", &self.extensions)
+            .field("size", &self.size)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideoImage {
@@ -1962,10 +2400,10 @@ impl crate::runtime::json::FromJson for ServerConfigVideoImage {
         let mut members = p.object("an object (`ServerConfigVideoImage`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "extensions" => p.field(&mut extensions, "extensions")?,
-                "size" => p.field(&mut size, "size")?,
-                _ => p.unknown()?,
-            }
+                "extensions" => p.field(&mut extensions, "extensions"),
+                "size" => p.field(&mut size, "size"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             extensions: crate::runtime::json::required(extensions, "extensions")?,
@@ -1983,9 +2421,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideoImage {
 }
 
 /// The `size` property of [`ServerConfigVideoImage`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideoImageSize {
     pub max: i64,
+}
+
+impl serde::Serialize for ServerConfigVideoImageSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigVideoImageSize", 1)
+            .field("max", &self.max)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideoImageSize {
@@ -1996,9 +2442,9 @@ impl crate::runtime::json::FromJson for ServerConfigVideoImageSize {
         let mut members = p.object("an object (`ServerConfigVideoImageSize`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "max" => p.field(&mut max, "max")?,
-                _ => p.unknown()?,
-            }
+                "max" => p.field(&mut max, "max"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             max: crate::runtime::json::required(max, "max")?,
@@ -2015,9 +2461,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideoImageSize {
 }
 
 /// The `file` property of [`ServerConfigVideo`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideoFile {
     pub extensions: Vec<String>,
+}
+
+impl serde::Serialize for ServerConfigVideoFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigVideoFile", 1)
+            .field("extensions", &self.extensions)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideoFile {
@@ -2028,9 +2482,9 @@ impl crate::runtime::json::FromJson for ServerConfigVideoFile {
         let mut members = p.object("an object (`ServerConfigVideoFile`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "extensions" => p.field(&mut extensions, "extensions")?,
-                _ => p.unknown()?,
-            }
+                "extensions" => p.field(&mut extensions, "extensions"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             extensions: crate::runtime::json::required(extensions, "extensions")?,
@@ -2047,9 +2501,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideoFile {
 }
 
 /// The `videoCaption` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideoCaption {
     pub file: ServerConfigVideoCaptionFile,
+}
+
+impl serde::Serialize for ServerConfigVideoCaption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigVideoCaption", 1)
+            .field("file", &self.file)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideoCaption {
@@ -2060,9 +2522,9 @@ impl crate::runtime::json::FromJson for ServerConfigVideoCaption {
         let mut members = p.object("an object (`ServerConfigVideoCaption`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "file" => p.field(&mut file, "file")?,
-                _ => p.unknown()?,
-            }
+                "file" => p.field(&mut file, "file"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             file: crate::runtime::json::required(file, "file")?,
@@ -2079,10 +2541,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideoCaption {
 }
 
 /// The `file` property of [`ServerConfigVideoCaption`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideoCaptionFile {
     pub size: ServerConfigVideoCaptionFileSize,
     pub extensions: Vec<String>,
+}
+
+impl serde::Serialize for ServerConfigVideoCaptionFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigVideoCaptionFile", 2)
+            .field("size", &self.size)
+            .field("extensions", &self.extensions)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideoCaptionFile {
@@ -2094,10 +2565,10 @@ impl crate::runtime::json::FromJson for ServerConfigVideoCaptionFile {
         let mut members = p.object("an object (`ServerConfigVideoCaptionFile`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "size" => p.field(&mut size, "size")?,
-                "extensions" => p.field(&mut extensions, "extensions")?,
-                _ => p.unknown()?,
-            }
+                "size" => p.field(&mut size, "size"),
+                "extensions" => p.field(&mut extensions, "extensions"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             size: crate::runtime::json::required(size, "size")?,
@@ -2115,9 +2586,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideoCaptionFile {
 }
 
 /// The `size` property of [`ServerConfigVideoCaptionFile`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideoCaptionFileSize {
     pub max: i64,
+}
+
+impl serde::Serialize for ServerConfigVideoCaptionFileSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigVideoCaptionFileSize",
+                1,
+            )
+            .field("max", &self.max)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideoCaptionFileSize {
@@ -2128,9 +2611,9 @@ impl crate::runtime::json::FromJson for ServerConfigVideoCaptionFileSize {
         let mut members = p.object("an object (`ServerConfigVideoCaptionFileSize`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "max" => p.field(&mut max, "max")?,
-                _ => p.unknown()?,
-            }
+                "max" => p.field(&mut max, "max"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             max: crate::runtime::json::required(max, "max")?,
@@ -2147,8 +2630,7 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideoCaptionFileSize {
 }
 
 /// The `user` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigUser {
     /// In bytes
     ///
@@ -2160,6 +2642,15 @@ pub struct ServerConfigUser {
     pub video_quota_daily: i64,
 }
 
+impl serde::Serialize for ServerConfigUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigUser", 2)
+            .field("videoQuota", &self.video_quota)
+            .field("videoQuotaDaily", &self.video_quota_daily)
+            .end()
+    }
+}
+
 impl crate::runtime::json::FromJson for ServerConfigUser {
     fn from_json(
         p: &mut crate::runtime::json::Parser<'_>,
@@ -2169,10 +2660,10 @@ impl crate::runtime::json::FromJson for ServerConfigUser {
         let mut members = p.object("an object (`ServerConfigUser`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videoQuota" => p.field(&mut video_quota, "videoQuota")?,
-                "videoQuotaDaily" => p.field(&mut video_quota_daily, "videoQuotaDaily")?,
-                _ => p.unknown()?,
-            }
+                "videoQuota" => p.field(&mut video_quota, "videoQuota"),
+                "videoQuotaDaily" => p.field(&mut video_quota_daily, "videoQuotaDaily"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             video_quota: crate::runtime::json::required(video_quota, "videoQuota")?,
@@ -2193,9 +2684,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigUser {
 }
 
 /// The `trending` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigTrending {
     pub videos: ServerConfigTrendingVideos,
+}
+
+impl serde::Serialize for ServerConfigTrending {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigTrending", 1)
+            .field("videos", &self.videos)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigTrending {
@@ -2206,9 +2705,9 @@ impl crate::runtime::json::FromJson for ServerConfigTrending {
         let mut members = p.object("an object (`ServerConfigTrending`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videos" => p.field(&mut videos, "videos")?,
-                _ => p.unknown()?,
-            }
+                "videos" => p.field(&mut videos, "videos"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             videos: crate::runtime::json::required(videos, "videos")?,
@@ -2225,11 +2724,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigTrending {
 }
 
 /// The `videos` property of [`ServerConfigTrending`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigTrendingVideos {
     pub interval_days: i64,
     pub algorithms: ServerConfigTrendingVideosAlgorithms,
+}
+
+impl serde::Serialize for ServerConfigTrendingVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigTrendingVideos", 2)
+            .field("intervalDays", &self.interval_days)
+            .field("algorithms", &self.algorithms)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigTrendingVideos {
@@ -2241,10 +2748,10 @@ impl crate::runtime::json::FromJson for ServerConfigTrendingVideos {
         let mut members = p.object("an object (`ServerConfigTrendingVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "intervalDays" => p.field(&mut interval_days, "intervalDays")?,
-                "algorithms" => p.field(&mut algorithms, "algorithms")?,
-                _ => p.unknown()?,
-            }
+                "intervalDays" => p.field(&mut interval_days, "intervalDays"),
+                "algorithms" => p.field(&mut algorithms, "algorithms"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             interval_days: crate::runtime::json::required(
@@ -2265,10 +2772,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigTrendingVideos {
 }
 
 /// The `algorithms` property of [`ServerConfigTrendingVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigTrendingVideosAlgorithms {
     pub enabled: Vec<String>,
     pub default: String,
+}
+
+impl serde::Serialize for ServerConfigTrendingVideosAlgorithms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigTrendingVideosAlgorithms",
+                2,
+            )
+            .field("enabled", &self.enabled)
+            .field("default", &self.default)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigTrendingVideosAlgorithms {
@@ -2281,10 +2801,10 @@ impl crate::runtime::json::FromJson for ServerConfigTrendingVideosAlgorithms {
             .object("an object (`ServerConfigTrendingVideosAlgorithms`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "default" => p.field(&mut default, "default")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "default" => p.field(&mut default, "default"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -2302,9 +2822,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigTrendingVideosAlgorithms {
 }
 
 /// The `tracker` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigTracker {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigTracker {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigTracker", 1)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigTracker {
@@ -2315,9 +2843,9 @@ impl crate::runtime::json::FromJson for ServerConfigTracker {
         let mut members = p.object("an object (`ServerConfigTracker`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -2334,9 +2862,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigTracker {
 }
 
 /// The `followings` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigFollowings {
     pub instance: ServerConfigFollowingsInstance,
+}
+
+impl serde::Serialize for ServerConfigFollowings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigFollowings", 1)
+            .field("instance", &self.instance)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigFollowings {
@@ -2347,9 +2883,9 @@ impl crate::runtime::json::FromJson for ServerConfigFollowings {
         let mut members = p.object("an object (`ServerConfigFollowings`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "instance" => p.field(&mut instance, "instance")?,
-                _ => p.unknown()?,
-            }
+                "instance" => p.field(&mut instance, "instance"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             instance: crate::runtime::json::required(instance, "instance")?,
@@ -2366,10 +2902,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigFollowings {
 }
 
 /// The `instance` property of [`ServerConfigFollowings`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigFollowingsInstance {
     pub auto_follow_index: ServerConfigFollowingsInstanceAutoFollowIndex,
+}
+
+impl serde::Serialize for ServerConfigFollowingsInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigFollowingsInstance", 1)
+            .field("autoFollowIndex", &self.auto_follow_index)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigFollowingsInstance {
@@ -2380,9 +2923,9 @@ impl crate::runtime::json::FromJson for ServerConfigFollowingsInstance {
         let mut members = p.object("an object (`ServerConfigFollowingsInstance`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "autoFollowIndex" => p.field(&mut auto_follow_index, "autoFollowIndex")?,
-                _ => p.unknown()?,
-            }
+                "autoFollowIndex" => p.field(&mut auto_follow_index, "autoFollowIndex"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             auto_follow_index: crate::runtime::json::required(
@@ -2402,11 +2945,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigFollowingsInstance {
 }
 
 /// The `autoFollowIndex` property of [`ServerConfigFollowingsInstance`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigFollowingsInstanceAutoFollowIndex {
     /// Format: `url`.
     pub index_url: String,
+}
+
+impl serde::Serialize for ServerConfigFollowingsInstanceAutoFollowIndex {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigFollowingsInstanceAutoFollowIndex",
+                1,
+            )
+            .field("indexUrl", &self.index_url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigFollowingsInstanceAutoFollowIndex {
@@ -2418,9 +2972,9 @@ impl crate::runtime::json::FromJson for ServerConfigFollowingsInstanceAutoFollow
             .object("an object (`ServerConfigFollowingsInstanceAutoFollowIndex`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "indexUrl" => p.field(&mut index_url, "indexUrl")?,
-                _ => p.unknown()?,
-            }
+                "indexUrl" => p.field(&mut index_url, "indexUrl"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             index_url: crate::runtime::json::required(index_url, "indexUrl")?,
@@ -2437,9 +2991,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigFollowingsInstanceAutoFollowIn
 }
 
 /// The `federation` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigFederation {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigFederation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigFederation", 1)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigFederation {
@@ -2450,9 +3012,9 @@ impl crate::runtime::json::FromJson for ServerConfigFederation {
         let mut members = p.object("an object (`ServerConfigFederation`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -2469,9 +3031,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigFederation {
 }
 
 /// The `homepage` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigHomepage {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigHomepage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigHomepage", 1)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigHomepage {
@@ -2482,9 +3052,9 @@ impl crate::runtime::json::FromJson for ServerConfigHomepage {
         let mut members = p.object("an object (`ServerConfigHomepage`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -2501,9 +3071,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigHomepage {
 }
 
 /// PeerTube >= 6.1
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigOpenTelemetry {
     pub metrics: ServerConfigOpenTelemetryMetrics,
+}
+
+impl serde::Serialize for ServerConfigOpenTelemetry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigOpenTelemetry", 1)
+            .field("metrics", &self.metrics)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigOpenTelemetry {
@@ -2514,9 +3092,9 @@ impl crate::runtime::json::FromJson for ServerConfigOpenTelemetry {
         let mut members = p.object("an object (`ServerConfigOpenTelemetry`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "metrics" => p.field(&mut metrics, "metrics")?,
-                _ => p.unknown()?,
-            }
+                "metrics" => p.field(&mut metrics, "metrics"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             metrics: crate::runtime::json::required(metrics, "metrics")?,
@@ -2533,12 +3111,24 @@ impl<'de> serde::Deserialize<'de> for ServerConfigOpenTelemetry {
 }
 
 /// The `metrics` property of [`ServerConfigOpenTelemetry`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigOpenTelemetryMetrics {
     pub enabled: bool,
     /// Milliseconds
     pub playback_stats_interval: f64,
+}
+
+impl serde::Serialize for ServerConfigOpenTelemetryMetrics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigOpenTelemetryMetrics",
+                2,
+            )
+            .field("enabled", &self.enabled)
+            .field("playbackStatsInterval", &self.playback_stats_interval)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigOpenTelemetryMetrics {
@@ -2550,12 +3140,12 @@ impl crate::runtime::json::FromJson for ServerConfigOpenTelemetryMetrics {
         let mut members = p.object("an object (`ServerConfigOpenTelemetryMetrics`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
+                "enabled" => p.field(&mut enabled, "enabled"),
                 "playbackStatsInterval" => {
-                    p.field(&mut playback_stats_interval, "playbackStatsInterval")?
+                    p.field(&mut playback_stats_interval, "playbackStatsInterval")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -2576,9 +3166,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigOpenTelemetryMetrics {
 }
 
 /// PeerTube >= 6.1
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigViews {
     pub videos: ServerConfigViewsVideos,
+}
+
+impl serde::Serialize for ServerConfigViews {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigViews", 1)
+            .field("videos", &self.videos)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigViews {
@@ -2589,9 +3187,9 @@ impl crate::runtime::json::FromJson for ServerConfigViews {
         let mut members = p.object("an object (`ServerConfigViews`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videos" => p.field(&mut videos, "videos")?,
-                _ => p.unknown()?,
-            }
+                "videos" => p.field(&mut videos, "videos"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             videos: crate::runtime::json::required(videos, "videos")?,
@@ -2608,14 +3206,25 @@ impl<'de> serde::Deserialize<'de> for ServerConfigViews {
 }
 
 /// The `videos` property of [`ServerConfigViews`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigViewsVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote: Option<ServerConfigViewsVideosRemote>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local: Option<ServerConfigViewsVideosLocal>,
     pub watching_interval: ServerConfigViewsVideosWatchingInterval,
+}
+
+impl serde::Serialize for ServerConfigViewsVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(
+                &[self.remote.is_some(), self.local.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigViewsVideos", len)
+            .optional("remote", &self.remote)
+            .optional("local", &self.local)
+            .field("watchingInterval", &self.watching_interval)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigViewsVideos {
@@ -2628,13 +3237,11 @@ impl crate::runtime::json::FromJson for ServerConfigViewsVideos {
         let mut members = p.object("an object (`ServerConfigViewsVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "remote" => p.field(&mut remote, "remote")?,
-                "local" => p.field(&mut local, "local")?,
-                "watchingInterval" => {
-                    p.field(&mut watching_interval, "watchingInterval")?
-                }
-                _ => p.unknown()?,
-            }
+                "remote" => p.field(&mut remote, "remote"),
+                "local" => p.field(&mut local, "local"),
+                "watchingInterval" => p.field(&mut watching_interval, "watchingInterval"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             remote: crate::runtime::json::optional(remote),
@@ -2656,11 +3263,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigViewsVideos {
 }
 
 /// The `remote` property of [`ServerConfigViewsVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigViewsVideosRemote {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigViewsVideosRemote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.max_age.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigViewsVideosRemote",
+                len,
+            )
+            .optional("maxAge", &self.max_age)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigViewsVideosRemote {
@@ -2671,9 +3289,9 @@ impl crate::runtime::json::FromJson for ServerConfigViewsVideosRemote {
         let mut members = p.object("an object (`ServerConfigViewsVideosRemote`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "maxAge" => p.field(&mut max_age, "maxAge")?,
-                _ => p.unknown()?,
-            }
+                "maxAge" => p.field(&mut max_age, "maxAge"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             max_age: crate::runtime::json::optional(max_age),
@@ -2690,11 +3308,18 @@ impl<'de> serde::Deserialize<'de> for ServerConfigViewsVideosRemote {
 }
 
 /// The `local` property of [`ServerConfigViewsVideos`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigViewsVideosLocal {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigViewsVideosLocal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.max_age.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigViewsVideosLocal", len)
+            .optional("maxAge", &self.max_age)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigViewsVideosLocal {
@@ -2705,9 +3330,9 @@ impl crate::runtime::json::FromJson for ServerConfigViewsVideosLocal {
         let mut members = p.object("an object (`ServerConfigViewsVideosLocal`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "maxAge" => p.field(&mut max_age, "maxAge")?,
-                _ => p.unknown()?,
-            }
+                "maxAge" => p.field(&mut max_age, "maxAge"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             max_age: crate::runtime::json::optional(max_age),
@@ -2724,10 +3349,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigViewsVideosLocal {
 }
 
 /// The `watchingInterval` property of [`ServerConfigViewsVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigViewsVideosWatchingInterval {
     pub anonymous: i64,
     pub users: i64,
+}
+
+impl serde::Serialize for ServerConfigViewsVideosWatchingInterval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigViewsVideosWatchingInterval",
+                2,
+            )
+            .field("anonymous", &self.anonymous)
+            .field("users", &self.users)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigViewsVideosWatchingInterval {
@@ -2740,10 +3378,10 @@ impl crate::runtime::json::FromJson for ServerConfigViewsVideosWatchingInterval 
             .object("an object (`ServerConfigViewsVideosWatchingInterval`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "anonymous" => p.field(&mut anonymous, "anonymous")?,
-                "users" => p.field(&mut users, "users")?,
-                _ => p.unknown()?,
-            }
+                "anonymous" => p.field(&mut anonymous, "anonymous"),
+                "users" => p.field(&mut users, "users"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             anonymous: crate::runtime::json::required(anonymous, "anonymous")?,
@@ -2761,18 +3399,35 @@ impl<'de> serde::Deserialize<'de> for ServerConfigViewsVideosWatchingInterval {
 }
 
 /// The `client` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigClient {
     pub videos: ServerConfigClientVideos,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_features_info: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<ServerConfigClientHeader>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browse_videos: Option<ServerConfigClientBrowseVideos>,
     pub menu: ServerConfigClientMenu,
     pub open_in_app: ServerConfigClientOpenInApp,
+}
+
+impl serde::Serialize for ServerConfigClient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3
+            + crate::runtime::ser::present(
+                &[
+                    self.new_features_info.is_some(),
+                    self.header.is_some(),
+                    self.browse_videos.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigClient", len)
+            .field("videos", &self.videos)
+            .optional("newFeaturesInfo", &self.new_features_info)
+            .optional("header", &self.header)
+            .optional("browseVideos", &self.browse_videos)
+            .field("menu", &self.menu)
+            .field("openInApp", &self.open_in_app)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigClient {
@@ -2788,14 +3443,14 @@ impl crate::runtime::json::FromJson for ServerConfigClient {
         let mut members = p.object("an object (`ServerConfigClient`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videos" => p.field(&mut videos, "videos")?,
-                "newFeaturesInfo" => p.field(&mut new_features_info, "newFeaturesInfo")?,
-                "header" => p.field(&mut header, "header")?,
-                "browseVideos" => p.field(&mut browse_videos, "browseVideos")?,
-                "menu" => p.field(&mut menu, "menu")?,
-                "openInApp" => p.field(&mut open_in_app, "openInApp")?,
-                _ => p.unknown()?,
-            }
+                "videos" => p.field(&mut videos, "videos"),
+                "newFeaturesInfo" => p.field(&mut new_features_info, "newFeaturesInfo"),
+                "header" => p.field(&mut header, "header"),
+                "browseVideos" => p.field(&mut browse_videos, "browseVideos"),
+                "menu" => p.field(&mut menu, "menu"),
+                "openInApp" => p.field(&mut open_in_app, "openInApp"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             videos: crate::runtime::json::required(videos, "videos")?,
@@ -2817,11 +3472,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigClient {
 }
 
 /// The `videos` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigClientVideos {
     pub resumable_upload: ServerConfigClientVideosResumableUpload,
     pub miniature: ServerConfigClientVideosMiniature,
+}
+
+impl serde::Serialize for ServerConfigClientVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigClientVideos", 2)
+            .field("resumableUpload", &self.resumable_upload)
+            .field("miniature", &self.miniature)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigClientVideos {
@@ -2833,10 +3496,10 @@ impl crate::runtime::json::FromJson for ServerConfigClientVideos {
         let mut members = p.object("an object (`ServerConfigClientVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "resumableUpload" => p.field(&mut resumable_upload, "resumableUpload")?,
-                "miniature" => p.field(&mut miniature, "miniature")?,
-                _ => p.unknown()?,
-            }
+                "resumableUpload" => p.field(&mut resumable_upload, "resumableUpload"),
+                "miniature" => p.field(&mut miniature, "miniature"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             resumable_upload: crate::runtime::json::required(
@@ -2857,13 +3520,24 @@ impl<'de> serde::Deserialize<'de> for ServerConfigClientVideos {
 }
 
 /// The `resumableUpload` property of [`ServerConfigClientVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigClientVideosResumableUpload {
     /// The largest chunk, in bytes, a resumable upload may send (a proxy in front of the server may refuse larger ones); 0 when none is set.
     ///
     /// Minimum: 0.
     pub max_chunk_size: i64,
+}
+
+impl serde::Serialize for ServerConfigClientVideosResumableUpload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigClientVideosResumableUpload",
+                1,
+            )
+            .field("maxChunkSize", &self.max_chunk_size)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigClientVideosResumableUpload {
@@ -2875,9 +3549,9 @@ impl crate::runtime::json::FromJson for ServerConfigClientVideosResumableUpload 
             .object("an object (`ServerConfigClientVideosResumableUpload`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "maxChunkSize" => p.field(&mut max_chunk_size, "maxChunkSize")?,
-                _ => p.unknown()?,
-            }
+                "maxChunkSize" => p.field(&mut max_chunk_size, "maxChunkSize"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             max_chunk_size: crate::runtime::json::required(
@@ -2897,10 +3571,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigClientVideosResumableUpload {
 }
 
 /// The `miniature` property of [`ServerConfigClientVideos`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigClientVideosMiniature {
     pub prefer_author_display_name: bool,
+}
+
+impl serde::Serialize for ServerConfigClientVideosMiniature {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigClientVideosMiniature",
+                1,
+            )
+            .field("preferAuthorDisplayName", &self.prefer_author_display_name)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigClientVideosMiniature {
@@ -2912,10 +3597,10 @@ impl crate::runtime::json::FromJson for ServerConfigClientVideosMiniature {
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "preferAuthorDisplayName" => {
-                    p.field(&mut prefer_author_display_name, "preferAuthorDisplayName")?
+                    p.field(&mut prefer_author_display_name, "preferAuthorDisplayName")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             prefer_author_display_name: crate::runtime::json::required(
@@ -2935,11 +3620,18 @@ impl<'de> serde::Deserialize<'de> for ServerConfigClientVideosMiniature {
 }
 
 /// The `header` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigClientHeader {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hide_instance_name: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigClientHeader {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.hide_instance_name.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigClientHeader", len)
+            .optional("hideInstanceName", &self.hide_instance_name)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigClientHeader {
@@ -2951,10 +3643,10 @@ impl crate::runtime::json::FromJson for ServerConfigClientHeader {
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "hideInstanceName" => {
-                    p.field(&mut hide_instance_name, "hideInstanceName")?
+                    p.field(&mut hide_instance_name, "hideInstanceName")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             hide_instance_name: crate::runtime::json::optional(hide_instance_name),
@@ -2971,13 +3663,26 @@ impl<'de> serde::Deserialize<'de> for ServerConfigClientHeader {
 }
 
 /// The `browseVideos` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigClientBrowseVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_sort: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_scope: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigClientBrowseVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.default_sort.is_some(), self.default_scope.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigClientBrowseVideos",
+                len,
+            )
+            .optional("defaultSort", &self.default_sort)
+            .optional("defaultScope", &self.default_scope)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigClientBrowseVideos {
@@ -2989,10 +3694,10 @@ impl crate::runtime::json::FromJson for ServerConfigClientBrowseVideos {
         let mut members = p.object("an object (`ServerConfigClientBrowseVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "defaultSort" => p.field(&mut default_sort, "defaultSort")?,
-                "defaultScope" => p.field(&mut default_scope, "defaultScope")?,
-                _ => p.unknown()?,
-            }
+                "defaultSort" => p.field(&mut default_sort, "defaultSort"),
+                "defaultScope" => p.field(&mut default_scope, "defaultScope"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             default_sort: crate::runtime::json::optional(default_sort),
@@ -3010,9 +3715,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigClientBrowseVideos {
 }
 
 /// The `menu` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigClientMenu {
     pub login: ServerConfigClientMenuLogin,
+}
+
+impl serde::Serialize for ServerConfigClientMenu {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigClientMenu", 1)
+            .field("login", &self.login)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigClientMenu {
@@ -3023,9 +3736,9 @@ impl crate::runtime::json::FromJson for ServerConfigClientMenu {
         let mut members = p.object("an object (`ServerConfigClientMenu`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "login" => p.field(&mut login, "login")?,
-                _ => p.unknown()?,
-            }
+                "login" => p.field(&mut login, "login"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             login: crate::runtime::json::required(login, "login")?,
@@ -3042,10 +3755,20 @@ impl<'de> serde::Deserialize<'de> for ServerConfigClientMenu {
 }
 
 /// The `login` property of [`ServerConfigClientMenu`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigClientMenuLogin {
     pub redirect_on_single_external_auth: bool,
+}
+
+impl serde::Serialize for ServerConfigClientMenuLogin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigClientMenuLogin", 1)
+            .field(
+                "redirectOnSingleExternalAuth",
+                &self.redirect_on_single_external_auth,
+            )
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigClientMenuLogin {
@@ -3060,10 +3783,10 @@ impl crate::runtime::json::FromJson for ServerConfigClientMenuLogin {
                     p.field(
                         &mut redirect_on_single_external_auth,
                         "redirectOnSingleExternalAuth",
-                    )?
+                    )
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             redirect_on_single_external_auth: crate::runtime::json::required(
@@ -3083,10 +3806,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigClientMenuLogin {
 }
 
 /// The `openInApp` property of [`ServerConfigClient`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigClientOpenInApp {
     pub android: ServerConfigClientOpenInAppAndroid,
     pub ios: ServerConfigClientOpenInAppIos,
+}
+
+impl serde::Serialize for ServerConfigClientOpenInApp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigClientOpenInApp", 2)
+            .field("android", &self.android)
+            .field("ios", &self.ios)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigClientOpenInApp {
@@ -3098,10 +3830,10 @@ impl crate::runtime::json::FromJson for ServerConfigClientOpenInApp {
         let mut members = p.object("an object (`ServerConfigClientOpenInApp`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "android" => p.field(&mut android, "android")?,
-                "ios" => p.field(&mut ios, "ios")?,
-                _ => p.unknown()?,
-            }
+                "android" => p.field(&mut android, "android"),
+                "ios" => p.field(&mut ios, "ios"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             android: crate::runtime::json::required(android, "android")?,
@@ -3119,9 +3851,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigClientOpenInApp {
 }
 
 /// The `android` property of [`ServerConfigClientOpenInApp`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigClientOpenInAppAndroid {
     pub intent: ServerConfigClientOpenInAppAndroidIntent,
+}
+
+impl serde::Serialize for ServerConfigClientOpenInAppAndroid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigClientOpenInAppAndroid",
+                1,
+            )
+            .field("intent", &self.intent)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppAndroid {
@@ -3132,9 +3876,9 @@ impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppAndroid {
         let mut members = p.object("an object (`ServerConfigClientOpenInAppAndroid`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "intent" => p.field(&mut intent, "intent")?,
-                _ => p.unknown()?,
-            }
+                "intent" => p.field(&mut intent, "intent"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             intent: crate::runtime::json::required(intent, "intent")?,
@@ -3151,13 +3895,27 @@ impl<'de> serde::Deserialize<'de> for ServerConfigClientOpenInAppAndroid {
 }
 
 /// The `intent` property of [`ServerConfigClientOpenInAppAndroid`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigClientOpenInAppAndroidIntent {
     pub enabled: bool,
     pub host: String,
     pub scheme: String,
     pub fallback_url: String,
+}
+
+impl serde::Serialize for ServerConfigClientOpenInAppAndroidIntent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigClientOpenInAppAndroidIntent",
+                4,
+            )
+            .field("enabled", &self.enabled)
+            .field("host", &self.host)
+            .field("scheme", &self.scheme)
+            .field("fallbackUrl", &self.fallback_url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppAndroidIntent {
@@ -3172,12 +3930,12 @@ impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppAndroidIntent
             .object("an object (`ServerConfigClientOpenInAppAndroidIntent`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "host" => p.field(&mut host, "host")?,
-                "scheme" => p.field(&mut scheme, "scheme")?,
-                "fallbackUrl" => p.field(&mut fallback_url, "fallbackUrl")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "host" => p.field(&mut host, "host"),
+                "scheme" => p.field(&mut scheme, "scheme"),
+                "fallbackUrl" => p.field(&mut fallback_url, "fallbackUrl"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -3197,13 +3955,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigClientOpenInAppAndroidIntent {
 }
 
 /// The `ios` property of [`ServerConfigClientOpenInApp`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigClientOpenInAppIos {
     pub enabled: bool,
     pub host: String,
     pub scheme: String,
     pub fallback_url: String,
+}
+
+impl serde::Serialize for ServerConfigClientOpenInAppIos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigClientOpenInAppIos", 4)
+            .field("enabled", &self.enabled)
+            .field("host", &self.host)
+            .field("scheme", &self.scheme)
+            .field("fallbackUrl", &self.fallback_url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppIos {
@@ -3217,12 +3985,12 @@ impl crate::runtime::json::FromJson for ServerConfigClientOpenInAppIos {
         let mut members = p.object("an object (`ServerConfigClientOpenInAppIos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "host" => p.field(&mut host, "host")?,
-                "scheme" => p.field(&mut scheme, "scheme")?,
-                "fallbackUrl" => p.field(&mut fallback_url, "fallbackUrl")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "host" => p.field(&mut host, "host"),
+                "scheme" => p.field(&mut scheme, "scheme"),
+                "fallbackUrl" => p.field(&mut fallback_url, "fallbackUrl"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -3242,9 +4010,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigClientOpenInAppIos {
 }
 
 /// The `banner` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigBanner {
     pub file: ServerConfigBannerFile,
+}
+
+impl serde::Serialize for ServerConfigBanner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigBanner", 1)
+            .field("file", &self.file)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigBanner {
@@ -3255,9 +4031,9 @@ impl crate::runtime::json::FromJson for ServerConfigBanner {
         let mut members = p.object("an object (`ServerConfigBanner`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "file" => p.field(&mut file, "file")?,
-                _ => p.unknown()?,
-            }
+                "file" => p.field(&mut file, "file"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             file: crate::runtime::json::required(file, "file")?,
@@ -3274,10 +4050,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigBanner {
 }
 
 /// The `file` property of [`ServerConfigBanner`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigBannerFile {
     pub size: ServerConfigBannerFileSize,
     pub extensions: Vec<String>,
+}
+
+impl serde::Serialize for ServerConfigBannerFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigBannerFile", 2)
+            .field("size", &self.size)
+            .field("extensions", &self.extensions)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigBannerFile {
@@ -3289,10 +4074,10 @@ impl crate::runtime::json::FromJson for ServerConfigBannerFile {
         let mut members = p.object("an object (`ServerConfigBannerFile`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "size" => p.field(&mut size, "size")?,
-                "extensions" => p.field(&mut extensions, "extensions")?,
-                _ => p.unknown()?,
-            }
+                "size" => p.field(&mut size, "size"),
+                "extensions" => p.field(&mut extensions, "extensions"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             size: crate::runtime::json::required(size, "size")?,
@@ -3310,9 +4095,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigBannerFile {
 }
 
 /// The `size` property of [`ServerConfigBannerFile`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigBannerFileSize {
     pub max: i64,
+}
+
+impl serde::Serialize for ServerConfigBannerFileSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigBannerFileSize", 1)
+            .field("max", &self.max)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigBannerFileSize {
@@ -3323,9 +4116,9 @@ impl crate::runtime::json::FromJson for ServerConfigBannerFileSize {
         let mut members = p.object("an object (`ServerConfigBannerFileSize`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "max" => p.field(&mut max, "max")?,
-                _ => p.unknown()?,
-            }
+                "max" => p.field(&mut max, "max"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             max: crate::runtime::json::required(max, "max")?,
@@ -3342,12 +4135,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigBannerFileSize {
 }
 
 /// The `broadcastMessage` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigBroadcastMessage {
     pub enabled: bool,
     pub message: String,
     pub level: ServerConfigBroadcastMessageLevel,
     pub dismissable: bool,
+}
+
+impl serde::Serialize for ServerConfigBroadcastMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigBroadcastMessage", 4)
+            .field("enabled", &self.enabled)
+            .field("message", &self.message)
+            .field("level", &self.level)
+            .field("dismissable", &self.dismissable)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigBroadcastMessage {
@@ -3361,12 +4165,12 @@ impl crate::runtime::json::FromJson for ServerConfigBroadcastMessage {
         let mut members = p.object("an object (`ServerConfigBroadcastMessage`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "message" => p.field(&mut message, "message")?,
-                "level" => p.field(&mut level, "level")?,
-                "dismissable" => p.field(&mut dismissable, "dismissable")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "message" => p.field(&mut message, "message"),
+                "level" => p.field(&mut level, "level"),
+                "dismissable" => p.field(&mut dismissable, "dismissable"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -3458,13 +4262,24 @@ impl crate::runtime::call::ToParam for ServerConfigBroadcastMessageLevel {
 }
 
 /// The `defaults` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigDefaults {
     pub publish: ServerConfigDefaultsPublish,
     pub p2p: ServerConfigDefaultsP2p,
     pub player: ServerConfigDefaultsPlayer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live: Option<ServerConfigDefaultsLive>,
+}
+
+impl serde::Serialize for ServerConfigDefaults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3 + crate::runtime::ser::present(&[self.live.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigDefaults", len)
+            .field("publish", &self.publish)
+            .field("p2p", &self.p2p)
+            .field("player", &self.player)
+            .optional("live", &self.live)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigDefaults {
@@ -3478,12 +4293,12 @@ impl crate::runtime::json::FromJson for ServerConfigDefaults {
         let mut members = p.object("an object (`ServerConfigDefaults`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "publish" => p.field(&mut publish, "publish")?,
-                "p2p" => p.field(&mut p2p, "p2p")?,
-                "player" => p.field(&mut player, "player")?,
-                "live" => p.field(&mut live, "live")?,
-                _ => p.unknown()?,
-            }
+                "publish" => p.field(&mut publish, "publish"),
+                "p2p" => p.field(&mut p2p, "p2p"),
+                "player" => p.field(&mut player, "player"),
+                "live" => p.field(&mut live, "live"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             publish: crate::runtime::json::required(publish, "publish")?,
@@ -3503,14 +4318,24 @@ impl<'de> serde::Deserialize<'de> for ServerConfigDefaults {
 }
 
 /// The `publish` property of [`ServerConfigDefaults`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigDefaultsPublish {
     pub download_enabled: bool,
     pub comments_policy: VideoCommentsPolicySet,
     pub privacy: VideoPrivacySet,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigDefaultsPublish {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3 + crate::runtime::ser::present(&[self.licence.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigDefaultsPublish", len)
+            .field("downloadEnabled", &self.download_enabled)
+            .field("commentsPolicy", &self.comments_policy)
+            .field("privacy", &self.privacy)
+            .optional("licence", &self.licence)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsPublish {
@@ -3524,12 +4349,12 @@ impl crate::runtime::json::FromJson for ServerConfigDefaultsPublish {
         let mut members = p.object("an object (`ServerConfigDefaultsPublish`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "downloadEnabled" => p.field(&mut download_enabled, "downloadEnabled")?,
-                "commentsPolicy" => p.field(&mut comments_policy, "commentsPolicy")?,
-                "privacy" => p.field(&mut privacy, "privacy")?,
-                "licence" => p.field(&mut licence, "licence")?,
-                _ => p.unknown()?,
-            }
+                "downloadEnabled" => p.field(&mut download_enabled, "downloadEnabled"),
+                "commentsPolicy" => p.field(&mut comments_policy, "commentsPolicy"),
+                "privacy" => p.field(&mut privacy, "privacy"),
+                "licence" => p.field(&mut licence, "licence"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             download_enabled: crate::runtime::json::required(
@@ -3555,10 +4380,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigDefaultsPublish {
 }
 
 /// The `p2p` property of [`ServerConfigDefaults`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigDefaultsP2p {
     pub webapp: ServerConfigDefaultsP2pWebapp,
     pub embed: ServerConfigDefaultsP2pEmbed,
+}
+
+impl serde::Serialize for ServerConfigDefaultsP2p {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigDefaultsP2p", 2)
+            .field("webapp", &self.webapp)
+            .field("embed", &self.embed)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsP2p {
@@ -3570,10 +4404,10 @@ impl crate::runtime::json::FromJson for ServerConfigDefaultsP2p {
         let mut members = p.object("an object (`ServerConfigDefaultsP2p`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "webapp" => p.field(&mut webapp, "webapp")?,
-                "embed" => p.field(&mut embed, "embed")?,
-                _ => p.unknown()?,
-            }
+                "webapp" => p.field(&mut webapp, "webapp"),
+                "embed" => p.field(&mut embed, "embed"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             webapp: crate::runtime::json::required(webapp, "webapp")?,
@@ -3591,9 +4425,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigDefaultsP2p {
 }
 
 /// The `webapp` property of [`ServerConfigDefaultsP2p`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigDefaultsP2pWebapp {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigDefaultsP2pWebapp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigDefaultsP2pWebapp", 1)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsP2pWebapp {
@@ -3604,9 +4446,9 @@ impl crate::runtime::json::FromJson for ServerConfigDefaultsP2pWebapp {
         let mut members = p.object("an object (`ServerConfigDefaultsP2pWebapp`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -3623,9 +4465,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigDefaultsP2pWebapp {
 }
 
 /// The `embed` property of [`ServerConfigDefaultsP2p`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigDefaultsP2pEmbed {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigDefaultsP2pEmbed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigDefaultsP2pEmbed", 1)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsP2pEmbed {
@@ -3636,9 +4486,9 @@ impl crate::runtime::json::FromJson for ServerConfigDefaultsP2pEmbed {
         let mut members = p.object("an object (`ServerConfigDefaultsP2pEmbed`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -3655,12 +4505,20 @@ impl<'de> serde::Deserialize<'de> for ServerConfigDefaultsP2pEmbed {
 }
 
 /// The `player` property of [`ServerConfigDefaults`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigDefaultsPlayer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<PlayerTheme>,
     pub auto_play: bool,
+}
+
+impl serde::Serialize for ServerConfigDefaultsPlayer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1 + crate::runtime::ser::present(&[self.theme.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigDefaultsPlayer", len)
+            .optional("theme", &self.theme)
+            .field("autoPlay", &self.auto_play)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsPlayer {
@@ -3672,10 +4530,10 @@ impl crate::runtime::json::FromJson for ServerConfigDefaultsPlayer {
         let mut members = p.object("an object (`ServerConfigDefaultsPlayer`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "theme" => p.field(&mut theme, "theme")?,
-                "autoPlay" => p.field(&mut auto_play, "autoPlay")?,
-                _ => p.unknown()?,
-            }
+                "theme" => p.field(&mut theme, "theme"),
+                "autoPlay" => p.field(&mut auto_play, "autoPlay"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             theme: crate::runtime::json::optional(theme),
@@ -3693,11 +4551,18 @@ impl<'de> serde::Deserialize<'de> for ServerConfigDefaultsPlayer {
 }
 
 /// The `live` property of [`ServerConfigDefaults`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigDefaultsLive {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub save_replay: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigDefaultsLive {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.save_replay.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigDefaultsLive", len)
+            .optional("saveReplay", &self.save_replay)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigDefaultsLive {
@@ -3708,9 +4573,9 @@ impl crate::runtime::json::FromJson for ServerConfigDefaultsLive {
         let mut members = p.object("an object (`ServerConfigDefaultsLive`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "saveReplay" => p.field(&mut save_replay, "saveReplay")?,
-                _ => p.unknown()?,
-            }
+                "saveReplay" => p.field(&mut save_replay, "saveReplay"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             save_replay: crate::runtime::json::optional(save_replay),
@@ -3727,10 +4592,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigDefaultsLive {
 }
 
 /// The `fieldsConstraints` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigFieldsConstraints {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<ServerConfigFieldsConstraintsUsers>,
+}
+
+impl serde::Serialize for ServerConfigFieldsConstraints {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.users.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigFieldsConstraints",
+                len,
+            )
+            .optional("users", &self.users)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigFieldsConstraints {
@@ -3741,9 +4618,9 @@ impl crate::runtime::json::FromJson for ServerConfigFieldsConstraints {
         let mut members = p.object("an object (`ServerConfigFieldsConstraints`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "users" => p.field(&mut users, "users")?,
-                _ => p.unknown()?,
-            }
+                "users" => p.field(&mut users, "users"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             users: crate::runtime::json::optional(users),
@@ -3760,10 +4637,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigFieldsConstraints {
 }
 
 /// The `users` property of [`ServerConfigFieldsConstraints`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigFieldsConstraintsUsers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<ServerConfigFieldsConstraintsUsersPassword>,
+}
+
+impl serde::Serialize for ServerConfigFieldsConstraintsUsers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.password.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigFieldsConstraintsUsers",
+                len,
+            )
+            .optional("password", &self.password)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigFieldsConstraintsUsers {
@@ -3774,9 +4663,9 @@ impl crate::runtime::json::FromJson for ServerConfigFieldsConstraintsUsers {
         let mut members = p.object("an object (`ServerConfigFieldsConstraintsUsers`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "password" => p.field(&mut password, "password")?,
-                _ => p.unknown()?,
-            }
+                "password" => p.field(&mut password, "password"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             password: crate::runtime::json::optional(password),
@@ -3793,13 +4682,26 @@ impl<'de> serde::Deserialize<'de> for ServerConfigFieldsConstraintsUsers {
 }
 
 /// The `password` property of [`ServerConfigFieldsConstraintsUsers`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigFieldsConstraintsUsersPassword {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigFieldsConstraintsUsersPassword {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.min_length.is_some(), self.max_length.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigFieldsConstraintsUsersPassword",
+                len,
+            )
+            .optional("minLength", &self.min_length)
+            .optional("maxLength", &self.max_length)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigFieldsConstraintsUsersPassword {
@@ -3812,10 +4714,10 @@ impl crate::runtime::json::FromJson for ServerConfigFieldsConstraintsUsersPasswo
             .object("an object (`ServerConfigFieldsConstraintsUsersPassword`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "minLength" => p.field(&mut min_length, "minLength")?,
-                "maxLength" => p.field(&mut max_length, "maxLength")?,
-                _ => p.unknown()?,
-            }
+                "minLength" => p.field(&mut min_length, "minLength"),
+                "maxLength" => p.field(&mut max_length, "maxLength"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             min_length: crate::runtime::json::optional(min_length),
@@ -3833,8 +4735,7 @@ impl<'de> serde::Deserialize<'de> for ServerConfigFieldsConstraintsUsersPassword
 }
 
 /// The `live` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigLive {
     pub enabled: bool,
     pub allow_replay: bool,
@@ -3844,8 +4745,24 @@ pub struct ServerConfigLive {
     pub max_user_lives: i64,
     pub transcoding: ServerConfigLiveTranscoding,
     pub rtmp: ServerConfigLiveRtmp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dvr: Option<ServerConfigLiveDvr>,
+}
+
+impl serde::Serialize for ServerConfigLive {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 8 + crate::runtime::ser::present(&[self.dvr.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigLive", len)
+            .field("enabled", &self.enabled)
+            .field("allowReplay", &self.allow_replay)
+            .field("latencySetting", &self.latency_setting)
+            .field("maxDuration", &self.max_duration)
+            .field("maxInstanceLives", &self.max_instance_lives)
+            .field("maxUserLives", &self.max_user_lives)
+            .field("transcoding", &self.transcoding)
+            .field("rtmp", &self.rtmp)
+            .optional("dvr", &self.dvr)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigLive {
@@ -3864,19 +4781,19 @@ impl crate::runtime::json::FromJson for ServerConfigLive {
         let mut members = p.object("an object (`ServerConfigLive`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "allowReplay" => p.field(&mut allow_replay, "allowReplay")?,
-                "latencySetting" => p.field(&mut latency_setting, "latencySetting")?,
-                "maxDuration" => p.field(&mut max_duration, "maxDuration")?,
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "allowReplay" => p.field(&mut allow_replay, "allowReplay"),
+                "latencySetting" => p.field(&mut latency_setting, "latencySetting"),
+                "maxDuration" => p.field(&mut max_duration, "maxDuration"),
                 "maxInstanceLives" => {
-                    p.field(&mut max_instance_lives, "maxInstanceLives")?
+                    p.field(&mut max_instance_lives, "maxInstanceLives")
                 }
-                "maxUserLives" => p.field(&mut max_user_lives, "maxUserLives")?,
-                "transcoding" => p.field(&mut transcoding, "transcoding")?,
-                "rtmp" => p.field(&mut rtmp, "rtmp")?,
-                "dvr" => p.field(&mut dvr, "dvr")?,
-                _ => p.unknown()?,
-            }
+                "maxUserLives" => p.field(&mut max_user_lives, "maxUserLives"),
+                "transcoding" => p.field(&mut transcoding, "transcoding"),
+                "rtmp" => p.field(&mut rtmp, "rtmp"),
+                "dvr" => p.field(&mut dvr, "dvr"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -3910,9 +4827,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigLive {
 }
 
 /// The `latencySetting` property of [`ServerConfigLive`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigLiveLatencySetting {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigLiveLatencySetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigLiveLatencySetting", 1)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigLiveLatencySetting {
@@ -3923,9 +4848,9 @@ impl crate::runtime::json::FromJson for ServerConfigLiveLatencySetting {
         let mut members = p.object("an object (`ServerConfigLiveLatencySetting`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -3942,14 +4867,25 @@ impl<'de> serde::Deserialize<'de> for ServerConfigLiveLatencySetting {
 }
 
 /// The `transcoding` property of [`ServerConfigLive`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigLiveTranscoding {
     pub enabled: bool,
     pub remote_runners: ServerConfigLiveTranscodingRemoteRunners,
     pub enabled_resolutions: Vec<i64>,
     pub profile: String,
     pub available_profiles: Vec<String>,
+}
+
+impl serde::Serialize for ServerConfigLiveTranscoding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigLiveTranscoding", 5)
+            .field("enabled", &self.enabled)
+            .field("remoteRunners", &self.remote_runners)
+            .field("enabledResolutions", &self.enabled_resolutions)
+            .field("profile", &self.profile)
+            .field("availableProfiles", &self.available_profiles)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigLiveTranscoding {
@@ -3964,17 +4900,17 @@ impl crate::runtime::json::FromJson for ServerConfigLiveTranscoding {
         let mut members = p.object("an object (`ServerConfigLiveTranscoding`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners"),
                 "enabledResolutions" => {
-                    p.field(&mut enabled_resolutions, "enabledResolutions")?
+                    p.field(&mut enabled_resolutions, "enabledResolutions")
                 }
-                "profile" => p.field(&mut profile, "profile")?,
+                "profile" => p.field(&mut profile, "profile"),
                 "availableProfiles" => {
-                    p.field(&mut available_profiles, "availableProfiles")?
+                    p.field(&mut available_profiles, "availableProfiles")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -4004,9 +4940,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigLiveTranscoding {
 }
 
 /// The `remoteRunners` property of [`ServerConfigLiveTranscoding`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigLiveTranscodingRemoteRunners {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigLiveTranscodingRemoteRunners {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigLiveTranscodingRemoteRunners",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigLiveTranscodingRemoteRunners {
@@ -4018,9 +4966,9 @@ impl crate::runtime::json::FromJson for ServerConfigLiveTranscodingRemoteRunners
             .object("an object (`ServerConfigLiveTranscodingRemoteRunners`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -4037,9 +4985,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigLiveTranscodingRemoteRunners {
 }
 
 /// The `rtmp` property of [`ServerConfigLive`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigLiveRtmp {
     pub port: i64,
+}
+
+impl serde::Serialize for ServerConfigLiveRtmp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigLiveRtmp", 1)
+            .field("port", &self.port)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigLiveRtmp {
@@ -4050,9 +5006,9 @@ impl crate::runtime::json::FromJson for ServerConfigLiveRtmp {
         let mut members = p.object("an object (`ServerConfigLiveRtmp`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "port" => p.field(&mut port, "port")?,
-                _ => p.unknown()?,
-            }
+                "port" => p.field(&mut port, "port"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             port: crate::runtime::json::required(port, "port")?,
@@ -4069,12 +5025,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigLiveRtmp {
 }
 
 /// The `dvr` property of [`ServerConfigLive`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigLiveDvr {
     /// Seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_window: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigLiveDvr {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.max_window.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigLiveDvr", len)
+            .optional("maxWindow", &self.max_window)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigLiveDvr {
@@ -4085,9 +5048,9 @@ impl crate::runtime::json::FromJson for ServerConfigLiveDvr {
         let mut members = p.object("an object (`ServerConfigLiveDvr`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "maxWindow" => p.field(&mut max_window, "maxWindow")?,
-                _ => p.unknown()?,
-            }
+                "maxWindow" => p.field(&mut max_window, "maxWindow"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             max_window: crate::runtime::json::optional(max_window),
@@ -4104,10 +5067,18 @@ impl<'de> serde::Deserialize<'de> for ServerConfigLiveDvr {
 }
 
 /// The `logo` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigLogo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<ServerConfigLogoFile>,
+}
+
+impl serde::Serialize for ServerConfigLogo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.file.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigLogo", len)
+            .optional("file", &self.file)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigLogo {
@@ -4118,9 +5089,9 @@ impl crate::runtime::json::FromJson for ServerConfigLogo {
         let mut members = p.object("an object (`ServerConfigLogo`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "file" => p.field(&mut file, "file")?,
-                _ => p.unknown()?,
-            }
+                "file" => p.field(&mut file, "file"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             file: crate::runtime::json::optional(file),
@@ -4137,12 +5108,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigLogo {
 }
 
 /// The `file` property of [`ServerConfigLogo`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigLogoFile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<ServerConfigLogoFileSize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ServerConfigLogoFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.size.is_some(), self.extensions.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigLogoFile", len)
+            .optional("size", &self.size)
+            .optional("extensions", &self.extensions)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigLogoFile {
@@ -4154,10 +5135,10 @@ impl crate::runtime::json::FromJson for ServerConfigLogoFile {
         let mut members = p.object("an object (`ServerConfigLogoFile`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "size" => p.field(&mut size, "size")?,
-                "extensions" => p.field(&mut extensions, "extensions")?,
-                _ => p.unknown()?,
-            }
+                "size" => p.field(&mut size, "size"),
+                "extensions" => p.field(&mut extensions, "extensions"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             size: crate::runtime::json::optional(size),
@@ -4175,10 +5156,18 @@ impl<'de> serde::Deserialize<'de> for ServerConfigLogoFile {
 }
 
 /// The `size` property of [`ServerConfigLogoFile`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigLogoFileSize {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigLogoFileSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.max.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigLogoFileSize", len)
+            .optional("max", &self.max)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigLogoFileSize {
@@ -4189,9 +5178,9 @@ impl crate::runtime::json::FromJson for ServerConfigLogoFileSize {
         let mut members = p.object("an object (`ServerConfigLogoFileSize`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "max" => p.field(&mut max, "max")?,
-                _ => p.unknown()?,
-            }
+                "max" => p.field(&mut max, "max"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             max: crate::runtime::json::optional(max),
@@ -4208,10 +5197,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigLogoFileSize {
 }
 
 /// The `nsfwFlagsSettings` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigNsfwFlagsSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigNsfwFlagsSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigNsfwFlagsSettings",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigNsfwFlagsSettings {
@@ -4222,9 +5223,9 @@ impl crate::runtime::json::FromJson for ServerConfigNsfwFlagsSettings {
         let mut members = p.object("an object (`ServerConfigNsfwFlagsSettings`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::optional(enabled),
@@ -4241,12 +5242,20 @@ impl<'de> serde::Deserialize<'de> for ServerConfigNsfwFlagsSettings {
 }
 
 /// The `storyboards` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigStoryboards {
     pub enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_runners: Option<ServerConfigStoryboardsRemoteRunners>,
+}
+
+impl serde::Serialize for ServerConfigStoryboards {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1 + crate::runtime::ser::present(&[self.remote_runners.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigStoryboards", len)
+            .field("enabled", &self.enabled)
+            .optional("remoteRunners", &self.remote_runners)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigStoryboards {
@@ -4258,10 +5267,10 @@ impl crate::runtime::json::FromJson for ServerConfigStoryboards {
         let mut members = p.object("an object (`ServerConfigStoryboards`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -4279,10 +5288,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigStoryboards {
 }
 
 /// The `remoteRunners` property of [`ServerConfigStoryboards`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigStoryboardsRemoteRunners {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigStoryboardsRemoteRunners {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigStoryboardsRemoteRunners",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigStoryboardsRemoteRunners {
@@ -4294,9 +5315,9 @@ impl crate::runtime::json::FromJson for ServerConfigStoryboardsRemoteRunners {
             .object("an object (`ServerConfigStoryboardsRemoteRunners`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::optional(enabled),
@@ -4313,10 +5334,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigStoryboardsRemoteRunners {
 }
 
 /// The `videoChannels` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideoChannels {
     pub max_per_user: i64,
+}
+
+impl serde::Serialize for ServerConfigVideoChannels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigVideoChannels", 1)
+            .field("maxPerUser", &self.max_per_user)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideoChannels {
@@ -4327,9 +5355,9 @@ impl crate::runtime::json::FromJson for ServerConfigVideoChannels {
         let mut members = p.object("an object (`ServerConfigVideoChannels`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "maxPerUser" => p.field(&mut max_per_user, "maxPerUser")?,
-                _ => p.unknown()?,
-            }
+                "maxPerUser" => p.field(&mut max_per_user, "maxPerUser"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             max_per_user: crate::runtime::json::required(max_per_user, "maxPerUser")?,
@@ -4346,9 +5374,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideoChannels {
 }
 
 /// ServerConfigVideoFileReplacement
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideoFileReplacement {
     pub update: ServerConfigVideoFileReplacementUpdate,
+}
+
+impl serde::Serialize for ServerConfigVideoFileReplacement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigVideoFileReplacement",
+                1,
+            )
+            .field("update", &self.update)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideoFileReplacement {
@@ -4359,9 +5399,9 @@ impl crate::runtime::json::FromJson for ServerConfigVideoFileReplacement {
         let mut members = p.object("an object (`ServerConfigVideoFileReplacement`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "update" => p.field(&mut update, "update")?,
-                _ => p.unknown()?,
-            }
+                "update" => p.field(&mut update, "update"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             update: crate::runtime::json::required(update, "update")?,
@@ -4378,9 +5418,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideoFileReplacement {
 }
 
 /// The `update` property of [`ServerConfigVideoFileReplacement`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideoFileReplacementUpdate {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigVideoFileReplacementUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigVideoFileReplacementUpdate",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideoFileReplacementUpdate {
@@ -4392,9 +5444,9 @@ impl crate::runtime::json::FromJson for ServerConfigVideoFileReplacementUpdate {
             .object("an object (`ServerConfigVideoFileReplacementUpdate`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -4411,11 +5463,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideoFileReplacementUpdate {
 }
 
 /// The `videoStudio` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideoStudio {
     pub enabled: bool,
     pub remote_runners: ServerConfigVideoStudioRemoteRunners,
+}
+
+impl serde::Serialize for ServerConfigVideoStudio {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigVideoStudio", 2)
+            .field("enabled", &self.enabled)
+            .field("remoteRunners", &self.remote_runners)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideoStudio {
@@ -4427,10 +5487,10 @@ impl crate::runtime::json::FromJson for ServerConfigVideoStudio {
         let mut members = p.object("an object (`ServerConfigVideoStudio`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -4451,9 +5511,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideoStudio {
 }
 
 /// The `remoteRunners` property of [`ServerConfigVideoStudio`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideoStudioRemoteRunners {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigVideoStudioRemoteRunners {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigVideoStudioRemoteRunners",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideoStudioRemoteRunners {
@@ -4465,9 +5537,9 @@ impl crate::runtime::json::FromJson for ServerConfigVideoStudioRemoteRunners {
             .object("an object (`ServerConfigVideoStudioRemoteRunners`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -4484,11 +5556,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideoStudioRemoteRunners {
 }
 
 /// The `videoTranscription` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideoTranscription {
     pub enabled: bool,
     pub remote_runners: ServerConfigVideoTranscriptionRemoteRunners,
+}
+
+impl serde::Serialize for ServerConfigVideoTranscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigVideoTranscription", 2)
+            .field("enabled", &self.enabled)
+            .field("remoteRunners", &self.remote_runners)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideoTranscription {
@@ -4500,10 +5580,10 @@ impl crate::runtime::json::FromJson for ServerConfigVideoTranscription {
         let mut members = p.object("an object (`ServerConfigVideoTranscription`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -4524,9 +5604,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideoTranscription {
 }
 
 /// The `remoteRunners` property of [`ServerConfigVideoTranscription`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigVideoTranscriptionRemoteRunners {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigVideoTranscriptionRemoteRunners {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigVideoTranscriptionRemoteRunners",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigVideoTranscriptionRemoteRunners {
@@ -4538,9 +5630,9 @@ impl crate::runtime::json::FromJson for ServerConfigVideoTranscriptionRemoteRunn
             .object("an object (`ServerConfigVideoTranscriptionRemoteRunners`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -4557,9 +5649,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigVideoTranscriptionRemoteRunner
 }
 
 /// The `webadmin` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigWebadmin {
     pub configuration: ServerConfigWebadminConfiguration,
+}
+
+impl serde::Serialize for ServerConfigWebadmin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigWebadmin", 1)
+            .field("configuration", &self.configuration)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigWebadmin {
@@ -4570,9 +5670,9 @@ impl crate::runtime::json::FromJson for ServerConfigWebadmin {
         let mut members = p.object("an object (`ServerConfigWebadmin`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "configuration" => p.field(&mut configuration, "configuration")?,
-                _ => p.unknown()?,
-            }
+                "configuration" => p.field(&mut configuration, "configuration"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             configuration: crate::runtime::json::required(
@@ -4592,9 +5692,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigWebadmin {
 }
 
 /// The `configuration` property of [`ServerConfigWebadmin`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigWebadminConfiguration {
     pub edition: ServerConfigWebadminConfigurationEdition,
+}
+
+impl serde::Serialize for ServerConfigWebadminConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigWebadminConfiguration",
+                1,
+            )
+            .field("edition", &self.edition)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigWebadminConfiguration {
@@ -4605,9 +5717,9 @@ impl crate::runtime::json::FromJson for ServerConfigWebadminConfiguration {
         let mut members = p.object("an object (`ServerConfigWebadminConfiguration`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "edition" => p.field(&mut edition, "edition")?,
-                _ => p.unknown()?,
-            }
+                "edition" => p.field(&mut edition, "edition"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             edition: crate::runtime::json::required(edition, "edition")?,
@@ -4624,9 +5736,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigWebadminConfiguration {
 }
 
 /// The `edition` property of [`ServerConfigWebadminConfiguration`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigWebadminConfigurationEdition {
     pub allowed: bool,
+}
+
+impl serde::Serialize for ServerConfigWebadminConfigurationEdition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigWebadminConfigurationEdition",
+                1,
+            )
+            .field("allowed", &self.allowed)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigWebadminConfigurationEdition {
@@ -4638,9 +5762,9 @@ impl crate::runtime::json::FromJson for ServerConfigWebadminConfigurationEdition
             .object("an object (`ServerConfigWebadminConfigurationEdition`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "allowed" => p.field(&mut allowed, "allowed")?,
-                _ => p.unknown()?,
-            }
+                "allowed" => p.field(&mut allowed, "allowed"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             allowed: crate::runtime::json::required(allowed, "allowed")?,
@@ -4657,10 +5781,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigWebadminConfigurationEdition {
 }
 
 /// The `webrtc` property of [`ServerConfig`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigWebrtc {
     pub stun_servers: Vec<String>,
+}
+
+impl serde::Serialize for ServerConfigWebrtc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigWebrtc", 1)
+            .field("stunServers", &self.stun_servers)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigWebrtc {
@@ -4671,9 +5802,9 @@ impl crate::runtime::json::FromJson for ServerConfigWebrtc {
         let mut members = p.object("an object (`ServerConfigWebrtc`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "stunServers" => p.field(&mut stun_servers, "stunServers")?,
-                _ => p.unknown()?,
-            }
+                "stunServers" => p.field(&mut stun_servers, "stunServers"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             stun_servers: crate::runtime::json::required(stun_servers, "stunServers")?,
@@ -4690,21 +5821,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigWebrtc {
 }
 
 /// The `SendClientLog` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SendClientLog {
     pub message: String,
     /// URL of the current user page
     pub url: String,
     pub level: SendClientLogLevel,
     /// Stack trace of the error if there is one
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stack_trace: Option<String>,
     /// User agent of the web browser that sends the message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
     /// Additional information regarding this log
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<String>,
 }
 
@@ -4723,6 +5850,27 @@ impl SendClientLog {
             user_agent: None,
             meta: None,
         }
+    }
+}
+
+impl serde::Serialize for SendClientLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3
+            + crate::runtime::ser::present(
+                &[
+                    self.stack_trace.is_some(),
+                    self.user_agent.is_some(),
+                    self.meta.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "SendClientLog", len)
+            .field("message", &self.message)
+            .field("url", &self.url)
+            .field("level", &self.level)
+            .optional("stackTrace", &self.stack_trace)
+            .optional("userAgent", &self.user_agent)
+            .optional("meta", &self.meta)
+            .end()
     }
 }
 
@@ -4795,24 +5943,20 @@ impl crate::runtime::call::ToParam for SendClientLogLevel {
 }
 
 /// The `ServerStats` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerStats {
     pub total_users: f64,
     pub total_daily_active_users: f64,
     pub total_weekly_active_users: f64,
     pub total_monthly_active_users: f64,
     /// **PeerTube >= 6.1** Value is null if the admin disabled total moderators stats
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_moderators: Option<f64>,
     /// **PeerTube >= 6.1** Value is null if the admin disabled total admins stats
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_admins: Option<f64>,
     pub total_local_videos: f64,
     /// Total video views made on the instance
     pub total_local_video_views: f64,
     /// Total video downloads made on the instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_local_video_downloads: Option<f64>,
     /// Total comments made by local users
     pub total_local_video_comments: f64,
@@ -4833,22 +5977,16 @@ pub struct ServerStats {
     pub activity_pub_messages_processed_per_second: f64,
     pub total_activity_pub_messages_waiting: f64,
     /// **PeerTube >= 6.1** Value is null if the admin disabled registration requests stats
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_registration_request_response_time_ms: Option<f64>,
     /// **PeerTube >= 6.1** Value is null if the admin disabled registration requests stats
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_registration_requests_processed: Option<f64>,
     /// **PeerTube >= 6.1** Value is null if the admin disabled registration requests stats
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_registration_requests: Option<f64>,
     /// **PeerTube >= 6.1** Value is null if the admin disabled abuses stats
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_abuse_response_time_ms: Option<f64>,
     /// **PeerTube >= 6.1** Value is null if the admin disabled abuses stats
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_abuses_processed: Option<f64>,
     /// **PeerTube >= 6.1** Value is null if the admin disabled abuses stats
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_abuses: Option<f64>,
     pub total_activity_pub_accept_messages_errors: i64,
     pub total_activity_pub_accept_messages_successes: i64,
@@ -4878,6 +6016,201 @@ pub struct ServerStats {
     pub total_activity_pub_update_messages_successes: i64,
     pub total_activity_pub_view_messages_errors: i64,
     pub total_activity_pub_view_messages_successes: i64,
+}
+
+impl serde::Serialize for ServerStats {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 51
+            + crate::runtime::ser::present(
+                &[
+                    self.total_moderators.is_some(),
+                    self.total_admins.is_some(),
+                    self.total_local_video_downloads.is_some(),
+                    self.average_registration_request_response_time_ms.is_some(),
+                    self.total_registration_requests_processed.is_some(),
+                    self.total_registration_requests.is_some(),
+                    self.average_abuse_response_time_ms.is_some(),
+                    self.total_abuses_processed.is_some(),
+                    self.total_abuses.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "ServerStats", len)
+            .field("totalUsers", &self.total_users)
+            .field("totalDailyActiveUsers", &self.total_daily_active_users)
+            .field("totalWeeklyActiveUsers", &self.total_weekly_active_users)
+            .field("totalMonthlyActiveUsers", &self.total_monthly_active_users)
+            .optional("totalModerators", &self.total_moderators)
+            .optional("totalAdmins", &self.total_admins)
+            .field("totalLocalVideos", &self.total_local_videos)
+            .field("totalLocalVideoViews", &self.total_local_video_views)
+            .optional("totalLocalVideoDownloads", &self.total_local_video_downloads)
+            .field("totalLocalVideoComments", &self.total_local_video_comments)
+            .field("totalLocalVideoFilesSize", &self.total_local_video_files_size)
+            .field("totalVideos", &self.total_videos)
+            .field("totalVideoComments", &self.total_video_comments)
+            .field("totalLocalVideoChannels", &self.total_local_video_channels)
+            .field(
+                "totalLocalDailyActiveVideoChannels",
+                &self.total_local_daily_active_video_channels,
+            )
+            .field(
+                "totalLocalWeeklyActiveVideoChannels",
+                &self.total_local_weekly_active_video_channels,
+            )
+            .field(
+                "totalLocalMonthlyActiveVideoChannels",
+                &self.total_local_monthly_active_video_channels,
+            )
+            .field("totalLocalPlaylists", &self.total_local_playlists)
+            .field("totalInstanceFollowers", &self.total_instance_followers)
+            .field("totalInstanceFollowing", &self.total_instance_following)
+            .field("videosRedundancy", &self.videos_redundancy)
+            .field(
+                "totalActivityPubMessagesProcessed",
+                &self.total_activity_pub_messages_processed,
+            )
+            .field(
+                "totalActivityPubMessagesSuccesses",
+                &self.total_activity_pub_messages_successes,
+            )
+            .field(
+                "totalActivityPubMessagesErrors",
+                &self.total_activity_pub_messages_errors,
+            )
+            .field(
+                "activityPubMessagesProcessedPerSecond",
+                &self.activity_pub_messages_processed_per_second,
+            )
+            .field(
+                "totalActivityPubMessagesWaiting",
+                &self.total_activity_pub_messages_waiting,
+            )
+            .optional(
+                "averageRegistrationRequestResponseTimeMs",
+                &self.average_registration_request_response_time_ms,
+            )
+            .optional(
+                "totalRegistrationRequestsProcessed",
+                &self.total_registration_requests_processed,
+            )
+            .optional("totalRegistrationRequests", &self.total_registration_requests)
+            .optional("averageAbuseResponseTimeMs", &self.average_abuse_response_time_ms)
+            .optional("totalAbusesProcessed", &self.total_abuses_processed)
+            .optional("totalAbuses", &self.total_abuses)
+            .field(
+                "totalActivityPubAcceptMessagesErrors",
+                &self.total_activity_pub_accept_messages_errors,
+            )
+            .field(
+                "totalActivityPubAcceptMessagesSuccesses",
+                &self.total_activity_pub_accept_messages_successes,
+            )
+            .field(
+                "totalActivityPubAnnounceMessagesErrors",
+                &self.total_activity_pub_announce_messages_errors,
+            )
+            .field(
+                "totalActivityPubAnnounceMessagesSuccesses",
+                &self.total_activity_pub_announce_messages_successes,
+            )
+            .field(
+                "totalActivityPubApproveReplyMessagesErrors",
+                &self.total_activity_pub_approve_reply_messages_errors,
+            )
+            .field(
+                "totalActivityPubApproveReplyMessagesSuccesses",
+                &self.total_activity_pub_approve_reply_messages_successes,
+            )
+            .field(
+                "totalActivityPubCreateMessagesErrors",
+                &self.total_activity_pub_create_messages_errors,
+            )
+            .field(
+                "totalActivityPubCreateMessagesSuccesses",
+                &self.total_activity_pub_create_messages_successes,
+            )
+            .field(
+                "totalActivityPubDeleteMessagesErrors",
+                &self.total_activity_pub_delete_messages_errors,
+            )
+            .field(
+                "totalActivityPubDeleteMessagesSuccesses",
+                &self.total_activity_pub_delete_messages_successes,
+            )
+            .field(
+                "totalActivityPubDislikeMessagesErrors",
+                &self.total_activity_pub_dislike_messages_errors,
+            )
+            .field(
+                "totalActivityPubDislikeMessagesSuccesses",
+                &self.total_activity_pub_dislike_messages_successes,
+            )
+            .field(
+                "totalActivityPubFlagMessagesErrors",
+                &self.total_activity_pub_flag_messages_errors,
+            )
+            .field(
+                "totalActivityPubFlagMessagesSuccesses",
+                &self.total_activity_pub_flag_messages_successes,
+            )
+            .field(
+                "totalActivityPubFollowMessagesErrors",
+                &self.total_activity_pub_follow_messages_errors,
+            )
+            .field(
+                "totalActivityPubFollowMessagesSuccesses",
+                &self.total_activity_pub_follow_messages_successes,
+            )
+            .field(
+                "totalActivityPubLikeMessagesErrors",
+                &self.total_activity_pub_like_messages_errors,
+            )
+            .field(
+                "totalActivityPubLikeMessagesSuccesses",
+                &self.total_activity_pub_like_messages_successes,
+            )
+            .field(
+                "totalActivityPubRejectMessagesErrors",
+                &self.total_activity_pub_reject_messages_errors,
+            )
+            .field(
+                "totalActivityPubRejectMessagesSuccesses",
+                &self.total_activity_pub_reject_messages_successes,
+            )
+            .field(
+                "totalActivityPubRejectReplyMessagesErrors",
+                &self.total_activity_pub_reject_reply_messages_errors,
+            )
+            .field(
+                "totalActivityPubRejectReplyMessagesSuccesses",
+                &self.total_activity_pub_reject_reply_messages_successes,
+            )
+            .field(
+                "totalActivityPubUndoMessagesErrors",
+                &self.total_activity_pub_undo_messages_errors,
+            )
+            .field(
+                "totalActivityPubUndoMessagesSuccesses",
+                &self.total_activity_pub_undo_messages_successes,
+            )
+            .field(
+                "totalActivityPubUpdateMessagesErrors",
+                &self.total_activity_pub_update_messages_errors,
+            )
+            .field(
+                "totalActivityPubUpdateMessagesSuccesses",
+                &self.total_activity_pub_update_messages_successes,
+            )
+            .field(
+                "totalActivityPubViewMessagesErrors",
+                &self.total_activity_pub_view_messages_errors,
+            )
+            .field(
+                "totalActivityPubViewMessagesSuccesses",
+                &self.total_activity_pub_view_messages_successes,
+            )
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerStats {
@@ -4947,304 +6280,299 @@ impl crate::runtime::json::FromJson for ServerStats {
         let mut members = p.object("an object (`ServerStats`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "totalUsers" => p.field(&mut total_users, "totalUsers")?,
+                "totalUsers" => p.field(&mut total_users, "totalUsers"),
                 "totalDailyActiveUsers" => {
-                    p.field(&mut total_daily_active_users, "totalDailyActiveUsers")?
+                    p.field(&mut total_daily_active_users, "totalDailyActiveUsers")
                 }
                 "totalWeeklyActiveUsers" => {
-                    p.field(&mut total_weekly_active_users, "totalWeeklyActiveUsers")?
+                    p.field(&mut total_weekly_active_users, "totalWeeklyActiveUsers")
                 }
                 "totalMonthlyActiveUsers" => {
-                    p.field(&mut total_monthly_active_users, "totalMonthlyActiveUsers")?
+                    p.field(&mut total_monthly_active_users, "totalMonthlyActiveUsers")
                 }
-                "totalModerators" => p.field(&mut total_moderators, "totalModerators")?,
-                "totalAdmins" => p.field(&mut total_admins, "totalAdmins")?,
+                "totalModerators" => p.field(&mut total_moderators, "totalModerators"),
+                "totalAdmins" => p.field(&mut total_admins, "totalAdmins"),
                 "totalLocalVideos" => {
-                    p.field(&mut total_local_videos, "totalLocalVideos")?
+                    p.field(&mut total_local_videos, "totalLocalVideos")
                 }
                 "totalLocalVideoViews" => {
-                    p.field(&mut total_local_video_views, "totalLocalVideoViews")?
+                    p.field(&mut total_local_video_views, "totalLocalVideoViews")
                 }
                 "totalLocalVideoDownloads" => {
-                    p.field(
-                        &mut total_local_video_downloads,
-                        "totalLocalVideoDownloads",
-                    )?
+                    p.field(&mut total_local_video_downloads, "totalLocalVideoDownloads")
                 }
                 "totalLocalVideoComments" => {
-                    p.field(&mut total_local_video_comments, "totalLocalVideoComments")?
+                    p.field(&mut total_local_video_comments, "totalLocalVideoComments")
                 }
                 "totalLocalVideoFilesSize" => {
                     p.field(
                         &mut total_local_video_files_size,
                         "totalLocalVideoFilesSize",
-                    )?
+                    )
                 }
-                "totalVideos" => p.field(&mut total_videos, "totalVideos")?,
+                "totalVideos" => p.field(&mut total_videos, "totalVideos"),
                 "totalVideoComments" => {
-                    p.field(&mut total_video_comments, "totalVideoComments")?
+                    p.field(&mut total_video_comments, "totalVideoComments")
                 }
                 "totalLocalVideoChannels" => {
-                    p.field(&mut total_local_video_channels, "totalLocalVideoChannels")?
+                    p.field(&mut total_local_video_channels, "totalLocalVideoChannels")
                 }
                 "totalLocalDailyActiveVideoChannels" => {
                     p.field(
                         &mut total_local_daily_active_video_channels,
                         "totalLocalDailyActiveVideoChannels",
-                    )?
+                    )
                 }
                 "totalLocalWeeklyActiveVideoChannels" => {
                     p.field(
                         &mut total_local_weekly_active_video_channels,
                         "totalLocalWeeklyActiveVideoChannels",
-                    )?
+                    )
                 }
                 "totalLocalMonthlyActiveVideoChannels" => {
                     p.field(
                         &mut total_local_monthly_active_video_channels,
                         "totalLocalMonthlyActiveVideoChannels",
-                    )?
+                    )
                 }
                 "totalLocalPlaylists" => {
-                    p.field(&mut total_local_playlists, "totalLocalPlaylists")?
+                    p.field(&mut total_local_playlists, "totalLocalPlaylists")
                 }
                 "totalInstanceFollowers" => {
-                    p.field(&mut total_instance_followers, "totalInstanceFollowers")?
+                    p.field(&mut total_instance_followers, "totalInstanceFollowers")
                 }
                 "totalInstanceFollowing" => {
-                    p.field(&mut total_instance_following, "totalInstanceFollowing")?
+                    p.field(&mut total_instance_following, "totalInstanceFollowing")
                 }
-                "videosRedundancy" => {
-                    p.field(&mut videos_redundancy, "videosRedundancy")?
-                }
+                "videosRedundancy" => p.field(&mut videos_redundancy, "videosRedundancy"),
                 "totalActivityPubMessagesProcessed" => {
                     p.field(
                         &mut total_activity_pub_messages_processed,
                         "totalActivityPubMessagesProcessed",
-                    )?
+                    )
                 }
                 "totalActivityPubMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_messages_successes,
                         "totalActivityPubMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_messages_errors,
                         "totalActivityPubMessagesErrors",
-                    )?
+                    )
                 }
                 "activityPubMessagesProcessedPerSecond" => {
                     p.field(
                         &mut activity_pub_messages_processed_per_second,
                         "activityPubMessagesProcessedPerSecond",
-                    )?
+                    )
                 }
                 "totalActivityPubMessagesWaiting" => {
                     p.field(
                         &mut total_activity_pub_messages_waiting,
                         "totalActivityPubMessagesWaiting",
-                    )?
+                    )
                 }
                 "averageRegistrationRequestResponseTimeMs" => {
                     p.field(
                         &mut average_registration_request_response_time_ms,
                         "averageRegistrationRequestResponseTimeMs",
-                    )?
+                    )
                 }
                 "totalRegistrationRequestsProcessed" => {
                     p.field(
                         &mut total_registration_requests_processed,
                         "totalRegistrationRequestsProcessed",
-                    )?
+                    )
                 }
                 "totalRegistrationRequests" => {
                     p.field(
                         &mut total_registration_requests,
                         "totalRegistrationRequests",
-                    )?
+                    )
                 }
                 "averageAbuseResponseTimeMs" => {
                     p.field(
                         &mut average_abuse_response_time_ms,
                         "averageAbuseResponseTimeMs",
-                    )?
+                    )
                 }
                 "totalAbusesProcessed" => {
-                    p.field(&mut total_abuses_processed, "totalAbusesProcessed")?
+                    p.field(&mut total_abuses_processed, "totalAbusesProcessed")
                 }
-                "totalAbuses" => p.field(&mut total_abuses, "totalAbuses")?,
+                "totalAbuses" => p.field(&mut total_abuses, "totalAbuses"),
                 "totalActivityPubAcceptMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_accept_messages_errors,
                         "totalActivityPubAcceptMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubAcceptMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_accept_messages_successes,
                         "totalActivityPubAcceptMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubAnnounceMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_announce_messages_errors,
                         "totalActivityPubAnnounceMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubAnnounceMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_announce_messages_successes,
                         "totalActivityPubAnnounceMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubApproveReplyMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_approve_reply_messages_errors,
                         "totalActivityPubApproveReplyMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubApproveReplyMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_approve_reply_messages_successes,
                         "totalActivityPubApproveReplyMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubCreateMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_create_messages_errors,
                         "totalActivityPubCreateMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubCreateMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_create_messages_successes,
                         "totalActivityPubCreateMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubDeleteMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_delete_messages_errors,
                         "totalActivityPubDeleteMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubDeleteMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_delete_messages_successes,
                         "totalActivityPubDeleteMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubDislikeMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_dislike_messages_errors,
                         "totalActivityPubDislikeMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubDislikeMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_dislike_messages_successes,
                         "totalActivityPubDislikeMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubFlagMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_flag_messages_errors,
                         "totalActivityPubFlagMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubFlagMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_flag_messages_successes,
                         "totalActivityPubFlagMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubFollowMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_follow_messages_errors,
                         "totalActivityPubFollowMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubFollowMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_follow_messages_successes,
                         "totalActivityPubFollowMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubLikeMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_like_messages_errors,
                         "totalActivityPubLikeMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubLikeMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_like_messages_successes,
                         "totalActivityPubLikeMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubRejectMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_reject_messages_errors,
                         "totalActivityPubRejectMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubRejectMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_reject_messages_successes,
                         "totalActivityPubRejectMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubRejectReplyMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_reject_reply_messages_errors,
                         "totalActivityPubRejectReplyMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubRejectReplyMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_reject_reply_messages_successes,
                         "totalActivityPubRejectReplyMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubUndoMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_undo_messages_errors,
                         "totalActivityPubUndoMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubUndoMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_undo_messages_successes,
                         "totalActivityPubUndoMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubUpdateMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_update_messages_errors,
                         "totalActivityPubUpdateMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubUpdateMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_update_messages_successes,
                         "totalActivityPubUpdateMessagesSuccesses",
-                    )?
+                    )
                 }
                 "totalActivityPubViewMessagesErrors" => {
                     p.field(
                         &mut total_activity_pub_view_messages_errors,
                         "totalActivityPubViewMessagesErrors",
-                    )?
+                    )
                 }
                 "totalActivityPubViewMessagesSuccesses" => {
                     p.field(
                         &mut total_activity_pub_view_messages_successes,
                         "totalActivityPubViewMessagesSuccesses",
-                    )?
+                    )
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total_users: crate::runtime::json::required(total_users, "totalUsers")?,
@@ -5479,15 +6807,30 @@ impl<'de> serde::Deserialize<'de> for ServerStats {
 }
 
 /// An item of the `videosRedundancy` property of [`ServerStats`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerStatsVideosRedundancyItem {
     pub strategy: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_size: Option<f64>,
     pub total_used: f64,
     pub total_video_files: f64,
     pub total_videos: f64,
+}
+
+impl serde::Serialize for ServerStatsVideosRedundancyItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 4 + crate::runtime::ser::present(&[self.total_size.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerStatsVideosRedundancyItem",
+                len,
+            )
+            .field("strategy", &self.strategy)
+            .optional("totalSize", &self.total_size)
+            .field("totalUsed", &self.total_used)
+            .field("totalVideoFiles", &self.total_video_files)
+            .field("totalVideos", &self.total_videos)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerStatsVideosRedundancyItem {
@@ -5502,13 +6845,13 @@ impl crate::runtime::json::FromJson for ServerStatsVideosRedundancyItem {
         let mut members = p.object("an object (`ServerStatsVideosRedundancyItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "strategy" => p.field(&mut strategy, "strategy")?,
-                "totalSize" => p.field(&mut total_size, "totalSize")?,
-                "totalUsed" => p.field(&mut total_used, "totalUsed")?,
-                "totalVideoFiles" => p.field(&mut total_video_files, "totalVideoFiles")?,
-                "totalVideos" => p.field(&mut total_videos, "totalVideos")?,
-                _ => p.unknown()?,
-            }
+                "strategy" => p.field(&mut strategy, "strategy"),
+                "totalSize" => p.field(&mut total_size, "totalSize"),
+                "totalUsed" => p.field(&mut total_used, "totalUsed"),
+                "totalVideoFiles" => p.field(&mut total_video_files, "totalVideoFiles"),
+                "totalVideos" => p.field(&mut total_videos, "totalVideos"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             strategy: crate::runtime::json::required(strategy, "strategy")?,
@@ -5532,9 +6875,17 @@ impl<'de> serde::Deserialize<'de> for ServerStatsVideosRedundancyItem {
 }
 
 /// The `ServerConfigAbout` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigAbout {
     pub instance: ServerConfigAboutInstance,
+}
+
+impl serde::Serialize for ServerConfigAbout {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigAbout", 1)
+            .field("instance", &self.instance)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigAbout {
@@ -5545,9 +6896,9 @@ impl crate::runtime::json::FromJson for ServerConfigAbout {
         let mut members = p.object("an object (`ServerConfigAbout`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "instance" => p.field(&mut instance, "instance")?,
-                _ => p.unknown()?,
-            }
+                "instance" => p.field(&mut instance, "instance"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             instance: crate::runtime::json::required(instance, "instance")?,
@@ -5564,8 +6915,7 @@ impl<'de> serde::Deserialize<'de> for ServerConfigAbout {
 }
 
 /// The `instance` property of [`ServerConfigAbout`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigAboutInstance {
     pub name: String,
     pub short_description: String,
@@ -5582,6 +6932,28 @@ pub struct ServerConfigAboutInstance {
     pub categories: Vec<i64>,
     pub avatars: Vec<ActorImage>,
     pub banners: Vec<ActorImage>,
+}
+
+impl serde::Serialize for ServerConfigAboutInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigAboutInstance", 15)
+            .field("name", &self.name)
+            .field("shortDescription", &self.short_description)
+            .field("description", &self.description)
+            .field("terms", &self.terms)
+            .field("codeOfConduct", &self.code_of_conduct)
+            .field("hardwareInformation", &self.hardware_information)
+            .field("creationReason", &self.creation_reason)
+            .field("moderationInformation", &self.moderation_information)
+            .field("administrator", &self.administrator)
+            .field("maintenanceLifetime", &self.maintenance_lifetime)
+            .field("businessModel", &self.business_model)
+            .field("languages", &self.languages)
+            .field("categories", &self.categories)
+            .field("avatars", &self.avatars)
+            .field("banners", &self.banners)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigAboutInstance {
@@ -5606,31 +6978,29 @@ impl crate::runtime::json::FromJson for ServerConfigAboutInstance {
         let mut members = p.object("an object (`ServerConfigAboutInstance`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "shortDescription" => {
-                    p.field(&mut short_description, "shortDescription")?
-                }
-                "description" => p.field(&mut description, "description")?,
-                "terms" => p.field(&mut terms, "terms")?,
-                "codeOfConduct" => p.field(&mut code_of_conduct, "codeOfConduct")?,
+                "name" => p.field(&mut name, "name"),
+                "shortDescription" => p.field(&mut short_description, "shortDescription"),
+                "description" => p.field(&mut description, "description"),
+                "terms" => p.field(&mut terms, "terms"),
+                "codeOfConduct" => p.field(&mut code_of_conduct, "codeOfConduct"),
                 "hardwareInformation" => {
-                    p.field(&mut hardware_information, "hardwareInformation")?
+                    p.field(&mut hardware_information, "hardwareInformation")
                 }
-                "creationReason" => p.field(&mut creation_reason, "creationReason")?,
+                "creationReason" => p.field(&mut creation_reason, "creationReason"),
                 "moderationInformation" => {
-                    p.field(&mut moderation_information, "moderationInformation")?
+                    p.field(&mut moderation_information, "moderationInformation")
                 }
-                "administrator" => p.field(&mut administrator, "administrator")?,
+                "administrator" => p.field(&mut administrator, "administrator"),
                 "maintenanceLifetime" => {
-                    p.field(&mut maintenance_lifetime, "maintenanceLifetime")?
+                    p.field(&mut maintenance_lifetime, "maintenanceLifetime")
                 }
-                "businessModel" => p.field(&mut business_model, "businessModel")?,
-                "languages" => p.field(&mut languages, "languages")?,
-                "categories" => p.field(&mut categories, "categories")?,
-                "avatars" => p.field(&mut avatars, "avatars")?,
-                "banners" => p.field(&mut banners, "banners")?,
-                _ => p.unknown()?,
-            }
+                "businessModel" => p.field(&mut business_model, "businessModel"),
+                "languages" => p.field(&mut languages, "languages"),
+                "categories" => p.field(&mut categories, "categories"),
+                "avatars" => p.field(&mut avatars, "avatars"),
+                "banners" => p.field(&mut banners, "banners"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -5687,13 +7057,11 @@ impl<'de> serde::Deserialize<'de> for ServerConfigAboutInstance {
 /// The `ServerConfigCustom` schema.
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomEdit`](crate::types::ServerConfigCustomEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustom {
     pub instance: ServerConfigCustomInstance,
     pub theme: ServerConfigCustomTheme,
     pub services: ServerConfigCustomServices,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache: Option<ServerConfigCustomCache>,
     pub signup: ServerConfigCustomSignup,
     pub admin: ServerConfigCustomAdmin,
@@ -5704,14 +7072,11 @@ pub struct ServerConfigCustom {
     pub transcoding: ServerConfigCustomTranscoding,
     pub import: ServerConfigCustomImport,
     pub auto_blacklist: ServerConfigCustomAutoBlacklist,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<ServerConfigCustomBlocklist>,
     pub followers: ServerConfigCustomFollowers,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<ServerConfigCustomDefaults>,
     pub broadcast_message: ServerConfigCustomBroadcastMessage,
     pub client: ServerConfigCustomClient,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<ServerConfigCustomEmail>,
     pub export: ServerConfigCustomExport,
     pub followings: ServerConfigCustomFollowings,
@@ -5720,11 +7085,55 @@ pub struct ServerConfigCustom {
     pub storyboards: ServerConfigCustomStoryboards,
     pub trending: ServerConfigCustomTrending,
     pub video_channels: ServerConfigCustomVideoChannels,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_comments: Option<ServerConfigCustomVideoComments>,
     pub video_file: ServerConfigCustomVideoFile,
     pub video_studio: ServerConfigCustomVideoStudio,
     pub video_transcription: ServerConfigCustomVideoTranscription,
+}
+
+impl serde::Serialize for ServerConfigCustom {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 23
+            + crate::runtime::ser::present(
+                &[
+                    self.cache.is_some(),
+                    self.blocklist.is_some(),
+                    self.defaults.is_some(),
+                    self.email.is_some(),
+                    self.video_comments.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustom", len)
+            .field("instance", &self.instance)
+            .field("theme", &self.theme)
+            .field("services", &self.services)
+            .optional("cache", &self.cache)
+            .field("signup", &self.signup)
+            .field("admin", &self.admin)
+            .field("contactForm", &self.contact_form)
+            .field("user", &self.user)
+            .field("transcoding", &self.transcoding)
+            .field("import", &self.import)
+            .field("autoBlacklist", &self.auto_blacklist)
+            .optional("blocklist", &self.blocklist)
+            .field("followers", &self.followers)
+            .optional("defaults", &self.defaults)
+            .field("broadcastMessage", &self.broadcast_message)
+            .field("client", &self.client)
+            .optional("email", &self.email)
+            .field("export", &self.export)
+            .field("followings", &self.followings)
+            .field("live", &self.live)
+            .field("search", &self.search)
+            .field("storyboards", &self.storyboards)
+            .field("trending", &self.trending)
+            .field("videoChannels", &self.video_channels)
+            .optional("videoComments", &self.video_comments)
+            .field("videoFile", &self.video_file)
+            .field("videoStudio", &self.video_studio)
+            .field("videoTranscription", &self.video_transcription)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustom {
@@ -5762,40 +7171,38 @@ impl crate::runtime::json::FromJson for ServerConfigCustom {
         let mut members = p.object("an object (`ServerConfigCustom`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "instance" => p.field(&mut instance, "instance")?,
-                "theme" => p.field(&mut theme, "theme")?,
-                "services" => p.field(&mut services, "services")?,
-                "cache" => p.field(&mut cache, "cache")?,
-                "signup" => p.field(&mut signup, "signup")?,
-                "admin" => p.field(&mut admin, "admin")?,
-                "contactForm" => p.field(&mut contact_form, "contactForm")?,
-                "user" => p.field(&mut user, "user")?,
-                "transcoding" => p.field(&mut transcoding, "transcoding")?,
-                "import" => p.field(&mut import, "import")?,
-                "autoBlacklist" => p.field(&mut auto_blacklist, "autoBlacklist")?,
-                "blocklist" => p.field(&mut blocklist, "blocklist")?,
-                "followers" => p.field(&mut followers, "followers")?,
-                "defaults" => p.field(&mut defaults, "defaults")?,
-                "broadcastMessage" => {
-                    p.field(&mut broadcast_message, "broadcastMessage")?
-                }
-                "client" => p.field(&mut client, "client")?,
-                "email" => p.field(&mut email, "email")?,
-                "export" => p.field(&mut export, "export")?,
-                "followings" => p.field(&mut followings, "followings")?,
-                "live" => p.field(&mut live, "live")?,
-                "search" => p.field(&mut search, "search")?,
-                "storyboards" => p.field(&mut storyboards, "storyboards")?,
-                "trending" => p.field(&mut trending, "trending")?,
-                "videoChannels" => p.field(&mut video_channels, "videoChannels")?,
-                "videoComments" => p.field(&mut video_comments, "videoComments")?,
-                "videoFile" => p.field(&mut video_file, "videoFile")?,
-                "videoStudio" => p.field(&mut video_studio, "videoStudio")?,
+                "instance" => p.field(&mut instance, "instance"),
+                "theme" => p.field(&mut theme, "theme"),
+                "services" => p.field(&mut services, "services"),
+                "cache" => p.field(&mut cache, "cache"),
+                "signup" => p.field(&mut signup, "signup"),
+                "admin" => p.field(&mut admin, "admin"),
+                "contactForm" => p.field(&mut contact_form, "contactForm"),
+                "user" => p.field(&mut user, "user"),
+                "transcoding" => p.field(&mut transcoding, "transcoding"),
+                "import" => p.field(&mut import, "import"),
+                "autoBlacklist" => p.field(&mut auto_blacklist, "autoBlacklist"),
+                "blocklist" => p.field(&mut blocklist, "blocklist"),
+                "followers" => p.field(&mut followers, "followers"),
+                "defaults" => p.field(&mut defaults, "defaults"),
+                "broadcastMessage" => p.field(&mut broadcast_message, "broadcastMessage"),
+                "client" => p.field(&mut client, "client"),
+                "email" => p.field(&mut email, "email"),
+                "export" => p.field(&mut export, "export"),
+                "followings" => p.field(&mut followings, "followings"),
+                "live" => p.field(&mut live, "live"),
+                "search" => p.field(&mut search, "search"),
+                "storyboards" => p.field(&mut storyboards, "storyboards"),
+                "trending" => p.field(&mut trending, "trending"),
+                "videoChannels" => p.field(&mut video_channels, "videoChannels"),
+                "videoComments" => p.field(&mut video_comments, "videoComments"),
+                "videoFile" => p.field(&mut video_file, "videoFile"),
+                "videoStudio" => p.field(&mut video_studio, "videoStudio"),
                 "videoTranscription" => {
-                    p.field(&mut video_transcription, "videoTranscription")?
+                    p.field(&mut video_transcription, "videoTranscription")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             instance: crate::runtime::json::required(instance, "instance")?,
@@ -5853,8 +7260,7 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustom {
 /// The `instance` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomInstanceEdit`](crate::types::ServerConfigCustomInstanceEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomInstance {
     pub name: String,
     pub short_description: String,
@@ -5869,17 +7275,43 @@ pub struct ServerConfigCustomInstance {
     pub hardware_information: String,
     pub languages: Vec<String>,
     pub categories: Vec<f64>,
-    #[serde(rename = "isNSFW")]
     pub is_nsfw: bool,
-    #[serde(rename = "defaultNSFWPolicy")]
     pub default_nsfw_policy: String,
     pub server_country: String,
     pub support: ServerConfigCustomInstanceSupport,
     pub social: ServerConfigCustomInstanceSocial,
     pub default_client_route: String,
     pub customizations: ServerConfigCustomInstanceCustomizations,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigCustomInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 20 + crate::runtime::ser::present(&[self.default_language.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomInstance", len)
+            .field("name", &self.name)
+            .field("shortDescription", &self.short_description)
+            .field("description", &self.description)
+            .field("terms", &self.terms)
+            .field("codeOfConduct", &self.code_of_conduct)
+            .field("creationReason", &self.creation_reason)
+            .field("moderationInformation", &self.moderation_information)
+            .field("administrator", &self.administrator)
+            .field("maintenanceLifetime", &self.maintenance_lifetime)
+            .field("businessModel", &self.business_model)
+            .field("hardwareInformation", &self.hardware_information)
+            .field("languages", &self.languages)
+            .field("categories", &self.categories)
+            .field("isNSFW", &self.is_nsfw)
+            .field("defaultNSFWPolicy", &self.default_nsfw_policy)
+            .field("serverCountry", &self.server_country)
+            .field("support", &self.support)
+            .field("social", &self.social)
+            .field("defaultClientRoute", &self.default_client_route)
+            .field("customizations", &self.customizations)
+            .optional("defaultLanguage", &self.default_language)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomInstance {
@@ -5910,41 +7342,39 @@ impl crate::runtime::json::FromJson for ServerConfigCustomInstance {
         let mut members = p.object("an object (`ServerConfigCustomInstance`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "shortDescription" => {
-                    p.field(&mut short_description, "shortDescription")?
-                }
-                "description" => p.field(&mut description, "description")?,
-                "terms" => p.field(&mut terms, "terms")?,
-                "codeOfConduct" => p.field(&mut code_of_conduct, "codeOfConduct")?,
-                "creationReason" => p.field(&mut creation_reason, "creationReason")?,
+                "name" => p.field(&mut name, "name"),
+                "shortDescription" => p.field(&mut short_description, "shortDescription"),
+                "description" => p.field(&mut description, "description"),
+                "terms" => p.field(&mut terms, "terms"),
+                "codeOfConduct" => p.field(&mut code_of_conduct, "codeOfConduct"),
+                "creationReason" => p.field(&mut creation_reason, "creationReason"),
                 "moderationInformation" => {
-                    p.field(&mut moderation_information, "moderationInformation")?
+                    p.field(&mut moderation_information, "moderationInformation")
                 }
-                "administrator" => p.field(&mut administrator, "administrator")?,
+                "administrator" => p.field(&mut administrator, "administrator"),
                 "maintenanceLifetime" => {
-                    p.field(&mut maintenance_lifetime, "maintenanceLifetime")?
+                    p.field(&mut maintenance_lifetime, "maintenanceLifetime")
                 }
-                "businessModel" => p.field(&mut business_model, "businessModel")?,
+                "businessModel" => p.field(&mut business_model, "businessModel"),
                 "hardwareInformation" => {
-                    p.field(&mut hardware_information, "hardwareInformation")?
+                    p.field(&mut hardware_information, "hardwareInformation")
                 }
-                "languages" => p.field(&mut languages, "languages")?,
-                "categories" => p.field(&mut categories, "categories")?,
-                "isNSFW" => p.field(&mut is_nsfw, "isNSFW")?,
+                "languages" => p.field(&mut languages, "languages"),
+                "categories" => p.field(&mut categories, "categories"),
+                "isNSFW" => p.field(&mut is_nsfw, "isNSFW"),
                 "defaultNSFWPolicy" => {
-                    p.field(&mut default_nsfw_policy, "defaultNSFWPolicy")?
+                    p.field(&mut default_nsfw_policy, "defaultNSFWPolicy")
                 }
-                "serverCountry" => p.field(&mut server_country, "serverCountry")?,
-                "support" => p.field(&mut support, "support")?,
-                "social" => p.field(&mut social, "social")?,
+                "serverCountry" => p.field(&mut server_country, "serverCountry"),
+                "support" => p.field(&mut support, "support"),
+                "social" => p.field(&mut social, "social"),
                 "defaultClientRoute" => {
-                    p.field(&mut default_client_route, "defaultClientRoute")?
+                    p.field(&mut default_client_route, "defaultClientRoute")
                 }
-                "customizations" => p.field(&mut customizations, "customizations")?,
-                "defaultLanguage" => p.field(&mut default_language, "defaultLanguage")?,
-                _ => p.unknown()?,
-            }
+                "customizations" => p.field(&mut customizations, "customizations"),
+                "defaultLanguage" => p.field(&mut default_language, "defaultLanguage"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -6019,9 +7449,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomInstance {
 /// The `support` property of [`ServerConfigCustomInstance`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomInstanceSupportEdit`](crate::types::ServerConfigCustomInstanceSupportEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomInstanceSupport {
     pub text: String,
+}
+
+impl serde::Serialize for ServerConfigCustomInstanceSupport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomInstanceSupport",
+                1,
+            )
+            .field("text", &self.text)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomInstanceSupport {
@@ -6032,9 +7474,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomInstanceSupport {
         let mut members = p.object("an object (`ServerConfigCustomInstanceSupport`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "text" => p.field(&mut text, "text")?,
-                _ => p.unknown()?,
-            }
+                "text" => p.field(&mut text, "text"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             text: crate::runtime::json::required(text, "text")?,
@@ -6053,14 +7495,28 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomInstanceSupport {
 /// The `social` property of [`ServerConfigCustomInstance`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomInstanceSocialEdit`](crate::types::ServerConfigCustomInstanceSocialEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomInstanceSocial {
     pub external_link: String,
     pub mastodon_link: String,
     pub bluesky_link: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_link: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigCustomInstanceSocial {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3 + crate::runtime::ser::present(&[self.x_link.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomInstanceSocial",
+                len,
+            )
+            .field("externalLink", &self.external_link)
+            .field("mastodonLink", &self.mastodon_link)
+            .field("blueskyLink", &self.bluesky_link)
+            .optional("xLink", &self.x_link)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomInstanceSocial {
@@ -6074,12 +7530,12 @@ impl crate::runtime::json::FromJson for ServerConfigCustomInstanceSocial {
         let mut members = p.object("an object (`ServerConfigCustomInstanceSocial`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "externalLink" => p.field(&mut external_link, "externalLink")?,
-                "mastodonLink" => p.field(&mut mastodon_link, "mastodonLink")?,
-                "blueskyLink" => p.field(&mut bluesky_link, "blueskyLink")?,
-                "xLink" => p.field(&mut x_link, "xLink")?,
-                _ => p.unknown()?,
-            }
+                "externalLink" => p.field(&mut external_link, "externalLink"),
+                "mastodonLink" => p.field(&mut mastodon_link, "mastodonLink"),
+                "blueskyLink" => p.field(&mut bluesky_link, "blueskyLink"),
+                "xLink" => p.field(&mut x_link, "xLink"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             external_link: crate::runtime::json::required(
@@ -6105,12 +7561,26 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomInstanceSocial {
 }
 
 /// The `customizations` property of [`ServerConfigCustomInstance`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomInstanceCustomizations {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub javascript: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub css: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigCustomInstanceCustomizations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.javascript.is_some(), self.css.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomInstanceCustomizations",
+                len,
+            )
+            .optional("javascript", &self.javascript)
+            .optional("css", &self.css)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomInstanceCustomizations {
@@ -6123,10 +7593,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomInstanceCustomizations
             .object("an object (`ServerConfigCustomInstanceCustomizations`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "javascript" => p.field(&mut javascript, "javascript")?,
-                "css" => p.field(&mut css, "css")?,
-                _ => p.unknown()?,
-            }
+                "javascript" => p.field(&mut javascript, "javascript"),
+                "css" => p.field(&mut css, "css"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             javascript: crate::runtime::json::optional(javascript),
@@ -6146,11 +7616,20 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomInstanceCustomizations {
 /// The `theme` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomThemeEdit`](crate::types::ServerConfigCustomThemeEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomTheme {
     pub default: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customization: Option<ServerConfigCustomThemeCustomization>,
+}
+
+impl serde::Serialize for ServerConfigCustomTheme {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1 + crate::runtime::ser::present(&[self.customization.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomTheme", len)
+            .field("default", &self.default)
+            .optional("customization", &self.customization)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTheme {
@@ -6162,10 +7641,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTheme {
         let mut members = p.object("an object (`ServerConfigCustomTheme`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "default" => p.field(&mut default, "default")?,
-                "customization" => p.field(&mut customization, "customization")?,
-                _ => p.unknown()?,
-            }
+                "default" => p.field(&mut default, "default"),
+                "customization" => p.field(&mut customization, "customization"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             default: crate::runtime::json::required(default, "default")?,
@@ -6183,86 +7662,67 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTheme {
 }
 
 /// The `customization` property of [`ServerConfigCustomTheme`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomThemeCustomization {
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub primary_color: Option<Option<String>>,
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub on_primary_color: Option<Option<String>>,
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub foreground_color: Option<Option<String>>,
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub background_color: Option<Option<String>>,
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub background_secondary_color: Option<Option<String>>,
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub menu_foreground_color: Option<Option<String>>,
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub menu_background_color: Option<Option<String>>,
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub menu_border_radius: Option<Option<String>>,
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub header_foreground_color: Option<Option<String>>,
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub header_background_color: Option<Option<String>>,
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub input_border_radius: Option<Option<String>>,
+}
+
+impl serde::Serialize for ServerConfigCustomThemeCustomization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.primary_color.is_some(),
+                self.on_primary_color.is_some(),
+                self.foreground_color.is_some(),
+                self.background_color.is_some(),
+                self.background_secondary_color.is_some(),
+                self.menu_foreground_color.is_some(),
+                self.menu_background_color.is_some(),
+                self.menu_border_radius.is_some(),
+                self.header_foreground_color.is_some(),
+                self.header_background_color.is_some(),
+                self.input_border_radius.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomThemeCustomization",
+                len,
+            )
+            .optional("primaryColor", &self.primary_color)
+            .optional("onPrimaryColor", &self.on_primary_color)
+            .optional("foregroundColor", &self.foreground_color)
+            .optional("backgroundColor", &self.background_color)
+            .optional("backgroundSecondaryColor", &self.background_secondary_color)
+            .optional("menuForegroundColor", &self.menu_foreground_color)
+            .optional("menuBackgroundColor", &self.menu_background_color)
+            .optional("menuBorderRadius", &self.menu_border_radius)
+            .optional("headerForegroundColor", &self.header_foreground_color)
+            .optional("headerBackgroundColor", &self.header_background_color)
+            .optional("inputBorderRadius", &self.input_border_radius)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomThemeCustomization {
@@ -6284,33 +7744,33 @@ impl crate::runtime::json::FromJson for ServerConfigCustomThemeCustomization {
             .object("an object (`ServerConfigCustomThemeCustomization`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "primaryColor" => p.field(&mut primary_color, "primaryColor")?,
-                "onPrimaryColor" => p.field(&mut on_primary_color, "onPrimaryColor")?,
-                "foregroundColor" => p.field(&mut foreground_color, "foregroundColor")?,
-                "backgroundColor" => p.field(&mut background_color, "backgroundColor")?,
+                "primaryColor" => p.field(&mut primary_color, "primaryColor"),
+                "onPrimaryColor" => p.field(&mut on_primary_color, "onPrimaryColor"),
+                "foregroundColor" => p.field(&mut foreground_color, "foregroundColor"),
+                "backgroundColor" => p.field(&mut background_color, "backgroundColor"),
                 "backgroundSecondaryColor" => {
-                    p.field(&mut background_secondary_color, "backgroundSecondaryColor")?
+                    p.field(&mut background_secondary_color, "backgroundSecondaryColor")
                 }
                 "menuForegroundColor" => {
-                    p.field(&mut menu_foreground_color, "menuForegroundColor")?
+                    p.field(&mut menu_foreground_color, "menuForegroundColor")
                 }
                 "menuBackgroundColor" => {
-                    p.field(&mut menu_background_color, "menuBackgroundColor")?
+                    p.field(&mut menu_background_color, "menuBackgroundColor")
                 }
                 "menuBorderRadius" => {
-                    p.field(&mut menu_border_radius, "menuBorderRadius")?
+                    p.field(&mut menu_border_radius, "menuBorderRadius")
                 }
                 "headerForegroundColor" => {
-                    p.field(&mut header_foreground_color, "headerForegroundColor")?
+                    p.field(&mut header_foreground_color, "headerForegroundColor")
                 }
                 "headerBackgroundColor" => {
-                    p.field(&mut header_background_color, "headerBackgroundColor")?
+                    p.field(&mut header_background_color, "headerBackgroundColor")
                 }
                 "inputBorderRadius" => {
-                    p.field(&mut input_border_radius, "inputBorderRadius")?
+                    p.field(&mut input_border_radius, "inputBorderRadius")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             primary_color,
@@ -6339,9 +7799,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomThemeCustomization {
 /// The `services` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomServicesEdit`](crate::types::ServerConfigCustomServicesEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomServices {
     pub twitter: ServerConfigCustomServicesTwitter,
+}
+
+impl serde::Serialize for ServerConfigCustomServices {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomServices", 1)
+            .field("twitter", &self.twitter)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomServices {
@@ -6352,9 +7820,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomServices {
         let mut members = p.object("an object (`ServerConfigCustomServices`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "twitter" => p.field(&mut twitter, "twitter")?,
-                _ => p.unknown()?,
-            }
+                "twitter" => p.field(&mut twitter, "twitter"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             twitter: crate::runtime::json::required(twitter, "twitter")?,
@@ -6373,9 +7841,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomServices {
 /// The `twitter` property of [`ServerConfigCustomServices`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomServicesTwitterEdit`](crate::types::ServerConfigCustomServicesTwitterEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomServicesTwitter {
     pub username: String,
+}
+
+impl serde::Serialize for ServerConfigCustomServicesTwitter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomServicesTwitter",
+                1,
+            )
+            .field("username", &self.username)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomServicesTwitter {
@@ -6386,9 +7866,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomServicesTwitter {
         let mut members = p.object("an object (`ServerConfigCustomServicesTwitter`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "username" => p.field(&mut username, "username")?,
-                _ => p.unknown()?,
-            }
+                "username" => p.field(&mut username, "username"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             username: crate::runtime::json::required(username, "username")?,
@@ -6405,12 +7885,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomServicesTwitter {
 }
 
 /// The `cache` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomCache {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previews: Option<ServerConfigCustomCachePreviews>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub captions: Option<ServerConfigCustomCacheCaptions>,
+}
+
+impl serde::Serialize for ServerConfigCustomCache {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.previews.is_some(), self.captions.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomCache", len)
+            .optional("previews", &self.previews)
+            .optional("captions", &self.captions)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomCache {
@@ -6422,10 +7912,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomCache {
         let mut members = p.object("an object (`ServerConfigCustomCache`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "previews" => p.field(&mut previews, "previews")?,
-                "captions" => p.field(&mut captions, "captions")?,
-                _ => p.unknown()?,
-            }
+                "previews" => p.field(&mut previews, "previews"),
+                "captions" => p.field(&mut captions, "captions"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             previews: crate::runtime::json::optional(previews),
@@ -6443,10 +7933,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomCache {
 }
 
 /// The `previews` property of [`ServerConfigCustomCache`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomCachePreviews {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigCustomCachePreviews {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.size.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomCachePreviews",
+                len,
+            )
+            .optional("size", &self.size)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomCachePreviews {
@@ -6457,9 +7959,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomCachePreviews {
         let mut members = p.object("an object (`ServerConfigCustomCachePreviews`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "size" => p.field(&mut size, "size")?,
-                _ => p.unknown()?,
-            }
+                "size" => p.field(&mut size, "size"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             size: crate::runtime::json::optional(size),
@@ -6476,10 +7978,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomCachePreviews {
 }
 
 /// The `captions` property of [`ServerConfigCustomCache`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomCacheCaptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigCustomCacheCaptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.size.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomCacheCaptions",
+                len,
+            )
+            .optional("size", &self.size)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomCacheCaptions {
@@ -6490,9 +8004,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomCacheCaptions {
         let mut members = p.object("an object (`ServerConfigCustomCacheCaptions`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "size" => p.field(&mut size, "size")?,
-                _ => p.unknown()?,
-            }
+                "size" => p.field(&mut size, "size"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             size: crate::runtime::json::optional(size),
@@ -6511,14 +8025,25 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomCacheCaptions {
 /// The `signup` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomSignupEdit`](crate::types::ServerConfigCustomSignupEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomSignup {
     pub enabled: bool,
     pub limit: i64,
     pub requires_email_verification: bool,
     pub minimum_age: i64,
     pub requires_approval: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomSignup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomSignup", 5)
+            .field("enabled", &self.enabled)
+            .field("limit", &self.limit)
+            .field("requiresEmailVerification", &self.requires_email_verification)
+            .field("minimumAge", &self.minimum_age)
+            .field("requiresApproval", &self.requires_approval)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSignup {
@@ -6533,20 +8058,18 @@ impl crate::runtime::json::FromJson for ServerConfigCustomSignup {
         let mut members = p.object("an object (`ServerConfigCustomSignup`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "limit" => p.field(&mut limit, "limit")?,
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "limit" => p.field(&mut limit, "limit"),
                 "requiresEmailVerification" => {
                     p.field(
                         &mut requires_email_verification,
                         "requiresEmailVerification",
-                    )?
+                    )
                 }
-                "minimumAge" => p.field(&mut minimum_age, "minimumAge")?,
-                "requiresApproval" => {
-                    p.field(&mut requires_approval, "requiresApproval")?
-                }
-                _ => p.unknown()?,
-            }
+                "minimumAge" => p.field(&mut minimum_age, "minimumAge"),
+                "requiresApproval" => p.field(&mut requires_approval, "requiresApproval"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -6575,10 +8098,18 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomSignup {
 /// The `admin` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomAdminEdit`](crate::types::ServerConfigCustomAdminEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomAdmin {
     /// Format: `email`.
     pub email: String,
+}
+
+impl serde::Serialize for ServerConfigCustomAdmin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomAdmin", 1)
+            .field("email", &self.email)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAdmin {
@@ -6589,9 +8120,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomAdmin {
         let mut members = p.object("an object (`ServerConfigCustomAdmin`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "email" => p.field(&mut email, "email")?,
-                _ => p.unknown()?,
-            }
+                "email" => p.field(&mut email, "email"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             email: crate::runtime::json::required(email, "email")?,
@@ -6610,9 +8141,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomAdmin {
 /// The `contactForm` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomContactFormEdit`](crate::types::ServerConfigCustomContactFormEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomContactForm {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomContactForm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomContactForm", 1)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomContactForm {
@@ -6623,9 +8162,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomContactForm {
         let mut members = p.object("an object (`ServerConfigCustomContactForm`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -6644,8 +8183,7 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomContactForm {
 /// Settings that apply to new users, if registration is enabled
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomUserEdit`](crate::types::ServerConfigCustomUserEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomUser {
     /// Example: `16810141515`
     pub video_quota: i64,
@@ -6653,6 +8191,17 @@ pub struct ServerConfigCustomUser {
     pub video_quota_daily: i64,
     pub default_channel_name: String,
     pub history: ServerConfigCustomUserHistory,
+}
+
+impl serde::Serialize for ServerConfigCustomUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomUser", 4)
+            .field("videoQuota", &self.video_quota)
+            .field("videoQuotaDaily", &self.video_quota_daily)
+            .field("defaultChannelName", &self.default_channel_name)
+            .field("history", &self.history)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomUser {
@@ -6666,14 +8215,14 @@ impl crate::runtime::json::FromJson for ServerConfigCustomUser {
         let mut members = p.object("an object (`ServerConfigCustomUser`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videoQuota" => p.field(&mut video_quota, "videoQuota")?,
-                "videoQuotaDaily" => p.field(&mut video_quota_daily, "videoQuotaDaily")?,
+                "videoQuota" => p.field(&mut video_quota, "videoQuota"),
+                "videoQuotaDaily" => p.field(&mut video_quota_daily, "videoQuotaDaily"),
                 "defaultChannelName" => {
-                    p.field(&mut default_channel_name, "defaultChannelName")?
+                    p.field(&mut default_channel_name, "defaultChannelName")
                 }
-                "history" => p.field(&mut history, "history")?,
-                _ => p.unknown()?,
-            }
+                "history" => p.field(&mut history, "history"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             video_quota: crate::runtime::json::required(video_quota, "videoQuota")?,
@@ -6701,9 +8250,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomUser {
 /// The `history` property of [`ServerConfigCustomUser`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomUserHistoryEdit`](crate::types::ServerConfigCustomUserHistoryEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomUserHistory {
     pub videos: ServerConfigCustomUserHistoryVideos,
+}
+
+impl serde::Serialize for ServerConfigCustomUserHistory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomUserHistory", 1)
+            .field("videos", &self.videos)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomUserHistory {
@@ -6714,9 +8271,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomUserHistory {
         let mut members = p.object("an object (`ServerConfigCustomUserHistory`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videos" => p.field(&mut videos, "videos")?,
-                _ => p.unknown()?,
-            }
+                "videos" => p.field(&mut videos, "videos"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             videos: crate::runtime::json::required(videos, "videos")?,
@@ -6735,9 +8292,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomUserHistory {
 /// The `videos` property of [`ServerConfigCustomUserHistory`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomUserHistoryVideosEdit`](crate::types::ServerConfigCustomUserHistoryVideosEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomUserHistoryVideos {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomUserHistoryVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomUserHistoryVideos",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomUserHistoryVideos {
@@ -6748,9 +8317,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomUserHistoryVideos {
         let mut members = p.object("an object (`ServerConfigCustomUserHistoryVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -6769,8 +8338,7 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomUserHistoryVideos {
 /// Settings pertaining to transcoding jobs
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingEdit`](crate::types::ServerConfigCustomTranscodingEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomTranscoding {
     pub enabled: bool,
     pub original_file: ServerConfigCustomTranscodingOriginalFile,
@@ -6789,11 +8357,45 @@ pub struct ServerConfigCustomTranscoding {
     /// HLS specific settings
     pub hls: ServerConfigCustomTranscodingHls,
     pub always_transcode_original_resolution: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_transcode_podcast_optimized_audio: Option<bool>,
     pub fps: ServerConfigCustomTranscodingFps,
     pub remote_runners: ServerConfigCustomTranscodingRemoteRunners,
     pub web_videos: ServerConfigCustomTranscodingWebVideos,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscoding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 13
+            + crate::runtime::ser::present(
+                &[self.always_transcode_podcast_optimized_audio.is_some()],
+            );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscoding",
+                len,
+            )
+            .field("enabled", &self.enabled)
+            .field("originalFile", &self.original_file)
+            .field("allowAdditionalExtensions", &self.allow_additional_extensions)
+            .field("allowAudioFiles", &self.allow_audio_files)
+            .field("threads", &self.threads)
+            .field("concurrency", &self.concurrency)
+            .field("profile", &self.profile)
+            .field("resolutions", &self.resolutions)
+            .field("hls", &self.hls)
+            .field(
+                "alwaysTranscodeOriginalResolution",
+                &self.always_transcode_original_resolution,
+            )
+            .optional(
+                "alwaysTranscodePodcastOptimizedAudio",
+                &self.always_transcode_podcast_optimized_audio,
+            )
+            .field("fps", &self.fps)
+            .field("remoteRunners", &self.remote_runners)
+            .field("webVideos", &self.web_videos)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscoding {
@@ -6817,37 +8419,37 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscoding {
         let mut members = p.object("an object (`ServerConfigCustomTranscoding`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "originalFile" => p.field(&mut original_file, "originalFile")?,
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "originalFile" => p.field(&mut original_file, "originalFile"),
                 "allowAdditionalExtensions" => {
                     p.field(
                         &mut allow_additional_extensions,
                         "allowAdditionalExtensions",
-                    )?
+                    )
                 }
-                "allowAudioFiles" => p.field(&mut allow_audio_files, "allowAudioFiles")?,
-                "threads" => p.field(&mut threads, "threads")?,
-                "concurrency" => p.field(&mut concurrency, "concurrency")?,
-                "profile" => p.field(&mut profile, "profile")?,
-                "resolutions" => p.field(&mut resolutions, "resolutions")?,
-                "hls" => p.field(&mut hls, "hls")?,
+                "allowAudioFiles" => p.field(&mut allow_audio_files, "allowAudioFiles"),
+                "threads" => p.field(&mut threads, "threads"),
+                "concurrency" => p.field(&mut concurrency, "concurrency"),
+                "profile" => p.field(&mut profile, "profile"),
+                "resolutions" => p.field(&mut resolutions, "resolutions"),
+                "hls" => p.field(&mut hls, "hls"),
                 "alwaysTranscodeOriginalResolution" => {
                     p.field(
                         &mut always_transcode_original_resolution,
                         "alwaysTranscodeOriginalResolution",
-                    )?
+                    )
                 }
                 "alwaysTranscodePodcastOptimizedAudio" => {
                     p.field(
                         &mut always_transcode_podcast_optimized_audio,
                         "alwaysTranscodePodcastOptimizedAudio",
-                    )?
+                    )
                 }
-                "fps" => p.field(&mut fps, "fps")?,
-                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
-                "webVideos" => p.field(&mut web_videos, "webVideos")?,
-                _ => p.unknown()?,
-            }
+                "fps" => p.field(&mut fps, "fps"),
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners"),
+                "webVideos" => p.field(&mut web_videos, "webVideos"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -6896,9 +8498,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscoding {
 /// The `originalFile` property of [`ServerConfigCustomTranscoding`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingOriginalFileEdit`](crate::types::ServerConfigCustomTranscodingOriginalFileEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomTranscodingOriginalFile {
     pub keep: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscodingOriginalFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscodingOriginalFile",
+                1,
+            )
+            .field("keep", &self.keep)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingOriginalFile {
@@ -6910,9 +8524,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingOriginalFil
             .object("an object (`ServerConfigCustomTranscodingOriginalFile`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "keep" => p.field(&mut keep, "keep")?,
-                _ => p.unknown()?,
-            }
+                "keep" => p.field(&mut keep, "keep"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             keep: crate::runtime::json::required(keep, "keep")?,
@@ -6995,8 +8609,7 @@ impl crate::runtime::call::ToParam for ServerConfigCustomTranscodingProfile {
 /// Resolutions to transcode _new videos_ to
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingResolutionsEdit`](crate::types::ServerConfigCustomTranscodingResolutionsEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomTranscodingResolutions {
     pub _0p: bool,
     pub _144p: bool,
@@ -7007,6 +8620,26 @@ pub struct ServerConfigCustomTranscodingResolutions {
     pub _1080p: bool,
     pub _1440p: bool,
     pub _2160p: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscodingResolutions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscodingResolutions",
+                9,
+            )
+            .field("0p", &self._0p)
+            .field("144p", &self._144p)
+            .field("240p", &self._240p)
+            .field("360p", &self._360p)
+            .field("480p", &self._480p)
+            .field("720p", &self._720p)
+            .field("1080p", &self._1080p)
+            .field("1440p", &self._1440p)
+            .field("2160p", &self._2160p)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingResolutions {
@@ -7026,17 +8659,17 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingResolutions
             .object("an object (`ServerConfigCustomTranscodingResolutions`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "0p" => p.field(&mut _0p, "0p")?,
-                "144p" => p.field(&mut _144p, "144p")?,
-                "240p" => p.field(&mut _240p, "240p")?,
-                "360p" => p.field(&mut _360p, "360p")?,
-                "480p" => p.field(&mut _480p, "480p")?,
-                "720p" => p.field(&mut _720p, "720p")?,
-                "1080p" => p.field(&mut _1080p, "1080p")?,
-                "1440p" => p.field(&mut _1440p, "1440p")?,
-                "2160p" => p.field(&mut _2160p, "2160p")?,
-                _ => p.unknown()?,
-            }
+                "0p" => p.field(&mut _0p, "0p"),
+                "144p" => p.field(&mut _144p, "144p"),
+                "240p" => p.field(&mut _240p, "240p"),
+                "360p" => p.field(&mut _360p, "360p"),
+                "480p" => p.field(&mut _480p, "480p"),
+                "720p" => p.field(&mut _720p, "720p"),
+                "1080p" => p.field(&mut _1080p, "1080p"),
+                "1440p" => p.field(&mut _1440p, "1440p"),
+                "2160p" => p.field(&mut _2160p, "2160p"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             _0p: crate::runtime::json::required(_0p, "0p")?,
@@ -7063,11 +8696,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingResolutions {
 /// HLS specific settings
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingHlsEdit`](crate::types::ServerConfigCustomTranscodingHlsEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomTranscodingHls {
     pub enabled: bool,
     pub split_audio_and_video: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscodingHls {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscodingHls",
+                2,
+            )
+            .field("enabled", &self.enabled)
+            .field("splitAudioAndVideo", &self.split_audio_and_video)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingHls {
@@ -7079,12 +8724,12 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingHls {
         let mut members = p.object("an object (`ServerConfigCustomTranscodingHls`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
+                "enabled" => p.field(&mut enabled, "enabled"),
                 "splitAudioAndVideo" => {
-                    p.field(&mut split_audio_and_video, "splitAudioAndVideo")?
+                    p.field(&mut split_audio_and_video, "splitAudioAndVideo")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -7107,9 +8752,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingHls {
 /// The `fps` property of [`ServerConfigCustomTranscoding`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingFpsEdit`](crate::types::ServerConfigCustomTranscodingFpsEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomTranscodingFps {
     pub max: i64,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscodingFps {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscodingFps",
+                1,
+            )
+            .field("max", &self.max)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingFps {
@@ -7120,9 +8777,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingFps {
         let mut members = p.object("an object (`ServerConfigCustomTranscodingFps`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "max" => p.field(&mut max, "max")?,
-                _ => p.unknown()?,
-            }
+                "max" => p.field(&mut max, "max"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             max: crate::runtime::json::required(max, "max")?,
@@ -7141,9 +8798,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingFps {
 /// The `remoteRunners` property of [`ServerConfigCustomTranscoding`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingRemoteRunnersEdit`](crate::types::ServerConfigCustomTranscodingRemoteRunnersEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomTranscodingRemoteRunners {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscodingRemoteRunners {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscodingRemoteRunners",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingRemoteRunners {
@@ -7155,9 +8824,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingRemoteRunne
             .object("an object (`ServerConfigCustomTranscodingRemoteRunners`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -7176,9 +8845,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingRemoteRunners
 /// The `webVideos` property of [`ServerConfigCustomTranscoding`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTranscodingWebVideosEdit`](crate::types::ServerConfigCustomTranscodingWebVideosEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomTranscodingWebVideos {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscodingWebVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscodingWebVideos",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingWebVideos {
@@ -7190,9 +8871,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTranscodingWebVideos {
             .object("an object (`ServerConfigCustomTranscodingWebVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -7211,12 +8892,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTranscodingWebVideos {
 /// The `import` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportEdit`](crate::types::ServerConfigCustomImportEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomImport {
     pub videos: ServerConfigCustomImportVideos,
     pub users: ServerConfigCustomImportUsers,
     pub video_channel_synchronization: ServerConfigCustomImportVideoChannelSynchronization,
+}
+
+impl serde::Serialize for ServerConfigCustomImport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomImport", 3)
+            .field("videos", &self.videos)
+            .field("users", &self.users)
+            .field("videoChannelSynchronization", &self.video_channel_synchronization)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImport {
@@ -7229,16 +8919,16 @@ impl crate::runtime::json::FromJson for ServerConfigCustomImport {
         let mut members = p.object("an object (`ServerConfigCustomImport`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videos" => p.field(&mut videos, "videos")?,
-                "users" => p.field(&mut users, "users")?,
+                "videos" => p.field(&mut videos, "videos"),
+                "users" => p.field(&mut users, "users"),
                 "videoChannelSynchronization" => {
                     p.field(
                         &mut video_channel_synchronization,
                         "videoChannelSynchronization",
-                    )?
+                    )
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             videos: crate::runtime::json::required(videos, "videos")?,
@@ -7262,11 +8952,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomImport {
 /// The `videos` property of [`ServerConfigCustomImport`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportVideosEdit`](crate::types::ServerConfigCustomImportVideosEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomImportVideos {
     pub http: ServerConfigCustomImportVideosHttp,
     pub torrent: ServerConfigCustomImportVideosTorrent,
     pub concurrency: i64,
+}
+
+impl serde::Serialize for ServerConfigCustomImportVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomImportVideos", 3)
+            .field("http", &self.http)
+            .field("torrent", &self.torrent)
+            .field("concurrency", &self.concurrency)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportVideos {
@@ -7279,11 +8979,11 @@ impl crate::runtime::json::FromJson for ServerConfigCustomImportVideos {
         let mut members = p.object("an object (`ServerConfigCustomImportVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "http" => p.field(&mut http, "http")?,
-                "torrent" => p.field(&mut torrent, "torrent")?,
-                "concurrency" => p.field(&mut concurrency, "concurrency")?,
-                _ => p.unknown()?,
-            }
+                "http" => p.field(&mut http, "http"),
+                "torrent" => p.field(&mut torrent, "torrent"),
+                "concurrency" => p.field(&mut concurrency, "concurrency"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             http: crate::runtime::json::required(http, "http")?,
@@ -7304,9 +9004,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomImportVideos {
 /// The `http` property of [`ServerConfigCustomImportVideos`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportVideosHttpEdit`](crate::types::ServerConfigCustomImportVideosHttpEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomImportVideosHttp {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomImportVideosHttp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomImportVideosHttp",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosHttp {
@@ -7317,9 +9029,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosHttp {
         let mut members = p.object("an object (`ServerConfigCustomImportVideosHttp`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -7338,9 +9050,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomImportVideosHttp {
 /// The `torrent` property of [`ServerConfigCustomImportVideos`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportVideosTorrentEdit`](crate::types::ServerConfigCustomImportVideosTorrentEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomImportVideosTorrent {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomImportVideosTorrent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomImportVideosTorrent",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosTorrent {
@@ -7352,9 +9076,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomImportVideosTorrent {
             .object("an object (`ServerConfigCustomImportVideosTorrent`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -7373,9 +9097,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomImportVideosTorrent {
 /// The `users` property of [`ServerConfigCustomImport`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportUsersEdit`](crate::types::ServerConfigCustomImportUsersEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomImportUsers {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomImportUsers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomImportUsers", 1)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomImportUsers {
@@ -7386,9 +9118,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomImportUsers {
         let mut members = p.object("an object (`ServerConfigCustomImportUsers`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -7407,11 +9139,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomImportUsers {
 /// The `videoChannelSynchronization` property of [`ServerConfigCustomImport`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomImportVideoChannelSynchronizationEdit`](crate::types::ServerConfigCustomImportVideoChannelSynchronizationEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomImportVideoChannelSynchronization {
     pub enabled: bool,
     pub max_per_user: i64,
+}
+
+impl serde::Serialize for ServerConfigCustomImportVideoChannelSynchronization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomImportVideoChannelSynchronization",
+                2,
+            )
+            .field("enabled", &self.enabled)
+            .field("maxPerUser", &self.max_per_user)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson
@@ -7427,10 +9171,10 @@ for ServerConfigCustomImportVideoChannelSynchronization {
             )?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "maxPerUser" => p.field(&mut max_per_user, "maxPerUser")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "maxPerUser" => p.field(&mut max_per_user, "maxPerUser"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -7451,9 +9195,21 @@ for ServerConfigCustomImportVideoChannelSynchronization {
 /// The `autoBlacklist` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomAutoBlacklistEdit`](crate::types::ServerConfigCustomAutoBlacklistEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomAutoBlacklist {
     pub videos: ServerConfigCustomAutoBlacklistVideos,
+}
+
+impl serde::Serialize for ServerConfigCustomAutoBlacklist {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomAutoBlacklist",
+                1,
+            )
+            .field("videos", &self.videos)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklist {
@@ -7464,9 +9220,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklist {
         let mut members = p.object("an object (`ServerConfigCustomAutoBlacklist`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videos" => p.field(&mut videos, "videos")?,
-                _ => p.unknown()?,
-            }
+                "videos" => p.field(&mut videos, "videos"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             videos: crate::runtime::json::required(videos, "videos")?,
@@ -7485,10 +9241,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomAutoBlacklist {
 /// The `videos` property of [`ServerConfigCustomAutoBlacklist`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomAutoBlacklistVideosEdit`](crate::types::ServerConfigCustomAutoBlacklistVideosEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomAutoBlacklistVideos {
     pub of_users: ServerConfigCustomAutoBlacklistVideosOfUsers,
+}
+
+impl serde::Serialize for ServerConfigCustomAutoBlacklistVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomAutoBlacklistVideos",
+                1,
+            )
+            .field("ofUsers", &self.of_users)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideos {
@@ -7500,9 +9267,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideos {
             .object("an object (`ServerConfigCustomAutoBlacklistVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "ofUsers" => p.field(&mut of_users, "ofUsers")?,
-                _ => p.unknown()?,
-            }
+                "ofUsers" => p.field(&mut of_users, "ofUsers"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             of_users: crate::runtime::json::required(of_users, "ofUsers")?,
@@ -7521,9 +9288,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomAutoBlacklistVideos {
 /// The `ofUsers` property of [`ServerConfigCustomAutoBlacklistVideos`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomAutoBlacklistVideosOfUsersEdit`](crate::types::ServerConfigCustomAutoBlacklistVideosOfUsersEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomAutoBlacklistVideosOfUsers {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomAutoBlacklistVideosOfUsers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomAutoBlacklistVideosOfUsers",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideosOfUsers {
@@ -7535,9 +9314,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomAutoBlacklistVideosOfU
             .object("an object (`ServerConfigCustomAutoBlacklistVideosOfUsers`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -7554,11 +9333,18 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomAutoBlacklistVideosOfUse
 }
 
 /// The `blocklist` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomBlocklist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_log: Option<ServerConfigCustomBlocklistPublicLog>,
+}
+
+impl serde::Serialize for ServerConfigCustomBlocklist {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.public_log.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomBlocklist", len)
+            .optional("publicLog", &self.public_log)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomBlocklist {
@@ -7569,9 +9355,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomBlocklist {
         let mut members = p.object("an object (`ServerConfigCustomBlocklist`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "publicLog" => p.field(&mut public_log, "publicLog")?,
-                _ => p.unknown()?,
-            }
+                "publicLog" => p.field(&mut public_log, "publicLog"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             public_log: crate::runtime::json::optional(public_log),
@@ -7588,10 +9374,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomBlocklist {
 }
 
 /// The `publicLog` property of [`ServerConfigCustomBlocklist`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomBlocklistPublicLog {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomBlocklistPublicLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomBlocklistPublicLog",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomBlocklistPublicLog {
@@ -7603,9 +9401,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomBlocklistPublicLog {
             .object("an object (`ServerConfigCustomBlocklistPublicLog`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::optional(enabled),
@@ -7624,11 +9422,20 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomBlocklistPublicLog {
 /// The `followers` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowersEdit`](crate::types::ServerConfigCustomFollowersEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomFollowers {
     pub instance: ServerConfigCustomFollowersInstance,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<ServerConfigCustomFollowersChannels>,
+}
+
+impl serde::Serialize for ServerConfigCustomFollowers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1 + crate::runtime::ser::present(&[self.channels.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomFollowers", len)
+            .field("instance", &self.instance)
+            .optional("channels", &self.channels)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowers {
@@ -7640,10 +9447,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomFollowers {
         let mut members = p.object("an object (`ServerConfigCustomFollowers`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "instance" => p.field(&mut instance, "instance")?,
-                "channels" => p.field(&mut channels, "channels")?,
-                _ => p.unknown()?,
-            }
+                "instance" => p.field(&mut instance, "instance"),
+                "channels" => p.field(&mut channels, "channels"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             instance: crate::runtime::json::required(instance, "instance")?,
@@ -7663,11 +9470,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomFollowers {
 /// The `instance` property of [`ServerConfigCustomFollowers`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowersInstanceEdit`](crate::types::ServerConfigCustomFollowersInstanceEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomFollowersInstance {
     pub enabled: bool,
     pub manual_approval: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomFollowersInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomFollowersInstance",
+                2,
+            )
+            .field("enabled", &self.enabled)
+            .field("manualApproval", &self.manual_approval)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowersInstance {
@@ -7679,10 +9498,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomFollowersInstance {
         let mut members = p.object("an object (`ServerConfigCustomFollowersInstance`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "manualApproval" => p.field(&mut manual_approval, "manualApproval")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "manualApproval" => p.field(&mut manual_approval, "manualApproval"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -7703,10 +9522,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomFollowersInstance {
 }
 
 /// The `channels` property of [`ServerConfigCustomFollowers`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomFollowersChannels {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomFollowersChannels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomFollowersChannels",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowersChannels {
@@ -7717,9 +9548,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomFollowersChannels {
         let mut members = p.object("an object (`ServerConfigCustomFollowersChannels`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::optional(enabled),
@@ -7736,14 +9567,24 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomFollowersChannels {
 }
 
 /// The `defaults` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomDefaults {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish: Option<ServerConfigCustomDefaultsPublish>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p2p: Option<ServerConfigCustomDefaultsP2p>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub player: Option<ServerConfigCustomDefaultsPlayer>,
+}
+
+impl serde::Serialize for ServerConfigCustomDefaults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.publish.is_some(), self.p2p.is_some(), self.player.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomDefaults", len)
+            .optional("publish", &self.publish)
+            .optional("p2p", &self.p2p)
+            .optional("player", &self.player)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaults {
@@ -7756,11 +9597,11 @@ impl crate::runtime::json::FromJson for ServerConfigCustomDefaults {
         let mut members = p.object("an object (`ServerConfigCustomDefaults`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "publish" => p.field(&mut publish, "publish")?,
-                "p2p" => p.field(&mut p2p, "p2p")?,
-                "player" => p.field(&mut player, "player")?,
-                _ => p.unknown()?,
-            }
+                "publish" => p.field(&mut publish, "publish"),
+                "p2p" => p.field(&mut p2p, "p2p"),
+                "player" => p.field(&mut player, "player"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             publish: crate::runtime::json::optional(publish),
@@ -7779,17 +9620,35 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomDefaults {
 }
 
 /// The `publish` property of [`ServerConfigCustomDefaults`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomDefaultsPublish {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_policy: Option<VideoCommentsPolicySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<VideoPrivacySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<VideoLicenceSet>,
+}
+
+impl serde::Serialize for ServerConfigCustomDefaultsPublish {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.download_enabled.is_some(),
+                self.comments_policy.is_some(),
+                self.privacy.is_some(),
+                self.licence.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomDefaultsPublish",
+                len,
+            )
+            .optional("downloadEnabled", &self.download_enabled)
+            .optional("commentsPolicy", &self.comments_policy)
+            .optional("privacy", &self.privacy)
+            .optional("licence", &self.licence)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsPublish {
@@ -7803,12 +9662,12 @@ impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsPublish {
         let mut members = p.object("an object (`ServerConfigCustomDefaultsPublish`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "downloadEnabled" => p.field(&mut download_enabled, "downloadEnabled")?,
-                "commentsPolicy" => p.field(&mut comments_policy, "commentsPolicy")?,
-                "privacy" => p.field(&mut privacy, "privacy")?,
-                "licence" => p.field(&mut licence, "licence")?,
-                _ => p.unknown()?,
-            }
+                "downloadEnabled" => p.field(&mut download_enabled, "downloadEnabled"),
+                "commentsPolicy" => p.field(&mut comments_policy, "commentsPolicy"),
+                "privacy" => p.field(&mut privacy, "privacy"),
+                "licence" => p.field(&mut licence, "licence"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             download_enabled: crate::runtime::json::optional(download_enabled),
@@ -7828,12 +9687,26 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomDefaultsPublish {
 }
 
 /// The `p2p` property of [`ServerConfigCustomDefaults`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomDefaultsP2p {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webapp: Option<ServerConfigCustomDefaultsP2pWebapp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed: Option<ServerConfigCustomDefaultsP2pEmbed>,
+}
+
+impl serde::Serialize for ServerConfigCustomDefaultsP2p {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.webapp.is_some(), self.embed.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomDefaultsP2p",
+                len,
+            )
+            .optional("webapp", &self.webapp)
+            .optional("embed", &self.embed)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2p {
@@ -7845,10 +9718,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2p {
         let mut members = p.object("an object (`ServerConfigCustomDefaultsP2p`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "webapp" => p.field(&mut webapp, "webapp")?,
-                "embed" => p.field(&mut embed, "embed")?,
-                _ => p.unknown()?,
-            }
+                "webapp" => p.field(&mut webapp, "webapp"),
+                "embed" => p.field(&mut embed, "embed"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             webapp: crate::runtime::json::optional(webapp),
@@ -7866,10 +9739,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomDefaultsP2p {
 }
 
 /// The `webapp` property of [`ServerConfigCustomDefaultsP2p`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomDefaultsP2pWebapp {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomDefaultsP2pWebapp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomDefaultsP2pWebapp",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2pWebapp {
@@ -7880,9 +9765,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2pWebapp {
         let mut members = p.object("an object (`ServerConfigCustomDefaultsP2pWebapp`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::optional(enabled),
@@ -7899,10 +9784,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomDefaultsP2pWebapp {
 }
 
 /// The `embed` property of [`ServerConfigCustomDefaultsP2p`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomDefaultsP2pEmbed {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomDefaultsP2pEmbed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomDefaultsP2pEmbed",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2pEmbed {
@@ -7913,9 +9810,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsP2pEmbed {
         let mut members = p.object("an object (`ServerConfigCustomDefaultsP2pEmbed`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::optional(enabled),
@@ -7932,13 +9829,26 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomDefaultsP2pEmbed {
 }
 
 /// The `player` property of [`ServerConfigCustomDefaults`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomDefaultsPlayer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_play: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<PlayerTheme>,
+}
+
+impl serde::Serialize for ServerConfigCustomDefaultsPlayer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.auto_play.is_some(), self.theme.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomDefaultsPlayer",
+                len,
+            )
+            .optional("autoPlay", &self.auto_play)
+            .optional("theme", &self.theme)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsPlayer {
@@ -7950,10 +9860,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomDefaultsPlayer {
         let mut members = p.object("an object (`ServerConfigCustomDefaultsPlayer`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "autoPlay" => p.field(&mut auto_play, "autoPlay")?,
-                "theme" => p.field(&mut theme, "theme")?,
-                _ => p.unknown()?,
-            }
+                "autoPlay" => p.field(&mut auto_play, "autoPlay"),
+                "theme" => p.field(&mut theme, "theme"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             auto_play: crate::runtime::json::optional(auto_play),
@@ -7973,12 +9883,27 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomDefaultsPlayer {
 /// The `broadcastMessage` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomBroadcastMessageEdit`](crate::types::ServerConfigCustomBroadcastMessageEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomBroadcastMessage {
     pub enabled: bool,
     pub message: String,
     pub level: ServerConfigCustomBroadcastMessageLevel,
     pub dismissable: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomBroadcastMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomBroadcastMessage",
+                4,
+            )
+            .field("enabled", &self.enabled)
+            .field("message", &self.message)
+            .field("level", &self.level)
+            .field("dismissable", &self.dismissable)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomBroadcastMessage {
@@ -7992,12 +9917,12 @@ impl crate::runtime::json::FromJson for ServerConfigCustomBroadcastMessage {
         let mut members = p.object("an object (`ServerConfigCustomBroadcastMessage`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "message" => p.field(&mut message, "message")?,
-                "level" => p.field(&mut level, "level")?,
-                "dismissable" => p.field(&mut dismissable, "dismissable")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "message" => p.field(&mut message, "message"),
+                "level" => p.field(&mut level, "level"),
+                "dismissable" => p.field(&mut dismissable, "dismissable"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -8091,15 +10016,27 @@ impl crate::runtime::call::ToParam for ServerConfigCustomBroadcastMessageLevel {
 /// The `client` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientEdit`](crate::types::ServerConfigCustomClientEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomClient {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<ServerConfigCustomClientHeader>,
     pub videos: ServerConfigCustomClientVideos,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browse_videos: Option<ServerConfigCustomClientBrowseVideos>,
     pub menu: ServerConfigCustomClientMenu,
+}
+
+impl serde::Serialize for ServerConfigCustomClient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2
+            + crate::runtime::ser::present(
+                &[self.header.is_some(), self.browse_videos.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomClient", len)
+            .optional("header", &self.header)
+            .field("videos", &self.videos)
+            .optional("browseVideos", &self.browse_videos)
+            .field("menu", &self.menu)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClient {
@@ -8113,12 +10050,12 @@ impl crate::runtime::json::FromJson for ServerConfigCustomClient {
         let mut members = p.object("an object (`ServerConfigCustomClient`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "header" => p.field(&mut header, "header")?,
-                "videos" => p.field(&mut videos, "videos")?,
-                "browseVideos" => p.field(&mut browse_videos, "browseVideos")?,
-                "menu" => p.field(&mut menu, "menu")?,
-                _ => p.unknown()?,
-            }
+                "header" => p.field(&mut header, "header"),
+                "videos" => p.field(&mut videos, "videos"),
+                "browseVideos" => p.field(&mut browse_videos, "browseVideos"),
+                "menu" => p.field(&mut menu, "menu"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             header: crate::runtime::json::optional(header),
@@ -8138,11 +10075,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomClient {
 }
 
 /// The `header` property of [`ServerConfigCustomClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomClientHeader {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hide_instance_name: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomClientHeader {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.hide_instance_name.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomClientHeader",
+                len,
+            )
+            .optional("hideInstanceName", &self.hide_instance_name)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientHeader {
@@ -8154,10 +10102,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomClientHeader {
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "hideInstanceName" => {
-                    p.field(&mut hide_instance_name, "hideInstanceName")?
+                    p.field(&mut hide_instance_name, "hideInstanceName")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             hide_instance_name: crate::runtime::json::optional(hide_instance_name),
@@ -8176,9 +10124,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientHeader {
 /// The `videos` property of [`ServerConfigCustomClient`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientVideosEdit`](crate::types::ServerConfigCustomClientVideosEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomClientVideos {
     pub miniature: ServerConfigCustomClientVideosMiniature,
+}
+
+impl serde::Serialize for ServerConfigCustomClientVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomClientVideos", 1)
+            .field("miniature", &self.miniature)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientVideos {
@@ -8189,9 +10145,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomClientVideos {
         let mut members = p.object("an object (`ServerConfigCustomClientVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "miniature" => p.field(&mut miniature, "miniature")?,
-                _ => p.unknown()?,
-            }
+                "miniature" => p.field(&mut miniature, "miniature"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             miniature: crate::runtime::json::required(miniature, "miniature")?,
@@ -8210,10 +10166,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientVideos {
 /// The `miniature` property of [`ServerConfigCustomClientVideos`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientVideosMiniatureEdit`](crate::types::ServerConfigCustomClientVideosMiniatureEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomClientVideosMiniature {
     pub prefer_author_display_name: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomClientVideosMiniature {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomClientVideosMiniature",
+                1,
+            )
+            .field("preferAuthorDisplayName", &self.prefer_author_display_name)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientVideosMiniature {
@@ -8226,10 +10193,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomClientVideosMiniature 
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "preferAuthorDisplayName" => {
-                    p.field(&mut prefer_author_display_name, "preferAuthorDisplayName")?
+                    p.field(&mut prefer_author_display_name, "preferAuthorDisplayName")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             prefer_author_display_name: crate::runtime::json::required(
@@ -8249,13 +10216,26 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientVideosMiniature {
 }
 
 /// The `browseVideos` property of [`ServerConfigCustomClient`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomClientBrowseVideos {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_sort: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_scope: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigCustomClientBrowseVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.default_sort.is_some(), self.default_scope.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomClientBrowseVideos",
+                len,
+            )
+            .optional("defaultSort", &self.default_sort)
+            .optional("defaultScope", &self.default_scope)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientBrowseVideos {
@@ -8268,10 +10248,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomClientBrowseVideos {
             .object("an object (`ServerConfigCustomClientBrowseVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "defaultSort" => p.field(&mut default_sort, "defaultSort")?,
-                "defaultScope" => p.field(&mut default_scope, "defaultScope")?,
-                _ => p.unknown()?,
-            }
+                "defaultSort" => p.field(&mut default_sort, "defaultSort"),
+                "defaultScope" => p.field(&mut default_scope, "defaultScope"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             default_sort: crate::runtime::json::optional(default_sort),
@@ -8291,9 +10271,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientBrowseVideos {
 /// The `menu` property of [`ServerConfigCustomClient`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientMenuEdit`](crate::types::ServerConfigCustomClientMenuEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomClientMenu {
     pub login: ServerConfigCustomClientMenuLogin,
+}
+
+impl serde::Serialize for ServerConfigCustomClientMenu {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomClientMenu", 1)
+            .field("login", &self.login)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientMenu {
@@ -8304,9 +10292,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomClientMenu {
         let mut members = p.object("an object (`ServerConfigCustomClientMenu`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "login" => p.field(&mut login, "login")?,
-                _ => p.unknown()?,
-            }
+                "login" => p.field(&mut login, "login"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             login: crate::runtime::json::required(login, "login")?,
@@ -8325,10 +10313,24 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientMenu {
 /// The `login` property of [`ServerConfigCustomClientMenu`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomClientMenuLoginEdit`](crate::types::ServerConfigCustomClientMenuLoginEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomClientMenuLogin {
     pub redirect_on_single_external_auth: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomClientMenuLogin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomClientMenuLogin",
+                1,
+            )
+            .field(
+                "redirectOnSingleExternalAuth",
+                &self.redirect_on_single_external_auth,
+            )
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomClientMenuLogin {
@@ -8343,10 +10345,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomClientMenuLogin {
                     p.field(
                         &mut redirect_on_single_external_auth,
                         "redirectOnSingleExternalAuth",
-                    )?
+                    )
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             redirect_on_single_external_auth: crate::runtime::json::required(
@@ -8366,12 +10368,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomClientMenuLogin {
 }
 
 /// The `email` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomEmail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<ServerConfigCustomEmailBody>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<ServerConfigCustomEmailSubject>,
+}
+
+impl serde::Serialize for ServerConfigCustomEmail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.body.is_some(), self.subject.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomEmail", len)
+            .optional("body", &self.body)
+            .optional("subject", &self.subject)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomEmail {
@@ -8383,10 +10395,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomEmail {
         let mut members = p.object("an object (`ServerConfigCustomEmail`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "body" => p.field(&mut body, "body")?,
-                "subject" => p.field(&mut subject, "subject")?,
-                _ => p.unknown()?,
-            }
+                "body" => p.field(&mut body, "body"),
+                "subject" => p.field(&mut subject, "subject"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             body: crate::runtime::json::optional(body),
@@ -8404,10 +10416,18 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomEmail {
 }
 
 /// The `body` property of [`ServerConfigCustomEmail`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomEmailBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigCustomEmailBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.signature.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomEmailBody", len)
+            .optional("signature", &self.signature)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomEmailBody {
@@ -8418,9 +10438,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomEmailBody {
         let mut members = p.object("an object (`ServerConfigCustomEmailBody`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "signature" => p.field(&mut signature, "signature")?,
-                _ => p.unknown()?,
-            }
+                "signature" => p.field(&mut signature, "signature"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             signature: crate::runtime::json::optional(signature),
@@ -8437,10 +10457,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomEmailBody {
 }
 
 /// The `subject` property of [`ServerConfigCustomEmail`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomEmailSubject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigCustomEmailSubject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.prefix.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomEmailSubject",
+                len,
+            )
+            .optional("prefix", &self.prefix)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomEmailSubject {
@@ -8451,9 +10483,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomEmailSubject {
         let mut members = p.object("an object (`ServerConfigCustomEmailSubject`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "prefix" => p.field(&mut prefix, "prefix")?,
-                _ => p.unknown()?,
-            }
+                "prefix" => p.field(&mut prefix, "prefix"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             prefix: crate::runtime::json::optional(prefix),
@@ -8472,9 +10504,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomEmailSubject {
 /// The `export` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomExportEdit`](crate::types::ServerConfigCustomExportEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomExport {
     pub users: ServerConfigCustomExportUsers,
+}
+
+impl serde::Serialize for ServerConfigCustomExport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomExport", 1)
+            .field("users", &self.users)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomExport {
@@ -8485,9 +10525,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomExport {
         let mut members = p.object("an object (`ServerConfigCustomExport`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "users" => p.field(&mut users, "users")?,
-                _ => p.unknown()?,
-            }
+                "users" => p.field(&mut users, "users"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             users: crate::runtime::json::required(users, "users")?,
@@ -8506,12 +10546,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomExport {
 /// The `users` property of [`ServerConfigCustomExport`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomExportUsersEdit`](crate::types::ServerConfigCustomExportUsersEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomExportUsers {
     pub enabled: bool,
     pub max_user_video_quota: i64,
     pub export_expiration: i64,
+}
+
+impl serde::Serialize for ServerConfigCustomExportUsers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomExportUsers", 3)
+            .field("enabled", &self.enabled)
+            .field("maxUserVideoQuota", &self.max_user_video_quota)
+            .field("exportExpiration", &self.export_expiration)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomExportUsers {
@@ -8524,15 +10573,13 @@ impl crate::runtime::json::FromJson for ServerConfigCustomExportUsers {
         let mut members = p.object("an object (`ServerConfigCustomExportUsers`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
+                "enabled" => p.field(&mut enabled, "enabled"),
                 "maxUserVideoQuota" => {
-                    p.field(&mut max_user_video_quota, "maxUserVideoQuota")?
+                    p.field(&mut max_user_video_quota, "maxUserVideoQuota")
                 }
-                "exportExpiration" => {
-                    p.field(&mut export_expiration, "exportExpiration")?
-                }
-                _ => p.unknown()?,
-            }
+                "exportExpiration" => p.field(&mut export_expiration, "exportExpiration"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -8559,9 +10606,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomExportUsers {
 /// The `followings` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowingsEdit`](crate::types::ServerConfigCustomFollowingsEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomFollowings {
     pub instance: ServerConfigCustomFollowingsInstance,
+}
+
+impl serde::Serialize for ServerConfigCustomFollowings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomFollowings", 1)
+            .field("instance", &self.instance)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowings {
@@ -8572,9 +10627,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomFollowings {
         let mut members = p.object("an object (`ServerConfigCustomFollowings`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "instance" => p.field(&mut instance, "instance")?,
-                _ => p.unknown()?,
-            }
+                "instance" => p.field(&mut instance, "instance"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             instance: crate::runtime::json::required(instance, "instance")?,
@@ -8593,11 +10648,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomFollowings {
 /// The `instance` property of [`ServerConfigCustomFollowings`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowingsInstanceEdit`](crate::types::ServerConfigCustomFollowingsInstanceEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomFollowingsInstance {
     pub auto_follow_back: ServerConfigCustomFollowingsInstanceAutoFollowBack,
     pub auto_follow_index: ServerConfigCustomFollowingsInstanceAutoFollowIndex,
+}
+
+impl serde::Serialize for ServerConfigCustomFollowingsInstance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomFollowingsInstance",
+                2,
+            )
+            .field("autoFollowBack", &self.auto_follow_back)
+            .field("autoFollowIndex", &self.auto_follow_index)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomFollowingsInstance {
@@ -8610,10 +10677,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomFollowingsInstance {
             .object("an object (`ServerConfigCustomFollowingsInstance`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "autoFollowBack" => p.field(&mut auto_follow_back, "autoFollowBack")?,
-                "autoFollowIndex" => p.field(&mut auto_follow_index, "autoFollowIndex")?,
-                _ => p.unknown()?,
-            }
+                "autoFollowBack" => p.field(&mut auto_follow_back, "autoFollowBack"),
+                "autoFollowIndex" => p.field(&mut auto_follow_index, "autoFollowIndex"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             auto_follow_back: crate::runtime::json::required(
@@ -8639,9 +10706,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomFollowingsInstance {
 /// The `autoFollowBack` property of [`ServerConfigCustomFollowingsInstance`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowingsInstanceAutoFollowBackEdit`](crate::types::ServerConfigCustomFollowingsInstanceAutoFollowBackEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomFollowingsInstanceAutoFollowBack {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomFollowingsInstanceAutoFollowBack {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomFollowingsInstanceAutoFollowBack",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson
@@ -8654,9 +10733,9 @@ for ServerConfigCustomFollowingsInstanceAutoFollowBack {
             .object("an object (`ServerConfigCustomFollowingsInstanceAutoFollowBack`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -8676,11 +10755,23 @@ for ServerConfigCustomFollowingsInstanceAutoFollowBack {
 /// The `autoFollowIndex` property of [`ServerConfigCustomFollowingsInstance`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit`](crate::types::ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomFollowingsInstanceAutoFollowIndex {
     pub enabled: bool,
     pub index_url: String,
+}
+
+impl serde::Serialize for ServerConfigCustomFollowingsInstanceAutoFollowIndex {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomFollowingsInstanceAutoFollowIndex",
+                2,
+            )
+            .field("enabled", &self.enabled)
+            .field("indexUrl", &self.index_url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson
@@ -8696,10 +10787,10 @@ for ServerConfigCustomFollowingsInstanceAutoFollowIndex {
             )?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "indexUrl" => p.field(&mut index_url, "indexUrl")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "indexUrl" => p.field(&mut index_url, "indexUrl"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -8720,8 +10811,7 @@ for ServerConfigCustomFollowingsInstanceAutoFollowIndex {
 /// The `live` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveEdit`](crate::types::ServerConfigCustomLiveEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomLive {
     pub enabled: bool,
     pub allow_replay: bool,
@@ -8730,6 +10820,20 @@ pub struct ServerConfigCustomLive {
     pub max_instance_lives: i64,
     pub max_user_lives: i64,
     pub transcoding: ServerConfigCustomLiveTranscoding,
+}
+
+impl serde::Serialize for ServerConfigCustomLive {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomLive", 7)
+            .field("enabled", &self.enabled)
+            .field("allowReplay", &self.allow_replay)
+            .field("latencySetting", &self.latency_setting)
+            .field("maxDuration", &self.max_duration)
+            .field("maxInstanceLives", &self.max_instance_lives)
+            .field("maxUserLives", &self.max_user_lives)
+            .field("transcoding", &self.transcoding)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLive {
@@ -8746,17 +10850,17 @@ impl crate::runtime::json::FromJson for ServerConfigCustomLive {
         let mut members = p.object("an object (`ServerConfigCustomLive`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "allowReplay" => p.field(&mut allow_replay, "allowReplay")?,
-                "latencySetting" => p.field(&mut latency_setting, "latencySetting")?,
-                "maxDuration" => p.field(&mut max_duration, "maxDuration")?,
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "allowReplay" => p.field(&mut allow_replay, "allowReplay"),
+                "latencySetting" => p.field(&mut latency_setting, "latencySetting"),
+                "maxDuration" => p.field(&mut max_duration, "maxDuration"),
                 "maxInstanceLives" => {
-                    p.field(&mut max_instance_lives, "maxInstanceLives")?
+                    p.field(&mut max_instance_lives, "maxInstanceLives")
                 }
-                "maxUserLives" => p.field(&mut max_user_lives, "maxUserLives")?,
-                "transcoding" => p.field(&mut transcoding, "transcoding")?,
-                _ => p.unknown()?,
-            }
+                "maxUserLives" => p.field(&mut max_user_lives, "maxUserLives"),
+                "transcoding" => p.field(&mut transcoding, "transcoding"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -8790,9 +10894,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomLive {
 /// The `latencySetting` property of [`ServerConfigCustomLive`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveLatencySettingEdit`](crate::types::ServerConfigCustomLiveLatencySettingEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomLiveLatencySetting {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomLiveLatencySetting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomLiveLatencySetting",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveLatencySetting {
@@ -8804,9 +10920,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomLiveLatencySetting {
             .object("an object (`ServerConfigCustomLiveLatencySetting`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -8825,8 +10941,7 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveLatencySetting {
 /// The `transcoding` property of [`ServerConfigCustomLive`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveTranscodingEdit`](crate::types::ServerConfigCustomLiveTranscodingEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomLiveTranscoding {
     pub enabled: bool,
     pub remote_runners: ServerConfigCustomLiveTranscodingRemoteRunners,
@@ -8835,6 +10950,27 @@ pub struct ServerConfigCustomLiveTranscoding {
     pub resolutions: ServerConfigCustomLiveTranscodingResolutions,
     pub always_transcode_original_resolution: bool,
     pub fps: ServerConfigCustomLiveTranscodingFps,
+}
+
+impl serde::Serialize for ServerConfigCustomLiveTranscoding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomLiveTranscoding",
+                7,
+            )
+            .field("enabled", &self.enabled)
+            .field("remoteRunners", &self.remote_runners)
+            .field("threads", &self.threads)
+            .field("profile", &self.profile)
+            .field("resolutions", &self.resolutions)
+            .field(
+                "alwaysTranscodeOriginalResolution",
+                &self.always_transcode_original_resolution,
+            )
+            .field("fps", &self.fps)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscoding {
@@ -8851,20 +10987,20 @@ impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscoding {
         let mut members = p.object("an object (`ServerConfigCustomLiveTranscoding`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
-                "threads" => p.field(&mut threads, "threads")?,
-                "profile" => p.field(&mut profile, "profile")?,
-                "resolutions" => p.field(&mut resolutions, "resolutions")?,
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners"),
+                "threads" => p.field(&mut threads, "threads"),
+                "profile" => p.field(&mut profile, "profile"),
+                "resolutions" => p.field(&mut resolutions, "resolutions"),
                 "alwaysTranscodeOriginalResolution" => {
                     p.field(
                         &mut always_transcode_original_resolution,
                         "alwaysTranscodeOriginalResolution",
-                    )?
+                    )
                 }
-                "fps" => p.field(&mut fps, "fps")?,
-                _ => p.unknown()?,
-            }
+                "fps" => p.field(&mut fps, "fps"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -8895,9 +11031,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveTranscoding {
 /// The `remoteRunners` property of [`ServerConfigCustomLiveTranscoding`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveTranscodingRemoteRunnersEdit`](crate::types::ServerConfigCustomLiveTranscodingRemoteRunnersEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomLiveTranscodingRemoteRunners {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomLiveTranscodingRemoteRunners {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomLiveTranscodingRemoteRunners",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingRemoteRunners {
@@ -8909,9 +11057,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingRemoteR
             .object("an object (`ServerConfigCustomLiveTranscodingRemoteRunners`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -8930,8 +11078,7 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveTranscodingRemoteRun
 /// The `resolutions` property of [`ServerConfigCustomLiveTranscoding`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveTranscodingResolutionsEdit`](crate::types::ServerConfigCustomLiveTranscodingResolutionsEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomLiveTranscodingResolutions {
     pub _0p: bool,
     pub _144p: bool,
@@ -8942,6 +11089,26 @@ pub struct ServerConfigCustomLiveTranscodingResolutions {
     pub _1080p: bool,
     pub _1440p: bool,
     pub _2160p: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomLiveTranscodingResolutions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomLiveTranscodingResolutions",
+                9,
+            )
+            .field("0p", &self._0p)
+            .field("144p", &self._144p)
+            .field("240p", &self._240p)
+            .field("360p", &self._360p)
+            .field("480p", &self._480p)
+            .field("720p", &self._720p)
+            .field("1080p", &self._1080p)
+            .field("1440p", &self._1440p)
+            .field("2160p", &self._2160p)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingResolutions {
@@ -8961,17 +11128,17 @@ impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingResolut
             .object("an object (`ServerConfigCustomLiveTranscodingResolutions`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "0p" => p.field(&mut _0p, "0p")?,
-                "144p" => p.field(&mut _144p, "144p")?,
-                "240p" => p.field(&mut _240p, "240p")?,
-                "360p" => p.field(&mut _360p, "360p")?,
-                "480p" => p.field(&mut _480p, "480p")?,
-                "720p" => p.field(&mut _720p, "720p")?,
-                "1080p" => p.field(&mut _1080p, "1080p")?,
-                "1440p" => p.field(&mut _1440p, "1440p")?,
-                "2160p" => p.field(&mut _2160p, "2160p")?,
-                _ => p.unknown()?,
-            }
+                "0p" => p.field(&mut _0p, "0p"),
+                "144p" => p.field(&mut _144p, "144p"),
+                "240p" => p.field(&mut _240p, "240p"),
+                "360p" => p.field(&mut _360p, "360p"),
+                "480p" => p.field(&mut _480p, "480p"),
+                "720p" => p.field(&mut _720p, "720p"),
+                "1080p" => p.field(&mut _1080p, "1080p"),
+                "1440p" => p.field(&mut _1440p, "1440p"),
+                "2160p" => p.field(&mut _2160p, "2160p"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             _0p: crate::runtime::json::required(_0p, "0p")?,
@@ -8998,9 +11165,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveTranscodingResolutio
 /// The `fps` property of [`ServerConfigCustomLiveTranscoding`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomLiveTranscodingFpsEdit`](crate::types::ServerConfigCustomLiveTranscodingFpsEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomLiveTranscodingFps {
     pub max: i64,
+}
+
+impl serde::Serialize for ServerConfigCustomLiveTranscodingFps {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomLiveTranscodingFps",
+                1,
+            )
+            .field("max", &self.max)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingFps {
@@ -9012,9 +11191,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomLiveTranscodingFps {
             .object("an object (`ServerConfigCustomLiveTranscodingFps`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "max" => p.field(&mut max, "max")?,
-                _ => p.unknown()?,
-            }
+                "max" => p.field(&mut max, "max"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             max: crate::runtime::json::required(max, "max")?,
@@ -9033,11 +11212,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomLiveTranscodingFps {
 /// The `search` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomSearchEdit`](crate::types::ServerConfigCustomSearchEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomSearch {
     pub remote_uri: ServerConfigCustomSearchRemoteUri,
     pub search_index: ServerConfigCustomSearchSearchIndex,
+}
+
+impl serde::Serialize for ServerConfigCustomSearch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomSearch", 2)
+            .field("remoteUri", &self.remote_uri)
+            .field("searchIndex", &self.search_index)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSearch {
@@ -9049,10 +11236,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomSearch {
         let mut members = p.object("an object (`ServerConfigCustomSearch`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "remoteUri" => p.field(&mut remote_uri, "remoteUri")?,
-                "searchIndex" => p.field(&mut search_index, "searchIndex")?,
-                _ => p.unknown()?,
-            }
+                "remoteUri" => p.field(&mut remote_uri, "remoteUri"),
+                "searchIndex" => p.field(&mut search_index, "searchIndex"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             remote_uri: crate::runtime::json::required(remote_uri, "remoteUri")?,
@@ -9072,10 +11259,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomSearch {
 /// The `remoteUri` property of [`ServerConfigCustomSearch`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomSearchRemoteUriEdit`](crate::types::ServerConfigCustomSearchRemoteUriEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomSearchRemoteUri {
     pub users: bool,
     pub anonymous: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomSearchRemoteUri {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomSearchRemoteUri",
+                2,
+            )
+            .field("users", &self.users)
+            .field("anonymous", &self.anonymous)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSearchRemoteUri {
@@ -9087,10 +11287,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomSearchRemoteUri {
         let mut members = p.object("an object (`ServerConfigCustomSearchRemoteUri`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "users" => p.field(&mut users, "users")?,
-                "anonymous" => p.field(&mut anonymous, "anonymous")?,
-                _ => p.unknown()?,
-            }
+                "users" => p.field(&mut users, "users"),
+                "anonymous" => p.field(&mut anonymous, "anonymous"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             users: crate::runtime::json::required(users, "users")?,
@@ -9110,13 +11310,27 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomSearchRemoteUri {
 /// The `searchIndex` property of [`ServerConfigCustomSearch`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomSearchSearchIndexEdit`](crate::types::ServerConfigCustomSearchSearchIndexEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomSearchSearchIndex {
     pub enabled: bool,
     pub url: String,
     pub disable_local_search: bool,
     pub is_default_search: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomSearchSearchIndex {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomSearchSearchIndex",
+                4,
+            )
+            .field("enabled", &self.enabled)
+            .field("url", &self.url)
+            .field("disableLocalSearch", &self.disable_local_search)
+            .field("isDefaultSearch", &self.is_default_search)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomSearchSearchIndex {
@@ -9130,14 +11344,14 @@ impl crate::runtime::json::FromJson for ServerConfigCustomSearchSearchIndex {
         let mut members = p.object("an object (`ServerConfigCustomSearchSearchIndex`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "url" => p.field(&mut url, "url")?,
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "url" => p.field(&mut url, "url"),
                 "disableLocalSearch" => {
-                    p.field(&mut disable_local_search, "disableLocalSearch")?
+                    p.field(&mut disable_local_search, "disableLocalSearch")
                 }
-                "isDefaultSearch" => p.field(&mut is_default_search, "isDefaultSearch")?,
-                _ => p.unknown()?,
-            }
+                "isDefaultSearch" => p.field(&mut is_default_search, "isDefaultSearch"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -9165,12 +11379,24 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomSearchSearchIndex {
 /// The `storyboards` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomStoryboardsEdit`](crate::types::ServerConfigCustomStoryboardsEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomStoryboards {
     pub enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_runners: Option<ServerConfigCustomStoryboardsRemoteRunners>,
+}
+
+impl serde::Serialize for ServerConfigCustomStoryboards {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1 + crate::runtime::ser::present(&[self.remote_runners.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomStoryboards",
+                len,
+            )
+            .field("enabled", &self.enabled)
+            .optional("remoteRunners", &self.remote_runners)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomStoryboards {
@@ -9182,10 +11408,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomStoryboards {
         let mut members = p.object("an object (`ServerConfigCustomStoryboards`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -9203,10 +11429,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomStoryboards {
 }
 
 /// The `remoteRunners` property of [`ServerConfigCustomStoryboards`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomStoryboardsRemoteRunners {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomStoryboardsRemoteRunners {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomStoryboardsRemoteRunners",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomStoryboardsRemoteRunners {
@@ -9218,9 +11456,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomStoryboardsRemoteRunne
             .object("an object (`ServerConfigCustomStoryboardsRemoteRunners`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::optional(enabled),
@@ -9239,9 +11477,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomStoryboardsRemoteRunners
 /// The `trending` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTrendingEdit`](crate::types::ServerConfigCustomTrendingEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomTrending {
     pub videos: ServerConfigCustomTrendingVideos,
+}
+
+impl serde::Serialize for ServerConfigCustomTrending {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomTrending", 1)
+            .field("videos", &self.videos)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTrending {
@@ -9252,9 +11498,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTrending {
         let mut members = p.object("an object (`ServerConfigCustomTrending`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videos" => p.field(&mut videos, "videos")?,
-                _ => p.unknown()?,
-            }
+                "videos" => p.field(&mut videos, "videos"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             videos: crate::runtime::json::required(videos, "videos")?,
@@ -9273,9 +11519,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTrending {
 /// The `videos` property of [`ServerConfigCustomTrending`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTrendingVideosEdit`](crate::types::ServerConfigCustomTrendingVideosEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomTrendingVideos {
     pub algorithms: ServerConfigCustomTrendingVideosAlgorithms,
+}
+
+impl serde::Serialize for ServerConfigCustomTrendingVideos {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTrendingVideos",
+                1,
+            )
+            .field("algorithms", &self.algorithms)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideos {
@@ -9286,9 +11544,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideos {
         let mut members = p.object("an object (`ServerConfigCustomTrendingVideos`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "algorithms" => p.field(&mut algorithms, "algorithms")?,
-                _ => p.unknown()?,
-            }
+                "algorithms" => p.field(&mut algorithms, "algorithms"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             algorithms: crate::runtime::json::required(algorithms, "algorithms")?,
@@ -9307,10 +11565,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTrendingVideos {
 /// The `algorithms` property of [`ServerConfigCustomTrendingVideos`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomTrendingVideosAlgorithmsEdit`](crate::types::ServerConfigCustomTrendingVideosAlgorithmsEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomTrendingVideosAlgorithms {
     pub enabled: Vec<String>,
     pub default: String,
+}
+
+impl serde::Serialize for ServerConfigCustomTrendingVideosAlgorithms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTrendingVideosAlgorithms",
+                2,
+            )
+            .field("enabled", &self.enabled)
+            .field("default", &self.default)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideosAlgorithms {
@@ -9323,10 +11594,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomTrendingVideosAlgorith
             .object("an object (`ServerConfigCustomTrendingVideosAlgorithms`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "default" => p.field(&mut default, "default")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "default" => p.field(&mut default, "default"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -9346,10 +11617,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomTrendingVideosAlgorithms
 /// The `videoChannels` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoChannelsEdit`](crate::types::ServerConfigCustomVideoChannelsEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomVideoChannels {
     pub max_per_user: i64,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoChannels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomVideoChannels",
+                1,
+            )
+            .field("maxPerUser", &self.max_per_user)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoChannels {
@@ -9360,9 +11642,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomVideoChannels {
         let mut members = p.object("an object (`ServerConfigCustomVideoChannels`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "maxPerUser" => p.field(&mut max_per_user, "maxPerUser")?,
-                _ => p.unknown()?,
-            }
+                "maxPerUser" => p.field(&mut max_per_user, "maxPerUser"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             max_per_user: crate::runtime::json::required(max_per_user, "maxPerUser")?,
@@ -9379,11 +11661,22 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoChannels {
 }
 
 /// The `videoComments` property of [`ServerConfigCustom`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomVideoComments {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_remote_comments: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoComments {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.accept_remote_comments.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomVideoComments",
+                len,
+            )
+            .optional("acceptRemoteComments", &self.accept_remote_comments)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoComments {
@@ -9395,10 +11688,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomVideoComments {
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "acceptRemoteComments" => {
-                    p.field(&mut accept_remote_comments, "acceptRemoteComments")?
+                    p.field(&mut accept_remote_comments, "acceptRemoteComments")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             accept_remote_comments: crate::runtime::json::optional(
@@ -9419,9 +11712,17 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoComments {
 /// The `videoFile` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoFileEdit`](crate::types::ServerConfigCustomVideoFileEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomVideoFile {
     pub update: ServerConfigCustomVideoFileUpdate,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomVideoFile", 1)
+            .field("update", &self.update)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoFile {
@@ -9432,9 +11733,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomVideoFile {
         let mut members = p.object("an object (`ServerConfigCustomVideoFile`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "update" => p.field(&mut update, "update")?,
-                _ => p.unknown()?,
-            }
+                "update" => p.field(&mut update, "update"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             update: crate::runtime::json::required(update, "update")?,
@@ -9453,9 +11754,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoFile {
 /// The `update` property of [`ServerConfigCustomVideoFile`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoFileUpdateEdit`](crate::types::ServerConfigCustomVideoFileUpdateEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomVideoFileUpdate {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoFileUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomVideoFileUpdate",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoFileUpdate {
@@ -9466,9 +11779,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomVideoFileUpdate {
         let mut members = p.object("an object (`ServerConfigCustomVideoFileUpdate`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -9487,11 +11800,19 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoFileUpdate {
 /// The `videoStudio` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoStudioEdit`](crate::types::ServerConfigCustomVideoStudioEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomVideoStudio {
     pub enabled: bool,
     pub remote_runners: ServerConfigCustomVideoStudioRemoteRunners,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoStudio {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomVideoStudio", 2)
+            .field("enabled", &self.enabled)
+            .field("remoteRunners", &self.remote_runners)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudio {
@@ -9503,10 +11824,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudio {
         let mut members = p.object("an object (`ServerConfigCustomVideoStudio`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -9529,9 +11850,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoStudio {
 /// The `remoteRunners` property of [`ServerConfigCustomVideoStudio`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoStudioRemoteRunnersEdit`](crate::types::ServerConfigCustomVideoStudioRemoteRunnersEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomVideoStudioRemoteRunners {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoStudioRemoteRunners {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomVideoStudioRemoteRunners",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudioRemoteRunners {
@@ -9543,9 +11876,9 @@ impl crate::runtime::json::FromJson for ServerConfigCustomVideoStudioRemoteRunne
             .object("an object (`ServerConfigCustomVideoStudioRemoteRunners`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -9564,11 +11897,23 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoStudioRemoteRunners
 /// The `videoTranscription` property of [`ServerConfigCustom`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoTranscriptionEdit`](crate::types::ServerConfigCustomVideoTranscriptionEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomVideoTranscription {
     pub enabled: bool,
     pub remote_runners: ServerConfigCustomVideoTranscriptionRemoteRunners,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoTranscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomVideoTranscription",
+                2,
+            )
+            .field("enabled", &self.enabled)
+            .field("remoteRunners", &self.remote_runners)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerConfigCustomVideoTranscription {
@@ -9581,10 +11926,10 @@ impl crate::runtime::json::FromJson for ServerConfigCustomVideoTranscription {
             .object("an object (`ServerConfigCustomVideoTranscription`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "remoteRunners" => p.field(&mut remote_runners, "remoteRunners"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -9607,9 +11952,21 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoTranscription {
 /// The `remoteRunners` property of [`ServerConfigCustomVideoTranscription`].
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`ServerConfigCustomVideoTranscriptionRemoteRunnersEdit`](crate::types::ServerConfigCustomVideoTranscriptionRemoteRunnersEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfigCustomVideoTranscriptionRemoteRunners {
     pub enabled: bool,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoTranscriptionRemoteRunners {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomVideoTranscriptionRemoteRunners",
+                1,
+            )
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson
@@ -9622,9 +11979,9 @@ for ServerConfigCustomVideoTranscriptionRemoteRunners {
             .object("an object (`ServerConfigCustomVideoTranscriptionRemoteRunners`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                _ => p.unknown()?,
-            }
+                "enabled" => p.field(&mut enabled, "enabled"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             enabled: crate::runtime::json::required(enabled, "enabled")?,
@@ -9643,67 +12000,105 @@ impl<'de> serde::Deserialize<'de> for ServerConfigCustomVideoTranscriptionRemote
 /// The `ServerConfigCustom` schema.
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustom`](crate::types::ServerConfigCustom) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<ServerConfigCustomInstanceEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<ServerConfigCustomThemeEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<ServerConfigCustomServicesEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache: Option<ServerConfigCustomCache>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signup: Option<ServerConfigCustomSignupEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin: Option<ServerConfigCustomAdminEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_form: Option<ServerConfigCustomContactFormEdit>,
     /// Settings that apply to new users, if registration is enabled
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<ServerConfigCustomUserEdit>,
     /// Settings pertaining to transcoding jobs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcoding: Option<ServerConfigCustomTranscodingEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub import: Option<ServerConfigCustomImportEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_blacklist: Option<ServerConfigCustomAutoBlacklistEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<ServerConfigCustomBlocklist>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followers: Option<ServerConfigCustomFollowersEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<ServerConfigCustomDefaults>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broadcast_message: Option<ServerConfigCustomBroadcastMessageEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<ServerConfigCustomClientEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<ServerConfigCustomEmail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export: Option<ServerConfigCustomExportEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followings: Option<ServerConfigCustomFollowingsEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live: Option<ServerConfigCustomLiveEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<ServerConfigCustomSearchEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storyboards: Option<ServerConfigCustomStoryboardsEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trending: Option<ServerConfigCustomTrendingEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channels: Option<ServerConfigCustomVideoChannelsEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_comments: Option<ServerConfigCustomVideoComments>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_file: Option<ServerConfigCustomVideoFileEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_studio: Option<ServerConfigCustomVideoStudioEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_transcription: Option<ServerConfigCustomVideoTranscriptionEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.instance.is_some(),
+                self.theme.is_some(),
+                self.services.is_some(),
+                self.cache.is_some(),
+                self.signup.is_some(),
+                self.admin.is_some(),
+                self.contact_form.is_some(),
+                self.user.is_some(),
+                self.transcoding.is_some(),
+                self.import.is_some(),
+                self.auto_blacklist.is_some(),
+                self.blocklist.is_some(),
+                self.followers.is_some(),
+                self.defaults.is_some(),
+                self.broadcast_message.is_some(),
+                self.client.is_some(),
+                self.email.is_some(),
+                self.export.is_some(),
+                self.followings.is_some(),
+                self.live.is_some(),
+                self.search.is_some(),
+                self.storyboards.is_some(),
+                self.trending.is_some(),
+                self.video_channels.is_some(),
+                self.video_comments.is_some(),
+                self.video_file.is_some(),
+                self.video_studio.is_some(),
+                self.video_transcription.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomEdit", len)
+            .optional("instance", &self.instance)
+            .optional("theme", &self.theme)
+            .optional("services", &self.services)
+            .optional("cache", &self.cache)
+            .optional("signup", &self.signup)
+            .optional("admin", &self.admin)
+            .optional("contactForm", &self.contact_form)
+            .optional("user", &self.user)
+            .optional("transcoding", &self.transcoding)
+            .optional("import", &self.import)
+            .optional("autoBlacklist", &self.auto_blacklist)
+            .optional("blocklist", &self.blocklist)
+            .optional("followers", &self.followers)
+            .optional("defaults", &self.defaults)
+            .optional("broadcastMessage", &self.broadcast_message)
+            .optional("client", &self.client)
+            .optional("email", &self.email)
+            .optional("export", &self.export)
+            .optional("followings", &self.followings)
+            .optional("live", &self.live)
+            .optional("search", &self.search)
+            .optional("storyboards", &self.storyboards)
+            .optional("trending", &self.trending)
+            .optional("videoChannels", &self.video_channels)
+            .optional("videoComments", &self.video_comments)
+            .optional("videoFile", &self.video_file)
+            .optional("videoStudio", &self.video_studio)
+            .optional("videoTranscription", &self.video_transcription)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustom> for ServerConfigCustomEdit {
@@ -9745,55 +12140,86 @@ impl From<ServerConfigCustom> for ServerConfigCustomEdit {
 /// The `instance` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomInstance`](crate::types::ServerConfigCustomInstance) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomInstanceEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_of_conduct: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moderation_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub administrator: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance_lifetime: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_model: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<f64>>,
-    #[serde(rename = "isNSFW", default, skip_serializing_if = "Option::is_none")]
     pub is_nsfw: Option<bool>,
-    #[serde(
-        rename = "defaultNSFWPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_nsfw_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<ServerConfigCustomInstanceSupportEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub social: Option<ServerConfigCustomInstanceSocialEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_client_route: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customizations: Option<ServerConfigCustomInstanceCustomizations>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigCustomInstanceEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.name.is_some(),
+                self.short_description.is_some(),
+                self.description.is_some(),
+                self.terms.is_some(),
+                self.code_of_conduct.is_some(),
+                self.creation_reason.is_some(),
+                self.moderation_information.is_some(),
+                self.administrator.is_some(),
+                self.maintenance_lifetime.is_some(),
+                self.business_model.is_some(),
+                self.hardware_information.is_some(),
+                self.languages.is_some(),
+                self.categories.is_some(),
+                self.is_nsfw.is_some(),
+                self.default_nsfw_policy.is_some(),
+                self.server_country.is_some(),
+                self.support.is_some(),
+                self.social.is_some(),
+                self.default_client_route.is_some(),
+                self.customizations.is_some(),
+                self.default_language.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomInstanceEdit",
+                len,
+            )
+            .optional("name", &self.name)
+            .optional("shortDescription", &self.short_description)
+            .optional("description", &self.description)
+            .optional("terms", &self.terms)
+            .optional("codeOfConduct", &self.code_of_conduct)
+            .optional("creationReason", &self.creation_reason)
+            .optional("moderationInformation", &self.moderation_information)
+            .optional("administrator", &self.administrator)
+            .optional("maintenanceLifetime", &self.maintenance_lifetime)
+            .optional("businessModel", &self.business_model)
+            .optional("hardwareInformation", &self.hardware_information)
+            .optional("languages", &self.languages)
+            .optional("categories", &self.categories)
+            .optional("isNSFW", &self.is_nsfw)
+            .optional("defaultNSFWPolicy", &self.default_nsfw_policy)
+            .optional("serverCountry", &self.server_country)
+            .optional("support", &self.support)
+            .optional("social", &self.social)
+            .optional("defaultClientRoute", &self.default_client_route)
+            .optional("customizations", &self.customizations)
+            .optional("defaultLanguage", &self.default_language)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomInstance> for ServerConfigCustomInstanceEdit {
@@ -9828,10 +12254,22 @@ impl From<ServerConfigCustomInstance> for ServerConfigCustomInstanceEdit {
 /// The `support` property of [`ServerConfigCustomInstanceEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomInstanceSupport`](crate::types::ServerConfigCustomInstanceSupport) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomInstanceSupportEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigCustomInstanceSupportEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.text.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomInstanceSupportEdit",
+                len,
+            )
+            .optional("text", &self.text)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomInstanceSupport> for ServerConfigCustomInstanceSupportEdit {
@@ -9844,17 +12282,35 @@ impl From<ServerConfigCustomInstanceSupport> for ServerConfigCustomInstanceSuppo
 /// The `social` property of [`ServerConfigCustomInstanceEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomInstanceSocial`](crate::types::ServerConfigCustomInstanceSocial) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomInstanceSocialEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mastodon_link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bluesky_link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_link: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigCustomInstanceSocialEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.external_link.is_some(),
+                self.mastodon_link.is_some(),
+                self.bluesky_link.is_some(),
+                self.x_link.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomInstanceSocialEdit",
+                len,
+            )
+            .optional("externalLink", &self.external_link)
+            .optional("mastodonLink", &self.mastodon_link)
+            .optional("blueskyLink", &self.bluesky_link)
+            .optional("xLink", &self.x_link)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomInstanceSocial> for ServerConfigCustomInstanceSocialEdit {
@@ -9872,12 +12328,22 @@ impl From<ServerConfigCustomInstanceSocial> for ServerConfigCustomInstanceSocial
 /// The `theme` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTheme`](crate::types::ServerConfigCustomTheme) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomThemeEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customization: Option<ServerConfigCustomThemeCustomization>,
+}
+
+impl serde::Serialize for ServerConfigCustomThemeEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.default.is_some(), self.customization.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomThemeEdit", len)
+            .optional("default", &self.default)
+            .optional("customization", &self.customization)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomTheme> for ServerConfigCustomThemeEdit {
@@ -9893,10 +12359,22 @@ impl From<ServerConfigCustomTheme> for ServerConfigCustomThemeEdit {
 /// The `services` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomServices`](crate::types::ServerConfigCustomServices) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomServicesEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twitter: Option<ServerConfigCustomServicesTwitterEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomServicesEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.twitter.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomServicesEdit",
+                len,
+            )
+            .optional("twitter", &self.twitter)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomServices> for ServerConfigCustomServicesEdit {
@@ -9911,10 +12389,22 @@ impl From<ServerConfigCustomServices> for ServerConfigCustomServicesEdit {
 /// The `twitter` property of [`ServerConfigCustomServicesEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomServicesTwitter`](crate::types::ServerConfigCustomServicesTwitter) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomServicesTwitterEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigCustomServicesTwitterEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.username.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomServicesTwitterEdit",
+                len,
+            )
+            .optional("username", &self.username)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomServicesTwitter> for ServerConfigCustomServicesTwitterEdit {
@@ -9929,19 +12419,34 @@ impl From<ServerConfigCustomServicesTwitter> for ServerConfigCustomServicesTwitt
 /// The `signup` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomSignup`](crate::types::ServerConfigCustomSignup) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomSignupEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_email_verification: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_age: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_approval: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomSignupEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.enabled.is_some(),
+                self.limit.is_some(),
+                self.requires_email_verification.is_some(),
+                self.minimum_age.is_some(),
+                self.requires_approval.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomSignupEdit", len)
+            .optional("enabled", &self.enabled)
+            .optional("limit", &self.limit)
+            .optional("requiresEmailVerification", &self.requires_email_verification)
+            .optional("minimumAge", &self.minimum_age)
+            .optional("requiresApproval", &self.requires_approval)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomSignup> for ServerConfigCustomSignupEdit {
@@ -9960,11 +12465,19 @@ impl From<ServerConfigCustomSignup> for ServerConfigCustomSignupEdit {
 /// The `admin` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomAdmin`](crate::types::ServerConfigCustomAdmin) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomAdminEdit {
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigCustomAdminEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.email.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomAdminEdit", len)
+            .optional("email", &self.email)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomAdmin> for ServerConfigCustomAdminEdit {
@@ -9977,10 +12490,22 @@ impl From<ServerConfigCustomAdmin> for ServerConfigCustomAdminEdit {
 /// The `contactForm` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomContactForm`](crate::types::ServerConfigCustomContactForm) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomContactFormEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomContactFormEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomContactFormEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomContactForm> for ServerConfigCustomContactFormEdit {
@@ -9995,19 +12520,33 @@ impl From<ServerConfigCustomContactForm> for ServerConfigCustomContactFormEdit {
 /// Settings that apply to new users, if registration is enabled
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomUser`](crate::types::ServerConfigCustomUser) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomUserEdit {
     /// Example: `16810141515`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota: Option<i64>,
     /// Example: `1681014151`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota_daily: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_channel_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<ServerConfigCustomUserHistoryEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomUserEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.video_quota.is_some(),
+                self.video_quota_daily.is_some(),
+                self.default_channel_name.is_some(),
+                self.history.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomUserEdit", len)
+            .optional("videoQuota", &self.video_quota)
+            .optional("videoQuotaDaily", &self.video_quota_daily)
+            .optional("defaultChannelName", &self.default_channel_name)
+            .optional("history", &self.history)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomUser> for ServerConfigCustomUserEdit {
@@ -10025,10 +12564,22 @@ impl From<ServerConfigCustomUser> for ServerConfigCustomUserEdit {
 /// The `history` property of [`ServerConfigCustomUserEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomUserHistory`](crate::types::ServerConfigCustomUserHistory) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomUserHistoryEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos: Option<ServerConfigCustomUserHistoryVideosEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomUserHistoryEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.videos.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomUserHistoryEdit",
+                len,
+            )
+            .optional("videos", &self.videos)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomUserHistory> for ServerConfigCustomUserHistoryEdit {
@@ -10043,10 +12594,22 @@ impl From<ServerConfigCustomUserHistory> for ServerConfigCustomUserHistoryEdit {
 /// The `videos` property of [`ServerConfigCustomUserHistoryEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomUserHistoryVideos`](crate::types::ServerConfigCustomUserHistoryVideos) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomUserHistoryVideosEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomUserHistoryVideosEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomUserHistoryVideosEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomUserHistoryVideos>
@@ -10062,44 +12625,78 @@ for ServerConfigCustomUserHistoryVideosEdit {
 /// Settings pertaining to transcoding jobs
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscoding`](crate::types::ServerConfigCustomTranscoding) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomTranscodingEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_file: Option<ServerConfigCustomTranscodingOriginalFileEdit>,
     /// Allow your users to upload .mkv, .mov, .avi, .wmv, .flv, .f4v, .3g2, .3gp, .mts, m2ts, .mxf, .nut videos
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_additional_extensions: Option<bool>,
     /// If a user uploads an audio file, PeerTube will create a video by merging the preview file and the audio file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_audio_files: Option<bool>,
     /// Amount of threads used by ffmpeg for 1 transcoding job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<i64>,
     /// Amount of transcoding jobs to execute in parallel
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<f64>,
     /// New profiles can be added by plugins ; available in core PeerTube: 'default'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<ServerConfigCustomTranscodingProfile>,
     /// Resolutions to transcode _new videos_ to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolutions: Option<ServerConfigCustomTranscodingResolutionsEdit>,
     /// HLS specific settings
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hls: Option<ServerConfigCustomTranscodingHlsEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_transcode_original_resolution: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_transcode_podcast_optimized_audio: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fps: Option<ServerConfigCustomTranscodingFpsEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_runners: Option<ServerConfigCustomTranscodingRemoteRunnersEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_videos: Option<ServerConfigCustomTranscodingWebVideosEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscodingEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.enabled.is_some(),
+                self.original_file.is_some(),
+                self.allow_additional_extensions.is_some(),
+                self.allow_audio_files.is_some(),
+                self.threads.is_some(),
+                self.concurrency.is_some(),
+                self.profile.is_some(),
+                self.resolutions.is_some(),
+                self.hls.is_some(),
+                self.always_transcode_original_resolution.is_some(),
+                self.always_transcode_podcast_optimized_audio.is_some(),
+                self.fps.is_some(),
+                self.remote_runners.is_some(),
+                self.web_videos.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscodingEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .optional("originalFile", &self.original_file)
+            .optional("allowAdditionalExtensions", &self.allow_additional_extensions)
+            .optional("allowAudioFiles", &self.allow_audio_files)
+            .optional("threads", &self.threads)
+            .optional("concurrency", &self.concurrency)
+            .optional("profile", &self.profile)
+            .optional("resolutions", &self.resolutions)
+            .optional("hls", &self.hls)
+            .optional(
+                "alwaysTranscodeOriginalResolution",
+                &self.always_transcode_original_resolution,
+            )
+            .optional(
+                "alwaysTranscodePodcastOptimizedAudio",
+                &self.always_transcode_podcast_optimized_audio,
+            )
+            .optional("fps", &self.fps)
+            .optional("remoteRunners", &self.remote_runners)
+            .optional("webVideos", &self.web_videos)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomTranscoding> for ServerConfigCustomTranscodingEdit {
@@ -10130,10 +12727,22 @@ impl From<ServerConfigCustomTranscoding> for ServerConfigCustomTranscodingEdit {
 /// The `originalFile` property of [`ServerConfigCustomTranscodingEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingOriginalFile`](crate::types::ServerConfigCustomTranscodingOriginalFile) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomTranscodingOriginalFileEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscodingOriginalFileEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.keep.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscodingOriginalFileEdit",
+                len,
+            )
+            .optional("keep", &self.keep)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomTranscodingOriginalFile>
@@ -10147,27 +12756,50 @@ for ServerConfigCustomTranscodingOriginalFileEdit {
 /// Resolutions to transcode _new videos_ to
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingResolutions`](crate::types::ServerConfigCustomTranscodingResolutions) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomTranscodingResolutionsEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _0p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _144p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _240p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _360p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _480p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _720p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _1080p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _1440p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _2160p: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscodingResolutionsEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self._0p.is_some(),
+                self._144p.is_some(),
+                self._240p.is_some(),
+                self._360p.is_some(),
+                self._480p.is_some(),
+                self._720p.is_some(),
+                self._1080p.is_some(),
+                self._1440p.is_some(),
+                self._2160p.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscodingResolutionsEdit",
+                len,
+            )
+            .optional("0p", &self._0p)
+            .optional("144p", &self._144p)
+            .optional("240p", &self._240p)
+            .optional("360p", &self._360p)
+            .optional("480p", &self._480p)
+            .optional("720p", &self._720p)
+            .optional("1080p", &self._1080p)
+            .optional("1440p", &self._1440p)
+            .optional("2160p", &self._2160p)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomTranscodingResolutions>
@@ -10191,13 +12823,26 @@ for ServerConfigCustomTranscodingResolutionsEdit {
 /// HLS specific settings
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingHls`](crate::types::ServerConfigCustomTranscodingHls) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomTranscodingHlsEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_audio_and_video: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscodingHlsEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.enabled.is_some(), self.split_audio_and_video.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscodingHlsEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .optional("splitAudioAndVideo", &self.split_audio_and_video)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomTranscodingHls> for ServerConfigCustomTranscodingHlsEdit {
@@ -10213,10 +12858,22 @@ impl From<ServerConfigCustomTranscodingHls> for ServerConfigCustomTranscodingHls
 /// The `fps` property of [`ServerConfigCustomTranscodingEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingFps`](crate::types::ServerConfigCustomTranscodingFps) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomTranscodingFpsEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscodingFpsEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.max.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscodingFpsEdit",
+                len,
+            )
+            .optional("max", &self.max)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomTranscodingFps> for ServerConfigCustomTranscodingFpsEdit {
@@ -10229,10 +12886,22 @@ impl From<ServerConfigCustomTranscodingFps> for ServerConfigCustomTranscodingFps
 /// The `remoteRunners` property of [`ServerConfigCustomTranscodingEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingRemoteRunners`](crate::types::ServerConfigCustomTranscodingRemoteRunners) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomTranscodingRemoteRunnersEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscodingRemoteRunnersEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscodingRemoteRunnersEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomTranscodingRemoteRunners>
@@ -10248,10 +12917,22 @@ for ServerConfigCustomTranscodingRemoteRunnersEdit {
 /// The `webVideos` property of [`ServerConfigCustomTranscodingEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTranscodingWebVideos`](crate::types::ServerConfigCustomTranscodingWebVideos) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomTranscodingWebVideosEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomTranscodingWebVideosEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTranscodingWebVideosEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomTranscodingWebVideos>
@@ -10267,17 +12948,30 @@ for ServerConfigCustomTranscodingWebVideosEdit {
 /// The `import` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImport`](crate::types::ServerConfigCustomImport) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomImportEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos: Option<ServerConfigCustomImportVideosEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<ServerConfigCustomImportUsersEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_synchronization: Option<
         ServerConfigCustomImportVideoChannelSynchronizationEdit,
     >,
+}
+
+impl serde::Serialize for ServerConfigCustomImportEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.videos.is_some(),
+                self.users.is_some(),
+                self.video_channel_synchronization.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomImportEdit", len)
+            .optional("videos", &self.videos)
+            .optional("users", &self.users)
+            .optional("videoChannelSynchronization", &self.video_channel_synchronization)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomImport> for ServerConfigCustomImportEdit {
@@ -10296,14 +12990,28 @@ impl From<ServerConfigCustomImport> for ServerConfigCustomImportEdit {
 /// The `videos` property of [`ServerConfigCustomImportEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportVideos`](crate::types::ServerConfigCustomImportVideos) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomImportVideosEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http: Option<ServerConfigCustomImportVideosHttpEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub torrent: Option<ServerConfigCustomImportVideosTorrentEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigCustomImportVideosEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.http.is_some(), self.torrent.is_some(), self.concurrency.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomImportVideosEdit",
+                len,
+            )
+            .optional("http", &self.http)
+            .optional("torrent", &self.torrent)
+            .optional("concurrency", &self.concurrency)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomImportVideos> for ServerConfigCustomImportVideosEdit {
@@ -10320,10 +13028,22 @@ impl From<ServerConfigCustomImportVideos> for ServerConfigCustomImportVideosEdit
 /// The `http` property of [`ServerConfigCustomImportVideosEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportVideosHttp`](crate::types::ServerConfigCustomImportVideosHttp) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomImportVideosHttpEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomImportVideosHttpEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomImportVideosHttpEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomImportVideosHttp>
@@ -10339,10 +13059,22 @@ for ServerConfigCustomImportVideosHttpEdit {
 /// The `torrent` property of [`ServerConfigCustomImportVideosEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportVideosTorrent`](crate::types::ServerConfigCustomImportVideosTorrent) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomImportVideosTorrentEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomImportVideosTorrentEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomImportVideosTorrentEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomImportVideosTorrent>
@@ -10358,10 +13090,22 @@ for ServerConfigCustomImportVideosTorrentEdit {
 /// The `users` property of [`ServerConfigCustomImportEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportUsers`](crate::types::ServerConfigCustomImportUsers) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomImportUsersEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomImportUsersEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomImportUsersEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomImportUsers> for ServerConfigCustomImportUsersEdit {
@@ -10376,13 +13120,26 @@ impl From<ServerConfigCustomImportUsers> for ServerConfigCustomImportUsersEdit {
 /// The `videoChannelSynchronization` property of [`ServerConfigCustomImportEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomImportVideoChannelSynchronization`](crate::types::ServerConfigCustomImportVideoChannelSynchronization) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomImportVideoChannelSynchronizationEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_per_user: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigCustomImportVideoChannelSynchronizationEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.enabled.is_some(), self.max_per_user.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomImportVideoChannelSynchronizationEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .optional("maxPerUser", &self.max_per_user)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomImportVideoChannelSynchronization>
@@ -10399,10 +13156,22 @@ for ServerConfigCustomImportVideoChannelSynchronizationEdit {
 /// The `autoBlacklist` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomAutoBlacklist`](crate::types::ServerConfigCustomAutoBlacklist) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomAutoBlacklistEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos: Option<ServerConfigCustomAutoBlacklistVideosEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomAutoBlacklistEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.videos.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomAutoBlacklistEdit",
+                len,
+            )
+            .optional("videos", &self.videos)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomAutoBlacklist> for ServerConfigCustomAutoBlacklistEdit {
@@ -10417,11 +13186,22 @@ impl From<ServerConfigCustomAutoBlacklist> for ServerConfigCustomAutoBlacklistEd
 /// The `videos` property of [`ServerConfigCustomAutoBlacklistEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomAutoBlacklistVideos`](crate::types::ServerConfigCustomAutoBlacklistVideos) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomAutoBlacklistVideosEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub of_users: Option<ServerConfigCustomAutoBlacklistVideosOfUsersEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomAutoBlacklistVideosEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.of_users.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomAutoBlacklistVideosEdit",
+                len,
+            )
+            .optional("ofUsers", &self.of_users)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomAutoBlacklistVideos>
@@ -10437,10 +13217,22 @@ for ServerConfigCustomAutoBlacklistVideosEdit {
 /// The `ofUsers` property of [`ServerConfigCustomAutoBlacklistVideosEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomAutoBlacklistVideosOfUsers`](crate::types::ServerConfigCustomAutoBlacklistVideosOfUsers) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomAutoBlacklistVideosOfUsersEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomAutoBlacklistVideosOfUsersEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomAutoBlacklistVideosOfUsersEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomAutoBlacklistVideosOfUsers>
@@ -10456,12 +13248,26 @@ for ServerConfigCustomAutoBlacklistVideosOfUsersEdit {
 /// The `followers` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowers`](crate::types::ServerConfigCustomFollowers) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomFollowersEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<ServerConfigCustomFollowersInstanceEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<ServerConfigCustomFollowersChannels>,
+}
+
+impl serde::Serialize for ServerConfigCustomFollowersEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.instance.is_some(), self.channels.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomFollowersEdit",
+                len,
+            )
+            .optional("instance", &self.instance)
+            .optional("channels", &self.channels)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomFollowers> for ServerConfigCustomFollowersEdit {
@@ -10477,13 +13283,26 @@ impl From<ServerConfigCustomFollowers> for ServerConfigCustomFollowersEdit {
 /// The `instance` property of [`ServerConfigCustomFollowersEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowersInstance`](crate::types::ServerConfigCustomFollowersInstance) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomFollowersInstanceEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_approval: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomFollowersInstanceEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.enabled.is_some(), self.manual_approval.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomFollowersInstanceEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .optional("manualApproval", &self.manual_approval)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomFollowersInstance>
@@ -10500,16 +13319,35 @@ for ServerConfigCustomFollowersInstanceEdit {
 /// The `broadcastMessage` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomBroadcastMessage`](crate::types::ServerConfigCustomBroadcastMessage) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomBroadcastMessageEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<ServerConfigCustomBroadcastMessageLevel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dismissable: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomBroadcastMessageEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.enabled.is_some(),
+                self.message.is_some(),
+                self.level.is_some(),
+                self.dismissable.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomBroadcastMessageEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .optional("message", &self.message)
+            .optional("level", &self.level)
+            .optional("dismissable", &self.dismissable)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomBroadcastMessage>
@@ -10528,17 +13366,31 @@ for ServerConfigCustomBroadcastMessageEdit {
 /// The `client` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClient`](crate::types::ServerConfigCustomClient) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomClientEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<ServerConfigCustomClientHeader>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos: Option<ServerConfigCustomClientVideosEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browse_videos: Option<ServerConfigCustomClientBrowseVideos>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub menu: Option<ServerConfigCustomClientMenuEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomClientEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.header.is_some(),
+                self.videos.is_some(),
+                self.browse_videos.is_some(),
+                self.menu.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomClientEdit", len)
+            .optional("header", &self.header)
+            .optional("videos", &self.videos)
+            .optional("browseVideos", &self.browse_videos)
+            .optional("menu", &self.menu)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomClient> for ServerConfigCustomClientEdit {
@@ -10556,10 +13408,22 @@ impl From<ServerConfigCustomClient> for ServerConfigCustomClientEdit {
 /// The `videos` property of [`ServerConfigCustomClientEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClientVideos`](crate::types::ServerConfigCustomClientVideos) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomClientVideosEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub miniature: Option<ServerConfigCustomClientVideosMiniatureEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomClientVideosEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.miniature.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomClientVideosEdit",
+                len,
+            )
+            .optional("miniature", &self.miniature)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomClientVideos> for ServerConfigCustomClientVideosEdit {
@@ -10574,11 +13438,24 @@ impl From<ServerConfigCustomClientVideos> for ServerConfigCustomClientVideosEdit
 /// The `miniature` property of [`ServerConfigCustomClientVideosEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClientVideosMiniature`](crate::types::ServerConfigCustomClientVideosMiniature) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomClientVideosMiniatureEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefer_author_display_name: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomClientVideosMiniatureEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.prefer_author_display_name.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomClientVideosMiniatureEdit",
+                len,
+            )
+            .optional("preferAuthorDisplayName", &self.prefer_author_display_name)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomClientVideosMiniature>
@@ -10594,10 +13471,22 @@ for ServerConfigCustomClientVideosMiniatureEdit {
 /// The `menu` property of [`ServerConfigCustomClientEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClientMenu`](crate::types::ServerConfigCustomClientMenu) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomClientMenuEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<ServerConfigCustomClientMenuLoginEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomClientMenuEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.login.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomClientMenuEdit",
+                len,
+            )
+            .optional("login", &self.login)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomClientMenu> for ServerConfigCustomClientMenuEdit {
@@ -10612,11 +13501,27 @@ impl From<ServerConfigCustomClientMenu> for ServerConfigCustomClientMenuEdit {
 /// The `login` property of [`ServerConfigCustomClientMenuEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomClientMenuLogin`](crate::types::ServerConfigCustomClientMenuLogin) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomClientMenuLoginEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_on_single_external_auth: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomClientMenuLoginEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.redirect_on_single_external_auth.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomClientMenuLoginEdit",
+                len,
+            )
+            .optional(
+                "redirectOnSingleExternalAuth",
+                &self.redirect_on_single_external_auth,
+            )
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomClientMenuLogin> for ServerConfigCustomClientMenuLoginEdit {
@@ -10633,10 +13538,18 @@ impl From<ServerConfigCustomClientMenuLogin> for ServerConfigCustomClientMenuLog
 /// The `export` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomExport`](crate::types::ServerConfigCustomExport) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomExportEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<ServerConfigCustomExportUsersEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomExportEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.users.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomExportEdit", len)
+            .optional("users", &self.users)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomExport> for ServerConfigCustomExportEdit {
@@ -10651,15 +13564,32 @@ impl From<ServerConfigCustomExport> for ServerConfigCustomExportEdit {
 /// The `users` property of [`ServerConfigCustomExportEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomExportUsers`](crate::types::ServerConfigCustomExportUsers) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomExportUsersEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_user_video_quota: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_expiration: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigCustomExportUsersEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.enabled.is_some(),
+                self.max_user_video_quota.is_some(),
+                self.export_expiration.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomExportUsersEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .optional("maxUserVideoQuota", &self.max_user_video_quota)
+            .optional("exportExpiration", &self.export_expiration)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomExportUsers> for ServerConfigCustomExportUsersEdit {
@@ -10676,10 +13606,22 @@ impl From<ServerConfigCustomExportUsers> for ServerConfigCustomExportUsersEdit {
 /// The `followings` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowings`](crate::types::ServerConfigCustomFollowings) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomFollowingsEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<ServerConfigCustomFollowingsInstanceEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomFollowingsEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.instance.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomFollowingsEdit",
+                len,
+            )
+            .optional("instance", &self.instance)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomFollowings> for ServerConfigCustomFollowingsEdit {
@@ -10694,15 +13636,28 @@ impl From<ServerConfigCustomFollowings> for ServerConfigCustomFollowingsEdit {
 /// The `instance` property of [`ServerConfigCustomFollowingsEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowingsInstance`](crate::types::ServerConfigCustomFollowingsInstance) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomFollowingsInstanceEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_follow_back: Option<ServerConfigCustomFollowingsInstanceAutoFollowBackEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_follow_index: Option<
         ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit,
     >,
+}
+
+impl serde::Serialize for ServerConfigCustomFollowingsInstanceEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.auto_follow_back.is_some(), self.auto_follow_index.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomFollowingsInstanceEdit",
+                len,
+            )
+            .optional("autoFollowBack", &self.auto_follow_back)
+            .optional("autoFollowIndex", &self.auto_follow_index)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomFollowingsInstance>
@@ -10719,10 +13674,22 @@ for ServerConfigCustomFollowingsInstanceEdit {
 /// The `autoFollowBack` property of [`ServerConfigCustomFollowingsInstanceEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowingsInstanceAutoFollowBack`](crate::types::ServerConfigCustomFollowingsInstanceAutoFollowBack) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomFollowingsInstanceAutoFollowBackEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomFollowingsInstanceAutoFollowBackEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomFollowingsInstanceAutoFollowBackEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomFollowingsInstanceAutoFollowBack>
@@ -10738,13 +13705,26 @@ for ServerConfigCustomFollowingsInstanceAutoFollowBackEdit {
 /// The `autoFollowIndex` property of [`ServerConfigCustomFollowingsInstanceEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomFollowingsInstanceAutoFollowIndex`](crate::types::ServerConfigCustomFollowingsInstanceAutoFollowIndex) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_url: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.enabled.is_some(), self.index_url.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .optional("indexUrl", &self.index_url)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomFollowingsInstanceAutoFollowIndex>
@@ -10761,23 +13741,40 @@ for ServerConfigCustomFollowingsInstanceAutoFollowIndexEdit {
 /// The `live` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLive`](crate::types::ServerConfigCustomLive) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomLiveEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_replay: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_setting: Option<ServerConfigCustomLiveLatencySettingEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_duration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_instance_lives: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_user_lives: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcoding: Option<ServerConfigCustomLiveTranscodingEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomLiveEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.enabled.is_some(),
+                self.allow_replay.is_some(),
+                self.latency_setting.is_some(),
+                self.max_duration.is_some(),
+                self.max_instance_lives.is_some(),
+                self.max_user_lives.is_some(),
+                self.transcoding.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomLiveEdit", len)
+            .optional("enabled", &self.enabled)
+            .optional("allowReplay", &self.allow_replay)
+            .optional("latencySetting", &self.latency_setting)
+            .optional("maxDuration", &self.max_duration)
+            .optional("maxInstanceLives", &self.max_instance_lives)
+            .optional("maxUserLives", &self.max_user_lives)
+            .optional("transcoding", &self.transcoding)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomLive> for ServerConfigCustomLiveEdit {
@@ -10798,10 +13795,22 @@ impl From<ServerConfigCustomLive> for ServerConfigCustomLiveEdit {
 /// The `latencySetting` property of [`ServerConfigCustomLiveEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveLatencySetting`](crate::types::ServerConfigCustomLiveLatencySetting) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomLiveLatencySettingEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomLiveLatencySettingEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomLiveLatencySettingEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomLiveLatencySetting>
@@ -10817,23 +13826,47 @@ for ServerConfigCustomLiveLatencySettingEdit {
 /// The `transcoding` property of [`ServerConfigCustomLiveEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveTranscoding`](crate::types::ServerConfigCustomLiveTranscoding) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomLiveTranscodingEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_runners: Option<ServerConfigCustomLiveTranscodingRemoteRunnersEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolutions: Option<ServerConfigCustomLiveTranscodingResolutionsEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub always_transcode_original_resolution: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fps: Option<ServerConfigCustomLiveTranscodingFpsEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomLiveTranscodingEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.enabled.is_some(),
+                self.remote_runners.is_some(),
+                self.threads.is_some(),
+                self.profile.is_some(),
+                self.resolutions.is_some(),
+                self.always_transcode_original_resolution.is_some(),
+                self.fps.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomLiveTranscodingEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .optional("remoteRunners", &self.remote_runners)
+            .optional("threads", &self.threads)
+            .optional("profile", &self.profile)
+            .optional("resolutions", &self.resolutions)
+            .optional(
+                "alwaysTranscodeOriginalResolution",
+                &self.always_transcode_original_resolution,
+            )
+            .optional("fps", &self.fps)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomLiveTranscoding> for ServerConfigCustomLiveTranscodingEdit {
@@ -10856,10 +13889,22 @@ impl From<ServerConfigCustomLiveTranscoding> for ServerConfigCustomLiveTranscodi
 /// The `remoteRunners` property of [`ServerConfigCustomLiveTranscodingEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveTranscodingRemoteRunners`](crate::types::ServerConfigCustomLiveTranscodingRemoteRunners) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomLiveTranscodingRemoteRunnersEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomLiveTranscodingRemoteRunnersEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomLiveTranscodingRemoteRunnersEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomLiveTranscodingRemoteRunners>
@@ -10875,27 +13920,50 @@ for ServerConfigCustomLiveTranscodingRemoteRunnersEdit {
 /// The `resolutions` property of [`ServerConfigCustomLiveTranscodingEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveTranscodingResolutions`](crate::types::ServerConfigCustomLiveTranscodingResolutions) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomLiveTranscodingResolutionsEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _0p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _144p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _240p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _360p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _480p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _720p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _1080p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _1440p: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub _2160p: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomLiveTranscodingResolutionsEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self._0p.is_some(),
+                self._144p.is_some(),
+                self._240p.is_some(),
+                self._360p.is_some(),
+                self._480p.is_some(),
+                self._720p.is_some(),
+                self._1080p.is_some(),
+                self._1440p.is_some(),
+                self._2160p.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomLiveTranscodingResolutionsEdit",
+                len,
+            )
+            .optional("0p", &self._0p)
+            .optional("144p", &self._144p)
+            .optional("240p", &self._240p)
+            .optional("360p", &self._360p)
+            .optional("480p", &self._480p)
+            .optional("720p", &self._720p)
+            .optional("1080p", &self._1080p)
+            .optional("1440p", &self._1440p)
+            .optional("2160p", &self._2160p)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomLiveTranscodingResolutions>
@@ -10919,10 +13987,22 @@ for ServerConfigCustomLiveTranscodingResolutionsEdit {
 /// The `fps` property of [`ServerConfigCustomLiveTranscodingEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomLiveTranscodingFps`](crate::types::ServerConfigCustomLiveTranscodingFps) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomLiveTranscodingFpsEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigCustomLiveTranscodingFpsEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.max.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomLiveTranscodingFpsEdit",
+                len,
+            )
+            .optional("max", &self.max)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomLiveTranscodingFps>
@@ -10936,13 +14016,22 @@ for ServerConfigCustomLiveTranscodingFpsEdit {
 /// The `search` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomSearch`](crate::types::ServerConfigCustomSearch) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomSearchEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_uri: Option<ServerConfigCustomSearchRemoteUriEdit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_index: Option<ServerConfigCustomSearchSearchIndexEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomSearchEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.remote_uri.is_some(), self.search_index.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ServerConfigCustomSearchEdit", len)
+            .optional("remoteUri", &self.remote_uri)
+            .optional("searchIndex", &self.search_index)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomSearch> for ServerConfigCustomSearchEdit {
@@ -10958,12 +14047,26 @@ impl From<ServerConfigCustomSearch> for ServerConfigCustomSearchEdit {
 /// The `remoteUri` property of [`ServerConfigCustomSearchEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomSearchRemoteUri`](crate::types::ServerConfigCustomSearchRemoteUri) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomSearchRemoteUriEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomSearchRemoteUriEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.users.is_some(), self.anonymous.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomSearchRemoteUriEdit",
+                len,
+            )
+            .optional("users", &self.users)
+            .optional("anonymous", &self.anonymous)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomSearchRemoteUri> for ServerConfigCustomSearchRemoteUriEdit {
@@ -10979,17 +14082,35 @@ impl From<ServerConfigCustomSearchRemoteUri> for ServerConfigCustomSearchRemoteU
 /// The `searchIndex` property of [`ServerConfigCustomSearchEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomSearchSearchIndex`](crate::types::ServerConfigCustomSearchSearchIndex) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomSearchSearchIndexEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_local_search: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default_search: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomSearchSearchIndexEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.enabled.is_some(),
+                self.url.is_some(),
+                self.disable_local_search.is_some(),
+                self.is_default_search.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomSearchSearchIndexEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .optional("url", &self.url)
+            .optional("disableLocalSearch", &self.disable_local_search)
+            .optional("isDefaultSearch", &self.is_default_search)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomSearchSearchIndex>
@@ -11008,13 +14129,26 @@ for ServerConfigCustomSearchSearchIndexEdit {
 /// The `storyboards` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomStoryboards`](crate::types::ServerConfigCustomStoryboards) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomStoryboardsEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_runners: Option<ServerConfigCustomStoryboardsRemoteRunners>,
+}
+
+impl serde::Serialize for ServerConfigCustomStoryboardsEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.enabled.is_some(), self.remote_runners.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomStoryboardsEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .optional("remoteRunners", &self.remote_runners)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomStoryboards> for ServerConfigCustomStoryboardsEdit {
@@ -11030,10 +14164,22 @@ impl From<ServerConfigCustomStoryboards> for ServerConfigCustomStoryboardsEdit {
 /// The `trending` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTrending`](crate::types::ServerConfigCustomTrending) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomTrendingEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos: Option<ServerConfigCustomTrendingVideosEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomTrendingEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.videos.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTrendingEdit",
+                len,
+            )
+            .optional("videos", &self.videos)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomTrending> for ServerConfigCustomTrendingEdit {
@@ -11048,10 +14194,22 @@ impl From<ServerConfigCustomTrending> for ServerConfigCustomTrendingEdit {
 /// The `videos` property of [`ServerConfigCustomTrendingEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTrendingVideos`](crate::types::ServerConfigCustomTrendingVideos) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomTrendingVideosEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithms: Option<ServerConfigCustomTrendingVideosAlgorithmsEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomTrendingVideosEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.algorithms.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTrendingVideosEdit",
+                len,
+            )
+            .optional("algorithms", &self.algorithms)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomTrendingVideos> for ServerConfigCustomTrendingVideosEdit {
@@ -11066,12 +14224,26 @@ impl From<ServerConfigCustomTrendingVideos> for ServerConfigCustomTrendingVideos
 /// The `algorithms` property of [`ServerConfigCustomTrendingVideosEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomTrendingVideosAlgorithms`](crate::types::ServerConfigCustomTrendingVideosAlgorithms) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomTrendingVideosAlgorithmsEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+}
+
+impl serde::Serialize for ServerConfigCustomTrendingVideosAlgorithmsEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.enabled.is_some(), self.default.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomTrendingVideosAlgorithmsEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .optional("default", &self.default)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomTrendingVideosAlgorithms>
@@ -11088,11 +14260,22 @@ for ServerConfigCustomTrendingVideosAlgorithmsEdit {
 /// The `videoChannels` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoChannels`](crate::types::ServerConfigCustomVideoChannels) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomVideoChannelsEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_per_user: Option<i64>,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoChannelsEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.max_per_user.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomVideoChannelsEdit",
+                len,
+            )
+            .optional("maxPerUser", &self.max_per_user)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomVideoChannels> for ServerConfigCustomVideoChannelsEdit {
@@ -11107,10 +14290,22 @@ impl From<ServerConfigCustomVideoChannels> for ServerConfigCustomVideoChannelsEd
 /// The `videoFile` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoFile`](crate::types::ServerConfigCustomVideoFile) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomVideoFileEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<ServerConfigCustomVideoFileUpdateEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoFileEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.update.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomVideoFileEdit",
+                len,
+            )
+            .optional("update", &self.update)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomVideoFile> for ServerConfigCustomVideoFileEdit {
@@ -11125,10 +14320,22 @@ impl From<ServerConfigCustomVideoFile> for ServerConfigCustomVideoFileEdit {
 /// The `update` property of [`ServerConfigCustomVideoFileEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoFileUpdate`](crate::types::ServerConfigCustomVideoFileUpdate) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomVideoFileUpdateEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoFileUpdateEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomVideoFileUpdateEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomVideoFileUpdate> for ServerConfigCustomVideoFileUpdateEdit {
@@ -11143,13 +14350,26 @@ impl From<ServerConfigCustomVideoFileUpdate> for ServerConfigCustomVideoFileUpda
 /// The `videoStudio` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoStudio`](crate::types::ServerConfigCustomVideoStudio) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomVideoStudioEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_runners: Option<ServerConfigCustomVideoStudioRemoteRunnersEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoStudioEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.enabled.is_some(), self.remote_runners.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomVideoStudioEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .optional("remoteRunners", &self.remote_runners)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomVideoStudio> for ServerConfigCustomVideoStudioEdit {
@@ -11165,10 +14385,22 @@ impl From<ServerConfigCustomVideoStudio> for ServerConfigCustomVideoStudioEdit {
 /// The `remoteRunners` property of [`ServerConfigCustomVideoStudioEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoStudioRemoteRunners`](crate::types::ServerConfigCustomVideoStudioRemoteRunners) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomVideoStudioRemoteRunnersEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoStudioRemoteRunnersEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomVideoStudioRemoteRunnersEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomVideoStudioRemoteRunners>
@@ -11184,13 +14416,26 @@ for ServerConfigCustomVideoStudioRemoteRunnersEdit {
 /// The `videoTranscription` property of [`ServerConfigCustomEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoTranscription`](crate::types::ServerConfigCustomVideoTranscription) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomVideoTranscriptionEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_runners: Option<ServerConfigCustomVideoTranscriptionRemoteRunnersEdit>,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoTranscriptionEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.enabled.is_some(), self.remote_runners.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomVideoTranscriptionEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .optional("remoteRunners", &self.remote_runners)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomVideoTranscription>
@@ -11207,10 +14452,22 @@ for ServerConfigCustomVideoTranscriptionEdit {
 /// The `remoteRunners` property of [`ServerConfigCustomVideoTranscriptionEdit`].
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`ServerConfigCustomVideoTranscriptionRemoteRunners`](crate::types::ServerConfigCustomVideoTranscriptionRemoteRunners) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerConfigCustomVideoTranscriptionRemoteRunnersEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ServerConfigCustomVideoTranscriptionRemoteRunnersEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.enabled.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ServerConfigCustomVideoTranscriptionRemoteRunnersEdit",
+                len,
+            )
+            .optional("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl From<ServerConfigCustomVideoTranscriptionRemoteRunners>
@@ -11224,10 +14481,18 @@ for ServerConfigCustomVideoTranscriptionRemoteRunnersEdit {
 }
 
 /// The `CustomHomepage` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomHomepage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+}
+
+impl serde::Serialize for CustomHomepage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.content.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "CustomHomepage", len)
+            .optional("content", &self.content)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CustomHomepage {
@@ -11238,9 +14503,9 @@ impl crate::runtime::json::FromJson for CustomHomepage {
         let mut members = p.object("an object (`CustomHomepage`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "content" => p.field(&mut content, "content")?,
-                _ => p.unknown()?,
-            }
+                "content" => p.field(&mut content, "content"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             content: crate::runtime::json::optional(content),
@@ -11441,29 +14706,52 @@ impl crate::runtime::call::ToParam for JobType {
 }
 
 /// The `Job` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Job {
     pub state: JobState,
     pub r#type: JobType,
     pub data: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Map<String, serde_json::Value>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_on: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processed_on: Option<chrono::DateTime<chrono::Utc>>,
     /// Whether this job is currently running and supports cancellation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_cancel: Option<bool>,
     /// The job's id in the job queue.
     pub id: JobId,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<JobParent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     pub progress: f64,
+}
+
+impl serde::Serialize for Job {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 6
+            + crate::runtime::ser::present(
+                &[
+                    self.error.is_some(),
+                    self.finished_on.is_some(),
+                    self.processed_on.is_some(),
+                    self.can_cancel.is_some(),
+                    self.parent.is_some(),
+                    self.priority.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "Job", len)
+            .field("state", &self.state)
+            .field("type", &self.r#type)
+            .field("data", &self.data)
+            .optional("error", &self.error)
+            .field("createdAt", &self.created_at)
+            .optional("finishedOn", &self.finished_on)
+            .optional("processedOn", &self.processed_on)
+            .optional("canCancel", &self.can_cancel)
+            .field("id", &self.id)
+            .optional("parent", &self.parent)
+            .optional("priority", &self.priority)
+            .field("progress", &self.progress)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for Job {
@@ -11485,20 +14773,20 @@ impl crate::runtime::json::FromJson for Job {
         let mut members = p.object("an object (`Job`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "state" => p.field(&mut state, "state")?,
-                "type" => p.field(&mut r#type, "type")?,
-                "data" => p.field(&mut data, "data")?,
-                "error" => p.field(&mut error, "error")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "finishedOn" => p.field(&mut finished_on, "finishedOn")?,
-                "processedOn" => p.field(&mut processed_on, "processedOn")?,
-                "canCancel" => p.field(&mut can_cancel, "canCancel")?,
-                "id" => p.field(&mut id, "id")?,
-                "parent" => p.field(&mut parent, "parent")?,
-                "priority" => p.field(&mut priority, "priority")?,
-                "progress" => p.field(&mut progress, "progress")?,
-                _ => p.unknown()?,
-            }
+                "state" => p.field(&mut state, "state"),
+                "type" => p.field(&mut r#type, "type"),
+                "data" => p.field(&mut data, "data"),
+                "error" => p.field(&mut error, "error"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "finishedOn" => p.field(&mut finished_on, "finishedOn"),
+                "processedOn" => p.field(&mut processed_on, "processedOn"),
+                "canCancel" => p.field(&mut can_cancel, "canCancel"),
+                "id" => p.field(&mut id, "id"),
+                "parent" => p.field(&mut parent, "parent"),
+                "priority" => p.field(&mut priority, "priority"),
+                "progress" => p.field(&mut progress, "progress"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             state: crate::runtime::json::required(state, "state")?,
@@ -11679,9 +14967,17 @@ impl crate::runtime::call::ToParam for JobId {
 }
 
 /// The `parent` property of [`Job`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobParent {
     pub id: String,
+}
+
+impl serde::Serialize for JobParent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "JobParent", 1)
+            .field("id", &self.id)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for JobParent {
@@ -11692,9 +14988,9 @@ impl crate::runtime::json::FromJson for JobParent {
         let mut members = p.object("an object (`JobParent`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -11711,8 +15007,7 @@ impl<'de> serde::Deserialize<'de> for JobParent {
 }
 
 /// The `Plugin` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Plugin {
     /// Example: `"peertube-plugin-auth-ldap"`
     pub name: String,
@@ -11720,7 +15015,6 @@ pub struct Plugin {
     /// - `2`: THEME
     pub r#type: PluginType,
     /// Example: `"0.0.3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
     /// Example: `"0.0.1"`
     pub version: String,
@@ -11728,7 +15022,6 @@ pub struct Plugin {
     pub uninstalled: bool,
     /// Example: `"2.2.0"`
     pub peertube_engine: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Format: `url`.
     ///
@@ -11737,10 +15030,36 @@ pub struct Plugin {
     /// "https://framagit.org/framasoft/peertube/official-plugins/tree/master/peertube-plugin-auth-ldap"
     /// ```
     pub homepage: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl serde::Serialize for Plugin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 9
+            + crate::runtime::ser::present(
+                &[
+                    self.latest_version.is_some(),
+                    self.description.is_some(),
+                    self.settings.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "Plugin", len)
+            .field("name", &self.name)
+            .field("type", &self.r#type)
+            .optional("latestVersion", &self.latest_version)
+            .field("version", &self.version)
+            .field("enabled", &self.enabled)
+            .field("uninstalled", &self.uninstalled)
+            .field("peertubeEngine", &self.peertube_engine)
+            .optional("description", &self.description)
+            .field("homepage", &self.homepage)
+            .optional("settings", &self.settings)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for Plugin {
@@ -11762,20 +15081,20 @@ impl crate::runtime::json::FromJson for Plugin {
         let mut members = p.object("an object (`Plugin`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "type" => p.field(&mut r#type, "type")?,
-                "latestVersion" => p.field(&mut latest_version, "latestVersion")?,
-                "version" => p.field(&mut version, "version")?,
-                "enabled" => p.field(&mut enabled, "enabled")?,
-                "uninstalled" => p.field(&mut uninstalled, "uninstalled")?,
-                "peertubeEngine" => p.field(&mut peertube_engine, "peertubeEngine")?,
-                "description" => p.field(&mut description, "description")?,
-                "homepage" => p.field(&mut homepage, "homepage")?,
-                "settings" => p.field(&mut settings, "settings")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                _ => p.unknown()?,
-            }
+                "name" => p.field(&mut name, "name"),
+                "type" => p.field(&mut r#type, "type"),
+                "latestVersion" => p.field(&mut latest_version, "latestVersion"),
+                "version" => p.field(&mut version, "version"),
+                "enabled" => p.field(&mut enabled, "enabled"),
+                "uninstalled" => p.field(&mut uninstalled, "uninstalled"),
+                "peertubeEngine" => p.field(&mut peertube_engine, "peertubeEngine"),
+                "description" => p.field(&mut description, "description"),
+                "homepage" => p.field(&mut homepage, "homepage"),
+                "settings" => p.field(&mut settings, "settings"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -11873,12 +15192,21 @@ impl crate::runtime::call::ToParam for PluginType {
 }
 
 /// The `PluginResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PluginResponse {
     /// Example: `1`
     pub total: i64,
     /// Items: at most 100.
     pub data: Vec<Plugin>,
+}
+
+impl serde::Serialize for PluginResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "PluginResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for PluginResponse {
@@ -11890,10 +15218,10 @@ impl crate::runtime::json::FromJson for PluginResponse {
         let mut members = p.object("an object (`PluginResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -11911,37 +15239,57 @@ impl<'de> serde::Deserialize<'de> for PluginResponse {
 }
 
 /// The `PlaybackMetricCreate` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlaybackMetricCreate {
     pub player_mode: PlaybackMetricCreatePlayerMode,
     /// Current player video resolution
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
     /// Current player video fps
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fps: Option<f64>,
     pub p2p_enabled: bool,
     /// P2P peers connected (doesn't include WebSeed peers)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p2p_peers: Option<f64>,
     /// How many resolution changes occurred since the last metric creation
     pub resolution_changes: f64,
     /// How many times buffer has been stalled since the last metric creation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buffer_stalled: Option<f64>,
     /// How many errors occurred since the last metric creation
     pub errors: f64,
     /// How many bytes were downloaded with P2P since the last metric creation
-    #[serde(rename = "downloadedBytesP2P")]
     pub downloaded_bytes_p2p: f64,
     /// How many bytes were downloaded with HTTP since the last metric creation
-    #[serde(rename = "downloadedBytesHTTP")]
     pub downloaded_bytes_http: f64,
     /// How many bytes were uploaded with P2P since the last metric creation
-    #[serde(rename = "uploadedBytesP2P")]
     pub uploaded_bytes_p2p: f64,
     pub video_id: PlaybackMetricCreateVideoId,
+}
+
+impl serde::Serialize for PlaybackMetricCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 8
+            + crate::runtime::ser::present(
+                &[
+                    self.resolution.is_some(),
+                    self.fps.is_some(),
+                    self.p2p_peers.is_some(),
+                    self.buffer_stalled.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "PlaybackMetricCreate", len)
+            .field("playerMode", &self.player_mode)
+            .optional("resolution", &self.resolution)
+            .optional("fps", &self.fps)
+            .field("p2pEnabled", &self.p2p_enabled)
+            .optional("p2pPeers", &self.p2p_peers)
+            .field("resolutionChanges", &self.resolution_changes)
+            .optional("bufferStalled", &self.buffer_stalled)
+            .field("errors", &self.errors)
+            .field("downloadedBytesP2P", &self.downloaded_bytes_p2p)
+            .field("downloadedBytesHTTP", &self.downloaded_bytes_http)
+            .field("uploadedBytesP2P", &self.uploaded_bytes_p2p)
+            .field("videoId", &self.video_id)
+            .end()
+    }
 }
 
 /// The `playerMode` property of [`PlaybackMetricCreate`].
@@ -12124,8 +15472,7 @@ impl crate::runtime::call::ToParam for PlayerTheme {
 }
 
 /// A plugin installed on the server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegisteredPlugin {
     pub name: String,
     pub npm_name: String,
@@ -12133,6 +15480,18 @@ pub struct RegisteredPlugin {
     pub description: String,
     /// The plugin's client scripts, by path.
     pub client_scripts: std::collections::BTreeMap<String, ClientScriptJSON>,
+}
+
+impl serde::Serialize for RegisteredPlugin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "RegisteredPlugin", 5)
+            .field("name", &self.name)
+            .field("npmName", &self.npm_name)
+            .field("version", &self.version)
+            .field("description", &self.description)
+            .field("clientScripts", &self.client_scripts)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RegisteredPlugin {
@@ -12147,13 +15506,13 @@ impl crate::runtime::json::FromJson for RegisteredPlugin {
         let mut members = p.object("an object (`RegisteredPlugin`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "npmName" => p.field(&mut npm_name, "npmName")?,
-                "version" => p.field(&mut version, "version")?,
-                "description" => p.field(&mut description, "description")?,
-                "clientScripts" => p.field(&mut client_scripts, "clientScripts")?,
-                _ => p.unknown()?,
-            }
+                "name" => p.field(&mut name, "name"),
+                "npmName" => p.field(&mut npm_name, "npmName"),
+                "version" => p.field(&mut version, "version"),
+                "description" => p.field(&mut description, "description"),
+                "clientScripts" => p.field(&mut client_scripts, "clientScripts"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -12177,8 +15536,7 @@ impl<'de> serde::Deserialize<'de> for RegisteredPlugin {
 }
 
 /// A theme installed on the server.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegisteredTheme {
     pub name: String,
     pub npm_name: String,
@@ -12188,6 +15546,19 @@ pub struct RegisteredTheme {
     pub client_scripts: std::collections::BTreeMap<String, ClientScriptJSON>,
     /// The theme's style sheets.
     pub css: Vec<String>,
+}
+
+impl serde::Serialize for RegisteredTheme {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "RegisteredTheme", 6)
+            .field("name", &self.name)
+            .field("npmName", &self.npm_name)
+            .field("version", &self.version)
+            .field("description", &self.description)
+            .field("clientScripts", &self.client_scripts)
+            .field("css", &self.css)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RegisteredTheme {
@@ -12203,14 +15574,14 @@ impl crate::runtime::json::FromJson for RegisteredTheme {
         let mut members = p.object("an object (`RegisteredTheme`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "npmName" => p.field(&mut npm_name, "npmName")?,
-                "version" => p.field(&mut version, "version")?,
-                "description" => p.field(&mut description, "description")?,
-                "clientScripts" => p.field(&mut client_scripts, "clientScripts")?,
-                "css" => p.field(&mut css, "css")?,
-                _ => p.unknown()?,
-            }
+                "name" => p.field(&mut name, "name"),
+                "npmName" => p.field(&mut npm_name, "npmName"),
+                "version" => p.field(&mut version, "version"),
+                "description" => p.field(&mut description, "description"),
+                "clientScripts" => p.field(&mut client_scripts, "clientScripts"),
+                "css" => p.field(&mut css, "css"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -12235,11 +15606,20 @@ impl<'de> serde::Deserialize<'de> for RegisteredTheme {
 }
 
 /// A client script of a plugin or theme.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClientScriptJSON {
     pub script: String,
     /// Where in the web client the script runs (`common`, `video-watch`, ...).
     pub scopes: Vec<String>,
+}
+
+impl serde::Serialize for ClientScriptJSON {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ClientScriptJSON", 2)
+            .field("script", &self.script)
+            .field("scopes", &self.scopes)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ClientScriptJSON {
@@ -12251,10 +15631,10 @@ impl crate::runtime::json::FromJson for ClientScriptJSON {
         let mut members = p.object("an object (`ClientScriptJSON`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "script" => p.field(&mut script, "script")?,
-                "scopes" => p.field(&mut scopes, "scopes")?,
-                _ => p.unknown()?,
-            }
+                "script" => p.field(&mut script, "script"),
+                "scopes" => p.field(&mut scopes, "scopes"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             script: crate::runtime::json::required(script, "script")?,
@@ -12272,14 +15652,25 @@ impl<'de> serde::Deserialize<'de> for ClientScriptJSON {
 }
 
 /// An authentication plugin that logs users in on an external page.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegisteredExternalAuthConfig {
     pub npm_name: String,
     pub name: String,
     pub version: String,
     pub auth_name: String,
     pub auth_display_name: String,
+}
+
+impl serde::Serialize for RegisteredExternalAuthConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "RegisteredExternalAuthConfig", 5)
+            .field("npmName", &self.npm_name)
+            .field("name", &self.name)
+            .field("version", &self.version)
+            .field("authName", &self.auth_name)
+            .field("authDisplayName", &self.auth_display_name)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RegisteredExternalAuthConfig {
@@ -12294,13 +15685,13 @@ impl crate::runtime::json::FromJson for RegisteredExternalAuthConfig {
         let mut members = p.object("an object (`RegisteredExternalAuthConfig`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "npmName" => p.field(&mut npm_name, "npmName")?,
-                "name" => p.field(&mut name, "name")?,
-                "version" => p.field(&mut version, "version")?,
-                "authName" => p.field(&mut auth_name, "authName")?,
-                "authDisplayName" => p.field(&mut auth_display_name, "authDisplayName")?,
-                _ => p.unknown()?,
-            }
+                "npmName" => p.field(&mut npm_name, "npmName"),
+                "name" => p.field(&mut name, "name"),
+                "version" => p.field(&mut version, "version"),
+                "authName" => p.field(&mut auth_name, "authName"),
+                "authDisplayName" => p.field(&mut auth_display_name, "authDisplayName"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             npm_name: crate::runtime::json::required(npm_name, "npmName")?,
@@ -12324,14 +15715,25 @@ impl<'de> serde::Deserialize<'de> for RegisteredExternalAuthConfig {
 }
 
 /// An authentication plugin that checks a username and password.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegisteredIdAndPassAuthConfig {
     pub npm_name: String,
     pub name: String,
     pub version: String,
     pub auth_name: String,
     pub weight: i64,
+}
+
+impl serde::Serialize for RegisteredIdAndPassAuthConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "RegisteredIdAndPassAuthConfig", 5)
+            .field("npmName", &self.npm_name)
+            .field("name", &self.name)
+            .field("version", &self.version)
+            .field("authName", &self.auth_name)
+            .field("weight", &self.weight)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RegisteredIdAndPassAuthConfig {
@@ -12346,13 +15748,13 @@ impl crate::runtime::json::FromJson for RegisteredIdAndPassAuthConfig {
         let mut members = p.object("an object (`RegisteredIdAndPassAuthConfig`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "npmName" => p.field(&mut npm_name, "npmName")?,
-                "name" => p.field(&mut name, "name")?,
-                "version" => p.field(&mut version, "version")?,
-                "authName" => p.field(&mut auth_name, "authName")?,
-                "weight" => p.field(&mut weight, "weight")?,
-                _ => p.unknown()?,
-            }
+                "npmName" => p.field(&mut npm_name, "npmName"),
+                "name" => p.field(&mut name, "name"),
+                "version" => p.field(&mut version, "version"),
+                "authName" => p.field(&mut auth_name, "authName"),
+                "weight" => p.field(&mut weight, "weight"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             npm_name: crate::runtime::json::required(npm_name, "npmName")?,
@@ -12597,35 +15999,67 @@ impl crate::runtime::call::ToParam for ActorType {
 }
 
 /// The request body of `POST /api/v1/config/instance-banner/pick`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInstanceBannerBody {
     /// The file to upload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bannerfile: Option<crate::FilePart>,
 }
 
+impl serde::Serialize for UpdateInstanceBannerBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.bannerfile.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "UpdateInstanceBannerBody", len)
+            .optional("bannerfile", &self.bannerfile)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/config/instance-avatar/pick`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInstanceAvatarBody {
     /// The file to upload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatarfile: Option<crate::FilePart>,
 }
 
+impl serde::Serialize for UpdateInstanceAvatarBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.avatarfile.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "UpdateInstanceAvatarBody", len)
+            .optional("avatarfile", &self.avatarfile)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/config/instance-logo/{logoType}/pick`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInstanceLogoBody {
     /// The file to upload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logofile: Option<crate::FilePart>,
 }
 
+impl serde::Serialize for UpdateInstanceLogoBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.logofile.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "UpdateInstanceLogoBody", len)
+            .optional("logofile", &self.logofile)
+            .end()
+    }
+}
+
 /// The request body of `PUT /api/v1/custom-pages/homepage/instance`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateHomepageBody {
     /// content of the homepage, that will be injected in the client
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+}
+
+impl serde::Serialize for UpdateHomepageBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.content.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "UpdateHomepageBody", len)
+            .optional("content", &self.content)
+            .end()
+    }
 }
 
 /// The state of the job ('' for for no filter)
@@ -12713,12 +16147,21 @@ impl crate::runtime::call::ToParam for ListJobsState {
 }
 
 /// The response of `GET /api/v1/jobs/{state}` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListJobsResponse {
     /// Example: `1`
     pub total: i64,
     /// Items: at most 100.
     pub data: Vec<Job>,
+}
+
+impl serde::Serialize for ListJobsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListJobsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListJobsResponse {
@@ -12730,10 +16173,10 @@ impl crate::runtime::json::FromJson for ListJobsResponse {
         let mut members = p.object("an object (`ListJobsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -12751,11 +16194,20 @@ impl<'de> serde::Deserialize<'de> for ListJobsResponse {
 }
 
 /// The response of `GET /api/v1/server/followers` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListServerFollowersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Follow>,
+}
+
+impl serde::Serialize for ListServerFollowersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListServerFollowersResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListServerFollowersResponse {
@@ -12767,10 +16219,10 @@ impl crate::runtime::json::FromJson for ListServerFollowersResponse {
         let mut members = p.object("an object (`ListServerFollowersResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -12788,11 +16240,20 @@ impl<'de> serde::Deserialize<'de> for ListServerFollowersResponse {
 }
 
 /// The response of `GET /api/v1/server/following` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListServerFollowingResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Follow>,
+}
+
+impl serde::Serialize for ListServerFollowingResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListServerFollowingResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListServerFollowingResponse {
@@ -12804,10 +16265,10 @@ impl crate::runtime::json::FromJson for ListServerFollowingResponse {
         let mut members = p.object("an object (`ListServerFollowingResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -12825,17 +16286,26 @@ impl<'de> serde::Deserialize<'de> for ListServerFollowingResponse {
 }
 
 /// The request body of `POST /api/v1/server/following`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FollowActorsBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handles: Option<Vec<String>>,
 }
 
+impl serde::Serialize for FollowActorsBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.hosts.is_some(), self.handles.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "FollowActorsBody", len)
+            .optional("hosts", &self.hosts)
+            .optional("handles", &self.handles)
+            .end()
+    }
+}
+
 /// The request body of `PUT /api/v1/server/redundancy/{host}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateServerRedundancyBody {
     /// allow mirroring of the host's local videos
     pub redundancy_allowed: bool,
@@ -12848,9 +16318,16 @@ impl UpdateServerRedundancyBody {
     }
 }
 
+impl serde::Serialize for UpdateServerRedundancyBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "UpdateServerRedundancyBody", 1)
+            .field("redundancyAllowed", &self.redundancy_allowed)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/server/contact`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactAdministratorBody {
     /// Display name of the sender
     pub from_name: String,
@@ -12859,7 +16336,6 @@ pub struct ContactAdministratorBody {
     /// Format: `email`.
     pub from_email: String,
     /// Subject of the message
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Message body
     pub body: String,
@@ -12881,14 +16357,35 @@ impl ContactAdministratorBody {
     }
 }
 
+impl serde::Serialize for ContactAdministratorBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3 + crate::runtime::ser::present(&[self.subject.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ContactAdministratorBody", len)
+            .field("fromName", &self.from_name)
+            .field("fromEmail", &self.from_email)
+            .optional("subject", &self.subject)
+            .field("body", &self.body)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/server/debug` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDebugResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_pub_messages_waiting: Option<i64>,
+}
+
+impl serde::Serialize for GetDebugResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.ip.is_some(), self.activity_pub_messages_waiting.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "GetDebugResponse", len)
+            .optional("ip", &self.ip)
+            .optional("activityPubMessagesWaiting", &self.activity_pub_messages_waiting)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for GetDebugResponse {
@@ -12900,15 +16397,15 @@ impl crate::runtime::json::FromJson for GetDebugResponse {
         let mut members = p.object("an object (`GetDebugResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "ip" => p.field(&mut ip, "ip")?,
+                "ip" => p.field(&mut ip, "ip"),
                 "activityPubMessagesWaiting" => {
                     p.field(
                         &mut activity_pub_messages_waiting,
                         "activityPubMessagesWaiting",
-                    )?
+                    )
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             ip: crate::runtime::json::optional(ip),
@@ -12948,7 +16445,7 @@ impl From<RunDebugCommandBodyCommand> for RunDebugCommandBody {
 }
 
 /// Variant 1 of [`RunDebugCommandBody`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunDebugCommandBodyCommand {
     pub command: RunDebugCommandBodyCommandCommand,
 }
@@ -12957,6 +16454,14 @@ impl RunDebugCommandBodyCommand {
     /// A value with `command`, and every optional field `None`.
     pub fn new(command: impl Into<RunDebugCommandBodyCommandCommand>) -> Self {
         Self { command: command.into() }
+    }
+}
+
+impl serde::Serialize for RunDebugCommandBodyCommand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "RunDebugCommandBodyCommand", 1)
+            .field("command", &self.command)
+            .end()
     }
 }
 
@@ -13049,7 +16554,7 @@ impl crate::runtime::call::ToParam for RunDebugCommandBodyCommandCommand {
 }
 
 /// Variant 2 of [`RunDebugCommandBody`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunDebugCommandBodyCommandEmail {
     pub command: RunDebugCommandBodyCommandEmailCommand,
     /// Format: `email`.
@@ -13066,6 +16571,19 @@ impl RunDebugCommandBodyCommandEmail {
             command: command.into(),
             email: email.into(),
         }
+    }
+}
+
+impl serde::Serialize for RunDebugCommandBodyCommandEmail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RunDebugCommandBodyCommandEmail",
+                2,
+            )
+            .field("command", &self.command)
+            .field("email", &self.email)
+            .end()
     }
 }
 
@@ -13230,8 +16748,7 @@ impl From<InstallPluginBodyPath> for InstallPluginBody {
 }
 
 /// Variant 1 of [`InstallPluginBody`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstallPluginBodyNpmName {
     /// Example: `"peertube-plugin-auth-ldap"`
     pub npm_name: String,
@@ -13244,8 +16761,16 @@ impl InstallPluginBodyNpmName {
     }
 }
 
+impl serde::Serialize for InstallPluginBodyNpmName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "InstallPluginBodyNpmName", 1)
+            .field("npmName", &self.npm_name)
+            .end()
+    }
+}
+
 /// Variant 2 of [`InstallPluginBody`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstallPluginBodyPath {
     pub path: String,
 }
@@ -13254,6 +16779,14 @@ impl InstallPluginBodyPath {
     /// A value with `path`, and every optional field `None`.
     pub fn new(path: impl Into<String>) -> Self {
         Self { path: path.into() }
+    }
+}
+
+impl serde::Serialize for InstallPluginBodyPath {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "InstallPluginBodyPath", 1)
+            .field("path", &self.path)
+            .end()
     }
 }
 
@@ -13278,8 +16811,7 @@ impl From<UpdatePluginBodyPath> for UpdatePluginBody {
 }
 
 /// Variant 1 of [`UpdatePluginBody`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdatePluginBodyNpmName {
     /// Example: `"peertube-plugin-auth-ldap"`
     pub npm_name: String,
@@ -13292,8 +16824,16 @@ impl UpdatePluginBodyNpmName {
     }
 }
 
+impl serde::Serialize for UpdatePluginBodyNpmName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "UpdatePluginBodyNpmName", 1)
+            .field("npmName", &self.npm_name)
+            .end()
+    }
+}
+
 /// Variant 2 of [`UpdatePluginBody`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdatePluginBodyPath {
     pub path: String,
 }
@@ -13305,9 +16845,16 @@ impl UpdatePluginBodyPath {
     }
 }
 
+impl serde::Serialize for UpdatePluginBodyPath {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "UpdatePluginBodyPath", 1)
+            .field("path", &self.path)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/plugins/uninstall`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UninstallPluginBody {
     /// name of the plugin/theme in its package.json
     ///
@@ -13322,15 +16869,31 @@ impl UninstallPluginBody {
     }
 }
 
+impl serde::Serialize for UninstallPluginBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "UninstallPluginBody", 1)
+            .field("npmName", &self.npm_name)
+            .end()
+    }
+}
+
 /// The request body of `PUT /api/v1/plugins/{npmName}/settings`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePluginSettingsBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl serde::Serialize for UpdatePluginSettingsBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.settings.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "UpdatePluginSettingsBody", len)
+            .optional("settings", &self.settings)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/client-config/update-language`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateClientLanguageBody {
     /// Language code to set
     ///
@@ -13338,11 +16901,31 @@ pub struct UpdateClientLanguageBody {
     pub language: Option<String>,
 }
 
+impl serde::Serialize for UpdateClientLanguageBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "UpdateClientLanguageBody", 1)
+            .field("language", &self.language)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/client-config/update-interface-language`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateClientInterfaceLanguageBody {
     /// Language code to set, or `null` to clear the preference
     ///
     /// Example: `"en-US"`
     pub language: Option<String>,
+}
+
+impl serde::Serialize for UpdateClientInterfaceLanguageBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "UpdateClientInterfaceLanguageBody",
+                1,
+            )
+            .field("language", &self.language)
+            .end()
+    }
 }

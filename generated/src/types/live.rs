@@ -79,9 +79,17 @@ impl crate::runtime::call::ToParam for LiveVideoLatencyMode {
 /// The `LiveVideoReplaySettings` schema.
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`LiveVideoReplaySettingsEdit`](crate::types::LiveVideoReplaySettingsEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveVideoReplaySettings {
     pub privacy: VideoPrivacySet,
+}
+
+impl serde::Serialize for LiveVideoReplaySettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "LiveVideoReplaySettings", 1)
+            .field("privacy", &self.privacy)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for LiveVideoReplaySettings {
@@ -92,9 +100,9 @@ impl crate::runtime::json::FromJson for LiveVideoReplaySettings {
         let mut members = p.object("an object (`LiveVideoReplaySettings`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "privacy" => p.field(&mut privacy, "privacy")?,
-                _ => p.unknown()?,
-            }
+                "privacy" => p.field(&mut privacy, "privacy"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             privacy: crate::runtime::json::required(privacy, "privacy")?,
@@ -113,10 +121,18 @@ impl<'de> serde::Deserialize<'de> for LiveVideoReplaySettings {
 /// The `LiveVideoReplaySettings` schema.
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`LiveVideoReplaySettings`](crate::types::LiveVideoReplaySettings) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveVideoReplaySettingsEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<VideoPrivacySet>,
+}
+
+impl serde::Serialize for LiveVideoReplaySettingsEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.privacy.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "LiveVideoReplaySettingsEdit", len)
+            .optional("privacy", &self.privacy)
+            .end()
+    }
 }
 
 impl From<LiveVideoReplaySettings> for LiveVideoReplaySettingsEdit {
@@ -129,45 +145,79 @@ impl From<LiveVideoReplaySettings> for LiveVideoReplaySettingsEdit {
 }
 
 /// The `LiveVideoUpdate` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveVideoUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub save_replay: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_settings: Option<LiveVideoReplaySettingsEdit>,
     /// User can stream multiple times in a permanent live
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permanent_live: Option<bool>,
     /// User can select live latency mode if enabled by the instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_mode: Option<LiveVideoLatencyMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedules: Option<Vec<LiveScheduleEdit>>,
 }
 
+impl serde::Serialize for LiveVideoUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.save_replay.is_some(),
+                self.replay_settings.is_some(),
+                self.permanent_live.is_some(),
+                self.latency_mode.is_some(),
+                self.schedules.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "LiveVideoUpdate", len)
+            .optional("saveReplay", &self.save_replay)
+            .optional("replaySettings", &self.replay_settings)
+            .optional("permanentLive", &self.permanent_live)
+            .optional("latencyMode", &self.latency_mode)
+            .optional("schedules", &self.schedules)
+            .end()
+    }
+}
+
 /// The `LiveVideoResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveVideoResponse {
     /// Included in the response if an appropriate token is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtmp_url: Option<String>,
     /// Included in the response if an appropriate token is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtmps_url: Option<String>,
     /// RTMP stream key to use to stream into this live video. Included in the response if an appropriate token is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_key: Option<crate::Secret>,
     pub save_replay: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_settings: Option<LiveVideoReplaySettings>,
     /// User can stream multiple times in a permanent live
     pub permanent_live: bool,
     /// User can select live latency mode if enabled by the instance
     pub latency_mode: LiveVideoLatencyMode,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedules: Option<Vec<LiveSchedule>>,
+}
+
+impl serde::Serialize for LiveVideoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3
+            + crate::runtime::ser::present(
+                &[
+                    self.rtmp_url.is_some(),
+                    self.rtmps_url.is_some(),
+                    self.stream_key.is_some(),
+                    self.replay_settings.is_some(),
+                    self.schedules.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "LiveVideoResponse", len)
+            .optional("rtmpUrl", &self.rtmp_url)
+            .optional("rtmpsUrl", &self.rtmps_url)
+            .optional("streamKey", &self.stream_key)
+            .field("saveReplay", &self.save_replay)
+            .optional("replaySettings", &self.replay_settings)
+            .field("permanentLive", &self.permanent_live)
+            .field("latencyMode", &self.latency_mode)
+            .optional("schedules", &self.schedules)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for LiveVideoResponse {
@@ -185,16 +235,16 @@ impl crate::runtime::json::FromJson for LiveVideoResponse {
         let mut members = p.object("an object (`LiveVideoResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "rtmpUrl" => p.field(&mut rtmp_url, "rtmpUrl")?,
-                "rtmpsUrl" => p.field(&mut rtmps_url, "rtmpsUrl")?,
-                "streamKey" => p.field(&mut stream_key, "streamKey")?,
-                "saveReplay" => p.field(&mut save_replay, "saveReplay")?,
-                "replaySettings" => p.field(&mut replay_settings, "replaySettings")?,
-                "permanentLive" => p.field(&mut permanent_live, "permanentLive")?,
-                "latencyMode" => p.field(&mut latency_mode, "latencyMode")?,
-                "schedules" => p.field(&mut schedules, "schedules")?,
-                _ => p.unknown()?,
-            }
+                "rtmpUrl" => p.field(&mut rtmp_url, "rtmpUrl"),
+                "rtmpsUrl" => p.field(&mut rtmps_url, "rtmpsUrl"),
+                "streamKey" => p.field(&mut stream_key, "streamKey"),
+                "saveReplay" => p.field(&mut save_replay, "saveReplay"),
+                "replaySettings" => p.field(&mut replay_settings, "replaySettings"),
+                "permanentLive" => p.field(&mut permanent_live, "permanentLive"),
+                "latencyMode" => p.field(&mut latency_mode, "latencyMode"),
+                "schedules" => p.field(&mut schedules, "schedules"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             rtmp_url: crate::runtime::json::optional(rtmp_url),
@@ -223,12 +273,19 @@ impl<'de> serde::Deserialize<'de> for LiveVideoResponse {
 /// The `LiveSchedule` schema.
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`LiveSchedule`](crate::types::LiveSchedule) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveScheduleEdit {
     /// Date when the stream is scheduled to air at
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl serde::Serialize for LiveScheduleEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.start_at.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "LiveScheduleEdit", len)
+            .optional("startAt", &self.start_at)
+            .end()
+    }
 }
 
 impl From<LiveSchedule> for LiveScheduleEdit {
@@ -241,14 +298,12 @@ impl From<LiveSchedule> for LiveScheduleEdit {
 }
 
 /// The `LiveVideoSessionResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveVideoSessionResponse {
     pub id: i64,
     /// Start date of the live session
     pub start_date: chrono::DateTime<chrono::Utc>,
     /// End date of the live session
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Error type if an error occurred during the live session:
     ///   - `1`: Bad socket health (transcoding is too slow)
@@ -260,15 +315,36 @@ pub struct LiveVideoSessionResponse {
     ///   - `7`: Runner job cancelled
     ///   - `8`: Unknown error
     ///   - `9`: Invalid input video stream
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<LiveVideoSessionResponseError>,
     /// Video replay information
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_video: Option<LiveVideoSessionResponseReplayVideo>,
     pub ending_processed: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_settings: Option<LiveVideoSessionResponseReplaySettings>,
     pub save_replay: bool,
+}
+
+impl serde::Serialize for LiveVideoSessionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 4
+            + crate::runtime::ser::present(
+                &[
+                    self.end_date.is_some(),
+                    self.error.is_some(),
+                    self.replay_video.is_some(),
+                    self.replay_settings.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "LiveVideoSessionResponse", len)
+            .field("id", &self.id)
+            .field("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("error", &self.error)
+            .optional("replayVideo", &self.replay_video)
+            .field("endingProcessed", &self.ending_processed)
+            .optional("replaySettings", &self.replay_settings)
+            .field("saveReplay", &self.save_replay)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for LiveVideoSessionResponse {
@@ -286,16 +362,16 @@ impl crate::runtime::json::FromJson for LiveVideoSessionResponse {
         let mut members = p.object("an object (`LiveVideoSessionResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "startDate" => p.field(&mut start_date, "startDate")?,
-                "endDate" => p.field(&mut end_date, "endDate")?,
-                "error" => p.field(&mut error, "error")?,
-                "replayVideo" => p.field(&mut replay_video, "replayVideo")?,
-                "endingProcessed" => p.field(&mut ending_processed, "endingProcessed")?,
-                "replaySettings" => p.field(&mut replay_settings, "replaySettings")?,
-                "saveReplay" => p.field(&mut save_replay, "saveReplay")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "startDate" => p.field(&mut start_date, "startDate"),
+                "endDate" => p.field(&mut end_date, "endDate"),
+                "error" => p.field(&mut error, "error"),
+                "replayVideo" => p.field(&mut replay_video, "replayVideo"),
+                "endingProcessed" => p.field(&mut ending_processed, "endingProcessed"),
+                "replaySettings" => p.field(&mut replay_settings, "replaySettings"),
+                "saveReplay" => p.field(&mut save_replay, "saveReplay"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -425,12 +501,25 @@ impl crate::runtime::call::ToParam for LiveVideoSessionResponseError {
 }
 
 /// Video replay information
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveVideoSessionResponseReplayVideo {
     pub id: f64,
     pub uuid: UUIDv4,
-    #[serde(rename = "shortUUID")]
     pub short_uuid: ShortUUID,
+}
+
+impl serde::Serialize for LiveVideoSessionResponseReplayVideo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "LiveVideoSessionResponseReplayVideo",
+                3,
+            )
+            .field("id", &self.id)
+            .field("uuid", &self.uuid)
+            .field("shortUUID", &self.short_uuid)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for LiveVideoSessionResponseReplayVideo {
@@ -443,11 +532,11 @@ impl crate::runtime::json::FromJson for LiveVideoSessionResponseReplayVideo {
         let mut members = p.object("an object (`LiveVideoSessionResponseReplayVideo`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -466,9 +555,21 @@ impl<'de> serde::Deserialize<'de> for LiveVideoSessionResponseReplayVideo {
 }
 
 /// The `replaySettings` property of [`LiveVideoSessionResponse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveVideoSessionResponseReplaySettings {
     pub privacy: VideoPrivacySet,
+}
+
+impl serde::Serialize for LiveVideoSessionResponseReplaySettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "LiveVideoSessionResponseReplaySettings",
+                1,
+            )
+            .field("privacy", &self.privacy)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for LiveVideoSessionResponseReplaySettings {
@@ -480,9 +581,9 @@ impl crate::runtime::json::FromJson for LiveVideoSessionResponseReplaySettings {
             .object("an object (`LiveVideoSessionResponseReplaySettings`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "privacy" => p.field(&mut privacy, "privacy")?,
-                _ => p.unknown()?,
-            }
+                "privacy" => p.field(&mut privacy, "privacy"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             privacy: crate::runtime::json::required(privacy, "privacy")?,
@@ -499,51 +600,35 @@ impl<'de> serde::Deserialize<'de> for LiveVideoSessionResponseReplaySettings {
 }
 
 /// The request body of `POST /api/v1/videos/live`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateLiveBody {
     /// Channel id that will contain this live video
     pub channel_id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub save_replay: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_settings: Option<LiveVideoReplaySettingsEdit>,
     /// User can stream multiple times in a permanent live
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permanent_live: Option<bool>,
     /// User can select live latency mode if enabled by the instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_mode: Option<LiveVideoLatencyMode>,
     /// Live video/replay thumbnail file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnailfile: Option<crate::FilePart>,
     /// Deprecated in PeerTube v8.1, use thumbnailfile instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previewfile: Option<crate::FilePart>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<VideoPrivacySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<VideoCategorySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<VideoLicenceSet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<VideoLanguageSet>,
     /// Live video/replay description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A text tell the audience how to support the creator
     ///
     /// Example: `"Please support our work on https://soutenir.framasoft.org/en/ <3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<String>,
     /// Whether or not this live video/replay contains sensitive content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw: Option<bool>,
     /// More information about the sensitive content of the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_summary: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags: Option<NSFWFlag>,
     /// Live video/replay name
     ///
@@ -552,14 +637,10 @@ pub struct CreateLiveBody {
     /// Live video/replay tags (maximum 5 tags each between 2 and 30 characters)
     ///
     /// Items: 1 to 5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_policy: Option<VideoCommentsPolicySet>,
     /// Enable or disable downloading for the replay of this live video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedules: Option<Vec<LiveScheduleEdit>>,
 }
 
@@ -593,12 +674,74 @@ impl CreateLiveBody {
     }
 }
 
+impl serde::Serialize for CreateLiveBody {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2
+            + crate::runtime::ser::present(
+                &[
+                    self.save_replay.is_some(),
+                    self.replay_settings.is_some(),
+                    self.permanent_live.is_some(),
+                    self.latency_mode.is_some(),
+                    self.thumbnailfile.is_some(),
+                    self.previewfile.is_some(),
+                    self.privacy.is_some(),
+                    self.category.is_some(),
+                    self.licence.is_some(),
+                    self.language.is_some(),
+                    self.description.is_some(),
+                    self.support.is_some(),
+                    self.nsfw.is_some(),
+                    self.nsfw_summary.is_some(),
+                    self.nsfw_flags.is_some(),
+                    self.tags.is_some(),
+                    self.comments_policy.is_some(),
+                    self.download_enabled.is_some(),
+                    self.schedules.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "CreateLiveBody", len)
+            .field("channelId", &self.channel_id)
+            .optional("saveReplay", &self.save_replay)
+            .optional("replaySettings", &self.replay_settings)
+            .optional("permanentLive", &self.permanent_live)
+            .optional("latencyMode", &self.latency_mode)
+            .optional("thumbnailfile", &self.thumbnailfile)
+            .optional("previewfile", &self.previewfile)
+            .optional("privacy", &self.privacy)
+            .optional("category", &self.category)
+            .optional("licence", &self.licence)
+            .optional("language", &self.language)
+            .optional("description", &self.description)
+            .optional("support", &self.support)
+            .optional("nsfw", &self.nsfw)
+            .optional("nsfwSummary", &self.nsfw_summary)
+            .optional("nsfwFlags", &self.nsfw_flags)
+            .field("name", &self.name)
+            .optional("tags", &self.tags)
+            .optional("commentsPolicy", &self.comments_policy)
+            .optional("downloadEnabled", &self.download_enabled)
+            .optional("schedules", &self.schedules)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/videos/live/{id}/sessions` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListLiveSessionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<LiveVideoSessionResponse>,
+}
+
+impl serde::Serialize for ListLiveSessionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListLiveSessionsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListLiveSessionsResponse {
@@ -610,10 +753,10 @@ impl crate::runtime::json::FromJson for ListLiveSessionsResponse {
         let mut members = p.object("an object (`ListLiveSessionsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,

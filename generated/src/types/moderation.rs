@@ -7,10 +7,19 @@
 use super::*;
 
 /// The `BlockStatus` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BlockStatus {
     pub accounts: std::collections::BTreeMap<String, BlockStatusAccountsValue>,
     pub hosts: std::collections::BTreeMap<String, BlockStatusHostsValue>,
+}
+
+impl serde::Serialize for BlockStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "BlockStatus", 2)
+            .field("accounts", &self.accounts)
+            .field("hosts", &self.hosts)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for BlockStatus {
@@ -22,10 +31,10 @@ impl crate::runtime::json::FromJson for BlockStatus {
         let mut members = p.object("an object (`BlockStatus`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "accounts" => p.field(&mut accounts, "accounts")?,
-                "hosts" => p.field(&mut hosts, "hosts")?,
-                _ => p.unknown()?,
-            }
+                "accounts" => p.field(&mut accounts, "accounts"),
+                "hosts" => p.field(&mut hosts, "hosts"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             accounts: crate::runtime::json::required(accounts, "accounts")?,
@@ -43,14 +52,31 @@ impl<'de> serde::Deserialize<'de> for BlockStatus {
 }
 
 /// A value of the `accounts` property of [`BlockStatus`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BlockStatusAccountsValue {
     pub blocked_by_server: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_by_server_subscription: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_by_user: Option<bool>,
+}
+
+impl serde::Serialize for BlockStatusAccountsValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(
+                &[
+                    self.blocked_by_server_subscription.is_some(),
+                    self.blocked_by_user.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "BlockStatusAccountsValue", len)
+            .field("blockedByServer", &self.blocked_by_server)
+            .optional(
+                "blockedByServerSubscription",
+                &self.blocked_by_server_subscription,
+            )
+            .optional("blockedByUser", &self.blocked_by_user)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for BlockStatusAccountsValue {
@@ -63,16 +89,16 @@ impl crate::runtime::json::FromJson for BlockStatusAccountsValue {
         let mut members = p.object("an object (`BlockStatusAccountsValue`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "blockedByServer" => p.field(&mut blocked_by_server, "blockedByServer")?,
+                "blockedByServer" => p.field(&mut blocked_by_server, "blockedByServer"),
                 "blockedByServerSubscription" => {
                     p.field(
                         &mut blocked_by_server_subscription,
                         "blockedByServerSubscription",
-                    )?
+                    )
                 }
-                "blockedByUser" => p.field(&mut blocked_by_user, "blockedByUser")?,
-                _ => p.unknown()?,
-            }
+                "blockedByUser" => p.field(&mut blocked_by_user, "blockedByUser"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             blocked_by_server: crate::runtime::json::required(
@@ -96,14 +122,31 @@ impl<'de> serde::Deserialize<'de> for BlockStatusAccountsValue {
 }
 
 /// A value of the `hosts` property of [`BlockStatus`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BlockStatusHostsValue {
     pub blocked_by_server: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_by_server_subscription: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_by_user: Option<bool>,
+}
+
+impl serde::Serialize for BlockStatusHostsValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(
+                &[
+                    self.blocked_by_server_subscription.is_some(),
+                    self.blocked_by_user.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "BlockStatusHostsValue", len)
+            .field("blockedByServer", &self.blocked_by_server)
+            .optional(
+                "blockedByServerSubscription",
+                &self.blocked_by_server_subscription,
+            )
+            .optional("blockedByUser", &self.blocked_by_user)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for BlockStatusHostsValue {
@@ -116,16 +159,16 @@ impl crate::runtime::json::FromJson for BlockStatusHostsValue {
         let mut members = p.object("an object (`BlockStatusHostsValue`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "blockedByServer" => p.field(&mut blocked_by_server, "blockedByServer")?,
+                "blockedByServer" => p.field(&mut blocked_by_server, "blockedByServer"),
                 "blockedByServerSubscription" => {
                     p.field(
                         &mut blocked_by_server_subscription,
                         "blockedByServerSubscription",
-                    )?
+                    )
                 }
-                "blockedByUser" => p.field(&mut blocked_by_user, "blockedByUser")?,
-                _ => p.unknown()?,
-            }
+                "blockedByUser" => p.field(&mut blocked_by_user, "blockedByUser"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             blocked_by_server: crate::runtime::json::required(
@@ -149,12 +192,22 @@ impl<'de> serde::Deserialize<'de> for BlockStatusHostsValue {
 }
 
 /// The `AbuseStateConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AbuseStateConstant {
     pub id: AbuseStateSet,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for AbuseStateConstant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.description.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "AbuseStateConstant", len)
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AbuseStateConstant {
@@ -167,11 +220,11 @@ impl crate::runtime::json::FromJson for AbuseStateConstant {
         let mut members = p.object("an object (`AbuseStateConstant`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -287,14 +340,25 @@ impl crate::runtime::call::ToParam for AbusePredefinedReasonsItem {
 }
 
 /// The `AccountBlock` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccountBlock {
     pub by_account: Account,
     pub blocked_account: Account,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocklist_subscription: Option<BlocklistSubscriptionSummary>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl serde::Serialize for AccountBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3
+            + crate::runtime::ser::present(&[self.blocklist_subscription.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "AccountBlock", len)
+            .field("byAccount", &self.by_account)
+            .field("blockedAccount", &self.blocked_account)
+            .optional("blocklistSubscription", &self.blocklist_subscription)
+            .field("createdAt", &self.created_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AccountBlock {
@@ -308,14 +372,14 @@ impl crate::runtime::json::FromJson for AccountBlock {
         let mut members = p.object("an object (`AccountBlock`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "byAccount" => p.field(&mut by_account, "byAccount")?,
-                "blockedAccount" => p.field(&mut blocked_account, "blockedAccount")?,
+                "byAccount" => p.field(&mut by_account, "byAccount"),
+                "blockedAccount" => p.field(&mut blocked_account, "blockedAccount"),
                 "blocklistSubscription" => {
-                    p.field(&mut blocklist_subscription, "blocklistSubscription")?
+                    p.field(&mut blocklist_subscription, "blocklistSubscription")
                 }
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                _ => p.unknown()?,
-            }
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             by_account: crate::runtime::json::required(by_account, "byAccount")?,
@@ -340,14 +404,25 @@ impl<'de> serde::Deserialize<'de> for AccountBlock {
 }
 
 /// The `ServerBlock` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerBlock {
     pub by_account: Account,
     pub blocked_server: ServerBlockBlockedServer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocklist_subscription: Option<BlocklistSubscriptionSummary>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl serde::Serialize for ServerBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3
+            + crate::runtime::ser::present(&[self.blocklist_subscription.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ServerBlock", len)
+            .field("byAccount", &self.by_account)
+            .field("blockedServer", &self.blocked_server)
+            .optional("blocklistSubscription", &self.blocklist_subscription)
+            .field("createdAt", &self.created_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerBlock {
@@ -361,14 +436,14 @@ impl crate::runtime::json::FromJson for ServerBlock {
         let mut members = p.object("an object (`ServerBlock`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "byAccount" => p.field(&mut by_account, "byAccount")?,
-                "blockedServer" => p.field(&mut blocked_server, "blockedServer")?,
+                "byAccount" => p.field(&mut by_account, "byAccount"),
+                "blockedServer" => p.field(&mut blocked_server, "blockedServer"),
                 "blocklistSubscription" => {
-                    p.field(&mut blocklist_subscription, "blocklistSubscription")?
+                    p.field(&mut blocklist_subscription, "blocklistSubscription")
                 }
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                _ => p.unknown()?,
-            }
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             by_account: crate::runtime::json::required(by_account, "byAccount")?,
@@ -393,10 +468,18 @@ impl<'de> serde::Deserialize<'de> for ServerBlock {
 }
 
 /// The `blockedServer` property of [`ServerBlock`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerBlockBlockedServer {
     /// Format: `hostname`.
     pub host: String,
+}
+
+impl serde::Serialize for ServerBlockBlockedServer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ServerBlockBlockedServer", 1)
+            .field("host", &self.host)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerBlockBlockedServer {
@@ -407,9 +490,9 @@ impl crate::runtime::json::FromJson for ServerBlockBlockedServer {
         let mut members = p.object("an object (`ServerBlockBlockedServer`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "host" => p.field(&mut host, "host")?,
-                _ => p.unknown()?,
-            }
+                "host" => p.field(&mut host, "host"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             host: crate::runtime::json::required(host, "host")?,
@@ -426,28 +509,46 @@ impl<'de> serde::Deserialize<'de> for ServerBlockBlockedServer {
 }
 
 /// The `BlocklistSubscription` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlocklistSubscription {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muted_accounts_count: Option<i64>,
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muted_servers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sync_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl serde::Serialize for BlocklistSubscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.url.is_some(),
+                self.muted_accounts_count.is_some(),
+                self.muted_servers_count.is_some(),
+                self.last_sync_at.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "BlocklistSubscription", len)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("url", &self.url)
+            .optional("mutedAccountsCount", &self.muted_accounts_count)
+            .optional("mutedServersCount", &self.muted_servers_count)
+            .optional("lastSyncAt", &self.last_sync_at)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for BlocklistSubscription {
@@ -465,20 +566,20 @@ impl crate::runtime::json::FromJson for BlocklistSubscription {
         let mut members = p.object("an object (`BlocklistSubscription`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "url" => p.field(&mut url, "url")?,
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "url" => p.field(&mut url, "url"),
                 "mutedAccountsCount" => {
-                    p.field(&mut muted_accounts_count, "mutedAccountsCount")?
+                    p.field(&mut muted_accounts_count, "mutedAccountsCount")
                 }
                 "mutedServersCount" => {
-                    p.field(&mut muted_servers_count, "mutedServersCount")?
+                    p.field(&mut muted_servers_count, "mutedServersCount")
                 }
-                "lastSyncAt" => p.field(&mut last_sync_at, "lastSyncAt")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                _ => p.unknown()?,
-            }
+                "lastSyncAt" => p.field(&mut last_sync_at, "lastSyncAt"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -502,15 +603,25 @@ impl<'de> serde::Deserialize<'de> for BlocklistSubscription {
 }
 
 /// The `BlocklistSubscriptionSummary` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlocklistSubscriptionSummary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl serde::Serialize for BlocklistSubscriptionSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.name.is_some(), self.url.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "BlocklistSubscriptionSummary", len)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for BlocklistSubscriptionSummary {
@@ -523,11 +634,11 @@ impl crate::runtime::json::FromJson for BlocklistSubscriptionSummary {
         let mut members = p.object("an object (`BlocklistSubscriptionSummary`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "url" => p.field(&mut url, "url")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "url" => p.field(&mut url, "url"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -546,12 +657,22 @@ impl<'de> serde::Deserialize<'de> for BlocklistSubscriptionSummary {
 }
 
 /// The `AutoMuteList` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutoMuteList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<AutoMuteListActionsItem>>,
+}
+
+impl serde::Serialize for AutoMuteList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.name.is_some(), self.actions.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "AutoMuteList", len)
+            .optional("name", &self.name)
+            .optional("actions", &self.actions)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AutoMuteList {
@@ -563,10 +684,10 @@ impl crate::runtime::json::FromJson for AutoMuteList {
         let mut members = p.object("an object (`AutoMuteList`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "actions" => p.field(&mut actions, "actions")?,
-                _ => p.unknown()?,
-            }
+                "name" => p.field(&mut name, "name"),
+                "actions" => p.field(&mut actions, "actions"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::optional(name),
@@ -584,15 +705,24 @@ impl<'de> serde::Deserialize<'de> for AutoMuteList {
 }
 
 /// An item of the `actions` property of [`AutoMuteList`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutoMuteListActionsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AutoMuteListActionsItemType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl serde::Serialize for AutoMuteListActionsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.r#type.is_some(), self.target.is_some(), self.created_at.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "AutoMuteListActionsItem", len)
+            .optional("type", &self.r#type)
+            .optional("target", &self.target)
+            .optional("createdAt", &self.created_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AutoMuteListActionsItem {
@@ -605,11 +735,11 @@ impl crate::runtime::json::FromJson for AutoMuteListActionsItem {
         let mut members = p.object("an object (`AutoMuteListActionsItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "type" => p.field(&mut r#type, "type")?,
-                "target" => p.field(&mut target, "target")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                _ => p.unknown()?,
-            }
+                "type" => p.field(&mut r#type, "type"),
+                "target" => p.field(&mut target, "target"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             r#type: crate::runtime::json::optional(r#type),
@@ -696,10 +826,18 @@ impl crate::runtime::call::ToParam for AutoMuteListActionsItemType {
 }
 
 /// The `CommentAutoTagPolicies` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommentAutoTagPolicies {
     /// Auto tags that automatically set the comment in review state
     pub review: Vec<String>,
+}
+
+impl serde::Serialize for CommentAutoTagPolicies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "CommentAutoTagPolicies", 1)
+            .field("review", &self.review)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CommentAutoTagPolicies {
@@ -710,9 +848,9 @@ impl crate::runtime::json::FromJson for CommentAutoTagPolicies {
         let mut members = p.object("an object (`CommentAutoTagPolicies`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "review" => p.field(&mut review, "review")?,
-                _ => p.unknown()?,
-            }
+                "review" => p.field(&mut review, "review"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             review: crate::runtime::json::required(review, "review")?,
@@ -729,12 +867,19 @@ impl<'de> serde::Deserialize<'de> for CommentAutoTagPolicies {
 }
 
 /// The `VideoAutoTagPolicies` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoAutoTagPolicies {
     /// Auto tags that will automatically block videos matching these tags
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_block: Option<Vec<String>>,
+}
+
+impl serde::Serialize for VideoAutoTagPolicies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.auto_block.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoAutoTagPolicies", len)
+            .optional("autoBlock", &self.auto_block)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoAutoTagPolicies {
@@ -745,9 +890,9 @@ impl crate::runtime::json::FromJson for VideoAutoTagPolicies {
         let mut members = p.object("an object (`VideoAutoTagPolicies`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "autoBlock" => p.field(&mut auto_block, "autoBlock")?,
-                _ => p.unknown()?,
-            }
+                "autoBlock" => p.field(&mut auto_block, "autoBlock"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             auto_block: crate::runtime::json::optional(auto_block),
@@ -764,10 +909,18 @@ impl<'de> serde::Deserialize<'de> for VideoAutoTagPolicies {
 }
 
 /// The `AutomaticTagAvailable` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AutomaticTagAvailable {
     /// Available auto tags that can be used to filter objects or set a comment in review state
     pub available: Vec<AutomaticTagAvailableAvailableItem>,
+}
+
+impl serde::Serialize for AutomaticTagAvailable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "AutomaticTagAvailable", 1)
+            .field("available", &self.available)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AutomaticTagAvailable {
@@ -778,9 +931,9 @@ impl crate::runtime::json::FromJson for AutomaticTagAvailable {
         let mut members = p.object("an object (`AutomaticTagAvailable`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "available" => p.field(&mut available, "available")?,
-                _ => p.unknown()?,
-            }
+                "available" => p.field(&mut available, "available"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             available: crate::runtime::json::required(available, "available")?,
@@ -797,11 +950,24 @@ impl<'de> serde::Deserialize<'de> for AutomaticTagAvailable {
 }
 
 /// An item of the `available` property of [`AutomaticTagAvailable`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AutomaticTagAvailableAvailableItem {
     /// tag name
     pub name: String,
     pub r#type: AutomaticTagAvailableAvailableItemType,
+}
+
+impl serde::Serialize for AutomaticTagAvailableAvailableItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "AutomaticTagAvailableAvailableItem",
+                2,
+            )
+            .field("name", &self.name)
+            .field("type", &self.r#type)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AutomaticTagAvailableAvailableItem {
@@ -813,10 +979,10 @@ impl crate::runtime::json::FromJson for AutomaticTagAvailableAvailableItem {
         let mut members = p.object("an object (`AutomaticTagAvailableAvailableItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "type" => p.field(&mut r#type, "type")?,
-                _ => p.unknown()?,
-            }
+                "name" => p.field(&mut name, "name"),
+                "type" => p.field(&mut r#type, "type"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -902,37 +1068,62 @@ impl crate::runtime::call::ToParam for AutomaticTagAvailableAvailableItemType {
 }
 
 /// The `Abuse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Abuse {
     pub id: Id,
     /// Length: 2 to 3000 characters.
     ///
     /// Example: `"The video is a spam"`
     pub reason: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predefined_reasons: Option<AbusePredefinedReasons>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporter_account: Option<Account>,
     pub state: AbuseStateConstant,
     /// Length: 2 to 3000 characters.
     ///
     /// Example: `"Decided to ban the server since it spams us regularly"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moderation_comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<AbuseVideo>,
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<AbuseComment>,
     pub count_messages: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_reports_for_reportee: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_reports_for_reporter: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flagged_account: Option<Account>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl serde::Serialize for Abuse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 6
+            + crate::runtime::ser::present(
+                &[
+                    self.predefined_reasons.is_some(),
+                    self.reporter_account.is_some(),
+                    self.moderation_comment.is_some(),
+                    self.video.is_some(),
+                    self.comment.is_some(),
+                    self.count_reports_for_reportee.is_some(),
+                    self.count_reports_for_reporter.is_some(),
+                    self.flagged_account.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "Abuse", len)
+            .field("id", &self.id)
+            .field("reason", &self.reason)
+            .optional("predefinedReasons", &self.predefined_reasons)
+            .optional("reporterAccount", &self.reporter_account)
+            .field("state", &self.state)
+            .optional("moderationComment", &self.moderation_comment)
+            .optional("video", &self.video)
+            .field("createdAt", &self.created_at)
+            .optional("comment", &self.comment)
+            .field("countMessages", &self.count_messages)
+            .optional("countReportsForReportee", &self.count_reports_for_reportee)
+            .optional("countReportsForReporter", &self.count_reports_for_reporter)
+            .optional("flaggedAccount", &self.flagged_account)
+            .field("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for Abuse {
@@ -956,30 +1147,30 @@ impl crate::runtime::json::FromJson for Abuse {
         let mut members = p.object("an object (`Abuse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "reason" => p.field(&mut reason, "reason")?,
+                "id" => p.field(&mut id, "id"),
+                "reason" => p.field(&mut reason, "reason"),
                 "predefinedReasons" => {
-                    p.field(&mut predefined_reasons, "predefinedReasons")?
+                    p.field(&mut predefined_reasons, "predefinedReasons")
                 }
-                "reporterAccount" => p.field(&mut reporter_account, "reporterAccount")?,
-                "state" => p.field(&mut state, "state")?,
+                "reporterAccount" => p.field(&mut reporter_account, "reporterAccount"),
+                "state" => p.field(&mut state, "state"),
                 "moderationComment" => {
-                    p.field(&mut moderation_comment, "moderationComment")?
+                    p.field(&mut moderation_comment, "moderationComment")
                 }
-                "video" => p.field(&mut video, "video")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "comment" => p.field(&mut comment, "comment")?,
-                "countMessages" => p.field(&mut count_messages, "countMessages")?,
+                "video" => p.field(&mut video, "video"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "comment" => p.field(&mut comment, "comment"),
+                "countMessages" => p.field(&mut count_messages, "countMessages"),
                 "countReportsForReportee" => {
-                    p.field(&mut count_reports_for_reportee, "countReportsForReportee")?
+                    p.field(&mut count_reports_for_reportee, "countReportsForReportee")
                 }
                 "countReportsForReporter" => {
-                    p.field(&mut count_reports_for_reporter, "countReportsForReporter")?
+                    p.field(&mut count_reports_for_reporter, "countReportsForReporter")
                 }
-                "flaggedAccount" => p.field(&mut flagged_account, "flaggedAccount")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                _ => p.unknown()?,
-            }
+                "flaggedAccount" => p.field(&mut flagged_account, "flaggedAccount"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1016,12 +1207,10 @@ impl<'de> serde::Deserialize<'de> for Abuse {
 }
 
 /// The `video` property of [`Abuse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AbuseVideo {
     pub id: i64,
     pub uuid: UUIDv4,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
     pub short_uuid: Option<ShortUUID>,
     pub name: String,
     pub nsfw: bool,
@@ -1029,23 +1218,51 @@ pub struct AbuseVideo {
     pub blacklisted: bool,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_path: Option<String>,
     /// **PeerTube >= 8.1** Array of thumbnails for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<Thumbnail>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<VideoChannel>,
     /// Where the reported part of the video starts, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<i64>,
     /// Where the reported part of the video ends, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_reports: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nth_report: Option<i64>,
+}
+
+impl serde::Serialize for AbuseVideo {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 6
+            + crate::runtime::ser::present(
+                &[
+                    self.short_uuid.is_some(),
+                    self.thumbnail_path.is_some(),
+                    self.thumbnails.is_some(),
+                    self.channel.is_some(),
+                    self.start_at.is_some(),
+                    self.end_at.is_some(),
+                    self.count_reports.is_some(),
+                    self.nth_report.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "AbuseVideo", len)
+            .field("id", &self.id)
+            .field("uuid", &self.uuid)
+            .optional("shortUUID", &self.short_uuid)
+            .field("name", &self.name)
+            .field("nsfw", &self.nsfw)
+            .field("deleted", &self.deleted)
+            .field("blacklisted", &self.blacklisted)
+            .optional("thumbnailPath", &self.thumbnail_path)
+            .optional("thumbnails", &self.thumbnails)
+            .optional("channel", &self.channel)
+            .optional("startAt", &self.start_at)
+            .optional("endAt", &self.end_at)
+            .optional("countReports", &self.count_reports)
+            .optional("nthReport", &self.nth_report)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AbuseVideo {
@@ -1070,22 +1287,22 @@ impl crate::runtime::json::FromJson for AbuseVideo {
         let mut members = p.object("an object (`AbuseVideo`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
-                "name" => p.field(&mut name, "name")?,
-                "nsfw" => p.field(&mut nsfw, "nsfw")?,
-                "deleted" => p.field(&mut deleted, "deleted")?,
-                "blacklisted" => p.field(&mut blacklisted, "blacklisted")?,
-                "thumbnailPath" => p.field(&mut thumbnail_path, "thumbnailPath")?,
-                "thumbnails" => p.field(&mut thumbnails, "thumbnails")?,
-                "channel" => p.field(&mut channel, "channel")?,
-                "startAt" => p.field(&mut start_at, "startAt")?,
-                "endAt" => p.field(&mut end_at, "endAt")?,
-                "countReports" => p.field(&mut count_reports, "countReports")?,
-                "nthReport" => p.field(&mut nth_report, "nthReport")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID"),
+                "name" => p.field(&mut name, "name"),
+                "nsfw" => p.field(&mut nsfw, "nsfw"),
+                "deleted" => p.field(&mut deleted, "deleted"),
+                "blacklisted" => p.field(&mut blacklisted, "blacklisted"),
+                "thumbnailPath" => p.field(&mut thumbnail_path, "thumbnailPath"),
+                "thumbnails" => p.field(&mut thumbnails, "thumbnails"),
+                "channel" => p.field(&mut channel, "channel"),
+                "startAt" => p.field(&mut start_at, "startAt"),
+                "endAt" => p.field(&mut end_at, "endAt"),
+                "countReports" => p.field(&mut count_reports, "countReports"),
+                "nthReport" => p.field(&mut nth_report, "nthReport"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1115,14 +1332,25 @@ impl<'de> serde::Deserialize<'de> for AbuseVideo {
 }
 
 /// The `comment` property of [`Abuse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AbuseComment {
     pub id: i64,
     pub thread_id: i64,
     pub video: AbuseCommentVideo,
     pub text: String,
     pub deleted: bool,
+}
+
+impl serde::Serialize for AbuseComment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "AbuseComment", 5)
+            .field("id", &self.id)
+            .field("threadId", &self.thread_id)
+            .field("video", &self.video)
+            .field("text", &self.text)
+            .field("deleted", &self.deleted)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AbuseComment {
@@ -1137,13 +1365,13 @@ impl crate::runtime::json::FromJson for AbuseComment {
         let mut members = p.object("an object (`AbuseComment`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "threadId" => p.field(&mut thread_id, "threadId")?,
-                "video" => p.field(&mut video, "video")?,
-                "text" => p.field(&mut text, "text")?,
-                "deleted" => p.field(&mut deleted, "deleted")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "threadId" => p.field(&mut thread_id, "threadId"),
+                "video" => p.field(&mut video, "video"),
+                "text" => p.field(&mut text, "text"),
+                "deleted" => p.field(&mut deleted, "deleted"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1164,11 +1392,21 @@ impl<'de> serde::Deserialize<'de> for AbuseComment {
 }
 
 /// The `video` property of [`AbuseComment`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AbuseCommentVideo {
     pub id: i64,
     pub name: String,
     pub uuid: String,
+}
+
+impl serde::Serialize for AbuseCommentVideo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "AbuseCommentVideo", 3)
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("uuid", &self.uuid)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AbuseCommentVideo {
@@ -1181,11 +1419,11 @@ impl crate::runtime::json::FromJson for AbuseCommentVideo {
         let mut members = p.object("an object (`AbuseCommentVideo`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1204,16 +1442,27 @@ impl<'de> serde::Deserialize<'de> for AbuseCommentVideo {
 }
 
 /// The `AbuseMessage` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AbuseMessage {
     pub id: Id,
     /// Length: 2 to 3000 characters.
     pub message: String,
     pub by_moderator: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<AccountSummary>,
+}
+
+impl serde::Serialize for AbuseMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 4 + crate::runtime::ser::present(&[self.account.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "AbuseMessage", len)
+            .field("id", &self.id)
+            .field("message", &self.message)
+            .field("byModerator", &self.by_moderator)
+            .field("createdAt", &self.created_at)
+            .optional("account", &self.account)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AbuseMessage {
@@ -1228,13 +1477,13 @@ impl crate::runtime::json::FromJson for AbuseMessage {
         let mut members = p.object("an object (`AbuseMessage`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "message" => p.field(&mut message, "message")?,
-                "byModerator" => p.field(&mut by_moderator, "byModerator")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "account" => p.field(&mut account, "account")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "message" => p.field(&mut message, "message"),
+                "byModerator" => p.field(&mut by_moderator, "byModerator"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "account" => p.field(&mut account, "account"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1255,15 +1504,12 @@ impl<'de> serde::Deserialize<'de> for AbuseMessage {
 }
 
 /// The `VideoBlacklist` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoBlacklist {
     pub id: Id,
     /// Reason for the block (public)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Internal note for moderators/admins
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_note: Option<String>,
     pub unfederated: bool,
     /// - `1`: manual block - `2`: automatic block by instance policy - `3`: automatic block by auto-tag policy
@@ -1271,6 +1517,25 @@ pub struct VideoBlacklist {
     pub video: Video,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl serde::Serialize for VideoBlacklist {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 6
+            + crate::runtime::ser::present(
+                &[self.reason.is_some(), self.internal_note.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoBlacklist", len)
+            .field("id", &self.id)
+            .optional("reason", &self.reason)
+            .optional("internalNote", &self.internal_note)
+            .field("unfederated", &self.unfederated)
+            .field("type", &self.r#type)
+            .field("video", &self.video)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoBlacklist {
@@ -1288,16 +1553,16 @@ impl crate::runtime::json::FromJson for VideoBlacklist {
         let mut members = p.object("an object (`VideoBlacklist`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "reason" => p.field(&mut reason, "reason")?,
-                "internalNote" => p.field(&mut internal_note, "internalNote")?,
-                "unfederated" => p.field(&mut unfederated, "unfederated")?,
-                "type" => p.field(&mut r#type, "type")?,
-                "video" => p.field(&mut video, "video")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "reason" => p.field(&mut reason, "reason"),
+                "internalNote" => p.field(&mut internal_note, "internalNote"),
+                "unfederated" => p.field(&mut unfederated, "unfederated"),
+                "type" => p.field(&mut r#type, "type"),
+                "video" => p.field(&mut video, "video"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1321,30 +1586,52 @@ impl<'de> serde::Deserialize<'de> for VideoBlacklist {
 }
 
 /// The `VideoBlacklistCreate` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoBlacklistCreate {
     /// Reason for the block (public)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Whether to unfederate the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unfederate: Option<bool>,
     /// Internal note for moderators/admins
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_note: Option<String>,
 }
 
+impl serde::Serialize for VideoBlacklistCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.reason.is_some(),
+                self.unfederate.is_some(),
+                self.internal_note.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "VideoBlacklistCreate", len)
+            .optional("reason", &self.reason)
+            .optional("unfederate", &self.unfederate)
+            .optional("internalNote", &self.internal_note)
+            .end()
+    }
+}
+
 /// The `VideoBlacklistUpdate` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoBlacklistUpdate {
     /// Reason for the block (displayed publicly)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Internal note for moderators/admins
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_note: Option<String>,
+}
+
+impl serde::Serialize for VideoBlacklistUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.reason.is_some(), self.internal_note.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "VideoBlacklistUpdate", len)
+            .optional("reason", &self.reason)
+            .optional("internalNote", &self.internal_note)
+            .end()
+    }
 }
 
 /// Reason categories that help triage reports
@@ -1445,19 +1732,31 @@ impl crate::runtime::call::ToParam for PredefinedAbuseReasonsItem {
 }
 
 /// The `WatchedWordsLists` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WatchedWordsLists {
     pub id: Id,
     pub list_name: String,
     pub words: Vec<String>,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_url: Option<String>,
     /// Example: `"2021-05-04T08:01:01.502Z"`
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Example: `"2021-05-04T08:01:01.502Z"`
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl serde::Serialize for WatchedWordsLists {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5 + crate::runtime::ser::present(&[self.subscription_url.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "WatchedWordsLists", len)
+            .field("id", &self.id)
+            .field("listName", &self.list_name)
+            .field("words", &self.words)
+            .optional("subscriptionUrl", &self.subscription_url)
+            .field("updatedAt", &self.updated_at)
+            .field("createdAt", &self.created_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for WatchedWordsLists {
@@ -1473,14 +1772,14 @@ impl crate::runtime::json::FromJson for WatchedWordsLists {
         let mut members = p.object("an object (`WatchedWordsLists`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "listName" => p.field(&mut list_name, "listName")?,
-                "words" => p.field(&mut words, "words")?,
-                "subscriptionUrl" => p.field(&mut subscription_url, "subscriptionUrl")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "listName" => p.field(&mut list_name, "listName"),
+                "words" => p.field(&mut words, "words"),
+                "subscriptionUrl" => p.field(&mut subscription_url, "subscriptionUrl"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1502,30 +1801,48 @@ impl<'de> serde::Deserialize<'de> for WatchedWordsLists {
 }
 
 /// The `WatchedWordsSubscription` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WatchedWordsSubscription {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imported_words_count: Option<i64>,
     /// Example: `"2021-05-04T08:01:01.502Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sync_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<WatchedWordsSubscriptionState>,
     /// Example: `"2021-05-04T08:01:01.502Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Example: `"2021-05-04T08:01:01.502Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl serde::Serialize for WatchedWordsSubscription {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.url.is_some(),
+                self.imported_words_count.is_some(),
+                self.last_sync_at.is_some(),
+                self.state.is_some(),
+                self.updated_at.is_some(),
+                self.created_at.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "WatchedWordsSubscription", len)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("url", &self.url)
+            .optional("importedWordsCount", &self.imported_words_count)
+            .optional("lastSyncAt", &self.last_sync_at)
+            .optional("state", &self.state)
+            .optional("updatedAt", &self.updated_at)
+            .optional("createdAt", &self.created_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for WatchedWordsSubscription {
@@ -1543,18 +1860,18 @@ impl crate::runtime::json::FromJson for WatchedWordsSubscription {
         let mut members = p.object("an object (`WatchedWordsSubscription`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "url" => p.field(&mut url, "url")?,
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "url" => p.field(&mut url, "url"),
                 "importedWordsCount" => {
-                    p.field(&mut imported_words_count, "importedWordsCount")?
+                    p.field(&mut imported_words_count, "importedWordsCount")
                 }
-                "lastSyncAt" => p.field(&mut last_sync_at, "lastSyncAt")?,
-                "state" => p.field(&mut state, "state")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                _ => p.unknown()?,
-            }
+                "lastSyncAt" => p.field(&mut last_sync_at, "lastSyncAt"),
+                "state" => p.field(&mut state, "state"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -1578,12 +1895,26 @@ impl<'de> serde::Deserialize<'de> for WatchedWordsSubscription {
 }
 
 /// The `state` property of [`WatchedWordsSubscription`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WatchedWordsSubscriptionState {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<WatchedWordsSubscriptionStateId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl serde::Serialize for WatchedWordsSubscriptionState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.label.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "WatchedWordsSubscriptionState",
+                len,
+            )
+            .optional("id", &self.id)
+            .optional("label", &self.label)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for WatchedWordsSubscriptionState {
@@ -1595,10 +1926,10 @@ impl crate::runtime::json::FromJson for WatchedWordsSubscriptionState {
         let mut members = p.object("an object (`WatchedWordsSubscriptionState`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -1854,11 +2185,20 @@ impl crate::runtime::call::ToParam for BlacklistsSort {
 }
 
 /// The response of `GET /api/v1/users/me/abuses` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListMyAbusesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Abuse>,
+}
+
+impl serde::Serialize for ListMyAbusesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListMyAbusesResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListMyAbusesResponse {
@@ -1870,10 +2210,10 @@ impl crate::runtime::json::FromJson for ListMyAbusesResponse {
         let mut members = p.object("an object (`ListMyAbusesResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -2031,11 +2371,20 @@ impl crate::runtime::call::ToParam for ListAbusesFilter {
 }
 
 /// The response of `GET /api/v1/abuses` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAbusesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Abuse>,
+}
+
+impl serde::Serialize for ListAbusesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListAbusesResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListAbusesResponse {
@@ -2047,10 +2396,10 @@ impl crate::runtime::json::FromJson for ListAbusesResponse {
         let mut members = p.object("an object (`ListAbusesResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -2068,20 +2417,15 @@ impl<'de> serde::Deserialize<'de> for ListAbusesResponse {
 }
 
 /// The request body of `POST /api/v1/abuses`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportAbuseBody {
     /// Reason why the user reports this video
     ///
     /// Length: 2 to 3000 characters.
     pub reason: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predefined_reasons: Option<PredefinedAbuseReasons>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<ReportAbuseBodyVideo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<ReportAbuseBodyComment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<ReportAbuseBodyAccount>,
 }
 
@@ -2098,46 +2442,100 @@ impl ReportAbuseBody {
     }
 }
 
+impl serde::Serialize for ReportAbuseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(
+                &[
+                    self.predefined_reasons.is_some(),
+                    self.video.is_some(),
+                    self.comment.is_some(),
+                    self.account.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "ReportAbuseBody", len)
+            .field("reason", &self.reason)
+            .optional("predefinedReasons", &self.predefined_reasons)
+            .optional("video", &self.video)
+            .optional("comment", &self.comment)
+            .optional("account", &self.account)
+            .end()
+    }
+}
+
 /// The `video` property of [`ReportAbuseBody`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportAbuseBodyVideo {
     /// Video id to report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     /// Timestamp in the video that marks the beginning of the report
     ///
     /// Format: `seconds`. Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_at: Option<i64>,
     /// Timestamp in the video that marks the ending of the report
     ///
     /// Format: `seconds`. Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<i64>,
 }
 
+impl serde::Serialize for ReportAbuseBodyVideo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.start_at.is_some(), self.end_at.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ReportAbuseBodyVideo", len)
+            .optional("id", &self.id)
+            .optional("startAt", &self.start_at)
+            .optional("endAt", &self.end_at)
+            .end()
+    }
+}
+
 /// The `comment` property of [`ReportAbuseBody`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportAbuseBodyComment {
     /// Comment id to report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
 }
 
+impl serde::Serialize for ReportAbuseBodyComment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.id.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ReportAbuseBodyComment", len)
+            .optional("id", &self.id)
+            .end()
+    }
+}
+
 /// The `account` property of [`ReportAbuseBody`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportAbuseBodyAccount {
     /// Account id to report
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
+impl serde::Serialize for ReportAbuseBodyAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.id.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ReportAbuseBodyAccount", len)
+            .optional("id", &self.id)
+            .end()
+    }
+}
+
 /// The response of `POST /api/v1/abuses` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportAbuseResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuse: Option<ReportAbuseResponseAbuse>,
+}
+
+impl serde::Serialize for ReportAbuseResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.abuse.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ReportAbuseResponse", len)
+            .optional("abuse", &self.abuse)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ReportAbuseResponse {
@@ -2148,9 +2546,9 @@ impl crate::runtime::json::FromJson for ReportAbuseResponse {
         let mut members = p.object("an object (`ReportAbuseResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "abuse" => p.field(&mut abuse, "abuse")?,
-                _ => p.unknown()?,
-            }
+                "abuse" => p.field(&mut abuse, "abuse"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             abuse: crate::runtime::json::optional(abuse),
@@ -2167,10 +2565,18 @@ impl<'de> serde::Deserialize<'de> for ReportAbuseResponse {
 }
 
 /// The `abuse` property of [`ReportAbuseResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportAbuseResponseAbuse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
+}
+
+impl serde::Serialize for ReportAbuseResponseAbuse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.id.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ReportAbuseResponseAbuse", len)
+            .optional("id", &self.id)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ReportAbuseResponseAbuse {
@@ -2181,9 +2587,9 @@ impl crate::runtime::json::FromJson for ReportAbuseResponseAbuse {
         let mut members = p.object("an object (`ReportAbuseResponseAbuse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -2200,24 +2606,42 @@ impl<'de> serde::Deserialize<'de> for ReportAbuseResponseAbuse {
 }
 
 /// The request body of `PUT /api/v1/abuses/{abuseId}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAbuseBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<AbuseStateSet>,
     /// Update the report comment visible only to the moderation team
     ///
     /// Length: 2 to 3000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moderation_comment: Option<String>,
 }
 
+impl serde::Serialize for UpdateAbuseBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.state.is_some(), self.moderation_comment.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "UpdateAbuseBody", len)
+            .optional("state", &self.state)
+            .optional("moderationComment", &self.moderation_comment)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/abuses/{abuseId}/messages` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAbuseMessagesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<AbuseMessage>,
+}
+
+impl serde::Serialize for ListAbuseMessagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListAbuseMessagesResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListAbuseMessagesResponse {
@@ -2229,10 +2653,10 @@ impl crate::runtime::json::FromJson for ListAbuseMessagesResponse {
         let mut members = p.object("an object (`ListAbuseMessagesResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -2250,7 +2674,7 @@ impl<'de> serde::Deserialize<'de> for ListAbuseMessagesResponse {
 }
 
 /// The request body of `POST /api/v1/abuses/{abuseId}/messages`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddAbuseMessageBody {
     /// Message to send
     ///
@@ -2262,6 +2686,14 @@ impl AddAbuseMessageBody {
     /// A value with `message`, and every optional field `None`.
     pub fn new(message: impl Into<String>) -> Self {
         Self { message: message.into() }
+    }
+}
+
+impl serde::Serialize for AddAbuseMessageBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "AddAbuseMessageBody", 1)
+            .field("message", &self.message)
+            .end()
     }
 }
 
@@ -2334,11 +2766,20 @@ impl crate::runtime::call::ToParam for ListVideoBlocksType {
 }
 
 /// The response of `GET /api/v1/videos/blacklist` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListVideoBlocksResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoBlacklist>,
+}
+
+impl serde::Serialize for ListVideoBlocksResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListVideoBlocksResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListVideoBlocksResponse {
@@ -2350,10 +2791,10 @@ impl crate::runtime::json::FromJson for ListVideoBlocksResponse {
         let mut members = p.object("an object (`ListVideoBlocksResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -2371,11 +2812,20 @@ impl<'de> serde::Deserialize<'de> for ListVideoBlocksResponse {
 }
 
 /// The response of `GET /api/v1/users/me/blocklist/accounts` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListMyBlockedAccountsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<AccountBlock>,
+}
+
+impl serde::Serialize for ListMyBlockedAccountsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListMyBlockedAccountsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListMyBlockedAccountsResponse {
@@ -2387,10 +2837,10 @@ impl crate::runtime::json::FromJson for ListMyBlockedAccountsResponse {
         let mut members = p.object("an object (`ListMyBlockedAccountsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -2408,8 +2858,7 @@ impl<'de> serde::Deserialize<'de> for ListMyBlockedAccountsResponse {
 }
 
 /// The request body of `POST /api/v1/users/me/blocklist/accounts`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BlockAccountBody {
     /// Account name to block (format: name@host)
     ///
@@ -2426,12 +2875,29 @@ impl BlockAccountBody {
     }
 }
 
+impl serde::Serialize for BlockAccountBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "BlockAccountBody", 1)
+            .field("accountName", &self.account_name)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/users/me/blocklist/servers` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListMyBlockedServersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ServerBlock>,
+}
+
+impl serde::Serialize for ListMyBlockedServersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListMyBlockedServersResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListMyBlockedServersResponse {
@@ -2443,10 +2909,10 @@ impl crate::runtime::json::FromJson for ListMyBlockedServersResponse {
         let mut members = p.object("an object (`ListMyBlockedServersResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -2464,7 +2930,7 @@ impl<'de> serde::Deserialize<'de> for ListMyBlockedServersResponse {
 }
 
 /// The request body of `POST /api/v1/users/me/blocklist/servers`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BlockServerBody {
     /// Server host to block
     ///
@@ -2479,12 +2945,33 @@ impl BlockServerBody {
     }
 }
 
+impl serde::Serialize for BlockServerBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "BlockServerBody", 1)
+            .field("host", &self.host)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/server/blocklist/accounts` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListServerBlockedAccountsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<AccountBlock>,
+}
+
+impl serde::Serialize for ListServerBlockedAccountsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListServerBlockedAccountsResponse",
+                2,
+            )
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListServerBlockedAccountsResponse {
@@ -2496,10 +2983,10 @@ impl crate::runtime::json::FromJson for ListServerBlockedAccountsResponse {
         let mut members = p.object("an object (`ListServerBlockedAccountsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -2517,8 +3004,7 @@ impl<'de> serde::Deserialize<'de> for ListServerBlockedAccountsResponse {
 }
 
 /// The request body of `POST /api/v1/server/blocklist/accounts`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BlockAccountForServerBody {
     /// account to block, in the form `username@domain`
     ///
@@ -2535,12 +3021,33 @@ impl BlockAccountForServerBody {
     }
 }
 
+impl serde::Serialize for BlockAccountForServerBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "BlockAccountForServerBody", 1)
+            .field("accountName", &self.account_name)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/server/blocklist/servers` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListServerBlockedServersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ServerBlock>,
+}
+
+impl serde::Serialize for ListServerBlockedServersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListServerBlockedServersResponse",
+                2,
+            )
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListServerBlockedServersResponse {
@@ -2552,10 +3059,10 @@ impl crate::runtime::json::FromJson for ListServerBlockedServersResponse {
         let mut members = p.object("an object (`ListServerBlockedServersResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -2573,7 +3080,7 @@ impl<'de> serde::Deserialize<'de> for ListServerBlockedServersResponse {
 }
 
 /// The request body of `POST /api/v1/server/blocklist/servers`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BlockServerForServerBody {
     /// server domain to block
     ///
@@ -2588,12 +3095,33 @@ impl BlockServerForServerBody {
     }
 }
 
+impl serde::Serialize for BlockServerForServerBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "BlockServerForServerBody", 1)
+            .field("host", &self.host)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/server/blocklist/subscriptions` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListServerBlocklistSubscriptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<BlocklistSubscription>,
+}
+
+impl serde::Serialize for ListServerBlocklistSubscriptionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListServerBlocklistSubscriptionsResponse",
+                2,
+            )
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListServerBlocklistSubscriptionsResponse {
@@ -2606,10 +3134,10 @@ impl crate::runtime::json::FromJson for ListServerBlocklistSubscriptionsResponse
             .object("an object (`ListServerBlocklistSubscriptionsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -2627,7 +3155,7 @@ impl<'de> serde::Deserialize<'de> for ListServerBlocklistSubscriptionsResponse {
 }
 
 /// The request body of `POST /api/v1/server/blocklist/subscriptions`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddServerBlocklistSubscriptionBody {
     /// Format: `url`.
     pub url: String,
@@ -2640,29 +3168,77 @@ impl AddServerBlocklistSubscriptionBody {
     }
 }
 
+impl serde::Serialize for AddServerBlocklistSubscriptionBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "AddServerBlocklistSubscriptionBody",
+                1,
+            )
+            .field("url", &self.url)
+            .end()
+    }
+}
+
 /// The request body of `PUT /api/v1/automatic-tags/policies/accounts/{accountName}/comments`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAccountCommentAutoTagPoliciesBody {
     /// Auto tags that automatically set the comment in review state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<Vec<String>>,
 }
 
+impl serde::Serialize for UpdateAccountCommentAutoTagPoliciesBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.review.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "UpdateAccountCommentAutoTagPoliciesBody",
+                len,
+            )
+            .optional("review", &self.review)
+            .end()
+    }
+}
+
 /// The request body of `PUT /api/v1/automatic-tags/policies/server/videos`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateServerVideoAutoTagPoliciesBody {
     /// Auto tags that will automatically block videos matching these tags
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_block: Option<Vec<String>>,
 }
 
+impl serde::Serialize for UpdateServerVideoAutoTagPoliciesBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.auto_block.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "UpdateServerVideoAutoTagPoliciesBody",
+                len,
+            )
+            .optional("autoBlock", &self.auto_block)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/watched-words/accounts/{accountName}/lists` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAccountWatchedWordListsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsLists>,
+}
+
+impl serde::Serialize for ListAccountWatchedWordListsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListAccountWatchedWordListsResponse",
+                2,
+            )
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListAccountWatchedWordListsResponse {
@@ -2674,10 +3250,10 @@ impl crate::runtime::json::FromJson for ListAccountWatchedWordListsResponse {
         let mut members = p.object("an object (`ListAccountWatchedWordListsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -2695,21 +3271,45 @@ impl<'de> serde::Deserialize<'de> for ListAccountWatchedWordListsResponse {
 }
 
 /// The request body of `POST /api/v1/watched-words/accounts/{accountName}/lists`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAccountWatchedWordListBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub words: Option<Vec<String>>,
 }
 
+impl serde::Serialize for CreateAccountWatchedWordListBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.list_name.is_some(), self.words.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "CreateAccountWatchedWordListBody",
+                len,
+            )
+            .optional("listName", &self.list_name)
+            .optional("words", &self.words)
+            .end()
+    }
+}
+
 /// The response of `POST /api/v1/watched-words/accounts/{accountName}/lists` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAccountWatchedWordListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub watched_words_list: Option<CreateAccountWatchedWordListResponseWatchedWordsList>,
+}
+
+impl serde::Serialize for CreateAccountWatchedWordListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.watched_words_list.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "CreateAccountWatchedWordListResponse",
+                len,
+            )
+            .optional("watchedWordsList", &self.watched_words_list)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CreateAccountWatchedWordListResponse {
@@ -2722,10 +3322,10 @@ impl crate::runtime::json::FromJson for CreateAccountWatchedWordListResponse {
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "watchedWordsList" => {
-                    p.field(&mut watched_words_list, "watchedWordsList")?
+                    p.field(&mut watched_words_list, "watchedWordsList")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             watched_words_list: crate::runtime::json::optional(watched_words_list),
@@ -2742,10 +3342,22 @@ impl<'de> serde::Deserialize<'de> for CreateAccountWatchedWordListResponse {
 }
 
 /// The `watchedWordsList` property of [`CreateAccountWatchedWordListResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAccountWatchedWordListResponseWatchedWordsList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+}
+
+impl serde::Serialize for CreateAccountWatchedWordListResponseWatchedWordsList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.id.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "CreateAccountWatchedWordListResponseWatchedWordsList",
+                len,
+            )
+            .optional("id", &self.id)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson
@@ -2760,9 +3372,9 @@ for CreateAccountWatchedWordListResponseWatchedWordsList {
             )?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -2780,21 +3392,47 @@ for CreateAccountWatchedWordListResponseWatchedWordsList {
 }
 
 /// The request body of `PUT /api/v1/watched-words/accounts/{accountName}/lists/{listId}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAccountWatchedWordListBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub words: Option<Vec<String>>,
 }
 
+impl serde::Serialize for UpdateAccountWatchedWordListBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.list_name.is_some(), self.words.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "UpdateAccountWatchedWordListBody",
+                len,
+            )
+            .optional("listName", &self.list_name)
+            .optional("words", &self.words)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/watched-words/server/lists` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListServerWatchedWordListsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsLists>,
+}
+
+impl serde::Serialize for ListServerWatchedWordListsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListServerWatchedWordListsResponse",
+                2,
+            )
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListServerWatchedWordListsResponse {
@@ -2806,10 +3444,10 @@ impl crate::runtime::json::FromJson for ListServerWatchedWordListsResponse {
         let mut members = p.object("an object (`ListServerWatchedWordListsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -2827,21 +3465,45 @@ impl<'de> serde::Deserialize<'de> for ListServerWatchedWordListsResponse {
 }
 
 /// The request body of `POST /api/v1/watched-words/server/lists`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateServerWatchedWordListBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub words: Option<Vec<String>>,
 }
 
+impl serde::Serialize for CreateServerWatchedWordListBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.list_name.is_some(), self.words.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "CreateServerWatchedWordListBody",
+                len,
+            )
+            .optional("listName", &self.list_name)
+            .optional("words", &self.words)
+            .end()
+    }
+}
+
 /// The response of `POST /api/v1/watched-words/server/lists` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateServerWatchedWordListResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub watched_words_list: Option<CreateServerWatchedWordListResponseWatchedWordsList>,
+}
+
+impl serde::Serialize for CreateServerWatchedWordListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.watched_words_list.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "CreateServerWatchedWordListResponse",
+                len,
+            )
+            .optional("watchedWordsList", &self.watched_words_list)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CreateServerWatchedWordListResponse {
@@ -2853,10 +3515,10 @@ impl crate::runtime::json::FromJson for CreateServerWatchedWordListResponse {
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "watchedWordsList" => {
-                    p.field(&mut watched_words_list, "watchedWordsList")?
+                    p.field(&mut watched_words_list, "watchedWordsList")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             watched_words_list: crate::runtime::json::optional(watched_words_list),
@@ -2873,10 +3535,22 @@ impl<'de> serde::Deserialize<'de> for CreateServerWatchedWordListResponse {
 }
 
 /// The `watchedWordsList` property of [`CreateServerWatchedWordListResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateServerWatchedWordListResponseWatchedWordsList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+}
+
+impl serde::Serialize for CreateServerWatchedWordListResponseWatchedWordsList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.id.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "CreateServerWatchedWordListResponseWatchedWordsList",
+                len,
+            )
+            .optional("id", &self.id)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson
@@ -2891,9 +3565,9 @@ for CreateServerWatchedWordListResponseWatchedWordsList {
             )?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -2911,21 +3585,47 @@ for CreateServerWatchedWordListResponseWatchedWordsList {
 }
 
 /// The request body of `PUT /api/v1/watched-words/server/lists/{listId}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateServerWatchedWordListBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub words: Option<Vec<String>>,
 }
 
+impl serde::Serialize for UpdateServerWatchedWordListBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.list_name.is_some(), self.words.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "UpdateServerWatchedWordListBody",
+                len,
+            )
+            .optional("listName", &self.list_name)
+            .optional("words", &self.words)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/watched-words/accounts/{accountName}/subscriptions` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAccountWatchedWordSubscriptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsSubscription>,
+}
+
+impl serde::Serialize for ListAccountWatchedWordSubscriptionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListAccountWatchedWordSubscriptionsResponse",
+                2,
+            )
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListAccountWatchedWordSubscriptionsResponse {
@@ -2938,10 +3638,10 @@ impl crate::runtime::json::FromJson for ListAccountWatchedWordSubscriptionsRespo
             .object("an object (`ListAccountWatchedWordSubscriptionsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -2959,7 +3659,7 @@ impl<'de> serde::Deserialize<'de> for ListAccountWatchedWordSubscriptionsRespons
 }
 
 /// The request body of `POST /api/v1/watched-words/accounts/{accountName}/subscriptions`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddAccountWatchedWordSubscriptionBody {
     /// Format: `url`.
     pub url: String,
@@ -2972,12 +3672,37 @@ impl AddAccountWatchedWordSubscriptionBody {
     }
 }
 
+impl serde::Serialize for AddAccountWatchedWordSubscriptionBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "AddAccountWatchedWordSubscriptionBody",
+                1,
+            )
+            .field("url", &self.url)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/watched-words/server/subscriptions` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListServerWatchedWordSubscriptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsSubscription>,
+}
+
+impl serde::Serialize for ListServerWatchedWordSubscriptionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListServerWatchedWordSubscriptionsResponse",
+                2,
+            )
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListServerWatchedWordSubscriptionsResponse {
@@ -2990,10 +3715,10 @@ impl crate::runtime::json::FromJson for ListServerWatchedWordSubscriptionsRespon
             .object("an object (`ListServerWatchedWordSubscriptionsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -3011,7 +3736,7 @@ impl<'de> serde::Deserialize<'de> for ListServerWatchedWordSubscriptionsResponse
 }
 
 /// The request body of `POST /api/v1/watched-words/server/subscriptions`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddServerWatchedWordSubscriptionBody {
     /// Format: `url`.
     pub url: String,
@@ -3021,5 +3746,17 @@ impl AddServerWatchedWordSubscriptionBody {
     /// A value with `url`, and every optional field `None`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
+    }
+}
+
+impl serde::Serialize for AddServerWatchedWordSubscriptionBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "AddServerWatchedWordSubscriptionBody",
+                1,
+            )
+            .field("url", &self.url)
+            .end()
     }
 }

@@ -7,11 +7,20 @@
 use super::*;
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListChannelPlaylistsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoPlaylist>,
+}
+
+impl serde::Serialize for ListChannelPlaylistsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListChannelPlaylistsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListChannelPlaylistsResponse {
@@ -23,10 +32,10 @@ impl crate::runtime::json::FromJson for ListChannelPlaylistsResponse {
         let mut members = p.object("an object (`ListChannelPlaylistsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -44,8 +53,7 @@ impl<'de> serde::Deserialize<'de> for ListChannelPlaylistsResponse {
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/video-playlists/reorder`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReorderChannelPlaylistsBody {
     /// Start position of the element to reorder
     ///
@@ -58,7 +66,6 @@ pub struct ReorderChannelPlaylistsBody {
     /// How many element from `startPosition` to reorder
     ///
     /// Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reorder_length: Option<i64>,
 }
 
@@ -73,12 +80,32 @@ impl ReorderChannelPlaylistsBody {
     }
 }
 
+impl serde::Serialize for ReorderChannelPlaylistsBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.reorder_length.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ReorderChannelPlaylistsBody", len)
+            .field("startPosition", &self.start_position)
+            .field("insertAfterPosition", &self.insert_after_position)
+            .optional("reorderLength", &self.reorder_length)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListPlaylistsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoPlaylist>,
+}
+
+impl serde::Serialize for ListPlaylistsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListPlaylistsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListPlaylistsResponse {
@@ -90,10 +117,10 @@ impl crate::runtime::json::FromJson for ListPlaylistsResponse {
         let mut members = p.object("an object (`ListPlaylistsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -111,25 +138,20 @@ impl<'de> serde::Deserialize<'de> for ListPlaylistsResponse {
 }
 
 /// The request body of `POST /api/v1/video-playlists`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatePlaylistBody {
     /// Video playlist display name
     ///
     /// Length: 1 to 120 characters.
     pub display_name: String,
     /// Video playlist thumbnail file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnailfile: Option<crate::FilePart>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<VideoPlaylistPrivacySet>,
     /// Video playlist description
     ///
     /// Length: 3 to 1000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Video channel in which the playlist will be published
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_id: Option<Id>,
 }
 
@@ -146,12 +168,40 @@ impl CreatePlaylistBody {
     }
 }
 
+impl serde::Serialize for CreatePlaylistBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(
+                &[
+                    self.thumbnailfile.is_some(),
+                    self.privacy.is_some(),
+                    self.description.is_some(),
+                    self.video_channel_id.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "CreatePlaylistBody", len)
+            .field("displayName", &self.display_name)
+            .optional("thumbnailfile", &self.thumbnailfile)
+            .optional("privacy", &self.privacy)
+            .optional("description", &self.description)
+            .optional("videoChannelId", &self.video_channel_id)
+            .end()
+    }
+}
+
 /// The response of `POST /api/v1/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePlaylistResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_playlist: Option<CreatePlaylistResponseVideoPlaylist>,
+}
+
+impl serde::Serialize for CreatePlaylistResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.video_playlist.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "CreatePlaylistResponse", len)
+            .optional("videoPlaylist", &self.video_playlist)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CreatePlaylistResponse {
@@ -162,9 +212,9 @@ impl crate::runtime::json::FromJson for CreatePlaylistResponse {
         let mut members = p.object("an object (`CreatePlaylistResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videoPlaylist" => p.field(&mut video_playlist, "videoPlaylist")?,
-                _ => p.unknown()?,
-            }
+                "videoPlaylist" => p.field(&mut video_playlist, "videoPlaylist"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             video_playlist: crate::runtime::json::optional(video_playlist),
@@ -181,14 +231,28 @@ impl<'de> serde::Deserialize<'de> for CreatePlaylistResponse {
 }
 
 /// The `videoPlaylist` property of [`CreatePlaylistResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePlaylistResponseVideoPlaylist {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<UUIDv4>,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
     pub short_uuid: Option<ShortUUID>,
+}
+
+impl serde::Serialize for CreatePlaylistResponseVideoPlaylist {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.uuid.is_some(), self.short_uuid.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "CreatePlaylistResponseVideoPlaylist",
+                len,
+            )
+            .optional("id", &self.id)
+            .optional("uuid", &self.uuid)
+            .optional("shortUUID", &self.short_uuid)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CreatePlaylistResponseVideoPlaylist {
@@ -201,11 +265,11 @@ impl crate::runtime::json::FromJson for CreatePlaylistResponseVideoPlaylist {
         let mut members = p.object("an object (`CreatePlaylistResponseVideoPlaylist`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -224,34 +288,58 @@ impl<'de> serde::Deserialize<'de> for CreatePlaylistResponseVideoPlaylist {
 }
 
 /// The request body of `PUT /api/v1/video-playlists/{playlistId}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePlaylistBody {
     /// Video playlist display name
     ///
     /// Length: 1 to 120 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Video playlist thumbnail file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnailfile: Option<crate::FilePart>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<VideoPlaylistPrivacySet>,
     /// Video playlist description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Video channel in which the playlist will be published
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_id: Option<Id>,
 }
 
+impl serde::Serialize for UpdatePlaylistBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.display_name.is_some(),
+                self.thumbnailfile.is_some(),
+                self.privacy.is_some(),
+                self.description.is_some(),
+                self.video_channel_id.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "UpdatePlaylistBody", len)
+            .optional("displayName", &self.display_name)
+            .optional("thumbnailfile", &self.thumbnailfile)
+            .optional("privacy", &self.privacy)
+            .optional("description", &self.description)
+            .optional("videoChannelId", &self.video_channel_id)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/video-playlists/{playlistId}/videos` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListPlaylistVideosResponse {
     /// Example: `1`
     pub total: i64,
     /// Items: at most 100.
     pub data: Vec<ListPlaylistVideosResponseDataItem>,
+}
+
+impl serde::Serialize for ListPlaylistVideosResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListPlaylistVideosResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListPlaylistVideosResponse {
@@ -263,10 +351,10 @@ impl crate::runtime::json::FromJson for ListPlaylistVideosResponse {
         let mut members = p.object("an object (`ListPlaylistVideosResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -284,27 +372,46 @@ impl<'de> serde::Deserialize<'de> for ListPlaylistVideosResponse {
 }
 
 /// An item of the `data` property of [`ListPlaylistVideosResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPlaylistVideosResponseDataItem {
     /// Playlist element id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     /// Example: `2`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Format: `seconds`.
     ///
     /// Example: `10`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: Option<i64>,
     /// Format: `seconds`.
     ///
     /// Example: `41`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_timestamp: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<Video>,
+}
+
+impl serde::Serialize for ListPlaylistVideosResponseDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.id.is_some(),
+                self.position.is_some(),
+                self.start_timestamp.is_some(),
+                self.stop_timestamp.is_some(),
+                self.video.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListPlaylistVideosResponseDataItem",
+                len,
+            )
+            .optional("id", &self.id)
+            .optional("position", &self.position)
+            .optional("startTimestamp", &self.start_timestamp)
+            .optional("stopTimestamp", &self.stop_timestamp)
+            .optional("video", &self.video)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListPlaylistVideosResponseDataItem {
@@ -319,13 +426,13 @@ impl crate::runtime::json::FromJson for ListPlaylistVideosResponseDataItem {
         let mut members = p.object("an object (`ListPlaylistVideosResponseDataItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "position" => p.field(&mut position, "position")?,
-                "startTimestamp" => p.field(&mut start_timestamp, "startTimestamp")?,
-                "stopTimestamp" => p.field(&mut stop_timestamp, "stopTimestamp")?,
-                "video" => p.field(&mut video, "video")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "position" => p.field(&mut position, "position"),
+                "startTimestamp" => p.field(&mut start_timestamp, "startTimestamp"),
+                "stopTimestamp" => p.field(&mut stop_timestamp, "stopTimestamp"),
+                "video" => p.field(&mut video, "video"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -346,20 +453,17 @@ impl<'de> serde::Deserialize<'de> for ListPlaylistVideosResponseDataItem {
 }
 
 /// The request body of `POST /api/v1/video-playlists/{playlistId}/videos`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddPlaylistVideoBody {
     /// Video to add in the playlist
     pub video_id: AddPlaylistVideoBodyVideoId,
     /// Start the video at this specific timestamp
     ///
     /// Format: `seconds`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: Option<i64>,
     /// Stop the video at this specific timestamp
     ///
     /// Format: `seconds`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_timestamp: Option<i64>,
 }
 
@@ -371,6 +475,20 @@ impl AddPlaylistVideoBody {
             start_timestamp: None,
             stop_timestamp: None,
         }
+    }
+}
+
+impl serde::Serialize for AddPlaylistVideoBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(
+                &[self.start_timestamp.is_some(), self.stop_timestamp.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "AddPlaylistVideoBody", len)
+            .field("videoId", &self.video_id)
+            .optional("startTimestamp", &self.start_timestamp)
+            .optional("stopTimestamp", &self.stop_timestamp)
+            .end()
     }
 }
 
@@ -404,11 +522,18 @@ impl crate::runtime::call::ToParam for AddPlaylistVideoBodyVideoId {
 }
 
 /// The response of `POST /api/v1/video-playlists/{playlistId}/videos` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddPlaylistVideoResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_playlist_element: Option<AddPlaylistVideoResponseVideoPlaylistElement>,
+}
+
+impl serde::Serialize for AddPlaylistVideoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.video_playlist_element.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "AddPlaylistVideoResponse", len)
+            .optional("videoPlaylistElement", &self.video_playlist_element)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AddPlaylistVideoResponse {
@@ -420,10 +545,10 @@ impl crate::runtime::json::FromJson for AddPlaylistVideoResponse {
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "videoPlaylistElement" => {
-                    p.field(&mut video_playlist_element, "videoPlaylistElement")?
+                    p.field(&mut video_playlist_element, "videoPlaylistElement")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             video_playlist_element: crate::runtime::json::optional(
@@ -442,11 +567,23 @@ impl<'de> serde::Deserialize<'de> for AddPlaylistVideoResponse {
 }
 
 /// The `videoPlaylistElement` property of [`AddPlaylistVideoResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddPlaylistVideoResponseVideoPlaylistElement {
     /// Example: `2`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+}
+
+impl serde::Serialize for AddPlaylistVideoResponseVideoPlaylistElement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.id.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "AddPlaylistVideoResponseVideoPlaylistElement",
+                len,
+            )
+            .optional("id", &self.id)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AddPlaylistVideoResponseVideoPlaylistElement {
@@ -458,9 +595,9 @@ impl crate::runtime::json::FromJson for AddPlaylistVideoResponseVideoPlaylistEle
             .object("an object (`AddPlaylistVideoResponseVideoPlaylistElement`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -477,8 +614,7 @@ impl<'de> serde::Deserialize<'de> for AddPlaylistVideoResponseVideoPlaylistEleme
 }
 
 /// The request body of `POST /api/v1/video-playlists/{playlistId}/videos/reorder`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReorderPlaylistVideosBody {
     /// Start position of the element to reorder
     ///
@@ -491,7 +627,6 @@ pub struct ReorderPlaylistVideosBody {
     /// How many element from `startPosition` to reorder
     ///
     /// Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reorder_length: Option<i64>,
 }
 
@@ -506,28 +641,59 @@ impl ReorderPlaylistVideosBody {
     }
 }
 
+impl serde::Serialize for ReorderPlaylistVideosBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.reorder_length.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ReorderPlaylistVideosBody", len)
+            .field("startPosition", &self.start_position)
+            .field("insertAfterPosition", &self.insert_after_position)
+            .optional("reorderLength", &self.reorder_length)
+            .end()
+    }
+}
+
 /// The request body of `PUT /api/v1/video-playlists/{playlistId}/videos/{playlistElementId}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePlaylistVideoBody {
     /// Start the video at this specific timestamp
     ///
     /// Format: `seconds`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: Option<i64>,
     /// Stop the video at this specific timestamp
     ///
     /// Format: `seconds`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_timestamp: Option<i64>,
 }
 
+impl serde::Serialize for UpdatePlaylistVideoBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.start_timestamp.is_some(), self.stop_timestamp.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "UpdatePlaylistVideoBody", len)
+            .optional("startTimestamp", &self.start_timestamp)
+            .optional("stopTimestamp", &self.stop_timestamp)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/users/me/video-playlists/videos-exist` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckVideosInMyPlaylistsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_id: Option<Vec<CheckVideosInMyPlaylistsResponseVideoIdItem>>,
+}
+
+impl serde::Serialize for CheckVideosInMyPlaylistsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.video_id.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "CheckVideosInMyPlaylistsResponse",
+                len,
+            )
+            .optional("videoId", &self.video_id)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CheckVideosInMyPlaylistsResponse {
@@ -538,9 +704,9 @@ impl crate::runtime::json::FromJson for CheckVideosInMyPlaylistsResponse {
         let mut members = p.object("an object (`CheckVideosInMyPlaylistsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videoId" => p.field(&mut video_id, "videoId")?,
-                _ => p.unknown()?,
-            }
+                "videoId" => p.field(&mut video_id, "videoId"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             video_id: crate::runtime::json::optional(video_id),
@@ -557,19 +723,37 @@ impl<'de> serde::Deserialize<'de> for CheckVideosInMyPlaylistsResponse {
 }
 
 /// An item of the `videoId` property of [`CheckVideosInMyPlaylistsResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckVideosInMyPlaylistsResponseVideoIdItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub playlist_element_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub playlist_id: Option<i64>,
     /// Format: `seconds`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: Option<i64>,
     /// Format: `seconds`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_timestamp: Option<i64>,
+}
+
+impl serde::Serialize for CheckVideosInMyPlaylistsResponseVideoIdItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.playlist_element_id.is_some(),
+                self.playlist_id.is_some(),
+                self.start_timestamp.is_some(),
+                self.stop_timestamp.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "CheckVideosInMyPlaylistsResponseVideoIdItem",
+                len,
+            )
+            .optional("playlistElementId", &self.playlist_element_id)
+            .optional("playlistId", &self.playlist_id)
+            .optional("startTimestamp", &self.start_timestamp)
+            .optional("stopTimestamp", &self.stop_timestamp)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CheckVideosInMyPlaylistsResponseVideoIdItem {
@@ -585,13 +769,13 @@ impl crate::runtime::json::FromJson for CheckVideosInMyPlaylistsResponseVideoIdI
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "playlistElementId" => {
-                    p.field(&mut playlist_element_id, "playlistElementId")?
+                    p.field(&mut playlist_element_id, "playlistElementId")
                 }
-                "playlistId" => p.field(&mut playlist_id, "playlistId")?,
-                "startTimestamp" => p.field(&mut start_timestamp, "startTimestamp")?,
-                "stopTimestamp" => p.field(&mut stop_timestamp, "stopTimestamp")?,
-                _ => p.unknown()?,
-            }
+                "playlistId" => p.field(&mut playlist_id, "playlistId"),
+                "startTimestamp" => p.field(&mut start_timestamp, "startTimestamp"),
+                "stopTimestamp" => p.field(&mut stop_timestamp, "stopTimestamp"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             playlist_element_id: crate::runtime::json::optional(playlist_element_id),
@@ -611,11 +795,20 @@ impl<'de> serde::Deserialize<'de> for CheckVideosInMyPlaylistsResponseVideoIdIte
 }
 
 /// The response of `GET /api/v1/accounts/{name}/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAccountPlaylistsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoPlaylist>,
+}
+
+impl serde::Serialize for ListAccountPlaylistsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListAccountPlaylistsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListAccountPlaylistsResponse {
@@ -627,10 +820,10 @@ impl crate::runtime::json::FromJson for ListAccountPlaylistsResponse {
         let mut members = p.object("an object (`ListAccountPlaylistsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,

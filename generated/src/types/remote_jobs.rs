@@ -7,14 +7,25 @@
 use super::*;
 
 /// The `RunnerRegistrationToken` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunnerRegistrationToken {
     pub id: i64,
     pub registration_token: crate::Secret,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub registered_runners_count: i64,
+}
+
+impl serde::Serialize for RunnerRegistrationToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "RunnerRegistrationToken", 5)
+            .field("id", &self.id)
+            .field("registrationToken", &self.registration_token)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .field("registeredRunnersCount", &self.registered_runners_count)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerRegistrationToken {
@@ -29,17 +40,17 @@ impl crate::runtime::json::FromJson for RunnerRegistrationToken {
         let mut members = p.object("an object (`RunnerRegistrationToken`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
+                "id" => p.field(&mut id, "id"),
                 "registrationToken" => {
-                    p.field(&mut registration_token, "registrationToken")?
+                    p.field(&mut registration_token, "registrationToken")
                 }
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
                 "registeredRunnersCount" => {
-                    p.field(&mut registered_runners_count, "registeredRunnersCount")?
+                    p.field(&mut registered_runners_count, "registeredRunnersCount")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -66,19 +77,35 @@ impl<'de> serde::Deserialize<'de> for RunnerRegistrationToken {
 }
 
 /// The `Runner` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Runner {
     pub id: i64,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub ip: String,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub last_contact: chrono::DateTime<chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl serde::Serialize for Runner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 6
+            + crate::runtime::ser::present(
+                &[self.description.is_some(), self.version.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "Runner", len)
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .optional("description", &self.description)
+            .field("ip", &self.ip)
+            .field("updatedAt", &self.updated_at)
+            .field("createdAt", &self.created_at)
+            .field("lastContact", &self.last_contact)
+            .optional("version", &self.version)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for Runner {
@@ -96,16 +123,16 @@ impl crate::runtime::json::FromJson for Runner {
         let mut members = p.object("an object (`Runner`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "description" => p.field(&mut description, "description")?,
-                "ip" => p.field(&mut ip, "ip")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "lastContact" => p.field(&mut last_contact, "lastContact")?,
-                "version" => p.field(&mut version, "version")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "description" => p.field(&mut description, "description"),
+                "ip" => p.field(&mut ip, "ip"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "lastContact" => p.field(&mut last_contact, "lastContact"),
+                "version" => p.field(&mut version, "version"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -129,8 +156,7 @@ impl<'de> serde::Deserialize<'de> for Runner {
 }
 
 /// The `RunnerJobAdmin` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunnerJobAdmin {
     pub uuid: UUIDv4,
     pub r#type: RunnerJobType,
@@ -139,26 +165,53 @@ pub struct RunnerJobAdmin {
     /// Number of times a remote runner failed to process this job. After too many failures, the job in "error" state
     pub failures: i64,
     /// Error message if the job is errored
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Percentage progress
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<i64>,
     /// Job priority (less has more priority)
     pub priority: i64,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
     /// If job has a parent job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<RunnerJobParent>,
     /// If job is associated to a runner
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runner: Option<RunnerJobRunner>,
     pub private_payload: serde_json::Map<String, serde_json::Value>,
+}
+
+impl serde::Serialize for RunnerJobAdmin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 9
+            + crate::runtime::ser::present(
+                &[
+                    self.error.is_some(),
+                    self.progress.is_some(),
+                    self.started_at.is_some(),
+                    self.finished_at.is_some(),
+                    self.parent.is_some(),
+                    self.runner.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "RunnerJobAdmin", len)
+            .field("uuid", &self.uuid)
+            .field("type", &self.r#type)
+            .field("state", &self.state)
+            .field("payload", &self.payload)
+            .field("failures", &self.failures)
+            .optional("error", &self.error)
+            .optional("progress", &self.progress)
+            .field("priority", &self.priority)
+            .field("updatedAt", &self.updated_at)
+            .field("createdAt", &self.created_at)
+            .optional("startedAt", &self.started_at)
+            .optional("finishedAt", &self.finished_at)
+            .optional("parent", &self.parent)
+            .optional("runner", &self.runner)
+            .field("privatePayload", &self.private_payload)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJobAdmin {
@@ -183,23 +236,23 @@ impl crate::runtime::json::FromJson for RunnerJobAdmin {
         let mut members = p.object("an object (`RunnerJobAdmin`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "type" => p.field(&mut r#type, "type")?,
-                "state" => p.field(&mut state, "state")?,
-                "payload" => p.field(&mut payload, "payload")?,
-                "failures" => p.field(&mut failures, "failures")?,
-                "error" => p.field(&mut error, "error")?,
-                "progress" => p.field(&mut progress, "progress")?,
-                "priority" => p.field(&mut priority, "priority")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "startedAt" => p.field(&mut started_at, "startedAt")?,
-                "finishedAt" => p.field(&mut finished_at, "finishedAt")?,
-                "parent" => p.field(&mut parent, "parent")?,
-                "runner" => p.field(&mut runner, "runner")?,
-                "privatePayload" => p.field(&mut private_payload, "privatePayload")?,
-                _ => p.unknown()?,
-            }
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "type" => p.field(&mut r#type, "type"),
+                "state" => p.field(&mut state, "state"),
+                "payload" => p.field(&mut payload, "payload"),
+                "failures" => p.field(&mut failures, "failures"),
+                "error" => p.field(&mut error, "error"),
+                "progress" => p.field(&mut progress, "progress"),
+                "priority" => p.field(&mut priority, "priority"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "startedAt" => p.field(&mut started_at, "startedAt"),
+                "finishedAt" => p.field(&mut finished_at, "finishedAt"),
+                "parent" => p.field(&mut parent, "parent"),
+                "runner" => p.field(&mut runner, "runner"),
+                "privatePayload" => p.field(&mut private_payload, "privatePayload"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             uuid: crate::runtime::json::required(uuid, "uuid")?,
@@ -441,11 +494,24 @@ impl crate::runtime::call::ToParam for RunnerJobSort {
 }
 
 /// The response of `GET /api/v1/runners/registration-tokens` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListRunnerRegistrationTokensResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<RunnerRegistrationToken>,
+}
+
+impl serde::Serialize for ListRunnerRegistrationTokensResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListRunnerRegistrationTokensResponse",
+                2,
+            )
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListRunnerRegistrationTokensResponse {
@@ -458,10 +524,10 @@ impl crate::runtime::json::FromJson for ListRunnerRegistrationTokensResponse {
             .object("an object (`ListRunnerRegistrationTokensResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -479,12 +545,10 @@ impl<'de> serde::Deserialize<'de> for ListRunnerRegistrationTokensResponse {
 }
 
 /// The request body of `POST /api/v1/runners/register`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegisterRunnerBody {
     pub registration_token: crate::Secret,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -502,15 +566,35 @@ impl RegisterRunnerBody {
     }
 }
 
+impl serde::Serialize for RegisterRunnerBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.description.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "RegisterRunnerBody", len)
+            .field("registrationToken", &self.registration_token)
+            .field("name", &self.name)
+            .optional("description", &self.description)
+            .end()
+    }
+}
+
 /// The response of `POST /api/v1/runners/register` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegisterRunnerResponse {
     /// Runner id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runner_token: Option<crate::Secret>,
+}
+
+impl serde::Serialize for RegisterRunnerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.runner_token.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "RegisterRunnerResponse", len)
+            .optional("id", &self.id)
+            .optional("runnerToken", &self.runner_token)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RegisterRunnerResponse {
@@ -522,10 +606,10 @@ impl crate::runtime::json::FromJson for RegisterRunnerResponse {
         let mut members = p.object("an object (`RegisterRunnerResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "runnerToken" => p.field(&mut runner_token, "runnerToken")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "runnerToken" => p.field(&mut runner_token, "runnerToken"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -543,8 +627,7 @@ impl<'de> serde::Deserialize<'de> for RegisterRunnerResponse {
 }
 
 /// The request body of `POST /api/v1/runners/unregister`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnregisterRunnerBody {
     pub runner_token: crate::Secret,
 }
@@ -558,9 +641,16 @@ impl UnregisterRunnerBody {
     }
 }
 
+impl serde::Serialize for UnregisterRunnerBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "UnregisterRunnerBody", 1)
+            .field("runnerToken", &self.runner_token)
+            .end()
+    }
+}
+
 /// The request body of `DELETE /api/v1/runners/{runnerId}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteRunnerBody {
     pub runner_token: crate::Secret,
 }
@@ -574,12 +664,29 @@ impl DeleteRunnerBody {
     }
 }
 
+impl serde::Serialize for DeleteRunnerBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "DeleteRunnerBody", 1)
+            .field("runnerToken", &self.runner_token)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/runners` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListRunnersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<Runner>,
+}
+
+impl serde::Serialize for ListRunnersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListRunnersResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListRunnersResponse {
@@ -591,10 +698,10 @@ impl crate::runtime::json::FromJson for ListRunnersResponse {
         let mut members = p.object("an object (`ListRunnersResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -612,12 +719,10 @@ impl<'de> serde::Deserialize<'de> for ListRunnersResponse {
 }
 
 /// The request body of `POST /api/v1/runners/jobs/request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequestRunnerJobBody {
     pub runner_token: crate::Secret,
     /// Filter jobs depending on their types
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_types: Option<Vec<String>>,
 }
 
@@ -631,12 +736,29 @@ impl RequestRunnerJobBody {
     }
 }
 
+impl serde::Serialize for RequestRunnerJobBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1 + crate::runtime::ser::present(&[self.job_types.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "RequestRunnerJobBody", len)
+            .field("runnerToken", &self.runner_token)
+            .optional("jobTypes", &self.job_types)
+            .end()
+    }
+}
+
 /// The response of `POST /api/v1/runners/jobs/request` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestRunnerJobResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_jobs: Option<Vec<RequestRunnerJobResponseAvailableJobsItem>>,
+}
+
+impl serde::Serialize for RequestRunnerJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.available_jobs.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "RequestRunnerJobResponse", len)
+            .optional("availableJobs", &self.available_jobs)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RequestRunnerJobResponse {
@@ -647,9 +769,9 @@ impl crate::runtime::json::FromJson for RequestRunnerJobResponse {
         let mut members = p.object("an object (`RequestRunnerJobResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "availableJobs" => p.field(&mut available_jobs, "availableJobs")?,
-                _ => p.unknown()?,
-            }
+                "availableJobs" => p.field(&mut available_jobs, "availableJobs"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             available_jobs: crate::runtime::json::optional(available_jobs),
@@ -666,14 +788,28 @@ impl<'de> serde::Deserialize<'de> for RequestRunnerJobResponse {
 }
 
 /// An item of the `availableJobs` property of [`RequestRunnerJobResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestRunnerJobResponseAvailableJobsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<UUIDv4>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RunnerJobType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<RunnerJobPayload>,
+}
+
+impl serde::Serialize for RequestRunnerJobResponseAvailableJobsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.uuid.is_some(), self.r#type.is_some(), self.payload.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RequestRunnerJobResponseAvailableJobsItem",
+                len,
+            )
+            .optional("uuid", &self.uuid)
+            .optional("type", &self.r#type)
+            .optional("payload", &self.payload)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RequestRunnerJobResponseAvailableJobsItem {
@@ -687,11 +823,11 @@ impl crate::runtime::json::FromJson for RequestRunnerJobResponseAvailableJobsIte
             .object("an object (`RequestRunnerJobResponseAvailableJobsItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "type" => p.field(&mut r#type, "type")?,
-                "payload" => p.field(&mut payload, "payload")?,
-                _ => p.unknown()?,
-            }
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "type" => p.field(&mut r#type, "type"),
+                "payload" => p.field(&mut payload, "payload"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             uuid: crate::runtime::json::optional(uuid),
@@ -710,8 +846,7 @@ impl<'de> serde::Deserialize<'de> for RequestRunnerJobResponseAvailableJobsItem 
 }
 
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/accept`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AcceptRunnerJobBody {
     pub runner_token: crate::Secret,
 }
@@ -725,11 +860,27 @@ impl AcceptRunnerJobBody {
     }
 }
 
+impl serde::Serialize for AcceptRunnerJobBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "AcceptRunnerJobBody", 1)
+            .field("runnerToken", &self.runner_token)
+            .end()
+    }
+}
+
 /// The response of `POST /api/v1/runners/jobs/{jobUUID}/accept` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcceptRunnerJobResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job: Option<AcceptRunnerJobResponseJob>,
+}
+
+impl serde::Serialize for AcceptRunnerJobResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.job.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "AcceptRunnerJobResponse", len)
+            .optional("job", &self.job)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AcceptRunnerJobResponse {
@@ -740,9 +891,9 @@ impl crate::runtime::json::FromJson for AcceptRunnerJobResponse {
         let mut members = p.object("an object (`AcceptRunnerJobResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "job" => p.field(&mut job, "job")?,
-                _ => p.unknown()?,
-            }
+                "job" => p.field(&mut job, "job"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             job: crate::runtime::json::optional(job),
@@ -759,45 +910,70 @@ impl<'de> serde::Deserialize<'de> for AcceptRunnerJobResponse {
 }
 
 /// The `job` property of [`AcceptRunnerJobResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcceptRunnerJobResponseJob {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<UUIDv4>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RunnerJobType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<RunnerJobStateConstant>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<RunnerJobPayload>,
     /// Number of times a remote runner failed to process this job. After too many failures, the job in "error" state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<i64>,
     /// Error message if the job is errored
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Percentage progress
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<i64>,
     /// Job priority (less has more priority)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
     /// If job has a parent job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<RunnerJobParent>,
     /// If job is associated to a runner
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runner: Option<RunnerJobRunner>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_token: Option<crate::Secret>,
+}
+
+impl serde::Serialize for AcceptRunnerJobResponseJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.uuid.is_some(),
+                self.r#type.is_some(),
+                self.state.is_some(),
+                self.payload.is_some(),
+                self.failures.is_some(),
+                self.error.is_some(),
+                self.progress.is_some(),
+                self.priority.is_some(),
+                self.updated_at.is_some(),
+                self.created_at.is_some(),
+                self.started_at.is_some(),
+                self.finished_at.is_some(),
+                self.parent.is_some(),
+                self.runner.is_some(),
+                self.job_token.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "AcceptRunnerJobResponseJob", len)
+            .optional("uuid", &self.uuid)
+            .optional("type", &self.r#type)
+            .optional("state", &self.state)
+            .optional("payload", &self.payload)
+            .optional("failures", &self.failures)
+            .optional("error", &self.error)
+            .optional("progress", &self.progress)
+            .optional("priority", &self.priority)
+            .optional("updatedAt", &self.updated_at)
+            .optional("createdAt", &self.created_at)
+            .optional("startedAt", &self.started_at)
+            .optional("finishedAt", &self.finished_at)
+            .optional("parent", &self.parent)
+            .optional("runner", &self.runner)
+            .optional("jobToken", &self.job_token)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AcceptRunnerJobResponseJob {
@@ -822,23 +998,23 @@ impl crate::runtime::json::FromJson for AcceptRunnerJobResponseJob {
         let mut members = p.object("an object (`AcceptRunnerJobResponseJob`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "type" => p.field(&mut r#type, "type")?,
-                "state" => p.field(&mut state, "state")?,
-                "payload" => p.field(&mut payload, "payload")?,
-                "failures" => p.field(&mut failures, "failures")?,
-                "error" => p.field(&mut error, "error")?,
-                "progress" => p.field(&mut progress, "progress")?,
-                "priority" => p.field(&mut priority, "priority")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "startedAt" => p.field(&mut started_at, "startedAt")?,
-                "finishedAt" => p.field(&mut finished_at, "finishedAt")?,
-                "parent" => p.field(&mut parent, "parent")?,
-                "runner" => p.field(&mut runner, "runner")?,
-                "jobToken" => p.field(&mut job_token, "jobToken")?,
-                _ => p.unknown()?,
-            }
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "type" => p.field(&mut r#type, "type"),
+                "state" => p.field(&mut state, "state"),
+                "payload" => p.field(&mut payload, "payload"),
+                "failures" => p.field(&mut failures, "failures"),
+                "error" => p.field(&mut error, "error"),
+                "progress" => p.field(&mut progress, "progress"),
+                "priority" => p.field(&mut priority, "priority"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "startedAt" => p.field(&mut started_at, "startedAt"),
+                "finishedAt" => p.field(&mut finished_at, "finishedAt"),
+                "parent" => p.field(&mut parent, "parent"),
+                "runner" => p.field(&mut runner, "runner"),
+                "jobToken" => p.field(&mut job_token, "jobToken"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             uuid: crate::runtime::json::optional(uuid),
@@ -869,8 +1045,7 @@ impl<'de> serde::Deserialize<'de> for AcceptRunnerJobResponseJob {
 }
 
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/abort`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AbortRunnerJobBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
@@ -893,16 +1068,23 @@ impl AbortRunnerJobBody {
     }
 }
 
+impl serde::Serialize for AbortRunnerJobBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "AbortRunnerJobBody", 3)
+            .field("runnerToken", &self.runner_token)
+            .field("jobToken", &self.job_token)
+            .field("reason", &self.reason)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/update`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateRunnerJobBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
     /// Update job progression percentage (optional)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<UpdateRunnerJobBodyPayload>,
 }
 
@@ -921,6 +1103,21 @@ impl UpdateRunnerJobBody {
     }
 }
 
+impl serde::Serialize for UpdateRunnerJobBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2
+            + crate::runtime::ser::present(
+                &[self.progress.is_some(), self.payload.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "UpdateRunnerJobBody", len)
+            .field("runnerToken", &self.runner_token)
+            .field("jobToken", &self.job_token)
+            .optional("progress", &self.progress)
+            .optional("payload", &self.payload)
+            .end()
+    }
+}
+
 /// The `payload` property of [`UpdateRunnerJobBody`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -935,21 +1132,41 @@ impl From<UpdateRunnerJobBodyPayloadObject> for UpdateRunnerJobBodyPayload {
 }
 
 /// Provide live transcoding chunks update
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateRunnerJobBodyPayloadObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<UpdateRunnerJobBodyPayloadObjectType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_playlist_file: Option<crate::FilePart>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution_playlist_file: Option<crate::FilePart>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution_playlist_filename: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_chunk_file: Option<crate::FilePart>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_chunk_filename: Option<String>,
+}
+
+impl serde::Serialize for UpdateRunnerJobBodyPayloadObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.r#type.is_some(),
+                self.master_playlist_file.is_some(),
+                self.resolution_playlist_file.is_some(),
+                self.resolution_playlist_filename.is_some(),
+                self.video_chunk_file.is_some(),
+                self.video_chunk_filename.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "UpdateRunnerJobBodyPayloadObject",
+                len,
+            )
+            .optional("type", &self.r#type)
+            .optional("masterPlaylistFile", &self.master_playlist_file)
+            .optional("resolutionPlaylistFile", &self.resolution_playlist_file)
+            .optional("resolutionPlaylistFilename", &self.resolution_playlist_filename)
+            .optional("videoChunkFile", &self.video_chunk_file)
+            .optional("videoChunkFilename", &self.video_chunk_filename)
+            .end()
+    }
 }
 
 /// The `type` property of [`UpdateRunnerJobBodyPayloadObject`].
@@ -1021,8 +1238,7 @@ impl crate::runtime::call::ToParam for UpdateRunnerJobBodyPayloadObjectType {
 }
 
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/error`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportRunnerJobErrorBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
@@ -1045,9 +1261,18 @@ impl ReportRunnerJobErrorBody {
     }
 }
 
+impl serde::Serialize for ReportRunnerJobErrorBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ReportRunnerJobErrorBody", 3)
+            .field("runnerToken", &self.runner_token)
+            .field("jobToken", &self.job_token)
+            .field("message", &self.message)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/success`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportRunnerJobSuccessBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
@@ -1066,6 +1291,16 @@ impl ReportRunnerJobSuccessBody {
             job_token: job_token.into(),
             payload: payload.into(),
         }
+    }
+}
+
+impl serde::Serialize for ReportRunnerJobSuccessBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ReportRunnerJobSuccessBody", 3)
+            .field("runnerToken", &self.runner_token)
+            .field("jobToken", &self.job_token)
+            .field("payload", &self.payload)
+            .end()
     }
 }
 
@@ -1108,38 +1343,83 @@ for ReportRunnerJobSuccessBodyPayload {
 }
 
 /// VOD web video transcoding
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportRunnerJobSuccessBodyPayloadVodWebVideoTranscoding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_file: Option<crate::FilePart>,
+}
+
+impl serde::Serialize for ReportRunnerJobSuccessBodyPayloadVodWebVideoTranscoding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.video_file.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ReportRunnerJobSuccessBodyPayloadVodWebVideoTranscoding",
+                len,
+            )
+            .optional("videoFile", &self.video_file)
+            .end()
+    }
 }
 
 /// VOD HLS transcoding
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportRunnerJobSuccessBodyPayloadVodHlsTranscoding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_file: Option<crate::FilePart>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution_playlist_file: Option<crate::FilePart>,
 }
 
+impl serde::Serialize for ReportRunnerJobSuccessBodyPayloadVodHlsTranscoding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.video_file.is_some(), self.resolution_playlist_file.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ReportRunnerJobSuccessBodyPayloadVodHlsTranscoding",
+                len,
+            )
+            .optional("videoFile", &self.video_file)
+            .optional("resolutionPlaylistFile", &self.resolution_playlist_file)
+            .end()
+    }
+}
+
 /// VOD audio merge transcoding
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportRunnerJobSuccessBodyPayloadVodAudioMergeTranscoding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_file: Option<crate::FilePart>,
 }
 
+impl serde::Serialize for ReportRunnerJobSuccessBodyPayloadVodAudioMergeTranscoding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.video_file.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ReportRunnerJobSuccessBodyPayloadVodAudioMergeTranscoding",
+                len,
+            )
+            .optional("videoFile", &self.video_file)
+            .end()
+    }
+}
+
 /// Live RTMP to HLS transcoding
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportRunnerJobSuccessBodyPayloadLiveRtmpToHlsTranscoding {}
 
+impl serde::Serialize for ReportRunnerJobSuccessBodyPayloadLiveRtmpToHlsTranscoding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ReportRunnerJobSuccessBodyPayloadLiveRtmpToHlsTranscoding",
+                0,
+            )
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality/audio`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DownloadRunnerJobAudioBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
@@ -1158,9 +1438,17 @@ impl DownloadRunnerJobAudioBody {
     }
 }
 
+impl serde::Serialize for DownloadRunnerJobAudioBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "DownloadRunnerJobAudioBody", 2)
+            .field("runnerToken", &self.runner_token)
+            .field("jobToken", &self.job_token)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/max-quality`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DownloadRunnerJobVideoBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
@@ -1179,9 +1467,17 @@ impl DownloadRunnerJobVideoBody {
     }
 }
 
+impl serde::Serialize for DownloadRunnerJobVideoBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "DownloadRunnerJobVideoBody", 2)
+            .field("runnerToken", &self.runner_token)
+            .field("jobToken", &self.job_token)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/thumbnails/max-quality`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DownloadRunnerJobThumbnailBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
@@ -1200,9 +1496,17 @@ impl DownloadRunnerJobThumbnailBody {
     }
 }
 
+impl serde::Serialize for DownloadRunnerJobThumbnailBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "DownloadRunnerJobThumbnailBody", 2)
+            .field("runnerToken", &self.runner_token)
+            .field("jobToken", &self.job_token)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/previews/max-quality`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DownloadRunnerJobPreviewBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
@@ -1221,9 +1525,17 @@ impl DownloadRunnerJobPreviewBody {
     }
 }
 
+impl serde::Serialize for DownloadRunnerJobPreviewBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "DownloadRunnerJobPreviewBody", 2)
+            .field("runnerToken", &self.runner_token)
+            .field("jobToken", &self.job_token)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/runners/jobs/{jobUUID}/files/videos/{videoIdOrUUID}/studio/task-files/{filename}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DownloadRunnerJobStudioFileBody {
     pub runner_token: crate::Secret,
     pub job_token: crate::Secret,
@@ -1242,12 +1554,34 @@ impl DownloadRunnerJobStudioFileBody {
     }
 }
 
+impl serde::Serialize for DownloadRunnerJobStudioFileBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "DownloadRunnerJobStudioFileBody",
+                2,
+            )
+            .field("runnerToken", &self.runner_token)
+            .field("jobToken", &self.job_token)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/runners/jobs` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListRunnerJobsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<RunnerJobAdmin>,
+}
+
+impl serde::Serialize for ListRunnerJobsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListRunnerJobsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListRunnerJobsResponse {
@@ -1259,10 +1593,10 @@ impl crate::runtime::json::FromJson for ListRunnerJobsResponse {
         let mut members = p.object("an object (`ListRunnerJobsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,

@@ -82,11 +82,20 @@ impl crate::runtime::call::ToParam for SearchTarget {
 }
 
 /// The response of `GET /api/v1/search/video-playlists` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchPlaylistsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoPlaylist>,
+}
+
+impl serde::Serialize for SearchPlaylistsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "SearchPlaylistsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for SearchPlaylistsResponse {
@@ -98,10 +107,10 @@ impl crate::runtime::json::FromJson for SearchPlaylistsResponse {
         let mut members = p.object("an object (`SearchPlaylistsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,

@@ -63,14 +63,26 @@ pub type Password = crate::Secret;
 pub type VideoCategorySet = i64;
 
 /// The `VideoConstantNumber-Category` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoConstantNumberCategory {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoCategorySet>,
     /// Example: `"Science & Technology"`
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for VideoConstantNumberCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(
+                &[self.id.is_some(), self.description.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoConstantNumberCategory", len)
+            .optional("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoConstantNumberCategory {
@@ -83,11 +95,11 @@ impl crate::runtime::json::FromJson for VideoConstantNumberCategory {
         let mut members = p.object("an object (`VideoConstantNumberCategory`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -111,14 +123,26 @@ impl<'de> serde::Deserialize<'de> for VideoConstantNumberCategory {
 pub type VideoLicenceSet = i64;
 
 /// The `VideoConstantNumber-Licence` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoConstantNumberLicence {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoLicenceSet>,
     /// Example: `"Attribution - Share Alike"`
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for VideoConstantNumberLicence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(
+                &[self.id.is_some(), self.description.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoConstantNumberLicence", len)
+            .optional("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoConstantNumberLicence {
@@ -131,11 +155,11 @@ impl crate::runtime::json::FromJson for VideoConstantNumberLicence {
         let mut members = p.object("an object (`VideoConstantNumberLicence`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -159,14 +183,26 @@ impl<'de> serde::Deserialize<'de> for VideoConstantNumberLicence {
 pub type VideoLanguageSet = String;
 
 /// The `VideoConstantString-Language` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoConstantStringLanguage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoLanguageSet>,
     /// Example: `"English"`
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for VideoConstantStringLanguage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(
+                &[self.id.is_some(), self.description.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoConstantStringLanguage", len)
+            .optional("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoConstantStringLanguage {
@@ -179,11 +215,11 @@ impl crate::runtime::json::FromJson for VideoConstantStringLanguage {
         let mut members = p.object("an object (`VideoConstantStringLanguage`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -281,12 +317,23 @@ impl crate::runtime::call::ToParam for VideoPlaylistPrivacySet {
 
 #[cfg(any(feature = "playlists", feature = "search"))]
 /// The `VideoPlaylistPrivacyConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoPlaylistPrivacyConstant {
     pub id: VideoPlaylistPrivacySet,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+#[cfg(any(feature = "playlists", feature = "search"))]
+impl serde::Serialize for VideoPlaylistPrivacyConstant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.description.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoPlaylistPrivacyConstant", len)
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 #[cfg(any(feature = "playlists", feature = "search"))]
@@ -300,11 +347,11 @@ impl crate::runtime::json::FromJson for VideoPlaylistPrivacyConstant {
         let mut members = p.object("an object (`VideoPlaylistPrivacyConstant`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -399,12 +446,23 @@ impl crate::runtime::call::ToParam for VideoPlaylistTypeSet {
 
 #[cfg(any(feature = "playlists", feature = "search"))]
 /// The `VideoPlaylistTypeConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoPlaylistTypeConstant {
     pub id: VideoPlaylistTypeSet,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+#[cfg(any(feature = "playlists", feature = "search"))]
+impl serde::Serialize for VideoPlaylistTypeConstant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.description.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoPlaylistTypeConstant", len)
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 #[cfg(any(feature = "playlists", feature = "search"))]
@@ -418,11 +476,11 @@ impl crate::runtime::json::FromJson for VideoPlaylistTypeConstant {
         let mut members = p.object("an object (`VideoPlaylistTypeConstant`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -520,12 +578,22 @@ impl crate::runtime::call::ToParam for VideoPrivacySet {
 }
 
 /// The `VideoPrivacyConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoPrivacyConstant {
     pub id: VideoPrivacySet,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for VideoPrivacyConstant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.description.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoPrivacyConstant", len)
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoPrivacyConstant {
@@ -538,11 +606,11 @@ impl crate::runtime::json::FromJson for VideoPrivacyConstant {
         let mut members = p.object("an object (`VideoPrivacyConstant`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -703,7 +771,7 @@ impl crate::runtime::json::FromJson for NSFWFlag {
 }
 
 /// The `VideoStateConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStateConstant {
     /// The video state:
     /// - `1`: Published
@@ -720,8 +788,18 @@ pub struct VideoStateConstant {
     /// - `12`: Import failed
     pub id: VideoStateConstantId,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for VideoStateConstant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.description.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoStateConstant", len)
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStateConstant {
@@ -734,11 +812,11 @@ impl crate::runtime::json::FromJson for VideoStateConstant {
         let mut members = p.object("an object (`VideoStateConstant`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -960,13 +1038,23 @@ impl crate::runtime::call::ToParam for AbuseStateSet {
 pub type VideoResolutionSet = i64;
 
 /// resolutions and their labels for the video
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoResolutionConstant {
     pub id: VideoResolutionSet,
     /// Example: `"240p"`
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for VideoResolutionConstant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.description.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoResolutionConstant", len)
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoResolutionConstant {
@@ -979,11 +1067,11 @@ impl crate::runtime::json::FromJson for VideoResolutionConstant {
         let mut members = p.object("an object (`VideoResolutionConstant`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1002,10 +1090,8 @@ impl<'de> serde::Deserialize<'de> for VideoResolutionConstant {
 }
 
 /// The `VideoScheduledUpdate` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoScheduledUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<VideoPrivacySet>,
     /// When to update the video
     pub update_at: chrono::DateTime<chrono::Utc>,
@@ -1021,6 +1107,16 @@ impl VideoScheduledUpdate {
     }
 }
 
+impl serde::Serialize for VideoScheduledUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1 + crate::runtime::ser::present(&[self.privacy.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoScheduledUpdate", len)
+            .optional("privacy", &self.privacy)
+            .field("updateAt", &self.update_at)
+            .end()
+    }
+}
+
 impl crate::runtime::json::FromJson for VideoScheduledUpdate {
     fn from_json(
         p: &mut crate::runtime::json::Parser<'_>,
@@ -1030,10 +1126,10 @@ impl crate::runtime::json::FromJson for VideoScheduledUpdate {
         let mut members = p.object("an object (`VideoScheduledUpdate`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "privacy" => p.field(&mut privacy, "privacy")?,
-                "updateAt" => p.field(&mut update_at, "updateAt")?,
-                _ => p.unknown()?,
-            }
+                "privacy" => p.field(&mut privacy, "privacy"),
+                "updateAt" => p.field(&mut update_at, "updateAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             privacy: crate::runtime::json::optional(privacy),
@@ -1051,8 +1147,7 @@ impl<'de> serde::Deserialize<'de> for VideoScheduledUpdate {
 }
 
 /// The `AccountSummary` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccountSummary {
     pub id: i64,
     pub name: String,
@@ -1061,16 +1156,33 @@ pub struct AccountSummary {
     pub url: String,
     /// Format: `hostname`.
     pub host: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ActorImage>,
     /// The actor's UUID (PeerTube 1).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<UUIDv4>,
+}
+
+impl serde::Serialize for AccountSummary {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5
+            + crate::runtime::ser::present(
+                &[self.avatars.is_some(), self.avatar.is_some(), self.uuid.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "AccountSummary", len)
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("displayName", &self.display_name)
+            .field("url", &self.url)
+            .field("host", &self.host)
+            .optional("avatars", &self.avatars)
+            .optional("avatar", &self.avatar)
+            .optional("uuid", &self.uuid)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AccountSummary {
@@ -1089,16 +1201,16 @@ impl crate::runtime::json::FromJson for AccountSummary {
         let mut members = p.object("an object (`AccountSummary`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "displayName" => p.field(&mut display_name, "displayName")?,
-                "url" => p.field(&mut url, "url")?,
-                "host" => p.field(&mut host, "host")?,
-                "avatars" => p.field(&mut avatars, "avatars")?,
-                "avatar" => p.field(&mut avatar, "avatar")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "displayName" => p.field(&mut display_name, "displayName"),
+                "url" => p.field(&mut url, "url"),
+                "host" => p.field(&mut host, "host"),
+                "avatars" => p.field(&mut avatars, "avatars"),
+                "avatar" => p.field(&mut avatar, "avatar"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1122,8 +1234,7 @@ impl<'de> serde::Deserialize<'de> for AccountSummary {
 }
 
 /// The `VideoChannelSummary` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoChannelSummary {
     pub id: Id,
     pub name: String,
@@ -1132,16 +1243,33 @@ pub struct VideoChannelSummary {
     pub url: String,
     /// Format: `hostname`.
     pub host: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ActorImage>,
     /// The actor's UUID (PeerTube 1).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<UUIDv4>,
+}
+
+impl serde::Serialize for VideoChannelSummary {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5
+            + crate::runtime::ser::present(
+                &[self.avatars.is_some(), self.avatar.is_some(), self.uuid.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoChannelSummary", len)
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("displayName", &self.display_name)
+            .field("url", &self.url)
+            .field("host", &self.host)
+            .optional("avatars", &self.avatars)
+            .optional("avatar", &self.avatar)
+            .optional("uuid", &self.uuid)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoChannelSummary {
@@ -1160,16 +1288,16 @@ impl crate::runtime::json::FromJson for VideoChannelSummary {
         let mut members = p.object("an object (`VideoChannelSummary`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "displayName" => p.field(&mut display_name, "displayName")?,
-                "url" => p.field(&mut url, "url")?,
-                "host" => p.field(&mut host, "host")?,
-                "avatars" => p.field(&mut avatars, "avatars")?,
-                "avatar" => p.field(&mut avatar, "avatar")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "displayName" => p.field(&mut display_name, "displayName"),
+                "url" => p.field(&mut url, "url"),
+                "host" => p.field(&mut host, "host"),
+                "avatars" => p.field(&mut avatars, "avatars"),
+                "avatar" => p.field(&mut avatar, "avatar"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1193,23 +1321,39 @@ impl<'de> serde::Deserialize<'de> for VideoChannelSummary {
 }
 
 /// The `PlaylistElement` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlaylistElement {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Format: `seconds`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: Option<i64>,
     /// Format: `seconds`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_timestamp: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<Video>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PlaylistElementType>,
+}
+
+impl serde::Serialize for PlaylistElement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.position.is_some(),
+                self.start_timestamp.is_some(),
+                self.stop_timestamp.is_some(),
+                self.video.is_some(),
+                self.id.is_some(),
+                self.r#type.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "PlaylistElement", len)
+            .optional("position", &self.position)
+            .optional("startTimestamp", &self.start_timestamp)
+            .optional("stopTimestamp", &self.stop_timestamp)
+            .optional("video", &self.video)
+            .optional("id", &self.id)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for PlaylistElement {
@@ -1225,14 +1369,14 @@ impl crate::runtime::json::FromJson for PlaylistElement {
         let mut members = p.object("an object (`PlaylistElement`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "position" => p.field(&mut position, "position")?,
-                "startTimestamp" => p.field(&mut start_timestamp, "startTimestamp")?,
-                "stopTimestamp" => p.field(&mut stop_timestamp, "stopTimestamp")?,
-                "video" => p.field(&mut video, "video")?,
-                "id" => p.field(&mut id, "id")?,
-                "type" => p.field(&mut r#type, "type")?,
-                _ => p.unknown()?,
-            }
+                "position" => p.field(&mut position, "position"),
+                "startTimestamp" => p.field(&mut start_timestamp, "startTimestamp"),
+                "stopTimestamp" => p.field(&mut stop_timestamp, "stopTimestamp"),
+                "video" => p.field(&mut video, "video"),
+                "id" => p.field(&mut id, "id"),
+                "type" => p.field(&mut r#type, "type"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             position: crate::runtime::json::optional(position),
@@ -1328,18 +1472,32 @@ impl crate::runtime::call::ToParam for PlaylistElementType {
 }
 
 /// The `Thumbnail` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Thumbnail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Example: `"16:9"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<String>,
+}
+
+impl serde::Serialize for Thumbnail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.file_url.is_some(),
+                self.width.is_some(),
+                self.height.is_some(),
+                self.aspect_ratio.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "Thumbnail", len)
+            .optional("fileUrl", &self.file_url)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .optional("aspectRatio", &self.aspect_ratio)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for Thumbnail {
@@ -1353,12 +1511,12 @@ impl crate::runtime::json::FromJson for Thumbnail {
         let mut members = p.object("an object (`Thumbnail`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
-                "width" => p.field(&mut width, "width")?,
-                "height" => p.field(&mut height, "height")?,
-                "aspectRatio" => p.field(&mut aspect_ratio, "aspectRatio")?,
-                _ => p.unknown()?,
-            }
+                "fileUrl" => p.field(&mut file_url, "fileUrl"),
+                "width" => p.field(&mut width, "width"),
+                "height" => p.field(&mut height, "height"),
+                "aspectRatio" => p.field(&mut aspect_ratio, "aspectRatio"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             file_url: crate::runtime::json::optional(file_url),
@@ -1378,14 +1536,12 @@ impl<'de> serde::Deserialize<'de> for Thumbnail {
 }
 
 /// The `VideoFile` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoFile {
     pub id: Id,
     /// magnet URI allowing to resolve the video via BitTorrent without a metainfo file
     ///
     /// Format: `uri`. Pattern: `^magnet:\?xt=urn:[a-zA-Z0-9]+:[a-zA-Z0-9]{32}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub magnet_uri: Option<String>,
     pub resolution: VideoResolutionConstant,
     /// Video file size in bytes
@@ -1393,12 +1549,10 @@ pub struct VideoFile {
     /// Direct URL of the torrent file
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub torrent_url: Option<String>,
     /// URL endpoint that transfers the torrent file as an attachment (so that the browser opens a download dialog)
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub torrent_download_url: Option<String>,
     /// Direct URL of the video
     ///
@@ -1407,7 +1561,6 @@ pub struct VideoFile {
     /// Playlist URL of the file if it is owned by a playlist
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub playlist_url: Option<String>,
     /// URL endpoint that transfers the video file as an attachment (so that the browser opens a download dialog)
     ///
@@ -1416,26 +1569,59 @@ pub struct VideoFile {
     /// Frames per second of the video file
     pub fps: f64,
     /// **PeerTube >= 6.1** Video stream width
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// **PeerTube >= 6.1** Video stream height
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// URL dereferencing the output of ffprobe on the file
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_url: Option<String>,
     /// **PeerTube >= 6.2** The file container has an audio stream
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_audio: Option<bool>,
     /// **PeerTube >= 6.2** The file container has a video stream
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_video: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<FileStorage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<VideoFileMetadata>,
+}
+
+impl serde::Serialize for VideoFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 6
+            + crate::runtime::ser::present(
+                &[
+                    self.magnet_uri.is_some(),
+                    self.torrent_url.is_some(),
+                    self.torrent_download_url.is_some(),
+                    self.playlist_url.is_some(),
+                    self.width.is_some(),
+                    self.height.is_some(),
+                    self.metadata_url.is_some(),
+                    self.has_audio.is_some(),
+                    self.has_video.is_some(),
+                    self.storage.is_some(),
+                    self.metadata.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoFile", len)
+            .field("id", &self.id)
+            .optional("magnetUri", &self.magnet_uri)
+            .field("resolution", &self.resolution)
+            .field("size", &self.size)
+            .optional("torrentUrl", &self.torrent_url)
+            .optional("torrentDownloadUrl", &self.torrent_download_url)
+            .field("fileUrl", &self.file_url)
+            .optional("playlistUrl", &self.playlist_url)
+            .field("fileDownloadUrl", &self.file_download_url)
+            .field("fps", &self.fps)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .optional("metadataUrl", &self.metadata_url)
+            .optional("hasAudio", &self.has_audio)
+            .optional("hasVideo", &self.has_video)
+            .optional("storage", &self.storage)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoFile {
@@ -1462,27 +1648,27 @@ impl crate::runtime::json::FromJson for VideoFile {
         let mut members = p.object("an object (`VideoFile`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "magnetUri" => p.field(&mut magnet_uri, "magnetUri")?,
-                "resolution" => p.field(&mut resolution, "resolution")?,
-                "size" => p.field(&mut size, "size")?,
-                "torrentUrl" => p.field(&mut torrent_url, "torrentUrl")?,
+                "id" => p.field(&mut id, "id"),
+                "magnetUri" => p.field(&mut magnet_uri, "magnetUri"),
+                "resolution" => p.field(&mut resolution, "resolution"),
+                "size" => p.field(&mut size, "size"),
+                "torrentUrl" => p.field(&mut torrent_url, "torrentUrl"),
                 "torrentDownloadUrl" => {
-                    p.field(&mut torrent_download_url, "torrentDownloadUrl")?
+                    p.field(&mut torrent_download_url, "torrentDownloadUrl")
                 }
-                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
-                "playlistUrl" => p.field(&mut playlist_url, "playlistUrl")?,
-                "fileDownloadUrl" => p.field(&mut file_download_url, "fileDownloadUrl")?,
-                "fps" => p.field(&mut fps, "fps")?,
-                "width" => p.field(&mut width, "width")?,
-                "height" => p.field(&mut height, "height")?,
-                "metadataUrl" => p.field(&mut metadata_url, "metadataUrl")?,
-                "hasAudio" => p.field(&mut has_audio, "hasAudio")?,
-                "hasVideo" => p.field(&mut has_video, "hasVideo")?,
-                "storage" => p.field(&mut storage, "storage")?,
-                "metadata" => p.field(&mut metadata, "metadata")?,
-                _ => p.unknown()?,
-            }
+                "fileUrl" => p.field(&mut file_url, "fileUrl"),
+                "playlistUrl" => p.field(&mut playlist_url, "playlistUrl"),
+                "fileDownloadUrl" => p.field(&mut file_download_url, "fileDownloadUrl"),
+                "fps" => p.field(&mut fps, "fps"),
+                "width" => p.field(&mut width, "width"),
+                "height" => p.field(&mut height, "height"),
+                "metadataUrl" => p.field(&mut metadata_url, "metadataUrl"),
+                "hasAudio" => p.field(&mut has_audio, "hasAudio"),
+                "hasVideo" => p.field(&mut has_video, "hasVideo"),
+                "storage" => p.field(&mut storage, "storage"),
+                "metadata" => p.field(&mut metadata, "metadata"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1518,11 +1704,21 @@ impl<'de> serde::Deserialize<'de> for VideoFile {
 }
 
 /// The `metadata` property of [`VideoFile`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoFileMetadata {
     pub streams: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
     pub format: std::collections::BTreeMap<String, serde_json::Value>,
     pub chapters: Vec<serde_json::Value>,
+}
+
+impl serde::Serialize for VideoFileMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoFileMetadata", 3)
+            .field("streams", &self.streams)
+            .field("format", &self.format)
+            .field("chapters", &self.chapters)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoFileMetadata {
@@ -1535,11 +1731,11 @@ impl crate::runtime::json::FromJson for VideoFileMetadata {
         let mut members = p.object("an object (`VideoFileMetadata`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "streams" => p.field(&mut streams, "streams")?,
-                "format" => p.field(&mut format, "format")?,
-                "chapters" => p.field(&mut chapters, "chapters")?,
-                _ => p.unknown()?,
-            }
+                "streams" => p.field(&mut streams, "streams"),
+                "format" => p.field(&mut format, "format"),
+                "chapters" => p.field(&mut chapters, "chapters"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             streams: crate::runtime::json::required(streams, "streams")?,
@@ -1558,13 +1754,11 @@ impl<'de> serde::Deserialize<'de> for VideoFileMetadata {
 }
 
 /// The `VideoStreamingPlaylists-HLS` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStreamingPlaylistsHLS {
     /// Format: `url`.
     pub playlist_url: String,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments_sha256_url: Option<String>,
     /// Video files associated to this playlist.
     ///
@@ -1573,6 +1767,21 @@ pub struct VideoStreamingPlaylistsHLS {
     pub redundancies: Vec<VideoStreamingPlaylistsHLSRedundanciesItem>,
     pub id: i64,
     pub r#type: VideoStreamingPlaylistsHLSType,
+}
+
+impl serde::Serialize for VideoStreamingPlaylistsHLS {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5
+            + crate::runtime::ser::present(&[self.segments_sha256_url.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoStreamingPlaylistsHLS", len)
+            .field("playlistUrl", &self.playlist_url)
+            .optional("segmentsSha256Url", &self.segments_sha256_url)
+            .field("files", &self.files)
+            .field("redundancies", &self.redundancies)
+            .field("id", &self.id)
+            .field("type", &self.r#type)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStreamingPlaylistsHLS {
@@ -1588,16 +1797,16 @@ impl crate::runtime::json::FromJson for VideoStreamingPlaylistsHLS {
         let mut members = p.object("an object (`VideoStreamingPlaylistsHLS`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "playlistUrl" => p.field(&mut playlist_url, "playlistUrl")?,
+                "playlistUrl" => p.field(&mut playlist_url, "playlistUrl"),
                 "segmentsSha256Url" => {
-                    p.field(&mut segments_sha256_url, "segmentsSha256Url")?
+                    p.field(&mut segments_sha256_url, "segmentsSha256Url")
                 }
-                "files" => p.field(&mut files, "files")?,
-                "redundancies" => p.field(&mut redundancies, "redundancies")?,
-                "id" => p.field(&mut id, "id")?,
-                "type" => p.field(&mut r#type, "type")?,
-                _ => p.unknown()?,
-            }
+                "files" => p.field(&mut files, "files"),
+                "redundancies" => p.field(&mut redundancies, "redundancies"),
+                "id" => p.field(&mut id, "id"),
+                "type" => p.field(&mut r#type, "type"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             playlist_url: crate::runtime::json::required(playlist_url, "playlistUrl")?,
@@ -1619,11 +1828,22 @@ impl<'de> serde::Deserialize<'de> for VideoStreamingPlaylistsHLS {
 }
 
 /// An item of the `redundancies` property of [`VideoStreamingPlaylistsHLS`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStreamingPlaylistsHLSRedundanciesItem {
     /// Format: `url`.
     pub base_url: String,
+}
+
+impl serde::Serialize for VideoStreamingPlaylistsHLSRedundanciesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoStreamingPlaylistsHLSRedundanciesItem",
+                1,
+            )
+            .field("baseUrl", &self.base_url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStreamingPlaylistsHLSRedundanciesItem {
@@ -1635,9 +1855,9 @@ impl crate::runtime::json::FromJson for VideoStreamingPlaylistsHLSRedundanciesIt
             .object("an object (`VideoStreamingPlaylistsHLSRedundanciesItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "baseUrl" => p.field(&mut base_url, "baseUrl")?,
-                _ => p.unknown()?,
-            }
+                "baseUrl" => p.field(&mut base_url, "baseUrl"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             base_url: crate::runtime::json::required(base_url, "baseUrl")?,
@@ -1717,7 +1937,7 @@ impl crate::runtime::call::ToParam for VideoStreamingPlaylistsHLSType {
 
 #[cfg(any(feature = "users", feature = "comments"))]
 /// The `VideoInfo` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoInfo {
     /// object id for the video
     pub id: Id,
@@ -1731,8 +1951,20 @@ pub struct VideoInfo {
     pub name: String,
     /// represents the internal state of the video processing within the PeerTube instance
     pub state: VideoStateConstant,
-    #[serde(rename = "shortUUID")]
     pub short_uuid: String,
+}
+
+#[cfg(any(feature = "users", feature = "comments"))]
+impl serde::Serialize for VideoInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoInfo", 5)
+            .field("id", &self.id)
+            .field("uuid", &self.uuid)
+            .field("name", &self.name)
+            .field("state", &self.state)
+            .field("shortUUID", &self.short_uuid)
+            .end()
+    }
 }
 
 #[cfg(any(feature = "users", feature = "comments"))]
@@ -1748,13 +1980,13 @@ impl crate::runtime::json::FromJson for VideoInfo {
         let mut members = p.object("an object (`VideoInfo`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "name" => p.field(&mut name, "name")?,
-                "state" => p.field(&mut state, "state")?,
-                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "name" => p.field(&mut name, "name"),
+                "state" => p.field(&mut state, "state"),
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1776,50 +2008,38 @@ impl<'de> serde::Deserialize<'de> for VideoInfo {
 }
 
 /// The `Video` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Video {
     /// object id for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     /// universal identifier for the video, that can be used across instances
     pub uuid: UUIDv4,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
     pub short_uuid: Option<ShortUUID>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_live: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_schedules: Option<Vec<LiveSchedule>>,
     /// time at which the video object was first drafted
     ///
     /// Example: `"2017-10-01T10:52:46.396Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// time at which the video was marked as ready for playback (with restrictions depending on `privacy`). Usually set after a `state` evolution.
     ///
     /// Example: `"2018-10-01T10:52:46.396Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
     /// last time the video's metadata was modified
     ///
     /// Example: `"2021-05-04T08:01:01.502Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// used to represent a date of first publication, prior to the practical publication date of `publishedAt`
     ///
     /// Example: `"2010-10-01T10:52:46.396Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originally_published_at: Option<chrono::DateTime<chrono::Utc>>,
     /// category in which the video is classified
     pub category: VideoConstantNumberCategory,
     /// licence under which the video is distributed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<VideoConstantNumberLicence>,
     /// main language used in the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<VideoConstantStringLanguage>,
     /// privacy policy used to distribute the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<VideoPrivacyConstant>,
     /// truncated description of the video, written in Markdown.
     ///
@@ -1829,23 +2049,19 @@ pub struct Video {
     /// ```json
     /// "**[Want to help to translate this video?](https://weblate.framasoft.org/projects/what-is-peertube-video/)**\\r\\n\\r\\n\n**Take back the control of your videos! [#JoinPeertube](https://joinpeertube.org)**\\r\\n*A decentralized video hosting network, based on fr...\n"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truncated_description: Option<String>,
     /// duration of the video in seconds
     ///
     /// Format: `seconds`.
     ///
     /// Example: `1419`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// **PeerTube >= 6.1** Aspect ratio of the video stream
     ///
     /// Format: `float`.
     ///
     /// Example: `1.778`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_local: Option<bool>,
     /// title of the video
     ///
@@ -1855,101 +2071,181 @@ pub struct Video {
     pub name: String,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_path: Option<String>,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
     pub preview_path: String,
     /// **PeerTube >= 8.1** Array of thumbnails for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<Thumbnail>>,
     /// Example: `"/videos/embed/a65bc12f-9383-462e-81ae-8207e8b434ee"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed_path: Option<String>,
     /// Example: `1337`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<i64>,
     /// Example: `42`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub likes: Option<i64>,
     /// Example: `7`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dislikes: Option<i64>,
     /// **PeerTube >= 7.2** Number of comments on the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags: Option<NSFWFlag>,
     /// **PeerTube >= 7.2** More information about the sensitive content of the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_transcoding: Option<bool>,
     /// represents the internal state of the video processing within the PeerTube instance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<VideoStateConstant>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_update: Option<VideoScheduledUpdate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blacklisted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blacklisted_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<AccountSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<VideoChannelSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_history: Option<VideoUserHistory>,
     /// The video's URL on its origin server.
     ///
     /// Format: `url`.
     ///
     /// Example: `"https://framatube.org/videos/watch/9c9de5e8-0a1e-484a-b099-e80766180a6d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The description of the video (in lists, servers send it whole or truncated).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// For a live, the number of current viewers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viewers: Option<i64>,
     /// Relevance of the video to the search (search index results only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Absolute URL of the embed player (search index results only).
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed_url: Option<String>,
     /// Absolute URL of the thumbnail (search index results only).
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// Absolute URL of the preview image (search index results only).
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_url: Option<String>,
     /// The video's tags (search index results only; see VideoDetails otherwise).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_owner: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_server: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<VideoFile>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_data: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub streaming_playlists: Option<Vec<VideoStreamingPlaylistsHLS>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_source: Option<VideoSource>,
+}
+
+impl serde::Serialize for Video {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 4
+            + crate::runtime::ser::present(
+                &[
+                    self.id.is_some(),
+                    self.short_uuid.is_some(),
+                    self.is_live.is_some(),
+                    self.live_schedules.is_some(),
+                    self.created_at.is_some(),
+                    self.published_at.is_some(),
+                    self.updated_at.is_some(),
+                    self.originally_published_at.is_some(),
+                    self.licence.is_some(),
+                    self.language.is_some(),
+                    self.privacy.is_some(),
+                    self.truncated_description.is_some(),
+                    self.duration.is_some(),
+                    self.aspect_ratio.is_some(),
+                    self.is_local.is_some(),
+                    self.thumbnail_path.is_some(),
+                    self.thumbnails.is_some(),
+                    self.embed_path.is_some(),
+                    self.views.is_some(),
+                    self.likes.is_some(),
+                    self.dislikes.is_some(),
+                    self.comments.is_some(),
+                    self.nsfw.is_some(),
+                    self.nsfw_flags.is_some(),
+                    self.nsfw_summary.is_some(),
+                    self.wait_transcoding.is_some(),
+                    self.state.is_some(),
+                    self.scheduled_update.is_some(),
+                    self.blacklisted.is_some(),
+                    self.blacklisted_reason.is_some(),
+                    self.account.is_some(),
+                    self.channel.is_some(),
+                    self.user_history.is_some(),
+                    self.url.is_some(),
+                    self.description.is_some(),
+                    self.viewers.is_some(),
+                    self.score.is_some(),
+                    self.embed_url.is_some(),
+                    self.thumbnail_url.is_some(),
+                    self.preview_url.is_some(),
+                    self.tags.is_some(),
+                    self.automatic_tags.is_some(),
+                    self.blocked_owner.is_some(),
+                    self.blocked_server.is_some(),
+                    self.files.is_some(),
+                    self.plugin_data.is_some(),
+                    self.streaming_playlists.is_some(),
+                    self.video_source.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "Video", len)
+            .optional("id", &self.id)
+            .field("uuid", &self.uuid)
+            .optional("shortUUID", &self.short_uuid)
+            .optional("isLive", &self.is_live)
+            .optional("liveSchedules", &self.live_schedules)
+            .optional("createdAt", &self.created_at)
+            .optional("publishedAt", &self.published_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("originallyPublishedAt", &self.originally_published_at)
+            .field("category", &self.category)
+            .optional("licence", &self.licence)
+            .optional("language", &self.language)
+            .optional("privacy", &self.privacy)
+            .optional("truncatedDescription", &self.truncated_description)
+            .optional("duration", &self.duration)
+            .optional("aspectRatio", &self.aspect_ratio)
+            .optional("isLocal", &self.is_local)
+            .field("name", &self.name)
+            .optional("thumbnailPath", &self.thumbnail_path)
+            .field("previewPath", &self.preview_path)
+            .optional("thumbnails", &self.thumbnails)
+            .optional("embedPath", &self.embed_path)
+            .optional("views", &self.views)
+            .optional("likes", &self.likes)
+            .optional("dislikes", &self.dislikes)
+            .optional("comments", &self.comments)
+            .optional("nsfw", &self.nsfw)
+            .optional("nsfwFlags", &self.nsfw_flags)
+            .optional("nsfwSummary", &self.nsfw_summary)
+            .optional("waitTranscoding", &self.wait_transcoding)
+            .optional("state", &self.state)
+            .optional("scheduledUpdate", &self.scheduled_update)
+            .optional("blacklisted", &self.blacklisted)
+            .optional("blacklistedReason", &self.blacklisted_reason)
+            .optional("account", &self.account)
+            .optional("channel", &self.channel)
+            .optional("userHistory", &self.user_history)
+            .optional("url", &self.url)
+            .optional("description", &self.description)
+            .optional("viewers", &self.viewers)
+            .optional("score", &self.score)
+            .optional("embedUrl", &self.embed_url)
+            .optional("thumbnailUrl", &self.thumbnail_url)
+            .optional("previewUrl", &self.preview_url)
+            .optional("tags", &self.tags)
+            .optional("automaticTags", &self.automatic_tags)
+            .optional("blockedOwner", &self.blocked_owner)
+            .optional("blockedServer", &self.blocked_server)
+            .optional("files", &self.files)
+            .optional("pluginData", &self.plugin_data)
+            .optional("streamingPlaylists", &self.streaming_playlists)
+            .optional("videoSource", &self.video_source)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for Video {
@@ -2012,68 +2308,68 @@ impl crate::runtime::json::FromJson for Video {
         let mut members = p.object("an object (`Video`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
-                "isLive" => p.field(&mut is_live, "isLive")?,
-                "liveSchedules" => p.field(&mut live_schedules, "liveSchedules")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "publishedAt" => p.field(&mut published_at, "publishedAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "id" => p.field(&mut id, "id"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID"),
+                "isLive" => p.field(&mut is_live, "isLive"),
+                "liveSchedules" => p.field(&mut live_schedules, "liveSchedules"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "publishedAt" => p.field(&mut published_at, "publishedAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
                 "originallyPublishedAt" => {
-                    p.field(&mut originally_published_at, "originallyPublishedAt")?
+                    p.field(&mut originally_published_at, "originallyPublishedAt")
                 }
-                "category" => p.field(&mut category, "category")?,
-                "licence" => p.field(&mut licence, "licence")?,
-                "language" => p.field(&mut language, "language")?,
-                "privacy" => p.field(&mut privacy, "privacy")?,
+                "category" => p.field(&mut category, "category"),
+                "licence" => p.field(&mut licence, "licence"),
+                "language" => p.field(&mut language, "language"),
+                "privacy" => p.field(&mut privacy, "privacy"),
                 "truncatedDescription" => {
-                    p.field(&mut truncated_description, "truncatedDescription")?
+                    p.field(&mut truncated_description, "truncatedDescription")
                 }
-                "duration" => p.field(&mut duration, "duration")?,
-                "aspectRatio" => p.field(&mut aspect_ratio, "aspectRatio")?,
-                "isLocal" => p.field(&mut is_local, "isLocal")?,
-                "name" => p.field(&mut name, "name")?,
-                "thumbnailPath" => p.field(&mut thumbnail_path, "thumbnailPath")?,
-                "previewPath" => p.field(&mut preview_path, "previewPath")?,
-                "thumbnails" => p.field(&mut thumbnails, "thumbnails")?,
-                "embedPath" => p.field(&mut embed_path, "embedPath")?,
-                "views" => p.field(&mut views, "views")?,
-                "likes" => p.field(&mut likes, "likes")?,
-                "dislikes" => p.field(&mut dislikes, "dislikes")?,
-                "comments" => p.field(&mut comments, "comments")?,
-                "nsfw" => p.field(&mut nsfw, "nsfw")?,
-                "nsfwFlags" => p.field(&mut nsfw_flags, "nsfwFlags")?,
-                "nsfwSummary" => p.field(&mut nsfw_summary, "nsfwSummary")?,
-                "waitTranscoding" => p.field(&mut wait_transcoding, "waitTranscoding")?,
-                "state" => p.field(&mut state, "state")?,
-                "scheduledUpdate" => p.field(&mut scheduled_update, "scheduledUpdate")?,
-                "blacklisted" => p.field(&mut blacklisted, "blacklisted")?,
+                "duration" => p.field(&mut duration, "duration"),
+                "aspectRatio" => p.field(&mut aspect_ratio, "aspectRatio"),
+                "isLocal" => p.field(&mut is_local, "isLocal"),
+                "name" => p.field(&mut name, "name"),
+                "thumbnailPath" => p.field(&mut thumbnail_path, "thumbnailPath"),
+                "previewPath" => p.field(&mut preview_path, "previewPath"),
+                "thumbnails" => p.field(&mut thumbnails, "thumbnails"),
+                "embedPath" => p.field(&mut embed_path, "embedPath"),
+                "views" => p.field(&mut views, "views"),
+                "likes" => p.field(&mut likes, "likes"),
+                "dislikes" => p.field(&mut dislikes, "dislikes"),
+                "comments" => p.field(&mut comments, "comments"),
+                "nsfw" => p.field(&mut nsfw, "nsfw"),
+                "nsfwFlags" => p.field(&mut nsfw_flags, "nsfwFlags"),
+                "nsfwSummary" => p.field(&mut nsfw_summary, "nsfwSummary"),
+                "waitTranscoding" => p.field(&mut wait_transcoding, "waitTranscoding"),
+                "state" => p.field(&mut state, "state"),
+                "scheduledUpdate" => p.field(&mut scheduled_update, "scheduledUpdate"),
+                "blacklisted" => p.field(&mut blacklisted, "blacklisted"),
                 "blacklistedReason" => {
-                    p.field(&mut blacklisted_reason, "blacklistedReason")?
+                    p.field(&mut blacklisted_reason, "blacklistedReason")
                 }
-                "account" => p.field(&mut account, "account")?,
-                "channel" => p.field(&mut channel, "channel")?,
-                "userHistory" => p.field(&mut user_history, "userHistory")?,
-                "url" => p.field(&mut url, "url")?,
-                "description" => p.field(&mut description, "description")?,
-                "viewers" => p.field(&mut viewers, "viewers")?,
-                "score" => p.field(&mut score, "score")?,
-                "embedUrl" => p.field(&mut embed_url, "embedUrl")?,
-                "thumbnailUrl" => p.field(&mut thumbnail_url, "thumbnailUrl")?,
-                "previewUrl" => p.field(&mut preview_url, "previewUrl")?,
-                "tags" => p.field(&mut tags, "tags")?,
-                "automaticTags" => p.field(&mut automatic_tags, "automaticTags")?,
-                "blockedOwner" => p.field(&mut blocked_owner, "blockedOwner")?,
-                "blockedServer" => p.field(&mut blocked_server, "blockedServer")?,
-                "files" => p.field(&mut files, "files")?,
-                "pluginData" => p.field(&mut plugin_data, "pluginData")?,
+                "account" => p.field(&mut account, "account"),
+                "channel" => p.field(&mut channel, "channel"),
+                "userHistory" => p.field(&mut user_history, "userHistory"),
+                "url" => p.field(&mut url, "url"),
+                "description" => p.field(&mut description, "description"),
+                "viewers" => p.field(&mut viewers, "viewers"),
+                "score" => p.field(&mut score, "score"),
+                "embedUrl" => p.field(&mut embed_url, "embedUrl"),
+                "thumbnailUrl" => p.field(&mut thumbnail_url, "thumbnailUrl"),
+                "previewUrl" => p.field(&mut preview_url, "previewUrl"),
+                "tags" => p.field(&mut tags, "tags"),
+                "automaticTags" => p.field(&mut automatic_tags, "automaticTags"),
+                "blockedOwner" => p.field(&mut blocked_owner, "blockedOwner"),
+                "blockedServer" => p.field(&mut blocked_server, "blockedServer"),
+                "files" => p.field(&mut files, "files"),
+                "pluginData" => p.field(&mut plugin_data, "pluginData"),
                 "streamingPlaylists" => {
-                    p.field(&mut streaming_playlists, "streamingPlaylists")?
+                    p.field(&mut streaming_playlists, "streamingPlaylists")
                 }
-                "videoSource" => p.field(&mut video_source, "videoSource")?,
-                _ => p.unknown()?,
-            }
+                "videoSource" => p.field(&mut video_source, "videoSource"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -2143,10 +2439,17 @@ impl<'de> serde::Deserialize<'de> for Video {
 }
 
 /// The `userHistory` property of [`Video`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoUserHistory {
     pub current_time: i64,
+}
+
+impl serde::Serialize for VideoUserHistory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoUserHistory", 1)
+            .field("currentTime", &self.current_time)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoUserHistory {
@@ -2157,9 +2460,9 @@ impl crate::runtime::json::FromJson for VideoUserHistory {
         let mut members = p.object("an object (`VideoUserHistory`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "currentTime" => p.field(&mut current_time, "currentTime")?,
-                _ => p.unknown()?,
-            }
+                "currentTime" => p.field(&mut current_time, "currentTime"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             current_time: crate::runtime::json::required(current_time, "currentTime")?,
@@ -2176,17 +2479,31 @@ impl<'de> serde::Deserialize<'de> for VideoUserHistory {
 }
 
 /// The `BlocklistLog` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlocklistLog {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<BlocklistLogAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl serde::Serialize for BlocklistLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.id.is_some(),
+                self.action.is_some(),
+                self.target.is_some(),
+                self.created_at.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "BlocklistLog", len)
+            .optional("id", &self.id)
+            .optional("action", &self.action)
+            .optional("target", &self.target)
+            .optional("createdAt", &self.created_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for BlocklistLog {
@@ -2200,12 +2517,12 @@ impl crate::runtime::json::FromJson for BlocklistLog {
         let mut members = p.object("an object (`BlocklistLog`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "action" => p.field(&mut action, "action")?,
-                "target" => p.field(&mut target, "target")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "action" => p.field(&mut action, "action"),
+                "target" => p.field(&mut target, "target"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -2294,37 +2611,30 @@ impl crate::runtime::call::ToParam for BlocklistLogAction {
 
 #[cfg(any(feature = "playlists", feature = "search"))]
 /// The `VideoPlaylist` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoPlaylist {
     pub id: Id,
     pub uuid: UUIDv4,
-    #[serde(rename = "shortUUID")]
     pub short_uuid: ShortUUID,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Length: 3 to 1000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Length: 1 to 120 characters.
     pub display_name: String,
     pub is_local: bool,
     /// Deprecated in PeerTube v8.1, use thumbnails instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_path: Option<String>,
     /// **PeerTube >= 8.1** Array of thumbnails for the playlist
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<Thumbnail>>,
     pub privacy: VideoPlaylistPrivacyConstant,
     pub r#type: VideoPlaylistTypeConstant,
     pub owner_account: AccountSummary,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel: Option<VideoChannelSummary>,
     /// Position of the playlist in the channel
     ///
     /// Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_position: Option<i64>,
     /// Number of videos in the playlist.
     ///
@@ -2336,10 +2646,49 @@ pub struct VideoPlaylist {
     pub url: String,
     /// Path of the playlist's embed player.
     pub embed_path: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
+}
+
+#[cfg(any(feature = "playlists", feature = "search"))]
+impl serde::Serialize for VideoPlaylist {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 13
+            + crate::runtime::ser::present(
+                &[
+                    self.description.is_some(),
+                    self.thumbnail_path.is_some(),
+                    self.thumbnails.is_some(),
+                    self.video_channel.is_some(),
+                    self.video_channel_position.is_some(),
+                    self.embed_url.is_some(),
+                    self.thumbnail_url.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoPlaylist", len)
+            .field("id", &self.id)
+            .field("uuid", &self.uuid)
+            .field("shortUUID", &self.short_uuid)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .optional("description", &self.description)
+            .field("displayName", &self.display_name)
+            .field("isLocal", &self.is_local)
+            .optional("thumbnailPath", &self.thumbnail_path)
+            .optional("thumbnails", &self.thumbnails)
+            .field("privacy", &self.privacy)
+            .field("type", &self.r#type)
+            .field("ownerAccount", &self.owner_account)
+            .optional("videoChannel", &self.video_channel)
+            .optional("videoChannelPosition", &self.video_channel_position)
+            .field("videosLength", &self.videos_length)
+            .field("url", &self.url)
+            .field("embedPath", &self.embed_path)
+            .optional("embedUrl", &self.embed_url)
+            .optional("thumbnailUrl", &self.thumbnail_url)
+            .end()
+    }
 }
 
 #[cfg(any(feature = "playlists", feature = "search"))]
@@ -2371,30 +2720,30 @@ impl crate::runtime::json::FromJson for VideoPlaylist {
         let mut members = p.object("an object (`VideoPlaylist`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "description" => p.field(&mut description, "description")?,
-                "displayName" => p.field(&mut display_name, "displayName")?,
-                "isLocal" => p.field(&mut is_local, "isLocal")?,
-                "thumbnailPath" => p.field(&mut thumbnail_path, "thumbnailPath")?,
-                "thumbnails" => p.field(&mut thumbnails, "thumbnails")?,
-                "privacy" => p.field(&mut privacy, "privacy")?,
-                "type" => p.field(&mut r#type, "type")?,
-                "ownerAccount" => p.field(&mut owner_account, "ownerAccount")?,
-                "videoChannel" => p.field(&mut video_channel, "videoChannel")?,
+                "id" => p.field(&mut id, "id"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "description" => p.field(&mut description, "description"),
+                "displayName" => p.field(&mut display_name, "displayName"),
+                "isLocal" => p.field(&mut is_local, "isLocal"),
+                "thumbnailPath" => p.field(&mut thumbnail_path, "thumbnailPath"),
+                "thumbnails" => p.field(&mut thumbnails, "thumbnails"),
+                "privacy" => p.field(&mut privacy, "privacy"),
+                "type" => p.field(&mut r#type, "type"),
+                "ownerAccount" => p.field(&mut owner_account, "ownerAccount"),
+                "videoChannel" => p.field(&mut video_channel, "videoChannel"),
                 "videoChannelPosition" => {
-                    p.field(&mut video_channel_position, "videoChannelPosition")?
+                    p.field(&mut video_channel_position, "videoChannelPosition")
                 }
-                "videosLength" => p.field(&mut videos_length, "videosLength")?,
-                "url" => p.field(&mut url, "url")?,
-                "embedPath" => p.field(&mut embed_path, "embedPath")?,
-                "embedUrl" => p.field(&mut embed_url, "embedUrl")?,
-                "thumbnailUrl" => p.field(&mut thumbnail_url, "thumbnailUrl")?,
-                _ => p.unknown()?,
-            }
+                "videosLength" => p.field(&mut videos_length, "videosLength"),
+                "url" => p.field(&mut url, "url"),
+                "embedPath" => p.field(&mut embed_path, "embedPath"),
+                "embedUrl" => p.field(&mut embed_url, "embedUrl"),
+                "thumbnailUrl" => p.field(&mut thumbnail_url, "thumbnailUrl"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -2439,32 +2788,52 @@ impl<'de> serde::Deserialize<'de> for VideoPlaylist {
 }
 
 /// The `VideoSource` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoSource {
     /// Uploaded/imported filename
     pub input_filename: String,
     /// **PeerTube >= 6.1** If enabled by the admin, the video source file is kept on the server and can be downloaded by the owner
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_download_url: Option<String>,
     /// **PeerTube >= 6.1**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<VideoResolutionConstant>,
     /// **PeerTube >= 6.1** Video file size in bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// **PeerTube >= 6.1** Frames per second of the video file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fps: Option<f64>,
     /// **PeerTube >= 6.1** Video stream width
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// **PeerTube >= 6.1** Video stream height
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<VideoSourceMetadata>,
+}
+
+impl serde::Serialize for VideoSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2
+            + crate::runtime::ser::present(
+                &[
+                    self.file_download_url.is_some(),
+                    self.resolution.is_some(),
+                    self.size.is_some(),
+                    self.fps.is_some(),
+                    self.width.is_some(),
+                    self.height.is_some(),
+                    self.metadata.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoSource", len)
+            .field("inputFilename", &self.input_filename)
+            .optional("fileDownloadUrl", &self.file_download_url)
+            .optional("resolution", &self.resolution)
+            .optional("size", &self.size)
+            .optional("fps", &self.fps)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .field("createdAt", &self.created_at)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoSource {
@@ -2483,17 +2852,17 @@ impl crate::runtime::json::FromJson for VideoSource {
         let mut members = p.object("an object (`VideoSource`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "inputFilename" => p.field(&mut input_filename, "inputFilename")?,
-                "fileDownloadUrl" => p.field(&mut file_download_url, "fileDownloadUrl")?,
-                "resolution" => p.field(&mut resolution, "resolution")?,
-                "size" => p.field(&mut size, "size")?,
-                "fps" => p.field(&mut fps, "fps")?,
-                "width" => p.field(&mut width, "width")?,
-                "height" => p.field(&mut height, "height")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "metadata" => p.field(&mut metadata, "metadata")?,
-                _ => p.unknown()?,
-            }
+                "inputFilename" => p.field(&mut input_filename, "inputFilename"),
+                "fileDownloadUrl" => p.field(&mut file_download_url, "fileDownloadUrl"),
+                "resolution" => p.field(&mut resolution, "resolution"),
+                "size" => p.field(&mut size, "size"),
+                "fps" => p.field(&mut fps, "fps"),
+                "width" => p.field(&mut width, "width"),
+                "height" => p.field(&mut height, "height"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "metadata" => p.field(&mut metadata, "metadata"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             input_filename: crate::runtime::json::required(
@@ -2521,11 +2890,21 @@ impl<'de> serde::Deserialize<'de> for VideoSource {
 }
 
 /// The `metadata` property of [`VideoSource`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoSourceMetadata {
     pub streams: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
     pub format: std::collections::BTreeMap<String, serde_json::Value>,
     pub chapters: Vec<serde_json::Value>,
+}
+
+impl serde::Serialize for VideoSourceMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoSourceMetadata", 3)
+            .field("streams", &self.streams)
+            .field("format", &self.format)
+            .field("chapters", &self.chapters)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoSourceMetadata {
@@ -2538,11 +2917,11 @@ impl crate::runtime::json::FromJson for VideoSourceMetadata {
         let mut members = p.object("an object (`VideoSourceMetadata`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "streams" => p.field(&mut streams, "streams")?,
-                "format" => p.field(&mut format, "format")?,
-                "chapters" => p.field(&mut chapters, "chapters")?,
-                _ => p.unknown()?,
-            }
+                "streams" => p.field(&mut streams, "streams"),
+                "format" => p.field(&mut format, "format"),
+                "chapters" => p.field(&mut chapters, "chapters"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             streams: crate::runtime::json::required(streams, "streams")?,
@@ -2561,27 +2940,46 @@ impl<'de> serde::Deserialize<'de> for VideoSourceMetadata {
 }
 
 /// The `ActorImage` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorImage {
     /// Deprecated in PeerTube v8.0, use fileUrl instead
     #[deprecated]
     pub path: String,
     /// **PeerTube >= 7.1**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// **PeerTube >= 7.3**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Absolute URL of the image (search index results).
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl serde::Serialize for ActorImage {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3
+            + crate::runtime::ser::present(
+                &[
+                    self.file_url.is_some(),
+                    self.width.is_some(),
+                    self.height.is_some(),
+                    self.url.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "ActorImage", len)
+            .field("path", &self.path)
+            .optional("fileUrl", &self.file_url)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ActorImage {
@@ -2599,15 +2997,15 @@ impl crate::runtime::json::FromJson for ActorImage {
         let mut members = p.object("an object (`ActorImage`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "path" => p.field(&mut path, "path")?,
-                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
-                "width" => p.field(&mut width, "width")?,
-                "height" => p.field(&mut height, "height")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "url" => p.field(&mut url, "url")?,
-                _ => p.unknown()?,
-            }
+                "path" => p.field(&mut path, "path"),
+                "fileUrl" => p.field(&mut file_url, "fileUrl"),
+                "width" => p.field(&mut width, "width"),
+                "height" => p.field(&mut height, "height"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "url" => p.field(&mut url, "url"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             path: crate::runtime::json::required(path, "path")?,
@@ -2631,8 +3029,7 @@ impl<'de> serde::Deserialize<'de> for ActorImage {
 
 #[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
 /// The `Actor` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Actor {
     pub id: Id,
     /// Format: `url`.
@@ -2645,7 +3042,6 @@ pub struct Actor {
     /// Format: `hostname`.
     pub host: String,
     /// whether this actor's host allows redundancy of its videos
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_redundancy_allowed: Option<bool>,
     /// number of actors subscribed to by this actor, as seen by this instance
     ///
@@ -2656,12 +3052,38 @@ pub struct Actor {
     /// Minimum: 0.
     pub followers_count: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ActorImage>,
+}
+
+#[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
+impl serde::Serialize for Actor {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 8
+            + crate::runtime::ser::present(
+                &[
+                    self.host_redundancy_allowed.is_some(),
+                    self.updated_at.is_some(),
+                    self.avatar.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "Actor", len)
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("name", &self.name)
+            .field("avatars", &self.avatars)
+            .field("host", &self.host)
+            .optional("hostRedundancyAllowed", &self.host_redundancy_allowed)
+            .field("followingCount", &self.following_count)
+            .field("followersCount", &self.followers_count)
+            .field("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("avatar", &self.avatar)
+            .end()
+    }
 }
 
 #[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
@@ -2684,21 +3106,21 @@ impl crate::runtime::json::FromJson for Actor {
         let mut members = p.object("an object (`Actor`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "url" => p.field(&mut url, "url")?,
-                "name" => p.field(&mut name, "name")?,
-                "avatars" => p.field(&mut avatars, "avatars")?,
-                "host" => p.field(&mut host, "host")?,
+                "id" => p.field(&mut id, "id"),
+                "url" => p.field(&mut url, "url"),
+                "name" => p.field(&mut name, "name"),
+                "avatars" => p.field(&mut avatars, "avatars"),
+                "host" => p.field(&mut host, "host"),
                 "hostRedundancyAllowed" => {
-                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")?
+                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")
                 }
-                "followingCount" => p.field(&mut following_count, "followingCount")?,
-                "followersCount" => p.field(&mut followers_count, "followersCount")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "avatar" => p.field(&mut avatar, "avatar")?,
-                _ => p.unknown()?,
-            }
+                "followingCount" => p.field(&mut following_count, "followingCount"),
+                "followersCount" => p.field(&mut followers_count, "followersCount"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "avatar" => p.field(&mut avatar, "avatar"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -2745,8 +3167,7 @@ impl<'de> serde::Deserialize<'de> for Actor {
     )
 )]
 /// The `Account` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Account {
     pub id: Id,
     /// Format: `url`.
@@ -2759,7 +3180,6 @@ pub struct Account {
     /// Format: `hostname`.
     pub host: String,
     /// whether this actor's host allows redundancy of its videos
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_redundancy_allowed: Option<bool>,
     /// number of actors subscribed to by this actor, as seen by this instance
     ///
@@ -2773,22 +3193,62 @@ pub struct Account {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ActorImage>,
     /// object id for the user tied to this account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<Id>,
     /// editable name of the account, displayed in its representations
     ///
     /// Length: 3 to 120 characters.
     pub display_name: String,
     /// text or bio displayed on the account's profile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Banners of the account (servers before PeerTube 6.1).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banners: Option<Vec<ActorImage>>,
+}
+
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "users",
+        feature = "videos",
+        feature = "channels",
+        feature = "comments",
+        feature = "search",
+        feature = "moderation"
+    )
+)]
+impl serde::Serialize for Account {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 10
+            + crate::runtime::ser::present(
+                &[
+                    self.host_redundancy_allowed.is_some(),
+                    self.avatar.is_some(),
+                    self.user_id.is_some(),
+                    self.description.is_some(),
+                    self.banners.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "Account", len)
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("name", &self.name)
+            .field("avatars", &self.avatars)
+            .field("host", &self.host)
+            .optional("hostRedundancyAllowed", &self.host_redundancy_allowed)
+            .field("followingCount", &self.following_count)
+            .field("followersCount", &self.followers_count)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .optional("avatar", &self.avatar)
+            .optional("userId", &self.user_id)
+            .field("displayName", &self.display_name)
+            .optional("description", &self.description)
+            .optional("banners", &self.banners)
+            .end()
+    }
 }
 
 #[cfg(
@@ -2825,25 +3285,25 @@ impl crate::runtime::json::FromJson for Account {
         let mut members = p.object("an object (`Account`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "url" => p.field(&mut url, "url")?,
-                "name" => p.field(&mut name, "name")?,
-                "avatars" => p.field(&mut avatars, "avatars")?,
-                "host" => p.field(&mut host, "host")?,
+                "id" => p.field(&mut id, "id"),
+                "url" => p.field(&mut url, "url"),
+                "name" => p.field(&mut name, "name"),
+                "avatars" => p.field(&mut avatars, "avatars"),
+                "host" => p.field(&mut host, "host"),
                 "hostRedundancyAllowed" => {
-                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")?
+                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")
                 }
-                "followingCount" => p.field(&mut following_count, "followingCount")?,
-                "followersCount" => p.field(&mut followers_count, "followersCount")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "avatar" => p.field(&mut avatar, "avatar")?,
-                "userId" => p.field(&mut user_id, "userId")?,
-                "displayName" => p.field(&mut display_name, "displayName")?,
-                "description" => p.field(&mut description, "description")?,
-                "banners" => p.field(&mut banners, "banners")?,
-                _ => p.unknown()?,
-            }
+                "followingCount" => p.field(&mut following_count, "followingCount"),
+                "followersCount" => p.field(&mut followers_count, "followersCount"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "avatar" => p.field(&mut avatar, "avatar"),
+                "userId" => p.field(&mut user_id, "userId"),
+                "displayName" => p.field(&mut display_name, "displayName"),
+                "description" => p.field(&mut description, "description"),
+                "banners" => p.field(&mut banners, "banners"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -2894,8 +3354,7 @@ impl<'de> serde::Deserialize<'de> for Account {
 
 #[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
 /// The `Follow` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Follow {
     pub id: Id,
     pub follower: Actor,
@@ -2905,6 +3364,21 @@ pub struct Follow {
     pub state: FollowState,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
+impl serde::Serialize for Follow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "Follow", 7)
+            .field("id", &self.id)
+            .field("follower", &self.follower)
+            .field("following", &self.following)
+            .field("score", &self.score)
+            .field("state", &self.state)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 
 #[cfg(any(feature = "accounts", feature = "channels", feature = "instance"))]
@@ -2922,15 +3396,15 @@ impl crate::runtime::json::FromJson for Follow {
         let mut members = p.object("an object (`Follow`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "follower" => p.field(&mut follower, "follower")?,
-                "following" => p.field(&mut following, "following")?,
-                "score" => p.field(&mut score, "score")?,
-                "state" => p.field(&mut state, "state")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "follower" => p.field(&mut follower, "follower"),
+                "following" => p.field(&mut following, "following"),
+                "score" => p.field(&mut score, "score"),
+                "state" => p.field(&mut state, "state"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -3034,8 +3508,7 @@ impl crate::runtime::call::ToParam for FollowState {
 }
 
 /// The `VideoUploadRequestCommon` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoUploadRequestCommon {
     /// Video name
     ///
@@ -3049,13 +3522,9 @@ pub struct VideoUploadRequestCommon {
     ///
     /// Example: `3`
     pub channel_id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<VideoPrivacySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<VideoCategorySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<VideoLicenceSet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<VideoLanguageSet>,
     /// Video description
     ///
@@ -3063,53 +3532,91 @@ pub struct VideoUploadRequestCommon {
     /// ```json
     /// "**[Want to help to translate this video?](https://weblate.framasoft.org/projects/what-is-peertube-video/)**\\r\\n\\r\\n**Take back the control of your videos! [#JoinPeertube](https://joinpeertube.org)**\n"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether or not we wait transcoding before publish the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_transcoding: Option<bool>,
     /// **PeerTube >= 6.2** If enabled by the admin, automatically generate a subtitle of the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generate_transcription: Option<bool>,
     /// A text tell the audience how to support the video creator
     ///
     /// Example: `"Please support our work on https://soutenir.framasoft.org/en/ <3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<String>,
     /// Whether or not this video contains sensitive content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw: Option<bool>,
     /// More information about the sensitive content of the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_summary: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags: Option<NSFWFlag>,
     /// Video tags (maximum 5 tags each between 2 and 30 characters)
     ///
     /// Items: 1 to 5.
     ///
     /// Example: `["framasoft","peertube"]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_policy: Option<VideoCommentsPolicySet>,
     /// Enable or disable downloading for this video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_enabled: Option<bool>,
     /// Date when the content was originally published
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originally_published_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_update: Option<VideoScheduledUpdate>,
     /// Video thumbnail file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnailfile: Option<crate::FilePart>,
     /// Deprecated in PeerTube v8.1, use thumbnailfile instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previewfile: Option<crate::FilePart>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_passwords: Option<AddVideoPasswords>,
+}
+
+impl serde::Serialize for VideoUploadRequestCommon {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2
+            + crate::runtime::ser::present(
+                &[
+                    self.privacy.is_some(),
+                    self.category.is_some(),
+                    self.licence.is_some(),
+                    self.language.is_some(),
+                    self.description.is_some(),
+                    self.wait_transcoding.is_some(),
+                    self.generate_transcription.is_some(),
+                    self.support.is_some(),
+                    self.nsfw.is_some(),
+                    self.nsfw_summary.is_some(),
+                    self.nsfw_flags.is_some(),
+                    self.tags.is_some(),
+                    self.comments_policy.is_some(),
+                    self.download_enabled.is_some(),
+                    self.originally_published_at.is_some(),
+                    self.schedule_update.is_some(),
+                    self.thumbnailfile.is_some(),
+                    self.previewfile.is_some(),
+                    self.video_passwords.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoUploadRequestCommon", len)
+            .field("name", &self.name)
+            .field("channelId", &self.channel_id)
+            .optional("privacy", &self.privacy)
+            .optional("category", &self.category)
+            .optional("licence", &self.licence)
+            .optional("language", &self.language)
+            .optional("description", &self.description)
+            .optional("waitTranscoding", &self.wait_transcoding)
+            .optional("generateTranscription", &self.generate_transcription)
+            .optional("support", &self.support)
+            .optional("nsfw", &self.nsfw)
+            .optional("nsfwSummary", &self.nsfw_summary)
+            .optional("nsfwFlags", &self.nsfw_flags)
+            .optional("tags", &self.tags)
+            .optional("commentsPolicy", &self.comments_policy)
+            .optional("downloadEnabled", &self.download_enabled)
+            .optional("originallyPublishedAt", &self.originally_published_at)
+            .optional("scheduleUpdate", &self.schedule_update)
+            .optional("thumbnailfile", &self.thumbnailfile)
+            .optional("previewfile", &self.previewfile)
+            .optional("videoPasswords", &self.video_passwords)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoUploadRequestCommon {
@@ -3141,33 +3648,33 @@ impl crate::runtime::json::FromJson for VideoUploadRequestCommon {
         let mut members = p.object("an object (`VideoUploadRequestCommon`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "channelId" => p.field(&mut channel_id, "channelId")?,
-                "privacy" => p.field(&mut privacy, "privacy")?,
-                "category" => p.field(&mut category, "category")?,
-                "licence" => p.field(&mut licence, "licence")?,
-                "language" => p.field(&mut language, "language")?,
-                "description" => p.field(&mut description, "description")?,
-                "waitTranscoding" => p.field(&mut wait_transcoding, "waitTranscoding")?,
+                "name" => p.field(&mut name, "name"),
+                "channelId" => p.field(&mut channel_id, "channelId"),
+                "privacy" => p.field(&mut privacy, "privacy"),
+                "category" => p.field(&mut category, "category"),
+                "licence" => p.field(&mut licence, "licence"),
+                "language" => p.field(&mut language, "language"),
+                "description" => p.field(&mut description, "description"),
+                "waitTranscoding" => p.field(&mut wait_transcoding, "waitTranscoding"),
                 "generateTranscription" => {
-                    p.field(&mut generate_transcription, "generateTranscription")?
+                    p.field(&mut generate_transcription, "generateTranscription")
                 }
-                "support" => p.field(&mut support, "support")?,
-                "nsfw" => p.field(&mut nsfw, "nsfw")?,
-                "nsfwSummary" => p.field(&mut nsfw_summary, "nsfwSummary")?,
-                "nsfwFlags" => p.field(&mut nsfw_flags, "nsfwFlags")?,
-                "tags" => p.field(&mut tags, "tags")?,
-                "commentsPolicy" => p.field(&mut comments_policy, "commentsPolicy")?,
-                "downloadEnabled" => p.field(&mut download_enabled, "downloadEnabled")?,
+                "support" => p.field(&mut support, "support"),
+                "nsfw" => p.field(&mut nsfw, "nsfw"),
+                "nsfwSummary" => p.field(&mut nsfw_summary, "nsfwSummary"),
+                "nsfwFlags" => p.field(&mut nsfw_flags, "nsfwFlags"),
+                "tags" => p.field(&mut tags, "tags"),
+                "commentsPolicy" => p.field(&mut comments_policy, "commentsPolicy"),
+                "downloadEnabled" => p.field(&mut download_enabled, "downloadEnabled"),
                 "originallyPublishedAt" => {
-                    p.field(&mut originally_published_at, "originallyPublishedAt")?
+                    p.field(&mut originally_published_at, "originallyPublishedAt")
                 }
-                "scheduleUpdate" => p.field(&mut schedule_update, "scheduleUpdate")?,
-                "thumbnailfile" => p.field(&mut thumbnailfile, "thumbnailfile")?,
-                "previewfile" => p.field(&mut previewfile, "previewfile")?,
-                "videoPasswords" => p.field(&mut video_passwords, "videoPasswords")?,
-                _ => p.unknown()?,
-            }
+                "scheduleUpdate" => p.field(&mut schedule_update, "scheduleUpdate"),
+                "thumbnailfile" => p.field(&mut thumbnailfile, "thumbnailfile"),
+                "previewfile" => p.field(&mut previewfile, "previewfile"),
+                "videoPasswords" => p.field(&mut video_passwords, "videoPasswords"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -3209,9 +3716,18 @@ impl<'de> serde::Deserialize<'de> for VideoUploadRequestCommon {
 
 #[cfg(any(feature = "videos", feature = "live"))]
 /// The `VideoUploadResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoUploadResponse {
     pub video: VideoUploadResponseVideo,
+}
+
+#[cfg(any(feature = "videos", feature = "live"))]
+impl serde::Serialize for VideoUploadResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoUploadResponse", 1)
+            .field("video", &self.video)
+            .end()
+    }
 }
 
 #[cfg(any(feature = "videos", feature = "live"))]
@@ -3223,9 +3739,9 @@ impl crate::runtime::json::FromJson for VideoUploadResponse {
         let mut members = p.object("an object (`VideoUploadResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "video" => p.field(&mut video, "video")?,
-                _ => p.unknown()?,
-            }
+                "video" => p.field(&mut video, "video"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             video: crate::runtime::json::required(video, "video")?,
@@ -3244,14 +3760,24 @@ impl<'de> serde::Deserialize<'de> for VideoUploadResponse {
 
 #[cfg(any(feature = "videos", feature = "live"))]
 /// The `video` property of [`VideoUploadResponse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoUploadResponseVideo {
     /// object id for the video
     pub id: Id,
     /// universal identifier for the video, that can be used across instances
     pub uuid: UUIDv4,
-    #[serde(rename = "shortUUID")]
     pub short_uuid: ShortUUID,
+}
+
+#[cfg(any(feature = "videos", feature = "live"))]
+impl serde::Serialize for VideoUploadResponseVideo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoUploadResponseVideo", 3)
+            .field("id", &self.id)
+            .field("uuid", &self.uuid)
+            .field("shortUUID", &self.short_uuid)
+            .end()
+    }
 }
 
 #[cfg(any(feature = "videos", feature = "live"))]
@@ -3265,11 +3791,11 @@ impl crate::runtime::json::FromJson for VideoUploadResponseVideo {
         let mut members = p.object("an object (`VideoUploadResponseVideo`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -3292,12 +3818,24 @@ impl<'de> serde::Deserialize<'de> for VideoUploadResponseVideo {
     any(feature = "accounts", feature = "users", feature = "videos", feature = "search")
 )]
 /// The `VideoListResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoListResponse {
     /// Example: `1`
     pub total: i64,
     /// Items: at most 100.
     pub data: Vec<Video>,
+}
+
+#[cfg(
+    any(feature = "accounts", feature = "users", feature = "videos", feature = "search")
+)]
+impl serde::Serialize for VideoListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoListResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 #[cfg(
@@ -3312,10 +3850,10 @@ impl crate::runtime::json::FromJson for VideoListResponse {
         let mut members = p.object("an object (`VideoListResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -3337,8 +3875,7 @@ impl<'de> serde::Deserialize<'de> for VideoListResponse {
 
 #[cfg(any(feature = "users", feature = "channels", feature = "moderation"))]
 /// The `VideoChannel` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoChannel {
     pub id: Id,
     /// Format: `url`.
@@ -3351,7 +3888,6 @@ pub struct VideoChannel {
     /// Format: `hostname`.
     pub host: String,
     /// whether this actor's host allows redundancy of its videos
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_redundancy_allowed: Option<bool>,
     /// number of actors subscribed to by this actor, as seen by this instance
     ///
@@ -3365,7 +3901,6 @@ pub struct VideoChannel {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ActorImage>,
     /// editable name of the channel, displayed in its representations
     ///
@@ -3376,30 +3911,67 @@ pub struct VideoChannel {
     /// Length: 3 to 1000 characters.
     ///
     /// Example: `"Videos made with <3 by Framasoft"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// text shown by default on all videos of this channel, to tell the audience how to support it
     ///
     /// Length: 3 to 1000 characters.
     ///
     /// Example: `"Please support our work on https://soutenir.framasoft.org/en/ <3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<String>,
     /// Public email visible in podcast RSS feeds
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_email: Option<String>,
     pub is_local: bool,
     pub banners: Vec<ActorImage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<Account>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_views: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views_per_day: Option<Vec<VideoChannelViewsPerDayItem>>,
+}
+
+#[cfg(any(feature = "users", feature = "channels", feature = "moderation"))]
+impl serde::Serialize for VideoChannel {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 12
+            + crate::runtime::ser::present(
+                &[
+                    self.host_redundancy_allowed.is_some(),
+                    self.avatar.is_some(),
+                    self.description.is_some(),
+                    self.support.is_some(),
+                    self.public_email.is_some(),
+                    self.owner_account.is_some(),
+                    self.total_views.is_some(),
+                    self.videos_count.is_some(),
+                    self.views_per_day.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoChannel", len)
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("name", &self.name)
+            .field("avatars", &self.avatars)
+            .field("host", &self.host)
+            .optional("hostRedundancyAllowed", &self.host_redundancy_allowed)
+            .field("followingCount", &self.following_count)
+            .field("followersCount", &self.followers_count)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .optional("avatar", &self.avatar)
+            .field("displayName", &self.display_name)
+            .optional("description", &self.description)
+            .optional("support", &self.support)
+            .optional("publicEmail", &self.public_email)
+            .field("isLocal", &self.is_local)
+            .field("banners", &self.banners)
+            .optional("ownerAccount", &self.owner_account)
+            .optional("totalViews", &self.total_views)
+            .optional("videosCount", &self.videos_count)
+            .optional("viewsPerDay", &self.views_per_day)
+            .end()
+    }
 }
 
 #[cfg(any(feature = "users", feature = "channels", feature = "moderation"))]
@@ -3432,31 +4004,31 @@ impl crate::runtime::json::FromJson for VideoChannel {
         let mut members = p.object("an object (`VideoChannel`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "url" => p.field(&mut url, "url")?,
-                "name" => p.field(&mut name, "name")?,
-                "avatars" => p.field(&mut avatars, "avatars")?,
-                "host" => p.field(&mut host, "host")?,
+                "id" => p.field(&mut id, "id"),
+                "url" => p.field(&mut url, "url"),
+                "name" => p.field(&mut name, "name"),
+                "avatars" => p.field(&mut avatars, "avatars"),
+                "host" => p.field(&mut host, "host"),
                 "hostRedundancyAllowed" => {
-                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")?
+                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")
                 }
-                "followingCount" => p.field(&mut following_count, "followingCount")?,
-                "followersCount" => p.field(&mut followers_count, "followersCount")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "avatar" => p.field(&mut avatar, "avatar")?,
-                "displayName" => p.field(&mut display_name, "displayName")?,
-                "description" => p.field(&mut description, "description")?,
-                "support" => p.field(&mut support, "support")?,
-                "publicEmail" => p.field(&mut public_email, "publicEmail")?,
-                "isLocal" => p.field(&mut is_local, "isLocal")?,
-                "banners" => p.field(&mut banners, "banners")?,
-                "ownerAccount" => p.field(&mut owner_account, "ownerAccount")?,
-                "totalViews" => p.field(&mut total_views, "totalViews")?,
-                "videosCount" => p.field(&mut videos_count, "videosCount")?,
-                "viewsPerDay" => p.field(&mut views_per_day, "viewsPerDay")?,
-                _ => p.unknown()?,
-            }
+                "followingCount" => p.field(&mut following_count, "followingCount"),
+                "followersCount" => p.field(&mut followers_count, "followersCount"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "avatar" => p.field(&mut avatar, "avatar"),
+                "displayName" => p.field(&mut display_name, "displayName"),
+                "description" => p.field(&mut description, "description"),
+                "support" => p.field(&mut support, "support"),
+                "publicEmail" => p.field(&mut public_email, "publicEmail"),
+                "isLocal" => p.field(&mut is_local, "isLocal"),
+                "banners" => p.field(&mut banners, "banners"),
+                "ownerAccount" => p.field(&mut owner_account, "ownerAccount"),
+                "totalViews" => p.field(&mut total_views, "totalViews"),
+                "videosCount" => p.field(&mut videos_count, "videosCount"),
+                "viewsPerDay" => p.field(&mut views_per_day, "viewsPerDay"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -3511,10 +4083,28 @@ impl<'de> serde::Deserialize<'de> for VideoChannel {
     )
 )]
 /// An item of the `viewsPerDay` property of [`VideoChannel`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoChannelViewsPerDayItem {
     pub date: chrono::DateTime<chrono::Utc>,
     pub views: i64,
+}
+
+#[cfg(
+    any(
+        feature = "users",
+        feature = "videos",
+        feature = "channels",
+        feature = "search",
+        feature = "moderation"
+    )
+)]
+impl serde::Serialize for VideoChannelViewsPerDayItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoChannelViewsPerDayItem", 2)
+            .field("date", &self.date)
+            .field("views", &self.views)
+            .end()
+    }
 }
 
 #[cfg(
@@ -3535,10 +4125,10 @@ impl crate::runtime::json::FromJson for VideoChannelViewsPerDayItem {
         let mut members = p.object("an object (`VideoChannelViewsPerDayItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "date" => p.field(&mut date, "date")?,
-                "views" => p.field(&mut views, "views")?,
-                _ => p.unknown()?,
-            }
+                "date" => p.field(&mut date, "date"),
+                "views" => p.field(&mut views, "views"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             date: crate::runtime::json::required(date, "date")?,
@@ -3565,23 +4155,37 @@ impl<'de> serde::Deserialize<'de> for VideoChannelViewsPerDayItem {
 }
 
 /// The `VideoChannelEdit` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoChannelEdit {
     /// Channel display name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Channel description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How to support/fund the channel
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<String>,
     /// Public email visible in podcast RSS feeds
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_email: Option<String>,
+}
+
+impl serde::Serialize for VideoChannelEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.display_name.is_some(),
+                self.description.is_some(),
+                self.support.is_some(),
+                self.public_email.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "VideoChannelEdit", len)
+            .optional("displayName", &self.display_name)
+            .optional("description", &self.description)
+            .optional("support", &self.support)
+            .optional("publicEmail", &self.public_email)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoChannelEdit {
@@ -3595,12 +4199,12 @@ impl crate::runtime::json::FromJson for VideoChannelEdit {
         let mut members = p.object("an object (`VideoChannelEdit`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "displayName" => p.field(&mut display_name, "displayName")?,
-                "description" => p.field(&mut description, "description")?,
-                "support" => p.field(&mut support, "support")?,
-                "publicEmail" => p.field(&mut public_email, "publicEmail")?,
-                _ => p.unknown()?,
-            }
+                "displayName" => p.field(&mut display_name, "displayName"),
+                "description" => p.field(&mut description, "description"),
+                "support" => p.field(&mut support, "support"),
+                "publicEmail" => p.field(&mut public_email, "publicEmail"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             display_name: crate::runtime::json::optional(display_name),
@@ -3621,11 +4225,21 @@ impl<'de> serde::Deserialize<'de> for VideoChannelEdit {
 
 #[cfg(any(feature = "users", feature = "channels", feature = "search"))]
 /// The `VideoChannelList` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoChannelList {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoChannelListDataItem>,
+}
+
+#[cfg(any(feature = "users", feature = "channels", feature = "search"))]
+impl serde::Serialize for VideoChannelList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoChannelList", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 #[cfg(any(feature = "users", feature = "channels", feature = "search"))]
@@ -3638,10 +4252,10 @@ impl crate::runtime::json::FromJson for VideoChannelList {
         let mut members = p.object("an object (`VideoChannelList`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -3661,8 +4275,7 @@ impl<'de> serde::Deserialize<'de> for VideoChannelList {
 
 #[cfg(any(feature = "users", feature = "channels", feature = "search"))]
 /// An item of the `data` property of [`VideoChannelList`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoChannelListDataItem {
     pub id: Id,
     /// Format: `url`.
@@ -3675,7 +4288,6 @@ pub struct VideoChannelListDataItem {
     /// Format: `hostname`.
     pub host: String,
     /// whether this actor's host allows redundancy of its videos
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_redundancy_allowed: Option<bool>,
     /// number of actors subscribed to by this actor, as seen by this instance
     ///
@@ -3689,7 +4301,6 @@ pub struct VideoChannelListDataItem {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ActorImage>,
     /// editable name of the channel, displayed in its representations
     ///
@@ -3700,30 +4311,67 @@ pub struct VideoChannelListDataItem {
     /// Length: 3 to 1000 characters.
     ///
     /// Example: `"Videos made with <3 by Framasoft"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// text shown by default on all videos of this channel, to tell the audience how to support it
     ///
     /// Length: 3 to 1000 characters.
     ///
     /// Example: `"Please support our work on https://soutenir.framasoft.org/en/ <3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<String>,
     /// Public email visible in podcast RSS feeds
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_email: Option<String>,
     pub is_local: bool,
     pub banners: Vec<ActorImage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<Account>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_views: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views_per_day: Option<Vec<VideoChannelViewsPerDayItem>>,
+}
+
+#[cfg(any(feature = "users", feature = "channels", feature = "search"))]
+impl serde::Serialize for VideoChannelListDataItem {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 12
+            + crate::runtime::ser::present(
+                &[
+                    self.host_redundancy_allowed.is_some(),
+                    self.avatar.is_some(),
+                    self.description.is_some(),
+                    self.support.is_some(),
+                    self.public_email.is_some(),
+                    self.owner_account.is_some(),
+                    self.total_views.is_some(),
+                    self.videos_count.is_some(),
+                    self.views_per_day.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoChannelListDataItem", len)
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("name", &self.name)
+            .field("avatars", &self.avatars)
+            .field("host", &self.host)
+            .optional("hostRedundancyAllowed", &self.host_redundancy_allowed)
+            .field("followingCount", &self.following_count)
+            .field("followersCount", &self.followers_count)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .optional("avatar", &self.avatar)
+            .field("displayName", &self.display_name)
+            .optional("description", &self.description)
+            .optional("support", &self.support)
+            .optional("publicEmail", &self.public_email)
+            .field("isLocal", &self.is_local)
+            .field("banners", &self.banners)
+            .optional("ownerAccount", &self.owner_account)
+            .optional("totalViews", &self.total_views)
+            .optional("videosCount", &self.videos_count)
+            .optional("viewsPerDay", &self.views_per_day)
+            .end()
+    }
 }
 
 #[cfg(any(feature = "users", feature = "channels", feature = "search"))]
@@ -3756,31 +4404,31 @@ impl crate::runtime::json::FromJson for VideoChannelListDataItem {
         let mut members = p.object("an object (`VideoChannelListDataItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "url" => p.field(&mut url, "url")?,
-                "name" => p.field(&mut name, "name")?,
-                "avatars" => p.field(&mut avatars, "avatars")?,
-                "host" => p.field(&mut host, "host")?,
+                "id" => p.field(&mut id, "id"),
+                "url" => p.field(&mut url, "url"),
+                "name" => p.field(&mut name, "name"),
+                "avatars" => p.field(&mut avatars, "avatars"),
+                "host" => p.field(&mut host, "host"),
                 "hostRedundancyAllowed" => {
-                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")?
+                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")
                 }
-                "followingCount" => p.field(&mut following_count, "followingCount")?,
-                "followersCount" => p.field(&mut followers_count, "followersCount")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "avatar" => p.field(&mut avatar, "avatar")?,
-                "displayName" => p.field(&mut display_name, "displayName")?,
-                "description" => p.field(&mut description, "description")?,
-                "support" => p.field(&mut support, "support")?,
-                "publicEmail" => p.field(&mut public_email, "publicEmail")?,
-                "isLocal" => p.field(&mut is_local, "isLocal")?,
-                "banners" => p.field(&mut banners, "banners")?,
-                "ownerAccount" => p.field(&mut owner_account, "ownerAccount")?,
-                "totalViews" => p.field(&mut total_views, "totalViews")?,
-                "videosCount" => p.field(&mut videos_count, "videosCount")?,
-                "viewsPerDay" => p.field(&mut views_per_day, "viewsPerDay")?,
-                _ => p.unknown()?,
-            }
+                "followingCount" => p.field(&mut following_count, "followingCount"),
+                "followersCount" => p.field(&mut followers_count, "followersCount"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "avatar" => p.field(&mut avatar, "avatar"),
+                "displayName" => p.field(&mut display_name, "displayName"),
+                "description" => p.field(&mut description, "description"),
+                "support" => p.field(&mut support, "support"),
+                "publicEmail" => p.field(&mut public_email, "publicEmail"),
+                "isLocal" => p.field(&mut is_local, "isLocal"),
+                "banners" => p.field(&mut banners, "banners"),
+                "ownerAccount" => p.field(&mut owner_account, "ownerAccount"),
+                "totalViews" => p.field(&mut total_views, "totalViews"),
+                "videosCount" => p.field(&mut videos_count, "videosCount"),
+                "viewsPerDay" => p.field(&mut views_per_day, "viewsPerDay"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -3826,12 +4474,22 @@ impl<'de> serde::Deserialize<'de> for VideoChannelListDataItem {
 }
 
 /// The `MRSSPeerLink` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MRSSPeerLink {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<MRSSPeerLinkType>,
+}
+
+impl serde::Serialize for MRSSPeerLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.href.is_some(), self.r#type.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "MRSSPeerLink", len)
+            .optional("href", &self.href)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for MRSSPeerLink {
@@ -3843,10 +4501,10 @@ impl crate::runtime::json::FromJson for MRSSPeerLink {
         let mut members = p.object("an object (`MRSSPeerLink`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "href" => p.field(&mut href, "href")?,
-                "type" => p.field(&mut r#type, "type")?,
-                _ => p.unknown()?,
-            }
+                "href" => p.field(&mut href, "href"),
+                "type" => p.field(&mut r#type, "type"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             href: crate::runtime::json::optional(href),
@@ -3928,24 +4586,41 @@ impl crate::runtime::call::ToParam for MRSSPeerLinkType {
 }
 
 /// The `MRSSGroupContent` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MRSSGroupContent {
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framerate: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+}
+
+impl serde::Serialize for MRSSGroupContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.url.is_some(),
+                self.file_size.is_some(),
+                self.r#type.is_some(),
+                self.framerate.is_some(),
+                self.duration.is_some(),
+                self.height.is_some(),
+                self.lang.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "MRSSGroupContent", len)
+            .optional("url", &self.url)
+            .optional("fileSize", &self.file_size)
+            .optional("type", &self.r#type)
+            .optional("framerate", &self.framerate)
+            .optional("duration", &self.duration)
+            .optional("height", &self.height)
+            .optional("lang", &self.lang)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for MRSSGroupContent {
@@ -3962,15 +4637,15 @@ impl crate::runtime::json::FromJson for MRSSGroupContent {
         let mut members = p.object("an object (`MRSSGroupContent`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "url" => p.field(&mut url, "url")?,
-                "fileSize" => p.field(&mut file_size, "fileSize")?,
-                "type" => p.field(&mut r#type, "type")?,
-                "framerate" => p.field(&mut framerate, "framerate")?,
-                "duration" => p.field(&mut duration, "duration")?,
-                "height" => p.field(&mut height, "height")?,
-                "lang" => p.field(&mut lang, "lang")?,
-                _ => p.unknown()?,
-            }
+                "url" => p.field(&mut url, "url"),
+                "fileSize" => p.field(&mut file_size, "fileSize"),
+                "type" => p.field(&mut r#type, "type"),
+                "framerate" => p.field(&mut framerate, "framerate"),
+                "duration" => p.field(&mut duration, "duration"),
+                "height" => p.field(&mut height, "height"),
+                "lang" => p.field(&mut lang, "lang"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             url: crate::runtime::json::optional(url),
@@ -3996,24 +4671,35 @@ impl<'de> serde::Deserialize<'de> for MRSSGroupContent {
 pub type VideoCommentsForXML = Vec<VideoCommentsForXMLItem>;
 
 /// An item of [`VideoCommentsForXML`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoCommentsForXMLItem {
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pub_date: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(
-        rename = "content:encoded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_encoded: Option<String>,
-    #[serde(rename = "dc:creator", default, skip_serializing_if = "Option::is_none")]
     pub dc_creator: Option<String>,
+}
+
+impl serde::Serialize for VideoCommentsForXMLItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.link.is_some(),
+                self.guid.is_some(),
+                self.pub_date.is_some(),
+                self.content_encoded.is_some(),
+                self.dc_creator.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "VideoCommentsForXMLItem", len)
+            .optional("link", &self.link)
+            .optional("guid", &self.guid)
+            .optional("pubDate", &self.pub_date)
+            .optional("content:encoded", &self.content_encoded)
+            .optional("dc:creator", &self.dc_creator)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoCommentsForXMLItem {
@@ -4028,13 +4714,13 @@ impl crate::runtime::json::FromJson for VideoCommentsForXMLItem {
         let mut members = p.object("an object (`VideoCommentsForXMLItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "link" => p.field(&mut link, "link")?,
-                "guid" => p.field(&mut guid, "guid")?,
-                "pubDate" => p.field(&mut pub_date, "pubDate")?,
-                "content:encoded" => p.field(&mut content_encoded, "content:encoded")?,
-                "dc:creator" => p.field(&mut dc_creator, "dc:creator")?,
-                _ => p.unknown()?,
-            }
+                "link" => p.field(&mut link, "link"),
+                "guid" => p.field(&mut guid, "guid"),
+                "pubDate" => p.field(&mut pub_date, "pubDate"),
+                "content:encoded" => p.field(&mut content_encoded, "content:encoded"),
+                "dc:creator" => p.field(&mut dc_creator, "dc:creator"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             link: crate::runtime::json::optional(link),
@@ -4058,71 +4744,81 @@ impl<'de> serde::Deserialize<'de> for VideoCommentsForXMLItem {
 pub type VideosForXML = Vec<VideosForXMLItem>;
 
 /// An item of [`VideosForXML`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideosForXMLItem {
     /// video watch page URL
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// video canonical URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guid: Option<String>,
     /// video publication date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pub_date: Option<chrono::DateTime<chrono::Utc>>,
     /// video description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// video description
-    #[serde(
-        rename = "content:encoded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_encoded: Option<String>,
     /// publisher user name
-    #[serde(rename = "dc:creator", default, skip_serializing_if = "Option::is_none")]
     pub dc_creator: Option<String>,
     /// video category (MRSS)
-    #[serde(rename = "media:category", default, skip_serializing_if = "Option::is_none")]
     pub media_category: Option<i64>,
     /// see [media:community](https://www.rssboard.org/media-rss#media-community) (MRSS)
-    #[serde(
-        rename = "media:community",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub media_community: Option<VideosForXMLItemMediaCommunity>,
-    #[serde(rename = "media:embed", default, skip_serializing_if = "Option::is_none")]
     pub media_embed: Option<VideosForXMLItemMediaEmbed>,
-    #[serde(rename = "media:player", default, skip_serializing_if = "Option::is_none")]
     pub media_player: Option<VideosForXMLItemMediaPlayer>,
-    #[serde(
-        rename = "media:thumbnail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub media_thumbnail: Option<VideosForXMLItemMediaThumbnail>,
     /// see [media:title](https://www.rssboard.org/media-rss#media-title) (MRSS). We only use `plain` titles.
-    #[serde(rename = "media:title", default, skip_serializing_if = "Option::is_none")]
     pub media_title: Option<String>,
-    #[serde(
-        rename = "media:description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub media_description: Option<String>,
     /// see [media:rating](https://www.rssboard.org/media-rss#media-rating) (MRSS)
-    #[serde(rename = "media:rating", default, skip_serializing_if = "Option::is_none")]
     pub media_rating: Option<VideosForXMLItemMediaRating>,
     /// main streamable file for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enclosure: Option<VideosForXMLItemEnclosure>,
     /// list of streamable files for the video. see [media:peerLink](https://www.rssboard.org/media-rss#media-peerlink) and [media:content](https://www.rssboard.org/media-rss#media-content) or  (MRSS)
-    #[serde(rename = "media:group", default, skip_serializing_if = "Option::is_none")]
     pub media_group: Option<Vec<VideosForXMLItemMediaGroupItem>>,
+}
+
+impl serde::Serialize for VideosForXMLItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.link.is_some(),
+                self.guid.is_some(),
+                self.pub_date.is_some(),
+                self.description.is_some(),
+                self.content_encoded.is_some(),
+                self.dc_creator.is_some(),
+                self.media_category.is_some(),
+                self.media_community.is_some(),
+                self.media_embed.is_some(),
+                self.media_player.is_some(),
+                self.media_thumbnail.is_some(),
+                self.media_title.is_some(),
+                self.media_description.is_some(),
+                self.media_rating.is_some(),
+                self.enclosure.is_some(),
+                self.media_group.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "VideosForXMLItem", len)
+            .optional("link", &self.link)
+            .optional("guid", &self.guid)
+            .optional("pubDate", &self.pub_date)
+            .optional("description", &self.description)
+            .optional("content:encoded", &self.content_encoded)
+            .optional("dc:creator", &self.dc_creator)
+            .optional("media:category", &self.media_category)
+            .optional("media:community", &self.media_community)
+            .optional("media:embed", &self.media_embed)
+            .optional("media:player", &self.media_player)
+            .optional("media:thumbnail", &self.media_thumbnail)
+            .optional("media:title", &self.media_title)
+            .optional("media:description", &self.media_description)
+            .optional("media:rating", &self.media_rating)
+            .optional("enclosure", &self.enclosure)
+            .optional("media:group", &self.media_group)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideosForXMLItem {
@@ -4148,26 +4844,26 @@ impl crate::runtime::json::FromJson for VideosForXMLItem {
         let mut members = p.object("an object (`VideosForXMLItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "link" => p.field(&mut link, "link")?,
-                "guid" => p.field(&mut guid, "guid")?,
-                "pubDate" => p.field(&mut pub_date, "pubDate")?,
-                "description" => p.field(&mut description, "description")?,
-                "content:encoded" => p.field(&mut content_encoded, "content:encoded")?,
-                "dc:creator" => p.field(&mut dc_creator, "dc:creator")?,
-                "media:category" => p.field(&mut media_category, "media:category")?,
-                "media:community" => p.field(&mut media_community, "media:community")?,
-                "media:embed" => p.field(&mut media_embed, "media:embed")?,
-                "media:player" => p.field(&mut media_player, "media:player")?,
-                "media:thumbnail" => p.field(&mut media_thumbnail, "media:thumbnail")?,
-                "media:title" => p.field(&mut media_title, "media:title")?,
+                "link" => p.field(&mut link, "link"),
+                "guid" => p.field(&mut guid, "guid"),
+                "pubDate" => p.field(&mut pub_date, "pubDate"),
+                "description" => p.field(&mut description, "description"),
+                "content:encoded" => p.field(&mut content_encoded, "content:encoded"),
+                "dc:creator" => p.field(&mut dc_creator, "dc:creator"),
+                "media:category" => p.field(&mut media_category, "media:category"),
+                "media:community" => p.field(&mut media_community, "media:community"),
+                "media:embed" => p.field(&mut media_embed, "media:embed"),
+                "media:player" => p.field(&mut media_player, "media:player"),
+                "media:thumbnail" => p.field(&mut media_thumbnail, "media:thumbnail"),
+                "media:title" => p.field(&mut media_title, "media:title"),
                 "media:description" => {
-                    p.field(&mut media_description, "media:description")?
+                    p.field(&mut media_description, "media:description")
                 }
-                "media:rating" => p.field(&mut media_rating, "media:rating")?,
-                "enclosure" => p.field(&mut enclosure, "enclosure")?,
-                "media:group" => p.field(&mut media_group, "media:group")?,
-                _ => p.unknown()?,
-            }
+                "media:rating" => p.field(&mut media_rating, "media:rating"),
+                "enclosure" => p.field(&mut enclosure, "enclosure"),
+                "media:group" => p.field(&mut media_group, "media:group"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             link: crate::runtime::json::optional(link),
@@ -4199,14 +4895,22 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItem {
 }
 
 /// see [media:community](https://www.rssboard.org/media-rss#media-community) (MRSS)
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideosForXMLItemMediaCommunity {
-    #[serde(
-        rename = "media:statistics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub media_statistics: Option<VideosForXMLItemMediaCommunityMediaStatistics>,
+}
+
+impl serde::Serialize for VideosForXMLItemMediaCommunity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.media_statistics.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideosForXMLItemMediaCommunity",
+                len,
+            )
+            .optional("media:statistics", &self.media_statistics)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaCommunity {
@@ -4217,9 +4921,9 @@ impl crate::runtime::json::FromJson for VideosForXMLItemMediaCommunity {
         let mut members = p.object("an object (`VideosForXMLItemMediaCommunity`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "media:statistics" => p.field(&mut media_statistics, "media:statistics")?,
-                _ => p.unknown()?,
-            }
+                "media:statistics" => p.field(&mut media_statistics, "media:statistics"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             media_statistics: crate::runtime::json::optional(media_statistics),
@@ -4236,10 +4940,22 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaCommunity {
 }
 
 /// The `media:statistics` property of [`VideosForXMLItemMediaCommunity`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideosForXMLItemMediaCommunityMediaStatistics {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views: Option<i64>,
+}
+
+impl serde::Serialize for VideosForXMLItemMediaCommunityMediaStatistics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.views.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideosForXMLItemMediaCommunityMediaStatistics",
+                len,
+            )
+            .optional("views", &self.views)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaCommunityMediaStatistics {
@@ -4251,9 +4967,9 @@ impl crate::runtime::json::FromJson for VideosForXMLItemMediaCommunityMediaStati
             .object("an object (`VideosForXMLItemMediaCommunityMediaStatistics`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "views" => p.field(&mut views, "views")?,
-                _ => p.unknown()?,
-            }
+                "views" => p.field(&mut views, "views"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             views: crate::runtime::json::optional(views),
@@ -4270,13 +4986,21 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaCommunityMediaStatist
 }
 
 /// The `media:embed` property of [`VideosForXMLItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideosForXMLItemMediaEmbed {
     /// video embed path, relative to the canonical URL domain (MRSS)
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl serde::Serialize for VideosForXMLItemMediaEmbed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.url.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideosForXMLItemMediaEmbed", len)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaEmbed {
@@ -4287,9 +5011,9 @@ impl crate::runtime::json::FromJson for VideosForXMLItemMediaEmbed {
         let mut members = p.object("an object (`VideosForXMLItemMediaEmbed`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "url" => p.field(&mut url, "url")?,
-                _ => p.unknown()?,
-            }
+                "url" => p.field(&mut url, "url"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             url: crate::runtime::json::optional(url),
@@ -4306,13 +5030,21 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaEmbed {
 }
 
 /// The `media:player` property of [`VideosForXMLItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideosForXMLItemMediaPlayer {
     /// video watch path, relative to the canonical URL domain (MRSS)
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl serde::Serialize for VideosForXMLItemMediaPlayer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.url.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideosForXMLItemMediaPlayer", len)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaPlayer {
@@ -4323,9 +5055,9 @@ impl crate::runtime::json::FromJson for VideosForXMLItemMediaPlayer {
         let mut members = p.object("an object (`VideosForXMLItemMediaPlayer`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "url" => p.field(&mut url, "url")?,
-                _ => p.unknown()?,
-            }
+                "url" => p.field(&mut url, "url"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             url: crate::runtime::json::optional(url),
@@ -4342,15 +5074,29 @@ impl<'de> serde::Deserialize<'de> for VideosForXMLItemMediaPlayer {
 }
 
 /// The `media:thumbnail` property of [`VideosForXMLItem`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideosForXMLItemMediaThumbnail {
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+}
+
+impl serde::Serialize for VideosForXMLItemMediaThumbnail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.url.is_some(), self.height.is_some(), self.width.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideosForXMLItemMediaThumbnail",
+                len,
+            )
+            .optional("url", &self.url)
+            .optional("height", &self.height)
+            .optional("width", &self.width)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideosForXMLItemMediaThumbnail {
@@ -4363,11 +5109,11 @@ impl crate::runtime::json::FromJson for VideosForXMLItemMediaThumbnail {
         let mut members = p.object("an object (`VideosForXMLItemMediaThumbnail`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "url" => p.field(&mut url, "url")?,
-                "height" => p.field(&mut height, "height")?,
-                "width" => p.field(&mut width, "width")?,
-                _ => p.unknown()?,
-            }
+                "url" => p.field(&mut url, "url"),
+                "height" => p.field(&mut height, "height"),
+                "width" => p.field(&mut width, "width"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             url: crate::runtime::json::optional(url),
@@ -4454,15 +5200,25 @@ impl crate::runtime::call::ToParam for VideosForXMLItemMediaRating {
 }
 
 /// main streamable file for the video
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideosForXMLItemEnclosure {
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<VideosForXMLItemEnclosureType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
+}
+
+impl serde::Serialize for VideosForXMLItemEnclosure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.url.is_some(), self.r#type.is_some(), self.length.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "VideosForXMLItemEnclosure", len)
+            .optional("url", &self.url)
+            .optional("type", &self.r#type)
+            .optional("length", &self.length)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideosForXMLItemEnclosure {
@@ -4475,11 +5231,11 @@ impl crate::runtime::json::FromJson for VideosForXMLItemEnclosure {
         let mut members = p.object("an object (`VideosForXMLItemEnclosure`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "url" => p.field(&mut url, "url")?,
-                "type" => p.field(&mut r#type, "type")?,
-                "length" => p.field(&mut length, "length")?,
-                _ => p.unknown()?,
-            }
+                "url" => p.field(&mut url, "url"),
+                "type" => p.field(&mut r#type, "type"),
+                "length" => p.field(&mut length, "length"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             url: crate::runtime::json::optional(url),
@@ -4606,11 +5362,18 @@ impl From<MRSSGroupContent> for VideosForXMLItemMediaGroupItem {
 /// The `LiveSchedule` schema.
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`LiveScheduleEdit`](crate::types::LiveScheduleEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiveSchedule {
     /// Date when the stream is scheduled to air at
     pub start_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl serde::Serialize for LiveSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "LiveSchedule", 1)
+            .field("startAt", &self.start_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for LiveSchedule {
@@ -4621,9 +5384,9 @@ impl crate::runtime::json::FromJson for LiveSchedule {
         let mut members = p.object("an object (`LiveSchedule`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "startAt" => p.field(&mut start_at, "startAt")?,
-                _ => p.unknown()?,
-            }
+                "startAt" => p.field(&mut start_at, "startAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             start_at: crate::runtime::json::required(start_at, "startAt")?,
@@ -4831,13 +5594,23 @@ impl crate::runtime::call::ToParam for RunnerJobState {
 }
 
 /// The `RunnerJobStateConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunnerJobStateConstant {
     pub id: RunnerJobState,
     /// Example: `"Processing"`
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for RunnerJobStateConstant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.description.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "RunnerJobStateConstant", len)
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJobStateConstant {
@@ -4850,11 +5623,11 @@ impl crate::runtime::json::FromJson for RunnerJobStateConstant {
         let mut members = p.object("an object (`RunnerJobStateConstant`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -4929,12 +5702,26 @@ impl From<RunnerJobPayloadVodAudioMergeTranscoding> for RunnerJobPayload {
 }
 
 /// VOD web video transcoding
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunnerJobPayloadVodWebVideoTranscoding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<RunnerJobPayloadVodWebVideoTranscodingInput>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<RunnerJobPayloadVodWebVideoTranscodingOutput>,
+}
+
+impl serde::Serialize for RunnerJobPayloadVodWebVideoTranscoding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.input.is_some(), self.output.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RunnerJobPayloadVodWebVideoTranscoding",
+                len,
+            )
+            .optional("input", &self.input)
+            .optional("output", &self.output)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscoding {
@@ -4947,10 +5734,10 @@ impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscoding {
             .object("an object (`RunnerJobPayloadVodWebVideoTranscoding`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "input" => p.field(&mut input, "input")?,
-                "output" => p.field(&mut output, "output")?,
-                _ => p.unknown()?,
-            }
+                "input" => p.field(&mut input, "input"),
+                "output" => p.field(&mut output, "output"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             input: crate::runtime::json::optional(input),
@@ -4968,11 +5755,22 @@ impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodWebVideoTranscoding {
 }
 
 /// The `input` property of [`RunnerJobPayloadVodWebVideoTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunnerJobPayloadVodWebVideoTranscodingInput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_file_url: Option<String>,
+}
+
+impl serde::Serialize for RunnerJobPayloadVodWebVideoTranscodingInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.video_file_url.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RunnerJobPayloadVodWebVideoTranscodingInput",
+                len,
+            )
+            .optional("videoFileUrl", &self.video_file_url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscodingInput {
@@ -4984,9 +5782,9 @@ impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscodingIn
             .object("an object (`RunnerJobPayloadVodWebVideoTranscodingInput`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videoFileUrl" => p.field(&mut video_file_url, "videoFileUrl")?,
-                _ => p.unknown()?,
-            }
+                "videoFileUrl" => p.field(&mut video_file_url, "videoFileUrl"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             video_file_url: crate::runtime::json::optional(video_file_url),
@@ -5003,12 +5801,26 @@ impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodWebVideoTranscodingInpu
 }
 
 /// The `output` property of [`RunnerJobPayloadVodWebVideoTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunnerJobPayloadVodWebVideoTranscodingOutput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fps: Option<f64>,
+}
+
+impl serde::Serialize for RunnerJobPayloadVodWebVideoTranscodingOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.resolution.is_some(), self.fps.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RunnerJobPayloadVodWebVideoTranscodingOutput",
+                len,
+            )
+            .optional("resolution", &self.resolution)
+            .optional("fps", &self.fps)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscodingOutput {
@@ -5021,10 +5833,10 @@ impl crate::runtime::json::FromJson for RunnerJobPayloadVodWebVideoTranscodingOu
             .object("an object (`RunnerJobPayloadVodWebVideoTranscodingOutput`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "resolution" => p.field(&mut resolution, "resolution")?,
-                "fps" => p.field(&mut fps, "fps")?,
-                _ => p.unknown()?,
-            }
+                "resolution" => p.field(&mut resolution, "resolution"),
+                "fps" => p.field(&mut fps, "fps"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             resolution: crate::runtime::json::optional(resolution),
@@ -5042,12 +5854,26 @@ impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodWebVideoTranscodingOutp
 }
 
 /// VOD HLS transcoding
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunnerJobPayloadVodHlsTranscoding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<RunnerJobPayloadVodHlsTranscodingInput>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<RunnerJobPayloadVodHlsTranscodingOutput>,
+}
+
+impl serde::Serialize for RunnerJobPayloadVodHlsTranscoding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.input.is_some(), self.output.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RunnerJobPayloadVodHlsTranscoding",
+                len,
+            )
+            .optional("input", &self.input)
+            .optional("output", &self.output)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscoding {
@@ -5059,10 +5885,10 @@ impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscoding {
         let mut members = p.object("an object (`RunnerJobPayloadVodHlsTranscoding`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "input" => p.field(&mut input, "input")?,
-                "output" => p.field(&mut output, "output")?,
-                _ => p.unknown()?,
-            }
+                "input" => p.field(&mut input, "input"),
+                "output" => p.field(&mut output, "output"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             input: crate::runtime::json::optional(input),
@@ -5080,11 +5906,22 @@ impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodHlsTranscoding {
 }
 
 /// The `input` property of [`RunnerJobPayloadVodHlsTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunnerJobPayloadVodHlsTranscodingInput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_file_url: Option<String>,
+}
+
+impl serde::Serialize for RunnerJobPayloadVodHlsTranscodingInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.video_file_url.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RunnerJobPayloadVodHlsTranscodingInput",
+                len,
+            )
+            .optional("videoFileUrl", &self.video_file_url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscodingInput {
@@ -5096,9 +5933,9 @@ impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscodingInput {
             .object("an object (`RunnerJobPayloadVodHlsTranscodingInput`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videoFileUrl" => p.field(&mut video_file_url, "videoFileUrl")?,
-                _ => p.unknown()?,
-            }
+                "videoFileUrl" => p.field(&mut video_file_url, "videoFileUrl"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             video_file_url: crate::runtime::json::optional(video_file_url),
@@ -5115,12 +5952,26 @@ impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodHlsTranscodingInput {
 }
 
 /// The `output` property of [`RunnerJobPayloadVodHlsTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunnerJobPayloadVodHlsTranscodingOutput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fps: Option<f64>,
+}
+
+impl serde::Serialize for RunnerJobPayloadVodHlsTranscodingOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.resolution.is_some(), self.fps.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RunnerJobPayloadVodHlsTranscodingOutput",
+                len,
+            )
+            .optional("resolution", &self.resolution)
+            .optional("fps", &self.fps)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscodingOutput {
@@ -5133,10 +5984,10 @@ impl crate::runtime::json::FromJson for RunnerJobPayloadVodHlsTranscodingOutput 
             .object("an object (`RunnerJobPayloadVodHlsTranscodingOutput`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "resolution" => p.field(&mut resolution, "resolution")?,
-                "fps" => p.field(&mut fps, "fps")?,
-                _ => p.unknown()?,
-            }
+                "resolution" => p.field(&mut resolution, "resolution"),
+                "fps" => p.field(&mut fps, "fps"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             resolution: crate::runtime::json::optional(resolution),
@@ -5154,12 +6005,26 @@ impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodHlsTranscodingOutput {
 }
 
 /// VOD audio merge transcoding
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunnerJobPayloadVodAudioMergeTranscoding {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<RunnerJobPayloadVodAudioMergeTranscodingInput>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<RunnerJobPayloadVodAudioMergeTranscodingOutput>,
+}
+
+impl serde::Serialize for RunnerJobPayloadVodAudioMergeTranscoding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.input.is_some(), self.output.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RunnerJobPayloadVodAudioMergeTranscoding",
+                len,
+            )
+            .optional("input", &self.input)
+            .optional("output", &self.output)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscoding {
@@ -5172,10 +6037,10 @@ impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscoding
             .object("an object (`RunnerJobPayloadVodAudioMergeTranscoding`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "input" => p.field(&mut input, "input")?,
-                "output" => p.field(&mut output, "output")?,
-                _ => p.unknown()?,
-            }
+                "input" => p.field(&mut input, "input"),
+                "output" => p.field(&mut output, "output"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             input: crate::runtime::json::optional(input),
@@ -5193,13 +6058,26 @@ impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodAudioMergeTranscoding {
 }
 
 /// The `input` property of [`RunnerJobPayloadVodAudioMergeTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunnerJobPayloadVodAudioMergeTranscodingInput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_file_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_file_url: Option<String>,
+}
+
+impl serde::Serialize for RunnerJobPayloadVodAudioMergeTranscodingInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.audio_file_url.is_some(), self.preview_file_url.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RunnerJobPayloadVodAudioMergeTranscodingInput",
+                len,
+            )
+            .optional("audioFileUrl", &self.audio_file_url)
+            .optional("previewFileUrl", &self.preview_file_url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscodingInput {
@@ -5212,10 +6090,10 @@ impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscoding
             .object("an object (`RunnerJobPayloadVodAudioMergeTranscodingInput`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "audioFileUrl" => p.field(&mut audio_file_url, "audioFileUrl")?,
-                "previewFileUrl" => p.field(&mut preview_file_url, "previewFileUrl")?,
-                _ => p.unknown()?,
-            }
+                "audioFileUrl" => p.field(&mut audio_file_url, "audioFileUrl"),
+                "previewFileUrl" => p.field(&mut preview_file_url, "previewFileUrl"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             audio_file_url: crate::runtime::json::optional(audio_file_url),
@@ -5233,12 +6111,26 @@ impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodAudioMergeTranscodingIn
 }
 
 /// The `output` property of [`RunnerJobPayloadVodAudioMergeTranscoding`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunnerJobPayloadVodAudioMergeTranscodingOutput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fps: Option<f64>,
+}
+
+impl serde::Serialize for RunnerJobPayloadVodAudioMergeTranscodingOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.resolution.is_some(), self.fps.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RunnerJobPayloadVodAudioMergeTranscodingOutput",
+                len,
+            )
+            .optional("resolution", &self.resolution)
+            .optional("fps", &self.fps)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscodingOutput {
@@ -5251,10 +6143,10 @@ impl crate::runtime::json::FromJson for RunnerJobPayloadVodAudioMergeTranscoding
             .object("an object (`RunnerJobPayloadVodAudioMergeTranscodingOutput`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "resolution" => p.field(&mut resolution, "resolution")?,
-                "fps" => p.field(&mut fps, "fps")?,
-                _ => p.unknown()?,
-            }
+                "resolution" => p.field(&mut resolution, "resolution"),
+                "fps" => p.field(&mut fps, "fps"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             resolution: crate::runtime::json::optional(resolution),
@@ -5272,43 +6164,67 @@ impl<'de> serde::Deserialize<'de> for RunnerJobPayloadVodAudioMergeTranscodingOu
 }
 
 /// The `RunnerJob` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunnerJob {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<UUIDv4>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RunnerJobType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<RunnerJobStateConstant>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<RunnerJobPayload>,
     /// Number of times a remote runner failed to process this job. After too many failures, the job in "error" state
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<i64>,
     /// Error message if the job is errored
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Percentage progress
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<i64>,
     /// Job priority (less has more priority)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
     /// If job has a parent job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<RunnerJobParent>,
     /// If job is associated to a runner
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runner: Option<RunnerJobRunner>,
+}
+
+impl serde::Serialize for RunnerJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.uuid.is_some(),
+                self.r#type.is_some(),
+                self.state.is_some(),
+                self.payload.is_some(),
+                self.failures.is_some(),
+                self.error.is_some(),
+                self.progress.is_some(),
+                self.priority.is_some(),
+                self.updated_at.is_some(),
+                self.created_at.is_some(),
+                self.started_at.is_some(),
+                self.finished_at.is_some(),
+                self.parent.is_some(),
+                self.runner.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "RunnerJob", len)
+            .optional("uuid", &self.uuid)
+            .optional("type", &self.r#type)
+            .optional("state", &self.state)
+            .optional("payload", &self.payload)
+            .optional("failures", &self.failures)
+            .optional("error", &self.error)
+            .optional("progress", &self.progress)
+            .optional("priority", &self.priority)
+            .optional("updatedAt", &self.updated_at)
+            .optional("createdAt", &self.created_at)
+            .optional("startedAt", &self.started_at)
+            .optional("finishedAt", &self.finished_at)
+            .optional("parent", &self.parent)
+            .optional("runner", &self.runner)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJob {
@@ -5332,22 +6248,22 @@ impl crate::runtime::json::FromJson for RunnerJob {
         let mut members = p.object("an object (`RunnerJob`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "type" => p.field(&mut r#type, "type")?,
-                "state" => p.field(&mut state, "state")?,
-                "payload" => p.field(&mut payload, "payload")?,
-                "failures" => p.field(&mut failures, "failures")?,
-                "error" => p.field(&mut error, "error")?,
-                "progress" => p.field(&mut progress, "progress")?,
-                "priority" => p.field(&mut priority, "priority")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "startedAt" => p.field(&mut started_at, "startedAt")?,
-                "finishedAt" => p.field(&mut finished_at, "finishedAt")?,
-                "parent" => p.field(&mut parent, "parent")?,
-                "runner" => p.field(&mut runner, "runner")?,
-                _ => p.unknown()?,
-            }
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "type" => p.field(&mut r#type, "type"),
+                "state" => p.field(&mut state, "state"),
+                "payload" => p.field(&mut payload, "payload"),
+                "failures" => p.field(&mut failures, "failures"),
+                "error" => p.field(&mut error, "error"),
+                "progress" => p.field(&mut progress, "progress"),
+                "priority" => p.field(&mut priority, "priority"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "startedAt" => p.field(&mut started_at, "startedAt"),
+                "finishedAt" => p.field(&mut finished_at, "finishedAt"),
+                "parent" => p.field(&mut parent, "parent"),
+                "runner" => p.field(&mut runner, "runner"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             uuid: crate::runtime::json::optional(uuid),
@@ -5377,11 +6293,21 @@ impl<'de> serde::Deserialize<'de> for RunnerJob {
 }
 
 /// If job has a parent job
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunnerJobParent {
     pub r#type: RunnerJobType,
     pub state: RunnerJobStateConstant,
     pub uuid: UUIDv4,
+}
+
+impl serde::Serialize for RunnerJobParent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "RunnerJobParent", 3)
+            .field("type", &self.r#type)
+            .field("state", &self.state)
+            .field("uuid", &self.uuid)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJobParent {
@@ -5394,11 +6320,11 @@ impl crate::runtime::json::FromJson for RunnerJobParent {
         let mut members = p.object("an object (`RunnerJobParent`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "type" => p.field(&mut r#type, "type")?,
-                "state" => p.field(&mut state, "state")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                _ => p.unknown()?,
-            }
+                "type" => p.field(&mut r#type, "type"),
+                "state" => p.field(&mut state, "state"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             r#type: crate::runtime::json::required(r#type, "type")?,
@@ -5417,12 +6343,22 @@ impl<'de> serde::Deserialize<'de> for RunnerJobParent {
 }
 
 /// If job is associated to a runner
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunnerJobRunner {
     pub id: f64,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for RunnerJobRunner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.description.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "RunnerJobRunner", len)
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RunnerJobRunner {
@@ -5435,11 +6371,11 @@ impl crate::runtime::json::FromJson for RunnerJobRunner {
         let mut members = p.object("an object (`RunnerJobRunner`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,

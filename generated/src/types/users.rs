@@ -376,7 +376,7 @@ impl crate::runtime::call::ToParam for UserImportState {
 }
 
 /// The `VideoImportStateConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoImportStateConstant {
     /// The video import state:
     ///   - `1`: Pending
@@ -388,8 +388,18 @@ pub struct VideoImportStateConstant {
     pub id: VideoImportStateConstantId,
     /// Example: `"Pending"`
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for VideoImportStateConstant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.description.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoImportStateConstant", len)
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoImportStateConstant {
@@ -402,11 +412,11 @@ impl crate::runtime::json::FromJson for VideoImportStateConstant {
         let mut members = p.object("an object (`VideoImportStateConstant`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -513,8 +523,7 @@ impl crate::runtime::call::ToParam for VideoImportStateConstantId {
 }
 
 /// The `VideoImport` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoImport {
     pub id: Id,
     /// remote URL where to find the import's source video
@@ -522,28 +531,52 @@ pub struct VideoImport {
     /// Format: `url`.
     ///
     /// Example: `"https://framatube.org/videos/watch/9c9de5e8-0a1e-484a-b099-e80766180a6d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_url: Option<String>,
     /// magnet URI allowing to resolve the import's source video
     ///
     /// Format: `uri`. Pattern: `^magnet:\?xt=urn:[a-zA-Z0-9]+:[a-zA-Z0-9]{32}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub magnet_uri: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub torrent_name: Option<String>,
     pub state: VideoImportStateConstant,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<Video>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originally_published_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_sync: Option<VideoImportVideoChannelSync>,
+}
+
+impl serde::Serialize for VideoImport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 4
+            + crate::runtime::ser::present(
+                &[
+                    self.target_url.is_some(),
+                    self.magnet_uri.is_some(),
+                    self.torrent_name.is_some(),
+                    self.error.is_some(),
+                    self.video.is_some(),
+                    self.attempts.is_some(),
+                    self.originally_published_at.is_some(),
+                    self.video_channel_sync.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoImport", len)
+            .field("id", &self.id)
+            .optional("targetUrl", &self.target_url)
+            .optional("magnetUri", &self.magnet_uri)
+            .optional("torrentName", &self.torrent_name)
+            .field("state", &self.state)
+            .optional("error", &self.error)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .optional("video", &self.video)
+            .optional("attempts", &self.attempts)
+            .optional("originallyPublishedAt", &self.originally_published_at)
+            .optional("videoChannelSync", &self.video_channel_sync)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoImport {
@@ -565,24 +598,24 @@ impl crate::runtime::json::FromJson for VideoImport {
         let mut members = p.object("an object (`VideoImport`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "targetUrl" => p.field(&mut target_url, "targetUrl")?,
-                "magnetUri" => p.field(&mut magnet_uri, "magnetUri")?,
-                "torrentName" => p.field(&mut torrent_name, "torrentName")?,
-                "state" => p.field(&mut state, "state")?,
-                "error" => p.field(&mut error, "error")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "video" => p.field(&mut video, "video")?,
-                "attempts" => p.field(&mut attempts, "attempts")?,
+                "id" => p.field(&mut id, "id"),
+                "targetUrl" => p.field(&mut target_url, "targetUrl"),
+                "magnetUri" => p.field(&mut magnet_uri, "magnetUri"),
+                "torrentName" => p.field(&mut torrent_name, "torrentName"),
+                "state" => p.field(&mut state, "state"),
+                "error" => p.field(&mut error, "error"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "video" => p.field(&mut video, "video"),
+                "attempts" => p.field(&mut attempts, "attempts"),
                 "originallyPublishedAt" => {
-                    p.field(&mut originally_published_at, "originallyPublishedAt")?
+                    p.field(&mut originally_published_at, "originallyPublishedAt")
                 }
                 "videoChannelSync" => {
-                    p.field(&mut video_channel_sync, "videoChannelSync")?
+                    p.field(&mut video_channel_sync, "videoChannelSync")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -612,11 +645,19 @@ impl<'de> serde::Deserialize<'de> for VideoImport {
 }
 
 /// The `videoChannelSync` property of [`VideoImport`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoImportVideoChannelSync {
     pub id: i64,
     pub external_channel_url: String,
+}
+
+impl serde::Serialize for VideoImportVideoChannelSync {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoImportVideoChannelSync", 2)
+            .field("id", &self.id)
+            .field("externalChannelUrl", &self.external_channel_url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoImportVideoChannelSync {
@@ -628,12 +669,12 @@ impl crate::runtime::json::FromJson for VideoImportVideoChannelSync {
         let mut members = p.object("an object (`VideoImportVideoChannelSync`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
+                "id" => p.field(&mut id, "id"),
                 "externalChannelUrl" => {
-                    p.field(&mut external_channel_url, "externalChannelUrl")?
+                    p.field(&mut external_channel_url, "externalChannelUrl")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -654,12 +695,21 @@ impl<'de> serde::Deserialize<'de> for VideoImportVideoChannelSync {
 }
 
 /// The `VideoImportsList` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoImportsList {
     /// Example: `1`
     pub total: i64,
     /// Items: at most 100.
     pub data: Vec<VideoImport>,
+}
+
+impl serde::Serialize for VideoImportsList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoImportsList", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoImportsList {
@@ -671,10 +721,10 @@ impl crate::runtime::json::FromJson for VideoImportsList {
         let mut members = p.object("an object (`VideoImportsList`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -692,8 +742,7 @@ impl<'de> serde::Deserialize<'de> for VideoImportsList {
 }
 
 /// The `ActorInfo` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorInfo {
     pub id: Id,
     pub name: String,
@@ -701,8 +750,21 @@ pub struct ActorInfo {
     /// Format: `hostname`.
     pub host: String,
     pub avatars: Vec<ActorImage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ActorInfoAvatar>,
+}
+
+impl serde::Serialize for ActorInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5 + crate::runtime::ser::present(&[self.avatar.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ActorInfo", len)
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("displayName", &self.display_name)
+            .field("host", &self.host)
+            .field("avatars", &self.avatars)
+            .optional("avatar", &self.avatar)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ActorInfo {
@@ -718,14 +780,14 @@ impl crate::runtime::json::FromJson for ActorInfo {
         let mut members = p.object("an object (`ActorInfo`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "displayName" => p.field(&mut display_name, "displayName")?,
-                "host" => p.field(&mut host, "host")?,
-                "avatars" => p.field(&mut avatars, "avatars")?,
-                "avatar" => p.field(&mut avatar, "avatar")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "displayName" => p.field(&mut display_name, "displayName"),
+                "host" => p.field(&mut host, "host"),
+                "avatars" => p.field(&mut avatars, "avatars"),
+                "avatar" => p.field(&mut avatar, "avatar"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -747,11 +809,19 @@ impl<'de> serde::Deserialize<'de> for ActorInfo {
 }
 
 /// The `avatar` property of [`ActorInfo`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorInfoAvatar {
     pub width: i64,
     pub file_url: String,
+}
+
+impl serde::Serialize for ActorInfoAvatar {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ActorInfoAvatar", 2)
+            .field("width", &self.width)
+            .field("fileUrl", &self.file_url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ActorInfoAvatar {
@@ -763,10 +833,10 @@ impl crate::runtime::json::FromJson for ActorInfoAvatar {
         let mut members = p.object("an object (`ActorInfoAvatar`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "width" => p.field(&mut width, "width")?,
-                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
-                _ => p.unknown()?,
-            }
+                "width" => p.field(&mut width, "width"),
+                "fileUrl" => p.field(&mut file_url, "fileUrl"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             width: crate::runtime::json::required(width, "width")?,
@@ -784,9 +854,17 @@ impl<'de> serde::Deserialize<'de> for ActorInfoAvatar {
 }
 
 /// The `AddUserResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddUserResponse {
     pub user: AddUserResponseUser,
+}
+
+impl serde::Serialize for AddUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "AddUserResponse", 1)
+            .field("user", &self.user)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AddUserResponse {
@@ -797,9 +875,9 @@ impl crate::runtime::json::FromJson for AddUserResponse {
         let mut members = p.object("an object (`AddUserResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "user" => p.field(&mut user, "user")?,
-                _ => p.unknown()?,
-            }
+                "user" => p.field(&mut user, "user"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             user: crate::runtime::json::required(user, "user")?,
@@ -816,10 +894,19 @@ impl<'de> serde::Deserialize<'de> for AddUserResponse {
 }
 
 /// The `user` property of [`AddUserResponse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddUserResponseUser {
     pub id: Id,
     pub account: AddUserResponseUserAccount,
+}
+
+impl serde::Serialize for AddUserResponseUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "AddUserResponseUser", 2)
+            .field("id", &self.id)
+            .field("account", &self.account)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AddUserResponseUser {
@@ -831,10 +918,10 @@ impl crate::runtime::json::FromJson for AddUserResponseUser {
         let mut members = p.object("an object (`AddUserResponseUser`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "account" => p.field(&mut account, "account")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "account" => p.field(&mut account, "account"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -852,9 +939,17 @@ impl<'de> serde::Deserialize<'de> for AddUserResponseUser {
 }
 
 /// The `account` property of [`AddUserResponseUser`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddUserResponseUserAccount {
     pub id: Id,
+}
+
+impl serde::Serialize for AddUserResponseUserAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "AddUserResponseUserAccount", 1)
+            .field("id", &self.id)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for AddUserResponseUserAccount {
@@ -865,9 +960,9 @@ impl crate::runtime::json::FromJson for AddUserResponseUserAccount {
         let mut members = p.object("an object (`AddUserResponseUserAccount`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -884,22 +979,29 @@ impl<'de> serde::Deserialize<'de> for AddUserResponseUserAccount {
 }
 
 /// The `UserImportResumable` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserImportResumable {
     /// Archive filename including extension
     ///
     /// Format: `filename`.
     ///
     /// Example: `"user-export-6-2024-02-09T10_12_11.682Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
+}
+
+impl serde::Serialize for UserImportResumable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.filename.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "UserImportResumable", len)
+            .optional("filename", &self.filename)
+            .end()
+    }
 }
 
 /// The `UserNotificationSettings` schema.
 ///
 /// What the server answers. To send it back, `.into()` makes it the [`UserNotificationSettingsEdit`](crate::types::UserNotificationSettingsEdit) that requests take.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserNotificationSettings {
     pub abuse_as_moderator: NotificationSettingValue,
     pub video_auto_blacklist_as_moderator: NotificationSettingValue,
@@ -919,6 +1021,40 @@ pub struct UserNotificationSettings {
     pub new_plugin_version: NotificationSettingValue,
     pub my_video_studio_edition_finished: NotificationSettingValue,
     pub my_video_transcription_generated: NotificationSettingValue,
+}
+
+impl serde::Serialize for UserNotificationSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "UserNotificationSettings", 18)
+            .field("abuseAsModerator", &self.abuse_as_moderator)
+            .field(
+                "videoAutoBlacklistAsModerator",
+                &self.video_auto_blacklist_as_moderator,
+            )
+            .field("newUserRegistration", &self.new_user_registration)
+            .field("newVideoFromSubscription", &self.new_video_from_subscription)
+            .field("blacklistOnMyVideo", &self.blacklist_on_my_video)
+            .field("myVideoPublished", &self.my_video_published)
+            .field("myVideoImportFinished", &self.my_video_import_finished)
+            .field("commentMention", &self.comment_mention)
+            .field("newCommentOnMyVideo", &self.new_comment_on_my_video)
+            .field("newFollow", &self.new_follow)
+            .field("newInstanceFollower", &self.new_instance_follower)
+            .field("autoInstanceFollowing", &self.auto_instance_following)
+            .field("abuseStateChange", &self.abuse_state_change)
+            .field("abuseNewMessage", &self.abuse_new_message)
+            .field("newPeerTubeVersion", &self.new_peer_tube_version)
+            .field("newPluginVersion", &self.new_plugin_version)
+            .field(
+                "myVideoStudioEditionFinished",
+                &self.my_video_studio_edition_finished,
+            )
+            .field(
+                "myVideoTranscriptionGenerated",
+                &self.my_video_transcription_generated,
+            )
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for UserNotificationSettings {
@@ -947,67 +1083,64 @@ impl crate::runtime::json::FromJson for UserNotificationSettings {
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "abuseAsModerator" => {
-                    p.field(&mut abuse_as_moderator, "abuseAsModerator")?
+                    p.field(&mut abuse_as_moderator, "abuseAsModerator")
                 }
                 "videoAutoBlacklistAsModerator" => {
                     p.field(
                         &mut video_auto_blacklist_as_moderator,
                         "videoAutoBlacklistAsModerator",
-                    )?
+                    )
                 }
                 "newUserRegistration" => {
-                    p.field(&mut new_user_registration, "newUserRegistration")?
+                    p.field(&mut new_user_registration, "newUserRegistration")
                 }
                 "newVideoFromSubscription" => {
-                    p.field(
-                        &mut new_video_from_subscription,
-                        "newVideoFromSubscription",
-                    )?
+                    p.field(&mut new_video_from_subscription, "newVideoFromSubscription")
                 }
                 "blacklistOnMyVideo" => {
-                    p.field(&mut blacklist_on_my_video, "blacklistOnMyVideo")?
+                    p.field(&mut blacklist_on_my_video, "blacklistOnMyVideo")
                 }
                 "myVideoPublished" => {
-                    p.field(&mut my_video_published, "myVideoPublished")?
+                    p.field(&mut my_video_published, "myVideoPublished")
                 }
                 "myVideoImportFinished" => {
-                    p.field(&mut my_video_import_finished, "myVideoImportFinished")?
+                    p.field(&mut my_video_import_finished, "myVideoImportFinished")
                 }
-                "commentMention" => p.field(&mut comment_mention, "commentMention")?,
+                "commentMention" => p.field(&mut comment_mention, "commentMention"),
                 "newCommentOnMyVideo" => {
-                    p.field(&mut new_comment_on_my_video, "newCommentOnMyVideo")?
+                    p.field(&mut new_comment_on_my_video, "newCommentOnMyVideo")
                 }
-                "newFollow" => p.field(&mut new_follow, "newFollow")?,
+                "newFollow" => p.field(&mut new_follow, "newFollow"),
                 "newInstanceFollower" => {
-                    p.field(&mut new_instance_follower, "newInstanceFollower")?
+                    p.field(&mut new_instance_follower, "newInstanceFollower")
                 }
                 "autoInstanceFollowing" => {
-                    p.field(&mut auto_instance_following, "autoInstanceFollowing")?
+                    p.field(&mut auto_instance_following, "autoInstanceFollowing")
                 }
                 "abuseStateChange" => {
-                    p.field(&mut abuse_state_change, "abuseStateChange")?
+                    p.field(&mut abuse_state_change, "abuseStateChange")
                 }
-                "abuseNewMessage" => p.field(&mut abuse_new_message, "abuseNewMessage")?,
+                "abuseNewMessage" => p.field(&mut abuse_new_message, "abuseNewMessage"),
                 "newPeerTubeVersion" => {
-                    p.field(&mut new_peer_tube_version, "newPeerTubeVersion")?
+                    p.field(&mut new_peer_tube_version, "newPeerTubeVersion")
                 }
                 "newPluginVersion" => {
-                    p.field(&mut new_plugin_version, "newPluginVersion")?
+                    p.field(&mut new_plugin_version, "newPluginVersion")
                 }
                 "myVideoStudioEditionFinished" => {
                     p.field(
                         &mut my_video_studio_edition_finished,
                         "myVideoStudioEditionFinished",
-                    )?
+                    )
                 }
                 "myVideoTranscriptionGenerated" => {
                     p.field(
                         &mut my_video_transcription_generated,
                         "myVideoTranscriptionGenerated",
-                    )?
+                    )
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             abuse_as_moderator: crate::runtime::json::required(
@@ -1094,45 +1227,82 @@ impl<'de> serde::Deserialize<'de> for UserNotificationSettings {
 /// The `UserNotificationSettings` schema.
 ///
 /// What the client sends: the fields the API document requires, and any others set. The [`UserNotificationSettings`](crate::types::UserNotificationSettings) the server answers converts into it with `.into()`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserNotificationSettingsEdit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuse_as_moderator: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_auto_blacklist_as_moderator: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_user_registration: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_video_from_subscription: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blacklist_on_my_video: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_video_published: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_video_import_finished: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_mention: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_comment_on_my_video: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_follow: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_instance_follower: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_instance_following: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuse_state_change: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuse_new_message: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_peer_tube_version: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_plugin_version: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_video_studio_edition_finished: Option<NotificationSettingValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_video_transcription_generated: Option<NotificationSettingValue>,
+}
+
+impl serde::Serialize for UserNotificationSettingsEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.abuse_as_moderator.is_some(),
+                self.video_auto_blacklist_as_moderator.is_some(),
+                self.new_user_registration.is_some(),
+                self.new_video_from_subscription.is_some(),
+                self.blacklist_on_my_video.is_some(),
+                self.my_video_published.is_some(),
+                self.my_video_import_finished.is_some(),
+                self.comment_mention.is_some(),
+                self.new_comment_on_my_video.is_some(),
+                self.new_follow.is_some(),
+                self.new_instance_follower.is_some(),
+                self.auto_instance_following.is_some(),
+                self.abuse_state_change.is_some(),
+                self.abuse_new_message.is_some(),
+                self.new_peer_tube_version.is_some(),
+                self.new_plugin_version.is_some(),
+                self.my_video_studio_edition_finished.is_some(),
+                self.my_video_transcription_generated.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "UserNotificationSettingsEdit", len)
+            .optional("abuseAsModerator", &self.abuse_as_moderator)
+            .optional(
+                "videoAutoBlacklistAsModerator",
+                &self.video_auto_blacklist_as_moderator,
+            )
+            .optional("newUserRegistration", &self.new_user_registration)
+            .optional("newVideoFromSubscription", &self.new_video_from_subscription)
+            .optional("blacklistOnMyVideo", &self.blacklist_on_my_video)
+            .optional("myVideoPublished", &self.my_video_published)
+            .optional("myVideoImportFinished", &self.my_video_import_finished)
+            .optional("commentMention", &self.comment_mention)
+            .optional("newCommentOnMyVideo", &self.new_comment_on_my_video)
+            .optional("newFollow", &self.new_follow)
+            .optional("newInstanceFollower", &self.new_instance_follower)
+            .optional("autoInstanceFollowing", &self.auto_instance_following)
+            .optional("abuseStateChange", &self.abuse_state_change)
+            .optional("abuseNewMessage", &self.abuse_new_message)
+            .optional("newPeerTubeVersion", &self.new_peer_tube_version)
+            .optional("newPluginVersion", &self.new_plugin_version)
+            .optional(
+                "myVideoStudioEditionFinished",
+                &self.my_video_studio_edition_finished,
+            )
+            .optional(
+                "myVideoTranscriptionGenerated",
+                &self.my_video_transcription_generated,
+            )
+            .end()
+    }
 }
 
 impl From<UserNotificationSettings> for UserNotificationSettingsEdit {
@@ -1168,8 +1338,7 @@ impl From<UserNotificationSettings> for UserNotificationSettingsEdit {
 }
 
 /// The `User` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     pub id: Id,
     pub username: Username,
@@ -1178,18 +1347,12 @@ pub struct User {
     /// Format: `email`.
     pub email: String,
     /// Has the user confirmed their email address?
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
     pub nsfw_policy: NSFWPolicy,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_displayed: Option<NSFWFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_hidden: Option<NSFWFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_warned: Option<NSFWFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_blurred: Option<NSFWFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_flags: Option<UserAdminFlags>,
     /// Automatically start playing the upcoming video after the currently playing video
     pub auto_play_next_video: bool,
@@ -1202,10 +1365,8 @@ pub struct User {
     /// whether to keep track of watched history or not
     pub videos_history_enabled: bool,
     /// list of languages to filter videos down to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_languages: Option<Vec<String>>,
     /// default language for this user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// The user video quota in bytes
     ///
@@ -1219,30 +1380,89 @@ pub struct User {
     /// Theme enabled by this user
     pub theme: String,
     pub account: Account,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_settings: Option<UserNotificationSettings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channels: Option<Vec<VideoChannel>>,
     pub blocked: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_reason: Option<String>,
     pub no_instance_config_warning_modal: bool,
     pub no_account_setup_warning_modal: bool,
     pub no_welcome_modal: bool,
     pub created_at: String,
     /// Auth plugin to use to authenticate the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_auth: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_login_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Whether the user has enabled two-factor authentication or not
     pub two_factor_enabled: bool,
     /// New features information the user has read
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_features_info_read: Option<f64>,
     pub email_public: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_email: Option<String>,
+}
+
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 21
+            + crate::runtime::ser::present(
+                &[
+                    self.email_verified.is_some(),
+                    self.nsfw_flags_displayed.is_some(),
+                    self.nsfw_flags_hidden.is_some(),
+                    self.nsfw_flags_warned.is_some(),
+                    self.nsfw_flags_blurred.is_some(),
+                    self.admin_flags.is_some(),
+                    self.video_languages.is_some(),
+                    self.language.is_some(),
+                    self.notification_settings.is_some(),
+                    self.video_channels.is_some(),
+                    self.blocked_reason.is_some(),
+                    self.plugin_auth.is_some(),
+                    self.last_login_date.is_some(),
+                    self.new_features_info_read.is_some(),
+                    self.pending_email.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "User", len)
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .optional("emailVerified", &self.email_verified)
+            .field("nsfwPolicy", &self.nsfw_policy)
+            .optional("nsfwFlagsDisplayed", &self.nsfw_flags_displayed)
+            .optional("nsfwFlagsHidden", &self.nsfw_flags_hidden)
+            .optional("nsfwFlagsWarned", &self.nsfw_flags_warned)
+            .optional("nsfwFlagsBlurred", &self.nsfw_flags_blurred)
+            .optional("adminFlags", &self.admin_flags)
+            .field("autoPlayNextVideo", &self.auto_play_next_video)
+            .field("autoPlayNextVideoPlaylist", &self.auto_play_next_video_playlist)
+            .field("autoPlayVideo", &self.auto_play_video)
+            .field("p2pEnabled", &self.p2p_enabled)
+            .field("videosHistoryEnabled", &self.videos_history_enabled)
+            .optional("videoLanguages", &self.video_languages)
+            .optional("language", &self.language)
+            .field("videoQuota", &self.video_quota)
+            .field("videoQuotaDaily", &self.video_quota_daily)
+            .field("role", &self.role)
+            .field("theme", &self.theme)
+            .field("account", &self.account)
+            .optional("notificationSettings", &self.notification_settings)
+            .optional("videoChannels", &self.video_channels)
+            .field("blocked", &self.blocked)
+            .optional("blockedReason", &self.blocked_reason)
+            .field(
+                "noInstanceConfigWarningModal",
+                &self.no_instance_config_warning_modal,
+            )
+            .field("noAccountSetupWarningModal", &self.no_account_setup_warning_modal)
+            .field("noWelcomeModal", &self.no_welcome_modal)
+            .field("createdAt", &self.created_at)
+            .optional("pluginAuth", &self.plugin_auth)
+            .optional("lastLoginDate", &self.last_login_date)
+            .field("twoFactorEnabled", &self.two_factor_enabled)
+            .optional("newFeaturesInfoRead", &self.new_features_info_read)
+            .field("emailPublic", &self.email_public)
+            .optional("pendingEmail", &self.pending_email)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for User {
@@ -1288,73 +1508,73 @@ impl crate::runtime::json::FromJson for User {
         let mut members = p.object("an object (`User`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "username" => p.field(&mut username, "username")?,
-                "email" => p.field(&mut email, "email")?,
-                "emailVerified" => p.field(&mut email_verified, "emailVerified")?,
-                "nsfwPolicy" => p.field(&mut nsfw_policy, "nsfwPolicy")?,
+                "id" => p.field(&mut id, "id"),
+                "username" => p.field(&mut username, "username"),
+                "email" => p.field(&mut email, "email"),
+                "emailVerified" => p.field(&mut email_verified, "emailVerified"),
+                "nsfwPolicy" => p.field(&mut nsfw_policy, "nsfwPolicy"),
                 "nsfwFlagsDisplayed" => {
-                    p.field(&mut nsfw_flags_displayed, "nsfwFlagsDisplayed")?
+                    p.field(&mut nsfw_flags_displayed, "nsfwFlagsDisplayed")
                 }
-                "nsfwFlagsHidden" => p.field(&mut nsfw_flags_hidden, "nsfwFlagsHidden")?,
-                "nsfwFlagsWarned" => p.field(&mut nsfw_flags_warned, "nsfwFlagsWarned")?,
+                "nsfwFlagsHidden" => p.field(&mut nsfw_flags_hidden, "nsfwFlagsHidden"),
+                "nsfwFlagsWarned" => p.field(&mut nsfw_flags_warned, "nsfwFlagsWarned"),
                 "nsfwFlagsBlurred" => {
-                    p.field(&mut nsfw_flags_blurred, "nsfwFlagsBlurred")?
+                    p.field(&mut nsfw_flags_blurred, "nsfwFlagsBlurred")
                 }
-                "adminFlags" => p.field(&mut admin_flags, "adminFlags")?,
+                "adminFlags" => p.field(&mut admin_flags, "adminFlags"),
                 "autoPlayNextVideo" => {
-                    p.field(&mut auto_play_next_video, "autoPlayNextVideo")?
+                    p.field(&mut auto_play_next_video, "autoPlayNextVideo")
                 }
                 "autoPlayNextVideoPlaylist" => {
                     p.field(
                         &mut auto_play_next_video_playlist,
                         "autoPlayNextVideoPlaylist",
-                    )?
+                    )
                 }
-                "autoPlayVideo" => p.field(&mut auto_play_video, "autoPlayVideo")?,
-                "p2pEnabled" => p.field(&mut p2p_enabled, "p2pEnabled")?,
+                "autoPlayVideo" => p.field(&mut auto_play_video, "autoPlayVideo"),
+                "p2pEnabled" => p.field(&mut p2p_enabled, "p2pEnabled"),
                 "videosHistoryEnabled" => {
-                    p.field(&mut videos_history_enabled, "videosHistoryEnabled")?
+                    p.field(&mut videos_history_enabled, "videosHistoryEnabled")
                 }
-                "videoLanguages" => p.field(&mut video_languages, "videoLanguages")?,
-                "language" => p.field(&mut language, "language")?,
-                "videoQuota" => p.field(&mut video_quota, "videoQuota")?,
-                "videoQuotaDaily" => p.field(&mut video_quota_daily, "videoQuotaDaily")?,
-                "role" => p.field(&mut role, "role")?,
-                "theme" => p.field(&mut theme, "theme")?,
-                "account" => p.field(&mut account, "account")?,
+                "videoLanguages" => p.field(&mut video_languages, "videoLanguages"),
+                "language" => p.field(&mut language, "language"),
+                "videoQuota" => p.field(&mut video_quota, "videoQuota"),
+                "videoQuotaDaily" => p.field(&mut video_quota_daily, "videoQuotaDaily"),
+                "role" => p.field(&mut role, "role"),
+                "theme" => p.field(&mut theme, "theme"),
+                "account" => p.field(&mut account, "account"),
                 "notificationSettings" => {
-                    p.field(&mut notification_settings, "notificationSettings")?
+                    p.field(&mut notification_settings, "notificationSettings")
                 }
-                "videoChannels" => p.field(&mut video_channels, "videoChannels")?,
-                "blocked" => p.field(&mut blocked, "blocked")?,
-                "blockedReason" => p.field(&mut blocked_reason, "blockedReason")?,
+                "videoChannels" => p.field(&mut video_channels, "videoChannels"),
+                "blocked" => p.field(&mut blocked, "blocked"),
+                "blockedReason" => p.field(&mut blocked_reason, "blockedReason"),
                 "noInstanceConfigWarningModal" => {
                     p.field(
                         &mut no_instance_config_warning_modal,
                         "noInstanceConfigWarningModal",
-                    )?
+                    )
                 }
                 "noAccountSetupWarningModal" => {
                     p.field(
                         &mut no_account_setup_warning_modal,
                         "noAccountSetupWarningModal",
-                    )?
+                    )
                 }
-                "noWelcomeModal" => p.field(&mut no_welcome_modal, "noWelcomeModal")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "pluginAuth" => p.field(&mut plugin_auth, "pluginAuth")?,
-                "lastLoginDate" => p.field(&mut last_login_date, "lastLoginDate")?,
+                "noWelcomeModal" => p.field(&mut no_welcome_modal, "noWelcomeModal"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "pluginAuth" => p.field(&mut plugin_auth, "pluginAuth"),
+                "lastLoginDate" => p.field(&mut last_login_date, "lastLoginDate"),
                 "twoFactorEnabled" => {
-                    p.field(&mut two_factor_enabled, "twoFactorEnabled")?
+                    p.field(&mut two_factor_enabled, "twoFactorEnabled")
                 }
                 "newFeaturesInfoRead" => {
-                    p.field(&mut new_features_info_read, "newFeaturesInfoRead")?
+                    p.field(&mut new_features_info_read, "newFeaturesInfoRead")
                 }
-                "emailPublic" => p.field(&mut email_public, "emailPublic")?,
-                "pendingEmail" => p.field(&mut pending_email, "pendingEmail")?,
-                _ => p.unknown()?,
-            }
+                "emailPublic" => p.field(&mut email_public, "emailPublic"),
+                "pendingEmail" => p.field(&mut pending_email, "pendingEmail"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1435,10 +1655,19 @@ impl<'de> serde::Deserialize<'de> for User {
 }
 
 /// The `role` property of [`User`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserRoleObject {
     pub id: UserRole,
     pub label: UserRoleObjectLabel,
+}
+
+impl serde::Serialize for UserRoleObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "UserRoleObject", 2)
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for UserRoleObject {
@@ -1450,10 +1679,10 @@ impl crate::runtime::json::FromJson for UserRoleObject {
         let mut members = p.object("an object (`UserRoleObject`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1543,8 +1772,7 @@ impl crate::runtime::call::ToParam for UserRoleObjectLabel {
 }
 
 /// The `UserWithStats` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserWithStats {
     pub id: Id,
     pub username: Username,
@@ -1553,18 +1781,12 @@ pub struct UserWithStats {
     /// Format: `email`.
     pub email: String,
     /// Has the user confirmed their email address?
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
     pub nsfw_policy: NSFWPolicy,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_displayed: Option<NSFWFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_hidden: Option<NSFWFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_warned: Option<NSFWFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_blurred: Option<NSFWFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_flags: Option<UserAdminFlags>,
     /// Automatically start playing the upcoming video after the currently playing video
     pub auto_play_next_video: bool,
@@ -1577,10 +1799,8 @@ pub struct UserWithStats {
     /// whether to keep track of watched history or not
     pub videos_history_enabled: bool,
     /// list of languages to filter videos down to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_languages: Option<Vec<String>>,
     /// default language for this user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// The user video quota in bytes
     ///
@@ -1594,51 +1814,118 @@ pub struct UserWithStats {
     /// Theme enabled by this user
     pub theme: String,
     pub account: Account,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_settings: Option<UserNotificationSettings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channels: Option<Vec<VideoChannel>>,
     pub blocked: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_reason: Option<String>,
     pub no_instance_config_warning_modal: bool,
     pub no_account_setup_warning_modal: bool,
     pub no_welcome_modal: bool,
     pub created_at: String,
     /// Auth plugin to use to authenticate the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_auth: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_login_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Whether the user has enabled two-factor authentication or not
     pub two_factor_enabled: bool,
     /// New features information the user has read
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_features_info_read: Option<f64>,
     pub email_public: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_email: Option<String>,
     /// Count of videos published
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos_count: Option<i64>,
     /// Count of reports/abuses of which the user is a target
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuses_count: Option<i64>,
     /// Count of reports/abuses created by the user and accepted/acted upon by the moderation team
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuses_accepted_count: Option<i64>,
     /// Count of reports/abuses created by the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuses_created_count: Option<i64>,
     /// Count of comments published
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_comments_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_video_file_size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota_used: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota_used_daily: Option<i64>,
+}
+
+impl serde::Serialize for UserWithStats {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 21
+            + crate::runtime::ser::present(
+                &[
+                    self.email_verified.is_some(),
+                    self.nsfw_flags_displayed.is_some(),
+                    self.nsfw_flags_hidden.is_some(),
+                    self.nsfw_flags_warned.is_some(),
+                    self.nsfw_flags_blurred.is_some(),
+                    self.admin_flags.is_some(),
+                    self.video_languages.is_some(),
+                    self.language.is_some(),
+                    self.notification_settings.is_some(),
+                    self.video_channels.is_some(),
+                    self.blocked_reason.is_some(),
+                    self.plugin_auth.is_some(),
+                    self.last_login_date.is_some(),
+                    self.new_features_info_read.is_some(),
+                    self.pending_email.is_some(),
+                    self.videos_count.is_some(),
+                    self.abuses_count.is_some(),
+                    self.abuses_accepted_count.is_some(),
+                    self.abuses_created_count.is_some(),
+                    self.video_comments_count.is_some(),
+                    self.total_video_file_size.is_some(),
+                    self.video_quota_used.is_some(),
+                    self.video_quota_used_daily.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "UserWithStats", len)
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .optional("emailVerified", &self.email_verified)
+            .field("nsfwPolicy", &self.nsfw_policy)
+            .optional("nsfwFlagsDisplayed", &self.nsfw_flags_displayed)
+            .optional("nsfwFlagsHidden", &self.nsfw_flags_hidden)
+            .optional("nsfwFlagsWarned", &self.nsfw_flags_warned)
+            .optional("nsfwFlagsBlurred", &self.nsfw_flags_blurred)
+            .optional("adminFlags", &self.admin_flags)
+            .field("autoPlayNextVideo", &self.auto_play_next_video)
+            .field("autoPlayNextVideoPlaylist", &self.auto_play_next_video_playlist)
+            .field("autoPlayVideo", &self.auto_play_video)
+            .field("p2pEnabled", &self.p2p_enabled)
+            .field("videosHistoryEnabled", &self.videos_history_enabled)
+            .optional("videoLanguages", &self.video_languages)
+            .optional("language", &self.language)
+            .field("videoQuota", &self.video_quota)
+            .field("videoQuotaDaily", &self.video_quota_daily)
+            .field("role", &self.role)
+            .field("theme", &self.theme)
+            .field("account", &self.account)
+            .optional("notificationSettings", &self.notification_settings)
+            .optional("videoChannels", &self.video_channels)
+            .field("blocked", &self.blocked)
+            .optional("blockedReason", &self.blocked_reason)
+            .field(
+                "noInstanceConfigWarningModal",
+                &self.no_instance_config_warning_modal,
+            )
+            .field("noAccountSetupWarningModal", &self.no_account_setup_warning_modal)
+            .field("noWelcomeModal", &self.no_welcome_modal)
+            .field("createdAt", &self.created_at)
+            .optional("pluginAuth", &self.plugin_auth)
+            .optional("lastLoginDate", &self.last_login_date)
+            .field("twoFactorEnabled", &self.two_factor_enabled)
+            .optional("newFeaturesInfoRead", &self.new_features_info_read)
+            .field("emailPublic", &self.email_public)
+            .optional("pendingEmail", &self.pending_email)
+            .optional("videosCount", &self.videos_count)
+            .optional("abusesCount", &self.abuses_count)
+            .optional("abusesAcceptedCount", &self.abuses_accepted_count)
+            .optional("abusesCreatedCount", &self.abuses_created_count)
+            .optional("videoCommentsCount", &self.video_comments_count)
+            .optional("totalVideoFileSize", &self.total_video_file_size)
+            .optional("videoQuotaUsed", &self.video_quota_used)
+            .optional("videoQuotaUsedDaily", &self.video_quota_used_daily)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for UserWithStats {
@@ -1692,91 +1979,91 @@ impl crate::runtime::json::FromJson for UserWithStats {
         let mut members = p.object("an object (`UserWithStats`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "username" => p.field(&mut username, "username")?,
-                "email" => p.field(&mut email, "email")?,
-                "emailVerified" => p.field(&mut email_verified, "emailVerified")?,
-                "nsfwPolicy" => p.field(&mut nsfw_policy, "nsfwPolicy")?,
+                "id" => p.field(&mut id, "id"),
+                "username" => p.field(&mut username, "username"),
+                "email" => p.field(&mut email, "email"),
+                "emailVerified" => p.field(&mut email_verified, "emailVerified"),
+                "nsfwPolicy" => p.field(&mut nsfw_policy, "nsfwPolicy"),
                 "nsfwFlagsDisplayed" => {
-                    p.field(&mut nsfw_flags_displayed, "nsfwFlagsDisplayed")?
+                    p.field(&mut nsfw_flags_displayed, "nsfwFlagsDisplayed")
                 }
-                "nsfwFlagsHidden" => p.field(&mut nsfw_flags_hidden, "nsfwFlagsHidden")?,
-                "nsfwFlagsWarned" => p.field(&mut nsfw_flags_warned, "nsfwFlagsWarned")?,
+                "nsfwFlagsHidden" => p.field(&mut nsfw_flags_hidden, "nsfwFlagsHidden"),
+                "nsfwFlagsWarned" => p.field(&mut nsfw_flags_warned, "nsfwFlagsWarned"),
                 "nsfwFlagsBlurred" => {
-                    p.field(&mut nsfw_flags_blurred, "nsfwFlagsBlurred")?
+                    p.field(&mut nsfw_flags_blurred, "nsfwFlagsBlurred")
                 }
-                "adminFlags" => p.field(&mut admin_flags, "adminFlags")?,
+                "adminFlags" => p.field(&mut admin_flags, "adminFlags"),
                 "autoPlayNextVideo" => {
-                    p.field(&mut auto_play_next_video, "autoPlayNextVideo")?
+                    p.field(&mut auto_play_next_video, "autoPlayNextVideo")
                 }
                 "autoPlayNextVideoPlaylist" => {
                     p.field(
                         &mut auto_play_next_video_playlist,
                         "autoPlayNextVideoPlaylist",
-                    )?
+                    )
                 }
-                "autoPlayVideo" => p.field(&mut auto_play_video, "autoPlayVideo")?,
-                "p2pEnabled" => p.field(&mut p2p_enabled, "p2pEnabled")?,
+                "autoPlayVideo" => p.field(&mut auto_play_video, "autoPlayVideo"),
+                "p2pEnabled" => p.field(&mut p2p_enabled, "p2pEnabled"),
                 "videosHistoryEnabled" => {
-                    p.field(&mut videos_history_enabled, "videosHistoryEnabled")?
+                    p.field(&mut videos_history_enabled, "videosHistoryEnabled")
                 }
-                "videoLanguages" => p.field(&mut video_languages, "videoLanguages")?,
-                "language" => p.field(&mut language, "language")?,
-                "videoQuota" => p.field(&mut video_quota, "videoQuota")?,
-                "videoQuotaDaily" => p.field(&mut video_quota_daily, "videoQuotaDaily")?,
-                "role" => p.field(&mut role, "role")?,
-                "theme" => p.field(&mut theme, "theme")?,
-                "account" => p.field(&mut account, "account")?,
+                "videoLanguages" => p.field(&mut video_languages, "videoLanguages"),
+                "language" => p.field(&mut language, "language"),
+                "videoQuota" => p.field(&mut video_quota, "videoQuota"),
+                "videoQuotaDaily" => p.field(&mut video_quota_daily, "videoQuotaDaily"),
+                "role" => p.field(&mut role, "role"),
+                "theme" => p.field(&mut theme, "theme"),
+                "account" => p.field(&mut account, "account"),
                 "notificationSettings" => {
-                    p.field(&mut notification_settings, "notificationSettings")?
+                    p.field(&mut notification_settings, "notificationSettings")
                 }
-                "videoChannels" => p.field(&mut video_channels, "videoChannels")?,
-                "blocked" => p.field(&mut blocked, "blocked")?,
-                "blockedReason" => p.field(&mut blocked_reason, "blockedReason")?,
+                "videoChannels" => p.field(&mut video_channels, "videoChannels"),
+                "blocked" => p.field(&mut blocked, "blocked"),
+                "blockedReason" => p.field(&mut blocked_reason, "blockedReason"),
                 "noInstanceConfigWarningModal" => {
                     p.field(
                         &mut no_instance_config_warning_modal,
                         "noInstanceConfigWarningModal",
-                    )?
+                    )
                 }
                 "noAccountSetupWarningModal" => {
                     p.field(
                         &mut no_account_setup_warning_modal,
                         "noAccountSetupWarningModal",
-                    )?
+                    )
                 }
-                "noWelcomeModal" => p.field(&mut no_welcome_modal, "noWelcomeModal")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "pluginAuth" => p.field(&mut plugin_auth, "pluginAuth")?,
-                "lastLoginDate" => p.field(&mut last_login_date, "lastLoginDate")?,
+                "noWelcomeModal" => p.field(&mut no_welcome_modal, "noWelcomeModal"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "pluginAuth" => p.field(&mut plugin_auth, "pluginAuth"),
+                "lastLoginDate" => p.field(&mut last_login_date, "lastLoginDate"),
                 "twoFactorEnabled" => {
-                    p.field(&mut two_factor_enabled, "twoFactorEnabled")?
+                    p.field(&mut two_factor_enabled, "twoFactorEnabled")
                 }
                 "newFeaturesInfoRead" => {
-                    p.field(&mut new_features_info_read, "newFeaturesInfoRead")?
+                    p.field(&mut new_features_info_read, "newFeaturesInfoRead")
                 }
-                "emailPublic" => p.field(&mut email_public, "emailPublic")?,
-                "pendingEmail" => p.field(&mut pending_email, "pendingEmail")?,
-                "videosCount" => p.field(&mut videos_count, "videosCount")?,
-                "abusesCount" => p.field(&mut abuses_count, "abusesCount")?,
+                "emailPublic" => p.field(&mut email_public, "emailPublic"),
+                "pendingEmail" => p.field(&mut pending_email, "pendingEmail"),
+                "videosCount" => p.field(&mut videos_count, "videosCount"),
+                "abusesCount" => p.field(&mut abuses_count, "abusesCount"),
                 "abusesAcceptedCount" => {
-                    p.field(&mut abuses_accepted_count, "abusesAcceptedCount")?
+                    p.field(&mut abuses_accepted_count, "abusesAcceptedCount")
                 }
                 "abusesCreatedCount" => {
-                    p.field(&mut abuses_created_count, "abusesCreatedCount")?
+                    p.field(&mut abuses_created_count, "abusesCreatedCount")
                 }
                 "videoCommentsCount" => {
-                    p.field(&mut video_comments_count, "videoCommentsCount")?
+                    p.field(&mut video_comments_count, "videoCommentsCount")
                 }
                 "totalVideoFileSize" => {
-                    p.field(&mut total_video_file_size, "totalVideoFileSize")?
+                    p.field(&mut total_video_file_size, "totalVideoFileSize")
                 }
-                "videoQuotaUsed" => p.field(&mut video_quota_used, "videoQuotaUsed")?,
+                "videoQuotaUsed" => p.field(&mut video_quota_used, "videoQuotaUsed"),
                 "videoQuotaUsedDaily" => {
-                    p.field(&mut video_quota_used_daily, "videoQuotaUsedDaily")?
+                    p.field(&mut video_quota_used_daily, "videoQuotaUsedDaily")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1867,8 +2154,7 @@ impl<'de> serde::Deserialize<'de> for UserWithStats {
 }
 
 /// The `AddUser` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddUser {
     pub username: Username,
     pub password: Password,
@@ -1879,17 +2165,13 @@ pub struct AddUser {
     /// The user video quota in bytes
     ///
     /// Example: `-1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota: Option<i64>,
     /// The user daily video quota in bytes
     ///
     /// Example: `-1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota_daily: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<UsernameChannel>,
     pub role: UserRole,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_flags: Option<UserAdminFlags>,
 }
 
@@ -1914,109 +2196,190 @@ impl AddUser {
     }
 }
 
+impl serde::Serialize for AddUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 4
+            + crate::runtime::ser::present(
+                &[
+                    self.video_quota.is_some(),
+                    self.video_quota_daily.is_some(),
+                    self.channel_name.is_some(),
+                    self.admin_flags.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "AddUser", len)
+            .field("username", &self.username)
+            .field("password", &self.password)
+            .field("email", &self.email)
+            .optional("videoQuota", &self.video_quota)
+            .optional("videoQuotaDaily", &self.video_quota_daily)
+            .optional("channelName", &self.channel_name)
+            .field("role", &self.role)
+            .optional("adminFlags", &self.admin_flags)
+            .end()
+    }
+}
+
 /// The `UpdateUser` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUser {
     /// The updated email of the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Set the email as verified
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
     /// The updated video quota of the user in bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota: Option<i64>,
     /// The updated daily video quota of the user in bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota_daily: Option<i64>,
     /// The auth plugin to use to authenticate the user
     ///
     /// Example: `"peertube-plugin-auth-saml2"`
     ///
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub plugin_auth: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<UserRole>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_flags: Option<UserAdminFlags>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<Password>,
 }
 
+impl serde::Serialize for UpdateUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.email.is_some(),
+                self.email_verified.is_some(),
+                self.video_quota.is_some(),
+                self.video_quota_daily.is_some(),
+                self.plugin_auth.is_some(),
+                self.role.is_some(),
+                self.admin_flags.is_some(),
+                self.password.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "UpdateUser", len)
+            .optional("email", &self.email)
+            .optional("emailVerified", &self.email_verified)
+            .optional("videoQuota", &self.video_quota)
+            .optional("videoQuotaDaily", &self.video_quota_daily)
+            .optional("pluginAuth", &self.plugin_auth)
+            .optional("role", &self.role)
+            .optional("adminFlags", &self.admin_flags)
+            .optional("password", &self.password)
+            .end()
+    }
+}
+
 /// The `UpdateMe` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMe {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<Password>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_password: Option<Password>,
     /// new email used for login and service communications
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// new name of the user in its representations
     ///
     /// Length: 3 to 120 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_displayed: Option<NSFWFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_hidden: Option<NSFWFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_warned: Option<NSFWFlag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags_blurred: Option<NSFWFlag>,
     /// whether to enable P2P in the player or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p2p_enabled: Option<bool>,
     /// new preference regarding playing videos automatically
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_play_video: Option<bool>,
     /// new preference regarding playing following videos automatically
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_play_next_video: Option<bool>,
     /// new preference regarding playing following playlist videos automatically
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_play_next_video_playlist: Option<bool>,
     /// whether to keep track of watched history or not
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos_history_enabled: Option<bool>,
     /// list of languages to filter videos down to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_languages: Option<Vec<String>>,
     /// default language for this user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_instance_config_warning_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_account_setup_warning_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_welcome_modal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_policy: Option<NSFWPolicy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_public: Option<bool>,
 }
 
+impl serde::Serialize for UpdateMe {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.password.is_some(),
+                self.current_password.is_some(),
+                self.email.is_some(),
+                self.display_name.is_some(),
+                self.nsfw_flags_displayed.is_some(),
+                self.nsfw_flags_hidden.is_some(),
+                self.nsfw_flags_warned.is_some(),
+                self.nsfw_flags_blurred.is_some(),
+                self.p2p_enabled.is_some(),
+                self.auto_play_video.is_some(),
+                self.auto_play_next_video.is_some(),
+                self.auto_play_next_video_playlist.is_some(),
+                self.videos_history_enabled.is_some(),
+                self.video_languages.is_some(),
+                self.language.is_some(),
+                self.theme.is_some(),
+                self.no_instance_config_warning_modal.is_some(),
+                self.no_account_setup_warning_modal.is_some(),
+                self.no_welcome_modal.is_some(),
+                self.nsfw_policy.is_some(),
+                self.description.is_some(),
+                self.email_public.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "UpdateMe", len)
+            .optional("password", &self.password)
+            .optional("currentPassword", &self.current_password)
+            .optional("email", &self.email)
+            .optional("displayName", &self.display_name)
+            .optional("nsfwFlagsDisplayed", &self.nsfw_flags_displayed)
+            .optional("nsfwFlagsHidden", &self.nsfw_flags_hidden)
+            .optional("nsfwFlagsWarned", &self.nsfw_flags_warned)
+            .optional("nsfwFlagsBlurred", &self.nsfw_flags_blurred)
+            .optional("p2pEnabled", &self.p2p_enabled)
+            .optional("autoPlayVideo", &self.auto_play_video)
+            .optional("autoPlayNextVideo", &self.auto_play_next_video)
+            .optional("autoPlayNextVideoPlaylist", &self.auto_play_next_video_playlist)
+            .optional("videosHistoryEnabled", &self.videos_history_enabled)
+            .optional("videoLanguages", &self.video_languages)
+            .optional("language", &self.language)
+            .optional("theme", &self.theme)
+            .optional(
+                "noInstanceConfigWarningModal",
+                &self.no_instance_config_warning_modal,
+            )
+            .optional("noAccountSetupWarningModal", &self.no_account_setup_warning_modal)
+            .optional("noWelcomeModal", &self.no_welcome_modal)
+            .optional("nsfwPolicy", &self.nsfw_policy)
+            .optional("description", &self.description)
+            .optional("emailPublic", &self.email_public)
+            .end()
+    }
+}
+
 /// The `GetMeVideoRating` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetMeVideoRating {
     /// Rating of the video
     pub rating: GetMeVideoRatingRating,
     pub video_id: Id,
+}
+
+impl serde::Serialize for GetMeVideoRating {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "GetMeVideoRating", 2)
+            .field("rating", &self.rating)
+            .field("videoId", &self.video_id)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for GetMeVideoRating {
@@ -2028,10 +2391,10 @@ impl crate::runtime::json::FromJson for GetMeVideoRating {
         let mut members = p.object("an object (`GetMeVideoRating`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "rating" => p.field(&mut rating, "rating")?,
-                "videoId" => p.field(&mut video_id, "videoId")?,
-                _ => p.unknown()?,
-            }
+                "rating" => p.field(&mut rating, "rating"),
+                "videoId" => p.field(&mut video_id, "videoId"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             rating: crate::runtime::json::required(rating, "rating")?,
@@ -2445,40 +2808,69 @@ impl crate::runtime::call::ToParam for NewFeatureInfoType {
 }
 
 /// The `Notification` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
     pub id: Id,
     pub r#type: NotificationType,
     pub read: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<NotificationVideo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_import: Option<NotificationVideoImport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<NotificationComment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_blacklist: Option<NotificationVideoBlacklist>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<ActorInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_follow: Option<NotificationActorFollow>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuse: Option<NotificationAbuse>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peertube: Option<NotificationPeertube>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin: Option<NotificationPlugin>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration: Option<NotificationRegistration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_caption: Option<NotificationVideoCaption>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel_collaborator: Option<NotificationVideoChannelCollaborator>,
+}
+
+impl serde::Serialize for Notification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5
+            + crate::runtime::ser::present(
+                &[
+                    self.video.is_some(),
+                    self.video_import.is_some(),
+                    self.comment.is_some(),
+                    self.video_blacklist.is_some(),
+                    self.account.is_some(),
+                    self.actor_follow.is_some(),
+                    self.abuse.is_some(),
+                    self.data.is_some(),
+                    self.peertube.is_some(),
+                    self.plugin.is_some(),
+                    self.registration.is_some(),
+                    self.video_caption.is_some(),
+                    self.video_channel_collaborator.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "Notification", len)
+            .field("id", &self.id)
+            .field("type", &self.r#type)
+            .field("read", &self.read)
+            .optional("video", &self.video)
+            .optional("videoImport", &self.video_import)
+            .optional("comment", &self.comment)
+            .optional("videoBlacklist", &self.video_blacklist)
+            .optional("account", &self.account)
+            .optional("actorFollow", &self.actor_follow)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .optional("abuse", &self.abuse)
+            .optional("data", &self.data)
+            .optional("peertube", &self.peertube)
+            .optional("plugin", &self.plugin)
+            .optional("registration", &self.registration)
+            .optional("videoCaption", &self.video_caption)
+            .optional("videoChannelCollaborator", &self.video_channel_collaborator)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for Notification {
@@ -2506,28 +2898,28 @@ impl crate::runtime::json::FromJson for Notification {
         let mut members = p.object("an object (`Notification`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "type" => p.field(&mut r#type, "type")?,
-                "read" => p.field(&mut read, "read")?,
-                "video" => p.field(&mut video, "video")?,
-                "videoImport" => p.field(&mut video_import, "videoImport")?,
-                "comment" => p.field(&mut comment, "comment")?,
-                "videoBlacklist" => p.field(&mut video_blacklist, "videoBlacklist")?,
-                "account" => p.field(&mut account, "account")?,
-                "actorFollow" => p.field(&mut actor_follow, "actorFollow")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "abuse" => p.field(&mut abuse, "abuse")?,
-                "data" => p.field(&mut data, "data")?,
-                "peertube" => p.field(&mut peertube, "peertube")?,
-                "plugin" => p.field(&mut plugin, "plugin")?,
-                "registration" => p.field(&mut registration, "registration")?,
-                "videoCaption" => p.field(&mut video_caption, "videoCaption")?,
+                "id" => p.field(&mut id, "id"),
+                "type" => p.field(&mut r#type, "type"),
+                "read" => p.field(&mut read, "read"),
+                "video" => p.field(&mut video, "video"),
+                "videoImport" => p.field(&mut video_import, "videoImport"),
+                "comment" => p.field(&mut comment, "comment"),
+                "videoBlacklist" => p.field(&mut video_blacklist, "videoBlacklist"),
+                "account" => p.field(&mut account, "account"),
+                "actorFollow" => p.field(&mut actor_follow, "actorFollow"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "abuse" => p.field(&mut abuse, "abuse"),
+                "data" => p.field(&mut data, "data"),
+                "peertube" => p.field(&mut peertube, "peertube"),
+                "plugin" => p.field(&mut plugin, "plugin"),
+                "registration" => p.field(&mut registration, "registration"),
+                "videoCaption" => p.field(&mut video_caption, "videoCaption"),
                 "videoChannelCollaborator" => {
-                    p.field(&mut video_channel_collaborator, "videoChannelCollaborator")?
+                    p.field(&mut video_channel_collaborator, "videoChannelCollaborator")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -2563,7 +2955,7 @@ impl<'de> serde::Deserialize<'de> for Notification {
 }
 
 /// The `video` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationVideo {
     /// object id for the video
     pub id: Id,
@@ -2577,9 +2969,21 @@ pub struct NotificationVideo {
     pub name: String,
     /// represents the internal state of the video processing within the PeerTube instance
     pub state: VideoStateConstant,
-    #[serde(rename = "shortUUID")]
     pub short_uuid: String,
     pub channel: ActorInfo,
+}
+
+impl serde::Serialize for NotificationVideo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "NotificationVideo", 6)
+            .field("id", &self.id)
+            .field("uuid", &self.uuid)
+            .field("name", &self.name)
+            .field("state", &self.state)
+            .field("shortUUID", &self.short_uuid)
+            .field("channel", &self.channel)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationVideo {
@@ -2595,14 +2999,14 @@ impl crate::runtime::json::FromJson for NotificationVideo {
         let mut members = p.object("an object (`NotificationVideo`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "name" => p.field(&mut name, "name")?,
-                "state" => p.field(&mut state, "state")?,
-                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
-                "channel" => p.field(&mut channel, "channel")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "name" => p.field(&mut name, "name"),
+                "state" => p.field(&mut state, "state"),
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID"),
+                "channel" => p.field(&mut channel, "channel"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -2624,21 +3028,37 @@ impl<'de> serde::Deserialize<'de> for NotificationVideo {
 }
 
 /// The `videoImport` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationVideoImport {
     pub id: Id,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub torrent_name: Option<String>,
     /// magnet URI allowing to resolve the import's source video
     ///
     /// Format: `uri`. Pattern: `^magnet:\?xt=urn:[a-zA-Z0-9]+:[a-zA-Z0-9]{32}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub magnet_uri: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_url: Option<String>,
+}
+
+impl serde::Serialize for NotificationVideoImport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(
+                &[
+                    self.video.is_some(),
+                    self.torrent_name.is_some(),
+                    self.magnet_uri.is_some(),
+                    self.target_url.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "NotificationVideoImport", len)
+            .field("id", &self.id)
+            .optional("video", &self.video)
+            .optional("torrentName", &self.torrent_name)
+            .optional("magnetUri", &self.magnet_uri)
+            .optional("targetUrl", &self.target_url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationVideoImport {
@@ -2653,13 +3073,13 @@ impl crate::runtime::json::FromJson for NotificationVideoImport {
         let mut members = p.object("an object (`NotificationVideoImport`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "video" => p.field(&mut video, "video")?,
-                "torrentName" => p.field(&mut torrent_name, "torrentName")?,
-                "magnetUri" => p.field(&mut magnet_uri, "magnetUri")?,
-                "targetUrl" => p.field(&mut target_url, "targetUrl")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "video" => p.field(&mut video, "video"),
+                "torrentName" => p.field(&mut torrent_name, "torrentName"),
+                "magnetUri" => p.field(&mut magnet_uri, "magnetUri"),
+                "targetUrl" => p.field(&mut target_url, "targetUrl"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -2680,14 +3100,25 @@ impl<'de> serde::Deserialize<'de> for NotificationVideoImport {
 }
 
 /// The `comment` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationComment {
     pub id: Id,
     pub thread_id: i64,
     pub video: VideoInfo,
     pub account: ActorInfo,
     pub held_for_review: bool,
+}
+
+impl serde::Serialize for NotificationComment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "NotificationComment", 5)
+            .field("id", &self.id)
+            .field("threadId", &self.thread_id)
+            .field("video", &self.video)
+            .field("account", &self.account)
+            .field("heldForReview", &self.held_for_review)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationComment {
@@ -2702,13 +3133,13 @@ impl crate::runtime::json::FromJson for NotificationComment {
         let mut members = p.object("an object (`NotificationComment`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "threadId" => p.field(&mut thread_id, "threadId")?,
-                "video" => p.field(&mut video, "video")?,
-                "account" => p.field(&mut account, "account")?,
-                "heldForReview" => p.field(&mut held_for_review, "heldForReview")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "threadId" => p.field(&mut thread_id, "threadId"),
+                "video" => p.field(&mut video, "video"),
+                "account" => p.field(&mut account, "account"),
+                "heldForReview" => p.field(&mut held_for_review, "heldForReview"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -2732,10 +3163,19 @@ impl<'de> serde::Deserialize<'de> for NotificationComment {
 }
 
 /// The `videoBlacklist` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationVideoBlacklist {
     pub id: Id,
     pub video: VideoInfo,
+}
+
+impl serde::Serialize for NotificationVideoBlacklist {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "NotificationVideoBlacklist", 2)
+            .field("id", &self.id)
+            .field("video", &self.video)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationVideoBlacklist {
@@ -2747,10 +3187,10 @@ impl crate::runtime::json::FromJson for NotificationVideoBlacklist {
         let mut members = p.object("an object (`NotificationVideoBlacklist`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "video" => p.field(&mut video, "video")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "video" => p.field(&mut video, "video"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -2768,12 +3208,23 @@ impl<'de> serde::Deserialize<'de> for NotificationVideoBlacklist {
 }
 
 /// The `actorFollow` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationActorFollow {
     pub id: Id,
     pub follower: ActorInfo,
     pub state: NotificationActorFollowState,
     pub following: NotificationActorFollowFollowing,
+}
+
+impl serde::Serialize for NotificationActorFollow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "NotificationActorFollow", 4)
+            .field("id", &self.id)
+            .field("follower", &self.follower)
+            .field("state", &self.state)
+            .field("following", &self.following)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationActorFollow {
@@ -2787,12 +3238,12 @@ impl crate::runtime::json::FromJson for NotificationActorFollow {
         let mut members = p.object("an object (`NotificationActorFollow`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "follower" => p.field(&mut follower, "follower")?,
-                "state" => p.field(&mut state, "state")?,
-                "following" => p.field(&mut following, "following")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "follower" => p.field(&mut follower, "follower"),
+                "state" => p.field(&mut state, "state"),
+                "following" => p.field(&mut following, "following"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -2884,14 +3335,28 @@ impl crate::runtime::call::ToParam for NotificationActorFollowState {
 }
 
 /// The `following` property of [`NotificationActorFollow`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationActorFollowFollowing {
     pub r#type: NotificationActorFollowFollowingType,
     pub name: String,
     pub display_name: String,
     /// Format: `hostname`.
     pub host: String,
+}
+
+impl serde::Serialize for NotificationActorFollowFollowing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "NotificationActorFollowFollowing",
+                4,
+            )
+            .field("type", &self.r#type)
+            .field("name", &self.name)
+            .field("displayName", &self.display_name)
+            .field("host", &self.host)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationActorFollowFollowing {
@@ -2905,12 +3370,12 @@ impl crate::runtime::json::FromJson for NotificationActorFollowFollowing {
         let mut members = p.object("an object (`NotificationActorFollowFollowing`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "type" => p.field(&mut r#type, "type")?,
-                "name" => p.field(&mut name, "name")?,
-                "displayName" => p.field(&mut display_name, "displayName")?,
-                "host" => p.field(&mut host, "host")?,
-                _ => p.unknown()?,
-            }
+                "type" => p.field(&mut r#type, "type"),
+                "name" => p.field(&mut name, "name"),
+                "displayName" => p.field(&mut display_name, "displayName"),
+                "host" => p.field(&mut host, "host"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             r#type: crate::runtime::json::required(r#type, "type")?,
@@ -3002,16 +3467,29 @@ impl crate::runtime::call::ToParam for NotificationActorFollowFollowingType {
 }
 
 /// The `abuse` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationAbuse {
     pub id: i64,
     pub state: AbuseStateSet,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<NotificationAbuseComment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<ActorInfo>,
+}
+
+impl serde::Serialize for NotificationAbuse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2
+            + crate::runtime::ser::present(
+                &[self.video.is_some(), self.comment.is_some(), self.account.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "NotificationAbuse", len)
+            .field("id", &self.id)
+            .field("state", &self.state)
+            .optional("video", &self.video)
+            .optional("comment", &self.comment)
+            .optional("account", &self.account)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationAbuse {
@@ -3026,13 +3504,13 @@ impl crate::runtime::json::FromJson for NotificationAbuse {
         let mut members = p.object("an object (`NotificationAbuse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "state" => p.field(&mut state, "state")?,
-                "video" => p.field(&mut video, "video")?,
-                "comment" => p.field(&mut comment, "comment")?,
-                "account" => p.field(&mut account, "account")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "state" => p.field(&mut state, "state"),
+                "video" => p.field(&mut video, "video"),
+                "comment" => p.field(&mut comment, "comment"),
+                "account" => p.field(&mut account, "account"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -3053,12 +3531,20 @@ impl<'de> serde::Deserialize<'de> for NotificationAbuse {
 }
 
 /// The `comment` property of [`NotificationAbuse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationAbuseComment {
     pub thread_id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoInfo>,
+}
+
+impl serde::Serialize for NotificationAbuseComment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1 + crate::runtime::ser::present(&[self.video.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "NotificationAbuseComment", len)
+            .field("threadId", &self.thread_id)
+            .optional("video", &self.video)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationAbuseComment {
@@ -3070,10 +3556,10 @@ impl crate::runtime::json::FromJson for NotificationAbuseComment {
         let mut members = p.object("an object (`NotificationAbuseComment`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "threadId" => p.field(&mut thread_id, "threadId")?,
-                "video" => p.field(&mut video, "video")?,
-                _ => p.unknown()?,
-            }
+                "threadId" => p.field(&mut thread_id, "threadId"),
+                "video" => p.field(&mut video, "video"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             thread_id: crate::runtime::json::required(thread_id, "threadId")?,
@@ -3091,10 +3577,17 @@ impl<'de> serde::Deserialize<'de> for NotificationAbuseComment {
 }
 
 /// The `peertube` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationPeertube {
     pub latest_version: String,
+}
+
+impl serde::Serialize for NotificationPeertube {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "NotificationPeertube", 1)
+            .field("latestVersion", &self.latest_version)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationPeertube {
@@ -3105,9 +3598,9 @@ impl crate::runtime::json::FromJson for NotificationPeertube {
         let mut members = p.object("an object (`NotificationPeertube`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "latestVersion" => p.field(&mut latest_version, "latestVersion")?,
-                _ => p.unknown()?,
-            }
+                "latestVersion" => p.field(&mut latest_version, "latestVersion"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             latest_version: crate::runtime::json::required(
@@ -3127,13 +3620,22 @@ impl<'de> serde::Deserialize<'de> for NotificationPeertube {
 }
 
 /// The `plugin` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationPlugin {
     pub name: String,
     pub r#type: NotificationPluginType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
+}
+
+impl serde::Serialize for NotificationPlugin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.latest_version.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "NotificationPlugin", len)
+            .field("name", &self.name)
+            .field("type", &self.r#type)
+            .optional("latestVersion", &self.latest_version)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationPlugin {
@@ -3146,11 +3648,11 @@ impl crate::runtime::json::FromJson for NotificationPlugin {
         let mut members = p.object("an object (`NotificationPlugin`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "type" => p.field(&mut r#type, "type")?,
-                "latestVersion" => p.field(&mut latest_version, "latestVersion")?,
-                _ => p.unknown()?,
-            }
+                "name" => p.field(&mut name, "name"),
+                "type" => p.field(&mut r#type, "type"),
+                "latestVersion" => p.field(&mut latest_version, "latestVersion"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -3235,10 +3737,19 @@ impl crate::runtime::call::ToParam for NotificationPluginType {
 }
 
 /// The `registration` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationRegistration {
     pub id: i64,
     pub username: String,
+}
+
+impl serde::Serialize for NotificationRegistration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "NotificationRegistration", 2)
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationRegistration {
@@ -3250,10 +3761,10 @@ impl crate::runtime::json::FromJson for NotificationRegistration {
         let mut members = p.object("an object (`NotificationRegistration`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "username" => p.field(&mut username, "username")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "username" => p.field(&mut username, "username"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -3271,11 +3782,21 @@ impl<'de> serde::Deserialize<'de> for NotificationRegistration {
 }
 
 /// The `videoCaption` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationVideoCaption {
     pub id: i64,
     pub language: NotificationVideoCaptionLanguage,
     pub video: VideoInfo,
+}
+
+impl serde::Serialize for NotificationVideoCaption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "NotificationVideoCaption", 3)
+            .field("id", &self.id)
+            .field("language", &self.language)
+            .field("video", &self.video)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationVideoCaption {
@@ -3288,11 +3809,11 @@ impl crate::runtime::json::FromJson for NotificationVideoCaption {
         let mut members = p.object("an object (`NotificationVideoCaption`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "language" => p.field(&mut language, "language")?,
-                "video" => p.field(&mut video, "video")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "language" => p.field(&mut language, "language"),
+                "video" => p.field(&mut video, "video"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -3311,12 +3832,26 @@ impl<'de> serde::Deserialize<'de> for NotificationVideoCaption {
 }
 
 /// The `language` property of [`NotificationVideoCaption`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationVideoCaptionLanguage {
     pub id: String,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for NotificationVideoCaptionLanguage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.description.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "NotificationVideoCaptionLanguage",
+                len,
+            )
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationVideoCaptionLanguage {
@@ -3329,11 +3864,11 @@ impl crate::runtime::json::FromJson for NotificationVideoCaptionLanguage {
         let mut members = p.object("an object (`NotificationVideoCaptionLanguage`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -3352,19 +3887,38 @@ impl<'de> serde::Deserialize<'de> for NotificationVideoCaptionLanguage {
 }
 
 /// The `videoChannelCollaborator` property of [`Notification`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationVideoChannelCollaborator {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NotificationVideoChannelCollaboratorState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<ActorInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_owner: Option<ActorInfo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<ActorInfo>,
+}
+
+impl serde::Serialize for NotificationVideoChannelCollaborator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.id.is_some(),
+                self.state.is_some(),
+                self.channel.is_some(),
+                self.channel_owner.is_some(),
+                self.account.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "NotificationVideoChannelCollaborator",
+                len,
+            )
+            .optional("id", &self.id)
+            .optional("state", &self.state)
+            .optional("channel", &self.channel)
+            .optional("channelOwner", &self.channel_owner)
+            .optional("account", &self.account)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationVideoChannelCollaborator {
@@ -3380,13 +3934,13 @@ impl crate::runtime::json::FromJson for NotificationVideoChannelCollaborator {
             .object("an object (`NotificationVideoChannelCollaborator`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "state" => p.field(&mut state, "state")?,
-                "channel" => p.field(&mut channel, "channel")?,
-                "channelOwner" => p.field(&mut channel_owner, "channelOwner")?,
-                "account" => p.field(&mut account, "account")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "state" => p.field(&mut state, "state"),
+                "channel" => p.field(&mut channel, "channel"),
+                "channelOwner" => p.field(&mut channel_owner, "channelOwner"),
+                "account" => p.field(&mut account, "account"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -3407,14 +3961,28 @@ impl<'de> serde::Deserialize<'de> for NotificationVideoChannelCollaborator {
 }
 
 /// The `state` property of [`NotificationVideoChannelCollaborator`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationVideoChannelCollaboratorState {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoChannelCollaboratorState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for NotificationVideoChannelCollaboratorState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.label.is_some(), self.description.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "NotificationVideoChannelCollaboratorState",
+                len,
+            )
+            .optional("id", &self.id)
+            .optional("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationVideoChannelCollaboratorState {
@@ -3428,11 +3996,11 @@ impl crate::runtime::json::FromJson for NotificationVideoChannelCollaboratorStat
             .object("an object (`NotificationVideoChannelCollaboratorState`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -3451,12 +4019,21 @@ impl<'de> serde::Deserialize<'de> for NotificationVideoChannelCollaboratorState 
 }
 
 /// The `NotificationListResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationListResponse {
     /// Example: `1`
     pub total: i64,
     /// Items: at most 100.
     pub data: Vec<Notification>,
+}
+
+impl serde::Serialize for NotificationListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "NotificationListResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for NotificationListResponse {
@@ -3468,10 +4045,10 @@ impl crate::runtime::json::FromJson for NotificationListResponse {
         let mut members = p.object("an object (`NotificationListResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -3489,10 +4066,17 @@ impl<'de> serde::Deserialize<'de> for NotificationListResponse {
 }
 
 /// The `RequestTwoFactorResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequestTwoFactorResponse {
     pub otp_request: RequestTwoFactorResponseOtpRequest,
+}
+
+impl serde::Serialize for RequestTwoFactorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "RequestTwoFactorResponse", 1)
+            .field("otpRequest", &self.otp_request)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RequestTwoFactorResponse {
@@ -3503,9 +4087,9 @@ impl crate::runtime::json::FromJson for RequestTwoFactorResponse {
         let mut members = p.object("an object (`RequestTwoFactorResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "otpRequest" => p.field(&mut otp_request, "otpRequest")?,
-                _ => p.unknown()?,
-            }
+                "otpRequest" => p.field(&mut otp_request, "otpRequest"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             otp_request: crate::runtime::json::required(otp_request, "otpRequest")?,
@@ -3522,8 +4106,7 @@ impl<'de> serde::Deserialize<'de> for RequestTwoFactorResponse {
 }
 
 /// The `otpRequest` property of [`RequestTwoFactorResponse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequestTwoFactorResponseOtpRequest {
     /// The token to send to confirm this request
     pub request_token: crate::Secret,
@@ -3531,6 +4114,20 @@ pub struct RequestTwoFactorResponseOtpRequest {
     pub secret: crate::Secret,
     /// The OTP URI
     pub uri: crate::Secret,
+}
+
+impl serde::Serialize for RequestTwoFactorResponseOtpRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RequestTwoFactorResponseOtpRequest",
+                3,
+            )
+            .field("requestToken", &self.request_token)
+            .field("secret", &self.secret)
+            .field("uri", &self.uri)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RequestTwoFactorResponseOtpRequest {
@@ -3543,11 +4140,11 @@ impl crate::runtime::json::FromJson for RequestTwoFactorResponseOtpRequest {
         let mut members = p.object("an object (`RequestTwoFactorResponseOtpRequest`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "requestToken" => p.field(&mut request_token, "requestToken")?,
-                "secret" => p.field(&mut secret, "secret")?,
-                "uri" => p.field(&mut uri, "uri")?,
-                _ => p.unknown()?,
-            }
+                "requestToken" => p.field(&mut request_token, "requestToken"),
+                "secret" => p.field(&mut secret, "secret"),
+                "uri" => p.field(&mut uri, "uri"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             request_token: crate::runtime::json::required(
@@ -3569,10 +4166,17 @@ impl<'de> serde::Deserialize<'de> for RequestTwoFactorResponseOtpRequest {
 }
 
 /// The `UserImportUploadResult` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserImportUploadResult {
     pub user_import: UserImportUploadResultUserImport,
+}
+
+impl serde::Serialize for UserImportUploadResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "UserImportUploadResult", 1)
+            .field("userImport", &self.user_import)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for UserImportUploadResult {
@@ -3583,9 +4187,9 @@ impl crate::runtime::json::FromJson for UserImportUploadResult {
         let mut members = p.object("an object (`UserImportUploadResult`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "userImport" => p.field(&mut user_import, "userImport")?,
-                _ => p.unknown()?,
-            }
+                "userImport" => p.field(&mut user_import, "userImport"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             user_import: crate::runtime::json::required(user_import, "userImport")?,
@@ -3602,10 +4206,22 @@ impl<'de> serde::Deserialize<'de> for UserImportUploadResult {
 }
 
 /// The `userImport` property of [`UserImportUploadResult`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserImportUploadResultUserImport {
     /// The id of the user import.
     pub id: i64,
+}
+
+impl serde::Serialize for UserImportUploadResultUserImport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "UserImportUploadResultUserImport",
+                1,
+            )
+            .field("id", &self.id)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for UserImportUploadResultUserImport {
@@ -3616,9 +4232,9 @@ impl crate::runtime::json::FromJson for UserImportUploadResultUserImport {
         let mut members = p.object("an object (`UserImportUploadResultUserImport`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -3779,11 +4395,20 @@ impl crate::runtime::call::ToParam for MySubscriptionSort {
 }
 
 /// The response of `GET /api/v1/users` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListUsersResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<User>,
+}
+
+impl serde::Serialize for ListUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListUsersResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListUsersResponse {
@@ -3795,10 +4420,10 @@ impl crate::runtime::json::FromJson for ListUsersResponse {
         let mut members = p.object("an object (`ListUsersResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -3858,17 +4483,25 @@ impl From<UserWithStats> for GetUserResponse {
 }
 
 /// The request body of `POST /api/v1/users/{id}/block`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlockUserBody {
     /// Optional reason for blocking the user
     ///
     /// Length: 0 to 500 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
+impl serde::Serialize for BlockUserBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.reason.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "BlockUserBody", len)
+            .optional("reason", &self.reason)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/users/ask-send-verify-email`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResendEmailToVerifyUserBody {
     /// User email
     pub email: String,
@@ -3881,13 +4514,19 @@ impl ResendEmailToVerifyUserBody {
     }
 }
 
+impl serde::Serialize for ResendEmailToVerifyUserBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ResendEmailToVerifyUserBody", 1)
+            .field("email", &self.email)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/users/{id}/verify-email`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerifyUserEmailBody {
     /// Format: `url`.
     pub verification_string: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_pending_email: Option<bool>,
 }
 
@@ -3901,8 +4540,18 @@ impl VerifyUserEmailBody {
     }
 }
 
+impl serde::Serialize for VerifyUserEmailBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1 + crate::runtime::ser::present(&[self.is_pending_email.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VerifyUserEmailBody", len)
+            .field("verificationString", &self.verification_string)
+            .optional("isPendingEmail", &self.is_pending_email)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/users/ask-reset-password`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequestPasswordResetBody {
     /// User email
     pub email: String,
@@ -3915,9 +4564,16 @@ impl RequestPasswordResetBody {
     }
 }
 
+impl serde::Serialize for RequestPasswordResetBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "RequestPasswordResetBody", 1)
+            .field("email", &self.email)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/users/{id}/reset-password`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResetPasswordBody {
     /// Format: `url`.
     pub verification_string: String,
@@ -3937,18 +4593,33 @@ impl ResetPasswordBody {
     }
 }
 
+impl serde::Serialize for ResetPasswordBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ResetPasswordBody", 2)
+            .field("verificationString", &self.verification_string)
+            .field("password", &self.password)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/users/{id}/two-factor/request`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestTwoFactorBody {
     /// Password of the currently authenticated user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_password: Option<crate::Secret>,
 }
 
+impl serde::Serialize for RequestTwoFactorBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.current_password.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "RequestTwoFactorBody", len)
+            .optional("currentPassword", &self.current_password)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/users/{id}/two-factor/confirm-request`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfirmTwoFactorRequestBody {
     /// Token to identify the two factor request
     pub request_token: crate::Secret,
@@ -3969,25 +4640,50 @@ impl ConfirmTwoFactorRequestBody {
     }
 }
 
+impl serde::Serialize for ConfirmTwoFactorRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ConfirmTwoFactorRequestBody", 2)
+            .field("requestToken", &self.request_token)
+            .field("otpToken", &self.otp_token)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/users/{id}/two-factor/disable`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DisableTwoFactorBody {
     /// Password of the currently authenticated user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_password: Option<crate::Secret>,
 }
 
+impl serde::Serialize for DisableTwoFactorBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.current_password.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "DisableTwoFactorBody", len)
+            .optional("currentPassword", &self.current_password)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/users/{userId}/imports/latest` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestUserImportResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<GetLatestUserImportResponseState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl serde::Serialize for GetLatestUserImportResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.state.is_some(), self.created_at.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "GetLatestUserImportResponse", len)
+            .optional("id", &self.id)
+            .optional("state", &self.state)
+            .optional("createdAt", &self.created_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for GetLatestUserImportResponse {
@@ -4000,11 +4696,11 @@ impl crate::runtime::json::FromJson for GetLatestUserImportResponse {
         let mut members = p.object("an object (`GetLatestUserImportResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "state" => p.field(&mut state, "state")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "state" => p.field(&mut state, "state"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -4023,12 +4719,26 @@ impl<'de> serde::Deserialize<'de> for GetLatestUserImportResponse {
 }
 
 /// The `state` property of [`GetLatestUserImportResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLatestUserImportResponseState {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<UserImportState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl serde::Serialize for GetLatestUserImportResponseState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.label.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "GetLatestUserImportResponseState",
+                len,
+            )
+            .optional("id", &self.id)
+            .optional("label", &self.label)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for GetLatestUserImportResponseState {
@@ -4040,10 +4750,10 @@ impl crate::runtime::json::FromJson for GetLatestUserImportResponseState {
         let mut members = p.object("an object (`GetLatestUserImportResponseState`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -4061,19 +4771,34 @@ impl<'de> serde::Deserialize<'de> for GetLatestUserImportResponseState {
 }
 
 /// The request body of `POST /api/v1/users/{userId}/exports/request`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestUserExportBody {
     /// Whether to include video files in the archive
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_video_files: Option<bool>,
 }
 
+impl serde::Serialize for RequestUserExportBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.with_video_files.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "RequestUserExportBody", len)
+            .optional("withVideoFiles", &self.with_video_files)
+            .end()
+    }
+}
+
 /// The response of `POST /api/v1/users/{userId}/exports/request` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestUserExportResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export: Option<RequestUserExportResponseExport>,
+}
+
+impl serde::Serialize for RequestUserExportResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.export.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "RequestUserExportResponse", len)
+            .optional("export", &self.export)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RequestUserExportResponse {
@@ -4084,9 +4809,9 @@ impl crate::runtime::json::FromJson for RequestUserExportResponse {
         let mut members = p.object("an object (`RequestUserExportResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "export" => p.field(&mut export, "export")?,
-                _ => p.unknown()?,
-            }
+                "export" => p.field(&mut export, "export"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             export: crate::runtime::json::optional(export),
@@ -4103,10 +4828,22 @@ impl<'de> serde::Deserialize<'de> for RequestUserExportResponse {
 }
 
 /// The `export` property of [`RequestUserExportResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestUserExportResponseExport {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+}
+
+impl serde::Serialize for RequestUserExportResponseExport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.id.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "RequestUserExportResponseExport",
+                len,
+            )
+            .optional("id", &self.id)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for RequestUserExportResponseExport {
@@ -4117,9 +4854,9 @@ impl crate::runtime::json::FromJson for RequestUserExportResponseExport {
         let mut members = p.object("an object (`RequestUserExportResponseExport`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -4136,23 +4873,39 @@ impl<'de> serde::Deserialize<'de> for RequestUserExportResponseExport {
 }
 
 /// The response of `GET /api/v1/users/{userId}/exports` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUserExportsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ListUserExportsResponseState>,
     /// Size of the archive file in bytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// This URL already contains the JWT token, so no additional authentication credentials are required
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_download_url: Option<crate::Secret>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl serde::Serialize for ListUserExportsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.id.is_some(),
+                self.state.is_some(),
+                self.size.is_some(),
+                self.private_download_url.is_some(),
+                self.created_at.is_some(),
+                self.expires_on.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ListUserExportsResponse", len)
+            .optional("id", &self.id)
+            .optional("state", &self.state)
+            .optional("size", &self.size)
+            .optional("privateDownloadUrl", &self.private_download_url)
+            .optional("createdAt", &self.created_at)
+            .optional("expiresOn", &self.expires_on)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListUserExportsResponse {
@@ -4168,16 +4921,16 @@ impl crate::runtime::json::FromJson for ListUserExportsResponse {
         let mut members = p.object("an object (`ListUserExportsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "state" => p.field(&mut state, "state")?,
-                "size" => p.field(&mut size, "size")?,
+                "id" => p.field(&mut id, "id"),
+                "state" => p.field(&mut state, "state"),
+                "size" => p.field(&mut size, "size"),
                 "privateDownloadUrl" => {
-                    p.field(&mut private_download_url, "privateDownloadUrl")?
+                    p.field(&mut private_download_url, "privateDownloadUrl")
                 }
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "expiresOn" => p.field(&mut expires_on, "expiresOn")?,
-                _ => p.unknown()?,
-            }
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "expiresOn" => p.field(&mut expires_on, "expiresOn"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -4199,12 +4952,22 @@ impl<'de> serde::Deserialize<'de> for ListUserExportsResponse {
 }
 
 /// The `state` property of [`ListUserExportsResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUserExportsResponseState {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<UserExportState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl serde::Serialize for ListUserExportsResponseState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.label.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ListUserExportsResponseState", len)
+            .optional("id", &self.id)
+            .optional("label", &self.label)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListUserExportsResponseState {
@@ -4216,10 +4979,10 @@ impl crate::runtime::json::FromJson for ListUserExportsResponseState {
         let mut members = p.object("an object (`ListUserExportsResponseState`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -4237,19 +5000,28 @@ impl<'de> serde::Deserialize<'de> for ListUserExportsResponseState {
 }
 
 /// The response of `GET /api/v1/users/me/video-quota-used` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMyVideoQuotaUsedResponse {
     /// The user video quota used so far in bytes
     ///
     /// Example: `16810141515`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota_used: Option<f64>,
     /// The user video quota used today in bytes
     ///
     /// Example: `1681014151`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_quota_used_daily: Option<f64>,
+}
+
+impl serde::Serialize for GetMyVideoQuotaUsedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.video_quota_used.is_some(), self.video_quota_used_daily.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "GetMyVideoQuotaUsedResponse", len)
+            .optional("videoQuotaUsed", &self.video_quota_used)
+            .optional("videoQuotaUsedDaily", &self.video_quota_used_daily)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for GetMyVideoQuotaUsedResponse {
@@ -4261,12 +5033,12 @@ impl crate::runtime::json::FromJson for GetMyVideoQuotaUsedResponse {
         let mut members = p.object("an object (`GetMyVideoQuotaUsedResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "videoQuotaUsed" => p.field(&mut video_quota_used, "videoQuotaUsed")?,
+                "videoQuotaUsed" => p.field(&mut video_quota_used, "videoQuotaUsed"),
                 "videoQuotaUsedDaily" => {
-                    p.field(&mut video_quota_used_daily, "videoQuotaUsedDaily")?
+                    p.field(&mut video_quota_used_daily, "videoQuotaUsedDaily")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             video_quota_used: crate::runtime::json::optional(video_quota_used),
@@ -4286,7 +5058,7 @@ impl<'de> serde::Deserialize<'de> for GetMyVideoQuotaUsedResponse {
 }
 
 /// The request body of `POST /api/v1/users/me/subscriptions`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubscribeBody {
     /// uri of the video channels to subscribe to
     pub uri: String,
@@ -4299,8 +5071,16 @@ impl SubscribeBody {
     }
 }
 
+impl serde::Serialize for SubscribeBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "SubscribeBody", 1)
+            .field("uri", &self.uri)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/users/me/notifications/read`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MarkMyNotificationsReadBody {
     /// ids of the notifications to mark as read
     pub ids: Vec<i64>,
@@ -4313,8 +5093,16 @@ impl MarkMyNotificationsReadBody {
     }
 }
 
+impl serde::Serialize for MarkMyNotificationsReadBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "MarkMyNotificationsReadBody", 1)
+            .field("ids", &self.ids)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/users/me/new-feature-info/read`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MarkNewFeatureInfoReadBody {
     pub feature: NewFeatureInfoType,
 }
@@ -4326,28 +5114,59 @@ impl MarkNewFeatureInfoReadBody {
     }
 }
 
+impl serde::Serialize for MarkNewFeatureInfoReadBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "MarkNewFeatureInfoReadBody", 1)
+            .field("feature", &self.feature)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/users/me/history/videos/remove`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClearMyHistoryBody {
     /// history before this date will be deleted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_date: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl serde::Serialize for ClearMyHistoryBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.before_date.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ClearMyHistoryBody", len)
+            .optional("beforeDate", &self.before_date)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/users/me/avatar/pick`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMyAvatarBody {
     /// The file to upload
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatarfile: Option<crate::FilePart>,
 }
 
+impl serde::Serialize for UpdateMyAvatarBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.avatarfile.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "UpdateMyAvatarBody", len)
+            .optional("avatarfile", &self.avatarfile)
+            .end()
+    }
+}
+
 /// The response of `POST /api/v1/users/me/avatar/pick` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMyAvatarResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
+}
+
+impl serde::Serialize for UpdateMyAvatarResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.avatars.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "UpdateMyAvatarResponse", len)
+            .optional("avatars", &self.avatars)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for UpdateMyAvatarResponse {
@@ -4358,9 +5177,9 @@ impl crate::runtime::json::FromJson for UpdateMyAvatarResponse {
         let mut members = p.object("an object (`UpdateMyAvatarResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "avatars" => p.field(&mut avatars, "avatars")?,
-                _ => p.unknown()?,
-            }
+                "avatars" => p.field(&mut avatars, "avatars"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             avatars: crate::runtime::json::optional(avatars),

@@ -7,12 +7,22 @@
 use super::*;
 
 /// The `VideoCommentsPolicyConstant` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoCommentsPolicyConstant {
     pub id: VideoCommentsPolicySet,
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for VideoCommentsPolicyConstant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 2 + crate::runtime::ser::present(&[self.description.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoCommentsPolicyConstant", len)
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoCommentsPolicyConstant {
@@ -25,11 +35,11 @@ impl crate::runtime::json::FromJson for VideoCommentsPolicyConstant {
         let mut members = p.object("an object (`VideoCommentsPolicyConstant`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -48,30 +58,49 @@ impl<'de> serde::Deserialize<'de> for VideoCommentsPolicyConstant {
 }
 
 /// The `VideoSummary` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoSummary {
     /// object id for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     /// universal identifier for the video, that can be used across instances
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<UUIDv4>,
-    #[serde(rename = "shortUUID", default, skip_serializing_if = "Option::is_none")]
     pub short_uuid: Option<ShortUUID>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_live: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
     /// **PeerTube >= 8.1** Array of thumbnails for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<Thumbnail>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<VideoChannelSummary>,
+}
+
+impl serde::Serialize for VideoSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.id.is_some(),
+                self.uuid.is_some(),
+                self.short_uuid.is_some(),
+                self.name.is_some(),
+                self.is_live.is_some(),
+                self.nsfw.is_some(),
+                self.published_at.is_some(),
+                self.thumbnails.is_some(),
+                self.channel.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "VideoSummary", len)
+            .optional("id", &self.id)
+            .optional("uuid", &self.uuid)
+            .optional("shortUUID", &self.short_uuid)
+            .optional("name", &self.name)
+            .optional("isLive", &self.is_live)
+            .optional("nsfw", &self.nsfw)
+            .optional("publishedAt", &self.published_at)
+            .optional("thumbnails", &self.thumbnails)
+            .optional("channel", &self.channel)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoSummary {
@@ -90,17 +119,17 @@ impl crate::runtime::json::FromJson for VideoSummary {
         let mut members = p.object("an object (`VideoSummary`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
-                "name" => p.field(&mut name, "name")?,
-                "isLive" => p.field(&mut is_live, "isLive")?,
-                "nsfw" => p.field(&mut nsfw, "nsfw")?,
-                "publishedAt" => p.field(&mut published_at, "publishedAt")?,
-                "thumbnails" => p.field(&mut thumbnails, "thumbnails")?,
-                "channel" => p.field(&mut channel, "channel")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID"),
+                "name" => p.field(&mut name, "name"),
+                "isLive" => p.field(&mut is_live, "isLive"),
+                "nsfw" => p.field(&mut nsfw, "nsfw"),
+                "publishedAt" => p.field(&mut published_at, "publishedAt"),
+                "thumbnails" => p.field(&mut thumbnails, "thumbnails"),
+                "channel" => p.field(&mut channel, "channel"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -125,21 +154,34 @@ impl<'de> serde::Deserialize<'de> for VideoSummary {
 }
 
 /// The `VideoStreamingPlaylists` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStreamingPlaylists {
     pub id: i64,
     pub r#type: VideoStreamingPlaylistsHLSType,
     /// Format: `url`.
     pub playlist_url: String,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments_sha256_url: Option<String>,
     /// Video files associated to this playlist.
     ///
     /// The difference with the root `files` property is that these files are fragmented, so they can be used in this streaming playlist (HLS, etc.)
     pub files: Vec<VideoFile>,
     pub redundancies: Vec<VideoStreamingPlaylistsHLSRedundanciesItem>,
+}
+
+impl serde::Serialize for VideoStreamingPlaylists {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5
+            + crate::runtime::ser::present(&[self.segments_sha256_url.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoStreamingPlaylists", len)
+            .field("id", &self.id)
+            .field("type", &self.r#type)
+            .field("playlistUrl", &self.playlist_url)
+            .optional("segmentsSha256Url", &self.segments_sha256_url)
+            .field("files", &self.files)
+            .field("redundancies", &self.redundancies)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStreamingPlaylists {
@@ -155,16 +197,16 @@ impl crate::runtime::json::FromJson for VideoStreamingPlaylists {
         let mut members = p.object("an object (`VideoStreamingPlaylists`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "type" => p.field(&mut r#type, "type")?,
-                "playlistUrl" => p.field(&mut playlist_url, "playlistUrl")?,
+                "id" => p.field(&mut id, "id"),
+                "type" => p.field(&mut r#type, "type"),
+                "playlistUrl" => p.field(&mut playlist_url, "playlistUrl"),
                 "segmentsSha256Url" => {
-                    p.field(&mut segments_sha256_url, "segmentsSha256Url")?
+                    p.field(&mut segments_sha256_url, "segmentsSha256Url")
                 }
-                "files" => p.field(&mut files, "files")?,
-                "redundancies" => p.field(&mut redundancies, "redundancies")?,
-                _ => p.unknown()?,
-            }
+                "files" => p.field(&mut files, "files"),
+                "redundancies" => p.field(&mut redundancies, "redundancies"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -186,8 +228,7 @@ impl<'de> serde::Deserialize<'de> for VideoStreamingPlaylists {
 }
 
 /// The `ServerError` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerError {
     /// Example:
     /// ```json
@@ -199,25 +240,50 @@ pub struct ServerError {
     /// Example: `403`
     pub status: i64,
     /// Example: `"video_requires_password"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
-    #[serde(rename = "invalid-params", default, skip_serializing_if = "Option::is_none")]
     pub invalid_params: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_url: Option<String>,
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl serde::Serialize for ServerError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 4
+            + crate::runtime::ser::present(
+                &[
+                    self.code.is_some(),
+                    self.actor_url.is_some(),
+                    self.docs.is_some(),
+                    self.format.is_some(),
+                    self.invalid_params.is_some(),
+                    self.key_id.is_some(),
+                    self.origin_url.is_some(),
+                    self.target_url.is_some(),
+                    self.url.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "ServerError", len)
+            .field("type", &self.r#type)
+            .field("detail", &self.detail)
+            .field("status", &self.status)
+            .optional("code", &self.code)
+            .optional("actorUrl", &self.actor_url)
+            .optional("docs", &self.docs)
+            .optional("format", &self.format)
+            .optional("invalid-params", &self.invalid_params)
+            .optional("keyId", &self.key_id)
+            .optional("originUrl", &self.origin_url)
+            .optional("targetUrl", &self.target_url)
+            .field("title", &self.title)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ServerError {
@@ -240,21 +306,21 @@ impl crate::runtime::json::FromJson for ServerError {
         let mut members = p.object("an object (`ServerError`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "type" => p.field(&mut r#type, "type")?,
-                "detail" => p.field(&mut detail, "detail")?,
-                "status" => p.field(&mut status, "status")?,
-                "code" => p.field(&mut code, "code")?,
-                "actorUrl" => p.field(&mut actor_url, "actorUrl")?,
-                "docs" => p.field(&mut docs, "docs")?,
-                "format" => p.field(&mut format, "format")?,
-                "invalid-params" => p.field(&mut invalid_params, "invalid-params")?,
-                "keyId" => p.field(&mut key_id, "keyId")?,
-                "originUrl" => p.field(&mut origin_url, "originUrl")?,
-                "targetUrl" => p.field(&mut target_url, "targetUrl")?,
-                "title" => p.field(&mut title, "title")?,
-                "url" => p.field(&mut url, "url")?,
-                _ => p.unknown()?,
-            }
+                "type" => p.field(&mut r#type, "type"),
+                "detail" => p.field(&mut detail, "detail"),
+                "status" => p.field(&mut status, "status"),
+                "code" => p.field(&mut code, "code"),
+                "actorUrl" => p.field(&mut actor_url, "actorUrl"),
+                "docs" => p.field(&mut docs, "docs"),
+                "format" => p.field(&mut format, "format"),
+                "invalid-params" => p.field(&mut invalid_params, "invalid-params"),
+                "keyId" => p.field(&mut key_id, "keyId"),
+                "originUrl" => p.field(&mut origin_url, "originUrl"),
+                "targetUrl" => p.field(&mut target_url, "targetUrl"),
+                "title" => p.field(&mut title, "title"),
+                "url" => p.field(&mut url, "url"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             r#type: crate::runtime::json::required(r#type, "type")?,
@@ -283,17 +349,14 @@ impl<'de> serde::Deserialize<'de> for ServerError {
 }
 
 /// The `VideoDetails` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoDetails {
     /// object id for the video
     pub id: Id,
     /// universal identifier for the video, that can be used across instances
     pub uuid: UUIDv4,
-    #[serde(rename = "shortUUID")]
     pub short_uuid: ShortUUID,
     pub is_live: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_schedules: Option<Vec<LiveSchedule>>,
     /// time at which the video object was first drafted
     ///
@@ -310,7 +373,6 @@ pub struct VideoDetails {
     /// used to represent a date of first publication, prior to the practical publication date of `publishedAt`
     ///
     /// Example: `"2010-10-01T10:52:46.396Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originally_published_at: Option<chrono::DateTime<chrono::Utc>>,
     /// category in which the video is classified
     pub category: VideoConstantNumberCategory,
@@ -328,7 +390,6 @@ pub struct VideoDetails {
     /// ```json
     /// "**[Want to help to translate this video?](https://weblate.framasoft.org/projects/what-is-peertube-video/)**\\r\\n\\r\\n\n**Take back the control of your videos! [#JoinPeertube](https://joinpeertube.org)**\\r\\n*A decentralized video hosting network, based on fr...\n"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truncated_description: Option<String>,
     /// duration of the video in seconds
     ///
@@ -341,7 +402,6 @@ pub struct VideoDetails {
     /// Format: `float`.
     ///
     /// Example: `1.778`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<f64>,
     pub is_local: bool,
     /// title of the video
@@ -357,7 +417,6 @@ pub struct VideoDetails {
     #[deprecated]
     pub preview_path: String,
     /// **PeerTube >= 8.1** Array of thumbnails for the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<Thumbnail>>,
     /// Example: `"/videos/embed/a65bc12f-9383-462e-81ae-8207e8b434ee"`
     pub embed_path: String,
@@ -368,27 +427,19 @@ pub struct VideoDetails {
     /// Example: `7`
     pub dislikes: i64,
     /// **PeerTube >= 7.2** Number of comments on the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<i64>,
     pub nsfw: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags: Option<NSFWFlag>,
     /// **PeerTube >= 7.2** More information about the sensitive content of the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_transcoding: Option<bool>,
     /// represents the internal state of the video processing within the PeerTube instance
     pub state: VideoStateConstant,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_update: Option<VideoScheduledUpdate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blacklisted: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blacklisted_reason: Option<String>,
     pub account: VideoDetailsAccount,
     pub channel: VideoDetailsChannel,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_history: Option<VideoUserHistory>,
     /// The video's URL on its origin server.
     ///
@@ -404,37 +455,29 @@ pub struct VideoDetails {
     /// ```json
     /// "\"**[Want to help to translate this video?](https://weblate.framasoft.org/projects/what-is-peertube-video/)**\\r\\n\\r\\n\n**Take back the control of your videos! [#JoinPeertube](https://joinpeertube.org)**\\r\\n*A decentralized video hosting network,\nbased on free/libre software!*\\r\\n\\r\\n**Animation Produced by:** [LILA](https://libreart.info) - [ZeMarmot Team](https://film.zemarmot.net)\\r\\n\n*Directed by* Aryeom\\r\\n*Assistant* Jehan\\r\\n**Licence**: [CC-By-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/)\\r\\n\\r\\n\n**Sponsored by** [Framasoft](https://framasoft.org)\\r\\n\\r\\n**Music**: [Red Step Forward](http://play.dogmazic.net/song.php?song_id=52491) - CC-By Ken Bushima\\r\\n\\r\\n\n**Movie Clip**: [Caminades 3: Llamigos](http://www.caminandes.com/) CC-By Blender Institute\\r\\n\\r\\n**Video sources**: https://gitlab.gnome.org/Jehan/what-is-peertube/\"\n"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// If the video is a live, you have the amount of current viewers
     pub viewers: i64,
     /// Relevance of the video to the search (search index results only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Absolute URL of the embed player (search index results only).
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed_url: Option<String>,
     /// Absolute URL of the thumbnail (search index results only).
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// Absolute URL of the preview image (search index results only).
     ///
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_url: Option<String>,
     /// Items: 1 to 5.
     ///
     /// Example: `["flowers","gardening"]`
     pub tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_owner: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_server: Option<bool>,
     /// Web compatible video files. If Web Video is disabled on the server:
     ///
@@ -442,27 +485,22 @@ pub struct VideoDetails {
     /// - video files will be found in `streamingPlaylists[].files` field
     pub files: Vec<VideoFile>,
     /// Data plugins attach to the video.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_data: Option<serde_json::Map<String, serde_json::Value>>,
     /// HLS playlists/manifest files. If HLS is disabled on the server:
     ///
     /// - field will be empty
     /// - video files will be found in `files` field
     pub streaming_playlists: Vec<VideoStreamingPlaylists>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_source: Option<VideoSource>,
     /// A text tell the audience how to support the video creator
     ///
     /// Length: 3 to 1000 characters.
     ///
     /// Example: `"Please support our work on https://soutenir.framasoft.org/en/ <3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_policy: Option<VideoCommentsPolicyConstant>,
     pub download_enabled: bool,
     /// Latest input file update. Null if the file has never been replaced since the original upload
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_file_updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Example:
     /// ```json
@@ -474,14 +512,113 @@ pub struct VideoDetails {
     pub tracker_urls: Vec<String>,
     /// Whether comments are enabled (servers before PeerTube 7; see `commentsPolicy`).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_enabled: Option<bool>,
     /// Path of the full description (servers before PeerTube 6).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description_path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embed_privacy_policy: Option<VideoDetailsEmbedPrivacyPolicy>,
+}
+
+impl serde::Serialize for VideoDetails {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 31
+            + crate::runtime::ser::present(
+                &[
+                    self.live_schedules.is_some(),
+                    self.originally_published_at.is_some(),
+                    self.truncated_description.is_some(),
+                    self.aspect_ratio.is_some(),
+                    self.thumbnails.is_some(),
+                    self.comments.is_some(),
+                    self.nsfw_flags.is_some(),
+                    self.nsfw_summary.is_some(),
+                    self.wait_transcoding.is_some(),
+                    self.scheduled_update.is_some(),
+                    self.blacklisted.is_some(),
+                    self.blacklisted_reason.is_some(),
+                    self.user_history.is_some(),
+                    self.description.is_some(),
+                    self.score.is_some(),
+                    self.embed_url.is_some(),
+                    self.thumbnail_url.is_some(),
+                    self.preview_url.is_some(),
+                    self.automatic_tags.is_some(),
+                    self.blocked_owner.is_some(),
+                    self.blocked_server.is_some(),
+                    self.plugin_data.is_some(),
+                    self.video_source.is_some(),
+                    self.support.is_some(),
+                    self.comments_policy.is_some(),
+                    self.input_file_updated_at.is_some(),
+                    self.comments_enabled.is_some(),
+                    self.description_path.is_some(),
+                    self.embed_privacy_policy.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoDetails", len)
+            .field("id", &self.id)
+            .field("uuid", &self.uuid)
+            .field("shortUUID", &self.short_uuid)
+            .field("isLive", &self.is_live)
+            .optional("liveSchedules", &self.live_schedules)
+            .field("createdAt", &self.created_at)
+            .field("publishedAt", &self.published_at)
+            .field("updatedAt", &self.updated_at)
+            .optional("originallyPublishedAt", &self.originally_published_at)
+            .field("category", &self.category)
+            .field("licence", &self.licence)
+            .field("language", &self.language)
+            .field("privacy", &self.privacy)
+            .optional("truncatedDescription", &self.truncated_description)
+            .field("duration", &self.duration)
+            .optional("aspectRatio", &self.aspect_ratio)
+            .field("isLocal", &self.is_local)
+            .field("name", &self.name)
+            .field("thumbnailPath", &self.thumbnail_path)
+            .field("previewPath", &self.preview_path)
+            .optional("thumbnails", &self.thumbnails)
+            .field("embedPath", &self.embed_path)
+            .field("views", &self.views)
+            .field("likes", &self.likes)
+            .field("dislikes", &self.dislikes)
+            .optional("comments", &self.comments)
+            .field("nsfw", &self.nsfw)
+            .optional("nsfwFlags", &self.nsfw_flags)
+            .optional("nsfwSummary", &self.nsfw_summary)
+            .optional("waitTranscoding", &self.wait_transcoding)
+            .field("state", &self.state)
+            .optional("scheduledUpdate", &self.scheduled_update)
+            .optional("blacklisted", &self.blacklisted)
+            .optional("blacklistedReason", &self.blacklisted_reason)
+            .field("account", &self.account)
+            .field("channel", &self.channel)
+            .optional("userHistory", &self.user_history)
+            .field("url", &self.url)
+            .optional("description", &self.description)
+            .field("viewers", &self.viewers)
+            .optional("score", &self.score)
+            .optional("embedUrl", &self.embed_url)
+            .optional("thumbnailUrl", &self.thumbnail_url)
+            .optional("previewUrl", &self.preview_url)
+            .field("tags", &self.tags)
+            .optional("automaticTags", &self.automatic_tags)
+            .optional("blockedOwner", &self.blocked_owner)
+            .optional("blockedServer", &self.blocked_server)
+            .field("files", &self.files)
+            .optional("pluginData", &self.plugin_data)
+            .field("streamingPlaylists", &self.streaming_playlists)
+            .optional("videoSource", &self.video_source)
+            .optional("support", &self.support)
+            .optional("commentsPolicy", &self.comments_policy)
+            .field("downloadEnabled", &self.download_enabled)
+            .optional("inputFileUpdatedAt", &self.input_file_updated_at)
+            .field("trackerUrls", &self.tracker_urls)
+            .optional("commentsEnabled", &self.comments_enabled)
+            .optional("descriptionPath", &self.description_path)
+            .optional("embedPrivacyPolicy", &self.embed_privacy_policy)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoDetails {
@@ -552,80 +689,80 @@ impl crate::runtime::json::FromJson for VideoDetails {
         let mut members = p.object("an object (`VideoDetails`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "shortUUID" => p.field(&mut short_uuid, "shortUUID")?,
-                "isLive" => p.field(&mut is_live, "isLive")?,
-                "liveSchedules" => p.field(&mut live_schedules, "liveSchedules")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "publishedAt" => p.field(&mut published_at, "publishedAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
+                "id" => p.field(&mut id, "id"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "shortUUID" => p.field(&mut short_uuid, "shortUUID"),
+                "isLive" => p.field(&mut is_live, "isLive"),
+                "liveSchedules" => p.field(&mut live_schedules, "liveSchedules"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "publishedAt" => p.field(&mut published_at, "publishedAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
                 "originallyPublishedAt" => {
-                    p.field(&mut originally_published_at, "originallyPublishedAt")?
+                    p.field(&mut originally_published_at, "originallyPublishedAt")
                 }
-                "category" => p.field(&mut category, "category")?,
-                "licence" => p.field(&mut licence, "licence")?,
-                "language" => p.field(&mut language, "language")?,
-                "privacy" => p.field(&mut privacy, "privacy")?,
+                "category" => p.field(&mut category, "category"),
+                "licence" => p.field(&mut licence, "licence"),
+                "language" => p.field(&mut language, "language"),
+                "privacy" => p.field(&mut privacy, "privacy"),
                 "truncatedDescription" => {
-                    p.field(&mut truncated_description, "truncatedDescription")?
+                    p.field(&mut truncated_description, "truncatedDescription")
                 }
-                "duration" => p.field(&mut duration, "duration")?,
-                "aspectRatio" => p.field(&mut aspect_ratio, "aspectRatio")?,
-                "isLocal" => p.field(&mut is_local, "isLocal")?,
-                "name" => p.field(&mut name, "name")?,
-                "thumbnailPath" => p.field(&mut thumbnail_path, "thumbnailPath")?,
-                "previewPath" => p.field(&mut preview_path, "previewPath")?,
-                "thumbnails" => p.field(&mut thumbnails, "thumbnails")?,
-                "embedPath" => p.field(&mut embed_path, "embedPath")?,
-                "views" => p.field(&mut views, "views")?,
-                "likes" => p.field(&mut likes, "likes")?,
-                "dislikes" => p.field(&mut dislikes, "dislikes")?,
-                "comments" => p.field(&mut comments, "comments")?,
-                "nsfw" => p.field(&mut nsfw, "nsfw")?,
-                "nsfwFlags" => p.field(&mut nsfw_flags, "nsfwFlags")?,
-                "nsfwSummary" => p.field(&mut nsfw_summary, "nsfwSummary")?,
-                "waitTranscoding" => p.field(&mut wait_transcoding, "waitTranscoding")?,
-                "state" => p.field(&mut state, "state")?,
-                "scheduledUpdate" => p.field(&mut scheduled_update, "scheduledUpdate")?,
-                "blacklisted" => p.field(&mut blacklisted, "blacklisted")?,
+                "duration" => p.field(&mut duration, "duration"),
+                "aspectRatio" => p.field(&mut aspect_ratio, "aspectRatio"),
+                "isLocal" => p.field(&mut is_local, "isLocal"),
+                "name" => p.field(&mut name, "name"),
+                "thumbnailPath" => p.field(&mut thumbnail_path, "thumbnailPath"),
+                "previewPath" => p.field(&mut preview_path, "previewPath"),
+                "thumbnails" => p.field(&mut thumbnails, "thumbnails"),
+                "embedPath" => p.field(&mut embed_path, "embedPath"),
+                "views" => p.field(&mut views, "views"),
+                "likes" => p.field(&mut likes, "likes"),
+                "dislikes" => p.field(&mut dislikes, "dislikes"),
+                "comments" => p.field(&mut comments, "comments"),
+                "nsfw" => p.field(&mut nsfw, "nsfw"),
+                "nsfwFlags" => p.field(&mut nsfw_flags, "nsfwFlags"),
+                "nsfwSummary" => p.field(&mut nsfw_summary, "nsfwSummary"),
+                "waitTranscoding" => p.field(&mut wait_transcoding, "waitTranscoding"),
+                "state" => p.field(&mut state, "state"),
+                "scheduledUpdate" => p.field(&mut scheduled_update, "scheduledUpdate"),
+                "blacklisted" => p.field(&mut blacklisted, "blacklisted"),
                 "blacklistedReason" => {
-                    p.field(&mut blacklisted_reason, "blacklistedReason")?
+                    p.field(&mut blacklisted_reason, "blacklistedReason")
                 }
-                "account" => p.field(&mut account, "account")?,
-                "channel" => p.field(&mut channel, "channel")?,
-                "userHistory" => p.field(&mut user_history, "userHistory")?,
-                "url" => p.field(&mut url, "url")?,
-                "description" => p.field(&mut description, "description")?,
-                "viewers" => p.field(&mut viewers, "viewers")?,
-                "score" => p.field(&mut score, "score")?,
-                "embedUrl" => p.field(&mut embed_url, "embedUrl")?,
-                "thumbnailUrl" => p.field(&mut thumbnail_url, "thumbnailUrl")?,
-                "previewUrl" => p.field(&mut preview_url, "previewUrl")?,
-                "tags" => p.field(&mut tags, "tags")?,
-                "automaticTags" => p.field(&mut automatic_tags, "automaticTags")?,
-                "blockedOwner" => p.field(&mut blocked_owner, "blockedOwner")?,
-                "blockedServer" => p.field(&mut blocked_server, "blockedServer")?,
-                "files" => p.field(&mut files, "files")?,
-                "pluginData" => p.field(&mut plugin_data, "pluginData")?,
+                "account" => p.field(&mut account, "account"),
+                "channel" => p.field(&mut channel, "channel"),
+                "userHistory" => p.field(&mut user_history, "userHistory"),
+                "url" => p.field(&mut url, "url"),
+                "description" => p.field(&mut description, "description"),
+                "viewers" => p.field(&mut viewers, "viewers"),
+                "score" => p.field(&mut score, "score"),
+                "embedUrl" => p.field(&mut embed_url, "embedUrl"),
+                "thumbnailUrl" => p.field(&mut thumbnail_url, "thumbnailUrl"),
+                "previewUrl" => p.field(&mut preview_url, "previewUrl"),
+                "tags" => p.field(&mut tags, "tags"),
+                "automaticTags" => p.field(&mut automatic_tags, "automaticTags"),
+                "blockedOwner" => p.field(&mut blocked_owner, "blockedOwner"),
+                "blockedServer" => p.field(&mut blocked_server, "blockedServer"),
+                "files" => p.field(&mut files, "files"),
+                "pluginData" => p.field(&mut plugin_data, "pluginData"),
                 "streamingPlaylists" => {
-                    p.field(&mut streaming_playlists, "streamingPlaylists")?
+                    p.field(&mut streaming_playlists, "streamingPlaylists")
                 }
-                "videoSource" => p.field(&mut video_source, "videoSource")?,
-                "support" => p.field(&mut support, "support")?,
-                "commentsPolicy" => p.field(&mut comments_policy, "commentsPolicy")?,
-                "downloadEnabled" => p.field(&mut download_enabled, "downloadEnabled")?,
+                "videoSource" => p.field(&mut video_source, "videoSource"),
+                "support" => p.field(&mut support, "support"),
+                "commentsPolicy" => p.field(&mut comments_policy, "commentsPolicy"),
+                "downloadEnabled" => p.field(&mut download_enabled, "downloadEnabled"),
                 "inputFileUpdatedAt" => {
-                    p.field(&mut input_file_updated_at, "inputFileUpdatedAt")?
+                    p.field(&mut input_file_updated_at, "inputFileUpdatedAt")
                 }
-                "trackerUrls" => p.field(&mut tracker_urls, "trackerUrls")?,
-                "commentsEnabled" => p.field(&mut comments_enabled, "commentsEnabled")?,
-                "descriptionPath" => p.field(&mut description_path, "descriptionPath")?,
+                "trackerUrls" => p.field(&mut tracker_urls, "trackerUrls"),
+                "commentsEnabled" => p.field(&mut comments_enabled, "commentsEnabled"),
+                "descriptionPath" => p.field(&mut description_path, "descriptionPath"),
                 "embedPrivacyPolicy" => {
-                    p.field(&mut embed_privacy_policy, "embedPrivacyPolicy")?
+                    p.field(&mut embed_privacy_policy, "embedPrivacyPolicy")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -712,64 +849,91 @@ impl<'de> serde::Deserialize<'de> for VideoDetails {
 }
 
 /// The `account` property of [`VideoDetails`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoDetailsAccount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     /// immutable name of the actor, used to find or mention it
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<Username>,
     /// editable name of the account, displayed in its representations
     ///
     /// Length: 3 to 120 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// server on which the actor is resident
     ///
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ActorImage>,
     /// The actor's UUID (PeerTube 1).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<UUIDv4>,
     /// whether this actor's host allows redundancy of its videos
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_redundancy_allowed: Option<bool>,
     /// number of actors subscribed to by this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub following_count: Option<i64>,
     /// number of followers of this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// object id for the user tied to this account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<Id>,
     /// text or bio displayed on the account's profile
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Banners of the account (servers before PeerTube 6.1).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banners: Option<Vec<ActorImage>>,
+}
+
+impl serde::Serialize for VideoDetailsAccount {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.display_name.is_some(),
+                self.url.is_some(),
+                self.host.is_some(),
+                self.avatars.is_some(),
+                self.avatar.is_some(),
+                self.uuid.is_some(),
+                self.host_redundancy_allowed.is_some(),
+                self.following_count.is_some(),
+                self.followers_count.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+                self.user_id.is_some(),
+                self.description.is_some(),
+                self.banners.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "VideoDetailsAccount", len)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("displayName", &self.display_name)
+            .optional("url", &self.url)
+            .optional("host", &self.host)
+            .optional("avatars", &self.avatars)
+            .optional("avatar", &self.avatar)
+            .optional("uuid", &self.uuid)
+            .optional("hostRedundancyAllowed", &self.host_redundancy_allowed)
+            .optional("followingCount", &self.following_count)
+            .optional("followersCount", &self.followers_count)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("userId", &self.user_id)
+            .optional("description", &self.description)
+            .optional("banners", &self.banners)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoDetailsAccount {
@@ -796,26 +960,26 @@ impl crate::runtime::json::FromJson for VideoDetailsAccount {
         let mut members = p.object("an object (`VideoDetailsAccount`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "displayName" => p.field(&mut display_name, "displayName")?,
-                "url" => p.field(&mut url, "url")?,
-                "host" => p.field(&mut host, "host")?,
-                "avatars" => p.field(&mut avatars, "avatars")?,
-                "avatar" => p.field(&mut avatar, "avatar")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "displayName" => p.field(&mut display_name, "displayName"),
+                "url" => p.field(&mut url, "url"),
+                "host" => p.field(&mut host, "host"),
+                "avatars" => p.field(&mut avatars, "avatars"),
+                "avatar" => p.field(&mut avatar, "avatar"),
+                "uuid" => p.field(&mut uuid, "uuid"),
                 "hostRedundancyAllowed" => {
-                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")?
+                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")
                 }
-                "followingCount" => p.field(&mut following_count, "followingCount")?,
-                "followersCount" => p.field(&mut followers_count, "followersCount")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "userId" => p.field(&mut user_id, "userId")?,
-                "description" => p.field(&mut description, "description")?,
-                "banners" => p.field(&mut banners, "banners")?,
-                _ => p.unknown()?,
-            }
+                "followingCount" => p.field(&mut following_count, "followingCount"),
+                "followersCount" => p.field(&mut followers_count, "followersCount"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "userId" => p.field(&mut user_id, "userId"),
+                "description" => p.field(&mut description, "description"),
+                "banners" => p.field(&mut banners, "banners"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -849,85 +1013,118 @@ impl<'de> serde::Deserialize<'de> for VideoDetailsAccount {
 }
 
 /// The `channel` property of [`VideoDetails`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoDetailsChannel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Id>,
     /// immutable name of the actor, used to find or mention it
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<Username>,
     /// editable name of the channel, displayed in its representations
     ///
     /// Length: 1 to 120 characters.
     ///
     /// Example: `"Videos of Framasoft"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Format: `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// server on which the actor is resident
     ///
     /// Format: `hostname`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatars: Option<Vec<ActorImage>>,
     /// The avatar (servers before PeerTube 4; see `avatars`).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<ActorImage>,
     /// The actor's UUID (PeerTube 1).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<UUIDv4>,
     /// whether this actor's host allows redundancy of its videos
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_redundancy_allowed: Option<bool>,
     /// number of actors subscribed to by this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub following_count: Option<i64>,
     /// number of followers of this actor, as seen by this instance
     ///
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followers_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Length: 3 to 1000 characters.
     ///
     /// Example: `"Videos made with <3 by Framasoft"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// text shown by default on all videos of this channel, to tell the audience how to support it
     ///
     /// Length: 3 to 1000 characters.
     ///
     /// Example: `"Please support our work on https://soutenir.framasoft.org/en/ <3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<String>,
     /// Public email visible in podcast RSS feeds
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_local: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banners: Option<Vec<ActorImage>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<Account>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_views: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub videos_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub views_per_day: Option<Vec<VideoChannelViewsPerDayItem>>,
+}
+
+impl serde::Serialize for VideoDetailsChannel {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.display_name.is_some(),
+                self.url.is_some(),
+                self.host.is_some(),
+                self.avatars.is_some(),
+                self.avatar.is_some(),
+                self.uuid.is_some(),
+                self.host_redundancy_allowed.is_some(),
+                self.following_count.is_some(),
+                self.followers_count.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+                self.description.is_some(),
+                self.support.is_some(),
+                self.public_email.is_some(),
+                self.is_local.is_some(),
+                self.banners.is_some(),
+                self.owner_account.is_some(),
+                self.total_views.is_some(),
+                self.videos_count.is_some(),
+                self.views_per_day.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "VideoDetailsChannel", len)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("displayName", &self.display_name)
+            .optional("url", &self.url)
+            .optional("host", &self.host)
+            .optional("avatars", &self.avatars)
+            .optional("avatar", &self.avatar)
+            .optional("uuid", &self.uuid)
+            .optional("hostRedundancyAllowed", &self.host_redundancy_allowed)
+            .optional("followingCount", &self.following_count)
+            .optional("followersCount", &self.followers_count)
+            .optional("createdAt", &self.created_at)
+            .optional("updatedAt", &self.updated_at)
+            .optional("description", &self.description)
+            .optional("support", &self.support)
+            .optional("publicEmail", &self.public_email)
+            .optional("isLocal", &self.is_local)
+            .optional("banners", &self.banners)
+            .optional("ownerAccount", &self.owner_account)
+            .optional("totalViews", &self.total_views)
+            .optional("videosCount", &self.videos_count)
+            .optional("viewsPerDay", &self.views_per_day)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoDetailsChannel {
@@ -960,32 +1157,32 @@ impl crate::runtime::json::FromJson for VideoDetailsChannel {
         let mut members = p.object("an object (`VideoDetailsChannel`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "displayName" => p.field(&mut display_name, "displayName")?,
-                "url" => p.field(&mut url, "url")?,
-                "host" => p.field(&mut host, "host")?,
-                "avatars" => p.field(&mut avatars, "avatars")?,
-                "avatar" => p.field(&mut avatar, "avatar")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "displayName" => p.field(&mut display_name, "displayName"),
+                "url" => p.field(&mut url, "url"),
+                "host" => p.field(&mut host, "host"),
+                "avatars" => p.field(&mut avatars, "avatars"),
+                "avatar" => p.field(&mut avatar, "avatar"),
+                "uuid" => p.field(&mut uuid, "uuid"),
                 "hostRedundancyAllowed" => {
-                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")?
+                    p.field(&mut host_redundancy_allowed, "hostRedundancyAllowed")
                 }
-                "followingCount" => p.field(&mut following_count, "followingCount")?,
-                "followersCount" => p.field(&mut followers_count, "followersCount")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "description" => p.field(&mut description, "description")?,
-                "support" => p.field(&mut support, "support")?,
-                "publicEmail" => p.field(&mut public_email, "publicEmail")?,
-                "isLocal" => p.field(&mut is_local, "isLocal")?,
-                "banners" => p.field(&mut banners, "banners")?,
-                "ownerAccount" => p.field(&mut owner_account, "ownerAccount")?,
-                "totalViews" => p.field(&mut total_views, "totalViews")?,
-                "videosCount" => p.field(&mut videos_count, "videosCount")?,
-                "viewsPerDay" => p.field(&mut views_per_day, "viewsPerDay")?,
-                _ => p.unknown()?,
-            }
+                "followingCount" => p.field(&mut following_count, "followingCount"),
+                "followersCount" => p.field(&mut followers_count, "followersCount"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "description" => p.field(&mut description, "description"),
+                "support" => p.field(&mut support, "support"),
+                "publicEmail" => p.field(&mut public_email, "publicEmail"),
+                "isLocal" => p.field(&mut is_local, "isLocal"),
+                "banners" => p.field(&mut banners, "banners"),
+                "ownerAccount" => p.field(&mut owner_account, "ownerAccount"),
+                "totalViews" => p.field(&mut total_views, "totalViews"),
+                "videosCount" => p.field(&mut videos_count, "videosCount"),
+                "viewsPerDay" => p.field(&mut views_per_day, "viewsPerDay"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -1025,14 +1222,28 @@ impl<'de> serde::Deserialize<'de> for VideoDetailsChannel {
 }
 
 /// The `embedPrivacyPolicy` property of [`VideoDetails`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoDetailsEmbedPrivacyPolicy {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoEmbedPrivacy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl serde::Serialize for VideoDetailsEmbedPrivacyPolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.label.is_some(), self.description.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoDetailsEmbedPrivacyPolicy",
+                len,
+            )
+            .optional("id", &self.id)
+            .optional("label", &self.label)
+            .optional("description", &self.description)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoDetailsEmbedPrivacyPolicy {
@@ -1045,11 +1256,11 @@ impl crate::runtime::json::FromJson for VideoDetailsEmbedPrivacyPolicy {
         let mut members = p.object("an object (`VideoDetailsEmbedPrivacyPolicy`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                "description" => p.field(&mut description, "description")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                "description" => p.field(&mut description, "description"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -1068,19 +1279,34 @@ impl<'de> serde::Deserialize<'de> for VideoDetailsEmbedPrivacyPolicy {
 }
 
 /// The `FileRedundancyInformation` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileRedundancyInformation {
     pub id: Id,
     /// Format: `url`.
     pub file_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<FileRedundancyInformationStrategy>,
     pub size: i64,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl serde::Serialize for FileRedundancyInformation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5
+            + crate::runtime::ser::present(
+                &[self.strategy.is_some(), self.expires_on.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "FileRedundancyInformation", len)
+            .field("id", &self.id)
+            .field("fileUrl", &self.file_url)
+            .optional("strategy", &self.strategy)
+            .field("size", &self.size)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .optional("expiresOn", &self.expires_on)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for FileRedundancyInformation {
@@ -1097,15 +1323,15 @@ impl crate::runtime::json::FromJson for FileRedundancyInformation {
         let mut members = p.object("an object (`FileRedundancyInformation`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
-                "strategy" => p.field(&mut strategy, "strategy")?,
-                "size" => p.field(&mut size, "size")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                "expiresOn" => p.field(&mut expires_on, "expiresOn")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "fileUrl" => p.field(&mut file_url, "fileUrl"),
+                "strategy" => p.field(&mut strategy, "strategy"),
+                "size" => p.field(&mut size, "size"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                "expiresOn" => p.field(&mut expires_on, "expiresOn"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1204,7 +1430,7 @@ impl crate::runtime::call::ToParam for FileRedundancyInformationStrategy {
 }
 
 /// The `VideoRedundancy` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoRedundancy {
     pub id: Id,
     pub name: String,
@@ -1212,6 +1438,18 @@ pub struct VideoRedundancy {
     pub url: String,
     pub uuid: UUIDv4,
     pub redundancies: VideoRedundancyRedundancies,
+}
+
+impl serde::Serialize for VideoRedundancy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoRedundancy", 5)
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("url", &self.url)
+            .field("uuid", &self.uuid)
+            .field("redundancies", &self.redundancies)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoRedundancy {
@@ -1226,13 +1464,13 @@ impl crate::runtime::json::FromJson for VideoRedundancy {
         let mut members = p.object("an object (`VideoRedundancy`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "name" => p.field(&mut name, "name")?,
-                "url" => p.field(&mut url, "url")?,
-                "uuid" => p.field(&mut uuid, "uuid")?,
-                "redundancies" => p.field(&mut redundancies, "redundancies")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "name" => p.field(&mut name, "name"),
+                "url" => p.field(&mut url, "url"),
+                "uuid" => p.field(&mut uuid, "uuid"),
+                "redundancies" => p.field(&mut redundancies, "redundancies"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1253,10 +1491,17 @@ impl<'de> serde::Deserialize<'de> for VideoRedundancy {
 }
 
 /// The `redundancies` property of [`VideoRedundancy`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoRedundancyRedundancies {
     pub streaming_playlists: Vec<FileRedundancyInformation>,
+}
+
+impl serde::Serialize for VideoRedundancyRedundancies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoRedundancyRedundancies", 1)
+            .field("streamingPlaylists", &self.streaming_playlists)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoRedundancyRedundancies {
@@ -1268,10 +1513,10 @@ impl crate::runtime::json::FromJson for VideoRedundancyRedundancies {
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "streamingPlaylists" => {
-                    p.field(&mut streaming_playlists, "streamingPlaylists")?
+                    p.field(&mut streaming_playlists, "streamingPlaylists")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             streaming_playlists: crate::runtime::json::required(
@@ -1434,8 +1679,7 @@ impl From<VideoCreateImportOneOfTorrentfile> for VideoCreateImportOneOf {
 }
 
 /// Variant 1 of [`VideoCreateImportOneOf`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoCreateImportOneOfTargetUrl {
     /// remote URL where to find the import's source video
     ///
@@ -1454,9 +1698,20 @@ impl VideoCreateImportOneOfTargetUrl {
     }
 }
 
+impl serde::Serialize for VideoCreateImportOneOfTargetUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoCreateImportOneOfTargetUrl",
+                1,
+            )
+            .field("targetUrl", &self.target_url)
+            .end()
+    }
+}
+
 /// Variant 2 of [`VideoCreateImportOneOf`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoCreateImportOneOfMagnetUri {
     /// magnet URI allowing to resolve the import's source video
     ///
@@ -1473,8 +1728,20 @@ impl VideoCreateImportOneOfMagnetUri {
     }
 }
 
+impl serde::Serialize for VideoCreateImportOneOfMagnetUri {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoCreateImportOneOfMagnetUri",
+                1,
+            )
+            .field("magnetUri", &self.magnet_uri)
+            .end()
+    }
+}
+
 /// Variant 3 of [`VideoCreateImportOneOf`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoCreateImportOneOfTorrentfile {
     /// Torrent file containing only the video file
     pub torrentfile: crate::FilePart,
@@ -1489,21 +1756,49 @@ impl VideoCreateImportOneOfTorrentfile {
     }
 }
 
+impl serde::Serialize for VideoCreateImportOneOfTorrentfile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoCreateImportOneOfTorrentfile",
+                1,
+            )
+            .field("torrentfile", &self.torrentfile)
+            .end()
+    }
+}
+
 /// Representation of a ownership change
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChangeOwnership {
     pub id: Id,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ChangeOwnershipStateObject>,
     pub initiator_account: Account,
     pub next_owner_account: Account,
     pub video: VideoSummary,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_channel: Option<VideoChannelSummary>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The status of the ownership change.
     pub status: ChangeOwnershipStatus,
+}
+
+impl serde::Serialize for ChangeOwnership {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 6
+            + crate::runtime::ser::present(
+                &[self.state.is_some(), self.video_channel.is_some()],
+            );
+        crate::runtime::ser::Fields::new(serializer, "ChangeOwnership", len)
+            .field("id", &self.id)
+            .optional("state", &self.state)
+            .field("initiatorAccount", &self.initiator_account)
+            .field("nextOwnerAccount", &self.next_owner_account)
+            .field("video", &self.video)
+            .optional("videoChannel", &self.video_channel)
+            .field("createdAt", &self.created_at)
+            .field("status", &self.status)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ChangeOwnership {
@@ -1521,20 +1816,18 @@ impl crate::runtime::json::FromJson for ChangeOwnership {
         let mut members = p.object("an object (`ChangeOwnership`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "state" => p.field(&mut state, "state")?,
-                "initiatorAccount" => {
-                    p.field(&mut initiator_account, "initiatorAccount")?
-                }
+                "id" => p.field(&mut id, "id"),
+                "state" => p.field(&mut state, "state"),
+                "initiatorAccount" => p.field(&mut initiator_account, "initiatorAccount"),
                 "nextOwnerAccount" => {
-                    p.field(&mut next_owner_account, "nextOwnerAccount")?
+                    p.field(&mut next_owner_account, "nextOwnerAccount")
                 }
-                "video" => p.field(&mut video, "video")?,
-                "videoChannel" => p.field(&mut video_channel, "videoChannel")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "status" => p.field(&mut status, "status")?,
-                _ => p.unknown()?,
-            }
+                "video" => p.field(&mut video, "video"),
+                "videoChannel" => p.field(&mut video_channel, "videoChannel"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "status" => p.field(&mut status, "status"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -1564,12 +1857,22 @@ impl<'de> serde::Deserialize<'de> for ChangeOwnership {
 }
 
 /// The `state` property of [`ChangeOwnership`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeOwnershipStateObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<ChangeOwnershipState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl serde::Serialize for ChangeOwnershipStateObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.label.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "ChangeOwnershipStateObject", len)
+            .optional("id", &self.id)
+            .optional("label", &self.label)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ChangeOwnershipStateObject {
@@ -1581,10 +1884,10 @@ impl crate::runtime::json::FromJson for ChangeOwnershipStateObject {
         let mut members = p.object("an object (`ChangeOwnershipStateObject`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -1674,8 +1977,7 @@ impl crate::runtime::call::ToParam for ChangeOwnershipStatus {
 }
 
 /// The `Storyboard` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Storyboard {
     /// Deprecated in PeerTube v8.0, use fileUrl instead
     #[deprecated]
@@ -1687,6 +1989,21 @@ pub struct Storyboard {
     pub sprite_height: i64,
     pub sprite_width: i64,
     pub sprite_duration: i64,
+}
+
+impl serde::Serialize for Storyboard {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "Storyboard", 7)
+            .field("storyboardPath", &self.storyboard_path)
+            .field("fileUrl", &self.file_url)
+            .field("totalHeight", &self.total_height)
+            .field("totalWidth", &self.total_width)
+            .field("spriteHeight", &self.sprite_height)
+            .field("spriteWidth", &self.sprite_width)
+            .field("spriteDuration", &self.sprite_duration)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for Storyboard {
@@ -1704,15 +2021,15 @@ impl crate::runtime::json::FromJson for Storyboard {
         let mut members = p.object("an object (`Storyboard`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "storyboardPath" => p.field(&mut storyboard_path, "storyboardPath")?,
-                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
-                "totalHeight" => p.field(&mut total_height, "totalHeight")?,
-                "totalWidth" => p.field(&mut total_width, "totalWidth")?,
-                "spriteHeight" => p.field(&mut sprite_height, "spriteHeight")?,
-                "spriteWidth" => p.field(&mut sprite_width, "spriteWidth")?,
-                "spriteDuration" => p.field(&mut sprite_duration, "spriteDuration")?,
-                _ => p.unknown()?,
-            }
+                "storyboardPath" => p.field(&mut storyboard_path, "storyboardPath"),
+                "fileUrl" => p.field(&mut file_url, "fileUrl"),
+                "totalHeight" => p.field(&mut total_height, "totalHeight"),
+                "totalWidth" => p.field(&mut total_width, "totalWidth"),
+                "spriteHeight" => p.field(&mut sprite_height, "spriteHeight"),
+                "spriteWidth" => p.field(&mut sprite_width, "spriteWidth"),
+                "spriteDuration" => p.field(&mut sprite_duration, "spriteDuration"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             storyboard_path: crate::runtime::json::required(
@@ -1744,8 +2061,7 @@ impl<'de> serde::Deserialize<'de> for Storyboard {
 }
 
 /// The `VideoCaption` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoCaption {
     pub language: VideoConstantStringLanguage,
     pub automatically_generated: bool,
@@ -1754,9 +2070,23 @@ pub struct VideoCaption {
     pub caption_path: String,
     /// **PeerTube >= 7.1**
     pub file_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub m3u8_url: Option<String>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl serde::Serialize for VideoCaption {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 5 + crate::runtime::ser::present(&[self.m3u8_url.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoCaption", len)
+            .field("language", &self.language)
+            .field("automaticallyGenerated", &self.automatically_generated)
+            .field("captionPath", &self.caption_path)
+            .field("fileUrl", &self.file_url)
+            .optional("m3u8Url", &self.m3u8_url)
+            .field("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoCaption {
@@ -1773,16 +2103,16 @@ impl crate::runtime::json::FromJson for VideoCaption {
         let mut members = p.object("an object (`VideoCaption`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "language" => p.field(&mut language, "language")?,
+                "language" => p.field(&mut language, "language"),
                 "automaticallyGenerated" => {
-                    p.field(&mut automatically_generated, "automaticallyGenerated")?
+                    p.field(&mut automatically_generated, "automaticallyGenerated")
                 }
-                "captionPath" => p.field(&mut caption_path, "captionPath")?,
-                "fileUrl" => p.field(&mut file_url, "fileUrl")?,
-                "m3u8Url" => p.field(&mut m3u8_url, "m3u8Url")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                _ => p.unknown()?,
-            }
+                "captionPath" => p.field(&mut caption_path, "captionPath"),
+                "fileUrl" => p.field(&mut file_url, "fileUrl"),
+                "m3u8Url" => p.field(&mut m3u8_url, "m3u8Url"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             language: crate::runtime::json::required(language, "language")?,
@@ -1807,9 +2137,17 @@ impl<'de> serde::Deserialize<'de> for VideoCaption {
 }
 
 /// The `VideoChapters` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoChapters {
     pub chapters: Vec<VideoChaptersChaptersItem>,
+}
+
+impl serde::Serialize for VideoChapters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoChapters", 1)
+            .field("chapters", &self.chapters)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoChapters {
@@ -1820,9 +2158,9 @@ impl crate::runtime::json::FromJson for VideoChapters {
         let mut members = p.object("an object (`VideoChapters`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "chapters" => p.field(&mut chapters, "chapters")?,
-                _ => p.unknown()?,
-            }
+                "chapters" => p.field(&mut chapters, "chapters"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             chapters: crate::runtime::json::required(chapters, "chapters")?,
@@ -1839,11 +2177,20 @@ impl<'de> serde::Deserialize<'de> for VideoChapters {
 }
 
 /// An item of the `chapters` property of [`VideoChapters`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoChaptersChaptersItem {
     pub title: String,
     /// Start of the chapter, in seconds.
     pub timecode: i64,
+}
+
+impl serde::Serialize for VideoChaptersChaptersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoChaptersChaptersItem", 2)
+            .field("title", &self.title)
+            .field("timecode", &self.timecode)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoChaptersChaptersItem {
@@ -1855,10 +2202,10 @@ impl crate::runtime::json::FromJson for VideoChaptersChaptersItem {
         let mut members = p.object("an object (`VideoChaptersChaptersItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "title" => p.field(&mut title, "title")?,
-                "timecode" => p.field(&mut timecode, "timecode")?,
-                _ => p.unknown()?,
-            }
+                "title" => p.field(&mut title, "title"),
+                "timecode" => p.field(&mut timecode, "timecode"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             title: crate::runtime::json::required(title, "title")?,
@@ -1876,8 +2223,7 @@ impl<'de> serde::Deserialize<'de> for VideoChaptersChaptersItem {
 }
 
 /// The `UserViewingVideo` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserViewingVideo {
     /// timestamp within the video, in seconds
     ///
@@ -1887,19 +2233,14 @@ pub struct UserViewingVideo {
     pub current_time: i64,
     /// Event since last viewing call:
     ///  * `seek` - If the user seeked the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_event: Option<UserViewingVideoViewEvent>,
     /// Optional param to represent the current viewer session. Used by the backend to properly count one view per session per video. PeerTube admin can configure the server to not trust this `sessionId` parameter but use the request IP address instead to identify a viewer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Client software used to watch the video. For example "Firefox", "PeerTube Approval Android", etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
     /// Device used to watch the video. For example "desktop", "mobile", "smarttv", etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<VideoStatsUserAgentDevice>,
     /// Operating system used to watch the video. For example "Windows", "Ubuntu", etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operating_system: Option<String>,
 }
 
@@ -1914,6 +2255,29 @@ impl UserViewingVideo {
             device: None,
             operating_system: None,
         }
+    }
+}
+
+impl serde::Serialize for UserViewingVideo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1
+            + crate::runtime::ser::present(
+                &[
+                    self.view_event.is_some(),
+                    self.session_id.is_some(),
+                    self.client.is_some(),
+                    self.device.is_some(),
+                    self.operating_system.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "UserViewingVideo", len)
+            .field("currentTime", &self.current_time)
+            .optional("viewEvent", &self.view_event)
+            .optional("sessionId", &self.session_id)
+            .optional("client", &self.client)
+            .optional("device", &self.device)
+            .optional("operatingSystem", &self.operating_system)
+            .end()
     }
 }
 
@@ -1983,17 +2347,30 @@ impl crate::runtime::call::ToParam for UserViewingVideoViewEvent {
 }
 
 /// The `VideoStatsOverall` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStatsOverall {
     pub average_watch_time: f64,
     pub total_watch_time: f64,
     pub viewers_peak: f64,
     pub total_viewers: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viewers_peak_date: Option<chrono::DateTime<chrono::Utc>>,
     pub countries: Vec<VideoStatsOverallCountriesItem>,
     pub subdivisions: Vec<VideoStatsOverallSubdivisionsItem>,
+}
+
+impl serde::Serialize for VideoStatsOverall {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 6 + crate::runtime::ser::present(&[self.viewers_peak_date.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoStatsOverall", len)
+            .field("averageWatchTime", &self.average_watch_time)
+            .field("totalWatchTime", &self.total_watch_time)
+            .field("viewersPeak", &self.viewers_peak)
+            .field("totalViewers", &self.total_viewers)
+            .optional("viewersPeakDate", &self.viewers_peak_date)
+            .field("countries", &self.countries)
+            .field("subdivisions", &self.subdivisions)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStatsOverall {
@@ -2011,16 +2388,16 @@ impl crate::runtime::json::FromJson for VideoStatsOverall {
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "averageWatchTime" => {
-                    p.field(&mut average_watch_time, "averageWatchTime")?
+                    p.field(&mut average_watch_time, "averageWatchTime")
                 }
-                "totalWatchTime" => p.field(&mut total_watch_time, "totalWatchTime")?,
-                "viewersPeak" => p.field(&mut viewers_peak, "viewersPeak")?,
-                "totalViewers" => p.field(&mut total_viewers, "totalViewers")?,
-                "viewersPeakDate" => p.field(&mut viewers_peak_date, "viewersPeakDate")?,
-                "countries" => p.field(&mut countries, "countries")?,
-                "subdivisions" => p.field(&mut subdivisions, "subdivisions")?,
-                _ => p.unknown()?,
-            }
+                "totalWatchTime" => p.field(&mut total_watch_time, "totalWatchTime"),
+                "viewersPeak" => p.field(&mut viewers_peak, "viewersPeak"),
+                "totalViewers" => p.field(&mut total_viewers, "totalViewers"),
+                "viewersPeakDate" => p.field(&mut viewers_peak_date, "viewersPeakDate"),
+                "countries" => p.field(&mut countries, "countries"),
+                "subdivisions" => p.field(&mut subdivisions, "subdivisions"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             average_watch_time: crate::runtime::json::required(
@@ -2052,11 +2429,19 @@ impl<'de> serde::Deserialize<'de> for VideoStatsOverall {
 }
 
 /// An item of the `countries` property of [`VideoStatsOverall`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStatsOverallCountriesItem {
     pub iso_code: String,
     pub viewers: f64,
+}
+
+impl serde::Serialize for VideoStatsOverallCountriesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoStatsOverallCountriesItem", 2)
+            .field("isoCode", &self.iso_code)
+            .field("viewers", &self.viewers)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStatsOverallCountriesItem {
@@ -2068,10 +2453,10 @@ impl crate::runtime::json::FromJson for VideoStatsOverallCountriesItem {
         let mut members = p.object("an object (`VideoStatsOverallCountriesItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "isoCode" => p.field(&mut iso_code, "isoCode")?,
-                "viewers" => p.field(&mut viewers, "viewers")?,
-                _ => p.unknown()?,
-            }
+                "isoCode" => p.field(&mut iso_code, "isoCode"),
+                "viewers" => p.field(&mut viewers, "viewers"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             iso_code: crate::runtime::json::required(iso_code, "isoCode")?,
@@ -2089,10 +2474,23 @@ impl<'de> serde::Deserialize<'de> for VideoStatsOverallCountriesItem {
 }
 
 /// An item of the `subdivisions` property of [`VideoStatsOverall`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStatsOverallSubdivisionsItem {
     pub name: String,
     pub viewers: f64,
+}
+
+impl serde::Serialize for VideoStatsOverallSubdivisionsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoStatsOverallSubdivisionsItem",
+                2,
+            )
+            .field("name", &self.name)
+            .field("viewers", &self.viewers)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStatsOverallSubdivisionsItem {
@@ -2104,10 +2502,10 @@ impl crate::runtime::json::FromJson for VideoStatsOverallSubdivisionsItem {
         let mut members = p.object("an object (`VideoStatsOverallSubdivisionsItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "viewers" => p.field(&mut viewers, "viewers")?,
-                _ => p.unknown()?,
-            }
+                "name" => p.field(&mut name, "name"),
+                "viewers" => p.field(&mut viewers, "viewers"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -2217,12 +2615,21 @@ impl crate::runtime::call::ToParam for VideoStatsUserAgentDevice {
 }
 
 /// The `VideoStatsUserAgent` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStatsUserAgent {
     pub clients: Vec<VideoStatsUserAgentClientsItem>,
     pub devices: Vec<VideoStatsUserAgentDevicesItem>,
     pub operating_systems: Vec<VideoStatsUserAgentOperatingSystemsItem>,
+}
+
+impl serde::Serialize for VideoStatsUserAgent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoStatsUserAgent", 3)
+            .field("clients", &self.clients)
+            .field("devices", &self.devices)
+            .field("operatingSystems", &self.operating_systems)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgent {
@@ -2235,13 +2642,11 @@ impl crate::runtime::json::FromJson for VideoStatsUserAgent {
         let mut members = p.object("an object (`VideoStatsUserAgent`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "clients" => p.field(&mut clients, "clients")?,
-                "devices" => p.field(&mut devices, "devices")?,
-                "operatingSystems" => {
-                    p.field(&mut operating_systems, "operatingSystems")?
-                }
-                _ => p.unknown()?,
-            }
+                "clients" => p.field(&mut clients, "clients"),
+                "devices" => p.field(&mut devices, "devices"),
+                "operatingSystems" => p.field(&mut operating_systems, "operatingSystems"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             clients: crate::runtime::json::required(clients, "clients")?,
@@ -2263,10 +2668,19 @@ impl<'de> serde::Deserialize<'de> for VideoStatsUserAgent {
 }
 
 /// An item of the `clients` property of [`VideoStatsUserAgent`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStatsUserAgentClientsItem {
     pub name: String,
     pub viewers: f64,
+}
+
+impl serde::Serialize for VideoStatsUserAgentClientsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoStatsUserAgentClientsItem", 2)
+            .field("name", &self.name)
+            .field("viewers", &self.viewers)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgentClientsItem {
@@ -2278,10 +2692,10 @@ impl crate::runtime::json::FromJson for VideoStatsUserAgentClientsItem {
         let mut members = p.object("an object (`VideoStatsUserAgentClientsItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "viewers" => p.field(&mut viewers, "viewers")?,
-                _ => p.unknown()?,
-            }
+                "name" => p.field(&mut name, "name"),
+                "viewers" => p.field(&mut viewers, "viewers"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -2299,10 +2713,19 @@ impl<'de> serde::Deserialize<'de> for VideoStatsUserAgentClientsItem {
 }
 
 /// An item of the `devices` property of [`VideoStatsUserAgent`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStatsUserAgentDevicesItem {
     pub name: VideoStatsUserAgentDevice,
     pub viewers: f64,
+}
+
+impl serde::Serialize for VideoStatsUserAgentDevicesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoStatsUserAgentDevicesItem", 2)
+            .field("name", &self.name)
+            .field("viewers", &self.viewers)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgentDevicesItem {
@@ -2314,10 +2737,10 @@ impl crate::runtime::json::FromJson for VideoStatsUserAgentDevicesItem {
         let mut members = p.object("an object (`VideoStatsUserAgentDevicesItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "viewers" => p.field(&mut viewers, "viewers")?,
-                _ => p.unknown()?,
-            }
+                "name" => p.field(&mut name, "name"),
+                "viewers" => p.field(&mut viewers, "viewers"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -2335,10 +2758,23 @@ impl<'de> serde::Deserialize<'de> for VideoStatsUserAgentDevicesItem {
 }
 
 /// An item of the `operatingSystems` property of [`VideoStatsUserAgent`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStatsUserAgentOperatingSystemsItem {
     pub name: String,
     pub viewers: f64,
+}
+
+impl serde::Serialize for VideoStatsUserAgentOperatingSystemsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoStatsUserAgentOperatingSystemsItem",
+                2,
+            )
+            .field("name", &self.name)
+            .field("viewers", &self.viewers)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStatsUserAgentOperatingSystemsItem {
@@ -2351,10 +2787,10 @@ impl crate::runtime::json::FromJson for VideoStatsUserAgentOperatingSystemsItem 
             .object("an object (`VideoStatsUserAgentOperatingSystemsItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "name" => p.field(&mut name, "name")?,
-                "viewers" => p.field(&mut viewers, "viewers")?,
-                _ => p.unknown()?,
-            }
+                "name" => p.field(&mut name, "name"),
+                "viewers" => p.field(&mut viewers, "viewers"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             name: crate::runtime::json::required(name, "name")?,
@@ -2372,9 +2808,17 @@ impl<'de> serde::Deserialize<'de> for VideoStatsUserAgentOperatingSystemsItem {
 }
 
 /// The `VideoStatsRetention` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStatsRetention {
     pub data: Vec<VideoStatsRetentionDataItem>,
+}
+
+impl serde::Serialize for VideoStatsRetention {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoStatsRetention", 1)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStatsRetention {
@@ -2385,9 +2829,9 @@ impl crate::runtime::json::FromJson for VideoStatsRetention {
         let mut members = p.object("an object (`VideoStatsRetention`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             data: crate::runtime::json::required(data, "data")?,
@@ -2404,11 +2848,19 @@ impl<'de> serde::Deserialize<'de> for VideoStatsRetention {
 }
 
 /// An item of the `data` property of [`VideoStatsRetention`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStatsRetentionDataItem {
     pub second: f64,
     pub retention_percent: f64,
+}
+
+impl serde::Serialize for VideoStatsRetentionDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoStatsRetentionDataItem", 2)
+            .field("second", &self.second)
+            .field("retentionPercent", &self.retention_percent)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStatsRetentionDataItem {
@@ -2420,12 +2872,10 @@ impl crate::runtime::json::FromJson for VideoStatsRetentionDataItem {
         let mut members = p.object("an object (`VideoStatsRetentionDataItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "second" => p.field(&mut second, "second")?,
-                "retentionPercent" => {
-                    p.field(&mut retention_percent, "retentionPercent")?
-                }
-                _ => p.unknown()?,
-            }
+                "second" => p.field(&mut second, "second"),
+                "retentionPercent" => p.field(&mut retention_percent, "retentionPercent"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             second: crate::runtime::json::required(second, "second")?,
@@ -2446,11 +2896,19 @@ impl<'de> serde::Deserialize<'de> for VideoStatsRetentionDataItem {
 }
 
 /// The `VideoStatsTimeserie` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStatsTimeserie {
     pub data: Vec<VideoStatsTimeserieDataItem>,
     pub group_interval: String,
+}
+
+impl serde::Serialize for VideoStatsTimeserie {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoStatsTimeserie", 2)
+            .field("data", &self.data)
+            .field("groupInterval", &self.group_interval)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStatsTimeserie {
@@ -2462,10 +2920,10 @@ impl crate::runtime::json::FromJson for VideoStatsTimeserie {
         let mut members = p.object("an object (`VideoStatsTimeserie`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "data" => p.field(&mut data, "data")?,
-                "groupInterval" => p.field(&mut group_interval, "groupInterval")?,
-                _ => p.unknown()?,
-            }
+                "data" => p.field(&mut data, "data"),
+                "groupInterval" => p.field(&mut group_interval, "groupInterval"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             data: crate::runtime::json::required(data, "data")?,
@@ -2486,10 +2944,19 @@ impl<'de> serde::Deserialize<'de> for VideoStatsTimeserie {
 }
 
 /// An item of the `data` property of [`VideoStatsTimeserie`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStatsTimeserieDataItem {
     pub date: String,
     pub value: f64,
+}
+
+impl serde::Serialize for VideoStatsTimeserieDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoStatsTimeserieDataItem", 2)
+            .field("date", &self.date)
+            .field("value", &self.value)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoStatsTimeserieDataItem {
@@ -2501,10 +2968,10 @@ impl crate::runtime::json::FromJson for VideoStatsTimeserieDataItem {
         let mut members = p.object("an object (`VideoStatsTimeserieDataItem`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "date" => p.field(&mut date, "date")?,
-                "value" => p.field(&mut value, "value")?,
-                _ => p.unknown()?,
-            }
+                "date" => p.field(&mut date, "date"),
+                "value" => p.field(&mut value, "value"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             date: crate::runtime::json::required(date, "date")?,
@@ -2522,8 +2989,7 @@ impl<'de> serde::Deserialize<'de> for VideoStatsTimeserieDataItem {
 }
 
 /// The `VideoUploadRequestLegacy` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoUploadRequestLegacy {
     /// Video name
     ///
@@ -2537,13 +3003,9 @@ pub struct VideoUploadRequestLegacy {
     ///
     /// Example: `3`
     pub channel_id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<VideoPrivacySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<VideoCategorySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<VideoLicenceSet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<VideoLanguageSet>,
     /// Video description
     ///
@@ -2551,52 +3013,37 @@ pub struct VideoUploadRequestLegacy {
     /// ```json
     /// "**[Want to help to translate this video?](https://weblate.framasoft.org/projects/what-is-peertube-video/)**\\r\\n\\r\\n**Take back the control of your videos! [#JoinPeertube](https://joinpeertube.org)**\n"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether or not we wait transcoding before publish the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_transcoding: Option<bool>,
     /// **PeerTube >= 6.2** If enabled by the admin, automatically generate a subtitle of the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generate_transcription: Option<bool>,
     /// A text tell the audience how to support the video creator
     ///
     /// Example: `"Please support our work on https://soutenir.framasoft.org/en/ <3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<String>,
     /// Whether or not this video contains sensitive content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw: Option<bool>,
     /// More information about the sensitive content of the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_summary: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags: Option<NSFWFlag>,
     /// Video tags (maximum 5 tags each between 2 and 30 characters)
     ///
     /// Items: 1 to 5.
     ///
     /// Example: `["framasoft","peertube"]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_policy: Option<VideoCommentsPolicySet>,
     /// Enable or disable downloading for this video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_enabled: Option<bool>,
     /// Date when the content was originally published
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originally_published_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_update: Option<VideoScheduledUpdate>,
     /// Video thumbnail file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnailfile: Option<crate::FilePart>,
     /// Deprecated in PeerTube v8.1, use thumbnailfile instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previewfile: Option<crate::FilePart>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_passwords: Option<AddVideoPasswords>,
     /// Video file
     pub videofile: crate::FilePart,
@@ -2637,9 +3084,62 @@ impl VideoUploadRequestLegacy {
     }
 }
 
+impl serde::Serialize for VideoUploadRequestLegacy {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3
+            + crate::runtime::ser::present(
+                &[
+                    self.privacy.is_some(),
+                    self.category.is_some(),
+                    self.licence.is_some(),
+                    self.language.is_some(),
+                    self.description.is_some(),
+                    self.wait_transcoding.is_some(),
+                    self.generate_transcription.is_some(),
+                    self.support.is_some(),
+                    self.nsfw.is_some(),
+                    self.nsfw_summary.is_some(),
+                    self.nsfw_flags.is_some(),
+                    self.tags.is_some(),
+                    self.comments_policy.is_some(),
+                    self.download_enabled.is_some(),
+                    self.originally_published_at.is_some(),
+                    self.schedule_update.is_some(),
+                    self.thumbnailfile.is_some(),
+                    self.previewfile.is_some(),
+                    self.video_passwords.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoUploadRequestLegacy", len)
+            .field("name", &self.name)
+            .field("channelId", &self.channel_id)
+            .optional("privacy", &self.privacy)
+            .optional("category", &self.category)
+            .optional("licence", &self.licence)
+            .optional("language", &self.language)
+            .optional("description", &self.description)
+            .optional("waitTranscoding", &self.wait_transcoding)
+            .optional("generateTranscription", &self.generate_transcription)
+            .optional("support", &self.support)
+            .optional("nsfw", &self.nsfw)
+            .optional("nsfwSummary", &self.nsfw_summary)
+            .optional("nsfwFlags", &self.nsfw_flags)
+            .optional("tags", &self.tags)
+            .optional("commentsPolicy", &self.comments_policy)
+            .optional("downloadEnabled", &self.download_enabled)
+            .optional("originallyPublishedAt", &self.originally_published_at)
+            .optional("scheduleUpdate", &self.schedule_update)
+            .optional("thumbnailfile", &self.thumbnailfile)
+            .optional("previewfile", &self.previewfile)
+            .optional("videoPasswords", &self.video_passwords)
+            .field("videofile", &self.videofile)
+            .end()
+    }
+}
+
 /// The `VideoUploadRequestResumable` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoUploadRequestResumable {
     /// Video name
     ///
@@ -2653,13 +3153,9 @@ pub struct VideoUploadRequestResumable {
     ///
     /// Example: `3`
     pub channel_id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<VideoPrivacySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<VideoCategorySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<VideoLicenceSet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<VideoLanguageSet>,
     /// Video description
     ///
@@ -2667,52 +3163,37 @@ pub struct VideoUploadRequestResumable {
     /// ```json
     /// "**[Want to help to translate this video?](https://weblate.framasoft.org/projects/what-is-peertube-video/)**\\r\\n\\r\\n**Take back the control of your videos! [#JoinPeertube](https://joinpeertube.org)**\n"
     /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether or not we wait transcoding before publish the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_transcoding: Option<bool>,
     /// **PeerTube >= 6.2** If enabled by the admin, automatically generate a subtitle of the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generate_transcription: Option<bool>,
     /// A text tell the audience how to support the video creator
     ///
     /// Example: `"Please support our work on https://soutenir.framasoft.org/en/ <3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<String>,
     /// Whether or not this video contains sensitive content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw: Option<bool>,
     /// More information about the sensitive content of the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_summary: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags: Option<NSFWFlag>,
     /// Video tags (maximum 5 tags each between 2 and 30 characters)
     ///
     /// Items: 1 to 5.
     ///
     /// Example: `["framasoft","peertube"]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_policy: Option<VideoCommentsPolicySet>,
     /// Enable or disable downloading for this video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_enabled: Option<bool>,
     /// Date when the content was originally published
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub originally_published_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_update: Option<VideoScheduledUpdate>,
     /// Video thumbnail file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnailfile: Option<crate::FilePart>,
     /// Deprecated in PeerTube v8.1, use thumbnailfile instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previewfile: Option<crate::FilePart>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_passwords: Option<AddVideoPasswords>,
     /// Video filename including extension
     ///
@@ -2757,22 +3238,96 @@ impl VideoUploadRequestResumable {
     }
 }
 
+impl serde::Serialize for VideoUploadRequestResumable {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 3
+            + crate::runtime::ser::present(
+                &[
+                    self.privacy.is_some(),
+                    self.category.is_some(),
+                    self.licence.is_some(),
+                    self.language.is_some(),
+                    self.description.is_some(),
+                    self.wait_transcoding.is_some(),
+                    self.generate_transcription.is_some(),
+                    self.support.is_some(),
+                    self.nsfw.is_some(),
+                    self.nsfw_summary.is_some(),
+                    self.nsfw_flags.is_some(),
+                    self.tags.is_some(),
+                    self.comments_policy.is_some(),
+                    self.download_enabled.is_some(),
+                    self.originally_published_at.is_some(),
+                    self.schedule_update.is_some(),
+                    self.thumbnailfile.is_some(),
+                    self.previewfile.is_some(),
+                    self.video_passwords.is_some(),
+                ],
+            );
+        crate::runtime::ser::Fields::new(serializer, "VideoUploadRequestResumable", len)
+            .field("name", &self.name)
+            .field("channelId", &self.channel_id)
+            .optional("privacy", &self.privacy)
+            .optional("category", &self.category)
+            .optional("licence", &self.licence)
+            .optional("language", &self.language)
+            .optional("description", &self.description)
+            .optional("waitTranscoding", &self.wait_transcoding)
+            .optional("generateTranscription", &self.generate_transcription)
+            .optional("support", &self.support)
+            .optional("nsfw", &self.nsfw)
+            .optional("nsfwSummary", &self.nsfw_summary)
+            .optional("nsfwFlags", &self.nsfw_flags)
+            .optional("tags", &self.tags)
+            .optional("commentsPolicy", &self.comments_policy)
+            .optional("downloadEnabled", &self.download_enabled)
+            .optional("originallyPublishedAt", &self.originally_published_at)
+            .optional("scheduleUpdate", &self.schedule_update)
+            .optional("thumbnailfile", &self.thumbnailfile)
+            .optional("previewfile", &self.previewfile)
+            .optional("videoPasswords", &self.video_passwords)
+            .field("filename", &self.filename)
+            .end()
+    }
+}
+
 /// The `VideoReplaceSourceRequestResumable` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoReplaceSourceRequestResumable {
     /// Video filename including extension
     ///
     /// Format: `filename`.
     ///
     /// Example: `"what_is_peertube.mp4"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
 }
 
+impl serde::Serialize for VideoReplaceSourceRequestResumable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.filename.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoReplaceSourceRequestResumable",
+                len,
+            )
+            .optional("filename", &self.filename)
+            .end()
+    }
+}
+
 /// The `VideoTokenResponse` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoTokenResponse {
     pub files: VideoTokenResponseFiles,
+}
+
+impl serde::Serialize for VideoTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoTokenResponse", 1)
+            .field("files", &self.files)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoTokenResponse {
@@ -2783,9 +3338,9 @@ impl crate::runtime::json::FromJson for VideoTokenResponse {
         let mut members = p.object("an object (`VideoTokenResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "files" => p.field(&mut files, "files")?,
-                _ => p.unknown()?,
-            }
+                "files" => p.field(&mut files, "files"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             files: crate::runtime::json::required(files, "files")?,
@@ -2802,10 +3357,19 @@ impl<'de> serde::Deserialize<'de> for VideoTokenResponse {
 }
 
 /// The `files` property of [`VideoTokenResponse`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoTokenResponseFiles {
     pub token: crate::Secret,
     pub expires: chrono::DateTime<chrono::Utc>,
+}
+
+impl serde::Serialize for VideoTokenResponseFiles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoTokenResponseFiles", 2)
+            .field("token", &self.token)
+            .field("expires", &self.expires)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoTokenResponseFiles {
@@ -2817,10 +3381,10 @@ impl crate::runtime::json::FromJson for VideoTokenResponseFiles {
         let mut members = p.object("an object (`VideoTokenResponseFiles`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "token" => p.field(&mut token, "token")?,
-                "expires" => p.field(&mut expires, "expires")?,
-                _ => p.unknown()?,
-            }
+                "token" => p.field(&mut token, "token"),
+                "expires" => p.field(&mut expires, "expires"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             token: crate::runtime::json::required(token, "token")?,
@@ -2932,72 +3496,178 @@ pub enum VideoStudioCreateTaskItem {
 }
 
 /// cut
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoStudioCreateTaskItemCut {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<VideoStudioCreateTaskItemCutOptions>,
 }
 
+impl serde::Serialize for VideoStudioCreateTaskItemCut {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.options.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "VideoStudioCreateTaskItemCut", len)
+            .optional("options", &self.options)
+            .end()
+    }
+}
+
 /// The `options` property of [`VideoStudioCreateTaskItemCut`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoStudioCreateTaskItemCutOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
 }
 
+impl serde::Serialize for VideoStudioCreateTaskItemCutOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.start.is_some(), self.end.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoStudioCreateTaskItemCutOptions",
+                len,
+            )
+            .optional("start", &self.start)
+            .optional("end", &self.end)
+            .end()
+    }
+}
+
 /// add-intro
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoStudioCreateTaskItemAddIntro {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<VideoStudioCreateTaskItemAddIntroOptions>,
 }
 
+impl serde::Serialize for VideoStudioCreateTaskItemAddIntro {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.options.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoStudioCreateTaskItemAddIntro",
+                len,
+            )
+            .optional("options", &self.options)
+            .end()
+    }
+}
+
 /// The `options` property of [`VideoStudioCreateTaskItemAddIntro`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoStudioCreateTaskItemAddIntroOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::FilePart>,
+}
+
+impl serde::Serialize for VideoStudioCreateTaskItemAddIntroOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.file.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoStudioCreateTaskItemAddIntroOptions",
+                len,
+            )
+            .optional("file", &self.file)
+            .end()
+    }
 }
 
 /// add-outro
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoStudioCreateTaskItemAddOutro {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<VideoStudioCreateTaskItemAddOutroOptions>,
 }
 
+impl serde::Serialize for VideoStudioCreateTaskItemAddOutro {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.options.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoStudioCreateTaskItemAddOutro",
+                len,
+            )
+            .optional("options", &self.options)
+            .end()
+    }
+}
+
 /// The `options` property of [`VideoStudioCreateTaskItemAddOutro`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoStudioCreateTaskItemAddOutroOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::FilePart>,
+}
+
+impl serde::Serialize for VideoStudioCreateTaskItemAddOutroOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.file.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoStudioCreateTaskItemAddOutroOptions",
+                len,
+            )
+            .optional("file", &self.file)
+            .end()
+    }
 }
 
 /// add-watermark
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoStudioCreateTaskItemAddWatermark {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<VideoStudioCreateTaskItemAddWatermarkOptions>,
 }
 
+impl serde::Serialize for VideoStudioCreateTaskItemAddWatermark {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.options.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoStudioCreateTaskItemAddWatermark",
+                len,
+            )
+            .optional("options", &self.options)
+            .end()
+    }
+}
+
 /// The `options` property of [`VideoStudioCreateTaskItemAddWatermark`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoStudioCreateTaskItemAddWatermarkOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::FilePart>,
 }
 
+impl serde::Serialize for VideoStudioCreateTaskItemAddWatermarkOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.file.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoStudioCreateTaskItemAddWatermarkOptions",
+                len,
+            )
+            .optional("file", &self.file)
+            .end()
+    }
+}
+
 /// remove-segments
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoStudioCreateTaskItemRemoveSegments {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<VideoStudioCreateTaskItemRemoveSegmentsOptions>,
 }
 
+impl serde::Serialize for VideoStudioCreateTaskItemRemoveSegments {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.options.is_some()]);
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoStudioCreateTaskItemRemoveSegments",
+                len,
+            )
+            .optional("options", &self.options)
+            .end()
+    }
+}
+
 /// The `options` property of [`VideoStudioCreateTaskItemRemoveSegments`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStudioCreateTaskItemRemoveSegmentsOptions {
     /// Items: at least 1.
     pub segments: Vec<VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem>,
@@ -3014,8 +3684,20 @@ impl VideoStudioCreateTaskItemRemoveSegmentsOptions {
     }
 }
 
+impl serde::Serialize for VideoStudioCreateTaskItemRemoveSegmentsOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoStudioCreateTaskItemRemoveSegmentsOptions",
+                1,
+            )
+            .field("segments", &self.segments)
+            .end()
+    }
+}
+
 /// An item of the `segments` property of [`VideoStudioCreateTaskItemRemoveSegmentsOptions`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem {
     /// Minimum: 0.
     pub start: i64,
@@ -3030,9 +3712,21 @@ impl VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem {
     }
 }
 
+impl serde::Serialize for VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "VideoStudioCreateTaskItemRemoveSegmentsOptionsSegmentsItem",
+                2,
+            )
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .end()
+    }
+}
+
 /// The `VideoPassword` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoPassword {
     pub id: Id,
     /// Length: at least 2 characters.
@@ -3040,6 +3734,18 @@ pub struct VideoPassword {
     pub video_id: Id,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl serde::Serialize for VideoPassword {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoPassword", 5)
+            .field("id", &self.id)
+            .field("password", &self.password)
+            .field("videoId", &self.video_id)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoPassword {
@@ -3054,13 +3760,13 @@ impl crate::runtime::json::FromJson for VideoPassword {
         let mut members = p.object("an object (`VideoPassword`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "password" => p.field(&mut password, "password")?,
-                "videoId" => p.field(&mut video_id, "videoId")?,
-                "createdAt" => p.field(&mut created_at, "createdAt")?,
-                "updatedAt" => p.field(&mut updated_at, "updatedAt")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "password" => p.field(&mut password, "password"),
+                "videoId" => p.field(&mut video_id, "videoId"),
+                "createdAt" => p.field(&mut created_at, "createdAt"),
+                "updatedAt" => p.field(&mut updated_at, "updatedAt"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::required(id, "id")?,
@@ -3081,11 +3787,20 @@ impl<'de> serde::Deserialize<'de> for VideoPassword {
 }
 
 /// The `VideoPasswordList` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoPasswordList {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoPassword>,
+}
+
+impl serde::Serialize for VideoPasswordList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "VideoPasswordList", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for VideoPasswordList {
@@ -3097,10 +3812,10 @@ impl crate::runtime::json::FromJson for VideoPasswordList {
         let mut members = p.object("an object (`VideoPasswordList`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -3346,9 +4061,17 @@ impl crate::runtime::call::ToParam for PlayerThemeVideoSetting {
 }
 
 /// Player settings for a video
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlayerVideoSettings {
     pub theme: PlayerThemeVideoSetting,
+}
+
+impl serde::Serialize for PlayerVideoSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "PlayerVideoSettings", 1)
+            .field("theme", &self.theme)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for PlayerVideoSettings {
@@ -3359,9 +4082,9 @@ impl crate::runtime::json::FromJson for PlayerVideoSettings {
         let mut members = p.object("an object (`PlayerVideoSettings`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "theme" => p.field(&mut theme, "theme")?,
-                _ => p.unknown()?,
-            }
+                "theme" => p.field(&mut theme, "theme"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             theme: crate::runtime::json::required(theme, "theme")?,
@@ -3378,9 +4101,17 @@ impl<'de> serde::Deserialize<'de> for PlayerVideoSettings {
 }
 
 /// Player settings for a channel
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlayerChannelSettings {
     pub theme: PlayerThemeChannelSetting,
+}
+
+impl serde::Serialize for PlayerChannelSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "PlayerChannelSettings", 1)
+            .field("theme", &self.theme)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for PlayerChannelSettings {
@@ -3391,9 +4122,9 @@ impl crate::runtime::json::FromJson for PlayerChannelSettings {
         let mut members = p.object("an object (`PlayerChannelSettings`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "theme" => p.field(&mut theme, "theme")?,
-                _ => p.unknown()?,
-            }
+                "theme" => p.field(&mut theme, "theme"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             theme: crate::runtime::json::required(theme, "theme")?,
@@ -3410,7 +4141,7 @@ impl<'de> serde::Deserialize<'de> for PlayerChannelSettings {
 }
 
 /// Player settings update for a video
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlayerVideoSettingsUpdate {
     pub theme: PlayerThemeVideoSetting,
 }
@@ -3422,8 +4153,16 @@ impl PlayerVideoSettingsUpdate {
     }
 }
 
+impl serde::Serialize for PlayerVideoSettingsUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "PlayerVideoSettingsUpdate", 1)
+            .field("theme", &self.theme)
+            .end()
+    }
+}
+
 /// Player settings update for a channel
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlayerChannelSettingsUpdate {
     pub theme: PlayerThemeChannelSetting,
 }
@@ -3432,6 +4171,14 @@ impl PlayerChannelSettingsUpdate {
     /// A value with `theme`, and every optional field `None`.
     pub fn new(theme: impl Into<PlayerThemeChannelSetting>) -> Self {
         Self { theme: theme.into() }
+    }
+}
+
+impl serde::Serialize for PlayerChannelSettingsUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "PlayerChannelSettingsUpdate", 1)
+            .field("theme", &self.theme)
+            .end()
     }
 }
 
@@ -3568,11 +4315,24 @@ impl crate::runtime::call::ToParam for ListMyVideoOwnershipChangesSort {
 }
 
 /// The response of `GET /api/v1/videos/ownership` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListMyVideoOwnershipChangesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChangeOwnership>,
+}
+
+impl serde::Serialize for ListMyVideoOwnershipChangesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListMyVideoOwnershipChangesResponse",
+                2,
+            )
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListMyVideoOwnershipChangesResponse {
@@ -3584,10 +4344,10 @@ impl crate::runtime::json::FromJson for ListMyVideoOwnershipChangesResponse {
         let mut members = p.object("an object (`ListMyVideoOwnershipChangesResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -3605,8 +4365,7 @@ impl<'de> serde::Deserialize<'de> for ListMyVideoOwnershipChangesResponse {
 }
 
 /// The request body of `POST /api/v1/videos/ownership/{id}/accept`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AcceptVideoOwnershipChangeBody {
     /// Target channel id owned by the authenticated user
     pub channel_id: i64,
@@ -3616,6 +4375,14 @@ impl AcceptVideoOwnershipChangeBody {
     /// A value with `channel_id`, and every optional field `None`.
     pub fn new(channel_id: i64) -> Self {
         Self { channel_id }
+    }
+}
+
+impl serde::Serialize for AcceptVideoOwnershipChangeBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "AcceptVideoOwnershipChangeBody", 1)
+            .field("channelId", &self.channel_id)
+            .end()
     }
 }
 
@@ -3688,11 +4455,24 @@ impl crate::runtime::call::ToParam for ListVideoOwnershipChangesSort {
 }
 
 /// The response of `GET /api/v1/videos/{videoIdOrUUID}/ownership` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListVideoOwnershipChangesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChangeOwnership>,
+}
+
+impl serde::Serialize for ListVideoOwnershipChangesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListVideoOwnershipChangesResponse",
+                2,
+            )
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListVideoOwnershipChangesResponse {
@@ -3704,10 +4484,10 @@ impl crate::runtime::json::FromJson for ListVideoOwnershipChangesResponse {
         let mut members = p.object("an object (`ListVideoOwnershipChangesResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -3725,7 +4505,7 @@ impl<'de> serde::Deserialize<'de> for ListVideoOwnershipChangesResponse {
 }
 
 /// The request body of `POST /api/v1/videos/{videoIdOrUUID}/give-ownership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GiveVideoOwnershipBody {
     pub username: String,
 }
@@ -3734,6 +4514,14 @@ impl GiveVideoOwnershipBody {
     /// A value with `username`, and every optional field `None`.
     pub fn new(username: impl Into<String>) -> Self {
         Self { username: username.into() }
+    }
+}
+
+impl serde::Serialize for GiveVideoOwnershipBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "GiveVideoOwnershipBody", 1)
+            .field("username", &self.username)
+            .end()
     }
 }
 
@@ -3806,11 +4594,24 @@ impl crate::runtime::call::ToParam for ListMyChannelOwnershipChangesSort {
 }
 
 /// The response of `GET /api/v1/video-channels/ownership` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListMyChannelOwnershipChangesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChangeOwnership>,
+}
+
+impl serde::Serialize for ListMyChannelOwnershipChangesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListMyChannelOwnershipChangesResponse",
+                2,
+            )
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListMyChannelOwnershipChangesResponse {
@@ -3823,10 +4624,10 @@ impl crate::runtime::json::FromJson for ListMyChannelOwnershipChangesResponse {
             .object("an object (`ListMyChannelOwnershipChangesResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -3912,11 +4713,24 @@ impl crate::runtime::call::ToParam for ListChannelOwnershipChangesSort {
 }
 
 /// The response of `GET /api/v1/video-channels/{channelHandle}/ownership` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListChannelOwnershipChangesResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<ChangeOwnership>,
+}
+
+impl serde::Serialize for ListChannelOwnershipChangesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ListChannelOwnershipChangesResponse",
+                2,
+            )
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListChannelOwnershipChangesResponse {
@@ -3928,10 +4742,10 @@ impl crate::runtime::json::FromJson for ListChannelOwnershipChangesResponse {
         let mut members = p.object("an object (`ListChannelOwnershipChangesResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -3949,7 +4763,7 @@ impl<'de> serde::Deserialize<'de> for ListChannelOwnershipChangesResponse {
 }
 
 /// The request body of `POST /api/v1/video-channels/{channelHandle}/give-ownership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GiveChannelOwnershipBody {
     pub username: String,
 }
@@ -3961,8 +4775,16 @@ impl GiveChannelOwnershipBody {
     }
 }
 
+impl serde::Serialize for GiveChannelOwnershipBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "GiveChannelOwnershipBody", 1)
+            .field("username", &self.username)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/videos/{id}/studio/edit`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateVideoStudioTaskBody {
     pub tasks: VideoStudioCreateTask,
 }
@@ -3971,6 +4793,14 @@ impl CreateVideoStudioTaskBody {
     /// A value with `tasks`, and every optional field `None`.
     pub fn new(tasks: impl Into<VideoStudioCreateTask>) -> Self {
         Self { tasks: tasks.into() }
+    }
+}
+
+impl serde::Serialize for CreateVideoStudioTaskBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "CreateVideoStudioTaskBody", 1)
+            .field("tasks", &self.tasks)
+            .end()
     }
 }
 
@@ -4039,74 +4869,101 @@ impl crate::runtime::call::ToParam for ListVideoLanguagesScope {
 }
 
 /// The request body of `PUT /api/v1/videos/{id}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateVideoBody {
     /// New channel of the video. The channel must be owned by the same account as the previous one. Use the "change ownership" endpoints to give a video to a channel owned by another account on the local PeerTube instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<i64>,
     /// Video thumbnail file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnailfile: Option<crate::FilePart>,
     /// Deprecated in PeerTube v8.1, use thumbnailfile instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previewfile: Option<crate::FilePart>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<VideoCategorySet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<VideoLicenceSet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<VideoLanguageSet>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<VideoPrivacySet>,
     /// Video description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether or not we wait transcoding before publish the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_transcoding: Option<String>,
     /// A text tell the audience how to support the video creator
     ///
     /// Example: `"Please support our work on https://soutenir.framasoft.org/en/ <3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support: Option<String>,
     /// Whether or not this video contains sensitive content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw: Option<bool>,
     /// More information about the sensitive content of the video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_summary: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsfw_flags: Option<NSFWFlag>,
     /// Video name
     ///
     /// Length: 3 to 120 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Video tags (maximum 5 tags each between 2 and 30 characters)
     ///
     /// Items: 1 to 5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_policy: Option<VideoCommentsPolicySet>,
     /// Enable or disable downloading for this video
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_enabled: Option<bool>,
     /// Date when the content was originally published
     ///
     /// `None` leaves the value as it is; `Some(None)` sends `null` to clear it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub originally_published_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_update: Option<VideoScheduledUpdate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_passwords: Option<AddVideoPasswords>,
+}
+
+impl serde::Serialize for UpdateVideoBody {
+    #[allow(deprecated)]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[
+                self.channel_id.is_some(),
+                self.thumbnailfile.is_some(),
+                self.previewfile.is_some(),
+                self.category.is_some(),
+                self.licence.is_some(),
+                self.language.is_some(),
+                self.privacy.is_some(),
+                self.description.is_some(),
+                self.wait_transcoding.is_some(),
+                self.support.is_some(),
+                self.nsfw.is_some(),
+                self.nsfw_summary.is_some(),
+                self.nsfw_flags.is_some(),
+                self.name.is_some(),
+                self.tags.is_some(),
+                self.comments_policy.is_some(),
+                self.download_enabled.is_some(),
+                self.originally_published_at.is_some(),
+                self.schedule_update.is_some(),
+                self.video_passwords.is_some(),
+            ],
+        );
+        crate::runtime::ser::Fields::new(serializer, "UpdateVideoBody", len)
+            .optional("channelId", &self.channel_id)
+            .optional("thumbnailfile", &self.thumbnailfile)
+            .optional("previewfile", &self.previewfile)
+            .optional("category", &self.category)
+            .optional("licence", &self.licence)
+            .optional("language", &self.language)
+            .optional("privacy", &self.privacy)
+            .optional("description", &self.description)
+            .optional("waitTranscoding", &self.wait_transcoding)
+            .optional("support", &self.support)
+            .optional("nsfw", &self.nsfw)
+            .optional("nsfwSummary", &self.nsfw_summary)
+            .optional("nsfwFlags", &self.nsfw_flags)
+            .optional("name", &self.name)
+            .optional("tags", &self.tags)
+            .optional("commentsPolicy", &self.comments_policy)
+            .optional("downloadEnabled", &self.download_enabled)
+            .optional("originallyPublishedAt", &self.originally_published_at)
+            .optional("scheduleUpdate", &self.schedule_update)
+            .optional("videoPasswords", &self.video_passwords)
+            .end()
+    }
 }
 
 /// The metric to get
@@ -4178,10 +5035,18 @@ impl crate::runtime::call::ToParam for GetVideoTimeseriesStatsMetric {
 }
 
 /// The response of `GET /api/v1/videos/{id}/storyboards` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListVideoStoryboardsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storyboards: Option<Vec<Storyboard>>,
+}
+
+impl serde::Serialize for ListVideoStoryboardsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.storyboards.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ListVideoStoryboardsResponse", len)
+            .optional("storyboards", &self.storyboards)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListVideoStoryboardsResponse {
@@ -4192,9 +5057,9 @@ impl crate::runtime::json::FromJson for ListVideoStoryboardsResponse {
         let mut members = p.object("an object (`ListVideoStoryboardsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "storyboards" => p.field(&mut storyboards, "storyboards")?,
-                _ => p.unknown()?,
-            }
+                "storyboards" => p.field(&mut storyboards, "storyboards"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             storyboards: crate::runtime::json::optional(storyboards),
@@ -4211,11 +5076,20 @@ impl<'de> serde::Deserialize<'de> for ListVideoStoryboardsResponse {
 }
 
 /// The response of `GET /api/v1/videos/{id}/captions` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListVideoCaptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoCaption>,
+}
+
+impl serde::Serialize for ListVideoCaptionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListVideoCaptionsResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListVideoCaptionsResponse {
@@ -4227,10 +5101,10 @@ impl crate::runtime::json::FromJson for ListVideoCaptionsResponse {
         let mut members = p.object("an object (`ListVideoCaptionsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -4248,45 +5122,92 @@ impl<'de> serde::Deserialize<'de> for ListVideoCaptionsResponse {
 }
 
 /// The request body of `POST /api/v1/videos/{id}/captions/generate`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenerateVideoCaptionBody {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_transcription: Option<bool>,
 }
 
+impl serde::Serialize for GenerateVideoCaptionBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.force_transcription.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "GenerateVideoCaptionBody", len)
+            .optional("forceTranscription", &self.force_transcription)
+            .end()
+    }
+}
+
 /// The request body of `PUT /api/v1/videos/{id}/captions/{captionLanguage}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddVideoCaptionBody {
     /// The file to upload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub captionfile: Option<crate::FilePart>,
 }
 
+impl serde::Serialize for AddVideoCaptionBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.captionfile.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "AddVideoCaptionBody", len)
+            .optional("captionfile", &self.captionfile)
+            .end()
+    }
+}
+
 /// The request body of `PUT /api/v1/videos/{id}/chapters`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplaceVideoChaptersBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chapters: Option<Vec<ReplaceVideoChaptersBodyChaptersItem>>,
 }
 
+impl serde::Serialize for ReplaceVideoChaptersBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.chapters.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "ReplaceVideoChaptersBody", len)
+            .optional("chapters", &self.chapters)
+            .end()
+    }
+}
+
 /// An item of the `chapters` property of [`ReplaceVideoChaptersBody`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplaceVideoChaptersBodyChaptersItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timecode: Option<i64>,
 }
 
+impl serde::Serialize for ReplaceVideoChaptersBodyChaptersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.title.is_some(), self.timecode.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "ReplaceVideoChaptersBodyChaptersItem",
+                len,
+            )
+            .optional("title", &self.title)
+            .optional("timecode", &self.timecode)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/videos/{id}/embed-privacy` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetVideoEmbedPrivacyResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<GetVideoEmbedPrivacyResponsePolicy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
+}
+
+impl serde::Serialize for GetVideoEmbedPrivacyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.policy.is_some(), self.domains.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "GetVideoEmbedPrivacyResponse", len)
+            .optional("policy", &self.policy)
+            .optional("domains", &self.domains)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for GetVideoEmbedPrivacyResponse {
@@ -4298,10 +5219,10 @@ impl crate::runtime::json::FromJson for GetVideoEmbedPrivacyResponse {
         let mut members = p.object("an object (`GetVideoEmbedPrivacyResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "policy" => p.field(&mut policy, "policy")?,
-                "domains" => p.field(&mut domains, "domains")?,
-                _ => p.unknown()?,
-            }
+                "policy" => p.field(&mut policy, "policy"),
+                "domains" => p.field(&mut domains, "domains"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             policy: crate::runtime::json::optional(policy),
@@ -4319,13 +5240,27 @@ impl<'de> serde::Deserialize<'de> for GetVideoEmbedPrivacyResponse {
 }
 
 /// The `policy` property of [`GetVideoEmbedPrivacyResponse`].
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetVideoEmbedPrivacyResponsePolicy {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<VideoEmbedPrivacy>,
     /// Example: `"Allowlist"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+
+impl serde::Serialize for GetVideoEmbedPrivacyResponsePolicy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.id.is_some(), self.label.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "GetVideoEmbedPrivacyResponsePolicy",
+                len,
+            )
+            .optional("id", &self.id)
+            .optional("label", &self.label)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for GetVideoEmbedPrivacyResponsePolicy {
@@ -4337,10 +5272,10 @@ impl crate::runtime::json::FromJson for GetVideoEmbedPrivacyResponsePolicy {
         let mut members = p.object("an object (`GetVideoEmbedPrivacyResponsePolicy`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "id" => p.field(&mut id, "id")?,
-                "label" => p.field(&mut label, "label")?,
-                _ => p.unknown()?,
-            }
+                "id" => p.field(&mut id, "id"),
+                "label" => p.field(&mut label, "label"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             id: crate::runtime::json::optional(id),
@@ -4358,23 +5293,46 @@ impl<'de> serde::Deserialize<'de> for GetVideoEmbedPrivacyResponsePolicy {
 }
 
 /// The request body of `PUT /api/v1/videos/{id}/embed-privacy`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateVideoEmbedPrivacyBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<VideoEmbedPrivacy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
 }
 
+impl serde::Serialize for UpdateVideoEmbedPrivacyBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.policy.is_some(), self.domains.is_some()],
+        );
+        crate::runtime::ser::Fields::new(serializer, "UpdateVideoEmbedPrivacyBody", len)
+            .optional("policy", &self.policy)
+            .optional("domains", &self.domains)
+            .end()
+    }
+}
+
 /// The response of `GET /api/v1/videos/{id}/embed-privacy/allowed` (status 200).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckVideoEmbedAllowedResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_allowed: Option<bool>,
     /// Whether the user can bypass embed restrictions for this video, either because they are the owner/editor of the video or because they have a moderator or admin role
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_bypass_allowed: Option<bool>,
+}
+
+impl serde::Serialize for CheckVideoEmbedAllowedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(
+            &[self.domain_allowed.is_some(), self.user_bypass_allowed.is_some()],
+        );
+        crate::runtime::ser::Fields::new(
+                serializer,
+                "CheckVideoEmbedAllowedResponse",
+                len,
+            )
+            .optional("domainAllowed", &self.domain_allowed)
+            .optional("userBypassAllowed", &self.user_bypass_allowed)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for CheckVideoEmbedAllowedResponse {
@@ -4386,12 +5344,12 @@ impl crate::runtime::json::FromJson for CheckVideoEmbedAllowedResponse {
         let mut members = p.object("an object (`CheckVideoEmbedAllowedResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "domainAllowed" => p.field(&mut domain_allowed, "domainAllowed")?,
+                "domainAllowed" => p.field(&mut domain_allowed, "domainAllowed"),
                 "userBypassAllowed" => {
-                    p.field(&mut user_bypass_allowed, "userBypassAllowed")?
+                    p.field(&mut user_bypass_allowed, "userBypassAllowed")
                 }
-                _ => p.unknown()?,
-            }
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             domain_allowed: crate::runtime::json::optional(domain_allowed),
@@ -4409,21 +5367,37 @@ impl<'de> serde::Deserialize<'de> for CheckVideoEmbedAllowedResponse {
 }
 
 /// The request body of `PUT /api/v1/videos/{id}/passwords`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateVideoPasswordsBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passwords: Option<AddVideoPasswords>,
 }
 
+impl serde::Serialize for UpdateVideoPasswordsBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.passwords.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "UpdateVideoPasswordsBody", len)
+            .optional("passwords", &self.passwords)
+            .end()
+    }
+}
+
 /// The request body of `POST /api/v1/videos/{id}/passwords`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddVideoPasswordBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::Secret>,
 }
 
+impl serde::Serialize for AddVideoPasswordBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = crate::runtime::ser::present(&[self.password.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "AddVideoPasswordBody", len)
+            .optional("password", &self.password)
+            .end()
+    }
+}
+
 /// The request body of `PUT /api/v1/videos/{id}/rate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RateVideoBody {
     pub rating: RateVideoBodyRating,
 }
@@ -4432,6 +5406,14 @@ impl RateVideoBody {
     /// A value with `rating`, and every optional field `None`.
     pub fn new(rating: impl Into<RateVideoBodyRating>) -> Self {
         Self { rating: rating.into() }
+    }
+}
+
+impl serde::Serialize for RateVideoBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "RateVideoBody", 1)
+            .field("rating", &self.rating)
+            .end()
     }
 }
 
@@ -4504,14 +5486,12 @@ impl crate::runtime::call::ToParam for RateVideoBodyRating {
 }
 
 /// The request body of `POST /api/v1/videos/{id}/transcoding`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateVideoTranscodingBody {
     pub transcoding_type: CreateVideoTranscodingBodyTranscodingType,
     /// If the video is stuck in transcoding state, do it anyway
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_transcoding: Option<bool>,
 }
 
@@ -4524,6 +5504,16 @@ impl CreateVideoTranscodingBody {
             transcoding_type: transcoding_type.into(),
             force_transcoding: None,
         }
+    }
+}
+
+impl serde::Serialize for CreateVideoTranscodingBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1 + crate::runtime::ser::present(&[self.force_transcoding.is_some()]);
+        crate::runtime::ser::Fields::new(serializer, "CreateVideoTranscodingBody", len)
+            .field("transcodingType", &self.transcoding_type)
+            .optional("forceTranscoding", &self.force_transcoding)
+            .end()
     }
 }
 
@@ -4664,11 +5654,20 @@ impl crate::runtime::call::ToParam for ListMirroredVideosTarget {
 }
 
 /// The response of `GET /api/v1/server/redundancy/videos` (status 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListMirroredVideosResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<VideoRedundancy>,
+}
+
+impl serde::Serialize for ListMirroredVideosResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "ListMirroredVideosResponse", 2)
+            .field("total", &self.total)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl crate::runtime::json::FromJson for ListMirroredVideosResponse {
@@ -4680,10 +5679,10 @@ impl crate::runtime::json::FromJson for ListMirroredVideosResponse {
         let mut members = p.object("an object (`ListMirroredVideosResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
-                "total" => p.field(&mut total, "total")?,
-                "data" => p.field(&mut data, "data")?,
-                _ => p.unknown()?,
-            }
+                "total" => p.field(&mut total, "total"),
+                "data" => p.field(&mut data, "data"),
+                _ => p.unknown(),
+            }?;
         }
         Ok(Self {
             total: crate::runtime::json::required(total, "total")?,
@@ -4701,8 +5700,7 @@ impl<'de> serde::Deserialize<'de> for ListMirroredVideosResponse {
 }
 
 /// The request body of `POST /api/v1/server/redundancy/videos`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MirrorVideoBody {
     /// object id for the video
     pub video_id: Id,
@@ -4712,5 +5710,13 @@ impl MirrorVideoBody {
     /// A value with `video_id`, and every optional field `None`.
     pub fn new(video_id: Id) -> Self {
         Self { video_id }
+    }
+}
+
+impl serde::Serialize for MirrorVideoBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::ser::Fields::new(serializer, "MirrorVideoBody", 1)
+            .field("videoId", &self.video_id)
+            .end()
     }
 }
