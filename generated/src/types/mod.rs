@@ -10,7 +10,8 @@
 //!
 //! Every type is `Serialize`; the types a response can hold are also `Deserialize`,
 //! from any self-describing format (JSON, YAML, ...), through an intermediate tree
-//! of the value: that keeps the crate's build small.
+//! of the value: that keeps the crate's build small. JSON kept from earlier decodes
+//! faster with [`crate::from_slice`], the way the client reads responses.
 //!
 //! The types only one group of operations uses are compiled with that group's Cargo
 //! feature; those several groups use, with any of them.
