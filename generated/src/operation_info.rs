@@ -2149,24 +2149,24 @@ pub(crate) static UNBLOCK_SERVER_FOR_SERVER: OperationInfo = OperationInfo {
 };
 
 #[cfg(feature = "moderation")]
-pub(crate) static LIST_SERVER_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "list_server_blocklist_subscriptions",
+pub(crate) static LIST_BLOCKLIST_SUBSCRIPTIONS: OperationInfo = OperationInfo {
+    name: "list_blocklist_subscriptions",
     method: "GET",
     path: "/api/v1/server/blocklist/subscriptions",
     responses: &[(200, "successful operation")],
 };
 
 #[cfg(feature = "moderation")]
-pub(crate) static ADD_SERVER_BLOCKLIST_SUBSCRIPTION: OperationInfo = OperationInfo {
-    name: "add_server_blocklist_subscription",
+pub(crate) static ADD_BLOCKLIST_SUBSCRIPTION: OperationInfo = OperationInfo {
+    name: "add_blocklist_subscription",
     method: "POST",
     path: "/api/v1/server/blocklist/subscriptions",
     responses: &[(200, "successful operation"), (409, "subscription already exists")],
 };
 
 #[cfg(feature = "moderation")]
-pub(crate) static DELETE_SERVER_BLOCKLIST_SUBSCRIPTION: OperationInfo = OperationInfo {
-    name: "delete_server_blocklist_subscription",
+pub(crate) static DELETE_BLOCKLIST_SUBSCRIPTION: OperationInfo = OperationInfo {
+    name: "delete_blocklist_subscription",
     method: "DELETE",
     path: "/api/v1/server/blocklist/subscriptions/{id}",
     responses: &[(204, "successful operation"), (404, "subscription does not exist")],
@@ -2664,16 +2664,16 @@ pub(crate) static DELETE_SERVER_WATCHED_WORD_LIST: OperationInfo = OperationInfo
 };
 
 #[cfg(feature = "moderation")]
-pub(crate) static LIST_ACCOUNT_WATCHED_WORD_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "list_account_watched_word_subscriptions",
+pub(crate) static LIST_ACCOUNT_WORD_SUBSCRIPTIONS: OperationInfo = OperationInfo {
+    name: "list_account_word_subscriptions",
     method: "GET",
     path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
     responses: &[(200, "successful operation")],
 };
 
 #[cfg(feature = "moderation")]
-pub(crate) static ADD_ACCOUNT_WATCHED_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
-    name: "add_account_watched_word_subscription",
+pub(crate) static ADD_ACCOUNT_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
+    name: "add_account_word_subscription",
     method: "POST",
     path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
     responses: &[
@@ -2687,8 +2687,8 @@ pub(crate) static ADD_ACCOUNT_WATCHED_WORD_SUBSCRIPTION: OperationInfo = Operati
 };
 
 #[cfg(feature = "moderation")]
-pub(crate) static DELETE_ACCOUNT_WATCHED_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
-    name: "delete_account_watched_word_subscription",
+pub(crate) static DELETE_ACCOUNT_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
+    name: "delete_account_word_subscription",
     method: "DELETE",
     path: "/api/v1/watched-words/accounts/{accountName}/subscriptions/{id}",
     responses: &[
@@ -2698,16 +2698,16 @@ pub(crate) static DELETE_ACCOUNT_WATCHED_WORD_SUBSCRIPTION: OperationInfo = Oper
 };
 
 #[cfg(feature = "moderation")]
-pub(crate) static LIST_SERVER_WATCHED_WORD_SUBSCRIPTIONS: OperationInfo = OperationInfo {
-    name: "list_server_watched_word_subscriptions",
+pub(crate) static LIST_SERVER_WORD_SUBSCRIPTIONS: OperationInfo = OperationInfo {
+    name: "list_server_word_subscriptions",
     method: "GET",
     path: "/api/v1/watched-words/server/subscriptions",
     responses: &[(200, "successful operation")],
 };
 
 #[cfg(feature = "moderation")]
-pub(crate) static ADD_SERVER_WATCHED_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
-    name: "add_server_watched_word_subscription",
+pub(crate) static ADD_SERVER_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
+    name: "add_server_word_subscription",
     method: "POST",
     path: "/api/v1/watched-words/server/subscriptions",
     responses: &[
@@ -2721,8 +2721,8 @@ pub(crate) static ADD_SERVER_WATCHED_WORD_SUBSCRIPTION: OperationInfo = Operatio
 };
 
 #[cfg(feature = "moderation")]
-pub(crate) static DELETE_SERVER_WATCHED_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
-    name: "delete_server_watched_word_subscription",
+pub(crate) static DELETE_SERVER_WORD_SUBSCRIPTION: OperationInfo = OperationInfo {
+    name: "delete_server_word_subscription",
     method: "DELETE",
     path: "/api/v1/watched-words/server/subscriptions/{id}",
     responses: &[

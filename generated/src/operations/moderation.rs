@@ -654,13 +654,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListServerBlocklistSubscriptions`]).
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListBlocklistSubscriptions`]).
     #[doc(alias = "/api/v1/server/blocklist/subscriptions")]
     #[doc(alias = "GET /api/v1/server/blocklist/subscriptions")]
-    pub fn list_server_blocklist_subscriptions(
-        &self,
-    ) -> ListServerBlocklistSubscriptions {
-        ListServerBlocklistSubscriptions {
+    pub fn list_blocklist_subscriptions(&self) -> ListBlocklistSubscriptions {
+        ListBlocklistSubscriptions {
             client: self.clone(),
             start: None,
             count: None,
@@ -669,15 +667,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::list_server_blocklist_subscriptions`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_blocklist_subscriptions`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`ListServerBlocklistSubscriptions::stream`] on the request builder.
-    pub fn list_server_blocklist_subscriptions_stream(
+    /// To set filters, use [`ListBlocklistSubscriptions::stream`] on the request builder.
+    pub fn list_blocklist_subscriptions_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::BlocklistSubscription, Error>,
     > + Send + 'static {
-        self.list_server_blocklist_subscriptions().stream()
+        self.list_blocklist_subscriptions().stream()
     }
 
     /// Add a server blocklist subscription
@@ -687,13 +685,13 @@ impl Client {
     /// Requires authentication, with the role `admin`.
     #[doc(alias = "/api/v1/server/blocklist/subscriptions")]
     #[doc(alias = "POST /api/v1/server/blocklist/subscriptions")]
-    pub fn add_server_blocklist_subscription(
+    pub fn add_blocklist_subscription(
         &self,
-        body: types::AddServerBlocklistSubscriptionBody,
+        body: types::AddBlocklistSubscriptionBody,
     ) -> Pending<types::BlocklistSubscription> {
         let mut call = self
             .call(
-                &info::ADD_SERVER_BLOCKLIST_SUBSCRIPTION,
+                &info::ADD_BLOCKLIST_SUBSCRIPTION,
                 &["api", "v1", "server", "blocklist", "subscriptions"],
             );
         call.accept("application/json");
@@ -711,10 +709,10 @@ impl Client {
     /// - `id`
     #[doc(alias = "/api/v1/server/blocklist/subscriptions/{id}")]
     #[doc(alias = "DELETE /api/v1/server/blocklist/subscriptions/{id}")]
-    pub fn delete_server_blocklist_subscription(&self, id: i64) -> Pending<()> {
+    pub fn delete_blocklist_subscription(&self, id: i64) -> Pending<()> {
         let mut call = self
             .call(
-                &info::DELETE_SERVER_BLOCKLIST_SUBSCRIPTION,
+                &info::DELETE_BLOCKLIST_SUBSCRIPTION,
                 &["api", "v1", "server", "blocklist", "subscriptions", &id.to_param()],
             );
         call.accept("application/json, */*;q=0.8");
@@ -1162,15 +1160,15 @@ impl Client {
     /// Arguments:
     /// - `account_name`: account name to list watched words subscriptions
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListAccountWatchedWordSubscriptions`]).
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListAccountWordSubscriptions`]).
     #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/subscriptions")]
     #[doc(alias = "GET /api/v1/watched-words/accounts/{accountName}/subscriptions")]
-    pub fn list_account_watched_word_subscriptions(
+    pub fn list_account_word_subscriptions(
         &self,
         account_name: impl Into<String>,
-    ) -> ListAccountWatchedWordSubscriptions {
+    ) -> ListAccountWordSubscriptions {
         let account_name = account_name.into();
-        ListAccountWatchedWordSubscriptions {
+        ListAccountWordSubscriptions {
             client: self.clone(),
             account_name,
             start: None,
@@ -1180,16 +1178,16 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::list_account_watched_word_subscriptions`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_account_word_subscriptions`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`ListAccountWatchedWordSubscriptions::stream`] on the request builder.
-    pub fn list_account_watched_word_subscriptions_stream(
+    /// To set filters, use [`ListAccountWordSubscriptions::stream`] on the request builder.
+    pub fn list_account_word_subscriptions_stream(
         &self,
         account_name: impl Into<String>,
     ) -> impl futures_core::Stream<
         Item = Result<types::WatchedWordsSubscription, Error>,
     > + Send + 'static {
-        self.list_account_watched_word_subscriptions(account_name).stream()
+        self.list_account_word_subscriptions(account_name).stream()
     }
 
     /// Add account watched words subscription
@@ -1202,15 +1200,15 @@ impl Client {
     /// - `account_name`
     #[doc(alias = "/api/v1/watched-words/accounts/{accountName}/subscriptions")]
     #[doc(alias = "POST /api/v1/watched-words/accounts/{accountName}/subscriptions")]
-    pub fn add_account_watched_word_subscription(
+    pub fn add_account_word_subscription(
         &self,
         account_name: impl Into<String>,
-        body: types::AddAccountWatchedWordSubscriptionBody,
+        body: types::AddAccountWordSubscriptionBody,
     ) -> Pending<types::WatchedWordsSubscription> {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &info::ADD_ACCOUNT_WATCHED_WORD_SUBSCRIPTION,
+                &info::ADD_ACCOUNT_WORD_SUBSCRIPTION,
                 &[
                     "api",
                     "v1",
@@ -1238,7 +1236,7 @@ impl Client {
     #[doc(
         alias = "DELETE /api/v1/watched-words/accounts/{accountName}/subscriptions/{id}"
     )]
-    pub fn delete_account_watched_word_subscription(
+    pub fn delete_account_word_subscription(
         &self,
         account_name: impl Into<String>,
         id: i64,
@@ -1246,7 +1244,7 @@ impl Client {
         let account_name = account_name.into();
         let mut call = self
             .call(
-                &info::DELETE_ACCOUNT_WATCHED_WORD_SUBSCRIPTION,
+                &info::DELETE_ACCOUNT_WORD_SUBSCRIPTION,
                 &[
                     "api",
                     "v1",
@@ -1267,13 +1265,11 @@ impl Client {
     ///
     /// Requires authentication, with the role `admin` or `moderator`.
     ///
-    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListServerWatchedWordSubscriptions`]).
+    /// Returns a request builder: set optional parameters with its methods, then `.await` it (see [`ListServerWordSubscriptions`]).
     #[doc(alias = "/api/v1/watched-words/server/subscriptions")]
     #[doc(alias = "GET /api/v1/watched-words/server/subscriptions")]
-    pub fn list_server_watched_word_subscriptions(
-        &self,
-    ) -> ListServerWatchedWordSubscriptions {
-        ListServerWatchedWordSubscriptions {
+    pub fn list_server_word_subscriptions(&self) -> ListServerWordSubscriptions {
+        ListServerWordSubscriptions {
             client: self.clone(),
             start: None,
             count: None,
@@ -1282,15 +1278,15 @@ impl Client {
         }
     }
 
-    /// Every item of [`Client::list_server_watched_word_subscriptions`], page after page, fetched as the stream is read.
+    /// Every item of [`Client::list_server_word_subscriptions`], page after page, fetched as the stream is read.
     ///
-    /// To set filters, use [`ListServerWatchedWordSubscriptions::stream`] on the request builder.
-    pub fn list_server_watched_word_subscriptions_stream(
+    /// To set filters, use [`ListServerWordSubscriptions::stream`] on the request builder.
+    pub fn list_server_word_subscriptions_stream(
         &self,
     ) -> impl futures_core::Stream<
         Item = Result<types::WatchedWordsSubscription, Error>,
     > + Send + 'static {
-        self.list_server_watched_word_subscriptions().stream()
+        self.list_server_word_subscriptions().stream()
     }
 
     /// Add server watched words subscription
@@ -1300,13 +1296,13 @@ impl Client {
     /// Requires authentication, with the role `admin` or `moderator`.
     #[doc(alias = "/api/v1/watched-words/server/subscriptions")]
     #[doc(alias = "POST /api/v1/watched-words/server/subscriptions")]
-    pub fn add_server_watched_word_subscription(
+    pub fn add_server_word_subscription(
         &self,
-        body: types::AddServerWatchedWordSubscriptionBody,
+        body: types::AddServerWordSubscriptionBody,
     ) -> Pending<types::WatchedWordsSubscription> {
         let mut call = self
             .call(
-                &info::ADD_SERVER_WATCHED_WORD_SUBSCRIPTION,
+                &info::ADD_SERVER_WORD_SUBSCRIPTION,
                 &["api", "v1", "watched-words", "server", "subscriptions"],
             );
         call.accept("application/json");
@@ -1324,10 +1320,10 @@ impl Client {
     /// - `id`
     #[doc(alias = "/api/v1/watched-words/server/subscriptions/{id}")]
     #[doc(alias = "DELETE /api/v1/watched-words/server/subscriptions/{id}")]
-    pub fn delete_server_watched_word_subscription(&self, id: i64) -> Pending<()> {
+    pub fn delete_server_word_subscription(&self, id: i64) -> Pending<()> {
         let mut call = self
             .call(
-                &info::DELETE_SERVER_WATCHED_WORD_SUBSCRIPTION,
+                &info::DELETE_SERVER_WORD_SUBSCRIPTION,
                 &[
                     "api",
                     "v1",
@@ -2151,10 +2147,10 @@ impl IntoFuture for ListServerBlockedServers {
     }
 }
 
-/// The request of [`Client::list_server_blocklist_subscriptions`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_blocklist_subscriptions`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct ListServerBlocklistSubscriptions {
+pub struct ListBlocklistSubscriptions {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
@@ -2162,7 +2158,7 @@ pub struct ListServerBlocklistSubscriptions {
     search: Option<String>,
 }
 
-impl ListServerBlocklistSubscriptions {
+impl ListBlocklistSubscriptions {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -2200,11 +2196,11 @@ impl ListServerBlocklistSubscriptions {
     }
 
     /// Sends the request.
-    pub fn send(self) -> Pending<types::ListServerBlocklistSubscriptionsResponse> {
+    pub fn send(self) -> Pending<types::ListBlocklistSubscriptionsResponse> {
         let mut call = self
             .client
             .call(
-                &info::LIST_SERVER_BLOCKLIST_SUBSCRIPTIONS,
+                &info::LIST_BLOCKLIST_SUBSCRIPTIONS,
                 &["api", "v1", "server", "blocklist", "subscriptions"],
             );
         call.accept("application/json");
@@ -2233,20 +2229,20 @@ impl ListServerBlocklistSubscriptions {
     }
 }
 
-impl IntoFuture for ListServerBlocklistSubscriptions {
-    type Output = Result<types::ListServerBlocklistSubscriptionsResponse, Error>;
+impl IntoFuture for ListBlocklistSubscriptions {
+    type Output = Result<types::ListBlocklistSubscriptionsResponse, Error>;
 
-    type IntoFuture = Pending<types::ListServerBlocklistSubscriptionsResponse>;
+    type IntoFuture = Pending<types::ListBlocklistSubscriptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
 
-/// The request of [`Client::list_account_watched_word_subscriptions`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_account_word_subscriptions`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct ListAccountWatchedWordSubscriptions {
+pub struct ListAccountWordSubscriptions {
     client: Client,
     account_name: String,
     start: Option<i64>,
@@ -2255,7 +2251,7 @@ pub struct ListAccountWatchedWordSubscriptions {
     search: Option<String>,
 }
 
-impl ListAccountWatchedWordSubscriptions {
+impl ListAccountWordSubscriptions {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -2293,11 +2289,11 @@ impl ListAccountWatchedWordSubscriptions {
     }
 
     /// Sends the request.
-    pub fn send(self) -> Pending<types::ListAccountWatchedWordSubscriptionsResponse> {
+    pub fn send(self) -> Pending<types::ListAccountWordSubscriptionsResponse> {
         let mut call = self
             .client
             .call(
-                &info::LIST_ACCOUNT_WATCHED_WORD_SUBSCRIPTIONS,
+                &info::LIST_ACCOUNT_WORD_SUBSCRIPTIONS,
                 &[
                     "api",
                     "v1",
@@ -2333,20 +2329,20 @@ impl ListAccountWatchedWordSubscriptions {
     }
 }
 
-impl IntoFuture for ListAccountWatchedWordSubscriptions {
-    type Output = Result<types::ListAccountWatchedWordSubscriptionsResponse, Error>;
+impl IntoFuture for ListAccountWordSubscriptions {
+    type Output = Result<types::ListAccountWordSubscriptionsResponse, Error>;
 
-    type IntoFuture = Pending<types::ListAccountWatchedWordSubscriptionsResponse>;
+    type IntoFuture = Pending<types::ListAccountWordSubscriptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
 }
 
-/// The request of [`Client::list_server_watched_word_subscriptions`]: set the optional parameters it needs, then `.await` it.
+/// The request of [`Client::list_server_word_subscriptions`]: set the optional parameters it needs, then `.await` it.
 #[derive(Clone)]
 #[must_use = "a request is sent when it is awaited"]
-pub struct ListServerWatchedWordSubscriptions {
+pub struct ListServerWordSubscriptions {
     client: Client,
     start: Option<i64>,
     count: Option<i64>,
@@ -2354,7 +2350,7 @@ pub struct ListServerWatchedWordSubscriptions {
     search: Option<String>,
 }
 
-impl ListServerWatchedWordSubscriptions {
+impl ListServerWordSubscriptions {
     /// Offset used to paginate results
     ///
     /// Minimum: 0.
@@ -2392,11 +2388,11 @@ impl ListServerWatchedWordSubscriptions {
     }
 
     /// Sends the request.
-    pub fn send(self) -> Pending<types::ListServerWatchedWordSubscriptionsResponse> {
+    pub fn send(self) -> Pending<types::ListServerWordSubscriptionsResponse> {
         let mut call = self
             .client
             .call(
-                &info::LIST_SERVER_WATCHED_WORD_SUBSCRIPTIONS,
+                &info::LIST_SERVER_WORD_SUBSCRIPTIONS,
                 &["api", "v1", "watched-words", "server", "subscriptions"],
             );
         call.accept("application/json");
@@ -2425,10 +2421,10 @@ impl ListServerWatchedWordSubscriptions {
     }
 }
 
-impl IntoFuture for ListServerWatchedWordSubscriptions {
-    type Output = Result<types::ListServerWatchedWordSubscriptionsResponse, Error>;
+impl IntoFuture for ListServerWordSubscriptions {
+    type Output = Result<types::ListServerWordSubscriptionsResponse, Error>;
 
-    type IntoFuture = Pending<types::ListServerWatchedWordSubscriptionsResponse>;
+    type IntoFuture = Pending<types::ListServerWordSubscriptionsResponse>;
 
     fn into_future(self) -> Self::IntoFuture {
         self.send()

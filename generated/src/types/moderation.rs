@@ -3105,17 +3105,17 @@ impl serde::Serialize for BlockServerForServerBody {
 
 /// The response of `GET /api/v1/server/blocklist/subscriptions` (status 200).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListServerBlocklistSubscriptionsResponse {
+pub struct ListBlocklistSubscriptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<BlocklistSubscription>,
 }
 
-impl serde::Serialize for ListServerBlocklistSubscriptionsResponse {
+impl serde::Serialize for ListBlocklistSubscriptionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::ser::Fields::new(
                 serializer,
-                "ListServerBlocklistSubscriptionsResponse",
+                "ListBlocklistSubscriptionsResponse",
                 2,
             )
             .field("total", &self.total)
@@ -3124,14 +3124,13 @@ impl serde::Serialize for ListServerBlocklistSubscriptionsResponse {
     }
 }
 
-impl crate::runtime::json::FromJson for ListServerBlocklistSubscriptionsResponse {
+impl crate::runtime::json::FromJson for ListBlocklistSubscriptionsResponse {
     fn from_json(
         p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut total = None;
         let mut data = None;
-        let mut members = p
-            .object("an object (`ListServerBlocklistSubscriptionsResponse`)")?;
+        let mut members = p.object("an object (`ListBlocklistSubscriptionsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "total" => p.field(&mut total, "total"),
@@ -3146,7 +3145,7 @@ impl crate::runtime::json::FromJson for ListServerBlocklistSubscriptionsResponse
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ListServerBlocklistSubscriptionsResponse {
+impl<'de> serde::Deserialize<'de> for ListBlocklistSubscriptionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3156,25 +3155,21 @@ impl<'de> serde::Deserialize<'de> for ListServerBlocklistSubscriptionsResponse {
 
 /// The request body of `POST /api/v1/server/blocklist/subscriptions`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AddServerBlocklistSubscriptionBody {
+pub struct AddBlocklistSubscriptionBody {
     /// Format: `url`.
     pub url: String,
 }
 
-impl AddServerBlocklistSubscriptionBody {
+impl AddBlocklistSubscriptionBody {
     /// A value with `url`, and every optional field `None`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }
 }
 
-impl serde::Serialize for AddServerBlocklistSubscriptionBody {
+impl serde::Serialize for AddBlocklistSubscriptionBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::ser::Fields::new(
-                serializer,
-                "AddServerBlocklistSubscriptionBody",
-                1,
-            )
+        crate::runtime::ser::Fields::new(serializer, "AddBlocklistSubscriptionBody", 1)
             .field("url", &self.url)
             .end()
     }
@@ -3609,17 +3604,17 @@ impl serde::Serialize for UpdateServerWatchedWordListBody {
 
 /// The response of `GET /api/v1/watched-words/accounts/{accountName}/subscriptions` (status 200).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListAccountWatchedWordSubscriptionsResponse {
+pub struct ListAccountWordSubscriptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsSubscription>,
 }
 
-impl serde::Serialize for ListAccountWatchedWordSubscriptionsResponse {
+impl serde::Serialize for ListAccountWordSubscriptionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::ser::Fields::new(
                 serializer,
-                "ListAccountWatchedWordSubscriptionsResponse",
+                "ListAccountWordSubscriptionsResponse",
                 2,
             )
             .field("total", &self.total)
@@ -3628,14 +3623,14 @@ impl serde::Serialize for ListAccountWatchedWordSubscriptionsResponse {
     }
 }
 
-impl crate::runtime::json::FromJson for ListAccountWatchedWordSubscriptionsResponse {
+impl crate::runtime::json::FromJson for ListAccountWordSubscriptionsResponse {
     fn from_json(
         p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut total = None;
         let mut data = None;
         let mut members = p
-            .object("an object (`ListAccountWatchedWordSubscriptionsResponse`)")?;
+            .object("an object (`ListAccountWordSubscriptionsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "total" => p.field(&mut total, "total"),
@@ -3650,7 +3645,7 @@ impl crate::runtime::json::FromJson for ListAccountWatchedWordSubscriptionsRespo
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ListAccountWatchedWordSubscriptionsResponse {
+impl<'de> serde::Deserialize<'de> for ListAccountWordSubscriptionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3660,25 +3655,21 @@ impl<'de> serde::Deserialize<'de> for ListAccountWatchedWordSubscriptionsRespons
 
 /// The request body of `POST /api/v1/watched-words/accounts/{accountName}/subscriptions`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AddAccountWatchedWordSubscriptionBody {
+pub struct AddAccountWordSubscriptionBody {
     /// Format: `url`.
     pub url: String,
 }
 
-impl AddAccountWatchedWordSubscriptionBody {
+impl AddAccountWordSubscriptionBody {
     /// A value with `url`, and every optional field `None`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }
 }
 
-impl serde::Serialize for AddAccountWatchedWordSubscriptionBody {
+impl serde::Serialize for AddAccountWordSubscriptionBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::ser::Fields::new(
-                serializer,
-                "AddAccountWatchedWordSubscriptionBody",
-                1,
-            )
+        crate::runtime::ser::Fields::new(serializer, "AddAccountWordSubscriptionBody", 1)
             .field("url", &self.url)
             .end()
     }
@@ -3686,17 +3677,17 @@ impl serde::Serialize for AddAccountWatchedWordSubscriptionBody {
 
 /// The response of `GET /api/v1/watched-words/server/subscriptions` (status 200).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListServerWatchedWordSubscriptionsResponse {
+pub struct ListServerWordSubscriptionsResponse {
     /// Example: `1`
     pub total: i64,
     pub data: Vec<WatchedWordsSubscription>,
 }
 
-impl serde::Serialize for ListServerWatchedWordSubscriptionsResponse {
+impl serde::Serialize for ListServerWordSubscriptionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::ser::Fields::new(
                 serializer,
-                "ListServerWatchedWordSubscriptionsResponse",
+                "ListServerWordSubscriptionsResponse",
                 2,
             )
             .field("total", &self.total)
@@ -3705,14 +3696,13 @@ impl serde::Serialize for ListServerWatchedWordSubscriptionsResponse {
     }
 }
 
-impl crate::runtime::json::FromJson for ListServerWatchedWordSubscriptionsResponse {
+impl crate::runtime::json::FromJson for ListServerWordSubscriptionsResponse {
     fn from_json(
         p: &mut crate::runtime::json::Parser<'_>,
     ) -> Result<Self, crate::runtime::json::JsonError> {
         let mut total = None;
         let mut data = None;
-        let mut members = p
-            .object("an object (`ListServerWatchedWordSubscriptionsResponse`)")?;
+        let mut members = p.object("an object (`ListServerWordSubscriptionsResponse`)")?;
         while let Some(key) = members.next_key(p)? {
             match &*key {
                 "total" => p.field(&mut total, "total"),
@@ -3727,7 +3717,7 @@ impl crate::runtime::json::FromJson for ListServerWatchedWordSubscriptionsRespon
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ListServerWatchedWordSubscriptionsResponse {
+impl<'de> serde::Deserialize<'de> for ListServerWordSubscriptionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3737,25 +3727,21 @@ impl<'de> serde::Deserialize<'de> for ListServerWatchedWordSubscriptionsResponse
 
 /// The request body of `POST /api/v1/watched-words/server/subscriptions`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AddServerWatchedWordSubscriptionBody {
+pub struct AddServerWordSubscriptionBody {
     /// Format: `url`.
     pub url: String,
 }
 
-impl AddServerWatchedWordSubscriptionBody {
+impl AddServerWordSubscriptionBody {
     /// A value with `url`, and every optional field `None`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }
 }
 
-impl serde::Serialize for AddServerWatchedWordSubscriptionBody {
+impl serde::Serialize for AddServerWordSubscriptionBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::ser::Fields::new(
-                serializer,
-                "AddServerWatchedWordSubscriptionBody",
-                1,
-            )
+        crate::runtime::ser::Fields::new(serializer, "AddServerWordSubscriptionBody", 1)
             .field("url", &self.url)
             .end()
     }

@@ -3607,13 +3607,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "list_server_blocklist_subscriptions",
+            name: "list_blocklist_subscriptions",
             method: "GET",
             path: "/api/v1/server/blocklist/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .list_server_blocklist_subscriptions()
+                    .list_blocklist_subscriptions()
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -3623,13 +3623,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "add_server_blocklist_subscription",
+            name: "add_blocklist_subscription",
             method: "POST",
             path: "/api/v1/server/blocklist/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .add_server_blocklist_subscription(types::AddServerBlocklistSubscriptionBody {
+                    .add_blocklist_subscription(types::AddBlocklistSubscriptionBody {
                         url: String::from("https://peertube.example/"),
                     })
                     .await
@@ -3637,12 +3637,12 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_server_blocklist_subscription",
+            name: "delete_blocklist_subscription",
             method: "DELETE",
             path: "/api/v1/server/blocklist/subscriptions/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.delete_server_blocklist_subscription(1i64).await.map(drop)
+                client.delete_blocklist_subscription(1i64).await.map(drop)
             }),
         },
         Case {
@@ -4520,13 +4520,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "list_account_watched_word_subscriptions",
+            name: "list_account_word_subscriptions",
             method: "GET",
             path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .list_account_watched_word_subscriptions(String::from("a"))
+                    .list_account_word_subscriptions(String::from("a"))
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -4536,15 +4536,15 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "add_account_watched_word_subscription",
+            name: "add_account_word_subscription",
             method: "POST",
             path: "/api/v1/watched-words/accounts/{accountName}/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .add_account_watched_word_subscription(
+                    .add_account_word_subscription(
                         String::from("a"),
-                        types::AddAccountWatchedWordSubscriptionBody {
+                        types::AddAccountWordSubscriptionBody {
                             url: String::from("https://peertube.example/"),
                         },
                     )
@@ -4553,25 +4553,25 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_account_watched_word_subscription",
+            name: "delete_account_word_subscription",
             method: "DELETE",
             path: "/api/v1/watched-words/accounts/{accountName}/subscriptions/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .delete_account_watched_word_subscription(String::from("a"), 1i64)
+                    .delete_account_word_subscription(String::from("a"), 1i64)
                     .await
                     .map(drop)
             }),
         },
         Case {
-            name: "list_server_watched_word_subscriptions",
+            name: "list_server_word_subscriptions",
             method: "GET",
             path: "/api/v1/watched-words/server/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .list_server_watched_word_subscriptions()
+                    .list_server_word_subscriptions()
                     .start(1i64)
                     .count(1i64)
                     .sort(String::from("a"))
@@ -4581,13 +4581,13 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "add_server_watched_word_subscription",
+            name: "add_server_word_subscription",
             method: "POST",
             path: "/api/v1/watched-words/server/subscriptions",
             unchecked: &[],
             call: |client| Box::pin(async move {
                 client
-                    .add_server_watched_word_subscription(types::AddServerWatchedWordSubscriptionBody {
+                    .add_server_word_subscription(types::AddServerWordSubscriptionBody {
                         url: String::from("https://peertube.example/"),
                     })
                     .await
@@ -4595,12 +4595,12 @@ pub fn cases() -> Vec<Case> {
             }),
         },
         Case {
-            name: "delete_server_watched_word_subscription",
+            name: "delete_server_word_subscription",
             method: "DELETE",
             path: "/api/v1/watched-words/server/subscriptions/{id}",
             unchecked: &[],
             call: |client| Box::pin(async move {
-                client.delete_server_watched_word_subscription(1i64).await.map(drop)
+                client.delete_server_word_subscription(1i64).await.map(drop)
             }),
         },
         Case {
