@@ -76,53 +76,7 @@ impl<'p, 'a, T> BestMatch<'p, 'a, T> {
 mod tests {
     use super::*;
 
-    use crate::runtime::json::{optional, required};
-
-    #[derive(Debug, PartialEq)]
-    struct User {
-        id: i64,
-    }
-
-    impl FromJson for User {
-        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
-            let mut id = None;
-            let mut members = p.object("an object (`User`)")?;
-            while let Some(key) = members.next_key(p)? {
-                match &*key {
-                    "id" => p.field(&mut id, "id")?,
-                    _ => p.unknown()?,
-                }
-            }
-            Ok(User {
-                id: required(id, "id")?,
-            })
-        }
-    }
-
-    #[derive(Debug, PartialEq)]
-    struct UserWithStats {
-        id: i64,
-        videos_count: Option<i64>,
-    }
-
-    impl FromJson for UserWithStats {
-        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
-            let mut id = None;
-            let mut videos_count = None;
-            let mut members = p.object("an object (`UserWithStats`)")?;
-            while let Some(key) = members.next_key(p)? {
-                match &*key {
-                    "id" => p.field(&mut id, "id")?,
-                    "videos_count" => p.field(&mut videos_count, "videos_count")?,
-                    _ => p.unknown()?,
-                }
-            }
-            Ok(UserWithStats {
-                id: required(id, "id")?,
-                videos_count: optional(videos_count),
-            })
-        }
-    }
+    use crate::runtime::json::test_types::{User, UserWithStats};
 
     #[derive(Debug, PartialEq)]
     enum Either {

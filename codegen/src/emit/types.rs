@@ -529,6 +529,15 @@ fn struct_item(
     }
 }
 
+/// `#[allow(deprecated)]` for code that names every field of `s`, when one is deprecated: the
+/// crate's own use of them is no use a warning is for.
+fn allow_deprecated(s: &Struct) -> Option<TokenStream> {
+    s.fields
+        .iter()
+        .any(|f| f.docs.deprecated)
+        .then(|| quote!(#[allow(deprecated)]))
+}
+
 /// A struct's `Serialize`, what serde's derive would write, through the runtime's `Fields`:
 /// each field in order, an absent optional one skipped.
 fn struct_serialize(def: &TypeDef, s: &Struct) -> TokenStream {
@@ -570,11 +579,7 @@ fn struct_serialize(def: &TypeDef, s: &Struct) -> TokenStream {
             _ => quote!(.field(#wire, &self.#field)),
         }
     });
-    let allow = s
-        .fields
-        .iter()
-        .any(|f| f.docs.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
+    let allow = allow_deprecated(s);
     quote! {
         impl serde::Serialize for #name {
             #allow
@@ -638,11 +643,7 @@ fn struct_from_json(def: &TypeDef, s: &Struct) -> TokenStream {
             }?;
         },
     };
-    let allow = s
-        .fields
-        .iter()
-        .any(|f| f.docs.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
+    let allow = allow_deprecated(s);
     from_json_impl(
         &def.name,
         quote! {
@@ -752,11 +753,7 @@ fn constructor(model: &Model, type_name: &proc_macro2::Ident, s: &Struct) -> Tok
         names.join(", ")
     )]);
     // Setting a deprecated field to `None` is no use of it.
-    let allow = s
-        .fields
-        .iter()
-        .any(|f| f.docs.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
+    let allow = allow_deprecated(s);
     quote! {
         impl #type_name {
             #docs

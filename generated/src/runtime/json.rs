@@ -784,34 +784,7 @@ impl<T: FromJson> FromJson for std::collections::BTreeMap<String, T> {
 mod tests {
     use super::*;
 
-    #[derive(Debug, PartialEq)]
-    struct Channel {
-        id: i64,
-        name: Option<String>,
-        support: Option<Option<String>>,
-    }
-
-    impl FromJson for Channel {
-        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
-            let mut id = None;
-            let mut name = None;
-            let mut support = None;
-            let mut members = p.object("an object (`Channel`)")?;
-            while let Some(key) = members.next_key(p)? {
-                match &*key {
-                    "id" => p.field(&mut id, "id")?,
-                    "name" => p.field(&mut name, "name")?,
-                    "support" => p.field(&mut support, "support")?,
-                    _ => p.unknown()?,
-                }
-            }
-            Ok(Channel {
-                id: required(id, "id")?,
-                name: optional(name),
-                support,
-            })
-        }
-    }
+    use super::test_types::Channel;
 
     fn decode<T: FromJson>(text: &str) -> Result<T, JsonError> {
         from_slice(text.as_bytes())
@@ -929,5 +902,139 @@ mod tests {
         let mut de = serde_json::Deserializer::from_str(r#"{"id": 4, "name": "x"}"#);
         let channel: Channel = deserialize(&mut de).unwrap();
         assert_eq!(channel.id, 4);
+    }
+}
+
+/// Types decoded the way the generator writes `FromJson` (one `?` per member, then the struct
+/// built from its locals), for the runtime's tests.
+#[cfg(test)]
+pub(crate) mod test_types {
+    use super::{FromJson, JsonError, Parser, optional, required};
+
+    #[derive(Debug, PartialEq)]
+    pub(crate) struct Channel {
+        pub id: i64,
+        pub name: Option<String>,
+        pub support: Option<Option<String>>,
+    }
+
+    impl FromJson for Channel {
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+            let mut id = None;
+            let mut name = None;
+            let mut support = None;
+            let mut members = p.object("an object (`Channel`)")?;
+            while let Some(key) = members.next_key(p)? {
+                match &*key {
+                    "id" => p.field(&mut id, "id"),
+                    "name" => p.field(&mut name, "name"),
+                    "support" => p.field(&mut support, "support"),
+                    _ => p.unknown(),
+                }?;
+            }
+            Ok(Channel {
+                id: required(id, "id")?,
+                name: optional(name),
+                support,
+            })
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    pub(crate) struct Video {
+        pub id: i64,
+        pub channel: Channel,
+    }
+
+    impl FromJson for Video {
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+            let mut id = None;
+            let mut channel = None;
+            let mut members = p.object("an object (`Video`)")?;
+            while let Some(key) = members.next_key(p)? {
+                match &*key {
+                    "id" => p.field(&mut id, "id"),
+                    "channel" => p.field(&mut channel, "channel"),
+                    _ => p.unknown(),
+                }?;
+            }
+            Ok(Video {
+                id: required(id, "id")?,
+                channel: required(channel, "channel")?,
+            })
+        }
+    }
+
+    /// A page whose items are maps, for errors deep in a body.
+    #[derive(Debug, PartialEq)]
+    pub(crate) struct Page {
+        pub total: i64,
+        pub data: Vec<std::collections::BTreeMap<String, Channel>>,
+    }
+
+    impl FromJson for Page {
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+            let mut total = None;
+            let mut data = None;
+            let mut members = p.object("an object (`Page`)")?;
+            while let Some(key) = members.next_key(p)? {
+                match &*key {
+                    "total" => p.field(&mut total, "total"),
+                    "data" => p.field(&mut data, "data"),
+                    _ => p.unknown(),
+                }?;
+            }
+            Ok(Page {
+                total: required(total, "total")?,
+                data: required(data, "data")?,
+            })
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    pub(crate) struct User {
+        pub id: i64,
+    }
+
+    impl FromJson for User {
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+            let mut id = None;
+            let mut members = p.object("an object (`User`)")?;
+            while let Some(key) = members.next_key(p)? {
+                match &*key {
+                    "id" => p.field(&mut id, "id"),
+                    _ => p.unknown(),
+                }?;
+            }
+            Ok(User {
+                id: required(id, "id")?,
+            })
+        }
+    }
+
+    /// A `User` with one more member, for unions whose variants overlap.
+    #[derive(Debug, PartialEq)]
+    pub(crate) struct UserWithStats {
+        pub id: i64,
+        pub videos_count: Option<i64>,
+    }
+
+    impl FromJson for UserWithStats {
+        fn from_json(p: &mut Parser<'_>) -> Result<Self, JsonError> {
+            let mut id = None;
+            let mut videos_count = None;
+            let mut members = p.object("an object (`UserWithStats`)")?;
+            while let Some(key) = members.next_key(p)? {
+                match &*key {
+                    "id" => p.field(&mut id, "id"),
+                    "videos_count" => p.field(&mut videos_count, "videos_count"),
+                    _ => p.unknown(),
+                }?;
+            }
+            Ok(UserWithStats {
+                id: required(id, "id")?,
+                videos_count: optional(videos_count),
+            })
+        }
     }
 }
