@@ -33,6 +33,8 @@ const MAX_DEPTH: usize = 128;
 
 /// A JSON text, read value by value.
 pub struct Parser<'a> {
+    /// The text, checked as UTF-8 once (a string between quotes is then a `str` as it is).
+    source: &'a str,
     text: &'a [u8],
     at: usize,
     depth: usize,
@@ -59,9 +61,10 @@ impl fmt::Display for Number {
 }
 
 impl<'a> Parser<'a> {
-    pub fn new(text: &'a [u8]) -> Self {
+    pub fn new(source: &'a str) -> Self {
         Parser {
-            text,
+            source,
+            text: source.as_bytes(),
             at: 0,
             depth: 0,
             ignored: 0,
@@ -113,6 +116,7 @@ impl<'a> Parser<'a> {
     /// What the next value is, for an error: `the string "x"`, `an object`, ...
     fn found(&mut self) -> String {
         let mut probe = Parser {
+            source: self.source,
             text: self.text,
             at: self.at,
             depth: 0,
@@ -140,6 +144,21 @@ impl<'a> Parser<'a> {
     }
 
     /// The next value is not a `what`.
+    /// Whether an element of the container that `close` ends comes next (past the comma
+    /// between elements), or the container ends (past `close`).
+    #[inline]
+    fn next_element(&mut self, close: u8, first: &mut bool) -> Result<bool, JsonError> {
+        if self.peek() == Some(close) {
+            self.at += 1;
+            self.depth -= 1;
+            return Ok(false);
+        }
+        if !std::mem::replace(first, false) {
+            self.eat(b',')?;
+        }
+        Ok(true)
+    }
+
     fn mismatch(&mut self, what: &str) -> JsonError {
         JsonError::new(format!("expected {what}, found {}", self.found()))
     }
@@ -178,23 +197,22 @@ impl<'a> Parser<'a> {
         }
         self.at += 1;
         let start = self.at;
-        loop {
-            match self.text.get(self.at) {
-                None => return Err(self.syntax("unterminated string")),
-                Some(b'"') => {
-                    let raw = self.text.get(start..self.at).unwrap_or_default();
-                    self.at += 1;
-                    return match std::str::from_utf8(raw) {
-                        Ok(text) => Ok(Cow::Borrowed(text)),
-                        Err(_) => Err(self.syntax("invalid UTF-8 in a string")),
-                    };
-                }
-                Some(b'\\') => break,
-                Some(byte) if *byte < 0x20 => {
-                    return Err(self.syntax("control character in a string"));
-                }
-                Some(_) => self.at += 1,
+        let rest = self.text.get(start..).unwrap_or_default();
+        let end = rest
+            .iter()
+            .position(|&b| matches!(b, b'"' | b'\\' | 0..0x20));
+        self.at = start + end.unwrap_or(rest.len());
+        match self.text.get(self.at) {
+            None => return Err(self.syntax("unterminated string")),
+            Some(b'"') => {
+                let text = self.source.get(start..self.at);
+                self.at += 1;
+                return text
+                    .map(Cow::Borrowed)
+                    .ok_or_else(|| self.syntax("invalid UTF-8 in a string"));
             }
+            Some(b'\\') => {}
+            Some(_) => return Err(self.syntax("control character in a string")),
         }
         let mut bytes = self.text.get(start..self.at).unwrap_or_default().to_vec();
         loop {
@@ -447,15 +465,9 @@ pub struct Members {
 impl Members {
     /// The next member's key (its value comes next), or `None` after the last.
     pub fn next_key<'a>(&mut self, p: &mut Parser<'a>) -> Result<Option<Cow<'a, str>>, JsonError> {
-        if p.peek() == Some(b'}') {
-            p.at += 1;
-            p.depth -= 1;
+        if !p.next_element(b'}', &mut self.first)? {
             return Ok(None);
         }
-        if !self.first {
-            p.eat(b',')?;
-        }
-        self.first = false;
         if p.peek() != Some(b'"') {
             return Err(p.syntax("expected a key"));
         }
@@ -473,16 +485,7 @@ pub struct Items {
 impl Items {
     /// Whether an item comes next.
     pub fn next(&mut self, p: &mut Parser<'_>) -> Result<bool, JsonError> {
-        if p.peek() == Some(b']') {
-            p.at += 1;
-            p.depth -= 1;
-            return Ok(false);
-        }
-        if !self.first {
-            p.eat(b',')?;
-        }
-        self.first = false;
-        Ok(true)
+        p.next_element(b']', &mut self.first)
     }
 }
 
@@ -512,6 +515,7 @@ impl<'a> Rest<'a> {
             text.extend_from_slice(raw);
         }
         text.push(b'}');
+        let text = String::from_utf8(text).map_err(|_| JsonError::new("invalid UTF-8"))?;
         let mut inner = Parser::new(&text);
         let decoded = T::from_json(&mut inner)?;
         p.ignored += inner.ignored;
@@ -614,7 +618,13 @@ impl std::error::Error for JsonError {}
 /// # run().unwrap();
 /// ```
 pub fn from_slice<T: FromJson>(text: &[u8]) -> Result<T, JsonError> {
-    let mut p = Parser::new(text);
+    let source = std::str::from_utf8(text).map_err(|e| {
+        let valid = text.get(..e.valid_up_to()).unwrap_or_default();
+        let mut p = Parser::new(std::str::from_utf8(valid).unwrap_or_default());
+        p.at = valid.len();
+        p.syntax("invalid UTF-8")
+    })?;
+    let mut p = Parser::new(source);
     let decoded = T::from_json(&mut p)?;
     match p.peek() {
         None => Ok(decoded),
@@ -845,18 +855,19 @@ mod tests {
 
     #[test]
     fn strings_unescape_and_borrow() {
-        let mut p = Parser::new(br#""plain" "a\"b\\c\/d\n\u00e9\ud83d\ude00""#);
+        let mut p = Parser::new(r#""plain" "a\"b\\c\/d\n\u00e9\ud83d\ude00""#);
         assert!(matches!(p.string().unwrap(), Cow::Borrowed("plain")));
         assert_eq!(p.string().unwrap(), "a\"b\\c/d\n\u{e9}\u{1f600}");
         assert!(decode::<String>(r#""\ud83d""#).is_err());
         assert!(decode::<String>(r#""\x""#).is_err());
-        assert!(from_slice::<String>(b"\"\xff\"").is_err());
+        let invalid = from_slice::<String>(b"\n \"a\xff\"").unwrap_err();
+        assert_eq!(invalid.message(), "invalid UTF-8 at line 2 column 4");
     }
 
     #[test]
     fn unread_properties_are_counted() {
         let mut p = Parser::new(
-            br#"[{"id": 1, "extra": {"a": [1, "]"]}}, {"id": 2, "more": 1, "again": null}]"#,
+            r#"[{"id": 1, "extra": {"a": [1, "]"]}}, {"id": 2, "more": 1, "again": null}]"#,
         );
         let channels = Vec::<Channel>::from_json(&mut p).unwrap();
         assert_eq!(channels.len(), 2);
