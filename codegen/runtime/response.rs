@@ -267,6 +267,27 @@ mod tests {
     use crate::runtime::json::test_types::{Page, Video};
 
     #[test]
+    fn decode_errors_carry_the_json_path_and_the_type() {
+        let err = decode::<Vec<Video>>(
+            &OP,
+            200,
+            br#"[{"id":1,"channel":{"id":2}},{"id":2,"channel":{"id":"x"}}]"#,
+            &[],
+        )
+        .unwrap_err();
+        let Error::Decode(e) = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(e.path, "[1].channel.id");
+        assert!(
+            e.message == r#"expected an integer (i64), found the string "x""#,
+            "{}",
+            e.message
+        );
+        assert!(err.to_string().contains("at `[1].channel.id`"), "{err}");
+    }
+
+    #[test]
     fn documented_and_undocumented_statuses_differ() {
         let documented = api_error(
             &OP,
