@@ -112,22 +112,32 @@ fn indent_list_continuations(lines: &mut [String]) {
 
 /// One line outside code fences: code spans are kept, the rest is escaped where needed.
 fn inline(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 8);
-    // Split on backticks: odd pieces are inside code spans.
-    for (i, piece) in line.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
-        if i % 2 == 1 {
-            out.push_str(piece);
-        } else {
-            out.push_str(&prose(piece));
-        }
-    }
-    out
+    prose(line)
 }
 
-/// Text outside code: bare URLs become `<url>`, stray brackets and `<` are escaped.
+/// The length of the code span `rest` starts with (its backticks included; an unclosed one
+/// runs to the end of the line).
+fn code_span_len(rest: &str) -> usize {
+    rest.get(1..)
+        .and_then(|inner| inner.find('`'))
+        .map_or(rest.len(), |end| end + 2)
+}
+
+/// Where the `]` that closes a `[` is in `inner` (the text after the `[`), code spans skipped.
+fn closing_bracket(inner: &str) -> Option<usize> {
+    let mut at = 0;
+    while let Some(c) = inner.get(at..).and_then(|rest| rest.chars().next()) {
+        match c {
+            ']' => return Some(at),
+            '`' => at += code_span_len(inner.get(at..).unwrap_or_default()),
+            _ => at += c.len_utf8(),
+        }
+    }
+    None
+}
+
+/// Text: code spans kept as they are; outside them bare URLs become `<url>`, stray brackets
+/// and `<` are escaped.
 fn prose(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;
@@ -147,6 +157,10 @@ fn prose(text: &str) -> String {
             out.push_str(url);
             out.push('>');
             url.len()
+        } else if c == '`' {
+            let len = code_span_len(rest);
+            out.push_str(rest.get(..len).unwrap_or(rest));
+            len
         } else if c == '[' {
             bracket(rest, &mut out)
         } else if c == '<' {
@@ -166,7 +180,9 @@ fn prose(text: &str) -> String {
 /// rustdoc does not read it as an intra-doc link. Returns the bytes consumed.
 fn bracket(rest: &str, out: &mut String) -> usize {
     let inner = rest.get(1..).unwrap_or_default();
-    match inner.split_once(']') {
+    let closed =
+        closing_bracket(inner).and_then(|end| Some((inner.get(..end)?, inner.get(end + 1..)?)));
+    match closed {
         Some((_, after)) if after.starts_with(['(', '[', ':']) => {
             out.push('[');
             1
@@ -355,6 +371,11 @@ mod tests {
             ["a &lt;field> in x<sup>2</sup>"]
         );
         assert_eq!(markdown("`<kept>` and `[kept]`"), ["`<kept>` and `[kept]`"]);
+        assert_eq!(
+            markdown("see [`Video`](https://x.org/v) and [a `b` c]"),
+            ["see [`Video`](https://x.org/v) and \\[a `b` c\\]"]
+        );
+        assert_eq!(markdown("an unclosed `code [x"), ["an unclosed `code [x"]);
     }
 
     #[test]
