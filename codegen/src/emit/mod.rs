@@ -71,6 +71,14 @@ const RUNTIME: &[(&str, &str)] = &[
     runtime_file!("upload/source.rs"),
 ];
 
+/// The `Client` methods `UPLOAD_FAMILIES`' code defines (a test checks the list against it).
+const UPLOAD_METHODS: &[&str] = &[
+    "upload_video",
+    "replace_video_source",
+    "import_user_archive",
+    "resume_upload",
+];
+
 /// PeerTube's resumable uploads as methods of `Client`: runtime code written (and declared in
 /// `lib.rs`) only for a document that has every route it calls. It finds their operations by
 /// role (`info::uploads::VIDEO_INIT`), whatever the names file calls their methods.
@@ -427,7 +435,7 @@ fn has_methods(model: &Model, names: &[&str]) -> bool {
     let uploads = operations_at(model, UPLOAD_FAMILIES.2).is_some();
     names.iter().all(|name| {
         model.operations.iter().any(|o| o.name.as_str() == *name)
-            || (uploads && UPLOAD_FAMILIES.1.contains(&format!("pub fn {name}(")))
+            || (uploads && UPLOAD_METHODS.contains(name))
     })
 }
 
@@ -772,4 +780,20 @@ fn readme(model: &Model, package: Package<'_>) -> String {
 
 fn toml_string(value: &str) -> String {
     serde_json::Value::String(value.to_owned()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_upload_methods_are_those_the_upload_code_defines() {
+        let defined: Vec<&str> = UPLOAD_FAMILIES
+            .1
+            .split("pub fn ")
+            .skip(1)
+            .filter_map(|rest| rest.split(['(', '<']).next())
+            .collect();
+        assert_eq!(defined, UPLOAD_METHODS);
+    }
 }
