@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::var;
+use common::{save_secret, var};
 use peertube_client::{Client, Error, SavedSession};
 
 #[tokio::main]
@@ -31,7 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("logged in as {}", me.username);
 
     if let Some(session) = client.session() {
-        std::fs::write(&path, serde_json::to_vec(&session.with_secrets())?)?;
+        save_secret(&path, &serde_json::to_vec(&session.with_secrets())?)?;
     }
     Ok(())
 }

@@ -18,7 +18,7 @@ mod common;
 
 use std::path::Path;
 
-use common::var;
+use common::{save_secret, var};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use peertube_client::types::{VideoUploadRequestResumable, VideoUploadResponse};
@@ -36,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .login_with_refresh_token(std::fs::read_to_string(&token_file)?.trim())
         .await?;
     if let Some(refresh_token) = &tokens.refresh_token {
-        std::fs::write(&token_file, refresh_token.expose())?;
+        save_secret(&token_file, refresh_token.expose().as_bytes())?;
     }
 
     // Where the session is kept while the upload runs.
