@@ -35,7 +35,6 @@ const MAX_DEPTH: usize = 128;
 pub struct Parser<'a> {
     /// The text, checked as UTF-8 once (a string between quotes is then a `str` as it is).
     source: &'a str,
-    text: &'a [u8],
     at: usize,
     depth: usize,
     /// Properties skipped because no field takes them.
@@ -64,15 +63,20 @@ impl<'a> Parser<'a> {
     pub fn new(source: &'a str) -> Self {
         Parser {
             source,
-            text: source.as_bytes(),
             at: 0,
             depth: 0,
             ignored: 0,
         }
     }
 
+    /// The text's bytes, where the parser steps.
+    #[inline]
+    fn bytes(&self) -> &'a [u8] {
+        self.source.as_bytes()
+    }
+
     fn space(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.text.get(self.at) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes().get(self.at) {
             self.at += 1;
         }
     }
@@ -80,19 +84,12 @@ impl<'a> Parser<'a> {
     /// The first byte of the next value (or punctuation).
     fn peek(&mut self) -> Option<u8> {
         self.space();
-        self.text.get(self.at).copied()
+        self.bytes().get(self.at).copied()
     }
 
     /// An error in the text itself, with its line and column.
     fn syntax(&self, what: &str) -> JsonError {
-        let before = self.text.get(..self.at).unwrap_or(self.text);
-        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        let line_start = before
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |i| i + 1);
-        let column = before.len() - line_start + 1;
-        JsonError::new(format!("{what} at line {line} column {column}"))
+        syntax_error(self.bytes(), self.at, what)
     }
 
     fn eat(&mut self, byte: u8) -> Result<(), JsonError> {
@@ -117,7 +114,6 @@ impl<'a> Parser<'a> {
     fn found(&mut self) -> String {
         let mut probe = Parser {
             source: self.source,
-            text: self.text,
             at: self.at,
             depth: 0,
             ignored: 0,
@@ -143,7 +139,6 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The next value is not a `what`.
     /// Whether an element of the container that `close` ends comes next (past the comma
     /// between elements), or the container ends (past `close`).
     #[inline]
@@ -159,13 +154,14 @@ impl<'a> Parser<'a> {
         Ok(true)
     }
 
+    /// The next value is not a `what`.
     fn mismatch(&mut self, what: &str) -> JsonError {
         JsonError::new(format!("expected {what}, found {}", self.found()))
     }
 
     fn literal(&mut self, word: &str) -> Result<(), JsonError> {
         self.space();
-        match self.text.get(self.at..) {
+        match self.bytes().get(self.at..) {
             Some(rest) if rest.starts_with(word.as_bytes()) => {
                 self.at += word.len();
                 Ok(())
@@ -197,12 +193,12 @@ impl<'a> Parser<'a> {
         }
         self.at += 1;
         let start = self.at;
-        let rest = self.text.get(start..).unwrap_or_default();
+        let rest = self.bytes().get(start..).unwrap_or_default();
         let end = rest
             .iter()
             .position(|&b| matches!(b, b'"' | b'\\' | 0..0x20));
         self.at = start + end.unwrap_or(rest.len());
-        match self.text.get(self.at) {
+        match self.bytes().get(self.at) {
             None => return Err(self.syntax("unterminated string")),
             Some(b'"') => {
                 let text = self.source.get(start..self.at);
@@ -214,29 +210,33 @@ impl<'a> Parser<'a> {
             Some(b'\\') => {}
             Some(_) => return Err(self.syntax("control character in a string")),
         }
-        let mut bytes = self.text.get(start..self.at).unwrap_or_default().to_vec();
+        let mut unescaped = self
+            .bytes()
+            .get(start..self.at)
+            .unwrap_or_default()
+            .to_vec();
         loop {
-            match self.text.get(self.at).copied() {
+            match self.bytes().get(self.at).copied() {
                 None => return Err(self.syntax("unterminated string")),
                 Some(b'"') => {
                     self.at += 1;
                     break;
                 }
                 Some(b'\\') => {
-                    let escape = self.text.get(self.at + 1).copied();
+                    let escape = self.bytes().get(self.at + 1).copied();
                     self.at += 2;
                     match escape {
-                        Some(b'"') => bytes.push(b'"'),
-                        Some(b'\\') => bytes.push(b'\\'),
-                        Some(b'/') => bytes.push(b'/'),
-                        Some(b'b') => bytes.push(0x08),
-                        Some(b'f') => bytes.push(0x0c),
-                        Some(b'n') => bytes.push(b'\n'),
-                        Some(b'r') => bytes.push(b'\r'),
-                        Some(b't') => bytes.push(b'\t'),
+                        Some(b'"') => unescaped.push(b'"'),
+                        Some(b'\\') => unescaped.push(b'\\'),
+                        Some(b'/') => unescaped.push(b'/'),
+                        Some(b'b') => unescaped.push(0x08),
+                        Some(b'f') => unescaped.push(0x0c),
+                        Some(b'n') => unescaped.push(b'\n'),
+                        Some(b'r') => unescaped.push(b'\r'),
+                        Some(b't') => unescaped.push(b'\t'),
                         Some(b'u') => {
                             let c = self.unicode_escape()?;
-                            bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                            unescaped.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
                         }
                         _ => return Err(self.syntax("invalid escape in a string")),
                     }
@@ -245,21 +245,20 @@ impl<'a> Parser<'a> {
                     return Err(self.syntax("control character in a string"));
                 }
                 Some(byte) => {
-                    bytes.push(byte);
+                    unescaped.push(byte);
                     self.at += 1;
                 }
             }
         }
-        String::from_utf8(bytes)
+        String::from_utf8(unescaped)
             .map(Cow::Owned)
             .map_err(|_| self.syntax("invalid UTF-8 in a string"))
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
         let digits = self
-            .text
+            .source
             .get(self.at..self.at + 4)
-            .and_then(|d| std::str::from_utf8(d).ok())
             .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
             .and_then(|d| u32::from_str_radix(d, 16).ok());
         match digits {
@@ -276,7 +275,7 @@ impl<'a> Parser<'a> {
         let first = self.hex4()?;
         let code = match first {
             0xD800..=0xDBFF => {
-                if self.text.get(self.at..self.at + 2) != Some(b"\\u") {
+                if self.bytes().get(self.at..self.at + 2) != Some(b"\\u") {
                     return Err(self.syntax("lone surrogate in a \\u escape"));
                 }
                 self.at += 2;
@@ -294,7 +293,7 @@ impl<'a> Parser<'a> {
 
     fn digits(&mut self) -> usize {
         let start = self.at;
-        while let Some(b'0'..=b'9') = self.text.get(self.at) {
+        while let Some(b'0'..=b'9') = self.bytes().get(self.at) {
             self.at += 1;
         }
         self.at - start
@@ -305,14 +304,14 @@ impl<'a> Parser<'a> {
             return Err(self.mismatch("a number"));
         }
         let start = self.at;
-        let negative = self.text.get(self.at) == Some(&b'-');
+        let negative = self.bytes().get(self.at) == Some(&b'-');
         if negative {
             self.at += 1;
         }
         // Integers, the common case, are read as they are scanned.
         let mut magnitude: Option<u64> = Some(0);
         let digits_start = self.at;
-        while let Some(&digit @ b'0'..=b'9') = self.text.get(self.at) {
+        while let Some(&digit @ b'0'..=b'9') = self.bytes().get(self.at) {
             magnitude = magnitude
                 .and_then(|m| m.checked_mul(10))
                 .and_then(|m| m.checked_add(u64::from(digit - b'0')));
@@ -322,7 +321,7 @@ impl<'a> Parser<'a> {
             return Err(self.syntax("invalid number"));
         }
         let mut float = false;
-        if !matches!(self.text.get(self.at), Some(b'.' | b'e' | b'E')) {
+        if !matches!(self.bytes().get(self.at), Some(b'.' | b'e' | b'E')) {
             match (negative, magnitude) {
                 (false, Some(m)) => {
                     return Ok(i64::try_from(m).map_or(Number::Unsigned(m), Number::Integer));
@@ -333,28 +332,24 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
         }
-        if self.text.get(self.at) == Some(&b'.') {
+        if self.bytes().get(self.at) == Some(&b'.') {
             float = true;
             self.at += 1;
             if self.digits() == 0 {
                 return Err(self.syntax("invalid number"));
             }
         }
-        if let Some(b'e' | b'E') = self.text.get(self.at) {
+        if let Some(b'e' | b'E') = self.bytes().get(self.at) {
             float = true;
             self.at += 1;
-            if let Some(b'+' | b'-') = self.text.get(self.at) {
+            if let Some(b'+' | b'-') = self.bytes().get(self.at) {
                 self.at += 1;
             }
             if self.digits() == 0 {
                 return Err(self.syntax("invalid number"));
             }
         }
-        let text = self
-            .text
-            .get(start..self.at)
-            .and_then(|t| std::str::from_utf8(t).ok())
-            .unwrap_or_default();
+        let text = self.source.get(start..self.at).unwrap_or_default();
         if !float {
             if let Ok(n) = text.parse::<i64>() {
                 return Ok(Number::Integer(n));
@@ -422,11 +417,11 @@ impl<'a> Parser<'a> {
     }
 
     /// The text of the next value, skipped.
-    fn raw(&mut self) -> Result<&'a [u8], JsonError> {
+    fn raw(&mut self) -> Result<&'a str, JsonError> {
         self.space();
         let start = self.at;
         self.skip()?;
-        Ok(self.text.get(start..self.at).unwrap_or_default())
+        Ok(self.source.get(start..self.at).unwrap_or_default())
     }
 
     /// Where the parser is (position, nesting depth), to come back to it.
@@ -492,7 +487,7 @@ impl Items {
 /// The members of an object that no field took, kept for a flattened field.
 #[derive(Default)]
 pub struct Rest<'a> {
-    members: Vec<(Cow<'a, str>, &'a [u8])>,
+    members: Vec<(Cow<'a, str>, &'a str)>,
 }
 
 impl<'a> Rest<'a> {
@@ -505,17 +500,16 @@ impl<'a> Rest<'a> {
 
     /// The kept members, read as a `T` (what `T` leaves unread counts in `p`).
     pub fn decode<T: FromJson>(self, p: &mut Parser<'_>) -> Result<T, JsonError> {
-        let mut text = b"{".to_vec();
+        let mut text = String::from("{");
         for (index, (key, raw)) in self.members.iter().enumerate() {
             if index > 0 {
-                text.push(b',');
+                text.push(',');
             }
-            text.extend_from_slice(Value::from(key.as_ref()).to_string().as_bytes());
-            text.push(b':');
-            text.extend_from_slice(raw);
+            text.push_str(&Value::from(key.as_ref()).to_string());
+            text.push(':');
+            text.push_str(raw);
         }
-        text.push(b'}');
-        let text = String::from_utf8(text).map_err(|_| JsonError::new("invalid UTF-8"))?;
+        text.push('}');
         let mut inner = Parser::new(&text);
         let decoded = T::from_json(&mut inner)?;
         p.ignored += inner.ignored;
@@ -605,6 +599,18 @@ impl fmt::Display for JsonError {
 
 impl std::error::Error for JsonError {}
 
+/// `what` at the byte `at` of `text`, with its line and column.
+fn syntax_error(text: &[u8], at: usize, what: &str) -> JsonError {
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = before.len() - line_start + 1;
+    JsonError::new(format!("{what} at line {line} column {column}"))
+}
+
 /// Decodes a JSON text into one of the crate's types, as the client decodes responses: the
 /// fast way to read a body kept from earlier (serde's `Deserialize` works too, through an
 /// intermediate `serde_json::Value`).
@@ -618,12 +624,8 @@ impl std::error::Error for JsonError {}
 /// # run().unwrap();
 /// ```
 pub fn from_slice<T: FromJson>(text: &[u8]) -> Result<T, JsonError> {
-    let source = std::str::from_utf8(text).map_err(|e| {
-        let valid = text.get(..e.valid_up_to()).unwrap_or_default();
-        let mut p = Parser::new(std::str::from_utf8(valid).unwrap_or_default());
-        p.at = valid.len();
-        p.syntax("invalid UTF-8")
-    })?;
+    let source = std::str::from_utf8(text)
+        .map_err(|e| syntax_error(text, e.valid_up_to(), "invalid UTF-8"))?;
     let mut p = Parser::new(source);
     let decoded = T::from_json(&mut p)?;
     match p.peek() {
@@ -635,7 +637,7 @@ pub fn from_slice<T: FromJson>(text: &[u8]) -> Result<T, JsonError> {
 /// `T` through serde, for the leaf types that bring their own `Deserialize`.
 pub fn via_serde<T: DeserializeOwned>(p: &mut Parser<'_>) -> Result<T, JsonError> {
     let raw = p.raw()?;
-    serde_json::from_slice(raw).map_err(|e| JsonError::new(e.to_string()))
+    serde_json::from_str(raw).map_err(|e| JsonError::new(e.to_string()))
 }
 
 /// The `Deserialize` of the crate's types: any self-describing format, read as a
