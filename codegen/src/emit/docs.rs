@@ -37,7 +37,7 @@ pub fn markdown(text: &str) -> Vec<String> {
                 lines.push(line.to_owned());
             }
             (Some(_), _) => lines.push(line.to_owned()),
-            (None, None) => lines.push(inline(line)),
+            (None, None) => lines.push(prose(line)),
         }
     }
     if let Some(open) = fence {
@@ -110,11 +110,6 @@ fn indent_list_continuations(lines: &mut [String]) {
     }
 }
 
-/// One line outside code fences: code spans are kept, the rest is escaped where needed.
-fn inline(line: &str) -> String {
-    prose(line)
-}
-
 /// The length of the code span `rest` starts with (its backticks included; an unclosed one
 /// runs to the end of the line).
 fn code_span_len(rest: &str) -> usize {
@@ -136,8 +131,8 @@ fn closing_bracket(inner: &str) -> Option<usize> {
     None
 }
 
-/// Text: code spans kept as they are; outside them bare URLs become `<url>`, stray brackets
-/// and `<` are escaped.
+/// One line outside code fences: code spans kept as they are; outside them bare URLs become
+/// `<url>`, stray brackets and `<` are escaped.
 fn prose(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;
